@@ -1,0 +1,160 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and bundles the DlGpuTools module.
+.DESCRIPTION
+    Needs only the .NET SDK: run it with the repository's local PowerShell tool,
+        dotnet tool restore; dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+    Tasks:
+      Build   compile, lay out the importable module in out/DlGpuTools, generate MAML help
+      Fakes   compile the fake CUDA driver and NVML (gcc) that let tests run without a GPU
+      Test    Build + Fakes, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip without a GPU
+      Demo    Build, then show what the module says about this machine
+      Bundle  Build + Fakes, then a portable Linux x64 .tar.xz with the .NET runtime, pwsh and the module
+      Clean   remove out/ and build outputs
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Fakes', 'Test', 'Demo', 'Bundle', 'Clean')]
+    [string[]] $Task = @('Build'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester tags to run; default all (GPU-tagged tests skip by themselves where there is no GPU).
+    [string[]] $Tag
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'DlGpuTools'
+$FakesOut = Join-Path $Out 'fakes'
+$PesterVersion = '6.2.0'
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Get-PwshPath {
+    # The pwsh running this script (the local dotnet tool's), so child processes use the same version.
+    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    if ((Split-Path $process -Leaf) -match '^dotnet(\.exe)?$') {
+        # Started as "dotnet pwsh": the host is dotnet and pwsh.dll is the entry assembly.
+        return @($process, [System.Reflection.Assembly]::GetEntryAssembly().Location)
+    }
+    return @($process)
+}
+
+function Get-PesterManifest {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) {
+        Write-Host "Restoring Pester $PesterVersion from the NuGet registry..."
+        Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/RestoreTools.proj'), '--verbosity', 'quiet')
+    }
+    if (-not (Test-Path $manifest)) { throw "Pester $PesterVersion was not found at $manifest after restore." }
+    return $manifest
+}
+
+function Invoke-Build {
+    Write-Host "== Build ($Configuration)"
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/DlGpuTools/DlGpuTools.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:NoSummary')
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') -Force | Out-Null
+    $bin = Join-Path $Root "src/DlGpuTools/bin/$Configuration/netstandard2.0"
+    Copy-Item (Join-Path $bin 'DlGpuTools.dll'), (Join-Path $bin 'DlGpuTools.Engine.dll') $ModuleOut
+    Copy-Item (Join-Path $Root 'DlGpuTools.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'module/*.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'module/en-US/*') (Join-Path $ModuleOut 'en-US')
+    Get-ChildItem (Join-Path $Root 'module') -Directory | Where-Object Name -ne 'en-US' | Copy-Item -Destination $ModuleOut -Recurse
+
+    # MAML help from docs/*.md, with syntax and parameter metadata read from the built cmdlets (child process:
+    # a loaded binary module cannot be unloaded, and the build must not hold it).
+    $pwsh = @(Get-PwshPath)
+    $helpArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'),
+        '-ModulePath', (Join-Path $ModuleOut 'DlGpuTools.psd1'), '-DocsPath', (Join-Path $Root 'docs'),
+        '-OutFile', (Join-Path $ModuleOut 'en-US/DlGpuTools.dll-Help.xml'))
+    Invoke-Native $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $helpArgs)
+    Write-Host "Module laid out in $ModuleOut"
+}
+
+function Invoke-Fakes {
+    Write-Host '== Fakes (gcc)'
+    $gcc = Get-Command gcc -ErrorAction SilentlyContinue
+    if (-not $gcc) { throw 'gcc is needed to build the fake CUDA driver and NVML used by the tests (apt-get install gcc).' }
+    New-Item -ItemType Directory -Path $FakesOut -Force | Out-Null
+    $src = Join-Path $Root 'tests/fakes'
+    # Sonames differ from the real libraries' so a fake loaded by path can never answer for a later
+    # dlopen("libcuda.so.1") of the real driver in the same process.
+    $flags = @('-shared', '-fPIC', '-O1', '-Wall', '-Wextra', '-Werror')
+    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'), (Join-Path $src 'fakecuda.c')))
+    Invoke-Native gcc ($flags + @('-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c')))
+    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c')))
+    # A file that is not a library at all, for the "loaded but rejected" paths.
+    Set-Content -Path (Join-Path $FakesOut 'not-a-library.so.1') -Value 'not an ELF file'
+}
+
+function Invoke-Test {
+    $env:DLGPUTOOLS_TEST_FAKES = $FakesOut
+    Write-Host '== xunit (engine)'
+    $resultsDir = Join-Path $Out 'test-results'
+    Invoke-Native dotnet @('test', (Join-Path $Root 'tests/DlGpuTools.Engine.Tests/DlGpuTools.Engine.Tests.csproj'), '-c', $Configuration, '--nologo',
+        '--logger', 'console;verbosity=minimal', '--logger', "trx;LogFileName=engine.trx", '--results-directory', $resultsDir)
+    $xunit = Read-TrxSummary (Join-Path $resultsDir 'engine.trx')
+
+    Write-Host '== Pester (cmdlets, child pwsh)'
+    $pester = Invoke-PesterChild -ResultFile (Join-Path $resultsDir 'pester.xml')
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host ''
+    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
+    Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
+    if ($failed -gt 0 -or $passed -eq 0) { throw "$failed test(s) failed." }
+}
+
+function Read-TrxSummary([string] $Path) {
+    [xml] $trx = Get-Content -Raw $Path
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.total - [int]$counters.executed + [int]$counters.notExecuted }
+}
+
+function Invoke-PesterChild([string] $ResultFile) {
+    $pwsh = @(Get-PwshPath)
+    $runner = Join-Path $Root 'tests/Invoke-Tests.ps1'
+    $summaryFile = "$ResultFile.summary.json"
+    $childArgs = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterManifest', (Get-PesterManifest), '-ModuleRoot', $Out,
+        '-TestsPath', (Join-Path $Root 'tests/Pester'), '-FakesPath', $FakesOut, '-ResultFile', $ResultFile, '-SummaryFile', $summaryFile)
+    if ($Tag) { $childArgs += @('-Tag', ($Tag -join ',')) }
+    if (Test-Path $summaryFile) { Remove-Item $summaryFile }
+    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $childArgs)
+    if (-not (Test-Path $summaryFile)) { throw 'The Pester run ended without a summary: it crashed (see above).' }
+    Get-Content -Raw $summaryFile | ConvertFrom-Json
+}
+
+function Invoke-Demo {
+    $pwsh = @(Get-PwshPath)
+    $demo = Join-Path $Root 'tools/Demo.ps1'
+    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', $demo, '-ModuleRoot', $Out, '-FakesPath', $FakesOut))
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Bundle {
+    & (Join-Path $Root 'tools/New-Bundle.ps1') -Root $Root -ModuleOut $ModuleOut -FakesPath $FakesOut -PesterManifest (Get-PesterManifest) -OutDirectory $Out
+}
+
+foreach ($step in $Task) {
+    switch ($step) {
+        'Clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }; Invoke-Native dotnet @('clean', (Join-Path $Root 'DlGpuTools.sln'), '-v', 'quiet', '--nologo') }
+        'Build' { Invoke-Build }
+        'Fakes' { Invoke-Fakes }
+        'Test' { Invoke-Build; Invoke-Fakes; Invoke-Test }
+        'Demo' { Invoke-Build; Invoke-Fakes; Invoke-Demo }
+        'Bundle' { Invoke-Build; Invoke-Fakes; Invoke-Bundle }
+    }
+}

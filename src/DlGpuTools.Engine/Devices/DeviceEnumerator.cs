@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DlGpuTools.Interop;
+
+namespace DlGpuTools.Devices
+{
+    /// <summary>Builds <see cref="CudaDevice"/> objects from the CUDA driver, joined with NVML's facts.</summary>
+    public static class DeviceEnumerator
+    {
+        /// <summary>
+        /// Lists the devices the CUDA driver shows this process. Throws when the driver cannot be used at
+        /// all (not found, cuInit failed, too old); a device that fails on its own becomes a
+        /// <see cref="DeviceFailure"/> and the others are still returned.
+        /// </summary>
+        /// <param name="runtime">The loaded libraries.</param>
+        /// <param name="wantIndex">Which CUDA ordinals to build (null: all); saves work for -Index.</param>
+        public static DeviceInventory Enumerate(GpuRuntime runtime, Func<int, bool> wantIndex = null)
+        {
+            CudaDriver driver = runtime.Driver;
+            driver.ThrowIfFailed(driver.Init());
+            driver.ThrowIfFailed(driver.DeviceGetCount(out int count));
+
+            var warnings = new List<string>();
+            var devices = new List<CudaDevice>();
+            var failures = new List<DeviceFailure>();
+            if (count == 0) return new DeviceInventory(0, devices, failures, warnings);
+
+            Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException nvmlMissing);
+            NvmlDeviceFacts nvmlFacts = null;
+            if (nvml != null)
+            {
+                nvmlFacts = NvmlDeviceFacts.Read(nvml, warnings);
+            }
+            else
+            {
+                warnings.Add("NVML could not be loaded, so temperature, power, utilization, PCIe link, persistence, MIG and ECC modes and processes are empty; the CUDA facts are complete. "
+                    + nvmlMissing.Message);
+            }
+
+            string driverVersion = nvmlFacts?.DriverVersion ?? HostFacts.ReadLinuxKernelModuleVersion();
+            string cudaDriverVersion = Units.CudaVersionText(driver.DriverApiVersion);
+
+            for (int ordinal = 0; ordinal < count; ordinal++)
+            {
+                if (wantIndex != null && !wantIndex(ordinal)) continue;
+                try
+                {
+                    CudaDevice device = ReadCudaFacts(driver, ordinal);
+                    device.DriverVersion = driverVersion;
+                    device.CudaDriverVersion = cudaDriverVersion;
+                    device.DriverLibraryPath = driver.LibraryPath;
+                    if (nvmlFacts != null)
+                    {
+                        device.NvmlLibraryPath = nvml.LibraryPath;
+                        if (nvmlFacts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle)) nvmlFacts.Fill(device, handle);
+                        else warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU {ordinal}'s NVML facts are empty.");
+                    }
+
+                    if (device.FreeMemory == null) device.FreeMemory = ReadFreeMemoryThroughContext(runtime, driver, ordinal, warnings);
+                    device.MemoryBandwidthGBps = Units.MemoryBandwidthGBps(device.MemoryClockMHz * 1000, device.MemoryBusWidth);
+                    devices.Add(device);
+                }
+                catch (CudaException e)
+                {
+                    failures.Add(new DeviceFailure(ordinal, e));
+                }
+            }
+
+            return new DeviceInventory(count, devices, failures, warnings);
+        }
+
+        private static CudaDevice ReadCudaFacts(CudaDriver driver, int ordinal)
+        {
+            driver.ThrowIfFailed(driver.DeviceGet(ordinal, out int dev));
+            driver.ThrowIfFailed(driver.DeviceGetName(dev, out string name));
+            driver.ThrowIfFailed(driver.DeviceTotalMem(dev, out ulong total));
+            driver.ThrowIfFailed(driver.DeviceGetUuid(dev, out byte[] uuid));
+            int major = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) ?? 0;
+            int minor = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR) ?? 0;
+            string busId = driver.DeviceGetPciBusId(dev, out string cudaBusId) == CudaResult.CUDA_SUCCESS ? DeviceIdentity.NormalizePciBusId(cudaBusId) : null;
+            int? memoryClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE);
+            int? smClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE);
+            int? l2 = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE);
+            return new CudaDevice
+            {
+                Index = ordinal,
+                Name = name,
+                Uuid = DeviceIdentity.FormatUuid(uuid),
+                PciBusId = busId,
+                ComputeCapabilityMajor = major,
+                ComputeCapabilityMinor = minor,
+                ComputeCapability = major + "." + minor,
+                Architecture = GpuArchitecture.FromComputeCapability(major, minor),
+                MultiprocessorCount = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT) ?? 0,
+                TotalMemory = total,
+                MemoryBusWidth = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH),
+                MemoryClockMHz = memoryClockKHz / 1000,
+                MaxSmClockMHz = smClockKHz / 1000,
+                L2CacheSize = l2,
+                IsIntegrated = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_INTEGRATED) == 1,
+                EccEnabled = driver.DeviceGetAttribute(dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_ECC_ENABLED, out int ecc) == CudaResult.CUDA_SUCCESS ? ecc != 0 : (bool?)null,
+            };
+        }
+
+        // Attributes a driver does not know (deprecated or newer than it) are empty, not errors: CUDA 13
+        // deprecates the clock attributes, and NVML fills them in where it can.
+        private static int? Attribute(CudaDriver driver, int device, CudaDeviceAttribute attribute) =>
+            driver.DeviceGetAttribute(device, attribute, out int value) == CudaResult.CUDA_SUCCESS && value > 0 ? value : (int?)null;
+
+        private static ulong? ReadFreeMemoryThroughContext(GpuRuntime runtime, CudaDriver driver, int ordinal, List<string> warnings)
+        {
+            // Without NVML the only way to free memory is a context; the primary context is shared with
+            // everything else the module does, so this costs its creation once per session.
+            try
+            {
+                PrimaryContext context = runtime.GetContext(ordinal);
+                using (context.Enter())
+                {
+                    driver.ThrowIfFailed(driver.MemGetInfo(out ulong free, out _));
+                    return free;
+                }
+            }
+            catch (CudaException e)
+            {
+                warnings.Add($"GPU {ordinal}: free memory unknown ({e.Message}).");
+                return null;
+            }
+            catch (NativeEntryPointMissingException e)
+            {
+                warnings.Add($"GPU {ordinal}: free memory unknown ({e.Message}).");
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text.RegularExpressions;
+
+namespace DlGpuTools.Devices
+{
+    /// <summary>Facts read from the OS rather than from NVIDIA's libraries.</summary>
+    public static class HostFacts
+    {
+        private static readonly Regex KernelModuleVersion = new Regex(@"Kernel Module\s+(?:for\s+\S+\s+)?([0-9]+(?:\.[0-9]+)+)", RegexOptions.CultureInvariant);
+
+        /// <summary>The kernel module's version from /proc/driver/nvidia/version (Linux), when NVML is not there to say.</summary>
+        public static string ReadLinuxKernelModuleVersion(string path = "/proc/driver/nvidia/version")
+        {
+            try
+            {
+                return File.Exists(path) ? ParseKernelModuleVersion(File.ReadAllText(path)) : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        public static string ParseKernelModuleVersion(string text)
+        {
+            if (string.IsNullOrEmpty(text)) return null;
+            Match m = KernelModuleVersion.Match(text);
+            return m.Success ? m.Groups[1].Value : null;
+        }
+
+        /// <summary>The name of a process by id, or null when it is gone or in another PID namespace.</summary>
+        public static string ProcessName(int pid)
+        {
+            try
+            {
+                string comm = "/proc/" + pid + "/comm";
+                if (File.Exists(comm)) return File.ReadAllText(comm).Trim();
+                using (Process p = Process.GetProcessById(pid)) return p.ProcessName;
+            }
+            catch (Exception e) when (e is ArgumentException || e is InvalidOperationException || e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace DlGpuTools.Diagnostics
+{
+    /// <summary>
+    /// The engine's own copy of the PowerShell ErrorCategory names it uses (same spelling, so the cmdlet
+    /// layer converts by name). The engine stays free of System.Management.Automation.
+    /// </summary>
+    public enum FailureCategory
+    {
+        NotInstalled,
+        ObjectNotFound,
+        ResourceUnavailable,
+        InvalidArgument,
+        DeviceError,
+        InvalidOperation,
+        NotImplemented,
+    }
+}

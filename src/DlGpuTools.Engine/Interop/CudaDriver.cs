@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>
+    /// The CUDA driver API (libcuda.so.1 / nvcuda.dll), bound through function pointers resolved from the
+    /// handle the probe loaded. Why not [DllImport]: the module must bind to exactly the copy the probe
+    /// chose and proved (an override path, WSL's folder, a fake in CI), must report a missing export as
+    /// "driver too old" instead of an EntryPointNotFoundException at some later call, and must work on
+    /// netstandard2.0 where NativeLibrary and resolvers do not exist. All signatures are blittable.
+    /// 64-bit processes only: the driver ships no 32-bit compute libraries.
+    /// </summary>
+    public sealed unsafe partial class CudaDriver : IDisposable
+    {
+        private readonly NativeLibraryHandle _library;
+
+        private readonly IntPtr _cuInit;
+        private readonly IntPtr _cuDriverGetVersion;
+        private readonly IntPtr _cuGetErrorName;
+        private readonly IntPtr _cuGetErrorString;
+        private readonly IntPtr _cuDeviceGetCount;
+        private readonly IntPtr _cuDeviceGet;
+        private readonly IntPtr _cuDeviceGetName;
+        private readonly IntPtr _cuDeviceTotalMem;
+        private readonly IntPtr _cuDeviceGetAttribute;
+        private readonly IntPtr _cuDeviceGetPciBusId;
+        private readonly IntPtr _cuDeviceGetUuidV2;
+        private readonly IntPtr _cuDeviceGetUuid;
+        private readonly IntPtr _cuDevicePrimaryCtxRetain;
+        private readonly IntPtr _cuDevicePrimaryCtxRelease;
+        private readonly IntPtr _cuCtxPushCurrent;
+        private readonly IntPtr _cuCtxPopCurrent;
+        private readonly IntPtr _cuMemGetInfo;
+        private readonly IntPtr _cuMemAlloc;
+        private readonly IntPtr _cuMemFree;
+
+        private CudaDriver(NativeLibraryHandle library, string libraryPath, IReadOnlyList<ProbeAttempt> attempts, int driverApiVersion)
+        {
+            _library = library;
+            LibraryPath = libraryPath;
+            Attempts = attempts;
+            DriverApiVersion = driverApiVersion;
+
+            _cuInit = library.GetExport("cuInit");
+            _cuDriverGetVersion = library.GetExport("cuDriverGetVersion");
+            _cuGetErrorName = library.GetExport("cuGetErrorName");
+            _cuGetErrorString = library.GetExport("cuGetErrorString");
+            _cuDeviceGetCount = library.GetExport("cuDeviceGetCount");
+            _cuDeviceGet = library.GetExport("cuDeviceGet");
+            _cuDeviceGetName = library.GetExport("cuDeviceGetName");
+            _cuDeviceTotalMem = library.GetExport("cuDeviceTotalMem_v2");
+            _cuDeviceGetAttribute = library.GetExport("cuDeviceGetAttribute");
+            _cuDeviceGetPciBusId = library.GetExport("cuDeviceGetPCIBusId");
+            _cuDeviceGetUuidV2 = library.GetExport("cuDeviceGetUuid_v2");
+            _cuDeviceGetUuid = library.GetExport("cuDeviceGetUuid");
+            _cuDevicePrimaryCtxRetain = library.GetExport("cuDevicePrimaryCtxRetain");
+            _cuDevicePrimaryCtxRelease = library.GetExport("cuDevicePrimaryCtxRelease_v2");
+            _cuCtxPushCurrent = library.GetExport("cuCtxPushCurrent_v2");
+            _cuCtxPopCurrent = library.GetExport("cuCtxPopCurrent_v2");
+            _cuMemGetInfo = library.GetExport("cuMemGetInfo_v2");
+            _cuMemAlloc = library.GetExport("cuMemAlloc_v2");
+            _cuMemFree = library.GetExport("cuMemFree_v2");
+        }
+
+        /// <summary>The file the driver library was loaded from.</summary>
+        public string LibraryPath { get; }
+
+        /// <summary>Every place the probe looked, in order.</summary>
+        public IReadOnlyList<ProbeAttempt> Attempts { get; }
+
+        /// <summary>cuDriverGetVersion: the newest CUDA version this driver supports, encoded 1000*major + 10*minor.</summary>
+        public int DriverApiVersion { get; }
+
+        /// <summary>Finds, loads and proves the CUDA driver. Throws <see cref="NativeLibraryNotFoundException"/> with the trace.</summary>
+        public static CudaDriver Load(ProbeEnvironment environment, INativeLoader loader)
+        {
+            if (!PlatformInfo.Is64BitProcess) throw new PlatformNotSupportedException("DlGpuTools needs a 64-bit process: NVIDIA ships no 32-bit CUDA libraries.");
+            int version = 0;
+            ProbeResult probe = LibraryProbe.Load(
+                NativeLibraryKind.CudaDriver,
+                LibraryCandidates.For(NativeLibraryKind.CudaDriver, environment),
+                loader,
+                library => Prove(library, out version));
+            string path = probe.Handle.ResolveLoadedPath("cuDriverGetVersion");
+            return new CudaDriver(probe.Handle, path, probe.Attempts, version);
+        }
+
+        // A cheap real call: rejects files that merely share the name, and the toolkit's link stub
+        // (stubs/libcuda.so answers every call with CUDA_ERROR_STUB_LIBRARY).
+        private static string Prove(NativeLibraryHandle library, out int version)
+        {
+            version = 0;
+            IntPtr getVersion = library.GetExport("cuDriverGetVersion");
+            if (getVersion == IntPtr.Zero) return "it does not export cuDriverGetVersion, so it is not a CUDA driver library";
+            int v;
+            var result = ((delegate* unmanaged[Cdecl]<int*, CudaResult>)getVersion)(&v);
+            if (result == CudaResult.CUDA_ERROR_STUB_LIBRARY) return "it is the CUDA toolkit's link stub (CUDA_ERROR_STUB_LIBRARY), not the driver";
+            if (result != CudaResult.CUDA_SUCCESS) return $"cuDriverGetVersion returned {result} ({(int)result})";
+            version = v;
+            return null;
+        }
+
+        /// <summary>Turns a CUresult into a <see cref="CudaException"/> naming the call; success passes.</summary>
+        public void ThrowIfFailed(CudaResult status, [CallerArgumentExpression("status")] string call = null)
+        {
+            if (status == CudaResult.CUDA_SUCCESS) return;
+            throw CreateException(status, call);
+        }
+
+        public CudaException CreateException(CudaResult status, string call)
+        {
+            string name = null;
+            string text = null;
+            if (_cuGetErrorName != IntPtr.Zero)
+            {
+                IntPtr p;
+                if (((delegate* unmanaged[Cdecl]<CudaResult, IntPtr*, CudaResult>)_cuGetErrorName)(status, &p) == CudaResult.CUDA_SUCCESS && p != IntPtr.Zero)
+                    name = Marshal.PtrToStringAnsi(p);
+            }
+
+            if (_cuGetErrorString != IntPtr.Zero)
+            {
+                IntPtr p;
+                if (((delegate* unmanaged[Cdecl]<CudaResult, IntPtr*, CudaResult>)_cuGetErrorString)(status, &p) == CudaResult.CUDA_SUCCESS && p != IntPtr.Zero)
+                    text = Marshal.PtrToStringAnsi(p);
+            }
+
+            // Old drivers lack cuGetErrorName, and unknown codes have no text: fall back to our enum's name.
+            name = name ?? (Enum.IsDefined(typeof(CudaResult), status) ? status.ToString() : "CUDA_ERROR_" + (int)status);
+            text = text ?? "no description from the driver";
+            return new CudaException(status, name, text, call);
+        }
+
+        private IntPtr Require(IntPtr function, string name, string introducedIn)
+        {
+            if (function == IntPtr.Zero) throw new NativeEntryPointMissingException(NativeLibraryKind.CudaDriver, LibraryPath, name, introducedIn);
+            return function;
+        }
+
+        public CudaResult Init() =>
+            ((delegate* unmanaged[Cdecl]<uint, CudaResult>)Require(_cuInit, "cuInit", "CUDA 2.0"))(0);
+
+        public CudaResult DeviceGetCount(out int count)
+        {
+            int c;
+            var r = ((delegate* unmanaged[Cdecl]<int*, CudaResult>)Require(_cuDeviceGetCount, "cuDeviceGetCount", "CUDA 2.0"))(&c);
+            count = c;
+            return r;
+        }
+
+        public CudaResult DeviceGet(int ordinal, out int device)
+        {
+            int d;
+            var r = ((delegate* unmanaged[Cdecl]<int*, int, CudaResult>)Require(_cuDeviceGet, "cuDeviceGet", "CUDA 2.0"))(&d, ordinal);
+            device = d;
+            return r;
+        }
+
+        public CudaResult DeviceGetName(int device, out string name)
+        {
+            byte* buffer = stackalloc byte[256];
+            var r = ((delegate* unmanaged[Cdecl]<byte*, int, int, CudaResult>)Require(_cuDeviceGetName, "cuDeviceGetName", "CUDA 2.0"))(buffer, 256, device);
+            name = r == CudaResult.CUDA_SUCCESS ? ReadString(buffer, 256) : null;
+            return r;
+        }
+
+        public CudaResult DeviceTotalMem(int device, out ulong bytes)
+        {
+            UIntPtr b;
+            var r = ((delegate* unmanaged[Cdecl]<UIntPtr*, int, CudaResult>)Require(_cuDeviceTotalMem, "cuDeviceTotalMem_v2", "CUDA 3.2"))(&b, device);
+            bytes = (ulong)b;
+            return r;
+        }
+
+        public CudaResult DeviceGetAttribute(int device, CudaDeviceAttribute attribute, out int value)
+        {
+            int v;
+            var r = ((delegate* unmanaged[Cdecl]<int*, CudaDeviceAttribute, int, CudaResult>)Require(_cuDeviceGetAttribute, "cuDeviceGetAttribute", "CUDA 2.0"))(&v, attribute, device);
+            value = v;
+            return r;
+        }
+
+        public CudaResult DeviceGetPciBusId(int device, out string busId)
+        {
+            byte* buffer = stackalloc byte[64];
+            var r = ((delegate* unmanaged[Cdecl]<byte*, int, int, CudaResult>)Require(_cuDeviceGetPciBusId, "cuDeviceGetPCIBusId", "CUDA 4.1"))(buffer, 64, device);
+            busId = r == CudaResult.CUDA_SUCCESS ? ReadString(buffer, 64) : null;
+            return r;
+        }
+
+        /// <summary>The 16-byte device UUID (cuDeviceGetUuid_v2 where the driver has it, as nvidia-smi reports it).</summary>
+        public CudaResult DeviceGetUuid(int device, out byte[] raw)
+        {
+            IntPtr function = _cuDeviceGetUuidV2 != IntPtr.Zero ? _cuDeviceGetUuidV2 : Require(_cuDeviceGetUuid, "cuDeviceGetUuid", "CUDA 9.2");
+            byte* buffer = stackalloc byte[16];
+            var r = ((delegate* unmanaged[Cdecl]<byte*, int, CudaResult>)function)(buffer, device);
+            raw = new byte[16];
+            for (int i = 0; i < 16; i++) raw[i] = buffer[i];
+            return r;
+        }
+
+        public CudaResult DevicePrimaryCtxRetain(int device, out IntPtr context)
+        {
+            IntPtr c;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, int, CudaResult>)Require(_cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", "CUDA 7.0"))(&c, device);
+            context = c;
+            return r;
+        }
+
+        public CudaResult DevicePrimaryCtxRelease(int device) =>
+            ((delegate* unmanaged[Cdecl]<int, CudaResult>)Require(_cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", "CUDA 11.0"))(device);
+
+        public CudaResult CtxPushCurrent(IntPtr context) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuCtxPushCurrent, "cuCtxPushCurrent_v2", "CUDA 4.0"))(context);
+
+        public CudaResult CtxPopCurrent(out IntPtr context)
+        {
+            IntPtr c;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, CudaResult>)Require(_cuCtxPopCurrent, "cuCtxPopCurrent_v2", "CUDA 4.0"))(&c);
+            context = c;
+            return r;
+        }
+
+        public CudaResult MemGetInfo(out ulong free, out ulong total)
+        {
+            UIntPtr f, t;
+            var r = ((delegate* unmanaged[Cdecl]<UIntPtr*, UIntPtr*, CudaResult>)Require(_cuMemGetInfo, "cuMemGetInfo_v2", "CUDA 3.2"))(&f, &t);
+            free = (ulong)f;
+            total = (ulong)t;
+            return r;
+        }
+
+        public CudaResult MemAlloc(ulong bytes, out ulong devicePointer)
+        {
+            ulong p;
+            var r = ((delegate* unmanaged[Cdecl]<ulong*, UIntPtr, CudaResult>)Require(_cuMemAlloc, "cuMemAlloc_v2", "CUDA 3.2"))(&p, new UIntPtr(bytes));
+            devicePointer = p;
+            return r;
+        }
+
+        public CudaResult MemFree(ulong devicePointer) =>
+            ((delegate* unmanaged[Cdecl]<ulong, CudaResult>)Require(_cuMemFree, "cuMemFree_v2", "CUDA 3.2"))(devicePointer);
+
+        internal static string ReadString(byte* buffer, int capacity)
+        {
+            int length = 0;
+            while (length < capacity && buffer[length] != 0) length++;
+            return Encoding.UTF8.GetString(buffer, length);
+        }
+
+        /// <summary>Stops using the driver. The library itself stays mapped (see <see cref="NativeLibraryHandle.KeepLoaded"/>).</summary>
+        public void Dispose() => _library.KeepLoaded();
+    }
+}

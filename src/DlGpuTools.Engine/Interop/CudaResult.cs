@@ -1,0 +1,32 @@
+namespace DlGpuTools.Interop
+{
+    /// <summary>CUresult, with the driver API's own names and values (cuda.h). Values not listed still pass through.</summary>
+    public enum CudaResult
+    {
+        CUDA_SUCCESS = 0,
+        CUDA_ERROR_INVALID_VALUE = 1,
+        CUDA_ERROR_OUT_OF_MEMORY = 2,
+        CUDA_ERROR_NOT_INITIALIZED = 3,
+        CUDA_ERROR_DEINITIALIZED = 4,
+        CUDA_ERROR_STUB_LIBRARY = 34,
+        CUDA_ERROR_DEVICE_UNAVAILABLE = 46,
+        CUDA_ERROR_NO_DEVICE = 100,
+        CUDA_ERROR_INVALID_DEVICE = 101,
+        CUDA_ERROR_DEVICE_NOT_LICENSED = 102,
+        CUDA_ERROR_INVALID_IMAGE = 200,
+        CUDA_ERROR_INVALID_CONTEXT = 201,
+        CUDA_ERROR_NO_BINARY_FOR_GPU = 209,
+        CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222,
+        CUDA_ERROR_INVALID_HANDLE = 400,
+        CUDA_ERROR_NOT_FOUND = 500,
+        CUDA_ERROR_NOT_READY = 600,
+        CUDA_ERROR_ILLEGAL_ADDRESS = 700,
+        CUDA_ERROR_LAUNCH_FAILED = 719,
+        CUDA_ERROR_NOT_PERMITTED = 800,
+        CUDA_ERROR_NOT_SUPPORTED = 801,
+        CUDA_ERROR_SYSTEM_NOT_READY = 802,
+        CUDA_ERROR_SYSTEM_DRIVER_MISMATCH = 803,
+        CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE = 804,
+        CUDA_ERROR_UNKNOWN = 999,
+    }
+}

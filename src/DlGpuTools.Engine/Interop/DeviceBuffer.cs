@@ -1,0 +1,46 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>
+    /// Device memory from cuMemAlloc, freed by cuMemFree when disposed (or finalized, so an exception or a
+    /// Ctrl+C between allocation and use cannot leak GPU memory for the life of the PowerShell session).
+    /// </summary>
+    public sealed class DeviceBuffer : SafeHandle
+    {
+        private readonly CudaDriver _driver;
+        private readonly PrimaryContext _context;
+
+        private DeviceBuffer(CudaDriver driver, PrimaryContext context, ulong pointer, ulong bytes)
+            : base(IntPtr.Zero, ownsHandle: true)
+        {
+            _driver = driver;
+            _context = context;
+            SetHandle(new IntPtr((long)pointer));
+            Bytes = bytes;
+        }
+
+        public ulong Bytes { get; }
+
+        public ulong DevicePointer => (ulong)handle.ToInt64();
+
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>Allocates on the context's device; the context must be current (inside <see cref="PrimaryContext.Enter"/>).</summary>
+        public static DeviceBuffer Allocate(CudaDriver driver, PrimaryContext context, ulong bytes)
+        {
+            driver.ThrowIfFailed(driver.MemAlloc(bytes, out ulong pointer));
+            return new DeviceBuffer(driver, context, pointer, bytes);
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            // cuMemFree needs a current context; push ours in case the releasing thread has none.
+            bool pushed = _driver.CtxPushCurrent(_context.Handle) == CudaResult.CUDA_SUCCESS;
+            CudaResult result = _driver.MemFree(DevicePointer);
+            if (pushed) _driver.CtxPopCurrent(out _);
+            return result == CudaResult.CUDA_SUCCESS;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>
+    /// Where each library is looked for, in order. Versioned names only (libcuda.so.1, never the
+    /// libcuda.so dev symlink, which is absent on most runtime installs and on WSL), and never the
+    /// current directory.
+    /// </summary>
+    public static class LibraryCandidates
+    {
+        /// <summary>Points the module at one specific CUDA driver library file; nothing else is tried.</summary>
+        public const string CudaDriverOverrideVariable = "DLGPUTOOLS_CUDA_DRIVER_PATH";
+
+        /// <summary>Points the module at one specific NVML library file; nothing else is tried.</summary>
+        public const string NvmlOverrideVariable = "DLGPUTOOLS_NVML_PATH";
+
+        private const string LoaderSearch = "the system loader's search path (LD_LIBRARY_PATH, ld.so cache)";
+        private const string WslFolder = "the WSL driver folder";
+        private const string DistroFolder = "the distribution's library folder";
+        private const string ContainerFolder = "the NVIDIA container runtime's driver folder";
+
+        public static string OverrideVariable(NativeLibraryKind kind) =>
+            kind == NativeLibraryKind.CudaDriver ? CudaDriverOverrideVariable : NvmlOverrideVariable;
+
+        public static IReadOnlyList<LibraryCandidate> For(NativeLibraryKind kind, ProbeEnvironment env)
+        {
+            string overrideVariable = OverrideVariable(kind);
+            string overridePath = env.GetVariable(overrideVariable);
+            if (!string.IsNullOrWhiteSpace(overridePath))
+            {
+                return new[] { new LibraryCandidate(overridePath.Trim(), "$env:" + overrideVariable) };
+            }
+
+            var list = new List<LibraryCandidate>();
+            if (env.IsWindows)
+            {
+                string system32 = Path.Combine(env.GetVariable("SystemRoot") ?? @"C:\Windows", "System32");
+                if (kind == NativeLibraryKind.CudaDriver)
+                {
+                    list.Add(new LibraryCandidate(Path.Combine(system32, "nvcuda.dll"), "System32 (installed by the display driver)"));
+                }
+                else
+                {
+                    // DCH drivers put nvml.dll in System32; older standard drivers in NVSMI.
+                    list.Add(new LibraryCandidate(Path.Combine(system32, "nvml.dll"), "System32 (DCH drivers)"));
+                    string programFiles = env.GetVariable("ProgramW6432") ?? env.GetVariable("ProgramFiles") ?? @"C:\Program Files";
+                    list.Add(new LibraryCandidate(Path.Combine(programFiles, "NVIDIA Corporation", "NVSMI", "nvml.dll"), "NVSMI folder (standard drivers)"));
+                }
+
+                return list;
+            }
+
+            string soname = kind == NativeLibraryKind.CudaDriver ? "libcuda.so.1" : "libnvidia-ml.so.1";
+            list.Add(new LibraryCandidate(soname, LoaderSearch));
+            // WSL: the Windows driver's Linux libraries live here and dlopen does not search it by default.
+            list.Add(new LibraryCandidate("/usr/lib/wsl/lib/" + soname, WslFolder));
+            string multiarch = env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+            list.Add(new LibraryCandidate("/usr/lib/" + multiarch + "/" + soname, DistroFolder));
+            list.Add(new LibraryCandidate("/usr/lib64/" + soname, DistroFolder));
+            list.Add(new LibraryCandidate("/usr/lib/" + soname, DistroFolder));
+            list.Add(new LibraryCandidate("/usr/local/nvidia/lib64/" + soname, ContainerFolder));
+            if (env.IsWsl)
+            {
+                // On WSL the WSL folder is the right copy; put it first so a stray Linux driver does not win.
+                list.Insert(0, list[1]);
+                list.RemoveAt(2);
+            }
+
+            return list;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>A loaded library lacks a function the module needs: almost always a driver or library too old.</summary>
+    public sealed class NativeEntryPointMissingException : Exception
+    {
+        public NativeEntryPointMissingException(NativeLibraryKind kind, string libraryPath, string function, string introducedIn)
+            : base($"{libraryPath} does not export {function}" + (introducedIn == null ? "." : $", which {introducedIn} introduced."))
+        {
+            Kind = kind;
+            LibraryPath = libraryPath;
+            Function = function;
+            IntroducedIn = introducedIn;
+        }
+
+        public NativeLibraryKind Kind { get; }
+
+        public string LibraryPath { get; }
+
+        public string Function { get; }
+
+        /// <summary>The release that added the function, when known (e.g. "CUDA 11.4").</summary>
+        public string IntroducedIn { get; }
+    }
+}

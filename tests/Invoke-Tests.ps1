@@ -1,0 +1,73 @@
+<#
+.SYNOPSIS
+    Runs the Pester suite against the built module. Started by build.ps1 in a child pwsh (a loaded
+    binary module cannot be unloaded, so the build process never imports it) and by the bundle's
+    launcher on a GPU machine.
+.DESCRIPTION
+    GPU-tagged tests run in a process of their own, after the others: the other tests load the fake
+    CUDA driver, and a process that has loaded one CUDA driver keeps it.
+#>
+param(
+    [Parameter(Mandatory)] [string] $PesterManifest,
+    [Parameter(Mandatory)] [string] $ModuleRoot,
+    [Parameter(Mandatory)] [string] $TestsPath,
+    [string] $FakesPath,
+    [string] $ResultFile,
+    [string] $SummaryFile,
+    [string] $Tag,
+    [switch] $GpuOnly
+)
+
+$ErrorActionPreference = 'Stop'
+$sep = [IO.Path]::PathSeparator
+$env:PSModulePath = $ModuleRoot + $sep + $env:PSModulePath
+$env:DLGPUTOOLS_TEST_MODULE = Join-Path $ModuleRoot 'DlGpuTools/DlGpuTools.psd1'
+if ($FakesPath) { $env:DLGPUTOOLS_TEST_FAKES = $FakesPath }
+$PSModuleAutoLoadingPreference = 'None'
+Import-Module $PesterManifest -Force
+
+function Invoke-Suite([string[]] $IncludeTag, [string[]] $ExcludeTag, [string] $Results) {
+    $config = New-PesterConfiguration
+    $config.Run.Path = $TestsPath
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    if ($IncludeTag) { $config.Filter.Tag = $IncludeTag }
+    if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
+    if ($Results) {
+        $config.TestResult.Enabled = $true
+        $config.TestResult.OutputPath = $Results
+        $config.TestResult.OutputFormat = 'JUnitXml'
+    }
+    Invoke-Pester -Configuration $config
+}
+
+if ($GpuOnly) {
+    $run = Invoke-Suite -IncludeTag 'Gpu' -Results $ResultFile
+    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount + $run.NotRunCount }
+}
+else {
+    $tags = if ($Tag) { $Tag -split ',' } else { $null }
+    $run = Invoke-Suite -IncludeTag $tags -ExcludeTag 'Gpu' -Results $ResultFile
+    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount + $run.NotRunCount }
+    if (-not $tags -or $tags -contains 'Gpu') {
+        # The GPU suite in a fresh process, with the same module and Pester.
+        $gpuSummary = "$SummaryFile.gpu.json"
+        $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+        $entry = @()
+        if ((Split-Path $self -Leaf) -match '^dotnet(\.exe)?$') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
+        $gpuResults = if ($ResultFile) { [IO.Path]::ChangeExtension($ResultFile, '.gpu.xml') } else { $null }
+        & $self @entry -NoProfile -NonInteractive -File $PSCommandPath -PesterManifest $PesterManifest -ModuleRoot $ModuleRoot -TestsPath $TestsPath -FakesPath $FakesPath -ResultFile $gpuResults -SummaryFile $gpuSummary -GpuOnly
+        if (Test-Path $gpuSummary) {
+            $gpu = Get-Content -Raw $gpuSummary | ConvertFrom-Json
+            $summary.Passed += $gpu.Passed; $summary.Failed += $gpu.Failed; $summary.Skipped += $gpu.Skipped
+        }
+        else {
+            Write-Host 'The GPU test process ended without a summary: counted as one failure.'
+            $summary.Failed += 1
+        }
+    }
+}
+
+if ($SummaryFile) { $summary | ConvertTo-Json | Set-Content -Path $SummaryFile }
+Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $summary.Passed, $summary.Failed, $summary.Skipped)
+exit ([int]($summary.Failed -gt 0))

@@ -1,0 +1,146 @@
+/* A fake CUDA driver (libcuda.so.1) for tests on machines without a GPU.
+ *   FAKECUDA_DEVICES   number of devices (default 2)
+ *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
+ *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
+ * Built with -DFAKE_OLD_DRIVER it lacks the exports a pre-3.2 driver lacks (cuDeviceTotalMem_v2). */
+#include <stdint.h>
+#include <stddef.h>
+#include "fake_common.h"
+
+typedef int CUresult;
+typedef int CUdevice;
+typedef void *CUcontext;
+typedef unsigned long long CUdeviceptr;
+
+#define FAIL(fn, dev) do { int c_ = fake_fail_code("FAKECUDA_FAIL", fn, dev); if (c_) return c_; } while (0)
+
+static int live_allocations;
+static int retained_contexts;
+static int context_stack;
+static int g_contexts[64];
+
+static int devices(void) { return fake_env_int("FAKECUDA_DEVICES", 2); }
+static int valid(int d) { return d >= 0 && d < devices(); }
+
+CUresult cuInit(unsigned int flags) { (void)flags; FAIL("cuInit", -1); return devices() == 0 ? 100 : 0; }
+CUresult cuDriverGetVersion(int *v) { FAIL("cuDriverGetVersion", -1); *v = fake_env_int("FAKECUDA_VERSION", 13000); return 0; }
+
+CUresult cuGetErrorName(CUresult e, const char **s) {
+    switch (e) {
+    case 0: *s = "CUDA_SUCCESS"; return 0;
+    case 2: *s = "CUDA_ERROR_OUT_OF_MEMORY"; return 0;
+    case 100: *s = "CUDA_ERROR_NO_DEVICE"; return 0;
+    case 101: *s = "CUDA_ERROR_INVALID_DEVICE"; return 0;
+    case 999: *s = "CUDA_ERROR_UNKNOWN"; return 0;
+    default: *s = NULL; return 1;
+    }
+}
+
+CUresult cuGetErrorString(CUresult e, const char **s) {
+    switch (e) {
+    case 0: *s = "no error"; return 0;
+    case 2: *s = "out of memory"; return 0;
+    case 100: *s = "no CUDA-capable device is detected"; return 0;
+    case 101: *s = "invalid device ordinal"; return 0;
+    case 999: *s = "unknown error"; return 0;
+    default: *s = NULL; return 1;
+    }
+}
+
+CUresult cuDeviceGetCount(int *n) { FAIL("cuDeviceGetCount", -1); *n = devices(); return 0; }
+CUresult cuDeviceGet(CUdevice *d, int ordinal) { FAIL("cuDeviceGet", ordinal); if (!valid(ordinal)) return 101; *d = ordinal; return 0; }
+
+CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
+    FAIL("cuDeviceGetName", d);
+    if (!valid(d)) return 101;
+    snprintf(name, (size_t)len, d % 2 == 0 ? "NVIDIA Fake H100 80GB HBM3" : "NVIDIA GeForce Fake RTX 3090");
+    return 0;
+}
+
+#ifndef FAKE_OLD_DRIVER
+CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice d) {
+    FAIL("cuDeviceTotalMem_v2", d);
+    if (!valid(d)) return 101;
+    *bytes = d % 2 == 0 ? (size_t)81559 * 1024 * 1024 : (size_t)24576 * 1024 * 1024;
+    return 0;
+}
+#endif
+
+CUresult cuDeviceGetAttribute(int *v, int attr, CUdevice d) {
+    FAIL("cuDeviceGetAttribute", d);
+    if (!valid(d)) return 101;
+    int hopper = d % 2 == 0;
+    switch (attr) {
+    case 13: *v = hopper ? 1980000 : 1695000; return 0;   /* clock rate, kHz */
+    case 16: *v = hopper ? 132 : 82; return 0;            /* SMs */
+    case 18: *v = 0; return 0;                            /* integrated */
+    case 32: *v = hopper ? 1 : 0; return 0;               /* ECC */
+    case 33: *v = fake_pci_bus(d); return 0;
+    case 34: *v = 0; return 0;
+    case 36: *v = hopper ? 2619000 : 9751000; return 0;   /* memory clock, kHz */
+    case 37: *v = hopper ? 5120 : 384; return 0;          /* bus width, bits */
+    case 38: *v = hopper ? 52428800 : 6291456; return 0;  /* L2 */
+    case 50: *v = 0; return 0;
+    case 75: *v = hopper ? 9 : 8; return 0;
+    case 76: *v = hopper ? 0 : 6; return 0;
+    default: *v = 0; return 1;
+    }
+}
+
+CUresult cuDeviceGetPCIBusId(char *s, int len, CUdevice d) {
+    FAIL("cuDeviceGetPCIBusId", d);
+    if (!valid(d)) return 101;
+    snprintf(s, (size_t)len, "0000:%02x:00.0", fake_pci_bus(d));
+    return 0;
+}
+
+static CUresult get_uuid(unsigned char *out, CUdevice d) {
+    FAIL("cuDeviceGetUuid", d);
+    if (!valid(d)) return 101;
+    fake_uuid_bytes(d, out);
+    return 0;
+}
+CUresult cuDeviceGetUuid(unsigned char *out, CUdevice d) { return get_uuid(out, d); }
+#ifndef FAKE_OLD_DRIVER
+CUresult cuDeviceGetUuid_v2(unsigned char *out, CUdevice d) { return get_uuid(out, d); }
+#endif
+
+CUresult cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) {
+    FAIL("cuDevicePrimaryCtxRetain", d);
+    if (!valid(d)) return 101;
+    *c = &g_contexts[d];
+    retained_contexts++;
+    return 0;
+}
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) { if (!valid(d)) return 101; retained_contexts--; return 0; }
+CUresult cuCtxPushCurrent_v2(CUcontext c) { (void)c; FAIL("cuCtxPushCurrent_v2", -1); context_stack++; return 0; }
+CUresult cuCtxPopCurrent_v2(CUcontext *c) { if (c) *c = NULL; if (context_stack == 0) return 201; context_stack--; return 0; }
+
+CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
+    FAIL("cuMemGetInfo_v2", -1);
+    if (context_stack == 0) return 201; /* CUDA_ERROR_INVALID_CONTEXT: the module must make a context current */
+    *total = (size_t)81559 * 1024 * 1024;
+    *free_bytes = *total - (size_t)live_allocations * 1024 * 1024 - (size_t)512 * 1024 * 1024;
+    return 0;
+}
+
+CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
+    FAIL("cuMemAlloc_v2", -1);
+    if (context_stack == 0) return 201;
+    if (bytes > (size_t)80 * 1024 * 1024 * 1024) return 2;
+    void *m = malloc(bytes ? 1 : 1);
+    *p = (CUdeviceptr)(uintptr_t)m;
+    live_allocations++;
+    return 0;
+}
+CUresult cuMemFree_v2(CUdeviceptr p) {
+    if (context_stack == 0) return 201;
+    free((void *)(uintptr_t)p);
+    live_allocations--;
+    return 0;
+}
+
+/* Test hooks: what the module has not given back. */
+int fakecuda_live_allocations(void) { return live_allocations; }
+int fakecuda_retained_contexts(void) { return retained_contexts; }
+int fakecuda_context_stack_depth(void) { return context_stack; }
