@@ -90,10 +90,10 @@ function Invoke-Fakes {
     $src = Join-Path $Root 'tests/fakes'
     # Sonames differ from the real libraries' so a fake loaded by path can never answer for a later
     # dlopen("libcuda.so.1") of the real driver in the same process.
-    $flags = @('-shared', '-fPIC', '-O1', '-Wall', '-Wextra', '-Werror')
-    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'), (Join-Path $src 'fakecuda.c')))
-    Invoke-Native gcc ($flags + @('-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c')))
-    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c')))
+    $flags = @('-shared', '-fPIC', '-O1', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror')
+    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
+    Invoke-Native gcc ($flags + @('-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
+    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c'), '-ldl'))
     # A file that is not a library at all, for the "loaded but rejected" paths.
     Set-Content -Path (Join-Path $FakesOut 'not-a-library.so.1') -Value 'not an ELF file'
 }

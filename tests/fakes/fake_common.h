@@ -1,25 +1,62 @@
 /* Shared helpers for the fake CUDA driver and NVML used by the tests on machines without a GPU.
- * Behaviour is read from environment variables at every call, so one test process can switch
- * scenarios between tests without reloading the library. */
+ * Settings are read at every call from fake-gpu.conf beside the library (KEY=VALUE lines), then from
+ * the environment. A file, because .NET on Unix keeps its own copy of the environment: $env:X set in
+ * PowerShell never reaches getenv() in native code. One test process can switch scenarios between
+ * tests by rewriting the file, without reloading the library. */
 #ifndef FAKE_COMMON_H
 #define FAKE_COMMON_H
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
+static inline const char *fake_setting(const char *name, char *buf, size_t n) {
+    Dl_info info;
+    if (dladdr((void *)&fake_setting, &info) && info.dli_fname) {
+        char path[4096];
+        strncpy(path, info.dli_fname, sizeof path - 32);
+        path[sizeof path - 32] = 0;
+        char *slash = strrchr(path, '/');
+        if (slash) {
+            strcpy(slash + 1, "fake-gpu.conf");
+            FILE *f = fopen(path, "r");
+            if (f) {
+                char line[1024];
+                size_t len = strlen(name);
+                const char *found = NULL;
+                while (fgets(line, sizeof line, f)) {
+                    if (strncmp(line, name, len) == 0 && line[len] == '=') {
+                        char *v = line + len + 1;
+                        v[strcspn(v, "\r\n")] = 0;
+                        strncpy(buf, v, n - 1);
+                        buf[n - 1] = 0;
+                        found = buf;
+                    }
+                }
+                fclose(f);
+                if (found) return found;
+            }
+        }
+    }
+    return getenv(name);
+}
+
 static inline int fake_env_int(const char *name, int fallback) {
-    const char *v = getenv(name);
+    char buf[64];
+    const char *v = fake_setting(name, buf, sizeof buf);
     return (v && *v) ? atoi(v) : fallback;
 }
 
 /* FAILVAR="fnA=code,fnB@1=code": returns the code to fail `fn` with (for device `dev`, or any device
  * when the entry has no @), or 0 to succeed. */
 static inline int fake_fail_code(const char *var, const char *fn, int dev) {
-    const char *spec = getenv(var);
-    if (!spec || !*spec) return 0;
     char buf[1024];
-    strncpy(buf, spec, sizeof buf - 1);
-    buf[sizeof buf - 1] = 0;
+    const char *spec = fake_setting(var, buf, sizeof buf);
+    if (!spec || !*spec) return 0;
+    if (spec != buf) { strncpy(buf, spec, sizeof buf - 1); buf[sizeof buf - 1] = 0; }
     for (char *save = NULL, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq) continue;

@@ -2,6 +2,7 @@
  *   FAKECUDA_DEVICES   number of devices (default 2)
  *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
  *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
+ * (settings: fake-gpu.conf beside the library, see fake_common.h)
  * Built with -DFAKE_OLD_DRIVER it lacks the exports a pre-3.2 driver lacks (cuDeviceTotalMem_v2). */
 #include <stdint.h>
 #include <stddef.h>

@@ -18,8 +18,8 @@ namespace DlGpuTools.Devices
         public static DeviceInventory Enumerate(GpuRuntime runtime, Func<int, bool> wantIndex = null)
         {
             CudaDriver driver = runtime.Driver;
-            driver.ThrowIfFailed(driver.Init());
-            driver.ThrowIfFailed(driver.DeviceGetCount(out int count));
+            driver.ThrowIfFailed(driver.cuInit());
+            driver.ThrowIfFailed(driver.cuDeviceGetCount(out int count));
 
             var warnings = new List<string>();
             var devices = new List<CudaDevice>();
@@ -72,13 +72,13 @@ namespace DlGpuTools.Devices
 
         private static CudaDevice ReadCudaFacts(CudaDriver driver, int ordinal)
         {
-            driver.ThrowIfFailed(driver.DeviceGet(ordinal, out int dev));
-            driver.ThrowIfFailed(driver.DeviceGetName(dev, out string name));
-            driver.ThrowIfFailed(driver.DeviceTotalMem(dev, out ulong total));
-            driver.ThrowIfFailed(driver.DeviceGetUuid(dev, out byte[] uuid));
+            driver.ThrowIfFailed(driver.cuDeviceGet(ordinal, out int dev));
+            driver.ThrowIfFailed(driver.cuDeviceGetName(dev, out string name));
+            driver.ThrowIfFailed(driver.cuDeviceTotalMem(dev, out ulong total));
+            driver.ThrowIfFailed(driver.cuDeviceGetUuid(dev, out byte[] uuid));
             int major = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) ?? 0;
             int minor = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR) ?? 0;
-            string busId = driver.DeviceGetPciBusId(dev, out string cudaBusId) == CudaResult.CUDA_SUCCESS ? DeviceIdentity.NormalizePciBusId(cudaBusId) : null;
+            string busId = driver.cuDeviceGetPCIBusId(dev, out string cudaBusId) == CudaResult.CUDA_SUCCESS ? DeviceIdentity.NormalizePciBusId(cudaBusId) : null;
             int? memoryClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE);
             int? smClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE);
             int? l2 = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE);
@@ -99,14 +99,14 @@ namespace DlGpuTools.Devices
                 MaxSmClockMHz = smClockKHz / 1000,
                 L2CacheSize = l2,
                 IsIntegrated = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_INTEGRATED) == 1,
-                EccEnabled = driver.DeviceGetAttribute(dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_ECC_ENABLED, out int ecc) == CudaResult.CUDA_SUCCESS ? ecc != 0 : (bool?)null,
+                EccEnabled = driver.cuDeviceGetAttribute(dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_ECC_ENABLED, out int ecc) == CudaResult.CUDA_SUCCESS ? ecc != 0 : (bool?)null,
             };
         }
 
         // Attributes a driver does not know (deprecated or newer than it) are empty, not errors: CUDA 13
         // deprecates the clock attributes, and NVML fills them in where it can.
         private static int? Attribute(CudaDriver driver, int device, CudaDeviceAttribute attribute) =>
-            driver.DeviceGetAttribute(device, attribute, out int value) == CudaResult.CUDA_SUCCESS && value > 0 ? value : (int?)null;
+            driver.cuDeviceGetAttribute(device, attribute, out int value) == CudaResult.CUDA_SUCCESS && value > 0 ? value : (int?)null;
 
         private static ulong? ReadFreeMemoryThroughContext(GpuRuntime runtime, CudaDriver driver, int ordinal, List<string> warnings)
         {
@@ -117,7 +117,7 @@ namespace DlGpuTools.Devices
                 PrimaryContext context = runtime.GetContext(ordinal);
                 using (context.Enter())
                 {
-                    driver.ThrowIfFailed(driver.MemGetInfo(out ulong free, out _));
+                    driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
                     return free;
                 }
             }

@@ -26,8 +26,8 @@ namespace DlGpuTools.Devices
         public static NvmlDeviceFacts Read(Nvml nvml, List<string> warnings)
         {
             var facts = new NvmlDeviceFacts(nvml);
-            if (nvml.SystemGetDriverVersion(out string driver) == NvmlReturn.NVML_SUCCESS) facts.DriverVersion = driver;
-            NvmlReturn r = nvml.DeviceGetCount(out uint count);
+            if (nvml.nvmlSystemGetDriverVersion(out string driver) == NvmlReturn.NVML_SUCCESS) facts.DriverVersion = driver;
+            NvmlReturn r = nvml.nvmlDeviceGetCount(out uint count);
             if (r != NvmlReturn.NVML_SUCCESS)
             {
                 warnings.Add($"NVML could not count devices ({NvmlException.NameOf(r)}: {nvml.ErrorString(r)}); NVML facts are empty.");
@@ -37,10 +37,10 @@ namespace DlGpuTools.Devices
             for (uint i = 0; i < count; i++)
             {
                 // A GPU NVML cannot open (lost, no permission) is skipped; CUDA still reports it.
-                if (nvml.DeviceGetHandleByIndex(i, out IntPtr handle) != NvmlReturn.NVML_SUCCESS) continue;
-                if (nvml.DeviceGetUuid(handle, out string uuid) == NvmlReturn.NVML_SUCCESS && uuid != null)
+                if (nvml.nvmlDeviceGetHandleByIndex(i, out IntPtr handle) != NvmlReturn.NVML_SUCCESS) continue;
+                if (nvml.nvmlDeviceGetUUID(handle, out string uuid) == NvmlReturn.NVML_SUCCESS && uuid != null)
                     facts._byUuid[DeviceIdentity.NormalizeUuid(uuid)] = handle;
-                if (nvml.DeviceGetPciInfo(handle, out string bus) == NvmlReturn.NVML_SUCCESS && bus != null)
+                if (nvml.nvmlDeviceGetPciInfo(handle, out string bus) == NvmlReturn.NVML_SUCCESS && bus != null)
                     facts._byPci[DeviceIdentity.NormalizePciBusId(bus)] = handle;
             }
 
@@ -57,10 +57,10 @@ namespace DlGpuTools.Devices
         public void Fill(CudaDevice device, IntPtr handle)
         {
             device.NvmlAvailable = true;
-            if (_nvml.DeviceGetTemperatureGpu(handle, out uint temperature) == NvmlReturn.NVML_SUCCESS) device.TemperatureC = (int)temperature;
+            if (_nvml.nvmlDeviceGetTemperature(handle, out uint temperature) == NvmlReturn.NVML_SUCCESS) device.TemperatureC = (int)temperature;
             if (_nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", handle, out uint milliwatts) == NvmlReturn.NVML_SUCCESS) device.PowerDrawW = Math.Round(milliwatts / 1000.0, 1);
             if (_nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", handle, out uint limit) == NvmlReturn.NVML_SUCCESS) device.PowerLimitW = Math.Round(limit / 1000.0, 1);
-            if (_nvml.DeviceGetUtilization(handle, out NvmlUtilization utilization) == NvmlReturn.NVML_SUCCESS)
+            if (_nvml.nvmlDeviceGetUtilizationRates(handle, out NvmlUtilization utilization) == NvmlReturn.NVML_SUCCESS)
             {
                 device.GpuUtilizationPercent = (int)utilization.Gpu;
                 device.MemoryUtilizationPercent = (int)utilization.Memory;
@@ -73,10 +73,10 @@ namespace DlGpuTools.Devices
             device.PcieMaxGeneration = ReadUInt("nvmlDeviceGetMaxPcieLinkGeneration", handle);
             device.PcieLinkWidth = ReadUInt("nvmlDeviceGetCurrPcieLinkWidth", handle);
             device.PcieMaxLinkWidth = ReadUInt("nvmlDeviceGetMaxPcieLinkWidth", handle);
-            if (_nvml.DeviceGetMemoryInfo(handle, out NvmlMemory memory) == NvmlReturn.NVML_SUCCESS) device.FreeMemory = memory.Free;
-            if (device.MaxSmClockMHz == null && _nvml.DeviceGetMaxClock(handle, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS && sm > 0) device.MaxSmClockMHz = (int)sm;
-            if (device.MemoryClockMHz == null && _nvml.DeviceGetMaxClock(handle, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS && mem > 0) device.MemoryClockMHz = (int)mem;
-            if (_nvml.DeviceGetComputeProcesses(handle, out NvmlProcessInfo[] processes) == NvmlReturn.NVML_SUCCESS)
+            if (_nvml.nvmlDeviceGetMemoryInfo(handle, out NvmlMemory memory) == NvmlReturn.NVML_SUCCESS) device.FreeMemory = memory.Free;
+            if (device.MaxSmClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS && sm > 0) device.MaxSmClockMHz = (int)sm;
+            if (device.MemoryClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS && mem > 0) device.MemoryClockMHz = (int)mem;
+            if (_nvml.nvmlDeviceGetComputeRunningProcesses(handle, out NvmlProcessInfo[] processes) == NvmlReturn.NVML_SUCCESS)
             {
                 device.Processes = processes.Select(p => new GpuProcess
                 {

@@ -108,7 +108,7 @@ namespace DlGpuTools.Interop
         public void ThrowIfFailed(CudaResult status, [CallerArgumentExpression("status")] string call = null)
         {
             if (status == CudaResult.CUDA_SUCCESS) return;
-            throw CreateException(status, call);
+            throw CreateException(status, NativeCall.Name(call));
         }
 
         public CudaException CreateException(CudaResult status, string call)
@@ -141,10 +141,10 @@ namespace DlGpuTools.Interop
             return function;
         }
 
-        public CudaResult Init() =>
+        public CudaResult cuInit() =>
             ((delegate* unmanaged[Cdecl]<uint, CudaResult>)Require(_cuInit, "cuInit", "CUDA 2.0"))(0);
 
-        public CudaResult DeviceGetCount(out int count)
+        public CudaResult cuDeviceGetCount(out int count)
         {
             int c;
             var r = ((delegate* unmanaged[Cdecl]<int*, CudaResult>)Require(_cuDeviceGetCount, "cuDeviceGetCount", "CUDA 2.0"))(&c);
@@ -152,7 +152,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult DeviceGet(int ordinal, out int device)
+        public CudaResult cuDeviceGet(int ordinal, out int device)
         {
             int d;
             var r = ((delegate* unmanaged[Cdecl]<int*, int, CudaResult>)Require(_cuDeviceGet, "cuDeviceGet", "CUDA 2.0"))(&d, ordinal);
@@ -160,7 +160,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult DeviceGetName(int device, out string name)
+        public CudaResult cuDeviceGetName(int device, out string name)
         {
             byte* buffer = stackalloc byte[256];
             var r = ((delegate* unmanaged[Cdecl]<byte*, int, int, CudaResult>)Require(_cuDeviceGetName, "cuDeviceGetName", "CUDA 2.0"))(buffer, 256, device);
@@ -168,7 +168,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult DeviceTotalMem(int device, out ulong bytes)
+        public CudaResult cuDeviceTotalMem(int device, out ulong bytes)
         {
             UIntPtr b;
             var r = ((delegate* unmanaged[Cdecl]<UIntPtr*, int, CudaResult>)Require(_cuDeviceTotalMem, "cuDeviceTotalMem_v2", "CUDA 3.2"))(&b, device);
@@ -176,7 +176,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult DeviceGetAttribute(int device, CudaDeviceAttribute attribute, out int value)
+        public CudaResult cuDeviceGetAttribute(int device, CudaDeviceAttribute attribute, out int value)
         {
             int v;
             var r = ((delegate* unmanaged[Cdecl]<int*, CudaDeviceAttribute, int, CudaResult>)Require(_cuDeviceGetAttribute, "cuDeviceGetAttribute", "CUDA 2.0"))(&v, attribute, device);
@@ -184,7 +184,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult DeviceGetPciBusId(int device, out string busId)
+        public CudaResult cuDeviceGetPCIBusId(int device, out string busId)
         {
             byte* buffer = stackalloc byte[64];
             var r = ((delegate* unmanaged[Cdecl]<byte*, int, int, CudaResult>)Require(_cuDeviceGetPciBusId, "cuDeviceGetPCIBusId", "CUDA 4.1"))(buffer, 64, device);
@@ -193,7 +193,7 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>The 16-byte device UUID (cuDeviceGetUuid_v2 where the driver has it, as nvidia-smi reports it).</summary>
-        public CudaResult DeviceGetUuid(int device, out byte[] raw)
+        public CudaResult cuDeviceGetUuid(int device, out byte[] raw)
         {
             IntPtr function = _cuDeviceGetUuidV2 != IntPtr.Zero ? _cuDeviceGetUuidV2 : Require(_cuDeviceGetUuid, "cuDeviceGetUuid", "CUDA 9.2");
             byte* buffer = stackalloc byte[16];
@@ -203,7 +203,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult DevicePrimaryCtxRetain(int device, out IntPtr context)
+        public CudaResult cuDevicePrimaryCtxRetain(int device, out IntPtr context)
         {
             IntPtr c;
             var r = ((delegate* unmanaged[Cdecl]<IntPtr*, int, CudaResult>)Require(_cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain", "CUDA 7.0"))(&c, device);
@@ -211,13 +211,13 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult DevicePrimaryCtxRelease(int device) =>
+        public CudaResult cuDevicePrimaryCtxRelease(int device) =>
             ((delegate* unmanaged[Cdecl]<int, CudaResult>)Require(_cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", "CUDA 11.0"))(device);
 
-        public CudaResult CtxPushCurrent(IntPtr context) =>
+        public CudaResult cuCtxPushCurrent(IntPtr context) =>
             ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuCtxPushCurrent, "cuCtxPushCurrent_v2", "CUDA 4.0"))(context);
 
-        public CudaResult CtxPopCurrent(out IntPtr context)
+        public CudaResult cuCtxPopCurrent(out IntPtr context)
         {
             IntPtr c;
             var r = ((delegate* unmanaged[Cdecl]<IntPtr*, CudaResult>)Require(_cuCtxPopCurrent, "cuCtxPopCurrent_v2", "CUDA 4.0"))(&c);
@@ -225,7 +225,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult MemGetInfo(out ulong free, out ulong total)
+        public CudaResult cuMemGetInfo(out ulong free, out ulong total)
         {
             UIntPtr f, t;
             var r = ((delegate* unmanaged[Cdecl]<UIntPtr*, UIntPtr*, CudaResult>)Require(_cuMemGetInfo, "cuMemGetInfo_v2", "CUDA 3.2"))(&f, &t);
@@ -234,7 +234,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult MemAlloc(ulong bytes, out ulong devicePointer)
+        public CudaResult cuMemAlloc(ulong bytes, out ulong devicePointer)
         {
             ulong p;
             var r = ((delegate* unmanaged[Cdecl]<ulong*, UIntPtr, CudaResult>)Require(_cuMemAlloc, "cuMemAlloc_v2", "CUDA 3.2"))(&p, new UIntPtr(bytes));
@@ -242,7 +242,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult MemFree(ulong devicePointer) =>
+        public CudaResult cuMemFree(ulong devicePointer) =>
             ((delegate* unmanaged[Cdecl]<ulong, CudaResult>)Require(_cuMemFree, "cuMemFree_v2", "CUDA 3.2"))(devicePointer);
 
         internal static string ReadString(byte* buffer, int capacity)

@@ -30,16 +30,16 @@ namespace DlGpuTools.Interop
         /// <summary>Allocates on the context's device; the context must be current (inside <see cref="PrimaryContext.Enter"/>).</summary>
         public static DeviceBuffer Allocate(CudaDriver driver, PrimaryContext context, ulong bytes)
         {
-            driver.ThrowIfFailed(driver.MemAlloc(bytes, out ulong pointer));
+            driver.ThrowIfFailed(driver.cuMemAlloc(bytes, out ulong pointer));
             return new DeviceBuffer(driver, context, pointer, bytes);
         }
 
         protected override bool ReleaseHandle()
         {
             // cuMemFree needs a current context; push ours in case the releasing thread has none.
-            bool pushed = _driver.CtxPushCurrent(_context.Handle) == CudaResult.CUDA_SUCCESS;
-            CudaResult result = _driver.MemFree(DevicePointer);
-            if (pushed) _driver.CtxPopCurrent(out _);
+            bool pushed = _driver.cuCtxPushCurrent(_context.Handle) == CudaResult.CUDA_SUCCESS;
+            CudaResult result = _driver.cuMemFree(DevicePointer);
+            if (pushed) _driver.cuCtxPopCurrent(out _);
             return result == CudaResult.CUDA_SUCCESS;
         }
     }

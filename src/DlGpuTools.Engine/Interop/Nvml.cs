@@ -55,7 +55,7 @@ namespace DlGpuTools.Interop
         public void ThrowIfFailed(NvmlReturn status, [CallerArgumentExpression("status")] string call = null)
         {
             if (status == NvmlReturn.NVML_SUCCESS) return;
-            throw new NvmlException(status, ErrorString(status), call);
+            throw new NvmlException(status, ErrorString(status), NativeCall.Name(call));
         }
 
         public string ErrorString(NvmlReturn status)
@@ -89,7 +89,7 @@ namespace DlGpuTools.Interop
             return f;
         }
 
-        public NvmlReturn SystemGetDriverVersion(out string version)
+        public NvmlReturn nvmlSystemGetDriverVersion(out string version)
         {
             version = null;
             IntPtr f = Fn("nvmlSystemGetDriverVersion", out bool missing);
@@ -100,7 +100,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn SystemGetCudaDriverVersion(out int version)
+        public NvmlReturn nvmlSystemGetCudaDriverVersion(out int version)
         {
             version = 0;
             IntPtr f = Fn("nvmlSystemGetCudaDriverVersion_v2", out bool missing);
@@ -111,7 +111,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetCount(out uint count)
+        public NvmlReturn nvmlDeviceGetCount(out uint count)
         {
             count = 0;
             IntPtr f = Fn("nvmlDeviceGetCount_v2", out bool missing);
@@ -122,7 +122,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetHandleByIndex(uint index, out IntPtr device)
+        public NvmlReturn nvmlDeviceGetHandleByIndex(uint index, out IntPtr device)
         {
             device = IntPtr.Zero;
             IntPtr f = Fn("nvmlDeviceGetHandleByIndex_v2", out bool missing);
@@ -133,7 +133,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetUuid(IntPtr device, out string uuid)
+        public NvmlReturn nvmlDeviceGetUUID(IntPtr device, out string uuid)
         {
             uuid = null;
             IntPtr f = Fn("nvmlDeviceGetUUID", out bool missing);
@@ -144,7 +144,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetPciInfo(IntPtr device, out string busId)
+        public NvmlReturn nvmlDeviceGetPciInfo(IntPtr device, out string busId)
         {
             busId = null;
             IntPtr f = Fn("nvmlDeviceGetPciInfo_v3", out bool missing);
@@ -166,7 +166,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetTemperatureGpu(IntPtr device, out uint celsius)
+        public NvmlReturn nvmlDeviceGetTemperature(IntPtr device, out uint celsius)
         {
             celsius = 0;
             IntPtr f = Fn("nvmlDeviceGetTemperature", out bool missing);
@@ -177,7 +177,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetMaxClock(IntPtr device, NvmlClockType type, out uint mhz)
+        public NvmlReturn nvmlDeviceGetMaxClockInfo(IntPtr device, NvmlClockType type, out uint mhz)
         {
             mhz = 0;
             IntPtr f = Fn("nvmlDeviceGetMaxClockInfo", out bool missing);
@@ -188,7 +188,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetUtilization(IntPtr device, out NvmlUtilization utilization)
+        public NvmlReturn nvmlDeviceGetUtilizationRates(IntPtr device, out NvmlUtilization utilization)
         {
             utilization = default;
             IntPtr f = Fn("nvmlDeviceGetUtilizationRates", out bool missing);
@@ -199,7 +199,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetMemoryInfo(IntPtr device, out NvmlMemory memory)
+        public NvmlReturn nvmlDeviceGetMemoryInfo(IntPtr device, out NvmlMemory memory)
         {
             memory = default;
             IntPtr f = Fn("nvmlDeviceGetMemoryInfo", out bool missing);
@@ -223,7 +223,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn DeviceGetComputeProcesses(IntPtr device, out NvmlProcessInfo[] processes)
+        public NvmlReturn nvmlDeviceGetComputeRunningProcesses(IntPtr device, out NvmlProcessInfo[] processes)
         {
             processes = Array.Empty<NvmlProcessInfo>();
             IntPtr f = Fn("nvmlDeviceGetComputeRunningProcesses_v3", out bool missing);

@@ -27,7 +27,7 @@ namespace DlGpuTools.Interop
 
         public static PrimaryContext Retain(CudaDriver driver, int device)
         {
-            driver.ThrowIfFailed(driver.DevicePrimaryCtxRetain(device, out IntPtr context));
+            driver.ThrowIfFailed(driver.cuDevicePrimaryCtxRetain(device, out IntPtr context));
             return new PrimaryContext(driver, device, context);
         }
 
@@ -38,14 +38,14 @@ namespace DlGpuTools.Interop
         public ContextScope Enter()
         {
             if (Volatile.Read(ref _released) != 0) throw new ObjectDisposedException(nameof(PrimaryContext));
-            _driver.ThrowIfFailed(_driver.CtxPushCurrent(Handle));
+            _driver.ThrowIfFailed(_driver.cuCtxPushCurrent(Handle));
             return new ContextScope(_driver);
         }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            _driver.DevicePrimaryCtxRelease(Device);
+            _driver.cuDevicePrimaryCtxRelease(Device);
         }
     }
 
@@ -63,7 +63,7 @@ namespace DlGpuTools.Interop
         {
             CudaDriver driver = _driver;
             _driver = null;
-            driver?.CtxPopCurrent(out _);
+            driver?.cuCtxPopCurrent(out _);
         }
     }
 }

@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Interop;
+using Xunit;
+
+namespace DlGpuTools.Engine.Tests
+{
+    public class FailureClassifierTests
+    {
+        private static Failure Classify(Exception e, bool windows = false, Dictionary<string, string> vars = null) =>
+            FailureClassifier.Classify(e, windows, n => vars != null && vars.TryGetValue(n, out string v) ? v : null);
+
+        [Fact]
+        public void Missing_driver_is_NotInstalled_with_searched_paths_and_an_os_specific_remedy()
+        {
+            var attempts = new[] { new ProbeAttempt("libcuda.so.1", "loader", false, "libcuda.so.1: cannot open shared object file") };
+            Failure linux = Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CudaDriver, attempts));
+            Assert.Equal("CudaDriverNotFound", linux.ErrorId);
+            Assert.Equal(FailureCategory.NotInstalled, linux.Category);
+            Assert.Contains("cannot open shared object file", linux.Message);
+            Assert.Contains("nvidia-smi", linux.RecommendedAction);
+            Assert.Contains(LibraryCandidates.CudaDriverOverrideVariable, linux.RecommendedAction);
+            Failure windows = Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CudaDriver, attempts), windows: true);
+            Assert.Contains("nvcuda.dll", windows.RecommendedAction);
+        }
+
+        [Fact]
+        public void Missing_nvml_has_its_own_id()
+        {
+            Failure f = Classify(new NativeLibraryNotFoundException(NativeLibraryKind.Nvml, Array.Empty<ProbeAttempt>()));
+            Assert.Equal("NvmlNotFound", f.ErrorId);
+        }
+
+        [Fact]
+        public void Missing_export_means_the_driver_is_too_old()
+        {
+            Failure f = Classify(new NativeEntryPointMissingException(NativeLibraryKind.CudaDriver, "/x/libcuda.so.1", "cuDeviceTotalMem_v2", "CUDA 3.2"));
+            Assert.Equal("CudaDriverTooOld", f.ErrorId);
+            Assert.Contains("cuDeviceTotalMem_v2", f.Message);
+            Assert.Contains("CUDA 3.2", f.Message);
+        }
+
+        [Fact]
+        public void No_device_mentions_CUDA_VISIBLE_DEVICES_when_it_is_set()
+        {
+            var e = new CudaException(CudaResult.CUDA_ERROR_NO_DEVICE, "CUDA_ERROR_NO_DEVICE", "no CUDA-capable device is detected", "cuInit");
+            Failure plain = Classify(e);
+            Assert.Equal("CudaDeviceNotFound", plain.ErrorId);
+            Assert.Equal(FailureCategory.ResourceUnavailable, plain.Category);
+            Assert.DoesNotContain("CUDA_VISIBLE_DEVICES", plain.RecommendedAction);
+            Failure hidden = Classify(e, vars: new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = "-1" });
+            Assert.Contains("CUDA_VISIBLE_DEVICES is '-1'", hidden.RecommendedAction);
+        }
+
+        [Theory]
+        [InlineData(CudaResult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH, "Reboot")]
+        [InlineData(CudaResult.CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE, "cuda-compat")]
+        [InlineData(CudaResult.CUDA_ERROR_SYSTEM_NOT_READY, "fabricmanager")]
+        [InlineData(CudaResult.CUDA_ERROR_UNKNOWN, "nvidia_uvm")]
+        public void Init_failures_get_the_remedy_for_their_cause(CudaResult code, string remedyMentions)
+        {
+            Failure f = Classify(new CudaException(code, code.ToString(), "text", "cuInit"));
+            Assert.Equal("CudaDriverInitFailed", f.ErrorId);
+            Assert.Contains(remedyMentions, f.RecommendedAction);
+        }
+
+        [Fact]
+        public void Unknown_exceptions_are_not_classified()
+        {
+            Assert.Null(Classify(new NullReferenceException()));
+        }
+    }
+}
