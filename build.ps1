@@ -132,7 +132,7 @@ function Invoke-PesterChild([string] $ResultFile) {
         '-TestsPath', (Join-Path $Root 'tests/Pester'), '-FakesPath', $FakesOut, '-ResultFile', $ResultFile, '-SummaryFile', $summaryFile)
     if ($Tag) { $childArgs += @('-Tag', ($Tag -join ',')) }
     if (Test-Path $summaryFile) { Remove-Item $summaryFile }
-    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $childArgs)
+    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $childArgs) | Out-Host
     if (-not (Test-Path $summaryFile)) { throw 'The Pester run ended without a summary: it crashed (see above).' }
     Get-Content -Raw $summaryFile | ConvertFrom-Json
 }

@@ -13,17 +13,20 @@ param(
     [Parameter(Mandatory)] [string] $TestsPath,
     [string] $FakesPath,
     [string] $ResultFile,
-    [string] $SummaryFile,
+    [string] $SummaryFile = (Join-Path ([IO.Path]::GetTempPath()) "dlgputools-pester-$PID.json"),
     [string] $Tag,
     [switch] $GpuOnly
 )
 
 $ErrorActionPreference = 'Stop'
+$ModuleRoot = [IO.Path]::GetFullPath($ModuleRoot)
+$TestsPath = [IO.Path]::GetFullPath($TestsPath)
+if ($FakesPath) { $FakesPath = [IO.Path]::GetFullPath($FakesPath) }
 $sep = [IO.Path]::PathSeparator
 $env:PSModulePath = $ModuleRoot + $sep + $env:PSModulePath
 $env:DLGPUTOOLS_TEST_MODULE = Join-Path $ModuleRoot 'DlGpuTools/DlGpuTools.psd1'
 if ($FakesPath) { $env:DLGPUTOOLS_TEST_FAKES = $FakesPath }
-$PSModuleAutoLoadingPreference = 'None'
+# Autoloading stays on (Pester needs the built-in modules); tests import the built module by path.
 Import-Module $PesterManifest -Force
 
 function Invoke-Suite([string[]] $IncludeTag, [string[]] $ExcludeTag, [string] $Results) {
@@ -43,20 +46,24 @@ function Invoke-Suite([string[]] $IncludeTag, [string[]] $ExcludeTag, [string] $
 
 if ($GpuOnly) {
     $run = Invoke-Suite -IncludeTag 'Gpu' -Results $ResultFile
-    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount + $run.NotRunCount }
+    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount }
 }
 else {
     $tags = if ($Tag) { $Tag -split ',' } else { $null }
     $run = Invoke-Suite -IncludeTag $tags -ExcludeTag 'Gpu' -Results $ResultFile
-    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount + $run.NotRunCount }
+    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount }
     if (-not $tags -or $tags -contains 'Gpu') {
         # The GPU suite in a fresh process, with the same module and Pester.
         $gpuSummary = "$SummaryFile.gpu.json"
         $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
         $entry = @()
         if ((Split-Path $self -Leaf) -match '^dotnet(\.exe)?$') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
-        $gpuResults = if ($ResultFile) { [IO.Path]::ChangeExtension($ResultFile, '.gpu.xml') } else { $null }
-        & $self @entry -NoProfile -NonInteractive -File $PSCommandPath -PesterManifest $PesterManifest -ModuleRoot $ModuleRoot -TestsPath $TestsPath -FakesPath $FakesPath -ResultFile $gpuResults -SummaryFile $gpuSummary -GpuOnly
+        $childArgs = @('-NoProfile', '-NonInteractive', '-File', $PSCommandPath, '-PesterManifest', $PesterManifest, '-ModuleRoot', $ModuleRoot,
+            '-TestsPath', $TestsPath, '-SummaryFile', $gpuSummary, '-GpuOnly')
+        if ($FakesPath) { $childArgs += @('-FakesPath', $FakesPath) }
+        if ($ResultFile) { $childArgs += @('-ResultFile', [IO.Path]::ChangeExtension($ResultFile, '.gpu.xml')) }
+        if (Test-Path $gpuSummary) { Remove-Item $gpuSummary }
+        & $self @entry @childArgs | Out-Host
         if (Test-Path $gpuSummary) {
             $gpu = Get-Content -Raw $gpuSummary | ConvertFrom-Json
             $summary.Passed += $gpu.Passed; $summary.Failed += $gpu.Failed; $summary.Skipped += $gpu.Skipped

@@ -1,0 +1,108 @@
+# Runs for real on a machine with an NVIDIA GPU (nvidia-smi lists one); skipped, with the reason, elsewhere.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:HasGpu = Test-GpuPresent
+    $script:SkipReason = if ($HasGpu) { $null } else { 'no NVIDIA GPU here (nvidia-smi -L lists none)' }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Clear-FakeGpu
+    Import-Module $ModuleManifest -Force
+
+    function Get-SmiDevices {
+        $fields = 'uuid,name,pci.bus_id,memory.total,driver_version,compute_cap'
+        $lines = & nvidia-smi "--query-gpu=$fields" --format=csv,noheader,nounits
+        foreach ($line in $lines) {
+            $v = $line -split ',\s*'
+            [pscustomobject]@{ Uuid = $v[0]; Name = $v[1]; PciBusId = $v[2]; MemoryMiB = [long]$v[3]; Driver = $v[4]; ComputeCap = $v[5] }
+        }
+    }
+
+    function Get-TorchDevices {
+        $python = Get-Command python3 -ErrorAction SilentlyContinue
+        if (-not $python) { return $null }
+        $code = 'import json, torch; print(json.dumps([dict(name=p.name, uuid=str(p.uuid), total=p.total_memory, major=p.major, minor=p.minor, mp=p.multi_processor_count, bus=p.pci_bus_id, domain=p.pci_domain_id, dev=p.pci_device_id) for p in (torch.cuda.get_device_properties(i) for i in range(torch.cuda.device_count()))]))'
+        $json = & $python.Source -c $code 2>$null
+        if ($LASTEXITCODE -ne 0) { return $null }
+        $json | ConvertFrom-Json
+    }
+}
+
+Describe 'Get-CudaDevice on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    BeforeAll {
+        $script:Devices = @(Get-CudaDevice -WarningVariable script:Warnings)
+        $script:Smi = @(Get-SmiDevices)
+    }
+
+    It 'sees as many devices as nvidia-smi (no CUDA_VISIBLE_DEVICES here)' {
+        if ($env:CUDA_VISIBLE_DEVICES) { Set-ItResult -Skipped -Because 'CUDA_VISIBLE_DEVICES is set' }
+        $Devices.Count | Should -Be $Smi.Count
+        $Warnings.Count | Should -Be 0
+    }
+
+    It 'matches nvidia-smi on name, UUID, PCI bus id, total memory, driver and compute capability' {
+        foreach ($d in $Devices) {
+            $s = $Smi | Where-Object Uuid -eq $d.Uuid
+            $s | Should -Not -BeNullOrEmpty -Because "nvidia-smi lists $($d.Uuid)"
+            $d.Name | Should -Be $s.Name
+            $d.PciBusId | Should -Be $s.PciBusId
+            [long]($d.TotalMemory / 1MB) | Should -Be $s.MemoryMiB
+            $d.DriverVersion | Should -Be $s.Driver
+            $d.ComputeCapability | Should -Be $s.ComputeCap
+        }
+    }
+
+    It 'matches PyTorch''s torch.cuda.get_device_properties' {
+        $torch = Get-TorchDevices
+        if ($null -eq $torch) { Set-ItResult -Skipped -Because 'python3 with torch is not available here'; return }
+        @($torch).Count | Should -Be $Devices.Count
+        for ($i = 0; $i -lt $Devices.Count; $i++) {
+            $t = @($torch)[$i]
+            $d = $Devices[$i]
+            $d.Name | Should -Be $t.name
+            $d.Uuid | Should -Be ('GPU-' + $t.uuid.ToLowerInvariant())
+            $d.TotalMemory | Should -Be ([uint64]$t.total)
+            $d.ComputeCapability | Should -Be "$($t.major).$($t.minor)"
+            $d.MultiprocessorCount | Should -Be $t.mp
+            $d.PciBusId | Should -Be ('{0:X8}:{1:X2}:{2:X2}.0' -f [int]$t.domain, [int]$t.bus, [int]$t.dev)
+        }
+    }
+
+    It 'fills the NVML facts' {
+        foreach ($d in $Devices) {
+            $d.NvmlAvailable | Should -BeTrue
+            $d.TemperatureC | Should -BeGreaterThan 0
+            $d.PowerLimitW | Should -BeGreaterThan 0
+            $d.FreeMemory | Should -BeGreaterThan 0
+            $d.FreeMemory | Should -BeLessOrEqual $d.TotalMemory
+            $d.MemoryBandwidthGBps | Should -BeGreaterThan 100
+            $d.MaxSmClockMHz | Should -BeGreaterThan 500
+            $d.CudaDriverVersion | Should -Match '^\d+\.\d$'
+        }
+    }
+
+    It 'shows a process that uses the GPU' {
+        $python = Get-Command python3 -ErrorAction SilentlyContinue
+        if (-not $python) { Set-ItResult -Skipped -Because 'python3 is not available to start a GPU process'; return }
+        $job = Start-Process -FilePath $python.Source -ArgumentList '-c', '"import torch,time; x=torch.empty(256*1024*1024, dtype=torch.uint8, device=''cuda:0''); torch.cuda.synchronize(); time.sleep(25)"' -PassThru
+        try {
+            $found = $null
+            for ($i = 0; $i -lt 40 -and -not $found; $i++) {
+                Start-Sleep -Milliseconds 500
+                $found = (Get-CudaDevice -Index 0).Processes | Where-Object ProcessId -eq $job.Id
+            }
+            $found | Should -Not -BeNullOrEmpty
+            $found.UsedMemory | Should -BeGreaterOrEqual 256MB
+        }
+        finally {
+            Stop-Process -Id $job.Id -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Describe 'GPU test suite' -Tag 'Gpu' {
+    It 'runs only where there is a GPU' -Skip:$HasGpu {
+        Set-ItResult -Skipped -Because $SkipReason
+    }
+}

@@ -1,0 +1,79 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Module = Import-Module $ModuleManifest -Force -PassThru
+}
+
+Describe 'The module manifest' {
+    It 'is valid' {
+        { Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'is the same file as the one at the repository root' {
+        (Get-FileHash $ModuleManifest).Hash | Should -Be (Get-FileHash (Join-Path $RepoRoot 'DlGpuTools.psd1')).Hash
+    }
+
+    It 'has a version equal to the assemblies'' versions' {
+        $manifest = Test-ModuleManifest -Path $ModuleManifest
+        foreach ($dll in 'DlGpuTools.dll', 'DlGpuTools.Engine.dll') {
+            $name = [Reflection.AssemblyName]::GetAssemblyName((Join-Path (Split-Path $ModuleManifest) $dll))
+            $name.Version.ToString(3) | Should -Be $manifest.Version.ToString(3) -Because "$dll takes its version from the manifest"
+        }
+    }
+
+    It 'declares both editions, PowerShell 5.1 and the project tags' {
+        $data = Import-PowerShellDataFile $ModuleManifest
+        $data.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $data.PowerShellVersion | Should -Be '5.1'
+        $data.PrivateData.PSData.Tags | Should -Contain 'PSEdition_Desktop'
+        $data.PrivateData.PSData.Tags | Should -Contain 'PSEdition_Core'
+        $data.PrivateData.PSData.Tags | Should -Contain 'CUDA'
+        $data.FunctionsToExport.Count | Should -Be 0
+        $data.AliasesToExport.Count | Should -Be 0
+    }
+
+    It 'ships no third-party assembly' {
+        $dlls = Get-ChildItem (Split-Path $ModuleManifest) -Filter *.dll -Recurse | ForEach-Object Name | Sort-Object
+        $dlls | Should -Be @('DlGpuTools.dll', 'DlGpuTools.Engine.dll')
+    }
+}
+
+Describe 'The exported commands' {
+    It 'exports exactly the cmdlets the manifest names' {
+        $declared = (Import-PowerShellDataFile $ModuleManifest).CmdletsToExport | Sort-Object
+        ($Module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $declared
+    }
+
+    It '<_> uses an approved verb and declares its output type' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../DlGpuTools.psd1')).CmdletsToExport) {
+        $command = Get-Command $_
+        (Get-Verb).Verb | Should -Contain $command.Verb
+        $command.OutputType.Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Help' {
+    It '<_> has a synopsis, a description and examples from the MAML file' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../DlGpuTools.psd1')).CmdletsToExport) {
+        $help = Get-Help $_ -Full
+        # Auto-generated help has the syntax line as synopsis and no examples.
+        $help.Synopsis | Should -Not -Match ([regex]::Escape("$_ ["))
+        $help.Synopsis.Length | Should -BeGreaterThan 20
+        $help.description.Text | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 3
+        foreach ($example in $help.examples.example) { $example.code | Should -Not -BeNullOrEmpty }
+    }
+
+    It '<_> describes every parameter' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../DlGpuTools.psd1')).CmdletsToExport) {
+        $help = Get-Help $_ -Full
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $parameters = (Get-Command $_).Parameters.Keys | Where-Object { $common -notcontains $_ }
+        foreach ($name in $parameters) {
+            $p = $help.parameters.parameter | Where-Object name -eq $name
+            $p | Should -Not -BeNullOrEmpty -Because "-$name needs help"
+            ($p.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$name needs a description"
+        }
+    }
+
+    It 'has the about_DlGpuTools topic' {
+        $about = Get-Help about_DlGpuTools
+        ($about | Out-String) | Should -Match 'DLGPUTOOLS_CUDA_DRIVER_PATH'
+    }
+}

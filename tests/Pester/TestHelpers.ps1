@@ -1,0 +1,31 @@
+# Dot-sourced by every test file: where the built module and the fake libraries are, and helpers to
+# point the module at the fakes. The fakes read fake-gpu.conf beside them (see tests/fakes/fake_common.h).
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ModuleManifest = if ($env:DLGPUTOOLS_TEST_MODULE) { $env:DLGPUTOOLS_TEST_MODULE } else { Join-Path $RepoRoot 'out/DlGpuTools/DlGpuTools.psd1' }
+$script:FakesPath = if ($env:DLGPUTOOLS_TEST_FAKES) { $env:DLGPUTOOLS_TEST_FAKES } else { Join-Path $RepoRoot 'out/fakes' }
+$script:CmdletFqid = 'DlGpuTools.Commands.GetCudaDeviceCommand'
+
+function Use-FakeGpu {
+    param([string[]] $Setting = @(), [string] $Driver = 'libfakecuda.so.1', [string] $Nvml = 'libfakenvml.so.1')
+    $env:DLGPUTOOLS_CUDA_DRIVER_PATH = if ([IO.Path]::IsPathRooted($Driver)) { $Driver } else { Join-Path $script:FakesPath $Driver }
+    $env:DLGPUTOOLS_NVML_PATH = if ([IO.Path]::IsPathRooted($Nvml)) { $Nvml } else { Join-Path $script:FakesPath $Nvml }
+    Set-Content -Path (Join-Path $script:FakesPath 'fake-gpu.conf') -Value $Setting
+}
+
+function Clear-FakeGpu {
+    Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH -ErrorAction SilentlyContinue
+    Remove-Item (Join-Path $script:FakesPath 'fake-gpu.conf') -ErrorAction SilentlyContinue
+}
+
+function Test-FakesAvailable {
+    $IsLinux -and (Test-Path (Join-Path $script:FakesPath 'libfakecuda.so.1'))
+}
+
+function Test-GpuPresent {
+    # A real NVIDIA GPU with a working driver: nvidia-smi lists at least one device.
+    $smi = Get-Command nvidia-smi -ErrorAction SilentlyContinue
+    if (-not $smi) { return $false }
+    $list = & $smi.Source -L 2>$null
+    ($LASTEXITCODE -eq 0) -and ($list -match '^GPU \d+:')
+}

@@ -1,0 +1,55 @@
+<#
+.SYNOPSIS
+    The main job, shown: what DlGpuTools says about this machine's GPUs.
+.DESCRIPTION
+    On a machine with an NVIDIA GPU it lists the devices and every fact about the first one. On a
+    machine without one it shows the error a user gets (with the places searched and the remedy),
+    then the same commands against the test suite's fake driver, labelled as such, so the output
+    format can be seen anywhere.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModuleRoot,
+    [string] $FakesPath
+)
+
+$ErrorActionPreference = 'Continue'
+Import-Module (Join-Path $ModuleRoot 'DlGpuTools/DlGpuTools.psd1') -Force
+$module = Get-Module DlGpuTools
+
+function Write-Step([string] $Text) { Write-Host ''; Write-Host "### $Text" -ForegroundColor Cyan }
+
+Write-Step "DlGpuTools $($module.Version) on PowerShell $($PSVersionTable.PSVersion) ($([System.Runtime.InteropServices.RuntimeInformation]::OSDescription))"
+Get-Command -Module DlGpuTools | Format-Table Name, CommandType, Version -AutoSize | Out-Host
+
+Write-Step 'Get-CudaDevice'
+$devices = @(Get-CudaDevice -ErrorVariable problems -ErrorAction SilentlyContinue)
+if ($devices.Count -gt 0) {
+    $devices | Format-Table | Out-Host
+    Write-Step 'Get-CudaDevice -Index 0 | Format-List'
+    $devices[0] | Format-List | Out-Host
+    Write-Step 'The same facts, ready for another tool: Get-CudaDevice | Select-Object Index, Name, Uuid, TotalMemory | ConvertTo-Json'
+    $devices | Select-Object Index, Name, Uuid, TotalMemory, ComputeCapability | ConvertTo-Json | Out-Host
+    exit 0
+}
+
+foreach ($problem in $problems) {
+    Write-Host "No usable NVIDIA GPU here. Error id: $($problem.FullyQualifiedErrorId.Split(',')[0]) ($($problem.CategoryInfo.Category))" -ForegroundColor Yellow
+    Write-Host $problem.Exception.Message
+    Write-Host ''
+    Write-Host "How to fix: $($problem.ErrorDetails.RecommendedAction)" -ForegroundColor Green
+}
+
+if ($FakesPath -and (Test-Path (Join-Path $FakesPath 'libfakecuda.so.1'))) {
+    Write-Step 'What it shows on a GPU machine (SIMULATED with the test suite''s fake CUDA driver and NVML: these are not real devices)'
+    $env:DLGPUTOOLS_CUDA_DRIVER_PATH = Join-Path $FakesPath 'libfakecuda.so.1'
+    $env:DLGPUTOOLS_NVML_PATH = Join-Path $FakesPath 'libfakenvml.so.1'
+    Remove-Item (Join-Path $FakesPath 'fake-gpu.conf') -ErrorAction SilentlyContinue
+    try {
+        Get-CudaDevice | Format-Table | Out-Host
+        Get-CudaDevice -Index 0 | Format-List | Out-Host
+    }
+    finally {
+        Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH
+    }
+}
+exit 0
