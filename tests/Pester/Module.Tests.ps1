@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Cmdlets = @((Import-PowerShellDataFile $ModuleManifest).CmdletsToExport)
+    $script:NotInRepository = -not (Test-Path (Join-Path $RepoRoot 'DlGpuTools.psd1'))
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:Module = Import-Module $ModuleManifest -Force -PassThru
@@ -8,7 +14,7 @@ Describe 'The module manifest' {
         { Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop } | Should -Not -Throw
     }
 
-    It 'is the same file as the one at the repository root' {
+    It 'is the same file as the one at the repository root' -Skip:$NotInRepository {
         (Get-FileHash $ModuleManifest).Hash | Should -Be (Get-FileHash (Join-Path $RepoRoot 'DlGpuTools.psd1')).Hash
     }
 
@@ -43,7 +49,7 @@ Describe 'The exported commands' {
         ($Module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $declared
     }
 
-    It '<_> uses an approved verb and declares its output type' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../DlGpuTools.psd1')).CmdletsToExport) {
+    It '<_> uses an approved verb and declares its output type' -ForEach $Cmdlets {
         $command = Get-Command $_
         (Get-Verb).Verb | Should -Contain $command.Verb
         $command.OutputType.Count | Should -BeGreaterThan 0
@@ -51,7 +57,7 @@ Describe 'The exported commands' {
 }
 
 Describe 'Help' {
-    It '<_> has a synopsis, a description and examples from the MAML file' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../DlGpuTools.psd1')).CmdletsToExport) {
+    It '<_> has a synopsis, a description and examples from the MAML file' -ForEach $Cmdlets {
         $help = Get-Help $_ -Full
         # Auto-generated help has the syntax line as synopsis and no examples.
         $help.Synopsis | Should -Not -Match ([regex]::Escape("$_ ["))
@@ -61,7 +67,7 @@ Describe 'Help' {
         foreach ($example in $help.examples.example) { $example.code | Should -Not -BeNullOrEmpty }
     }
 
-    It '<_> describes every parameter' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../DlGpuTools.psd1')).CmdletsToExport) {
+    It '<_> describes every parameter' -ForEach $Cmdlets {
         $help = Get-Help $_ -Full
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         $parameters = (Get-Command $_).Parameters.Keys | Where-Object { $common -notcontains $_ }
