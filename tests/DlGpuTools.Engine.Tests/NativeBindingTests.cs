@@ -98,6 +98,7 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal("9.0", h100.ComputeCapability);
                 Assert.Equal("Hopper", h100.Architecture);
                 Assert.Equal(81559UL * 1024 * 1024, h100.TotalMemory);
+                Assert.Equal(81559UL * 1024 * 1024, h100.NvmlTotalMemory);
                 Assert.Equal("00000000:17:00.0", h100.PciBusId);
                 Assert.StartsWith("GPU-fa4e00", h100.Uuid);
                 Assert.Equal(3352.3, h100.MemoryBandwidthGBps);

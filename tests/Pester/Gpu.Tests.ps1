@@ -47,7 +47,9 @@ Describe 'Get-CudaDevice on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
             $s | Should -Not -BeNullOrEmpty -Because "nvidia-smi lists $($d.Uuid)"
             $d.Name | Should -Be $s.Name
             $d.PciBusId | Should -Be $s.PciBusId
-            [long]($d.TotalMemory / 1MB) | Should -Be $s.MemoryMiB
+            # nvidia-smi's memory.total is the board's (NVML); CUDA's total excludes what the driver reserves.
+            [long]($d.NvmlTotalMemory / 1MB) | Should -Be $s.MemoryMiB
+            $d.TotalMemory | Should -BeLessOrEqual $d.NvmlTotalMemory
             $d.DriverVersion | Should -Be $s.Driver
             $d.ComputeCapability | Should -Be $s.ComputeCap
         }

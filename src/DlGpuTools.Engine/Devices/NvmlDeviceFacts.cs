@@ -73,7 +73,12 @@ namespace DlGpuTools.Devices
             device.PcieMaxGeneration = ReadUInt("nvmlDeviceGetMaxPcieLinkGeneration", handle);
             device.PcieLinkWidth = ReadUInt("nvmlDeviceGetCurrPcieLinkWidth", handle);
             device.PcieMaxLinkWidth = ReadUInt("nvmlDeviceGetMaxPcieLinkWidth", handle);
-            if (_nvml.nvmlDeviceGetMemoryInfo(handle, out NvmlMemory memory) == NvmlReturn.NVML_SUCCESS) device.FreeMemory = memory.Free;
+            if (_nvml.nvmlDeviceGetMemoryInfo(handle, out NvmlMemory memory) == NvmlReturn.NVML_SUCCESS)
+            {
+                device.FreeMemory = memory.Free;
+                device.NvmlTotalMemory = memory.Total;
+            }
+
             if (device.MaxSmClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS && sm > 0) device.MaxSmClockMHz = (int)sm;
             if (device.MemoryClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS && mem > 0) device.MemoryClockMHz = (int)mem;
             if (_nvml.nvmlDeviceGetComputeRunningProcesses(handle, out NvmlProcessInfo[] processes) == NvmlReturn.NVML_SUCCESS)

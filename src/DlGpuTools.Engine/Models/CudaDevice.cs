@@ -32,8 +32,14 @@ namespace DlGpuTools
 
         public int MultiprocessorCount { get; set; }
 
-        /// <summary>Bytes of device memory (cuDeviceTotalMem).</summary>
+        /// <summary>
+        /// Bytes of device memory CUDA can use (cuDeviceTotalMem), what PyTorch's total_memory reports. Less
+        /// than the board's memory: the driver reserves some (on an H200, 143156 of 143771 MiB).
+        /// </summary>
         public ulong TotalMemory { get; set; }
+
+        /// <summary>The board's memory as NVML reports it, which nvidia-smi prints as memory.total.</summary>
+        public ulong? NvmlTotalMemory { get; set; }
 
         /// <summary>Bytes free now (NVML, or cuMemGetInfo when NVML is absent).</summary>
         public ulong? FreeMemory { get; set; }
