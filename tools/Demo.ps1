@@ -21,6 +21,13 @@ function Write-Step([string] $Text) { Write-Host ''; Write-Host "### $Text" -For
 Write-Step "DlGpuTools $($module.Version) on PowerShell $($PSVersionTable.PSVersion) ($([System.Runtime.InteropServices.RuntimeInformation]::OSDescription))"
 Get-Command -Module DlGpuTools | Format-Table Name, CommandType, Version -AutoSize | Out-Host
 
+Write-Step 'Get-GpuRecommendation -Budget 800 -Workload ComputerVision   (from the built-in, sourced card table)'
+Get-GpuRecommendation -Budget 800 -Workload ComputerVision | Out-Host
+Write-Step 'Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -IncludeCloud -TrainingHours 200 -Top 3'
+Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -IncludeCloud -TrainingHours 200 -Top 3 | Out-Host
+Write-Step "Get-GpuSpec 'RTX 4090', 'NVIDIA H100 80GB HBM3', 'Tesla T4'"
+Get-GpuSpec 'RTX 4090', 'NVIDIA H100 80GB HBM3', 'Tesla T4' | Out-Host
+
 Write-Step 'Get-CudaDevice'
 $devices = @(Get-CudaDevice -ErrorVariable problems -ErrorAction SilentlyContinue)
 if ($devices.Count -gt 0) {
@@ -29,6 +36,10 @@ if ($devices.Count -gt 0) {
     $devices[0] | Format-List | Out-Host
     Write-Step 'The same facts, ready for another tool: Get-CudaDevice | Select-Object Index, Name, Uuid, TotalMemory | ConvertTo-Json'
     $devices | Select-Object Index, Name, Uuid, TotalMemory, ComputeCapability | ConvertTo-Json | Out-Host
+    Write-Step 'Get-CudaDevice | Get-GpuSpec'
+    $devices | Get-GpuSpec | Out-Host
+    Write-Step 'Get-CudaDevice | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000'
+    $devices | Select-Object -First 1 | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000 | Out-Host
     exit 0
 }
 

@@ -16,6 +16,16 @@ namespace DlGpuTools.Commands
         public const string NoDevices = "The CUDA driver is installed but shows no device to this process.";
         public const string NoDevicesRemedy = "Check that nvidia-smi lists a GPU and that CUDA_VISIBLE_DEVICES, if set, names one.";
 
+        public const string CardNotFound = "No card in the card table is called '{0}'.";
+        public const string CardCandidates = "Similar names: {0}.";
+        public const string CardNotFoundRemedy = "Run Get-GpuSpec to list the table, use wildcards (Get-GpuSpec '*4090*'), or add the card with -CardTable <file.csv> (same columns as the built-in table).";
+        public const string CardTableRemedy = "Fix the rows named above. The file needs the built-in table's header (name, vendor, architecture, compute_capability, memory_gb, ...); every row needs a source.";
+        public const string TrainingNeedsModel = "-Training describes a model: give its size with -ModelParameters.";
+        public const string TrainingNeedsModelRemedy = "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.";
+        public const string NothingFits = "No card in the table meets these conditions for {0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.";
+
+        public const string ModelNeedsSeveralCards = "No card with a launch price holds {0:0.#} GB on its own. Add -IncludeCloud to rent 80-141 GB data-centre cards (A100 80GB, H100, H200), or fine-tune with LoRA/QLoRA adapters, which need a fraction of this memory.";
+
         public static string Format(string format, params object[] args) => string.Format(CultureInfo.CurrentUICulture, format, args);
     }
 }

@@ -103,6 +103,27 @@ Describe 'Get-CudaDevice on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     }
 }
 
+Describe 'The card table on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'finds this machine''s GPU by the name the driver reports, with consistent figures' {
+        foreach ($d in Get-CudaDevice) {
+            $spec = $d | Get-GpuSpec
+            $spec | Should -Not -BeNullOrEmpty -Because "the table should know '$($d.Name)'"
+            $spec.ComputeCapability | Should -Be $d.ComputeCapability
+            $spec.Architecture | Should -Be $d.Architecture
+            # The board's memory in GB (10^9) against the datasheet figure: within 10% (H200: 150.7 GB usable of 141 "GB" marketed).
+            [math]::Abs($d.TotalMemory / 1e9 - $spec.MemoryGB) / $spec.MemoryGB | Should -BeLessThan 0.10
+            # The theoretical bandwidth from clocks against the datasheet: within 10%.
+            [math]::Abs($d.MemoryBandwidthGBps - $spec.MemoryBandwidthGBps) / $spec.MemoryBandwidthGBps | Should -BeLessThan 0.10
+        }
+    }
+
+    It 'rates this machine''s GPU from the pipeline' {
+        $r = @(Get-CudaDevice | Select-Object -First 1 | Get-GpuRecommendation -Workload LLMInference)
+        $r[0].Kind | Should -Be 'Current'
+        $r[0].MetricValue | Should -BeGreaterThan 0
+    }
+}
+
 Describe 'GPU test suite' -Tag 'Gpu' {
     It 'runs only where there is a GPU' -Skip:$HasGpu {
         Set-ItResult -Skipped -Because $SkipReason

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using DlGpuTools.Devices;
+
+namespace DlGpuTools.Catalog
+{
+    /// <summary>
+    /// Sanity rules every card row must pass, built-in or the user's: units and ranges, compute capability
+    /// against architecture, and tensor figures against FP32 and what the architecture has.
+    /// </summary>
+    public static class CardValidation
+    {
+        public static IEnumerable<string> Check(GpuSpec c)
+        {
+            if (string.IsNullOrWhiteSpace(c.Source)) yield return "no source";
+            if (c.MemoryGB < 1 || c.MemoryGB > 1024) yield return $"memory_gb {c.MemoryGB} is outside 1..1024 (GB, not MB?)";
+            if (c.MemoryBandwidthGBps is double bw && (bw < 20 || bw > 20000)) yield return $"bandwidth_gbs {bw} is outside 20..20000 (GB/s)";
+            if (c.Fp32Tflops is double fp32 && (fp32 < 0.1 || fp32 > 500)) yield return $"fp32_tflops {fp32} is outside 0.1..500 (TFLOPS, not GFLOPS?)";
+            if (c.TdpW is int tdp && (tdp < 10 || tdp > 2000)) yield return $"tdp_w {tdp} is outside 10..2000";
+            if (c.LaunchYear is int year && (year < 2010 || year > DateTime.UtcNow.Year + 1)) yield return $"launch_year {year} is implausible";
+            if (c.LaunchPriceUsd is double price && (price < 30 || price > 100000)) yield return $"launch_msrp_usd {price} is outside 30..100000";
+            string segment = c.Segment ?? string.Empty;
+            if (Array.IndexOf(new[] { "consumer", "prosumer", "workstation", "datacenter" }, segment) < 0) yield return $"segment '{segment}' is not consumer, prosumer, workstation or datacenter";
+
+            if (!c.IsCudaCapable)
+            {
+                if (c.Vendor == "NVIDIA") yield return "an NVIDIA card needs a compute capability (major.minor)";
+                yield break;
+            }
+
+            string[] parts = c.ComputeCapability.Split('.');
+            int major = int.Parse(parts[0], CultureInfo.InvariantCulture);
+            int minor = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            string expected = GpuArchitecture.FromComputeCapability(major, minor);
+            if (!string.Equals(expected, c.Architecture, StringComparison.OrdinalIgnoreCase))
+                yield return $"compute capability {c.ComputeCapability} is {expected}, not {c.Architecture}";
+
+            bool tensorCores = major >= 7 && !IsTu11x(c);
+            if (!tensorCores && (c.Fp16TensorTflops != null || c.Bf16TensorTflops != null || c.Tf32TensorTflops != null))
+                yield return "tensor figures on a GPU without tensor cores";
+            if (tensorCores && c.Fp16TensorTflops == null)
+                yield return "no fp16 tensor figure on a GPU with tensor cores";
+            if (major < 8 && (c.Bf16TensorTflops != null || c.Tf32TensorTflops != null))
+                yield return "BF16/TF32 figures before Ampere (compute capability 8.0)";
+            if ((major < 8 || (major == 8 && minor < 9)) && c.Fp8TensorTflops != null)
+                yield return "an FP8 figure before Ada/Hopper (compute capability 8.9)";
+            if (c.Fp16TensorTflops is double fp16 && c.Fp32Tflops is double f32)
+            {
+                double ratio = fp16 / f32;
+                if (ratio < 1 || ratio > 20) yield return $"fp16 tensor / fp32 = {ratio:0.0}, outside 1..20 (sparse or FP16-accumulate figure?)";
+            }
+
+            if (c.Bf16TensorTflops is double bf16 && c.Fp16TensorTflops is double f16 && Math.Abs(bf16 - f16) > 0.01 * f16)
+                yield return "BF16 and FP16 tensor rates differ; NVIDIA tensor cores run both at one rate";
+            if (c.Tf32TensorTflops is double tf32 && c.Fp16TensorTflops is double h && tf32 > h)
+                yield return "TF32 above the FP16 tensor rate";
+            if (c.Fp8TensorTflops is double fp8 && c.Fp16TensorTflops is double h2 && (fp8 < h2 || fp8 > 2.05 * h2))
+                yield return "FP8 should be 1-2x the FP16 tensor rate";
+        }
+
+        // Turing's TU116/TU117 (GTX 16 series) have no tensor cores although compute capability is 7.5.
+        private static bool IsTu11x(GpuSpec c) => c.Name.IndexOf("GTX 16", StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+}

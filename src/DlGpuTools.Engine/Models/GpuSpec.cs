@@ -1,0 +1,60 @@
+namespace DlGpuTools
+{
+    /// <summary>
+    /// One card of the built-in (or a user's) card table: datasheet figures with their source. Throughput
+    /// figures are dense (no sparsity), in TFLOPS; tensor figures accumulate in FP32.
+    /// </summary>
+    public sealed class GpuSpec
+    {
+        public string Name { get; set; }
+
+        /// <summary>The names the driver reports for this card (cuDeviceGetName, nvidia-smi).</summary>
+        public string[] DeviceNames { get; set; } = new string[0];
+
+        public string Vendor { get; set; }
+
+        public string Architecture { get; set; }
+
+        /// <summary>major.minor; empty for cards that do not run CUDA.</summary>
+        public string ComputeCapability { get; set; }
+
+        public bool IsCudaCapable { get; set; }
+
+        public double MemoryGB { get; set; }
+
+        public string MemoryType { get; set; }
+
+        public double? MemoryBandwidthGBps { get; set; }
+
+        public double? Fp32Tflops { get; set; }
+
+        public double? Fp16TensorTflops { get; set; }
+
+        public double? Bf16TensorTflops { get; set; }
+
+        public double? Tf32TensorTflops { get; set; }
+
+        public double? Fp64Tflops { get; set; }
+
+        public double? Fp8TensorTflops { get; set; }
+
+        public int? TdpW { get; set; }
+
+        public int? LaunchYear { get; set; }
+
+        /// <summary>US launch price where one was published (none for data-centre cards).</summary>
+        public double? LaunchPriceUsd { get; set; }
+
+        /// <summary>consumer, prosumer, workstation or datacenter.</summary>
+        public string Segment { get; set; }
+
+        public string Source { get; set; }
+
+        public string Notes { get; set; }
+
+        /// <summary>"built-in" or the path of the user's table this row came from.</summary>
+        public string Origin { get; set; }
+
+        public override string ToString() => Name;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using DlGpuTools.Catalog;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>Completes card names from the built-in card table (and the -CardTable file when one is bound).</summary>
+    public sealed class CardNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            CardCatalog catalog = CardCatalog.BuiltIn;
+            if (fakeBoundParameters != null && fakeBoundParameters.Contains("CardTable"))
+            {
+                try
+                {
+                    catalog = CardCatalog.Load(fakeBoundParameters["CardTable"]?.ToString());
+                }
+                catch (System.Exception)
+                {
+                    // A broken user table must not break the prompt; fall back to the built-in names.
+                }
+            }
+
+            return Completion.Match(catalog.Cards.Select(c => c.Name), wordToComplete);
+        }
+    }
+}

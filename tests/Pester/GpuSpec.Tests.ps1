@@ -1,0 +1,67 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:SpecFqid = 'DlGpuTools.Commands.GetGpuSpecCommand'
+    $script:Header = 'name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes'
+}
+
+Describe 'Get-GpuSpec' {
+    It 'lists the whole table, every card with a source' {
+        $all = @(Get-GpuSpec)
+        $all.Count | Should -BeGreaterOrEqual 69
+        $all | Where-Object { -not $_.Source } | Should -BeNullOrEmpty
+        $all[0] | Should -BeOfType ([DlGpuTools.GpuSpec])
+    }
+
+    It 'finds cards by table name, driver name, loose spelling and wildcard' {
+        (Get-GpuSpec 'GeForce RTX 4090').Fp16TensorTflops | Should -Be 165.2
+        (Get-GpuSpec 'NVIDIA H100 80GB HBM3').Name | Should -Be 'NVIDIA H100 SXM5 80GB'
+        (Get-GpuSpec 'rtx 3090').Name | Should -Be 'GeForce RTX 3090'
+        @(Get-GpuSpec '*A100*').Count | Should -Be 4
+    }
+
+    It 'takes devices from the pipeline by their Name, as Get-CudaDevice writes them' {
+        $devices = [pscustomobject]@{ Index = 0; Name = 'NVIDIA H200' }, [pscustomobject]@{ Index = 1; Name = 'NVIDIA GeForce RTX 4090' }
+        ($devices | Get-GpuSpec).Name | Should -Be @('NVIDIA H200 SXM 141GB', 'GeForce RTX 4090')
+        ('Tesla T4' | Get-GpuSpec).Name | Should -Be 'NVIDIA T4'
+    }
+
+    It 'writes CardNotFound with similar names for a name it does not know' {
+        Get-GpuSpec 'RTX 40' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "CardNotFound,$SpecFqid"
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -Match 'Similar names: .*GeForce RTX 40'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'CardTable'
+    }
+
+    It 'lays a user table over the built-in one' {
+        $file = Join-Path $TestDrive 'cards.csv'
+        Set-Content $file $Header, 'Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,1800,700,2025,,datacenter,vendor sheet,'
+        (Get-GpuSpec 'NVIDIA Lab X' -CardTable $file).Origin | Should -Be (Resolve-Path $file).Path
+        { Get-GpuSpec 'NVIDIA Lab X' -ErrorAction Stop } | Should -Throw -ErrorId "CardNotFound,$SpecFqid"
+    }
+
+    It 'stops with CardTableInvalid listing the problems of a bad table' {
+        $file = Join-Path $TestDrive 'bad.csv'
+        Set-Content $file $Header, 'Bad,,NVIDIA,Pascal,6.1,8,GDDR5,256,8,60,,,,,150,2016,399,consumer,,'
+        { Get-GpuSpec -CardTable $file } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid"
+        { Get-GpuSpec -CardTable (Join-Path $TestDrive 'missing.csv') } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid"
+        try { Get-GpuSpec -CardTable $file } catch { $_.Exception.Message | Should -Match 'line 2 \(Bad\): no source' }
+    }
+
+    It 'completes -Name from the card table' {
+        $line = "Get-GpuSpec -Name 'GeForce RTX 409"
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $completions.CompletionText | Should -Contain "'GeForce RTX 4090'"
+    }
+
+    It 'shows its table and list views, also after serialization' {
+        $spec = Get-GpuSpec 'RTX 4090'
+        ($spec | Out-String -Width 120) | Should -Match 'Name\s+CC\s+Memory\s+GB/s\s+FP32\s+FP16T\s+Year\s+Launch\$'
+        ($spec | Format-List | Out-String -Width 200) | Should -Match 'FP16 tensor\s*:\s*165.2 TFLOPS \(dense, FP32 accumulate\)'
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($spec))
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuSpec'
+        ($copy | Out-String -Width 120) | Should -Match 'FP16T'
+        ($spec | ConvertTo-Json | ConvertFrom-Json).LaunchPriceUsd | Should -Be 1599
+    }
+}
