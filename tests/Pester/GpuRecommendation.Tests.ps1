@@ -18,7 +18,7 @@ Describe 'Get-GpuRecommendation' {
         $r[0].RequiredMemoryGB | Should -Be 134.9
         $r[0].Workload | Should -Be 'LLMFineTune'
         "$($warn[0])" | Should -Match 'No card with a launch price holds 134.9 GB'
-        ($r | Out-String -Width 200) | Should -Match 'Memory needed: 7e9 parameters x 16 B.*Ranked by BF16 tensor TFLOPS'
+        ($r | Out-String -Width 400) | Should -Match 'Memory needed: 7e9 parameters x 16 B.*Ranked by BF16 tensor TFLOPS'
     }
 
     It 'adds rentals with dated prices and the cost of the hours' {
