@@ -90,9 +90,10 @@ Describe 'Get-CudaDevice on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $job = Start-Process -FilePath $python.Source -ArgumentList '-c', '"import torch,time; x=torch.empty(256*1024*1024, dtype=torch.uint8, device=''cuda:0''); torch.cuda.synchronize(); time.sleep(25)"' -PassThru
         try {
             $found = $null
+            # The process shows up once it has a context (a few MiB), and with its 256 MiB once the tensor exists.
             for ($i = 0; $i -lt 40 -and -not $found; $i++) {
                 Start-Sleep -Milliseconds 500
-                $found = (Get-CudaDevice -Index 0).Processes | Where-Object ProcessId -eq $job.Id
+                $found = (Get-CudaDevice -Index 0).Processes | Where-Object { $_.ProcessId -eq $job.Id -and $_.UsedMemory -ge 256MB }
             }
             $found | Should -Not -BeNullOrEmpty
             $found.UsedMemory | Should -BeGreaterOrEqual 256MB

@@ -36,6 +36,12 @@ Describe 'Get-GpuRecommendation' {
         ($r | Select-Object -Skip 1).Kind | Sort-Object -Unique | Should -Be 'Upgrade'
     }
 
+    It 'says when nothing beats the current GPU' {
+        $r = @(Get-GpuRecommendation -CurrentGpu 'NVIDIA H200' -Workload LLMFineTune -Budget 3000 -WarningVariable warn -WarningAction SilentlyContinue)
+        $r.Count | Should -Be 1
+        "$($warn[0])" | Should -Match 'beats your NVIDIA H200 SXM 141GB by 1.5x'
+    }
+
     It 'refuses -Training without -ModelParameters with a clear error' {
         { Get-GpuRecommendation -Training } | Should -Throw -ErrorId "TrainingNeedsModelParameters,$RecFqid"
     }

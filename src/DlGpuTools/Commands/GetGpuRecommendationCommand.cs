@@ -112,7 +112,11 @@ namespace DlGpuTools.Commands
                 return;
             }
 
-            if (results.Count == 0 || (results.Count == 1 && results[0].Kind == "Current"))
+            if (results.Count == 1 && results[0].Kind == "Current")
+            {
+                WriteWarning(Messages.Format(Messages.NoUpgrade, results[0].Card, workload));
+            }
+            else if (results.Count == 0)
             {
                 WriteWarning(Messages.Format(Messages.NothingFits, workload));
             }
