@@ -30,10 +30,11 @@ namespace DlGpuTools.Recommendations
                     return ("memory bandwidth GB/s", card.MemoryBandwidthGBps);
                 case Workload.NLP:
                 case Workload.LLMFineTune:
-                    return ("BF16 tensor TFLOPS", card.Bf16TensorTflops ?? card.Fp16TensorTflops ?? card.Fp32Tflops);
+                    if (card.Bf16TensorTflops != null) return ("BF16 tensor TFLOPS", card.Bf16TensorTflops);
+                    return card.Fp16TensorTflops != null ? ("FP16 tensor TFLOPS (no BF16)", card.Fp16TensorTflops) : ("FP32 TFLOPS (no tensor cores)", card.Fp32Tflops);
                 default:
                     // Without tensor cores, mixed precision runs at about the FP32 rate.
-                    return ("FP16 tensor TFLOPS", card.Fp16TensorTflops ?? card.Fp32Tflops);
+                    return card.Fp16TensorTflops != null ? ("FP16 tensor TFLOPS", card.Fp16TensorTflops) : ("FP32 TFLOPS (no tensor cores)", card.Fp32Tflops);
             }
         }
     }
