@@ -94,6 +94,7 @@ function Invoke-Fakes {
     Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
     Invoke-Native gcc ($flags + @('-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
     Invoke-Native gcc ($flags + @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c'), '-ldl'))
+    Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecublasLt.so.13', '-o', (Join-Path $FakesOut 'libfakecublasLt.so.13'), (Join-Path $src 'fakecublaslt.c'), '-ldl', '-lm'))
     # A file that is not a library at all, for the "loaded but rejected" paths.
     Set-Content -Path (Join-Path $FakesOut 'not-a-library.so.1') -Value 'not an ELF file'
 }

@@ -78,7 +78,7 @@ chmod +x (Join-Path $staging 'dlgpu') (Join-Path $staging 'dotnet/dotnet')
 
 $archive = Join-Path $OutDirectory "$name.tar.xz"
 if (Test-Path $archive) { Remove-Item $archive }
-$env:XZ_OPT = '-9e -T0'
+$env:XZ_OPT = if ($env:XZ_OPT) { $env:XZ_OPT } else { '-9e -T0' } # a development bundle may trade size for speed
 & tar -C (Split-Path $staging) -cJf $archive $name
 if ($LASTEXITCODE -ne 0) { throw 'tar failed.' }
 $size = (Get-Item $archive).Length

@@ -123,7 +123,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains(Catalog.FindByPattern("nvidia geforce rtx 50*"), c => c.Name == "GeForce RTX 5090");
         }
 
-        private const string Header = "name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes";
+        private const string Header = "name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp64_tensor_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes";
 
         [Fact]
         public void A_user_table_replaces_and_adds_cards()
@@ -134,8 +134,8 @@ namespace DlGpuTools.Engine.Tests
                 File.WriteAllLines(path, new[]
                 {
                     Header,
-                    "GeForce RTX 4090,,NVIDIA,Ada Lovelace,8.9,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,450,2022,1799,consumer,my receipt,\"street price, with a comma\"",
-                    "Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,1800,700,2025,,datacenter,vendor sheet,",
+                    "GeForce RTX 4090,,NVIDIA,Ada Lovelace,8.9,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,,450,2022,1799,consumer,my receipt,\"street price, with a comma\"",
+                    "Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,vendor sheet,",
                 });
                 CardCatalog merged = CardCatalog.Load(path);
                 Assert.Equal(CardCatalog.BuiltIn.Cards.Count + 1, merged.Cards.Count);
@@ -159,10 +159,10 @@ namespace DlGpuTools.Engine.Tests
                 File.WriteAllLines(path, new[]
                 {
                     Header,
-                    "Pascal With Tensors,,NVIDIA,Pascal,6.1,8,GDDR5,256,8,60,,,,,150,2016,399,consumer,x,",
-                    "Wrong Arch,,NVIDIA,Turing,8.6,8,GDDR6,448,20,40,40,20,,,200,2020,499,consumer,x,",
-                    "Sparse Figure,,NVIDIA,Ampere,8.0,40,HBM2,1555,19.5,624,624,312,,,400,2020,,datacenter,x,",
-                    "No Source,,NVIDIA,Ampere,8.6,8000,GDDR6,448,20,40,40,20,,,200,2020,499,consumer,,",
+                    "Pascal With Tensors,,NVIDIA,Pascal,6.1,8,GDDR5,256,8,60,,,,,,150,2016,399,consumer,x,",
+                    "Wrong Arch,,NVIDIA,Turing,8.6,8,GDDR6,448,20,40,40,20,,,,200,2020,499,consumer,x,",
+                    "Sparse Figure,,NVIDIA,Ampere,8.0,40,HBM2,1555,19.5,624,624,312,,,,400,2020,,datacenter,x,",
+                    "No Source,,NVIDIA,Ampere,8.6,8000,GDDR6,448,20,40,40,20,,,,200,2020,499,consumer,,",
                 });
                 var e = Assert.Throws<CardTableException>(() => CardCatalog.Load(path));
                 Assert.Contains(e.Problems, p => p.StartsWith("line 2") && p.Contains("without tensor cores"));

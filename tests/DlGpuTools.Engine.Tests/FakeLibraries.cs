@@ -18,6 +18,7 @@ namespace DlGpuTools.Engine.Tests
         public static string CudaDriver => Path.Combine(Directory, "libfakecuda.so.1");
         public static string OldCudaDriver => Path.Combine(Directory, "libfakecuda-old.so.1");
         public static string Nvml => Path.Combine(Directory, "libfakenvml.so.1");
+        public static string CuBlasLt => Path.Combine(Directory, "libfakecublasLt.so.13");
         public static string NotALibrary => Path.Combine(Directory, "not-a-library.so.1");
 
         public static bool Available => Directory != null && File.Exists(CudaDriver) && File.Exists(Nvml);
@@ -43,17 +44,25 @@ namespace DlGpuTools.Engine.Tests
             if (File.Exists(conf)) File.Delete(conf);
         }
 
-        public static ProbeEnvironment Environment(string driver, string nvml)
+        public static ProbeEnvironment Environment(string driver, string nvml, string cublasLt = null)
         {
             var vars = new Dictionary<string, string>
             {
                 [LibraryCandidates.CudaDriverOverrideVariable] = driver,
                 [LibraryCandidates.NvmlOverrideVariable] = nvml,
+                [LibraryCandidates.CuBlasLtOverrideVariable] = cublasLt ?? CuBlasLt,
             };
             return new ProbeEnvironment(false, n => vars.TryGetValue(n, out string v) ? v : null, System.IO.Directory.Exists, false, false);
         }
 
         /// <summary>Calls one of the fake's int(void) test hooks (live allocations, retained contexts…).</summary>
+        public static unsafe long HookLong(string library, string function)
+        {
+            NativeLibraryHandle handle = PlatformNativeLoader.Instance.TryLoad(library, out string error);
+            Assert.True(handle != null, error);
+            using (handle) return ((delegate* unmanaged[Cdecl]<long>)handle.GetExport(function))();
+        }
+
         public static unsafe int Hook(string library, string function)
         {
             NativeLibraryHandle handle = PlatformNativeLoader.Instance.TryLoad(library, out string error);

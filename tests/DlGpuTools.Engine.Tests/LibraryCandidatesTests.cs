@@ -57,6 +57,28 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void Cublaslt_is_probed_newest_major_first_in_cuda_path_and_the_toolkit()
+        {
+            var vars = new Dictionary<string, string> { ["CUDA_PATH"] = "/opt/cuda-13.0" };
+            var paths = LibraryCandidates.For(NativeLibraryKind.CuBlasLt, Env(vars: vars)).Select(c => c.Path).ToList();
+            Assert.Equal("libcublasLt.so.13", paths[0]);
+            Assert.Contains("/opt/cuda-13.0/lib64/libcublasLt.so.13", paths);
+            Assert.Contains("/opt/cuda-13.0/targets/x86_64-linux/lib/libcublasLt.so.13", paths);
+            Assert.Contains("/usr/local/cuda/lib64/libcublasLt.so.12", paths);
+            Assert.True(paths.IndexOf("libcublasLt.so.13") < paths.IndexOf("libcublasLt.so.12"));
+        }
+
+        [Fact]
+        public void Cublaslt_on_windows_looks_in_cuda_path_bin_x64_first()
+        {
+            var vars = new Dictionary<string, string> { ["CUDA_PATH"] = @"C:\CUDA\v13.0" };
+            var paths = LibraryCandidates.For(NativeLibraryKind.CuBlasLt, Env(windows: true, vars: vars)).Select(c => c.Path).ToList();
+            Assert.EndsWith("cublasLt64_13.dll", paths[0]);
+            Assert.Contains("x64", paths[0]);
+            Assert.Contains(paths, p => p.EndsWith("cublasLt64_12.dll"));
+        }
+
+        [Fact]
         public void Override_variable_is_the_only_candidate()
         {
             var vars = new Dictionary<string, string> { [LibraryCandidates.CudaDriverOverrideVariable] = " /opt/driver/libcuda.so.1 " };

@@ -2,7 +2,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
     $script:SpecFqid = 'DlGpuTools.Commands.GetGpuSpecCommand'
-    $script:Header = 'name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes'
+    $script:Header = 'name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp64_tensor_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes'
 }
 
 Describe 'Get-GpuSpec' {
@@ -36,14 +36,14 @@ Describe 'Get-GpuSpec' {
 
     It 'lays a user table over the built-in one' {
         $file = Join-Path $TestDrive 'cards.csv'
-        Set-Content $file $Header, 'Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,1800,700,2025,,datacenter,vendor sheet,'
+        Set-Content $file $Header, 'Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,vendor sheet,'
         (Get-GpuSpec 'NVIDIA Lab X' -CardTable $file).Origin | Should -Be (Resolve-Path $file).Path
         { Get-GpuSpec 'NVIDIA Lab X' -ErrorAction Stop } | Should -Throw -ErrorId "CardNotFound,$SpecFqid"
     }
 
     It 'stops with CardTableInvalid listing the problems of a bad table' {
         $file = Join-Path $TestDrive 'bad.csv'
-        Set-Content $file $Header, 'Bad,,NVIDIA,Pascal,6.1,8,GDDR5,256,8,60,,,,,150,2016,399,consumer,,'
+        Set-Content $file $Header, 'Bad,,NVIDIA,Pascal,6.1,8,GDDR5,256,8,60,,,,,,150,2016,399,consumer,,'
         { Get-GpuSpec -CardTable $file } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid"
         { Get-GpuSpec -CardTable (Join-Path $TestDrive 'missing.csv') } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid"
         try { Get-GpuSpec -CardTable $file } catch { $_.Exception.Message | Should -Match 'line 2 \(Bad\): no source' }

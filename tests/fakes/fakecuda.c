@@ -117,29 +117,69 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) { if (!valid(d)) return 101; r
 CUresult cuCtxPushCurrent_v2(CUcontext c) { (void)c; FAIL("cuCtxPushCurrent_v2", -1); context_stack++; return 0; }
 CUresult cuCtxPopCurrent_v2(CUcontext *c) { if (c) *c = NULL; if (context_stack == 0) return 201; context_stack--; return 0; }
 
+/* "Device" memory is host memory, so copies and the fake cuBLASLt can work on it. Allocations larger
+ * than FAKECUDA_REAL_LIMIT_MB (default 256) only pretend (a 1-byte block), so tests can ask for huge
+ * buffers without using the host's memory; the reported total is FAKECUDA_MEMORY_MB (default 81559). */
+static size_t live_bytes;
+static size_t total_bytes(void) { return (size_t)fake_env_int("FAKECUDA_MEMORY_MB", 81559) * 1024 * 1024; }
+
 CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
     FAIL("cuMemGetInfo_v2", -1);
     if (context_stack == 0) return 201; /* CUDA_ERROR_INVALID_CONTEXT: the module must make a context current */
-    *total = (size_t)81559 * 1024 * 1024;
-    *free_bytes = *total - (size_t)live_allocations * 1024 * 1024 - (size_t)512 * 1024 * 1024;
+    *total = total_bytes();
+    size_t used = live_bytes + (size_t)512 * 1024 * 1024;
+    *free_bytes = used > *total ? 0 : *total - used;
     return 0;
 }
+
+typedef struct { size_t bytes; } alloc_header;
 
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     FAIL("cuMemAlloc_v2", -1);
     if (context_stack == 0) return 201;
-    if (bytes > (size_t)80 * 1024 * 1024 * 1024) return 2;
-    void *m = malloc(bytes ? 1 : 1);
-    *p = (CUdeviceptr)(uintptr_t)m;
+    if (live_bytes + bytes + (size_t)512 * 1024 * 1024 > total_bytes()) return 2;
+    size_t real = bytes <= (size_t)fake_env_int("FAKECUDA_REAL_LIMIT_MB", 256) * 1024 * 1024 ? bytes : 1;
+    alloc_header *h = malloc(sizeof(alloc_header) + (real ? real : 1));
+    if (!h) return 2;
+    h->bytes = bytes;
+    *p = (CUdeviceptr)(uintptr_t)(h + 1);
     live_allocations++;
+    live_bytes += bytes;
     return 0;
 }
 CUresult cuMemFree_v2(CUdeviceptr p) {
     if (context_stack == 0) return 201;
-    free((void *)(uintptr_t)p);
+    alloc_header *h = ((alloc_header *)(uintptr_t)p) - 1;
+    live_bytes -= h->bytes;
+    free(h);
     live_allocations--;
     return 0;
 }
+
+CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) { FAIL("cuMemcpyHtoD_v2", -1); memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
+CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) { FAIL("cuMemcpyDtoH_v2", -1); memcpy(dst, (const void *)(uintptr_t)src, bytes); return 0; }
+CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) { memset((void *)(uintptr_t)dst, value, count); return 0; }
+
+/* Streams and events: work runs synchronously on the host, so an event is a host timestamp. */
+#include <time.h>
+static int live_streams, live_events;
+CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStreamCreate", -1); *s = malloc(1); live_streams++; return 0; }
+CUresult cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
+CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
+CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; *e = calloc(1, sizeof(double)); live_events++; return 0; }
+CUresult cuEventDestroy_v2(void *e) { free(e); live_events--; return 0; }
+CUresult cuEventRecord(void *e, void *s) {
+    (void)s;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    *(double *)e = t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+    return 0;
+}
+CUresult cuEventSynchronize(void *e) { (void)e; return 0; }
+CUresult cuEventElapsedTime(float *ms, void *start, void *end) { *ms = (float)(*(double *)end - *(double *)start); if (*ms <= 0) *ms = 0.001f; return 0; }
+int fakecuda_live_streams(void) { return live_streams; }
+int fakecuda_live_events(void) { return live_events; }
+long long fakecuda_live_bytes(void) { return (long long)live_bytes; }
 
 /* Test hooks: what the module has not given back. */
 int fakecuda_live_allocations(void) { return live_allocations; }

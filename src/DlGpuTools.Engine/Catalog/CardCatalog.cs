@@ -129,6 +129,7 @@ namespace DlGpuTools.Catalog
                 Bf16TensorTflops = Number(f, "bf16_tensor_tflops_dense"),
                 Tf32TensorTflops = Number(f, "tf32_tensor_tflops_dense"),
                 Fp64Tflops = Number(f, "fp64_tflops"),
+                Fp64TensorTflops = Number(f, "fp64_tensor_tflops"),
                 Fp8TensorTflops = Number(f, "fp8_tensor_tflops_dense"),
                 TdpW = (int?)Number(f, "tdp_w"),
                 LaunchYear = (int?)Number(f, "launch_year"),

@@ -55,6 +55,8 @@ namespace DlGpuTools.Catalog
                 yield return "BF16 and FP16 tensor rates differ; NVIDIA tensor cores run both at one rate";
             if (c.Tf32TensorTflops is double tf32 && c.Fp16TensorTflops is double h && tf32 > h)
                 yield return "TF32 above the FP16 tensor rate";
+            if (c.Fp64TensorTflops is double fp64t && (c.Fp64Tflops == null || fp64t < c.Fp64Tflops))
+                yield return "an FP64 tensor figure below (or without) the FP64 figure";
             if (c.Fp8TensorTflops is double fp8 && c.Fp16TensorTflops is double h2 && (fp8 < h2 || fp8 > 2.05 * h2))
                 yield return "FP8 should be 1-2x the FP16 tensor rate";
         }

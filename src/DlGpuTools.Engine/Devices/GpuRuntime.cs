@@ -21,6 +21,7 @@ namespace DlGpuTools.Devices
         private readonly Dictionary<int, PrimaryContext> _contexts = new Dictionary<int, PrimaryContext>();
         private CudaDriver _driver;
         private Nvml _nvml;
+        private CuBlasLt _cuBlasLt;
         private bool _disposed;
 
         public GpuRuntime(ProbeEnvironment environment, INativeLoader loader)
@@ -40,7 +41,8 @@ namespace DlGpuTools.Devices
                 lock (SharedLock)
                 {
                     string key = Environment.GetEnvironmentVariable(LibraryCandidates.CudaDriverOverrideVariable) + "|"
-                        + Environment.GetEnvironmentVariable(LibraryCandidates.NvmlOverrideVariable);
+                        + Environment.GetEnvironmentVariable(LibraryCandidates.NvmlOverrideVariable) + "|"
+                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuBlasLtOverrideVariable);
                     if (_shared == null || _sharedKey != key)
                     {
                         _shared?.Dispose();
@@ -73,6 +75,19 @@ namespace DlGpuTools.Devices
                 {
                     ThrowIfDisposed();
                     return _driver ?? (_driver = CudaDriver.Load(_environment, _loader));
+                }
+            }
+        }
+
+        /// <summary>cuBLASLt; throws <see cref="NativeLibraryNotFoundException"/> with the search trace when absent.</summary>
+        public CuBlasLt CuBlasLt
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    ThrowIfDisposed();
+                    return _cuBlasLt ?? (_cuBlasLt = CuBlasLt.Load(_environment, _loader));
                 }
             }
         }

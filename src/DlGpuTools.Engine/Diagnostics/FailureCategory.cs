@@ -13,5 +13,6 @@ namespace DlGpuTools.Diagnostics
         DeviceError,
         InvalidOperation,
         NotImplemented,
+        InvalidResult,
     }
 }

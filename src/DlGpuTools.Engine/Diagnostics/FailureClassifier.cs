@@ -19,11 +19,22 @@ namespace DlGpuTools.Diagnostics
         public const string CudaCallFailed = nameof(CudaCallFailed);
         public const string NvmlCallFailed = nameof(NvmlCallFailed);
         public const string UnsupportedProcess = nameof(UnsupportedProcess);
+        public const string CuBlasNotFound = nameof(CuBlasNotFound);
+        public const string CuBlasCallFailed = nameof(CuBlasCallFailed);
+        public const string MatMulTooLarge = nameof(MatMulTooLarge);
+        public const string MatMulVerificationFailed = nameof(MatMulVerificationFailed);
+        public const string MatMulTypeNotSupported = nameof(MatMulTypeNotSupported);
 
         public static Failure Classify(Exception exception, bool isWindows, Func<string, string> getVariable)
         {
             switch (exception)
             {
+                case NativeLibraryNotFoundException notFound when notFound.Kind == NativeLibraryKind.CuBlasLt:
+                    return new Failure(CuBlasNotFound, FailureCategory.NotInstalled, notFound.Message,
+                        isWindows
+                            ? "Install the CUDA toolkit (cuBLAS is part of it) and make sure CUDA_PATH points at it, or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable + " to the full path of cublasLt64_<major>.dll."
+                            : "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0, or the whole toolkit), or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable
+                              + " to a libcublasLt.so.<major> file, for example the one pip's nvidia-cublas wheel puts in site-packages/nvidia/cublas/lib.");
                 case NativeLibraryNotFoundException notFound:
                     return notFound.Kind == NativeLibraryKind.CudaDriver
                         ? new Failure(CudaDriverNotFound, FailureCategory.NotInstalled, notFound.Message, DriverInstallRemedy(isWindows))
@@ -35,6 +46,16 @@ namespace DlGpuTools.Diagnostics
                         "Update the NVIDIA driver to a current release (any R525 or newer driver has every function this module uses), then open a new PowerShell session.");
                 case CudaException cuda:
                     return ClassifyCuda(cuda, getVariable);
+                case CuBlasException cublas:
+                    return new Failure(CuBlasCallFailed, FailureCategory.DeviceError, cublas.Message,
+                        cublas.Status == CuBlasStatus.CUBLAS_STATUS_ALLOC_FAILED ? "Free GPU memory (other processes: see Get-CudaDevice's Processes) or use a smaller size." : "Check that the cuBLAS version suits the driver (Test-CuDnnInstall) and that the GPU is healthy.");
+                case Benchmarks.MatMulTooLargeException tooLarge:
+                    return new Failure(MatMulTooLarge, FailureCategory.ResourceUnavailable, tooLarge.Message, "Use a smaller -Size (memory grows with its square), or free GPU memory used by other processes.");
+                case Benchmarks.MatMulVerificationException wrong:
+                    return new Failure(MatMulVerificationFailed, FailureCategory.InvalidResult, wrong.Message,
+                        "The GPU computed a wrong product: do not trust this card or driver for training. Run it again; if it repeats, check nvidia-smi -q for ECC errors and the driver install (Test-CuDnnInstall).");
+                case Benchmarks.MatMulTypeNotSupportedException unsupported:
+                    return new Failure(MatMulTypeNotSupported, FailureCategory.NotImplemented, unsupported.Message, "Measure a data type this GPU supports (FP32, and FP16 from Pascal; TF32 and BF16 from Ampere; FP8 from Ada and Hopper).");
                 case NvmlException nvml:
                     return new Failure(NvmlCallFailed, FailureCategory.DeviceError, nvml.Message, NvmlRemedy(nvml.Result));
                 case PlatformNotSupportedException platform:

@@ -37,6 +37,17 @@ namespace DlGpuTools.Interop
         private readonly IntPtr _cuMemGetInfo;
         private readonly IntPtr _cuMemAlloc;
         private readonly IntPtr _cuMemFree;
+        private readonly IntPtr _cuMemcpyHtoD;
+        private readonly IntPtr _cuMemcpyDtoH;
+        private readonly IntPtr _cuMemsetD8;
+        private readonly IntPtr _cuStreamCreate;
+        private readonly IntPtr _cuStreamDestroy;
+        private readonly IntPtr _cuStreamSynchronize;
+        private readonly IntPtr _cuEventCreate;
+        private readonly IntPtr _cuEventDestroy;
+        private readonly IntPtr _cuEventRecord;
+        private readonly IntPtr _cuEventSynchronize;
+        private readonly IntPtr _cuEventElapsedTime;
 
         private CudaDriver(NativeLibraryHandle library, string libraryPath, IReadOnlyList<ProbeAttempt> attempts, int driverApiVersion)
         {
@@ -64,6 +75,17 @@ namespace DlGpuTools.Interop
             _cuMemGetInfo = library.GetExport("cuMemGetInfo_v2");
             _cuMemAlloc = library.GetExport("cuMemAlloc_v2");
             _cuMemFree = library.GetExport("cuMemFree_v2");
+            _cuMemcpyHtoD = library.GetExport("cuMemcpyHtoD_v2");
+            _cuMemcpyDtoH = library.GetExport("cuMemcpyDtoH_v2");
+            _cuMemsetD8 = library.GetExport("cuMemsetD8_v2");
+            _cuStreamCreate = library.GetExport("cuStreamCreate");
+            _cuStreamDestroy = library.GetExport("cuStreamDestroy_v2");
+            _cuStreamSynchronize = library.GetExport("cuStreamSynchronize");
+            _cuEventCreate = library.GetExport("cuEventCreate");
+            _cuEventDestroy = library.GetExport("cuEventDestroy_v2");
+            _cuEventRecord = library.GetExport("cuEventRecord");
+            _cuEventSynchronize = library.GetExport("cuEventSynchronize");
+            _cuEventElapsedTime = library.GetExport("cuEventElapsedTime");
         }
 
         /// <summary>The file the driver library was loaded from.</summary>
@@ -244,6 +266,54 @@ namespace DlGpuTools.Interop
 
         public CudaResult cuMemFree(ulong devicePointer) =>
             ((delegate* unmanaged[Cdecl]<ulong, CudaResult>)Require(_cuMemFree, "cuMemFree_v2", "CUDA 3.2"))(devicePointer);
+
+        public CudaResult cuMemcpyHtoD(ulong destination, IntPtr source, ulong bytes) =>
+            ((delegate* unmanaged[Cdecl]<ulong, IntPtr, UIntPtr, CudaResult>)Require(_cuMemcpyHtoD, "cuMemcpyHtoD_v2", "CUDA 3.2"))(destination, source, new UIntPtr(bytes));
+
+        public CudaResult cuMemcpyDtoH(IntPtr destination, ulong source, ulong bytes) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, ulong, UIntPtr, CudaResult>)Require(_cuMemcpyDtoH, "cuMemcpyDtoH_v2", "CUDA 3.2"))(destination, source, new UIntPtr(bytes));
+
+        public CudaResult cuMemsetD8(ulong destination, byte value, ulong count) =>
+            ((delegate* unmanaged[Cdecl]<ulong, byte, UIntPtr, CudaResult>)Require(_cuMemsetD8, "cuMemsetD8_v2", "CUDA 3.2"))(destination, value, new UIntPtr(count));
+
+        public CudaResult cuStreamCreate(out IntPtr stream, uint flags)
+        {
+            IntPtr s;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, uint, CudaResult>)Require(_cuStreamCreate, "cuStreamCreate", "CUDA 2.0"))(&s, flags);
+            stream = s;
+            return r;
+        }
+
+        public CudaResult cuStreamDestroy(IntPtr stream) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuStreamDestroy, "cuStreamDestroy_v2", "CUDA 4.0"))(stream);
+
+        public CudaResult cuStreamSynchronize(IntPtr stream) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuStreamSynchronize, "cuStreamSynchronize", "CUDA 2.0"))(stream);
+
+        public CudaResult cuEventCreate(out IntPtr cudaEvent, uint flags)
+        {
+            IntPtr e;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, uint, CudaResult>)Require(_cuEventCreate, "cuEventCreate", "CUDA 2.0"))(&e, flags);
+            cudaEvent = e;
+            return r;
+        }
+
+        public CudaResult cuEventDestroy(IntPtr cudaEvent) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuEventDestroy, "cuEventDestroy_v2", "CUDA 4.0"))(cudaEvent);
+
+        public CudaResult cuEventRecord(IntPtr cudaEvent, IntPtr stream) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, CudaResult>)Require(_cuEventRecord, "cuEventRecord", "CUDA 2.0"))(cudaEvent, stream);
+
+        public CudaResult cuEventSynchronize(IntPtr cudaEvent) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuEventSynchronize, "cuEventSynchronize", "CUDA 2.0"))(cudaEvent);
+
+        public CudaResult cuEventElapsedTime(out float milliseconds, IntPtr start, IntPtr end)
+        {
+            float ms;
+            var r = ((delegate* unmanaged[Cdecl]<float*, IntPtr, IntPtr, CudaResult>)Require(_cuEventElapsedTime, "cuEventElapsedTime", "CUDA 2.0"))(&ms, start, end);
+            milliseconds = ms;
+            return r;
+        }
 
         internal static string ReadString(byte* buffer, int capacity)
         {

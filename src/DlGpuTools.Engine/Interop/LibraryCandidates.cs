@@ -22,8 +22,79 @@ namespace DlGpuTools.Interop
         private const string DistroFolder = "the distribution's library folder";
         private const string ContainerFolder = "the NVIDIA container runtime's driver folder";
 
-        public static string OverrideVariable(NativeLibraryKind kind) =>
-            kind == NativeLibraryKind.CudaDriver ? CudaDriverOverrideVariable : NvmlOverrideVariable;
+        /// <summary>Points the module at one specific cuBLASLt library file; nothing else is tried.</summary>
+        public const string CuBlasLtOverrideVariable = "DLGPUTOOLS_CUBLASLT_PATH";
+
+        private const string ToolkitFolder = "the CUDA toolkit's library folder";
+
+        public static string OverrideVariable(NativeLibraryKind kind)
+        {
+            switch (kind)
+            {
+                case NativeLibraryKind.CudaDriver: return CudaDriverOverrideVariable;
+                case NativeLibraryKind.Nvml: return NvmlOverrideVariable;
+                default: return CuBlasLtOverrideVariable;
+            }
+        }
+
+        /// <summary>A human name for messages.</summary>
+        public static string DisplayName(NativeLibraryKind kind)
+        {
+            switch (kind)
+            {
+                case NativeLibraryKind.CudaDriver: return "The NVIDIA CUDA driver library";
+                case NativeLibraryKind.Nvml: return "The NVIDIA Management Library (NVML)";
+                default: return "cuBLASLt (the CUDA toolkit's GEMM library)";
+            }
+        }
+
+        // Toolkit libraries carry the CUDA major in their name; newest first, so a machine with two toolkits uses the newer.
+        private static readonly string[] CuBlasLtMajors = { "13", "12", "11" };
+
+        private static IReadOnlyList<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env)
+        {
+            var list = new List<LibraryCandidate>();
+            var roots = new List<(string Path, string Origin)>();
+            foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
+            {
+                string root = env.GetVariable(variable);
+                if (!string.IsNullOrWhiteSpace(root)) roots.Add((root.Trim(), "$env:" + variable));
+            }
+
+            if (env.IsWindows)
+            {
+                foreach (string major in CuBlasLtMajors)
+                {
+                    string dll = "cublasLt64_" + major + ".dll";
+                    // CUDA 13 moved the DLLs from bin to bin\x64.
+                    foreach (var (root, origin) in roots)
+                    {
+                        list.Add(new LibraryCandidate(Path.Combine(root, "bin", "x64", dll), origin + @"\bin\x64"));
+                        list.Add(new LibraryCandidate(Path.Combine(root, "bin", dll), origin + @"\bin"));
+                    }
+                }
+
+                return list;
+            }
+
+            string target = env.IsArm64 ? "sbsa-linux" : "x86_64-linux";
+            foreach (string major in CuBlasLtMajors)
+            {
+                string soname = "libcublasLt.so." + major;
+                list.Add(new LibraryCandidate(soname, LoaderSearch));
+                foreach (var (root, origin) in roots)
+                {
+                    list.Add(new LibraryCandidate(root.TrimEnd('/') + "/lib64/" + soname, origin + "/lib64"));
+                    list.Add(new LibraryCandidate(root.TrimEnd('/') + "/targets/" + target + "/lib/" + soname, origin + "/targets/" + target + "/lib"));
+                }
+
+                list.Add(new LibraryCandidate("/usr/local/cuda/lib64/" + soname, ToolkitFolder));
+                list.Add(new LibraryCandidate("/usr/local/cuda/targets/" + target + "/lib/" + soname, ToolkitFolder));
+                list.Add(new LibraryCandidate("/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu") + "/" + soname, DistroFolder));
+            }
+
+            return list;
+        }
 
         public static IReadOnlyList<LibraryCandidate> For(NativeLibraryKind kind, ProbeEnvironment env)
         {
@@ -33,6 +104,8 @@ namespace DlGpuTools.Interop
             {
                 return new[] { new LibraryCandidate(overridePath.Trim(), "$env:" + overrideVariable) };
             }
+
+            if (kind == NativeLibraryKind.CuBlasLt) return ToolkitCandidates(env);
 
             var list = new List<LibraryCandidate>();
             if (env.IsWindows)

@@ -5,5 +5,6 @@ namespace DlGpuTools.Interop
     {
         CudaDriver,
         Nvml,
+        CuBlasLt,
     }
 }

@@ -23,8 +23,7 @@ namespace DlGpuTools.Interop
 
         private static string BuildMessage(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
         {
-            string what = kind == NativeLibraryKind.CudaDriver ? "The NVIDIA CUDA driver library" : "The NVIDIA Management Library (NVML)";
-            return what + " could not be loaded. Searched:" + Environment.NewLine
+            return LibraryCandidates.DisplayName(kind) + " could not be loaded. Searched:" + Environment.NewLine
                 + string.Join(Environment.NewLine, attempts.Select(a => "  " + a));
         }
     }

@@ -36,6 +36,9 @@ namespace DlGpuTools
 
         public double? Fp64Tflops { get; set; }
 
+        /// <summary>FP64 on tensor cores (DGEMM on A100, H100, H200, B200), where the datasheet gives it.</summary>
+        public double? Fp64TensorTflops { get; set; }
+
         public double? Fp8TensorTflops { get; set; }
 
         public int? TdpW { get; set; }

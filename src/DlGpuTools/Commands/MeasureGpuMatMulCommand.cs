@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using DlGpuTools.Benchmarks;
+using DlGpuTools.Devices;
+using DlGpuTools.Diagnostics;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>
+    /// Measures GEMM throughput through cuBLASLt for each device, data type and size asked for. Devices come
+    /// from -Index or -Uuid, bound by property name from Get-CudaDevice (also deserialized or JSON objects);
+    /// without them, every device. Ctrl+C stops between batches and frees all GPU memory.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Measure, "GpuMatMul", DefaultParameterSetName = SquareSet)]
+    [OutputType(typeof(MatMulResult))]
+    public sealed class MeasureGpuMatMulCommand : DlGpuCmdlet, IDisposable
+    {
+        private const string SquareSet = "Square";
+        private const string ShapeSet = "Shape";
+        private const string SweepSet = "Sweep";
+        private static readonly int[] SweepSizes = { 256, 512, 1024, 2048, 4096, 8192, 16384 };
+
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private DeviceInventory _inventory;
+        private bool _failed;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("DeviceIndex", "Ordinal")]
+        [ValidateRange(0, int.MaxValue)]
+        public int[] Index { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("GpuUuid")]
+        public string[] Uuid { get; set; }
+
+        [Parameter(Position = 0)]
+        public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
+
+        [Parameter(ParameterSetName = SquareSet, Position = 1)]
+        [Parameter(ParameterSetName = SweepSet)]
+        [ValidateRange(16, 65536)]
+        public int[] Size { get; set; } = { 8192 };
+
+        [Parameter(ParameterSetName = ShapeSet, Mandatory = true)]
+        [ValidateRange(1, 1048576)]
+        public int M { get; set; }
+
+        [Parameter(ParameterSetName = ShapeSet, Mandatory = true)]
+        [ValidateRange(1, 1048576)]
+        public int N { get; set; }
+
+        [Parameter(ParameterSetName = ShapeSet, Mandatory = true)]
+        [ValidateRange(1, 1048576)]
+        public int K { get; set; }
+
+        [Parameter(ParameterSetName = SweepSet, Mandatory = true)]
+        public SwitchParameter Sweep { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int Iterations { get; set; } = 20;
+
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int Warmup { get; set; } = 3;
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int AlgorithmCandidates { get; set; } = 8;
+
+        protected override void ProcessRecord()
+        {
+            if (_failed) return;
+            if (_inventory == null && !TryEnumerate()) return;
+            foreach (CudaDevice device in SelectDevices())
+            {
+                foreach (var shape in Shapes())
+                {
+                    foreach (MatMulDataType type in DataType)
+                    {
+                        if (_cancel.IsCancellationRequested) return;
+                        MeasureOne(device, type, shape.M, shape.N, shape.K);
+                    }
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            WriteProgress(new ProgressRecord(1, "Measure-GpuMatMul", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        public void Dispose() => _cancel.Dispose();
+
+        private IEnumerable<(long M, long N, long K)> Shapes()
+        {
+            if (ParameterSetName == ShapeSet) return new[] { ((long)M, (long)N, (long)K) };
+            IEnumerable<int> sizes = Sweep && !MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? SweepSizes : Size;
+            return sizes.Select(s => ((long)s, (long)s, (long)s));
+        }
+
+        private IEnumerable<CudaDevice> SelectDevices()
+        {
+            IEnumerable<CudaDevice> devices = _inventory.Devices;
+            if (Uuid != null && Uuid.Length > 0)
+            {
+                var wanted = Uuid.Select(DeviceIdentity.NormalizeUuid).ToList();
+                foreach (string missing in wanted.Where(u => devices.All(d => d.Uuid != u)))
+                    WriteFailure(nameof(Messages.DeviceUuidNotFound), FailureCategory.ObjectNotFound, Messages.Format(Messages.DeviceUuidNotFound, missing), Messages.ListDevicesRemedy, missing);
+                // The UUID names the card even when the index differs (another process's CUDA_VISIBLE_DEVICES).
+                return devices.Where(d => wanted.Contains(d.Uuid)).ToList();
+            }
+
+            if (Index != null && Index.Length > 0)
+            {
+                foreach (int missing in Index.Where(i => devices.All(d => d.Index != i)))
+                    WriteFailure(nameof(Messages.DeviceIndexNotFound), FailureCategory.ObjectNotFound, Messages.Format(Messages.DeviceIndexNotFound, missing, _inventory.DriverDeviceCount), Messages.ListDevicesRemedy, missing);
+                return devices.Where(d => Index.Contains(d.Index)).ToList();
+            }
+
+            return devices;
+        }
+
+        private void MeasureOne(CudaDevice device, MatMulDataType type, long m, long n, long k)
+        {
+            string activity = $"Measure-GpuMatMul: GPU {device.Index} {device.Name}";
+            string shape = $"{type} {m}x{n}x{k}";
+            var request = new MatMulRequest
+            {
+                DeviceIndex = device.Index,
+                DataType = type,
+                M = m,
+                N = n,
+                K = k,
+                Iterations = Iterations,
+                Warmup = Warmup,
+                AlgorithmCandidates = AlgorithmCandidates,
+            };
+            try
+            {
+                MatMulResult result = new MatMulBenchmark(GpuRuntime.Shared).Run(request, device, _cancel.Token, p => Progress(activity, shape, p));
+                WriteObject(result);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: the engine released everything; PowerShell ends the pipeline.
+            }
+            catch (Exception e) when (FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null)
+            {
+                ErrorRecord record = ToErrorRecord(e, shape);
+                if (e is Interop.NativeLibraryNotFoundException)
+                {
+                    // No cuBLASLt: nothing else can run either.
+                    _failed = true;
+                    ThrowTerminatingError(record);
+                }
+
+                WriteError(record);
+            }
+        }
+
+        // At most four updates a second: progress records are costly on Windows PowerShell (PowerShell#2138).
+        private void Progress(string activity, string shape, MatMulProgress p)
+        {
+            if (_sinceProgress.ElapsedMilliseconds < 250) return;
+            _sinceProgress.Restart();
+            int percent = p.Total > 0 ? Math.Min(100, 100 * p.Done / p.Total) : 0;
+            WriteProgress(new ProgressRecord(1, activity, $"{shape}: {p.Phase}") { PercentComplete = percent });
+        }
+
+        private bool TryEnumerate()
+        {
+            try
+            {
+                _inventory = DeviceEnumerator.Enumerate(GpuRuntime.Shared);
+            }
+            catch (Exception e) when (FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null)
+            {
+                _failed = true;
+                WriteFailure(e, null);
+                return false;
+            }
+
+            if (_inventory.Devices.Count == 0)
+            {
+                _failed = true;
+                WriteFailure(FailureClassifier.CudaDeviceNotFound, FailureCategory.ResourceUnavailable, Messages.NoDevices, Messages.NoDevicesRemedy, null);
+                return false;
+            }
+
+            return true;
+        }
+    }
+}
