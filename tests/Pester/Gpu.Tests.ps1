@@ -125,6 +125,53 @@ Describe 'The card table on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     }
 }
 
+Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'measures every type it supports, verified, from the pipeline' {
+        $device = Get-CudaDevice -Index 0
+        $types = @('FP64', 'FP32', 'TF32', 'FP16', 'BF16') + $(if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -ge 89) { 'FP8' })
+        $r = @($device | Measure-GpuMatMul -DataType $types -Size 2048 -Iterations 5)
+        $r.Count | Should -Be $types.Count
+        foreach ($x in $r) {
+            $x.RelativeError | Should -BeLessOrEqual $x.Tolerance
+            $x.Tflops | Should -BeGreaterThan 1
+            if ($null -ne $x.PercentOfPeak) { $x.PercentOfPeak | Should -BeLessThan 110 -Because "$($x.DataType) cannot beat its datasheet peak" }
+        }
+        $bf16 = $r | Where-Object DataType -eq 'BF16'
+        $fp32 = $r | Where-Object DataType -eq 'FP32'
+        $bf16.Tflops | Should -BeGreaterThan (4 * $fp32.Tflops) -Because 'tensor cores are several times faster than FP32 on any tensor-core GPU'
+    }
+
+    It 'uses no more GPU memory after 1000 runs' {
+        $null = Measure-GpuMatMul -Index 0 -DataType FP16 -Size 256 -Iterations 1 -Warmup 0 -AlgorithmCandidates 1
+        $before = (Get-CudaDevice -Index 0).FreeMemory
+        for ($i = 0; $i -lt 1000; $i++) { $null = Measure-GpuMatMul -Index 0 -DataType FP16 -Size 256 -Iterations 1 -Warmup 0 -AlgorithmCandidates 1 }
+        $after = (Get-CudaDevice -Index 0).FreeMemory
+        Write-Host ("GPU free memory before 1000 runs: {0:N0} bytes; after: {1:N0} bytes; difference {2:N0}" -f $before, $after, ($before - $after))
+        [math]::Abs($before - $after) | Should -BeLessOrEqual 4MB
+    }
+
+    It 'stops within a moment on Ctrl+C and frees its memory' {
+        $null = Measure-GpuMatMul -Index 0 -DataType BF16 -Size 1024 -Iterations 1 -Warmup 0 -AlgorithmCandidates 1
+        $before = (Get-CudaDevice -Index 0).FreeMemory
+        $ps = [powershell]::Create()
+        $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('Measure-GpuMatMul').AddParameter('Index', 0).AddParameter('DataType', 'BF16').AddParameter('Size', 8192).AddParameter('Iterations', 100000)
+        $async = $ps.BeginInvoke()
+        $deadline = (Get-Date).AddSeconds(30)
+        while ((Get-CudaDevice -Index 0).FreeMemory -gt $before - 256MB -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Start-Sleep -Seconds 2
+        $during = (Get-CudaDevice -Index 0).FreeMemory
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Stop()
+        $ps.Dispose()
+        $after = (Get-CudaDevice -Index 0).FreeMemory
+        Write-Host ("Stop took {0:N0} ms; free memory before {1:N0}, while running {2:N0}, after stopping {3:N0}" -f $watch.ElapsedMilliseconds, $before, $during, $after)
+        $during | Should -BeLessThan ($before - 256MB) -Because 'the run had its buffers allocated when it was stopped'
+        $watch.ElapsedMilliseconds | Should -BeLessThan 3000
+        [math]::Abs($before - $after) | Should -BeLessOrEqual 4MB
+    }
+}
+
 Describe 'GPU test suite' -Tag 'Gpu' {
     It 'runs only where there is a GPU' -Skip:$HasGpu {
         Set-ItResult -Skipped -Because $SkipReason

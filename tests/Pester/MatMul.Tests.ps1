@@ -1,0 +1,85 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:NoFakes = -not (Test-FakesAvailable)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:MmFqid = 'DlGpuTools.Commands.MeasureGpuMatMulCommand'
+    $script:Quick = @{ Iterations = 2; Warmup = 0; AlgorithmCandidates = 2 }
+}
+
+AfterAll { Clear-FakeGpu }
+
+Describe 'Measure-GpuMatMul without a driver' {
+    AfterEach { Clear-FakeGpu }
+
+    It 'writes CudaDriverNotFound and no result' {
+        $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
+        Measure-GpuMatMul -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "CudaDriverNotFound,$MmFqid"
+    }
+}
+
+Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
+    BeforeEach { Use-FakeGpu }
+    AfterEach { Clear-FakeGpu }
+
+    It 'measures and verifies every type, one object each' {
+        $r = @(Measure-GpuMatMul -Index 0 -DataType FP64, FP32, TF32, FP16, BF16, FP8 -Size 48 @Quick)
+        $r.Count | Should -Be 6
+        $r[0] | Should -BeOfType ([DlGpuTools.MatMulResult])
+        ($r | ForEach-Object DataType) | Should -Be @('FP64', 'FP32', 'TF32', 'FP16', 'BF16', 'FP8')
+        $r | ForEach-Object { $_.RelativeError | Should -BeLessOrEqual $_.Tolerance; $_.Tflops | Should -BeGreaterThan 0 }
+    }
+
+    It 'takes devices from Get-CudaDevice, from JSON, and measures shapes and sweeps' {
+        (Get-CudaDevice -Index 1 | Measure-GpuMatMul -DataType FP32 -Size 32 @Quick).DeviceIndex | Should -Be 1
+        $json = Get-CudaDevice -Index 0 | ConvertTo-Json -Depth 3
+        ($json | ConvertFrom-Json | Measure-GpuMatMul -DataType FP16 -Size 32 @Quick).Uuid | Should -Be (Get-CudaDevice -Index 0).Uuid
+        $shape = Measure-GpuMatMul -Index 0 -DataType FP32 -M 40 -N 24 -K 56 @Quick
+        "$($shape.M)x$($shape.N)x$($shape.K)" | Should -Be '40x24x56'
+        @(Measure-GpuMatMul -Index 0 -DataType FP32 -Sweep -Size 16, 32 @Quick).M | Should -Be @(16, 32)
+        @(Measure-GpuMatMul -DataType FP32 -Size 16 @Quick).DeviceIndex | Should -Be @(0, 1) # all devices by default
+    }
+
+    It 'refuses a wrong product with MatMulVerificationFailed' {
+        Use-FakeGpu -Setting 'FAKECUBLAS_WRONG=1'
+        Measure-GpuMatMul -Index 0 -DataType FP32 -Size 32 @Quick -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "MatMulVerificationFailed,$MmFqid"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+    }
+
+    It 'names the memory needed and free for a size that does not fit' {
+        Use-FakeGpu -Setting 'FAKECUDA_MEMORY_MB=2048'
+        Measure-GpuMatMul -Index 0 -DataType FP32 -Size 30000 @Quick -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "MatMulTooLarge,$MmFqid"
+        $err[0].Exception.Message | Should -Match 'needs [\d,]+ MiB .* [\d,]+ MiB are free'
+    }
+
+    It 'reports a type the GPU lacks and carries on with the others' {
+        $r = @(Measure-GpuMatMul -Index 1 -DataType FP8, FP32 -Size 32 @Quick -ErrorVariable err -ErrorAction SilentlyContinue)
+        $r.DataType | Should -Be 'FP32'
+        $err[0].FullyQualifiedErrorId | Should -Be "MatMulTypeNotSupported,$MmFqid"
+    }
+
+    It 'stops with CuBlasNotFound, listing where it looked, when cuBLASLt is missing' {
+        Use-FakeGpu -CuBlasLt '/nonexistent/libcublasLt.so.13'
+        { Measure-GpuMatMul -Index 0 -DataType FP32 -Size 32 @Quick } | Should -Throw -ErrorId "CuBlasNotFound,$MmFqid"
+    }
+
+    It 'validates its parameters' {
+        { Measure-GpuMatMul -Size 8 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$MmFqid"
+        { Measure-GpuMatMul -DataType INT4 } | Should -Throw -ErrorId "CannotConvertArgumentNoMessage,$MmFqid"
+        { Measure-GpuMatMul -M 10 } | Should -Throw
+    }
+
+    It 'shows a table view and survives serialization' {
+        $r = Measure-GpuMatMul -Index 0 -DataType BF16 -Size 32 @Quick
+        ($r | Out-String -Width 200) | Should -Match 'GPU\s+Type\s+M x N x K\s+Median ms\s+Spread\s+TFLOPS\s+% peak\s+Burst'
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r))
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.MatMulResult'
+        ($copy | Out-String -Width 200) | Should -Match '32x32x32'
+    }
+}
