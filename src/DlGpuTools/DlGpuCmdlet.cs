@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
+using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
 
 namespace DlGpuTools.Commands
@@ -11,6 +12,46 @@ namespace DlGpuTools.Commands
     /// </summary>
     public abstract class DlGpuCmdlet : PSCmdlet
     {
+        /// <summary>True for exceptions the engine describes (native, driver and benchmark failures); others are bugs and surface as they are.</summary>
+        protected static bool IsKnownFailure(Exception e) => FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null;
+
+        /// <summary>
+        /// Lists the devices, or writes the one error that says why it cannot (no driver, cuInit failed, no
+        /// device) and returns null. Devices that fail on their own are reported and left out.
+        /// </summary>
+        protected DeviceInventory EnumerateDevices(bool writeWarnings)
+        {
+            DeviceInventory inventory;
+            try
+            {
+                inventory = DeviceEnumerator.Enumerate(GpuRuntime.Shared);
+            }
+            catch (Exception e) when (IsKnownFailure(e))
+            {
+                WriteFailure(e, null);
+                return null;
+            }
+
+            if (writeWarnings)
+            {
+                foreach (string warning in inventory.Warnings) WriteWarning(warning);
+            }
+
+            foreach (DeviceFailure failure in inventory.Failures)
+            {
+                ErrorRecord record = ToErrorRecord(failure.Error, failure.Index);
+                WriteError(new ErrorRecord(record.Exception, FailureClassifier.CudaDeviceQueryFailed, record.CategoryInfo.Category, failure.Index) { ErrorDetails = record.ErrorDetails });
+            }
+
+            if (inventory.DriverDeviceCount == 0)
+            {
+                WriteFailure(FailureClassifier.CudaDeviceNotFound, FailureCategory.ResourceUnavailable, Messages.NoDevices, Messages.NoDevicesRemedy, null);
+                return null;
+            }
+
+            return inventory;
+        }
+
         /// <summary>An ErrorRecord for an exception the engine knows; null for one it does not (a bug, which should surface as is).</summary>
         protected static ErrorRecord ToErrorRecord(Exception exception, object target)
         {

@@ -86,6 +86,21 @@ namespace DlGpuTools.Engine.Tests
         }
     }
 
+    /// <summary>Starts and ends every fake-library test with the fakes' default scenario.</summary>
+    [Collection("Fake native libraries")]
+    public abstract class FakeLibraryTest : IDisposable
+    {
+        protected FakeLibraryTest()
+        {
+            if (FakeLibraries.Available) FakeLibraries.Reset();
+        }
+
+        public void Dispose()
+        {
+            if (FakeLibraries.Available) FakeLibraries.Reset();
+        }
+    }
+
     [CollectionDefinition("Fake native libraries", DisableParallelization = true)]
     public sealed class FakeLibrariesCollection
     {

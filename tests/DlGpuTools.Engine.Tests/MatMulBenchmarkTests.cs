@@ -9,19 +9,8 @@ using Xunit;
 namespace DlGpuTools.Engine.Tests
 {
     /// <summary>The benchmark against the fake driver and the fake cuBLASLt (which multiplies on the host).</summary>
-    [Collection("Fake native libraries")]
-    public sealed class MatMulBenchmarkTests : IDisposable
+    public sealed class MatMulBenchmarkTests : FakeLibraryTest
     {
-        public MatMulBenchmarkTests()
-        {
-            if (FakeLibraries.Available) FakeLibraries.Reset();
-        }
-
-        public void Dispose()
-        {
-            if (FakeLibraries.Available) FakeLibraries.Reset();
-        }
-
         private static GpuRuntime Runtime(string cublasLt = null) =>
             new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml, cublasLt), PlatformNativeLoader.Instance);
 

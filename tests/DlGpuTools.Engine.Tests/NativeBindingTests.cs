@@ -7,19 +7,8 @@ using Xunit;
 namespace DlGpuTools.Engine.Tests
 {
     /// <summary>The bindings against the fake CUDA driver and NVML: success paths, each failure path, and cleanup.</summary>
-    [Collection("Fake native libraries")]
-    public sealed class NativeBindingTests : IDisposable
+    public sealed class NativeBindingTests : FakeLibraryTest
     {
-        public NativeBindingTests()
-        {
-            if (FakeLibraries.Available) FakeLibraries.Reset();
-        }
-
-        public void Dispose()
-        {
-            if (FakeLibraries.Available) FakeLibraries.Reset();
-        }
-
         private static GpuRuntime Runtime(string driver = null, string nvml = null) =>
             new GpuRuntime(FakeLibraries.Environment(driver ?? FakeLibraries.CudaDriver, nvml ?? FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 

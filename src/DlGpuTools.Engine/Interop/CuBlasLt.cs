@@ -17,7 +17,7 @@ namespace DlGpuTools.Interop
         public const int AlgoBytes = 64;
 
         private readonly NativeLibraryHandle _library;
-        private readonly Dictionary<string, IntPtr> _exports = new Dictionary<string, IntPtr>(StringComparer.Ordinal);
+        private readonly ExportTable _exports;
 
         private CuBlasLt(NativeLibraryHandle library, string path, IReadOnlyList<ProbeAttempt> attempts, ulong version)
         {
@@ -25,6 +25,7 @@ namespace DlGpuTools.Interop
             LibraryPath = path;
             Attempts = attempts;
             Version = version;
+            _exports = new ExportTable(library, NativeLibraryKind.CuBlasLt, path, "cuBLASLt 11");
         }
 
         public string LibraryPath { get; }
@@ -50,20 +51,7 @@ namespace DlGpuTools.Interop
             return new CuBlasLt(probe.Handle, probe.Handle.ResolveLoadedPath("cublasLtGetVersion"), probe.Attempts, version);
         }
 
-        private IntPtr Fn(string name)
-        {
-            lock (_exports)
-            {
-                if (!_exports.TryGetValue(name, out IntPtr f))
-                {
-                    f = _library.GetExport(name);
-                    _exports[name] = f;
-                }
-
-                if (f == IntPtr.Zero) throw new NativeEntryPointMissingException(NativeLibraryKind.CuBlasLt, LibraryPath, name, "cuBLASLt 11");
-                return f;
-            }
-        }
+        private IntPtr Fn(string name) => _exports.Get(name);
 
         public void ThrowIfFailed(CuBlasStatus status, [CallerArgumentExpression("status")] string call = null)
         {
@@ -75,7 +63,7 @@ namespace DlGpuTools.Interop
 
         private string Text(string function, CuBlasStatus status)
         {
-            IntPtr f = _library.GetExport(function);
+            IntPtr f = _exports.TryGet(function);
             if (f == IntPtr.Zero) return null;
             IntPtr p = ((delegate* unmanaged[Cdecl]<CuBlasStatus, IntPtr>)f)(status);
             return p == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(p);

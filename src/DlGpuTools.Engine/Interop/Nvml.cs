@@ -17,7 +17,7 @@ namespace DlGpuTools.Interop
         public const uint ValueNotAvailable = 0xFFFFFFFF;
 
         private readonly NativeLibraryHandle _library;
-        private readonly Dictionary<string, IntPtr> _exports = new Dictionary<string, IntPtr>(StringComparer.Ordinal);
+        private readonly ExportTable _exports;
         private int _shutdown;
 
         private Nvml(NativeLibraryHandle library, string libraryPath, IReadOnlyList<ProbeAttempt> attempts)
@@ -25,6 +25,7 @@ namespace DlGpuTools.Interop
             _library = library;
             LibraryPath = libraryPath;
             Attempts = attempts;
+            _exports = new ExportTable(library, NativeLibraryKind.Nvml, libraryPath, null);
         }
 
         public string LibraryPath { get; }
@@ -66,19 +67,7 @@ namespace DlGpuTools.Interop
             return text == IntPtr.Zero ? "no description from NVML" : Marshal.PtrToStringAnsi(text);
         }
 
-        private IntPtr Export(string name)
-        {
-            lock (_exports)
-            {
-                if (!_exports.TryGetValue(name, out IntPtr address))
-                {
-                    address = _library.GetExport(name);
-                    _exports[name] = address;
-                }
-
-                return address;
-            }
-        }
+        private IntPtr Export(string name) => _exports.TryGet(name);
 
         // An NVML too old for a query answers "function not found" like NVML itself does, so callers
         // treat it as "not available on this driver" rather than a crash.

@@ -87,33 +87,16 @@ namespace DlGpuTools.Commands
 
         private bool TryEnumerate()
         {
-            try
+            _inventory = EnumerateDevices(writeWarnings: true);
+            if (_inventory == null)
             {
-                GpuRuntime runtime = GpuRuntime.Shared;
-                _inventory = DeviceEnumerator.Enumerate(runtime);
-                WriteVerbose(Messages.Format(Messages.DriverLoadedFrom, runtime.Driver.LibraryPath));
-            }
-            catch (Exception e) when (FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null)
-            {
-                // The driver is unusable: one error for the whole command, no objects.
+                // The driver is unusable or shows no device: one error for the whole command, no objects.
                 _driverFailed = true;
-                WriteFailure(e, null);
                 return false;
             }
 
+            WriteVerbose(Messages.Format(Messages.DriverLoadedFrom, GpuRuntime.Shared.Driver.LibraryPath));
             DeviceNameCompleter.Remember(_inventory.Devices.Select(d => d.Name));
-            foreach (string warning in _inventory.Warnings) WriteWarning(warning);
-            foreach (DeviceFailure failure in _inventory.Failures)
-            {
-                ErrorRecord record = ToErrorRecord(failure.Error, failure.Index);
-                WriteError(new ErrorRecord(record.Exception, FailureClassifier.CudaDeviceQueryFailed, record.CategoryInfo.Category, failure.Index) { ErrorDetails = record.ErrorDetails });
-            }
-
-            if (_inventory.DriverDeviceCount == 0)
-            {
-                WriteFailure(FailureClassifier.CudaDeviceNotFound, FailureCategory.ResourceUnavailable, Messages.NoDevices, Messages.NoDevicesRemedy, null);
-            }
-
             return true;
         }
     }

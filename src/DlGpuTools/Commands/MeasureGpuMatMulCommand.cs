@@ -152,7 +152,7 @@ namespace DlGpuTools.Commands
             {
                 // Ctrl+C: the engine released everything; PowerShell ends the pipeline.
             }
-            catch (Exception e) when (FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null)
+            catch (Exception e) when (IsKnownFailure(e))
             {
                 ErrorRecord record = ToErrorRecord(e, shape);
                 if (e is Interop.NativeLibraryNotFoundException)
@@ -177,25 +177,9 @@ namespace DlGpuTools.Commands
 
         private bool TryEnumerate()
         {
-            try
-            {
-                _inventory = DeviceEnumerator.Enumerate(GpuRuntime.Shared);
-            }
-            catch (Exception e) when (FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null)
-            {
-                _failed = true;
-                WriteFailure(e, null);
-                return false;
-            }
-
-            if (_inventory.Devices.Count == 0)
-            {
-                _failed = true;
-                WriteFailure(FailureClassifier.CudaDeviceNotFound, FailureCategory.ResourceUnavailable, Messages.NoDevices, Messages.NoDevicesRemedy, null);
-                return false;
-            }
-
-            return true;
+            _inventory = EnumerateDevices(writeWarnings: false);
+            _failed = _inventory == null;
+            return !_failed;
         }
     }
 }
