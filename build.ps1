@@ -95,6 +95,19 @@ function Invoke-Fakes {
     Invoke-Native gcc ($flags + @('-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
     Invoke-Native gcc ($flags + @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c'), '-ldl'))
     Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecublasLt.so.13', '-o', (Join-Path $FakesOut 'libfakecublasLt.so.13'), (Join-Path $src 'fakecublaslt.c'), '-ldl', '-lm'))
+    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecudart.so.13', '-o', (Join-Path $FakesOut 'libcudart.so.13'), (Join-Path $src 'fakecudart.c'), '-ldl'))
+    Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecublas.so.13', '-o', (Join-Path $FakesOut 'libcublas.so.13'), (Join-Path $src 'fakecublas.c'), '-ldl'))
+    # Real file names (the checks look for them) but fake sonames, so a fake loaded by path never answers a
+    # later dlopen of the real library by name in the same process.
+    # cuDNN: a complete install in cudnn/, and a main library without its sub-libraries in cudnn-bare/.
+    foreach ($folder in 'cudnn', 'cudnn-bare') {
+        New-Item -ItemType Directory -Path (Join-Path $FakesOut $folder) -Force | Out-Null
+        Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecudnn.so.9', '-o', (Join-Path $FakesOut "$folder/libcudnn.so.9"), (Join-Path $src 'fakecudnn.c'), '-ldl'))
+    }
+    foreach ($sub in 'graph', 'engines_precompiled', 'engines_runtime_compiled', 'heuristic', 'ops', 'cnn', 'adv') {
+        Invoke-Native gcc ($flags + @("-Wl,-soname,libfakecudnn_$sub.so.9", '-o', (Join-Path $FakesOut "cudnn/libcudnn_$sub.so.9"), (Join-Path $src 'fakesublib.c')))
+    }
+
     # A file that is not a library at all, for the "loaded but rejected" paths.
     Set-Content -Path (Join-Path $FakesOut 'not-a-library.so.1') -Value 'not an ELF file'
 }

@@ -28,6 +28,9 @@ Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -IncludeClo
 Write-Step "Get-GpuSpec 'RTX 4090', 'NVIDIA H100 80GB HBM3', 'Tesla T4'"
 Get-GpuSpec 'RTX 4090', 'NVIDIA H100 80GB HBM3', 'Tesla T4' | Out-Host
 
+Write-Step 'Test-CuDnnInstall   (driver, CUDA runtime, cuBLAS, cuDNN: found, compatible, working?)'
+Test-CuDnnInstall -ErrorAction SilentlyContinue | Out-Host
+
 Write-Step 'Get-CudaDevice'
 $devices = @(Get-CudaDevice -ErrorVariable problems -ErrorAction SilentlyContinue)
 if ($devices.Count -gt 0) {
@@ -36,6 +39,8 @@ if ($devices.Count -gt 0) {
     $devices[0] | Format-List | Out-Host
     Write-Step 'The same facts, ready for another tool: Get-CudaDevice | Select-Object Index, Name, Uuid, TotalMemory | ConvertTo-Json'
     $devices | Select-Object Index, Name, Uuid, TotalMemory, ComputeCapability | ConvertTo-Json | Out-Host
+    Write-Step 'Get-CudaDevice | Measure-GpuMatMul -DataType BF16, FP32 -Size 4096 -Iterations 5'
+    $devices | Select-Object -First 1 | Measure-GpuMatMul -DataType BF16, FP32 -Size 4096 -Iterations 5 | Out-Host
     Write-Step 'Get-CudaDevice | Get-GpuSpec'
     $devices | Get-GpuSpec | Out-Host
     Write-Step 'Get-CudaDevice | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000'

@@ -172,6 +172,64 @@ Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     }
 }
 
+Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    BeforeAll {
+        $script:Checks = @(Test-CuDnnInstall -ErrorAction SilentlyContinue)
+        $script:Check = @{}
+        foreach ($c in $Checks) { $Check[$c.Name] = $c }
+        Write-Host (($Checks | ForEach-Object { '{0,-8} {1,-34} {2}' -f $_.Status, $_.Name, $_.Detail }) -join [Environment]::NewLine)
+    }
+
+    It 'passes every check or warns honestly' {
+        $failed = @($Checks | Where-Object Status -eq 'Failed')
+        $failed | Should -BeNullOrEmpty -Because (($failed | ForEach-Object { "$($_.Name): $($_.Detail)" }) -join '; ')
+        Test-CuDnnInstall -Quiet | Should -BeTrue
+    }
+
+    It 'reports the driver nvidia-smi reports' {
+        $smi = (& nvidia-smi --query-gpu=driver_version --format=csv,noheader | Select-Object -First 1).Trim()
+        $Check['NVIDIA driver'].Version | Should -Be $smi
+    }
+
+    It 'reports the CUDA runtime of the toolkit and what PyTorch was built for' {
+        $runtimeFile = Split-Path -Leaf $Check['CUDA runtime'].Path
+        $runtimeFile | Should -Match ('^libcudart\.so\.' + [regex]::Escape($Check['CUDA runtime'].Version))
+        $python = Get-Command python3 -ErrorAction SilentlyContinue
+        if ($python) {
+            $torch = (& $python.Source -c 'import torch; print(torch.version.cuda, torch.backends.cudnn.version())') -split ' '
+            $Check['PyTorch'].Data['TorchCuda'] | Should -Be $torch[0]
+            $v = [int]$torch[1]
+            $decoded = if ($v -ge 10000) { '{0}.{1}.{2}' -f [math]::Floor($v / 10000), [math]::Floor(($v % 10000) / 100), ($v % 100) } else { '{0}.{1}.{2}' -f [math]::Floor($v / 1000), [math]::Floor(($v % 1000) / 100), ($v % 100) }
+            $Check['PyTorch'].Data['TorchCudnn'] | Should -BeLike "$decoded*"
+        }
+    }
+
+    It 'names the missing sub-libraries when a folder with only libcudnn.so.9 comes first on the search path' {
+        $loaded = $Check['cuDNN'].Path
+        $broken = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-broken-cudnn-$PID"
+        New-Item -ItemType Directory $broken -Force | Out-Null
+        Copy-Item $loaded (Join-Path $broken 'libcudnn.so.9')
+        $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+        $entry = @(); if ((Split-Path $self -Leaf) -match '^dotnet') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
+        $saved = $env:LD_LIBRARY_PATH
+        try {
+            $env:LD_LIBRARY_PATH = $broken + $(if ($saved) { ':' + $saved })
+            $json = & $self @entry -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; `$q = Test-CuDnnInstall -Quiet; `$r = Test-CuDnnInstall -ErrorAction SilentlyContinue; [pscustomobject]@{ Quiet = `$q; Checks = `$r } | ConvertTo-Json -Depth 4"
+        }
+        finally {
+            $env:LD_LIBRARY_PATH = $saved
+            Remove-Item $broken -Recurse -Force
+        }
+        $result = $json | ConvertFrom-Json
+        $subs = $result.Checks | Where-Object Name -eq 'cuDNN sub-libraries'
+        Write-Host "Broken install: $($subs.Status): $($subs.Detail) FIX: $($subs.Remedy)"
+        $result.Quiet | Should -BeFalse
+        $subs.Status | Should -Be 'Failed'
+        $subs.Detail | Should -Match 'libcudnn_graph\.so\.9'
+        ($result.Checks | Where-Object Name -eq 'cuDNN').Path | Should -BeLike "$broken*"
+    }
+}
+
 Describe 'GPU test suite' -Tag 'Gpu' {
     It 'runs only where there is a GPU' -Skip:$HasGpu {
         Set-ItResult -Skipped -Because $SkipReason

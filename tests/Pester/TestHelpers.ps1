@@ -7,15 +7,18 @@ $script:FakesPath = if ($env:DLGPUTOOLS_TEST_FAKES) { $env:DLGPUTOOLS_TEST_FAKES
 $script:CmdletFqid = 'DlGpuTools.Commands.GetCudaDeviceCommand'
 
 function Use-FakeGpu {
-    param([string[]] $Setting = @(), [string] $Driver = 'libfakecuda.so.1', [string] $Nvml = 'libfakenvml.so.1', [string] $CuBlasLt = 'libfakecublasLt.so.13')
+    param([string[]] $Setting = @(), [string] $Driver = 'libfakecuda.so.1', [string] $Nvml = 'libfakenvml.so.1', [string] $CuBlasLt = 'libfakecublasLt.so.13', [string] $CuDnn = 'cudnn/libcudnn.so.9')
     $env:DLGPUTOOLS_CUDA_DRIVER_PATH = if ([IO.Path]::IsPathRooted($Driver)) { $Driver } else { Join-Path $script:FakesPath $Driver }
     $env:DLGPUTOOLS_NVML_PATH = if ([IO.Path]::IsPathRooted($Nvml)) { $Nvml } else { Join-Path $script:FakesPath $Nvml }
+    $env:DLGPUTOOLS_CUDART_PATH = Join-Path $script:FakesPath 'libcudart.so.13'
+    $env:DLGPUTOOLS_CUBLAS_PATH = Join-Path $script:FakesPath 'libcublas.so.13'
+    $env:DLGPUTOOLS_CUDNN_PATH = Join-Path $script:FakesPath $CuDnn
     $env:DLGPUTOOLS_CUBLASLT_PATH = if ([IO.Path]::IsPathRooted($CuBlasLt)) { $CuBlasLt } else { Join-Path $script:FakesPath $CuBlasLt }
     Set-Content -Path (Join-Path $script:FakesPath 'fake-gpu.conf') -Value $Setting
 }
 
 function Clear-FakeGpu {
-    Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_CUBLASLT_PATH -ErrorAction SilentlyContinue
+    Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_CUBLASLT_PATH, Env:\DLGPUTOOLS_CUDART_PATH, Env:\DLGPUTOOLS_CUBLAS_PATH, Env:\DLGPUTOOLS_CUDNN_PATH -ErrorAction SilentlyContinue
     Remove-Item (Join-Path $script:FakesPath 'fake-gpu.conf') -ErrorAction SilentlyContinue
 }
 

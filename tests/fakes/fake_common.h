@@ -13,6 +13,26 @@
 #include <string.h>
 #include <stdio.h>
 
+static inline const char *fake_setting_in(const char *path, const char *name, char *buf, size_t n) {
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    char line[1024];
+    size_t len = strlen(name);
+    const char *found = NULL;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, name, len) == 0 && line[len] == '=') {
+            char *v = line + len + 1;
+            v[strcspn(v, "\r\n")] = 0;
+            strncpy(buf, v, n - 1);
+            buf[n - 1] = 0;
+            found = buf;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* fake-gpu.conf beside the library, or one folder up (the fake cuDNN installs live in sub-folders). */
 static inline const char *fake_setting(const char *name, char *buf, size_t n) {
     Dl_info info;
     if (dladdr((void *)&fake_setting, &info) && info.dli_fname) {
@@ -22,21 +42,13 @@ static inline const char *fake_setting(const char *name, char *buf, size_t n) {
         char *slash = strrchr(path, '/');
         if (slash) {
             strcpy(slash + 1, "fake-gpu.conf");
-            FILE *f = fopen(path, "r");
-            if (f) {
-                char line[1024];
-                size_t len = strlen(name);
-                const char *found = NULL;
-                while (fgets(line, sizeof line, f)) {
-                    if (strncmp(line, name, len) == 0 && line[len] == '=') {
-                        char *v = line + len + 1;
-                        v[strcspn(v, "\r\n")] = 0;
-                        strncpy(buf, v, n - 1);
-                        buf[n - 1] = 0;
-                        found = buf;
-                    }
-                }
-                fclose(f);
+            const char *found = fake_setting_in(path, name, buf, n);
+            if (found) return found;
+            *slash = 0;
+            char *parent = strrchr(path, '/');
+            if (parent) {
+                strcpy(parent + 1, "fake-gpu.conf");
+                found = fake_setting_in(path, name, buf, n);
                 if (found) return found;
             }
         }

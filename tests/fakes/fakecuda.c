@@ -166,6 +166,7 @@ static int live_streams, live_events;
 CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStreamCreate", -1); *s = malloc(1); live_streams++; return 0; }
 CUresult cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
 CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
+CUresult cuCtxSynchronize(void) { return context_stack == 0 ? 201 : 0; }
 CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; *e = calloc(1, sizeof(double)); live_events++; return 0; }
 CUresult cuEventDestroy_v2(void *e) { free(e); live_events--; return 0; }
 CUresult cuEventRecord(void *e, void *s) {

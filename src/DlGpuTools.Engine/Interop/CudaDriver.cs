@@ -48,6 +48,7 @@ namespace DlGpuTools.Interop
         private readonly IntPtr _cuEventRecord;
         private readonly IntPtr _cuEventSynchronize;
         private readonly IntPtr _cuEventElapsedTime;
+        private readonly IntPtr _cuCtxSynchronize;
 
         private CudaDriver(NativeLibraryHandle library, string libraryPath, IReadOnlyList<ProbeAttempt> attempts, int driverApiVersion)
         {
@@ -86,6 +87,7 @@ namespace DlGpuTools.Interop
             _cuEventRecord = library.GetExport("cuEventRecord");
             _cuEventSynchronize = library.GetExport("cuEventSynchronize");
             _cuEventElapsedTime = library.GetExport("cuEventElapsedTime");
+            _cuCtxSynchronize = library.GetExport("cuCtxSynchronize");
         }
 
         /// <summary>The file the driver library was loaded from.</summary>
@@ -314,6 +316,10 @@ namespace DlGpuTools.Interop
             milliseconds = ms;
             return r;
         }
+
+        /// <summary>Waits for all work of the current context (cuDNN and cuBLAS run on the legacy default stream here).</summary>
+        public CudaResult cuCtxSynchronize() =>
+            ((delegate* unmanaged[Cdecl]<CudaResult>)Require(_cuCtxSynchronize, "cuCtxSynchronize", "CUDA 2.0"))();
 
         internal static string ReadString(byte* buffer, int capacity)
         {

@@ -27,12 +27,19 @@ namespace DlGpuTools.Interop
 
         private const string ToolkitFolder = "the CUDA toolkit's library folder";
 
+        public const string CudaRuntimeOverrideVariable = "DLGPUTOOLS_CUDART_PATH";
+        public const string CuBlasOverrideVariable = "DLGPUTOOLS_CUBLAS_PATH";
+        public const string CuDnnOverrideVariable = "DLGPUTOOLS_CUDNN_PATH";
+
         public static string OverrideVariable(NativeLibraryKind kind)
         {
             switch (kind)
             {
                 case NativeLibraryKind.CudaDriver: return CudaDriverOverrideVariable;
                 case NativeLibraryKind.Nvml: return NvmlOverrideVariable;
+                case NativeLibraryKind.CudaRuntime: return CudaRuntimeOverrideVariable;
+                case NativeLibraryKind.CuBlas: return CuBlasOverrideVariable;
+                case NativeLibraryKind.CuDnn: return CuDnnOverrideVariable;
                 default: return CuBlasLtOverrideVariable;
             }
         }
@@ -44,15 +51,35 @@ namespace DlGpuTools.Interop
             {
                 case NativeLibraryKind.CudaDriver: return "The NVIDIA CUDA driver library";
                 case NativeLibraryKind.Nvml: return "The NVIDIA Management Library (NVML)";
+                case NativeLibraryKind.CudaRuntime: return "The CUDA runtime (cudart)";
+                case NativeLibraryKind.CuBlas: return "cuBLAS";
+                case NativeLibraryKind.CuDnn: return "cuDNN";
                 default: return "cuBLASLt (the CUDA toolkit's GEMM library)";
             }
         }
 
-        // Toolkit libraries carry the CUDA major in their name; newest first, so a machine with two toolkits uses the newer.
-        private static readonly string[] CuBlasLtMajors = { "13", "12", "11" };
-
-        private static IReadOnlyList<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env)
+        /// <summary>
+        /// The versioned file names of a toolkit library, newest major first: Linux sonames and Windows DLL names.
+        /// CUDA 11's runtime is the odd one: libcudart.so.11.0 and cudart64_110.dll.
+        /// </summary>
+        public static (string[] Linux, string[] Windows) ToolkitNames(NativeLibraryKind kind)
         {
+            switch (kind)
+            {
+                case NativeLibraryKind.CudaRuntime:
+                    return (new[] { "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0" }, new[] { "cudart64_13.dll", "cudart64_12.dll", "cudart64_110.dll" });
+                case NativeLibraryKind.CuBlas:
+                    return (new[] { "libcublas.so.13", "libcublas.so.12", "libcublas.so.11" }, new[] { "cublas64_13.dll", "cublas64_12.dll", "cublas64_11.dll" });
+                case NativeLibraryKind.CuDnn:
+                    return (new[] { "libcudnn.so.9", "libcudnn.so.8" }, new[] { "cudnn64_9.dll", "cudnn64_8.dll" });
+                default:
+                    return (new[] { "libcublasLt.so.13", "libcublasLt.so.12", "libcublasLt.so.11" }, new[] { "cublasLt64_13.dll", "cublasLt64_12.dll", "cublasLt64_11.dll" });
+            }
+        }
+
+        private static IReadOnlyList<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind)
+        {
+            var (linuxNames, windowsNames) = ToolkitNames(kind);
             var list = new List<LibraryCandidate>();
             var roots = new List<(string Path, string Origin)>();
             foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
@@ -63,9 +90,8 @@ namespace DlGpuTools.Interop
 
             if (env.IsWindows)
             {
-                foreach (string major in CuBlasLtMajors)
+                foreach (string dll in windowsNames)
                 {
-                    string dll = "cublasLt64_" + major + ".dll";
                     // CUDA 13 moved the DLLs from bin to bin\x64.
                     foreach (var (root, origin) in roots)
                     {
@@ -78,9 +104,8 @@ namespace DlGpuTools.Interop
             }
 
             string target = env.IsArm64 ? "sbsa-linux" : "x86_64-linux";
-            foreach (string major in CuBlasLtMajors)
+            foreach (string soname in linuxNames)
             {
-                string soname = "libcublasLt.so." + major;
                 list.Add(new LibraryCandidate(soname, LoaderSearch));
                 foreach (var (root, origin) in roots)
                 {
@@ -105,7 +130,7 @@ namespace DlGpuTools.Interop
                 return new[] { new LibraryCandidate(overridePath.Trim(), "$env:" + overrideVariable) };
             }
 
-            if (kind == NativeLibraryKind.CuBlasLt) return ToolkitCandidates(env);
+            if (kind != NativeLibraryKind.CudaDriver && kind != NativeLibraryKind.Nvml) return ToolkitCandidates(env, kind);
 
             var list = new List<LibraryCandidate>();
             if (env.IsWindows)

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace DlGpuTools.Diagnostics
+{
+    /// <summary>
+    /// Finds every copy of a library a process on this machine could load: the loader's search path, the
+    /// CUDA toolkit folders and Python environments' pip packages (where PyTorch brings its own cuDNN).
+    /// Two copies of different versions are the classic cause of "compiled against X but found Y".
+    /// </summary>
+    public static class LibraryCopies
+    {
+        /// <summary>One copy: the file found and the file it resolves to (symlinks followed), with the version its name carries.</summary>
+        public sealed class Copy
+        {
+            public string Path { get; set; }
+
+            public string RealPath { get; set; }
+
+            public string Version { get; set; }
+        }
+
+        public static List<Copy> Find(string fileName, IEnumerable<string> folders)
+        {
+            var copies = new Dictionary<string, Copy>(StringComparer.Ordinal);
+            foreach (string folder in folders.Where(f => !string.IsNullOrWhiteSpace(f)).Distinct())
+            {
+                try
+                {
+                    if (!Directory.Exists(folder)) continue;
+                    string path = System.IO.Path.Combine(folder, fileName);
+                    if (!File.Exists(path)) continue;
+                    string real = Resolve(path);
+                    if (copies.ContainsKey(real)) continue;
+                    copies[real] = new Copy { Path = path, RealPath = real, Version = VersionFromName(real, fileName) };
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // An unreadable folder is not a copy.
+                }
+            }
+
+            return copies.Values.ToList();
+        }
+
+        /// <summary>Folders to scan on this machine for toolkit libraries.</summary>
+        public static IEnumerable<string> SearchFolders(Func<string, string> getVariable, bool windows)
+        {
+            var folders = new List<string>();
+            string pathVariable = windows ? "PATH" : "LD_LIBRARY_PATH";
+            folders.AddRange((getVariable(pathVariable) ?? string.Empty).Split(System.IO.Path.PathSeparator).Where(p => p.Length > 0));
+            foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
+            {
+                string root = getVariable(variable);
+                if (string.IsNullOrWhiteSpace(root)) continue;
+                folders.Add(System.IO.Path.Combine(root, windows ? "bin" : "lib64"));
+                if (windows) folders.Add(System.IO.Path.Combine(root, "bin", "x64"));
+            }
+
+            if (!windows)
+            {
+                folders.AddRange(new[] { "/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib", "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/wsl/lib" });
+                foreach (string cuda in SafeDirectories("/usr/local", "cuda-*")) folders.Add(System.IO.Path.Combine(cuda, "lib64"));
+            }
+
+            foreach (string sitePackages in PythonEnvironments.SitePackages(getVariable, windows))
+            {
+                foreach (string package in new[] { "cudnn", "cuda_runtime", "cublas" })
+                {
+                    folders.Add(System.IO.Path.Combine(sitePackages, "nvidia", package, windows ? "bin" : "lib"));
+                }
+
+                folders.Add(System.IO.Path.Combine(sitePackages, "nvidia", "cu13", windows ? "bin" : "lib"));
+                folders.Add(System.IO.Path.Combine(sitePackages, "torch", "lib"));
+            }
+
+            return folders;
+        }
+
+        internal static IEnumerable<string> SafeDirectories(string root, string pattern)
+        {
+            try
+            {
+                return Directory.Exists(root) ? Directory.GetDirectories(root, pattern) : Array.Empty<string>();
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return Array.Empty<string>();
+            }
+        }
+
+        private static string Resolve(string path)
+        {
+            // Follow symlinks by hand (netstandard2.0 has no ResolveLinkTarget); a few hops at most.
+            string current = System.IO.Path.GetFullPath(path);
+            for (int hop = 0; hop < 8; hop++)
+            {
+                string target = LinuxLink.ReadLink(current);
+                if (target == null) break;
+                current = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(current), target));
+            }
+
+            // A folder that is itself a link (/lib -> usr/lib on merged-/usr systems) shows the same file twice.
+            string folder = System.IO.Path.GetDirectoryName(current);
+            string realFolder = LinuxLink.RealFolder(folder);
+            return System.IO.Path.Combine(realFolder, System.IO.Path.GetFileName(current));
+        }
+
+        private static string VersionFromName(string realPath, string fileName)
+        {
+            string name = System.IO.Path.GetFileName(realPath);
+            Match m = Regex.Match(name, @"\.so\.(\d+(?:\.\d+)*)$");
+            return m.Success ? m.Groups[1].Value : null;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace DlGpuTools.Diagnostics
+{
+    /// <summary>
+    /// Python environments visible from this process, found from files alone (no interpreter is started and
+    /// nothing is imported): each python on PATH, its site-packages, and the usual system folders.
+    /// </summary>
+    public static class PythonEnvironments
+    {
+        public static IEnumerable<string> SitePackages(Func<string, string> getVariable, bool windows)
+        {
+            var result = new List<string>();
+            foreach (string folder in (getVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Where(p => p.Length > 0))
+            {
+                foreach (string exe in windows ? new[] { "python.exe" } : new[] { "python3", "python" })
+                {
+                    string python = Path.Combine(folder, exe);
+                    if (!File.Exists(python)) continue;
+                    string prefix = Path.GetDirectoryName(Path.GetFullPath(folder));
+                    if (windows) result.Add(Path.Combine(folder, "Lib", "site-packages"));
+                    else
+                    {
+                        foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(prefix, "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
+                    }
+                }
+            }
+
+            if (!windows)
+            {
+                foreach (string lib in LibraryCopies.SafeDirectories("/usr/local/lib", "python3*")) result.Add(Path.Combine(lib, "dist-packages"));
+                result.Add("/usr/lib/python3/dist-packages");
+                string home = getVariable("HOME");
+                if (!string.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
+            }
+
+            return result.Where(Directory.Exists).Distinct().ToList();
+        }
+
+        /// <summary>PyTorch as installed in a site-packages folder, read from torch/version.py and the pip metadata of its cuDNN.</summary>
+        public sealed class TorchInstall
+        {
+            public string SitePackages { get; set; }
+
+            public string Version { get; set; }
+
+            /// <summary>The CUDA it was built for (torch.version.cuda), or null for a CPU-only build.</summary>
+            public string Cuda { get; set; }
+
+            /// <summary>The version of the cuDNN pip package beside it, if any (what torch.backends.cudnn.version() reports).</summary>
+            public string BundledCudnn { get; set; }
+        }
+
+        public static TorchInstall FindTorch(IEnumerable<string> sitePackages)
+        {
+            foreach (string site in sitePackages)
+            {
+                string versionFile = Path.Combine(site, "torch", "version.py");
+                if (!File.Exists(versionFile)) continue;
+                string text = File.ReadAllText(versionFile);
+                var install = new TorchInstall
+                {
+                    SitePackages = site,
+                    Version = Match(text, @"__version__\s*=\s*'([^']+)'"),
+                    Cuda = Match(text, @"\bcuda\s*(?::[^=]*)?=\s*'([^']+)'"),
+                };
+                string cudnnInfo = LibraryCopies.SafeDirectories(site, "nvidia_cudnn_cu*-*.dist-info").OrderByDescending(d => d).FirstOrDefault();
+                if (cudnnInfo != null)
+                {
+                    Match m = Regex.Match(Path.GetFileName(cudnnInfo), @"nvidia_cudnn_cu\d+-([\d.]+)\.dist-info");
+                    if (m.Success) install.BundledCudnn = m.Groups[1].Value;
+                }
+
+                return install;
+            }
+
+            return null;
+        }
+
+        private static string Match(string text, string pattern)
+        {
+            Match m = Regex.Match(text, pattern);
+            return m.Success ? m.Groups[1].Value : null;
+        }
+    }
+}

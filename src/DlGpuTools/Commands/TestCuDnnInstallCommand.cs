@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using DlGpuTools.Devices;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Interop;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>
+    /// Checks that the NVIDIA driver, CUDA runtime, cuBLAS and cuDNN are installed, compatible and really work.
+    /// Writes one object per check and a verdict; -Quiet writes only $true or $false. A failed check is data,
+    /// not an exception; without -Quiet the command also writes one error when any check failed, so $? is
+    /// false and -ErrorAction Stop stops a provisioning script.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "CuDnnInstall", DefaultParameterSetName = ReportSet)]
+    [OutputType(typeof(InstallCheck), ParameterSetName = new[] { ReportSet })]
+    [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
+    public sealed class TestCuDnnInstallCommand : DlGpuCmdlet
+    {
+        private const string ReportSet = "Report";
+        private const string QuietSet = "Quiet";
+
+        [Parameter(ParameterSetName = QuietSet, Mandatory = true)]
+        public SwitchParameter Quiet { get; set; }
+
+        [Parameter]
+        public Version MinimumCudaVersion { get; set; }
+
+        [Parameter]
+        public Version MinimumCudnnVersion { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var checker = new InstallChecker(GpuRuntime.Shared, ProbeEnvironment.Current(), PlatformNativeLoader.Instance);
+            var checks = new List<InstallCheck>();
+            var options = new InstallCheckOptions { MinimumCudaVersion = MinimumCudaVersion, MinimumCudnnVersion = MinimumCudnnVersion };
+            int done = 0;
+            foreach (InstallCheck check in checker.Run(options))
+            {
+                checks.Add(check);
+                WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", check.Name) { PercentComplete = Math.Min(100, ++done * 100 / 14) });
+                WriteVerbose($"{check.Name}: {check.Status} ({check.DurationMs} ms). {check.Detail}");
+                if (!Quiet) WriteObject(check);
+            }
+
+            WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", "Done") { RecordType = ProgressRecordType.Completed });
+            InstallCheck verdict = InstallChecker.Verdict(checks);
+            bool ok = verdict.Status != nameof(CheckStatus.Failed);
+            if (Quiet)
+            {
+                WriteObject(ok);
+                return;
+            }
+
+            WriteObject(verdict);
+            if (!ok)
+            {
+                string failed = string.Join(", ", checks.Where(c => c.Status == nameof(CheckStatus.Failed)).Select(c => c.Name));
+                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.InstallChecksFailed, failed)), "CuDnnInstallCheckFailed", ErrorCategory.NotInstalled, failed)
+                {
+                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.InstallChecksFailed, failed)) { RecommendedAction = InstallChecker.CombinedRemedy(checks) },
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using DlGpuTools.Devices;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Interop;
+using Xunit;
+
+namespace DlGpuTools.Engine.Tests
+{
+    public class CompatibilityTests
+    {
+        private static readonly CompatibilityTable Table = CompatibilityTable.BuiltIn;
+
+        [Theory]
+        [InlineData(13, 0, false, "580.65.06")]
+        [InlineData(12, 8, false, "570.26")]
+        [InlineData(12, 4, true, "551.61")]
+        [InlineData(11, 8, false, "520.61.05")]
+        public void Minimum_driver_per_cuda_release(int major, int minor, bool windows, string driver)
+        {
+            Assert.Equal(driver, Table.MinimumDriver(major, minor, windows)?.Driver);
+            Assert.Contains("Release Notes", Table.MinimumDriver(major, minor, windows)?.Source);
+        }
+
+        [Fact]
+        public void Minor_version_compatibility_ranges()
+        {
+            Assert.Equal("580", Table.MinorVersionMinimum(13, false)?.Driver);
+            Assert.Equal("525.60.13", Table.MinorVersionMinimum(12, false)?.Driver);
+            Assert.Null(Table.MinorVersionMinimum(10, false));
+        }
+
+        [Theory]
+        [InlineData("CUDA", "13.0", 7.5)]
+        [InlineData("CUDA", "12.8", 5.0)]
+        [InlineData("CUDA", "11.8", 3.5)]
+        [InlineData("cuDNN", "9.14.0", 7.5)]
+        [InlineData("cuDNN", "9.10.2", 5.0)]
+        [InlineData("cuDNN", "8.9.7", 5.0)]
+        [InlineData("cuDNN", "8.2.0", 3.5)]
+        public void Oldest_compute_capability_per_release(string library, string version, double minimum)
+        {
+            Assert.Equal(minimum, Table.MinimumComputeCapability(library, Version.Parse(version))?.MinCc);
+        }
+
+        [Theory]
+        [InlineData("580.159.04", "580.65.06", 1)]
+        [InlineData("575.57.08", "580", -1)]
+        [InlineData("580", "580", 0)]
+        [InlineData("570.26", "570.124.06", -1)]
+        public void Driver_versions_compare_numerically(string a, string b, int sign)
+        {
+            Assert.Equal(sign, Math.Sign(CompatibilityTable.CompareDriverVersions(a, b)));
+        }
+
+        [Theory]
+        [InlineData(91400, "9.14.0")]
+        [InlineData(90300, "9.3.0")]
+        [InlineData(8904, "8.9.4")]
+        [InlineData(7605, "7.6.5")]
+        public void Cudnn_versions_decode_in_both_encodings(long value, string expected)
+        {
+            Assert.Equal(Version.Parse(expected), CuDnnLibrary.DecodeVersion(value));
+        }
+
+        [Fact]
+        public void Cudnn_sub_library_names_per_major_and_os()
+        {
+            Assert.Contains("libcudnn_engines_runtime_compiled.so.9", CuDnnSubLibraries.Names(9, false));
+            Assert.Equal(7, CuDnnSubLibraries.Names(9, false).Length);
+            Assert.Contains("libcudnn_cnn_infer.so.8", CuDnnSubLibraries.Names(8, false));
+            Assert.Contains("cudnn_graph64_9.dll", CuDnnSubLibraries.Names(9, true));
+        }
+
+        [Fact]
+        public void Pytorch_wheel_architectures()
+        {
+            var cu130 = Table.PyTorchArchitectures("cu130");
+            Assert.Equal(7.5, cu130?.Min);
+            Assert.Equal(12.0, cu130?.Max);
+            Assert.Null(Table.PyTorchArchitectures("cu999"));
+        }
+    }
+
+    /// <summary>The whole chain against the fake driver, runtime, cuBLAS and cuDNN, healthy and broken on purpose.</summary>
+    public sealed class InstallCheckerTests : FakeLibraryTest
+    {
+        private static List<InstallCheck> Run(Dictionary<string, string> extra = null, InstallCheckOptions options = null)
+        {
+            string f = FakeLibraries.Directory;
+            var vars = new Dictionary<string, string>
+            {
+                [LibraryCandidates.CudaDriverOverrideVariable] = FakeLibraries.CudaDriver,
+                [LibraryCandidates.NvmlOverrideVariable] = FakeLibraries.Nvml,
+                [LibraryCandidates.CuBlasLtOverrideVariable] = FakeLibraries.CuBlasLt,
+                [LibraryCandidates.CudaRuntimeOverrideVariable] = Path.Combine(f, "libcudart.so.13"),
+                [LibraryCandidates.CuBlasOverrideVariable] = Path.Combine(f, "libcublas.so.13"),
+                [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(f, "cudnn", "libcudnn.so.9"),
+                ["PATH"] = "/nonexistent-bin-folder-for-tests",
+            };
+            foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;
+            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string v) ? v : null, Directory.Exists, false, false);
+            using (var runtime = new GpuRuntime(env, PlatformNativeLoader.Instance))
+            {
+                var checks = new InstallChecker(runtime, env, PlatformNativeLoader.Instance).Run(options ?? new InstallCheckOptions()).ToList();
+                checks.Add(InstallChecker.Verdict(checks));
+                return checks;
+            }
+        }
+
+        private static InstallCheck Check(List<InstallCheck> checks, string name) => checks.Single(c => c.Name == name);
+
+        [FakeFact]
+        public void A_healthy_install_passes_every_check_with_paths_and_versions()
+        {
+            var checks = Run();
+            Assert.All(checks.Where(c => c.Name != "PyTorch"), c => Assert.True(c.Status == "Passed", $"{c.Name}: {c.Status} {c.Detail} {c.Remedy}"));
+            Assert.Equal("Skipped", Check(checks, "PyTorch").Status);
+            Assert.Equal("9.14.0", Check(checks, "cuDNN").Version);
+            Assert.EndsWith("cudnn/libcudnn.so.9", Check(checks, "cuDNN").Path);
+            Assert.Equal("13.1.0", Check(checks, "cuBLAS").Version);
+            Assert.Equal("13.0", Check(checks, "CUDA runtime").Version);
+            Assert.Contains("relative error", Check(checks, "cuDNN convolution on the GPU").Detail);
+            Assert.Contains("SGEMM 512x512x512", Check(checks, "cuBLAS SGEMM on the GPU").Detail);
+            Assert.NotEmpty(Check(checks, "cuDNN").Searched);
+            Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), "fakecudnn_live_objects"));
+            Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "libcublas.so.13"), "fakecublas_live_handles"));
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+        }
+
+        [FakeFact]
+        public void No_driver_fails_with_the_search_and_skips_what_needs_it()
+        {
+            var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CudaDriverOverrideVariable] = "/nonexistent/libcuda.so.1" });
+            InstallCheck driver = Check(checks, "NVIDIA driver");
+            Assert.Equal("Failed", driver.Status);
+            Assert.Contains(driver.Searched, s => s.Contains("/nonexistent/libcuda.so.1"));
+            Assert.Equal("Skipped", Check(checks, "GPUs").Status);
+            Assert.Equal("Skipped", Check(checks, "cuDNN convolution on the GPU").Status);
+            Assert.Equal("Failed", checks.Last().Status);
+        }
+
+        [FakeFact]
+        public void A_driver_too_old_for_the_runtime_names_the_driver_needed()
+        {
+            FakeLibraries.Configure("FAKECUDA_VERSION=12020");
+            InstallCheck check = Check(Run(), "Driver supports the CUDA runtime");
+            Assert.Equal("Failed", check.Status);
+            Assert.Contains("supports CUDA up to 12.2 but the runtime is 13.0", check.Detail);
+            Assert.Contains("580.65.06", check.Remedy);
+        }
+
+        [FakeFact]
+        public void Minor_version_compatibility_is_a_warning()
+        {
+            FakeLibraries.Configure("FAKECUDART_VERSION=13010");
+            InstallCheck check = Check(Run(), "Driver supports the CUDA runtime");
+            Assert.Equal("Warning", check.Status);
+            Assert.Contains("minor-version compatibility", check.Detail);
+            Assert.Contains("590.44.01", check.Remedy);
+        }
+
+        [FakeFact]
+        public void Cudnn_without_its_sub_libraries_names_them_and_fails_the_convolution()
+        {
+            var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(FakeLibraries.Directory, "cudnn-bare", "libcudnn.so.9") });
+            InstallCheck subs = Check(checks, "cuDNN sub-libraries");
+            Assert.Equal("Failed", subs.Status);
+            Assert.Contains("libcudnn_cnn.so.9", subs.Detail);
+            Assert.Contains("libcudnn_engines_precompiled.so.9", subs.Detail);
+            Assert.Contains("complete cuDNN package", subs.Remedy);
+            InstallCheck conv = Check(checks, "cuDNN convolution on the GPU");
+            Assert.Equal("Failed", conv.Status);
+            Assert.Contains("SUBLIBRARY_LOADING_FAILED", conv.Detail);
+        }
+
+        [FakeFact]
+        public void Cudnn_built_for_another_cuda_major_fails()
+        {
+            FakeLibraries.Configure("FAKECUDNN_CUDART=12080");
+            InstallCheck check = Check(Run(), "cuDNN built for this CUDA");
+            Assert.Equal("Failed", check.Status);
+            Assert.Contains("built for CUDA 12.8 but the runtime found is 13.0", check.Detail);
+        }
+
+        [FakeFact]
+        public void Two_cudnn_copies_are_a_warning_that_names_the_one_that_loads()
+        {
+            string bare = Path.Combine(FakeLibraries.Directory, "cudnn-bare"), full = Path.Combine(FakeLibraries.Directory, "cudnn");
+            var checks = Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = full + ":" + bare });
+            InstallCheck copies = Check(checks, "Single copy of each library");
+            Assert.Equal("Warning", copies.Status);
+            Assert.Contains("2 copies", copies.Detail);
+            Assert.Contains(full + "/libcudnn.so.9 (9) <- this one loads here", copies.Detail);
+        }
+
+        [FakeFact]
+        public void A_search_path_entry_that_points_nowhere_is_a_warning()
+        {
+            InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "/nonexistent/cuda/lib64" }), "Environment");
+            Assert.Equal("Warning", env.Status);
+            Assert.Contains("/nonexistent/cuda/lib64 does not exist", env.Detail);
+        }
+
+        [FakeFact]
+        public void Minimum_versions_turn_an_older_install_into_a_failure()
+        {
+            var checks = Run(options: new InstallCheckOptions { MinimumCudaVersion = new Version(13, 2), MinimumCudnnVersion = new Version(9, 19) });
+            Assert.Equal("Failed", Check(checks, "CUDA runtime").Status);
+            Assert.Equal("Failed", Check(checks, "cuDNN").Status);
+            Assert.Contains("minimum asked for is 9.19", Check(checks, "cuDNN").Detail);
+        }
+
+        [FakeFact]
+        public void A_wrong_sgemm_fails_the_functional_check()
+        {
+            FakeLibraries.Configure("FAKECUBLAS_WRONG=1");
+            InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
+            Assert.Equal("Failed", check.Status);
+            Assert.Contains("wrong result", check.Remedy);
+        }
+
+        [FakeFact]
+        public void Hidden_gpus_fail_with_the_cuda_visible_devices_hint()
+        {
+            FakeLibraries.Configure("FAKECUDA_DEVICES=0");
+            InstallCheck gpus = Check(Run(new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = "" }), "GPUs");
+            Assert.Equal("Failed", gpus.Status);
+            Assert.Contains("CUDA_VISIBLE_DEVICES", gpus.Remedy);
+        }
+
+        [Fact]
+        public void A_cpu_only_or_mismatched_pytorch_is_read_from_its_files()
+        {
+            string site = Path.Combine(Path.GetTempPath(), "dlgpu-site-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(Path.Combine(site, "torch"));
+            Directory.CreateDirectory(Path.Combine(site, "nvidia_cudnn_cu13-9.19.0.56.dist-info"));
+            try
+            {
+                File.WriteAllText(Path.Combine(site, "torch", "version.py"), "__version__ = '2.11.0+cu130'\ncuda: Optional[str] = '13.0'\n");
+                var torch = PythonEnvironments.FindTorch(new[] { site });
+                Assert.Equal("2.11.0+cu130", torch.Version);
+                Assert.Equal("13.0", torch.Cuda);
+                Assert.Equal("9.19.0.56", torch.BundledCudnn);
+                File.WriteAllText(Path.Combine(site, "torch", "version.py"), "__version__ = '2.11.0+cpu'\ncuda: Optional[str] = None\n");
+                Assert.Null(PythonEnvironments.FindTorch(new[] { site }).Cuda);
+            }
+            finally
+            {
+                Directory.Delete(site, true);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:NoFakes = -not (Test-FakesAvailable)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:TcFqid = 'DlGpuTools.Commands.TestCuDnnInstallCommand'
+}
+
+AfterAll { Clear-FakeGpu }
+
+Describe 'Test-CuDnnInstall on a machine without a driver' {
+    BeforeEach {
+        Clear-FakeGpu
+        foreach ($v in 'CUDA_DRIVER', 'NVML', 'CUDART', 'CUBLAS', 'CUDNN', 'CUBLASLT') { Set-Item "Env:DLGPUTOOLS_${v}_PATH" "/nonexistent/$v.so" }
+    }
+    AfterEach { Clear-FakeGpu }
+
+    It 'reports every check, fails the missing parts with a remedy, and leaves $? false' {
+        $checks = @(Test-CuDnnInstall -ErrorVariable err -ErrorAction SilentlyContinue)
+        $checks[0] | Should -BeOfType ([DlGpuTools.InstallCheck])
+        $checks[-1].Name | Should -Be 'Verdict'
+        $checks[-1].Status | Should -Be 'Failed'
+        ($checks | Where-Object Name -eq 'NVIDIA driver').Status | Should -Be 'Failed'
+        ($checks | Where-Object Name -eq 'NVIDIA driver').Searched | Should -Contain '/nonexistent/CUDA_DRIVER.so ($env:DLGPUTOOLS_CUDA_DRIVER_PATH): no such file'
+        ($checks | Where-Object Name -eq 'GPUs').Status | Should -Be 'Skipped'
+        $checks | Where-Object Status -eq 'Failed' | ForEach-Object { $_.Remedy | Should -Not -BeNullOrEmpty }
+        $err[0].FullyQualifiedErrorId | Should -Be "CuDnnInstallCheckFailed,$TcFqid"
+        Test-CuDnnInstall -ErrorAction SilentlyContinue | Out-Null
+        $? | Should -BeFalse
+    }
+
+    It 'answers -Quiet with $false alone, and stops a script with -ErrorAction Stop' {
+        $answer = @(Test-CuDnnInstall -Quiet)
+        $answer.Count | Should -Be 1
+        $answer[0] | Should -BeOfType ([bool])
+        $answer[0] | Should -BeFalse
+        { Test-CuDnnInstall -ErrorAction Stop } | Should -Throw -ErrorId "CuDnnInstallCheckFailed,$TcFqid"
+    }
+}
+
+Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Skip:$NoFakes {
+    AfterEach { Clear-FakeGpu }
+
+    It 'passes a healthy install and says where each library came from' {
+        Use-FakeGpu
+        $checks = @(Test-CuDnnInstall)
+        $bad = $checks | Where-Object { $_.Status -notin 'Passed', 'Skipped' -and $_.Name -ne 'PyTorch' }
+        $bad | Should -BeNullOrEmpty -Because (($bad | ForEach-Object { "$($_.Name): $($_.Detail)" }) -join '; ')
+        ($checks | Where-Object Name -eq 'cuDNN').Path | Should -BeLike '*cudnn/libcudnn.so.9'
+        ($checks | Where-Object Name -eq 'cuDNN').Version | Should -Be '9.14.0'
+        Test-CuDnnInstall -Quiet | Should -BeTrue
+    }
+
+    It 'names the missing sub-libraries of a bare cuDNN and answers -Quiet with $false' {
+        Use-FakeGpu -CuDnn 'cudnn-bare/libcudnn.so.9'
+        $checks = @(Test-CuDnnInstall -ErrorAction SilentlyContinue)
+        $subs = $checks | Where-Object Name -eq 'cuDNN sub-libraries'
+        $subs.Status | Should -Be 'Failed'
+        $subs.Detail | Should -Match 'libcudnn_cnn\.so\.9'
+        $subs.Remedy | Should -Match 'complete cuDNN package'
+        ($checks | Where-Object Name -eq 'cuDNN convolution on the GPU').Detail | Should -Match 'SUBLIBRARY_LOADING_FAILED'
+        Test-CuDnnInstall -Quiet | Should -BeFalse
+    }
+
+    It 'fails a cuDNN older than -MinimumCudnnVersion' {
+        Use-FakeGpu
+        $check = Test-CuDnnInstall -MinimumCudnnVersion 9.20 -ErrorAction SilentlyContinue | Where-Object Name -eq 'cuDNN'
+        $check.Status | Should -Be 'Failed'
+    }
+
+    It 'shows failures with their fix in the table, and survives serialization' {
+        Use-FakeGpu -CuDnn 'cudnn-bare/libcudnn.so.9'
+        $checks = Test-CuDnnInstall -ErrorAction SilentlyContinue
+        $text = $checks | Out-String -Width 250
+        $text | Should -Match 'Status\s+Check\s+Detail'
+        $text | Should -Match '(?s)Failed\s+cuDNN sub-libraries.*?FIX:'
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($checks[0]))
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.InstallCheck'
+        ($checks | ConvertTo-Json -Depth 4 | ConvertFrom-Json)[-1].Name | Should -Be 'Verdict'
+    }
+}
