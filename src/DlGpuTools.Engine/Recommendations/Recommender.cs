@@ -58,7 +58,7 @@ namespace DlGpuTools.Recommendations
             List<GpuRecommendation> buys = BuyCandidates(request, estimate, floor);
             if (current != null)
             {
-                buys = Upgrades(buys, current, estimate);
+                buys = Upgrades(buys, current);
             }
 
             results.AddRange(buys.Take(request.Top));
@@ -107,7 +107,7 @@ namespace DlGpuTools.Recommendations
             return ranked;
         }
 
-        private List<GpuRecommendation> Upgrades(List<GpuRecommendation> buys, GpuRecommendation current, MemoryEstimate estimate)
+        private static List<GpuRecommendation> Upgrades(List<GpuRecommendation> buys, GpuRecommendation current)
         {
             double currentValue = current.MetricValue ?? 0;
             var upgrades = buys.Where(b => (b.MetricValue ?? 0) * b.GpusNeeded >= UpgradeFactor * currentValue || (!current.FitsModel && b.FitsModel && b.GpusNeeded == 1)).ToList();
