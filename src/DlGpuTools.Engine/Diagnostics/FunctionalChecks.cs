@@ -47,21 +47,13 @@ namespace DlGpuTools.Diagnostics
                 }
 
                 var random = new Random(5);
-                double diff = 0, norm = 0;
-                float value = 0;
-                int unwritten = 0;
-                for (int s = 0; s < Samples; s++)
+                double error = SampledError(() =>
                 {
                     int i = random.Next(size), j = random.Next(size);
                     double reference = 0;
                     for (int p = 0; p < size; p++) reference += (double)MatMulBenchmark.InputValue(11, i + (long)p * size) * MatMulBenchmark.InputValue(12, p + (long)j * size);
-                    driver.ThrowIfFailed(driver.cuMemcpyDtoH((IntPtr)(&value), c.DevicePointer + (ulong)((i + (long)j * size) * 4), 4));
-                    if (float.IsNaN(value)) unwritten++;
-                    diff += (value - reference) * (value - reference);
-                    norm += reference * reference;
-                }
-
-                double error = unwritten > 0 ? double.NaN : Math.Sqrt(diff / norm);
+                    return (reference, ReadFloat(driver, c.DevicePointer + (ulong)((i + (long)j * size) * 4)));
+                });
                 return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"SGEMM {size}x{size}x{size}, strict FP32 (pedantic math), {Samples} sampled elements" };
             }
         }
@@ -105,10 +97,7 @@ namespace DlGpuTools.Diagnostics
                     }
 
                     var random = new Random(6);
-                    double diff = 0, norm = 0;
-                    float value = 0;
-                    int unwritten = 0;
-                    for (int s = 0; s < Samples; s++)
+                    double error = SampledError(() =>
                     {
                         int ni = random.Next(n), ki = random.Next(k), oh = random.Next(h), ow = random.Next(w);
                         double reference = 0;
@@ -122,13 +111,8 @@ namespace DlGpuTools.Diagnostics
                                         * MatMulBenchmark.InputValue(22, ((long)(ki * c + ci) * r + fh) * r + fw);
                                 }
 
-                        driver.ThrowIfFailed(driver.cuMemcpyDtoH((IntPtr)(&value), y.DevicePointer + (ulong)((((long)(ni * k + ki) * h + oh) * w + ow) * 4), 4));
-                        if (float.IsNaN(value)) unwritten++;
-                        diff += (value - reference) * (value - reference);
-                        norm += reference * reference;
-                    }
-
-                    double error = unwritten > 0 ? double.NaN : Math.Sqrt(diff / norm);
+                        return (reference, ReadFloat(driver, y.DevicePointer + (ulong)((((long)(ni * k + ki) * h + oh) * w + ow) * 4)));
+                    });
                     return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"forward convolution NCHW {n}x{c}x{h}x{w}, {k} filters 3x3, pad 1, FP32 (FMA math), algorithm {algo}, {Samples} sampled outputs" };
                 }
                 finally
@@ -140,6 +124,29 @@ namespace DlGpuTools.Diagnostics
                     if (handle != IntPtr.Zero) cudnn.cudnnDestroy(handle);
                 }
             }
+        }
+
+        /// <summary>||value - reference|| / ||reference|| over the samples; NaN when any sample was not written (still the poison).</summary>
+        private static double SampledError(Func<(double Reference, float Value)> sample)
+        {
+            double diff = 0, norm = 0;
+            int unwritten = 0;
+            for (int s = 0; s < Samples; s++)
+            {
+                var (reference, value) = sample();
+                if (float.IsNaN(value)) unwritten++;
+                diff += (value - reference) * (value - reference);
+                norm += reference * reference;
+            }
+
+            return unwritten > 0 ? double.NaN : Math.Sqrt(diff / norm);
+        }
+
+        private static float ReadFloat(CudaDriver driver, ulong devicePointer)
+        {
+            float value;
+            driver.ThrowIfFailed(driver.cuMemcpyDtoH((IntPtr)(&value), devicePointer, 4));
+            return value;
         }
 
         private static void Upload(CudaDriver driver, DeviceBuffer buffer, long elements, ulong seed)
