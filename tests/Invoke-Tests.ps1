@@ -20,6 +20,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $ModuleRoot = [IO.Path]::GetFullPath($ModuleRoot)
+$PesterManifest = [IO.Path]::GetFullPath($PesterManifest)
 $TestsPath = [IO.Path]::GetFullPath($TestsPath)
 if ($FakesPath) { $FakesPath = [IO.Path]::GetFullPath($FakesPath) }
 $sep = [IO.Path]::PathSeparator
