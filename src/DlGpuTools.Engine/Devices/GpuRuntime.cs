@@ -22,6 +22,9 @@ namespace DlGpuTools.Devices
         private CudaDriver _driver;
         private Nvml _nvml;
         private CuBlasLt _cuBlasLt;
+        private CudaRuntimeLibrary _cudaRuntime;
+        private CuBlasLibrary _cuBlas;
+        private CuDnnLibrary _cuDnn;
         private bool _disposed;
 
         public GpuRuntime(ProbeEnvironment environment, INativeLoader loader)
@@ -42,7 +45,10 @@ namespace DlGpuTools.Devices
                 {
                     string key = Environment.GetEnvironmentVariable(LibraryCandidates.CudaDriverOverrideVariable) + "|"
                         + Environment.GetEnvironmentVariable(LibraryCandidates.NvmlOverrideVariable) + "|"
-                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuBlasLtOverrideVariable);
+                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuBlasLtOverrideVariable) + "|"
+                        + Environment.GetEnvironmentVariable(LibraryCandidates.CudaRuntimeOverrideVariable) + "|"
+                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuBlasOverrideVariable) + "|"
+                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuDnnOverrideVariable);
                     if (_shared == null || _sharedKey != key)
                     {
                         _shared?.Dispose();
@@ -89,6 +95,24 @@ namespace DlGpuTools.Devices
                     ThrowIfDisposed();
                     return _cuBlasLt ?? (_cuBlasLt = CuBlasLt.Load(_environment, _loader));
                 }
+            }
+        }
+
+        // The toolkit libraries are loaded once per runtime and kept mapped (see ToolkitLibrary.Dispose): a
+        // wrapper left to the garbage collector would dlclose cuDNN or cudart under the code still using them.
+        public CudaRuntimeLibrary CudaRuntime => LoadOnce(ref _cudaRuntime, () => CudaRuntimeLibrary.Load(_environment, _loader));
+
+        public CuBlasLibrary CuBlas => LoadOnce(ref _cuBlas, () => CuBlasLibrary.Load(_environment, _loader));
+
+        public CuDnnLibrary CuDnn => LoadOnce(ref _cuDnn, () => CuDnnLibrary.Load(_environment, _loader));
+
+        private T LoadOnce<T>(ref T field, Func<T> load)
+            where T : class
+        {
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                return field ?? (field = load());
             }
         }
 
@@ -143,6 +167,10 @@ namespace DlGpuTools.Devices
                 foreach (PrimaryContext context in _contexts.Values) context.Dispose();
                 _contexts.Clear();
                 _nvml?.Dispose();
+                _cuBlasLt?.Dispose();
+                _cudaRuntime?.Dispose();
+                _cuBlas?.Dispose();
+                _cuDnn?.Dispose();
                 _driver?.Dispose();
             }
         }

@@ -196,7 +196,7 @@ namespace DlGpuTools.Diagnostics
         {
             try
             {
-                _cudart = CudaRuntimeLibrary.Load(_environment, _loader);
+                _cudart = _runtime.CudaRuntime;
             }
             catch (NativeLibraryNotFoundException e)
             {
@@ -246,7 +246,7 @@ namespace DlGpuTools.Diagnostics
         {
             try
             {
-                _cublas = CuBlasLibrary.Load(_environment, _loader);
+                _cublas = _runtime.CuBlas;
             }
             catch (NativeLibraryNotFoundException e)
             {
@@ -303,7 +303,7 @@ namespace DlGpuTools.Diagnostics
         {
             try
             {
-                _cudnn = CuDnnLibrary.Load(_environment, _loader);
+                _cudnn = _runtime.CuDnn;
             }
             catch (NativeLibraryNotFoundException e)
             {

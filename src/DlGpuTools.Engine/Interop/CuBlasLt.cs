@@ -10,7 +10,7 @@ namespace DlGpuTools.Interop
     /// cublasGemmEx: it exposes the candidate algorithms for a problem (cublasLtMatmulAlgoGetHeuristic), which
     /// the benchmark times to keep the fastest, and it is the only cuBLAS entry point for FP8.
     /// </summary>
-    public sealed unsafe class CuBlasLt
+    public sealed unsafe class CuBlasLt : IDisposable
     {
         /// <summary>cublasLtMatmulHeuristicResult_t: a 64-byte algorithm, workspace size, state, waves, reserved.</summary>
         public const int HeuristicResultBytes = 96;
@@ -55,19 +55,11 @@ namespace DlGpuTools.Interop
 
         public void ThrowIfFailed(CuBlasStatus status, [CallerArgumentExpression("status")] string call = null)
         {
-            if (status == CuBlasStatus.CUBLAS_STATUS_SUCCESS) return;
-            string name = Text("cublasLtGetStatusName", status) ?? (Enum.IsDefined(typeof(CuBlasStatus), status) ? status.ToString() : "CUBLAS_STATUS_" + (int)status);
-            string text = Text("cublasLtGetStatusString", status) ?? "no description from cuBLASLt";
-            throw new CuBlasException(status, name, text, NativeCall.Name(call));
+            if (status != CuBlasStatus.CUBLAS_STATUS_SUCCESS) throw CuBlasErrors.Create(_exports, "cublasLt", status, call);
         }
 
-        private string Text(string function, CuBlasStatus status)
-        {
-            IntPtr f = _exports.TryGet(function);
-            if (f == IntPtr.Zero) return null;
-            IntPtr p = ((delegate* unmanaged[Cdecl]<CuBlasStatus, IntPtr>)f)(status);
-            return p == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(p);
-        }
+        /// <summary>Keeps the library mapped: its kernels may still be referenced by the CUDA context.</summary>
+        public void Dispose() => _library.KeepLoaded();
 
         public CuBlasStatus cublasLtCreate(out IntPtr handle)
         {

@@ -72,11 +72,7 @@ namespace DlGpuTools.Interop
 
         public void ThrowIfFailed(CuBlasStatus status, [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string call = null)
         {
-            if (status == CuBlasStatus.CUBLAS_STATUS_SUCCESS) return;
-            IntPtr nameFn = Exports.TryGet("cublasGetStatusName"), textFn = Exports.TryGet("cublasGetStatusString");
-            string name = nameFn == IntPtr.Zero ? status.ToString() : System.Runtime.InteropServices.Marshal.PtrToStringAnsi(((delegate* unmanaged[Cdecl]<CuBlasStatus, IntPtr>)nameFn)(status));
-            string text = textFn == IntPtr.Zero ? "no description from cuBLAS" : System.Runtime.InteropServices.Marshal.PtrToStringAnsi(((delegate* unmanaged[Cdecl]<CuBlasStatus, IntPtr>)textFn)(status));
-            throw new CuBlasException(status, name, text, NativeCall.Name(call));
+            if (status != CuBlasStatus.CUBLAS_STATUS_SUCCESS) throw CuBlasErrors.Create(Exports, "cublas", status, call);
         }
 
         public CuBlasStatus cublasCreate(out IntPtr handle)
