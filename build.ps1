@@ -91,8 +91,8 @@ function Invoke-Fakes {
     # Sonames differ from the real libraries' so a fake loaded by path can never answer for a later
     # dlopen("libcuda.so.1") of the real driver in the same process.
     $flags = @('-shared', '-fPIC', '-O1', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror')
-    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
-    Invoke-Native gcc ($flags + @('-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
+    Invoke-Native gcc ($flags + @('-pthread', '-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
+    Invoke-Native gcc ($flags + @('-pthread', '-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
     Invoke-Native gcc ($flags + @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c'), '-ldl'))
     Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecublasLt.so.13', '-o', (Join-Path $FakesOut 'libfakecublasLt.so.13'), (Join-Path $src 'fakecublaslt.c'), '-ldl', '-lm'))
     Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecudart.so.13', '-o', (Join-Path $FakesOut 'libcudart.so.13'), (Join-Path $src 'fakecudart.c'), '-ldl'))
@@ -135,6 +135,12 @@ function Invoke-Test {
 function Read-TrxSummary([string] $Path) {
     [xml] $trx = Get-Content -Raw $Path
     $counters = $trx.TestRun.ResultSummary.Counters
+    # A skipped test says why in the summary, not only in a results file nobody opens.
+    foreach ($result in @($trx.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -eq 'NotExecuted' })) {
+        $reason = $result.Output.ErrorInfo.Message
+        if (-not $reason) { $reason = $result.Output.StdOut }
+        Write-Host ("  skipped: {0} -- {1}" -f $result.testName, $(if ($reason) { "$reason".Trim() } else { 'no reason given' }))
+    }
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.total - [int]$counters.executed + [int]$counters.notExecuted }
 }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using DlGpuTools.Devices;
@@ -12,6 +14,14 @@ namespace DlGpuTools.Commands
     /// </summary>
     public abstract class DlGpuCmdlet : PSCmdlet
     {
+        private GpuRuntime _runtime;
+
+        /// <summary>
+        /// The runtime this command uses from start to end, taken once: another runspace changing a
+        /// DLGPUTOOLS_*_PATH override mid-command affects later commands, never half of this one.
+        /// </summary>
+        protected GpuRuntime Runtime => _runtime ?? (_runtime = GpuRuntime.Shared);
+
         /// <summary>True for exceptions the engine describes (native, driver and benchmark failures); others are bugs and surface as they are.</summary>
         protected static bool IsKnownFailure(Exception e) => FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null;
 
@@ -24,7 +34,7 @@ namespace DlGpuTools.Commands
             DeviceInventory inventory;
             try
             {
-                inventory = DeviceEnumerator.Enumerate(GpuRuntime.Shared);
+                inventory = DeviceEnumerator.Enumerate(Runtime);
             }
             catch (Exception e) when (IsKnownFailure(e))
             {
@@ -50,6 +60,30 @@ namespace DlGpuTools.Commands
             }
 
             return inventory;
+        }
+
+        /// <summary>
+        /// The devices named by -InputObject, -Uuid or -Index (see <see cref="DeviceSelector"/> for which wins),
+        /// or all of them; writes DeviceIndexNotFound/DeviceUuidNotFound for each key that names no device. An
+        /// index whose device failed its own queries was already reported by <see cref="EnumerateDevices"/>.
+        /// </summary>
+        protected IReadOnlyList<CudaDevice> SelectDevices(DeviceInventory inventory, int[] index, string[] uuid, CudaDevice[] inputObject)
+        {
+            DeviceSelection selection = DeviceSelector.Select(inventory.Devices, index, uuid, inputObject);
+            foreach (int missing in selection.MissingIndexes)
+            {
+                if (inventory.Failures.Any(f => f.Index == missing)) continue;
+                WriteFailure(nameof(Messages.DeviceIndexNotFound), FailureCategory.ObjectNotFound,
+                    Messages.Format(Messages.DeviceIndexNotFound, missing, inventory.DriverDeviceCount), Messages.ListDevicesRemedy, missing);
+            }
+
+            foreach (string missing in selection.MissingUuids)
+            {
+                WriteFailure(nameof(Messages.DeviceUuidNotFound), FailureCategory.ObjectNotFound,
+                    Messages.Format(Messages.DeviceUuidNotFound, missing), Messages.ListDevicesRemedy, missing);
+            }
+
+            return selection.Devices;
         }
 
         /// <summary>An ErrorRecord for an exception the engine knows; null for one it does not (a bug, which should surface as is).</summary>

@@ -102,12 +102,10 @@ namespace DlGpuTools.Engine.Tests
             };
             foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;
             var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string v) ? v : null, Directory.Exists, false, false);
-            using (var runtime = new GpuRuntime(env, PlatformNativeLoader.Instance))
-            {
-                var checks = new InstallChecker(runtime, env, PlatformNativeLoader.Instance).Run(options ?? new InstallCheckOptions()).ToList();
-                checks.Add(InstallChecker.Verdict(checks));
-                return checks;
-            }
+            var runtime = new GpuRuntime(env, PlatformNativeLoader.Instance);
+            var checks = new InstallChecker(runtime, env, PlatformNativeLoader.Instance).Run(options ?? new InstallCheckOptions()).ToList();
+            checks.Add(InstallChecker.Verdict(checks));
+            return checks;
         }
 
         private static InstallCheck Check(List<InstallCheck> checks, string name) => checks.Single(c => c.Name == name);

@@ -3,6 +3,8 @@
  *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
  *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
  * (settings: fake-gpu.conf beside the library, see fake_common.h)
+ * Contexts behave as the real driver's primary contexts do: a retain count per device (destroyed at zero,
+ * with the memory allocated in it) and a current-context stack per thread.
  * Built with -DFAKE_OLD_DRIVER it lacks the exports a pre-3.2 driver lacks (cuDeviceTotalMem_v2). */
 #include <stdint.h>
 #include <stddef.h>
@@ -15,10 +17,37 @@ typedef unsigned long long CUdeviceptr;
 
 #define FAIL(fn, dev) do { int c_ = fake_fail_code("FAKECUDA_FAIL", fn, dev); if (c_) return c_; } while (0)
 
+#include <pthread.h>
+
+#define MAX_DEVICES 64
+#define MAX_STACK 32
+
 static int live_allocations;
-static int retained_contexts;
-static int context_stack;
-static int g_contexts[64];
+/* Allocations still alive when their context was destroyed: the real driver frees them with the context,
+ * so a count above zero means the module gave a context back before the memory it allocated in it. */
+static int allocations_lost_with_context;
+static int live_per_device[MAX_DEVICES];
+/* Primary contexts, as the driver keeps them: a retain count per device; the context exists while it is
+ * above zero and is created anew (a new generation) by the first retain after it reached zero. */
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static int retain_count[MAX_DEVICES];
+static int context_creations;
+static int g_contexts[MAX_DEVICES];
+/* The current-context stack is per thread, as in the real driver: a push on one thread and a pop or an
+ * allocation on another fails here just as it does on a GPU. */
+static __thread int tl_stack[MAX_STACK];
+static __thread int tl_depth;
+
+static int current_device(void) { return tl_depth > 0 ? tl_stack[tl_depth - 1] : -1; }
+/* CUDA_ERROR_INVALID_CONTEXT (201) unless this thread has a live context current. */
+static int require_context(void) {
+    int d = current_device();
+    if (d < 0) return 201;
+    pthread_mutex_lock(&ctx_lock);
+    int alive = retain_count[d] > 0;
+    pthread_mutex_unlock(&ctx_lock);
+    return alive ? 0 : 201;
+}
 
 static int devices(void) { return fake_env_int("FAKECUDA_DEVICES", 2); }
 static int valid(int d) { return d >= 0 && d < devices(); }
@@ -108,14 +137,44 @@ CUresult cuDeviceGetUuid_v2(unsigned char *out, CUdevice d) { return get_uuid(ou
 
 CUresult cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) {
     FAIL("cuDevicePrimaryCtxRetain", d);
-    if (!valid(d)) return 101;
+    if (!valid(d) || d >= MAX_DEVICES) return 101;
+    pthread_mutex_lock(&ctx_lock);
+    if (retain_count[d]++ == 0) context_creations++;
+    pthread_mutex_unlock(&ctx_lock);
     *c = &g_contexts[d];
-    retained_contexts++;
     return 0;
 }
-CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) { if (!valid(d)) return 101; retained_contexts--; return 0; }
-CUresult cuCtxPushCurrent_v2(CUcontext c) { (void)c; FAIL("cuCtxPushCurrent_v2", -1); context_stack++; return 0; }
-CUresult cuCtxPopCurrent_v2(CUcontext *c) { if (c) *c = NULL; if (context_stack == 0) return 201; context_stack--; return 0; }
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) {
+    if (!valid(d) || d >= MAX_DEVICES) return 101;
+    pthread_mutex_lock(&ctx_lock);
+    if (retain_count[d] == 0) { pthread_mutex_unlock(&ctx_lock); return 201; }
+    if (--retain_count[d] == 0) {
+        /* Destroyed: what was allocated in it goes with it. */
+        allocations_lost_with_context += live_per_device[d];
+    }
+    pthread_mutex_unlock(&ctx_lock);
+    return 0;
+}
+CUresult cuCtxPushCurrent_v2(CUcontext c) {
+    FAIL("cuCtxPushCurrent_v2", -1);
+    if (c == NULL) return 201;
+    int d = (int)((int *)c - g_contexts);
+    if (d < 0 || d >= MAX_DEVICES) return 201;
+    pthread_mutex_lock(&ctx_lock);
+    int alive = retain_count[d] > 0;
+    pthread_mutex_unlock(&ctx_lock);
+    if (!alive) return 201; /* a context no one retains any more has been destroyed */
+    if (tl_depth == MAX_STACK) return 999;
+    tl_stack[tl_depth++] = d;
+    return 0;
+}
+CUresult cuCtxPopCurrent_v2(CUcontext *c) {
+    if (c) *c = NULL;
+    if (tl_depth == 0) return 201;
+    int d = tl_stack[--tl_depth];
+    if (c) *c = &g_contexts[d];
+    return 0;
+}
 
 /* "Device" memory is host memory, so copies and the fake cuBLASLt can work on it. Allocations larger
  * than FAKECUDA_REAL_LIMIT_MB (default 256) only pretend (a 1-byte block), so tests can ask for huge
@@ -125,34 +184,41 @@ static size_t total_bytes(void) { return (size_t)fake_env_int("FAKECUDA_MEMORY_M
 
 CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
     FAIL("cuMemGetInfo_v2", -1);
-    if (context_stack == 0) return 201; /* CUDA_ERROR_INVALID_CONTEXT: the module must make a context current */
+    if (require_context()) return 201; /* CUDA_ERROR_INVALID_CONTEXT: the module must make a context current */
     *total = total_bytes();
     size_t used = live_bytes + (size_t)512 * 1024 * 1024;
     *free_bytes = used > *total ? 0 : *total - used;
     return 0;
 }
 
-typedef struct { size_t bytes; } alloc_header;
+typedef struct { size_t bytes; int device; } alloc_header;
 
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     FAIL("cuMemAlloc_v2", -1);
-    if (context_stack == 0) return 201;
+    if (require_context()) return 201;
     if (live_bytes + bytes + (size_t)512 * 1024 * 1024 > total_bytes()) return 2;
     size_t real = bytes <= (size_t)fake_env_int("FAKECUDA_REAL_LIMIT_MB", 256) * 1024 * 1024 ? bytes : 1;
     alloc_header *h = malloc(sizeof(alloc_header) + (real ? real : 1));
     if (!h) return 2;
     h->bytes = bytes;
+    h->device = current_device();
     *p = (CUdeviceptr)(uintptr_t)(h + 1);
+    pthread_mutex_lock(&ctx_lock);
     live_allocations++;
+    live_per_device[h->device]++;
     live_bytes += bytes;
+    pthread_mutex_unlock(&ctx_lock);
     return 0;
 }
 CUresult cuMemFree_v2(CUdeviceptr p) {
-    if (context_stack == 0) return 201;
+    if (require_context()) return 201;
     alloc_header *h = ((alloc_header *)(uintptr_t)p) - 1;
+    pthread_mutex_lock(&ctx_lock);
     live_bytes -= h->bytes;
-    free(h);
     live_allocations--;
+    live_per_device[h->device]--;
+    pthread_mutex_unlock(&ctx_lock);
+    free(h);
     return 0;
 }
 
@@ -163,11 +229,11 @@ CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) { mem
 /* Streams and events: work runs synchronously on the host, so an event is a host timestamp. */
 #include <time.h>
 static int live_streams, live_events;
-CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStreamCreate", -1); *s = malloc(1); live_streams++; return 0; }
+CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStreamCreate", -1); if (require_context()) return 201; *s = malloc(1); live_streams++; return 0; }
 CUresult cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
 CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
-CUresult cuCtxSynchronize(void) { return context_stack == 0 ? 201 : 0; }
-CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; *e = calloc(1, sizeof(double)); live_events++; return 0; }
+CUresult cuCtxSynchronize(void) { return require_context() ? 201 : 0; }
+CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; if (require_context()) return 201; *e = calloc(1, sizeof(double)); live_events++; return 0; }
 CUresult cuEventDestroy_v2(void *e) { free(e); live_events--; return 0; }
 CUresult cuEventRecord(void *e, void *s) {
     (void)s;
@@ -184,5 +250,14 @@ long long fakecuda_live_bytes(void) { return (long long)live_bytes; }
 
 /* Test hooks: what the module has not given back. */
 int fakecuda_live_allocations(void) { return live_allocations; }
-int fakecuda_retained_contexts(void) { return retained_contexts; }
-int fakecuda_context_stack_depth(void) { return context_stack; }
+int fakecuda_retained_contexts(void) {
+    int total = 0;
+    pthread_mutex_lock(&ctx_lock);
+    for (int d = 0; d < MAX_DEVICES; d++) total += retain_count[d];
+    pthread_mutex_unlock(&ctx_lock);
+    return total;
+}
+/* The calling thread's stack depth: the module must pop on the thread that pushed. */
+int fakecuda_context_stack_depth(void) { return tl_depth; }
+int fakecuda_context_creations(void) { return context_creations; }
+int fakecuda_allocations_lost_with_context(void) { return allocations_lost_with_context; }

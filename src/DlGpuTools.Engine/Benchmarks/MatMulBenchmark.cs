@@ -43,7 +43,7 @@ namespace DlGpuTools.Benchmarks
 
             CudaDriver driver = _runtime.Driver;
             CuBlasLt lt = _runtime.CuBlasLt;
-            PrimaryContext context = _runtime.GetContext(device.Index);
+            using (PrimaryContext context = _runtime.AcquireContext(device.Index))
             using (context.Enter())
             {
                 return Measure(request, format, device, problem, driver, lt, context, cancel, progress ?? (_ => { }));

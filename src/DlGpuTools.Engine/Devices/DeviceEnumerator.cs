@@ -34,7 +34,8 @@ namespace DlGpuTools.Devices
             }
             else
             {
-                warnings.Add("NVML could not be loaded, so temperature, power, utilization, PCIe link, persistence, MIG and ECC modes and processes are empty; the CUDA facts are complete. "
+                // Free memory would need a CUDA context on every GPU without NVML, and listing devices never creates one.
+                warnings.Add("NVML could not be loaded, so free memory, temperature, power, utilization, PCIe link, persistence, MIG and ECC modes and processes are empty; the CUDA facts are complete. "
                     + nvmlMissing.Message);
             }
 
@@ -57,18 +58,26 @@ namespace DlGpuTools.Devices
                         else warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU {ordinal}'s NVML facts are empty.");
                     }
 
-                    if (device.FreeMemory == null) device.FreeMemory = ReadFreeMemoryThroughContext(runtime, driver, ordinal, warnings);
                     device.MemoryBandwidthGBps = Units.MemoryBandwidthGBps(device.MemoryClockMHz * 1000, device.MemoryBusWidth);
                     devices.Add(device);
                 }
-                catch (CudaException e)
+                catch (Exception e) when (IsDeviceQueryFailure(e))
                 {
                     failures.Add(new DeviceFailure(ordinal, e));
                 }
             }
 
+            // A function every device needs and the driver lacks is the driver's fault, not the devices': one
+            // "driver too old" error says so better than the same failure once per device.
+            if (devices.Count == 0 && failures.Count > 0 && failures.TrueForAll(f => f.Error is NativeEntryPointMissingException))
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[0].Error).Throw();
+
             return new DeviceInventory(count, devices, failures, warnings);
         }
+
+        // What one device's queries can throw: a driver or NVML status, or an export this driver lacks. Anything
+        // else is a bug and must surface as one.
+        private static bool IsDeviceQueryFailure(Exception e) => e is CudaException || e is NvmlException || e is NativeEntryPointMissingException;
 
         private static CudaDevice ReadCudaFacts(CudaDriver driver, int ordinal)
         {
@@ -107,30 +116,5 @@ namespace DlGpuTools.Devices
         // deprecates the clock attributes, and NVML fills them in where it can.
         private static int? Attribute(CudaDriver driver, int device, CudaDeviceAttribute attribute) =>
             driver.cuDeviceGetAttribute(device, attribute, out int value) == CudaResult.CUDA_SUCCESS && value > 0 ? value : (int?)null;
-
-        private static ulong? ReadFreeMemoryThroughContext(GpuRuntime runtime, CudaDriver driver, int ordinal, List<string> warnings)
-        {
-            // Without NVML the only way to free memory is a context; the primary context is shared with
-            // everything else the module does, so this costs its creation once per session.
-            try
-            {
-                PrimaryContext context = runtime.GetContext(ordinal);
-                using (context.Enter())
-                {
-                    driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
-                    return free;
-                }
-            }
-            catch (CudaException e)
-            {
-                warnings.Add($"GPU {ordinal}: free memory unknown ({e.Message}).");
-                return null;
-            }
-            catch (NativeEntryPointMissingException e)
-            {
-                warnings.Add($"GPU {ordinal}: free memory unknown ({e.Message}).");
-                return null;
-            }
-        }
     }
 }

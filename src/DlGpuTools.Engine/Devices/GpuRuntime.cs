@@ -5,27 +5,40 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.Devices
 {
     /// <summary>
-    /// The native libraries and retained contexts of one process, loaded on first use and kept, so a
-    /// PowerShell session pays for probing and cuInit once. A failed load is not remembered: installing a
-    /// driver and trying again in the same session works. The module's OnRemove hook disposes it.
+    /// The native libraries one set of search settings finds, loaded on first use. A failed load is not
+    /// remembered, so installing a driver and trying again in the same session works.
     /// </summary>
-    public sealed class GpuRuntime : IDisposable
+    /// <remarks>
+    /// Lifetime model (why this is safe when several runspaces use the module at once):
+    /// <list type="bullet">
+    /// <item>A library, once accepted by the probe, stays loaded until the process exits (LibraryProbe pins
+    /// it). NVML is initialised once per load and never shut down. Nothing here is ever disposed, so a runtime
+    /// that one runspace holds can never be torn down by another.</item>
+    /// <item><see cref="Shared"/> keeps one runtime per combination of DLGPUTOOLS_*_PATH overrides. Changing an
+    /// override makes later calls use another runtime; commands already running keep the one they took.
+    /// Flipping back finds the earlier runtime again, so the number of runtimes (and library loads) is bounded
+    /// by the number of distinct override settings a process ever uses.</item>
+    /// <item>GPU state is held only while a command uses it: <see cref="AcquireContext"/> returns a lease on a
+    /// device's primary context, and the driver destroys the context when the last lease in the process is
+    /// given back. Enumerating devices takes no context at all.</item>
+    /// <item>Remove-Module and Import-Module change nothing: PowerShell cannot unload the assembly, so a
+    /// re-import sees the same runtimes, and there is nothing to release at removal.</item>
+    /// </list>
+    /// </remarks>
+    public sealed class GpuRuntime
     {
         private static readonly object SharedLock = new object();
-        private static GpuRuntime _shared;
-        private static string _sharedKey;
+        private static readonly Dictionary<string, GpuRuntime> SharedByOverrides = new Dictionary<string, GpuRuntime>(StringComparer.Ordinal);
 
         private readonly object _lock = new object();
         private readonly ProbeEnvironment _environment;
         private readonly INativeLoader _loader;
-        private readonly Dictionary<int, PrimaryContext> _contexts = new Dictionary<int, PrimaryContext>();
         private CudaDriver _driver;
         private Nvml _nvml;
         private CuBlasLt _cuBlasLt;
         private CudaRuntimeLibrary _cudaRuntime;
         private CuBlasLibrary _cuBlas;
         private CuDnnLibrary _cuDnn;
-        private bool _disposed;
 
         public GpuRuntime(ProbeEnvironment environment, INativeLoader loader)
         {
@@ -34,72 +47,47 @@ namespace DlGpuTools.Devices
         }
 
         /// <summary>
-        /// The process-wide runtime. Rebuilt when an override variable changes, so pointing
-        /// DLGPUTOOLS_CUDA_DRIVER_PATH elsewhere takes effect without restarting PowerShell.
+        /// The runtime for the override variables as they are now, so pointing DLGPUTOOLS_CUDA_DRIVER_PATH
+        /// elsewhere takes effect without restarting PowerShell.
         /// </summary>
         public static GpuRuntime Shared
         {
             get
             {
+                string key = OverrideKey();
                 lock (SharedLock)
                 {
-                    string key = Environment.GetEnvironmentVariable(LibraryCandidates.CudaDriverOverrideVariable) + "|"
-                        + Environment.GetEnvironmentVariable(LibraryCandidates.NvmlOverrideVariable) + "|"
-                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuBlasLtOverrideVariable) + "|"
-                        + Environment.GetEnvironmentVariable(LibraryCandidates.CudaRuntimeOverrideVariable) + "|"
-                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuBlasOverrideVariable) + "|"
-                        + Environment.GetEnvironmentVariable(LibraryCandidates.CuDnnOverrideVariable);
-                    if (_shared == null || _sharedKey != key)
+                    if (!SharedByOverrides.TryGetValue(key, out GpuRuntime runtime))
                     {
-                        _shared?.Dispose();
-                        _shared = new GpuRuntime(ProbeEnvironment.Current(), PlatformNativeLoader.Instance);
-                        _sharedKey = key;
+                        runtime = new GpuRuntime(ProbeEnvironment.Current(), PlatformNativeLoader.Instance);
+                        SharedByOverrides.Add(key, runtime);
                     }
 
-                    return _shared;
+                    return runtime;
                 }
             }
         }
 
-        /// <summary>Releases the shared runtime (module removal).</summary>
-        public static void ResetShared()
+        private static readonly NativeLibraryKind[] OverridableKinds =
         {
-            lock (SharedLock)
-            {
-                _shared?.Dispose();
-                _shared = null;
-                _sharedKey = null;
-            }
+            NativeLibraryKind.CudaDriver, NativeLibraryKind.Nvml, NativeLibraryKind.CuBlasLt,
+            NativeLibraryKind.CudaRuntime, NativeLibraryKind.CuBlas, NativeLibraryKind.CuDnn,
+        };
+
+        private static string OverrideKey()
+        {
+            var parts = new string[OverridableKinds.Length];
+            for (int i = 0; i < parts.Length; i++)
+                parts[i] = Environment.GetEnvironmentVariable(LibraryCandidates.OverrideVariable(OverridableKinds[i])) ?? string.Empty;
+            return string.Join("\n", parts);
         }
 
         /// <summary>The CUDA driver; throws <see cref="NativeLibraryNotFoundException"/> with the search trace when absent.</summary>
-        public CudaDriver Driver
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    ThrowIfDisposed();
-                    return _driver ?? (_driver = CudaDriver.Load(_environment, _loader));
-                }
-            }
-        }
+        public CudaDriver Driver => LoadOnce(ref _driver, () => CudaDriver.Load(_environment, _loader));
 
         /// <summary>cuBLASLt; throws <see cref="NativeLibraryNotFoundException"/> with the search trace when absent.</summary>
-        public CuBlasLt CuBlasLt
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    ThrowIfDisposed();
-                    return _cuBlasLt ?? (_cuBlasLt = CuBlasLt.Load(_environment, _loader));
-                }
-            }
-        }
+        public CuBlasLt CuBlasLt => LoadOnce(ref _cuBlasLt, () => CuBlasLt.Load(_environment, _loader));
 
-        // The toolkit libraries are loaded once per runtime and kept mapped (see ToolkitLibrary.Dispose): a
-        // wrapper left to the garbage collector would dlclose cuDNN or cudart under the code still using them.
         public CudaRuntimeLibrary CudaRuntime => LoadOnce(ref _cudaRuntime, () => CudaRuntimeLibrary.Load(_environment, _loader));
 
         public CuBlasLibrary CuBlas => LoadOnce(ref _cuBlas, () => CuBlasLibrary.Load(_environment, _loader));
@@ -111,7 +99,6 @@ namespace DlGpuTools.Devices
         {
             lock (_lock)
             {
-                ThrowIfDisposed();
                 return field ?? (field = load());
             }
         }
@@ -122,7 +109,6 @@ namespace DlGpuTools.Devices
             failure = null;
             lock (_lock)
             {
-                ThrowIfDisposed();
                 if (_nvml != null) return _nvml;
                 try
                 {
@@ -137,42 +123,16 @@ namespace DlGpuTools.Devices
             }
         }
 
-        /// <summary>The retained primary context of a device (cuInit must have succeeded).</summary>
-        public PrimaryContext GetContext(int device)
-        {
-            lock (_lock)
-            {
-                ThrowIfDisposed();
-                if (!_contexts.TryGetValue(device, out PrimaryContext context))
-                {
-                    context = PrimaryContext.Retain(Driver, device);
-                    _contexts[device] = context;
-                }
+        /// <summary>
+        /// A lease on the device's primary context (cuInit must have succeeded); dispose it when the work is done.
+        /// The context lives while any lease on it does, in this runspace or another.
+        /// </summary>
+        public PrimaryContext AcquireContext(int device) => PrimaryContext.Retain(Driver, device);
 
-                return context;
-            }
-        }
-
-        private void ThrowIfDisposed()
-        {
-            if (_disposed) throw new ObjectDisposedException(nameof(GpuRuntime));
-        }
-
-        public void Dispose()
-        {
-            lock (_lock)
-            {
-                if (_disposed) return;
-                _disposed = true;
-                foreach (PrimaryContext context in _contexts.Values) context.Dispose();
-                _contexts.Clear();
-                _nvml?.Dispose();
-                _cuBlasLt?.Dispose();
-                _cudaRuntime?.Dispose();
-                _cuBlas?.Dispose();
-                _cuDnn?.Dispose();
-                _driver?.Dispose();
-            }
-        }
+        /// <summary>
+        /// Keeps the device's primary context alive until the returned object is disposed, so a command that runs
+        /// several measurements on one device creates the context once rather than once per measurement.
+        /// </summary>
+        public IDisposable KeepContextAlive(int device) => AcquireContext(device);
     }
 }

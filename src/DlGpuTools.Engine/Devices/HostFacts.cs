@@ -34,6 +34,41 @@ namespace DlGpuTools.Devices
             return m.Success ? m.Groups[1].Value : null;
         }
 
+        /// <summary>
+        /// The GPU model names the Linux kernel module lists under /proc/driver/nvidia/gpus/*/information: a file
+        /// read with no library loaded and no device touched, for tab completion before any enumeration. Empty
+        /// where there is no such folder (Windows, WSL, no driver).
+        /// </summary>
+        public static string[] ReadLinuxGpuModels(string root = "/proc/driver/nvidia/gpus")
+        {
+            try
+            {
+                if (!Directory.Exists(root)) return Array.Empty<string>();
+                var models = new System.Collections.Generic.List<string>();
+                foreach (string gpu in Directory.GetDirectories(root))
+                {
+                    string info = Path.Combine(gpu, "information");
+                    string model = File.Exists(info) ? ParseGpuModel(File.ReadAllText(info)) : null;
+                    if (model != null) models.Add(model);
+                }
+
+                return models.ToArray();
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return Array.Empty<string>();
+            }
+        }
+
+        private static readonly Regex ModelLine = new Regex(@"^Model:\s*(.+?)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+        public static string ParseGpuModel(string information)
+        {
+            if (string.IsNullOrEmpty(information)) return null;
+            Match m = ModelLine.Match(information);
+            return m.Success ? m.Groups[1].Value : null;
+        }
+
         /// <summary>The name of a process by id, or null when it is gone or in another PID namespace.</summary>
         public static string ProcessName(int pid)
         {

@@ -40,6 +40,25 @@ namespace DlGpuTools.Diagnostics
 
         public IEnumerable<InstallCheck> Run(InstallCheckOptions options)
         {
+            try
+            {
+                foreach (InstallCheck check in RunChecks(options)) yield return check;
+            }
+            finally
+            {
+                // The checks share one context on the first GPU; it goes back when the run ends or is abandoned.
+                _context?.Dispose();
+                _context = null;
+            }
+        }
+
+        // The first GPU's primary context, taken at the first check that needs it.
+        private PrimaryContext Context() => _context ?? (_context = _runtime.AcquireContext(_devices[0].Index));
+
+        private PrimaryContext _context;
+
+        private IEnumerable<InstallCheck> RunChecks(InstallCheckOptions options)
+        {
             yield return Timed("NVIDIA driver", CheckDriver);
             yield return Timed("GPUs", CheckGpus);
             yield return Timed("Environment", CheckEnvironment);
@@ -263,7 +282,7 @@ namespace DlGpuTools.Diagnostics
                 return check;
             }
 
-            using (_runtime.GetContext(_devices[0].Index).Enter())
+            using (Context().Enter())
             {
                 _cublas.ThrowIfFailed(_cublas.cublasCreate(out IntPtr handle));
                 try
@@ -427,7 +446,7 @@ namespace DlGpuTools.Diagnostics
         private InstallCheck CheckSgemm()
         {
             if (_devices.Count == 0 || _cublas == null) return Skipped("Needs a visible GPU and cuBLAS.");
-            FunctionalChecks.Outcome o = FunctionalChecks.Sgemm(_driver, _runtime.GetContext(_devices[0].Index), _cublas, 512);
+            FunctionalChecks.Outcome o = FunctionalChecks.Sgemm(_driver, Context(), _cublas, 512);
             return Functional(o, "cuBLAS");
         }
 
@@ -436,7 +455,7 @@ namespace DlGpuTools.Diagnostics
             if (_devices.Count == 0 || _cudnn == null) return Skipped("Needs a visible GPU and cuDNN.");
             try
             {
-                FunctionalChecks.Outcome o = FunctionalChecks.Convolution(_driver, _runtime.GetContext(_devices[0].Index), _cudnn);
+                FunctionalChecks.Outcome o = FunctionalChecks.Convolution(_driver, Context(), _cudnn);
                 return Functional(o, "cuDNN");
             }
             catch (CuDnnException e)

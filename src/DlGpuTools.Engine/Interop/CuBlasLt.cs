@@ -10,18 +10,16 @@ namespace DlGpuTools.Interop
     /// cublasGemmEx: it exposes the candidate algorithms for a problem (cublasLtMatmulAlgoGetHeuristic), which
     /// the benchmark times to keep the fastest, and it is the only cuBLAS entry point for FP8.
     /// </summary>
-    public sealed unsafe class CuBlasLt : IDisposable
+    public sealed unsafe class CuBlasLt
     {
         /// <summary>cublasLtMatmulHeuristicResult_t: a 64-byte algorithm, workspace size, state, waves, reserved.</summary>
         public const int HeuristicResultBytes = 96;
         public const int AlgoBytes = 64;
 
-        private readonly NativeLibraryHandle _library;
         private readonly ExportTable _exports;
 
         private CuBlasLt(NativeLibraryHandle library, string path, IReadOnlyList<ProbeAttempt> attempts, ulong version)
         {
-            _library = library;
             LibraryPath = path;
             Attempts = attempts;
             Version = version;
@@ -57,9 +55,6 @@ namespace DlGpuTools.Interop
         {
             if (status != CuBlasStatus.CUBLAS_STATUS_SUCCESS) throw CuBlasErrors.Create(_exports, "cublasLt", status, call);
         }
-
-        /// <summary>Keeps the library mapped: its kernels may still be referenced by the CUDA context.</summary>
-        public void Dispose() => _library.KeepLoaded();
 
         public CuBlasStatus cublasLtCreate(out IntPtr handle)
         {

@@ -12,9 +12,10 @@ namespace DlGpuTools.Interop
     /// chose and proved (an override path, WSL's folder, a fake in CI), must report a missing export as
     /// "driver too old" instead of an EntryPointNotFoundException at some later call, and must work on
     /// netstandard2.0 where NativeLibrary and resolvers do not exist. All signatures are blittable.
-    /// 64-bit processes only: the driver ships no 32-bit compute libraries.
+    /// 64-bit processes only: the driver ships no 32-bit compute libraries. Not disposable: the library stays
+    /// loaded for the life of the process (see <see cref="NativeLibraryHandle.KeepLoaded"/>).
     /// </summary>
-    public sealed unsafe partial class CudaDriver : IDisposable
+    public sealed unsafe partial class CudaDriver
     {
         private readonly NativeLibraryHandle _library;
 
@@ -327,8 +328,5 @@ namespace DlGpuTools.Interop
             while (length < capacity && buffer[length] != 0) length++;
             return Encoding.UTF8.GetString(buffer, length);
         }
-
-        /// <summary>Stops using the driver. The library itself stays mapped (see <see cref="NativeLibraryHandle.KeepLoaded"/>).</summary>
-        public void Dispose() => _library.KeepLoaded();
     }
 }

@@ -36,6 +36,10 @@ namespace DlGpuTools.Interop
 
         protected override bool ReleaseHandle()
         {
+            // Memory belongs to its context: once the lease is given back the context may be destroyed, and
+            // with it this allocation, and its handle must not be pushed again. Only a buffer left to the
+            // finalizer can get here that late; the engine frees every buffer before its lease.
+            if (_context.IsReleased) return true;
             // cuMemFree needs a current context; push ours in case the releasing thread has none.
             bool pushed = _driver.cuCtxPushCurrent(_context.Handle) == CudaResult.CUDA_SUCCESS;
             CudaResult result = _driver.cuMemFree(DevicePointer);

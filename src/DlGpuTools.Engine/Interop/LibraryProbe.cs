@@ -50,6 +50,9 @@ namespace DlGpuTools.Interop
                     continue;
                 }
 
+                // An accepted library is never unloaded while the process lives (see NativeLibraryHandle.KeepLoaded);
+                // pinning it here, in the one place every binding loads through, makes that hold for all of them.
+                handle.KeepLoaded();
                 attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, true, null));
                 return new ProbeResult(handle, candidate, attempts);
             }

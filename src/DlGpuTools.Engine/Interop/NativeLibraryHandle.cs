@@ -50,10 +50,25 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>
-        /// Gives up the handle without unloading the library. Used for the CUDA driver: unloading libcuda
-        /// while its worker threads run can crash the process, and the OS frees it at exit anyway.
+        /// Keeps the library mapped for the life of the process: the handle stays usable for exports, and
+        /// neither Dispose nor the finalizer will ever unload it. Every library the probe accepts is kept so
+        /// (see <see cref="LibraryProbe"/>): another runspace may be inside one of its functions at any moment,
+        /// libcuda and cuDNN run threads of their own, and a framework loaded beside the module may share the
+        /// copy. Unloading any of them under a caller crashes the host; keeping them costs a mapping the OS
+        /// frees at exit. Idempotent and thread-safe.
         /// </summary>
-        public void KeepLoaded() => SetHandleAsInvalid();
+        public void KeepLoaded()
+        {
+            if (System.Threading.Interlocked.Exchange(ref _kept, 1) != 0) return;
+            bool added = false;
+            // A reference that is never given back: SafeHandle releases only when its count reaches zero.
+            DangerousAddRef(ref added);
+        }
+
+        /// <summary>True once <see cref="KeepLoaded"/> has pinned the library.</summary>
+        public bool IsKeptLoaded => System.Threading.Volatile.Read(ref _kept) != 0;
+
+        private int _kept;
 
         protected override bool ReleaseHandle()
         {

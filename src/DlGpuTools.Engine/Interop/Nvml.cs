@@ -7,22 +7,21 @@ namespace DlGpuTools.Interop
 {
     /// <summary>
     /// NVML (libnvidia-ml.so.1 / nvml.dll), bound like <see cref="CudaDriver"/>. Loading initialises NVML
-    /// (nvmlInit_v2 is the proving call); Dispose shuts it down again (NVML counts inits).
+    /// (nvmlInit_v2 is the proving call). It is never shut down: nvmlShutdown invalidates every device handle
+    /// of the process, including those another runspace is reading at that moment, and the library stays
+    /// loaded anyway (see <see cref="NativeLibraryHandle.KeepLoaded"/>).
     /// NVML enumerates every GPU on the machine and ignores CUDA_VISIBLE_DEVICES, so callers join its
     /// devices to CUDA's by UUID or PCI bus id, never by position.
     /// </summary>
-    public sealed unsafe class Nvml : IDisposable
+    public sealed unsafe class Nvml
     {
         /// <summary>An NVML value "unknown" sentinel (NVML_VALUE_NOT_AVAILABLE).</summary>
         public const uint ValueNotAvailable = 0xFFFFFFFF;
 
-        private readonly NativeLibraryHandle _library;
         private readonly ExportTable _exports;
-        private int _shutdown;
 
         private Nvml(NativeLibraryHandle library, string libraryPath, IReadOnlyList<ProbeAttempt> attempts)
         {
-            _library = library;
             LibraryPath = libraryPath;
             Attempts = attempts;
             _exports = new ExportTable(library, NativeLibraryKind.Nvml, libraryPath, null);
@@ -239,14 +238,6 @@ namespace DlGpuTools.Interop
             }
 
             return NvmlReturn.NVML_ERROR_INSUFFICIENT_SIZE;
-        }
-
-        public void Dispose()
-        {
-            if (System.Threading.Interlocked.Exchange(ref _shutdown, 1) != 0) return;
-            IntPtr f = Export("nvmlShutdown");
-            if (f != IntPtr.Zero) ((delegate* unmanaged[Cdecl]<NvmlReturn>)f)();
-            _library.Dispose();
         }
     }
 }

@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// Used by the install checks, which want to know where each library came from and which version it is,
     /// and to call it; the typed bindings sit on top.
     /// </summary>
-    public class ToolkitLibrary : IDisposable
+    public class ToolkitLibrary
     {
         protected ToolkitLibrary(NativeLibraryHandle handle, string path, IReadOnlyList<ProbeAttempt> attempts, NativeLibraryKind kind)
         {
@@ -34,10 +34,6 @@ namespace DlGpuTools.Interop
             return LibraryProbe.Load(kind, LibraryCandidates.For(kind, environment), loader,
                 library => library.GetExport(provingExport) == IntPtr.Zero ? $"it does not export {provingExport}" : null);
         }
-
-        // Toolkit libraries stay mapped for the life of the process: frameworks loaded beside the module may
-        // hold the same copy, and cuDNN keeps threads and lazily loaded sub-libraries.
-        public void Dispose() => Handle.KeepLoaded();
     }
 
     /// <summary>The CUDA runtime: only its version queries are needed.</summary>

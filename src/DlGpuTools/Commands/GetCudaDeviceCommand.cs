@@ -8,63 +8,48 @@ using DlGpuTools.Diagnostics;
 namespace DlGpuTools.Commands
 {
     /// <summary>
-    /// Lists the NVIDIA GPUs the CUDA driver shows this process, with NVML's live facts.
-    /// One parameter set: -Index, -Name and -Uuid narrow together, and Index and Uuid bind from the
-    /// pipeline by property name, so objects from this cmdlet, from ConvertFrom-Json or from a remote
-    /// session can be piped back in.
+    /// Lists the NVIDIA GPUs the CUDA driver shows this process, with NVML's live facts. Devices are picked
+    /// by -InputObject, -Uuid or -Index (one rule for every command, see DeviceSelector), then narrowed by -Name.
+    /// Index and Uuid bind from the pipeline by property name, so objects from this cmdlet, from
+    /// ConvertFrom-Json or from a remote session can be piped back in; live objects bind -InputObject.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "CudaDevice")]
+    [Cmdlet(VerbsCommon.Get, "CudaDevice", DefaultParameterSetName = FilterSet)]
     [OutputType(typeof(CudaDevice))]
     public sealed class GetCudaDeviceCommand : DlGpuCmdlet
     {
+        private const string FilterSet = "Filter";
+        private const string InputObjectSet = "InputObject";
+
         private DeviceInventory _inventory;
         private bool _driverFailed;
 
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = FilterSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DeviceIndex", "Ordinal")]
         [ValidateRange(0, int.MaxValue)]
         public int[] Index { get; set; }
 
-        [Parameter]
+        [Parameter(ParameterSetName = FilterSet)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DeviceNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = FilterSet, ValueFromPipelineByPropertyName = true)]
         [Alias("GpuUuid")]
         [ValidateNotNullOrEmpty]
         public string[] Uuid { get; set; }
+
+        /// <summary>Devices from an earlier Get-CudaDevice, read again (fresh temperature, memory, processes).</summary>
+        [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public CudaDevice[] InputObject { get; set; }
 
         protected override void ProcessRecord()
         {
             if (_driverFailed) return;
             if (_inventory == null && !TryEnumerate()) return;
 
-            IEnumerable<CudaDevice> selected = _inventory.Devices;
-            if (Index != null)
-            {
-                foreach (int index in Index.Where(i => i >= _inventory.DriverDeviceCount))
-                {
-                    WriteFailure(nameof(Messages.DeviceIndexNotFound), FailureCategory.ObjectNotFound,
-                        Messages.Format(Messages.DeviceIndexNotFound, index, _inventory.DriverDeviceCount), Messages.ListDevicesRemedy, index);
-                }
-
-                selected = selected.Where(d => Index.Contains(d.Index));
-            }
-
-            if (Uuid != null)
-            {
-                var wanted = Uuid.Select(DeviceIdentity.NormalizeUuid).ToArray();
-                foreach (string uuid in wanted.Where(u => _inventory.Devices.All(d => d.Uuid != u)))
-                {
-                    WriteFailure(nameof(Messages.DeviceUuidNotFound), FailureCategory.ObjectNotFound,
-                        Messages.Format(Messages.DeviceUuidNotFound, uuid), Messages.ListDevicesRemedy, uuid);
-                }
-
-                selected = selected.Where(d => wanted.Contains(d.Uuid));
-            }
-
+            IEnumerable<CudaDevice> selected = SelectDevices(_inventory, Index, Uuid, InputObject);
             if (Name != null)
             {
                 var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
@@ -95,7 +80,7 @@ namespace DlGpuTools.Commands
                 return false;
             }
 
-            WriteVerbose(Messages.Format(Messages.DriverLoadedFrom, GpuRuntime.Shared.Driver.LibraryPath));
+            if (_inventory.Devices.Count > 0) WriteVerbose(Messages.Format(Messages.DriverLoadedFrom, _inventory.Devices[0].DriverLibraryPath));
             DeviceNameCompleter.Remember(_inventory.Devices.Select(d => d.Name));
             return true;
         }

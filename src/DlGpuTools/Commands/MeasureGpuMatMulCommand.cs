@@ -26,6 +26,7 @@ namespace DlGpuTools.Commands
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private readonly Dictionary<int, IDisposable> _contextHolds = new Dictionary<int, IDisposable>();
         private DeviceInventory _inventory;
         private bool _failed;
 
@@ -37,6 +38,10 @@ namespace DlGpuTools.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("GpuUuid")]
         public string[] Uuid { get; set; }
+
+        /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public CudaDevice[] InputObject { get; set; }
 
         [Parameter(Position = 0)]
         public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
@@ -77,7 +82,7 @@ namespace DlGpuTools.Commands
         {
             if (_failed) return;
             if (_inventory == null && !TryEnumerate()) return;
-            foreach (CudaDevice device in SelectDevices())
+            foreach (CudaDevice device in SelectDevices(_inventory, Index, Uuid, InputObject))
             {
                 foreach (var shape in Shapes())
                 {
@@ -92,40 +97,50 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            WriteProgress(new ProgressRecord(1, "Measure-GpuMatMul", "Done") { RecordType = ProgressRecordType.Completed });
+            CompleteProgress();
+            ReleaseContexts();
         }
 
         protected override void StopProcessing() => _cancel.Cancel();
 
-        public void Dispose() => _cancel.Dispose();
+        // PowerShell disposes a cmdlet however its pipeline ends (Ctrl+C, a terminating error, a downstream
+        // Select-Object -First), so the contexts this command kept alive are given back here in every case.
+        public void Dispose()
+        {
+            ReleaseContexts();
+            _cancel.Dispose();
+        }
+
+        private void ReleaseContexts()
+        {
+            foreach (IDisposable hold in _contextHolds.Values) hold.Dispose();
+            _contextHolds.Clear();
+        }
+
+        // One context for all of this command's measurements on a device, instead of one per type and size;
+        // released when the command ends, so the GPU memory it holds goes back to other programs.
+        private void KeepContextAlive(CudaDevice device)
+        {
+            if (!_contextHolds.ContainsKey(device.Index)) _contextHolds[device.Index] = Runtime.KeepContextAlive(device.Index);
+        }
+
+        private void CompleteProgress()
+        {
+            try
+            {
+                WriteProgress(new ProgressRecord(1, "Measure-GpuMatMul", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            catch (PipelineStoppedException)
+            {
+                // Stopped: the host clears the progress of a stopped pipeline itself.
+            }
+        }
 
         private IEnumerable<(long M, long N, long K)> Shapes()
         {
             if (ParameterSetName == ShapeSet) return new[] { ((long)M, (long)N, (long)K) };
             IEnumerable<int> sizes = Sweep && !MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? SweepSizes : Size;
             return sizes.Select(s => ((long)s, (long)s, (long)s));
-        }
-
-        private IEnumerable<CudaDevice> SelectDevices()
-        {
-            IEnumerable<CudaDevice> devices = _inventory.Devices;
-            if (Uuid != null && Uuid.Length > 0)
-            {
-                var wanted = Uuid.Select(DeviceIdentity.NormalizeUuid).ToList();
-                foreach (string missing in wanted.Where(u => devices.All(d => d.Uuid != u)))
-                    WriteFailure(nameof(Messages.DeviceUuidNotFound), FailureCategory.ObjectNotFound, Messages.Format(Messages.DeviceUuidNotFound, missing), Messages.ListDevicesRemedy, missing);
-                // The UUID names the card even when the index differs (another process's CUDA_VISIBLE_DEVICES).
-                return devices.Where(d => wanted.Contains(d.Uuid)).ToList();
-            }
-
-            if (Index != null && Index.Length > 0)
-            {
-                foreach (int missing in Index.Where(i => devices.All(d => d.Index != i)))
-                    WriteFailure(nameof(Messages.DeviceIndexNotFound), FailureCategory.ObjectNotFound, Messages.Format(Messages.DeviceIndexNotFound, missing, _inventory.DriverDeviceCount), Messages.ListDevicesRemedy, missing);
-                return devices.Where(d => Index.Contains(d.Index)).ToList();
-            }
-
-            return devices;
         }
 
         private void MeasureOne(CudaDevice device, MatMulDataType type, long m, long n, long k)
@@ -145,12 +160,15 @@ namespace DlGpuTools.Commands
             };
             try
             {
-                MatMulResult result = new MatMulBenchmark(GpuRuntime.Shared).Run(request, device, _cancel.Token, p => Progress(activity, shape, p));
+                KeepContextAlive(device);
+                MatMulResult result = new MatMulBenchmark(Runtime).Run(request, device, _cancel.Token, p => Progress(activity, shape, p));
                 WriteObject(result);
             }
             catch (OperationCanceledException)
             {
-                // Ctrl+C: the engine released everything; PowerShell ends the pipeline.
+                // Ctrl+C: the engine released everything; PowerShell ends the pipeline (and the contexts kept
+                // alive go back in Dispose).
+                CompleteProgress();
             }
             catch (Exception e) when (IsKnownFailure(e))
             {
@@ -159,9 +177,13 @@ namespace DlGpuTools.Commands
                 {
                     // No cuBLASLt: nothing else can run either.
                     _failed = true;
+                    CompleteProgress();
                     ThrowTerminatingError(record);
                 }
 
+                // With -ErrorAction Stop this error ends the command, so the bar is closed first; the next
+                // measurement, if any, opens it again.
+                CompleteProgress();
                 WriteError(record);
             }
         }

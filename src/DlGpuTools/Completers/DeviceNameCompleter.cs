@@ -8,8 +8,9 @@ using System.Management.Automation.Language;
 namespace DlGpuTools.Commands
 {
     /// <summary>
-    /// Completes -Name with the device names seen by the last Get-CudaDevice in this session, or by a
-    /// fresh (cheap, NVML-free) enumeration the first time. Completion never writes errors.
+    /// Completes -Name with the device names seen by the last Get-CudaDevice in this process or, before any, the
+    /// models the Linux kernel module lists in /proc. A completer runs on every Tab press, so it never loads a
+    /// library, initialises the driver or creates a context, and never writes errors.
     /// </summary>
     public sealed class DeviceNameCompleter : IArgumentCompleter
     {
@@ -18,27 +19,15 @@ namespace DlGpuTools.Commands
 
         internal static void Remember(IEnumerable<string> names)
         {
-            lock (Gate) _names = names.Where(n => n != null).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            string[] distinct = names.Where(n => n != null).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            lock (Gate) _names = distinct;
         }
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string[] names;
             lock (Gate) names = _names;
-            if (names == null)
-            {
-                try
-                {
-                    names = Devices.DeviceEnumerator.Enumerate(Devices.GpuRuntime.Shared).Devices.Select(d => d.Name).Distinct().ToArray();
-                    Remember(names);
-                }
-                catch (Exception)
-                {
-                    // No driver, no device: nothing to offer; completion must not fail the prompt.
-                    return Array.Empty<CompletionResult>();
-                }
-            }
-
+            if (names == null) names = Devices.HostFacts.ReadLinuxGpuModels().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             return Completion.Match(names, wordToComplete);
         }
     }
