@@ -142,7 +142,22 @@ Describe 'Get-CudaDevice with the fake driver' -Skip:$NoFakes {
         "$($warn[0])" | Should -Match 'NVML could not be loaded'
         $devices[0].NvmlAvailable | Should -BeFalse
         $devices[0].TemperatureC | Should -BeNullOrEmpty
-        $devices[0].FreeMemory | Should -BeGreaterThan 0
+        # Free memory would need a context on every GPU without NVML, and listing never creates one.
+        $devices[0].FreeMemory | Should -BeNullOrEmpty
+        "$($warn[0])" | Should -Match 'free memory'
+    }
+
+    It 'completes -Name without loading any library, before any device was listed' {
+        # A fresh process: nothing enumerated yet. The completer must not load libcuda or NVML (on a GPU box
+        # that means cuInit, hundreds of ms, on every Tab press); the fakes show whether it did.
+        $pwsh = @(Get-PwshCommand)
+        $script = "`$env:DLGPUTOOLS_CUDA_DRIVER_PATH = '$env:DLGPUTOOLS_CUDA_DRIVER_PATH'; `$env:DLGPUTOOLS_NVML_PATH = '$env:DLGPUTOOLS_NVML_PATH'; " +
+            "Import-Module '$ModuleManifest'; `$line = 'Get-CudaDevice -Name NV'; " +
+            "`$w = [Diagnostics.Stopwatch]::StartNew(); `$c = (TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches; `$w.Stop(); " +
+            "[pscustomobject]@{ Ms = `$w.Elapsed.TotalMilliseconds; Loaded = @(Get-Content /proc/`$PID/maps | Where-Object { `$_ -match 'libfake(cuda|nvml)' }).Count } | ConvertTo-Json"
+        $result = & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) | Out-String | ConvertFrom-Json
+        Write-Host ("    first completion in a fresh process: {0:N1} ms" -f $result.Ms)
+        $result.Loaded | Should -Be 0
     }
 
     It 'completes -Name with quoted device names' {

@@ -33,3 +33,23 @@ function Test-GpuPresent {
     $list = & $smi.Source -L 2>$null
     ($LASTEXITCODE -eq 0) -and ($list -match '^GPU \d+:')
 }
+
+function Get-PwshCommand {
+    # This process's own pwsh: the dotnet host plus pwsh.dll when run as a dotnet tool, else the executable.
+    $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    if ((Split-Path $self -Leaf) -match '^dotnet(\.exe)?$') { return @($self, [System.Reflection.Assembly]::GetEntryAssembly().Location) }
+    @($self)
+}
+
+function Invoke-RunspaceStress {
+    param([string] $FakesPath, [int] $Seconds = 20)
+    $pwsh = @(Get-PwshCommand)
+    $stressArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'RunspaceStress.ps1'), '-ModuleManifest', $script:ModuleManifest, '-Seconds', $Seconds)
+    if ($FakesPath) { $stressArgs += @('-FakesPath', $FakesPath) }
+    $text = & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $stressArgs) 2>&1 | Out-String
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $text; Summary = $(try { $text.Substring($text.IndexOf('{')) | ConvertFrom-Json } catch { $null }) }
+}
+
+# The error ids a runspace may legitimately see while another changes the overrides: the driver is missing,
+# too old, or shows no device. Anything else (a failed CUDA call, a wrong GEMM, ObjectDisposed) is a defect.
+$script:ClassifiedErrorPattern = '^(CudaDriverNotFound|CudaDriverTooOld|CudaDeviceNotFound|DeviceIndexNotFound),DlGpuTools\.Commands\.\w+Command \['
