@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     On a GPU machine: how much GPU memory this PowerShell process still holds after Measure-GpuMatMul
-    returns, and what creating a device's primary context costs (the price of releasing it after each
+    returns, and what creating the module's context on a device costs (the price of releasing it after each
     command). Run it once with the current module and once with an older one to compare.
 .EXAMPLE
     ./dlgpu -File bench/Measure-ContextLifetime.ps1
@@ -34,7 +34,7 @@ $rows.Add([pscustomobject]@{ Step = 'after Measure-GpuMatMul returned'; Value = 
 
 $acquire = [DlGpuTools.Devices.GpuRuntime].GetMethod('AcquireContext')
 if ($acquire) {
-    # The cost a command pays when no other user holds the context: retain (create) and release (destroy).
+    # The cost a command pays when no other command holds a context on the device: create and destroy.
     $runtime = [DlGpuTools.Devices.GpuRuntime]::Shared
     $times = foreach ($i in 1..$Repeat) {
         $w = [Diagnostics.Stopwatch]::StartNew()
@@ -45,8 +45,8 @@ if ($acquire) {
     }
     $create = @($times.Create | Sort-Object)
     $destroy = @($times.Destroy | Sort-Object)
-    $rows.Add([pscustomobject]@{ Step = "primary context create, median of $Repeat"; Value = ('{0:N1} ms (min {1:N1}, max {2:N1})' -f $create[[int]($create.Count / 2)], $create[0], $create[-1]) })
-    $rows.Add([pscustomobject]@{ Step = "primary context destroy, median of $Repeat"; Value = ('{0:N1} ms' -f $destroy[[int]($destroy.Count / 2)]) })
+    $rows.Add([pscustomobject]@{ Step = "context create, median of $Repeat"; Value = ('{0:N1} ms (min {1:N1}, max {2:N1})' -f $create[[int]($create.Count / 2)], $create[0], $create[-1]) })
+    $rows.Add([pscustomobject]@{ Step = "context destroy, median of $Repeat"; Value = ('{0:N1} ms' -f $destroy[[int]($destroy.Count / 2)]) })
 }
 
 $small = foreach ($i in 1..$Repeat) {

@@ -106,7 +106,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Null(d.FreeMemory);
             Assert.Equal(81559UL * 1024 * 1024, d.TotalMemory);
             Assert.Equal(creations, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_creations"));
-            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_contexts"));
         }
 
         [FakeFact]
@@ -147,14 +147,17 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             runtime.Driver.ThrowIfFailed(runtime.Driver.cuInit());
             int creations = FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_creations");
-            PrimaryContext first = runtime.AcquireContext(0);
-            PrimaryContext second = runtime.AcquireContext(0);
+            DeviceContext first = runtime.AcquireContext(0);
+            DeviceContext second = runtime.AcquireContext(0);
             Assert.Equal(creations + 1, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_creations"));
-            Assert.Equal(2, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(1, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_contexts"));
+            Assert.Equal(2, runtime.Driver.Contexts.Users(0));
+            // Creating the context leaves nothing current on this thread: each use pushes and pops it.
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_stack_depth"));
 
             first.Dispose();
             first.Dispose(); // a second dispose gives nothing back twice
-            Assert.Equal(1, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(1, runtime.Driver.Contexts.Users(0));
             Assert.Throws<ObjectDisposedException>(() => first.Enter());
             using (second.Enter())
             {
@@ -163,13 +166,32 @@ namespace DlGpuTools.Engine.Tests
             }
 
             second.Dispose();
-            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
-            using (PrimaryContext third = runtime.AcquireContext(0))
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_contexts"));
+            using (DeviceContext third = runtime.AcquireContext(0))
             {
                 Assert.Equal(creations + 2, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_creations"));
             }
 
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_allocations_lost_with_context"));
+            // The device's primary context, which other code in the process may share, is never touched.
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+        }
+
+        [FakeFact]
+        public void A_lease_on_another_device_has_its_own_context()
+        {
+            GpuRuntime runtime = Runtime();
+            runtime.Driver.ThrowIfFailed(runtime.Driver.cuInit());
+            using (DeviceContext zero = runtime.AcquireContext(0))
+            using (DeviceContext one = runtime.AcquireContext(1))
+            {
+                Assert.NotEqual(zero.Handle, one.Handle);
+                Assert.Equal(2, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_contexts"));
+            }
+
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_contexts"));
+            var e = Assert.Throws<CudaException>(() => runtime.AcquireContext(7));
+            Assert.Equal(CudaResult.CUDA_ERROR_INVALID_DEVICE, e.Result);
         }
 
         [FakeFact]
@@ -179,7 +201,7 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             CudaDriver driver = runtime.Driver;
             driver.ThrowIfFailed(driver.cuInit());
-            using (PrimaryContext context = runtime.AcquireContext(0))
+            using (DeviceContext context = runtime.AcquireContext(0))
             {
                 DeviceBuffer buffer;
                 using (context.Enter()) buffer = DeviceBuffer.Allocate(driver, context, 1 << 20);
@@ -199,7 +221,7 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal(before, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations"));
             }
 
-            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_contexts"));
         }
 
         [FakeFact]
@@ -208,7 +230,7 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             CudaDriver driver = runtime.Driver;
             driver.ThrowIfFailed(driver.cuInit());
-            using (PrimaryContext context = runtime.AcquireContext(0))
+            using (DeviceContext context = runtime.AcquireContext(0))
             using (context.Enter())
             {
                 CudaResult there = CudaResult.CUDA_SUCCESS;
@@ -236,7 +258,7 @@ namespace DlGpuTools.Engine.Tests
                 {
                     for (int i = 0; i < 200; i++)
                     {
-                        using (PrimaryContext context = runtime.AcquireContext(t % 2))
+                        using (DeviceContext context = runtime.AcquireContext(t % 2))
                         using (context.Enter())
                         using (DeviceBuffer.Allocate(driver, context, 4096))
                         {
@@ -252,7 +274,7 @@ namespace DlGpuTools.Engine.Tests
             threads.ForEach(t => t.Join());
             Assert.Empty(errors);
             Assert.Equal(before, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations"));
-            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_contexts"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_allocations_lost_with_context"));
         }
 
@@ -262,7 +284,7 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             CudaDriver driver = runtime.Driver;
             driver.ThrowIfFailed(driver.cuInit());
-            using (PrimaryContext context = runtime.AcquireContext(0))
+            using (DeviceContext context = runtime.AcquireContext(0))
             using (context.Enter())
             {
                 var e = Assert.Throws<CudaException>(() => DeviceBuffer.Allocate(driver, context, 200UL << 30));

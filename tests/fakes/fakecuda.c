@@ -3,8 +3,9 @@
  *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
  *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
  * (settings: fake-gpu.conf beside the library, see fake_common.h)
- * Contexts behave as the real driver's primary contexts do: a retain count per device (destroyed at zero,
- * with the memory allocated in it) and a current-context stack per thread.
+ * Contexts behave as the real driver's do: primary contexts with a retain count per device (destroyed at
+ * zero, with the memory allocated in them), created contexts destroyed by cuCtxDestroy, and a current-context
+ * stack per thread.
  * Built with -DFAKE_OLD_DRIVER it lacks the exports a pre-3.2 driver lacks (cuDeviceTotalMem_v2). */
 #include <stdint.h>
 #include <stddef.h>
@@ -26,27 +27,36 @@ static int live_allocations;
 /* Allocations still alive when their context was destroyed: the real driver frees them with the context,
  * so a count above zero means the module gave a context back before the memory it allocated in it. */
 static int allocations_lost_with_context;
-static int live_per_device[MAX_DEVICES];
-/* Primary contexts, as the driver keeps them: a retain count per device; the context exists while it is
- * above zero and is created anew (a new generation) by the first retain after it reached zero. */
+
+/* A context: a device's primary context (alive while its retain count is above zero, created anew by the
+ * first retain after it reached zero) or one made by cuCtxCreate (alive until cuCtxDestroy). Destroyed
+ * contexts are kept as tombstones, so a stale handle is refused instead of reused. */
+typedef struct fake_ctx { int device; int alive; int live_allocations; } fake_ctx;
 static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static fake_ctx g_primary[MAX_DEVICES];
 static int retain_count[MAX_DEVICES];
+static int created_alive;
 static int context_creations;
-static int g_contexts[MAX_DEVICES];
 /* The current-context stack is per thread, as in the real driver: a push on one thread and a pop or an
  * allocation on another fails here just as it does on a GPU. */
-static __thread int tl_stack[MAX_STACK];
+static __thread fake_ctx *tl_stack[MAX_STACK];
 static __thread int tl_depth;
 
-static int current_device(void) { return tl_depth > 0 ? tl_stack[tl_depth - 1] : -1; }
+static fake_ctx *current_ctx(void) { return tl_depth > 0 ? tl_stack[tl_depth - 1] : NULL; }
+__attribute__((unused)) static int current_device(void) { fake_ctx *c = current_ctx(); return c ? c->device : -1; }
 /* CUDA_ERROR_INVALID_CONTEXT (201) unless this thread has a live context current. */
 static int require_context(void) {
-    int d = current_device();
-    if (d < 0) return 201;
+    fake_ctx *c = current_ctx();
+    if (!c) return 201;
     pthread_mutex_lock(&ctx_lock);
-    int alive = retain_count[d] > 0;
+    int alive = c->alive;
     pthread_mutex_unlock(&ctx_lock);
     return alive ? 0 : 201;
+}
+/* Called with ctx_lock held. */
+static void destroy_ctx(fake_ctx *c) {
+    c->alive = 0;
+    allocations_lost_with_context += c->live_allocations;
 }
 
 static int devices(void) { return fake_env_int("FAKECUDA_DEVICES", 2); }
@@ -139,40 +149,65 @@ CUresult cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) {
     FAIL("cuDevicePrimaryCtxRetain", d);
     if (!valid(d) || d >= MAX_DEVICES) return 101;
     pthread_mutex_lock(&ctx_lock);
-    if (retain_count[d]++ == 0) context_creations++;
+    if (retain_count[d]++ == 0) { context_creations++; g_primary[d].device = d; g_primary[d].alive = 1; g_primary[d].live_allocations = 0; }
     pthread_mutex_unlock(&ctx_lock);
-    *c = &g_contexts[d];
+    *c = &g_primary[d];
     return 0;
 }
 CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) {
     if (!valid(d) || d >= MAX_DEVICES) return 101;
     pthread_mutex_lock(&ctx_lock);
     if (retain_count[d] == 0) { pthread_mutex_unlock(&ctx_lock); return 201; }
-    if (--retain_count[d] == 0) {
-        /* Destroyed: what was allocated in it goes with it. */
-        allocations_lost_with_context += live_per_device[d];
-    }
+    if (--retain_count[d] == 0) destroy_ctx(&g_primary[d]);
     pthread_mutex_unlock(&ctx_lock);
+    return 0;
+}
+CUresult cuCtxCreate_v2(CUcontext *c, unsigned int flags, CUdevice d) {
+    (void)flags;
+    FAIL("cuCtxCreate_v2", d);
+    if (!valid(d) || d >= MAX_DEVICES) return 101;
+    if (tl_depth == MAX_STACK) return 999;
+    fake_ctx *ctx = calloc(1, sizeof(fake_ctx));
+    if (!ctx) return 2;
+    ctx->device = d;
+    ctx->alive = 1;
+    pthread_mutex_lock(&ctx_lock);
+    created_alive++;
+    context_creations++;
+    pthread_mutex_unlock(&ctx_lock);
+    tl_stack[tl_depth++] = ctx; /* as the driver does: the new context is current on the calling thread */
+    *c = ctx;
+    return 0;
+}
+CUresult cuCtxDestroy_v2(CUcontext c) {
+    fake_ctx *ctx = c;
+    if (!ctx) return 201;
+    pthread_mutex_lock(&ctx_lock);
+    int primary = ctx >= g_primary && ctx < g_primary + MAX_DEVICES;
+    if (primary || !ctx->alive) { pthread_mutex_unlock(&ctx_lock); return 201; }
+    destroy_ctx(ctx);
+    created_alive--;
+    pthread_mutex_unlock(&ctx_lock);
+    if (tl_depth > 0 && tl_stack[tl_depth - 1] == ctx) tl_depth--; /* current here: popped with it */
     return 0;
 }
 CUresult cuCtxPushCurrent_v2(CUcontext c) {
     FAIL("cuCtxPushCurrent_v2", -1);
-    if (c == NULL) return 201;
-    int d = (int)((int *)c - g_contexts);
-    if (d < 0 || d >= MAX_DEVICES) return 201;
+    fake_ctx *ctx = c;
+    if (!ctx) return 201;
     pthread_mutex_lock(&ctx_lock);
-    int alive = retain_count[d] > 0;
+    int alive = ctx->alive;
     pthread_mutex_unlock(&ctx_lock);
-    if (!alive) return 201; /* a context no one retains any more has been destroyed */
+    if (!alive) return 201; /* a destroyed context */
     if (tl_depth == MAX_STACK) return 999;
-    tl_stack[tl_depth++] = d;
+    tl_stack[tl_depth++] = ctx;
     return 0;
 }
 CUresult cuCtxPopCurrent_v2(CUcontext *c) {
     if (c) *c = NULL;
     if (tl_depth == 0) return 201;
-    int d = tl_stack[--tl_depth];
-    if (c) *c = &g_contexts[d];
+    fake_ctx *ctx = tl_stack[--tl_depth];
+    if (c) *c = ctx;
     return 0;
 }
 
@@ -191,7 +226,7 @@ CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
     return 0;
 }
 
-typedef struct { size_t bytes; int device; } alloc_header;
+typedef struct { size_t bytes; fake_ctx *ctx; } alloc_header;
 
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     FAIL("cuMemAlloc_v2", -1);
@@ -201,11 +236,11 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     alloc_header *h = malloc(sizeof(alloc_header) + (real ? real : 1));
     if (!h) return 2;
     h->bytes = bytes;
-    h->device = current_device();
+    h->ctx = current_ctx();
     *p = (CUdeviceptr)(uintptr_t)(h + 1);
     pthread_mutex_lock(&ctx_lock);
     live_allocations++;
-    live_per_device[h->device]++;
+    h->ctx->live_allocations++;
     live_bytes += bytes;
     pthread_mutex_unlock(&ctx_lock);
     return 0;
@@ -216,7 +251,7 @@ CUresult cuMemFree_v2(CUdeviceptr p) {
     pthread_mutex_lock(&ctx_lock);
     live_bytes -= h->bytes;
     live_allocations--;
-    live_per_device[h->device]--;
+    h->ctx->live_allocations--;
     pthread_mutex_unlock(&ctx_lock);
     free(h);
     return 0;
@@ -254,6 +289,15 @@ int fakecuda_retained_contexts(void) {
     int total = 0;
     pthread_mutex_lock(&ctx_lock);
     for (int d = 0; d < MAX_DEVICES; d++) total += retain_count[d];
+    pthread_mutex_unlock(&ctx_lock);
+    return total;
+}
+/* Contexts alive now: primary contexts someone retains, and created ones not yet destroyed. */
+int fakecuda_live_contexts(void) {
+    int total;
+    pthread_mutex_lock(&ctx_lock);
+    total = created_alive;
+    for (int d = 0; d < MAX_DEVICES; d++) total += retain_count[d] > 0;
     pthread_mutex_unlock(&ctx_lock);
     return total;
 }

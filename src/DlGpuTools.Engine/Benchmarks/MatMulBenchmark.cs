@@ -43,14 +43,14 @@ namespace DlGpuTools.Benchmarks
 
             CudaDriver driver = _runtime.Driver;
             CuBlasLt lt = _runtime.CuBlasLt;
-            using (PrimaryContext context = _runtime.AcquireContext(device.Index))
+            using (DeviceContext context = _runtime.AcquireContext(device.Index))
             using (context.Enter())
             {
                 return Measure(request, format, device, problem, driver, lt, context, cancel, progress ?? (_ => { }));
             }
         }
 
-        private MatMulResult Measure(MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, PrimaryContext context, CancellationToken cancel, Action<MatMulProgress> progress)
+        private MatMulResult Measure(MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel, Action<MatMulProgress> progress)
         {
             long m = request.M, n = request.N, k = request.K;
             ulong aBytes = (ulong)(m * k * format.InputBytes);

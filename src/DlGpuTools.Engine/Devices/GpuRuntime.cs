@@ -18,9 +18,9 @@ namespace DlGpuTools.Devices
     /// override makes later calls use another runtime; commands already running keep the one they took.
     /// Flipping back finds the earlier runtime again, so the number of runtimes (and library loads) is bounded
     /// by the number of distinct override settings a process ever uses.</item>
-    /// <item>GPU state is held only while a command uses it: <see cref="AcquireContext"/> returns a lease on a
-    /// device's primary context, and the driver destroys the context when the last lease in the process is
-    /// given back. Enumerating devices takes no context at all.</item>
+    /// <item>GPU state is held only while a command uses it: <see cref="AcquireContext"/> returns a lease on the
+    /// module's own context of the device (see <see cref="ContextRegistry"/> for why not the primary context),
+    /// destroyed when the last lease in the process is given back. Enumerating devices takes no context.</item>
     /// <item>Remove-Module and Import-Module change nothing: PowerShell cannot unload the assembly, so a
     /// re-import sees the same runtimes, and there is nothing to release at removal.</item>
     /// </list>
@@ -124,13 +124,13 @@ namespace DlGpuTools.Devices
         }
 
         /// <summary>
-        /// A lease on the device's primary context (cuInit must have succeeded); dispose it when the work is done.
-        /// The context lives while any lease on it does, in this runspace or another.
+        /// A lease on the module's context of the device (cuInit must have succeeded); dispose it when the work is
+        /// done. The context lives while any lease on it does, in this runspace or another.
         /// </summary>
-        public PrimaryContext AcquireContext(int device) => PrimaryContext.Retain(Driver, device);
+        public DeviceContext AcquireContext(int device) => Driver.Contexts.Acquire(device);
 
         /// <summary>
-        /// Keeps the device's primary context alive until the returned object is disposed, so a command that runs
+        /// Keeps the module's context of the device alive until the returned object is disposed, so a command that runs
         /// several measurements on one device creates the context once rather than once per measurement.
         /// </summary>
         public IDisposable KeepContextAlive(int device) => AcquireContext(device);

@@ -22,7 +22,7 @@ namespace DlGpuTools.Diagnostics
             public string Detail;
         }
 
-        public static Outcome Sgemm(CudaDriver driver, PrimaryContext context, CuBlasLibrary cublas, int size)
+        public static Outcome Sgemm(CudaDriver driver, DeviceContext context, CuBlasLibrary cublas, int size)
         {
             var watch = Stopwatch.StartNew();
             long elements = (long)size * size;
@@ -58,7 +58,7 @@ namespace DlGpuTools.Diagnostics
             }
         }
 
-        public static Outcome Convolution(CudaDriver driver, PrimaryContext context, CuDnnLibrary cudnn)
+        public static Outcome Convolution(CudaDriver driver, DeviceContext context, CuDnnLibrary cudnn)
         {
             // A ResNet-style layer: batch 8, 64 channels, 56x56, 3x3 filters, padding 1, stride 1.
             const int n = 8, c = 64, h = 56, w = 56, k = 64, r = 3;

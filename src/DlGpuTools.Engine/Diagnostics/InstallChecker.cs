@@ -52,10 +52,10 @@ namespace DlGpuTools.Diagnostics
             }
         }
 
-        // The first GPU's primary context, taken at the first check that needs it.
-        private PrimaryContext Context() => _context ?? (_context = _runtime.AcquireContext(_devices[0].Index));
+        // The module's context on the first GPU, taken at the first check that needs it.
+        private DeviceContext Context() => _context ?? (_context = _runtime.AcquireContext(_devices[0].Index));
 
-        private PrimaryContext _context;
+        private DeviceContext _context;
 
         private IEnumerable<InstallCheck> RunChecks(InstallCheckOptions options)
         {

@@ -50,6 +50,8 @@ namespace DlGpuTools.Interop
         private readonly IntPtr _cuEventSynchronize;
         private readonly IntPtr _cuEventElapsedTime;
         private readonly IntPtr _cuCtxSynchronize;
+        private readonly IntPtr _cuCtxCreate;
+        private readonly IntPtr _cuCtxDestroy;
 
         private CudaDriver(NativeLibraryHandle library, string libraryPath, IReadOnlyList<ProbeAttempt> attempts, int driverApiVersion)
         {
@@ -89,7 +91,13 @@ namespace DlGpuTools.Interop
             _cuEventSynchronize = library.GetExport("cuEventSynchronize");
             _cuEventElapsedTime = library.GetExport("cuEventElapsedTime");
             _cuCtxSynchronize = library.GetExport("cuCtxSynchronize");
+            _cuCtxCreate = library.GetExport("cuCtxCreate_v2");
+            _cuCtxDestroy = library.GetExport("cuCtxDestroy_v2");
+            Contexts = new ContextRegistry(this);
         }
+
+        /// <summary>The contexts the module owns on this driver's devices, shared by the commands that use them.</summary>
+        public ContextRegistry Contexts { get; }
 
         /// <summary>The file the driver library was loaded from.</summary>
         public string LibraryPath { get; }
@@ -238,6 +246,18 @@ namespace DlGpuTools.Interop
 
         public CudaResult cuDevicePrimaryCtxRelease(int device) =>
             ((delegate* unmanaged[Cdecl]<int, CudaResult>)Require(_cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2", "CUDA 11.0"))(device);
+
+        /// <summary>Creates a context on the device and makes it current on this thread (pop it to keep the stack balanced).</summary>
+        public CudaResult cuCtxCreate(out IntPtr context, uint flags, int device)
+        {
+            IntPtr c;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, uint, int, CudaResult>)Require(_cuCtxCreate, "cuCtxCreate_v2", "CUDA 3.2"))(&c, flags, device);
+            context = c;
+            return r;
+        }
+
+        public CudaResult cuCtxDestroy(IntPtr context) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuCtxDestroy, "cuCtxDestroy_v2", "CUDA 4.0"))(context);
 
         public CudaResult cuCtxPushCurrent(IntPtr context) =>
             ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Require(_cuCtxPushCurrent, "cuCtxPushCurrent_v2", "CUDA 4.0"))(context);

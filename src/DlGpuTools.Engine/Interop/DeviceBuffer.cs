@@ -10,9 +10,9 @@ namespace DlGpuTools.Interop
     public sealed class DeviceBuffer : SafeHandle
     {
         private readonly CudaDriver _driver;
-        private readonly PrimaryContext _context;
+        private readonly DeviceContext _context;
 
-        private DeviceBuffer(CudaDriver driver, PrimaryContext context, ulong pointer, ulong bytes)
+        private DeviceBuffer(CudaDriver driver, DeviceContext context, ulong pointer, ulong bytes)
             : base(IntPtr.Zero, ownsHandle: true)
         {
             _driver = driver;
@@ -27,8 +27,8 @@ namespace DlGpuTools.Interop
 
         public override bool IsInvalid => handle == IntPtr.Zero;
 
-        /// <summary>Allocates on the context's device; the context must be current (inside <see cref="PrimaryContext.Enter"/>).</summary>
-        public static DeviceBuffer Allocate(CudaDriver driver, PrimaryContext context, ulong bytes)
+        /// <summary>Allocates on the context's device; the context must be current (inside <see cref="DeviceContext.Enter"/>).</summary>
+        public static DeviceBuffer Allocate(CudaDriver driver, DeviceContext context, ulong bytes)
         {
             driver.ThrowIfFailed(driver.cuMemAlloc(bytes, out ulong pointer));
             return new DeviceBuffer(driver, context, pointer, bytes);
