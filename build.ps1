@@ -8,13 +8,17 @@
       Build   compile, lay out the importable module in out/DlGpuTools, generate MAML help
       Fakes   compile the fake CUDA driver and NVML (gcc) that let tests run without a GPU
       Test    Build + Fakes, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip without a GPU
-      Demo    Build, then show what the module says about this machine
+      Demo    Build, then show what the module says about this machine (needs no C compiler: with gcc it also
+              shows the views against the fake driver, labelled SIMULATED)
+      Package Build, then out/DlGpuTools.<version>.nupkg, which Install-PSResource and Install-Module install
+              from a folder repository
+      Shell   Build, then an interactive pwsh with the built module imported
       Bundle  Build + Fakes, then a portable Linux x64 .tar.xz with the .NET runtime, pwsh and the module
       Clean   remove out/ and build outputs
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Fakes', 'Test', 'Demo', 'Bundle', 'Clean')]
+    [ValidateSet('Build', 'Fakes', 'Test', 'Demo', 'Package', 'Shell', 'Bundle', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -157,6 +161,24 @@ function Invoke-PesterChild([string] $ResultFile) {
     Get-Content -Raw $summaryFile | ConvertFrom-Json
 }
 
+function Invoke-Package {
+    # PSResourceGet (in PowerShell 7.4+) writes the package: Publish-PSResource to a throwaway folder repository,
+    # in a child process so the build's own session registers nothing.
+    Write-Host '== Package'
+    $pwsh = @(Get-PwshPath)
+    $packageArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/New-ModulePackage.ps1'), '-ModulePath', $ModuleOut, '-OutDirectory', $Out)
+    Invoke-Native $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $packageArgs)
+}
+
+function Invoke-Shell {
+    $pwsh = @(Get-PwshPath)
+    $manifest = Join-Path $ModuleOut 'DlGpuTools.psd1'
+    Write-Host "Starting pwsh with $manifest imported; 'exit' returns here."
+    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoExit', '-NoProfile', '-Command', "Import-Module '$manifest'; Get-Command -Module DlGpuTools | Format-Table Name -HideTableHeaders"))
+}
+
+function Test-CanBuildFakes { [bool](Get-Command gcc -ErrorAction SilentlyContinue) }
+
 function Invoke-Demo {
     $pwsh = @(Get-PwshPath)
     $demo = Join-Path $Root 'tools/Demo.ps1'
@@ -173,8 +195,15 @@ foreach ($step in $Task) {
         'Clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }; Invoke-Native dotnet @('clean', (Join-Path $Root 'DlGpuTools.sln'), '-v', 'quiet', '--nologo') }
         'Build' { Invoke-Build }
         'Fakes' { Invoke-Fakes }
-        'Test' { Invoke-Build; Invoke-Fakes; Invoke-Test }
-        'Demo' { Invoke-Build; Invoke-Fakes; Invoke-Demo }
+        'Test' { Invoke-Build; Invoke-Fakes; Invoke-Package; Invoke-Test }
+        'Demo' {
+            Invoke-Build
+            # The demo needs no compiler; with one, it also shows the views against the fake driver.
+            if (Test-CanBuildFakes) { Invoke-Fakes } else { Write-Host 'No gcc here: the demo skips the simulated views (they need the fake driver built from tests/fakes).' }
+            Invoke-Demo
+        }
+        'Package' { Invoke-Build; Invoke-Package }
+        'Shell' { Invoke-Build; Invoke-Shell }
         'Bundle' { Invoke-Build; Invoke-Fakes; Invoke-Bundle }
     }
 }

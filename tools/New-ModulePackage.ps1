@@ -1,0 +1,29 @@
+<#
+.SYNOPSIS
+    Writes DlGpuTools.<version>.nupkg from the built module folder, the package PowerShellGet and PSResourceGet
+    install. Run by build.ps1 -Task Package in a child process.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $OutDirectory
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module Microsoft.PowerShell.PSResourceGet
+$feed = Join-Path ([IO.Path]::GetTempPath()) "dlgputools-feed-$PID"
+$name = "DlGpuToolsBuild$PID"
+New-Item -ItemType Directory $feed -Force | Out-Null
+try {
+    # A folder repository exists only for this process's user settings while the package is written.
+    Register-PSResourceRepository -Name $name -Uri $feed -Trusted
+    Publish-PSResource -Path $ModulePath -Repository $name -SkipDependenciesCheck
+    $package = Get-ChildItem $feed -Filter 'DlGpuTools.*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Publish-PSResource wrote no package into $feed." }
+    Get-ChildItem $OutDirectory -Filter 'DlGpuTools.*.nupkg' -ErrorAction SilentlyContinue | Remove-Item
+    Copy-Item $package.FullName $OutDirectory
+    Write-Host "Package: $(Join-Path $OutDirectory $package.Name)"
+}
+finally {
+    Unregister-PSResourceRepository -Name $name -ErrorAction SilentlyContinue
+    Remove-Item $feed -Recurse -Force -ErrorAction SilentlyContinue
+}
