@@ -109,7 +109,7 @@ namespace DlGpuTools.Diagnostics
             return System.IO.Path.Combine(realFolder, System.IO.Path.GetFileName(current));
         }
 
-        private static string VersionFromName(string realPath, string fileName)
+        internal static string VersionFromName(string realPath, string fileName)
         {
             string name = System.IO.Path.GetFileName(realPath);
             Match m = Regex.Match(name, @"\.so\.(\d+(?:\.\d+)*)$");

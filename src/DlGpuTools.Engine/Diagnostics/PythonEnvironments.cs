@@ -8,7 +8,8 @@ namespace DlGpuTools.Diagnostics
 {
     /// <summary>
     /// Python environments visible from this process, found from files alone (no interpreter is started and
-    /// nothing is imported): each python on PATH, its site-packages, and the usual system folders.
+    /// nothing is imported): each python on PATH, its site-packages, the usual system folders, and conda's
+    /// and pyenv's environments (see <see cref="Reports.PythonEnvironmentScanner"/>).
     /// </summary>
     public static class PythonEnvironments
     {
@@ -38,6 +39,9 @@ namespace DlGpuTools.Diagnostics
                 if (!string.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
             }
 
+            // Then conda's and pyenv's environments, which a shell reaches through activation or shims rather
+            // than a python on PATH.
+            result.AddRange(new Reports.PythonEnvironmentScanner(getVariable, windows).Find().SelectMany(e => e.SitePackages));
             return result.Where(Directory.Exists).Distinct().ToList();
         }
 

@@ -1,0 +1,160 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using DlGpuTools.Devices;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Interop;
+
+namespace DlGpuTools.Reports
+{
+    /// <summary>
+    /// Builds a <see cref="GpuReport"/>. Every section is read on its own and a failure becomes a line in
+    /// Problems, so a broken driver or a missing cuDNN still gives a report, which is when one is needed most.
+    /// Nothing here creates a CUDA context or starts a program: libraries are loaded (and stay loaded, as
+    /// everywhere in the module), Python environments are read from their files.
+    /// </summary>
+    public sealed class GpuReportBuilder
+    {
+        private static readonly string[] VariablePrefixes = { "CUDA", "NVIDIA", "DLGPUTOOLS", "CUDNN" };
+        private static readonly string[] SecretWords = { "TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH" };
+
+        private readonly GpuRuntime _runtime;
+        private readonly ProbeEnvironment _environment;
+        private readonly Func<IDictionary> _allVariables;
+
+        public GpuReportBuilder(GpuRuntime runtime, ProbeEnvironment environment, Func<IDictionary> allVariables = null)
+        {
+            _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            _environment = environment ?? throw new ArgumentNullException(nameof(environment));
+            _allVariables = allVariables ?? Environment.GetEnvironmentVariables;
+        }
+
+        public GpuReport Build(string moduleVersion, string powerShellVersion)
+        {
+            var watch = Stopwatch.StartNew();
+            var problems = new List<string>();
+            var report = new GpuReport
+            {
+                ModuleVersion = moduleVersion,
+                PowerShellVersion = powerShellVersion,
+                OperatingSystem = HostEnvironment.OperatingSystem(),
+                Kernel = HostEnvironment.Kernel(),
+                Wsl = !_environment.IsWindows && HostEnvironment.IsWsl(_environment.GetVariable),
+                Container = _environment.IsWindows ? null : HostEnvironment.Container(_environment.GetVariable),
+            };
+
+            ReadDevices(report, problems);
+            report.Libraries = ReadLibraries(problems).ToArray();
+            report.PythonEnvironments = new PythonEnvironmentScanner(_environment.GetVariable, _environment.IsWindows, _environment.DirectoryExists)
+                .Find().Select(PythonPackages.Read).OrderByDescending(e => e.HasFramework).ToArray();
+            report.EnvironmentVariables = RelevantVariables(_allVariables(), _environment.IsWindows).ToArray();
+            report.Problems = problems.ToArray();
+            report.DurationMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
+            return report;
+        }
+
+        private void ReadDevices(GpuReport report, List<string> problems)
+        {
+            try
+            {
+                DeviceInventory inventory = DeviceEnumerator.Enumerate(_runtime);
+                report.Gpus = inventory.Devices.ToArray();
+                report.CudaDriverVersion = Units.CudaVersionText(_runtime.Driver.DriverApiVersion);
+                report.DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null) ?? HostFacts.ReadLinuxKernelModuleVersion();
+                problems.AddRange(inventory.Failures.Select(f => $"GPU {f.Index}: {f.Error.Message}"));
+                if (inventory.DriverDeviceCount == 0) problems.Add("The CUDA driver shows no GPU to this process (check CUDA_VISIBLE_DEVICES and nvidia-smi).");
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                report.DriverVersion = HostFacts.ReadLinuxKernelModuleVersion();
+                // A driver that is not there is said once, on its library's line.
+                if (!(e is NativeLibraryNotFoundException)) problems.Add("GPUs: " + Describe(e));
+            }
+        }
+
+        private IEnumerable<LibraryReport> ReadLibraries(List<string> problems)
+        {
+            List<string> folders = null;
+            List<string> Folders() => folders ?? (folders = LibraryCopies.SearchFolders(_environment.GetVariable, _environment.IsWindows).ToList());
+
+            LibraryReport Read(string name, Func<(string Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
+            {
+                var library = new LibraryReport { Name = name };
+                try
+                {
+                    var loaded = load();
+                    library.Version = loaded.Version;
+                    library.Path = loaded.Path;
+                    ProbeAttempt used = loaded.Attempts.LastOrDefault(a => a.Loaded);
+                    if (scanCopies && used != null)
+                    {
+                        string real = loaded.Path;
+                        library.OtherCopies = LibraryCopies.Find(Path.GetFileName(used.Candidate), Folders())
+                            .Where(c => c.RealPath != real && c.Path != real)
+                            .Select(c => c.RealPath).ToArray();
+                    }
+                }
+                catch (Exception e) when (IsReadFailure(e))
+                {
+                    library.Problem = Describe(e);
+                    problems.Add(name + ": " + library.Problem);
+                }
+
+                return library;
+            }
+
+            yield return Read("CUDA driver", () => (Units.CudaVersionText(_runtime.Driver.DriverApiVersion), _runtime.Driver.LibraryPath, _runtime.Driver.Attempts), false);
+            yield return Read("NVML", () =>
+            {
+                Nvml nvml = _runtime.TryGetNvml(out NativeLibraryNotFoundException failure);
+                if (nvml == null) throw failure;
+                return (null, nvml.LibraryPath, nvml.Attempts);
+            }, false);
+            yield return Read("CUDA runtime", () =>
+            {
+                CudaRuntimeLibrary cudart = _runtime.CudaRuntime;
+                return (Units.CudaVersionText(cudart.RuntimeVersion()), cudart.LibraryPath, cudart.Attempts);
+            }, true);
+            yield return Read("cuBLAS", () => (LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts), true);
+            yield return Read("cuBLASLt", () => (_runtime.CuBlasLt.VersionText, _runtime.CuBlasLt.LibraryPath, _runtime.CuBlasLt.Attempts), true);
+            yield return Read("cuDNN", () => (CuDnnLibrary.DecodeVersion(_runtime.CuDnn.Version)?.ToString(), _runtime.CuDnn.LibraryPath, _runtime.CuDnn.Attempts), true);
+        }
+
+        /// <summary>
+        /// CUDA_*, NVIDIA_*, CUDNN_* and DLGPUTOOLS_* variables and the library search path; never anything else, and
+        /// never the value of one whose name says it holds a secret (NVIDIA_API_KEY, say).
+        /// </summary>
+        public static IEnumerable<EnvironmentVariableReport> RelevantVariables(IDictionary variables, bool windows)
+        {
+            string searchPath = windows ? "PATH" : "LD_LIBRARY_PATH";
+            foreach (DictionaryEntry entry in variables.Cast<DictionaryEntry>().OrderBy(e => (string)e.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                string name = (string)entry.Key;
+                string upper = name.ToUpperInvariant();
+                bool relevant = string.Equals(name, searchPath, StringComparison.OrdinalIgnoreCase)
+                    || VariablePrefixes.Any(p => upper.StartsWith(p, StringComparison.Ordinal));
+                if (!relevant) continue;
+                bool secret = SecretWords.Any(w => upper.Contains(w));
+                yield return new EnvironmentVariableReport { Name = name, Value = secret ? "(hidden: the name says it holds a secret)" : (string)entry.Value };
+            }
+        }
+
+        private static bool IsReadFailure(Exception e) =>
+            e is NativeLibraryNotFoundException || e is NativeEntryPointMissingException || e is CudaException || e is NvmlException
+            || e is CuDnnException || e is CuBlasException || e is IOException || e is UnauthorizedAccessException;
+
+        // One line: for a library that is not there, the places searched (the error's own text lists each
+        // place on a line of its own, with the loader's reason, which Get-CudaDevice and Test-CuDnnInstall show).
+        private static string Describe(Exception e)
+        {
+            if (e is NativeLibraryNotFoundException missing)
+                return "not found; searched " + string.Join(", ", missing.Attempts.Select(a => a.Candidate));
+            string text = e.Message;
+            int end = text.IndexOfAny(new[] { '\r', '\n' });
+            return end < 0 ? text : text.Substring(0, end);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections;
+using System.Management.Automation;
+using DlGpuTools.Interop;
+using DlGpuTools.Reports;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>
+    /// The machine's deep-learning stack in one object, or as Markdown to paste into an issue: host, driver, GPUs,
+    /// CUDA libraries and their copies, Python environments and their frameworks, relevant variables.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GpuReport")]
+    [OutputType(typeof(GpuReport))]
+    [OutputType(typeof(string))]
+    public sealed class GetGpuReportCommand : DlGpuCmdlet
+    {
+        /// <summary>Markdown text instead of the object: what to paste into a bug report.</summary>
+        [Parameter]
+        public SwitchParameter AsMarkdown { get; set; }
+
+        protected override void EndProcessing()
+        {
+            GpuReport report = new GpuReportBuilder(Runtime, ProbeEnvironment.Current()).Build(MyInvocation.MyCommand.Module?.Version?.ToString(), PowerShellVersion());
+            foreach (string problem in report.Problems) WriteVerbose(problem);
+            if (AsMarkdown) WriteObject(GpuReportMarkdown.Render(report));
+            else WriteObject(report);
+        }
+
+        private string PowerShellVersion()
+        {
+            if (!(SessionState.PSVariable.GetValue("PSVersionTable") is Hashtable table)) return null;
+            return $"{table["PSVersion"]} ({table["PSEdition"]})";
+        }
+    }
+}
