@@ -38,7 +38,35 @@ function Split-Sections([string] $Text, [string] $Prefix) {
 }
 
 function Get-Paragraphs([string] $Text) {
-    @(($Text -split "`n\s*`n") | ForEach-Object { ($_ -replace "`n", ' ').Trim() } | Where-Object { $_ })
+    # Blank lines separate paragraphs; a bullet ("- " or "* ") starts a paragraph of its own, so a list keeps its
+    # items apart in Get-Help instead of running together; lines that continue a bullet join it.
+    $paragraphs = [System.Collections.Generic.List[string]]::new()
+    foreach ($block in ($Text -split "`n\s*`n")) {
+        $current = $null
+        foreach ($line in ($block -split "`n")) {
+            if ($line -match '^\s*[-*]\s+(.*)$') {
+                if ($current) { $paragraphs.Add($current.Trim()) }
+                $current = '- ' + $Matches[1]
+            }
+            else {
+                $current = if ($current) { $current + ' ' + $line.Trim() } else { $line.Trim() }
+            }
+        }
+        if ($current -and $current.Trim()) { $paragraphs.Add($current.Trim()) }
+    }
+    @($paragraphs)
+}
+
+function Get-DefaultValue($Command, [string] $Name) {
+    # What the property holds on a new instance of the cmdlet: the value used when the parameter is not given.
+    $property = $Command.ImplementingType.GetProperty($Name)
+    $instance = [Activator]::CreateInstance($Command.ImplementingType)
+    $value = $property.GetValue($instance)
+    if ($instance -is [IDisposable]) { $instance.Dispose() }
+    if ($null -eq $value) { return 'None' }
+    if ($value -is [System.Management.Automation.SwitchParameter]) { return [string]$value.IsPresent }
+    if ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) { return (@($value) | ForEach-Object { [string]$_ }) -join ', ' }
+    [string]$value
 }
 
 $xml = [System.Text.StringBuilder]::new()
@@ -139,6 +167,7 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         $w.WriteString($p.ParameterType.Name)
         $w.WriteEndElement()
         Write-Type $p.ParameterType.FullName
+        $w.WriteElementString('dev', 'defaultValue', $ns.dev, (Get-DefaultValue $cmd $p.Name))
         $w.WriteEndElement()
     }
     $w.WriteEndElement()

@@ -85,7 +85,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("580.159.04", h100.DriverVersion);
             Assert.Equal("13.0", h100.CudaDriverVersion);
             Assert.Equal(72.5, h100.PowerDrawW);
-            Assert.Equal(2, h100.Processes.Length); // more than the first ask had room for
+            Assert.Equal(2, h100.Processes.Count); // more than the first ask had room for
             Assert.Equal(512UL * 1024 * 1024, h100.Processes[0].UsedMemory);
             Assert.Equal("8.6", inventory.Devices[1].ComputeCapability);
             Assert.Null(inventory.Devices[1].MigEnabled); // NOT_SUPPORTED stays empty

@@ -15,11 +15,35 @@ Describe 'Views and serialization of CudaDevice' -Skip:$NoFakes {
     }
     AfterAll { Clear-FakeGpu }
 
-    It 'shows the default table view with units' {
-        $text = $Devices | Out-String -Width 120
-        $text | Should -Match 'Index\s+Name\s+CC\s+Memory\s+Util\s+Temp\s+Driver\s+MaxCUDA'
-        $text | Should -Match '79\.6 GiB'
+    It 'shows used and total memory, utilization, temperature, power and processes within 80 columns' {
+        $text = $Devices | Out-String -Width 80
+        $lines = $text -split "`r?`n"
+        $lines | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
+        $text | Should -Match '#\s+Name\s+CC\s+Memory GiB\s+Util\s+Temp\s+Power W\s+Procs'
+        # nvidia-smi's memory figures: in use is NVML's board total less NVML's free memory.
+        $d = $Devices[0]
+        $used = '{0:N1}/{1:N1}' -f (([double]$d.NvmlTotalMemory - $d.FreeMemory) / 1GB), ($d.NvmlTotalMemory / 1GB)
+        $text | Should -Match ([regex]::Escape($used))
+        $text | Should -Match 'NVIDIA Fake H100 80GB HBM3'
         $text | Should -Match '40°C'
+        $text | Should -Match '72/700'
+        $text | Should -Match "$([regex]::Escape($used))\s+\d+%\s+40°C\s+72/700\s+2"
+        $text | Should -Not -Match '…'
+    }
+
+    It 'wraps a long device name instead of cutting it' {
+        $long = $Devices[0].PSObject.Copy()
+        $long.Name = 'NVIDIA RTX PRO 6000 Blackwell Workstation Edition'
+        $text = $long | Out-String -Width 80
+        $text | Should -Not -Match '…'
+        $text | Should -Match 'NVIDIA RTX PRO 6000 Blackwell'
+        $text | Should -Match 'Edition'
+    }
+
+    It 'exports processes as readable text' {
+        $csv = $Devices[0] | Select-Object Index, Processes | ConvertTo-Csv
+        $csv[1] | Should -Match '\(1\) 512 MiB'
+        $csv[1] | Should -Not -Match 'GpuProcess'
     }
 
     It 'shows every fact in the list view' {
@@ -48,7 +72,7 @@ Describe 'Views and serialization of CudaDevice' -Skip:$NoFakes {
         $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.CudaDevice'
         $copy.TotalMemory | Should -Be $Devices[0].TotalMemory
         $copy.Processes[0].ProcessId | Should -Be 1 -Because 'SerializationDepth 2 keeps processes as objects'
-        ($copy | Out-String -Width 120) | Should -Match 'MaxCUDA'
+        ($copy | Out-String -Width 80) | Should -Match 'Memory GiB'
         ($copy | Format-List | Out-String -Width 200) | Should -Match 'MemoryBandwidth'
     }
 }

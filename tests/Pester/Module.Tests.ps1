@@ -78,6 +78,17 @@ Describe 'Help' {
         }
     }
 
+    It 'shows each parameter''s default value, as the cmdlet really has it' {
+        (Get-Help Measure-GpuMatMul -Parameter Iterations).defaultValue | Should -Be '20'
+        (Get-Help Measure-GpuMatMul -Parameter DataType).defaultValue | Should -Be 'FP32, TF32, FP16, BF16'
+        (Get-Help Get-CudaDevice -Parameter Index).defaultValue | Should -Be 'None'
+    }
+
+    It 'keeps a bulleted list as separate paragraphs' {
+        $paragraphs = @((Get-Help Get-GpuReport).description.Text)
+        @($paragraphs | Where-Object { $_ -like '- *' }).Count | Should -BeGreaterOrEqual 5
+    }
+
     It 'has the about_DlGpuTools topic' {
         $about = Get-Help about_DlGpuTools
         ($about | Out-String) | Should -Match 'DLGPUTOOLS_CUDA_DRIVER_PATH'

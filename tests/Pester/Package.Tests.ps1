@@ -21,7 +21,9 @@ Describe 'The module package' {
             $env:XDG_CONFIG_HOME = Join-Path $home2 '.config'
             $env:XDG_CACHE_HOME = Join-Path $home2 '.cache'
             Remove-Item Env:\PSModulePath
-            $install = "Register-PSResourceRepository -Name Local -Uri '$feed' -Trusted; Install-PSResource -Name DlGpuTools -Repository Local -Scope CurrentUser -TrustRepository; (Get-InstalledPSResource DlGpuTools).Version.ToString()"
+            # PSResourceGet may keep its repository list outside HOME: a name of this run's own, removed again.
+            $repo = "DlGpuToolsTest$PID"
+            $install = "Register-PSResourceRepository -Name $repo -Uri '$feed' -Trusted; try { Install-PSResource -Name DlGpuTools -Repository $repo -Scope CurrentUser -TrustRepository; (Get-InstalledPSResource DlGpuTools).Version.ToString() } finally { Unregister-PSResourceRepository -Name $repo }"
             $installed = & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $install)) 2>&1 | Out-String
             $use = "Import-Module DlGpuTools; `$m = Get-Module DlGpuTools; [pscustomobject]@{ Base = `$m.ModuleBase; Version = `$m.Version.ToString(); Commands = @(`$m.ExportedCmdlets.Keys); Card = (Get-GpuSpec -Name 'RTX 4090' | Select-Object -First 1).Name; Help = (Get-Help Get-CudaDevice).Synopsis } | ConvertTo-Json"
             $json = & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $use)) 2>&1 | Out-String

@@ -83,13 +83,13 @@ namespace DlGpuTools.Devices
             if (device.MemoryClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS && mem > 0) device.MemoryClockMHz = (int)mem;
             if (_nvml.nvmlDeviceGetComputeRunningProcesses(handle, out NvmlProcessInfo[] processes) == NvmlReturn.NVML_SUCCESS)
             {
-                device.Processes = processes.Select(p => new GpuProcess
+                device.Processes = new ReadableList<GpuProcess>(processes.Select(p => new GpuProcess
                 {
                     ProcessId = (int)p.Pid,
                     ProcessName = HostFacts.ProcessName((int)p.Pid),
                     // NVML_VALUE_NOT_AVAILABLE (all ones) under WDDM, where the OS owns device memory.
                     UsedMemory = p.UsedGpuMemory == ulong.MaxValue ? (ulong?)null : p.UsedGpuMemory,
-                }).ToArray();
+                }));
             }
         }
 

@@ -98,7 +98,7 @@ namespace DlGpuTools
         public int? PcieMaxLinkWidth { get; set; }
 
         /// <summary>Compute processes on the device now, with the memory each uses.</summary>
-        public GpuProcess[] Processes { get; set; } = Array.Empty<GpuProcess>();
+        public ReadableList<GpuProcess> Processes { get; set; } = new ReadableList<GpuProcess>();
 
         /// <summary>The CUDA driver library this object came from.</summary>
         public string DriverLibraryPath { get; set; }

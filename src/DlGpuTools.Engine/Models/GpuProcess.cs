@@ -11,6 +11,11 @@ namespace DlGpuTools
         /// <summary>Device memory used in bytes; empty where the driver does not say (Windows WDDM).</summary>
         public ulong? UsedMemory { get; set; }
 
-        public override string ToString() => ProcessName == null ? ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{ProcessName} ({ProcessId})";
+        /// <summary>"python3(4242) 512 MiB": what Export-Csv and string interpolation show.</summary>
+        public override string ToString()
+        {
+            string memory = UsedMemory is ulong bytes ? string.Format(System.Globalization.CultureInfo.InvariantCulture, " {0:0} MiB", bytes / 1048576.0) : string.Empty;
+            return (ProcessName ?? "pid") + "(" + ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")" + memory;
+        }
     }
 }

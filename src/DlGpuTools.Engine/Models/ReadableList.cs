@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+
+namespace DlGpuTools
+{
+    /// <summary>
+    /// A list property that reads well as text: Export-Csv, string interpolation and Format-Table's fallback use
+    /// ToString, which for an array only says "DlGpuTools.GpuProcess[]". JSON and remoting see a plain list.
+    /// </summary>
+    public sealed class ReadableList<T> : List<T>
+    {
+        public ReadableList()
+        {
+        }
+
+        public ReadableList(IEnumerable<T> items)
+            : base(items)
+        {
+        }
+
+        public override string ToString() => string.Join("; ", this);
+    }
+}
