@@ -143,6 +143,17 @@ Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $bf16.Tflops | Should -BeGreaterThan (4 * $fp32.Tflops) -Because 'tensor cores are several times faster than FP32 on any tensor-core GPU'
     }
 
+    It 'runs FP8 without fast accumulation by default and with it on request, both within their tolerances' {
+        $device = Get-CudaDevice -Index 0
+        if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -lt 89) { Set-ItResult -Skipped -Because "compute capability $($device.ComputeCapability) has no FP8"; return }
+        # A result at all means it passed verification (a failure is a MatMulVerificationFailed error, made terminating here).
+        $exact = $device | Measure-GpuMatMul -DataType FP8 -Size 4096 -Iterations 5 -ErrorAction Stop
+        $fast = $device | Measure-GpuMatMul -DataType FP8 -Size 4096 -Iterations 5 -FastAccumulation -ErrorAction Stop
+        Write-Host ("FP8 4096: {0:0} TFLOPS, error {1:0.0E+0} ({2}); fast: {3:0} TFLOPS, error {4:0.0E+0}" -f $exact.Tflops, $exact.RelativeError, $exact.Accumulation, $fast.Tflops, $fast.RelativeError)
+        $exact.Accumulation | Should -Be 'FP32'
+        $fast.Accumulation | Should -Be 'FP32 fast (FP8 tensor-core partial sums)'
+    }
+
     It 'uses no more GPU memory after 1000 runs' {
         $null = Measure-GpuMatMul -Index 0 -DataType FP16 -Size 256 -Iterations 1 -Warmup 0 -AlgorithmCandidates 1
         $before = (Get-CudaDevice -Index 0).FreeMemory

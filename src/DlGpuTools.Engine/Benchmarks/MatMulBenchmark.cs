@@ -294,12 +294,12 @@ namespace DlGpuTools.Benchmarks
             });
         }
 
-        private static double Verify(CudaDriver driver, MatMulFormat format, MatMulPlan plan, byte[] algorithms, int algorithm, ulong a, ulong b, ulong d, ulong dBytes,
+        private static double Verify(CudaDriver driver, MatMulFormat format, MatMulPlan plan, byte[] algorithms, int algorithm, ulong a, ulong b, ulong d, ulong dStride,
             DeviceBuffer workspace, CudaStream stream, ulong seedA, ulong seedB, long m, long n, long k, MatMulRequest request, double tolerance, string problem)
         {
             // Poison C (all-ones bytes are NaN in every float format) so an unwritten element cannot pass. The
             // poison, the GEMM and the read-back are all on the benchmark's stream, so they run in this order.
-            driver.ThrowIfFailed(driver.cuMemsetD8Async(d, 0xFF, dBytes, stream.Handle));
+            driver.ThrowIfFailed(driver.cuMemsetD8Async(d, 0xFF, dStride, stream.Handle));
             plan.Run(algorithms, algorithm, a, b, d, workspace.DevicePointer, stream.Handle);
 
             var random = new Random(request.Seed + 7);
