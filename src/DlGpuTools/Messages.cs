@@ -27,6 +27,9 @@ namespace DlGpuTools.Commands
         public const string NoUpgrade = "No card with a launch price within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.";
         public const string ModelNeedsSeveralCards = "No card with a launch price holds {0:0.#} GB on its own. Add -IncludeCloud to rent 80-141 GB data-centre cards (A100 80GB, H100, H200), or fine-tune with LoRA/QLoRA adapters, which need a fraction of this memory.";
 
+        public const string FastAccumulationNeedsFp8 = "-FastAccumulation applies to FP8 only, and -DataType does not include FP8.";
+        public const string FastAccumulationNeedsFp8Remedy = "Add FP8 to -DataType (for example -DataType FP8 -FastAccumulation), or leave -FastAccumulation out.";
+
         public const string InstallChecksFailed = "CUDA/cuDNN install checks failed: {0}.";
 
         public static string Format(string format, params object[] args) => string.Format(CultureInfo.CurrentUICulture, format, args);

@@ -9,7 +9,7 @@ using Xunit;
 namespace DlGpuTools.Engine.Tests
 {
     /// <summary>The benchmark against the fake driver and the fake cuBLASLt (which multiplies on the host).</summary>
-    public sealed class MatMulBenchmarkTests : FakeLibraryTest
+    public sealed unsafe class MatMulBenchmarkTests : FakeLibraryTest
     {
         private static GpuRuntime Runtime(string cublasLt = null) =>
             new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml, cublasLt), PlatformNativeLoader.Instance);
@@ -32,11 +32,17 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal(48, r.M);
                 Assert.Equal(64, r.N);
                 Assert.Equal(32, r.K);
-                Assert.True(r.RelativeError <= r.Tolerance, $"{type}: {r.RelativeError}");
-                Assert.True(r.MedianMs > 0 && r.MinMs <= r.MedianMs && r.MedianMs <= r.MaxMs);
+                Assert.True(r.FastestBatchMs > 0 && r.FastestBatchMs <= r.MedianMs && r.MedianMs <= r.SlowestBatchMs);
                 Assert.Equal(3, r.Batches);
                 Assert.Equal(3, r.AlgorithmsTried);
-                Assert.True(r.InputSets > 1, "small problems rotate several input sets");
+                Assert.Equal(Accumulation(type), r.Accumulation);
+                Assert.Contains("median of 3 back-to-back batches", r.Method);
+                Assert.Contains("accumulation " + r.Accumulation, r.Method);
+                // The binding's arguments as the fake cuBLASLt received them: TN for FP8, NN otherwise; alpha 1, beta 0.
+                Assert.Equal(type == MatMulDataType.FP8 ? 1 : 0, FakeLibraries.Hook(FakeLibraries.CuBlasLt, "fakecublas_last_transa"));
+                Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CuBlasLt, "fakecublas_last_transb"));
+                Assert.Equal(1.0, HookDouble(FakeLibraries.CuBlasLt, "fakecublas_last_alpha"));
+                Assert.Equal(0.0, HookDouble(FakeLibraries.CuBlasLt, "fakecublas_last_beta"));
                 Assert.Equal("cuBLASLt 13.1.0", r.Library);
                 Assert.Null(r.PeakTflops); // the fake GPU is not in the card table
             }
@@ -46,6 +52,56 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_events"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CuBlasLt, "fakecublas_live_objects"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_stack_depth"));
+        }
+
+        internal static string Accumulation(MatMulDataType type) =>
+            type == MatMulDataType.FP64 ? "FP64" : type == MatMulDataType.TF32 ? "FP32 (TF32 inputs)" : "FP32";
+
+        internal static unsafe double HookDouble(string library, string function)
+        {
+            NativeLibraryHandle handle = PlatformNativeLoader.Instance.TryLoad(library, out string error);
+            Assert.True(handle != null, error);
+            using (handle)
+            {
+                IntPtr f = handle.GetExport(function);
+                Assert.NotEqual(IntPtr.Zero, f);
+                return ((delegate* unmanaged[Cdecl]<double>)f)();
+            }
+        }
+
+        [FakeFact]
+        public void Rotated_sets_of_A_B_and_C_together_exceed_twice_the_L2()
+        {
+            GpuRuntime runtime = Runtime();
+            CudaDevice h100 = Device(runtime, 0);
+            MatMulResult r = new MatMulBenchmark(runtime).Run(Small(MatMulDataType.BF16), h100, CancellationToken.None);
+            Assert.Equal(50UL << 20, r.L2CacheBytes); // the fake H100 reports 50 MiB
+            Assert.True(r.RotatedBytes > 2 * r.L2CacheBytes, $"{r.RotatedBytes} bytes rotated");
+            // The smallest such count: one set fewer would not exceed 2x L2. A 48x32 A, 32x64 B, 48x64 C in BF16, each rounded up to 256 bytes.
+            ulong setBytes = 3072 + 4096 + 6144;
+            Assert.Equal(setBytes * (ulong)r.InputSets, r.RotatedBytes);
+            Assert.True(setBytes * (ulong)(r.InputSets - 1) <= 2 * r.L2CacheBytes);
+            Assert.Contains($"{r.InputSets} set(s) of A, B and C rotated", r.Method);
+
+            var one = Small(MatMulDataType.BF16);
+            one.InputSets = 1;
+            MatMulResult forced = new MatMulBenchmark(runtime).Run(one, h100, CancellationToken.None);
+            Assert.Equal(1, forced.InputSets);
+            Assert.Contains("not the default rotation", forced.Method);
+        }
+
+        [FakeFact]
+        public void Poison_uploads_and_read_back_are_ordered_on_the_benchmark_stream()
+        {
+            GpuRuntime runtime = Runtime();
+            int onStreamsBefore = FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_async_ops_on_streams");
+            int onLegacyBefore = FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_async_ops_on_legacy_stream");
+            var request = Small(MatMulDataType.FP16);
+            new MatMulBenchmark(runtime).Run(request, Device(runtime, 0), CancellationToken.None);
+            int onStreams = FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_async_ops_on_streams") - onStreamsBefore;
+            // At least: an upload of A and of B, the poison, and one read-back per sample.
+            Assert.True(onStreams >= 3 + request.VerifySamples, $"{onStreams} stream-ordered memory operations");
+            Assert.Equal(onLegacyBefore, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_async_ops_on_legacy_stream"));
         }
 
         [FakeFact]

@@ -3,6 +3,7 @@ BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:HasGpu = Test-GpuPresent
     $script:SkipReason = if ($HasGpu) { $null } else { 'no NVIDIA GPU here (nvidia-smi -L lists none)' }
+    if (-not $HasGpu) { Write-Host "Gpu-tagged tests are skipped: $SkipReason." }
 }
 
 BeforeAll {
@@ -131,14 +132,26 @@ Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $types = @('FP64', 'FP32', 'TF32', 'FP16', 'BF16') + $(if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -ge 89) { 'FP8' })
         $r = @($device | Measure-GpuMatMul -DataType $types -Size 2048 -Iterations 5)
         $r.Count | Should -Be $types.Count
+        $expected = @{ FP64 = 'FP64'; FP32 = 'FP32'; TF32 = 'FP32 (TF32 inputs)'; FP16 = 'FP32'; BF16 = 'FP32'; FP8 = 'FP32' }
         foreach ($x in $r) {
-            $x.RelativeError | Should -BeLessOrEqual $x.Tolerance
+            $x.Accumulation | Should -Be $expected[$x.DataType]
             $x.Tflops | Should -BeGreaterThan 1
             if ($null -ne $x.PercentOfPeak) { $x.PercentOfPeak | Should -BeLessThan 110 -Because "$($x.DataType) cannot beat its datasheet peak" }
         }
         $bf16 = $r | Where-Object DataType -eq 'BF16'
         $fp32 = $r | Where-Object DataType -eq 'FP32'
         $bf16.Tflops | Should -BeGreaterThan (4 * $fp32.Tflops) -Because 'tensor cores are several times faster than FP32 on any tensor-core GPU'
+    }
+
+    It 'runs FP8 without fast accumulation by default and with it on request, both within their tolerances' {
+        $device = Get-CudaDevice -Index 0
+        if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -lt 89) { Set-ItResult -Skipped -Because "compute capability $($device.ComputeCapability) has no FP8"; return }
+        # A result at all means it passed verification (a failure is a MatMulVerificationFailed error, made terminating here).
+        $exact = $device | Measure-GpuMatMul -DataType FP8 -Size 4096 -Iterations 5 -ErrorAction Stop
+        $fast = $device | Measure-GpuMatMul -DataType FP8 -Size 4096 -Iterations 5 -FastAccumulation -ErrorAction Stop
+        Write-Host ("FP8 4096: {0:0} TFLOPS, error {1:0.0E+0} ({2}); fast: {3:0} TFLOPS, error {4:0.0E+0}" -f $exact.Tflops, $exact.RelativeError, $exact.Accumulation, $fast.Tflops, $fast.RelativeError)
+        $exact.Accumulation | Should -Be 'FP32'
+        $fast.Accumulation | Should -Be 'FP32 fast (FP8 tensor-core partial sums)'
     }
 
     It 'holds no GPU memory once it returns, and none more after 100 runs' {
@@ -245,11 +258,5 @@ Describe 'Several runspaces on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
 
         @($run.Summary.Runspaces.Errors | Where-Object { $_.Id -notmatch $ClassifiedErrorPattern }).Id | Should -BeNullOrEmpty
         ($run.Summary.Runspaces | Where-Object Runspace -eq 'measurer').Iterations | Should -BeGreaterThan 0
-    }
-}
-
-Describe 'GPU test suite' -Tag 'Gpu' {
-    It 'runs only where there is a GPU' -Skip:$HasGpu {
-        Set-ItResult -Skipped -Because $SkipReason
     }
 }

@@ -31,7 +31,8 @@ Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
         $r.Count | Should -Be 6
         $r[0] | Should -BeOfType ([DlGpuTools.MatMulResult])
         ($r | ForEach-Object DataType) | Should -Be @('FP64', 'FP32', 'TF32', 'FP16', 'BF16', 'FP8')
-        $r | ForEach-Object { $_.RelativeError | Should -BeLessOrEqual $_.Tolerance; $_.Tflops | Should -BeGreaterThan 0 }
+        ($r | ForEach-Object Accumulation) | Should -Be @('FP64', 'FP32', 'FP32 (TF32 inputs)', 'FP32', 'FP32', 'FP32')
+        $r | ForEach-Object { $_.Tflops | Should -BeGreaterThan 0; $_.Method | Should -Match "^Sustained: median of 2 back-to-back batches .* accumulation $([regex]::Escape($_.Accumulation));" }
     }
 
     It 'takes devices from Get-CudaDevice, from JSON, and measures shapes and sweeps' {
@@ -69,6 +70,17 @@ Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
         { Measure-GpuMatMul -Index 0 -DataType FP32 -Size 32 @Quick } | Should -Throw -ErrorId "CuBlasNotFound,$MmFqid"
     }
 
+    It 'runs FP8 with fast accumulation only when asked, and says so' {
+        $r = @(Measure-GpuMatMul -Index 0 -DataType FP8, BF16 -Size 32 -FastAccumulation @Quick)
+        $r[0].Accumulation | Should -Be 'FP32 fast (FP8 tensor-core partial sums)'
+        $r[1].Accumulation | Should -Be 'FP32' -Because '-FastAccumulation applies to FP8 only'
+        (Measure-GpuMatMul -Index 0 -DataType FP8 -Size 32 @Quick).Accumulation | Should -Be 'FP32'
+    }
+
+    It 'refuses -FastAccumulation without FP8 with FastAccumulationNeedsFP8' {
+        { Measure-GpuMatMul -Index 0 -DataType BF16, FP16 -Size 32 -FastAccumulation @Quick } | Should -Throw -ErrorId "FastAccumulationNeedsFP8,$MmFqid"
+    }
+
     It 'validates its parameters' {
         { Measure-GpuMatMul -Size 8 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$MmFqid"
         { Measure-GpuMatMul -DataType INT4 } | Should -Throw -ErrorId "CannotConvertArgumentNoMessage,$MmFqid"
@@ -77,7 +89,11 @@ Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
 
     It 'shows a table view and survives serialization' {
         $r = Measure-GpuMatMul -Index 0 -DataType BF16 -Size 32 @Quick
-        ($r | Out-String -Width 200) | Should -Match 'GPU\s+Type\s+M x N x K\s+Median ms\s+Spread\s+TFLOPS\s+% peak\s+Burst'
+        # Every column fits in 80 characters; the last one would be cut or dropped if they did not.
+        $text = $r | Out-String -Width 80
+        $text | Should -Match 'GPU\s+Type\s+M x N x K\s+Median ms\s+Spread\s+TFLOPS\s+% peak\s+Accum\s+Rel\. err'
+        $text | Should -Match 'BF16\s+32x32x32\s+[\d.]+\s+[\d.]+%\s+[\d.]+\s+FP32\s+\d\.\dE-\d'
+        ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r))
         $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.MatMulResult'
         ($copy | Out-String -Width 200) | Should -Match '32x32x32'

@@ -1,46 +1,134 @@
 /* A fake cuBLASLt for tests without a GPU: it multiplies on the host, in the "device" memory of the fake
  * driver (host memory), for FP64, FP32/TF32, FP16, BF16 and FP8 E4M3 (BF16 out).
- *   FAKECUBLAS_ALGOS   candidate algorithms the heuristic returns (default 3; 0 = none)
- *   FAKECUBLAS_WRONG   1: add 1.0 to every result (the benchmark must refuse the number)
- *   FAKECUBLAS_SKIP    1: write nothing (the benchmark must notice the poisoned output)
- *   FAKECUBLAS_FAIL    "cublasLtMatmul=13": calls to fail, as in the fake driver */
+ * It is as strict as the real library where a wrong binding would show, so such a binding fails in CI:
+ *   - D = alpha * op(A) * op(B) + beta * C, with alpha and beta read in the descriptor's scale type, C not
+ *     read when beta is 0 (as BLAS does), op() from the descriptor's TRANSA/TRANSB;
+ *   - every matrix is read through the layout it was given (type, rows, cols, ld); shapes that do not fit
+ *     together, ld < rows, or types that do not match the compute type are CUBLAS_STATUS_INVALID_VALUE;
+ *   - an attribute set with the wrong size or an unknown attribute is CUBLAS_STATUS_INVALID_VALUE;
+ *   - FP8 runs only as "TN" (A transposed, B not), as on the real library;
+ *   - the compute type decides the arithmetic: 64F in double; 32F in float (strict); 32F_FAST_TF32,
+ *     _FAST_16BF and _FAST_16F round FP32 inputs to TF32, BF16 or FP16 first; FP8 with FAST_ACCUM=1 keeps
+ *     its partial sums to 14 significant bits (the H100's FP8 tensor-core accumulator).
+ *   FAKECUBLAS_ALGOS    candidate algorithms the heuristic returns (default 3; 0 = none)
+ *   FAKECUBLAS_WRONG    1: add 1.0 to every result (the benchmark must refuse the number)
+ *   FAKECUBLAS_SKIP     1: write nothing (the benchmark must notice the poisoned output)
+ *   FAKECUBLAS_COMPUTE  a compute type that replaces the one asked for, as a wrong binding would
+ *   FAKECUBLAS_FAIL     "cublasLtMatmul=13": calls to fail, as in the fake driver */
 #include <math.h>
 #include <stdint.h>
 #include "fake_common.h"
 
 typedef int status;
-typedef struct { int compute, scale, transa, transb; } desc_t;
+enum { OK = 0, INVALID_VALUE = 7, NOT_SUPPORTED = 15 };
+enum { R_32F = 0, R_64F = 1, R_16F = 2, R_16BF = 14, R_8F_E4M3 = 28 };
+enum { COMPUTE_32F = 68, COMPUTE_32F_PEDANTIC = 69, COMPUTE_64F = 70, COMPUTE_32F_FAST_16F = 74, COMPUTE_32F_FAST_16BF = 75, COMPUTE_32F_FAST_TF32 = 77 };
+enum { ATTR_TRANSA = 3, ATTR_TRANSB = 4, ATTR_FAST_ACCUM = 25, PREF_MAX_WORKSPACE_BYTES = 1 };
+
+typedef struct { int compute, scale, transa, transb, fast_accum; } desc_t;
 typedef struct { int type; uint64_t rows, cols; int64_t ld; } layout_t;
 #define FAIL(fn) do { int c_ = fake_fail_code("FAKECUBLAS_FAIL", fn, -1); if (c_) return c_; } while (0)
 
 static int live_objects;
 int fakecublas_live_objects(void) { return live_objects; }
 
-size_t cublasLtGetVersion(void) { return 130100; }
-const char *cublasLtGetStatusName(status s) { return s == 13 ? "CUBLAS_STATUS_EXECUTION_FAILED" : s == 15 ? "CUBLAS_STATUS_NOT_SUPPORTED" : s == 0 ? "CUBLAS_STATUS_SUCCESS" : "CUBLAS_STATUS_INTERNAL_ERROR"; }
-const char *cublasLtGetStatusString(status s) { return s == 13 ? "the GPU program failed to execute" : s == 15 ? "the functionality requested is not supported" : "an internal error"; }
+/* Test hooks: what the last cublasLtMatmul was given, so tests can check the binding's arguments. */
+static int last_transa = -1, last_transb = -1, last_fast_accum = -1, last_compute = -1;
+static double last_alpha = NAN, last_beta = NAN;
+int fakecublas_last_transa(void) { return last_transa; }
+int fakecublas_last_transb(void) { return last_transb; }
+int fakecublas_last_fast_accum(void) { return last_fast_accum; }
+int fakecublas_last_compute(void) { return last_compute; }
+double fakecublas_last_alpha(void) { return last_alpha; }
+double fakecublas_last_beta(void) { return last_beta; }
 
-status cublasLtCreate(void **h) { FAIL("cublasLtCreate"); *h = malloc(1); live_objects++; return 0; }
-status cublasLtDestroy(void *h) { free(h); live_objects--; return 0; }
-status cublasLtMatmulDescCreate(desc_t **d, int compute, int scale) { *d = calloc(1, sizeof(desc_t)); (*d)->compute = compute; (*d)->scale = scale; live_objects++; return 0; }
-status cublasLtMatmulDescDestroy(desc_t *d) { free(d); live_objects--; return 0; }
+size_t cublasLtGetVersion(void) { return 130100; }
+const char *cublasLtGetStatusName(status s) {
+    return s == 13 ? "CUBLAS_STATUS_EXECUTION_FAILED" : s == 15 ? "CUBLAS_STATUS_NOT_SUPPORTED" : s == 7 ? "CUBLAS_STATUS_INVALID_VALUE"
+         : s == 0 ? "CUBLAS_STATUS_SUCCESS" : "CUBLAS_STATUS_INTERNAL_ERROR";
+}
+const char *cublasLtGetStatusString(status s) {
+    return s == 13 ? "the GPU program failed to execute" : s == 15 ? "the functionality requested is not supported"
+         : s == 7 ? "an unsupported value or parameter was passed to the function" : "an internal error";
+}
+
+status cublasLtCreate(void **h) { FAIL("cublasLtCreate"); *h = malloc(1); live_objects++; return OK; }
+status cublasLtDestroy(void *h) { free(h); live_objects--; return OK; }
+
+status cublasLtMatmulDescCreate(desc_t **d, int compute, int scale) {
+    int forced = fake_env_int("FAKECUBLAS_COMPUTE", 0);
+    if (forced) compute = forced;
+    if (compute != COMPUTE_32F && compute != COMPUTE_32F_PEDANTIC && compute != COMPUTE_64F && compute != COMPUTE_32F_FAST_16F
+        && compute != COMPUTE_32F_FAST_16BF && compute != COMPUTE_32F_FAST_TF32) return INVALID_VALUE;
+    if (scale != (compute == COMPUTE_64F ? R_64F : R_32F)) return INVALID_VALUE;
+    *d = calloc(1, sizeof(desc_t));
+    (*d)->compute = compute;
+    (*d)->scale = scale;
+    live_objects++;
+    return OK;
+}
+status cublasLtMatmulDescDestroy(desc_t *d) { free(d); live_objects--; return OK; }
+
+/* cublasOperation_t is a 4-byte enum (N = 0, T = 1, C = 2); FAST_ACCUM is an int8_t. */
 status cublasLtMatmulDescSetAttribute(desc_t *d, int attr, const void *buf, size_t size) {
-    if (attr == 3 && size == 4) d->transa = *(const int *)buf;
-    else if (attr == 4 && size == 4) d->transb = *(const int *)buf;
-    else if (attr != 25) return 7;
-    return 0;
+    if (!d || !buf) return INVALID_VALUE;
+    switch (attr) {
+    case ATTR_TRANSA:
+    case ATTR_TRANSB: {
+        if (size != sizeof(int32_t)) return INVALID_VALUE;
+        int32_t op = *(const int32_t *)buf;
+        if (op < 0 || op > 2) return INVALID_VALUE;
+        if (attr == ATTR_TRANSA) d->transa = op; else d->transb = op;
+        return OK;
+    }
+    case ATTR_FAST_ACCUM:
+        if (size != sizeof(int8_t)) return INVALID_VALUE;
+        d->fast_accum = *(const int8_t *)buf;
+        return OK;
+    default:
+        return INVALID_VALUE; /* an attribute the fake does not model: teach it before using it */
+    }
 }
+
 status cublasLtMatrixLayoutCreate(layout_t **l, int type, uint64_t rows, uint64_t cols, int64_t ld) {
-    *l = malloc(sizeof(layout_t)); (*l)->type = type; (*l)->rows = rows; (*l)->cols = cols; (*l)->ld = ld; live_objects++; return 0;
+    if (type != R_32F && type != R_64F && type != R_16F && type != R_16BF && type != R_8F_E4M3) return INVALID_VALUE;
+    if (rows == 0 || cols == 0 || ld < (int64_t)rows) return INVALID_VALUE; /* column-major: ld >= rows */
+    *l = malloc(sizeof(layout_t)); (*l)->type = type; (*l)->rows = rows; (*l)->cols = cols; (*l)->ld = ld; live_objects++; return OK;
 }
-status cublasLtMatrixLayoutDestroy(layout_t *l) { free(l); live_objects--; return 0; }
-status cublasLtMatmulPreferenceCreate(void **p) { *p = malloc(1); live_objects++; return 0; }
-status cublasLtMatmulPreferenceDestroy(void *p) { free(p); live_objects--; return 0; }
-status cublasLtMatmulPreferenceSetAttribute(void *p, int attr, const void *buf, size_t size) { (void)p; (void)attr; (void)buf; (void)size; return 0; }
+status cublasLtMatrixLayoutDestroy(layout_t *l) { free(l); live_objects--; return OK; }
+status cublasLtMatmulPreferenceCreate(void **p) { *p = malloc(1); live_objects++; return OK; }
+status cublasLtMatmulPreferenceDestroy(void *p) { free(p); live_objects--; return OK; }
+status cublasLtMatmulPreferenceSetAttribute(void *p, int attr, const void *buf, size_t size) {
+    if (!p || !buf) return INVALID_VALUE;
+    if (attr != PREF_MAX_WORKSPACE_BYTES || size != sizeof(uint64_t)) return INVALID_VALUE;
+    return OK;
+}
+
+/* The checks cuBLASLt makes before it runs (or proposes an algorithm for) a problem. */
+static status check_problem(const desc_t *d, const layout_t *a, const layout_t *b, const layout_t *c, const layout_t *dd) {
+    if (!d || !a || !b || !c || !dd) return INVALID_VALUE;
+    uint64_t m = dd->rows, n = dd->cols;
+    uint64_t a_rows = d->transa ? a->cols : a->rows, a_cols = d->transa ? a->rows : a->cols;
+    uint64_t b_rows = d->transb ? b->cols : b->rows, b_cols = d->transb ? b->rows : b->cols;
+    if (a_rows != m || b_cols != n || a_cols != b_rows) return INVALID_VALUE;
+    if (c->rows != m || c->cols != n || c->type != dd->type) return INVALID_VALUE;
+    if (d->compute == COMPUTE_64F) {
+        if (a->type != R_64F || b->type != R_64F || dd->type != R_64F) return INVALID_VALUE;
+    } else {
+        if (a->type == R_64F || b->type == R_64F || dd->type == R_64F) return INVALID_VALUE;
+        if (a->type != b->type) return INVALID_VALUE;
+        if ((d->compute == COMPUTE_32F_FAST_TF32 || d->compute == COMPUTE_32F_FAST_16BF || d->compute == COMPUTE_32F_FAST_16F) && a->type != R_32F) return INVALID_VALUE;
+        if (a->type == R_8F_E4M3 && (d->transa != 1 || d->transb != 0)) return NOT_SUPPORTED; /* FP8 is TN only */
+        if (a->type == R_8F_E4M3 && dd->type == R_8F_E4M3) return NOT_SUPPORTED;
+    }
+    return OK;
+}
 
 status cublasLtMatmulAlgoGetHeuristic(void *h, desc_t *d, layout_t *a, layout_t *b, layout_t *c, layout_t *dd, void *pref, int requested, unsigned char *results, int *count) {
-    (void)h; (void)d; (void)a; (void)b; (void)c; (void)dd; (void)pref;
+    (void)h; (void)pref;
     FAIL("cublasLtMatmulAlgoGetHeuristic");
+    status s = check_problem(d, a, b, c, dd);
+    if (s) return s;
     int n = fake_env_int("FAKECUBLAS_ALGOS", 3);
     if (n > requested) n = requested;
     for (int i = 0; i < n; i++) {
@@ -50,7 +138,7 @@ status cublasLtMatmulAlgoGetHeuristic(void *h, desc_t *d, layout_t *a, layout_t 
         *(float *)(r + 76) = 1.0f + i;         /* waves */
     }
     *count = n;
-    return n == 0 ? 15 : 0;
+    return n == 0 ? NOT_SUPPORTED : OK;
 }
 
 static float half_to_float(uint16_t h) {
@@ -71,14 +159,24 @@ static uint16_t float_to_half(float f) {
     return sign | (uint16_t)(exp << 10) | (uint16_t)mant;
 }
 static float bf16_to_float(uint16_t b) { uint32_t u = (uint32_t)b << 16; float f; memcpy(&f, &u, 4); return f; }
-static uint16_t float_to_bf16(float f) { uint32_t u; memcpy(&u, &f, 4); u += 0x7FFF + ((u >> 16) & 1); return (uint16_t)(u >> 16); }
+static uint16_t float_to_bf16(float f) { uint32_t u; memcpy(&u, &f, 4); if (isnan(f)) return (uint16_t)((u >> 16) | 0x40); u += 0x7FFF + ((u >> 16) & 1); return (uint16_t)(u >> 16); }
 static float e4m3_to_float(uint8_t c) {
     int e = (c >> 3) & 15, m = c & 7;
+    if ((c & 0x7F) == 0x7F) return NAN;
     float v = e == 0 ? ldexpf(m / 8.0f, -6) : ldexpf(1.0f + m / 8.0f, e - 7);
     return (c & 0x80) ? -v : v;
 }
+/* Keeps `keep` of FP32's 23 explicit mantissa bits, round to nearest even. */
+static float round_mantissa(float f, int keep) {
+    if (isnan(f) || isinf(f)) return f;
+    uint32_t u; memcpy(&u, &f, 4);
+    int drop = 23 - keep;
+    u += ((1u << (drop - 1)) - 1) + ((u >> drop) & 1);
+    u &= ~((1u << drop) - 1);
+    memcpy(&f, &u, 4);
+    return f;
+}
 
-enum { R_32F = 0, R_64F = 1, R_16F = 2, R_16BF = 14, R_8F_E4M3 = 28 };
 static double load(int type, const void *p, uint64_t i) {
     switch (type) {
     case R_64F: return ((const double *)p)[i];
@@ -97,21 +195,55 @@ static void store(int type, void *p, uint64_t i, double v) {
     }
 }
 
+/* An input element as the compute type sees it. */
+static float as_computed(const desc_t *d, int type, double v) {
+    if (type != R_32F) return (float)v;
+    switch (d->compute) {
+    case COMPUTE_32F_FAST_TF32: return round_mantissa((float)v, 10);
+    case COMPUTE_32F_FAST_16BF: return round_mantissa((float)v, 7);
+    case COMPUTE_32F_FAST_16F: return half_to_float(float_to_half((float)v));
+    default: return (float)v;
+    }
+}
+
+/* Element (row, col) of op(X) for a matrix X stored column-major with the given layout. */
+static double element(const layout_t *l, const void *x, int trans, uint64_t row, uint64_t col) {
+    return trans ? load(l->type, x, col + row * (uint64_t)l->ld) : load(l->type, x, row + col * (uint64_t)l->ld);
+}
+
 status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layout_t *la, const void *B, layout_t *lb, const void *beta,
                       const void *C, layout_t *lc, void *D, layout_t *ld, const void *algo, void *ws, size_t wsBytes, void *stream) {
-    (void)h; (void)alpha; (void)beta; (void)C; (void)lc; (void)algo; (void)ws; (void)wsBytes; (void)stream;
+    (void)h; (void)algo; (void)ws; (void)wsBytes; (void)stream;
     FAIL("cublasLtMatmul");
-    if (fake_env_int("FAKECUBLAS_SKIP", 0)) return 0;
+    if (!alpha || !beta || !A || !B || !D) return INVALID_VALUE;
+    status s = check_problem(d, la, lb, lc, ld);
+    if (s) return s;
+    double al = d->scale == R_64F ? *(const double *)alpha : *(const float *)alpha;
+    double be = d->scale == R_64F ? *(const double *)beta : *(const float *)beta;
+    last_transa = d->transa; last_transb = d->transb; last_fast_accum = d->fast_accum; last_compute = d->compute;
+    last_alpha = al; last_beta = be;
+    if (be != 0 && !C) return INVALID_VALUE;
+    if (fake_env_int("FAKECUBLAS_SKIP", 0)) return OK;
     double extra = fake_env_int("FAKECUBLAS_WRONG", 0) ? 1.0 : 0.0;
+    int fast_fp8 = la->type == R_8F_E4M3 && d->fast_accum;
     uint64_t m = ld->rows, n = ld->cols, k = d->transa ? la->rows : la->cols;
     for (uint64_t j = 0; j < n; j++)
         for (uint64_t i = 0; i < m; i++) {
-            double sum = 0;
-            for (uint64_t p = 0; p < k; p++) {
-                double a = d->transa ? load(la->type, A, p + i * (uint64_t)la->ld) : load(la->type, A, i + p * (uint64_t)la->ld);
-                sum += a * load(lb->type, B, p + j * (uint64_t)lb->ld);
+            double sum;
+            if (d->compute == COMPUTE_64F) {
+                sum = 0;
+                for (uint64_t p = 0; p < k; p++) sum += element(la, A, d->transa, i, p) * element(lb, B, d->transb, p, j);
+            } else {
+                float acc = 0;
+                for (uint64_t p = 0; p < k; p++) {
+                    acc += as_computed(d, la->type, element(la, A, d->transa, i, p)) * as_computed(d, lb->type, element(lb, B, d->transb, p, j));
+                    if (fast_fp8) acc = round_mantissa(acc, 13);
+                }
+                sum = acc;
             }
-            store(ld->type, D, i + j * (uint64_t)ld->ld, sum + extra);
+            double out = al * sum + extra;
+            if (be != 0) out += be * load(lc->type, C, i + j * (uint64_t)lc->ld); /* beta 0: C is not read, as in BLAS */
+            store(ld->type, D, i + j * (uint64_t)ld->ld, out);
         }
-    return 0;
+    return OK;
 }

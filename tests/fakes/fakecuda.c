@@ -305,3 +305,30 @@ int fakecuda_live_contexts(void) {
 int fakecuda_context_stack_depth(void) { return tl_depth; }
 int fakecuda_context_creations(void) { return context_creations; }
 int fakecuda_allocations_lost_with_context(void) { return allocations_lost_with_context; }
+
+/* Stream-ordered memory operations (cuMemsetD8Async, cuMemcpyHtoDAsync_v2, cuMemcpyDtoHAsync_v2). Work
+ * runs at once on the host, so they complete before returning; the hooks count the calls made on a
+ * created stream and on the legacy default stream (NULL), so tests can check that the benchmark orders
+ * its poison, uploads and read-backs on its own stream. */
+static int async_on_stream, async_on_legacy;
+static void count_async(void *stream) { if (stream) async_on_stream++; else async_on_legacy++; }
+CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, void *stream) {
+    FAIL("cuMemsetD8Async", -1);
+    count_async(stream);
+    memset((void *)(uintptr_t)dst, value, count);
+    return 0;
+}
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, void *stream) {
+    FAIL("cuMemcpyHtoDAsync_v2", -1);
+    count_async(stream);
+    memcpy((void *)(uintptr_t)dst, src, bytes);
+    return 0;
+}
+CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes, void *stream) {
+    FAIL("cuMemcpyDtoHAsync_v2", -1);
+    count_async(stream);
+    memcpy(dst, (const void *)(uintptr_t)src, bytes);
+    return 0;
+}
+int fakecuda_async_ops_on_streams(void) { return async_on_stream; }
+int fakecuda_async_ops_on_legacy_stream(void) { return async_on_legacy; }

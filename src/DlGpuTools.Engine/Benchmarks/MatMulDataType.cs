@@ -1,6 +1,6 @@
 namespace DlGpuTools.Benchmarks
 {
-    /// <summary>The GEMM precisions measured. Tensor-core types accumulate in FP32.</summary>
+    /// <summary>The GEMM precisions measured. Tensor-core types accumulate in FP32 (FP8 with fast accumulation keeps shorter partial sums first).</summary>
     public enum MatMulDataType
     {
         /// <summary>Double precision in and out (FP64 tensor cores on A100/H100).</summary>

@@ -7,7 +7,7 @@ namespace DlGpuTools.Benchmarks
     /// <summary>
     /// The cuBLASLt objects of one GEMM shape and type: handle, operation descriptor, matrix layouts and
     /// preference. Column-major, as cuBLAS is: A is M x K (K x M stored, transposed, for FP8), B is K x N,
-    /// C = D is M x N; alpha 1, beta 0.
+    /// C = D is M x N; alpha 1, beta 0 (so C is not read and a poisoned D stays poisoned unless written).
     /// </summary>
     internal sealed unsafe class MatMulPlan : IDisposable
     {
@@ -23,7 +23,7 @@ namespace DlGpuTools.Benchmarks
             _workspaceBytes = workspaceBytes;
         }
 
-        public static MatMulPlan Create(CuBlasLt lt, MatMulFormat format, long m, long n, long k, ulong workspaceBytes)
+        public static MatMulPlan Create(CuBlasLt lt, MatMulFormat format, long m, long n, long k, ulong workspaceBytes, bool fastAccumulation)
         {
             var plan = new MatMulPlan(lt, format, workspaceBytes);
             try
@@ -32,14 +32,17 @@ namespace DlGpuTools.Benchmarks
                 lt.ThrowIfFailed(lt.cublasLtMatmulDescCreate(out plan._desc, format.Compute, format.ScaleType));
                 int transA = format.TransposeA ? 1 : 0;
                 int transB = 0;
-                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &transA, 4));
-                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSB, &transB, 4));
+                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof(int)));
+                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof(int)));
                 if (format.Type == MatMulDataType.FP8)
                 {
-                    // Fast accumulation is how FP8 GEMMs are run for speed (PyTorch's use_fast_accum); older
-                    // cuBLASLt builds without the attribute simply keep the default.
-                    sbyte fast = 1;
-                    lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, 1);
+                    // Set either way, so the mode is the one the result reports, not whatever the library defaults to.
+                    sbyte fast = (sbyte)(fastAccumulation ? 1 : 0);
+                    lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(sbyte)));
+                }
+                else if (fastAccumulation)
+                {
+                    throw new ArgumentException("Fast accumulation applies to FP8 only.", nameof(fastAccumulation));
                 }
 
                 if (format.TransposeA) lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out plan._a, format.InputType, (ulong)k, (ulong)m, k));

@@ -30,6 +30,18 @@ namespace DlGpuTools.Benchmarks
 
         public int Seed { get; set; } = 12345;
 
+        /// <summary>
+        /// FP8 only: let the tensor cores keep partial sums in their own reduced precision (cuBLASLt's
+        /// CUBLASLT_MATMUL_DESC_FAST_ACCUM, PyTorch's use_fast_accum). Off by default, as in torch._scaled_mm.
+        /// </summary>
+        public bool FastAccumulation { get; set; }
+
+        /// <summary>
+        /// Sets of A, B and C to rotate through; 0 (the default) chooses enough that together they exceed twice
+        /// the L2 cache. A fixed count is for method experiments (1 shows what L2 residency does to small sizes).
+        /// </summary>
+        public int InputSets { get; set; }
+
         /// <summary>Samples of C checked against a double-precision CPU reference.</summary>
         public int VerifySamples { get; set; } = 64;
     }

@@ -1,6 +1,9 @@
 namespace DlGpuTools
 {
-    /// <summary>One GEMM measurement: timing, throughput, the card's datasheet peak, and the verified error.</summary>
+    /// <summary>
+    /// One GEMM measurement: the sustained median (what back-to-back GEMMs in a training loop see), the card's
+    /// datasheet peak, how the GPU accumulated, the verified error, and how it was measured.
+    /// </summary>
     public sealed class MatMulResult
     {
         public int DeviceIndex { get; set; }
@@ -17,12 +20,14 @@ namespace DlGpuTools
 
         public long K { get; set; }
 
-        /// <summary>Median time of one GEMM over the timed batches, in milliseconds.</summary>
+        /// <summary>Mean time of one GEMM within the median batch, in milliseconds: the headline.</summary>
         public double MedianMs { get; set; }
 
-        public double MinMs { get; set; }
+        /// <summary>Mean time per call within the fastest timed batch, in milliseconds (not the fastest single call).</summary>
+        public double FastestBatchMs { get; set; }
 
-        public double MaxMs { get; set; }
+        /// <summary>Mean time per call within the slowest timed batch, in milliseconds (not the slowest single call).</summary>
+        public double SlowestBatchMs { get; set; }
 
         /// <summary>2*M*N*K / median time: the sustained rate, as back-to-back GEMMs in training run.</summary>
         public double Tflops { get; set; }
@@ -32,24 +37,30 @@ namespace DlGpuTools
 
         public double? PercentOfPeak { get; set; }
 
-        /// <summary>One short batch after an idle pause, before a power cap lowers the clocks.</summary>
-        public double BurstMs { get; set; }
-
-        public double BurstTflops { get; set; }
-
-        public double? BurstPercentOfPeak { get; set; }
+        /// <summary>How the products were summed: FP64, FP32, "FP32 (TF32 inputs)" or, for FP8 with -FastAccumulation, "FP32 fast (FP8 tensor-core partial sums)".</summary>
+        public string Accumulation { get; set; }
 
         /// <summary>||C - reference|| / ||reference|| over the sampled elements (reference in double on the CPU).</summary>
         public double RelativeError { get; set; }
 
+        /// <summary>The largest error accepted for this type and K (derived from the formats' unit roundoffs; see the help).</summary>
         public double Tolerance { get; set; }
 
         public int Batches { get; set; }
 
         public int CallsPerBatch { get; set; }
 
-        /// <summary>Distinct input buffers rotated so that small problems are not timed out of L2.</summary>
+        /// <summary>Distinct sets of A, B and C rotated through, so that no call finds its operands in L2.</summary>
         public int InputSets { get; set; }
+
+        /// <summary>Bytes of all rotated sets together (compare with L2CacheBytes).</summary>
+        public ulong RotatedBytes { get; set; }
+
+        /// <summary>The L2 size the rotation was sized against.</summary>
+        public ulong L2CacheBytes { get; set; }
+
+        /// <summary>How the figures were measured, in words.</summary>
+        public string Method { get; set; }
 
         public string Algorithm { get; set; }
 

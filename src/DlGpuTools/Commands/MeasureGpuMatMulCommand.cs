@@ -78,6 +78,22 @@ namespace DlGpuTools.Commands
         [ValidateRange(1, 64)]
         public int AlgorithmCandidates { get; set; } = 8;
 
+        /// <summary>FP8 only: cuBLASLt's fast accumulation (PyTorch's use_fast_accum). Off by default, as in torch._scaled_mm.</summary>
+        [Parameter]
+        public SwitchParameter FastAccumulation { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            // Fast accumulation exists for FP8 only; asking for it without FP8 is a mistake to point out, not to ignore.
+            if (FastAccumulation && !DataType.Contains(MatMulDataType.FP8))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.FastAccumulationNeedsFp8), "FastAccumulationNeedsFP8", ErrorCategory.InvalidArgument, DataType)
+                {
+                    ErrorDetails = new ErrorDetails(Messages.FastAccumulationNeedsFp8) { RecommendedAction = Messages.FastAccumulationNeedsFp8Remedy },
+                });
+            }
+        }
+
         protected override void ProcessRecord()
         {
             if (_failed) return;
@@ -157,6 +173,7 @@ namespace DlGpuTools.Commands
                 Iterations = Iterations,
                 Warmup = Warmup,
                 AlgorithmCandidates = AlgorithmCandidates,
+                FastAccumulation = FastAccumulation && type == MatMulDataType.FP8, // the other types accumulate in full FP32 (or FP64)
             };
             try
             {

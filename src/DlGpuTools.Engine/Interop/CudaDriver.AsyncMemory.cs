@@ -1,0 +1,37 @@
+using System;
+using System.Threading;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>
+    /// Stream-ordered memory operations. The synchronous cuMemsetD8/cuMemcpy* run on the legacy default
+    /// stream, which a non-blocking stream (the benchmark's) is not ordered with: a poison written there may
+    /// land after a GEMM launched on the benchmark's stream. These take the stream, so everything a
+    /// measurement does to its buffers is ordered on one stream. Resolved on first use from the loaded driver.
+    /// </summary>
+    public sealed unsafe partial class CudaDriver
+    {
+        private ExportTable _asyncMemoryExports;
+
+        private IntPtr AsyncMemoryExport(string name)
+        {
+            ExportTable table = LazyInitializer.EnsureInitialized(ref _asyncMemoryExports, () => new ExportTable(_library, NativeLibraryKind.CudaDriver, LibraryPath, "CUDA 3.2"));
+            return table.Get(name);
+        }
+
+        /// <summary>Sets bytes of device memory, ordered on the stream.</summary>
+        public CudaResult cuMemsetD8Async(ulong destination, byte value, ulong count, IntPtr stream) =>
+            ((delegate* unmanaged[Cdecl]<ulong, byte, UIntPtr, IntPtr, CudaResult>)AsyncMemoryExport("cuMemsetD8Async"))(destination, value, new UIntPtr(count), stream);
+
+        /// <summary>
+        /// Host to device, ordered on the stream. From pageable memory the driver stages the data before it
+        /// returns, so the source may be reused at once.
+        /// </summary>
+        public CudaResult cuMemcpyHtoDAsync(ulong destination, IntPtr source, ulong bytes, IntPtr stream) =>
+            ((delegate* unmanaged[Cdecl]<ulong, IntPtr, UIntPtr, IntPtr, CudaResult>)AsyncMemoryExport("cuMemcpyHtoDAsync_v2"))(destination, source, new UIntPtr(bytes), stream);
+
+        /// <summary>Device to host, ordered on the stream; synchronize the stream before reading the destination.</summary>
+        public CudaResult cuMemcpyDtoHAsync(IntPtr destination, ulong source, ulong bytes, IntPtr stream) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, ulong, UIntPtr, IntPtr, CudaResult>)AsyncMemoryExport("cuMemcpyDtoHAsync_v2"))(destination, source, new UIntPtr(bytes), stream);
+    }
+}
