@@ -27,6 +27,9 @@ namespace DlGpuTools.Commands
         public const string NoUpgrade = "No card with a launch price within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.";
         public const string ModelNeedsSeveralCards = "No card with a launch price holds {0:0.#} GB on its own. Add -IncludeCloud to rent 80-141 GB data-centre cards (A100 80GB, H100, H200), or fine-tune with LoRA/QLoRA adapters, which need a fraction of this memory.";
 
+        public const string MatMulShapeConflict = "-Size (square problems, or -Sweep) and -M, -N, -K (one M x K by K x N problem) describe the problem size twice.";
+        public const string MatMulShapeIncomplete = "-M, -N and -K describe one problem together: give all three.";
+        public const string MatMulShapeRemedy = "Use -Size 4096 for a square GEMM, -Sweep for a range of square sizes, or -M 4096 -N 16384 -K 4096 for one shape.";
         public const string FastAccumulationNeedsFp8 = "-FastAccumulation applies to FP8 only, and -DataType does not include FP8.";
         public const string FastAccumulationNeedsFp8Remedy = "Add FP8 to -DataType (for example -DataType FP8 -FastAccumulation), or leave -FastAccumulation out.";
 

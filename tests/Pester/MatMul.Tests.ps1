@@ -77,6 +77,14 @@ Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
         (Measure-GpuMatMul -Index 0 -DataType FP8 -Size 32 @Quick).Accumulation | Should -Be 'FP32'
     }
 
+    It 'says which size parameters to use when -Size and -M/-N/-K are mixed, or a shape is incomplete' {
+        { Measure-GpuMatMul -Index 0 -Size 64 -M 64 -N 64 -K 64 @Quick } | Should -Throw -ErrorId "MatMulShapeConflict,$MmFqid"
+        { Measure-GpuMatMul -Index 0 -Sweep -M 64 -N 64 -K 64 @Quick } | Should -Throw -ErrorId "MatMulShapeConflict,$MmFqid"
+        $err = { Measure-GpuMatMul -Index 0 -M 64 -N 64 @Quick } | Should -Throw -ErrorId "MatMulShapeIncomplete,$MmFqid" -PassThru
+        $err.ErrorDetails.RecommendedAction | Should -Match '-Size 4096'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     It 'refuses -FastAccumulation without FP8 with FastAccumulationNeedsFP8' {
         { Measure-GpuMatMul -Index 0 -DataType BF16, FP16 -Size 32 -FastAccumulation @Quick } | Should -Throw -ErrorId "FastAccumulationNeedsFP8,$MmFqid"
     }

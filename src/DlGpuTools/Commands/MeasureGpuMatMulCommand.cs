@@ -15,13 +15,10 @@ namespace DlGpuTools.Commands
     /// from -Index or -Uuid, bound by property name from Get-CudaDevice (also deserialized or JSON objects);
     /// without them, every device. Ctrl+C stops between batches and frees all GPU memory.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Measure, "GpuMatMul", DefaultParameterSetName = SquareSet)]
+    [Cmdlet(VerbsDiagnostic.Measure, "GpuMatMul")]
     [OutputType(typeof(MatMulResult))]
     public sealed class MeasureGpuMatMulCommand : DlGpuCmdlet, IDisposable
     {
-        private const string SquareSet = "Square";
-        private const string ShapeSet = "Shape";
-        private const string SweepSet = "Sweep";
         private static readonly int[] SweepSizes = { 256, 512, 1024, 2048, 4096, 8192, 16384 };
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
@@ -46,24 +43,25 @@ namespace DlGpuTools.Commands
         [Parameter(Position = 0)]
         public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
 
-        [Parameter(ParameterSetName = SquareSet, Position = 1)]
-        [Parameter(ParameterSetName = SweepSet)]
+        // One parameter set, checked in BeginProcessing: with sets, mixing -Size and -M/-N/-K only got
+        // PowerShell's "Parameter set cannot be resolved", which does not say which to use.
+        [Parameter(Position = 1)]
         [ValidateRange(16, 65536)]
         public int[] Size { get; set; } = { 8192 };
 
-        [Parameter(ParameterSetName = ShapeSet, Mandatory = true)]
+        [Parameter]
         [ValidateRange(1, 1048576)]
         public int M { get; set; }
 
-        [Parameter(ParameterSetName = ShapeSet, Mandatory = true)]
+        [Parameter]
         [ValidateRange(1, 1048576)]
         public int N { get; set; }
 
-        [Parameter(ParameterSetName = ShapeSet, Mandatory = true)]
+        [Parameter]
         [ValidateRange(1, 1048576)]
         public int K { get; set; }
 
-        [Parameter(ParameterSetName = SweepSet, Mandatory = true)]
+        [Parameter]
         public SwitchParameter Sweep { get; set; }
 
         [Parameter]
@@ -84,6 +82,13 @@ namespace DlGpuTools.Commands
 
         protected override void BeginProcessing()
         {
+            var bound = MyInvocation.BoundParameters;
+            int shapeParts = new[] { nameof(M), nameof(N), nameof(K) }.Count(bound.ContainsKey);
+            if (shapeParts > 0 && (bound.ContainsKey(nameof(Size)) || Sweep))
+                ThrowArgumentError("MatMulShapeConflict", Messages.MatMulShapeConflict, Messages.MatMulShapeRemedy);
+            if (shapeParts is 1 or 2)
+                ThrowArgumentError("MatMulShapeIncomplete", Messages.MatMulShapeIncomplete, Messages.MatMulShapeRemedy);
+
             // Fast accumulation exists for FP8 only; asking for it without FP8 is a mistake to point out, not to ignore.
             if (FastAccumulation && !DataType.Contains(MatMulDataType.FP8))
             {
@@ -92,6 +97,14 @@ namespace DlGpuTools.Commands
                     ErrorDetails = new ErrorDetails(Messages.FastAccumulationNeedsFp8) { RecommendedAction = Messages.FastAccumulationNeedsFp8Remedy },
                 });
             }
+        }
+
+        private void ThrowArgumentError(string errorId, string message, string remedy)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, null)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = remedy },
+            });
         }
 
         protected override void ProcessRecord()
@@ -154,7 +167,7 @@ namespace DlGpuTools.Commands
 
         private IEnumerable<(long M, long N, long K)> Shapes()
         {
-            if (ParameterSetName == ShapeSet) return new[] { ((long)M, (long)N, (long)K) };
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(M))) return new[] { ((long)M, (long)N, (long)K) };
             IEnumerable<int> sizes = Sweep && !MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? SweepSizes : Size;
             return sizes.Select(s => ((long)s, (long)s, (long)s));
         }
