@@ -95,3 +95,20 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned int *coun
     *count = have;
     return 0;
 }
+
+/* ---- Bandwidth and topology (Measure-GpuBandwidth, Get-GpuTopology) ----
+ * GPU i is on NUMA node i % 2; its close CPUs are 0-7,16-23 (node 0) or 8-15,24-31 (node 1).
+ *   FAKENVML_NO_NUMA  1: nvmlDeviceGetNumaNodeId is "not supported" (older drivers, some VMs) */
+nvmlReturn_t nvmlDeviceGetNumaNodeId(void *h, unsigned int *node) {
+    FAIL("nvmlDeviceGetNumaNodeId", idx(h));
+    if (fake_env_int("FAKENVML_NO_NUMA", 0)) return 3;
+    *node = (unsigned)(idx(h) % 2);
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetCpuAffinity(void *h, unsigned int size, unsigned long *set) {
+    FAIL("nvmlDeviceGetCpuAffinity", idx(h));
+    if (size < 1) return 2;
+    for (unsigned int i = 0; i < size; i++) set[i] = 0;
+    set[0] = idx(h) % 2 == 0 ? 0x0000000000FF00FFUL : 0x00000000FF00FF00UL;
+    return 0;
+}
