@@ -256,3 +256,78 @@ namespace DlGpuTools.Engine.Tests
         }
     }
 }
+
+namespace DlGpuTools.Engine.Tests
+{
+    /// <summary>Peer tests between the fake's two GPUs.</summary>
+    public sealed class BandwidthPeerTests : FakeLibraryTest
+    {
+        private static GpuRuntime Runtime() =>
+            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+
+        private static BandwidthRequest Quick() => new BandwidthRequest { Bytes = (1UL << 20) + 16, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
+
+        [FakeFact]
+        public void Every_peer_test_is_verified_with_the_link_as_its_theoretical_figure_and_nothing_is_left()
+        {
+            FakeLibraries.Configure("FAKENVML_NVLINKS=4");
+            GpuRuntime runtime = Runtime();
+            var devices = DeviceEnumerator.Enumerate(runtime).Devices;
+            using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
+            using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
+            {
+                foreach (string test in BandwidthTests.Peer)
+                {
+                    BandwidthResult r = a.RunPeer(test, b, Quick(), CancellationToken.None);
+                    Assert.Equal(0, r.DeviceIndex);
+                    Assert.Equal(1, r.PeerIndex);
+                    Assert.True(r.Verified);
+                    Assert.StartsWith("NVLink: NVLink, 4 link(s)", r.TheoreticalBasis);
+                    Assert.Equal(test == BandwidthTests.PeerBidirectionalCe ? 200.0 : 100.0, r.TheoreticalGBps);
+                    Assert.Equal(r.GBps, r.TrafficGBps, 1); // over a link each byte crosses once; bidirectional adds both ways into both
+                }
+
+                // Without NVLink the figure is the slower GPU's PCIe link, with the PCIe path named.
+                FakeLibraries.Configure();
+                BandwidthResult pcie = b.RunPeer(BandwidthTests.PeerWriteCe, a, Quick(), CancellationToken.None);
+                Assert.Equal("PCIe Gen5 x16: 16 x 3.938 GB/s per lane (path PXB)", pcie.TheoreticalBasis);
+                Assert.Throws<ArgumentException>(() => a.RunPeer(BandwidthTests.PeerWriteCe, a, Quick(), CancellationToken.None));
+            }
+
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_stack_depth"));
+        }
+
+        [FakeFact]
+        public void Gpus_without_peer_access_are_not_measured_through_the_host()
+        {
+            FakeLibraries.Configure("FAKECUDA_PEER=0");
+            GpuRuntime runtime = Runtime();
+            var devices = DeviceEnumerator.Enumerate(runtime).Devices;
+            using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
+            using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
+            {
+                var e = Assert.Throws<PeerAccessNotSupportedException>(() => a.RunPeer(BandwidthTests.PeerReadSm, b, Quick(), CancellationToken.None));
+                Assert.Equal(1, e.Peer);
+            }
+
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+        }
+
+        [FakeFact]
+        public void A_wrong_peer_copy_is_an_error()
+        {
+            FakeLibraries.Configure("FAKECUDA_KERNEL_SKIP_LAST=1");
+            GpuRuntime runtime = Runtime();
+            var devices = DeviceEnumerator.Enumerate(runtime).Devices;
+            using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
+            using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
+            {
+                Assert.Throws<BandwidthVerificationException>(() => a.RunPeer(BandwidthTests.PeerReadSm, b, Quick(), CancellationToken.None));
+            }
+
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+        }
+    }
+}

@@ -28,9 +28,10 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
     BeforeEach { Use-FakeGpu }
     AfterEach { Clear-FakeGpu }
 
-    It 'runs every test on every device, verified, with its counting and theoretical figure' {
+    It 'runs every test on every device and pair, verified, with its counting and theoretical figure' {
         $r = @(Measure-GpuBandwidth @Quick)
-        $r.Count | Should -Be 20
+        $r.Count | Should -Be (2 * 10 + 2 * 3)
+        @($r | Where-Object PeerIndex -NE $null).Count | Should -Be 6
         $r[0] | Should -BeOfType ([DlGpuTools.BandwidthResult])
         ($r | Select-Object -ExpandProperty DeviceIndex -Unique) | Should -Be @(0, 1)
         $r | ForEach-Object { $_.Verified | Should -BeTrue; $_.GBps | Should -BeGreaterThan 0; $_.PercentOfTheoretical | Should -Not -BeNullOrEmpty }
@@ -75,6 +76,17 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
         $err2[0].Exception.Message | Should -Match 'needs [\d,]+ MiB; [\d,]+ MiB are free'
     }
 
+    It 'measures peer copies both ways, and says when two GPUs cannot reach each other' {
+        $r = @(Measure-GpuBandwidth -Test device_to_device_memcpy_write_ce @Quick)
+        ($r | ForEach-Object { '{0}>{1}' -f $_.DeviceIndex, $_.PeerIndex }) | Should -Be @('0>1', '1>0')
+        ($r | Out-String -Width 80) | Should -Match '0>1\s+device_to_device_memcpy_write_ce'
+        Use-FakeGpu -Setting 'FAKECUDA_PEER=0'
+        Measure-GpuBandwidth -Test device_to_device_memcpy_read_sm @Quick -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 2
+        $err[0].FullyQualifiedErrorId | Should -Be "PeerAccessNotSupported,$BwFqid"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Get-GpuTopology'
+    }
+
     It 'validates its parameters' {
         { Measure-GpuBandwidth -Test device_copy } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BwFqid"
         { Measure-GpuBandwidth -Size 8 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BwFqid"
@@ -98,7 +110,7 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
 
 Describe 'Measure-GpuBandwidth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'loads the PTX kernels, and every test on GPU 0 is verified with a plausible figure' {
-        $r = @(Measure-GpuBandwidth -Index 0 -Size 256MB -Iterations 3 -ErrorAction Stop)
+        $r = @(Measure-GpuBandwidth -Index 0 -Size 256MB -Iterations 3 -ErrorAction Stop | Where-Object PeerIndex -EQ $null)
         $r.Count | Should -Be 10
         $r | ForEach-Object {
             $_.Verified | Should -BeTrue

@@ -431,3 +431,4 @@ int fakecuda_live_modules(void) { return live_modules; }
 int fakecuda_live_pinned(void) { return live_pinned; }
 int fakecuda_spin_launches(void) { return spin_launches; }
 int fakecuda_kernel_launches(void) { return kernel_launches; }
+CUresult cuCtxDisablePeerAccess(CUcontext peer) { (void)peer; return require_context() ? 201 : 0; }

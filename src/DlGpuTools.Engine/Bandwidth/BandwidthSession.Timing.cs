@@ -90,7 +90,7 @@ namespace DlGpuTools.Bandwidth
                 double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
                 double gbps = countedBytes / (median * 1e-3) / 1e9;
                 double traffic = trafficBytes / (median * 1e-3) / 1e9;
-                bool linkTest = BandwidthTests.IsHostTest(op.Test);
+                bool linkTest = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsPeerTest(op.Test);
                 double measuredAgainstTheory = linkTest ? gbps : traffic;
                 return new BandwidthResult
                 {

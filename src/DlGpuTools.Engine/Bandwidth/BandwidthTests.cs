@@ -21,6 +21,9 @@ namespace DlGpuTools.Bandwidth
         public const string HostDeviceBidirectional = "host_to_device_bidirectional_memcpy_ce";
         public const string HostToDevicePageable = "host_to_device_memcpy_ce_pageable";
         public const string DeviceToHostPageable = "device_to_host_memcpy_ce_pageable";
+        public const string PeerWriteCe = "device_to_device_memcpy_write_ce";
+        public const string PeerBidirectionalCe = "device_to_device_bidirectional_memcpy_write_ce";
+        public const string PeerReadSm = "device_to_device_memcpy_read_sm";
 
         /// <summary>Every single-GPU test, in the order they run.</summary>
         public static readonly IReadOnlyList<string> SingleDevice = new[]
@@ -29,10 +32,15 @@ namespace DlGpuTools.Bandwidth
             HostToDevice, DeviceToHost, HostDeviceBidirectional, HostToDevicePageable, DeviceToHostPageable,
         };
 
+        /// <summary>Tests between two GPUs, run for every pair of the GPUs measured.</summary>
+        public static readonly IReadOnlyList<string> Peer = new[] { PeerWriteCe, PeerReadSm, PeerBidirectionalCe };
+
         /// <summary>Every test name, for -Test's validation and completion.</summary>
-        public static IReadOnlyList<string> All => SingleDevice;
+        public static IReadOnlyList<string> All => SingleDevice.Concat(Peer).ToArray();
 
         public static bool IsHostTest(string test) => test.IndexOf("host", StringComparison.Ordinal) >= 0;
+
+        public static bool IsPeerTest(string test) => Peer.Contains(test);
 
         /// <summary>The asked-for tests in run order, without duplicates; null or empty means all.</summary>
         public static IReadOnlyList<string> Select(IEnumerable<string> asked)

@@ -127,6 +127,9 @@ namespace DlGpuTools.Interop
             return r == CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED ? CudaResult.CUDA_SUCCESS : r;
         }
 
+        public CudaResult cuCtxDisablePeerAccess(IntPtr peerContext) =>
+            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Need("cuCtxDisablePeerAccess", "CUDA 4.0"))(peerContext);
+
         public CudaResult cuMemcpyPeerAsync(ulong destination, IntPtr destinationContext, ulong source, IntPtr sourceContext, ulong bytes, IntPtr stream) =>
             ((delegate* unmanaged[Cdecl]<ulong, IntPtr, ulong, IntPtr, UIntPtr, IntPtr, CudaResult>)Need("cuMemcpyPeerAsync", "CUDA 4.0"))(destination, destinationContext, source, sourceContext, new UIntPtr(bytes), stream);
 

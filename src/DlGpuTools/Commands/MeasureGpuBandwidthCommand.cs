@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using DlGpuTools.Bandwidth;
@@ -19,6 +20,7 @@ namespace DlGpuTools.Commands
     {
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private readonly List<CudaDevice> _measured = new List<CudaDevice>();
         private DeviceInventory _inventory;
         private bool _failed;
 
@@ -40,7 +42,8 @@ namespace DlGpuTools.Commands
         [ValidateSet(
             BandwidthTests.DeviceRead, BandwidthTests.DeviceWrite, BandwidthTests.DeviceCopySm, BandwidthTests.DeviceCopyCe, BandwidthTests.DeviceTriad,
             BandwidthTests.HostToDevice, BandwidthTests.DeviceToHost, BandwidthTests.HostDeviceBidirectional,
-            BandwidthTests.HostToDevicePageable, BandwidthTests.DeviceToHostPageable)]
+            BandwidthTests.HostToDevicePageable, BandwidthTests.DeviceToHostPageable,
+            BandwidthTests.PeerWriteCe, BandwidthTests.PeerReadSm, BandwidthTests.PeerBidirectionalCe)]
         public string[] Test { get; set; }
 
         /// <summary>Bytes of each buffer (1GB, 256MB...); default max(1 GiB, 8 x L2) on the device, 512 MiB for host copies.</summary>
@@ -69,11 +72,18 @@ namespace DlGpuTools.Commands
             foreach (CudaDevice device in SelectDevices(_inventory, Index, Uuid, InputObject))
             {
                 if (_cancel.IsCancellationRequested) return;
+                if (_measured.Exists(d => d.Index == device.Index)) continue;
+                _measured.Add(device);
                 MeasureDevice(device);
             }
         }
 
-        protected override void EndProcessing() => CompleteProgress();
+        // Peer tests need every device of the command, so they run once all have come down the pipeline.
+        protected override void EndProcessing()
+        {
+            if (!_failed && _measured.Count > 1) MeasurePeers();
+            CompleteProgress();
+        }
 
         protected override void StopProcessing() => _cancel.Cancel();
 
@@ -81,6 +91,7 @@ namespace DlGpuTools.Commands
 
         private void MeasureDevice(CudaDevice device)
         {
+            if (BandwidthTests.Select(Test).All(BandwidthTests.IsPeerTest)) return;
             BandwidthSession session;
             try
             {
@@ -101,7 +112,7 @@ namespace DlGpuTools.Commands
                     Warmup = Warmup,
                 };
                 string activity = $"Measure-GpuBandwidth: GPU {device.Index} {device.Name}";
-                IReadOnlyList<string> tests = BandwidthTests.Select(Test);
+                IReadOnlyList<string> tests = BandwidthTests.Select(Test).Where(t => !BandwidthTests.IsPeerTest(t)).ToArray();
                 for (int i = 0; i < tests.Count; i++)
                 {
                     if (_cancel.IsCancellationRequested) return;
@@ -122,6 +133,62 @@ namespace DlGpuTools.Commands
                         Fail(e, $"{test} on GPU {device.Index}", stop: false);
                     }
                 }
+            }
+        }
+
+        private void MeasurePeers()
+        {
+            IReadOnlyList<string> tests = BandwidthTests.Select(Test).Where(BandwidthTests.IsPeerTest).ToArray();
+            if (tests.Count == 0) return;
+            var sessions = new List<BandwidthSession>();
+            try
+            {
+                foreach (CudaDevice device in _measured)
+                {
+                    try
+                    {
+                        sessions.Add(BandwidthSession.Open(Runtime, device));
+                    }
+                    catch (Exception e) when (IsKnownFailure(e))
+                    {
+                        Fail(e, device.Index, stop: false);
+                    }
+                }
+
+                var request = new BandwidthRequest
+                {
+                    Bytes = MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? (ulong?)Size : null,
+                    Iterations = Iterations,
+                    Warmup = Warmup,
+                };
+                var pairs = (from a in sessions from b in sessions where a != b select (a, b)).ToArray();
+                int total = pairs.Length * tests.Count, done = 0;
+                foreach ((BandwidthSession from, BandwidthSession to) in pairs)
+                {
+                    string activity = $"Measure-GpuBandwidth: GPU {from.Device.Index} -> GPU {to.Device.Index}";
+                    foreach (string test in tests)
+                    {
+                        if (_cancel.IsCancellationRequested) return;
+                        int before = done++;
+                        try
+                        {
+                            WriteObject(from.RunPeer(test, to, request, _cancel.Token, p => Progress(activity, p, before, total)));
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            CompleteProgress();
+                            return;
+                        }
+                        catch (Exception e) when (IsKnownFailure(e))
+                        {
+                            Fail(e, $"{test} GPU {from.Device.Index} -> GPU {to.Device.Index}", stop: false);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                foreach (BandwidthSession session in sessions) session.Dispose();
             }
         }
 
