@@ -402,7 +402,6 @@ CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flag
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyHtoDAsync_v2", current_device()); if (require_context()) return 201; memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
 CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoHAsync_v2", current_device()); if (require_context()) return 201; memcpy(dst, (const void *)(uintptr_t)src, bytes); return 0; }
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoDAsync_v2", current_device()); if (require_context()) return 201; memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); return 0; }
-CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t count, void *s) { (void)s; if (require_context()) return 201; unsigned int *p = (unsigned int *)(uintptr_t)dst; for (size_t i = 0; i < count; i++) p[i] = value; return 0; }
 CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) { (void)s; (void)e; (void)flags; return require_context() ? 201 : 0; }
 
 static int peer_allowed(int a, int b) { return a != b && valid(a) && valid(b) && fake_env_int("FAKECUDA_PEER", 1); }

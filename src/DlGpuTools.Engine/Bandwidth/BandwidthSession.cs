@@ -150,7 +150,7 @@ namespace DlGpuTools.Bandwidth
                     DeviceBuffer sums = Own(owned, DeviceBuffer.Allocate(_driver, _context, _blocks * 4UL));
                     LaunchWrite(src, n, seedA, stream.Handle);
                     stream.Synchronize();
-                    _driver.ThrowIfFailed(_driver.cuMemsetD8(sums.DevicePointer, 0xA5, sums.Bytes));
+                    Fill(sums, 0xA5);
                     ops.Forward = s => LaunchRead(src, n, sums, s);
                     ops.Verify = () => VerifyRead(test, sums, n, seedA);
                     return Measure(ops, request, bytes, bytes, bytes, "read once; traffic = bytes read (the kernel writes 4 bytes per block)", "SM kernel", TheoreticalBandwidth.DeviceMemory(Device),
@@ -295,6 +295,14 @@ namespace DlGpuTools.Bandwidth
             return reduced;
         }
 
-        private void Clear(DeviceBuffer buffer) => _driver.ThrowIfFailed(_driver.cuMemsetD8(buffer.DevicePointer, 0, buffer.Bytes));
+        private void Clear(DeviceBuffer buffer) => Fill(buffer, 0);
+
+        // cuMemsetD8 runs on the legacy default stream and returns before it is done; the measuring streams are
+        // non-blocking and do not wait for the legacy stream, so the context is synchronized before they start.
+        private void Fill(DeviceBuffer buffer, byte value)
+        {
+            _driver.ThrowIfFailed(_driver.cuMemsetD8(buffer.DevicePointer, value, buffer.Bytes));
+            _driver.ThrowIfFailed(_driver.cuCtxSynchronize());
+        }
     }
 }

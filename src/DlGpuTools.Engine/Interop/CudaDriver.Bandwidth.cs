@@ -106,9 +106,6 @@ namespace DlGpuTools.Interop
         public CudaResult cuMemcpyDtoDAsync(ulong destination, ulong source, ulong bytes, IntPtr stream) =>
             ((delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, IntPtr, CudaResult>)Need("cuMemcpyDtoDAsync_v2", "CUDA 3.2"))(destination, source, new UIntPtr(bytes), stream);
 
-        public CudaResult cuMemsetD32Async(ulong destination, uint value, ulong count, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, uint, UIntPtr, IntPtr, CudaResult>)Need("cuMemsetD32Async", "CUDA 3.2"))(destination, value, new UIntPtr(count), stream);
-
         public CudaResult cuStreamWaitEvent(IntPtr stream, IntPtr cudaEvent) =>
             ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, uint, CudaResult>)Need("cuStreamWaitEvent", "CUDA 3.2"))(stream, cudaEvent, 0);
 
