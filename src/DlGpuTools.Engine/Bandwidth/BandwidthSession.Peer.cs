@@ -59,7 +59,7 @@ namespace DlGpuTools.Bandwidth
             CudaStream stream = Own(owned, CudaStream.Create(_driver));
             var op = new Operation { Test = test };
             int directions = test == BandwidthTests.PeerBidirectionalCe ? 2 : 1;
-            Theoretical theoretical = PeerTheoretical(peer, directions);
+            Func<Theoretical> theoretical = () => PeerTheoretical(peer, directions);
             string pair = string.Format(CultureInfo.InvariantCulture, "GPU {0} -> GPU {1}", Device.Index, peer.Device.Index);
 
             DeviceBuffer local = Own(owned, DeviceBuffer.Allocate(_driver, _context, bytes));

@@ -19,7 +19,7 @@ namespace DlGpuTools.Bandwidth
             public bool Gated = true;
         }
 
-        private BandwidthResult Measure(Operation op, BandwidthRequest request, ulong bytes, ulong countedBytes, ulong trafficBytes, string counted, string engine, Theoretical theoretical,
+        private BandwidthResult Measure(Operation op, BandwidthRequest request, ulong bytes, ulong countedBytes, ulong trafficBytes, string counted, string engine, Func<Theoretical> theoreticalAfter,
             string method, string note, CudaStream stream, CudaStream second, CancellationToken cancel, Action<BandwidthProgress> progress)
         {
             var start = new List<IDisposable>();
@@ -85,6 +85,8 @@ namespace DlGpuTools.Bandwidth
 
                 progress(new BandwidthProgress($"{op.Test}: checking the data", request.Iterations, request.Iterations));
                 int samples = op.Verify();
+                // Read after the copies: an idle GPU may train its PCIe link down and bring it back up under load.
+                Theoretical theoretical = theoreticalAfter();
 
                 times.Sort();
                 double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;

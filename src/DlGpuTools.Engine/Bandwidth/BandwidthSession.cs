@@ -140,7 +140,7 @@ namespace DlGpuTools.Bandwidth
                     Clear(dst);
                     ops.Forward = s => LaunchWrite(dst, n, seedA, s);
                     ops.Verify = () => VerifyDevice(test, dst, n, request, k => BandwidthPattern.Word(k, seedA));
-                    return Measure(ops, request, bytes, bytes, bytes, "written once; traffic = bytes written", "SM kernel", TheoreticalBandwidth.DeviceMemory(Device),
+                    return Measure(ops, request, bytes, bytes, bytes, "written once; traffic = bytes written", "SM kernel", () => TheoreticalBandwidth.DeviceMemory(Device),
                         "dlgpu_write kernel: 16-byte stores of a computed pattern, grid-stride loop", note, stream, null, cancel, progress);
                 }
 
@@ -153,7 +153,7 @@ namespace DlGpuTools.Bandwidth
                     Fill(sums, 0xA5);
                     ops.Forward = s => LaunchRead(src, n, sums, s);
                     ops.Verify = () => VerifyRead(test, sums, n, seedA);
-                    return Measure(ops, request, bytes, bytes, bytes, "read once; traffic = bytes read (the kernel writes 4 bytes per block)", "SM kernel", TheoreticalBandwidth.DeviceMemory(Device),
+                    return Measure(ops, request, bytes, bytes, bytes, "read once; traffic = bytes read (the kernel writes 4 bytes per block)", "SM kernel", () => TheoreticalBandwidth.DeviceMemory(Device),
                         "dlgpu_read kernel: 16-byte loads XOR-reduced per block, grid-stride loop", note, stream, null, cancel, progress);
                 }
 
@@ -169,7 +169,7 @@ namespace DlGpuTools.Bandwidth
                     if (sm) ops.Forward = s => LaunchCopy(dst, src, n, s);
                     else ops.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyDtoDAsync(dst.DevicePointer, src.DevicePointer, bytes, s));
                     ops.Verify = () => VerifyDevice(test, dst, n, request, k => BandwidthPattern.Word(k, seedA));
-                    return Measure(ops, request, bytes, bytes, 2 * bytes, "copied once (as nvbandwidth counts); traffic = read + write, 2x", sm ? "SM kernel" : "copy engine", TheoreticalBandwidth.DeviceMemory(Device),
+                    return Measure(ops, request, bytes, bytes, 2 * bytes, "copied once (as nvbandwidth counts); traffic = read + write, 2x", sm ? "SM kernel" : "copy engine", () => TheoreticalBandwidth.DeviceMemory(Device),
                         sm ? "dlgpu_copy kernel: 16-byte loads and stores, grid-stride loop" : "cuMemcpyDtoDAsync within the GPU", note, stream, null, cancel, progress);
                 }
 
@@ -185,7 +185,7 @@ namespace DlGpuTools.Bandwidth
                     const uint scalar = 3;
                     ops.Forward = s => LaunchTriad(a, b, c, n, scalar, s);
                     ops.Verify = () => VerifyDevice(test, a, n, request, k => unchecked(BandwidthPattern.Word(k, seedA) + scalar * BandwidthPattern.Word(k, seedB)));
-                    return Measure(ops, request, bytes, 3 * bytes, 3 * bytes, "STREAM triad: 2 arrays read + 1 written, 3x the buffer", "SM kernel", TheoreticalBandwidth.DeviceMemory(Device),
+                    return Measure(ops, request, bytes, 3 * bytes, 3 * bytes, "STREAM triad: 2 arrays read + 1 written, 3x the buffer", "SM kernel", () => TheoreticalBandwidth.DeviceMemory(Device),
                         "dlgpu_triad kernel: a = b + s*c on 32-bit integers, 16-byte loads and stores", note, stream, null, cancel, progress);
                 }
 
@@ -200,7 +200,8 @@ namespace DlGpuTools.Bandwidth
             bool pageable = test == BandwidthTests.HostToDevicePageable || test == BandwidthTests.DeviceToHostPageable;
             HostBuffer NewHost() => pageable ? (HostBuffer)Own(owned, PageableHostBuffer.Allocate(bytes)) : Own(owned, PinnedHostBuffer.Allocate(_driver, bytes, CudaDriver.CU_MEMHOSTALLOC_PORTABLE));
             var ops = new Operation { Test = test, Gated = !pageable };
-            HostLink link = HostLink.Read(_runtime, Device);
+            HostLink link = null;
+            Func<Theoretical> Link(int directions) => () => (link = HostLink.Read(_runtime, Device)).Theoretical(directions);
             string memory = pageable ? "pageable (a .NET array; the driver stages it through its own page-locked buffers)" : "page-locked (cuMemHostAlloc)";
             string method = pageable
                 ? "cuMemcpy{0}Async from " + memory + ", not held back by the spin kernel (pageable copies return only once staged), so the host's staging time is in the figure"
@@ -216,7 +217,7 @@ namespace DlGpuTools.Bandwidth
                     Clear(dst);
                     ops.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyHtoDAsync(dst.DevicePointer, src.Pointer, bytes, s));
                     ops.Verify = () => VerifyDevice(test, dst, n, request, k => BandwidthPattern.Word(k, seedA));
-                    return WithLink(Measure(ops, request, bytes, bytes, bytes, "copied once, host to device", "copy engine", link.Theoretical(1),
+                    return WithLink(Measure(ops, request, bytes, bytes, bytes, "copied once, host to device", "copy engine", Link(1),
                         string.Format(CultureInfo.InvariantCulture, method, "HtoD"), note, stream, null, cancel, progress), link);
                 }
 
@@ -230,7 +231,7 @@ namespace DlGpuTools.Bandwidth
                     dst.Clear();
                     ops.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyDtoHAsync(dst.Pointer, src.DevicePointer, bytes, s));
                     ops.Verify = () => VerifyHost(test, dst, n, request, k => BandwidthPattern.Word(k, seedA));
-                    return WithLink(Measure(ops, request, bytes, bytes, bytes, "copied once, device to host", "copy engine", link.Theoretical(1),
+                    return WithLink(Measure(ops, request, bytes, bytes, bytes, "copied once, device to host", "copy engine", Link(1),
                         string.Format(CultureInfo.InvariantCulture, method, "DtoH"), note, stream, null, cancel, progress), link);
                 }
 
@@ -253,7 +254,7 @@ namespace DlGpuTools.Bandwidth
                         int checkedUp = VerifyDevice(test, upDst, n, request, k => BandwidthPattern.Word(k, seedA));
                         return checkedUp + VerifyHost(test, down, n, request, k => BandwidthPattern.Word(k, seedB));
                     };
-                    return WithLink(Measure(ops, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "copy engine", link.Theoretical(2),
+                    return WithLink(Measure(ops, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "copy engine", Link(2),
                         "cuMemcpyHtoDAsync and cuMemcpyDtoHAsync on two streams at once, page-locked host memory; time from the common start to the later stream's end",
                         note, stream, second, cancel, progress), link);
                 }
@@ -265,8 +266,8 @@ namespace DlGpuTools.Bandwidth
 
         private static BandwidthResult WithLink(BandwidthResult result, HostLink link)
         {
-            result.NumaNode = link.NumaNode;
-            result.CpuAffinity = link.CpuAffinity;
+            result.NumaNode = link?.NumaNode;
+            result.CpuAffinity = link?.CpuAffinity;
             return result;
         }
 
