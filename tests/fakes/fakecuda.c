@@ -314,21 +314,192 @@ static int async_on_stream, async_on_legacy;
 static void count_async(void *stream) { if (stream) async_on_stream++; else async_on_legacy++; }
 CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, void *stream) {
     FAIL("cuMemsetD8Async", -1);
+    if (require_context()) return 201;
     count_async(stream);
     memset((void *)(uintptr_t)dst, value, count);
     return 0;
 }
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, void *stream) {
     FAIL("cuMemcpyHtoDAsync_v2", -1);
+    if (require_context()) return 201;
     count_async(stream);
     memcpy((void *)(uintptr_t)dst, src, bytes);
     return 0;
 }
 CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes, void *stream) {
     FAIL("cuMemcpyDtoHAsync_v2", -1);
+    if (require_context()) return 201;
     count_async(stream);
     memcpy(dst, (const void *)(uintptr_t)src, bytes);
     return 0;
 }
 int fakecuda_async_ops_on_streams(void) { return async_on_stream; }
 int fakecuda_async_ops_on_legacy_stream(void) { return async_on_legacy; }
+/* ---- Bandwidth (Measure-GpuBandwidth, Get-GpuTopology) ----
+ *   FAKECUDA_PTX_REJECT   1: every PTX image is refused (CUDA_ERROR_INVALID_PTX, with a JIT log);
+ *                         sm_50: only images targeting sm_50 are (a driver that dropped the old target)
+ *   FAKECUDA_KERNEL_SKIP_LAST  1: the data kernels leave the last 16-byte element alone (a wrong kernel)
+ *   FAKECUDA_SPIN_TIMEOUT 1: the spin kernel reports that it gave up waiting
+ *   FAKECUDA_PINNED_LIMIT_MB   page-locked host memory the "OS" grants in one allocation (default: no limit)
+ *   FAKECUDA_PEER         0: no device can access another's memory (default 1: all can)
+ * Kernels run on the host, synchronously, with the effect the PTX kernel of the same name has, so the
+ * module's checks of the data run in CI. The spin kernel returns at once (work is synchronous here). */
+typedef struct { int magic; char *ptx; } fake_module;
+typedef struct { int kind; } fake_function;
+enum { K_WRITE = 1, K_READ, K_COPY, K_TRIAD, K_SPIN };
+static fake_function g_functions[6] = { {0}, {K_WRITE}, {K_READ}, {K_COPY}, {K_TRIAD}, {K_SPIN} };
+static int live_modules, live_pinned, spin_launches, kernel_launches;
+
+static void jit_log(unsigned int n, const int *options, void **values, const char *text) {
+    char *buffer = NULL;
+    size_t size = 0;
+    for (unsigned int i = 0; i < n; i++) {
+        if (options[i] == 5) buffer = values[i];                      /* CU_JIT_ERROR_LOG_BUFFER */
+        if (options[i] == 6) size = (size_t)(uintptr_t)values[i];     /* CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES */
+    }
+    if (buffer && size) snprintf(buffer, size, "%s", text);
+}
+
+CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, int *options, void **values) {
+    FAIL("cuModuleLoadDataEx", current_device());
+    if (require_context()) return 201;
+    const char *ptx = image;
+    char reject[32];
+    const char *mode = fake_setting("FAKECUDA_PTX_REJECT", reject, sizeof reject);
+    if (mode && strcmp(mode, "1") == 0) { jit_log(n, options, values, "ptxas application ptx input, line 14; fatal   : Unsupported .version 6.0; current version is '5.0'"); return 218; }
+    if (mode && strcmp(mode, "sm_50") == 0 && strstr(ptx, ".target sm_50")) { jit_log(n, options, values, "ptxas fatal   : Value 'sm_50' is not defined for option 'gpu-name'"); return 218; }
+    if (!strstr(ptx, ".version ") || !strstr(ptx, ".target sm_") || !strstr(ptx, ".address_size 64")) { jit_log(n, options, values, "not PTX"); return 200; }
+    fake_module *m = malloc(sizeof *m);
+    m->magic = 0x5054;
+    m->ptx = strdup(ptx);
+    *module = m;
+    live_modules++;
+    return 0;
+}
+
+CUresult cuModuleUnload(void *module) {
+    fake_module *m = module;
+    if (!m || m->magic != 0x5054) return 400;
+    m->magic = 0;
+    free(m->ptx);
+    free(m);
+    live_modules--;
+    return 0;
+}
+
+CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
+    fake_module *m = module;
+    if (!m || m->magic != 0x5054) return 400;
+    char entry[128];
+    snprintf(entry, sizeof entry, ".entry %s(", name);
+    if (!strstr(m->ptx, entry)) return 500; /* CUDA_ERROR_NOT_FOUND, as for a name the module lacks */
+    static const char *names[] = { "", "dlgpu_write", "dlgpu_read", "dlgpu_copy", "dlgpu_triad", "dlgpu_spin" };
+    for (int k = 1; k <= 5; k++) if (strcmp(name, names[k]) == 0) { *function = &g_functions[k]; return 0; }
+    return 500;
+}
+
+static unsigned int pattern_word(unsigned long long k, unsigned int seed) { return (unsigned int)k * 0x9E3779B1u + seed; }
+
+CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz,
+                        unsigned int shared, void *stream, void **params, void **extra) {
+    (void)stream; (void)shared; (void)extra;
+    FAIL("cuLaunchKernel", current_device());
+    if (require_context()) return 201;
+    if (gx == 0 || gy != 1 || gz != 1 || bx == 0 || bx > 1024 || by != 1 || bz != 1) return 1;
+    fake_function *fn = f;
+    if (fn < &g_functions[1] || fn > &g_functions[5]) return 400;
+    int skip = fake_env_int("FAKECUDA_KERNEL_SKIP_LAST", 0);
+    kernel_launches++;
+    /* Buffers above FAKECUDA_REAL_LIMIT_MB only pretend to exist: a data kernel on one does nothing. */
+    if (fn->kind != K_SPIN) {
+        alloc_header *h = ((alloc_header *)(uintptr_t)*(CUdeviceptr *)params[0]) - 1;
+        if (h->bytes > (size_t)fake_env_int("FAKECUDA_REAL_LIMIT_MB", 256) * 1024 * 1024) return 0;
+    }
+    switch (fn->kind) {
+    case K_WRITE: {
+        unsigned int *dst = *(unsigned int **)params[0];
+        unsigned long long n = *(unsigned long long *)params[1];
+        unsigned int seed = *(unsigned int *)params[2];
+        for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) dst[k] = pattern_word(k, seed);
+        return 0;
+    }
+    case K_READ: {
+        const unsigned int *src = *(unsigned int **)params[0];
+        unsigned long long n = *(unsigned long long *)params[1];
+        unsigned int *out = *(unsigned int **)params[2];
+        unsigned int x = 0;
+        for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) x ^= src[k];
+        /* One value per block, as the PTX kernel writes: here block 0 holds it all, the others nothing. */
+        for (unsigned int b = 0; b < gx; b++) out[b] = b == 0 ? x : 0;
+        return 0;
+    }
+    case K_COPY: {
+        unsigned int *dst = *(unsigned int **)params[0];
+        const unsigned int *src = *(unsigned int **)params[1];
+        unsigned long long n = *(unsigned long long *)params[2];
+        memmove(dst, src, (size_t)(n - (skip && n ? 1 : 0)) * 16);
+        return 0;
+    }
+    case K_TRIAD: {
+        unsigned int *a = *(unsigned int **)params[0];
+        const unsigned int *b = *(unsigned int **)params[1];
+        const unsigned int *c = *(unsigned int **)params[2];
+        unsigned long long n = *(unsigned long long *)params[3];
+        unsigned int s = *(unsigned int *)params[4];
+        for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) a[k] = b[k] + s * c[k];
+        return 0;
+    }
+    case K_SPIN: {
+        volatile unsigned int *timed_out = *(unsigned int **)params[2];
+        spin_launches++;
+        if (fake_env_int("FAKECUDA_SPIN_TIMEOUT", 0)) *timed_out = 1;
+        return 0;
+    }
+    }
+    return 400;
+}
+
+CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
+    (void)flags;
+    FAIL("cuMemHostAlloc", current_device());
+    if (require_context()) return 201;
+    int limit = fake_env_int("FAKECUDA_PINNED_LIMIT_MB", -1);
+    if (limit >= 0 && bytes > (size_t)limit * 1024 * 1024) return 2;
+    *p = calloc(1, bytes ? bytes : 1);
+    if (!*p) return 2;
+    live_pinned++;
+    return 0;
+}
+CUresult cuMemFreeHost(void *p) { free(p); live_pinned--; return 0; }
+CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flags) { (void)flags; if (require_context()) return 201; *d = (CUdeviceptr)(uintptr_t)p; return 0; }
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoDAsync_v2", current_device()); if (require_context()) return 201; memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); return 0; }
+CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) { (void)s; (void)e; (void)flags; return require_context() ? 201 : 0; }
+
+static int peer_allowed(int a, int b) { return a != b && valid(a) && valid(b) && fake_env_int("FAKECUDA_PEER", 1); }
+CUresult cuDeviceCanAccessPeer(int *can, CUdevice d, CUdevice peer) { FAIL("cuDeviceCanAccessPeer", d); if (!valid(d) || !valid(peer)) return 101; *can = peer_allowed(d, peer); return 0; }
+CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
+    (void)flags;
+    if (require_context()) return 201;
+    if (!peer) return 201;
+    int p = ((fake_ctx *)peer)->device;
+    return peer_allowed(current_device(), p) ? 0 : 217; /* CUDA_ERROR_PEER_ACCESS_UNSUPPORTED */
+}
+CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dc, CUdeviceptr src, CUcontext sc, size_t bytes, void *s) {
+    (void)dc; (void)sc; (void)s;
+    if (require_context()) return 201;
+    memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+    return 0;
+}
+/* 1 performance rank, 2 access supported, 3 native atomics, 4 CUDA arrays. */
+CUresult cuDeviceGetP2PAttribute(int *v, int attr, CUdevice a, CUdevice b) {
+    FAIL("cuDeviceGetP2PAttribute", a);
+    if (!valid(a) || !valid(b) || a == b) return 101;
+    int ok = peer_allowed(a, b);
+    *v = attr == 1 ? 0 : ok;
+    return 0;
+}
+int fakecuda_live_modules(void) { return live_modules; }
+int fakecuda_live_pinned(void) { return live_pinned; }
+int fakecuda_spin_launches(void) { return spin_launches; }
+int fakecuda_kernel_launches(void) { return kernel_launches; }
+CUresult cuCtxDisablePeerAccess(CUcontext peer) { (void)peer; return require_context() ? 201 : 0; }

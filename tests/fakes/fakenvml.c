@@ -95,3 +95,60 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned int *coun
     *count = have;
     return 0;
 }
+
+/* ---- Bandwidth and topology (Measure-GpuBandwidth, Get-GpuTopology) ----
+ * GPU i is on NUMA node i % 2; its close CPUs are 0-7,16-23 (node 0) or 8-15,24-31 (node 1).
+ *   FAKENVML_NO_NUMA  1: nvmlDeviceGetNumaNodeId is "not supported" (older drivers, some VMs) */
+nvmlReturn_t nvmlDeviceGetNumaNodeId(void *h, unsigned int *node) {
+    FAIL("nvmlDeviceGetNumaNodeId", idx(h));
+    if (fake_env_int("FAKENVML_NO_NUMA", 0)) return 3;
+    *node = (unsigned)(idx(h) % 2);
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetCpuAffinity(void *h, unsigned int size, unsigned long *set) {
+    FAIL("nvmlDeviceGetCpuAffinity", idx(h));
+    if (size < 1) return 2;
+    for (unsigned int i = 0; i < size; i++) set[i] = 0;
+    set[0] = idx(h) % 2 == 0 ? 0x0000000000FF00FFUL : 0x00000000FF00FF00UL;
+    return 0;
+}
+/*   FAKENVML_TOPOLOGY_LEVEL  nvmlGpuTopologyLevel_t between any two GPUs (default 20, PXB)
+ *   FAKENVML_P2P       0: nvmlDeviceGetP2PStatus says NOT_SUPPORTED (default 1: OK)
+ *   FAKENVML_NVLINKS   active NVLinks per GPU (default 0: the GPU has no NVLink), each to the next GPU
+ *   FAKENVML_NVSWITCH  1: the NVLinks go to NVSwitches, not to a GPU */
+nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(void *a, void *b, int *level) {
+    FAIL("nvmlDeviceGetTopologyCommonAncestor", idx(a));
+    if (idx(a) == idx(b)) return 2;
+    *level = fake_env_int("FAKENVML_TOPOLOGY_LEVEL", 20);
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetP2PStatus(void *a, void *b, int caps, int *status) {
+    FAIL("nvmlDeviceGetP2PStatus", idx(a));
+    if (idx(a) == idx(b) || caps < 0 || caps > 4) return 2;
+    int ok = fake_env_int("FAKENVML_P2P", 1);
+    if (caps == 2) ok = ok && fake_env_int("FAKENVML_NVLINKS", 0) > 0;
+    *status = ok ? 0 : 5;
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetNvLinkState(void *h, unsigned int link, unsigned int *active) {
+    FAIL("nvmlDeviceGetNvLinkState", idx(h));
+    int links = fake_env_int("FAKENVML_NVLINKS", 0);
+    if (links == 0) return 3;
+    if (link >= 18) return 2;
+    *active = (int)link < links;
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetNvLinkRemoteDeviceType(void *h, unsigned int link, unsigned int *type) {
+    (void)link;
+    FAIL("nvmlDeviceGetNvLinkRemoteDeviceType", idx(h));
+    *type = fake_env_int("FAKENVML_NVSWITCH", 0) ? 2 : 0;
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(void *h, unsigned int link, pci_info *p) {
+    (void)link;
+    FAIL("nvmlDeviceGetNvLinkRemotePciInfo_v2", idx(h));
+    memset(p, 0, sizeof *p);
+    p->bus = (unsigned)fake_pci_bus((idx(h) + 1) % devices());
+    snprintf(p->busId, sizeof p->busId, "00000000:%02X:00.0", p->bus);
+    return 0;
+}

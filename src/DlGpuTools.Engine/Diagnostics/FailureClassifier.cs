@@ -61,7 +61,7 @@ namespace DlGpuTools.Diagnostics
                 case PlatformNotSupportedException platform:
                     return new Failure(UnsupportedProcess, FailureCategory.NotImplemented, platform.Message, "Run a 64-bit PowerShell.");
                 default:
-                    return null;
+                    return Bandwidth.BandwidthFailures.Classify(exception);
             }
         }
 

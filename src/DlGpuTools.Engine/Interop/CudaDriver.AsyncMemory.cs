@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 
 namespace DlGpuTools.Interop
 {
@@ -7,17 +6,12 @@ namespace DlGpuTools.Interop
     /// Stream-ordered memory operations. The synchronous cuMemsetD8/cuMemcpy* run on the legacy default
     /// stream, which a non-blocking stream (the benchmark's) is not ordered with: a poison written there may
     /// land after a GEMM launched on the benchmark's stream. These take the stream, so everything a
-    /// measurement does to its buffers is ordered on one stream. Resolved on first use from the loaded driver.
+    /// measurement does to its buffers is ordered on one stream. Resolved on first use from the loaded driver
+    /// (the bandwidth tests use them too).
     /// </summary>
     public sealed unsafe partial class CudaDriver
     {
-        private ExportTable _asyncMemoryExports;
-
-        private IntPtr AsyncMemoryExport(string name)
-        {
-            ExportTable table = LazyInitializer.EnsureInitialized(ref _asyncMemoryExports, () => new ExportTable(_library, NativeLibraryKind.CudaDriver, LibraryPath, "CUDA 3.2"));
-            return table.Get(name);
-        }
+        private IntPtr AsyncMemoryExport(string name) => Lazy(name, "CUDA 3.2");
 
         /// <summary>Sets bytes of device memory, ordered on the stream.</summary>
         public CudaResult cuMemsetD8Async(ulong destination, byte value, ulong count, IntPtr stream) =>

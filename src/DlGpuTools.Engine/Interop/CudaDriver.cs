@@ -168,6 +168,18 @@ namespace DlGpuTools.Interop
             return new CudaException(status, name, text, call);
         }
 
+        private ExportTable _lazyExports;
+
+        /// <summary>
+        /// A driver function the partial files of this class resolve on first use rather than at load: an old
+        /// driver then fails only the command that needs the missing function, with a "driver too old" error.
+        /// </summary>
+        private IntPtr Lazy(string name, string introducedIn)
+        {
+            ExportTable table = System.Threading.LazyInitializer.EnsureInitialized(ref _lazyExports, () => new ExportTable(_library, NativeLibraryKind.CudaDriver, LibraryPath, null));
+            return Require(table.TryGet(name), name, introducedIn);
+        }
+
         private IntPtr Require(IntPtr function, string name, string introducedIn)
         {
             if (function == IntPtr.Zero) throw new NativeEntryPointMissingException(NativeLibraryKind.CudaDriver, LibraryPath, name, introducedIn);

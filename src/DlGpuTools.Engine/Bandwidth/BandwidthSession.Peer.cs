@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using DlGpuTools.Interop;
+using DlGpuTools.Topology;
+
+namespace DlGpuTools.Bandwidth
+{
+    /// <summary>Copies between this session's GPU and another's, over NVLink or PCIe peer-to-peer.</summary>
+    public sealed partial class BandwidthSession
+    {
+        /// <summary>
+        /// Runs one peer test from this GPU to <paramref name="peer"/>'s (a name from <see cref="BandwidthTests.Peer"/>).
+        /// Peer access from this GPU to the peer is enabled for the test (and left on while the context lives); where the driver
+        /// does not allow it the test is not run (<see cref="PeerAccessNotSupportedException"/>): a copy staged
+        /// through host memory would not be a peer figure.
+        /// </summary>
+        public BandwidthResult RunPeer(string test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress = null)
+        {
+            if (!BandwidthTests.IsPeerTest(test)) throw new ArgumentException($"There is no peer bandwidth test '{test}'.", nameof(test));
+            if (peer == null || peer.Device.Index == Device.Index) throw new ArgumentException("A peer test needs two different GPUs.", nameof(peer));
+            if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref peer._disposed) != 0) throw new ObjectDisposedException(nameof(BandwidthSession));
+            progress = progress ?? (_ => { });
+            _driver.ThrowIfFailed(_driver.cuDeviceCanAccessPeer(out bool can, Device.Index, peer.Device.Index));
+            if (!can) throw new PeerAccessNotSupportedException(Device.Index, peer.Device.Index, "cuDeviceCanAccessPeer says no (Get-GpuTopology shows the path)");
+
+            using (_context.Enter())
+            {
+                // Access stays enabled for the life of the module's context (destroyed with its last lease), so a
+                // test in another runspace on the same pair finds it on ("already enabled") and nothing disables
+                // it under that test.
+                CudaResult enabled = _driver.cuCtxEnablePeerAccess(peer._context.Handle);
+                if (enabled == CudaResult.CUDA_ERROR_PEER_ACCESS_UNSUPPORTED || enabled == CudaResult.CUDA_ERROR_NOT_SUPPORTED)
+                    throw new PeerAccessNotSupportedException(Device.Index, peer.Device.Index, "cuCtxEnablePeerAccess returned " + enabled);
+                if (enabled != CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED) _driver.ThrowIfFailed(enabled, "cuCtxEnablePeerAccess");
+                var owned = new List<IDisposable>();
+                try
+                {
+                    return RunPeerIn(test, peer, request, cancel, progress, owned);
+                }
+                finally
+                {
+                    // Memory the peer owns is freed with the peer's context current (DeviceBuffer pushes it).
+                    for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+                }
+            }
+        }
+
+        private BandwidthResult RunPeerIn(string test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress, List<IDisposable> owned)
+        {
+            ulong bytes = (request.Bytes ?? BandwidthRequest.DefaultHostBytes) / 16 * 16;
+            if (bytes == 0) throw new ArgumentOutOfRangeException(nameof(request), "The buffer size must be at least 16 bytes.");
+            int localBuffers = test == BandwidthTests.PeerWriteCe ? 1 : 2;
+            int peerBuffers = test == BandwidthTests.PeerReadSm ? 1 : 2;
+            CheckFits(this, bytes, localBuffers, request.Bytes != null, test);
+            CheckFits(peer, bytes, peerBuffers, request.Bytes != null, test);
+            ulong n = bytes / 16;
+            uint seedA = (uint)request.Seed * 2654435761u + 5, seedB = seedA * 7 + 3;
+            CudaStream stream = Own(owned, CudaStream.Create(_driver));
+            var op = new Operation { Test = test };
+            int directions = test == BandwidthTests.PeerBidirectionalCe ? 2 : 1;
+            Func<Theoretical> theoretical = () => PeerTheoretical(peer, directions);
+            string pair = string.Format(CultureInfo.InvariantCulture, "GPU {0} -> GPU {1}", Device.Index, peer.Device.Index);
+
+            DeviceBuffer local = Own(owned, DeviceBuffer.Allocate(_driver, _context, bytes));
+            DeviceBuffer remote;
+            using (peer._context.Enter()) remote = Own(owned, DeviceBuffer.Allocate(_driver, peer._context, bytes));
+
+            switch (test)
+            {
+                case BandwidthTests.PeerWriteCe:
+                {
+                    LaunchWrite(local, n, seedA, stream.Handle);
+                    stream.Synchronize();
+                    using (peer._context.Enter()) peer.Clear(remote);
+                    op.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(remote.DevicePointer, peer._context.Handle, local.DevicePointer, _context.Handle, bytes, s));
+                    op.Verify = () => VerifyDevice(test, remote, n, request, k => BandwidthPattern.Word(k, seedA));
+                    return WithPeer(Measure(op, request, bytes, bytes, bytes, "copied once, " + pair, "copy engine", theoretical,
+                        "cuMemcpyPeerAsync on GPU " + Device.Index + "'s stream, peer access enabled (the copy engine writes into the peer's memory)", null, stream, null, cancel, progress), peer);
+                }
+
+                case BandwidthTests.PeerReadSm:
+                {
+                    using (peer._context.Enter())
+                    {
+                        peer.LaunchWriteCurrent(remote, n, seedA);
+                    }
+
+                    Clear(local);
+                    op.Forward = s => LaunchCopy(local, remote, n, s);
+                    op.Verify = () => VerifyDevice(test, local, n, request, k => BandwidthPattern.Word(k, seedA));
+                    return WithPeer(Measure(op, request, bytes, bytes, bytes, "copied once, GPU " + peer.Device.Index + "'s memory read into GPU " + Device.Index, "SM kernel", theoretical,
+                        "dlgpu_copy kernel on GPU " + Device.Index + " reading the peer's memory with 16-byte loads, peer access enabled", null, stream, null, cancel, progress), peer);
+                }
+
+                default:
+                {
+                    // Both directions at once, from this GPU's two streams: one copy engine writes into the peer,
+                    // another reads from it, so each direction of the link carries one copy.
+                    DeviceBuffer localBack = Own(owned, DeviceBuffer.Allocate(_driver, _context, bytes));
+                    DeviceBuffer remoteSource;
+                    using (peer._context.Enter())
+                    {
+                        remoteSource = Own(owned, DeviceBuffer.Allocate(_driver, peer._context, bytes));
+                        peer.LaunchWriteCurrent(remoteSource, n, seedB);
+                        peer.Clear(remote);
+                    }
+
+                    LaunchWrite(local, n, seedA, stream.Handle);
+                    stream.Synchronize();
+                    Clear(localBack);
+                    CudaStream second = Own(owned, CudaStream.Create(_driver));
+                    op.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(remote.DevicePointer, peer._context.Handle, local.DevicePointer, _context.Handle, bytes, s));
+                    op.Backward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(localBack.DevicePointer, _context.Handle, remoteSource.DevicePointer, peer._context.Handle, bytes, s));
+                    op.Verify = () => VerifyDevice(test, remote, n, request, k => BandwidthPattern.Word(k, seedA)) + VerifyDevice(test, localBack, n, request, k => BandwidthPattern.Word(k, seedB));
+                    return WithPeer(Measure(op, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "copy engine", theoretical,
+                        "cuMemcpyPeerAsync both ways at once on two of GPU " + Device.Index + "'s streams, peer access enabled; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
+                }
+            }
+        }
+
+        private static BandwidthResult WithPeer(BandwidthResult result, BandwidthSession peer)
+        {
+            result.PeerIndex = peer.Device.Index;
+            return result;
+        }
+
+        // Runs the write kernel on this session's GPU, whose context the caller has made current.
+        private void LaunchWriteCurrent(DeviceBuffer buffer, ulong n, uint seed)
+        {
+            using (CudaStream stream = CudaStream.Create(_driver))
+            {
+                LaunchWrite(buffer, n, seed, stream.Handle);
+                stream.Synchronize();
+            }
+        }
+
+        private static void CheckFits(BandwidthSession session, ulong bytes, int buffers, bool asked, string test)
+        {
+            ulong free;
+            using (session._context.Enter()) session._driver.ThrowIfFailed(session._driver.cuMemGetInfo(out free, out _));
+            ulong needed = bytes * (ulong)buffers;
+            if (needed > (ulong)(free * 0.9))
+                throw new BandwidthBufferTooLargeException($"{test} on GPU {session.Device.Index} ({buffers} buffer(s) of {bytes / 1048576.0:N0} MiB)", needed, free, asked ? null : "use a smaller -Size");
+        }
+
+        /// <summary>NVLink between the two GPUs where there is one (Get-GpuTopology's figure), else PCIe per direction.</summary>
+        private Theoretical PeerTheoretical(BandwidthSession peer, int directions)
+        {
+            var warnings = new List<string>();
+            GpuTopologyLink link = TopologyReader.Read(_runtime, new[] { Device, peer.Device }, warnings)
+                .First(t => t.Index == Device.Index).Links.FirstOrDefault(l => l.PeerIndex == peer.Device.Index);
+            if (link != null && link.NvLinkGBps is double nv)
+                return new Theoretical(nv * directions, string.Format(CultureInfo.InvariantCulture, "NVLink: {0}{1}", link.Description, directions == 2 ? ", both directions" : string.Empty));
+            Theoretical mine = HostLink.Read(_runtime, Device).Theoretical(directions);
+            Theoretical theirs = HostLink.Read(_runtime, peer.Device).Theoretical(directions);
+            Theoretical slower = theirs.GBps is double t && (mine.GBps == null || t < mine.GBps) ? theirs : mine;
+            string path = link?.Path is string p && p != "?" ? $" (path {p})" : string.Empty;
+            return new Theoretical(slower.GBps, slower.Basis + path, slower.Note);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using DlGpuTools.Interop;
+
+namespace DlGpuTools.Bandwidth
+{
+    /// <summary>The timing loop, the kernel launches and the checks of <see cref="BandwidthSession"/>.</summary>
+    public sealed unsafe partial class BandwidthSession
+    {
+        /// <summary>One operation of a test, queued on a stream (and, for bidirectional tests, its partner on a second stream).</summary>
+        private sealed class Operation
+        {
+            public string Test;
+            public Action<IntPtr> Forward;
+            public Action<IntPtr> Backward;
+            public Func<int> Verify;
+            public bool Gated = true;
+        }
+
+        private BandwidthResult Measure(Operation op, BandwidthRequest request, ulong bytes, ulong countedBytes, ulong trafficBytes, string counted, string engine, Func<Theoretical> theoreticalAfter,
+            string method, string note, CudaStream stream, CudaStream second, CancellationToken cancel, Action<BandwidthProgress> progress)
+        {
+            var start = new List<IDisposable>();
+            try
+            {
+                GpuEvent begin = Own(start, GpuEvent.Create(_driver));
+                GpuEvent end = Own(start, GpuEvent.Create(_driver));
+                GpuEvent endSecond = second == null ? null : Own(start, GpuEvent.Create(_driver));
+
+                double Batch(int count)
+                {
+                    if (op.Gated) _gate.Close(stream.Handle);
+                    begin.Record(stream.Handle);
+                    if (second != null) _driver.ThrowIfFailed(_driver.cuStreamWaitEvent(second.Handle, begin.Handle));
+                    try
+                    {
+                        for (int i = 0; i < count; i++)
+                        {
+                            op.Forward(stream.Handle);
+                            op.Backward?.Invoke(second.Handle);
+                        }
+
+                        end.Record(stream.Handle);
+                        endSecond?.Record(second.Handle);
+                    }
+                    finally
+                    {
+                        // Always open the gate, also when queueing failed, so the GPU never waits out the timeout.
+                        if (op.Gated) _gate.Open();
+                    }
+
+                    end.Synchronize();
+                    endSecond?.Synchronize();
+                    if (op.Gated && _gate.TimedOut) throw new BandwidthTimingException(op.Test, Device.Index);
+                    double ms = end.Since(begin);
+                    if (endSecond != null) ms = Math.Max(ms, endSecond.Since(begin));
+                    return ms / count;
+                }
+
+                // One operation outside any batch first: kernels load lazily at their first launch, and a load
+                // must not happen while the spin kernel holds the stream.
+                progress(new BandwidthProgress($"{op.Test}: warming up", 0, request.Iterations));
+                op.Forward(stream.Handle);
+                if (second != null) op.Backward(second.Handle);
+                stream.Synchronize();
+                second?.Synchronize();
+
+                double estimate = Math.Max(Batch(1), 1e-4);
+                int perBatch = (int)Math.Max(1, Math.Min(request.MaxOperationsPerBatch, Math.Round(request.BatchMilliseconds / estimate)));
+                for (int w = 0; w < request.Warmup; w++)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    Batch(perBatch);
+                }
+
+                var times = new List<double>(request.Iterations);
+                for (int i = 0; i < request.Iterations; i++)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    progress(new BandwidthProgress($"{op.Test}: measuring", i, request.Iterations));
+                    times.Add(Batch(perBatch));
+                }
+
+                progress(new BandwidthProgress($"{op.Test}: checking the data", request.Iterations, request.Iterations));
+                int samples = op.Verify();
+                // Read after the copies: an idle GPU may train its PCIe link down and bring it back up under load.
+                Theoretical theoretical = theoreticalAfter();
+
+                times.Sort();
+                double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+                double gbps = countedBytes / (median * 1e-3) / 1e9;
+                double traffic = trafficBytes / (median * 1e-3) / 1e9;
+                bool linkTest = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsPeerTest(op.Test);
+                double measuredAgainstTheory = linkTest ? gbps : traffic;
+                return new BandwidthResult
+                {
+                    DeviceIndex = Device.Index,
+                    DeviceName = Device.Name,
+                    Uuid = Device.Uuid,
+                    Test = op.Test,
+                    Engine = engine,
+                    Bytes = bytes,
+                    GBps = Math.Round(gbps, 2),
+                    TrafficGBps = Math.Round(traffic, 2),
+                    BytesCounted = counted,
+                    TheoreticalGBps = theoretical.GBps is double t ? Math.Round(t, 1) : (double?)null,
+                    TheoreticalBasis = theoretical.Basis,
+                    PercentOfTheoretical = theoretical.GBps is double th && th > 0 ? Math.Round(100 * measuredAgainstTheory / th, 1) : (double?)null,
+                    MedianMs = Math.Round(median, 5),
+                    MinMs = Math.Round(times[0], 5),
+                    MaxMs = Math.Round(times[times.Count - 1], 5),
+                    SpreadPercent = Math.Round(100 * (times[times.Count - 1] - times[0]) / median, 2),
+                    Batches = request.Iterations,
+                    OperationsPerBatch = perBatch,
+                    Verified = true,
+                    VerifiedSamples = samples,
+                    Method = string.Format(CultureInfo.InvariantCulture,
+                        "{0}; {1}; CUDA events around batches of {2} operation(s){3}; median of {4} batches after {5} warm-up; kernels: {6}; GB/s = 10^9 bytes/s",
+                        method, engine, perBatch, op.Gated ? " queued behind a spin kernel (nvbandwidth's method)" : string.Empty, request.Iterations, request.Warmup, _module.Directives),
+                    Note = Join(note, theoretical.Note),
+                };
+            }
+            finally
+            {
+                for (int i = start.Count - 1; i >= 0; i--) start[i].Dispose();
+            }
+        }
+
+        private static string Join(string a, string b) => a == null ? b : b == null ? a : a + " " + b;
+
+        private void Launch(IntPtr function, IntPtr stream, IntPtr* args)
+        {
+            _driver.ThrowIfFailed(_driver.cuLaunchKernel(function, _blocks, ThreadsPerBlock, 0, stream, args));
+        }
+
+        private void LaunchWrite(DeviceBuffer dst, ulong n, uint seed, IntPtr stream)
+        {
+            ulong p = dst.DevicePointer;
+            IntPtr* args = stackalloc IntPtr[3];
+            args[0] = (IntPtr)(&p);
+            args[1] = (IntPtr)(&n);
+            args[2] = (IntPtr)(&seed);
+            Launch(_module.Write, stream, args);
+        }
+
+        private void LaunchRead(DeviceBuffer src, ulong n, DeviceBuffer sums, IntPtr stream)
+        {
+            ulong p = src.DevicePointer, o = sums.DevicePointer;
+            IntPtr* args = stackalloc IntPtr[3];
+            args[0] = (IntPtr)(&p);
+            args[1] = (IntPtr)(&n);
+            args[2] = (IntPtr)(&o);
+            Launch(_module.Read, stream, args);
+        }
+
+        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
+        {
+            ulong d = dst.DevicePointer, s = src.DevicePointer;
+            IntPtr* args = stackalloc IntPtr[3];
+            args[0] = (IntPtr)(&d);
+            args[1] = (IntPtr)(&s);
+            args[2] = (IntPtr)(&n);
+            Launch(_module.Copy, stream, args);
+        }
+
+        private void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)
+        {
+            ulong pa = a.DevicePointer, pb = b.DevicePointer, pc = c.DevicePointer;
+            IntPtr* args = stackalloc IntPtr[5];
+            args[0] = (IntPtr)(&pa);
+            args[1] = (IntPtr)(&pb);
+            args[2] = (IntPtr)(&pc);
+            args[3] = (IntPtr)(&n);
+            args[4] = (IntPtr)(&scalar);
+            Launch(_module.Triad, stream, args);
+        }
+
+        /// <summary>The elements checked: the first, the last and <see cref="BandwidthRequest.VerifySamples"/> random others.</summary>
+        private static IEnumerable<ulong> SampledElements(ulong n, BandwidthRequest request)
+        {
+            yield return 0;
+            if (n > 1) yield return n - 1;
+            var random = new Random(request.Seed + 99);
+            for (int i = 0; i < request.VerifySamples && n > 2; i++)
+                yield return (ulong)(random.NextDouble() * (n - 2)) + 1;
+        }
+
+        private int VerifyDevice(string test, DeviceBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
+        {
+            uint* words = stackalloc uint[4];
+            int count = 0;
+            foreach (ulong element in SampledElements(n, request))
+            {
+                _driver.ThrowIfFailed(_driver.cuMemcpyDtoH((IntPtr)words, buffer.DevicePointer + element * 16, 16));
+                for (ulong w = 0; w < 4; w++) Check(test, element * 4 + w, words[w], expected(element * 4 + w));
+                count++;
+            }
+
+            return count;
+        }
+
+        private int VerifyHost(string test, HostBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
+        {
+            int count = 0;
+            foreach (ulong element in SampledElements(n, request))
+            {
+                for (ulong w = 0; w < 4; w++) Check(test, element * 4 + w, buffer.ReadWord(element * 4 + w), expected(element * 4 + w));
+                count++;
+            }
+
+            return count;
+        }
+
+        private void Check(string test, ulong word, uint actual, uint expected)
+        {
+            if (actual != expected)
+                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture, "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}", word, actual, expected));
+        }
+
+        // The read kernel leaves one XOR per block; together they must give the XOR of every word of the buffer.
+        private int VerifyRead(string test, DeviceBuffer sums, ulong n, uint seed)
+        {
+            var perBlock = new uint[_blocks];
+            fixed (uint* p = perBlock) _driver.ThrowIfFailed(_driver.cuMemcpyDtoH((IntPtr)p, sums.DevicePointer, sums.Bytes));
+            uint all = 0;
+            foreach (uint x in perBlock) all ^= x;
+            uint expected = BandwidthPattern.Xor(n * 4, seed);
+            if (all != expected)
+                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture, "the blocks' XOR of the {0:N0} bytes read is 0x{1:X8}, expected 0x{2:X8}", n * 16, all, expected));
+            return (int)_blocks;
+        }
+    }
+}

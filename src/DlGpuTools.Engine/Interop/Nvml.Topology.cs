@@ -1,0 +1,93 @@
+using System;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>NVML's view of where a GPU sits: its NUMA node and the CPUs close to it.</summary>
+    public sealed unsafe partial class Nvml
+    {
+        /// <summary>nvmlDeviceGetNumaNodeId (R535 and newer drivers); NVML_ERROR_FUNCTION_NOT_FOUND on older ones.</summary>
+        public NvmlReturn nvmlDeviceGetNumaNodeId(IntPtr device, out uint node)
+        {
+            node = 0;
+            IntPtr f = Fn("nvmlDeviceGetNumaNodeId", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            uint n;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint*, NvmlReturn>)f)(device, &n);
+            node = n;
+            return r;
+        }
+
+        /// <summary>nvmlDeviceGetCpuAffinity: a bit mask of the CPUs closest to the GPU (1024 CPUs; 64 per word).</summary>
+        public NvmlReturn nvmlDeviceGetCpuAffinity(IntPtr device, out ulong[] mask)
+        {
+            const uint words = 16;
+            mask = new ulong[words];
+            IntPtr f = Fn("nvmlDeviceGetCpuAffinity", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            // The mask is of C unsigned longs: 64-bit on Linux, 32-bit on Windows. Little-endian, the same bytes
+            // read as 64-bit words either way, so only the count passed differs.
+            uint size = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? words * 2 : words;
+            fixed (ulong* p = mask)
+                return ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, NvmlReturn>)f)(device, size, p);
+        }
+            /// <summary>nvmlDeviceGetTopologyCommonAncestor: the closest common point of two GPUs' PCIe paths.</summary>
+        public NvmlReturn nvmlDeviceGetTopologyCommonAncestor(IntPtr device1, IntPtr device2, out NvmlTopologyLevel level)
+        {
+            level = 0;
+            IntPtr f = Fn("nvmlDeviceGetTopologyCommonAncestor", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            NvmlTopologyLevel l;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, NvmlTopologyLevel*, NvmlReturn>)f)(device1, device2, &l);
+            level = l;
+            return r;
+        }
+
+        /// <summary>nvmlDeviceGetP2PStatus for one capability (read, write, NVLink, atomics, PCIe).</summary>
+        public NvmlReturn nvmlDeviceGetP2PStatus(IntPtr device1, IntPtr device2, NvmlP2PCapability capability, out NvmlP2PStatus status)
+        {
+            status = NvmlP2PStatus.NVML_P2P_STATUS_UNKNOWN;
+            IntPtr f = Fn("nvmlDeviceGetP2PStatus", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            NvmlP2PStatus st;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, NvmlP2PCapability, NvmlP2PStatus*, NvmlReturn>)f)(device1, device2, capability, &st);
+            status = st;
+            return r;
+        }
+
+        /// <summary>nvmlDeviceGetNvLinkState: whether one NVLink of the GPU is active.</summary>
+        public NvmlReturn nvmlDeviceGetNvLinkState(IntPtr device, uint link, out bool active)
+        {
+            active = false;
+            IntPtr f = Fn("nvmlDeviceGetNvLinkState", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            uint state;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, uint*, NvmlReturn>)f)(device, link, &state);
+            active = state != 0;
+            return r;
+        }
+
+        /// <summary>nvmlDeviceGetNvLinkRemotePciInfo_v2: the PCI bus id at the other end of an NVLink.</summary>
+        public NvmlReturn nvmlDeviceGetNvLinkRemotePciInfo(IntPtr device, uint link, out string busId)
+        {
+            busId = null;
+            IntPtr f = Fn("nvmlDeviceGetNvLinkRemotePciInfo_v2", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            NvmlPciInfo info;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, NvmlPciInfo*, NvmlReturn>)f)(device, link, &info);
+            if (r == NvmlReturn.NVML_SUCCESS) busId = CudaDriver.ReadString(info.BusId, 32);
+            return r;
+        }
+
+        /// <summary>nvmlDeviceGetNvLinkRemoteDeviceType: 0 GPU, 1 IBM NPU, 2 NVSwitch, 255 unknown.</summary>
+        public NvmlReturn nvmlDeviceGetNvLinkRemoteDeviceType(IntPtr device, uint link, out uint type)
+        {
+            type = 255;
+            IntPtr f = Fn("nvmlDeviceGetNvLinkRemoteDeviceType", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            uint t;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, uint*, NvmlReturn>)f)(device, link, &t);
+            type = t;
+            return r;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+namespace DlGpuTools
+{
+    /// <summary>One bandwidth measurement: what was moved, how fast, how it was counted and measured, and checked.</summary>
+    public sealed class BandwidthResult
+    {
+        public int DeviceIndex { get; set; }
+
+        public string DeviceName { get; set; }
+
+        public string Uuid { get; set; }
+
+        /// <summary>The other GPU of a peer test; empty otherwise.</summary>
+        public int? PeerIndex { get; set; }
+
+        /// <summary>The test's name (nvbandwidth's where it has one, e.g. host_to_device_memcpy_ce).</summary>
+        public string Test { get; set; }
+
+        /// <summary>"SM kernel" or "copy engine".</summary>
+        public string Engine { get; set; }
+
+        /// <summary>Bytes of one buffer (one operation moves this much, counted once).</summary>
+        public ulong Bytes { get; set; }
+
+        /// <summary>The headline: bytes counted as <see cref="BytesCounted"/> says, per second at the median batch, in GB/s (10^9).</summary>
+        public double GBps { get; set; }
+
+        /// <summary>Bytes read plus bytes written in the memory (or over the link) per second, at the median batch.</summary>
+        public double TrafficGBps { get; set; }
+
+        /// <summary>How <see cref="GBps"/> counts bytes, e.g. "copied once (nvbandwidth); traffic = read + write".</summary>
+        public string BytesCounted { get; set; }
+
+        public double? TheoreticalGBps { get; set; }
+
+        /// <summary>How the theoretical figure was worked out.</summary>
+        public string TheoreticalBasis { get; set; }
+
+        /// <summary>Traffic (device memory) or GBps (links) as a percentage of the theoretical figure.</summary>
+        public double? PercentOfTheoretical { get; set; }
+
+        /// <summary>Median time of one operation, in milliseconds.</summary>
+        public double MedianMs { get; set; }
+
+        public double MinMs { get; set; }
+
+        public double MaxMs { get; set; }
+
+        /// <summary>(slowest - fastest batch) / median, in percent.</summary>
+        public double SpreadPercent { get; set; }
+
+        public int Batches { get; set; }
+
+        public int OperationsPerBatch { get; set; }
+
+        /// <summary>True: sampled data after the copies was checked and right (a wrong result is an error, never a figure).</summary>
+        public bool Verified { get; set; }
+
+        public int VerifiedSamples { get; set; }
+
+        /// <summary>How the figure was measured.</summary>
+        public string Method { get; set; }
+
+        /// <summary>The NUMA node NVML gives for the GPU (host tests); empty when NVML does not say.</summary>
+        public int? NumaNode { get; set; }
+
+        /// <summary>The CPUs NVML gives as close to the GPU (host tests), e.g. "0-55,112-167".</summary>
+        public string CpuAffinity { get; set; }
+
+        /// <summary>Anything that qualifies the figure (a link below its maximum, a buffer smaller than asked).</summary>
+        public string Note { get; set; }
+
+        public override string ToString() => $"{Test} GPU {DeviceIndex}{(PeerIndex is int p ? "->" + p : string.Empty)}: {GBps:0.0} GB/s";
+    }
+}

@@ -1,0 +1,69 @@
+namespace DlGpuTools
+{
+    /// <summary>One GPU's place in the machine: its CPU and NUMA affinity and its path to every other GPU.</summary>
+    public sealed class GpuTopology
+    {
+        public int Index { get; set; }
+
+        public string Name { get; set; }
+
+        public string Uuid { get; set; }
+
+        public string PciBusId { get; set; }
+
+        /// <summary>NUMA node of the GPU (NVML); empty when NVML does not say (one-node machines, older drivers).</summary>
+        public int? NumaNode { get; set; }
+
+        /// <summary>The CPUs closest to the GPU as a Linux CPU list (NVML), e.g. "0-55,112-167".</summary>
+        public string CpuAffinity { get; set; }
+
+        public GpuTopologyLink[] Links { get; set; } = System.Array.Empty<GpuTopologyLink>();
+
+        public override string ToString() => $"GPU {Index}: {Name}";
+    }
+
+    /// <summary>The path from one GPU to another and what the driver lets them do over it.</summary>
+    public sealed class GpuTopologyLink
+    {
+        public int DeviceIndex { get; set; }
+
+        public int PeerIndex { get; set; }
+
+        /// <summary>As nvidia-smi topo -m: NV# (NVLink, # links), PIX, PXB, PHB, NODE or SYS; "?" when unknown.</summary>
+        public string Path { get; set; }
+
+        /// <summary>The path in words.</summary>
+        public string Description { get; set; }
+
+        public int NvLinkCount { get; set; }
+
+        /// <summary>True when the NVLinks go through NVSwitches rather than straight to the peer.</summary>
+        public bool ThroughNvSwitch { get; set; }
+
+        /// <summary>Theoretical NVLink bandwidth per direction: links x per-link rate of the architecture.</summary>
+        public double? NvLinkGBps { get; set; }
+
+        /// <summary>The PCIe common ancestor, even when NVLink is the faster path.</summary>
+        public string PcieLevel { get; set; }
+
+        /// <summary>NVML's peer-to-peer status for reads, writes, atomics and NVLink (OK, NotSupported, ChipsetNotSupported...).</summary>
+        public string P2PRead { get; set; }
+
+        public string P2PWrite { get; set; }
+
+        public string P2PAtomics { get; set; }
+
+        public string P2PNvLink { get; set; }
+
+        /// <summary>cuDeviceCanAccessPeer: whether the CUDA driver allows peer access from this GPU to the peer.</summary>
+        public bool? CanAccessPeer { get; set; }
+
+        /// <summary>cuDeviceGetP2PAttribute CU_DEVICE_P2P_ATTRIBUTE_NATIVE_ATOMIC_SUPPORTED.</summary>
+        public bool? NativeAtomics { get; set; }
+
+        /// <summary>cuDeviceGetP2PAttribute CU_DEVICE_P2P_ATTRIBUTE_PERFORMANCE_RANK (lower is faster).</summary>
+        public int? PerformanceRank { get; set; }
+
+        public override string ToString() => $"GPU {DeviceIndex} -> GPU {PeerIndex}: {Path}";
+    }
+}

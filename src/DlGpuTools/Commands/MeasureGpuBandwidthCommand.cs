@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using DlGpuTools.Bandwidth;
+using DlGpuTools.Devices;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>
+    /// Measures memory and host-link bandwidth of each device with the engine's PTX kernels and copy engines,
+    /// one object per device and test. A test that fails writes its error and the others still run; Ctrl+C
+    /// stops between batches and frees all GPU and page-locked memory.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Measure, "GpuBandwidth")]
+    [OutputType(typeof(BandwidthResult))]
+    public sealed class MeasureGpuBandwidthCommand : DlGpuCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private readonly List<CudaDevice> _measured = new List<CudaDevice>();
+        private DeviceInventory _inventory;
+        private bool _failed;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("DeviceIndex", "Ordinal")]
+        [ValidateRange(0, int.MaxValue)]
+        public int[] Index { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("GpuUuid")]
+        public string[] Uuid { get; set; }
+
+        /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public CudaDevice[] InputObject { get; set; }
+
+        /// <summary>Test names (nvbandwidth's where it has the same test); default all.</summary>
+        [Parameter(Position = 0)]
+        [ValidateSet(
+            BandwidthTests.DeviceRead, BandwidthTests.DeviceWrite, BandwidthTests.DeviceCopySm, BandwidthTests.DeviceCopyCe, BandwidthTests.DeviceTriad,
+            BandwidthTests.HostToDevice, BandwidthTests.DeviceToHost, BandwidthTests.HostDeviceBidirectional,
+            BandwidthTests.HostToDevicePageable, BandwidthTests.DeviceToHostPageable,
+            BandwidthTests.PeerWriteCe, BandwidthTests.PeerReadSm, BandwidthTests.PeerBidirectionalCe)]
+        public string[] Test { get; set; }
+
+        /// <summary>Bytes of each buffer (1GB, 256MB...); default max(1 GiB, 8 x L2) on the device, 512 MiB for host copies.</summary>
+        [Parameter]
+        [ValidateRange(16L, long.MaxValue)]
+        public long Size { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 10000)]
+        public int Iterations { get; set; } = 10;
+
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int Warmup { get; set; } = 2;
+
+        protected override void ProcessRecord()
+        {
+            if (_failed) return;
+            if (_inventory == null)
+            {
+                _inventory = EnumerateDevices(writeWarnings: false);
+                _failed = _inventory == null;
+                if (_failed) return;
+            }
+
+            foreach (CudaDevice device in SelectDevices(_inventory, Index, Uuid, InputObject))
+            {
+                if (_cancel.IsCancellationRequested) return;
+                if (_measured.Exists(d => d.Index == device.Index)) continue;
+                _measured.Add(device);
+                MeasureDevice(device);
+            }
+        }
+
+        // Peer tests need every device of the command, so they run once all have come down the pipeline.
+        protected override void EndProcessing()
+        {
+            if (!_failed && _measured.Count > 1) MeasurePeers();
+            CompleteProgress();
+        }
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        public void Dispose() => _cancel.Dispose();
+
+        private void MeasureDevice(CudaDevice device)
+        {
+            if (BandwidthTests.Select(Test).All(BandwidthTests.IsPeerTest)) return;
+            BandwidthSession session;
+            try
+            {
+                session = BandwidthSession.Open(Runtime, device);
+            }
+            catch (Exception e) when (IsKnownFailure(e))
+            {
+                Fail(e, device.Index, stop: e is Interop.NativeLibraryNotFoundException);
+                return;
+            }
+
+            using (session)
+            {
+                var request = new BandwidthRequest
+                {
+                    Bytes = MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? (ulong?)Size : null,
+                    Iterations = Iterations,
+                    Warmup = Warmup,
+                };
+                string activity = $"Measure-GpuBandwidth: GPU {device.Index} {device.Name}";
+                IReadOnlyList<string> tests = BandwidthTests.Select(Test).Where(t => !BandwidthTests.IsPeerTest(t)).ToArray();
+                for (int i = 0; i < tests.Count; i++)
+                {
+                    if (_cancel.IsCancellationRequested) return;
+                    string test = tests[i];
+                    int done = i;
+                    try
+                    {
+                        WriteObject(session.Run(test, request, _cancel.Token, p => Progress(activity, p, done, tests.Count)));
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Ctrl+C: the session freed the test's memory; disposing it gives the context back.
+                        CompleteProgress();
+                        return;
+                    }
+                    catch (Exception e) when (IsKnownFailure(e))
+                    {
+                        Fail(e, $"{test} on GPU {device.Index}", stop: false);
+                    }
+                }
+            }
+        }
+
+        private void MeasurePeers()
+        {
+            IReadOnlyList<string> tests = BandwidthTests.Select(Test).Where(BandwidthTests.IsPeerTest).ToArray();
+            if (tests.Count == 0) return;
+            var sessions = new List<BandwidthSession>();
+            try
+            {
+                foreach (CudaDevice device in _measured)
+                {
+                    try
+                    {
+                        sessions.Add(BandwidthSession.Open(Runtime, device));
+                    }
+                    catch (Exception e) when (IsKnownFailure(e))
+                    {
+                        Fail(e, device.Index, stop: false);
+                    }
+                }
+
+                var request = new BandwidthRequest
+                {
+                    Bytes = MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? (ulong?)Size : null,
+                    Iterations = Iterations,
+                    Warmup = Warmup,
+                };
+                var pairs = (from a in sessions from b in sessions where a != b select (a, b)).ToArray();
+                int total = pairs.Length * tests.Count, done = 0;
+                foreach ((BandwidthSession from, BandwidthSession to) in pairs)
+                {
+                    string activity = $"Measure-GpuBandwidth: GPU {from.Device.Index} -> GPU {to.Device.Index}";
+                    foreach (string test in tests)
+                    {
+                        if (_cancel.IsCancellationRequested) return;
+                        int before = done++;
+                        try
+                        {
+                            WriteObject(from.RunPeer(test, to, request, _cancel.Token, p => Progress(activity, p, before, total)));
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            CompleteProgress();
+                            return;
+                        }
+                        catch (Exception e) when (IsKnownFailure(e))
+                        {
+                            Fail(e, $"{test} GPU {from.Device.Index} -> GPU {to.Device.Index}", stop: false);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                foreach (BandwidthSession session in sessions) session.Dispose();
+            }
+        }
+
+        private void Fail(Exception e, object target, bool stop)
+        {
+            ErrorRecord record = ToErrorRecord(e, target);
+            CompleteProgress();
+            if (stop)
+            {
+                _failed = true;
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+
+        // At most four updates a second: progress records are costly on Windows PowerShell (PowerShell#2138).
+        private void Progress(string activity, BandwidthProgress p, int testsDone, int tests)
+        {
+            if (_sinceProgress.ElapsedMilliseconds < 250) return;
+            _sinceProgress.Restart();
+            double within = p.Total > 0 ? (double)p.Done / p.Total : 0;
+            int percent = (int)Math.Min(100, 100 * (testsDone + within) / Math.Max(1, tests));
+            WriteProgress(new ProgressRecord(2, activity, p.Phase) { PercentComplete = percent });
+        }
+
+        private void CompleteProgress()
+        {
+            try
+            {
+                WriteProgress(new ProgressRecord(2, "Measure-GpuBandwidth", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            catch (PipelineStoppedException)
+            {
+                // Stopped: the host clears the progress of a stopped pipeline itself.
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+using System;
+using System.Linq;
+using System.Threading;
+using DlGpuTools.Bandwidth;
+using DlGpuTools.Devices;
+using DlGpuTools.Interop;
+using Xunit;
+
+namespace DlGpuTools.Engine.Tests
+{
+    /// <summary>The bandwidth session against the fake driver, whose kernels do on the host what the PTX kernels do.</summary>
+    public sealed class BandwidthSessionTests : FakeLibraryTest
+    {
+        // An odd number of 16-byte elements, so no test can pass by handling only whole blocks.
+        private const ulong SmallBytes = (1UL << 20) + 3 * 16;
+
+        private static GpuRuntime Runtime() =>
+            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+
+        private static CudaDevice Device(GpuRuntime runtime, int index) => DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == index);
+
+        private static BandwidthRequest Quick(ulong? bytes = SmallBytes) => new BandwidthRequest { Bytes = bytes, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
+
+        private static int Hook(string name) => FakeLibraries.Hook(FakeLibraries.CudaDriver, name);
+
+        private static void AssertNothingLeft(long bytesBefore)
+        {
+            Assert.Equal(bytesBefore, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+            Assert.Equal(0, Hook("fakecuda_live_modules"));
+            Assert.Equal(0, Hook("fakecuda_live_pinned"));
+            Assert.Equal(0, Hook("fakecuda_live_streams"));
+            Assert.Equal(0, Hook("fakecuda_live_events"));
+            Assert.Equal(0, Hook("fakecuda_retained_contexts"));
+            Assert.Equal(0, Hook("fakecuda_context_stack_depth"));
+        }
+
+        [FakeFact]
+        public void Every_test_is_measured_verified_and_counted_as_it_says_and_nothing_is_left()
+        {
+            long bytesBefore = FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes");
+            GpuRuntime runtime = Runtime();
+            CudaDevice h100 = Device(runtime, 0);
+            using (BandwidthSession session = BandwidthSession.Open(runtime, h100))
+            {
+                Assert.Equal("PTX ISA 6.0, sm_50", session.KernelDirectives);
+                foreach (string test in BandwidthTests.SingleDevice)
+                {
+                    int spinsBefore = Hook("fakecuda_spin_launches");
+                    BandwidthResult r = session.Run(test, Quick(), CancellationToken.None);
+                    Assert.Equal(test, r.Test);
+                    Assert.True(r.Verified);
+                    Assert.True(r.VerifiedSamples >= 2, test);
+                    Assert.Equal(SmallBytes, r.Bytes);
+                    Assert.True(r.GBps > 0 && r.MinMs <= r.MedianMs && r.MedianMs <= r.MaxMs, test);
+                    Assert.Equal(3, r.Batches);
+                    Assert.Contains("median of 3 batches", r.Method);
+                    Assert.NotNull(r.TheoreticalGBps);
+                    Assert.NotNull(r.PercentOfTheoretical);
+                    // Gated tests queue every batch behind the spin kernel; pageable copies cannot be held back.
+                    int spins = Hook("fakecuda_spin_launches") - spinsBefore;
+                    if (test.EndsWith("_pageable", StringComparison.Ordinal)) Assert.Equal(0, spins);
+                    else Assert.Equal(1 + 1 + 3, spins); // the sizing batch, one warm-up, three timed
+                    double ratio = r.TrafficGBps / r.GBps;
+                    if (test == BandwidthTests.DeviceCopySm || test == BandwidthTests.DeviceCopyCe) Assert.InRange(ratio, 1.99, 2.01);
+                    else Assert.InRange(ratio, 0.99, 1.01);
+                    if (BandwidthTests.IsHostTest(test))
+                    {
+                        Assert.StartsWith("PCIe Gen5 x16", r.TheoreticalBasis);
+                        Assert.Equal(test == BandwidthTests.HostDeviceBidirectional ? 126.0 : 63.0, r.TheoreticalGBps);
+                        Assert.Equal(0, r.NumaNode);
+                        Assert.Equal("0-7,16-23", r.CpuAffinity);
+                    }
+                    else
+                    {
+                        Assert.Equal(h100.MemoryBandwidthGBps, r.TheoreticalGBps);
+                        Assert.Null(r.NumaNode);
+                    }
+                }
+            }
+
+            AssertNothingLeft(bytesBefore);
+        }
+
+        [FakeFact]
+        public void A_kernel_that_misses_data_is_an_error_not_a_number()
+        {
+            FakeLibraries.Configure("FAKECUDA_KERNEL_SKIP_LAST=1");
+            GpuRuntime runtime = Runtime();
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                foreach (string test in new[] { BandwidthTests.DeviceWrite, BandwidthTests.DeviceRead, BandwidthTests.DeviceCopySm, BandwidthTests.DeviceTriad })
+                {
+                    var e = Assert.Throws<BandwidthVerificationException>(() => session.Run(test, Quick(), CancellationToken.None));
+                    Assert.Equal(test, e.Test);
+                    Assert.Contains("expected 0x", e.Message);
+                }
+
+                // The copy engine's source is made by the write kernel, so a wrong kernel cannot hide behind it.
+                Assert.Throws<BandwidthVerificationException>(() => session.Run(BandwidthTests.DeviceCopyCe, Quick(), CancellationToken.None));
+            }
+
+            AssertNothingLeft(0);
+        }
+
+        [FakeFact]
+        public void Ptx_the_driver_refuses_is_retried_for_the_gpu_own_target_then_reported_with_the_jit_log()
+        {
+            GpuRuntime runtime = Runtime();
+            FakeLibraries.Configure("FAKECUDA_PTX_REJECT=sm_50");
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                Assert.Equal("PTX ISA 7.8, sm_90 (the driver refused ISA 6.0, sm_50)", session.KernelDirectives);
+                Assert.True(session.Run(BandwidthTests.DeviceWrite, Quick(), CancellationToken.None).Verified);
+            }
+
+            FakeLibraries.Configure("FAKECUDA_PTX_REJECT=1");
+            var e = Assert.Throws<BandwidthKernelRejectedException>(() => BandwidthSession.Open(runtime, Device(runtime, 1)));
+            Assert.Contains("Unsupported .version 6.0", e.JitLog);
+            Assert.Contains("sm_86", e.Message);
+            Assert.Contains("CUDA_ERROR_INVALID_PTX", e.Message);
+            AssertNothingLeft(0);
+        }
+
+        [FakeFact]
+        public void Refused_pinned_memory_fails_the_pinned_tests_only()
+        {
+            FakeLibraries.Configure("FAKECUDA_PINNED_LIMIT_MB=1");
+            GpuRuntime runtime = Runtime();
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                var e = Assert.Throws<PinnedMemoryRefusedException>(() => session.Run(BandwidthTests.HostToDevice, Quick(2UL << 20), CancellationToken.None));
+                Assert.Contains("2 MiB", e.Message);
+                Assert.Contains("CUDA_ERROR_OUT_OF_MEMORY", e.Message);
+                Assert.True(session.Run(BandwidthTests.HostToDevicePageable, Quick(2UL << 20), CancellationToken.None).Verified);
+            }
+
+            AssertNothingLeft(0);
+        }
+
+        [FakeFact]
+        public void A_batch_the_spin_kernel_gave_up_on_is_discarded()
+        {
+            FakeLibraries.Configure("FAKECUDA_SPIN_TIMEOUT=1");
+            GpuRuntime runtime = Runtime();
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                Assert.Throws<BandwidthTimingException>(() => session.Run(BandwidthTests.DeviceCopyCe, Quick(), CancellationToken.None));
+                Assert.True(session.Run(BandwidthTests.DeviceToHostPageable, Quick(), CancellationToken.None).Verified);
+            }
+
+            AssertNothingLeft(0);
+        }
+
+        [FakeFact]
+        public void A_size_that_does_not_fit_is_an_error_and_a_default_that_does_not_is_reduced_with_a_note()
+        {
+            FakeLibraries.Configure("FAKECUDA_MEMORY_MB=800");
+            GpuRuntime runtime = Runtime();
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                var e = Assert.Throws<BandwidthBufferTooLargeException>(() => session.Run(BandwidthTests.DeviceCopySm, Quick(4UL << 30), CancellationToken.None));
+                Assert.True(e.NeededBytes > e.FreeBytes);
+                Assert.Contains("MiB are free", e.Message);
+
+                BandwidthResult reduced = session.Run(BandwidthTests.DeviceCopySm, Quick(null), CancellationToken.None);
+                Assert.True(reduced.Verified);
+                Assert.True(reduced.Bytes < 1UL << 30);
+                Assert.Contains("Buffer reduced from 1,024 MiB", reduced.Note);
+            }
+
+            AssertNothingLeft(0);
+        }
+
+        [FakeFact]
+        public void Cancellation_stops_the_test_and_frees_everything()
+        {
+            GpuRuntime runtime = Runtime();
+            using (var cancel = new CancellationTokenSource())
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                var request = Quick();
+                request.Iterations = 1000000;
+                int reports = 0;
+                Assert.ThrowsAny<OperationCanceledException>(() => session.Run(BandwidthTests.DeviceTriad, request, cancel.Token, p =>
+                {
+                    if (p.Phase.EndsWith("measuring", StringComparison.Ordinal) && ++reports == 5) cancel.Cancel();
+                }));
+                Assert.Equal(0, Hook("fakecuda_context_stack_depth"));
+            }
+
+            AssertNothingLeft(0);
+        }
+    }
+
+    /// <summary>The arithmetic of the theoretical figures and the data pattern.</summary>
+    public sealed class BandwidthArithmeticTests
+    {
+        [Theory]
+        [InlineData(3, 16, 15.75)]
+        [InlineData(4, 16, 31.51)]
+        [InlineData(5, 16, 63.02)]
+        [InlineData(4, 8, 15.75)]
+        [InlineData(2, 16, 8.0)]
+        public void Pcie_per_direction_follows_rate_lanes_and_encoding(int generation, int lanes, double expected)
+        {
+            Theoretical t = TheoreticalBandwidth.Pcie(generation, lanes, generation, lanes);
+            Assert.Equal(expected, t.GBps.Value, 2);
+            Assert.Null(t.Note);
+        }
+
+        [Fact]
+        public void A_link_below_its_maximum_says_so_and_an_unknown_link_has_no_figure()
+        {
+            Theoretical slow = TheoreticalBandwidth.Pcie(3, 8, 5, 16);
+            Assert.Contains("Gen3 x8, below its maximum Gen5 x16", slow.Note);
+            Assert.Null(TheoreticalBandwidth.Pcie(null, 16, 5, 16).GBps);
+            Assert.Null(TheoreticalBandwidth.Pcie(7, 16, 7, 16).GBps);
+        }
+
+        [Fact]
+        public void The_pattern_xor_is_the_xor_of_its_words()
+        {
+            foreach (ulong words in new ulong[] { 0, 1, 5, 4096 * 4 + 12, (1UL << 22) + 7 })
+            {
+                uint naive = 0;
+                for (ulong k = 0; k < words; k++) naive ^= unchecked((uint)k * 0x9E3779B1u + 77);
+                Assert.Equal(naive, BandwidthPattern.Xor(words, 77));
+            }
+        }
+
+        [Fact]
+        public void Cpu_masks_read_as_linux_cpu_lists()
+        {
+            Assert.Equal("0-7,16-23", HostLink.CpuList(new ulong[] { 0xFF00FF, 0 }));
+            Assert.Equal("63-64,127", HostLink.CpuList(new ulong[] { 1UL << 63, 1 | 1UL << 63 }));
+            Assert.Null(HostLink.CpuList(new ulong[2]));
+        }
+
+        [Theory]
+        [InlineData(9, 0, "7.8")]
+        [InlineData(8, 6, "7.1")]
+        [InlineData(10, 0, "8.6")]
+        [InlineData(12, 0, "8.7")]
+        [InlineData(7, 5, "6.0")]
+        public void The_retry_names_the_lowest_isa_that_knows_the_gpu(int major, int minor, string isa)
+        {
+            Assert.Equal(isa, BandwidthModule.LowestIsaFor(major, minor));
+        }
+
+        [Fact]
+        public void Test_names_are_checked_and_kept_in_run_order()
+        {
+            Assert.Equal(new[] { BandwidthTests.DeviceRead, BandwidthTests.HostToDevice }, BandwidthTests.Select(new[] { "host_to_device_memcpy_ce", "DEVICE_READ_SM", "device_read_sm" }));
+            Assert.Equal(BandwidthTests.All, BandwidthTests.Select(null));
+            Assert.Throws<ArgumentException>(() => BandwidthTests.Select(new[] { "device_copy" }));
+        }
+    }
+}
+
+namespace DlGpuTools.Engine.Tests
+{
+    /// <summary>Peer tests between the fake's two GPUs.</summary>
+    public sealed class BandwidthPeerTests : FakeLibraryTest
+    {
+        private static GpuRuntime Runtime() =>
+            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+
+        private static BandwidthRequest Quick() => new BandwidthRequest { Bytes = (1UL << 20) + 16, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
+
+        [FakeFact]
+        public void Every_peer_test_is_verified_with_the_link_as_its_theoretical_figure_and_nothing_is_left()
+        {
+            FakeLibraries.Configure("FAKENVML_NVLINKS=4");
+            GpuRuntime runtime = Runtime();
+            var devices = DeviceEnumerator.Enumerate(runtime).Devices;
+            using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
+            using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
+            {
+                foreach (string test in BandwidthTests.Peer)
+                {
+                    BandwidthResult r = a.RunPeer(test, b, Quick(), CancellationToken.None);
+                    Assert.Equal(0, r.DeviceIndex);
+                    Assert.Equal(1, r.PeerIndex);
+                    Assert.True(r.Verified);
+                    Assert.StartsWith("NVLink: NVLink, 4 link(s)", r.TheoreticalBasis);
+                    Assert.Equal(test == BandwidthTests.PeerBidirectionalCe ? 200.0 : 100.0, r.TheoreticalGBps);
+                    Assert.Equal(r.GBps, r.TrafficGBps, 1); // over a link each byte crosses once; bidirectional adds both ways into both
+                }
+
+                // Without NVLink the figure is the slower GPU's PCIe link, with the PCIe path named.
+                FakeLibraries.Configure();
+                BandwidthResult pcie = b.RunPeer(BandwidthTests.PeerWriteCe, a, Quick(), CancellationToken.None);
+                Assert.Equal("PCIe Gen5 x16: 16 x 3.938 GB/s per lane (path PXB)", pcie.TheoreticalBasis);
+                Assert.Throws<ArgumentException>(() => a.RunPeer(BandwidthTests.PeerWriteCe, a, Quick(), CancellationToken.None));
+            }
+
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_stack_depth"));
+        }
+
+        [FakeFact]
+        public void Gpus_without_peer_access_are_not_measured_through_the_host()
+        {
+            FakeLibraries.Configure("FAKECUDA_PEER=0");
+            GpuRuntime runtime = Runtime();
+            var devices = DeviceEnumerator.Enumerate(runtime).Devices;
+            using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
+            using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
+            {
+                var e = Assert.Throws<PeerAccessNotSupportedException>(() => a.RunPeer(BandwidthTests.PeerReadSm, b, Quick(), CancellationToken.None));
+                Assert.Equal(1, e.Peer);
+            }
+
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+        }
+
+        [FakeFact]
+        public void A_wrong_peer_copy_is_an_error()
+        {
+            FakeLibraries.Configure("FAKECUDA_KERNEL_SKIP_LAST=1");
+            GpuRuntime runtime = Runtime();
+            var devices = DeviceEnumerator.Enumerate(runtime).Devices;
+            using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
+            using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
+            {
+                Assert.Throws<BandwidthVerificationException>(() => a.RunPeer(BandwidthTests.PeerReadSm, b, Quick(), CancellationToken.None));
+            }
+
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+        }
+    }
+}

@@ -1,0 +1,121 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:NoFakes = -not (Test-FakesAvailable)
+    $script:HasGpu = Test-GpuPresent
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:BwFqid = 'DlGpuTools.Commands.MeasureGpuBandwidthCommand'
+    # An odd count of 16-byte elements, small enough for the fake's host-memory "GPU".
+    $script:Quick = @{ Size = 1MB + 48; Iterations = 2; Warmup = 0 }
+}
+
+AfterAll { Clear-FakeGpu }
+
+Describe 'Measure-GpuBandwidth without a driver' {
+    AfterEach { Clear-FakeGpu }
+
+    It 'writes CudaDriverNotFound and no result' {
+        $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
+        Measure-GpuBandwidth -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "CudaDriverNotFound,$BwFqid"
+    }
+}
+
+Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
+    BeforeEach { Use-FakeGpu }
+    AfterEach { Clear-FakeGpu }
+
+    It 'runs every test on every device and pair, verified, with its counting and theoretical figure' {
+        $r = @(Measure-GpuBandwidth @Quick)
+        $r.Count | Should -Be (2 * 10 + 2 * 3)
+        @($r | Where-Object PeerIndex -NE $null).Count | Should -Be 6
+        $r[0] | Should -BeOfType ([DlGpuTools.BandwidthResult])
+        ($r | Select-Object -ExpandProperty DeviceIndex -Unique) | Should -Be @(0, 1)
+        $r | ForEach-Object { $_.Verified | Should -BeTrue; $_.GBps | Should -BeGreaterThan 0; $_.PercentOfTheoretical | Should -Not -BeNullOrEmpty }
+        ($r | Where-Object Test -EQ 'device_local_copy')[0].BytesCounted | Should -Match 'copied once'
+        ($r | Where-Object { $_.Test -eq 'host_to_device_memcpy_ce' -and $_.DeviceIndex -eq 1 }).NumaNode | Should -Be 1
+    }
+
+    It 'takes devices from Get-CudaDevice and from JSON, and tests by name' {
+        $one = @(Get-CudaDevice -Index 1 | Measure-GpuBandwidth -Test device_write_sm @Quick)
+        $one.DeviceIndex | Should -Be 1
+        $one.Test | Should -Be 'device_write_sm'
+        $json = Get-CudaDevice -Index 0 | ConvertTo-Json -Depth 3
+        ($json | ConvertFrom-Json | Measure-GpuBandwidth -Test device_read_sm @Quick).Uuid | Should -Be (Get-CudaDevice -Index 0).Uuid
+        @(Measure-GpuBandwidth -Index 0 -Test host_to_device_memcpy_ce, device_read_sm @Quick).Test | Should -Be @('device_read_sm', 'host_to_device_memcpy_ce')
+    }
+
+    It 'refuses wrong data with BandwidthVerificationFailed and carries on with the other tests' {
+        Use-FakeGpu -Setting 'FAKECUDA_KERNEL_SKIP_LAST=1'
+        $r = @(Measure-GpuBandwidth -Index 0 -Test device_write_sm, host_to_device_memcpy_ce @Quick -ErrorVariable err -ErrorAction SilentlyContinue)
+        $r.Test | Should -Be 'host_to_device_memcpy_ce'
+        $err[0].FullyQualifiedErrorId | Should -Be "BandwidthVerificationFailed,$BwFqid"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+    }
+
+    It 'shows the JIT log when the driver refuses the kernels' {
+        Use-FakeGpu -Setting 'FAKECUDA_PTX_REJECT=1'
+        Measure-GpuBandwidth -Index 0 @Quick -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "BandwidthKernelRejected,$BwFqid"
+        $err[0].Exception.Message | Should -Match 'JIT log: ptxas'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Update the NVIDIA driver'
+    }
+
+    It 'reports refused page-locked memory and a size that does not fit, with remedies' {
+        Use-FakeGpu -Setting 'FAKECUDA_PINNED_LIMIT_MB=1'
+        Measure-GpuBandwidth -Index 0 -Test device_to_host_memcpy_ce -Size 2MB -Iterations 2 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "PinnedMemoryRefused,$BwFqid"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'ulimit -l'
+
+        Use-FakeGpu -Setting 'FAKECUDA_MEMORY_MB=2048'
+        Measure-GpuBandwidth -Index 0 -Test device_triad_sm -Size 1GB -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -Be "BandwidthBufferTooLarge,$BwFqid"
+        $err2[0].Exception.Message | Should -Match 'needs [\d,]+ MiB; [\d,]+ MiB are free'
+    }
+
+    It 'measures peer copies both ways, and says when two GPUs cannot reach each other' {
+        $r = @(Measure-GpuBandwidth -Test device_to_device_memcpy_write_ce @Quick)
+        ($r | ForEach-Object { '{0}>{1}' -f $_.DeviceIndex, $_.PeerIndex }) | Should -Be @('0>1', '1>0')
+        ($r | Out-String -Width 80) | Should -Match '0>1\s+device_to_device_memcpy_write_ce'
+        Use-FakeGpu -Setting 'FAKECUDA_PEER=0'
+        Measure-GpuBandwidth -Test device_to_device_memcpy_read_sm @Quick -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 2
+        $err[0].FullyQualifiedErrorId | Should -Be "PeerAccessNotSupported,$BwFqid"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Get-GpuTopology'
+    }
+
+    It 'validates its parameters' {
+        { Measure-GpuBandwidth -Test device_copy } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BwFqid"
+        { Measure-GpuBandwidth -Size 8 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BwFqid"
+        { Measure-GpuBandwidth -Iterations 0 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$BwFqid"
+    }
+
+    It 'shows a table that fits 80 columns and a list view, also after serialization' {
+        $r = @(Measure-GpuBandwidth -Index 0 -Test host_to_device_bidirectional_memcpy_ce, device_local_copy @Quick)
+        $table = $r | Out-String -Width 80
+        $table | Should -Match 'GPU\s+Test\s+GB/s\s+Traffic\s+% theo\s+Spread'
+        $table | Should -Match 'host_to_device_bidirectional_memcpy_ce'
+        ($table -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        $list = $r | Where-Object Test -Like 'host_*' | Format-List | Out-String -Width 200
+        foreach ($label in 'BytesCounted', 'Theoretical', 'Method', 'NumaNode', 'CpuAffinity', 'Verified') { $list | Should -Match "$label\s*:" }
+        $list | Should -Match 'PCIe Gen5 x16'
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r))
+        $copy[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.BandwidthResult'
+        ($copy | Out-String -Width 80) | Should -Match 'device_local_copy'
+    }
+}
+
+Describe 'Measure-GpuBandwidth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'loads the PTX kernels, and every test on GPU 0 is verified with a plausible figure' {
+        $r = @(Measure-GpuBandwidth -Index 0 -Size 256MB -Iterations 3 -ErrorAction Stop | Where-Object PeerIndex -EQ $null)
+        $r.Count | Should -Be 10
+        $r | ForEach-Object {
+            $_.Verified | Should -BeTrue
+            $_.PercentOfTheoretical | Should -BeGreaterThan 5 -Because "$($_.Test) should move data at a real rate"
+            $_.PercentOfTheoretical | Should -BeLessThan 105 -Because "$($_.Test) cannot beat the hardware"
+        }
+    }
+}

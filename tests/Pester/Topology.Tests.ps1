@@ -1,0 +1,58 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:NoFakes = -not (Test-FakesAvailable)
+    $script:HasGpu = Test-GpuPresent
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+}
+
+AfterAll { Clear-FakeGpu }
+
+Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
+    BeforeEach { Use-FakeGpu }
+    AfterEach { Clear-FakeGpu }
+
+    It 'returns one object per GPU with its links and affinity, and a table view' {
+        $t = @(Get-GpuTopology)
+        $t.Count | Should -Be 2
+        $t[0] | Should -BeOfType ([DlGpuTools.GpuTopology])
+        $t[0].Links[0].Path | Should -Be 'PXB'
+        $t[1].CpuAffinity | Should -Be '8-15,24-31'
+        $text = $t | Out-String -Width 80
+        $text | Should -Match 'GPU\s+NUMA\s+CPU affinity\s+Paths to other GPUs'
+        $text | Should -Match '1:PXB P2P'
+        ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        ($t.Links | Out-String -Width 80) | Should -Match 'From\s+To\s+Path\s+Peer\s+Atomics\s+Description'
+    }
+
+    It 'prints the nvidia-smi style matrix with -AsMatrix' {
+        Use-FakeGpu -Setting 'FAKENVML_NVLINKS=18', 'FAKENVML_NVSWITCH=1'
+        $m = @(Get-GpuTopology -AsMatrix)
+        $m[0] | Should -BeOfType ([string])
+        $m[1] | Should -Match '^GPU0\s+X\s+NV18\s+0-7,16-23\s+0$'
+    }
+
+    It 'keeps links through serialization' {
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-GpuTopology)[0]))
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuTopology'
+        $copy.Links[0].Path | Should -Be 'PXB'
+        ($copy | Out-String -Width 80) | Should -Match '1:PXB'
+    }
+
+    It 'writes CudaDriverNotFound without a driver' {
+        $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
+        Get-GpuTopology -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'CudaDriverNotFound,DlGpuTools.Commands.GetGpuTopologyCommand'
+    }
+}
+
+Describe 'Get-GpuTopology on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'names a path for every pair, as nvidia-smi topo -m does' {
+        $t = @(Get-GpuTopology -ErrorAction Stop)
+        $t.Count | Should -BeGreaterThan 0
+        $t.Links | ForEach-Object { $_.Path | Should -Match '^(NV\d+|PIX|PXB|PHB|NODE|SYS)$' }
+    }
+}
