@@ -16,7 +16,9 @@ namespace DlGpuTools.Interop
 
         private PlatformNativeLoader() { }
 
-        public bool IsMissingFile(string path) => System.IO.Path.IsPathRooted(path) && !File.Exists(path);
+        // A folder at the path is not "missing": handed to the loader it is refused with the loader's own
+        // reason ("Is a directory"), which is what the user needs to see.
+        public bool IsMissingFile(string path) => System.IO.Path.IsPathRooted(path) && !File.Exists(path) && !Directory.Exists(path);
 
         public NativeLibraryHandle TryLoad(string path, out string error)
         {
@@ -34,7 +36,9 @@ namespace DlGpuTools.Interop
                 if (handle == IntPtr.Zero)
                 {
                     int code = Marshal.GetLastWin32Error();
-                    error = $"Windows error {code}: {new System.ComponentModel.Win32Exception(code).Message}";
+                    error = $"Windows error {code}: {new System.ComponentModel.Win32Exception(code).Message}"
+                        + (code == 126 && System.IO.Path.IsPathRooted(path) && File.Exists(path) ? " (the file is there: a DLL it depends on is missing)" : string.Empty)
+                        + (code == 193 ? " (not a 64-bit Windows DLL, or a damaged one)" : string.Empty);
                     return null;
                 }
             }
