@@ -365,6 +365,28 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void A_library_truncated_past_its_headers_is_refused_before_dlopen_which_would_crash_the_process()
+        {
+            // 4 KiB of a real library: headers intact, segments past the end. glibc's dlopen maps them and the
+            // process dies of SIGBUS; the check must report it instead (this test host would die otherwise).
+            string folder = CopyOfCudnn();
+            try
+            {
+                string main = Path.Combine(folder, "libcudnn.so.9");
+                using (var f = new FileStream(main, FileMode.Open)) f.SetLength(4096);
+                InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = main }), "cuDNN");
+                Assert.Equal("Failed", cudnn.Status);
+                Assert.Contains("found but could not be loaded: " + main, cudnn.Detail);
+                Assert.Contains("truncated: 4096 bytes, but", cudnn.Detail);
+                Assert.Contains("not handed to the loader", cudnn.Detail);
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [FakeFact]
         public void Every_active_override_is_listed_in_the_environment_check()
         {
             InstallCheck env = Check(Run(), "Environment");

@@ -231,14 +231,17 @@ namespace DlGpuTools.Diagnostics
 
             // The module's own overrides: each one replaces the whole search for its library, so a stale one
             // explains a "not found" that the standard places would not give.
+            var overrides = new List<string>();
             foreach (NativeLibraryKind kind in (NativeLibraryKind[])Enum.GetValues(typeof(NativeLibraryKind)))
             {
                 string variable = LibraryCandidates.OverrideVariable(kind);
                 string value = _environment.GetVariable(variable);
                 if (string.IsNullOrWhiteSpace(value)) continue;
-                facts.Add($"{variable}={value.Trim()} (override: only this file is tried)");
+                overrides.Add($"{variable}={value.Trim()}");
                 if (!_environment.FileSystem.FileExists(value.Trim()) && !_environment.DirectoryExists(value.Trim())) problems.Add($"{variable} points to {value.Trim()}, which does not exist");
             }
+
+            if (overrides.Count > 0) facts.Add($"{overrides.Count} override(s), each the only file tried for its library: " + string.Join(", ", overrides));
 
             if (problems.Count == 0) return Result(CheckStatus.Passed, facts.Count == 0 ? "No CUDA environment variables set (none are needed)." : string.Join("; ", facts) + ".");
             var warning = Result(CheckStatus.Warning, string.Join("; ", problems) + "." + (facts.Count > 0 ? " Set: " + string.Join("; ", facts) + "." : string.Empty),
@@ -557,7 +560,7 @@ namespace DlGpuTools.Diagnostics
                     : _environment.IsWindows
                         ? $"The sub-libraries are in {folder} but cuDNN's own loader did not find them: it loads them by name, so put {folder} on PATH (Python: os.add_dll_directory), then open a new PowerShell."
                         : $"The sub-libraries are in {folder} but cuDNN's own loader could not load them: check that their dependencies load (ldd {Path.Combine(folder, CuDnnSubLibraries.Names(major, false)[0])}) and that {folder} is on LD_LIBRARY_PATH or in the ld.so cache.";
-                return Result(CheckStatus.Failed, e.Message + $" cuDNN loaded its sub-libraries itself, as a program would (this module loads none of them), and failed.", remedy);
+                return Result(CheckStatus.Failed, e.Message + ". cuDNN loaded its sub-libraries itself, as a program would (this module loads none of them), and failed.", remedy);
             }
             catch (CuDnnException e)
             {

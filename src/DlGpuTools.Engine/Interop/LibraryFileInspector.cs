@@ -2,14 +2,16 @@ using System;
 using System.IO;
 using System.Text;
 
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Interop
 {
     /// <summary>
     /// Judges a shared library from its bytes, without loading it: ELF (Linux) or PE (Windows) magic, 64-bit,
     /// built for this process's machine, and long enough to hold the header tables and sections it declares
     /// (a truncated copy fails here). For ELF it also reads the soname.
-    /// Loading is what the functional check leaves to cuDNN itself: a library we load stays in the process
-    /// and would let cuDNN find it later by name even where a user's program would not.
+    /// Two users: the cuDNN sub-library check, which must not load what it inspects (a library we load stays in
+    /// the process and would let cuDNN find it later by name even where a user's program would not), and the
+    /// loader, which must not hand glibc a truncated library: dlopen maps segments past the end of the file and
+    /// the process dies of SIGBUS when it touches them.
     /// </summary>
     public static class LibraryFileInspector
     {
