@@ -70,7 +70,8 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
         $text = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-pester-$([guid]::NewGuid().ToString('N')).so.9"
         Set-Content -Path $text -Value 'A text file where cuDNN was expected, long enough to hold an ELF header and more.'
         try {
-            Use-FakeGpu -CuDnn $text
+            Use-FakeGpu
+            $env:DLGPUTOOLS_CUDNN_PATH = $text
             $checks = @(Test-CuDnnInstall -ErrorAction SilentlyContinue)
             $cudnn = $checks | Where-Object Name -eq 'cuDNN'
             $cudnn.Status | Should -Be 'Failed'
