@@ -135,6 +135,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), "fakecudnn_sublibs_preloaded"));
             Assert.All(Check(checks, "cuDNN sub-libraries").Searched, line => Assert.Contains("looks sound (soname libfakecudnn_", line));
             Assert.Contains("FMA math", Check(checks, "cuDNN convolution on the GPU").Detail);
+            // The convolution runs before this module loads cuBLAS or cuBLASLt, which cuDNN needs and would then find by soname.
+            Assert.True(checks.FindIndex(c => c.Name == "cuDNN convolution on the GPU") < checks.FindIndex(c => c.Name == "cuBLAS"));
             Assert.Equal("Skipped", Check(checks, "PyTorch").Status);
             Assert.Equal("9.14.0", Check(checks, "cuDNN").Version);
             Assert.EndsWith("cudnn/libcudnn.so.9", Check(checks, "cuDNN").Path);
@@ -405,10 +407,10 @@ namespace DlGpuTools.Engine.Tests
             Assert.ThrowsAny<OperationCanceledException>(() => Run(null, null, null, (check, cancel) =>
             {
                 seen.Add(check.Name);
-                if (check.Name == "cuBLAS") cancel.Cancel();
+                if (check.Name == "cuDNN sub-libraries") cancel.Cancel();
             }));
-            Assert.Equal("cuBLAS", seen.Last());
-            Assert.DoesNotContain("cuDNN", seen);
+            Assert.Equal("cuDNN sub-libraries", seen.Last());
+            Assert.DoesNotContain("cuDNN convolution on the GPU", seen);
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
         }
 

@@ -48,7 +48,7 @@ namespace DlGpuTools.Diagnostics
                 case NativeLibraryNotFoundException notFound when notFound.Kind == NativeLibraryKind.CuBlasLt:
                     return new Failure(CuBlasNotFound, FailureCategory.NotInstalled, notFound.Message,
                         isWindows
-                            ? "Install the CUDA toolkit (cuBLAS is part of it) and make sure CUDA_PATH points at it, or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable + " to the full path of cublasLt64_<major>.dll."
+                            ? "Install the CUDA toolkit (cuBLAS is part of it; its installer's folder and CUDA_PATH are searched), or put the folder that holds cublasLt64_<major>.dll on PATH, or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable + " to the full path of that DLL."
                             : "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0, or the whole toolkit), or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable
                               + " to a libcublasLt.so.<major> file, for example the one pip's nvidia-cublas wheel puts in site-packages/nvidia/cublas/lib.");
                 case NativeLibraryNotFoundException notFound:

@@ -62,14 +62,16 @@ namespace DlGpuTools.Diagnostics
             yield return Timed("Environment", CheckEnvironment);
             yield return Timed("CUDA runtime", () => CheckCudaRuntime(options));
             yield return Timed("Driver supports the CUDA runtime", CheckDriverForRuntime);
-            yield return Timed("cuBLAS", CheckCuBlas);
+            // cuDNN and its convolution come before cuBLAS: cuDNN 9 needs cuBLAS(Lt), and a copy this module had
+            // already loaded by full path would satisfy cuDNN's own load by soname where a user's program finds none.
             yield return Timed("cuDNN", () => CheckCuDnn(options));
             yield return Timed("cuDNN built for this CUDA", CheckCuDnnCuda);
             yield return Timed("cuDNN sub-libraries", CheckSubLibraries);
+            yield return Timed("cuDNN convolution on the GPU", CheckConvolution);
+            yield return Timed("cuBLAS", CheckCuBlas);
             yield return Timed("Single copy of each library", CheckCopies);
             yield return Timed("GPUs supported by CUDA and cuDNN", CheckComputeCapability);
             yield return Timed("cuBLAS SGEMM on the GPU", CheckSgemm);
-            yield return Timed("cuDNN convolution on the GPU", CheckConvolution);
             yield return Timed("PyTorch", CheckPyTorch);
         }
 
@@ -258,7 +260,7 @@ namespace DlGpuTools.Diagnostics
             catch (NativeLibraryNotFoundException e)
             {
                 return NotFound(e, _environment.IsWindows
-                    ? "Install the CUDA toolkit (or the runtime redistributable) and set CUDA_PATH; frameworks installed with pip carry their own runtime and do not need it."
+                    ? @"Install the CUDA toolkit (its installer's Program Files\NVIDIA GPU Computing Toolkit\CUDA\vX.Y\bin\x64 or \bin is searched), or put the folder that holds cudart64_<major>.dll on PATH, or set $env:" + LibraryCandidates.CudaRuntimeOverrideVariable + " to that DLL; frameworks installed with pip carry their own runtime and do not need it."
                     : "Install the CUDA runtime (Ubuntu: sudo apt install cuda-cudart-13-0, or the whole toolkit), or set $env:" + LibraryCandidates.CudaRuntimeOverrideVariable + " to a libcudart.so.<major>.");
             }
 
