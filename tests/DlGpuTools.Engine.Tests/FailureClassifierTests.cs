@@ -70,5 +70,33 @@ namespace DlGpuTools.Engine.Tests
         {
             Assert.Null(Classify(new NullReferenceException()));
         }
+
+        [Fact]
+        public void A_toolkit_library_the_loader_refused_has_its_own_id_and_a_remedy_for_where_it_came_from()
+        {
+            var fromOverride = new[] { new ProbeAttempt("/tmp/notes.txt", "$env:" + LibraryCandidates.CuDnnOverrideVariable, ProbeOutcome.LoadFailed, "/tmp/notes.txt: invalid ELF header") };
+            Failure f = Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromOverride));
+            Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, f.ErrorId);
+            Assert.Equal(FailureCategory.NotInstalled, f.Category);
+            Assert.Contains("found but could not be loaded", f.Message);
+            Assert.Contains("invalid ELF header", f.Message);
+            Assert.StartsWith("$env:" + LibraryCandidates.CuDnnOverrideVariable + " points at /tmp/notes.txt", f.RecommendedAction);
+
+            var fromSearch = new[] { new ProbeAttempt("libcudnn.so.9", "loader", ProbeOutcome.LoadFailed, "/opt/x/libcudnn.so.9: file too short") };
+            Failure g = Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromSearch));
+            Assert.StartsWith("Replace /opt/x/libcudnn.so.9", g.RecommendedAction);
+            Assert.Contains("(/opt/x) off LD_LIBRARY_PATH", g.RecommendedAction);
+            Assert.Contains("off PATH", Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromSearch), windows: true).RecommendedAction);
+        }
+
+        [Fact]
+        public void Missing_toolkit_libraries_have_their_own_ids_and_driver_ids_stay_stable()
+        {
+            var missing = new[] { new ProbeAttempt("libcudnn.so.9", "loader", ProbeOutcome.NotFound, "libcudnn.so.9: cannot open shared object file: No such file or directory") };
+            Assert.Equal(FailureClassifier.CuDnnNotFound, Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, missing)).ErrorId);
+            Assert.Equal(FailureClassifier.CudaRuntimeNotFound, Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CudaRuntime, missing)).ErrorId);
+            var refusedDriver = new[] { new ProbeAttempt("/x/libcuda.so.1", "$env:DLGPUTOOLS_CUDA_DRIVER_PATH", ProbeOutcome.LoadFailed, "invalid ELF header") };
+            Assert.Equal("CudaDriverNotFound", Classify(new NativeLibraryNotFoundException(NativeLibraryKind.CudaDriver, refusedDriver)).ErrorId);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
 using DlGpuTools.Interop;
@@ -87,7 +88,11 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>The whole chain against the fake driver, runtime, cuBLAS and cuDNN, healthy and broken on purpose.</summary>
     public sealed class InstallCheckerTests : FakeLibraryTest
     {
-        private static List<InstallCheck> Run(Dictionary<string, string> extra = null, InstallCheckOptions options = null)
+        private static List<InstallCheck> Run(Dictionary<string, string> extra = null, InstallCheckOptions options = null) =>
+            Run(extra, options, null);
+
+        /// <param name="remove">Variables to leave unset (for example the cuDNN override, to let the search run).</param>
+        private static List<InstallCheck> Run(Dictionary<string, string> extra, InstallCheckOptions options, string[] remove, Action<InstallCheck, CancellationTokenSource> onEach = null)
         {
             string f = FakeLibraries.Directory;
             var vars = new Dictionary<string, string>
@@ -101,11 +106,22 @@ namespace DlGpuTools.Engine.Tests
                 ["PATH"] = "/nonexistent-bin-folder-for-tests",
             };
             foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;
-            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string v) ? v : null, Directory.Exists, false, false);
+            foreach (string name in remove ?? Array.Empty<string>()) vars.Remove(name);
+            // No fixed scan roots: the machine's own cuDNN copies (a GPU box has several) stay out of the result.
+            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string v) ? v : null, ProbeFileSystem.Real, false, false, Array.Empty<string>());
             var runtime = new GpuRuntime(env, PlatformNativeLoader.Instance);
-            var checks = new InstallChecker(runtime, env, PlatformNativeLoader.Instance).Run(options ?? new InstallCheckOptions()).ToList();
-            checks.Add(InstallChecker.Verdict(checks));
-            return checks;
+            using (var cancel = new CancellationTokenSource())
+            {
+                var checks = new List<InstallCheck>();
+                foreach (InstallCheck check in new InstallChecker(runtime, env, PlatformNativeLoader.Instance).Run(options ?? new InstallCheckOptions(), cancel.Token))
+                {
+                    checks.Add(check);
+                    onEach?.Invoke(check, cancel);
+                }
+
+                checks.Add(InstallChecker.Verdict(checks));
+                return checks;
+            }
         }
 
         private static InstallCheck Check(List<InstallCheck> checks, string name) => checks.Single(c => c.Name == name);
@@ -115,6 +131,12 @@ namespace DlGpuTools.Engine.Tests
         {
             var checks = Run();
             Assert.All(checks.Where(c => c.Name != "PyTorch"), c => Assert.True(c.Status == "Passed", $"{c.Name}: {c.Status} {c.Detail} {c.Remedy}"));
+            // cuDNN loaded its sub-libraries itself: none was in the process before its first load.
+            Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), "fakecudnn_sublibs_preloaded"));
+            Assert.All(Check(checks, "cuDNN sub-libraries").Searched, line => Assert.Contains("looks sound (soname libfakecudnn_", line));
+            Assert.Contains("FMA math", Check(checks, "cuDNN convolution on the GPU").Detail);
+            // The convolution runs before this module loads cuBLAS or cuBLASLt, which cuDNN needs and would then find by soname.
+            Assert.True(checks.FindIndex(c => c.Name == "cuDNN convolution on the GPU") < checks.FindIndex(c => c.Name == "cuBLAS"));
             Assert.Equal("Skipped", Check(checks, "PyTorch").Status);
             Assert.Equal("9.14.0", Check(checks, "cuDNN").Version);
             Assert.EndsWith("cudnn/libcudnn.so.9", Check(checks, "cuDNN").Path);
@@ -229,6 +251,178 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("CUDA_VISIBLE_DEVICES", gpus.Remedy);
         }
 
+        [FakeFact]
+        public void Strict_fp32_sgemm_fails_when_the_library_computes_in_tf32()
+        {
+            FakeLibraries.Configure("FAKECUBLAS_TF32=1");
+            InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
+            Assert.Equal("Failed", check.Status);
+            double error = double.Parse(check.Data["RelativeError"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(error, 2e-5, 1e-2); // TF32's error, above the limit and far from a wrong result
+            Assert.Contains("TF32", check.Detail);
+        }
+
+        [FakeFact]
+        public void Strict_fp32_sgemm_passes_with_the_error_of_fp32()
+        {
+            InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
+            Assert.Equal("Passed", check.Status);
+            Assert.True(double.Parse(check.Data["RelativeError"], System.Globalization.CultureInfo.InvariantCulture) < 1e-6, check.Detail);
+            Assert.Contains("(limit 1E-5)", check.Detail);
+        }
+
+        [FakeFact]
+        public void The_convolution_skips_algorithms_that_cannot_run_or_use_tensor_cores()
+        {
+            FakeLibraries.Configure("FAKECUDNN_PERF=mixed");
+            InstallCheck check = Check(Run(), "cuDNN convolution on the GPU");
+            Assert.True(check.Status == "Passed", check.Detail);
+            Assert.Contains("algorithm 1,", check.Detail);
+            Assert.Contains("FMA math", check.Detail);
+        }
+
+        [FakeFact]
+        public void A_truncated_sub_library_is_found_from_its_file_and_cudnns_own_load_fails()
+        {
+            string folder = CopyOfCudnn();
+            try
+            {
+                string cnn = Path.Combine(folder, "libcudnn_cnn.so.9");
+                using (var f = new FileStream(cnn, FileMode.Open)) f.SetLength(200);
+                var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(folder, "libcudnn.so.9") });
+                InstallCheck subs = Check(checks, "cuDNN sub-libraries");
+                Assert.Equal("Failed", subs.Status);
+                Assert.Contains("libcudnn_cnn.so.9 (truncated: 200 bytes", subs.Detail);
+                InstallCheck conv = Check(checks, "cuDNN convolution on the GPU");
+                Assert.Equal("Failed", conv.Status);
+                Assert.Contains("CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED", conv.Detail);
+                Assert.Contains("status 1008", conv.Detail);
+                Assert.Contains("incomplete or damaged", conv.Remedy);
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [FakeFact]
+        public void An_override_pointing_at_a_text_file_is_found_but_not_loadable_with_a_remedy_for_the_variable()
+        {
+            string text = Path.Combine(Path.GetTempPath(), "dlgpu-not-cudnn-" + Guid.NewGuid().ToString("N") + ".so.9");
+            File.WriteAllText(text, "This is a text file where the cuDNN library was expected; it is long enough to hold an ELF header.\n");
+            try
+            {
+                var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = text });
+                InstallCheck cudnn = Check(checks, "cuDNN");
+                Assert.Equal("Failed", cudnn.Status);
+                Assert.StartsWith("cuDNN was found but could not be loaded: " + text, cudnn.Detail);
+                Assert.Contains("invalid ELF header", cudnn.Detail); // the loader's own reason
+                Assert.Contains("$env:" + LibraryCandidates.CuDnnOverrideVariable + " points at " + text, cudnn.Remedy);
+                Assert.DoesNotContain("Install cuDNN", cudnn.Remedy);
+                Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, cudnn.Data["ErrorId"]);
+                Assert.Contains(LibraryCandidates.CuDnnOverrideVariable + "=" + text, Check(checks, "Environment").Detail);
+            }
+            finally
+            {
+                File.Delete(text);
+            }
+        }
+
+        [FakeFact]
+        public void An_override_pointing_at_a_folder_is_found_but_not_loadable()
+        {
+            string folder = Path.Combine(FakeLibraries.Directory, "cudnn");
+            InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = folder }), "cuDNN");
+            Assert.Equal("Failed", cudnn.Status);
+            Assert.Contains("found but could not be loaded", cudnn.Detail);
+            Assert.Contains("Is a directory", cudnn.Detail);
+        }
+
+        [FakeFact]
+        public void A_broken_copy_before_a_good_one_is_named_with_its_remedy()
+        {
+            string root = Path.Combine(Path.GetTempPath(), "dlgpu-cuda-" + Guid.NewGuid().ToString("N"));
+            string good = CopyOfCudnn();
+            try
+            {
+                Directory.CreateDirectory(Path.Combine(root, "broken", "lib64"));
+                Directory.CreateDirectory(Path.Combine(root, "good"));
+                Directory.Move(good, Path.Combine(root, "good", "lib64"));
+                string broken = Path.Combine(root, "broken", "lib64", "libcudnn.so.9");
+                File.Copy(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), broken);
+                using (var f = new FileStream(broken, FileMode.Open)) f.SetLength(40); // shorter than an ELF header
+                var checks = Run(new Dictionary<string, string> { ["CUDA_PATH"] = Path.Combine(root, "broken"), ["CUDA_HOME"] = Path.Combine(root, "good") }, null,
+                    new[] { LibraryCandidates.CuDnnOverrideVariable });
+                InstallCheck cudnn = Check(checks, "cuDNN");
+                Assert.Equal(Path.Combine(root, "good", "lib64", "libcudnn.so.9"), cudnn.Path);
+                Assert.Equal("Warning", cudnn.Status); // $env:CUDA_PATH is a folder only this module searches
+                Assert.Contains("could not be loaded: " + broken, cudnn.Detail);
+                Assert.Contains("truncated: 40 bytes, shorter than an ELF header", cudnn.Detail);
+                Assert.StartsWith("Replace " + broken, cudnn.Remedy);
+            }
+            finally
+            {
+                Directory.Delete(root, true);
+            }
+        }
+
+        [FakeFact]
+        public void A_library_truncated_past_its_headers_is_refused_before_dlopen_which_would_crash_the_process()
+        {
+            // 4 KiB of a real library: headers intact, segments past the end. glibc's dlopen maps them and the
+            // process dies of SIGBUS; the check must report it instead (this test host would die otherwise).
+            string folder = CopyOfCudnn();
+            try
+            {
+                string main = Path.Combine(folder, "libcudnn.so.9");
+                using (var f = new FileStream(main, FileMode.Open)) f.SetLength(4096);
+                InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = main }), "cuDNN");
+                Assert.Equal("Failed", cudnn.Status);
+                Assert.Contains("found but could not be loaded: " + main, cudnn.Detail);
+                Assert.Contains("truncated: 4096 bytes, but", cudnn.Detail);
+                Assert.Contains("not handed to the loader", cudnn.Detail);
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [FakeFact]
+        public void Every_active_override_is_listed_in_the_environment_check()
+        {
+            InstallCheck env = Check(Run(), "Environment");
+            Assert.Equal("Passed", env.Status);
+            foreach (NativeLibraryKind kind in Enum.GetValues<NativeLibraryKind>())
+                Assert.Contains(LibraryCandidates.OverrideVariable(kind) + "=", env.Detail);
+            InstallCheck stale = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CudaRuntimeOverrideVariable] = "/nonexistent/libcudart.so.13" }), "Environment");
+            Assert.Equal("Warning", stale.Status);
+            Assert.Contains(LibraryCandidates.CudaRuntimeOverrideVariable + " points to /nonexistent/libcudart.so.13, which does not exist", stale.Detail);
+        }
+
+        [FakeFact]
+        public void Cancelling_stops_between_checks_and_leaves_nothing_allocated()
+        {
+            var seen = new List<string>();
+            Assert.ThrowsAny<OperationCanceledException>(() => Run(null, null, null, (check, cancel) =>
+            {
+                seen.Add(check.Name);
+                if (check.Name == "cuDNN sub-libraries") cancel.Cancel();
+            }));
+            Assert.Equal("cuDNN sub-libraries", seen.Last());
+            Assert.DoesNotContain("cuDNN convolution on the GPU", seen);
+            Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
+        }
+
+        /// <summary>A private copy of the complete fake cuDNN (main library and sub-libraries) in a new temporary folder.</summary>
+        private static string CopyOfCudnn()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "dlgpu-cudnn-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            foreach (string file in Directory.GetFiles(Path.Combine(FakeLibraries.Directory, "cudnn"))) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            return folder;
+        }
+
         [Fact]
         public void A_cpu_only_or_mismatched_pytorch_is_read_from_its_files()
         {
@@ -249,6 +443,81 @@ namespace DlGpuTools.Engine.Tests
             {
                 Directory.Delete(site, true);
             }
+        }
+    }
+
+    /// <summary>Library files judged from their bytes alone, never loaded.</summary>
+    public sealed class LibraryFileInspectorTests
+    {
+        private static string Temp(byte[] bytes)
+        {
+            string path = Path.Combine(Path.GetTempPath(), "dlgpu-inspect-" + Guid.NewGuid().ToString("N"));
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+
+        private static LibraryFileInspector.Verdict InspectBytes(byte[] bytes, bool arm64 = false)
+        {
+            string path = Temp(bytes);
+            try
+            {
+                return LibraryFileInspector.Inspect(path, arm64);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        [FakeFact]
+        public void A_built_library_is_sound_and_its_soname_is_read()
+        {
+            var verdict = LibraryFileInspector.Inspect(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn_cnn.so.9"), arm64: false);
+            Assert.True(verdict.Usable, verdict.Problem);
+            Assert.Equal("libfakecudnn_cnn.so.9", verdict.Soname);
+        }
+
+        [FakeFact]
+        public void A_library_for_another_machine_or_truncated_is_not_usable()
+        {
+            byte[] real = File.ReadAllBytes(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn_cnn.so.9"));
+            Assert.Contains("needs 183 (AArch64)", InspectBytes(real, arm64: true).Problem);
+            Assert.StartsWith("truncated: 40 bytes", InspectBytes(real.Take(40).ToArray()).Problem);
+            Assert.StartsWith("truncated: 4000 bytes", InspectBytes(real.Take(4000).ToArray()).Problem);
+            byte[] elf32 = (byte[])real.Clone();
+            elf32[4] = 1;
+            Assert.Contains("32-bit", InspectBytes(elf32).Problem);
+        }
+
+        [Fact]
+        public void Text_empty_files_and_folders_are_not_libraries()
+        {
+            Assert.StartsWith("not a shared library", InspectBytes(System.Text.Encoding.ASCII.GetBytes("not an ELF file\n")).Problem);
+            Assert.Equal("an empty file", InspectBytes(Array.Empty<byte>()).Problem);
+            Assert.Equal("a folder, not a file", LibraryFileInspector.Inspect(Path.GetTempPath(), false).Problem);
+        }
+
+        [Fact]
+        public void Windows_dlls_are_checked_for_pe32_plus_machine_and_section_bounds()
+        {
+            // A minimal PE32+ image: DOS header pointing at "PE\0\0" at 0x40, one section whose raw data ends at 0x200.
+            var dll = new byte[0x200];
+            dll[0] = (byte)'M'; dll[1] = (byte)'Z';
+            dll[0x3C] = 0x40;
+            dll[0x40] = (byte)'P'; dll[0x41] = (byte)'E';
+            BitConverter.GetBytes((ushort)0x8664).CopyTo(dll, 0x44);
+            BitConverter.GetBytes((ushort)1).CopyTo(dll, 0x46);
+            BitConverter.GetBytes((ushort)0xF0).CopyTo(dll, 0x54);
+            BitConverter.GetBytes((ushort)0x20B).CopyTo(dll, 0x58);
+            int section = 0x58 + 0xF0;
+            BitConverter.GetBytes(0x100u).CopyTo(dll, section + 16); // SizeOfRawData
+            BitConverter.GetBytes(0x100u).CopyTo(dll, section + 20); // PointerToRawData
+            Assert.True(InspectBytes(dll).Usable, InspectBytes(dll).Problem);
+            Assert.Contains("needs 0xAA64", InspectBytes(dll, arm64: true).Problem);
+            Assert.StartsWith("truncated: 400 bytes, but section 1 ends at byte 512", InspectBytes(dll.Take(400).ToArray()).Problem);
+            byte[] pe32 = (byte[])dll.Clone();
+            BitConverter.GetBytes((ushort)0x10B).CopyTo(pe32, 0x58);
+            Assert.Equal("not a 64-bit (PE32+) DLL", InspectBytes(pe32).Problem);
         }
     }
 }

@@ -97,5 +97,64 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("/missing/libcuda.so.1", e.Message);
             Assert.Contains("CUDA driver", e.Message);
         }
+
+        /// <summary>A loader that fails each path with a scripted error text.</summary>
+        private sealed class FailingLoader : INativeLoader
+        {
+            private readonly Dictionary<string, string> _errors;
+
+            public FailingLoader(Dictionary<string, string> errors) => _errors = errors;
+
+            public bool IsMissingFile(string path) => path.StartsWith("/") && !_errors.ContainsKey(path);
+
+            public NativeLibraryHandle TryLoad(string path, out string error)
+            {
+                error = _errors.TryGetValue(path, out string e) ? e : path + ": cannot open shared object file: No such file or directory";
+                return null;
+            }
+        }
+
+        [Fact]
+        public void A_file_the_loader_refuses_is_found_but_not_loadable_and_not_found_is_kept_apart()
+        {
+            var loader = new FailingLoader(new Dictionary<string, string>
+            {
+                ["libcudnn.so.9"] = "/opt/broken/libcudnn.so.9: file too short",
+                ["/etc/override/libcudnn.so.9"] = "/etc/override/libcudnn.so.9: invalid ELF header",
+            });
+            var e = Assert.Throws<NativeLibraryNotFoundException>(() => LibraryProbe.Load(NativeLibraryKind.CuDnn,
+                new List<LibraryCandidate> { new LibraryCandidate("libcudnn.so.8", "loader"), new LibraryCandidate("libcudnn.so.9", "loader"), new LibraryCandidate("/etc/override/libcudnn.so.9", "$env:DLGPUTOOLS_CUDNN_PATH"), new LibraryCandidate("/missing/libcudnn.so.9", "folder") },
+                loader, _ => null));
+            Assert.Equal(new[] { ProbeOutcome.NotFound, ProbeOutcome.LoadFailed, ProbeOutcome.LoadFailed, ProbeOutcome.NotFound }, e.Attempts.Select(a => a.Outcome));
+            Assert.Equal("/opt/broken/libcudnn.so.9", e.Attempts[1].RefusedFile); // named by the loader's message
+            Assert.True(e.Attempts[1].FoundByLoaderSearch);
+            Assert.True(e.Attempts[2].FromOverride);
+            Assert.False(e.Attempts[2].FoundByLoaderSearch);
+            Assert.Same(e.Attempts[1], e.Unloadable);
+            Assert.StartsWith("cuDNN was found but could not be loaded: /opt/broken/libcudnn.so.9 (loader): /opt/broken/libcudnn.so.9: file too short.", e.Message);
+            Assert.Contains("found but not loadable", e.Attempts[1].ToString());
+        }
+
+        [Fact]
+        public void A_copy_rejected_after_loading_is_neither_missing_nor_unloadable()
+        {
+            var loader = new ScriptedLoader(new[] { "stub" });
+            var e = Assert.Throws<NativeLibraryNotFoundException>(() => LibraryProbe.Load(NativeLibraryKind.CudaDriver, Candidates("stub"), loader, _ => "a stub"));
+            Assert.Equal(ProbeOutcome.Rejected, e.Attempts[0].Outcome);
+            Assert.Null(e.Unloadable);
+            Assert.StartsWith("The NVIDIA CUDA driver library could not be loaded.", e.Message);
+        }
+
+        [Theory]
+        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: No such file or directory", ProbeOutcome.NotFound)]
+        [InlineData("libcudnn.so.9", "/x/libcudnn.so.9: wrong ELF class: ELFCLASS32", ProbeOutcome.LoadFailed)]
+        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: Permission denied", ProbeOutcome.LoadFailed)]
+        [InlineData("cudnn64_9.dll", "Windows error 126: The specified module could not be found.", ProbeOutcome.NotFound)]
+        [InlineData("/x/libcudnn.so.9", "/x/libcudnn.so.9: cannot read file data: Is a directory", ProbeOutcome.LoadFailed)]
+        [InlineData("/x/libcudnn.so.9", "no such file", ProbeOutcome.NotFound)]
+        public void Loader_errors_are_classified_by_whether_something_was_there(string candidate, string error, ProbeOutcome expected)
+        {
+            Assert.Equal(expected, ProbeAttempt.ClassifyLoaderError(candidate, error));
+        }
     }
 }

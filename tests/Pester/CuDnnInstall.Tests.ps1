@@ -66,6 +66,25 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
         Test-CuDnnInstall -Quiet | Should -BeFalse
     }
 
+    It 'says a library the override points at was found but could not be loaded, with the loader''s reason and a fix for the variable' {
+        $text = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-pester-$([guid]::NewGuid().ToString('N')).so.9"
+        Set-Content -Path $text -Value 'A text file where cuDNN was expected, long enough to hold an ELF header and more.'
+        try {
+            Use-FakeGpu
+            $env:DLGPUTOOLS_CUDNN_PATH = $text
+            $checks = @(Test-CuDnnInstall -ErrorAction SilentlyContinue)
+            $cudnn = $checks | Where-Object Name -eq 'cuDNN'
+            $cudnn.Status | Should -Be 'Failed'
+            $cudnn.Detail | Should -BeLike "cuDNN was found but could not be loaded: $text*invalid ELF header*"
+            $cudnn.Remedy | Should -BeLike '$env:DLGPUTOOLS_CUDNN_PATH points at*'
+            $cudnn.Remedy | Should -Not -Match 'Install cuDNN'
+            ($checks | Where-Object Name -eq 'Environment').Detail | Should -Match ([regex]::Escape("DLGPUTOOLS_CUDNN_PATH=$text"))
+        }
+        finally {
+            Remove-Item $text -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'fails a cuDNN older than -MinimumCudnnVersion' {
         Use-FakeGpu
         $check = Test-CuDnnInstall -MinimumCudnnVersion 9.20 -ErrorAction SilentlyContinue | Where-Object Name -eq 'cuDNN'

@@ -25,14 +25,30 @@ namespace DlGpuTools.Diagnostics
         public const string MatMulVerificationFailed = nameof(MatMulVerificationFailed);
         public const string MatMulTypeNotSupported = nameof(MatMulTypeNotSupported);
 
+        /// <summary>A toolkit library (CUDA runtime, cuBLAS, cuDNN) is there but the OS loader refused it.</summary>
+        public const string NativeLibraryLoadFailed = nameof(NativeLibraryLoadFailed);
+        public const string CudaRuntimeNotFound = nameof(CudaRuntimeNotFound);
+        public const string CuDnnNotFound = nameof(CuDnnNotFound);
+
         public static Failure Classify(Exception exception, bool isWindows, Func<string, string> getVariable)
         {
             switch (exception)
             {
+                case NativeLibraryNotFoundException refused when refused.Unloadable != null && IsToolkit(refused.Kind):
+                    return new Failure(NativeLibraryLoadFailed, FailureCategory.NotInstalled, refused.Message, RefusedFileRemedy(refused.Unloadable, refused.Kind, isWindows));
+                case NativeLibraryNotFoundException notFound when notFound.Kind == NativeLibraryKind.CuDnn:
+                    return new Failure(CuDnnNotFound, FailureCategory.NotInstalled, notFound.Message,
+                        "Install cuDNN 9 for your CUDA major, or set $env:" + LibraryCandidates.CuDnnOverrideVariable + " to the library file; Test-CuDnnInstall shows what was searched.");
+                case NativeLibraryNotFoundException notFound when notFound.Kind == NativeLibraryKind.CudaRuntime:
+                    return new Failure(CudaRuntimeNotFound, FailureCategory.NotInstalled, notFound.Message,
+                        "Install the CUDA runtime (part of the CUDA toolkit), or set $env:" + LibraryCandidates.CudaRuntimeOverrideVariable + " to the library file.");
+                case NativeLibraryNotFoundException notFound when notFound.Kind == NativeLibraryKind.CuBlas:
+                    return new Failure(CuBlasNotFound, FailureCategory.NotInstalled, notFound.Message,
+                        "Install cuBLAS from the CUDA toolkit, or set $env:" + LibraryCandidates.CuBlasOverrideVariable + " to the library file.");
                 case NativeLibraryNotFoundException notFound when notFound.Kind == NativeLibraryKind.CuBlasLt:
                     return new Failure(CuBlasNotFound, FailureCategory.NotInstalled, notFound.Message,
                         isWindows
-                            ? "Install the CUDA toolkit (cuBLAS is part of it) and make sure CUDA_PATH points at it, or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable + " to the full path of cublasLt64_<major>.dll."
+                            ? "Install the CUDA toolkit (cuBLAS is part of it; its installer's folder and CUDA_PATH are searched), or put the folder that holds cublasLt64_<major>.dll on PATH, or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable + " to the full path of that DLL."
                             : "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0, or the whole toolkit), or set $env:" + LibraryCandidates.CuBlasLtOverrideVariable
                               + " to a libcublasLt.so.<major> file, for example the one pip's nvidia-cublas wheel puts in site-packages/nvidia/cublas/lib.");
                 case NativeLibraryNotFoundException notFound:
@@ -96,6 +112,29 @@ namespace DlGpuTools.Diagnostics
                         return new Failure(CudaDriverInitFailed, FailureCategory.DeviceError, cuda.Message, "Check that nvidia-smi works; reinstall the NVIDIA driver if it does not.");
                     return new Failure(CudaCallFailed, FailureCategory.DeviceError, cuda.Message, "Check that nvidia-smi works and the GPU is healthy (nvidia-smi -q shows its state).");
             }
+        }
+
+        private static bool IsToolkit(NativeLibraryKind kind) =>
+            kind == NativeLibraryKind.CudaRuntime || kind == NativeLibraryKind.CuBlas || kind == NativeLibraryKind.CuDnn;
+
+        /// <summary>
+        /// What to do about a library file the loader refused: correct the override variable that points at it,
+        /// or replace the file (or take its folder off the search path) when the search found it.
+        /// </summary>
+        public static string RefusedFileRemedy(ProbeAttempt refused, NativeLibraryKind kind, bool isWindows)
+        {
+            string file = refused.RefusedFile;
+            if (refused.FromOverride)
+            {
+                string variable = LibraryCandidates.OverrideVariable(kind);
+                return "$env:" + variable + $" points at {file}, which the loader cannot load. Point it at a good copy of the library (the full path of the file itself), or remove it ($env:{variable} = $null) so the standard places are searched.";
+            }
+
+            string searchVariable = isWindows ? "PATH" : "LD_LIBRARY_PATH";
+            string folder = System.IO.Path.GetDirectoryName(file);
+            return $"Replace {file} with a good copy (reinstall the package it came from), or delete it"
+                + (string.IsNullOrEmpty(folder) ? string.Empty : $", or take its folder ({folder}) off {searchVariable}")
+                + ": programs that load the library by name get this broken copy before any good one.";
         }
 
         public static string DriverInstallRemedy(bool isWindows)

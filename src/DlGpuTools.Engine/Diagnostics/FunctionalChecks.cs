@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
+using System.Threading;
 using DlGpuTools.Benchmarks;
+using DlGpuTools.Devices;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics
@@ -12,8 +14,47 @@ namespace DlGpuTools.Diagnostics
     /// </summary>
     internal static unsafe class FunctionalChecks
     {
-        public const double Tolerance = 1e-3;
+        /// <summary>
+        /// The SGEMM limit separates FP32 from TF32. At 512 with these inputs, FP32 (24-bit significand) lands at a
+        /// relative error of about 1e-7 to 1e-6 against the double reference; TF32 (10-bit significand inputs)
+        /// at about 1e-4 to 5e-4. 1e-5 sits an order of magnitude from both, so a library or driver that slips
+        /// TF32 in where strict FP32 was asked fails the check.
+        /// </summary>
+        public const double SgemmTolerance = 1e-5;
+
+        /// <summary>
+        /// The convolution limit only catches wrong results: cuDNN's FP32 algorithms (FFT, Winograd) legitimately
+        /// differ from a direct sum by more than SGEMM does, so strictness comes from requiring an algorithm whose
+        /// math type is FMA (no tensor cores, no TF32) rather than from the tolerance.
+        /// </summary>
+        public const double ConvolutionTolerance = 1e-3;
+
         private const int Samples = 64;
+
+        /// <summary>cudnnMathType_t: CUDNN_DEFAULT_MATH (0) and CUDNN_FMA_MATH (3); 1 and 2 use tensor cores.</summary>
+        private const int DefaultMath = 0, FmaMath = 3;
+
+        /// <summary>
+        /// The one place the functional checks make a device's context current: the checker's lease on the
+        /// module's context of the first GPU (one for the whole run), pushed on this thread until disposed.
+        /// </summary>
+        public sealed class DeviceScope : IDisposable
+        {
+            private ContextScope _entered;
+
+            private DeviceScope(DeviceContext context)
+            {
+                Context = context;
+                _entered = context.Enter();
+            }
+
+            public DeviceContext Context { get; }
+
+            /// <summary>Makes the lease's context current on this thread until disposed (the lease stays the caller's).</summary>
+            public static DeviceScope Enter(DeviceContext context) => new DeviceScope(context);
+
+            public void Dispose() => _entered.Dispose();
+        }
 
         public sealed class Outcome
         {
@@ -22,11 +63,11 @@ namespace DlGpuTools.Diagnostics
             public string Detail;
         }
 
-        public static Outcome Sgemm(CudaDriver driver, DeviceContext context, CuBlasLibrary cublas, int size)
+        public static Outcome Sgemm(CudaDriver driver, DeviceScope device, CuBlasLibrary cublas, int size, CancellationToken cancel)
         {
             var watch = Stopwatch.StartNew();
             long elements = (long)size * size;
-            using (context.Enter())
+            DeviceContext context = device.Context;
             using (DeviceBuffer a = DeviceBuffer.Allocate(driver, context, (ulong)elements * 4))
             using (DeviceBuffer b = DeviceBuffer.Allocate(driver, context, (ulong)elements * 4))
             using (DeviceBuffer c = DeviceBuffer.Allocate(driver, context, (ulong)elements * 4))
@@ -47,7 +88,7 @@ namespace DlGpuTools.Diagnostics
                 }
 
                 var random = new Random(5);
-                double error = SampledError(() =>
+                double error = SampledError(cancel, () =>
                 {
                     int i = random.Next(size), j = random.Next(size);
                     double reference = 0;
@@ -58,14 +99,15 @@ namespace DlGpuTools.Diagnostics
             }
         }
 
-        public static Outcome Convolution(CudaDriver driver, DeviceContext context, CuDnnLibrary cudnn)
+        public static Outcome Convolution(CudaDriver driver, DeviceScope device, CuDnnLibrary cudnn, CancellationToken cancel)
         {
             // A ResNet-style layer: batch 8, 64 channels, 56x56, 3x3 filters, padding 1, stride 1.
             const int n = 8, c = 64, h = 56, w = 56, k = 64, r = 3;
             var watch = Stopwatch.StartNew();
             long xCount = (long)n * c * h * w, wCount = (long)k * c * r * r, yCount = (long)n * k * h * w;
             IntPtr handle = IntPtr.Zero, xDesc = IntPtr.Zero, yDesc = IntPtr.Zero, wDesc = IntPtr.Zero, convDesc = IntPtr.Zero;
-            using (context.Enter())
+            DeviceContext context = device.Context;
+            int major = CuDnnLibrary.DecodeVersion(cudnn.Version)?.Major ?? 9;
             using (DeviceBuffer x = DeviceBuffer.Allocate(driver, context, (ulong)xCount * 4))
             using (DeviceBuffer wt = DeviceBuffer.Allocate(driver, context, (ulong)wCount * 4))
             using (DeviceBuffer y = DeviceBuffer.Allocate(driver, context, (ulong)yCount * 4))
@@ -84,11 +126,12 @@ namespace DlGpuTools.Diagnostics
                     cudnn.ThrowIfFailed(cudnn.cudnnSetTensor4dDescriptor(yDesc, n, k, h, w));
                     cudnn.ThrowIfFailed(cudnn.cudnnSetFilter4dDescriptor(wDesc, k, c, r, r));
                     cudnn.ThrowIfFailed(cudnn.cudnnSetConvolution2dDescriptor(convDesc, 1, 1));
-                    cudnn.ThrowIfFailed(cudnn.cudnnSetConvolutionMathType(convDesc, 3));
+                    cudnn.ThrowIfFailed(cudnn.cudnnSetConvolutionMathType(convDesc, FmaMath));
                     byte* perf = stackalloc byte[CuDnnLibrary.AlgoPerfBytes * 8];
                     cudnn.ThrowIfFailed(cudnn.cudnnGetConvolutionForwardAlgorithm(handle, xDesc, wDesc, convDesc, yDesc, 8, out int returned, perf));
-                    if (returned == 0) throw new CuDnnException(9, "cuDNN returned no forward algorithm", "cudnnGetConvolutionForwardAlgorithm_v7");
-                    int algo = *(int*)perf;
+                    var (algo, mathType, rejected) = ChooseAlgorithm(perf, returned);
+                    if (algo < 0)
+                        throw new CuDnnException(CuDnnStatusCodes.NotSupported(major), $"cuDNN offered no usable FP32 forward algorithm ({(returned == 0 ? "none returned" : rejected)})", "cudnnGetConvolutionForwardAlgorithm_v7");
                     cudnn.ThrowIfFailed(cudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, xDesc, wDesc, convDesc, yDesc, algo, out ulong workspaceBytes));
                     using (DeviceBuffer workspace = DeviceBuffer.Allocate(driver, context, Math.Max(workspaceBytes, 256)))
                     {
@@ -97,7 +140,7 @@ namespace DlGpuTools.Diagnostics
                     }
 
                     var random = new Random(6);
-                    double error = SampledError(() =>
+                    double error = SampledError(cancel, () =>
                     {
                         int ni = random.Next(n), ki = random.Next(k), oh = random.Next(h), ow = random.Next(w);
                         double reference = 0;
@@ -113,7 +156,7 @@ namespace DlGpuTools.Diagnostics
 
                         return (reference, ReadFloat(driver, y.DevicePointer + (ulong)((((long)(ni * k + ki) * h + oh) * w + ow) * 4)));
                     });
-                    return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"forward convolution NCHW {n}x{c}x{h}x{w}, {k} filters 3x3, pad 1, FP32 (FMA math), algorithm {algo}, {Samples} sampled outputs" };
+                    return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"forward convolution NCHW {n}x{c}x{h}x{w}, {k} filters 3x3, pad 1, FP32 ({(mathType == FmaMath ? "FMA math" : "default math, no FMA-only algorithm offered")}), algorithm {algo}, {Samples} sampled outputs" };
                 }
                 finally
                 {
@@ -126,13 +169,37 @@ namespace DlGpuTools.Diagnostics
             }
         }
 
+        /// <summary>
+        /// The first algorithm cuDNN ranks that can run (status CUDNN_STATUS_SUCCESS) with FMA math, else one with
+        /// default math; an entry with tensor-core math is never taken for a strict FP32 check. Returns -1 and
+        /// what was passed over when none qualifies. cudnnConvolutionFwdAlgoPerf_t: algo at byte 0, status at 4,
+        /// time at 8, memory at 16, determinism at 24, mathType at 28; 48 bytes each.
+        /// </summary>
+        internal static (int Algo, int MathType, string Rejected) ChooseAlgorithm(byte* perf, int returned)
+        {
+            int fallback = -1, fallbackMath = -1;
+            var rejected = new System.Collections.Generic.List<string>();
+            for (int i = 0; i < returned; i++)
+            {
+                byte* entry = perf + i * CuDnnLibrary.AlgoPerfBytes;
+                int algo = *(int*)entry, status = *(int*)(entry + 4), math = *(int*)(entry + 28);
+                if (status != 0) { rejected.Add($"algorithm {algo}: status {status}"); continue; }
+                if (math == FmaMath) return (algo, math, null);
+                if (math == DefaultMath && fallback < 0) { fallback = algo; fallbackMath = math; continue; }
+                rejected.Add($"algorithm {algo}: math type {math} (tensor cores)");
+            }
+
+            return (fallback, fallbackMath, string.Join("; ", rejected));
+        }
+
         /// <summary>||value - reference|| / ||reference|| over the samples; NaN when any sample was not written (still the poison).</summary>
-        private static double SampledError(Func<(double Reference, float Value)> sample)
+        private static double SampledError(CancellationToken cancel, Func<(double Reference, float Value)> sample)
         {
             double diff = 0, norm = 0;
             int unwritten = 0;
             for (int s = 0; s < Samples; s++)
             {
+                cancel.ThrowIfCancellationRequested();
                 var (reference, value) = sample();
                 if (float.IsNaN(value)) unwritten++;
                 diff += (value - reference) * (value - reference);

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
 
@@ -30,6 +31,7 @@ namespace DlGpuTools.Diagnostics
         private CuDnnLibrary _cudnn;
         private Version _cudnnVersion;
         private bool _subLibrariesComplete;
+        private CancellationToken _cancel;
 
         public InstallChecker(GpuRuntime runtime, ProbeEnvironment environment, INativeLoader loader)
         {
@@ -38,8 +40,15 @@ namespace DlGpuTools.Diagnostics
             _loader = loader;
         }
 
-        public IEnumerable<InstallCheck> Run(InstallCheckOptions options)
+        /// <summary>
+        /// Runs the checks in order. Cancelling stops between checks and inside the long ones (the functional
+        /// checks' sampling); the pending check then ends with <see cref="OperationCanceledException"/>.
+        /// Nothing is loaded into this process to inspect cuDNN's sub-libraries (see <see cref="CheckSubLibraries"/>),
+        /// so the convolution shows what cuDNN's own loader finds.
+        /// </summary>
+        public IEnumerable<InstallCheck> Run(InstallCheckOptions options, CancellationToken cancel = default)
         {
+            _cancel = cancel;
             try
             {
                 foreach (InstallCheck check in RunChecks(options)) yield return check;
@@ -64,14 +73,16 @@ namespace DlGpuTools.Diagnostics
             yield return Timed("Environment", CheckEnvironment);
             yield return Timed("CUDA runtime", () => CheckCudaRuntime(options));
             yield return Timed("Driver supports the CUDA runtime", CheckDriverForRuntime);
-            yield return Timed("cuBLAS", CheckCuBlas);
+            // cuDNN and its convolution come before cuBLAS: cuDNN 9 needs cuBLAS(Lt), and a copy this module had
+            // already loaded by full path would satisfy cuDNN's own load by soname where a user's program finds none.
             yield return Timed("cuDNN", () => CheckCuDnn(options));
             yield return Timed("cuDNN built for this CUDA", CheckCuDnnCuda);
             yield return Timed("cuDNN sub-libraries", CheckSubLibraries);
+            yield return Timed("cuDNN convolution on the GPU", CheckConvolution);
+            yield return Timed("cuBLAS", CheckCuBlas);
             yield return Timed("Single copy of each library", CheckCopies);
             yield return Timed("GPUs supported by CUDA and cuDNN", CheckComputeCapability);
             yield return Timed("cuBLAS SGEMM on the GPU", CheckSgemm);
-            yield return Timed("cuDNN convolution on the GPU", CheckConvolution);
             yield return Timed("PyTorch", CheckPyTorch);
         }
 
@@ -97,15 +108,16 @@ namespace DlGpuTools.Diagnostics
             };
         }
 
-        private static InstallCheck Timed(string name, Func<InstallCheck> check)
+        private InstallCheck Timed(string name, Func<InstallCheck> check)
         {
+            _cancel.ThrowIfCancellationRequested();
             var watch = Stopwatch.StartNew();
             InstallCheck result;
             try
             {
                 result = check();
             }
-            catch (Exception e) when (!(e is OutOfMemoryException) && !(e is StackOverflowException))
+            catch (Exception e) when (!(e is OutOfMemoryException) && !(e is StackOverflowException) && !(e is OperationCanceledException && _cancel.IsCancellationRequested))
             {
                 // A check that breaks in an unforeseen way is a failed check, never a crashed command.
                 result = Result(CheckStatus.Failed, e.Message, "Run Test-CuDnnInstall -Verbose and report this message; the checks after it may be skipped.");
@@ -123,8 +135,30 @@ namespace DlGpuTools.Diagnostics
 
         private static string[] Searched(IReadOnlyList<ProbeAttempt> attempts) => attempts.Select(a => a.ToString()).ToArray();
 
-        private InstallCheck NotFound(NativeLibraryNotFoundException e, string remedy) =>
-            new InstallCheck { Status = nameof(CheckStatus.Failed), Detail = LibraryCandidates.DisplayName(e.Kind) + " was not found.", Remedy = remedy, Searched = Searched(e.Attempts) };
+        /// <summary>
+        /// A library that could not be loaded: "not found" with the install remedy when nothing was there, or "found
+        /// but could not be loaded" with the loader's own reason and a remedy for that file (replace it, or correct
+        /// the override variable that points at it) when something was.
+        /// </summary>
+        private InstallCheck NotFound(NativeLibraryNotFoundException e, string installRemedy)
+        {
+            var check = new InstallCheck { Status = nameof(CheckStatus.Failed), Searched = Searched(e.Attempts) };
+            ProbeAttempt refused = e.Unloadable;
+            if (refused == null)
+            {
+                check.Detail = LibraryCandidates.DisplayName(e.Kind) + " was not found.";
+                check.Remedy = installRemedy;
+                return check;
+            }
+
+            check.Detail = $"{LibraryCandidates.DisplayName(e.Kind)} was found but could not be loaded: {refused.RefusedFile} ({refused.Origin}): {refused.Error}.";
+            check.Path = refused.RefusedFile;
+            check.Data["ErrorId"] = FailureClassifier.NativeLibraryLoadFailed;
+            check.Remedy = RefusedFileRemedy(refused, e.Kind);
+            return check;
+        }
+
+        private string RefusedFileRemedy(ProbeAttempt refused, NativeLibraryKind kind) => FailureClassifier.RefusedFileRemedy(refused, kind, _environment.IsWindows);
 
         private InstallCheck CheckDriver()
         {
@@ -207,8 +241,25 @@ namespace DlGpuTools.Diagnostics
 
             string visible = _environment.GetVariable("CUDA_VISIBLE_DEVICES");
             if (visible != null) facts.Add($"CUDA_VISIBLE_DEVICES={visible}");
+
+            // The module's own overrides: each one replaces the whole search for its library, so a stale one
+            // explains a "not found" that the standard places would not give.
+            var overrides = new List<string>();
+            foreach (NativeLibraryKind kind in (NativeLibraryKind[])Enum.GetValues(typeof(NativeLibraryKind)))
+            {
+                string variable = LibraryCandidates.OverrideVariable(kind);
+                string value = _environment.GetVariable(variable);
+                if (string.IsNullOrWhiteSpace(value)) continue;
+                overrides.Add($"{variable}={value.Trim()}");
+                if (!_environment.FileSystem.FileExists(value.Trim()) && !_environment.DirectoryExists(value.Trim())) problems.Add($"{variable} points to {value.Trim()}, which does not exist");
+            }
+
+            if (overrides.Count > 0) facts.Add($"{overrides.Count} override(s), each the only file tried for its library: " + string.Join(", ", overrides));
+
             if (problems.Count == 0) return Result(CheckStatus.Passed, facts.Count == 0 ? "No CUDA environment variables set (none are needed)." : string.Join("; ", facts) + ".");
-            return Result(CheckStatus.Warning, string.Join("; ", problems) + ".", $"Remove the entries that point nowhere (a stale {pathVariable} is how an old CUDA or cuDNN ends up loaded), or install what they name.");
+            var warning = Result(CheckStatus.Warning, string.Join("; ", problems) + "." + (facts.Count > 0 ? " Set: " + string.Join("; ", facts) + "." : string.Empty),
+                $"Remove the entries that point nowhere (a stale {pathVariable} is how an old CUDA or cuDNN ends up loaded), or install what they name; remove a DLGPUTOOLS_*_PATH override that points nowhere.");
+            return warning;
         }
 
         private InstallCheck CheckCudaRuntime(InstallCheckOptions options)
@@ -220,7 +271,7 @@ namespace DlGpuTools.Diagnostics
             catch (NativeLibraryNotFoundException e)
             {
                 return NotFound(e, _environment.IsWindows
-                    ? "Install the CUDA toolkit (or the runtime redistributable) and set CUDA_PATH; frameworks installed with pip carry their own runtime and do not need it."
+                    ? @"Install the CUDA toolkit (its installer's Program Files\NVIDIA GPU Computing Toolkit\CUDA\vX.Y\bin\x64 or \bin is searched), or put the folder that holds cudart64_<major>.dll on PATH, or set $env:" + LibraryCandidates.CudaRuntimeOverrideVariable + " to that DLL; frameworks installed with pip carry their own runtime and do not need it."
                     : "Install the CUDA runtime (Ubuntu: sudo apt install cuda-cudart-13-0, or the whole toolkit), or set $env:" + LibraryCandidates.CudaRuntimeOverrideVariable + " to a libcudart.so.<major>.");
             }
 
@@ -228,6 +279,7 @@ namespace DlGpuTools.Diagnostics
             _cudartVersion = encoded > 0 ? new Version(encoded / 1000, encoded % 1000 / 10) : null;
             var check = Result(CheckStatus.Passed, $"CUDA runtime {_cudartVersion} at {_cudart.LibraryPath}.", null, _cudart.LibraryPath, _cudartVersion?.ToString());
             check.Searched = Searched(_cudart.Attempts);
+            ShadowedByBrokenCopy(check, _cudart);
             if (_cudartVersion == null) { check.Status = nameof(CheckStatus.Failed); check.Detail = $"cudaRuntimeGetVersion failed for {_cudart.LibraryPath}."; check.Remedy = "Reinstall the CUDA runtime."; }
             else if (options.MinimumCudaVersion != null && _cudartVersion < options.MinimumCudaVersion)
             {
@@ -282,7 +334,7 @@ namespace DlGpuTools.Diagnostics
                 return check;
             }
 
-            using (Context().Enter())
+            using (FunctionalChecks.DeviceScope.Enter(Context()))
             {
                 _cublas.ThrowIfFailed(_cublas.cublasCreate(out IntPtr handle));
                 try
@@ -309,6 +361,7 @@ namespace DlGpuTools.Diagnostics
             }
 
             check.Detail = $"cuBLAS {check.Version} at {_cublas.LibraryPath}; a handle was created.{lt}";
+            ShadowedByBrokenCopy(check, _cublas);
             if (_cudartVersion != null && check.Version != null && !check.Version.StartsWith(_cudartVersion.Major + ".", StringComparison.Ordinal))
             {
                 check.Status = nameof(CheckStatus.Warning);
@@ -327,7 +380,7 @@ namespace DlGpuTools.Diagnostics
             catch (NativeLibraryNotFoundException e)
             {
                 return NotFound(e, _environment.IsWindows
-                    ? "Install cuDNN 9 for your CUDA major (NVIDIA's cuDNN installer) and put its bin folder for your CUDA version on PATH, or set $env:" + LibraryCandidates.CuDnnOverrideVariable + "."
+                    ? @"Install cuDNN 9 for your CUDA major (NVIDIA's cuDNN installer) and put the folder that holds cudnn64_9.dll (C:\Program Files\NVIDIA\CUDNN\v9.x\bin\<CUDA version>, with \x64 in newer releases) on PATH, which is where programs and this check look, or set $env:" + LibraryCandidates.CuDnnOverrideVariable + " to that DLL."
                     : "Install cuDNN 9 for your CUDA major (Ubuntu, CUDA 13: sudo apt install libcudnn9-cuda-13), or set $env:" + LibraryCandidates.CuDnnOverrideVariable + " to a libcudnn.so.9.");
             }
 
@@ -335,6 +388,7 @@ namespace DlGpuTools.Diagnostics
             var check = Result(CheckStatus.Passed, $"cuDNN {_cudnnVersion} at {_cudnn.LibraryPath} (cudnnGetVersion {_cudnn.Version}).", null, _cudnn.LibraryPath, _cudnnVersion?.ToString());
             check.Searched = Searched(_cudnn.Attempts);
             check.Data["CudnnGetVersion"] = _cudnn.Version.ToString(CultureInfo.InvariantCulture);
+            ShadowedByBrokenCopy(check, _cudnn);
             if (options.MinimumCudnnVersion != null && _cudnnVersion < options.MinimumCudnnVersion)
             {
                 check.Status = nameof(CheckStatus.Failed);
@@ -343,6 +397,32 @@ namespace DlGpuTools.Diagnostics
             }
 
             return check;
+        }
+
+        /// <summary>
+        /// A copy the loader refused before the one that loaded. Found by the loader's own search (a name, a PATH
+        /// entry, System32), it is what a program that loads the library by name gets: the check fails although
+        /// this module, trying full paths further down the list, found a good copy. In a folder only this module
+        /// looks in, it is a warning.
+        /// </summary>
+        private void ShadowedByBrokenCopy(InstallCheck check, ToolkitLibrary library)
+        {
+            ProbeAttempt refused = library.Attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
+            if (refused == null) return;
+            bool programsGetIt = refused.FoundByLoaderSearch;
+            check.Detail += $" But a copy was found that could not be loaded: {refused.RefusedFile} ({refused.Origin}): {refused.Error}.";
+            check.Data["ErrorId"] = FailureClassifier.NativeLibraryLoadFailed;
+            if (programsGetIt)
+            {
+                check.Status = nameof(CheckStatus.Failed);
+                check.Detail += $" Programs that load {LibraryCandidates.DisplayName(library.Kind)} by name get that copy; this check went on with {library.LibraryPath}, loaded by full path.";
+            }
+            else if (check.Status == nameof(CheckStatus.Passed))
+            {
+                check.Status = nameof(CheckStatus.Warning);
+            }
+
+            check.Remedy = RefusedFileRemedy(refused, library.Kind);
         }
 
         private InstallCheck CheckCuDnnCuda()
@@ -357,38 +437,50 @@ namespace DlGpuTools.Diagnostics
                 $"Install the cuDNN build for CUDA {_cudartVersion.Major} (Ubuntu: libcudnn9-cuda-{_cudartVersion.Major}) and remove the CUDA {builtFor.Major} one from the search path.");
         }
 
+        /// <summary>
+        /// Inspects the sub-libraries beside the loaded cuDNN from their files alone (present, readable, a 64-bit
+        /// library for this machine, not truncated). Nothing is loaded: a library this process loads stays loaded,
+        /// and cuDNN's later load-by-name would find it even where a user's program would not, so the convolution
+        /// would prove only "works after our preload".
+        /// Why not a child process: on users' machines the only child we could start is pwsh itself, re-importing
+        /// the module (seconds, and a second copy of every library and context); running the convolution before
+        /// anything of cuDNN's is loaded gives the same evidence in this process, and only file reads happen here.
+        /// </summary>
         private InstallCheck CheckSubLibraries()
         {
             if (_cudnn == null || _cudnnVersion == null) return Skipped("Needs cuDNN.");
             string folder = Path.GetDirectoryName(_cudnn.LibraryPath);
             string[] names = CuDnnSubLibraries.Names(_cudnnVersion.Major, _environment.IsWindows);
             var missing = new List<string>();
-            var unloadable = new List<string>();
+            var broken = new List<string>();
+            var searched = new List<string>();
             foreach (string name in names)
             {
+                _cancel.ThrowIfCancellationRequested();
                 string path = Path.Combine(folder, name);
-                if (!File.Exists(path)) { missing.Add(name); continue; }
-                NativeLibraryHandle handle = _loader.TryLoad(path, out string error);
-                if (handle == null) unloadable.Add($"{name} ({error})");
-                else handle.KeepLoaded();
+                if (!File.Exists(path) && !Directory.Exists(path)) { missing.Add(name); searched.Add($"{path}: no such file"); continue; }
+                LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(path, _environment.IsArm64);
+                if (!verdict.Usable) broken.Add($"{name} ({verdict.Problem})");
+                searched.Add($"{path}: " + (verdict.Usable ? "looks sound" + (verdict.Soname != null ? $" (soname {verdict.Soname})" : string.Empty) : verdict.Problem));
             }
 
-            var check = Result(CheckStatus.Passed, $"All {names.Length} cuDNN {_cudnnVersion.Major} sub-libraries are in {folder} and load.");
-            check.Searched = names.Select(n => Path.Combine(folder, n)).ToArray();
-            _subLibrariesComplete = missing.Count == 0 && unloadable.Count == 0;
+            var check = Result(CheckStatus.Passed, $"All {names.Length} cuDNN {_cudnnVersion.Major} sub-libraries are in {folder} and look sound (read from their files, not loaded: the convolution check lets cuDNN load them itself).");
+            check.Searched = searched.ToArray();
+            _subLibrariesComplete = missing.Count == 0 && broken.Count == 0;
             if (_subLibrariesComplete) return check;
             check.Status = nameof(CheckStatus.Failed);
             check.Detail = (missing.Count > 0 ? $"Missing beside {_cudnn.LibraryPath}: {string.Join(", ", missing)}. " : string.Empty)
-                + (unloadable.Count > 0 ? $"Present but not loadable: {string.Join("; ", unloadable)}." : string.Empty);
-            check.Remedy = $"cuDNN {_cudnnVersion.Major} loads its sub-libraries by name when an operation first needs them; with some missing beside the main library, another copy's (or none) is used and operations fail with CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED. "
+                + (broken.Count > 0 ? $"Present but not loadable: {string.Join("; ", broken)}." : string.Empty);
+            check.Remedy = $"cuDNN {_cudnnVersion.Major} loads its sub-libraries by name when an operation first needs them; with some missing or damaged beside the main library, another copy's (or none) is used and operations fail with CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED. "
                 + $"Install the complete cuDNN package into {folder}, or take {folder} off the library search path so the complete install is found.";
             check.Data["Missing"] = string.Join(",", missing);
+            check.Data["Broken"] = string.Join(",", broken);
             return check;
         }
 
         private InstallCheck CheckCopies()
         {
-            var folders = LibraryCopies.SearchFolders(_environment.GetVariable, _environment.IsWindows).ToList();
+            var folders = LibraryCopies.SearchFolders(_environment).ToList();
             var notes = new List<string>();
             var warnings = new List<string>();
             void Look(string fileName, ToolkitLibrary loaded)
@@ -446,30 +538,54 @@ namespace DlGpuTools.Diagnostics
         private InstallCheck CheckSgemm()
         {
             if (_devices.Count == 0 || _cublas == null) return Skipped("Needs a visible GPU and cuBLAS.");
-            FunctionalChecks.Outcome o = FunctionalChecks.Sgemm(_driver, Context(), _cublas, 512);
-            return Functional(o, "cuBLAS");
+            using (var device = FunctionalChecks.DeviceScope.Enter(Context()))
+            {
+                FunctionalChecks.Outcome o = FunctionalChecks.Sgemm(_driver, device, _cublas, 512, _cancel);
+                InstallCheck check = Functional(o, "cuBLAS", FunctionalChecks.SgemmTolerance);
+                if (check.Status == nameof(CheckStatus.Failed) && o.RelativeError < 1e-2)
+                {
+                    // Close to right but not strict FP32: the signature of TF32 (or another reduced-precision path).
+                    check.Detail += " That is the error of TF32 or another reduced-precision path, not of strict FP32 (about 1e-7 to 1e-6).";
+                    check.Remedy = "cuBLAS computed FP32 SGEMM with reduced precision although pedantic math was asked: check NVIDIA_TF32_OVERRIDE and CUBLAS_* environment variables, and reinstall cuBLAS for your CUDA major.";
+                }
+
+                return check;
+            }
         }
 
         private InstallCheck CheckConvolution()
         {
             if (_devices.Count == 0 || _cudnn == null) return Skipped("Needs a visible GPU and cuDNN.");
+            int major = _cudnnVersion?.Major ?? 9;
             try
             {
-                FunctionalChecks.Outcome o = FunctionalChecks.Convolution(_driver, Context(), _cudnn);
-                return Functional(o, "cuDNN");
+                using (var device = FunctionalChecks.DeviceScope.Enter(Context()))
+                {
+                    FunctionalChecks.Outcome o = FunctionalChecks.Convolution(_driver, device, _cudnn, _cancel);
+                    return Functional(o, "cuDNN", FunctionalChecks.ConvolutionTolerance);
+                }
+            }
+            catch (CuDnnException e) when (CuDnnStatusCodes.IsSubLibraryLoadingFailure(e.Status, major, e.ErrorText))
+            {
+                string folder = Path.GetDirectoryName(_cudnn.LibraryPath);
+                string remedy = !_subLibrariesComplete
+                    ? "cuDNN's sub-libraries are incomplete or damaged (see that check): install the complete cuDNN package."
+                    : _environment.IsWindows
+                        ? $"The sub-libraries are in {folder} but cuDNN's own loader did not find them: it loads them by name, so put {folder} on PATH (Python: os.add_dll_directory), then open a new PowerShell."
+                        : $"The sub-libraries are in {folder} but cuDNN's own loader could not load them: check that their dependencies load (ldd {Path.Combine(folder, CuDnnSubLibraries.Names(major, false)[0])}) and that {folder} is on LD_LIBRARY_PATH or in the ld.so cache.";
+                return Result(CheckStatus.Failed, e.Message + ". cuDNN loaded its sub-libraries itself, as a program would (this module loads none of them), and failed.", remedy);
             }
             catch (CuDnnException e)
             {
-                return Result(CheckStatus.Failed, e.Message,
-                    _subLibrariesComplete ? "Reinstall cuDNN for your CUDA major; check that its version suits the GPU." : "cuDNN's sub-libraries are incomplete (see that check): install the complete cuDNN package.");
+                return Result(CheckStatus.Failed, e.Message, "Reinstall cuDNN for your CUDA major; check that its version suits the GPU.");
             }
         }
 
-        private static InstallCheck Functional(FunctionalChecks.Outcome o, string library)
+        private static InstallCheck Functional(FunctionalChecks.Outcome o, string library, double tolerance)
         {
-            var check = Result(CheckStatus.Passed, $"{o.Detail} on GPU 0: relative error {o.RelativeError:0.0E+0} (limit {FunctionalChecks.Tolerance:0E+0}), {o.Milliseconds:0} ms including setup.");
+            var check = Result(CheckStatus.Passed, $"{o.Detail} on GPU 0: relative error {o.RelativeError:0.0E+0} (limit {tolerance:0E+0}), {o.Milliseconds:0} ms including setup.");
             check.Data["RelativeError"] = o.RelativeError.ToString("R", CultureInfo.InvariantCulture);
-            if (double.IsNaN(o.RelativeError) || o.RelativeError > FunctionalChecks.Tolerance)
+            if (double.IsNaN(o.RelativeError) || o.RelativeError > tolerance)
             {
                 check.Status = nameof(CheckStatus.Failed);
                 check.Remedy = $"The GPU computed a wrong result through {library}: reinstall the driver and {library}, and check nvidia-smi -q for ECC errors.";
@@ -480,7 +596,7 @@ namespace DlGpuTools.Diagnostics
 
         private InstallCheck CheckPyTorch()
         {
-            var torch = PythonEnvironments.FindTorch(PythonEnvironments.SitePackages(_environment.GetVariable, _environment.IsWindows));
+            var torch = PythonEnvironments.FindTorch(PythonEnvironments.SitePackages(_environment));
             if (torch == null) return Skipped("No PyTorch found in the Python environments on PATH (checked without starting Python).");
             string where = $"PyTorch {torch.Version} in {torch.SitePackages}";
             if (torch.Cuda == null)

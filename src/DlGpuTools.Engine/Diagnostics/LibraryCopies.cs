@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics
 {
@@ -46,34 +47,35 @@ namespace DlGpuTools.Diagnostics
             return copies.Values.ToList();
         }
 
-        /// <summary>Folders to scan on this machine for toolkit libraries.</summary>
-        public static IEnumerable<string> SearchFolders(Func<string, string> getVariable, bool windows)
+        /// <summary>
+        /// Folders to scan for toolkit libraries: the loader's search path, the toolkit named by CUDA_PATH/CUDA_HOME,
+        /// the environment's fixed scan roots (standard system folders; none in tests) and Python environments' pip packages.
+        /// </summary>
+        public static IEnumerable<string> SearchFolders(ProbeEnvironment env)
         {
+            bool windows = env.IsWindows;
             var folders = new List<string>();
             string pathVariable = windows ? "PATH" : "LD_LIBRARY_PATH";
-            folders.AddRange((getVariable(pathVariable) ?? string.Empty).Split(System.IO.Path.PathSeparator).Where(p => p.Length > 0));
+            folders.AddRange((env.GetVariable(pathVariable) ?? string.Empty).Split(env.ListSeparator).Where(p => p.Length > 0));
             foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
             {
-                string root = getVariable(variable);
+                string root = env.GetVariable(variable);
                 if (string.IsNullOrWhiteSpace(root)) continue;
                 folders.Add(System.IO.Path.Combine(root, windows ? "bin" : "lib64"));
                 if (windows) folders.Add(System.IO.Path.Combine(root, "bin", "x64"));
             }
 
-            if (!windows)
-            {
-                folders.AddRange(new[] { "/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib", "/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib/wsl/lib" });
-                foreach (string cuda in SafeDirectories("/usr/local", "cuda-*")) folders.Add(System.IO.Path.Combine(cuda, "lib64"));
-            }
+            foreach (string root in env.ScanRoots.Where(r => !r.Contains("-packages")))
+                folders.AddRange(env.FileSystem.Expand(root, env.Separator));
 
-            foreach (string sitePackages in PythonEnvironments.SitePackages(getVariable, windows))
+            foreach (string sitePackages in PythonEnvironments.SitePackages(env))
             {
                 foreach (string package in new[] { "cudnn", "cuda_runtime", "cublas" })
                 {
                     folders.Add(System.IO.Path.Combine(sitePackages, "nvidia", package, windows ? "bin" : "lib"));
                 }
 
-                folders.Add(System.IO.Path.Combine(sitePackages, "nvidia", "cu13", windows ? "bin" : "lib"));
+                folders.Add(windows ? System.IO.Path.Combine(sitePackages, "nvidia", "cu13", "bin", "x86_64") : System.IO.Path.Combine(sitePackages, "nvidia", "cu13", "lib"));
                 folders.Add(System.IO.Path.Combine(sitePackages, "torch", "lib"));
             }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics
 {
@@ -13,8 +14,14 @@ namespace DlGpuTools.Diagnostics
     /// </summary>
     public static class PythonEnvironments
     {
-        public static IEnumerable<string> SitePackages(Func<string, string> getVariable, bool windows)
+        /// <summary>
+        /// site-packages of each python on PATH, the user's ~/.local ones, and the site-/dist-packages folders among
+        /// the environment's fixed scan roots (system Python; none in tests).
+        /// </summary>
+        public static IEnumerable<string> SitePackages(ProbeEnvironment env)
         {
+            Func<string, string> getVariable = env.GetVariable;
+            bool windows = env.IsWindows;
             var result = new List<string>();
             foreach (string folder in (getVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Where(p => p.Length > 0))
             {
@@ -33,15 +40,14 @@ namespace DlGpuTools.Diagnostics
 
             if (!windows)
             {
-                foreach (string lib in LibraryCopies.SafeDirectories("/usr/local/lib", "python3*")) result.Add(Path.Combine(lib, "dist-packages"));
-                result.Add("/usr/lib/python3/dist-packages");
+                foreach (string root in env.ScanRoots.Where(r => r.Contains("-packages"))) result.AddRange(env.FileSystem.Expand(root, env.Separator));
                 string home = getVariable("HOME");
                 if (!string.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
             }
 
             // Then conda's and pyenv's environments, which a shell reaches through activation or shims rather
             // than a python on PATH.
-            result.AddRange(new Reports.PythonEnvironmentScanner(getVariable, windows).Find().SelectMany(e => e.SitePackages));
+            result.AddRange(new Reports.PythonEnvironmentScanner(getVariable, windows, env.DirectoryExists, includeSystem: false).Find().SelectMany(e => e.SitePackages));
             return result.Where(Directory.Exists).Distinct().ToList();
         }
 

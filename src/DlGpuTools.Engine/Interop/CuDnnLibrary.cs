@@ -22,6 +22,23 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>
+    /// cudnnStatus_t values that differ between majors. cuDNN 8 numbers them 0-14 (cudnn_ops_infer.h); cuDNN 9
+    /// groups them by thousands (cudnn_graph.h: 1xxx not initialised/version/loading, 2xxx bad parameter,
+    /// 3xxx not supported, 4xxx internal, 5xxx execution failed).
+    /// </summary>
+    public static class CuDnnStatusCodes
+    {
+        public static int NotSupported(int major) => major >= 9 ? 3000 : 9;
+
+        /// <summary>CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED (cuDNN 9.2 and later); cuDNN 8 has no such status.</summary>
+        public static int? SubLibraryLoadingFailed(int major) => major >= 9 ? 1008 : (int?)null;
+
+        /// <summary>True when a status says a sub-library could not be loaded (by number, or by the library's own text on older releases).</summary>
+        public static bool IsSubLibraryLoadingFailure(int status, int major, string text) =>
+            status == SubLibraryLoadingFailed(major) || (text != null && text.IndexOf("SUBLIBRARY", StringComparison.OrdinalIgnoreCase) >= 0);
+    }
+
+    /// <summary>
     /// cuDNN's legacy C API, enough for its version facts and one forward convolution. cuDNN 9's main library
     /// is a thin dispatcher that loads its sub-libraries (graph, engines, heuristic, ops, cnn, adv) when first
     /// needed, so only a real operation proves the install.

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace DlGpuTools.Interop
 {
@@ -26,6 +29,9 @@ namespace DlGpuTools.Interop
         public const string CuBlasLtOverrideVariable = "DLGPUTOOLS_CUBLASLT_PATH";
 
         private const string ToolkitFolder = "the CUDA toolkit's library folder";
+
+        /// <summary>Marks the origins of Windows candidates that the standard DLL search order visits.</summary>
+        public const string WindowsSearchOrderTag = "the Windows loader's search order";
 
         public const string CudaRuntimeOverrideVariable = "DLGPUTOOLS_CUDART_PATH";
         public const string CuBlasOverrideVariable = "DLGPUTOOLS_CUBLAS_PATH";
@@ -80,7 +86,6 @@ namespace DlGpuTools.Interop
         private static IReadOnlyList<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind)
         {
             var (linuxNames, windowsNames) = ToolkitNames(kind);
-            var list = new List<LibraryCandidate>();
             var roots = new List<(string Path, string Origin)>();
             foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
             {
@@ -88,24 +93,18 @@ namespace DlGpuTools.Interop
                 if (!string.IsNullOrWhiteSpace(root)) roots.Add((root.Trim(), "$env:" + variable));
             }
 
-            if (env.IsWindows)
-            {
-                foreach (string dll in windowsNames)
-                {
-                    // CUDA 13 moved the DLLs from bin to bin\x64.
-                    foreach (var (root, origin) in roots)
-                    {
-                        list.Add(new LibraryCandidate(Path.Combine(root, "bin", "x64", dll), origin + @"\bin\x64"));
-                        list.Add(new LibraryCandidate(Path.Combine(root, "bin", dll), origin + @"\bin"));
-                    }
-                }
+            return env.IsWindows ? WindowsToolkitCandidates(env, kind, windowsNames, roots) : LinuxToolkitCandidates(env, linuxNames, roots);
+        }
 
-                return list;
-            }
-
+        private static List<LibraryCandidate> LinuxToolkitCandidates(ProbeEnvironment env, string[] sonames, List<(string Path, string Origin)> roots)
+        {
+            var list = new List<LibraryCandidate>();
             string target = env.IsArm64 ? "sbsa-linux" : "x86_64-linux";
-            foreach (string soname in linuxNames)
+            string conda = env.GetVariable("CONDA_PREFIX");
+            foreach (string soname in sonames)
             {
+                // What a program's dlopen(soname) finds comes first; then the folders installers use that the
+                // loader may not search (the toolkit's, a conda environment's).
                 list.Add(new LibraryCandidate(soname, LoaderSearch));
                 foreach (var (root, origin) in roots)
                 {
@@ -116,10 +115,131 @@ namespace DlGpuTools.Interop
                 list.Add(new LibraryCandidate("/usr/local/cuda/lib64/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/local/cuda/targets/" + target + "/lib/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu") + "/" + soname, DistroFolder));
+                if (!string.IsNullOrWhiteSpace(conda)) list.Add(new LibraryCandidate(conda.Trim().TrimEnd('/') + "/lib/" + soname, "$env:CONDA_PREFIX/lib (the active conda environment)"));
             }
 
             return list;
         }
+
+        /// <summary>
+        /// Windows: first the places the standard DLL search order visits for a program that loads the DLL by
+        /// name (System32, the Windows folder, then each PATH entry, in order; the program's own folder and the
+        /// current folder are the program's business), then the folders NVIDIA's installers, pip wheels and conda
+        /// create, which programs find only when told (os.add_dll_directory, PATH). Each is tried by absolute
+        /// path, so the trace says which folder held what.
+        /// </summary>
+        private static List<LibraryCandidate> WindowsToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind, string[] dlls, List<(string Path, string Origin)> roots)
+        {
+            var folders = new List<(string Folder, string Origin)>();
+            string windowsFolder = (env.GetVariable("SystemRoot") ?? @"C:\Windows").Trim();
+            folders.Add((Win(windowsFolder, "System32"), "System32 (" + WindowsSearchOrderTag + ")"));
+            folders.Add((windowsFolder, "the Windows folder (" + WindowsSearchOrderTag + ")"));
+            string[] path = SplitPath(env.GetVariable("PATH"), ';');
+            for (int i = 0; i < path.Length; i++) folders.Add((path[i], $"$env:PATH entry {i + 1}"));
+
+            // CUDA toolkit: CUDA_PATH (and CUDA_HOME), the per-version CUDA_PATH_Vx_y variables the installer sets,
+            // then every installed version, newest first. CUDA 13 moved the DLLs from bin to bin\x64.
+            foreach (var (root, origin) in roots) AddToolkitBins(folders, root, origin);
+            foreach (int major in new[] { 13, 12, 11 })
+            {
+                for (int minor = 9; minor >= 0; minor--)
+                {
+                    string variable = $"CUDA_PATH_V{major}_{minor}";
+                    string root = env.GetVariable(variable);
+                    if (!string.IsNullOrWhiteSpace(root)) AddToolkitBins(folders, root.Trim(), "$env:" + variable);
+                }
+            }
+
+            string programFiles = (env.GetVariable("ProgramW6432") ?? env.GetVariable("ProgramFiles") ?? @"C:\Program Files").Trim();
+            foreach (string version in NewestFirst(env, Win(programFiles, "NVIDIA GPU Computing Toolkit", "CUDA"), "v*"))
+                AddToolkitBins(folders, version, @"the CUDA installer's folder (Program Files\NVIDIA GPU Computing Toolkit\CUDA)");
+
+            if (kind == NativeLibraryKind.CuDnn)
+            {
+                // cuDNN 9's installer: CUDNN\v9.x\bin\<CUDA major.minor>\x64 (newer) or \bin\<CUDA major.minor> (9.0-9.x);
+                // cuDNN 8's installer: CUDNN\v8.x\bin. cuDNN 8's zip is copied into the toolkit's bin, searched above.
+                const string origin = @"the cuDNN installer's folder (Program Files\NVIDIA\CUDNN)";
+                foreach (string version in NewestFirst(env, Win(programFiles, "NVIDIA", "CUDNN"), "v*"))
+                {
+                    foreach (string cuda in NewestFirst(env, Win(version, "bin"), "*"))
+                    {
+                        folders.Add((Win(cuda, "x64"), origin));
+                        folders.Add((cuda, origin));
+                    }
+
+                    folders.Add((Win(version, "bin"), origin));
+                }
+            }
+
+            // pip wheels and conda: each Python on PATH, the active virtual and conda environments.
+            var sitePackages = new List<(string Folder, string Origin)>();
+            foreach (string entry in path)
+            {
+                if (env.FileSystem.FileExists(Win(entry, "python.exe"))) sitePackages.Add((Win(entry, "Lib", "site-packages"), "pip packages of the python.exe in " + entry));
+            }
+
+            foreach (string variable in new[] { "VIRTUAL_ENV", "CONDA_PREFIX" })
+            {
+                string prefix = env.GetVariable(variable);
+                if (!string.IsNullOrWhiteSpace(prefix)) sitePackages.Add((Win(prefix.Trim(), "Lib", "site-packages"), $"pip packages of $env:{variable}"));
+            }
+
+            string wheel = kind == NativeLibraryKind.CuDnn ? "cudnn" : kind == NativeLibraryKind.CudaRuntime ? "cuda_runtime" : "cublas";
+            foreach (var (site, origin) in sitePackages)
+            {
+                folders.Add((Win(site, "nvidia", wheel, "bin"), origin + @" (nvidia\" + wheel + @"\bin)"));
+                if (kind != NativeLibraryKind.CuDnn) folders.Add((Win(site, "nvidia", "cu13", "bin", "x86_64"), origin + @" (CUDA 13 wheels: nvidia\cu13\bin\x86_64)"));
+                folders.Add((Win(site, "torch", "lib"), origin + @" (torch\lib)"));
+            }
+
+            string conda = env.GetVariable("CONDA_PREFIX");
+            if (!string.IsNullOrWhiteSpace(conda)) folders.Add((Win(conda.Trim(), "Library", "bin"), @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
+
+            var list = new List<LibraryCandidate>();
+            foreach (string dll in dlls)
+            {
+                foreach (var (folder, origin) in folders) list.Add(new LibraryCandidate(Win(folder, dll), origin));
+            }
+
+            return list;
+        }
+
+        private static void AddToolkitBins(List<(string Folder, string Origin)> folders, string root, string origin)
+        {
+            folders.Add((Win(root, "bin", "x64"), origin + @"\bin\x64"));
+            folders.Add((Win(root, "bin"), origin + @"\bin"));
+        }
+
+        /// <summary>Sub-folders matching a pattern, highest version number in their name first (v13.0 before v12.8 before v9.1).</summary>
+        private static IEnumerable<string> NewestFirst(ProbeEnvironment env, string root, string pattern)
+        {
+            if (!env.FileSystem.DirectoryExists(root)) return Array.Empty<string>();
+            return env.FileSystem.ListDirectories(root, pattern)
+                .Select(p => (Path: p, Version: VersionIn(LastSegment(p))))
+                .OrderByDescending(p => p.Version)
+                .ThenBy(p => p.Path, StringComparer.OrdinalIgnoreCase)
+                .Select(p => p.Path)
+                .ToList();
+        }
+
+        private static Version VersionIn(string name)
+        {
+            Match m = Regex.Match(name, @"(\d+)(?:\.(\d+))?");
+            return m.Success ? new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m.Groups[2].Success ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0) : new Version(0, 0);
+        }
+
+        private static string LastSegment(string path) => path.TrimEnd('\\', '/').Split('\\', '/').Last();
+
+        /// <summary>Joins Windows path segments whatever OS this process runs on (tests describe Windows from Linux).</summary>
+        private static string Win(string root, params string[] parts)
+        {
+            string result = root.TrimEnd('\\');
+            foreach (string part in parts) result += "\\" + part;
+            return result;
+        }
+
+        private static string[] SplitPath(string value, char separator) =>
+            (value ?? string.Empty).Split(separator).Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0).ToArray();
 
         public static IReadOnlyList<LibraryCandidate> For(NativeLibraryKind kind, ProbeEnvironment env)
         {

@@ -22,14 +22,17 @@ namespace DlGpuTools.Interop
                 if (!seen.Add(candidate.Path)) continue;
                 if (loader.IsMissingFile(candidate.Path))
                 {
-                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, false, "no such file"));
+                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, ProbeOutcome.NotFound, ProbeAttempt.NoSuchFile));
                     continue;
                 }
 
                 NativeLibraryHandle handle = loader.TryLoad(candidate.Path, out string error);
                 if (handle == null)
                 {
-                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, false, error ?? "the loader refused it"));
+                    // Kept apart from "not found": a truncated or foreign file where the library should be is a
+                    // different fix (replace it, or correct the variable that points at it) from a missing one.
+                    string text = error ?? "the loader refused it";
+                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, ProbeAttempt.ClassifyLoaderError(candidate.Path, text), text));
                     continue;
                 }
 
@@ -46,14 +49,14 @@ namespace DlGpuTools.Interop
                 if (rejection != null)
                 {
                     handle.Dispose();
-                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, false, "loaded but rejected: " + rejection));
+                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, ProbeOutcome.Rejected, "loaded but rejected: " + rejection));
                     continue;
                 }
 
                 // An accepted library is never unloaded while the process lives (see NativeLibraryHandle.KeepLoaded);
                 // pinning it here, in the one place every binding loads through, makes that hold for all of them.
                 handle.KeepLoaded();
-                attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, true, null));
+                attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, ProbeOutcome.Loaded, null));
                 return new ProbeResult(handle, candidate, attempts);
             }
 

@@ -4,7 +4,10 @@ using System.Linq;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>No candidate for a native library could be loaded (or each loaded copy was rejected).</summary>
+    /// <summary>
+    /// No candidate for a native library could be loaded (or each loaded copy was rejected). When something was
+    /// found but the loader refused it, <see cref="Unloadable"/> names it, and the message leads with the loader's reason.
+    /// </summary>
     public sealed class NativeLibraryNotFoundException : Exception
     {
         public NativeLibraryNotFoundException(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
@@ -18,13 +21,19 @@ namespace DlGpuTools.Interop
 
         public IReadOnlyList<ProbeAttempt> Attempts { get; }
 
+        /// <summary>The first candidate that exists but that the loader refused; null when nothing was found at all.</summary>
+        public ProbeAttempt Unloadable => Attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
+
         /// <summary>The searched places, one per line, for messages and diagnostics.</summary>
         public string SearchedText => string.Join(Environment.NewLine, Attempts.Select(a => "  " + a));
 
         private static string BuildMessage(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
         {
-            return LibraryCandidates.DisplayName(kind) + " could not be loaded. Searched:" + Environment.NewLine
-                + string.Join(Environment.NewLine, attempts.Select(a => "  " + a));
+            ProbeAttempt refused = attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
+            string lead = refused == null
+                ? LibraryCandidates.DisplayName(kind) + " could not be loaded."
+                : $"{LibraryCandidates.DisplayName(kind)} was found but could not be loaded: {refused.RefusedFile} ({refused.Origin}): {refused.Error}.";
+            return lead + " Searched:" + Environment.NewLine + string.Join(Environment.NewLine, attempts.Select(a => "  " + a));
         }
     }
 }

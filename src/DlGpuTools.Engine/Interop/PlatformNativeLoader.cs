@@ -16,7 +16,9 @@ namespace DlGpuTools.Interop
 
         private PlatformNativeLoader() { }
 
-        public bool IsMissingFile(string path) => System.IO.Path.IsPathRooted(path) && !File.Exists(path);
+        // A folder at the path is not "missing": handed to the loader it is refused with the loader's own
+        // reason ("Is a directory"), which is what the user needs to see.
+        public bool IsMissingFile(string path) => System.IO.Path.IsPathRooted(path) && !File.Exists(path) && !Directory.Exists(path);
 
         public NativeLibraryHandle TryLoad(string path, out string error)
         {
@@ -34,17 +36,105 @@ namespace DlGpuTools.Interop
                 if (handle == IntPtr.Zero)
                 {
                     int code = Marshal.GetLastWin32Error();
-                    error = $"Windows error {code}: {new System.ComponentModel.Win32Exception(code).Message}";
+                    error = $"Windows error {code}: {new System.ComponentModel.Win32Exception(code).Message}"
+                        + (code == 126 && System.IO.Path.IsPathRooted(path) && File.Exists(path) ? " (the file is there: a DLL it depends on is missing)" : string.Empty)
+                        + (code == 193 ? " (not a 64-bit Windows DLL, or a damaged one)" : string.Empty);
                     return null;
                 }
             }
             else
             {
+                string refusal = RefuseBeforeLoading(path);
+                if (refusal != null)
+                {
+                    error = refusal;
+                    return null;
+                }
+
                 handle = UnixLoader.Open(path, out error);
                 if (handle == IntPtr.Zero) return null;
             }
 
             return new NativeLibraryHandle(handle, path);
+        }
+
+        /// <summary>
+        /// glibc maps a library's segments before it checks them against the file's length, so dlopen of a truncated
+        /// copy can kill the process with SIGBUS instead of failing. Every file that would reach dlopen is checked
+        /// first from its bytes (only truncation is refused): an absolute path directly, a bare name where the loader's search would find it
+        /// (LD_LIBRARY_PATH, the ld.so.conf folders, the default folders; an approximation of ld.so's order that
+        /// only decides what to check). A file that fails is refused with the reason, never loaded.
+        /// </summary>
+        public static string RefuseBeforeLoading(string path)
+        {
+            string file = System.IO.Path.IsPathRooted(path) ? path : LinuxLoaderSearch.FirstMatch(path);
+            if (file == null || !File.Exists(file)) return null;
+            LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(file, RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
+            // Only truncation is refused here: for a text file, a folder, another machine's or a 32-bit library
+            // dlopen fails cleanly, and its own reason is the one the user should read.
+            if (verdict.Usable || !verdict.Problem.StartsWith("truncated", StringComparison.Ordinal)) return null;
+            return $"{file}: {verdict.Problem} (checked before loading and not handed to the loader, which can crash on a damaged library)";
+        }
+    }
+
+    internal static class LinuxLoaderSearch
+    {
+        private static readonly string[] DefaultFolders = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib" };
+
+        /// <summary>The first file of that name in LD_LIBRARY_PATH, the folders /etc/ld.so.conf.d lists, then the default folders.</summary>
+        public static string FirstMatch(string name)
+        {
+            foreach (string folder in Folders())
+            {
+                try
+                {
+                    string candidate = System.IO.Path.Combine(folder, name);
+                    if (File.Exists(candidate)) return candidate;
+                }
+                catch (ArgumentException)
+                {
+                    // A malformed entry is not a folder.
+                }
+            }
+
+            return null;
+        }
+
+        private static System.Collections.Generic.IEnumerable<string> Folders()
+        {
+            foreach (string entry in (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty).Split(':'))
+                if (entry.Length > 0) yield return entry;
+            string[] confs;
+            try
+            {
+                confs = Directory.Exists("/etc/ld.so.conf.d") ? Directory.GetFiles("/etc/ld.so.conf.d", "*.conf") : Array.Empty<string>();
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                confs = Array.Empty<string>();
+            }
+
+            Array.Sort(confs, StringComparer.Ordinal);
+            foreach (string conf in confs)
+            {
+                string[] lines;
+                try
+                {
+                    lines = File.ReadAllLines(conf);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    continue;
+                }
+
+                foreach (string line in lines)
+                {
+                    string folder = line.Trim();
+                    if (folder.StartsWith("/", StringComparison.Ordinal)) yield return folder;
+                }
+            }
+
+            foreach (string folder in DefaultFolders) yield return folder;
         }
     }
 

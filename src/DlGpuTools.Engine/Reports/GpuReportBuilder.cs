@@ -78,7 +78,7 @@ namespace DlGpuTools.Reports
         private IEnumerable<LibraryReport> ReadLibraries(List<string> problems)
         {
             List<string> folders = null;
-            List<string> Folders() => folders ?? (folders = LibraryCopies.SearchFolders(_environment.GetVariable, _environment.IsWindows).ToList());
+            List<string> Folders() => folders ?? (folders = LibraryCopies.SearchFolders(_environment).ToList());
 
             LibraryReport Read(string name, Func<(string Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
             {

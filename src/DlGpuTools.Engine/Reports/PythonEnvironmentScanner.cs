@@ -18,12 +18,16 @@ namespace DlGpuTools.Reports
         private readonly Func<string, string> _getVariable;
         private readonly bool _windows;
         private readonly Func<string, bool> _directoryExists;
+        private readonly bool _includeSystem;
 
-        public PythonEnvironmentScanner(Func<string, string> getVariable, bool windows, Func<string, bool> directoryExists = null)
+        /// <param name="includeSystem">Also the user's site folder and the system's dist-packages (a caller that scans
+        /// those itself, from its own roots, leaves them out).</param>
+        public PythonEnvironmentScanner(Func<string, string> getVariable, bool windows, Func<string, bool> directoryExists = null, bool includeSystem = true)
         {
             _getVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));
             _windows = windows;
             _directoryExists = directoryExists ?? Directory.Exists;
+            _includeSystem = includeSystem;
         }
 
         /// <summary>Every environment found, each once (by prefix), in the order a user is most likely to mean.</summary>
@@ -69,7 +73,7 @@ namespace DlGpuTools.Reports
                 foreach (string env in LibraryCopies.SafeDirectories(Path.Combine(version, "envs"), "*")) Add("pyenv", env);
             }
 
-            if (!_windows)
+            if (!_windows && _includeSystem)
             {
                 if (Home != null) AddUserSite(found, Path.Combine(Home, ".local"));
                 AddSystem(found, "/usr/local", "dist-packages");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
 using DlGpuTools.Interop;
@@ -17,7 +18,7 @@ namespace DlGpuTools.Commands
     [Cmdlet(VerbsDiagnostic.Test, "CuDnnInstall", DefaultParameterSetName = ReportSet)]
     [OutputType(typeof(InstallCheck), ParameterSetName = new[] { ReportSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
-    public sealed class TestCuDnnInstallCommand : DlGpuCmdlet
+    public sealed class TestCuDnnInstallCommand : DlGpuCmdlet, IDisposable
     {
         private const string ReportSet = "Report";
         private const string QuietSet = "Quiet";
@@ -31,21 +32,34 @@ namespace DlGpuTools.Commands
         [Parameter]
         public Version MinimumCudnnVersion { get; set; }
 
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+
         protected override void EndProcessing()
         {
             var checker = new InstallChecker(GpuRuntime.Shared, ProbeEnvironment.Current(), PlatformNativeLoader.Instance);
             var checks = new List<InstallCheck>();
             var options = new InstallCheckOptions { MinimumCudaVersion = MinimumCudaVersion, MinimumCudnnVersion = MinimumCudnnVersion };
             int done = 0;
-            foreach (InstallCheck check in checker.Run(options))
+            try
             {
-                checks.Add(check);
-                WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", check.Name) { PercentComplete = Math.Min(100, ++done * 100 / 14) });
-                WriteVerbose($"{check.Name}: {check.Status} ({check.DurationMs} ms). {check.Detail}");
-                if (!Quiet) WriteObject(check);
+                foreach (InstallCheck check in checker.Run(options, _cancel.Token))
+                {
+                    checks.Add(check);
+                    WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", check.Name) { PercentComplete = Math.Min(100, ++done * 100 / 14) });
+                    WriteVerbose($"{check.Name}: {check.Status} ({check.DurationMs} ms). {check.Detail}");
+                    if (!Quiet) WriteObject(check);
+                }
+            }
+            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            {
+                // Ctrl+C: the checker stopped between checks or inside a long one; PowerShell ends the pipeline.
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                CompleteProgress();
             }
 
-            WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", "Done") { RecordType = ProgressRecordType.Completed });
             InstallCheck verdict = InstallChecker.Verdict(checks);
             bool ok = verdict.Status != nameof(CheckStatus.Failed);
             if (Quiet)
@@ -64,5 +78,21 @@ namespace DlGpuTools.Commands
                 });
             }
         }
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        /// <summary>Closes the progress bar on every way out; a stopped pipeline refuses writes, which is fine here.</summary>
+        private void CompleteProgress()
+        {
+            try
+            {
+                WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            catch (PipelineStoppedException)
+            {
+            }
+        }
+
+        public void Dispose() => _cancel.Dispose();
     }
 }
