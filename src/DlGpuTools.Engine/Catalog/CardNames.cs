@@ -56,8 +56,15 @@ namespace DlGpuTools.Catalog
             return new CardNameKey(tokens, memory);
         }
 
-        /// <summary>Tokens of a card name beyond the query's, not counting family words.</summary>
-        public int ExtrasBeyond(CardNameKey query) => Tokens.Count(t => !query.Tokens.Contains(t) && !Family.Contains(t));
+        /// <summary>
+        /// Tokens of a card name beyond the query's. Family words count only when the query has no model
+        /// number: '3090' means the RTX 3090, but 'titan' does not mean the Titan RTX.
+        /// </summary>
+        public int ExtrasBeyond(CardNameKey query)
+        {
+            bool modelNumber = query.Tokens.Any(t => char.IsDigit(t[0]));
+            return Tokens.Count(t => !query.Tokens.Contains(t) && !(modelNumber && Family.Contains(t)));
+        }
 
         /// <summary>Letters and digits only, lower case, noise words removed: the key for edit distance.</summary>
         public static string Compact(string name)
