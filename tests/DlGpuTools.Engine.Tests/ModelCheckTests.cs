@@ -96,7 +96,7 @@ namespace DlGpuTools.Engine.Tests
                 double predicted = Predicted(m);
                 double error = predicted / m.Measured - 1;
                 errors.Add(Math.Log(predicted / m.Measured));
-                _output.WriteLine($"{m.A + " / " + m.B + " (" + m.Workload + ")",-50} {predicted,6:0.00} {m.Measured,8:0.00} {error,6:+0%;-0%}  {m.Source}");
+                _output.WriteLine($"{m.A + " / " + m.B + " (" + m.Workload + ")",-50} {predicted,6:0.00} {m.Measured,8:0.00} {error,6:+0%;-0%;0%}  {m.Source}");
                 Assert.True(Math.Abs(error) <= 0.30, $"{m.A}/{m.B} ({m.Workload}): model {predicted:0.00}, measured {m.Measured:0.00}");
             }
 
