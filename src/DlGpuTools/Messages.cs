@@ -35,6 +35,9 @@ namespace DlGpuTools.Commands
         public const string PriceTableRemedy = "Fix the rows named above. The file needs the header card,condition,price_usd,price_date,provider,source,notes; condition is new or used, price_date yyyy-MM or yyyy-MM-dd, card a name from Get-GpuSpec, one row per card and condition.";
         public const string NothingToBuy = "Nothing to buy holds this within 8 cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method (the memory line lists LoRA/QLoRA or 4-bit estimates).";
 
+        public const string MethodDoesNotFit = "{0} needs {1:0.#} GB on one card: no option listed here holds it, so the rows use the smaller methods named in the memory line.{2}";
+        public const string MethodDoesNotFitCloud = " Add -IncludeCloud for rentals that may (H200 141 GB, B200 180 GB, or several cards).";
+
         public const string InstallChecksFailed = "CUDA/cuDNN install checks failed: {0}.";
 
         public static string Format(string format, params object[] args) => string.Format(CultureInfo.CurrentUICulture, format, args);

@@ -171,6 +171,13 @@ namespace DlGpuTools.Commands
                 WriteWarning(Messages.Format(Messages.NothingToBuy, request.BudgetUsd is double b ? $" and ${b:N0}" : string.Empty));
             }
 
+            // The most faithful method (full fine-tuning, or the asked precision) that no row uses: say what it needs.
+            MemoryEstimate first = Recommender.MethodsFor(request).FirstOrDefault();
+            if (first != null && results.Count > 0 && !results.Any(r => r.Method == first.Method))
+            {
+                WriteWarning(Messages.Format(Messages.MethodDoesNotFit, first.Method, first.TotalGB, request.IncludeCloud ? string.Empty : Messages.MethodDoesNotFitCloud));
+            }
+
             foreach (GpuRecommendation r in results)
             {
                 var item = PSObject.AsPSObject(r);
