@@ -171,6 +171,18 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void The_fine_tune_workload_means_training_even_without_the_switch()
+        {
+            RecommendationRequest request = Ask(Workload.LLMFineTune);
+            request.ModelParameters = 13e9;
+            request.BudgetUsd = 2000;
+            var results = Recommender.Recommend(request);
+            Assert.NotEmpty(results);
+            Assert.All(results, r => Assert.Contains(r.Method, new[] { "Full BF16", "LoRA BF16", "QLoRA NF4" }));
+            Assert.Contains(results, r => r.GpusNeeded == 1 && r.Method == "QLoRA NF4" && r.MemoryGB >= 24);
+        }
+
+        [Fact]
         public void Renting_gives_provider_dated_prices_the_cost_of_the_hours_and_buy_versus_rent_with_electricity()
         {
             RecommendationRequest request = Ask(Workload.LLMFineTune);

@@ -19,6 +19,9 @@ namespace DlGpuTools.Recommendations
 
         public bool Training { get; set; }
 
+        /// <summary>Training asked for, or implied by the LLMFineTune workload: fine-tuning is training.</summary>
+        public bool IsTraining => Training || Workload == Workload.LLMFineTune;
+
         /// <summary>Tokens of context per sequence, for KV cache and activations.</summary>
         public int ContextLength { get; set; } = 4096;
 

@@ -52,7 +52,7 @@ namespace DlGpuTools.Recommendations
         /// <summary>The methods the request's model can run by, most faithful first; empty without a model.</summary>
         public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request) =>
             request.ModelParameters is double p
-                ? MemoryEstimator.Methods(p, request.Precision, request.Training, request.ContextLength, request.BatchSize)
+                ? MemoryEstimator.Methods(p, request.Precision, request.IsTraining, request.ContextLength, request.BatchSize)
                 : Array.Empty<MemoryEstimate>();
 
         public IReadOnlyList<GpuRecommendation> Recommend(RecommendationRequest request)
@@ -215,7 +215,7 @@ namespace DlGpuTools.Recommendations
         private static Fit ChooseFit(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, RecommendationRequest request, double floor, int maxGpus)
         {
             if (card.MemoryGB < floor) return null;
-            bool needsBf16 = request.Precision == ModelPrecision.BF16 && (request.Training || (methods.Count == 0 && request.Workload == Workload.LLMFineTune));
+            bool needsBf16 = request.Precision == ModelPrecision.BF16 && request.IsTraining;
             if (needsBf16 && card.Bf16TensorTflops == null) return null;
             if (methods.Count == 0) return new Fit(null, 1);
             foreach (int gpus in MultiGpu.Counts.Where(n => n <= maxGpus))
