@@ -36,7 +36,7 @@ namespace DlGpuTools.Commands
         public const string NothingToBuy = "Nothing to buy holds this within 8 cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method (the memory line lists LoRA/QLoRA or 4-bit estimates).";
 
         public const string MethodDoesNotFit = "{0} needs {1:0.#} GB on one card: no option listed here holds it, so the rows use the smaller methods named in the memory line.{2}";
-        public const string MethodDoesNotFitCloud = " Add -IncludeCloud for rentals that may (H200 141 GB, B200 180 GB, or several cards).";
+        public const string MethodDoesNotFitCloud = " Add -IncludeCloud to see rentals of large cards (H200 141 GB, B200 180 GB), alone or several together.";
 
         public const string InstallChecksFailed = "CUDA/cuDNN install checks failed: {0}.";
 
