@@ -24,7 +24,7 @@ namespace DlGpuTools.Commands
         public const string TrainingNeedsModelRemedy = "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.";
         public const string NothingFits = "No card in the table meets these conditions for {0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.";
 
-        public const string NoUpgrade = "No card with a launch price within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.";
+        public const string NoUpgrade = "No card within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.";
         public const string ModelNeedsSeveralCards = "No card with a launch price holds {0:0.#} GB on its own. Add -IncludeCloud to rent 80-141 GB data-centre cards (A100 80GB, H100, H200), or fine-tune with LoRA/QLoRA adapters, which need a fraction of this memory.";
 
         public const string MatMulShapeConflict = "-Size (square problems, or -Sweep) and -M, -N, -K (one M x K by K x N problem) describe the problem size twice.";
@@ -32,6 +32,16 @@ namespace DlGpuTools.Commands
         public const string MatMulShapeRemedy = "Use -Size 4096 for a square GEMM, -Sweep for a range of square sizes, or -M 4096 -N 16384 -K 4096 for one shape.";
         public const string FastAccumulationNeedsFp8 = "-FastAccumulation applies to FP8 only, and -DataType does not include FP8.";
         public const string FastAccumulationNeedsFp8Remedy = "Add FP8 to -DataType (for example -DataType FP8 -FastAccumulation), or leave -FastAccumulation out.";
+        public const string GpuCardNotFound = "No card in the card table matches '{0}'.";
+        public const string GpuCardClosest = "Closest: {0}.";
+        public const string GpuCardNotFoundRemedy = "Use one of the names above, list the table with Get-GpuSpec (wildcards work: Get-GpuSpec '*4090*'), or add the card: Get-GpuSpec 'RTX 4090' | Export-Csv my-cards.csv, edit the row (name, figures, source), and pass -CardTable my-cards.csv.";
+        public const string GpuCardAmbiguous = "'{0}' matches {1} cards: {2}.";
+        public const string GpuCardAmbiguousRemedy = "Name one of them exactly (tab completion offers the names), or pipe the device from Get-CudaDevice, whose memory size picks the variant.";
+        public const string PriceTableRemedy = "Fix the rows named above. The file needs the header card,condition,price_usd,price_date,provider,source,notes; condition is new or used, price_date yyyy-MM or yyyy-MM-dd, card a name from Get-GpuSpec, one row per card and condition.";
+        public const string NothingToBuy = "Nothing to buy holds this within 8 cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method (the memory line lists LoRA/QLoRA or 4-bit estimates).";
+
+        public const string MethodDoesNotFit = "{0} needs {1:0.#} GB on one card: no option listed here holds it, so the rows use the smaller methods named in the memory line.{2}";
+        public const string MethodDoesNotFitCloud = " Add -IncludeCloud to see rentals of large cards (H200 141 GB, B200 180 GB), alone or several together.";
 
         public const string InstallChecksFailed = "CUDA/cuDNN install checks failed: {0}.";
 

@@ -32,46 +32,68 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("NVIDIA A100 40GB SXM4")] [InlineData("NVIDIA A100 40GB PCIe")] [InlineData("NVIDIA A100 80GB SXM4")] [InlineData("NVIDIA A100 80GB PCIe")]
         [InlineData("NVIDIA L4")] [InlineData("NVIDIA L40")] [InlineData("NVIDIA L40S")] [InlineData("NVIDIA H100 PCIe")] [InlineData("NVIDIA H100 SXM5 80GB")]
         [InlineData("NVIDIA H200 SXM 141GB")] [InlineData("NVIDIA B200 (HGX)")] [InlineData("AMD Radeon RX 7900 XTX")] [InlineData("AMD Instinct MI300X")]
+        [InlineData("GeForce RTX 5060")] [InlineData("GeForce RTX 5060 Ti 8GB")] [InlineData("GeForce RTX 4060 Ti 8GB")] [InlineData("GeForce RTX 3060 8GB")]
+        [InlineData("GeForce RTX 3080 12GB")] [InlineData("GeForce GTX 1060 3GB")] [InlineData("NVIDIA RTX PRO 6000 Blackwell")] [InlineData("NVIDIA A10G")]
+        [InlineData("NVIDIA H100 NVL")] [InlineData("NVIDIA GH200 96GB")]
         public void The_table_has_every_card_the_issue_lists(string name)
         {
             Assert.Contains(Catalog.Cards, c => c.Name == name);
         }
 
-        [Fact]
-        public void Every_built_in_card_passes_the_sanity_checks_and_names_a_source()
+        [Theory]
+        [InlineData("Ampere With FP8,,NVIDIA,Ampere,8.6,24,GDDR6X,936,35.6,71,71,35.5,,,142,350,2020,1499,consumer,x,", "FP8 figure before Ada")]
+        [InlineData("Turing With BF16,,NVIDIA,Turing,7.5,24,GDDR6,672,16.3,130.5,130.5,,,,,280,2018,2499,prosumer,x,", "BF16/TF32 figures before Ampere")]
+        [InlineData("Sparse Blackwell,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,4500,4500,1100,37,37,9000,1000,2024,,datacenter,x,", "outside 1..35")]
+        [InlineData("Odd BF16,,NVIDIA,Ampere,8.6,24,GDDR6X,936,35.6,71,142,35.5,,,,350,2020,1499,consumer,x,", "BF16 and FP16 tensor rates differ")]
+        [InlineData("Not A Number,,NVIDIA,Ampere,8.6,NaN,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "memory_gb 'NaN' is not a finite number")]
+        [InlineData("Infinite,,NVIDIA,Ampere,8.6,24,GDDR6X,Infinity,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "bandwidth_gbs 'Infinity' is not a finite number")]
+        [InlineData("Megabytes,,NVIDIA,Ampere,8.6,24576,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "memory_gb 24576 is outside 1..1024")]
+        public void A_user_row_that_breaks_a_rule_is_refused_with_the_rule(string row, string problem)
         {
-            foreach (GpuSpec card in Catalog.Cards)
-            {
-                Assert.Empty(CardValidation.Check(card));
-                Assert.False(string.IsNullOrWhiteSpace(card.Source), card.Name);
-                Assert.Equal(CardCatalog.BuiltInOrigin, card.Origin);
-            }
-
-            Assert.Equal(Catalog.Cards.Count, Catalog.Cards.Select(c => c.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+            var e = Assert.Throws<CardTableException>(() => WithTable(new[] { Header, row }, CardCatalog.Load));
+            Assert.Contains(e.Problems, p => p.Contains(problem));
         }
 
         [Fact]
-        public void Cuda_cards_compute_capability_matches_their_architecture()
+        public void The_widest_real_tensor_to_fp32_ratio_is_accepted()
         {
-            foreach (GpuSpec card in Catalog.Cards.Where(c => c.IsCudaCapable))
+            // B200: 2250 dense FP16 tensor against 75 FP32 (Blackwell datasheet, per-GPU column) = 30.
+            CardCatalog merged = WithTable(new[] { Header, "B200 Copy,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,2250,2250,1100,37,37,4500,1000,2024,,datacenter,x," }, CardCatalog.Load);
+            Assert.Equal(75, merged.Resolve("B200 Copy").Fp32Tflops);
+        }
+
+        [Fact]
+        public void Empty_files_repeated_names_and_oversized_files_are_reported()
+        {
+            Assert.Throws<InvalidDataException>(() => WithTable(new[] { Header }, CardCatalog.Load));
+            Assert.Throws<InvalidDataException>(() => WithTable(new string[0], CardCatalog.Load));
+            var twice = Assert.Throws<CardTableException>(() => WithTable(new[] { Header, "Twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,x,", "twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,y," }, CardCatalog.Load));
+            Assert.Contains(twice.Problems, p => p.StartsWith("line 3") && p.Contains("the same name as line 2"));
+            string big = Path.GetTempFileName();
+            try
             {
-                string[] p = card.ComputeCapability.Split('.');
-                Assert.Equal(card.Architecture, GpuArchitecture.FromComputeCapability(int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture)));
+                using (var stream = File.OpenWrite(big)) stream.SetLength(CsvTable.MaxFileBytes + 1);
+                var e = Assert.Throws<InvalidDataException>(() => CardCatalog.Load(big));
+                Assert.Contains("the limit is", e.Message);
+            }
+            finally
+            {
+                File.Delete(big);
             }
         }
 
         [Fact]
-        public void Tensor_peaks_are_consistent_with_fp32_and_architecture()
+        public void A_table_written_with_property_names_reads_back_as_a_template()
         {
-            foreach (GpuSpec card in Catalog.Cards.Where(c => c.IsCudaCapable))
-            {
-                double cc = double.Parse(card.ComputeCapability, CultureInfo.InvariantCulture);
-                if (card.Fp16TensorTflops is double t && card.Fp32Tflops is double f) Assert.InRange(t / f, 1, 20);
-                if (cc < 7.0) Assert.Null(card.Fp16TensorTflops);
-                if (cc < 8.0) Assert.Null(card.Bf16TensorTflops);
-                if (cc >= 8.0 && card.Fp16TensorTflops != null) Assert.Equal(card.Fp16TensorTflops, card.Bf16TensorTflops);
-                if (card.Tf32TensorTflops is double tf32) Assert.True(tf32 <= card.Fp16TensorTflops, card.Name);
-            }
+            // Get-GpuSpec | Export-Csv writes the properties' names; the export is the template for -CardTable.
+            string header = "Name,Aliases,DeviceNames,Vendor,Architecture,ComputeCapability,IsCudaCapable,MemoryGB,MemoryType,MemoryBandwidthGBps,Fp32Tflops,Fp16TensorTflops,Bf16TensorTflops,Tf32TensorTflops,Fp64Tflops,Fp64TensorTflops,Fp8TensorTflops,TdpW,LaunchYear,LaunchPriceUsd,Segment,Source,Notes,Origin";
+            string row = "My 4090,NVIDIA My 4090,System.String[],NVIDIA,Ada Lovelace,8.9,True,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,330.3,450,2022,1599,consumer,my receipt,,built-in";
+            CardCatalog merged = WithTable(new[] { header, row }, CardCatalog.Load);
+            GpuSpec card = merged.Resolve("NVIDIA My 4090");
+            Assert.Equal("My 4090", card.Name);
+            Assert.Equal(1008, card.MemoryBandwidthGBps);
+            Assert.Equal(330.3, card.Fp8TensorTflops);
+            Assert.Equal(1599, card.LaunchPriceUsd);
         }
 
         [Fact]
@@ -84,7 +106,13 @@ namespace DlGpuTools.Engine.Tests
             GpuSpec rtx4090 = Catalog.Resolve("NVIDIA GeForce RTX 4090");
             Assert.Equal(165.2, rtx4090.Fp16TensorTflops); // FP32 accumulate: half the marketing figure
             Assert.Equal(1599, rtx4090.LaunchPriceUsd);
+            Assert.Equal(330.3, rtx4090.Fp8TensorTflops); // Ada whitepaper, FP32 accumulate
             Assert.Null(Catalog.Resolve("NVIDIA H200").LaunchPriceUsd);
+            Assert.Equal(2250, Catalog.Resolve("RTX A5000").LaunchPriceUsd);
+            Assert.Equal(75, Catalog.Resolve("B200").Fp32Tflops);
+            Assert.Equal(181.05, Catalog.Resolve("L40").Fp16TensorTflops); // half rate with FP32 accumulate
+            Assert.Equal(362.05, Catalog.Resolve("L40S").Fp16TensorTflops); // same die, full rate
+            Assert.Equal(96, Catalog.Resolve("RTX PRO 6000").MemoryGB);
         }
 
         [Theory]
@@ -98,8 +126,19 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("NVIDIA GeForce RTX 4090", "GeForce RTX 4090")]
         [InlineData("nvidia geforce rtx 3090 ti", "GeForce RTX 3090 Ti")]
         [InlineData("RTX 4090", "GeForce RTX 4090")]
-        [InlineData("NVIDIA GeForce RTX 3060", "GeForce RTX 3060 12GB")]
+        [InlineData("NVIDIA GeForce RTX 3060", "GeForce RTX 3060 12GB")] // a driver name over variants: the first, for callers without memory
         [InlineData("NVIDIA TITAN RTX", "NVIDIA Titan RTX")]
+        [InlineData("h100 pcie 80gb", "NVIDIA H100 PCIe")]
+        [InlineData("H100 80GB PCIe", "NVIDIA H100 PCIe")]
+        [InlineData("'H100 PCIe 80GB'", "NVIDIA H100 PCIe")]
+        [InlineData("rtx4090", "GeForce RTX 4090")]
+        [InlineData("1080ti", "GeForce GTX 1080 Ti")]
+        [InlineData("RTX 3090", "GeForce RTX 3090")]
+        [InlineData("3090", "GeForce RTX 3090")]
+        [InlineData("4090 rtx", "GeForce RTX 4090")]
+        [InlineData("A10", "NVIDIA A10")]
+        [InlineData("L4", "NVIDIA L4")]
+        [InlineData("H200", "NVIDIA H200 SXM 141GB")]
         [InlineData("NVIDIA RTX A6000", "NVIDIA RTX A6000")]
         public void Driver_names_and_loose_spellings_resolve(string input, string expected)
         {
@@ -109,6 +148,9 @@ namespace DlGpuTools.Engine.Tests
         [Theory]
         [InlineData("RTX 40")]
         [InlineData("A100")]
+        [InlineData("H100")]
+        [InlineData("titan")]
+        [InlineData("RTX 3060")]
         [InlineData("NVIDIA Fake GPU")]
         [InlineData("")]
         public void Ambiguous_or_unknown_names_resolve_to_nothing(string input)
@@ -117,10 +159,59 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void Every_card_a_loose_name_can_mean_is_found()
+        {
+            Assert.Equal(new[] { "NVIDIA H100 SXM5 80GB", "NVIDIA H100 PCIe", "NVIDIA H100 NVL" }.OrderBy(n => n), Catalog.Find("H100").Matches.Select(c => c.Name).OrderBy(n => n));
+            Assert.Equal(4, Catalog.Find("a100").Matches.Count);
+            Assert.Equal(4, Catalog.Find("V100").Matches.Count);
+            Assert.Contains(Catalog.Find("titan").Matches, c => c.Name == "NVIDIA Titan RTX");
+            Assert.Equal(2, Catalog.Find("RTX 3060").Matches.Count); // 8 GB and 12 GB, not the 3060 Ti
+        }
+
+        [Theory]
+        [InlineData("NVIDIA GeForce RTX 3060", 7.8, "GeForce RTX 3060 8GB")]
+        [InlineData("NVIDIA GeForce RTX 3060", 11.8, "GeForce RTX 3060 12GB")]
+        [InlineData("NVIDIA GeForce RTX 4060 Ti", 7.6, "GeForce RTX 4060 Ti 8GB")]
+        [InlineData("NVIDIA GeForce RTX 4060 Ti", 15.6, "GeForce RTX 4060 Ti 16GB")]
+        [InlineData("NVIDIA GeForce RTX 3080", 9.8, "GeForce RTX 3080 10GB")]
+        [InlineData("NVIDIA GeForce RTX 3080", 11.8, "GeForce RTX 3080 12GB")]
+        [InlineData("NVIDIA GeForce GTX 1060", 2.9, "GeForce GTX 1060 3GB")]
+        [InlineData("NVIDIA GeForce GTX 1060", 5.9, "GeForce GTX 1060 6GB")]
+        public void The_memory_a_device_reports_picks_the_variant(string driverName, double memoryGiB, string expected)
+        {
+            Assert.Equal(expected, Catalog.Resolve(driverName, memoryGiB)?.Name);
+        }
+
+        [Fact]
+        public void An_unknown_name_comes_with_the_closest_cards()
+        {
+            CardLookup lookup = Catalog.Find("RTX 4900");
+            Assert.Empty(lookup.Matches);
+            Assert.Contains("GeForce RTX 4090", lookup.Closest);
+            Assert.Contains("NVIDIA A10", Catalog.Find("A10X").Closest.Take(3));
+        }
+
+        [Fact]
         public void Wildcards_match_names_and_driver_names()
         {
+            Assert.Contains(Catalog.FindByPattern("RTX*"), c => c.Name == "GeForce RTX 4090");
+            Assert.Equal(3, Catalog.FindByPattern("H100*").Count());
             Assert.Equal(4, Catalog.FindByPattern("*A100*").Count());
             Assert.Contains(Catalog.FindByPattern("nvidia geforce rtx 50*"), c => c.Name == "GeForce RTX 5090");
+        }
+
+        private static T WithTable<T>(string[] lines, Func<string, T> load)
+        {
+            string path = Path.GetTempFileName();
+            try
+            {
+                File.WriteAllLines(path, lines);
+                return load(path);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
         }
 
         private const string Header = "name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp64_tensor_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes";

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using DlGpuTools.Catalog;
 using DlGpuTools.Recommendations;
@@ -8,90 +9,189 @@ namespace DlGpuTools.Engine.Tests
 {
     public class RecommenderTests
     {
-        private static readonly Recommender Recommender = new Recommender(CardCatalog.BuiltIn, CardCatalog.CloudOffers);
+        private static readonly Recommender Recommender = new Recommender(CardCatalog.BuiltIn, PriceTable.BuiltIn, CardCatalog.CloudOffers);
+
+        // Prices in the built-in table are from 2026; pin "today" so the staleness warnings do not move with the clock.
+        private static readonly DateTime Today = new DateTime(2026, 11, 26);
+
+        private static RecommendationRequest Ask(Workload workload) => new RecommendationRequest { Workload = workload, Now = Today };
 
         [Fact]
-        public void Mixed_precision_training_needs_16_bytes_a_parameter_plus_the_stated_allowances()
+        public void Full_fine_tuning_needs_16_bytes_a_parameter_plus_activations_and_context()
         {
-            MemoryEstimate e = MemoryEstimator.Estimate(7e9, ModelPrecision.BF16, training: true);
-            Assert.Equal(16, e.BytesPerParameter);
-            Assert.Equal(112.0, e.ModelStateGB);
-            Assert.Equal(22.4, e.ActivationAllowanceGB);
-            Assert.Equal(134.9, e.TotalGB);
-            Assert.Contains("2 weights + 2 gradients + 8 Adam moments + 4 FP32 master weights", e.Formula);
-            Assert.Equal(16, MemoryEstimator.Estimate(1e9, ModelPrecision.FP32, true).BytesPerParameter); // no master copy
+            MemoryEstimate e = MemoryEstimator.Full(7e9, ModelPrecision.BF16, 4096, 1);
+            Assert.Equal(14.0, e.WeightsGB);
+            Assert.Equal(98.0, e.TrainingStateGB); // 2 gradients + 8 Adam + 4 master = 14 B a parameter
+            // Llama 3.1 8B shape: 32 x 4096 x 4096 x 2 B + 4096 x 4096 x 34 B + 2 x 4096 x 128256 x 4 B
+            Assert.Equal((32.0 * 4096 * 4096 * 2 + 4096.0 * 4096 * 34 + 2.0 * 4096 * 128256 * 4) / 1e9, e.ActivationsGB, 1);
+            Assert.Equal(112 + e.ActivationsGB + 0.5, e.TotalGB, 1);
+            Assert.Contains("2 weights + 2 gradients + 8 Adam moments + 4 FP32 master weights = 16 B/param", e.Formula);
+            Assert.Equal(4 + 4 + 8, MemoryEstimator.Full(1e9, ModelPrecision.FP32, 512, 1).TrainingStateGB + MemoryEstimator.Full(1e9, ModelPrecision.FP32, 512, 1).WeightsGB, 1); // no master copy
         }
 
         [Fact]
-        public void Inference_holds_the_weights_in_their_precision()
+        public void Lora_and_qlora_need_a_fraction_of_full_fine_tuning()
         {
-            Assert.Equal(14.0, MemoryEstimator.Estimate(7e9, ModelPrecision.FP16, false).ModelStateGB);
-            Assert.Equal(3.5, MemoryEstimator.Estimate(7e9, ModelPrecision.INT4, false).ModelStateGB);
-            Assert.Equal(7.0 * 1.2 + 0.5, MemoryEstimator.Estimate(7e9, ModelPrecision.INT8, false).TotalGB, 1);
-            Assert.Throws<ArgumentException>(() => MemoryEstimator.Estimate(7e9, ModelPrecision.INT4, true));
-            Assert.Throws<ArgumentOutOfRangeException>(() => MemoryEstimator.Estimate(-1, ModelPrecision.FP16, false));
+            MemoryEstimate lora = MemoryEstimator.LoRA(7e9, 4096, 1);
+            MemoryEstimate qlora = MemoryEstimator.QLoRA(7e9, 4096, 1);
+            Assert.Equal(14.0, lora.WeightsGB);
+            Assert.Equal(3.6, qlora.WeightsGB); // 0.516 B a parameter (NF4 with double quantization)
+            Assert.InRange(lora.TotalGB, 16, 24);  // LLaMA-Factory's estimate for 7B LoRA: 16 GB at short context
+            Assert.InRange(qlora.TotalGB, 6, 12);  // and for QLoRA 4-bit: 6 GB
+            Assert.InRange(MemoryEstimator.QLoRA(70e9, 2048, 1).TotalGB, 44, 56); // 70B QLoRA: 48 GB
         }
 
         [Fact]
-        public void A_budget_keeps_affordable_cuda_cards_above_the_workload_floor_ranked_by_value()
+        public void Inference_holds_weights_kv_cache_and_workspace_split_over_cards()
         {
-            var results = Recommender.Recommend(new RecommendationRequest { Workload = Workload.ComputerVision, BudgetUsd = 800, Top = 10 });
+            MemoryEstimate int4 = MemoryEstimator.Inference(70e9, ModelPrecision.INT4, 4096, 1);
+            Assert.Equal(39.4, int4.WeightsGB); // 4.5 bits a weight
+            Assert.Equal(2.0 * 80 * 8 * 128 * 2 * 4096 / 1e9, int4.KvCacheGB, 1); // Llama 3.1 70B: 80 layers, 8 KV heads of 128
+            Assert.Equal(10 * int4.KvCacheGB, MemoryEstimator.Inference(70e9, ModelPrecision.INT4, 4096, 10).KvCacheGB, 0);
+            Assert.True(int4.PerCardGB(2) <= 24, "70B at 4 bits fits two 24 GB cards");
+            Assert.True(int4.PerCardGB(1) > 24);
+            Assert.Equal(int4.TotalGB, int4.PerCardGB(1), 1);
+            Assert.Equal(new[] { "BF16", "FP8", "INT8", "INT4" }, MemoryEstimator.Methods(7e9, ModelPrecision.BF16, false, 4096, 1).Select(m => m.Method));
+            Assert.Equal(new[] { "Full BF16", "LoRA BF16", "QLoRA NF4" }, MemoryEstimator.Methods(7e9, ModelPrecision.BF16, true, 4096, 1).Select(m => m.Method));
+            Assert.Throws<ArgumentException>(() => MemoryEstimator.Methods(7e9, ModelPrecision.FP8, true, 4096, 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => MemoryEstimator.Inference(-1, ModelPrecision.FP16, 4096, 1));
+        }
+
+        [Fact]
+        public void A_budget_ranks_cards_at_street_or_used_prices_with_their_dates_by_speed_per_dollar()
+        {
+            RecommendationRequest request = Ask(Workload.ComputerVision);
+            request.BudgetUsd = 800;
+            request.Top = 10;
+            var results = Recommender.Recommend(request);
             Assert.NotEmpty(results);
             Assert.All(results, r =>
             {
                 Assert.Equal("Buy", r.Kind);
                 Assert.True(r.PriceUsd <= 800);
                 Assert.True(r.MemoryGB >= 8);
+                Assert.Contains(r.PriceKind, new[] { "new", "used", "launch" });
+                Assert.False(string.IsNullOrEmpty(r.PriceDate));
                 Assert.DoesNotContain("AMD", r.Card);
-                Assert.Contains(CardAdvice.LaunchPriceNote, r.Warnings);
+                Assert.Equal(Math.Round(r.Speed.Value / r.PriceUsd.Value * 1000, 2), r.SpeedPer1000Usd);
             });
-            Assert.Equal(results.Select(r => r.ValuePerDollar), results.Select(r => r.ValuePerDollar).OrderByDescending(v => v));
+            Assert.Equal(results.Select(r => r.SpeedPer1000Usd), results.Select(r => r.SpeedPer1000Usd).OrderByDescending(v => v));
             Assert.Equal(Enumerable.Range(1, results.Count), results.Select(r => r.Rank));
-            // Only cards that reach half the best throughput the budget buys are ranked.
-            double best = results.Max(r => r.MetricValue.Value);
-            Assert.All(results, r => Assert.True(r.MetricValue >= best * Recommender.ThroughputFloorShare));
-            Assert.Equal("GeForce RTX 4070 Super", results[0].Card);
+            double best = results.Max(r => r.SpeedPerCard.Value);
+            Assert.All(results, r => Assert.True(r.SpeedPerCard >= best * Recommender.ThroughputFloorShare));
+            // Launch prices never rank a card that has a street price.
+            GpuRecommendation rtx3080 = results.Single(r => r.Card == "GeForce RTX 3080 10GB");
+            Assert.Equal(305, rtx3080.PriceUsd);
+            Assert.Equal("used", rtx3080.PriceKind);
+            Assert.DoesNotContain(results, r => r.Card == "GeForce RTX 4070 Super" && r.Rank == 1);
         }
 
         [Fact]
-        public void Llm_inference_ranks_by_memory_bandwidth()
+        public void Used_24_gb_cards_compete_for_nlp_at_1500()
         {
-            var results = Recommender.Recommend(new RecommendationRequest { Workload = Workload.LLMInference, BudgetUsd = 2000 });
-            Assert.All(results, r => Assert.Equal("memory bandwidth GB/s", r.Metric));
-            Assert.All(results, r => Assert.True(r.MemoryGB >= 16));
+            RecommendationRequest request = Ask(Workload.NLP);
+            request.BudgetUsd = 1500;
+            request.Top = 20;
+            var results = Recommender.Recommend(request);
+            // At its September 2026 used price ($1,207) the 3090 is ranked, but below the 3090 Ti's $850 (May 2026).
+            GpuRecommendation rtx3090 = Assert.Single(results, r => r.Card == "GeForce RTX 3090");
+            Assert.Equal("used", rtx3090.PriceKind);
+            Assert.Equal(1.0, rtx3090.Speed);
+            GpuRecommendation rtx3090Ti = Assert.Single(results, r => r.Card == "GeForce RTX 3090 Ti");
+            Assert.True(rtx3090Ti.Rank < rtx3090.Rank);
         }
 
         [Fact]
-        public void Non_cuda_cards_only_when_asked_and_then_with_a_warning()
+        public void Old_prices_and_cards_current_cuda_dropped_are_flagged_or_left_out()
         {
-            var without = Recommender.Recommend(new RecommendationRequest { Workload = Workload.LLMInference, BudgetUsd = 1000, Top = 20 });
-            Assert.DoesNotContain(without, r => r.Card.StartsWith("AMD"));
-            var with = Recommender.Recommend(new RecommendationRequest { Workload = Workload.LLMInference, BudgetUsd = 1000, Top = 20, IncludeNonCuda = true });
-            GpuRecommendation amd = Assert.Single(with, r => r.Card == "AMD Radeon RX 7900 XTX");
-            Assert.Contains(amd.Warnings, w => w.StartsWith("Not CUDA-capable"));
+            RecommendationRequest request = Ask(Workload.LLMInference);
+            request.Top = 50;
+            var results = Recommender.Recommend(request);
+            GpuRecommendation a6000 = results.Single(r => r.Card == "NVIDIA RTX A6000"); // seen 2026-02, 9 months before Today
+            Assert.Contains(a6000.Warnings, w => w.Contains("9 months ago"));
+            Assert.DoesNotContain(results, r => r.Card.Contains("V100") || r.Card.Contains("P100") || r.Card.Contains("1080"));
+            GpuRecommendation rtx3090 = results.Single(r => r.Card == "GeForce RTX 3090"); // seen 2026-09
+            Assert.DoesNotContain(rtx3090.Warnings, w => w.Contains("months ago"));
         }
 
         [Fact]
-        public void A_model_too_large_for_one_card_needs_several_and_says_so()
+        public void The_throughput_floor_compares_single_cards_and_multi_card_sets_rank_on_their_own()
         {
-            var results = Recommender.Recommend(new RecommendationRequest { Workload = Workload.LLMFineTune, ModelParameters = 7e9, Training = true });
+            RecommendationRequest request = Ask(Workload.LLMInference);
+            request.ModelParameters = 7e9;
+            request.BudgetUsd = 3000;
+            request.Top = 20;
+            var results = Recommender.Recommend(request);
+            // One RTX 3090 holds a 7B model in BF16 alone: a pair of faster cards must not push it under the floor.
+            GpuRecommendation rtx3090 = Assert.Single(results, r => r.Card == "GeForce RTX 3090");
+            Assert.Equal(1, rtx3090.GpusNeeded);
+            Assert.Equal("BF16", rtx3090.Method);
+            int lastSingle = results.Where(r => r.GpusNeeded == 1).Max(r => r.Rank);
+            Assert.All(results.Where(r => r.GpusNeeded > 1), r => Assert.True(r.Rank > lastSingle));
+        }
+
+        [Fact]
+        public void A_70b_model_for_inference_is_4_bit_on_two_24_gb_cards_or_fp8_on_one_h100_in_counts_that_split_heads()
+        {
+            RecommendationRequest request = Ask(Workload.LLMInference);
+            request.ModelParameters = 70e9;
+            request.IncludeCloud = true;
+            request.Top = 50;
+            var results = Recommender.Recommend(request);
+            Assert.All(results, r => Assert.Contains(r.GpusNeeded, MultiGpu.Counts));
+            GpuRecommendation pair = results.Single(r => r.Kind == "Buy" && r.Card == "GeForce RTX 3090");
+            Assert.Equal(2, pair.GpusNeeded);
+            Assert.Equal("INT4", pair.Method);
+            Assert.Equal("NVLink", pair.Interconnect);
+            Assert.Contains(pair.Warnings, w => w.Contains("tensor parallelism") && !w.Contains("FSDP"));
+            Assert.Contains(pair.Warnings, w => w.Contains("2 x 350 W"));
+            GpuRecommendation h100 = results.First(r => r.Kind == "Rent" && r.Card == "NVIDIA H100 SXM5 80GB");
+            Assert.Equal(1, h100.GpusNeeded);
+            Assert.Equal("FP8", h100.Method);
+            GpuRecommendation rtx4090s = results.Single(r => r.Kind == "Buy" && r.Card == "GeForce RTX 4090");
+            Assert.Equal("PCIe", rtx4090s.Interconnect);
+            Assert.Equal(Math.Round(rtx4090s.SpeedPerCard.Value * (1 + MultiGpu.PcieAddedCardShare), 2), rtx4090s.Speed.Value, 1);
+            Assert.DoesNotContain(results, r => r.Method == "FP8" && !r.Card.Contains("H100") && !r.Card.Contains("H200") && !r.Card.Contains("GH200") && !r.Card.Contains("L40S") && !r.Card.Contains("L4") && !r.Card.Contains("PRO 6000") && !r.Card.Contains("6000 Ada") && !r.Card.Contains("RTX 40") && !r.Card.Contains("RTX 50") && !r.Card.Contains("B200"));
+        }
+
+        [Fact]
+        public void Bf16_training_is_not_offered_on_cards_without_bf16_and_an_h200_rents_the_whole_job()
+        {
+            RecommendationRequest request = Ask(Workload.LLMFineTune);
+            request.ModelParameters = 7e9;
+            request.Training = true;
+            request.IncludeCloud = true;
+            request.Top = 50;
+            var results = Recommender.Recommend(request);
+            Assert.DoesNotContain(results, r => r.Card == "NVIDIA Titan RTX" || r.Card == "NVIDIA T4" || r.Card.Contains("V100"));
+            Assert.Equal("LoRA BF16", results.First(r => r.Kind == "Buy").Method);
+            GpuRecommendation h200 = results.First(r => r.Kind == "Rent" && r.Card == "NVIDIA H200 SXM 141GB");
+            Assert.Equal(1, h200.GpusNeeded);
+            Assert.Equal("Full BF16", h200.Method);
+        }
+
+        [Fact]
+        public void The_fine_tune_workload_means_training_even_without_the_switch()
+        {
+            RecommendationRequest request = Ask(Workload.LLMFineTune);
+            request.ModelParameters = 13e9;
+            request.BudgetUsd = 2000;
+            var results = Recommender.Recommend(request);
             Assert.NotEmpty(results);
-            Assert.All(results, r =>
-            {
-                Assert.Equal(134.9, r.RequiredMemoryGB);
-                Assert.True(r.GpusNeeded * r.MemoryGB >= 134.9);
-                Assert.True(r.GpusNeeded > 1);
-                Assert.Contains(r.Warnings, w => w.Contains($"needs {r.GpusNeeded} of these"));
-                Assert.Contains("Adam", r.MemoryFormula);
-            });
-            Assert.False(Recommender.AnyBuyableCardHolds(134.9));
-            Assert.True(Recommender.AnyBuyableCardHolds(30));
+            Assert.All(results, r => Assert.Contains(r.Method, new[] { "Full BF16", "LoRA BF16", "QLoRA NF4" }));
+            Assert.Contains(results, r => r.GpusNeeded == 1 && r.Method == "QLoRA NF4" && r.MemoryGB >= 24);
         }
 
         [Fact]
-        public void Renting_gives_dated_prices_and_the_cost_of_the_hours()
+        public void Renting_gives_provider_dated_prices_the_cost_of_the_hours_and_buy_versus_rent_with_electricity()
         {
-            var results = Recommender.Recommend(new RecommendationRequest { Workload = Workload.LLMFineTune, ModelParameters = 1.5e9, Training = true, IncludeCloud = true, TrainingHours = 200 });
+            RecommendationRequest request = Ask(Workload.LLMFineTune);
+            request.ModelParameters = 1.5e9;
+            request.Training = true;
+            request.IncludeCloud = true;
+            request.TrainingHours = 200;
+            request.ElectricityUsdPerKwh = 0.30;
+            var results = Recommender.Recommend(request);
             var rents = results.Where(r => r.Kind == "Rent").ToList();
             Assert.NotEmpty(rents);
             Assert.All(rents, r =>
@@ -99,17 +199,38 @@ namespace DlGpuTools.Engine.Tests
                 Assert.NotNull(r.PriceDate);
                 Assert.NotNull(r.Provider);
                 Assert.True(r.MemoryGB * r.GpusNeeded >= r.RequiredMemoryGB);
-                Assert.Equal(Math.Round(200 * r.UsdPerGpuHour.Value * r.GpusNeeded, 2), r.CostForHoursUsd);
+                Assert.Equal(Math.Round(200 * r.UsdPerHour.Value, 2), r.CostForHoursUsd);
+                Assert.Null(r.SpeedPer1000Usd);
             });
-            GpuRecommendation buy = results.First(r => r.Kind == "Buy" && r.BuyVersusRent != null);
+            GpuRecommendation buy = results.First(r => r.Kind == "Buy" && r.Card == "GeForce RTX 4090");
+            double kw = (450 + Recommender.HostPowerW) / 1000.0;
+            Assert.Equal(Math.Round(buy.PriceUsd.Value + 200 * kw * 0.30, 2), buy.CostForHoursUsd);
+            Assert.Contains("at $0.30/kWh", buy.BuyVersusRent);
             Assert.Contains("buying pays off after", buy.BuyVersusRent);
-            Assert.Contains("for 200 h renting costs", buy.BuyVersusRent);
+            Assert.Contains("For 200 h: renting $", buy.BuyVersusRent);
+        }
+
+        [Fact]
+        public void The_free_and_cheap_tiers_and_the_large_cards_are_rentable()
+        {
+            RecommendationRequest request = Ask(Workload.Learning);
+            request.IncludeCloud = true;
+            request.Top = 100;
+            var rents = Recommender.Recommend(request).Where(r => r.Kind == "Rent").ToList();
+            Assert.Contains(rents, r => r.Provider == "Google Colab" && r.UsdPerHour == 0);
+            Assert.Contains(rents, r => r.Provider == "Kaggle" && r.UsdPerHour == 0);
+            foreach (string card in new[] { "NVIDIA H200 SXM 141GB", "NVIDIA B200 (HGX)", "NVIDIA H100 SXM5 80GB", "NVIDIA A100 80GB SXM4", "NVIDIA L40S", "NVIDIA L4" })
+                Assert.Contains(rents, r => r.Card == card);
         }
 
         [Fact]
         public void The_current_card_is_rated_and_upgrades_beat_it_by_half_again()
         {
-            var results = Recommender.Recommend(new RecommendationRequest { Workload = Workload.ComputerVision, CurrentCard = "NVIDIA GeForce RTX 3060", BudgetUsd = 1000 });
+            RecommendationRequest request = Ask(Workload.ComputerVision);
+            request.CurrentCard = "NVIDIA GeForce RTX 3060";
+            request.CurrentCardMemoryGiB = 11.8;
+            request.BudgetUsd = 1000;
+            var results = Recommender.Recommend(request);
             GpuRecommendation current = results[0];
             Assert.Equal("Current", current.Kind);
             Assert.Equal("GeForce RTX 3060 12GB", current.Card);
@@ -118,30 +239,91 @@ namespace DlGpuTools.Engine.Tests
             Assert.All(results.Skip(1), u =>
             {
                 Assert.Equal("Upgrade", u.Kind);
-                Assert.True(u.MetricValue >= Recommender.UpgradeFactor * current.MetricValue);
-                Assert.StartsWith($"{u.MetricValue / current.MetricValue:0.0}x the FP16 tensor TFLOPS", u.Reason);
+                Assert.True(u.Speed >= Recommender.UpgradeFactor * current.Speed);
+                Assert.StartsWith($"{u.Speed / current.Speed:0.0}x the expected speed", u.Reason);
             });
         }
 
-        [Fact]
-        public void An_unknown_current_card_is_reported_not_guessed()
+        [Theory]
+        [InlineData("NVIDIA Fake GPU 9000", false)]
+        [InlineData("nonsense", false)]
+        [InlineData("RTX*", true)]
+        [InlineData("A100", true)]
+        public void A_current_card_that_is_not_one_card_is_an_error_not_a_guess(string name, bool ambiguous)
         {
-            GpuRecommendation current = Recommender.Recommend(new RecommendationRequest { CurrentCard = "NVIDIA Fake GPU 9000" })[0];
-            Assert.Equal("Current", current.Kind);
-            Assert.Contains("Not in the card table", current.Reason);
+            RecommendationRequest request = Ask(Workload.Learning);
+            request.CurrentCard = name;
+            var e = Assert.Throws<CardLookupException>(() => Recommender.Recommend(request));
+            Assert.Equal(ambiguous, e.IsAmbiguous);
+            Assert.True(ambiguous ? e.Lookup.Matches.Count > 1 : e.Lookup.Closest.Count > 0);
         }
 
         [Fact]
         public void Warnings_experienced_people_give()
         {
             CardCatalog c = CardCatalog.BuiltIn;
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 970"), Workload.ComputerVision, ModelPrecision.FP16, 1), w => w.Contains("slow segment"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 1050 Ti"), Workload.ComputerVision, ModelPrecision.FP16, 1), w => w.Contains("Under 6 GB"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 1080 Ti"), Workload.Learning, ModelPrecision.FP16, 1), w => w.Contains("Too old for CUDA 13") && w.Contains("sm_61"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("Tesla K80"), Workload.Learning, ModelPrecision.FP16, 1), w => w.Contains("CUDA 12 dropped Kepler"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("Tesla T4"), Workload.LLMFineTune, ModelPrecision.BF16, 1), w => w.Contains("No BF16"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("NVIDIA H100 PCIe"), Workload.Learning, ModelPrecision.BF16, 1), w => w.Contains("server airflow"));
-            Assert.Empty(CardAdvice.Warnings(c.Resolve("RTX 4090"), Workload.ComputerVision, ModelPrecision.BF16, 1));
+            RecommendationRequest cv = Ask(Workload.ComputerVision);
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 970"), cv, null, 1), w => w.Contains("slow segment"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 1050 Ti"), cv, null, 1), w => w.Contains("Under 6 GB"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 1080 Ti"), cv, null, 1), w => w.Contains("Too old for CUDA 13") && w.Contains("sm_61"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("Tesla K80"), cv, null, 1), w => w.Contains("CUDA 12 dropped Kepler"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("Tesla T4"), Ask(Workload.LLMFineTune), null, 1), w => w.Contains("No BF16"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("NVIDIA H100 PCIe"), cv, null, 1), w => w.Contains("server airflow"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("H100 SXM"), cv, null, 1), w => w.Contains("HGX server board"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("RTX 5090"), cv, null, 4), w => w.Contains("2,300 W of cards") && w.Contains("circuit"));
+            Assert.Contains(CardAdvice.Warnings(c.Resolve("RTX 4090"), cv, null, 2), w => w.Contains("PCIe only (no NVLink)"));
+            Assert.Empty(CardAdvice.Warnings(c.Resolve("RTX 4090"), cv, null, 1));
+        }
+
+        [Fact]
+        public void A_user_price_table_replaces_the_built_in_price_and_bad_rows_are_listed()
+        {
+            string path = Path.GetTempFileName();
+            try
+            {
+                File.WriteAllLines(path, new[] { string.Join(",", PriceTable.Columns), "rtx 3090,used,650,2026-11-20,local classifieds,my notes," });
+                PriceTable prices = PriceTable.Load(path, CardCatalog.BuiltIn);
+                CardPrice best = prices.BestFor(CardCatalog.BuiltIn.Resolve("RTX 3090"));
+                Assert.Equal(650, best.PriceUsd);
+                Assert.Equal("GeForce RTX 3090", best.Card);
+                Assert.Equal(PriceTable.BuiltIn.Prices.Count, prices.Prices.Count);
+
+                File.WriteAllLines(path, new[]
+                {
+                    string.Join(",", PriceTable.Columns),
+                    "RTX 3090,used,NaN,2026-11,x,y,",
+                    "RTX 3090,refurbished,700,2026-11,x,y,",
+                    "RTX 3090,new,700,last week,x,y,",
+                    "No Such Card,new,700,2026-11,x,y,",
+                    "RTX 4090,new,1800,2026-11,x,,",
+                    "RTX 4090,new,1900,2026-11,x,y,",
+                });
+                var e = Assert.Throws<CardTableException>(() => PriceTable.Load(path, CardCatalog.BuiltIn));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 2") && p.Contains("not a finite number"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 3") && p.Contains("not new or used"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 4") && p.Contains("yyyy-MM"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 5") && p.Contains("not a card of the card table"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 6") && p.Contains("no source"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 7") && p.Contains("a second new price"));
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        [Fact]
+        public void Every_built_in_price_names_a_card_a_month_and_a_source_and_every_current_card_has_one()
+        {
+            foreach (CardPrice p in PriceTable.BuiltIn.Prices)
+            {
+                Assert.NotNull(CardCatalog.BuiltIn.Resolve(p.Card));
+                Assert.NotNull(PriceTable.AgeInMonths(p.PriceDate, Today));
+                Assert.False(string.IsNullOrWhiteSpace(p.Source), p.Card);
+            }
+
+            foreach (string card in new[] { "GeForce RTX 3090", "GeForce RTX 4090", "GeForce RTX 5090", "GeForce RTX 5080", "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060", "NVIDIA RTX PRO 6000 Blackwell", "NVIDIA H100 SXM5 80GB", "NVIDIA H200 SXM 141GB" })
+                Assert.NotNull(PriceTable.BuiltIn.BestFor(CardCatalog.BuiltIn.Resolve(card)));
         }
 
         [Theory]

@@ -2,38 +2,66 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
     $script:RecFqid = 'DlGpuTools.Commands.GetGpuRecommendationCommand'
+    # The widest line of a rendering; views must fit an 80-column terminal without cutting a price, provider or date.
+    function script:Widest([string] $text) { ($text -split "`r?`n" | Measure-Object -Property Length -Maximum).Maximum }
 }
 
 Describe 'Get-GpuRecommendation' {
-    It 'ranks cards within a budget for computer vision' {
+    It 'ranks cards within a budget at dated street or used prices' {
         $r = @(Get-GpuRecommendation -Budget 800 -Workload ComputerVision)
         $r.Count | Should -Be 5
-        $r | ForEach-Object { $_.PriceUsd | Should -BeLessOrEqual 800; $_.MemoryGB | Should -BeGreaterOrEqual 8; $_.Kind | Should -Be 'Buy' }
+        $r | ForEach-Object {
+            $_.PriceUsd | Should -BeLessOrEqual 800; $_.MemoryGB | Should -BeGreaterOrEqual 8; $_.Kind | Should -Be 'Buy'
+            $_.PriceKind | Should -BeIn 'new', 'used', 'launch'; $_.PriceDate | Should -Match '^\d{4}(-\d\d)?'
+        }
         ($r | ForEach-Object Rank) | Should -Be @(1, 2, 3, 4, 5) # not $r.Rank: that is System.Array.Rank
         $r[0] | Should -BeOfType ([DlGpuTools.GpuRecommendation])
+        $r[0].Card | Should -Not -Be 'GeForce RTX 4070 Super'
     }
 
-    It 'estimates a model''s memory and shows the formula in the table' {
-        $r = @(Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -WarningVariable warn -WarningAction SilentlyContinue)
-        $r[0].RequiredMemoryGB | Should -Be 134.9
+    It 'shows every method''s memory and the ranking formula above the table, within 80 columns' {
+        $r = @(Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16)
         $r[0].Workload | Should -Be 'LLMFineTune'
-        "$($warn[0])" | Should -Match 'No card with a launch price holds 134.9 GB'
-        ($r | Out-String -Width 400) | Should -Match 'Memory needed: 7e9 parameters x 16 B.*Ranked by BF16 tensor TFLOPS'
+        $r[0].Method | Should -Be 'LoRA BF16'
+        ($r | Out-String -Width 400) | Should -Match 'Full BF16 118\.3 GB, LoRA BF16 20\.9 GB, QLoRA NF4 10\.5 GB'
+        ($r | Out-String -Width 400) | Should -Match 'Speed = expected LLMFineTune throughput x one RTX 3090'
+        $text = $r | Out-String -Width 80
+        $text | Should -Match '#\s+Card\s+GPUs\s+Method\s+Price\s+Cond\s+Date\s+Speed\s+Per\$1k'
+        Widest $text | Should -BeLessOrEqual 80
     }
 
-    It 'adds rentals with dated prices and the cost of the hours' {
-        $r = @(Get-GpuRecommendation -Workload LLMFineTune -ModelParameters 1.5e9 -Training -TrainingHours 200)
+    It 'shows rentals in their own table with provider, $/h and date, within 80 columns' {
+        $r = @(Get-GpuRecommendation -ModelParameters 70e9 -Workload LLMInference -IncludeCloud)
         $rent = @($r | Where-Object Kind -eq 'Rent')
         $rent.Count | Should -BeGreaterThan 0
-        $rent | ForEach-Object { $_.PriceDate | Should -Not -BeNullOrEmpty; $_.CostForHoursUsd | Should -BeGreaterOrEqual 0 }
-        ($r | Out-String -Width 200) | Should -Match '\$\d+\.\d\d/h'
+        $rent | ForEach-Object { $_.PriceDate | Should -Not -BeNullOrEmpty; $_.Provider | Should -Not -BeNullOrEmpty }
+        $text = $r | Out-String -Width 80
+        $text | Should -Match '#\s+Card\s+GPUs\s+Method\s+\$/h\s+Speed\s+Per\$/h\s+Provider\s+Date'
+        foreach ($x in $rent) { $text | Should -Match ([regex]::Escape($x.Provider) + '\s+' + [regex]::Escape($x.PriceDate)) }
+        Widest $text | Should -BeLessOrEqual 80
     }
 
-    It 'rates the GPU from the pipeline and names upgrades' {
-        $r = @([pscustomobject]@{ Index = 0; Name = 'NVIDIA GeForce RTX 3060' } | Get-GpuRecommendation -Workload ComputerVision -Budget 1000)
+    It 'adds the cost of the hours and buy-versus-rent with electricity' {
+        $r = @(Get-GpuRecommendation -Workload LLMFineTune -ModelParameters 1.5e9 -Training -TrainingHours 200 -ElectricityPrice 0.3)
+        ($r | Where-Object Kind -eq 'Rent') | ForEach-Object { $_.CostForHoursUsd | Should -BeGreaterOrEqual 0 }
+        ($r | Where-Object Kind -eq 'Buy' | Select-Object -First 1).BuyVersusRent | Should -Match 'at \$0\.30/kWh'
+    }
+
+    It 'rates the GPU from the pipeline, choosing the variant by its memory, and names upgrades' {
+        $device = [pscustomobject]@{ Index = 0; Name = 'NVIDIA GeForce RTX 3060'; TotalMemory = [uint64]12622168064 }
+        $r = @($device | Get-GpuRecommendation -Workload ComputerVision -Budget 1000)
         $r[0].Kind | Should -Be 'Current'
         $r[0].Card | Should -Be 'GeForce RTX 3060 12GB'
         ($r | Select-Object -Skip 1).Kind | Sort-Object -Unique | Should -Be 'Upgrade'
+        $small = [pscustomobject]@{ Index = 0; Name = 'NVIDIA GeForce RTX 3060'; TotalMemory = [uint64]8361672704 }
+        @($small | Get-GpuRecommendation -Workload Learning -Budget 1000)[0].Card | Should -Be 'GeForce RTX 3060 8GB'
+    }
+
+    It 'takes a real H100 or H200 device object, also deserialized' {
+        $device = [pscustomobject]@{ PSTypeName = 'DlGpuTools.CudaDevice'; Index = 0; Name = 'NVIDIA H100 80GB HBM3'; TotalMemory = [uint64]85045477376 }
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($device))
+        @($copy | Get-GpuRecommendation -Workload LLMInference -WarningAction SilentlyContinue)[0].Card | Should -Be 'NVIDIA H100 SXM5 80GB'
+        @([pscustomobject]@{ Name = 'NVIDIA H200'; TotalMemory = [uint64]150109880320 } | Get-GpuRecommendation -WarningAction SilentlyContinue)[0].Card | Should -Be 'NVIDIA H200 SXM 141GB'
     }
 
     It 'says when nothing beats the current GPU' {
@@ -42,13 +70,35 @@ Describe 'Get-GpuRecommendation' {
         "$($warn[0])" | Should -Match 'beats your NVIDIA H200 SXM 141GB by 1.5x'
     }
 
+    It 'reports an unknown or ambiguous -CurrentGpu as an error with the candidates' {
+        Get-GpuRecommendation -CurrentGpu nonsense -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "GpuCardNotFound,$RecFqid"
+        $err[0].ErrorDetails.Message | Should -Match 'Closest: '
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'CardTable'
+        Get-GpuRecommendation -CurrentGpu 'RTX*' -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -Be "GpuCardAmbiguous,$RecFqid"
+        $err2[0].ErrorDetails.Message | Should -Match 'NVIDIA Titan RTX'
+    }
+
     It 'refuses -Training without -ModelParameters with a clear error' {
         { Get-GpuRecommendation -Training } | Should -Throw -ErrorId "TrainingNeedsModelParameters,$RecFqid"
     }
 
-    It 'reports an impossible model precision as InvalidModel' {
-        Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision INT4 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    It 'reports an impossible training precision as InvalidModel' {
+        Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision FP8 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "InvalidModel,$RecFqid"
+    }
+
+    It 'reads a user price table and stops with PriceTableInvalid on a bad one' {
+        $file = Join-Path $TestDrive 'prices.csv'
+        Set-Content $file 'card,condition,price_usd,price_date,provider,source,notes', 'RTX 3090,used,400,2026-11-20,classifieds,my notes,'
+        $r = @(Get-GpuRecommendation -Workload NLP -Budget 1500 -PriceTable $file)
+        $r[0].Card | Should -Be 'GeForce RTX 3090'
+        $r[0].PriceUsd | Should -Be 400
+        Set-Content $file 'card,condition,price_usd,price_date,provider,source,notes', 'RTX 3090,used,NaN,2026-11,classifieds,my notes,'
+        { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid"
+        Set-Content $file 'card,condition,price_usd,price_date,provider,source,notes'
+        { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid"
     }
 
     It 'validates its numbers and completes workloads and precisions' {
@@ -56,13 +106,17 @@ Describe 'Get-GpuRecommendation' {
         { Get-GpuRecommendation -Workload Gaming } | Should -Throw -ErrorId "CannotConvertArgumentNoMessage,$RecFqid"
         $line = 'Get-GpuRecommendation -Workload LLM'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be @('LLMFineTune', 'LLMInference')
+        $line = 'Get-GpuRecommendation -CurrentGpu 4090'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'GeForce RTX 4090'"
     }
 
-    It 'shows a list view with warnings and survives serialization' {
+    It 'shows a list view with inputs and warnings and survives serialization' {
         $r = Get-GpuRecommendation -Workload Learning -Budget 300 -Top 1 -IncludeNonCuda
-        ($r | Format-List | Out-String -Width 200) | Should -Match 'Warnings\s*:\s*Launch price, not today'
+        $list = $r | Format-List | Out-String -Width 200
+        $list | Should -Match 'SpeedFormula\s*:\s*1 / \(0\.3 x 71/'
+        $list | Should -Match 'ModelInputs\s*:\s*(BF16|FP16) [\d.]+ TFLOPS, \d+ GB/s'
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r))
-        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuRecommendation'
-        ($copy | Out-String -Width 200) | Should -Match 'Memory needed'
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuRecommendation#Buy'
+        ($copy | Out-String -Width 80) | Should -Match 'Per\$1k'
     }
 }

@@ -18,27 +18,52 @@ Describe 'Get-GpuSpec' {
         (Get-GpuSpec 'NVIDIA H100 80GB HBM3').Name | Should -Be 'NVIDIA H100 SXM5 80GB'
         (Get-GpuSpec 'rtx 3090').Name | Should -Be 'GeForce RTX 3090'
         @(Get-GpuSpec '*A100*').Count | Should -Be 4
+        (Get-GpuSpec 'h100 pcie 80gb').Name | Should -Be 'NVIDIA H100 PCIe'
+        (Get-GpuSpec 'H100 80GB PCIe').Name | Should -Be 'NVIDIA H100 PCIe'
+        (Get-GpuSpec 'rtx4090').Name | Should -Be 'GeForce RTX 4090'
+        (Get-GpuSpec '1080ti').Name | Should -Be 'GeForce GTX 1080 Ti'
+        @(Get-GpuSpec 'RTX*').Name | Should -Contain 'GeForce RTX 4090'
+        @(Get-GpuSpec 'H100*').Count | Should -Be 3
+    }
+
+    It 'returns every card a name fits' {
+        @(Get-GpuSpec H100).Name | Sort-Object | Should -Be @('NVIDIA H100 NVL', 'NVIDIA H100 PCIe', 'NVIDIA H100 SXM5 80GB')
+        @(Get-GpuSpec a100).Count | Should -Be 4
+        @(Get-GpuSpec V100).Count | Should -Be 4
+        @(Get-GpuSpec titan).Name | Should -Contain 'NVIDIA Titan V'
     }
 
     It 'takes devices from the pipeline by their Name, as Get-CudaDevice writes them' {
         $devices = [pscustomobject]@{ Index = 0; Name = 'NVIDIA H200' }, [pscustomobject]@{ Index = 1; Name = 'NVIDIA GeForce RTX 4090' }
         ($devices | Get-GpuSpec).Name | Should -Be @('NVIDIA H200 SXM 141GB', 'GeForce RTX 4090')
         ('Tesla T4' | Get-GpuSpec).Name | Should -Be 'NVIDIA T4'
+        ([pscustomobject]@{ Name = 'NVIDIA GeForce RTX 4060 Ti'; TotalMemory = [uint64]8585740288 } | Get-GpuSpec).Name | Should -Be 'GeForce RTX 4060 Ti 8GB'
     }
 
-    It 'writes CardNotFound with similar names for a name it does not know' {
-        Get-GpuSpec 'RTX 40' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -Be "CardNotFound,$SpecFqid"
+    It 'writes GpuCardNotFound with the closest names and how to add a card' {
+        Get-GpuSpec 'RTX 4900' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "GpuCardNotFound,$SpecFqid"
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $err[0].Exception.Message | Should -Match 'Similar names: .*GeForce RTX 40'
-        $err[0].ErrorDetails.RecommendedAction | Should -Match 'CardTable'
+        $err[0].Exception.Message | Should -Match 'Closest: .*GeForce RTX 4090'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Export-Csv.*-CardTable'
+        Get-GpuSpec 'Z9*' -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -Be "GpuCardNotFound,$SpecFqid"
+    }
+
+    It 'round-trips its own export as a -CardTable template' {
+        $file = Join-Path $TestDrive 'template.csv'
+        Get-GpuSpec 'RTX 4090' | Select-Object * | ForEach-Object { $_.Name = 'My Lab 4090'; $_ } | Export-Csv $file
+        $card = Get-GpuSpec 'My Lab 4090' -CardTable $file
+        $card.Fp16TensorTflops | Should -Be 165.2
+        $card.MemoryBandwidthGBps | Should -Be 1008
+        $card.Origin | Should -Be (Resolve-Path $file).Path
     }
 
     It 'lays a user table over the built-in one' {
         $file = Join-Path $TestDrive 'cards.csv'
         Set-Content $file $Header, 'Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,vendor sheet,'
         (Get-GpuSpec 'NVIDIA Lab X' -CardTable $file).Origin | Should -Be (Resolve-Path $file).Path
-        { Get-GpuSpec 'NVIDIA Lab X' -ErrorAction Stop } | Should -Throw -ErrorId "CardNotFound,$SpecFqid"
+        { Get-GpuSpec 'NVIDIA Lab X' -ErrorAction Stop } | Should -Throw -ErrorId "GpuCardNotFound,$SpecFqid"
     }
 
     It 'stops with CardTableInvalid listing the problems of a bad table' {
@@ -53,6 +78,8 @@ Describe 'Get-GpuSpec' {
         $line = "Get-GpuSpec -Name 'GeForce RTX 409"
         $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
         $completions.CompletionText | Should -Contain "'GeForce RTX 4090'"
+        $line = 'Get-GpuSpec -Name H1'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'NVIDIA H100 PCIe'"
     }
 
     It 'shows its table and list views, also after serialization' {

@@ -32,64 +32,137 @@ namespace DlGpuTools.Catalog
         /// <summary>Rentable options from the built-in price list (shared reference cloud.md), each with its date.</summary>
         public static IReadOnlyList<CloudOffer> CloudOffers => BuiltInOffers.Value;
 
+        /// <summary>The columns of a card table, in the order the built-in table and Get-GpuSpec | Export-Csv use.</summary>
+        public static readonly string[] Columns =
+        {
+            "name", "aliases", "vendor", "architecture", "compute_capability", "memory_gb", "memory_type", "bandwidth_gbs", "fp32_tflops",
+            "fp16_tensor_tflops_dense", "bf16_tensor_tflops_dense", "tf32_tensor_tflops_dense", "fp64_tflops", "fp64_tensor_tflops",
+            "fp8_tensor_tflops_dense", "tdp_w", "launch_year", "launch_msrp_usd", "segment", "source", "notes",
+        };
+
         /// <summary>The built-in table, or the built-in table with a user's CSV (same columns) laid over it.</summary>
         public static CardCatalog Load(string userTablePath)
         {
             if (string.IsNullOrEmpty(userTablePath)) return BuiltIn;
-            List<GpuSpec> user;
-            using (var reader = new StreamReader(userTablePath, Encoding.UTF8)) user = Parse(reader, Path.GetFullPath(userTablePath));
+            string origin = Path.GetFullPath(userTablePath);
+            List<GpuSpec> user = FromRows(CsvTable.ReadFile(origin, "card table"), origin);
             var merged = BuiltIn.Cards.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
-            foreach (GpuSpec card in user) merged[card.Name] = card;
-            return new CardCatalog(merged.Values.ToList());
-        }
+            var order = BuiltIn.Cards.Select(c => c.Name).ToList();
+            foreach (GpuSpec card in user)
+            {
+                if (!merged.ContainsKey(card.Name)) order.Add(card.Name);
+                merged[card.Name] = card;
+            }
 
-        /// <summary>Cards whose name or driver name matches a wildcard pattern (*, ?), case-insensitively.</summary>
-        public IEnumerable<GpuSpec> FindByPattern(string pattern)
-        {
-            var regex = new Regex("^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-            return Cards.Where(c => regex.IsMatch(c.Name) || c.DeviceNames.Any(regex.IsMatch));
+            return new CardCatalog(order.Select(n => merged[n]).ToList());
         }
 
         /// <summary>
-        /// The card a name means: the table's name or a driver-reported name exactly, else the one card whose
-        /// name matches once vendor and brand words, spaces and punctuation are ignored. Null when none or
-        /// several match (an ambiguous "3060" matches nothing rather than the wrong card).
+        /// Cards whose name, driver name, or name without vendor words ('RTX 4090' for 'GeForce RTX 4090')
+        /// matches a wildcard pattern (*, ?), case-insensitively.
         /// </summary>
-        public GpuSpec Resolve(string name)
+        public IEnumerable<GpuSpec> FindByPattern(string pattern)
         {
-            if (string.IsNullOrWhiteSpace(name)) return null;
+            var regex = new Regex("^" + Regex.Escape(pattern.Trim()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            return Cards.Where(c => regex.IsMatch(c.Name) || regex.IsMatch(ShortName(c.Name)) || c.DeviceNames.Any(regex.IsMatch));
+        }
+
+        private static readonly Regex VendorPrefix = new Regex(@"^((NVIDIA|GeForce|Tesla|AMD|Radeon)\s+)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>The name without its vendor and brand words: 'RTX 4090', 'H100 SXM5 80GB'.</summary>
+        public static string ShortName(string name) => VendorPrefix.Replace(name ?? string.Empty, string.Empty).Replace(" Generation", string.Empty).Replace("RTX PRO 6000 Blackwell", "RTX PRO 6000");
+
+        /// <summary>
+        /// Every card a name can mean. An exact table or driver name wins; else cards carrying every token of
+        /// the name (any order; vendor words, spaces and a memory size optional) - and of those, the ones
+        /// with no other distinguishing word, when there are any ('RTX 3090' is the 3090, not the 3090 Ti).
+        /// Where one driver name covers several memory variants, <paramref name="deviceMemoryGiB"/> (what the
+        /// device reports) picks the variant. When nothing matches, <see cref="CardLookup.Closest"/> names
+        /// the nearest cards.
+        /// </summary>
+        public CardLookup Find(string name, double? deviceMemoryGiB = null)
+        {
+            if (string.IsNullOrWhiteSpace(name)) return new CardLookup(name, Array.Empty<GpuSpec>(), Array.Empty<string>());
             string trimmed = name.Trim();
-            GpuSpec exact = Cards.FirstOrDefault(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)
-                                                      || c.DeviceNames.Any(d => string.Equals(d, trimmed, StringComparison.OrdinalIgnoreCase)));
-            if (exact != null) return exact;
-            string key = Normalize(trimmed);
-            if (key.Length == 0) return null;
-            var loose = Cards.Where(c => Normalize(c.Name) == key || c.DeviceNames.Any(d => Normalize(d) == key)).ToList();
-            if (loose.Count == 1) return loose[0];
-            // "RTX 4090" against "GeForce RTX 4090": accept a unique card whose key ends with the input's key.
-            var suffix = Cards.Where(c => Normalize(c.Name).EndsWith(key, StringComparison.Ordinal) || c.DeviceNames.Any(d => Normalize(d).EndsWith(key, StringComparison.Ordinal))).ToList();
-            return suffix.Count == 1 ? suffix[0] : null;
+            List<GpuSpec> matches = Cards.Where(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)
+                                                     || c.DeviceNames.Any(d => string.Equals(d, trimmed, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (matches.Count == 0) matches = TokenMatches(trimmed);
+            if (matches.Count > 1 && deviceMemoryGiB is double memory)
+            {
+                double nearest = matches.Min(c => Math.Abs(c.MemoryGB - memory));
+                matches = matches.Where(c => Math.Abs(c.MemoryGB - memory) == nearest).ToList();
+            }
+
+            IReadOnlyList<string> closest = matches.Count == 0 ? Closest(trimmed, 5) : Array.Empty<string>();
+            return new CardLookup(trimmed, matches, closest);
         }
 
-        private static readonly Regex NoiseWords = new Regex(@"\b(nvidia|geforce|tesla|amd|radeon|graphics|gpu)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        /// <summary>
+        /// The card a name means, or null when none matches or several cards do ('A100'). A driver name
+        /// shared by memory variants ('NVIDIA GeForce RTX 3060') gives the table's first variant; pass the
+        /// device's memory to choose.
+        /// </summary>
+        public GpuSpec Resolve(string name) => Resolve(name, null);
 
-        internal static string Normalize(string name)
+        public GpuSpec Resolve(string name, double? deviceMemoryGiB)
         {
-            string s = NoiseWords.Replace(name, " ");
-            var sb = new StringBuilder(s.Length);
-            foreach (char ch in s) if (char.IsLetterOrDigit(ch)) sb.Append(char.ToLowerInvariant(ch));
-            return sb.ToString();
+            CardLookup lookup = Find(name, deviceMemoryGiB);
+            if (lookup.IsUnique) return lookup.Card;
+            if (lookup.Matches.Count > 1 && deviceMemoryGiB == null && SameDriverName(lookup.Query, lookup.Matches)) return lookup.Matches[0];
+            return null;
         }
 
-        internal static List<GpuSpec> Parse(TextReader reader, string origin)
+        private static bool SameDriverName(string name, IReadOnlyList<GpuSpec> cards) =>
+            cards.All(c => c.DeviceNames.Any(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase)));
+
+        private List<GpuSpec> TokenMatches(string name)
+        {
+            CardNameKey query = CardNameKey.Parse(name);
+            if (query.Tokens.Count == 0) return new List<GpuSpec>();
+            var candidates = new List<(GpuSpec Card, int Extras)>();
+            foreach (GpuSpec card in Cards)
+            {
+                if (query.MemoryGB is double gb && Math.Abs(card.MemoryGB - gb) > 0.5) continue;
+                CardNameKey own = CardNameKey.Parse(card.Name);
+                bool carries = query.Tokens.All(own.Tokens.Contains)
+                               || card.DeviceNames.Any(d => query.Tokens.All(CardNameKey.Parse(d).Tokens.Contains));
+                if (carries) candidates.Add((card, own.ExtrasBeyond(query)));
+            }
+
+            if (candidates.Count <= 1) return candidates.Select(c => c.Card).ToList();
+            var plain = candidates.Where(c => c.Extras == 0).Select(c => c.Card).ToList();
+            return plain.Count > 0 ? plain : candidates.Select(c => c.Card).ToList();
+        }
+
+        private IReadOnlyList<string> Closest(string name, int count)
+        {
+            string key = CardNameKey.Compact(name);
+            return Cards
+                .Select(c => (c.Name, Distance: Math.Min(CardNameKey.Distance(key, CardNameKey.Compact(c.Name)),
+                                                          c.DeviceNames.Select(d => CardNameKey.Distance(key, CardNameKey.Compact(d))).DefaultIfEmpty(int.MaxValue).Min())))
+                .OrderBy(c => c.Distance)
+                .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                .Take(count)
+                .Select(c => c.Name)
+                .ToList();
+        }
+
+        internal static List<GpuSpec> Parse(TextReader reader, string origin) => FromRows(CsvTable.Read(reader), origin);
+
+        private static List<GpuSpec> FromRows(List<(int Line, Dictionary<string, string> Fields)> rows, string origin)
         {
             var cards = new List<GpuSpec>();
             var problems = new List<string>();
-            foreach (var (line, f) in CsvTable.Read(reader))
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            if (rows.Count > 0 && !rows[0].Fields.ContainsKey("name")) problems.Add("no 'name' column: the header must name the columns (" + string.Join(", ", Columns) + ")");
+            foreach (var (line, fields) in rows)
             {
                 try
                 {
+                    Dictionary<string, string> f = WithColumnNames(fields);
                     GpuSpec card = FromFields(f, origin);
+                    if (seen.TryGetValue(card.Name, out int first)) problems.Add($"line {line} ({card.Name}): the same name as line {first}");
+                    else seen[card.Name] = line;
                     foreach (string problem in CardValidation.Check(card)) problems.Add($"line {line} ({card.Name}): {problem}");
                     cards.Add(card);
                 }
@@ -101,6 +174,28 @@ namespace DlGpuTools.Catalog
 
             if (problems.Count > 0) throw new CardTableException(origin, problems);
             return cards;
+        }
+
+        // Get-GpuSpec | Export-Csv writes property names; read them as the table's columns, so the export is a template.
+        private static readonly Dictionary<string, string> PropertyColumns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ComputeCapability"] = "compute_capability", ["MemoryGB"] = "memory_gb", ["MemoryType"] = "memory_type",
+            ["MemoryBandwidthGBps"] = "bandwidth_gbs", ["Fp32Tflops"] = "fp32_tflops", ["Fp16TensorTflops"] = "fp16_tensor_tflops_dense",
+            ["Bf16TensorTflops"] = "bf16_tensor_tflops_dense", ["Tf32TensorTflops"] = "tf32_tensor_tflops_dense", ["Fp64Tflops"] = "fp64_tflops",
+            ["Fp64TensorTflops"] = "fp64_tensor_tflops", ["Fp8TensorTflops"] = "fp8_tensor_tflops_dense", ["TdpW"] = "tdp_w",
+            ["LaunchYear"] = "launch_year", ["LaunchPriceUsd"] = "launch_msrp_usd",
+        };
+
+        private static Dictionary<string, string> WithColumnNames(Dictionary<string, string> fields)
+        {
+            var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var pair in fields)
+            {
+                string column = PropertyColumns.TryGetValue(pair.Key, out string c) ? c : pair.Key;
+                if (!result.ContainsKey(column) || string.IsNullOrEmpty(result[column])) result[column] = pair.Value;
+            }
+
+            return result;
         }
 
         private static GpuSpec FromFields(Dictionary<string, string> f, string origin)
@@ -141,18 +236,18 @@ namespace DlGpuTools.Catalog
             };
         }
 
-        private static string Text(Dictionary<string, string> f, string column) =>
+        internal static string Text(Dictionary<string, string> f, string column) =>
             f.TryGetValue(column, out string v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-        private static double? Number(Dictionary<string, string> f, string column)
+        internal static double? Number(Dictionary<string, string> f, string column)
         {
             string text = Text(f, column);
             if (text == null) return null;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) return value;
-            throw new FormatException($"{column} '{text}' is not a number");
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && !double.IsNaN(value) && !double.IsInfinity(value)) return value;
+            throw new FormatException($"{column} '{text}' is not a finite number");
         }
 
-        private static Stream Resource(string file)
+        internal static Stream Resource(string file)
         {
             Stream stream = typeof(CardCatalog).GetTypeInfo().Assembly.GetManifestResourceStream("DlGpuTools.Catalog." + file);
             return stream ?? throw new InvalidOperationException($"The built-in {file} is missing from the assembly.");
@@ -187,8 +282,8 @@ namespace DlGpuTools.Catalog
     /// <summary>A card table with rows that fail the sanity checks; lists every problem with its line.</summary>
     public sealed class CardTableException : Exception
     {
-        public CardTableException(string origin, IReadOnlyList<string> problems)
-            : base($"The card table {origin} has {problems.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))
+        public CardTableException(string origin, IReadOnlyList<string> problems, string what = "card table")
+            : base($"The {what} {origin} has {problems.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))
         {
             Origin = origin;
             Problems = problems;

@@ -8,6 +8,22 @@ namespace DlGpuTools.Catalog
     /// <summary>A small RFC 4180 reader: a header row, quoted fields with doubled quotes, commas and newlines inside quotes.</summary>
     public static class CsvTable
     {
+        /// <summary>A user table larger than this is refused: a card or price table is a few hundred KB at most.</summary>
+        public const long MaxFileBytes = 4 * 1024 * 1024;
+
+        /// <summary>Reads a user's table file, refusing one over <see cref="MaxFileBytes"/> and one with no data rows.</summary>
+        public static List<(int Line, Dictionary<string, string> Fields)> ReadFile(string path, string what)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new FileNotFoundException($"The {what} file {path} does not exist.", path);
+            if (info.Length > MaxFileBytes)
+                throw new InvalidDataException($"The {what} file {path} is {info.Length:N0} bytes; the limit is {MaxFileBytes:N0} bytes. Is it the right file?");
+            List<(int, Dictionary<string, string>)> rows;
+            using (var reader = new StreamReader(path, Encoding.UTF8)) rows = Read(reader);
+            if (rows.Count == 0) throw new InvalidDataException($"The {what} file {path} has no data rows: it needs a header line and at least one row.");
+            return rows;
+        }
+
         /// <summary>Rows as header → value maps, each with its 1-based line number for error messages.</summary>
         public static List<(int Line, Dictionary<string, string> Fields)> Read(TextReader reader)
         {

@@ -11,6 +11,9 @@ namespace DlGpuTools
         /// <summary>The names the driver reports for this card (cuDeviceGetName, nvidia-smi).</summary>
         public string[] DeviceNames { get; set; } = new string[0];
 
+        /// <summary>The driver names as one ';'-separated text, the card table's aliases column (so Export-Csv keeps them).</summary>
+        public string Aliases => string.Join(";", DeviceNames ?? new string[0]);
+
         public string Vendor { get; set; }
 
         public string Architecture { get; set; }

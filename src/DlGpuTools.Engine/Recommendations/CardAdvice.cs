@@ -11,11 +11,15 @@ namespace DlGpuTools.Recommendations
     /// </summary>
     public static class CardAdvice
     {
-        public const string LaunchPriceNote = "Launch price, not today's: used cards sell below it and scarce ones above it; check current prices.";
+        public const string LaunchPriceNote = "Launch price: no dated street or used price is known for this card; check today's price (or pass -PriceTable).";
 
-        public static List<string> Warnings(GpuSpec card, Workload workload, ModelPrecision precision, int gpusNeeded)
+        /// <summary>Above this many watts of cards, one household circuit and one power supply are no longer enough.</summary>
+        public const int DesktopPowerLimitW = 1200;
+
+        public static List<string> Warnings(GpuSpec card, RecommendationRequest request, MemoryEstimate method, int gpus)
         {
             var warnings = new List<string>();
+            Workload workload = request.Workload;
             if (!card.IsCudaCapable)
             {
                 warnings.Add("Not CUDA-capable: CUDA, cuDNN and most deep-learning tools do not run on it (PyTorch needs its ROCm build).");
@@ -33,18 +37,39 @@ namespace DlGpuTools.Recommendations
             else if (cc < 7.5)
                 warnings.Add($"Too old for CUDA 13 (needs compute capability 7.5; this is {card.ComputeCapability}): stay on CUDA 12.x builds that still include sm_{card.ComputeCapability.Replace(".", string.Empty)}"
                     + (cc < 7.0 ? "; cuDNN 9.11 and newer dropped Maxwell and Pascal." : "; cuDNN and PyTorch's CUDA 12.8+ builds dropped Volta."));
+            if (cc >= 10.0) warnings.Add("Blackwell: needs CUDA 12.8 or newer builds of PyTorch and other frameworks.");
 
             bool tensorCores = card.Fp16TensorTflops != null;
-            if (!tensorCores) warnings.Add("No tensor cores: mixed precision gives little speed-up.");
-            else if (card.Bf16TensorTflops == null && (precision == ModelPrecision.BF16 || workload == Workload.LLMFineTune || workload == Workload.NLP))
+            if (!tensorCores) warnings.Add("No tensor cores: mixed precision gives little speed-up (Dettmers: do not buy a GPU without tensor cores for deep learning).");
+            else if (card.Bf16TensorTflops == null && (workload == Workload.NLP || workload == Workload.LLMFineTune || workload == Workload.LLMInference))
                 warnings.Add("No BF16 tensor cores (before Ampere): train in FP16 with loss scaling.");
 
             if (card.Segment == "datacenter")
-                warnings.Add("Data-centre card: passively cooled, it needs server airflow; NVIDIA publishes no list price.");
-            if (gpusNeeded > 1)
-                warnings.Add($"The model needs {gpusNeeded} of these: sharded training (FSDP, DeepSpeed ZeRO) or model parallelism"
-                    + (card.Segment == "consumer" ? "; GeForce cards since the RTX 40 series have no NVLink." : "."));
+                warnings.Add("Data-centre card: passively cooled, it needs server airflow" + (card.Name.IndexOf("SXM", StringComparison.OrdinalIgnoreCase) >= 0 || card.Name.IndexOf("HGX", StringComparison.OrdinalIgnoreCase) >= 0 || card.Name.IndexOf("GH200", StringComparison.OrdinalIgnoreCase) >= 0 ? "; an SXM/HGX module fits only an HGX server board, not a PC." : "."));
+
+            if (gpus > 1) warnings.Add(MultiGpuNote(card, method, gpus));
+            if (gpus > 1 && card.Segment != "datacenter" && card.TdpW is int tdp)
+            {
+                int watts = tdp * gpus;
+                warnings.Add(string.Format(CultureInfo.InvariantCulture,
+                    "{0} x {1} W = {2:N0} W of cards: {3}; {0} PCIe x16 slots spaced for the cards' width (or risers), and x8 lanes each at least for tensor parallelism.",
+                    gpus, tdp, watts, watts > DesktopPowerLimitW
+                        ? "more than one desktop supply and a 15 A/120 V circuit can feed (power-limit the cards with nvidia-smi -pl, or use a server chassis)"
+                        : $"a {RoundUp(watts + 300, 100):N0} W or larger power supply"));
+            }
+
             return warnings;
         }
+
+        private static string MultiGpuNote(GpuSpec card, MemoryEstimate method, int gpus)
+        {
+            bool nvLink = MultiGpu.HasNvLink(card);
+            string link = nvLink ? "NVLink links them" : "they talk over PCIe only (no NVLink), which costs speed: 2 cards ran about 1.5x one in Lambda's measurements";
+            if (method != null && !method.Training)
+                return $"The model is split over {gpus} cards by tensor parallelism (vLLM, TensorRT-LLM: 1, 2, 4 or 8 cards, dividing the attention heads) or by layers (llama.cpp); {link}.";
+            return $"Training on {gpus} cards shards weights and optimizer state (FSDP, DeepSpeed ZeRO-3); {link}.";
+        }
+
+        private static int RoundUp(int value, int step) => (value + step - 1) / step * step;
     }
 }

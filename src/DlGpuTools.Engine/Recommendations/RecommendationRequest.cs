@@ -1,3 +1,5 @@
+using System;
+
 namespace DlGpuTools.Recommendations
 {
     /// <summary>What the user asked Get-GpuRecommendation for.</summary>
@@ -17,15 +19,33 @@ namespace DlGpuTools.Recommendations
 
         public bool Training { get; set; }
 
+        /// <summary>Training asked for, or implied by the LLMFineTune workload: fine-tuning is training.</summary>
+        public bool IsTraining => Training || Workload == Workload.LLMFineTune;
+
+        /// <summary>Tokens of context per sequence, for KV cache and activations.</summary>
+        public int ContextLength { get; set; } = 4096;
+
+        /// <summary>Sequences processed together.</summary>
+        public int BatchSize { get; set; } = 1;
+
         public bool IncludeCloud { get; set; }
 
         public double? TrainingHours { get; set; }
 
+        /// <summary>Electricity price for the buy-versus-rent sums, USD per kWh.</summary>
+        public double ElectricityUsdPerKwh { get; set; } = Recommender.DefaultElectricityUsdPerKwh;
+
         /// <summary>The card the user has (a table name or the driver's name), to rate and upgrade from.</summary>
         public string CurrentCard { get; set; }
+
+        /// <summary>The memory the current device reports, in GiB: picks the variant where a driver name covers several.</summary>
+        public double? CurrentCardMemoryGiB { get; set; }
 
         public bool IncludeNonCuda { get; set; }
 
         public int Top { get; set; } = 5;
+
+        /// <summary>Today, for the age of prices (tests pin it).</summary>
+        public DateTime Now { get; set; } = DateTime.UtcNow;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Catalog;
 using DlGpuTools.Recommendations;
@@ -7,14 +8,20 @@ using DlGpuTools.Recommendations;
 namespace DlGpuTools.Commands
 {
     /// <summary>
-    /// Which GPU to buy or rent for a workload, budget and model; from the pipeline (Get-CudaDevice), rates
-    /// the card the user has and names the upgrades worth making.
+    /// Which GPU to buy or rent for a workload, budget and model: ranked by the performance model's expected
+    /// speed per dollar at dated street, used or rental prices. From the pipeline (Get-CudaDevice), rates the
+    /// card the user has and names the upgrades worth making.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "GpuRecommendation")]
     [OutputType(typeof(GpuRecommendation))]
     public sealed class GetGpuRecommendationCommand : DlGpuCmdlet
     {
+        /// <summary>Type names that select the buy and rent table views (each with its own units).</summary>
+        public const string BuyTypeName = "DlGpuTools.GpuRecommendation#Buy";
+        public const string RentTypeName = "DlGpuTools.GpuRecommendation#Rent";
+
         private CardCatalog _catalog;
+        private PriceTable _prices;
         private bool _processedPipelineCard;
 
         [Parameter(Position = 0)]
@@ -39,17 +46,34 @@ namespace DlGpuTools.Commands
         public SwitchParameter Training { get; set; }
 
         [Parameter]
+        [ValidateRange(1, 1048576)]
+        public int ContextLength { get; set; } = 4096;
+
+        [Parameter]
+        [ValidateRange(1, 4096)]
+        public int BatchSize { get; set; } = 1;
+
+        [Parameter]
         public SwitchParameter IncludeCloud { get; set; }
 
         [Parameter]
         [ValidateRange(0.1, 1000000)]
         public double TrainingHours { get; set; }
 
+        [Parameter]
+        [ValidateRange(0.0, 10.0)]
+        public double ElectricityPrice { get; set; } = Recommender.DefaultElectricityUsdPerKwh;
+
         /// <summary>The card you have; binds from Get-CudaDevice's Name.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Name", "DeviceName")]
         [ArgumentCompleter(typeof(CardNameCompleter))]
         public string CurrentGpu { get; set; }
+
+        /// <summary>The memory your device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name that covers several.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("TotalMemory")]
+        public ulong CurrentGpuMemoryBytes { get; set; }
 
         [Parameter]
         public SwitchParameter IncludeNonCuda { get; set; }
@@ -62,9 +86,14 @@ namespace DlGpuTools.Commands
         [ValidateNotNullOrEmpty]
         public string CardTable { get; set; }
 
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string PriceTable { get; set; }
+
         protected override void BeginProcessing()
         {
             _catalog = CatalogLoader.LoadOrThrow(this, CardTable);
+            _prices = CatalogLoader.LoadPricesOrThrow(this, PriceTable, _catalog);
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Training)) && !MyInvocation.BoundParameters.ContainsKey(nameof(ModelParameters)))
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.TrainingNeedsModel), "TrainingNeedsModelParameters", ErrorCategory.InvalidArgument, null)
@@ -90,18 +119,34 @@ namespace DlGpuTools.Commands
                 ModelParameters = Bound(nameof(ModelParameters)) ? ModelParameters : (double?)null,
                 Precision = Precision,
                 Training = Training,
+                ContextLength = ContextLength,
+                BatchSize = BatchSize,
                 IncludeCloud = IncludeCloud || Bound(nameof(TrainingHours)),
                 TrainingHours = Bound(nameof(TrainingHours)) ? TrainingHours : (double?)null,
+                ElectricityUsdPerKwh = ElectricityPrice,
                 CurrentCard = CurrentGpu,
+                CurrentCardMemoryGiB = CurrentGpuMemoryBytes > 0 ? CurrentGpuMemoryBytes / (double)(1L << 30) : (double?)null,
                 IncludeNonCuda = IncludeNonCuda,
                 Top = Top,
             };
 
             IReadOnlyList<GpuRecommendation> results;
-            var recommender = new Recommender(_catalog, CardCatalog.CloudOffers);
+            var recommender = new Recommender(_catalog, _prices, CardCatalog.CloudOffers);
             try
             {
                 results = recommender.Recommend(request);
+            }
+            catch (CardLookupException e)
+            {
+                string[] names = e.IsAmbiguous ? e.Lookup.Matches.Select(c => c.Name).ToArray() : e.Lookup.Closest.ToArray();
+                string message = e.IsAmbiguous
+                    ? Messages.Format(Messages.GpuCardAmbiguous, CurrentGpu, names.Length, string.Join("; ", names))
+                    : Messages.Format(Messages.GpuCardNotFound, CurrentGpu) + (names.Length > 0 ? " " + Messages.Format(Messages.GpuCardClosest, string.Join("; ", names)) : string.Empty);
+                WriteError(new ErrorRecord(e, e.IsAmbiguous ? "GpuCardAmbiguous" : "GpuCardNotFound", e.IsAmbiguous ? ErrorCategory.InvalidArgument : ErrorCategory.ObjectNotFound, CurrentGpu)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = e.IsAmbiguous ? Messages.GpuCardAmbiguousRemedy : Messages.GpuCardNotFoundRemedy },
+                });
+                return;
             }
             catch (ArgumentException e)
             {
@@ -121,13 +166,24 @@ namespace DlGpuTools.Commands
                 WriteWarning(Messages.Format(Messages.NothingFits, workload));
             }
 
-            double? needed = results.Count > 0 ? results[0].RequiredMemoryGB : null;
-            if (request.ModelParameters != null && needed is double gb && !request.IncludeCloud && !recommender.AnyBuyableCardHolds(gb))
+            if (request.ModelParameters != null && !request.IncludeCloud && !results.Any(r => r.Kind == "Buy" || r.Kind == "Upgrade"))
             {
-                WriteWarning(Messages.Format(Messages.ModelNeedsSeveralCards, gb));
+                WriteWarning(Messages.Format(Messages.NothingToBuy, request.BudgetUsd is double b ? $" and ${b:N0}" : string.Empty));
             }
 
-            foreach (GpuRecommendation r in results) WriteObject(r);
+            // The most faithful method (full fine-tuning, or the asked precision) that no row uses: say what it needs.
+            MemoryEstimate first = Recommender.MethodsFor(request).FirstOrDefault();
+            if (first != null && results.Count > 0 && !results.Any(r => r.Method == first.Method))
+            {
+                WriteWarning(Messages.Format(Messages.MethodDoesNotFit, first.Method, first.TotalGB, request.IncludeCloud ? string.Empty : Messages.MethodDoesNotFitCloud));
+            }
+
+            foreach (GpuRecommendation r in results)
+            {
+                var item = PSObject.AsPSObject(r);
+                item.TypeNames.Insert(0, r.Kind == "Rent" ? RentTypeName : BuyTypeName);
+                WriteObject(item);
+            }
         }
 
         private bool Bound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);

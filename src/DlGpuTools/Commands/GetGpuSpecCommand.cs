@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Catalog;
@@ -8,8 +7,9 @@ using DlGpuTools.Diagnostics;
 namespace DlGpuTools.Commands
 {
     /// <summary>
-    /// Looks cards up in the built-in card table (datasheet figures with sources). Takes names, wildcards, or
-    /// devices from Get-CudaDevice, whose Name property is the driver's name for the card.
+    /// Looks cards up in the built-in card table (datasheet figures with sources). Takes names as people type
+    /// them, wildcards, or devices from Get-CudaDevice (Name, and TotalMemory to pick a memory variant).
+    /// A name that fits several cards returns each of them.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "GpuSpec")]
     [OutputType(typeof(GpuSpec))]
@@ -23,6 +23,11 @@ namespace DlGpuTools.Commands
         [ArgumentCompleter(typeof(CardNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string[] Name { get; set; }
+
+        /// <summary>The memory the device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name such as 'NVIDIA GeForce RTX 3060'.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("TotalMemory")]
+        public ulong DeviceMemoryBytes { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -41,44 +46,54 @@ namespace DlGpuTools.Commands
                 return;
             }
 
+            double? memoryGiB = DeviceMemoryBytes > 0 ? DeviceMemoryBytes / (double)(1L << 30) : (double?)null;
             foreach (string name in Name)
             {
                 if (WildcardPattern.ContainsWildcardCharacters(name))
                 {
-                    foreach (GpuSpec card in _catalog.FindByPattern(name)) WriteObject(card);
+                    GpuSpec[] found = _catalog.FindByPattern(name).ToArray();
+                    foreach (GpuSpec card in found) WriteObject(card);
+                    if (found.Length == 0) WriteNotFound(name, _catalog.Find(name.Replace("*", " ").Replace("?", " ")).Closest.ToArray());
                     continue;
                 }
 
-                GpuSpec match = _catalog.Resolve(name);
-                if (match != null)
-                {
-                    WriteObject(match);
-                    continue;
-                }
-
-                string[] near = _catalog.FindByPattern("*" + name.Trim() + "*").Select(c => c.Name).Take(5).ToArray();
-                WriteFailure(nameof(Messages.CardNotFound), FailureCategory.ObjectNotFound,
-                    Messages.Format(Messages.CardNotFound, name) + (near.Length > 0 ? " " + Messages.Format(Messages.CardCandidates, string.Join("; ", near)) : string.Empty),
-                    Messages.CardNotFoundRemedy, name);
+                CardLookup lookup = _catalog.Find(name, memoryGiB);
+                foreach (GpuSpec card in lookup.Matches) WriteObject(card);
+                if (lookup.Matches.Count == 0) WriteNotFound(name, lookup.Closest.ToArray());
             }
+        }
+
+        private void WriteNotFound(string name, string[] closest)
+        {
+            WriteFailure(nameof(Messages.GpuCardNotFound), FailureCategory.ObjectNotFound,
+                Messages.Format(Messages.GpuCardNotFound, name) + (closest.Length > 0 ? " " + Messages.Format(Messages.GpuCardClosest, string.Join("; ", closest)) : string.Empty),
+                Messages.GpuCardNotFoundRemedy, name);
         }
     }
 
-    /// <summary>Loads the card table for a cmdlet, turning a bad user table into a terminating error with every problem listed.</summary>
+    /// <summary>Loads the card and price tables for a cmdlet, turning a bad user table into a terminating error with every problem listed.</summary>
     internal static class CatalogLoader
     {
-        public static CardCatalog LoadOrThrow(PSCmdlet cmdlet, string cardTable)
+        public static CardCatalog LoadOrThrow(PSCmdlet cmdlet, string cardTable) =>
+            Load(cmdlet, cardTable, "CardTableInvalid", Messages.CardTableRemedy, path => CardCatalog.Load(path));
+
+        public static PriceTable LoadPricesOrThrow(PSCmdlet cmdlet, string priceTable, CardCatalog catalog) =>
+            Load(cmdlet, priceTable, "PriceTableInvalid", Messages.PriceTableRemedy, path => PriceTable.Load(path, catalog));
+
+        private static T Load<T>(PSCmdlet cmdlet, string file, string errorId, string remedy, Func<string, T> load)
+            where T : class
         {
             try
             {
-                string path = cardTable == null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(cardTable);
-                return CardCatalog.Load(path);
+                string path = file == null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
+                return load(path);
             }
             catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is CardTableException || e is System.IO.InvalidDataException)
             {
-                var record = new ErrorRecord(e, "CardTableInvalid", e is CardTableException || e is System.IO.InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.ReadError, cardTable)
+                bool invalid = e is CardTableException || (e is System.IO.InvalidDataException);
+                var record = new ErrorRecord(e, errorId, invalid ? ErrorCategory.InvalidData : ErrorCategory.ReadError, file)
                 {
-                    ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = Messages.CardTableRemedy },
+                    ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = remedy },
                 };
                 cmdlet.ThrowTerminatingError(record);
                 return null;

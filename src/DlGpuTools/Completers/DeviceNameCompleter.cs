@@ -31,19 +31,4 @@ namespace DlGpuTools.Commands
             return Completion.Match(names, wordToComplete);
         }
     }
-
-    /// <summary>Trim quotes, match by prefix (or wildcard), and quote results that contain spaces.</summary>
-    internal static class Completion
-    {
-        public static IEnumerable<CompletionResult> Match(IEnumerable<string> candidates, string wordToComplete)
-        {
-            string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            var pattern = new WildcardPattern(word + "*", WildcardOptions.IgnoreCase);
-            foreach (string candidate in candidates.Where(c => pattern.IsMatch(c)).OrderBy(c => c, StringComparer.OrdinalIgnoreCase))
-            {
-                string text = candidate.IndexOfAny(new[] { ' ', '\'', '$', '`', '(', ')' }) >= 0 ? "'" + candidate.Replace("'", "''") + "'" : candidate;
-                yield return new CompletionResult(text, candidate, CompletionResultType.ParameterValue, candidate);
-            }
-        }
-    }
 }
