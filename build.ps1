@@ -8,6 +8,7 @@
       Build   compile, lay out the importable module in out/DlGpuTools, generate MAML help
       Fakes   compile the fake CUDA driver and NVML (gcc) that let tests run without a GPU
       Test    Build + Fakes, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip without a GPU
+              (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu: tools/Install-TestPrerequisites.ps1)
       Demo    Build, then show what the module says about this machine
       Bundle  Build + Fakes, then a portable Linux x64 .tar.xz with the .NET runtime, pwsh and the module
       Clean   remove out/ and build outputs
@@ -173,7 +174,7 @@ foreach ($step in $Task) {
         'Clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }; Invoke-Native dotnet @('clean', (Join-Path $Root 'DlGpuTools.sln'), '-v', 'quiet', '--nologo') }
         'Build' { Invoke-Build }
         'Fakes' { Invoke-Fakes }
-        'Test' { Invoke-Build; Invoke-Fakes; Invoke-Test }
+        'Test' { Invoke-Build; Invoke-Fakes; & (Join-Path $Root 'tools/Install-TestPrerequisites.ps1'); Invoke-Test }
         'Demo' { Invoke-Build; Invoke-Fakes; Invoke-Demo }
         'Bundle' { Invoke-Build; Invoke-Fakes; Invoke-Bundle }
     }
