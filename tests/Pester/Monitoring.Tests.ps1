@@ -112,6 +112,18 @@ Describe 'Get-GpuProcess with the fake NVML' -Skip:$NoFakes {
     It 'lists nothing for a GPU without processes' {
         @(Get-GpuProcess -Index 1).Count | Should -Be 0
     }
+
+    It 'writes the NVML error of a GPU whose processes cannot be listed and goes on with the others' {
+        Use-FakeGpu -Setting 'FAKENVML_FAIL=nvmlDeviceGetComputeRunningProcesses_v3@0=15'
+        try {
+            $null = Get-GpuProcess -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'NvmlCallFailed,DlGpuTools.Commands.GetGpuProcessCommand'
+            $err[0].TargetObject | Should -Be 0
+            $err[0].Exception.Message | Should -Match 'NVML_ERROR_GPU_IS_LOST'
+        }
+        finally { Use-FakeGpu -Setting 'FAKENVML_PROC_SM=64', 'FAKENVML_PROC_MEM=21' }
+    }
 }
 
 Describe 'Watch-Gpu with the fake NVML' -Skip:$NoFakes {

@@ -19,20 +19,17 @@ namespace DlGpuTools.Commands
 
         protected override void Monitor(IReadOnlyList<CudaDevice> devices)
         {
-            using (GpuSampler sampler = CreateSampler(devices))
+            IReadOnlyList<MonitoredDevice> mapped = MapDevices(devices, out Nvml nvml);
+            if (mapped == null) return;
+            foreach (MonitoredDevice device in mapped)
             {
-                if (sampler == null) return;
-                Nvml nvml = Runtime.TryGetNvml(out _);
-                foreach (MonitoredDevice device in sampler.Devices)
+                try
                 {
-                    try
-                    {
-                        foreach (GpuProcessUsage process in GpuProcessReader.Read(nvml, device, UtilizationWindow)) WriteObject(process);
-                    }
-                    catch (NvmlException e)
-                    {
-                        WriteFailure(e, device.Index);
-                    }
+                    foreach (GpuProcessUsage process in GpuProcessReader.Read(nvml, device, UtilizationWindow)) WriteObject(process);
+                }
+                catch (NvmlException e)
+                {
+                    WriteFailure(e, device.Index);
                 }
             }
         }

@@ -91,6 +91,22 @@ namespace DlGpuTools.Commands
             }
         }
 
+        /// <summary>The NVML handles of the devices (no GPM buffers), or null after writing the error (NVML missing).</summary>
+        protected IReadOnlyList<MonitoredDevice> MapDevices(IReadOnlyList<CudaDevice> devices, out Interop.Nvml nvml)
+        {
+            nvml = Runtime.TryGetNvml(out Interop.NativeLibraryNotFoundException missing);
+            if (nvml == null)
+            {
+                WriteFailure(missing, null);
+                return null;
+            }
+
+            var warnings = new List<string>();
+            IReadOnlyList<MonitoredDevice> mapped = GpuSampler.MapToNvml(nvml, devices, warnings);
+            foreach (string warning in warnings) WriteWarning(warning);
+            return mapped;
+        }
+
         /// <summary>Waits until <paramref name="due"/> on <paramref name="clock"/>; false when the command was stopped.</summary>
         protected bool WaitUntil(System.Diagnostics.Stopwatch clock, TimeSpan due, Func<bool> quitRequested = null)
         {
