@@ -231,6 +231,20 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void NvLinkCountersAreSummedPerLinkWhereTheDriverHasNoAllLinksScope()
+        {
+            FakeLibraries.Configure("FAKENVML_NVLINKS=4", "FAKENVML_NVLINK_PER_LINK_ONLY=1", "FAKENVML_NVLINK_TX_KIBPS=409600", "FAKENVML_NVLINK_RX_KIBPS=4096");
+            using (GpuSampler sampler = NewSampler(NewRuntime(), new List<string>()))
+            {
+                sampler.Start();
+                System.Threading.Thread.Sleep(50);
+                GpuSample s = sampler.Sample()[0];
+                Assert.InRange(s.NvLinkTxBytesPerSecond.Value, 419430400 * 0.99, 419430400 * 1.01);
+                Assert.InRange(s.NvLinkRxBytesPerSecond.Value, 4194304 * 0.99, 4194304 * 1.01);
+            }
+        }
+
+        [FakeFact]
         public void TheFirstReadingWithoutStartSaysSoAndTheNextHasGpm()
         {
             FakeLibraries.Configure("FAKENVML_GPM_2=60");

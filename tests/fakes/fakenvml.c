@@ -104,6 +104,7 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned int *coun
  *   FAKENVML_MEMORY_USED_MIB                 used memory for nvmlDeviceGetMemoryInfo_v2 (default 2048)
  *   FAKENVML_NVLINKS                         NVLink links per GPU (default 0: none)
  *   FAKENVML_NVLINK_TX_KIBPS / _RX_KIBPS     NVLink counters grow at this many KiB per second of CLOCK_MONOTONIC
+ *   FAKENVML_NVLINK_PER_LINK_ONLY            1: refuse the all-links scope (UINT_MAX), answer per link only
  *   FAKENVML_GPM                             0: GPM unsupported on every GPU; "1,0": per GPU by CUDA index (default 1)
  *   FAKENVML_GPM_<metric id>                 GPM metric value in percent; the fake adds the CUDA index
  *   FAKENVML_PROC_SM / FAKENVML_PROC_MEM     process utilization of pid 1 on GPU 0 (default 42 / 17)
@@ -187,7 +188,11 @@ nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
         f->nvmlReturn = 0;
         if (f->fieldId == 91) { f->valueType = 1; f->value = (unsigned)links; }
         else if ((f->fieldId == 138 || f->fieldId == 139) && links > 0) {
+            /* Scope UINT_MAX: all links; a link id: that link's share (refused with FAKENVML_NVLINK_PER_LINK_ONLY=1). */
+            int all = f->scopeId == 0xFFFFFFFFu;
+            if ((all && fake_env_int("FAKENVML_NVLINK_PER_LINK_ONLY", 0)) || (!all && (int)f->scopeId >= links)) { f->nvmlReturn = 2; continue; }
             double rate = f->fieldId == 138 ? fake_env_double("FAKENVML_NVLINK_TX_KIBPS", 0) : fake_env_double("FAKENVML_NVLINK_RX_KIBPS", 0);
+            if (!all) rate /= links;
             f->value = (unsigned long long)(rate * ((double)f->timestamp / 1e6));
         }
         else f->nvmlReturn = 3;

@@ -195,17 +195,39 @@ namespace DlGpuTools.Monitoring
             private static ulong? Ecc(Nvml nvml, IntPtr h, NvmlMemoryErrorType type, NvmlEccCounterType counter) =>
                 nvml.nvmlDeviceGetTotalEccErrors(h, type, counter, out ulong count) == NvmlReturn.NVML_SUCCESS ? count : (ulong?)null;
 
+            // The data counters summed over all links (scope UINT_MAX); a driver that only answers per link
+            // (scope = link id) is read link by link and summed.
             private NvLinkReading? ReadNvLink()
             {
                 if (_nvLinkCount == null) return null;
-                var fields = new[]
+                NvLinkReading? all = ReadNvLinkScopes(new[] { NvmlFieldId.ScopeAllLinks });
+                if (all.HasValue) return all;
+                var links = new uint[_nvLinkCount.Value];
+                for (uint i = 0; i < links.Length; i++) links[i] = i;
+                return ReadNvLinkScopes(links);
+            }
+
+            private NvLinkReading? ReadNvLinkScopes(uint[] scopes)
+            {
+                var fields = new NvmlFieldValue[scopes.Length * 2];
+                for (int i = 0; i < scopes.Length; i++)
                 {
-                    new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX, ScopeId = NvmlFieldId.ScopeAllLinks },
-                    new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX, ScopeId = NvmlFieldId.ScopeAllLinks },
-                };
+                    fields[2 * i] = new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX, ScopeId = scopes[i] };
+                    fields[2 * i + 1] = new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX, ScopeId = scopes[i] };
+                }
+
                 if (_nvml.nvmlDeviceGetFieldValues(Device.Handle, fields) != NvmlReturn.NVML_SUCCESS) return null;
-                if (fields[0].NvmlReturn != NvmlReturn.NVML_SUCCESS || fields[1].NvmlReturn != NvmlReturn.NVML_SUCCESS) return null;
-                return new NvLinkReading(fields[0].ValueAsDouble(), fields[1].ValueAsDouble(), Math.Max(fields[0].Timestamp, fields[1].Timestamp));
+                double tx = 0, rx = 0;
+                long timestamp = 0;
+                for (int i = 0; i < fields.Length; i++)
+                {
+                    if (fields[i].NvmlReturn != NvmlReturn.NVML_SUCCESS) return null;
+                    if (i % 2 == 0) tx += fields[i].ValueAsDouble();
+                    else rx += fields[i].ValueAsDouble();
+                    timestamp = Math.Max(timestamp, fields[i].Timestamp);
+                }
+
+                return new NvLinkReading(tx, rx, timestamp);
             }
 
             public void Dispose() => _gpm?.Dispose();
