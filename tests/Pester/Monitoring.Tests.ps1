@@ -167,6 +167,20 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         $lines | Should -Contain ("DCGM_FI_DEV_GPU_TEMP{{gpu=`"0`",UUID=`"{0}`",pci_bus_id=`"00000000:17:00.0`",device=`"nvidia0`",modelName=`"NVIDIA Fake H100 80GB HBM3`",Hostname=`"{1}`"}} 40" -f $uuid, [Environment]::MachineName)
     }
 
+    It 'takes samples back from remoting (PSSerializer) and JSON, as from many hosts' {
+        $expected = $Samples | ConvertTo-GpuPrometheus
+        $deserialized = $Samples | ForEach-Object { [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($_)) }
+        $deserialized[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuSample'
+        $deserialized | ConvertTo-GpuPrometheus | Should -Be $expected
+        $Samples | ConvertTo-Json -Depth 3 | ConvertFrom-Json | ConvertTo-GpuPrometheus | Should -Be $expected
+    }
+
+    It 'writes InputNotGpuSample for an object that is no sample, and goes on' {
+        $text = @([pscustomobject]@{ Name = 'x' }) + $Samples | ConvertTo-GpuPrometheus -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InputNotGpuSample,DlGpuTools.Commands.ConvertToGpuPrometheusCommand'
+        $text | Should -Be ($Samples | ConvertTo-GpuPrometheus)
+    }
+
     It 'replaces the file whole and leaves no temporary file' {
         $path = Join-Path $Folder 'gpu.prom'
         $Samples | Export-GpuMetric -Path $path

@@ -16,9 +16,20 @@ namespace DlGpuTools.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [ValidateNotNull]
-        public GpuSample[] InputObject { get; set; }
+        public PSObject[] InputObject { get; set; }
 
-        protected override void ProcessRecord() => _samples.AddRange(InputObject);
+        protected override void ProcessRecord()
+        {
+            foreach (PSObject input in InputObject)
+            {
+                GpuSample sample = GpuSampleInput.From(input);
+                if (sample != null) _samples.Add(sample);
+                else WriteError(new ErrorRecord(new System.ArgumentException(Messages.Format(Messages.InputNotGpuSample, input)), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
+                {
+                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.InputNotGpuSample, input)) { RecommendedAction = Messages.InputNotGpuSampleRemedy },
+                });
+            }
+        }
 
         protected override void EndProcessing() => WriteObject(PrometheusExposition.Format(_samples));
     }

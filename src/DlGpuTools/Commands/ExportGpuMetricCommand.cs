@@ -23,12 +23,23 @@ namespace DlGpuTools.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
-        public GpuSample[] InputObject { get; set; }
+        public PSObject[] InputObject { get; set; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void ProcessRecord() => _samples.AddRange(InputObject);
+        protected override void ProcessRecord()
+        {
+            foreach (PSObject input in InputObject)
+            {
+                GpuSample sample = GpuSampleInput.From(input);
+                if (sample != null) _samples.Add(sample);
+                else WriteError(new ErrorRecord(new System.ArgumentException(Messages.Format(Messages.InputNotGpuSample, input)), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
+                {
+                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.InputNotGpuSample, input)) { RecommendedAction = Messages.InputNotGpuSampleRemedy },
+                });
+            }
+        }
 
         protected override void EndProcessing()
         {
