@@ -42,6 +42,9 @@ Describe 'Get-GpuSample with the fake NVML' -Skip:$NoFakes {
         $samples[0].MemoryUsed | Should -Be (2048MB)
         $samples[1].GpmSmActivityPercent | Should -BeNullOrEmpty
         $samples[1].Source | Should -Match 'GPM: not supported on this GPU'
+        # Fixed column widths: the table fits 80 columns even when the console is wider.
+        ($samples | Out-String -Width 200) -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        ($samples[0] | Format-List | Out-String -Width 200) | Should -Match 'GpmTensorActivity : 83\.0% \(HMMA 80\.0%\)'
     }
 
     It 'takes -MaxSamples samples -SampleInterval apart for the devices asked for' {
