@@ -54,7 +54,8 @@ Describe 'Get-GpuSample with the fake NVML' -Skip:$NoFakes {
         $samples.Count | Should -Be 3
         $samples.Index | Should -Be @(1, 1, 1)
         $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.29
-        ($samples[2].Timestamp - $samples[0].Timestamp).TotalSeconds | Should -BeGreaterThan 0.15
+        # On a fixed schedule a late sample does not delay the next, so only the order is certain.
+        $samples[2].Timestamp | Should -BeGreaterThan $samples[0].Timestamp
     }
 
     It 'takes devices from Get-CudaDevice and by UUID' {
