@@ -75,6 +75,7 @@ namespace DlGpuTools.Monitoring
 
         private sealed class DeviceState : IDisposable
         {
+            private readonly Nvml _nvml;
             private readonly GpmCounters _gpm;
             private readonly string _gpmUnavailable;
             private readonly int? _minorNumber;
@@ -85,6 +86,7 @@ namespace DlGpuTools.Monitoring
 
             public DeviceState(Nvml nvml, MonitoredDevice device)
             {
+                _nvml = nvml;
                 Device = device;
                 _gpm = GpmCounters.TryCreate(nvml, device.Handle, out _gpmUnavailable);
                 if (nvml.DeviceGetUInt("nvmlDeviceGetMinorNumber", device.Handle, out uint minor) == NvmlReturn.NVML_SUCCESS) _minorNumber = (int)minor;
@@ -94,11 +96,7 @@ namespace DlGpuTools.Monitoring
                     int links = (int)count[0].ValueAsDouble();
                     if (links > 0) _nvLinkCount = links;
                 }
-
-                _nvml = nvml;
             }
-
-            private readonly Nvml _nvml;
 
             public MonitoredDevice Device { get; }
 
