@@ -7,7 +7,9 @@
     Tasks:
       Build   compile, lay out the importable module in out/DlGpuTools, generate MAML help
       Fakes   compile the fake CUDA driver and NVML (gcc) that let tests run without a GPU
-      Test    Build + Fakes, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip without a GPU
+      Test    Build + Fakes + Package, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip
+              without a GPU (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu:
+              tools/Install-TestPrerequisites.ps1)
       Demo    Build, then show what the module says about this machine (needs no C compiler: with gcc it also
               shows the views against the fake driver, labelled SIMULATED)
       Package Build, then out/DlGpuTools.<version>.nupkg, which Install-PSResource and Install-Module install
@@ -195,7 +197,7 @@ foreach ($step in $Task) {
         'Clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }; Invoke-Native dotnet @('clean', (Join-Path $Root 'DlGpuTools.sln'), '-v', 'quiet', '--nologo') }
         'Build' { Invoke-Build }
         'Fakes' { Invoke-Fakes }
-        'Test' { Invoke-Build; Invoke-Fakes; Invoke-Package; Invoke-Test }
+        'Test' { Invoke-Build; Invoke-Fakes; & (Join-Path $Root 'tools/Install-TestPrerequisites.ps1'); Invoke-Package; Invoke-Test }
         'Demo' {
             Invoke-Build
             # The demo needs no compiler; with one, it also shows the views against the fake driver.

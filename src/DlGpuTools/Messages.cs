@@ -45,6 +45,12 @@ namespace DlGpuTools.Commands
 
         public const string InstallChecksFailed = "CUDA/cuDNN install checks failed: {0}.";
 
+        public const string InputNotGpuSample = "'{0}' is not a GPU sample: it has no Uuid and Index.";
+        public const string InputNotGpuSampleRemedy = "Pipe the output of Get-GpuSample (also from Invoke-Command, a job or ConvertFrom-Json).";
+        public const string MetricFolderNotFound = "The folder {0} does not exist, so the metrics file was not written.";
+        public const string MetricFileNotWritten = "Could not write the metrics file {0}: {1}";
+        public const string MetricFileRemedy = "Point -Path at a .prom file in a folder this user can write, such as node_exporter's --collector.textfile.directory (often /var/lib/prometheus/node-exporter).";
+
         public static string Format(string format, params object[] args) => string.Format(CultureInfo.CurrentUICulture, format, args);
     }
 }

@@ -152,3 +152,211 @@ nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(void *h, unsigned int link, pci
     snprintf(p->busId, sizeof p->busId, "00000000:%02X:00.0", p->bus);
     return 0;
 }
+
+/* ---- Live monitoring (Get-GpuSample, Get-GpuProcess, Watch-Gpu): values a test sets in fake-gpu.conf ----
+ *   FAKENVML_SM_CLOCK / FAKENVML_MEM_CLOCK   current clocks, MHz (default 1755 / 2619), + CUDA index
+ *   FAKENVML_CLOCK_EVENTS                    clock-event reasons bit mask (strtoull base 0; default 0)
+ *   FAKENVML_PCIE_RX_KBPS / _TX_KBPS         PCIe throughput, KB/s (default 2048 / 1024)
+ *   FAKENVML_ECC_CORRECTED / _UNCORRECTED    volatile ECC counts; aggregate = volatile + 100 (ECC off on odd GPUs: NOT_SUPPORTED)
+ *   FAKENVML_MEMORY_USED_MIB                 used memory for nvmlDeviceGetMemoryInfo_v2 (default 2048)
+ *   FAKENVML_NVLINKS                         NVLink links per GPU (default 0: none)
+ *   FAKENVML_NVLINK_TX_KIBPS / _RX_KIBPS     NVLink counters grow at this many KiB per second of CLOCK_MONOTONIC
+ *   FAKENVML_NVLINK_PER_LINK_ONLY            1: refuse the all-links scope (UINT_MAX), answer per link only
+ *   FAKENVML_GPM                             0: GPM unsupported on every GPU; "1,0": per GPU by CUDA index (default 1)
+ *   FAKENVML_GPM_<metric id>                 GPM metric value in percent; the fake adds the CUDA index
+ *   FAKENVML_PROC_SM / FAKENVML_PROC_MEM     process utilization of pid 1 on GPU 0 (default 42 / 17)
+ * fakenvml_gpm_live_samples() counts GPM buffers allocated and not freed. */
+#include <time.h>
+
+static double fake_env_double(const char *name, double fallback) {
+    char buf[64];
+    const char *v = fake_setting(name, buf, sizeof buf);
+    return (v && *v) ? atof(v) : fallback;
+}
+
+static unsigned long long fake_env_ull(const char *name, unsigned long long fallback) {
+    char buf[64];
+    const char *v = fake_setting(name, buf, sizeof buf);
+    return (v && *v) ? strtoull(v, NULL, 0) : fallback;
+}
+
+static double fake_now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+nvmlReturn_t nvmlDeviceGetClockInfo(void *h, int type, unsigned int *mhz) {
+    FAIL("nvmlDeviceGetClockInfo", idx(h));
+    if (type == 2) *mhz = (unsigned)fake_env_int("FAKENVML_MEM_CLOCK", 2619) + (unsigned)idx(h);
+    else *mhz = (unsigned)fake_env_int("FAKENVML_SM_CLOCK", 1755) + (unsigned)idx(h);
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(void *h, unsigned long long *reasons) {
+    FAIL("nvmlDeviceGetCurrentClocksEventReasons", idx(h));
+    *reasons = fake_env_ull("FAKENVML_CLOCK_EVENTS", 0);
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetPcieThroughput(void *h, int counter, unsigned int *kbps) {
+    FAIL("nvmlDeviceGetPcieThroughput", idx(h));
+    *kbps = counter == 1 ? (unsigned)fake_env_int("FAKENVML_PCIE_RX_KBPS", 2048) : (unsigned)fake_env_int("FAKENVML_PCIE_TX_KBPS", 1024);
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEccErrors(void *h, int errorType, int counterType, unsigned long long *count) {
+    FAIL("nvmlDeviceGetTotalEccErrors", idx(h));
+    if (idx(h) % 2) return 3; /* ECC is off on odd GPUs (see nvmlDeviceGetEccMode) */
+    unsigned long long v = errorType == 0 ? fake_env_ull("FAKENVML_ECC_CORRECTED", 0) : fake_env_ull("FAKENVML_ECC_UNCORRECTED", 0);
+    *count = counterType == 1 ? v + 100 : v;
+    return 0;
+}
+
+typedef struct { unsigned int version; unsigned long long total, reserved, free, used; } memory_v2;
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(void *h, memory_v2 *m) {
+    FAIL("nvmlDeviceGetMemoryInfo_v2", idx(h));
+    if (m->version != (40u | (2u << 24))) return 25; /* NVML_ERROR_ARGUMENT_VERSION_MISMATCH */
+    m->total = (idx(h) % 2 == 0 ? 81559ULL : 24576ULL) * 1024 * 1024;
+    m->reserved = 512ULL * 1024 * 1024;
+    m->used = (unsigned long long)fake_env_int("FAKENVML_MEMORY_USED_MIB", 2048) * 1024 * 1024;
+    m->free = m->total - m->reserved - m->used;
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetMinorNumber(void *h, unsigned int *minor) { FAIL("nvmlDeviceGetMinorNumber", idx(h)); *minor = (unsigned)idx(h); return 0; }
+
+typedef struct {
+    unsigned int fieldId, scopeId;
+    long long timestamp, latencyUsec;
+    int valueType, nvmlReturn;
+    unsigned long long value;
+} field_value;
+
+nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
+    FAIL("nvmlDeviceGetFieldValues", idx(h));
+    int links = fake_env_int("FAKENVML_NVLINKS", 0);
+    double now = fake_now_seconds();
+    for (int i = 0; i < count; i++) {
+        field_value *f = &values[i];
+        f->timestamp = (long long)(now * 1e6);
+        f->latencyUsec = 0;
+        f->valueType = 3; /* unsigned long long */
+        f->nvmlReturn = 0;
+        if (f->fieldId == 91) { f->valueType = 1; f->value = (unsigned)links; }
+        else if ((f->fieldId == 138 || f->fieldId == 139) && links > 0) {
+            /* Scope UINT_MAX: all links; a link id: that link's share (refused with FAKENVML_NVLINK_PER_LINK_ONLY=1). */
+            int all = f->scopeId == 0xFFFFFFFFu;
+            if ((all && fake_env_int("FAKENVML_NVLINK_PER_LINK_ONLY", 0)) || (!all && (int)f->scopeId >= links)) { f->nvmlReturn = 2; continue; }
+            double rate = f->fieldId == 138 ? fake_env_double("FAKENVML_NVLINK_TX_KIBPS", 0) : fake_env_double("FAKENVML_NVLINK_RX_KIBPS", 0);
+            if (!all) rate /= links;
+            f->value = (unsigned long long)(rate * ((double)f->timestamp / 1e6));
+        }
+        else f->nvmlReturn = 3;
+    }
+    return 0;
+}
+
+typedef struct { unsigned int pid; unsigned long long timeStamp; unsigned int smUtil, memUtil, encUtil, decUtil; } process_utilization;
+nvmlReturn_t nvmlDeviceGetProcessUtilization(void *h, process_utilization *u, unsigned int *count, unsigned long long lastSeen) {
+    (void)lastSeen;
+    FAIL("nvmlDeviceGetProcessUtilization", idx(h));
+    unsigned int have = idx(h) == 0 ? 1 : 0;
+    if (have == 0) return 6; /* NVML_ERROR_NOT_FOUND: no samples since lastSeen */
+    if (u == NULL || *count < have) { *count = have; return 7; }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    u[0].pid = 1;
+    u[0].timeStamp = (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
+    u[0].smUtil = (unsigned)fake_env_int("FAKENVML_PROC_SM", 42);
+    u[0].memUtil = (unsigned)fake_env_int("FAKENVML_PROC_MEM", 17);
+    u[0].encUtil = u[0].decUtil = 0;
+    *count = have;
+    return 0;
+}
+
+/* GPM: a sample records which device it was taken on and how many samples were taken before it. */
+typedef struct { int magic; int device; long serial; } gpm_sample;
+#define GPM_MAGIC 0x47504d31
+static int gpm_live;
+static long gpm_serial;
+int fakenvml_gpm_live_samples(void) { return gpm_live; }
+
+static int gpm_supported(int cuda_index) {
+    char buf[256];
+    const char *v = fake_setting("FAKENVML_GPM", buf, sizeof buf);
+    if (!v || !*v) return 1;
+    if (!strchr(v, ',')) return atoi(v) != 0;
+    int i = 0;
+    for (const char *p = v; *p; i++) {
+        if (i == cuda_index) return atoi(p) != 0;
+        const char *comma = strchr(p, ',');
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
+typedef struct { unsigned int version, isSupportedDevice; } gpm_support;
+nvmlReturn_t nvmlGpmQueryDeviceSupport(void *h, gpm_support *s) {
+    FAIL("nvmlGpmQueryDeviceSupport", idx(h));
+    if (s->version != 1) return 25;
+    s->isSupportedDevice = (unsigned)gpm_supported(idx(h));
+    return 0;
+}
+
+nvmlReturn_t nvmlGpmSampleAlloc(gpm_sample **out) {
+    FAIL("nvmlGpmSampleAlloc", -1);
+    gpm_sample *s = calloc(1, sizeof *s);
+    s->magic = GPM_MAGIC;
+    s->device = -1;
+    gpm_live++;
+    *out = s;
+    return 0;
+}
+
+nvmlReturn_t nvmlGpmSampleFree(gpm_sample *s) {
+    if (!s || s->magic != GPM_MAGIC) return 2;
+    s->magic = 0;
+    free(s);
+    gpm_live--;
+    return 0;
+}
+
+nvmlReturn_t nvmlGpmSampleGet(void *h, gpm_sample *s) {
+    FAIL("nvmlGpmSampleGet", idx(h));
+    if (!s || s->magic != GPM_MAGIC) return 2;
+    if (!gpm_supported(idx(h))) return 3;
+    s->device = idx(h);
+    s->serial = ++gpm_serial;
+    return 0;
+}
+
+typedef struct {
+    unsigned int metricId;
+    int nvmlReturn;
+    double value;
+    char *shortName, *longName, *unit;
+} gpm_metric;
+typedef struct {
+    unsigned int version, numMetrics;
+    gpm_sample *sample1, *sample2;
+    gpm_metric metrics[98];
+} gpm_metrics_get;
+
+/* Refuses what real NVML refuses: a wrong version, samples of different GPUs, or sample2 not newer than sample1. */
+nvmlReturn_t nvmlGpmMetricsGet(gpm_metrics_get *g) {
+    FAIL("nvmlGpmMetricsGet", -1);
+    if (g->version != 1) return 25;
+    if (g->numMetrics > 98) return 2;
+    gpm_sample *a = g->sample1, *b = g->sample2;
+    if (!a || !b || a->magic != GPM_MAGIC || b->magic != GPM_MAGIC || a->device < 0 || a->device != b->device || b->serial <= a->serial) return 2;
+    for (unsigned int i = 0; i < g->numMetrics; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "FAKENVML_GPM_%u", g->metrics[i].metricId);
+        g->metrics[i].value = fake_env_double(name, 0) + a->device;
+        g->metrics[i].nvmlReturn = 0;
+        g->metrics[i].shortName = g->metrics[i].longName = g->metrics[i].unit = NULL;
+    }
+    return 0;
+}

@@ -1,0 +1,36 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using DlGpuTools.Monitoring;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>
+    /// Turns samples from Get-GpuSample into Prometheus text exposition format with dcgm-exporter's metric names
+    /// and labels; the latest sample of each GPU is used.
+    /// </summary>
+    [Cmdlet(VerbsData.ConvertTo, "GpuPrometheus")]
+    [OutputType(typeof(string))]
+    public sealed class ConvertToGpuPrometheusCommand : PSCmdlet
+    {
+        private readonly List<GpuSample> _samples = new List<GpuSample>();
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+        [ValidateNotNull]
+        public PSObject[] InputObject { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (PSObject input in InputObject)
+            {
+                GpuSample sample = GpuSampleInput.From(input);
+                if (sample != null) _samples.Add(sample);
+                else WriteError(new ErrorRecord(new System.ArgumentException(Messages.Format(Messages.InputNotGpuSample, input)), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
+                {
+                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.InputNotGpuSample, input)) { RecommendedAction = Messages.InputNotGpuSampleRemedy },
+                });
+            }
+        }
+
+        protected override void EndProcessing() => WriteObject(PrometheusExposition.Format(_samples));
+    }
+}
