@@ -11,7 +11,7 @@
 $ErrorActionPreference = 'Stop'
 Import-Module DlGpuTools
 $log = if ($env:OUT) { Join-Path $env:OUT 'gpu-recommendation.txt' } else { $null }
-function Out-Log([string] $Text) { $Text; if ($log) { Add-Content -Path $log -Value $Text } }
+function Out-Log([string] $Text) { Write-Host $Text; if ($log) { Add-Content -Path $log -Value $Text } }
 
 $rows = foreach ($live in @(Get-CudaDevice)) {
     $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($live))

@@ -189,16 +189,33 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void WithoutPcieCountersTheBlockingCallIsTheFallback()
+        {
+            FakeLibraries.Configure("FAKENVML_PCIE_NO_COUNTERS=1", "FAKENVML_PCIE_RX_KBPS=3000", "FAKENVML_PCIE_TX_KBPS=10");
+            using (GpuSampler sampler = NewSampler(NewRuntime(), new List<string>()))
+            {
+                sampler.Start();
+                GpuSample s = sampler.Sample()[0];
+                Assert.Equal(3000 * 1024.0, s.PcieRxBytesPerSecond);
+                Assert.Equal(10 * 1024.0, s.PcieTxBytesPerSecond);
+            }
+        }
+
+        [FakeFact]
         public void ClassicCountersAreRead()
         {
             FakeLibraries.Configure("FAKENVML_CLOCK_EVENTS=0x44", "FAKENVML_PCIE_RX_KBPS=3000", "FAKENVML_PCIE_TX_KBPS=10", "FAKENVML_ECC_CORRECTED=7", "FAKENVML_ECC_UNCORRECTED=2", "FAKENVML_MEMORY_USED_MIB=4096");
             using (GpuSampler sampler = NewSampler(NewRuntime(), new List<string>()))
             {
+                int blockingCalls = FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_pcie_throughput_calls");
                 sampler.Start();
+                System.Threading.Thread.Sleep(50);
                 GpuSample s = sampler.Sample()[0];
                 Assert.Equal(new[] { "SwPowerCap", "HwThermalSlowdown" }, s.ClockEventReasons);
-                Assert.Equal(3000 * 1024.0, s.PcieRxBytesPerSecond);
-                Assert.Equal(10 * 1024.0, s.PcieTxBytesPerSecond);
+                // From the byte counters over the interval (within their byte granularity), never the 20 ms blocking call.
+                Assert.InRange(s.PcieRxBytesPerSecond.Value, 3000 * 1024.0 * 0.99, 3000 * 1024.0 * 1.01);
+                Assert.InRange(s.PcieTxBytesPerSecond.Value, 10 * 1024.0 * 0.99, 10 * 1024.0 * 1.01);
+                Assert.Equal(blockingCalls, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_pcie_throughput_calls"));
                 Assert.Equal(7UL, s.EccCorrectedVolatile);
                 Assert.Equal(2UL, s.EccUncorrectedVolatile);
                 Assert.Equal(107UL, s.EccCorrectedAggregate);

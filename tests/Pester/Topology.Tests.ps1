@@ -52,7 +52,13 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
 Describe 'Get-GpuTopology on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'names a path for every pair, as nvidia-smi topo -m does' {
         $t = @(Get-GpuTopology -ErrorAction Stop)
-        $t.Count | Should -BeGreaterThan 0
-        $t.Links | ForEach-Object { $_.Path | Should -Match '^(NV\d+|PIX|PXB|PHB|NODE|SYS)$' }
+        $gpus = @(& nvidia-smi -L | Where-Object { $_ -match '^GPU \d+:' }).Count
+        $t.Count | Should -Be $gpus
+        foreach ($gpu in $t) {
+            # One link to every other GPU (none on a one-GPU machine), each with a path nvidia-smi would print.
+            $links = @($gpu.Links | Where-Object { $null -ne $_ })
+            $links.Count | Should -Be ($gpus - 1)
+            foreach ($link in $links) { $link.Path | Should -Match '^(NV\d+|PIX|PXB|PHB|NODE|SYS)$' }
+        }
     }
 }

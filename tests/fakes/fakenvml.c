@@ -156,7 +156,8 @@ nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(void *h, unsigned int link, pci
 /* ---- Live monitoring (Get-GpuSample, Get-GpuProcess, Watch-Gpu): values a test sets in fake-gpu.conf ----
  *   FAKENVML_SM_CLOCK / FAKENVML_MEM_CLOCK   current clocks, MHz (default 1755 / 2619), + CUDA index
  *   FAKENVML_CLOCK_EVENTS                    clock-event reasons bit mask (strtoull base 0; default 0)
- *   FAKENVML_PCIE_RX_KBPS / _TX_KBPS         PCIe throughput, KB/s (default 2048 / 1024)
+ *   FAKENVML_PCIE_RX_KBPS / _TX_KBPS         PCIe throughput, KB/s (default 2048 / 1024), from nvmlDeviceGetPcieThroughput
+ *                                            and as the byte counters of fields 197/198 (FAKENVML_PCIE_NO_COUNTERS=1: no counters)
  *   FAKENVML_ECC_CORRECTED / _UNCORRECTED    volatile ECC counts; aggregate = volatile + 100 (ECC off on odd GPUs: NOT_SUPPORTED)
  *   FAKENVML_MEMORY_USED_MIB                 used memory for nvmlDeviceGetMemoryInfo_v2 (default 2048)
  *   FAKENVML_NVLINKS                         NVLink links per GPU (default 0: none)
@@ -199,7 +200,11 @@ nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(void *h, unsigned long long 
     return 0;
 }
 
+/* The real call blocks about 20 ms: the hook counts calls, so a test can see that sampling avoids it. */
+static int pcie_throughput_calls;
+int fakenvml_pcie_throughput_calls(void) { return pcie_throughput_calls; }
 nvmlReturn_t nvmlDeviceGetPcieThroughput(void *h, int counter, unsigned int *kbps) {
+    pcie_throughput_calls++;
     FAIL("nvmlDeviceGetPcieThroughput", idx(h));
     *kbps = counter == 1 ? (unsigned)fake_env_int("FAKENVML_PCIE_RX_KBPS", 2048) : (unsigned)fake_env_int("FAKENVML_PCIE_TX_KBPS", 1024);
     return 0;
@@ -251,6 +256,11 @@ nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
             double rate = f->fieldId == 138 ? fake_env_double("FAKENVML_NVLINK_TX_KIBPS", 0) : fake_env_double("FAKENVML_NVLINK_RX_KIBPS", 0);
             if (!all) rate /= links;
             f->value = (unsigned long long)(rate * ((double)f->timestamp / 1e6));
+        }
+        else if ((f->fieldId == 197 || f->fieldId == 198) && !fake_env_int("FAKENVML_PCIE_NO_COUNTERS", 0)) {
+            /* PCIe byte counters growing at the FAKENVML_PCIE_TX/RX_KBPS rates (KiB per second of CLOCK_MONOTONIC). */
+            double rate = f->fieldId == 197 ? fake_env_double("FAKENVML_PCIE_TX_KBPS", 1024) : fake_env_double("FAKENVML_PCIE_RX_KBPS", 2048);
+            f->value = (unsigned long long)(rate * 1024.0 * ((double)f->timestamp / 1e6));
         }
         else f->nvmlReturn = 3;
     }

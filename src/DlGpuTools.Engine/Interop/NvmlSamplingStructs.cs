@@ -59,6 +59,10 @@ namespace DlGpuTools.Interop
         /// <summary>Cumulative NVLink data payload sent, KiB; scope UINT_MAX sums all links.</summary>
         public const uint NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX = 138;
         public const uint NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX = 139;
+        /// <summary>PCIe bytes sent and received since some past moment: monotonic counters (they may wrap), read in well
+        /// under a millisecond, unlike nvmlDeviceGetPcieThroughput, which blocks about 20 ms per direction.</summary>
+        public const uint NVML_FI_DEV_PCIE_COUNT_TX_BYTES = 197;
+        public const uint NVML_FI_DEV_PCIE_COUNT_RX_BYTES = 198;
         public const uint ScopeAllLinks = uint.MaxValue;
     }
 

@@ -82,6 +82,8 @@ namespace DlGpuTools.Monitoring
             private readonly int? _nvLinkCount;
             private readonly Stopwatch _clock = new Stopwatch();
             private NvLinkReading? _previousNvLink;
+            private CounterReading? _previousPcie;
+            private bool _pcieCounters = true;
             private bool _started;
 
             public DeviceState(Nvml nvml, MonitoredDevice device)
@@ -104,6 +106,7 @@ namespace DlGpuTools.Monitoring
             {
                 _gpm?.Start();
                 _previousNvLink = ReadNvLink();
+                _previousPcie = ReadPcieCounters();
                 _clock.Restart();
                 _started = true;
             }
@@ -125,6 +128,7 @@ namespace DlGpuTools.Monitoring
                 };
                 _clock.Restart();
                 ReadClassic(nvml, h, s);
+                ReadPcie(nvml, h, s);
 
                 bool gpmRead = _gpm != null && _started && _gpm.Read(s);
                 if (_gpm != null && !_started) _gpm.Start();
@@ -180,13 +184,55 @@ namespace DlGpuTools.Monitoring
                     s.ClockEventReasons = ClockEventReasons.Decode(reasons);
                 }
 
-                // NVML's "KB" here is 1024 bytes (its PCIe counters have 1 KiB granularity).
-                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_RX_BYTES, out uint rx) == NvmlReturn.NVML_SUCCESS) s.PcieRxBytesPerSecond = rx * 1024.0;
-                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_TX_BYTES, out uint tx) == NvmlReturn.NVML_SUCCESS) s.PcieTxBytesPerSecond = tx * 1024.0;
                 s.EccCorrectedVolatile = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_CORRECTED, NvmlEccCounterType.NVML_VOLATILE_ECC);
                 s.EccUncorrectedVolatile = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NvmlEccCounterType.NVML_VOLATILE_ECC);
                 s.EccCorrectedAggregate = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_CORRECTED, NvmlEccCounterType.NVML_AGGREGATE_ECC);
                 s.EccUncorrectedAggregate = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NvmlEccCounterType.NVML_AGGREGATE_ECC);
+            }
+
+            // PCIe traffic from the byte counters, averaged over the interval since the previous sample, as the NVLink
+            // and GPM figures are. nvmlDeviceGetPcieThroughput would block about 20 ms per direction on every sample
+            // (42 ms a sample on an H100): it is the fallback only for a driver without the counters.
+            private void ReadPcie(Nvml nvml, IntPtr h, GpuSample s)
+            {
+                if (_pcieCounters)
+                {
+                    CounterReading? now = ReadPcieCounters();
+                    if (now.HasValue)
+                    {
+                        if (_previousPcie.HasValue)
+                        {
+                            double seconds = (now.Value.TimestampMicroseconds - _previousPcie.Value.TimestampMicroseconds) / 1e6;
+                            // A counter that went backwards wrapped or was reset: no figure for this interval.
+                            if (seconds > 0 && now.Value.Tx >= _previousPcie.Value.Tx && now.Value.Rx >= _previousPcie.Value.Rx)
+                            {
+                                s.PcieTxBytesPerSecond = Math.Round((now.Value.Tx - _previousPcie.Value.Tx) / seconds);
+                                s.PcieRxBytesPerSecond = Math.Round((now.Value.Rx - _previousPcie.Value.Rx) / seconds);
+                            }
+                        }
+
+                        _previousPcie = now;
+                        return;
+                    }
+
+                    _pcieCounters = false;
+                }
+
+                // NVML's "KB" here is 1024 bytes (its PCIe counters have 1 KiB granularity).
+                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_RX_BYTES, out uint rx) == NvmlReturn.NVML_SUCCESS) s.PcieRxBytesPerSecond = rx * 1024.0;
+                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_TX_BYTES, out uint tx) == NvmlReturn.NVML_SUCCESS) s.PcieTxBytesPerSecond = tx * 1024.0;
+            }
+
+            private CounterReading? ReadPcieCounters()
+            {
+                var fields = new[]
+                {
+                    new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_PCIE_COUNT_TX_BYTES },
+                    new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_PCIE_COUNT_RX_BYTES },
+                };
+                if (_nvml.nvmlDeviceGetFieldValues(Device.Handle, fields) != NvmlReturn.NVML_SUCCESS) return null;
+                if (fields[0].NvmlReturn != NvmlReturn.NVML_SUCCESS || fields[1].NvmlReturn != NvmlReturn.NVML_SUCCESS) return null;
+                return new CounterReading(fields[0].ValueAsDouble(), fields[1].ValueAsDouble(), Math.Max(fields[0].Timestamp, fields[1].Timestamp));
             }
 
             // ECC counts are empty (not zero) where ECC is off or unsupported: NVML answers NOT_SUPPORTED.
@@ -229,6 +275,22 @@ namespace DlGpuTools.Monitoring
             }
 
             public void Dispose() => _gpm?.Dispose();
+        }
+
+        private readonly struct CounterReading
+        {
+            public CounterReading(double tx, double rx, long timestampMicroseconds)
+            {
+                Tx = tx;
+                Rx = rx;
+                TimestampMicroseconds = timestampMicroseconds;
+            }
+
+            public double Tx { get; }
+
+            public double Rx { get; }
+
+            public long TimestampMicroseconds { get; }
         }
 
         private readonly struct NvLinkReading
