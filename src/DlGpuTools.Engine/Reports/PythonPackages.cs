@@ -19,9 +19,16 @@ namespace DlGpuTools.Reports
             foreach (string site in location.SitePackages)
             {
                 report.PythonVersion = report.PythonVersion ?? PythonVersionOf(site);
+                string torchVersionFile = Path.Combine(site, "torch", "version.py");
+                if (report.Torch == null && File.Exists(torchVersionFile))
+                {
+                    // torch/version.py has the full version with its build tag (2.11.0+cu130); the dist-info name may not.
+                    string text = File.ReadAllText(torchVersionFile);
+                    report.Torch = Match(text, @"__version__\s*=\s*'([^']+)'") ?? DistVersion(site, "torch");
+                    report.TorchCuda = Match(text, @"\bcuda\s*(?::[^=]*)?=\s*'([^']+)'") ?? "CPU only";
+                }
+
                 report.Torch = report.Torch ?? DistVersion(site, "torch");
-                if (report.TorchCuda == null && File.Exists(Path.Combine(site, "torch", "version.py")))
-                    report.TorchCuda = Match(File.ReadAllText(Path.Combine(site, "torch", "version.py")), @"\bcuda\s*(?::[^=]*)?=\s*'([^']+)'") ?? "CPU only";
 
                 report.TensorFlow = report.TensorFlow ?? DistVersion(site, "tensorflow") ?? DistVersion(site, "tensorflow_cpu");
                 string buildInfo = Path.Combine(site, "tensorflow", "python", "platform", "build_info.py");
