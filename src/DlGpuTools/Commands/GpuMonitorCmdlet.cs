@@ -12,42 +12,18 @@ namespace DlGpuTools.Commands
     /// parameters, devices gathered from the whole pipeline and then watched together in EndProcessing, NVML only
     /// (no CUDA context), and Ctrl+C ending the wait between samples.
     /// </summary>
-    public abstract class GpuMonitorCmdlet : DlGpuCmdlet, IDisposable
+    public abstract class GpuMonitorCmdlet : DeviceCmdlet, IDisposable
     {
         private readonly List<CudaDevice> _selected = new List<CudaDevice>();
         private readonly HashSet<int> _seen = new HashSet<int>();
-        private DeviceInventory _inventory;
-        private bool _failed;
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("DeviceIndex", "Ordinal")]
-        [ValidateRange(0, int.MaxValue)]
-        public int[] Index { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("GpuUuid")]
-        public string[] Uuid { get; set; }
-
-        /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
-        [Parameter(ValueFromPipeline = true)]
-        public CudaDevice[] InputObject { get; set; }
 
         protected CancellationTokenSource Cancel { get; } = new CancellationTokenSource();
 
         protected override void ProcessRecord()
         {
-            if (_failed) return;
-            if (_inventory == null)
-            {
-                _inventory = EnumerateDevices(writeWarnings: false);
-                if (_inventory == null)
-                {
-                    _failed = true;
-                    return;
-                }
-            }
-
-            foreach (CudaDevice device in SelectDevices(_inventory, Index, Uuid, InputObject))
+            IReadOnlyList<CudaDevice> devices = RequestedDevices();
+            if (devices == null) return;
+            foreach (CudaDevice device in devices)
             {
                 if (_seen.Add(device.Index)) _selected.Add(device);
             }
@@ -55,7 +31,7 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            if (_failed || _selected.Count == 0) return;
+            if (NoDevices || _selected.Count == 0) return;
             _selected.Sort((a, b) => a.Index.CompareTo(b.Index));
             Monitor(_selected);
         }

@@ -16,26 +16,12 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GpuBandwidth")]
     [OutputType(typeof(BandwidthResult))]
-    public sealed class MeasureGpuBandwidthCommand : DlGpuCmdlet, IDisposable
+    public sealed class MeasureGpuBandwidthCommand : DeviceCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private readonly List<CudaDevice> _measured = new List<CudaDevice>();
-        private DeviceInventory _inventory;
         private bool _failed;
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("DeviceIndex", "Ordinal")]
-        [ValidateRange(0, int.MaxValue)]
-        public int[] Index { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("GpuUuid")]
-        public string[] Uuid { get; set; }
-
-        /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
-        [Parameter(ValueFromPipeline = true)]
-        public CudaDevice[] InputObject { get; set; }
 
         /// <summary>Test names (nvbandwidth's where it has the same test); default all.</summary>
         [Parameter(Position = 0)]
@@ -62,14 +48,10 @@ namespace DlGpuTools.Commands
         protected override void ProcessRecord()
         {
             if (_failed) return;
-            if (_inventory == null)
-            {
-                _inventory = EnumerateDevices(writeWarnings: false);
-                _failed = _inventory == null;
-                if (_failed) return;
-            }
+            IReadOnlyList<CudaDevice> devices = RequestedDevices();
+            if (devices == null) return;
 
-            foreach (CudaDevice device in SelectDevices(_inventory, Index, Uuid, InputObject))
+            foreach (CudaDevice device in devices)
             {
                 if (_cancel.IsCancellationRequested) return;
                 if (_measured.Exists(d => d.Index == device.Index)) continue;
@@ -81,7 +63,7 @@ namespace DlGpuTools.Commands
         // Peer tests need every device of the command, so they run once all have come down the pipeline.
         protected override void EndProcessing()
         {
-            if (!_failed && _measured.Count > 1) MeasurePeers();
+            if (!_failed && !NoDevices && _measured.Count > 1) MeasurePeers();
             CompleteProgress();
         }
 

@@ -17,28 +17,14 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GpuMatMul")]
     [OutputType(typeof(MatMulResult))]
-    public sealed class MeasureGpuMatMulCommand : DlGpuCmdlet, IDisposable
+    public sealed class MeasureGpuMatMulCommand : DeviceCmdlet, IDisposable
     {
         private static readonly int[] SweepSizes = { 256, 512, 1024, 2048, 4096, 8192, 16384 };
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private readonly Dictionary<int, IDisposable> _contextHolds = new Dictionary<int, IDisposable>();
-        private DeviceInventory _inventory;
         private bool _failed;
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("DeviceIndex", "Ordinal")]
-        [ValidateRange(0, int.MaxValue)]
-        public int[] Index { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("GpuUuid")]
-        public string[] Uuid { get; set; }
-
-        /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
-        [Parameter(ValueFromPipeline = true)]
-        public CudaDevice[] InputObject { get; set; }
 
         [Parameter(Position = 0)]
         public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
@@ -110,8 +96,9 @@ namespace DlGpuTools.Commands
         protected override void ProcessRecord()
         {
             if (_failed) return;
-            if (_inventory == null && !TryEnumerate()) return;
-            foreach (CudaDevice device in SelectDevices(_inventory, Index, Uuid, InputObject))
+            IReadOnlyList<CudaDevice> devices = RequestedDevices();
+            if (devices == null) return;
+            foreach (CudaDevice device in devices)
             {
                 foreach (var shape in Shapes())
                 {
@@ -227,11 +214,5 @@ namespace DlGpuTools.Commands
             WriteProgress(new ProgressRecord(1, activity, $"{shape}: {p.Phase}") { PercentComplete = percent });
         }
 
-        private bool TryEnumerate()
-        {
-            _inventory = EnumerateDevices(writeWarnings: false);
-            _failed = _inventory == null;
-            return !_failed;
-        }
     }
 }

@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using DlGpuTools.Devices;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>
+    /// The base of the commands that work on chosen GPUs: the device parameters every such command takes, bound
+    /// from Get-CudaDevice objects (live, deserialized or from JSON), and one enumeration per command.
+    /// </summary>
+    public abstract class DeviceCmdlet : DlGpuCmdlet
+    {
+        private DeviceInventory _inventory;
+        private bool _noDevices;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("DeviceIndex", "Ordinal")]
+        [ValidateRange(0, int.MaxValue)]
+        public int[] Index { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("GpuUuid")]
+        public string[] Uuid { get; set; }
+
+        /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public CudaDevice[] InputObject { get; set; }
+
+        /// <summary>True once the driver was found unusable or without devices (the one error was written).</summary>
+        protected bool NoDevices => _noDevices;
+
+        /// <summary>
+        /// The devices this pipeline record asks for (see <see cref="DeviceSelector"/>), or null when the driver is
+        /// unusable or shows no device: then the one error that says why has been written, once per command.
+        /// </summary>
+        protected IReadOnlyList<CudaDevice> RequestedDevices()
+        {
+            if (_noDevices) return null;
+            if (_inventory == null)
+            {
+                _inventory = EnumerateDevices(writeWarnings: false);
+                if (_inventory == null)
+                {
+                    _noDevices = true;
+                    return null;
+                }
+            }
+
+            return SelectDevices(_inventory, Index, Uuid, InputObject);
+        }
+    }
+}
