@@ -14,7 +14,34 @@ namespace DlGpuTools.Commands
     /// </summary>
     public abstract class DlGpuCmdlet : PSCmdlet
     {
+        private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
         private GpuRuntime _runtime;
+
+        /// <summary>
+        /// A progress update, at most four a second: progress records are costly on Windows PowerShell
+        /// (PowerShell#2138), and a measurement reports far more often than a person can read.
+        /// </summary>
+        protected void ReportProgress(string activity, string status, int percent)
+        {
+            if (_sinceProgress.ElapsedMilliseconds < 250) return;
+            _sinceProgress.Restart();
+            WriteProgress(new ProgressRecord(1, activity, status) { PercentComplete = Math.Max(0, Math.Min(100, percent)) });
+        }
+
+        /// <summary>
+        /// Closes the progress bar: call it on every way out (the end, a terminating error, Ctrl+C). A stopped
+        /// pipeline refuses writes, and then the host clears the bar itself.
+        /// </summary>
+        protected void CompleteProgress()
+        {
+            try
+            {
+                WriteProgress(new ProgressRecord(1, MyInvocation.MyCommand.Name, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            catch (PipelineStoppedException)
+            {
+            }
+        }
 
         /// <summary>
         /// The runtime this command uses from start to end, taken once: another runspace changing a

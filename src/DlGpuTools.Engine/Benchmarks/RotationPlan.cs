@@ -35,7 +35,11 @@ namespace DlGpuTools.Benchmarks
 
         public ulong TotalBytes => SetBytes * (ulong)Sets;
 
-        /// <param name="forcedSets">0 to size by bytes; a positive count for method experiments.</param>
+        /// <summary>
+        /// The sets for operands of <paramref name="aBytes"/>, <paramref name="bBytes"/> and <paramref name="dBytes"/>, each
+        /// aligned to <paramref name="alignment"/>, on a GPU with <paramref name="l2Bytes"/> of L2. <paramref name="forcedSets"/>:
+        /// 0 to size by bytes; a positive count for method experiments.
+        /// </summary>
         public static RotationPlan For(ulong aBytes, ulong bBytes, ulong dBytes, ulong alignment, ulong l2Bytes, int forcedSets)
         {
             ulong a = RoundUp(aBytes, alignment), b = RoundUp(bBytes, alignment), d = RoundUp(dBytes, alignment);

@@ -20,8 +20,11 @@ namespace DlGpuTools.Reports
         private readonly Func<string, bool> _directoryExists;
         private readonly bool _includeSystem;
 
-        /// <param name="includeSystem">Also the user's site folder and the system's dist-packages (a caller that scans
-        /// those itself, from its own roots, leaves them out).</param>
+        /// <summary>
+        /// A scanner reading variables through <paramref name="getVariable"/> and folders through
+        /// <paramref name="directoryExists"/>. <paramref name="includeSystem"/>: also the user's site folder and the
+        /// system's dist-packages (a caller that scans those itself, from its own roots, leaves them out).
+        /// </summary>
         public PythonEnvironmentScanner(Func<string, string> getVariable, bool windows, Func<string, bool> directoryExists = null, bool includeSystem = true)
         {
             _getVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));

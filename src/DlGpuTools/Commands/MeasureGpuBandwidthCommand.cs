@@ -19,7 +19,6 @@ namespace DlGpuTools.Commands
     public sealed class MeasureGpuBandwidthCommand : DeviceCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private readonly List<CudaDevice> _measured = new List<CudaDevice>();
         private bool _failed;
 
@@ -187,26 +186,11 @@ namespace DlGpuTools.Commands
             WriteError(record);
         }
 
-        // At most four updates a second: progress records are costly on Windows PowerShell (PowerShell#2138).
         private void Progress(string activity, BandwidthProgress p, int testsDone, int tests)
         {
-            if (_sinceProgress.ElapsedMilliseconds < 250) return;
-            _sinceProgress.Restart();
             double within = p.Total > 0 ? (double)p.Done / p.Total : 0;
-            int percent = (int)Math.Min(100, 100 * (testsDone + within) / Math.Max(1, tests));
-            WriteProgress(new ProgressRecord(2, activity, p.Phase) { PercentComplete = percent });
+            ReportProgress(activity, p.Phase, (int)(100 * (testsDone + within) / Math.Max(1, tests)));
         }
 
-        private void CompleteProgress()
-        {
-            try
-            {
-                WriteProgress(new ProgressRecord(2, "Measure-GpuBandwidth", "Done") { RecordType = ProgressRecordType.Completed });
-            }
-            catch (PipelineStoppedException)
-            {
-                // Stopped: the host clears the progress of a stopped pipeline itself.
-            }
-        }
     }
 }

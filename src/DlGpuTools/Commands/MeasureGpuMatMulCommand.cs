@@ -22,7 +22,6 @@ namespace DlGpuTools.Commands
         private static readonly int[] SweepSizes = { 256, 512, 1024, 2048, 4096, 8192, 16384 };
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private readonly Dictionary<int, IDisposable> _contextHolds = new Dictionary<int, IDisposable>();
         private bool _failed;
 
@@ -140,17 +139,6 @@ namespace DlGpuTools.Commands
             if (!_contextHolds.ContainsKey(device.Index)) _contextHolds[device.Index] = Runtime.KeepContextAlive(device.Index);
         }
 
-        private void CompleteProgress()
-        {
-            try
-            {
-                WriteProgress(new ProgressRecord(1, "Measure-GpuMatMul", "Done") { RecordType = ProgressRecordType.Completed });
-            }
-            catch (PipelineStoppedException)
-            {
-                // Stopped: the host clears the progress of a stopped pipeline itself.
-            }
-        }
 
         private IEnumerable<(long M, long N, long K)> Shapes()
         {
@@ -205,14 +193,8 @@ namespace DlGpuTools.Commands
             }
         }
 
-        // At most four updates a second: progress records are costly on Windows PowerShell (PowerShell#2138).
-        private void Progress(string activity, string shape, MatMulProgress p)
-        {
-            if (_sinceProgress.ElapsedMilliseconds < 250) return;
-            _sinceProgress.Restart();
-            int percent = p.Total > 0 ? Math.Min(100, 100 * p.Done / p.Total) : 0;
-            WriteProgress(new ProgressRecord(1, activity, $"{shape}: {p.Phase}") { PercentComplete = percent });
-        }
+        private void Progress(string activity, string shape, MatMulProgress p) =>
+            ReportProgress(activity, $"{shape}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0);
 
     }
 }

@@ -45,7 +45,7 @@ namespace DlGpuTools.Commands
                 foreach (InstallCheck check in checker.Run(options, _cancel.Token))
                 {
                     checks.Add(check);
-                    WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", check.Name) { PercentComplete = Math.Min(100, ++done * 100 / 14) });
+                    ReportProgress("Test-CuDnnInstall", check.Name, ++done * 100 / 14);
                     WriteVerbose($"{check.Name}: {check.Status} ({check.DurationMs} ms). {check.Detail}");
                     if (!Quiet) WriteObject(check);
                 }
@@ -81,17 +81,6 @@ namespace DlGpuTools.Commands
 
         protected override void StopProcessing() => _cancel.Cancel();
 
-        /// <summary>Closes the progress bar on every way out; a stopped pipeline refuses writes, which is fine here.</summary>
-        private void CompleteProgress()
-        {
-            try
-            {
-                WriteProgress(new ProgressRecord(2, "Test-CuDnnInstall", "Done") { RecordType = ProgressRecordType.Completed });
-            }
-            catch (PipelineStoppedException)
-            {
-            }
-        }
 
         public void Dispose() => _cancel.Dispose();
     }
