@@ -28,15 +28,15 @@ namespace DlGpuTools.Commands
         public Workload Workload { get; set; } = Workload.Learning;
 
         [Parameter]
-        [ValidateRange(1, 10000000)]
+        [ValidateFiniteRange(1, 10000000, "US dollars")]
         public double Budget { get; set; }
 
         [Parameter]
-        [ValidateRange(1, 4096)]
+        [ValidateFiniteRange(1, 4096, "GB")]
         public double MinimumMemoryGB { get; set; }
 
         [Parameter]
-        [ValidateRange(1e6, 1e13)]
+        [ValidateFiniteRange(1e6, 1e13, "parameters")]
         public double ModelParameters { get; set; }
 
         [Parameter]
@@ -57,11 +57,11 @@ namespace DlGpuTools.Commands
         public SwitchParameter IncludeCloud { get; set; }
 
         [Parameter]
-        [ValidateRange(0.1, 1000000)]
+        [ValidateFiniteRange(0.1, 1000000, "hours")]
         public double TrainingHours { get; set; }
 
         [Parameter]
-        [ValidateRange(0.0, 10.0)]
+        [ValidateFiniteRange(0.0, 10.0, "US dollars per kWh")]
         public double ElectricityPrice { get; set; } = Recommender.DefaultElectricityUsdPerKwh;
 
         /// <summary>The card you have; binds from Get-CudaDevice's Name.</summary>

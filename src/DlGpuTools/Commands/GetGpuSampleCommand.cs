@@ -16,7 +16,7 @@ namespace DlGpuTools.Commands
     public sealed class GetGpuSampleCommand : GpuMonitorCmdlet
     {
         [Parameter]
-        [ValidateRange(0.05, 86400.0)]
+        [ValidateFiniteRange(0.05, 86400.0, "seconds")]
         public double SampleInterval { get; set; } = 1.0;
 
         [Parameter]

@@ -27,9 +27,11 @@ namespace DlGpuTools.Commands
         public SwitchParameter Quiet { get; set; }
 
         [Parameter]
+        [VersionTransformation]
         public Version MinimumCudaVersion { get; set; }
 
         [Parameter]
+        [VersionTransformation]
         public Version MinimumCudnnVersion { get; set; }
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();

@@ -21,7 +21,7 @@ namespace DlGpuTools.Commands
         private const string Escape = "\u001b[";
 
         [Parameter]
-        [ValidateRange(0.1, 3600.0)]
+        [ValidateFiniteRange(0.1, 3600.0, "seconds")]
         public double Interval { get; set; } = 1.0;
 
         /// <summary>Screens to show before ending; 0 (the default) runs until Ctrl+C or 'q'.</summary>
