@@ -76,3 +76,19 @@ Describe 'Views and serialization of CudaDevice' -Skip:$NoFakes {
         ($copy | Format-List | Out-String -Width 200) | Should -Match 'MemoryBandwidth'
     }
 }
+
+Describe 'List properties in Export-Csv' -Skip:$NoFakes {
+    BeforeAll { Use-FakeGpu }
+    AfterAll { Clear-FakeGpu }
+
+    It 'exports <Name> without a type name where the values should be' -ForEach @(
+        @{ Name = 'Get-GpuSpec'; Produce = { Get-GpuSpec 'RTX 4090' } }
+        @{ Name = 'Get-GpuRecommendation'; Produce = { Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -WarningAction SilentlyContinue | Select-Object -First 3 } }
+        @{ Name = 'Test-CuDnnInstall'; Produce = { Test-CuDnnInstall -ErrorAction SilentlyContinue } }
+        @{ Name = 'Get-GpuSample'; Produce = { Get-GpuSample } }
+        @{ Name = 'Get-CudaDevice'; Produce = { Get-CudaDevice } }
+    ) {
+        $csv = (& $Produce | ConvertTo-Csv) -join "`n"
+        $csv | Should -Not -Match 'System\.String\[\]|ReadableList|DlGpuTools\.\w+\[\]'
+    }
+}

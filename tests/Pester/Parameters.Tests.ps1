@@ -34,6 +34,13 @@ Describe 'Version parameters' {
         { Test-CuDnnInstall -MinimumCudaVersion $Value -Quiet | Out-Null } | Should -Not -Throw
     }
 
+    It 'reads 9.20 as typed, minor version 20' {
+        # Through the binder, where the literal keeps its text (9.20 must not become 9.2).
+        function Get-BoundVersion { param([DlGpuTools.Commands.VersionTransformation()][Version] $V) $V }
+        (Get-BoundVersion 9.20).ToString() | Should -Be '9.20'
+        (Get-BoundVersion 12).ToString() | Should -Be '12.0'
+    }
+
     It 'says what a version looks like when it is not one' {
         $err = { Test-CuDnnInstall -MinimumCudaVersion 'twelve' -Quiet } | Should -Throw -PassThru
         $err.Exception.Message | Should -Match 'major\.minor'

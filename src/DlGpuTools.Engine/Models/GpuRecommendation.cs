@@ -81,7 +81,7 @@ namespace DlGpuTools
         public string RankingBasis { get; set; }
 
         /// <summary>Every method's memory need for the model, one line each.</summary>
-        public string[] MethodEstimates { get; set; } = new string[0];
+        public ReadableList<string> MethodEstimates { get; set; } = new ReadableList<string>();
 
         /// <summary>Rental cost for -TrainingHours; for a bought card, price plus electricity for those hours.</summary>
         public double? CostForHoursUsd { get; set; }
@@ -90,7 +90,7 @@ namespace DlGpuTools
 
         public string Reason { get; set; }
 
-        public string[] Warnings { get; set; } = new string[0];
+        public ReadableList<string> Warnings { get; set; } = new ReadableList<string>();
 
         public string Source { get; set; }
 

@@ -55,7 +55,7 @@ namespace DlGpuTools
         public int? MemoryClockMHz { get; set; }
 
         /// <summary>Why clocks are below their maximum now (nvmlDeviceGetCurrentClocksEventReasons), by name; empty when nothing holds them back.</summary>
-        public string[] ClockEventReasons { get; set; } = Array.Empty<string>();
+        public ReadableList<string> ClockEventReasons { get; set; } = new ReadableList<string>();
 
         public ulong? ClockEventReasonMask { get; set; }
 

@@ -9,7 +9,7 @@ namespace DlGpuTools
         public string Name { get; set; }
 
         /// <summary>The names the driver reports for this card (cuDeviceGetName, nvidia-smi).</summary>
-        public string[] DeviceNames { get; set; } = new string[0];
+        public ReadableList<string> DeviceNames { get; set; } = new ReadableList<string>();
 
         /// <summary>The driver names as one ';'-separated text, the card table's aliases column (so Export-Csv keeps them).</summary>
         public string Aliases => string.Join(";", DeviceNames ?? new string[0]);

@@ -17,7 +17,7 @@ namespace DlGpuTools
         /// <summary>The CPUs closest to the GPU as a Linux CPU list (NVML), e.g. "0-55,112-167".</summary>
         public string CpuAffinity { get; set; }
 
-        public GpuTopologyLink[] Links { get; set; } = System.Array.Empty<GpuTopologyLink>();
+        public ReadableList<GpuTopologyLink> Links { get; set; } = new ReadableList<GpuTopologyLink>();
 
         public override string ToString() => $"GPU {Index}: {Name}";
     }

@@ -22,7 +22,7 @@ namespace DlGpuTools
         public string Version { get; set; }
 
         /// <summary>Every place looked at, for library checks.</summary>
-        public string[] Searched { get; set; } = new string[0];
+        public ReadableList<string> Searched { get; set; } = new ReadableList<string>();
 
         /// <summary>The facts behind the verdict, as name/value pairs (versions, counts, errors).</summary>
         public Dictionary<string, string> Data { get; set; } = new Dictionary<string, string>();

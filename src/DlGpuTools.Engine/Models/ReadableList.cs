@@ -18,5 +18,8 @@ namespace DlGpuTools
         }
 
         public override string ToString() => string.Join("; ", this);
+
+        /// <summary>The engine builds these as arrays; a null array becomes an empty list.</summary>
+        public static implicit operator ReadableList<T>(T[] items) => items == null ? new ReadableList<T>() : new ReadableList<T>(items);
     }
 }

@@ -23,7 +23,9 @@ namespace DlGpuTools.Commands
                 case long major when major >= 0 && major <= int.MaxValue:
                     return new Version((int)major, 0);
                 case double number when number >= 0 && number < int.MaxValue:
-                    return Parse(number.ToString(CultureInfo.InvariantCulture));
+                    // A literal such as 9.20 arrives as the double 9.2; PowerShell keeps the text as typed on the
+                    // wrapping PSObject, and 9.20 means minor version 20, not 2.
+                    return Parse(inputData is PSObject typed ? typed.ToString() : number.ToString(CultureInfo.InvariantCulture));
                 case string text:
                     return Parse(text.Trim());
                 default:
