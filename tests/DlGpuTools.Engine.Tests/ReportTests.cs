@@ -162,3 +162,21 @@ namespace DlGpuTools.Engine.Tests
         }
     }
 }
+
+namespace DlGpuTools.Engine.Tests
+{
+    public sealed class TextWrapTests
+    {
+        [Xunit.Fact]
+        public void Lines_break_at_spaces_and_inside_paths_after_a_folder_never_inside_a_number()
+        {
+            string text = "relative error 4.2E-7 (limit 1E-3), 506 ms including setup at /usr/local/cuda-13.0/targets/x86_64-linux/lib/libcudart.so.13.0.96.";
+            string wrapped = DlGpuTools.TextWrap.Wrap(text, 30);
+            foreach (string line in wrapped.Split('\n')) Xunit.Assert.True(line.Length <= 30, line);
+            Xunit.Assert.Contains("506 ms", wrapped.Replace("\n", " "));
+            Xunit.Assert.Contains("libcudart.so.13.0.96.", wrapped);
+            // Nothing lost or added but the line breaks (and the spaces they replace).
+            Xunit.Assert.Equal(text.Replace(" ", string.Empty), wrapped.Replace("\n", string.Empty).Replace(" ", string.Empty));
+        }
+    }
+}
