@@ -94,3 +94,10 @@ Describe 'Help' {
         ($about | Out-String) | Should -Match 'DLGPUTOOLS_CUDA_DRIVER_PATH'
     }
 }
+
+Describe 'Release notes' {
+    It 'name every exported cmdlet' {
+        $data = Import-PowerShellDataFile $ModuleManifest
+        foreach ($cmdlet in $data.CmdletsToExport) { $data.PrivateData.PSData.ReleaseNotes | Should -Match ([regex]::Escape($cmdlet)) -Because "the release notes describe $cmdlet" }
+    }
+}
