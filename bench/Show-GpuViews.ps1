@@ -22,6 +22,7 @@ function Show([string] $Command, [scriptblock] $Produce, [switch] $List) {
 
 $device = Get-CudaDevice -Index 0
 Show 'Get-CudaDevice' { Get-CudaDevice }
+Show 'Get-CudaDevice -Index 0 | Format-List' { Get-CudaDevice -Index 0 } -List
 Show 'Test-CuDnnInstall' { Test-CuDnnInstall -ErrorAction SilentlyContinue }
 Show 'Get-CudaDevice | Measure-GpuMatMul -DataType FP32, BF16 -Size 4096 -Iterations 5' { $device | Measure-GpuMatMul -DataType FP32, BF16 -Size 4096 -Iterations 5 }
 Show 'Get-CudaDevice | Get-GpuSpec' { $device | Get-GpuSpec }
