@@ -5,7 +5,7 @@
 .EXAMPLE
     ./dlgpu -File bench/Show-GpuViews.ps1
 #>
-param([int] $Width = 80)
+param([int] $Width = 80, [int] $MatMulSize = 4096)
 
 $ErrorActionPreference = 'Continue'
 Import-Module DlGpuTools
@@ -24,7 +24,7 @@ $device = Get-CudaDevice -Index 0
 Show 'Get-CudaDevice' { Get-CudaDevice }
 Show 'Get-CudaDevice -Index 0 | Format-List' { Get-CudaDevice -Index 0 } -List
 Show 'Test-CuDnnInstall' { Test-CuDnnInstall -ErrorAction SilentlyContinue }
-Show 'Get-CudaDevice | Measure-GpuMatMul -DataType FP32, BF16 -Size 4096 -Iterations 5' { $device | Measure-GpuMatMul -DataType FP32, BF16 -Size 4096 -Iterations 5 }
+Show "Get-CudaDevice | Measure-GpuMatMul -DataType FP32, BF16 -Size $MatMulSize -Iterations 5" { $device | Measure-GpuMatMul -DataType FP32, BF16 -Size $MatMulSize -Iterations 5 }
 Show 'Get-CudaDevice | Get-GpuSpec' { $device | Get-GpuSpec }
 Show 'Get-CudaDevice | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000' { $device | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000 }
 Show 'Get-CudaDevice | Measure-GpuBandwidth -Test device_write_sm, host_to_device_memcpy_ce' { $device | Measure-GpuBandwidth -Test device_write_sm, host_to_device_memcpy_ce }

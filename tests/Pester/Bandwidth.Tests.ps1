@@ -26,6 +26,12 @@ Describe 'Measure-GpuBandwidth without a driver' {
 
 Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
     BeforeEach { Use-FakeGpu }
+
+    It 'at its default buffer size (larger than the fake really holds) reports wrong data, and the process lives' {
+        # The fake keeps buffers above 256 MiB as 1-byte stand-ins; it once wrote past them and killed pwsh.
+        $null = Measure-GpuBandwidth -Index 0 -Test device_write_sm -Iterations 1 -Warmup 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'BandwidthVerificationFailed,DlGpuTools.Commands.MeasureGpuBandwidthCommand'
+    }
     AfterEach { Clear-FakeGpu }
 
     It 'runs every test on every device and pair, verified, with its counting and theoretical figure' {

@@ -228,6 +228,29 @@ CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
 
 typedef struct { size_t bytes; fake_ctx *ctx; } alloc_header;
 
+/* Allocations above FAKECUDA_REAL_LIMIT_MB only pretend to exist (1 real byte). Copies, fills and kernels that
+ * touch one do nothing, as if the data went where it should; checks on the data then fail, as they should,
+ * instead of the fake writing past its 1 byte and crashing the test process. */
+#define MAX_PRETEND 1024
+static uintptr_t pretend_base[MAX_PRETEND];
+static size_t pretend_len[MAX_PRETEND];
+static int is_pretend(uintptr_t p) {
+    int found = 0;
+    pthread_mutex_lock(&ctx_lock);
+    for (int i = 0; i < MAX_PRETEND && !found; i++) found = pretend_len[i] && p >= pretend_base[i] && p < pretend_base[i] + pretend_len[i];
+    pthread_mutex_unlock(&ctx_lock);
+    return found;
+}
+static void track_pretend(uintptr_t p, size_t len, int add) {
+    pthread_mutex_lock(&ctx_lock);
+    for (int i = 0; i < MAX_PRETEND; i++) {
+        if (add && pretend_len[i] == 0) { pretend_base[i] = p; pretend_len[i] = len; break; }
+        if (!add && pretend_len[i] && pretend_base[i] == p) { pretend_len[i] = 0; break; }
+    }
+    pthread_mutex_unlock(&ctx_lock);
+}
+#define SKIP_IF_PRETEND(a, b) do { if (is_pretend((uintptr_t)(a)) || is_pretend((uintptr_t)(b))) return 0; } while (0)
+
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     FAIL("cuMemAlloc_v2", -1);
     if (require_context()) return 201;
@@ -237,6 +260,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     if (!h) return 2;
     h->bytes = bytes;
     h->ctx = current_ctx();
+    if (real < bytes) track_pretend((uintptr_t)(h + 1), bytes, 1);
     *p = (CUdeviceptr)(uintptr_t)(h + 1);
     pthread_mutex_lock(&ctx_lock);
     live_allocations++;
@@ -248,6 +272,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
 CUresult cuMemFree_v2(CUdeviceptr p) {
     if (require_context()) return 201;
     alloc_header *h = ((alloc_header *)(uintptr_t)p) - 1;
+    track_pretend((uintptr_t)p, 0, 0);
     pthread_mutex_lock(&ctx_lock);
     live_bytes -= h->bytes;
     live_allocations--;
@@ -257,9 +282,9 @@ CUresult cuMemFree_v2(CUdeviceptr p) {
     return 0;
 }
 
-CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) { FAIL("cuMemcpyHtoD_v2", -1); memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
-CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) { FAIL("cuMemcpyDtoH_v2", -1); memcpy(dst, (const void *)(uintptr_t)src, bytes); return 0; }
-CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) { memset((void *)(uintptr_t)dst, value, count); return 0; }
+CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) { FAIL("cuMemcpyHtoD_v2", -1); SKIP_IF_PRETEND(dst, 0); memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
+CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) { FAIL("cuMemcpyDtoH_v2", -1); SKIP_IF_PRETEND(0, src); memcpy(dst, (const void *)(uintptr_t)src, bytes); return 0; }
+CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) { SKIP_IF_PRETEND(dst, 0); memset((void *)(uintptr_t)dst, value, count); return 0; }
 
 /* Streams and events: work runs synchronously on the host, so an event is a host timestamp. */
 #include <time.h>
@@ -316,6 +341,7 @@ CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, voi
     FAIL("cuMemsetD8Async", -1);
     if (require_context()) return 201;
     count_async(stream);
+    SKIP_IF_PRETEND(dst, 0);
     memset((void *)(uintptr_t)dst, value, count);
     return 0;
 }
@@ -323,6 +349,7 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, vo
     FAIL("cuMemcpyHtoDAsync_v2", -1);
     if (require_context()) return 201;
     count_async(stream);
+    SKIP_IF_PRETEND(dst, 0);
     memcpy((void *)(uintptr_t)dst, src, bytes);
     return 0;
 }
@@ -330,6 +357,7 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes, void *st
     FAIL("cuMemcpyDtoHAsync_v2", -1);
     if (require_context()) return 201;
     count_async(stream);
+    SKIP_IF_PRETEND(0, src);
     memcpy(dst, (const void *)(uintptr_t)src, bytes);
     return 0;
 }
@@ -412,8 +440,10 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
     kernel_launches++;
     /* Buffers above FAKECUDA_REAL_LIMIT_MB only pretend to exist: a data kernel on one does nothing. */
     if (fn->kind != K_SPIN) {
-        alloc_header *h = ((alloc_header *)(uintptr_t)*(CUdeviceptr *)params[0]) - 1;
-        if (h->bytes > (size_t)fake_env_int("FAKECUDA_REAL_LIMIT_MB", 256) * 1024 * 1024) return 0;
+        /* Buffer parameters: the first of every data kernel, the source of a copy, both sources of a triad. */
+        if (is_pretend((uintptr_t)*(CUdeviceptr *)params[0])) return 0;
+        if ((fn->kind == K_COPY || fn->kind == K_TRIAD) && is_pretend((uintptr_t)*(CUdeviceptr *)params[1])) return 0;
+        if (fn->kind == K_TRIAD && is_pretend((uintptr_t)*(CUdeviceptr *)params[2])) return 0;
     }
     switch (fn->kind) {
     case K_WRITE: {
@@ -472,7 +502,7 @@ CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
 }
 CUresult cuMemFreeHost(void *p) { free(p); live_pinned--; return 0; }
 CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flags) { (void)flags; if (require_context()) return 201; *d = (CUdeviceptr)(uintptr_t)p; return 0; }
-CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoDAsync_v2", current_device()); if (require_context()) return 201; memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); return 0; }
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoDAsync_v2", current_device()); if (require_context()) return 201; SKIP_IF_PRETEND(dst, src); memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); return 0; }
 CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) { (void)s; (void)e; (void)flags; return require_context() ? 201 : 0; }
 
 static int peer_allowed(int a, int b) { return a != b && valid(a) && valid(b) && fake_env_int("FAKECUDA_PEER", 1); }
@@ -487,6 +517,7 @@ CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
 CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dc, CUdeviceptr src, CUcontext sc, size_t bytes, void *s) {
     (void)dc; (void)sc; (void)s;
     if (require_context()) return 201;
+    SKIP_IF_PRETEND(dst, src);
     memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
     return 0;
 }
