@@ -51,7 +51,7 @@ namespace DlGpuTools.Engine.Tests
                     Assert.True(r.Verified);
                     Assert.True(r.VerifiedSamples >= 2, test);
                     Assert.Equal(SmallBytes, r.Bytes);
-                    Assert.True(r.GBps > 0 && r.MinMs <= r.MedianMs && r.MedianMs <= r.MaxMs, test);
+                    Assert.True(r.GBps > 0 && r.FastestBatchMs <= r.MedianMs && r.MedianMs <= r.SlowestBatchMs, test);
                     Assert.Equal(3, r.Batches);
                     Assert.Contains("median of 3 batches", r.Method);
                     Assert.NotNull(r.TheoreticalGBps);

@@ -41,9 +41,11 @@ namespace DlGpuTools
         /// <summary>Median time of one operation, in milliseconds.</summary>
         public double MedianMs { get; set; }
 
-        public double MinMs { get; set; }
+        /// <summary>Mean time of one operation within the fastest timed batch (not a single operation), in milliseconds.</summary>
+        public double FastestBatchMs { get; set; }
 
-        public double MaxMs { get; set; }
+        /// <summary>Mean time of one operation within the slowest timed batch, in milliseconds.</summary>
+        public double SlowestBatchMs { get; set; }
 
         /// <summary>(slowest - fastest batch) / median, in percent.</summary>
         public double SpreadPercent { get; set; }
