@@ -68,11 +68,8 @@ namespace DlGpuTools.Devices
             }
         }
 
-        private static readonly NativeLibraryKind[] OverridableKinds =
-        {
-            NativeLibraryKind.CudaDriver, NativeLibraryKind.Nvml, NativeLibraryKind.CuBlasLt,
-            NativeLibraryKind.CudaRuntime, NativeLibraryKind.CuBlas, NativeLibraryKind.CuDnn,
-        };
+        // Every library has an override variable (LibraryCandidates.OverrideVariable), as the Environment check lists them.
+        private static readonly NativeLibraryKind[] OverridableKinds = (NativeLibraryKind[])Enum.GetValues(typeof(NativeLibraryKind));
 
         private static string OverrideKey()
         {

@@ -15,28 +15,18 @@ namespace DlGpuTools.Diagnostics
     public static class PythonEnvironments
     {
         /// <summary>
-        /// site-packages of each python on PATH, the user's ~/.local ones, and the site-/dist-packages folders among
-        /// the environment's fixed scan roots (system Python; none in tests).
+        /// site-packages of the active environment, each python on PATH, conda's and pyenv's environments, the user's
+        /// ~/.local ones, and the site-/dist-packages folders among the environment's fixed scan roots (system
+        /// Python; none in tests).
         /// </summary>
         public static IEnumerable<string> SitePackages(ProbeEnvironment env)
         {
             Func<string, string> getVariable = env.GetVariable;
             bool windows = env.IsWindows;
-            var result = new List<string>();
-            foreach (string folder in (getVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Where(p => p.Length > 0))
-            {
-                foreach (string exe in windows ? new[] { "python.exe" } : new[] { "python3", "python" })
-                {
-                    string python = Path.Combine(folder, exe);
-                    if (!File.Exists(python)) continue;
-                    string prefix = Path.GetDirectoryName(Path.GetFullPath(folder));
-                    if (windows) result.Add(Path.Combine(folder, "Lib", "site-packages"));
-                    else
-                    {
-                        foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(prefix, "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
-                    }
-                }
-            }
+            // The active environment, each python on PATH, conda's and pyenv's environments: one scanner for all,
+            // the same one Get-GpuReport lists (the system folders come from this environment's own scan roots below).
+            var result = new Reports.PythonEnvironmentScanner(getVariable, windows, env.DirectoryExists, includeSystem: false)
+                .Find().SelectMany(e => e.SitePackages).ToList();
 
             if (!windows)
             {
@@ -45,9 +35,6 @@ namespace DlGpuTools.Diagnostics
                 if (!string.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
             }
 
-            // Then conda's and pyenv's environments, which a shell reaches through activation or shims rather
-            // than a python on PATH.
-            result.AddRange(new Reports.PythonEnvironmentScanner(getVariable, windows, env.DirectoryExists, includeSystem: false).Find().SelectMany(e => e.SitePackages));
             return result.Where(Directory.Exists).Distinct().ToList();
         }
 
