@@ -4,7 +4,8 @@
 .DESCRIPTION
     Runs on a machine with NVIDIA GPUs and PyTorch under python3 (bench/torch_bandwidth.py times torch's copy_,
     fill_, sum, add, pinned and pageable copy_ and peer copy_ with CUDA events, median batch). Prints one table:
-    our GB/s, torch's, the ratio, our percentage of the theoretical figure, our spread and the check of the data,
+    our GB/s, torch's, the ratio, our percentage of the theoretical figure, our spread and torch's (TSpread, the
+    same statistic over torch's batches, to tell a noisy link from a noisy tool) and the check of the data,
     then the targets of issue 12 as PASS/FAIL lines, then both topology views. Writes everything (and the raw
     objects as JSON) into $env:OUT when set. About 2-4 minutes on two H100s.
     Targets (issue 12): every ratio >= 1.0; device_write_sm >= 90% and copy traffic >= 88% of theoretical on
@@ -53,6 +54,7 @@ $rows = foreach ($o in $ours) {
         Ratio    = if ($p) { [math]::Round($o.GBps / $p.gbps, 3) } else { $null }
         PctTheo  = $o.PercentOfTheoretical
         Spread   = $o.SpreadPercent
+        TSpread  = if ($p) { [math]::Round($p.spread, 1) } else { $null }
         TorchOp  = if ($p) { $p.torch_op } else { '' }
         Verified = $o.Verified
     }

@@ -31,13 +31,14 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(@"(?m)^\.version 6\.0$", Ptx);
             Assert.Matches(@"(?m)^\.target sm_50$", Ptx);
             Assert.Matches(@"(?m)^\.address_size 64$", Ptx);
-            Assert.Equal(new[] { "dlgpu_copy", "dlgpu_read", "dlgpu_spin", "dlgpu_triad", "dlgpu_write" }, Entries().Keys.OrderBy(k => k));
+            Assert.Equal(new[] { "dlgpu_copy", "dlgpu_copy_strided", "dlgpu_read", "dlgpu_spin", "dlgpu_triad", "dlgpu_write" }, Entries().Keys.OrderBy(k => k));
         }
 
         [Theory]
         [InlineData("dlgpu_write", 3)]
         [InlineData("dlgpu_read", 3)]
         [InlineData("dlgpu_copy", 3)]
+        [InlineData("dlgpu_copy_strided", 3)]
         [InlineData("dlgpu_triad", 5)]
         [InlineData("dlgpu_spin", 3)]
         public void Each_kernel_takes_the_parameters_the_engine_passes_and_uses_only_what_it_declares(string kernel, int parameters)

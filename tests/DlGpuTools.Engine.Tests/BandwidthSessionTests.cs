@@ -283,7 +283,7 @@ namespace DlGpuTools.Engine.Tests
                     Assert.Equal(1, r.PeerIndex);
                     Assert.True(r.Verified);
                     Assert.StartsWith("NVLink: NVLink, 4 link(s)", r.TheoreticalBasis);
-                    Assert.Equal(test == BandwidthTests.PeerBidirectionalCe ? 200.0 : 100.0, r.TheoreticalGBps);
+                    Assert.Equal(test == BandwidthTests.PeerBidirectionalCe || test == BandwidthTests.PeerBidirectionalSm ? 200.0 : 100.0, r.TheoreticalGBps);
                     Assert.Equal(r.GBps, r.TrafficGBps, 1); // over a link each byte crosses once; bidirectional adds both ways into both
                 }
 

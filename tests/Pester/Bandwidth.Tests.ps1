@@ -36,8 +36,8 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
 
     It 'runs every test on every device and pair, verified, with its counting and theoretical figure' {
         $r = @(Measure-GpuBandwidth @Quick)
-        $r.Count | Should -Be (2 * 10 + 2 * 3)
-        @($r | Where-Object PeerIndex -NE $null).Count | Should -Be 6
+        $r.Count | Should -Be (2 * 10 + 2 * 4)
+        @($r | Where-Object PeerIndex -NE $null).Count | Should -Be 8
         $r[0] | Should -BeOfType ([DlGpuTools.BandwidthResult])
         ($r | Select-Object -ExpandProperty DeviceIndex -Unique) | Should -Be @(0, 1)
         $r | ForEach-Object { $_.Verified | Should -BeTrue; $_.GBps | Should -BeGreaterThan 0; $_.PercentOfTheoretical | Should -Not -BeNullOrEmpty }

@@ -374,8 +374,8 @@ int fakecuda_async_ops_on_legacy_stream(void) { return async_on_legacy; }
  * module's checks of the data run in CI. The spin kernel returns at once (work is synchronous here). */
 typedef struct { int magic; char *ptx; } fake_module;
 typedef struct { int kind; } fake_function;
-enum { K_WRITE = 1, K_READ, K_COPY, K_TRIAD, K_SPIN };
-static fake_function g_functions[6] = { {0}, {K_WRITE}, {K_READ}, {K_COPY}, {K_TRIAD}, {K_SPIN} };
+enum { K_WRITE = 1, K_READ, K_COPY, K_TRIAD, K_SPIN, K_COPY_STRIDED };
+static fake_function g_functions[7] = { {0}, {K_WRITE}, {K_READ}, {K_COPY}, {K_TRIAD}, {K_SPIN}, {K_COPY_STRIDED} };
 static int live_modules, live_pinned, spin_launches, kernel_launches;
 
 static void jit_log(unsigned int n, const int *options, void **values, const char *text) {
@@ -421,8 +421,8 @@ CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
     char entry[128];
     snprintf(entry, sizeof entry, ".entry %s(", name);
     if (!strstr(m->ptx, entry)) return 500; /* CUDA_ERROR_NOT_FOUND, as for a name the module lacks */
-    static const char *names[] = { "", "dlgpu_write", "dlgpu_read", "dlgpu_copy", "dlgpu_triad", "dlgpu_spin" };
-    for (int k = 1; k <= 5; k++) if (strcmp(name, names[k]) == 0) { *function = &g_functions[k]; return 0; }
+    static const char *names[] = { "", "dlgpu_write", "dlgpu_read", "dlgpu_copy", "dlgpu_triad", "dlgpu_spin", "dlgpu_copy_strided" };
+    for (int k = 1; k <= 6; k++) if (strcmp(name, names[k]) == 0) { *function = &g_functions[k]; return 0; }
     return 500;
 }
 
@@ -435,20 +435,24 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
     if (require_context()) return 201;
     if (gx == 0 || gy != 1 || gz != 1 || bx == 0 || bx > 1024 || by != 1 || bz != 1) return 1;
     fake_function *fn = f;
-    if (fn < &g_functions[1] || fn > &g_functions[5]) return 400;
+    if (fn < &g_functions[1] || fn > &g_functions[6]) return 400;
     int skip = fake_env_int("FAKECUDA_KERNEL_SKIP_LAST", 0);
     kernel_launches++;
     /* Buffers above FAKECUDA_REAL_LIMIT_MB only pretend to exist: a data kernel on one does nothing. */
     if (fn->kind != K_SPIN) {
         /* Buffer parameters: the first of every data kernel, the source of a copy, both sources of a triad. */
         if (is_pretend((uintptr_t)*(CUdeviceptr *)params[0])) return 0;
-        if ((fn->kind == K_COPY || fn->kind == K_TRIAD) && is_pretend((uintptr_t)*(CUdeviceptr *)params[1])) return 0;
+        if ((fn->kind == K_COPY || fn->kind == K_COPY_STRIDED || fn->kind == K_TRIAD) && is_pretend((uintptr_t)*(CUdeviceptr *)params[1])) return 0;
         if (fn->kind == K_TRIAD && is_pretend((uintptr_t)*(CUdeviceptr *)params[2])) return 0;
     }
+    /* Write, copy and triad take one element per thread, as the PTX does: a grid smaller than the buffer leaves
+       the rest untouched, so an engine that launches too few blocks fails its own check. */
+    unsigned long long threads = (unsigned long long)gx * bx;
     switch (fn->kind) {
     case K_WRITE: {
         unsigned int *dst = *(unsigned int **)params[0];
         unsigned long long n = *(unsigned long long *)params[1];
+        if (n > threads) n = threads;
         unsigned int seed = *(unsigned int *)params[2];
         for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) dst[k] = pattern_word(k, seed);
         return 0;
@@ -463,10 +467,14 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         for (unsigned int b = 0; b < gx; b++) out[b] = b == 0 ? x : 0;
         return 0;
     }
+    case K_COPY_STRIDED: /* a grid-stride loop: any grid covers the whole buffer */
+        threads = ~0ULL;
+        /* fall through */
     case K_COPY: {
         unsigned int *dst = *(unsigned int **)params[0];
         const unsigned int *src = *(unsigned int **)params[1];
         unsigned long long n = *(unsigned long long *)params[2];
+        if (n > threads) n = threads;
         memmove(dst, src, (size_t)(n - (skip && n ? 1 : 0)) * 16);
         return 0;
     }
@@ -476,6 +484,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         const unsigned int *c = *(unsigned int **)params[2];
         unsigned long long n = *(unsigned long long *)params[3];
         unsigned int s = *(unsigned int *)params[4];
+        if (n > threads) n = threads;
         for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) a[k] = b[k] + s * c[k];
         return 0;
     }

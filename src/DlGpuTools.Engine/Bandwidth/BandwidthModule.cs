@@ -29,6 +29,7 @@ namespace DlGpuTools.Bandwidth
             Write = Function("dlgpu_write");
             Read = Function("dlgpu_read");
             Copy = Function("dlgpu_copy");
+            CopyStrided = Function("dlgpu_copy_strided");
             Triad = Function("dlgpu_triad");
             Spin = Function("dlgpu_spin");
         }
@@ -43,6 +44,9 @@ namespace DlGpuTools.Bandwidth
         public IntPtr Copy { get; }
 
         public IntPtr Triad { get; }
+
+        /// <summary>The copy as a grid-stride loop, for two copies that must share the GPU at once.</summary>
+        public IntPtr CopyStrided { get; }
 
         public IntPtr Spin { get; }
 

@@ -31,10 +31,15 @@ namespace DlGpuTools.Bandwidth
                 // Access stays enabled for the life of the module's context (destroyed with its last lease), so a
                 // test in another runspace on the same pair finds it on ("already enabled") and nothing disables
                 // it under that test.
-                CudaResult enabled = _driver.cuCtxEnablePeerAccess(peer._context.Handle);
-                if (enabled == CudaResult.CUDA_ERROR_PEER_ACCESS_UNSUPPORTED || enabled == CudaResult.CUDA_ERROR_NOT_SUPPORTED)
-                    throw new PeerAccessNotSupportedException(Device.Index, peer.Device.Index, "cuCtxEnablePeerAccess returned " + enabled);
-                if (enabled != CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED) _driver.ThrowIfFailed(enabled, "cuCtxEnablePeerAccess");
+                EnablePeerAccess(this, peer);
+                // Both ways for the two-way copy-engine test: with access only from this GPU to the peer the
+                // driver ran both copies one after the other (H100 pair: 397 GB/s for both, against 782 GB/s
+                // with access both ways), which would not be a figure of the link in both directions.
+                if (test == BandwidthTests.PeerBidirectionalCe)
+                {
+                    using (peer._context.Enter()) EnablePeerAccess(peer, this);
+                }
+
                 var owned = new List<IDisposable>();
                 try
                 {
@@ -53,6 +58,7 @@ namespace DlGpuTools.Bandwidth
             ulong bytes = (request.Bytes ?? BandwidthRequest.DefaultHostBytes) / 16 * 16;
             if (bytes == 0) throw new ArgumentOutOfRangeException(nameof(request), "The buffer size must be at least 16 bytes.");
             int localBuffers = test == BandwidthTests.PeerWriteCe ? 1 : 2;
+            bool bothWays = test == BandwidthTests.PeerBidirectionalCe || test == BandwidthTests.PeerBidirectionalSm;
             int peerBuffers = test == BandwidthTests.PeerReadSm ? 1 : 2;
             CheckFits(this, bytes, localBuffers, request.Bytes != null, test);
             CheckFits(peer, bytes, peerBuffers, request.Bytes != null, test);
@@ -60,7 +66,7 @@ namespace DlGpuTools.Bandwidth
             uint seedA = (uint)request.Seed * 2654435761u + 5, seedB = seedA * 7 + 3;
             CudaStream stream = Own(owned, CudaStream.Create(_driver));
             var op = new Operation { Test = test };
-            int directions = test == BandwidthTests.PeerBidirectionalCe ? 2 : 1;
+            int directions = bothWays ? 2 : 1;
             Func<Theoretical> theoretical = () => PeerTheoretical(peer, directions);
             string pair = string.Format(CultureInfo.InvariantCulture, "GPU {0} -> GPU {1}", Device.Index, peer.Device.Index);
 
@@ -97,8 +103,8 @@ namespace DlGpuTools.Bandwidth
 
                 default:
                 {
-                    // Both directions at once, from this GPU's two streams: one copy engine writes into the peer,
-                    // another reads from it, so each direction of the link carries one copy.
+                    // Both directions at once, from this GPU's two streams: one copy writes into the peer, another
+                    // reads from it, so each direction of the link carries one copy.
                     DeviceBuffer localBack = Own(owned, DeviceBuffer.Allocate(_driver, _context, bytes));
                     DeviceBuffer remoteSource;
                     using (peer._context.Enter())
@@ -112,13 +118,32 @@ namespace DlGpuTools.Bandwidth
                     stream.Synchronize();
                     Clear(localBack);
                     CudaStream second = Own(owned, CudaStream.Create(_driver));
+                    op.Verify = () => VerifyDevice(test, remote, n, request, k => BandwidthPattern.Word(k, seedA)) + VerifyDevice(test, localBack, n, request, k => BandwidthPattern.Word(k, seedB));
+                    if (test == BandwidthTests.PeerBidirectionalSm)
+                    {
+                        // Each copy kernel gets half of the GPU's threads, so both run at once.
+                        uint half = Math.Max(1, _strideBlocks / 2);
+                        op.Forward = s => LaunchCopyStrided(remote, local, n, half, s);
+                        op.Backward = s => LaunchCopyStrided(localBack, remoteSource, n, half, s);
+                        return WithPeer(Measure(op, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "SM kernel", theoretical,
+                            "dlgpu_copy_strided kernels on GPU " + Device.Index + ", one writing into the peer's memory and one reading from it at once, on two streams with half of the GPU's threads each, peer access enabled; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
+                    }
+
                     op.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(remote.DevicePointer, peer._context.Handle, local.DevicePointer, _context.Handle, bytes, s));
                     op.Backward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(localBack.DevicePointer, _context.Handle, remoteSource.DevicePointer, peer._context.Handle, bytes, s));
-                    op.Verify = () => VerifyDevice(test, remote, n, request, k => BandwidthPattern.Word(k, seedA)) + VerifyDevice(test, localBack, n, request, k => BandwidthPattern.Word(k, seedB));
                     return WithPeer(Measure(op, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "copy engine", theoretical,
-                        "cuMemcpyPeerAsync both ways at once on two of GPU " + Device.Index + "'s streams, peer access enabled; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
+                        "cuMemcpyPeerAsync both ways at once on two of GPU " + Device.Index + "'s streams, peer access enabled both ways; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
                 }
             }
+        }
+
+        // From's context is current on this thread.
+        private static void EnablePeerAccess(BandwidthSession from, BandwidthSession to)
+        {
+            CudaResult enabled = from._driver.cuCtxEnablePeerAccess(to._context.Handle);
+            if (enabled == CudaResult.CUDA_ERROR_PEER_ACCESS_UNSUPPORTED || enabled == CudaResult.CUDA_ERROR_NOT_SUPPORTED)
+                throw new PeerAccessNotSupportedException(from.Device.Index, to.Device.Index, "cuCtxEnablePeerAccess returned " + enabled);
+            if (enabled != CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED) from._driver.ThrowIfFailed(enabled, "cuCtxEnablePeerAccess");
         }
 
         private static BandwidthResult WithPeer(BandwidthResult result, BandwidthSession peer)

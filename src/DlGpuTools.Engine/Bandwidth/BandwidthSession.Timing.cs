@@ -130,9 +130,14 @@ namespace DlGpuTools.Bandwidth
 
         private static string Join(string a, string b) => a == null ? b : b == null ? a : a + " " + b;
 
-        private void Launch(IntPtr function, IntPtr stream, IntPtr* args)
+        // One thread per 16-byte element: ceil(n / 128) blocks. A grid holds up to 2^31 - 1 blocks, 256 Ti
+        // elements of 16 bytes, far beyond any GPU's memory, so the cast cannot overflow in practice; say so if it would.
+        private void LaunchPerElement(IntPtr function, ulong n, IntPtr stream, IntPtr* args)
         {
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(function, _blocks, ThreadsPerBlock, 0, stream, args));
+            ulong blocks = (n + ElementThreadsPerBlock - 1) / ElementThreadsPerBlock;
+            if (blocks == 0) return;
+            if (blocks > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(n), n, "More 16-byte elements than one kernel launch covers.");
+            _driver.ThrowIfFailed(_driver.cuLaunchKernel(function, (uint)blocks, ElementThreadsPerBlock, 0, stream, args));
         }
 
         private void LaunchWrite(DeviceBuffer dst, ulong n, uint seed, IntPtr stream)
@@ -142,7 +147,7 @@ namespace DlGpuTools.Bandwidth
             args[0] = (IntPtr)(&p);
             args[1] = (IntPtr)(&n);
             args[2] = (IntPtr)(&seed);
-            Launch(_module.Write, stream, args);
+            LaunchPerElement(_module.Write, n, stream, args);
         }
 
         private void LaunchRead(DeviceBuffer src, ulong n, DeviceBuffer sums, IntPtr stream)
@@ -152,7 +157,7 @@ namespace DlGpuTools.Bandwidth
             args[0] = (IntPtr)(&p);
             args[1] = (IntPtr)(&n);
             args[2] = (IntPtr)(&o);
-            Launch(_module.Read, stream, args);
+            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.Read, _strideBlocks, StridedThreadsPerBlock, 0, stream, args));
         }
 
         private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
@@ -162,7 +167,17 @@ namespace DlGpuTools.Bandwidth
             args[0] = (IntPtr)(&d);
             args[1] = (IntPtr)(&s);
             args[2] = (IntPtr)(&n);
-            Launch(_module.Copy, stream, args);
+            LaunchPerElement(_module.Copy, n, stream, args);
+        }
+
+        private void LaunchCopyStrided(DeviceBuffer dst, DeviceBuffer src, ulong n, uint blocks, IntPtr stream)
+        {
+            ulong d = dst.DevicePointer, s = src.DevicePointer;
+            IntPtr* args = stackalloc IntPtr[3];
+            args[0] = (IntPtr)(&d);
+            args[1] = (IntPtr)(&s);
+            args[2] = (IntPtr)(&n);
+            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, blocks, StridedThreadsPerBlock, 0, stream, args));
         }
 
         private void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)
@@ -174,7 +189,7 @@ namespace DlGpuTools.Bandwidth
             args[2] = (IntPtr)(&pc);
             args[3] = (IntPtr)(&n);
             args[4] = (IntPtr)(&scalar);
-            Launch(_module.Triad, stream, args);
+            LaunchPerElement(_module.Triad, n, stream, args);
         }
 
         /// <summary>The elements checked: the first, the last and <see cref="BandwidthRequest.VerifySamples"/> random others.</summary>
@@ -222,14 +237,14 @@ namespace DlGpuTools.Bandwidth
         // The read kernel leaves one XOR per block; together they must give the XOR of every word of the buffer.
         private int VerifyRead(string test, DeviceBuffer sums, ulong n, uint seed)
         {
-            var perBlock = new uint[_blocks];
+            var perBlock = new uint[_strideBlocks];
             fixed (uint* p = perBlock) _driver.ThrowIfFailed(_driver.cuMemcpyDtoH((IntPtr)p, sums.DevicePointer, sums.Bytes));
             uint all = 0;
             foreach (uint x in perBlock) all ^= x;
             uint expected = BandwidthPattern.Xor(n * 4, seed);
             if (all != expected)
                 throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture, "the blocks' XOR of the {0:N0} bytes read is 0x{1:X8}, expected 0x{2:X8}", n * 16, all, expected));
-            return (int)_blocks;
+            return (int)_strideBlocks;
         }
     }
 }

@@ -16,17 +16,22 @@ namespace DlGpuTools.Bandwidth
     /// </summary>
     public sealed partial class BandwidthSession : IDisposable
     {
-        private const int ThreadsPerBlock = 256;
+        // Write, copy and triad: one element per thread, 128 threads a block, as many blocks as the buffer needs.
+        private const uint ElementThreadsPerBlock = 128;
+
+        // Grid-stride kernels (read, and the two copies at once of a peer test both ways): 1024-thread blocks, as
+        // many as fit on the GPU at once (the read kernel leaves one XOR per block).
+        private const int StridedThreadsPerBlock = 1024;
 
         private readonly GpuRuntime _runtime;
         private readonly CudaDriver _driver;
         private readonly DeviceContext _context;
         private readonly BandwidthModule _module;
         private readonly SpinGate _gate;
-        private readonly uint _blocks;
+        private readonly uint _strideBlocks;
         private int _disposed;
 
-        private BandwidthSession(GpuRuntime runtime, CudaDevice device, DeviceContext context, BandwidthModule module, SpinGate gate, uint blocks)
+        private BandwidthSession(GpuRuntime runtime, CudaDevice device, DeviceContext context, BandwidthModule module, SpinGate gate, uint strideBlocks)
         {
             _runtime = runtime;
             _driver = runtime.Driver;
@@ -34,7 +39,7 @@ namespace DlGpuTools.Bandwidth
             _context = context;
             _module = module;
             _gate = gate;
-            _blocks = blocks;
+            _strideBlocks = strideBlocks;
         }
 
         public CudaDevice Device { get; }
@@ -57,10 +62,10 @@ namespace DlGpuTools.Bandwidth
                     gate = SpinGate.Create(driver, module);
                 }
 
-                // Enough blocks of 256 threads to fill every SM to its thread limit (2048 where the driver does not say).
-                int perSm = driver.cuDeviceGetAttribute(device.Index, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, out int threads) == CudaResult.CUDA_SUCCESS && threads >= ThreadsPerBlock
-                    ? threads / ThreadsPerBlock
-                    : 2048 / ThreadsPerBlock;
+                // Enough grid-stride blocks to fill every SM to its thread limit (2048 where the driver does not say).
+                int perSm = driver.cuDeviceGetAttribute(device.Index, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, out int threads) == CudaResult.CUDA_SUCCESS && threads >= StridedThreadsPerBlock
+                    ? threads / StridedThreadsPerBlock
+                    : 2048 / StridedThreadsPerBlock;
                 uint blocks = (uint)Math.Max(1, device.MultiprocessorCount * perSm);
                 return new BandwidthSession(runtime, device, context, module, gate, blocks);
             }
@@ -141,20 +146,20 @@ namespace DlGpuTools.Bandwidth
                     ops.Forward = s => LaunchWrite(dst, n, seedA, s);
                     ops.Verify = () => VerifyDevice(test, dst, n, request, k => BandwidthPattern.Word(k, seedA));
                     return Measure(ops, request, bytes, bytes, bytes, "written once; traffic = bytes written", "SM kernel", () => TheoreticalBandwidth.DeviceMemory(Device),
-                        "dlgpu_write kernel: 16-byte stores of a computed pattern, grid-stride loop", note, stream, null, cancel, progress);
+                        "dlgpu_write kernel: 16-byte stores of a computed pattern, one element per thread", note, stream, null, cancel, progress);
                 }
 
                 case BandwidthTests.DeviceRead:
                 {
                     DeviceBuffer src = Own(owned, DeviceBuffer.Allocate(_driver, _context, bytes));
-                    DeviceBuffer sums = Own(owned, DeviceBuffer.Allocate(_driver, _context, _blocks * 4UL));
+                    DeviceBuffer sums = Own(owned, DeviceBuffer.Allocate(_driver, _context, _strideBlocks * 4UL));
                     LaunchWrite(src, n, seedA, stream.Handle);
                     stream.Synchronize();
                     Fill(sums, 0xA5);
                     ops.Forward = s => LaunchRead(src, n, sums, s);
                     ops.Verify = () => VerifyRead(test, sums, n, seedA);
                     return Measure(ops, request, bytes, bytes, bytes, "read once; traffic = bytes read (the kernel writes 4 bytes per block)", "SM kernel", () => TheoreticalBandwidth.DeviceMemory(Device),
-                        "dlgpu_read kernel: 16-byte loads XOR-reduced per block, grid-stride loop", note, stream, null, cancel, progress);
+                        "dlgpu_read kernel: 16-byte loads XOR-reduced per block, grid-stride loop with four loads in flight per thread", note, stream, null, cancel, progress);
                 }
 
                 case BandwidthTests.DeviceCopySm:
@@ -170,7 +175,7 @@ namespace DlGpuTools.Bandwidth
                     else ops.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyDtoDAsync(dst.DevicePointer, src.DevicePointer, bytes, s));
                     ops.Verify = () => VerifyDevice(test, dst, n, request, k => BandwidthPattern.Word(k, seedA));
                     return Measure(ops, request, bytes, bytes, 2 * bytes, "copied once (as nvbandwidth counts); traffic = read + write, 2x", sm ? "SM kernel" : "copy engine", () => TheoreticalBandwidth.DeviceMemory(Device),
-                        sm ? "dlgpu_copy kernel: 16-byte loads and stores, grid-stride loop" : "cuMemcpyDtoDAsync within the GPU", note, stream, null, cancel, progress);
+                        sm ? "dlgpu_copy kernel: a 16-byte load and store per thread" : "cuMemcpyDtoDAsync within the GPU", note, stream, null, cancel, progress);
                 }
 
                 case BandwidthTests.DeviceTriad:
@@ -286,7 +291,7 @@ namespace DlGpuTools.Bandwidth
             _driver.ThrowIfFailed(_driver.cuMemGetInfo(out ulong free, out _));
             // Leave a tenth of free memory to the driver and other programs.
             ulong budget = (ulong)(free * 0.9);
-            ulong extra = test == BandwidthTests.DeviceRead ? _blocks * 4UL : 0;
+            ulong extra = test == BandwidthTests.DeviceRead ? _strideBlocks * 4UL : 0;
             if ((ulong)deviceBuffers * bytes + extra <= budget) return bytes;
             string what = $"{test} on GPU {Device.Index} ({deviceBuffers} buffer(s) of {bytes / 1048576.0:N0} MiB)";
             if (request.Bytes != null) throw new BandwidthBufferTooLargeException(what, (ulong)deviceBuffers * bytes + extra, free);

@@ -7,7 +7,8 @@ namespace DlGpuTools.Bandwidth
     /// <summary>
     /// The tests Measure-GpuBandwidth runs, named like nvbandwidth's where nvbandwidth has the same test
     /// (host_to_device_memcpy_ce, device_local_copy, ...); the SM-kernel device-memory tests and the pageable
-    /// host tests are ours and say so by name.
+    /// host tests are ours and say so by name, as does the SM peer test both ways (one GPU's kernels reading
+    /// from and writing into the peer at once, where nvbandwidth's runs kernels on both GPUs).
     /// </summary>
     public static class BandwidthTests
     {
@@ -24,6 +25,7 @@ namespace DlGpuTools.Bandwidth
         public const string PeerWriteCe = "device_to_device_memcpy_write_ce";
         public const string PeerBidirectionalCe = "device_to_device_bidirectional_memcpy_write_ce";
         public const string PeerReadSm = "device_to_device_memcpy_read_sm";
+        public const string PeerBidirectionalSm = "device_to_device_bidirectional_memcpy_sm";
 
         /// <summary>Every single-GPU test, in the order they run.</summary>
         public static readonly IReadOnlyList<string> SingleDevice = new[]
@@ -33,7 +35,7 @@ namespace DlGpuTools.Bandwidth
         };
 
         /// <summary>Tests between two GPUs, run for every pair of the GPUs measured.</summary>
-        public static readonly IReadOnlyList<string> Peer = new[] { PeerWriteCe, PeerReadSm, PeerBidirectionalCe };
+        public static readonly IReadOnlyList<string> Peer = new[] { PeerWriteCe, PeerReadSm, PeerBidirectionalCe, PeerBidirectionalSm };
 
         /// <summary>Every test name, for -Test's validation and completion.</summary>
         public static IReadOnlyList<string> All => SingleDevice.Concat(Peer).ToArray();
