@@ -12,11 +12,14 @@ namespace DlGpuTools.Bandwidth
         /// <summary>Untimed batches first, so clocks and the link settle.</summary>
         public int Warmup { get; set; } = 2;
 
-        /// <summary>GPU time one batch should take: operations per batch are sized from a first measurement.</summary>
-        public double BatchMilliseconds { get; set; } = 25;
+        /// <summary>
+        /// GPU time one batch should take: operations per batch are sized from a first measurement. 100 ms, so a
+        /// host copy batch averages over several copies (a pageable copy of 512 MiB takes 40-70 ms on PCIe Gen5).
+        /// </summary>
+        public double BatchMilliseconds { get; set; } = 100;
 
-        /// <summary>Upper bound of operations in one batch (they all wait behind the spin kernel).</summary>
-        public int MaxOperationsPerBatch { get; set; } = 32;
+        /// <summary>Upper bound of operations in one batch (they all wait behind the spin kernel): 16, nvbandwidth's default loop count.</summary>
+        public int MaxOperationsPerBatch { get; set; } = 16;
 
         /// <summary>Sampled 16-byte elements checked after the copies (plus the first and the last).</summary>
         public int VerifySamples { get; set; } = 64;
