@@ -69,6 +69,7 @@ namespace DlGpuTools.Engine.Tests
                         Assert.Equal(test == BandwidthTests.HostDeviceBidirectional ? 126.0 : 63.0, r.TheoreticalGBps);
                         Assert.Equal(0, r.NumaNode);
                         Assert.Equal("0-7,16-23", r.CpuAffinity);
+                        Assert.Equal("0", r.NumaAffinity);
                     }
                     else
                     {

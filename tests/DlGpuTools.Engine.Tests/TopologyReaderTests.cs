@@ -23,6 +23,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(2, gpus.Count);
             Assert.Equal(0, gpus[0].NumaNode);
             Assert.Equal("8-15,24-31", gpus[1].CpuAffinity);
+            Assert.Equal("1", gpus[1].NumaAffinity);
             GpuTopologyLink link = Assert.Single(gpus[0].Links);
             Assert.Equal(1, link.PeerIndex);
             Assert.Equal("PXB", link.Path);
@@ -60,8 +61,8 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal("NotSupported", l.P2PRead);
             });
             string[] matrix = TopologyMatrix.Lines(gpus).ToArray();
-            Assert.Matches(@"^\s+GPU0\s+GPU1\s+GPU2\s+CPU Affinity\s+NUMA Affinity$", matrix[0]);
-            Assert.Matches(@"^GPU1\s+NV18\s+X\s+NV18\s+8-15,24-31\s+1$", matrix[2]);
+            Assert.Matches(@"^\s+GPU0\s+GPU1\s+GPU2\s+CPU Affinity\s+NUMA Affinity\s+GPU NUMA ID$", matrix[0]);
+            Assert.Matches(@"^GPU1\s+NV18\s+X\s+NV18\s+8-15,24-31\s+1\s+1$", matrix[2]);
         }
 
         [FakeFact]

@@ -43,6 +43,7 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
         $r | ForEach-Object { $_.Verified | Should -BeTrue; $_.GBps | Should -BeGreaterThan 0; $_.PercentOfTheoretical | Should -Not -BeNullOrEmpty }
         ($r | Where-Object Test -EQ 'device_local_copy')[0].BytesCounted | Should -Match 'copied once'
         ($r | Where-Object { $_.Test -eq 'host_to_device_memcpy_ce' -and $_.DeviceIndex -eq 1 }).NumaNode | Should -Be 1
+        ($r | Where-Object { $_.Test -eq 'host_to_device_memcpy_ce' -and $_.DeviceIndex -eq 1 }).NumaAffinity | Should -Be '1'
     }
 
     It 'takes devices from Get-CudaDevice and from JSON, and tests by name' {
@@ -106,7 +107,7 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
         $table | Should -Match 'host_to_device_bidirectional_memcpy_ce'
         ($table -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
         $list = $r | Where-Object Test -Like 'host_*' | Format-List | Out-String -Width 200
-        foreach ($label in 'BytesCounted', 'Theoretical', 'Method', 'NumaNode', 'CpuAffinity', 'Verified') { $list | Should -Match "$label\s*:" }
+        foreach ($label in 'BytesCounted', 'Theoretical', 'Method', 'NumaAffinity', 'CpuAffinity', 'GPU NUMA ID', 'Verified') { $list | Should -Match "$label\s*:" }
         $list | Should -Match 'PCIe Gen5 x16'
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r))
         $copy[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.BandwidthResult'

@@ -32,7 +32,7 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
         Use-FakeGpu -Setting 'FAKENVML_NVLINKS=18', 'FAKENVML_NVSWITCH=1'
         $m = @(Get-GpuTopology -AsMatrix)
         $m[0] | Should -BeOfType ([string])
-        $m[1] | Should -Match '^GPU0\s+X\s+NV18\s+0-7,16-23\s+0$'
+        $m[1] | Should -Match '^GPU0\s+X\s+NV18\s+0-7,16-23\s+0\s+0$'
     }
 
     It 'keeps links through serialization' {

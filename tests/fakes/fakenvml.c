@@ -105,6 +105,13 @@ nvmlReturn_t nvmlDeviceGetNumaNodeId(void *h, unsigned int *node) {
     *node = (unsigned)(idx(h) % 2);
     return 0;
 }
+nvmlReturn_t nvmlDeviceGetMemoryAffinity(void *h, unsigned int size, unsigned long *set, int scope) {
+    FAIL("nvmlDeviceGetMemoryAffinity", idx(h));
+    if (size < 1 || scope != 0) return 2; /* the module asks for NUMA nodes (NVML_AFFINITY_SCOPE_NODE) */
+    for (unsigned int i = 0; i < size; i++) set[i] = 0;
+    set[0] = 1UL << (idx(h) % 2);
+    return 0;
+}
 nvmlReturn_t nvmlDeviceGetCpuAffinity(void *h, unsigned int size, unsigned long *set) {
     FAIL("nvmlDeviceGetCpuAffinity", idx(h));
     if (size < 1) return 2;

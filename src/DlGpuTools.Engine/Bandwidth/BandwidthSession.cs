@@ -273,6 +273,7 @@ namespace DlGpuTools.Bandwidth
         {
             result.NumaNode = link?.NumaNode;
             result.CpuAffinity = link?.CpuAffinity;
+            result.NumaAffinity = link?.NumaAffinity;
             return result;
         }
 

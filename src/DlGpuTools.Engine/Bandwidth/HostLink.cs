@@ -19,6 +19,7 @@ namespace DlGpuTools.Bandwidth
         public int? MaxWidth { get; private set; }
         public int? NumaNode { get; private set; }
         public string CpuAffinity { get; private set; }
+        public string NumaAffinity { get; private set; }
 
         public Theoretical Theoretical(int directions) => TheoreticalBandwidth.Pcie(Generation, Width, MaxGeneration, MaxWidth, directions);
 
@@ -41,13 +42,14 @@ namespace DlGpuTools.Bandwidth
             link.MaxWidth = ReadUInt(nvml, "nvmlDeviceGetMaxPcieLinkWidth", handle) ?? link.MaxWidth;
             if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable) link.NumaNode = (int)node;
             if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS) link.CpuAffinity = CpuList(mask);
+            if (nvml.nvmlDeviceGetMemoryAffinity(handle, out ulong[] nodes) == NvmlReturn.NVML_SUCCESS) link.NumaAffinity = CpuList(nodes);
             return link;
         }
 
         private static int? ReadUInt(Nvml nvml, string function, IntPtr handle) =>
             nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS && value != Nvml.ValueNotAvailable ? (int?)value : null;
 
-        /// <summary>A CPU bit mask as Linux writes CPU lists: "0-55,112-167".</summary>
+        /// <summary>A CPU (or NUMA node) bit mask as Linux writes CPU lists: "0-55,112-167".</summary>
         internal static string CpuList(ulong[] mask)
         {
             var text = new StringBuilder();

@@ -17,6 +17,23 @@ namespace DlGpuTools.Interop
             return r;
         }
 
+        /// <summary>
+        /// nvmlDeviceGetMemoryAffinity with NVML_AFFINITY_SCOPE_NODE: a bit mask of the NUMA nodes closest to the GPU
+        /// (nvidia-smi topo -m's "NUMA Affinity"; 256 nodes, 64 per word).
+        /// </summary>
+        public NvmlReturn nvmlDeviceGetMemoryAffinity(IntPtr device, out ulong[] mask)
+        {
+            const uint words = 4;
+            const int scopeNode = 0;
+            mask = new ulong[words];
+            IntPtr f = Fn("nvmlDeviceGetMemoryAffinity", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            // C unsigned longs, as for the CPU mask below.
+            uint size = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? words * 2 : words;
+            fixed (ulong* p = mask)
+                return ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, int, NvmlReturn>)f)(device, size, p, scopeNode);
+        }
+
         /// <summary>nvmlDeviceGetCpuAffinity: a bit mask of the CPUs closest to the GPU (1024 CPUs; 64 per word).</summary>
         public NvmlReturn nvmlDeviceGetCpuAffinity(IntPtr device, out ulong[] mask)
         {

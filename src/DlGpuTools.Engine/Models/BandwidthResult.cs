@@ -62,8 +62,14 @@ namespace DlGpuTools
         /// <summary>How the figure was measured.</summary>
         public string Method { get; set; }
 
-        /// <summary>The NUMA node NVML gives for the GPU (host tests); empty when NVML does not say.</summary>
+        /// <summary>The GPU's own NUMA node (host tests; see <see cref="GpuTopology.NumaNode"/>); empty on most machines.</summary>
         public int? NumaNode { get; set; }
+
+        /// <summary>
+        /// The NUMA nodes NVML gives as closest to the GPU (host tests). The pinned buffer is where the OS put it:
+        /// the module does not change the process's affinity, so run it bound to these nodes to measure the best case.
+        /// </summary>
+        public string NumaAffinity { get; set; }
 
         /// <summary>The CPUs NVML gives as close to the GPU (host tests), e.g. "0-55,112-167".</summary>
         public string CpuAffinity { get; set; }

@@ -11,8 +11,14 @@ namespace DlGpuTools
 
         public string PciBusId { get; set; }
 
-        /// <summary>NUMA node of the GPU (NVML); empty when NVML does not say (one-node machines, older drivers).</summary>
+        /// <summary>
+        /// The GPU's own NUMA node (nvidia-smi's "GPU NUMA ID"): GPUs whose memory the CPUs see as a node, such as
+        /// Grace Hopper's; empty for PCIe and SXM GPUs on x86 hosts and on drivers before R535.
+        /// </summary>
         public int? NumaNode { get; set; }
+
+        /// <summary>The NUMA nodes closest to the GPU (NVML; nvidia-smi's "NUMA Affinity"), e.g. "0" or "0-1".</summary>
+        public string NumaAffinity { get; set; }
 
         /// <summary>The CPUs closest to the GPU as a Linux CPU list (NVML), e.g. "0-55,112-167".</summary>
         public string CpuAffinity { get; set; }

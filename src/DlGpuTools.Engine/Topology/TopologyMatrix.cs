@@ -14,14 +14,15 @@ namespace DlGpuTools.Topology
             string Pad(string s) => (s ?? string.Empty).PadRight(cell);
             var header = new StringBuilder(Pad(string.Empty));
             foreach (string n in names) header.Append(Pad(n));
-            header.Append("CPU Affinity".PadRight(16)).Append("NUMA Affinity");
+            header.Append("CPU Affinity".PadRight(16)).Append("NUMA Affinity".PadRight(15)).Append("GPU NUMA ID");
             yield return header.ToString().TrimEnd();
             foreach (GpuTopology g in gpus)
             {
                 var row = new StringBuilder(Pad("GPU" + g.Index));
                 foreach (GpuTopology other in gpus)
                     row.Append(Pad(other.Index == g.Index ? "X" : g.Links.FirstOrDefault(l => l.PeerIndex == other.Index)?.Path ?? "?"));
-                row.Append((g.CpuAffinity ?? "N/A").PadRight(16)).Append(g.NumaNode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "N/A");
+                row.Append((g.CpuAffinity ?? "N/A").PadRight(16)).Append((g.NumaAffinity ?? "N/A").PadRight(15))
+                    .Append(g.NumaNode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "N/A");
                 yield return row.ToString().TrimEnd();
             }
 

@@ -54,6 +54,7 @@ namespace DlGpuTools.Topology
         {
             if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable) topology.NumaNode = (int)node;
             if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS) topology.CpuAffinity = HostLink.CpuList(mask);
+            if (nvml.nvmlDeviceGetMemoryAffinity(handle, out ulong[] nodes) == NvmlReturn.NVML_SUCCESS) topology.NumaAffinity = HostLink.CpuList(nodes);
         }
 
         /// <summary>One GPU's active NVLinks: the remote PCI bus id of each, or null for a link to an NVSwitch.</summary>
