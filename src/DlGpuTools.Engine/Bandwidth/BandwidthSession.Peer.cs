@@ -123,8 +123,8 @@ namespace DlGpuTools.Bandwidth
                     {
                         // Each copy kernel gets half of the GPU's threads, so both run at once.
                         uint half = Math.Max(1, _strideBlocks / 2);
-                        op.Forward = s => LaunchCopyStrided(remote, local, n, half, s);
-                        op.Backward = s => LaunchCopyStrided(localBack, remoteSource, n, half, s);
+                        op.Forward = s => LaunchCopy(remote, local, n, half, s);
+                        op.Backward = s => LaunchCopy(localBack, remoteSource, n, half, s);
                         return WithPeer(Measure(op, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "SM kernel", theoretical,
                             "dlgpu_copy_strided kernels on GPU " + Device.Index + ", one writing into the peer's memory and one reading from it at once, on two streams with half of the GPU's threads each, peer access enabled; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
                     }

@@ -160,24 +160,18 @@ namespace DlGpuTools.Bandwidth
             _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.Read, _strideBlocks, StridedThreadsPerBlock, 0, stream, args));
         }
 
-        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
-        {
-            ulong d = dst.DevicePointer, s = src.DevicePointer;
-            IntPtr* args = stackalloc IntPtr[3];
-            args[0] = (IntPtr)(&d);
-            args[1] = (IntPtr)(&s);
-            args[2] = (IntPtr)(&n);
-            LaunchPerElement(_module.Copy, n, stream, args);
-        }
+        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream) => LaunchCopy(dst, src, n, 0, stream);
 
-        private void LaunchCopyStrided(DeviceBuffer dst, DeviceBuffer src, ulong n, uint blocks, IntPtr stream)
+        /// <summary>The one-element-per-thread copy, or with <paramref name="stridedBlocks"/> &gt; 0 the grid-stride copy on that many blocks.</summary>
+        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, uint stridedBlocks, IntPtr stream)
         {
             ulong d = dst.DevicePointer, s = src.DevicePointer;
             IntPtr* args = stackalloc IntPtr[3];
             args[0] = (IntPtr)(&d);
             args[1] = (IntPtr)(&s);
             args[2] = (IntPtr)(&n);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, blocks, StridedThreadsPerBlock, 0, stream, args));
+            if (stridedBlocks == 0) LaunchPerElement(_module.Copy, n, stream, args);
+            else _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, stridedBlocks, StridedThreadsPerBlock, 0, stream, args));
         }
 
         private void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)

@@ -23,29 +23,28 @@ namespace DlGpuTools.Interop
         /// </summary>
         public NvmlReturn nvmlDeviceGetMemoryAffinity(IntPtr device, out ulong[] mask)
         {
-            const uint words = 4;
             const int scopeNode = 0;
-            mask = new ulong[words];
-            IntPtr f = Fn("nvmlDeviceGetMemoryAffinity", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            // C unsigned longs, as for the CPU mask below.
-            uint size = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? words * 2 : words;
-            fixed (ulong* p = mask)
-                return ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, int, NvmlReturn>)f)(device, size, p, scopeNode);
+            return AffinityMask("nvmlDeviceGetMemoryAffinity", device, 4, scopeNode, out mask);
         }
 
         /// <summary>nvmlDeviceGetCpuAffinity: a bit mask of the CPUs closest to the GPU (1024 CPUs; 64 per word).</summary>
-        public NvmlReturn nvmlDeviceGetCpuAffinity(IntPtr device, out ulong[] mask)
+        public NvmlReturn nvmlDeviceGetCpuAffinity(IntPtr device, out ulong[] mask) => AffinityMask("nvmlDeviceGetCpuAffinity", device, 16, null, out mask);
+
+        // The two affinity calls differ only in the scope argument the memory one takes after the mask.
+        private NvmlReturn AffinityMask(string function, IntPtr device, uint words, int? scope, out ulong[] mask)
         {
-            const uint words = 16;
             mask = new ulong[words];
-            IntPtr f = Fn("nvmlDeviceGetCpuAffinity", out bool missing);
+            IntPtr f = Fn(function, out bool missing);
             if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             // The mask is of C unsigned longs: 64-bit on Linux, 32-bit on Windows. Little-endian, the same bytes
             // read as 64-bit words either way, so only the count passed differs.
             uint size = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? words * 2 : words;
             fixed (ulong* p = mask)
-                return ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, NvmlReturn>)f)(device, size, p);
+            {
+                return scope is int s
+                    ? ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, int, NvmlReturn>)f)(device, size, p, s)
+                    : ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, NvmlReturn>)f)(device, size, p);
+            }
         }
             /// <summary>nvmlDeviceGetTopologyCommonAncestor: the closest common point of two GPUs' PCIe paths.</summary>
         public NvmlReturn nvmlDeviceGetTopologyCommonAncestor(IntPtr device1, IntPtr device2, out NvmlTopologyLevel level)
