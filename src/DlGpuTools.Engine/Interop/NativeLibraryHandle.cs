@@ -39,7 +39,7 @@ namespace DlGpuTools.Interop
                 }
 
                 IntPtr symbol = GetExport(anyExport);
-                if (symbol != IntPtr.Zero && LinuxModuleMap.TryFindFile(symbol, out string file)) return file;
+                if (symbol != IntPtr.Zero && LinuxModuleMap.TryFindFile(symbol, out string? file)) return file;
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
