@@ -18,7 +18,7 @@ namespace DlGpuTools.Bandwidth
         public int? MaxGeneration { get; private set; }
         public int? MaxWidth { get; private set; }
         public int? NumaNode { get; private set; }
-        public string CpuAffinity { get; private set; }
+        public string? CpuAffinity { get; private set; }
 
         public Theoretical Theoretical(int directions) => TheoreticalBandwidth.Pcie(Generation, Width, MaxGeneration, MaxWidth, directions);
 
@@ -48,7 +48,7 @@ namespace DlGpuTools.Bandwidth
             nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS && value != Nvml.ValueNotAvailable ? (int?)value : null;
 
         /// <summary>A CPU bit mask as Linux writes CPU lists: "0-55,112-167".</summary>
-        internal static string CpuList(ulong[] mask)
+        internal static string? CpuList(ulong[] mask)
         {
             var text = new StringBuilder();
             int bits = mask.Length * 64;
