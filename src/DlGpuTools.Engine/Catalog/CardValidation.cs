@@ -13,7 +13,7 @@ namespace DlGpuTools.Catalog
     {
         public static IEnumerable<string> Check(GpuSpec c)
         {
-            if (string.IsNullOrWhiteSpace(c.Source)) yield return "no source";
+            if (Strings.IsNullOrWhiteSpace(c.Source)) yield return "no source";
             if (c.MemoryGB < 1 || c.MemoryGB > 1024) yield return $"memory_gb {c.MemoryGB} is outside 1..1024 (GB, not MB?)";
             if (c.MemoryBandwidthGBps is double bw && (bw < 20 || bw > 20000)) yield return $"bandwidth_gbs {bw} is outside 20..20000 (GB/s)";
             if (c.Fp32Tflops is double fp32 && (fp32 < 0.1 || fp32 > 500)) yield return $"fp32_tflops {fp32} is outside 0.1..500 (TFLOPS, not GFLOPS?)";
@@ -26,6 +26,12 @@ namespace DlGpuTools.Catalog
             if (!c.IsCudaCapable)
             {
                 if (c.Vendor == "NVIDIA") yield return "an NVIDIA card needs a compute capability (major.minor)";
+                yield break;
+            }
+
+            if (c.ComputeCapability == null)
+            {
+                yield return "a CUDA-capable card needs a compute capability (major.minor)";
                 yield break;
             }
 

@@ -33,7 +33,7 @@ namespace DlGpuTools.Catalog
         /// <summary>The built-in prices with a user's file laid over them; every card it names must be in <paramref name="catalog"/>.</summary>
         public static PriceTable Load(string userTablePath, CardCatalog catalog)
         {
-            if (string.IsNullOrEmpty(userTablePath)) return BuiltIn;
+            if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
             string origin = Path.GetFullPath(userTablePath);
             List<CardPrice> user = FromRows(CsvTable.ReadFile(origin, "price table"), origin, catalog);
             var merged = BuiltIn.Prices.ToDictionary(Key, StringComparer.OrdinalIgnoreCase);
@@ -54,7 +54,7 @@ namespace DlGpuTools.Catalog
             return (now.Year - seen.Year) * 12 + now.Month - seen.Month;
         }
 
-        internal static bool TryParseDate(string text, out DateTime date) =>
+        internal static bool TryParseDate(string? text, out DateTime date) =>
             DateTime.TryParseExact(text ?? string.Empty, new[] { "yyyy-MM", "yyyy-MM-dd" }, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
         private static string Key(CardPrice p) => p.Card + "|" + p.Condition;
@@ -75,7 +75,7 @@ namespace DlGpuTools.Catalog
                 try
                 {
                     string card = CardCatalog.Text(f, "card") ?? throw new FormatException("the card is empty");
-                    GpuSpec spec = catalog.Cards.FirstOrDefault(c => string.Equals(c.Name, card, StringComparison.OrdinalIgnoreCase)) ?? catalog.Resolve(card);
+                    GpuSpec? spec = catalog.Cards.FirstOrDefault(c => string.Equals(c.Name, card, StringComparison.OrdinalIgnoreCase)) ?? catalog.Resolve(card);
                     if (spec == null) throw new FormatException($"'{card}' is not a card of the card table (use its exact name, as Get-GpuSpec shows it)");
                     var price = new CardPrice
                     {
@@ -91,7 +91,7 @@ namespace DlGpuTools.Catalog
                     if (price.Condition != "new" && price.Condition != "used") problems.Add($"line {line} ({card}): condition '{price.Condition}' is not new or used");
                     if (price.PriceUsd < 10 || price.PriceUsd > 500000) problems.Add($"line {line} ({card}): price_usd {price.PriceUsd} is outside 10..500000 (USD for one card)");
                     if (!TryParseDate(price.PriceDate, out _)) problems.Add($"line {line} ({card}): price_date '{price.PriceDate}' is not yyyy-MM or yyyy-MM-dd");
-                    if (string.IsNullOrWhiteSpace(price.Source)) problems.Add($"line {line} ({card}): no source");
+                    if (Strings.IsNullOrWhiteSpace(price.Source)) problems.Add($"line {line} ({card}): no source");
                     if (seen.TryGetValue(Key(price), out int first)) problems.Add($"line {line} ({card}): a second {price.Condition} price (first on line {first}); keep one row per card and condition");
                     else seen[Key(price)] = line;
                     prices.Add(price);
