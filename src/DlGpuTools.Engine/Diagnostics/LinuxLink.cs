@@ -14,7 +14,7 @@ namespace DlGpuTools.Diagnostics
         [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
         private static extern IntPtr RealPathNative(string path, byte[] resolved);
 
-        public static string ReadLink(string path)
+        public static string? ReadLink(string path)
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
             try
