@@ -25,7 +25,7 @@ namespace DlGpuTools.Reports
         private readonly ProbeEnvironment _environment;
         private readonly Func<IDictionary> _allVariables;
 
-        public GpuReportBuilder(GpuRuntime runtime, ProbeEnvironment environment, Func<IDictionary> allVariables = null)
+        public GpuReportBuilder(GpuRuntime runtime, ProbeEnvironment environment, Func<IDictionary>? allVariables = null)
         {
             _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
             _environment = environment ?? throw new ArgumentNullException(nameof(environment));
@@ -77,10 +77,10 @@ namespace DlGpuTools.Reports
 
         private IEnumerable<LibraryReport> ReadLibraries(List<string> problems)
         {
-            List<string> folders = null;
+            List<string>? folders = null;
             List<string> Folders() => folders ?? (folders = LibraryCopies.SearchFolders(_environment).ToList());
 
-            LibraryReport Read(string name, Func<(string Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
+            LibraryReport Read(string name, Func<(string? Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
             {
                 var library = new LibraryReport { Name = name };
                 try
@@ -94,7 +94,7 @@ namespace DlGpuTools.Reports
                         string real = loaded.Path;
                         library.OtherCopies = LibraryCopies.Find(Path.GetFileName(used.Candidate), Folders())
                             .Where(c => c.RealPath != real && c.Path != real)
-                            .Select(c => c.RealPath).ToArray();
+                            .Select(c => c.RealPath).OfType<string>().ToArray();
                     }
                 }
                 catch (Exception e) when (IsReadFailure(e))
@@ -109,9 +109,9 @@ namespace DlGpuTools.Reports
             yield return Read("CUDA driver", () => (Units.CudaVersionText(_runtime.Driver.DriverApiVersion), _runtime.Driver.LibraryPath, _runtime.Driver.Attempts), false);
             yield return Read("NVML", () =>
             {
-                Nvml nvml = _runtime.TryGetNvml(out NativeLibraryNotFoundException failure);
-                if (nvml == null) throw failure;
-                return (null, nvml.LibraryPath, nvml.Attempts);
+                Nvml? nvml = _runtime.TryGetNvml(out NativeLibraryNotFoundException? failure);
+                if (nvml == null) throw failure ?? (Exception)new InvalidOperationException("NVML could not be loaded.");
+                return ((string?)null, nvml.LibraryPath, nvml.Attempts);
             }, false);
             yield return Read("CUDA runtime", () =>
             {
