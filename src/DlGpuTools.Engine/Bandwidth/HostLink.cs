@@ -31,7 +31,7 @@ namespace DlGpuTools.Bandwidth
                 MaxGeneration = device.PcieMaxGeneration,
                 MaxWidth = device.PcieMaxLinkWidth,
             };
-            Nvml nvml = runtime.TryGetNvml(out _);
+            Nvml? nvml = runtime.TryGetNvml(out _);
             if (nvml == null) return link;
             NvmlDeviceFacts facts = NvmlDeviceFacts.Read(nvml, new List<string>());
             if (!facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle)) return link;

@@ -42,13 +42,13 @@ namespace DlGpuTools.Catalog
         }
 
         /// <summary>The price a buyer pays for a card today: the cheaper of its new and used prices, or null when neither is known.</summary>
-        public CardPrice BestFor(GpuSpec card) =>
+        public CardPrice? BestFor(GpuSpec card) =>
             Prices.Where(p => string.Equals(p.Card, card.Name, StringComparison.OrdinalIgnoreCase)).OrderBy(p => p.PriceUsd).FirstOrDefault();
 
         public IEnumerable<CardPrice> For(GpuSpec card) => Prices.Where(p => string.Equals(p.Card, card.Name, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Whole months between a yyyy-MM(-dd) date and now; null when the date cannot be read.</summary>
-        public static int? AgeInMonths(string priceDate, DateTime now)
+        public static int? AgeInMonths(string? priceDate, DateTime now)
         {
             if (!TryParseDate(priceDate, out DateTime seen)) return null;
             return (now.Year - seen.Year) * 12 + now.Month - seen.Month;
