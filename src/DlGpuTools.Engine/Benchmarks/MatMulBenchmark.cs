@@ -59,7 +59,7 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        private MatMulResult Measure(MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel, Action<MatMulProgress> progress)
+        private static MatMulResult Measure(MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel, Action<MatMulProgress> progress)
         {
             long m = request.M, n = request.N, k = request.K;
             ulong aBytes = (ulong)(m * k * format.InputBytes);

@@ -134,7 +134,7 @@ namespace DlGpuTools.Catalog
             return plain.Count > 0 ? plain : candidates.Select(c => c.Card).ToList();
         }
 
-        private IReadOnlyList<string> Closest(string name, int count)
+        private List<string> Closest(string name, int count)
         {
             string key = CardNameKey.Compact(name);
             return Cards
@@ -192,7 +192,7 @@ namespace DlGpuTools.Catalog
             foreach (var pair in fields)
             {
                 string column = PropertyColumns.TryGetValue(pair.Key, out string c) ? c : pair.Key;
-                if (!result.ContainsKey(column) || Strings.IsNullOrEmpty(result[column])) result[column] = pair.Value;
+                if (!result.TryGetValue(column, out string? existing) || Strings.IsNullOrEmpty(existing)) result[column] = pair.Value;
             }
 
             return result;
@@ -258,7 +258,7 @@ namespace DlGpuTools.Catalog
             using (var reader = new StreamReader(Resource(file), Encoding.UTF8)) return Parse(reader, origin);
         }
 
-        private static IReadOnlyList<CloudOffer> ReadOffers()
+        private static List<CloudOffer> ReadOffers()
         {
             using (var reader = new StreamReader(Resource("cloud-offers.csv"), Encoding.UTF8))
             {

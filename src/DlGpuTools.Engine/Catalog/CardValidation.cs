@@ -11,6 +11,8 @@ namespace DlGpuTools.Catalog
     /// </summary>
     public static class CardValidation
     {
+        private static readonly string[] Segments = { "consumer", "prosumer", "workstation", "datacenter" };
+
         public static IEnumerable<string> Check(GpuSpec c)
         {
             if (Strings.IsNullOrWhiteSpace(c.Source)) yield return "no source";
@@ -21,7 +23,7 @@ namespace DlGpuTools.Catalog
             if (c.LaunchYear is int year && (year < 2010 || year > DateTime.UtcNow.Year + 1)) yield return $"launch_year {year} is implausible";
             if (c.LaunchPriceUsd is double price && (price < 30 || price > 100000)) yield return $"launch_msrp_usd {price} is outside 30..100000";
             string segment = c.Segment ?? string.Empty;
-            if (Array.IndexOf(new[] { "consumer", "prosumer", "workstation", "datacenter" }, segment) < 0) yield return $"segment '{segment}' is not consumer, prosumer, workstation or datacenter";
+            if (Array.IndexOf(Segments, segment) < 0) yield return $"segment '{segment}' is not consumer, prosumer, workstation or datacenter";
 
             if (!c.IsCudaCapable)
             {

@@ -14,6 +14,8 @@ namespace DlGpuTools.Catalog
     /// </summary>
     public sealed class PriceTable
     {
+        private static readonly string[] DateFormats = { "yyyy-MM", "yyyy-MM-dd" };
+
         public static readonly string[] Columns = { "card", "condition", "price_usd", "price_date", "provider", "source", "notes" };
 
         /// <summary>Prices older than this many months are flagged: 2026 street prices moved 20-40% a month.</summary>
@@ -55,7 +57,7 @@ namespace DlGpuTools.Catalog
         }
 
         internal static bool TryParseDate(string? text, out DateTime date) =>
-            DateTime.TryParseExact(text ?? string.Empty, new[] { "yyyy-MM", "yyyy-MM-dd" }, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+            DateTime.TryParseExact(text ?? string.Empty, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
         private static string Key(CardPrice p) => p.Card + "|" + p.Condition;
 

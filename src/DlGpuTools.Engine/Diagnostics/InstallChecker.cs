@@ -494,7 +494,7 @@ namespace DlGpuTools.Diagnostics
                     return;
                 }
 
-                string? loadedReal = loaded == null ? null : copies.FirstOrDefault(c => string.Equals(Path.GetFileName(c.Path), fileName) && Path.GetDirectoryName(c.Path) == Path.GetDirectoryName(loaded.LibraryPath))?.RealPath;
+                string? loadedReal = loaded == null ? null : copies.FirstOrDefault(c => string.Equals(Path.GetFileName(c.Path), fileName, StringComparison.Ordinal) && Path.GetDirectoryName(c.Path) == Path.GetDirectoryName(loaded.LibraryPath))?.RealPath;
                 warnings.Add($"{fileName}: {copies.Count} copies: " + string.Join("; ", copies.Select(c => c.RealPath + (c.Version != null ? $" ({c.Version})" : string.Empty) + (c.RealPath == loadedReal ? " <- this one loads here" : string.Empty))));
             }
 

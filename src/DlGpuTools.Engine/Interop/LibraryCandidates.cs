@@ -83,7 +83,7 @@ namespace DlGpuTools.Interop
             }
         }
 
-        private static IReadOnlyList<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind)
+        private static List<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind)
         {
             var (linuxNames, windowsNames) = ToolkitNames(kind);
             var roots = new List<(string Path, string Origin)>();

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace DlGpuTools.Interop
 {
@@ -33,9 +32,9 @@ namespace DlGpuTools.Interop
             {
                 if (PlatformInfo.IsWindows)
                 {
-                    var buffer = new StringBuilder(1024);
-                    uint length = WindowsLoader.GetModuleFileNameW(handle, buffer, (uint)buffer.Capacity);
-                    return length == 0 ? RequestedPath : buffer.ToString();
+                    var buffer = new char[1024];
+                    uint length = WindowsLoader.GetModuleFileNameW(handle, buffer, (uint)buffer.Length);
+                    return length == 0 ? RequestedPath : new string(buffer, 0, (int)Math.Min(length, (uint)buffer.Length));
                 }
 
                 IntPtr symbol = GetExport(anyExport);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -29,17 +30,17 @@ namespace DlGpuTools
         /// <summary>The newest CUDA the driver supports (what nvidia-smi calls "CUDA Version").</summary>
         public string? CudaDriverVersion { get; set; }
 
-        public CudaDevice[] Gpus { get; set; } = new CudaDevice[0];
+        public CudaDevice[] Gpus { get; set; } = Array.Empty<CudaDevice>();
 
-        public LibraryReport[] Libraries { get; set; } = new LibraryReport[0];
+        public LibraryReport[] Libraries { get; set; } = Array.Empty<LibraryReport>();
 
-        public PythonEnvironmentReport[] PythonEnvironments { get; set; } = new PythonEnvironmentReport[0];
+        public PythonEnvironmentReport[] PythonEnvironments { get; set; } = Array.Empty<PythonEnvironmentReport>();
 
         /// <summary>CUDA_*, NVIDIA_*, DLGPUTOOLS_* variables and the library search path, by name.</summary>
-        public EnvironmentVariableReport[] EnvironmentVariables { get; set; } = new EnvironmentVariableReport[0];
+        public EnvironmentVariableReport[] EnvironmentVariables { get; set; } = Array.Empty<EnvironmentVariableReport>();
 
         /// <summary>What could not be read, and why (a report never fails as a whole).</summary>
-        public string[] Problems { get; set; } = new string[0];
+        public string[] Problems { get; set; } = Array.Empty<string>();
 
         public double DurationMs { get; set; }
 
@@ -60,7 +61,7 @@ namespace DlGpuTools
         /// <summary>Why it did not load, when it did not.</summary>
         public string? Problem { get; set; }
 
-        public string[] OtherCopies { get; set; } = new string[0];
+        public string[] OtherCopies { get; set; } = Array.Empty<string>();
 
         public override string ToString() => $"{Name} {Version ?? "-"} {Path ?? Problem}";
     }

@@ -1,3 +1,5 @@
+using System;
+
 namespace DlGpuTools
 {
     /// <summary>
@@ -13,7 +15,7 @@ namespace DlGpuTools
         public ReadableList<string> DeviceNames { get; set; } = new ReadableList<string>();
 
         /// <summary>The driver names as one ';'-separated text, the card table's aliases column (so Export-Csv keeps them).</summary>
-        public string Aliases => string.Join(";", DeviceNames ?? new string[0]);
+        public string Aliases => string.Join(";", DeviceNames ?? Array.Empty<string>());
 
         public string? Vendor { get; set; }
 

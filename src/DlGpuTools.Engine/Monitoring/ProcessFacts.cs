@@ -12,6 +12,8 @@ namespace DlGpuTools.Monitoring
     /// </summary>
     public static class ProcessFacts
     {
+        private static readonly char[] FieldSeparators = { '\t', ' ' };
+
         public static void Fill(GpuProcessUsage usage, string procRoot = "/proc", string passwdPath = "/etc/passwd")
         {
             usage.ProcessName = Devices.HostFacts.ProcessName(usage.ProcessId);
@@ -47,7 +49,7 @@ namespace DlGpuTools.Monitoring
             foreach (string line in status.Split('\n'))
             {
                 if (!line.StartsWith("Uid:", StringComparison.Ordinal)) continue;
-                string[] fields = line.Substring(4).Split(new[] { '\t', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                string[] fields = line.Substring(4).Split(FieldSeparators, StringSplitOptions.RemoveEmptyEntries);
                 return fields.Length > 0 ? fields[0] : null;
             }
 

@@ -177,7 +177,7 @@ namespace DlGpuTools.Recommendations
                       + (r.CostForHoursUsd is double c ? string.Format(CultureInfo.InvariantCulture, ", ${0:N0} for {1:0} h", c, request.TrainingHours) : string.Empty);
                 r.Reason = string.Format(CultureInfo.InvariantCulture, "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). {3}.", FitText(r, floor), r.Speed, r.ModelInputs, cost);
                 if (!Strings.IsNullOrEmpty(offer.Notes)) r.Warnings = r.Warnings.Concat(new[] { offer.Notes }).ToArray();
-                if (offer.PriceDate == "undated") r.Warnings = r.Warnings.Concat(new[] { "Undated price (a long-standing list price): check the provider's page." }).ToArray();
+                if (offer.PriceDate == "undated") r.Warnings = r.Warnings.Append("Undated price (a long-standing list price): check the provider's page.").ToArray();
                 rows.Add(r);
             }
 

@@ -18,6 +18,8 @@ namespace DlGpuTools.Reports
     /// </summary>
     public sealed class GpuReportBuilder
     {
+        private static readonly char[] LineBreaks = { '\r', '\n' };
+
         private static readonly string[] VariablePrefixes = { "CUDA", "NVIDIA", "DLGPUTOOLS", "CUDNN" };
         private static readonly string[] SecretWords = { "TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH" };
 
@@ -153,7 +155,7 @@ namespace DlGpuTools.Reports
             if (e is NativeLibraryNotFoundException missing)
                 return "not found; searched " + string.Join(", ", missing.Attempts.Select(a => a.Candidate));
             string text = e.Message;
-            int end = text.IndexOfAny(new[] { '\r', '\n' });
+            int end = text.IndexOfAny(LineBreaks);
             return end < 0 ? text : text.Substring(0, end);
         }
     }
