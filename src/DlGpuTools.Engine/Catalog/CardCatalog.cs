@@ -41,7 +41,7 @@ namespace DlGpuTools.Catalog
         };
 
         /// <summary>The built-in table, or the built-in table with a user's CSV (same columns) laid over it.</summary>
-        public static CardCatalog Load(string userTablePath)
+        public static CardCatalog Load(string? userTablePath)
         {
             if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
             string origin = Path.GetFullPath(userTablePath);

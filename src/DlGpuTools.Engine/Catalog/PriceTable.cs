@@ -33,7 +33,7 @@ namespace DlGpuTools.Catalog
         public static PriceTable BuiltIn => BuiltInTable.Value;
 
         /// <summary>The built-in prices with a user's file laid over them; every card it names must be in <paramref name="catalog"/>.</summary>
-        public static PriceTable Load(string userTablePath, CardCatalog catalog)
+        public static PriceTable Load(string? userTablePath, CardCatalog catalog)
         {
             if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
             string origin = Path.GetFullPath(userTablePath);

@@ -34,7 +34,7 @@ namespace DlGpuTools.Reports
             _allVariables = allVariables ?? Environment.GetEnvironmentVariables;
         }
 
-        public GpuReport Build(string moduleVersion, string powerShellVersion)
+        public GpuReport Build(string? moduleVersion, string? powerShellVersion)
         {
             var watch = Stopwatch.StartNew();
             var problems = new List<string>();
