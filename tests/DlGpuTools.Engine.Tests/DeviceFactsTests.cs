@@ -69,8 +69,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Bytes_format_in_binary_units()
         {
-            Assert.Equal("79.6 GiB", Units.FormatBytes(85520809984UL).Replace(',', '.'));
-            Assert.Equal("512.0 MiB", Units.FormatBytes(512UL * 1024 * 1024).Replace(',', '.'));
+            Assert.Equal("79.6 GiB", Must.Exist(Units.FormatBytes(85520809984UL)).Replace(',', '.'));
+            Assert.Equal("512.0 MiB", Must.Exist(Units.FormatBytes(512UL * 1024 * 1024)).Replace(',', '.'));
             Assert.Null(Units.FormatBytes(null));
         }
 
