@@ -23,15 +23,8 @@
             Tags         = @('PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'CUDA', 'GPU', 'cuDNN', 'NVML', 'DeepLearning')
             ProjectUri   = 'https://github.com/dlgputools/DlGpuTools'
             LicenseUri   = 'https://github.com/dlgputools/DlGpuTools/blob/main/LICENSE'
-            ReleaseNotes = @'
-0.1.0: Get-CudaDevice (CUDA driver and NVML, no context), Test-CuDnnInstall (driver, runtime, cuBLAS and cuDNN found,
-compatible and working), Measure-GpuMatMul (cuBLASLt, sustained median, verified), Measure-GpuBandwidth and
-Get-GpuTopology (nvbandwidth's method, no compiler), Get-GpuSample, Get-GpuProcess, Watch-Gpu,
-ConvertTo-GpuPrometheus and Export-GpuMetric (NVML and GPM, dcgm-exporter names), Get-GpuSpec and
-Get-GpuRecommendation (dated prices, a stated performance model, memory by method), Get-GpuReport (the stack in
-one object or Markdown). Safe across runspaces: libraries stay loaded, GPU contexts live only while a command
-uses them.
-'@
+            # Written at build time from CHANGELOG.md (the Unreleased section and this version's; tools/ReleaseNotes.ps1).
+            ReleaseNotes = ''
         }
     }
 }

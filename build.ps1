@@ -38,6 +38,7 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'DlGpuTools'
 $FakesOut = Join-Path $Out 'fakes'
 $PesterVersion = '6.2.0'
+. (Join-Path $Root 'tools/ReleaseNotes.ps1')
 
 function Invoke-Native {
     param([string] $FilePath, [string[]] $Arguments)
@@ -74,6 +75,8 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/DlGpuTools/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $bin 'DlGpuTools.dll'), (Join-Path $bin 'DlGpuTools.Engine.dll') $ModuleOut
     Copy-Item (Join-Path $Root 'DlGpuTools.psd1') $ModuleOut
+    # The built manifest's release notes come from CHANGELOG.md, the one place they are written.
+    Set-ManifestReleaseNotes -ManifestPath (Join-Path $ModuleOut 'DlGpuTools.psd1') -ChangelogPath (Join-Path $Root 'CHANGELOG.md')
     Copy-Item (Join-Path $Root 'module/*.ps1xml') $ModuleOut
     Copy-Item (Join-Path $Root 'module/en-US/*') (Join-Path $ModuleOut 'en-US')
     Get-ChildItem (Join-Path $Root 'module') -Directory | Where-Object Name -ne 'en-US' | Copy-Item -Destination $ModuleOut -Recurse

@@ -10,21 +10,21 @@ namespace DlGpuTools.Commands
     /// </summary>
     public abstract class DeviceCmdlet : DlGpuCmdlet
     {
-        private DeviceInventory _inventory;
+        private DeviceInventory? _inventory;
         private bool _noDevices;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("DeviceIndex", "Ordinal")]
         [ValidateRange(0, int.MaxValue)]
-        public int[] Index { get; set; }
+        public int[]? Index { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("GpuUuid")]
-        public string[] Uuid { get; set; }
+        public string[]? Uuid { get; set; }
 
         /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
         [Parameter(ValueFromPipeline = true)]
-        public CudaDevice[] InputObject { get; set; }
+        public CudaDevice[]? InputObject { get; set; }
 
         /// <summary>True once the driver was found unusable or without devices (the one error was written).</summary>
         protected bool NoDevices => _noDevices;
@@ -33,7 +33,7 @@ namespace DlGpuTools.Commands
         /// The devices this pipeline record asks for (see <see cref="DeviceSelector"/>), or null when the driver is
         /// unusable or shows no device: then the one error that says why has been written, once per command.
         /// </summary>
-        protected IReadOnlyList<CudaDevice> RequestedDevices()
+        protected IReadOnlyList<CudaDevice>? RequestedDevices()
         {
             if (_noDevices) return null;
             if (_inventory == null)

@@ -15,7 +15,7 @@ namespace DlGpuTools.Commands
     public abstract class DlGpuCmdlet : PSCmdlet
     {
         private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
-        private GpuRuntime _runtime;
+        private GpuRuntime? _runtime;
 
         /// <summary>
         /// A progress update, at most four a second: progress records are costly on Windows PowerShell
@@ -56,7 +56,7 @@ namespace DlGpuTools.Commands
         /// Lists the devices, or writes the one error that says why it cannot (no driver, cuInit failed, no
         /// device) and returns null. Devices that fail on their own are reported and left out.
         /// </summary>
-        protected DeviceInventory EnumerateDevices(bool writeWarnings)
+        protected DeviceInventory? EnumerateDevices(bool writeWarnings)
         {
             DeviceInventory inventory;
             try
@@ -76,7 +76,9 @@ namespace DlGpuTools.Commands
 
             foreach (DeviceFailure failure in inventory.Failures)
             {
-                ErrorRecord record = ToErrorRecord(failure.Error, failure.Index);
+                // Every failure a device query can raise is classified; the fallback keeps an unforeseen one visible.
+                ErrorRecord record = ToErrorRecord(failure.Error, failure.Index)
+                    ?? new ErrorRecord(failure.Error, FailureClassifier.CudaDeviceQueryFailed, ErrorCategory.DeviceError, failure.Index);
                 WriteError(new ErrorRecord(record.Exception, FailureClassifier.CudaDeviceQueryFailed, record.CategoryInfo.Category, failure.Index) { ErrorDetails = record.ErrorDetails });
             }
 
@@ -94,7 +96,7 @@ namespace DlGpuTools.Commands
         /// or all of them; writes DeviceIndexNotFound/DeviceUuidNotFound for each key that names no device. An
         /// index whose device failed its own queries was already reported by <see cref="EnumerateDevices"/>.
         /// </summary>
-        protected IReadOnlyList<CudaDevice> SelectDevices(DeviceInventory inventory, int[] index, string[] uuid, CudaDevice[] inputObject)
+        protected IReadOnlyList<CudaDevice> SelectDevices(DeviceInventory inventory, int[]? index, string[]? uuid, CudaDevice[]? inputObject)
         {
             DeviceSelection selection = DeviceSelector.Select(inventory.Devices, index, uuid, inputObject);
             foreach (int missing in selection.MissingIndexes)
@@ -114,13 +116,13 @@ namespace DlGpuTools.Commands
         }
 
         /// <summary>An ErrorRecord for an exception the engine knows; null for one it does not (a bug, which should surface as is).</summary>
-        protected static ErrorRecord ToErrorRecord(Exception exception, object target)
+        protected static ErrorRecord? ToErrorRecord(Exception exception, object? target)
         {
-            Failure failure = FailureClassifier.Classify(exception, RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable);
+            Failure? failure = FailureClassifier.Classify(exception, RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable);
             return failure == null ? null : ToErrorRecord(failure, exception, target);
         }
 
-        protected static ErrorRecord ToErrorRecord(Failure failure, Exception exception, object target)
+        protected static ErrorRecord ToErrorRecord(Failure failure, Exception exception, object? target)
         {
             var category = (ErrorCategory)Enum.Parse(typeof(ErrorCategory), failure.Category.ToString());
             var record = new ErrorRecord(exception ?? new InvalidOperationException(failure.Message), failure.ErrorId, category, target)
@@ -131,14 +133,14 @@ namespace DlGpuTools.Commands
         }
 
         /// <summary>Writes a non-terminating error (so -ErrorAction Stop makes it terminating) or rethrows an unknown exception.</summary>
-        protected void WriteFailure(Exception exception, object target)
+        protected void WriteFailure(Exception exception, object? target)
         {
-            ErrorRecord record = ToErrorRecord(exception, target);
+            ErrorRecord? record = ToErrorRecord(exception, target);
             if (record == null) throw exception;
             WriteError(record);
         }
 
-        protected void WriteFailure(string errorId, FailureCategory category, string message, string recommendedAction, object target)
+        protected void WriteFailure(string errorId, FailureCategory category, string message, string recommendedAction, object? target)
         {
             WriteError(ToErrorRecord(new Failure(errorId, category, message, recommendedAction), new ItemNotFoundException(message), target));
         }

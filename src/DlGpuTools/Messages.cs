@@ -51,6 +51,7 @@ namespace DlGpuTools.Commands
         public const string MetricFileNotWritten = "Could not write the metrics file {0}: {1}";
         public const string MetricFileRemedy = "Point -Path at a .prom file in a folder this user can write, such as node_exporter's --collector.textfile.directory (often /var/lib/prometheus/node-exporter).";
 
-        public static string Format(string format, params object[] args) => string.Format(CultureInfo.CurrentUICulture, format, args);
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1305:Specify IFormatProvider", Justification = "Messages are for the person at the console, so they follow the UI culture on purpose; data is formatted with the invariant culture elsewhere.")]
+        public static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentUICulture, format, args);
     }
 }

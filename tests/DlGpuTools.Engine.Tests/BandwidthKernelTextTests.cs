@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using DlGpuTools.Bandwidth;
@@ -51,11 +52,11 @@ namespace DlGpuTools.Engine.Tests
             foreach (Match use in Regex.Matches(body, @"ld\.param\.\w+ %\w+, \[(\w+)\]"))
                 Assert.Contains(use.Groups[1].Value, declared);
 
-            var registers = Regex.Matches(body, @"\.reg \.\w+ %(\w+)<(\d+)>").Cast<Match>().ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
+            var registers = Regex.Matches(body, @"\.reg \.\w+ %(\w+)<(\d+)>").Cast<Match>().ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
             foreach (Match use in Regex.Matches(body, @"%(p|r|rd)(\d+)\b"))
             {
                 Assert.True(registers.TryGetValue(use.Groups[1].Value, out int count), $"{kernel}: %{use.Groups[1].Value} is not declared");
-                Assert.True(int.Parse(use.Groups[2].Value) < count, $"{kernel}: {use.Value} is beyond %{use.Groups[1].Value}<{count}>");
+                Assert.True(int.Parse(use.Groups[2].Value, CultureInfo.InvariantCulture) < count, $"{kernel}: {use.Value} is beyond %{use.Groups[1].Value}<{count}>");
             }
 
             var labels = new HashSet<string>(Regex.Matches(body, @"(?m)^(\w+):").Cast<Match>().Select(m => m.Groups[1].Value));

@@ -205,7 +205,7 @@ namespace DlGpuTools.Engine.Tests
         public void Pcie_per_direction_follows_rate_lanes_and_encoding(int generation, int lanes, double expected)
         {
             Theoretical t = TheoreticalBandwidth.Pcie(generation, lanes, generation, lanes);
-            Assert.Equal(expected, t.GBps.Value, 2);
+            Assert.Equal(expected, Must.HaveValue(t.GBps), 2);
             Assert.Null(t.Note);
         }
 

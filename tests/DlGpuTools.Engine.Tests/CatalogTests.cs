@@ -59,16 +59,16 @@ namespace DlGpuTools.Engine.Tests
         {
             // B200: 2250 dense FP16 tensor against 75 FP32 (Blackwell datasheet, per-GPU column) = 30.
             CardCatalog merged = WithTable(new[] { Header, "B200 Copy,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,2250,2250,1100,37,37,4500,1000,2024,,datacenter,x," }, CardCatalog.Load);
-            Assert.Equal(75, merged.Resolve("B200 Copy").Fp32Tflops);
+            Assert.Equal(75, merged.Card("B200 Copy").Fp32Tflops);
         }
 
         [Fact]
         public void Empty_files_repeated_names_and_oversized_files_are_reported()
         {
             Assert.Throws<InvalidDataException>(() => WithTable(new[] { Header }, CardCatalog.Load));
-            Assert.Throws<InvalidDataException>(() => WithTable(new string[0], CardCatalog.Load));
+            Assert.Throws<InvalidDataException>(() => WithTable(Array.Empty<string>(), CardCatalog.Load));
             var twice = Assert.Throws<CardTableException>(() => WithTable(new[] { Header, "Twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,x,", "twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,y," }, CardCatalog.Load));
-            Assert.Contains(twice.Problems, p => p.StartsWith("line 3") && p.Contains("the same name as line 2"));
+            Assert.Contains(twice.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("the same name as line 2"));
             string big = Path.GetTempFileName();
             try
             {
@@ -89,7 +89,7 @@ namespace DlGpuTools.Engine.Tests
             string header = "Name,Aliases,DeviceNames,Vendor,Architecture,ComputeCapability,IsCudaCapable,MemoryGB,MemoryType,MemoryBandwidthGBps,Fp32Tflops,Fp16TensorTflops,Bf16TensorTflops,Tf32TensorTflops,Fp64Tflops,Fp64TensorTflops,Fp8TensorTflops,TdpW,LaunchYear,LaunchPriceUsd,Segment,Source,Notes,Origin";
             string row = "My 4090,NVIDIA My 4090,System.String[],NVIDIA,Ada Lovelace,8.9,True,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,330.3,450,2022,1599,consumer,my receipt,,built-in";
             CardCatalog merged = WithTable(new[] { header, row }, CardCatalog.Load);
-            GpuSpec card = merged.Resolve("NVIDIA My 4090");
+            GpuSpec card = merged.Card("NVIDIA My 4090");
             Assert.Equal("My 4090", card.Name);
             Assert.Equal(1008, card.MemoryBandwidthGBps);
             Assert.Equal(330.3, card.Fp8TensorTflops);
@@ -99,20 +99,20 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Datasheet_figures_of_well_known_cards_are_right()
         {
-            GpuSpec h100 = Catalog.Resolve("NVIDIA H100 80GB HBM3");
+            GpuSpec h100 = Catalog.Card("NVIDIA H100 80GB HBM3");
             Assert.Equal("NVIDIA H100 SXM5 80GB", h100.Name);
             Assert.Equal(989.4, h100.Bf16TensorTflops);
             Assert.Equal(3350, h100.MemoryBandwidthGBps);
-            GpuSpec rtx4090 = Catalog.Resolve("NVIDIA GeForce RTX 4090");
+            GpuSpec rtx4090 = Catalog.Card("NVIDIA GeForce RTX 4090");
             Assert.Equal(165.2, rtx4090.Fp16TensorTflops); // FP32 accumulate: half the marketing figure
             Assert.Equal(1599, rtx4090.LaunchPriceUsd);
             Assert.Equal(330.3, rtx4090.Fp8TensorTflops); // Ada whitepaper, FP32 accumulate
-            Assert.Null(Catalog.Resolve("NVIDIA H200").LaunchPriceUsd);
-            Assert.Equal(2250, Catalog.Resolve("RTX A5000").LaunchPriceUsd);
-            Assert.Equal(75, Catalog.Resolve("B200").Fp32Tflops);
-            Assert.Equal(181.05, Catalog.Resolve("L40").Fp16TensorTflops); // half rate with FP32 accumulate
-            Assert.Equal(362.05, Catalog.Resolve("L40S").Fp16TensorTflops); // same die, full rate
-            Assert.Equal(96, Catalog.Resolve("RTX PRO 6000").MemoryGB);
+            Assert.Null(Catalog.Card("NVIDIA H200").LaunchPriceUsd);
+            Assert.Equal(2250, Catalog.Card("RTX A5000").LaunchPriceUsd);
+            Assert.Equal(75, Catalog.Card("B200").Fp32Tflops);
+            Assert.Equal(181.05, Catalog.Card("L40").Fp16TensorTflops); // half rate with FP32 accumulate
+            Assert.Equal(362.05, Catalog.Card("L40S").Fp16TensorTflops); // same die, full rate
+            Assert.Equal(96, Catalog.Card("RTX PRO 6000").MemoryGB);
         }
 
         [Theory]
@@ -230,10 +230,10 @@ namespace DlGpuTools.Engine.Tests
                 });
                 CardCatalog merged = CardCatalog.Load(path);
                 Assert.Equal(CardCatalog.BuiltIn.Cards.Count + 1, merged.Cards.Count);
-                Assert.Equal(1799, merged.Resolve("RTX 4090").LaunchPriceUsd);
-                Assert.Equal("street price, with a comma", merged.Resolve("RTX 4090").Notes);
-                Assert.Equal(Path.GetFullPath(path), merged.Resolve("NVIDIA Lab X").Origin);
-                Assert.Equal(1599, CardCatalog.BuiltIn.Resolve("RTX 4090").LaunchPriceUsd); // the built-in table is untouched
+                Assert.Equal(1799, merged.Card("RTX 4090").LaunchPriceUsd);
+                Assert.Equal("street price, with a comma", merged.Card("RTX 4090").Notes);
+                Assert.Equal(Path.GetFullPath(path), merged.Card("NVIDIA Lab X").Origin);
+                Assert.Equal(1599, CardCatalog.BuiltIn.Card("RTX 4090").LaunchPriceUsd); // the built-in table is untouched
             }
             finally
             {
@@ -256,11 +256,11 @@ namespace DlGpuTools.Engine.Tests
                     "No Source,,NVIDIA,Ampere,8.6,8000,GDDR6,448,20,40,40,20,,,,200,2020,499,consumer,,",
                 });
                 var e = Assert.Throws<CardTableException>(() => CardCatalog.Load(path));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 2") && p.Contains("without tensor cores"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 3") && p.Contains("is Ampere, not Turing"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 4") && p.Contains("sparse"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 5") && p.Contains("no source"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 5") && p.Contains("memory_gb"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("without tensor cores"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("is Ampere, not Turing"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 4", StringComparison.Ordinal) && p.Contains("sparse"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 5", StringComparison.Ordinal) && p.Contains("no source"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 5", StringComparison.Ordinal) && p.Contains("memory_gb"));
             }
             finally
             {
@@ -284,6 +284,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.NotEmpty(CardCatalog.CloudOffers);
             foreach (CloudOffer offer in CardCatalog.CloudOffers)
             {
+                Assert.NotNull(offer.Card);
                 Assert.NotNull(Catalog.Resolve(offer.Card));
                 Assert.False(string.IsNullOrWhiteSpace(offer.PriceDate), offer.Offer);
                 Assert.False(string.IsNullOrWhiteSpace(offer.Source), offer.Offer);

@@ -61,7 +61,7 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(12040, "12.4")]
         [InlineData(11080, "11.8")]
         [InlineData(0, null)]
-        public void Cuda_version_integers_decode(int encoded, string text)
+        public void Cuda_version_integers_decode(int encoded, string? text)
         {
             Assert.Equal(text, Units.CudaVersionText(encoded));
         }
@@ -69,8 +69,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Bytes_format_in_binary_units()
         {
-            Assert.Equal("79.6 GiB", Units.FormatBytes(85520809984UL).Replace(',', '.'));
-            Assert.Equal("512.0 MiB", Units.FormatBytes(512UL * 1024 * 1024).Replace(',', '.'));
+            Assert.Equal("79.6 GiB", Must.Exist(Units.FormatBytes(85520809984UL)).Replace(',', '.'));
+            Assert.Equal("512.0 MiB", Must.Exist(Units.FormatBytes(512UL * 1024 * 1024)).Replace(',', '.'));
             Assert.Null(Units.FormatBytes(null));
         }
 
@@ -78,7 +78,7 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Tue Sep 30 00:00:00 UTC 2025\nGCC version:  gcc version 13.3.0", "580.159.04")]
         [InlineData("NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  570.86.15  Release Build", "570.86.15")]
         [InlineData("garbage", null)]
-        public void Kernel_module_version_parses(string text, string version)
+        public void Kernel_module_version_parses(string text, string? version)
         {
             Assert.Equal(version, HostFacts.ParseKernelModuleVersion(text));
         }

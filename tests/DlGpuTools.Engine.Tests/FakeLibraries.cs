@@ -13,7 +13,11 @@ namespace DlGpuTools.Engine.Tests
     /// </summary>
     public sealed class FakeLibraries
     {
-        public static readonly string Directory = Locate();
+        // Null when neither DLGPUTOOLS_TEST_FAKES nor a repository checkout says where the fakes are.
+        private static readonly string? Located = Locate();
+
+        /// <summary>The folder of the fakes; only fake-library tests, which run when <see cref="Available"/>, ask for it.</summary>
+        public static string Directory => Located ?? throw new InvalidOperationException("The fake libraries' folder is unknown: set DLGPUTOOLS_TEST_FAKES or run build.ps1 -Task Fakes.");
 
         public static string CudaDriver => Path.Combine(Directory, "libfakecuda.so.1");
         public static string OldCudaDriver => Path.Combine(Directory, "libfakecuda-old.so.1");
@@ -21,11 +25,11 @@ namespace DlGpuTools.Engine.Tests
         public static string CuBlasLt => Path.Combine(Directory, "libfakecublasLt.so.13");
         public static string NotALibrary => Path.Combine(Directory, "not-a-library.so.1");
 
-        public static bool Available => Directory != null && File.Exists(CudaDriver) && File.Exists(Nvml);
+        public static bool Available => Located != null && File.Exists(CudaDriver) && File.Exists(Nvml);
 
-        private static string Locate()
+        private static string? Locate()
         {
-            string fromEnv = System.Environment.GetEnvironmentVariable("DLGPUTOOLS_TEST_FAKES");
+            string? fromEnv = System.Environment.GetEnvironmentVariable("DLGPUTOOLS_TEST_FAKES");
             if (!string.IsNullOrEmpty(fromEnv)) return fromEnv;
             // Fall back to the repository's out/fakes when run from an IDE after build.ps1 -Task Fakes.
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -44,7 +48,7 @@ namespace DlGpuTools.Engine.Tests
             if (File.Exists(conf)) File.Delete(conf);
         }
 
-        public static ProbeEnvironment Environment(string driver, string nvml, string cublasLt = null)
+        public static ProbeEnvironment Environment(string driver, string nvml, string? cublasLt = null)
         {
             var vars = new Dictionary<string, string>
             {
@@ -52,20 +56,20 @@ namespace DlGpuTools.Engine.Tests
                 [LibraryCandidates.NvmlOverrideVariable] = nvml,
                 [LibraryCandidates.CuBlasLtOverrideVariable] = cublasLt ?? CuBlasLt,
             };
-            return new ProbeEnvironment(false, n => vars.TryGetValue(n, out string v) ? v : null, System.IO.Directory.Exists, false, false);
+            return new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, System.IO.Directory.Exists, false, false);
         }
 
         /// <summary>Calls one of the fake's int(void) test hooks (live allocations, retained contexts…).</summary>
         public static unsafe long HookLong(string library, string function)
         {
-            NativeLibraryHandle handle = PlatformNativeLoader.Instance.TryLoad(library, out string error);
+            NativeLibraryHandle? handle = PlatformNativeLoader.Instance.TryLoad(library, out string? error);
             Assert.True(handle != null, error);
             using (handle) return ((delegate* unmanaged[Cdecl]<long>)handle.GetExport(function))();
         }
 
         public static unsafe int Hook(string library, string function)
         {
-            NativeLibraryHandle handle = PlatformNativeLoader.Instance.TryLoad(library, out string error);
+            NativeLibraryHandle? handle = PlatformNativeLoader.Instance.TryLoad(library, out string? error);
             Assert.True(handle != null, error);
             using (handle)
             {
@@ -98,6 +102,7 @@ namespace DlGpuTools.Engine.Tests
         public void Dispose()
         {
             if (FakeLibraries.Available) FakeLibraries.Reset();
+            GC.SuppressFinalize(this);
         }
     }
 

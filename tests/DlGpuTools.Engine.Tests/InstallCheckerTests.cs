@@ -88,11 +88,11 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>The whole chain against the fake driver, runtime, cuBLAS and cuDNN, healthy and broken on purpose.</summary>
     public sealed class InstallCheckerTests : FakeLibraryTest
     {
-        private static List<InstallCheck> Run(Dictionary<string, string> extra = null, InstallCheckOptions options = null) =>
+        private static List<InstallCheck> Run(Dictionary<string, string>? extra = null, InstallCheckOptions? options = null) =>
             Run(extra, options, null);
 
         /// <param name="remove">Variables to leave unset (for example the cuDNN override, to let the search run).</param>
-        private static List<InstallCheck> Run(Dictionary<string, string> extra, InstallCheckOptions options, string[] remove, Action<InstallCheck, CancellationTokenSource> onEach = null)
+        private static List<InstallCheck> Run(Dictionary<string, string>? extra, InstallCheckOptions? options, string[]? remove, Action<InstallCheck, CancellationTokenSource>? onEach = null)
         {
             string f = FakeLibraries.Directory;
             var vars = new Dictionary<string, string>
@@ -108,7 +108,7 @@ namespace DlGpuTools.Engine.Tests
             foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;
             foreach (string name in remove ?? Array.Empty<string>()) vars.Remove(name);
             // No fixed scan roots: the machine's own cuDNN copies (a GPU box has several) stay out of the result.
-            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string v) ? v : null, ProbeFileSystem.Real, false, false, Array.Empty<string>());
+            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, ProbeFileSystem.Real, false, false, Array.Empty<string>());
             var runtime = new GpuRuntime(env, PlatformNativeLoader.Instance);
             using (var cancel = new CancellationTokenSource())
             {
@@ -257,7 +257,7 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure("FAKECUBLAS_TF32=1");
             InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
             Assert.Equal("Failed", check.Status);
-            double error = double.Parse(check.Data["RelativeError"], System.Globalization.CultureInfo.InvariantCulture);
+            double error = double.Parse(Must.Exist(check.Data["RelativeError"]), System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(error, 2e-5, 1e-2); // TF32's error, above the limit and far from a wrong result
             Assert.Contains("TF32", check.Detail);
         }
@@ -267,7 +267,7 @@ namespace DlGpuTools.Engine.Tests
         {
             InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
             Assert.Equal("Passed", check.Status);
-            Assert.True(double.Parse(check.Data["RelativeError"], System.Globalization.CultureInfo.InvariantCulture) < 1e-6, check.Detail);
+            Assert.True(double.Parse(Must.Exist(check.Data["RelativeError"]), System.Globalization.CultureInfo.InvariantCulture) < 1e-6, check.Detail);
             Assert.Contains("(limit 1E-5)", check.Detail);
         }
 
@@ -406,7 +406,7 @@ namespace DlGpuTools.Engine.Tests
             var seen = new List<string>();
             Assert.ThrowsAny<OperationCanceledException>(() => Run(null, null, null, (check, cancel) =>
             {
-                seen.Add(check.Name);
+                seen.Add(Must.Exist(check.Name));
                 if (check.Name == "cuDNN sub-libraries") cancel.Cancel();
             }));
             Assert.Equal("cuDNN sub-libraries", seen.Last());
@@ -432,12 +432,12 @@ namespace DlGpuTools.Engine.Tests
             try
             {
                 File.WriteAllText(Path.Combine(site, "torch", "version.py"), "__version__ = '2.11.0+cu130'\ncuda: Optional[str] = '13.0'\n");
-                var torch = PythonEnvironments.FindTorch(new[] { site });
+                var torch = Must.Exist(PythonEnvironments.FindTorch(new[] { site }));
                 Assert.Equal("2.11.0+cu130", torch.Version);
                 Assert.Equal("13.0", torch.Cuda);
                 Assert.Equal("9.19.0.56", torch.BundledCudnn);
                 File.WriteAllText(Path.Combine(site, "torch", "version.py"), "__version__ = '2.11.0+cpu'\ncuda: Optional[str] = None\n");
-                Assert.Null(PythonEnvironments.FindTorch(new[] { site }).Cuda);
+                Assert.Null(Must.Exist(PythonEnvironments.FindTorch(new[] { site })).Cuda);
             }
             finally
             {

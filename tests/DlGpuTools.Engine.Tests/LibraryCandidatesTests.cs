@@ -9,10 +9,10 @@ namespace DlGpuTools.Engine.Tests
 {
     public class LibraryCandidatesTests
     {
-        private static ProbeEnvironment Env(bool windows = false, bool wsl = false, bool arm = false, Dictionary<string, string> vars = null)
+        private static ProbeEnvironment Env(bool windows = false, bool wsl = false, bool arm = false, Dictionary<string, string>? vars = null)
         {
             vars = vars ?? new Dictionary<string, string>();
-            return new ProbeEnvironment(windows, n => vars.TryGetValue(n, out string v) ? v : null, _ => false, wsl, arm);
+            return new ProbeEnvironment(windows, n => vars.TryGetValue(n, out string? v) ? v : null, _ => false, wsl, arm);
         }
 
         [Fact]
@@ -23,7 +23,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("/usr/lib/wsl/lib/libcuda.so.1", paths);
             Assert.Contains("/usr/lib/x86_64-linux-gnu/libcuda.so.1", paths);
             Assert.Contains("/usr/local/nvidia/lib64/libcuda.so.1", paths);
-            Assert.DoesNotContain(paths, p => p.EndsWith("libcuda.so"));
+            Assert.DoesNotContain(paths, p => p.EndsWith("libcuda.so", StringComparison.Ordinal));
             Assert.All(paths.Skip(1), p => Assert.StartsWith("/", p));
         }
 
@@ -76,10 +76,10 @@ namespace DlGpuTools.Engine.Tests
             var vars = new Dictionary<string, string> { ["CUDA_PATH"] = @"C:\CUDA\v13.0" };
             var paths = LibraryCandidates.For(NativeLibraryKind.CuBlasLt, Env(windows: true, vars: vars)).Select(c => c.Path).ToList();
             // After the loader's own search order (System32, the Windows folder, PATH), CUDA 13's bin\x64 comes before bin.
-            var inCudaPath = paths.Where(p => p.StartsWith(@"C:\CUDA\v13.0")).ToList();
+            var inCudaPath = paths.Where(p => p.StartsWith(@"C:\CUDA\v13.0", StringComparison.Ordinal)).ToList();
             Assert.Equal(@"C:\CUDA\v13.0\bin\x64\cublasLt64_13.dll", inCudaPath[0]);
             Assert.Equal(@"C:\CUDA\v13.0\bin\cublasLt64_13.dll", inCudaPath[1]);
-            Assert.True(paths.FindLastIndex(p => p.EndsWith("cublasLt64_13.dll")) < paths.FindIndex(p => p.EndsWith("cublasLt64_12.dll")));
+            Assert.True(paths.FindLastIndex(p => p.EndsWith("cublasLt64_13.dll", StringComparison.Ordinal)) < paths.FindIndex(p => p.EndsWith("cublasLt64_12.dll", StringComparison.Ordinal)));
         }
 
         [Fact]
@@ -113,12 +113,12 @@ namespace DlGpuTools.Engine.Tests
             {
                 var regex = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase);
                 string prefix = root.TrimEnd(_separator) + _separator;
-                return _folders.Where(f => f.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && f.IndexOf(_separator, prefix.Length) < 0 && regex.IsMatch(f.Substring(prefix.Length))).ToList();
+                return _folders.Where(f => f.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && f.IndexOf(_separator, prefix.Length) < 0 && regex.IsMatch(f.AsSpan(prefix.Length))).ToList();
             });
         }
 
         private static ProbeEnvironment Described(bool windows, FakeTree tree, Dictionary<string, string> vars, bool wsl = false) =>
-            new ProbeEnvironment(windows, n => vars.TryGetValue(n, out string v) ? v : null, tree.FileSystem, wsl, false, Array.Empty<string>());
+            new ProbeEnvironment(windows, n => vars.TryGetValue(n, out string? v) ? v : null, tree.FileSystem, wsl, false, Array.Empty<string>());
 
         [Fact]
         public void Windows_cudnn_is_looked_for_in_the_loader_order_then_every_install_layout_newest_first()
@@ -140,7 +140,7 @@ namespace DlGpuTools.Engine.Tests
                 ["CONDA_PREFIX"] = @"C:\Miniconda3\envs\dl",
             };
             var candidates = LibraryCandidates.For(NativeLibraryKind.CuDnn, Described(true, tree, vars));
-            var nine = candidates.Where(c => c.Path.EndsWith("cudnn64_9.dll")).Select(c => c.Path).ToList();
+            var nine = candidates.Where(c => c.Path.EndsWith("cudnn64_9.dll", StringComparison.Ordinal)).Select(c => c.Path).ToList();
             // The standard DLL search order first: System32, the Windows folder, then PATH in its order.
             Assert.Equal(new[] { @"C:\Windows\System32\cudnn64_9.dll", @"C:\Windows\cudnn64_9.dll", @"C:\Tools\cudnn64_9.dll", @"C:\Python312\cudnn64_9.dll" }, nine.Take(4));
             Assert.Equal("$env:PATH entry 1", candidates.First(c => c.Path == @"C:\Tools\cudnn64_9.dll").Origin);
@@ -156,7 +156,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains(@"C:\Miniconda3\envs\dl\Library\bin\cudnn64_9.dll", nine);
             Assert.True(i97 < nine.IndexOf(@"C:\Python312\Lib\site-packages\nvidia\cudnn\bin\cudnn64_9.dll"));
             // cuDNN 9 before cuDNN 8, each through the whole list.
-            Assert.True(candidates.ToList().FindLastIndex(c => c.Path.EndsWith("cudnn64_9.dll")) < candidates.ToList().FindIndex(c => c.Path.EndsWith("cudnn64_8.dll")));
+            Assert.True(candidates.ToList().FindLastIndex(c => c.Path.EndsWith("cudnn64_9.dll", StringComparison.Ordinal)) < candidates.ToList().FindIndex(c => c.Path.EndsWith("cudnn64_8.dll", StringComparison.Ordinal)));
             Assert.Equal(candidates.Count, candidates.Select(c => c.Path).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         }
 

@@ -16,7 +16,7 @@ namespace DlGpuTools.Engine.Tests
             public readonly List<string> Requested = new List<string>();
             public readonly List<FakeHandle> Handles = new List<FakeHandle>();
 
-            public ScriptedLoader(IEnumerable<string> loadable, IEnumerable<string> missing = null)
+            public ScriptedLoader(IEnumerable<string> loadable, IEnumerable<string>? missing = null)
             {
                 _loadable = new HashSet<string>(loadable);
                 _missing = new HashSet<string>(missing ?? Array.Empty<string>());
@@ -24,7 +24,7 @@ namespace DlGpuTools.Engine.Tests
 
             public bool IsMissingFile(string path) => _missing.Contains(path);
 
-            public NativeLibraryHandle TryLoad(string path, out string error)
+            public NativeLibraryHandle? TryLoad(string path, out string? error)
             {
                 Requested.Add(path);
                 if (!_loadable.Contains(path))
@@ -105,11 +105,11 @@ namespace DlGpuTools.Engine.Tests
 
             public FailingLoader(Dictionary<string, string> errors) => _errors = errors;
 
-            public bool IsMissingFile(string path) => path.StartsWith("/") && !_errors.ContainsKey(path);
+            public bool IsMissingFile(string path) => path.StartsWith('/') && !_errors.ContainsKey(path);
 
-            public NativeLibraryHandle TryLoad(string path, out string error)
+            public NativeLibraryHandle? TryLoad(string path, out string? error)
             {
-                error = _errors.TryGetValue(path, out string e) ? e : path + ": cannot open shared object file: No such file or directory";
+                error = _errors.TryGetValue(path, out string? e) ? e : path + ": cannot open shared object file: No such file or directory";
                 return null;
             }
         }

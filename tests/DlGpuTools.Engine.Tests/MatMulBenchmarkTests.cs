@@ -11,7 +11,7 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>The benchmark against the fake driver and the fake cuBLASLt (which multiplies on the host).</summary>
     public sealed unsafe class MatMulBenchmarkTests : FakeLibraryTest
     {
-        private static GpuRuntime Runtime(string cublasLt = null) =>
+        private static GpuRuntime Runtime(string? cublasLt = null) =>
             new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml, cublasLt), PlatformNativeLoader.Instance);
 
         private static MatMulRequest Small(MatMulDataType type, long size = 48) =>
@@ -25,7 +25,7 @@ namespace DlGpuTools.Engine.Tests
             long bytesBefore = FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes");
             GpuRuntime runtime = Runtime();
             CudaDevice h100 = Device(runtime, 0);
-            foreach (MatMulDataType type in Enum.GetValues(typeof(MatMulDataType)))
+            foreach (MatMulDataType type in Enum.GetValues<MatMulDataType>())
             {
                 MatMulResult r = new MatMulBenchmark(runtime).Run(Small(type), h100, CancellationToken.None);
                 Assert.Equal(type.ToString(), r.DataType);
@@ -59,7 +59,7 @@ namespace DlGpuTools.Engine.Tests
 
         internal static unsafe double HookDouble(string library, string function)
         {
-            NativeLibraryHandle handle = PlatformNativeLoader.Instance.TryLoad(library, out string error);
+            NativeLibraryHandle? handle = PlatformNativeLoader.Instance.TryLoad(library, out string? error);
             Assert.True(handle != null, error);
             using (handle)
             {

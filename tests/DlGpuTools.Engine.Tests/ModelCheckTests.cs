@@ -72,18 +72,18 @@ namespace DlGpuTools.Engine.Tests
 
         private static double Predicted(MeasuredRatio m)
         {
-            GpuSpec a = CardCatalog.BuiltIn.Resolve(m.A);
-            GpuSpec b = CardCatalog.BuiltIn.Resolve(m.B);
+            GpuSpec? a = CardCatalog.BuiltIn.Resolve(m.A);
+            GpuSpec? b = CardCatalog.BuiltIn.Resolve(m.B);
             Assert.NotNull(a);
             Assert.NotNull(b);
             if (m.ComputeShare is double s)
             {
-                double ca = PerformanceModel.ComputeInput(a, m.Workload, m.Precision).Tflops.Value;
-                double cb = PerformanceModel.ComputeInput(b, m.Workload, m.Precision).Tflops.Value;
-                return s == 1 ? ca / cb : a.MemoryBandwidthGBps.Value / b.MemoryBandwidthGBps.Value;
+                double ca = Must.HaveValue(PerformanceModel.ComputeInput(a, m.Workload, m.Precision).Tflops);
+                double cb = Must.HaveValue(PerformanceModel.ComputeInput(b, m.Workload, m.Precision).Tflops);
+                return s == 1 ? ca / cb : Must.HaveValue(a.MemoryBandwidthGBps) / Must.HaveValue(b.MemoryBandwidthGBps);
             }
 
-            return PerformanceModel.Estimate(a, m.Workload, m.Precision).RelativeSpeed / PerformanceModel.Estimate(b, m.Workload, m.Precision).RelativeSpeed;
+            return Must.Exist(PerformanceModel.Estimate(a, m.Workload, m.Precision)).RelativeSpeed / Must.Exist(PerformanceModel.Estimate(b, m.Workload, m.Precision)).RelativeSpeed;
         }
 
         [Fact]
@@ -111,15 +111,15 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("NVIDIA H200 SXM 141GB", "NVIDIA H100 SXM5 80GB", Workload.LLMInference, 1.42)]
         public void The_model_gives_the_ratios_the_report_quotes(string a, string b, Workload workload, double expected)
         {
-            double ratio = PerformanceModel.Estimate(CardCatalog.BuiltIn.Resolve(a), workload, ModelPrecision.FP16).RelativeSpeed
-                           / PerformanceModel.Estimate(CardCatalog.BuiltIn.Resolve(b), workload, ModelPrecision.FP16).RelativeSpeed;
+            double ratio = Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card(a), workload, ModelPrecision.FP16)).RelativeSpeed
+                           / Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card(b), workload, ModelPrecision.FP16)).RelativeSpeed;
             Assert.Equal(expected, ratio, 2);
         }
 
         [Fact]
         public void The_reference_card_is_one_and_the_formula_shows_its_inputs()
         {
-            PerformanceEstimate e = PerformanceModel.Estimate(CardCatalog.BuiltIn.Resolve("RTX 3090"), Workload.NLP, ModelPrecision.BF16);
+            PerformanceEstimate e = Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 3090"), Workload.NLP, ModelPrecision.BF16));
             Assert.Equal(1.0, e.RelativeSpeed, 3);
             Assert.Equal("BF16 71 TFLOPS, 936 GB/s", e.Inputs);
             Assert.Contains("1 / (0.5 x 71/71 + 0.5 x 936/936) = 1.00", e.Formula);
@@ -128,15 +128,15 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Bandwidth_decides_token_generation_and_math_decides_when_the_share_is_high()
         {
-            GpuSpec rtx4090 = CardCatalog.BuiltIn.Resolve("RTX 4090");
-            GpuSpec a6000 = CardCatalog.BuiltIn.Resolve("RTX A6000");
+            GpuSpec rtx4090 = CardCatalog.BuiltIn.Card("RTX 4090");
+            GpuSpec a6000 = CardCatalog.BuiltIn.Card("RTX A6000");
             // 4090 has 1.07x the A6000's FP16 tensor rate but 1.31x its bandwidth: the gap must grow with the bandwidth share.
-            double infer = PerformanceModel.Estimate(rtx4090, Workload.LLMInference, ModelPrecision.BF16).RelativeSpeed / PerformanceModel.Estimate(a6000, Workload.LLMInference, ModelPrecision.BF16).RelativeSpeed;
-            double train = PerformanceModel.Estimate(rtx4090, Workload.NLP, ModelPrecision.BF16).RelativeSpeed / PerformanceModel.Estimate(a6000, Workload.NLP, ModelPrecision.BF16).RelativeSpeed;
+            double infer = Must.Exist(PerformanceModel.Estimate(rtx4090, Workload.LLMInference, ModelPrecision.BF16)).RelativeSpeed / Must.Exist(PerformanceModel.Estimate(a6000, Workload.LLMInference, ModelPrecision.BF16)).RelativeSpeed;
+            double train = Must.Exist(PerformanceModel.Estimate(rtx4090, Workload.NLP, ModelPrecision.BF16)).RelativeSpeed / Must.Exist(PerformanceModel.Estimate(a6000, Workload.NLP, ModelPrecision.BF16)).RelativeSpeed;
             Assert.True(infer > train, $"{infer} > {train}");
-            Assert.Equal("FP32", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Resolve("GTX 1080 Ti"), Workload.NLP, ModelPrecision.BF16).Label);
-            Assert.Equal("FP16", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Resolve("Titan RTX"), Workload.NLP, ModelPrecision.BF16).Label);
-            Assert.Equal("FP8", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Resolve("RTX 4090"), Workload.LLMInference, ModelPrecision.FP8).Label);
+            Assert.Equal("FP32", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("GTX 1080 Ti"), Workload.NLP, ModelPrecision.BF16).Label);
+            Assert.Equal("FP16", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("Titan RTX"), Workload.NLP, ModelPrecision.BF16).Label);
+            Assert.Equal("FP8", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("RTX 4090"), Workload.LLMInference, ModelPrecision.FP8).Label);
         }
     }
 }

@@ -28,7 +28,7 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("11:cpu:/kubepods/besteffort/pod2f0c/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", "kubepods")]
         public void ContainerIsReadFromTheCgroupOfEachRuntime(string cgroup, string runtime)
         {
-            ContainerIdentity container = ContainerIdentity.FromCgroup(cgroup);
+            ContainerIdentity? container = ContainerIdentity.FromCgroup(cgroup);
             Assert.NotNull(container);
             Assert.Equal(runtime, container.Runtime);
             Assert.Equal("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", container.Id);
@@ -182,9 +182,9 @@ namespace DlGpuTools.Engine.Tests
                 sampler.Start();
                 IReadOnlyList<GpuSample> samples = sampler.Sample();
                 // The fake answers each GPU's temperature as 40 + its CUDA index and adds the index to GPM values.
-                Assert.Equal(new[] { 40, 41 }, samples.Select(s => s.TemperatureC.Value));
-                Assert.Equal(new[] { 50.0, 51.0 }, samples.Select(s => s.GpmSmActivityPercent.Value));
-                Assert.Equal(new[] { 1755, 1756 }, samples.Select(s => s.SmClockMHz.Value));
+                Assert.Equal(new int?[] { 40, 41 }, samples.Select(s => s.TemperatureC));
+                Assert.Equal(new double?[] { 50.0, 51.0 }, samples.Select(s => s.GpmSmActivityPercent));
+                Assert.Equal(new int?[] { 1755, 1756 }, samples.Select(s => s.SmClockMHz));
             }
         }
 
@@ -213,8 +213,8 @@ namespace DlGpuTools.Engine.Tests
                 GpuSample s = sampler.Sample()[0];
                 Assert.Equal(new[] { "SwPowerCap", "HwThermalSlowdown" }, s.ClockEventReasons);
                 // From the byte counters over the interval (within their byte granularity), never the 20 ms blocking call.
-                Assert.InRange(s.PcieRxBytesPerSecond.Value, 3000 * 1024.0 * 0.99, 3000 * 1024.0 * 1.01);
-                Assert.InRange(s.PcieTxBytesPerSecond.Value, 10 * 1024.0 * 0.99, 10 * 1024.0 * 1.01);
+                Assert.InRange(Must.HaveValue(s.PcieRxBytesPerSecond), 3000 * 1024.0 * 0.99, 3000 * 1024.0 * 1.01);
+                Assert.InRange(Must.HaveValue(s.PcieTxBytesPerSecond), 10 * 1024.0 * 0.99, 10 * 1024.0 * 1.01);
                 Assert.Equal(blockingCalls, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_pcie_throughput_calls"));
                 Assert.Equal(7UL, s.EccCorrectedVolatile);
                 Assert.Equal(2UL, s.EccUncorrectedVolatile);
@@ -243,8 +243,8 @@ namespace DlGpuTools.Engine.Tests
                 System.Threading.Thread.Sleep(50);
                 GpuSample s = sampler.Sample()[0];
                 Assert.Equal(18, s.NvLinkCount);
-                Assert.InRange(s.NvLinkTxBytesPerSecond.Value, 1073741824 * 0.99, 1073741824 * 1.01);
-                Assert.InRange(s.NvLinkRxBytesPerSecond.Value, 209715200 * 0.99, 209715200 * 1.01);
+                Assert.InRange(Must.HaveValue(s.NvLinkTxBytesPerSecond), 1073741824 * 0.99, 1073741824 * 1.01);
+                Assert.InRange(Must.HaveValue(s.NvLinkRxBytesPerSecond), 209715200 * 0.99, 209715200 * 1.01);
             }
         }
 
@@ -257,8 +257,8 @@ namespace DlGpuTools.Engine.Tests
                 sampler.Start();
                 System.Threading.Thread.Sleep(50);
                 GpuSample s = sampler.Sample()[0];
-                Assert.InRange(s.NvLinkTxBytesPerSecond.Value, 419430400 * 0.99, 419430400 * 1.01);
-                Assert.InRange(s.NvLinkRxBytesPerSecond.Value, 209715200 * 0.99, 209715200 * 1.01);
+                Assert.InRange(Must.HaveValue(s.NvLinkTxBytesPerSecond), 419430400 * 0.99, 419430400 * 1.01);
+                Assert.InRange(Must.HaveValue(s.NvLinkRxBytesPerSecond), 209715200 * 0.99, 209715200 * 1.01);
             }
         }
 
@@ -325,7 +325,7 @@ namespace DlGpuTools.Engine.Tests
             using (GpuSampler sampler = NewSampler(runtime, new List<string>()))
             {
                 MonitoredDevice gpu0 = sampler.Devices.Single(d => d.Index == 0);
-                IReadOnlyList<GpuProcessUsage> processes = GpuProcessReader.Read(runtime.TryGetNvml(out _), gpu0, TimeSpan.FromSeconds(2));
+                IReadOnlyList<GpuProcessUsage> processes = GpuProcessReader.Read(Must.Exist(runtime.TryGetNvml(out _)), gpu0, TimeSpan.FromSeconds(2));
                 Assert.Equal(2, processes.Count);
                 Assert.All(processes, p =>
                 {
@@ -334,11 +334,11 @@ namespace DlGpuTools.Engine.Tests
                     Assert.Equal(21, p.MemoryUtilizationPercent);
                     Assert.Equal(gpu0.Uuid, p.Uuid);
                     Assert.Equal(ProcessFacts.ParseCommandLine(File.ReadAllText("/proc/1/cmdline")), p.CommandLine);
-                    string uid = ProcessFacts.ParseRealUid(File.ReadAllText("/proc/1/status"));
-                    Assert.Equal(ProcessFacts.UserName(uid, "/etc/passwd") ?? uid, p.UserName);
+                    string? uid = ProcessFacts.ParseRealUid(File.ReadAllText("/proc/1/status"));
+                    Assert.Equal(ProcessFacts.UserName(Must.Exist(uid), "/etc/passwd") ?? uid, p.UserName);
                 });
                 Assert.Equal(new ulong?[] { 512UL << 20, 1024UL << 20 }, processes.Select(p => p.UsedMemory));
-                Assert.Empty(GpuProcessReader.Read(runtime.TryGetNvml(out _), sampler.Devices.Single(d => d.Index == 1), TimeSpan.FromSeconds(2)));
+                Assert.Empty(GpuProcessReader.Read(Must.Exist(runtime.TryGetNvml(out _)), sampler.Devices.Single(d => d.Index == 1), TimeSpan.FromSeconds(2)));
             }
         }
     }

@@ -9,7 +9,7 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>The bindings against the fake CUDA driver and NVML: success paths, each failure path, and cleanup.</summary>
     public sealed class NativeBindingTests : FakeLibraryTest
     {
-        private static GpuRuntime Runtime(string driver = null, string nvml = null) =>
+        private static GpuRuntime Runtime(string? driver = null, string? nvml = null) =>
             new GpuRuntime(FakeLibraries.Environment(driver ?? FakeLibraries.CudaDriver, nvml ?? FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 
         [FakeFact]

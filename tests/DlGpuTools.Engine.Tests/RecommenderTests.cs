@@ -73,11 +73,11 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Contains(r.PriceKind, new[] { "new", "used", "launch" });
                 Assert.False(string.IsNullOrEmpty(r.PriceDate));
                 Assert.DoesNotContain("AMD", r.Card);
-                Assert.Equal(Math.Round(r.Speed.Value / r.PriceUsd.Value * 1000, 2), r.SpeedPer1000Usd);
+                Assert.Equal(Math.Round(Must.HaveValue(r.Speed) / Must.HaveValue(r.PriceUsd) * 1000, 2), r.SpeedPer1000Usd);
             });
             Assert.Equal(results.Select(r => r.SpeedPer1000Usd), results.Select(r => r.SpeedPer1000Usd).OrderByDescending(v => v));
             Assert.Equal(Enumerable.Range(1, results.Count), results.Select(r => r.Rank));
-            double best = results.Max(r => r.SpeedPerCard.Value);
+            double best = results.Max(r => Must.HaveValue(r.SpeedPerCard));
             Assert.All(results, r => Assert.True(r.SpeedPerCard >= best * Recommender.ThroughputFloorShare));
             // Launch prices never rank a card that has a street price.
             GpuRecommendation rtx3080 = results.Single(r => r.Card == "GeForce RTX 3080 10GB");
@@ -109,7 +109,7 @@ namespace DlGpuTools.Engine.Tests
             var results = Recommender.Recommend(request);
             GpuRecommendation a6000 = results.Single(r => r.Card == "NVIDIA RTX A6000"); // seen 2026-02, 9 months before Today
             Assert.Contains(a6000.Warnings, w => w.Contains("9 months ago"));
-            Assert.DoesNotContain(results, r => r.Card.Contains("V100") || r.Card.Contains("P100") || r.Card.Contains("1080"));
+            Assert.DoesNotContain(results, r => (r.Card ?? string.Empty).Contains("V100") || (r.Card ?? string.Empty).Contains("P100") || (r.Card ?? string.Empty).Contains("1080"));
             GpuRecommendation rtx3090 = results.Single(r => r.Card == "GeForce RTX 3090"); // seen 2026-09
             Assert.DoesNotContain(rtx3090.Warnings, w => w.Contains("months ago"));
         }
@@ -150,8 +150,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("FP8", h100.Method);
             GpuRecommendation rtx4090s = results.Single(r => r.Kind == "Buy" && r.Card == "GeForce RTX 4090");
             Assert.Equal("PCIe", rtx4090s.Interconnect);
-            Assert.Equal(Math.Round(rtx4090s.SpeedPerCard.Value * (1 + MultiGpu.PcieAddedCardShare), 2), rtx4090s.Speed.Value, 1);
-            Assert.DoesNotContain(results, r => r.Method == "FP8" && !r.Card.Contains("H100") && !r.Card.Contains("H200") && !r.Card.Contains("GH200") && !r.Card.Contains("L40S") && !r.Card.Contains("L4") && !r.Card.Contains("PRO 6000") && !r.Card.Contains("6000 Ada") && !r.Card.Contains("RTX 40") && !r.Card.Contains("RTX 50") && !r.Card.Contains("B200"));
+            Assert.Equal(Math.Round(Must.HaveValue(rtx4090s.SpeedPerCard) * (1 + MultiGpu.PcieAddedCardShare), 2), Must.HaveValue(rtx4090s.Speed), 1);
+            Assert.DoesNotContain(results, r => r.Method == "FP8" && !(r.Card ?? string.Empty).Contains("H100") && !(r.Card ?? string.Empty).Contains("H200") && !(r.Card ?? string.Empty).Contains("GH200") && !(r.Card ?? string.Empty).Contains("L40S") && !(r.Card ?? string.Empty).Contains("L4") && !(r.Card ?? string.Empty).Contains("PRO 6000") && !(r.Card ?? string.Empty).Contains("6000 Ada") && !(r.Card ?? string.Empty).Contains("RTX 40") && !(r.Card ?? string.Empty).Contains("RTX 50") && !(r.Card ?? string.Empty).Contains("B200"));
         }
 
         [Fact]
@@ -163,7 +163,7 @@ namespace DlGpuTools.Engine.Tests
             request.IncludeCloud = true;
             request.Top = 50;
             var results = Recommender.Recommend(request);
-            Assert.DoesNotContain(results, r => r.Card == "NVIDIA Titan RTX" || r.Card == "NVIDIA T4" || r.Card.Contains("V100"));
+            Assert.DoesNotContain(results, r => r.Card == "NVIDIA Titan RTX" || r.Card == "NVIDIA T4" || (r.Card ?? string.Empty).Contains("V100"));
             Assert.Equal("LoRA BF16", results.First(r => r.Kind == "Buy").Method);
             GpuRecommendation h200 = results.First(r => r.Kind == "Rent" && r.Card == "NVIDIA H200 SXM 141GB");
             Assert.Equal(1, h200.GpusNeeded);
@@ -199,12 +199,12 @@ namespace DlGpuTools.Engine.Tests
                 Assert.NotNull(r.PriceDate);
                 Assert.NotNull(r.Provider);
                 Assert.True(r.MemoryGB * r.GpusNeeded >= r.RequiredMemoryGB);
-                Assert.Equal(Math.Round(200 * r.UsdPerHour.Value, 2), r.CostForHoursUsd);
+                Assert.Equal(Math.Round(200 * Must.HaveValue(r.UsdPerHour), 2), r.CostForHoursUsd);
                 Assert.Null(r.SpeedPer1000Usd);
             });
             GpuRecommendation buy = results.First(r => r.Kind == "Buy" && r.Card == "GeForce RTX 4090");
             double kw = (450 + Recommender.HostPowerW) / 1000.0;
-            Assert.Equal(Math.Round(buy.PriceUsd.Value + 200 * kw * 0.30, 2), buy.CostForHoursUsd);
+            Assert.Equal(Math.Round(Must.HaveValue(buy.PriceUsd) + 200 * kw * 0.30, 2), buy.CostForHoursUsd);
             Assert.Contains("at $0.30/kWh", buy.BuyVersusRent);
             Assert.Contains("buying pays off after", buy.BuyVersusRent);
             Assert.Contains("For 200 h: renting $", buy.BuyVersusRent);
@@ -263,16 +263,16 @@ namespace DlGpuTools.Engine.Tests
         {
             CardCatalog c = CardCatalog.BuiltIn;
             RecommendationRequest cv = Ask(Workload.ComputerVision);
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 970"), cv, null, 1), w => w.Contains("slow segment"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 1050 Ti"), cv, null, 1), w => w.Contains("Under 6 GB"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("GTX 1080 Ti"), cv, null, 1), w => w.Contains("Too old for CUDA 13") && w.Contains("sm_61"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("Tesla K80"), cv, null, 1), w => w.Contains("CUDA 12 dropped Kepler"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("Tesla T4"), Ask(Workload.LLMFineTune), null, 1), w => w.Contains("No BF16"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("NVIDIA H100 PCIe"), cv, null, 1), w => w.Contains("server airflow"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("H100 SXM"), cv, null, 1), w => w.Contains("HGX server board"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("RTX 5090"), cv, null, 4), w => w.Contains("2,300 W of cards") && w.Contains("circuit"));
-            Assert.Contains(CardAdvice.Warnings(c.Resolve("RTX 4090"), cv, null, 2), w => w.Contains("PCIe only (no NVLink)"));
-            Assert.Empty(CardAdvice.Warnings(c.Resolve("RTX 4090"), cv, null, 1));
+            Assert.Contains(CardAdvice.Warnings(c.Card("GTX 970"), cv, null, 1), w => w.Contains("slow segment"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("GTX 1050 Ti"), cv, null, 1), w => w.Contains("Under 6 GB"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("GTX 1080 Ti"), cv, null, 1), w => w.Contains("Too old for CUDA 13") && w.Contains("sm_61"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("Tesla K80"), cv, null, 1), w => w.Contains("CUDA 12 dropped Kepler"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("Tesla T4"), Ask(Workload.LLMFineTune), null, 1), w => w.Contains("No BF16"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("NVIDIA H100 PCIe"), cv, null, 1), w => w.Contains("server airflow"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("H100 SXM"), cv, null, 1), w => w.Contains("HGX server board"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("RTX 5090"), cv, null, 4), w => w.Contains("2,300 W of cards") && w.Contains("circuit"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("RTX 4090"), cv, null, 2), w => w.Contains("PCIe only (no NVLink)"));
+            Assert.Empty(CardAdvice.Warnings(c.Card("RTX 4090"), cv, null, 1));
         }
 
         [Fact]
@@ -283,7 +283,7 @@ namespace DlGpuTools.Engine.Tests
             {
                 File.WriteAllLines(path, new[] { string.Join(",", PriceTable.Columns), "rtx 3090,used,650,2026-11-20,local classifieds,my notes," });
                 PriceTable prices = PriceTable.Load(path, CardCatalog.BuiltIn);
-                CardPrice best = prices.BestFor(CardCatalog.BuiltIn.Resolve("RTX 3090"));
+                CardPrice best = Must.Exist(prices.BestFor(CardCatalog.BuiltIn.Card("RTX 3090")));
                 Assert.Equal(650, best.PriceUsd);
                 Assert.Equal("GeForce RTX 3090", best.Card);
                 Assert.Equal(PriceTable.BuiltIn.Prices.Count, prices.Prices.Count);
@@ -299,12 +299,12 @@ namespace DlGpuTools.Engine.Tests
                     "RTX 4090,new,1900,2026-11,x,y,",
                 });
                 var e = Assert.Throws<CardTableException>(() => PriceTable.Load(path, CardCatalog.BuiltIn));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 2") && p.Contains("not a finite number"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 3") && p.Contains("not new or used"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 4") && p.Contains("yyyy-MM"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 5") && p.Contains("not a card of the card table"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 6") && p.Contains("no source"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 7") && p.Contains("a second new price"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("not a finite number"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("not new or used"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 4", StringComparison.Ordinal) && p.Contains("yyyy-MM"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 5", StringComparison.Ordinal) && p.Contains("not a card of the card table"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 6", StringComparison.Ordinal) && p.Contains("no source"));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 7", StringComparison.Ordinal) && p.Contains("a second new price"));
             }
             finally
             {
@@ -317,13 +317,14 @@ namespace DlGpuTools.Engine.Tests
         {
             foreach (CardPrice p in PriceTable.BuiltIn.Prices)
             {
+                Assert.NotNull(p.Card);
                 Assert.NotNull(CardCatalog.BuiltIn.Resolve(p.Card));
                 Assert.NotNull(PriceTable.AgeInMonths(p.PriceDate, Today));
                 Assert.False(string.IsNullOrWhiteSpace(p.Source), p.Card);
             }
 
             foreach (string card in new[] { "GeForce RTX 3090", "GeForce RTX 4090", "GeForce RTX 5090", "GeForce RTX 5080", "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060", "NVIDIA RTX PRO 6000 Blackwell", "NVIDIA H100 SXM5 80GB", "NVIDIA H200 SXM 141GB" })
-                Assert.NotNull(PriceTable.BuiltIn.BestFor(CardCatalog.BuiltIn.Resolve(card)));
+                Assert.NotNull(PriceTable.BuiltIn.BestFor(CardCatalog.BuiltIn.Card(card)));
         }
 
         [Theory]

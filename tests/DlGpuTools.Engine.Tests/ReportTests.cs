@@ -23,7 +23,7 @@ namespace DlGpuTools.Engine.Tests
         private string Make(params string[] parts)
         {
             string path = Path.Combine(new[] { _root }.Concat(parts).ToArray());
-            Directory.CreateDirectory(Path.GetDirectoryName(path));
+            Directory.CreateDirectory(Path.GetDirectoryName(path) ?? _root);
             return path;
         }
 
@@ -56,7 +56,7 @@ namespace DlGpuTools.Engine.Tests
                 ["PATH"] = string.Join(":", Path.Combine(_root, "home", ".pyenv", "shims"), Path.Combine(_root, "venv", "bin")),
                 ["HOME"] = Path.Combine(_root, "home"),
             };
-            var found = new PythonEnvironmentScanner(n => vars.TryGetValue(n, out string v) ? v : null, false).Find()
+            var found = new PythonEnvironmentScanner(n => vars.TryGetValue(n, out string? v) ? v : null, false).Find()
                 .Where(e => e.Prefix.StartsWith(_root, StringComparison.Ordinal)).Select(PythonPackages.Read).ToList();
 
             var venv = Assert.Single(found, e => e.Kind == "venv");
@@ -65,7 +65,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("2.5.1+cu124", venv.Torch);
             Assert.Equal("12.4", venv.TorchCuda);
 
-            var tf = Assert.Single(found, e => e.Prefix.EndsWith(Path.Combine("envs", "tf"), StringComparison.Ordinal));
+            var tf = Assert.Single(found, e => (e.Prefix ?? string.Empty).EndsWith(Path.Combine("envs", "tf"), StringComparison.Ordinal));
             Assert.Equal("conda", tf.Kind);
             Assert.Equal("2.16.1", tf.TensorFlow);
             Assert.Equal("12.3", tf.TensorFlowCuda);
@@ -74,7 +74,7 @@ namespace DlGpuTools.Engine.Tests
             var jax = Assert.Single(found, e => e.Kind == "pyenv");
             Assert.Equal("0.4.30", jax.Jax);
             Assert.Equal("CUDA 12", jax.JaxCuda);
-            Assert.DoesNotContain(found, e => e.Prefix.Contains("shims"));
+            Assert.DoesNotContain(found, e => (e.Prefix ?? string.Empty).Contains("shims"));
         }
 
         [Fact]
@@ -101,7 +101,7 @@ namespace DlGpuTools.Engine.Tests
                 ["AWS_SECRET_ACCESS_KEY"] = "abc",
                 ["HF_TOKEN"] = "hf_abc",
             };
-            var linux = GpuReportBuilder.RelevantVariables(all, windows: false).ToDictionary(v => v.Name, v => v.Value);
+            var linux = GpuReportBuilder.RelevantVariables(all, windows: false).ToDictionary(v => v.Name ?? string.Empty, v => v.Value);
             Assert.Equal(new[] { "CUDA_HOME", "CUDNN_PATH", "DLGPUTOOLS_NVML_PATH", "LD_LIBRARY_PATH", "NVIDIA_API_KEY", "NVIDIA_VISIBLE_DEVICES" }, linux.Keys.OrderBy(k => k, StringComparer.Ordinal));
             Assert.DoesNotContain("nvapi-123", linux.Values);
             Assert.Equal("all", linux["NVIDIA_VISIBLE_DEVICES"]);
@@ -114,7 +114,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Containers_and_wsl_are_recognised_by_the_marks_they_leave()
         {
-            Func<string, string> none = _ => null;
+            Func<string, string?> none = _ => null;
             Assert.Null(HostEnvironment.Container(none, _root + "/"));
             File_("", ".dockerenv");
             Assert.Equal("docker", HostEnvironment.Container(none, _root + "/"));

@@ -10,7 +10,7 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>Get-GpuTopology's engine against the fake NVML's paths, NVLinks and peer statuses.</summary>
     public sealed class TopologyReaderTests : FakeLibraryTest
     {
-        private static IReadOnlyList<GpuTopology> Read(List<string> warnings = null, string nvml = null)
+        private static IReadOnlyList<GpuTopology> Read(List<string>? warnings = null, string? nvml = null)
         {
             var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, nvml ?? FakeLibraries.Nvml), PlatformNativeLoader.Instance);
             return TopologyReader.Read(runtime, DeviceEnumerator.Enumerate(runtime).Devices, warnings ?? new List<string>());

@@ -14,8 +14,9 @@ Describe 'The module manifest' {
         { Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop } | Should -Not -Throw
     }
 
-    It 'is the same file as the one at the repository root' -Skip:$NotInRepository {
-        (Get-FileHash $ModuleManifest).Hash | Should -Be (Get-FileHash (Join-Path $RepoRoot 'DlGpuTools.psd1')).Hash
+    It 'is the same file as the one at the repository root, but for the release notes the build writes' -Skip:$NotInRepository {
+        $withoutNotes = { param($path) (Get-Content -Raw $path) -replace "(?ms)^\s*ReleaseNotes\s*=\s*(@'\r?\n.*?\r?\n'@|'[^'\r\n]*')", '' }
+        (& $withoutNotes $ModuleManifest) | Should -Be (& $withoutNotes (Join-Path $RepoRoot 'DlGpuTools.psd1'))
     }
 
     It 'has a version equal to the assemblies'' versions' {

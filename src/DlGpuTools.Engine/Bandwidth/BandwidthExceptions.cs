@@ -6,7 +6,7 @@ namespace DlGpuTools.Bandwidth
     /// <summary>The buffers a test needs do not fit in the GPU's (or the host's) free memory.</summary>
     public sealed class BandwidthBufferTooLargeException : Exception
     {
-        public BandwidthBufferTooLargeException(string what, ulong neededBytes, ulong freeBytes, string detail = null)
+        public BandwidthBufferTooLargeException(string what, ulong neededBytes, ulong freeBytes, string? detail = null)
             : base($"{what} needs {neededBytes / 1048576.0:N0} MiB; {freeBytes / 1048576.0:N0} MiB are free" + (detail == null ? "." : $" ({detail})."))
         {
             NeededBytes = neededBytes;
@@ -38,7 +38,7 @@ namespace DlGpuTools.Bandwidth
                    + $" With {secondDirectives}: {second.ErrorName}" + Log(secondLog))
         {
             Result = second.Result;
-            JitLog = string.IsNullOrEmpty(secondLog) ? firstLog : secondLog;
+            JitLog = Strings.IsNullOrEmpty(secondLog) ? firstLog : secondLog;
         }
 
         public CudaResult Result { get; }
@@ -46,7 +46,7 @@ namespace DlGpuTools.Bandwidth
         /// <summary>The JIT compiler's error log of the last attempt (empty when the driver wrote none).</summary>
         public string JitLog { get; }
 
-        private static string Log(string log) => string.IsNullOrEmpty(log) ? " (no JIT log)." : $"; JIT log: {log.Trim()}.";
+        private static string Log(string log) => Strings.IsNullOrEmpty(log) ? " (no JIT log)." : $"; JIT log: {log.Trim()}.";
     }
 
     /// <summary>The OS refused page-locked host memory (its locked-memory limit, or not enough memory).</summary>

@@ -14,7 +14,7 @@ namespace DlGpuTools.Bandwidth
         public const string PeerAccessNotSupported = nameof(PeerAccessNotSupported);
 
         /// <summary>The failure for a bandwidth exception, or null for any other exception.</summary>
-        public static Failure Classify(Exception exception)
+        public static Failure? Classify(Exception exception)
         {
             switch (exception)
             {

@@ -17,7 +17,7 @@ namespace DlGpuTools.Bandwidth
         /// does not allow it the test is not run (<see cref="PeerAccessNotSupportedException"/>): a copy staged
         /// through host memory would not be a peer figure.
         /// </summary>
-        public BandwidthResult RunPeer(string test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress = null)
+        public BandwidthResult RunPeer(string test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
         {
             if (!BandwidthTests.IsPeerTest(test)) throw new ArgumentException($"There is no peer bandwidth test '{test}'.", nameof(test));
             if (peer == null || peer.Device.Index == Device.Index) throw new ArgumentException("A peer test needs two different GPUs.", nameof(peer));

@@ -12,22 +12,27 @@ namespace DlGpuTools.Bandwidth
         /// <summary>One operation of a test, queued on a stream (and, for bidirectional tests, its partner on a second stream).</summary>
         private sealed class Operation
         {
-            public string Test;
-            public Action<IntPtr> Forward;
-            public Action<IntPtr> Backward;
-            public Func<int> Verify;
+            public string Test = string.Empty;
+            public Action<IntPtr>? Forward;
+            public Action<IntPtr>? Backward;
+            public Func<int>? Verify;
             public bool Gated = true;
         }
 
         private BandwidthResult Measure(Operation op, BandwidthRequest request, ulong bytes, ulong countedBytes, ulong trafficBytes, string counted, string engine, Func<Theoretical> theoreticalAfter,
-            string method, string note, CudaStream stream, CudaStream second, CancellationToken cancel, Action<BandwidthProgress> progress)
+            string method, string? note, CudaStream stream, CudaStream? second, CancellationToken cancel, Action<BandwidthProgress> progress)
         {
+            // Every test sets these; checked once here so a test written without them fails plainly, not mid-loop.
+            Action<IntPtr> forward = op.Forward ?? throw new ArgumentException($"{op.Test} has no operation to time.", nameof(op));
+            Func<int> verify = op.Verify ?? throw new ArgumentException($"{op.Test} has no check of its data.", nameof(op));
+            Action<IntPtr>? backward = op.Backward;
+            if ((backward == null) != (second == null)) throw new ArgumentException($"{op.Test}: a second stream goes with a backward operation and only with one.", nameof(second));
             var start = new List<IDisposable>();
             try
             {
                 GpuEvent begin = Own(start, GpuEvent.Create(_driver));
                 GpuEvent end = Own(start, GpuEvent.Create(_driver));
-                GpuEvent endSecond = second == null ? null : Own(start, GpuEvent.Create(_driver));
+                GpuEvent? endSecond = second == null ? null : Own(start, GpuEvent.Create(_driver));
 
                 double Batch(int count)
                 {
@@ -38,12 +43,12 @@ namespace DlGpuTools.Bandwidth
                     {
                         for (int i = 0; i < count; i++)
                         {
-                            op.Forward(stream.Handle);
-                            op.Backward?.Invoke(second.Handle);
+                            forward(stream.Handle);
+                            if (backward != null && second != null) backward(second.Handle);
                         }
 
                         end.Record(stream.Handle);
-                        endSecond?.Record(second.Handle);
+                        if (endSecond != null && second != null) endSecond.Record(second.Handle);
                     }
                     finally
                     {
@@ -62,8 +67,8 @@ namespace DlGpuTools.Bandwidth
                 // One operation outside any batch first: kernels load lazily at their first launch, and a load
                 // must not happen while the spin kernel holds the stream.
                 progress(new BandwidthProgress($"{op.Test}: warming up", 0, request.Iterations));
-                op.Forward(stream.Handle);
-                if (second != null) op.Backward(second.Handle);
+                forward(stream.Handle);
+                if (backward != null && second != null) backward(second.Handle);
                 stream.Synchronize();
                 second?.Synchronize();
 
@@ -84,7 +89,7 @@ namespace DlGpuTools.Bandwidth
                 }
 
                 progress(new BandwidthProgress($"{op.Test}: checking the data", request.Iterations, request.Iterations));
-                int samples = op.Verify();
+                int samples = verify();
                 // Read after the copies: an idle GPU may train its PCIe link down and bring it back up under load.
                 Theoretical theoretical = theoreticalAfter();
 
@@ -128,7 +133,7 @@ namespace DlGpuTools.Bandwidth
             }
         }
 
-        private static string Join(string a, string b) => a == null ? b : b == null ? a : a + " " + b;
+        private static string? Join(string? a, string? b) => a == null ? b : b == null ? a : a + " " + b;
 
         // One thread per 16-byte element: ceil(n / 128) blocks. A grid holds up to 2^31 - 1 blocks, 256 Ti
         // elements of 16 bytes, far beyond any GPU's memory, so the cast cannot overflow in practice; say so if it would.

@@ -52,8 +52,8 @@ namespace DlGpuTools.Bandwidth
         {
             CudaDriver driver = runtime.Driver;
             DeviceContext context = runtime.AcquireContext(device.Index);
-            BandwidthModule module = null;
-            SpinGate gate = null;
+            BandwidthModule? module = null;
+            SpinGate? gate = null;
             try
             {
                 using (context.Enter())
@@ -100,7 +100,7 @@ namespace DlGpuTools.Bandwidth
         }
 
         /// <summary>Runs one single-GPU test (a name from <see cref="BandwidthTests.SingleDevice"/>).</summary>
-        public BandwidthResult Run(string test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress = null)
+        public BandwidthResult Run(string test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
         {
             if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(BandwidthSession));
             progress = progress ?? (_ => { });
@@ -130,7 +130,7 @@ namespace DlGpuTools.Bandwidth
         {
             bool host = BandwidthTests.IsHostTest(test);
             int deviceBuffers = test == BandwidthTests.DeviceTriad ? 3 : test == BandwidthTests.DeviceCopySm || test == BandwidthTests.DeviceCopyCe || test == BandwidthTests.HostDeviceBidirectional ? 2 : 1;
-            string note;
+            string? note;
             ulong bytes = BufferBytes(test, request, host, deviceBuffers, out note);
             ulong n = bytes / 16;
             uint seedA = (uint)request.Seed * 2654435761u + 1, seedB = seedA * 7 + 3;
@@ -199,13 +199,13 @@ namespace DlGpuTools.Bandwidth
             }
         }
 
-        private BandwidthResult RunHost(string test, BandwidthRequest request, ulong bytes, ulong n, uint seedA, uint seedB, string note, CudaStream stream, List<IDisposable> owned,
+        private BandwidthResult RunHost(string test, BandwidthRequest request, ulong bytes, ulong n, uint seedA, uint seedB, string? note, CudaStream stream, List<IDisposable> owned,
             CancellationToken cancel, Action<BandwidthProgress> progress)
         {
             bool pageable = test == BandwidthTests.HostToDevicePageable || test == BandwidthTests.DeviceToHostPageable;
             HostBuffer NewHost() => pageable ? (HostBuffer)Own(owned, PageableHostBuffer.Allocate(bytes)) : Own(owned, PinnedHostBuffer.Allocate(_driver, bytes, CudaDriver.CU_MEMHOSTALLOC_PORTABLE));
             var ops = new Operation { Test = test, Gated = !pageable };
-            HostLink link = null;
+            HostLink? link = null;
             Func<Theoretical> Link(int directions) => () => (link = HostLink.Read(_runtime, Device)).Theoretical(directions);
             string memory = pageable ? "pageable (a .NET array; the driver stages it through its own page-locked buffers)" : "page-locked (cuMemHostAlloc)";
             string method = pageable
@@ -269,7 +269,7 @@ namespace DlGpuTools.Bandwidth
             }
         }
 
-        private static BandwidthResult WithLink(BandwidthResult result, HostLink link)
+        private static BandwidthResult WithLink(BandwidthResult result, HostLink? link)
         {
             result.NumaNode = link?.NumaNode;
             result.CpuAffinity = link?.CpuAffinity;
@@ -282,7 +282,7 @@ namespace DlGpuTools.Bandwidth
         /// it; host tests: 512 MiB, nvbandwidth's default), checked against free GPU memory. A default that does
         /// not fit is reduced, with a note; an asked-for size that does not fit is an error.
         /// </summary>
-        private ulong BufferBytes(string test, BandwidthRequest request, bool host, int deviceBuffers, out string note)
+        private ulong BufferBytes(string test, BandwidthRequest request, bool host, int deviceBuffers, out string? note)
         {
             note = null;
             ulong l2 = (ulong)(Device.L2CacheSize ?? (50L << 20));

@@ -45,7 +45,7 @@ namespace DlGpuTools.Bandwidth
         public static bool IsPeerTest(string test) => Peer.Contains(test);
 
         /// <summary>The asked-for tests in run order, without duplicates; null or empty means all.</summary>
-        public static IReadOnlyList<string> Select(IEnumerable<string> asked)
+        public static IReadOnlyList<string> Select(IEnumerable<string>? asked)
         {
             var wanted = new HashSet<string>(asked ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase);
             if (wanted.Count == 0) return All;

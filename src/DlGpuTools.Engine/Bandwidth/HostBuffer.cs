@@ -72,7 +72,7 @@ namespace DlGpuTools.Bandwidth
     /// <summary>An ordinary managed array, pinned only against the garbage collector's moves while copies use it.</summary>
     internal sealed class PageableHostBuffer : HostBuffer
     {
-        private readonly byte[][] _keepAlive;
+        private readonly byte[]?[] _keepAlive;
         private GCHandle _handle;
 
         private PageableHostBuffer(byte[] array)

@@ -18,8 +18,8 @@ namespace DlGpuTools.Bandwidth
         public int? MaxGeneration { get; private set; }
         public int? MaxWidth { get; private set; }
         public int? NumaNode { get; private set; }
-        public string CpuAffinity { get; private set; }
-        public string NumaAffinity { get; private set; }
+        public string? CpuAffinity { get; private set; }
+        public string? NumaAffinity { get; private set; }
 
         public Theoretical Theoretical(int directions) => TheoreticalBandwidth.Pcie(Generation, Width, MaxGeneration, MaxWidth, directions);
 
@@ -32,7 +32,7 @@ namespace DlGpuTools.Bandwidth
                 MaxGeneration = device.PcieMaxGeneration,
                 MaxWidth = device.PcieMaxLinkWidth,
             };
-            Nvml nvml = runtime.TryGetNvml(out _);
+            Nvml? nvml = runtime.TryGetNvml(out _);
             if (nvml == null) return link;
             NvmlDeviceFacts facts = NvmlDeviceFacts.Read(nvml, new List<string>());
             if (!facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle)) return link;
@@ -50,7 +50,7 @@ namespace DlGpuTools.Bandwidth
             nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS && value != Nvml.ValueNotAvailable ? (int?)value : null;
 
         /// <summary>A CPU (or NUMA node) bit mask as Linux writes CPU lists: "0-55,112-167".</summary>
-        internal static string CpuList(ulong[] mask)
+        internal static string? CpuList(ulong[] mask)
         {
             var text = new StringBuilder();
             int bits = mask.Length * 64;

@@ -5,7 +5,7 @@ namespace DlGpuTools.Bandwidth
     /// <summary>The link or memory figure a measurement is a percentage of, and how it was worked out.</summary>
     public sealed class Theoretical
     {
-        public Theoretical(double? gbps, string basis, string note = null)
+        public Theoretical(double? gbps, string basis, string? note = null)
         {
             GBps = gbps;
             Basis = basis;
@@ -16,7 +16,7 @@ namespace DlGpuTools.Bandwidth
 
         public string Basis { get; }
 
-        public string Note { get; }
+        public string? Note { get; }
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ namespace DlGpuTools.Bandwidth
             {
                 double gbps = lane * lanes * directions;
                 string basis = string.Format(CultureInfo.InvariantCulture, "PCIe Gen{0} x{1}: {2} x {3:0.000} GB/s per lane{4}", gen, lanes, lanes, lane, directions == 2 ? ", both directions" : string.Empty);
-                string note = null;
+                string? note = null;
                 if ((maxGeneration is int mg && mg > gen) || (maxWidth is int mw && mw > lanes))
                     note = string.Format(CultureInfo.InvariantCulture, "The link ran at Gen{0} x{1}, below its maximum Gen{2} x{3} (slot, riser or BIOS setting, or power saving).", gen, lanes, maxGeneration ?? gen, maxWidth ?? lanes);
                 return new Theoretical(gbps, basis, note);

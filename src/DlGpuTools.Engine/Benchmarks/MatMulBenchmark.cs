@@ -39,7 +39,7 @@ namespace DlGpuTools.Benchmarks
             _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
         }
 
-        public MatMulResult Run(MatMulRequest request, CudaDevice device, CancellationToken cancel, Action<MatMulProgress> progress = null)
+        public MatMulResult Run(MatMulRequest request, CudaDevice device, CancellationToken cancel, Action<MatMulProgress>? progress = null)
         {
             if (request.M <= 0 || request.N <= 0 || request.K <= 0) throw new ArgumentOutOfRangeException(nameof(request), "M, N and K must be positive.");
             if (request.FastAccumulation && request.DataType != MatMulDataType.FP8) throw new ArgumentException("FastAccumulation applies to FP8 only.", nameof(request));
@@ -59,7 +59,7 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        private MatMulResult Measure(MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel, Action<MatMulProgress> progress)
+        private static MatMulResult Measure(MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel, Action<MatMulProgress> progress)
         {
             long m = request.M, n = request.N, k = request.K;
             ulong aBytes = (ulong)(m * k * format.InputBytes);
@@ -350,9 +350,10 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>The card table's dense peak for the type (FP64 on its tensor cores where the card has them).</summary>
-        public static double? PeakTflops(string deviceName, MatMulDataType type)
+        public static double? PeakTflops(string? deviceName, MatMulDataType type)
         {
-            GpuSpec spec = CardCatalog.BuiltIn.Resolve(deviceName);
+            if (deviceName == null) return null;
+            GpuSpec? spec = CardCatalog.BuiltIn.Resolve(deviceName);
             if (spec == null) return null;
             switch (type)
             {

@@ -41,9 +41,9 @@ namespace DlGpuTools.Catalog
         };
 
         /// <summary>The built-in table, or the built-in table with a user's CSV (same columns) laid over it.</summary>
-        public static CardCatalog Load(string userTablePath)
+        public static CardCatalog Load(string? userTablePath)
         {
-            if (string.IsNullOrEmpty(userTablePath)) return BuiltIn;
+            if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
             string origin = Path.GetFullPath(userTablePath);
             List<GpuSpec> user = FromRows(CsvTable.ReadFile(origin, "card table"), origin);
             var merged = BuiltIn.Cards.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
@@ -82,7 +82,7 @@ namespace DlGpuTools.Catalog
         /// </summary>
         public CardLookup Find(string name, double? deviceMemoryGiB = null)
         {
-            if (string.IsNullOrWhiteSpace(name)) return new CardLookup(name, Array.Empty<GpuSpec>(), Array.Empty<string>());
+            if (Strings.IsNullOrWhiteSpace(name)) return new CardLookup(name, Array.Empty<GpuSpec>(), Array.Empty<string>());
             string trimmed = name.Trim();
             List<GpuSpec> matches = Cards.Where(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)
                                                      || c.DeviceNames.Any(d => string.Equals(d, trimmed, StringComparison.OrdinalIgnoreCase))).ToList();
@@ -102,9 +102,9 @@ namespace DlGpuTools.Catalog
         /// shared by memory variants ('NVIDIA GeForce RTX 3060') gives the table's first variant; pass the
         /// device's memory to choose.
         /// </summary>
-        public GpuSpec Resolve(string name) => Resolve(name, null);
+        public GpuSpec? Resolve(string name) => Resolve(name, null);
 
-        public GpuSpec Resolve(string name, double? deviceMemoryGiB)
+        public GpuSpec? Resolve(string name, double? deviceMemoryGiB)
         {
             CardLookup lookup = Find(name, deviceMemoryGiB);
             if (lookup.IsUnique) return lookup.Card;
@@ -134,7 +134,7 @@ namespace DlGpuTools.Catalog
             return plain.Count > 0 ? plain : candidates.Select(c => c.Card).ToList();
         }
 
-        private IReadOnlyList<string> Closest(string name, int count)
+        private List<string> Closest(string name, int count)
         {
             string key = CardNameKey.Compact(name);
             return Cards
@@ -192,7 +192,7 @@ namespace DlGpuTools.Catalog
             foreach (var pair in fields)
             {
                 string column = PropertyColumns.TryGetValue(pair.Key, out string c) ? c : pair.Key;
-                if (!result.ContainsKey(column) || string.IsNullOrEmpty(result[column])) result[column] = pair.Value;
+                if (!result.TryGetValue(column, out string? existing) || Strings.IsNullOrEmpty(existing)) result[column] = pair.Value;
             }
 
             return result;
@@ -202,7 +202,7 @@ namespace DlGpuTools.Catalog
         {
             string name = Text(f, "name") ?? throw new FormatException("the name is empty");
             string vendor = Text(f, "vendor") ?? "NVIDIA";
-            string cc = Text(f, "compute_capability");
+            string? cc = Text(f, "compute_capability");
             bool cuda = cc != null && Regex.IsMatch(cc, @"^\d+\.\d+$");
             var deviceNames = new List<string>();
             foreach (string alias in (Text(f, "aliases") ?? string.Empty).Split(';').Select(a => a.Trim()).Where(a => a.Length > 0)) deviceNames.Add(alias);
@@ -236,12 +236,12 @@ namespace DlGpuTools.Catalog
             };
         }
 
-        internal static string Text(Dictionary<string, string> f, string column) =>
-            f.TryGetValue(column, out string v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        internal static string? Text(Dictionary<string, string> f, string column) =>
+            f.TryGetValue(column, out string v) && !Strings.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
         internal static double? Number(Dictionary<string, string> f, string column)
         {
-            string text = Text(f, column);
+            string? text = Text(f, column);
             if (text == null) return null;
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && !double.IsNaN(value) && !double.IsInfinity(value)) return value;
             throw new FormatException($"{column} '{text}' is not a finite number");
@@ -258,7 +258,7 @@ namespace DlGpuTools.Catalog
             using (var reader = new StreamReader(Resource(file), Encoding.UTF8)) return Parse(reader, origin);
         }
 
-        private static IReadOnlyList<CloudOffer> ReadOffers()
+        private static List<CloudOffer> ReadOffers()
         {
             using (var reader = new StreamReader(Resource("cloud-offers.csv"), Encoding.UTF8))
             {

@@ -121,6 +121,6 @@ namespace DlGpuTools.Catalog
 
         public bool IsUnique => Matches.Count == 1;
 
-        public GpuSpec Card => Matches.Count == 1 ? Matches[0] : null;
+        public GpuSpec? Card => Matches.Count == 1 ? Matches[0] : null;
     }
 }

@@ -11,9 +11,11 @@ namespace DlGpuTools.Catalog
     /// </summary>
     public static class CardValidation
     {
+        private static readonly string[] Segments = { "consumer", "prosumer", "workstation", "datacenter" };
+
         public static IEnumerable<string> Check(GpuSpec c)
         {
-            if (string.IsNullOrWhiteSpace(c.Source)) yield return "no source";
+            if (Strings.IsNullOrWhiteSpace(c.Source)) yield return "no source";
             if (c.MemoryGB < 1 || c.MemoryGB > 1024) yield return $"memory_gb {c.MemoryGB} is outside 1..1024 (GB, not MB?)";
             if (c.MemoryBandwidthGBps is double bw && (bw < 20 || bw > 20000)) yield return $"bandwidth_gbs {bw} is outside 20..20000 (GB/s)";
             if (c.Fp32Tflops is double fp32 && (fp32 < 0.1 || fp32 > 500)) yield return $"fp32_tflops {fp32} is outside 0.1..500 (TFLOPS, not GFLOPS?)";
@@ -21,11 +23,17 @@ namespace DlGpuTools.Catalog
             if (c.LaunchYear is int year && (year < 2010 || year > DateTime.UtcNow.Year + 1)) yield return $"launch_year {year} is implausible";
             if (c.LaunchPriceUsd is double price && (price < 30 || price > 100000)) yield return $"launch_msrp_usd {price} is outside 30..100000";
             string segment = c.Segment ?? string.Empty;
-            if (Array.IndexOf(new[] { "consumer", "prosumer", "workstation", "datacenter" }, segment) < 0) yield return $"segment '{segment}' is not consumer, prosumer, workstation or datacenter";
+            if (Array.IndexOf(Segments, segment) < 0) yield return $"segment '{segment}' is not consumer, prosumer, workstation or datacenter";
 
             if (!c.IsCudaCapable)
             {
                 if (c.Vendor == "NVIDIA") yield return "an NVIDIA card needs a compute capability (major.minor)";
+                yield break;
+            }
+
+            if (c.ComputeCapability == null)
+            {
+                yield return "a CUDA-capable card needs a compute capability (major.minor)";
                 yield break;
             }
 

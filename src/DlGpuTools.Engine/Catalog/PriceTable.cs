@@ -14,6 +14,8 @@ namespace DlGpuTools.Catalog
     /// </summary>
     public sealed class PriceTable
     {
+        private static readonly string[] DateFormats = { "yyyy-MM", "yyyy-MM-dd" };
+
         public static readonly string[] Columns = { "card", "condition", "price_usd", "price_date", "provider", "source", "notes" };
 
         /// <summary>Prices older than this many months are flagged: 2026 street prices moved 20-40% a month.</summary>
@@ -31,9 +33,9 @@ namespace DlGpuTools.Catalog
         public static PriceTable BuiltIn => BuiltInTable.Value;
 
         /// <summary>The built-in prices with a user's file laid over them; every card it names must be in <paramref name="catalog"/>.</summary>
-        public static PriceTable Load(string userTablePath, CardCatalog catalog)
+        public static PriceTable Load(string? userTablePath, CardCatalog catalog)
         {
-            if (string.IsNullOrEmpty(userTablePath)) return BuiltIn;
+            if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
             string origin = Path.GetFullPath(userTablePath);
             List<CardPrice> user = FromRows(CsvTable.ReadFile(origin, "price table"), origin, catalog);
             var merged = BuiltIn.Prices.ToDictionary(Key, StringComparer.OrdinalIgnoreCase);
@@ -42,20 +44,20 @@ namespace DlGpuTools.Catalog
         }
 
         /// <summary>The price a buyer pays for a card today: the cheaper of its new and used prices, or null when neither is known.</summary>
-        public CardPrice BestFor(GpuSpec card) =>
+        public CardPrice? BestFor(GpuSpec card) =>
             Prices.Where(p => string.Equals(p.Card, card.Name, StringComparison.OrdinalIgnoreCase)).OrderBy(p => p.PriceUsd).FirstOrDefault();
 
         public IEnumerable<CardPrice> For(GpuSpec card) => Prices.Where(p => string.Equals(p.Card, card.Name, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Whole months between a yyyy-MM(-dd) date and now; null when the date cannot be read.</summary>
-        public static int? AgeInMonths(string priceDate, DateTime now)
+        public static int? AgeInMonths(string? priceDate, DateTime now)
         {
             if (!TryParseDate(priceDate, out DateTime seen)) return null;
             return (now.Year - seen.Year) * 12 + now.Month - seen.Month;
         }
 
-        internal static bool TryParseDate(string text, out DateTime date) =>
-            DateTime.TryParseExact(text ?? string.Empty, new[] { "yyyy-MM", "yyyy-MM-dd" }, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        internal static bool TryParseDate(string? text, out DateTime date) =>
+            DateTime.TryParseExact(text ?? string.Empty, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
         private static string Key(CardPrice p) => p.Card + "|" + p.Condition;
 
@@ -75,7 +77,7 @@ namespace DlGpuTools.Catalog
                 try
                 {
                     string card = CardCatalog.Text(f, "card") ?? throw new FormatException("the card is empty");
-                    GpuSpec spec = catalog.Cards.FirstOrDefault(c => string.Equals(c.Name, card, StringComparison.OrdinalIgnoreCase)) ?? catalog.Resolve(card);
+                    GpuSpec? spec = catalog.Cards.FirstOrDefault(c => string.Equals(c.Name, card, StringComparison.OrdinalIgnoreCase)) ?? catalog.Resolve(card);
                     if (spec == null) throw new FormatException($"'{card}' is not a card of the card table (use its exact name, as Get-GpuSpec shows it)");
                     var price = new CardPrice
                     {
@@ -91,7 +93,7 @@ namespace DlGpuTools.Catalog
                     if (price.Condition != "new" && price.Condition != "used") problems.Add($"line {line} ({card}): condition '{price.Condition}' is not new or used");
                     if (price.PriceUsd < 10 || price.PriceUsd > 500000) problems.Add($"line {line} ({card}): price_usd {price.PriceUsd} is outside 10..500000 (USD for one card)");
                     if (!TryParseDate(price.PriceDate, out _)) problems.Add($"line {line} ({card}): price_date '{price.PriceDate}' is not yyyy-MM or yyyy-MM-dd");
-                    if (string.IsNullOrWhiteSpace(price.Source)) problems.Add($"line {line} ({card}): no source");
+                    if (Strings.IsNullOrWhiteSpace(price.Source)) problems.Add($"line {line} ({card}): no source");
                     if (seen.TryGetValue(Key(price), out int first)) problems.Add($"line {line} ({card}): a second {price.Condition} price (first on line {first}); keep one row per card and condition");
                     else seen[Key(price)] = line;
                     prices.Add(price);

@@ -15,7 +15,7 @@ namespace DlGpuTools.Devices
         /// </summary>
         /// <param name="runtime">The loaded libraries.</param>
         /// <param name="wantIndex">Which CUDA ordinals to build (null: all); saves work for -Index.</param>
-        public static DeviceInventory Enumerate(GpuRuntime runtime, Func<int, bool> wantIndex = null)
+        public static DeviceInventory Enumerate(GpuRuntime runtime, Func<int, bool>? wantIndex = null)
         {
             CudaDriver driver = runtime.Driver;
             driver.ThrowIfFailed(driver.cuInit());
@@ -26,8 +26,8 @@ namespace DlGpuTools.Devices
             var failures = new List<DeviceFailure>();
             if (count == 0) return new DeviceInventory(0, devices, failures, warnings);
 
-            Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException nvmlMissing);
-            NvmlDeviceFacts nvmlFacts = null;
+            Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? nvmlMissing);
+            NvmlDeviceFacts? nvmlFacts = null;
             if (nvml != null)
             {
                 nvmlFacts = NvmlDeviceFacts.Read(nvml, warnings);
@@ -36,11 +36,11 @@ namespace DlGpuTools.Devices
             {
                 // Free memory would need a CUDA context on every GPU without NVML, and listing devices never creates one.
                 warnings.Add("NVML could not be loaded, so free memory, temperature, power, utilization, PCIe link, persistence, MIG and ECC modes and processes are empty; the CUDA facts are complete. "
-                    + nvmlMissing.Message);
+                    + nvmlMissing?.Message);
             }
 
-            string driverVersion = nvmlFacts?.DriverVersion ?? HostFacts.ReadLinuxKernelModuleVersion();
-            string cudaDriverVersion = Units.CudaVersionText(driver.DriverApiVersion);
+            string? driverVersion = nvmlFacts?.DriverVersion ?? HostFacts.ReadLinuxKernelModuleVersion();
+            string? cudaDriverVersion = Units.CudaVersionText(driver.DriverApiVersion);
 
             for (int ordinal = 0; ordinal < count; ordinal++)
             {
@@ -51,7 +51,7 @@ namespace DlGpuTools.Devices
                     device.DriverVersion = driverVersion;
                     device.CudaDriverVersion = cudaDriverVersion;
                     device.DriverLibraryPath = driver.LibraryPath;
-                    if (nvmlFacts != null)
+                    if (nvml != null && nvmlFacts != null)
                     {
                         device.NvmlLibraryPath = nvml.LibraryPath;
                         if (nvmlFacts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle)) nvmlFacts.Fill(device, handle);
@@ -82,12 +82,12 @@ namespace DlGpuTools.Devices
         private static CudaDevice ReadCudaFacts(CudaDriver driver, int ordinal)
         {
             driver.ThrowIfFailed(driver.cuDeviceGet(ordinal, out int dev));
-            driver.ThrowIfFailed(driver.cuDeviceGetName(dev, out string name));
+            driver.ThrowIfFailed(driver.cuDeviceGetName(dev, out string? name));
             driver.ThrowIfFailed(driver.cuDeviceTotalMem(dev, out ulong total));
             driver.ThrowIfFailed(driver.cuDeviceGetUuid(dev, out byte[] uuid));
             int major = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) ?? 0;
             int minor = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR) ?? 0;
-            string busId = driver.cuDeviceGetPCIBusId(dev, out string cudaBusId) == CudaResult.CUDA_SUCCESS ? DeviceIdentity.NormalizePciBusId(cudaBusId) : null;
+            string? busId = driver.cuDeviceGetPCIBusId(dev, out string? cudaBusId) == CudaResult.CUDA_SUCCESS ? DeviceIdentity.NormalizePciBusId(cudaBusId) : null;
             int? memoryClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE);
             int? smClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE);
             int? l2 = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE);

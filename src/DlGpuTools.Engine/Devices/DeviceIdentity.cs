@@ -22,9 +22,9 @@ namespace DlGpuTools.Devices
         }
 
         /// <summary>Lower-cased, trimmed, with the GPU- prefix ensured, so user input and NVML's text compare equal.</summary>
-        public static string NormalizeUuid(string uuid)
+        public static string? NormalizeUuid(string? uuid)
         {
-            if (string.IsNullOrWhiteSpace(uuid)) return null;
+            if (Strings.IsNullOrWhiteSpace(uuid)) return null;
             string u = uuid.Trim().ToLowerInvariant();
             if (u.StartsWith("gpu-", StringComparison.Ordinal)) u = "GPU-" + u.Substring(4);
             else if (u.StartsWith("mig-", StringComparison.Ordinal)) u = "MIG-" + u.Substring(4);
@@ -36,9 +36,9 @@ namespace DlGpuTools.Devices
         /// Canonical PCI bus id in NVML's form, DDDDDDDD:BB:DD.F upper-case hex. CUDA prints a 4-digit domain
         /// (0000:3b:00.0), NVML an 8-digit one (00000000:3B:00.0); both parse to the same value.
         /// </summary>
-        public static string NormalizePciBusId(string busId)
+        public static string? NormalizePciBusId(string? busId)
         {
-            if (string.IsNullOrWhiteSpace(busId)) return null;
+            if (Strings.IsNullOrWhiteSpace(busId)) return null;
             string[] parts = busId.Trim().Split(':');
             if (parts.Length != 3) return busId.Trim().ToUpperInvariant();
             string[] deviceFunction = parts[2].Split('.');

@@ -16,19 +16,19 @@ namespace DlGpuTools.Devices
     /// </remarks>
     public static class DeviceSelector
     {
-        public static DeviceSelection Select(IReadOnlyList<CudaDevice> devices, IEnumerable<int> indexes, IEnumerable<string> uuids, IEnumerable<CudaDevice> deviceObjects)
+        public static DeviceSelection Select(IReadOnlyList<CudaDevice> devices, IEnumerable<int>? indexes, IEnumerable<string>? uuids, IEnumerable<CudaDevice>? deviceObjects)
         {
             if (devices == null) throw new ArgumentNullException(nameof(devices));
             var wantedUuids = new List<string>();
             var wantedIndexes = new List<int>();
 
-            List<CudaDevice> objects = deviceObjects?.Where(d => d != null).ToList();
-            List<string> uuidList = uuids?.Select(DeviceIdentity.NormalizeUuid).Where(u => u != null).ToList();
+            List<CudaDevice>? objects = deviceObjects?.Where(d => d != null).ToList();
+            List<string>? uuidList = uuids?.Select(DeviceIdentity.NormalizeUuid).OfType<string>().ToList();
             if (objects != null && objects.Count > 0)
             {
                 foreach (CudaDevice d in objects)
                 {
-                    string uuid = DeviceIdentity.NormalizeUuid(d.Uuid);
+                    string? uuid = DeviceIdentity.NormalizeUuid(d.Uuid);
                     if (uuid != null) wantedUuids.Add(uuid);
                     else wantedIndexes.Add(d.Index);
                 }
@@ -46,7 +46,7 @@ namespace DlGpuTools.Devices
                 return new DeviceSelection(devices, Array.Empty<int>(), Array.Empty<string>());
             }
 
-            var selected = devices.Where(d => wantedUuids.Contains(d.Uuid) || wantedIndexes.Contains(d.Index)).ToList();
+            var selected = devices.Where(d => (d.Uuid != null && wantedUuids.Contains(d.Uuid)) || wantedIndexes.Contains(d.Index)).ToList();
             int[] missingIndexes = wantedIndexes.Distinct().Where(i => devices.All(d => d.Index != i)).ToArray();
             string[] missingUuids = wantedUuids.Distinct(StringComparer.Ordinal).Where(u => devices.All(d => d.Uuid != u)).ToArray();
             return new DeviceSelection(selected, missingIndexes, missingUuids);

@@ -33,12 +33,13 @@ namespace DlGpuTools.Devices
         private readonly object _lock = new object();
         private readonly ProbeEnvironment _environment;
         private readonly INativeLoader _loader;
-        private CudaDriver _driver;
-        private Nvml _nvml;
-        private CuBlasLt _cuBlasLt;
-        private CudaRuntimeLibrary _cudaRuntime;
-        private CuBlasLibrary _cuBlas;
-        private CuDnnLibrary _cuDnn;
+        // Each library is loaded on first use (null until then), once, and kept for the life of the process.
+        private CudaDriver? _driver;
+        private Nvml? _nvml;
+        private CuBlasLt? _cuBlasLt;
+        private CudaRuntimeLibrary? _cudaRuntime;
+        private CuBlasLibrary? _cuBlas;
+        private CuDnnLibrary? _cuDnn;
 
         public GpuRuntime(ProbeEnvironment environment, INativeLoader loader)
         {
@@ -91,7 +92,7 @@ namespace DlGpuTools.Devices
 
         public CuDnnLibrary CuDnn => LoadOnce(ref _cuDnn, () => CuDnnLibrary.Load(_environment, _loader));
 
-        private T LoadOnce<T>(ref T field, Func<T> load)
+        private T LoadOnce<T>(ref T? field, Func<T> load)
             where T : class
         {
             lock (_lock)
@@ -101,7 +102,7 @@ namespace DlGpuTools.Devices
         }
 
         /// <summary>NVML, or null with the reason when it cannot be loaded. NVML is optional: its facts are extras.</summary>
-        public Nvml TryGetNvml(out NativeLibraryNotFoundException failure)
+        public Nvml? TryGetNvml(out NativeLibraryNotFoundException? failure)
         {
             failure = null;
             lock (_lock)

@@ -11,7 +11,7 @@ namespace DlGpuTools.Devices
         private static readonly Regex KernelModuleVersion = new Regex(@"Kernel Module\s+(?:for\s+\S+\s+)?([0-9]+(?:\.[0-9]+)+)", RegexOptions.CultureInvariant);
 
         /// <summary>The kernel module's version from /proc/driver/nvidia/version (Linux), when NVML is not there to say.</summary>
-        public static string ReadLinuxKernelModuleVersion(string path = "/proc/driver/nvidia/version")
+        public static string? ReadLinuxKernelModuleVersion(string path = "/proc/driver/nvidia/version")
         {
             try
             {
@@ -27,9 +27,9 @@ namespace DlGpuTools.Devices
             }
         }
 
-        public static string ParseKernelModuleVersion(string text)
+        public static string? ParseKernelModuleVersion(string text)
         {
-            if (string.IsNullOrEmpty(text)) return null;
+            if (Strings.IsNullOrEmpty(text)) return null;
             Match m = KernelModuleVersion.Match(text);
             return m.Success ? m.Groups[1].Value : null;
         }
@@ -48,7 +48,7 @@ namespace DlGpuTools.Devices
                 foreach (string gpu in Directory.GetDirectories(root))
                 {
                     string info = Path.Combine(gpu, "information");
-                    string model = File.Exists(info) ? ParseGpuModel(File.ReadAllText(info)) : null;
+                    string? model = File.Exists(info) ? ParseGpuModel(File.ReadAllText(info)) : null;
                     if (model != null) models.Add(model);
                 }
 
@@ -62,15 +62,15 @@ namespace DlGpuTools.Devices
 
         private static readonly Regex ModelLine = new Regex(@"^Model:\s*(.+?)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
-        public static string ParseGpuModel(string information)
+        public static string? ParseGpuModel(string information)
         {
-            if (string.IsNullOrEmpty(information)) return null;
+            if (Strings.IsNullOrEmpty(information)) return null;
             Match m = ModelLine.Match(information);
             return m.Success ? m.Groups[1].Value : null;
         }
 
         /// <summary>The name of a process by id, or null when it is gone or in another PID namespace.</summary>
-        public static string ProcessName(int pid)
+        public static string? ProcessName(int pid)
         {
             try
             {

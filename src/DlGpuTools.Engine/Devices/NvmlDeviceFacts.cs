@@ -21,12 +21,12 @@ namespace DlGpuTools.Devices
             _nvml = nvml;
         }
 
-        public string DriverVersion { get; private set; }
+        public string? DriverVersion { get; private set; }
 
         public static NvmlDeviceFacts Read(Nvml nvml, List<string> warnings)
         {
             var facts = new NvmlDeviceFacts(nvml);
-            if (nvml.nvmlSystemGetDriverVersion(out string driver) == NvmlReturn.NVML_SUCCESS) facts.DriverVersion = driver;
+            if (nvml.nvmlSystemGetDriverVersion(out string? driver) == NvmlReturn.NVML_SUCCESS) facts.DriverVersion = driver;
             NvmlReturn r = nvml.nvmlDeviceGetCount(out uint count);
             if (r != NvmlReturn.NVML_SUCCESS)
             {
@@ -38,16 +38,16 @@ namespace DlGpuTools.Devices
             {
                 // A GPU NVML cannot open (lost, no permission) is skipped; CUDA still reports it.
                 if (nvml.nvmlDeviceGetHandleByIndex(i, out IntPtr handle) != NvmlReturn.NVML_SUCCESS) continue;
-                if (nvml.nvmlDeviceGetUUID(handle, out string uuid) == NvmlReturn.NVML_SUCCESS && uuid != null)
-                    facts._byUuid[DeviceIdentity.NormalizeUuid(uuid)] = handle;
-                if (nvml.nvmlDeviceGetPciInfo(handle, out string bus) == NvmlReturn.NVML_SUCCESS && bus != null)
-                    facts._byPci[DeviceIdentity.NormalizePciBusId(bus)] = handle;
+                if (nvml.nvmlDeviceGetUUID(handle, out string? uuid) == NvmlReturn.NVML_SUCCESS && DeviceIdentity.NormalizeUuid(uuid) is string uuidKey)
+                    facts._byUuid[uuidKey] = handle;
+                if (nvml.nvmlDeviceGetPciInfo(handle, out string? bus) == NvmlReturn.NVML_SUCCESS && DeviceIdentity.NormalizePciBusId(bus) is string busKey)
+                    facts._byPci[busKey] = handle;
             }
 
             return facts;
         }
 
-        public bool TryFind(string uuid, string pciBusId, out IntPtr handle)
+        public bool TryFind(string? uuid, string? pciBusId, out IntPtr handle)
         {
             handle = IntPtr.Zero;
             return (uuid != null && _byUuid.TryGetValue(uuid, out handle)) || (pciBusId != null && _byPci.TryGetValue(pciBusId, out handle));

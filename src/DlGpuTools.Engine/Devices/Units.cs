@@ -14,14 +14,14 @@ namespace DlGpuTools.Devices
         }
 
         /// <summary>1000*major + 10*minor (cuDriverGetVersion, cudaRuntimeGetVersion) to "major.minor".</summary>
-        public static string CudaVersionText(int encoded)
+        public static string? CudaVersionText(int encoded)
         {
             if (encoded <= 0) return null;
             return string.Format(CultureInfo.InvariantCulture, "{0}.{1}", encoded / 1000, (encoded % 1000) / 10);
         }
 
         /// <summary>Bytes as GiB/MiB text with binary units, the way nvidia-smi's MiB figures relate to bytes.</summary>
-        public static string FormatBytes(ulong? bytes)
+        public static string? FormatBytes(ulong? bytes)
         {
             if (bytes == null) return null;
             double b = bytes.Value;

@@ -41,7 +41,7 @@ namespace DlGpuTools.Diagnostics
             var row = _minDriver.FirstOrDefault(r => r["cuda"] == $"{major}.{minor}");
             if (row == null) return null;
             string driver = row[windows ? "windows_min_driver" : "linux_min_driver"];
-            return string.IsNullOrEmpty(driver) ? null : ((string, string)?)(driver, row["source"]);
+            return Strings.IsNullOrEmpty(driver) ? null : ((string, string)?)(driver, row["source"]);
         }
 
         /// <summary>The oldest driver that runs any CUDA release of this major under minor-version compatibility.</summary>

@@ -30,7 +30,7 @@ namespace DlGpuTools.Diagnostics
         public const string CudaRuntimeNotFound = nameof(CudaRuntimeNotFound);
         public const string CuDnnNotFound = nameof(CuDnnNotFound);
 
-        public static Failure Classify(Exception exception, bool isWindows, Func<string, string> getVariable)
+        public static Failure? Classify(Exception exception, bool isWindows, Func<string, string?> getVariable)
         {
             switch (exception)
             {
@@ -81,12 +81,12 @@ namespace DlGpuTools.Diagnostics
             }
         }
 
-        private static Failure ClassifyCuda(CudaException cuda, Func<string, string> getVariable)
+        private static Failure ClassifyCuda(CudaException cuda, Func<string, string?> getVariable)
         {
             switch (cuda.Result)
             {
                 case CudaResult.CUDA_ERROR_NO_DEVICE:
-                    string visible = getVariable("CUDA_VISIBLE_DEVICES");
+                    string? visible = getVariable("CUDA_VISIBLE_DEVICES");
                     string hint = visible == null
                         ? "Check that nvidia-smi lists a GPU. In a container, start it with the GPU passed in (docker run --gpus all)."
                         : $"CUDA_VISIBLE_DEVICES is '{visible}', which may hide every GPU: unset it or name a device nvidia-smi -L lists. Check that nvidia-smi lists a GPU.";
@@ -133,7 +133,7 @@ namespace DlGpuTools.Diagnostics
             string searchVariable = isWindows ? "PATH" : "LD_LIBRARY_PATH";
             string folder = System.IO.Path.GetDirectoryName(file);
             return $"Replace {file} with a good copy (reinstall the package it came from), or delete it"
-                + (string.IsNullOrEmpty(folder) ? string.Empty : $", or take its folder ({folder}) off {searchVariable}")
+                + (Strings.IsNullOrEmpty(folder) ? string.Empty : $", or take its folder ({folder}) off {searchVariable}")
                 + ": programs that load the library by name get this broken copy before any good one.";
         }
 

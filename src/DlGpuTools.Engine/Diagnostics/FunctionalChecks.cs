@@ -60,7 +60,7 @@ namespace DlGpuTools.Diagnostics
         {
             public double RelativeError;
             public double Milliseconds;
-            public string Detail;
+            public string? Detail;
         }
 
         public static Outcome Sgemm(CudaDriver driver, DeviceScope device, CuBlasLibrary cublas, int size, CancellationToken cancel)
@@ -175,7 +175,7 @@ namespace DlGpuTools.Diagnostics
         /// what was passed over when none qualifies. cudnnConvolutionFwdAlgoPerf_t: algo at byte 0, status at 4,
         /// time at 8, memory at 16, determinism at 24, mathType at 28; 48 bytes each.
         /// </summary>
-        internal static (int Algo, int MathType, string Rejected) ChooseAlgorithm(byte* perf, int returned)
+        internal static (int Algo, int MathType, string? Rejected) ChooseAlgorithm(byte* perf, int returned)
         {
             int fallback = -1, fallbackMath = -1;
             var rejected = new System.Collections.Generic.List<string>();

@@ -22,14 +22,15 @@ namespace DlGpuTools.Diagnostics
         private readonly INativeLoader _loader;
         private readonly CompatibilityTable _compat = CompatibilityTable.BuiltIn;
 
-        private CudaDriver _driver;
-        private string _driverVersion;
+        // What the earlier checks found, null until (and unless) they find it; later checks skip without it.
+        private CudaDriver? _driver;
+        private string? _driverVersion;
         private IReadOnlyList<CudaDevice> _devices = Array.Empty<CudaDevice>();
-        private CudaRuntimeLibrary _cudart;
-        private Version _cudartVersion;
-        private CuBlasLibrary _cublas;
-        private CuDnnLibrary _cudnn;
-        private Version _cudnnVersion;
+        private CudaRuntimeLibrary? _cudart;
+        private Version? _cudartVersion;
+        private CuBlasLibrary? _cublas;
+        private CuDnnLibrary? _cudnn;
+        private Version? _cudnnVersion;
         private bool _subLibrariesComplete;
         private CancellationToken _cancel;
 
@@ -64,7 +65,7 @@ namespace DlGpuTools.Diagnostics
         // The module's context on the first GPU, taken at the first check that needs it.
         private DeviceContext Context() => _context ?? (_context = _runtime.AcquireContext(_devices[0].Index));
 
-        private DeviceContext _context;
+        private DeviceContext? _context;
 
         private IEnumerable<InstallCheck> RunChecks(InstallCheckOptions options)
         {
@@ -128,7 +129,7 @@ namespace DlGpuTools.Diagnostics
             return result;
         }
 
-        private static InstallCheck Result(CheckStatus status, string detail, string remedy = null, string path = null, string version = null) =>
+        private static InstallCheck Result(CheckStatus status, string? detail, string? remedy = null, string? path = null, string? version = null) =>
             new InstallCheck { Status = status.ToString(), Detail = detail, Remedy = remedy, Path = path, Version = version };
 
         private static InstallCheck Skipped(string reason) => Result(CheckStatus.Skipped, reason);
@@ -172,20 +173,20 @@ namespace DlGpuTools.Diagnostics
             }
 
             CudaResult init = _driver.cuInit();
-            Nvml nvml = _runtime.TryGetNvml(out _);
-            if (nvml != null && nvml.nvmlSystemGetDriverVersion(out string version) == NvmlReturn.NVML_SUCCESS) _driverVersion = version;
+            Nvml? nvml = _runtime.TryGetNvml(out _);
+            if (nvml != null && nvml.nvmlSystemGetDriverVersion(out string? version) == NvmlReturn.NVML_SUCCESS) _driverVersion = version;
             _driverVersion = _driverVersion ?? HostFacts.ReadLinuxKernelModuleVersion();
-            string cuda = Units.CudaVersionText(_driver.DriverApiVersion);
+            string? cuda = Units.CudaVersionText(_driver.DriverApiVersion);
             var check = Result(CheckStatus.Passed, $"Driver {_driverVersion ?? "(version unknown)"} at {_driver.LibraryPath}; it supports CUDA up to {cuda}.", null, _driver.LibraryPath, _driverVersion);
             check.Searched = Searched(_driver.Attempts);
             check.Data["DriverVersion"] = _driverVersion;
             check.Data["CudaDriverVersion"] = cuda;
             if (init != CudaResult.CUDA_SUCCESS && init != CudaResult.CUDA_ERROR_NO_DEVICE)
             {
-                Failure failure = FailureClassifier.Classify(_driver.CreateException(init, "cuInit"), _environment.IsWindows, _environment.GetVariable);
+                Failure? failure = FailureClassifier.Classify(_driver.CreateException(init, "cuInit"), _environment.IsWindows, _environment.GetVariable);
                 check.Status = nameof(CheckStatus.Failed);
-                check.Detail += " But " + failure.Message;
-                check.Remedy = failure.RecommendedAction;
+                check.Detail += " But " + (failure?.Message ?? $"cuInit returned {init}.");
+                check.Remedy = failure?.RecommendedAction;
                 _driver = null;
             }
 
@@ -208,7 +209,7 @@ namespace DlGpuTools.Diagnostics
             _devices = inventory.Devices;
             if (_devices.Count == 0)
             {
-                string visible = _environment.GetVariable("CUDA_VISIBLE_DEVICES");
+                string? visible = _environment.GetVariable("CUDA_VISIBLE_DEVICES");
                 return Result(CheckStatus.Failed, "The driver shows no GPU to this process" + (visible != null ? $" (CUDA_VISIBLE_DEVICES is '{visible}')." : "."),
                     visible != null ? "Unset CUDA_VISIBLE_DEVICES or set it to a GPU that nvidia-smi -L lists." : "Check that nvidia-smi lists a GPU; in a container, pass the GPUs in (docker run --gpus all).");
             }
@@ -224,22 +225,22 @@ namespace DlGpuTools.Diagnostics
             var facts = new List<string>();
             foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
             {
-                string value = _environment.GetVariable(variable);
+                string? value = _environment.GetVariable(variable);
                 if (value == null) continue;
                 facts.Add($"{variable}={value}");
                 if (!_environment.DirectoryExists(value)) problems.Add($"{variable} points to {value}, which does not exist");
             }
 
             string pathVariable = _environment.IsWindows ? "PATH" : "LD_LIBRARY_PATH";
-            string searchPath = _environment.GetVariable(pathVariable);
-            if (!string.IsNullOrEmpty(searchPath))
+            string? searchPath = _environment.GetVariable(pathVariable);
+            if (!Strings.IsNullOrEmpty(searchPath))
             {
                 facts.Add($"{pathVariable} has {searchPath.Split(Path.PathSeparator).Length} entries");
                 foreach (string entry in searchPath.Split(Path.PathSeparator).Where(e => e.Length > 0 && !_environment.DirectoryExists(e)))
                     problems.Add($"{pathVariable} entry {entry} does not exist");
             }
 
-            string visible = _environment.GetVariable("CUDA_VISIBLE_DEVICES");
+            string? visible = _environment.GetVariable("CUDA_VISIBLE_DEVICES");
             if (visible != null) facts.Add($"CUDA_VISIBLE_DEVICES={visible}");
 
             // The module's own overrides: each one replaces the whole search for its library, so a stale one
@@ -248,8 +249,8 @@ namespace DlGpuTools.Diagnostics
             foreach (NativeLibraryKind kind in (NativeLibraryKind[])Enum.GetValues(typeof(NativeLibraryKind)))
             {
                 string variable = LibraryCandidates.OverrideVariable(kind);
-                string value = _environment.GetVariable(variable);
-                if (string.IsNullOrWhiteSpace(value)) continue;
+                string? value = _environment.GetVariable(variable);
+                if (Strings.IsNullOrWhiteSpace(value)) continue;
                 overrides.Add($"{variable}={value.Trim()}");
                 if (!_environment.FileSystem.FileExists(value.Trim()) && !_environment.DirectoryExists(value.Trim())) problems.Add($"{variable} points to {value.Trim()}, which does not exist");
             }
@@ -493,7 +494,7 @@ namespace DlGpuTools.Diagnostics
                     return;
                 }
 
-                string loadedReal = loaded == null ? null : copies.FirstOrDefault(c => string.Equals(Path.GetFileName(c.Path), fileName) && Path.GetDirectoryName(c.Path) == Path.GetDirectoryName(loaded.LibraryPath))?.RealPath;
+                string? loadedReal = loaded == null ? null : copies.FirstOrDefault(c => string.Equals(Path.GetFileName(c.Path), fileName, StringComparison.Ordinal) && Path.GetDirectoryName(c.Path) == Path.GetDirectoryName(loaded.LibraryPath))?.RealPath;
                 warnings.Add($"{fileName}: {copies.Count} copies: " + string.Join("; ", copies.Select(c => c.RealPath + (c.Version != null ? $" ({c.Version})" : string.Empty) + (c.RealPath == loadedReal ? " <- this one loads here" : string.Empty))));
             }
 
@@ -537,7 +538,7 @@ namespace DlGpuTools.Diagnostics
 
         private InstallCheck CheckSgemm()
         {
-            if (_devices.Count == 0 || _cublas == null) return Skipped("Needs a visible GPU and cuBLAS.");
+            if (_driver == null || _devices.Count == 0 || _cublas == null) return Skipped("Needs a visible GPU and cuBLAS.");
             using (var device = FunctionalChecks.DeviceScope.Enter(Context()))
             {
                 FunctionalChecks.Outcome o = FunctionalChecks.Sgemm(_driver, device, _cublas, 512, _cancel);
@@ -555,7 +556,7 @@ namespace DlGpuTools.Diagnostics
 
         private InstallCheck CheckConvolution()
         {
-            if (_devices.Count == 0 || _cudnn == null) return Skipped("Needs a visible GPU and cuDNN.");
+            if (_driver == null || _devices.Count == 0 || _cudnn == null) return Skipped("Needs a visible GPU and cuDNN.");
             int major = _cudnnVersion?.Major ?? 9;
             try
             {

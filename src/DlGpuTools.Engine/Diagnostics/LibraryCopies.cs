@@ -17,17 +17,17 @@ namespace DlGpuTools.Diagnostics
         /// <summary>One copy: the file found and the file it resolves to (symlinks followed), with the version its name carries.</summary>
         public sealed class Copy
         {
-            public string Path { get; set; }
+            public string? Path { get; set; }
 
-            public string RealPath { get; set; }
+            public string? RealPath { get; set; }
 
-            public string Version { get; set; }
+            public string? Version { get; set; }
         }
 
         public static List<Copy> Find(string fileName, IEnumerable<string> folders)
         {
             var copies = new Dictionary<string, Copy>(StringComparer.Ordinal);
-            foreach (string folder in folders.Where(f => !string.IsNullOrWhiteSpace(f)).Distinct())
+            foreach (string folder in folders.Where(f => !Strings.IsNullOrWhiteSpace(f)).Distinct())
             {
                 try
                 {
@@ -59,8 +59,8 @@ namespace DlGpuTools.Diagnostics
             folders.AddRange((env.GetVariable(pathVariable) ?? string.Empty).Split(env.ListSeparator).Where(p => p.Length > 0));
             foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
             {
-                string root = env.GetVariable(variable);
-                if (string.IsNullOrWhiteSpace(root)) continue;
+                string? root = env.GetVariable(variable);
+                if (Strings.IsNullOrWhiteSpace(root)) continue;
                 folders.Add(System.IO.Path.Combine(root, windows ? "bin" : "lib64"));
                 if (windows) folders.Add(System.IO.Path.Combine(root, "bin", "x64"));
             }
@@ -100,7 +100,7 @@ namespace DlGpuTools.Diagnostics
             string current = System.IO.Path.GetFullPath(path);
             for (int hop = 0; hop < 8; hop++)
             {
-                string target = LinuxLink.ReadLink(current);
+                string? target = LinuxLink.ReadLink(current);
                 if (target == null) break;
                 current = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(current), target));
             }
@@ -111,7 +111,7 @@ namespace DlGpuTools.Diagnostics
             return System.IO.Path.Combine(realFolder, System.IO.Path.GetFileName(current));
         }
 
-        internal static string VersionFromName(string realPath, string fileName)
+        internal static string? VersionFromName(string realPath, string? fileName)
         {
             string name = System.IO.Path.GetFileName(realPath);
             Match m = Regex.Match(name, @"\.so\.(\d+(?:\.\d+)*)$");

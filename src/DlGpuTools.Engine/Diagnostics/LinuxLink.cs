@@ -8,13 +8,14 @@ namespace DlGpuTools.Diagnostics
     /// <summary>readlink and realpath through libc, which netstandard2.0 does not wrap.</summary>
     internal static class LinuxLink
     {
-        [DllImport("libc", EntryPoint = "readlink", SetLastError = true)]
-        private static extern IntPtr ReadLinkNative(string path, byte[] buffer, IntPtr size);
+        // Paths go to libc as narrow strings; an unmappable character throws rather than silently naming another file.
+        [DllImport("libc", EntryPoint = "readlink", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        private static extern IntPtr ReadLinkNative([MarshalAs(UnmanagedType.LPStr)] string path, byte[] buffer, IntPtr size);
 
-        [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
-        private static extern IntPtr RealPathNative(string path, byte[] resolved);
+        [DllImport("libc", EntryPoint = "realpath", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        private static extern IntPtr RealPathNative([MarshalAs(UnmanagedType.LPStr)] string path, byte[] resolved);
 
-        public static string ReadLink(string path)
+        public static string? ReadLink(string path)
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return null;
             try

@@ -21,7 +21,7 @@ namespace DlGpuTools.Diagnostics
         /// </summary>
         public static IEnumerable<string> SitePackages(ProbeEnvironment env)
         {
-            Func<string, string> getVariable = env.GetVariable;
+            Func<string, string?> getVariable = env.GetVariable;
             bool windows = env.IsWindows;
             // The active environment, each python on PATH, conda's and pyenv's environments: one scanner for all,
             // the same one Get-GpuReport lists (the system folders come from this environment's own scan roots below).
@@ -31,8 +31,8 @@ namespace DlGpuTools.Diagnostics
             if (!windows)
             {
                 foreach (string root in env.ScanRoots.Where(r => r.Contains("-packages"))) result.AddRange(env.FileSystem.Expand(root, env.Separator));
-                string home = getVariable("HOME");
-                if (!string.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
+                string? home = getVariable("HOME");
+                if (!Strings.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
             }
 
             return result.Where(Directory.Exists).Distinct().ToList();
@@ -41,18 +41,18 @@ namespace DlGpuTools.Diagnostics
         /// <summary>PyTorch as installed in a site-packages folder, read from torch/version.py and the pip metadata of its cuDNN.</summary>
         public sealed class TorchInstall
         {
-            public string SitePackages { get; set; }
+            public string? SitePackages { get; set; }
 
-            public string Version { get; set; }
+            public string? Version { get; set; }
 
             /// <summary>The CUDA it was built for (torch.version.cuda), or null for a CPU-only build.</summary>
-            public string Cuda { get; set; }
+            public string? Cuda { get; set; }
 
             /// <summary>The version of the cuDNN pip package beside it, if any (what torch.backends.cudnn.version() reports).</summary>
-            public string BundledCudnn { get; set; }
+            public string? BundledCudnn { get; set; }
         }
 
-        public static TorchInstall FindTorch(IEnumerable<string> sitePackages)
+        public static TorchInstall? FindTorch(IEnumerable<string> sitePackages)
         {
             foreach (string site in sitePackages)
             {
@@ -78,7 +78,7 @@ namespace DlGpuTools.Diagnostics
             return null;
         }
 
-        private static string Match(string text, string pattern)
+        private static string? Match(string text, string pattern)
         {
             Match m = Regex.Match(text, pattern);
             return m.Success ? m.Groups[1].Value : null;

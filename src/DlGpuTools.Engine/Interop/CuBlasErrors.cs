@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     /// </summary>
     internal static unsafe class CuBlasErrors
     {
-        public static CuBlasException Create(ExportTable exports, string prefix, CuBlasStatus status, string call)
+        public static CuBlasException Create(ExportTable exports, string prefix, CuBlasStatus status, string? call)
         {
             string name = Text(exports, prefix + "GetStatusName", status)
                 ?? (Enum.IsDefined(typeof(CuBlasStatus), status) ? status.ToString() : "CUBLAS_STATUS_" + (int)status);
@@ -17,7 +17,7 @@ namespace DlGpuTools.Interop
             return new CuBlasException(status, name, text, NativeCall.Name(call));
         }
 
-        private static string Text(ExportTable exports, string function, CuBlasStatus status)
+        private static string? Text(ExportTable exports, string function, CuBlasStatus status)
         {
             IntPtr f = exports.TryGet(function);
             if (f == IntPtr.Zero) return null;

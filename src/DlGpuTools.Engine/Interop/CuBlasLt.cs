@@ -51,7 +51,7 @@ namespace DlGpuTools.Interop
 
         private IntPtr Fn(string name) => _exports.Get(name);
 
-        public void ThrowIfFailed(CuBlasStatus status, [CallerArgumentExpression("status")] string call = null)
+        public void ThrowIfFailed(CuBlasStatus status, [CallerArgumentExpression("status")] string? call = null)
         {
             if (status != CuBlasStatus.CUBLAS_STATUS_SUCCESS) throw CuBlasErrors.Create(_exports, "cublasLt", status, call);
         }

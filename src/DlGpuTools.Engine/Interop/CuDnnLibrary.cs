@@ -73,7 +73,7 @@ namespace DlGpuTools.Interop
         /// cuDNN 8 encodes MAJOR*1000 + MINOR*100 + PATCH (8904 is 8.9.4); cuDNN 9 MAJOR*10000 + MINOR*100 + PATCH
         /// (91400 is 9.14.0). Values below 10000 are the old encoding.
         /// </summary>
-        public static Version DecodeVersion(long value)
+        public static Version? DecodeVersion(long value)
         {
             if (value <= 0) return null;
             return value < 10000
@@ -88,7 +88,7 @@ namespace DlGpuTools.Interop
             return text == IntPtr.Zero ? "no description from cuDNN" : Marshal.PtrToStringAnsi(text);
         }
 
-        public void ThrowIfFailed(int status, [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string call = null)
+        public void ThrowIfFailed(int status, [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string? call = null)
         {
             if (status != 0) throw new CuDnnException(status, ErrorString(status), NativeCall.Name(call));
         }

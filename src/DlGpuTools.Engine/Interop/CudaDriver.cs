@@ -124,7 +124,7 @@ namespace DlGpuTools.Interop
 
         // A cheap real call: rejects files that merely share the name, and the toolkit's link stub
         // (stubs/libcuda.so answers every call with CUDA_ERROR_STUB_LIBRARY).
-        private static string Prove(NativeLibraryHandle library, out int version)
+        private static string? Prove(NativeLibraryHandle library, out int version)
         {
             version = 0;
             IntPtr getVersion = library.GetExport("cuDriverGetVersion");
@@ -138,7 +138,7 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>Turns a CUresult into a <see cref="CudaException"/> naming the call; success passes.</summary>
-        public void ThrowIfFailed(CudaResult status, [CallerArgumentExpression("status")] string call = null)
+        public void ThrowIfFailed(CudaResult status, [CallerArgumentExpression("status")] string? call = null)
         {
             if (status == CudaResult.CUDA_SUCCESS) return;
             throw CreateException(status, NativeCall.Name(call));
@@ -146,8 +146,8 @@ namespace DlGpuTools.Interop
 
         public CudaException CreateException(CudaResult status, string call)
         {
-            string name = null;
-            string text = null;
+            string? name = null;
+            string? text = null;
             if (_cuGetErrorName != IntPtr.Zero)
             {
                 IntPtr p;
@@ -168,7 +168,7 @@ namespace DlGpuTools.Interop
             return new CudaException(status, name, text, call);
         }
 
-        private ExportTable _lazyExports;
+        private ExportTable? _lazyExports;
 
         /// <summary>
         /// A driver function the partial files of this class resolve on first use rather than at load: an old
@@ -176,7 +176,9 @@ namespace DlGpuTools.Interop
         /// </summary>
         private IntPtr Lazy(string name, string introducedIn)
         {
-            ExportTable table = System.Threading.LazyInitializer.EnsureInitialized(ref _lazyExports, () => new ExportTable(_library, NativeLibraryKind.CudaDriver, LibraryPath, null));
+            // netstandard2.0's LazyInitializer is not annotated; it never returns null when the factory does not.
+            ExportTable table = System.Threading.LazyInitializer.EnsureInitialized(ref _lazyExports, () => new ExportTable(_library, NativeLibraryKind.CudaDriver, LibraryPath, null))
+                ?? throw new InvalidOperationException("The driver's export table could not be created.");
             return Require(table.TryGet(name), name, introducedIn);
         }
 
@@ -205,7 +207,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult cuDeviceGetName(int device, out string name)
+        public CudaResult cuDeviceGetName(int device, out string? name)
         {
             byte* buffer = stackalloc byte[256];
             var r = ((delegate* unmanaged[Cdecl]<byte*, int, int, CudaResult>)Require(_cuDeviceGetName, "cuDeviceGetName", "CUDA 2.0"))(buffer, 256, device);
@@ -229,7 +231,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CudaResult cuDeviceGetPCIBusId(int device, out string busId)
+        public CudaResult cuDeviceGetPCIBusId(int device, out string? busId)
         {
             byte* buffer = stackalloc byte[64];
             var r = ((delegate* unmanaged[Cdecl]<byte*, int, int, CudaResult>)Require(_cuDeviceGetPciBusId, "cuDeviceGetPCIBusId", "CUDA 4.1"))(buffer, 64, device);

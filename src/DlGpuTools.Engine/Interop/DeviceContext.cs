@@ -53,7 +53,7 @@ namespace DlGpuTools.Interop
     /// <summary>Pops the context pushed by <see cref="DeviceContext.Enter"/>.</summary>
     public struct ContextScope : IDisposable
     {
-        private CudaDriver _driver;
+        private CudaDriver? _driver;
 
         internal ContextScope(CudaDriver driver)
         {
@@ -62,7 +62,7 @@ namespace DlGpuTools.Interop
 
         public void Dispose()
         {
-            CudaDriver driver = _driver;
+            CudaDriver? driver = _driver;
             _driver = null;
             driver?.cuCtxPopCurrent(out _);
         }

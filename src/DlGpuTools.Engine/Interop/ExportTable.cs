@@ -12,10 +12,10 @@ namespace DlGpuTools.Interop
         private readonly NativeLibraryHandle _library;
         private readonly NativeLibraryKind _kind;
         private readonly string _libraryPath;
-        private readonly string _introducedIn;
+        private readonly string? _introducedIn;
         private readonly Dictionary<string, IntPtr> _exports = new Dictionary<string, IntPtr>(StringComparer.Ordinal);
 
-        public ExportTable(NativeLibraryHandle library, NativeLibraryKind kind, string libraryPath, string introducedIn)
+        public ExportTable(NativeLibraryHandle library, NativeLibraryKind kind, string libraryPath, string? introducedIn)
         {
             _library = library;
             _kind = kind;

@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     public interface INativeLoader
     {
         /// <summary>Loads a library; returns null and the loader's error text on failure.</summary>
-        NativeLibraryHandle TryLoad(string path, out string error);
+        NativeLibraryHandle? TryLoad(string path, out string? error);
 
         /// <summary>True if the candidate is an absolute path that does not exist (saves a loader call and gives a clearer trace).</summary>
         bool IsMissingFile(string path);

@@ -83,14 +83,14 @@ namespace DlGpuTools.Interop
             }
         }
 
-        private static IReadOnlyList<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind)
+        private static List<LibraryCandidate> ToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind)
         {
             var (linuxNames, windowsNames) = ToolkitNames(kind);
             var roots = new List<(string Path, string Origin)>();
             foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
             {
-                string root = env.GetVariable(variable);
-                if (!string.IsNullOrWhiteSpace(root)) roots.Add((root.Trim(), "$env:" + variable));
+                string? root = env.GetVariable(variable);
+                if (!Strings.IsNullOrWhiteSpace(root)) roots.Add((root.Trim(), "$env:" + variable));
             }
 
             return env.IsWindows ? WindowsToolkitCandidates(env, kind, windowsNames, roots) : LinuxToolkitCandidates(env, linuxNames, roots);
@@ -100,7 +100,7 @@ namespace DlGpuTools.Interop
         {
             var list = new List<LibraryCandidate>();
             string target = env.IsArm64 ? "sbsa-linux" : "x86_64-linux";
-            string conda = env.GetVariable("CONDA_PREFIX");
+            string? conda = env.GetVariable("CONDA_PREFIX");
             foreach (string soname in sonames)
             {
                 // What a program's dlopen(soname) finds comes first; then the folders installers use that the
@@ -115,7 +115,7 @@ namespace DlGpuTools.Interop
                 list.Add(new LibraryCandidate("/usr/local/cuda/lib64/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/local/cuda/targets/" + target + "/lib/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu") + "/" + soname, DistroFolder));
-                if (!string.IsNullOrWhiteSpace(conda)) list.Add(new LibraryCandidate(conda.Trim().TrimEnd('/') + "/lib/" + soname, "$env:CONDA_PREFIX/lib (the active conda environment)"));
+                if (!Strings.IsNullOrWhiteSpace(conda)) list.Add(new LibraryCandidate(conda.Trim().TrimEnd('/') + "/lib/" + soname, "$env:CONDA_PREFIX/lib (the active conda environment)"));
             }
 
             return list;
@@ -145,8 +145,8 @@ namespace DlGpuTools.Interop
                 for (int minor = 9; minor >= 0; minor--)
                 {
                     string variable = $"CUDA_PATH_V{major}_{minor}";
-                    string root = env.GetVariable(variable);
-                    if (!string.IsNullOrWhiteSpace(root)) AddToolkitBins(folders, root.Trim(), "$env:" + variable);
+                    string? root = env.GetVariable(variable);
+                    if (!Strings.IsNullOrWhiteSpace(root)) AddToolkitBins(folders, root.Trim(), "$env:" + variable);
                 }
             }
 
@@ -180,8 +180,8 @@ namespace DlGpuTools.Interop
 
             foreach (string variable in new[] { "VIRTUAL_ENV", "CONDA_PREFIX" })
             {
-                string prefix = env.GetVariable(variable);
-                if (!string.IsNullOrWhiteSpace(prefix)) sitePackages.Add((Win(prefix.Trim(), "Lib", "site-packages"), $"pip packages of $env:{variable}"));
+                string? prefix = env.GetVariable(variable);
+                if (!Strings.IsNullOrWhiteSpace(prefix)) sitePackages.Add((Win(prefix.Trim(), "Lib", "site-packages"), $"pip packages of $env:{variable}"));
             }
 
             string wheel = kind == NativeLibraryKind.CuDnn ? "cudnn" : kind == NativeLibraryKind.CudaRuntime ? "cuda_runtime" : "cublas";
@@ -192,8 +192,8 @@ namespace DlGpuTools.Interop
                 folders.Add((Win(site, "torch", "lib"), origin + @" (torch\lib)"));
             }
 
-            string conda = env.GetVariable("CONDA_PREFIX");
-            if (!string.IsNullOrWhiteSpace(conda)) folders.Add((Win(conda.Trim(), "Library", "bin"), @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
+            string? conda = env.GetVariable("CONDA_PREFIX");
+            if (!Strings.IsNullOrWhiteSpace(conda)) folders.Add((Win(conda.Trim(), "Library", "bin"), @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
 
             var list = new List<LibraryCandidate>();
             foreach (string dll in dlls)
@@ -238,14 +238,14 @@ namespace DlGpuTools.Interop
             return result;
         }
 
-        private static string[] SplitPath(string value, char separator) =>
+        private static string[] SplitPath(string? value, char separator) =>
             (value ?? string.Empty).Split(separator).Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0).ToArray();
 
         public static IReadOnlyList<LibraryCandidate> For(NativeLibraryKind kind, ProbeEnvironment env)
         {
             string overrideVariable = OverrideVariable(kind);
-            string overridePath = env.GetVariable(overrideVariable);
-            if (!string.IsNullOrWhiteSpace(overridePath))
+            string? overridePath = env.GetVariable(overrideVariable);
+            if (!Strings.IsNullOrWhiteSpace(overridePath))
             {
                 return new[] { new LibraryCandidate(overridePath.Trim(), "$env:" + overrideVariable) };
             }

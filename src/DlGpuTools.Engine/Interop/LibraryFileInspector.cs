@@ -18,10 +18,10 @@ namespace DlGpuTools.Interop
         public sealed class Verdict
         {
             /// <summary>Null when the file looks like a usable library; otherwise what is wrong with it.</summary>
-            public string Problem { get; set; }
+            public string? Problem { get; set; }
 
             /// <summary>DT_SONAME of an ELF library, when it has one.</summary>
-            public string Soname { get; set; }
+            public string? Soname { get; set; }
 
             public bool Usable => Problem == null;
         }
@@ -114,7 +114,7 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>DT_SONAME from the dynamic section: an offset into DT_STRTAB, whose address maps to a file offset through PT_LOAD.</summary>
-        private static string Soname(FileBytes file, byte[] ph, ushort phentsize, ushort phnum, byte[] dyn)
+        private static string? Soname(FileBytes file, byte[] ph, ushort phentsize, ushort phnum, byte[] dyn)
         {
             ulong strtab = 0, soname = ulong.MaxValue;
             for (int p = 0; p + 16 <= dyn.Length; p += 16)

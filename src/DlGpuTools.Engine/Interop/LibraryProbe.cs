@@ -11,7 +11,7 @@ namespace DlGpuTools.Interop
     public static class LibraryProbe
     {
         /// <summary>Checks a loaded copy; returns null to accept it or the reason to reject it.</summary>
-        public delegate string Validator(NativeLibraryHandle library);
+        public delegate string? Validator(NativeLibraryHandle library);
 
         public static ProbeResult Load(NativeLibraryKind kind, IReadOnlyList<LibraryCandidate> candidates, INativeLoader loader, Validator validate)
         {
@@ -26,7 +26,7 @@ namespace DlGpuTools.Interop
                     continue;
                 }
 
-                NativeLibraryHandle handle = loader.TryLoad(candidate.Path, out string error);
+                NativeLibraryHandle? handle = loader.TryLoad(candidate.Path, out string? error);
                 if (handle == null)
                 {
                     // Kept apart from "not found": a truncated or foreign file where the library should be is a
@@ -36,7 +36,7 @@ namespace DlGpuTools.Interop
                     continue;
                 }
 
-                string rejection;
+                string? rejection;
                 try
                 {
                     rejection = validate(handle);

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO;
 
@@ -10,7 +11,7 @@ namespace DlGpuTools.Interop
     /// </summary>
     internal static class LinuxModuleMap
     {
-        public static bool TryFindFile(IntPtr address, out string file)
+        public static bool TryFindFile(IntPtr address, [NotNullWhen(true)] out string? file)
         {
             file = null;
             const string maps = "/proc/self/maps";

@@ -7,9 +7,9 @@ namespace DlGpuTools.Interop
     /// </summary>
     internal static class NativeCall
     {
-        public static string Name(string expression)
+        public static string Name(string? expression)
         {
-            if (string.IsNullOrEmpty(expression)) return "a native call";
+            if (Strings.IsNullOrEmpty(expression)) return "a native call";
             int paren = expression.IndexOf('(');
             string head = paren >= 0 ? expression.Substring(0, paren) : expression;
             int dot = head.LastIndexOf('.');

@@ -5,7 +5,7 @@ namespace DlGpuTools.Interop
     /// <summary>A loaded library lacks a function the module needs: almost always a driver or library too old.</summary>
     public sealed class NativeEntryPointMissingException : Exception
     {
-        public NativeEntryPointMissingException(NativeLibraryKind kind, string libraryPath, string function, string introducedIn)
+        public NativeEntryPointMissingException(NativeLibraryKind kind, string libraryPath, string function, string? introducedIn)
             : base($"{libraryPath} does not export {function}" + (introducedIn == null ? "." : $", which {introducedIn} introduced."))
         {
             Kind = kind;
@@ -21,6 +21,6 @@ namespace DlGpuTools.Interop
         public string Function { get; }
 
         /// <summary>The release that added the function, when known (e.g. "CUDA 11.4").</summary>
-        public string IntroducedIn { get; }
+        public string? IntroducedIn { get; }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace DlGpuTools.Interop
 {
@@ -33,13 +32,13 @@ namespace DlGpuTools.Interop
             {
                 if (PlatformInfo.IsWindows)
                 {
-                    var buffer = new StringBuilder(1024);
-                    uint length = WindowsLoader.GetModuleFileNameW(handle, buffer, (uint)buffer.Capacity);
-                    return length == 0 ? RequestedPath : buffer.ToString();
+                    var buffer = new char[1024];
+                    uint length = WindowsLoader.GetModuleFileNameW(handle, buffer, (uint)buffer.Length);
+                    return length == 0 ? RequestedPath : new string(buffer, 0, (int)Math.Min(length, (uint)buffer.Length));
                 }
 
                 IntPtr symbol = GetExport(anyExport);
-                if (symbol != IntPtr.Zero && LinuxModuleMap.TryFindFile(symbol, out string file)) return file;
+                if (symbol != IntPtr.Zero && LinuxModuleMap.TryFindFile(symbol, out string? file)) return file;
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {

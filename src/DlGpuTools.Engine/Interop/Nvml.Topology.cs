@@ -83,7 +83,7 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>nvmlDeviceGetNvLinkRemotePciInfo_v2: the PCI bus id at the other end of an NVLink.</summary>
-        public NvmlReturn nvmlDeviceGetNvLinkRemotePciInfo(IntPtr device, uint link, out string busId)
+        public NvmlReturn nvmlDeviceGetNvLinkRemotePciInfo(IntPtr device, uint link, out string? busId)
         {
             busId = null;
             IntPtr f = Fn("nvmlDeviceGetNvLinkRemotePciInfo_v2", out bool missing);

@@ -41,18 +41,18 @@ namespace DlGpuTools.Interop
             return new Nvml(probe.Handle, probe.Handle.ResolveLoadedPath("nvmlInit_v2"), probe.Attempts);
         }
 
-        private static string Prove(NativeLibraryHandle library)
+        private static string? Prove(NativeLibraryHandle library)
         {
             IntPtr init = library.GetExport("nvmlInit_v2");
             if (init == IntPtr.Zero) return "it does not export nvmlInit_v2 (NVML older than driver R319, or not NVML)";
             NvmlReturn result = ((delegate* unmanaged[Cdecl]<NvmlReturn>)init)();
             if (result == NvmlReturn.NVML_SUCCESS) return null;
             IntPtr errorString = library.GetExport("nvmlErrorString");
-            string text = errorString == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(((delegate* unmanaged[Cdecl]<NvmlReturn, IntPtr>)errorString)(result));
+            string? text = errorString == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(((delegate* unmanaged[Cdecl]<NvmlReturn, IntPtr>)errorString)(result));
             return $"nvmlInit_v2 returned {NvmlException.NameOf(result)} ({(int)result})" + (text == null ? string.Empty : ": " + text);
         }
 
-        public void ThrowIfFailed(NvmlReturn status, [CallerArgumentExpression("status")] string call = null)
+        public void ThrowIfFailed(NvmlReturn status, [CallerArgumentExpression("status")] string? call = null)
         {
             if (status == NvmlReturn.NVML_SUCCESS) return;
             throw new NvmlException(status, ErrorString(status), NativeCall.Name(call));
@@ -77,7 +77,7 @@ namespace DlGpuTools.Interop
             return f;
         }
 
-        public NvmlReturn nvmlSystemGetDriverVersion(out string version)
+        public NvmlReturn nvmlSystemGetDriverVersion(out string? version)
         {
             version = null;
             IntPtr f = Fn("nvmlSystemGetDriverVersion", out bool missing);
@@ -121,7 +121,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn nvmlDeviceGetUUID(IntPtr device, out string uuid)
+        public NvmlReturn nvmlDeviceGetUUID(IntPtr device, out string? uuid)
         {
             uuid = null;
             IntPtr f = Fn("nvmlDeviceGetUUID", out bool missing);
@@ -132,7 +132,7 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn nvmlDeviceGetPciInfo(IntPtr device, out string busId)
+        public NvmlReturn nvmlDeviceGetPciInfo(IntPtr device, out string? busId)
         {
             busId = null;
             IntPtr f = Fn("nvmlDeviceGetPciInfo_v3", out bool missing);

@@ -1,7 +1,7 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace DlGpuTools.Interop
 {
@@ -20,7 +20,7 @@ namespace DlGpuTools.Interop
         // reason ("Is a directory"), which is what the user needs to see.
         public bool IsMissingFile(string path) => System.IO.Path.IsPathRooted(path) && !File.Exists(path) && !Directory.Exists(path);
 
-        public NativeLibraryHandle TryLoad(string path, out string error)
+        public NativeLibraryHandle? TryLoad(string path, [NotNullWhen(false)] out string? error)
         {
             error = null;
             IntPtr handle;
@@ -44,15 +44,19 @@ namespace DlGpuTools.Interop
             }
             else
             {
-                string refusal = RefuseBeforeLoading(path);
+                string? refusal = RefuseBeforeLoading(path);
                 if (refusal != null)
                 {
                     error = refusal;
                     return null;
                 }
 
-                handle = UnixLoader.Open(path, out error);
-                if (handle == IntPtr.Zero) return null;
+                handle = UnixLoader.Open(path, out string? dlError);
+                if (handle == IntPtr.Zero)
+                {
+                    error = dlError ?? "dlopen failed";
+                    return null;
+                }
             }
 
             return new NativeLibraryHandle(handle, path);
@@ -65,14 +69,14 @@ namespace DlGpuTools.Interop
         /// (LD_LIBRARY_PATH, the ld.so.conf folders, the default folders; an approximation of ld.so's order that
         /// only decides what to check). A file that fails is refused with the reason, never loaded.
         /// </summary>
-        public static string RefuseBeforeLoading(string path)
+        public static string? RefuseBeforeLoading(string path)
         {
-            string file = System.IO.Path.IsPathRooted(path) ? path : LinuxLoaderSearch.FirstMatch(path);
+            string? file = System.IO.Path.IsPathRooted(path) ? path : LinuxLoaderSearch.FirstMatch(path);
             if (file == null || !File.Exists(file)) return null;
             LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(file, RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
             // Only truncation is refused here: for a text file, a folder, another machine's or a 32-bit library
             // dlopen fails cleanly, and its own reason is the one the user should read.
-            if (verdict.Usable || !verdict.Problem.StartsWith("truncated", StringComparison.Ordinal)) return null;
+            if (verdict.Usable || verdict.Problem == null || !verdict.Problem.StartsWith("truncated", StringComparison.Ordinal)) return null;
             return $"{file}: {verdict.Problem} (checked before loading and not handed to the loader, which can crash on a damaged library)";
         }
     }
@@ -82,7 +86,7 @@ namespace DlGpuTools.Interop
         private static readonly string[] DefaultFolders = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib" };
 
         /// <summary>The first file of that name in LD_LIBRARY_PATH, the folders /etc/ld.so.conf.d lists, then the default folders.</summary>
-        public static string FirstMatch(string name)
+        public static string? FirstMatch(string name)
         {
             foreach (string folder in Folders())
             {
@@ -164,7 +168,7 @@ namespace DlGpuTools.Interop
         public static extern bool FreeLibrary(IntPtr hModule);
 
         [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true, ExactSpelling = true)]
-        public static extern uint GetModuleFileNameW(IntPtr hModule, StringBuilder lpFilename, uint nSize);
+        public static extern uint GetModuleFileNameW(IntPtr hModule, [Out] char[] lpFilename, uint nSize);
     }
 
     /// <summary>
@@ -177,7 +181,7 @@ namespace DlGpuTools.Interop
 
         private static int _useLibc; // 0 unknown, 1 libdl.so.2 works, 2 use libc.so.6
 
-        public static IntPtr Open(string path, out string error)
+        public static IntPtr Open(string path, out string? error)
         {
             error = null;
             // Bind dlerror before dlopen: the runtime's first call into a P/Invoke target may itself use

@@ -19,12 +19,12 @@ namespace DlGpuTools.Interop
     /// <summary>One place a native library was looked for, and what happened there.</summary>
     public sealed class ProbeAttempt
     {
-        public ProbeAttempt(string candidate, string origin, bool loaded, string error)
+        public ProbeAttempt(string candidate, string origin, bool loaded, string? error)
             : this(candidate, origin, loaded ? ProbeOutcome.Loaded : ClassifyLoaderError(candidate, error), error)
         {
         }
 
-        public ProbeAttempt(string candidate, string origin, ProbeOutcome outcome, string error)
+        public ProbeAttempt(string candidate, string origin, ProbeOutcome outcome, string? error)
         {
             Candidate = candidate;
             Origin = origin;
@@ -38,7 +38,7 @@ namespace DlGpuTools.Interop
         /// name, glibc says "No such file or directory" and Windows error 126 when its search found nothing;
         /// anything else ("file too short", "invalid ELF header", "wrong ELF class") names a file it did find.
         /// </summary>
-        public static ProbeOutcome ClassifyLoaderError(string candidate, string error)
+        public static ProbeOutcome ClassifyLoaderError(string candidate, string? error)
         {
             if (error == null || error == NoSuchFile) return ProbeOutcome.NotFound;
             if (System.IO.Path.IsPathRooted(candidate)) return ProbeOutcome.LoadFailed;
@@ -74,7 +74,7 @@ namespace DlGpuTools.Interop
             || (Origin != null && (Origin.StartsWith("$env:PATH entry", System.StringComparison.Ordinal) || Origin.IndexOf(LibraryCandidates.WindowsSearchOrderTag, System.StringComparison.Ordinal) >= 0));
 
         /// <summary>The loader's own error text, or why a loaded copy was rejected.</summary>
-        public string Error { get; }
+        public string? Error { get; }
 
         /// <summary>
         /// The file the loader refused: the candidate when it is a path, else the path the loader names at the
@@ -86,7 +86,7 @@ namespace DlGpuTools.Interop
             {
                 if (System.IO.Path.IsPathRooted(Candidate) || Error == null) return Candidate;
                 int colon = Error.IndexOf(": ", System.StringComparison.Ordinal);
-                string named = colon > 0 ? Error.Substring(0, colon) : null;
+                string? named = colon > 0 ? Error.Substring(0, colon) : null;
                 return named != null && System.IO.Path.IsPathRooted(named) ? named : Candidate;
             }
         }

@@ -11,7 +11,7 @@ namespace DlGpuTools.Interop
     public sealed class ProbeEnvironment
     {
         /// <summary>A machine whose files are the real ones but whose folders exist as <paramref name="directoryExists"/> says.</summary>
-        public ProbeEnvironment(bool isWindows, Func<string, string> getVariable, Func<string, bool> directoryExists, bool isWsl, bool isArm64)
+        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, Func<string, bool> directoryExists, bool isWsl, bool isArm64)
             : this(isWindows, getVariable, new ProbeFileSystem(File.Exists, directoryExists ?? throw new ArgumentNullException(nameof(directoryExists)), (root, pattern) => directoryExists(root) ? ProbeFileSystem.Real.ListDirectories(root, pattern) : Array.Empty<string>()), isWsl, isArm64, null)
         {
         }
@@ -22,7 +22,7 @@ namespace DlGpuTools.Interop
         /// (<see cref="StandardScanRoots"/>). Tests pass an empty list so a machine's own cuDNN copies do not leak
         /// into their results.
         /// </summary>
-        public ProbeEnvironment(bool isWindows, Func<string, string> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64, IReadOnlyList<string> scanRoots)
+        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64, IReadOnlyList<string>? scanRoots)
         {
             IsWindows = isWindows;
             GetVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));
@@ -38,7 +38,7 @@ namespace DlGpuTools.Interop
 
         public bool IsArm64 { get; }
 
-        public Func<string, string> GetVariable { get; }
+        public Func<string, string?> GetVariable { get; }
 
         public Func<string, bool> DirectoryExists => FileSystem.DirectoryExists;
 

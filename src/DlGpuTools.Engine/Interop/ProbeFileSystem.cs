@@ -12,6 +12,8 @@ namespace DlGpuTools.Interop
     /// </summary>
     public sealed class ProbeFileSystem
     {
+        private static readonly char[] WildcardCharacters = { '*', '?' };
+
         public ProbeFileSystem(Func<string, bool> fileExists, Func<string, bool> directoryExists, Func<string, string, IEnumerable<string>> listDirectories)
         {
             FileExists = fileExists ?? throw new ArgumentNullException(nameof(fileExists));
@@ -41,7 +43,7 @@ namespace DlGpuTools.Interop
             {
                 string part = parts[i];
                 if (part.Length == 0) continue;
-                current = part.IndexOfAny(new[] { '*', '?' }) >= 0
+                current = part.IndexOfAny(WildcardCharacters) >= 0
                     ? current.SelectMany(folder => ListDirectories(folder, part).OrderBy(p => p, StringComparer.Ordinal)).ToList()
                     : current.Select(folder => Join(folder, part, separator)).ToList();
             }
@@ -52,7 +54,7 @@ namespace DlGpuTools.Interop
         internal static string Join(string folder, string name, char separator) =>
             folder.Length > 0 && folder[folder.Length - 1] == separator ? folder + name : folder + separator + name;
 
-        private static IEnumerable<string> RealDirectories(string root, string pattern)
+        private static string[] RealDirectories(string root, string pattern)
         {
             try
             {

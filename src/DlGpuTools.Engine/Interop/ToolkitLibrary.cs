@@ -66,7 +66,7 @@ namespace DlGpuTools.Interop
         public static CuBlasLibrary Load(ProbeEnvironment environment, INativeLoader loader) =>
             new CuBlasLibrary(Probe(NativeLibraryKind.CuBlas, environment, loader, "cublasCreate_v2"));
 
-        public void ThrowIfFailed(CuBlasStatus status, [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string call = null)
+        public void ThrowIfFailed(CuBlasStatus status, [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string? call = null)
         {
             if (status != CuBlasStatus.CUBLAS_STATUS_SUCCESS) throw CuBlasErrors.Create(Exports, "cublas", status, call);
         }

@@ -5,18 +5,18 @@ namespace DlGpuTools
     {
         public int DeviceIndex { get; set; }
 
-        public string DeviceName { get; set; }
+        public string? DeviceName { get; set; }
 
-        public string Uuid { get; set; }
+        public string? Uuid { get; set; }
 
         /// <summary>The other GPU of a peer test; empty otherwise.</summary>
         public int? PeerIndex { get; set; }
 
         /// <summary>The test's name (nvbandwidth's where it has one, e.g. host_to_device_memcpy_ce).</summary>
-        public string Test { get; set; }
+        public string? Test { get; set; }
 
         /// <summary>"SM kernel" or "copy engine".</summary>
-        public string Engine { get; set; }
+        public string? Engine { get; set; }
 
         /// <summary>Bytes of one buffer (one operation moves this much, counted once).</summary>
         public ulong Bytes { get; set; }
@@ -28,12 +28,12 @@ namespace DlGpuTools
         public double TrafficGBps { get; set; }
 
         /// <summary>How <see cref="GBps"/> counts bytes, e.g. "copied once (nvbandwidth); traffic = read + write".</summary>
-        public string BytesCounted { get; set; }
+        public string? BytesCounted { get; set; }
 
         public double? TheoreticalGBps { get; set; }
 
         /// <summary>How the theoretical figure was worked out.</summary>
-        public string TheoreticalBasis { get; set; }
+        public string? TheoreticalBasis { get; set; }
 
         /// <summary>Traffic (device memory) or GBps (links) as a percentage of the theoretical figure.</summary>
         public double? PercentOfTheoretical { get; set; }
@@ -60,7 +60,7 @@ namespace DlGpuTools
         public int VerifiedSamples { get; set; }
 
         /// <summary>How the figure was measured.</summary>
-        public string Method { get; set; }
+        public string? Method { get; set; }
 
         /// <summary>The GPU's own NUMA node (host tests; see <see cref="GpuTopology.NumaNode"/>); empty on most machines.</summary>
         public int? NumaNode { get; set; }
@@ -69,13 +69,13 @@ namespace DlGpuTools
         /// The NUMA nodes NVML gives as closest to the GPU (host tests). The pinned buffer is where the OS put it:
         /// the module does not change the process's affinity, so run it bound to these nodes to measure the best case.
         /// </summary>
-        public string NumaAffinity { get; set; }
+        public string? NumaAffinity { get; set; }
 
         /// <summary>The CPUs NVML gives as close to the GPU (host tests), e.g. "0-55,112-167".</summary>
-        public string CpuAffinity { get; set; }
+        public string? CpuAffinity { get; set; }
 
         /// <summary>Anything that qualifies the figure (a link below its maximum, a buffer smaller than asked).</summary>
-        public string Note { get; set; }
+        public string? Note { get; set; }
 
         public override string ToString() => $"{Test} GPU {DeviceIndex}{(PeerIndex is int p ? "->" + p : string.Empty)}: {GBps:0.0} GB/s";
     }

@@ -12,23 +12,23 @@ namespace DlGpuTools
         /// <summary>The CUDA ordinal (as CUDA_VISIBLE_DEVICES renumbers it), which CUDA programs use.</summary>
         public int Index { get; set; }
 
-        public string Name { get; set; }
+        public string? Name { get; set; }
 
         /// <summary>GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as nvidia-smi prints it.</summary>
-        public string Uuid { get; set; }
+        public string? Uuid { get; set; }
 
         /// <summary>domain:bus:device.function in NVML's form, e.g. 00000000:01:00.0.</summary>
-        public string PciBusId { get; set; }
+        public string? PciBusId { get; set; }
 
         /// <summary>major.minor, e.g. 9.0.</summary>
-        public string ComputeCapability { get; set; }
+        public string? ComputeCapability { get; set; }
 
         public int ComputeCapabilityMajor { get; set; }
 
         public int ComputeCapabilityMinor { get; set; }
 
         /// <summary>Maxwell, Pascal, Volta, Turing, Ampere, Ada Lovelace, Hopper, Blackwell…</summary>
-        public string Architecture { get; set; }
+        public string? Architecture { get; set; }
 
         public int MultiprocessorCount { get; set; }
 
@@ -60,13 +60,13 @@ namespace DlGpuTools
         public double? MemoryBandwidthGBps { get; set; }
 
         /// <summary>The display driver's version, e.g. 580.159.04.</summary>
-        public string DriverVersion { get; set; }
+        public string? DriverVersion { get; set; }
 
         /// <summary>
         /// The newest CUDA version this driver supports (cuDriverGetVersion), e.g. 13.0. This is what
         /// nvidia-smi prints as "CUDA Version"; it says nothing about which CUDA toolkit is installed.
         /// </summary>
-        public string CudaDriverVersion { get; set; }
+        public string? CudaDriverVersion { get; set; }
 
         public bool IsIntegrated { get; set; }
 
@@ -101,10 +101,10 @@ namespace DlGpuTools
         public ReadableList<GpuProcess> Processes { get; set; } = new ReadableList<GpuProcess>();
 
         /// <summary>The CUDA driver library this object came from.</summary>
-        public string DriverLibraryPath { get; set; }
+        public string? DriverLibraryPath { get; set; }
 
         /// <summary>The NVML library used, if any.</summary>
-        public string NvmlLibraryPath { get; set; }
+        public string? NvmlLibraryPath { get; set; }
 
         public override string ToString() => $"GPU {Index}: {Name} ({Uuid})";
     }

@@ -6,7 +6,7 @@ namespace DlGpuTools
         public int ProcessId { get; set; }
 
         /// <summary>The process name, when this OS lets us see it (processes in other containers are hidden).</summary>
-        public string ProcessName { get; set; }
+        public string? ProcessName { get; set; }
 
         /// <summary>Device memory used in bytes; empty where the driver does not say (Windows WDDM).</summary>
         public ulong? UsedMemory { get; set; }

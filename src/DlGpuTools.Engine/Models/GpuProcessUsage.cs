@@ -11,17 +11,17 @@ namespace DlGpuTools
     {
         public DateTimeOffset Timestamp { get; set; }
 
-        public string ComputerName { get; set; }
+        public string? ComputerName { get; set; }
 
         /// <summary>The CUDA device ordinal.</summary>
         public int Index { get; set; }
 
-        public string Uuid { get; set; }
+        public string? Uuid { get; set; }
 
         /// <summary>The host process id, as NVML reports it.</summary>
         public int ProcessId { get; set; }
 
-        public string ProcessName { get; set; }
+        public string? ProcessName { get; set; }
 
         /// <summary>Device memory in bytes; empty where the driver does not say (Windows WDDM).</summary>
         public ulong? UsedMemory { get; set; }
@@ -31,14 +31,14 @@ namespace DlGpuTools
 
         public int? MemoryUtilizationPercent { get; set; }
 
-        public string UserName { get; set; }
+        public string? UserName { get; set; }
 
-        public string CommandLine { get; set; }
+        public string? CommandLine { get; set; }
 
         /// <summary>docker, containerd, cri-o, podman or kubepods; empty outside a container.</summary>
-        public string ContainerRuntime { get; set; }
+        public string? ContainerRuntime { get; set; }
 
-        public string ContainerId { get; set; }
+        public string? ContainerId { get; set; }
 
         public override string ToString() => $"{ProcessName ?? "?"} ({ProcessId}) on GPU {Index}";
     }

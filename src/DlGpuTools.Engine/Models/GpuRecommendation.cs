@@ -6,30 +6,30 @@ namespace DlGpuTools
         public int Rank { get; set; }
 
         /// <summary>Buy, Rent, Current or Upgrade.</summary>
-        public string Kind { get; set; }
+        public string? Kind { get; set; }
 
-        public string Card { get; set; }
+        public string? Card { get; set; }
 
         /// <summary>The card's name without vendor words, for narrow tables.</summary>
-        public string ShortCard { get; set; }
+        public string? ShortCard { get; set; }
 
-        public string Workload { get; set; }
+        public string? Workload { get; set; }
 
         public double MemoryGB { get; set; }
 
         /// <summary>How the model runs on these cards: Full BF16, LoRA BF16, QLoRA NF4, or an inference precision; empty without a model.</summary>
-        public string Method { get; set; }
+        public string? Method { get; set; }
 
         /// <summary>All cards together, in USD: the street (new) or used price from the dated price table, or the launch price where no street price is known.</summary>
         public double? PriceUsd { get; set; }
 
         /// <summary>new, used or launch: which price PriceUsd is.</summary>
-        public string PriceKind { get; set; }
+        public string? PriceKind { get; set; }
 
-        public string Provider { get; set; }
+        public string? Provider { get; set; }
 
         /// <summary>The offer's name at the provider (rentals).</summary>
-        public string Offer { get; set; }
+        public string? Offer { get; set; }
 
         /// <summary>Per GPU-hour (rentals).</summary>
         public double? UsdPerGpuHour { get; set; }
@@ -38,13 +38,13 @@ namespace DlGpuTools
         public double? UsdPerHour { get; set; }
 
         /// <summary>When the price was seen (yyyy-MM or yyyy-MM-dd).</summary>
-        public string PriceDate { get; set; }
+        public string? PriceDate { get; set; }
 
         /// <summary>GPUs of this card the model needs: 1, 2, 4 or 8.</summary>
         public int GpusNeeded { get; set; } = 1;
 
         /// <summary>NVLink or PCIe, where several cards are needed.</summary>
-        public string Interconnect { get; set; }
+        public string? Interconnect { get; set; }
 
         /// <summary>Expected throughput of all the cards, relative to one GeForce RTX 3090 (PerformanceModel).</summary>
         public double? Speed { get; set; }
@@ -53,10 +53,10 @@ namespace DlGpuTools
         public double? SpeedPerCard { get; set; }
 
         /// <summary>The model's inputs: the tensor throughput and bandwidth it used.</summary>
-        public string ModelInputs { get; set; }
+        public string? ModelInputs { get; set; }
 
         /// <summary>The performance model's formula with this card's numbers.</summary>
-        public string SpeedFormula { get; set; }
+        public string? SpeedFormula { get; set; }
 
         /// <summary>Speed per $1000 of purchase price (Buy, Upgrade).</summary>
         public double? SpeedPer1000Usd { get; set; }
@@ -72,13 +72,13 @@ namespace DlGpuTools
         /// <summary>Memory each card needs for the chosen method (or the workload's floor without a model).</summary>
         public double? RequiredMemoryGB { get; set; }
 
-        public string MemoryFormula { get; set; }
+        public string? MemoryFormula { get; set; }
 
         /// <summary>One line: what the model needs by each method, or the workload's memory floor.</summary>
-        public string MemorySummary { get; set; }
+        public string? MemorySummary { get; set; }
 
         /// <summary>One line: how the rows are ranked (the performance model and its compute share).</summary>
-        public string RankingBasis { get; set; }
+        public string? RankingBasis { get; set; }
 
         /// <summary>Every method's memory need for the model, one line each.</summary>
         public ReadableList<string> MethodEstimates { get; set; } = new ReadableList<string>();
@@ -86,13 +86,13 @@ namespace DlGpuTools
         /// <summary>Rental cost for -TrainingHours; for a bought card, price plus electricity for those hours.</summary>
         public double? CostForHoursUsd { get; set; }
 
-        public string BuyVersusRent { get; set; }
+        public string? BuyVersusRent { get; set; }
 
-        public string Reason { get; set; }
+        public string? Reason { get; set; }
 
         public ReadableList<string> Warnings { get; set; } = new ReadableList<string>();
 
-        public string Source { get; set; }
+        public string? Source { get; set; }
 
         public override string ToString() => $"{Rank}. {Kind} {Card}";
     }

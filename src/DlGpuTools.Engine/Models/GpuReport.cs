@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -10,36 +11,36 @@ namespace DlGpuTools
     /// </summary>
     public sealed class GpuReport
     {
-        public string ModuleVersion { get; set; }
+        public string? ModuleVersion { get; set; }
 
-        public string PowerShellVersion { get; set; }
+        public string? PowerShellVersion { get; set; }
 
-        public string OperatingSystem { get; set; }
+        public string? OperatingSystem { get; set; }
 
-        public string Kernel { get; set; }
+        public string? Kernel { get; set; }
 
         /// <summary>True under Windows Subsystem for Linux.</summary>
         public bool Wsl { get; set; }
 
         /// <summary>The container runtime this process runs in (docker, podman, kubernetes, containerd), or null.</summary>
-        public string Container { get; set; }
+        public string? Container { get; set; }
 
-        public string DriverVersion { get; set; }
+        public string? DriverVersion { get; set; }
 
         /// <summary>The newest CUDA the driver supports (what nvidia-smi calls "CUDA Version").</summary>
-        public string CudaDriverVersion { get; set; }
+        public string? CudaDriverVersion { get; set; }
 
-        public CudaDevice[] Gpus { get; set; } = new CudaDevice[0];
+        public CudaDevice[] Gpus { get; set; } = Array.Empty<CudaDevice>();
 
-        public LibraryReport[] Libraries { get; set; } = new LibraryReport[0];
+        public LibraryReport[] Libraries { get; set; } = Array.Empty<LibraryReport>();
 
-        public PythonEnvironmentReport[] PythonEnvironments { get; set; } = new PythonEnvironmentReport[0];
+        public PythonEnvironmentReport[] PythonEnvironments { get; set; } = Array.Empty<PythonEnvironmentReport>();
 
         /// <summary>CUDA_*, NVIDIA_*, DLGPUTOOLS_* variables and the library search path, by name.</summary>
-        public EnvironmentVariableReport[] EnvironmentVariables { get; set; } = new EnvironmentVariableReport[0];
+        public EnvironmentVariableReport[] EnvironmentVariables { get; set; } = Array.Empty<EnvironmentVariableReport>();
 
         /// <summary>What could not be read, and why (a report never fails as a whole).</summary>
-        public string[] Problems { get; set; } = new string[0];
+        public string[] Problems { get; set; } = Array.Empty<string>();
 
         public double DurationMs { get; set; }
 
@@ -50,17 +51,17 @@ namespace DlGpuTools
     public sealed class LibraryReport
     {
         /// <summary>CUDA driver, NVML, CUDA runtime, cuBLAS, cuBLASLt or cuDNN.</summary>
-        public string Name { get; set; }
+        public string? Name { get; set; }
 
-        public string Version { get; set; }
+        public string? Version { get; set; }
 
         /// <summary>The file that loads here, or null when none does.</summary>
-        public string Path { get; set; }
+        public string? Path { get; set; }
 
         /// <summary>Why it did not load, when it did not.</summary>
-        public string Problem { get; set; }
+        public string? Problem { get; set; }
 
-        public string[] OtherCopies { get; set; } = new string[0];
+        public string[] OtherCopies { get; set; } = Array.Empty<string>();
 
         public override string ToString() => $"{Name} {Version ?? "-"} {Path ?? Problem}";
     }
@@ -69,23 +70,23 @@ namespace DlGpuTools
     public sealed class PythonEnvironmentReport
     {
         /// <summary>venv, conda, pyenv, user or system.</summary>
-        public string Kind { get; set; }
+        public string? Kind { get; set; }
 
-        public string Prefix { get; set; }
+        public string? Prefix { get; set; }
 
-        public string PythonVersion { get; set; }
+        public string? PythonVersion { get; set; }
 
-        public string Torch { get; set; }
+        public string? Torch { get; set; }
 
-        public string TorchCuda { get; set; }
+        public string? TorchCuda { get; set; }
 
-        public string TensorFlow { get; set; }
+        public string? TensorFlow { get; set; }
 
-        public string TensorFlowCuda { get; set; }
+        public string? TensorFlowCuda { get; set; }
 
-        public string Jax { get; set; }
+        public string? Jax { get; set; }
 
-        public string JaxCuda { get; set; }
+        public string? JaxCuda { get; set; }
 
         public bool HasFramework => Torch != null || TensorFlow != null || Jax != null;
 
@@ -101,9 +102,9 @@ namespace DlGpuTools
 
     public sealed class EnvironmentVariableReport
     {
-        public string Name { get; set; }
+        public string? Name { get; set; }
 
-        public string Value { get; set; }
+        public string? Value { get; set; }
 
         public override string ToString() => Name + "=" + Value;
     }

@@ -15,22 +15,22 @@ namespace DlGpuTools
         /// <summary>Seconds covered by the interval figures (GPM, NVLink): the time since this GPU's previous reading.</summary>
         public double IntervalSeconds { get; set; }
 
-        public string ComputerName { get; set; }
+        public string? ComputerName { get; set; }
 
         /// <summary>The CUDA device ordinal (the one Get-CudaDevice shows), not NVML's own index.</summary>
         public int Index { get; set; }
 
-        public string Name { get; set; }
+        public string? Name { get; set; }
 
-        public string Uuid { get; set; }
+        public string? Uuid { get; set; }
 
-        public string PciBusId { get; set; }
+        public string? PciBusId { get; set; }
 
         /// <summary>The /dev/nvidiaN number (NVML minor number), used for dcgm-exporter's "device" label.</summary>
         public int? MinorNumber { get; set; }
 
         /// <summary>Which counters gave this sample's figures, e.g. "NVML classic + GPM" or "NVML classic (GPM: not supported on this GPU)".</summary>
-        public string Source { get; set; }
+        public string? Source { get; set; }
 
         /// <summary>Percent of time a kernel was running (nvmlDeviceGetUtilizationRates): not how busy the SMs were; see GpmSmActivityPercent.</summary>
         public int? GpuUtilizationPercent { get; set; }

@@ -1,3 +1,5 @@
+using System;
+
 namespace DlGpuTools
 {
     /// <summary>
@@ -6,26 +8,27 @@ namespace DlGpuTools
     /// </summary>
     public sealed class GpuSpec
     {
-        public string Name { get; set; }
+        /// <summary>The catalog refuses a row without a name, so this is empty only on an object built by hand.</summary>
+        public string Name { get; set; } = string.Empty;
 
         /// <summary>The names the driver reports for this card (cuDeviceGetName, nvidia-smi).</summary>
         public ReadableList<string> DeviceNames { get; set; } = new ReadableList<string>();
 
         /// <summary>The driver names as one ';'-separated text, the card table's aliases column (so Export-Csv keeps them).</summary>
-        public string Aliases => string.Join(";", DeviceNames ?? new string[0]);
+        public string Aliases => string.Join(";", DeviceNames ?? Array.Empty<string>());
 
-        public string Vendor { get; set; }
+        public string? Vendor { get; set; }
 
-        public string Architecture { get; set; }
+        public string? Architecture { get; set; }
 
         /// <summary>major.minor; empty for cards that do not run CUDA.</summary>
-        public string ComputeCapability { get; set; }
+        public string? ComputeCapability { get; set; }
 
         public bool IsCudaCapable { get; set; }
 
         public double MemoryGB { get; set; }
 
-        public string MemoryType { get; set; }
+        public string? MemoryType { get; set; }
 
         public double? MemoryBandwidthGBps { get; set; }
 
@@ -52,14 +55,14 @@ namespace DlGpuTools
         public double? LaunchPriceUsd { get; set; }
 
         /// <summary>consumer, prosumer, workstation or datacenter.</summary>
-        public string Segment { get; set; }
+        public string? Segment { get; set; }
 
-        public string Source { get; set; }
+        public string? Source { get; set; }
 
-        public string Notes { get; set; }
+        public string? Notes { get; set; }
 
         /// <summary>"built-in" or the path of the user's table this row came from.</summary>
-        public string Origin { get; set; }
+        public string? Origin { get; set; }
 
         public override string ToString() => Name;
     }

@@ -5,11 +5,11 @@ namespace DlGpuTools
     {
         public int Index { get; set; }
 
-        public string Name { get; set; }
+        public string? Name { get; set; }
 
-        public string Uuid { get; set; }
+        public string? Uuid { get; set; }
 
-        public string PciBusId { get; set; }
+        public string? PciBusId { get; set; }
 
         /// <summary>
         /// The GPU's own NUMA node (nvidia-smi's "GPU NUMA ID"): GPUs whose memory the CPUs see as a node, such as
@@ -18,10 +18,10 @@ namespace DlGpuTools
         public int? NumaNode { get; set; }
 
         /// <summary>The NUMA nodes closest to the GPU (NVML; nvidia-smi's "NUMA Affinity"), e.g. "0" or "0-1".</summary>
-        public string NumaAffinity { get; set; }
+        public string? NumaAffinity { get; set; }
 
         /// <summary>The CPUs closest to the GPU as a Linux CPU list (NVML), e.g. "0-55,112-167".</summary>
-        public string CpuAffinity { get; set; }
+        public string? CpuAffinity { get; set; }
 
         public ReadableList<GpuTopologyLink> Links { get; set; } = new ReadableList<GpuTopologyLink>();
 
@@ -36,10 +36,10 @@ namespace DlGpuTools
         public int PeerIndex { get; set; }
 
         /// <summary>As nvidia-smi topo -m: NV# (NVLink, # links), PIX, PXB, PHB, NODE or SYS; "?" when unknown.</summary>
-        public string Path { get; set; }
+        public string? Path { get; set; }
 
         /// <summary>The path in words.</summary>
-        public string Description { get; set; }
+        public string? Description { get; set; }
 
         public int NvLinkCount { get; set; }
 
@@ -50,16 +50,16 @@ namespace DlGpuTools
         public double? NvLinkGBps { get; set; }
 
         /// <summary>The PCIe common ancestor, even when NVLink is the faster path.</summary>
-        public string PcieLevel { get; set; }
+        public string? PcieLevel { get; set; }
 
         /// <summary>NVML's peer-to-peer status for reads, writes, atomics and NVLink (OK, NotSupported, ChipsetNotSupported...).</summary>
-        public string P2PRead { get; set; }
+        public string? P2PRead { get; set; }
 
-        public string P2PWrite { get; set; }
+        public string? P2PWrite { get; set; }
 
-        public string P2PAtomics { get; set; }
+        public string? P2PAtomics { get; set; }
 
-        public string P2PNvLink { get; set; }
+        public string? P2PNvLink { get; set; }
 
         /// <summary>cuDeviceCanAccessPeer: whether the CUDA driver allows peer access from this GPU to the peer.</summary>
         public bool? CanAccessPeer { get; set; }

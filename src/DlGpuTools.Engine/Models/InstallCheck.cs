@@ -5,27 +5,27 @@ namespace DlGpuTools
     /// <summary>One check of Test-CuDnnInstall: what was checked, how it went, what was found, and how to fix it.</summary>
     public sealed class InstallCheck
     {
-        public string Name { get; set; }
+        public string? Name { get; set; }
 
         /// <summary>Passed, Warning, Failed or Skipped.</summary>
-        public string Status { get; set; }
+        public string? Status { get; set; }
 
         /// <summary>What was found: versions, the path each library was loaded from, what was searched.</summary>
-        public string Detail { get; set; }
+        public string? Detail { get; set; }
 
         /// <summary>What to do about a Warning or Failed check; empty otherwise.</summary>
-        public string Remedy { get; set; }
+        public string? Remedy { get; set; }
 
         /// <summary>The file the check loaded, where it loaded one.</summary>
-        public string Path { get; set; }
+        public string? Path { get; set; }
 
-        public string Version { get; set; }
+        public string? Version { get; set; }
 
         /// <summary>Every place looked at, for library checks.</summary>
         public ReadableList<string> Searched { get; set; } = new ReadableList<string>();
 
         /// <summary>The facts behind the verdict, as name/value pairs (versions, counts, errors).</summary>
-        public Dictionary<string, string> Data { get; set; } = new Dictionary<string, string>();
+        public Dictionary<string, string?> Data { get; set; } = new Dictionary<string, string?>();
 
         public double DurationMs { get; set; }
 

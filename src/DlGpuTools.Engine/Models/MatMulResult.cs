@@ -8,11 +8,11 @@ namespace DlGpuTools
     {
         public int DeviceIndex { get; set; }
 
-        public string DeviceName { get; set; }
+        public string? DeviceName { get; set; }
 
-        public string Uuid { get; set; }
+        public string? Uuid { get; set; }
 
-        public string DataType { get; set; }
+        public string? DataType { get; set; }
 
         public long M { get; set; }
 
@@ -38,7 +38,7 @@ namespace DlGpuTools
         public double? PercentOfPeak { get; set; }
 
         /// <summary>How the products were summed: FP64, FP32, "FP32 (TF32 inputs)" or, for FP8 with -FastAccumulation, "FP32 fast (FP8 tensor-core partial sums)".</summary>
-        public string Accumulation { get; set; }
+        public string? Accumulation { get; set; }
 
         /// <summary>||C - reference|| / ||reference|| over the sampled elements (reference in double on the CPU).</summary>
         public double RelativeError { get; set; }
@@ -60,17 +60,17 @@ namespace DlGpuTools
         public ulong L2CacheBytes { get; set; }
 
         /// <summary>How the figures were measured, in words.</summary>
-        public string Method { get; set; }
+        public string? Method { get; set; }
 
-        public string Algorithm { get; set; }
+        public string? Algorithm { get; set; }
 
         public int AlgorithmsTried { get; set; }
 
         public ulong WorkspaceBytes { get; set; }
 
-        public string Library { get; set; }
+        public string? Library { get; set; }
 
-        public string LibraryPath { get; set; }
+        public string? LibraryPath { get; set; }
 
         public override string ToString() => $"{DataType} {M}x{N}x{K}: {Tflops:0.0} TFLOPS";
     }

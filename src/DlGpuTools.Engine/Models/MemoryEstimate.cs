@@ -6,9 +6,9 @@ namespace DlGpuTools
         public double Parameters { get; set; }
 
         /// <summary>Short name of the method: Full BF16, LoRA BF16, QLoRA NF4, or the inference precision (BF16, FP8, INT8, INT4).</summary>
-        public string Method { get; set; }
+        public string? Method { get; set; }
 
-        public string Precision { get; set; }
+        public string? Precision { get; set; }
 
         public bool Training { get; set; }
 
@@ -41,11 +41,11 @@ namespace DlGpuTools
 
         public double PerCardFixedGB { get; set; }
 
-        public string Formula { get; set; }
+        public string? Formula { get; set; }
 
         /// <summary>Memory each of <paramref name="gpus"/> cards needs.</summary>
         public double PerCardGB(int gpus) => ShardedGB / gpus + PerCardFixedGB;
 
-        public override string ToString() => Formula;
+        public override string ToString() => Formula ?? string.Empty;
     }
 }

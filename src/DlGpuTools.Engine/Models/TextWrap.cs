@@ -13,7 +13,7 @@ namespace DlGpuTools
     {
         public static string Wrap(string text, int width)
         {
-            if (string.IsNullOrEmpty(text) || width < 8 || text.Length <= width) return text;
+            if (Strings.IsNullOrEmpty(text) || width < 8 || text.Length <= width) return text;
             var lines = new List<string>();
             var line = new StringBuilder();
             foreach (string word in text.Split(' '))

@@ -32,9 +32,9 @@ namespace DlGpuTools.Monitoring
         public string Id { get; }
 
         /// <summary>The container of a /proc/&lt;pid&gt;/cgroup text, or null for a process outside any container.</summary>
-        public static ContainerIdentity FromCgroup(string cgroupText)
+        public static ContainerIdentity? FromCgroup(string? cgroupText)
         {
-            if (string.IsNullOrEmpty(cgroupText)) return null;
+            if (Strings.IsNullOrEmpty(cgroupText)) return null;
             foreach (var (pattern, runtime) in Patterns)
             {
                 Match m = pattern.Match(cgroupText);

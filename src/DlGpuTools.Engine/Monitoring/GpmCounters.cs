@@ -37,10 +37,10 @@ namespace DlGpuTools.Monitoring
         }
 
         /// <summary>Why GPM figures are empty for this GPU, or null when it has them.</summary>
-        public string Status { get; private set; }
+        public string? Status { get; private set; }
 
         /// <summary>GPM for one GPU, or null with the reason in <paramref name="unavailable"/>.</summary>
-        public static GpmCounters TryCreate(Nvml nvml, IntPtr device, out string unavailable)
+        public static GpmCounters? TryCreate(Nvml nvml, IntPtr device, out string? unavailable)
         {
             NvmlReturn r = nvml.nvmlGpmQueryDeviceSupport(device, out bool supported);
             if (r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND) { unavailable = "this NVML has no GPM (driver R520 or newer needed)"; return null; }

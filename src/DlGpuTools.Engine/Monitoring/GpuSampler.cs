@@ -32,8 +32,8 @@ namespace DlGpuTools.Monitoring
         /// </summary>
         public static GpuSampler Create(GpuRuntime runtime, IEnumerable<CudaDevice> devices, List<string> warnings)
         {
-            Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException missing);
-            if (nvml == null) throw missing;
+            Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? missing);
+            if (nvml == null) throw missing ?? (Exception)new InvalidOperationException("NVML could not be loaded.");
             var map = MapToNvml(nvml, devices, warnings);
             var states = new List<DeviceState>();
             foreach (MonitoredDevice device in map) states.Add(new DeviceState(nvml, device));
@@ -76,8 +76,8 @@ namespace DlGpuTools.Monitoring
         private sealed class DeviceState : IDisposable
         {
             private readonly Nvml _nvml;
-            private readonly GpmCounters _gpm;
-            private readonly string _gpmUnavailable;
+            private readonly GpmCounters? _gpm;
+            private readonly string? _gpmUnavailable;
             private readonly int? _minorNumber;
             private readonly int? _nvLinkCount;
             private readonly Stopwatch _clock = new Stopwatch();
@@ -132,7 +132,7 @@ namespace DlGpuTools.Monitoring
 
                 bool gpmRead = _gpm != null && _started && _gpm.Read(s);
                 if (_gpm != null && !_started) _gpm.Start();
-                string gpmNote = _gpm == null ? _gpmUnavailable : gpmRead ? null : _gpm.Status ?? "first reading; the next sample has GPM figures";
+                string? gpmNote = _gpm == null ? _gpmUnavailable : gpmRead ? null : _gpm.Status ?? "first reading; the next sample has GPM figures";
                 s.Source = gpmNote == null ? "NVML classic + GPM" : "NVML classic (GPM: " + gpmNote + ")";
 
                 NvLinkReading? now = ReadNvLink();

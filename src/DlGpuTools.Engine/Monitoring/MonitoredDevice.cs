@@ -16,11 +16,11 @@ namespace DlGpuTools.Monitoring
 
         public int Index { get; }
 
-        public string Name { get; }
+        public string? Name { get; }
 
-        public string Uuid { get; }
+        public string? Uuid { get; }
 
-        public string PciBusId { get; }
+        public string? PciBusId { get; }
 
         internal IntPtr Handle { get; }
     }

@@ -12,23 +12,25 @@ namespace DlGpuTools.Monitoring
     /// </summary>
     public static class ProcessFacts
     {
+        private static readonly char[] FieldSeparators = { '\t', ' ' };
+
         public static void Fill(GpuProcessUsage usage, string procRoot = "/proc", string passwdPath = "/etc/passwd")
         {
             usage.ProcessName = Devices.HostFacts.ProcessName(usage.ProcessId);
             string dir = Path.Combine(procRoot, usage.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (!Directory.Exists(dir)) return;
             usage.CommandLine = ParseCommandLine(Read(Path.Combine(dir, "cmdline")));
-            string uid = ParseRealUid(Read(Path.Combine(dir, "status")));
+            string? uid = ParseRealUid(Read(Path.Combine(dir, "status")));
             if (uid != null) usage.UserName = UserName(uid, passwdPath) ?? uid;
-            ContainerIdentity container = ContainerIdentity.FromCgroup(Read(Path.Combine(dir, "cgroup")));
+            ContainerIdentity? container = ContainerIdentity.FromCgroup(Read(Path.Combine(dir, "cgroup")));
             usage.ContainerRuntime = container?.Runtime;
             usage.ContainerId = container?.Id;
         }
 
         /// <summary>/proc/&lt;pid&gt;/cmdline: arguments separated (and ended) by NUL; joined with spaces.</summary>
-        public static string ParseCommandLine(string raw)
+        public static string? ParseCommandLine(string? raw)
         {
-            if (string.IsNullOrEmpty(raw)) return null;
+            if (Strings.IsNullOrEmpty(raw)) return null;
             string[] parts = raw.TrimEnd('\0').Split('\0');
             var text = new StringBuilder();
             foreach (string part in parts)
@@ -41,13 +43,13 @@ namespace DlGpuTools.Monitoring
         }
 
         /// <summary>The real uid from /proc/&lt;pid&gt;/status's "Uid:" line (real, effective, saved, filesystem).</summary>
-        public static string ParseRealUid(string status)
+        public static string? ParseRealUid(string? status)
         {
-            if (string.IsNullOrEmpty(status)) return null;
+            if (Strings.IsNullOrEmpty(status)) return null;
             foreach (string line in status.Split('\n'))
             {
                 if (!line.StartsWith("Uid:", StringComparison.Ordinal)) continue;
-                string[] fields = line.Substring(4).Split(new[] { '\t', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+                string[] fields = line.Substring(4).Split(FieldSeparators, StringSplitOptions.RemoveEmptyEntries);
                 return fields.Length > 0 ? fields[0] : null;
             }
 
@@ -55,7 +57,7 @@ namespace DlGpuTools.Monitoring
         }
 
         /// <summary>The name /etc/passwd gives a uid (users from LDAP and the like stay numbers).</summary>
-        public static string UserName(string uid, string passwdPath)
+        public static string? UserName(string uid, string passwdPath)
         {
             foreach (string line in (Read(passwdPath) ?? string.Empty).Split('\n'))
             {
@@ -66,7 +68,7 @@ namespace DlGpuTools.Monitoring
             return null;
         }
 
-        private static string Read(string path)
+        private static string? Read(string path)
         {
             try
             {

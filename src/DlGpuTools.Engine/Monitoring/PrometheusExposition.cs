@@ -108,7 +108,7 @@ namespace DlGpuTools.Monitoring
         }
 
         /// <summary>A label value escaped as the exposition format requires: backslash, double quote and newline.</summary>
-        public static string Escape(string value) =>
+        public static string Escape(string? value) =>
             (value ?? string.Empty).Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
 
         private static string FormatValue(double value)

@@ -18,7 +18,7 @@ namespace DlGpuTools.Monitoring
         {
             var lines = new List<string>();
             DateTimeOffset when = samples.Count > 0 ? samples[0].Timestamp : DateTimeOffset.UtcNow;
-            string host = samples.Count > 0 ? samples[0].ComputerName : Environment.MachineName;
+            string host = (samples.Count > 0 ? samples[0].ComputerName : null) ?? Environment.MachineName;
             string quit = interactive ? "  q or Ctrl+C quits" : string.Empty;
             lines.Add($"{host}  {when.ToLocalTime():yyyy-MM-dd HH:mm:ss}  every {intervalSeconds.ToString("0.0#", CultureInfo.InvariantCulture)} s{quit}");
             foreach (GpuSample s in samples)

@@ -16,11 +16,11 @@ namespace DlGpuTools.Recommendations
         /// <summary>Above this many watts of cards, one household circuit and one power supply are no longer enough.</summary>
         public const int DesktopPowerLimitW = 1200;
 
-        public static List<string> Warnings(GpuSpec card, RecommendationRequest request, MemoryEstimate method, int gpus)
+        public static List<string> Warnings(GpuSpec card, RecommendationRequest request, MemoryEstimate? method, int gpus)
         {
             var warnings = new List<string>();
             Workload workload = request.Workload;
-            if (!card.IsCudaCapable)
+            if (!card.IsCudaCapable || card.ComputeCapability == null)
             {
                 warnings.Add("Not CUDA-capable: CUDA, cuDNN and most deep-learning tools do not run on it (PyTorch needs its ROCm build).");
                 return warnings;
@@ -61,7 +61,7 @@ namespace DlGpuTools.Recommendations
             return warnings;
         }
 
-        private static string MultiGpuNote(GpuSpec card, MemoryEstimate method, int gpus)
+        private static string MultiGpuNote(GpuSpec card, MemoryEstimate? method, int gpus)
         {
             bool nvLink = MultiGpu.HasNvLink(card);
             string link = nvLink ? "NVLink links them" : "they talk over PCIe only (no NVLink), which costs speed: 2 cards ran about 1.5x one in Lambda's measurements";

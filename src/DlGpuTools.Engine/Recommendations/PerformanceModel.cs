@@ -37,7 +37,7 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>The relative speed, the inputs and the formula with numbers; null when the card lacks a figure the model needs.</summary>
-        public static PerformanceEstimate Estimate(GpuSpec card, Workload workload, ModelPrecision precision)
+        public static PerformanceEstimate? Estimate(GpuSpec card, Workload workload, ModelPrecision precision)
         {
             var (label, tflops) = ComputeInput(card, workload, precision);
             if (tflops == null || card.MemoryBandwidthGBps == null || tflops <= 0 || card.MemoryBandwidthGBps <= 0) return null;
@@ -85,14 +85,14 @@ namespace DlGpuTools.Recommendations
 
         public double ComputeTflops { get; set; }
 
-        public string ComputeLabel { get; set; }
+        public string? ComputeLabel { get; set; }
 
         public double BandwidthGBps { get; set; }
 
         public double ComputeShare { get; set; }
 
-        public string Inputs { get; set; }
+        public string? Inputs { get; set; }
 
-        public string Formula { get; set; }
+        public string? Formula { get; set; }
     }
 }

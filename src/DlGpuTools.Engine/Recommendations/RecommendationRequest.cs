@@ -36,7 +36,7 @@ namespace DlGpuTools.Recommendations
         public double ElectricityUsdPerKwh { get; set; } = Recommender.DefaultElectricityUsdPerKwh;
 
         /// <summary>The card the user has (a table name or the driver's name), to rate and upgrade from.</summary>
-        public string CurrentCard { get; set; }
+        public string? CurrentCard { get; set; }
 
         /// <summary>The memory the current device reports, in GiB: picks the variant where a driver name covers several.</summary>
         public double? CurrentCardMemoryGiB { get; set; }

@@ -59,7 +59,7 @@ namespace DlGpuTools.Recommendations
         {
             IReadOnlyList<MemoryEstimate> methods = MethodsFor(request);
             double floor = request.MinimumMemoryGB ?? WorkloadProfile.MemoryFloorGB(request.Workload);
-            string[] summary = methods.Select(m => m.Formula).ToArray();
+            string[] summary = methods.Select(m => m.Formula).OfType<string>().ToArray();
             string memory = methods.Count == 0
                 ? string.Format(CultureInfo.InvariantCulture, "no model given; {0} needs {1:0} GB a card", request.Workload, floor)
                 : string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} parameters, {1} tokens x {2}: ", request.ModelParameters, request.ContextLength, request.BatchSize)
@@ -69,8 +69,8 @@ namespace DlGpuTools.Recommendations
                 request.Workload, PerformanceModel.ComputeShare(request.Workload), 1 - PerformanceModel.ComputeShare(request.Workload));
             var results = new List<GpuRecommendation>();
 
-            GpuRecommendation current = null;
-            if (!string.IsNullOrWhiteSpace(request.CurrentCard))
+            GpuRecommendation? current = null;
+            if (!Strings.IsNullOrWhiteSpace(request.CurrentCard))
             {
                 current = RateCurrent(request, methods, floor);
                 results.Add(current);
@@ -101,20 +101,20 @@ namespace DlGpuTools.Recommendations
             {
                 if (!card.IsCudaCapable && !request.IncludeNonCuda) continue;
                 if (card.IsCudaCapable && !SupportedByCurrentCuda(card)) continue;
-                BuyPrice price = PriceFor(card, request.Now);
+                BuyPrice? price = PriceFor(card, request.Now);
                 if (price == null) continue;
-                Fit fit = ChooseFit(card, methods, request, floor, MultiGpu.Counts.Max());
+                Fit? fit = ChooseFit(card, methods, request, floor, MultiGpu.Counts.Max());
                 if (fit == null) continue;
                 double total = price.PriceUsd * fit.Gpus;
                 if (request.BudgetUsd is double budget && total > budget) continue;
-                GpuRecommendation r = Describe("Buy", card, request, fit, floor);
+                GpuRecommendation? r = Describe("Buy", card, request, fit, floor);
                 if (r == null) continue;
                 r.PriceUsd = total;
                 r.PriceKind = price.Kind;
                 r.PriceDate = price.Date;
                 r.Provider = price.Provider;
                 r.Source = price.Source + " | specs: " + card.Source;
-                r.SpeedPer1000Usd = Math.Round(r.Speed.Value / total * 1000, 2);
+                r.SpeedPer1000Usd = r.Speed is double speed ? Math.Round(speed / total * 1000, 2) : (double?)null;
                 r.Warnings = r.Warnings.Concat(PriceWarnings(price, request.Now)).ToArray();
                 r.Reason = BuyReason(r, price);
                 AddBuyVersusRent(r, card, request);
@@ -124,8 +124,9 @@ namespace DlGpuTools.Recommendations
             var singles = candidates.Where(c => c.GpusNeeded == 1).ToList();
             if (request.BudgetUsd != null && singles.Count > 0)
             {
-                double best = singles.Max(c => c.SpeedPerCard.Value);
-                singles = singles.Where(c => c.SpeedPerCard.Value >= ThroughputFloorShare * best).ToList();
+                // A candidate without a speed figure cannot be near the best one.
+                double best = singles.Max(c => c.SpeedPerCard ?? 0);
+                singles = singles.Where(c => (c.SpeedPerCard ?? 0) >= ThroughputFloorShare * best).ToList();
             }
 
             var multis = candidates.Where(c => c.GpusNeeded > 1);
@@ -153,29 +154,30 @@ namespace DlGpuTools.Recommendations
             var rows = new List<GpuRecommendation>();
             foreach (CloudOffer offer in _offers)
             {
-                GpuSpec card = _catalog.Resolve(offer.Card);
+                GpuSpec? card = offer.Card == null ? null : _catalog.Resolve(offer.Card);
                 if (card == null) continue;
                 bool free = offer.UsdPerGpuHour == 0;
-                Fit fit = ChooseFit(card, methods, request, floor, free ? offer.Gpus : MultiGpu.Counts.Max());
+                Fit? fit = ChooseFit(card, methods, request, floor, free ? offer.Gpus : MultiGpu.Counts.Max());
                 if (fit == null) continue;
-                GpuRecommendation r = Describe("Rent", card, request, fit, floor);
+                GpuRecommendation? r = Describe("Rent", card, request, fit, floor);
                 if (r == null) continue;
                 int billed = Math.Max(fit.Gpus, offer.Gpus);
                 r.Provider = offer.Provider;
                 r.Offer = offer.Offer;
                 r.UsdPerGpuHour = offer.UsdPerGpuHour;
-                r.UsdPerHour = Math.Round(offer.UsdPerGpuHour * billed, 3);
+                double usdPerHour = Math.Round(offer.UsdPerGpuHour * billed, 3);
+                r.UsdPerHour = usdPerHour;
                 r.PriceDate = offer.PriceDate;
                 r.Source = offer.Source + " | specs: " + card.Source;
-                r.SpeedPerUsdHour = free ? (double?)null : Math.Round(r.Speed.Value / r.UsdPerHour.Value, 2);
-                if (request.TrainingHours is double hours) r.CostForHoursUsd = Math.Round(hours * r.UsdPerHour.Value, 2);
+                r.SpeedPerUsdHour = free || !(r.Speed is double speed) ? (double?)null : Math.Round(speed / usdPerHour, 2);
+                if (request.TrainingHours is double hours) r.CostForHoursUsd = Math.Round(hours * usdPerHour, 2);
                 string cost = free
                     ? "free (quota-limited, not guaranteed)"
                     : string.Format(CultureInfo.InvariantCulture, "${0:0.00} per GPU-hour at {1} {2} ({3}), ${4:0.00}/h for {5} GPU(s)", offer.UsdPerGpuHour, offer.Provider, offer.Offer, offer.PriceDate, r.UsdPerHour, billed)
                       + (r.CostForHoursUsd is double c ? string.Format(CultureInfo.InvariantCulture, ", ${0:N0} for {1:0} h", c, request.TrainingHours) : string.Empty);
                 r.Reason = string.Format(CultureInfo.InvariantCulture, "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). {3}.", FitText(r, floor), r.Speed, r.ModelInputs, cost);
-                if (!string.IsNullOrEmpty(offer.Notes)) r.Warnings = r.Warnings.Concat(new[] { offer.Notes }).ToArray();
-                if (offer.PriceDate == "undated") r.Warnings = r.Warnings.Concat(new[] { "Undated price (a long-standing list price): check the provider's page." }).ToArray();
+                if (!Strings.IsNullOrEmpty(offer.Notes)) r.Warnings = r.Warnings.Concat(new[] { offer.Notes }).ToArray();
+                if (offer.PriceDate == "undated") r.Warnings = r.Warnings.Append("Undated price (a long-standing list price): check the provider's page.").ToArray();
                 rows.Add(r);
             }
 
@@ -189,13 +191,12 @@ namespace DlGpuTools.Recommendations
 
         private GpuRecommendation RateCurrent(RecommendationRequest request, IReadOnlyList<MemoryEstimate> methods, double floor)
         {
-            CardLookup lookup = _catalog.Find(request.CurrentCard, request.CurrentCardMemoryGiB);
-            if (!lookup.IsUnique) throw new CardLookupException(lookup);
-            GpuSpec card = lookup.Card;
+            CardLookup lookup = _catalog.Find(request.CurrentCard ?? string.Empty, request.CurrentCardMemoryGiB);
+            GpuSpec card = lookup.Card ?? throw new CardLookupException(lookup);
             Fit fit = ChooseFit(card, methods, request, 0, MultiGpu.Counts.Max()) ?? new Fit(null, 1);
             GpuRecommendation r = Describe("Current", card, request, fit, floor) ?? new GpuRecommendation { Kind = "Current", Card = card.Name, ShortCard = CardCatalog.ShortName(card.Name), MemoryGB = card.MemoryGB };
             r.FitsModel = card.MemoryGB >= floor && (methods.Count == 0 || (fit.Method != null && fit.Gpus == 1));
-            BuyPrice price = PriceFor(card, request.Now);
+            BuyPrice? price = PriceFor(card, request.Now);
             if (price != null)
             {
                 r.PriceUsd = price.PriceUsd;
@@ -212,7 +213,7 @@ namespace DlGpuTools.Recommendations
         /// The fewest cards (1, 2, 4, 8) that hold the model by some method, and of those the most faithful
         /// method; without a model, one card at or above the memory floor. Null when nothing fits.
         /// </summary>
-        private static Fit ChooseFit(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, RecommendationRequest request, double floor, int maxGpus)
+        private static Fit? ChooseFit(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, RecommendationRequest request, double floor, int maxGpus)
         {
             if (card.MemoryGB < floor) return null;
             bool needsBf16 = request.Precision == ModelPrecision.BF16 && request.IsTraining;
@@ -230,10 +231,10 @@ namespace DlGpuTools.Recommendations
             return null;
         }
 
-        private static GpuRecommendation Describe(string kind, GpuSpec card, RecommendationRequest request, Fit fit, double floor)
+        private static GpuRecommendation? Describe(string kind, GpuSpec card, RecommendationRequest request, Fit fit, double floor)
         {
             ModelPrecision precision = SpeedPrecision(fit.Method, request.Precision);
-            PerformanceEstimate perf = PerformanceModel.Estimate(card, request.Workload, precision);
+            PerformanceEstimate? perf = PerformanceModel.Estimate(card, request.Workload, precision);
             if (perf == null) return null;
             bool nvLink = MultiGpu.HasNvLink(card);
             double total = perf.RelativeSpeed * MultiGpu.Scaling(fit.Gpus, nvLink);
@@ -264,11 +265,11 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>The arithmetic the method runs at: FP8 inference on FP8 tensor cores; 16-bit for LoRA, QLoRA and INT8/INT4 weights.</summary>
-        private static ModelPrecision SpeedPrecision(MemoryEstimate method, ModelPrecision asked)
+        private static ModelPrecision SpeedPrecision(MemoryEstimate? method, ModelPrecision asked)
         {
             if (method == null) return asked;
             if (method.Method == "FP8") return ModelPrecision.FP8;
-            if (method.Method.StartsWith("Full", StringComparison.Ordinal)) return asked;
+            if (method.Method != null && method.Method.StartsWith("Full", StringComparison.Ordinal)) return asked;
             return asked == ModelPrecision.FP16 ? ModelPrecision.FP16 : ModelPrecision.BF16;
         }
 
@@ -280,9 +281,9 @@ namespace DlGpuTools.Recommendations
         public static bool SupportedByCurrentCuda(GpuSpec card) =>
             double.TryParse(card.ComputeCapability, NumberStyles.Float, CultureInfo.InvariantCulture, out double cc) && cc >= 7.5;
 
-        private BuyPrice PriceFor(GpuSpec card, DateTime now)
+        private BuyPrice? PriceFor(GpuSpec card, DateTime now)
         {
-            CardPrice street = _prices.BestFor(card);
+            CardPrice? street = _prices.BestFor(card);
             if (street != null) return new BuyPrice(street.PriceUsd, street.Condition, street.PriceDate, street.Provider, street.Source);
             // No dated street price: a card launched this year or last may still sell near its launch price; older ones are not guessed.
             if (card.LaunchPriceUsd is double launch && card.LaunchYear is int year && year >= now.Year - 1)
@@ -312,15 +313,17 @@ namespace DlGpuTools.Recommendations
 
         private void AddBuyVersusRent(GpuRecommendation r, GpuSpec card, RecommendationRequest request)
         {
-            CloudOffer cheapest = _offers
-                .Where(o => o.UsdPerGpuHour > 0 && string.Equals(_catalog.Resolve(o.Card)?.Name, card.Name, StringComparison.OrdinalIgnoreCase))
+            // Only a bought card has a price to weigh against renting.
+            if (!(r.PriceUsd is double priceUsd)) return;
+            CloudOffer? cheapest = _offers
+                .Where(o => o.UsdPerGpuHour > 0 && o.Card != null && string.Equals(_catalog.Resolve(o.Card)?.Name, card.Name, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(o => o.UsdPerGpuHour)
                 .FirstOrDefault();
             double kw = ((card.TdpW ?? 0) * r.GpusNeeded + HostPowerW) / 1000.0;
             double power = kw * request.ElectricityUsdPerKwh;
             string own = string.Format(CultureInfo.InvariantCulture, "Owning draws {0:0.00} kW ({1} x {2} W + {3} W host): ${4:0.000}/h at ${5:0.00}/kWh",
                 kw, r.GpusNeeded, card.TdpW, HostPowerW, power, request.ElectricityUsdPerKwh);
-            if (request.TrainingHours is double hours) r.CostForHoursUsd = Math.Round(r.PriceUsd.Value + hours * power, 2);
+            if (request.TrainingHours is double hours) r.CostForHoursUsd = Math.Round(priceUsd + hours * power, 2);
             if (cheapest == null)
             {
                 r.BuyVersusRent = own + "; no rental of this card is in the price list.";
@@ -331,7 +334,7 @@ namespace DlGpuTools.Recommendations
             string text = own + string.Format(CultureInfo.InvariantCulture, "; renting costs ${0:0.00}/h ({1} {2}, {3})", hourly, cheapest.Provider, cheapest.Offer, cheapest.PriceDate);
             if (hourly > power)
             {
-                double breakEven = r.PriceUsd.Value / (hourly - power);
+                double breakEven = priceUsd / (hourly - power);
                 text += string.Format(CultureInfo.InvariantCulture, "; buying pays off after {0:N0} h of use ({1:0.#} months at 24 h a day, {2:0.#} years at 4 h a day)", breakEven, breakEven / 730, breakEven / (4 * 365));
             }
             else
@@ -346,20 +349,21 @@ namespace DlGpuTools.Recommendations
 
         private sealed class Fit
         {
-            public Fit(MemoryEstimate method, int gpus)
+            // method is null when no model was given: the card only has to reach the memory floor.
+            public Fit(MemoryEstimate? method, int gpus)
             {
                 Method = method;
                 Gpus = gpus;
             }
 
-            public MemoryEstimate Method { get; }
+            public MemoryEstimate? Method { get; }
 
             public int Gpus { get; }
         }
 
         private sealed class BuyPrice
         {
-            public BuyPrice(double priceUsd, string kind, string date, string provider, string source)
+            public BuyPrice(double priceUsd, string? kind, string? date, string? provider, string? source)
             {
                 PriceUsd = priceUsd;
                 Kind = kind;
@@ -370,13 +374,13 @@ namespace DlGpuTools.Recommendations
 
             public double PriceUsd { get; }
 
-            public string Kind { get; }
+            public string? Kind { get; }
 
-            public string Date { get; }
+            public string? Date { get; }
 
-            public string Provider { get; }
+            public string? Provider { get; }
 
-            public string Source { get; }
+            public string? Source { get; }
         }
     }
 

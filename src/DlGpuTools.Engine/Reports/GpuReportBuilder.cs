@@ -18,6 +18,8 @@ namespace DlGpuTools.Reports
     /// </summary>
     public sealed class GpuReportBuilder
     {
+        private static readonly char[] LineBreaks = { '\r', '\n' };
+
         private static readonly string[] VariablePrefixes = { "CUDA", "NVIDIA", "DLGPUTOOLS", "CUDNN" };
         private static readonly string[] SecretWords = { "TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH" };
 
@@ -25,14 +27,14 @@ namespace DlGpuTools.Reports
         private readonly ProbeEnvironment _environment;
         private readonly Func<IDictionary> _allVariables;
 
-        public GpuReportBuilder(GpuRuntime runtime, ProbeEnvironment environment, Func<IDictionary> allVariables = null)
+        public GpuReportBuilder(GpuRuntime runtime, ProbeEnvironment environment, Func<IDictionary>? allVariables = null)
         {
             _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
             _environment = environment ?? throw new ArgumentNullException(nameof(environment));
             _allVariables = allVariables ?? Environment.GetEnvironmentVariables;
         }
 
-        public GpuReport Build(string moduleVersion, string powerShellVersion)
+        public GpuReport Build(string? moduleVersion, string? powerShellVersion)
         {
             var watch = Stopwatch.StartNew();
             var problems = new List<string>();
@@ -77,10 +79,10 @@ namespace DlGpuTools.Reports
 
         private IEnumerable<LibraryReport> ReadLibraries(List<string> problems)
         {
-            List<string> folders = null;
+            List<string>? folders = null;
             List<string> Folders() => folders ?? (folders = LibraryCopies.SearchFolders(_environment).ToList());
 
-            LibraryReport Read(string name, Func<(string Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
+            LibraryReport Read(string name, Func<(string? Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
             {
                 var library = new LibraryReport { Name = name };
                 try
@@ -94,7 +96,7 @@ namespace DlGpuTools.Reports
                         string real = loaded.Path;
                         library.OtherCopies = LibraryCopies.Find(Path.GetFileName(used.Candidate), Folders())
                             .Where(c => c.RealPath != real && c.Path != real)
-                            .Select(c => c.RealPath).ToArray();
+                            .Select(c => c.RealPath).OfType<string>().ToArray();
                     }
                 }
                 catch (Exception e) when (IsReadFailure(e))
@@ -109,9 +111,9 @@ namespace DlGpuTools.Reports
             yield return Read("CUDA driver", () => (Units.CudaVersionText(_runtime.Driver.DriverApiVersion), _runtime.Driver.LibraryPath, _runtime.Driver.Attempts), false);
             yield return Read("NVML", () =>
             {
-                Nvml nvml = _runtime.TryGetNvml(out NativeLibraryNotFoundException failure);
-                if (nvml == null) throw failure;
-                return (null, nvml.LibraryPath, nvml.Attempts);
+                Nvml? nvml = _runtime.TryGetNvml(out NativeLibraryNotFoundException? failure);
+                if (nvml == null) throw failure ?? (Exception)new InvalidOperationException("NVML could not be loaded.");
+                return ((string?)null, nvml.LibraryPath, nvml.Attempts);
             }, false);
             yield return Read("CUDA runtime", () =>
             {
@@ -153,7 +155,7 @@ namespace DlGpuTools.Reports
             if (e is NativeLibraryNotFoundException missing)
                 return "not found; searched " + string.Join(", ", missing.Attempts.Select(a => a.Candidate));
             string text = e.Message;
-            int end = text.IndexOfAny(new[] { '\r', '\n' });
+            int end = text.IndexOfAny(LineBreaks);
             return end < 0 ? text : text.Substring(0, end);
         }
     }

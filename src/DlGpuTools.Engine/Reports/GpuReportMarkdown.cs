@@ -72,12 +72,12 @@ namespace DlGpuTools.Reports
             return md.ToString();
         }
 
-        private static void Row(StringBuilder md, string name, string value) => md.AppendLine($"| {name} | {Cell(value ?? "-")} |");
+        private static void Row(StringBuilder md, string name, string? value) => md.AppendLine($"| {name} | {Cell(value ?? "-")} |");
 
-        private static string Framework(string version, string cuda) => version == null ? "-" : $"{version} ({cuda ?? "?"})";
+        private static string Framework(string? version, string? cuda) => version == null ? "-" : $"{version} ({cuda ?? "?"})";
 
         private static string Gib(ulong bytes) => (bytes / 1073741824.0).ToString("0.0", CultureInfo.InvariantCulture);
 
-        private static string Cell(string text) => (text ?? "-").Replace("|", "\\|").Replace("\n", " ");
+        private static string Cell(string? text) => (text ?? "-").Replace("|", "\\|").Replace("\n", " ");
     }
 }

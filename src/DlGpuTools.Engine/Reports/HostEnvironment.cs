@@ -10,14 +10,14 @@ namespace DlGpuTools.Reports
         public static string OperatingSystem() => RuntimeInformation.OSDescription.Trim();
 
         /// <summary>The Linux kernel release (/proc/sys/kernel/osrelease), or the OS version elsewhere.</summary>
-        public static string Kernel(string osRelease = "/proc/sys/kernel/osrelease") =>
+        public static string? Kernel(string osRelease = "/proc/sys/kernel/osrelease") =>
             ReadFirstLine(osRelease) ?? Environment.OSVersion.Version.ToString();
 
         /// <summary>WSL: its kernel names Microsoft in /proc/version, and WSL sets WSL_DISTRO_NAME.</summary>
-        public static bool IsWsl(Func<string, string> getVariable, string procVersion = "/proc/version")
+        public static bool IsWsl(Func<string, string?> getVariable, string procVersion = "/proc/version")
         {
-            if (!string.IsNullOrEmpty(getVariable("WSL_DISTRO_NAME"))) return true;
-            string text = ReadFirstLine(procVersion);
+            if (!Strings.IsNullOrEmpty(getVariable("WSL_DISTRO_NAME"))) return true;
+            string? text = ReadFirstLine(procVersion);
             return text != null && text.IndexOf("microsoft", StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
@@ -25,12 +25,12 @@ namespace DlGpuTools.Reports
         /// The container runtime, from the marks each leaves: Kubernetes' service variable, podman's
         /// /run/.containerenv, docker's /.dockerenv, or the runtime named in PID 1's cgroup. Null outside one.
         /// </summary>
-        public static string Container(Func<string, string> getVariable, string root = "/")
+        public static string? Container(Func<string, string?> getVariable, string root = "/")
         {
-            if (!string.IsNullOrEmpty(getVariable("KUBERNETES_SERVICE_HOST"))) return "kubernetes";
+            if (!Strings.IsNullOrEmpty(getVariable("KUBERNETES_SERVICE_HOST"))) return "kubernetes";
             if (File.Exists(Path.Combine(root, "run/.containerenv"))) return "podman";
             if (File.Exists(Path.Combine(root, ".dockerenv"))) return "docker";
-            string cgroup = ReadAll(Path.Combine(root, "proc/1/cgroup"));
+            string? cgroup = ReadAll(Path.Combine(root, "proc/1/cgroup"));
             if (cgroup == null) return null;
             if (cgroup.Contains("kubepods")) return "kubernetes";
             if (cgroup.Contains("docker")) return "docker";
@@ -39,15 +39,15 @@ namespace DlGpuTools.Reports
             return null;
         }
 
-        private static string ReadFirstLine(string path)
+        private static string? ReadFirstLine(string path)
         {
-            string text = ReadAll(path);
+            string? text = ReadAll(path);
             if (text == null) return null;
             int end = text.IndexOf('\n');
             return (end >= 0 ? text.Substring(0, end) : text).Trim();
         }
 
-        private static string ReadAll(string path)
+        private static string? ReadAll(string path)
         {
             try
             {

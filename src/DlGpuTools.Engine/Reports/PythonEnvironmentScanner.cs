@@ -15,7 +15,7 @@ namespace DlGpuTools.Reports
     /// </summary>
     public sealed class PythonEnvironmentScanner
     {
-        private readonly Func<string, string> _getVariable;
+        private readonly Func<string, string?> _getVariable;
         private readonly bool _windows;
         private readonly Func<string, bool> _directoryExists;
         private readonly bool _includeSystem;
@@ -25,7 +25,7 @@ namespace DlGpuTools.Reports
         /// <paramref name="directoryExists"/>. <paramref name="includeSystem"/>: also the user's site folder and the
         /// system's dist-packages (a caller that scans those itself, from its own roots, leaves them out).
         /// </summary>
-        public PythonEnvironmentScanner(Func<string, string> getVariable, bool windows, Func<string, bool> directoryExists = null, bool includeSystem = true)
+        public PythonEnvironmentScanner(Func<string, string?> getVariable, bool windows, Func<string, bool>? directoryExists = null, bool includeSystem = true)
         {
             _getVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));
             _windows = windows;
@@ -37,9 +37,9 @@ namespace DlGpuTools.Reports
         public IReadOnlyList<PythonEnvironmentLocation> Find()
         {
             var found = new List<PythonEnvironmentLocation>();
-            void Add(string kind, string prefix)
+            void Add(string kind, string? prefix)
             {
-                if (string.IsNullOrEmpty(prefix) || !_directoryExists(prefix)) return;
+                if (Strings.IsNullOrEmpty(prefix) || !_directoryExists(prefix)) return;
                 string full = Path.GetFullPath(prefix).TrimEnd(Path.DirectorySeparatorChar);
                 if (found.Any(e => string.Equals(e.Prefix, full, _windows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))) return;
                 List<string> sites = SitePackagesOf(full);
@@ -67,8 +67,8 @@ namespace DlGpuTools.Reports
                 foreach (string env in LibraryCopies.SafeDirectories(Path.Combine(root, "envs"), "*")) Add("conda", env);
             }
 
-            string pyenvRoot = _getVariable("PYENV_ROOT");
-            if (string.IsNullOrEmpty(pyenvRoot) && Home != null) pyenvRoot = Path.Combine(Home, ".pyenv");
+            string? pyenvRoot = _getVariable("PYENV_ROOT");
+            if (Strings.IsNullOrEmpty(pyenvRoot) && Home != null) pyenvRoot = Path.Combine(Home, ".pyenv");
             foreach (string version in LibraryCopies.SafeDirectories(Path.Combine(pyenvRoot ?? string.Empty, "versions"), "*"))
             {
                 Add("pyenv", version);
@@ -86,7 +86,7 @@ namespace DlGpuTools.Reports
             return found;
         }
 
-        private string Home => _windows ? _getVariable("USERPROFILE") : _getVariable("HOME");
+        private string? Home => _windows ? _getVariable("USERPROFILE") : _getVariable("HOME");
 
         private IEnumerable<string> PathFolders() =>
             (_getVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Where(p => p.Length > 0 && _directoryExists(p));
@@ -94,15 +94,15 @@ namespace DlGpuTools.Reports
         private IEnumerable<string> CondaRoots()
         {
             var roots = new List<string>();
-            string exe = _getVariable("CONDA_EXE");
-            if (!string.IsNullOrEmpty(exe)) roots.Add(Path.GetDirectoryName(Path.GetDirectoryName(exe)));
+            string? exe = _getVariable("CONDA_EXE");
+            if (!Strings.IsNullOrEmpty(exe)) roots.Add(Path.GetDirectoryName(Path.GetDirectoryName(exe)));
             if (Home != null)
             {
                 foreach (string name in new[] { "miniconda3", "anaconda3", "miniforge3", "mambaforge", ".conda" }) roots.Add(Path.Combine(Home, name));
             }
 
             if (!_windows) roots.Add("/opt/conda");
-            return roots.Where(r => !string.IsNullOrEmpty(r) && _directoryExists(r)).Distinct();
+            return roots.Where(r => !Strings.IsNullOrEmpty(r) && _directoryExists(r)).Distinct();
         }
 
         private string KindOf(string prefix)
@@ -114,7 +114,7 @@ namespace DlGpuTools.Reports
             return "system";
         }
 
-        private string CondaKind(string prefix) => string.IsNullOrEmpty(prefix) ? "conda" : KindOf(prefix);
+        private string CondaKind(string? prefix) => Strings.IsNullOrEmpty(prefix) ? "conda" : KindOf(prefix);
 
         private List<string> SitePackagesOf(string prefix)
         {

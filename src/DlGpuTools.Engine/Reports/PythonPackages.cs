@@ -53,7 +53,7 @@ namespace DlGpuTools.Reports
         }
 
         /// <summary>The installed version of a distribution, from its NAME-VERSION.dist-info folder.</summary>
-        internal static string DistVersion(string site, string distribution)
+        internal static string? DistVersion(string site, string distribution)
         {
             foreach (string dir in LibraryCopies.SafeDirectories(site, distribution + "-*.dist-info").OrderByDescending(d => d))
             {
@@ -64,14 +64,14 @@ namespace DlGpuTools.Reports
             return null;
         }
 
-        private static string PythonVersionOf(string site)
+        private static string? PythonVersionOf(string site)
         {
             // .../lib/python3.12/site-packages
             Match m = Regex.Match(site.Replace('\\', '/'), @"/python(\d+\.\d+)/(site|dist)-packages$");
             return m.Success ? m.Groups[1].Value : null;
         }
 
-        private static string Match(string text, string pattern)
+        private static string? Match(string text, string pattern)
         {
             Match m = Regex.Match(text, pattern);
             return m.Success ? m.Groups[1].Value : null;

@@ -21,10 +21,10 @@ namespace DlGpuTools.Topology
         public static IReadOnlyList<GpuTopology> Read(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, List<string> warnings)
         {
             CudaDriver driver = runtime.Driver;
-            Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException missing);
-            NvmlDeviceFacts facts = null;
+            Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? missing);
+            NvmlDeviceFacts? facts = null;
             if (nvml != null) facts = NvmlDeviceFacts.Read(nvml, warnings);
-            else warnings.Add("NVML could not be loaded, so paths, NVLinks and CPU/NUMA affinity are unknown; peer access comes from the CUDA driver. " + missing.Message);
+            else warnings.Add("NVML could not be loaded, so paths, NVLinks and CPU/NUMA affinity are unknown; peer access comes from the CUDA driver. " + missing?.Message);
 
             var handles = new Dictionary<int, IntPtr>();
             foreach (CudaDevice d in devices)
@@ -33,12 +33,13 @@ namespace DlGpuTools.Topology
                 else if (facts != null) warnings.Add($"NVML shows no GPU with UUID {d.Uuid}, so GPU {d.Index}'s paths are unknown.");
             }
 
-            var nvLinks = handles.ToDictionary(p => p.Key, p => ReadNvLinks(nvml, p.Value));
+            // Handles exist only where NVML loaded; the check says so to the compiler too.
+            var nvLinks = nvml == null ? new Dictionary<int, List<string?>>() : handles.ToDictionary(p => p.Key, p => ReadNvLinks(nvml, p.Value));
             var result = new List<GpuTopology>();
             foreach (CudaDevice d in devices)
             {
                 var topology = new GpuTopology { Index = d.Index, Name = d.Name, Uuid = d.Uuid, PciBusId = d.PciBusId };
-                if (handles.TryGetValue(d.Index, out IntPtr handle))
+                if (nvml != null && handles.TryGetValue(d.Index, out IntPtr handle))
                 {
                     HostLinkFacts(nvml, handle, topology);
                 }
@@ -58,31 +59,32 @@ namespace DlGpuTools.Topology
         }
 
         /// <summary>One GPU's active NVLinks: the remote PCI bus id of each, or null for a link to an NVSwitch.</summary>
-        private static List<string> ReadNvLinks(Nvml nvml, IntPtr handle)
+        /// <summary>Per active NVLink: the peer's PCI bus id, empty when unknown, null for a link to an NVSwitch.</summary>
+        private static List<string?> ReadNvLinks(Nvml nvml, IntPtr handle)
         {
-            var remotes = new List<string>();
+            var remotes = new List<string?>();
             for (uint link = 0; link < MaxNvLinks; link++)
             {
                 NvmlReturn r = nvml.nvmlDeviceGetNvLinkState(handle, link, out bool active);
                 if (r == NvmlReturn.NVML_ERROR_NOT_SUPPORTED || r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND) break; // no NVLink on this GPU
                 if (r != NvmlReturn.NVML_SUCCESS || !active) continue;
                 bool toSwitch = nvml.nvmlDeviceGetNvLinkRemoteDeviceType(handle, link, out uint type) == NvmlReturn.NVML_SUCCESS && type == 2;
-                string bus = null;
-                if (!toSwitch && nvml.nvmlDeviceGetNvLinkRemotePciInfo(handle, link, out string remote) == NvmlReturn.NVML_SUCCESS) bus = DeviceIdentity.NormalizePciBusId(remote);
+                string? bus = null;
+                if (!toSwitch && nvml.nvmlDeviceGetNvLinkRemotePciInfo(handle, link, out string? remote) == NvmlReturn.NVML_SUCCESS) bus = DeviceIdentity.NormalizePciBusId(remote);
                 remotes.Add(toSwitch ? null : bus ?? string.Empty);
             }
 
             return remotes;
         }
 
-        private static GpuTopologyLink ReadLink(CudaDriver driver, Nvml nvml, CudaDevice device, CudaDevice peer, Dictionary<int, IntPtr> handles, Dictionary<int, List<string>> nvLinks)
+        private static GpuTopologyLink ReadLink(CudaDriver driver, Nvml? nvml, CudaDevice device, CudaDevice peer, Dictionary<int, IntPtr> handles, Dictionary<int, List<string?>> nvLinks)
         {
             var link = new GpuTopologyLink { DeviceIndex = device.Index, PeerIndex = peer.Index, Path = "?" };
             if (driver.cuDeviceCanAccessPeer(out bool can, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS) link.CanAccessPeer = can;
             if (driver.cuDeviceGetP2PAttribute(out int atomics, 3, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS) link.NativeAtomics = atomics != 0;
             if (driver.cuDeviceGetP2PAttribute(out int rank, 1, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS) link.PerformanceRank = rank;
 
-            if (!handles.TryGetValue(device.Index, out IntPtr a) || !handles.TryGetValue(peer.Index, out IntPtr b))
+            if (nvml == null || !handles.TryGetValue(device.Index, out IntPtr a) || !handles.TryGetValue(peer.Index, out IntPtr b))
             {
                 link.Description = "unknown (NVML does not see both GPUs)";
                 return link;
@@ -94,8 +96,8 @@ namespace DlGpuTools.Topology
             link.P2PAtomics = Status(nvml, a, b, NvmlP2PCapability.NVML_P2P_CAPS_INDEX_ATOMICS);
             link.P2PNvLink = Status(nvml, a, b, NvmlP2PCapability.NVML_P2P_CAPS_INDEX_NVLINK);
 
-            List<string> mine = nvLinks[device.Index];
-            string peerBus = DeviceIdentity.NormalizePciBusId(peer.PciBusId);
+            List<string?> mine = nvLinks[device.Index];
+            string? peerBus = DeviceIdentity.NormalizePciBusId(peer.PciBusId);
             int direct = mine.Count(r => r != null && r.Length > 0 && string.Equals(r, peerBus, StringComparison.OrdinalIgnoreCase));
             int switched = mine.Count(r => r == null);
             bool peerOnSwitch = nvLinks[peer.Index].Any(r => r == null);
@@ -119,7 +121,7 @@ namespace DlGpuTools.Topology
             return link;
         }
 
-        private static string Status(Nvml nvml, IntPtr a, IntPtr b, NvmlP2PCapability capability)
+        private static string? Status(Nvml nvml, IntPtr a, IntPtr b, NvmlP2PCapability capability)
         {
             if (nvml.nvmlDeviceGetP2PStatus(a, b, capability, out NvmlP2PStatus status) != NvmlReturn.NVML_SUCCESS) return null;
             switch (status)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using DlGpuTools.Monitoring;
@@ -16,13 +17,13 @@ namespace DlGpuTools.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
         [ValidateNotNull]
-        public PSObject[] InputObject { get; set; }
+        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>(); // mandatory: bound before ProcessRecord
 
         protected override void ProcessRecord()
         {
             foreach (PSObject input in InputObject)
             {
-                GpuSample sample = GpuSampleInput.From(input);
+                GpuSample? sample = GpuSampleInput.From(input);
                 if (sample != null) _samples.Add(sample);
                 else WriteError(new ErrorRecord(new System.ArgumentException(Messages.Format(Messages.InputNotGpuSample, input)), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
                 {

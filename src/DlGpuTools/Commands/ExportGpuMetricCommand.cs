@@ -19,11 +19,11 @@ namespace DlGpuTools.Commands
         /// <summary>The .prom file to write, in node_exporter's --collector.textfile.directory.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
+        public string Path { get; set; } = string.Empty; // mandatory: bound before BeginProcessing
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
-        public PSObject[] InputObject { get; set; }
+        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>(); // mandatory: bound before ProcessRecord
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -32,7 +32,7 @@ namespace DlGpuTools.Commands
         {
             foreach (PSObject input in InputObject)
             {
-                GpuSample sample = GpuSampleInput.From(input);
+                GpuSample? sample = GpuSampleInput.From(input);
                 if (sample != null) _samples.Add(sample);
                 else WriteError(new ErrorRecord(new System.ArgumentException(Messages.Format(Messages.InputNotGpuSample, input)), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
                 {

@@ -20,29 +20,29 @@ namespace DlGpuTools.Commands
         private const string FilterSet = "Filter";
         private const string InputObjectSet = "InputObject";
 
-        private DeviceInventory _inventory;
+        private DeviceInventory? _inventory;
         private bool _driverFailed;
 
         [Parameter(ParameterSetName = FilterSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DeviceIndex", "Ordinal")]
         [ValidateRange(0, int.MaxValue)]
-        public int[] Index { get; set; }
+        public int[]? Index { get; set; }
 
         [Parameter(ParameterSetName = FilterSet)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DeviceNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string[] Name { get; set; }
+        public string[]? Name { get; set; }
 
         [Parameter(ParameterSetName = FilterSet, ValueFromPipelineByPropertyName = true)]
         [Alias("GpuUuid")]
         [ValidateNotNullOrEmpty]
-        public string[] Uuid { get; set; }
+        public string[]? Uuid { get; set; }
 
         /// <summary>Devices from an earlier Get-CudaDevice, read again (fresh temperature, memory, processes).</summary>
         [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
-        public CudaDevice[] InputObject { get; set; }
+        public CudaDevice[]? InputObject { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -70,6 +70,7 @@ namespace DlGpuTools.Commands
             }
         }
 
+        [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_inventory))]
         private bool TryEnumerate()
         {
             _inventory = EnumerateDevices(writeWarnings: true);

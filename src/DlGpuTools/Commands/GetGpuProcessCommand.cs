@@ -19,8 +19,8 @@ namespace DlGpuTools.Commands
 
         protected override void Monitor(IReadOnlyList<CudaDevice> devices)
         {
-            IReadOnlyList<MonitoredDevice> mapped = MapDevices(devices, out Nvml nvml);
-            if (mapped == null) return;
+            IReadOnlyList<MonitoredDevice>? mapped = MapDevices(devices, out Nvml? nvml);
+            if (mapped == null || nvml == null) return;
             foreach (MonitoredDevice device in mapped)
             {
                 try

@@ -20,8 +20,8 @@ namespace DlGpuTools.Commands
         public const string BuyTypeName = "DlGpuTools.GpuRecommendation#Buy";
         public const string RentTypeName = "DlGpuTools.GpuRecommendation#Rent";
 
-        private CardCatalog _catalog;
-        private PriceTable _prices;
+        private CardCatalog _catalog = CardCatalog.BuiltIn; // replaced by -CardTable's table in BeginProcessing
+        private PriceTable _prices = Catalog.PriceTable.BuiltIn; // replaced by -PriceTable's table in BeginProcessing
         private bool _processedPipelineCard;
 
         [Parameter(Position = 0)]
@@ -68,7 +68,7 @@ namespace DlGpuTools.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Name", "DeviceName")]
         [ArgumentCompleter(typeof(CardNameCompleter))]
-        public string CurrentGpu { get; set; }
+        public string? CurrentGpu { get; set; }
 
         /// <summary>The memory your device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name that covers several.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -84,11 +84,11 @@ namespace DlGpuTools.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string CardTable { get; set; }
+        public string? CardTable { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string PriceTable { get; set; }
+        public string? PriceTable { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -172,7 +172,8 @@ namespace DlGpuTools.Commands
             }
 
             // The most faithful method (full fine-tuning, or the asked precision) that no row uses: say what it needs.
-            MemoryEstimate first = Recommender.MethodsFor(request).FirstOrDefault();
+            IReadOnlyList<MemoryEstimate> methods = Recommender.MethodsFor(request);
+            MemoryEstimate? first = methods.Count > 0 ? methods[0] : null;
             if (first != null && results.Count > 0 && !results.Any(r => r.Method == first.Method))
             {
                 WriteWarning(Messages.Format(Messages.MethodDoesNotFit, first.Method, first.TotalGB, request.IncludeCloud ? string.Empty : Messages.MethodDoesNotFitCloud));

@@ -26,7 +26,7 @@ namespace DlGpuTools.Commands
             else WriteObject(report);
         }
 
-        private string PowerShellVersion()
+        private string? PowerShellVersion()
         {
             if (!(SessionState.PSVariable.GetValue("PSVersionTable") is Hashtable table)) return null;
             return $"{table["PSVersion"]} ({table["PSEdition"]})";

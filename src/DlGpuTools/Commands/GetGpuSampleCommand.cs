@@ -28,7 +28,7 @@ namespace DlGpuTools.Commands
 
         protected override void Monitor(IReadOnlyList<CudaDevice> devices)
         {
-            using (GpuSampler sampler = CreateSampler(devices))
+            using (GpuSampler? sampler = CreateSampler(devices))
             {
                 if (sampler == null) return;
                 var interval = TimeSpan.FromSeconds(SampleInterval);

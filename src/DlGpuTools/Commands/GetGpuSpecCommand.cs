@@ -15,14 +15,14 @@ namespace DlGpuTools.Commands
     [OutputType(typeof(GpuSpec))]
     public sealed class GetGpuSpecCommand : DlGpuCmdlet
     {
-        private CardCatalog _catalog;
+        private CardCatalog _catalog = CardCatalog.BuiltIn; // replaced by -CardTable's table in BeginProcessing
 
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Card", "DeviceName")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(CardNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string[] Name { get; set; }
+        public string[]? Name { get; set; }
 
         /// <summary>The memory the device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name such as 'NVIDIA GeForce RTX 3060'.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -31,7 +31,7 @@ namespace DlGpuTools.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string CardTable { get; set; }
+        public string? CardTable { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -74,18 +74,18 @@ namespace DlGpuTools.Commands
     /// <summary>Loads the card and price tables for a cmdlet, turning a bad user table into a terminating error with every problem listed.</summary>
     internal static class CatalogLoader
     {
-        public static CardCatalog LoadOrThrow(PSCmdlet cmdlet, string cardTable) =>
+        public static CardCatalog LoadOrThrow(PSCmdlet cmdlet, string? cardTable) =>
             Load(cmdlet, cardTable, "CardTableInvalid", Messages.CardTableRemedy, path => CardCatalog.Load(path));
 
-        public static PriceTable LoadPricesOrThrow(PSCmdlet cmdlet, string priceTable, CardCatalog catalog) =>
+        public static PriceTable LoadPricesOrThrow(PSCmdlet cmdlet, string? priceTable, CardCatalog catalog) =>
             Load(cmdlet, priceTable, "PriceTableInvalid", Messages.PriceTableRemedy, path => PriceTable.Load(path, catalog));
 
-        private static T Load<T>(PSCmdlet cmdlet, string file, string errorId, string remedy, Func<string, T> load)
+        private static T Load<T>(PSCmdlet cmdlet, string? file, string errorId, string remedy, Func<string?, T> load)
             where T : class
         {
             try
             {
-                string path = file == null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
+                string? path = file == null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
                 return load(path);
             }
             catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is CardTableException || e is System.IO.InvalidDataException)
@@ -96,7 +96,7 @@ namespace DlGpuTools.Commands
                     ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = remedy },
                 };
                 cmdlet.ThrowTerminatingError(record);
-                return null;
+                throw; // not reached: ThrowTerminatingError always throws, which the compiler cannot see
             }
         }
     }

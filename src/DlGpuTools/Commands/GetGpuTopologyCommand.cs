@@ -21,7 +21,7 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            DeviceInventory inventory = EnumerateDevices(writeWarnings: false);
+            DeviceInventory? inventory = EnumerateDevices(writeWarnings: false);
             if (inventory == null) return;
             var warnings = new List<string>();
             IReadOnlyList<GpuTopology> gpus;

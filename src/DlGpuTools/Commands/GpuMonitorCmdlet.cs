@@ -21,7 +21,7 @@ namespace DlGpuTools.Commands
 
         protected override void ProcessRecord()
         {
-            IReadOnlyList<CudaDevice> devices = RequestedDevices();
+            IReadOnlyList<CudaDevice>? devices = RequestedDevices();
             if (devices == null) return;
             foreach (CudaDevice device in devices)
             {
@@ -44,6 +44,7 @@ namespace DlGpuTools.Commands
         {
             Dispose(true);
             Cancel.Dispose();
+            GC.SuppressFinalize(this);
         }
 
         protected virtual void Dispose(bool disposing)
@@ -51,7 +52,7 @@ namespace DlGpuTools.Commands
         }
 
         /// <summary>A sampler for the devices, or null after writing the error (NVML missing).</summary>
-        protected GpuSampler CreateSampler(IReadOnlyList<CudaDevice> devices)
+        protected GpuSampler? CreateSampler(IReadOnlyList<CudaDevice> devices)
         {
             var warnings = new List<string>();
             try
@@ -68,12 +69,12 @@ namespace DlGpuTools.Commands
         }
 
         /// <summary>The NVML handles of the devices (no GPM buffers), or null after writing the error (NVML missing).</summary>
-        protected IReadOnlyList<MonitoredDevice> MapDevices(IReadOnlyList<CudaDevice> devices, out Interop.Nvml nvml)
+        protected IReadOnlyList<MonitoredDevice>? MapDevices(IReadOnlyList<CudaDevice> devices, out Interop.Nvml? nvml)
         {
-            nvml = Runtime.TryGetNvml(out Interop.NativeLibraryNotFoundException missing);
+            nvml = Runtime.TryGetNvml(out Interop.NativeLibraryNotFoundException? missing);
             if (nvml == null)
             {
-                WriteFailure(missing, null);
+                WriteFailure(missing ?? (Exception)new InvalidOperationException("NVML could not be loaded."), null);
                 return null;
             }
 
@@ -84,7 +85,7 @@ namespace DlGpuTools.Commands
         }
 
         /// <summary>Waits until <paramref name="due"/> on <paramref name="clock"/>; false when the command was stopped.</summary>
-        protected bool WaitUntil(System.Diagnostics.Stopwatch clock, TimeSpan due, Func<bool> quitRequested = null)
+        protected bool WaitUntil(System.Diagnostics.Stopwatch clock, TimeSpan due, Func<bool>? quitRequested = null)
         {
             while (true)
             {

@@ -14,7 +14,7 @@ namespace DlGpuTools.Commands
         private static readonly PropertyInfo[] Properties = typeof(GpuSample).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToArray();
 
         /// <summary>The sample an input object is or describes; null for an object without a Uuid and an Index.</summary>
-        public static GpuSample From(PSObject input)
+        public static GpuSample? From(PSObject input)
         {
             if (input == null) return null;
             if (input.BaseObject is GpuSample live) return live;
@@ -22,7 +22,7 @@ namespace DlGpuTools.Commands
             var sample = new GpuSample();
             foreach (PropertyInfo property in Properties)
             {
-                object value = input.Properties[property.Name]?.Value;
+                object? value = input.Properties[property.Name]?.Value;
                 if (value == null) continue;
                 if (value is PSObject wrapped) value = wrapped.BaseObject;
                 // ArrayList (deserialized string[]) and object[] (JSON) become string[]; numbers and dates convert.

@@ -29,7 +29,7 @@ namespace DlGpuTools.Commands
             BandwidthTests.HostToDevice, BandwidthTests.DeviceToHost, BandwidthTests.HostDeviceBidirectional,
             BandwidthTests.HostToDevicePageable, BandwidthTests.DeviceToHostPageable,
             BandwidthTests.PeerWriteCe, BandwidthTests.PeerReadSm, BandwidthTests.PeerBidirectionalCe, BandwidthTests.PeerBidirectionalSm)]
-        public string[] Test { get; set; }
+        public string[]? Test { get; set; }
 
         /// <summary>Bytes of each buffer (1GB, 256MB...); default max(1 GiB, 8 x L2) on the device, 512 MiB for host copies.</summary>
         [Parameter]
@@ -47,7 +47,7 @@ namespace DlGpuTools.Commands
         protected override void ProcessRecord()
         {
             if (_failed) return;
-            IReadOnlyList<CudaDevice> devices = RequestedDevices();
+            IReadOnlyList<CudaDevice>? devices = RequestedDevices();
             if (devices == null) return;
 
             foreach (CudaDevice device in devices)
@@ -93,7 +93,7 @@ namespace DlGpuTools.Commands
                     Warmup = Warmup,
                 };
                 string activity = $"Measure-GpuBandwidth: GPU {device.Index} {device.Name}";
-                IReadOnlyList<string> tests = BandwidthTests.Select(Test).Where(t => !BandwidthTests.IsPeerTest(t)).ToArray();
+                List<string> tests = BandwidthTests.Select(Test).Where(t => !BandwidthTests.IsPeerTest(t)).ToList();
                 for (int i = 0; i < tests.Count; i++)
                 {
                     if (_cancel.IsCancellationRequested) return;
@@ -119,7 +119,7 @@ namespace DlGpuTools.Commands
 
         private void MeasurePeers()
         {
-            IReadOnlyList<string> tests = BandwidthTests.Select(Test).Where(BandwidthTests.IsPeerTest).ToArray();
+            List<string> tests = BandwidthTests.Select(Test).Where(BandwidthTests.IsPeerTest).ToList();
             if (tests.Count == 0) return;
             var sessions = new List<BandwidthSession>();
             try
@@ -175,7 +175,7 @@ namespace DlGpuTools.Commands
 
         private void Fail(Exception e, object target, bool stop)
         {
-            ErrorRecord record = ToErrorRecord(e, target);
+            ErrorRecord? record = ToErrorRecord(e, target);
             CompleteProgress();
             if (stop)
             {

@@ -95,7 +95,7 @@ namespace DlGpuTools.Commands
         protected override void ProcessRecord()
         {
             if (_failed) return;
-            IReadOnlyList<CudaDevice> devices = RequestedDevices();
+            IReadOnlyList<CudaDevice>? devices = RequestedDevices();
             if (devices == null) return;
             foreach (CudaDevice device in devices)
             {
@@ -177,7 +177,7 @@ namespace DlGpuTools.Commands
             }
             catch (Exception e) when (IsKnownFailure(e))
             {
-                ErrorRecord record = ToErrorRecord(e, shape);
+                ErrorRecord? record = ToErrorRecord(e, shape);
                 if (e is Interop.NativeLibraryNotFoundException)
                 {
                     // No cuBLASLt: nothing else can run either.

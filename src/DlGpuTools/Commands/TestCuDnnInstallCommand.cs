@@ -28,11 +28,11 @@ namespace DlGpuTools.Commands
 
         [Parameter]
         [VersionTransformation]
-        public Version MinimumCudaVersion { get; set; }
+        public Version? MinimumCudaVersion { get; set; }
 
         [Parameter]
         [VersionTransformation]
-        public Version MinimumCudnnVersion { get; set; }
+        public Version? MinimumCudnnVersion { get; set; }
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
 
@@ -47,7 +47,7 @@ namespace DlGpuTools.Commands
                 foreach (InstallCheck check in checker.Run(options, _cancel.Token))
                 {
                     checks.Add(check);
-                    ReportProgress("Test-CuDnnInstall", check.Name, ++done * 100 / 14);
+                    ReportProgress("Test-CuDnnInstall", check.Name ?? "checking", ++done * 100 / 14);
                     WriteVerbose($"{check.Name}: {check.Status} ({check.DurationMs} ms). {check.Detail}");
                     if (!Quiet) WriteObject(check);
                 }

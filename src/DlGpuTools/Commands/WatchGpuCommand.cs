@@ -34,10 +34,10 @@ namespace DlGpuTools.Commands
 
         protected override void Monitor(IReadOnlyList<CudaDevice> devices)
         {
-            using (GpuSampler sampler = CreateSampler(devices))
+            using (GpuSampler? sampler = CreateSampler(devices))
             {
-                if (sampler == null) return;
-                Nvml nvml = Runtime.TryGetNvml(out _);
+                // A sampler exists only where NVML loaded.
+                if (sampler == null || !(Runtime.TryGetNvml(out _) is Nvml nvml)) return;
                 bool live = !Plain && CanRedraw();
                 var interval = TimeSpan.FromSeconds(Interval);
                 Stopwatch clock = Stopwatch.StartNew();

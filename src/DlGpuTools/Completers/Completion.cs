@@ -12,6 +12,8 @@ namespace DlGpuTools.Commands
     /// </summary>
     internal static class Completion
     {
+        private static readonly char[] CharactersNeedingQuotes = { ' ', '\'', '$', '`', '(', ')' };
+
         public static IEnumerable<CompletionResult> Match(IEnumerable<string> candidates, string wordToComplete)
         {
             string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
@@ -32,7 +34,7 @@ namespace DlGpuTools.Commands
 
             foreach (string candidate in matches)
             {
-                string text = candidate.IndexOfAny(new[] { ' ', '\'', '$', '`', '(', ')' }) >= 0 ? "'" + candidate.Replace("'", "''") + "'" : candidate;
+                string text = candidate.IndexOfAny(CharactersNeedingQuotes) >= 0 ? "'" + candidate.Replace("'", "''") + "'" : candidate;
                 yield return new CompletionResult(text, candidate, CompletionResultType.ParameterValue, candidate);
             }
         }

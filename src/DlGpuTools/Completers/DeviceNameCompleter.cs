@@ -15,17 +15,18 @@ namespace DlGpuTools.Commands
     public sealed class DeviceNameCompleter : IArgumentCompleter
     {
         private static readonly object Gate = new object();
-        private static string[] _names;
+        // Null until Get-CudaDevice has listed the devices once in this process.
+        private static string[]? _names;
 
-        internal static void Remember(IEnumerable<string> names)
+        internal static void Remember(IEnumerable<string?> names)
         {
-            string[] distinct = names.Where(n => n != null).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            string[] distinct = names.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             lock (Gate) _names = distinct;
         }
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            string[] names;
+            string[]? names;
             lock (Gate) names = _names;
             if (names == null) names = Devices.HostFacts.ReadLinuxGpuModels().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             return Completion.Match(names, wordToComplete);

@@ -12,7 +12,7 @@ namespace DlGpuTools.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ValidateFiniteRangeAttribute : ValidateArgumentsAttribute
     {
-        public ValidateFiniteRangeAttribute(double minimum, double maximum, string unit = null)
+        public ValidateFiniteRangeAttribute(double minimum, double maximum, string? unit = null)
         {
             Minimum = minimum;
             Maximum = maximum;
@@ -24,7 +24,7 @@ namespace DlGpuTools.Commands
         public double Maximum { get; }
 
         /// <summary>Said after the bounds ("US dollars", "seconds"), or nothing.</summary>
-        public string Unit { get; }
+        public string? Unit { get; }
 
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {

@@ -33,7 +33,7 @@ namespace DlGpuTools.Commands
             }
         }
 
-        private static object Parse(string text)
+        private static Version Parse(string text)
         {
             if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int major)) return new Version(major, 0);
             if (Version.TryParse(text, out Version version)) return version;
