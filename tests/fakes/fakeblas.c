@@ -5,7 +5,7 @@
  *   FAKE_NO_SBGEMM    OpenBLAS-like without cblas_sbgemm (an "absent symbol" build)
  *   FAKE_SCIPY64      numpy's renamed ILP64 copy: scipy_ prefix, 64_ suffix, 64-bit integers
  *   FAKE_REFERENCE    netlib-like: only the GEMMs, no OpenBLAS/MKL/BLIS exports, no thread control
- *   FAKE_WRONG        OpenBLAS-like whose sgemm gets C(0,0) wrong beyond 2x2 (passes the probe's proof, fails verification) */
+ *   FAKE_WRONG        OpenBLAS-like whose sgemm is 1% off beyond 2x2 (passes the probe's proof, fails verification) */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,7 +69,9 @@ EXPORT void NAME(cblas_sgemm)(int order, int ta, int tb, blasint m, blasint n, b
             c[i + j * ldc] = alpha * sum + (beta == 0 ? 0 : beta * c[i + j * ldc]);
         }
 #ifdef FAKE_WRONG
-    if (m * n > 4) c[0] += 1.0f; /* right on the probe's 2x2 proof, wrong on a real problem */
+    if (m * n > 4) /* right on the probe's 2x2 proof, 1% off on a real problem */
+        for (blasint j = 0; j < n; j++)
+            for (blasint i = 0; i < m; i++) c[i + j * ldc] *= 1.01f;
 #endif
 }
 
