@@ -207,7 +207,7 @@ namespace DlGpuTools.Benchmarks
                         "Sustained: median of {0} batch(es) of {1} back-to-back call(s), wall clock per batch, after {2} untimed call(s); {3} thread(s) ({4}); one set of A, B and C in host memory; accumulation {5}; checked on {6} sampled elements against a double reference.",
                         request.Iterations, callsPerBatch, Math.Max(1, request.Warmup), threads, threadControl, accumulation, request.VerifySamples),
                     Library = _blas?.DisplayName ?? "managed kernel (no BLAS)",
-                    LibraryConfig = _blas?.Config ?? string.Format(CultureInfo.InvariantCulture, "managed scalar kernel: packed panels, {0}x6 register tiles, multiply and add (no SIMD, no FMA)", ManagedGemm.RowsPerTile<float>()),
+                    LibraryConfig = _blas?.Config ?? (type == MatMulDataType.FP64 ? "managed kernel: packed panels, scalar 2x6 register tiles" : "managed kernel: packed panels, " + ManagedGemm.KernelDescription),
                     LibraryPath = _blas?.LibraryPath,
                     IsManagedFallback = _blas == null,
                     Warning = Warning(_blas, percent, type),
@@ -221,7 +221,7 @@ namespace DlGpuTools.Benchmarks
             if (blas != null && blas.Family != BlasFamily.Reference) return null;
             string reached = percentOfPeak is double p ? string.Format(CultureInfo.InvariantCulture, " It reached {0:0}% of this CPU's {1} peak;", p, type) : string.Empty;
             string what = blas == null
-                ? "No BLAS library was found, so this figure comes from the module's managed kernel (scalar .NET code, no SIMD or FMA)." + reached + " an optimised BLAS reaches 70-90%, typically 8-20x this."
+                ? "No BLAS library was found, so this figure comes from the module's managed kernel (" + (type == MatMulDataType.FP32 ? ManagedGemm.KernelDescription : "scalar FP64") + ")." + reached + " an optimised BLAS reaches 70-90% of the peak."
                 : "This figure comes from a reference BLAS (" + blas.LibraryPath + ": no OpenBLAS, MKL or BLIS exports; unoptimised loops on one thread)." + reached + " an optimised BLAS is typically 10-50x faster.";
             return what + " " + BlasRemedy();
         }

@@ -8,11 +8,11 @@ namespace DlGpuTools.Benchmarks
     /// The GEMM used when no BLAS is found: C = A * B, column-major (A m x k, B k x n, C m x n), in managed code with
     /// System.Numerics vectors. Blocked the way BLAS libraries are (Goto's scheme): for each slice of K (KC deep), B
     /// is packed once into panels of NR columns, each thread packs its MC-row block of A into panels of MR rows, and
-    /// a register-blocked micro-kernel keeps a 2 x 6 tile of C in 12 scalar registers while it walks K. The packed A
-    /// block stays in L2 and the B panel in L1. Row blocks run in parallel. netstandard2.0 has no vector types at all
-    /// (Vector&lt;T&gt; and Vector4 came with .NET Standard 2.1) and no FMA, so the kernel is scalar: its ceiling is one
-    /// lane of the vector width, about 1/8 of an AVX2 FMA peak and 1/16 of an AVX-512 one. A run-time-built SIMD
-    /// kernel for PowerShell 7 is the next step (see the fallback target).
+    /// a register-blocked micro-kernel keeps a (2 vectors) x 6 tile of C in 12 registers while it walks K. The packed
+    /// A block stays in L2 and the B panel in L1. Row blocks run in parallel. netstandard2.0 has no vector types at
+    /// all (Vector&lt;T&gt; came with .NET Standard 2.1) and no FMA, so the FP32 vector kernel is built at run time
+    /// (<see cref="SimdGemmKernel"/>: AVX-512 or AVX2 FMA on PowerShell 7); without it, and for FP64, a scalar 2 x 6
+    /// kernel runs, whose ceiling is one lane of the vector width.
     /// </summary>
     public static unsafe class ManagedGemm
     {
@@ -20,10 +20,11 @@ namespace DlGpuTools.Benchmarks
         private const int KC = 256;
 
         /// <summary>Rows of C each micro-kernel produces.</summary>
-        public static int RowsPerTile<T>() where T : unmanaged => 2;
+        public static int RowsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Rows : 2;
 
-        /// <summary>The vector width in bits the kernel uses: scalar (see the class comment).</summary>
-        public const int VectorBits = 32;
+        /// <summary>What computes the FP32 tiles in this process: the run-time-built vector kernel, or the scalar one.</summary>
+        public static string KernelDescription => SimdGemmKernel.Instance?.Description ?? "scalar 2x6 register tiles (no vector path in this runtime)";
+
 
         public static void Multiply<T>(long m, long n, long k, T* a, T* b, T* c, int threads)
             where T : unmanaged
@@ -38,6 +39,7 @@ namespace DlGpuTools.Benchmarks
             int mBlocks = (M + mc - 1) / mc;
             var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
             T[] packedB = new T[KC * nPanels * NR];
+            SimdGemmKernel? simd = typeof(T) == typeof(float) ? SimdGemmKernel.Instance : null;
             for (int kb = 0; kb < K; kb += KC)
             {
                 int kc = Math.Min(KC, K - kb);
@@ -48,6 +50,7 @@ namespace DlGpuTools.Benchmarks
                     Parallel.For(0, nPanels, options, panel => PackB(b, K, N, kb, kc, panel, bpLocal + (long)panel * KC * NR));
                     Parallel.For(0, mBlocks, options, () => new T[mc * KC], (block, _, packedA) =>
                     {
+                        float[]? tileBuffer = simd != null ? new float[simd.Rows * NR] : null;
                         int ib = block * mc;
                         int rows = Math.Min(mc, M - ib);
                         fixed (T* ap = packedA)
@@ -61,7 +64,16 @@ namespace DlGpuTools.Benchmarks
                                 for (int ir = 0; ir < rows; ir += mr)
                                 {
                                     T* cTile = c + ib + ir + (long)jb * M;
-                                    Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, Math.Min(mr, rows - ir), cols, accumulate);
+                                    int tileRows = Math.Min(mr, rows - ir);
+                                    if (simd != null && tileRows == mr && cols == NR)
+                                    {
+                                        simd.Run((float[])(object)packedA, ir * kc, (float[])(object)packedB, panel * KC * NR, kc, tileBuffer!);
+                                        AddTile(tileBuffer!, (float*)cTile, M, mr, accumulate);
+                                    }
+                                    else
+                                    {
+                                        Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, tileRows, cols, mr, accumulate);
+                                    }
                                 }
                             }
                         }
@@ -117,11 +129,41 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        private static void Kernel<T>(T* ap, T* bp, int kc, T* c, int ldc, int rows, int cols, bool accumulate)
+        private static void Kernel<T>(T* ap, T* bp, int kc, T* c, int ldc, int rows, int cols, int mr, bool accumulate)
             where T : unmanaged
         {
-            if (typeof(T) == typeof(float)) KernelSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, accumulate);
-            else KernelDouble((double*)ap, (double*)bp, kc, (double*)c, ldc, rows, cols, accumulate);
+            if (typeof(T) == typeof(double)) KernelDouble((double*)ap, (double*)bp, kc, (double*)c, ldc, rows, cols, accumulate);
+            else if (mr == 2) KernelSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, accumulate);
+            else EdgeSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, mr, accumulate);
+        }
+
+        /// <summary>Writes (or adds) the vector kernel's tile into C: column j of the tile at tile[j * rows].</summary>
+        private static void AddTile(float[] tile, float* c, int ldc, int rows, bool accumulate)
+        {
+            fixed (float* t = tile)
+            {
+                for (int j = 0; j < NR; j++)
+                {
+                    float* column = c + (long)j * ldc;
+                    float* source = t + j * rows;
+                    if (accumulate) for (int i = 0; i < rows; i++) column[i] += source[i];
+                    else Buffer.MemoryCopy(source, column, rows * sizeof(float), rows * sizeof(float));
+                }
+            }
+        }
+
+        /// <summary>A partial tile of the vector kernel's panels (mr rows per panel), element by element.</summary>
+        private static void EdgeSingle(float* ap, float* bp, int kc, float* c, int ldc, int rows, int cols, int mr, bool accumulate)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    float sum = 0;
+                    for (int p = 0; p < kc; p++) sum += ap[p * mr + i] * bp[p * NR + j];
+                    c[i + (long)j * ldc] = (accumulate ? c[i + (long)j * ldc] : 0f) + sum;
+                }
+            }
         }
 
         /// <summary>2 x 6 tile of FP32 in scalar registers.</summary>
