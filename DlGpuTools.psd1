@@ -29,7 +29,8 @@ compatible and working), Measure-GpuMatMul (cuBLASLt, sustained median, verified
 Get-GpuTopology (nvbandwidth's method, no compiler), Get-GpuSample, Get-GpuProcess, Watch-Gpu,
 ConvertTo-GpuPrometheus and Export-GpuMetric (NVML and GPM, dcgm-exporter names), Get-GpuSpec and
 Get-GpuRecommendation (dated prices, a stated performance model, memory by method), Get-GpuReport (the stack in
-one object or Markdown). Safe across runspaces: libraries stay loaded, GPU contexts live only while a command
+one object or Markdown), Measure-CpuMatMul (the best CPU BLAS found, verified, with the CPU's peak) and
+Measure-GpuSpeedup (the GPU against this CPU, per data type). Safe across runspaces: libraries stay loaded, GPU contexts live only while a command
 uses them.
 '@
         }
