@@ -120,7 +120,8 @@ function Invoke-Fakes {
             @{ Folder = 'nosbgemm'; File = 'libopenblas.so.0'; Define = @('-DFAKE_NO_SBGEMM') },
             @{ Folder = 'scipy64'; File = 'libscipy_openblas64_-fake.so'; Define = @('-DFAKE_SCIPY64') },
             @{ Folder = 'reference'; File = 'libblas.so.3'; Define = @('-DFAKE_REFERENCE') },
-            @{ Folder = 'wrong'; File = 'libopenblas.so.0'; Define = @('-DFAKE_WRONG') })) {
+            @{ Folder = 'wrong'; File = 'libopenblas.so.0'; Define = @('-DFAKE_WRONG') },
+            @{ Folder = 'torch'; File = 'libtorch_cpu.so'; Define = @('-DFAKE_MKL_FORTRAN') })) {
         $dir = Join-Path $FakesOut "blas/$($variant.Folder)"
         New-Item -ItemType Directory -Path $dir -Force | Out-Null
         Invoke-Native gcc ($flags + $variant.Define + @("-Wl,-soname,libfakeblas-$($variant.Folder).so", '-o', (Join-Path $dir $variant.File), (Join-Path $src 'fakeblas.c')))

@@ -38,6 +38,25 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(ProbeOutcome.Loaded, probe.Attempts.Last().Outcome);
         }
 
+        [FakeFact]
+        public void PyTorch_s_MKL_is_used_through_its_Fortran_GEMMs_with_its_BF16_call_and_thread_control()
+        {
+            CpuBlasLibrary blas = Assert.IsType<CpuBlasLibrary>(Probe(Blas("torch")).Library);
+            Assert.Equal(BlasFamily.MklInPyTorch, blas.Family);
+            Assert.True(blas.Fortran);
+            Assert.Equal("MKL 2024.2 (inside PyTorch)", blas.DisplayName);
+            Assert.Equal("cblas_gemm_bf16bf16f32", blas.Bf16Routine);
+            Assert.Equal("mkl_set_num_threads", blas.ThreadControl);
+            var bench = new CpuMatMulBenchmark(blas, TwoCoreAvx2);
+            foreach (MatMulDataType type in new[] { MatMulDataType.FP32, MatMulDataType.FP64, MatMulDataType.BF16 })
+            {
+                CpuMatMulResult r = bench.Run(new CpuMatMulRequest { DataType = type, M = 40, N = 24, K = 72, Iterations = 1, BatchMilliseconds = 1 }, CancellationToken.None);
+                Assert.True(r.RelativeError <= r.Tolerance, type + ": " + r.RelativeError);
+                Assert.Contains("Fortran interface", r.LibraryConfig, StringComparison.Ordinal);
+                Assert.Equal(2, r.Threads);
+            }
+        }
+
         [Fact]
         public void An_override_pointing_nowhere_leaves_no_BLAS_and_traces_the_path()
         {

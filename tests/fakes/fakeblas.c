@@ -5,6 +5,8 @@
  *   FAKE_NO_SBGEMM    OpenBLAS-like without cblas_sbgemm (an "absent symbol" build)
  *   FAKE_SCIPY64      numpy's renamed ILP64 copy: scipy_ prefix, 64_ suffix, 64-bit integers
  *   FAKE_REFERENCE    netlib-like: only the GEMMs, no OpenBLAS/MKL/BLIS exports, no thread control
+ *   FAKE_MKL_FORTRAN  PyTorch's libtorch_cpu.so as seen on the GPU machine: MKL's Fortran sgemm_/dgemm_ (arguments by
+ *                     reference), cblas_gemm_bf16bf16f32 and MKL's service calls, but no cblas_sgemm/cblas_dgemm
  *   FAKE_WRONG        OpenBLAS-like whose sgemm is 1% off beyond 2x2 (passes the probe's proof, fails verification) */
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +60,7 @@ static __attribute__((unused)) float bf16_to_float(uint16_t v) {
     return f;
 }
 
+#ifndef FAKE_MKL_FORTRAN
 EXPORT void NAME(cblas_sgemm)(int order, int ta, int tb, blasint m, blasint n, blasint k, float alpha, const float *a, blasint lda,
                               const float *b, blasint ldb, float beta, float *c, blasint ldc) {
     calls++;
@@ -87,7 +90,55 @@ EXPORT void NAME(cblas_dgemm)(int order, int ta, int tb, blasint m, blasint n, b
         }
 }
 
-#if !defined(FAKE_NO_SBGEMM) && !defined(FAKE_REFERENCE)
+#endif
+
+#ifdef FAKE_MKL_FORTRAN
+static int fortran_trans(const char *t) { return *t == 'N' || *t == 'n' ? NoTrans : *t == 'T' || *t == 't' ? Trans : 0; }
+
+EXPORT void sgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const float *alpha, const float *a, const int *lda,
+                   const float *b, const int *ldb, const float *beta, float *c, const int *ldc) {
+    calls++;
+    if (check("SGEMM", ColMajor, fortran_trans(ta), fortran_trans(tb), *m, *n, *k, *lda, *ldb, *ldc)) return;
+    for (int j = 0; j < *n; j++)
+        for (int i = 0; i < *m; i++) {
+            float sum = 0;
+            for (int p = 0; p < *k; p++) sum += a[i + p * *lda] * b[p + j * *ldb];
+            c[i + j * *ldc] = *alpha * sum + (*beta == 0 ? 0 : *beta * c[i + j * *ldc]);
+        }
+}
+
+EXPORT void dgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const double *alpha, const double *a, const int *lda,
+                   const double *b, const int *ldb, const double *beta, double *c, const int *ldc) {
+    calls++;
+    if (check("DGEMM", ColMajor, fortran_trans(ta), fortran_trans(tb), *m, *n, *k, *lda, *ldb, *ldc)) return;
+    for (int j = 0; j < *n; j++)
+        for (int i = 0; i < *m; i++) {
+            double sum = 0;
+            for (int p = 0; p < *k; p++) sum += a[i + p * *lda] * b[p + j * *ldb];
+            c[i + j * *ldc] = *alpha * sum + (*beta == 0 ? 0 : *beta * c[i + j * *ldc]);
+        }
+}
+
+EXPORT void cblas_gemm_bf16bf16f32(int order, int ta, int tb, int m, int n, int k, float alpha, const uint16_t *a, int lda,
+                                   const uint16_t *b, int ldb, float beta, float *c, int ldc) {
+    calls++;
+    if (check("cblas_gemm_bf16bf16f32", order, ta, tb, m, n, k, lda, ldb, ldc)) return;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < m; i++) {
+            float sum = 0;
+            for (int p = 0; p < k; p++) sum += bf16_to_float(a[i + p * lda]) * bf16_to_float(b[p + j * ldb]);
+            c[i + j * ldc] = alpha * sum + (beta == 0 ? 0 : beta * c[i + j * ldc]);
+        }
+}
+
+EXPORT void mkl_get_version_string(char *buffer, int length) {
+    snprintf(buffer, (size_t)length, "Intel(R) oneAPI Math Kernel Library Version 2024.2-Product Build FAKE for Intel(R) 64 architecture applications");
+}
+EXPORT int mkl_get_max_threads(void) { return threads; }
+EXPORT void mkl_set_num_threads(int n) { threads = n < 1 ? 1 : n; }
+#endif
+
+#if !defined(FAKE_NO_SBGEMM) && !defined(FAKE_REFERENCE) && !defined(FAKE_MKL_FORTRAN)
 EXPORT void NAME(cblas_sbgemm)(int order, int ta, int tb, blasint m, blasint n, blasint k, float alpha, const uint16_t *a, blasint lda,
                                const uint16_t *b, blasint ldb, float beta, float *c, blasint ldc) {
     calls++;
@@ -101,7 +152,7 @@ EXPORT void NAME(cblas_sbgemm)(int order, int ta, int tb, blasint m, blasint n, 
 }
 #endif
 
-#ifndef FAKE_REFERENCE
+#if !defined(FAKE_REFERENCE) && !defined(FAKE_MKL_FORTRAN)
 EXPORT char *NAME(openblas_get_config)(void) {
     static char config[] = "OpenBLAS 0.3.99 DYNAMIC_ARCH FAKE MAX_THREADS=64";
     return config;

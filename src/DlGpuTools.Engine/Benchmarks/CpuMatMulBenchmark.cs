@@ -108,21 +108,18 @@ namespace DlGpuTools.Benchmarks
             MatMulDataType type = request.DataType;
             ulong seedA = (ulong)request.Seed * 2 + 1, seedB = (ulong)request.Seed * 2 + 2;
             progress(new MatMulProgress("Generating random inputs", 0, 1));
-            T[] a = Generate<T>(m * k, seedA);
-            T[] b = Generate<T>(k * n, seedB);
             // BF16 GEMMs write FP32; the others write their own type.
             bool bf16 = type == MatMulDataType.BF16;
-            float[]? cFloat = bf16 || typeof(T) == typeof(float) ? new float[m * n] : null;
-            double[]? cDouble = typeof(T) == typeof(double) ? new double[m * n] : null;
-
-            fixed (T* ap = a)
-            fixed (T* bp = b)
-            fixed (float* cf = cFloat)
-            fixed (double* cd = cDouble)
+            int outputBytes = typeof(T) == typeof(double) ? 8 : 4;
+            using var aBuffer = new HostMatrix(m * k * sizeof(T));
+            using var bBuffer = new HostMatrix(k * n * sizeof(T));
+            using var cBuffer = new HostMatrix(m * n * outputBytes);
+            T* aLocal = (T*)aBuffer.Pointer, bLocal = (T*)bBuffer.Pointer;
+            Generate(aLocal, m * k, seedA);
+            Generate(bLocal, k * n, seedB);
+            float* cfLocal = (float*)cBuffer.Pointer;
+            double* cdLocal = (double*)cBuffer.Pointer;
             {
-                T* aLocal = ap, bLocal = bp;
-                float* cfLocal = cf;
-                double* cdLocal = cd;
                 void Call()
                 {
                     if (typeof(T) == typeof(double))
@@ -170,11 +167,12 @@ namespace DlGpuTools.Benchmarks
                 }
 
                 progress(new MatMulProgress("Verifying against a double reference", request.Iterations, request.Iterations));
-                if (cFloat != null) cFloat.AsSpanFill(float.NaN);
-                if (cDouble != null) cDouble.AsSpanFill(double.NaN);
+                long outputs = m * n;
+                if (outputBytes == 8) for (long i = 0; i < outputs; i++) cdLocal[i] = double.NaN;
+                else for (long i = 0; i < outputs; i++) cfLocal[i] = float.NaN;
                 Call();
                 double tolerance = Tolerance(type, k);
-                double error = Verify(request, seedA, seedB, cFloat, cDouble, tolerance);
+                double error = Verify(request, seedA, seedB, outputBytes == 8 ? null : cfLocal, outputBytes == 8 ? cdLocal : null, tolerance);
 
                 times.Sort();
                 double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
@@ -204,10 +202,10 @@ namespace DlGpuTools.Benchmarks
                     Threads = threads,
                     ThreadControl = threadControl,
                     Method = string.Format(CultureInfo.InvariantCulture,
-                        "Sustained: median of {0} batch(es) of {1} back-to-back call(s), wall clock per batch, after {2} untimed call(s); {3} thread(s) ({4}); one set of A, B and C in host memory; accumulation {5}; checked on {6} sampled elements against a double reference.",
-                        request.Iterations, callsPerBatch, Math.Max(1, request.Warmup), threads, threadControl, accumulation, request.VerifySamples),
+                        "Sustained: median of {0} batch(es) of {1} back-to-back call(s), wall clock per batch, after {2} untimed call(s); {3} thread(s) ({4}); one set of A, B and C in host memory aligned to 2 MiB ({7}); accumulation {5}; checked on {6} sampled elements against a double reference.",
+                        request.Iterations, callsPerBatch, Math.Max(1, request.Warmup), threads, threadControl, accumulation, request.VerifySamples, aBuffer.HugePages ? "huge pages advised" : "ordinary pages"),
                     Library = _blas?.DisplayName ?? "managed kernel (no BLAS)",
-                    LibraryConfig = _blas?.Config ?? (type == MatMulDataType.FP64 ? "managed kernel: packed panels, scalar 2x6 register tiles" : "managed kernel: packed panels, " + ManagedGemm.KernelDescription),
+                    LibraryConfig = _blas != null ? _blas.Config + "; " + _blas.Interface : (type == MatMulDataType.FP64 ? "managed kernel: packed panels, scalar 2x6 register tiles" : "managed kernel: packed panels, " + ManagedGemm.KernelDescription),
                     LibraryPath = _blas?.LibraryPath,
                     IsManagedFallback = _blas == null,
                     Warning = Warning(_blas, percent, type),
@@ -247,30 +245,24 @@ namespace DlGpuTools.Benchmarks
             return u + 4 * Math.Sqrt(k) * u;
         }
 
-        private static T[] Generate<T>(long count, ulong seed)
+        private static void Generate<T>(T* values, long count, ulong seed)
             where T : unmanaged
         {
-            var values = new T[count];
-            fixed (T* v = values)
+            T* start = values;
+            Parallel.For(0, (int)((count + 65535) / 65536), block =>
             {
-                T* start = v;
-                Parallel.For(0, (int)((count + 65535) / 65536), block =>
+                long end = Math.Min(count, (block + 1) * 65536L);
+                for (long i = block * 65536L; i < end; i++)
                 {
-                    long end = Math.Min(count, (block + 1) * 65536L);
-                    for (long i = block * 65536L; i < end; i++)
-                    {
-                        float x = MatMulBenchmark.InputValue(seed, i);
-                        if (typeof(T) == typeof(float)) ((float*)start)[i] = x;
-                        else if (typeof(T) == typeof(double)) ((double*)start)[i] = x;
-                        else ((ushort*)start)[i] = NumberFormats.ToBFloat16(x);
-                    }
-                });
-            }
-
-            return values;
+                    float x = MatMulBenchmark.InputValue(seed, i);
+                    if (typeof(T) == typeof(float)) ((float*)start)[i] = x;
+                    else if (typeof(T) == typeof(double)) ((double*)start)[i] = x;
+                    else ((ushort*)start)[i] = NumberFormats.ToBFloat16(x);
+                }
+            });
         }
 
-        private static double Verify(CpuMatMulRequest request, ulong seedA, ulong seedB, float[]? cFloat, double[]? cDouble, double tolerance)
+        private static double Verify(CpuMatMulRequest request, ulong seedA, ulong seedB, float* cFloat, double* cDouble, double tolerance)
         {
             long m = request.M, n = request.N, k = request.K;
             bool bf16 = request.DataType == MatMulDataType.BF16;
@@ -288,7 +280,7 @@ namespace DlGpuTools.Benchmarks
                     reference += av * Round(MatMulBenchmark.InputValue(seedB, p + j * k), bf16);
                 }
 
-                double value = cDouble != null ? cDouble[i + j * m] : cFloat![i + j * m];
+                double value = cDouble != null ? cDouble[i + j * m] : cFloat[i + j * m];
                 if (double.IsNaN(value))
                 {
                     unwritten++;
@@ -308,14 +300,5 @@ namespace DlGpuTools.Benchmarks
 
         private static string Problem(CpuMatMulRequest request) =>
             string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{2}x{3} on the CPU", request.DataType, request.M, request.N, request.K);
-    }
-
-    internal static class ArrayFillExtensions
-    {
-        /// <summary>Array.Fill, which netstandard2.0 lacks.</summary>
-        public static void AsSpanFill<T>(this T[] array, T value)
-        {
-            for (int i = 0; i < array.Length; i++) array[i] = value;
-        }
     }
 }

@@ -50,9 +50,13 @@ namespace DlGpuTools.Benchmarks
                 Assembly core = typeof(object).Assembly;
                 Type? avx512 = core.GetType("System.Runtime.Intrinsics.X86.Avx512F");
                 Type? fma = core.GetType("System.Runtime.Intrinsics.X86.Fma");
-                if (IsSupported(avx512) && Intrinsic(core, "Vector512", avx512!, "FusedMultiplyAdd") is var (v512, load512, copy512, fma512))
+                // The VectorN helpers (Create from an array, broadcast, CopyTo) are expanded by the JIT only where
+                // VectorN.IsHardwareAccelerated; elsewhere they are element-by-element software, which made the first
+                // AVX-512 kernel run at 6% of an H100 host's peak (.NET does not accelerate Vector512 on every
+                // AVX-512 CPU). So a width is used only where both its FMA and its helpers are in hardware.
+                if (IsSupported(avx512) && Accelerated(core, "Vector512") && Intrinsic(core, "Vector512", avx512!, "FusedMultiplyAdd") is var (v512, load512, copy512, fma512))
                     return Build(v512, 16, load512, copy512, fma512, null, null, "AVX-512 FMA (Vector512)");
-                if (IsSupported(fma) && Intrinsic(core, "Vector256", fma!, "MultiplyAdd") is var (v256, load256, copy256, fma256))
+                if (IsSupported(fma) && Accelerated(core, "Vector256") && Intrinsic(core, "Vector256", fma!, "MultiplyAdd") is var (v256, load256, copy256, fma256))
                     return Build(v256, 8, load256, copy256, fma256, null, null, "AVX2 FMA (Vector256)");
 
                 Type? numerics = core.GetType("System.Numerics.Vector`1");
@@ -77,6 +81,9 @@ namespace DlGpuTools.Benchmarks
         }
 
         private static bool IsSupported(Type? isa) => isa?.GetProperty("IsSupported")?.GetValue(null) is true;
+
+        private static bool Accelerated(Assembly core, string helpers) =>
+            core.GetType("System.Runtime.Intrinsics." + helpers)?.GetProperty("IsHardwareAccelerated")?.GetValue(null) is true;
 
         /// <summary>VectorN&lt;float&gt;, VectorN.Create(float[], int), VectorN.CopyTo(VectorN&lt;float&gt;, float[], int) and the ISA's multiply-add; null when one is missing.</summary>
         private static (Type Vector, MethodInfo Load, MethodInfo Copy, MethodInfo MultiplyAdd)? Intrinsic(Assembly core, string name, Type isa, string multiplyAddName)

@@ -30,7 +30,13 @@ namespace DlGpuTools.Interop
         private readonly IntPtr _sgemm, _dgemm, _bf16, _getThreads, _setThreads;
         private readonly bool _setThreadsTakesLong;
 
-        private CpuBlasLibrary(NativeLibraryHandle handle, string path, string origin, IntPtr sgemm, string prefix, string suffix, bool int64)
+        /// <summary>
+        /// The Fortran spellings tried when no CBLAS sgemm is exported: PyTorch's libtorch_cpu.so exports MKL's
+        /// Fortran GEMMs (sgemm_, dgemm_) and its BF16 CBLAS call, but not cblas_sgemm.
+        /// </summary>
+        private static readonly (string Single, string Double)[] FortranSpellings = { ("sgemm_", "dgemm_"), ("sgemm", "dgemm"), ("SGEMM", "DGEMM") };
+
+        private CpuBlasLibrary(NativeLibraryHandle handle, string path, string origin, IntPtr sgemm, string prefix, string suffix, bool int64, string? fortranDouble = null)
         {
             _handle = handle;
             LibraryPath = path;
@@ -39,7 +45,8 @@ namespace DlGpuTools.Interop
             SymbolPrefix = prefix;
             SymbolSuffix = suffix;
             Int64Indices = int64;
-            _dgemm = Export("cblas_dgemm");
+            Fortran = fortranDouble != null;
+            _dgemm = Fortran ? handle.GetExport(fortranDouble!) : Export("cblas_dgemm");
 
             // BF16: MKL's cblas_gemm_bf16bf16f32, else OpenBLAS's cblas_sbgemm (built only for CPUs with BF16 support).
             _bf16 = Export("cblas_gemm_bf16bf16f32");
@@ -96,6 +103,12 @@ namespace DlGpuTools.Interop
         }
 
         public BlasFamily Family { get; }
+
+        /// <summary>True when the GEMMs go through the Fortran interface (sgemm_: arguments by reference), not CBLAS.</summary>
+        public bool Fortran { get; }
+
+        /// <summary>The interface the FP32 and FP64 GEMMs use, in words.</summary>
+        public string Interface => Fortran ? "Fortran interface (sgemm_, dgemm_)" : "CBLAS (" + SymbolPrefix + "cblas_sgemm" + SymbolSuffix + ")";
 
         /// <summary>The file the loader mapped (resolved from an export's address where the OS tells).</summary>
         public string LibraryPath { get; }
@@ -179,7 +192,17 @@ namespace DlGpuTools.Interop
                 return rejection == null ? library : null;
             }
 
-            rejection = "no cblas_sgemm export (not a BLAS, or a Fortran-only one)";
+            foreach (var (single, @double) in FortranSpellings)
+            {
+                IntPtr sgemm = handle.GetExport(single);
+                if (sgemm == IntPtr.Zero) continue;
+                string path = handle.ResolveLoadedPath(single);
+                var library = new CpuBlasLibrary(handle, path, origin, sgemm, string.Empty, string.Empty, false, @double);
+                rejection = library.ProveSgemm();
+                return rejection == null ? library : null;
+            }
+
+            rejection = "no cblas_sgemm export in any known spelling, and no Fortran sgemm_ (not a BLAS)";
             return null;
         }
 
@@ -187,6 +210,17 @@ namespace DlGpuTools.Interop
         public void Sgemm(long m, long n, long k, float* a, float* b, float* c)
         {
             Check(m, n, k);
+            if (Fortran)
+            {
+                int mi = (int)m, ni = (int)n, ki = (int)k;
+                float alpha = 1f, beta = 0f;
+                byte trans = (byte)'N';
+                // Column-major, as the module's operands are; the two trailing lengths are gfortran's hidden
+                // CHARACTER lengths (MKL ignores them, and extra arguments are harmless in the C calling convention).
+                ((delegate* unmanaged[Cdecl]<byte*, byte*, int*, int*, int*, float*, float*, int*, float*, int*, float*, float*, int*, nint, nint, void>)_sgemm)(&trans, &trans, &mi, &ni, &ki, &alpha, a, &mi, b, &ki, &beta, c, &mi, 1, 1);
+                return;
+            }
+
             if (Int64Indices) ((delegate* unmanaged[Cdecl]<int, int, int, long, long, long, float, float*, long, float*, long, float, float*, long, void>)_sgemm)(ColMajor, NoTrans, NoTrans, m, n, k, 1f, a, m, b, k, 0f, c, m);
             else ((delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)_sgemm)(ColMajor, NoTrans, NoTrans, (int)m, (int)n, (int)k, 1f, a, (int)m, b, (int)k, 0f, c, (int)m);
         }
@@ -194,7 +228,16 @@ namespace DlGpuTools.Interop
         public void Dgemm(long m, long n, long k, double* a, double* b, double* c)
         {
             Check(m, n, k);
-            if (_dgemm == IntPtr.Zero) throw new NativeEntryPointMissingException(NativeLibraryKind.CpuBlas, LibraryPath, SymbolPrefix + "cblas_dgemm" + SymbolSuffix, null);
+            if (_dgemm == IntPtr.Zero) throw new NativeEntryPointMissingException(NativeLibraryKind.CpuBlas, LibraryPath, Fortran ? "dgemm_" : SymbolPrefix + "cblas_dgemm" + SymbolSuffix, null);
+            if (Fortran)
+            {
+                int mi = (int)m, ni = (int)n, ki = (int)k;
+                double alpha = 1.0, beta = 0.0;
+                byte trans = (byte)'N';
+                ((delegate* unmanaged[Cdecl]<byte*, byte*, int*, int*, int*, double*, double*, int*, double*, int*, double*, double*, int*, nint, nint, void>)_dgemm)(&trans, &trans, &mi, &ni, &ki, &alpha, a, &mi, b, &ki, &beta, c, &mi, 1, 1);
+                return;
+            }
+
             if (Int64Indices) ((delegate* unmanaged[Cdecl]<int, int, int, long, long, long, double, double*, long, double*, long, double, double*, long, void>)_dgemm)(ColMajor, NoTrans, NoTrans, m, n, k, 1.0, a, m, b, k, 0.0, c, m);
             else ((delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)_dgemm)(ColMajor, NoTrans, NoTrans, (int)m, (int)n, (int)k, 1.0, a, (int)m, b, (int)k, 0.0, c, (int)m);
         }
