@@ -117,6 +117,19 @@ function Invoke-Fakes {
         Invoke-Native gcc ($flags + @("-Wl,-soname,libfakecudnn_$sub.so.9", '-o', (Join-Path $FakesOut "cudnn/libcudnn_$sub.so.9"), (Join-Path $src 'fakesublib.c')))
     }
 
+    # CPU BLAS fakes under blas/, in folders named for the variant, with the real file names the probe looks for.
+    foreach ($variant in @(
+            @{ Folder = 'openblas'; File = 'libopenblas.so.0'; Define = @() },
+            @{ Folder = 'nosbgemm'; File = 'libopenblas.so.0'; Define = @('-DFAKE_NO_SBGEMM') },
+            @{ Folder = 'scipy64'; File = 'libscipy_openblas64_-fake.so'; Define = @('-DFAKE_SCIPY64') },
+            @{ Folder = 'reference'; File = 'libblas.so.3'; Define = @('-DFAKE_REFERENCE') },
+            @{ Folder = 'wrong'; File = 'libopenblas.so.0'; Define = @('-DFAKE_WRONG') },
+            @{ Folder = 'torch'; File = 'libtorch_cpu.so'; Define = @('-DFAKE_MKL_FORTRAN') })) {
+        $dir = Join-Path $FakesOut "blas/$($variant.Folder)"
+        New-Item -ItemType Directory -Path $dir -Force | Out-Null
+        Invoke-Native gcc ($flags + $variant.Define + @("-Wl,-soname,libfakeblas-$($variant.Folder).so", '-o', (Join-Path $dir $variant.File), (Join-Path $src 'fakeblas.c')))
+    }
+
     # A file that is not a library at all, for the "loaded but rejected" paths.
     Set-Content -Path (Join-Path $FakesOut 'not-a-library.so.1') -Value 'not an ELF file'
 }

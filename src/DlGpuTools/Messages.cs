@@ -51,6 +51,11 @@ namespace DlGpuTools.Commands
         public const string MetricFileNotWritten = "Could not write the metrics file {0}: {1}";
         public const string MetricFileRemedy = "Point -Path at a .prom file in a folder this user can write, such as node_exporter's --collector.textfile.directory (often /var/lib/prometheus/node-exporter).";
 
+        public const string CpuBlasNotFound = "No CPU BLAS matching -Library '{0}' could be loaded. Searched:\n{1}";
+        public const string CpuBlasNotFoundRemedy = "Name a family found on this machine (Tab completes -Library), a library file that exists, or leave -Library out to use the best BLAS found.";
+        public const string CpuTypeNotMeasured = "The CPU benchmark measures FP64, FP32 and BF16; {0} is a GPU type.";
+        public const string CpuTypeRemedy = "Measure FP32 or FP64 on this CPU; BF16 needs MKL (or PyTorch's MKL) or an OpenBLAS built with sbgemm, on a CPU with AVX512-BF16 or AMX.";
+
         [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1305:Specify IFormatProvider", Justification = "Messages are for the person at the console, so they follow the UI culture on purpose; data is formatted with the invariant culture elsewhere.")]
         public static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentUICulture, format, args);
     }

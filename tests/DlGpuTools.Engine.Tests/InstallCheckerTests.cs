@@ -103,6 +103,7 @@ namespace DlGpuTools.Engine.Tests
                 [LibraryCandidates.CudaRuntimeOverrideVariable] = Path.Combine(f, "libcudart.so.13"),
                 [LibraryCandidates.CuBlasOverrideVariable] = Path.Combine(f, "libcublas.so.13"),
                 [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(f, "cudnn", "libcudnn.so.9"),
+                [LibraryCandidates.CpuBlasOverrideVariable] = Path.Combine(f, "blas", "openblas"),
                 ["PATH"] = "/nonexistent-bin-folder-for-tests",
             };
             foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;

@@ -1,4 +1,3 @@
-#nullable enable
 using DlGpuTools.Catalog;
 
 namespace DlGpuTools.Engine.Tests

@@ -1,4 +1,3 @@
-#nullable enable
 using Xunit.Sdk;
 
 namespace DlGpuTools.Engine.Tests

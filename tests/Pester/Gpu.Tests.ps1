@@ -260,3 +260,30 @@ Describe 'Several runspaces on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         ($run.Summary.Runspaces | Where-Object Runspace -eq 'measurer').Iterations | Should -BeGreaterThan 0
     }
 }
+
+Describe 'Measure-GpuSpeedup on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'pairs every GPU type with a verified CPU figure from a real BLAS, and the tensor-core types win by more than FP32' {
+        $r = @(Measure-GpuSpeedup -DataType FP32, TF32, BF16 -Size 2048 -NoMlpShape -Iterations 3 -ErrorAction Stop -InformationVariable info)
+        $r.Count | Should -Be 3
+        foreach ($x in $r) {
+            $x.Cpu.IsManagedFallback | Should -BeFalse -Because 'the GPU machine has OpenBLAS (and PyTorch''s MKL)'
+            $x.Cpu.RelativeError | Should -BeLessOrEqual $x.Cpu.Tolerance
+            $x.GpuTflops | Should -BeGreaterThan 1
+            $x.Speedup | Should -Be ([math]::Round($x.GpuTflops / $x.CpuTflops, 1))
+        }
+        $fp32 = $r | Where-Object GpuDataType -eq 'FP32'
+        $bf16 = $r | Where-Object GpuDataType -eq 'BF16'
+        $fp32.Speedup | Should -BeGreaterThan 1
+        ($bf16.GpuTflops / $fp32.GpuTflops) | Should -BeGreaterThan 4
+        "$($info.MessageData)" | Should -Match 'for strict FP32 \d+x'
+        Write-Host ($r | Format-Table | Out-String) "$($info.MessageData)"
+    }
+
+    It 'measures the CPU at FP32 through the best BLAS on every physical core' {
+        $r = Measure-CpuMatMul -Size 2048 -Iterations 3 -ErrorAction Stop
+        $r.Library | Should -Not -Match 'managed|reference'
+        $r.Threads | Should -BeGreaterThan 1
+        $r.PeakTflops | Should -BeGreaterThan 0
+        $r.PercentOfPeak | Should -BeLessThan 150 -Because 'the peak uses the base clock where there is no cpufreq; far above it means a wrong table row'
+    }
+}

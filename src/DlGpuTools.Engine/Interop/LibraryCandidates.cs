@@ -37,6 +37,9 @@ namespace DlGpuTools.Interop
         public const string CuBlasOverrideVariable = "DLGPUTOOLS_CUBLAS_PATH";
         public const string CuDnnOverrideVariable = "DLGPUTOOLS_CUDNN_PATH";
 
+        /// <summary>Points the module at one CPU BLAS file, or a folder to take BLAS libraries from; pointing nowhere selects the managed kernel.</summary>
+        public const string CpuBlasOverrideVariable = "DLGPUTOOLS_BLAS_PATH";
+
         public static string OverrideVariable(NativeLibraryKind kind)
         {
             switch (kind)
@@ -46,6 +49,7 @@ namespace DlGpuTools.Interop
                 case NativeLibraryKind.CudaRuntime: return CudaRuntimeOverrideVariable;
                 case NativeLibraryKind.CuBlas: return CuBlasOverrideVariable;
                 case NativeLibraryKind.CuDnn: return CuDnnOverrideVariable;
+                case NativeLibraryKind.CpuBlas: return CpuBlasOverrideVariable;
                 default: return CuBlasLtOverrideVariable;
             }
         }
@@ -60,6 +64,7 @@ namespace DlGpuTools.Interop
                 case NativeLibraryKind.CudaRuntime: return "The CUDA runtime (cudart)";
                 case NativeLibraryKind.CuBlas: return "cuBLAS";
                 case NativeLibraryKind.CuDnn: return "cuDNN";
+                case NativeLibraryKind.CpuBlas: return "A CPU BLAS library (MKL, OpenBLAS, BLIS)";
                 default: return "cuBLASLt (the CUDA toolkit's GEMM library)";
             }
         }
@@ -243,6 +248,8 @@ namespace DlGpuTools.Interop
 
         public static IReadOnlyList<LibraryCandidate> For(NativeLibraryKind kind, ProbeEnvironment env)
         {
+            // The CPU BLAS has its own list (several families, a folder override, Python wheels); see CpuBlasCandidates.
+            if (kind == NativeLibraryKind.CpuBlas) return CpuBlasCandidates.For(env).Select(c => c.Candidate).ToList();
             string overrideVariable = OverrideVariable(kind);
             string? overridePath = env.GetVariable(overrideVariable);
             if (!Strings.IsNullOrWhiteSpace(overridePath))

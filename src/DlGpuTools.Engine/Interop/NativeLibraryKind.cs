@@ -9,5 +9,8 @@ namespace DlGpuTools.Interop
         CudaRuntime,
         CuBlas,
         CuDnn,
+
+        /// <summary>A CPU BLAS (MKL, OpenBLAS, BLIS, Accelerate or a reference BLAS): the CPU side of the GEMM comparisons.</summary>
+        CpuBlas,
     }
 }

@@ -1,4 +1,3 @@
-#nullable enable
 // netstandard2.0 lacks the nullable flow attributes; the C# compiler honours internal copies of them (as it does
 // for CallerArgumentExpressionAttribute), so Try-pattern out parameters can say when they are set.
 namespace System.Diagnostics.CodeAnalysis

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace DlGpuTools.Benchmarks
+{
+    /// <summary>
+    /// Which CPU figure each GPU type is compared with, and the plain-words answer. Strict FP32 meets the CPU's FP32
+    /// (the same math); TF32, FP16 and BF16 are what training runs on a GPU, so they meet the CPU's best: its BF16
+    /// where it has a BF16 GEMM (a fair "what would training cost here"), else its FP32.
+    /// </summary>
+    public static class SpeedupPairing
+    {
+        public static (MatMulDataType Cpu, string Pairing) For(MatMulDataType gpu, bool cpuHasBf16)
+        {
+            switch (gpu)
+            {
+                case MatMulDataType.FP32: return (MatMulDataType.FP32, "strict FP32 on both");
+                case MatMulDataType.FP64: return (MatMulDataType.FP64, "FP64 on both");
+                case MatMulDataType.TF32: return (MatMulDataType.FP32, "GPU TF32 tensor cores vs the CPU's FP32");
+                default:
+                    return cpuHasBf16
+                        ? (MatMulDataType.BF16, $"GPU {gpu} tensor cores vs the CPU's BF16")
+                        : (MatMulDataType.FP32, $"GPU {gpu} tensor cores vs the CPU's FP32 (no CPU BF16 GEMM)");
+            }
+        }
+
+        /// <summary>
+        /// The answer in one line, from the largest shape measured: "For BF16 training math this GPU is 110x this
+        /// CPU; for strict FP32 24x", with why it differs from the 10x-20x rule of thumb where it does.
+        /// </summary>
+        public static string Summary(IReadOnlyList<GpuSpeedupResult> rows)
+        {
+            if (rows == null) throw new ArgumentNullException(nameof(rows));
+            var measured = rows.Where(r => r.Speedup.HasValue).ToList();
+            if (measured.Count == 0) return "No GPU figure was measured, so there is no speed-up to state; the CPU figures stand on their own.";
+            GpuSpeedupResult Largest(string type) => measured.Where(r => r.GpuDataType == type).OrderByDescending(r => (double)r.M * r.N * r.K).FirstOrDefault();
+            GpuSpeedupResult? training = Largest("BF16") ?? Largest("FP16") ?? Largest("TF32");
+            GpuSpeedupResult? strict = Largest("FP32");
+            string gpu = measured[0].GpuName ?? "this GPU";
+            var parts = new List<string>();
+            if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2:0}x this CPU ({3} against its {4})", training.GpuDataType, gpu, training.Speedup, training.CpuLibrary, training.CpuDataType));
+            if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0:0}x", strict.Speedup));
+            string answer = char.ToUpperInvariant(parts[0][0]) + parts[0].Substring(1) + (parts.Count > 1 ? "; " + parts[1] : string.Empty) + ".";
+            double high = measured.Max(r => r.Speedup!.Value), low = measured.Min(r => r.Speedup!.Value);
+            if (high > 20)
+                answer += " Above the 10x-20x rule of thumb: the rule compares FP32 on both sides and predates tensor cores; TF32, FP16 and BF16 run on tensor cores at many times the GPU's FP32 rate, while a CPU's BF16 (where it has one) gains far less.";
+            if (low < 10)
+                answer += " Below 10x for some rows: a many-core CPU with a good BLAS (and AMX or AVX-512) narrows the gap, and small shapes do not fill the GPU.";
+            return answer;
+        }
+    }
+}
