@@ -284,8 +284,11 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(MatMulDataType.BF16, SpeedupPairing.For(MatMulDataType.FP16, cpuHasBf16: true).Cpu);
             Assert.Equal(MatMulDataType.FP32, SpeedupPairing.For(MatMulDataType.BF16, cpuHasBf16: false).Cpu);
             Assert.Equal(MatMulDataType.FP32, SpeedupPairing.For(MatMulDataType.TF32, cpuHasBf16: true).Cpu);
+            Assert.Equal(new[] { MatMulDataType.BF16, MatMulDataType.FP32 }, SpeedupPairing.All(MatMulDataType.BF16, cpuHasBf16: true).Select(p => p.Cpu));
+            Assert.Single(SpeedupPairing.All(MatMulDataType.TF32, cpuHasBf16: true));
             var rows = new List<GpuSpeedupResult>
             {
+                new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "BF16", CpuDataType = "FP32", Speedup = 300, GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
                 new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "BF16", CpuDataType = "BF16", Speedup = 110, GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
                 new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "FP32", CpuDataType = "FP32", Speedup = 24, GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
             };

@@ -94,9 +94,12 @@ Describe 'Measure-GpuSpeedup' -Skip:$NoFakes {
         $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
         $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
         $r = @(Measure-GpuSpeedup -DataType FP32, BF16 -Size 32 -NoMlpShape -Iterations 2 -ErrorVariable err -ErrorAction SilentlyContinue -InformationVariable info)
-        $r.Count | Should -Be 2
+        # BF16 meets the CPU's BF16 and its FP32 (this BLAS has a BF16 GEMM): three rows, the FP32 figure measured once.
+        $r.Count | Should -Be 3
         $r | ForEach-Object { $_.CpuTflops | Should -BeGreaterThan 0; $_.GpuTflops | Should -BeNullOrEmpty; $_.Speedup | Should -BeNullOrEmpty }
-        $r[1].CpuDataType | Should -Be 'BF16'
+        $r.CpuDataType | Should -Be @('FP32', 'BF16', 'FP32')
+        $r[2].Pairing | Should -Be "GPU BF16 tensor cores vs the CPU's FP32"
+        [object]::ReferenceEquals($r[0].Cpu, $r[2].Cpu) | Should -BeTrue
         @($err).Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -Be "CudaDriverNotFound,$SpeedupFqid"
         "$($info.MessageData)" | Should -Match 'No GPU figure'

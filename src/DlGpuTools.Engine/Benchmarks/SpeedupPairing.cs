@@ -6,23 +6,27 @@ using System.Linq;
 namespace DlGpuTools.Benchmarks
 {
     /// <summary>
-    /// Which CPU figure each GPU type is compared with, and the plain-words answer. Strict FP32 meets the CPU's FP32
-    /// (the same math); TF32, FP16 and BF16 are what training runs on a GPU, so they meet the CPU's best: its BF16
-    /// where it has a BF16 GEMM (a fair "what would training cost here"), else its FP32.
+    /// Which CPU figures each GPU type is compared with, and the plain-words answer. Strict FP32 meets the CPU's FP32
+    /// (the same math); TF32 meets the CPU's FP32; FP16 and BF16, what training runs on a GPU, meet both the CPU's
+    /// FP32 (what most CPU code runs) and its BF16 where it has a BF16 GEMM (a fair "what would training cost here").
     /// </summary>
     public static class SpeedupPairing
     {
-        public static (MatMulDataType Cpu, string Pairing) For(MatMulDataType gpu, bool cpuHasBf16)
+        /// <summary>The first pairing of <see cref="All"/>: the one the summary speaks of.</summary>
+        public static (MatMulDataType Cpu, string Pairing) For(MatMulDataType gpu, bool cpuHasBf16) => All(gpu, cpuHasBf16)[0];
+
+        /// <summary>Every CPU figure a GPU type is set against, the closest match first.</summary>
+        public static IReadOnlyList<(MatMulDataType Cpu, string Pairing)> All(MatMulDataType gpu, bool cpuHasBf16)
         {
             switch (gpu)
             {
-                case MatMulDataType.FP32: return (MatMulDataType.FP32, "strict FP32 on both");
-                case MatMulDataType.FP64: return (MatMulDataType.FP64, "FP64 on both");
-                case MatMulDataType.TF32: return (MatMulDataType.FP32, "GPU TF32 tensor cores vs the CPU's FP32");
+                case MatMulDataType.FP32: return new[] { (MatMulDataType.FP32, "strict FP32 on both") };
+                case MatMulDataType.FP64: return new[] { (MatMulDataType.FP64, "FP64 on both") };
+                case MatMulDataType.TF32: return new[] { (MatMulDataType.FP32, "GPU TF32 tensor cores vs the CPU's FP32") };
                 default:
                     return cpuHasBf16
-                        ? (MatMulDataType.BF16, $"GPU {gpu} tensor cores vs the CPU's BF16")
-                        : (MatMulDataType.FP32, $"GPU {gpu} tensor cores vs the CPU's FP32 (no CPU BF16 GEMM)");
+                        ? new[] { (MatMulDataType.BF16, $"GPU {gpu} tensor cores vs the CPU's BF16"), (MatMulDataType.FP32, $"GPU {gpu} tensor cores vs the CPU's FP32") }
+                        : new[] { (MatMulDataType.FP32, $"GPU {gpu} tensor cores vs the CPU's FP32 (no CPU BF16 GEMM)") };
             }
         }
 
@@ -35,7 +39,9 @@ namespace DlGpuTools.Benchmarks
             if (rows == null) throw new ArgumentNullException(nameof(rows));
             var measured = rows.Where(r => r.Speedup.HasValue).ToList();
             if (measured.Count == 0) return "No GPU figure was measured, so there is no speed-up to state; the CPU figures stand on their own.";
-            GpuSpeedupResult Largest(string type) => measured.Where(r => r.GpuDataType == type).OrderByDescending(r => (double)r.M * r.N * r.K).FirstOrDefault();
+            // The largest shape; of its rows, the one against the CPU's closest type (its BF16 where it has one).
+            GpuSpeedupResult? Largest(string type) => measured.Where(r => r.GpuDataType == type)
+                .OrderByDescending(r => (double)r.M * r.N * r.K).ThenBy(r => r.CpuDataType == "FP32" && type != "FP32" ? 1 : 0).FirstOrDefault();
             GpuSpeedupResult? training = Largest("BF16") ?? Largest("FP16") ?? Largest("TF32");
             GpuSpeedupResult? strict = Largest("FP32");
             string gpu = measured[0].GpuName ?? "this GPU";
@@ -43,7 +49,7 @@ namespace DlGpuTools.Benchmarks
             if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2:0}x this CPU ({3} against its {4})", training.GpuDataType, gpu, training.Speedup, training.CpuLibrary, training.CpuDataType));
             if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0:0}x", strict.Speedup));
             string answer = char.ToUpperInvariant(parts[0][0]) + parts[0].Substring(1) + (parts.Count > 1 ? "; " + parts[1] : string.Empty) + ".";
-            double high = measured.Max(r => r.Speedup!.Value), low = measured.Min(r => r.Speedup!.Value);
+            double high = measured.Max(r => r.Speedup.GetValueOrDefault()), low = measured.Min(r => r.Speedup.GetValueOrDefault());
             if (high > 20)
                 answer += " Above the 10x-20x rule of thumb: the rule compares FP32 on both sides and predates tensor cores; TF32, FP16 and BF16 run on tensor cores at many times the GPU's FP32 rate, while a CPU's BF16 (where it has one) gains far less.";
             if (low < 10)

@@ -72,41 +72,51 @@ namespace DlGpuTools.Commands
                     var cpuFigures = new Dictionary<MatMulDataType, CpuMatMulResult>();
                     foreach (MatMulDataType gpuType in DataType)
                     {
-                        if (_cancel.IsCancellationRequested) return;
-                        var (cpuType, pairing) = SpeedupPairing.For(gpuType, cpuBf16);
                         string label = $"{shape.M}x{shape.N}x{shape.K}";
-                        if (!cpuFigures.TryGetValue(cpuType, out CpuMatMulResult? cpuResult))
+                        bool gpuMeasured = false;
+                        MatMulResult? gpuResult = null;
+                        foreach (var (cpuType, pairing) in SpeedupPairing.All(gpuType, cpuBf16))
                         {
-                            cpuResult = Try(() => cpu.Run(new CpuMatMulRequest { DataType = cpuType, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Threads = ThreadCount }, _cancel.Token,
-                                p => ReportProgress("Measure-GpuSpeedup: CPU", $"{cpuType} {label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0)), $"CPU {cpuType} {label}");
-                            if (cpuResult == null) continue;
-                            WarnOnce(cpuResult);
-                            cpuFigures[cpuType] = cpuResult;
-                        }
+                            if (_cancel.IsCancellationRequested) return;
+                            if (!cpuFigures.TryGetValue(cpuType, out CpuMatMulResult? cpuResult))
+                            {
+                                cpuResult = Try(() => cpu.Run(new CpuMatMulRequest { DataType = cpuType, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Threads = ThreadCount }, _cancel.Token,
+                                    p => ReportProgress("Measure-GpuSpeedup: CPU", $"{cpuType} {label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0)), $"CPU {cpuType} {label}");
+                                if (cpuResult == null) continue;
+                                WarnOnce(cpuResult);
+                                cpuFigures[cpuType] = cpuResult;
+                            }
 
-                        MatMulResult? gpuResult = device == null ? null : Try(() => MeasureGpu(device, gpuType, shape), $"GPU {gpuType} {label}");
-                        var row = new GpuSpeedupResult
-                        {
-                            M = shape.M,
-                            N = shape.N,
-                            K = shape.K,
-                            GpuDataType = gpuType.ToString(),
-                            CpuDataType = cpuType.ToString(),
-                            Pairing = pairing,
-                            CpuTflops = cpuResult.Tflops,
-                            GpuTflops = gpuResult?.Tflops,
-                            Speedup = gpuResult != null && cpuResult.Tflops > 0 ? Math.Round(gpuResult.Tflops / cpuResult.Tflops, 1) : (double?)null,
-                            CpuName = cpuResult.DeviceName,
-                            CpuLibrary = cpuResult.Library,
-                            CpuThreads = cpuResult.Threads,
-                            CpuPercentOfPeak = cpuResult.PercentOfPeak,
-                            GpuIndex = device?.Index,
-                            GpuName = device?.Name,
-                            Cpu = cpuResult,
-                            Gpu = gpuResult,
-                        };
-                        rows.Add(row);
-                        WriteObject(row);
+                            // One GPU measurement per type and shape, whatever it is set against.
+                            if (!gpuMeasured)
+                            {
+                                gpuResult = device == null ? null : Try(() => MeasureGpu(device, gpuType, shape), $"GPU {gpuType} {label}");
+                                gpuMeasured = true;
+                            }
+
+                            var row = new GpuSpeedupResult
+                            {
+                                M = shape.M,
+                                N = shape.N,
+                                K = shape.K,
+                                GpuDataType = gpuType.ToString(),
+                                CpuDataType = cpuType.ToString(),
+                                Pairing = pairing,
+                                CpuTflops = cpuResult.Tflops,
+                                GpuTflops = gpuResult?.Tflops,
+                                Speedup = gpuResult != null && cpuResult.Tflops > 0 ? Math.Round(gpuResult.Tflops / cpuResult.Tflops, 1) : (double?)null,
+                                CpuName = cpuResult.DeviceName,
+                                CpuLibrary = cpuResult.Library,
+                                CpuThreads = cpuResult.Threads,
+                                CpuPercentOfPeak = cpuResult.PercentOfPeak,
+                                GpuIndex = device?.Index,
+                                GpuName = device?.Name,
+                                Cpu = cpuResult,
+                                Gpu = gpuResult,
+                            };
+                            rows.Add(row);
+                            WriteObject(row);
+                        }
                     }
                 }
             }
