@@ -90,6 +90,16 @@ namespace DlGpuTools.Engine.Tests
         }
     }
 
+    /// <summary>A theory over the fakes, skipped as <see cref="FakeFactAttribute"/> is.</summary>
+    public sealed class FakeTheoryAttribute : TheoryAttribute
+    {
+        public FakeTheoryAttribute()
+        {
+            if (!OperatingSystem.IsLinux()) Skip = "The fake CUDA driver and NVML are Linux shared libraries.";
+            else if (!FakeLibraries.Available) Skip = "The fake libraries are not built: run build.ps1 -Task Fakes (or -Task Test).";
+        }
+    }
+
     /// <summary>Starts and ends every fake-library test with the fakes' default scenario.</summary>
     [Collection("Fake native libraries")]
     public abstract class FakeLibraryTest : IDisposable

@@ -4,6 +4,7 @@
  *   FAKENVML_FAIL     "nvmlInit_v2=9,nvmlDeviceGetPowerUsage@0=3": calls to fail
  * Each device's temperature is 40 + its CUDA index, so a test can tell a wrong join. */
 #include <stdint.h>
+#include <unistd.h>
 #include "fake_common.h"
 
 typedef int nvmlReturn_t;
@@ -57,18 +58,25 @@ nvmlReturn_t nvmlDeviceGetPciInfo_v3(void *h, pci_info *p) {
     return 0;
 }
 
-nvmlReturn_t nvmlDeviceGetTemperature(void *h, int sensor, unsigned int *t) { (void)sensor; FAIL("nvmlDeviceGetTemperature", idx(h)); *t = 40u + (unsigned)idx(h); return 0; }
+nvmlReturn_t nvmlDeviceGetTemperature(void *h, int sensor, unsigned int *t) {
+    (void)sensor;
+    FAIL("nvmlDeviceGetTemperature", idx(h));
+    *t = idx(h) == 0 && fake_env_int("FAKENVML_TEMPERATURE", 0) ? (unsigned)fake_env_int("FAKENVML_TEMPERATURE", 0) : 40u + (unsigned)idx(h);
+    return 0;
+}
 nvmlReturn_t nvmlDeviceGetPowerUsage(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetPowerUsage", idx(h)); *mw = 72500; return 0; }
-nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetEnforcedPowerLimit", idx(h)); *mw = 700000; return 0; }
+/*   FAKENVML_POWER_LIMIT_W  GPU 0's enforced power limit (default 700 W, the default limit) */
+nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetEnforcedPowerLimit", idx(h)); *mw = 1000u * (unsigned)(idx(h) == 0 ? fake_env_int("FAKENVML_POWER_LIMIT_W", 700) : 700); return 0; }
 
 typedef struct { unsigned int gpu, memory; } utilization;
 nvmlReturn_t nvmlDeviceGetUtilizationRates(void *h, utilization *u) { FAIL("nvmlDeviceGetUtilizationRates", idx(h)); u->gpu = 3; u->memory = 1; return 0; }
 nvmlReturn_t nvmlDeviceGetPersistenceMode(void *h, unsigned int *m) { FAIL("nvmlDeviceGetPersistenceMode", idx(h)); *m = 1; return 0; }
-nvmlReturn_t nvmlDeviceGetMigMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetMigMode", idx(h)); if (idx(h) % 2) return 3; *c = 0; *p = 0; return 0; }
+nvmlReturn_t nvmlDeviceGetMigMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetMigMode", idx(h)); if (idx(h) % 2) return 3; *c = 0; *p = idx(h) == 0 && fake_env_int("FAKENVML_MIG_PENDING", 0); return 0; }
 nvmlReturn_t nvmlDeviceGetEccMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetEccMode", idx(h)); *c = idx(h) % 2 == 0; *p = *c; return 0; }
 nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(void *h, unsigned int *v) { (void)h; *v = 5; return 0; }
 nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(void *h, unsigned int *v) { (void)h; *v = 5; return 0; }
-nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(void *h, unsigned int *v) { (void)h; *v = 16; return 0; }
+/*   FAKENVML_PCIE_WIDTH  the current link width of GPU 0 (default 16, the maximum): a degraded link */
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(void *h, unsigned int *v) { *v = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_PCIE_WIDTH", 16) : 16; return 0; }
 nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(void *h, unsigned int *v) { (void)h; *v = 16; return 0; }
 nvmlReturn_t nvmlDeviceGetMaxClockInfo(void *h, int type, unsigned int *mhz) { (void)h; *mhz = type == 2 ? 2619 : 1980; return 0; }
 
@@ -82,10 +90,11 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(void *h, memory *m) {
 }
 
 typedef struct { unsigned int pid; unsigned long long usedGpuMemory; unsigned int gi, ci; } process_info;
-/* Device 0 runs two processes (ask with room for one and the module must retry); others none. */
+/* Device 0 runs two processes (ask with room for one and the module must retry); others none.
+ *   FAKENVML_GPU0_PROCESSES  how many run on device 0 instead (0: an idle node) */
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned int *count, process_info *infos) {
     FAIL("nvmlDeviceGetComputeRunningProcesses_v3", idx(h));
-    unsigned int have = idx(h) == 0 ? 2 : 0;
+    unsigned int have = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_GPU0_PROCESSES", 2) : 0;
     if (*count < have) { *count = have; return 7; }
     for (unsigned int i = 0; i < have; i++) {
         infos[i].pid = 1; /* init exists on every Linux box, so the name lookup is exercised */
@@ -221,7 +230,8 @@ nvmlReturn_t nvmlDeviceGetTotalEccErrors(void *h, int errorType, int counterType
     FAIL("nvmlDeviceGetTotalEccErrors", idx(h));
     if (idx(h) % 2) return 3; /* ECC is off on odd GPUs (see nvmlDeviceGetEccMode) */
     unsigned long long v = errorType == 0 ? fake_env_ull("FAKENVML_ECC_CORRECTED", 0) : fake_env_ull("FAKENVML_ECC_UNCORRECTED", 0);
-    *count = counterType == 1 ? v + 100 : v;
+    /* The lifetime count adds FAKENVML_ECC_HISTORY (default 100) past errors to the recent ones. */
+    *count = counterType == 1 ? v + fake_env_ull("FAKENVML_ECC_HISTORY", 100) : v;
     return 0;
 }
 
@@ -375,5 +385,79 @@ nvmlReturn_t nvmlGpmMetricsGet(gpm_metrics_get *g) {
         g->metrics[i].nvmlReturn = 0;
         g->metrics[i].shortName = g->metrics[i].longName = g->metrics[i].unit = NULL;
     }
+    return 0;
+}
+
+/* ---- Health (Test-GpuHealth) ----
+ * Every fault below is on GPU 0 only, so a test also sees that GPU 1 stays healthy.
+ *   FAKENVML_REMAP_PENDING 1: a row remap waits for a reset     FAKENVML_REMAP_FAILED 1: a remap failed
+ *   FAKENVML_NO_REMAP      1: no row remapping (pre-Ampere): page retirement answers instead
+ *   FAKENVML_RETIRE_PENDING 1: with FAKENVML_NO_REMAP, a page retirement is pending
+ *   FAKENVML_PCIE_REPLAYS  PCIe replay count                   FAKENVML_TEMPERATURE  GPU 0's temperature (C)
+ *   FAKENVML_MIG_PENDING   1: MIG turns on at the next reset
+ *   FAKENVML_XID           an Xid number delivered once on GPU 0 to a registered event set
+ *   FAKENVML_NO_EVENTS     1: nvmlDeviceRegisterEvents says NOT_SUPPORTED (containers, some VMs) */
+nvmlReturn_t nvmlDeviceGetRemappedRows(void *h, unsigned int *corr, unsigned int *unc, unsigned int *pending, unsigned int *failed) {
+    FAIL("nvmlDeviceGetRemappedRows", idx(h));
+    if (fake_env_int("FAKENVML_NO_REMAP", 0)) return 3;
+    int zero = idx(h) == 0;
+    *corr = 0;
+    *unc = zero && (fake_env_int("FAKENVML_REMAP_PENDING", 0) || fake_env_int("FAKENVML_REMAP_FAILED", 0)) ? 1 : 0;
+    *pending = zero && fake_env_int("FAKENVML_REMAP_PENDING", 0);
+    *failed = zero && fake_env_int("FAKENVML_REMAP_FAILED", 0);
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetRetiredPagesPendingStatus(void *h, int *pending) {
+    FAIL("nvmlDeviceGetRetiredPagesPendingStatus", idx(h));
+    if (!fake_env_int("FAKENVML_NO_REMAP", 0)) return 3; /* Ampere and newer remap rows instead */
+    *pending = idx(h) == 0 && fake_env_int("FAKENVML_RETIRE_PENDING", 0);
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetPcieReplayCounter(void *h, unsigned int *v) { FAIL("nvmlDeviceGetPcieReplayCounter", idx(h)); *v = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_PCIE_REPLAYS", 0) : 0; return 0; }
+nvmlReturn_t nvmlDeviceGetPowerManagementDefaultLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetPowerManagementDefaultLimit", idx(h)); *mw = 700000; return 0; }
+nvmlReturn_t nvmlDeviceGetTemperatureThreshold(void *h, int type, unsigned int *t) {
+    FAIL("nvmlDeviceGetTemperatureThreshold", idx(h));
+    if (type != 1) return 2; /* the module asks for the slowdown threshold */
+    *t = 87;
+    return 0;
+}
+
+typedef struct { void *device; unsigned long long type, data; unsigned int gi, ci; } event_data;
+typedef struct { int magic; int registered[64]; int delivered; } event_set;
+static int live_event_sets;
+int fakenvml_live_event_sets(void) { return live_event_sets; }
+nvmlReturn_t nvmlEventSetCreate(event_set **set) {
+    FAIL("nvmlEventSetCreate", -1);
+    *set = calloc(1, sizeof **set);
+    (*set)->magic = 0x4556;
+    live_event_sets++;
+    return 0;
+}
+nvmlReturn_t nvmlDeviceRegisterEvents(void *h, unsigned long long types, event_set *set) {
+    FAIL("nvmlDeviceRegisterEvents", idx(h));
+    if (!set || set->magic != 0x4556) return 2;
+    if (fake_env_int("FAKENVML_NO_EVENTS", 0)) return 3;
+    if (types & 0x8) set->registered[idx(h)] = 1;
+    return 0;
+}
+nvmlReturn_t nvmlEventSetWait_v2(event_set *set, event_data *data, unsigned int timeout_ms) {
+    if (!set || set->magic != 0x4556) return 2;
+    int xid = fake_env_int("FAKENVML_XID", 0);
+    if (xid && set->registered[0] && !set->delivered) {
+        set->delivered = 1;
+        memset(data, 0, sizeof *data);
+        for (int i = 0; i < devices(); i++) if (g_devices[i].cuda_index == 0) data->device = &g_devices[i];
+        data->type = 0x8;
+        data->data = (unsigned long long)xid;
+        return 0;
+    }
+    usleep(timeout_ms > 50 ? 50000 : timeout_ms * 1000); /* the real call sleeps until the timeout; the fake shortens it */
+    return 10; /* NVML_ERROR_TIMEOUT */
+}
+nvmlReturn_t nvmlEventSetFree(event_set *set) {
+    if (!set || set->magic != 0x4556) return 2;
+    set->magic = 0;
+    free(set);
+    live_event_sets--;
     return 0;
 }

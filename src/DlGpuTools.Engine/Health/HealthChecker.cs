@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using DlGpuTools.Devices;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Interop;
+
+namespace DlGpuTools.Health
+{
+    /// <summary>What the caller expects of the host, and how long to listen for Xid events.</summary>
+    public sealed class HealthRequest
+    {
+        /// <summary>GPUs the host should have (the driver's count); null: not checked.</summary>
+        public int? ExpectedGpuCount { get; set; }
+
+        /// <summary>The oldest driver the host may run; null: not checked.</summary>
+        public Version? MinimumDriverVersion { get; set; }
+
+        /// <summary>How long the Xid watch listens, counted from the start of the check.</summary>
+        public TimeSpan XidWatch { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>Only these CUDA indexes; null: every GPU.</summary>
+        public Func<int, bool>? WantIndex { get; set; }
+    }
+
+    /// <summary>
+    /// Test-GpuHealth's engine at the Quick level: the host's checks (GPU count, driver), each GPU's NVML checks and
+    /// the Xid events seen while they ran, folded into one verdict, action and reason per GPU and per host.
+    /// </summary>
+    public static class HealthChecker
+    {
+        public static GpuHealthReport Run(GpuRuntime runtime, HealthRequest request)
+        {
+            if (runtime == null) throw new ArgumentNullException(nameof(runtime));
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            var clock = Stopwatch.StartNew();
+            Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? nvmlMissing) ?? throw (Exception?)nvmlMissing ?? new InvalidOperationException("NVML could not be loaded.");
+            var warnings = new List<string>();
+            NvmlDeviceFacts facts = NvmlDeviceFacts.Read(nvml, warnings);
+
+            // The watch opens before anything else runs: NVML reports only events after registration.
+            XidWatch? watch = XidWatch.Open(nvml, out NvmlReturn watchFailure);
+            try
+            {
+                DeviceInventory inventory = DeviceEnumerator.Enumerate(runtime, request.WantIndex);
+                var report = new GpuHealthReport
+                {
+                    GpuCount = inventory.DriverDeviceCount,
+                    DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null) ?? DriverVersionFromNvml(nvml),
+                };
+                report.Checks.AddRange(HostChecks(inventory, request, report.DriverVersion));
+
+                var handles = new Dictionary<int, IntPtr>();
+                foreach (CudaDevice device in inventory.Devices)
+                {
+                    if (facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle))
+                    {
+                        handles[device.Index] = handle;
+                        watch?.Register(handle, device.Index);
+                    }
+                }
+
+                var perGpu = new Dictionary<int, GpuHealth>();
+                foreach (CudaDevice device in inventory.Devices)
+                {
+                    var health = new GpuHealth { Index = device.Index, Name = device.Name, Uuid = device.Uuid, PciBusId = device.PciBusId };
+                    if (handles.TryGetValue(device.Index, out IntPtr handle)) health.Checks.AddRange(QuickHealthChecks.Run(nvml, handle, device));
+                    else health.Checks.Add(QuickHealthChecks.Make(device.Index, "NVML", CheckStatus.Failed, $"NVML shows no GPU with UUID {device.Uuid}, though the CUDA driver does.", "Reboot the node; if it persists, reinstall the driver.", HealthAction.RebootNode));
+                    perGpu[device.Index] = health;
+                }
+
+                Dictionary<int, List<ulong>> xids = watch?.Drain(request.XidWatch) ?? new Dictionary<int, List<ulong>>();
+                foreach (GpuHealth health in perGpu.Values)
+                {
+                    health.Checks.Add(XidCheck(health.Index, xids, watch, watchFailure, request.XidWatch));
+                    Fold(health.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
+                    health.Verdict = verdict;
+                    health.Action = action;
+                    health.Reason = reason;
+                    report.Gpus.Add(health);
+                    report.Checks.AddRange(health.Checks);
+                }
+
+                Fold(report.Checks, out HealthVerdict hostVerdict, out HealthAction hostAction, out string? hostReason);
+                report.Verdict = hostVerdict;
+                report.Action = hostAction;
+                report.Reason = hostReason;
+                report.DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+                return report;
+            }
+            finally
+            {
+                watch?.Dispose();
+            }
+        }
+
+        private static string? DriverVersionFromNvml(Nvml nvml) =>
+            nvml.nvmlSystemGetDriverVersion(out string? version) == NvmlReturn.NVML_SUCCESS ? version : null;
+
+        private static IEnumerable<GpuHealthCheck> HostChecks(DeviceInventory inventory, HealthRequest request, string? driverVersion)
+        {
+            int count = inventory.DriverDeviceCount;
+            if (request.ExpectedGpuCount is int expected)
+            {
+                yield return count == expected
+                    ? QuickHealthChecks.Make(null, "GPU count", CheckStatus.Passed, $"{count} GPU(s), as expected.")
+                    : QuickHealthChecks.Make(null, "GPU count", CheckStatus.Failed, $"{count} GPU(s) where {expected} were expected: a GPU is missing or fell off the bus (Xid 79), or CUDA_VISIBLE_DEVICES hides some.",
+                        "Drain the node; check dmesg for Xid 79 and nvidia-smi -L; reboot, and replace the board or reseat it if the GPU stays missing.", HealthAction.RebootNode);
+            }
+            else
+            {
+                yield return QuickHealthChecks.Make(null, "GPU count", CheckStatus.Passed, $"{count} GPU(s) (give -ExpectedGpuCount to check the number).");
+            }
+
+            foreach (DeviceFailure failure in inventory.Failures)
+            {
+                yield return QuickHealthChecks.Make(failure.Index, "GPU answers", CheckStatus.Failed, $"The driver lists GPU {failure.Index} but could not read it: {failure.Error.Message}",
+                    "Drain the node, check dmesg for Xid errors, then reset the GPU or reboot.", HealthAction.RebootNode);
+            }
+
+            if (request.MinimumDriverVersion is Version minimum)
+            {
+                Version? have = ParseDriver(driverVersion);
+                if (have == null)
+                    yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Warning, $"The driver version could not be read, so it was not compared with {minimum}.", "Check nvidia-smi.", HealthAction.Watch);
+                else if (have < minimum)
+                    yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Failed, $"Driver {driverVersion}, older than the {minimum} required.", $"Install driver {minimum} or newer, then reboot.", HealthAction.Configure);
+                else
+                    yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Passed, $"Driver {driverVersion} (at least {minimum}).");
+            }
+        }
+
+        internal static Version? ParseDriver(string? text)
+        {
+            if (Strings.IsNullOrWhiteSpace(text)) return null;
+            string[] parts = text.Split('.');
+            var numbers = new List<int>();
+            foreach (string p in parts.Take(4))
+            {
+                if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int n)) break;
+                numbers.Add(n);
+            }
+
+            return numbers.Count switch
+            {
+                0 => null,
+                1 => new Version(numbers[0], 0),
+                2 => new Version(numbers[0], numbers[1]),
+                3 => new Version(numbers[0], numbers[1], numbers[2]),
+                _ => new Version(numbers[0], numbers[1], numbers[2], numbers[3]),
+            };
+        }
+
+        private static GpuHealthCheck XidCheck(int gpu, Dictionary<int, List<ulong>> seen, XidWatch? watch, NvmlReturn watchFailure, TimeSpan window)
+        {
+            const string name = "Xid events";
+            if (watch == null) return QuickHealthChecks.Make(gpu, name, CheckStatus.Skipped, $"NVML could not open an event set here ({watchFailure}), so Xid errors were not watched; dmesg shows past ones (grep NVRM: Xid).");
+            if (watch.Refused(gpu) is NvmlReturn refused) return QuickHealthChecks.Make(gpu, name, CheckStatus.Skipped, $"NVML does not deliver Xid events for this GPU here ({refused}); dmesg shows past ones (grep NVRM: Xid).");
+            string during = string.Format(CultureInfo.InvariantCulture, "during the {0:0.#} s check", window.TotalSeconds);
+            if (!seen.TryGetValue(gpu, out List<ulong>? xids) || xids.Count == 0) return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, "No Xid error " + during + ".");
+            var (status, action, meaning) = xids.Select(Classify).OrderByDescending(c => c.Action).ThenByDescending(c => c.Status).First();
+            string list = string.Join(", ", xids.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+            return QuickHealthChecks.Make(gpu, name, status, $"Xid {list} {during}: {meaning}.", ActionRemedy(action, gpu), action);
+        }
+
+        /// <summary>What an Xid means for the node, from NVIDIA's Xid catalogue (docs.nvidia.com/deploy/xid-errors, read 2026-11).</summary>
+        internal static (CheckStatus Status, HealthAction Action, string Meaning) Classify(ulong xid)
+        {
+            switch (xid)
+            {
+                case 13: case 31: case 43: case 45:
+                    return (CheckStatus.Warning, HealthAction.Watch, "an error a program caused (exception, page fault, stopped or cleaned-up channel); the GPU itself is usually fine");
+                case 48: case 94: case 95:
+                    return (CheckStatus.Failed, HealthAction.ResetGpu, "an uncorrectable memory (ECC) error");
+                case 63:
+                    return (CheckStatus.Warning, HealthAction.ResetGpu, "a page retirement or row remap was recorded; a reset applies it");
+                case 64:
+                    return (CheckStatus.Failed, HealthAction.ReplaceGpu, "a page retirement or row remap could not be recorded");
+                case 79:
+                    return (CheckStatus.Failed, HealthAction.RebootNode, "the GPU fell off the bus");
+                case 92:
+                    return (CheckStatus.Warning, HealthAction.Watch, "a high rate of corrected (single-bit) memory errors");
+                default:
+                    return (CheckStatus.Failed, HealthAction.Drain, "a driver-reported GPU fault (look it up in NVIDIA's Xid catalogue)");
+            }
+        }
+
+        private static string ActionRemedy(HealthAction action, int gpu) => action switch
+        {
+            HealthAction.Watch => "Watch whether it recurs; look at the program that ran and at dmesg (grep NVRM: Xid).",
+            HealthAction.ResetGpu => $"Drain the node, then reset the GPU (sudo nvidia-smi -r -i {gpu}); replace it if the error recurs.",
+            HealthAction.RebootNode => "Drain the node and reboot it; replace or reseat the board if it happens again.",
+            HealthAction.ReplaceGpu => "Drain the node and replace the board.",
+            _ => "Drain the node and look the Xid up in NVIDIA's Xid catalogue; dmesg has the driver's message.",
+        };
+
+        /// <summary>The verdict, the most severe action and the first failed (else warned) check, as one line.</summary>
+        internal static void Fold(IReadOnlyCollection<GpuHealthCheck> checks, out HealthVerdict verdict, out HealthAction action, out string? reason)
+        {
+            GpuHealthCheck? failed = checks.FirstOrDefault(c => c.Status == CheckStatus.Failed);
+            GpuHealthCheck? warned = checks.FirstOrDefault(c => c.Status == CheckStatus.Warning);
+            verdict = failed != null ? HealthVerdict.Unhealthy : warned != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
+            action = checks.Count == 0 ? HealthAction.None : checks.Max(c => c.Action);
+            GpuHealthCheck? first = failed ?? warned;
+            reason = first == null ? null : (first.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + first.Check + ": " + first.Detail;
+        }
+    }
+}

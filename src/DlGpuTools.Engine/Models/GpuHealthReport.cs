@@ -1,0 +1,83 @@
+using System;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Health;
+
+namespace DlGpuTools
+{
+    /// <summary>One health check of one GPU (or of the host, with no GPU index), like Test-CuDnnInstall's checks.</summary>
+    public sealed class GpuHealthCheck
+    {
+        /// <summary>The GPU's CUDA index; empty for a check of the host (GPU count, driver version).</summary>
+        public int? Gpu { get; set; }
+
+        public string Check { get; set; } = string.Empty;
+
+        public CheckStatus Status { get; set; }
+
+        /// <summary>What was read, in words, with the figures.</summary>
+        public string Detail { get; set; } = string.Empty;
+
+        /// <summary>How to fix it; empty when nothing is wrong.</summary>
+        public string? Remedy { get; set; }
+
+        public HealthAction Action { get; set; }
+
+        public override string ToString() => $"{Check}: {Status}";
+    }
+
+    /// <summary>One GPU's verdict and the checks behind it.</summary>
+    public sealed class GpuHealth
+    {
+        public int Index { get; set; }
+
+        public string? Name { get; set; }
+
+        public string? Uuid { get; set; }
+
+        public string? PciBusId { get; set; }
+
+        public HealthVerdict Verdict { get; set; }
+
+        /// <summary>The most severe action of the GPU's checks.</summary>
+        public HealthAction Action { get; set; }
+
+        /// <summary>The first failed (else warned) check, in one line; empty when healthy.</summary>
+        public string? Reason { get; set; }
+
+        public ReadableList<GpuHealthCheck> Checks { get; set; } = new ReadableList<GpuHealthCheck>();
+
+        public override string ToString() => $"GPU {Index}: {Verdict}";
+    }
+
+    /// <summary>
+    /// Test-GpuHealth's answer for one host: one verdict, one action and one line of reason (what a scheduler's
+    /// health check prints), the host's checks and every GPU's. Over remoting, PSComputerName tells hosts apart.
+    /// </summary>
+    public sealed class GpuHealthReport
+    {
+        public string ComputerName { get; set; } = Environment.MachineName;
+
+        /// <summary>Quick: NVML and the driver only.</summary>
+        public string Level { get; set; } = "Quick";
+
+        public HealthVerdict Verdict { get; set; }
+
+        public HealthAction Action { get; set; }
+
+        /// <summary>One line: the first failed (else warned) check with its GPU; empty when healthy.</summary>
+        public string? Reason { get; set; }
+
+        public int GpuCount { get; set; }
+
+        public string? DriverVersion { get; set; }
+
+        public double DurationSeconds { get; set; }
+
+        public ReadableList<GpuHealth> Gpus { get; set; } = new ReadableList<GpuHealth>();
+
+        /// <summary>Every check: the host's first, then each GPU's.</summary>
+        public ReadableList<GpuHealthCheck> Checks { get; set; } = new ReadableList<GpuHealthCheck>();
+
+        public override string ToString() => $"{ComputerName}: {Verdict}";
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Linq;
+using DlGpuTools.Devices;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Health;
+using DlGpuTools.Interop;
+using Xunit;
+
+namespace DlGpuTools.Engine.Tests
+{
+    /// <summary>Test-GpuHealth's Quick level against the fake NVML: each injected fault fails (or warns) its own check on GPU 0 only.</summary>
+    public sealed class HealthCheckerTests : FakeLibraryTest
+    {
+        // The fake keeps 100 uncorrectable ECC errors in GPU 0's lifetime count and two processes on it unless told
+        // otherwise; a clean, idle node has neither.
+        private const string CleanBoard = "FAKENVML_ECC_HISTORY=0";
+        private const string Idle = "FAKENVML_GPU0_PROCESSES=0";
+
+        private static GpuHealthReport Run(HealthRequest? request = null)
+        {
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            return HealthChecker.Run(runtime, request ?? new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) });
+        }
+
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
+
+        [FakeFact]
+        public void A_clean_host_is_healthy_with_every_check_run_or_skipped_with_its_reason()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle);
+            GpuHealthReport report = Run(new HealthRequest { ExpectedGpuCount = 2, MinimumDriverVersion = new Version(570, 0), XidWatch = TimeSpan.FromMilliseconds(100) });
+            Assert.Equal(HealthVerdict.Healthy, report.Verdict);
+            Assert.Equal(HealthAction.None, report.Action);
+            Assert.Null(report.Reason);
+            Assert.Equal(2, report.GpuCount);
+            Assert.Equal("580.159.04", report.DriverVersion);
+            Assert.Equal(new[] { "ECC errors", "Memory repair", "PCIe link", "PCIe replays", "Clock slowdown", "Power limit", "Temperature", "Persistence mode", "MIG mode", "Processes", "Xid events" },
+                report.Gpus[0].Checks.Select(c => c.Check));
+            Assert.All(report.Gpus[0].Checks, c => Assert.Equal(CheckStatus.Passed, c.Status));
+            // GPU 1 of the fake has ECC off and no MIG: Skipped with the reason, not Passed.
+            Assert.Equal(CheckStatus.Skipped, Check(report, 1, "ECC errors").Status);
+            Assert.Contains("ECC is off", Check(report, 1, "ECC errors").Detail, StringComparison.Ordinal);
+            Assert.Equal(CheckStatus.Skipped, Check(report, 1, "MIG mode").Status);
+            Assert.Contains(report.Checks, c => c.Gpu == null && c.Check == "Driver version" && c.Status == CheckStatus.Passed);
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+        }
+
+        [FakeTheory]
+        [InlineData("FAKENVML_ECC_UNCORRECTED=3", "ECC errors", CheckStatus.Failed, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_ECC_HISTORY=7", "ECC errors", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_REMAP_PENDING=1", "Memory repair", CheckStatus.Failed, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_REMAP_FAILED=1", "Memory repair", CheckStatus.Failed, HealthAction.ReplaceGpu)]
+        [InlineData("FAKENVML_PCIE_WIDTH=8", "PCIe link", CheckStatus.Failed, HealthAction.Drain)]
+        [InlineData("FAKENVML_PCIE_REPLAYS=12", "PCIe replays", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_CLOCK_EVENTS=0x88", "Clock slowdown", CheckStatus.Failed, HealthAction.Drain)]
+        [InlineData("FAKENVML_CLOCK_EVENTS=0x20", "Clock slowdown", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_POWER_LIMIT_W=400", "Power limit", CheckStatus.Warning, HealthAction.Configure)]
+        [InlineData("FAKENVML_TEMPERATURE=88", "Temperature", CheckStatus.Failed, HealthAction.Drain)]
+        [InlineData("FAKENVML_TEMPERATURE=80", "Temperature", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_MIG_PENDING=1", "MIG mode", CheckStatus.Warning, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_XID=79", "Xid events", CheckStatus.Failed, HealthAction.RebootNode)]
+        [InlineData("FAKENVML_XID=48", "Xid events", CheckStatus.Failed, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_XID=13", "Xid events", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_GPU0_PROCESSES=2", "Processes", CheckStatus.Warning, HealthAction.Drain)]
+        public void Each_fault_is_caught_by_its_check_on_its_gpu_only(string fault, string check, CheckStatus status, HealthAction action)
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, fault);
+            GpuHealthReport report = Run();
+            GpuHealthCheck caught = Check(report, 0, check);
+            Assert.Equal(status, caught.Status);
+            Assert.Equal(action, caught.Action);
+            Assert.False(string.IsNullOrEmpty(caught.Remedy));
+            Assert.Equal(status == CheckStatus.Failed ? HealthVerdict.Unhealthy : HealthVerdict.Degraded, report.Gpus[0].Verdict);
+            Assert.Equal(report.Gpus[0].Verdict, report.Verdict);
+            Assert.Equal(action, report.Action);
+            Assert.StartsWith("GPU 0: " + check + ": ", report.Reason, StringComparison.Ordinal);
+            // The fake's clock-event reasons apply to every GPU; every other fault is GPU 0's alone.
+            if (!fault.StartsWith("FAKENVML_CLOCK_EVENTS", StringComparison.Ordinal)) Assert.Equal(HealthVerdict.Healthy, report.Gpus[1].Verdict);
+        }
+
+        [FakeFact]
+        public void Page_retirement_answers_where_rows_are_not_remapped()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_NO_REMAP=1", "FAKENVML_RETIRE_PENDING=1");
+            GpuHealthCheck repair = Check(Run(), 0, "Memory repair");
+            Assert.Equal(CheckStatus.Failed, repair.Status);
+            Assert.Contains("page retirement is pending", repair.Detail, StringComparison.Ordinal);
+        }
+
+        [FakeFact]
+        public void Host_expectations_fail_the_host_with_one_line_of_reason()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle);
+            GpuHealthReport report = Run(new HealthRequest { ExpectedGpuCount = 8, MinimumDriverVersion = new Version(590, 10), XidWatch = TimeSpan.Zero });
+            Assert.Equal(HealthVerdict.Unhealthy, report.Verdict);
+            Assert.Equal(HealthAction.RebootNode, report.Action);
+            Assert.StartsWith("GPU count: 2 GPU(s) where 8 were expected", report.Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain("\n", report.Reason, StringComparison.Ordinal);
+            Assert.Contains(report.Checks, c => c.Check == "Driver version" && c.Status == CheckStatus.Failed && c.Detail.Contains("older than the 590.10", StringComparison.Ordinal));
+            // The GPUs themselves are fine: the host-level failure does not make them unhealthy.
+            Assert.All(report.Gpus, g => Assert.Equal(HealthVerdict.Healthy, g.Verdict));
+        }
+
+        [FakeFact]
+        public void Without_event_support_the_xid_check_is_skipped_with_the_reason()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_NO_EVENTS=1");
+            GpuHealthCheck xid = Check(Run(), 0, "Xid events");
+            Assert.Equal(CheckStatus.Skipped, xid.Status);
+            Assert.Contains("NVML_ERROR_NOT_SUPPORTED", xid.Detail, StringComparison.Ordinal);
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
+        }
+
+        [Theory]
+        [InlineData("580.159.04", "580.159.4")]
+        [InlineData("551.86", "551.86")]
+        [InlineData("r570", null)]
+        public void Driver_versions_parse_as_numbers(string text, string? expected) =>
+            Assert.Equal(expected == null ? null : Version.Parse(expected), HealthChecker.ParseDriver(text));
+    }
+}
