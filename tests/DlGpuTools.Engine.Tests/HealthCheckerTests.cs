@@ -29,19 +29,19 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle);
             GpuHealthReport report = Run(new HealthRequest { ExpectedGpuCount = 2, MinimumDriverVersion = new Version(570, 0), XidWatch = TimeSpan.FromMilliseconds(100) });
-            Assert.Equal(HealthVerdict.Healthy, report.Verdict);
-            Assert.Equal(HealthAction.None, report.Action);
+            Assert.Equal(HealthVerdict.Healthy.ToString(), report.Verdict);
+            Assert.Equal(HealthAction.None.ToString(), report.Action);
             Assert.Null(report.Reason);
             Assert.Equal(2, report.GpuCount);
             Assert.Equal("580.159.04", report.DriverVersion);
             Assert.Equal(new[] { "ECC errors", "Memory repair", "PCIe link", "PCIe replays", "Clock slowdown", "Power limit", "Temperature", "Persistence mode", "MIG mode", "Processes", "Xid events" },
                 report.Gpus[0].Checks.Select(c => c.Check));
-            Assert.All(report.Gpus[0].Checks, c => Assert.Equal(CheckStatus.Passed, c.Status));
+            Assert.All(report.Gpus[0].Checks, c => Assert.Equal(nameof(CheckStatus.Passed), c.Status));
             // GPU 1 of the fake has ECC off and no MIG: Skipped with the reason, not Passed.
-            Assert.Equal(CheckStatus.Skipped, Check(report, 1, "ECC errors").Status);
+            Assert.Equal(CheckStatus.Skipped.ToString(), Check(report, 1, "ECC errors").Status);
             Assert.Contains("ECC is off", Check(report, 1, "ECC errors").Detail, StringComparison.Ordinal);
-            Assert.Equal(CheckStatus.Skipped, Check(report, 1, "MIG mode").Status);
-            Assert.Contains(report.Checks, c => c.Gpu == null && c.Check == "Driver version" && c.Status == CheckStatus.Passed);
+            Assert.Equal(CheckStatus.Skipped.ToString(), Check(report, 1, "MIG mode").Status);
+            Assert.Contains(report.Checks, c => c.Gpu == null && c.Check == "Driver version" && c.Status == nameof(CheckStatus.Passed));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
         }
@@ -68,15 +68,15 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure(CleanBoard, Idle, fault);
             GpuHealthReport report = Run();
             GpuHealthCheck caught = Check(report, 0, check);
-            Assert.Equal(status, caught.Status);
-            Assert.Equal(action, caught.Action);
+            Assert.Equal(status.ToString(), caught.Status);
+            Assert.Equal(action.ToString(), caught.Action);
             Assert.False(string.IsNullOrEmpty(caught.Remedy));
-            Assert.Equal(status == CheckStatus.Failed ? HealthVerdict.Unhealthy : HealthVerdict.Degraded, report.Gpus[0].Verdict);
+            Assert.Equal((status == CheckStatus.Failed ? HealthVerdict.Unhealthy : HealthVerdict.Degraded).ToString(), report.Gpus[0].Verdict);
             Assert.Equal(report.Gpus[0].Verdict, report.Verdict);
-            Assert.Equal(action, report.Action);
+            Assert.Equal(action.ToString(), report.Action);
             Assert.StartsWith("GPU 0: " + check + ": ", report.Reason, StringComparison.Ordinal);
             // The fake's clock-event reasons apply to every GPU; every other fault is GPU 0's alone.
-            if (!fault.StartsWith("FAKENVML_CLOCK_EVENTS", StringComparison.Ordinal)) Assert.Equal(HealthVerdict.Healthy, report.Gpus[1].Verdict);
+            if (!fault.StartsWith("FAKENVML_CLOCK_EVENTS", StringComparison.Ordinal)) Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus[1].Verdict);
         }
 
         [FakeFact]
@@ -84,7 +84,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_NO_REMAP=1", "FAKENVML_RETIRE_PENDING=1");
             GpuHealthCheck repair = Check(Run(), 0, "Memory repair");
-            Assert.Equal(CheckStatus.Failed, repair.Status);
+            Assert.Equal(CheckStatus.Failed.ToString(), repair.Status);
             Assert.Contains("page retirement is pending", repair.Detail, StringComparison.Ordinal);
         }
 
@@ -93,13 +93,13 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle);
             GpuHealthReport report = Run(new HealthRequest { ExpectedGpuCount = 8, MinimumDriverVersion = new Version(590, 10), XidWatch = TimeSpan.Zero });
-            Assert.Equal(HealthVerdict.Unhealthy, report.Verdict);
-            Assert.Equal(HealthAction.RebootNode, report.Action);
+            Assert.Equal(HealthVerdict.Unhealthy.ToString(), report.Verdict);
+            Assert.Equal(HealthAction.RebootNode.ToString(), report.Action);
             Assert.StartsWith("GPU count: 2 GPU(s) where 8 were expected", report.Reason, StringComparison.Ordinal);
             Assert.DoesNotContain("\n", report.Reason, StringComparison.Ordinal);
-            Assert.Contains(report.Checks, c => c.Check == "Driver version" && c.Status == CheckStatus.Failed && c.Detail.Contains("older than the 590.10", StringComparison.Ordinal));
+            Assert.Contains(report.Checks, c => c.Check == "Driver version" && c.Status == nameof(CheckStatus.Failed) && c.Detail.Contains("older than the 590.10", StringComparison.Ordinal));
             // The GPUs themselves are fine: the host-level failure does not make them unhealthy.
-            Assert.All(report.Gpus, g => Assert.Equal(HealthVerdict.Healthy, g.Verdict));
+            Assert.All(report.Gpus, g => Assert.Equal(HealthVerdict.Healthy.ToString(), g.Verdict));
         }
 
         [FakeFact]
@@ -107,7 +107,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_NO_EVENTS=1");
             GpuHealthCheck xid = Check(Run(), 0, "Xid events");
-            Assert.Equal(CheckStatus.Skipped, xid.Status);
+            Assert.Equal(CheckStatus.Skipped.ToString(), xid.Status);
             Assert.Contains("NVML_ERROR_NOT_SUPPORTED", xid.Detail, StringComparison.Ordinal);
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
         }

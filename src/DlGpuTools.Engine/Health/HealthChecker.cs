@@ -76,16 +76,16 @@ namespace DlGpuTools.Health
                 {
                     health.Checks.Add(XidCheck(health.Index, xids, watch, watchFailure, request.XidWatch));
                     Fold(health.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
-                    health.Verdict = verdict;
-                    health.Action = action;
+                    health.Verdict = verdict.ToString();
+                    health.Action = action.ToString();
                     health.Reason = reason;
                     report.Gpus.Add(health);
                     report.Checks.AddRange(health.Checks);
                 }
 
                 Fold(report.Checks, out HealthVerdict hostVerdict, out HealthAction hostAction, out string? hostReason);
-                report.Verdict = hostVerdict;
-                report.Action = hostAction;
+                report.Verdict = hostVerdict.ToString();
+                report.Action = hostAction.ToString();
                 report.Reason = hostReason;
                 report.DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
                 return report;
@@ -199,10 +199,10 @@ namespace DlGpuTools.Health
         /// <summary>The verdict, the most severe action and the first failed (else warned) check, as one line.</summary>
         internal static void Fold(IReadOnlyCollection<GpuHealthCheck> checks, out HealthVerdict verdict, out HealthAction action, out string? reason)
         {
-            GpuHealthCheck? failed = checks.FirstOrDefault(c => c.Status == CheckStatus.Failed);
-            GpuHealthCheck? warned = checks.FirstOrDefault(c => c.Status == CheckStatus.Warning);
+            GpuHealthCheck? failed = checks.FirstOrDefault(c => c.Status == nameof(CheckStatus.Failed));
+            GpuHealthCheck? warned = checks.FirstOrDefault(c => c.Status == nameof(CheckStatus.Warning));
             verdict = failed != null ? HealthVerdict.Unhealthy : warned != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
-            action = checks.Count == 0 ? HealthAction.None : checks.Max(c => c.Action);
+            action = checks.Count == 0 ? HealthAction.None : checks.Max(c => (HealthAction)Enum.Parse(typeof(HealthAction), c.Action));
             GpuHealthCheck? first = failed ?? warned;
             reason = first == null ? null : (first.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + first.Check + ": " + first.Detail;
         }

@@ -31,7 +31,7 @@ namespace DlGpuTools.Health
         }
 
         internal static GpuHealthCheck Make(int? gpu, string check, CheckStatus status, string detail, string? remedy = null, HealthAction action = HealthAction.None) =>
-            new GpuHealthCheck { Gpu = gpu, Check = check, Status = status, Detail = detail, Remedy = remedy, Action = action };
+            new GpuHealthCheck { Gpu = gpu, Check = check, Status = status.ToString(), Detail = detail, Remedy = remedy, Action = action.ToString() };
 
         private static string Text(NvmlReturn r) => r.ToString();
 

@@ -12,7 +12,8 @@ namespace DlGpuTools
 
         public string Check { get; set; } = string.Empty;
 
-        public CheckStatus Status { get; set; }
+        /// <summary>Passed, Warning, Failed or Skipped (a CheckStatus name: text, so it reads the same after remoting).</summary>
+        public string Status { get; set; } = nameof(CheckStatus.Passed);
 
         /// <summary>What was read, in words, with the figures.</summary>
         public string Detail { get; set; } = string.Empty;
@@ -20,7 +21,8 @@ namespace DlGpuTools
         /// <summary>How to fix it; empty when nothing is wrong.</summary>
         public string? Remedy { get; set; }
 
-        public HealthAction Action { get; set; }
+        /// <summary>A HealthAction name: None, Watch, Configure, Drain, ResetGpu, RebootNode or ReplaceGpu.</summary>
+        public string Action { get; set; } = nameof(HealthAction.None);
 
         public override string ToString() => $"{Check}: {Status}";
     }
@@ -36,10 +38,11 @@ namespace DlGpuTools
 
         public string? PciBusId { get; set; }
 
-        public HealthVerdict Verdict { get; set; }
+        /// <summary>Healthy, Degraded or Unhealthy (a HealthVerdict name).</summary>
+        public string Verdict { get; set; } = nameof(HealthVerdict.Healthy);
 
-        /// <summary>The most severe action of the GPU's checks.</summary>
-        public HealthAction Action { get; set; }
+        /// <summary>The most severe action of the GPU's checks (a HealthAction name).</summary>
+        public string Action { get; set; } = nameof(HealthAction.None);
 
         /// <summary>The first failed (else warned) check, in one line; empty when healthy.</summary>
         public string? Reason { get; set; }
@@ -60,9 +63,11 @@ namespace DlGpuTools
         /// <summary>Quick: NVML and the driver only.</summary>
         public string Level { get; set; } = "Quick";
 
-        public HealthVerdict Verdict { get; set; }
+        /// <summary>Healthy, Degraded or Unhealthy (a HealthVerdict name: text, so a fleet's reports sort and group after remoting).</summary>
+        public string Verdict { get; set; } = nameof(HealthVerdict.Healthy);
 
-        public HealthAction Action { get; set; }
+        /// <summary>The most severe action of all checks (a HealthAction name).</summary>
+        public string Action { get; set; } = nameof(HealthAction.None);
 
         /// <summary>One line: the first failed (else warned) check with its GPU; empty when healthy.</summary>
         public string? Reason { get; set; }

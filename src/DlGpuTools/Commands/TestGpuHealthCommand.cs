@@ -1,0 +1,86 @@
+using System;
+using System.Management.Automation;
+using DlGpuTools.Health;
+
+namespace DlGpuTools.Commands
+{
+    /// <summary>
+    /// Whether this host's GPUs are fit to take jobs: one report per host with a verdict, an action and one line of
+    /// reason, the host's checks and every GPU's. Quick level: NVML and the driver only, no GPU work, about a second
+    /// (the Xid watch). -Quiet writes only $true (healthy or degraded) or $false (unhealthy), for provisioning scripts;
+    /// otherwise an unhealthy host also writes one error, so $? and -ErrorAction work as for Test-CuDnnInstall.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "GpuHealth", DefaultParameterSetName = ReportSet)]
+    [OutputType(typeof(GpuHealthReport), ParameterSetName = new[] { ReportSet })]
+    [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
+    public sealed class TestGpuHealthCommand : DlGpuCmdlet
+    {
+        private const string ReportSet = "Report";
+        private const string QuietSet = "Quiet";
+
+        /// <summary>Only these GPUs (CUDA indexes); default all.</summary>
+        [Parameter]
+        [ValidateRange(0, 1023)]
+        public int[]? Index { get; set; }
+
+        /// <summary>How many GPUs the host must have (the driver's count).</summary>
+        [Parameter]
+        [ValidateRange(0, 1024)]
+        public int? ExpectedGpuCount { get; set; }
+
+        /// <summary>The oldest acceptable driver, e.g. 570 or 570.86.15.</summary>
+        [Parameter]
+        [VersionTransformation]
+        public Version? MinimumDriverVersion { get; set; }
+
+        /// <summary>Seconds to listen for Xid events (counted from the start of the check).</summary>
+        [Parameter]
+        [ValidateFiniteRange(0, 600)]
+        public double XidWatchSeconds { get; set; } = 1;
+
+        [Parameter(ParameterSetName = QuietSet, Mandatory = true)]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var request = new HealthRequest
+            {
+                ExpectedGpuCount = ExpectedGpuCount,
+                MinimumDriverVersion = MinimumDriverVersion,
+                XidWatch = TimeSpan.FromSeconds(XidWatchSeconds),
+                WantIndex = Index == null ? null : new Func<int, bool>(i => Array.IndexOf(Index, i) >= 0),
+            };
+            GpuHealthReport report;
+            try
+            {
+                ReportProgress("Test-GpuHealth", "Reading NVML and watching for Xid events", 0);
+                report = HealthChecker.Run(Runtime, request);
+            }
+            catch (Exception e) when (IsKnownFailure(e))
+            {
+                CompleteProgress();
+                if (Quiet) WriteObject(false);
+                WriteFailure(e, null);
+                return;
+            }
+
+            CompleteProgress();
+            foreach (GpuHealthCheck check in report.Checks) WriteVerbose($"{(check.Gpu is int g ? "GPU " + g + " " : string.Empty)}{check.Check}: {check.Status}. {check.Detail}");
+            bool usable = report.Verdict != nameof(HealthVerdict.Unhealthy);
+            if (Quiet)
+            {
+                WriteObject(usable);
+                return;
+            }
+
+            WriteObject(report);
+            if (!usable)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.GpuHealthFailed, report.Reason)), "GpuHealthCheckFailed", ErrorCategory.DeviceError, report.ComputerName)
+                {
+                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.GpuHealthFailed, report.Reason)) { RecommendedAction = Messages.Format(Messages.GpuHealthRemedy, report.Action) },
+                });
+            }
+        }
+    }
+}

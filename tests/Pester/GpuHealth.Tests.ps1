@@ -1,0 +1,113 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:NoFakes = -not (Test-FakesAvailable)
+    $script:HasGpu = Test-GpuPresent
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:HealthFqid = 'DlGpuTools.Commands.TestGpuHealthCommand'
+    # A clean, idle node: the fake otherwise keeps past ECC errors and two processes on GPU 0.
+    $script:Clean = 'FAKENVML_ECC_HISTORY=0', 'FAKENVML_GPU0_PROCESSES=0'
+}
+
+AfterAll { Clear-FakeGpu }
+
+Describe 'Test-GpuHealth without a driver' {
+    It 'writes the driver error, and $false with -Quiet' {
+        $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
+        $env:DLGPUTOOLS_NVML_PATH = '/nonexistent/libnvidia-ml.so.1'
+        try {
+            $r = Test-GpuHealth -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -Match "^(NvmlNotFound|CudaDriverNotFound),$HealthFqid$"
+            Test-GpuHealth -Quiet -XidWatchSeconds 0 -ErrorAction SilentlyContinue | Should -BeFalse
+        }
+        finally { Clear-FakeGpu }
+    }
+}
+
+Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
+    AfterEach { Clear-FakeGpu }
+
+    It 'says Healthy for a clean host, with every check and a one-row view that fits 80 columns' {
+        Use-FakeGpu -Setting $Clean
+        $r = Test-GpuHealth -ExpectedGpuCount 2 -MinimumDriverVersion 570 -XidWatchSeconds 0.2
+        $r | Should -BeOfType ([DlGpuTools.GpuHealthReport])
+        "$($r.Verdict)" | Should -Be 'Healthy'
+        $r.Gpus.Count | Should -Be 2
+        @($r.Checks | Where-Object Status -EQ 'Failed').Count | Should -Be 0
+        $text = $r | Out-String -Width 80
+        $text | Should -Match 'Host\s+Verdict\s+Action\s+GPUs\s+Reason'
+        $text | Should -Match 'Healthy\s+None\s+2\s+all checks passed'
+        $checks = $r.Checks | Out-String -Width 80
+        $checks | Should -Match 'GPU\s+Check\s+Status\s+Detail'
+        foreach ($t in $text, $checks, ($r | Format-List | Out-String -Width 80), ($r.Gpus | Out-String -Width 80)) {
+            ($t -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        }
+        Test-GpuHealth -Quiet -XidWatchSeconds 0 | Should -BeTrue
+    }
+
+    It 'fails the host on a pending row remap, names it in one line, and writes GpuHealthCheckFailed' {
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_REMAP_PENDING=1')
+        $r = Test-GpuHealth -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($r.Verdict)" | Should -Be 'Unhealthy'
+        "$($r.Action)" | Should -Be 'ResetGpu'
+        $r.Reason | Should -Match '^GPU 0: Memory repair: .*pending'
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be "GpuHealthCheckFailed,$HealthFqid"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'ResetGpu'
+        ($r.Checks | Out-String -Width 80) | Should -Match 'FIX \(ResetGpu\)'
+        Test-GpuHealth -Quiet -XidWatchSeconds 0 | Should -BeFalse
+    }
+
+    It 'catches an Xid event that arrives while it watches' {
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_XID=79')
+        $r = Test-GpuHealth -XidWatchSeconds 0.3 -ErrorAction SilentlyContinue
+        $xid = $r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'Xid events' }
+        "$($xid.Status)" | Should -Be 'Failed'
+        $xid.Detail | Should -Match 'Xid 79 .*fell off the bus'
+        "$($r.Action)" | Should -Be 'RebootNode'
+    }
+
+    It 'checks only the GPUs asked for, and the host count against the expectation' {
+        Use-FakeGpu -Setting $Clean
+        $r = Test-GpuHealth -Index 1 -ExpectedGpuCount 4 -XidWatchSeconds 0 -ErrorAction SilentlyContinue
+        $r.Gpus.Index | Should -Be @(1)
+        $r.Reason | Should -Match '^GPU count: 2 GPU\(s\) where 4 were expected'
+    }
+
+    It 'round-trips through serialization and JSON with its views' {
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_PCIE_REPLAYS=5')
+        $r = Test-GpuHealth -XidWatchSeconds 0
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r, 3))
+        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuHealthReport'
+        "$($copy.Verdict)" | Should -Be 'Degraded'
+        ($copy | Out-String -Width 80) | Should -Match 'Degraded\s+Watch\s+2\s+GPU 0: PCIe replays'
+        $json = $r | ConvertTo-Json -Depth 4 | ConvertFrom-Json
+        $json.Verdict | Should -Be 'Degraded'
+        @($json.Checks).Count | Should -Be @($r.Checks).Count
+    }
+}
+
+Describe 'Test-GpuHealth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'reads every GPU nvidia-smi lists, and its verdict agrees with nvidia-smi''s counters' {
+        $gpus = @(& nvidia-smi -L | Where-Object { $_ -match '^GPU \d+:' }).Count
+        $r = Test-GpuHealth -ExpectedGpuCount $gpus -ErrorAction SilentlyContinue
+        $r.GpuCount | Should -Be $gpus
+        $r.Gpus.Count | Should -Be $gpus
+        $smi = & nvidia-smi --query-gpu=index,ecc.errors.uncorrected.volatile.total,pcie.link.width.current,pcie.link.width.max,persistence_mode --format=csv,noheader
+        foreach ($line in $smi) {
+            $f = $line -split ',\s*'
+            $g = $r.Gpus | Where-Object Index -EQ ([int]$f[0])
+            $ecc = $g.Checks | Where-Object Check -EQ 'ECC errors'
+            if ($f[1] -match '^\d+$' -and [int]$f[1] -gt 0) { "$($ecc.Status)" | Should -Be 'Failed' } elseif ($f[1] -match '^\d+$') { "$($ecc.Status)" | Should -BeIn 'Passed', 'Warning' }
+            $link = $g.Checks | Where-Object Check -EQ 'PCIe link'
+            "$($link.Status)" | Should -Be $(if ([int]$f[2] -lt [int]$f[3]) { 'Failed' } else { 'Passed' })
+            $persist = $g.Checks | Where-Object Check -EQ 'Persistence mode'
+            "$($persist.Status)" | Should -Be $(if ($f[4] -eq 'Enabled') { 'Passed' } else { 'Warning' })
+        }
+    }
+}
