@@ -40,7 +40,7 @@ Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
         $r.Gpus.Count | Should -Be 2
         @($r.Checks | Where-Object Status -EQ 'Failed').Count | Should -Be 0
         $text = $r | Out-String -Width 80
-        $text | Should -Match 'Host\s+Verdict\s+Action\s+GPUs\s+Reason'
+        $text | Should -Match 'Verdict\s+Action\s+GPUs\s+Reason'
         $text | Should -Match 'Healthy\s+None\s+2\s+all checks passed'
         $checks = $r.Checks | Out-String -Width 80
         $checks | Should -Match 'GPU\s+Check\s+Status\s+Detail'
