@@ -74,7 +74,15 @@ $runTests = @'
 exit $LASTEXITCODE
 '@
 Set-Content -Path (Join-Path $staging 'run-tests.ps1') -Value $runTests
-chmod +x (Join-Path $staging 'dlgpu') (Join-Path $staging 'dotnet/dotnet')
+# The scheduler health check: exit 0 (usable) or 1 (drain) with the reason on one line; see docs/Test-GpuHealth.md.
+Copy-Item (Join-Path $Root 'tools/healthcheck.ps1') (Join-Path $staging 'healthcheck.ps1')
+$healthcheck = @'
+#!/bin/sh
+here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+exec "$here/dlgpu" -File "$here/healthcheck.ps1" "$@"
+'@
+Set-Content -Path (Join-Path $staging 'dlgpu-healthcheck') -Value $healthcheck.Replace("`r`n", "`n") -NoNewline
+chmod +x (Join-Path $staging 'dlgpu') (Join-Path $staging 'dlgpu-healthcheck') (Join-Path $staging 'dotnet/dotnet')
 
 $archive = Join-Path $OutDirectory "$name.tar.xz"
 if (Test-Path $archive) { Remove-Item $archive }

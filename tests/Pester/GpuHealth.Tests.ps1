@@ -111,3 +111,44 @@ Describe 'Test-GpuHealth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         }
     }
 }
+
+Describe 'The scheduler health check script (tools/healthcheck.ps1)' -Skip:$NoFakes {
+    BeforeAll {
+        $script:Script = Join-Path $PSScriptRoot '../../tools/healthcheck.ps1'
+        if (-not (Test-Path $Script)) { $script:Script = Join-Path $PSScriptRoot '../../healthcheck.ps1' } # in the bundle
+        # A child pwsh, as a scheduler runs it, with the module found by name and the fake driver.
+        function Invoke-HealthCheck([string[]] $Arguments) {
+            $env:PSModulePath = (Split-Path (Split-Path $ModuleManifest)) + [IO.Path]::PathSeparator + $env:PSModulePath
+            $out = & (Get-Process -Id $PID).Path $(if ((Split-Path (Get-Process -Id $PID).Path -Leaf) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' }) -NoProfile -File $Script @Arguments
+            [pscustomobject]@{ Output = @($out); ExitCode = $LASTEXITCODE }
+        }
+    }
+    AfterEach { Clear-FakeGpu }
+
+    It 'exits 0 with one HEALTHY line on a clean host' {
+        Use-FakeGpu -Setting $Clean
+        $r = Invoke-HealthCheck '-ExpectedGpuCount', '2', '-XidWatchSeconds', '0'
+        $r.ExitCode | Should -Be 0
+        $r.Output | Should -Be 'HEALTHY: 2 GPU(s), all checks passed'
+    }
+
+    It 'exits 1 with the action and the reason on one line on an unhealthy host' {
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_REMAP_FAILED=1')
+        $r = Invoke-HealthCheck '-XidWatchSeconds', '0'
+        $r.ExitCode | Should -Be 1
+        $r.Output.Count | Should -Be 1
+        $r.Output[0] | Should -Match '^UNHEALTHY \(ReplaceGpu\): GPU 0: Memory repair: .*FAILED'
+    }
+
+    It 'exits 1 with the reason when the check cannot run, and prints JSON with -Json' {
+        $env:DLGPUTOOLS_NVML_PATH = '/nonexistent/libnvidia-ml.so.1'
+        $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
+        $r = Invoke-HealthCheck '-XidWatchSeconds', '0'
+        $r.ExitCode | Should -Be 1
+        $r.Output[0] | Should -Match '^UNHEALTHY \(Drain\): the GPU health check could not run: '
+        Use-FakeGpu -Setting $Clean
+        $j = Invoke-HealthCheck '-XidWatchSeconds', '0', '-Json'
+        $j.ExitCode | Should -Be 0
+        ($j.Output -join "`n" | ConvertFrom-Json).Verdict | Should -Be 'Healthy'
+    }
+}
