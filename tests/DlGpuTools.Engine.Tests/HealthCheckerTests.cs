@@ -112,6 +112,21 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
         }
 
+        [FakeFact]
+        public void A_hung_gpu_is_a_failed_check_within_the_timeout_and_the_other_gpu_is_still_read()
+        {
+            // A code of -1 makes the fake's call sleep for an hour, as a query of a hung GPU blocks.
+            FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_FAIL=nvmlDeviceGetRemappedRows@0=-1");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            GpuHealthReport report = Run(new HealthRequest { CallTimeout = TimeSpan.FromMilliseconds(500), XidWatch = TimeSpan.Zero });
+            Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 10);
+            GpuHealthCheck hung = Assert.Single(report.Gpus[0].Checks, c => c.Status == nameof(CheckStatus.Failed));
+            Assert.Equal("NVML answers", hung.Check);
+            Assert.Equal(nameof(HealthAction.RebootNode), report.Action);
+            Assert.Equal(nameof(HealthVerdict.Healthy), report.Gpus[1].Verdict);
+            Assert.Contains(report.Gpus[1].Checks, c => c.Check == "Memory repair" && c.Status == nameof(CheckStatus.Passed));
+        }
+
         [Theory]
         [InlineData("580.159.04", "580.159.4")]
         [InlineData("551.86", "551.86")]

@@ -72,6 +72,15 @@ Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
         "$($r.Action)" | Should -Be 'RebootNode'
     }
 
+    It 'reports a hung GPU as a failed check after -TimeoutSeconds instead of hanging' {
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_FAIL=nvmlDeviceGetTemperatureThreshold@0=-1')
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $r = Test-GpuHealth -TimeoutSeconds 0.5 -XidWatchSeconds 0 -ErrorAction SilentlyContinue
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $r.Reason | Should -Match '^GPU 0: NVML answers: NVML did not answer within 0.5 s'
+        "$($r.Action)" | Should -Be 'RebootNode'
+    }
+
     It 'checks only the GPUs asked for, and the host count against the expectation' {
         Use-FakeGpu -Setting $Clean
         $r = Test-GpuHealth -Index 1 -ExpectedGpuCount 4 -XidWatchSeconds 0 -ErrorAction SilentlyContinue

@@ -11,7 +11,8 @@ typedef int nvmlReturn_t;
 typedef struct { int cuda_index; } fake_device;
 static fake_device g_devices[64];
 
-#define FAIL(fn, dev) do { int c_ = fake_fail_code("FAKENVML_FAIL", fn, dev); if (c_) return c_; } while (0)
+/* A code of -1 ("nvmlDeviceGetRemappedRows@0=-1") makes the call hang, as on a hung GPU: it sleeps for an hour. */
+#define FAIL(fn, dev) do { int c_ = fake_fail_code("FAKENVML_FAIL", fn, dev); if (c_ == -1) sleep(3600); if (c_) return c_; } while (0)
 
 static int devices(void) { return fake_env_int("FAKENVML_DEVICES", fake_env_int("FAKECUDA_DEVICES", 2)); }
 static int to_cuda(int nvml_index) { return fake_env_int("FAKENVML_REVERSE", 0) ? devices() - 1 - nvml_index : nvml_index; }

@@ -21,6 +21,9 @@ namespace DlGpuTools.Health
         /// <summary>How long the Xid watch listens, counted from the start of the check.</summary>
         public TimeSpan XidWatch { get; set; } = TimeSpan.FromSeconds(1);
 
+        /// <summary>How long NVML and the driver may take to answer for the host's list and for each GPU's checks before the GPU counts as hung.</summary>
+        public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
         /// <summary>Only these CUDA indexes; null: every GPU.</summary>
         public Func<int, bool>? WantIndex { get; set; }
     }
@@ -37,14 +40,14 @@ namespace DlGpuTools.Health
             if (request == null) throw new ArgumentNullException(nameof(request));
             var clock = Stopwatch.StartNew();
             Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? nvmlMissing) ?? throw (Exception?)nvmlMissing ?? new InvalidOperationException("NVML could not be loaded.");
-            var warnings = new List<string>();
-            NvmlDeviceFacts facts = NvmlDeviceFacts.Read(nvml, warnings);
 
             // The watch opens before anything else runs: NVML reports only events after registration.
             XidWatch? watch = XidWatch.Open(nvml, out NvmlReturn watchFailure);
             try
             {
-                DeviceInventory inventory = DeviceEnumerator.Enumerate(runtime, request.WantIndex);
+                if (!Watchdog.TryRun(() => (NvmlDeviceFacts.Read(nvml, new List<string>()), DeviceEnumerator.Enumerate(runtime, request.WantIndex)), request.CallTimeout, out var listed))
+                    return Hung(clock, request.CallTimeout);
+                (NvmlDeviceFacts facts, DeviceInventory inventory) = listed;
                 var report = new GpuHealthReport
                 {
                     GpuCount = inventory.DriverDeviceCount,
@@ -66,7 +69,11 @@ namespace DlGpuTools.Health
                 foreach (CudaDevice device in inventory.Devices)
                 {
                     var health = new GpuHealth { Index = device.Index, Name = device.Name, Uuid = device.Uuid, PciBusId = device.PciBusId };
-                    if (handles.TryGetValue(device.Index, out IntPtr handle)) health.Checks.AddRange(QuickHealthChecks.Run(nvml, handle, device));
+                    if (handles.TryGetValue(device.Index, out IntPtr handle))
+                    {
+                        if (Watchdog.TryRun(() => QuickHealthChecks.Run(nvml, handle, device).ToList(), request.CallTimeout, out List<GpuHealthCheck> checks)) health.Checks.AddRange(checks);
+                        else health.Checks.Add(QuickHealthChecks.Make(device.Index, "NVML answers", CheckStatus.Failed, string.Format(CultureInfo.InvariantCulture, "NVML did not answer within {0:0.#} s while reading this GPU, so the GPU or its driver is hung; its other checks were not run.", request.CallTimeout.TotalSeconds), "Drain the node and check dmesg for Xid errors; a hung GPU usually needs a node reboot (a GPU reset rarely succeeds while it hangs).", HealthAction.RebootNode));
+                    }
                     else health.Checks.Add(QuickHealthChecks.Make(device.Index, "NVML", CheckStatus.Failed, $"NVML shows no GPU with UUID {device.Uuid}, though the CUDA driver does.", "Reboot the node; if it persists, reinstall the driver.", HealthAction.RebootNode));
                     perGpu[device.Index] = health;
                 }
@@ -94,6 +101,20 @@ namespace DlGpuTools.Health
             {
                 watch?.Dispose();
             }
+        }
+
+        // The driver or NVML did not list the GPUs in time: the host fails with one check that says so.
+        private static GpuHealthReport Hung(Stopwatch clock, TimeSpan timeout)
+        {
+            var report = new GpuHealthReport();
+            report.Checks.Add(QuickHealthChecks.Make(null, "Driver answers", CheckStatus.Failed, string.Format(CultureInfo.InvariantCulture, "The driver and NVML did not list the GPUs within {0:0.#} s: a GPU or the driver is hung.", timeout.TotalSeconds),
+                "Drain the node, check dmesg for Xid errors (grep NVRM: Xid), and reboot it.", HealthAction.RebootNode));
+            Fold(report.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
+            report.Verdict = verdict.ToString();
+            report.Action = action.ToString();
+            report.Reason = reason;
+            report.DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            return report;
         }
 
         private static string? DriverVersionFromNvml(Nvml nvml) =>

@@ -38,6 +38,11 @@ namespace DlGpuTools.Commands
         [ValidateFiniteRange(0, 600)]
         public double XidWatchSeconds { get; set; } = 1;
 
+        /// <summary>Seconds NVML and the driver may take to answer for the host and for each GPU before it counts as hung.</summary>
+        [Parameter]
+        [ValidateFiniteRange(0.1, 600)]
+        public double TimeoutSeconds { get; set; } = 10;
+
         [Parameter(ParameterSetName = QuietSet, Mandatory = true)]
         public SwitchParameter Quiet { get; set; }
 
@@ -48,6 +53,7 @@ namespace DlGpuTools.Commands
                 ExpectedGpuCount = ExpectedGpuCount,
                 MinimumDriverVersion = MinimumDriverVersion,
                 XidWatch = TimeSpan.FromSeconds(XidWatchSeconds),
+                CallTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 WantIndex = Index == null ? null : new Func<int, bool>(i => Array.IndexOf(Index, i) >= 0),
             };
             GpuHealthReport report;
