@@ -266,8 +266,7 @@ namespace DlGpuTools.Benchmarks
             long m = request.M, n = request.N, k = request.K;
             bool bf16 = request.DataType == MatMulDataType.BF16;
             var random = new Random(request.Seed + 7);
-            double diff = 0, norm = 0;
-            int unwritten = 0;
+            var error = new SampledError();
             for (int s = 0; s < request.VerifySamples; s++)
             {
                 long i = random.Next((int)Math.Min(m, int.MaxValue));
@@ -279,20 +278,10 @@ namespace DlGpuTools.Benchmarks
                     reference += av * Round(MatMulBenchmark.InputValue(seedB, p + j * k), bf16);
                 }
 
-                double value = cDouble != null ? cDouble[i + j * m] : cFloat[i + j * m];
-                if (double.IsNaN(value))
-                {
-                    unwritten++;
-                    continue;
-                }
-
-                diff += (value - reference) * (value - reference);
-                norm += reference * reference;
+                error.Add(cDouble != null ? cDouble[i + j * m] : cFloat[i + j * m], reference);
             }
 
-            double error = norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
-            if (unwritten > 0 || !(error <= tolerance)) throw new MatMulVerificationException(Problem(request), error, tolerance, unwritten);
-            return error;
+            return error.Check(Problem(request), tolerance);
         }
 
         private static double Round(float value, bool bf16) => bf16 ? NumberFormats.FromBFloat16(NumberFormats.ToBFloat16(value)) : value;

@@ -320,8 +320,7 @@ namespace DlGpuTools.Benchmarks
                 stream.Synchronize();
             }
 
-            double diff = 0, norm = 0;
-            int unwritten = 0;
+            var error = new SampledError();
             for (int s = 0; s < samples; s++)
             {
                 long i = rows[s], j = cols[s];
@@ -334,19 +333,10 @@ namespace DlGpuTools.Benchmarks
 
                 double value;
                 fixed (byte* element = &elements[s * 8]) value = format.Load(element);
-                if (double.IsNaN(value))
-                {
-                    unwritten++;
-                    continue;
-                }
-
-                diff += (value - reference) * (value - reference);
-                norm += reference * reference;
+                error.Add(value, reference);
             }
 
-            double error = norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
-            if (unwritten > 0 || !(error <= tolerance)) throw new MatMulVerificationException(problem, error, tolerance, unwritten);
-            return error;
+            return error.Check(problem, tolerance);
         }
 
         /// <summary>The card table's dense peak for the type (FP64 on its tensor cores where the card has them).</summary>
