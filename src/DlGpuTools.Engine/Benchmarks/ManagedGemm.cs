@@ -74,16 +74,18 @@ namespace DlGpuTools.Benchmarks
                 }
             }
 
-            RunOnDedicatedThreads(workers, Work);
+            RunOnWorkers(workers, Work);
         }
 
         /// <summary>
-        /// Runs <paramref name="work"/> on <paramref name="workers"/> threads at once (the caller is one of them) and waits.
-        /// Dedicated threads rather than Parallel.For: the thread pool adds threads beyond its minimum only about twice a
-        /// second, so on a busy pool (or with more threads asked than cores) a Parallel.For of 16 can start with a few
-        /// threads and never reach 16 within a 50 ms GEMM; 16 thread starts cost well under a millisecond.
+        /// Runs <paramref name="work"/> on up to <paramref name="workers"/> pool threads at once and waits. The pool's floor
+        /// is raised to the worker count first (never lowered): above the floor the pool adds about two threads a second,
+        /// so 16 workers on a 4-thread floor would spend a 50 ms GEMM mostly on 4 threads. Pool threads rather than
+        /// threads started per call, because a call at 512 lasts about a millisecond on a 16-core CPU, no longer than
+        /// starting 16 threads. Any worker that starts late finds the blocks already taken and returns, so the split
+        /// stays balanced however many threads the pool actually gives.
         /// </summary>
-        private static void RunOnDedicatedThreads(int workers, Action work)
+        private static void RunOnWorkers(int workers, Action work)
         {
             if (workers == 1)
             {
@@ -91,26 +93,9 @@ namespace DlGpuTools.Benchmarks
                 return;
             }
 
-            var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-            void Guarded()
-            {
-                try { work(); }
-                catch (Exception e) // any failure of a worker is rethrown on the caller's thread below, never lost with the thread
-                {
-                    errors.Enqueue(e);
-                }
-            }
-
-            var started = new System.Threading.Thread[workers - 1];
-            for (int i = 0; i < started.Length; i++)
-            {
-                started[i] = new System.Threading.Thread(Guarded, 1 << 20) { IsBackground = true, Name = "DlGpuTools GEMM " + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
-                started[i].Start();
-            }
-
-            Guarded();
-            foreach (var thread in started) thread.Join();
-            if (!errors.IsEmpty) throw new AggregateException("The managed GEMM failed on a worker thread.", errors);
+            System.Threading.ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
+            if (minWorkers < workers) System.Threading.ThreadPool.SetMinThreads(workers, minIo);
+            System.Threading.Tasks.Parallel.For(0, workers, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, _ => work());
         }
 
         /// <summary>
