@@ -52,7 +52,7 @@ namespace DlGpuTools.Benchmarks
             int mr = RowsPerTile<T>();
             int workers = Math.Max(1, threads);
             (int mc, int nc) = blocks is (int rows, int cols) && rows > 0 && cols > 0
-                ? (RoundUp(rows, mr), RoundUp(cols, NR))
+                ? (RoundUp(Math.Min(rows, M), mr), RoundUp(Math.Min(cols, N), NR)) // no bigger than C: the packing buffers are sized by it
                 : PlanBlocks(M, N, mr, workers);
             int rowBlocks = (M + mc - 1) / mc;
             int colBlocks = (N + nc - 1) / nc;
