@@ -226,6 +226,69 @@ namespace DlGpuTools.Engine.Tests
             }
         }
 
+        [Theory]
+        [InlineData(150, 100, 600, 3, 64, 36)]  // a 3 x 3 grid of blocks with edge blocks both ways, three workers, K across three slices
+        [InlineData(70, 50, 40, 8, 32, 12)]     // more workers than blocks are left idle, not given overlapping work
+        [InlineData(33, 61, 257, 4, 1, 1)]      // blocks of one tile by one panel
+        public unsafe void The_managed_kernel_matches_a_double_reference_on_a_2d_grid_of_blocks(int m, int n, int k, int threads, int blockRows, int blockCols)
+        {
+            var random = new Random(m + n + k);
+            float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            float[] b = Enumerable.Range(0, k * n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            float[] c = Enumerable.Repeat(float.NaN, m * n).ToArray();
+            double[] ad = a.Select(x => (double)x).ToArray(), bd = b.Select(x => (double)x).ToArray();
+            double[] cd = Enumerable.Repeat(double.NaN, m * n).ToArray();
+            fixed (float* pa = a, pb = b, pc = c) ManagedGemm.Multiply(m, n, k, pa, pb, pc, threads, (blockRows, blockCols));
+            fixed (double* pa = ad, pb = bd, pc = cd) ManagedGemm.Multiply(m, n, k, pa, pb, pc, threads, (blockRows, blockCols));
+            for (int j = 0; j < n; j++)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    double reference = 0;
+                    for (int p = 0; p < k; p++) reference += (double)a[i + p * m] * b[p + j * k];
+                    Assert.True(Math.Abs(c[i + j * m] - reference) <= 1e-5 * Math.Sqrt(k) + 1e-6, $"FP32 C({i},{j}) = {c[i + j * m]}, expected {reference}");
+                    Assert.True(Math.Abs(cd[i + j * m] - reference) <= 1e-12 * k, $"FP64 C({i},{j}) = {cd[i + j * m]}, expected {reference}");
+                }
+            }
+        }
+
+        [Theory]
+        [InlineData(2048, 2048, 32, 16)] // the Xeon case: 16 workers need 48 blocks
+        [InlineData(2048, 2048, 16, 1)]
+        [InlineData(4096, 4096, 32, 16)]
+        [InlineData(100, 3000, 16, 2)]
+        public void Blocks_are_planned_so_every_worker_gets_three_within_the_cache_bounds(int m, int n, int mr, int workers)
+        {
+            (int rows, int cols) = ManagedGemm.PlanBlocks(m, n, mr, workers);
+            Assert.Equal(0, rows % mr);
+            Assert.Equal(0, cols % 6);
+            Assert.InRange(rows, 2 * mr, 256);
+            Assert.InRange(cols, 8 * 6, 384);
+            int count = ((m + rows - 1) / rows) * ((n + cols - 1) / cols);
+            Assert.True(count >= 3 * workers, $"{count} blocks of {rows}x{cols} for {workers} workers");
+        }
+
+        [Fact]
+        public void A_2048_square_for_16_workers_is_cut_both_ways_not_into_thin_row_strips()
+        {
+            (int rows, int cols) = ManagedGemm.PlanBlocks(2048, 2048, 32, 16);
+            Assert.True(rows >= 128 && cols >= 96, $"{rows}x{cols}");
+        }
+
+        [Theory]
+        [InlineData("256x384", 256, 384)]
+        [InlineData(" 64 X 48 ", 64, 48)]
+        [InlineData("0x48", null, null)]
+        [InlineData("-64x48", null, null)]
+        [InlineData("64", null, null)]
+        [InlineData("", null, null)]
+        public void The_block_override_reads_rows_x_columns_and_ignores_anything_else(string text, int? rows, int? cols)
+        {
+            (int Rows, int Cols)? parsed = ManagedGemm.ParseBlocks(text);
+            Assert.Equal(rows, parsed?.Rows);
+            Assert.Equal(cols, parsed?.Cols);
+        }
+
         [Fact]
         public void The_managed_kernel_runs_through_the_benchmark_labelled_and_with_a_warning_and_remedy()
         {

@@ -1,14 +1,14 @@
 using System;
-using System.Threading.Tasks;
 
 namespace DlGpuTools.Benchmarks
 {
     /// <summary>
     /// The GEMM used when no BLAS is found: C = A * B, column-major (A m x k, B k x n, C m x n), in managed code with
-    /// System.Numerics vectors. Blocked the way BLAS libraries are (Goto's scheme): for each slice of K (KC deep), B
-    /// is packed once into panels of NR columns, each thread packs its MC-row block of A into panels of MR rows, and
-    /// a register-blocked micro-kernel keeps a (2 vectors) x 6 tile of C in 12 registers while it walks K. The packed
-    /// A block stays in L2 and the B panel in L1. Row blocks run in parallel. netstandard2.0 has no vector types at
+    /// System.Numerics vectors. Blocked the way BLAS libraries are (Goto's scheme): C is cut into blocks; for each slice
+    /// of K (KC deep) the worker owning a block packs its columns of B into panels of NR columns and its rows of A into
+    /// panels of MR rows, and a register-blocked micro-kernel keeps a (2 vectors) x 6 tile of C in 12 registers while it
+    /// walks K. The packed A block stays in L2 and the B panel in L1. Threads take whole blocks of a 2-D grid over C
+    /// (see the Multiply overload with blocks). netstandard2.0 has no vector types at
     /// all (Vector&lt;T&gt; came with .NET Standard 2.1) and no FMA, so the FP32 vector kernel is built at run time
     /// (<see cref="SimdGemmKernel"/>: AVX-512 or AVX2 FMA on PowerShell 7); without it, and for FP64, a scalar 2 x 6
     /// kernel runs, whose ceiling is one lane of the vector width.
@@ -25,7 +25,24 @@ namespace DlGpuTools.Benchmarks
         public static string KernelDescription => SimdGemmKernel.Instance?.Description ?? "scalar 2x6 register tiles (no vector path in this runtime)";
 
 
+        /// <summary>Environment variable that fixes the C block each worker takes ("ROWSxCOLS", e.g. 256x384), for measuring.</summary>
+        public const string BlocksOverrideVariable = "DLGPUTOOLS_MANAGED_GEMM_BLOCKS";
+
         public static void Multiply<T>(long m, long n, long k, T* a, T* b, T* c, int threads)
+            where T : unmanaged
+            => Multiply(m, n, k, a, b, c, threads, ParseBlocks(Environment.GetEnvironmentVariable(BlocksOverrideVariable)));
+
+        /// <summary>
+        /// Parallel scheme: C is cut into a 2-D grid of blocks (rows x columns) and each worker takes whole blocks from a
+        /// shared counter, running the entire K loop over its block with its own packed A and B. There is no barrier
+        /// between K slices (the old scheme had two per 256-deep slice, 16 at K = 2048, each waiting for the slowest
+        /// thread), no two threads ever write the same part of C, and a 2-D split gives 16+ threads several blocks each
+        /// at 2048 where row blocks alone were too thin to keep the B panel reused. Each block's A and B are packed by its
+        /// worker (A rows and B columns are packed once per block sharing them: (rows + cols) * K copies against
+        /// 2 * rows * cols * K flops, under 1% at 256 x 384). The packed A block (rows x KC) and B block (KC x cols)
+        /// together stay in a core's L2; one B panel (KC x 6) stays in L1 across the block's row tiles.
+        /// </summary>
+        internal static void Multiply<T>(long m, long n, long k, T* a, T* b, T* c, int threads, (int Rows, int Cols)? blocks)
             where T : unmanaged
         {
             if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("The managed kernel multiplies FP32 and FP64.");
@@ -33,56 +50,128 @@ namespace DlGpuTools.Benchmarks
             if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(m), "Each GEMM dimension must fit in 32 bits.");
             int M = (int)m, N = (int)n, K = (int)k;
             int mr = RowsPerTile<T>();
-            // Row blocks of about 96 rows (the packed A block stays in L2), but small enough that every thread gets
-            // at least two: 2048 rows over 16 threads in 96-row blocks left a third of the threads idle in the last round.
-            int threadsUsed = Math.Max(1, threads);
-            int perThread = (M + 2 * threadsUsed - 1) / (2 * threadsUsed);
-            int mc = Math.Max(mr, Math.Min(mr * Math.Max(1, 96 / mr), (perThread + mr - 1) / mr * mr));
-            int nPanels = (N + NR - 1) / NR;
-            int mBlocks = (M + mc - 1) / mc;
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
-            T[] packedB = new T[KC * nPanels * NR];
+            int workers = Math.Max(1, threads);
+            (int mc, int nc) = blocks is (int rows, int cols) && rows > 0 && cols > 0
+                ? (RoundUp(Math.Min(rows, M), mr), RoundUp(Math.Min(cols, N), NR)) // no bigger than C: the packing buffers are sized by it
+                : PlanBlocks(M, N, mr, workers);
+            int rowBlocks = (M + mc - 1) / mc;
+            int colBlocks = (N + nc - 1) / nc;
+            int blockCount = rowBlocks * colBlocks;
+            workers = Math.Min(workers, blockCount);
             SimdGemmKernel? simd = typeof(T) == typeof(float) ? SimdGemmKernel.Instance : null;
-            for (int kb = 0; kb < K; kb += KC)
+            int next = -1;
+            void Work()
             {
-                int kc = Math.Min(KC, K - kb);
-                bool accumulate = kb > 0;
-                fixed (T* bp = packedB)
+                var packedA = new T[mc * KC];
+                var packedB = new T[KC * nc];
+                float[]? tileBuffer = simd != null ? new float[simd.Rows * NR] : null;
+                int block;
+                while ((block = System.Threading.Interlocked.Increment(ref next)) < blockCount)
                 {
-                    T* bpLocal = bp;
-                    Parallel.For(0, nPanels, options, panel => PackB(b, K, N, kb, kc, panel, bpLocal + (long)panel * KC * NR));
-                    Parallel.For(0, mBlocks, options, () => new T[mc * KC], (block, _, packedA) =>
+                    // Column-major walk of the grid: neighbouring workers share B columns, which are then warm in L3.
+                    int ib = block % rowBlocks * mc, jb = block / rowBlocks * nc;
+                    RunBlock(a, b, c, M, N, K, ib, Math.Min(mc, M - ib), jb, Math.Min(nc, N - jb), mr, packedA, packedB, simd, tileBuffer);
+                }
+            }
+
+            RunOnWorkers(workers, Work);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> on up to <paramref name="workers"/> pool threads at once and waits. The pool's floor
+        /// is raised to the worker count first (never lowered): above the floor the pool adds about two threads a second,
+        /// so 16 workers on a 4-thread floor would spend a 50 ms GEMM mostly on 4 threads. Pool threads rather than
+        /// threads started per call, because a call at 512 lasts about a millisecond on a 16-core CPU, no longer than
+        /// starting 16 threads. Any worker that starts late finds the blocks already taken and returns, so the split
+        /// stays balanced however many threads the pool actually gives.
+        /// </summary>
+        private static void RunOnWorkers(int workers, Action work)
+        {
+            if (workers == 1)
+            {
+                work();
+                return;
+            }
+
+            System.Threading.ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
+            if (minWorkers < workers) System.Threading.ThreadPool.SetMinThreads(workers, minIo);
+            System.Threading.Tasks.Parallel.For(0, workers, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, _ => work());
+        }
+
+        /// <summary>
+        /// The C block each worker takes: at most 256 rows x 384 columns (packed A 256 KiB and packed B 384 KiB in FP32,
+        /// both in a 2 MiB L2 and still mostly in a 1 MiB one), halved along the longer side until every worker has at
+        /// least three blocks to take (so a thread slowed by the host is balanced by the others), but not below
+        /// 2 tiles x 8 panels, where packing would start to cost more than it saves.
+        /// </summary>
+        internal static (int Rows, int Cols) PlanBlocks(int m, int n, int mr, int workers)
+        {
+            int rows = Math.Min(RoundUp(m, mr), RoundUp(256, mr));
+            int cols = Math.Min(RoundUp(n, NR), 64 * NR);
+            int minRows = 2 * mr, minCols = 8 * NR;
+            while (((m + rows - 1) / rows) * ((n + cols - 1) / cols) < 3 * workers)
+            {
+                bool splitRows = rows >= cols ? rows / 2 >= minRows : cols / 2 < minCols;
+                if (splitRows && rows / 2 >= minRows) rows = RoundUp(rows / 2, mr);
+                else if (cols / 2 >= minCols) cols = RoundUp(cols / 2, NR);
+                else break;
+            }
+
+            return (rows, cols);
+        }
+
+        /// <summary>Parses the "ROWSxCOLS" block override; null when unset or unreadable (the plan is used then).</summary>
+        internal static (int Rows, int Cols)? ParseBlocks(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            string[] parts = text!.Split('x', 'X');
+            if (parts.Length == 2
+                && int.TryParse(parts[0].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int rows)
+                && int.TryParse(parts[1].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int cols)
+                && rows > 0 && cols > 0)
+            {
+                return (rows, cols);
+            }
+
+            return null;
+        }
+
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+        /// <summary>C[ib.., jb..] (rows x cols) = A[ib.., :] * B[:, jb..], the whole K loop in KC slices, by one worker.</summary>
+        private static void RunBlock<T>(T* a, T* b, T* c, int M, int N, int K, int ib, int rows, int jb, int cols, int mr,
+            T[] packedA, T[] packedB, SimdGemmKernel? simd, float[]? tileBuffer)
+            where T : unmanaged
+        {
+            int panels = (cols + NR - 1) / NR;
+            fixed (T* ap = packedA, bp = packedB)
+            {
+                for (int kb = 0; kb < K; kb += KC)
+                {
+                    int kc = Math.Min(KC, K - kb);
+                    bool accumulate = kb > 0;
+                    for (int panel = 0; panel < panels; panel++) PackB(b, K, N, kb, kc, jb / NR + panel, bp + (long)panel * KC * NR);
+                    PackA(a, M, ib, rows, kb, kc, mr, ap);
+                    for (int panel = 0; panel < panels; panel++)
                     {
-                        float[]? tileBuffer = simd != null ? new float[simd.Rows * NR] : null;
-                        int ib = block * mc;
-                        int rows = Math.Min(mc, M - ib);
-                        fixed (T* ap = packedA)
+                        int j0 = jb + panel * NR;
+                        int panelCols = Math.Min(NR, N - j0);
+                        T* bPanel = bp + (long)panel * KC * NR;
+                        for (int ir = 0; ir < rows; ir += mr)
                         {
-                            PackA(a, M, ib, rows, kb, kc, mr, ap);
-                            for (int panel = 0; panel < nPanels; panel++)
+                            T* cTile = c + ib + ir + (long)j0 * M;
+                            int tileRows = Math.Min(mr, rows - ir);
+                            if (simd != null && tileBuffer != null && tileRows == mr && panelCols == NR)
                             {
-                                int jb = panel * NR;
-                                int cols = Math.Min(NR, N - jb);
-                                T* bPanel = bpLocal + (long)panel * KC * NR;
-                                for (int ir = 0; ir < rows; ir += mr)
-                                {
-                                    T* cTile = c + ib + ir + (long)jb * M;
-                                    int tileRows = Math.Min(mr, rows - ir);
-                                    if (simd != null && tileRows == mr && cols == NR)
-                                    {
-                                        simd.Run((float[])(object)packedA, ir * kc, (float[])(object)packedB, panel * KC * NR, kc, tileBuffer!);
-                                        AddTile(tileBuffer!, (float*)cTile, M, mr, accumulate);
-                                    }
-                                    else
-                                    {
-                                        Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, tileRows, cols, mr, accumulate);
-                                    }
-                                }
+                                simd.Run((float[])(object)packedA, ir * kc, (float[])(object)packedB, panel * KC * NR, kc, tileBuffer);
+                                AddTile(tileBuffer, (float*)cTile, M, mr, accumulate);
+                            }
+                            else
+                            {
+                                Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, tileRows, panelCols, mr, accumulate);
                             }
                         }
-
-                        return packedA;
-                    }, _ => { });
+                    }
                 }
             }
         }
