@@ -89,7 +89,7 @@ Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
     }
 
     It 'round-trips through serialization and JSON with its views' {
-        Use-FakeGpu -Setting ($Clean + 'FAKENVML_PCIE_REPLAYS=5')
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_PCIE_REPLAYS_STEP=5')
         $r = Test-GpuHealth -XidWatchSeconds 0
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r, 3))
         $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuHealthReport'

@@ -59,7 +59,7 @@ Describe 'The fleet over PowerShell remoting (SSH to a loopback sshd)' -Skip:$No
 
     It 'runs Test-GpuHealth and Get-CudaDevice remotely; the results deserialize with their views, by PSComputerName' {
         # The fake's settings file is on this machine, which is also the remote side.
-        Use-FakeGpu -Setting 'FAKENVML_ECC_HISTORY=0', 'FAKENVML_GPU0_PROCESSES=0', 'FAKENVML_PCIE_REPLAYS=3'
+        Use-FakeGpu -Setting 'FAKENVML_ECC_HISTORY=0', 'FAKENVML_GPU0_PROCESSES=0', 'FAKENVML_PCIE_REPLAYS=1200'
         $setup = $RemoteSetup
         $out = @(Invoke-Command @Remote -ErrorAction Stop -ArgumentList $ModuleManifest, $FakesPath -ScriptBlock {
                 param($Manifest, $Fakes)

@@ -414,7 +414,14 @@ nvmlReturn_t nvmlDeviceGetRetiredPagesPendingStatus(void *h, int *pending) {
     *pending = idx(h) == 0 && fake_env_int("FAKENVML_RETIRE_PENDING", 0);
     return 0;
 }
-nvmlReturn_t nvmlDeviceGetPcieReplayCounter(void *h, unsigned int *v) { FAIL("nvmlDeviceGetPcieReplayCounter", idx(h)); *v = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_PCIE_REPLAYS", 0) : 0; return 0; }
+/*   FAKENVML_PCIE_REPLAYS_STEP  GPU 0's replay count grows by this much at every read (a link taking errors now) */
+static unsigned int replay_reads;
+nvmlReturn_t nvmlDeviceGetPcieReplayCounter(void *h, unsigned int *v) {
+    FAIL("nvmlDeviceGetPcieReplayCounter", idx(h));
+    if (idx(h) != 0) { *v = 0; return 0; }
+    *v = (unsigned)fake_env_int("FAKENVML_PCIE_REPLAYS", 0) + (unsigned)fake_env_int("FAKENVML_PCIE_REPLAYS_STEP", 0) * replay_reads++;
+    return 0;
+}
 nvmlReturn_t nvmlDeviceGetPowerManagementDefaultLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetPowerManagementDefaultLimit", idx(h)); *mw = 700000; return 0; }
 nvmlReturn_t nvmlDeviceGetTemperatureThreshold(void *h, int type, unsigned int *t) {
     FAIL("nvmlDeviceGetTemperatureThreshold", idx(h));

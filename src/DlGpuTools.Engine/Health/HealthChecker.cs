@@ -66,12 +66,17 @@ namespace DlGpuTools.Health
                 }
 
                 var perGpu = new Dictionary<int, GpuHealth>();
+                var replaysBefore = new Dictionary<int, uint?>();
                 foreach (CudaDevice device in inventory.Devices)
                 {
                     var health = new GpuHealth { Index = device.Index, Name = device.Name, Uuid = device.Uuid, PciBusId = device.PciBusId };
                     if (handles.TryGetValue(device.Index, out IntPtr handle))
                     {
-                        if (Watchdog.TryRun(() => QuickHealthChecks.Run(nvml, handle, device).ToList(), request.CallTimeout, out List<GpuHealthCheck> checks)) health.Checks.AddRange(checks);
+                        if (Watchdog.TryRun(() => (QuickHealthChecks.Run(nvml, handle, device).ToList(), QuickHealthChecks.ReadReplays(nvml, handle)), request.CallTimeout, out var read))
+                        {
+                            health.Checks.AddRange(read.Item1);
+                            replaysBefore[device.Index] = read.Item2;
+                        }
                         else health.Checks.Add(QuickHealthChecks.Make(device.Index, "NVML answers", CheckStatus.Failed, string.Format(CultureInfo.InvariantCulture, "NVML did not answer within {0:0.#} s while reading this GPU, so the GPU or its driver is hung; its other checks were not run.", request.CallTimeout.TotalSeconds), "Drain the node and check dmesg for Xid errors; a hung GPU usually needs a node reboot (a GPU reset rarely succeeds while it hangs).", HealthAction.RebootNode));
                     }
                     else health.Checks.Add(QuickHealthChecks.Make(device.Index, "NVML", CheckStatus.Failed, $"NVML shows no GPU with UUID {device.Uuid}, though the CUDA driver does.", "Reboot the node; if it persists, reinstall the driver.", HealthAction.RebootNode));
@@ -81,6 +86,15 @@ namespace DlGpuTools.Health
                 Dictionary<int, List<ulong>> xids = watch?.Drain(request.XidWatch) ?? new Dictionary<int, List<ulong>>();
                 foreach (GpuHealth health in perGpu.Values)
                 {
+                    // The replay count again, after the watch: growth while the check ran is the rate that matters.
+                    if (replaysBefore.TryGetValue(health.Index, out uint? before) && handles.TryGetValue(health.Index, out IntPtr again)
+                        && Watchdog.TryRun(() => QuickHealthChecks.ReadReplays(nvml, again), request.CallTimeout, out uint? after)
+                        && QuickHealthChecks.ReplaysDuring(health.Index, before, after, clock.Elapsed) is GpuHealthCheck grew)
+                    {
+                        int at = health.Checks.FindIndex(c => c.Check == QuickHealthChecks.ReplaysCheck);
+                        if (at >= 0) health.Checks[at] = grew;
+                    }
+
                     health.Checks.Add(XidCheck(health.Index, xids, watch, watchFailure, request.XidWatch));
                     Fold(health.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
                     health.Verdict = verdict.ToString();

@@ -96,14 +96,35 @@ namespace DlGpuTools.Health
             return Make(gpu, name, CheckStatus.Passed, link + note + ".");
         }
 
+        /// <summary>Replays since the driver loaded from which the count alone is a warning, however slowly it grew.</summary>
+        internal const uint ManyReplays = 1000;
+
+        internal const string ReplaysCheck = "PCIe replays";
+
+        /// <summary>NVML's PCIe replay count, or null where it keeps none.</summary>
+        internal static uint? ReadReplays(Nvml nvml, IntPtr handle) =>
+            nvml.DeviceGetUInt("nvmlDeviceGetPcieReplayCounter", handle, out uint replays) == NvmlReturn.NVML_SUCCESS ? replays : (uint?)null;
+
+        // A few replays over a board's uptime are normal (an H100 showed 3 after a reboot); what matters is the rate.
+        // Quick reads the count here and again after the Xid watch (ReplaysDuring); DCGM warns at 8 a minute.
         private static GpuHealthCheck PcieReplays(Nvml nvml, IntPtr handle, int gpu)
         {
-            const string name = "PCIe replays";
             NvmlReturn r = nvml.DeviceGetUInt("nvmlDeviceGetPcieReplayCounter", handle, out uint replays);
-            if (r != NvmlReturn.NVML_SUCCESS) return Make(gpu, name, CheckStatus.Skipped, $"NVML gives no PCIe replay count here ({Text(r)}).");
-            if (replays == 0) return Make(gpu, name, CheckStatus.Passed, "No PCIe packets replayed since the driver loaded.");
-            return Make(gpu, name, CheckStatus.Warning, string.Format(CultureInfo.InvariantCulture, "{0} PCIe packet(s) replayed since the driver loaded (link errors the link layer corrected).", replays),
-                "Watch whether the count grows under load; DCGM warns at 8 replays a minute. A growing count points at the slot, riser or cable.", HealthAction.Watch);
+            if (r != NvmlReturn.NVML_SUCCESS) return Make(gpu, ReplaysCheck, CheckStatus.Skipped, $"NVML gives no PCIe replay count here ({Text(r)}).");
+            if (replays == 0) return Make(gpu, ReplaysCheck, CheckStatus.Passed, "No PCIe packets replayed since the driver loaded.");
+            string since = string.Format(CultureInfo.InvariantCulture, "{0} PCIe packet(s) replayed since the driver loaded (link errors the link layer corrected)", replays);
+            if (replays >= ManyReplays)
+                return Make(gpu, ReplaysCheck, CheckStatus.Warning, since + ".", "Watch whether the count grows under load (DCGM warns at 8 replays a minute); a growing count points at the slot, riser or cable.", HealthAction.Watch);
+            return Make(gpu, ReplaysCheck, CheckStatus.Passed, since + "; a few over the uptime are normal.");
+        }
+
+        /// <summary>The replay check again after the watch: a Warning when the count grew while the check ran.</summary>
+        internal static GpuHealthCheck? ReplaysDuring(int gpu, uint? before, uint? after, TimeSpan window)
+        {
+            if (before is not uint first || after is not uint last || last <= first) return null;
+            return Make(gpu, ReplaysCheck, CheckStatus.Warning,
+                string.Format(CultureInfo.InvariantCulture, "{0} PCIe packet(s) replayed during the {1:0.#} s check ({2} since the driver loaded): the link is taking errors now.", last - first, window.TotalSeconds, last),
+                "Drain if it keeps growing under load (DCGM warns at 8 replays a minute); reseat the board, riser or cable.", HealthAction.Watch);
         }
 
         private static GpuHealthCheck ClockEvents(Nvml nvml, IntPtr handle, int gpu)
