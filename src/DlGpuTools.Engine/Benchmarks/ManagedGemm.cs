@@ -289,7 +289,12 @@ namespace DlGpuTools.Benchmarks
                 for (int i = 0; i < rows; i++) c[i + (long)j * ldc] = (accumulate ? c[i + (long)j * ldc] : 0f) + acc[j * 2 + i];
             }
         }
-        /// <summary>2 x 6 tile of FP64 in scalar registers (netstandard2.0 has no double vector type).</summary>
+
+        /// <summary>
+        /// 2 x 6 tile of FP64 in scalar registers: KernelSingle again for double. netstandard2.0 has no generic
+        /// arithmetic (INumber), and a generic kernel through delegates or operators found at run time would cost more
+        /// than the tile itself, so the two types keep a copy each.
+        /// </summary>
         private static void KernelDouble(double* ap, double* bp, int kc, double* c, int ldc, int rows, int cols, bool accumulate)
         {
             double* acc = stackalloc double[2 * NR];
