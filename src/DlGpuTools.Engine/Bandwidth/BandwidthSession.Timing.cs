@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
+using DlGpuTools.Benchmarks;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Bandwidth
@@ -93,8 +94,8 @@ namespace DlGpuTools.Bandwidth
                 // Read after the copies: an idle GPU may train its PCIe link down and bring it back up under load.
                 Theoretical theoretical = theoreticalAfter();
 
-                times.Sort();
-                double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+                var batches = new BatchTimes(times);
+                double median = batches.Median;
                 double gbps = countedBytes / (median * 1e-3) / 1e9;
                 double traffic = trafficBytes / (median * 1e-3) / 1e9;
                 bool linkTest = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsPeerTest(op.Test);
@@ -114,9 +115,9 @@ namespace DlGpuTools.Bandwidth
                     TheoreticalBasis = theoretical.Basis,
                     PercentOfTheoretical = theoretical.GBps is double th && th > 0 ? Math.Round(100 * measuredAgainstTheory / th, 1) : (double?)null,
                     MedianMs = Math.Round(median, 5),
-                    FastestBatchMs = Math.Round(times[0], 5),
-                    SlowestBatchMs = Math.Round(times[times.Count - 1], 5),
-                    SpreadPercent = Math.Round(100 * (times[times.Count - 1] - times[0]) / median, 2),
+                    FastestBatchMs = Math.Round(batches.Fastest, 5),
+                    SlowestBatchMs = Math.Round(batches.Slowest, 5),
+                    SpreadPercent = Math.Round(batches.SpreadPercent, 2),
                     Batches = request.Iterations,
                     OperationsPerBatch = perBatch,
                     Verified = true,

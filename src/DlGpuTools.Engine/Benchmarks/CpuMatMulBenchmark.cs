@@ -173,8 +173,8 @@ namespace DlGpuTools.Benchmarks
                 double tolerance = Tolerance(type, k);
                 double error = Verify(request, seedA, seedB, outputBytes == 8 ? null : cfLocal, outputBytes == 8 ? cdLocal : null, tolerance);
 
-                times.Sort();
-                double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+                var batches = new BatchTimes(times);
+                double median = batches.Median;
                 double tflops = 2.0 * m * n * k / (median * 1e-3) / 1e12;
                 CpuPeakFigure peak = CpuPeak.For(_cpu, type);
                 string accumulation = type == MatMulDataType.FP64 ? "FP64" : type == MatMulDataType.BF16 ? "FP32 (BF16 inputs)" : "FP32";
@@ -187,8 +187,8 @@ namespace DlGpuTools.Benchmarks
                     N = n,
                     K = k,
                     MedianMs = Math.Round(median, 4),
-                    FastestBatchMs = Math.Round(times[0], 4),
-                    SlowestBatchMs = Math.Round(times[times.Count - 1], 4),
+                    FastestBatchMs = Math.Round(batches.Fastest, 4),
+                    SlowestBatchMs = Math.Round(batches.Slowest, 4),
                     Tflops = tflops,
                     PeakTflops = peak.Tflops,
                     PercentOfPeak = percent,

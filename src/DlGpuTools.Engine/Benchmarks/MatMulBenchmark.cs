@@ -167,8 +167,8 @@ namespace DlGpuTools.Benchmarks
                 double tolerance = format.Tolerance(k, request.FastAccumulation);
                 double error = Verify(driver, format, plan, algorithms, best, aSets.DevicePointer, bSets.DevicePointer, dSets.DevicePointer, rotation.DStride, workspace, stream, seedA, seedB, m, n, k, request, tolerance, problem);
 
-                times.Sort();
-                double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+                var batches = new BatchTimes(times);
+                double median = batches.Median;
                 double tflops = 2.0 * m * n * k / (median * 1e-3) / 1e12;
                 double? peak = PeakTflops(device.Name, request.DataType);
                 string accumulation = format.AccumulationText(request.FastAccumulation);
@@ -182,8 +182,8 @@ namespace DlGpuTools.Benchmarks
                     N = n,
                     K = k,
                     MedianMs = Math.Round(median, 4),
-                    FastestBatchMs = Math.Round(times[0], 4),
-                    SlowestBatchMs = Math.Round(times[times.Count - 1], 4),
+                    FastestBatchMs = Math.Round(batches.Fastest, 4),
+                    SlowestBatchMs = Math.Round(batches.Slowest, 4),
                     Tflops = tflops,
                     PeakTflops = peak,
                     PercentOfPeak = peak is double p && p > 0 ? Math.Round(100 * tflops / p, 1) : (double?)null,

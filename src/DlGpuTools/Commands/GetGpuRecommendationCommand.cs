@@ -20,8 +20,13 @@ namespace DlGpuTools.Commands
         public const string BuyTypeName = "DlGpuTools.GpuRecommendation#Buy";
         public const string RentTypeName = "DlGpuTools.GpuRecommendation#Rent";
 
-        private CardCatalog _catalog = CardCatalog.BuiltIn; // replaced by -CardTable's table in BeginProcessing
-        private PriceTable _prices = Catalog.PriceTable.BuiltIn; // replaced by -PriceTable's table in BeginProcessing
+        private CardCatalog? _catalog; // -CardTable's table, or the built-in one, from BeginProcessing
+        private PriceTable? _prices; // -PriceTable's table, or the built-in one, from BeginProcessing
+
+        // Not loaded at construction: PowerShell also builds cmdlet objects for help, where no table is needed.
+        private CardCatalog Cards => _catalog ?? CardCatalog.BuiltIn;
+
+        private PriceTable Prices => _prices ?? Catalog.PriceTable.BuiltIn;
         private bool _processedPipelineCard;
 
         [Parameter(Position = 0)]
@@ -93,7 +98,7 @@ namespace DlGpuTools.Commands
         protected override void BeginProcessing()
         {
             _catalog = CatalogLoader.LoadOrThrow(this, CardTable);
-            _prices = CatalogLoader.LoadPricesOrThrow(this, PriceTable, _catalog);
+            _prices = CatalogLoader.LoadPricesOrThrow(this, PriceTable, Cards);
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Training)) && !MyInvocation.BoundParameters.ContainsKey(nameof(ModelParameters)))
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.TrainingNeedsModel), "TrainingNeedsModelParameters", ErrorCategory.InvalidArgument, null)
@@ -131,7 +136,7 @@ namespace DlGpuTools.Commands
             };
 
             IReadOnlyList<GpuRecommendation> results;
-            var recommender = new Recommender(_catalog, _prices, CardCatalog.CloudOffers);
+            var recommender = new Recommender(Cards, Prices, CardCatalog.CloudOffers);
             try
             {
                 results = recommender.Recommend(request);

@@ -15,7 +15,10 @@ namespace DlGpuTools.Commands
     [OutputType(typeof(GpuSpec))]
     public sealed class GetGpuSpecCommand : DlGpuCmdlet
     {
-        private CardCatalog _catalog = CardCatalog.BuiltIn; // replaced by -CardTable's table in BeginProcessing
+        private CardCatalog? _catalog; // -CardTable's table, or the built-in one, from BeginProcessing
+
+        // Not loaded at construction: PowerShell also builds cmdlet objects for help, where no table is needed.
+        private CardCatalog Catalog => _catalog ?? CardCatalog.BuiltIn;
 
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Card", "DeviceName")]
@@ -42,7 +45,7 @@ namespace DlGpuTools.Commands
         {
             if (Name == null)
             {
-                foreach (GpuSpec card in _catalog.Cards) WriteObject(card);
+                foreach (GpuSpec card in Catalog.Cards) WriteObject(card);
                 return;
             }
 
@@ -51,13 +54,13 @@ namespace DlGpuTools.Commands
             {
                 if (WildcardPattern.ContainsWildcardCharacters(name))
                 {
-                    GpuSpec[] found = _catalog.FindByPattern(name).ToArray();
+                    GpuSpec[] found = Catalog.FindByPattern(name).ToArray();
                     foreach (GpuSpec card in found) WriteObject(card);
-                    if (found.Length == 0) WriteNotFound(name, _catalog.Find(name.Replace("*", " ").Replace("?", " ")).Closest.ToArray());
+                    if (found.Length == 0) WriteNotFound(name, Catalog.Find(name.Replace("*", " ").Replace("?", " ")).Closest.ToArray());
                     continue;
                 }
 
-                CardLookup lookup = _catalog.Find(name, memoryGiB);
+                CardLookup lookup = Catalog.Find(name, memoryGiB);
                 foreach (GpuSpec card in lookup.Matches) WriteObject(card);
                 if (lookup.Matches.Count == 0) WriteNotFound(name, lookup.Closest.ToArray());
             }
