@@ -13,10 +13,12 @@
  *   FAKECUBLAS_ALGOS    candidate algorithms the heuristic returns (default 3; 0 = none)
  *   FAKECUBLAS_WRONG    1: add 1.0 to every result (the benchmark must refuse the number)
  *   FAKECUBLAS_SKIP     1: write nothing (the benchmark must notice the poisoned output)
+ *   FAKECUBLAS_WRONG_CALL  N: the Nth cublasLtMatmul call on a handle gets one element wrong (a silent compute fault)
  *   FAKECUBLAS_COMPUTE  a compute type that replaces the one asked for, as a wrong binding would
  *   FAKECUBLAS_FAIL     "cublasLtMatmul=13": calls to fail, as in the fake driver */
 #include <math.h>
 #include <stdint.h>
+#include <unistd.h>
 #include "fake_common.h"
 
 typedef int status;
@@ -27,7 +29,10 @@ enum { ATTR_TRANSA = 3, ATTR_TRANSB = 4, ATTR_FAST_ACCUM = 25, PREF_MAX_WORKSPAC
 
 typedef struct { int compute, scale, transa, transb, fast_accum; } desc_t;
 typedef struct { int type; uint64_t rows, cols; int64_t ld; } layout_t;
-#define FAIL(fn) do { int c_ = fake_fail_code("FAKECUBLAS_FAIL", fn, -1); if (c_) return c_; } while (0)
+/* A code of -1 ("cublasLtMatmul=-1") makes the call hang, as on a hung GPU, for as long as the setting stays. */
+#define FAIL(fn) do { int c_ = fake_fail_code("FAKECUBLAS_FAIL", fn, -1); \
+    while (c_ == -1) { usleep(20000); c_ = fake_fail_code("FAKECUBLAS_FAIL", fn, -1); } \
+    if (c_) return c_; } while (0)
 
 static int live_objects;
 int fakecublas_live_objects(void) { return live_objects; }
@@ -52,7 +57,8 @@ const char *cublasLtGetStatusString(status s) {
          : s == 7 ? "an unsupported value or parameter was passed to the function" : "an internal error";
 }
 
-status cublasLtCreate(void **h) { FAIL("cublasLtCreate"); *h = malloc(1); live_objects++; return OK; }
+/* A handle counts its cublasLtMatmul calls, for FAKECUBLAS_WRONG_CALL. */
+status cublasLtCreate(void **h) { FAIL("cublasLtCreate"); *h = calloc(1, sizeof(long long)); live_objects++; return OK; }
 status cublasLtDestroy(void *h) { free(h); live_objects--; return OK; }
 
 status cublasLtMatmulDescCreate(desc_t **d, int compute, int scale) {
@@ -213,7 +219,7 @@ static double element(const layout_t *l, const void *x, int trans, uint64_t row,
 
 status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layout_t *la, const void *B, layout_t *lb, const void *beta,
                       const void *C, layout_t *lc, void *D, layout_t *ld, const void *algo, void *ws, size_t wsBytes, void *stream) {
-    (void)h; (void)algo; (void)ws; (void)wsBytes; (void)stream;
+    (void)algo; (void)ws; (void)wsBytes; (void)stream;
     FAIL("cublasLtMatmul");
     if (!alpha || !beta || !A || !B || !D) return INVALID_VALUE;
     status s = check_problem(d, la, lb, lc, ld);
@@ -225,6 +231,8 @@ status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layo
     if (be != 0 && !C) return INVALID_VALUE;
     if (fake_env_int("FAKECUBLAS_SKIP", 0)) return OK;
     double extra = fake_env_int("FAKECUBLAS_WRONG", 0) ? 1.0 : 0.0;
+    long long call = h ? ++*(long long *)h : 0;
+    int wrong_element = call > 0 && call == fake_env_int("FAKECUBLAS_WRONG_CALL", 0);
     int fast_fp8 = la->type == R_8F_E4M3 && d->fast_accum;
     uint64_t m = ld->rows, n = ld->cols, k = d->transa ? la->rows : la->cols;
     for (uint64_t j = 0; j < n; j++)
@@ -241,7 +249,7 @@ status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layo
                 }
                 sum = acc;
             }
-            double out = al * sum + extra;
+            double out = al * sum + extra + (wrong_element && i == m / 2 && j == n / 2 ? 1.0 : 0.0);
             if (be != 0) out += be * load(lc->type, C, i + j * (uint64_t)lc->ld); /* beta 0: C is not read, as in BLAS */
             store(ld->type, D, i + j * (uint64_t)ld->ld, out);
         }

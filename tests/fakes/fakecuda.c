@@ -93,7 +93,10 @@ CUresult cuDeviceGet(CUdevice *d, int ordinal) { FAIL("cuDeviceGet", ordinal); i
 CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
     FAIL("cuDeviceGetName", d);
     if (!valid(d)) return 101;
-    snprintf(name, (size_t)len, d % 2 == 0 ? "NVIDIA Fake H100 80GB HBM3" : "NVIDIA GeForce Fake RTX 3090");
+    char key[32], own[256];
+    snprintf(key, sizeof key, "FAKECUDA_NAME%d", d); /* FAKECUDA_NAME0=NVIDIA H100 80GB HBM3: a name the card table knows */
+    const char *named = fake_setting(key, own, sizeof own);
+    snprintf(name, (size_t)len, "%s", named && *named ? named : d % 2 == 0 ? "NVIDIA Fake H100 80GB HBM3" : "NVIDIA GeForce Fake RTX 3090");
     return 0;
 }
 
@@ -289,21 +292,32 @@ CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) { SKI
 /* Streams and events: work runs synchronously on the host, so an event is a host timestamp. */
 #include <time.h>
 static int live_streams, live_events;
+/* An event holds its host timestamp and the device current when it was recorded. */
+typedef struct { double ms; int device; } fake_event;
 CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStreamCreate", -1); if (require_context()) return 201; *s = malloc(1); live_streams++; return 0; }
 CUresult cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
 CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
 CUresult cuCtxSynchronize(void) { return require_context() ? 201 : 0; }
-CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; if (require_context()) return 201; *e = calloc(1, sizeof(double)); live_events++; return 0; }
+CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; if (require_context()) return 201; *e = calloc(1, sizeof(fake_event)); live_events++; return 0; }
 CUresult cuEventDestroy_v2(void *e) { free(e); live_events--; return 0; }
 CUresult cuEventRecord(void *e, void *s) {
     (void)s;
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    *(double *)e = t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+    ((fake_event *)e)->ms = t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+    ((fake_event *)e)->device = current_device();
     return 0;
 }
 CUresult cuEventSynchronize(void *e) { (void)e; return 0; }
-CUresult cuEventElapsedTime(float *ms, void *start, void *end) { *ms = (float)(*(double *)end - *(double *)start); if (*ms <= 0) *ms = 0.001f; return 0; }
+CUresult cuEventElapsedTime(float *ms, void *start, void *end) {
+    char buf[32];
+    const char *fixed = fake_setting("FAKECUDA_EVENT_MS", buf, sizeof buf);
+    double elapsed = fixed && *fixed ? atof(fixed) : ((fake_event *)end)->ms - ((fake_event *)start)->ms;
+    if (((fake_event *)end)->device == fake_env_int("FAKECUDA_SLOW_GPU", -1)) elapsed *= 1.5;
+    *ms = (float)elapsed;
+    if (*ms <= 0) *ms = 0.001f;
+    return 0;
+}
 int fakecuda_live_streams(void) { return live_streams; }
 int fakecuda_live_events(void) { return live_events; }
 long long fakecuda_live_bytes(void) { return (long long)live_bytes; }
@@ -370,12 +384,16 @@ int fakecuda_async_ops_on_legacy_stream(void) { return async_on_legacy; }
  *   FAKECUDA_SPIN_TIMEOUT 1: the spin kernel reports that it gave up waiting
  *   FAKECUDA_PINNED_LIMIT_MB   page-locked host memory the "OS" grants in one allocation (default: no limit)
  *   FAKECUDA_PEER         0: no device can access another's memory (default 1: all can)
+ *   FAKECUDA_BAD_WORD     k: the memory test's fill leaves word k of every buffer one bit wrong (a bad memory cell)
+ *   FAKECUDA_EVENT_MS     x: every event interval reads x ms (timings the tests can predict), see FAKECUDA_SLOW_GPU
+ *   FAKECUDA_SLOW_GPU     d: intervals timed on device d read 1.5 times as long (a GPU slower than its peers)
+ *   FAKECUDA_NAME<d>      device d's name (default: a Fake H100 for even d, a Fake RTX 3090 for odd d)
  * Kernels run on the host, synchronously, with the effect the PTX kernel of the same name has, so the
  * module's checks of the data run in CI. The spin kernel returns at once (work is synchronous here). */
 typedef struct { int magic; char *ptx; } fake_module;
 typedef struct { int kind; } fake_function;
-enum { K_WRITE = 1, K_READ, K_COPY, K_TRIAD, K_SPIN, K_COPY_STRIDED };
-static fake_function g_functions[7] = { {0}, {K_WRITE}, {K_READ}, {K_COPY}, {K_TRIAD}, {K_SPIN}, {K_COPY_STRIDED} };
+enum { K_WRITE = 1, K_READ, K_COPY, K_TRIAD, K_SPIN, K_COPY_STRIDED, K_COMPARE, K_FILL_PATTERN, K_CHECK_PATTERN, K_COUNT };
+static fake_function g_functions[K_COUNT] = { {0}, {K_WRITE}, {K_READ}, {K_COPY}, {K_TRIAD}, {K_SPIN}, {K_COPY_STRIDED}, {K_COMPARE}, {K_FILL_PATTERN}, {K_CHECK_PATTERN} };
 static int live_modules, live_pinned, spin_launches, kernel_launches;
 
 static void jit_log(unsigned int n, const int *options, void **values, const char *text) {
@@ -421,12 +439,23 @@ CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
     char entry[128];
     snprintf(entry, sizeof entry, ".entry %s(", name);
     if (!strstr(m->ptx, entry)) return 500; /* CUDA_ERROR_NOT_FOUND, as for a name the module lacks */
-    static const char *names[] = { "", "dlgpu_write", "dlgpu_read", "dlgpu_copy", "dlgpu_triad", "dlgpu_spin", "dlgpu_copy_strided" };
-    for (int k = 1; k <= 6; k++) if (strcmp(name, names[k]) == 0) { *function = &g_functions[k]; return 0; }
+    static const char *names[] = { "", "dlgpu_write", "dlgpu_read", "dlgpu_copy", "dlgpu_triad", "dlgpu_spin", "dlgpu_copy_strided",
+                                   "dlgpu_compare", "dlgpu_fill_pattern", "dlgpu_check_pattern" };
+    for (int k = 1; k < K_COUNT; k++) if (strcmp(name, names[k]) == 0) { *function = &g_functions[k]; return 0; }
     return 500;
 }
 
 static unsigned int pattern_word(unsigned long long k, unsigned int seed) { return (unsigned int)k * 0x9E3779B1u + seed; }
+
+/* The memory test's word i, as HealthKernels.ptx computes it. */
+static unsigned int health_pattern(unsigned int mode, unsigned int value, unsigned long long i) {
+    unsigned int low = (unsigned int)i;
+    if (mode == 0) return value;
+    if (mode == 1) return low ^ value;
+    unsigned int h = low + value;
+    h ^= h >> 16; h *= 0x85EBCA6Bu; h ^= h >> 13; h *= 0xC2B2AE35u; h ^= h >> 16;
+    return h;
+}
 
 CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz,
                         unsigned int shared, void *stream, void **params, void **extra) {
@@ -435,7 +464,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
     if (require_context()) return 201;
     if (gx == 0 || gy != 1 || gz != 1 || bx == 0 || bx > 1024 || by != 1 || bz != 1) return 1;
     fake_function *fn = f;
-    if (fn < &g_functions[1] || fn > &g_functions[6]) return 400;
+    if (fn < &g_functions[1] || fn >= &g_functions[K_COUNT]) return 400;
     int skip = fake_env_int("FAKECUDA_KERNEL_SKIP_LAST", 0);
     kernel_launches++;
     /* Buffers above FAKECUDA_REAL_LIMIT_MB only pretend to exist: a data kernel on one does nothing. */
@@ -486,6 +515,40 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         unsigned int s = *(unsigned int *)params[4];
         if (n > threads) n = threads;
         for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) a[k] = b[k] + s * c[k];
+        return 0;
+    }
+    case K_COMPARE: { /* grid-stride, like the PTX: any grid covers the buffers */
+        const unsigned int *a = *(unsigned int **)params[0];
+        const unsigned int *b = *(unsigned int **)params[1];
+        unsigned long long n = *(unsigned long long *)params[2];
+        unsigned int *count = *(unsigned int **)params[3];
+        if (is_pretend((uintptr_t)b)) return 0;
+        unsigned int differ = 0;
+        for (unsigned long long k = 0; k < n; k++) differ += a[k] != b[k];
+        *count += differ;
+        return 0;
+    }
+    case K_FILL_PATTERN: {
+        unsigned int *p = *(unsigned int **)params[0];
+        unsigned long long n = *(unsigned long long *)params[1];
+        unsigned int mode = *(unsigned int *)params[2], value = *(unsigned int *)params[3];
+        for (unsigned long long k = 0; k < n; k++) p[k] = health_pattern(mode, value, k);
+        int bad = fake_env_int("FAKECUDA_BAD_WORD", -1);
+        if (bad >= 0 && (unsigned long long)bad < n) p[bad] ^= 0x10; /* a cell that does not hold bit 4 */
+        return 0;
+    }
+    case K_CHECK_PATTERN: {
+        const unsigned int *p = *(unsigned int **)params[0];
+        unsigned long long n = *(unsigned long long *)params[1];
+        unsigned int mode = *(unsigned int *)params[2], value = *(unsigned int *)params[3];
+        unsigned long long *result = *(unsigned long long **)params[4];
+        for (unsigned long long k = 0; k < n; k++) {
+            unsigned int diff = p[k] ^ health_pattern(mode, value, k);
+            if (!diff) continue;
+            result[0]++;
+            if (k < result[1]) result[1] = k;
+            result[2] |= diff;
+        }
         return 0;
     }
     case K_SPIN: {

@@ -30,11 +30,11 @@ namespace DlGpuTools.Bandwidth
         public string Test { get; }
     }
 
-    /// <summary>The driver refused the bandwidth kernels' PTX; carries the JIT compiler's logs.</summary>
+    /// <summary>The driver refused the engine's PTX kernels (the bandwidth or the health kernels); carries the JIT compiler's logs.</summary>
     public sealed class BandwidthKernelRejectedException : Exception
     {
-        public BandwidthKernelRejectedException(CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog, string secondDirectives)
-            : base($"The CUDA driver refused the bandwidth kernels. With {firstDirectives}: {first.ErrorName}" + Log(firstLog)
+        public BandwidthKernelRejectedException(string kernels, CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog, string secondDirectives)
+            : base($"The CUDA driver refused the {kernels}. With {firstDirectives}: {first.ErrorName}" + Log(firstLog)
                    + $" With {secondDirectives}: {second.ErrorName}" + Log(secondLog))
         {
             Result = second.Result;

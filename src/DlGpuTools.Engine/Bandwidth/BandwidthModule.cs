@@ -1,21 +1,16 @@
 using System;
-using System.Globalization;
-using System.IO;
-using System.Text;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Bandwidth
 {
     /// <summary>
-    /// The bandwidth kernels (BandwidthKernels.ptx, embedded in the engine) loaded into the current context.
-    /// The driver compiles the PTX at load time. If it refuses the portable directives (PTX ISA 6.0, sm_50),
-    /// the engine tries once more with the GPU's own architecture and the lowest PTX ISA that names it, and
-    /// when that fails too reports both JIT logs (<see cref="BandwidthKernelRejectedException"/>).
+    /// The bandwidth kernels (BandwidthKernels.ptx, embedded in the engine) loaded into the current context
+    /// through <see cref="PtxLoader"/>, which retargets the PTX when the driver refuses the portable directives.
     /// </summary>
     internal sealed class BandwidthModule : IDisposable
     {
-        public const string PtxIsa = "6.0";
-        public const string PtxTarget = "sm_50";
+        public const string PtxIsa = PtxLoader.PtxIsa;
+        public const string PtxTarget = PtxLoader.PtxTarget;
         private const string ResourceName = "DlGpuTools.Bandwidth.BandwidthKernels.ptx";
 
         private readonly CudaDriver _driver;
@@ -51,63 +46,18 @@ namespace DlGpuTools.Bandwidth
         public IntPtr Spin { get; }
 
         /// <summary>The kernels' PTX text as shipped.</summary>
-        public static string PtxText()
-        {
-            using (Stream stream = typeof(BandwidthModule).Assembly.GetManifestResourceStream(ResourceName))
-            using (var reader = new StreamReader(stream ?? throw new InvalidOperationException("The bandwidth kernels are missing from the engine assembly.")))
-                return reader.ReadToEnd();
-        }
+        public static string PtxText() => PtxLoader.Text(ResourceName);
 
         /// <summary>Loads the kernels into the context current on this thread.</summary>
         public static BandwidthModule Load(CudaDriver driver, int computeMajor, int computeMinor)
         {
-            string ptx = PtxText();
-            CudaResult first = TryLoad(driver, ptx, out IntPtr module, out string firstLog);
-            if (first == CudaResult.CUDA_SUCCESS) return new BandwidthModule(driver, module, $"PTX ISA {PtxIsa}, {PtxTarget}");
-            if (!IsPtxRejection(first)) driver.ThrowIfFailed(first, "cuModuleLoadDataEx");
-
-            string isa = LowestIsaFor(computeMajor, computeMinor);
-            string target = string.Format(CultureInfo.InvariantCulture, "sm_{0}{1}", computeMajor, computeMinor);
-            string retargeted = ptx.Replace(".version " + PtxIsa, ".version " + isa).Replace(".target " + PtxTarget, ".target " + target);
-            CudaResult second = TryLoad(driver, retargeted, out module, out string secondLog);
-            if (second == CudaResult.CUDA_SUCCESS) return new BandwidthModule(driver, module, $"PTX ISA {isa}, {target} (the driver refused ISA {PtxIsa}, {PtxTarget})");
-            if (!IsPtxRejection(second)) driver.ThrowIfFailed(second, "cuModuleLoadDataEx");
-            throw new BandwidthKernelRejectedException(
-                driver.CreateException(first, "cuModuleLoadDataEx"), firstLog, $"PTX ISA {PtxIsa}, {PtxTarget}",
-                driver.CreateException(second, "cuModuleLoadDataEx"), secondLog, $"PTX ISA {isa}, {target}");
+            IntPtr module = PtxLoader.Load(driver, PtxText(), "bandwidth kernels", computeMajor, computeMinor, out string directives);
+            return new BandwidthModule(driver, module, directives);
         }
 
-        private static bool IsPtxRejection(CudaResult r) =>
-            r == CudaResult.CUDA_ERROR_INVALID_PTX || r == CudaResult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION
-            || r == CudaResult.CUDA_ERROR_NO_BINARY_FOR_GPU || r == CudaResult.CUDA_ERROR_INVALID_IMAGE
-            || r == CudaResult.CUDA_ERROR_JIT_COMPILER_NOT_FOUND;
+        internal static string LowestIsaFor(int major, int minor) => PtxLoader.LowestIsaFor(major, minor);
 
-        private static CudaResult TryLoad(CudaDriver driver, string ptx, out IntPtr module, out string log)
-        {
-            byte[] image = Encoding.ASCII.GetBytes(ptx + "\0");
-            return driver.cuModuleLoadDataEx(out module, image, out log);
-        }
-
-        // The lowest PTX ISA whose ptxas knows the architecture (PTX ISA release notes, "PTX ISA Version"
-        // table: sm_80 7.0, sm_86 7.1, sm_87 7.4, sm_89/sm_90 7.8, sm_100 8.6, sm_120 8.7, sm_110 9.0).
-        internal static string LowestIsaFor(int major, int minor)
-        {
-            int cc = major * 10 + minor;
-            if (cc >= 110 && cc < 120) return "9.0";
-            if (cc >= 120) return "8.7";
-            if (cc >= 100) return "8.6";
-            if (cc >= 89) return "7.8";
-            if (cc >= 87) return "7.4";
-            if (cc >= 86) return "7.1";
-            if (cc >= 80) return "7.0";
-            return PtxIsa;
-        }
-
-        private IntPtr Function(string name)
-        {
-            _driver.ThrowIfFailed(_driver.cuModuleGetFunction(out IntPtr f, _module, name));
-            return f;
-        }
+        private IntPtr Function(string name) => PtxLoader.Function(_driver, _module, name);
 
         public void Dispose()
         {

@@ -246,7 +246,7 @@ namespace DlGpuTools.Benchmarks
         /// operand is laid out once per set in a staging buffer and uploaded many sets per copy; a large one
         /// chunk by chunk, each chunk into every set.
         /// </summary>
-        private static void Upload(CudaDriver driver, MatMulFormat format, ulong first, ulong stride, int sets, long elements, ulong seed, CudaStream stream, CancellationToken cancel)
+        internal static void Upload(CudaDriver driver, MatMulFormat format, ulong first, ulong stride, int sets, long elements, ulong seed, CudaStream stream, CancellationToken cancel)
         {
             long operandBytes = elements * format.InputBytes;
             if ((long)stride <= StagingBytes)
@@ -294,7 +294,7 @@ namespace DlGpuTools.Benchmarks
             });
         }
 
-        private static double Verify(CudaDriver driver, MatMulFormat format, MatMulPlan plan, byte[] algorithms, int algorithm, ulong a, ulong b, ulong d, ulong dStride,
+        internal static double Verify(CudaDriver driver, MatMulFormat format, MatMulPlan plan, byte[] algorithms, int algorithm, ulong a, ulong b, ulong d, ulong dStride,
             DeviceBuffer workspace, CudaStream stream, ulong seedA, ulong seedB, long m, long n, long k, MatMulRequest request, double tolerance, string problem)
         {
             // Poison C (all-ones bytes are NaN in every float format) so an unwritten element cannot pass. The

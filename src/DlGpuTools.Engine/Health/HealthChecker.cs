@@ -26,11 +26,32 @@ namespace DlGpuTools.Health
 
         /// <summary>Only these CUDA indexes; null: every GPU.</summary>
         public Func<int, bool>? WantIndex { get; set; }
+
+        public HealthLevel Level { get; set; } = HealthLevel.Quick;
+
+        /// <summary>Standard and Long: how long the GEMM stress runs (and, at Long, the memory test).</summary>
+        public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>The stress GEMM's square size; smaller when a GPU's free memory is short.</summary>
+        public long MatrixSize { get; set; } = 8192;
+
+        /// <summary>How often NVML is sampled while the GPUs are under load.</summary>
+        public TimeSpan SampleInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+        /// <summary>Stops the stress and the memory test between batches.</summary>
+        public System.Threading.CancellationToken Cancel { get; set; }
+
+        /// <summary>Called on the caller's thread with the phase and the fraction of it done.</summary>
+        public Action<string, double>? Progress { get; set; }
+
+        /// <summary>The seconds a level takes by default: Quick needs none, Standard a minute of stress, Long two minutes of stress and two of memory test.</summary>
+        public static TimeSpan DefaultDuration(HealthLevel level) => TimeSpan.FromSeconds(level == HealthLevel.Long ? 120 : 60);
     }
 
     /// <summary>
-    /// Test-GpuHealth's engine at the Quick level: the host's checks (GPU count, driver), each GPU's NVML checks and
-    /// the Xid events seen while they ran, folded into one verdict, action and reason per GPU and per host.
+    /// Test-GpuHealth's engine: the host's checks (GPU count, driver), each GPU's NVML checks, at the Standard and
+    /// Long levels the load checks (<see cref="LoadLevels"/>), and the Xid events seen while all of it ran, folded
+    /// into one verdict, action and reason per GPU and per host.
     /// </summary>
     public static class HealthChecker
     {
@@ -50,6 +71,7 @@ namespace DlGpuTools.Health
                 (NvmlDeviceFacts facts, DeviceInventory inventory) = listed;
                 var report = new GpuHealthReport
                 {
+                    Level = request.Level.ToString(),
                     GpuCount = inventory.DriverDeviceCount,
                     DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null) ?? DriverVersionFromNvml(nvml),
                 };
@@ -77,14 +99,22 @@ namespace DlGpuTools.Health
                             health.Checks.AddRange(read.Item1);
                             replaysBefore[device.Index] = read.Item2;
                         }
-                        else health.Checks.Add(QuickHealthChecks.Make(device.Index, "NVML answers", CheckStatus.Failed, string.Format(CultureInfo.InvariantCulture, "NVML did not answer within {0:0.#} s while reading this GPU, so the GPU or its driver is hung; its other checks were not run.", request.CallTimeout.TotalSeconds), "Drain the node and check dmesg for Xid errors; a hung GPU usually needs a node reboot (a GPU reset rarely succeeds while it hangs).", HealthAction.RebootNode));
+                        else health.Checks.Add(QuickHealthChecks.Make(device.Index, QuickHealthChecks.NvmlAnswersCheck, CheckStatus.Failed, string.Format(CultureInfo.InvariantCulture, "NVML did not answer within {0:0.#} s while reading this GPU, so the GPU or its driver is hung; its other checks were not run.", request.CallTimeout.TotalSeconds), "Drain the node and check dmesg for Xid errors; a hung GPU usually needs a node reboot (a GPU reset rarely succeeds while it hangs).", HealthAction.RebootNode));
                     }
                     else health.Checks.Add(QuickHealthChecks.Make(device.Index, "NVML", CheckStatus.Failed, $"NVML shows no GPU with UUID {device.Uuid}, though the CUDA driver does.", "Reboot the node; if it persists, reinstall the driver.", HealthAction.RebootNode));
                     perGpu[device.Index] = health;
                 }
 
+                if (request.Level != HealthLevel.Quick)
+                {
+                    // Only GPUs whose NVML checks answered: a hung GPU's stress would hang too.
+                    var answering = inventory.Devices.Where(d => !perGpu[d.Index].Checks.Any(c => c.Check == QuickHealthChecks.NvmlAnswersCheck)).ToList();
+                    LoadLevels.Run(runtime, answering, request, perGpu);
+                }
+
+                // Events since the watch opened: at Standard and Long, the stress's too.
                 Dictionary<int, List<ulong>> xids = watch?.Drain(request.XidWatch) ?? new Dictionary<int, List<ulong>>();
-                foreach (GpuHealth health in perGpu.Values)
+                foreach (GpuHealth health in inventory.Devices.Select(d => perGpu[d.Index]))
                 {
                     // The replay count again, after the watch: growth while the check ran is the rate that matters.
                     if (replaysBefore.TryGetValue(health.Index, out uint? before) && handles.TryGetValue(health.Index, out IntPtr again)

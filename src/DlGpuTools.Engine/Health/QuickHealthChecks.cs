@@ -101,6 +101,9 @@ namespace DlGpuTools.Health
 
         internal const string ReplaysCheck = "PCIe replays";
 
+        /// <summary>The check a GPU gets when NVML hangs on it; the load levels leave such a GPU alone.</summary>
+        internal const string NvmlAnswersCheck = "NVML answers";
+
         /// <summary>NVML's PCIe replay count, or null where it keeps none.</summary>
         internal static uint? ReadReplays(Nvml nvml, IntPtr handle) =>
             nvml.DeviceGetUInt("nvmlDeviceGetPcieReplayCounter", handle, out uint replays) == NvmlReturn.NVML_SUCCESS ? replays : (uint?)null;

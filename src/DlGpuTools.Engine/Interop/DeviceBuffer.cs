@@ -34,6 +34,14 @@ namespace DlGpuTools.Interop
             return new DeviceBuffer(driver, context, pointer, bytes);
         }
 
+        /// <summary>Like <see cref="Allocate"/>, but a refusal (out of memory) is a result, not an exception: for filling memory up.</summary>
+        public static CudaResult TryAllocate(CudaDriver driver, DeviceContext context, ulong bytes, out DeviceBuffer? buffer)
+        {
+            CudaResult result = driver.cuMemAlloc(bytes, out ulong pointer);
+            buffer = result == CudaResult.CUDA_SUCCESS ? new DeviceBuffer(driver, context, pointer, bytes) : null;
+            return result;
+        }
+
         protected override bool ReleaseHandle()
         {
             // Memory belongs to its context: once the lease is given back the context may be destroyed, and

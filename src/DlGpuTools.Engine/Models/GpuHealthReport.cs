@@ -47,6 +47,27 @@ namespace DlGpuTools
         /// <summary>The first failed (else warned) check, in one line; empty when healthy.</summary>
         public string? Reason { get; set; }
 
+        /// <summary>Standard and Long: the type the GEMM stress ran (BF16 where the GPU has it).</summary>
+        public string? StressDataType { get; set; }
+
+        /// <summary>Standard and Long: the stress's sustained throughput (median batch after the warm-up).</summary>
+        public double? StressTflops { get; set; }
+
+        /// <summary>StressTflops as a percentage of the card table's dense peak for the type.</summary>
+        public double? StressPercentOfPeak { get; set; }
+
+        /// <summary>Standard and Long: the median SM clock NVML read during the stress.</summary>
+        public int? SmClockMHz { get; set; }
+
+        /// <summary>Standard and Long: the median board power NVML read during the stress.</summary>
+        public double? PowerW { get; set; }
+
+        /// <summary>Standard and Long: the highest temperature NVML read during the stress.</summary>
+        public int? MaxTemperatureC { get; set; }
+
+        /// <summary>Long: the device memory the pattern test covered.</summary>
+        public double? MemoryTestedGiB { get; set; }
+
         public ReadableList<GpuHealthCheck> Checks { get; set; } = new ReadableList<GpuHealthCheck>();
 
         public override string ToString() => $"GPU {Index}: {Verdict}";
@@ -60,8 +81,8 @@ namespace DlGpuTools
     {
         public string ComputerName { get; set; } = Environment.MachineName;
 
-        /// <summary>Quick: NVML and the driver only.</summary>
-        public string Level { get; set; } = "Quick";
+        /// <summary>Quick (NVML and the driver only), Standard (plus the GEMM stress and link checks) or Long (plus the memory test).</summary>
+        public string Level { get; set; } = nameof(HealthLevel.Quick);
 
         /// <summary>Healthy, Degraded or Unhealthy (a HealthVerdict name: text, so a fleet's reports sort and group after remoting).</summary>
         public string Verdict { get; set; } = nameof(HealthVerdict.Healthy);

@@ -1,0 +1,221 @@
+using System;
+using DlGpuTools.Devices;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using DlGpuTools.Benchmarks;
+using DlGpuTools.Interop;
+
+namespace DlGpuTools.Health
+{
+    /// <summary>How long and how big the stress runs.</summary>
+    internal sealed class StressRequest
+    {
+        public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>The square GEMM's side; halved until the buffers fit in half the free memory.</summary>
+        public long Size { get; set; } = 8192;
+
+        /// <summary>How long a GPU's setup (allocation, upload, first result) may take before the others start without it.</summary>
+        public TimeSpan SetupLimit { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>How long past the stress time a GPU may take to come back before it counts as hung.</summary>
+        public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+        public int Seed { get; set; } = 2027;
+    }
+
+    /// <summary>
+    /// The Standard level's stress, as gpu-burn runs it but on our cuBLASLt engine: every GPU at once, each on its
+    /// own thread and context, multiplies the same random matrices for the set time in the best tensor-core type it
+    /// has (BF16, else FP16, else FP32). The first result is checked against a double CPU reference on sampled
+    /// elements; every later result is compared with the first bit for bit on the GPU (the same algorithm on the
+    /// same inputs gives the same bits, so any difference is a fault). Batches write each of several result
+    /// buffers once between CUDA events, so the throughput is the sustained median of back-to-back GEMMs, and the
+    /// comparisons run outside the timed batches.
+    /// </summary>
+    internal static class GemmStress
+    {
+        private static readonly MatMulDataType[] Preference = { MatMulDataType.BF16, MatMulDataType.FP16, MatMulDataType.FP32 };
+        private const int MaxResultsPerBatch = 64;
+        private const ulong WorkspaceBytes = 32UL << 20;
+        private const ulong Alignment = 256;
+
+        public static List<StressOutcome> Run(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, StressRequest request, CancellationToken cancel, Action<string, double>? progress)
+        {
+            var outcomes = devices.Select(d => new StressOutcome(d)).ToList();
+            if (outcomes.Count == 0) return outcomes;
+            var ready = new CountdownEvent(outcomes.Count);
+            var threads = outcomes.Select(o => new Thread(() => Worker(runtime, o, request, ready, cancel))
+            {
+                IsBackground = true, // a worker stuck in a hung GPU must not keep the process alive
+                Name = "DlGpuTools GEMM stress GPU " + o.Index.ToString(CultureInfo.InvariantCulture),
+            }).ToList();
+            threads.ForEach(t => t.Start());
+
+            // The caller's thread waits here, waking twice a second to report progress (PowerShell's progress and
+            // errors must come from the pipeline thread).
+            var clock = Stopwatch.StartNew();
+            TimeSpan limit = request.SetupLimit + request.Duration + request.CallTimeout;
+            string phase = string.Format(CultureInfo.InvariantCulture, "GEMM stress on {0} GPU(s) for {1:0} s", outcomes.Count, request.Duration.TotalSeconds);
+            while (threads.Any(t => t.IsAlive) && clock.Elapsed < limit)
+            {
+                threads.First(t => t.IsAlive).Join(TimeSpan.FromMilliseconds(500));
+                progress?.Invoke(phase, Math.Min(1.0, clock.Elapsed.TotalSeconds / Math.Max(1e-3, request.Duration.TotalSeconds)));
+            }
+
+            for (int i = 0; i < threads.Count; i++) outcomes[i].Hung = threads[i].IsAlive;
+
+            // A hung worker may still signal the event if its GPU ever answers, so the event then outlives this call.
+            if (!outcomes.Any(o => o.Hung)) ready.Dispose();
+
+            cancel.ThrowIfCancellationRequested();
+            return outcomes;
+        }
+
+        internal static MatMulDataType ChooseType(CudaDevice device)
+        {
+            int cc = device.ComputeCapabilityMajor * 10 + device.ComputeCapabilityMinor;
+            return Preference.First(t => MatMulFormat.For(t).MinimumComputeCapability <= cc || t == MatMulDataType.FP32);
+        }
+
+        private static void Worker(GpuRuntime runtime, StressOutcome o, StressRequest request, CountdownEvent ready, CancellationToken cancel)
+        {
+            bool signalled = false;
+            try
+            {
+                MatMulDataType type = ChooseType(o.Device);
+                MatMulFormat format = MatMulFormat.For(type);
+                o.DataType = type.ToString();
+                CudaDriver driver = runtime.Driver;
+                CuBlasLt lt = runtime.CuBlasLt;
+                using (DeviceContext context = runtime.AcquireContext(o.Device.Index))
+                using (context.Enter())
+                {
+                    var owned = new List<IDisposable>();
+                    try
+                    {
+                        Stress(driver, lt, context, format, o, request, owned, () => { signalled = true; ready.Signal(); ready.Wait(request.SetupLimit, cancel); }, cancel);
+                    }
+                    finally
+                    {
+                        for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Run rethrows the cancellation once every worker is back.
+            }
+            catch (Exception e) // reported as this GPU's failed stress check, never thrown on a worker thread
+            {
+                o.Failure = e;
+            }
+            finally
+            {
+                if (!signalled) ready.Signal();
+            }
+        }
+
+        private static T Own<T>(List<IDisposable> owned, T item)
+            where T : IDisposable
+        {
+            owned.Add(item);
+            return item;
+        }
+
+        private static ulong Align(ulong bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
+
+        private static void Stress(CudaDriver driver, CuBlasLt lt, DeviceContext context, MatMulFormat format, StressOutcome o, StressRequest request, List<IDisposable> owned, Action startTogether, CancellationToken cancel)
+        {
+            driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
+            long n = request.Size;
+            // Two inputs, the first result and two results at least must fit in half the free memory.
+            while (n > 256 && 2 * Align((ulong)(n * n * format.InputBytes)) + 3 * Align((ulong)(n * n * format.OutputBytes)) + WorkspaceBytes > free / 2) n /= 2;
+            ulong inputBytes = Align((ulong)(n * n * format.InputBytes));
+            ulong resultBytes = Align((ulong)(n * n * format.OutputBytes));
+            ulong room = free / 2 - Math.Min(free / 2, 2 * inputBytes + resultBytes + WorkspaceBytes);
+            int slots = (int)Math.Max(2, Math.Min(MaxResultsPerBatch, room / resultBytes));
+            o.Size = n;
+            o.ResultsPerBatch = slots;
+            string problem = string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{1}x{1} stress on GPU {2}", format.Type, n, o.Index);
+
+            DeviceBuffer a = Own(owned, DeviceBuffer.Allocate(driver, context, inputBytes));
+            DeviceBuffer b = Own(owned, DeviceBuffer.Allocate(driver, context, inputBytes));
+            DeviceBuffer first = Own(owned, DeviceBuffer.Allocate(driver, context, resultBytes));
+            DeviceBuffer results = Own(owned, DeviceBuffer.Allocate(driver, context, resultBytes * (ulong)slots));
+            DeviceBuffer workspace = Own(owned, DeviceBuffer.Allocate(driver, context, WorkspaceBytes));
+            DeviceBuffer counters = Own(owned, DeviceBuffer.Allocate(driver, context, 4UL * (ulong)slots));
+            CudaStream stream = Own(owned, CudaStream.Create(driver));
+            EventTimer timer = Own(owned, EventTimer.Create(driver));
+            HealthKernels kernels = Own(owned, HealthKernels.Load(driver, o.Device));
+
+            ulong seedA = (ulong)request.Seed * 2 + 1, seedB = (ulong)request.Seed * 2 + 2;
+            MatMulBenchmark.Upload(driver, format, a.DevicePointer, inputBytes, 1, n * n, seedA, stream, cancel);
+            MatMulBenchmark.Upload(driver, format, b.DevicePointer, inputBytes, 1, n * n, seedB, stream, cancel);
+            MatMulPlan plan = Own(owned, MatMulPlan.Create(lt, format, n, n, n, WorkspaceBytes, false));
+            byte[] algorithms = plan.Heuristics(1, out int found);
+            if (found == 0) throw new MatMulTypeNotSupportedException($"cuBLASLt {lt.VersionText} has no algorithm for {problem}.");
+            o.Algorithm = plan.Describe(algorithms, 0, found);
+
+            // The first result, against the CPU: a GPU that is wrong the same way every time passes the comparisons.
+            var check = new MatMulRequest { DataType = format.Type, M = n, N = n, K = n, Seed = request.Seed };
+            try
+            {
+                o.ReferenceError = MatMulBenchmark.Verify(driver, format, plan, algorithms, 0, a.DevicePointer, b.DevicePointer, first.DevicePointer, resultBytes, workspace, stream, seedA, seedB, n, n, n, check, format.Tolerance(n, false), problem);
+            }
+            catch (MatMulVerificationException e)
+            {
+                o.ReferenceError = e.RelativeError;
+                o.ReferenceFailure = e.Message;
+            }
+
+            startTogether();
+            ulong words = (ulong)(n * n * format.OutputBytes) / 4;
+            var found32 = new uint[slots];
+            TimeSpan warmup = TimeSpan.FromTicks(request.Duration.Ticks / 10);
+            var all = new List<double>();
+            var clock = Stopwatch.StartNew();
+            do
+            {
+                cancel.ThrowIfCancellationRequested();
+                timer.Start(stream);
+                for (int s = 0; s < slots; s++) plan.Run(algorithms, 0, a.DevicePointer, b.DevicePointer, results.DevicePointer + (ulong)s * resultBytes, workspace.DevicePointer, stream.Handle);
+                double perCall = timer.Stop(stream) / slots;
+
+                // Outside the timed batch: every result of the batch against the first, one counter each.
+                driver.ThrowIfFailed(driver.cuMemsetD8Async(counters.DevicePointer, 0, counters.Bytes, stream.Handle));
+                for (int s = 0; s < slots; s++) kernels.Compare(results.DevicePointer + (ulong)s * resultBytes, first.DevicePointer, words, counters.DevicePointer + 4UL * (ulong)s, stream.Handle);
+                ReadCounters(driver, counters, found32, stream);
+
+                o.Batches++;
+                o.Calls += slots;
+                o.Compared += slots;
+                foreach (uint differing in found32)
+                {
+                    if (differing == 0) continue;
+                    o.FaultyResults++;
+                    o.FaultyWords += differing;
+                }
+
+                all.Add(perCall);
+                if (clock.Elapsed >= warmup) o.CallMilliseconds.Add(perCall); // the first tenth lets clocks and temperature settle
+            }
+            while (clock.Elapsed < request.Duration);
+
+            o.Seconds = clock.Elapsed.TotalSeconds;
+            if (o.CallMilliseconds.Count == 0) o.CallMilliseconds.AddRange(all);
+            double median = new BatchTimes(o.CallMilliseconds).Median;
+            o.Tflops = 2.0 * n * n * n / (median * 1e-3) / 1e12;
+            o.PeakTflops = MatMulBenchmark.PeakTflops(o.Device.Name, format.Type);
+        }
+
+        private static unsafe void ReadCounters(CudaDriver driver, DeviceBuffer counters, uint[] host, CudaStream stream)
+        {
+            fixed (uint* p = host) driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)p, counters.DevicePointer, counters.Bytes, stream.Handle));
+            stream.Synchronize();
+        }
+    }
+}

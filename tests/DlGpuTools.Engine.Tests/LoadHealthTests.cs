@@ -1,0 +1,230 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using DlGpuTools.Devices;
+using DlGpuTools.Diagnostics;
+using DlGpuTools.Health;
+using DlGpuTools.Interop;
+using Xunit;
+
+namespace DlGpuTools.Engine.Tests
+{
+    /// <summary>
+    /// Test-GpuHealth's Standard and Long levels against the fake driver, cuBLASLt and NVML: the fake multiplies
+    /// for real on the host (small matrices), runs the comparison and pattern kernels as the PTX does, and times
+    /// every batch at FAKECUDA_EVENT_MS so the throughput is predictable. Each injected fault fails or warns its check.
+    /// </summary>
+    public sealed class LoadHealthTests : FakeLibraryTest
+    {
+        private const string CleanBoard = "FAKENVML_ECC_HISTORY=0";
+        private const string Idle = "FAKENVML_GPU0_PROCESSES=0";
+
+        // 64 results of 2*64^3 flop per 0.00005 ms batch: 671 TFLOPS, 68% of an H100 SXM's 989 TFLOPS BF16 peak.
+        private const string FastEvents = "FAKECUDA_EVENT_MS=0.00005";
+
+        // GPU 0 under a name the card table knows, so its throughput has a peak to be measured against.
+        private const string KnownCard = "FAKECUDA_NAME0=NVIDIA H100 80GB HBM3";
+
+        // The screening copy on the fake H100 is 8 x its 50 MiB L2: real host memory, so the copy can be verified.
+        private const string RealCopies = "FAKECUDA_REAL_LIMIT_MB=512";
+
+        private static GpuHealthReport Run(HealthLevel level, Func<int, bool>? want = null, double seconds = 0.4, double timeout = 10)
+        {
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            return HealthChecker.Run(runtime, new HealthRequest
+            {
+                Level = level,
+                Duration = TimeSpan.FromSeconds(seconds),
+                MatrixSize = 64,
+                XidWatch = TimeSpan.FromMilliseconds(50),
+                SampleInterval = TimeSpan.FromMilliseconds(50),
+                CallTimeout = TimeSpan.FromSeconds(timeout),
+                WantIndex = want,
+            });
+        }
+
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
+
+        private static void AssertEverythingReleased()
+        {
+            // A stress worker gives its context back on its own thread; allow it a moment after a hang is cleared.
+            var clock = Stopwatch.StartNew();
+            while ((FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts") != 0 || FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations") != 0)
+                   && clock.ElapsedMilliseconds < 5000) Thread.Sleep(20);
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations"));
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_pinned"));
+        }
+
+        [FakeFact]
+        public void Standard_on_a_clean_host_stresses_every_gpu_compares_every_result_and_passes()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, KnownCard, RealCopies);
+            GpuHealthReport report = Run(HealthLevel.Standard);
+            Assert.Equal(nameof(HealthLevel.Standard), report.Level);
+            Assert.Equal(HealthVerdict.Healthy.ToString(), report.Verdict);
+            GpuHealth gpu0 = report.Gpus.Single(g => g.Index == 0);
+            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            Assert.Equal(nameof(CheckStatus.Passed), results.Status);
+            Assert.Matches(@"BF16 GEMMs of 64x64x64 .*matched the first bit for bit", results.Detail);
+            Assert.Equal("BF16", gpu0.StressDataType);
+            Assert.InRange(gpu0.StressTflops ?? 0, 600, 750);
+            Assert.InRange(gpu0.StressPercentOfPeak ?? 0, 60, 76);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM throughput").Status);
+            // The fake's GPU 1 is another model (an RTX 3090): there is no peer to compare with.
+            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "GEMM throughput vs peers").Status);
+            GpuHealthCheck clocks = Check(report, 0, "Clocks and power under load");
+            Assert.Equal(nameof(CheckStatus.Passed), clocks.Status);
+            Assert.Matches(@"SM clock median \d+ MHz", clocks.Detail);
+            Assert.NotNull(gpu0.SmClockMHz);
+            Assert.NotNull(gpu0.PowerW);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Memory bandwidth").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Host-to-device").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Xid events").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 1, "GEMM results").Status);
+            AssertEverythingReleased();
+        }
+
+        [FakeFact]
+        public void A_gemm_that_returns_one_wrong_element_on_one_call_fails_the_results_check()
+        {
+            // Call 1 on each GPU's handle is the first result (checked against the CPU); call 5 is in the first batch.
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUBLAS_WRONG_CALL=5");
+            GpuHealthReport report = Run(HealthLevel.Standard);
+            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            Assert.Equal(nameof(CheckStatus.Failed), results.Status);
+            Assert.Equal(nameof(HealthAction.Drain), results.Action);
+            Assert.Matches(@": 1 of [\d,]+ results differed from the first result \(1 32-bit words", results.Detail);
+            Assert.Equal(HealthVerdict.Unhealthy.ToString(), report.Verdict);
+            Assert.StartsWith("GPU 0: GEMM results:", report.Reason, StringComparison.Ordinal);
+            AssertEverythingReleased();
+        }
+
+        [FakeFact]
+        public void A_first_result_that_disagrees_with_the_cpu_fails_even_when_every_later_result_matches_it()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUBLAS_WRONG=1");
+            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            Assert.Equal(nameof(CheckStatus.Failed), results.Status);
+            Assert.Contains("does not match a double-precision CPU reference", results.Detail, StringComparison.Ordinal);
+            AssertEverythingReleased();
+        }
+
+        [FakeFact]
+        public void A_gpu_more_than_ten_percent_slower_than_its_peers_is_a_warning()
+        {
+            // Three fake GPUs: 0 and 2 are the same model; 2 times its batches 1.5 times as long.
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUDA_SLOW_GPU=2");
+            GpuHealthReport report = Run(HealthLevel.Standard);
+            GpuHealthCheck slow = Check(report, 2, "GEMM throughput vs peers");
+            Assert.Equal(nameof(CheckStatus.Warning), slow.Status);
+            Assert.Matches(@"against a median of [\d.]+ for the other 1 GPU\(s\) of this model: 66\.\d%", slow.Detail);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM throughput vs peers").Status);
+            Assert.Equal(HealthVerdict.Degraded.ToString(), report.Gpus.Single(g => g.Index == 2).Verdict);
+            Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus.Single(g => g.Index == 0).Verdict);
+        }
+
+        [FakeFact]
+        public void A_gpu_far_below_the_card_peak_is_a_warning()
+        {
+            // 0.0005 ms a batch: 67 TFLOPS, 7% of the H100's BF16 peak.
+            FakeLibraries.Configure(CleanBoard, Idle, KnownCard, "FAKECUDA_EVENT_MS=0.0005");
+            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthCheck throughput = Check(report, 0, "GEMM throughput");
+            Assert.Equal(nameof(CheckStatus.Warning), throughput.Status);
+            Assert.Contains("below 50% of it", throughput.Detail, StringComparison.Ordinal);
+        }
+
+        [FakeFact]
+        public void A_hardware_slowdown_under_load_fails_the_clocks_check()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKENVML_CLOCK_EVENTS=0x40");
+            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthCheck clocks = Check(report, 0, "Clocks and power under load");
+            Assert.Equal(nameof(CheckStatus.Failed), clocks.Status);
+            Assert.Contains("HwThermalSlowdown in", clocks.Detail, StringComparison.Ordinal);
+        }
+
+        [FakeFact]
+        public void A_gemm_that_hangs_is_a_failed_check_within_the_time_limit_not_a_hung_command()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUBLAS_FAIL=cublasLtMatmul=-1");
+            var clock = Stopwatch.StartNew();
+            GpuHealthReport report;
+            try
+            {
+                report = Run(HealthLevel.Standard, want: i => i == 0, seconds: 0.2, timeout: 0.3);
+            }
+            finally
+            {
+                FakeLibraries.Configure(CleanBoard, Idle, FastEvents); // the fake's call returns once the fault is gone
+            }
+
+            Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 5);
+            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            Assert.Equal(nameof(CheckStatus.Failed), results.Status);
+            Assert.Equal(nameof(HealthAction.RebootNode), results.Action);
+            Assert.Contains("hung", results.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain(report.Gpus[0].Checks, c => c.Check == "Memory bandwidth"); // not tried on a hung GPU
+            AssertEverythingReleased();
+        }
+
+        [FakeFact]
+        public void Long_writes_and_verifies_every_pattern_over_most_of_the_free_memory()
+        {
+            // 1 GiB of fake memory, 512 MiB of it the driver's: the test's blocks are real host memory the fake kernels fill.
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024");
+            GpuHealthReport report = Run(HealthLevel.Long, want: i => i == 0, seconds: 0.2);
+            GpuHealthCheck memory = Check(report, 0, "Device memory test");
+            Assert.Equal(nameof(CheckStatus.Passed), memory.Status);
+            Assert.Matches(@"^\d+ pattern\(s\) in \d+ pass\(es\) over 0\.\d GiB of the 0\.\d GiB free", memory.Detail);
+            Assert.InRange(report.Gpus[0].MemoryTestedGiB ?? 0, 0.1, 0.5);
+            AssertEverythingReleased();
+        }
+
+        [FakeFact]
+        public void A_memory_cell_that_does_not_hold_a_bit_fails_the_memory_test_with_where_and_which_bit()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024", "FAKECUDA_BAD_WORD=3");
+            GpuHealthReport report = Run(HealthLevel.Long, want: i => i == 0, seconds: 0.1);
+            GpuHealthCheck memory = Check(report, 0, "Device memory test");
+            Assert.Equal(nameof(CheckStatus.Failed), memory.Status);
+            Assert.Equal(nameof(HealthAction.ResetGpu), memory.Action);
+            Assert.Contains("the first at byte 12 of the tested memory in the zeros pattern; bits that differed 0x00000010", memory.Detail, StringComparison.Ordinal);
+            AssertEverythingReleased();
+        }
+
+        [FakeFact]
+        public void Cancelling_stops_the_stress_and_frees_every_buffer()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+            {
+                var clock = Stopwatch.StartNew();
+                Assert.ThrowsAny<OperationCanceledException>(() => HealthChecker.Run(runtime, new HealthRequest
+                {
+                    Level = HealthLevel.Standard, Duration = TimeSpan.FromSeconds(30), MatrixSize = 64, XidWatch = TimeSpan.Zero, Cancel = cancel.Token,
+                }));
+                Assert.InRange(clock.Elapsed.TotalSeconds, 0.2, 5);
+            }
+
+            AssertEverythingReleased();
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
+        }
+
+        [Theory]
+        [InlineData(0, 0x55555555u, 7UL, 0x55555555u)]
+        [InlineData(1, 0u, 0x1_0000_0007UL, 7u)]
+        [InlineData(1, 0xFFFFFFFFu, 7UL, 0xFFFFFFF8u)]
+        [InlineData(2, 0u, 0UL, 0u)]
+        [InlineData(2, 1u, 0UL, 0x514E28B7u)]
+        public void The_pattern_words_are_the_ones_the_kernels_write(int mode, uint value, ulong index, uint expected)
+        {
+            // Solid 0, address 1, random 2; fmix32(1) = 0x514E28B7 (MurmurHash3's finalizer), fmix32(0) = 0.
+            Assert.Equal(expected, HealthKernels.Expected((PatternMode)mode, value, index));
+        }
+    }
+}
