@@ -3,7 +3,8 @@
     A scheduler's GPU health check: exit code 0 when the node may take jobs, 1 when it may not, and the reason on
     one line, as Slurm's HealthCheckProgram, node-health-check (NHC) scripts and Kubernetes init containers expect.
 .DESCRIPTION
-    Runs Test-GpuHealth (Quick level: NVML only, about a second) and prints one line:
+    Runs Test-GpuHealth (Quick by default: NVML only, about a second, safe beside running jobs; -Level Standard adds
+    a minute of GEMM stress, for a node before it takes jobs, e.g. in a Slurm prolog or at boot) and prints one line:
         HEALTHY: 8 GPU(s), all checks passed
         DEGRADED: GPU 3: PCIe replays: 12 PCIe packet(s) replayed ... (exit 0: usable, act on it)
         UNHEALTHY (ResetGpu): GPU 0: Memory repair: ... a remap is pending ... (exit 1)
@@ -11,8 +12,14 @@
     with the dlgpu-healthcheck launcher beside it.
 .EXAMPLE
     ./dlgpu-healthcheck -ExpectedGpuCount 8 -MinimumDriverVersion 570
+.EXAMPLE
+    ./dlgpu-healthcheck -Level Standard -Duration 30
 #>
 param(
+    [ValidateSet('Quick', 'Standard', 'Long')]
+    [string] $Level = 'Quick',
+    [double] $Duration = 0,
+    [int] $MatrixSize = 0,
     [int] $ExpectedGpuCount = -1,
     [string] $MinimumDriverVersion,
     [double] $XidWatchSeconds = 1,
@@ -22,7 +29,9 @@ param(
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module DlGpuTools
-    $arguments = @{ XidWatchSeconds = $XidWatchSeconds; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'problems' }
+    $arguments = @{ Level = $Level; XidWatchSeconds = $XidWatchSeconds; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'problems' }
+    if ($Duration -gt 0) { $arguments.Duration = $Duration }
+    if ($MatrixSize -gt 0) { $arguments.MatrixSize = $MatrixSize }
     if ($ExpectedGpuCount -ge 0) { $arguments.ExpectedGpuCount = $ExpectedGpuCount }
     if ($MinimumDriverVersion) { $arguments.MinimumDriverVersion = $MinimumDriverVersion }
     $report = Test-GpuHealth @arguments

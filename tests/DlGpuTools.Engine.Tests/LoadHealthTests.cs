@@ -73,8 +73,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.InRange(gpu0.StressPercentOfPeak ?? 0, 60, 76);
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM throughput").Status);
             // The fake's GPU 1 is another model (an RTX 3090): there is no peer to compare with.
-            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "GEMM throughput vs peers").Status);
-            GpuHealthCheck clocks = Check(report, 0, "Clocks and power under load");
+            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "GEMM vs peers").Status);
+            GpuHealthCheck clocks = Check(report, 0, "Clocks and power");
             Assert.Equal(nameof(CheckStatus.Passed), clocks.Status);
             Assert.Matches(@"SM clock median \d+ MHz", clocks.Detail);
             Assert.NotNull(gpu0.SmClockMHz);
@@ -118,10 +118,10 @@ namespace DlGpuTools.Engine.Tests
             // Three fake GPUs: 0 and 2 are the same model; 2 times its batches 1.5 times as long.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUDA_SLOW_GPU=2");
             GpuHealthReport report = Run(HealthLevel.Standard);
-            GpuHealthCheck slow = Check(report, 2, "GEMM throughput vs peers");
+            GpuHealthCheck slow = Check(report, 2, "GEMM vs peers");
             Assert.Equal(nameof(CheckStatus.Warning), slow.Status);
             Assert.Matches(@"against a median of [\d.]+ for the other 1 GPU\(s\) of this model: 66\.\d%", slow.Detail);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM throughput vs peers").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM vs peers").Status);
             Assert.Equal(HealthVerdict.Degraded.ToString(), report.Gpus.Single(g => g.Index == 2).Verdict);
             Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus.Single(g => g.Index == 0).Verdict);
         }
@@ -142,7 +142,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKENVML_CLOCK_EVENTS=0x40");
             GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
-            GpuHealthCheck clocks = Check(report, 0, "Clocks and power under load");
+            GpuHealthCheck clocks = Check(report, 0, "Clocks and power");
             Assert.Equal(nameof(CheckStatus.Failed), clocks.Status);
             Assert.Contains("HwThermalSlowdown in", clocks.Detail, StringComparison.Ordinal);
         }
@@ -177,7 +177,7 @@ namespace DlGpuTools.Engine.Tests
             // 1 GiB of fake memory, 512 MiB of it the driver's: the test's blocks are real host memory the fake kernels fill.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024");
             GpuHealthReport report = Run(HealthLevel.Long, want: i => i == 0, seconds: 0.2);
-            GpuHealthCheck memory = Check(report, 0, "Device memory test");
+            GpuHealthCheck memory = Check(report, 0, "Memory test");
             Assert.Equal(nameof(CheckStatus.Passed), memory.Status);
             Assert.Matches(@"^\d+ pattern\(s\) in \d+ pass\(es\) over 0\.\d GiB of the 0\.\d GiB free", memory.Detail);
             Assert.InRange(report.Gpus[0].MemoryTestedGiB ?? 0, 0.1, 0.5);
@@ -189,7 +189,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024", "FAKECUDA_BAD_WORD=3");
             GpuHealthReport report = Run(HealthLevel.Long, want: i => i == 0, seconds: 0.1);
-            GpuHealthCheck memory = Check(report, 0, "Device memory test");
+            GpuHealthCheck memory = Check(report, 0, "Memory test");
             Assert.Equal(nameof(CheckStatus.Failed), memory.Status);
             Assert.Equal(nameof(HealthAction.ResetGpu), memory.Action);
             Assert.Contains("the first at byte 12 of the tested memory in the zeros pattern; bits that differed 0x00000010", memory.Detail, StringComparison.Ordinal);

@@ -101,6 +101,85 @@ Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
     }
 }
 
+Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt and NVML' -Skip:$NoFakes {
+    BeforeAll {
+        # Batches the fake times at 0.00005 ms (671 TFLOPS for 64 results of 64^3), GPU 0 under a name the card
+        # table knows, and copies small enough to be real host memory the fake can verify.
+        $script:Load = $Clean + 'FAKECUDA_EVENT_MS=0.00005', 'FAKECUDA_NAME0=NVIDIA H100 80GB HBM3', 'FAKECUDA_REAL_LIMIT_MB=512'
+    }
+    AfterEach { Clear-FakeGpu }
+
+    It 'stresses every GPU, adds the load checks and figures, and shows them within 80 columns' {
+        Use-FakeGpu -Setting $Load
+        $r = Test-GpuHealth Standard -Duration 1 -MatrixSize 64 -XidWatchSeconds 0
+        "$($r.Level)" | Should -Be 'Standard'
+        "$($r.Verdict)" | Should -Be 'Healthy'
+        $g0 = $r.Gpus | Where-Object Index -EQ 0
+        $g0.Checks.Check | Should -Contain 'GEMM results'
+        $g0.Checks.Check | Should -Contain 'Clocks and power'
+        $g0.Checks.Check | Should -Contain 'Host-to-device'
+        $g0.StressDataType | Should -Be 'BF16'
+        $g0.StressTflops | Should -BeGreaterThan 600
+        $g0.StressPercentOfPeak | Should -BeGreaterThan 60
+        $load = $r.Gpus | Format-Table -View Load | Out-String -Width 80
+        $load | Should -Match 'GPU\s+Verdict\s+Type\s+TFLOPS\s+%Peak\s+SM MHz\s+Power W\s+Max C'
+        $load | Should -Match '0\s+Healthy\s+BF16\s+671\.1\s+68'
+        foreach ($t in $load, ($r.Checks | Out-String -Width 80), ($r | Format-List | Out-String -Width 80)) {
+            ($t -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'fails a GPU whose GEMM returns one wrong element, with GpuHealthCheckFailed and $false from -Quiet' {
+        Use-FakeGpu -Setting ($Load + 'FAKECUBLAS_WRONG_CALL=5')
+        $r = Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $r.Reason | Should -Match '^GPU 0: GEMM results: .*1 of [\d,]+ results differed from the first result'
+        "$($r.Action)" | Should -Be 'Drain'
+        $err[0].FullyQualifiedErrorId | Should -Be "GpuHealthCheckFailed,$HealthFqid"
+        Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -Quiet | Should -BeFalse
+    }
+
+    It 'tests the memory at Long and names the bad word and bit' {
+        Use-FakeGpu -Setting ($Load + 'FAKECUDA_MEMORY_MB=1024', 'FAKECUDA_BAD_WORD=3')
+        $r = Test-GpuHealth -Level Long -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorAction SilentlyContinue
+        $m = $r.Checks | Where-Object Check -EQ 'Memory test'
+        "$($m.Status)" | Should -Be 'Failed'
+        $m.Detail | Should -Match 'the first at byte 12 .* bits that differed 0x00000010'
+        "$($r.Action)" | Should -Be 'ResetGpu'
+        ($r.Gpus | Format-Table -View Load | Out-String -Width 80) | Should -Match '0\.\d\s+NVIDIA H100'
+    }
+
+    It 'rejects a stress shorter than a second or a matrix smaller than 64 before doing anything' {
+        { Test-GpuHealth -Level Standard -Duration 0.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.TestGpuHealthCommand'
+        { Test-GpuHealth -Level Standard -MatrixSize 32 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.TestGpuHealthCommand'
+        { Test-GpuHealth -Level Extreme } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,DlGpuTools.Commands.TestGpuHealthCommand'
+    }
+}
+
+Describe 'Test-GpuHealth -Level Standard on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'stresses every GPU at once, compares every result, and reaches a plausible share of the card peak' {
+        $gpus = @(& nvidia-smi -L | Where-Object { $_ -match '^GPU \d+:' }).Count
+        $r = Test-GpuHealth -Level Standard -Duration 15 -ErrorAction SilentlyContinue
+        $r.Gpus.Count | Should -Be $gpus
+        foreach ($g in $r.Gpus) {
+            $results = $g.Checks | Where-Object Check -EQ 'GEMM results'
+            "$($results.Status)" | Should -Be 'Passed' -Because $results.Detail
+            $results.Detail | Should -Match 'matched the first bit for bit'
+            $g.StressTflops | Should -BeGreaterThan 0
+            if ($null -ne $g.StressPercentOfPeak) { $g.StressPercentOfPeak | Should -BeGreaterThan 30 -Because 'cuBLASLt reaches 60-80% of the dense peak on a healthy card' }
+            $g.SmClockMHz | Should -BeGreaterThan 0
+            $g.PowerW | Should -BeGreaterThan 0
+            "$(($g.Checks | Where-Object Check -EQ 'Memory bandwidth').Status)" | Should -Be 'Passed'
+        }
+    }
+
+    It 'writes and verifies most of the free memory at Long' {
+        $r = Test-GpuHealth -Level Long -Duration 5 -Index 0 -ErrorAction SilentlyContinue
+        $m = $r.Checks | Where-Object Check -EQ 'Memory test'
+        "$($m.Status)" | Should -Be 'Passed' -Because $m.Detail
+        $r.Gpus[0].MemoryTestedGiB | Should -BeGreaterThan 1
+    }
+}
+
 Describe 'Test-GpuHealth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'reads every GPU nvidia-smi lists, and its verdict agrees with nvidia-smi''s counters' {
         $gpus = @(& nvidia-smi -L | Where-Object { $_ -match '^GPU \d+:' }).Count
@@ -147,6 +226,13 @@ Describe 'The scheduler health check script (tools/healthcheck.ps1)' -Skip:$NoFa
         $r.ExitCode | Should -Be 1
         $r.Output.Count | Should -Be 1
         $r.Output[0] | Should -Match '^UNHEALTHY \(ReplaceGpu\): GPU 0: Memory repair: .*FAILED'
+    }
+
+    It 'passes -Level and -Duration through to a stress' {
+        Use-FakeGpu -Setting ($Clean + 'FAKECUDA_EVENT_MS=0.00005', 'FAKECUDA_REAL_LIMIT_MB=512', 'FAKECUBLAS_WRONG_CALL=5')
+        $r = Invoke-HealthCheck '-Level', 'Standard', '-Duration', '1', '-MatrixSize', '64', '-XidWatchSeconds', '0'
+        $r.ExitCode | Should -Be 1
+        $r.Output[0] | Should -Match '^UNHEALTHY \(Drain\): GPU 0: GEMM results: '
     }
 
     It 'exits 1 with the reason when the check cannot run, and prints JSON with -Json' {

@@ -78,7 +78,7 @@ namespace DlGpuTools.Health
         /// <summary>Each GPU against the median of the other GPUs of the same model in this host.</summary>
         public static GpuHealthCheck AgainstPeers(StressOutcome o, IReadOnlyList<StressOutcome> all)
         {
-            const string name = "GEMM throughput vs peers";
+            const string name = "GEMM vs peers";
             if (o.Tflops is not double tflops) return QuickHealthChecks.Make(o.Index, name, CheckStatus.Skipped, "No throughput to compare.");
             double[] peers = all.Where(p => p.Index != o.Index && p.Device.Name == o.Device.Name && p.DataType == o.DataType && p.Size == o.Size && p.Tflops.HasValue)
                 .Select(p => p.Tflops.GetValueOrDefault()).OrderBy(t => t).ToArray();
@@ -97,7 +97,7 @@ namespace DlGpuTools.Health
 
         public static GpuHealthCheck ClocksAndPower(int gpu, LoadFigures? load)
         {
-            const string name = "Clocks and power under load";
+            const string name = "Clocks and power";
             if (load == null || load.Samples == 0) return QuickHealthChecks.Make(gpu, name, CheckStatus.Skipped, "NVML gave no samples during the stress.");
             string figures = F("{0} sample(s): SM clock median {1} MHz ({2}-{3}); power median {4} W, peak {5} W of a {6} W limit; peak temperature {7} C",
                 load.Samples, Text(load.MedianSmClockMHz), Text(load.MinSmClockMHz), Text(load.MaxSmClockMHz), Text(load.MedianPowerW), Text(load.MaxPowerW), Text(load.PowerLimitW), Text(load.MaxTemperatureC));
@@ -174,7 +174,7 @@ namespace DlGpuTools.Health
 
         public static GpuHealthCheck DeviceMemory(MemoryTestOutcome o, TimeSpan timeout)
         {
-            const string name = "Device memory test";
+            const string name = "Memory test";
             int gpu = o.Index;
             if (o.Hung)
             {

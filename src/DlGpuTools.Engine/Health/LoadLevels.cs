@@ -113,7 +113,7 @@ namespace DlGpuTools.Health
                 GpuHealth health = perGpu[o.Index];
                 health.Checks.Add(LoadHealthChecks.DeviceMemory(o, timeout));
                 memoryLoad.TryGetValue(o.Index, out LoadFigures? figures);
-                if (LoadHealthChecks.EccUnderLoad(o.Index, figures, "ECC during the memory test", "the memory test") is GpuHealthCheck ecc) health.Checks.Add(ecc);
+                if (LoadHealthChecks.EccUnderLoad(o.Index, figures, "ECC memory test", "the memory test") is GpuHealthCheck ecc) health.Checks.Add(ecc);
                 health.MemoryTestedGiB = o.TestedBytes > 0 ? Math.Round(o.TestedBytes / 1073741824.0, 1) : (double?)null;
             }
         }
