@@ -9,9 +9,10 @@
         sudo apt-get install -y libopenblas0-pthread python3-numpy
         dotnet pwsh -NoProfile -c 'Import-Module ./out/DlGpuTools/DlGpuTools.psd1; ./bench/Compare-CpuMatMul.ps1 -Python /usr/bin/python3'
     (the PATH python3 there is a pyenv one without numpy; the script also tries /usr/bin/python3 itself).
-      1. FP32 at each -Size: ours, numpy's a @ b, torch.matmul on the CPU, then ours again, all on the same thread
-         count (the physical cores); the ratios use the mean of our two runs; targets: ours >= 0.95x numpy and
-         >= 0.9x torch.
+      1. FP32 at each -Size: -Rounds rounds (default 3) of ours, numpy's a @ b and torch.matmul on the CPU, in turn,
+         all on the same thread count (the physical cores); each side's figure is the median of its rounds (so a
+         busy moment or a clock drift hits all three alike and no side gets more tries than the others); targets:
+         ours >= 0.95x numpy and >= 0.9x torch.
       2. BF16 at each -Size: ours (where the BLAS has a BF16 GEMM) against torch's CPU BF16; target >= 0.8x.
       3. FP64 at the first size: ours against numpy (no target; shown).
       4. The managed kernel with DLGPUTOOLS_BLAS_PATH pointing nowhere, at each -FallbackSize: its % of the FP32 peak
@@ -25,6 +26,7 @@ param(
     [int[]] $Size = @(4096, 8192),
     [int[]] $FallbackSize = @(2048, 4096),
     [int] $Iterations = 3,
+    [int] $Rounds = 3,
     [string] $Python,
     [switch] $NoGpu,
     [string] $OutFile
@@ -57,6 +59,12 @@ function Invoke-PythonGemm([string] $python, [string] $lib, [string] $type, [lon
     try { $json | ConvertFrom-Json } catch { [pscustomobject]@{ error = "$json" } }
 }
 
+# The run with the median figure of a side's rounds (the lower middle one of an even count).
+function Get-MedianRun([object[]] $runs, [scriptblock] $figure) {
+    if (-not $runs -or $runs.Count -eq 0) { return $null }
+    $sorted = @($runs | Sort-Object { & $figure $_ })
+    $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
+}
 function Ratio($ours, $theirs) { if ($ours -and $theirs -and $theirs.tflops -gt 0) { $ours / $theirs.tflops } }
 function Verdict($ratio, [double] $target) { if ($null -eq $ratio) { 'n/a' } elseif ($ratio -ge $target) { 'PASS' } else { 'FAIL' } }
 function Fmt($x, [string] $f = '0.000') { if ($null -eq $x) { '-' } else { $x.ToString($f, [cultureinfo]::InvariantCulture) } }
@@ -73,25 +81,32 @@ Say "FP32 peak: $(Fmt $probe.PeakTflops) TFLOPS; $($probe.PeakBasis)"
 Say "numpy: $(if ($numpyPython) { $numpyPython } else { 'no python3 with numpy found (Debian: sudo apt-get install python3-numpy)' })"
 Say "torch: $(if ($torchPython) { $torchPython } else { 'no python3 with torch found' })"
 Say ''
-Say '| Type | Size | Ours TFLOPS (before / after) | % peak | numpy | torch | ours/numpy (>=0.95) | ours/torch (>=0.9; BF16 >=0.8) |'
+Say "Each figure: the median of $Rounds interleaved rounds (ours, numpy, torch in turn); the rounds are in brackets."
+Say '| Type | Size | Ours TFLOPS [rounds] | % peak | numpy [rounds] | torch [rounds] | ours/numpy (>=0.95) | ours/torch (>=0.9; BF16 >=0.8) |'
 Say '|---|---|---|---|---|---|---|---|'
 $rows = @()
 foreach ($type in 'FP32', 'BF16', 'FP64') {
     $sizes = if ($type -eq 'FP64') { @($Size[0]) } else { $Size }
     foreach ($s in $sizes) {
-        $ours = Measure-CpuMatMul -DataType $type -Size $s -Iterations $Iterations -ErrorAction SilentlyContinue -ErrorVariable err -WarningAction SilentlyContinue
-        $np = if ($type -ne 'BF16') { Invoke-PythonGemm $numpyPython numpy $type.ToLowerInvariant() $s $s $s $threads }
-        $tc = if ($type -ne 'FP64') { Invoke-PythonGemm $torchPython torch $type.ToLowerInvariant() $s $s $s $threads }
-        # Ours again after numpy and torch, so a drift in clocks or a busy neighbour shows; the ratios use the mean of both runs.
-        $again = if ($ours) { Measure-CpuMatMul -DataType $type -Size $s -Iterations $Iterations -ErrorAction SilentlyContinue -WarningAction SilentlyContinue }
-        $oursMean = if ($ours -and $again) { ($ours.Tflops + $again.Tflops) / 2 } elseif ($ours) { $ours.Tflops }
-        $rn = Ratio $oursMean $np
-        $rt = Ratio $oursMean $tc
+        $oursRuns = @(); $npRuns = @(); $tcRuns = @(); $err = $null
+        foreach ($round in 1..$Rounds) {
+            $o = Measure-CpuMatMul -DataType $type -Size $s -Iterations $Iterations -ErrorAction SilentlyContinue -ErrorVariable +err -WarningAction SilentlyContinue
+            if ($o) { $oursRuns += $o }
+            if ($type -ne 'BF16') { $r = Invoke-PythonGemm $numpyPython numpy $type.ToLowerInvariant() $s $s $s $threads; if ($r) { $npRuns += $r } }
+            if ($type -ne 'FP64') { $r = Invoke-PythonGemm $torchPython torch $type.ToLowerInvariant() $s $s $s $threads; if ($r) { $tcRuns += $r } }
+        }
+        $ours = Get-MedianRun $oursRuns { $args[0].Tflops }
+        $np = Get-MedianRun $npRuns { $args[0].tflops }
+        $tc = Get-MedianRun $tcRuns { $args[0].tflops }
+        $rn = Ratio $ours.Tflops $np
+        $rt = Ratio $ours.Tflops $tc
         $torchTarget = if ($type -eq 'BF16') { 0.8 } else { 0.9 }
-        $oursText = if ($ours) { '{0} / {1}' -f (Fmt $ours.Tflops), (Fmt $again.Tflops) } else { "error: $($err[0].FullyQualifiedErrorId)" }
-        Say ("| {0} | {1} | {2} | {3} | {4} | {5} | {6} {7} | {8} {9} |" -f $type, $s, $oursText, (Fmt $ours.PercentOfPeak '0'), (Fmt $np.tflops), (Fmt $tc.tflops),
+        $oursText = if ($ours) { '{0} [{1}]' -f (Fmt $ours.Tflops), (($oursRuns | ForEach-Object { Fmt $_.Tflops }) -join ', ') } else { "error: $($err[0].FullyQualifiedErrorId)" }
+        $npText = if ($np) { '{0} [{1}]' -f (Fmt $np.tflops), (($npRuns | ForEach-Object { Fmt $_.tflops }) -join ', ') } else { '-' }
+        $tcText = if ($tc) { '{0} [{1}]' -f (Fmt $tc.tflops), (($tcRuns | ForEach-Object { Fmt $_.tflops }) -join ', ') } else { '-' }
+        Say ("| {0} | {1} | {2} | {3} | {4} | {5} | {6} {7} | {8} {9} |" -f $type, $s, $oursText, (Fmt $ours.PercentOfPeak '0'), $npText, $tcText,
             (Fmt $rn '0.00'), $(if ($type -eq 'FP32') { Verdict $rn 0.95 } else { '' }), (Fmt $rt '0.00'), $(if ($type -ne 'FP64') { Verdict $rt $torchTarget } else { '' }))
-        $rows += [pscustomobject]@{ Type = $type; Size = $s; Ours = $ours; OursAgain = $again; Numpy = $np; Torch = $tc }
+        $rows += [pscustomobject]@{ Type = $type; Size = $s; Ours = $ours; OursRounds = $oursRuns; Numpy = $np; NumpyRounds = $npRuns; Torch = $tc; TorchRounds = $tcRuns }
     }
 }
 $raw.Comparison = $rows

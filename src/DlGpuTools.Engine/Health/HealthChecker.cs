@@ -114,6 +114,7 @@ namespace DlGpuTools.Health
 
                 // Events since the watch opened: at Standard and Long, the stress's too.
                 Dictionary<int, List<ulong>> xids = watch?.Drain(request.XidWatch) ?? new Dictionary<int, List<ulong>>();
+                TimeSpan watched = clock.Elapsed > request.XidWatch ? clock.Elapsed : request.XidWatch;
                 foreach (GpuHealth health in inventory.Devices.Select(d => perGpu[d.Index]))
                 {
                     // The replay count again, after the watch: growth while the check ran is the rate that matters.
@@ -125,7 +126,7 @@ namespace DlGpuTools.Health
                         if (at >= 0) health.Checks[at] = grew;
                     }
 
-                    health.Checks.Add(XidCheck(health.Index, xids, watch, watchFailure, request.XidWatch));
+                    health.Checks.Add(XidCheck(health.Index, xids, watch, watchFailure, watched));
                     Fold(health.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
                     health.Verdict = verdict.ToString();
                     health.Action = action.ToString();
