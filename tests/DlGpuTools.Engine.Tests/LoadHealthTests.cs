@@ -148,6 +148,18 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void Corrected_ecc_errors_that_appear_under_load_are_a_warning()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKENVML_ECC_CORRECTED_STEP=2");
+            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthCheck ecc = Check(report, 0, "ECC under load");
+            Assert.Equal(nameof(CheckStatus.Warning), ecc.Status);
+            Assert.Equal(nameof(HealthAction.Watch), ecc.Action);
+            Assert.Matches(@"^\d+ corrected ECC error\(s\) during the GEMM stress \(none uncorrectable\)\.$", ecc.Detail);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "ECC errors").Status); // Quick reads uncorrectable errors only
+        }
+
+        [FakeFact]
         public void A_gemm_that_hangs_is_a_failed_check_within_the_time_limit_not_a_hung_command()
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUBLAS_FAIL=cublasLtMatmul=-1");

@@ -176,6 +176,7 @@ nvmlReturn_t nvmlDeviceGetNvLinkRemotePciInfo_v2(void *h, unsigned int link, pci
  *   FAKENVML_PCIE_RX_KBPS / _TX_KBPS         PCIe throughput, KB/s (default 2048 / 1024), from nvmlDeviceGetPcieThroughput
  *                                            and as the byte counters of fields 197/198 (FAKENVML_PCIE_NO_COUNTERS=1: no counters)
  *   FAKENVML_ECC_CORRECTED / _UNCORRECTED    volatile ECC counts; aggregate = volatile + 100 (ECC off on odd GPUs: NOT_SUPPORTED)
+ *   FAKENVML_ECC_CORRECTED_STEP              GPU 0's volatile corrected count grows by this much at every read (errors under load)
  *   FAKENVML_MEMORY_USED_MIB                 used memory for nvmlDeviceGetMemoryInfo_v2 (default 2048)
  *   FAKENVML_NVLINKS                         NVLink links per GPU (default 0: none)
  *   FAKENVML_NVLINK_TX_KIBPS / _RX_KIBPS     NVLink counters grow at this many KiB per second of CLOCK_MONOTONIC
@@ -230,7 +231,9 @@ nvmlReturn_t nvmlDeviceGetPcieThroughput(void *h, int counter, unsigned int *kbp
 nvmlReturn_t nvmlDeviceGetTotalEccErrors(void *h, int errorType, int counterType, unsigned long long *count) {
     FAIL("nvmlDeviceGetTotalEccErrors", idx(h));
     if (idx(h) % 2) return 3; /* ECC is off on odd GPUs (see nvmlDeviceGetEccMode) */
+    static unsigned long long corrected_reads;
     unsigned long long v = errorType == 0 ? fake_env_ull("FAKENVML_ECC_CORRECTED", 0) : fake_env_ull("FAKENVML_ECC_UNCORRECTED", 0);
+    if (errorType == 0 && counterType == 0 && idx(h) == 0) v += fake_env_ull("FAKENVML_ECC_CORRECTED_STEP", 0) * corrected_reads++;
     /* The lifetime count adds FAKENVML_ECC_HISTORY (default 100) past errors to the recent ones. */
     *count = counterType == 1 ? v + fake_env_ull("FAKENVML_ECC_HISTORY", 100) : v;
     return 0;
