@@ -228,6 +228,18 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Theory]
+        [InlineData(1.0, 3u, 4u, "Warning")]      // Quick: an idle link should replay nothing
+        [InlineData(63.5, 3u, 5u, "Passed")]      // Standard: 1.9 a minute under load, below DCGM's 8
+        [InlineData(63.5, 3u, 13u, "Warning")]    // 9.4 a minute
+        public void Pcie_replays_during_the_check_warn_at_any_growth_when_idle_and_from_eight_a_minute_under_load(double seconds, uint before, uint after, string status)
+        {
+            GpuHealthCheck? check = QuickHealthChecks.ReplaysDuring(0, before, after, TimeSpan.FromSeconds(seconds));
+            Assert.NotNull(check);
+            Assert.Equal(status, check.Status);
+            Assert.Null(QuickHealthChecks.ReplaysDuring(0, 3, 3, TimeSpan.FromSeconds(seconds)));
+        }
+
+        [Theory]
         [InlineData(0, 0x55555555u, 7UL, 0x55555555u)]
         [InlineData(1, 0u, 0x1_0000_0007UL, 7u)]
         [InlineData(1, 0xFFFFFFFFu, 7UL, 0xFFFFFFF8u)]
