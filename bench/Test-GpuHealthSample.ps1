@@ -57,7 +57,7 @@ function Measure-UnderLoad([string] $Level, [double] $Seconds) {
     Say ("Test-GpuHealth -Level {0} -Duration {1}: {2:0.0} s in all, verdict {3}, action {4}" -f $Level, $Seconds, $elapsed, $r.Verdict, $r.Action)
     if ($r.Reason) { Say "Reason: $($r.Reason)" }
     Say ($r.Gpus | Format-Table -View Load | Out-String -Width 100).TrimEnd()
-    Say ($r.Checks | Where-Object { $_.Check -in 'GEMM results', 'GEMM throughput', 'GEMM vs peers', 'Clocks and power', 'ECC under load', 'Memory bandwidth', 'Host-to-device', 'Memory test', 'ECC memory test', 'Xid events' } |
+    Say ($r.Checks | Where-Object { $_.Check -in 'GEMM results', 'GEMM throughput', 'GEMM vs peers', 'Peer results', 'Clocks and power', 'ECC under load', 'Memory bandwidth', 'Host-to-device', 'Memory test', 'ECC memory test', 'Xid events' } |
         Format-Table Gpu, Check, Status, Detail -Wrap | Out-String -Width 160).TrimEnd()
     $rows = @(Get-Content $smiLog -ErrorAction SilentlyContinue | ForEach-Object {
             $f = $_ -split ',\s*'

@@ -74,6 +74,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM throughput").Status);
             // The fake's GPU 1 is another model (an RTX 3090): there is no peer to compare with.
             Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "GEMM vs peers").Status);
+            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "Peer results").Status);
             GpuHealthCheck clocks = Check(report, 0, "Clocks and power");
             Assert.Equal(nameof(CheckStatus.Passed), clocks.Status);
             Assert.Matches(@"SM clock median \d+ MHz", clocks.Detail);
@@ -122,8 +123,35 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(nameof(CheckStatus.Warning), slow.Status);
             Assert.Matches(@"against a median of [\d.]+ for the other 1 GPU\(s\) of this model: 66\.\d%", slow.Detail);
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM vs peers").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "Peer results").Status); // slower, not wrong
             Assert.Equal(HealthVerdict.Degraded.ToString(), report.Gpus.Single(g => g.Index == 2).Verdict);
             Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus.Single(g => g.Index == 0).Verdict);
+        }
+
+        [FakeFact]
+        public void A_gpu_wrong_the_same_way_every_time_passes_its_own_comparisons_and_fails_against_its_peers()
+        {
+            // Five fake GPUs: 0, 2 and 4 are the same model; every GEMM on GPU 2 gets the middle element wrong.
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=5", "FAKENVML_DEVICES=5", "FAKECUBLAS_WRONG_DEVICE=2");
+            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i % 2 == 0);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "GEMM results").Status); // consistent with itself
+            GpuHealthCheck peers = Check(report, 2, "Peer results");
+            Assert.Equal(nameof(CheckStatus.Failed), peers.Status);
+            Assert.Equal(nameof(HealthAction.Drain), peers.Action);
+            Assert.Contains("differs from that of 2 of the other 2 GPU(s) of this model (0, 4)", peers.Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Peer results").Status);
+            Assert.Contains("GPU 2 differ(s)", Check(report, 4, "Peer results").Detail, StringComparison.Ordinal);
+            Assert.Equal(HealthVerdict.Unhealthy.ToString(), report.Verdict);
+        }
+
+        [FakeFact]
+        public void Two_gpus_that_disagree_with_no_third_to_decide_both_warn()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUBLAS_WRONG_DEVICE=2");
+            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i != 1);
+            Assert.Equal(nameof(CheckStatus.Warning), Check(report, 0, "Peer results").Status);
+            Assert.Equal(nameof(CheckStatus.Warning), Check(report, 2, "Peer results").Status);
+            Assert.Contains("differs from GPU 2's and no majority", Check(report, 0, "Peer results").Detail, StringComparison.Ordinal);
         }
 
         [FakeFact]

@@ -169,6 +169,9 @@ Describe 'Test-GpuHealth -Level Standard on a real GPU' -Tag 'Gpu' -Skip:(-not $
             $g.SmClockMHz | Should -BeGreaterThan 0
             $g.PowerW | Should -BeGreaterThan 0
             "$(($g.Checks | Where-Object Check -EQ 'Memory bandwidth').Status)" | Should -Be 'Passed'
+            # Identical GPUs running the same algorithm on the same inputs give the same bits.
+            $peers = $g.Checks | Where-Object Check -EQ 'Peer results'
+            if (@($r.Gpus | Where-Object Name -EQ $g.Name).Count -gt 1) { "$($peers.Status)" | Should -Be 'Passed' -Because $peers.Detail }
         }
     }
 

@@ -14,6 +14,8 @@
  *   FAKECUBLAS_WRONG    1: add 1.0 to every result (the benchmark must refuse the number)
  *   FAKECUBLAS_SKIP     1: write nothing (the benchmark must notice the poisoned output)
  *   FAKECUBLAS_WRONG_CALL  N: the Nth cublasLtMatmul call on a handle gets one element wrong (a silent compute fault)
+ *   FAKECUBLAS_WRONG_DEVICE d: every call on a handle made on device d gets the same element wrong (a GPU wrong the
+ *                          same way every time: its results agree with each other, not with its peers')
  *   FAKECUBLAS_COMPUTE  a compute type that replaces the one asked for, as a wrong binding would
  *   FAKECUBLAS_FAIL     "cublasLtMatmul=13": calls to fail, as in the fake driver */
 #include <math.h>
@@ -57,8 +59,27 @@ const char *cublasLtGetStatusString(status s) {
          : s == 7 ? "an unsupported value or parameter was passed to the function" : "an internal error";
 }
 
-/* A handle counts its cublasLtMatmul calls, for FAKECUBLAS_WRONG_CALL. */
-status cublasLtCreate(void **h) { FAIL("cublasLtCreate"); *h = calloc(1, sizeof(long long)); live_objects++; return OK; }
+/* The device current in the fake driver (loaded in this process by the module), or -1. */
+static int current_cuda_device(void) {
+    void *cuda = dlopen("libfakecuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    if (!cuda) return -1;
+    int (*get)(int *) = (int (*)(int *))dlsym(cuda, "cuCtxGetDevice");
+    int d = -1;
+    if (!get || get(&d) != 0) d = -1;
+    dlclose(cuda);
+    return d;
+}
+
+/* A handle counts its cublasLtMatmul calls (FAKECUBLAS_WRONG_CALL) and knows the device it was made on (FAKECUBLAS_WRONG_DEVICE). */
+typedef struct { long long calls; int device; } handle_t;
+status cublasLtCreate(void **h) {
+    FAIL("cublasLtCreate");
+    handle_t *handle = calloc(1, sizeof *handle);
+    handle->device = current_cuda_device();
+    *h = handle;
+    live_objects++;
+    return OK;
+}
 status cublasLtDestroy(void *h) { free(h); live_objects--; return OK; }
 
 status cublasLtMatmulDescCreate(desc_t **d, int compute, int scale) {
@@ -231,8 +252,9 @@ status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layo
     if (be != 0 && !C) return INVALID_VALUE;
     if (fake_env_int("FAKECUBLAS_SKIP", 0)) return OK;
     double extra = fake_env_int("FAKECUBLAS_WRONG", 0) ? 1.0 : 0.0;
-    long long call = h ? ++*(long long *)h : 0;
-    int wrong_element = call > 0 && call == fake_env_int("FAKECUBLAS_WRONG_CALL", 0);
+    long long call = h ? ++((handle_t *)h)->calls : 0;
+    int wrong_element = (call > 0 && call == fake_env_int("FAKECUBLAS_WRONG_CALL", 0))
+                        || (h && ((handle_t *)h)->device >= 0 && ((handle_t *)h)->device == fake_env_int("FAKECUBLAS_WRONG_DEVICE", -1));
     int fast_fp8 = la->type == R_8F_E4M3 && d->fast_accum;
     uint64_t m = ld->rows, n = ld->cols, k = d->transa ? la->rows : la->cols;
     for (uint64_t j = 0; j < n; j++)

@@ -298,6 +298,7 @@ CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStr
 CUresult cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
 CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
 CUresult cuCtxSynchronize(void) { return require_context() ? 201 : 0; }
+CUresult cuCtxGetDevice(CUdevice *d) { if (require_context()) return 201; *d = current_device(); return 0; }
 CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; if (require_context()) return 201; *e = calloc(1, sizeof(fake_event)); live_events++; return 0; }
 CUresult cuEventDestroy_v2(void *e) { free(e); live_events--; return 0; }
 CUresult cuEventRecord(void *e, void *s) {

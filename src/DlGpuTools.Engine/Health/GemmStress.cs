@@ -172,6 +172,7 @@ namespace DlGpuTools.Health
                 o.ReferenceFailure = e.Message;
             }
 
+            o.FirstResultHash = Hash(driver, first, (ulong)(n * n * format.OutputBytes), stream);
             startTogether();
             ulong words = (ulong)(n * n * format.OutputBytes) / 4;
             var found32 = new uint[slots];
@@ -210,6 +211,28 @@ namespace DlGpuTools.Health
             double median = new BatchTimes(o.CallMilliseconds).Median;
             o.Tflops = 2.0 * n * n * n / (median * 1e-3) / 1e12;
             o.PeakTflops = MatMulBenchmark.PeakTflops(o.Device.Name, format.Type);
+        }
+
+        /// <summary>FNV-1a over the buffer's 64-bit words, read back in 16 MiB pieces (no second copy of the result on the host).</summary>
+        private static unsafe ulong Hash(CudaDriver driver, DeviceBuffer buffer, ulong bytes, CudaStream stream)
+        {
+            const ulong piece = 16UL << 20;
+            var host = new ulong[Math.Min(piece, bytes) / 8 + 1];
+            ulong hash = 14695981039346656037UL;
+            fixed (ulong* p = host)
+            {
+                for (ulong offset = 0; offset < bytes; offset += piece)
+                {
+                    ulong count = Math.Min(piece, bytes - offset);
+                    host[count / 8] = 0; // a tail shorter than a word hashes as zero-padded
+                    driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)p, buffer.DevicePointer + offset, count, stream.Handle));
+                    stream.Synchronize();
+                    ulong words = (count + 7) / 8;
+                    for (ulong i = 0; i < words; i++) hash = unchecked((hash ^ p[i]) * 1099511628211UL);
+                }
+            }
+
+            return hash;
         }
 
         private static unsafe void ReadCounters(CudaDriver driver, DeviceBuffer counters, uint[] host, CudaStream stream)

@@ -58,6 +58,7 @@ namespace DlGpuTools.Health
                 health.Checks.Add(LoadHealthChecks.GemmResults(o, timeout));
                 health.Checks.Add(LoadHealthChecks.Throughput(o));
                 health.Checks.Add(LoadHealthChecks.AgainstPeers(o, outcomes));
+                health.Checks.Add(LoadHealthChecks.PeerResults(o, outcomes));
                 health.Checks.Add(LoadHealthChecks.ClocksAndPower(o.Index, figures));
                 if (LoadHealthChecks.EccUnderLoad(o.Index, figures, "ECC under load", "the GEMM stress") is GpuHealthCheck ecc) health.Checks.Add(ecc);
                 health.StressDataType = string.IsNullOrEmpty(o.DataType) ? null : o.DataType;

@@ -41,6 +41,13 @@ namespace DlGpuTools.Health
         /// <summary>Why the first result failed its CPU reference check; null when it passed.</summary>
         public string? ReferenceFailure { get; set; }
 
+        /// <summary>
+        /// A 64-bit hash of the first result's bytes: GPUs of the same model (same SM count) running the same cuBLASLt
+        /// algorithm on the same inputs must produce the same bits, so a GPU whose hash differs from its peers' is wrong
+        /// in a way that comparing it with itself cannot show.
+        /// </summary>
+        public ulong? FirstResultHash { get; set; }
+
         /// <summary>Milliseconds per GEMM of each timed batch after the warm-up.</summary>
         public List<double> CallMilliseconds { get; } = new List<double>();
 
