@@ -9,7 +9,7 @@
         sudo apt-get install -y libopenblas0-pthread python3-numpy
         dotnet pwsh -NoProfile -c 'Import-Module ./out/DlGpuTools/DlGpuTools.psd1; ./bench/Compare-CpuMatMul.ps1 -Python /usr/bin/python3'
     (the PATH python3 there is a pyenv one without numpy; the script also tries /usr/bin/python3 itself).
-      1. FP32 at each -Size: -Rounds rounds (default 3) of ours, numpy's a @ b and torch.matmul on the CPU, in turn,
+      1. FP32 at each -Size: -Rounds rounds (default 5) of ours, numpy's a @ b and torch.matmul on the CPU, in turn,
          all on the same thread count (the physical cores); each side's figure is the median of its rounds (so a
          busy moment or a clock drift hits all three alike and no side gets more tries than the others); targets:
          ours >= 0.95x numpy and >= 0.9x torch.
@@ -26,7 +26,7 @@ param(
     [int[]] $Size = @(4096, 8192),
     [int[]] $FallbackSize = @(2048, 4096),
     [int] $Iterations = 3,
-    [int] $Rounds = 3,
+    [int] $Rounds = 5,
     [string] $Python,
     [switch] $NoGpu,
     [string] $OutFile
