@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace DlGpuTools.Benchmarks
 {
@@ -16,6 +17,13 @@ namespace DlGpuTools.Benchmarks
     public static unsafe class ManagedGemm
     {
         private const int NR = 6;
+
+        /// <summary>
+        /// MethodImplOptions.AggressiveOptimization (512; netstandard2.0's enum predates it, .NET Core 3.0+ honours it,
+        /// .NET Framework ignores it): the loops are compiled fully optimised on first call instead of starting in the
+        /// tiered JIT's unoptimised tier, so a fresh session's first measurement is not of tier-0 code.
+        /// </summary>
+        private const MethodImplOptions HotLoop = (MethodImplOptions)512;
         private const int KC = 256;
 
         /// <summary>Rows of C each micro-kernel produces.</summary>
@@ -60,6 +68,7 @@ namespace DlGpuTools.Benchmarks
             workers = Math.Min(workers, blockCount);
             SimdGemmKernel? simd = typeof(T) == typeof(float) ? SimdGemmKernel.Instance : null;
             int next = -1;
+            [MethodImpl(HotLoop)]
             void Work()
             {
                 T[] packedA = PackingBuffers<T>.Rent(ref PackingBuffers<T>.A, mc * KC);
@@ -159,6 +168,7 @@ namespace DlGpuTools.Benchmarks
         private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
         /// <summary>C[ib.., jb..] (rows x cols) = A[ib.., :] * B[:, jb..], the whole K loop in KC slices, by one worker.</summary>
+        [MethodImpl(HotLoop)]
         private static void RunBlock<T>(T* a, T* b, T* c, int M, int N, int K, int ib, int rows, int jb, int cols, int mr,
             T[] packedA, T[] packedB, SimdGemmKernel? simd, float[]? tileBuffer)
             where T : unmanaged
@@ -197,6 +207,7 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>A's rows [ib, ib+rows) x K slice [kb, kb+kc) as panels of mr rows: element (r, p) of a panel at p*mr + r; short panels padded with zeros.</summary>
+        [MethodImpl(HotLoop)]
         private static void PackA<T>(T* a, int lda, int ib, int rows, int kb, int kc, int mr, T* ap)
             where T : unmanaged
         {
@@ -222,6 +233,7 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>B's K slice [kb, kb+kc) x columns of one panel: element (p, j) at p*NR + j; missing columns zero.</summary>
+        [MethodImpl(HotLoop)]
         private static void PackB<T>(T* b, int ldb, int n, int kb, int kc, int panel, T* bp)
             where T : unmanaged
         {
@@ -241,6 +253,7 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
+        [MethodImpl(HotLoop)]
         private static void Kernel<T>(T* ap, T* bp, int kc, T* c, int ldc, int rows, int cols, int mr, bool accumulate)
             where T : unmanaged
         {
@@ -250,6 +263,7 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>Writes (or adds) the vector kernel's tile into C: column j of the tile at tile[j * rows].</summary>
+        [MethodImpl(HotLoop)]
         private static void AddTile(float[] tile, float* c, int ldc, int rows, bool accumulate)
         {
             fixed (float* t = tile)
@@ -265,6 +279,7 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>A partial tile of the vector kernel's panels (mr rows per panel), element by element.</summary>
+        [MethodImpl(HotLoop)]
         private static void EdgeSingle(float* ap, float* bp, int kc, float* c, int ldc, int rows, int cols, int mr, bool accumulate)
         {
             for (int j = 0; j < cols; j++)
@@ -279,6 +294,7 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>2 x 6 tile of FP32 in scalar registers.</summary>
+        [MethodImpl(HotLoop)]
         private static void KernelSingle(float* ap, float* bp, int kc, float* c, int ldc, int rows, int cols, bool accumulate)
         {
             float* acc = stackalloc float[2 * NR];
@@ -315,6 +331,7 @@ namespace DlGpuTools.Benchmarks
         /// arithmetic (INumber), and a generic kernel through delegates or operators found at run time would cost more
         /// than the tile itself, so the two types keep a copy each.
         /// </summary>
+        [MethodImpl(HotLoop)]
         private static void KernelDouble(double* ap, double* bp, int kc, double* c, int ldc, int rows, int cols, bool accumulate)
         {
             double* acc = stackalloc double[2 * NR];
