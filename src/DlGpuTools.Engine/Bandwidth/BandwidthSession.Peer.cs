@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using DlGpuTools.Interop;
 using DlGpuTools.Topology;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Bandwidth
 {
@@ -48,7 +49,7 @@ namespace DlGpuTools.Bandwidth
                 finally
                 {
                     // Memory the peer owns is freed with the peer's context current (DeviceBuffer pushes it).
-                    for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+                    DisposeAll(owned);
                 }
             }
         }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Interop;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Bandwidth
 {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Bandwidth
 {
@@ -114,16 +115,9 @@ namespace DlGpuTools.Bandwidth
                 finally
                 {
                     // Reverse order: streams and events before the memory the queued work refers to.
-                    for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+                    DisposeAll(owned);
                 }
             }
-        }
-
-        private static T Own<T>(List<IDisposable> owned, T item)
-            where T : IDisposable
-        {
-            owned.Add(item);
-            return item;
         }
 
         private BandwidthResult RunIn(string test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress, List<IDisposable> owned)

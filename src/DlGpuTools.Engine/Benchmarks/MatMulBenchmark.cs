@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using DlGpuTools.Catalog;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Benchmarks
 {
@@ -206,7 +207,7 @@ namespace DlGpuTools.Benchmarks
             finally
             {
                 // Reverse order: the plan and stream go before the memory they refer to.
-                for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+                DisposeAll(owned);
             }
         }
 
@@ -219,13 +220,6 @@ namespace DlGpuTools.Benchmarks
             return string.Format(CultureInfo.InvariantCulture,
                 "Sustained: median of {0} back-to-back batches of {1} call(s), CUDA events per batch, after {2} untimed batch(es); {3}; accumulation {4}; checked on {5} sampled elements against a double CPU reference.",
                 request.Iterations, callsPerBatch, request.Warmup, rotationText, accumulation, request.VerifySamples);
-        }
-
-        private static T Own<T>(List<IDisposable> owned, T item)
-            where T : IDisposable
-        {
-            owned.Add(item);
-            return item;
         }
 
         /// <summary>

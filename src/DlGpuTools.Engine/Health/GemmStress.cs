@@ -1,12 +1,13 @@
 using System;
-using DlGpuTools.Devices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DlGpuTools.Benchmarks;
+using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Health
 {
@@ -48,25 +49,10 @@ namespace DlGpuTools.Health
             var outcomes = devices.Select(d => new StressOutcome(d)).ToList();
             if (outcomes.Count == 0) return outcomes;
             var ready = new CountdownEvent(outcomes.Count);
-            var threads = outcomes.Select(o => new Thread(() => Worker(runtime, o, request, ready, cancel))
-            {
-                IsBackground = true, // a worker stuck in a hung GPU must not keep the process alive
-                Name = "DlGpuTools GEMM stress GPU " + o.Index.ToString(CultureInfo.InvariantCulture),
-            }).ToList();
-            threads.ForEach(t => t.Start());
-
-            // The caller's thread waits here, waking twice a second to report progress (PowerShell's progress and
-            // errors must come from the pipeline thread).
-            var clock = Stopwatch.StartNew();
             TimeSpan limit = request.SetupLimit + request.Duration + request.CallTimeout;
             string phase = string.Format(CultureInfo.InvariantCulture, "GEMM stress on {0} GPU(s) for {1:0} s", outcomes.Count, request.Duration.TotalSeconds);
-            while (threads.Any(t => t.IsAlive) && clock.Elapsed < limit)
-            {
-                threads.First(t => t.IsAlive).Join(TimeSpan.FromMilliseconds(500));
-                progress?.Invoke(phase, Math.Min(1.0, clock.Elapsed.TotalSeconds / Math.Max(1e-3, request.Duration.TotalSeconds)));
-            }
-
-            for (int i = 0; i < threads.Count; i++) outcomes[i].Hung = threads[i].IsAlive;
+            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "GEMM stress", o => Worker(runtime, o, request, ready, cancel), limit, request.Duration, phase, progress);
+            for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];
 
             // A hung worker may still signal the event if its GPU ever answers, so the event then outlives this call.
             if (!outcomes.Any(o => o.Hung)) ready.Dispose();
@@ -101,7 +87,7 @@ namespace DlGpuTools.Health
                     }
                     finally
                     {
-                        for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+                        DisposeAll(owned);
                     }
                 }
             }
@@ -117,13 +103,6 @@ namespace DlGpuTools.Health
             {
                 if (!signalled) ready.Signal();
             }
-        }
-
-        private static T Own<T>(List<IDisposable> owned, T item)
-            where T : IDisposable
-        {
-            owned.Add(item);
-            return item;
         }
 
         private static ulong Align(ulong bytes) => (bytes + Alignment - 1) / Alignment * Alignment;

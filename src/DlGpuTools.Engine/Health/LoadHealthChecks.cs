@@ -27,17 +27,8 @@ namespace DlGpuTools.Health
         {
             const string name = "GEMM results";
             int gpu = o.Index;
-            if (o.Hung)
-            {
-                return QuickHealthChecks.Make(gpu, name, CheckStatus.Failed, F("The GEMM stress did not come back within {0:0} s of its end: the GPU or its driver is hung.", timeout.TotalSeconds),
-                    "Drain the node, check dmesg for Xid errors (grep NVRM: Xid) and reboot it.", HealthAction.RebootNode);
-            }
-
-            if (o.Failure != null)
-            {
-                return QuickHealthChecks.Make(gpu, name, CheckStatus.Failed, "The GEMM stress could not run: " + o.Failure.Message,
-                    "If other programs hold the GPU's memory, run the check on an idle node; otherwise drain it and check dmesg for Xid errors.", HealthAction.Drain);
-            }
+            if (DidNotFinish(gpu, name, "GEMM stress", o.Hung, o.Failure, timeout,
+                "If other programs hold the GPU's memory, run the check on an idle node; otherwise drain it and check dmesg for Xid errors.") is GpuHealthCheck unfinished) return unfinished;
 
             string run = F("{0:N0} {1} GEMMs of {2}x{2}x{2} in {3:0.0} s", o.Calls, o.DataType, o.Size, o.Seconds);
             if (o.ReferenceFailure != null)
@@ -216,17 +207,8 @@ namespace DlGpuTools.Health
         {
             const string name = "Memory test";
             int gpu = o.Index;
-            if (o.Hung)
-            {
-                return QuickHealthChecks.Make(gpu, name, CheckStatus.Failed, F("The memory test did not come back within {0:0} s of its end: the GPU or its driver is hung.", timeout.TotalSeconds),
-                    "Drain the node, check dmesg for Xid errors (grep NVRM: Xid) and reboot it.", HealthAction.RebootNode);
-            }
-
-            if (o.Failure != null)
-            {
-                return QuickHealthChecks.Make(gpu, name, CheckStatus.Failed, "The memory test could not run: " + o.Failure.Message,
-                    "Run it on an idle node (other programs' memory is not tested and may leave too little); drain the node and check dmesg if the GPU itself refuses.", HealthAction.Drain);
-            }
+            if (DidNotFinish(gpu, name, "memory test", o.Hung, o.Failure, timeout,
+                "Run it on an idle node (other programs' memory is not tested and may leave too little); drain the node and check dmesg if the GPU itself refuses.") is GpuHealthCheck unfinished) return unfinished;
 
             string covered = F("{0} pattern(s) in {1} pass(es) over {2:0.0} GiB of the {3:0.0} GiB free ({4:0.0} s, {5:0} GB/s written and read)",
                 o.PatternsChecked, o.Passes, o.TestedBytes / 1073741824.0, o.FreeBytes / 1073741824.0, o.Seconds, o.GBps ?? 0);
@@ -238,6 +220,18 @@ namespace DlGpuTools.Health
             }
 
             return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, covered + "; every word read back as written.");
+        }
+
+        /// <summary>The failed check of a GPU worker that hung (RebootNode) or could not run (Drain); null when it ran.</summary>
+        private static GpuHealthCheck? DidNotFinish(int gpu, string name, string work, bool hung, Exception? failure, TimeSpan timeout, string failureRemedy)
+        {
+            if (hung)
+            {
+                return QuickHealthChecks.Make(gpu, name, CheckStatus.Failed, F("The {0} did not come back within {1:0} s of its end: the GPU or its driver is hung.", work, timeout.TotalSeconds),
+                    "Drain the node, check dmesg for Xid errors (grep NVRM: Xid) and reboot it.", HealthAction.RebootNode);
+            }
+
+            return failure == null ? null : QuickHealthChecks.Make(gpu, name, CheckStatus.Failed, F("The {0} could not run: {1}", work, failure.Message), failureRemedy, HealthAction.Drain);
         }
 
         private static string Text(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";

@@ -1,10 +1,10 @@
 using System;
-using DlGpuTools.Devices;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DlGpuTools.Bandwidth;
+using DlGpuTools.Devices;
 
 namespace DlGpuTools.Health
 {
@@ -69,12 +69,14 @@ namespace DlGpuTools.Health
                 health.MaxTemperatureC = figures?.MaxTemperatureC;
             }
 
+            var hung = new HashSet<int>(outcomes.Where(o => o.Hung).Select(o => o.Index));
+
             // The links, one GPU at a time so host copies do not share the host's memory bandwidth; skipped on a GPU
             // whose stress hung (its worker still holds the context, and its calls would hang too).
             foreach (CudaDevice device in devices)
             {
                 cancel.ThrowIfCancellationRequested();
-                if (outcomes.First(o => o.Index == device.Index).Hung) continue;
+                if (hung.Contains(device.Index)) continue;
                 progress?.Invoke(string.Format(CultureInfo.InvariantCulture, "Memory bandwidth and host link of GPU {0}", device.Index), 1);
                 BandwidthResult? copy = null, h2d = null;
                 Exception? copyFailure = null, h2dFailure = null;
@@ -95,7 +97,7 @@ namespace DlGpuTools.Health
             }
 
             if (request.Level != HealthLevel.Long) return;
-            CudaDevice[] healthy = devices.Where(d => !outcomes.First(o => o.Index == d.Index).Hung).ToArray();
+            CudaDevice[] healthy = devices.Where(d => !hung.Contains(d.Index)).ToArray();
             LoadWatch? memoryWatch = LoadWatch.Start(runtime, healthy, request.SampleInterval, warnings);
             List<MemoryTestOutcome> memory;
             Dictionary<int, LoadFigures> memoryLoad;

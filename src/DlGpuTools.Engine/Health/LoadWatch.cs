@@ -1,8 +1,8 @@
 using System;
-using DlGpuTools.Devices;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using DlGpuTools.Devices;
 using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Health

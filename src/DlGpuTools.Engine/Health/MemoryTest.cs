@@ -1,11 +1,12 @@
 using System;
-using DlGpuTools.Devices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Health
 {
@@ -81,24 +82,11 @@ namespace DlGpuTools.Health
         public static List<MemoryTestOutcome> Run(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, TimeSpan duration, TimeSpan callTimeout, CancellationToken cancel, Action<string, double>? progress)
         {
             var outcomes = devices.Select(d => new MemoryTestOutcome(d)).ToList();
-            var threads = outcomes.Select(o => new Thread(() => Worker(runtime, o, duration, cancel))
-            {
-                IsBackground = true, // a worker stuck in a hung GPU must not keep the process alive
-                Name = "DlGpuTools memory test GPU " + o.Index.ToString(CultureInfo.InvariantCulture),
-            }).ToList();
-            threads.ForEach(t => t.Start());
-
             // One pass may outlast the time (it always completes); allow it a minute on top, plus the call timeout.
-            var clock = Stopwatch.StartNew();
             TimeSpan limit = duration + TimeSpan.FromSeconds(60) + callTimeout;
             string phase = string.Format(CultureInfo.InvariantCulture, "Memory test on {0} GPU(s) for {1:0} s", outcomes.Count, duration.TotalSeconds);
-            while (threads.Any(t => t.IsAlive) && clock.Elapsed < limit)
-            {
-                threads.First(t => t.IsAlive).Join(TimeSpan.FromMilliseconds(500));
-                progress?.Invoke(phase, Math.Min(1.0, clock.Elapsed.TotalSeconds / Math.Max(1e-3, duration.TotalSeconds)));
-            }
-
-            for (int i = 0; i < threads.Count; i++) outcomes[i].Hung = threads[i].IsAlive;
+            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "memory test", o => Worker(runtime, o, duration, cancel), limit, duration, phase, progress);
+            for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];
             cancel.ThrowIfCancellationRequested();
             return outcomes;
         }
@@ -118,7 +106,7 @@ namespace DlGpuTools.Health
                     }
                     finally
                     {
-                        for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+                        DisposeAll(owned);
                     }
                 }
             }
@@ -223,11 +211,5 @@ namespace DlGpuTools.Health
             }
         }
 
-        private static T Own<T>(List<IDisposable> owned, T item)
-            where T : IDisposable
-        {
-            owned.Add(item);
-            return item;
-        }
     }
 }
