@@ -73,13 +73,12 @@ namespace DlGpuTools.Benchmarks
             {
                 T[] packedA = PackingBuffers<T>.Rent(ref PackingBuffers<T>.A, mc * KC);
                 T[] packedB = PackingBuffers<T>.Rent(ref PackingBuffers<T>.B, KC * nc);
-                float[]? tileBuffer = simd != null ? PackingBuffers<float>.Rent(ref PackingBuffers<float>.Tile, simd.Rows * NR) : null;
                 int block;
                 while ((block = System.Threading.Interlocked.Increment(ref next)) < blockCount)
                 {
                     // Column-major walk of the grid: neighbouring workers share B columns, which are then warm in L3.
                     int ib = block % rowBlocks * mc, jb = block / rowBlocks * nc;
-                    RunBlock(a, b, c, M, N, K, ib, Math.Min(mc, M - ib), jb, Math.Min(nc, N - jb), mr, packedA, packedB, simd, tileBuffer);
+                    RunBlock(a, b, c, M, N, K, ib, Math.Min(mc, M - ib), jb, Math.Min(nc, N - jb), mr, packedA, packedB, simd);
                 }
             }
 
@@ -90,7 +89,7 @@ namespace DlGpuTools.Benchmarks
         /// Each pool thread's packing buffers, kept between calls. Allocated per call they were 0.4-0.5 MiB per worker on
         /// the large-object heap (over its 85,000-byte threshold): at 2048 on 32 cores that was 16 MiB a call every 50 ms,
         /// and the full, blocking collections the large-object heap triggers stopped every worker. Contents need no
-        /// clearing: PackA and PackB write every element they use, padding included, and the tile kernel writes its tile.
+        /// clearing: PackA and PackB write every element they use, padding included, and the tile kernels write C directly.
         /// </summary>
         private static class PackingBuffers<TElement>
         {
@@ -99,9 +98,6 @@ namespace DlGpuTools.Benchmarks
 
             [ThreadStatic]
             internal static TElement[]? B;
-
-            [ThreadStatic]
-            internal static TElement[]? Tile;
 
             internal static TElement[] Rent(ref TElement[]? slot, int length) => slot != null && slot.Length >= length ? slot : (slot = new TElement[length]);
         }
@@ -170,7 +166,7 @@ namespace DlGpuTools.Benchmarks
         /// <summary>C[ib.., jb..] (rows x cols) = A[ib.., :] * B[:, jb..], the whole K loop in KC slices, by one worker.</summary>
         [MethodImpl(HotLoop)]
         private static void RunBlock<T>(T* a, T* b, T* c, int M, int N, int K, int ib, int rows, int jb, int cols, int mr,
-            T[] packedA, T[] packedB, SimdGemmKernel? simd, float[]? tileBuffer)
+            T[] packedA, T[] packedB, SimdGemmKernel? simd)
             where T : unmanaged
         {
             int panels = (cols + NR - 1) / NR;
@@ -191,10 +187,9 @@ namespace DlGpuTools.Benchmarks
                         {
                             T* cTile = c + ib + ir + (long)j0 * M;
                             int tileRows = Math.Min(mr, rows - ir);
-                            if (simd != null && tileBuffer != null && tileRows == mr && panelCols == NR)
+                            if (simd != null && tileRows == mr && panelCols == NR)
                             {
-                                simd.Run((float[])(object)packedA, ir * kc, (float[])(object)packedB, panel * KC * NR, kc, tileBuffer);
-                                AddTile(tileBuffer, (float*)cTile, M, mr, accumulate);
+                                simd.Run(ref ((float*)ap)[(long)ir * kc], ref *(float*)bPanel, kc, ref *(float*)cTile, M, accumulate);
                             }
                             else
                             {
@@ -260,22 +255,6 @@ namespace DlGpuTools.Benchmarks
             if (typeof(T) == typeof(double)) KernelDouble((double*)ap, (double*)bp, kc, (double*)c, ldc, rows, cols, accumulate);
             else if (mr == 2) KernelSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, accumulate);
             else EdgeSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, mr, accumulate);
-        }
-
-        /// <summary>Writes (or adds) the vector kernel's tile into C: column j of the tile at tile[j * rows].</summary>
-        [MethodImpl(HotLoop)]
-        private static void AddTile(float[] tile, float* c, int ldc, int rows, bool accumulate)
-        {
-            fixed (float* t = tile)
-            {
-                for (int j = 0; j < NR; j++)
-                {
-                    float* column = c + (long)j * ldc;
-                    float* source = t + j * rows;
-                    if (accumulate) for (int i = 0; i < rows; i++) column[i] += source[i];
-                    else Buffer.MemoryCopy(source, column, rows * sizeof(float), rows * sizeof(float));
-                }
-            }
         }
 
         /// <summary>A partial tile of the vector kernel's panels (mr rows per panel), element by element.</summary>

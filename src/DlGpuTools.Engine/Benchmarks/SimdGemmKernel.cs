@@ -1,15 +1,26 @@
 using System;
+using System.Linq;
 using System.Linq.Expressions;
 using System.Reflection;
 
 namespace DlGpuTools.Benchmarks
 {
     /// <summary>
+    /// One call of the FP32 micro-kernel: C[0..Rows, 0..6] (column j at c + j * ldc) = (accumulate ? C : 0) + the product
+    /// of the packed A panel (Rows x kc, element (r, p) at a + p * Rows + r) and the packed B panel (kc x 6, element
+    /// (p, j) at b + p * 6 + j). References rather than arrays and offsets: the kernel then loads without bounds checks.
+    /// </summary>
+    internal delegate void TileKernel(ref float a, ref float b, int kc, ref float c, int ldc, bool accumulate);
+
+    /// <summary>
     /// The FP32 micro-kernel of the managed GEMM, built at run time because the module's netstandard2.0 build can
     /// name neither a vector type nor Reflection.Emit: on .NET 8+ (PowerShell 7) it finds System.Runtime.Intrinsics
     /// by reflection and compiles an expression tree that keeps a (2 vectors) x 6 tile of C in 12 vector locals and
     /// updates them with fused multiply-adds, the widest the CPU has: AVX-512 (Vector512, Avx512F.FusedMultiplyAdd),
-    /// else AVX2 with FMA (Vector256, Fma.MultiplyAdd), else System.Numerics.Vector&lt;float&gt; multiply and add.
+    /// else AVX2 with FMA (Vector256, Fma.MultiplyAdd), else Arm NEON's (AdvSimd.FusedMultiplyAdd, as on Grace), else
+    /// 128-bit vectors with multiply and add. Loads and stores go through references (LoadUnsafe, StoreUnsafe), so
+    /// the loop has no bounds checks: with array indexing it had eight per step against twelve FMAs and ran at about
+    /// half the speed.
     /// Compiled expression trees are dynamic methods: the JIT expands the intrinsics there as anywhere and compiles
     /// them fully optimised. Where none is available (Windows PowerShell 5.1's .NET Framework has no intrinsics),
     /// <see cref="Instance"/> is null and the scalar kernel runs.
@@ -18,7 +29,7 @@ namespace DlGpuTools.Benchmarks
     {
         private const int Columns = 6;
 
-        private SimdGemmKernel(Action<float[], int, float[], int, int, float[]> run, int lanes, string description)
+        private SimdGemmKernel(TileKernel run, int lanes, string description)
         {
             Run = run;
             Lanes = lanes;
@@ -28,11 +39,7 @@ namespace DlGpuTools.Benchmarks
         /// <summary>The kernel for this process, or null where no vector path exists.</summary>
         public static SimdGemmKernel? Instance { get; } = TryCreate();
 
-        /// <summary>
-        /// (packed A, its offset, packed B, its offset, kc, tile): tile[h * Lanes + j * Rows] = the product of the A panel
-        /// (Rows x kc, element (r, p) at p * Rows + r) and the B panel (kc x 6, element (p, j) at p * 6 + j).
-        /// </summary>
-        public Action<float[], int, float[], int, int, float[]> Run { get; }
+        public TileKernel Run { get; }
 
         /// <summary>FP32 lanes per vector; the tile is 2 x Lanes rows.</summary>
         public int Lanes { get; }
@@ -49,27 +56,20 @@ namespace DlGpuTools.Benchmarks
                 Assembly core = typeof(object).Assembly;
                 Type? avx512 = core.GetType("System.Runtime.Intrinsics.X86.Avx512F");
                 Type? fma = core.GetType("System.Runtime.Intrinsics.X86.Fma");
-                // The VectorN helpers (Create from an array, broadcast, CopyTo) are expanded by the JIT only where
+                // The VectorN helpers (LoadUnsafe, broadcast, StoreUnsafe) are expanded by the JIT only where
                 // VectorN.IsHardwareAccelerated; elsewhere they are element-by-element software, which made the first
                 // AVX-512 kernel run at 6% of an H100 host's peak (.NET does not accelerate Vector512 on every
                 // AVX-512 CPU). So a width is used only where both its FMA and its helpers are in hardware.
-                if (IsSupported(avx512) && Accelerated(core, "Vector512") && Intrinsic(core, "Vector512", avx512!, "FusedMultiplyAdd") is var (v512, load512, copy512, fma512))
-                    return Build(v512, 16, load512, copy512, fma512, null, null, "AVX-512 FMA (Vector512)");
-                if (IsSupported(fma) && Accelerated(core, "Vector256") && Intrinsic(core, "Vector256", fma!, "MultiplyAdd") is var (v256, load256, copy256, fma256))
-                    return Build(v256, 8, load256, copy256, fma256, null, null, "AVX2 FMA (Vector256)");
-
-                Type? numerics = core.GetType("System.Numerics.Vector`1");
-                if (numerics != null && core.GetType("System.Numerics.Vector")?.GetProperty("IsHardwareAccelerated")?.GetValue(null) is true)
-                {
-                    Type vector = numerics.MakeGenericType(typeof(float));
-                    int lanes = (int)vector.GetProperty("Count")!.GetValue(null)!;
-                    ConstructorInfo? fromArray = vector.GetConstructor(new[] { typeof(float[]), typeof(int) });
-                    MethodInfo? copy = vector.GetMethod("CopyTo", new[] { typeof(float[]), typeof(int) });
-                    MethodInfo? multiply = vector.GetMethod("op_Multiply", new[] { vector, vector });
-                    MethodInfo? add = vector.GetMethod("op_Addition", new[] { vector, vector });
-                    if (fromArray != null && copy != null && multiply != null && add != null && lanes >= 4)
-                        return Build(vector, lanes, null, copy, null, multiply, add, $"Vector<float> multiply and add ({lanes * 32}-bit, no FMA)", fromArray);
-                }
+                if (IsSupported(avx512) && VectorOps.Find(core, "Vector512", avx512!, "FusedMultiplyAdd") is VectorOps v512)
+                    return Build(v512, 16, "AVX-512 FMA (Vector512)");
+                if (IsSupported(fma) && VectorOps.Find(core, "Vector256", fma!, "MultiplyAdd") is VectorOps v256)
+                    return Build(v256, 8, "AVX2 FMA (Vector256)");
+                // Arm's FusedMultiplyAdd takes the addend first: (addend, left, right).
+                Type? neon = core.GetType("System.Runtime.Intrinsics.Arm.AdvSimd");
+                if (IsSupported(neon) && VectorOps.Find(core, "Vector128", neon!, "FusedMultiplyAdd", addendFirst: true) is VectorOps vNeon)
+                    return Build(vNeon, 4, "Arm NEON FMA (Vector128)");
+                if (VectorOps.Find(core, "Vector128", null, null) is VectorOps v128)
+                    return Build(v128, 4, "128-bit vectors, multiply and add (no FMA)");
             }
             catch (Exception e) when (e is TypeLoadException || e is ArgumentException || e is InvalidOperationException || e is NotSupportedException || e is MemberAccessException || e is TargetInvocationException || e is InvalidProgramException)
             {
@@ -81,33 +81,58 @@ namespace DlGpuTools.Benchmarks
 
         private static bool IsSupported(Type? isa) => isa?.GetProperty("IsSupported")?.GetValue(null) is true;
 
-        private static bool Accelerated(Assembly core, string helpers) =>
-            core.GetType("System.Runtime.Intrinsics." + helpers)?.GetProperty("IsHardwareAccelerated")?.GetValue(null) is true;
-
-        /// <summary>VectorN&lt;float&gt;, VectorN.Create(float[], int), VectorN.CopyTo(VectorN&lt;float&gt;, float[], int) and the ISA's multiply-add; null when one is missing.</summary>
-        private static (Type Vector, MethodInfo Load, MethodInfo Copy, MethodInfo MultiplyAdd)? Intrinsic(Assembly core, string name, Type isa, string multiplyAddName)
+        /// <summary>The methods one vector width needs, found by reflection on the running runtime.</summary>
+        private sealed class VectorOps
         {
-            Type? open = core.GetType("System.Runtime.Intrinsics." + name + "`1");
-            Type? helpers = core.GetType("System.Runtime.Intrinsics." + name);
-            if (open == null || helpers == null) return null;
-            Type vector = open.MakeGenericType(typeof(float));
-            MethodInfo? load = null, copy = null;
-            foreach (MethodInfo m in helpers.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            public Type Vector = typeof(void);
+            public MethodInfo Load = null!, Store = null!, LoadScalarVector = null!, ToScalar = null!, Broadcast = null!;
+            public MethodInfo? MultiplyAdd, Multiply, Add;
+            public bool AddendFirst;
+
+            /// <summary>
+            /// VectorN&lt;float&gt;'s LoadUnsafe(ref, nuint), StoreUnsafe(vector, ref, nuint) and Create(float), the ISA's
+            /// multiply-add (or the vector's * and +), and Vector128's LoadUnsafe and ToScalar (a broadcast of a scalar read
+            /// through Vector128.LoadUnsafe(...).ToScalar() compiles to one vbroadcastss from memory); null when a piece is
+            /// missing or the width is not accelerated.
+            /// </summary>
+            public static VectorOps? Find(Assembly core, string name, Type? isa, string? multiplyAddName, bool addendFirst = false)
             {
-                ParameterInfo[] ps = m.GetParameters();
-                if (m.Name == "Create" && m.IsGenericMethodDefinition && ps.Length == 2 && ps[0].ParameterType.IsArray && ps[1].ParameterType == typeof(int)) load = m.MakeGenericMethod(typeof(float));
-                if (m.Name == "CopyTo" && m.IsGenericMethodDefinition && ps.Length == 3 && ps[1].ParameterType.IsArray && ps[2].ParameterType == typeof(int)) copy = m.MakeGenericMethod(typeof(float));
+                Type? helpers = core.GetType("System.Runtime.Intrinsics." + name);
+                Type? open = core.GetType("System.Runtime.Intrinsics." + name + "`1");
+                Type? helpers128 = core.GetType("System.Runtime.Intrinsics.Vector128");
+                if (helpers == null || open == null || helpers128 == null) return null;
+                if (helpers.GetProperty("IsHardwareAccelerated")?.GetValue(null) is not true) return null;
+                Type vector = open.MakeGenericType(typeof(float));
+                var ops = new VectorOps
+                {
+                    Vector = vector,
+                    Load = GenericFloat(helpers, "LoadUnsafe", p => p.Length == 2 && p[0].ParameterType.IsByRef)!,
+                    Store = GenericFloat(helpers, "StoreUnsafe", p => p.Length == 3 && p[1].ParameterType.IsByRef)!,
+                    LoadScalarVector = GenericFloat(helpers128, "LoadUnsafe", p => p.Length == 2 && p[0].ParameterType.IsByRef)!,
+                    ToScalar = GenericFloat(helpers128, "ToScalar", p => p.Length == 1)!,
+                    Broadcast = helpers.GetMethod("Create", new[] { typeof(float) })!,
+                    MultiplyAdd = isa != null && multiplyAddName != null ? isa.GetMethod(multiplyAddName, new[] { vector, vector, vector }) : null,
+                    Multiply = vector.GetMethod("op_Multiply", new[] { vector, vector }),
+                    Add = vector.GetMethod("op_Addition", new[] { vector, vector }),
+                    AddendFirst = addendFirst,
+                };
+                bool complete = ops.Load != null && ops.Store != null && ops.LoadScalarVector != null && ops.ToScalar != null && ops.Broadcast != null && ops.Add != null
+                    && (ops.MultiplyAdd != null || (isa == null && ops.Multiply != null));
+                return complete ? ops : null;
             }
 
-            MethodInfo? multiplyAdd = isa.GetMethod(multiplyAddName, new[] { vector, vector, vector });
-            return load != null && copy != null && multiplyAdd != null ? (vector, load, copy, multiplyAdd) : ((Type, MethodInfo, MethodInfo, MethodInfo)?)null;
+            private static MethodInfo? GenericFloat(Type helpers, string name, Func<ParameterInfo[], bool> shape) =>
+                helpers.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                    .FirstOrDefault(m => m.Name == name && m.IsGenericMethodDefinition && m.GetGenericArguments().Length == 1 && shape(m.GetParameters()))
+                    ?.MakeGenericMethod(typeof(float));
         }
 
-        private static SimdGemmKernel Build(Type vector, int lanes, MethodInfo? load, MethodInfo copy, MethodInfo? multiplyAdd, MethodInfo? multiply, MethodInfo? add, string description, ConstructorInfo? fromArray = null)
+        private static SimdGemmKernel Build(VectorOps ops, int lanes, string description)
         {
-            ParameterExpression a = Expression.Parameter(typeof(float[]), "a"), aOffset = Expression.Parameter(typeof(int), "aOffset");
-            ParameterExpression b = Expression.Parameter(typeof(float[]), "b"), bOffset = Expression.Parameter(typeof(int), "bOffset");
-            ParameterExpression kc = Expression.Parameter(typeof(int), "kc"), tile = Expression.Parameter(typeof(float[]), "tile");
+            Type vector = ops.Vector;
+            Type floatRef = typeof(float).MakeByRefType();
+            ParameterExpression a = Expression.Parameter(floatRef, "a"), b = Expression.Parameter(floatRef, "b"), c = Expression.Parameter(floatRef, "c");
+            ParameterExpression kc = Expression.Parameter(typeof(int), "kc"), ldc = Expression.Parameter(typeof(int), "ldc"), accumulate = Expression.Parameter(typeof(bool), "accumulate");
             var acc = new ParameterExpression[2, Columns];
             var variables = new System.Collections.Generic.List<ParameterExpression>();
             for (int j = 0; j < Columns; j++)
@@ -119,43 +144,59 @@ namespace DlGpuTools.Benchmarks
                 }
             }
 
-            ParameterExpression a0 = Expression.Variable(vector, "a0"), a1 = Expression.Variable(vector, "a1"), bv = Expression.Variable(vector, "b"), p = Expression.Variable(typeof(int), "p");
-            variables.AddRange(new[] { a0, a1, bv, p });
-            Expression Load(Expression array, Expression index) => fromArray != null ? Expression.New(fromArray, array, index) : (Expression)Expression.Call(load!, array, index);
-            Expression Broadcast(Expression value) => fromArray != null ? Expression.New(vector.GetConstructor(new[] { typeof(float) })!, value) : (Expression)Expression.Call(load!.DeclaringType!.GetMethod("Create", new[] { typeof(float) })!, value);
-            Expression MultiplyAdd(Expression x, Expression y, Expression z) => multiplyAdd != null ? Expression.Call(multiplyAdd, x, y, z) : (Expression)Expression.Call(add!, Expression.Call(multiply!, x, y), z);
+            ParameterExpression a0 = Expression.Variable(vector, "a0"), a1 = Expression.Variable(vector, "a1"), bv = Expression.Variable(vector, "b");
+            // 64-bit element offsets: a constant added to one folds into the load's displacement.
+            ParameterExpression p = Expression.Variable(typeof(int), "p"), aOffset = Expression.Variable(typeof(long), "aOffset"), bOffset = Expression.Variable(typeof(long), "bOffset");
+            variables.AddRange(new[] { a0, a1, bv, p, aOffset, bOffset });
+            ConstructorInfo toNuint = typeof(UIntPtr).GetConstructor(new[] { typeof(ulong) })!;
+            Expression Offset(Expression offset, long plus) => Expression.New(toNuint, Expression.Convert(plus == 0 ? offset : Expression.Add(offset, Expression.Constant(plus)), typeof(ulong)));
+            Expression Load(Expression source, Expression offset, long plus) => Expression.Call(ops.Load, source, Offset(offset, plus));
+            Expression Broadcast(Expression source, Expression offset, long plus) =>
+                Expression.Call(ops.Broadcast, Expression.Call(ops.ToScalar, Expression.Call(ops.LoadScalarVector, source, Offset(offset, plus))));
+            Expression MultiplyAdd(Expression x, Expression y, Expression z) =>
+                ops.MultiplyAdd == null ? Expression.Call(ops.Add!, Expression.Call(ops.Multiply!, x, y), z)
+                : ops.AddendFirst ? Expression.Call(ops.MultiplyAdd, z, x, y)
+                : Expression.Call(ops.MultiplyAdd, x, y, z);
 
             var body = new System.Collections.Generic.List<Expression>();
-            foreach (ParameterExpression c in acc) body.Add(Expression.Assign(c, Expression.Default(vector)));
+            foreach (ParameterExpression accumulator in acc) body.Add(Expression.Assign(accumulator, Expression.Default(vector)));
             body.Add(Expression.Assign(p, Expression.Constant(0)));
+            body.Add(Expression.Assign(aOffset, Expression.Constant(0L)));
+            body.Add(Expression.Assign(bOffset, Expression.Constant(0L)));
             LabelTarget done = Expression.Label("done");
             var step = new System.Collections.Generic.List<Expression>
             {
                 Expression.IfThen(Expression.GreaterThanOrEqual(p, kc), Expression.Break(done)),
-                Expression.Assign(a0, Load(a, aOffset)),
-                Expression.Assign(a1, Load(a, Expression.Add(aOffset, Expression.Constant(lanes)))),
+                Expression.Assign(a0, Load(a, aOffset, 0)),
+                Expression.Assign(a1, Load(a, aOffset, lanes)),
             };
             for (int j = 0; j < Columns; j++)
             {
-                step.Add(Expression.Assign(bv, Broadcast(Expression.ArrayIndex(b, Expression.Add(bOffset, Expression.Constant(j))))));
+                step.Add(Expression.Assign(bv, Broadcast(b, bOffset, j)));
                 step.Add(Expression.Assign(acc[0, j], MultiplyAdd(a0, bv, acc[0, j])));
                 step.Add(Expression.Assign(acc[1, j], MultiplyAdd(a1, bv, acc[1, j])));
             }
 
-            step.Add(Expression.AddAssign(aOffset, Expression.Constant(2 * lanes)));
-            step.Add(Expression.AddAssign(bOffset, Expression.Constant(Columns)));
+            step.Add(Expression.AddAssign(aOffset, Expression.Constant(2L * lanes)));
+            step.Add(Expression.AddAssign(bOffset, Expression.Constant((long)Columns)));
             step.Add(Expression.PreIncrementAssign(p));
             body.Add(Expression.Loop(Expression.Block(step), done));
+
+            // The tile goes straight into C (added to it after the first K slice), column by column.
+            ParameterExpression column = Expression.Variable(typeof(long), "column");
+            variables.Add(column);
             for (int j = 0; j < Columns; j++)
             {
+                body.Add(Expression.Assign(column, Expression.Multiply(Expression.Convert(ldc, typeof(long)), Expression.Constant((long)j))));
                 for (int h = 0; h < 2; h++)
                 {
-                    Expression index = Expression.Constant(h * lanes + j * 2 * lanes);
-                    body.Add(copy.IsStatic ? Expression.Call(copy, acc[h, j], tile, index) : Expression.Call(acc[h, j], copy, tile, index));
+                    long within = (long)h * lanes;
+                    body.Add(Expression.IfThen(accumulate, Expression.Assign(acc[h, j], Expression.Call(ops.Add!, acc[h, j], Load(c, column, within)))));
+                    body.Add(Expression.Call(ops.Store, acc[h, j], c, Offset(column, within)));
                 }
             }
 
-            var lambda = Expression.Lambda<Action<float[], int, float[], int, int, float[]>>(Expression.Block(variables, body), a, aOffset, b, bOffset, kc, tile);
+            var lambda = Expression.Lambda<TileKernel>(Expression.Block(variables, body), a, b, kc, c, ldc, accumulate);
             return new SimdGemmKernel(lambda.Compile(), lanes, $"{description}, {2 * lanes}x{Columns} register tiles");
         }
     }
