@@ -41,9 +41,11 @@ $torch = @{}
 foreach ($line in $torchLines | Select-Object -Skip 1) { $cell = $line | ConvertFrom-Json; $torch["$($cell.device)|$($cell.peer)|$($cell.test)"] = $cell }
 Say ("PyTorch {0} (CUDA {1}): {2} results in {3:0} s" -f $torchInfo.torch, $torchInfo.cuda, $torch.Count, $sw.Elapsed.TotalSeconds)
 
-# Our SM copy and our copy-engine copy are both compared with torch's copy_.
+# Our SM copy and our copy-engine copy are both compared with torch's copy_ (torch copies with the copy engine;
+# a peer copy_ into this GPU is our read_ce, and our SM-kernel read of the peer is set beside the same figure).
+$torchKey = @{ device_local_copy_sm = 'device_local_copy'; device_to_device_memcpy_read_sm = 'device_to_device_memcpy_read_ce' }
 $rows = foreach ($o in $ours) {
-    $key = if ($o.Test -eq 'device_local_copy_sm') { 'device_local_copy' } else { $o.Test }
+    $key = if ($torchKey.ContainsKey($o.Test)) { $torchKey[$o.Test] } else { $o.Test }
     $p = $torch["$($o.DeviceIndex)|$($o.PeerIndex)|$key"]
     [pscustomobject]@{
         GPU      = if ($null -ne $o.PeerIndex) { '{0}>{1}' -f $o.DeviceIndex, $o.PeerIndex } else { "$($o.DeviceIndex)" }

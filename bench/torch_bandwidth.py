@@ -114,7 +114,7 @@ def main():
             emit(a_dev, "device_to_device_memcpy_write_ce", "copy_ to peer", args.host_bytes, t, sp, b_dev)
             with torch.cuda.stream(s):
                 t, sp = timed(lambda: back_dst.copy_(back_src, non_blocking=True), [s], args.batches, 4)
-            emit(a_dev, "device_to_device_memcpy_read_sm", "copy_ from peer", args.host_bytes, t, sp, b_dev)
+            emit(a_dev, "device_to_device_memcpy_read_ce", "copy_ from peer", args.host_bytes, t, sp, b_dev)
 
             def both_ways():
                 with torch.cuda.stream(s):

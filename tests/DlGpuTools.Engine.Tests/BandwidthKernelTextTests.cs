@@ -19,8 +19,9 @@ namespace DlGpuTools.Engine.Tests
         private static Dictionary<string, string> Entries()
         {
             var entries = new Dictionary<string, string>();
-            foreach (Match m in Regex.Matches(Ptx, @"\.visible \.entry (\w+)\(([^)]*)\)\s*\{(.*?)\n\}", RegexOptions.Singleline))
-                entries[m.Groups[1].Value] = m.Groups[2].Value + "\n{" + m.Groups[3].Value;
+            // Parameters, then any performance directives (.maxntid, .minnctapersm) before the body.
+            foreach (Match m in Regex.Matches(Ptx, @"\.visible \.entry (\w+)\(([^)]*)\)([^{]*)\{(.*?)\n\}", RegexOptions.Singleline))
+                entries[m.Groups[1].Value] = m.Groups[2].Value + m.Groups[3].Value + "\n{" + m.Groups[4].Value;
             return entries;
         }
 
@@ -33,6 +34,19 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(@"(?m)^\.target sm_50$", Ptx);
             Assert.Matches(@"(?m)^\.address_size 64$", Ptx);
             Assert.Equal(new[] { "dlgpu_copy", "dlgpu_copy_strided", "dlgpu_read", "dlgpu_spin", "dlgpu_triad", "dlgpu_write" }, Entries().Keys.OrderBy(k => k));
+        }
+
+        /// <summary>
+        /// The pipelined copy is launched as two 512-thread blocks an SM and relies on every block being resident at
+        /// once; its directives are what make ptxas fit two blocks' registers, and a launch above .maxntid fails.
+        /// </summary>
+        [Fact]
+        public void The_pipelined_copy_promises_ptxas_the_launch_the_engine_makes()
+        {
+            string head = Entries()["dlgpu_copy_strided"];
+            head = head.Substring(0, head.IndexOf('{'));
+            Assert.Matches(@"\.maxntid 512, 1, 1\s", head);
+            Assert.Matches(@"\.minnctapersm 2\s", head);
         }
 
         [Theory]
@@ -66,8 +80,8 @@ namespace DlGpuTools.Engine.Tests
             string[] allowed =
             {
                 "ld.param.u64", "ld.param.u32", "cvta.to.global.u64", "mov.u32", "mov.u64", "mul.wide.u32", "cvt.u64.u32", "cvt.u32.u64",
-                "add.u64", "add.u32", "sub.u64", "shl.b32", "shl.b64", "shr.u32", "and.b32", "xor.b32", "mad.lo.u32",
-                "setp.ge.u64", "setp.lt.u64", "setp.lt.u32", "setp.ne.u32", "bra", "ret", "bar.sync",
+                "add.u64", "add.u32", "sub.u64", "mul.lo.u64", "shl.b32", "shl.b64", "shr.u32", "and.b32", "xor.b32", "mad.lo.u32",
+                "setp.ge.u64", "setp.lt.u64", "setp.lt.u32", "setp.ne.u32", "bra", "bra.uni", "ret", "bar.sync",
                 "ld.global.v4.u32", "st.global.v4.u32", "st.global.u32", "ld.shared.u32", "st.shared.u32",
                 "ld.volatile.global.u32", "st.volatile.global.u32", "shfl.sync.bfly.b32",
             };

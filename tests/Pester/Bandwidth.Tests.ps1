@@ -2,6 +2,7 @@ BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable)
     $script:HasGpu = Test-GpuPresent
+    $script:HasTwoGpus = $script:HasGpu -and @(& nvidia-smi -L 2>$null | Where-Object { $_ -match '^GPU \d+:' }).Count -ge 2
 }
 
 BeforeAll {
@@ -36,8 +37,8 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
 
     It 'runs every test on every device and pair, verified, with its counting and theoretical figure' {
         $r = @(Measure-GpuBandwidth @Quick)
-        $r.Count | Should -Be (2 * 10 + 2 * 4)
-        @($r | Where-Object PeerIndex -NE $null).Count | Should -Be 8
+        $r.Count | Should -Be (2 * 10 + 2 * 5)
+        @($r | Where-Object PeerIndex -NE $null).Count | Should -Be 10
         $r[0] | Should -BeOfType ([DlGpuTools.BandwidthResult])
         ($r | Select-Object -ExpandProperty DeviceIndex -Unique) | Should -Be @(0, 1)
         $r | ForEach-Object { $_.Verified | Should -BeTrue; $_.GBps | Should -BeGreaterThan 0; $_.PercentOfTheoretical | Should -Not -BeNullOrEmpty }
@@ -123,6 +124,17 @@ Describe 'Measure-GpuBandwidth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
             $_.Verified | Should -BeTrue
             $_.PercentOfTheoretical | Should -BeGreaterThan 5 -Because "$($_.Test) should move data at a real rate"
             $_.PercentOfTheoretical | Should -BeLessThan 105 -Because "$($_.Test) cannot beat the hardware"
+        }
+    }
+
+    # Skipped with Pester's reason on a one-GPU machine; on two GPUs every peer test runs both ways.
+    It 'measures every peer test between GPUs 0 and 1, both ways, verified and within the link' -Skip:(-not $HasTwoGpus) {
+        $r = @(Measure-GpuBandwidth -Index 0, 1 -Test device_to_device_memcpy_write_ce, device_to_device_memcpy_read_ce, device_to_device_memcpy_read_sm, device_to_device_bidirectional_memcpy_write_ce, device_to_device_bidirectional_memcpy_sm -Size 256MB -Iterations 3 -ErrorAction Stop)
+        $r.Count | Should -Be 10
+        $r | ForEach-Object {
+            $_.Verified | Should -BeTrue
+            $_.PercentOfTheoretical | Should -BeGreaterThan 5 -Because "$($_.Test) $($_.DeviceIndex)>$($_.PeerIndex) should move data at a real rate"
+            $_.PercentOfTheoretical | Should -BeLessThan 105 -Because "$($_.Test) cannot beat the link"
         }
     }
 }

@@ -498,6 +498,8 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         return 0;
     }
     case K_COPY_STRIDED: /* a grid-stride loop: any grid covers the whole buffer */
+        /* Its PTX says .maxntid 512: the driver refuses a larger block. */
+        if (bx > 512) return 1;
         threads = ~0ULL;
         /* fall through */
     case K_COPY: {

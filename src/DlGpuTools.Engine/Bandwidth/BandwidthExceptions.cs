@@ -13,6 +13,13 @@ namespace DlGpuTools.Bandwidth
             FreeBytes = freeBytes;
         }
 
+        /// <summary>Host memory the OS refused, where how much is free is not known.</summary>
+        public BandwidthBufferTooLargeException(string what, ulong neededBytes, Exception refusal)
+            : base($"{what} ({neededBytes / 1048576.0:N0} MiB) was refused by the host ({refusal.Message}). Use a smaller -Size or free host memory.", refusal)
+        {
+            NeededBytes = neededBytes;
+        }
+
         public ulong NeededBytes { get; }
 
         public ulong FreeBytes { get; }

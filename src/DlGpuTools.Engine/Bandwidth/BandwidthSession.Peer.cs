@@ -58,9 +58,9 @@ namespace DlGpuTools.Bandwidth
         {
             ulong bytes = (request.Bytes ?? BandwidthRequest.DefaultHostBytes) / 16 * 16;
             if (bytes == 0) throw new ArgumentOutOfRangeException(nameof(request), "The buffer size must be at least 16 bytes.");
-            int localBuffers = test == BandwidthTests.PeerWriteCe ? 1 : 2;
             bool bothWays = test == BandwidthTests.PeerBidirectionalCe || test == BandwidthTests.PeerBidirectionalSm;
-            int peerBuffers = test == BandwidthTests.PeerReadSm ? 1 : 2;
+            int localBuffers = bothWays ? 2 : 1;
+            int peerBuffers = bothWays ? 2 : 1;
             CheckFits(this, bytes, localBuffers, request.Bytes != null, test);
             CheckFits(peer, bytes, peerBuffers, request.Bytes != null, test);
             ulong n = bytes / 16;
@@ -88,6 +88,20 @@ namespace DlGpuTools.Bandwidth
                         "cuMemcpyPeerAsync on GPU " + Device.Index + "'s stream, peer access enabled (the copy engine writes into the peer's memory)", null, stream, null, cancel, progress), peer);
                 }
 
+                case BandwidthTests.PeerReadCe:
+                {
+                    using (peer._context.Enter())
+                    {
+                        peer.LaunchWriteCurrent(remote, n, seedA);
+                    }
+
+                    Clear(local);
+                    op.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(local.DevicePointer, _context.Handle, remote.DevicePointer, peer._context.Handle, bytes, s));
+                    op.Verify = () => VerifyDevice(test, local, n, request, k => BandwidthPattern.Word(k, seedA));
+                    return WithPeer(Measure(op, request, bytes, bytes, bytes, "copied once, GPU " + peer.Device.Index + "'s memory read into GPU " + Device.Index, "copy engine", theoretical,
+                        "cuMemcpyPeerAsync on GPU " + Device.Index + "'s stream from the peer's memory into this GPU's, peer access enabled (nvbandwidth's read test: the copy is issued by the GPU that receives)", null, stream, null, cancel, progress), peer);
+                }
+
                 case BandwidthTests.PeerReadSm:
                 {
                     using (peer._context.Enter())
@@ -96,10 +110,10 @@ namespace DlGpuTools.Bandwidth
                     }
 
                     Clear(local);
-                    op.Forward = s => LaunchCopy(local, remote, n, s);
+                    op.Forward = s => LaunchPipelinedCopy(local, remote, n, 1.0, s);
                     op.Verify = () => VerifyDevice(test, local, n, request, k => BandwidthPattern.Word(k, seedA));
                     return WithPeer(Measure(op, request, bytes, bytes, bytes, "copied once, GPU " + peer.Device.Index + "'s memory read into GPU " + Device.Index, "SM kernel", theoretical,
-                        "dlgpu_copy kernel on GPU " + Device.Index + " reading the peer's memory with 16-byte loads, peer access enabled", null, stream, null, cancel, progress), peer);
+                        "dlgpu_copy_strided kernel on GPU " + Device.Index + " reading the peer's memory with 16-byte loads, eight in flight a thread, two 512-thread blocks an SM, peer access enabled", null, stream, null, cancel, progress), peer);
                 }
 
                 default:
@@ -122,12 +136,11 @@ namespace DlGpuTools.Bandwidth
                     op.Verify = () => VerifyDevice(test, remote, n, request, k => BandwidthPattern.Word(k, seedA)) + VerifyDevice(test, localBack, n, request, k => BandwidthPattern.Word(k, seedB));
                     if (test == BandwidthTests.PeerBidirectionalSm)
                     {
-                        // Each copy kernel gets half of the GPU's threads, so both run at once.
-                        uint half = Math.Max(1, _strideBlocks / 2);
-                        op.Forward = s => LaunchCopy(remote, local, n, half, s);
-                        op.Backward = s => LaunchCopy(localBack, remoteSource, n, half, s);
+                        // Each copy kernel gets half of the GPU's resident blocks, so both run at once.
+                        op.Forward = s => LaunchPipelinedCopy(remote, local, n, 0.5, s);
+                        op.Backward = s => LaunchPipelinedCopy(localBack, remoteSource, n, 0.5, s);
                         return WithPeer(Measure(op, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "SM kernel", theoretical,
-                            "dlgpu_copy_strided kernels on GPU " + Device.Index + ", one writing into the peer's memory and one reading from it at once, on two streams with half of the GPU's threads each, peer access enabled; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
+                            "dlgpu_copy_strided kernels (eight loads in flight a thread) on GPU " + Device.Index + ", one writing into the peer's memory and one reading from it at once, on two streams with half of the GPU's threads each, peer access enabled; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
                     }
 
                     op.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(remote.DevicePointer, peer._context.Handle, local.DevicePointer, _context.Handle, bytes, s));

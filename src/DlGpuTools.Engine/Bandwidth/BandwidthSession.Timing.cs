@@ -75,7 +75,8 @@ namespace DlGpuTools.Bandwidth
                 second?.Synchronize();
 
                 double estimate = Math.Max(Batch(1), 1e-4);
-                int perBatch = (int)Math.Max(1, Math.Min(request.MaxOperationsPerBatch, Math.Round(request.BatchMilliseconds / estimate)));
+                double batchMs = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsBothWays(op.Test) ? request.LinkBatchMilliseconds : request.BatchMilliseconds;
+                int perBatch = (int)Math.Max(1, Math.Min(request.MaxOperationsPerBatch, Math.Round(batchMs / estimate)));
                 for (int w = 0; w < request.Warmup; w++)
                 {
                     cancel.ThrowIfCancellationRequested();
@@ -167,18 +168,30 @@ namespace DlGpuTools.Bandwidth
             _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.Read, _strideBlocks, StridedThreadsPerBlock, 0, stream, args));
         }
 
-        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream) => LaunchCopy(dst, src, n, 0, stream);
-
-        /// <summary>The one-element-per-thread copy, or with <paramref name="stridedBlocks"/> &gt; 0 the grid-stride copy on that many blocks.</summary>
-        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, uint stridedBlocks, IntPtr stream)
+        /// <summary>The one-element-per-thread copy over a grid that covers the buffer.</summary>
+        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
         {
             ulong d = dst.DevicePointer, s = src.DevicePointer;
             IntPtr* args = stackalloc IntPtr[3];
             args[0] = (IntPtr)(&d);
             args[1] = (IntPtr)(&s);
             args[2] = (IntPtr)(&n);
-            if (stridedBlocks == 0) LaunchPerElement(_module.Copy, n, stream, args);
-            else _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, stridedBlocks, StridedThreadsPerBlock, 0, stream, args));
+            LaunchPerElement(_module.Copy, n, stream, args);
+        }
+
+        /// <summary>
+        /// The pipelined grid-stride copy (eight loads in flight a thread) on <paramref name="share"/> of the GPU's
+        /// resident blocks: 1 for all of them, 0.5 for each of two copies that run at once.
+        /// </summary>
+        private void LaunchPipelinedCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, double share, IntPtr stream)
+        {
+            ulong d = dst.DevicePointer, s = src.DevicePointer;
+            IntPtr* args = stackalloc IntPtr[3];
+            args[0] = (IntPtr)(&d);
+            args[1] = (IntPtr)(&s);
+            args[2] = (IntPtr)(&n);
+            uint blocks = (uint)Math.Max(1, Math.Floor(_pipelinedCopyBlocks * share));
+            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, blocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
         }
 
         private void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)

@@ -20,9 +20,13 @@ namespace DlGpuTools.Bandwidth
         // Write, copy and triad: one element per thread, 128 threads a block, as many blocks as the buffer needs.
         private const uint ElementThreadsPerBlock = 128;
 
-        // Grid-stride kernels (read, and the two copies at once of a peer test both ways): 1024-thread blocks, as
-        // many as fit on the GPU at once (the read kernel leaves one XOR per block).
+        // The grid-stride read kernel: 1024-thread blocks, as many as fit on the GPU at once (it leaves one XOR per block).
         private const int StridedThreadsPerBlock = 1024;
+
+        // The pipelined grid-stride copy (peer tests): 512-thread blocks, two per SM, as its PTX's .maxntid and
+        // .minnctapersm promise ptxas; every Volta-and-later SM holds 1024 threads, so all blocks are resident at once.
+        private const uint PipelinedCopyThreadsPerBlock = 512;
+        private const int PipelinedCopyBlocksPerSm = 2;
 
         private readonly GpuRuntime _runtime;
         private readonly CudaDriver _driver;
@@ -30,6 +34,7 @@ namespace DlGpuTools.Bandwidth
         private readonly BandwidthModule _module;
         private readonly SpinGate _gate;
         private readonly uint _strideBlocks;
+        private readonly uint _pipelinedCopyBlocks;
         private int _disposed;
 
         private BandwidthSession(GpuRuntime runtime, CudaDevice device, DeviceContext context, BandwidthModule module, SpinGate gate, uint strideBlocks)
@@ -41,6 +46,7 @@ namespace DlGpuTools.Bandwidth
             _module = module;
             _gate = gate;
             _strideBlocks = strideBlocks;
+            _pipelinedCopyBlocks = (uint)Math.Max(1, device.MultiprocessorCount * PipelinedCopyBlocksPerSm);
         }
 
         public CudaDevice Device { get; }

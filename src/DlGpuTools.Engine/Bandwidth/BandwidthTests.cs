@@ -23,6 +23,7 @@ namespace DlGpuTools.Bandwidth
         public const string HostToDevicePageable = "host_to_device_memcpy_ce_pageable";
         public const string DeviceToHostPageable = "device_to_host_memcpy_ce_pageable";
         public const string PeerWriteCe = "device_to_device_memcpy_write_ce";
+        public const string PeerReadCe = "device_to_device_memcpy_read_ce";
         public const string PeerBidirectionalCe = "device_to_device_bidirectional_memcpy_write_ce";
         public const string PeerReadSm = "device_to_device_memcpy_read_sm";
         public const string PeerBidirectionalSm = "device_to_device_bidirectional_memcpy_sm";
@@ -35,7 +36,7 @@ namespace DlGpuTools.Bandwidth
         };
 
         /// <summary>Tests between two GPUs, run for every pair of the GPUs measured.</summary>
-        public static readonly IReadOnlyList<string> Peer = new[] { PeerWriteCe, PeerReadSm, PeerBidirectionalCe, PeerBidirectionalSm };
+        public static readonly IReadOnlyList<string> Peer = new[] { PeerWriteCe, PeerReadCe, PeerReadSm, PeerBidirectionalCe, PeerBidirectionalSm };
 
         /// <summary>Every test name, for -Test's validation and completion.</summary>
         public static IReadOnlyList<string> All => SingleDevice.Concat(Peer).ToArray();
@@ -43,6 +44,9 @@ namespace DlGpuTools.Bandwidth
         public static bool IsHostTest(string test) => test.IndexOf("host", StringComparison.Ordinal) >= 0;
 
         public static bool IsPeerTest(string test) => Peer.Contains(test);
+
+        /// <summary>Tests that copy both ways at once on two streams.</summary>
+        public static bool IsBothWays(string test) => test.IndexOf("bidirectional", StringComparison.Ordinal) >= 0;
 
         /// <summary>The asked-for tests in run order, without duplicates; null or empty means all.</summary>
         public static IReadOnlyList<string> Select(IEnumerable<string>? asked)

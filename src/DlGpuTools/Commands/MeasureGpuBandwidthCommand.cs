@@ -28,7 +28,7 @@ namespace DlGpuTools.Commands
             BandwidthTests.DeviceRead, BandwidthTests.DeviceWrite, BandwidthTests.DeviceCopySm, BandwidthTests.DeviceCopyCe, BandwidthTests.DeviceTriad,
             BandwidthTests.HostToDevice, BandwidthTests.DeviceToHost, BandwidthTests.HostDeviceBidirectional,
             BandwidthTests.HostToDevicePageable, BandwidthTests.DeviceToHostPageable,
-            BandwidthTests.PeerWriteCe, BandwidthTests.PeerReadSm, BandwidthTests.PeerBidirectionalCe, BandwidthTests.PeerBidirectionalSm)]
+            BandwidthTests.PeerWriteCe, BandwidthTests.PeerReadCe, BandwidthTests.PeerReadSm, BandwidthTests.PeerBidirectionalCe, BandwidthTests.PeerBidirectionalSm)]
         public string[]? Test { get; set; }
 
         /// <summary>Bytes of each buffer (1GB, 256MB...); default max(1 GiB, 8 x L2) on the device, 512 MiB for host copies.</summary>
