@@ -253,17 +253,17 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData(2048, 2048, 32, 16)] // the Xeon case: 16 workers need 48 blocks
-        [InlineData(2048, 2048, 16, 1)]
-        [InlineData(4096, 4096, 32, 16)]
-        [InlineData(100, 3000, 16, 2)]
-        public void Blocks_are_planned_so_every_worker_gets_three_within_the_cache_bounds(int m, int n, int mr, int workers)
+        [InlineData(2048, 2048, 32, 12, 16)] // the Xeon case (AVX-512 tiles): 16 workers need 48 blocks
+        [InlineData(2048, 2048, 16, 6, 1)]   // AVX2 tiles
+        [InlineData(4096, 4096, 32, 12, 16)]
+        [InlineData(100, 3000, 16, 6, 2)]
+        public void Blocks_are_planned_so_every_worker_gets_three_within_the_cache_bounds(int m, int n, int mr, int nr, int workers)
         {
-            (int rows, int cols) = ManagedGemm.PlanBlocks(m, n, mr, workers);
+            (int rows, int cols) = ManagedGemm.PlanBlocks(m, n, mr, nr, workers);
             Assert.Equal(0, rows % mr);
-            Assert.Equal(0, cols % 6);
+            Assert.Equal(0, cols % nr);
             Assert.InRange(rows, 2 * mr, 256);
-            Assert.InRange(cols, 8 * 6, 384);
+            Assert.InRange(cols, 48, 384);
             int count = ((m + rows - 1) / rows) * ((n + cols - 1) / cols);
             Assert.True(count >= 3 * workers, $"{count} blocks of {rows}x{cols} for {workers} workers");
         }
@@ -271,7 +271,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_2048_square_for_16_workers_is_cut_both_ways_not_into_thin_row_strips()
         {
-            (int rows, int cols) = ManagedGemm.PlanBlocks(2048, 2048, 32, 16);
+            (int rows, int cols) = ManagedGemm.PlanBlocks(2048, 2048, 32, 12, 16);
             Assert.True(rows >= 128 && cols >= 96, $"{rows}x{cols}");
         }
 

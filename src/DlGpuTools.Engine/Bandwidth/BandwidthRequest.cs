@@ -18,12 +18,6 @@ namespace DlGpuTools.Bandwidth
         /// </summary>
         public double BatchMilliseconds { get; set; } = 100;
 
-        /// <summary>
-        /// The same for host copies and for both-way tests: 400 ms. Their batches vary more (pageable copies with the
-        /// host's memory traffic; two streams with how their copies overlap at the start and end of a batch), and a
-        /// longer batch averages that over more copies: on an H100 host 100 ms batches of these spread by 5-9%.
-        /// </summary>
-        public double LinkBatchMilliseconds { get; set; } = 400;
 
         /// <summary>Upper bound of operations in one batch (they all wait behind the spin kernel): 16, nvbandwidth's default loop count.</summary>
         public int MaxOperationsPerBatch { get; set; } = 16;

@@ -75,8 +75,7 @@ namespace DlGpuTools.Bandwidth
                 second?.Synchronize();
 
                 double estimate = Math.Max(Batch(1), 1e-4);
-                double batchMs = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsBothWays(op.Test) ? request.LinkBatchMilliseconds : request.BatchMilliseconds;
-                int perBatch = (int)Math.Max(1, Math.Min(request.MaxOperationsPerBatch, Math.Round(batchMs / estimate)));
+                int perBatch = (int)Math.Max(1, Math.Min(request.MaxOperationsPerBatch, Math.Round(request.BatchMilliseconds / estimate)));
                 for (int w = 0; w < request.Warmup; w++)
                 {
                     cancel.ThrowIfCancellationRequested();

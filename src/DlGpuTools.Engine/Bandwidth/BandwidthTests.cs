@@ -45,9 +45,6 @@ namespace DlGpuTools.Bandwidth
 
         public static bool IsPeerTest(string test) => Peer.Contains(test);
 
-        /// <summary>Tests that copy both ways at once on two streams.</summary>
-        public static bool IsBothWays(string test) => test.IndexOf("bidirectional", StringComparison.Ordinal) >= 0;
-
         /// <summary>The asked-for tests in run order, without duplicates; null or empty means all.</summary>
         public static IReadOnlyList<string> Select(IEnumerable<string>? asked)
         {

@@ -16,7 +16,8 @@ namespace DlGpuTools.Benchmarks
     /// </summary>
     public static unsafe class ManagedGemm
     {
-        private const int NR = 6;
+        /// <summary>Columns of the scalar kernels' tiles (FP64, and FP32 without a vector path).</summary>
+        private const int ScalarColumns = 6;
 
         /// <summary>
         /// MethodImplOptions.AggressiveOptimization (512; netstandard2.0's enum predates it, .NET Core 3.0+ honours it,
@@ -28,6 +29,9 @@ namespace DlGpuTools.Benchmarks
 
         /// <summary>Rows of C each micro-kernel produces.</summary>
         public static int RowsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Rows : 2;
+
+        /// <summary>Columns of C each micro-kernel produces: B is packed in panels this wide.</summary>
+        public static int ColumnsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Columns : ScalarColumns;
 
         /// <summary>What computes the FP32 tiles in this process: the run-time-built vector kernel, or the scalar one.</summary>
         public static string KernelDescription => SimdGemmKernel.Instance?.Description ?? "scalar 2x6 register tiles (no vector path in this runtime)";
@@ -58,10 +62,11 @@ namespace DlGpuTools.Benchmarks
             if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(m), "Each GEMM dimension must fit in 32 bits.");
             int M = (int)m, N = (int)n, K = (int)k;
             int mr = RowsPerTile<T>();
+            int nr = ColumnsPerTile<T>();
             int workers = Math.Max(1, threads);
             (int mc, int nc) = blocks is (int rows, int cols) && rows > 0 && cols > 0
-                ? (RoundUp(Math.Min(rows, M), mr), RoundUp(Math.Min(cols, N), NR)) // no bigger than C: the packing buffers are sized by it
-                : PlanBlocks(M, N, mr, workers);
+                ? (RoundUp(Math.Min(rows, M), mr), RoundUp(Math.Min(cols, N), nr)) // no bigger than C: the packing buffers are sized by it
+                : PlanBlocks(M, N, mr, nr, workers);
             int rowBlocks = (M + mc - 1) / mc;
             int colBlocks = (N + nc - 1) / nc;
             int blockCount = rowBlocks * colBlocks;
@@ -73,12 +78,13 @@ namespace DlGpuTools.Benchmarks
             {
                 T[] packedA = PackingBuffers<T>.Rent(ref PackingBuffers<T>.A, mc * KC);
                 T[] packedB = PackingBuffers<T>.Rent(ref PackingBuffers<T>.B, KC * nc);
+                float[]? edgeTile = simd != null ? PackingBuffers<float>.Rent(ref PackingBuffers<float>.EdgeTile, mr * nr) : null;
                 int block;
                 while ((block = System.Threading.Interlocked.Increment(ref next)) < blockCount)
                 {
                     // Column-major walk of the grid: neighbouring workers share B columns, which are then warm in L3.
                     int ib = block % rowBlocks * mc, jb = block / rowBlocks * nc;
-                    RunBlock(a, b, c, M, N, K, ib, Math.Min(mc, M - ib), jb, Math.Min(nc, N - jb), mr, packedA, packedB, simd);
+                    RunBlock(a, b, c, M, N, K, ib, Math.Min(mc, M - ib), jb, Math.Min(nc, N - jb), mr, nr, packedA, packedB, simd, edgeTile);
                 }
             }
 
@@ -98,6 +104,9 @@ namespace DlGpuTools.Benchmarks
 
             [ThreadStatic]
             internal static TElement[]? B;
+
+            [ThreadStatic]
+            internal static TElement[]? EdgeTile;
 
             internal static TElement[] Rent(ref TElement[]? slot, int length) => slot != null && slot.Length >= length ? slot : (slot = new TElement[length]);
         }
@@ -127,18 +136,18 @@ namespace DlGpuTools.Benchmarks
         /// The C block each worker takes: at most 256 rows x 384 columns (packed A 256 KiB and packed B 384 KiB in FP32,
         /// both in a 2 MiB L2 and still mostly in a 1 MiB one), halved along the longer side until every worker has at
         /// least three blocks to take (so a thread slowed by the host is balanced by the others), but not below
-        /// 2 tiles x 8 panels, where packing would start to cost more than it saves.
+        /// 2 tiles x 4 panels of 12 (8 of 6), where packing would start to cost more than it saves.
         /// </summary>
-        internal static (int Rows, int Cols) PlanBlocks(int m, int n, int mr, int workers)
+        internal static (int Rows, int Cols) PlanBlocks(int m, int n, int mr, int nr, int workers)
         {
             int rows = Math.Min(RoundUp(m, mr), RoundUp(256, mr));
-            int cols = Math.Min(RoundUp(n, NR), 64 * NR);
-            int minRows = 2 * mr, minCols = 8 * NR;
+            int cols = Math.Min(RoundUp(n, nr), RoundUp(384, nr));
+            int minRows = 2 * mr, minCols = RoundUp(48, nr);
             while (((m + rows - 1) / rows) * ((n + cols - 1) / cols) < 3 * workers)
             {
                 bool splitRows = rows >= cols ? rows / 2 >= minRows : cols / 2 < minCols;
                 if (splitRows && rows / 2 >= minRows) rows = RoundUp(rows / 2, mr);
-                else if (cols / 2 >= minCols) cols = RoundUp(cols / 2, NR);
+                else if (cols / 2 >= minCols) cols = RoundUp(cols / 2, nr);
                 else break;
             }
 
@@ -165,35 +174,50 @@ namespace DlGpuTools.Benchmarks
 
         /// <summary>C[ib.., jb..] (rows x cols) = A[ib.., :] * B[:, jb..], the whole K loop in KC slices, by one worker.</summary>
         [MethodImpl(HotLoop)]
-        private static void RunBlock<T>(T* a, T* b, T* c, int M, int N, int K, int ib, int rows, int jb, int cols, int mr,
-            T[] packedA, T[] packedB, SimdGemmKernel? simd)
+        private static void RunBlock<T>(T* a, T* b, T* c, int M, int N, int K, int ib, int rows, int jb, int cols, int mr, int nr,
+            T[] packedA, T[] packedB, SimdGemmKernel? simd, float[]? edgeTile)
             where T : unmanaged
         {
-            int panels = (cols + NR - 1) / NR;
+            int panels = (cols + nr - 1) / nr;
             fixed (T* ap = packedA, bp = packedB)
             {
                 for (int kb = 0; kb < K; kb += KC)
                 {
                     int kc = Math.Min(KC, K - kb);
                     bool accumulate = kb > 0;
-                    for (int panel = 0; panel < panels; panel++) PackB(b, K, N, kb, kc, jb / NR + panel, bp + (long)panel * KC * NR);
+                    for (int panel = 0; panel < panels; panel++) PackB(b, K, N, kb, kc, jb + panel * nr, nr, bp + (long)panel * KC * nr);
                     PackA(a, M, ib, rows, kb, kc, mr, ap);
                     for (int panel = 0; panel < panels; panel++)
                     {
-                        int j0 = jb + panel * NR;
-                        int panelCols = Math.Min(NR, N - j0);
-                        T* bPanel = bp + (long)panel * KC * NR;
+                        int j0 = jb + panel * nr;
+                        int panelCols = Math.Min(nr, N - j0);
+                        T* bPanel = bp + (long)panel * KC * nr;
                         for (int ir = 0; ir < rows; ir += mr)
                         {
                             T* cTile = c + ib + ir + (long)j0 * M;
                             int tileRows = Math.Min(mr, rows - ir);
-                            if (simd != null && tileRows == mr && panelCols == NR)
+                            if (simd != null && edgeTile != null)
                             {
-                                simd.Run(ref ((float*)ap)[(long)ir * kc], ref *(float*)bPanel, kc, ref *(float*)cTile, M, accumulate);
+                                ref float aTile = ref ((float*)ap)[(long)ir * kc];
+                                if (tileRows == mr && panelCols == nr)
+                                {
+                                    simd.Run(ref aTile, ref *(float*)bPanel, kc, ref *(float*)cTile, M, accumulate);
+                                }
+                                else
+                                {
+                                    // A tile at C's edge: the packed panels are padded with zeros, so the vector kernel
+                                    // computes a whole tile into scratch and only the part inside C is kept. Done by
+                                    // element instead, 2048 (not a multiple of 12 columns) ran 15% slower on one core.
+                                    fixed (float* tile = edgeTile)
+                                    {
+                                        simd.Run(ref aTile, ref *(float*)bPanel, kc, ref *tile, mr, false);
+                                        AddEdgeTile(tile, mr, (float*)cTile, M, tileRows, panelCols, accumulate);
+                                    }
+                                }
                             }
                             else
                             {
-                                Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, tileRows, panelCols, mr, accumulate);
+                                Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, tileRows, panelCols, mr, nr, accumulate);
                             }
                         }
                     }
@@ -227,48 +251,44 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        /// <summary>B's K slice [kb, kb+kc) x columns of one panel: element (p, j) at p*NR + j; missing columns zero.</summary>
+        /// <summary>B's K slice [kb, kb+kc) x the panel of nr columns from jb: element (p, j) at p*nr + j; missing columns zero.</summary>
         [MethodImpl(HotLoop)]
-        private static void PackB<T>(T* b, int ldb, int n, int kb, int kc, int panel, T* bp)
+        private static void PackB<T>(T* b, int ldb, int n, int kb, int kc, int jb, int nr, T* bp)
             where T : unmanaged
         {
-            int jb = panel * NR;
-            int cols = Math.Min(NR, n - jb);
-            for (int j = 0; j < NR; j++)
+            int cols = Math.Min(nr, n - jb);
+            for (int j = 0; j < nr; j++)
             {
                 if (j < cols)
                 {
                     T* src = b + kb + (long)(jb + j) * ldb;
-                    for (int p = 0; p < kc; p++) bp[p * NR + j] = src[p];
+                    for (int p = 0; p < kc; p++) bp[p * nr + j] = src[p];
                 }
                 else
                 {
-                    for (int p = 0; p < kc; p++) bp[p * NR + j] = default;
+                    for (int p = 0; p < kc; p++) bp[p * nr + j] = default;
                 }
             }
         }
 
         [MethodImpl(HotLoop)]
-        private static void Kernel<T>(T* ap, T* bp, int kc, T* c, int ldc, int rows, int cols, int mr, bool accumulate)
+        private static void Kernel<T>(T* ap, T* bp, int kc, T* c, int ldc, int rows, int cols, int mr, int nr, bool accumulate)
             where T : unmanaged
         {
+            // Only the scalar 2 x 6 kernels come here: FP32 tiles go to the vector kernel wherever there is one.
             if (typeof(T) == typeof(double)) KernelDouble((double*)ap, (double*)bp, kc, (double*)c, ldc, rows, cols, accumulate);
-            else if (mr == 2) KernelSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, accumulate);
-            else EdgeSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, mr, accumulate);
+            else KernelSingle((float*)ap, (float*)bp, kc, (float*)c, ldc, rows, cols, accumulate);
         }
 
-        /// <summary>A partial tile of the vector kernel's panels (mr rows per panel), element by element.</summary>
+        /// <summary>The rows x cols corner of a tile computed into scratch (leading dimension ld), written or added into C.</summary>
         [MethodImpl(HotLoop)]
-        private static void EdgeSingle(float* ap, float* bp, int kc, float* c, int ldc, int rows, int cols, int mr, bool accumulate)
+        private static void AddEdgeTile(float* tile, int ld, float* c, int ldc, int rows, int cols, bool accumulate)
         {
             for (int j = 0; j < cols; j++)
             {
-                for (int i = 0; i < rows; i++)
-                {
-                    float sum = 0;
-                    for (int p = 0; p < kc; p++) sum += ap[p * mr + i] * bp[p * NR + j];
-                    c[i + (long)j * ldc] = (accumulate ? c[i + (long)j * ldc] : 0f) + sum;
-                }
+                float* column = c + (long)j * ldc;
+                float* source = tile + (long)j * ld;
+                for (int i = 0; i < rows; i++) column[i] = (accumulate ? column[i] : 0f) + source[i];
             }
         }
 
@@ -276,7 +296,7 @@ namespace DlGpuTools.Benchmarks
         [MethodImpl(HotLoop)]
         private static void KernelSingle(float* ap, float* bp, int kc, float* c, int ldc, int rows, int cols, bool accumulate)
         {
-            float* acc = stackalloc float[2 * NR];
+            float* acc = stackalloc float[2 * ScalarColumns];
             float c00 = 0, c10 = 0, c01 = 0, c11 = 0, c02 = 0, c12 = 0, c03 = 0, c13 = 0, c04 = 0, c14 = 0, c05 = 0, c15 = 0;
             for (int p = 0; p < kc; p++)
             {
@@ -294,7 +314,7 @@ namespace DlGpuTools.Benchmarks
                 c05 += a0 * bp[5];
                 c15 += a1 * bp[5];
                 ap += 2;
-                bp += NR;
+                bp += ScalarColumns;
             }
 
             acc[0] = c00; acc[1] = c10; acc[2] = c01; acc[3] = c11; acc[4] = c02; acc[5] = c12;
@@ -313,7 +333,7 @@ namespace DlGpuTools.Benchmarks
         [MethodImpl(HotLoop)]
         private static void KernelDouble(double* ap, double* bp, int kc, double* c, int ldc, int rows, int cols, bool accumulate)
         {
-            double* acc = stackalloc double[2 * NR];
+            double* acc = stackalloc double[2 * ScalarColumns];
             double c00 = 0, c10 = 0, c01 = 0, c11 = 0, c02 = 0, c12 = 0, c03 = 0, c13 = 0, c04 = 0, c14 = 0, c05 = 0, c15 = 0;
             for (int p = 0; p < kc; p++)
             {
@@ -331,7 +351,7 @@ namespace DlGpuTools.Benchmarks
                 c05 += a0 * bp[5];
                 c15 += a1 * bp[5];
                 ap += 2;
-                bp += NR;
+                bp += ScalarColumns;
             }
 
             acc[0] = c00; acc[1] = c10; acc[2] = c01; acc[3] = c11; acc[4] = c02; acc[5] = c12;
