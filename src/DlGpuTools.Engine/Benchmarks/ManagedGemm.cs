@@ -6,13 +6,13 @@ namespace DlGpuTools.Benchmarks
     /// <summary>
     /// The GEMM used when no BLAS is found: C = A * B, column-major (A m x k, B k x n, C m x n), in managed code with
     /// System.Numerics vectors. Blocked the way BLAS libraries are (Goto's scheme): C is cut into blocks; for each slice
-    /// of K (KC deep) the worker owning a block packs its columns of B into panels of NR columns and its rows of A into
-    /// panels of MR rows, and a register-blocked micro-kernel keeps a (2 vectors) x 6 tile of C in 12 registers while it
-    /// walks K. The packed A block stays in L2 and the B panel in L1. Threads take whole blocks of a 2-D grid over C
-    /// (see the Multiply overload with blocks). netstandard2.0 has no vector types at
+    /// of K (KC deep) the worker owning a block packs its columns of B into panels of nr columns and its rows of A into
+    /// panels of mr rows, and a register-blocked micro-kernel keeps an mr x nr tile of C in registers while it walks K
+    /// (32 x 12 with AVX-512, 16 x 6 with AVX2). The packed A block stays in L2 and the B panel in L1. Threads take
+    /// whole blocks of a 2-D grid over C (see the Multiply overload with blocks). netstandard2.0 has no vector types at
     /// all (Vector&lt;T&gt; came with .NET Standard 2.1) and no FMA, so the FP32 vector kernel is built at run time
-    /// (<see cref="SimdGemmKernel"/>: AVX-512 or AVX2 FMA on PowerShell 7); without it, and for FP64, a scalar 2 x 6
-    /// kernel runs, whose ceiling is one lane of the vector width.
+    /// (<see cref="SimdGemmKernel"/>: AVX-512, AVX2 or NEON FMA on PowerShell 7); without it, and for FP64, a scalar
+    /// 2 x 6 kernel runs, whose ceiling is one lane of the vector width.
     /// </summary>
     public static unsafe class ManagedGemm
     {
