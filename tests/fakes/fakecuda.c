@@ -473,6 +473,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         /* Buffer parameters: the first of every data kernel, the source of a copy, both sources of a triad. */
         if (is_pretend((uintptr_t)*(CUdeviceptr *)params[0])) return 0;
         if ((fn->kind == K_COPY || fn->kind == K_COPY_STRIDED || fn->kind == K_TRIAD) && is_pretend((uintptr_t)*(CUdeviceptr *)params[1])) return 0;
+        if (fn->kind == K_COPY_STRIDED && (is_pretend((uintptr_t)*(CUdeviceptr *)params[3]) || is_pretend((uintptr_t)*(CUdeviceptr *)params[4]))) return 0;
         if (fn->kind == K_TRIAD && is_pretend((uintptr_t)*(CUdeviceptr *)params[2])) return 0;
     }
     /* Write, copy and triad take one element per thread, as the PTX does: a grid smaller than the buffer leaves
@@ -497,11 +498,18 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         for (unsigned int b = 0; b < gx; b++) out[b] = b == 0 ? x : 0;
         return 0;
     }
-    case K_COPY_STRIDED: /* a grid-stride loop: any grid covers the whole buffer */
-        /* Its PTX says .maxntid 512: the driver refuses a larger block. */
-        if (bx > 512) return 1;
-        threads = ~0ULL;
-        /* fall through */
+    case K_COPY_STRIDED: { /* two grid-stride copies (even and odd warps): any grid covers both */
+        /* Its PTX says .maxntid 512: the driver refuses a larger block. The warps split into the two copies by
+           parity, so a grid of an odd number of warps would leave one copy a warp short: refused here too. */
+        if (bx > 512 || (gx * bx / 32) % 2 != 0) return 1;
+        for (int c = 0; c < 2; c++) {
+            unsigned int *dst = *(unsigned int **)params[3 * c];
+            const unsigned int *src = *(unsigned int **)params[3 * c + 1];
+            unsigned long long n = *(unsigned long long *)params[3 * c + 2];
+            memmove(dst, src, (size_t)(n - (skip && n && c == 1 ? 1 : 0)) * 16);
+        }
+        return 0;
+    }
     case K_COPY: {
         unsigned int *dst = *(unsigned int **)params[0];
         const unsigned int *src = *(unsigned int **)params[1];

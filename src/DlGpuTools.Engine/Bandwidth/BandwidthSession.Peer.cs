@@ -110,7 +110,7 @@ namespace DlGpuTools.Bandwidth
                     }
 
                     Clear(local);
-                    op.Forward = s => LaunchPipelinedCopy(local, remote, n, 1.0, s);
+                    op.Forward = s => LaunchPipelinedCopy(local, remote, n, s);
                     op.Verify = () => VerifyDevice(test, local, n, request, k => BandwidthPattern.Word(k, seedA));
                     return WithPeer(Measure(op, request, bytes, bytes, bytes, "copied once, GPU " + peer.Device.Index + "'s memory read into GPU " + Device.Index, "SM kernel", theoretical,
                         "dlgpu_copy_strided kernel on GPU " + Device.Index + " reading the peer's memory with 16-byte loads, eight in flight a thread, two 512-thread blocks an SM, peer access enabled", null, stream, null, cancel, progress), peer);
@@ -118,8 +118,9 @@ namespace DlGpuTools.Bandwidth
 
                 default:
                 {
-                    // Both directions at once, from this GPU's two streams: one copy writes into the peer, another
-                    // reads from it, so each direction of the link carries one copy.
+                    // Both directions at once from this GPU: one copy writes into the peer, another reads from it, so
+                    // each direction of the link carries one copy (on two streams for the copy engines, in one launch
+                    // for the SM kernel).
                     DeviceBuffer localBack = Own(owned, DeviceBuffer.Allocate(_driver, _context, bytes));
                     DeviceBuffer remoteSource;
                     using (peer._context.Enter())
@@ -132,17 +133,16 @@ namespace DlGpuTools.Bandwidth
                     LaunchWrite(local, n, seedA, stream.Handle);
                     stream.Synchronize();
                     Clear(localBack);
-                    CudaStream second = Own(owned, CudaStream.Create(_driver));
                     op.Verify = () => VerifyDevice(test, remote, n, request, k => BandwidthPattern.Word(k, seedA)) + VerifyDevice(test, localBack, n, request, k => BandwidthPattern.Word(k, seedB));
                     if (test == BandwidthTests.PeerBidirectionalSm)
                     {
-                        // Each copy kernel gets half of the GPU's resident blocks, so both run at once.
-                        op.Forward = s => LaunchPipelinedCopy(remote, local, n, 0.5, s);
-                        op.Backward = s => LaunchPipelinedCopy(localBack, remoteSource, n, 0.5, s);
+                        // One launch, both directions: even warps write into the peer, odd warps read from it.
+                        op.Forward = s => LaunchPipelinedCopies(remote, local, localBack, remoteSource, n, s);
                         return WithPeer(Measure(op, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "SM kernel", theoretical,
-                            "dlgpu_copy_strided kernels (eight loads in flight a thread) on GPU " + Device.Index + ", one writing into the peer's memory and one reading from it at once, on two streams with half of the GPU's threads each, peer access enabled; time from the common start to the later stream's end", null, stream, second, cancel, progress), peer);
+                            "dlgpu_copy_strided kernel on GPU " + Device.Index + " (eight loads in flight a thread, two 512-thread blocks an SM), its even warps writing into the peer's memory and its odd warps reading from it, in one launch; peer access enabled", null, stream, null, cancel, progress), peer);
                     }
 
+                    CudaStream second = Own(owned, CudaStream.Create(_driver));
                     op.Forward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(remote.DevicePointer, peer._context.Handle, local.DevicePointer, _context.Handle, bytes, s));
                     op.Backward = s => _driver.ThrowIfFailed(_driver.cuMemcpyPeerAsync(localBack.DevicePointer, _context.Handle, remoteSource.DevicePointer, peer._context.Handle, bytes, s));
                     return WithPeer(Measure(op, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "copy engine", theoretical,

@@ -178,19 +178,30 @@ namespace DlGpuTools.Bandwidth
             LaunchPerElement(_module.Copy, n, stream, args);
         }
 
-        /// <summary>
-        /// The pipelined grid-stride copy (eight loads in flight a thread) on <paramref name="share"/> of the GPU's
-        /// resident blocks: 1 for all of them, 0.5 for each of two copies that run at once.
-        /// </summary>
-        private void LaunchPipelinedCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, double share, IntPtr stream)
+        /// <summary>One copy, as the pipelined kernel's even warps take it and its odd warps the other half.</summary>
+        private void LaunchPipelinedCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
         {
-            ulong d = dst.DevicePointer, s = src.DevicePointer;
-            IntPtr* args = stackalloc IntPtr[3];
-            args[0] = (IntPtr)(&d);
-            args[1] = (IntPtr)(&s);
-            args[2] = (IntPtr)(&n);
-            uint blocks = (uint)Math.Max(1, Math.Floor(_pipelinedCopyBlocks * share));
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, blocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
+            ulong first = n / 2;
+            LaunchPipelinedCopies(dst.DevicePointer, src.DevicePointer, first, dst.DevicePointer + first * 16, src.DevicePointer + first * 16, n - first, stream);
+        }
+
+        /// <summary>
+        /// Two copies of <paramref name="n"/> elements in one launch of the pipelined grid-stride kernel (eight loads in
+        /// flight a thread): even warps copy the first, odd warps the second, on every SM.
+        /// </summary>
+        private void LaunchPipelinedCopies(DeviceBuffer dstA, DeviceBuffer srcA, DeviceBuffer dstB, DeviceBuffer srcB, ulong n, IntPtr stream) =>
+            LaunchPipelinedCopies(dstA.DevicePointer, srcA.DevicePointer, n, dstB.DevicePointer, srcB.DevicePointer, n, stream);
+
+        private void LaunchPipelinedCopies(ulong dstA, ulong srcA, ulong nA, ulong dstB, ulong srcB, ulong nB, IntPtr stream)
+        {
+            IntPtr* args = stackalloc IntPtr[6];
+            args[0] = (IntPtr)(&dstA);
+            args[1] = (IntPtr)(&srcA);
+            args[2] = (IntPtr)(&nA);
+            args[3] = (IntPtr)(&dstB);
+            args[4] = (IntPtr)(&srcB);
+            args[5] = (IntPtr)(&nB);
+            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, _pipelinedCopyBlocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
         }
 
         private void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)
