@@ -18,7 +18,6 @@ namespace DlGpuTools.Bandwidth
         /// </summary>
         public double BatchMilliseconds { get; set; } = 100;
 
-
         /// <summary>Upper bound of operations in one batch (they all wait behind the spin kernel): 16, nvbandwidth's default loop count.</summary>
         public int MaxOperationsPerBatch { get; set; } = 16;
 

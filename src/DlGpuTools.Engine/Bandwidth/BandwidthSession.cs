@@ -24,7 +24,7 @@ namespace DlGpuTools.Bandwidth
         private const int StridedThreadsPerBlock = 1024;
 
         // The pipelined grid-stride copy (peer tests): 512-thread blocks, two per SM, as its PTX's .maxntid and
-        // .minnctapersm promise ptxas; every Volta-and-later SM holds 1024 threads, so all blocks are resident at once.
+        // .minnctapersm promise ptxas; every SM from Maxwell on holds at least 1024 threads, so all blocks are resident at once.
         private const uint PipelinedCopyThreadsPerBlock = 512;
         private const int PipelinedCopyBlocksPerSm = 2;
 
@@ -207,7 +207,7 @@ namespace DlGpuTools.Bandwidth
             var ops = new Operation { Test = test, Gated = !pageable };
             HostLink? link = null;
             Func<Theoretical> Link(int directions) => () => (link = HostLink.Read(_runtime, Device)).Theoretical(directions);
-            string memory = pageable ? "pageable (a .NET array; the driver stages it through its own page-locked buffers)" : "page-locked (cuMemHostAlloc)";
+            string memory = pageable ? "pageable (ordinary malloc memory, page-aligned; the driver stages it through its own page-locked buffers)" : "page-locked (cuMemHostAlloc)";
             string method = pageable
                 ? "cuMemcpy{0}Async from " + memory + ", not held back by the spin kernel (pageable copies return only once staged), so the host's staging time is in the figure"
                 : "cuMemcpy{0}Async with " + memory + " host memory, placed where the OS put it (the process's CPU affinity is not changed)";

@@ -72,8 +72,9 @@ namespace DlGpuTools.Bandwidth
     /// <summary>
     /// Ordinary process memory (malloc, through Marshal.AllocHGlobal), started on a page boundary: what a C or
     /// Python program's data is, and with no 2 GiB limit (a .NET array was used before). On an H100 host, torch's
-    /// pageable copies from its own tensors, from anonymous mmap memory and from mmap memory advised for or against
-    /// huge pages all ran at 5.5-7.6 GB/s with 12-20% spreads: the kind of pageable memory does not decide the figure.
+    /// pageable host-to-device copies from its own tensors, from anonymous mmap memory and from mmap memory advised
+    /// for or against huge pages all ran at 5.5-7.6 GB/s with 12-20% spreads: the kind of pageable memory does not
+    /// decide the figure (bench/results/pageable-memory-1xh100-2026-11-27.txt).
     /// </summary>
     internal sealed class PageableHostBuffer : HostBuffer
     {

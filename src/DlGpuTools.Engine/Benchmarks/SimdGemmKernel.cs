@@ -16,14 +16,16 @@ namespace DlGpuTools.Benchmarks
     /// The FP32 micro-kernel of the managed GEMM, built at run time because the module's netstandard2.0 build can
     /// name neither a vector type nor Reflection.Emit: on .NET 8+ (PowerShell 7) it finds System.Runtime.Intrinsics
     /// by reflection and compiles an expression tree that keeps a (2 vectors) x Columns tile of C in vector locals and
-    /// updates them with fused multiply-adds, the widest the CPU has: AVX-512 (Vector512, Avx512F.FusedMultiplyAdd;
-    /// 2 x 12 tiles in 24 of its 32 registers), else AVX2 with FMA (2 x 6 tiles in 12 of 16) (Vector256, Fma.MultiplyAdd), else Arm NEON's (AdvSimd.FusedMultiplyAdd, as on Grace), else
-    /// 128-bit vectors with multiply and add. Loads and stores go through references (LoadUnsafe, StoreUnsafe), so
-    /// the loop has no bounds checks: with array indexing it had eight per step against twelve FMAs and ran at about
-    /// half the speed.
-    /// Compiled expression trees are dynamic methods: the JIT expands the intrinsics there as anywhere and compiles
-    /// them fully optimised. Where none is available (Windows PowerShell 5.1's .NET Framework has no intrinsics),
-    /// <see cref="Instance"/> is null and the scalar kernel runs.
+    /// updates them with fused multiply-adds, the widest the CPU has:
+    /// AVX-512 (Vector512, Avx512F.FusedMultiplyAdd; 2 x 12 tiles in 24 of its 32 registers),
+    /// else AVX2 with FMA (Vector256, Fma.MultiplyAdd; 2 x 6 tiles in 12 of 16),
+    /// else Arm NEON (AdvSimd.FusedMultiplyAdd, as on Grace),
+    /// else 128-bit vectors with multiply and add.
+    /// Loads and stores go through references (LoadUnsafe, StoreUnsafe), so the loop has no bounds checks: with array
+    /// indexing it had eight per step against twelve FMAs and ran at about half the speed. Compiled expression trees
+    /// are dynamic methods: the JIT expands the intrinsics there as anywhere and compiles them fully optimised. Where
+    /// none is available (Windows PowerShell 5.1's .NET Framework has no intrinsics), <see cref="Instance"/> is null
+    /// and the scalar kernel runs.
     /// </summary>
     internal sealed class SimdGemmKernel
     {
