@@ -26,7 +26,7 @@ $devices = if ($Index) { Get-CudaDevice -Index $Index } else { Get-CudaDevice }
 $indexes = @($devices.Index)
 $log = [System.Collections.Generic.List[string]]::new()
 function Say([string] $Text) { Write-Host $Text; $log.Add($Text) }
-function Get-Median([double[]] $Values) { $sorted = @($Values | Sort-Object); $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)] }
+. (Join-Path $PSScriptRoot 'BenchStatistics.ps1')
 
 Say "Measure-GpuBandwidth vs PyTorch, $(Get-Date -Format u), GPUs $($indexes -join ', '): $(($devices | ForEach-Object Name | Select-Object -Unique) -join ', '), driver $($devices[0].DriverVersion)"
 Say "Rounds: $Rounds, ours then torch in each; every figure is the median of its rounds, and a spread is the largest of the rounds' spreads."
@@ -58,10 +58,10 @@ $torchKey = @{ device_local_copy_sm = 'device_local_copy'; device_to_device_memc
 $noTarget = @('device_to_device_memcpy_read_sm')
 $rows = foreach ($k in $oursByKey.Keys) {
     $runs = $oursByKey[$k]
-    $o = $runs | Sort-Object GBps | Select-Object -Index ([int][Math]::Floor(($runs.Count - 1) / 2))
+    $o = Get-MedianRun $runs { $args[0].GBps }
     $key = if ($torchKey.ContainsKey($o.Test)) { $torchKey[$o.Test] } else { $o.Test }
     $t = $torchByKey["$($o.DeviceIndex)|$($o.PeerIndex)|$key"]
-    $tGbps = if ($t) { Get-Median ($t | ForEach-Object gbps) } else { $null }
+    $tGbps = if ($t) { (Get-MedianRun $t { $args[0].gbps }).gbps } else { $null }
     [pscustomobject]@{
         GPU      = if ($null -ne $o.PeerIndex) { '{0}>{1}' -f $o.DeviceIndex, $o.PeerIndex } else { "$($o.DeviceIndex)" }
         Test     = $o.Test

@@ -61,11 +61,7 @@ function Invoke-PythonGemm([string] $python, [string] $lib, [string] $type, [lon
 }
 
 # The run with the median figure of a side's rounds (the lower middle one of an even count).
-function Get-MedianRun([object[]] $runs, [scriptblock] $figure) {
-    if (-not $runs -or $runs.Count -eq 0) { return $null }
-    $sorted = @($runs | Sort-Object { & $figure $_ })
-    $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
-}
+. (Join-Path $PSScriptRoot 'BenchStatistics.ps1')
 function Ratio($ours, $theirs) { if ($ours -and $theirs -and $theirs.tflops -gt 0) { $ours / $theirs.tflops } }
 function Verdict($ratio, [double] $target) { if ($null -eq $ratio) { 'n/a' } elseif ($ratio -ge $target) { 'PASS' } else { 'FAIL' } }
 function Fmt($x, [string] $f = '0.000') { if ($null -eq $x) { '-' } else { $x.ToString($f, [cultureinfo]::InvariantCulture) } }

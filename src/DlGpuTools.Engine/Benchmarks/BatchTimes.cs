@@ -14,8 +14,7 @@ namespace DlGpuTools.Benchmarks
         {
             double[] sorted = (perOperationMs ?? throw new ArgumentNullException(nameof(perOperationMs))).OrderBy(t => t).ToArray();
             if (sorted.Length == 0) throw new ArgumentException("At least one timed batch is needed.", nameof(perOperationMs));
-            int middle = sorted.Length / 2;
-            Median = sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+            Median = Statistics.MedianOfSorted(sorted);
             Fastest = sorted[0];
             Slowest = sorted[sorted.Length - 1];
         }

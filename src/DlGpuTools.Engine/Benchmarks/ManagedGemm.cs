@@ -217,7 +217,7 @@ namespace DlGpuTools.Benchmarks
                             }
                             else
                             {
-                                Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, tileRows, panelCols, mr, nr, accumulate);
+                                Kernel(ap + (long)ir * kc, bPanel, kc, cTile, M, tileRows, panelCols, accumulate);
                             }
                         }
                     }
@@ -272,7 +272,7 @@ namespace DlGpuTools.Benchmarks
         }
 
         [MethodImpl(HotLoop)]
-        private static void Kernel<T>(T* ap, T* bp, int kc, T* c, int ldc, int rows, int cols, int mr, int nr, bool accumulate)
+        private static void Kernel<T>(T* ap, T* bp, int kc, T* c, int ldc, int rows, int cols, bool accumulate)
             where T : unmanaged
         {
             // Only the scalar 2 x 6 kernels come here: FP32 tiles go to the vector kernel wherever there is one.

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DlGpuTools.Benchmarks;
 using DlGpuTools.Diagnostics;
 using DlGpuTools.Interop;
 
@@ -74,7 +75,7 @@ namespace DlGpuTools.Health
             double[] peers = all.Where(p => p.Index != o.Index && p.Device.Name == o.Device.Name && p.DataType == o.DataType && p.Size == o.Size && p.Tflops.HasValue)
                 .Select(p => p.Tflops.GetValueOrDefault()).OrderBy(t => t).ToArray();
             if (peers.Length == 0) return QuickHealthChecks.Make(o.Index, name, CheckStatus.Skipped, F("No other {0} in this host ran the stress, so there is no peer to compare with.", o.Device.Name));
-            double median = peers.Length % 2 == 1 ? peers[peers.Length / 2] : (peers[peers.Length / 2 - 1] + peers[peers.Length / 2]) / 2;
+            double median = Statistics.MedianOfSorted(peers);
             double ratio = tflops / median;
             string figures = F("{0:0.0} TFLOPS against a median of {1:0.0} for the other {2} GPU(s) of this model: {3:0.0}%", tflops, median, peers.Length, 100 * ratio);
             if (ratio < 1 - PeerShortfall)
