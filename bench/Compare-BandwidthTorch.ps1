@@ -97,7 +97,7 @@ foreach ($o in $median | Where-Object Test -In 'device_local_copy', 'device_loca
 $kernels = ($median | Where-Object Engine -EQ 'SM kernel' | Select-Object -First 1).Method -replace '.*kernels: ([^;]+);.*', '$1'
 Say "Kernels loaded as: $kernels"
 $host0 = $median | Where-Object Test -EQ 'host_to_device_memcpy_ce' | Select-Object -First 1
-if ($host0) { Say "Host link GPU $($host0.DeviceIndex): $($host0.TheoreticalBasis); NUMA affinity $($host0.NumaAffinity) (GPU NUMA ID $($host0.NumaNode)); CPUs $($host0.CpuAffinity); $($host0.Note)" }
+if ($host0) { Say "Host link GPU $($host0.DeviceIndex): $($host0.TheoreticalBasis); NUMA affinity $($host0.NumaAffinity) (GPU NUMA ID $($host0.NumaNode)); CPUs $($host0.CpuAffinity); measuring thread on CPUs $(if ($host0.BoundCpus) { $host0.BoundCpus } else { '(not bound)' }); $($host0.Note)" }
 
 Say ''
 Say 'Get-GpuTopology -AsMatrix:'

@@ -108,7 +108,10 @@ def main():
             back_src = torch.rand(hn, dtype=torch.float32, device=b_dev)
             back_dst = torch.empty(hn, dtype=torch.float32, device=a_dev)
             s = torch.cuda.Stream(a_dev)
-            s2 = torch.cuda.Stream(a_dev)
+            # torch runs a copy between GPUs on the source GPU's current stream and fences it against the target
+            # GPU's current stream, so the way back needs its own stream on b_dev: on a second stream of a_dev it
+            # would run on b_dev's default stream, which the way out's fence holds, one direction after the other.
+            s_back = torch.cuda.Stream(b_dev)
             with torch.cuda.stream(s):
                 t, sp = timed(lambda: dst.copy_(src, non_blocking=True), [s], args.batches, 4)
             emit(a_dev, "device_to_device_memcpy_write_ce", "copy_ to peer", args.host_bytes, t, sp, b_dev)
@@ -119,10 +122,10 @@ def main():
             def both_ways():
                 with torch.cuda.stream(s):
                     dst.copy_(src, non_blocking=True)
-                with torch.cuda.stream(s2):
+                with torch.cuda.stream(s_back):
                     back_dst.copy_(back_src, non_blocking=True)
-            t, sp = timed(both_ways, [s, s2], args.batches, 4)
-            emit(a_dev, "device_to_device_bidirectional_memcpy_write_ce", "copy_ both ways, two streams", 2 * args.host_bytes, t, sp, b_dev)
+            t, sp = timed(both_ways, [s, s_back], args.batches, 4)
+            emit(a_dev, "device_to_device_bidirectional_memcpy_write_ce", "copy_ both ways, a stream on each GPU", 2 * args.host_bytes, t, sp, b_dev)
             del src, dst, back_src, back_dst
             torch.cuda.empty_cache()
 

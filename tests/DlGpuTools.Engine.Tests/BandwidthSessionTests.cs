@@ -139,6 +139,48 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void Host_memory_is_allocated_on_the_gpus_cpus_and_the_thread_gets_its_own_cpus_back()
+        {
+            ulong allowed = ThreadCpusFromProc();
+            // The GPU's CPUs: the lowest one this thread may use, so the binding narrows any thread with two or more.
+            ulong gpu = allowed & (~allowed + 1);
+            FakeLibraries.Configure($"FAKENVML_CPU_MASK=0x{gpu:X}");
+            GpuRuntime runtime = Runtime();
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                foreach (string test in new[] { BandwidthTests.HostToDevice, BandwidthTests.HostDeviceBidirectional })
+                {
+                    BandwidthResult r = session.Run(test, Quick(), CancellationToken.None);
+                    Assert.Equal((long)gpu, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_pinned_alloc_cpus"));
+                    Assert.Equal(HostLink.CpuList(new[] { gpu }), r.BoundCpus);
+                    Assert.Contains(gpu == allowed ? "left as it was" : "bound for the test to CPUs", r.Method);
+                    Assert.Equal(allowed, ThreadCpusFromProc());
+                }
+
+                // No CPU of the GPU's open to this thread: it runs where it may, and the result says why.
+                ulong closed = ~allowed;
+                if (closed != 0)
+                {
+                    FakeLibraries.Configure($"FAKENVML_CPU_MASK=0x{closed & (~closed + 1):X}");
+                    BandwidthResult r = session.Run(BandwidthTests.DeviceToHost, Quick(), CancellationToken.None);
+                    Assert.Null(r.BoundCpus);
+                    Assert.Contains("not bound to the GPU's CPUs (none of the GPU's CPUs", r.Method);
+                    Assert.Equal((long)allowed, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_pinned_alloc_cpus"));
+                }
+            }
+
+            AssertNothingLeft(0);
+        }
+
+        /// <summary>The calling thread's CPUs (the first 64) as the kernel reports them, not through the module's binding.</summary>
+        private static ulong ThreadCpusFromProc()
+        {
+            string line = System.IO.File.ReadAllLines("/proc/thread-self/status").Single(l => l.StartsWith("Cpus_allowed:", StringComparison.Ordinal));
+            string hex = line.Substring("Cpus_allowed:".Length).Trim().Replace(",", string.Empty);
+            return Convert.ToUInt64(hex.Length > 16 ? hex.Substring(hex.Length - 16) : hex, 16);
+        }
+
+        [FakeFact]
         public void A_batch_the_spin_kernel_gave_up_on_is_discarded()
         {
             FakeLibraries.Configure("FAKECUDA_SPIN_TIMEOUT=1");

@@ -87,6 +87,10 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
         $r = @(Measure-GpuBandwidth -Test device_to_device_memcpy_write_ce @Quick)
         ($r | ForEach-Object { '{0}>{1}' -f $_.DeviceIndex, $_.PeerIndex }) | Should -Be @('0>1', '1>0')
         ($r | Out-String -Width 80) | Should -Match '0>1\s+device_to_device_memcpy_write_ce'
+        # The longest test names stay whole (and apart) in 80 columns.
+        $both = @(Measure-GpuBandwidth -Test device_to_device_bidirectional_memcpy_write_ce, device_to_device_bidirectional_memcpy_sm @Quick) | Out-String -Width 80
+        $both | Should -Match '0>1\s+device_to_device_bidirectional_memcpy_write_ce\s'
+        $both | Should -Match '0>1\s+device_to_device_bidirectional_memcpy_sm\s'
         Use-FakeGpu -Setting 'FAKECUDA_PEER=0'
         Measure-GpuBandwidth -Test device_to_device_memcpy_read_sm @Quick -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err.Count | Should -Be 2
@@ -107,7 +111,7 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
         $table | Should -Match 'host_to_device_bidirectional_memcpy_ce'
         ($table -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
         $list = $r | Where-Object Test -Like 'host_*' | Format-List | Out-String -Width 200
-        foreach ($label in 'BytesCounted', 'Theoretical', 'Method', 'NumaAffinity', 'CpuAffinity', 'GPU NUMA ID', 'Verified') { $list | Should -Match "$label\s*:" }
+        foreach ($label in 'BytesCounted', 'Theoretical', 'Method', 'NumaAffinity', 'CpuAffinity', 'BoundCpus', 'GPU NUMA ID', 'Verified') { $list | Should -Match "$label\s*:" }
         $list | Should -Match 'PCIe Gen5 x16'
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r))
         $copy[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.BandwidthResult'

@@ -19,6 +19,7 @@ typedef unsigned long long CUdeviceptr;
 #define FAIL(fn, dev) do { int c_ = fake_fail_code("FAKECUDA_FAIL", fn, dev); if (c_) return c_; } while (0)
 
 #include <pthread.h>
+#include <sched.h>
 
 #define MAX_DEVICES 64
 #define MAX_STACK 32
@@ -572,6 +573,17 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
     return 400;
 }
 
+/* The real driver pins pages the calling thread touches, so they land on that thread's NUMA node: the fake
+ * keeps the CPUs (the first 64) the thread that last allocated page-locked memory could run on. */
+static long long pinned_alloc_cpus;
+long long fakecuda_pinned_alloc_cpus(void) { return pinned_alloc_cpus; }
+static long long calling_thread_cpus(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    long long mask = 0;
+    for (int c = 0; c < 64; c++) if (CPU_ISSET(c, &set)) mask |= 1LL << c;
+    return mask;
+}
 CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     (void)flags;
     FAIL("cuMemHostAlloc", current_device());
@@ -580,6 +592,7 @@ CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     if (limit >= 0 && bytes > (size_t)limit * 1024 * 1024) return 2;
     *p = calloc(1, bytes ? bytes : 1);
     if (!*p) return 2;
+    pinned_alloc_cpus = calling_thread_cpus();
     live_pinned++;
     return 0;
 }

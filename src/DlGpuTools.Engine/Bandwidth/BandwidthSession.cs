@@ -202,6 +202,15 @@ namespace DlGpuTools.Bandwidth
         private BandwidthResult RunHost(string test, BandwidthRequest request, ulong bytes, ulong n, uint seedA, uint seedB, string? note, CudaStream stream, List<IDisposable> owned,
             CancellationToken cancel, Action<BandwidthProgress> progress)
         {
+            // Bound before the host memory is allocated (page-locked memory lands on the allocating thread's NUMA node)
+            // and until the copies are done (the driver stages pageable copies on the queueing thread).
+            using (HostThreadBinding binding = HostThreadBinding.Bind(HostLink.Read(_runtime, Device).CpuMask))
+                return WithBinding(RunHostBound(test, request, bytes, n, seedA, seedB, note, stream, owned, binding.Description, cancel, progress), binding);
+        }
+
+        private BandwidthResult RunHostBound(string test, BandwidthRequest request, ulong bytes, ulong n, uint seedA, uint seedB, string? note, CudaStream stream, List<IDisposable> owned,
+            string placement, CancellationToken cancel, Action<BandwidthProgress> progress)
+        {
             bool pageable = test == BandwidthTests.HostToDevicePageable || test == BandwidthTests.DeviceToHostPageable;
             HostBuffer NewHost() => pageable ? (HostBuffer)Own(owned, PageableHostBuffer.Allocate(bytes)) : Own(owned, PinnedHostBuffer.Allocate(_driver, bytes, CudaDriver.CU_MEMHOSTALLOC_PORTABLE));
             var ops = new Operation { Test = test, Gated = !pageable };
@@ -209,8 +218,8 @@ namespace DlGpuTools.Bandwidth
             Func<Theoretical> Link(int directions) => () => (link = HostLink.Read(_runtime, Device)).Theoretical(directions);
             string memory = pageable ? "pageable (ordinary malloc memory, page-aligned; the driver stages it through its own page-locked buffers)" : "page-locked (cuMemHostAlloc)";
             string method = pageable
-                ? "cuMemcpy{0}Async from " + memory + ", not held back by the spin kernel (pageable copies return only once staged), so the host's staging time is in the figure"
-                : "cuMemcpy{0}Async with " + memory + " host memory, placed where the OS put it (the process's CPU affinity is not changed)";
+                ? "cuMemcpy{0}Async from " + memory + ", not held back by the spin kernel (pageable copies return only once staged), so the host's staging time is in the figure; allocated and queued " + placement
+                : "cuMemcpy{0}Async with " + memory + " host memory, allocated and queued " + placement;
             switch (test)
             {
                 case BandwidthTests.HostToDevice:
@@ -260,13 +269,19 @@ namespace DlGpuTools.Bandwidth
                         return checkedUp + VerifyHost(test, down, n, request, k => BandwidthPattern.Word(k, seedB));
                     };
                     return WithLink(Measure(ops, request, bytes, 2 * bytes, 2 * bytes, "both directions added: one buffer each way per operation", "copy engine", Link(2),
-                        "cuMemcpyHtoDAsync and cuMemcpyDtoHAsync on two streams at once, page-locked host memory; time from the common start to the later stream's end",
+                        "cuMemcpyHtoDAsync and cuMemcpyDtoHAsync on two streams at once, page-locked host memory allocated and queued " + placement + "; time from the common start to the later stream's end",
                         note, stream, second, cancel, progress), link);
                 }
 
                 default:
                     throw new ArgumentException($"There is no single-GPU bandwidth test '{test}'.", nameof(test));
             }
+        }
+
+        private static BandwidthResult WithBinding(BandwidthResult result, HostThreadBinding binding)
+        {
+            result.BoundCpus = binding.BoundCpus;
+            return result;
         }
 
         private static BandwidthResult WithLink(BandwidthResult result, HostLink? link)

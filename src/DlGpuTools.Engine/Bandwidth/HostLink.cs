@@ -19,6 +19,10 @@ namespace DlGpuTools.Bandwidth
         public int? MaxWidth { get; private set; }
         public int? NumaNode { get; private set; }
         public string? CpuAffinity { get; private set; }
+
+        /// <summary>nvmlDeviceGetCpuAffinity's mask behind <see cref="CpuAffinity"/>; null when NVML gave none.</summary>
+        public ulong[]? CpuMask { get; private set; }
+
         public string? NumaAffinity { get; private set; }
 
         public Theoretical Theoretical(int directions) => TheoreticalBandwidth.Pcie(Generation, Width, MaxGeneration, MaxWidth, directions);
@@ -41,7 +45,12 @@ namespace DlGpuTools.Bandwidth
             link.MaxGeneration = ReadUInt(nvml, "nvmlDeviceGetMaxPcieLinkGeneration", handle) ?? link.MaxGeneration;
             link.MaxWidth = ReadUInt(nvml, "nvmlDeviceGetMaxPcieLinkWidth", handle) ?? link.MaxWidth;
             if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable) link.NumaNode = (int)node;
-            if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS) link.CpuAffinity = CpuList(mask);
+            if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS)
+            {
+                link.CpuMask = mask;
+                link.CpuAffinity = CpuList(mask);
+            }
+
             if (nvml.nvmlDeviceGetMemoryAffinity(handle, out ulong[] nodes) == NvmlReturn.NVML_SUCCESS) link.NumaAffinity = CpuList(nodes);
             return link;
         }

@@ -65,14 +65,18 @@ namespace DlGpuTools
         /// <summary>The GPU's own NUMA node (host tests; see <see cref="GpuTopology.NumaNode"/>); empty on most machines.</summary>
         public int? NumaNode { get; set; }
 
-        /// <summary>
-        /// The NUMA nodes NVML gives as closest to the GPU (host tests). The pinned buffer is where the OS put it:
-        /// the module does not change the process's affinity, so run it bound to these nodes to measure the best case.
-        /// </summary>
+        /// <summary>The NUMA nodes NVML gives as closest to the GPU (host tests).</summary>
         public string? NumaAffinity { get; set; }
 
         /// <summary>The CPUs NVML gives as close to the GPU (host tests), e.g. "0-55,112-167".</summary>
         public string? CpuAffinity { get; set; }
+
+        /// <summary>
+        /// Host tests: the CPUs the measuring thread ran on while it allocated the host memory and queued the copies,
+        /// those of <see cref="CpuAffinity"/> open to the process (the thread is bound for the test only, as nvbandwidth
+        /// binds its process). Null when it was not bound; <see cref="Method"/> says why.
+        /// </summary>
+        public string? BoundCpus { get; set; }
 
         /// <summary>Anything that qualifies the figure (a link below its maximum, a buffer smaller than asked).</summary>
         public string? Note { get; set; }
