@@ -33,7 +33,7 @@ namespace DlGpuTools.Bandwidth
         public static HostThreadBinding Bind(ulong[]? gpuCpus)
         {
             if (gpuCpus == null || gpuCpus.All(w => w == 0))
-                return Unbound("NVML gives no CPU affinity for this GPU");
+                return Unbound("NVML gave no CPU affinity for this GPU");
             if (!LinuxThreadAffinity.TryGet(out ulong[] current, out string? why))
                 return Unbound(why ?? "sched_getaffinity failed");
 

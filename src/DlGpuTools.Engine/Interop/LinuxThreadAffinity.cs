@@ -39,7 +39,7 @@ namespace DlGpuTools.Interop
             why = null;
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
             {
-                why = "threads are bound to CPUs on Linux only (as nvbandwidth does)";
+                why = "threads are bound to CPUs on Linux only, as in nvbandwidth";
                 return false;
             }
 
