@@ -1,4 +1,11 @@
-# Dot-sourced by the comparison benches: each side's headline is the run with the median figure of its rounds.
+# Dot-sourced by the benches: the median of figures, and each side's headline run (the run with the median figure of its rounds).
+
+# The median of the values (the mean of the two middle ones for an even count); $null for none.
+function Get-Median([double[]] $Values) {
+    $v = @($Values | Sort-Object)
+    if ($v.Count -eq 0) { return $null }
+    if ($v.Count % 2) { $v[[int][math]::Floor($v.Count / 2)] } else { ($v[$v.Count / 2 - 1] + $v[$v.Count / 2]) / 2 }
+}
 
 # The run whose figure is the median of the runs' (the lower middle one for an even count); $null for no runs.
 function Get-MedianRun([object[]] $runs, [scriptblock] $figure) {

@@ -60,11 +60,7 @@ function Invoke-Torch([string[]] $Arguments) {
     [pscustomobject]@{ Info = $parsed[0]; Cells = @($parsed | Select-Object -Skip 1) }
 }
 
-function Get-Median([double[]] $Values) {
-    $v = @($Values | Sort-Object)
-    if ($v.Count -eq 0) { return $null }
-    if ($v.Count % 2) { $v[[int][math]::Floor($v.Count / 2)] } else { ($v[$v.Count / 2 - 1] + $v[$v.Count / 2]) / 2 }
-}
+. (Join-Path $PSScriptRoot 'BenchStatistics.ps1')
 
 function Round1($x) { if ($null -ne $x) { [math]::Round([double]$x, 1) } }
 

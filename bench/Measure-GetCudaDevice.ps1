@@ -20,11 +20,7 @@ for ($i = 0; $i -lt $Repeat; $i++) {
     $smi.Add((Measure-Command { $null = & nvidia-smi $query --format=csv }).TotalMilliseconds)
 }
 
-function Get-Median([double[]] $Values) {
-    $sorted = $Values | Sort-Object
-    $n = $sorted.Count
-    if ($n % 2) { $sorted[[int][math]::Floor($n / 2)] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
-}
+. (Join-Path $PSScriptRoot 'BenchStatistics.ps1')
 
 $card = (Get-CudaDevice | Select-Object -First 1)
 $oursMedian = Get-Median $ours

@@ -13,7 +13,7 @@ $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
 $entry = @(); if ((Split-Path $self -Leaf) -match '^dotnet') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
 $manifest = (Get-Module DlGpuTools).Path -replace '\.dll$', '.psd1'
 
-function Get-Median([double[]] $v) { $s = $v | Sort-Object; $n = $s.Count; if ($n % 2) { $s[[int][math]::Floor($n / 2)] } else { ($s[$n / 2 - 1] + $s[$n / 2]) / 2 } }
+. (Join-Path $PSScriptRoot 'BenchStatistics.ps1')
 
 $null = Test-CuDnnInstall -ErrorAction SilentlyContinue
 $warm = 1..$Repeat | ForEach-Object { (Measure-Command { $null = Test-CuDnnInstall -ErrorAction SilentlyContinue }).TotalMilliseconds }
