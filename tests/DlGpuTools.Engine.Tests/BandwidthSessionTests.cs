@@ -53,6 +53,7 @@ namespace DlGpuTools.Engine.Tests
                     Assert.Equal(SmallBytes, r.Bytes);
                     Assert.True(r.GBps > 0 && r.FastestBatchMs <= r.MedianMs && r.MedianMs <= r.SlowestBatchMs, test);
                     Assert.Equal(3, r.Batches);
+                    Assert.Equal(r.SpreadPercent >= 3, r.Note?.Contains("Batches varied by") == true);
                     Assert.Contains("median of 3 batches", r.Method);
                     Assert.NotNull(r.TheoreticalGBps);
                     Assert.NotNull(r.PercentOfTheoretical);
@@ -178,6 +179,33 @@ namespace DlGpuTools.Engine.Tests
             string line = System.IO.File.ReadAllLines("/proc/thread-self/status").Single(l => l.StartsWith("Cpus_allowed:", StringComparison.Ordinal));
             string hex = line.Substring("Cpus_allowed:".Length).Trim().Replace(",", string.Empty);
             return Convert.ToUInt64(hex.Length > 16 ? hex.Substring(hex.Length - 16) : hex, 16);
+        }
+
+        [FakeFact]
+        public void Batches_that_vary_by_more_than_three_percent_are_named_in_the_note_with_what_was_busy()
+        {
+            GpuRuntime runtime = Runtime();
+            using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
+            {
+                FakeLibraries.Configure("FAKECUDA_EVENT_MS=2");
+                foreach (string test in new[] { BandwidthTests.DeviceWrite, BandwidthTests.HostToDevice })
+                {
+                    BandwidthResult steady = session.Run(test, Quick(), CancellationToken.None);
+                    Assert.Equal(0, steady.SpreadPercent);
+                    Assert.DoesNotContain("Batches varied", steady.Note ?? string.Empty);
+                }
+
+                // Every other batch 10% slower: a spread of about 10% of the median.
+                FakeLibraries.Configure("FAKECUDA_EVENT_MS=2,2.2");
+                BandwidthResult device = session.Run(BandwidthTests.DeviceWrite, Quick(), CancellationToken.None);
+                Assert.InRange(device.SpreadPercent, 9, 11);
+                Assert.Contains("Batches varied by", device.Note);
+                Assert.Contains("something else used the GPU during the test", device.Note);
+                BandwidthResult host = session.Run(BandwidthTests.HostToDevice, Quick(), CancellationToken.None);
+                Assert.Contains("something else used the host's memory or the PCIe link", host.Note);
+            }
+
+            AssertNothingLeft(0);
         }
 
         [FakeFact]

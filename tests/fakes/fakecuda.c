@@ -311,10 +311,20 @@ CUresult cuEventRecord(void *e, void *s) {
     return 0;
 }
 CUresult cuEventSynchronize(void *e) { (void)e; return 0; }
+/* FAKECUDA_EVENT_MS  "2" every elapsed time is 2 ms; "2,3" the calls take 2, 3, 2, 3, ... ms (unsteady batches) */
+static unsigned elapsed_calls;
+static double fixed_elapsed(const char *list) {
+    int count = 1;
+    for (const char *c = list; *c; c++) count += *c == ',';
+    int pick = (int)(elapsed_calls++ % (unsigned)count);
+    const char *item = list;
+    while (pick-- > 0) item = strchr(item, ',') + 1;
+    return atof(item);
+}
 CUresult cuEventElapsedTime(float *ms, void *start, void *end) {
-    char buf[32];
+    char buf[64];
     const char *fixed = fake_setting("FAKECUDA_EVENT_MS", buf, sizeof buf);
-    double elapsed = fixed && *fixed ? atof(fixed) : ((fake_event *)end)->ms - ((fake_event *)start)->ms;
+    double elapsed = fixed && *fixed ? fixed_elapsed(fixed) : ((fake_event *)end)->ms - ((fake_event *)start)->ms;
     if (((fake_event *)end)->device == fake_env_int("FAKECUDA_SLOW_GPU", -1)) elapsed *= 1.5;
     *ms = (float)elapsed;
     if (*ms <= 0) *ms = 0.001f;

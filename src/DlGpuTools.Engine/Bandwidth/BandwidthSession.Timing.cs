@@ -97,6 +97,7 @@ namespace DlGpuTools.Bandwidth
 
                 var batches = new BatchTimes(times);
                 double median = batches.Median;
+                double spread = Math.Round(batches.SpreadPercent, 2);
                 double gbps = countedBytes / (median * 1e-3) / 1e9;
                 double traffic = trafficBytes / (median * 1e-3) / 1e9;
                 bool linkTest = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsPeerTest(op.Test);
@@ -118,7 +119,7 @@ namespace DlGpuTools.Bandwidth
                     MedianMs = Math.Round(median, 5),
                     FastestBatchMs = Math.Round(batches.Fastest, 5),
                     SlowestBatchMs = Math.Round(batches.Slowest, 5),
-                    SpreadPercent = Math.Round(batches.SpreadPercent, 2),
+                    SpreadPercent = spread,
                     Batches = request.Iterations,
                     OperationsPerBatch = perBatch,
                     Verified = true,
@@ -126,7 +127,7 @@ namespace DlGpuTools.Bandwidth
                     Method = string.Format(CultureInfo.InvariantCulture,
                         "{0}; {1}; CUDA events around batches of {2} operation(s){3}; median of {4} batches after {5} warm-up; kernels: {6}; GB/s = 10^9 bytes/s",
                         method, engine, perBatch, op.Gated ? " queued behind a spin kernel (nvbandwidth's method)" : string.Empty, request.Iterations, request.Warmup, _module.Directives),
-                    Note = Join(note, theoretical.Note),
+                    Note = Join(Join(note, theoretical.Note), Unsteady(op.Test, spread)),
                 };
             }
             finally
@@ -136,6 +137,19 @@ namespace DlGpuTools.Bandwidth
         }
 
         private static string? Join(string? a, string? b) => a == null ? b : b == null ? a : a + " " + b;
+
+        /// <summary>Batches this far apart (percent of the median) mean something else used the path during the test.</summary>
+        internal const double UnsteadySpreadPercent = 3;
+
+        // Said in the result, because a figure from a busy machine is not reproducible and the user should know.
+        private static string? Unsteady(string test, double spreadPercent)
+        {
+            if (spreadPercent < UnsteadySpreadPercent) return null;
+            string what = BandwidthTests.IsHostTest(test) ? "the host's memory or the PCIe link" : BandwidthTests.IsPeerTest(test) ? "the GPUs or the link between them" : "the GPU";
+            return string.Format(CultureInfo.InvariantCulture,
+                "Batches varied by {0:0.0}% (over {1:0}%): something else used {2} during the test. The median is the figure; run again on a quiet machine, or with more -Iterations, for a steadier one.",
+                spreadPercent, UnsteadySpreadPercent, what);
+        }
 
         // One thread per 16-byte element: ceil(n / 128) blocks. A grid holds up to 2^31 - 1 blocks, 256 Ti
         // elements of 16 bytes, far beyond any GPU's memory, so the cast cannot overflow in practice; say so if it would.
