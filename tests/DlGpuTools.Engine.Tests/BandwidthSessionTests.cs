@@ -142,47 +142,54 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Host_memory_is_allocated_on_the_gpus_cpus_and_the_thread_gets_its_own_cpus_back()
         {
-            ulong allowed = ThreadCpusFromProc();
+            bool[] allowed = ThreadCpusFromProc();
+            int lowest = Array.IndexOf(allowed, true);
+            int allowedCount = allowed.Count(a => a);
             // The GPU's CPUs: the lowest one this thread may use, so the binding narrows any thread with two or more.
-            ulong gpu = allowed & (~allowed + 1);
-            FakeLibraries.Configure($"FAKENVML_CPU_MASK=0x{gpu:X}");
+            FakeLibraries.Configure($"FAKENVML_CPU_WORD={lowest / 64}", $"FAKENVML_CPU_MASK=0x{1UL << (lowest % 64):X}");
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
                 foreach (string test in new[] { BandwidthTests.HostToDevice, BandwidthTests.HostDeviceBidirectional })
                 {
                     BandwidthResult r = session.Run(test, Quick(), CancellationToken.None);
-                    Assert.Equal((long)gpu, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_pinned_alloc_cpus"));
-                    Assert.Equal(HostLink.CpuList(new[] { gpu }), r.BoundCpus);
-                    Assert.Contains(gpu == allowed ? "left as it was" : "bound for the test to CPUs", r.Method);
+                    Assert.Equal(1, Hook("fakecuda_pinned_alloc_cpu_count"));
+                    Assert.Equal(lowest, Hook("fakecuda_pinned_alloc_lowest_cpu"));
+                    Assert.Equal(lowest.ToString(System.Globalization.CultureInfo.InvariantCulture), r.BoundCpus);
+                    Assert.Contains(allowedCount == 1 ? "left as it was" : "bound for the test to CPUs", r.Method);
                     Assert.Equal(allowed, ThreadCpusFromProc());
                 }
 
-                // No CPU of the GPU's open to this thread: it runs where it may, and the result says why.
-                ulong closed = ~allowed;
-                if (closed != 0)
-                {
-                    FakeLibraries.Configure($"FAKENVML_CPU_MASK=0x{closed & (~closed + 1):X}");
-                    BandwidthResult r = session.Run(BandwidthTests.DeviceToHost, Quick(), CancellationToken.None);
-                    Assert.Null(r.BoundCpus);
-                    Assert.Contains("not bound to the GPU's CPUs (none of the GPU's CPUs", r.Method);
-                    Assert.Equal((long)allowed, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_pinned_alloc_cpus"));
-                }
+                // The GPU's CPUs are 960-1023, which no machine here has: the thread runs where it may, and the result says why.
+                FakeLibraries.Configure("FAKENVML_CPU_WORD=15", "FAKENVML_CPU_MASK=0xFFFFFFFFFFFFFFFF");
+                BandwidthResult unbound = session.Run(BandwidthTests.DeviceToHost, Quick(), CancellationToken.None);
+                Assert.Null(unbound.BoundCpus);
+                Assert.Contains("not bound to the GPU's CPUs (none of the GPU's CPUs (960-1023) is open to this process", unbound.Method);
+                Assert.Equal(allowedCount, Hook("fakecuda_pinned_alloc_cpu_count"));
+                Assert.Equal(allowed, ThreadCpusFromProc());
             }
 
             AssertNothingLeft(0);
         }
 
-        /// <summary>The calling thread's CPUs (the first 64) as the kernel reports them, not through the module's binding.</summary>
-        private static ulong ThreadCpusFromProc()
+        /// <summary>The calling thread's CPUs (1024) as the kernel reports them in /proc, not through the module's binding.</summary>
+        private static bool[] ThreadCpusFromProc()
         {
             string line = System.IO.File.ReadAllLines("/proc/thread-self/status").Single(l => l.StartsWith("Cpus_allowed:", StringComparison.Ordinal));
+            // Hex digits, most significant first, in comma-separated groups of 32 CPUs.
             string hex = line.Substring("Cpus_allowed:".Length).Trim().Replace(",", string.Empty);
-            return Convert.ToUInt64(hex.Length > 16 ? hex.Substring(hex.Length - 16) : hex, 16);
+            var cpus = new bool[1024];
+            for (int digit = 0; digit < hex.Length && digit * 4 < cpus.Length; digit++)
+            {
+                int value = Convert.ToInt32(hex[hex.Length - 1 - digit].ToString(), 16);
+                for (int bit = 0; bit < 4; bit++) cpus[digit * 4 + bit] = (value >> bit & 1) != 0;
+            }
+
+            return cpus;
         }
 
         [FakeFact]
-        public void Batches_that_vary_by_more_than_three_percent_are_named_in_the_note_with_what_was_busy()
+        public void Batches_that_vary_by_three_percent_or_more_are_named_in_the_note_with_what_was_busy()
         {
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))

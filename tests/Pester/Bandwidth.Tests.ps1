@@ -107,7 +107,7 @@ Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
     It 'shows a table that fits 80 columns and a list view, also after serialization' {
         $r = @(Measure-GpuBandwidth -Index 0 -Test host_to_device_bidirectional_memcpy_ce, device_local_copy @Quick)
         $table = $r | Out-String -Width 80
-        $table | Should -Match 'GPU\s+Test\s+GB/s\s+Traffic\s+% theo\s+Spread'
+        $table | Should -Match 'GPU\s+Test\s+GB/s\s+Traffic\s+%Theo\s+Spread'
         $table | Should -Match 'host_to_device_bidirectional_memcpy_ce'
         ($table -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
         $list = $r | Where-Object Test -Like 'host_*' | Format-List | Out-String -Width 200

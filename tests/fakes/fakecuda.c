@@ -311,7 +311,8 @@ CUresult cuEventRecord(void *e, void *s) {
     return 0;
 }
 CUresult cuEventSynchronize(void *e) { (void)e; return 0; }
-/* FAKECUDA_EVENT_MS  "2" every elapsed time is 2 ms; "2,3" the calls take 2, 3, 2, 3, ... ms (unsteady batches) */
+/* FAKECUDA_EVENT_MS  "2" every elapsed time is 2 ms; "2,3" the calls take 2, 3, 2, 3, ... ms (unsteady batches).
+ * The list runs on across calls and tests; a test with two streams reads two times a batch, so use an odd count. */
 static unsigned elapsed_calls;
 static double fixed_elapsed(const char *list) {
     int count = 1;
@@ -584,15 +585,16 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
 }
 
 /* The real driver pins pages the calling thread touches, so they land on that thread's NUMA node: the fake
- * keeps the CPUs (the first 64) the thread that last allocated page-locked memory could run on. */
-static long long pinned_alloc_cpus;
-long long fakecuda_pinned_alloc_cpus(void) { return pinned_alloc_cpus; }
-static long long calling_thread_cpus(void) {
+ * keeps which CPUs the thread that last allocated page-locked memory could run on (how many, and the lowest). */
+static int pinned_alloc_cpu_count = -1, pinned_alloc_lowest_cpu = -1;
+int fakecuda_pinned_alloc_cpu_count(void) { return pinned_alloc_cpu_count; }
+int fakecuda_pinned_alloc_lowest_cpu(void) { return pinned_alloc_lowest_cpu; }
+static void note_calling_thread_cpus(void) {
     cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
-    long long mask = 0;
-    for (int c = 0; c < 64; c++) if (CPU_ISSET(c, &set)) mask |= 1LL << c;
-    return mask;
+    pinned_alloc_cpu_count = pinned_alloc_lowest_cpu = -1;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return;
+    pinned_alloc_cpu_count = CPU_COUNT(&set);
+    for (int c = 0; c < CPU_SETSIZE; c++) if (CPU_ISSET(c, &set)) { pinned_alloc_lowest_cpu = c; break; }
 }
 CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     (void)flags;
@@ -602,7 +604,7 @@ CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     if (limit >= 0 && bytes > (size_t)limit * 1024 * 1024) return 2;
     *p = calloc(1, bytes ? bytes : 1);
     if (!*p) return 2;
-    pinned_alloc_cpus = calling_thread_cpus();
+    note_calling_thread_cpus();
     live_pinned++;
     return 0;
 }

@@ -108,7 +108,8 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned int *coun
 
 /* ---- Bandwidth and topology (Measure-GpuBandwidth, Get-GpuTopology) ----
  * GPU i is on NUMA node i % 2; its close CPUs are 0-7,16-23 (node 0) or 8-15,24-31 (node 1).
- *   FAKENVML_CPU_MASK  every GPU's close CPUs instead, as a mask of the first 64 (strtoul base 0: "0x5")
+ *   FAKENVML_CPU_MASK  every GPU's close CPUs instead, as a mask of 64 (strtoul base 0: "0x5")
+ *   FAKENVML_CPU_WORD  which 64 CPUs that mask covers (default 0: CPUs 0-63; 15: CPUs 960-1023)
  *   FAKENVML_NO_NUMA  1: nvmlDeviceGetNumaNodeId is "not supported" (older drivers, some VMs) */
 nvmlReturn_t nvmlDeviceGetNumaNodeId(void *h, unsigned int *node) {
     FAIL("nvmlDeviceGetNumaNodeId", idx(h));
@@ -129,7 +130,10 @@ nvmlReturn_t nvmlDeviceGetCpuAffinity(void *h, unsigned int size, unsigned long 
     if (size < 1) return 2;
     for (unsigned int i = 0; i < size; i++) set[i] = 0;
     const char *own = fake_setting("FAKENVML_CPU_MASK", buf, sizeof buf);
-    set[0] = own && *own ? strtoul(own, NULL, 0) : idx(h) % 2 == 0 ? 0x0000000000FF00FFUL : 0x00000000FF00FF00UL;
+    unsigned long mask = own && *own ? strtoul(own, NULL, 0) : idx(h) % 2 == 0 ? 0x0000000000FF00FFUL : 0x00000000FF00FF00UL;
+    unsigned int word = (unsigned)fake_env_int("FAKENVML_CPU_WORD", 0);
+    if (word >= size) return 2;
+    set[word] = mask;
     return 0;
 }
 /*   FAKENVML_TOPOLOGY_LEVEL  nvmlGpuTopologyLevel_t between any two GPUs (default 20, PXB)

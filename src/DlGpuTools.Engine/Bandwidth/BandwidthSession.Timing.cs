@@ -147,7 +147,7 @@ namespace DlGpuTools.Bandwidth
             if (spreadPercent < UnsteadySpreadPercent) return null;
             string what = BandwidthTests.IsHostTest(test) ? "the host's memory or the PCIe link" : BandwidthTests.IsPeerTest(test) ? "the GPUs or the link between them" : "the GPU";
             return string.Format(CultureInfo.InvariantCulture,
-                "Batches varied by {0:0.0}% (over {1:0}%): something else used {2} during the test. The median is the figure; run again on a quiet machine, or with more -Iterations, for a steadier one.",
+                "Batches varied by {0:0.0}% ({1:0}% or more): something else used {2} during the test. The median is the figure; run again on a quiet machine, or with more -Iterations, for a steadier one.",
                 spreadPercent, UnsteadySpreadPercent, what);
         }
 

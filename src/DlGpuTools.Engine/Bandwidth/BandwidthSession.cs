@@ -205,7 +205,12 @@ namespace DlGpuTools.Bandwidth
             // Bound before the host memory is allocated (page-locked memory lands on the allocating thread's NUMA node)
             // and until the copies are done (the driver stages pageable copies on the queueing thread).
             using (HostThreadBinding binding = HostThreadBinding.Bind(HostLink.Read(_runtime, Device).CpuMask))
-                return WithBinding(RunHostBound(test, request, bytes, n, seedA, seedB, note, stream, owned, binding.Description, cancel, progress), binding);
+            {
+                BandwidthResult result = RunHostBound(test, request, bytes, n, seedA, seedB, note, stream, owned, binding.Description, cancel, progress);
+                result.BoundCpus = binding.BoundCpus;
+                result.Note = Join(result.Note, binding.Release());
+                return result;
+            }
         }
 
         private BandwidthResult RunHostBound(string test, BandwidthRequest request, ulong bytes, ulong n, uint seedA, uint seedB, string? note, CudaStream stream, List<IDisposable> owned,
@@ -276,12 +281,6 @@ namespace DlGpuTools.Bandwidth
                 default:
                     throw new ArgumentException($"There is no single-GPU bandwidth test '{test}'.", nameof(test));
             }
-        }
-
-        private static BandwidthResult WithBinding(BandwidthResult result, HostThreadBinding binding)
-        {
-            result.BoundCpus = binding.BoundCpus;
-            return result;
         }
 
         private static BandwidthResult WithLink(BandwidthResult result, HostLink? link)

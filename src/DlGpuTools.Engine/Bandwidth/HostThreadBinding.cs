@@ -10,7 +10,8 @@ namespace DlGpuTools.Bandwidth
     /// thread that allocates it, and the driver stages pageable copies on the thread that queues them, so on a
     /// machine with several CPU sockets this decides whether host memory is local to the GPU. nvbandwidth binds its
     /// whole process the same way before it allocates; here only this thread is bound, and only while the test runs,
-    /// so the PowerShell host and its other runspaces are left as they were.
+    /// so the PowerShell host and its other runspaces are left as they were. Threads the CUDA driver starts during
+    /// the test keep the GPU's CPUs, as they would under nvbandwidth (.NET starts its own threads on the process's).
     /// </summary>
     internal sealed class HostThreadBinding : IDisposable
     {
@@ -50,12 +51,19 @@ namespace DlGpuTools.Bandwidth
             return new HostThreadBinding(targetList, $"from a thread bound for the test to CPUs {targetList} (NVML's CPU affinity of the GPU, as nvbandwidth binds; the thread's own affinity is restored after)", current);
         }
 
-        /// <summary>Gives the thread its affinity back (call it on the thread that bound, as a using block does). A refusal cannot be mended here; it leaves the thread on the GPU's CPUs, which are a subset of its own.</summary>
-        public void Dispose()
+        /// <summary>
+        /// Gives the thread its affinity back, on the thread that bound it. Null when done (or nothing was changed);
+        /// otherwise what went wrong, for the result's note: the thread then stays on the GPU's CPUs, a subset of its own.
+        /// </summary>
+        public string? Release()
         {
             ulong[]? previous = System.Threading.Interlocked.Exchange(ref _previous, null);
-            if (previous != null) LinuxThreadAffinity.TrySet(previous, out _);
+            if (previous == null || LinuxThreadAffinity.TrySet(previous, out string? why)) return null;
+            return $"The measuring thread could not be given its own CPUs ({HostLink.CpuList(previous)}) back ({why}); it stays on CPUs {BoundCpus}.";
         }
+
+        /// <summary>Releases the binding when the test failed before <see cref="Release"/> (a using block, on the same thread).</summary>
+        public void Dispose() => Release();
 
         private static HostThreadBinding Unbound(string why) =>
             new HostThreadBinding(null, $"from a thread not bound to the GPU's CPUs ({why}), so host memory is where the OS put it", null);

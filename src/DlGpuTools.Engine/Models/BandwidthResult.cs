@@ -74,7 +74,7 @@ namespace DlGpuTools
         /// <summary>
         /// Host tests: the CPUs the measuring thread ran on while it allocated the host memory and queued the copies,
         /// those of <see cref="CpuAffinity"/> open to the process (the thread is bound for the test only, as nvbandwidth
-        /// binds its process). Null when it was not bound; <see cref="Method"/> says why.
+        /// binds its process). Null when the thread could not be kept to the GPU's CPUs; <see cref="Method"/> says why.
         /// </summary>
         public string? BoundCpus { get; set; }
 
