@@ -59,10 +59,10 @@ namespace DlGpuTools.Bandwidth
             ulong bytes = (request.Bytes ?? BandwidthRequest.DefaultHostBytes) / 16 * 16;
             if (bytes == 0) throw new ArgumentOutOfRangeException(nameof(request), "The buffer size must be at least 16 bytes.");
             bool bothWays = test == BandwidthTests.PeerBidirectionalCe || test == BandwidthTests.PeerBidirectionalSm;
-            int localBuffers = bothWays ? 2 : 1;
-            int peerBuffers = bothWays ? 2 : 1;
-            CheckFits(this, bytes, localBuffers, request.Bytes != null, test);
-            CheckFits(peer, bytes, peerBuffers, request.Bytes != null, test);
+            // One buffer on each GPU, two for both ways (a source and a target on each side).
+            int buffersEachSide = bothWays ? 2 : 1;
+            CheckFits(this, bytes, buffersEachSide, request.Bytes != null, test);
+            CheckFits(peer, bytes, buffersEachSide, request.Bytes != null, test);
             ulong n = bytes / 16;
             uint seedA = (uint)request.Seed * 2654435761u + 5, seedB = seedA * 7 + 3;
             CudaStream stream = Own(owned, CudaStream.Create(_driver));

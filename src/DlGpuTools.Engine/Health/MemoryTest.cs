@@ -210,6 +210,5 @@ namespace DlGpuTools.Health
                 stream.Synchronize();
             }
         }
-
     }
 }
