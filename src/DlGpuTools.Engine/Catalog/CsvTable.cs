@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Catalog
 {
@@ -11,15 +12,33 @@ namespace DlGpuTools.Catalog
         /// <summary>A user table larger than this is refused: a card or price table is a few hundred KB at most.</summary>
         public const long MaxFileBytes = 4 * 1024 * 1024;
 
-        /// <summary>Reads a user's table file, refusing one over <see cref="MaxFileBytes"/> and one with no data rows.</summary>
+        /// <summary>
+        /// Reads a user's table file, refusing one over <see cref="MaxFileBytes"/> (counted while reading: a pipe or a
+        /// device reports no length), anything but a regular file (a FIFO would block, /dev/zero never ends), and one
+        /// with no data rows.
+        /// </summary>
         public static List<(int Line, Dictionary<string, string> Fields)> ReadFile(string path, string what)
         {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new FileNotFoundException($"The {what} file {path} does not exist.", path);
-            if (info.Length > MaxFileBytes)
-                throw new InvalidDataException($"The {what} file {path} is {info.Length:N0} bytes; the limit is {MaxFileBytes:N0} bytes. Is it the right file?");
+            string text;
+            try
+            {
+                text = BoundedFile.ReadAllText(path, MaxFileBytes);
+            }
+            catch (FileNotFoundException)
+            {
+                throw new FileNotFoundException($"The {what} file {path} does not exist.", path);
+            }
+            catch (NotARegularFileException e)
+            {
+                throw new InvalidDataException($"The {what} file {path} is {FileStatus.Of(path).Describe()}, not a regular file: give the path of a CSV file.", e);
+            }
+            catch (FileTooLargeException e)
+            {
+                throw new InvalidDataException($"The {what} file {path} is larger than {MaxFileBytes:N0} bytes, the limit; reading stopped there. Is it the right file?", e);
+            }
+
             List<(int, Dictionary<string, string>)> rows;
-            using (var reader = new StreamReader(path, Encoding.UTF8)) rows = Read(reader);
+            using (var reader = new StringReader(text)) rows = Read(reader);
             if (rows.Count == 0) throw new InvalidDataException($"The {what} file {path} has no data rows: it needs a header line and at least one row.");
             return rows;
         }
