@@ -45,9 +45,27 @@ namespace DlGpuTools.Commands
 
         /// <summary>
         /// The runtime this command uses from start to end, taken once: another runspace changing a
-        /// DLGPUTOOLS_*_PATH override mid-command affects later commands, never half of this one.
+        /// DLGPUTOOLS_*_PATH override mid-command affects later commands, never half of this one. Taking it writes
+        /// the search-path warnings (an empty or relative LD_LIBRARY_PATH entry) once per command.
         /// </summary>
-        protected GpuRuntime Runtime => _runtime ?? (_runtime = GpuRuntime.Shared);
+        protected GpuRuntime Runtime
+        {
+            get
+            {
+                if (_runtime != null) return _runtime;
+                _runtime = GpuRuntime.For(CurrentDirectory);
+                // Said by every command that loads libraries: a search path that names the current directory lets a
+                // library planted where the user works be loaded (by the libraries we load, which search for their own).
+                foreach (string warning in _runtime.Environment.SearchPathWarnings()) WriteWarning(warning);
+                return _runtime;
+            }
+        }
+
+        /// <summary>
+        /// PowerShell's current file-system location, which relative DLGPUTOOLS_*_PATH overrides are read against:
+        /// Set-Location does not change the process's current directory, so the engine must be told.
+        /// </summary>
+        protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
         /// <summary>True for exceptions the engine describes (native, driver and benchmark failures); others are bugs and surface as they are.</summary>
         protected static bool IsKnownFailure(Exception e) => FailureClassifier.Classify(e, false, Environment.GetEnvironmentVariable) != null;

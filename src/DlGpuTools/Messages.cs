@@ -45,10 +45,14 @@ namespace DlGpuTools.Commands
 
         public const string InstallChecksFailed = "CUDA/cuDNN install checks failed: {0}.";
 
-        public const string InputNotGpuSample = "'{0}' is not a GPU sample: it has no Uuid and Index.";
+        public const string InputNotGpuSample = "'{0}' is not a GPU sample: {1}. It was left out; the other samples were taken.";
         public const string InputNotGpuSampleRemedy = "Pipe the output of Get-GpuSample (also from Invoke-Command, a job or ConvertFrom-Json).";
         public const string MetricFolderNotFound = "The folder {0} does not exist, so the metrics file was not written.";
         public const string MetricFileNotWritten = "Could not write the metrics file {0}: {1}";
+        public const string MetricPathNotAFile = "{0}. Export-GpuMetric writes a regular file, or creates one, and replaces nothing else.";
+        public const string MetricPathNotAFileRemedy = "Point -Path at a regular .prom file (or a name not yet taken) in node_exporter's textfile folder; if a link is there on purpose, point -Path at the file it names.";
+        public const string NoGpuSamplesExported = "No GPU sample reached Export-GpuMetric, so {0} now holds only dlgputools_export_up 0 (the earlier readings were not left to be served as current).";
+        public const string NoGpuSamplesExportedRemedy = "Run Get-GpuSample on its own to see why it gave no sample (driver or NVML errors), and alert on dlgputools_export_up == 0.";
         public const string MetricFileRemedy = "Point -Path at a .prom file in a folder this user can write, such as node_exporter's --collector.textfile.directory (often /var/lib/prometheus/node-exporter).";
 
         public const string CpuBlasNotFound = "No CPU BLAS matching -Library '{0}' could be loaded. Searched:\n{1}";

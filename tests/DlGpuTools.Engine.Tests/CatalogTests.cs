@@ -74,7 +74,7 @@ namespace DlGpuTools.Engine.Tests
             {
                 using (var stream = File.OpenWrite(big)) stream.SetLength(CsvTable.MaxFileBytes + 1);
                 var e = Assert.Throws<InvalidDataException>(() => CardCatalog.Load(big));
-                Assert.Contains("the limit is", e.Message);
+                Assert.Contains("the limit; reading stopped there", e.Message);
             }
             finally
             {

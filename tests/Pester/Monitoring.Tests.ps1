@@ -190,7 +190,8 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         $Samples | Export-GpuMetric -Path $path
         $file = $Samples | Export-GpuMetric -Path $path -PassThru
         $file.FullName | Should -Be $path
-        (Get-Content -Raw $path) | Should -Be ($Samples | ConvertTo-GpuPrometheus)
+        # The exposition of the samples, then the line that says the export held samples at all.
+        (Get-Content -Raw $path) | Should -Be (($Samples | ConvertTo-GpuPrometheus) + "# HELP dlgputools_export_up 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML failed, or no GPU answered).`n# TYPE dlgputools_export_up gauge`ndlgputools_export_up 1`n")
         @(Get-ChildItem -Force $Folder).Name | Should -Be @('gpu.prom')
     }
 

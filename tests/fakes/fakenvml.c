@@ -92,13 +92,15 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(void *h, memory *m) {
 
 typedef struct { unsigned int pid; unsigned long long usedGpuMemory; unsigned int gi, ci; } process_info;
 /* Device 0 runs two processes (ask with room for one and the module must retry); others none.
- *   FAKENVML_GPU0_PROCESSES  how many run on device 0 instead (0: an idle node) */
+ *   FAKENVML_GPU0_PROCESSES  how many run on device 0 instead (0: an idle node)
+ *   FAKENVML_GPU0_PID        the pid they report instead of 1 (a test's own process with a hostile name) */
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned int *count, process_info *infos) {
     FAIL("nvmlDeviceGetComputeRunningProcesses_v3", idx(h));
     unsigned int have = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_GPU0_PROCESSES", 2) : 0;
     if (*count < have) { *count = have; return 7; }
     for (unsigned int i = 0; i < have; i++) {
-        infos[i].pid = 1; /* init exists on every Linux box, so the name lookup is exercised */
+        /* init exists on every Linux box, so the name lookup is exercised */
+        infos[i].pid = (unsigned)fake_env_int("FAKENVML_GPU0_PID", 1);
         infos[i].usedGpuMemory = (i + 1) * 512ULL * 1024 * 1024;
         infos[i].gi = infos[i].ci = 0xFFFFFFFF;
     }

@@ -51,34 +51,42 @@ namespace DlGpuTools.Devices
         /// The runtime for the override variables as they are now, so pointing DLGPUTOOLS_CUDA_DRIVER_PATH
         /// elsewhere takes effect without restarting PowerShell.
         /// </summary>
-        public static GpuRuntime Shared
-        {
-            get
-            {
-                string key = OverrideKey();
-                lock (SharedLock)
-                {
-                    if (!SharedByOverrides.TryGetValue(key, out GpuRuntime runtime))
-                    {
-                        runtime = new GpuRuntime(ProbeEnvironment.Current(), PlatformNativeLoader.Instance);
-                        SharedByOverrides.Add(key, runtime);
-                    }
+        public static GpuRuntime Shared => For(null);
 
-                    return runtime;
+        /// <summary>
+        /// As <see cref="Shared"/>, with relative overrides read against <paramref name="workingDirectory"/>:
+        /// a cmdlet passes PowerShell's location, which is not the process's current directory. Runtimes are
+        /// shared by the absolute paths the overrides resolve to.
+        /// </summary>
+        public static GpuRuntime For(string? workingDirectory)
+        {
+            ProbeEnvironment environment = ProbeEnvironment.Current(workingDirectory);
+            string key = OverrideKey(environment);
+            lock (SharedLock)
+            {
+                if (!SharedByOverrides.TryGetValue(key, out GpuRuntime runtime))
+                {
+                    runtime = new GpuRuntime(environment, PlatformNativeLoader.Instance);
+                    SharedByOverrides.Add(key, runtime);
                 }
+
+                return runtime;
             }
         }
 
         // Every library has an override variable (LibraryCandidates.OverrideVariable), as the Environment check lists them.
         private static readonly NativeLibraryKind[] OverridableKinds = (NativeLibraryKind[])Enum.GetValues(typeof(NativeLibraryKind));
 
-        private static string OverrideKey()
+        private static string OverrideKey(ProbeEnvironment environment)
         {
             var parts = new string[OverridableKinds.Length];
             for (int i = 0; i < parts.Length; i++)
-                parts[i] = Environment.GetEnvironmentVariable(LibraryCandidates.OverrideVariable(OverridableKinds[i])) ?? string.Empty;
+                parts[i] = environment.OverridePath(LibraryCandidates.OverrideVariable(OverridableKinds[i])) ?? string.Empty;
             return string.Join("\n", parts);
         }
+
+        /// <summary>The machine this runtime searches: its variables, folders and the location relative overrides are read against.</summary>
+        public ProbeEnvironment Environment => _environment;
 
         /// <summary>The CUDA driver; throws <see cref="NativeLibraryNotFoundException"/> with the search trace when absent.</summary>
         public CudaDriver Driver => LoadOnce(ref _driver, () => CudaDriver.Load(_environment, _loader));

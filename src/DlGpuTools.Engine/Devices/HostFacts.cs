@@ -75,8 +75,9 @@ namespace DlGpuTools.Devices
             try
             {
                 string comm = "/proc/" + pid + "/comm";
-                if (File.Exists(comm)) return File.ReadAllText(comm).Trim();
-                using (Process p = Process.GetProcessById(pid)) return p.ProcessName;
+                // Any user can name a process (prctl, exec -a) with ESC sequences: printed as they are, a terminal obeys them.
+                if (File.Exists(comm)) return PrintableText.Of(File.ReadAllText(comm).Trim());
+                using (Process p = Process.GetProcessById(pid)) return PrintableText.Of(p.ProcessName);
             }
             catch (Exception e) when (e is ArgumentException || e is InvalidOperationException || e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
             {

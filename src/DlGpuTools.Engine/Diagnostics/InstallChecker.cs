@@ -32,6 +32,7 @@ namespace DlGpuTools.Diagnostics
         private CuDnnLibrary? _cudnn;
         private Version? _cudnnVersion;
         private bool _subLibrariesComplete;
+        private readonly List<string> _unopenableSubLibraries = new List<string>();
         private CancellationToken _cancel;
 
         public InstallChecker(GpuRuntime runtime, ProbeEnvironment environment, INativeLoader loader)
@@ -240,6 +241,12 @@ namespace DlGpuTools.Diagnostics
                     problems.Add($"{pathVariable} entry {entry} does not exist");
             }
 
+            // Entries that name the current directory: skipped by this module, but not by the libraries it loads.
+            problems.AddRange(_environment.SearchPathWarnings().Select(w => w.TrimEnd('.')));
+
+            // Entries that name the current directory: skipped by this module, but not by the libraries it loads.
+            problems.AddRange(_environment.SearchPathWarnings().Select(w => w.TrimEnd('.')));
+
             string? visible = _environment.GetVariable("CUDA_VISIBLE_DEVICES");
             if (visible != null) facts.Add($"CUDA_VISIBLE_DEVICES={visible}");
 
@@ -249,10 +256,10 @@ namespace DlGpuTools.Diagnostics
             foreach (NativeLibraryKind kind in (NativeLibraryKind[])Enum.GetValues(typeof(NativeLibraryKind)))
             {
                 string variable = LibraryCandidates.OverrideVariable(kind);
-                string? value = _environment.GetVariable(variable);
-                if (Strings.IsNullOrWhiteSpace(value)) continue;
-                overrides.Add($"{variable}={value.Trim()}");
-                if (!_environment.FileSystem.FileExists(value.Trim()) && !_environment.DirectoryExists(value.Trim())) problems.Add($"{variable} points to {value.Trim()}, which does not exist");
+                string? value = _environment.OverridePath(variable);
+                if (value == null) continue;
+                overrides.Add($"{variable}={value}");
+                if (!_environment.FileSystem.FileExists(value) && !_environment.DirectoryExists(value)) problems.Add($"{variable} points to {value}, which does not exist");
             }
 
             if (overrides.Count > 0) facts.Add($"{overrides.Count} override(s), each the only file tried for its library: " + string.Join(", ", overrides));
@@ -449,6 +456,7 @@ namespace DlGpuTools.Diagnostics
         /// </summary>
         private InstallCheck CheckSubLibraries()
         {
+            _unopenableSubLibraries.Clear();
             if (_cudnn == null || _cudnnVersion == null) return Skipped("Needs cuDNN.");
             string folder = Path.GetDirectoryName(_cudnn.LibraryPath);
             string[] names = CuDnnSubLibraries.Names(_cudnnVersion.Major, _environment.IsWindows);
@@ -462,6 +470,8 @@ namespace DlGpuTools.Diagnostics
                 if (!File.Exists(path) && !Directory.Exists(path)) { missing.Add(name); searched.Add($"{path}: no such file"); continue; }
                 LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(path, _environment.IsArm64);
                 if (!verdict.Usable) broken.Add($"{name} ({verdict.Problem})");
+                FileKind kind = FileStatus.Of(path).Kind;
+                if (kind != FileKind.Regular && kind != FileKind.Missing) _unopenableSubLibraries.Add($"{path} is {FileStatus.Of(path).Describe()}");
                 searched.Add($"{path}: " + (verdict.Usable ? "looks sound" + (verdict.Soname != null ? $" (soname {verdict.Soname})" : string.Empty) : verdict.Problem));
             }
 
@@ -557,6 +567,11 @@ namespace DlGpuTools.Diagnostics
         private InstallCheck CheckConvolution()
         {
             if (_driver == null || _devices.Count == 0 || _cudnn == null) return Skipped("Needs a visible GPU and cuDNN.");
+            // cuDNN opens its sub-libraries itself, by name, at the first operation: a FIFO among them would block that
+            // open for good (and Ctrl+C with it), so the check is not run and the sub-library check says why.
+            if (_unopenableSubLibraries.Count > 0)
+                return Result(CheckStatus.Failed, "Not run: " + string.Join("; ", _unopenableSubLibraries) + ", which cuDNN's own loader would block on or fail to read.",
+                    "Replace it with the library file from the cuDNN package (reinstall cuDNN).");
             int major = _cudnnVersion?.Major ?? 9;
             try
             {

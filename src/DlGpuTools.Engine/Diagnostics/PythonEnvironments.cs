@@ -52,19 +52,47 @@ namespace DlGpuTools.Diagnostics
             public string? BundledCudnn { get; set; }
         }
 
+        /// <summary>Largest torch/version.py read: the real one is a few hundred bytes.</summary>
+        public const int MaxVersionFileBytes = 64 * 1024;
+
+        /// <summary>
+        /// __version__ and cuda from a torch/version.py, read as text, never run. Another user may have planted the
+        /// file: only a regular file of at most <see cref="MaxVersionFileBytes"/> is read, and it is scanned line by
+        /// line (lines of at most 512 characters), so a file of "cuda:" repeated costs linear time, not the
+        /// quadratic backtracking one regex over the whole text took. Unreadable: (null, null).
+        /// </summary>
+        public static (string? Version, string? Cuda) ReadTorchVersionFile(string path)
+        {
+            string text;
+            try
+            {
+                text = BoundedFile.ReadAllText(path, MaxVersionFileBytes);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return (null, null);
+            }
+
+            string? version = null, cuda = null;
+            foreach (string raw in text.Split('\n'))
+            {
+                string line = raw.Trim();
+                if (line.Length > 512) continue;
+                if (version == null && line.StartsWith("__version__", StringComparison.Ordinal)) version = Match(line, @"^__version__\s*=\s*'([^']+)'");
+                else if (cuda == null && line.StartsWith("cuda", StringComparison.Ordinal)) cuda = Match(line, @"^cuda\s*(?::[^=]*)?=\s*'([^']+)'");
+            }
+
+            return (version, cuda);
+        }
+
         public static TorchInstall? FindTorch(IEnumerable<string> sitePackages)
         {
             foreach (string site in sitePackages)
             {
                 string versionFile = Path.Combine(site, "torch", "version.py");
                 if (!File.Exists(versionFile)) continue;
-                string text = File.ReadAllText(versionFile);
-                var install = new TorchInstall
-                {
-                    SitePackages = site,
-                    Version = Match(text, @"__version__\s*=\s*'([^']+)'"),
-                    Cuda = Match(text, @"\bcuda\s*(?::[^=]*)?=\s*'([^']+)'"),
-                };
+                var (version, cuda) = ReadTorchVersionFile(versionFile);
+                var install = new TorchInstall { SitePackages = site, Version = version, Cuda = cuda };
                 string cudnnInfo = LibraryCopies.SafeDirectories(site, "nvidia_cudnn_cu*-*.dist-info").OrderByDescending(d => d).FirstOrDefault();
                 if (cudnnInfo != null)
                 {

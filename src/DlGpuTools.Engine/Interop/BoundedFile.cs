@@ -7,15 +7,28 @@ namespace DlGpuTools.Interop
     public sealed class NotARegularFileException : IOException
     {
         public NotARegularFileException(string path, FileStatus status)
-            : base($"{path} is {status.Describe()}, not a regular file: it was not opened.")
+            : this(path, status.Kind, status.Describe(), "it was not opened")
+        {
+        }
+
+        /// <param name="path">The path.</param>
+        /// <param name="kind">What is there.</param>
+        /// <param name="description">What is there, in words ("a symbolic link to nothing").</param>
+        /// <param name="consequence">What was not done to it ("it was not replaced").</param>
+        public NotARegularFileException(string path, FileKind kind, string description, string consequence)
+            : base($"{path} is {description}, not a regular file: {consequence}.")
         {
             Path = path;
-            Kind = status.Kind;
+            Kind = kind;
+            Description = description;
         }
 
         public string Path { get; }
 
         public FileKind Kind { get; }
+
+        /// <summary>What is at the path, in words.</summary>
+        public string Description { get; }
     }
 
     /// <summary>A file longer than the reader's cap, counted as it was read (a pipe or /proc file reports length 0).</summary>

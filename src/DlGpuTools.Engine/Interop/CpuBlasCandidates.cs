@@ -65,12 +65,12 @@ namespace DlGpuTools.Interop
         public static IReadOnlyList<BlasCandidate> For(ProbeEnvironment env, IEnumerable<string>? sitePackages)
         {
             if (env == null) throw new ArgumentNullException(nameof(env));
-            string? overridePath = env.GetVariable(LibraryCandidates.CpuBlasOverrideVariable)?.Trim();
-            if (!string.IsNullOrEmpty(overridePath))
+            string? overridePath = env.OverridePath(LibraryCandidates.CpuBlasOverrideVariable);
+            if (overridePath != null)
             {
                 string origin = "$env:" + LibraryCandidates.CpuBlasOverrideVariable;
-                if (env.DirectoryExists(overridePath!)) return InFolder(env, overridePath!, origin);
-                return new[] { new BlasCandidate(overridePath!, origin, FamilyOfName(Path.GetFileName(overridePath!))) };
+                if (env.DirectoryExists(overridePath)) return InFolder(env, overridePath, origin);
+                return new[] { new BlasCandidate(overridePath, origin, FamilyOfName(Path.GetFileName(overridePath))) };
             }
 
             List<string> sites = (sitePackages ?? SafeSitePackages(env)).ToList();
@@ -106,8 +106,8 @@ namespace DlGpuTools.Interop
         {
             var list = new List<BlasCandidate>();
             string multiarch = "/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu");
-            string? conda = env.GetVariable("CONDA_PREFIX")?.Trim();
-            string? mklRoot = env.GetVariable("MKLROOT")?.Trim();
+            string? conda = env.AbsoluteFolder("CONDA_PREFIX");
+            string? mklRoot = env.AbsoluteFolder("MKLROOT");
 
             // MKL: the loader's search, MKLROOT, a conda environment, the oneAPI default, then each Python prefix
             // (pip's mkl package puts libmkl_rt.so.2 in <prefix>/lib, two levels above site-packages).
@@ -156,11 +156,11 @@ namespace DlGpuTools.Interop
         private static List<BlasCandidate> Windows(ProbeEnvironment env, List<string> sites)
         {
             var folders = new List<(string Folder, string Origin)>();
-            string[] path = (env.GetVariable("PATH") ?? string.Empty).Split(';').Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0).ToArray();
-            for (int i = 0; i < path.Length; i++) folders.Add((path[i], $"$env:PATH entry {i + 1}"));
-            string? conda = env.GetVariable("CONDA_PREFIX")?.Trim();
+            IReadOnlyList<string> path = env.AbsoluteEntries("PATH");
+            for (int i = 0; i < path.Count; i++) folders.Add((path[i], $"$env:PATH entry {i + 1}"));
+            string? conda = env.AbsoluteFolder("CONDA_PREFIX");
             if (!string.IsNullOrEmpty(conda)) folders.Add((conda!.TrimEnd('\\') + @"\Library\bin", @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
-            string? mklRoot = env.GetVariable("MKLROOT")?.Trim();
+            string? mklRoot = env.AbsoluteFolder("MKLROOT");
             if (!string.IsNullOrEmpty(mklRoot)) folders.Add((mklRoot!.TrimEnd('\\') + @"\bin", @"$env:MKLROOT\bin"));
 
             var list = new List<BlasCandidate>();

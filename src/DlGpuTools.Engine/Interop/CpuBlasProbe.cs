@@ -17,17 +17,21 @@ namespace DlGpuTools.Interop
     /// </summary>
     public static class CpuBlasProbe
     {
+        private static readonly char[] PathSeparators = { '/', '\\' };
+
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<CpuBlasProbeResult>> SharedResults =
             new System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<CpuBlasProbeResult>>(StringComparer.Ordinal);
 
         /// <summary>
         /// This machine's probe result for a -Library choice, made once per process and per value of
         /// DLGPUTOOLS_BLAS_PATH (libraries stay loaded anyway, and the OpenBLAS version scan reads whole files).
+        /// A relative override is read against <paramref name="workingDirectory"/> (PowerShell's location).
         /// </summary>
-        public static CpuBlasProbeResult Shared(string? library)
+        public static CpuBlasProbeResult Shared(string? library, string? workingDirectory = null)
         {
-            string key = (Environment.GetEnvironmentVariable(LibraryCandidates.CpuBlasOverrideVariable) ?? string.Empty) + "\n" + (library ?? string.Empty);
-            return SharedResults.GetOrAdd(key, _ => new Lazy<CpuBlasProbeResult>(() => Load(ProbeEnvironment.Current(), PlatformNativeLoader.Instance, library))).Value;
+            ProbeEnvironment env = ProbeEnvironment.Current(workingDirectory);
+            string key = (env.OverridePath(LibraryCandidates.CpuBlasOverrideVariable) ?? string.Empty) + "\n" + (library ?? string.Empty);
+            return SharedResults.GetOrAdd(key, _ => new Lazy<CpuBlasProbeResult>(() => Load(env, PlatformNativeLoader.Instance, library))).Value;
         }
 
         public static CpuBlasProbeResult Load(ProbeEnvironment env, INativeLoader loader, string? library = null, IEnumerable<string>? sitePackages = null)
@@ -39,7 +43,13 @@ namespace DlGpuTools.Interop
             if (!string.IsNullOrWhiteSpace(library))
             {
                 if (TryParseFamily(library!, out BlasFamily family)) wanted = family;
-                else candidates = new[] { new BlasCandidate(library!.Trim(), "-Library", CpuBlasCandidates.FamilyOfName(Path.GetFileName(library!.Trim()))) };
+                else
+                {
+                    // A bare file name is searched for as the loader would; a relative path is read against the user's location.
+                    string file = library!.Trim();
+                    if (!env.IsRooted(file) && file.IndexOfAny(PathSeparators) >= 0) file = Path.Combine(env.WorkingDirectory, file);
+                    candidates = new[] { new BlasCandidate(file, "-Library", CpuBlasCandidates.FamilyOfName(Path.GetFileName(file))) };
+                }
             }
 
             var attempts = new List<ProbeAttempt>();
@@ -148,6 +158,8 @@ namespace DlGpuTools.Interop
         {
             try
             {
+                // A FIFO or device where a wheel's library should be would block or never end: regular files only.
+                if (FileStatus.Of(path).Kind != FileKind.Regular) return null;
                 var marker = Encoding.ASCII.GetBytes("OpenBLAS ");
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
                 var buffer = new byte[(1 << 20) + 64];

@@ -10,7 +10,10 @@ namespace DlGpuTools.Interop
     /// <summary>
     /// Where each library is looked for, in order. Versioned names only (libcuda.so.1, never the
     /// libcuda.so dev symlink, which is absent on most runtime installs and on WSL), and never the
-    /// current directory.
+    /// current directory: folders from variables are used only when absolute, and a relative override is read
+    /// against PowerShell's location (<see cref="ProbeEnvironment.OverridePath"/>). A bare soname is resolved to
+    /// an absolute file by the loader (<see cref="PlatformNativeLoader"/>), which skips empty and relative
+    /// LD_LIBRARY_PATH entries.
     /// </summary>
     public static class LibraryCandidates
     {
@@ -94,8 +97,8 @@ namespace DlGpuTools.Interop
             var roots = new List<(string Path, string Origin)>();
             foreach (string variable in new[] { "CUDA_PATH", "CUDA_HOME" })
             {
-                string? root = env.GetVariable(variable);
-                if (!Strings.IsNullOrWhiteSpace(root)) roots.Add((root.Trim(), "$env:" + variable));
+                string? root = env.AbsoluteFolder(variable);
+                if (root != null) roots.Add((root, "$env:" + variable));
             }
 
             return env.IsWindows ? WindowsToolkitCandidates(env, kind, windowsNames, roots) : LinuxToolkitCandidates(env, linuxNames, roots);
@@ -105,7 +108,7 @@ namespace DlGpuTools.Interop
         {
             var list = new List<LibraryCandidate>();
             string target = env.IsArm64 ? "sbsa-linux" : "x86_64-linux";
-            string? conda = env.GetVariable("CONDA_PREFIX");
+            string? conda = env.AbsoluteFolder("CONDA_PREFIX");
             foreach (string soname in sonames)
             {
                 // What a program's dlopen(soname) finds comes first; then the folders installers use that the
@@ -120,7 +123,7 @@ namespace DlGpuTools.Interop
                 list.Add(new LibraryCandidate("/usr/local/cuda/lib64/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/local/cuda/targets/" + target + "/lib/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu") + "/" + soname, DistroFolder));
-                if (!Strings.IsNullOrWhiteSpace(conda)) list.Add(new LibraryCandidate(conda.Trim().TrimEnd('/') + "/lib/" + soname, "$env:CONDA_PREFIX/lib (the active conda environment)"));
+                if (conda != null) list.Add(new LibraryCandidate(conda.TrimEnd('/') + "/lib/" + soname, "$env:CONDA_PREFIX/lib (the active conda environment)"));
             }
 
             return list;
@@ -139,8 +142,8 @@ namespace DlGpuTools.Interop
             string windowsFolder = (env.GetVariable("SystemRoot") ?? @"C:\Windows").Trim();
             folders.Add((Win(windowsFolder, "System32"), "System32 (" + WindowsSearchOrderTag + ")"));
             folders.Add((windowsFolder, "the Windows folder (" + WindowsSearchOrderTag + ")"));
-            string[] path = SplitPath(env.GetVariable("PATH"), ';');
-            for (int i = 0; i < path.Length; i++) folders.Add((path[i], $"$env:PATH entry {i + 1}"));
+            IReadOnlyList<string> path = env.AbsoluteEntries("PATH");
+            for (int i = 0; i < path.Count; i++) folders.Add((path[i], $"$env:PATH entry {i + 1}"));
 
             // CUDA toolkit: CUDA_PATH (and CUDA_HOME), the per-version CUDA_PATH_Vx_y variables the installer sets,
             // then every installed version, newest first. CUDA 13 moved the DLLs from bin to bin\x64.
@@ -150,8 +153,8 @@ namespace DlGpuTools.Interop
                 for (int minor = 9; minor >= 0; minor--)
                 {
                     string variable = $"CUDA_PATH_V{major}_{minor}";
-                    string? root = env.GetVariable(variable);
-                    if (!Strings.IsNullOrWhiteSpace(root)) AddToolkitBins(folders, root.Trim(), "$env:" + variable);
+                    string? root = env.AbsoluteFolder(variable);
+                    if (root != null) AddToolkitBins(folders, root, "$env:" + variable);
                 }
             }
 
@@ -185,8 +188,8 @@ namespace DlGpuTools.Interop
 
             foreach (string variable in new[] { "VIRTUAL_ENV", "CONDA_PREFIX" })
             {
-                string? prefix = env.GetVariable(variable);
-                if (!Strings.IsNullOrWhiteSpace(prefix)) sitePackages.Add((Win(prefix.Trim(), "Lib", "site-packages"), $"pip packages of $env:{variable}"));
+                string? prefix = env.AbsoluteFolder(variable);
+                if (prefix != null) sitePackages.Add((Win(prefix, "Lib", "site-packages"), $"pip packages of $env:{variable}"));
             }
 
             string wheel = kind == NativeLibraryKind.CuDnn ? "cudnn" : kind == NativeLibraryKind.CudaRuntime ? "cuda_runtime" : "cublas";
@@ -197,8 +200,8 @@ namespace DlGpuTools.Interop
                 folders.Add((Win(site, "torch", "lib"), origin + @" (torch\lib)"));
             }
 
-            string? conda = env.GetVariable("CONDA_PREFIX");
-            if (!Strings.IsNullOrWhiteSpace(conda)) folders.Add((Win(conda.Trim(), "Library", "bin"), @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
+            string? conda = env.AbsoluteFolder("CONDA_PREFIX");
+            if (conda != null) folders.Add((Win(conda, "Library", "bin"), @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
 
             var list = new List<LibraryCandidate>();
             foreach (string dll in dlls)
@@ -243,19 +246,13 @@ namespace DlGpuTools.Interop
             return result;
         }
 
-        private static string[] SplitPath(string? value, char separator) =>
-            (value ?? string.Empty).Split(separator).Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0).ToArray();
-
         public static IReadOnlyList<LibraryCandidate> For(NativeLibraryKind kind, ProbeEnvironment env)
         {
             // The CPU BLAS has its own list (several families, a folder override, Python wheels); see CpuBlasCandidates.
             if (kind == NativeLibraryKind.CpuBlas) return CpuBlasCandidates.For(env).Select(c => c.Candidate).ToList();
             string overrideVariable = OverrideVariable(kind);
-            string? overridePath = env.GetVariable(overrideVariable);
-            if (!Strings.IsNullOrWhiteSpace(overridePath))
-            {
-                return new[] { new LibraryCandidate(overridePath.Trim(), "$env:" + overrideVariable) };
-            }
+            string? overridePath = env.OverridePath(overrideVariable);
+            if (overridePath != null) return new[] { new LibraryCandidate(overridePath, "$env:" + overrideVariable) };
 
             if (kind != NativeLibraryKind.CudaDriver && kind != NativeLibraryKind.Nvml) return ToolkitCandidates(env, kind);
 

@@ -35,13 +35,30 @@ namespace DlGpuTools.Interop
         {
             try
             {
-                if (Directory.Exists(path)) return new Verdict { Problem = "a folder, not a file" };
+                // Only a regular file is opened: a FIFO planted at a library's path would block the open (and
+                // Ctrl+C with it), and a device such as /dev/zero has no end.
+                FileStatus status = FileStatus.Of(path);
+                if (!status.Exists) return new Verdict { Problem = "not readable: no such file" };
+                if (status.Kind == FileKind.Directory) return new Verdict { Problem = "a folder, not a file" };
+                if (status.Kind != FileKind.Regular) return new Verdict { Problem = status.Describe() + ", not a library file (not opened)" };
                 // Only the headers and the tables they point to are read: cuDNN's engine library is hundreds of MB.
                 using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
                 {
                     var file = new FileBytes(stream);
                     byte[] head = file.At(0, 64);
-                    if (head.Length >= 4 && head[0] == 0x7F && head[1] == (byte)'E' && head[2] == (byte)'L' && head[3] == (byte)'F') return Elf(file, head, arm64);
+                    if (head.Length >= 4 && head[0] == 0x7F && head[1] == (byte)'E' && head[2] == (byte)'L' && head[3] == (byte)'F')
+                    {
+                        try
+                        {
+                            return Elf(file, head, arm64);
+                        }
+                        catch (OverflowException)
+                        {
+                            // Offsets and counts that add up past 2^64 or past an array's size: crafted or corrupt.
+                            return new Verdict { Problem = DamagedElf + " (offsets or sizes out of range)" };
+                        }
+                    }
+
                     if (head.Length >= 2 && head[0] == (byte)'M' && head[1] == (byte)'Z') return Pe(file, head, arm64);
                     return new Verdict { Problem = file.Length == 0 ? "an empty file" : $"not a shared library (no ELF or PE header; {file.Length} bytes)" };
                 }
@@ -84,33 +101,41 @@ namespace DlGpuTools.Interop
             }
         }
 
+        private const string DamagedElf = "a damaged ELF header";
+
+        // Every sum and product of header fields is checked: they come from the file, and a crafted header makes an
+        // unchecked sum wrap around to a small offset that passes the length test.
         private static Verdict Elf(FileBytes file, byte[] b, bool arm64)
         {
-            if (b.Length < 64) return new Verdict { Problem = $"truncated: {file.Length} bytes, shorter than an ELF header" };
-            if (b[4] != 2) return new Verdict { Problem = "a 32-bit ELF library; this process is 64-bit" };
-            if (b[5] != 1) return new Verdict { Problem = "a big-endian ELF library" };
-            ushort machine = U16(b, 18);
-            ushort expected = arm64 ? ElfMachineAarch64 : ElfMachineX86_64;
-            if (machine != expected) return new Verdict { Problem = $"built for ELF machine {machine} ({ElfMachineName(machine)}); this process needs {expected} ({ElfMachineName(expected)})" };
-            ulong phoff = U64(b, 32), shoff = U64(b, 40);
-            ushort phentsize = U16(b, 54), phnum = U16(b, 56), shentsize = U16(b, 58), shnum = U16(b, 60);
-            ulong length = (ulong)file.Length;
-            ulong phend = phoff + (ulong)phentsize * phnum;
-            if (phend > length) return new Verdict { Problem = $"truncated: {length} bytes, but its program headers end at byte {phend}" };
-            if (shnum > 0 && shoff + (ulong)shentsize * shnum > length) return new Verdict { Problem = $"truncated: {length} bytes, but its section headers end at byte {shoff + (ulong)shentsize * shnum}" };
-            if (phentsize < 56) return new Verdict { Problem = "a damaged ELF header (program header entries too small)" };
-            byte[] ph = file.At(phoff, phentsize * phnum);
-            ulong dynOffset = 0, dynSize = 0;
-            for (int i = 0; i < phnum; i++)
+            checked
             {
-                int h = i * phentsize;
-                uint type = U32(ph, h);
-                ulong offset = U64(ph, h + 8), filesz = U64(ph, h + 32);
-                if (type == 1 && offset + filesz > length) return new Verdict { Problem = $"truncated: {length} bytes, but a loadable segment ends at byte {offset + filesz}" };
-                if (type == 2) { dynOffset = offset; dynSize = filesz; }
-            }
+                if (b.Length < 64) return new Verdict { Problem = $"truncated: {file.Length} bytes, shorter than an ELF header" };
+                if (b[4] != 2) return new Verdict { Problem = "a 32-bit ELF library; this process is 64-bit" };
+                if (b[5] != 1) return new Verdict { Problem = "a big-endian ELF library" };
+                ushort machine = U16(b, 18);
+                ushort expected = arm64 ? ElfMachineAarch64 : ElfMachineX86_64;
+                if (machine != expected) return new Verdict { Problem = $"built for ELF machine {machine} ({ElfMachineName(machine)}); this process needs {expected} ({ElfMachineName(expected)})" };
+                ulong phoff = U64(b, 32), shoff = U64(b, 40);
+                ushort phentsize = U16(b, 54), phnum = U16(b, 56), shentsize = U16(b, 58), shnum = U16(b, 60);
+                ulong length = (ulong)file.Length;
+                if (phentsize < 56) return new Verdict { Problem = DamagedElf + " (program header entries too small)" };
+                ulong phend = phoff + (ulong)phentsize * phnum;
+                if (phend > length) return new Verdict { Problem = $"truncated: {length} bytes, but its program headers end at byte {phend}" };
+                if (shnum > 0 && shoff + (ulong)shentsize * shnum > length) return new Verdict { Problem = $"truncated: {length} bytes, but its section headers end at byte {shoff + (ulong)shentsize * shnum}" };
+                byte[] ph = file.At(phoff, (int)((ulong)phentsize * phnum));
+                if (ph.Length != phentsize * phnum) return new Verdict { Problem = DamagedElf + " (program headers out of the file)" };
+                ulong dynOffset = 0, dynSize = 0;
+                for (int i = 0; i < phnum; i++)
+                {
+                    int h = i * phentsize;
+                    uint type = U32(ph, h);
+                    ulong offset = U64(ph, h + 8), filesz = U64(ph, h + 32);
+                    if (type == 1 && offset + filesz > length) return new Verdict { Problem = $"truncated: {length} bytes, but a loadable segment ends at byte {offset + filesz}" };
+                    if (type == 2) { dynOffset = offset; dynSize = filesz; }
+                }
 
-            return new Verdict { Soname = dynSize > 0 && dynSize < 1 << 20 ? Soname(file, ph, phentsize, phnum, file.At(dynOffset, (int)dynSize)) : null };
+                return new Verdict { Soname = dynSize > 0 && dynSize < 1 << 20 ? Soname(file, ph, phentsize, phnum, file.At(dynOffset, (int)dynSize)) : null };
+            }
         }
 
         /// <summary>DT_SONAME from the dynamic section: an offset into DT_STRTAB, whose address maps to a file offset through PT_LOAD.</summary>
@@ -131,8 +156,8 @@ namespace DlGpuTools.Interop
                 int h = i * phentsize;
                 if (U32(ph, h) != 1) continue;
                 ulong offset = U64(ph, h + 8), vaddr = U64(ph, h + 16), filesz = U64(ph, h + 32);
-                if (strtab < vaddr || strtab >= vaddr + filesz) continue;
-                byte[] text = file.At(strtab - vaddr + offset + soname, 256);
+                if (strtab < vaddr || strtab - vaddr >= filesz) continue;
+                byte[] text = file.At(checked(strtab - vaddr + offset + soname), 256);
                 int end = Array.IndexOf(text, (byte)0);
                 return end < 0 ? null : Encoding.ASCII.GetString(text, 0, end);
             }

@@ -17,8 +17,13 @@ namespace DlGpuTools.Interop
         private PlatformNativeLoader() { }
 
         // A folder at the path is not "missing": handed to the loader it is refused with the loader's own
-        // reason ("Is a directory"), which is what the user needs to see.
-        public bool IsMissingFile(string path) => System.IO.Path.IsPathRooted(path) && !File.Exists(path) && !Directory.Exists(path);
+        // reason ("Is a directory"), which is what the user needs to see. A bare Linux soname is missing when the
+        // search the loader would make (LinuxLibrarySearch) finds no file.
+        public bool IsMissingFile(string path)
+        {
+            if (System.IO.Path.IsPathRooted(path)) return !File.Exists(path) && !Directory.Exists(path) && FileStatus.OfLink(path).Kind == FileKind.Missing;
+            return !PlatformInfo.IsWindows && Resolve(path) == null;
+        }
 
         public NativeLibraryHandle? TryLoad(string path, [NotNullWhen(false)] out string? error)
         {
@@ -41,104 +46,66 @@ namespace DlGpuTools.Interop
                         + (code == 193 ? " (not a 64-bit Windows DLL, or a damaged one)" : string.Empty);
                     return null;
                 }
+
+                return new NativeLibraryHandle(handle, path);
             }
-            else
+
+            // dlopen gets an absolute path only: a bare name is resolved here, skipping the current directory,
+            // and a relative path is never handed over (the loader would read it against the process's folder).
+            string? file = System.IO.Path.IsPathRooted(path) ? path : path.IndexOf('/') >= 0 ? null : Resolve(path);
+            if (file == null)
             {
-                string? refusal = RefuseBeforeLoading(path);
-                if (refusal != null)
-                {
-                    error = refusal;
-                    return null;
-                }
-
-                handle = UnixLoader.Open(path, out string? dlError);
-                if (handle == IntPtr.Zero)
-                {
-                    error = dlError ?? "dlopen failed";
-                    return null;
-                }
+                error = path.IndexOf('/') >= 0
+                    ? $"{path} is a relative path; only absolute paths are loaded (a relative one would be read against the process's start folder)"
+                    : $"{ProbeAttempt.NoSuchFile} named {path} in {LinuxLibrarySearch.SearchedText}";
+                return null;
             }
 
-            return new NativeLibraryHandle(handle, path);
+            string? refusal = RefuseBeforeLoading(file);
+            if (refusal != null)
+            {
+                error = refusal;
+                return null;
+            }
+
+            handle = UnixLoader.Open(file, out string? dlError);
+            if (handle == IntPtr.Zero)
+            {
+                error = dlError ?? "dlopen failed";
+                return null;
+            }
+
+            return new NativeLibraryHandle(handle, file);
         }
+
+        /// <summary>The absolute file a bare soname resolves to on this machine, as dlopen would search for it, less the current directory.</summary>
+        public static string? Resolve(string name) =>
+            LinuxLibrarySearch.Resolve(name, Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"), RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
 
         /// <summary>
-        /// glibc maps a library's segments before it checks them against the file's length, so dlopen of a truncated
-        /// copy can kill the process with SIGBUS instead of failing. Every file that would reach dlopen is checked
-        /// first from its bytes (only truncation is refused): an absolute path directly, a bare name where the loader's search would find it
-        /// (LD_LIBRARY_PATH, the ld.so.conf folders, the default folders; an approximation of ld.so's order that
-        /// only decides what to check). A file that fails is refused with the reason, never loaded.
+        /// Checks the exact file that dlopen will open, from its bytes and its type, and refuses what would hang or
+        /// kill the process: anything but a regular file or folder (opening a FIFO blocks until a writer comes, and
+        /// Ctrl+C cannot stop it), and a truncated library (glibc maps a library's segments before it checks them
+        /// against the file's length, so a short copy dies of SIGBUS instead of failing). Other faults (a text file,
+        /// another machine's or a 32-bit library) are left to dlopen, whose reason is the one the user should read.
         /// </summary>
-        public static string? RefuseBeforeLoading(string path)
+        public static string? RefuseBeforeLoading(string file)
         {
-            string? file = System.IO.Path.IsPathRooted(path) ? path : LinuxLoaderSearch.FirstMatch(path);
-            if (file == null || !File.Exists(file)) return null;
-            LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(file, RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
-            // Only truncation is refused here: for a text file, a folder, another machine's or a 32-bit library
-            // dlopen fails cleanly, and its own reason is the one the user should read.
-            if (verdict.Usable || verdict.Problem == null || !verdict.Problem.StartsWith("truncated", StringComparison.Ordinal)) return null;
-            return $"{file}: {verdict.Problem} (checked before loading and not handed to the loader, which can crash on a damaged library)";
-        }
-    }
-
-    internal static class LinuxLoaderSearch
-    {
-        private static readonly string[] DefaultFolders = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib" };
-
-        /// <summary>The first file of that name in LD_LIBRARY_PATH, the folders /etc/ld.so.conf.d lists, then the default folders.</summary>
-        public static string? FirstMatch(string name)
-        {
-            foreach (string folder in Folders())
-            {
-                try
-                {
-                    string candidate = System.IO.Path.Combine(folder, name);
-                    if (File.Exists(candidate)) return candidate;
-                }
-                catch (ArgumentException)
-                {
-                    // A malformed entry is not a folder.
-                }
-            }
-
-            return null;
-        }
-
-        private static System.Collections.Generic.IEnumerable<string> Folders()
-        {
-            foreach (string entry in (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") ?? string.Empty).Split(':'))
-                if (entry.Length > 0) yield return entry;
-            string[] confs;
+            FileStatus status;
             try
             {
-                confs = Directory.Exists("/etc/ld.so.conf.d") ? Directory.GetFiles("/etc/ld.so.conf.d", "*.conf") : Array.Empty<string>();
+                status = FileStatus.Of(file);
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (IOException e)
             {
-                confs = Array.Empty<string>();
+                return e.Message;
             }
 
-            Array.Sort(confs, StringComparer.Ordinal);
-            foreach (string conf in confs)
-            {
-                string[] lines;
-                try
-                {
-                    lines = File.ReadAllLines(conf);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    continue;
-                }
-
-                foreach (string line in lines)
-                {
-                    string folder = line.Trim();
-                    if (folder.StartsWith("/", StringComparison.Ordinal)) yield return folder;
-                }
-            }
-
-            foreach (string folder in DefaultFolders) yield return folder;
+            if (!status.Exists || status.Kind == FileKind.Directory) return null;
+            if (status.Kind != FileKind.Regular) return $"{file}: {status.Describe()}, not a library file (not opened: reading it could block or never end)";
+            LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(file, RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
+            if (verdict.Usable || verdict.Problem == null || !(verdict.Problem.StartsWith("truncated", StringComparison.Ordinal) || verdict.Problem.StartsWith("a damaged", StringComparison.Ordinal))) return null;
+            return $"{file}: {verdict.Problem} (checked before loading and not handed to the loader, which can crash on a damaged library)";
         }
     }
 

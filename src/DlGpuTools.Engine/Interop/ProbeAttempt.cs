@@ -40,7 +40,7 @@ namespace DlGpuTools.Interop
         /// </summary>
         public static ProbeOutcome ClassifyLoaderError(string candidate, string? error)
         {
-            if (error == null || error == NoSuchFile) return ProbeOutcome.NotFound;
+            if (error == null || error.StartsWith(NoSuchFile, System.StringComparison.Ordinal)) return ProbeOutcome.NotFound;
             if (System.IO.Path.IsPathRooted(candidate)) return ProbeOutcome.LoadFailed;
             bool nothingFound = error.IndexOf("No such file or directory", System.StringComparison.Ordinal) >= 0
                 || error.IndexOf("Windows error 126:", System.StringComparison.Ordinal) >= 0

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace DlGpuTools.Interop
 {
@@ -23,6 +24,15 @@ namespace DlGpuTools.Interop
         /// into their results.
         /// </summary>
         public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64, IReadOnlyList<string>? scanRoots)
+            : this(isWindows, getVariable, fileSystem, isWsl, isArm64, scanRoots, null)
+        {
+        }
+
+        /// <summary>
+        /// A described machine whose relative override paths are read against <paramref name="workingDirectory"/>
+        /// (PowerShell's current location, which is not the process's); null for the process's current directory.
+        /// </summary>
+        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64, IReadOnlyList<string>? scanRoots, string? workingDirectory)
         {
             IsWindows = isWindows;
             GetVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));
@@ -30,7 +40,11 @@ namespace DlGpuTools.Interop
             IsWsl = isWsl;
             IsArm64 = isArm64;
             ScanRoots = scanRoots ?? StandardScanRoots(isWindows, isArm64);
+            WorkingDirectory = Strings.IsNullOrWhiteSpace(workingDirectory) ? Environment.CurrentDirectory : workingDirectory;
         }
+
+        /// <summary>The folder a relative DLGPUTOOLS_*_PATH override is read against.</summary>
+        public string WorkingDirectory { get; }
 
         public bool IsWindows { get; }
 
@@ -69,8 +83,11 @@ namespace DlGpuTools.Interop
             };
         }
 
-        /// <summary>The machine this process runs on.</summary>
-        public static ProbeEnvironment Current()
+        /// <summary>The machine this process runs on, relative overrides read against the process's current directory.</summary>
+        public static ProbeEnvironment Current() => Current(null);
+
+        /// <summary>The machine this process runs on, relative overrides read against <paramref name="workingDirectory"/> (a cmdlet passes PowerShell's location).</summary>
+        public static ProbeEnvironment Current(string? workingDirectory)
         {
             bool windows = PlatformInfo.IsWindows;
             return new ProbeEnvironment(
@@ -79,7 +96,78 @@ namespace DlGpuTools.Interop
                 ProbeFileSystem.Real,
                 isWsl: !windows && DetectWsl(),
                 isArm64: System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64,
-                scanRoots: null);
+                scanRoots: null,
+                workingDirectory: workingDirectory);
+        }
+
+        /// <summary>Whether a path is absolute on the described OS (a drive or UNC path on Windows, a leading '/' elsewhere).</summary>
+        public bool IsRooted(string path)
+        {
+            if (Strings.IsNullOrEmpty(path)) return false;
+            if (!IsWindows) return path[0] == '/';
+            return path.StartsWith(@"\\", StringComparison.Ordinal) || (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/'));
+        }
+
+        /// <summary>
+        /// The folder a variable such as CUDA_PATH or CONDA_PREFIX names, or null when it is unset, blank or relative:
+        /// a relative folder means whatever the current directory is at the moment of loading, which is how a library
+        /// planted in a working directory gets loaded. <see cref="SearchPathWarnings"/> says so to the user.
+        /// </summary>
+        public string? AbsoluteFolder(string variable)
+        {
+            string? value = GetVariable(variable)?.Trim().Trim('"');
+            return !Strings.IsNullOrEmpty(value) && IsRooted(value) ? value : null;
+        }
+
+        /// <summary>The absolute entries of a list variable (LD_LIBRARY_PATH, PATH); empty and relative entries are left out, as <see cref="AbsoluteFolder"/> explains.</summary>
+        public IReadOnlyList<string> AbsoluteEntries(string variable) =>
+            (GetVariable(variable) ?? string.Empty).Split(ListSeparator).Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0 && IsRooted(e)).ToList();
+
+        /// <summary>
+        /// A DLGPUTOOLS_*_PATH override as an absolute path, or null when unset. A relative one is read against
+        /// <see cref="WorkingDirectory"/>, where the user is, never against the process's start folder.
+        /// </summary>
+        public string? OverridePath(string variable)
+        {
+            string? value = GetVariable(variable)?.Trim().Trim('"');
+            if (Strings.IsNullOrEmpty(value)) return null;
+            if (IsRooted(value)) return value;
+            if (!IsWindows) return Path.GetFullPath(Path.Combine(WorkingDirectory, value));
+            return WorkingDirectory.TrimEnd('\\', '/') + "\\" + value;
+        }
+
+        /// <summary>The variables whose folders DlGpuTools searches for libraries, besides the list variables.</summary>
+        private static readonly string[] FolderVariables = { "CUDA_PATH", "CUDA_HOME", "CONDA_PREFIX", "VIRTUAL_ENV", "MKLROOT" };
+
+        /// <summary>
+        /// What in the search variables names the current directory: an empty LD_LIBRARY_PATH entry (a leading,
+        /// trailing or doubled ':', as `export LD_LIBRARY_PATH=/usr/local/cuda/lib64:$LD_LIBRARY_PATH` leaves when
+        /// the variable was empty), which the system loader reads as '.', and relative entries or folders. The
+        /// module skips them; the loader does not, for the libraries that the loaded ones open by name themselves
+        /// (cuDNN's sub-libraries), so the user should remove them.
+        /// </summary>
+        public IReadOnlyList<string> SearchPathWarnings()
+        {
+            var warnings = new List<string>();
+            string listVariable = IsWindows ? "PATH" : "LD_LIBRARY_PATH";
+            string? list = GetVariable(listVariable);
+            if (list != null)
+            {
+                string[] entries = list.Split(ListSeparator);
+                if (!IsWindows && list.Length > 0 && entries.Any(e => e.Trim().Length == 0))
+                    warnings.Add($"LD_LIBRARY_PATH has an empty entry (a leading, trailing or doubled ':'), which the system loader reads as the current directory, so a library planted where you work can load. DlGpuTools skipped it; remove it (for example: export LD_LIBRARY_PATH=/usr/local/cuda/lib64${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}).");
+                foreach (string entry in entries.Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0 && !IsRooted(e)).Distinct())
+                    warnings.Add($"{listVariable} entry '{entry}' is a relative folder, read against whatever the current directory is. DlGpuTools skipped it; use an absolute path.");
+            }
+
+            foreach (string variable in FolderVariables)
+            {
+                string? value = GetVariable(variable)?.Trim().Trim('"');
+                if (!Strings.IsNullOrEmpty(value) && !IsRooted(value))
+                    warnings.Add($"{variable} is '{value}', a relative folder. DlGpuTools did not search it; set it to an absolute path.");
+            }
+
+            return warnings;
         }
 
         private static bool DetectWsl()

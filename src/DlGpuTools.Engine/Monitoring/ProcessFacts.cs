@@ -27,7 +27,10 @@ namespace DlGpuTools.Monitoring
             usage.ContainerId = container?.Id;
         }
 
-        /// <summary>/proc/&lt;pid&gt;/cmdline: arguments separated (and ended) by NUL; joined with spaces.</summary>
+        /// <summary>
+        /// /proc/&lt;pid&gt;/cmdline: arguments separated (and ended) by NUL; joined with spaces, on one line, with
+        /// control characters made visible (<see cref="PrintableText"/>): another user wrote them.
+        /// </summary>
         public static string? ParseCommandLine(string? raw)
         {
             if (Strings.IsNullOrEmpty(raw)) return null;
@@ -39,7 +42,7 @@ namespace DlGpuTools.Monitoring
                 text.Append(part.IndexOf(' ') >= 0 ? "\"" + part + "\"" : part);
             }
 
-            return text.ToString();
+            return PrintableText.Of(text.ToString());
         }
 
         /// <summary>The real uid from /proc/&lt;pid&gt;/status's "Uid:" line (real, effective, saved, filesystem).</summary>

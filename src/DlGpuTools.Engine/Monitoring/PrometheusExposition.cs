@@ -73,7 +73,8 @@ namespace DlGpuTools.Monitoring
         {
             List<GpuSample> latest = samples
                 .Where(s => s != null)
-                .GroupBy(s => s.Uuid ?? s.Index.ToString(CultureInfo.InvariantCulture))
+                // One series per GPU of each host: two hosts' GPUs without a UUID (or with cloned ones) stay apart.
+                .GroupBy(s => (s.ComputerName ?? string.Empty) + "\n" + (s.Uuid ?? "#" + s.Index.ToString(CultureInfo.InvariantCulture)))
                 .Select(g => g.OrderBy(s => s.Timestamp).Last())
                 .OrderBy(s => s.ComputerName, StringComparer.Ordinal).ThenBy(s => s.Index)
                 .ToList();
@@ -94,6 +95,23 @@ namespace DlGpuTools.Monitoring
             }
 
             return text.ToString();
+        }
+
+        /// <summary>The metric that says whether the last export held samples at all.</summary>
+        public const string ExportUpMetric = "dlgputools_export_up";
+
+        /// <summary>
+        /// What Export-GpuMetric writes: the samples' exposition and <see cref="ExportUpMetric"/> 1, or, with no valid
+        /// sample (the driver or NVML failed in a timer's run), only <see cref="ExportUpMetric"/> 0, so a dashboard
+        /// tells an outage from a host without GPUs and no stale readings are served as current.
+        /// </summary>
+        public static string FormatExport(ICollection<GpuSample> samples)
+        {
+            string body = samples.Count == 0 ? string.Empty : Format(samples);
+            return body
+                + "# HELP " + ExportUpMetric + " 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML failed, or no GPU answered).\n"
+                + "# TYPE " + ExportUpMetric + " gauge\n"
+                + ExportUpMetric + " " + (samples.Count == 0 ? "0" : "1") + "\n";
         }
 
         private static string Labels(GpuSample s)

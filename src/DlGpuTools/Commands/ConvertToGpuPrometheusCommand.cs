@@ -21,15 +21,7 @@ namespace DlGpuTools.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (PSObject input in InputObject)
-            {
-                GpuSample? sample = GpuSampleInput.From(input);
-                if (sample != null) _samples.Add(sample);
-                else WriteError(new ErrorRecord(new System.ArgumentException(Messages.Format(Messages.InputNotGpuSample, input)), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
-                {
-                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.InputNotGpuSample, input)) { RecommendedAction = Messages.InputNotGpuSampleRemedy },
-                });
-            }
+            GpuSampleInput.Collect(this, InputObject, _samples);
         }
 
         protected override void EndProcessing() => WriteObject(PrometheusExposition.Format(_samples));

@@ -27,7 +27,7 @@ namespace DlGpuTools.Commands
         /// </summary>
         protected CpuMatMulBenchmark? CreateCpuBenchmark()
         {
-            CpuBlasProbeResult probe = CpuBlasProbe.Shared(Library);
+            CpuBlasProbeResult probe = CpuBlasProbe.Shared(Library, CurrentDirectory);
             foreach (ProbeAttempt attempt in probe.Attempts) WriteVerbose("BLAS search: " + attempt);
             if (probe.Library == null && !string.IsNullOrEmpty(Library))
             {

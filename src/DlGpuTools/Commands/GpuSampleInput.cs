@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
@@ -13,20 +15,63 @@ namespace DlGpuTools.Commands
     {
         private static readonly PropertyInfo[] Properties = typeof(GpuSample).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToArray();
 
-        /// <summary>The sample an input object is or describes; null for an object without a Uuid and an Index.</summary>
-        public static GpuSample? From(PSObject input)
+        /// <summary>
+        /// Adds each input that is or describes a sample to <paramref name="samples"/>; every other input gets its own
+        /// non-terminating InputNotGpuSample error with the reason, and the rest are still taken: one host's bad
+        /// sample must not cost a fleet's export.
+        /// </summary>
+        public static void Collect(PSCmdlet cmdlet, IEnumerable<PSObject> inputs, List<GpuSample> samples)
         {
-            if (input == null) return null;
+            foreach (PSObject input in inputs)
+            {
+                GpuSample? sample = From(input, out string? why);
+                if (sample != null)
+                {
+                    samples.Add(sample);
+                    continue;
+                }
+
+                string message = Messages.Format(Messages.InputNotGpuSample, input, why ?? string.Empty);
+                cmdlet.WriteError(new ErrorRecord(new ArgumentException(message), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.InputNotGpuSampleRemedy },
+                });
+            }
+        }
+
+        /// <summary>The sample an input object is or describes; null, with the reason, for one that is not a sample.</summary>
+        public static GpuSample? From(PSObject input, out string? why)
+        {
+            why = null;
+            if (input == null)
+            {
+                why = "it is null";
+                return null;
+            }
+
             if (input.BaseObject is GpuSample live) return live;
-            if (input.Properties["Uuid"] == null || input.Properties["Index"] == null) return null;
+            if (input.Properties["Uuid"] == null || input.Properties["Index"] == null)
+            {
+                why = "it has no Uuid and Index";
+                return null;
+            }
+
             var sample = new GpuSample();
             foreach (PropertyInfo property in Properties)
             {
                 object? value = input.Properties[property.Name]?.Value;
                 if (value == null) continue;
                 if (value is PSObject wrapped) value = wrapped.BaseObject;
-                // ArrayList (deserialized string[]) and object[] (JSON) become string[]; numbers and dates convert.
-                property.SetValue(sample, LanguagePrimitives.ConvertTo(value, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+                try
+                {
+                    // ArrayList (deserialized string[]) and object[] (JSON) become string[]; numbers and dates convert.
+                    property.SetValue(sample, LanguagePrimitives.ConvertTo(value, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+                }
+                catch (PSInvalidCastException)
+                {
+                    why = $"its {property.Name} '{value}' is not a {Nullable.GetUnderlyingType(property.PropertyType)?.Name ?? property.PropertyType.Name}";
+                    return null;
+                }
             }
 
             return sample;

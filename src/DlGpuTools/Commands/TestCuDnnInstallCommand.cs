@@ -38,7 +38,7 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            var checker = new InstallChecker(GpuRuntime.Shared, ProbeEnvironment.Current(), PlatformNativeLoader.Instance);
+            var checker = new InstallChecker(Runtime, Runtime.Environment, PlatformNativeLoader.Instance);
             var checks = new List<InstallCheck>();
             var options = new InstallCheckOptions { MinimumCudaVersion = MinimumCudaVersion, MinimumCudnnVersion = MinimumCudnnVersion };
             int done = 0;
