@@ -134,6 +134,29 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void AStreamOfSamplesIsWrittenOncePerCompleteRoundWithEveryGpu()
+        {
+            var rounds = new SampleRounds();
+            GpuSample At(int gpu, int round) => new GpuSample { Index = gpu, Uuid = "GPU-" + gpu, ComputerName = "n", GpuUtilizationPercent = round };
+
+            // Round 1: the GPUs are not known yet, so nothing is written until GPU 0 comes again.
+            Assert.Empty(rounds.Add(At(0, 1)));
+            Assert.Empty(rounds.Add(At(1, 1)));
+            var first = Assert.Single(rounds.Add(At(0, 2)));
+            Assert.Equal(new[] { 1, 1 }, first.OrderBy(s => s.Index).Select(s => s.GpuUtilizationPercent!.Value));
+
+            // From then on each round is written as soon as its last GPU arrives, with both GPUs' newest samples.
+            var second = Assert.Single(rounds.Add(At(1, 2)));
+            Assert.Equal(new[] { 2, 2 }, second.OrderBy(s => s.Index).Select(s => s.GpuUtilizationPercent!.Value));
+            Assert.False(rounds.HasUnwritten);
+
+            // A GPU that stops answering does not stall the file: the next round of the other GPU writes its last sample too.
+            Assert.Empty(rounds.Add(At(0, 3)));
+            var stalled = Assert.Single(rounds.Add(At(0, 4)));
+            Assert.Equal(2, stalled.Count);
+        }
+
+        [Fact]
         public void BarsAreProportionalAndClamped()
         {
             Assert.Equal("[##########..........]", WatchScreen.Bar(50, 20));

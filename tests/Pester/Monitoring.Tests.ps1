@@ -195,6 +195,37 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         @(Get-ChildItem -Force $Folder).Name | Should -Be @('gpu.prom')
     }
 
+    It 'runs the long-running service recipe of about_DlGpuTools as written: every write holds both GPUs' {
+        # The recipe's own command line, from the help topic, with a test path and a short interval.
+        $about = Get-Content -Raw (Join-Path (Split-Path $ModuleManifest) 'en-US/about_DlGpuTools.help.txt')
+        $recipe = [regex]::Match($about, 'Get-GpuSample -Continuous[^"]*').Value
+        $recipe | Should -Match '\| Export-GpuMetric -Path /var/lib/prometheus/node-exporter/dlgpu\.prom$'
+        $path = Join-Path $Folder 'service.prom'
+        $command = $recipe.Replace('/var/lib/prometheus/node-exporter/dlgpu.prom', $path).Replace('-SampleInterval 15', '-SampleInterval 0.1')
+        $pwsh = @(Get-PwshCommand)
+        $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModuleManifest'; $command")) { $start.ArgumentList.Add($a) }
+        $service = [Diagnostics.Process]::Start($start)
+        try {
+            $reads = 0
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ($reads -lt 40 -and [DateTime]::UtcNow -lt $deadline) {
+                $text = try { [IO.File]::ReadAllText($path) } catch { $null }
+                if ($text) {
+                    $reads++
+                    $text | Should -Match 'DCGM_FI_DEV_GPU_TEMP\{gpu="0"' -Because "read $reads of the file"
+                    $text | Should -Match 'DCGM_FI_DEV_GPU_TEMP\{gpu="1"' -Because "read $reads of the file"
+                }
+                Start-Sleep -Milliseconds 50
+            }
+            $reads | Should -BeGreaterThan 10
+        }
+        finally {
+            $service.Kill($true)
+            $service.WaitForExit()
+        }
+    }
+
     It 'writes MetricFolderNotFound for a folder that does not exist' {
         $Samples | Export-GpuMetric -Path (Join-Path $Folder 'missing/gpu.prom') -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'MetricFolderNotFound,DlGpuTools.Commands.ExportGpuMetricCommand'

@@ -74,7 +74,7 @@ namespace DlGpuTools.Monitoring
             List<GpuSample> latest = samples
                 .Where(s => s != null)
                 // One series per GPU of each host: two hosts' GPUs without a UUID (or with cloned ones) stay apart.
-                .GroupBy(s => (s.ComputerName ?? string.Empty) + "\n" + (s.Uuid ?? "#" + s.Index.ToString(CultureInfo.InvariantCulture)))
+                .GroupBy(SampleRounds.Key)
                 .Select(g => g.OrderBy(s => s.Timestamp).Last())
                 .OrderBy(s => s.ComputerName, StringComparer.Ordinal).ThenBy(s => s.Index)
                 .ToList();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
@@ -10,13 +11,18 @@ namespace DlGpuTools.Commands
     /// <summary>
     /// Writes samples as a node_exporter textfile (Prometheus format, dcgm-exporter names) atomically: a reader
     /// sees the old file or the new one, never a partial write. Only a regular file is replaced, keeping its mode
-    /// and group; an export with no sample writes dlgputools_export_up 0 rather than an empty file.
+    /// and group; an export with no sample writes dlgputools_export_up 0 rather than an empty file. A stream of
+    /// samples (Get-GpuSample -Continuous) is written once per complete round, so every write has every GPU.
     /// </summary>
     [Cmdlet(VerbsData.Export, "GpuMetric", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportGpuMetricCommand : PSCmdlet
     {
-        private readonly List<GpuSample> _samples = new List<GpuSample>();
+        private readonly SampleRounds _rounds = new SampleRounds();
+        private readonly List<GpuSample> _batch = new List<GpuSample>();
+        private string? _path;
+        private bool? _approved;
+        private bool _stopped;
 
         /// <summary>The .prom file to write, in node_exporter's --collector.textfile.directory.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -32,45 +38,69 @@ namespace DlGpuTools.Commands
 
         protected override void ProcessRecord()
         {
-            GpuSampleInput.Collect(this, InputObject, _samples);
+            _batch.Clear();
+            GpuSampleInput.Collect(this, InputObject, _batch);
+            // Each completed round is written at once: a -Continuous stream keeps the file current, with every GPU.
+            foreach (GpuSample sample in _batch)
+            {
+                foreach (IReadOnlyList<GpuSample> round in _rounds.Add(sample)) Write(round);
+            }
         }
 
         protected override void EndProcessing()
         {
-            string path = GetUnresolvedProviderPathFromPSPath(Path);
-            if (!ShouldProcess(path, "Write GPU metrics")) return;
-            string? note;
-            try
+            if (_rounds.IsEmpty)
             {
-                note = TextfileWriter.WriteAtomically(path, PrometheusExposition.FormatExport(_samples));
-            }
-            catch (DirectoryNotFoundException e)
-            {
-                WriteError(Failure(e, nameof(Messages.MetricFolderNotFound), ErrorCategory.ObjectNotFound, Messages.Format(Messages.MetricFolderNotFound, System.IO.Path.GetDirectoryName(path)), Messages.MetricFileRemedy, path));
-                return;
-            }
-            catch (NotARegularFileException e)
-            {
-                WriteError(Failure(e, nameof(Messages.MetricPathNotAFile), ErrorCategory.InvalidArgument, Messages.Format(Messages.MetricPathNotAFile, e.Message.TrimEnd('.')), Messages.MetricPathNotAFileRemedy, path));
-                return;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                WriteError(Failure(e, nameof(Messages.MetricFileNotWritten), ErrorCategory.WriteError, Messages.Format(Messages.MetricFileNotWritten, path, e.Message), Messages.MetricFileRemedy, path));
-                return;
-            }
-
-            if (note != null) WriteWarning(note);
-            if (_samples.Count == 0)
-            {
-                string message = Messages.Format(Messages.NoGpuSamplesExported, path);
-                WriteError(new ErrorRecord(new InvalidOperationException(message), nameof(Messages.NoGpuSamplesExported), ErrorCategory.ResourceUnavailable, path)
+                // No sample at all: say so in the file (dlgputools_export_up 0) rather than serve the old readings.
+                if (!Write(Array.Empty<GpuSample>())) return;
+                string message = Messages.Format(Messages.NoGpuSamplesExported, ResolvedPath);
+                WriteError(new ErrorRecord(new InvalidOperationException(message), nameof(Messages.NoGpuSamplesExported), ErrorCategory.ResourceUnavailable, ResolvedPath)
                 {
                     ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.NoGpuSamplesExportedRemedy },
                 });
+                return;
             }
 
-            if (PassThru) WriteObject(new FileInfo(path));
+            if ((_rounds.HasUnwritten || _approved == null) && !Write(_rounds.Latest)) return;
+            if (PassThru && _approved == true) WriteObject(new FileInfo(ResolvedPath));
+        }
+
+        private string ResolvedPath => _path ?? (_path = GetUnresolvedProviderPathFromPSPath(Path));
+
+        /// <summary>Writes one snapshot; false when it was not written (declined, or failed: then no later write is tried).</summary>
+        private bool Write(IReadOnlyList<GpuSample> samples)
+        {
+            if (_stopped) return false;
+            string path = ResolvedPath;
+            if (_approved == null) _approved = ShouldProcess(path, "Write GPU metrics");
+            if (_approved == false) return false;
+            string? note;
+            try
+            {
+                note = TextfileWriter.WriteAtomically(path, PrometheusExposition.FormatExport(samples.ToList()));
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                return Stop(Failure(e, nameof(Messages.MetricFolderNotFound), ErrorCategory.ObjectNotFound, Messages.Format(Messages.MetricFolderNotFound, System.IO.Path.GetDirectoryName(path)), Messages.MetricFileRemedy, path));
+            }
+            catch (NotARegularFileException e)
+            {
+                return Stop(Failure(e, nameof(Messages.MetricPathNotAFile), ErrorCategory.InvalidArgument, Messages.Format(Messages.MetricPathNotAFile, e.Message.TrimEnd('.')), Messages.MetricPathNotAFileRemedy, path));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return Stop(Failure(e, nameof(Messages.MetricFileNotWritten), ErrorCategory.WriteError, Messages.Format(Messages.MetricFileNotWritten, path, e.Message), Messages.MetricFileRemedy, path));
+            }
+
+            if (note != null) WriteWarning(note);
+            return true;
+        }
+
+        private bool Stop(ErrorRecord error)
+        {
+            _stopped = true;
+            WriteError(error);
+            return false;
         }
 
         private static ErrorRecord Failure(Exception e, string id, ErrorCategory category, string message, string remedy, string path) =>
