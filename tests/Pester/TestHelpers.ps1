@@ -53,3 +53,50 @@ function Invoke-RunspaceStress {
 # The error ids a runspace may legitimately see while another changes the overrides: the driver is missing,
 # too old, or shows no device. Anything else (a failed CUDA call, a wrong GEMM, ObjectDisposed) is a defect.
 $script:ClassifiedErrorPattern = '^(CudaDriverNotFound|CudaDriverTooOld|CudaDeviceNotFound|DeviceIndexNotFound),DlGpuTools\.Commands\.\w+Command \['
+
+# Test daemons and the files they need. Tests run as root in CI on a shared /tmp, so a predictable name there is a
+# name another local user can take first; and a CI timeout stops a run with SIGTERM, which no AfterAll sees.
+
+function Register-TestCleanup {
+    # Lists something for the runner (tests/guarded-run.sh, which .ci/run uses) to remove when the run ends or is
+    # stopped: the runner sets $env:DLGPUTOOLS_TEST_CLEANUP to a private file; elsewhere nothing is listed.
+    param([Parameter(Mandatory)] [ValidateSet('dir', 'user')] [string] $Kind, [Parameter(Mandatory)] [string] $Value)
+    if ($env:DLGPUTOOLS_TEST_CLEANUP) { Add-Content -LiteralPath $env:DLGPUTOOLS_TEST_CLEANUP -Value "$Kind $Value" }
+}
+
+function New-PrivateTempDirectory {
+    <#
+    .SYNOPSIS
+        A new folder only this user can enter (mode 700), with a random name under the temporary folder; returns its path.
+    .DESCRIPTION
+        Made by mkdir(2) with the mode given, which fails on any name that exists (folder, file or symbolic link,
+        dangling or not): a folder or link another user planted is refused, never reused, followed or loosened,
+        and no one can enter the folder between its creation and a chmod. -Path makes that exact folder, with the same
+        refusal (for callers that need a fixed place, and for the tests of this function).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [ValidatePattern('^[A-Za-z0-9._-]+$')] [string] $Prefix = 'dlgpu-',
+        [string] $Parent = [IO.Path]::GetTempPath(),
+        [string] $Path
+    )
+    if (-not $Path) {
+        $random = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(8)).ToLowerInvariant()
+        $Path = Join-Path $Parent ($Prefix + $random)
+    }
+    if ($IsWindows) {
+        # %TEMP% is the user's own on Windows; New-Item without -Force refuses an existing name.
+        New-Item -ItemType Directory -Path $Path -ErrorAction Stop | Out-Null
+    }
+    else {
+        $mkdir = (Get-Command -Name mkdir -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $why = & $mkdir -m 700 -- $Path 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Refusing to use ${Path}: $why (a private folder must be new)." }
+        # mkdir made it, so this holds; checked because everything written into it relies on it.
+        $made = & stat -c '%u %a %F' -- $Path
+        if ($made -ne "$(& id -u) 700 directory") { throw "$Path is not a private folder of this user: $made." }
+    }
+    Register-TestCleanup -Kind dir -Value $Path
+    $Path
+}
