@@ -6,11 +6,38 @@ BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $isRoot = $IsLinux -and (& id -u) -eq '0'
     $script:NoAttack = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) { 'needs root (it makes a throwaway user to attack with)' } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) { 'openssh-server is not installed' } elseif (@(Get-Command ssh, useradd, runuser -ErrorAction SilentlyContinue).Count -ne 3) { 'needs ssh, useradd and runuser' } else { $null }
+    $script:NoDaemons = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) { 'needs root, as the remoting test does' } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) { 'openssh-server is not installed' } elseif (-not (Get-Command prometheus-node-exporter -ErrorAction SilentlyContinue)) { 'prometheus-node-exporter is not installed' } else { $null }
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:Pwsh = @(Get-PwshCommand)
+
+    function Get-ProcessInfo([int] $Id) {
+        # Parent, state and start time (clock ticks since boot: with the pid, names one process across pid reuse).
+        $stat = Get-Content -LiteralPath "/proc/$Id/stat" -ErrorAction SilentlyContinue
+        if (-not $stat) { return $null }
+        $fields = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
+        $cmdline = (Get-Content -LiteralPath "/proc/$Id/cmdline" -Raw -ErrorAction SilentlyContinue) -split "`0" | Where-Object { $_ }
+        $exe = (Get-Item -LiteralPath "/proc/$Id/exe" -ErrorAction SilentlyContinue).LinkTarget
+        [pscustomobject]@{ Id = $Id; State = $fields[0]; Parent = [int]$fields[1]; Start = $fields[19]; Program = $exe; CommandLine = $cmdline -join ' ' }
+    }
+
+    function Get-DescendantProcess([int] $Id) {
+        $all = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object { Get-ProcessInfo ([int]$_.Name) } | Where-Object { $_ })
+        $ids = [Collections.Generic.HashSet[int]]::new(); [void]$ids.Add($Id)
+        do {
+            $more = @($all | Where-Object { $ids.Contains($_.Parent) -and -not $ids.Contains($_.Id) })
+            foreach ($p in $more) { [void]$ids.Add($p.Id) }
+        } while ($more)
+        $all | Where-Object { $_.Id -ne $Id -and $ids.Contains($_.Id) }
+    }
+
+    function Test-ProcessAlive($Process) {
+        # Not a zombie: a killed daemon whose new parent does not reap it stays listed, dead.
+        $now = Get-ProcessInfo $Process.Id
+        [bool]($now -and $now.Start -eq $Process.Start -and $now.State -ne 'Z')
+    }
 
     function Wait-Until([scriptblock] $Condition, [int] $Seconds) {
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
@@ -19,6 +46,64 @@ BeforeAll {
             Start-Sleep -Milliseconds 100
         }
         $true
+    }
+
+    function Get-DaemonFolder($Daemon) {
+        # The folder each daemon's command line names: sshd -f <folder>/sshd_config (sshd rewrites its command line
+        # but keeps that), node_exporter's textfile folder.
+        if ($Daemon.CommandLine -match '-f (\S+)/sshd_config') { $Matches[1] }
+        if ($Daemon.CommandLine -match '--collector\.textfile\.directory=(\S+)') { $Matches[1] }
+    }
+
+    function Invoke-StoppedDaemonRun {
+        # Starts TestDaemonRun.ps1 (the tests' own daemon setup) under -Runner, waits for its daemons, sends
+        # -Signal to the runner's process, and returns what was running and what is left after it ended.
+        param([string[]] $Runner = @(), [string] $Signal = 'TERM')
+        $work = New-PrivateTempDirectory -Prefix 'dlgpu-daemon-test-'
+        $ready = Join-Path $work 'ready'
+        $usersBefore = @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' })
+        $command = @($Runner) + $Pwsh + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'TestDaemonRun.ps1'), '-ReadyFile', $ready, '-Seconds', '150')
+        $psi = [Diagnostics.ProcessStartInfo]::new($command[0])
+        foreach ($a in $command | Select-Object -Skip 1) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+        # Where the setup lists its folders and users; a runner (tests/guarded-run.sh) puts its own list there instead.
+        $listFile = Join-Path $work 'cleanup'
+        Set-Content -Path $listFile -Value @()
+        $psi.Environment['DLGPUTOOLS_TEST_CLEANUP'] = $listFile
+        $process = [Diagnostics.Process]::Start($psi)
+        $stdout = $process.StandardOutput.ReadToEndAsync(); $stderr = $process.StandardError.ReadToEndAsync()
+        $started = @(); $daemons = @(); $folders = @()
+        try {
+            $up = Wait-Until { Test-Path $ready } -Seconds 120
+            $started = @(Get-DescendantProcess $process.Id)
+            $daemons = @($started | Where-Object { $_.Program -match '/(sshd|prometheus-node-exporter)$' })
+            $listed = @(Get-Content -LiteralPath $ready -ErrorAction SilentlyContinue | Where-Object { $_ -like 'dir *' } | ForEach-Object { $_.Substring(4) })
+            $folders = @(@($daemons | ForEach-Object { Get-DaemonFolder $_ }) + $listed | Sort-Object -Unique)
+            & kill "-$Signal" $process.Id
+            $ended = $process.WaitForExit(40000)
+            # The kernel's SIGKILL is immediate; the daemons' exit is not. Bounded.
+            Wait-Until { -not @($daemons | Where-Object { Test-ProcessAlive $_ }) } -Seconds 5 | Out-Null
+            [pscustomobject]@{
+                Up      = $up
+                Ended   = $ended
+                Daemons = $daemons
+                Alive   = @($daemons | Where-Object { Test-ProcessAlive $_ } | ForEach-Object { "$($_.Id) $($_.CommandLine)" })
+                Folders = $folders
+                Left    = @($folders | Where-Object { Test-Path -LiteralPath $_ })
+                Users   = @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' -and $_ -notin $usersBefore } | ForEach-Object { ($_ -split ':')[0] })
+                # A daemon that inherited the run's output keeps the pipe open: wait for it a little only.
+                Output  = $(if ($stdout.Wait(2000)) { $stdout.Result } else { '(output still open)' }) + $(if ($stderr.Wait(2000)) { $stderr.Result })
+            }
+        }
+        finally {
+            # Whatever outlived the run (before the fix: the daemons, their folders with the keys, the user) goes now,
+            # by process id and start time, so a failing run leaves nothing on the machine.
+            if (-not $process.HasExited) { $process.Kill($true) }
+            foreach ($p in $started) { if (Test-ProcessAlive $p) { Stop-Process -Id $p.Id -Force -ErrorAction SilentlyContinue } }
+            foreach ($u in @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' -and $_ -notin $usersBefore } | ForEach-Object { ($_ -split ':')[0] })) { Remove-TestLoginUser $u }
+            foreach ($f in $folders) { Remove-Item -LiteralPath $f -Recurse -Force -ErrorAction SilentlyContinue }
+            Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+        }
     }
 }
 
@@ -137,5 +222,18 @@ done
             Remove-TestLoginUser $attacker
             Remove-Item -LiteralPath $work, (Split-Path $gate), (Join-Path $tmp "dlgpu-sshd-$($victim.Id)") -Recurse -Force -ErrorAction SilentlyContinue
         }
+    }
+}
+
+Describe 'Test daemons do not outlive a stopped run' -Skip:([bool]$NoDaemons) {
+    It 'SIGTERM to the test process takes its sshd and node_exporter with it' {
+        $r = Invoke-StoppedDaemonRun -Signal TERM
+        $r.Up | Should -BeTrue -Because "the daemons should start: $($r.Output)"
+        ($r.Daemons.Program | ForEach-Object { Split-Path $_ -Leaf }) | Should -Contain 'sshd'
+        ($r.Daemons.Program | ForEach-Object { Split-Path $_ -Leaf }) | Should -Contain 'prometheus-node-exporter'
+        $r.Ended | Should -BeTrue
+        # The folders stay (no process removes anything once killed): the runner's part, the next test.
+        Write-Host "    after SIGTERM to the test process: $(if ($r.Alive) { $r.Alive -join '; ' } else { 'no daemon left' }); folders left for the runner: $(@($r.Left).Count)"
+        $r.Alive | Should -BeNullOrEmpty
     }
 }
