@@ -7,6 +7,7 @@ BeforeDiscovery {
     $isRoot = $IsLinux -and (& id -u) -eq '0'
     $script:NoAttack = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) { 'needs root (it makes a throwaway user to attack with)' } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) { 'openssh-server is not installed' } elseif (@(Get-Command ssh, useradd, runuser -ErrorAction SilentlyContinue).Count -ne 3) { 'needs ssh, useradd and runuser' } else { $null }
     $script:NoDaemons = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) { 'needs root, as the remoting test does' } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) { 'openssh-server is not installed' } elseif (-not (Get-Command prometheus-node-exporter -ErrorAction SilentlyContinue)) { 'prometheus-node-exporter is not installed' } else { $null }
+    $script:NoGuard = if (-not (Test-Path (Join-Path $RepoRoot 'tests/guarded-run.sh'))) { 'tests/guarded-run.sh is not here (the bundle carries only tests/Pester)' } else { $null }
 }
 
 BeforeAll {
@@ -235,5 +236,17 @@ Describe 'Test daemons do not outlive a stopped run' -Skip:([bool]$NoDaemons) {
         # The folders stay (no process removes anything once killed): the runner's part, the next test.
         Write-Host "    after SIGTERM to the test process: $(if ($r.Alive) { $r.Alive -join '; ' } else { 'no daemon left' }); folders left for the runner: $(@($r.Left).Count)"
         $r.Alive | Should -BeNullOrEmpty
+    }
+
+    It 'SIGTERM to the runner (.ci/run) also removes their private folders and the login user' -Skip:([bool]$NoGuard) {
+        $r = Invoke-StoppedDaemonRun -Runner @('bash', (Join-Path $RepoRoot 'tests/guarded-run.sh')) -Signal TERM
+        $r.Up | Should -BeTrue -Because "the daemons should start: $($r.Output)"
+        @($r.Daemons).Count | Should -BeGreaterOrEqual 2
+        $r.Ended | Should -BeTrue
+        Write-Host "    after SIGTERM to the runner: daemons left: $(@($r.Alive).Count), folders left: $(if ($r.Left) { $r.Left -join ', ' } else { 'none' }), users left: $(if ($r.Users) { $r.Users -join ', ' } else { 'none' })"
+        $r.Alive | Should -BeNullOrEmpty
+        $r.Folders | Should -Not -BeNullOrEmpty
+        $r.Left | Should -BeNullOrEmpty
+        $r.Users | Should -BeNullOrEmpty
     }
 }
