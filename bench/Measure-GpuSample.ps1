@@ -14,7 +14,8 @@ param([int] $Index = 0, [int] $LoadSeconds = 40)
 
 $ErrorActionPreference = 'Stop'
 Import-Module DlGpuTools
-$out = if ($env:OUT) { $env:OUT } else { Join-Path ([IO.Path]::GetTempPath()) "dlgpu-sample-bench-$PID" }
+. (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.ps1') # New-PrivateTempDirectory
+$out = if ($env:OUT) { $env:OUT } else { New-PrivateTempDirectory -Prefix 'dlgpu-sample-bench-' }
 New-Item -ItemType Directory -Path $out -Force | Out-Null
 function Save([string] $Name, $Value) { $Value | Out-String -Width 200 | Set-Content -Path (Join-Path $out $Name); Write-Host "---- $Name"; $Value | Out-String -Width 200 | Write-Host }
 

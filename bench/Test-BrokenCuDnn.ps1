@@ -20,9 +20,11 @@ $manifest = (Get-Module DlGpuTools).Path -replace '\.dll$', '.psd1'
 # The bundle runs pwsh.dll under its own dotnet: start the child the same way.
 $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
 $entry = @(); if ((Split-Path $self -Leaf) -match '^dotnet') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
-$logs = if ($env:OUT) { $env:OUT } else { Join-Path ([IO.Path]::GetTempPath()) 'dlgpu-broken-cudnn' }
-$work = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-broken-cudnn-$PID"
-New-Item -ItemType Directory -Force -Path $logs, $work | Out-Null
+. (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.ps1') # New-PrivateTempDirectory
+# Private folders, new each run: this runs as root on a shared machine, and the libraries put here get loaded.
+$logs = if ($env:OUT) { $env:OUT } else { New-PrivateTempDirectory -Prefix 'dlgpu-broken-cudnn-logs-' }
+$work = New-PrivateTempDirectory -Prefix 'dlgpu-broken-cudnn-'
+New-Item -ItemType Directory -Force -Path $logs | Out-Null
 if (-not (Test-Path $SystemCuDnn)) { throw "No system cuDNN at ${SystemCuDnn}: pass -SystemCuDnn." }
 $systemFolder = Split-Path $SystemCuDnn
 
@@ -86,4 +88,5 @@ $rows = @(
 Write-Host ''
 $rows | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
 $rows | ConvertTo-Json | Set-Content (Join-Path $logs 'summary.json')
+Write-Host "Logs in $logs"
 Remove-Item $work -Recurse -Force

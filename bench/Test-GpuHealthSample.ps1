@@ -15,6 +15,9 @@ param([string] $OutDirectory = $env:OUT, [double] $StandardSeconds = 60, [double
 
 $ErrorActionPreference = 'Stop'
 Import-Module DlGpuTools
+. (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.ps1') # New-PrivateTempDirectory
+# nvidia-smi's readings, written as root: in a new private folder, not at a name in /tmp someone could link elsewhere.
+$smiFolder = New-PrivateTempDirectory -Prefix 'dlgpu-smi-'
 $log = [System.Collections.Generic.List[string]]::new()
 function Say([string] $Text) { Write-Host $Text; $log.Add($Text) }
 
@@ -46,7 +49,7 @@ if (Test-Path $script) {
 
 function Measure-UnderLoad([string] $Level, [double] $Seconds) {
     # nvidia-smi beside our sampler: the same counters, read by NVIDIA's own tool, once a second.
-    $smiLog = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-smi-$Level.csv"
+    $smiLog = Join-Path $smiFolder "$Level.csv"
     $smi = Start-Process nvidia-smi -ArgumentList '--query-gpu=index,clocks.sm,clocks.mem,power.draw,power.limit,temperature.gpu,clocks_event_reasons.active', '--format=csv,noheader,nounits', '-lms', '1000' -RedirectStandardOutput $smiLog -PassThru
     $sw = [Diagnostics.Stopwatch]::StartNew()
     $r = Test-GpuHealth -Level $Level -Duration $Seconds -ExpectedGpuCount $gpus -ErrorAction SilentlyContinue
@@ -81,3 +84,5 @@ if ($OutDirectory) {
     $log | Set-Content (Join-Path $OutDirectory 'health.txt')
     $report | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $OutDirectory 'health.json')
 }
+
+Remove-Item -LiteralPath $smiFolder -Recurse -Force -ErrorAction SilentlyContinue

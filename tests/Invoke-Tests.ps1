@@ -13,7 +13,8 @@ param(
     [Parameter(Mandatory)] [string] $TestsPath,
     [string] $FakesPath,
     [string] $ResultFile,
-    [string] $SummaryFile = (Join-Path ([IO.Path]::GetTempPath()) "dlgputools-pester-$PID.json"),
+    # Where to write the counts as JSON (build.ps1 reads them); none when not given.
+    [string] $SummaryFile,
     [string] $Tag,
     [switch] $GpuOnly
 )
@@ -55,7 +56,11 @@ else {
     $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount }
     if (-not $tags -or $tags -contains 'Gpu') {
         # The GPU suite in a fresh process, with the same module and Pester.
-        $gpuSummary = "$SummaryFile.gpu.json"
+        # Its counts come back through a file in a private folder: this may run as root, and a name in /tmp could be
+        # another user's link to any file. The helpers in a module scope: dot-sourced, their variables would replace these.
+        New-Module -Name DlGpuToolsTestHelpers -ScriptBlock { param([string] $Path) . $Path } -ArgumentList (Join-Path $TestsPath 'TestHelpers.ps1') | Import-Module
+        $gpuFolder = New-PrivateTempDirectory -Prefix 'dlgputools-pester-'
+        $gpuSummary = Join-Path $gpuFolder 'summary.json'
         $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
         $entry = @()
         if ((Split-Path $self -Leaf) -match '^dotnet(\.exe)?$') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
@@ -63,7 +68,6 @@ else {
             '-TestsPath', $TestsPath, '-SummaryFile', $gpuSummary, '-GpuOnly')
         if ($FakesPath) { $childArgs += @('-FakesPath', $FakesPath) }
         if ($ResultFile) { $childArgs += @('-ResultFile', [IO.Path]::ChangeExtension($ResultFile, '.gpu.xml')) }
-        if (Test-Path $gpuSummary) { Remove-Item $gpuSummary }
         & $self @entry @childArgs | Out-Host
         if (Test-Path $gpuSummary) {
             $gpu = Get-Content -Raw $gpuSummary | ConvertFrom-Json
@@ -73,6 +77,7 @@ else {
             Write-Host 'The GPU test process ended without a summary: counted as one failure.'
             $summary.Failed += 1
         }
+        Remove-Item -LiteralPath $gpuFolder -Recurse -Force -ErrorAction SilentlyContinue
     }
 }
 

@@ -10,9 +10,10 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module Microsoft.PowerShell.PSResourceGet
-$feed = Join-Path ([IO.Path]::GetTempPath()) "dlgputools-feed-$PID"
+. (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.ps1') # New-PrivateTempDirectory
+# New and private: the package is taken from this folder, so no one else may have put one there first.
+$feed = New-PrivateTempDirectory -Prefix 'dlgputools-feed-'
 $name = "DlGpuToolsBuild$PID"
-New-Item -ItemType Directory $feed -Force | Out-Null
 try {
     # A folder repository exists only for this process's user settings while the package is written.
     Register-PSResourceRepository -Name $name -Uri $feed -Trusted

@@ -67,7 +67,8 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
     }
 
     It 'says a library the override points at was found but could not be loaded, with the loader''s reason and a fix for the variable' {
-        $text = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-pester-$([guid]::NewGuid().ToString('N')).so.9"
+        $folder = New-PrivateTempDirectory -Prefix 'dlgpu-pester-'
+        $text = Join-Path $folder 'libcudnn-notes.so.9'
         Set-Content -Path $text -Value 'A text file where cuDNN was expected, long enough to hold an ELF header and more.'
         try {
             Use-FakeGpu
@@ -81,7 +82,7 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
             ($checks | Where-Object Name -eq 'Environment').Detail | Should -Match ([regex]::Escape("DLGPUTOOLS_CUDNN_PATH=$text"))
         }
         finally {
-            Remove-Item $text -ErrorAction SilentlyContinue
+            Remove-Item $folder -Recurse -ErrorAction SilentlyContinue
         }
     }
 

@@ -223,8 +223,7 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
 
     It 'names the missing sub-libraries when a folder with only libcudnn.so.9 comes first on the search path' {
         $loaded = $Check['cuDNN'].Path
-        $broken = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-broken-cudnn-$PID"
-        New-Item -ItemType Directory $broken -Force | Out-Null
+        $broken = New-PrivateTempDirectory -Prefix 'dlgpu-broken-cudnn-'
         Copy-Item $loaded (Join-Path $broken 'libcudnn.so.9')
         $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
         $entry = @(); if ((Split-Path $self -Leaf) -match '^dotnet') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }

@@ -152,8 +152,7 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
     BeforeAll {
         Use-FakeGpu -Setting $GpmSettings
         $script:Samples = @(Get-GpuSample -SampleInterval 0.1)
-        $script:Folder = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-prom-$PID"
-        New-Item -ItemType Directory -Path $Folder -Force | Out-Null
+        $script:Folder = New-PrivateTempDirectory -Prefix 'dlgpu-prom-'
     }
     AfterAll {
         Clear-FakeGpu
@@ -235,15 +234,14 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
 
 Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {
     BeforeAll {
-        $script:TextDir = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-node-exporter-$PID"
-        New-Item -ItemType Directory -Path $TextDir -Force | Out-Null
+        $script:TextDir = New-PrivateTempDirectory -Prefix 'dlgpu-node-exporter-'
         Use-FakeGpu -Setting $GpmSettings
         Get-GpuSample -SampleInterval 0.1 | Export-GpuMetric -Path (Join-Path $TextDir 'dlgpu.prom')
         # A free loopback port: bind port 0, read what the OS gave, release it for node_exporter.
         $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
         $probe.Start(); $script:Port = $probe.LocalEndpoint.Port; $probe.Stop()
         $script:Log = Join-Path $TextDir 'node_exporter.log'
-        $script:Exporter = Start-Process -FilePath $NodeExporter.Source -PassThru -RedirectStandardError $Log -RedirectStandardOutput (Join-Path $TextDir 'stdout.log') -ArgumentList @(
+        $script:Exporter = Start-TestDaemon -FilePath $NodeExporter.Source -LogPath $Log -ArgumentList @(
             "--web.listen-address=127.0.0.1:$Port", "--collector.textfile.directory=$TextDir", '--collector.disable-defaults', '--collector.textfile')
         $script:Scrape = $null
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
@@ -253,7 +251,7 @@ Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {
         Write-Host "node_exporter on 127.0.0.1:$Port served $(@($Scrape -split "`n" | Where-Object { $_ -match '^DCGM_' }).Count) DCGM_ lines"
     }
     AfterAll {
-        if ($Exporter -and -not $Exporter.HasExited) { Stop-Process -Id $Exporter.Id -Force; $Exporter.WaitForExit(5000) | Out-Null }
+        Stop-TestDaemon $Exporter
         Clear-FakeGpu
         Remove-Item $TextDir -Recurse -Force -ErrorAction SilentlyContinue
     }

@@ -8,9 +8,9 @@ BeforeAll {
 Describe 'The module package' {
     It 'installs with Install-PSResource from a folder repository into a fresh profile and imports by name' {
         if (-not $Package) { Set-ItResult -Skipped -Because 'there is no out/DlGpuTools.*.nupkg here (build.ps1 -Task Package, or -Task Test, writes it)'; return }
-        $home2 = Join-Path ([IO.Path]::GetTempPath()) "dlgpu-home-$PID"
+        $home2 = New-PrivateTempDirectory -Prefix 'dlgpu-home-'
         $feed = Join-Path $home2 'feed'
-        New-Item -ItemType Directory $feed -Force | Out-Null
+        New-Item -ItemType Directory $feed | Out-Null
         Copy-Item $Package.FullName $feed
         $pwsh = @(Get-PwshCommand)
         $saved = @{ HOME = $env:HOME; XDG_DATA_HOME = $env:XDG_DATA_HOME; XDG_CONFIG_HOME = $env:XDG_CONFIG_HOME; XDG_CACHE_HOME = $env:XDG_CACHE_HOME; PSModulePath = $env:PSModulePath }

@@ -53,3 +53,126 @@ function Invoke-RunspaceStress {
 # The error ids a runspace may legitimately see while another changes the overrides: the driver is missing,
 # too old, or shows no device. Anything else (a failed CUDA call, a wrong GEMM, ObjectDisposed) is a defect.
 $script:ClassifiedErrorPattern = '^(CudaDriverNotFound|CudaDriverTooOld|CudaDeviceNotFound|DeviceIndexNotFound),DlGpuTools\.Commands\.\w+Command \['
+
+# Test daemons and the files they need. Tests run as root in CI on a shared /tmp, so a predictable name there is a
+# name another local user can take first; and a CI timeout stops a run with SIGTERM, which no AfterAll sees.
+
+function Register-TestCleanup {
+    # Lists something for the runner (tests/guarded-run.sh, which .ci/run uses) to remove when the run ends or is
+    # stopped: the runner sets $env:DLGPUTOOLS_TEST_CLEANUP to a private file; elsewhere nothing is listed.
+    param([Parameter(Mandatory)] [ValidateSet('dir', 'user')] [string] $Kind, [Parameter(Mandatory)] [string] $Value)
+    if ($env:DLGPUTOOLS_TEST_CLEANUP) { Add-Content -LiteralPath $env:DLGPUTOOLS_TEST_CLEANUP -Value "$Kind $Value" }
+}
+
+function New-PrivateTempDirectory {
+    <#
+    .SYNOPSIS
+        A new folder only this user can enter (mode 700), with a random name under the temporary folder; returns its path.
+    .DESCRIPTION
+        Made by mkdir(2) with the mode given, which fails on any name that exists (folder, file or symbolic link,
+        dangling or not): a folder or link another user planted is refused, never reused, followed or loosened,
+        and no one can enter the folder between its creation and a chmod. -Path makes that exact folder, with the same
+        refusal (for callers that need a fixed place, and for the tests of this function).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [ValidatePattern('^[A-Za-z0-9._-]+$')] [string] $Prefix = 'dlgpu-',
+        [string] $Parent = [IO.Path]::GetTempPath(),
+        [string] $Path
+    )
+    if (-not $Path) {
+        $random = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(8)).ToLowerInvariant()
+        $Path = Join-Path $Parent ($Prefix + $random)
+    }
+    if ($IsWindows) {
+        # %TEMP% is the user's own on Windows; New-Item without -Force refuses an existing name.
+        New-Item -ItemType Directory -Path $Path -ErrorAction Stop | Out-Null
+    }
+    else {
+        $mkdir = (Get-Command -Name mkdir -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+        $why = & $mkdir -m 700 -- $Path 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Refusing to use ${Path}: $why (a private folder must be new)." }
+        # mkdir made it, so this holds; checked because everything written into it relies on it.
+        $made = & stat -c '%u %a %F' -- $Path
+        if ($made -ne "$(& id -u) 700 directory") { throw "$Path is not a private folder of this user: $made." }
+    }
+    Register-TestCleanup -Kind dir -Value $Path
+    $Path
+}
+
+function Test-PdeathsigAvailable {
+    # util-linux's setpriv has --pdeathsig from 2.33 (Debian 10, Ubuntu 20.04).
+    $setpriv = Get-Command -Name setpriv -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    [bool]($setpriv -and ((& $setpriv.Source --help 2>&1) -match '--pdeathsig'))
+}
+
+function Start-TestDaemon {
+    <#
+    .SYNOPSIS
+        Starts a daemon for a test, tied to this process: it dies when the test run dies, however it dies.
+    .DESCRIPTION
+        Through setpriv --pdeathsig KILL: the kernel sends the daemon SIGKILL when the thread that started it ends.
+        That is the thread running the test file (Pester runs BeforeAll, the tests and AfterAll on it), which ends
+        with the run, also on SIGTERM or SIGKILL, when no AfterAll runs. Start daemons from that thread, not from a
+        thread job or a runspace that ends before the daemon should. Without setpriv the daemon starts plainly and
+        only the runner (tests/guarded-run.sh kills the run's process group) or AfterAll stops it.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $FilePath,
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [Parameter(Mandatory)] [string] $LogPath
+    )
+    # Start-Process joins the arguments with spaces into one command line.
+    if ($ArgumentList -match '[\s"'']') { throw "Start-TestDaemon takes arguments without spaces or quotes: $ArgumentList" }
+    $start = @{ PassThru = $true; RedirectStandardError = $LogPath; RedirectStandardOutput = "$LogPath.out" }
+    if (Test-PdeathsigAvailable) {
+        Start-Process @start -FilePath (Get-Command -Name setpriv -CommandType Application | Select-Object -First 1).Source -ArgumentList (@('--pdeathsig', 'KILL', '--', $FilePath) + $ArgumentList)
+    }
+    else {
+        Write-Warning "setpriv --pdeathsig (util-linux 2.33+) is not available: $FilePath outlives this process if it is killed."
+        Start-Process @start -FilePath $FilePath -ArgumentList $ArgumentList
+    }
+}
+
+function Stop-TestDaemon {
+    param([Diagnostics.Process] $Process)
+    if ($Process -and -not $Process.HasExited) { Stop-Process -Id $Process.Id -Force -ErrorAction SilentlyContinue; $Process.WaitForExit(5000) | Out-Null }
+}
+
+function New-TestLoginUser {
+    <#
+    .SYNOPSIS
+        A throwaway system account for a test's SSH login, so a test sshd never has to let anyone in as root.
+    .DESCRIPTION
+        Home as given, shell /bin/sh (sshd runs the subsystem through it). useradd leaves the password '!', which sshd
+        without PAM reads as a locked account and refuses even for a key; '*' allows no password but is not locked.
+    #>
+    param([Parameter(Mandatory)] [string] $HomeDirectory)
+    $name = 'dlgpu' + [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(5)).ToLowerInvariant()
+    $out = & useradd --system --user-group --no-create-home --home-dir $HomeDirectory --shell /bin/sh $name 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "useradd $name failed: $out" }
+    Register-TestCleanup -Kind user -Value $name
+    $out = & usermod -p '*' $name 2>&1
+    if ($LASTEXITCODE -ne 0) { Remove-TestLoginUser $name; throw "usermod -p '*' $name failed: $out" }
+    $name
+}
+
+function Remove-TestLoginUser {
+    # userdel refuses a user with processes: a remote session still closing counts. Only this user's processes, by uid.
+    param([Parameter(Mandatory)] [string] $Name)
+    $uid = & id -u $Name 2>$null
+    if ($LASTEXITCODE -ne 0) { return }
+    foreach ($status in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -match '^\d+$') {
+        $line = Get-Content -LiteralPath (Join-Path $status.FullName 'status') -ErrorAction SilentlyContinue | Where-Object { $_ -like 'Uid:*' }
+        if ($line -and ($line -split '\s+')[1] -eq $uid) { Stop-Process -Id ([int]$status.Name) -Force -ErrorAction SilentlyContinue }
+    }
+    # The killed processes take a moment to go.
+    for ($try = 0; $try -lt 20; $try++) {
+        $out = & userdel $Name 2>&1
+        if ($LASTEXITCODE -eq 0) { return }
+        Start-Sleep -Milliseconds 100
+    }
+    Write-Warning "userdel $Name failed: $out"
+}
