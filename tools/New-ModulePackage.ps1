@@ -14,6 +14,11 @@ Import-Module Microsoft.PowerShell.PSResourceGet
 # New and private: the package is taken from this folder, so no one else may have put one there first.
 $feed = New-PrivateTempDirectory -Prefix 'dlgputools-feed-'
 $name = "DlGpuToolsBuild$PID"
+# Where a user has no ~/.config or ~/.local/share, .NET answers "" for those folders and PSResourceGet and NuGet
+# write their settings (PSResourceGet/PSResourceRepository.xml, NuGet/NuGet.Config) relative to the process's
+# current directory: that is the repository root under build.ps1. In the feed folder they go away with it.
+$startDirectory = [Environment]::CurrentDirectory
+[Environment]::CurrentDirectory = $feed
 try {
     # A folder repository exists only for this process's user settings while the package is written.
     Register-PSResourceRepository -Name $name -Uri $feed -Trusted
@@ -26,5 +31,6 @@ try {
 }
 finally {
     Unregister-PSResourceRepository -Name $name -ErrorAction SilentlyContinue
+    [Environment]::CurrentDirectory = $startDirectory
     Remove-Item $feed -Recurse -Force -ErrorAction SilentlyContinue
 }

@@ -20,6 +20,9 @@ Describe 'The module package' {
             $env:XDG_DATA_HOME = Join-Path $home2 '.local/share'
             $env:XDG_CONFIG_HOME = Join-Path $home2 '.config'
             $env:XDG_CACHE_HOME = Join-Path $home2 '.cache'
+            # Made, not only named: .NET answers "" for a folder that does not exist, and PSResourceGet then writes
+            # its repository list relative to the current directory (once, into this repository's root).
+            foreach ($folder in $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:XDG_CACHE_HOME) { [void](New-Item -ItemType Directory -Path $folder -Force) }
             Remove-Item Env:\PSModulePath
             # PSResourceGet may keep its repository list outside HOME: a name of this run's own, removed again.
             $repo = "DlGpuToolsTest$PID"
