@@ -200,7 +200,10 @@ function Test-CanBuildFakes { [bool](Get-Command gcc -ErrorAction SilentlyContin
 function Invoke-Demo {
     $pwsh = @(Get-PwshPath)
     $demo = Join-Path $Root 'tools/Demo.ps1'
-    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-File', $demo, '-ModuleRoot', $Out, '-FakesPath', $FakesOut))
+    $demoArgs = @('-NoProfile', '-File', $demo, '-ModuleRoot', $Out, '-FakesPath', $FakesOut)
+    # The child writes to this process's pipe either way; only this process knows whether a person is reading.
+    if ([Console]::IsOutputRedirected) { $demoArgs += '-PlainText' }
+    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $demoArgs)
     if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
 }
 

@@ -9,10 +9,15 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleRoot,
-    [string] $FakesPath
+    [string] $FakesPath,
+    # Set by build.ps1 when its own output goes to a file or a pipe: this process always writes to a pipe (its
+    # parent's), so it cannot tell a terminal from a file itself.
+    [switch] $PlainText
 )
 
 $ErrorActionPreference = 'Continue'
+# Colours are ANSI escapes; in a log file they are noise.
+if ($PlainText) { $PSStyle.OutputRendering = 'PlainText' }
 Import-Module (Join-Path $ModuleRoot 'DlGpuTools/DlGpuTools.psd1') -Force
 $module = Get-Module DlGpuTools
 
