@@ -49,10 +49,16 @@ namespace DlGpuTools.Benchmarks
         private readonly CpuBlasLibrary? _blas;
         private readonly CpuFacts _cpu;
 
-        public CpuMatMulBenchmark(CpuBlasLibrary? blas, CpuFacts cpu)
+        private readonly string? _overrideProblem;
+
+        /// <param name="blas">The BLAS to use; null for the managed kernel.</param>
+        /// <param name="cpu">The CPU's facts, for the peak.</param>
+        /// <param name="overrideProblem">Why DLGPUTOOLS_BLAS_PATH gave no BLAS (<see cref="CpuBlasProbeResult.OverrideProblem"/>), said in the warning instead of "set it".</param>
+        public CpuMatMulBenchmark(CpuBlasLibrary? blas, CpuFacts cpu, string? overrideProblem = null)
         {
             _blas = blas;
             _cpu = cpu ?? throw new ArgumentNullException(nameof(cpu));
+            _overrideProblem = overrideProblem;
         }
 
         /// <summary>The BLAS used, or null for the managed kernel.</summary>
@@ -207,20 +213,20 @@ namespace DlGpuTools.Benchmarks
                     LibraryConfig = _blas != null ? _blas.Config + "; " + _blas.Interface : (type == MatMulDataType.FP64 ? "managed kernel: packed panels, scalar 2x6 register tiles" : "managed kernel: packed panels, " + ManagedGemm.KernelDescription),
                     LibraryPath = _blas?.LibraryPath,
                     IsManagedFallback = _blas == null,
-                    Warning = Warning(_blas, percent, type),
+                    Warning = Warning(_blas, percent, type, _overrideProblem),
                 };
             }
         }
 
         /// <summary>What a user should know about a figure from the managed kernel or a reference BLAS, with the fix for this OS; null for a real BLAS.</summary>
-        public static string? Warning(CpuBlasLibrary? blas, double? percentOfPeak, MatMulDataType type)
+        public static string? Warning(CpuBlasLibrary? blas, double? percentOfPeak, MatMulDataType type, string? overrideProblem = null)
         {
             if (blas != null && blas.Family != BlasFamily.Reference) return null;
             string reached = percentOfPeak is double p ? string.Format(CultureInfo.InvariantCulture, " It reached {0:0}% of this CPU's {1} peak;", p, type) : string.Empty;
             string what = blas == null
                 ? "No BLAS library was found, so this figure comes from the module's managed kernel (" + (type == MatMulDataType.FP32 ? ManagedGemm.KernelDescription : "scalar FP64") + ")." + reached + " an optimised BLAS reaches 70-90% of the peak."
                 : "This figure comes from a reference BLAS (" + blas.LibraryPath + ": no OpenBLAS, MKL or BLIS exports; unoptimised loops on one thread)." + reached + " an optimised BLAS is typically 10-50x faster.";
-            return what + " " + BlasRemedy();
+            return what + " " + (blas == null && overrideProblem != null ? overrideProblem : BlasRemedy());
         }
 
         /// <summary>How to get a real BLAS on this OS.</summary>

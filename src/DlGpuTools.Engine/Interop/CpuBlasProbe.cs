@@ -213,5 +213,21 @@ namespace DlGpuTools.Interop
         public IReadOnlyList<ProbeAttempt> Attempts { get; }
 
         public string SearchedText => string.Join(Environment.NewLine, Attempts.Select(a => "  " + a));
+
+        /// <summary>
+        /// When DLGPUTOOLS_BLAS_PATH was set and gave no BLAS: its value and the loader's reason for each file it
+        /// named, so the user learns the override is wrong instead of being told to set it. Null otherwise.
+        /// </summary>
+        public string? OverrideProblem
+        {
+            get
+            {
+                if (Library != null) return null;
+                List<ProbeAttempt> named = Attempts.Where(a => a.FromOverride).ToList();
+                if (named.Count == 0) return null;
+                return "$env:" + LibraryCandidates.CpuBlasOverrideVariable + " names " + string.Join("; ", named.Select(a => a.Candidate + ": " + (a.Error ?? "not a BLAS")))
+                    + ". It replaces the whole search, so no BLAS was used: point it at a BLAS library file (libopenblas.so.0, mkl_rt.2.dll) or a folder that holds one, or remove it to let the module search.";
+            }
+        }
     }
 }

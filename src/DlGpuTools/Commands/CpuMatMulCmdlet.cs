@@ -38,7 +38,7 @@ namespace DlGpuTools.Commands
                 });
             }
 
-            return new CpuMatMulBenchmark(probe.Library, CpuFacts.Current());
+            return new CpuMatMulBenchmark(probe.Library, CpuFacts.Current(), probe.OverrideProblem);
         }
 
         /// <summary>The warning a result carries (managed kernel, reference BLAS), once per command.</summary>
