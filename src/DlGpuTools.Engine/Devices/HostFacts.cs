@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Text.RegularExpressions;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Devices
 {
@@ -15,7 +16,8 @@ namespace DlGpuTools.Devices
         {
             try
             {
-                return File.Exists(path) ? ParseKernelModuleVersion(File.ReadAllText(path)) : null;
+                // A few hundred bytes; BoundedFile opens only a regular file (procfs files are) and stops at 64 KB.
+                return File.Exists(path) ? ParseKernelModuleVersion(BoundedFile.ReadAllText(path, 64 * 1024)) : null;
             }
             catch (IOException)
             {
@@ -75,7 +77,7 @@ namespace DlGpuTools.Devices
             try
             {
                 string comm = "/proc/" + pid + "/comm";
-                if (File.Exists(comm)) return File.ReadAllText(comm).Trim();
+                if (File.Exists(comm)) return BoundedFile.ReadAllText(comm, 4096).Trim();
                 using (Process p = Process.GetProcessById(pid)) return p.ProcessName;
             }
             catch (Exception e) when (e is ArgumentException || e is InvalidOperationException || e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)

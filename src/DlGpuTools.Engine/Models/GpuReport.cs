@@ -88,6 +88,9 @@ namespace DlGpuTools
 
         public string? JaxCuda { get; set; }
 
+        /// <summary>What in this environment could not be read, and why; the rest of it is still reported.</summary>
+        public string? Problem { get; set; }
+
         public bool HasFramework => Torch != null || TensorFlow != null || Jax != null;
 
         public override string ToString()

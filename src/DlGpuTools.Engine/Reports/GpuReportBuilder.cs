@@ -50,8 +50,7 @@ namespace DlGpuTools.Reports
 
             ReadDevices(report, problems);
             report.Libraries = ReadLibraries(problems).ToArray();
-            report.PythonEnvironments = new PythonEnvironmentScanner(_environment.GetVariable, _environment.IsWindows, _environment.DirectoryExists)
-                .Find().Select(PythonPackages.Read).OrderByDescending(e => e.HasFramework).ToArray();
+            report.PythonEnvironments = ReadPythonEnvironments(problems);
             report.EnvironmentVariables = RelevantVariables(_allVariables(), _environment.IsWindows).ToArray();
             report.Problems = problems.ToArray();
             report.DurationMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
@@ -75,6 +74,40 @@ namespace DlGpuTools.Reports
                 // A driver that is not there is said once, on its library's line.
                 if (!(e is NativeLibraryNotFoundException)) problems.Add("GPUs: " + Describe(e));
             }
+        }
+
+        // Each environment on its own: one that cannot be read is listed with its Problem, and the others still are.
+        private PythonEnvironmentReport[] ReadPythonEnvironments(List<string> problems)
+        {
+            IReadOnlyList<PythonEnvironmentLocation> found;
+            try
+            {
+                found = new PythonEnvironmentScanner(_environment.GetVariable, _environment.IsWindows, _environment.DirectoryExists).Find();
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                problems.Add("Python environments: " + Describe(e));
+                return Array.Empty<PythonEnvironmentReport>();
+            }
+
+            var reports = new List<PythonEnvironmentReport>();
+            foreach (PythonEnvironmentLocation location in found)
+            {
+                PythonEnvironmentReport environment;
+                try
+                {
+                    environment = PythonPackages.Read(location);
+                }
+                catch (Exception e) when (IsReadFailure(e) || e is ArgumentException || e is NotSupportedException)
+                {
+                    environment = new PythonEnvironmentReport { Kind = location.Kind, Prefix = location.Prefix, Problem = Describe(e) };
+                }
+
+                if (environment.Problem != null) problems.Add($"Python environment {environment.Prefix}: {environment.Problem}");
+                reports.Add(environment);
+            }
+
+            return reports.OrderByDescending(e => e.HasFramework).ToArray();
         }
 
         private IEnumerable<LibraryReport> ReadLibraries(List<string> problems)
