@@ -24,7 +24,8 @@ namespace DlGpuTools.Engine.Tests
 
         public HostileFiles()
         {
-            Root = Path.Combine(Path.GetTempPath(), "dlgpu-hostile-" + Guid.NewGuid().ToString("N"));
+            // 16 hex digits, not 32: a report hides a run of 32 as a possible key, and the tests look for these paths.
+            Root = Path.Combine(Path.GetTempPath(), "dlgpu-hostile-" + Guid.NewGuid().ToString("N")[..16]);
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(Root);
             else Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }

@@ -297,6 +297,163 @@ namespace DlGpuTools.Engine.Tests
         }
     }
 
+    /// <summary>
+    /// Issue 26 item 13: a report made for pasting in public shows no secret (in the object or the Markdown), shows
+    /// the home folder as ~, and no value can break out of its Markdown block or cell.
+    /// </summary>
+    public sealed class ReportSecretTests
+    {
+        // Each of these was printed in clear before: the names say nothing the old TOKEN/KEY/SECRET/PASSWORD test knew.
+        private static readonly string NgcKey = "nvapi-" + new string('Q', 20) + "7fA9" + new string('z', 40);
+        private static readonly string Pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+        private static readonly string[] Secrets = { NgcKey, "hunter2-pass", "s3cr3t-pwd", "abc.def.ghi", "0123456789abcdef0123456789abcdef", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "sv=2024&sig=Zm9vYmFy", "correct-horse", "tok123", "ghp_" + new string('a', 36) };
+
+        private static Hashtable HostileVariables() => new Hashtable
+        {
+            ["NVIDIA_NGC_PAT"] = NgcKey,
+            ["NVIDIA_PASS"] = "hunter2-pass",
+            ["CUDA_PWD"] = "s3cr3t-pwd",
+            ["CUDNN_BEARER"] = "Bearer abc.def.ghi",
+            ["NVIDIA_COOKIE"] = "session=0123456789abcdef0123456789abcdef",
+            ["NVIDIA_PRIVATE_PEM"] = Pem,
+            ["NVIDIA_SIG"] = "sv=2024&sig=Zm9vYmFy",
+            // Allow-listed names whose values still carry a credential: the value is shown, the credential is not.
+            ["CUDA_HOME"] = "https://alice:correct-horse@mirror.example/cuda?token=tok123",
+            ["LD_LIBRARY_PATH"] = "/usr/local/cuda/lib64:/srv/ghp_" + new string('a', 36) + "/lib",
+            ["CUDA_VISIBLE_DEVICES"] = "0,1",
+            ["NVIDIA_DRIVER_CAPABILITIES"] = "compute,utility",
+            ["DLGPUTOOLS_CUDNN_PATH"] = "/opt/cudnn/lib/libcudnn.so.9",
+        };
+
+        [Fact]
+        public void Only_allow_listed_variables_show_a_value_and_no_value_carries_a_secret()
+        {
+            var reported = GpuReportBuilder.RelevantVariables(HostileVariables(), windows: false).ToDictionary(v => v.Name ?? string.Empty);
+
+            Assert.Equal(HostileVariables().Count, reported.Count);
+            foreach (EnvironmentVariableReport v in reported.Values)
+            {
+                foreach (string secret in Secrets) Assert.DoesNotContain(secret, v.Value ?? string.Empty);
+                foreach (string secret in Secrets) Assert.DoesNotContain(secret, v.ToString());
+            }
+
+            foreach (string hidden in new[] { "NVIDIA_NGC_PAT", "NVIDIA_PASS", "CUDA_PWD", "CUDNN_BEARER", "NVIDIA_COOKIE", "NVIDIA_PRIVATE_PEM", "NVIDIA_SIG" })
+            {
+                Assert.True(reported[hidden].ValueHidden, hidden);
+                Assert.Null(reported[hidden].Value);
+                Assert.Equal(hidden + " (value hidden)", reported[hidden].ToString());
+            }
+
+            Assert.Equal("0,1", reported["CUDA_VISIBLE_DEVICES"].Value);
+            Assert.Equal("compute,utility", reported["NVIDIA_DRIVER_CAPABILITIES"].Value);
+            Assert.Equal("/opt/cudnn/lib/libcudnn.so.9", reported["DLGPUTOOLS_CUDNN_PATH"].Value);
+            Assert.Equal("https://***@mirror.example/cuda?token=***", reported["CUDA_HOME"].Value);
+            Assert.StartsWith("/usr/local/cuda/lib64:/srv/", reported["LD_LIBRARY_PATH"].Value, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Markdown_shows_home_as_a_tilde_and_no_value_escapes_its_block_or_cell()
+        {
+            string? home = Environment.GetEnvironmentVariable("HOME");
+            if (string.IsNullOrEmpty(home) || home.Length < 2) return;
+            var report = new GpuReport
+            {
+                ModuleVersion = "9.9.9",
+                OperatingSystem = "Linux",
+                Libraries = new[] { new LibraryReport { Name = "cuDNN", Version = "9.1.0", Path = home + "/miniconda3/lib/libcudnn.so.9" } },
+                PythonEnvironments = new[]
+                {
+                    new PythonEnvironmentReport { Kind = "venv", Prefix = home + "/projects/acme-secret/venv", Torch = "2.5.1", TorchCuda = "12.4" },
+                    // A folder name is anything but '/' and NUL: here an image, an HTML tag and a table pipe.
+                    new PythonEnvironmentReport { Kind = "venv", Prefix = "/tmp/![pwned](https:/evil.example/p.png)/<img src=x onerror=alert(1)>/a|b/venv" },
+                },
+                EnvironmentVariables = GpuReportBuilder.RelevantVariables(new Hashtable
+                {
+                    ["CUDA_PATH"] = "/opt/cuda\n```\n![pwned](https://evil.example/p.png)\n# Owned by a variable",
+                    ["LD_LIBRARY_PATH"] = home + "/.local/lib:/usr/lib/````",
+                    // A name may hold anything but '=' and NUL: it is named (value hidden), on one line, inside the block.
+                    ["CUDA_`````\n# Owned by a name"] = "x",
+                }, windows: false).ToArray(),
+                Problems = new[] { "cuDNN: broken\r# Owned by a problem", "[click](https://evil.example) <script>x</script>" },
+            };
+
+            string md = GpuReportMarkdown.Render(report);
+
+            Assert.DoesNotContain(home + "/", md);
+            Assert.Contains("~/projects/acme-secret/venv", md.Replace("\\", string.Empty));
+            Assert.Contains("~/.local/lib", md);
+            MarkdownShape.AssertNothingEscapes(md, 3, "CUDA_PATH", "LD_LIBRARY_PATH");
+        }
+    }
+
+    /// <summary>
+    /// Enough of CommonMark's block rules to tell whether text broke out of where the renderer put it: fenced blocks
+    /// (a line of 3+ backticks opens one, a line of at least as many closes it), line endings (\n, \r\n and a lone \r),
+    /// headings, and images, links and HTML outside code.
+    /// </summary>
+    internal static class MarkdownShape
+    {
+        private static readonly string[] OurHeadings = { "## GPU report", "### GPUs", "### CUDA libraries", "### Python environments", "### Environment variables", "### Could not be read" };
+
+        public static void AssertNothingEscapes(string md, int variableLines, params string[] shownVariables)
+        {
+            string[] lines = md.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
+            int fence = 0;
+            int cells = -1;
+            var block = new List<string>();
+            var blocks = new List<List<string>>();
+            foreach (string line in lines)
+            {
+                int ticks = line.TakeWhile(c => c == '`').Count();
+                if (fence == 0 && ticks >= 3)
+                {
+                    fence = ticks;
+                    block = new List<string>();
+                    continue;
+                }
+
+                if (fence > 0)
+                {
+                    if (ticks >= fence && line.Trim().Length == ticks)
+                    {
+                        fence = 0;
+                        blocks.Add(block);
+                    }
+                    else
+                    {
+                        block.Add(line);
+                    }
+
+                    continue;
+                }
+
+                if (line.StartsWith('#')) Assert.True(OurHeadings.Any(h => line.StartsWith(h + " ", StringComparison.Ordinal) || line == h), "A heading the report did not write: " + line);
+                // Unescaped: a backslash before a punctuation character makes it plain text.
+                Assert.DoesNotMatch(@"(?<!\\)!\[", line);
+                Assert.DoesNotMatch(@"(?<!\\)\]\(", line);
+                Assert.DoesNotMatch(@"(?<!\\)<(?!br>)[A-Za-z/]", line);
+                if (line.StartsWith('|'))
+                {
+                    // A row of a table has as many cells as the table's header row: nothing split or joined a row.
+                    Assert.EndsWith("|", line);
+                    int count = System.Text.RegularExpressions.Regex.Count(line, @"(?<!\\)\|");
+                    if (cells < 0) cells = count;
+                    Assert.True(count == cells, "A table row with another number of cells: " + line);
+                }
+                else
+                {
+                    cells = -1;
+                }
+            }
+
+            Assert.Equal(0, fence);
+            // Every variable stays inside the one fenced block, one line each.
+            List<string> variableBlock = Assert.Single(blocks);
+            foreach (string name in shownVariables) Assert.Single(variableBlock, l => l.StartsWith(name + "=", StringComparison.Ordinal));
+            Assert.Equal(variableLines, variableBlock.Count);
+        }
+    }
+
     /// <summary>The whole report against the fake driver and libraries.</summary>
     public sealed class ReportWithFakesTests : FakeLibraryTest
     {

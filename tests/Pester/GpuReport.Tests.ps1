@@ -139,6 +139,71 @@ Describe 'Get-GpuReport' {
         $result.Markdown | Should -Match 'Python environments'
     }
 
+    # Issue 26 item 13. Before: every one of these values was printed, the home folder in full, and the value's fence
+    # closed the Markdown block so its image and heading rendered.
+    It 'shows no secret in the object or the Markdown, home as ~, and nothing breaks out of the Markdown' -Skip:$NoFakes {
+        Use-FakeGpu
+        $root = New-PrivateFolder
+        # A folder name may hold an image, an HTML tag and a pipe: a venv there, on PATH.
+        New-Venv (Join-Path $root '![pwned](p.png)/<img src=x onerror=alert(1)>/a|b/venv') "__version__ = '2.5.1'" | Out-Null
+        $ngc = 'nvapi-' + ('Q' * 20) + '7fA9' + ('z' * 40)
+        $gh = 'ghp_' + ('a' * 36)
+        $variables = @{
+            NVIDIA_NGC_PAT = $ngc; NVIDIA_PASS = 'hunter2-pass'; CUDA_PWD = 's3cr3t-pwd'; CUDNN_BEARER = 'Bearer abc.def.ghi'
+            NVIDIA_COOKIE = 'session=0123456789abcdef0123456789abcdef'
+            NVIDIA_PRIVATE_PEM = "-----BEGIN PRIVATE KEY-----`nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC`n-----END PRIVATE KEY-----"
+            NVIDIA_SIG = 'sv=2024&sig=Zm9vYmFy'
+            CUDA_HOME = 'https://alice:correct-horse@mirror.example/cuda?token=tok123'
+            CUDA_PATH = "/opt/cuda`n``````n![pwned](https://evil.example/p.png)`n# Owned by a variable"
+            LD_LIBRARY_PATH = "$HOME/.local/cuda/lib64:/srv/$gh/lib"
+            PATH = (Join-Path $root '![pwned](p.png)/<img src=x onerror=alert(1)>/a|b/venv/bin') + ':/usr/bin:/bin'
+        }
+        $result = Invoke-GpuReportChild -Variable $variables -TimeoutSeconds 90
+        $object = [System.Management.Automation.PSSerializer]::Serialize($result.Object, 6)
+        foreach ($secret in $ngc, 'hunter2-pass', 's3cr3t-pwd', 'abc.def.ghi', '0123456789abcdef0123456789abcdef', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'Zm9vYmFy', 'correct-horse', 'tok123', $gh) {
+            $object | Should -Not -Match ([regex]::Escape($secret)) -Because 'the object carries no secret'
+            $result.Markdown | Should -Not -Match ([regex]::Escape($secret)) -Because 'the Markdown carries no secret'
+        }
+        ($result.Object.EnvironmentVariables | Where-Object Name -eq 'NVIDIA_PASS').ValueHidden | Should -BeTrue
+        $result.Markdown | Should -Match 'NVIDIA_PASS \(value hidden\)'
+        $result.Markdown | Should -Match ([regex]::Escape('https://***@mirror.example/cuda?token=***'))
+        $result.Markdown | Should -Match ([regex]::Escape('~/.local/cuda/lib64'))
+        $result.Markdown | Should -Not -Match ([regex]::Escape("$HOME/"))
+
+        # Rendered as a pasted issue would be: our headings only, no image, no HTML from a value.
+        $html = (ConvertFrom-Markdown -InputObject $result.Markdown).Html
+        $html | Should -Not -Match '<img'
+        $html | Should -Not -Match 'Owned by a variable</h'
+        $html | Should -Not -Match '<h1'
+        @([regex]::Matches($html, '<h[2-6]')).Count | Should -Be @([regex]::Matches($result.Markdown, '(?m)^#{2,6} ')).Count
+        @([regex]::Matches($html, '<pre>')).Count | Should -Be 1
+        $html | Should -Match '(?s)<pre><code>.*CUDA_PATH=.*LD_LIBRARY_PATH=.*</code></pre>'
+    }
+
+    It '-Redact also hides GPU UUIDs, the host name and user names, in the object and the Markdown' -Skip:$NoFakes {
+        Use-FakeGpu
+        $user = [Environment]::UserName
+        $hostName = [Environment]::MachineName
+        $variables = @{ LD_LIBRARY_PATH = "/home/alice/cuda/lib64:/mnt/$hostName/cuda/lib64:/srv/$user/lib:$HOME/lib" }
+        $plain = Invoke-GpuReportChild -Variable $variables -TimeoutSeconds 90
+        $uuid = $plain.Object.Gpus[0].Uuid
+        $uuid | Should -Match '^GPU-'
+        $plain.Markdown | Should -Match ([regex]::Escape($uuid))
+        $plain.Object.Gpus[0].Uuid | Should -Be $uuid -Because 'without -Redact the object keeps what scripts join on'
+
+        $redacted = Invoke-GpuReportChild -Variable $variables -Argument '-Redact' -TimeoutSeconds 90
+        $object = [System.Management.Automation.PSSerializer]::Serialize($redacted.Object, 6)
+        foreach ($text in $object, $redacted.Markdown) {
+            $text | Should -Not -Match ([regex]::Escape($uuid))
+            $text | Should -Not -Match ([regex]::Escape("/mnt/$hostName/"))
+            $text | Should -Not -Match ([regex]::Escape("/srv/$user/"))
+            $text | Should -Not -Match ([regex]::Escape('/home/alice/'))
+            $text | Should -Not -Match ([regex]::Escape("$HOME/"))
+        }
+        $redacted.Markdown | Should -Match ([regex]::Escape('/mnt/<host>/cuda/lib64'))
+        $redacted.Object.Gpus.Count | Should -Be 2
+    }
+
     It 'serializes for remoting and keeps its list view' -Skip:$NoFakes {
         Use-FakeGpu
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-GpuReport), 3))

@@ -107,8 +107,12 @@ namespace DlGpuTools
     {
         public string? Name { get; set; }
 
+        /// <summary>Null when <see cref="ValueHidden"/>.</summary>
         public string? Value { get; set; }
 
-        public override string ToString() => Name + "=" + Value;
+        /// <summary>True for a variable the report names but whose value it does not show (it is not on the allow-list).</summary>
+        public bool ValueHidden { get; set; }
+
+        public override string ToString() => ValueHidden ? Name + " (value hidden)" : Name + "=" + Value;
     }
 }

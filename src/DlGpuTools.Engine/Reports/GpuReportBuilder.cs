@@ -20,9 +20,6 @@ namespace DlGpuTools.Reports
     {
         private static readonly char[] LineBreaks = { '\r', '\n' };
 
-        private static readonly string[] VariablePrefixes = { "CUDA", "NVIDIA", "DLGPUTOOLS", "CUDNN" };
-        private static readonly string[] SecretWords = { "TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH" };
-
         private readonly GpuRuntime _runtime;
         private readonly ProbeEnvironment _environment;
         private readonly Func<IDictionary> _allVariables;
@@ -52,7 +49,8 @@ namespace DlGpuTools.Reports
             report.Libraries = ReadLibraries(problems).ToArray();
             report.PythonEnvironments = ReadPythonEnvironments(problems);
             report.EnvironmentVariables = RelevantVariables(_allVariables(), _environment.IsWindows).ToArray();
-            report.Problems = problems.ToArray();
+            // Problems quote paths and loader messages, which can carry what a variable held: no secret in them either.
+            report.Problems = problems.Select(ReportRedactor.Scrub).ToArray();
             report.DurationMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
             return report;
         }
@@ -103,7 +101,11 @@ namespace DlGpuTools.Reports
                     environment = new PythonEnvironmentReport { Kind = location.Kind, Prefix = location.Prefix, Problem = Describe(e) };
                 }
 
-                if (environment.Problem != null) problems.Add($"Python environment {environment.Prefix}: {environment.Problem}");
+                if (environment.Problem != null)
+                {
+                    environment.Problem = ReportRedactor.Scrub(environment.Problem);
+                    problems.Add($"Python environment {environment.Prefix}: {environment.Problem}");
+                }
                 reports.Add(environment);
             }
 
@@ -134,7 +136,7 @@ namespace DlGpuTools.Reports
                 }
                 catch (Exception e) when (IsReadFailure(e))
                 {
-                    library.Problem = Describe(e);
+                    library.Problem = ReportRedactor.Scrub(Describe(e));
                     problems.Add(name + ": " + library.Problem);
                 }
 
@@ -159,21 +161,16 @@ namespace DlGpuTools.Reports
         }
 
         /// <summary>
-        /// CUDA_*, NVIDIA_*, CUDNN_* and DLGPUTOOLS_* variables and the library search path; never anything else, and
-        /// never the value of one whose name says it holds a secret (NVIDIA_API_KEY, say).
+        /// CUDA_*, NVIDIA_*, CUDNN_* and DLGPUTOOLS_* variables and the library search path, never anything else; a value
+        /// only for the variables <see cref="ReportRedactor"/> allows, and with anything shaped like a secret cut out.
         /// </summary>
         public static IEnumerable<EnvironmentVariableReport> RelevantVariables(IDictionary variables, bool windows)
         {
-            string searchPath = windows ? "PATH" : "LD_LIBRARY_PATH";
+            if (variables == null) throw new ArgumentNullException(nameof(variables));
             foreach (DictionaryEntry entry in variables.Cast<DictionaryEntry>().OrderBy(e => (string)e.Key, StringComparer.OrdinalIgnoreCase))
             {
-                string name = (string)entry.Key;
-                string upper = name.ToUpperInvariant();
-                bool relevant = string.Equals(name, searchPath, StringComparison.OrdinalIgnoreCase)
-                    || VariablePrefixes.Any(p => upper.StartsWith(p, StringComparison.Ordinal));
-                if (!relevant) continue;
-                bool secret = SecretWords.Any(w => upper.Contains(w));
-                yield return new EnvironmentVariableReport { Name = name, Value = secret ? "(hidden: the name says it holds a secret)" : (string)entry.Value };
+                EnvironmentVariableReport? variable = ReportRedactor.Variable((string)entry.Key, entry.Value as string, windows);
+                if (variable != null) yield return variable;
             }
         }
 
