@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using DlGpuTools.Devices;
-using DlGpuTools.Diagnostics;
 using DlGpuTools.Interop;
 using DlGpuTools.Reports;
 using Xunit;
@@ -139,7 +138,7 @@ namespace DlGpuTools.Engine.Tests
     /// </summary>
     public sealed class HostileReportFileTests : IDisposable
     {
-        private readonly HostileFiles _files = new HostileFiles();
+        private readonly PlantedFiles _files = new PlantedFiles();
 
         public void Dispose() => _files.Dispose();
 
@@ -176,7 +175,7 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("tensorflow/python/platform/build_info.py", "big")]
         public void A_hostile_framework_file_is_not_read_and_the_environment_says_why(string file, string kind)
         {
-            if (!HostileFiles.Supported) return;
+            if (!PlantedFiles.Supported) return;
             string site = SiteOf("env");
             Directory.CreateDirectory(Path.Combine(site, "torch-2.5.1.dist-info"));
             Directory.CreateDirectory(Path.Combine(site, "tensorflow-2.16.1.dist-info"));
@@ -234,7 +233,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void One_environment_that_cannot_be_read_does_not_end_the_report_and_the_others_are_listed()
         {
-            if (!HostileFiles.Supported) return;
+            if (!PlantedFiles.Supported) return;
             // The active venv holds a socket where torch/version.py belongs; the active conda environment is sound.
             string bad = Path.Combine(_files.Root, "bad");
             _files.Socket(_files.PathOf("bad", "lib", "python3.11", "site-packages", "torch", "version.py"));
@@ -267,7 +266,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Host_files_that_are_not_regular_files_are_neither_opened_nor_fatal()
         {
-            if (!HostileFiles.Supported) return;
+            if (!PlantedFiles.Supported) return;
             Func<string, string?> none = _ => null;
             // docker, podman and Kubernetes leave marks read as files; PID 1's cgroup is the last resort.
             _files.Fifo(_files.PathOf("proc", "1", "cgroup"));
@@ -284,16 +283,6 @@ namespace DlGpuTools.Engine.Tests
             // The real /proc files report length 0 but are regular: they are still read in full.
             if (File.Exists("/proc/sys/kernel/osrelease"))
                 Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), HostEnvironment.Kernel());
-        }
-
-        [Fact]
-        public void The_install_check_refuses_a_fifo_for_torch_version_py_instead_of_waiting_on_it()
-        {
-            if (!HostileFiles.Supported) return;
-            string site = SiteOf("env");
-            _files.Fifo(_files.PathOf("env", "lib", "python3.11", "site-packages", "torch", "version.py"));
-            var e = Assert.ThrowsAny<IOException>(() => Deadline.Run("FindTorch", () => PythonEnvironments.FindTorch(new[] { site })));
-            Assert.Contains("FIFO", e.Message);
         }
     }
 

@@ -77,7 +77,7 @@ namespace DlGpuTools.Devices
             try
             {
                 string comm = "/proc/" + pid + "/comm";
-                if (File.Exists(comm)) return BoundedFile.ReadAllText(comm, 4096).Trim();
+                if (File.Exists(comm)) return File.ReadAllText(comm).Trim();
                 using (Process p = Process.GetProcessById(pid)) return p.ProcessName;
             }
             catch (Exception e) when (e is ArgumentException || e is InvalidOperationException || e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)

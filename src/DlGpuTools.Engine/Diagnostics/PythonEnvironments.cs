@@ -52,23 +52,18 @@ namespace DlGpuTools.Diagnostics
             public string? BundledCudnn { get; set; }
         }
 
-        /// <summary>
-        /// The first PyTorch in <paramref name="sitePackages"/>. A torch/version.py that is not a regular file of at most
-        /// <see cref="Reports.PythonPackages.MaxFileBytes"/> throws an <see cref="IOException"/> saying so, rather than
-        /// waiting on a FIFO or reading /dev/zero; the install check shows that message.
-        /// </summary>
         public static TorchInstall? FindTorch(IEnumerable<string> sitePackages)
         {
             foreach (string site in sitePackages)
             {
                 string versionFile = Path.Combine(site, "torch", "version.py");
                 if (!File.Exists(versionFile)) continue;
-                string text = BoundedFile.ReadAllText(versionFile, Reports.PythonPackages.MaxFileBytes);
+                string text = File.ReadAllText(versionFile);
                 var install = new TorchInstall
                 {
                     SitePackages = site,
-                    Version = Reports.PythonSource.Assignment(text, "__version__"),
-                    Cuda = Reports.PythonSource.Assignment(text, "cuda"),
+                    Version = Match(text, @"__version__\s*=\s*'([^']+)'"),
+                    Cuda = Match(text, @"\bcuda\s*(?::[^=]*)?=\s*'([^']+)'"),
                 };
                 string cudnnInfo = LibraryCopies.SafeDirectories(site, "nvidia_cudnn_cu*-*.dist-info").OrderByDescending(d => d).FirstOrDefault();
                 if (cudnnInfo != null)
@@ -81,6 +76,12 @@ namespace DlGpuTools.Diagnostics
             }
 
             return null;
+        }
+
+        private static string? Match(string text, string pattern)
+        {
+            Match m = Regex.Match(text, pattern);
+            return m.Success ? m.Groups[1].Value : null;
         }
     }
 }

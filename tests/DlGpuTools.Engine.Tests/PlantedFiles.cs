@@ -14,7 +14,7 @@ namespace DlGpuTools.Engine.Tests
     /// too big), made in a private folder of their own (random name, mode 0700) that <see cref="Dispose"/> removes.
     /// Linux and macOS only: the tests that use it return early elsewhere.
     /// </summary>
-    internal sealed class HostileFiles : IDisposable
+    internal sealed class PlantedFiles : IDisposable
     {
         private const int OWronly = 1;
         private const int ONonblock = 0x800; // Linux; the FIFO tests run on Linux only.
@@ -22,10 +22,10 @@ namespace DlGpuTools.Engine.Tests
         private readonly List<string> _fifos = new List<string>();
         private readonly List<Socket> _sockets = new List<Socket>();
 
-        public HostileFiles()
+        public PlantedFiles()
         {
             // 16 hex digits, not 32: a report hides a run of 32 as a possible key, and the tests look for these paths.
-            Root = Path.Combine(Path.GetTempPath(), "dlgpu-hostile-" + Guid.NewGuid().ToString("N")[..16]);
+            Root = Path.Combine(Path.GetTempPath(), "dlgpu-planted-" + Guid.NewGuid().ToString("N")[..16]);
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(Root);
             else Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
@@ -116,7 +116,7 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>
     /// Runs code that might hang or run away on a thread of its own and fails the test when it has not finished in
     /// time, so a regression fails the test instead of stopping CI. A thread stuck in open() cannot be stopped: it is a
-    /// background thread, left behind (and <see cref="HostileFiles.Dispose"/> releases a FIFO reader).
+    /// background thread, left behind (and <see cref="PlantedFiles.Dispose"/> releases a FIFO reader).
     /// </summary>
     internal static class Deadline
     {
