@@ -131,6 +131,318 @@ namespace DlGpuTools.Engine.Tests
         }
     }
 
+    /// <summary>
+    /// Issue 26 item 9: files planted in a Python environment or where the host facts are read (a FIFO, a link to
+    /// /dev/zero, a socket, a 2 MB file) must neither hang nor exhaust the report, and one environment that cannot be
+    /// read must not end the others. Every call runs under a <see cref="Deadline"/>, so a regression fails, not hangs.
+    /// </summary>
+    public sealed class HostileReportFileTests : IDisposable
+    {
+        private readonly PlantedFiles _files = new PlantedFiles();
+
+        public void Dispose() => _files.Dispose();
+
+        private string SiteOf(string env)
+        {
+            string site = Path.Combine(_files.Root, env, "lib", "python3.11", "site-packages");
+            Directory.CreateDirectory(site);
+            return site;
+        }
+
+        private string Plant(string kind, string path)
+        {
+            switch (kind)
+            {
+                case "fifo": return _files.Fifo(path);
+                case "dev-zero": return _files.LinkToDevZero(path);
+                case "socket": return _files.Socket(path);
+                // The quadratic pattern's worst case: 2 MB of "cuda:" took 20 s before; the size cap refuses it now.
+                default: return _files.Big(path, "cuda:", 2 * 1024 * 1024);
+            }
+        }
+
+        private static PythonEnvironmentReport ReadEnv(string prefix, string site) =>
+            Deadline.Run("Reading the environment at " + prefix, () => PythonPackages.Read(new PythonEnvironmentLocation("venv", prefix, new[] { site })));
+
+        [Theory]
+        [InlineData("torch/version.py", "fifo")]
+        [InlineData("torch/version.py", "dev-zero")]
+        [InlineData("torch/version.py", "socket")]
+        [InlineData("torch/version.py", "big")]
+        [InlineData("tensorflow/python/platform/build_info.py", "fifo")]
+        [InlineData("tensorflow/python/platform/build_info.py", "dev-zero")]
+        [InlineData("tensorflow/python/platform/build_info.py", "socket")]
+        [InlineData("tensorflow/python/platform/build_info.py", "big")]
+        public void A_hostile_framework_file_is_not_read_and_the_environment_says_why(string file, string kind)
+        {
+            if (!PlantedFiles.Supported) return;
+            string site = SiteOf("env");
+            Directory.CreateDirectory(Path.Combine(site, "torch-2.5.1.dist-info"));
+            Directory.CreateDirectory(Path.Combine(site, "tensorflow-2.16.1.dist-info"));
+            Plant(kind, _files.PathOf(new[] { "env", "lib", "python3.11", "site-packages" }.Concat(file.Split('/')).ToArray()));
+
+            PythonEnvironmentReport report = ReadEnv(Path.Combine(_files.Root, "env"), site);
+
+            // The version still comes from the dist-info folder; only what the planted file would have said is unknown.
+            Assert.Equal("2.5.1", report.Torch);
+            Assert.Equal("2.16.1", report.TensorFlow);
+            Assert.Null(file.StartsWith("torch", StringComparison.Ordinal) ? report.TorchCuda : report.TensorFlowCuda);
+            string problem = Must.Exist(report.Problem);
+            Assert.Contains(Path.GetFileName(file), problem);
+            Assert.Contains(kind == "big" ? "more than" : kind == "socket" ? "socket" : kind == "fifo" ? "FIFO" : "character device", problem);
+        }
+
+        [Theory]
+        [InlineData("__version__ = '2.5.1+cu124'\ncuda: Optional[str] = '12.4'\n", "2.5.1+cu124", "12.4")]
+        [InlineData("__all__ = ['__version__', 'cuda']\r\n__version__ = \"2.6.0\"\r\ncuda: Optional[str] = None\r\nhip = '6.2'\r\n", "2.6.0", null)]
+        [InlineData("  cuda = '11.8'\ncuda_version = 'not this'\n__version__='1.13.1'", "1.13.1", "11.8")]
+        [InlineData("cuda == '12.1'\n__version__ = ''\n", null, null)]
+        public void Torch_version_py_is_read_line_by_line(string text, string? version, string? cuda)
+        {
+            Assert.Equal(version, PythonSource.Assignment(text, "__version__"));
+            Assert.Equal(cuda, PythonSource.Assignment(text, "cuda"));
+        }
+
+        [Theory]
+        [InlineData("build_info = {'cuda_version': '12.3', 'is_cuda_build': True}", "12.3", "True")]
+        [InlineData("build_info = {\n  'is_cuda_build' :\n False,\n 'cuda_version': ''}", "", "False")]
+        [InlineData("'cuda_version' 'x', 'cuda_version': 12", null, null)]
+        public void Tensorflow_build_info_is_read_by_key(string text, string? cuda, string? isCudaBuild)
+        {
+            Assert.Equal(cuda, PythonSource.DictString(text, "cuda_version"));
+            Assert.Equal(isCudaBuild, PythonSource.DictWord(text, "is_cuda_build"));
+        }
+
+        [Theory]
+        [InlineData("cuda:", "1.0")]
+        [InlineData("cuda ", "1.0")]
+        [InlineData("cuda: x", "1.0")]
+        [InlineData("'cuda_version' ", "1.0")]
+        [InlineData("__version__ = '", "__version__ = ")]
+        public void Parsing_stays_linear_on_text_made_to_make_a_regex_backtrack(string unit, string version)
+        {
+            // 4 MB, beyond the file cap: the parser alone must not depend on the cap to finish (the old regex took
+            // 20 s on 2 MB of "cuda:" and four times that on 4 MB).
+            string text = new System.Text.StringBuilder().Insert(0, unit, 4 * 1024 * 1024 / unit.Length).ToString() + "\n__version__ = '1.0'";
+            Assert.Equal(version, Deadline.Run("Assignment(__version__)", () => PythonSource.Assignment(text, "__version__")));
+            Assert.Null(Deadline.Run("Assignment(cuda)", () => PythonSource.Assignment(text, "cuda")));
+            Assert.Null(Deadline.Run("DictString()", () => PythonSource.DictString(text, "cuda_version")));
+            Assert.Null(Deadline.Run("DictWord()", () => PythonSource.DictWord(text, "cuda_version")));
+        }
+
+        [Fact]
+        public void One_environment_that_cannot_be_read_does_not_end_the_report_and_the_others_are_listed()
+        {
+            if (!PlantedFiles.Supported) return;
+            // The active venv holds a socket where torch/version.py belongs; the active conda environment is sound.
+            string bad = Path.Combine(_files.Root, "bad");
+            _files.Socket(_files.PathOf("bad", "lib", "python3.11", "site-packages", "torch", "version.py"));
+            string good = Path.Combine(_files.Root, "good");
+            File.WriteAllText(_files.PathOf("good", "lib", "python3.12", "site-packages", "torch", "version.py"), "__version__ = '2.9.0+cu128'\ncuda: Optional[str] = '12.8'\n");
+            Directory.CreateDirectory(Path.Combine(good, "conda-meta"));
+            var vars = new Dictionary<string, string>
+            {
+                ["VIRTUAL_ENV"] = bad,
+                ["CONDA_PREFIX"] = good,
+                [LibraryCandidates.CudaDriverOverrideVariable] = "/nonexistent/libcuda.so.1",
+                [LibraryCandidates.NvmlOverrideVariable] = "/nonexistent/libnvidia-ml.so.1",
+                [LibraryCandidates.CudaRuntimeOverrideVariable] = "/nonexistent/libcudart.so.13",
+                [LibraryCandidates.CuBlasOverrideVariable] = "/nonexistent/libcublas.so.13",
+                [LibraryCandidates.CuBlasLtOverrideVariable] = "/nonexistent/libcublasLt.so.13",
+                [LibraryCandidates.CuDnnOverrideVariable] = "/nonexistent/libcudnn.so.9",
+            };
+            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, ProbeFileSystem.Real, false, false, Array.Empty<string>());
+
+            GpuReport report = Deadline.Run("The report", () => new GpuReportBuilder(new GpuRuntime(env, PlatformNativeLoader.Instance), env, () => new Hashtable()).Build("9.9.9", null));
+
+            PythonEnvironmentReport sound = Assert.Single(report.PythonEnvironments, e => e.Prefix == good);
+            Assert.Equal("2.9.0+cu128", sound.Torch);
+            Assert.Equal("12.8", sound.TorchCuda);
+            PythonEnvironmentReport broken = Assert.Single(report.PythonEnvironments, e => e.Prefix == bad);
+            Assert.Contains("socket", Must.Exist(broken.Problem));
+            Assert.Contains(report.Problems, p => p.Contains(bad) && p.Contains("socket"));
+        }
+
+        [Fact]
+        public void Host_files_that_are_not_regular_files_are_neither_opened_nor_fatal()
+        {
+            if (!PlantedFiles.Supported) return;
+            Func<string, string?> none = _ => null;
+            // docker, podman and Kubernetes leave marks read as files; PID 1's cgroup is the last resort.
+            _files.Fifo(_files.PathOf("proc", "1", "cgroup"));
+            Assert.Null(Deadline.Run("Container() over a FIFO cgroup", () => HostEnvironment.Container(none, _files.Root + "/")));
+            string version = _files.Fifo(_files.PathOf("proc", "version"));
+            Assert.False(Deadline.Run("IsWsl() over a FIFO /proc/version", () => HostEnvironment.IsWsl(none, version)));
+            string release = _files.LinkToDevZero(_files.PathOf("proc", "sys", "kernel", "osrelease"));
+            Assert.Equal(Environment.OSVersion.Version.ToString(), Deadline.Run("Kernel() over /dev/zero", () => HostEnvironment.Kernel(release)));
+            string driver = _files.Fifo(_files.PathOf("proc", "driver", "nvidia", "version"));
+            Assert.Null(Deadline.Run("The kernel module's version over a FIFO", () => HostFacts.ReadLinuxKernelModuleVersion(driver)));
+            string big = _files.Big(_files.PathOf("proc", "driver", "nvidia", "version2"), "NVRM version: NVIDIA UNIX x86_64 Kernel Module  ", 2 * 1024 * 1024);
+            Assert.Null(Deadline.Run("The kernel module's version over 2 MB", () => HostFacts.ReadLinuxKernelModuleVersion(big)));
+
+            // The real /proc files report length 0 but are regular: they are still read in full.
+            if (File.Exists("/proc/sys/kernel/osrelease"))
+                Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), HostEnvironment.Kernel());
+        }
+    }
+
+    /// <summary>
+    /// Issue 26 item 13: a report made for pasting in public shows no secret (in the object or the Markdown), shows
+    /// the home folder as ~, and no value can break out of its Markdown block or cell.
+    /// </summary>
+    public sealed class ReportSecretTests
+    {
+        // Each of these was printed in clear before: the names say nothing the old TOKEN/KEY/SECRET/PASSWORD test knew.
+        private static readonly string NgcKey = "nvapi-" + new string('Q', 20) + "7fA9" + new string('z', 40);
+        private static readonly string Pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+        private static readonly string[] Secrets = { NgcKey, "hunter2-pass", "s3cr3t-pwd", "abc.def.ghi", "0123456789abcdef0123456789abcdef", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "sv=2024&sig=Zm9vYmFy", "correct-horse", "tok123", "ghp_" + new string('a', 36) };
+
+        private static Hashtable HostileVariables() => new Hashtable
+        {
+            ["NVIDIA_NGC_PAT"] = NgcKey,
+            ["NVIDIA_PASS"] = "hunter2-pass",
+            ["CUDA_PWD"] = "s3cr3t-pwd",
+            ["CUDNN_BEARER"] = "Bearer abc.def.ghi",
+            ["NVIDIA_COOKIE"] = "session=0123456789abcdef0123456789abcdef",
+            ["NVIDIA_PRIVATE_PEM"] = Pem,
+            ["NVIDIA_SIG"] = "sv=2024&sig=Zm9vYmFy",
+            // Allow-listed names whose values still carry a credential: the value is shown, the credential is not.
+            ["CUDA_HOME"] = "https://alice:correct-horse@mirror.example/cuda?token=tok123",
+            ["LD_LIBRARY_PATH"] = "/usr/local/cuda/lib64:/srv/ghp_" + new string('a', 36) + "/lib",
+            ["CUDA_VISIBLE_DEVICES"] = "0,1",
+            ["NVIDIA_DRIVER_CAPABILITIES"] = "compute,utility",
+            ["DLGPUTOOLS_CUDNN_PATH"] = "/opt/cudnn/lib/libcudnn.so.9",
+        };
+
+        [Fact]
+        public void Only_allow_listed_variables_show_a_value_and_no_value_carries_a_secret()
+        {
+            var reported = GpuReportBuilder.RelevantVariables(HostileVariables(), windows: false).ToDictionary(v => v.Name ?? string.Empty);
+
+            Assert.Equal(HostileVariables().Count, reported.Count);
+            foreach (EnvironmentVariableReport v in reported.Values)
+            {
+                foreach (string secret in Secrets) Assert.DoesNotContain(secret, v.Value ?? string.Empty);
+                foreach (string secret in Secrets) Assert.DoesNotContain(secret, v.ToString());
+            }
+
+            foreach (string hidden in new[] { "NVIDIA_NGC_PAT", "NVIDIA_PASS", "CUDA_PWD", "CUDNN_BEARER", "NVIDIA_COOKIE", "NVIDIA_PRIVATE_PEM", "NVIDIA_SIG" })
+            {
+                Assert.True(reported[hidden].ValueHidden, hidden);
+                Assert.Null(reported[hidden].Value);
+                Assert.Equal(hidden + " (value hidden)", reported[hidden].ToString());
+            }
+
+            Assert.Equal("0,1", reported["CUDA_VISIBLE_DEVICES"].Value);
+            Assert.Equal("compute,utility", reported["NVIDIA_DRIVER_CAPABILITIES"].Value);
+            Assert.Equal("/opt/cudnn/lib/libcudnn.so.9", reported["DLGPUTOOLS_CUDNN_PATH"].Value);
+            Assert.Equal("https://***@mirror.example/cuda?token=***", reported["CUDA_HOME"].Value);
+            Assert.StartsWith("/usr/local/cuda/lib64:/srv/", reported["LD_LIBRARY_PATH"].Value, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Markdown_shows_home_as_a_tilde_and_no_value_escapes_its_block_or_cell()
+        {
+            string? home = Environment.GetEnvironmentVariable("HOME");
+            if (string.IsNullOrEmpty(home) || home.Length < 2) return;
+            var report = new GpuReport
+            {
+                ModuleVersion = "9.9.9",
+                OperatingSystem = "Linux",
+                Libraries = new[] { new LibraryReport { Name = "cuDNN", Version = "9.1.0", Path = home + "/miniconda3/lib/libcudnn.so.9" } },
+                PythonEnvironments = new[]
+                {
+                    new PythonEnvironmentReport { Kind = "venv", Prefix = home + "/projects/acme-secret/venv", Torch = "2.5.1", TorchCuda = "12.4" },
+                    // A folder name is anything but '/' and NUL: here an image, an HTML tag and a table pipe.
+                    new PythonEnvironmentReport { Kind = "venv", Prefix = "/tmp/![pwned](https:/evil.example/p.png)/<img src=x onerror=alert(1)>/a|b/venv" },
+                },
+                EnvironmentVariables = GpuReportBuilder.RelevantVariables(new Hashtable
+                {
+                    ["CUDA_PATH"] = "/opt/cuda\n```\n![pwned](https://evil.example/p.png)\n# Owned by a variable",
+                    ["LD_LIBRARY_PATH"] = home + "/.local/lib:/usr/lib/````",
+                    // A name may hold anything but '=' and NUL: it is named (value hidden), on one line, inside the block.
+                    ["CUDA_`````\n# Owned by a name"] = "x",
+                }, windows: false).ToArray(),
+                Problems = new[] { "cuDNN: broken\r# Owned by a problem", "[click](https://evil.example) <script>x</script>" },
+            };
+
+            string md = GpuReportMarkdown.Render(report);
+
+            Assert.DoesNotContain(home + "/", md);
+            Assert.Contains("~/projects/acme-secret/venv", md.Replace("\\", string.Empty));
+            Assert.Contains("~/.local/lib", md);
+            MarkdownShape.AssertNothingEscapes(md, 3, "CUDA_PATH", "LD_LIBRARY_PATH");
+        }
+    }
+
+    /// <summary>
+    /// Enough of CommonMark's block rules to tell whether text broke out of where the renderer put it: fenced blocks
+    /// (a line of 3+ backticks opens one, a line of at least as many closes it), line endings (\n, \r\n and a lone \r),
+    /// headings, and images, links and HTML outside code.
+    /// </summary>
+    internal static class MarkdownShape
+    {
+        private static readonly string[] OurHeadings = { "## GPU report", "### GPUs", "### CUDA libraries", "### Python environments", "### Environment variables", "### Could not be read" };
+
+        public static void AssertNothingEscapes(string md, int variableLines, params string[] shownVariables)
+        {
+            string[] lines = md.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
+            int fence = 0;
+            int cells = -1;
+            var block = new List<string>();
+            var blocks = new List<List<string>>();
+            foreach (string line in lines)
+            {
+                int ticks = line.TakeWhile(c => c == '`').Count();
+                if (fence == 0 && ticks >= 3)
+                {
+                    fence = ticks;
+                    block = new List<string>();
+                    continue;
+                }
+
+                if (fence > 0)
+                {
+                    if (ticks >= fence && line.Trim().Length == ticks)
+                    {
+                        fence = 0;
+                        blocks.Add(block);
+                    }
+                    else
+                    {
+                        block.Add(line);
+                    }
+
+                    continue;
+                }
+
+                if (line.StartsWith('#')) Assert.True(OurHeadings.Any(h => line.StartsWith(h + " ", StringComparison.Ordinal) || line == h), "A heading the report did not write: " + line);
+                // Unescaped: a backslash before a punctuation character makes it plain text.
+                Assert.DoesNotMatch(@"(?<!\\)!\[", line);
+                Assert.DoesNotMatch(@"(?<!\\)\]\(", line);
+                Assert.DoesNotMatch(@"(?<!\\)<(?!br>)[A-Za-z/]", line);
+                if (line.StartsWith('|'))
+                {
+                    // A row of a table has as many cells as the table's header row: nothing split or joined a row.
+                    Assert.EndsWith("|", line);
+                    int count = System.Text.RegularExpressions.Regex.Count(line, @"(?<!\\)\|");
+                    if (cells < 0) cells = count;
+                    Assert.True(count == cells, "A table row with another number of cells: " + line);
+                }
+                else
+                {
+                    cells = -1;
+                }
+            }
+
+            Assert.Equal(0, fence);
+            // Every variable stays inside the one fenced block, one line each.
+            List<string> variableBlock = Assert.Single(blocks);
+            foreach (string name in shownVariables) Assert.Single(variableBlock, l => l.StartsWith(name + "=", StringComparison.Ordinal));
+            Assert.Equal(variableLines, variableBlock.Count);
+        }
+    }
+
     /// <summary>The whole report against the fake driver and libraries.</summary>
     public sealed class ReportWithFakesTests : FakeLibraryTest
     {

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Text.RegularExpressions;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Devices
 {
@@ -15,7 +16,8 @@ namespace DlGpuTools.Devices
         {
             try
             {
-                return File.Exists(path) ? ParseKernelModuleVersion(File.ReadAllText(path)) : null;
+                // A few hundred bytes; BoundedFile opens only a regular file (procfs files are) and stops at 64 KB.
+                return File.Exists(path) ? ParseKernelModuleVersion(BoundedFile.ReadAllText(path, 64 * 1024)) : null;
             }
             catch (IOException)
             {

@@ -88,6 +88,9 @@ namespace DlGpuTools
 
         public string? JaxCuda { get; set; }
 
+        /// <summary>What in this environment could not be read, and why; the rest of it is still reported.</summary>
+        public string? Problem { get; set; }
+
         public bool HasFramework => Torch != null || TensorFlow != null || Jax != null;
 
         public override string ToString()
@@ -104,8 +107,12 @@ namespace DlGpuTools
     {
         public string? Name { get; set; }
 
+        /// <summary>Null when <see cref="ValueHidden"/>.</summary>
         public string? Value { get; set; }
 
-        public override string ToString() => Name + "=" + Value;
+        /// <summary>True for a variable the report names but whose value it does not show (it is not on the allow-list).</summary>
+        public bool ValueHidden { get; set; }
+
+        public override string ToString() => ValueHidden ? Name + " (value hidden)" : Name + "=" + Value;
     }
 }

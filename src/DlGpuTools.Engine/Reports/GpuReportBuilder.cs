@@ -20,9 +20,6 @@ namespace DlGpuTools.Reports
     {
         private static readonly char[] LineBreaks = { '\r', '\n' };
 
-        private static readonly string[] VariablePrefixes = { "CUDA", "NVIDIA", "DLGPUTOOLS", "CUDNN" };
-        private static readonly string[] SecretWords = { "TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH" };
-
         private readonly GpuRuntime _runtime;
         private readonly ProbeEnvironment _environment;
         private readonly Func<IDictionary> _allVariables;
@@ -50,10 +47,10 @@ namespace DlGpuTools.Reports
 
             ReadDevices(report, problems);
             report.Libraries = ReadLibraries(problems).ToArray();
-            report.PythonEnvironments = new PythonEnvironmentScanner(_environment.GetVariable, _environment.IsWindows, _environment.DirectoryExists)
-                .Find().Select(PythonPackages.Read).OrderByDescending(e => e.HasFramework).ToArray();
+            report.PythonEnvironments = ReadPythonEnvironments(problems);
             report.EnvironmentVariables = RelevantVariables(_allVariables(), _environment.IsWindows).ToArray();
-            report.Problems = problems.ToArray();
+            // Problems quote paths and loader messages, which can carry what a variable held: no secret in them either.
+            report.Problems = problems.Select(ReportRedactor.Scrub).ToArray();
             report.DurationMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
             return report;
         }
@@ -75,6 +72,44 @@ namespace DlGpuTools.Reports
                 // A driver that is not there is said once, on its library's line.
                 if (!(e is NativeLibraryNotFoundException)) problems.Add("GPUs: " + Describe(e));
             }
+        }
+
+        // Each environment on its own: one that cannot be read is listed with its Problem, and the others still are.
+        private PythonEnvironmentReport[] ReadPythonEnvironments(List<string> problems)
+        {
+            IReadOnlyList<PythonEnvironmentLocation> found;
+            try
+            {
+                found = new PythonEnvironmentScanner(_environment.GetVariable, _environment.IsWindows, _environment.DirectoryExists).Find();
+            }
+            catch (Exception e) when (IsReadFailure(e))
+            {
+                problems.Add("Python environments: " + Describe(e));
+                return Array.Empty<PythonEnvironmentReport>();
+            }
+
+            var reports = new List<PythonEnvironmentReport>();
+            foreach (PythonEnvironmentLocation location in found)
+            {
+                PythonEnvironmentReport environment;
+                try
+                {
+                    environment = PythonPackages.Read(location);
+                }
+                catch (Exception e) when (IsReadFailure(e) || e is ArgumentException || e is NotSupportedException)
+                {
+                    environment = new PythonEnvironmentReport { Kind = location.Kind, Prefix = location.Prefix, Problem = Describe(e) };
+                }
+
+                if (environment.Problem != null)
+                {
+                    environment.Problem = ReportRedactor.Scrub(environment.Problem);
+                    problems.Add($"Python environment {environment.Prefix}: {environment.Problem}");
+                }
+                reports.Add(environment);
+            }
+
+            return reports.OrderByDescending(e => e.HasFramework).ToArray();
         }
 
         private IEnumerable<LibraryReport> ReadLibraries(List<string> problems)
@@ -101,7 +136,7 @@ namespace DlGpuTools.Reports
                 }
                 catch (Exception e) when (IsReadFailure(e))
                 {
-                    library.Problem = Describe(e);
+                    library.Problem = ReportRedactor.Scrub(Describe(e));
                     problems.Add(name + ": " + library.Problem);
                 }
 
@@ -126,21 +161,16 @@ namespace DlGpuTools.Reports
         }
 
         /// <summary>
-        /// CUDA_*, NVIDIA_*, CUDNN_* and DLGPUTOOLS_* variables and the library search path; never anything else, and
-        /// never the value of one whose name says it holds a secret (NVIDIA_API_KEY, say).
+        /// CUDA_*, NVIDIA_*, CUDNN_* and DLGPUTOOLS_* variables and the library search path, never anything else; a value
+        /// only for the variables <see cref="ReportRedactor"/> allows, and with anything shaped like a secret cut out.
         /// </summary>
         public static IEnumerable<EnvironmentVariableReport> RelevantVariables(IDictionary variables, bool windows)
         {
-            string searchPath = windows ? "PATH" : "LD_LIBRARY_PATH";
+            if (variables == null) throw new ArgumentNullException(nameof(variables));
             foreach (DictionaryEntry entry in variables.Cast<DictionaryEntry>().OrderBy(e => (string)e.Key, StringComparer.OrdinalIgnoreCase))
             {
-                string name = (string)entry.Key;
-                string upper = name.ToUpperInvariant();
-                bool relevant = string.Equals(name, searchPath, StringComparison.OrdinalIgnoreCase)
-                    || VariablePrefixes.Any(p => upper.StartsWith(p, StringComparison.Ordinal));
-                if (!relevant) continue;
-                bool secret = SecretWords.Any(w => upper.Contains(w));
-                yield return new EnvironmentVariableReport { Name = name, Value = secret ? "(hidden: the name says it holds a secret)" : (string)entry.Value };
+                EnvironmentVariableReport? variable = ReportRedactor.Variable((string)entry.Key, entry.Value as string, windows);
+                if (variable != null) yield return variable;
             }
         }
 

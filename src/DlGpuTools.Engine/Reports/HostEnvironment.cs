@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Reports
 {
@@ -47,11 +48,14 @@ namespace DlGpuTools.Reports
             return (end >= 0 ? text.Substring(0, end) : text).Trim();
         }
 
+        // /proc files, but read through a path a test or a container may point elsewhere: only a regular file (procfs
+        // files are, with length 0) and at most 64 KB, counted while reading, so a FIFO or /dev/zero there cannot hang
+        // the report. A file that cannot be read is a fact not known.
         private static string? ReadAll(string path)
         {
             try
             {
-                return File.Exists(path) ? File.ReadAllText(path) : null;
+                return File.Exists(path) ? BoundedFile.ReadAllText(path, 64 * 1024) : null;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

@@ -1,8 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Reports
 {
@@ -13,29 +15,44 @@ namespace DlGpuTools.Reports
     /// </summary>
     public static class PythonPackages
     {
+        /// <summary>
+        /// The most read of one framework file. torch/version.py and build_info.py are a few hundred bytes; anything
+        /// near the cap was not written by a framework's build.
+        /// </summary>
+        public const int MaxFileBytes = 64 * 1024;
+
+        /// <summary>
+        /// What the environment's files say. A file that cannot be read (not a regular file, too large, unreadable) is
+        /// skipped and named in <see cref="PythonEnvironmentReport.Problem"/>: the versions still come from the
+        /// dist-info folders, only the CUDA build that file would have told is unknown.
+        /// </summary>
         public static PythonEnvironmentReport Read(PythonEnvironmentLocation location)
         {
+            if (location == null) throw new ArgumentNullException(nameof(location));
             var report = new PythonEnvironmentReport { Kind = location.Kind, Prefix = location.Prefix };
+            var problems = new List<string>();
             foreach (string site in location.SitePackages)
             {
                 report.PythonVersion = report.PythonVersion ?? PythonVersionOf(site);
-                string torchVersionFile = Path.Combine(site, "torch", "version.py");
-                if (report.Torch == null && File.Exists(torchVersionFile))
+                if (report.Torch == null)
                 {
                     // torch/version.py has the full version with its build tag (2.11.0+cu130); the dist-info name may not.
-                    string text = File.ReadAllText(torchVersionFile);
-                    report.Torch = Match(text, @"__version__\s*=\s*'([^']+)'") ?? DistVersion(site, "torch");
-                    report.TorchCuda = Match(text, @"\bcuda\s*(?::[^=]*)?=\s*'([^']+)'") ?? "CPU only";
+                    string? text = ReadFrameworkFile(Path.Combine(site, "torch", "version.py"), problems);
+                    if (text != null)
+                    {
+                        report.Torch = PythonSource.Assignment(text, "__version__") ?? DistVersion(site, "torch");
+                        report.TorchCuda = PythonSource.Assignment(text, "cuda") ?? "CPU only";
+                    }
                 }
 
                 report.Torch = report.Torch ?? DistVersion(site, "torch");
 
                 report.TensorFlow = report.TensorFlow ?? DistVersion(site, "tensorflow") ?? DistVersion(site, "tensorflow_cpu");
-                string buildInfo = Path.Combine(site, "tensorflow", "python", "platform", "build_info.py");
-                if (report.TensorFlowCuda == null && File.Exists(buildInfo))
+                if (report.TensorFlowCuda == null)
                 {
-                    string text = File.ReadAllText(buildInfo);
-                    report.TensorFlowCuda = Match(text, @"'cuda_version'\s*:\s*'([^']*)'") ?? (Regex.IsMatch(text, @"'is_cuda_build'\s*:\s*False") ? "CPU only" : null);
+                    string? text = ReadFrameworkFile(Path.Combine(site, "tensorflow", "python", "platform", "build_info.py"), problems);
+                    if (text != null)
+                        report.TensorFlowCuda = PythonSource.DictString(text, "cuda_version") ?? (PythonSource.DictWord(text, "is_cuda_build") == "False" ? "CPU only" : null);
                 }
 
                 report.Jax = report.Jax ?? DistVersion(site, "jax");
@@ -49,7 +66,27 @@ namespace DlGpuTools.Reports
                 }
             }
 
+            report.Problem = problems.Count == 0 ? null : string.Join(" ", problems);
             return report;
+        }
+
+        /// <summary>
+        /// The text of a framework file, or null when there is none or it cannot be read (the reason is added to
+        /// <paramref name="problems"/>). File.Exists only stats the path, so it is true for a FIFO, a socket or a link
+        /// to a device as well; <see cref="BoundedFile"/> refuses those without opening them.
+        /// </summary>
+        internal static string? ReadFrameworkFile(string path, List<string> problems)
+        {
+            if (!File.Exists(path)) return null;
+            try
+            {
+                return BoundedFile.ReadAllText(path, MaxFileBytes);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                problems.Add(e.Message);
+                return null;
+            }
         }
 
         /// <summary>The installed version of a distribution, from its NAME-VERSION.dist-info folder.</summary>
@@ -68,12 +105,6 @@ namespace DlGpuTools.Reports
         {
             // .../lib/python3.12/site-packages
             Match m = Regex.Match(site.Replace('\\', '/'), @"/python(\d+\.\d+)/(site|dist)-packages$");
-            return m.Success ? m.Groups[1].Value : null;
-        }
-
-        private static string? Match(string text, string pattern)
-        {
-            Match m = Regex.Match(text, pattern);
             return m.Success ? m.Groups[1].Value : null;
         }
     }

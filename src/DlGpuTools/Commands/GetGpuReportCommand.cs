@@ -14,15 +14,21 @@ namespace DlGpuTools.Commands
     [OutputType(typeof(string))]
     public sealed class GetGpuReportCommand : DlGpuCmdlet
     {
-        /// <summary>Markdown text instead of the object: what to paste into a bug report.</summary>
+        /// <summary>Markdown text instead of the object: what to paste into a bug report (the home folder shown as ~).</summary>
         [Parameter]
         public SwitchParameter AsMarkdown { get; set; }
+
+        /// <summary>Also hide GPU UUIDs, the host name, user names and home folders, in the object and the Markdown.</summary>
+        [Parameter]
+        public SwitchParameter Redact { get; set; }
 
         protected override void EndProcessing()
         {
             GpuReport report = new GpuReportBuilder(Runtime, ProbeEnvironment.Current()).Build(MyInvocation.MyCommand.Module?.Version?.ToString(), PowerShellVersion());
+            ReportRedactor redactor = ReportRedactor.ForThisProcess(hideIdentity: Redact);
+            if (Redact) redactor.Apply(report);
             foreach (string problem in report.Problems) WriteVerbose(problem);
-            if (AsMarkdown) WriteObject(GpuReportMarkdown.Render(report));
+            if (AsMarkdown) WriteObject(GpuReportMarkdown.Render(report, redactor));
             else WriteObject(report);
         }
 
