@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using DlGpuTools.Diagnostics;
 using DlGpuTools.Reports;
 using Xunit;
 

@@ -615,10 +615,14 @@ namespace DlGpuTools.Diagnostics
             var torch = PythonEnvironments.FindTorch(PythonEnvironments.SitePackages(_environment));
             if (torch == null) return Skipped("No PyTorch found in the Python environments on PATH (checked without starting Python).");
             string where = $"PyTorch {torch.Version} in {torch.SitePackages}";
+            if (torch.Problem != null)
+                return Result(CheckStatus.Warning, $"PyTorch in {torch.SitePackages}: its torch/version.py was not read ({torch.Problem}), so the CUDA it was built for is unknown.",
+                    "Reinstall PyTorch in that environment (pip install --force-reinstall torch with your CUDA index), or remove what replaced torch/version.py.");
             if (torch.Cuda == null)
                 return Result(CheckStatus.Warning, where + " is a CPU-only build (torch.version.cuda is None): it will not use the GPU ('Torch not compiled with CUDA enabled').",
                     "Install a CUDA build of PyTorch (pip install torch --index-url <the CUDA index for your CUDA major>).");
-            var cuda = Version.Parse(torch.Cuda);
+            if (!Version.TryParse(torch.Cuda, out Version cuda))
+                return Result(CheckStatus.Warning, $"{where} says it was built for CUDA '{torch.Cuda}', which is not a version.", "Reinstall PyTorch in that environment.");
             var check = Result(CheckStatus.Passed, $"{where}, built for CUDA {torch.Cuda}" + (torch.BundledCudnn != null ? $", with its own cuDNN {torch.BundledCudnn} (pip)" : string.Empty) + ".", null, torch.SitePackages, torch.Version);
             check.Data["TorchCuda"] = torch.Cuda;
             if (torch.BundledCudnn != null) check.Data["TorchCudnn"] = torch.BundledCudnn;

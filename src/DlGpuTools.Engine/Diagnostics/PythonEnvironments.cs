@@ -50,6 +50,9 @@ namespace DlGpuTools.Diagnostics
 
             /// <summary>The version of the cuDNN pip package beside it, if any (what torch.backends.cudnn.version() reports).</summary>
             public string? BundledCudnn { get; set; }
+
+            /// <summary>Why torch/version.py could not be read (a FIFO, too large, unreadable); null when it was.</summary>
+            public string? Problem { get; set; }
         }
 
         /// <summary>Largest torch/version.py read: the real one is a few hundred bytes.</summary>
@@ -57,32 +60,13 @@ namespace DlGpuTools.Diagnostics
 
         /// <summary>
         /// __version__ and cuda from a torch/version.py, read as text, never run. Another user may have planted the
-        /// file: only a regular file of at most <see cref="MaxVersionFileBytes"/> is read, and it is scanned line by
-        /// line (lines of at most 512 characters), so a file of "cuda:" repeated costs linear time, not the
-        /// quadratic backtracking one regex over the whole text took. Unreadable: (null, null).
+        /// file: only a regular file of at most <see cref="MaxVersionFileBytes"/> is read, and <see cref="PythonSource"/>
+        /// scans it in linear time. Throws IOException (with the reason) when it cannot be read.
         /// </summary>
         public static (string? Version, string? Cuda) ReadTorchVersionFile(string path)
         {
-            string text;
-            try
-            {
-                text = BoundedFile.ReadAllText(path, MaxVersionFileBytes);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                return (null, null);
-            }
-
-            string? version = null, cuda = null;
-            foreach (string raw in text.Split('\n'))
-            {
-                string line = raw.Trim();
-                if (line.Length > 512) continue;
-                if (version == null && line.StartsWith("__version__", StringComparison.Ordinal)) version = Match(line, @"^__version__\s*=\s*'([^']+)'");
-                else if (cuda == null && line.StartsWith("cuda", StringComparison.Ordinal)) cuda = Match(line, @"^cuda\s*(?::[^=]*)?=\s*'([^']+)'");
-            }
-
-            return (version, cuda);
+            string text = BoundedFile.ReadAllText(path, MaxVersionFileBytes);
+            return (PythonSource.Assignment(text, "__version__"), PythonSource.Assignment(text, "cuda"));
         }
 
         public static TorchInstall? FindTorch(IEnumerable<string> sitePackages)
@@ -91,8 +75,16 @@ namespace DlGpuTools.Diagnostics
             {
                 string versionFile = Path.Combine(site, "torch", "version.py");
                 if (!File.Exists(versionFile)) continue;
-                var (version, cuda) = ReadTorchVersionFile(versionFile);
-                var install = new TorchInstall { SitePackages = site, Version = version, Cuda = cuda };
+                var install = new TorchInstall { SitePackages = site };
+                try
+                {
+                    (install.Version, install.Cuda) = ReadTorchVersionFile(versionFile);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // Not "a CPU-only build": what it was built for is unknown.
+                    install.Problem = e.Message;
+                }
                 string cudnnInfo = LibraryCopies.SafeDirectories(site, "nvidia_cudnn_cu*-*.dist-info").OrderByDescending(d => d).FirstOrDefault();
                 if (cudnnInfo != null)
                 {

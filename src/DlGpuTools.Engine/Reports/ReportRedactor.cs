@@ -73,7 +73,9 @@ namespace DlGpuTools.Reports
 
         private static readonly char[] QueryMarks = { '?', '#' };
 
-        private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+        // A safety valve against a pattern that backtracks, not a speed limit: every pattern here is linear, and a
+        // megabyte takes well under a second, but a loaded 2-core machine (CI, several runspaces) can take longer.
+        private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(5);
 
         // A prefix token: the prefix not glued to a letter or digit before it, then the token's characters.
         private static readonly Regex PrefixedKey = new Regex(

@@ -24,7 +24,7 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            GpuReport report = new GpuReportBuilder(Runtime, ProbeEnvironment.Current()).Build(MyInvocation.MyCommand.Module?.Version?.ToString(), PowerShellVersion());
+            GpuReport report = new GpuReportBuilder(Runtime, Runtime.Environment).Build(MyInvocation.MyCommand.Module?.Version?.ToString(), PowerShellVersion());
             ReportRedactor redactor = ReportRedactor.ForThisProcess(hideIdentity: Redact);
             if (Redact) redactor.Apply(report);
             foreach (string problem in report.Problems) WriteVerbose(problem);
