@@ -33,7 +33,7 @@ namespace DlGpuTools.Commands
         public Workload Workload { get; set; } = Workload.Learning;
 
         [Parameter]
-        [ValidateFiniteRange(1, 10000000, "US dollars")]
+        [ValidateFiniteRange(1, 10000000, "US dollars", ZeroMessage = "The budget is 0. If you typed -Budget $800: in PowerShell $800 is a variable (empty here, so 0). Write the number alone: -Budget 800.")]
         public double Budget { get; set; }
 
         [Parameter]
@@ -42,6 +42,7 @@ namespace DlGpuTools.Commands
 
         [Parameter]
         [ValidateFiniteRange(1e6, 1e13, "parameters")]
+        [ScaledNumberTransformation]
         public double ModelParameters { get; set; }
 
         [Parameter]
@@ -52,6 +53,7 @@ namespace DlGpuTools.Commands
 
         [Parameter]
         [ValidateRange(1, 1048576)]
+        [ScaledNumberTransformation(binary: true)]
         public int ContextLength { get; set; } = 4096;
 
         [Parameter]

@@ -26,12 +26,16 @@ namespace DlGpuTools.Commands
         /// <summary>Said after the bounds ("US dollars", "seconds"), or nothing.</summary>
         public string? Unit { get; }
 
+        /// <summary>Said instead of the range message when the value is 0 (for -Budget: "$800" is a PowerShell variable, empty, so 0).</summary>
+        public string? ZeroMessage { get; set; }
+
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
             object value = arguments is PSObject wrapped ? wrapped.BaseObject : arguments;
             double number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
             if (double.IsNaN(number)) throw new ValidationMetadataException("NaN is not a number: give a value from " + Range() + ".");
             if (double.IsInfinity(number)) throw new ValidationMetadataException(number.ToString(CultureInfo.InvariantCulture) + " is not a finite number: give a value from " + Range() + ".");
+            if (number == 0 && ZeroMessage != null && Minimum > 0) throw new ValidationMetadataException(ZeroMessage);
             if (number < Minimum || number > Maximum)
                 throw new ValidationMetadataException(string.Format(CultureInfo.CurrentCulture, "{0} is outside the allowed range: give a value from {1}.", number.ToString("G", CultureInfo.CurrentCulture), Range()));
         }
