@@ -61,7 +61,7 @@ namespace DlGpuTools.Engine.Tests
             new MeasuredRatio("GeForce RTX 4090", "GeForce RTX 3090", Workload.NLP, ModelPrecision.FP16, 1.79, Lambda + ": BERT-large SQuAD 1.79 / 1.00"),
             new MeasuredRatio("NVIDIA A100 80GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.ComputerVision, ModelPrecision.FP16, 2.37 / 0.81, Lambda + ": geomean 2.37 / 0.81 (Lambda's 'V100 16 GB', taken as SXM2)"),
             new MeasuredRatio("NVIDIA H100 SXM5 80GB", "NVIDIA A100 80GB SXM4", Workload.ComputerVision, ModelPrecision.FP16, 4.04 / 2.37, Lambda + ": geomean 4.04 / 2.37"),
-            // Published: NVIDIA's A100-over-V100 benchmarks as Tim Dettmers read them (2020, 'Which GPU(s) to Get for Deep Learning'; shared reference expert-model.md 1.1).
+            // Published: NVIDIA's A100-over-V100 benchmarks as Tim Dettmers read them (Tim Dettmers, 'Which GPU(s) to Get for Deep Learning', 2020; https://timdettmers.com/2023/01/30/which-gpu-for-deep-learning/ is its 2023 update).
             new MeasuredRatio("NVIDIA A100 40GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.NLP, ModelPrecision.FP16, 1.70, "NVIDIA benchmarks via Dettmers 2020: 1.70x for NLP"),
             new MeasuredRatio("NVIDIA A100 40GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.ComputerVision, ModelPrecision.FP16, 1.45, "NVIDIA benchmarks via Dettmers 2020: 1.45x for CV"),
             // Ours: H200 (this project, 2026-11-26, bench/results/matmul-h200-2026-11-26.md) against H100 SXM (workplace notes, 2026-11-13).

@@ -29,7 +29,7 @@ namespace DlGpuTools.Catalog
 
         public static CardCatalog BuiltIn => BuiltInCatalog.Value;
 
-        /// <summary>Rentable options from the built-in price list (shared reference cloud.md), each with its date.</summary>
+        /// <summary>Rentable options from the built-in cloud-offers.csv, each with its date and the provider page or write-up it was read from.</summary>
         public static IReadOnlyList<CloudOffer> CloudOffers => BuiltInOffers.Value;
 
         /// <summary>The columns of a card table, in the order the built-in table and Get-GpuSpec | Export-Csv use.</summary>

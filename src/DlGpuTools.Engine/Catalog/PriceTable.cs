@@ -9,8 +9,8 @@ namespace DlGpuTools.Catalog
 {
     /// <summary>
     /// Dated street (new) and used prices, kept apart from the card specifications because they change
-    /// monthly: the built-in card-prices.csv (from shared reference prices.csv, each row with provider,
-    /// month and source) with an optional user table laid over it, row by row (same card and condition).
+    /// monthly: the built-in card-prices.csv (each row with provider, month and a source a user can open: a
+    /// URL or a dated publication) with an optional user table laid over it, row by row (same card and condition).
     /// </summary>
     public sealed class PriceTable
     {

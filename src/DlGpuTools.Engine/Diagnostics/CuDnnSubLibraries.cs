@@ -1,6 +1,6 @@
 namespace DlGpuTools.Diagnostics
 {
-    /// <summary>The sub-libraries each cuDNN major splits into (shared reference cuda-compat.md §3.4).</summary>
+    /// <summary>The sub-libraries each cuDNN major splits into (a cuDNN 9 ldconfig listing: https://github.com/ultrasev/stream-whisper/issues/28).</summary>
     public static class CuDnnSubLibraries
     {
         private static readonly string[] Nine = { "graph", "engines_precompiled", "engines_runtime_compiled", "heuristic", "ops", "cnn", "adv" };

@@ -5,8 +5,8 @@ namespace DlGpuTools.Diagnostics
 {
     /// <summary>
     /// The one place where engine and native exceptions become user-facing failures: the ErrorId, the
-    /// category and the remedy. Remedies follow the install failures users hit most
-    /// (shared reference: cuda-compat.md §2).
+    /// category and the remedy. Remedies follow the install failures users report most in public issue trackers
+    /// (for example https://github.com/NVIDIA/nvidia-docker/issues/498 and https://github.com/pytorch/pytorch/issues/167244).
     /// </summary>
     public static class FailureClassifier
     {

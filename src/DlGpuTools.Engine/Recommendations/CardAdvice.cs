@@ -5,9 +5,10 @@ using System.Globalization;
 namespace DlGpuTools.Recommendations
 {
     /// <summary>
-    /// The warnings experienced people give about a card for a workload. Compatibility facts follow the
-    /// shared reference cuda-compat.md §3.3–3.4: CUDA 13 needs compute capability 7.5 or newer, CUDA 12 dropped
-    /// Kepler, cuDNN 9.11 dropped Maxwell and Pascal.
+    /// The warnings experienced people give about a card for a workload. Compatibility facts: CUDA 13 needs compute
+    /// capability 7.5 or newer (NVIDIA's CUDA 13.0 release notes), CUDA 12 dropped Kepler
+    /// (https://github.com/kokkos/kokkos/issues/5691), cuDNN 9.11 dropped Maxwell and Pascal
+    /// (https://github.com/immich-app/immich/pull/23110); Diagnostics/Data/compute-capability.csv cites each.
     /// </summary>
     public static class CardAdvice
     {

@@ -14,7 +14,7 @@ namespace DlGpuTools.Recommendations
 
         /// <summary>
         /// Speed of each added card, as a share of the first: 2x RTX 4090 over PCIe ran BERT-large at 1.49x one
-        /// card, 2x H100 SXM over NVLink at 1.97x (Lambda's measured throughputs; shared reference expert-model.md section 2).
+        /// card, 2x H100 SXM over NVLink at 1.97x (Lambda's measured throughputs, https://github.com/lambdal/deeplearning-benchmark).
         /// </summary>
         public const double PcieAddedCardShare = 0.49;
 

@@ -12,8 +12,8 @@ namespace DlGpuTools.Recommendations
     ///
     ///     speed = 1 / ( s * C_ref / C  +  (1 - s) * B_ref / B ),   C_ref = 71 TFLOPS, B_ref = 936 GB/s (RTX 3090)
     ///
-    /// s was fitted to Lambda's measured single-GPU training throughputs (lambdal/deeplearning-benchmark,
-    /// pytorch-train-throughput-fp16.csv, 12 cards, read 2025-12-17; shared reference expert-model.md section 2):
+    /// s was fitted to Lambda's measured single-GPU training throughputs (https://github.com/lambdal/deeplearning-benchmark,
+    /// pytorch/pytorch-train-throughput-fp16.csv, 12 cards, read 2025-12-17):
     /// 0.3 over the 8-model geometric mean (RMS error 15%), 0.5 for BERT-large (10%). LLM token generation reads
     /// every weight once per token, so inference uses s = 0.1. The model knows nothing of cache size (it
     /// under-rates Ada's 72 MB L2 by about 20%) or software maturity (it over-rates Volta by about 30%);

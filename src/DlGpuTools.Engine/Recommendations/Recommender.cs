@@ -23,8 +23,8 @@ namespace DlGpuTools.Recommendations
         public const double UpgradeFactor = 1.5;
 
         /// <summary>
-        /// US average residential electricity price, $0.1883/kWh (EIA, April 2026, as cited in shared reference
-        /// expert-model.md section 1.3), rounded; -ElectricityPrice overrides it.
+        /// US average residential electricity price, $0.1883/kWh (EIA Electric Power Monthly, Table 5.6.A, April 2026,
+        /// https://www.eia.gov/electricity/monthly/epm_table_grapher.php?t=epmt_5_6_a), rounded; -ElectricityPrice overrides it.
         /// </summary>
         public const double DefaultElectricityUsdPerKwh = 0.19;
 
@@ -274,8 +274,8 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>
-        /// CUDA 13 needs compute capability 7.5, and PyTorch's CUDA 12.8+ builds dropped Volta and older (shared
-        /// reference cuda-compat.md 3.3-3.4): such a card is not one to buy today, whatever its price. It can still
+        /// CUDA 13 needs compute capability 7.5, and PyTorch's CUDA 12.8+ builds dropped Volta and older
+        /// (https://github.com/pytorch/pytorch/issues/172352): such a card is not one to buy today, whatever its price. It can still
         /// be rated as the user's card, and rented (free tiers run some).
         /// </summary>
         public static bool SupportedByCurrentCuda(GpuSpec card) =>
