@@ -110,6 +110,26 @@ Describe 'Get-GpuRecommendation' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'GeForce RTX 4090'"
     }
 
+    It 'takes sizes as people write them: 7B, 70B and 1.5B parameters, 8k and 128k tokens' {
+        $written = @(Get-GpuRecommendation -ModelParameters 7B -ContextLength 8k -Workload LLMInference -Top 1)
+        $plain = @(Get-GpuRecommendation -ModelParameters 7e9 -ContextLength 8192 -Workload LLMInference -Top 1)
+        $written[0].Card | Should -Be $plain[0].Card
+        $written[0].MemorySummary | Should -Be $plain[0].MemorySummary
+        $written[0].RequiredMemoryGB | Should -Be $plain[0].RequiredMemoryGB
+        (Get-GpuRecommendation -ModelParameters '1.5B' -Workload LLMInference -Top 1)[0].RequiredMemoryGB | Should -Be (Get-GpuRecommendation -ModelParameters 1.5e9 -Workload LLMInference -Top 1)[0].RequiredMemoryGB
+        (Get-GpuRecommendation -ModelParameters 70B -ContextLength 128k -Workload LLMInference -Top 1)[0].RequiredMemoryGB | Should -Be (Get-GpuRecommendation -ModelParameters 70e9 -ContextLength 131072 -Workload LLMInference -Top 1)[0].RequiredMemoryGB
+        { Get-GpuRecommendation -ModelParameters 7Q -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,DlGpuTools.Commands.GetGpuRecommendationCommand'
+        $e = { Get-GpuRecommendation -ModelParameters seven -ErrorAction Stop } | Should -Throw -PassThru
+        $e.Exception.Message | Should -Match "'seven' is not a number: .*7B or 70B"
+    }
+
+    It 'says that $800 is a PowerShell variable when -Budget arrives as 0' {
+        # What "-Budget $800" gives: the variable $800 is not set, so the parameter is bound to 0.
+        $e = { Get-GpuRecommendation -Budget $800 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.GetGpuRecommendationCommand' -PassThru
+        $e.Exception.Message | Should -Match '\$800 is a variable'
+        $e.Exception.Message | Should -Match '-Budget 800'
+    }
+
     It 'shows a list view with inputs and warnings and survives serialization' {
         $r = Get-GpuRecommendation -Workload Learning -Budget 300 -Top 1 -IncludeNonCuda
         $list = $r | Format-List | Out-String -Width 200
