@@ -66,6 +66,37 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
         Test-CuDnnInstall -Quiet | Should -BeFalse
     }
 
+    It 'warns, naming where they come from, when the sub-libraries load from another folder at the same version; fails for another version' {
+        # A lone main library first, the complete cuDNN in a folder the loader searches (LD_LIBRARY_PATH at start,
+        # as on a machine with the complete install in the system folder): cuDNN loads them by name from there.
+        $folder = New-PrivateTempDirectory -Prefix 'dlgpu-pester-'
+        try {
+            foreach ($release in '9.14.0', '9.10.0') {
+                $elsewhere = Join-Path $folder $release
+                [void](New-Item -ItemType Directory -Path $elsewhere)
+                foreach ($sub in Get-ChildItem (Join-Path $FakesPath 'cudnn') -Filter 'libcudnn_*.so.9') {
+                    Copy-Item $sub.FullName (Join-Path $elsewhere "$($sub.Name).$($release.Substring(2))")
+                    & ln -s "$($sub.Name).$($release.Substring(2))" (Join-Path $elsewhere $sub.Name)
+                }
+            }
+
+            $fakes = @{
+                DLGPUTOOLS_CUDA_DRIVER_PATH = Join-Path $FakesPath 'libfakecuda.so.1'; DLGPUTOOLS_NVML_PATH = Join-Path $FakesPath 'libfakenvml.so.1'
+                DLGPUTOOLS_CUDART_PATH = Join-Path $FakesPath 'libcudart.so.13'; DLGPUTOOLS_CUBLAS_PATH = Join-Path $FakesPath 'libcublas.so.13'
+                DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'; DLGPUTOOLS_CUDNN_PATH = Join-Path $FakesPath 'cudnn-bare/libcudnn.so.9'
+            }
+            $show = "Test-CuDnnInstall | Where-Object Name -in 'cuDNN sub-libraries', 'cuDNN convolution on the GPU' | ForEach-Object { '{0}|{1}|{2}' -f `$_.Name, `$_.Status, `$_.Detail }"
+            $same = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.14.0' }) -Script $show
+            $same.Output | Should -Match ('cuDNN sub-libraries\|Warning\|Not beside .*found by name.*libcudnn_ops\.so\.9 from ' + [regex]::Escape((Join-Path $folder '9.14.0')) + '.*\(9\.14\.0\)')
+            $same.Output | Should -Match 'cuDNN convolution on the GPU\|Passed'
+            $other = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.10.0' }) -Script $show
+            $other.Output | Should -Match 'cuDNN sub-libraries\|Failed\|.*another release: .*version 9\.10\.0'
+        }
+        finally {
+            Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'says a library the override points at was found but could not be loaded, with the loader''s reason and a fix for the variable' {
         $folder = New-PrivateTempDirectory -Prefix 'dlgpu-pester-'
         $text = Join-Path $folder 'libcudnn-notes.so.9'

@@ -12,34 +12,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
 
-    function New-HostileFolder {
-        # A private folder with a random name (mode 700), never one that already exists.
-        $path = Join-Path ([IO.Path]::GetTempPath()) ('dlgpu-hostile-' + [guid]::NewGuid().ToString('N'))
-        [void](New-Item -ItemType Directory -Path $path -ErrorAction Stop)
-        if ($IsLinux) { & chmod 700 $path }
-        $path
-    }
-
-    function Invoke-BoundedPwsh {
-        # Runs a script in a child pwsh (module imported) from a given folder with extra variables, and kills it
-        # after $Seconds: a hang or a crash of the host must be a failed test, not a stuck or dead suite.
-        param([string] $Script, [string] $WorkingDirectory, [hashtable] $Environment = @{}, [int] $Seconds = 60)
-        $pwsh = @(Get-PwshCommand)
-        $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModuleManifest'; $Script")) { $start.ArgumentList.Add($a) }
-        $start.WorkingDirectory = $WorkingDirectory
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        foreach ($name in @($start.Environment.Keys | Where-Object { $_ -like 'DLGPUTOOLS_*' })) { [void]$start.Environment.Remove($name) }
-        foreach ($key in $Environment.Keys) { $start.Environment[$key] = $Environment[$key] }
-        $process = [Diagnostics.Process]::Start($start)
-        $out = $process.StandardOutput.ReadToEndAsync()
-        $err = $process.StandardError.ReadToEndAsync()
-        $finished = $process.WaitForExit($Seconds * 1000)
-        if (-not $finished) { $process.Kill($true); $process.WaitForExit() }
-        [pscustomobject]@{ TimedOut = -not $finished; ExitCode = $process.ExitCode; Output = $out.Result + $err.Result }
-    }
 }
 
 AfterAll { Clear-FakeGpu }
@@ -48,7 +20,7 @@ Describe 'Export-GpuMetric replaces only what it should' -Skip:($NoFakes) {
     BeforeAll {
         Use-FakeGpu -Setting 'FAKENVML_GPU0_PROCESSES=0'
         $script:Samples = @(Get-GpuSample)
-        $script:Folder = New-HostileFolder
+        $script:Folder = New-PrivateTempDirectory -Prefix 'dlgpu-hostile-'
     }
     AfterAll {
         Clear-FakeGpu
@@ -152,7 +124,7 @@ Describe 'Export-GpuMetric replaces only what it should' -Skip:($NoFakes) {
 }
 
 Describe 'Card and price tables that never end' -Skip:(-not $IsLinux) {
-    BeforeAll { $script:Folder = New-HostileFolder }
+    BeforeAll { $script:Folder = New-PrivateTempDirectory -Prefix 'dlgpu-hostile-' }
     AfterAll { Remove-Item $Folder -Recurse -Force -ErrorAction SilentlyContinue }
 
     It 'refuses <Name> quickly with a clear error' -ForEach @(
@@ -168,7 +140,7 @@ Describe 'Card and price tables that never end' -Skip:(-not $IsLinux) {
 }
 
 Describe 'Libraries are loaded from absolute paths only, and never from where the user stands' -Skip:($NoFakes) {
-    BeforeAll { $script:Folder = New-HostileFolder }
+    BeforeAll { $script:Folder = New-PrivateTempDirectory -Prefix 'dlgpu-hostile-' }
     AfterAll { Remove-Item $Folder -Recurse -Force -ErrorAction SilentlyContinue }
 
     It 'does not load a libcuda.so.1 planted in the working folder through an empty LD_LIBRARY_PATH entry, and warns' {

@@ -176,3 +176,24 @@ function Remove-TestLoginUser {
     }
     Write-Warning "userdel $Name failed: $out"
 }
+
+function Invoke-BoundedPwsh {
+    # Runs a script in a child pwsh (module imported) from a given folder with extra variables, and kills it
+    # after $Seconds: a hang or a crash of the host must be a failed test, not a stuck or dead suite.
+    param([string] $Script, [string] $WorkingDirectory, [hashtable] $Environment = @{}, [int] $Seconds = 60)
+    $pwsh = @(Get-PwshCommand)
+    $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$script:ModuleManifest'; $Script")) { $start.ArgumentList.Add($a) }
+    $start.WorkingDirectory = $WorkingDirectory
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    foreach ($name in @($start.Environment.Keys | Where-Object { $_ -like 'DLGPUTOOLS_*' })) { [void]$start.Environment.Remove($name) }
+    foreach ($key in $Environment.Keys) { $start.Environment[$key] = $Environment[$key] }
+    $process = [Diagnostics.Process]::Start($start)
+    $out = $process.StandardOutput.ReadToEndAsync()
+    $err = $process.StandardError.ReadToEndAsync()
+    $finished = $process.WaitForExit($Seconds * 1000)
+    if (-not $finished) { $process.Kill($true); $process.WaitForExit() }
+    [pscustomobject]@{ TimedOut = -not $finished; ExitCode = $process.ExitCode; Output = $out.Result + $err.Result }
+}

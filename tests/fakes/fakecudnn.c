@@ -43,7 +43,8 @@ static int load_sublibs(void) {
     if (sublibs_preloaded < 0) sublibs_preloaded = resident;
     for (size_t i = 0; i < sizeof sublibs / sizeof sublibs[0]; i++) {
         snprintf(slash + 1, 60, "libcudnn_%s.so.9", sublibs[i]);
-        if (!dlopen(path, RTLD_NOW)) return -1;
+        /* Beside it first (cuDNN's $ORIGIN), then by name through the loader's search, as real cuDNN 9 does. */
+        if (!dlopen(path, RTLD_NOW) && !dlopen(slash + 1, RTLD_NOW)) return -1;
     }
     sublibs_loaded = 1;
     return 0;

@@ -476,9 +476,50 @@ namespace DlGpuTools.Diagnostics
             }
 
             var check = Result(CheckStatus.Passed, $"All {names.Length} cuDNN {_cudnnVersion.Major} sub-libraries are in {folder} and look sound (read from their files, not loaded: the convolution check lets cuDNN load them itself).");
-            check.Searched = searched.ToArray();
             _subLibrariesComplete = missing.Count == 0 && broken.Count == 0;
-            if (_subLibrariesComplete) return check;
+            if (_subLibrariesComplete)
+            {
+                check.Searched = searched.ToArray();
+                return check;
+            }
+
+            // cuDNN opens a sub-library it lacks beside it by name, through the loader's search: one found there at
+            // the same version is what a program gets too, and works (a warning: two folders make one install).
+            if (broken.Count == 0)
+            {
+                var elsewhere = new List<string>();
+                var wrong = new List<string>();
+                foreach (string name in missing)
+                {
+                    CuDnnSubLibraries.Found? found = CuDnnSubLibraries.FindElsewhere(name, _environment);
+                    if (found == null) continue;
+                    searched.Add($"{name} by name through the loader's search: {found.Path}" + (found.Version != null ? $" (version {found.Version})" : " (no version in its file name)"));
+                    if (found.Version != null && !CuDnnSubLibraries.SameRelease(found.Version, _cudnnVersion)) wrong.Add($"{name} from {found.Path} is version {found.Version}");
+                    else elsewhere.Add($"{name} from {found.Path}" + (found.Version != null ? $" ({found.Version})" : string.Empty));
+                }
+
+                if (elsewhere.Count == missing.Count)
+                {
+                    check.Searched = searched.ToArray();
+                    check.Status = nameof(CheckStatus.Warning);
+                    check.Detail = $"Not beside {_cudnn.LibraryPath}, but found by name where cuDNN {_cudnnVersion} looks next (the loader's search): {string.Join("; ", elsewhere)}. A program gets the same ones; the convolution check shows they load.";
+                    check.Remedy = $"Works, but one cuDNN is split over two folders: install the complete package into {folder}, or take {folder} off the library search path so the complete install is used.";
+                    _subLibrariesComplete = true;
+                    return check;
+                }
+
+                if (wrong.Count > 0)
+                {
+                    check.Searched = searched.ToArray();
+                    check.Status = nameof(CheckStatus.Failed);
+                    check.Detail = $"Missing beside {_cudnn.LibraryPath} ({_cudnnVersion}), and the loader's search finds another release: {string.Join("; ", wrong)}. cuDNN refuses sub-libraries of another version (CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH).";
+                    check.Remedy = $"Install the complete cuDNN {_cudnnVersion} package into {folder}, or take {folder} off the library search path so one complete install is found.";
+                    check.Data["Missing"] = string.Join(",", missing);
+                    return check;
+                }
+            }
+
+            check.Searched = searched.ToArray();
             check.Status = nameof(CheckStatus.Failed);
             check.Detail = (missing.Count > 0 ? $"Missing beside {_cudnn.LibraryPath}: {string.Join(", ", missing)}. " : string.Empty)
                 + (broken.Count > 0 ? $"Present but not loadable: {string.Join("; ", broken)}." : string.Empty);
