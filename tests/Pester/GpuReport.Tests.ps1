@@ -51,7 +51,8 @@ BeforeAll {
         $site = Join-Path $Prefix 'lib/python3.11/site-packages'
         New-Item -ItemType Directory -Force -Path (Join-Path $Prefix 'bin'), (Join-Path $site 'torch'), (Join-Path $site 'torch-2.5.1.dist-info') | Out-Null
         New-Item -ItemType File -Force -Path (Join-Path $Prefix 'bin/python3'), (Join-Path $Prefix 'pyvenv.cfg') | Out-Null
-        if ($TorchVersionPy) { Set-Content -Path (Join-Path $site 'torch/version.py') -Value $TorchVersionPy }
+        # Literal paths: a hostile folder name holds [ and ], which -Path reads as a wildcard.
+        if ($TorchVersionPy) { Set-Content -LiteralPath (Join-Path $site 'torch/version.py') -Value $TorchVersionPy }
         Join-Path $site 'torch/version.py'
     }
 }
