@@ -55,6 +55,8 @@ namespace DlGpuTools.Commands
         public const string NoGpuSamplesExportedRemedy = "Run Get-GpuSample on its own to see why it gave no sample (driver or NVML errors), and alert on dlgputools_export_up == 0.";
         public const string MetricFileRemedy = "Point -Path at a .prom file in a folder this user can write, such as node_exporter's --collector.textfile.directory (often /var/lib/prometheus/node-exporter).";
 
+        public const string ThreadCountNotUsed = "-ThreadCount {0} was asked for, but {1} thread(s) ran: the library caps the count (its build's maximum) or decides itself ({2}).";
+        public const string ThreadCountOverCpus = "This process may use {0} logical CPU(s); threads beyond that take turns and add no speed.";
         public const string CpuBlasNotFound = "No CPU BLAS matching -Library '{0}' could be loaded. Searched:\n{1}";
         public const string CpuBlasNotFoundRemedy = "Name a family found on this machine (Tab completes -Library), a library file that exists, or leave -Library out to use the best BLAS found.";
         public const string CpuTypeNotMeasured = "The CPU benchmark measures FP64, FP32 and BF16; {0} is a GPU type.";

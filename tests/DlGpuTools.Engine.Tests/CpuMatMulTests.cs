@@ -374,4 +374,16 @@ namespace DlGpuTools.Engine.Tests
         public static readonly string Zen3TwoCores = string.Concat(Enumerable.Range(0, 2).Select(i =>
             $"processor\t: {i}\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 1\nmodel name\t: AMD EPYC\ncpu MHz\t\t: 2445.406\nphysical id\t: 0\ncore id\t\t: {i}\ncpu cores\t: 2\nflags\t\t: fpu sse sse2 avx fma avx2\n\n"));
     }
+
+    public sealed class SpeedupWordingTests
+    {
+        [Theory]
+        [InlineData(0.42, "0.42")]
+        [InlineData(0.4, "0.4")]
+        [InlineData(1.74, "1.7")]
+        [InlineData(9.96, "10")]
+        [InlineData(24.4, "24")]
+        [InlineData(109.6, "110")]
+        public void Ratios_are_said_to_two_significant_figures(double ratio, string said) => Assert.Equal(said, Benchmarks.SpeedupPairing.Times(ratio));
+    }
 }

@@ -56,6 +56,28 @@ Describe 'Measure-CpuMatMul' -Skip:$NoFakes {
         "$warn" | Should -Match 'DLGPUTOOLS_BLAS_PATH'
     }
 
+    It 'names a wrong DLGPUTOOLS_BLAS_PATH and the loader''s reason instead of saying "set DLGPUTOOLS_BLAS_PATH"' {
+        $text = Join-Path $TestDrive 'notes.txt'
+        Set-Content -Path $text -Value 'not a library'
+        foreach ($value in $text, '/nonexistent/libopenblas.so.0') {
+            $env:DLGPUTOOLS_BLAS_PATH = $value
+            $r = Measure-CpuMatMul @Quick -WarningVariable warn -WarningAction SilentlyContinue
+            $r.IsManagedFallback | Should -BeTrue
+            "$warn" | Should -Match ('DLGPUTOOLS_BLAS_PATH names ' + [regex]::Escape($value) + ': ')
+            "$warn" | Should -Match 'point it at a BLAS library file'
+            "$warn" | Should -Not -Match 'or set \$env:DLGPUTOOLS_BLAS_PATH'
+        }
+        "$warn" | Should -Match 'no such file'
+    }
+
+    It 'says when -ThreadCount was not what ran, and when it is more than the CPUs' {
+        $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
+        $r = Measure-CpuMatMul @Quick -ThreadCount 1000 -WarningVariable warn -WarningAction SilentlyContinue
+        $r.Threads | Should -Be 64
+        "$warn" | Should -Match '-ThreadCount 1000 was asked for, but 64 thread\(s\) ran'
+        "$warn" | Should -Match "may use $([Environment]::ProcessorCount) logical CPU"
+    }
+
     It 'writes CpuBlasNotFound, with what it searched, when -Library names a family that is not there' {
         $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'reference'
         { Measure-CpuMatMul @Quick -Library Mkl -ErrorAction Stop } | Should -Throw -ErrorId "CpuBlasNotFound,$CpuFqid"
@@ -115,7 +137,9 @@ Describe 'Measure-GpuSpeedup' -Skip:$NoFakes {
         $r | ForEach-Object { $_.Speedup | Should -Be ([math]::Round($_.GpuTflops / $_.CpuTflops, 1)) }
         $r[0].Cpu | Should -BeOfType ([DlGpuTools.CpuMatMulResult])
         $r[0].Gpu | Should -BeOfType ([DlGpuTools.MatMulResult])
-        "$($info.MessageData)" | Should -Match 'for strict FP32 \d+x'
+        "$($info.MessageData)" | Should -Match 'for strict FP32 (\d+|\d\.\d|0\.\d\d?)x'
+        # Two significant figures: the fakes' ratios are below 1, which whole numbers showed as "0x".
+        "$($info.MessageData)" | Should -Not -Match '\b0x'
     }
 
     It 'refuses FP8, which has no CPU counterpart' {

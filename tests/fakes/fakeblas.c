@@ -158,5 +158,6 @@ EXPORT char *NAME(openblas_get_config)(void) {
     return config;
 }
 EXPORT int NAME(openblas_get_num_threads)(void) { return threads; }
-EXPORT void NAME(openblas_set_num_threads)(blasint n) { threads = n < 1 ? 1 : (int)n; }
+/* Like a real OpenBLAS, capped at the build's NUM_THREADS (64 in Debian's and the wheels' builds). */
+EXPORT void NAME(openblas_set_num_threads)(blasint n) { threads = n < 1 ? 1 : n > 64 ? 64 : (int)n; }
 #endif

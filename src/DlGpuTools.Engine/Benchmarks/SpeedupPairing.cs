@@ -34,6 +34,16 @@ namespace DlGpuTools.Benchmarks
         /// The answer in one line, from the largest shape measured: "For BF16 training math this GPU is 110x this
         /// CPU; for strict FP32 24x", with why it differs from the 10x-20x rule of thumb where it does.
         /// </summary>
+        /// <summary>A ratio to two significant figures (0.42, 1.7, 24, 350): whole numbers turned 0.4 into "0x".</summary>
+        public static string Times(double? ratio)
+        {
+            if (!(ratio is double r) || double.IsNaN(r)) return "?";
+            if (r == 0) return "0";
+            double scale = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(r))) - 1);
+            double rounded = Math.Round(r / scale, MidpointRounding.AwayFromZero) * scale;
+            return rounded.ToString(rounded >= 10 ? "0" : rounded >= 1 ? "0.0" : "0.0#", CultureInfo.InvariantCulture);
+        }
+
         public static string Summary(IReadOnlyList<GpuSpeedupResult> rows)
         {
             if (rows == null) throw new ArgumentNullException(nameof(rows));
@@ -46,8 +56,8 @@ namespace DlGpuTools.Benchmarks
             GpuSpeedupResult? strict = Largest("FP32");
             string gpu = measured[0].GpuName ?? "this GPU";
             var parts = new List<string>();
-            if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2:0}x this CPU ({3} against its {4})", training.GpuDataType, gpu, training.Speedup, training.CpuLibrary, training.CpuDataType));
-            if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0:0}x", strict.Speedup));
+            if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2}x this CPU ({3} against its {4})", training.GpuDataType, gpu, Times(training.Speedup), training.CpuLibrary, training.CpuDataType));
+            if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0}x", Times(strict.Speedup)));
             string answer = char.ToUpperInvariant(parts[0][0]) + parts[0].Substring(1) + (parts.Count > 1 ? "; " + parts[1] : string.Empty) + ".";
             double high = measured.Max(r => r.Speedup.GetValueOrDefault()), low = measured.Min(r => r.Speedup.GetValueOrDefault());
             if (high > 20)

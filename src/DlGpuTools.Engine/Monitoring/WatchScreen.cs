@@ -61,7 +61,9 @@ namespace DlGpuTools.Monitoring
         {
             string head = string.Format(CultureInfo.InvariantCulture, "{0,2} {1,-26}", s.Index, Cut(s.Name ?? "?", 26));
             string temp = s.TemperatureC.HasValue ? s.TemperatureC.Value.ToString(CultureInfo.InvariantCulture) + "C" : "-";
-            string power = (s.PowerW.HasValue ? Math.Round(s.PowerW.Value).ToString(CultureInfo.InvariantCulture) : "-") + "/" + (s.PowerLimitW.HasValue ? Math.Round(s.PowerLimitW.Value).ToString(CultureInfo.InvariantCulture) : "-") + " W";
+            // "0" formatting rounds half away from zero, as every view does (Math.Round's default, to even, made 72.5 W
+            // read 72 here and 73 in Get-CudaDevice).
+            string power = (s.PowerW.HasValue ? s.PowerW.Value.ToString("0", CultureInfo.InvariantCulture) : "-") + "/" + (s.PowerLimitW.HasValue ? s.PowerLimitW.Value.ToString("0", CultureInfo.InvariantCulture) : "-") + " W";
             string clocks = "SM " + Whole(s.SmClockMHz) + " mem " + Whole(s.MemoryClockMHz) + " MHz";
             return $"{head} {temp,4} {power,11}  {clocks}";
         }

@@ -44,12 +44,21 @@ namespace DlGpuTools.Commands
         /// <summary>The warning a result carries (managed kernel, reference BLAS), once per command.</summary>
         protected void WarnOnce(CpuMatMulResult result)
         {
+            // -ThreadCount 1000 on 2 cores ran 64 threads without a word: say what ran, and why, once.
+            if (ThreadCount > 0 && !_warnedThreads && (result.Threads != ThreadCount || ThreadCount > Environment.ProcessorCount))
+            {
+                _warnedThreads = true;
+                string ran = result.Threads != ThreadCount ? Messages.Format(Messages.ThreadCountNotUsed, ThreadCount, result.Threads, result.ThreadControl) + " " : string.Empty;
+                WriteWarning(ran + Messages.Format(Messages.ThreadCountOverCpus, Environment.ProcessorCount));
+            }
+
             if (string.IsNullOrEmpty(result.Warning) || _warned) return;
             _warned = true;
             WriteWarning(result.Warning);
         }
 
         private bool _warned;
+        private bool _warnedThreads;
 
         /// <summary>
         /// The error for a failed CPU measurement: the engine's usual record, except that "type not supported" gets
