@@ -26,8 +26,8 @@ Describe 'Views and serialization of CudaDevice' -Skip:$NoFakes {
         $text | Should -Match ([regex]::Escape($used))
         $text | Should -Match 'NVIDIA Fake H100 80GB HBM3'
         $text | Should -Match '40°C'
-        $text | Should -Match '72/700'
-        $text | Should -Match "$([regex]::Escape($used))\s+\d+%\s+40°C\s+72/700\s+2"
+        $text | Should -Match '73/700'
+        $text | Should -Match "$([regex]::Escape($used))\s+\d+%\s+40°C\s+73/700\s+2"
         $text | Should -Not -Match '…'
     }
 

@@ -25,6 +25,14 @@ Describe 'Get-GpuSample with the fake NVML' -Skip:$NoFakes {
     BeforeAll { Use-FakeGpu -Setting $GpmSettings }
     AfterAll { Clear-FakeGpu }
 
+    It 'shows the same whole watts for 72.5 W in every view (half away from zero)' {
+        # GPU 1 of the fake draws 72.5 W; one view said 72 (round half to even) and another 73.
+        (Get-CudaDevice -Index 1 | Out-String -Width 80) | Should -Match ' 73/700 '
+        (Get-GpuSample -Index 1 -SampleInterval 0.1 | Out-String -Width 80) | Should -Match '\b73W\b'
+        (Watch-Gpu -Plain -Count 1 -Interval 0.1 -Index 1 | Out-String -Width 80) | Should -Match '73/700 W'
+        (Get-CudaDevice -Index 1 | Out-String -Width 80) | Should -Not -Match '\b72/700\b'
+    }
+
     It 'returns one sample per GPU with classic and GPM figures, and says which came from GPM' {
         $samples = @(Get-GpuSample -SampleInterval 0.1)
         $samples.Count | Should -Be 2
