@@ -83,6 +83,14 @@ Describe 'Get-GpuReport' {
         $report.ModuleVersion | Should -Be (Get-Module DlGpuTools).Version.ToString()
     }
 
+    It 'gives cuBLAS the same full version as Test-CuDnnInstall, not the file name''s major' -Skip:$NoFakes {
+        Use-FakeGpu
+        $report = (Get-GpuReport).Libraries | Where-Object Name -eq 'cuBLAS'
+        $check = Test-CuDnnInstall | Where-Object Name -eq 'cuBLAS'
+        $report.Version | Should -Be '13.1.0'
+        $report.Version | Should -Be $check.Version
+    }
+
     It 'gives Markdown to paste, with every section' -Skip:$NoFakes {
         Use-FakeGpu
         $md = Get-GpuReport -AsMarkdown

@@ -9,6 +9,12 @@ int fakecublas_live_handles(void) { return live_handles; }
 int cublasCreate_v2(void **h) { *h = malloc(1); live_handles++; return fake_fail_code("FAKECUBLAS_FAIL", "cublasCreate_v2", -1); }
 int cublasDestroy_v2(void *h) { free(h); live_handles--; return 0; }
 int cublasGetVersion_v2(void *h, int *v) { (void)h; *v = fake_env_int("FAKECUBLAS_VERSION", 130100); return 0; }
+/* libraryPropertyType MAJOR_VERSION 0, MINOR_VERSION 1, PATCH_LEVEL 2, from the same version number. */
+int cublasGetProperty(int type, int *v) {
+    int version = fake_env_int("FAKECUBLAS_VERSION", 130100);
+    if (type == 0) *v = version / 10000; else if (type == 1) *v = version % 10000 / 100; else if (type == 2) *v = version % 100; else return 7;
+    return 0;
+}
 int cublasSetMathMode(void *h, int mode) { (void)h; (void)mode; return 0; }
 const char *cublasGetStatusName(int s) { return s == 13 ? "CUBLAS_STATUS_EXECUTION_FAILED" : "CUBLAS_STATUS_INTERNAL_ERROR"; }
 const char *cublasGetStatusString(int s) { (void)s; return "the GPU program failed to execute"; }

@@ -89,6 +89,27 @@ namespace DlGpuTools.Interop
             return r;
         }
 
+        /// <summary>
+        /// The library's own version (major.minor.patch) through cublasGetProperty, which needs no handle and so no
+        /// GPU context; null where the export is missing or refuses. The report and the install check both use it, so
+        /// they say the same ("13.1.0", where the file name gave only "13").
+        /// </summary>
+        public string? PropertyVersion()
+        {
+            IntPtr get = Exports.TryGet("cublasGetProperty");
+            if (get == IntPtr.Zero) return null;
+            var parts = new int[3];
+            for (int property = 0; property < 3; property++)
+            {
+                int value;
+                // libraryPropertyType: MAJOR_VERSION 0, MINOR_VERSION 1, PATCH_LEVEL 2.
+                if (((delegate* unmanaged[Cdecl]<int, int*, CuBlasStatus>)get)(property, &value) != CuBlasStatus.CUBLAS_STATUS_SUCCESS) return null;
+                parts[property] = value;
+            }
+
+            return $"{parts[0]}.{parts[1]}.{parts[2]}";
+        }
+
         /// <summary>CUBLAS_PEDANTIC_MATH (2): no TF32 or other shortcut, so SGEMM is checked as strict FP32.</summary>
         public CuBlasStatus cublasSetMathMode(IntPtr handle, int mode) => ((delegate* unmanaged[Cdecl]<IntPtr, int, CuBlasStatus>)Exports.Get("cublasSetMathMode"))(handle, mode);
 

@@ -155,7 +155,7 @@ namespace DlGpuTools.Reports
                 CudaRuntimeLibrary cudart = _runtime.CudaRuntime;
                 return (Units.CudaVersionText(cudart.RuntimeVersion()), cudart.LibraryPath, cudart.Attempts);
             }, true);
-            yield return Read("cuBLAS", () => (LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts), true);
+            yield return Read("cuBLAS", () => (_runtime.CuBlas.PropertyVersion() ?? LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts), true);
             yield return Read("cuBLASLt", () => (_runtime.CuBlasLt.VersionText, _runtime.CuBlasLt.LibraryPath, _runtime.CuBlasLt.Attempts), true);
             yield return Read("cuDNN", () => (CuDnnLibrary.DecodeVersion(_runtime.CuDnn.Version)?.ToString(), _runtime.CuDnn.LibraryPath, _runtime.CuDnn.Attempts), true);
         }
