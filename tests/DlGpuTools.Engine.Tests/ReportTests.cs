@@ -455,7 +455,7 @@ namespace DlGpuTools.Engine.Tests
             GpuReport report = new GpuReportBuilder(new GpuRuntime(env, PlatformNativeLoader.Instance), env, () => new Hashtable { ["CUDA_VISIBLE_DEVICES"] = "0,1" })
                 .Build("9.9.9", "7.6.9 (Core)");
 
-            Assert.Equal(2, report.Gpus.Length);
+            Assert.Equal(2, report.Gpus.Count);
             Assert.Equal("580.159.04", report.DriverVersion);
             Assert.Equal("13.0", report.CudaDriverVersion);
             LibraryReport driver = report.Libraries.Single(l => l.Name == "CUDA driver");

@@ -91,6 +91,18 @@ Describe 'Get-GpuReport' {
         $report.Version | Should -Be $check.Version
     }
 
+    It 'exports to CSV as readable text, not type names' -Skip:$NoFakes {
+        Use-FakeGpu
+        $row = Get-GpuReport | ConvertTo-Csv | ConvertFrom-Csv
+        foreach ($column in 'Gpus', 'Libraries', 'PythonEnvironments', 'EnvironmentVariables', 'Problems') {
+            $row.$column | Should -Not -Match 'DlGpuTools\.|System\.' -Because "the $column column"
+        }
+        $row.Gpus | Should -Match 'GPU 0: NVIDIA Fake H100'
+        $row.Libraries | Should -Match 'CUDA driver 13\.0'
+        $check = Test-CuDnnInstall | Where-Object Name -eq 'GPUs' | ConvertTo-Csv | ConvertFrom-Csv
+        $check.Data | Should -Be 'Count=2'
+    }
+
     It 'gives Markdown to paste, with every section' -Skip:$NoFakes {
         Use-FakeGpu
         $md = Get-GpuReport -AsMarkdown

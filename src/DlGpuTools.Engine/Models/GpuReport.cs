@@ -30,21 +30,21 @@ namespace DlGpuTools
         /// <summary>The newest CUDA the driver supports (what nvidia-smi calls "CUDA Version").</summary>
         public string? CudaDriverVersion { get; set; }
 
-        public CudaDevice[] Gpus { get; set; } = Array.Empty<CudaDevice>();
+        public ReadableList<CudaDevice> Gpus { get; set; } = new ReadableList<CudaDevice>();
 
-        public LibraryReport[] Libraries { get; set; } = Array.Empty<LibraryReport>();
+        public ReadableList<LibraryReport> Libraries { get; set; } = new ReadableList<LibraryReport>();
 
-        public PythonEnvironmentReport[] PythonEnvironments { get; set; } = Array.Empty<PythonEnvironmentReport>();
+        public ReadableList<PythonEnvironmentReport> PythonEnvironments { get; set; } = new ReadableList<PythonEnvironmentReport>();
 
         /// <summary>CUDA_*, NVIDIA_*, DLGPUTOOLS_* variables and the library search path, by name.</summary>
-        public EnvironmentVariableReport[] EnvironmentVariables { get; set; } = Array.Empty<EnvironmentVariableReport>();
+        public ReadableList<EnvironmentVariableReport> EnvironmentVariables { get; set; } = new ReadableList<EnvironmentVariableReport>();
 
         /// <summary>What could not be read, and why (a report never fails as a whole).</summary>
-        public string[] Problems { get; set; } = Array.Empty<string>();
+        public ReadableList<string> Problems { get; set; } = new ReadableList<string>();
 
         public double DurationMs { get; set; }
 
-        public override string ToString() => $"GPU report: {Gpus.Length} GPU(s), driver {DriverVersion ?? "none"}, {PythonEnvironments.Length} Python environment(s)";
+        public override string ToString() => $"GPU report: {Gpus.Count} GPU(s), driver {DriverVersion ?? "none"}, {PythonEnvironments.Count} Python environment(s)";
     }
 
     /// <summary>One CUDA library as this process would load it, and the other copies on the machine.</summary>
@@ -61,7 +61,7 @@ namespace DlGpuTools
         /// <summary>Why it did not load, when it did not.</summary>
         public string? Problem { get; set; }
 
-        public string[] OtherCopies { get; set; } = Array.Empty<string>();
+        public ReadableList<string> OtherCopies { get; set; } = new ReadableList<string>();
 
         public override string ToString() => $"{Name} {Version ?? "-"} {Path ?? Problem}";
     }

@@ -25,7 +25,7 @@ namespace DlGpuTools
         public ReadableList<string> Searched { get; set; } = new ReadableList<string>();
 
         /// <summary>The facts behind the verdict, as name/value pairs (versions, counts, errors).</summary>
-        public Dictionary<string, string?> Data { get; set; } = new Dictionary<string, string?>();
+        public ReadableDictionary Data { get; set; } = new ReadableDictionary();
 
         public double DurationMs { get; set; }
 

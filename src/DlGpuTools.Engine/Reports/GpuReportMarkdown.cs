@@ -41,7 +41,7 @@ namespace DlGpuTools.Reports
             md.AppendLine();
 
             md.AppendLine("### GPUs").AppendLine();
-            if (report.Gpus.Length == 0) md.AppendLine("None visible to this process.");
+            if (report.Gpus.Count == 0) md.AppendLine("None visible to this process.");
             else
             {
                 md.AppendLine("| # | Name | CC | Memory (GiB) | Used (GiB) | Temp | Power | PCIe | UUID |").AppendLine("|---|---|---|---|---|---|---|---|---|");
@@ -61,10 +61,10 @@ namespace DlGpuTools.Reports
             md.AppendLine().AppendLine("### CUDA libraries this process loads").AppendLine();
             md.AppendLine("| Library | Version | Loaded from | Other copies |").AppendLine("|---|---|---|---|");
             foreach (LibraryReport l in report.Libraries)
-                md.AppendLine($"| {Cell(l.Name)} | {Cell(l.Version)} | {Cell(l.Path ?? "not loaded: " + l.Problem)} | {(l.OtherCopies.Length == 0 ? "-" : string.Join("<br>", l.OtherCopies.Select(c => Cell(c))))} |");
+                md.AppendLine($"| {Cell(l.Name)} | {Cell(l.Version)} | {Cell(l.Path ?? "not loaded: " + l.Problem)} | {(l.OtherCopies.Count == 0 ? "-" : string.Join("<br>", l.OtherCopies.Select(c => Cell(c))))} |");
 
             md.AppendLine().AppendLine("### Python environments (read from files; nothing was imported)").AppendLine();
-            if (report.PythonEnvironments.Length == 0) md.AppendLine("None found.");
+            if (report.PythonEnvironments.Count == 0) md.AppendLine("None found.");
             else
             {
                 md.AppendLine("| Kind | Prefix | Python | torch (CUDA) | tensorflow (CUDA) | jax (CUDA) |").AppendLine("|---|---|---|---|---|---|");
@@ -73,7 +73,7 @@ namespace DlGpuTools.Reports
             }
 
             md.AppendLine().AppendLine("### Environment variables (CUDA, NVIDIA, cuDNN, DlGpuTools and the library search path only)").AppendLine();
-            if (report.EnvironmentVariables.Length == 0) md.AppendLine("None set.");
+            if (report.EnvironmentVariables.Count == 0) md.AppendLine("None set.");
             else
             {
                 // One line a variable: line breaks and other control characters inside a value are written as \n, \r...
@@ -86,7 +86,7 @@ namespace DlGpuTools.Reports
                 md.AppendLine(fence);
             }
 
-            if (report.Problems.Length > 0)
+            if (report.Problems.Count > 0)
             {
                 md.AppendLine().AppendLine("### Could not be read").AppendLine();
                 foreach (string p in report.Problems) md.AppendLine("- " + Cell(p));
