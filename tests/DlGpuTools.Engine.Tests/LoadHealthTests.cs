@@ -32,7 +32,7 @@ namespace DlGpuTools.Engine.Tests
         private static GpuHealthReport Run(HealthLevel level, Func<int, bool>? want = null, double seconds = 0.4, double timeout = 10)
         {
             var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
-            return HealthChecker.Run(runtime, new HealthRequest
+            return HealthAssert.Agrees(HealthChecker.Run(runtime, new HealthRequest
             {
                 Level = level,
                 Duration = TimeSpan.FromSeconds(seconds),
@@ -41,7 +41,7 @@ namespace DlGpuTools.Engine.Tests
                 SampleInterval = TimeSpan.FromMilliseconds(50),
                 CallTimeout = TimeSpan.FromSeconds(timeout),
                 WantIndex = want,
-            });
+            }));
         }
 
         private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
@@ -121,6 +121,7 @@ namespace DlGpuTools.Engine.Tests
             GpuHealthReport report = Run(HealthLevel.Standard);
             GpuHealthCheck slow = Check(report, 2, "GEMM vs peers");
             Assert.Equal(nameof(CheckStatus.Warning), slow.Status);
+            Assert.Equal(nameof(HealthAction.Watch), slow.Action); // slower, still in service
             Assert.Matches(@"against a median of [\d.]+ for the other 1 GPU\(s\) of this model: 66\.\d%", slow.Detail);
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM vs peers").Status);
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "Peer results").Status); // slower, not wrong
@@ -145,13 +146,17 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
-        public void Two_gpus_that_disagree_with_no_third_to_decide_both_warn()
+        public void Two_gpus_that_disagree_with_no_third_to_decide_both_fail_since_one_computes_wrong_results()
         {
+            // Wrong bits are a failure wherever they show (as one wrong word fails "GEMM results"); which GPU is
+            // wrong cannot be told, so both are drained (Drain: a fault the check cannot place).
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUBLAS_WRONG_DEVICE=2");
             GpuHealthReport report = Run(HealthLevel.Standard, want: i => i != 1);
-            Assert.Equal(nameof(CheckStatus.Warning), Check(report, 0, "Peer results").Status);
-            Assert.Equal(nameof(CheckStatus.Warning), Check(report, 2, "Peer results").Status);
+            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 0, "Peer results").Status);
+            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 2, "Peer results").Status);
+            Assert.Equal(nameof(HealthAction.Drain), Check(report, 2, "Peer results").Action);
             Assert.Contains("differs from GPU 2's and no majority", Check(report, 0, "Peer results").Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
         }
 
         [FakeFact]

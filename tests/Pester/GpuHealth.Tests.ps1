@@ -29,6 +29,26 @@ Describe 'Test-GpuHealth without a driver' {
     }
 }
 
+Describe 'Test-GpuHealth: verdict, action and -Quiet agree (issue 27)' -Skip:$NoFakes {
+    AfterEach { Clear-FakeGpu }
+
+    It 'says <Verdict> with action <Action> and -Quiet <Quiet>: the action follows from the verdict, the reason names its check' -ForEach @(
+        @{ Setting = @(); Verdict = 'Healthy'; Action = 'None'; Quiet = $true; Reason = $null }
+        @{ Setting = @('FAKENVML_GPU0_PROCESSES=2'); Verdict = 'Degraded'; Action = 'Watch'; Quiet = $true; Reason = '^GPU 0: Processes: 2 process' }
+        @{ Setting = @('FAKENVML_ECC_HISTORY=7', 'FAKENVML_GPU0_PROCESSES=2', 'FAKENVML_POWER_LIMIT_W=400'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: Power limit: ' }
+        @{ Setting = @('FAKENVML_MIG_PENDING=1'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: MIG mode: ' }
+        @{ Setting = @('FAKENVML_PCIE_WIDTH=8', 'FAKENVML_MIG_PENDING=1'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: PCIe link: ' }
+    ) {
+        # Processes on a GPU were Degraded with action Drain while -Quiet said $true, and the reason named another check.
+        Use-FakeGpu -Setting ($Clean + $Setting)
+        $r = Test-GpuHealth -XidWatchSeconds 0 -ErrorAction SilentlyContinue
+        "$($r.Verdict)" | Should -Be $Verdict
+        "$($r.Action)" | Should -Be $Action
+        if ($Reason) { $r.Reason | Should -Match $Reason } else { $r.Reason | Should -BeNullOrEmpty }
+        Test-GpuHealth -Quiet -XidWatchSeconds 0 | Should -Be $Quiet
+    }
+}
+
 Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
     AfterEach { Clear-FakeGpu }
 

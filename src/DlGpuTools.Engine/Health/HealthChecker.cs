@@ -51,7 +51,7 @@ namespace DlGpuTools.Health
     /// <summary>
     /// Test-GpuHealth's engine: the host's checks (GPU count, driver), each GPU's NVML checks, at the Standard and
     /// Long levels the load checks (<see cref="LoadLevels"/>), and the Xid events seen while all of it ran, folded
-    /// into one verdict, action and reason per GPU and per host.
+    /// into one verdict, action and reason per GPU and per host (<see cref="Fold"/>).
     /// </summary>
     public static class HealthChecker
     {
@@ -192,7 +192,7 @@ namespace DlGpuTools.Health
                 if (have == null)
                     yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Warning, $"The driver version could not be read, so it was not compared with {minimum}.", "Check nvidia-smi.", HealthAction.Watch);
                 else if (have < minimum)
-                    yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Failed, $"Driver {driverVersion}, older than the {minimum} required.", $"Install driver {minimum} or newer, then reboot.", HealthAction.Configure);
+                    yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Failed, $"Driver {driverVersion}, older than the {minimum} required.", $"Drain the node, install driver {minimum} or newer, then reboot.", HealthAction.Drain);
                 else
                     yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Passed, $"Driver {driverVersion} (at least {minimum}).");
             }
@@ -241,7 +241,8 @@ namespace DlGpuTools.Health
                 case 48: case 94: case 95:
                     return (CheckStatus.Failed, HealthAction.ResetGpu, "an uncorrectable memory (ECC) error");
                 case 63:
-                    return (CheckStatus.Warning, HealthAction.ResetGpu, "a page retirement or row remap was recorded; a reset applies it");
+                    // As the Memory repair check judges a pending remap: the bad memory stays in use until the reset.
+                    return (CheckStatus.Failed, HealthAction.ResetGpu, "a page retirement or row remap was recorded; a reset applies it");
                 case 64:
                     return (CheckStatus.Failed, HealthAction.ReplaceGpu, "a page retirement or row remap could not be recorded");
                 case 79:
@@ -262,15 +263,32 @@ namespace DlGpuTools.Health
             _ => "Drain the node and look the Xid up in NVIDIA's Xid catalogue; dmesg has the driver's message.",
         };
 
-        /// <summary>The verdict, the most severe action and the first failed (else warned) check, as one line.</summary>
+        /// <summary>
+        /// The verdict from the statuses (a failed check: Unhealthy; else a warning: Degraded; else Healthy), the action
+        /// from the checks that set the verdict only (their most severe), and as the reason the first of those checks
+        /// with that action, in one line. A check's status bounds its action (Warning: Watch or Configure; Failed:
+        /// Drain or stronger; see <see cref="HealthVerdict"/>), so a Degraded node is never told to drain and the
+        /// reason always names what the action is for.
+        /// </summary>
         internal static void Fold(IReadOnlyCollection<GpuHealthCheck> checks, out HealthVerdict verdict, out HealthAction action, out string? reason)
         {
-            GpuHealthCheck? failed = checks.FirstOrDefault(c => c.Status == nameof(CheckStatus.Failed));
-            GpuHealthCheck? warned = checks.FirstOrDefault(c => c.Status == nameof(CheckStatus.Warning));
-            verdict = failed != null ? HealthVerdict.Unhealthy : warned != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
-            action = checks.Count == 0 ? HealthAction.None : checks.Max(c => (HealthAction)Enum.Parse(typeof(HealthAction), c.Action));
-            GpuHealthCheck? first = failed ?? warned;
-            reason = first == null ? null : (first.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + first.Check + ": " + first.Detail;
+            string? setting = checks.Any(c => c.Status == nameof(CheckStatus.Failed)) ? nameof(CheckStatus.Failed)
+                : checks.Any(c => c.Status == nameof(CheckStatus.Warning)) ? nameof(CheckStatus.Warning) : null;
+            verdict = setting == nameof(CheckStatus.Failed) ? HealthVerdict.Unhealthy : setting != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
+            if (setting == null)
+            {
+                action = HealthAction.None;
+                reason = null;
+                return;
+            }
+
+            GpuHealthCheck[] setters = checks.Where(c => c.Status == setting).ToArray();
+            HealthAction most = setters.Max(ActionOf);
+            GpuHealthCheck named = setters.First(c => ActionOf(c) == most);
+            action = most;
+            reason = (named.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + named.Check + ": " + named.Detail;
         }
+
+        private static HealthAction ActionOf(GpuHealthCheck check) => (HealthAction)Enum.Parse(typeof(HealthAction), check.Action);
     }
 }

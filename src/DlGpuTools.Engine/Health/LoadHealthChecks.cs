@@ -10,10 +10,11 @@ namespace DlGpuTools.Health
 {
     /// <summary>
     /// The Standard and Long levels' checks of one GPU, from what the stress, the load watch, the short bandwidth
-    /// runs and the memory test found. Thresholds: a GPU more than 10% below the median of its peers (same model in
-    /// the same host) is a Warning, as the issue asks; below half the card table's dense peak is a Warning (cuBLASLt
-    /// reaches 60-80% of it on healthy, well-cooled cards); device copy traffic below 70% of the theoretical memory
-    /// bandwidth and host-to-device below 50% of the PCIe link's are Warnings (healthy H100s reach about 90% and 85%).
+    /// runs and the memory test found. Wrong data fails wherever it shows (a GEMM word, a peer's bits, a memory
+    /// word). A slow GPU is a Warning with Watch, since it still computes right: more than 10% below the
+    /// median of its peers (same model in the same host); below half the card table's dense peak (cuBLASLt reaches
+    /// 60-80% of it on healthy, well-cooled cards); device copy traffic below 70% of the theoretical memory
+    /// bandwidth and host-to-device below 50% of the PCIe link's (healthy H100s reach about 90% and 85%).
     /// </summary>
     internal static class LoadHealthChecks
     {
@@ -61,7 +62,7 @@ namespace DlGpuTools.Health
             if (share < PeakFloor)
             {
                 return QuickHealthChecks.Make(o.Index, name, CheckStatus.Warning, figures + F(": below {0:0}% of it, where healthy cards reach 60-80%.", 100 * PeakFloor),
-                    "Look at the clocks and power check: a power cap, locked clocks, thermal slowdown or a busy GPU lowers it. Drain the node if none explains it.", HealthAction.Drain);
+                    "Look at the clocks and power check: a power cap, locked clocks, thermal slowdown or a busy GPU lowers it. If none explains it, have the board looked at.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(o.Index, name, CheckStatus.Passed, figures + ".");
@@ -81,7 +82,7 @@ namespace DlGpuTools.Health
             if (ratio < 1 - PeerShortfall)
             {
                 return QuickHealthChecks.Make(o.Index, name, CheckStatus.Warning, figures + F(", more than {0:0}% below its peers.", 100 * PeerShortfall),
-                    "Compare its clocks, power and temperature with the others' (the clocks and power check); a GPU slower than identical neighbours usually has a cooling, power-cable or board fault.", HealthAction.Drain);
+                    "Compare its clocks, power and temperature with the others' (the clocks and power check); a GPU slower than identical neighbours usually has a cooling, power-cable or board fault.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(o.Index, name, CheckStatus.Passed, figures + ".");
@@ -122,7 +123,8 @@ namespace DlGpuTools.Health
                     "Drain the node: jobs on this GPU get wrong numbers without an error. Run Test-GpuHealth -Level Long; if it is outvoted again, replace the board.", HealthAction.Drain);
             }
 
-            return QuickHealthChecks.Make(o.Index, name, CheckStatus.Warning,
+            // One of them computes wrong results and the check cannot tell which: both fail (Drain: a fault it cannot place).
+            return QuickHealthChecks.Make(o.Index, name, CheckStatus.Failed,
                 F("The first result differs from GPU {0}'s and no majority says which is right (same model, algorithm and inputs must give the same bits).", string.Join(", ", group.Where(p => p.FirstResultHash != own).Select(p => p.Index.ToString(CultureInfo.InvariantCulture)))),
                 "Drain the node and run the check on a host with a third GPU of this model, or compare the GPUs' results in a job; one of them computes wrong results.", HealthAction.Drain);
         }
@@ -181,7 +183,7 @@ namespace DlGpuTools.Health
             if (percent < MemoryFloorPercent)
             {
                 return QuickHealthChecks.Make(gpu, name, CheckStatus.Warning, figures + F(": below {0:0}%, where healthy GPUs reach 80-90%.", MemoryFloorPercent),
-                    "Check the memory clock (nvidia-smi -q -d CLOCK) and whether other programs use the GPU; drain the node if neither explains it.", HealthAction.Drain);
+                    "Check the memory clock (nvidia-smi -q -d CLOCK) and whether other programs use the GPU; if neither explains it, have the board looked at.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, figures + ".");
@@ -198,7 +200,7 @@ namespace DlGpuTools.Health
             if (percent < HostLinkFloorPercent)
             {
                 return QuickHealthChecks.Make(gpu, name, CheckStatus.Warning, figures + note + F(": below {0:0}%, where healthy links reach 75-90%.", HostLinkFloorPercent),
-                    "Check the link under load (Get-CudaDevice shows generation and width), the CPU socket the GPU hangs off (Get-GpuTopology) and the slot or riser.", HealthAction.Drain);
+                    "Check the link under load (Get-CudaDevice shows generation and width), the CPU socket the GPU hangs off (Get-GpuTopology) and the slot or riser.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, figures + note + ".");
