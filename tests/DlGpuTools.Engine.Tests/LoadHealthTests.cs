@@ -160,6 +160,23 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void Wrong_data_after_the_device_copy_fails_the_memory_bandwidth_check()
+        {
+            // Issue 27: the copy kernels leave the last element alone, so the copy's data is wrong. That was a
+            // Warning (Watch); wrong memory data is as bad as a wrong GEMM word, so it fails and the node is drained.
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, KnownCard, RealCopies, "FAKECUDA_KERNEL_SKIP_LAST=1");
+            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthCheck copy = Check(report, 0, "Memory bandwidth");
+            Assert.Equal(nameof(CheckStatus.Failed), copy.Status);
+            Assert.Equal(nameof(HealthAction.Drain), copy.Action);
+            Assert.Contains("the data after the copies is wrong", copy.Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM results").Status); // only the copy is wrong
+            Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
+            Assert.StartsWith("GPU 0: Memory bandwidth: ", report.Reason, StringComparison.Ordinal);
+            AssertEverythingReleased();
+        }
+
+        [FakeFact]
         public void A_gpu_far_below_the_card_peak_is_a_warning()
         {
             // 0.0005 ms a batch: 67 TFLOPS, 7% of the H100's BF16 peak.

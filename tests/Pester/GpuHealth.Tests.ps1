@@ -158,6 +158,19 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
         Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -Quiet | Should -BeFalse
     }
 
+    It 'fails a GPU whose memory copy returns wrong data, with Drain and $false from -Quiet' {
+        # Wrong data after a device copy was a Warning (Watch), while one wrong GEMM word fails "GEMM results".
+        Use-FakeGpu -Setting ($Load + 'FAKECUDA_KERNEL_SKIP_LAST=1')
+        $r = Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $copy = $r.Checks | Where-Object Check -EQ 'Memory bandwidth'
+        "$($copy.Status)" | Should -Be 'Failed'
+        "$($r.Verdict)" | Should -Be 'Unhealthy'
+        "$($r.Action)" | Should -Be 'Drain'
+        $r.Reason | Should -Match '^GPU 0: Memory bandwidth: .*data after the copies is wrong'
+        $err[0].FullyQualifiedErrorId | Should -Be "GpuHealthCheckFailed,$HealthFqid"
+        Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -Quiet | Should -BeFalse
+    }
+
     It 'tests the memory at Long and names the bad word and bit' {
         Use-FakeGpu -Setting ($Load + 'FAKECUDA_MEMORY_MB=1024', 'FAKECUDA_BAD_WORD=3')
         $r = Test-GpuHealth -Level Long -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorAction SilentlyContinue
