@@ -137,6 +137,43 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void A_gpu_asked_for_that_the_host_does_not_have_stops_the_check_and_names_the_key()
+        {
+            // Issue 27: -Index 7 on a host with GPUs 0 and 1 said Healthy with no GPU listed.
+            FakeLibraries.Configure(CleanBoard, Idle);
+            var missing = Assert.Throws<DeviceNotFoundException>(() => Run(new HealthRequest { Devices = DeviceKeys.OfIndexes(0, 7), XidWatch = TimeSpan.Zero }));
+            Assert.Equal(new[] { 7 }, missing.MissingIndexes);
+            Assert.Equal(2, missing.DriverDeviceCount);
+            Assert.Equal("No CUDA device has index 7; this process sees 2 device(s).", missing.Message);
+            const string nowhere = "GPU-00000000-0000-0000-0000-000000000000";
+            missing = Assert.Throws<DeviceNotFoundException>(() => Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { nowhere }, null), XidWatch = TimeSpan.Zero }));
+            Assert.Equal(new[] { nowhere }, missing.MissingUuids);
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
+        }
+
+        [FakeFact]
+        public void A_gpu_named_by_uuid_or_by_a_device_object_is_the_only_one_checked()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            CudaDevice second = DeviceEnumerator.Enumerate(runtime).Devices[1];
+            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { Must.Exist(second.Uuid) }, null), XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
+            // A device object names its GPU by UUID, whatever index it carries (another process may number it differently).
+            var moved = new CudaDevice { Index = 0, Uuid = second.Uuid };
+            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(new[] { 0 }, null, new[] { moved }), XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
+        }
+
+        [FakeFact]
+        public void A_gpu_asked_for_that_the_driver_lists_but_cannot_read_is_a_failed_check_not_a_missing_gpu()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, "FAKECUDA_FAIL=cuDeviceGetName@1=999");
+            GpuHealthReport report = Run(new HealthRequest { Devices = DeviceKeys.OfIndexes(1), XidWatch = TimeSpan.Zero });
+            Assert.Empty(report.Gpus);
+            Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
+            Assert.StartsWith("GPU 1: GPU answers: ", report.Reason, StringComparison.Ordinal);
+        }
+
+        [FakeFact]
         public void Work_on_a_gpu_keeps_the_node_in_service_and_the_reason_names_the_check_that_set_the_action()
         {
             // Issue 27: processes on GPU 0 made the node Degraded with action Drain while -Quiet said it could take
