@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Devices;
 
@@ -10,6 +11,7 @@ namespace DlGpuTools.Commands
     /// </summary>
     public abstract class DeviceCmdlet : DlGpuCmdlet
     {
+        private readonly List<CudaDevice> _collected = new List<CudaDevice>();
         private DeviceInventory? _inventory;
         private bool _noDevices;
 
@@ -28,6 +30,24 @@ namespace DlGpuTools.Commands
 
         /// <summary>True once the driver was found unusable or without devices (the one error was written).</summary>
         protected bool NoDevices => _noDevices;
+
+        /// <summary>Every device the driver lists, once a record has asked for some; null before that or without devices.</summary>
+        protected DeviceInventory? Inventory => _inventory;
+
+        /// <summary>What <see cref="CollectRequestedDevices"/> gathered from the whole pipeline, each device once, in index order.</summary>
+        protected IReadOnlyList<CudaDevice> CollectedDevices => _collected.OrderBy(d => d.Index).ToList();
+
+        /// <summary>
+        /// Adds this record's devices to those of the records before it: for a command that answers for all of them
+        /// together in EndProcessing (a topology, a health report).
+        /// </summary>
+        protected void CollectRequestedDevices()
+        {
+            foreach (CudaDevice device in RequestedDevices() ?? Enumerable.Empty<CudaDevice>())
+            {
+                if (_collected.All(d => d.Index != device.Index)) _collected.Add(device);
+            }
+        }
 
         /// <summary>
         /// The devices this pipeline record asks for (see <see cref="DeviceSelector"/>), or null when the driver is

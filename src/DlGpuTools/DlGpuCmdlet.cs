@@ -117,21 +117,27 @@ namespace DlGpuTools.Commands
         protected IReadOnlyList<CudaDevice> SelectDevices(DeviceInventory inventory, int[]? index, string[]? uuid, CudaDevice[]? inputObject)
         {
             DeviceSelection selection = DeviceSelector.Select(inventory.Devices, index, uuid, inputObject);
-            foreach (int missing in selection.MissingIndexes)
-            {
-                if (inventory.Failures.Any(f => f.Index == missing)) continue;
-                WriteFailure(nameof(Messages.DeviceIndexNotFound), FailureCategory.ObjectNotFound,
-                    Messages.Format(Messages.DeviceIndexNotFound, missing, inventory.DriverDeviceCount), Messages.ListDevicesRemedy, missing);
-            }
-
-            foreach (string missing in selection.MissingUuids)
-            {
-                WriteFailure(nameof(Messages.DeviceUuidNotFound), FailureCategory.ObjectNotFound,
-                    Messages.Format(Messages.DeviceUuidNotFound, missing), Messages.ListDevicesRemedy, missing);
-            }
-
+            IEnumerable<int> missing = selection.MissingIndexes.Where(i => inventory.Failures.All(f => f.Index != i));
+            foreach (ErrorRecord record in DeviceNotFoundRecords(missing, selection.MissingUuids, inventory.DriverDeviceCount)) WriteError(record);
             return selection.Devices;
         }
+
+        /// <summary>DeviceIndexNotFound and DeviceUuidNotFound, one for each key that names no device: the same errors from every command.</summary>
+        protected static IEnumerable<ErrorRecord> DeviceNotFoundRecords(IEnumerable<int> indexes, IEnumerable<string> uuids, int driverDeviceCount)
+        {
+            foreach (int missing in indexes)
+            {
+                yield return NotFound(nameof(Messages.DeviceIndexNotFound), Messages.Format(Messages.DeviceIndexNotFound, missing, driverDeviceCount), missing);
+            }
+
+            foreach (string missing in uuids)
+            {
+                yield return NotFound(nameof(Messages.DeviceUuidNotFound), Messages.Format(Messages.DeviceUuidNotFound, missing), missing);
+            }
+        }
+
+        private static ErrorRecord NotFound(string errorId, string message, object target) =>
+            ToErrorRecord(new Failure(errorId, FailureCategory.ObjectNotFound, message, Messages.ListDevicesRemedy), new ItemNotFoundException(message), target);
 
         /// <summary>An ErrorRecord for an exception the engine knows; null for one it does not (a bug, which should surface as is).</summary>
         protected static ErrorRecord? ToErrorRecord(Exception exception, object? target)

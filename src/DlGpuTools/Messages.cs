@@ -63,6 +63,7 @@ namespace DlGpuTools.Commands
         public const string CpuTypeRemedy = "Measure FP32 or FP64 on this CPU; BF16 needs MKL (or PyTorch's MKL) or an OpenBLAS built with sbgemm, on a CPU with AVX512-BF16 or AMX.";
 
         public const string GpuHealthFailed = "The GPU health check failed: {0}";
+        public const string HealthNoDeviceInput = "No GPU came down the pipeline, so none was checked.";
         public const string GpuHealthRemedy = "Recommended action: {0}. The report's Checks list every check with its remedy (Test-GpuHealth | Select-Object -ExpandProperty Checks).";
 
         [System.Diagnostics.CodeAnalysis.SuppressMessage("Globalization", "CA1305:Specify IFormatProvider", Justification = "Messages are for the person at the console, so they follow the UI culture on purpose; data is formatted with the invariant culture elsewhere.")]

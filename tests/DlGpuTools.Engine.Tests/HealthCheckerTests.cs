@@ -19,7 +19,7 @@ namespace DlGpuTools.Engine.Tests
         private static GpuHealthReport Run(HealthRequest? request = null)
         {
             var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
-            return HealthChecker.Run(runtime, request ?? new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) });
+            return HealthAssert.Agrees(HealthChecker.Run(runtime, request ?? new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) }));
         }
 
         private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
@@ -60,11 +60,11 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("FAKENVML_POWER_LIMIT_W=400", "Power limit", CheckStatus.Warning, HealthAction.Configure)]
         [InlineData("FAKENVML_TEMPERATURE=88", "Temperature", CheckStatus.Failed, HealthAction.Drain)]
         [InlineData("FAKENVML_TEMPERATURE=80", "Temperature", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_MIG_PENDING=1", "MIG mode", CheckStatus.Warning, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_MIG_PENDING=1", "MIG mode", CheckStatus.Warning, HealthAction.Configure)]
         [InlineData("FAKENVML_XID=79", "Xid events", CheckStatus.Failed, HealthAction.RebootNode)]
         [InlineData("FAKENVML_XID=48", "Xid events", CheckStatus.Failed, HealthAction.ResetGpu)]
         [InlineData("FAKENVML_XID=13", "Xid events", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_GPU0_PROCESSES=2", "Processes", CheckStatus.Warning, HealthAction.Drain)]
+        [InlineData("FAKENVML_GPU0_PROCESSES=2", "Processes", CheckStatus.Warning, HealthAction.Watch)]
         public void Each_fault_is_caught_by_its_check_on_its_gpu_only(string fault, string check, CheckStatus status, HealthAction action)
         {
             FakeLibraries.Configure(CleanBoard, Idle, fault);
@@ -134,6 +134,103 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(nameof(HealthAction.RebootNode), report.Action);
             Assert.Equal(nameof(HealthVerdict.Healthy), report.Gpus[1].Verdict);
             Assert.Contains(report.Gpus[1].Checks, c => c.Check == "Memory repair" && c.Status == nameof(CheckStatus.Passed));
+        }
+
+        [FakeFact]
+        public void A_gpu_asked_for_that_the_host_does_not_have_stops_the_check_and_names_the_key()
+        {
+            // Issue 27: -Index 7 on a host with GPUs 0 and 1 said Healthy with no GPU listed.
+            FakeLibraries.Configure(CleanBoard, Idle);
+            var missing = Assert.Throws<DeviceNotFoundException>(() => Run(new HealthRequest { Devices = DeviceKeys.OfIndexes(0, 7), XidWatch = TimeSpan.Zero }));
+            Assert.Equal(new[] { 7 }, missing.MissingIndexes);
+            Assert.Equal(2, missing.DriverDeviceCount);
+            Assert.Equal("No CUDA device has index 7; this process sees 2 device(s).", missing.Message);
+            const string nowhere = "GPU-00000000-0000-0000-0000-000000000000";
+            missing = Assert.Throws<DeviceNotFoundException>(() => Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { nowhere }, null), XidWatch = TimeSpan.Zero }));
+            Assert.Equal(new[] { nowhere }, missing.MissingUuids);
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
+        }
+
+        [FakeFact]
+        public void A_gpu_named_by_uuid_or_by_a_device_object_is_the_only_one_checked()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            CudaDevice second = DeviceEnumerator.Enumerate(runtime).Devices[1];
+            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { Must.Exist(second.Uuid) }, null), XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
+            // A device object names its GPU by UUID, whatever index it carries (another process may number it differently).
+            var moved = new CudaDevice { Index = 0, Uuid = second.Uuid };
+            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(new[] { 0 }, null, new[] { moved }), XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
+        }
+
+        [FakeFact]
+        public void A_gpu_asked_for_that_the_driver_lists_but_cannot_read_is_a_failed_check_not_a_missing_gpu()
+        {
+            FakeLibraries.Configure(CleanBoard, Idle, "FAKECUDA_FAIL=cuDeviceGetName@1=999");
+            GpuHealthReport report = Run(new HealthRequest { Devices = DeviceKeys.OfIndexes(1), XidWatch = TimeSpan.Zero });
+            Assert.Empty(report.Gpus);
+            Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
+            Assert.StartsWith("GPU 1: GPU answers: ", report.Reason, StringComparison.Ordinal);
+        }
+
+        [FakeFact]
+        public void Work_on_a_gpu_keeps_the_node_in_service_and_the_reason_names_the_check_that_set_the_action()
+        {
+            // Issue 27: processes on GPU 0 made the node Degraded with action Drain while -Quiet said it could take
+            // jobs, and the reason named the ECC history (Watch) rather than what asked for Drain.
+            FakeLibraries.Configure("FAKENVML_ECC_HISTORY=7", "FAKENVML_GPU0_PROCESSES=2", "FAKENVML_POWER_LIMIT_W=400");
+            GpuHealthReport report = Run();
+            Assert.Equal(nameof(HealthVerdict.Degraded), report.Verdict);
+            Assert.Equal(nameof(HealthAction.Watch), Check(report, 0, "Processes").Action);
+            Assert.Equal(nameof(HealthAction.Configure), report.Action);
+            Assert.StartsWith("GPU 0: Power limit: ", report.Reason, StringComparison.Ordinal);
+        }
+
+        [FakeFact]
+        public void An_unhealthy_node_takes_its_action_and_reason_from_its_failed_checks_only()
+        {
+            // A failed link (Drain) beside a MIG change waiting for a reset (a warning): the node is drained for the link.
+            FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_PCIE_WIDTH=8", "FAKENVML_MIG_PENDING=1");
+            GpuHealthReport report = Run();
+            Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
+            Assert.Equal(nameof(HealthAction.Drain), report.Action);
+            Assert.StartsWith("GPU 0: PCIe link: ", report.Reason, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void The_verdict_sets_the_action_class_and_the_most_severe_check_of_that_verdict_is_named()
+        {
+            static GpuHealthCheck C(string name, CheckStatus status, HealthAction action) => QuickHealthChecks.Make(0, name, status, name + " detail", "fix", action);
+            HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Watch), C("B", CheckStatus.Warning, HealthAction.Configure), C("C", CheckStatus.Passed, HealthAction.None) },
+                out HealthVerdict verdict, out HealthAction action, out string? reason);
+            Assert.Equal((HealthVerdict.Degraded, HealthAction.Configure, "GPU 0: B: B detail"), (verdict, action, reason));
+
+            HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Configure), C("B", CheckStatus.Failed, HealthAction.Drain), C("C", CheckStatus.Failed, HealthAction.ReplaceGpu), C("D", CheckStatus.Failed, HealthAction.ReplaceGpu) },
+                out verdict, out action, out reason);
+            Assert.Equal((HealthVerdict.Unhealthy, HealthAction.ReplaceGpu, "GPU 0: C: C detail"), (verdict, action, reason));
+
+            HealthChecker.Fold(new[] { C("A", CheckStatus.Skipped, HealthAction.None) }, out verdict, out action, out reason);
+            Assert.Equal((HealthVerdict.Healthy, HealthAction.None, (string?)null), (verdict, action, reason));
+        }
+
+        [Theory]
+        [InlineData(13ul)]
+        [InlineData(31ul)]
+        [InlineData(43ul)]
+        [InlineData(45ul)]
+        [InlineData(48ul)]
+        [InlineData(63ul)]
+        [InlineData(64ul)]
+        [InlineData(79ul)]
+        [InlineData(92ul)]
+        [InlineData(94ul)]
+        [InlineData(95ul)]
+        [InlineData(119ul)]
+        public void Every_xid_class_pairs_its_status_with_an_action_of_that_verdict(ulong xid)
+        {
+            (CheckStatus status, HealthAction action, _) = HealthChecker.Classify(xid);
+            if (status == CheckStatus.Warning) Assert.Contains(action, new[] { HealthAction.Watch, HealthAction.Configure });
+            else Assert.True(status == CheckStatus.Failed && action >= HealthAction.Drain, $"Xid {xid}: {status} with {action}");
         }
 
         [Theory]

@@ -29,10 +29,10 @@ namespace DlGpuTools.Engine.Tests
         // The screening copy on the fake H100 is 8 x its 50 MiB L2: real host memory, so the copy can be verified.
         private const string RealCopies = "FAKECUDA_REAL_LIMIT_MB=512";
 
-        private static GpuHealthReport Run(HealthLevel level, Func<int, bool>? want = null, double seconds = 0.4, double timeout = 10)
+        private static GpuHealthReport Run(HealthLevel level, int[]? gpus = null, double seconds = 0.4, double timeout = 10)
         {
             var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
-            return HealthChecker.Run(runtime, new HealthRequest
+            return HealthAssert.Agrees(HealthChecker.Run(runtime, new HealthRequest
             {
                 Level = level,
                 Duration = TimeSpan.FromSeconds(seconds),
@@ -40,8 +40,8 @@ namespace DlGpuTools.Engine.Tests
                 XidWatch = TimeSpan.FromMilliseconds(50),
                 SampleInterval = TimeSpan.FromMilliseconds(50),
                 CallTimeout = TimeSpan.FromSeconds(timeout),
-                WantIndex = want,
-            });
+                Devices = gpus == null ? null : DeviceKeys.OfIndexes(gpus),
+            }));
         }
 
         private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
@@ -106,7 +106,7 @@ namespace DlGpuTools.Engine.Tests
         public void A_first_result_that_disagrees_with_the_cpu_fails_even_when_every_later_result_matches_it()
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUBLAS_WRONG=1");
-            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
             GpuHealthCheck results = Check(report, 0, "GEMM results");
             Assert.Equal(nameof(CheckStatus.Failed), results.Status);
             Assert.Contains("does not match a double-precision CPU reference", results.Detail, StringComparison.Ordinal);
@@ -121,6 +121,7 @@ namespace DlGpuTools.Engine.Tests
             GpuHealthReport report = Run(HealthLevel.Standard);
             GpuHealthCheck slow = Check(report, 2, "GEMM vs peers");
             Assert.Equal(nameof(CheckStatus.Warning), slow.Status);
+            Assert.Equal(nameof(HealthAction.Watch), slow.Action); // slower, still in service
             Assert.Matches(@"against a median of [\d.]+ for the other 1 GPU\(s\) of this model: 66\.\d%", slow.Detail);
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM vs peers").Status);
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "Peer results").Status); // slower, not wrong
@@ -133,7 +134,7 @@ namespace DlGpuTools.Engine.Tests
         {
             // Five fake GPUs: 0, 2 and 4 are the same model; every GEMM on GPU 2 gets the middle element wrong.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=5", "FAKENVML_DEVICES=5", "FAKECUBLAS_WRONG_DEVICE=2");
-            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i % 2 == 0);
+            GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0, 2, 4 });
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "GEMM results").Status); // consistent with itself
             GpuHealthCheck peers = Check(report, 2, "Peer results");
             Assert.Equal(nameof(CheckStatus.Failed), peers.Status);
@@ -145,13 +146,34 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
-        public void Two_gpus_that_disagree_with_no_third_to_decide_both_warn()
+        public void Two_gpus_that_disagree_with_no_third_to_decide_both_fail_since_one_computes_wrong_results()
         {
+            // Wrong bits are a failure wherever they show (as one wrong word fails "GEMM results"); which GPU is
+            // wrong cannot be told, so both are drained (Drain: a fault the check cannot place).
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUBLAS_WRONG_DEVICE=2");
-            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i != 1);
-            Assert.Equal(nameof(CheckStatus.Warning), Check(report, 0, "Peer results").Status);
-            Assert.Equal(nameof(CheckStatus.Warning), Check(report, 2, "Peer results").Status);
+            GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0, 2 });
+            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 0, "Peer results").Status);
+            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 2, "Peer results").Status);
+            Assert.Equal(nameof(HealthAction.Drain), Check(report, 2, "Peer results").Action);
             Assert.Contains("differs from GPU 2's and no majority", Check(report, 0, "Peer results").Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
+        }
+
+        [FakeFact]
+        public void Wrong_data_after_the_device_copy_fails_the_memory_bandwidth_check()
+        {
+            // Issue 27: the copy kernels leave the last element alone, so the copy's data is wrong. That was a
+            // Warning (Watch); wrong memory data is as bad as a wrong GEMM word, so it fails and the node is drained.
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, KnownCard, RealCopies, "FAKECUDA_KERNEL_SKIP_LAST=1");
+            GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
+            GpuHealthCheck copy = Check(report, 0, "Memory bandwidth");
+            Assert.Equal(nameof(CheckStatus.Failed), copy.Status);
+            Assert.Equal(nameof(HealthAction.Drain), copy.Action);
+            Assert.Contains("the data after the copies is wrong", copy.Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM results").Status); // only the copy is wrong
+            Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
+            Assert.StartsWith("GPU 0: Memory bandwidth: ", report.Reason, StringComparison.Ordinal);
+            AssertEverythingReleased();
         }
 
         [FakeFact]
@@ -159,7 +181,7 @@ namespace DlGpuTools.Engine.Tests
         {
             // 0.0005 ms a batch: 67 TFLOPS, 7% of the H100's BF16 peak.
             FakeLibraries.Configure(CleanBoard, Idle, KnownCard, "FAKECUDA_EVENT_MS=0.0005");
-            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
             GpuHealthCheck throughput = Check(report, 0, "GEMM throughput");
             Assert.Equal(nameof(CheckStatus.Warning), throughput.Status);
             Assert.Contains("below 50% of it", throughput.Detail, StringComparison.Ordinal);
@@ -169,7 +191,7 @@ namespace DlGpuTools.Engine.Tests
         public void A_hardware_slowdown_under_load_fails_the_clocks_check()
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKENVML_CLOCK_EVENTS=0x40");
-            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
             GpuHealthCheck clocks = Check(report, 0, "Clocks and power");
             Assert.Equal(nameof(CheckStatus.Failed), clocks.Status);
             Assert.Contains("HwThermalSlowdown in", clocks.Detail, StringComparison.Ordinal);
@@ -179,7 +201,7 @@ namespace DlGpuTools.Engine.Tests
         public void Corrected_ecc_errors_that_appear_under_load_are_a_warning()
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKENVML_ECC_CORRECTED_STEP=2");
-            GpuHealthReport report = Run(HealthLevel.Standard, want: i => i == 0);
+            GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
             GpuHealthCheck ecc = Check(report, 0, "ECC under load");
             Assert.Equal(nameof(CheckStatus.Warning), ecc.Status);
             Assert.Equal(nameof(HealthAction.Watch), ecc.Action);
@@ -195,7 +217,7 @@ namespace DlGpuTools.Engine.Tests
             GpuHealthReport report;
             try
             {
-                report = Run(HealthLevel.Standard, want: i => i == 0, seconds: 0.2, timeout: 0.3);
+                report = Run(HealthLevel.Standard, gpus: new[] { 0 }, seconds: 0.2, timeout: 0.3);
             }
             finally
             {
@@ -216,7 +238,7 @@ namespace DlGpuTools.Engine.Tests
         {
             // 1 GiB of fake memory, 512 MiB of it the driver's: the test's blocks are real host memory the fake kernels fill.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024");
-            GpuHealthReport report = Run(HealthLevel.Long, want: i => i == 0, seconds: 0.2);
+            GpuHealthReport report = Run(HealthLevel.Long, gpus: new[] { 0 }, seconds: 0.2);
             GpuHealthCheck memory = Check(report, 0, "Memory test");
             Assert.Equal(nameof(CheckStatus.Passed), memory.Status);
             Assert.Matches(@"^\d+ pattern\(s\) in \d+ pass\(es\) over 0\.\d GiB of the 0\.\d GiB free", memory.Detail);
@@ -228,7 +250,7 @@ namespace DlGpuTools.Engine.Tests
         public void A_memory_cell_that_does_not_hold_a_bit_fails_the_memory_test_with_where_and_which_bit()
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024", "FAKECUDA_BAD_WORD=3");
-            GpuHealthReport report = Run(HealthLevel.Long, want: i => i == 0, seconds: 0.1);
+            GpuHealthReport report = Run(HealthLevel.Long, gpus: new[] { 0 }, seconds: 0.1);
             GpuHealthCheck memory = Check(report, 0, "Memory test");
             Assert.Equal(nameof(CheckStatus.Failed), memory.Status);
             Assert.Equal(nameof(HealthAction.ResetGpu), memory.Action);

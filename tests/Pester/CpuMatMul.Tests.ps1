@@ -142,6 +142,39 @@ Describe 'Measure-GpuSpeedup' -Skip:$NoFakes {
         "$($info.MessageData)" | Should -Not -Match '\b0x'
     }
 
+    It 'measures the GPU piped to it or named by -Uuid, not GPU 0' {
+        # Issue 27: Get-CudaDevice -Index 1 | Measure-GpuSpeedup wrote a binding error and measured GPU 0.
+        Use-FakeGpu
+        $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
+        $one = @{ DataType = 'FP32'; Size = 32; NoMlpShape = $true; Iterations = 2 }
+        $r = @(Get-CudaDevice -Index 1 | Measure-GpuSpeedup @one -ErrorVariable err)
+        @($err).Count | Should -Be 0
+        $r.GpuIndex | Should -Be @(1)
+        $r[0].GpuTflops | Should -BeGreaterThan 0
+        @(Get-CudaDevice -Index 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json | Measure-GpuSpeedup @one).GpuIndex | Should -Be @(1)
+        @(Measure-GpuSpeedup @one -Uuid (Get-CudaDevice -Index 1).Uuid).GpuIndex | Should -Be @(1)
+        @(Measure-GpuSpeedup @one).GpuIndex | Should -Be @(0) # GPU 0 when none is named
+    }
+
+    It 'measures each GPU piped to it against one CPU figure, with a summary line per GPU' {
+        Use-FakeGpu
+        $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
+        $r = @(Get-CudaDevice | Measure-GpuSpeedup -DataType FP32 -Size 32 -NoMlpShape -Iterations 2 -InformationVariable info)
+        $r.GpuIndex | Should -Be @(0, 1)
+        [object]::ReferenceEquals($r[0].Cpu, $r[1].Cpu) | Should -BeTrue
+        @($info).Count | Should -Be 2
+    }
+
+    It 'writes DeviceIndexNotFound for a GPU the host does not have, and keeps the CPU figures' {
+        Use-FakeGpu
+        $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
+        $r = @(Measure-GpuSpeedup -Index 7 -DataType FP32 -Size 32 -NoMlpShape -Iterations 2 -ErrorVariable err -ErrorAction SilentlyContinue)
+        $err[0].FullyQualifiedErrorId | Should -Be "DeviceIndexNotFound,$SpeedupFqid"
+        $r.Count | Should -Be 1
+        $r[0].CpuTflops | Should -BeGreaterThan 0
+        $r[0].GpuTflops | Should -BeNullOrEmpty
+    }
+
     It 'refuses FP8, which has no CPU counterpart' {
         { Measure-GpuSpeedup -DataType FP8 -ErrorAction Stop } | Should -Throw -ErrorId "MatMulTypeNotSupported,$SpeedupFqid"
     }

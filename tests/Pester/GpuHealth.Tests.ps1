@@ -29,6 +29,91 @@ Describe 'Test-GpuHealth without a driver' {
     }
 }
 
+Describe 'Test-GpuHealth -Quiet when the check cannot run' {
+    It 'writes $false and the reason as a warning, so a scheduler script under -ErrorAction Stop does not crash' {
+        $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
+        $env:DLGPUTOOLS_NVML_PATH = '/nonexistent/libnvidia-ml.so.1'
+        try {
+            $q = @(Test-GpuHealth -Quiet -XidWatchSeconds 0 -ErrorAction Stop -WarningVariable why -WarningAction SilentlyContinue)
+            $q.Count | Should -Be 1
+            $q[0] | Should -BeOfType ([bool])
+            $q[0] | Should -BeFalse
+            "$why" | Should -Match 'NVML|libcuda|driver'
+        }
+        finally { Clear-FakeGpu }
+    }
+}
+
+Describe 'Test-GpuHealth: the GPUs it is asked about (issue 27)' -Skip:$NoFakes {
+    AfterEach { Clear-FakeGpu }
+
+    It 'writes DeviceIndexNotFound and no report for an index the host does not have, and $false with -Quiet' {
+        # -Index 7 on a host with GPUs 0 and 1 said Healthy, and -Quiet $true: a typo marked every node healthy.
+        Use-FakeGpu -Setting $Clean
+        $r = Test-GpuHealth -Index 7 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        @($err).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be "DeviceIndexNotFound,$HealthFqid"
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        # One GPU of two that exist is not an answer for the host either.
+        Test-GpuHealth -Index 0, 7 -XidWatchSeconds 0 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $q = @(Test-GpuHealth -Index 7 -Quiet -XidWatchSeconds 0 -ErrorAction Stop -WarningVariable why -WarningAction SilentlyContinue)
+        $q.Count | Should -Be 1
+        $q[0] | Should -BeFalse
+        "$why" | Should -Match 'index 7'
+    }
+
+    It 'writes DeviceUuidNotFound for a UUID the host does not have' {
+        Use-FakeGpu -Setting $Clean
+        Test-GpuHealth -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be "DeviceUuidNotFound,$HealthFqid"
+        Test-GpuHealth -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -Quiet -XidWatchSeconds 0 -WarningAction SilentlyContinue | Should -BeFalse
+    }
+
+    It 'checks the GPU piped to it, live, deserialized or from JSON, in one report for the host' {
+        Use-FakeGpu -Setting $Clean
+        $r = @(Get-CudaDevice -Index 1 | Test-GpuHealth -XidWatchSeconds 0 -ErrorVariable err)
+        @($err).Count | Should -Be 0
+        $r.Count | Should -Be 1
+        $r[0].Gpus.Index | Should -Be @(1)
+        $json = Get-CudaDevice -Index 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        ($json | Test-GpuHealth -XidWatchSeconds 0).Gpus.Index | Should -Be @(1)
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-CudaDevice -Index 1)))
+        ($copy | Test-GpuHealth -XidWatchSeconds 0).Gpus.Index | Should -Be @(1)
+        (Test-GpuHealth -Uuid (Get-CudaDevice -Index 1).Uuid -XidWatchSeconds 0).Gpus.Index | Should -Be @(1)
+        $both = @(Get-CudaDevice | Test-GpuHealth -XidWatchSeconds 0)
+        $both.Count | Should -Be 1
+        $both[0].Gpus.Index | Should -Be @(0, 1)
+    }
+
+    It 'answers $false, not $true, when nothing comes down the pipeline' {
+        # A filter that matches nothing must not turn into "check every GPU and say healthy".
+        Use-FakeGpu -Setting $Clean
+        @() | Test-GpuHealth -XidWatchSeconds 0 | Should -BeNullOrEmpty
+        @(@() | Test-GpuHealth -Quiet -XidWatchSeconds 0 -WarningAction SilentlyContinue) | Should -Be @($false)
+    }
+}
+
+Describe 'Test-GpuHealth: verdict, action and -Quiet agree (issue 27)' -Skip:$NoFakes {
+    AfterEach { Clear-FakeGpu }
+
+    It 'says <Verdict> with action <Action> and -Quiet <Quiet>: the action follows from the verdict, the reason names its check' -ForEach @(
+        @{ Setting = @(); Verdict = 'Healthy'; Action = 'None'; Quiet = $true; Reason = $null }
+        @{ Setting = @('FAKENVML_GPU0_PROCESSES=2'); Verdict = 'Degraded'; Action = 'Watch'; Quiet = $true; Reason = '^GPU 0: Processes: 2 process' }
+        @{ Setting = @('FAKENVML_ECC_HISTORY=7', 'FAKENVML_GPU0_PROCESSES=2', 'FAKENVML_POWER_LIMIT_W=400'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: Power limit: ' }
+        @{ Setting = @('FAKENVML_MIG_PENDING=1'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: MIG mode: ' }
+        @{ Setting = @('FAKENVML_PCIE_WIDTH=8', 'FAKENVML_MIG_PENDING=1'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: PCIe link: ' }
+    ) {
+        # Processes on a GPU were Degraded with action Drain while -Quiet said $true, and the reason named another check.
+        Use-FakeGpu -Setting ($Clean + $Setting)
+        $r = Test-GpuHealth -XidWatchSeconds 0 -ErrorAction SilentlyContinue
+        "$($r.Verdict)" | Should -Be $Verdict
+        "$($r.Action)" | Should -Be $Action
+        if ($Reason) { $r.Reason | Should -Match $Reason } else { $r.Reason | Should -BeNullOrEmpty }
+        Test-GpuHealth -Quiet -XidWatchSeconds 0 | Should -Be $Quiet
+    }
+}
+
 Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
     AfterEach { Clear-FakeGpu }
 
@@ -134,6 +219,19 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
         $r = Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
         $r.Reason | Should -Match '^GPU 0: GEMM results: .*1 of [\d,]+ results differed from the first result'
         "$($r.Action)" | Should -Be 'Drain'
+        $err[0].FullyQualifiedErrorId | Should -Be "GpuHealthCheckFailed,$HealthFqid"
+        Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -Quiet | Should -BeFalse
+    }
+
+    It 'fails a GPU whose memory copy returns wrong data, with Drain and $false from -Quiet' {
+        # Wrong data after a device copy was a Warning (Watch), while one wrong GEMM word fails "GEMM results".
+        Use-FakeGpu -Setting ($Load + 'FAKECUDA_KERNEL_SKIP_LAST=1')
+        $r = Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $copy = $r.Checks | Where-Object Check -EQ 'Memory bandwidth'
+        "$($copy.Status)" | Should -Be 'Failed'
+        "$($r.Verdict)" | Should -Be 'Unhealthy'
+        "$($r.Action)" | Should -Be 'Drain'
+        $r.Reason | Should -Match '^GPU 0: Memory bandwidth: .*data after the copies is wrong'
         $err[0].FullyQualifiedErrorId | Should -Be "GpuHealthCheckFailed,$HealthFqid"
         Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -Quiet | Should -BeFalse
     }

@@ -42,6 +42,28 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
         ($copy | Out-String -Width 80) | Should -Match '1:PXB'
     }
 
+    It 'takes the GPUs piped to it (live, deserialized or from JSON) or named by -Index and -Uuid, with links to every other GPU' {
+        # Issue 27: a piped device was a binding error, and every GPU came back.
+        $one = @(Get-CudaDevice -Index 1 | Get-GpuTopology -ErrorVariable err)
+        @($err).Count | Should -Be 0
+        $one.Index | Should -Be @(1)
+        $one[0].Links.PeerIndex | Should -Be @(0)
+        @(Get-CudaDevice -Index 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json | Get-GpuTopology).Index | Should -Be @(1)
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-CudaDevice -Index 1)))
+        @($copy | Get-GpuTopology).Index | Should -Be @(1)
+        @(Get-GpuTopology -Uuid (Get-CudaDevice -Index 1).Uuid).Index | Should -Be @(1)
+        @(Get-GpuTopology -Index 1, 0).Index | Should -Be @(0, 1)
+        @(Get-CudaDevice | Get-GpuTopology).Index | Should -Be @(0, 1)
+        @(Get-GpuTopology -Index 0, 1 -AsMatrix)[1] | Should -Match '^GPU0\s+X\s+PXB'
+    }
+
+    It 'writes DeviceIndexNotFound and DeviceUuidNotFound for GPUs the host does not have' {
+        Get-GpuTopology -Index 7 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'DeviceIndexNotFound,DlGpuTools.Commands.GetGpuTopologyCommand'
+        Get-GpuTopology -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'DeviceUuidNotFound,DlGpuTools.Commands.GetGpuTopologyCommand'
+    }
+
     It 'writes CudaDriverNotFound without a driver' {
         $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
         Get-GpuTopology -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

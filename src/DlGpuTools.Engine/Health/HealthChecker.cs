@@ -24,8 +24,11 @@ namespace DlGpuTools.Health
         /// <summary>How long NVML and the driver may take to answer for the host's list and for each GPU's checks before the GPU counts as hung.</summary>
         public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-        /// <summary>Only these CUDA indexes; null: every GPU.</summary>
-        public Func<int, bool>? WantIndex { get; set; }
+        /// <summary>
+        /// The GPUs to check, by the rule every command shares (<see cref="DeviceSelector"/>); null: every GPU. A key
+        /// that names no GPU stops the check before it starts (<see cref="DeviceNotFoundException"/>).
+        /// </summary>
+        public DeviceKeys? Devices { get; set; }
 
         public HealthLevel Level { get; set; } = HealthLevel.Quick;
 
@@ -51,7 +54,7 @@ namespace DlGpuTools.Health
     /// <summary>
     /// Test-GpuHealth's engine: the host's checks (GPU count, driver), each GPU's NVML checks, at the Standard and
     /// Long levels the load checks (<see cref="LoadLevels"/>), and the Xid events seen while all of it ran, folded
-    /// into one verdict, action and reason per GPU and per host.
+    /// into one verdict, action and reason per GPU and per host (<see cref="Fold"/>).
     /// </summary>
     public static class HealthChecker
     {
@@ -66,9 +69,12 @@ namespace DlGpuTools.Health
             XidWatch? watch = XidWatch.Open(nvml, out NvmlReturn watchFailure);
             try
             {
-                if (!Watchdog.TryRun(() => (NvmlDeviceFacts.Read(nvml, new List<string>()), DeviceEnumerator.Enumerate(runtime, request.WantIndex)), request.CallTimeout, out var listed))
+                DeviceKeys? keys = request.Devices;
+                Func<int, bool>? mayBeNamed = keys == null ? null : new Func<int, bool>(keys.MayName);
+                if (!Watchdog.TryRun(() => (NvmlDeviceFacts.Read(nvml, new List<string>()), DeviceEnumerator.Enumerate(runtime, mayBeNamed)), request.CallTimeout, out var listed))
                     return Hung(clock, request.CallTimeout);
                 (NvmlDeviceFacts facts, DeviceInventory inventory) = listed;
+                IReadOnlyList<CudaDevice> devices = Selected(inventory, keys);
                 var report = new GpuHealthReport
                 {
                     Level = request.Level.ToString(),
@@ -78,7 +84,7 @@ namespace DlGpuTools.Health
                 report.Checks.AddRange(HostChecks(inventory, request, report.DriverVersion));
 
                 var handles = new Dictionary<int, IntPtr>();
-                foreach (CudaDevice device in inventory.Devices)
+                foreach (CudaDevice device in devices)
                 {
                     if (facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle))
                     {
@@ -89,7 +95,7 @@ namespace DlGpuTools.Health
 
                 var perGpu = new Dictionary<int, GpuHealth>();
                 var replaysBefore = new Dictionary<int, uint?>();
-                foreach (CudaDevice device in inventory.Devices)
+                foreach (CudaDevice device in devices)
                 {
                     var health = new GpuHealth { Index = device.Index, Name = device.Name, Uuid = device.Uuid, PciBusId = device.PciBusId };
                     if (handles.TryGetValue(device.Index, out IntPtr handle))
@@ -108,14 +114,14 @@ namespace DlGpuTools.Health
                 if (request.Level != HealthLevel.Quick)
                 {
                     // Only GPUs whose NVML checks answered: a hung GPU's stress would hang too.
-                    var answering = inventory.Devices.Where(d => !perGpu[d.Index].Checks.Any(c => c.Check == QuickHealthChecks.NvmlAnswersCheck)).ToList();
+                    var answering = devices.Where(d => !perGpu[d.Index].Checks.Any(c => c.Check == QuickHealthChecks.NvmlAnswersCheck)).ToList();
                     LoadLevels.Run(runtime, answering, request, perGpu);
                 }
 
                 // Events since the watch opened: at Standard and Long, the stress's too.
                 Dictionary<int, List<ulong>> xids = watch?.Drain(request.XidWatch) ?? new Dictionary<int, List<ulong>>();
                 TimeSpan watched = clock.Elapsed > request.XidWatch ? clock.Elapsed : request.XidWatch;
-                foreach (GpuHealth health in inventory.Devices.Select(d => perGpu[d.Index]))
+                foreach (GpuHealth health in devices.Select(d => perGpu[d.Index]))
                 {
                     // The replay count again, after the watch: growth while the check ran is the rate that matters.
                     if (replaysBefore.TryGetValue(health.Index, out uint? before) && handles.TryGetValue(health.Index, out IntPtr again)
@@ -146,6 +152,20 @@ namespace DlGpuTools.Health
             {
                 watch?.Dispose();
             }
+        }
+
+        /// <summary>
+        /// The GPUs the keys name, or the exception that says which keys name none. A GPU the driver lists but could not
+        /// read is not missing: its failure is a check of the report. Nor is a UUID while such a GPU exists, since
+        /// that GPU's UUID is unknown.
+        /// </summary>
+        private static IReadOnlyList<CudaDevice> Selected(DeviceInventory inventory, DeviceKeys? keys)
+        {
+            DeviceSelection selection = DeviceSelector.Select(inventory.Devices, keys);
+            int[] indexes = selection.MissingIndexes.Where(i => inventory.Failures.All(f => f.Index != i)).ToArray();
+            string[] uuids = inventory.Failures.Count > 0 ? Array.Empty<string>() : selection.MissingUuids.ToArray();
+            if (indexes.Length > 0 || uuids.Length > 0) throw new DeviceNotFoundException(indexes, uuids, inventory.DriverDeviceCount);
+            return selection.Devices;
         }
 
         // The driver or NVML did not list the GPUs in time: the host fails with one check that says so.
@@ -192,7 +212,7 @@ namespace DlGpuTools.Health
                 if (have == null)
                     yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Warning, $"The driver version could not be read, so it was not compared with {minimum}.", "Check nvidia-smi.", HealthAction.Watch);
                 else if (have < minimum)
-                    yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Failed, $"Driver {driverVersion}, older than the {minimum} required.", $"Install driver {minimum} or newer, then reboot.", HealthAction.Configure);
+                    yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Failed, $"Driver {driverVersion}, older than the {minimum} required.", $"Drain the node, install driver {minimum} or newer, then reboot.", HealthAction.Drain);
                 else
                     yield return QuickHealthChecks.Make(null, "Driver version", CheckStatus.Passed, $"Driver {driverVersion} (at least {minimum}).");
             }
@@ -241,7 +261,8 @@ namespace DlGpuTools.Health
                 case 48: case 94: case 95:
                     return (CheckStatus.Failed, HealthAction.ResetGpu, "an uncorrectable memory (ECC) error");
                 case 63:
-                    return (CheckStatus.Warning, HealthAction.ResetGpu, "a page retirement or row remap was recorded; a reset applies it");
+                    // As the Memory repair check judges a pending remap: the bad memory stays in use until the reset.
+                    return (CheckStatus.Failed, HealthAction.ResetGpu, "a page retirement or row remap was recorded; a reset applies it");
                 case 64:
                     return (CheckStatus.Failed, HealthAction.ReplaceGpu, "a page retirement or row remap could not be recorded");
                 case 79:
@@ -262,15 +283,32 @@ namespace DlGpuTools.Health
             _ => "Drain the node and look the Xid up in NVIDIA's Xid catalogue; dmesg has the driver's message.",
         };
 
-        /// <summary>The verdict, the most severe action and the first failed (else warned) check, as one line.</summary>
+        /// <summary>
+        /// The verdict from the statuses (a failed check: Unhealthy; else a warning: Degraded; else Healthy), the action
+        /// from the checks that set the verdict only (their most severe), and as the reason the first of those checks
+        /// with that action, in one line. A check's status bounds its action (Warning: Watch or Configure; Failed:
+        /// Drain or stronger; see <see cref="HealthVerdict"/>), so a Degraded node is never told to drain and the
+        /// reason always names what the action is for.
+        /// </summary>
         internal static void Fold(IReadOnlyCollection<GpuHealthCheck> checks, out HealthVerdict verdict, out HealthAction action, out string? reason)
         {
-            GpuHealthCheck? failed = checks.FirstOrDefault(c => c.Status == nameof(CheckStatus.Failed));
-            GpuHealthCheck? warned = checks.FirstOrDefault(c => c.Status == nameof(CheckStatus.Warning));
-            verdict = failed != null ? HealthVerdict.Unhealthy : warned != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
-            action = checks.Count == 0 ? HealthAction.None : checks.Max(c => (HealthAction)Enum.Parse(typeof(HealthAction), c.Action));
-            GpuHealthCheck? first = failed ?? warned;
-            reason = first == null ? null : (first.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + first.Check + ": " + first.Detail;
+            string? setting = checks.Any(c => c.Status == nameof(CheckStatus.Failed)) ? nameof(CheckStatus.Failed)
+                : checks.Any(c => c.Status == nameof(CheckStatus.Warning)) ? nameof(CheckStatus.Warning) : null;
+            verdict = setting == nameof(CheckStatus.Failed) ? HealthVerdict.Unhealthy : setting != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
+            if (setting == null)
+            {
+                action = HealthAction.None;
+                reason = null;
+                return;
+            }
+
+            GpuHealthCheck[] setters = checks.Where(c => c.Status == setting).ToArray();
+            HealthAction most = setters.Max(ActionOf);
+            GpuHealthCheck named = setters.First(c => ActionOf(c) == most);
+            action = most;
+            reason = (named.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + named.Check + ": " + named.Detail;
         }
+
+        private static HealthAction ActionOf(GpuHealthCheck check) => (HealthAction)Enum.Parse(typeof(HealthAction), check.Action);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DlGpuTools.Bandwidth;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Diagnostics;
 using DlGpuTools.Interop;
@@ -10,10 +11,11 @@ namespace DlGpuTools.Health
 {
     /// <summary>
     /// The Standard and Long levels' checks of one GPU, from what the stress, the load watch, the short bandwidth
-    /// runs and the memory test found. Thresholds: a GPU more than 10% below the median of its peers (same model in
-    /// the same host) is a Warning, as the issue asks; below half the card table's dense peak is a Warning (cuBLASLt
-    /// reaches 60-80% of it on healthy, well-cooled cards); device copy traffic below 70% of the theoretical memory
-    /// bandwidth and host-to-device below 50% of the PCIe link's are Warnings (healthy H100s reach about 90% and 85%).
+    /// runs and the memory test found. Wrong data fails wherever it shows (a GEMM word, a peer's bits, a copy, a
+    /// memory word). A slow GPU is a Warning with Watch, since it still computes right: more than 10% below the
+    /// median of its peers (same model in the same host); below half the card table's dense peak (cuBLASLt reaches
+    /// 60-80% of it on healthy, well-cooled cards); device copy traffic below 70% of the theoretical memory
+    /// bandwidth and host-to-device below 50% of the PCIe link's (healthy H100s reach about 90% and 85%).
     /// </summary>
     internal static class LoadHealthChecks
     {
@@ -61,7 +63,7 @@ namespace DlGpuTools.Health
             if (share < PeakFloor)
             {
                 return QuickHealthChecks.Make(o.Index, name, CheckStatus.Warning, figures + F(": below {0:0}% of it, where healthy cards reach 60-80%.", 100 * PeakFloor),
-                    "Look at the clocks and power check: a power cap, locked clocks, thermal slowdown or a busy GPU lowers it. Drain the node if none explains it.", HealthAction.Drain);
+                    "Look at the clocks and power check: a power cap, locked clocks, thermal slowdown or a busy GPU lowers it. If none explains it, have the board looked at.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(o.Index, name, CheckStatus.Passed, figures + ".");
@@ -81,7 +83,7 @@ namespace DlGpuTools.Health
             if (ratio < 1 - PeerShortfall)
             {
                 return QuickHealthChecks.Make(o.Index, name, CheckStatus.Warning, figures + F(", more than {0:0}% below its peers.", 100 * PeerShortfall),
-                    "Compare its clocks, power and temperature with the others' (the clocks and power check); a GPU slower than identical neighbours usually has a cooling, power-cable or board fault.", HealthAction.Drain);
+                    "Compare its clocks, power and temperature with the others' (the clocks and power check); a GPU slower than identical neighbours usually has a cooling, power-cable or board fault.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(o.Index, name, CheckStatus.Passed, figures + ".");
@@ -122,7 +124,8 @@ namespace DlGpuTools.Health
                     "Drain the node: jobs on this GPU get wrong numbers without an error. Run Test-GpuHealth -Level Long; if it is outvoted again, replace the board.", HealthAction.Drain);
             }
 
-            return QuickHealthChecks.Make(o.Index, name, CheckStatus.Warning,
+            // One of them computes wrong results and the check cannot tell which: both fail (Drain: a fault it cannot place).
+            return QuickHealthChecks.Make(o.Index, name, CheckStatus.Failed,
                 F("The first result differs from GPU {0}'s and no majority says which is right (same model, algorithm and inputs must give the same bits).", string.Join(", ", group.Where(p => p.FirstResultHash != own).Select(p => p.Index.ToString(CultureInfo.InvariantCulture)))),
                 "Drain the node and run the check on a host with a third GPU of this model, or compare the GPUs' results in a job; one of them computes wrong results.", HealthAction.Drain);
         }
@@ -174,6 +177,7 @@ namespace DlGpuTools.Health
         public static GpuHealthCheck MemoryBandwidth(int gpu, BandwidthResult? copy, Exception? failure)
         {
             const string name = "Memory bandwidth";
+            if (WrongData(gpu, name, "device copy", failure) is GpuHealthCheck wrong) return wrong;
             if (copy == null) return QuickHealthChecks.Make(gpu, name, CheckStatus.Warning, "The device copy could not be measured: " + (failure?.Message ?? "no result"), "Run Measure-GpuBandwidth -Test device_local_copy_sm for the details.", HealthAction.Watch);
             string figures = F("Device copy {0:0} GB/s counted once, {1:0} GB/s of memory traffic", copy.GBps, copy.TrafficGBps);
             if (copy.PercentOfTheoretical is not double percent) return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, figures + " (no theoretical figure for this card).");
@@ -181,7 +185,7 @@ namespace DlGpuTools.Health
             if (percent < MemoryFloorPercent)
             {
                 return QuickHealthChecks.Make(gpu, name, CheckStatus.Warning, figures + F(": below {0:0}%, where healthy GPUs reach 80-90%.", MemoryFloorPercent),
-                    "Check the memory clock (nvidia-smi -q -d CLOCK) and whether other programs use the GPU; drain the node if neither explains it.", HealthAction.Drain);
+                    "Check the memory clock (nvidia-smi -q -d CLOCK) and whether other programs use the GPU; if neither explains it, have the board looked at.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, figures + ".");
@@ -190,6 +194,7 @@ namespace DlGpuTools.Health
         public static GpuHealthCheck HostToDevice(int gpu, BandwidthResult? h2d, Exception? failure)
         {
             const string name = "Host-to-device";
+            if (WrongData(gpu, name, "pinned host-to-device copy", failure) is GpuHealthCheck wrong) return wrong;
             if (h2d == null) return QuickHealthChecks.Make(gpu, name, CheckStatus.Warning, "The pinned host-to-device copy could not be measured: " + (failure?.Message ?? "no result"), "Run Measure-GpuBandwidth -Test host_to_device_memcpy_ce for the details.", HealthAction.Watch);
             string figures = F("Pinned host-to-device {0:0.0} GB/s", h2d.GBps);
             string note = Strings.IsNullOrWhiteSpace(h2d.Note) ? string.Empty : " (" + h2d.Note + ")";
@@ -198,7 +203,7 @@ namespace DlGpuTools.Health
             if (percent < HostLinkFloorPercent)
             {
                 return QuickHealthChecks.Make(gpu, name, CheckStatus.Warning, figures + note + F(": below {0:0}%, where healthy links reach 75-90%.", HostLinkFloorPercent),
-                    "Check the link under load (Get-CudaDevice shows generation and width), the CPU socket the GPU hangs off (Get-GpuTopology) and the slot or riser.", HealthAction.Drain);
+                    "Check the link under load (Get-CudaDevice shows generation and width), the CPU socket the GPU hangs off (Get-GpuTopology) and the slot or riser.", HealthAction.Watch);
             }
 
             return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, figures + note + ".");
@@ -221,6 +226,17 @@ namespace DlGpuTools.Health
             }
 
             return QuickHealthChecks.Make(gpu, name, CheckStatus.Passed, covered + "; every word read back as written.");
+        }
+
+        /// <summary>
+        /// The failed check of a copy whose data came back wrong (the bandwidth engine verifies every run); null for
+        /// any other outcome. One wrong word fails "GEMM results", so wrong memory data fails too.
+        /// </summary>
+        private static GpuHealthCheck? WrongData(int gpu, string name, string copy, Exception? failure)
+        {
+            if (!(failure is BandwidthVerificationException wrong)) return null;
+            return QuickHealthChecks.Make(gpu, name, CheckStatus.Failed, F("The {0} read back data other than what was written: {1}", copy, wrong.Message),
+                "Drain the node: jobs on this GPU can get wrong data without an error. Run Test-GpuHealth -Level Long to test the memory word by word; reset the GPU if it fails, and replace the board if it fails again.", HealthAction.Drain);
         }
 
         /// <summary>The failed check of a GPU worker that hung (RebootNode) or could not run (Drain); null when it ran.</summary>

@@ -206,8 +206,9 @@ namespace DlGpuTools.Health
             if (r != NvmlReturn.NVML_SUCCESS) return Make(gpu, name, CheckStatus.Skipped, $"Not a MIG-capable GPU ({Text(r)}).");
             if (current != pending)
             {
+                // The GPU works in its current mode; the change is a setting to finish (or undo) when convenient.
                 return Make(gpu, name, CheckStatus.Warning, $"MIG is {(current != 0 ? "on" : "off")} now and {(pending != 0 ? "on" : "off")} after the next reset: a change waits for a GPU reset.",
-                    $"Drain, then reset the GPU (sudo nvidia-smi -r -i {gpu}) to finish the change, or set it back.", HealthAction.ResetGpu);
+                    $"When the GPU is idle, reset it (sudo nvidia-smi -r -i {gpu}) to finish the change, or set it back.", HealthAction.Configure);
             }
 
             return Make(gpu, name, CheckStatus.Passed, current != 0 ? "MIG is on: jobs see GPU instances, not the whole GPU." : "MIG is off: jobs see the whole GPU.");
@@ -219,8 +220,9 @@ namespace DlGpuTools.Health
             if (device.Processes.Count == 0) return Make(gpu, name, CheckStatus.Passed, "No compute process on the GPU.");
             string who = string.Join(", ", device.Processes.Take(3).Select(p => p.ToString()));
             ulong bytes = (ulong)device.Processes.Sum(p => (double)(p.UsedMemory ?? 0));
+            // Work on a GPU is not a fault (Quick runs beside jobs), but it lowers every figure a load check measures.
             return Make(gpu, name, CheckStatus.Warning, string.Format(CultureInfo.InvariantCulture, "{0} process(es) on the GPU, holding {1:0} MiB: {2}{3}.", device.Processes.Count, bytes / 1048576.0, who, device.Processes.Count > 3 ? ", ..." : string.Empty),
-                "A node about to take jobs should have idle GPUs: let these finish or stop them (Get-GpuProcess shows them).", HealthAction.Drain);
+                "Nothing to do while they are your jobs. Before a Standard or Long check, let them finish or stop them: they share the GPU with the stress and lower its figures (Get-GpuProcess shows them).", HealthAction.Watch);
         }
     }
 }

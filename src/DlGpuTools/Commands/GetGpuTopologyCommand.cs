@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Devices;
 using DlGpuTools.Topology;
@@ -9,24 +10,28 @@ namespace DlGpuTools.Commands
     /// How the GPUs are connected: one object per GPU with its CPU/NUMA affinity and a link object per other GPU,
     /// or, with -AsMatrix, the nvidia-smi topo -m matrix as lines of text. A matrix is one string per row: a
     /// format view lays out one object per row and cannot pivot the links into columns, so the matrix is an
-    /// explicit switch and the objects stay the default for scripts.
+    /// explicit switch and the objects stay the default for scripts. GPUs are chosen as by every device command
+    /// (-Index, -Uuid, piped devices; all by default); a chosen GPU's links still reach every other GPU.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "GpuTopology")]
     [OutputType(typeof(GpuTopology))]
     [OutputType(typeof(string))]
-    public sealed class GetGpuTopologyCommand : DlGpuCmdlet
+    public sealed class GetGpuTopologyCommand : DeviceCmdlet
     {
         [Parameter]
         public SwitchParameter AsMatrix { get; set; }
 
+        protected override void ProcessRecord() => CollectRequestedDevices();
+
         protected override void EndProcessing()
         {
-            DeviceInventory? inventory = EnumerateDevices(writeWarnings: false);
-            if (inventory == null) return;
+            IReadOnlyList<CudaDevice> chosen = CollectedDevices;
+            if (!(Inventory is DeviceInventory inventory) || chosen.Count == 0) return;
             var warnings = new List<string>();
             IReadOnlyList<GpuTopology> gpus;
             try
             {
+                // Every GPU is read, so the chosen ones' links reach the others too.
                 gpus = TopologyReader.Read(Runtime, inventory.Devices, warnings);
             }
             catch (System.Exception e) when (IsKnownFailure(e))
@@ -36,6 +41,7 @@ namespace DlGpuTools.Commands
             }
 
             foreach (string warning in warnings) WriteWarning(warning);
+            gpus = gpus.Where(g => chosen.Any(d => d.Index == g.Index)).ToList();
             if (AsMatrix)
             {
                 foreach (string line in TopologyMatrix.Lines(gpus)) WriteObject(line);

@@ -1,7 +1,9 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using DlGpuTools.Devices;
 using DlGpuTools.Health;
 
 namespace DlGpuTools.Commands
@@ -11,18 +13,27 @@ namespace DlGpuTools.Commands
     /// reason, the host's checks and every GPU's. Quick: NVML and the driver only, about a second (the Xid watch).
     /// Standard: plus a GEMM stress on every GPU at once for -Duration seconds (default 60) with every result
     /// compared, clocks and power under load, and a short bandwidth and host-link run. Long: plus a memory pattern
-    /// test. -Quiet writes only $true (healthy or degraded) or $false (unhealthy), for provisioning scripts;
-    /// otherwise an unhealthy host also writes one error, so $? and -ErrorAction work as for Test-CuDnnInstall.
-    /// Ctrl+C stops the stress between batches and frees all GPU memory.
+    /// test. GPUs are chosen as by every device command (-Index, -Uuid, piped devices; all by default), gathered
+    /// from the whole pipeline into one report; one that does not exist is DeviceIndexNotFound or DeviceUuidNotFound
+    /// and no report, since the host cannot be vouched for. -Quiet writes only $true (healthy or degraded) or $false
+    /// (unhealthy, or no answer: a named GPU missing, no driver), with why as a warning, so a scheduler's script
+    /// never stops on it; otherwise an unhealthy host also writes one error, so $? and -ErrorAction work as for
+    /// Test-CuDnnInstall. Ctrl+C stops the stress between batches and frees all GPU memory.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "GpuHealth", DefaultParameterSetName = ReportSet)]
     [OutputType(typeof(GpuHealthReport), ParameterSetName = new[] { ReportSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
-    public sealed class TestGpuHealthCommand : DlGpuCmdlet, IDisposable
+    public sealed class TestGpuHealthCommand : DeviceCmdlet, IDisposable
     {
         private const string ReportSet = "Report";
         private const string QuietSet = "Quiet";
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+
+        // The devices the pipeline's records named (the engine looks them up under its time limit); every GPU once a
+        // record named none. No record at all (an empty pipeline) names no GPU.
+        private DeviceKeys? _keys;
+        private bool _everyGpu;
+        private bool _anyRecord;
 
         /// <summary>Quick (NVML only), Standard (plus the GEMM stress and link checks) or Long (plus the memory test).</summary>
         [Parameter(Position = 0)]
@@ -37,11 +48,6 @@ namespace DlGpuTools.Commands
         [Parameter]
         [ValidateRange(64, 32768)]
         public int MatrixSize { get; set; } = 8192;
-
-        /// <summary>Only these GPUs (CUDA indexes); default all.</summary>
-        [Parameter]
-        [ValidateRange(0, 1023)]
-        public int[]? Index { get; set; }
 
         /// <summary>How many GPUs the host must have (the driver's count).</summary>
         [Parameter]
@@ -66,15 +72,30 @@ namespace DlGpuTools.Commands
         [Parameter(ParameterSetName = QuietSet, Mandatory = true)]
         public SwitchParameter Quiet { get; set; }
 
+        protected override void ProcessRecord()
+        {
+            _anyRecord = true;
+            DeviceKeys? keys = DeviceKeys.From(Index, Uuid, InputObject);
+            if (keys == null) _everyGpu = true;
+            else _keys = _keys == null ? keys : _keys.And(keys);
+        }
+
         protected override void EndProcessing()
         {
+            if (!_anyRecord)
+            {
+                // A filter upstream matched nothing: "every GPU is fine" would answer a question nobody asked.
+                if (Quiet) NoAnswer(Messages.HealthNoDeviceInput);
+                return;
+            }
+
             var request = new HealthRequest
             {
                 ExpectedGpuCount = ExpectedGpuCount,
                 MinimumDriverVersion = MinimumDriverVersion,
                 XidWatch = TimeSpan.FromSeconds(XidWatchSeconds),
                 CallTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                WantIndex = Index == null ? null : new Func<int, bool>(i => Array.IndexOf(Index, i) >= 0),
+                Devices = _everyGpu ? null : _keys,
                 Level = Level,
                 Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration)) ? TimeSpan.FromSeconds(Duration) : HealthRequest.DefaultDuration(Level),
                 MatrixSize = MatrixSize,
@@ -92,11 +113,19 @@ namespace DlGpuTools.Commands
                 CompleteProgress();
                 return; // Ctrl+C: every GPU buffer was freed on the way out
             }
+            catch (DeviceNotFoundException e)
+            {
+                CompleteProgress();
+                var records = DeviceNotFoundRecords(e.MissingIndexes, e.MissingUuids, e.DriverDeviceCount).ToList();
+                if (Quiet) NoAnswer(string.Join(" ", records.Select(r => r.ErrorDetails.Message)));
+                else records.ForEach(WriteError);
+                return;
+            }
             catch (Exception e) when (IsKnownFailure(e))
             {
                 CompleteProgress();
-                if (Quiet) WriteObject(false);
-                WriteFailure(e, null);
+                if (Quiet) NoAnswer(ToErrorRecord(e, null)?.ErrorDetails?.Message ?? e.Message); // the message says what was searched
+                else WriteFailure(e, null);
                 return;
             }
 
@@ -117,6 +146,13 @@ namespace DlGpuTools.Commands
                     ErrorDetails = new ErrorDetails(Messages.Format(Messages.GpuHealthFailed, report.Reason)) { RecommendedAction = Messages.Format(Messages.GpuHealthRemedy, report.Action) },
                 });
             }
+        }
+
+        /// <summary>-Quiet's answer when there is none to give: $false, and why on the warning stream, not as an error.</summary>
+        private void NoAnswer(string why)
+        {
+            WriteWarning(why);
+            WriteObject(false);
         }
 
         protected override void StopProcessing() => _cancel.Cancel();
