@@ -27,8 +27,10 @@ namespace DlGpuTools.Topology
             }
 
             yield return string.Empty;
-            yield return "Legend: X = self; NV# = NVLink with # links; PIX = at most one PCIe switch; PXB = several PCIe switches;";
-            yield return "PHB = a PCIe host bridge; NODE = host bridges within a NUMA node; SYS = across NUMA nodes.";
+            // Within 80 columns, as every view (the legend ran to 104).
+            yield return "Legend: X = self; NV# = NVLink with # links; PIX = at most one PCIe switch;";
+            yield return "PXB = several PCIe switches; PHB = a PCIe host bridge; NODE = host bridges";
+            yield return "within a NUMA node; SYS = across NUMA nodes.";
         }
     }
 }
