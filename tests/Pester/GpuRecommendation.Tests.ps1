@@ -23,11 +23,16 @@ Describe 'Get-GpuRecommendation' {
         $r = @(Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16)
         $r[0].Workload | Should -Be 'LLMFineTune'
         $r[0].Method | Should -Be 'LoRA BF16'
-        ($r | Out-String -Width 400) | Should -Match 'Full BF16 118\.3 GB, LoRA BF16 20\.9 GB, QLoRA NF4 10\.5 GB'
-        ($r | Out-String -Width 400) | Should -Match 'Speed = expected LLMFineTune throughput x one RTX 3090'
+        # The header is wrapped at words for 80 columns, so it is read with its line breaks as spaces.
+        $flat = ($r | Out-String -Width 400) -replace '\s+', ' '
+        $flat | Should -Match 'Full BF16 118\.3 GB, LoRA BF16 20\.9 GB, QLoRA NF4 10\.5 GB'
+        $flat | Should -Match 'Speed = expected LLMFineTune throughput x one RTX 3090'
         $text = $r | Out-String -Width 80
         $text | Should -Match '#\s+Card\s+GPUs\s+Method\s+Price\s+Cond\s+Date\s+Speed\s+Per\$1k'
         Widest $text | Should -BeLessOrEqual 80
+        # The header wraps at words: no number, unit or name split over two lines ("71/TFLOP" / "S", "BF1" / "6").
+        $words = ($r | Out-String -Width 400) -split '\s+' | Where-Object { $_ -match '\d|TFLOPS|Format-List' }
+        foreach ($line in $text -split "`n") { foreach ($w in $line.Trim() -split '\s+') { if ($w -and $w -match '\d|TFLOP|Format') { $words | Should -Contain $w -Because "'$w' should be whole" } } }
     }
 
     It 'shows rentals in their own table with provider, $/h and date, within 80 columns' {
