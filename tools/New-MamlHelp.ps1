@@ -85,6 +85,12 @@ function Write-Paras([string] $Prefix, [string] $Name, [string] $Text) {
     $w.WriteEndElement()
 }
 
+function Get-HelpTypeName([type] $Type, [switch] $Full) {
+    # Get-Help prints the type's own name, which for int? is "Nullable`1": say the underlying type instead.
+    $shown = if ($Type.IsGenericType -and $Type.GetGenericTypeDefinition() -eq [Nullable`1]) { $Type.GetGenericArguments()[0] } else { $Type }
+    if ($Full) { $shown.FullName } else { $shown.Name }
+}
+
 function Write-Type([string] $TypeName) {
     $w.WriteStartElement('dev', 'type', $ns.dev)
     $w.WriteElementString('maml', 'name', $ns.maml, $TypeName)
@@ -138,7 +144,7 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
             if ($sp.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
                 $w.WriteStartElement('command', 'parameterValue', $ns.command)
                 $w.WriteAttributeString('required', 'true')
-                $w.WriteString($sp.ParameterType.Name)
+                $w.WriteString((Get-HelpTypeName $sp.ParameterType))
                 $w.WriteEndElement()
             }
             $w.WriteEndElement()
@@ -164,9 +170,9 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         Write-Paras 'maml' 'description' $parameterDocs["-$($p.Name)"]
         $w.WriteStartElement('command', 'parameterValue', $ns.command)
         $w.WriteAttributeString('required', 'true')
-        $w.WriteString($p.ParameterType.Name)
+        $w.WriteString((Get-HelpTypeName $p.ParameterType))
         $w.WriteEndElement()
-        Write-Type $p.ParameterType.FullName
+        Write-Type (Get-HelpTypeName $p.ParameterType -Full)
         $w.WriteElementString('dev', 'defaultValue', $ns.dev, (Get-DefaultValue $cmd $p.Name))
         $w.WriteEndElement()
     }

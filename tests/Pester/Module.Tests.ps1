@@ -85,6 +85,13 @@ Describe 'Help' {
         (Get-Help Get-CudaDevice -Parameter Index).defaultValue | Should -Be 'None'
     }
 
+    It 'names parameter types as users write them, never a generic type name such as Nullable`1' {
+        (Get-Help Test-GpuHealth -Parameter ExpectedGpuCount).type.name | Should -Be 'System.Int32'
+        $syntax = Get-Help Test-GpuHealth | Out-String -Width 200
+        $syntax | Should -Match '-ExpectedGpuCount <Int32>'
+        foreach ($name in $Cmdlets) { (Get-Help $name -Full | Out-String -Width 200) | Should -Not -Match '`1' -Because "$name's help" }
+    }
+
     It 'keeps a bulleted list as separate paragraphs' {
         $paragraphs = @((Get-Help Get-GpuReport).description.Text)
         @($paragraphs | Where-Object { $_ -like '- *' }).Count | Should -BeGreaterOrEqual 5
