@@ -278,6 +278,118 @@ namespace DlGpuTools.Engine.Tests
             Assert.Throws<InvalidDataException>(() => CsvTable.Read(new StringReader("a,b\n1,2,3\n")));
         }
 
+        // Issue 27 item 14: names are taken as PowerShell users type them.
+
+        [Theory]
+        [InlineData("Radeon", "AMD Radeon RX 7900 XTX")]
+        [InlineData("GeForce", "GeForce RTX 4090")]
+        [InlineData("AMD", "AMD Instinct MI300X")]
+        [InlineData("Tesla", "NVIDIA Tesla K80")]
+        [InlineData("NVIDIA", "NVIDIA H100 PCIe")]
+        public void A_vendor_or_brand_word_alone_finds_its_family(string word, string member)
+        {
+            CardLookup lookup = Catalog.Find(word);
+            Assert.Contains(lookup.Matches, c => c.Name == member);
+            Assert.DoesNotContain(lookup.Matches, c => c.Name == "NVIDIA A100 80GB SXM4" && word != "NVIDIA");
+        }
+
+        [Fact]
+        public void GeForce_alone_is_every_GeForce_card_and_nothing_else()
+        {
+            string[] geforce = Catalog.Cards.Where(c => c.Name.StartsWith("GeForce ", StringComparison.Ordinal)).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.Equal(geforce, Catalog.Find("GeForce").Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(geforce.Where(n => n.Contains(" RTX ")), Catalog.Find("GeForce RTX").Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+        }
+
+        [Theory]
+        [InlineData("A100 80", "NVIDIA A100 80GB PCIe;NVIDIA A100 80GB SXM4")]
+        [InlineData("a100 40", "NVIDIA A100 40GB PCIe;NVIDIA A100 40GB SXM4")]
+        [InlineData("RTX 3060 12", "GeForce RTX 3060 12GB")]
+        [InlineData("V100 PCIe 32", "NVIDIA Tesla V100 PCIe 32GB")]
+        public void A_bare_number_after_the_model_is_its_memory_size(string query, string expected)
+        {
+            Assert.Equal(expected.Split(';'), Catalog.Find(query).Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void The_closest_names_share_the_words_of_the_query()
+        {
+            CardLookup lookup = Catalog.Find("A100 90");
+            Assert.Empty(lookup.Matches);
+            Assert.All(lookup.Closest.Take(4), n => Assert.Contains("A100", n));
+            Assert.DoesNotContain("GeForce GTX 1080", lookup.Closest);
+        }
+
+        [Theory]
+        [InlineData("4090*", "GeForce RTX 4090")]
+        [InlineData("40*", "GeForce RTX 4060 Ti 16GB")]
+        [InlineData("7900*", "AMD Radeon RX 7900 XTX")]
+        [InlineData("MI300*", "AMD Instinct MI300X")]
+        [InlineData("A6000*", "NVIDIA RTX A6000")]
+        [InlineData("RTX [34]090", "GeForce RTX 3090")]
+        [InlineData("RTX [34]090", "GeForce RTX 4090")]
+        [InlineData("NVIDIA GeForce RTX 409?", "GeForce RTX 4090")]
+        public void A_wildcard_may_leave_out_the_vendor_and_family_words(string pattern, string member)
+        {
+            Assert.Contains(Catalog.Find(pattern).Matches, c => c.Name == member);
+        }
+
+        [Fact]
+        public void A_wildcard_matches_from_the_start_of_the_model_not_inside_a_word()
+        {
+            Assert.Equal(new[] { "GeForce RTX 4090" }, Catalog.Find("4090*").Matches.Select(c => c.Name));
+            Assert.All(Catalog.Find("40*").Matches, c => Assert.StartsWith("GeForce RTX 40", c.Name, StringComparison.Ordinal));
+            Assert.Empty(Catalog.Find("090*").Matches);
+            Assert.Equal(4, Catalog.Find("A100*").Matches.Count);
+        }
+
+        public static TheoryData<string> EveryWordOfEveryName()
+        {
+            var words = new TheoryData<string>();
+            foreach (string word in Catalog.Cards.SelectMany(c => c.Name.Split(' ')).Distinct(StringComparer.OrdinalIgnoreCase)) words.Add(word);
+            return words;
+        }
+
+        [Theory]
+        [MemberData(nameof(EveryWordOfEveryName))]
+        public void Every_word_Tab_completes_from_a_name_finds_cards_and_Tab_offers_them_all(string word)
+        {
+            // The one rule: what Get-GpuSpec finds for a word, Tab offers for it; and a word of a card's name finds something.
+            CardLookup lookup = Catalog.Find(word);
+            Assert.NotEmpty(lookup.Matches);
+            var offered = Catalog.Complete(word).Select(c => c.Name).ToList();
+            Assert.All(lookup.Matches, c => Assert.Contains(c.Name, offered));
+            Assert.All(Catalog.Cards.Where(c => c.Name.Split(' ').Contains(word, StringComparer.OrdinalIgnoreCase)), c => Assert.Contains(c.Name, offered));
+        }
+
+        [Fact]
+        public void Tab_offers_a_card_at_every_letter_of_its_name_and_of_its_driver_names()
+        {
+            foreach (GpuSpec card in Catalog.Cards)
+            {
+                foreach (string name in new[] { card.Name, CardCatalog.ShortName(card.Name) }.Concat(card.DeviceNames))
+                {
+                    for (int length = 1; length <= name.Length; length++)
+                    {
+                        string typed = name.Substring(0, length);
+                        Assert.True(Catalog.Complete(typed).Contains(card), $"'{typed}' does not offer {card.Name}");
+                        Assert.All(Catalog.Find(typed).Matches, c => Assert.Contains(c, Catalog.Complete(typed)));
+                    }
+                }
+            }
+        }
+
+        [Theory]
+        [InlineData("rtx 409", "GeForce RTX 4090")]
+        [InlineData("Rad", "AMD Radeon RX 7900 XTX")]
+        [InlineData("A100 8", "NVIDIA A100 80GB PCIe")]
+        [InlineData("4090*", "GeForce RTX 4090")]
+        [InlineData("H100 80GB HBM", "NVIDIA H100 SXM5 80GB")]
+        public void Tab_completes_words_in_any_order_and_wildcards(string typed, string expected)
+        {
+            Assert.Contains(Catalog.Complete(typed), c => c.Name == expected);
+        }
+
         [Fact]
         public void Every_cloud_offer_names_a_card_of_the_table_a_date_and_a_source()
         {

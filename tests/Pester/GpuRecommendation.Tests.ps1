@@ -77,7 +77,7 @@ Describe 'Get-GpuRecommendation' {
         $err[0].ErrorDetails.RecommendedAction | Should -Match 'CardTable'
         Get-GpuRecommendation -CurrentGpu 'RTX*' -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err2[0].FullyQualifiedErrorId | Should -Be "GpuCardAmbiguous,$RecFqid"
-        $err2[0].ErrorDetails.Message | Should -Match 'NVIDIA Titan RTX'
+        $err2[0].ErrorDetails.Message | Should -Match 'NVIDIA RTX A6000'
     }
 
     It 'refuses -Training without -ModelParameters with a clear error' {

@@ -82,6 +82,29 @@ Describe 'Get-GpuSpec' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'NVIDIA H100 PCIe'"
     }
 
+    It 'takes vendor and brand words, a memory size and wildcards the way Tab offers them (issue 27 item 14)' {
+        (Get-GpuSpec Radeon).Name | Should -Be 'AMD Radeon RX 7900 XTX'
+        $geforce = @(Get-GpuSpec GeForce -ErrorAction Stop).Name
+        $geforce.Count | Should -BeGreaterThan 30
+        $geforce | Where-Object { $_ -notlike 'GeForce *' } | Should -BeNullOrEmpty
+        @(Get-GpuSpec 'A100 80' -ErrorAction Stop).Name | Sort-Object | Should -Be @('NVIDIA A100 80GB PCIe', 'NVIDIA A100 80GB SXM4')
+        (Get-GpuSpec '4090*' -ErrorAction Stop).Name | Should -Be 'GeForce RTX 4090'
+        (Get-GpuSpec -Name '7900*' -ErrorAction Stop).Name | Should -Be 'AMD Radeon RX 7900 XTX'
+        Get-GpuSpec 'A100 90' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Match 'Closest: NVIDIA A100'
+        $err[0].Exception.Message | Should -Not -Match 'GTX 1080'
+    }
+
+    It 'offers on Tab every card the same word looks up: <Word>' -ForEach @(
+        @{ Word = 'Radeon' }, @{ Word = 'GeForce' }, @{ Word = 'A100 80' }, @{ Word = '4090*' }, @{ Word = 'rtx 3090' }, @{ Word = 'Ti' }, @{ Word = 'H100' }
+    ) {
+        $found = @(Get-GpuSpec -Name $Word -ErrorAction Stop).Name
+        $found.Count | Should -BeGreaterThan 0
+        $line = "Get-GpuSpec -Name '$Word"
+        $offered = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText)
+        foreach ($name in $found) { $offered | Should -Contain $name }
+    }
+
     It 'shows its table and list views, also after serialization' {
         $spec = Get-GpuSpec 'RTX 4090'
         ($spec | Out-String -Width 120) | Should -Match 'Name\s+CC\s+Memory\s+GB/s\s+FP32\s+FP16T\s+Year\s+Launch\$'

@@ -20,9 +20,12 @@ namespace DlGpuTools.Catalog
         private static readonly Lazy<CardCatalog> BuiltInCatalog = new Lazy<CardCatalog>(() => new CardCatalog(ReadEmbedded("gpu-cards.csv", BuiltInOrigin)));
         private static readonly Lazy<IReadOnlyList<CloudOffer>> BuiltInOffers = new Lazy<IReadOnlyList<CloudOffer>>(ReadOffers);
 
+        private readonly Lazy<List<CardKeys>> _keys;
+
         private CardCatalog(IReadOnlyList<GpuSpec> cards)
         {
             Cards = cards;
+            _keys = new Lazy<List<CardKeys>>(() => cards.Select(c => new CardKeys(c)).ToList());
         }
 
         public IReadOnlyList<GpuSpec> Cards { get; }
@@ -58,14 +61,17 @@ namespace DlGpuTools.Catalog
         }
 
         /// <summary>
-        /// Cards whose name, driver name, or name without vendor words ('RTX 4090' for 'GeForce RTX 4090')
-        /// matches a wildcard pattern (*, ?), case-insensitively.
+        /// Cards a wildcard pattern (*, ?, [a-c]) matches, case-insensitively: against the name, a driver name or the
+        /// name without vendor words, each whole or from after its leading vendor and family words ('4090*',
+        /// 'RTX 40*', 'NVIDIA GeForce RTX 409?').
         /// </summary>
         public IEnumerable<GpuSpec> FindByPattern(string pattern)
         {
-            var regex = new Regex("^" + Regex.Escape(pattern.Trim()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-            return Cards.Where(c => regex.IsMatch(c.Name) || regex.IsMatch(ShortName(c.Name)) || c.DeviceNames.Any(regex.IsMatch));
+            Regex regex = CardPattern.ToRegex(pattern.Trim());
+            return Cards.Where(c => Names(c).SelectMany(CardPattern.Forms).Any(regex.IsMatch));
         }
+
+        private static IEnumerable<string> Names(GpuSpec card) => new[] { card.Name, ShortName(card.Name) }.Concat(card.DeviceNames);
 
         private static readonly Regex VendorPrefix = new Regex(@"^((NVIDIA|GeForce|Tesla|AMD|Radeon)\s+)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
@@ -73,12 +79,15 @@ namespace DlGpuTools.Catalog
         public static string ShortName(string name) => VendorPrefix.Replace(name ?? string.Empty, string.Empty).Replace(" Generation", string.Empty).Replace("RTX PRO 6000 Blackwell", "RTX PRO 6000");
 
         /// <summary>
-        /// Every card a name can mean. An exact table or driver name wins; else cards carrying every token of
-        /// the name (any order; vendor words, spaces and a memory size optional) - and of those, the ones
+        /// Every card a name can mean; the one rule behind Get-GpuSpec, -CurrentGpu, price rows and (with the last
+        /// word read as a start, see <see cref="Complete"/>) Tab. An exact table or driver name wins; else a name with
+        /// wildcards is a pattern (<see cref="FindByPattern"/>); else the cards carrying every token of the name (any
+        /// order; spaces optional; '80GB' or a bare '80' after the model is the memory size), narrowed by the vendor
+        /// and brand words that some of them carry ('GeForce' alone is every GeForce card) - and of those, the ones
         /// with no other distinguishing word, when there are any ('RTX 3090' is the 3090, not the 3090 Ti).
         /// Where one driver name covers several memory variants, <paramref name="deviceMemoryGiB"/> (what the
         /// device reports) picks the variant. When nothing matches, <see cref="CardLookup.Closest"/> names
-        /// the nearest cards.
+        /// the nearest cards: those sharing most words with the name, then by spelling.
         /// </summary>
         public CardLookup Find(string name, double? deviceMemoryGiB = null)
         {
@@ -86,15 +95,41 @@ namespace DlGpuTools.Catalog
             string trimmed = name.Trim();
             List<GpuSpec> matches = Cards.Where(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)
                                                      || c.DeviceNames.Any(d => string.Equals(d, trimmed, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (matches.Count == 0) matches = TokenMatches(trimmed);
-            if (matches.Count > 1 && deviceMemoryGiB is double memory)
+            bool pattern = matches.Count == 0 && CardPattern.HasWildcards(trimmed);
+            if (pattern) matches = FindByPattern(trimmed).ToList();
+            else if (matches.Count == 0) matches = Preferred(CardNameKey.Parse(trimmed), Candidates(CardNameKey.Parse(trimmed)));
+            if (!pattern && matches.Count > 1 && deviceMemoryGiB is double memory)
             {
                 double nearest = matches.Min(c => Math.Abs(c.MemoryGB - memory));
                 matches = matches.Where(c => Math.Abs(c.MemoryGB - memory) == nearest).ToList();
             }
 
-            IReadOnlyList<string> closest = matches.Count == 0 ? Closest(trimmed, 5) : Array.Empty<string>();
+            IReadOnlyList<string> closest = matches.Count == 0 ? Closest(pattern ? Regex.Replace(trimmed, @"[*?\[\]`]", " ") : trimmed, 5) : Array.Empty<string>();
             return new CardLookup(trimmed, matches, closest);
+        }
+
+        /// <summary>
+        /// What Tab offers for a word being typed: every card <see cref="Find"/> gives for it, every card the word
+        /// could still become (its last word read as the start of a word: 'rtx 409', 'Rad'), and every card whose
+        /// name starts with it ('NVIDIA A100 80G'); a word with wildcards offers what the pattern matches. Names
+        /// starting with the word come first, then the rest, each alphabetically.
+        /// </summary>
+        public IReadOnlyList<GpuSpec> Complete(string word)
+        {
+            string trimmed = (word ?? string.Empty).Trim();
+            if (trimmed.Length == 0) return Cards.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+            var found = new HashSet<GpuSpec>(Find(trimmed).Matches);
+            if (!CardPattern.HasWildcards(trimmed))
+            {
+                found.UnionWith(Candidates(CardNameKey.Parse(trimmed)));
+                found.UnionWith(Candidates(CardNameKey.Parse(trimmed, lastIsPrefix: true)));
+                found.UnionWith(FindByPattern(CardPattern.Escape(trimmed) + "*"));
+            }
+
+            return Cards.Where(found.Contains)
+                .OrderBy(c => c.Name.StartsWith(trimmed, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                .ToList();
         }
 
         /// <summary>
@@ -115,36 +150,84 @@ namespace DlGpuTools.Catalog
         private static bool SameDriverName(string name, IReadOnlyList<GpuSpec> cards) =>
             cards.All(c => c.DeviceNames.Any(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase)));
 
-        private List<GpuSpec> TokenMatches(string name)
+        /// <summary>
+        /// The cards carrying every token of <paramref name="query"/> (and its memory size, and a word starting with its
+        /// partial last word), narrowed by each vendor or brand word that some of them carry. A query of vendor words
+        /// alone must narrow: 'Radeon' is the Radeon cards, 'graphics' is none.
+        /// </summary>
+        private List<GpuSpec> Candidates(CardNameKey query)
         {
-            CardNameKey query = CardNameKey.Parse(name);
-            if (query.Tokens.Count == 0) return new List<GpuSpec>();
-            var candidates = new List<(GpuSpec Card, int Extras)>();
-            foreach (GpuSpec card in Cards)
+            if (query.IsEmpty) return new List<GpuSpec>();
+            List<CardKeys> candidates = _keys.Value.Where(k => k.Carries(query)).ToList();
+            bool narrowed = false;
+            foreach (string soft in query.Soft.OrderBy(w => w, StringComparer.Ordinal))
             {
-                if (query.MemoryGB is double gb && Math.Abs(card.MemoryGB - gb) > 0.5) continue;
-                CardNameKey own = CardNameKey.Parse(card.Name);
-                bool carries = query.Tokens.All(own.Tokens.Contains)
-                               || card.DeviceNames.Any(d => query.Tokens.All(CardNameKey.Parse(d).Tokens.Contains));
-                if (carries) candidates.Add((card, own.ExtrasBeyond(query)));
+                List<CardKeys> carrying = candidates.Where(k => k.Words.Contains(soft)).ToList();
+                if (carrying.Count == 0) continue;
+                candidates = carrying;
+                narrowed = true;
             }
 
-            if (candidates.Count <= 1) return candidates.Select(c => c.Card).ToList();
-            var plain = candidates.Where(c => c.Extras == 0).Select(c => c.Card).ToList();
-            return plain.Count > 0 ? plain : candidates.Select(c => c.Card).ToList();
+            if (!narrowed && query.Tokens.Count == 0 && query.MemoryGB == null && query.Partial == null) return new List<GpuSpec>();
+            return candidates.Select(k => k.Card).ToList();
+        }
+
+        /// <summary>Of several candidates, those with no distinguishing word beyond the query's, when there are any.</summary>
+        private static List<GpuSpec> Preferred(CardNameKey query, List<GpuSpec> candidates)
+        {
+            if (candidates.Count <= 1 || query.Tokens.Count == 0) return candidates;
+            var plain = candidates.Where(c => CardNameKey.Parse(c.Name).ExtrasBeyond(query) == 0).ToList();
+            return plain.Count > 0 ? plain : candidates;
         }
 
         private List<string> Closest(string name, int count)
         {
+            CardNameKey query = CardNameKey.Parse(name);
             string key = CardNameKey.Compact(name);
-            return Cards
-                .Select(c => (c.Name, Distance: Math.Min(CardNameKey.Distance(key, CardNameKey.Compact(c.Name)),
-                                                          c.DeviceNames.Select(d => CardNameKey.Distance(key, CardNameKey.Compact(d))).DefaultIfEmpty(int.MaxValue).Min())))
-                .OrderBy(c => c.Distance)
+            return _keys.Value
+                .Select(k => (k.Card.Name, Shared: k.Shared(query), Distance: Math.Min(CardNameKey.Distance(key, CardNameKey.Compact(k.Card.Name)),
+                                                          k.Card.DeviceNames.Select(d => CardNameKey.Distance(key, CardNameKey.Compact(d))).DefaultIfEmpty(int.MaxValue).Min())))
+                .OrderByDescending(c => c.Shared)
+                .ThenBy(c => c.Distance)
                 .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
                 .Take(count)
                 .Select(c => c.Name)
                 .ToList();
+        }
+
+        /// <summary>A card's name keys, parsed once: its own, its driver names', and every word of them.</summary>
+        private sealed class CardKeys
+        {
+            private readonly List<CardNameKey> _names;
+
+            public CardKeys(GpuSpec card)
+            {
+                Card = card;
+                _names = new[] { card.Name }.Concat(card.DeviceNames).Select(n => CardNameKey.Parse(n)).ToList();
+                Words = new HashSet<string>(new[] { card.Name, card.Vendor ?? string.Empty }.Concat(card.DeviceNames).SelectMany(CardNameKey.Words), StringComparer.Ordinal);
+                Memory = Math.Round(card.MemoryGB).ToString(CultureInfo.InvariantCulture);
+            }
+
+            public GpuSpec Card { get; }
+
+            /// <summary>Every word of the name, driver names and vendor, vendor words and memory sizes included.</summary>
+            public HashSet<string> Words { get; }
+
+            private string Memory { get; }
+
+            public bool Carries(CardNameKey query)
+            {
+                if (query.MemoryGB is double gb && Math.Abs(Card.MemoryGB - gb) > 0.5) return false;
+                if (query.Partial is string partial && !Memory.StartsWith(partial, StringComparison.Ordinal) && !Words.Any(w => w.StartsWith(partial, StringComparison.Ordinal))) return false;
+                return _names.Any(n => query.Tokens.All(t => Has(n, t)));
+            }
+
+            /// <summary>How many of the query's words this card carries, for ranking the closest names.</summary>
+            public int Shared(CardNameKey query) =>
+                query.Tokens.Count(t => _names.Any(n => Has(n, t))) + query.Soft.Count(Words.Contains) + (query.MemoryGB is double gb && Math.Abs(Card.MemoryGB - gb) <= 0.5 ? 1 : 0);
+
+            // A bare number the name lacks may be the memory size: 'A100 80' is an A100 with 80 GB.
+            private bool Has(CardNameKey name, string token) => name.Tokens.Contains(token) || (char.IsDigit(token[0]) && token == Memory);
         }
 
         internal static List<GpuSpec> Parse(TextReader reader, string origin) => FromRows(CsvTable.Read(reader), origin);

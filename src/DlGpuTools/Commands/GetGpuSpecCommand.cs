@@ -52,14 +52,7 @@ namespace DlGpuTools.Commands
             double? memoryGiB = DeviceMemoryBytes > 0 ? DeviceMemoryBytes / (double)(1L << 30) : (double?)null;
             foreach (string name in Name)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    GpuSpec[] found = Catalog.FindByPattern(name).ToArray();
-                    foreach (GpuSpec card in found) WriteObject(card);
-                    if (found.Length == 0) WriteNotFound(name, Catalog.Find(name.Replace("*", " ").Replace("?", " ")).Closest.ToArray());
-                    continue;
-                }
-
+                // One rule for names, wildcards included, shared with Tab (CardNameCompleter) and -CurrentGpu.
                 CardLookup lookup = Catalog.Find(name, memoryGiB);
                 foreach (GpuSpec card in lookup.Matches) WriteObject(card);
                 if (lookup.Matches.Count == 0) WriteNotFound(name, lookup.Closest.ToArray());
