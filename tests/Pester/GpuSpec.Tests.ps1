@@ -105,6 +105,41 @@ Describe 'Get-GpuSpec' {
         foreach ($name in $found) { $offered | Should -Contain $name }
     }
 
+    It 'says a folder given as -CardTable is a folder, with a remedy about the path (issue 27 item 15)' {
+        $e = { Get-GpuSpec -CardTable $TestDrive } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $e.Exception.Message | Should -Match 'is a folder, not a regular file'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.ErrorDetails.RecommendedAction | Should -Not -Match 'rows named above'
+        $e.ErrorDetails.RecommendedAction | Should -Match 'CSV file'
+        $missing = { Get-GpuSpec -CardTable (Join-Path $TestDrive 'missing.csv') } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $missing.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'names every fault of a table written with Export-Csv, and never changes a value' {
+        $file = Join-Path $TestDrive 'export.csv'
+        $row = Get-GpuSpec 'RTX 4090' | Select-Object *
+        $row.Name = 'Lab 4090'; $row.TdpW = '450.5'; $row.MemoryGB = 'lots'; $row.Segment = 'gaming'; $row.Source = '=HYPERLINK("http://example.org","docs")'
+        $row | Export-Csv $file
+        $e = { Get-GpuSpec -CardTable $file } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $e.Exception.Message | Should -Match 'line 2 \(Lab 4090\): TdpW 450.5 is not a whole number'
+        $e.Exception.Message | Should -Match "MemoryGB 'lots'"
+        $e.Exception.Message | Should -Match "Segment 'gaming'"
+        $e.Exception.Message | Should -Match 'Source .*formula'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'reports a huge compute capability as a table fault, not an OverflowException' {
+        $file = Join-Path $TestDrive 'cc.csv'
+        Set-Content $file $Header, 'Huge CC,,NVIDIA,Ampere,99999999999.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,'
+        $e = { Get-GpuSpec -CardTable $file } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $e.Exception.Message | Should -Match "compute_capability '99999999999.6' is not major.minor"
+    }
+
+    It 'writes nothing a spreadsheet would run as a formula into Export-Csv' {
+        $csv = Get-GpuSpec | ConvertTo-Csv
+        $csv | Where-Object { $_ -match '(^|,)"[=+\-@]' } | Should -BeNullOrEmpty
+    }
+
     It 'shows its table and list views, also after serialization' {
         $spec = Get-GpuSpec 'RTX 4090'
         ($spec | Out-String -Width 120) | Should -Match 'Name\s+CC\s+Memory\s+GB/s\s+FP32\s+FP16T\s+Year\s+Launch\$'

@@ -47,8 +47,8 @@ namespace DlGpuTools.Catalog
         public static CardCatalog Load(string? userTablePath)
         {
             if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
-            string origin = Path.GetFullPath(userTablePath);
-            List<GpuSpec> user = FromRows(CsvTable.ReadFile(origin, "card table"), origin);
+            string origin = FullPath(userTablePath, Schema.What);
+            List<GpuSpec> user = FromTable(CsvTable.ReadFile(origin, Schema));
             var merged = BuiltIn.Cards.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
             var order = BuiltIn.Cards.Select(c => c.Name).ToList();
             foreach (GpuSpec card in user)
@@ -230,93 +230,114 @@ namespace DlGpuTools.Catalog
             private bool Has(CardNameKey name, string token) => name.Tokens.Contains(token) || (char.IsDigit(token[0]) && token == Memory);
         }
 
-        internal static List<GpuSpec> Parse(TextReader reader, string origin) => FromRows(CsvTable.Read(reader), origin);
-
-        private static List<GpuSpec> FromRows(List<(int Line, Dictionary<string, string> Fields)> rows, string origin)
-        {
-            var cards = new List<GpuSpec>();
-            var problems = new List<string>();
-            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            if (rows.Count > 0 && !rows[0].Fields.ContainsKey("name")) problems.Add("no 'name' column: the header must name the columns (" + string.Join(", ", Columns) + ")");
-            foreach (var (line, fields) in rows)
+        /// <summary>What a card table's header may and must name; Get-GpuSpec | Export-Csv's property names read as the columns, so the export is a template.</summary>
+        internal static readonly TableSchema Schema = new TableSchema(
+            "card table",
+            Columns,
+            new[] { "name", "architecture", "compute_capability", "memory_gb", "segment", "source" },
+            new Dictionary<string, string>
             {
-                try
+                ["MemoryBandwidthGBps"] = "bandwidth_gbs", ["Fp16TensorTflops"] = "fp16_tensor_tflops_dense", ["Bf16TensorTflops"] = "bf16_tensor_tflops_dense",
+                ["Tf32TensorTflops"] = "tf32_tensor_tflops_dense", ["Fp8TensorTflops"] = "fp8_tensor_tflops_dense", ["LaunchPriceUsd"] = "launch_msrp_usd",
+            },
+            new[] { "DeviceNames", "IsCudaCapable", "Origin" });
+
+        private static readonly Regex ComputeCapabilityText = new Regex(@"^\d{1,2}\.\d{1,2}$", RegexOptions.CultureInvariant);
+
+        /// <summary>The full path of a user's table, or a fault when it is not a path at all.</summary>
+        internal static string FullPath(string path, string what)
+        {
+            try
+            {
+                return Path.GetFullPath(path);
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException || e is System.Security.SecurityException)
+            {
+                throw CardTableException.OfFile(path, what, CardTableProblem.NotAFile, $"The {what} file '{TableText.Shown(path)}' is not a usable path: {e.Message}", e);
+            }
+        }
+
+        internal static List<GpuSpec> Parse(byte[] bytes, string origin)
+        {
+            UserTable table = CsvTable.Parse(bytes, origin, Schema);
+            return FromTable(table);
+        }
+
+        private static List<GpuSpec> FromTable(UserTable table)
+        {
+            table.ThrowIfFaults(); // a wrong header or undecodable text: one fault each, not one a row
+            var cards = new List<GpuSpec>();
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (line, fields) in table.Rows)
+            {
+                var row = new TableRow(table, line, fields);
+                GpuSpec? card = FromRow(row, table.Origin);
+                if (card == null) continue;
+                if (seen.TryGetValue(card.Name, out int first)) row.Fault("name", $"the same name as line {first}");
+                else seen[card.Name] = line;
+                foreach (var (column, problem) in CardValidation.Check(card, row.Header))
                 {
-                    Dictionary<string, string> f = WithColumnNames(fields);
-                    GpuSpec card = FromFields(f, origin);
-                    if (seen.TryGetValue(card.Name, out int first)) problems.Add($"line {line} ({card.Name}): the same name as line {first}");
-                    else seen[card.Name] = line;
-                    foreach (string problem in CardValidation.Check(card)) problems.Add($"line {line} ({card.Name}): {problem}");
-                    cards.Add(card);
+                    if (column == null || !row.Failed(column)) row.Fault(column, problem);
                 }
-                catch (FormatException e)
-                {
-                    problems.Add($"line {line}: {e.Message}");
-                }
+
+                if (!row.HasFaults) cards.Add(card);
             }
 
-            if (problems.Count > 0) throw new CardTableException(origin, problems);
+            table.ThrowIfFaults();
             return cards;
         }
 
-        // Get-GpuSpec | Export-Csv writes property names; read them as the table's columns, so the export is a template.
-        private static readonly Dictionary<string, string> PropertyColumns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        /// <summary>The card a row describes, every bad value recorded as a fault of the row; null without a name.</summary>
+        private static GpuSpec? FromRow(TableRow row, string origin)
         {
-            ["ComputeCapability"] = "compute_capability", ["MemoryGB"] = "memory_gb", ["MemoryType"] = "memory_type",
-            ["MemoryBandwidthGBps"] = "bandwidth_gbs", ["Fp32Tflops"] = "fp32_tflops", ["Fp16TensorTflops"] = "fp16_tensor_tflops_dense",
-            ["Bf16TensorTflops"] = "bf16_tensor_tflops_dense", ["Tf32TensorTflops"] = "tf32_tensor_tflops_dense", ["Fp64Tflops"] = "fp64_tflops",
-            ["Fp64TensorTflops"] = "fp64_tensor_tflops", ["Fp8TensorTflops"] = "fp8_tensor_tflops_dense", ["TdpW"] = "tdp_w",
-            ["LaunchYear"] = "launch_year", ["LaunchPriceUsd"] = "launch_msrp_usd",
-        };
-
-        private static Dictionary<string, string> WithColumnNames(Dictionary<string, string> fields)
-        {
-            var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var pair in fields)
+            row.Name = row.Raw("name");
+            string? name = row.Text("name");
+            if (name == null) row.Fault("name", "the name is empty");
+            else if (!row.Failed("name") && !string.Equals(ShortName(name), name, StringComparison.Ordinal) && TableText.Problem(row.Header("name"), ShortName(name), true) is string shortProblem)
+                row.Fault("name", $"{shortProblem} (Get-GpuRecommendation shows the name without its vendor word, '{TableText.Shown(ShortName(name))}')");
+            string vendor = row.Text("vendor") ?? "NVIDIA";
+            string? cc = row.Text("compute_capability");
+            bool cuda = cc != null && ComputeCapabilityText.IsMatch(cc);
+            if (cc != null && !cuda && !string.Equals(cc, "non-CUDA", StringComparison.OrdinalIgnoreCase))
+                row.Fault("compute_capability", $"{row.Header("compute_capability")} '{TableText.Shown(cc)}' is not major.minor (such as 8.6), nor non-CUDA");
+            var deviceNames = new List<string>();
+            foreach (string alias in (row.Text("aliases") ?? string.Empty).Split(';').Select(a => a.Trim()).Where(a => a.Length > 0))
             {
-                string column = PropertyColumns.TryGetValue(pair.Key, out string c) ? c : pair.Key;
-                if (!result.TryGetValue(column, out string? existing) || Strings.IsNullOrEmpty(existing)) result[column] = pair.Value;
+                if (TableText.Problem(row.Header("aliases"), alias, true) is string aliasProblem && !row.Failed("aliases")) row.Fault("aliases", aliasProblem);
+                deviceNames.Add(alias);
             }
 
-            return result;
-        }
-
-        private static GpuSpec FromFields(Dictionary<string, string> f, string origin)
-        {
-            string name = Text(f, "name") ?? throw new FormatException("the name is empty");
-            string vendor = Text(f, "vendor") ?? "NVIDIA";
-            string? cc = Text(f, "compute_capability");
-            bool cuda = cc != null && Regex.IsMatch(cc, @"^\d+\.\d+$");
-            var deviceNames = new List<string>();
-            foreach (string alias in (Text(f, "aliases") ?? string.Empty).Split(';').Select(a => a.Trim()).Where(a => a.Length > 0)) deviceNames.Add(alias);
             // The driver prefixes NVIDIA to every name it reports ("NVIDIA GeForce RTX 4090", "NVIDIA RTX A6000").
-            if (vendor == "NVIDIA" && !name.StartsWith("NVIDIA ", StringComparison.Ordinal)) deviceNames.Add("NVIDIA " + name);
-            return new GpuSpec
+            if (name != null && vendor == "NVIDIA" && !name.StartsWith("NVIDIA ", StringComparison.Ordinal)) deviceNames.Add("NVIDIA " + name);
+            double? memory = row.Number("memory_gb");
+            if (memory == null && !row.Failed("memory_gb")) row.Fault("memory_gb", $"{row.Header("memory_gb")} is empty");
+            var card = new GpuSpec
             {
-                Name = name,
+                Name = name ?? string.Empty,
                 DeviceNames = deviceNames.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
                 Vendor = vendor,
-                Architecture = Text(f, "architecture"),
+                Architecture = row.Text("architecture"),
                 ComputeCapability = cuda ? cc : null,
                 IsCudaCapable = cuda,
-                MemoryGB = Number(f, "memory_gb") ?? throw new FormatException("memory_gb is empty"),
-                MemoryType = Text(f, "memory_type"),
-                MemoryBandwidthGBps = Number(f, "bandwidth_gbs"),
-                Fp32Tflops = Number(f, "fp32_tflops"),
-                Fp16TensorTflops = Number(f, "fp16_tensor_tflops_dense"),
-                Bf16TensorTflops = Number(f, "bf16_tensor_tflops_dense"),
-                Tf32TensorTflops = Number(f, "tf32_tensor_tflops_dense"),
-                Fp64Tflops = Number(f, "fp64_tflops"),
-                Fp64TensorTflops = Number(f, "fp64_tensor_tflops"),
-                Fp8TensorTflops = Number(f, "fp8_tensor_tflops_dense"),
-                TdpW = (int?)Number(f, "tdp_w"),
-                LaunchYear = (int?)Number(f, "launch_year"),
-                LaunchPriceUsd = Number(f, "launch_msrp_usd"),
-                Segment = Text(f, "segment"),
-                Source = Text(f, "source"),
-                Notes = Text(f, "notes"),
+                MemoryGB = memory ?? 0,
+                MemoryType = row.Text("memory_type"),
+                MemoryBandwidthGBps = row.Number("bandwidth_gbs"),
+                Fp32Tflops = row.Number("fp32_tflops"),
+                Fp16TensorTflops = row.Number("fp16_tensor_tflops_dense"),
+                Bf16TensorTflops = row.Number("bf16_tensor_tflops_dense"),
+                Tf32TensorTflops = row.Number("tf32_tensor_tflops_dense"),
+                Fp64Tflops = row.Number("fp64_tflops"),
+                Fp64TensorTflops = row.Number("fp64_tensor_tflops"),
+                Fp8TensorTflops = row.Number("fp8_tensor_tflops_dense"),
+                TdpW = row.Integer("tdp_w"),
+                LaunchYear = row.Integer("launch_year"),
+                LaunchPriceUsd = row.Number("launch_msrp_usd"),
+                Segment = row.Text("segment"),
+                Source = row.Text("source", singleLine: false),
+                Notes = row.Text("notes", singleLine: false),
                 Origin = origin,
             };
+            return name == null ? null : card;
         }
 
         internal static string? Text(Dictionary<string, string> f, string column) =>
@@ -338,7 +359,12 @@ namespace DlGpuTools.Catalog
 
         private static List<GpuSpec> ReadEmbedded(string file, string origin)
         {
-            using (var reader = new StreamReader(Resource(file), Encoding.UTF8)) return Parse(reader, origin);
+            using (Stream stream = Resource(file))
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                return Parse(copy.ToArray(), origin);
+            }
         }
 
         private static List<CloudOffer> ReadOffers()
@@ -360,20 +386,5 @@ namespace DlGpuTools.Catalog
                 }).ToList();
             }
         }
-    }
-
-    /// <summary>A card table with rows that fail the sanity checks; lists every problem with its line.</summary>
-    public sealed class CardTableException : Exception
-    {
-        public CardTableException(string origin, IReadOnlyList<string> problems, string what = "card table")
-            : base($"The {what} {origin} has {problems.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))
-        {
-            Origin = origin;
-            Problems = problems;
-        }
-
-        public string Origin { get; }
-
-        public IReadOnlyList<string> Problems { get; }
     }
 }
