@@ -19,7 +19,11 @@ namespace DlGpuTools.Commands
         public const string CardNotFound = "No card in the card table is called '{0}'.";
         public const string CardCandidates = "Similar names: {0}.";
         public const string CardNotFoundRemedy = "Run Get-GpuSpec to list the table, use wildcards (Get-GpuSpec '*4090*'), or add the card with -CardTable <file.csv> (same columns as the built-in table).";
-        public const string CardTableRemedy = "Fix the rows named above. The file needs the built-in table's header (name, vendor, architecture, compute_capability, memory_gb, ...); every row needs a source.";
+        public const string CardTableRemedy = "Fix what is named above, line by line. The header needs name, architecture, compute_capability, memory_gb, segment and source (Get-GpuSpec 'RTX 4090' | Export-Csv my-cards.csv writes a template); numbers are plain (1650.5, no thousands separators), whole where the column counts (tdp_w, launch_year); no text may start with = + - or @.";
+        public const string TablePathRemedy = "Give the path of a CSV file (relative paths start at the current location), for example -CardTable ./my-cards.csv or -PriceTable ./my-prices.csv.";
+        public const string TableTooLargeRemedy = "Check that it is the right file: a card or price table is a few hundred KB at most.";
+        public const string TableUnreadableRemedy = "Check that this user can read the file (its permissions, and those of its folders).";
+        public const string TableNotAFileSystemPath = "'{0}' is a path of the {1} provider, not of a file.";
         public const string TrainingNeedsModel = "-Training describes a model: give its size with -ModelParameters.";
         public const string TrainingNeedsModelRemedy = "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.";
         public const string NothingFits = "No card in the table meets these conditions for {0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.";
@@ -37,7 +41,7 @@ namespace DlGpuTools.Commands
         public const string GpuCardNotFoundRemedy = "Use one of the names above, list the table with Get-GpuSpec (wildcards work: Get-GpuSpec '*4090*'), or add the card: Get-GpuSpec 'RTX 4090' | Export-Csv my-cards.csv, edit the row (name, figures, source), and pass -CardTable my-cards.csv.";
         public const string GpuCardAmbiguous = "'{0}' matches {1} cards: {2}.";
         public const string GpuCardAmbiguousRemedy = "Name one of them exactly (tab completion offers the names), or pipe the device from Get-CudaDevice, whose memory size picks the variant.";
-        public const string PriceTableRemedy = "Fix the rows named above. The file needs the header card,condition,price_usd,price_date,provider,source,notes; condition is new or used, price_date yyyy-MM or yyyy-MM-dd, card a name from Get-GpuSpec, one row per card and condition.";
+        public const string PriceTableRemedy = "Fix what is named above, line by line. The header needs card, condition, price_usd, price_date and source (provider and notes are optional; Export-Csv's Card, PriceUsd, PriceDate spellings are read too); condition is new or used, price_date yyyy-MM or yyyy-MM-dd and not in the future, card a name from Get-GpuSpec, one row per card and condition; no text may start with = + - or @.";
         public const string NothingToBuy = "Nothing to buy holds this within 8 cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method (the memory line lists LoRA/QLoRA or 4-bit estimates).";
 
         public const string MethodDoesNotFit = "{0} needs {1:0.#} GB on one card: no option listed here holds it, so the rows use the smaller methods named in the memory line.{2}";

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 using DlGpuTools.Catalog;
 using DlGpuTools.Devices;
 using Xunit;
@@ -65,15 +66,15 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Empty_files_repeated_names_and_oversized_files_are_reported()
         {
-            Assert.Throws<InvalidDataException>(() => WithTable(new[] { Header }, CardCatalog.Load));
-            Assert.Throws<InvalidDataException>(() => WithTable(Array.Empty<string>(), CardCatalog.Load));
+            Assert.Contains("no rows", Assert.Throws<CardTableException>(() => WithTable(new[] { Header }, CardCatalog.Load)).Message);
+            Assert.Contains("no header line", Assert.Throws<CardTableException>(() => WithTable(Array.Empty<string>(), CardCatalog.Load)).Message);
             var twice = Assert.Throws<CardTableException>(() => WithTable(new[] { Header, "Twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,x,", "twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,y," }, CardCatalog.Load));
             Assert.Contains(twice.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("the same name as line 2"));
             string big = Path.GetTempFileName();
             try
             {
                 using (var stream = File.OpenWrite(big)) stream.SetLength(CsvTable.MaxFileBytes + 1);
-                var e = Assert.Throws<InvalidDataException>(() => CardCatalog.Load(big));
+                var e = Assert.Throws<CardTableException>(() => CardCatalog.Load(big));
                 Assert.Contains("the limit; reading stopped there", e.Message);
             }
             finally
@@ -276,6 +277,338 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("say \"hi\"", rows[0].Fields["b"]);
             Assert.Throws<InvalidDataException>(() => CsvTable.Read(new StringReader("a\n\"open\n")));
             Assert.Throws<InvalidDataException>(() => CsvTable.Read(new StringReader("a,b\n1,2,3\n")));
+        }
+
+        // Issue 27 item 14: names are taken as PowerShell users type them.
+
+        [Theory]
+        [InlineData("Radeon", "AMD Radeon RX 7900 XTX")]
+        [InlineData("GeForce", "GeForce RTX 4090")]
+        [InlineData("AMD", "AMD Instinct MI300X")]
+        [InlineData("Tesla", "NVIDIA Tesla K80")]
+        [InlineData("NVIDIA", "NVIDIA H100 PCIe")]
+        public void A_vendor_or_brand_word_alone_finds_its_family(string word, string member)
+        {
+            CardLookup lookup = Catalog.Find(word);
+            Assert.Contains(lookup.Matches, c => c.Name == member);
+            Assert.DoesNotContain(lookup.Matches, c => c.Name == "NVIDIA A100 80GB SXM4" && word != "NVIDIA");
+        }
+
+        [Fact]
+        public void GeForce_alone_is_every_GeForce_card_and_nothing_else()
+        {
+            string[] geforce = Catalog.Cards.Where(c => c.Name.StartsWith("GeForce ", StringComparison.Ordinal)).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.Equal(geforce, Catalog.Find("GeForce").Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(geforce.Where(n => n.Contains(" RTX ")), Catalog.Find("GeForce RTX").Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+        }
+
+        [Theory]
+        [InlineData("A100 80", "NVIDIA A100 80GB PCIe;NVIDIA A100 80GB SXM4")]
+        [InlineData("a100 40", "NVIDIA A100 40GB PCIe;NVIDIA A100 40GB SXM4")]
+        [InlineData("RTX 3060 12", "GeForce RTX 3060 12GB")]
+        [InlineData("V100 PCIe 32", "NVIDIA Tesla V100 PCIe 32GB")]
+        public void A_bare_number_after_the_model_is_its_memory_size(string query, string expected)
+        {
+            Assert.Equal(expected.Split(';'), Catalog.Find(query).Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void The_closest_names_share_the_words_of_the_query()
+        {
+            CardLookup lookup = Catalog.Find("A100 90");
+            Assert.Empty(lookup.Matches);
+            Assert.All(lookup.Closest.Take(4), n => Assert.Contains("A100", n));
+            Assert.DoesNotContain("GeForce GTX 1080", lookup.Closest);
+        }
+
+        [Theory]
+        [InlineData("4090*", "GeForce RTX 4090")]
+        [InlineData("40*", "GeForce RTX 4060 Ti 16GB")]
+        [InlineData("7900*", "AMD Radeon RX 7900 XTX")]
+        [InlineData("MI300*", "AMD Instinct MI300X")]
+        [InlineData("A6000*", "NVIDIA RTX A6000")]
+        [InlineData("RTX [34]090", "GeForce RTX 3090")]
+        [InlineData("RTX [34]090", "GeForce RTX 4090")]
+        [InlineData("NVIDIA GeForce RTX 409?", "GeForce RTX 4090")]
+        public void A_wildcard_may_leave_out_the_vendor_and_family_words(string pattern, string member)
+        {
+            Assert.Contains(Catalog.Find(pattern).Matches, c => c.Name == member);
+        }
+
+        [Fact]
+        public void A_wildcard_matches_from_the_start_of_the_model_not_inside_a_word()
+        {
+            Assert.Equal(new[] { "GeForce RTX 4090" }, Catalog.Find("4090*").Matches.Select(c => c.Name));
+            Assert.All(Catalog.Find("40*").Matches, c => Assert.StartsWith("GeForce RTX 40", c.Name, StringComparison.Ordinal));
+            Assert.Empty(Catalog.Find("090*").Matches);
+            Assert.Equal(4, Catalog.Find("A100*").Matches.Count);
+        }
+
+        public static TheoryData<string> EveryWordOfEveryName()
+        {
+            var words = new TheoryData<string>();
+            foreach (string word in Catalog.Cards.SelectMany(c => c.Name.Split(' ')).Distinct(StringComparer.OrdinalIgnoreCase)) words.Add(word);
+            return words;
+        }
+
+        [Theory]
+        [MemberData(nameof(EveryWordOfEveryName))]
+        public void Every_word_Tab_completes_from_a_name_finds_cards_and_Tab_offers_them_all(string word)
+        {
+            // The one rule: what Get-GpuSpec finds for a word, Tab offers for it; and a word of a card's name finds something.
+            CardLookup lookup = Catalog.Find(word);
+            Assert.NotEmpty(lookup.Matches);
+            var offered = Catalog.Complete(word).Select(c => c.Name).ToList();
+            Assert.All(lookup.Matches, c => Assert.Contains(c.Name, offered));
+            Assert.All(Catalog.Cards.Where(c => c.Name.Split(' ').Contains(word, StringComparer.OrdinalIgnoreCase)), c => Assert.Contains(c.Name, offered));
+        }
+
+        [Fact]
+        public void Tab_offers_a_card_at_every_letter_of_its_name_and_of_its_driver_names()
+        {
+            foreach (GpuSpec card in Catalog.Cards)
+            {
+                foreach (string name in new[] { card.Name, CardCatalog.ShortName(card.Name) }.Concat(card.DeviceNames))
+                {
+                    for (int length = 1; length <= name.Length; length++)
+                    {
+                        string typed = name.Substring(0, length);
+                        Assert.True(Catalog.Complete(typed).Contains(card), $"'{typed}' does not offer {card.Name}");
+                        Assert.All(Catalog.Find(typed).Matches, c => Assert.Contains(c, Catalog.Complete(typed)));
+                    }
+                }
+            }
+        }
+
+        [Theory]
+        [InlineData("rtx 409", "GeForce RTX 4090")]
+        [InlineData("Rad", "AMD Radeon RX 7900 XTX")]
+        [InlineData("A100 8", "NVIDIA A100 80GB PCIe")]
+        [InlineData("4090*", "GeForce RTX 4090")]
+        [InlineData("H100 80GB HBM", "NVIDIA H100 SXM5 80GB")]
+        public void Tab_completes_words_in_any_order_and_wildcards(string typed, string expected)
+        {
+            Assert.Contains(Catalog.Complete(typed), c => c.Name == expected);
+        }
+
+        // Issue 27 item 15: a bad table is one bounded error naming every fault; never a raw exception or a changed value.
+
+        private const string PriceHeader = "card,condition,price_usd,price_date,provider,source,notes";
+
+        private static CardTableException CardTableFault(params string[] lines) => Assert.Throws<CardTableException>(() => WithTable(lines, CardCatalog.Load));
+
+        private static CardTableException PriceTableFault(params string[] lines) => Assert.Throws<CardTableException>(() => WithTable(lines, p => PriceTable.Load(p, CardCatalog.BuiltIn)));
+
+        [Fact]
+        public void A_table_with_another_separator_is_one_fault_about_the_separator()
+        {
+            var e = PriceTableFault("card;condition;price_usd;price_date;provider;source;notes", "RTX 3090;used;700;2026-11;x;y;", "RTX 4090;new;1800;2026-11;x;y;");
+            Assert.Single(e.Problems);
+            Assert.Contains("';'", e.Problems[0]);
+            Assert.DoesNotContain(e.Problems, p => p.Contains("is empty"));
+        }
+
+        [Fact]
+        public void A_table_missing_a_column_says_which_once()
+        {
+            var e = PriceTableFault("model,condition,price_usd,price_date,provider,source,notes", "RTX 3090,used,700,2026-11,x,y,", "RTX 4090,new,1800,2026-11,x,y,");
+            Assert.Contains(e.Problems, p => p.Contains("no 'card' column"));
+            Assert.Contains(e.Problems, p => p.Contains("'model'"));
+            Assert.DoesNotContain(e.Problems, p => p.Contains("is empty"));
+            Assert.True(e.Problems.Count <= 2, string.Join(" | ", e.Problems));
+            var cards = CardTableFault("name,vendor,architecture,compute_capability,memroy_gb,segment,source", "Lab,NVIDIA,Ampere,8.6,24,consumer,x", "Lab 2,NVIDIA,Ampere,8.6,24,consumer,x");
+            Assert.Contains(cards.Problems, p => p.Contains("no 'memory_gb' column"));
+            Assert.Contains(cards.Problems, p => p.Contains("'memroy_gb'"));
+            Assert.DoesNotContain(cards.Problems, p => p.Contains("memory_gb is empty"));
+        }
+
+        [Fact]
+        public void A_price_table_written_by_Export_Csv_reads_back()
+        {
+            string header = "\"Card\",\"Condition\",\"PriceUsd\",\"PriceDate\",\"Provider\",\"Source\",\"Notes\",\"Origin\"";
+            PriceTable prices = WithTable(new[] { header, "\"GeForce RTX 3090\",\"used\",\"640\",\"2026-11\",\"classifieds\",\"my notes\",\"\",\"built-in\"" }, p => PriceTable.Load(p, CardCatalog.BuiltIn));
+            Assert.Equal(640, Must.Exist(prices.BestFor(Catalog.Card("RTX 3090"))).PriceUsd);
+        }
+
+        [Fact]
+        public void Every_fault_of_a_row_is_reported()
+        {
+            var e = CardTableFault(Header, "Four Faults,,NVIDIA,Ampere,8.6,abc,GDDR6,xyz,35.6,71,71,35.5,,,,qq,2020,1499,gaming,,");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("memory_gb 'abc'"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("bandwidth_gbs 'xyz'"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("tdp_w 'qq'"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("segment 'gaming'"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("no source"));
+        }
+
+        [Theory]
+        [InlineData("99999999999.6")]
+        [InlineData("8.99999999999")]
+        [InlineData("eight")]
+        [InlineData("8.6.1")]
+        public void A_compute_capability_that_is_not_major_minor_is_a_fault(string cc)
+        {
+            var e = CardTableFault(Header, $"Odd CC,,NVIDIA,Ampere,{cc},24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("compute_capability '" + cc + "'"));
+        }
+
+        [Fact]
+        public void Thousands_of_bad_rows_give_the_first_twenty_and_a_count()
+        {
+            var lines = new[] { PriceHeader }.Concat(Enumerable.Repeat("x,,,,,,", 170000)).ToArray();
+            var e = PriceTableFault(lines);
+            Assert.True(e.Message.Length < 8000, $"{e.Message.Length:N0} characters");
+            Assert.Contains("line 2", e.Message);
+            Assert.DoesNotContain("line 30:", e.Message);
+            Assert.Matches(@"and [\d,]+ more", e.Message);
+            Assert.Matches(@"has [\d,]+ problems", e.Message);
+        }
+
+        [Fact]
+        public void A_price_seen_in_the_future_is_refused()
+        {
+            var e = PriceTableFault(PriceHeader, "RTX 3090,used,400,2099-01,x,y,", "RTX 4090,used,1400,2099-01-15,x,y,");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("in the future"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("in the future"));
+        }
+
+        [Theory]
+        [InlineData("=HYPERLINK(\"\"http://example.org\"\")", "", "name")]
+        [InlineData("Lab Card", "=1+2", "source")]
+        [InlineData("Lab Card", "@SUM(1)", "source")]
+        [InlineData("Lab Card", "+cmd|' /C calc'!A0", "source")]
+        [InlineData("Lab Card", "-2+3", "source")]
+        [InlineData("NVIDIA =HYPERLINK(1)", "", "name")] // Get-GpuRecommendation's ShortCard drops the vendor word
+        public void Text_a_spreadsheet_would_run_as_a_formula_is_refused(string name, string source, string column)
+        {
+            string quotedName = "\"" + name + "\"";
+            string quotedSource = "\"" + (source.Length == 0 ? "x" : source.Replace("\"", "\"\"")) + "\"";
+            var e = CardTableFault(Header, $"{quotedName},,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,{quotedSource},");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains(column) && p.Contains("formula"));
+        }
+
+        [Fact]
+        public void Formula_text_in_a_price_table_is_refused()
+        {
+            var e = PriceTableFault(PriceHeader, "RTX 3090,used,400,2026-11,=HYPERLINK(1),y,", "RTX 4090,used,1400,2026-11,x,y,@cmd");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("provider") && p.Contains("formula"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("notes") && p.Contains("formula"));
+        }
+
+        [Fact]
+        public void A_fractional_whole_number_is_a_fault_not_truncated()
+        {
+            var e = CardTableFault(Header, "Frac,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350.7,2020.5,1499,consumer,x,");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("tdp_w 350.7") && p.Contains("whole number"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("launch_year 2020.5") && p.Contains("whole number"));
+            CardCatalog whole = WithTable(new[] { Header, "Whole,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350.0,2020,1499,consumer,x," }, CardCatalog.Load);
+            Assert.Equal(350, whole.Card("Whole").TdpW);
+        }
+
+        [Fact]
+        public void A_folder_is_said_to_be_a_folder()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "dlgpu-catalog-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                var e = Assert.Throws<CardTableException>(() => CardCatalog.Load(folder));
+                Assert.Equal(CardTableProblem.NotAFile, e.Problem);
+                Assert.Contains("is a folder, not a regular file", e.Message);
+                Assert.DoesNotContain("does not exist", e.Message);
+            }
+            finally
+            {
+                Directory.Delete(folder);
+            }
+        }
+
+        // Cases the issue does not list.
+
+        [Fact]
+        public void A_byte_order_mark_crlf_and_quoted_headers_are_read()
+        {
+            string text = "\uFEFF\"card\",\"condition\",\"price_usd\",\"price_date\",\"provider\",\"source\",\"notes\"\r\nRTX 3090,used,610,2026-11,x,y,\r\n";
+            foreach (Encoding encoding in new Encoding[] { new UTF8Encoding(false), Encoding.Unicode, Encoding.BigEndianUnicode })
+            {
+                PriceTable prices = WithBytes(encoding.GetBytes(text), p => PriceTable.Load(p, CardCatalog.BuiltIn));
+                Assert.Equal(610, Must.Exist(prices.BestFor(Catalog.Card("RTX 3090"))).PriceUsd);
+            }
+        }
+
+        [Fact]
+        public void Text_that_is_not_UTF8_is_a_fault_with_its_line()
+        {
+            byte[] latin1 = Encoding.ASCII.GetBytes(PriceHeader + "\nRTX 3090,used,610,2026-11,x,y,\nRTX 4090,used,1500,2026-11,x,y,caf?\n"); // "café" in Latin-1, as an ANSI editor saves it
+            latin1[Array.LastIndexOf(latin1, (byte)'?')] = 0xE9;
+            var e = Assert.Throws<CardTableException>(() => WithBytes(latin1, p => PriceTable.Load(p, CardCatalog.BuiltIn)));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("UTF-8"));
+        }
+
+        [Fact]
+        public void Duplicate_and_unnamed_columns_are_faults()
+        {
+            var e = PriceTableFault("card,condition,price_usd,price_usd,price_date,provider,source,notes", "RTX 3090,used,610,700,2026-11,x,y,");
+            Assert.Contains(e.Problems, p => p.Contains("price_usd") && p.Contains("twice"));
+            var synonyms = PriceTableFault("card,condition,price_usd,PriceUsd,price_date,provider,source,notes", "RTX 3090,used,610,700,2026-11,x,y,");
+            Assert.Contains(synonyms.Problems, p => p.Contains("PriceUsd") && p.Contains("price_usd"));
+            var unnamed = PriceTableFault(PriceHeader + ",", "RTX 3090,used,610,2026-11,x,y,,surprise");
+            Assert.Contains(unnamed.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("column 8") && p.Contains("no name"));
+            // Excel leaves empty columns and rows behind: ignored when they hold nothing.
+            PriceTable fine = WithTable(new[] { PriceHeader + ",,", "RTX 3090,used,610,2026-11,x,y,,,", ",,,,,,,,", "" }, p => PriceTable.Load(p, CardCatalog.BuiltIn));
+            Assert.Equal(610, Must.Exist(fine.BestFor(Catalog.Card("RTX 3090"))).PriceUsd);
+        }
+
+        [Theory]
+        [InlineData("-650", "outside 10..500000")]
+        [InlineData("NaN", "not a finite number")]
+        [InlineData("1e400", "not a finite number")]
+        [InlineData("1,650", "thousands")]
+        [InlineData("$650", "not a finite number")]
+        public void Prices_that_are_not_plain_positive_numbers_are_faults(string price, string problem)
+        {
+            var e = PriceTableFault(PriceHeader, $"RTX 3090,used,\"{price}\",2026-11,x,y,");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains(problem));
+        }
+
+        [Fact]
+        public void Every_ragged_line_and_an_unclosed_quote_are_reported_with_their_lines()
+        {
+            var e = PriceTableFault(PriceHeader, "RTX 3090,used,610,2026-11,x,y", "RTX 4090,used,1500,2026-11,x,y,,extra", "RTX 4080,used,900,2026-11,x,y,\"open");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("6 fields"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("8 fields"));
+            Assert.Contains(e.Problems, p => p.StartsWith("line 4", StringComparison.Ordinal) && p.Contains("not closed"));
+        }
+
+        [Fact]
+        public void Control_characters_and_long_values_are_shown_safely_and_briefly()
+        {
+            string longName = new string('x', 5000);
+            var e = CardTableFault(Header, "Esc\u001b]0;owned\u0007Card,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", $"Long,,NVIDIA,Ampere,8.6,{longName},GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("control character"));
+            Assert.DoesNotContain('\u001b', e.Message);
+            Assert.True(e.Message.Length < 2000, $"{e.Message.Length:N0} characters");
+        }
+
+        [Fact]
+        public void Negative_or_zero_figures_are_faults()
+        {
+            var e = CardTableFault(Header, "Negative,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,-1,,,350,2020,1499,consumer,x,");
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("fp64_tflops -1"));
+        }
+
+        private static T WithBytes<T>(byte[] bytes, Func<string, T> load)
+        {
+            string path = Path.GetTempFileName();
+            try
+            {
+                File.WriteAllBytes(path, bytes);
+                return load(path);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
         }
 
         [Fact]

@@ -132,11 +132,11 @@ namespace DlGpuTools.Engine.Tests
             string zeroLink = files.Link("zero.csv", "/dev/zero");
             foreach (string path in new[] { "/dev/zero", zeroLink, fifo, files.Folder })
             {
-                var e = HostileFiles.Within(10, () => Assert.Throws<InvalidDataException>(() => CsvTable.ReadFile(path, "card table")), "reading " + path);
+                var e = HostileFiles.Within(10, () => Assert.Throws<CardTableException>(() => CsvTable.ReadFile(path, "card table")), "reading " + path);
                 Assert.Contains("not a regular file", e.Message, StringComparison.Ordinal);
             }
 
-            Assert.Contains("a folder", Assert.Throws<InvalidDataException>(() => CsvTable.ReadFile(files.Folder, "card table")).Message, StringComparison.Ordinal);
+            Assert.Contains("a folder", Assert.Throws<CardTableException>(() => CsvTable.ReadFile(files.Folder, "card table")).Message, StringComparison.Ordinal);
         }
 
         [Fact]
@@ -144,7 +144,7 @@ namespace DlGpuTools.Engine.Tests
         {
             using var files = new HostileFiles();
             string big = files.File("big.csv", new byte[CsvTable.MaxFileBytes + 1]);
-            var e = Assert.Throws<InvalidDataException>(() => CsvTable.ReadFile(big, "price table"));
+            var e = Assert.Throws<CardTableException>(() => CsvTable.ReadFile(big, "price table"));
             Assert.Contains("larger than 4,194,304 bytes", e.Message, StringComparison.Ordinal);
         }
     }

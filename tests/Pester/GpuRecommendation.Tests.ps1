@@ -82,7 +82,7 @@ Describe 'Get-GpuRecommendation' {
         $err[0].ErrorDetails.RecommendedAction | Should -Match 'CardTable'
         Get-GpuRecommendation -CurrentGpu 'RTX*' -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err2[0].FullyQualifiedErrorId | Should -Be "GpuCardAmbiguous,$RecFqid"
-        $err2[0].ErrorDetails.Message | Should -Match 'NVIDIA Titan RTX'
+        $err2[0].ErrorDetails.Message | Should -Match 'NVIDIA RTX A6000'
     }
 
     It 'refuses -Training without -ModelParameters with a clear error' {
@@ -104,6 +104,45 @@ Describe 'Get-GpuRecommendation' {
         { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid"
         Set-Content $file 'card,condition,price_usd,price_date,provider,source,notes'
         { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid"
+    }
+
+    It 'reads a price table that Export-Csv wrote, with PascalCase headers (issue 27 item 15)' {
+        $file = Join-Path $TestDrive 'export-prices.csv'
+        [pscustomobject]@{ Card = 'GeForce RTX 3090'; Condition = 'used'; PriceUsd = 420; PriceDate = '2026-11'; Provider = 'classifieds'; Source = 'my notes'; Notes = '' } | Export-Csv $file
+        $r = @(Get-GpuRecommendation -Workload NLP -Budget 1500 -PriceTable $file)
+        $r[0].Card | Should -Be 'GeForce RTX 3090'
+        $r[0].PriceUsd | Should -Be 420
+    }
+
+    It 'says once which column a price table lacks, or that its separator is not a comma' {
+        $file = Join-Path $TestDrive 'header.csv'
+        Set-Content $file 'model,condition,price_usd,price_date,provider,source,notes', (1..50 | ForEach-Object { 'RTX 3090,used,400,2026-11,x,y,' })
+        $e = { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid" -PassThru
+        $e.Exception.Message | Should -Match "no 'card' column"
+        $e.Exception.Message | Should -Not -Match 'the card is empty'
+        Set-Content $file 'card;condition;price_usd;price_date;provider;source;notes', 'RTX 3090;used;400;2026-11;x;y;'
+        $e = { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid" -PassThru
+        $e.Exception.Message | Should -Match "separated by ';'"
+    }
+
+    It 'refuses a price seen in the future, which would hide the staleness warning' {
+        $file = Join-Path $TestDrive 'future.csv'
+        Set-Content $file 'card,condition,price_usd,price_date,provider,source,notes', 'RTX 3090,used,400,2099-01,classifieds,my notes,'
+        $e = { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid" -PassThru
+        $e.Exception.Message | Should -Match "price_date 2099-01 is in the future"
+        Set-Content $file 'card,condition,price_usd,price_date,provider,source,notes', 'RTX 3090,used,400,2020-01,classifieds,my notes,'
+        $old = @(Get-GpuRecommendation -Workload NLP -Budget 1500 -PriceTable $file) | Where-Object Card -eq 'GeForce RTX 3090'
+        ($old.Warnings -join ' ') | Should -Match 'seen 2020-01, \d+ months ago'
+    }
+
+    It 'shows the first 20 faults of a huge bad table and a count' {
+        $file = Join-Path $TestDrive 'huge.csv'
+        $lines = [System.Collections.Generic.List[string]]::new(); $lines.Add('card,condition,price_usd,price_date,provider,source,notes')
+        for ($i = 0; $i -lt 170000; $i++) { $lines.Add('x,,,,,,') }
+        [System.IO.File]::WriteAllLines($file, $lines)
+        $e = { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid" -PassThru
+        $e.Exception.Message.Length | Should -BeLessThan 8000
+        $e.Exception.Message | Should -Match 'and [\d,]+ more'
     }
 
     It 'validates its numbers and completes workloads and precisions' {

@@ -82,6 +82,64 @@ Describe 'Get-GpuSpec' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'NVIDIA H100 PCIe'"
     }
 
+    It 'takes vendor and brand words, a memory size and wildcards the way Tab offers them (issue 27 item 14)' {
+        (Get-GpuSpec Radeon).Name | Should -Be 'AMD Radeon RX 7900 XTX'
+        $geforce = @(Get-GpuSpec GeForce -ErrorAction Stop).Name
+        $geforce.Count | Should -BeGreaterThan 30
+        $geforce | Where-Object { $_ -notlike 'GeForce *' } | Should -BeNullOrEmpty
+        @(Get-GpuSpec 'A100 80' -ErrorAction Stop).Name | Sort-Object | Should -Be @('NVIDIA A100 80GB PCIe', 'NVIDIA A100 80GB SXM4')
+        (Get-GpuSpec '4090*' -ErrorAction Stop).Name | Should -Be 'GeForce RTX 4090'
+        (Get-GpuSpec -Name '7900*' -ErrorAction Stop).Name | Should -Be 'AMD Radeon RX 7900 XTX'
+        Get-GpuSpec 'A100 90' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Match 'Closest: NVIDIA A100'
+        $err[0].Exception.Message | Should -Not -Match 'GTX 1080'
+    }
+
+    It 'offers on Tab every card the same word looks up: <Word>' -ForEach @(
+        @{ Word = 'Radeon' }, @{ Word = 'GeForce' }, @{ Word = 'A100 80' }, @{ Word = '4090*' }, @{ Word = 'rtx 3090' }, @{ Word = 'Ti' }, @{ Word = 'H100' }
+    ) {
+        $found = @(Get-GpuSpec -Name $Word -ErrorAction Stop).Name
+        $found.Count | Should -BeGreaterThan 0
+        $line = "Get-GpuSpec -Name '$Word"
+        $offered = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText)
+        foreach ($name in $found) { $offered | Should -Contain $name }
+    }
+
+    It 'says a folder given as -CardTable is a folder, with a remedy about the path (issue 27 item 15)' {
+        $e = { Get-GpuSpec -CardTable $TestDrive } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $e.Exception.Message | Should -Match 'is a folder, not a regular file'
+        $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e.ErrorDetails.RecommendedAction | Should -Not -Match 'rows named above'
+        $e.ErrorDetails.RecommendedAction | Should -Match 'CSV file'
+        $missing = { Get-GpuSpec -CardTable (Join-Path $TestDrive 'missing.csv') } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $missing.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'names every fault of a table written with Export-Csv, and never changes a value' {
+        $file = Join-Path $TestDrive 'export.csv'
+        $row = Get-GpuSpec 'RTX 4090' | Select-Object *
+        $row.Name = 'Lab 4090'; $row.TdpW = '450.5'; $row.MemoryGB = 'lots'; $row.Segment = 'gaming'; $row.Source = '=HYPERLINK("http://example.org","docs")'
+        $row | Export-Csv $file
+        $e = { Get-GpuSpec -CardTable $file } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $e.Exception.Message | Should -Match 'line 2 \(Lab 4090\): TdpW 450.5 is not a whole number'
+        $e.Exception.Message | Should -Match "MemoryGB 'lots'"
+        $e.Exception.Message | Should -Match "Segment 'gaming'"
+        $e.Exception.Message | Should -Match 'Source .*formula'
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'reports a huge compute capability as a table fault, not an OverflowException' {
+        $file = Join-Path $TestDrive 'cc.csv'
+        Set-Content $file $Header, 'Huge CC,,NVIDIA,Ampere,99999999999.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,'
+        $e = { Get-GpuSpec -CardTable $file } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $e.Exception.Message | Should -Match "compute_capability '99999999999.6' is not major.minor"
+    }
+
+    It 'writes nothing a spreadsheet would run as a formula into Export-Csv' {
+        $csv = Get-GpuSpec | ConvertTo-Csv
+        $csv | Where-Object { $_ -match '(^|,)"[=+\-@]' } | Should -BeNullOrEmpty
+    }
+
     It 'shows its table and list views, also after serialization' {
         $spec = Get-GpuSpec 'RTX 4090'
         ($spec | Out-String -Width 120) | Should -Match 'Name\s+CC\s+Memory\s+GB/s\s+FP32\s+FP16T\s+Year\s+Launch\$'

@@ -20,9 +20,12 @@ namespace DlGpuTools.Catalog
         private static readonly Lazy<CardCatalog> BuiltInCatalog = new Lazy<CardCatalog>(() => new CardCatalog(ReadEmbedded("gpu-cards.csv", BuiltInOrigin)));
         private static readonly Lazy<IReadOnlyList<CloudOffer>> BuiltInOffers = new Lazy<IReadOnlyList<CloudOffer>>(ReadOffers);
 
+        private readonly Lazy<List<CardKeys>> _keys;
+
         private CardCatalog(IReadOnlyList<GpuSpec> cards)
         {
             Cards = cards;
+            _keys = new Lazy<List<CardKeys>>(() => cards.Select(c => new CardKeys(c)).ToList());
         }
 
         public IReadOnlyList<GpuSpec> Cards { get; }
@@ -44,8 +47,8 @@ namespace DlGpuTools.Catalog
         public static CardCatalog Load(string? userTablePath)
         {
             if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
-            string origin = Path.GetFullPath(userTablePath);
-            List<GpuSpec> user = FromRows(CsvTable.ReadFile(origin, "card table"), origin);
+            string origin = FullPath(userTablePath, Schema.What);
+            List<GpuSpec> user = FromTable(CsvTable.ReadFile(origin, Schema));
             var merged = BuiltIn.Cards.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
             var order = BuiltIn.Cards.Select(c => c.Name).ToList();
             foreach (GpuSpec card in user)
@@ -58,14 +61,17 @@ namespace DlGpuTools.Catalog
         }
 
         /// <summary>
-        /// Cards whose name, driver name, or name without vendor words ('RTX 4090' for 'GeForce RTX 4090')
-        /// matches a wildcard pattern (*, ?), case-insensitively.
+        /// Cards a wildcard pattern (*, ?, [a-c]) matches, case-insensitively: against the name, a driver name or the
+        /// name without vendor words, each whole or from after its leading vendor and family words ('4090*',
+        /// 'RTX 40*', 'NVIDIA GeForce RTX 409?').
         /// </summary>
         public IEnumerable<GpuSpec> FindByPattern(string pattern)
         {
-            var regex = new Regex("^" + Regex.Escape(pattern.Trim()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-            return Cards.Where(c => regex.IsMatch(c.Name) || regex.IsMatch(ShortName(c.Name)) || c.DeviceNames.Any(regex.IsMatch));
+            Regex regex = CardPattern.ToRegex(pattern.Trim());
+            return Cards.Where(c => Names(c).SelectMany(CardPattern.Forms).Any(regex.IsMatch));
         }
+
+        private static IEnumerable<string> Names(GpuSpec card) => new[] { card.Name, ShortName(card.Name) }.Concat(card.DeviceNames);
 
         private static readonly Regex VendorPrefix = new Regex(@"^((NVIDIA|GeForce|Tesla|AMD|Radeon)\s+)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
@@ -73,12 +79,15 @@ namespace DlGpuTools.Catalog
         public static string ShortName(string name) => VendorPrefix.Replace(name ?? string.Empty, string.Empty).Replace(" Generation", string.Empty).Replace("RTX PRO 6000 Blackwell", "RTX PRO 6000");
 
         /// <summary>
-        /// Every card a name can mean. An exact table or driver name wins; else cards carrying every token of
-        /// the name (any order; vendor words, spaces and a memory size optional) - and of those, the ones
+        /// Every card a name can mean; the one rule behind Get-GpuSpec, -CurrentGpu, price rows and (with the last
+        /// word read as a start, see <see cref="Complete"/>) Tab. An exact table or driver name wins; else a name with
+        /// wildcards is a pattern (<see cref="FindByPattern"/>); else the cards carrying every token of the name (any
+        /// order; spaces optional; '80GB' or a bare '80' after the model is the memory size), narrowed by the vendor
+        /// and brand words that some of them carry ('GeForce' alone is every GeForce card) - and of those, the ones
         /// with no other distinguishing word, when there are any ('RTX 3090' is the 3090, not the 3090 Ti).
         /// Where one driver name covers several memory variants, <paramref name="deviceMemoryGiB"/> (what the
         /// device reports) picks the variant. When nothing matches, <see cref="CardLookup.Closest"/> names
-        /// the nearest cards.
+        /// the nearest cards: those sharing most words with the name, then by spelling.
         /// </summary>
         public CardLookup Find(string name, double? deviceMemoryGiB = null)
         {
@@ -86,15 +95,41 @@ namespace DlGpuTools.Catalog
             string trimmed = name.Trim();
             List<GpuSpec> matches = Cards.Where(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)
                                                      || c.DeviceNames.Any(d => string.Equals(d, trimmed, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (matches.Count == 0) matches = TokenMatches(trimmed);
-            if (matches.Count > 1 && deviceMemoryGiB is double memory)
+            bool pattern = matches.Count == 0 && CardPattern.HasWildcards(trimmed);
+            if (pattern) matches = FindByPattern(trimmed).ToList();
+            else if (matches.Count == 0) matches = Preferred(CardNameKey.Parse(trimmed), Candidates(CardNameKey.Parse(trimmed)));
+            if (!pattern && matches.Count > 1 && deviceMemoryGiB is double memory)
             {
                 double nearest = matches.Min(c => Math.Abs(c.MemoryGB - memory));
                 matches = matches.Where(c => Math.Abs(c.MemoryGB - memory) == nearest).ToList();
             }
 
-            IReadOnlyList<string> closest = matches.Count == 0 ? Closest(trimmed, 5) : Array.Empty<string>();
+            IReadOnlyList<string> closest = matches.Count == 0 ? Closest(pattern ? Regex.Replace(trimmed, @"[*?\[\]`]", " ") : trimmed, 5) : Array.Empty<string>();
             return new CardLookup(trimmed, matches, closest);
+        }
+
+        /// <summary>
+        /// What Tab offers for a word being typed: every card <see cref="Find"/> gives for it, every card the word
+        /// could still become (its last word read as the start of a word: 'rtx 409', 'Rad'), and every card whose
+        /// name starts with it ('NVIDIA A100 80G'); a word with wildcards offers what the pattern matches. Names
+        /// starting with the word come first, then the rest, each alphabetically.
+        /// </summary>
+        public IReadOnlyList<GpuSpec> Complete(string word)
+        {
+            string trimmed = (word ?? string.Empty).Trim();
+            if (trimmed.Length == 0) return Cards.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+            var found = new HashSet<GpuSpec>(Find(trimmed).Matches);
+            if (!CardPattern.HasWildcards(trimmed))
+            {
+                found.UnionWith(Candidates(CardNameKey.Parse(trimmed)));
+                found.UnionWith(Candidates(CardNameKey.Parse(trimmed, lastIsPrefix: true)));
+                found.UnionWith(FindByPattern(CardPattern.Escape(trimmed) + "*"));
+            }
+
+            return Cards.Where(found.Contains)
+                .OrderBy(c => c.Name.StartsWith(trimmed, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                .ToList();
         }
 
         /// <summary>
@@ -115,125 +150,194 @@ namespace DlGpuTools.Catalog
         private static bool SameDriverName(string name, IReadOnlyList<GpuSpec> cards) =>
             cards.All(c => c.DeviceNames.Any(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase)));
 
-        private List<GpuSpec> TokenMatches(string name)
+        /// <summary>
+        /// The cards carrying every token of <paramref name="query"/> (and its memory size, and a word starting with its
+        /// partial last word), narrowed by each vendor or brand word that some of them carry. A query of vendor words
+        /// alone must narrow: 'Radeon' is the Radeon cards, 'graphics' is none.
+        /// </summary>
+        private List<GpuSpec> Candidates(CardNameKey query)
         {
-            CardNameKey query = CardNameKey.Parse(name);
-            if (query.Tokens.Count == 0) return new List<GpuSpec>();
-            var candidates = new List<(GpuSpec Card, int Extras)>();
-            foreach (GpuSpec card in Cards)
+            if (query.IsEmpty) return new List<GpuSpec>();
+            List<CardKeys> candidates = _keys.Value.Where(k => k.Carries(query)).ToList();
+            bool narrowed = false;
+            foreach (string soft in query.Soft.OrderBy(w => w, StringComparer.Ordinal))
             {
-                if (query.MemoryGB is double gb && Math.Abs(card.MemoryGB - gb) > 0.5) continue;
-                CardNameKey own = CardNameKey.Parse(card.Name);
-                bool carries = query.Tokens.All(own.Tokens.Contains)
-                               || card.DeviceNames.Any(d => query.Tokens.All(CardNameKey.Parse(d).Tokens.Contains));
-                if (carries) candidates.Add((card, own.ExtrasBeyond(query)));
+                List<CardKeys> carrying = candidates.Where(k => k.Words.Contains(soft)).ToList();
+                if (carrying.Count == 0) continue;
+                candidates = carrying;
+                narrowed = true;
             }
 
-            if (candidates.Count <= 1) return candidates.Select(c => c.Card).ToList();
-            var plain = candidates.Where(c => c.Extras == 0).Select(c => c.Card).ToList();
-            return plain.Count > 0 ? plain : candidates.Select(c => c.Card).ToList();
+            if (!narrowed && query.Tokens.Count == 0 && query.MemoryGB == null && query.Partial == null) return new List<GpuSpec>();
+            return candidates.Select(k => k.Card).ToList();
+        }
+
+        /// <summary>Of several candidates, those with no distinguishing word beyond the query's, when there are any.</summary>
+        private static List<GpuSpec> Preferred(CardNameKey query, List<GpuSpec> candidates)
+        {
+            if (candidates.Count <= 1 || query.Tokens.Count == 0) return candidates;
+            var plain = candidates.Where(c => CardNameKey.Parse(c.Name).ExtrasBeyond(query) == 0).ToList();
+            return plain.Count > 0 ? plain : candidates;
         }
 
         private List<string> Closest(string name, int count)
         {
+            CardNameKey query = CardNameKey.Parse(name);
             string key = CardNameKey.Compact(name);
-            return Cards
-                .Select(c => (c.Name, Distance: Math.Min(CardNameKey.Distance(key, CardNameKey.Compact(c.Name)),
-                                                          c.DeviceNames.Select(d => CardNameKey.Distance(key, CardNameKey.Compact(d))).DefaultIfEmpty(int.MaxValue).Min())))
-                .OrderBy(c => c.Distance)
+            return _keys.Value
+                .Select(k => (k.Card.Name, Shared: k.Shared(query), Distance: Math.Min(CardNameKey.Distance(key, CardNameKey.Compact(k.Card.Name)),
+                                                          k.Card.DeviceNames.Select(d => CardNameKey.Distance(key, CardNameKey.Compact(d))).DefaultIfEmpty(int.MaxValue).Min())))
+                .OrderByDescending(c => c.Shared)
+                .ThenBy(c => c.Distance)
                 .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
                 .Take(count)
                 .Select(c => c.Name)
                 .ToList();
         }
 
-        internal static List<GpuSpec> Parse(TextReader reader, string origin) => FromRows(CsvTable.Read(reader), origin);
-
-        private static List<GpuSpec> FromRows(List<(int Line, Dictionary<string, string> Fields)> rows, string origin)
+        /// <summary>A card's name keys, parsed once: its own, its driver names', and every word of them.</summary>
+        private sealed class CardKeys
         {
-            var cards = new List<GpuSpec>();
-            var problems = new List<string>();
-            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            if (rows.Count > 0 && !rows[0].Fields.ContainsKey("name")) problems.Add("no 'name' column: the header must name the columns (" + string.Join(", ", Columns) + ")");
-            foreach (var (line, fields) in rows)
+            private readonly List<CardNameKey> _names;
+
+            public CardKeys(GpuSpec card)
             {
-                try
-                {
-                    Dictionary<string, string> f = WithColumnNames(fields);
-                    GpuSpec card = FromFields(f, origin);
-                    if (seen.TryGetValue(card.Name, out int first)) problems.Add($"line {line} ({card.Name}): the same name as line {first}");
-                    else seen[card.Name] = line;
-                    foreach (string problem in CardValidation.Check(card)) problems.Add($"line {line} ({card.Name}): {problem}");
-                    cards.Add(card);
-                }
-                catch (FormatException e)
-                {
-                    problems.Add($"line {line}: {e.Message}");
-                }
+                Card = card;
+                _names = new[] { card.Name }.Concat(card.DeviceNames).Select(n => CardNameKey.Parse(n)).ToList();
+                Words = new HashSet<string>(new[] { card.Name, card.Vendor ?? string.Empty }.Concat(card.DeviceNames).SelectMany(CardNameKey.Words), StringComparer.Ordinal);
+                Memory = Math.Round(card.MemoryGB).ToString(CultureInfo.InvariantCulture);
             }
 
-            if (problems.Count > 0) throw new CardTableException(origin, problems);
+            public GpuSpec Card { get; }
+
+            /// <summary>Every word of the name, driver names and vendor, vendor words and memory sizes included.</summary>
+            public HashSet<string> Words { get; }
+
+            private string Memory { get; }
+
+            public bool Carries(CardNameKey query)
+            {
+                if (query.MemoryGB is double gb && Math.Abs(Card.MemoryGB - gb) > 0.5) return false;
+                if (query.Partial is string partial && !Memory.StartsWith(partial, StringComparison.Ordinal) && !Words.Any(w => w.StartsWith(partial, StringComparison.Ordinal))) return false;
+                return _names.Any(n => query.Tokens.All(t => Has(n, t)));
+            }
+
+            /// <summary>How many of the query's words this card carries, for ranking the closest names.</summary>
+            public int Shared(CardNameKey query) =>
+                query.Tokens.Count(t => _names.Any(n => Has(n, t))) + query.Soft.Count(Words.Contains) + (query.MemoryGB is double gb && Math.Abs(Card.MemoryGB - gb) <= 0.5 ? 1 : 0);
+
+            // A bare number the name lacks may be the memory size: 'A100 80' is an A100 with 80 GB.
+            private bool Has(CardNameKey name, string token) => name.Tokens.Contains(token) || (char.IsDigit(token[0]) && token == Memory);
+        }
+
+        /// <summary>What a card table's header may and must name; Get-GpuSpec | Export-Csv's property names read as the columns, so the export is a template.</summary>
+        internal static readonly TableSchema Schema = new TableSchema(
+            "card table",
+            Columns,
+            new[] { "name", "architecture", "compute_capability", "memory_gb", "segment", "source" },
+            new Dictionary<string, string>
+            {
+                ["MemoryBandwidthGBps"] = "bandwidth_gbs", ["Fp16TensorTflops"] = "fp16_tensor_tflops_dense", ["Bf16TensorTflops"] = "bf16_tensor_tflops_dense",
+                ["Tf32TensorTflops"] = "tf32_tensor_tflops_dense", ["Fp8TensorTflops"] = "fp8_tensor_tflops_dense", ["LaunchPriceUsd"] = "launch_msrp_usd",
+            },
+            new[] { "DeviceNames", "IsCudaCapable", "Origin" });
+
+        private static readonly Regex ComputeCapabilityText = new Regex(@"^\d{1,2}\.\d{1,2}$", RegexOptions.CultureInvariant);
+
+        /// <summary>The full path of a user's table, or a fault when it is not a path at all.</summary>
+        internal static string FullPath(string path, string what)
+        {
+            try
+            {
+                return Path.GetFullPath(path);
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException || e is System.Security.SecurityException)
+            {
+                throw CardTableException.OfFile(path, what, CardTableProblem.NotAFile, $"The {what} file '{TableText.Shown(path)}' is not a usable path: {e.Message}", e);
+            }
+        }
+
+        internal static List<GpuSpec> Parse(byte[] bytes, string origin)
+        {
+            UserTable table = CsvTable.Parse(bytes, origin, Schema);
+            return FromTable(table);
+        }
+
+        private static List<GpuSpec> FromTable(UserTable table)
+        {
+            table.ThrowIfFaults(); // a wrong header or undecodable text: one fault each, not one a row
+            var cards = new List<GpuSpec>();
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (line, fields) in table.Rows)
+            {
+                var row = new TableRow(table, line, fields);
+                GpuSpec? card = FromRow(row, table.Origin);
+                if (card == null) continue;
+                if (seen.TryGetValue(card.Name, out int first)) row.Fault("name", $"the same name as line {first}");
+                else seen[card.Name] = line;
+                foreach (var (column, problem) in CardValidation.Check(card, row.Header))
+                {
+                    if (column == null || !row.Failed(column)) row.Fault(column, problem);
+                }
+
+                if (!row.HasFaults) cards.Add(card);
+            }
+
+            table.ThrowIfFaults();
             return cards;
         }
 
-        // Get-GpuSpec | Export-Csv writes property names; read them as the table's columns, so the export is a template.
-        private static readonly Dictionary<string, string> PropertyColumns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        /// <summary>The card a row describes, every bad value recorded as a fault of the row; null without a name.</summary>
+        private static GpuSpec? FromRow(TableRow row, string origin)
         {
-            ["ComputeCapability"] = "compute_capability", ["MemoryGB"] = "memory_gb", ["MemoryType"] = "memory_type",
-            ["MemoryBandwidthGBps"] = "bandwidth_gbs", ["Fp32Tflops"] = "fp32_tflops", ["Fp16TensorTflops"] = "fp16_tensor_tflops_dense",
-            ["Bf16TensorTflops"] = "bf16_tensor_tflops_dense", ["Tf32TensorTflops"] = "tf32_tensor_tflops_dense", ["Fp64Tflops"] = "fp64_tflops",
-            ["Fp64TensorTflops"] = "fp64_tensor_tflops", ["Fp8TensorTflops"] = "fp8_tensor_tflops_dense", ["TdpW"] = "tdp_w",
-            ["LaunchYear"] = "launch_year", ["LaunchPriceUsd"] = "launch_msrp_usd",
-        };
-
-        private static Dictionary<string, string> WithColumnNames(Dictionary<string, string> fields)
-        {
-            var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var pair in fields)
+            row.Name = row.Raw("name");
+            string? name = row.Text("name");
+            if (name == null) row.Fault("name", "the name is empty");
+            else if (!row.Failed("name") && !string.Equals(ShortName(name), name, StringComparison.Ordinal) && TableText.Problem(row.Header("name"), ShortName(name), true) is string shortProblem)
+                row.Fault("name", $"{shortProblem} (Get-GpuRecommendation shows the name without its vendor word, '{TableText.Shown(ShortName(name))}')");
+            string vendor = row.Text("vendor") ?? "NVIDIA";
+            string? cc = row.Text("compute_capability");
+            bool cuda = cc != null && ComputeCapabilityText.IsMatch(cc);
+            if (cc != null && !cuda && !string.Equals(cc, "non-CUDA", StringComparison.OrdinalIgnoreCase))
+                row.Fault("compute_capability", $"{row.Header("compute_capability")} '{TableText.Shown(cc)}' is not major.minor (such as 8.6), nor non-CUDA");
+            var deviceNames = new List<string>();
+            foreach (string alias in (row.Text("aliases") ?? string.Empty).Split(';').Select(a => a.Trim()).Where(a => a.Length > 0))
             {
-                string column = PropertyColumns.TryGetValue(pair.Key, out string c) ? c : pair.Key;
-                if (!result.TryGetValue(column, out string? existing) || Strings.IsNullOrEmpty(existing)) result[column] = pair.Value;
+                if (TableText.Problem(row.Header("aliases"), alias, true) is string aliasProblem && !row.Failed("aliases")) row.Fault("aliases", aliasProblem);
+                deviceNames.Add(alias);
             }
 
-            return result;
-        }
-
-        private static GpuSpec FromFields(Dictionary<string, string> f, string origin)
-        {
-            string name = Text(f, "name") ?? throw new FormatException("the name is empty");
-            string vendor = Text(f, "vendor") ?? "NVIDIA";
-            string? cc = Text(f, "compute_capability");
-            bool cuda = cc != null && Regex.IsMatch(cc, @"^\d+\.\d+$");
-            var deviceNames = new List<string>();
-            foreach (string alias in (Text(f, "aliases") ?? string.Empty).Split(';').Select(a => a.Trim()).Where(a => a.Length > 0)) deviceNames.Add(alias);
             // The driver prefixes NVIDIA to every name it reports ("NVIDIA GeForce RTX 4090", "NVIDIA RTX A6000").
-            if (vendor == "NVIDIA" && !name.StartsWith("NVIDIA ", StringComparison.Ordinal)) deviceNames.Add("NVIDIA " + name);
-            return new GpuSpec
+            if (name != null && vendor == "NVIDIA" && !name.StartsWith("NVIDIA ", StringComparison.Ordinal)) deviceNames.Add("NVIDIA " + name);
+            double? memory = row.Number("memory_gb");
+            if (memory == null && !row.Failed("memory_gb")) row.Fault("memory_gb", $"{row.Header("memory_gb")} is empty");
+            var card = new GpuSpec
             {
-                Name = name,
+                Name = name ?? string.Empty,
                 DeviceNames = deviceNames.Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
                 Vendor = vendor,
-                Architecture = Text(f, "architecture"),
+                Architecture = row.Text("architecture"),
                 ComputeCapability = cuda ? cc : null,
                 IsCudaCapable = cuda,
-                MemoryGB = Number(f, "memory_gb") ?? throw new FormatException("memory_gb is empty"),
-                MemoryType = Text(f, "memory_type"),
-                MemoryBandwidthGBps = Number(f, "bandwidth_gbs"),
-                Fp32Tflops = Number(f, "fp32_tflops"),
-                Fp16TensorTflops = Number(f, "fp16_tensor_tflops_dense"),
-                Bf16TensorTflops = Number(f, "bf16_tensor_tflops_dense"),
-                Tf32TensorTflops = Number(f, "tf32_tensor_tflops_dense"),
-                Fp64Tflops = Number(f, "fp64_tflops"),
-                Fp64TensorTflops = Number(f, "fp64_tensor_tflops"),
-                Fp8TensorTflops = Number(f, "fp8_tensor_tflops_dense"),
-                TdpW = (int?)Number(f, "tdp_w"),
-                LaunchYear = (int?)Number(f, "launch_year"),
-                LaunchPriceUsd = Number(f, "launch_msrp_usd"),
-                Segment = Text(f, "segment"),
-                Source = Text(f, "source"),
-                Notes = Text(f, "notes"),
+                MemoryGB = memory ?? 0,
+                MemoryType = row.Text("memory_type"),
+                MemoryBandwidthGBps = row.Number("bandwidth_gbs"),
+                Fp32Tflops = row.Number("fp32_tflops"),
+                Fp16TensorTflops = row.Number("fp16_tensor_tflops_dense"),
+                Bf16TensorTflops = row.Number("bf16_tensor_tflops_dense"),
+                Tf32TensorTflops = row.Number("tf32_tensor_tflops_dense"),
+                Fp64Tflops = row.Number("fp64_tflops"),
+                Fp64TensorTflops = row.Number("fp64_tensor_tflops"),
+                Fp8TensorTflops = row.Number("fp8_tensor_tflops_dense"),
+                TdpW = row.Integer("tdp_w"),
+                LaunchYear = row.Integer("launch_year"),
+                LaunchPriceUsd = row.Number("launch_msrp_usd"),
+                Segment = row.Text("segment"),
+                Source = row.Text("source", singleLine: false),
+                Notes = row.Text("notes", singleLine: false),
                 Origin = origin,
             };
+            return name == null ? null : card;
         }
 
         internal static string? Text(Dictionary<string, string> f, string column) =>
@@ -255,7 +359,12 @@ namespace DlGpuTools.Catalog
 
         private static List<GpuSpec> ReadEmbedded(string file, string origin)
         {
-            using (var reader = new StreamReader(Resource(file), Encoding.UTF8)) return Parse(reader, origin);
+            using (Stream stream = Resource(file))
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                return Parse(copy.ToArray(), origin);
+            }
         }
 
         private static List<CloudOffer> ReadOffers()
@@ -277,20 +386,5 @@ namespace DlGpuTools.Catalog
                 }).ToList();
             }
         }
-    }
-
-    /// <summary>A card table with rows that fail the sanity checks; lists every problem with its line.</summary>
-    public sealed class CardTableException : Exception
-    {
-        public CardTableException(string origin, IReadOnlyList<string> problems, string what = "card table")
-            : base($"The {what} {origin} has {problems.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))
-        {
-            Origin = origin;
-            Problems = problems;
-        }
-
-        public string Origin { get; }
-
-        public IReadOnlyList<string> Problems { get; }
     }
 }

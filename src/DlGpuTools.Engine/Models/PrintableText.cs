@@ -35,6 +35,9 @@ namespace DlGpuTools
             return safe == null ? text : safe.ToString();
         }
 
+        /// <summary>Whether <see cref="Of"/> would replace <paramref name="c"/>: a control character, tab and newline included.</summary>
+        public static bool IsControl(char c) => Replacement(c) != null;
+
         private static string? Replacement(char c)
         {
             if (c == '\t' || c == '\n' || c == '\r') return " ";

@@ -52,14 +52,7 @@ namespace DlGpuTools.Commands
             double? memoryGiB = DeviceMemoryBytes > 0 ? DeviceMemoryBytes / (double)(1L << 30) : (double?)null;
             foreach (string name in Name)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    GpuSpec[] found = Catalog.FindByPattern(name).ToArray();
-                    foreach (GpuSpec card in found) WriteObject(card);
-                    if (found.Length == 0) WriteNotFound(name, Catalog.Find(name.Replace("*", " ").Replace("?", " ")).Closest.ToArray());
-                    continue;
-                }
-
+                // One rule for names, wildcards included, shared with Tab (CardNameCompleter) and -CurrentGpu.
                 CardLookup lookup = Catalog.Find(name, memoryGiB);
                 foreach (GpuSpec card in lookup.Matches) WriteObject(card);
                 if (lookup.Matches.Count == 0) WriteNotFound(name, lookup.Closest.ToArray());
@@ -74,7 +67,11 @@ namespace DlGpuTools.Commands
         }
     }
 
-    /// <summary>Loads the card and price tables for a cmdlet, turning a bad user table into a terminating error with every problem listed.</summary>
+    /// <summary>
+    /// Loads the card and price tables for a cmdlet, turning a bad user table into one terminating error with a stable
+    /// ErrorId (CardTableInvalid, PriceTableInvalid), every fault listed (the first 20 and a count), a category that
+    /// says what kind of problem it is, and a remedy that fits it.
+    /// </summary>
     internal static class CatalogLoader
     {
         public static CardCatalog LoadOrThrow(PSCmdlet cmdlet, string? cardTable) =>
@@ -83,24 +80,50 @@ namespace DlGpuTools.Commands
         public static PriceTable LoadPricesOrThrow(PSCmdlet cmdlet, string? priceTable, CardCatalog catalog) =>
             Load(cmdlet, priceTable, "PriceTableInvalid", Messages.PriceTableRemedy, path => PriceTable.Load(path, catalog));
 
-        private static T Load<T>(PSCmdlet cmdlet, string? file, string errorId, string remedy, Func<string?, T> load)
+        private static T Load<T>(PSCmdlet cmdlet, string? file, string errorId, string contentRemedy, Func<string?, T> load)
             where T : class
         {
+            string? path = null;
+            if (file != null)
+            {
+                try
+                {
+                    path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file, out ProviderInfo provider, out _);
+                    if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                        throw new NotSupportedException(Messages.Format(Messages.TableNotAFileSystemPath, file, provider.Name));
+                }
+                catch (Exception e) when (e is NotSupportedException || e is SessionStateException || e is ProviderInvocationException || e is ArgumentException)
+                {
+                    // A path PowerShell cannot resolve to a file: a drive that does not exist, Env:, Variable:...
+                    throw Terminate(cmdlet, e, errorId, ErrorCategory.InvalidArgument, Messages.TablePathRemedy, file);
+                }
+            }
+
             try
             {
-                string? path = file == null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file);
                 return load(path);
             }
-            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is CardTableException || e is System.IO.InvalidDataException)
+            catch (CardTableException e)
             {
-                bool invalid = e is CardTableException || (e is System.IO.InvalidDataException);
-                var record = new ErrorRecord(e, errorId, invalid ? ErrorCategory.InvalidData : ErrorCategory.ReadError, file)
+                var (category, remedy) = e.Problem switch
                 {
-                    ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = remedy },
+                    CardTableProblem.NotFound => (ErrorCategory.ObjectNotFound, Messages.TablePathRemedy),
+                    CardTableProblem.NotAFile => (ErrorCategory.InvalidArgument, Messages.TablePathRemedy),
+                    CardTableProblem.TooLarge => (ErrorCategory.LimitsExceeded, Messages.TableTooLargeRemedy),
+                    CardTableProblem.Unreadable => (e.InnerException is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError, Messages.TableUnreadableRemedy),
+                    _ => (ErrorCategory.InvalidData, contentRemedy),
                 };
-                cmdlet.ThrowTerminatingError(record);
-                throw; // not reached: ThrowTerminatingError always throws, which the compiler cannot see
+                throw Terminate(cmdlet, e, errorId, category, remedy, file);
             }
+        }
+
+        private static Exception Terminate(PSCmdlet cmdlet, Exception error, string errorId, ErrorCategory category, string remedy, string? file)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(error, errorId, category, file)
+            {
+                ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = remedy },
+            });
+            return error; // not reached: ThrowTerminatingError always throws, which the compiler cannot see
         }
     }
 }

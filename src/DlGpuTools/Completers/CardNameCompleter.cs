@@ -7,7 +7,10 @@ using DlGpuTools.Catalog;
 
 namespace DlGpuTools.Commands
 {
-    /// <summary>Completes card names from the built-in card table (and the -CardTable file when one is bound).</summary>
+    /// <summary>
+    /// Completes card names from the built-in card table (and the -CardTable file when one is bound) by the rule
+    /// Get-GpuSpec looks them up with, so that Tab never offers a word the lookup refuses.
+    /// </summary>
     public sealed class CardNameCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -25,7 +28,9 @@ namespace DlGpuTools.Commands
                 }
             }
 
-            return Completion.Match(catalog.Cards.Select(c => c.Name), wordToComplete);
+            // The lookup's own rule (CardCatalog.Complete): Tab offers every card the word finds, and what it may become.
+            string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return Completion.Results(catalog.Complete(word).Select(c => c.Name));
         }
     }
 }

@@ -32,6 +32,12 @@ namespace DlGpuTools.Commands
                 matches = prefix.Concat(inside);
             }
 
+            return Results(matches);
+        }
+
+        /// <summary>Completion results for names already matched and ordered, quoted where PowerShell needs it.</summary>
+        public static IEnumerable<CompletionResult> Results(IEnumerable<string> matches)
+        {
             foreach (string candidate in matches)
             {
                 string text = candidate.IndexOfAny(CharactersNeedingQuotes) >= 0 ? "'" + candidate.Replace("'", "''") + "'" : candidate;
