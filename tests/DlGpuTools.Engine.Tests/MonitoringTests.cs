@@ -131,6 +131,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains(screen, l => l.Contains("[####################] 100%"));
             Assert.Contains(screen, l => l.Contains("tensor") && l.Contains(" 85%"));
             Assert.Contains(screen, l => l.Contains("4194304") && l.Contains("aaaaaaaaaaaa ") && !l.Contains("aaaaaaaaaaaaa"));
+            // A command cut to the width says so: it ends in an ellipsis, not mid-word with no sign.
+            Assert.Contains(screen, l => l.Contains("4194304") && l.EndsWith("x\u2026", StringComparison.Ordinal) && l.Length == 80);
         }
 
         [Fact]

@@ -25,6 +25,24 @@ Describe 'Get-GpuSample with the fake NVML' -Skip:$NoFakes {
     BeforeAll { Use-FakeGpu -Setting $GpmSettings }
     AfterAll { Clear-FakeGpu }
 
+    It 'gives Get-GpuProcess''s command the width the console has, and cuts it with an ellipsis' {
+        $start = [Diagnostics.ProcessStartInfo]::new('bash')
+        foreach ($a in '-c', 'sleep 30; true', ('train.py --config ' + ('x' * 150))) { $start.ArgumentList.Add($a) }
+        $long = [Diagnostics.Process]::Start($start)
+        try {
+            Start-Sleep -Milliseconds 200
+            Use-FakeGpu -Setting 'FAKENVML_GPU0_PROCESSES=1', "FAKENVML_GPU0_PID=$($long.Id)"
+            $wide = Get-GpuProcess | Out-String -Width 120
+            $narrow = Get-GpuProcess | Out-String -Width 80
+            ($wide -split "`n" | Where-Object { $_ -match "^\s*0\s+$($long.Id)\s" }).TrimEnd().Length | Should -Be 120
+            ($narrow -split "`n" | Where-Object { $_ -match "^\s*0\s+$($long.Id)\s" }).TrimEnd().Length | Should -BeLessOrEqual 80
+            $wide | Should -Match 'x…'
+        }
+        finally {
+            $long.Kill(); Use-FakeGpu -Setting $GpmSettings
+        }
+    }
+
     It 'shows the same whole watts for 72.5 W in every view (half away from zero)' {
         # GPU 1 of the fake draws 72.5 W; one view said 72 (round half to even) and another 73.
         (Get-CudaDevice -Index 1 | Out-String -Width 80) | Should -Match ' 73/700 '

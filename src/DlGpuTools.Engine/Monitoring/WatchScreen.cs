@@ -107,6 +107,7 @@ namespace DlGpuTools.Monitoring
             return mib >= 10240 ? (mib / 1024).ToString("0.0", CultureInfo.InvariantCulture) + "G" : mib.ToString("0", CultureInfo.InvariantCulture) + "M";
         }
 
-        private static string Cut(string text, int width) => text.Length <= width ? text : text.Substring(0, width);
+        /// <summary>The text within <paramref name="width"/> characters; a cut one ends in '…', so a shortened command or name reads as shortened.</summary>
+        private static string Cut(string text, int width) => text.Length <= width ? text : width <= 1 ? text.Substring(0, Math.Max(0, width)) : text.Substring(0, width - 1) + "\u2026";
     }
 }
