@@ -470,8 +470,7 @@ namespace DlGpuTools.Diagnostics
                 if (!File.Exists(path) && !Directory.Exists(path)) { missing.Add(name); searched.Add($"{path}: no such file"); continue; }
                 LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(path, _environment.IsArm64);
                 if (!verdict.Usable) broken.Add($"{name} ({verdict.Problem})");
-                FileKind kind = FileStatus.Of(path).Kind;
-                if (kind != FileKind.Regular && kind != FileKind.Missing) _unopenableSubLibraries.Add($"{path} is {FileStatus.Of(path).Describe()}");
+                if (verdict.Problem != null && NotOpenable(path, out string? what)) _unopenableSubLibraries.Add($"{path} is {what}");
                 searched.Add($"{path}: " + (verdict.Usable ? "looks sound" + (verdict.Soname != null ? $" (soname {verdict.Soname})" : string.Empty) : verdict.Problem));
             }
 
@@ -528,6 +527,23 @@ namespace DlGpuTools.Diagnostics
             check.Data["Missing"] = string.Join(",", missing);
             check.Data["Broken"] = string.Join(",", broken);
             return check;
+        }
+
+        /// <summary>Whether a path is something cuDNN's own open would block on or fail to read (a FIFO, a device, a socket).</summary>
+        private static bool NotOpenable(string path, out string? what)
+        {
+            what = null;
+            try
+            {
+                FileStatus status = FileStatus.Of(path);
+                if (status.Kind == FileKind.Regular || status.Kind == FileKind.Missing || status.Kind == FileKind.Directory) return false;
+                what = status.Describe();
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
         }
 
         private InstallCheck CheckCopies()

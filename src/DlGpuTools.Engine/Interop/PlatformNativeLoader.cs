@@ -21,7 +21,7 @@ namespace DlGpuTools.Interop
         // search the loader would make (LinuxLibrarySearch) finds no file.
         public bool IsMissingFile(string path)
         {
-            if (System.IO.Path.IsPathRooted(path)) return !File.Exists(path) && !Directory.Exists(path) && FileStatus.OfLink(path).Kind == FileKind.Missing;
+            if (System.IO.Path.IsPathRooted(path)) return !File.Exists(path) && !Directory.Exists(path);
             return !PlatformInfo.IsWindows && Resolve(path) == null;
         }
 
