@@ -145,10 +145,32 @@ namespace DlGpuTools.Interop
 
         private LdSoCache(List<(string, string, int, ulong)> entries) => _entries = entries;
 
-        private static readonly Lazy<LdSoCache?> DefaultCache = new Lazy<LdSoCache?>(() => Read("/etc/ld.so.cache"));
+        private static readonly object DefaultLock = new object();
+        private static LdSoCache? _default;
+        private static DateTime _defaultWritten;
 
-        /// <summary>This machine's cache, read once (ldconfig rewrites it only when libraries are installed); null where it is missing or unreadable.</summary>
-        public static LdSoCache? Default => DefaultCache.Value;
+        /// <summary>
+        /// This machine's cache; null where it is missing or unreadable. Read again only when ldconfig has rewritten it
+        /// (a driver installed while PowerShell runs is then found, as "install and retry" promises).
+        /// </summary>
+        public static LdSoCache? Default
+        {
+            get
+            {
+                const string path = "/etc/ld.so.cache";
+                DateTime written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+                lock (DefaultLock)
+                {
+                    if (written != _defaultWritten || (_default == null && written != DateTime.MinValue))
+                    {
+                        _default = written == DateTime.MinValue ? null : Read(path);
+                        _defaultWritten = written;
+                    }
+
+                    return _default;
+                }
+            }
+        }
 
         /// <summary>The cache in a file; null when the file is missing, unreadable or not a cache this reader knows.</summary>
         public static LdSoCache? Read(string path)
