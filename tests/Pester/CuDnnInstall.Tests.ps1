@@ -91,6 +91,19 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
             $same.Output | Should -Match 'cuDNN convolution on the GPU\|Passed'
             $other = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.10.0' }) -Script $show
             $other.Output | Should -Match 'cuDNN sub-libraries\|Failed\|.*another release: .*version 9\.10\.0'
+
+            # A complete main library with one damaged sub-library beside it, and a sound copy where the loader looks:
+            # cuDNN loads that copy (as on an H100 with a truncated libcudnn_ops), so a warning names the damaged file.
+            $damaged = Join-Path $folder 'damaged'
+            Copy-Item -Recurse (Join-Path $FakesPath 'cudnn') $damaged
+            Set-Content -Path (Join-Path $damaged 'libcudnn_ops.so.9') -Value 'not a library'
+            $fakes.DLGPUTOOLS_CUDNN_PATH = Join-Path $damaged 'libcudnn.so.9'
+            $split = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.14.0' }) -Script $show
+            $split.Output | Should -Match 'cuDNN sub-libraries\|Warning\|Damaged beside .*libcudnn_ops\.so\.9 \(not a shared library.*found by name.*libcudnn_ops\.so\.9 from '
+            $split.Output | Should -Match 'cuDNN convolution on the GPU\|Passed'
+            # With the damaged folder itself on the loader's path, that file is what loads: Failed, as before.
+            $trap = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = $damaged }) -Script $show
+            $trap.Output | Should -Match 'cuDNN sub-libraries\|Failed\|Present but not loadable: libcudnn_ops\.so\.9'
         }
         finally {
             Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue

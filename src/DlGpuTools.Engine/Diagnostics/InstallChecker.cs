@@ -462,6 +462,7 @@ namespace DlGpuTools.Diagnostics
             string[] names = CuDnnSubLibraries.Names(_cudnnVersion.Major, _environment.IsWindows);
             var missing = new List<string>();
             var broken = new List<string>();
+            var brokenNames = new List<string>();
             var searched = new List<string>();
             foreach (string name in names)
             {
@@ -469,7 +470,12 @@ namespace DlGpuTools.Diagnostics
                 string path = Path.Combine(folder, name);
                 if (!File.Exists(path) && !Directory.Exists(path)) { missing.Add(name); searched.Add($"{path}: no such file"); continue; }
                 LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(path, _environment.IsArm64);
-                if (!verdict.Usable) broken.Add($"{name} ({verdict.Problem})");
+                if (!verdict.Usable)
+                {
+                    broken.Add($"{name} ({verdict.Problem})");
+                    brokenNames.Add(name);
+                }
+
                 if (verdict.Problem != null && NotOpenable(path, out string? what)) _unopenableSubLibraries.Add($"{path} is {what}");
                 searched.Add($"{path}: " + (verdict.Usable ? "looks sound" + (verdict.Soname != null ? $" (soname {verdict.Soname})" : string.Empty) : verdict.Problem));
             }
@@ -482,27 +488,33 @@ namespace DlGpuTools.Diagnostics
                 return check;
             }
 
-            // cuDNN opens a sub-library it lacks beside it by name, through the loader's search: one found there at
-            // the same version is what a program gets too, and works (a warning: two folders make one install).
-            if (broken.Count == 0)
+            // cuDNN opens its sub-libraries by name, through the loader's search, not from its own folder (seen on an
+            // H100: a lone main library, and one with a truncated libcudnn_ops beside it, both ran the convolution with
+            // the system folder's copies). A sound copy found there at the same release is what a program gets too, so
+            // the verdict is a warning; a damaged file beside the main library is still named, as the trap it is.
             {
                 var elsewhere = new List<string>();
                 var wrong = new List<string>();
-                foreach (string name in missing)
+                foreach (string name in missing.Concat(brokenNames))
                 {
                     CuDnnSubLibraries.Found? found = CuDnnSubLibraries.FindElsewhere(name, _environment);
                     if (found == null) continue;
+                    bool besideItself = string.Equals(Path.GetFullPath(found.Path), Path.GetFullPath(Path.Combine(folder, name)), StringComparison.Ordinal);
+                    if (brokenNames.Contains(name) && (besideItself || !LibraryFileInspector.Inspect(found.Path, _environment.IsArm64).Usable)) continue;
                     searched.Add($"{name} by name through the loader's search: {found.Path}" + (found.Version != null ? $" (version {found.Version})" : " (no version in its file name)"));
                     if (found.Version != null && !CuDnnSubLibraries.SameRelease(found.Version, _cudnnVersion)) wrong.Add($"{name} from {found.Path} is version {found.Version}");
                     else elsewhere.Add($"{name} from {found.Path}" + (found.Version != null ? $" ({found.Version})" : string.Empty));
                 }
 
-                if (elsewhere.Count == missing.Count)
+                if (elsewhere.Count == missing.Count + brokenNames.Count)
                 {
                     check.Searched = searched.ToArray();
                     check.Status = nameof(CheckStatus.Warning);
-                    check.Detail = $"Not beside {_cudnn.LibraryPath}, but found by name where cuDNN {_cudnnVersion} looks next (the loader's search): {string.Join("; ", elsewhere)}. A program gets the same ones; the convolution check shows they load.";
-                    check.Remedy = $"Works, but one cuDNN is split over two folders: install the complete package into {folder}, or take {folder} off the library search path so the complete install is used.";
+                    check.Detail = (missing.Count > 0 ? $"Not beside {_cudnn.LibraryPath}" : $"Damaged beside {_cudnn.LibraryPath}: {string.Join("; ", broken)}")
+                        + $", but found by name where cuDNN {_cudnnVersion} looks (the loader's search): {string.Join("; ", elsewhere)}. A program gets the same ones; the convolution check shows they load.";
+                    check.Remedy = broken.Count > 0
+                        ? $"Works here, but replace or remove the damaged file(s) in {folder}: a program that puts {folder} on its library path loads them and fails, or crashes on a truncated one."
+                        : $"Works, but one cuDNN is split over two folders: install the complete package into {folder}, or take {folder} off the library search path so the complete install is used.";
                     _subLibrariesComplete = true;
                     return check;
                 }
