@@ -33,7 +33,7 @@ namespace DlGpuTools.Engine.Tests
 
             foreach (string target in new[] { fifo, link, dangling, folder }.Concat(device == null ? Array.Empty<string>() : new[] { device }))
             {
-                var e = HostileFiles.Within(10, () => Assert.Throws<NotARegularFileException>(() => TextfileWriter.WriteAtomically(target, "DCGM_FI_DEV_GPU_UTIL 1\n")), "writing to " + target);
+                var e = Deadline.Run("writing to " + target, () => Assert.Throws<NotARegularFileException>(() => TextfileWriter.WriteAtomically(target, "DCGM_FI_DEV_GPU_UTIL 1\n")));
                 Assert.Contains("not a regular file", e.Message, StringComparison.Ordinal);
             }
 
@@ -132,7 +132,7 @@ namespace DlGpuTools.Engine.Tests
             string zeroLink = files.Link("zero.csv", "/dev/zero");
             foreach (string path in new[] { "/dev/zero", zeroLink, fifo, files.Folder })
             {
-                var e = HostileFiles.Within(10, () => Assert.Throws<CardTableException>(() => CsvTable.ReadFile(path, "card table")), "reading " + path);
+                var e = Deadline.Run("reading " + path, () => Assert.Throws<CardTableException>(() => CsvTable.ReadFile(path, "card table")));
                 Assert.Contains("not a regular file", e.Message, StringComparison.Ordinal);
             }
 
@@ -157,11 +157,11 @@ namespace DlGpuTools.Engine.Tests
             if (OperatingSystem.IsWindows()) return;
             using var files = new HostileFiles();
             string fifo = files.Fifo("libcudnn_ops.so.9");
-            LibraryFileInspector.Verdict verdict = HostileFiles.Within(10, () => LibraryFileInspector.Inspect(fifo, false), "inspecting a FIFO");
+            LibraryFileInspector.Verdict verdict = Deadline.Run("inspecting a FIFO", () => LibraryFileInspector.Inspect(fifo, false));
             Assert.StartsWith("a FIFO (named pipe), not a library file", verdict.Problem, StringComparison.Ordinal);
-            string? refusal = HostileFiles.Within(10, () => PlatformNativeLoader.RefuseBeforeLoading(fifo), "checking a FIFO before loading");
+            string? refusal = Deadline.Run("checking a FIFO before loading", () => PlatformNativeLoader.RefuseBeforeLoading(fifo));
             Assert.Contains("a FIFO", refusal, StringComparison.Ordinal);
-            Assert.Null(HostileFiles.Within(10, () => PlatformNativeLoader.Instance.TryLoad(fifo, out _), "loading a FIFO"));
+            Assert.Null(Deadline.Run("loading a FIFO", () => PlatformNativeLoader.Instance.TryLoad(fifo, out _)));
         }
 
         [Fact]

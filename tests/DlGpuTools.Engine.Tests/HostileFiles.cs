@@ -56,14 +56,6 @@ namespace DlGpuTools.Engine.Tests
             return path;
         }
 
-        /// <summary>Runs <paramref name="work"/> and fails the test if it has not finished in <paramref name="seconds"/>: a hang must fail, not stop the suite.</summary>
-        public static T Within<T>(double seconds, Func<T> work, string what)
-        {
-            Task<T> task = Task.Run(work);
-            if (!task.Wait(TimeSpan.FromSeconds(seconds))) throw new XunitException($"{what} did not finish in {seconds} s: it hangs.");
-            return task.GetAwaiter().GetResult();
-        }
-
         public static int Run(string program, params string[] arguments)
         {
             var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
