@@ -132,12 +132,17 @@ namespace DlGpuTools.Commands
 
             foreach (string missing in uuids)
             {
-                yield return NotFound(nameof(Messages.DeviceUuidNotFound), Messages.Format(Messages.DeviceUuidNotFound, missing), missing);
+                // The same id for a MIG device, which CUDA shows a process only when named in CUDA_VISIBLE_DEVICES (one
+                // at most); the message and the remedy say so.
+                bool mig = missing.StartsWith("MIG-", StringComparison.Ordinal);
+                yield return NotFound(nameof(Messages.DeviceUuidNotFound),
+                    Messages.Format(mig ? Messages.MigDeviceNotVisible : Messages.DeviceUuidNotFound, missing), missing,
+                    mig ? Messages.Format(Messages.MigDeviceRemedy, missing) : Messages.ListDevicesRemedy);
             }
         }
 
-        private static ErrorRecord NotFound(string errorId, string message, object target) =>
-            ToErrorRecord(new Failure(errorId, FailureCategory.ObjectNotFound, message, Messages.ListDevicesRemedy), new ItemNotFoundException(message), target);
+        private static ErrorRecord NotFound(string errorId, string message, object target, string? remedy = null) =>
+            ToErrorRecord(new Failure(errorId, FailureCategory.ObjectNotFound, message, remedy ?? Messages.ListDevicesRemedy), new ItemNotFoundException(message), target);
 
         /// <summary>An ErrorRecord for an exception the engine knows; null for one it does not (a bug, which should surface as is).</summary>
         protected static ErrorRecord? ToErrorRecord(Exception exception, object? target)

@@ -10,6 +10,8 @@ namespace DlGpuTools.Commands
     {
         public const string DeviceIndexNotFound = "No CUDA device has index {0}; this process sees {1} device(s).";
         public const string DeviceUuidNotFound = "No CUDA device has UUID {0}.";
+        public const string MigDeviceNotVisible = "No CUDA device of this process is the MIG device {0}: CUDA shows a process at most one MIG device, the one CUDA_VISIBLE_DEVICES names (else the first).";
+        public const string MigDeviceRemedy = "Start the process with CUDA_VISIBLE_DEVICES={0} to work on that MIG device; Get-CudaDevice | Select-Object -ExpandProperty MigDevices lists the MIG devices and their UUIDs.";
         public const string DeviceNameNotFound = "No CUDA device is named '{0}'.";
         public const string ListDevicesRemedy = "Run Get-CudaDevice without parameters to list the devices this process sees (CUDA_VISIBLE_DEVICES can hide some).";
         public const string DriverLoadedFrom = "CUDA driver loaded from {0}.";

@@ -97,4 +97,54 @@ static inline void fake_uuid_text(int i, char *out, size_t n) {
 
 static inline int fake_pci_bus(int i) { return 0x17 + 0x10 * i; }
 
+/* ---- MIG (shared by the fake driver and the fake NVML, so both show the same instances) ----
+ *   FAKENVML_MIG  GPU 0 is in MIG mode with these MIG devices, in NVML's index order: "3g.40gb,1g.10gb" (a
+ *                 profile as nvidia-smi names it, optionally with a compute-instance share, "1c.3g.40gb");
+ *                 "on": MIG mode on and no instance made yet. Unset: MIG off (the real H100s we test on). */
+#define FAKE_MIG_MAX 7
+typedef struct { int gpu_slices, compute_slices, gb; } fake_mig_profile;
+
+/* The MIG devices of GPU 0 (-1: MIG off); fills `out` with up to FAKE_MIG_MAX profiles. */
+static inline int fake_mig_devices(fake_mig_profile *out) {
+    char buf[256];
+    const char *v = fake_setting("FAKENVML_MIG", buf, sizeof buf);
+    if (!v || !*v) return -1;
+    if (strcmp(v, "on") == 0) return 0;
+    int n = 0;
+    for (const char *p = v; *p && n < FAKE_MIG_MAX;) {
+        int a = 0, b = 0, c = 0;
+        fake_mig_profile m;
+        if (sscanf(p, "%dc.%dg.%dgb", &a, &b, &c) == 3) { m.compute_slices = a; m.gpu_slices = b; m.gb = c; }
+        else if (sscanf(p, "%dg.%dgb", &b, &c) == 2) { m.compute_slices = b; m.gpu_slices = b; m.gb = c; }
+        else break;
+        if (out) out[n] = m;
+        n++;
+        const char *comma = strchr(p, ',');
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return n;
+}
+
+/* What an H100 80GB's instance of that size has (nvidia-smi mig -lgip): SMs and usable MiB. */
+static inline int fake_mig_sms(const fake_mig_profile *m) {
+    int per_ci = m->compute_slices == 7 ? 132 : m->compute_slices == 4 ? 64 : m->compute_slices == 3 ? 60 : 16 * m->compute_slices;
+    return per_ci;
+}
+static inline unsigned long long fake_mig_memory_mib(const fake_mig_profile *m) { return (unsigned long long)m->gb * 1011ULL; }
+/* GPU instance ids as the driver hands them out: not the MIG device's index, so a mix-up shows. */
+static inline int fake_mig_gpu_instance_id(int k) { return 2 * k + 1; }
+
+/* MIG device k of GPU i: its own UUID, printed with a MIG- prefix (R470 and later drivers). */
+static inline void fake_mig_uuid_bytes(int i, int k, unsigned char out[16]) {
+    fake_uuid_bytes(i, out);
+    out[0] = 0x31; out[3] = (unsigned char)(0xa0 + k);
+}
+static inline void fake_mig_uuid_text(int i, int k, char *out, size_t n) {
+    unsigned char u[16];
+    fake_mig_uuid_bytes(i, k, u);
+    snprintf(out, n, "MIG-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
 #endif

@@ -2,6 +2,7 @@
  *   FAKECUDA_DEVICES   number of devices (default 2)
  *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
  *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
+ *   CUDA_VISIBLE_DEVICES and FAKENVML_MIG  which devices are enumerated, as the real driver does (see below)
  * (settings: fake-gpu.conf beside the library, see fake_common.h)
  * Contexts behave as the real driver's do: primary contexts with a retain count per device (destroyed at
  * zero, with the memory allocated in them), created contexts destroyed by cuCtxDestroy, and a current-context
@@ -60,7 +61,67 @@ static void destroy_ctx(fake_ctx *c) {
     allocations_lost_with_context += c->live_allocations;
 }
 
-static int devices(void) { return fake_env_int("FAKECUDA_DEVICES", 2); }
+static int physical_devices(void) { return fake_env_int("FAKECUDA_DEVICES", 2); }
+
+/* ---- Which devices CUDA enumerates: CUDA_VISIBLE_DEVICES and MIG (FAKENVML_MIG, see fake_common.h) ----
+ * As the real driver: CUDA_VISIBLE_DEVICES lists indexes, GPU-<uuid> and MIG-<uuid> (prefixes allowed), and the
+ * list ends at the first entry that names nothing; an empty value hides every GPU. A GPU in MIG mode is never
+ * enumerated whole: CUDA shows one of its MIG devices instead (the one named, else the first), and a process
+ * enumerates at most one MIG device (NVIDIA MIG User Guide, "CUDA Device Enumeration",
+ * https://docs.nvidia.com/datacenter/tesla/mig-user-guide/). Read from fake-gpu.conf, else the environment. */
+#include <strings.h>
+typedef struct { int gpu; int mig; } visible_device;
+
+static int prefix_of(const char *entry, size_t len, const char *full) { return len >= 5 && strncasecmp(entry, full, len) == 0; }
+
+static int visible_devices(visible_device *out, int max) {
+    char buf[1024];
+    const char *spec = fake_setting("CUDA_VISIBLE_DEVICES", buf, sizeof buf);
+    int migs = fake_mig_devices(NULL);
+    int n = 0, mig_taken = 0, gpus = physical_devices();
+    if (!spec) {
+        for (int g = 0; g < gpus && n < max; g++) {
+            if (g == 0 && migs >= 0) { if (migs > 0 && !mig_taken) { out[n].gpu = 0; out[n++].mig = 0; mig_taken = 1; } continue; }
+            out[n].gpu = g; out[n++].mig = -1;
+        }
+        return n;
+    }
+    if (spec != buf) { strncpy(buf, spec, sizeof buf - 1); buf[sizeof buf - 1] = 0; }
+    for (char *save = NULL, *e = strtok_r(buf, ",", &save); e && n < max; e = strtok_r(NULL, ",", &save)) {
+        while (*e == ' ') e++;
+        size_t len = strcspn(e, " ");
+        int gpu = -1, mig = -1;
+        char text[96];
+        if (len > 0 && strspn(e, "0123456789") == len) gpu = atoi(e);
+        for (int g = 0; g < gpus && gpu < 0 && mig < 0; g++) {
+            fake_uuid_text(g, text, sizeof text);
+            if (prefix_of(e, len, text)) gpu = g;
+            for (int k = 0; g == 0 && k < migs && mig < 0; k++) {
+                fake_mig_uuid_text(0, k, text, sizeof text);
+                if (prefix_of(e, len, text)) { gpu = 0; mig = k; }
+            }
+        }
+        if (gpu < 0 || gpu >= gpus) break;
+        if (gpu == 0 && migs >= 0) {
+            if (mig < 0) mig = 0;
+            if (mig >= migs || mig_taken) continue;
+            mig_taken = 1;
+        }
+        out[n].gpu = gpu; out[n++].mig = mig;
+    }
+    return n;
+}
+
+static int devices(void) { visible_device v[64]; return visible_devices(v, 64); }
+/* The physical GPU behind CUDA ordinal d, and its MIG device (-1: the whole GPU); -1 for no such ordinal. */
+static int physical(int d, int *mig) {
+    visible_device v[64];
+    int n = visible_devices(v, 64);
+    if (mig) *mig = -1;
+    if (d < 0 || d >= n) return -1;
+    if (mig) *mig = v[d].mig;
+    return v[d].gpu;
+}
 static int valid(int d) { return d >= 0 && d < devices(); }
 
 CUresult cuInit(unsigned int flags) { (void)flags; FAIL("cuInit", -1); return devices() == 0 ? 100 : 0; }
@@ -93,33 +154,48 @@ CUresult cuDeviceGet(CUdevice *d, int ordinal) { FAIL("cuDeviceGet", ordinal); i
 
 CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
     FAIL("cuDeviceGetName", d);
-    if (!valid(d)) return 101;
+    int mig, g = physical(d, &mig);
+    if (g < 0) return 101;
     char key[32], own[256];
-    snprintf(key, sizeof key, "FAKECUDA_NAME%d", d); /* FAKECUDA_NAME0=NVIDIA H100 80GB HBM3: a name the card table knows */
+    snprintf(key, sizeof key, "FAKECUDA_NAME%d", g); /* FAKECUDA_NAME0=NVIDIA H100 80GB HBM3: a name the card table knows */
     const char *named = fake_setting(key, own, sizeof own);
-    snprintf(name, (size_t)len, "%s", named && *named ? named : d % 2 == 0 ? "NVIDIA Fake H100 80GB HBM3" : "NVIDIA GeForce Fake RTX 3090");
+    snprintf(name, (size_t)len, "%s", named && *named ? named : g % 2 == 0 ? "NVIDIA Fake H100 80GB HBM3" : "NVIDIA GeForce Fake RTX 3090");
+    fake_mig_profile profiles[FAKE_MIG_MAX];
+    /* A MIG device is named after its parent and profile, as the driver names it: "... MIG 3g.40gb". */
+    if (mig >= 0 && fake_mig_devices(profiles) > mig) {
+        size_t used = strlen(name);
+        const fake_mig_profile *m = &profiles[mig];
+        if (m->compute_slices != m->gpu_slices) snprintf(name + used, (size_t)len - used, " MIG %dc.%dg.%dgb", m->compute_slices, m->gpu_slices, m->gb);
+        else snprintf(name + used, (size_t)len - used, " MIG %dg.%dgb", m->gpu_slices, m->gb);
+    }
     return 0;
 }
 
 #ifndef FAKE_OLD_DRIVER
 CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice d) {
     FAIL("cuDeviceTotalMem_v2", d);
-    if (!valid(d)) return 101;
-    *bytes = d % 2 == 0 ? (size_t)81559 * 1024 * 1024 : (size_t)24576 * 1024 * 1024;
+    int mig, g = physical(d, &mig);
+    if (g < 0) return 101;
+    fake_mig_profile profiles[FAKE_MIG_MAX];
+    if (mig >= 0 && fake_mig_devices(profiles) > mig) { *bytes = (size_t)fake_mig_memory_mib(&profiles[mig]) * 1024 * 1024; return 0; }
+    *bytes = g % 2 == 0 ? (size_t)81559 * 1024 * 1024 : (size_t)24576 * 1024 * 1024;
     return 0;
 }
 #endif
 
 CUresult cuDeviceGetAttribute(int *v, int attr, CUdevice d) {
     FAIL("cuDeviceGetAttribute", d);
-    if (!valid(d)) return 101;
-    int hopper = d % 2 == 0;
+    int mig, g = physical(d, &mig);
+    if (g < 0) return 101;
+    int hopper = g % 2 == 0;
+    fake_mig_profile profiles[FAKE_MIG_MAX];
+    int mig_sms = mig >= 0 && fake_mig_devices(profiles) > mig ? fake_mig_sms(&profiles[mig]) : 0;
     switch (attr) {
     case 13: *v = hopper ? 1980000 : 1695000; return 0;   /* clock rate, kHz */
-    case 16: *v = hopper ? 132 : 82; return 0;            /* SMs */
+    case 16: *v = mig_sms ? mig_sms : hopper ? 132 : 82; return 0; /* SMs: a MIG device has its instance's share */
     case 18: *v = 0; return 0;                            /* integrated */
     case 32: *v = hopper ? 1 : 0; return 0;               /* ECC */
-    case 33: *v = fake_pci_bus(d); return 0;
+    case 33: *v = fake_pci_bus(g); return 0;
     case 34: *v = 0; return 0;
     case 36: *v = hopper ? 2619000 : 9751000; return 0;   /* memory clock, kHz */
     case 37: *v = hopper ? 5120 : 384; return 0;          /* bus width, bits */
@@ -133,20 +209,25 @@ CUresult cuDeviceGetAttribute(int *v, int attr, CUdevice d) {
 
 CUresult cuDeviceGetPCIBusId(char *s, int len, CUdevice d) {
     FAIL("cuDeviceGetPCIBusId", d);
-    if (!valid(d)) return 101;
-    snprintf(s, (size_t)len, "0000:%02x:00.0", fake_pci_bus(d));
+    int g = physical(d, NULL);
+    if (g < 0) return 101;
+    snprintf(s, (size_t)len, "0000:%02x:00.0", fake_pci_bus(g)); /* a MIG device answers with its parent's bus id */
     return 0;
 }
 
-static CUresult get_uuid(unsigned char *out, CUdevice d) {
+static CUresult get_uuid(unsigned char *out, CUdevice d, int v2) {
     FAIL("cuDeviceGetUuid", d);
-    if (!valid(d)) return 101;
-    fake_uuid_bytes(d, out);
+    int mig, g = physical(d, &mig);
+    if (g < 0) return 101;
+    fake_uuid_bytes(g, out);
+    if (mig >= 0 && v2) fake_mig_uuid_bytes(g, mig, out);
     return 0;
 }
-CUresult cuDeviceGetUuid(unsigned char *out, CUdevice d) { return get_uuid(out, d); }
+/* The first version gives a MIG device's parent GPU UUID; _v2 gives the MIG device's own (CUDA Driver API,
+ * cuDeviceGetUuid_v2: "If the device is in MIG mode, returns its MIG UUID"). */
+CUresult cuDeviceGetUuid(unsigned char *out, CUdevice d) { return get_uuid(out, d, 0); }
 #ifndef FAKE_OLD_DRIVER
-CUresult cuDeviceGetUuid_v2(unsigned char *out, CUdevice d) { return get_uuid(out, d); }
+CUresult cuDeviceGetUuid_v2(unsigned char *out, CUdevice d) { return get_uuid(out, d, 1); }
 #endif
 
 CUresult cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) {
@@ -219,7 +300,13 @@ CUresult cuCtxPopCurrent_v2(CUcontext *c) {
  * than FAKECUDA_REAL_LIMIT_MB (default 256) only pretend (a 1-byte block), so tests can ask for huge
  * buffers without using the host's memory; the reported total is FAKECUDA_MEMORY_MB (default 81559). */
 static size_t live_bytes;
-static size_t total_bytes(void) { return (size_t)fake_env_int("FAKECUDA_MEMORY_MB", 81559) * 1024 * 1024; }
+static size_t total_bytes(void) {
+    int mig = -1;
+    fake_mig_profile profiles[FAKE_MIG_MAX];
+    /* In a MIG device's context, the instance's memory is all there is. */
+    if (physical(current_device(), &mig) >= 0 && mig >= 0 && fake_mig_devices(profiles) > mig) return (size_t)fake_mig_memory_mib(&profiles[mig]) * 1024 * 1024;
+    return (size_t)fake_env_int("FAKECUDA_MEMORY_MB", 81559) * 1024 * 1024;
+}
 
 CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
     FAIL("cuMemGetInfo_v2", -1);

@@ -2,6 +2,7 @@
  *   FAKENVML_DEVICES  number of devices (default: FAKECUDA_DEVICES, else 2)
  *   FAKENVML_REVERSE  1: enumerate devices in the opposite order to CUDA (NVML's order is its own)
  *   FAKENVML_FAIL     "nvmlInit_v2=9,nvmlDeviceGetPowerUsage@0=3": calls to fail
+ *   FAKENVML_MIG      GPU 0 in MIG mode with these MIG devices, "3g.40gb,1g.10gb" (see fake_common.h and the MIG block)
  * Each device's temperature is 40 + its CUDA index, so a test can tell a wrong join. */
 #include <stdint.h>
 #include <unistd.h>
@@ -17,6 +18,13 @@ static fake_device g_devices[64];
 static int devices(void) { return fake_env_int("FAKENVML_DEVICES", fake_env_int("FAKECUDA_DEVICES", 2)); }
 static int to_cuda(int nvml_index) { return fake_env_int("FAKENVML_REVERSE", 0) ? devices() - 1 - nvml_index : nvml_index; }
 static int idx(void *h) { return ((fake_device *)h)->cuda_index; }
+
+/* MIG device handles (FAKENVML_MIG, see fake_common.h) start like a GPU's, with the parent's CUDA index, so the
+ * GPU-wide calls below answer for the parent; the calls real NVML answers per instance check is_mig() first. */
+typedef struct { int cuda_index; int index; } fake_mig_device;
+static fake_mig_device g_mig[FAKE_MIG_MAX];
+static int is_mig(void *h) { return (fake_mig_device *)h >= g_mig && (fake_mig_device *)h < g_mig + FAKE_MIG_MAX; }
+static int mig_on(void *h) { return idx(h) == 0 && fake_mig_devices(NULL) >= 0; }
 
 static int init_count;
 nvmlReturn_t nvmlInit_v2(void) { FAIL("nvmlInit_v2", -1); init_count++; return 0; }
@@ -44,7 +52,12 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int i, void **h) {
     return 0;
 }
 
-nvmlReturn_t nvmlDeviceGetUUID(void *h, char *s, unsigned int n) { FAIL("nvmlDeviceGetUUID", idx(h)); fake_uuid_text(idx(h), s, n); return 0; }
+nvmlReturn_t nvmlDeviceGetUUID(void *h, char *s, unsigned int n) {
+    FAIL("nvmlDeviceGetUUID", idx(h));
+    if (is_mig(h)) fake_mig_uuid_text(idx(h), ((fake_mig_device *)h)->index, s, n);
+    else fake_uuid_text(idx(h), s, n);
+    return 0;
+}
 
 typedef struct {
     char busIdLegacy[16];
@@ -70,9 +83,14 @@ nvmlReturn_t nvmlDeviceGetPowerUsage(void *h, unsigned int *mw) { FAIL("nvmlDevi
 nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetEnforcedPowerLimit", idx(h)); *mw = 1000u * (unsigned)(idx(h) == 0 ? fake_env_int("FAKENVML_POWER_LIMIT_W", 700) : 700); return 0; }
 
 typedef struct { unsigned int gpu, memory; } utilization;
-nvmlReturn_t nvmlDeviceGetUtilizationRates(void *h, utilization *u) { FAIL("nvmlDeviceGetUtilizationRates", idx(h)); u->gpu = 3; u->memory = 1; return 0; }
+nvmlReturn_t nvmlDeviceGetUtilizationRates(void *h, utilization *u) {
+    FAIL("nvmlDeviceGetUtilizationRates", idx(h));
+    if (is_mig(h) || mig_on(h)) return 3; /* no utilization per MIG instance, nor for a GPU in MIG mode (nvidia-smi: N/A) */
+    u->gpu = 3; u->memory = 1;
+    return 0;
+}
 nvmlReturn_t nvmlDeviceGetPersistenceMode(void *h, unsigned int *m) { FAIL("nvmlDeviceGetPersistenceMode", idx(h)); *m = 1; return 0; }
-nvmlReturn_t nvmlDeviceGetMigMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetMigMode", idx(h)); if (idx(h) % 2) return 3; *c = 0; *p = idx(h) == 0 && fake_env_int("FAKENVML_MIG_PENDING", 0); return 0; }
+nvmlReturn_t nvmlDeviceGetMigMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetMigMode", idx(h)); if (idx(h) % 2) return 3; *c = (unsigned)mig_on(h); *p = *c || (idx(h) == 0 && fake_env_int("FAKENVML_MIG_PENDING", 0)); return 0; }
 nvmlReturn_t nvmlDeviceGetEccMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetEccMode", idx(h)); *c = idx(h) % 2 == 0; *p = *c; return 0; }
 nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(void *h, unsigned int *v) { (void)h; *v = 5; return 0; }
 nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(void *h, unsigned int *v) { (void)h; *v = 5; return 0; }
@@ -82,8 +100,10 @@ nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(void *h, unsigned int *v) { (void)h; 
 nvmlReturn_t nvmlDeviceGetMaxClockInfo(void *h, int type, unsigned int *mhz) { (void)h; *mhz = type == 2 ? 2619 : 1980; return 0; }
 
 typedef struct { unsigned long long total, free, used; } memory;
+static int mig_memory(void *h, unsigned long long *total, unsigned long long *used);
 nvmlReturn_t nvmlDeviceGetMemoryInfo(void *h, memory *m) {
     FAIL("nvmlDeviceGetMemoryInfo", idx(h));
+    if (mig_memory(h, &m->total, &m->used)) { m->free = m->total - m->used; return 0; }
     m->total = (idx(h) % 2 == 0 ? 81559ULL : 24576ULL) * 1024 * 1024;
     m->used = 1024ULL * 1024 * 1024;
     m->free = m->total - m->used;
@@ -97,12 +117,14 @@ typedef struct { unsigned int pid; unsigned long long usedGpuMemory; unsigned in
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned int *count, process_info *infos) {
     FAIL("nvmlDeviceGetComputeRunningProcesses_v3", idx(h));
     unsigned int have = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_GPU0_PROCESSES", 2) : 0;
+    if (is_mig(h) && ((fake_mig_device *)h)->index != 0) have = 0; /* under MIG they all run in MIG device 0 */
     if (*count < have) { *count = have; return 7; }
     for (unsigned int i = 0; i < have; i++) {
         /* init exists on every Linux box, so the name lookup is exercised */
         infos[i].pid = (unsigned)fake_env_int("FAKENVML_GPU0_PID", 1);
         infos[i].usedGpuMemory = (i + 1) * 512ULL * 1024 * 1024;
         infos[i].gi = infos[i].ci = 0xFFFFFFFF;
+        if (mig_on(h)) { infos[i].gi = (unsigned)fake_mig_gpu_instance_id(0); infos[i].ci = 0; }
     }
     *count = have;
     return 0;
@@ -252,6 +274,7 @@ typedef struct { unsigned int version; unsigned long long total, reserved, free,
 nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(void *h, memory_v2 *m) {
     FAIL("nvmlDeviceGetMemoryInfo_v2", idx(h));
     if (m->version != (40u | (2u << 24))) return 25; /* NVML_ERROR_ARGUMENT_VERSION_MISMATCH */
+    if (mig_memory(h, &m->total, &m->used)) { m->reserved = 0; m->free = m->total - m->used; return 0; }
     m->total = (idx(h) % 2 == 0 ? 81559ULL : 24576ULL) * 1024 * 1024;
     m->reserved = 512ULL * 1024 * 1024;
     m->used = (unsigned long long)fake_env_int("FAKENVML_MEMORY_USED_MIB", 2048) * 1024 * 1024;
@@ -316,7 +339,7 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(void *h, process_utilization *u, un
 }
 
 /* GPM: a sample records which device it was taken on and how many samples were taken before it. */
-typedef struct { int magic; int device; long serial; } gpm_sample;
+typedef struct { int magic; int device; long serial; int gpu_instance; } gpm_sample;
 #define GPM_MAGIC 0x47504d31
 static int gpm_live;
 static long gpm_serial;
@@ -368,6 +391,7 @@ nvmlReturn_t nvmlGpmSampleGet(void *h, gpm_sample *s) {
     if (!s || s->magic != GPM_MAGIC) return 2;
     if (!gpm_supported(idx(h))) return 3;
     s->device = idx(h);
+    s->gpu_instance = -1;
     s->serial = ++gpm_serial;
     return 0;
 }
@@ -390,11 +414,11 @@ nvmlReturn_t nvmlGpmMetricsGet(gpm_metrics_get *g) {
     if (g->version != 1) return 25;
     if (g->numMetrics > 98) return 2;
     gpm_sample *a = g->sample1, *b = g->sample2;
-    if (!a || !b || a->magic != GPM_MAGIC || b->magic != GPM_MAGIC || a->device < 0 || a->device != b->device || b->serial <= a->serial) return 2;
+    if (!a || !b || a->magic != GPM_MAGIC || b->magic != GPM_MAGIC || a->device < 0 || a->device != b->device || a->gpu_instance != b->gpu_instance || b->serial <= a->serial) return 2;
     for (unsigned int i = 0; i < g->numMetrics; i++) {
         char name[48];
         snprintf(name, sizeof name, "FAKENVML_GPM_%u", g->metrics[i].metricId);
-        g->metrics[i].value = fake_env_double(name, 0) + a->device;
+        g->metrics[i].value = fake_env_double(name, 0) + a->device + (a->gpu_instance > 0 ? a->gpu_instance : 0); /* MIG: + GPU instance id */
         g->metrics[i].nvmlReturn = 0;
         g->metrics[i].shortName = g->metrics[i].longName = g->metrics[i].unit = NULL;
     }
@@ -479,5 +503,101 @@ nvmlReturn_t nvmlEventSetFree(event_set *set) {
     set->magic = 0;
     free(set);
     live_event_sets--;
+    return 0;
+}
+
+/* ---- MIG (FAKENVML_MIG, see fake_common.h): GPU 0 in MIG mode with MIG devices; the other GPUs without MIG
+ * (odd ones are not MIG-capable: nvmlDeviceGetMigMode is NOT_SUPPORTED there). Errors as nvml.h documents them. */
+static int mig_count(fake_mig_profile *profiles) { return fake_mig_devices(profiles); }
+
+static int mig_memory(void *h, unsigned long long *total, unsigned long long *used) {
+    fake_mig_profile profiles[FAKE_MIG_MAX];
+    if (!is_mig(h)) return 0;
+    int k = ((fake_mig_device *)h)->index;
+    if (mig_count(profiles) <= k) return 0;
+    *total = fake_mig_memory_mib(&profiles[k]) * 1024 * 1024;
+    *used = (unsigned long long)(k + 1) * 512 * 1024 * 1024; /* each instance a different amount, so a mix-up shows */
+    return 1;
+}
+
+nvmlReturn_t nvmlDeviceIsMigDeviceHandle(void *h, unsigned int *is) { if (!h || !is) return 2; *is = (unsigned)is_mig(h); return 0; }
+
+/* Zero where MIG is off or unsupported, as documented; a MIG handle is not a parent. */
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(void *h, unsigned int *count) {
+    FAIL("nvmlDeviceGetMaxMigDeviceCount", idx(h));
+    if (!count || is_mig(h)) return 2;
+    *count = mig_on(h) ? FAKE_MIG_MAX : 0;
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(void *h, unsigned int index, void **out) {
+    FAIL("nvmlDeviceGetMigDeviceHandleByIndex", idx(h));
+    if (!out || is_mig(h) || index >= FAKE_MIG_MAX) return 2;
+    if (idx(h) % 2) return 3;      /* not MIG-capable */
+    if (!mig_on(h)) return 2;      /* MIG off */
+    if ((int)index >= mig_count(NULL)) return 6; /* NVML_ERROR_NOT_FOUND: no MIG device there (yet) */
+    g_mig[index].cuda_index = idx(h);
+    g_mig[index].index = (int)index;
+    *out = &g_mig[index];
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetDeviceHandleFromMigDeviceHandle(void *h, void **parent) {
+    if (!parent || !is_mig(h)) return 2;
+    for (int i = 0; i < devices(); i++) if (g_devices[i].cuda_index == idx(h)) { *parent = &g_devices[i]; return 0; }
+    return 2;
+}
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceId(void *h, unsigned int *id) {
+    FAIL("nvmlDeviceGetGpuInstanceId", idx(h));
+    if (!id) return 2;
+    if (!is_mig(h)) return 3;
+    *id = (unsigned)fake_mig_gpu_instance_id(((fake_mig_device *)h)->index);
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeInstanceId(void *h, unsigned int *id) {
+    FAIL("nvmlDeviceGetComputeInstanceId", idx(h));
+    if (!id) return 2;
+    if (!is_mig(h)) return 3;
+    *id = 0;
+    return 0;
+}
+
+typedef struct {
+    unsigned int multiprocessorCount, sharedCopyEngineCount, sharedDecoderCount, sharedEncoderCount, sharedJpegCount, sharedOfaCount;
+    unsigned int gpuInstanceSliceCount, computeInstanceSliceCount;
+    unsigned long long memorySizeMB;
+} device_attributes;
+
+/* "This API currently only supports MIG device handles" (nvml.h). */
+nvmlReturn_t nvmlDeviceGetAttributes_v2(void *h, device_attributes *a) {
+    FAIL("nvmlDeviceGetAttributes_v2", idx(h));
+    fake_mig_profile profiles[FAKE_MIG_MAX];
+    if (!a) return 2;
+    if (!is_mig(h)) return 3;
+    int k = ((fake_mig_device *)h)->index;
+    if (mig_count(profiles) <= k) return 2;
+    memset(a, 0, sizeof *a);
+    a->multiprocessorCount = (unsigned)fake_mig_sms(&profiles[k]);
+    a->sharedCopyEngineCount = (unsigned)profiles[k].gpu_slices;
+    a->gpuInstanceSliceCount = (unsigned)profiles[k].gpu_slices;
+    a->computeInstanceSliceCount = (unsigned)profiles[k].compute_slices;
+    a->memorySizeMB = fake_mig_memory_mib(&profiles[k]);
+    return 0;
+}
+
+/* GPM per GPU instance: sampled on the parent GPU's handle with the instance's id. */
+nvmlReturn_t nvmlGpmMigSampleGet(void *h, unsigned int gpuInstanceId, gpm_sample *s) {
+    FAIL("nvmlGpmMigSampleGet", idx(h));
+    if (!s || s->magic != GPM_MAGIC || is_mig(h)) return 2;
+    if (!gpm_supported(idx(h))) return 3;
+    if (!mig_on(h)) return 2;
+    int found = 0;
+    for (int k = 0; k < mig_count(NULL); k++) found |= fake_mig_gpu_instance_id(k) == (int)gpuInstanceId;
+    if (!found) return 6;
+    s->device = idx(h);
+    s->gpu_instance = (int)gpuInstanceId;
+    s->serial = ++gpm_serial;
     return 0;
 }

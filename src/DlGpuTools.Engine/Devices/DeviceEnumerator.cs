@@ -67,6 +67,8 @@ namespace DlGpuTools.Devices
                 }
             }
 
+            NvmlDeviceFacts.LinkCudaIndexes(devices);
+
             // A function every device needs and the driver lacks is the driver's fault, not the devices': one
             // "driver too old" error says so better than the same failure once per device.
             if (devices.Count == 0 && failures.Count > 0 && failures.TrueForAll(f => f.Error is NativeEntryPointMissingException))

@@ -86,8 +86,11 @@ namespace DlGpuTools.Health
                 var handles = new Dictionary<int, IntPtr>();
                 foreach (CudaDevice device in devices)
                 {
-                    if (facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle))
+                    if (facts.TryFind(device.Uuid, device.PciBusId, out IntPtr found))
                     {
+                        // A MIG device's health is its GPU's: ECC, remapping, PCIe, clocks, power and Xids are GPU-wide,
+                        // and NVML answers them on the GPU's handle, not the MIG device's.
+                        IntPtr handle = facts.MigOf(found)?.Parent ?? found;
                         handles[device.Index] = handle;
                         watch?.Register(handle, device.Index);
                     }

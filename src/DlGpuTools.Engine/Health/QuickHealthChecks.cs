@@ -26,7 +26,7 @@ namespace DlGpuTools.Health
             yield return PowerLimit(nvml, handle, gpu);
             yield return Temperature(nvml, handle, device, gpu);
             yield return Persistence(device, gpu);
-            yield return Mig(nvml, handle, gpu);
+            yield return Mig(nvml, handle, device);
             yield return Processes(device, gpu);
         }
 
@@ -199,9 +199,10 @@ namespace DlGpuTools.Health
                     "Run the nvidia-persistenced service (or sudo nvidia-smi -pm 1).", HealthAction.Configure);
         }
 
-        private static GpuHealthCheck Mig(Nvml nvml, IntPtr handle, int gpu)
+        private static GpuHealthCheck Mig(Nvml nvml, IntPtr handle, CudaDevice device)
         {
             const string name = "MIG mode";
+            int gpu = device.Index;
             NvmlReturn r = nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", handle, out uint current, out uint pending);
             if (r != NvmlReturn.NVML_SUCCESS) return Make(gpu, name, CheckStatus.Skipped, $"Not a MIG-capable GPU ({Text(r)}).");
             if (current != pending)
@@ -211,7 +212,31 @@ namespace DlGpuTools.Health
                     $"When the GPU is idle, reset it (sudo nvidia-smi -r -i {gpu}) to finish the change, or set it back.", HealthAction.Configure);
             }
 
-            return Make(gpu, name, CheckStatus.Passed, current != 0 ? "MIG is on: jobs see GPU instances, not the whole GPU." : "MIG is off: jobs see the whole GPU.");
+            return current != 0
+                ? Make(gpu, name, CheckStatus.Passed, MigDetail(device), MigRemedy)
+                : Make(gpu, name, CheckStatus.Passed, "MIG is off: jobs see the whole GPU, and every check covers all of it.");
+        }
+
+        private const string MigRemedy = "To test the whole GPU, check it while MIG is off; to test another MIG device, run with CUDA_VISIBLE_DEVICES=MIG-<uuid> (Get-CudaDevice | Select-Object -ExpandProperty MigDevices lists them).";
+
+        // What MIG changes about this report: which readings are the GPU's, which the instance's, and what is not checked.
+        internal static string MigDetail(CudaDevice device)
+        {
+            var text = new System.Text.StringBuilder();
+            text.Append(device.MigDevices.Count == 0
+                ? "MIG is on with no MIG device made yet, so no job can run on this GPU."
+                : string.Format(CultureInfo.InvariantCulture, "MIG is on with {0} MIG device(s): {1}.", device.MigDevices.Count,
+                    string.Join(", ", device.MigDevices.Select(m => $"{m.Profile ?? "unknown profile"} (GPU instance {m.GpuInstanceId}, {m.Uuid})"))));
+            if (device.MigParentUuid != null)
+            {
+                text.Append(string.Format(CultureInfo.InvariantCulture, " This process's CUDA device {0} is MIG device {1} ({2} SMs, {3:0.0} GiB).",
+                    device.Index, device.MigProfile ?? device.Uuid, device.MultiprocessorCount, device.TotalMemory / 1073741824.0));
+            }
+
+            text.Append(" Inside MIG: ECC, memory repair, PCIe, clocks, power, temperature and Xids are the whole GPU's (read on the GPU);"
+                + " NVML gives no utilization per MIG device; the Standard and Long levels (GEMM stress, memory test) run only on the MIG device"
+                + " CUDA shows this process, so they cover its share of SMs and memory, not the GPU; DCGM's diagnostic (dcgmi diag) does not run on GPUs in MIG mode.");
+            return text.ToString();
         }
 
         private static GpuHealthCheck Processes(CudaDevice device, int gpu)

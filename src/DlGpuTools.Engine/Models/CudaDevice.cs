@@ -14,7 +14,7 @@ namespace DlGpuTools
 
         public string? Name { get; set; }
 
-        /// <summary>GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as nvidia-smi prints it.</summary>
+        /// <summary>GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx as nvidia-smi prints it; MIG-... for a MIG device.</summary>
         public string? Uuid { get; set; }
 
         /// <summary>domain:bus:device.function in NVML's form, e.g. 00000000:01:00.0.</summary>
@@ -86,6 +86,23 @@ namespace DlGpuTools
         public bool? PersistenceMode { get; set; }
 
         public bool? MigEnabled { get; set; }
+
+        /// <summary>
+        /// The MIG devices of this GPU (of its parent GPU, when this device is itself a MIG device), as nvidia-smi -L
+        /// lists them; empty where MIG is off. CUDA shows a process one MIG device at most: CudaIndex says which.
+        /// </summary>
+        public ReadableList<MigDevice> MigDevices { get; set; } = new ReadableList<MigDevice>();
+
+        /// <summary>The parent GPU's UUID when this CUDA device is a MIG device (Uuid is then its MIG- UUID); empty for a whole GPU.</summary>
+        public string? MigParentUuid { get; set; }
+
+        /// <summary>This MIG device's profile, e.g. 3g.40gb; empty for a whole GPU.</summary>
+        public string? MigProfile { get; set; }
+
+        /// <summary>This MIG device's GPU instance id (dcgm-exporter's GPU_I_ID); empty for a whole GPU.</summary>
+        public int? GpuInstanceId { get; set; }
+
+        public int? ComputeInstanceId { get; set; }
 
         public bool? EccEnabled { get; set; }
 

@@ -26,6 +26,15 @@ namespace DlGpuTools
 
         public string? PciBusId { get; set; }
 
+        /// <summary>The MIG device this sample is of (Uuid is then its GPU's); empty for a whole GPU.</summary>
+        public string? MigUuid { get; set; }
+
+        /// <summary>The MIG device's profile, e.g. 3g.40gb: dcgm-exporter's GPU_I_PROFILE label.</summary>
+        public string? MigProfile { get; set; }
+
+        /// <summary>The MIG device's GPU instance id: dcgm-exporter's GPU_I_ID label.</summary>
+        public int? GpuInstanceId { get; set; }
+
         /// <summary>The /dev/nvidiaN number (NVML minor number), used for dcgm-exporter's "device" label.</summary>
         public int? MinorNumber { get; set; }
 

@@ -6,7 +6,8 @@ namespace DlGpuTools.Monitoring
     /// <summary>
     /// One GPU's GPM state: two native sample buffers used in turn, so each reading is compared with the one
     /// before it. Frees both buffers on Dispose. Absent (with <see cref="Status"/> saying why) on GPUs or
-    /// drivers without GPM.
+    /// drivers without GPM. For a MIG device, the samples are of its GPU instance (nvmlGpmMigSampleGet on the parent
+    /// GPU), so the figures are that instance's activity.
     /// </summary>
     internal sealed class GpmCounters : IDisposable
     {
@@ -24,14 +25,16 @@ namespace DlGpuTools.Monitoring
 
         private readonly Nvml _nvml;
         private readonly IntPtr _device;
+        private readonly uint? _gpuInstanceId;
         private IntPtr _previous;
         private IntPtr _next;
         private bool _havePrevious;
 
-        private GpmCounters(Nvml nvml, IntPtr device, IntPtr first, IntPtr second)
+        private GpmCounters(Nvml nvml, IntPtr device, uint? gpuInstanceId, IntPtr first, IntPtr second)
         {
             _nvml = nvml;
             _device = device;
+            _gpuInstanceId = gpuInstanceId;
             _previous = first;
             _next = second;
         }
@@ -39,8 +42,11 @@ namespace DlGpuTools.Monitoring
         /// <summary>Why GPM figures are empty for this GPU, or null when it has them.</summary>
         public string? Status { get; private set; }
 
-        /// <summary>GPM for one GPU, or null with the reason in <paramref name="unavailable"/>.</summary>
-        public static GpmCounters? TryCreate(Nvml nvml, IntPtr device, out string? unavailable)
+        /// <summary>
+        /// GPM for one GPU (or one GPU instance of it: <paramref name="gpuInstanceId"/>), or null with the reason in
+        /// <paramref name="unavailable"/>.
+        /// </summary>
+        public static GpmCounters? TryCreate(Nvml nvml, IntPtr device, out string? unavailable, uint? gpuInstanceId = null)
         {
             NvmlReturn r = nvml.nvmlGpmQueryDeviceSupport(device, out bool supported);
             if (r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND) { unavailable = "this NVML has no GPM (driver R520 or newer needed)"; return null; }
@@ -57,13 +63,13 @@ namespace DlGpuTools.Monitoring
             }
 
             unavailable = null;
-            return new GpmCounters(nvml, device, first, second);
+            return new GpmCounters(nvml, device, gpuInstanceId, first, second);
         }
 
         /// <summary>Takes the first sample, which later readings are compared with.</summary>
         public void Start()
         {
-            _havePrevious = _nvml.nvmlGpmSampleGet(_device, _previous) == NvmlReturn.NVML_SUCCESS;
+            _havePrevious = Take(_previous) == NvmlReturn.NVML_SUCCESS;
             Status = _havePrevious ? null : "GPM sample failed";
         }
 
@@ -73,7 +79,7 @@ namespace DlGpuTools.Monitoring
         /// </summary>
         public bool Read(GpuSample sample)
         {
-            NvmlReturn r = _nvml.nvmlGpmSampleGet(_device, _next);
+            NvmlReturn r = Take(_next);
             if (r != NvmlReturn.NVML_SUCCESS)
             {
                 Status = "GPM sample failed: " + NvmlException.NameOf(r);
@@ -106,6 +112,9 @@ namespace DlGpuTools.Monitoring
             _havePrevious = true;
             return computed;
         }
+
+        private NvmlReturn Take(IntPtr sample) =>
+            _gpuInstanceId.HasValue ? _nvml.nvmlGpmMigSampleGet(_device, _gpuInstanceId.Value, sample) : _nvml.nvmlGpmSampleGet(_device, sample);
 
         internal static void Apply(NvmlGpmMetric[] metrics, GpuSample sample)
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
 
@@ -40,15 +41,29 @@ namespace DlGpuTools.Monitoring
             return new GpuSampler(nvml, states.ToArray());
         }
 
-        /// <summary>The NVML handles of <paramref name="devices"/>, joined by UUID or PCI bus id (NVML's order is its own).</summary>
+        /// <summary>
+        /// The NVML handles of <paramref name="devices"/>, joined by UUID or PCI bus id (NVML's order is its own). A GPU
+        /// in MIG mode with MIG devices is read per MIG device, as dcgm-exporter reads GPU instances; a CUDA device that
+        /// is a MIG device is read as that MIG device.
+        /// </summary>
         public static IReadOnlyList<MonitoredDevice> MapToNvml(Nvml nvml, IEnumerable<CudaDevice> devices, List<string> warnings)
         {
             NvmlDeviceFacts facts = NvmlDeviceFacts.Read(nvml, warnings);
             var result = new List<MonitoredDevice>();
             foreach (CudaDevice device in devices)
             {
-                if (facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle)) result.Add(new MonitoredDevice(device, handle));
-                else warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU {device.Index} is not sampled.");
+                if (!facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle))
+                {
+                    warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU {device.Index} is not sampled.");
+                    continue;
+                }
+
+                MigHandle? self = facts.MigOf(handle);
+                IReadOnlyList<MigHandle> migs = facts.MigDevicesOf(handle);
+                string? gpuName = device.MigParentUuid == null ? device.Name : device.MigDevices.FirstOrDefault()?.ParentName ?? device.Name;
+                if (self != null) result.Add(new MonitoredDevice(device, self, gpuName));
+                else if (migs.Count > 0) result.AddRange(migs.Select(m => new MonitoredDevice(device, m, gpuName)));
+                else result.Add(new MonitoredDevice(device, handle));
             }
 
             return result;
@@ -90,10 +105,10 @@ namespace DlGpuTools.Monitoring
             {
                 _nvml = nvml;
                 Device = device;
-                _gpm = GpmCounters.TryCreate(nvml, device.Handle, out _gpmUnavailable);
-                if (nvml.DeviceGetUInt("nvmlDeviceGetMinorNumber", device.Handle, out uint minor) == NvmlReturn.NVML_SUCCESS) _minorNumber = (int)minor;
+                _gpm = GpmCounters.TryCreate(nvml, device.GpuHandle, out _gpmUnavailable, (uint?)device.GpuInstanceId);
+                if (nvml.DeviceGetUInt("nvmlDeviceGetMinorNumber", device.GpuHandle, out uint minor) == NvmlReturn.NVML_SUCCESS) _minorNumber = (int)minor;
                 var count = new[] { new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_LINK_COUNT } };
-                if (nvml.nvmlDeviceGetFieldValues(device.Handle, count) == NvmlReturn.NVML_SUCCESS && count[0].NvmlReturn == NvmlReturn.NVML_SUCCESS)
+                if (nvml.nvmlDeviceGetFieldValues(device.GpuHandle, count) == NvmlReturn.NVML_SUCCESS && count[0].NvmlReturn == NvmlReturn.NVML_SUCCESS)
                 {
                     int links = (int)count[0].ValueAsDouble();
                     if (links > 0) _nvLinkCount = links;
@@ -113,9 +128,12 @@ namespace DlGpuTools.Monitoring
 
             public GpuSample Read(Nvml nvml, string computerName)
             {
-                IntPtr h = Device.Handle;
+                IntPtr h = Device.GpuHandle;
                 var s = new GpuSample
                 {
+                    MigUuid = Device.MigUuid,
+                    MigProfile = Device.MigProfile,
+                    GpuInstanceId = Device.GpuInstanceId,
                     Timestamp = DateTimeOffset.UtcNow,
                     ComputerName = computerName,
                     Index = Device.Index,
@@ -128,12 +146,14 @@ namespace DlGpuTools.Monitoring
                 };
                 _clock.Restart();
                 ReadClassic(nvml, h, s);
+                ReadPerInstance(nvml, Device.Handle, s);
                 ReadPcie(nvml, h, s);
 
                 bool gpmRead = _gpm != null && _started && _gpm.Read(s);
                 if (_gpm != null && !_started) _gpm.Start();
                 string? gpmNote = _gpm == null ? _gpmUnavailable : gpmRead ? null : _gpm.Status ?? "first reading; the next sample has GPM figures";
                 s.Source = gpmNote == null ? "NVML classic + GPM" : "NVML classic (GPM: " + gpmNote + ")";
+                if (Device.MigUuid != null) s.Source += MigSourceNote;
 
                 NvLinkReading? now = ReadNvLink();
                 if (now.HasValue && _previousNvLink.HasValue)
@@ -151,7 +171,11 @@ namespace DlGpuTools.Monitoring
                 return s;
             }
 
-            private static void ReadClassic(Nvml nvml, IntPtr h, GpuSample s)
+            private const string MigSourceNote = "; MIG device: memory and GPM are the instance's, power, temperature, clocks, ECC and PCIe "
+                + "the GPU's; NVML gives no utilization per MIG instance (GPM's SM activity is the per-instance figure)";
+
+            // What NVML answers per MIG device (on a whole GPU, the same handle as the rest): utilization and memory.
+            private static void ReadPerInstance(Nvml nvml, IntPtr h, GpuSample s)
             {
                 if (nvml.nvmlDeviceGetUtilizationRates(h, out NvmlUtilization u) == NvmlReturn.NVML_SUCCESS)
                 {
@@ -172,7 +196,10 @@ namespace DlGpuTools.Monitoring
                     s.MemoryUsed = m.Used;
                     s.MemoryFree = m.Free;
                 }
+            }
 
+            private static void ReadClassic(Nvml nvml, IntPtr h, GpuSample s)
+            {
                 if (nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", h, out uint mw) == NvmlReturn.NVML_SUCCESS) s.PowerW = Math.Round(mw / 1000.0, 1);
                 if (nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", h, out uint limit) == NvmlReturn.NVML_SUCCESS) s.PowerLimitW = Math.Round(limit / 1000.0, 1);
                 if (nvml.nvmlDeviceGetTemperature(h, out uint t) == NvmlReturn.NVML_SUCCESS) s.TemperatureC = (int)t;
@@ -230,7 +257,7 @@ namespace DlGpuTools.Monitoring
                     new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_PCIE_COUNT_TX_BYTES },
                     new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_PCIE_COUNT_RX_BYTES },
                 };
-                if (_nvml.nvmlDeviceGetFieldValues(Device.Handle, fields) != NvmlReturn.NVML_SUCCESS) return null;
+                if (_nvml.nvmlDeviceGetFieldValues(Device.GpuHandle, fields) != NvmlReturn.NVML_SUCCESS) return null;
                 if (fields[0].NvmlReturn != NvmlReturn.NVML_SUCCESS || fields[1].NvmlReturn != NvmlReturn.NVML_SUCCESS) return null;
                 return new CounterReading(fields[0].ValueAsDouble(), fields[1].ValueAsDouble(), Math.Max(fields[0].Timestamp, fields[1].Timestamp));
             }
@@ -260,7 +287,7 @@ namespace DlGpuTools.Monitoring
                     fields[2 * i + 1] = new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX, ScopeId = scopes[i] };
                 }
 
-                if (_nvml.nvmlDeviceGetFieldValues(Device.Handle, fields) != NvmlReturn.NVML_SUCCESS) return null;
+                if (_nvml.nvmlDeviceGetFieldValues(Device.GpuHandle, fields) != NvmlReturn.NVML_SUCCESS) return null;
                 double tx = 0, rx = 0;
                 long timestamp = 0;
                 for (int i = 0; i < fields.Length; i++)

@@ -2,7 +2,11 @@ using System;
 
 namespace DlGpuTools.Monitoring
 {
-    /// <summary>A CUDA device and the NVML handle of the same GPU (joined by UUID or PCI bus id).</summary>
+    /// <summary>
+    /// A CUDA device and the NVML handle of the same GPU (joined by UUID or PCI bus id), or one MIG device of it: then
+    /// <see cref="Handle"/> is the MIG device's, <see cref="GpuHandle"/> its GPU's, and Uuid the GPU's (as dcgm-exporter
+    /// labels MIG series with the GPU's UUID and the instance's GPU_I_ID and GPU_I_PROFILE).
+    /// </summary>
     public sealed class MonitoredDevice
     {
         internal MonitoredDevice(CudaDevice device, IntPtr handle)
@@ -12,7 +16,31 @@ namespace DlGpuTools.Monitoring
             Uuid = device.Uuid;
             PciBusId = device.PciBusId;
             Handle = handle;
+            GpuHandle = handle;
         }
+
+        internal MonitoredDevice(CudaDevice device, Devices.MigHandle mig, string? gpuName)
+        {
+            Index = device.Index;
+            Name = gpuName;
+            Uuid = mig.ParentUuid;
+            PciBusId = device.PciBusId;
+            Handle = mig.Handle;
+            GpuHandle = mig.Parent;
+            MigUuid = mig.Uuid;
+            MigProfile = mig.Profile;
+            GpuInstanceId = mig.GpuInstanceId;
+        }
+
+        /// <summary>The MIG device's MIG- UUID; empty for a whole GPU.</summary>
+        public string? MigUuid { get; }
+
+        public string? MigProfile { get; }
+
+        public int? GpuInstanceId { get; }
+
+        /// <summary>The whole GPU's handle: the same as Handle unless this is a MIG device.</summary>
+        internal IntPtr GpuHandle { get; }
 
         public int Index { get; }
 

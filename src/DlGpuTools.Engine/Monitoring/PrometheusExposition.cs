@@ -11,7 +11,8 @@ namespace DlGpuTools.Monitoring
     /// names, units and labels, so dashboards built for dcgm-exporter (Grafana 12239) read them unchanged.
     /// Names, types and units follow dcgm-exporter's etc/default-counters.csv and DCGM's field list (read
     /// 2026-11): DCGM_FI_DEV_* are NVML-style readings (percent, MiB, W, C, MHz), DCGM_FI_PROF_* are ratios 0-1
-    /// (or bytes per second) that we fill from GPM. Labels: gpu, UUID, pci_bus_id, device, modelName, Hostname.
+    /// (or bytes per second) that we fill from GPM. Labels: gpu, UUID, pci_bus_id, device, modelName, Hostname; a MIG
+    /// device's series also GPU_I_PROFILE and GPU_I_ID, with UUID the GPU's, as dcgm-exporter labels GPU instances.
     /// </summary>
     public static class PrometheusExposition
     {
@@ -122,8 +123,17 @@ namespace DlGpuTools.Monitoring
                 + "\",pci_bus_id=\"" + Escape(s.PciBusId)
                 + "\",device=\"" + Escape(device)
                 + "\",modelName=\"" + Escape(s.Name)
+                + MigLabels(s)
                 + "\",Hostname=\"" + Escape(s.ComputerName) + "\"}";
         }
+
+        // A MIG device's series carry its profile and GPU instance id after modelName, as dcgm-exporter's template writes
+        // them (internal/pkg/rendermetrics/render_metrics.go, https://github.com/NVIDIA/dcgm-exporter/blob/
+        // d5e5f510a1b6b393f39a43293ccd9dc985defc79/internal/pkg/rendermetrics/render_metrics.go); a whole GPU's carry neither.
+        private static string MigLabels(GpuSample s) =>
+            s.GpuInstanceId.HasValue
+                ? "\",GPU_I_PROFILE=\"" + Escape(s.MigProfile) + "\",GPU_I_ID=\"" + s.GpuInstanceId.Value.ToString(CultureInfo.InvariantCulture)
+                : string.Empty;
 
         /// <summary>A label value escaped as the exposition format requires: backslash, double quote and newline.</summary>
         public static string Escape(string? value) =>

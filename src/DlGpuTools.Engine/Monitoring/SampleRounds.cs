@@ -54,8 +54,12 @@ namespace DlGpuTools.Monitoring
         /// <summary>Whether samples came since the last snapshot <see cref="Add"/> returned.</summary>
         public bool HasUnwritten => _sinceWrite.Count > 0;
 
-        /// <summary>The series a sample belongs to: its host and its GPU (UUID, else index), as the exposition groups them.</summary>
+        /// <summary>
+        /// The series a sample belongs to: its host and its GPU (UUID, else index), and its GPU instance for a MIG
+        /// device, as the exposition groups them.
+        /// </summary>
         public static string Key(GpuSample sample) =>
-            (sample.ComputerName ?? string.Empty) + "\n" + (sample.Uuid ?? "#" + sample.Index.ToString(CultureInfo.InvariantCulture));
+            (sample.ComputerName ?? string.Empty) + "\n" + (sample.Uuid ?? "#" + sample.Index.ToString(CultureInfo.InvariantCulture))
+            + (sample.GpuInstanceId.HasValue ? "\nGI" + sample.GpuInstanceId.Value.ToString(CultureInfo.InvariantCulture) : string.Empty);
     }
 }
