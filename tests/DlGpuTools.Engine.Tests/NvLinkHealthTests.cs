@@ -101,6 +101,16 @@ namespace DlGpuTools.Engine.Tests
             Assert.False(string.IsNullOrEmpty(c.Remedy));
         }
 
+        [Fact]
+        public void A_crc_rate_is_never_taken_over_less_than_a_second()
+        {
+            // 50 CRC errors 0.1 s apart would read as 500 a second; over the one-second floor they are 50, a warning.
+            GpuHealthCheck c = NvLinkErrorsCheck.Judge(0, Counts(0), Counts(0.1, crc: 50));
+            Assert.Equal(nameof(CheckStatus.Warning), c.Status);
+            Assert.Contains(": 50 CRC/ECC errors a second", c.Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Failed), NvLinkErrorsCheck.Judge(0, Counts(0), Counts(0.1, crc: 100)).Status);
+        }
+
         [Theory]
         [InlineData(0u, CheckStatus.Passed, HealthAction.None, "None")]
         [InlineData(1u, CheckStatus.Failed, HealthAction.ResetGpu, "GPU reset")]
@@ -146,7 +156,7 @@ namespace DlGpuTools.Engine.Tests
 
         [FakeTheory]
         [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_DOWN=3", "NVLink state", CheckStatus.Failed, HealthAction.Drain, "Link(s) 3 down, 17 up")]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=20", "NVLink errors", CheckStatus.Warning, HealthAction.Watch, "Link(s) 0 took 0 replay, 0 recovery, ")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=50", "NVLink errors", CheckStatus.Warning, HealthAction.Watch, "Link(s) 0 took 0 replay, 0 recovery, ")]
         [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=5000", "NVLink errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
         [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_REPLAY_PER_S=50", "NVLink errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
         [InlineData("FAKENVML_NVLINKS=4;FAKENVML_NVLINK_RECOVERY_PER_S=50", "NVLink errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took 0 replay, ")]

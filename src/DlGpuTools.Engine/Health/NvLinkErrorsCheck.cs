@@ -22,6 +22,9 @@ namespace DlGpuTools.Health
         /// <summary>DCGM_LIMIT_MAX_NVLINK_CRC_ERROR: CRC errors a second from which DCGM fails the GPU; below it the driver team counts them as noise.</summary>
         internal const double CrcErrorsPerSecondFailing = 100;
 
+        /// <summary>The shortest window a CRC rate is taken over: a Quick check may read the counters milliseconds apart.</summary>
+        internal const double MinimumRateWindowSeconds = 1;
+
         /// <summary>The first reading alone: what the counters hold, with the growth still to be read at the end of the run.</summary>
         public static GpuHealthCheck Run(Nvml nvml, IntPtr handle, int gpu) => Judge(gpu, NvLinkErrorCounts.Read(nvml, handle), null);
 
@@ -49,7 +52,8 @@ namespace DlGpuTools.Health
             ulong fatal = grew[NvmlNvLinkErrorCounter.NVML_NVLINK_ERROR_DL_REPLAY] + grew[NvmlNvLinkErrorCounter.NVML_NVLINK_ERROR_DL_RECOVERY];
             ulong detected = grew[NvmlNvLinkErrorCounter.NVML_NVLINK_ERROR_DL_CRC_FLIT] + grew[NvmlNvLinkErrorCounter.NVML_NVLINK_ERROR_DL_CRC_DATA]
                 + grew[NvmlNvLinkErrorCounter.NVML_NVLINK_ERROR_DL_ECC_DATA];
-            double perSecond = detected / seconds;
+            // Over a window shorter than a second a single error would read as a high rate; DCGM's window is a minute.
+            double perSecond = detected / Math.Max(seconds, MinimumRateWindowSeconds);
             const string Remedy = "Drain the node; compare nvidia-smi nvlink -e. Reseat or service the board, bridge or baseboard of those links if the count keeps growing after a reset.";
             if (fatal > 0)
                 return QuickHealthChecks.Make(gpu, Name, CheckStatus.Failed, figures + ": replay and recovery errors fail at any count (DCGM).", Remedy, HealthAction.Drain);
