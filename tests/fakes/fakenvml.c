@@ -280,7 +280,7 @@ nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
         f->latencyUsec = 0;
         f->valueType = 3; /* unsigned long long */
         f->nvmlReturn = 0;
-        if (f->fieldId == 91) { f->valueType = 1; f->value = (unsigned)links; }
+        if (f->fieldId == 91) { f->valueType = 1; f->value = (unsigned)links; if (links == 0) f->nvmlReturn = 3; } /* as an H100 without NVLink */
         else if ((f->fieldId == 138 || f->fieldId == 139) && links > 0) {
             /* Scope UINT_MAX: all links; a link id: that link's share (refused with FAKENVML_NVLINK_PER_LINK_ONLY=1). */
             int all = f->scopeId == 0xFFFFFFFFu;

@@ -25,7 +25,7 @@ namespace DlGpuTools.Health
             if (present == 0)
             {
                 return QuickHealthChecks.Make(gpu, Name, CheckStatus.Skipped,
-                    $"No NVLink on this GPU (NVML reports no link state: {states.FirstRefusal}); PCIe cards and GPUs without a bridge have none.");
+                    $"No NVLink on this GPU as NVML reports it (no link state: {states.FirstRefusal}): a PCIe card without a bridge, or a VM that does not expose the links.");
             }
 
             string counted = states.ReportedCount is uint count
