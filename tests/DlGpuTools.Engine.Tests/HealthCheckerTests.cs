@@ -34,9 +34,12 @@ namespace DlGpuTools.Engine.Tests
             Assert.Null(report.Reason);
             Assert.Equal(2, report.GpuCount);
             Assert.Equal("580.159.04", report.DriverVersion);
-            Assert.Equal(new[] { "ECC errors", "Memory repair", "PCIe link", "PCIe replays", "Clock slowdown", "Power limit", "Temperature", "Persistence mode", "MIG mode", "Processes", "Xid events" },
-                report.Gpus[0].Checks.Select(c => c.Check));
-            Assert.All(report.Gpus[0].Checks, c => Assert.Equal(nameof(CheckStatus.Passed), c.Status));
+            Assert.Equal(new[] { "ECC errors", "Memory repair", "Recovery action", "PCIe link", "PCIe replays", "NVLink state", "NVLink errors", "Clock slowdown", "Power limit", "Temperature",
+                "Persistence mode", "MIG mode", "Processes", "Xid events" }, report.Gpus[0].Checks.Select(c => c.Check));
+            // The fake's GPUs are PCIe cards unless told to have NVLinks: their NVLink checks say so.
+            Assert.All(report.Gpus[0].Checks.Where(c => !c.Check.StartsWith("NVLink", StringComparison.Ordinal)), c => Assert.Equal(nameof(CheckStatus.Passed), c.Status));
+            Assert.Contains("No NVLink on this GPU", Check(report, 0, "NVLink state").Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "NVLink errors").Status);
             // GPU 1 of the fake has ECC off and no MIG: Skipped with the reason, not Passed.
             Assert.Equal(CheckStatus.Skipped.ToString(), Check(report, 1, "ECC errors").Status);
             Assert.Contains("ECC is off", Check(report, 1, "ECC errors").Detail, StringComparison.Ordinal);

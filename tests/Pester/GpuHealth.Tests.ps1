@@ -103,6 +103,12 @@ Describe 'Test-GpuHealth: verdict, action and -Quiet agree (issue 27)' -Skip:$No
         @{ Setting = @('FAKENVML_ECC_HISTORY=7', 'FAKENVML_GPU0_PROCESSES=2', 'FAKENVML_POWER_LIMIT_W=400'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: Power limit: ' }
         @{ Setting = @('FAKENVML_MIG_PENDING=1'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: MIG mode: ' }
         @{ Setting = @('FAKENVML_PCIE_WIDTH=8', 'FAKENVML_MIG_PENDING=1'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: PCIe link: ' }
+        @{ Setting = @('FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_DOWN=3,7'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: NVLink state: Link\(s\) 3, 7 down, 16 up' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=reset'); Verdict = 'Unhealthy'; Action = 'ResetGpu'; Quiet = $false; Reason = '^GPU 0: Recovery action: GPU reset' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=reboot'); Verdict = 'Unhealthy'; Action = 'RebootNode'; Quiet = $false; Reason = '^GPU 0: Recovery action: Node reboot' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=drain_p2p'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: Recovery action: Drain P2P' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=drain_reset', 'FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_DOWN=0'); Verdict = 'Unhealthy'; Action = 'ResetGpu'; Quiet = $false; Reason = '^GPU 0: Recovery action: Drain and reset' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=unknown', 'FAKENVML_NVLINKS=18'); Verdict = 'Healthy'; Action = 'None'; Quiet = $true; Reason = $null }
     ) {
         # Processes on a GPU were Degraded with action Drain while -Quiet said $true, and the reason named another check.
         Use-FakeGpu -Setting ($Clean + $Setting)
@@ -183,6 +189,42 @@ Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
         $json = $r | ConvertTo-Json -Depth 4 | ConvertFrom-Json
         $json.Verdict | Should -Be 'Degraded'
         @($json.Checks).Count | Should -Be @($r.Checks).Count
+    }
+}
+
+Describe 'Test-GpuHealth: NVLink and the recovery action (issue 25)' -Skip:$NoFakes {
+    AfterEach { Clear-FakeGpu }
+
+    It 'warns on NVLink CRC errors that grow while it runs, and fails on replays, each in a view within 80 columns' {
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_CRC_PER_S=50')
+        $r = Test-GpuHealth -XidWatchSeconds 1
+        $e = $r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'NVLink errors' }
+        "$($e.Status)" | Should -Be 'Warning'
+        $e.Detail | Should -Match '^Link\(s\) 0 took 0 replay, 0 recovery, \d+ CRC, 0 ECC over the [\d.]+ s check: [\d.]+ CRC/ECC errors a second, below DCGM''s 100'
+        "$($r.Verdict)" | Should -Be 'Degraded'
+        "$($r.Action)" | Should -Be 'Watch'
+        Test-GpuHealth -Quiet -XidWatchSeconds 0 | Should -BeTrue
+        foreach ($t in ($r | Out-String -Width 80), ($r.Checks | Out-String -Width 80), ($r.Checks | Format-List | Out-String -Width 80)) {
+            ($t -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        }
+
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_REPLAY_PER_S=50')
+        $r = Test-GpuHealth -XidWatchSeconds 1 -ErrorAction SilentlyContinue
+        "$($r.Verdict)" | Should -Be 'Unhealthy'
+        "$($r.Action)" | Should -Be 'Drain'
+        $r.Reason | Should -Match '^GPU 0: NVLink errors: Link\(s\) 0 took \d+ replay, .*replay and recovery errors fail at any count'
+        ($r.Checks | Out-String -Width 80) | Should -Match 'FIX \(Drain\)'
+    }
+
+    It 'skips both NVLink checks on PCIe cards and the recovery action on a driver without it' {
+        Use-FakeGpu -Setting ($Clean + 'FAKENVML_RECOVERY_ACTION=unsupported')
+        $r = Test-GpuHealth -XidWatchSeconds 0
+        "$($r.Verdict)" | Should -Be 'Healthy'
+        foreach ($name in 'NVLink state', 'NVLink errors', 'Recovery action') {
+            @($r.Checks | Where-Object { $_.Check -eq $name -and "$($_.Status)" -ne 'Skipped' }) | Should -BeNullOrEmpty -Because $name
+        }
+        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'NVLink state' }).Detail | Should -Match '^No NVLink on this GPU'
+        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'Recovery action' }).Detail | Should -Match '^Not reported by this driver \(NVML_ERROR_NOT_SUPPORTED\)'
     }
 }
 
@@ -297,6 +339,31 @@ Describe 'Test-GpuHealth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
             "$($link.Status)" | Should -Be $(if ([int]$f[2] -lt [int]$f[3]) { 'Failed' } else { 'Passed' })
             $persist = $g.Checks | Where-Object Check -EQ 'Persistence mode'
             "$($persist.Status)" | Should -Be $(if ($f[4] -eq 'Enabled') { 'Passed' } else { 'Warning' })
+        }
+    }
+}
+
+Describe 'Test-GpuHealth NVLink and recovery checks on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
+    It 'agrees with nvidia-smi nvlink -s on the links that are down, and with gpu_recovery_action' {
+        $r = Test-GpuHealth -XidWatchSeconds 0 -ErrorAction SilentlyContinue
+        $smi = (& nvidia-smi nvlink -s 2>&1) -join "`n"
+        foreach ($g in $r.Gpus) {
+            $state = $g.Checks | Where-Object Check -EQ 'NVLink state'
+            # nvidia-smi lists each GPU's links under its "GPU n:" line, an inactive one as "<inactive>".
+            $block = ([regex]::Match($smi, "(?ms)^GPU $($g.Index):.*?(?=^GPU \d+:|\z)")).Value
+            $inactive = ([regex]::Matches($block, 'Link \d+: <inactive>')).Count
+            $active = ([regex]::Matches($block, 'Link \d+: [\d.]+ GB/s')).Count
+            if ($inactive -gt 0) { "$($state.Status)" | Should -BeIn 'Failed', 'Skipped' -Because $state.Detail }
+            elseif ($active -gt 0) { "$($state.Status)" | Should -Be 'Passed' -Because $state.Detail }
+            else { "$($state.Status)" | Should -Be 'Skipped' -Because $state.Detail }
+            "$(($g.Checks | Where-Object Check -EQ 'NVLink errors').Status)" | Should -BeIn 'Passed', 'Warning', 'Failed', 'Skipped'
+        }
+        $actions = @(& nvidia-smi --query-gpu=index,gpu_recovery_action --format=csv,noheader 2>&1)
+        foreach ($line in $actions) {
+            $f = "$line" -split ',\s*'
+            if ($f.Count -lt 2 -or $f[0] -notmatch '^\d+$') { continue } # a driver without the field says so in prose
+            $check = ($r.Gpus | Where-Object Index -EQ ([int]$f[0])).Checks | Where-Object Check -EQ 'Recovery action'
+            "$($check.Status)" | Should -Be $(if ($f[1] -match '^None$') { 'Passed' } else { 'Failed' }) -Because "nvidia-smi says $($f[1]); $($check.Detail)"
         }
     }
 }

@@ -164,6 +164,7 @@ nvmlReturn_t nvmlDeviceGetCpuAffinity(void *h, unsigned int size, unsigned long 
  *   FAKENVML_P2P       0: nvmlDeviceGetP2PStatus says NOT_SUPPORTED (default 1: OK)
  *   FAKENVML_NVLINKS   active NVLinks per GPU (default 0: the GPU has no NVLink), each to the next GPU
  *   FAKENVML_NVSWITCH  1: the NVLinks go to NVSwitches, not to a GPU */
+static int fake_nvlink_down(int gpu, unsigned int link); /* in the NVLink health block below */
 nvmlReturn_t nvmlDeviceGetTopologyCommonAncestor(void *a, void *b, int *level) {
     FAIL("nvmlDeviceGetTopologyCommonAncestor", idx(a));
     if (idx(a) == idx(b)) return 2;
@@ -182,8 +183,8 @@ nvmlReturn_t nvmlDeviceGetNvLinkState(void *h, unsigned int link, unsigned int *
     FAIL("nvmlDeviceGetNvLinkState", idx(h));
     int links = fake_env_int("FAKENVML_NVLINKS", 0);
     if (links == 0) return 3;
-    if (link >= 18) return 2;
-    *active = (int)link < links;
+    if ((int)link >= links) return 2; /* a link the GPU does not have, as real NVML answers */
+    *active = !fake_nvlink_down(idx(h), link);
     return 0;
 }
 nvmlReturn_t nvmlDeviceGetNvLinkRemoteDeviceType(void *h, unsigned int link, unsigned int *type) {
@@ -291,6 +292,7 @@ typedef struct {
     unsigned long long value;
 } field_value;
 
+static int fake_nvlink_health_field(int gpu, field_value *f); /* in the NVLink health block below */
 nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
     FAIL("nvmlDeviceGetFieldValues", idx(h));
     int links = fake_env_int("FAKENVML_NVLINKS", 0);
@@ -301,7 +303,7 @@ nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
         f->latencyUsec = 0;
         f->valueType = 3; /* unsigned long long */
         f->nvmlReturn = 0;
-        if (f->fieldId == 91) { f->valueType = 1; f->value = (unsigned)links; }
+        if (f->fieldId == 91) { f->valueType = 1; f->value = (unsigned)links; if (links == 0) f->nvmlReturn = 3; } /* as an H100 without NVLink */
         else if ((f->fieldId == 138 || f->fieldId == 139) && links > 0) {
             /* Scope UINT_MAX: all links; a link id: that link's share (refused with FAKENVML_NVLINK_PER_LINK_ONLY=1). */
             int all = f->scopeId == 0xFFFFFFFFu;
@@ -315,7 +317,7 @@ nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
             double rate = f->fieldId == 197 ? fake_env_double("FAKENVML_PCIE_TX_KBPS", 1024) : fake_env_double("FAKENVML_PCIE_RX_KBPS", 2048);
             f->value = (unsigned long long)(rate * 1024.0 * ((double)f->timestamp / 1e6));
         }
-        else f->nvmlReturn = 3;
+        else if (!fake_nvlink_health_field(idx(h), f)) f->nvmlReturn = 3;
     }
     return 0;
 }
@@ -600,4 +602,72 @@ nvmlReturn_t nvmlGpmMigSampleGet(void *h, unsigned int gpuInstanceId, gpm_sample
     s->gpu_instance = (int)gpuInstanceId;
     s->serial = ++gpm_serial;
     return 0;
+}
+/* ---- NVLink and recovery health (Test-GpuHealth) ----
+ * Faults on GPU 0 only, like the health block above. FAKENVML_NVLINKS (default 0) gives every GPU its links; a GPU
+ * with none answers NOT_SUPPORTED for link state and error counters, as PCIe cards do, and a link id beyond its
+ * count is INVALID_ARGUMENT.
+ *   FAKENVML_NVLINK_DOWN            links of GPU 0 that are down: "3" or "3,7"
+ *   FAKENVML_NVLINK_ERRORS          every error counter of GPU 0's link 0 starts at this count (errors of the past)
+ *   FAKENVML_NVLINK_CRC_PER_S       GPU 0's link 0 CRC flit count grows at this many a second of CLOCK_MONOTONIC
+ *   FAKENVML_NVLINK_REPLAY_PER_S    ... its replay count        FAKENVML_NVLINK_RECOVERY_PER_S  ... its recovery count
+ *   FAKENVML_NVLINK_NO_ECC_COUNTER  1: the ECC data counter is NOT_SUPPORTED (GPUs before Ampere)
+ *   FAKENVML_RECOVERY_ACTION        GPU 0's NVML_FI_DEV_GET_GPU_RECOVERY_ACTION: a number, or none, reset, reboot,
+ *                                   drain_p2p, drain_reset; "unknown": an older driver that does not know the
+ *                                   field (its status INVALID_ARGUMENT), "unsupported": NOT_SUPPORTED */
+static int fake_nvlink_down(int gpu, unsigned int link) {
+    char buf[256];
+    const char *v = fake_setting("FAKENVML_NVLINK_DOWN", buf, sizeof buf);
+    if (gpu != 0 || !v || !*v) return 0;
+    for (const char *p = v; *p; ) {
+        if (atoi(p) == (int)link) return 1;
+        const char *comma = strchr(p, ',');
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
+/* The moment of the first counter read: the counters grow from there, so a count is base + rate x seconds since. */
+static double nvlink_counters_epoch = -1;
+
+nvmlReturn_t nvmlDeviceGetNvLinkErrorCounter(void *h, unsigned int link, int counter, unsigned long long *value) {
+    FAIL("nvmlDeviceGetNvLinkErrorCounter", idx(h));
+    int links = fake_env_int("FAKENVML_NVLINKS", 0);
+    if (links == 0) return 3;
+    if ((int)link >= links || counter < 0 || counter > 4 || !value) return 2;
+    if (counter == 4 && fake_env_int("FAKENVML_NVLINK_NO_ECC_COUNTER", 0)) return 3;
+    *value = 0;
+    if (idx(h) != 0 || link != 0) return 0;
+    double now = fake_now_seconds();
+    if (nvlink_counters_epoch < 0) nvlink_counters_epoch = now;
+    const char *rate = counter == 0 ? "FAKENVML_NVLINK_REPLAY_PER_S" : counter == 1 ? "FAKENVML_NVLINK_RECOVERY_PER_S"
+                     : counter == 2 ? "FAKENVML_NVLINK_CRC_PER_S" : NULL;
+    *value = fake_env_ull("FAKENVML_NVLINK_ERRORS", 0) + (rate ? (unsigned long long)(fake_env_double(rate, 0) * (now - nvlink_counters_epoch)) : 0);
+    return 0;
+}
+
+static int fake_recovery_action(int *status) {
+    char buf[64];
+    const char *v = fake_setting("FAKENVML_RECOVERY_ACTION", buf, sizeof buf);
+    *status = 0;
+    if (!v || !*v || strcmp(v, "none") == 0) return 0;
+    if (strcmp(v, "reset") == 0) return 1;
+    if (strcmp(v, "reboot") == 0) return 2;
+    if (strcmp(v, "drain_p2p") == 0) return 3;
+    if (strcmp(v, "drain_reset") == 0) return 4;
+    if (strcmp(v, "unknown") == 0) { *status = 2; return 0; }
+    if (strcmp(v, "unsupported") == 0) { *status = 3; return 0; }
+    return atoi(v);
+}
+
+/* The fields this block answers for nvmlDeviceGetFieldValues; 0 for a field it does not know. */
+static int fake_nvlink_health_field(int gpu, field_value *f) {
+    if (f->fieldId != 230) return 0;
+    int status = 0, action = fake_recovery_action(&status);
+    f->valueType = 1; /* unsigned int */
+    f->nvmlReturn = status;
+    f->value = gpu == 0 ? (unsigned)action : 0u;
+    if (status == 3 || status == 2) f->value = 0;
+    return 1;
 }

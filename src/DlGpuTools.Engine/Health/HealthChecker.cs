@@ -98,15 +98,18 @@ namespace DlGpuTools.Health
 
                 var perGpu = new Dictionary<int, GpuHealth>();
                 var replaysBefore = new Dictionary<int, uint?>();
+                var nvLinkBefore = new Dictionary<int, NvLinkErrorCounts?>();
                 foreach (CudaDevice device in devices)
                 {
                     var health = new GpuHealth { Index = device.Index, Name = device.Name, Uuid = device.Uuid, PciBusId = device.PciBusId };
                     if (handles.TryGetValue(device.Index, out IntPtr handle))
                     {
-                        if (Watchdog.TryRun(() => (QuickHealthChecks.Run(nvml, handle, device).ToList(), QuickHealthChecks.ReadReplays(nvml, handle)), request.CallTimeout, out var read))
+                        if (Watchdog.TryRun(() => (QuickHealthChecks.Run(nvml, handle, device).ToList(), QuickHealthChecks.ReadReplays(nvml, handle), NvLinkErrorCounts.Read(nvml, handle)),
+                            request.CallTimeout, out var read))
                         {
                             health.Checks.AddRange(read.Item1);
                             replaysBefore[device.Index] = read.Item2;
+                            nvLinkBefore[device.Index] = read.Item3;
                         }
                         else health.Checks.Add(QuickHealthChecks.Make(device.Index, QuickHealthChecks.NvmlAnswersCheck, CheckStatus.Failed, string.Format(CultureInfo.InvariantCulture, "NVML did not answer within {0:0.#} s while reading this GPU, so the GPU or its driver is hung; its other checks were not run.", request.CallTimeout.TotalSeconds), "Drain the node and check dmesg for Xid errors; a hung GPU usually needs a node reboot (a GPU reset rarely succeeds while it hangs).", HealthAction.RebootNode));
                     }
@@ -135,6 +138,9 @@ namespace DlGpuTools.Health
                         if (at >= 0) health.Checks[at] = grew;
                     }
 
+                    if (nvLinkBefore.TryGetValue(health.Index, out NvLinkErrorCounts? first) && handles.TryGetValue(health.Index, out IntPtr gpuHandle))
+                        NvLinkErrorsAgain(nvml, gpuHandle, health, first, request.CallTimeout);
+
                     health.Checks.Add(XidCheck(health.Index, xids, watch, watchFailure, watched));
                     Fold(health.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
                     health.Verdict = verdict.ToString();
@@ -155,6 +161,14 @@ namespace DlGpuTools.Health
             {
                 watch?.Dispose();
             }
+        }
+
+        // The NVLink counters again after the watch: their growth over the whole run is what DCGM's limits judge.
+        private static void NvLinkErrorsAgain(Nvml nvml, IntPtr handle, GpuHealth health, NvLinkErrorCounts? first, TimeSpan timeout)
+        {
+            int at = health.Checks.FindIndex(c => c.Check == NvLinkErrorsCheck.Name);
+            if (first == null || at < 0 || !Watchdog.TryRun(() => NvLinkErrorCounts.Read(nvml, handle), timeout, out NvLinkErrorCounts? last) || last == null) return;
+            health.Checks[at] = NvLinkErrorsCheck.Judge(health.Index, first, last);
         }
 
         /// <summary>

@@ -20,8 +20,11 @@ namespace DlGpuTools.Health
             int gpu = device.Index;
             yield return Ecc(nvml, handle, gpu);
             yield return MemoryRepair(nvml, handle, gpu);
+            yield return RecoveryActionCheck.Run(nvml, handle, gpu);
             yield return PcieLink(device, gpu);
             yield return PcieReplays(nvml, handle, gpu);
+            yield return NvLinkStateCheck.Run(nvml, handle, gpu);
+            yield return NvLinkErrorsCheck.Run(nvml, handle, gpu);
             yield return ClockEvents(nvml, handle, gpu);
             yield return PowerLimit(nvml, handle, gpu);
             yield return Temperature(nvml, handle, device, gpu);
