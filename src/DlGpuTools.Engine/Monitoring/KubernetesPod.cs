@@ -18,7 +18,7 @@ namespace DlGpuTools.Monitoring
                 string? uid = null;
                 foreach (string folder in folders)
                 {
-                    if (folder == "kubepods" || folder.StartsWith("kubepods", StringComparison.Ordinal)) underKubepods = true;
+                    if (IsKubepods(folder)) underKubepods = true;
                     if (!underKubepods) continue;
                     string? candidate = SystemdSliceUid(folder) ?? CgroupfsUid(folder);
                     if (candidate != null) uid = candidate;
@@ -32,12 +32,16 @@ namespace DlGpuTools.Monitoring
 
         private static string? SystemdSliceUid(string folder)
         {
-            if (!folder.StartsWith("kubepods", StringComparison.Ordinal) || !folder.EndsWith(".slice", StringComparison.Ordinal)) return null;
+            if (!IsKubepods(folder) || !folder.EndsWith(".slice", StringComparison.Ordinal)) return null;
             int pod = folder.LastIndexOf("-pod", StringComparison.Ordinal);
             if (pod < 0) return null;
             string uid = folder.Substring(pod + 4, folder.Length - pod - 4 - ".slice".Length).Replace('_', '-');
             return IsUid(uid) ? uid : null;
         }
+
+        // kubepods..., or kubelet-kubepods... where a kubelet runs in a container (kind) with a cgroup root of its own.
+        private static bool IsKubepods(string folder) =>
+            folder.StartsWith("kubepods", StringComparison.Ordinal) || folder.StartsWith("kubelet-kubepods", StringComparison.Ordinal);
 
         private static string? CgroupfsUid(string folder)
         {
