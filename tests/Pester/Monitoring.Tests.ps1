@@ -298,7 +298,7 @@ Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {
         Get-MetricValue $lines 'DCGM_FI_PROF_DRAM_ACTIVE' 0 | Should -Be 0.55
         Get-MetricValue $lines 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL' 0 | Should -Be 5
         $lines | Should -Contain '# TYPE DCGM_FI_DEV_ECC_SBE_VOL_TOTAL counter'
-        ($lines | Where-Object { $_ -match '^DCGM_FI_DEV_GPU_UTIL\{' }) -join "`n" | Should -Match 'gpu="0",modelName="NVIDIA Fake H100 80GB HBM3",pci_bus_id="00000000:17:00.0"'
+        ($lines | Where-Object { $_ -match '^DCGM_FI_DEV_GPU_UTIL\{' }) -join "`n" | Should -Match 'gpu="0",hostname="[^"]+",modelName="NVIDIA Fake H100 80GB HBM3",pci_bus_id="00000000:17:00.0"'
     }
 }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using DlGpuTools.Monitoring;
 
@@ -15,6 +14,11 @@ namespace DlGpuTools.Commands
     [OutputType(typeof(GpuJobSummary))]
     public sealed class MeasureGpuJobCommand : GpuMonitorCmdlet
     {
+        // Dot-sources the user's block in the current scope (as Measure-Command does) and keeps each output object as it
+        // comes, so what the block wrote before it threw is still written.
+        private static readonly ScriptBlock Runner = ScriptBlock.Create(
+            "$__dlgpuJob = $args; try { . $__dlgpuJob[0] | ForEach-Object { $__dlgpuJob[1].Add($_) } } finally { Remove-Variable __dlgpuJob }");
+
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
         public ScriptBlock ScriptBlock { get; set; } = ScriptBlock.Create(string.Empty); // mandatory: bound before EndProcessing
@@ -41,18 +45,18 @@ namespace DlGpuTools.Commands
             foreach (string warning in warnings) WriteWarning(warning);
             using (sampler)
             {
-                Collection<PSObject> output = new Collection<PSObject>();
+                var output = new List<object?>();
                 RuntimeException? failed = null;
                 try
                 {
-                    output = InvokeCommand.InvokeScript(false, ScriptBlock, null);
+                    InvokeCommand.InvokeScript(false, Runner, null, ScriptBlock, output);
                 }
                 catch (RuntimeException e) when (!(e is PipelineStoppedException))
                 {
                     failed = e;
                 }
 
-                foreach (PSObject item in output) WriteObject(item);
+                foreach (object? item in output) WriteObject(item);
                 foreach (GpuJobSummary summary in sampler.Stop()) WriteObject(summary);
                 if (failed != null) ThrowTerminatingError(failed.ErrorRecord);
             }

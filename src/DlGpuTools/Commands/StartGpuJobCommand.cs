@@ -11,6 +11,7 @@ namespace DlGpuTools.Commands
     /// nothing in the background.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "GpuJob", SupportsShouldProcess = true)]
+    [OutputType(typeof(System.IO.FileInfo))]
     public sealed class StartGpuJobCommand : DeviceCmdlet
     {
         /// <summary>The job's name, for example $env:SLURM_JOB_ID.</summary>
@@ -22,6 +23,10 @@ namespace DlGpuTools.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? StateFolder { get; set; }
+
+        /// <summary>Returns the state file written.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessRecord() => CollectRequestedDevices();
 
@@ -44,6 +49,7 @@ namespace DlGpuTools.Commands
 
             foreach (string warning in warnings) WriteWarning(warning);
             WriteVerbose($"Recorded the start of job {Name} in {folder}.");
+            if (PassThru) WriteObject(new System.IO.FileInfo(System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), Name + ".job")));
         }
 
         private void WriteJobFailure(Exception e, string folder)
