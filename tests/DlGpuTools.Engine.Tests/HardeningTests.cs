@@ -105,8 +105,8 @@ namespace DlGpuTools.Engine.Tests
             string text = PrometheusExposition.Format(new[] { a, b });
             string[] util = text.Split('\n').Where(l => l.StartsWith("DCGM_FI_DEV_GPU_UTIL{", StringComparison.Ordinal)).ToArray();
             Assert.Equal(2, util.Length);
-            Assert.Contains(util, l => l.Contains("Hostname=\"node-a\"", StringComparison.Ordinal) && l.EndsWith(" 10", StringComparison.Ordinal));
-            Assert.Contains(util, l => l.Contains("Hostname=\"node-b\"", StringComparison.Ordinal) && l.EndsWith(" 90", StringComparison.Ordinal));
+            Assert.Contains(util, l => l.Contains("hostname=\"node-a\"", StringComparison.Ordinal) && l.EndsWith(" 10", StringComparison.Ordinal));
+            Assert.Contains(util, l => l.Contains("hostname=\"node-b\"", StringComparison.Ordinal) && l.EndsWith(" 90", StringComparison.Ordinal));
         }
 
         [Fact]

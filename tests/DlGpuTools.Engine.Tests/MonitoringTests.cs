@@ -79,7 +79,7 @@ namespace DlGpuTools.Engine.Tests
         {
             var t0 = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
             string text = PrometheusExposition.Format(new[] { Sample(0, t0, 10), Sample(1, t0, 20), Sample(0, t0.AddSeconds(1), 77) });
-            string labels0 = "{gpu=\"0\",UUID=\"GPU-0\",pci_bus_id=\"00000000:10:00.0\",device=\"nvidia0\",modelName=\"NVIDIA H100 80GB HBM3\",Hostname=\"node\\\"1\"}";
+            string labels0 = "{gpu=\"0\",UUID=\"GPU-0\",pci_bus_id=\"00000000:10:00.0\",device=\"nvidia0\",modelName=\"NVIDIA H100 80GB HBM3\",hostname=\"node\\\"1\"}";
             Assert.Contains("DCGM_FI_DEV_GPU_UTIL" + labels0 + " 77\n", text);
             Assert.DoesNotContain(labels0 + " 10\n", text);
             Assert.Contains("DCGM_FI_DEV_FB_USED" + labels0 + " 3072\n", text);

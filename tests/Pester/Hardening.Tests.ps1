@@ -118,8 +118,8 @@ Describe 'Export-GpuMetric replaces only what it should' -Skip:($NoFakes) {
         $b = [pscustomobject]@{ Index = 0; Uuid = $null; ComputerName = 'node-b'; Name = 'GPU'; TemperatureC = 70 }
         $lines = (@($a, $b) | ConvertTo-GpuPrometheus) -split "`n" | Where-Object { $_ -like 'DCGM_FI_DEV_GPU_TEMP{*' }
         @($lines).Count | Should -Be 2
-        $lines -join "`n" | Should -Match 'Hostname="node-a"\} 40'
-        $lines -join "`n" | Should -Match 'Hostname="node-b"\} 70'
+        $lines -join "`n" | Should -Match 'hostname="node-a"\} 40'
+        $lines -join "`n" | Should -Match 'hostname="node-b"\} 70'
     }
 }
 

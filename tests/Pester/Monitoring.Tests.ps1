@@ -193,7 +193,7 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         Get-MetricValue $lines 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE' 0 | Should -Be 0.83
         Get-MetricValue $lines 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE' 1 | Should -BeNullOrEmpty
         $uuid = $Samples[0].Uuid
-        $lines | Should -Contain ("DCGM_FI_DEV_GPU_TEMP{{gpu=`"0`",UUID=`"{0}`",pci_bus_id=`"00000000:17:00.0`",device=`"nvidia0`",modelName=`"NVIDIA Fake H100 80GB HBM3`",Hostname=`"{1}`"}} 40" -f $uuid, [Environment]::MachineName)
+        $lines | Should -Contain ("DCGM_FI_DEV_GPU_TEMP{{gpu=`"0`",UUID=`"{0}`",pci_bus_id=`"00000000:17:00.0`",device=`"nvidia0`",modelName=`"NVIDIA Fake H100 80GB HBM3`",hostname=`"{1}`"}} 40" -f $uuid, [Environment]::MachineName)
     }
 
     It 'takes samples back from remoting (PSSerializer) and JSON, as from many hosts' {
@@ -298,7 +298,7 @@ Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {
         Get-MetricValue $lines 'DCGM_FI_PROF_DRAM_ACTIVE' 0 | Should -Be 0.55
         Get-MetricValue $lines 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL' 0 | Should -Be 5
         $lines | Should -Contain '# TYPE DCGM_FI_DEV_ECC_SBE_VOL_TOTAL counter'
-        ($lines | Where-Object { $_ -match '^DCGM_FI_DEV_GPU_UTIL\{' }) -join "`n" | Should -Match 'gpu="0",modelName="NVIDIA Fake H100 80GB HBM3",pci_bus_id="00000000:17:00.0"'
+        ($lines | Where-Object { $_ -match '^DCGM_FI_DEV_GPU_UTIL\{' }) -join "`n" | Should -Match 'gpu="0",hostname="[^"]+",modelName="NVIDIA Fake H100 80GB HBM3",pci_bus_id="00000000:17:00.0"'
     }
 }
 

@@ -670,4 +670,81 @@ static int fake_nvlink_health_field(int gpu, field_value *f) {
     f->value = gpu == 0 ? (unsigned)action : 0u;
     if (status == 3 || status == 2) f->value = 0;
     return 1;
+/* ---- Accounting (Stop-GpuJob): NVML's per-process accounting, off unless a test turns it on ----
+ *   FAKENVML_ACCOUNTING        1: accounting mode is on for every GPU; "unsupported": NOT_SUPPORTED, as on a MIG GPU
+ *   FAKENVML_ACCOUNTING_PROCS  GPU 0's accounted processes, "pid/util%/maxMiB/startedMsAgo/activeMs" comma-separated
+ *                              (activeMs 0: still running), the start counted back from the wall clock at each call */
+typedef struct {
+    unsigned int gpuUtilization, memoryUtilization;
+    unsigned long long maxMemoryUsage, time, startTime;
+    unsigned int isRunning;
+    unsigned int reserved[5];
+} accounting_stats;
+_Static_assert(sizeof(accounting_stats) == 56, "nvmlAccountingStats_t is 56 bytes");
+
+typedef struct { unsigned int pid, util; unsigned long long max_mib, ago_ms, active_ms; } fake_accounted;
+
+static int accounting_state(void) {
+    char buf[64];
+    const char *v = fake_setting("FAKENVML_ACCOUNTING", buf, sizeof buf);
+    if (v && strcmp(v, "unsupported") == 0) return -1;
+    return v && *v ? atoi(v) != 0 : 0;
+}
+
+static int accounted(void *h, fake_accounted *out, int max) {
+    if (idx(h) != 0) return 0;
+    char buf[1024];
+    const char *spec = fake_setting("FAKENVML_ACCOUNTING_PROCS", buf, sizeof buf);
+    if (!spec || !*spec) return 0;
+    if (spec != buf) { strncpy(buf, spec, sizeof buf - 1); buf[sizeof buf - 1] = 0; }
+    int n = 0;
+    for (char *save = NULL, *item = strtok_r(buf, ",", &save); item && n < max; item = strtok_r(NULL, ",", &save)) {
+        fake_accounted a;
+        if (sscanf(item, "%u/%u/%llu/%llu/%llu", &a.pid, &a.util, &a.max_mib, &a.ago_ms, &a.active_ms) == 5) out[n++] = a;
+    }
+    return n;
+}
+
+nvmlReturn_t nvmlDeviceGetAccountingMode(void *h, int *mode) {
+    FAIL("nvmlDeviceGetAccountingMode", idx(h));
+    if (mode == NULL) return 2;
+    int state = accounting_state();
+    if (state < 0) return 3;
+    *mode = state;
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetAccountingPids(void *h, unsigned int *count, unsigned int *pids) {
+    FAIL("nvmlDeviceGetAccountingPids", idx(h));
+    if (count == NULL) return 2;
+    if (accounting_state() != 1) return 3; /* NOT_SUPPORTED: no support, or accounting mode off */
+    fake_accounted list[32];
+    unsigned int have = (unsigned)accounted(h, list, 32);
+    if (pids == NULL || *count < have) { *count = have; return have == 0 && pids != NULL ? 0 : 7; }
+    for (unsigned int i = 0; i < have; i++) pids[i] = list[i].pid;
+    *count = have;
+    return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetAccountingStats(void *h, unsigned int pid, accounting_stats *stats) {
+    FAIL("nvmlDeviceGetAccountingStats", idx(h));
+    if (stats == NULL) return 2;
+    if (accounting_state() != 1) return 3;
+    fake_accounted list[32];
+    int have = accounted(h, list, 32);
+    for (int i = 0; i < have; i++) {
+        if (list[i].pid != pid) continue;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long long now_us = (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
+        memset(stats, 0, sizeof *stats);
+        stats->gpuUtilization = list[i].util;
+        stats->memoryUtilization = list[i].util / 2;
+        stats->maxMemoryUsage = list[i].max_mib * 1024ULL * 1024ULL;
+        stats->startTime = now_us - list[i].ago_ms * 1000ULL;
+        stats->isRunning = list[i].active_ms == 0;
+        stats->time = list[i].active_ms;
+        return 0;
+    }
+    return 6; /* NOT_FOUND: the circular buffer no longer holds it */
 }

@@ -43,6 +43,18 @@ namespace DlGpuTools.Interop
             return false;
         }
 
+        /// <summary>
+        /// Creates one folder with <paramref name="mode"/> from the start (mkdir(2), less the umask), so it is never open
+        /// to others between its creation and a chmod; false when something is already there. Unix only.
+        /// </summary>
+        public static bool TryCreateDirectory(string path, uint mode)
+        {
+            if (MakeDirectory(path, mode) == 0) return true;
+            int errno = Marshal.GetLastWin32Error();
+            if (errno == 17) return false; // EEXIST
+            throw Failure("mkdir", path);
+        }
+
         /// <summary>The process's effective user id (0 for root); Unix only.</summary>
         public static uint EffectiveUserId => PlatformInfo.IsWindows ? uint.MaxValue : GetEuid();
 
@@ -66,6 +78,9 @@ namespace DlGpuTools.Interop
 
         [DllImport("libc", EntryPoint = "chown", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern int Chown(string path, uint owner, uint group);
+
+        [DllImport("libc", EntryPoint = "mkdir", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        private static extern int MakeDirectory(string path, uint mode);
 
         [DllImport("libc", EntryPoint = "geteuid")]
         private static extern uint GetEuid();

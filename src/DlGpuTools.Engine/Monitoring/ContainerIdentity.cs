@@ -1,23 +1,23 @@
-using System.Text.RegularExpressions;
-
 namespace DlGpuTools.Monitoring
 {
     /// <summary>The container a process runs in, read from its /proc/&lt;pid&gt;/cgroup text.</summary>
     public sealed class ContainerIdentity
     {
-        // The cgroup paths of the common runtimes, cgroup v1 and v2 (systemd and cgroupfs drivers):
-        //   /docker/<id>, /system.slice/docker-<id>.scope           docker
-        //   /system.slice/cri-containerd-<id>.scope, .../<id>       containerd (kubernetes)
-        //   /kubepods.slice/.../crio-<id>.scope                     cri-o
-        //   /machine.slice/libpod-<id>.scope, /libpod_parent/...    podman
-        //   /kubepods/besteffort/pod<uid>/<id>                      kubernetes, runtime not named
-        private static readonly (Regex Pattern, string Runtime)[] Patterns =
+        // The cgroup folders of the common runtimes, cgroup v1 and v2, systemd and cgroupfs drivers:
+        //   /docker/<id>, /system.slice/docker-<id>.scope                 docker
+        //   .../kubepods-<qos>-pod<uid>.slice/cri-containerd-<id>.scope   containerd (kubernetes, systemd driver)
+        //   .../crio-<id>.scope                                           cri-o
+        //   /machine.slice/libpod-<id>.scope, /libpod_parent/libpod-<id>  podman (also its conmon-<id> monitor)
+        //   /kubepods/<qos>/pod<uid>/<id>                                 kubernetes, cgroupfs driver (runtime not named)
+        // The innermost match wins: a kind or k3d node is a docker container holding pods.
+        private static readonly (string Prefix, string Suffix, string Runtime)[] Scopes =
         {
-            (new Regex(@"docker[-/]([0-9a-f]{64})", RegexOptions.CultureInvariant), "docker"),
-            (new Regex(@"cri-containerd[-:]([0-9a-f]{64})", RegexOptions.CultureInvariant), "containerd"),
-            (new Regex(@"crio[-:]([0-9a-f]{64})", RegexOptions.CultureInvariant), "cri-o"),
-            (new Regex(@"libpod[-_/](?:conmon-)?([0-9a-f]{64})", RegexOptions.CultureInvariant), "podman"),
-            (new Regex(@"kubepods[^\n]*/([0-9a-f]{64})", RegexOptions.CultureInvariant), "kubepods"),
+            ("docker-", ".scope", "docker"),
+            ("cri-containerd-", ".scope", "containerd"),
+            ("crio-", ".scope", "cri-o"),
+            ("libpod-conmon-", ".scope", "podman"),
+            ("libpod-", ".scope", "podman"),
+            ("libpod-", string.Empty, "podman"),
         };
 
         private ContainerIdentity(string runtime, string id)
@@ -34,14 +34,35 @@ namespace DlGpuTools.Monitoring
         /// <summary>The container of a /proc/&lt;pid&gt;/cgroup text, or null for a process outside any container.</summary>
         public static ContainerIdentity? FromCgroup(string? cgroupText)
         {
-            if (Strings.IsNullOrEmpty(cgroupText)) return null;
-            foreach (var (pattern, runtime) in Patterns)
+            foreach (string[] folders in CgroupText.Paths(cgroupText))
             {
-                Match m = pattern.Match(cgroupText);
-                if (m.Success) return new ContainerIdentity(runtime, m.Groups[1].Value);
+                ContainerIdentity? found = null;
+                bool underKubepods = false;
+                for (int i = 0; i < folders.Length; i++)
+                {
+                    string folder = folders[i];
+                    if (folder == "kubepods" || folder.StartsWith("kubepods.", System.StringComparison.Ordinal)) underKubepods = true;
+                    ContainerIdentity? here = Match(folder, i > 0 ? folders[i - 1] : null, underKubepods);
+                    if (here != null) found = here;
+                }
+
+                if (found != null) return found;
             }
 
             return null;
+        }
+
+        private static ContainerIdentity? Match(string folder, string? parent, bool underKubepods)
+        {
+            foreach (var (prefix, suffix, runtime) in Scopes)
+            {
+                string? id = CgroupText.Between(folder, prefix, suffix);
+                if (id != null && CgroupText.IsHex(id, 0, 64)) return new ContainerIdentity(runtime, id);
+            }
+
+            if (!CgroupText.IsHex(folder, 0, 64)) return null;
+            if (parent == "docker") return new ContainerIdentity("docker", folder);
+            return underKubepods ? new ContainerIdentity("kubepods", folder) : null;
         }
     }
 }

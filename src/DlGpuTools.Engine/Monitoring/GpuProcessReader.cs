@@ -27,6 +27,7 @@ namespace DlGpuTools.Monitoring
             }
 
             var now = DateTimeOffset.UtcNow;
+            bool hostPids = !PlatformInfo.IsLinux || LinuxNamespaces.InHostPidNamespace();
             var result = new List<GpuProcessUsage>();
             foreach (NvmlProcessInfo p in processes)
             {
@@ -46,7 +47,7 @@ namespace DlGpuTools.Monitoring
                     usage.MemoryUtilizationPercent = (int)u.MemUtil;
                 }
 
-                ProcessFacts.Fill(usage);
+                ProcessFacts.Fill(usage, hostPids);
                 result.Add(usage);
             }
 

@@ -14,17 +14,52 @@ namespace DlGpuTools.Monitoring
     {
         private static readonly char[] FieldSeparators = { '\t', ' ' };
 
-        public static void Fill(GpuProcessUsage usage, string procRoot = "/proc", string passwdPath = "/etc/passwd")
+        /// <summary>
+        /// Fills the OS facts of <paramref name="usage"/>. <paramref name="hostPids"/>: whether this process sees the host's
+        /// PIDs (<see cref="Interop.LinuxNamespaces.InHostPidNamespace"/>); when it does not, nothing is looked up, since
+        /// the PID from NVML would name another process here.
+        /// </summary>
+        public static void Fill(GpuProcessUsage usage, bool hostPids = true, string procRoot = "/proc", string passwdPath = "/etc/passwd")
         {
-            usage.ProcessName = Devices.HostFacts.ProcessName(usage.ProcessId);
+            if (!Interop.PlatformInfo.IsLinux)
+            {
+                usage.ProcessName = Devices.HostFacts.ProcessName(usage.ProcessId);
+                usage.Lookup = nameof(ProcessLookup.NameOnly);
+                return;
+            }
+
+            if (!hostPids)
+            {
+                usage.Lookup = nameof(ProcessLookup.OtherPidNamespace);
+                return;
+            }
+
             string dir = Path.Combine(procRoot, usage.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (!Directory.Exists(dir)) return;
+            if (!Directory.Exists(dir))
+            {
+                usage.Lookup = nameof(ProcessLookup.Gone);
+                return;
+            }
+
+            usage.Lookup = nameof(ProcessLookup.Read);
+            usage.ProcessName = Devices.HostFacts.ProcessName(usage.ProcessId);
             usage.CommandLine = ParseCommandLine(Read(Path.Combine(dir, "cmdline")));
             string? uid = ParseRealUid(Read(Path.Combine(dir, "status")));
             if (uid != null) usage.UserName = UserName(uid, passwdPath) ?? uid;
-            ContainerIdentity? container = ContainerIdentity.FromCgroup(Read(Path.Combine(dir, "cgroup")));
+            string? cgroup = Read(Path.Combine(dir, "cgroup"), CgroupText.MaxBytes);
+            ContainerIdentity? container = ContainerIdentity.FromCgroup(cgroup);
             usage.ContainerRuntime = container?.Runtime;
             usage.ContainerId = container?.Id;
+            usage.PodUid = KubernetesPod.UidFromCgroup(cgroup);
+            if (usage.PodUid != null)
+            {
+                usage.PodNamespace = PodFacts.Namespace(dir);
+                usage.PodName = PodFacts.Name(dir, Path.Combine(procRoot, "self"));
+            }
+
+            SlurmJob? job = SlurmJob.FromCgroup(cgroup);
+            usage.SlurmJobId = job?.JobId;
+            usage.SlurmStep = job?.Step;
         }
 
         /// <summary>
@@ -71,11 +106,14 @@ namespace DlGpuTools.Monitoring
             return null;
         }
 
-        private static string? Read(string path)
+        /// <summary>A command line longer than this (the kernel allows several MiB) is not read: the name stands in for it.</summary>
+        private const int MaxProcFileBytes = 1024 * 1024;
+
+        private static string? Read(string path, int maxBytes = MaxProcFileBytes)
         {
             try
             {
-                return File.Exists(path) ? File.ReadAllText(path) : null;
+                return File.Exists(path) ? Interop.BoundedFile.ReadAllText(path, maxBytes) : null;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

@@ -11,8 +11,9 @@ namespace DlGpuTools.Monitoring
     /// names, units and labels, so dashboards built for dcgm-exporter (Grafana 12239) read them unchanged.
     /// Names, types and units follow dcgm-exporter's etc/default-counters.csv and DCGM's field list (read
     /// 2026-11): DCGM_FI_DEV_* are NVML-style readings (percent, MiB, W, C, MHz), DCGM_FI_PROF_* are ratios 0-1
-    /// (or bytes per second) that we fill from GPM. Labels: gpu, UUID, pci_bus_id, device, modelName, Hostname; a MIG
-    /// device's series also GPU_I_PROFILE and GPU_I_ID, with UUID the GPU's, as dcgm-exporter labels GPU instances.
+    /// (or bytes per second) that we fill from GPM. Labels: gpu, UUID, pci_bus_id, device, modelName, hostname
+    /// (named as dcgm-exporter 4.6.0-4.8.3 names them; see <see cref="PrometheusOptions"/>); a MIG device's series
+    /// also GPU_I_PROFILE and GPU_I_ID, with UUID the GPU's, as dcgm-exporter labels GPU instances.
     /// </summary>
     public static class PrometheusExposition
     {
@@ -70,7 +71,10 @@ namespace DlGpuTools.Monitoring
         /// once per scrape), each metric's HELP and TYPE once, and a line per GPU that has the value. No
         /// timestamps: node_exporter's textfile collector rejects them.
         /// </summary>
-        public static string Format(IEnumerable<GpuSample> samples)
+        public static string Format(IEnumerable<GpuSample> samples) => Format(samples, PrometheusOptions.Default);
+
+        /// <summary>As <see cref="Format(IEnumerable{GpuSample})"/>, with the label names and job info series of <paramref name="options"/>.</summary>
+        public static string Format(IEnumerable<GpuSample> samples, PrometheusOptions options)
         {
             List<GpuSample> latest = samples
                 .Where(s => s != null)
@@ -86,7 +90,7 @@ namespace DlGpuTools.Monitoring
                 foreach (GpuSample sample in latest)
                 {
                     double? value = metric.Value(sample);
-                    if (value.HasValue) lines.Add(metric.Name + Labels(sample) + " " + FormatValue(value.Value));
+                    if (value.HasValue) lines.Add(metric.Name + Labels(sample, options.HostnameLabel) + " " + FormatValue(value.Value));
                 }
 
                 if (lines.Count == 0) continue;
@@ -95,7 +99,7 @@ namespace DlGpuTools.Monitoring
                 foreach (string line in lines) text.Append(line).Append('\n');
             }
 
-            return text.ToString();
+            return text.Append(JobInfoSeries.Format(latest, options.JobId, options.HostnameLabel)).ToString();
         }
 
         /// <summary>The metric that says whether the last export held samples at all.</summary>
@@ -106,16 +110,18 @@ namespace DlGpuTools.Monitoring
         /// sample (the driver or NVML failed in a timer's run), only <see cref="ExportUpMetric"/> 0, so a dashboard
         /// tells an outage from a host without GPUs and no stale readings are served as current.
         /// </summary>
-        public static string FormatExport(ICollection<GpuSample> samples)
+        public static string FormatExport(ICollection<GpuSample> samples) => FormatExport(samples, PrometheusOptions.Default);
+
+        public static string FormatExport(ICollection<GpuSample> samples, PrometheusOptions options)
         {
-            string body = samples.Count == 0 ? string.Empty : Format(samples);
+            string body = samples.Count == 0 ? string.Empty : Format(samples, options);
             return body
                 + "# HELP " + ExportUpMetric + " 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML failed, or no GPU answered).\n"
                 + "# TYPE " + ExportUpMetric + " gauge\n"
                 + ExportUpMetric + " " + (samples.Count == 0 ? "0" : "1") + "\n";
         }
 
-        private static string Labels(GpuSample s)
+        private static string Labels(GpuSample s, string hostnameLabel)
         {
             string device = s.MinorNumber.HasValue ? "nvidia" + s.MinorNumber.Value.ToString(CultureInfo.InvariantCulture) : string.Empty;
             return "{gpu=\"" + s.Index.ToString(CultureInfo.InvariantCulture)
@@ -124,7 +130,7 @@ namespace DlGpuTools.Monitoring
                 + "\",device=\"" + Escape(device)
                 + "\",modelName=\"" + Escape(s.Name)
                 + MigLabels(s)
-                + "\",Hostname=\"" + Escape(s.ComputerName) + "\"}";
+                + "\"," + hostnameLabel + "=\"" + Escape(s.ComputerName) + "\"}";
         }
 
         // A MIG device's series carry its profile and GPU instance id after modelName, as dcgm-exporter's template writes

@@ -7,7 +7,7 @@ namespace DlGpuTools.Commands
 {
     /// <summary>
     /// Turns samples from Get-GpuSample into Prometheus text exposition format with dcgm-exporter's metric names
-    /// and labels; the latest sample of each GPU is used.
+    /// and labels; the latest sample of each GPU is used. -JobId adds a dlgputools_job_info series per GPU.
     /// </summary>
     [Cmdlet(VerbsData.ConvertTo, "GpuPrometheus")]
     [OutputType(typeof(string))]
@@ -19,11 +19,21 @@ namespace DlGpuTools.Commands
         [ValidateNotNull]
         public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>(); // mandatory: bound before ProcessRecord
 
+        /// <summary>A job id (for example $env:SLURM_JOB_ID) published as dlgputools_job_info{hpc_job=...} 1 per GPU.</summary>
+        [Parameter]
+        [ValidateLength(1, 128)]
+        public string? JobId { get; set; }
+
+        /// <summary>Names the host label Hostname, as dcgm-exporter did before 4.8.3, instead of hostname.</summary>
+        [Parameter]
+        public SwitchParameter LegacyHostnameLabel { get; set; }
+
         protected override void ProcessRecord()
         {
             GpuSampleInput.Collect(this, InputObject, _samples);
         }
 
-        protected override void EndProcessing() => WriteObject(PrometheusExposition.Format(_samples));
+        protected override void EndProcessing() =>
+            WriteObject(PrometheusExposition.Format(_samples, new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
     }
 }

@@ -36,6 +36,15 @@ namespace DlGpuTools.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>A job id (for example $env:SLURM_JOB_ID) published as dlgputools_job_info{hpc_job=...} 1 per GPU.</summary>
+        [Parameter]
+        [ValidateLength(1, 128)]
+        public string? JobId { get; set; }
+
+        /// <summary>Names the host label Hostname, as dcgm-exporter did before 4.8.3, instead of hostname.</summary>
+        [Parameter]
+        public SwitchParameter LegacyHostnameLabel { get; set; }
+
         protected override void ProcessRecord()
         {
             _batch.Clear();
@@ -77,7 +86,7 @@ namespace DlGpuTools.Commands
             string? note;
             try
             {
-                note = TextfileWriter.WriteAtomically(path, PrometheusExposition.FormatExport(samples.ToList()));
+                note = TextfileWriter.WriteAtomically(path, PrometheusExposition.FormatExport(samples.ToList(), new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
             }
             catch (DirectoryNotFoundException e)
             {

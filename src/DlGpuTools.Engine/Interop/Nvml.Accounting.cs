@@ -1,0 +1,99 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>
+    /// NVML's per-process accounting (nvidia-smi --query-accounted-apps): while accounting mode is on, the driver keeps
+    /// each compute process's lifetime utilization, peak memory and run time in a circular buffer, also after it ends.
+    /// Kepler and newer; disabled on MIG-enabled GPUs. Reference: NVML API, "Accounting Statistics"
+    /// (https://docs.nvidia.com/deploy/nvml-api/group__nvmlAccountingStats.html).
+    /// </summary>
+    public sealed unsafe partial class Nvml
+    {
+        /// <summary>nvmlDeviceGetAccountingMode: whether the driver keeps per-process accounting on this GPU (nvmlEnableState_t).</summary>
+        public NvmlReturn nvmlDeviceGetAccountingMode(IntPtr device, out bool enabled)
+        {
+            enabled = false;
+            IntPtr f = Fn("nvmlDeviceGetAccountingMode", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            int mode;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, int*, NvmlReturn>)f)(device, &mode);
+            enabled = mode == 1; // NVML_FEATURE_ENABLED
+            return r;
+        }
+
+        /// <summary>
+        /// nvmlDeviceGetAccountingPids: the processes, running or ended, whose stats the driver holds. Asked with no
+        /// buffer first (NVML answers INSUFFICIENT_SIZE with the count), then with room and slack, since processes come
+        /// and go between the two calls.
+        /// </summary>
+        public NvmlReturn nvmlDeviceGetAccountingPids(IntPtr device, out uint[] pids)
+        {
+            pids = Array.Empty<uint>();
+            IntPtr f = Fn("nvmlDeviceGetAccountingPids", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            var call = (delegate* unmanaged[Cdecl]<IntPtr, uint*, uint*, NvmlReturn>)f;
+            uint count = 0;
+            NvmlReturn r = call(device, &count, null);
+            if (r == NvmlReturn.NVML_SUCCESS) return r;
+            for (int attempt = 0; attempt < 4 && r == NvmlReturn.NVML_ERROR_INSUFFICIENT_SIZE; attempt++)
+            {
+                uint capacity = count + 16;
+                var buffer = new uint[capacity];
+                count = capacity;
+                fixed (uint* p = buffer) r = call(device, &count, p);
+                if (r == NvmlReturn.NVML_SUCCESS)
+                {
+                    Array.Resize(ref buffer, (int)Math.Min(count, capacity));
+                    pids = buffer;
+                }
+            }
+
+            return r;
+        }
+
+        /// <summary>nvmlDeviceGetAccountingStats: one process's lifetime figures (NOT_FOUND once the buffer dropped it).</summary>
+        public NvmlReturn nvmlDeviceGetAccountingStats(IntPtr device, uint pid, out NvmlAccountingStats stats)
+        {
+            stats = default;
+            IntPtr f = Fn("nvmlDeviceGetAccountingStats", out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            NvmlAccountingStats s;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, NvmlAccountingStats*, NvmlReturn>)f)(device, pid, &s);
+            stats = s;
+            return r;
+        }
+
+        /// <summary>
+        /// Functions of the form (device, unsigned long long*): nvmlDeviceGetTotalEnergyConsumption (mJ since the driver
+        /// loaded, Volta and newer) and the like.
+        /// </summary>
+        public NvmlReturn DeviceGetULong(string function, IntPtr device, out ulong value)
+        {
+            value = 0;
+            IntPtr f = Fn(function, out bool missing);
+            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
+            ulong v;
+            var r = ((delegate* unmanaged[Cdecl]<IntPtr, ulong*, NvmlReturn>)f)(device, &v);
+            value = v;
+            return r;
+        }
+    }
+
+    /// <summary>
+    /// nvmlAccountingStats_t (nvml.h, 56 bytes): percentages over the process's life, the most memory it ever held,
+    /// its active time in ms (0 while it runs), its start as a CPU timestamp in microseconds, whether it still runs.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe struct NvmlAccountingStats
+    {
+        public uint GpuUtilization;
+        public uint MemoryUtilization;
+        public ulong MaxMemoryUsage;
+        public ulong Time;
+        public ulong StartTime;
+        public uint IsRunning;
+        public fixed uint Reserved[5];
+    }
+}

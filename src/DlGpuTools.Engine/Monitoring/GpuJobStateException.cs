@@ -1,0 +1,32 @@
+using System.IO;
+
+namespace DlGpuTools.Monitoring
+{
+    /// <summary>What went wrong with a job's state file between Start-GpuJob and Stop-GpuJob, with its error id and remedy.</summary>
+    public sealed class GpuJobStateException : IOException
+    {
+        /// <summary>The state folder is not a private folder of this user (a link, another owner, open to others).</summary>
+        public const string StateFolderUnsafe = "GpuJobStateFolderUnsafe";
+
+        /// <summary>No state file for the name: Start-GpuJob did not run, ran as another user or with another -StateFolder.</summary>
+        public const string NotStarted = "GpuJobNotStarted";
+
+        /// <summary>The state file is not one Start-GpuJob wrote (damaged, planted, another format).</summary>
+        public const string StateInvalid = "GpuJobStateInvalid";
+
+        public GpuJobStateException(string errorId, string message, string remedy, bool notFound = false)
+            : base(message)
+        {
+            ErrorId = errorId;
+            Remedy = remedy;
+            NotFound = notFound;
+        }
+
+        public string ErrorId { get; }
+
+        public string Remedy { get; }
+
+        /// <summary>Whether the failure is a missing thing (ObjectNotFound) rather than an unsafe or damaged one.</summary>
+        public bool NotFound { get; }
+    }
+}

@@ -1,0 +1,170 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:NoFakes = -not (Test-FakesAvailable)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+    $script:Folder = Join-Path (New-PrivateTempDirectory) 'jobs'
+}
+
+AfterAll {
+    Clear-FakeGpu
+    Remove-Item (Split-Path $Folder) -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Measure-GpuJob with the fake NVML' -Skip:$NoFakes {
+    BeforeAll { Use-FakeGpu }
+
+    It 'writes the script output, then a sampled summary per GPU' {
+        $out = @(Measure-GpuJob -SampleInterval 0.05 { 'first'; Start-Sleep -Milliseconds 400; 'second' })
+        $out[0] | Should -Be 'first'
+        $out[1] | Should -Be 'second'
+        $summaries = @($out | Where-Object { $_ -is [DlGpuTools.GpuJobSummary] })
+        $summaries.Count | Should -Be 2
+        $summaries[0].Method | Should -Be 'Sampled'
+        $summaries[0].SampleCount | Should -BeGreaterOrEqual 4
+        $summaries[0].DurationSeconds | Should -BeGreaterOrEqual 0.4
+        $summaries[0].MeanUtilizationPercent | Should -Be 3 -Because 'the fake GPU is 3% busy'
+        $summaries[0].PeakUtilizationPercent | Should -Be 3
+        $summaries[0].PeakMemoryUsed | Should -Be (2048MB)
+        $summaries[0].EnergyJ | Should -BeGreaterThan 0
+        $summaries[0].Detail | Should -Match 'Energy: '
+        $summaries[1].Index | Should -Be 1
+    }
+
+    It 'runs the script in the caller''s scope, as Measure-Command does' {
+        $null = Measure-GpuJob -Index 0 { $measured = 42 }
+        $measured | Should -Be 42
+    }
+
+    It 'still writes the summaries when the script throws, then raises the error' {
+        $script:got = @()
+        { Measure-GpuJob -Index 0 { 'before'; throw 'job failed' } | ForEach-Object { $script:got += $_ } } | Should -Throw '*job failed*'
+        $got[0] | Should -Be 'before'
+        @($got | Where-Object { $_ -is [DlGpuTools.GpuJobSummary] }).Count | Should -Be 1
+    }
+
+    It 'fits its table in 80 columns' {
+        $text = Measure-GpuJob -Index 0 { } | Out-String -Width 80
+        foreach ($line in $text -split "`n") { $line.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $text | Should -Match 'Sampled'
+    }
+}
+
+Describe 'Start-GpuJob and Stop-GpuJob with the fake NVML' -Skip:$NoFakes {
+    It 'summarizes the processes accounting saw start during the job' {
+        Use-FakeGpu -Setting 'FAKENVML_ACCOUNTING=1'
+        Start-GpuJob -Name 4711 -Index 0 -StateFolder $Folder
+        Start-Sleep -Milliseconds 300
+        (Get-Item (Join-Path $Folder '4711.job')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        # One process that started with the job (now) and one from long before it, which is not the job's.
+        Use-FakeGpu -Setting 'FAKENVML_ACCOUNTING=1', 'FAKENVML_ACCOUNTING_PROCS=4242/80/1024/100/0,4243/99/9999/3600000/1000'
+        $s = Stop-GpuJob -Name 4711 -StateFolder $Folder
+        $s.Name | Should -Be '4711'
+        $s.Method | Should -Be 'Accounting'
+        $s.ProcessCount | Should -Be 1
+        $s.MeanUtilizationPercent | Should -Be 80
+        $s.PeakMemoryUsed | Should -Be (1024MB)
+        $s.PeakUtilizationPercent | Should -BeNullOrEmpty
+        $s.SampleCount | Should -Be 0
+        Test-Path (Join-Path $Folder '4711.job') | Should -BeFalse -Because 'Stop-GpuJob removes the state'
+    }
+
+    It 'says what it cannot know when accounting mode is off' {
+        Use-FakeGpu
+        Start-GpuJob -Name off-1 -StateFolder $Folder
+        $s = @(Stop-GpuJob -Name off-1 -StateFolder $Folder)
+        $s.Count | Should -Be 2
+        $s[0].Method | Should -Be 'Counters'
+        $s[0].MeanUtilizationPercent | Should -BeNullOrEmpty
+        $s[0].PeakMemoryUsed | Should -BeNullOrEmpty
+        $s[0].Detail | Should -Match 'accounting mode is off'
+    }
+
+    It 'says so when accounting is not supported (a MIG GPU)' {
+        Use-FakeGpu -Setting 'FAKENVML_ACCOUNTING=unsupported'
+        Start-GpuJob -Name mig-1 -Index 0 -StateFolder $Folder
+        (Stop-GpuJob -Name mig-1 -StateFolder $Folder).Detail | Should -Match 'not supported'
+    }
+
+    It 'refuses a job that was not started, a name that is a path, and a folder others can open' {
+        Use-FakeGpu
+        { Stop-GpuJob -Name never -StateFolder $Folder -ErrorAction Stop } | Should -Throw -ErrorId 'GpuJobNotStarted,DlGpuTools.Commands.StopGpuJobCommand'
+        { Start-GpuJob -Name '../x' -StateFolder $Folder } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.StartGpuJobCommand'
+        $open = Join-Path (Split-Path $Folder) 'open'
+        New-Item -ItemType Directory $open | Out-Null
+        chmod 777 $open
+        { Start-GpuJob -Name open-1 -StateFolder $open -ErrorAction Stop } | Should -Throw -ErrorId 'GpuJobStateFolderUnsafe,DlGpuTools.Commands.StartGpuJobCommand'
+        Get-ChildItem $open | Should -BeNullOrEmpty
+    }
+
+    It 'does nothing with -WhatIf' {
+        Use-FakeGpu
+        Start-GpuJob -Name whatif-1 -StateFolder $Folder -WhatIf
+        Test-Path (Join-Path $Folder 'whatif-1.job') | Should -BeFalse
+    }
+}
+
+Describe 'The Prometheus labels and the job info series' -Skip:$NoFakes {
+    BeforeAll { Use-FakeGpu }
+
+    It 'names the host label hostname, or Hostname with -LegacyHostnameLabel' {
+        $samples = Get-GpuSample -Index 0
+        $text = $samples | ConvertTo-GpuPrometheus
+        $text | Should -CMatch ',hostname="'
+        $text | Should -Not -CMatch 'Hostname="'
+        $samples | ConvertTo-GpuPrometheus -LegacyHostnameLabel | Should -CMatch ',Hostname="'
+    }
+
+    It 'adds one info series per GPU for -JobId and leaves the GPU metrics'' labels alone' {
+        $samples = Get-GpuSample
+        $lines = ($samples | ConvertTo-GpuPrometheus -JobId 'job"7') -split "`n"
+        $info = @($lines | Where-Object { $_ -like 'dlgputools_job_info{*' })
+        $info.Count | Should -Be 2
+        $info[0] | Should -Be ('dlgputools_job_info{{hpc_job="job\"7",gpu="0",UUID="{0}",hostname="{1}"}} 1' -f $samples[0].Uuid, [Environment]::MachineName)
+        $lines | Should -Contain '# TYPE dlgputools_job_info gauge'
+        @($lines | Where-Object { $_ -like 'DCGM_*hpc_job*' }).Count | Should -Be 0
+        ($samples | ConvertTo-GpuPrometheus) | Should -Not -Match 'dlgputools_job_info'
+    }
+
+    It 'writes the info series to the textfile too' {
+        $prom = Join-Path (Split-Path $Folder) 'gpu.prom'
+        Get-GpuSample | Export-GpuMetric -Path $prom -JobId 123 -LegacyHostnameLabel
+        $text = Get-Content $prom -Raw
+        $text | Should -CMatch 'dlgputools_job_info\{hpc_job="123",gpu="1",UUID="[^"]+",Hostname="[^"]+"\} 1'
+        $text | Should -Match 'dlgputools_export_up 1'
+    }
+}
+
+Describe 'Get-GpuProcess attribution and Watch-Gpu with a multi-line command line' -Skip:$NoFakes {
+    BeforeAll {
+        # As python3 -c "import x<newline>run()" does: argv holds a newline and a tab.
+        $start = [Diagnostics.ProcessStartInfo]::new('bash')
+        foreach ($a in '-c', 'exec -a "$0" sleep 30', "python3`n-c`t""a`nb""") { $start.ArgumentList.Add($a) }
+        $script:MultiLine = [Diagnostics.Process]::Start($start)
+        Start-Sleep -Milliseconds 200
+        Use-FakeGpu -Setting 'FAKENVML_GPU0_PROCESSES=1', "FAKENVML_GPU0_PID=$($MultiLine.Id)"
+    }
+    AfterAll { if ($MultiLine -and -not $MultiLine.HasExited) { $MultiLine.Kill() } }
+
+    It 'says the facts were read from /proc and finds no container, pod or job for a plain process' {
+        $p = Get-GpuProcess -Index 0
+        $p.Lookup | Should -Be 'Read'
+        $p.SlurmJobId | Should -BeNullOrEmpty
+        $p.PodUid | Should -BeNullOrEmpty
+        $p.CommandLine | Should -Not -Match "[`n`t]"
+    }
+
+    It 'keeps the process on one row with its columns in Watch-Gpu' {
+        $screen = @(Watch-Gpu -Plain -Count 1 -Interval 0.1 -Index 0)
+        $rows = @($screen | Where-Object { $_ -match "^\s*$($MultiLine.Id)\s" })
+        $rows.Count | Should -Be 1
+        $header = $screen | Where-Object { $_ -match '^\s+PID GPU USER' }
+        # The command starts in the COMMAND column, and what followed the newline stays on the same row.
+        $rows[0].Substring($header.IndexOf('COMMAND')) | Should -BeLike 'python3 -c "a b" 30*'
+        @($screen | Where-Object { $_ -match '^b"' }).Count | Should -Be 0
+        foreach ($line in $screen) { $line.Length | Should -BeLessOrEqual 80 }
+    }
+}
