@@ -2,6 +2,7 @@
  *   FAKECUDA_DEVICES   number of devices (default 2)
  *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
  *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
+ *   CUDA_VISIBLE_DEVICES   read from the process environment, as the real driver does (Slurm sets it per job)
  * (settings: fake-gpu.conf beside the library, see fake_common.h)
  * Contexts behave as the real driver's do: primary contexts with a retain count per device (destroyed at
  * zero, with the memory allocated in them), created contexts destroyed by cuCtxDestroy, and a current-context
@@ -63,7 +64,44 @@ static void destroy_ctx(fake_ctx *c) {
 static int devices(void) { return fake_env_int("FAKECUDA_DEVICES", 2); }
 static int valid(int d) { return d >= 0 && d < devices(); }
 
-CUresult cuInit(unsigned int flags) { (void)flags; FAIL("cuInit", -1); return devices() == 0 ? 100 : 0; }
+/* CUDA_VISIBLE_DEVICES as the real driver reads it (from the process environment, as Slurm and container
+ * runtimes set it): a comma-separated list of ordinals or GPU-<uuid> prefixes; the first entry that names no
+ * device, or names one twice, ends the list. The listed devices are renumbered from 0 in list order.
+ * Fills map[visible ordinal] = device and returns how many are visible. */
+static int visible_devices(int map[], int capacity) {
+    const char *list = getenv("CUDA_VISIBLE_DEVICES");
+    int all = devices(), count = 0;
+    if (!list) {
+        for (int d = 0; d < all && count < capacity; d++) map[count++] = d;
+        return count;
+    }
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", list);
+    for (char *save = NULL, *entry = strtok_r(copy, ",", &save); entry && count < capacity; entry = strtok_r(NULL, ",", &save)) {
+        while (*entry == ' ') entry++;
+        int found = -1;
+        if (strncmp(entry, "GPU-", 4) == 0 && strlen(entry) > 4) {
+            for (int d = 0; d < all && found < 0; d++) {
+                char text[96];
+                fake_uuid_text(d, text, sizeof text);
+                if (strncmp(text, entry, strlen(entry)) == 0) found = d;
+            }
+        } else {
+            char *end;
+            long ordinal = strtol(entry, &end, 10);
+            if (end != entry && *end == 0 && ordinal >= 0 && ordinal < all) found = (int)ordinal;
+        }
+        for (int i = 0; i < count && found >= 0; i++)
+            if (map[i] == found) found = -1;
+        if (found < 0) break;
+        map[count++] = found;
+    }
+    return count;
+}
+
+static int visible_count(void) { int map[64]; return visible_devices(map, 64); }
+
+CUresult cuInit(unsigned int flags) { (void)flags; FAIL("cuInit", -1); return visible_count() == 0 ? 100 : 0; }
 CUresult cuDriverGetVersion(int *v) { FAIL("cuDriverGetVersion", -1); *v = fake_env_int("FAKECUDA_VERSION", 13000); return 0; }
 
 CUresult cuGetErrorName(CUresult e, const char **s) {
@@ -88,8 +126,14 @@ CUresult cuGetErrorString(CUresult e, const char **s) {
     }
 }
 
-CUresult cuDeviceGetCount(int *n) { FAIL("cuDeviceGetCount", -1); *n = devices(); return 0; }
-CUresult cuDeviceGet(CUdevice *d, int ordinal) { FAIL("cuDeviceGet", ordinal); if (!valid(ordinal)) return 101; *d = ordinal; return 0; }
+CUresult cuDeviceGetCount(int *n) { FAIL("cuDeviceGetCount", -1); *n = visible_count(); return 0; }
+CUresult cuDeviceGet(CUdevice *d, int ordinal) {
+    FAIL("cuDeviceGet", ordinal);
+    int map[64], count = visible_devices(map, 64);
+    if (ordinal < 0 || ordinal >= count) return 101;
+    *d = map[ordinal];
+    return 0;
+}
 
 CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
     FAIL("cuDeviceGetName", d);
