@@ -106,7 +106,8 @@ BeforeAll {
         [pscustomobject]@{ Status = $status; Seconds = [Math]::Round($clock.Elapsed.TotalSeconds, 1); Met = [bool]($status -and (& $Until $status)) }
     }
 
-    function Get-CheckRunCount { if (Test-Path $CheckLog) { @(Get-Content -LiteralPath $CheckLog | Where-Object { $_ -like "${Node}:*" }).Count } else { 0 } }
+    # Each run of the check prints one verdict line.
+    function Get-CheckRunCount { if (Test-Path $CheckLog) { @(Get-Content -LiteralPath $CheckLog | Where-Object { $_ -match '^(HEALTHY|DEGRADED|UNHEALTHY)' }).Count } else { 0 } }
 
     $script:Up = Wait-NodeStatus -Until { $args[0].State -match '^(idle|mixed|allocated)$' } -Seconds 60
 }
@@ -134,6 +135,7 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
         $drained = Wait-NodeStatus -Until { $args[0].State -like 'drain*' } -Seconds (3 * $Interval + 20)
         $drained.Met | Should -BeTrue -Because "the node should be drained (status: $($drained.Status); health check output: $(Get-Content $CheckLog -Tail 5 -ErrorAction SilentlyContinue))"
         $drained.Status.Reason | Should -Match '^dlgpu: GPU 0: ECC errors: 1 uncorrectable'
+        Get-Content $CheckLog | Should -Contain "UNHEALTHY (ResetGpu): $($drained.Status.Reason -replace '^dlgpu: ') [slurm: Drained]"
         # One interval, plus the run that may already be under way and the check's own start-up.
         $drained.Seconds | Should -BeLessOrEqual (2 * $Interval + 20)
         (Get-CheckRunCount) | Should -BeGreaterThan $runs
@@ -162,7 +164,7 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
                 $status.State | Should -BeLike 'drain*'
                 $status.Reason | Should -Be 'maintenance: new PSU'
             }
-            Get-Content $CheckLog -Tail 1 | Should -Match 'LeftDrainedByOthers'
+            Get-Content $CheckLog -Tail 1 | Should -Match '^UNHEALTHY .*\[slurm: LeftDrainedByOthers\]$'
         }
         finally {
             Use-FakeGpu
