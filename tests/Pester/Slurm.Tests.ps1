@@ -139,7 +139,10 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
         # One interval, plus the run that may already be under way and the check's own start-up.
         $drained.Seconds | Should -BeLessOrEqual (2 * $Interval + 20)
         (Get-CheckRunCount) | Should -BeGreaterThan $runs
-        & sinfo -R -h -o '%E|%N' | Should -Contain "$($drained.Status.Reason)|$Node"
+        # sinfo -R, as an admin reads it (a client may time out while slurmctld is busy: asked again for a few seconds).
+        $listed = $null
+        for ($try = 0; $try -lt 20 -and -not $listed; $try++) { $listed = & sinfo -R -h -o '%E|%N' 2>$null; if (-not $listed) { Start-Sleep -Milliseconds 500 } }
+        $listed | Should -Contain "$($drained.Status.Reason)|$Node"
         Write-Host "    drained $($drained.Seconds) s after the fault: $($drained.Status.Reason)"
     }
 
