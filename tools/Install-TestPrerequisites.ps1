@@ -1,8 +1,9 @@
 <#
 .SYNOPSIS
     Installs what the test suite needs beyond the .NET SDK and gcc, where that can be done safely: Debian's
-    prometheus-node-exporter (the test that scrapes our textfile through a real node_exporter) and
-    openssh-server (the test that runs the module over PowerShell remoting to a throwaway sshd on loopback).
+    prometheus-node-exporter (the test that scrapes our textfile through a real node_exporter),
+    openssh-server (the test that runs the module over PowerShell remoting to a throwaway sshd on loopback), and
+    slurm-wlm with munge (the test that runs bin/dlgpu-healthcheck under real slurmctld and slurmd daemons).
     Only what is missing, and only as root on Debian or Ubuntu (as CI is); otherwise it says why not and the
     test skips with that reason. Called by build.ps1 -Task Test.
 #>
@@ -14,6 +15,8 @@ $ErrorActionPreference = 'Stop'
 $needed = [ordered]@{
     'prometheus-node-exporter' = @{ Present = [bool](Get-Command prometheus-node-exporter -ErrorAction SilentlyContinue); Test = 'the node_exporter test' }
     'openssh-server'           = @{ Present = (Test-Path /usr/sbin/sshd); Test = 'the SSH remoting test' }
+    'slurm-wlm'                = @{ Present = (Test-Path /usr/sbin/slurmctld) -and (Test-Path /usr/sbin/slurmd); Test = 'the Slurm test' }
+    'munge'                    = @{ Present = (Test-Path /usr/sbin/munged); Test = 'the Slurm test' }
 }
 $missing = @($needed.Keys | Where-Object { -not $needed[$_].Present })
 if ($missing.Count -eq 0) { return }

@@ -74,12 +74,14 @@ $runTests = @'
 exit $LASTEXITCODE
 '@
 Set-Content -Path (Join-Path $staging 'run-tests.ps1') -Value $runTests
-# The scheduler health check: exit 0 (usable) or 1 (drain) with the reason on one line; see docs/Test-GpuHealth.md.
-Copy-Item (Join-Path $Root 'tools/healthcheck.ps1') (Join-Path $staging 'healthcheck.ps1')
+# The scheduler health check (the module's bin/dlgpu-healthcheck) with the bundle's own PowerShell, unless the
+# settings file names another: exit 0 (usable) or 1 (drain) with the reason on one line; see docs/Test-GpuHealth.md.
 $healthcheck = @'
 #!/bin/sh
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
-exec "$here/dlgpu" -File "$here/healthcheck.ps1" "$@"
+: "${DLGPU_PWSH:=$here/dlgpu}"
+export DLGPU_PWSH
+exec "$here/Modules/DlGpuTools/bin/dlgpu-healthcheck" "$@"
 '@
 Set-Content -Path (Join-Path $staging 'dlgpu-healthcheck') -Value $healthcheck.Replace("`r`n", "`n") -NoNewline
 chmod +x (Join-Path $staging 'dlgpu') (Join-Path $staging 'dlgpu-healthcheck') (Join-Path $staging 'dotnet/dotnet')

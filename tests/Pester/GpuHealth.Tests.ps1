@@ -368,10 +368,9 @@ Describe 'Test-GpuHealth NVLink and recovery checks on a real GPU' -Tag 'Gpu' -S
     }
 }
 
-Describe 'The scheduler health check script (tools/healthcheck.ps1)' -Skip:$NoFakes {
+Describe 'The scheduler health check script (bin/dlgpu-healthcheck.ps1 in the module)' -Skip:$NoFakes {
     BeforeAll {
-        $script:Script = Join-Path $PSScriptRoot '../../tools/healthcheck.ps1'
-        if (-not (Test-Path $Script)) { $script:Script = Join-Path $PSScriptRoot '../../healthcheck.ps1' } # in the bundle
+        $script:Script = Join-Path (Split-Path $ModuleManifest) 'bin/dlgpu-healthcheck.ps1'
         # A child pwsh, as a scheduler runs it, with the module found by name and the fake driver.
         function Invoke-HealthCheck([string[]] $Arguments) {
             $env:PSModulePath = (Split-Path (Split-Path $ModuleManifest)) + [IO.Path]::PathSeparator + $env:PSModulePath

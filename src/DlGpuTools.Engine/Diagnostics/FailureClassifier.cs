@@ -74,6 +74,8 @@ namespace DlGpuTools.Diagnostics
                     return new Failure(MatMulTypeNotSupported, FailureCategory.NotImplemented, unsupported.Message, "Measure a data type this GPU supports (FP32, and FP16 from Pascal; TF32 and BF16 from Ampere; FP8 from Ada and Hopper).");
                 case Monitoring.GpuJobStateException job:
                     return new Failure(job.ErrorId, job.NotFound ? FailureCategory.ObjectNotFound : FailureCategory.InvalidOperation, job.Message, job.Remedy);
+                case Scheduling.SlurmException slurm:
+                    return new Failure(slurm.ErrorId, slurm.Category, slurm.Message, slurm.Remedy);
                 case NvmlException nvml:
                     return new Failure(NvmlCallFailed, FailureCategory.DeviceError, nvml.Message, NvmlRemedy(nvml.Result));
                 case PlatformNotSupportedException platform:
