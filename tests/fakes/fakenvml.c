@@ -670,6 +670,8 @@ static int fake_nvlink_health_field(int gpu, field_value *f) {
     f->value = gpu == 0 ? (unsigned)action : 0u;
     if (status == 3 || status == 2) f->value = 0;
     return 1;
+}
+
 /* ---- Accounting (Stop-GpuJob): NVML's per-process accounting, off unless a test turns it on ----
  *   FAKENVML_ACCOUNTING        1: accounting mode is on for every GPU; "unsupported": NOT_SUPPORTED, as on a MIG GPU
  *   FAKENVML_ACCOUNTING_PROCS  GPU 0's accounted processes, "pid/util%/maxMiB/startedMsAgo/activeMs" comma-separated
