@@ -109,6 +109,7 @@ namespace DlGpuTools.Monitoring
             private ulong? _wentBackFrom;
             private ulong? _wentBackTo;
             private int _updates;
+            private int _unchangedReads;
             private double _firstUpdate;
             private double _lastUpdate;
             private double _startTime;
@@ -162,7 +163,12 @@ namespace DlGpuTools.Monitoring
                 if (!Sensor.TryReadCounter(out ulong mj, out _)) return;
                 double now = clock.Elapsed.TotalSeconds;
                 _lastReadTime = now;
-                if (mj == _lastMillijoules) return;
+                if (mj == _lastMillijoules)
+                {
+                    _unchangedReads++;
+                    return;
+                }
+
                 if (mj < _lastMillijoules && !_wentBackFrom.HasValue)
                 {
                     _wentBackFrom = _lastMillijoules;
@@ -192,7 +198,7 @@ namespace DlGpuTools.Monitoring
                 if (_counter)
                 {
                     double? period = _updates >= 2 ? (_lastUpdate - _firstUpdate) * 1e3 / (_updates - 1) : (double?)null;
-                    return EnergyMeasurement.FromCounter(_startMillijoules, _lastMillijoules, seconds, _updates, period, _wentBackFrom, _wentBackTo, pollMs);
+                    return EnergyMeasurement.FromCounter(_startMillijoules, _lastMillijoules, seconds, _updates, period, _unchangedReads == 0, _wentBackFrom, _wentBackTo, pollMs);
                 }
 
                 if (_power) return EnergyMeasurement.FromPower(_joules, seconds, _powerReadings, _counterUnavailable ?? "not readable", pollMs);

@@ -11,9 +11,15 @@ namespace DlGpuTools.Monitoring
     /// </summary>
     public sealed class EnergyMeasurement
     {
+        // Unrounded, so the average power is not skewed by the rounding of its two parts.
+        private readonly double? _joules;
+        private readonly double _seconds;
+
         private EnergyMeasurement(EnergyMethod? method, double? joules, double seconds, double? uncertaintyJoules, double? updatePeriodMs, string note)
         {
             Method = method;
+            _joules = joules;
+            _seconds = seconds;
             Joules = joules is double j ? Math.Round(j, 3) : (double?)null;
             Seconds = Math.Round(seconds, 4);
             UncertaintyJoules = uncertaintyJoules is double u ? Math.Round(u, 3) : (double?)null;
@@ -31,7 +37,7 @@ namespace DlGpuTools.Monitoring
         public double Seconds { get; }
 
         /// <summary><see cref="Joules"/> over <see cref="Seconds"/>.</summary>
-        public double? AveragePowerW => Joules is double j && Seconds > 0 ? Math.Round(j / Seconds, 1) : (double?)null;
+        public double? AveragePowerW => _joules is double j && _seconds > 0 ? Math.Round(j / _seconds, 1) : (double?)null;
 
         /// <summary>How far <see cref="Joules"/> may be off because the counter moves in steps (one update's energy at the average power).</summary>
         public double? UncertaintyJoules { get; }
@@ -51,7 +57,7 @@ namespace DlGpuTools.Monitoring
         /// <paramref name="wentBackTo"/> a step backwards seen anywhere in the window (a driver reload restarts it from zero).
         /// </summary>
         internal static EnergyMeasurement FromCounter(ulong startMillijoules, ulong endMillijoules, double seconds, int updates, double? updatePeriodMs,
-            ulong? wentBackFrom, ulong? wentBackTo, double pollMs)
+            bool changedAtEveryRead, ulong? wentBackFrom, ulong? wentBackTo, double pollMs)
         {
             string ms = Ms(seconds * 1e3);
             if (wentBackFrom.HasValue || endMillijoules < startMillijoules)
@@ -76,10 +82,15 @@ namespace DlGpuTools.Monitoring
             {
                 // Each read returns the value of the counter's last update, up to one period old; at a steady power both
                 // ends lag alike, so the difference is off by at most one period's energy.
+                // A counter that changed at every read may update faster than it was read (a busy host reads late): the
+                // period seen is then an upper bound, and so is the uncertainty drawn from it.
                 double uncertainty = period / 1e3 * (joules / Math.Max(seconds, 1e-9));
+                string seen = changedAtEveryRead
+                    ? string.Format(CultureInfo.InvariantCulture, "it changed at every read ({0} reads in {1}, every {2} on average), so it updates at least that often", updates, ms, Ms(period))
+                    : string.Format(CultureInfo.InvariantCulture, "it updated every {0} here ({1} updates in {2}, read every {3})", Ms(period), updates, ms, Ms(pollMs));
                 return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, uncertainty, period, string.Format(CultureInfo.InvariantCulture,
-                    "{0}; it updated every {1} here ({2} updates in {3}, polled every {4}), so the figure is within about ±{5:0.###} J ({6:0.#}%).",
-                    counter, Ms(period), updates, ms, Ms(pollMs), uncertainty, 100 * uncertainty / Math.Max(joules, 1e-9)));
+                    "{0}; {1}, so the figure is within about ±{2:0.###} J ({3:0.#}%).",
+                    counter, seen, uncertainty, 100 * uncertainty / Math.Max(joules, 1e-9)));
             }
 
             return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, joules, null, string.Format(CultureInfo.InvariantCulture,
@@ -105,11 +116,11 @@ namespace DlGpuTools.Monitoring
             if (parts == null || gpus == null || parts.Count == 0 || parts.Count != gpus.Count) throw new ArgumentException("One measurement per GPU is needed.", nameof(parts));
             if (parts.Count == 1) return parts[0];
             string note = string.Join(" ", parts.Select((p, i) => string.Format(CultureInfo.InvariantCulture, "GPU {0}: {1}", gpus[i], p.Note)));
-            double seconds = parts.Max(p => p.Seconds);
+            double seconds = parts.Max(p => p._seconds);
             EnergyMethod? method = parts.All(p => p.Method.HasValue) ? parts.Max(p => p.Method) : null;
             if (parts.Any(p => !p.Joules.HasValue)) return new EnergyMeasurement(method, null, seconds, null, null, "No energy figure for all GPUs together. " + note);
             double? uncertainty = parts.All(p => p.UncertaintyJoules.HasValue || p.Method == EnergyMethod.SampledPower) ? parts.Sum(p => p.UncertaintyJoules ?? 0) : (double?)null;
-            return new EnergyMeasurement(method, parts.Sum(p => p.Joules ?? 0), seconds, uncertainty, null, "Sum over GPUs " + string.Join(" and ", gpus) + ". " + note);
+            return new EnergyMeasurement(method, parts.Sum(p => p._joules ?? 0), seconds, uncertainty, null, "Sum over GPUs " + string.Join(" and ", gpus) + ". " + note);
         }
 
         /// <summary>
