@@ -31,7 +31,8 @@ namespace DlGpuTools.Engine.Tests
         {
             EnergyMeasurement e = EnergyMeasurement.FromCounter(5_000_000, 5_030_000, 0.3, 6, 50, true, null, null, 10);
             Assert.Equal(5.0, e.UncertaintyJoules);
-            Assert.Contains("changed at every read (6 reads in 300 ms, every 50 ms on average), so it updates at least that often", e.Note, StringComparison.Ordinal);
+            Assert.Contains("changed at each of the 6 reads in 300 ms (one every 50 ms; the host read it less often than the 10 ms asked)", e.Note, StringComparison.Ordinal);
+            Assert.Contains("updates at least that often and the figure is within about ±5 J (16.7%)", e.Note, StringComparison.Ordinal);
         }
 
         [Fact]
@@ -89,6 +90,14 @@ namespace DlGpuTools.Engine.Tests
             Assert.Null(partial.Joules);
             Assert.Contains("GPU 1: No energy figure", partial.Note, StringComparison.Ordinal);
         }
+
+        [Theory]
+        [InlineData(1.23456, 1.235)]
+        [InlineData(0.000123456, 0.0001235)]
+        [InlineData(123456.0, 123500.0)]
+        [InlineData(0.0, 0.0)]
+        public void WorkPerEnergyKeepsFourSignificantDigits(double value, double expected) =>
+            Assert.Equal(expected, EnergyMeasurement.Significant(value, 4), 12);
 
         [Fact]
         public void TheMethodGoesIntoAResultAsItsName()

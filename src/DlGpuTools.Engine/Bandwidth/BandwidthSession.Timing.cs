@@ -142,7 +142,7 @@ namespace DlGpuTools.Bandwidth
                 };
                 energy.CopyTo(result);
                 double moved = (double)countedBytes * perBatch * request.Iterations;
-                result.GBPerJoule = energy.Joules is double joules && joules > 0 ? Math.Round(moved / joules / 1e9, 3) : (double?)null;
+                result.GBPerJoule = energy.Joules is double joules && joules > 0 ? EnergyMeasurement.Significant(moved / joules / 1e9, 4) : (double?)null;
                 return result;
             }
             finally

@@ -213,7 +213,7 @@ namespace DlGpuTools.Benchmarks
                 };
                 energy.CopyTo(result);
                 double flops = 2.0 * m * n * k * callsPerBatch * request.Iterations;
-                result.TflopsPerWatt = energy.Joules is double joules && joules > 0 ? Math.Round(flops / joules / 1e12, 4) : (double?)null;
+                result.TflopsPerWatt = energy.Joules is double joules && joules > 0 ? EnergyMeasurement.Significant(flops / joules / 1e12, 4) : (double?)null;
                 return result;
             }
             finally

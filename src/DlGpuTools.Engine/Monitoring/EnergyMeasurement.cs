@@ -86,11 +86,13 @@ namespace DlGpuTools.Monitoring
                 // period seen is then an upper bound, and so is the uncertainty drawn from it.
                 double uncertainty = period / 1e3 * (joules / Math.Max(seconds, 1e-9));
                 string seen = changedAtEveryRead
-                    ? string.Format(CultureInfo.InvariantCulture, "it changed at every read ({0} reads in {1}, every {2} on average), so it updates at least that often", updates, ms, Ms(period))
-                    : string.Format(CultureInfo.InvariantCulture, "it updated every {0} here ({1} updates in {2}, read every {3})", Ms(period), updates, ms, Ms(pollMs));
+                    ? string.Format(CultureInfo.InvariantCulture,
+                        "it changed at each of the {0} reads in {1} (one every {2}; the host read it less often than the {3} asked), so it updates at least that often and",
+                        updates, ms, Ms(period), Ms(pollMs))
+                    : string.Format(CultureInfo.InvariantCulture, "it updated every {0} here ({1} updates in {2}, read every {3}), so", Ms(period), updates, ms, Ms(pollMs));
                 return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, uncertainty, period, string.Format(CultureInfo.InvariantCulture,
-                    "{0}; {1}, so the figure is within about ±{2:0.###} J ({3:0.#}%).",
-                    counter, seen, uncertainty, 100 * uncertainty / Math.Max(joules, 1e-9)));
+                    "{0}; {1} the figure is within about ±{2} J ({3:0.#}%).",
+                    counter, seen, Significant(uncertainty, 3).ToString(CultureInfo.InvariantCulture), 100 * uncertainty / Math.Max(joules, 1e-9)));
             }
 
             return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, joules, null, string.Format(CultureInfo.InvariantCulture,
@@ -137,7 +139,15 @@ namespace DlGpuTools.Monitoring
             target.EnergyNote = Note;
         }
 
-        private static string Ms(double milliseconds) => milliseconds >= 10000
+        /// <summary><paramref name="value"/> to <paramref name="digits"/> significant digits: work-per-energy figures span from CPUs' 0.0001 to GPUs' 10.</summary>
+        public static double Significant(double value, int digits)
+        {
+            if (value == 0 || double.IsNaN(value) || double.IsInfinity(value)) return value;
+            int decimals = digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
+            return decimals < 0 ? Math.Round(value / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals) : Math.Round(value, Math.Min(decimals, 15));
+        }
+
+        private static string Ms(double milliseconds) => milliseconds >= 1000
             ? string.Format(CultureInfo.InvariantCulture, "{0:0.#} s", milliseconds / 1e3)
             : string.Format(CultureInfo.InvariantCulture, "{0:0.#} ms", milliseconds);
 
