@@ -31,7 +31,8 @@ namespace DlGpuTools.Engine.Tests
         {
             EnergyMeasurement e = EnergyMeasurement.FromCounter(5_000_000, 5_030_000, 0.3, 6, 50, true, null, null, 10);
             Assert.Equal(5.0, e.UncertaintyJoules);
-            Assert.Contains("changed at each of the 6 reads in 300 ms (one every 50 ms; the host read it less often than the 10 ms asked)", e.Note, StringComparison.Ordinal);
+            Assert.Contains("changed at each of the 6 reads in 300 ms (one every 50 ms; the host read it less often than the 10 ms asked)",
+                e.Note, StringComparison.Ordinal);
             Assert.Contains("updates at least that often and the figure is within about ±5 J (16.7%)", e.Note, StringComparison.Ordinal);
         }
 
@@ -118,11 +119,14 @@ namespace DlGpuTools.Engine.Tests
         public void TheEnergyCounterIsACounterInMillijoules()
         {
             var sample = new GpuSample { Index = 0, Uuid = "GPU-0", ComputerName = "node1", TotalEnergyMillijoules = 72_500_123_456 };
-            string[] lines = PrometheusExposition.Format(new[] { sample, new GpuSample { Index = 1, Uuid = "GPU-1", ComputerName = "node1" } }).Split('\n');
+            var without = new GpuSample { Index = 1, Uuid = "GPU-1", ComputerName = "node1" };
+            string[] lines = PrometheusExposition.Format(new[] { sample, without }).Split('\n');
             Assert.Contains("# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter", lines);
-            Assert.Single(lines, l => l.StartsWith("# HELP DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION ", StringComparison.Ordinal) && l.Contains("(in mJ)"));
+            Assert.Single(lines, l => l.StartsWith("# HELP DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION ", StringComparison.Ordinal)
+                && l.Contains("(in mJ)", StringComparison.Ordinal));
             // The exact integer, not an exponent; and no line for the GPU without the counter.
-            Assert.Single(lines, l => l.StartsWith("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"0\"", StringComparison.Ordinal) && l.EndsWith("} 72500123456", StringComparison.Ordinal));
+            Assert.Single(lines, l => l.StartsWith("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"0\"", StringComparison.Ordinal)
+                && l.EndsWith("} 72500123456", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, l => l.StartsWith("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu=\"1\"", StringComparison.Ordinal));
         }
     }

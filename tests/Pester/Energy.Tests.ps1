@@ -93,7 +93,8 @@ Describe 'Energy of Test-GpuHealth -Level Standard with the fake driver, cuBLASL
     AfterEach { Clear-FakeGpu }
 
     It 'gives each GPU the energy and average power of its load levels, in a view within 80 columns' {
-        Use-FakeGpu -Setting 'FAKENVML_ECC_HISTORY=0', 'FAKENVML_GPU0_PROCESSES=0', 'FAKECUDA_EVENT_MS=0.00005', 'FAKECUDA_REAL_LIMIT_MB=512'
+        $settings = 'FAKENVML_ECC_HISTORY=0', 'FAKENVML_GPU0_PROCESSES=0', 'FAKECUDA_EVENT_MS=0.00005', 'FAKECUDA_REAL_LIMIT_MB=512'
+        Use-FakeGpu -Setting $settings
         $r = Test-GpuHealth Standard -Duration 1 -MatrixSize 64 -XidWatchSeconds 0
         foreach ($g in $r.Gpus) {
             $g.EnergyMethod | Should -Be 'EnergyCounter'
@@ -118,7 +119,9 @@ Describe 'The energy counter in Get-GpuSample and the Prometheus text' -Skip:$No
         ($s | Where-Object Index -EQ 1).TotalEnergyMillijoules | Should -BeNullOrEmpty
         $lines = ($s | ConvertTo-GpuPrometheus) -split "`n"
         $lines | Should -Contain '# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter'
-        @($lines | Where-Object { $_ -like 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu="0",*' }) | Should -Be @($lines | Where-Object { $_ -like "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION*} $($gpu0.TotalEnergyMillijoules)" })
+        $line0 = @($lines | Where-Object { $_ -like 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu="0",*' })
+        $line0.Count | Should -Be 1
+        $line0[0] | Should -BeLike "*} $($gpu0.TotalEnergyMillijoules)"
         @($lines | Where-Object { $_ -like 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu="1",*' }).Count | Should -Be 0
         Test-Fits ($gpu0 | Format-List | Out-String -Width 80)
     }

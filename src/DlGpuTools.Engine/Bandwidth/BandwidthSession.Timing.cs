@@ -142,7 +142,8 @@ namespace DlGpuTools.Bandwidth
                 };
                 energy.CopyTo(result);
                 double moved = (double)countedBytes * perBatch * request.Iterations;
-                result.GBPerJoule = energy.Joules is double joules && joules > 0 ? EnergyMeasurement.Significant(moved / joules / 1e9, 4) : (double?)null;
+                if (energy.Joules is double joules && joules > 0)
+                    result.GBPerJoule = EnergyMeasurement.Significant(moved / joules / 1e9, 4);
                 return result;
             }
             finally

@@ -61,7 +61,9 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        private static MatMulResult Measure(GpuRuntime runtime, MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel, Action<MatMulProgress> progress)
+        private static MatMulResult Measure(GpuRuntime runtime, MatMulRequest request, MatMulFormat format, CudaDevice device,
+            string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel,
+            Action<MatMulProgress> progress)
         {
             long m = request.M, n = request.N, k = request.K;
             ulong aBytes = (ulong)(m * k * format.InputBytes);
@@ -213,7 +215,8 @@ namespace DlGpuTools.Benchmarks
                 };
                 energy.CopyTo(result);
                 double flops = 2.0 * m * n * k * callsPerBatch * request.Iterations;
-                result.TflopsPerWatt = energy.Joules is double joules && joules > 0 ? EnergyMeasurement.Significant(flops / joules / 1e12, 4) : (double?)null;
+                if (energy.Joules is double joules && joules > 0)
+                    result.TflopsPerWatt = EnergyMeasurement.Significant(flops / joules / 1e12, 4);
                 return result;
             }
             finally

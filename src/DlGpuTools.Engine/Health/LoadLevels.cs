@@ -45,7 +45,8 @@ namespace DlGpuTools.Health
             }
         }
 
-        private static void RunLevels(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, HealthRequest request, IDictionary<int, GpuHealth> perGpu)
+        private static void RunLevels(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, HealthRequest request,
+            IDictionary<int, GpuHealth> perGpu)
         {
             CancellationToken cancel = request.Cancel;
             Action<string, double>? progress = request.Progress;

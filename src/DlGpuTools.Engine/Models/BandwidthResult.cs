@@ -90,19 +90,25 @@ namespace DlGpuTools
         /// <summary>Wall-clock seconds of the energy window: the timed batches (both GPUs' sum for a peer test).</summary>
         public double? EnergySeconds { get; set; }
 
-        /// <summary>EnergyJoules / EnergySeconds: the board's average power over the timed batches (both GPUs' sum for a peer test).</summary>
+        /// <summary>EnergyJoules / EnergySeconds: the average power over the timed batches (both GPUs' sum for a peer test).</summary>
         public double? AveragePowerW { get; set; }
 
-        /// <summary>How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty for sampled power.</summary>
+        /// <summary>
+        /// How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty when sampled.
+        /// </summary>
         public double? EnergyUncertaintyJoules { get; set; }
 
-        /// <summary>EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated): an EnergyMethod name.</summary>
+        /// <summary>
+        /// EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated), as text.
+        /// </summary>
         public string? EnergyMethod { get; set; }
 
         /// <summary>How the energy was measured and how exact it is (the counter's update period), or why there is no figure.</summary>
         public string? EnergyNote { get; set; }
 
-        /// <summary>Bytes per energy: the bytes of all timed operations, counted as GBps counts them, / EnergyJoules, in GB (10^9) per joule.</summary>
+        /// <summary>
+        /// Bytes per energy: the bytes of all timed operations, counted as GBps counts them, / EnergyJoules, in GB per joule.
+        /// </summary>
         public double? GBPerJoule { get; set; }
 
         public override string ToString() => $"{Test} GPU {DeviceIndex}{(PeerIndex is int p ? "->" + p : string.Empty)}: {GBps:0.0} GB/s";

@@ -74,16 +74,20 @@ namespace DlGpuTools
         /// </summary>
         public double? EnergyJoules { get; set; }
 
-        /// <summary>Wall-clock seconds of the energy window: the load levels, from the GEMM stress's start to the last load check's end.</summary>
+        /// <summary>Wall-clock seconds of the energy window: from the GEMM stress's start to the last load check's end.</summary>
         public double? EnergySeconds { get; set; }
 
         /// <summary>EnergyJoules / EnergySeconds: the board's average power over the load levels.</summary>
         public double? AveragePowerW { get; set; }
 
-        /// <summary>How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty for sampled power.</summary>
+        /// <summary>
+        /// How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty when sampled.
+        /// </summary>
         public double? EnergyUncertaintyJoules { get; set; }
 
-        /// <summary>EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated): an EnergyMethod name.</summary>
+        /// <summary>
+        /// EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated), as text.
+        /// </summary>
         public string? EnergyMethod { get; set; }
 
         /// <summary>How the energy was measured and how exact it is (the counter's update period), or why there is no figure.</summary>

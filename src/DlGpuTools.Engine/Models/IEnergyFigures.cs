@@ -1,6 +1,8 @@
 namespace DlGpuTools
 {
-    /// <summary>The energy properties a result carries beside its own figures; filled by <see cref="Monitoring.EnergyMeasurement.CopyTo"/>.</summary>
+    /// <summary>
+    /// The energy properties a result carries beside its own figures, filled by <see cref="Monitoring.EnergyMeasurement.CopyTo"/>.
+    /// </summary>
     internal interface IEnergyFigures
     {
         double? EnergyJoules { get; set; }

@@ -72,7 +72,9 @@ namespace DlGpuTools
 
         public string? LibraryPath { get; set; }
 
-        /// <summary>Board energy over the timed batches, in joules; empty where there is no honest figure (<see cref="EnergyNote"/> says why).</summary>
+        /// <summary>
+        /// Board energy over the timed batches, in joules; empty without an honest figure (<see cref="EnergyNote"/> says why).
+        /// </summary>
         public double? EnergyJoules { get; set; }
 
         /// <summary>Wall-clock seconds of the energy window: the timed batches.</summary>
@@ -81,10 +83,14 @@ namespace DlGpuTools
         /// <summary>EnergyJoules / EnergySeconds: the board's average power over the timed batches.</summary>
         public double? AveragePowerW { get; set; }
 
-        /// <summary>How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty for sampled power.</summary>
+        /// <summary>
+        /// How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty when sampled.
+        /// </summary>
         public double? EnergyUncertaintyJoules { get; set; }
 
-        /// <summary>EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated): an EnergyMethod name.</summary>
+        /// <summary>
+        /// EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated), as text.
+        /// </summary>
         public string? EnergyMethod { get; set; }
 
         /// <summary>How the energy was measured and how exact it is (the counter's update period), or why there is no figure.</summary>

@@ -59,21 +59,25 @@ namespace DlGpuTools.Monitoring
             return bracket;
         }
 
-        /// <summary>Ends the window: one measurement per GPU, in <see cref="Gpus"/>' order. Calling it again gives the same answer.</summary>
+        /// <summary>Ends the window: one measurement per GPU, in <see cref="Gpus"/>' order; called again, the same answer.</summary>
         public IReadOnlyList<EnergyMeasurement> Stop(TimeSpan timeout)
         {
             if (_result != null) return _result;
             double seconds = _clock.Elapsed.TotalSeconds;
-            if (_unavailable != null) return _result = _gpus.Select(g => EnergyMeasurement.Unavailable(_unavailable, seconds)).ToArray();
+            if (_unavailable != null) return _result = Unavailable(_unavailable, seconds);
             _stop.Set();
             if (!_begun.IsSet || !_thread.Join(timeout))
             {
-                string why = string.Format(CultureInfo.InvariantCulture, "NVML did not answer the energy readings within {0:0.#} s", timeout.TotalSeconds);
-                return _result = _gpus.Select(g => EnergyMeasurement.Unavailable(why, seconds)).ToArray();
+                string why = string.Format(CultureInfo.InvariantCulture, "NVML did not answer the energy readings within {0:0.#} s",
+                    timeout.TotalSeconds);
+                return _result = Unavailable(why, seconds);
             }
 
             return _result = _tracks.Select(t => t.Measure(_poll.TotalMilliseconds)).ToArray();
         }
+
+        private EnergyMeasurement[] Unavailable(string why, double seconds) =>
+            _gpus.Select(g => EnergyMeasurement.Unavailable(why, seconds)).ToArray();
 
         /// <summary>Ends the window for one GPU or several together (their sum; see <see cref="EnergyMeasurement.Total"/>).</summary>
         public EnergyMeasurement StopTotal(TimeSpan timeout) => EnergyMeasurement.Total(Stop(timeout), Gpus);
@@ -198,12 +202,16 @@ namespace DlGpuTools.Monitoring
                 if (_counter)
                 {
                     double? period = _updates >= 2 ? (_lastUpdate - _firstUpdate) * 1e3 / (_updates - 1) : (double?)null;
-                    return EnergyMeasurement.FromCounter(_startMillijoules, _lastMillijoules, seconds, _updates, period, _unchangedReads == 0, _wentBackFrom, _wentBackTo, pollMs);
+                    bool everyRead = _unchangedReads == 0;
+                    return EnergyMeasurement.FromCounter(_startMillijoules, _lastMillijoules, seconds, _updates, period, everyRead,
+                        _wentBackFrom, _wentBackTo, pollMs);
                 }
 
-                if (_power) return EnergyMeasurement.FromPower(_joules, seconds, _powerReadings, _counterUnavailable ?? "not readable", pollMs);
-                return EnergyMeasurement.Unavailable(string.Format(CultureInfo.InvariantCulture, "neither the energy counter ({0}) nor the board power ({1}) of GPU {2} could be read",
-                    _counterUnavailable, _powerUnavailable, Sensor.Index), seconds);
+                string counterWhy = _counterUnavailable ?? "not readable";
+                if (_power) return EnergyMeasurement.FromPower(_joules, seconds, _powerReadings, counterWhy, pollMs);
+                return EnergyMeasurement.Unavailable(string.Format(CultureInfo.InvariantCulture,
+                    "neither the energy counter ({0}) nor the board power ({1}) of GPU {2} could be read",
+                    counterWhy, _powerUnavailable, Sensor.Index), seconds);
             }
         }
     }

@@ -11,11 +11,15 @@ namespace DlGpuTools.Monitoring
     /// </summary>
     public sealed class EnergyMeasurement
     {
+        private const string CounterSource =
+            "NVML energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ since the driver loaded) read before and after the work";
+
         // Unrounded, so the average power is not skewed by the rounding of its two parts.
         private readonly double? _joules;
         private readonly double _seconds;
 
-        private EnergyMeasurement(EnergyMethod? method, double? joules, double seconds, double? uncertaintyJoules, double? updatePeriodMs, string note)
+        private EnergyMeasurement(EnergyMethod? method, double? joules, double seconds, double? uncertaintyJoules, double? updatePeriodMs,
+            string note)
         {
             Method = method;
             _joules = joules;
@@ -39,73 +43,78 @@ namespace DlGpuTools.Monitoring
         /// <summary><see cref="Joules"/> over <see cref="Seconds"/>.</summary>
         public double? AveragePowerW => _joules is double j && _seconds > 0 ? Math.Round(j / _seconds, 1) : (double?)null;
 
-        /// <summary>How far <see cref="Joules"/> may be off because the counter moves in steps (one update's energy at the average power).</summary>
+        /// <summary>
+        /// How far <see cref="Joules"/> may be off because the counter moves in steps: one update's energy at the average power.
+        /// </summary>
         public double? UncertaintyJoules { get; }
 
-        /// <summary>The counter's update period seen during the window (time between its changes); empty when it changed fewer than twice.</summary>
+        /// <summary>The counter's update period seen in the window (mean time between its changes); empty below two changes.</summary>
         public double? UpdatePeriodMs { get; }
 
         /// <summary>How the figure was measured and its resolution, or why there is none, in words.</summary>
         public string Note { get; }
 
         /// <summary>Nothing could be read (no NVML, the GPU not found in NVML, neither counter nor power readable).</summary>
-        internal static EnergyMeasurement Unavailable(string why, double seconds) => new EnergyMeasurement(null, null, seconds, null, null, "No energy figure: " + why + ".");
+        internal static EnergyMeasurement Unavailable(string why, double seconds) =>
+            new EnergyMeasurement(null, null, seconds, null, null, "No energy figure: " + why + ".");
 
         /// <summary>
         /// From the counter read at the window's two ends. <paramref name="updates"/> is how many times polling saw it change
-        /// and <paramref name="updatePeriodMs"/> the mean time between those changes; <paramref name="wentBackFrom"/> and
+        /// and <paramref name="updatePeriodMs"/> the mean time between those changes; <paramref name="changedAtEveryRead"/>
+        /// that no read found it unchanged (so it may update faster than it was read); <paramref name="wentBackFrom"/> and
         /// <paramref name="wentBackTo"/> a step backwards seen anywhere in the window (a driver reload restarts it from zero).
         /// </summary>
-        internal static EnergyMeasurement FromCounter(ulong startMillijoules, ulong endMillijoules, double seconds, int updates, double? updatePeriodMs,
-            bool changedAtEveryRead, ulong? wentBackFrom, ulong? wentBackTo, double pollMs)
+        internal static EnergyMeasurement FromCounter(ulong startMillijoules, ulong endMillijoules, double seconds, int updates,
+            double? updatePeriodMs, bool changedAtEveryRead, ulong? wentBackFrom, ulong? wentBackTo, double pollMs)
         {
-            string ms = Ms(seconds * 1e3);
+            string window = Ms(seconds * 1e3);
             if (wentBackFrom.HasValue || endMillijoules < startMillijoules)
             {
                 ulong from = wentBackFrom ?? startMillijoules, to = wentBackTo ?? endMillijoules;
-                return new EnergyMeasurement(EnergyMethod.EnergyCounter, null, seconds, null, updatePeriodMs, string.Format(CultureInfo.InvariantCulture,
-                    "No energy figure: NVML's energy counter went back from {0} mJ to {1} mJ during the {2} window, so the driver was reloaded (or the GPU reset) and the counter restarted; measure again.",
-                    from, to, ms));
+                return new EnergyMeasurement(EnergyMethod.EnergyCounter, null, seconds, null, updatePeriodMs, Text(
+                    "No energy figure: NVML's energy counter went back from {0} mJ to {1} mJ during the {2} window, so the driver was "
+                    + "reloaded (or the GPU reset) and the counter restarted; measure again.",
+                    from, to, window));
             }
 
             ulong delta = endMillijoules - startMillijoules;
             if (delta == 0 && updates == 0)
             {
-                return new EnergyMeasurement(EnergyMethod.EnergyCounter, null, seconds, null, null, string.Format(CultureInfo.InvariantCulture,
-                    "No energy figure: NVML's energy counter did not move during the {0} window (it moves only when the driver samples power); measure a longer window (more -Iterations).",
-                    ms));
+                return new EnergyMeasurement(EnergyMethod.EnergyCounter, null, seconds, null, null, Text(
+                    "No energy figure: NVML's energy counter did not move during the {0} window (it moves only when the driver samples "
+                    + "power); measure a longer window (more -Iterations).",
+                    window));
             }
 
             double joules = delta / 1000.0;
-            string counter = "NVML energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ since the driver loaded) read before and after the work";
             if (updatePeriodMs is double period && updates >= 2)
             {
                 // Each read returns the value of the counter's last update, up to one period old; at a steady power both
-                // ends lag alike, so the difference is off by at most one period's energy.
-                // A counter that changed at every read may update faster than it was read (a busy host reads late): the
-                // period seen is then an upper bound, and so is the uncertainty drawn from it.
+                // ends lag alike, so the difference is off by at most one period's energy. A counter that changed at every
+                // read may update faster than a busy host read it: the period seen, and the uncertainty, are then upper bounds.
                 double uncertainty = period / 1e3 * (joules / Math.Max(seconds, 1e-9));
                 string seen = changedAtEveryRead
-                    ? string.Format(CultureInfo.InvariantCulture,
-                        "it changed at each of the {0} reads in {1} (one every {2}; the host read it less often than the {3} asked), so it updates at least that often and",
-                        updates, ms, Ms(period), Ms(pollMs))
-                    : string.Format(CultureInfo.InvariantCulture, "it updated every {0} here ({1} updates in {2}, read every {3}), so", Ms(period), updates, ms, Ms(pollMs));
-                return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, uncertainty, period, string.Format(CultureInfo.InvariantCulture,
+                    ? Text("it changed at each of the {0} reads in {1} (one every {2}; the host read it less often than the {3} asked), "
+                        + "so it updates at least that often and", updates, window, Ms(period), Ms(pollMs))
+                    : Text("it updated every {0} here ({1} updates in {2}, read every {3}), so", Ms(period), updates, window, Ms(pollMs));
+                return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, uncertainty, period, Text(
                     "{0}; {1} the figure is within about ±{2} J ({3:0.#}%).",
-                    counter, seen, Significant(uncertainty, 3).ToString(CultureInfo.InvariantCulture), 100 * uncertainty / Math.Max(joules, 1e-9)));
+                    CounterSource, seen, Significant(uncertainty, 3), 100 * uncertainty / Math.Max(joules, 1e-9)));
             }
 
-            return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, joules, null, string.Format(CultureInfo.InvariantCulture,
-                "{0}; it updated only {1} time(s) in the {2} window, so its update period was not seen and the figure may be off by up to one update's energy (as much as the figure); measure a longer window.",
-                counter, updates, ms));
+            return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, joules, null, Text(
+                "{0}; it updated only {1} time(s) in the {2} window, so its update period was not seen and the figure may be off by up "
+                + "to one update's energy (as much as the figure); measure a longer window.",
+                CounterSource, updates, window));
         }
 
         /// <summary>From board power read <paramref name="readings"/> times and integrated over the window (trapezoids).</summary>
         internal static EnergyMeasurement FromPower(double joules, double seconds, int readings, string counterUnavailable, double pollMs)
         {
-            return new EnergyMeasurement(EnergyMethod.SampledPower, joules, seconds, null, null, string.Format(CultureInfo.InvariantCulture,
-                "Board power (nvmlDeviceGetPowerUsage) read {0} times, about every {1}, and integrated over the {2} window, because the energy counter is missing ({3}). "
-                + "NVML's power reading is itself averaged by the driver (over 1 s on Ampere and newer, except A100), so windows of a few seconds or less are smeared.",
+            return new EnergyMeasurement(EnergyMethod.SampledPower, joules, seconds, null, null, Text(
+                "Board power (nvmlDeviceGetPowerUsage) read {0} times, about every {1}, and integrated over the {2} window, because the "
+                + "energy counter is missing ({3}). NVML's power reading is itself averaged by the driver (over 1 s on Ampere and newer, "
+                + "except A100), so windows of a few seconds or less are smeared.",
                 readings, Ms(pollMs), Ms(seconds * 1e3), counterUnavailable));
         }
 
@@ -115,14 +124,18 @@ namespace DlGpuTools.Monitoring
         /// </summary>
         public static EnergyMeasurement Total(IReadOnlyList<EnergyMeasurement> parts, IReadOnlyList<int> gpus)
         {
-            if (parts == null || gpus == null || parts.Count == 0 || parts.Count != gpus.Count) throw new ArgumentException("One measurement per GPU is needed.", nameof(parts));
+            if (parts == null || gpus == null || parts.Count == 0 || parts.Count != gpus.Count)
+                throw new ArgumentException("One measurement per GPU is needed.", nameof(parts));
             if (parts.Count == 1) return parts[0];
-            string note = string.Join(" ", parts.Select((p, i) => string.Format(CultureInfo.InvariantCulture, "GPU {0}: {1}", gpus[i], p.Note)));
+            string note = string.Join(" ", parts.Select((p, i) => Text("GPU {0}: {1}", gpus[i], p.Note)));
             double seconds = parts.Max(p => p._seconds);
             EnergyMethod? method = parts.All(p => p.Method.HasValue) ? parts.Max(p => p.Method) : null;
-            if (parts.Any(p => !p.Joules.HasValue)) return new EnergyMeasurement(method, null, seconds, null, null, "No energy figure for all GPUs together. " + note);
-            double? uncertainty = parts.All(p => p.UncertaintyJoules.HasValue || p.Method == EnergyMethod.SampledPower) ? parts.Sum(p => p.UncertaintyJoules ?? 0) : (double?)null;
-            return new EnergyMeasurement(method, parts.Sum(p => p._joules ?? 0), seconds, uncertainty, null, "Sum over GPUs " + string.Join(" and ", gpus) + ". " + note);
+            if (parts.Any(p => !p.Joules.HasValue))
+                return new EnergyMeasurement(method, null, seconds, null, null, "No energy figure for all GPUs together. " + note);
+            bool bounded = parts.All(p => p.UncertaintyJoules.HasValue || p.Method == EnergyMethod.SampledPower);
+            double? uncertainty = bounded ? parts.Sum(p => p.UncertaintyJoules ?? 0) : (double?)null;
+            string sum = "Sum over GPUs " + string.Join(" and ", gpus) + ". ";
+            return new EnergyMeasurement(method, parts.Sum(p => p._joules ?? 0), seconds, uncertainty, null, sum + note);
         }
 
         /// <summary>
@@ -139,18 +152,25 @@ namespace DlGpuTools.Monitoring
             target.EnergyNote = Note;
         }
 
-        /// <summary><paramref name="value"/> to <paramref name="digits"/> significant digits: work-per-energy figures span from CPUs' 0.0001 to GPUs' 10.</summary>
+        /// <summary>
+        /// <paramref name="value"/> to <paramref name="digits"/> significant digits: work-per-energy figures span from a CPU's
+        /// 0.0001 to a GPU's tens.
+        /// </summary>
         public static double Significant(double value, int digits)
         {
             if (value == 0 || double.IsNaN(value) || double.IsInfinity(value)) return value;
             int decimals = digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
-            return decimals < 0 ? Math.Round(value / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals) : Math.Round(value, Math.Min(decimals, 15));
+            if (decimals >= 0) return Math.Round(value, Math.Min(decimals, 15));
+            double scale = Math.Pow(10, -decimals);
+            return Math.Round(value / scale) * scale;
         }
 
-        private static string Ms(double milliseconds) => milliseconds >= 1000
-            ? string.Format(CultureInfo.InvariantCulture, "{0:0.#} s", milliseconds / 1e3)
-            : string.Format(CultureInfo.InvariantCulture, "{0:0.#} ms", milliseconds);
+        private static string Text(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 
-        public override string ToString() => Joules is double j ? string.Format(CultureInfo.InvariantCulture, "{0:0.###} J ({1})", j, Method) : Note;
+        private static string Ms(double milliseconds) => milliseconds >= 1000
+            ? Text("{0:0.#} s", milliseconds / 1e3)
+            : Text("{0:0.#} ms", milliseconds);
+
+        public override string ToString() => Joules is double j ? Text("{0:0.###} J ({1})", j, Method ?? EnergyMethod.EnergyCounter) : Note;
     }
 }

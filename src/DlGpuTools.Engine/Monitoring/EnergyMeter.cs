@@ -17,7 +17,7 @@ namespace DlGpuTools.Monitoring
         /// <summary>How often the counter (to see its update period and any reset) or the power (to integrate it) is read.</summary>
         public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-        /// <summary>How long <see cref="Start"/> and <see cref="EnergyBracket.Stop"/> wait for NVML before giving up on the figure.</summary>
+        /// <summary>How long <see cref="Start"/> and <see cref="EnergyBracket.Stop"/> wait for NVML before giving up the figure.</summary>
         public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
         /// <summary>Starts measuring <paramref name="devices"/> (joined to NVML by UUID or PCI bus id).</summary>
@@ -28,11 +28,13 @@ namespace DlGpuTools.Monitoring
             int[] gpus = devices.Select(d => d.Index).ToArray();
             if (gpus.Length == 0) throw new ArgumentException("At least one GPU is needed.", nameof(devices));
             Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? missing);
-            if (nvml == null) return EnergyBracket.Unavailable(gpus, "NVML could not be loaded (" + (missing?.Message ?? "not found") + ")");
+            if (nvml == null)
+                return EnergyBracket.Unavailable(gpus, "NVML could not be loaded (" + (missing?.Message ?? "not found") + ")");
             var warnings = new List<string>();
             IReadOnlyList<MonitoredDevice> mapped = GpuSampler.MapToNvml(nvml, devices, warnings);
             if (mapped.Count != gpus.Length) return EnergyBracket.Unavailable(gpus, string.Join(" ", warnings).TrimEnd('.'));
-            return EnergyBracket.Start(mapped.Select(d => (IEnergySensor)new NvmlEnergySensor(nvml, d)).ToArray(), PollInterval, ReadTimeout);
+            IEnergySensor[] sensors = mapped.Select(d => (IEnergySensor)new NvmlEnergySensor(nvml, d)).ToArray();
+            return EnergyBracket.Start(sensors, PollInterval, ReadTimeout);
         }
     }
 }

@@ -36,7 +36,7 @@ namespace DlGpuTools.Monitoring
         {
             NvmlReturn.NVML_ERROR_NOT_SUPPORTED => call + " is not supported on this GPU (NVML_ERROR_NOT_SUPPORTED)",
             NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND => "this NVML has no " + call + " (driver too old)",
-            _ => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0} returned {1}: {2}", call, NvmlException.NameOf(r), _nvml.ErrorString(r)),
+            _ => call + " returned " + NvmlException.NameOf(r) + ": " + _nvml.ErrorString(r),
         };
     }
 }
