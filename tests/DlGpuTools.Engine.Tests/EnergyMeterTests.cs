@@ -33,7 +33,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(5.0, e.UncertaintyJoules);
             Assert.Contains("changed at each of the 6 reads in 300 ms (one every 50 ms; the host read it less often than the 10 ms asked)",
                 e.Note, StringComparison.Ordinal);
-            Assert.Contains("updates at least that often and the figure is within about ±5 J (16.7%)", e.Note, StringComparison.Ordinal);
+            Assert.Contains("updates at least that often and the figure is within about ±5 J (17%)", e.Note, StringComparison.Ordinal);
         }
 
         [Fact]

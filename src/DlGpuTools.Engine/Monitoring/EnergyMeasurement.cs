@@ -98,8 +98,8 @@ namespace DlGpuTools.Monitoring
                         + "so it updates at least that often and", updates, window, Ms(period), Ms(pollMs))
                     : Text("it updated every {0} here ({1} updates in {2}, read every {3}), so", Ms(period), updates, window, Ms(pollMs));
                 return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, uncertainty, period, Text(
-                    "{0}; {1} the figure is within about ±{2} J ({3:0.#}%).",
-                    CounterSource, seen, Significant(uncertainty, 3), 100 * uncertainty / Math.Max(joules, 1e-9)));
+                    "{0}; {1} the figure is within about ±{2} J ({3}%).",
+                    CounterSource, seen, Significant(uncertainty, 3), Significant(100 * uncertainty / Math.Max(joules, 1e-9), 2)));
             }
 
             return new EnergyMeasurement(EnergyMethod.EnergyCounter, joules, seconds, joules, null, Text(
