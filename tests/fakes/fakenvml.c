@@ -750,3 +750,38 @@ nvmlReturn_t nvmlDeviceGetAccountingStats(void *h, unsigned int pid, accounting_
     }
     return 6; /* NOT_FOUND: the circular buffer no longer holds it */
 }
+/* ---- Energy (the energy figures of Measure-GpuMatMul, Measure-GpuBandwidth and Test-GpuHealth; Get-GpuSample) ----
+ * nvmlDeviceGetTotalEnergyConsumption: millijoules since "the driver loaded" (CLOCK_MONOTONIC's zero), growing at the
+ * 72.5 W nvmlDeviceGetPowerUsage reports, and moving in steps as the real counter does (it updates when the driver
+ * samples power), so a bracket around real work gives a plausible figure and sees an update period.
+ *   FAKENVML_ENERGY            0: NOT_SUPPORTED on every GPU (as before Volta); "1,0": per GPU by CUDA index (default 1)
+ *   FAKENVML_ENERGY_UPDATE_MS  the counter's update period in ms (default 20; 0: it moves at every read)
+ *   FAKENVML_ENERGY_RELOADED   1: GPU 0's counter counts only from the last whole second, as just after a driver reload
+ *                              (a test sets it between two reads to see the counter go back) */
+static const double fake_board_power_w = 72.5; /* nvmlDeviceGetPowerUsage's 72500 mW */
+
+static int energy_supported(int cuda_index) {
+    char buf[256];
+    const char *v = fake_setting("FAKENVML_ENERGY", buf, sizeof buf);
+    if (!v || !*v) return 1;
+    if (!strchr(v, ',')) return atoi(v) != 0;
+    const char *p = v;
+    for (int i = 0; i < cuda_index && p; i++) {
+        p = strchr(p, ',');
+        if (p) p++;
+    }
+    return p ? atoi(p) != 0 : 0;
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(void *h, unsigned long long *energy) {
+    FAIL("nvmlDeviceGetTotalEnergyConsumption", idx(h));
+    if (!energy) return 2; /* NVML_ERROR_INVALID_ARGUMENT */
+    if (!energy_supported(idx(h))) return 3;
+    double period = fake_env_double("FAKENVML_ENERGY_UPDATE_MS", 20) / 1e3;
+    double now = fake_now_seconds();
+    /* The value of the last update: the counter stands still between the driver's power samples. */
+    if (period > 0) now = (double)(long long)(now / period) * period;
+    if (idx(h) == 0 && fake_env_int("FAKENVML_ENERGY_RELOADED", 0)) now -= (double)(long long)now;
+    *energy = (unsigned long long)(now * fake_board_power_w * 1000.0);
+    return 0;
+}

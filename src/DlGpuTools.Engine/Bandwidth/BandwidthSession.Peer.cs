@@ -66,7 +66,7 @@ namespace DlGpuTools.Bandwidth
             ulong n = bytes / 16;
             uint seedA = (uint)request.Seed * 2654435761u + 5, seedB = seedA * 7 + 3;
             CudaStream stream = Own(owned, CudaStream.Create(_driver));
-            var op = new Operation { Test = test };
+            var op = new Operation { Test = test, EnergyDevices = new[] { Device, peer.Device } };
             int directions = bothWays ? 2 : 1;
             Func<Theoretical> theoretical = () => PeerTheoretical(peer, directions);
             string pair = string.Format(CultureInfo.InvariantCulture, "GPU {0} -> GPU {1}", Device.Index, peer.Device.Index);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Interop;
+using DlGpuTools.Monitoring;
 using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Bandwidth
@@ -19,6 +20,9 @@ namespace DlGpuTools.Bandwidth
             public Action<IntPtr>? Backward;
             public Func<int>? Verify;
             public bool Gated = true;
+
+            /// <summary>The GPUs whose energy the timed batches are charged with: the session's own, and a peer test's other GPU.</summary>
+            public IReadOnlyList<CudaDevice>? EnergyDevices;
         }
 
         private BandwidthResult Measure(Operation op, BandwidthRequest request, ulong bytes, ulong countedBytes, ulong trafficBytes, string counted, string engine, Func<Theoretical> theoreticalAfter,
@@ -82,12 +86,19 @@ namespace DlGpuTools.Bandwidth
                     Batch(perBatch);
                 }
 
+                // The energy window is exactly the timed batches: each batch ends synchronized, so the GPUs are idle at both ends.
                 var times = new List<double>(request.Iterations);
-                for (int i = 0; i < request.Iterations; i++)
+                EnergyMeasurement energy;
+                using (EnergyBracket bracket = EnergyMeter.Start(_runtime, op.EnergyDevices ?? new[] { Device }))
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    progress(new BandwidthProgress($"{op.Test}: measuring", i, request.Iterations));
-                    times.Add(Batch(perBatch));
+                    for (int i = 0; i < request.Iterations; i++)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        progress(new BandwidthProgress($"{op.Test}: measuring", i, request.Iterations));
+                        times.Add(Batch(perBatch));
+                    }
+
+                    energy = bracket.StopTotal(EnergyMeter.ReadTimeout);
                 }
 
                 progress(new BandwidthProgress($"{op.Test}: checking the data", request.Iterations, request.Iterations));
@@ -102,7 +113,7 @@ namespace DlGpuTools.Bandwidth
                 double traffic = trafficBytes / (median * 1e-3) / 1e9;
                 bool linkTest = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsPeerTest(op.Test);
                 double measuredAgainstTheory = linkTest ? gbps : traffic;
-                return new BandwidthResult
+                var result = new BandwidthResult
                 {
                     DeviceIndex = Device.Index,
                     DeviceName = Device.Name,
@@ -129,6 +140,11 @@ namespace DlGpuTools.Bandwidth
                         method, engine, perBatch, op.Gated ? " queued behind a spin kernel (nvbandwidth's method)" : string.Empty, request.Iterations, request.Warmup, _module.Directives),
                     Note = Join(Join(note, theoretical.Note), Unsteady(op.Test, spread)),
                 };
+                energy.CopyTo(result);
+                double moved = (double)countedBytes * perBatch * request.Iterations;
+                if (energy.Joules is double joules && joules > 0)
+                    result.GBPerJoule = EnergyMeasurement.Significant(moved / joules / 1e9, 4);
+                return result;
             }
             finally
             {

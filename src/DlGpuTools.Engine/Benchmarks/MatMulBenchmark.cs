@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using DlGpuTools.Catalog;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using DlGpuTools.Monitoring;
 using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Benchmarks
@@ -56,11 +57,13 @@ namespace DlGpuTools.Benchmarks
             using (DeviceContext context = _runtime.AcquireContext(device.Index))
             using (context.Enter())
             {
-                return Measure(request, format, device, problem, driver, lt, context, cancel, progress ?? (_ => { }));
+                return Measure(_runtime, request, format, device, problem, driver, lt, context, cancel, progress ?? (_ => { }));
             }
         }
 
-        private static MatMulResult Measure(MatMulRequest request, MatMulFormat format, CudaDevice device, string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel, Action<MatMulProgress> progress)
+        private static MatMulResult Measure(GpuRuntime runtime, MatMulRequest request, MatMulFormat format, CudaDevice device,
+            string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel,
+            Action<MatMulProgress> progress)
         {
             long m = request.M, n = request.N, k = request.K;
             ulong aBytes = (ulong)(m * k * format.InputBytes);
@@ -156,12 +159,19 @@ namespace DlGpuTools.Benchmarks
                     TimeBatch(best, callsPerBatch);
                 }
 
+                // The energy window is exactly the timed batches: each batch ends synchronized, so the GPU is idle at both ends.
                 var times = new List<double>(request.Iterations);
-                for (int i = 0; i < request.Iterations; i++)
+                EnergyMeasurement energy;
+                using (EnergyBracket bracket = EnergyMeter.Start(runtime, new[] { device }))
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    progress(new MatMulProgress("Measuring", i, request.Iterations));
-                    times.Add(TimeBatch(best, callsPerBatch));
+                    for (int i = 0; i < request.Iterations; i++)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        progress(new MatMulProgress("Measuring", i, request.Iterations));
+                        times.Add(TimeBatch(best, callsPerBatch));
+                    }
+
+                    energy = bracket.StopTotal(EnergyMeter.ReadTimeout);
                 }
 
                 progress(new MatMulProgress("Verifying against a CPU reference", request.Iterations, request.Iterations));
@@ -173,7 +183,7 @@ namespace DlGpuTools.Benchmarks
                 double tflops = 2.0 * m * n * k / (median * 1e-3) / 1e12;
                 double? peak = PeakTflops(device.Name, request.DataType);
                 string accumulation = format.AccumulationText(request.FastAccumulation);
-                return new MatMulResult
+                var result = new MatMulResult
                 {
                     DeviceIndex = device.Index,
                     DeviceName = device.Name,
@@ -203,6 +213,11 @@ namespace DlGpuTools.Benchmarks
                     Library = "cuBLASLt " + lt.VersionText,
                     LibraryPath = lt.LibraryPath,
                 };
+                energy.CopyTo(result);
+                double flops = 2.0 * m * n * k * callsPerBatch * request.Iterations;
+                if (energy.Joules is double joules && joules > 0)
+                    result.TflopsPerWatt = EnergyMeasurement.Significant(flops / joules / 1e12, 4);
+                return result;
             }
             finally
             {

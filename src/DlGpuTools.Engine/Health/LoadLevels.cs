@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Devices;
+using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Health
 {
@@ -32,6 +33,21 @@ namespace DlGpuTools.Health
         public static void Run(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, HealthRequest request, IDictionary<int, GpuHealth> perGpu)
         {
             if (devices.Count == 0) return;
+            // One energy window per GPU over all the load levels, read through NVML beside the work.
+            using (EnergyBracket energy = EnergyMeter.Start(runtime, devices))
+            {
+                RunLevels(runtime, devices, request, perGpu);
+                IReadOnlyList<EnergyMeasurement> measured = energy.Stop(request.CallTimeout);
+                for (int i = 0; i < measured.Count; i++)
+                {
+                    if (perGpu.TryGetValue(energy.Gpus[i], out GpuHealth? health)) measured[i].CopyTo(health);
+                }
+            }
+        }
+
+        private static void RunLevels(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, HealthRequest request,
+            IDictionary<int, GpuHealth> perGpu)
+        {
             CancellationToken cancel = request.Cancel;
             Action<string, double>? progress = request.Progress;
             var stress = new StressRequest { Duration = request.Duration, Size = request.MatrixSize, CallTimeout = request.CallTimeout, SetupLimit = TimeSpan.FromTicks(request.CallTimeout.Ticks * 3) };

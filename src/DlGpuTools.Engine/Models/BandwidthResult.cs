@@ -1,7 +1,7 @@
 namespace DlGpuTools
 {
     /// <summary>One bandwidth measurement: what was moved, how fast, how it was counted and measured, and checked.</summary>
-    public sealed class BandwidthResult
+    public sealed class BandwidthResult : IEnergyFigures
     {
         public int DeviceIndex { get; set; }
 
@@ -80,6 +80,36 @@ namespace DlGpuTools
 
         /// <summary>Anything that qualifies the figure (a link below its maximum, a buffer smaller than asked).</summary>
         public string? Note { get; set; }
+
+        /// <summary>
+        /// Board energy over the timed batches (both GPUs' sum for a peer test), in joules; empty where there is no honest
+        /// figure (<see cref="EnergyNote"/> says why).
+        /// </summary>
+        public double? EnergyJoules { get; set; }
+
+        /// <summary>Wall-clock seconds of the energy window: the timed batches (both GPUs' sum for a peer test).</summary>
+        public double? EnergySeconds { get; set; }
+
+        /// <summary>EnergyJoules / EnergySeconds: the average power over the timed batches (both GPUs' sum for a peer test).</summary>
+        public double? AveragePowerW { get; set; }
+
+        /// <summary>
+        /// How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty when sampled.
+        /// </summary>
+        public double? EnergyUncertaintyJoules { get; set; }
+
+        /// <summary>
+        /// EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated), as text.
+        /// </summary>
+        public string? EnergyMethod { get; set; }
+
+        /// <summary>How the energy was measured and how exact it is (the counter's update period), or why there is no figure.</summary>
+        public string? EnergyNote { get; set; }
+
+        /// <summary>
+        /// Bytes per energy: the bytes of all timed operations, counted as GBps counts them, / EnergyJoules, in GB per joule.
+        /// </summary>
+        public double? GBPerJoule { get; set; }
 
         public override string ToString() => $"{Test} GPU {DeviceIndex}{(PeerIndex is int p ? "->" + p : string.Empty)}: {GBps:0.0} GB/s";
     }

@@ -28,7 +28,7 @@ namespace DlGpuTools
     }
 
     /// <summary>One GPU's verdict and the checks behind it.</summary>
-    public sealed class GpuHealth
+    public sealed class GpuHealth : IEnergyFigures
     {
         public int Index { get; set; }
 
@@ -67,6 +67,31 @@ namespace DlGpuTools
 
         /// <summary>Long: the device memory the pattern test covered.</summary>
         public double? MemoryTestedGiB { get; set; }
+
+        /// <summary>
+        /// Board energy over the load levels (Standard and Long: GEMM stress, link checks, memory test), in joules; empty where
+        /// there is no honest figure (<see cref="EnergyNote"/> says why).
+        /// </summary>
+        public double? EnergyJoules { get; set; }
+
+        /// <summary>Wall-clock seconds of the energy window: from the GEMM stress's start to the last load check's end.</summary>
+        public double? EnergySeconds { get; set; }
+
+        /// <summary>EnergyJoules / EnergySeconds: the board's average power over the load levels.</summary>
+        public double? AveragePowerW { get; set; }
+
+        /// <summary>
+        /// How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty when sampled.
+        /// </summary>
+        public double? EnergyUncertaintyJoules { get; set; }
+
+        /// <summary>
+        /// EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated), as text.
+        /// </summary>
+        public string? EnergyMethod { get; set; }
+
+        /// <summary>How the energy was measured and how exact it is (the counter's update period), or why there is no figure.</summary>
+        public string? EnergyNote { get; set; }
 
         public ReadableList<GpuHealthCheck> Checks { get; set; } = new ReadableList<GpuHealthCheck>();
 

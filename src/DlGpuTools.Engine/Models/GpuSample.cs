@@ -57,6 +57,13 @@ namespace DlGpuTools
 
         public double? PowerLimitW { get; set; }
 
+        /// <summary>
+        /// The board's energy counter: millijoules since the driver loaded (nvmlDeviceGetTotalEnergyConsumption, Volta and
+        /// newer; empty on older GPUs). It moves when the driver samples power, so subtract two samples' values over a
+        /// window of seconds, not milliseconds. dcgm-exporter's DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, in the same unit.
+        /// </summary>
+        public ulong? TotalEnergyMillijoules { get; set; }
+
         public int? TemperatureC { get; set; }
 
         public int? SmClockMHz { get; set; }

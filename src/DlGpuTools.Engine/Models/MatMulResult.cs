@@ -4,7 +4,7 @@ namespace DlGpuTools
     /// One GEMM measurement: the sustained median (what back-to-back GEMMs in a training loop see), the card's
     /// datasheet peak, how the GPU accumulated, the verified error, and how it was measured.
     /// </summary>
-    public sealed class MatMulResult
+    public sealed class MatMulResult : IEnergyFigures
     {
         public int DeviceIndex { get; set; }
 
@@ -71,6 +71,37 @@ namespace DlGpuTools
         public string? Library { get; set; }
 
         public string? LibraryPath { get; set; }
+
+        /// <summary>
+        /// Board energy over the timed batches, in joules; empty without an honest figure (<see cref="EnergyNote"/> says why).
+        /// </summary>
+        public double? EnergyJoules { get; set; }
+
+        /// <summary>Wall-clock seconds of the energy window: the timed batches.</summary>
+        public double? EnergySeconds { get; set; }
+
+        /// <summary>EnergyJoules / EnergySeconds: the board's average power over the timed batches.</summary>
+        public double? AveragePowerW { get; set; }
+
+        /// <summary>
+        /// How far EnergyJoules may be off because NVML's counter moves in steps (one update's energy); empty when sampled.
+        /// </summary>
+        public double? EnergyUncertaintyJoules { get; set; }
+
+        /// <summary>
+        /// EnergyCounter (NVML's energy counter read before and after) or SampledPower (board power integrated), as text.
+        /// </summary>
+        public string? EnergyMethod { get; set; }
+
+        /// <summary>How the energy was measured and how exact it is (the counter's update period), or why there is no figure.</summary>
+        public string? EnergyNote { get; set; }
+
+        /// <summary>
+        /// Work per energy: the FLOPs of all timed batches (2*M*N*K per call) / EnergyJoules / 10^12, TFLOP per joule, which
+        /// is TFLOPS per watt. Both come from the same window, so it is the window's mean rate per watt, not Tflops (the
+        /// median batch's rate) / AveragePowerW; the two differ by the batches' spread.
+        /// </summary>
+        public double? TflopsPerWatt { get; set; }
 
         public override string ToString() => $"{DataType} {M}x{N}x{K}: {Tflops:0.0} TFLOPS";
     }

@@ -202,6 +202,7 @@ namespace DlGpuTools.Monitoring
             {
                 if (nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", h, out uint mw) == NvmlReturn.NVML_SUCCESS) s.PowerW = Math.Round(mw / 1000.0, 1);
                 if (nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", h, out uint limit) == NvmlReturn.NVML_SUCCESS) s.PowerLimitW = Math.Round(limit / 1000.0, 1);
+                if (nvml.nvmlDeviceGetTotalEnergyConsumption(h, out ulong mj) == NvmlReturn.NVML_SUCCESS) s.TotalEnergyMillijoules = mj;
                 if (nvml.nvmlDeviceGetTemperature(h, out uint t) == NvmlReturn.NVML_SUCCESS) s.TemperatureC = (int)t;
                 if (nvml.nvmlDeviceGetClockInfo(h, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS) s.SmClockMHz = (int)sm;
                 if (nvml.nvmlDeviceGetClockInfo(h, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS) s.MemoryClockMHz = (int)mem;

@@ -44,6 +44,9 @@ namespace DlGpuTools.Monitoring
             new Metric("DCGM_FI_DEV_FB_TOTAL", "gauge", "Framebuffer memory total (in MiB).", s => Mib(s.MemoryTotal)),
             new Metric("DCGM_FI_DEV_POWER_USAGE", "gauge", "Power draw (in W).", s => s.PowerW),
             new Metric("DCGM_FI_DEV_POWER_MGMT_LIMIT", "gauge", "Enforced power limit (in W).", s => s.PowerLimitW),
+            // A counter in mJ, as dcgm-exporter's default-counters.csv declares it: rate() over it gives watts / 1000.
+            new Metric("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter", "Total energy consumption since the driver loaded (in mJ).",
+                s => s.TotalEnergyMillijoules),
             new Metric("DCGM_FI_DEV_GPU_TEMP", "gauge", "GPU temperature (in C).", s => s.TemperatureC),
             new Metric("DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz).", s => s.SmClockMHz),
             new Metric("DCGM_FI_DEV_MEM_CLOCK", "gauge", "Memory clock frequency (in MHz).", s => s.MemoryClockMHz),
