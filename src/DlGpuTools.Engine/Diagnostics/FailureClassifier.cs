@@ -72,10 +72,8 @@ namespace DlGpuTools.Diagnostics
                         "The GPU computed a wrong product: do not trust this card or driver for training. Run it again; if it repeats, check nvidia-smi -q for ECC errors and the driver install (Test-CuDnnInstall).");
                 case Benchmarks.MatMulTypeNotSupportedException unsupported:
                     return new Failure(MatMulTypeNotSupported, FailureCategory.NotImplemented, unsupported.Message, "Measure a data type this GPU supports (FP32, and FP16 from Pascal; TF32 and BF16 from Ampere; FP8 from Ada and Hopper).");
-                case Monitoring.GpuJobStateException job:
-                    return new Failure(job.ErrorId, job.NotFound ? FailureCategory.ObjectNotFound : FailureCategory.InvalidOperation, job.Message, job.Remedy);
-                case Scheduling.SlurmException slurm:
-                    return new Failure(slurm.ErrorId, slurm.Category, slurm.Message, slurm.Remedy);
+                case DlGpuToolsException described:
+                    return new Failure(described.ErrorId, described.Category, described.Message, described.Remedy);
                 case NvmlException nvml:
                     return new Failure(NvmlCallFailed, FailureCategory.DeviceError, nvml.Message, NvmlRemedy(nvml.Result));
                 case PlatformNotSupportedException platform:

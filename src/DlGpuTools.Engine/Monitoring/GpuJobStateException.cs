@@ -1,9 +1,9 @@
-using System.IO;
+using DlGpuTools.Diagnostics;
 
 namespace DlGpuTools.Monitoring
 {
     /// <summary>What went wrong with a job's state file between Start-GpuJob and Stop-GpuJob, with its error id and remedy.</summary>
-    public sealed class GpuJobStateException : IOException
+    public sealed class GpuJobStateException : DlGpuToolsException
     {
         /// <summary>The state folder is not a private folder of this user (a link, another owner, open to others).</summary>
         public const string StateFolderUnsafe = "GpuJobStateFolderUnsafe";
@@ -15,16 +15,10 @@ namespace DlGpuTools.Monitoring
         public const string StateInvalid = "GpuJobStateInvalid";
 
         public GpuJobStateException(string errorId, string message, string remedy, bool notFound = false)
-            : base(message)
+            : base(errorId, notFound ? FailureCategory.ObjectNotFound : FailureCategory.InvalidOperation, message, remedy)
         {
-            ErrorId = errorId;
-            Remedy = remedy;
             NotFound = notFound;
         }
-
-        public string ErrorId { get; }
-
-        public string Remedy { get; }
 
         /// <summary>Whether the failure is a missing thing (ObjectNotFound) rather than an unsafe or damaged one.</summary>
         public bool NotFound { get; }
