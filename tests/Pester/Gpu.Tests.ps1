@@ -221,7 +221,7 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         }
     }
 
-    It 'names the missing sub-libraries when a folder with only libcudnn.so.9 comes first on the search path' {
+    It 'says where the sub-libraries come from when a folder with only libcudnn.so.9 comes first on the search path' {
         $loaded = $Check['cuDNN'].Path
         $broken = New-PrivateTempDirectory -Prefix 'dlgpu-broken-cudnn-'
         Copy-Item $loaded (Join-Path $broken 'libcudnn.so.9')
@@ -239,10 +239,22 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $result = $json | ConvertFrom-Json
         $subs = $result.Checks | Where-Object Name -eq 'cuDNN sub-libraries'
         Write-Host "Broken install: $($subs.Status): $($subs.Detail) FIX: $($subs.Remedy)"
-        $result.Quiet | Should -BeFalse
-        $subs.Status | Should -Be 'Failed'
-        $subs.Detail | Should -Match 'libcudnn_graph\.so\.9'
         ($result.Checks | Where-Object Name -eq 'cuDNN').Path | Should -BeLike "$broken*"
+        $subs.Detail | Should -Match 'libcudnn_graph\.so\.9'
+        # cuDNN loads its sub-libraries by name: where the loader's search finds the same release (a system cuDNN in
+        # the ld.so cache), they load from there, the convolution runs, and that is a Warning naming each file's
+        # folder; where it finds none, cuDNN's operations fail, and so does the check.
+        $elsewhere = [bool]((& ldconfig -p 2>$null) -match 'libcudnn_graph\.so\.9 ')
+        if ($elsewhere) {
+            $subs.Status | Should -Be 'Warning'
+            $subs.Detail | Should -Match 'libcudnn_graph\.so\.9 from /\S+ \(9\.'
+            ($result.Checks | Where-Object Name -eq 'cuDNN convolution on the GPU').Status | Should -Be 'Passed'
+            $result.Quiet | Should -BeTrue
+        }
+        else {
+            $subs.Status | Should -Be 'Failed'
+            $result.Quiet | Should -BeFalse
+        }
     }
 }
 
