@@ -17,6 +17,10 @@ BeforeDiscovery {
         @{ Name = 'Get-GpuSample'; Arguments = @{ SampleInterval = 0.05 }; Gpus = { param($out) $out.Index } }
         @{ Name = 'Get-GpuProcess'; Arguments = @{}; Gpus = $null } # the fake runs processes on GPU 0 only
         @{ Name = 'Watch-Gpu'; Arguments = @{ Count = 1; Interval = 0.1; Plain = $true }; Gpus = $null }
+        @{ Name = 'Measure-GpuJob'; Arguments = @{ ScriptBlock = { 'work' }; SampleInterval = 0.05 }
+            Gpus = { param($out) ($out | Where-Object { $_.PSTypeNames -contains 'DlGpuTools.GpuJobSummary' -or $_.PSTypeNames -contains 'Deserialized.DlGpuTools.GpuJobSummary' }).Index } }
+        # Its output is the state file, which names no GPU by index; a private folder, so nothing lands in /run.
+        @{ Name = 'Start-GpuJob'; Arguments = @{ Name = 'device-selection'; StateFolder = (New-PrivateTempDirectory -Prefix 'dlgpu-jobs-') }; Gpus = $null }
     )
     $script:Readable = @($DeviceCommands | Where-Object { $null -ne $_.Gpus })
 }

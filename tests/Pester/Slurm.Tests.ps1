@@ -135,7 +135,10 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
         $drained = Wait-NodeStatus -Until { $args[0].State -like 'drain*' } -Seconds (3 * $Interval + 20)
         $drained.Met | Should -BeTrue -Because "the node should be drained (status: $($drained.Status); health check output: $(Get-Content $CheckLog -Tail 5 -ErrorAction SilentlyContinue))"
         $drained.Status.Reason | Should -Match '^dlgpu: GPU 0: ECC errors: 1 uncorrectable'
-        Get-Content $CheckLog | Should -Contain "UNHEALTHY (ResetGpu): $($drained.Status.Reason -replace '^dlgpu: ') [slurm: Drained]"
+        # The run that drained the node writes its line as it exits, a moment after scontrol took the change.
+        $line = "UNHEALTHY (ResetGpu): $($drained.Status.Reason -replace '^dlgpu: ') [slurm: Drained]"
+        for ($try = 0; $try -lt 120 -and (Get-Content $CheckLog) -notcontains $line; $try++) { Start-Sleep -Milliseconds 250 }
+        Get-Content $CheckLog | Should -Contain $line
         # One interval, plus the run that may already be under way and the check's own start-up.
         $drained.Seconds | Should -BeLessOrEqual (2 * $Interval + 20)
         (Get-CheckRunCount) | Should -BeGreaterThan $runs

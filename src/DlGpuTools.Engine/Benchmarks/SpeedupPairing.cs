@@ -44,6 +44,10 @@ namespace DlGpuTools.Benchmarks
             return rounded.ToString(rounded >= 10 ? "0" : rounded >= 1 ? "0.0" : "0.0#", CultureInfo.InvariantCulture);
         }
 
+        // The unrounded ratio: Speedup keeps one decimal, which makes a small ratio (a slow GPU, the fakes) read as 0.
+        private static double? Ratio(GpuSpeedupResult row) =>
+            row.GpuTflops is double gpu && row.CpuTflops > 0 ? gpu / row.CpuTflops : row.Speedup;
+
         public static string Summary(IReadOnlyList<GpuSpeedupResult> rows)
         {
             if (rows == null) throw new ArgumentNullException(nameof(rows));
@@ -56,8 +60,8 @@ namespace DlGpuTools.Benchmarks
             GpuSpeedupResult? strict = Largest("FP32");
             string gpu = measured[0].GpuName ?? "this GPU";
             var parts = new List<string>();
-            if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2}x this CPU ({3} against its {4})", training.GpuDataType, gpu, Times(training.Speedup), training.CpuLibrary, training.CpuDataType));
-            if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0}x", Times(strict.Speedup)));
+            if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2}x this CPU ({3} against its {4})", training.GpuDataType, gpu, Times(Ratio(training)), training.CpuLibrary, training.CpuDataType));
+            if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0}x", Times(Ratio(strict))));
             string answer = char.ToUpperInvariant(parts[0][0]) + parts[0].Substring(1) + (parts.Count > 1 ? "; " + parts[1] : string.Empty) + ".";
             double high = measured.Max(r => r.Speedup.GetValueOrDefault()), low = measured.Min(r => r.Speedup.GetValueOrDefault());
             if (high > 20)
