@@ -30,7 +30,32 @@ namespace DlGpuTools.Recommendations
 
         public bool IncludeCloud { get; set; }
 
+        /// <summary>Hours the job takes on one RTX 3090 (the Speed reference); each option's own hours follow from its speed.</summary>
         public double? TrainingHours { get; set; }
+
+        /// <summary>Tokens the training job processes in all (dataset tokens x epochs); gives hours and cost per option.</summary>
+        public double? TrainTokens { get; set; }
+
+        /// <summary>Passes over the dataset; with <see cref="DatasetTokens"/> it gives <see cref="JobTokens"/>.</summary>
+        public double? Epochs { get; set; }
+
+        /// <summary>Tokens in one pass over the dataset.</summary>
+        public double? DatasetTokens { get; set; }
+
+        /// <summary>The tokens the training job processes: -TrainTokens, or -Epochs x -DatasetTokens; null when neither is given.</summary>
+        public double? JobTokens => TrainTokens ?? (Epochs is double e && DatasetTokens is double d ? e * d : (double?)null);
+
+        /// <summary>Best (the default with a budget) or Value (the default without one).</summary>
+        public RecommendationGoal? Goal { get; set; }
+
+        /// <summary>The goal in force: as asked, else Best with a budget and Value without.</summary>
+        public RecommendationGoal EffectiveGoal => Goal ?? (BudgetUsd != null ? RecommendationGoal.Best : RecommendationGoal.Value);
+
+        /// <summary>The serving engine; null lets each option take the one people run on it (vLLM in data centres, llama.cpp at home).</summary>
+        public InferenceEngine? Engine { get; set; }
+
+        /// <summary>Years the user will keep a bought card: the buy-versus-rent sums then count its resale value.</summary>
+        public double? HorizonYears { get; set; }
 
         /// <summary>Electricity price for the buy-versus-rent sums, USD per kWh.</summary>
         public double ElectricityUsdPerKwh { get; set; } = Recommender.DefaultElectricityUsdPerKwh;
