@@ -19,11 +19,14 @@ namespace DlGpuTools.Recommendations
     /// under-rates Ada's 72 MB L2 by about 20%) or software maturity (it over-rates Volta by about 30%);
     /// ModelCheckTests states its error against published and our own measured ratios.
     /// </summary>
-    public static class PerformanceModel
+    public static partial class PerformanceModel
     {
         public const string ReferenceCard = "GeForce RTX 3090";
         public const double ReferenceTflops = 71;
         public const double ReferenceBandwidthGBps = 936;
+
+        /// <summary>The RMS log error of the relative model on the published ratios it was checked against (fitted and held-back sets).</summary>
+        public const double RelativeBand = 0.10;
 
         public static double ComputeShare(Workload workload)
         {
@@ -52,6 +55,7 @@ namespace DlGpuTools.Recommendations
                 ComputeLabel = label,
                 BandwidthGBps = b,
                 ComputeShare = s,
+                Band = RelativeBand,
                 Inputs = string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} TFLOPS, {2:0} GB/s", label, c, b),
                 Formula = string.Format(CultureInfo.InvariantCulture,
                     "1 / ({0} x {1}/{2:0.#} + {3} x {4}/{5:0}) = {6:0.00} x {7}", s, ReferenceTflops, c, 1 - s, ReferenceBandwidthGBps, b, speed, ReferenceCard),
@@ -94,5 +98,11 @@ namespace DlGpuTools.Recommendations
         public string? Inputs { get; set; }
 
         public string? Formula { get; set; }
+
+        /// <summary>The model's RMS error (0.08 = ±8%) on the published ratios of ModelCheckTests: print it beside every Speed.</summary>
+        public double Band { get; set; }
+
+        /// <summary>The band as text: "±8%".</summary>
+        public string BandText => string.Format(CultureInfo.InvariantCulture, "\u00b1{0:0}%", Band * 100);
     }
 }
