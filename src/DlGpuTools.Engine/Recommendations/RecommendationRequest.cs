@@ -15,6 +15,30 @@ namespace DlGpuTools.Recommendations
 
         public double? ModelParameters { get; set; }
 
+        /// <summary>A named model preset (-Model): its shape, with a source; sets the parameter count.</summary>
+        public ModelShape? ModelShape { get; set; }
+
+        /// <summary>Parameters a token uses in a mixture of experts: memory from the total, speed from these.</summary>
+        public double? ActiveParameters { get; set; }
+
+        /// <summary>Training: only this method (Full, LoRA, QLoRA) instead of the most faithful that fits.</summary>
+        public TrainingMethod? Method { get; set; }
+
+        /// <summary>Inference: the smallest weight format to consider (INT4 when not given).</summary>
+        public ModelPrecision? MinimumPrecision { get; set; }
+
+        public ModelPrecision? KvCachePrecision { get; set; }
+
+        public OptimizerKind Optimizer { get; set; } = OptimizerKind.AdamW;
+
+        public OffloadKind Offload { get; set; } = OffloadKind.None;
+
+        /// <summary>The model's shape: the preset, or the nearest published shape for the parameter count; null without a model.</summary>
+        public ModelShape? Shape => ModelShape ?? (ModelParameters is double p ? Recommendations.ModelShape.ForParameters(p, ActiveParameters) : null);
+
+        /// <summary>Parameters a token computes with (all of them for a dense model).</summary>
+        public double? ComputeParameters => Shape?.ActiveParameters;
+
         public ModelPrecision Precision { get; set; } = ModelPrecision.BF16;
 
         public bool Training { get; set; }

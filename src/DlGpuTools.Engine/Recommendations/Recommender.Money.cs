@@ -12,24 +12,18 @@ namespace DlGpuTools.Recommendations
         /// <summary>LoRA and QLoRA skip the weight gradients of the frozen base: 2 forward + 2 backward (input gradients) + 2 recompute.</summary>
         public const double AdapterFlopsPerToken = 6;
 
-        /// <summary>
-        /// QLoRA dequantises the 4-bit base in every forward and backward pass: about 0.7x LoRA's speed with the bitsandbytes
-        /// kernels (the QLoRA paper's authors report it slower than 16-bit LoRA; arXiv 2305.14314), unless fused kernels are used.
-        /// </summary>
-        public const double QLoraSpeedShare = 0.7;
-
         /// <summary>A bought card loses about this share of its value a year (a used RTX 3090 sold near $1,000 in 2026 against $1,499 at launch in 2020 fell slower; data-centre cards fall faster).</summary>
         public const double YearlyDepreciation = 0.15;
 
         private static void AddTokens(GpuRecommendation r, GpuSpec card, MemoryEstimate? model, double? parameters, InferenceEngine engine, MultiGpuScaling scaling, ModelPrecision precision)
         {
             if (model == null) return;
-            double bytes = (model.WeightsGB + model.KvCacheGB / 2) * 1e9;
+            double bytes = model.BytesPerDecodedToken > 0 ? model.BytesPerDecodedToken : (model.WeightsGB + model.KvCacheGB) * 1e9;
             ThroughputEstimate? decode = PerformanceModel.DecodeTokensPerSecond(card, bytes, engine);
             if (decode == null) return;
             r.TokensPerSecond = Math.Round(decode.Value * scaling.Factor, 1);
             r.TokensFormula = string.Format(CultureInfo.InvariantCulture,
-                "{0} reads {1:0.0} GB a token (weights + half the {2:0.0} GB KV cache): {3}{4} = {5:0.#} tokens/s \u00b1{6:0}% with {7}",
+                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4} = {5:0.#} tokens/s \u00b1{6:0}% with {7}",
                 r.Fits ?? model.Method, bytes / 1e9, model.KvCacheGB, decode.Formula,
                 scaling.Gpus > 1 ? string.Format(CultureInfo.InvariantCulture, "; {0}", scaling.Describe()) : string.Empty,
                 r.TokensPerSecond, decode.Band * 100, MultiGpu.EngineName(engine));
@@ -45,20 +39,20 @@ namespace DlGpuTools.Recommendations
         {
             RecommendationRequest request = c.Request;
             if (!request.IsTraining) return;
-            if (request.JobTokens is double tokens && request.ModelParameters is double parameters && method?.Method is string name)
+            if (request.JobTokens is double tokens && request.ComputeParameters is double parameters && method?.Method is string name)
             {
                 bool full = name.StartsWith("Full", StringComparison.Ordinal);
                 bool qlora = name.StartsWith("QLoRA", StringComparison.Ordinal);
                 ThroughputEstimate? flops = PerformanceModel.TrainingFlopsPerSecond(card, full ? precision : ModelPrecision.BF16);
                 if (flops == null) return;
                 double perToken = (full ? FullFlopsPerToken : AdapterFlopsPerToken) * parameters;
-                double rate = flops.Value * scaling.Factor * (qlora ? QLoraSpeedShare : 1);
+                double rate = flops.Value * scaling.Factor * (qlora ? MemoryEstimator.QLoRASpeedFactor : 1);
                 double hours = tokens * perToken / rate / 3600;
                 r.JobHours = Math.Round(hours, hours < 10 ? 2 : 1);
                 r.JobFormula = string.Format(CultureInfo.InvariantCulture,
                     "{0:0.##e0} tokens x {1} x {2:0.##e0} parameters = {3:0.##e0} FLOPs at {4}{5}{6} = {7:0.#} h \u00b1{8:0}%",
                     tokens, full ? FullFlopsPerToken : AdapterFlopsPerToken, parameters, tokens * perToken, flops.Formula,
-                    scaling.Gpus > 1 ? "; " + scaling.Describe() : string.Empty, qlora ? "; x 0.7 for QLoRA's dequantisation" : string.Empty, hours, flops.Band * 100);
+                    scaling.Gpus > 1 ? "; " + scaling.Describe() : string.Empty, qlora ? "; x 0.66 for QLoRA's dequantisation (Raschka 2023)" : string.Empty, hours, flops.Band * 100);
             }
             else if (request.TrainingHours is double reference && r.Speed is double speed && speed > 0)
             {

@@ -8,6 +8,8 @@ namespace DlGpuTools.Recommendations
 {
     public sealed partial class Recommender
     {
+        private static readonly char[] FlagSeparators = { ' ' };
+
         private List<GpuRecommendation> BuyOptions(Context c)
         {
             RecommendationRequest request = c.Request;
@@ -27,6 +29,7 @@ namespace DlGpuTools.Recommendations
                     SetPrice(r, price, total);
                     r.HostNeeds = HostBuild.Needs(card, fit.Gpus);
                     r.HostCostUsd = HostBuild.CostUsd(card, fit.Gpus);
+                    if (r.HostCostUsd is double host && r.Speed is double speed) r.SpeedPer1000Usd = Math.Round(speed / (total + host) * 1000, 2); // a set's value counts its host
                     r.Reason = BuyReason(r, price);
                     AddBuyVersusRent(r, card, request);
                     options.Add(r);
@@ -47,7 +50,7 @@ namespace DlGpuTools.Recommendations
             r.Provider = price.Provider;
             r.Source = price.Source + " | specs: " + r.Source;
             r.SpeedPer1000Usd = r.Speed is double speed ? Math.Round(speed / total * 1000, 2) : (double?)null;
-            foreach (string flag in price.FlagText.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries)) r.Flags.Add(flag);
+            foreach (string flag in price.FlagText.Split(FlagSeparators, StringSplitOptions.RemoveEmptyEntries)) r.Flags.Add(flag);
             if (price.Reason != null) r.Warnings.Add("Price: " + price.Reason);
             if (price.Condition == "used") r.Warnings.Add("Used card: check the seller, the warranty and that the card is not a mislabelled variant.");
         }
@@ -85,16 +88,19 @@ namespace DlGpuTools.Recommendations
 
         private static Fit? Economical(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
         {
-            foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus))
+            foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus && n <= MaxCards(card)))
                 foreach (MemoryEstimate method in methods)
                     if (Holds(card, method, gpus)) return new Fit(method, gpus);
             return null;
         }
 
+        /// <summary>Home and workstation cards go up to four in a machine; data-centre cards up to a server's eight.</summary>
+        private static int MaxCards(GpuSpec card) => card.Segment == "datacenter" || card.FormFactor != GpuFormFactor.Pcie ? 8 : 4;
+
         private static Fit? Faithful(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
         {
             foreach (MemoryEstimate method in methods)
-                foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus))
+                foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus && n <= MaxCards(card)))
                     if (Holds(card, method, gpus)) return new Fit(method, gpus);
             return null;
         }
@@ -107,7 +113,7 @@ namespace DlGpuTools.Recommendations
         private static bool Holds(GpuSpec card, MemoryEstimate method, int gpus) =>
             !(method.Method == "FP8" && card.Fp8TensorTflops == null) && method.PerCardGB(gpus) <= Usable(card);
 
-        private GpuRecommendation? Describe(string kind, GpuSpec card, Context c, Fit fit, bool rented)
+        private static GpuRecommendation? Describe(string kind, GpuSpec card, Context c, Fit fit, bool rented)
         {
             RecommendationRequest request = c.Request;
             ModelPrecision precision = SpeedPrecision(fit.Method, request.Precision);
@@ -144,7 +150,7 @@ namespace DlGpuTools.Recommendations
             };
 
             MemoryEstimate? model = fit.Method;
-            double? parameters = request.ModelParameters;
+            double? parameters = request.ComputeParameters;
             if (fit.Method != null)
             {
                 r.Fits = fit.Method.Method;

@@ -63,15 +63,41 @@ namespace DlGpuTools.Recommendations
             parameters >= 1e9 ? (training ? Workload.LLMFineTune : Workload.LLMInference) : Workload.NLP;
 
         /// <summary>The methods the request's model can run by, most faithful first; empty without a model.</summary>
-        public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request) =>
-            request.ModelParameters is double p
-                ? MemoryEstimator.Methods(p, request.Precision, request.IsTraining, request.ContextLength, request.BatchSize)
-                : Array.Empty<MemoryEstimate>();
+        public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request)
+        {
+            ModelShape? shape = request.Shape;
+            if (shape == null) return Array.Empty<MemoryEstimate>();
+            var query = new MemoryQuery(shape)
+            {
+                Training = request.IsTraining,
+                Precision = request.Precision,
+                KvCachePrecision = request.KvCachePrecision,
+                Optimizer = request.Optimizer,
+                Offload = request.Offload,
+                ContextLength = request.ContextLength,
+                BatchSize = request.BatchSize,
+            };
+            if (request.IsTraining && request.Precision == ModelPrecision.INT4 && request.Method == null) return MemoryEstimator.Methods(query, TrainingMethod.QLoRA, null);
+            return MemoryEstimator.Methods(query, request.Method, request.MinimumPrecision);
+        }
+
+        /// <summary>
+        /// Where a method does not fit one 8-GPU node of the largest-memory NVSwitch card, the nodes of that card it needs
+        /// (sharded weights and state over all GPUs); null where one node holds it.
+        /// </summary>
+        public static (int Nodes, GpuSpec Card)? NodesNeeded(CardCatalog catalog, MemoryEstimate method)
+        {
+            GpuSpec? largest = catalog.Cards.Where(k => k.IsCudaCapable && k.Interconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
+            if (largest == null || method.PerCardGB(8) <= largest.MemoryGB) return null;
+            for (int nodes = 2; nodes <= 64; nodes++)
+                if (method.PerCardGB(8 * nodes) <= largest.MemoryGB) return (nodes, largest);
+            return null;
+        }
 
         /// <summary>Whether the request's model is too large for a home: it is then served at FP8 or better on one node.</summary>
         public static bool DataCentreScale(RecommendationRequest request) =>
-            !request.IsTraining && request.ModelParameters is double p
-            && MemoryEstimator.Inference(p, ModelPrecision.INT4, request.ContextLength, request.BatchSize).TotalGB > DataCentreScaleGB;
+            !request.IsTraining && request.Shape is ModelShape shape
+            && MemoryEstimator.Estimate(new MemoryQuery(shape) { Precision = ModelPrecision.INT4, ContextLength = request.ContextLength, BatchSize = request.BatchSize }).TotalGB > DataCentreScaleGB;
 
         /// <summary>Learning, or a budget under $400: start free, rent cheap, then buy.</summary>
         public static bool LearnerFirst(RecommendationRequest request) =>
@@ -97,7 +123,9 @@ namespace DlGpuTools.Recommendations
                 if (AddAnother(context, current) is GpuRecommendation another) buys.Add(another);
             }
 
-            List<GpuRecommendation> shownBuys = Shown(context, Rank(context, buys));
+            List<GpuRecommendation> ranked = Rank(context, buys);
+            if (current != null) AddAnotherFirstInItsClass(ranked, current);
+            List<GpuRecommendation> shownBuys = Shown(context, ranked);
             string? alsoConsider = request.IncludeNonCuda ? null : AlsoConsider(context, shownBuys);
 
             bool learner = LearnerFirst(request);
@@ -119,6 +147,18 @@ namespace DlGpuTools.Recommendations
             }
 
             return results;
+        }
+
+        /// <summary>Adding a second of the user's card leads the options that hold as much: it costs one card, not a set.</summary>
+        private static void AddAnotherFirstInItsClass(List<GpuRecommendation> ranked, GpuRecommendation current)
+        {
+            int at = ranked.FindIndex(r => r.Card == current.Card && r.GpusNeeded == 2 && r.Kind == "Upgrade");
+            if (at <= 0) return;
+            GpuRecommendation another = ranked[at];
+            int first = ranked.FindIndex(r => r.FitsRank == another.FitsRank && r.Method == another.Method);
+            if (first < 0 || first >= at) return;
+            ranked.RemoveAt(at);
+            ranked.Insert(first, another);
         }
 
         /// <summary>The options the table shows: those at the memory floor first; cards under it only to fill the list, flagged.</summary>
@@ -152,11 +192,13 @@ namespace DlGpuTools.Recommendations
             bool memoryFirst = request.EffectiveGoal == RecommendationGoal.Best && WorkloadProfile.MemoryFirst(request.Workload);
             var ordered = list
                 .OrderByDescending(o => c.DataCentreScale && DeployGrade(o.Method))
+                .ThenBy(o => c.Methods.Count == 0 && o.Flags.Contains("PASSIVE")) // a desktop buyer's card needs its own fans
                 .ThenByDescending(o => memoryFirst ? Capability(c, o) : 0)
+                .ThenBy(o => c.Methods.Count > 0 && !c.DataCentreScale ? o.GpusNeeded : 0) // one card that holds the model beats a set
                 .ThenByDescending(figure)
                 .ThenBy(o => o.PriceUsd ?? double.MaxValue)
                 .ToList();
-            return MemoryTieBreak(ordered, figure, o => memoryFirst || c.DataCentreScale ? (c.DataCentreScale && DeployGrade(o.Method) ? 1 : 0) * 1000 + Capability(c, o) : 0);
+            return MemoryTieBreak(ordered, figure, o => (c.DataCentreScale && DeployGrade(o.Method) ? 2000 : 0) + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000) + (memoryFirst ? Capability(c, o) : 0));
         }
 
         /// <summary>
@@ -206,7 +248,7 @@ namespace DlGpuTools.Recommendations
             string speed = c.Absolute
                 ? "Tok/s = one stream's decode speed" + (c.Methods.Count == 0 ? " of the model class in Fits (4-bit, 8k context)" : string.Empty)
                 : c.Job
-                    ? "Hours = the job's hours on these cards; Job$ = " + (rent ? "rent for those hours" : "price + electricity")
+                    ? "Hours = the job's hours on these cards"
                     : "Speed = expected " + request.Workload + " throughput x one RTX 3090";
             string rankBy = c.DataCentreScale
                 ? "FP8 or better on one node first, then "
@@ -216,6 +258,16 @@ namespace DlGpuTools.Recommendations
                   + (request.BudgetUsd is double b ? string.Format(CultureInfo.InvariantCulture, " within ${0:N0} of cards", b) : string.Empty)
                 : "Value: speed per dollar";
             return string.Format(CultureInfo.InvariantCulture, "{0} ({1}); ranked {2}; within 20%, more memory first", speed, c.Band, rankBy);
+        }
+
+        private static string ModelName(RecommendationRequest request)
+        {
+            ModelShape? shape = request.Shape;
+            if (shape == null) return string.Empty;
+            string size = shape.IsMixtureOfExperts
+                ? string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} parameters ({1:0.##e0} active)", shape.Parameters, shape.ActiveParameters)
+                : string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} parameters", shape.Parameters);
+            return shape.IsPreset ? shape.Name + ", " + size : size;
         }
 
         /// <summary>What the whole request needs, worked out once.</summary>
@@ -235,7 +287,7 @@ namespace DlGpuTools.Recommendations
                 MemoryLine = !model
                     ? string.Format(CultureInfo.InvariantCulture, "no model given; {0} needs {1:0} GB a card{2}", request.Workload, Floor,
                         WarnedFloor < Floor ? string.Format(CultureInfo.InvariantCulture, " ({0:0} GB flagged)", WarnedFloor) : string.Empty)
-                    : string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} parameters, {1} tokens x {2}: ", request.ModelParameters, request.ContextLength, request.BatchSize)
+                    : string.Format(CultureInfo.InvariantCulture, "{0}, {1} tokens x {2}: ", ModelName(request), request.ContextLength, request.BatchSize)
                       + string.Join(", ", methods.Select(m => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} GB", m.Method, m.TotalGB))) + " on one card";
                 Band = "\u00b1" + Math.Round(PerformanceModel.RelativeBand * 100).ToString(CultureInfo.InvariantCulture) + "%";
             }
