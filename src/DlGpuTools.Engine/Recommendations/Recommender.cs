@@ -189,7 +189,9 @@ namespace DlGpuTools.Recommendations
             Func<GpuRecommendation, double> figure = request.EffectiveGoal == RecommendationGoal.Value
                 ? (Func<GpuRecommendation, double>)(o => o.SpeedPer1000Usd ?? 0)
                 : o => o.Speed ?? 0;
-            bool memoryFirst = request.EffectiveGoal == RecommendationGoal.Best && WorkloadProfile.MemoryFirst(request.Workload);
+            // With a model to train, the most faithful method leads under both goals (LoRA over QLoRA): it trains better and faster.
+            bool memoryFirst = (request.EffectiveGoal == RecommendationGoal.Best && WorkloadProfile.MemoryFirst(request.Workload))
+                               || (request.IsTraining && c.Methods.Count > 0);
             var ordered = list
                 .OrderByDescending(o => c.DataCentreScale && DeployGrade(o.Method))
                 .ThenBy(o => c.Methods.Count == 0 && o.Flags.Contains("PASSIVE")) // a desktop buyer's card needs its own fans
