@@ -293,21 +293,24 @@ namespace DlGpuTools.Engine.Tests
             string path = Path.GetTempFileName();
             try
             {
-                File.WriteAllLines(path, new[] { string.Join(",", PriceTable.Columns), "rtx 3090,used,650,2026-11-20,local classifieds,my notes," });
+                File.WriteAllLines(path, new[] { string.Join(",", PriceTable.Columns.Take(7)), "rtx 3090,used,650,2026-11-20,local classifieds,my notes," });
                 PriceTable prices = PriceTable.Load(path, CardCatalog.BuiltIn);
                 CardPrice best = Must.Exist(prices.BestFor(CardCatalog.BuiltIn.Card("RTX 3090")));
                 Assert.Equal(650, best.PriceUsd);
                 Assert.Equal("GeForce RTX 3090", best.Card);
-                Assert.Equal(PriceTable.BuiltIn.Prices.Count, prices.Prices.Count);
+                // The user's rows for a card and condition replace every built-in observation of that card and condition.
+                int replaced = PriceTable.BuiltIn.Prices.Count(p => p.Card == "GeForce RTX 3090" && p.Condition == "used");
+                Assert.Equal(PriceTable.BuiltIn.Prices.Count - replaced + 1, prices.Prices.Count);
 
                 File.WriteAllLines(path, new[]
                 {
-                    string.Join(",", PriceTable.Columns),
+                    string.Join(",", PriceTable.Columns.Take(7)),
                     "RTX 3090,used,NaN,2026-11,x,y,",
                     "RTX 3090,refurbished,700,2026-11,x,y,",
                     "RTX 3090,new,700,last week,x,y,",
                     "No Such Card,new,700,2026-11,x,y,",
                     "RTX 4090,new,1800,2026-11,x,,",
+                    "RTX 4090,new,1900,2026-11,x,y,",
                     "RTX 4090,new,1900,2026-11,x,y,",
                 });
                 var e = Assert.Throws<CardTableException>(() => PriceTable.Load(path, CardCatalog.BuiltIn));
@@ -316,7 +319,8 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Contains(e.Problems, p => p.StartsWith("line 4", StringComparison.Ordinal) && p.Contains("yyyy-MM"));
                 Assert.Contains(e.Problems, p => p.StartsWith("line 5", StringComparison.Ordinal) && p.Contains("not a card of the card table"));
                 Assert.Contains(e.Problems, p => p.StartsWith("line 6", StringComparison.Ordinal) && p.Contains("no source"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 7", StringComparison.Ordinal) && p.Contains("a second new price"));
+                Assert.DoesNotContain(e.Problems, p => p.StartsWith("line 7", StringComparison.Ordinal));
+                Assert.Contains(e.Problems, p => p.StartsWith("line 8", StringComparison.Ordinal) && p.Contains("the same observation as line 7"));
             }
             finally
             {
@@ -335,8 +339,17 @@ namespace DlGpuTools.Engine.Tests
                 Assert.False(string.IsNullOrWhiteSpace(p.Source), p.Card);
             }
 
-            foreach (string card in new[] { "GeForce RTX 3090", "GeForce RTX 4090", "GeForce RTX 5090", "GeForce RTX 5080", "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060", "NVIDIA RTX PRO 6000 Blackwell", "NVIDIA H100 SXM5 80GB", "NVIDIA H200 SXM 141GB" })
+            foreach (string card in new[] { "GeForce RTX 3090", "GeForce RTX 4090", "GeForce RTX 5090", "GeForce RTX 5080", "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060", "NVIDIA RTX PRO 6000 Blackwell" })
                 Assert.NotNull(PriceTable.BuiltIn.BestFor(CardCatalog.BuiltIn.Card(card)));
+
+            // SXM modules are bought as 8-GPU servers: a loose module's price is kept as evidence but never chosen as a buy price.
+            foreach (string card in new[] { "NVIDIA H100 SXM5 80GB", "NVIDIA H200 SXM 141GB" })
+            {
+                GpuSpec sxm = CardCatalog.BuiltIn.Card(card);
+                Assert.Equal(8, sxm.NodeGpus);
+                Assert.NotEmpty(PriceTable.BuiltIn.For(sxm));
+                Assert.True(PriceTable.BuiltIn.Evidence(sxm, Today) is not PriceEvidence e || e.Gpus == 8);
+            }
         }
 
         [Theory]

@@ -13,10 +13,10 @@ namespace DlGpuTools.Recommendations
         public const double Band = 0.10;
 
         /// <summary>The multiple of one card's throughput that <paramref name="gpus"/> cards give.</summary>
-        public static double Speedup(GpuSpec card, int gpus, ParallelUse use)
+        public static double Speedup(GpuSpec card, int gpus, ParallelUse use, Workload workload = Workload.NLP)
         {
             if (gpus <= 1) return 1;
-            double added = AddedCardShare(card, gpus, use);
+            double added = AddedCardShare(card, gpus, use, workload);
             return use == ParallelUse.LayerSplit ? added : 1 + (gpus - 1) * added;
         }
 
@@ -24,7 +24,7 @@ namespace DlGpuTools.Recommendations
         /// For data and tensor parallelism, what each added card contributes as a share of the first; for a layer
         /// split, the whole set's speed as a share of one card (the cards take turns on one stream).
         /// </summary>
-        public static double AddedCardShare(GpuSpec card, int gpus, ParallelUse use)
+        public static double AddedCardShare(GpuSpec card, int gpus, ParallelUse use, Workload workload = Workload.NLP)
         {
             Link link = LinkFor(card, gpus);
             switch (use)
@@ -34,7 +34,10 @@ namespace DlGpuTools.Recommendations
                 case ParallelUse.TensorParallel:
                     return link == Link.NvSwitch ? 0.9 : link == Link.NvLinkPair ? 0.85 : link == Link.PciePeer ? 0.7 : 0.55;
                 default:
-                    return link == Link.NvSwitch ? 0.95 : link == Link.NvLinkPair ? 0.93 : link == Link.PciePeer ? 0.9 : 0.55;
+                    // Vision models have few weights to all-reduce: ~0.96 a card on any link (Lambda, ResNet-50).
+                    // Transformers all-reduce far more: BERT-large 2x RTX 4090 (no peer-to-peer) ran 1.49x one card, 2x RTX 3090 1.71-1.81x.
+                    if (workload == Workload.ComputerVision || workload == Workload.Learning) return 0.96;
+                    return link == Link.NvSwitch ? 0.95 : link == Link.NvLinkPair || link == Link.PciePeer ? 0.85 : 0.5;
             }
         }
 
