@@ -24,8 +24,10 @@ namespace DlGpuTools.Commands
         public const string TableTooLargeRemedy = "Check that it is the right file: a card or price table is a few hundred KB at most.";
         public const string TableUnreadableRemedy = "Check that this user can read the file (its permissions, and those of its folders).";
         public const string TableNotAFileSystemPath = "'{0}' is a path of the {1} provider, not of a file.";
-        public const string TrainingNeedsModel = "-Training describes a model: give its size with -ModelParameters.";
+        public const string TrainingNeedsModel = "-Training and -Method describe a model: name it with -Model or give its size with -ModelParameters.";
         public const string TrainingNeedsModelRemedy = "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.";
+        public const string ModelPresetNotFound = "No model preset is named '{0}'. Known presets: {1}.";
+        public const string ModelPresetNotFoundRemedy = "Pick a name with Tab after -Model, or describe the model by size: -ModelParameters 117e9 -ActiveParameters 5.1e9.";
         public const string NothingFits = "No card in the table meets these conditions for {0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.";
 
         public const string NoUpgrade = "No card within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.";

@@ -103,6 +103,38 @@ namespace DlGpuTools.Recommendations
             return list;
         }
 
+        /// <summary>
+        /// The methods a recommendation request's model runs by, most faithful first; empty without a model. A preset
+        /// (-Model) gives the shape; a bare count borrows the nearest one. The format a preset ships in (FP8 for
+        /// DeepSeek-V3, MXFP4 for gpt-oss) is among those listed whenever it is at or below the asked precision.
+        /// </summary>
+        public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            ModelShape? shape = ShapeFor(request);
+            if (shape == null) return Array.Empty<MemoryEstimate>();
+            var query = new MemoryQuery(shape)
+            {
+                Training = request.IsTraining, Precision = request.Precision, KvCachePrecision = request.KvCachePrecision,
+                Optimizer = request.Optimizer, Offload = request.Offload, ContextLength = request.ContextLength, BatchSize = request.BatchSize,
+            };
+            if (query.Training && request.Method == null && request.Precision == ModelPrecision.INT4) return new[] { Estimate(With(query, TrainingMethod.QLoRA)) };
+            return Methods(query, request.Method, request.MinimumPrecision);
+        }
+
+        /// <summary>The request's model shape: the -Model preset, or the nearest shape for -ModelParameters (and -ActiveParameters); null without either.</summary>
+        public static ModelShape? ShapeFor(RecommendationRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            if (!string.IsNullOrWhiteSpace(request.Model))
+            {
+                return ModelPresets.Find(request.Model)
+                    ?? throw new ArgumentException($"No model preset is named '{request.Model}'. Known: {string.Join(", ", ModelPresets.Names)}. Or give -ModelParameters (and -ActiveParameters for a mixture of experts).", nameof(request));
+            }
+
+            return request.ModelParameters is double p ? ModelShape.ForParameters(p, request.ActiveParameters) : null;
+        }
+
         /// <summary>One estimate: the query's method (training) or precision (inference), with its breakdown and formula.</summary>
         public static MemoryEstimate Estimate(MemoryQuery query)
         {

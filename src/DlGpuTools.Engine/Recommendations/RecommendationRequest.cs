@@ -15,6 +15,26 @@ namespace DlGpuTools.Recommendations
 
         public double? ModelParameters { get; set; }
 
+        /// <summary>A named model (-Model): its shape decides KV cache, logits, experts and the precision it ships in.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>Parameters a token passes through, for a mixture of experts named by counts: memory from the total, speed from these.</summary>
+        public double? ActiveParameters { get; set; }
+
+        /// <summary>Training method forced by the user; every method in turn when not given.</summary>
+        public TrainingMethod? Method { get; set; }
+
+        /// <summary>The least faithful format allowed (BF16 rules out FP8 and 4-bit; INT8 rules out 4-bit).</summary>
+        public ModelPrecision? MinimumPrecision { get; set; }
+
+        /// <summary>Keys and values as cached; 16-bit when not given.</summary>
+        public ModelPrecision? KvCachePrecision { get; set; }
+
+        public OptimizerKind Optimizer { get; set; } = OptimizerKind.AdamW;
+
+        /// <summary>Optimizer state or routed experts kept in host memory.</summary>
+        public OffloadKind Offload { get; set; } = OffloadKind.None;
+
         public ModelPrecision Precision { get; set; } = ModelPrecision.BF16;
 
         public bool Training { get; set; }

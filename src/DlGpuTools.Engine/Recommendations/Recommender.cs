@@ -49,11 +49,22 @@ namespace DlGpuTools.Recommendations
         public static Workload ImpliedWorkload(double parameters, bool training) =>
             parameters >= 1e9 ? (training ? Workload.LLMFineTune : Workload.LLMInference) : Workload.NLP;
 
+        /// <summary>The workload a preset implies: its task (encoders NLP, vision and image generation ComputerVision), or for a language model its size.</summary>
+        public static Workload ImpliedWorkload(ModelShape shape, bool training)
+        {
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
+            switch (shape.Task)
+            {
+                case ModelTask.Encoder: return Workload.NLP;
+                case ModelTask.VisionEncoder:
+                case ModelTask.ImageGeneration: return Workload.ComputerVision;
+                default: return ImpliedWorkload(shape.Parameters, training);
+            }
+        }
+
         /// <summary>The methods the request's model can run by, most faithful first; empty without a model.</summary>
         public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request) =>
-            request.ModelParameters is double p
-                ? MemoryEstimator.Methods(p, request.Precision, request.IsTraining, request.ContextLength, request.BatchSize)
-                : Array.Empty<MemoryEstimate>();
+            MemoryEstimator.MethodsFor(request);
 
         public IReadOnlyList<GpuRecommendation> Recommend(RecommendationRequest request)
         {
@@ -215,7 +226,8 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         private static Fit? ChooseFit(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, RecommendationRequest request, double floor, int maxGpus)
         {
-            if (card.MemoryGB < floor) return null;
+            // With a model the method's estimate (plus headroom) is the requirement, not the workload's floor.
+            if (card.MemoryGB < (methods.Count == 0 || request.MinimumMemoryGB != null ? floor : 0)) return null;
             bool needsBf16 = request.Precision == ModelPrecision.BF16 && request.IsTraining;
             if (needsBf16 && card.Bf16TensorTflops == null) return null;
             if (methods.Count == 0) return new Fit(null, 1);
@@ -224,7 +236,7 @@ namespace DlGpuTools.Recommendations
                 foreach (MemoryEstimate method in methods)
                 {
                     if (method.Method == "FP8" && card.Fp8TensorTflops == null) continue; // FP8 math needs Ada, Hopper or Blackwell
-                    if (method.PerCardGB(gpus) <= card.MemoryGB) return new Fit(method, gpus);
+                    if (method.RequiredPerCardGB(gpus) <= card.MemoryGB) return new Fit(method, gpus);
                 }
             }
 

@@ -45,8 +45,37 @@ namespace DlGpuTools.Commands
         [ScaledNumberTransformation]
         public double ModelParameters { get; set; }
 
+        /// <summary>A named model (Tab lists the presets): its published shape replaces -ModelParameters.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelPresetCompleter))]
+        public string? Model { get; set; }
+
+        /// <summary>Parameters a token passes through in a mixture of experts: memory from -ModelParameters, speed from these.</summary>
+        [Parameter]
+        [ValidateFiniteRange(1e6, 1e13, "parameters")]
+        [ScaledNumberTransformation]
+        public double ActiveParameters { get; set; }
+
         [Parameter]
         public ModelPrecision Precision { get; set; } = ModelPrecision.BF16;
+
+        /// <summary>Only this training method (implies -Training).</summary>
+        [Parameter]
+        public TrainingMethod Method { get; set; }
+
+        /// <summary>The least faithful weight format to consider.</summary>
+        [Parameter]
+        public ModelPrecision MinimumPrecision { get; set; }
+
+        [Parameter]
+        public ModelPrecision KvCachePrecision { get; set; }
+
+        [Parameter]
+        public OptimizerKind Optimizer { get; set; } = OptimizerKind.AdamW;
+
+        [Parameter]
+        public OffloadKind Offload { get; set; }
 
         [Parameter]
         public SwitchParameter Training { get; set; }
@@ -101,7 +130,7 @@ namespace DlGpuTools.Commands
         {
             _catalog = CatalogLoader.LoadOrThrow(this, CardTable);
             _prices = CatalogLoader.LoadPricesOrThrow(this, PriceTable, Cards);
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(Training)) && !MyInvocation.BoundParameters.ContainsKey(nameof(ModelParameters)))
+            if ((Bound(nameof(Training)) || Bound(nameof(Method))) && !Bound(nameof(ModelParameters)) && !Bound(nameof(Model)))
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.TrainingNeedsModel), "TrainingNeedsModelParameters", ErrorCategory.InvalidArgument, null)
                 {
@@ -115,17 +144,40 @@ namespace DlGpuTools.Commands
             // Without pipeline input ProcessRecord runs once; with it, once per device.
             if (CurrentGpu == null && _processedPipelineCard) return;
             _processedPipelineCard = true;
-            Workload workload = !Bound(nameof(Workload)) && Bound(nameof(ModelParameters))
-                ? Recommender.ImpliedWorkload(ModelParameters, Training)
+            ModelShape? preset = null;
+            if (Bound(nameof(Model)))
+            {
+                preset = ModelPresets.Find(Model);
+                if (preset == null)
+                {
+                    string message = Messages.Format(Messages.ModelPresetNotFound, Model, string.Join(", ", ModelPresets.Names));
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "ModelPresetNotFound", ErrorCategory.ObjectNotFound, Model)
+                    {
+                        ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.ModelPresetNotFoundRemedy },
+                    });
+                }
+            }
+
+            bool training = Training || Bound(nameof(Method));
+            double? parameters = preset?.Parameters ?? (Bound(nameof(ModelParameters)) ? ModelParameters : (double?)null);
+            Workload workload = !Bound(nameof(Workload)) && parameters is double implied
+                ? (preset != null ? Recommender.ImpliedWorkload(preset, training) : Recommender.ImpliedWorkload(implied, training))
                 : Workload;
             var request = new RecommendationRequest
             {
                 Workload = workload,
                 BudgetUsd = Bound(nameof(Budget)) ? Budget : (double?)null,
                 MinimumMemoryGB = Bound(nameof(MinimumMemoryGB)) ? MinimumMemoryGB : (double?)null,
-                ModelParameters = Bound(nameof(ModelParameters)) ? ModelParameters : (double?)null,
+                ModelParameters = parameters,
+                Model = preset?.Id,
+                ActiveParameters = Bound(nameof(ActiveParameters)) ? ActiveParameters : (double?)null,
+                Method = Bound(nameof(Method)) ? Method : (TrainingMethod?)null,
+                MinimumPrecision = Bound(nameof(MinimumPrecision)) ? MinimumPrecision : (ModelPrecision?)null,
+                KvCachePrecision = Bound(nameof(KvCachePrecision)) ? KvCachePrecision : (ModelPrecision?)null,
+                Optimizer = Optimizer,
+                Offload = Offload,
                 Precision = Precision,
-                Training = Training,
+                Training = training,
                 ContextLength = ContextLength,
                 BatchSize = BatchSize,
                 IncludeCloud = IncludeCloud || Bound(nameof(TrainingHours)),
