@@ -202,6 +202,17 @@ namespace DlGpuTools.Recommendations
         public static double OptimizerBytes(OptimizerKind optimizer) =>
             optimizer == OptimizerKind.AdamW8bit || optimizer == OptimizerKind.PagedAdamW8bit ? 2 : 8;
 
+        private static string OptimizerText(OptimizerKind optimizer)
+        {
+            switch (optimizer)
+            {
+                case OptimizerKind.AdamW8bit: return "8-bit Adam";
+                case OptimizerKind.PagedAdamW: return "paged Adam";
+                case OptimizerKind.PagedAdamW8bit: return "paged 8-bit Adam";
+                default: return "Adam";
+            }
+        }
+
         /// <summary>How close a format stays to the 16-bit model: a minimum precision keeps formats at or above it.</summary>
         public static int Fidelity(ModelPrecision precision)
         {
@@ -223,7 +234,7 @@ namespace DlGpuTools.Recommendations
             double b = BytesPerWeight(q.Precision);
             ModelPrecision kvPrecision = q.KvCachePrecision ?? ModelPrecision.BF16;
             double kvb = BytesPerWeight(kvPrecision);
-            double weights = WeightsGB(shape, shape.Parameters, b);
+            double weights = WeightsGB(shape, q.Precision, shape.Parameters, shape.ExpertParameters);
             double experts = (q.Offload & OffloadKind.Experts) != 0 ? shape.ExpertParameters * b / 1e9 : 0;
             double gpuWeights = weights - experts;
             bool generates = shape.Task == ModelTask.CausalLM;
@@ -237,7 +248,7 @@ namespace DlGpuTools.Recommendations
 
             double activeExperts = shape.IsMixtureOfExperts ? Math.Max(0, shape.ActiveParameters - (shape.Parameters - shape.ExpertParameters)) : 0;
             double inputEmbedding = shape.IsPreset && !shape.TiedEmbeddings ? (double)shape.Vocabulary * shape.Width : 0;
-            double activeBytes = WeightsGB(shape, shape.ActiveParameters - inputEmbedding, b, headOnly: inputEmbedding > 0) * 1e9;
+            double activeBytes = WeightsGB(shape, q.Precision, shape.ActiveParameters - inputEmbedding, activeExperts, headOnly: inputEmbedding > 0) * 1e9;
             double hostBytes = experts > 0 ? activeExperts * b : 0;
 
             string kvText = !generates ? "no KV cache (encoder)"
@@ -295,8 +306,9 @@ namespace DlGpuTools.Recommendations
                 trained = shape.Parameters;
                 stateBytes = weightBytes + (offload ? 0 : moments + master);
                 hostBytes = offload ? moments + master + 4 : 0;
-                what = string.Format(CultureInfo.InvariantCulture, "{0} weights + {0} gradients + {1} {2} moments{3}", Num(weightBytes), Num(moments), q.Optimizer,
-                    mixed ? " + 4 FP32 master weights" : string.Empty) + (offload ? " (moments, master and FP32 gradients in host memory)" : string.Empty);
+                what = string.Format(CultureInfo.InvariantCulture, "{0} weights + {0} gradients + {1} {2} moments{3}", Num(weightBytes), Num(moments), OptimizerText(q.Optimizer),
+                    mixed ? " + 4 FP32 master weights" : string.Empty) + (offload ? " (moments, master and FP32 gradients in host memory)" : string.Empty)
+                    + " = " + Num(weightBytes + stateBytes) + " B/param" + (offload ? " on the GPU" : string.Empty);
             }
             else
             {
@@ -348,6 +360,15 @@ namespace DlGpuTools.Recommendations
                     method, shape.Parameters, what, modelState, host > 0 ? string.Format(CultureInfo.InvariantCulture, " (+{0:0.0} GB host memory)", host) : string.Empty,
                     activations, tokens / q.BatchSize, q.BatchSize, logitText, Num(CudaOverheadGB), modelState + activations + CudaOverheadGB, shape.Describe()),
             };
+        }
+
+        /// <summary>Weights of <paramref name="parameters"/> in <paramref name="precision"/>, of which <paramref name="experts"/> are routed-expert weights.</summary>
+        private static double WeightsGB(ModelShape shape, ModelPrecision precision, double parameters, double experts, bool headOnly = false)
+        {
+            double bytes = BytesPerWeight(precision);
+            // gpt-oss ships only its routed experts in MXFP4; attention, router and embeddings stay BF16 (arXiv 2508.10925).
+            if (shape.IsPreset && precision == ModelPrecision.MXFP4 && experts > 0) return (experts * bytes + (parameters - experts) * 2) / 1e9;
+            return WeightsGB(shape, parameters, bytes, headOnly);
         }
 
         /// <summary>

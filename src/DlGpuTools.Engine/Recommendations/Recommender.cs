@@ -268,7 +268,7 @@ namespace DlGpuTools.Recommendations
                     : string.Empty),
                 PowerW = card.TdpW * fit.Gpus,
                 FitsModel = fit.Gpus == 1,
-                RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.PerCardGB(fit.Gpus), 1) : floor,
+                RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.RequiredPerCardGB(fit.Gpus), 1) : floor,
                 MemoryFormula = fit.Method?.Formula,
                 Warnings = CardAdvice.Warnings(card, request, fit.Method, fit.Gpus).ToArray(),
                 Source = card.Source,
