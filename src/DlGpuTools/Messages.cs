@@ -24,7 +24,7 @@ namespace DlGpuTools.Commands
         public const string TableTooLargeRemedy = "Check that it is the right file: a card or price table is a few hundred KB at most.";
         public const string TableUnreadableRemedy = "Check that this user can read the file (its permissions, and those of its folders).";
         public const string TableNotAFileSystemPath = "'{0}' is a path of the {1} provider, not of a file.";
-        public const string TrainingNeedsModel = "-Training describes a model: name it with -Model or give its size with -ModelParameters.";
+        public const string TrainingNeedsModel = "-Training and -Method describe a model: name it with -Model or give its size with -ModelParameters.";
         public const string TrainingNeedsModelRemedy = "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.";
         public const string NothingFits = "No card in the table meets these conditions for {0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.";
 

@@ -22,7 +22,9 @@ Describe 'Get-GpuRecommendation' {
     It 'shows every method''s memory and the ranking formula above the table, within 80 columns' {
         $r = @(Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16)
         $r[0].Workload | Should -Be 'LLMFineTune'
-        $r[0].Method | Should -Be 'LoRA BF16'
+        # With a model the need is the method's estimate, not a 24 GB floor: a smaller card may lead with QLoRA; a 24 GB card holds LoRA.
+        $r[0].Method | Should -BeIn 'LoRA BF16', 'QLoRA NF4'
+        @(Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -Top 50 | Where-Object MemoryGB -ge 24)[0].Method | Should -Be 'LoRA BF16'
         # The header is wrapped at words for 80 columns, so it is read with its line breaks as spaces.
         $flat = ($r | Out-String -Width 400) -replace '\s+', ' '
         $flat | Should -Match 'Full BF16 118\.3 GB, LoRA BF16 20\.9 GB, QLoRA NF4 10\.5 GB'
@@ -182,5 +184,26 @@ Describe 'Get-GpuRecommendation' {
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($r))
         $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuRecommendation#Buy'
         ($copy | Out-String -Width 80) | Should -Match 'Per\$1k'
+    }
+
+    It 'takes a named model: its shape, its task and its own vocabulary decide the memory' {
+        $r = @(Get-GpuRecommendation -Model gpt-oss-120b -IncludeCloud -Top 3 -WarningAction SilentlyContinue)
+        $r[0].Workload | Should -Be 'LLMInference'
+        $r[0].MemorySummary | Should -Match 'MXFP4'
+        $r[0].MethodEstimates -join ' ' | Should -Match '5\.1B of 116\.8B active'
+        $bert = @(Get-GpuRecommendation -Model BERT-large -Training -ContextLength 512 -BatchSize 32 -Top 1)
+        $bert[0].Workload | Should -Be 'NLP'
+        $bert[0].MethodEstimates[0] | Should -Match 'no vocabulary logits'
+        (TabExpansion2 'Get-GpuRecommendation -Model gpt-oss' 34).CompletionMatches.CompletionText | Should -Contain 'gpt-oss-120b'
+        { Get-GpuRecommendation -Model 'Llama-9' } | Should -Throw -ErrorId "ModelPresetNotFound,$RecFqid"
+    }
+
+    It 'sizes a card by the method when a model is given: QLoRA of 8B on a 12-16 GB card under $700' {
+        $r = @(Get-GpuRecommendation -ModelParameters 8e9 -Workload LLMFineTune -Budget 700 -WarningAction SilentlyContinue)
+        $r | Should -Not -BeNullOrEmpty
+        $r[0].Method | Should -Be 'QLoRA NF4'
+        $r[0].MemoryGB | Should -BeGreaterOrEqual 12
+        $r[0].MemoryGB | Should -BeLessOrEqual 16
+        @(Get-GpuRecommendation -ModelParameters 8e9 -Method LoRA -Top 1)[0].Method | Should -Be 'LoRA BF16'
     }
 }

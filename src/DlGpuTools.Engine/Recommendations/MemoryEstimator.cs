@@ -103,6 +103,39 @@ namespace DlGpuTools.Recommendations
             return list;
         }
 
+        /// <summary>
+        /// The methods a recommendation request's model runs by, most faithful first; empty without a model. A preset
+        /// (-Model) gives the shape; a bare count borrows the nearest one. The format a preset ships in (FP8 for
+        /// DeepSeek-V3, MXFP4 for gpt-oss) is among those listed whenever it is at or below the asked precision.
+        /// </summary>
+        public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            ModelShape? shape = ShapeFor(request);
+            if (shape == null) return Array.Empty<MemoryEstimate>();
+            var query = new MemoryQuery(shape)
+            {
+                Training = request.IsTraining, Precision = request.Precision, KvCachePrecision = request.KvCachePrecision,
+                Optimizer = request.Optimizer, Offload = request.Offload, ContextLength = request.ContextLength, BatchSize = request.BatchSize,
+            };
+            if (query.Training && request.Method == null && request.Precision == ModelPrecision.INT4) return new[] { Estimate(With(query, TrainingMethod.QLoRA)) };
+            return Methods(query, request.Method, request.MinimumPrecision);
+        }
+
+        /// <summary>The request's model shape: the -Model preset, or the nearest shape for -ModelParameters (and -ActiveParameters); null without either.</summary>
+        public static ModelShape? ShapeFor(RecommendationRequest request)
+        {
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            if (request.ModelShape != null) return request.ModelShape;
+            if (!string.IsNullOrWhiteSpace(request.Model))
+            {
+                return ModelPresets.Find(request.Model)
+                    ?? throw new ArgumentException($"No model preset is named '{request.Model}'. Known: {string.Join(", ", ModelPresets.Names)}. Or give -ModelParameters (and -ActiveParameters for a mixture of experts).", nameof(request));
+            }
+
+            return request.ModelParameters is double p ? ModelShape.ForParameters(p, request.ActiveParameters) : null;
+        }
+
         /// <summary>One estimate: the query's method (training) or precision (inference), with its breakdown and formula.</summary>
         public static MemoryEstimate Estimate(MemoryQuery query)
         {
@@ -170,6 +203,17 @@ namespace DlGpuTools.Recommendations
         public static double OptimizerBytes(OptimizerKind optimizer) =>
             optimizer == OptimizerKind.AdamW8bit || optimizer == OptimizerKind.PagedAdamW8bit ? 2 : 8;
 
+        private static string OptimizerText(OptimizerKind optimizer)
+        {
+            switch (optimizer)
+            {
+                case OptimizerKind.AdamW8bit: return "8-bit Adam";
+                case OptimizerKind.PagedAdamW: return "paged Adam";
+                case OptimizerKind.PagedAdamW8bit: return "paged 8-bit Adam";
+                default: return "Adam";
+            }
+        }
+
         /// <summary>How close a format stays to the 16-bit model: a minimum precision keeps formats at or above it.</summary>
         public static int Fidelity(ModelPrecision precision)
         {
@@ -191,7 +235,7 @@ namespace DlGpuTools.Recommendations
             double b = BytesPerWeight(q.Precision);
             ModelPrecision kvPrecision = q.KvCachePrecision ?? ModelPrecision.BF16;
             double kvb = BytesPerWeight(kvPrecision);
-            double weights = WeightsGB(shape, shape.Parameters, b);
+            double weights = WeightsGB(shape, q.Precision, shape.Parameters, shape.ExpertParameters);
             double experts = (q.Offload & OffloadKind.Experts) != 0 ? shape.ExpertParameters * b / 1e9 : 0;
             double gpuWeights = weights - experts;
             bool generates = shape.Task == ModelTask.CausalLM;
@@ -205,7 +249,7 @@ namespace DlGpuTools.Recommendations
 
             double activeExperts = shape.IsMixtureOfExperts ? Math.Max(0, shape.ActiveParameters - (shape.Parameters - shape.ExpertParameters)) : 0;
             double inputEmbedding = shape.IsPreset && !shape.TiedEmbeddings ? (double)shape.Vocabulary * shape.Width : 0;
-            double activeBytes = WeightsGB(shape, shape.ActiveParameters - inputEmbedding, b, headOnly: inputEmbedding > 0) * 1e9;
+            double activeBytes = WeightsGB(shape, q.Precision, shape.ActiveParameters - inputEmbedding, activeExperts, headOnly: inputEmbedding > 0) * 1e9;
             double hostBytes = experts > 0 ? activeExperts * b : 0;
 
             string kvText = !generates ? "no KV cache (encoder)"
@@ -263,8 +307,9 @@ namespace DlGpuTools.Recommendations
                 trained = shape.Parameters;
                 stateBytes = weightBytes + (offload ? 0 : moments + master);
                 hostBytes = offload ? moments + master + 4 : 0;
-                what = string.Format(CultureInfo.InvariantCulture, "{0} weights + {0} gradients + {1} {2} moments{3}", Num(weightBytes), Num(moments), q.Optimizer,
-                    mixed ? " + 4 FP32 master weights" : string.Empty) + (offload ? " (moments, master and FP32 gradients in host memory)" : string.Empty);
+                what = string.Format(CultureInfo.InvariantCulture, "{0} weights + {0} gradients + {1} {2} moments{3}", Num(weightBytes), Num(moments), OptimizerText(q.Optimizer),
+                    mixed ? " + 4 FP32 master weights" : string.Empty) + (offload ? " (moments, master and FP32 gradients in host memory)" : string.Empty)
+                    + " = " + Num(weightBytes + stateBytes) + " B/param" + (offload ? " on the GPU" : string.Empty);
             }
             else
             {
@@ -316,6 +361,15 @@ namespace DlGpuTools.Recommendations
                     method, shape.Parameters, what, modelState, host > 0 ? string.Format(CultureInfo.InvariantCulture, " (+{0:0.0} GB host memory)", host) : string.Empty,
                     activations, tokens / q.BatchSize, q.BatchSize, logitText, Num(CudaOverheadGB), modelState + activations + CudaOverheadGB, shape.Describe()),
             };
+        }
+
+        /// <summary>Weights of <paramref name="parameters"/> in <paramref name="precision"/>, of which <paramref name="experts"/> are routed-expert weights.</summary>
+        private static double WeightsGB(ModelShape shape, ModelPrecision precision, double parameters, double experts, bool headOnly = false)
+        {
+            double bytes = BytesPerWeight(precision);
+            // gpt-oss ships only its routed experts in MXFP4; attention, router and embeddings stay BF16 (arXiv 2508.10925).
+            if (shape.IsPreset && precision == ModelPrecision.MXFP4 && experts > 0) return (experts * bytes + (parameters - experts) * 2) / 1e9;
+            return WeightsGB(shape, parameters, bytes, headOnly);
         }
 
         /// <summary>

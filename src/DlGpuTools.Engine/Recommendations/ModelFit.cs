@@ -65,7 +65,7 @@ namespace DlGpuTools.Recommendations
 
         public static string Describe(Result fit, int gpus) => string.Format(CultureInfo.InvariantCulture,
             "{0}: a {1:0.#e0}-parameter model needs {2:0.#} GB{3} ({4} context)",
-            fit.Label, fit.Parameters, fit.Estimate.PerCardGB(gpus), gpus > 1 ? " a card" : string.Empty,
+            fit.Label, fit.Parameters, fit.Estimate.RequiredPerCardGB(gpus), gpus > 1 ? " a card" : string.Empty,
             fit.Estimate.Training ? "4k" : "8k");
 
         private static Result? Largest(double memoryGB, int gpus, System.Func<double, MemoryEstimate> estimate, string how)
@@ -74,7 +74,7 @@ namespace DlGpuTools.Recommendations
             for (int i = 0; i < Classes.Length; i++)
             {
                 MemoryEstimate e = estimate(Classes[i].Value);
-                if (e.PerCardGB(gpus) > memoryGB) break;
+                if (e.RequiredPerCardGB(gpus) > memoryGB) break;
                 best = new Result(Classes[i].Key + " " + how, Classes[i].Value, e, i);
             }
 

@@ -18,23 +18,31 @@ namespace DlGpuTools.Recommendations
         /// <summary>A named model preset (-Model): its shape, with a source; sets the parameter count.</summary>
         public ModelShape? ModelShape { get; set; }
 
-        /// <summary>Parameters a token uses in a mixture of experts: memory from the total, speed from these.</summary>
+        /// <summary>The preset's name, where the caller names it instead of passing its shape.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>Parameters a token passes through, for a mixture of experts named by counts: memory from the total, speed from these.</summary>
         public double? ActiveParameters { get; set; }
 
-        /// <summary>Training: only this method (Full, LoRA, QLoRA) instead of the most faithful that fits.</summary>
+        /// <summary>Training method forced by the user; every method in turn when not given.</summary>
         public TrainingMethod? Method { get; set; }
 
-        /// <summary>Inference: the smallest weight format to consider (INT4 when not given).</summary>
+        /// <summary>The least faithful format allowed (BF16 rules out FP8 and 4-bit; INT8 rules out 4-bit); INT4 when not given.</summary>
         public ModelPrecision? MinimumPrecision { get; set; }
 
+        /// <summary>Keys and values as cached; 16-bit when not given.</summary>
         public ModelPrecision? KvCachePrecision { get; set; }
 
         public OptimizerKind Optimizer { get; set; } = OptimizerKind.AdamW;
 
+        /// <summary>Optimizer state or routed experts kept in host memory.</summary>
         public OffloadKind Offload { get; set; } = OffloadKind.None;
 
         /// <summary>The model's shape: the preset, or the nearest published shape for the parameter count; null without a model.</summary>
-        public ModelShape? Shape => ModelShape ?? (ModelParameters is double p ? Recommendations.ModelShape.ForParameters(p, ActiveParameters) : null);
+        public ModelShape? Shape =>
+            ModelShape
+            ?? (string.IsNullOrWhiteSpace(Model) ? null : ModelPresets.Find(Model!))
+            ?? (ModelParameters is double p ? Recommendations.ModelShape.ForParameters(p, ActiveParameters) : null);
 
         /// <summary>Parameters a token computes with (all of them for a dense model).</summary>
         public double? ComputeParameters => Shape?.ActiveParameters;

@@ -111,7 +111,7 @@ namespace DlGpuTools.Recommendations
         /// FP8 math needs Ada, Hopper or Blackwell.
         /// </summary>
         private static bool Holds(GpuSpec card, MemoryEstimate method, int gpus) =>
-            !(method.Method == "FP8" && card.Fp8TensorTflops == null) && method.PerCardGB(gpus) <= Usable(card);
+            !(method.Method == "FP8" && card.Fp8TensorTflops == null) && method.RequiredPerCardGB(gpus) <= Usable(card);
 
         private static GpuRecommendation? Describe(string kind, GpuSpec card, Context c, Fit fit, bool rented)
         {
@@ -143,7 +143,7 @@ namespace DlGpuTools.Recommendations
                 Engine = serving ? MultiGpu.EngineName(engine) : null,
                 PowerW = card.TdpW * fit.Gpus,
                 FitsModel = fit.Gpus == 1,
-                RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.PerCardGB(fit.Gpus), 1) : c.Floor,
+                RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.RequiredPerCardGB(fit.Gpus), 1) : c.Floor,
                 MemoryFormula = fit.Method?.Formula,
                 Warnings = new ReadableList<string>(CardAdvice.Warnings(card, request, fit.Method, fit.Gpus)),
                 Source = card.Source,

@@ -62,24 +62,22 @@ namespace DlGpuTools.Recommendations
         public static Workload ImpliedWorkload(double parameters, bool training) =>
             parameters >= 1e9 ? (training ? Workload.LLMFineTune : Workload.LLMInference) : Workload.NLP;
 
-        /// <summary>The methods the request's model can run by, most faithful first; empty without a model.</summary>
-        public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request)
+        /// <summary>The workload a preset implies: its task (encoders NLP, vision and image generation ComputerVision), or for a language model its size.</summary>
+        public static Workload ImpliedWorkload(ModelShape shape, bool training)
         {
-            ModelShape? shape = request.Shape;
-            if (shape == null) return Array.Empty<MemoryEstimate>();
-            var query = new MemoryQuery(shape)
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
+            switch (shape.Task)
             {
-                Training = request.IsTraining,
-                Precision = request.Precision,
-                KvCachePrecision = request.KvCachePrecision,
-                Optimizer = request.Optimizer,
-                Offload = request.Offload,
-                ContextLength = request.ContextLength,
-                BatchSize = request.BatchSize,
-            };
-            if (request.IsTraining && request.Precision == ModelPrecision.INT4 && request.Method == null) return MemoryEstimator.Methods(query, TrainingMethod.QLoRA, null);
-            return MemoryEstimator.Methods(query, request.Method, request.MinimumPrecision);
+                case ModelTask.Encoder: return Workload.NLP;
+                case ModelTask.VisionEncoder:
+                case ModelTask.ImageGeneration: return Workload.ComputerVision;
+                default: return ImpliedWorkload(shape.Parameters, training);
+            }
         }
+
+        /// <summary>The methods the request's model can run by, most faithful first; empty without a model.</summary>
+        public static IReadOnlyList<MemoryEstimate> MethodsFor(RecommendationRequest request) =>
+            MemoryEstimator.MethodsFor(request);
 
         /// <summary>
         /// Where a method does not fit one 8-GPU node of the largest-memory NVSwitch card, the nodes of that card it needs
@@ -88,9 +86,9 @@ namespace DlGpuTools.Recommendations
         public static (int Nodes, GpuSpec Card)? NodesNeeded(CardCatalog catalog, MemoryEstimate method)
         {
             GpuSpec? largest = catalog.Cards.Where(k => k.IsCudaCapable && k.Interconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
-            if (largest == null || method.PerCardGB(8) <= largest.MemoryGB) return null;
+            if (largest == null || method.RequiredPerCardGB(8) <= largest.MemoryGB) return null;
             for (int nodes = 2; nodes <= 64; nodes++)
-                if (method.PerCardGB(8 * nodes) <= largest.MemoryGB) return (nodes, largest);
+                if (method.RequiredPerCardGB(8 * nodes) <= largest.MemoryGB) return (nodes, largest);
             return null;
         }
 

@@ -45,12 +45,13 @@ namespace DlGpuTools.Commands
         [ScaledNumberTransformation]
         public double ModelParameters { get; set; }
 
-        /// <summary>A named model (Llama-3.1-70B, gpt-oss-120b, DeepSeek-V3, ...): its shape and size, with a source.</summary>
+        /// <summary>A named model (Tab lists the presets): its published shape replaces -ModelParameters.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelPresetCompleter))]
         public string? Model { get; set; }
 
-        /// <summary>Parameters a token uses in a mixture of experts: memory from the total, speed from these.</summary>
+        /// <summary>Parameters a token passes through in a mixture of experts: memory from -ModelParameters, speed from these.</summary>
         [Parameter]
         [ValidateFiniteRange(1e6, 1e13, "parameters")]
         [ScaledNumberTransformation]
@@ -159,7 +160,7 @@ namespace DlGpuTools.Commands
         {
             _catalog = CatalogLoader.LoadOrThrow(this, CardTable);
             _prices = CatalogLoader.LoadPricesOrThrow(this, PriceTable, Cards);
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(Training)) && !MyInvocation.BoundParameters.ContainsKey(nameof(ModelParameters)) && !MyInvocation.BoundParameters.ContainsKey(nameof(Model)))
+            if ((Bound(nameof(Training)) || Bound(nameof(Method))) && !Bound(nameof(ModelParameters)) && !Bound(nameof(Model)))
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.TrainingNeedsModel), "TrainingNeedsModelParameters", ErrorCategory.InvalidArgument, null)
                 {
@@ -188,9 +189,10 @@ namespace DlGpuTools.Commands
                 }
             }
 
+            bool training = Training || Bound(nameof(Method));
             double? parameters = shape?.Parameters ?? (Bound(nameof(ModelParameters)) ? ModelParameters : (double?)null);
             Workload workload = !Bound(nameof(Workload)) && parameters is double p
-                ? Recommender.ImpliedWorkload(p, Training)
+                ? (shape != null ? Recommender.ImpliedWorkload(shape, training) : Recommender.ImpliedWorkload(p, training))
                 : Workload;
             var request = new RecommendationRequest
             {
@@ -199,6 +201,7 @@ namespace DlGpuTools.Commands
                 MinimumMemoryGB = Bound(nameof(MinimumMemoryGB)) ? MinimumMemoryGB : (double?)null,
                 ModelParameters = parameters,
                 ModelShape = shape,
+                Model = shape?.Id,
                 ActiveParameters = Bound(nameof(ActiveParameters)) ? ActiveParameters : (double?)null,
                 Method = Bound(nameof(Method)) ? Method : (TrainingMethod?)null,
                 MinimumPrecision = Bound(nameof(MinimumPrecision)) ? MinimumPrecision : (ModelPrecision?)null,
@@ -213,7 +216,7 @@ namespace DlGpuTools.Commands
                 DatasetTokens = Bound(nameof(DatasetTokens)) ? DatasetTokens : (double?)null,
                 HorizonYears = Bound(nameof(HorizonYears)) ? HorizonYears : (double?)null,
                 Precision = Precision,
-                Training = Training,
+                Training = training,
                 ContextLength = ContextLength,
                 BatchSize = BatchSize,
                 IncludeCloud = IncludeCloud,
