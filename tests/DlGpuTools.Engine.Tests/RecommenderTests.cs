@@ -145,7 +145,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("NVLink pair", pair.Interconnect);
             Assert.Equal("llama.cpp", pair.Engine);
             Assert.NotNull(pair.TokensPerSecond);
-            Assert.Equal(Math.Round(Must.HaveValue(pair.SpeedPerCard) * MultiGpu.LayerSplitFactor, 2), Must.HaveValue(pair.Speed), 1); // a layer split adds memory, not speed
+            Assert.Equal(Math.Round(Must.HaveValue(pair.SpeedPerCard) * ScalingModel.LayerSplitFactor, 2), Must.HaveValue(pair.Speed), 1); // a layer split adds memory, not speed
             Assert.Contains(pair.Warnings, w => w.Contains("tensor parallelism") && !w.Contains("FSDP"));
             Assert.Contains(pair.Warnings, w => w.Contains("2 x 350 W"));
             GpuRecommendation h100 = results.First(r => r.Kind == "Rent" && r.Card == "NVIDIA H100 SXM5 80GB");

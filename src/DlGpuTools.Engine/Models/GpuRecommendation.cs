@@ -52,6 +52,18 @@ namespace DlGpuTools
         /// <summary>One card's expected throughput, relative to a GeForce RTX 3090.</summary>
         public double? SpeedPerCard { get; set; }
 
+        /// <summary>
+        /// How far Speed may be off: the performance model's RMS log error on published ratios ("±10%"), combined with the
+        /// multi-GPU scaling model's for a set of cards.
+        /// </summary>
+        public string? SpeedBand { get; set; }
+
+        /// <summary>The band of TokensPerSecond: the decode estimator's error, with the scaling model's for a set.</summary>
+        public string? TokensBand { get; set; }
+
+        /// <summary>The band of JobHours: the training-throughput estimator's error, with the scaling model's for a set.</summary>
+        public string? JobBand { get; set; }
+
         /// <summary>The model's inputs: the tensor throughput and bandwidth it used.</summary>
         public string? ModelInputs { get; set; }
 

@@ -60,13 +60,57 @@ namespace DlGpuTools.Recommendations
             return qlora != null && qlora.Rank > lora.Rank ? qlora : lora;
         }
 
-        public static Result? For(Workload workload, double memoryGB, int gpus) =>
-            workload == Workload.LLMFineTune ? Training(memoryGB, gpus) : Serving(memoryGB, gpus);
+        public static Result? For(Workload workload, double memoryGB, int gpus, bool training = false)
+        {
+            if (workload == Workload.ImageGeneration) return ImageGeneration(memoryGB, training);
+            return workload == Workload.LLMFineTune ? Training(memoryGB, gpus) : Serving(memoryGB, gpus);
+        }
 
-        public static string Describe(Result fit, int gpus) => string.Format(CultureInfo.InvariantCulture,
-            "{0}: a {1:0.#e0}-parameter model needs {2:0.#} GB{3} ({4} context)",
-            fit.Label, fit.Parameters, fit.Estimate.RequiredPerCardGB(gpus), gpus > 1 ? " a card" : string.Empty,
-            fit.Estimate.Training ? "4k" : "8k");
+        /// <summary>
+        /// The most capable diffusion pipeline one card holds at 1024 px (ImageGenerationMemory): generating SDXL at 16 bits,
+        /// then FLUX.1 [dev] at 4 bits, 8 bits and 16 bits; training SDXL by LoRA then in full, then FLUX.1 by QLoRA then
+        /// LoRA. One card, whatever the set: a pipeline is not split across cards, more cards only run more images.
+        /// </summary>
+        public static Result? ImageGeneration(double memoryGB, bool training)
+        {
+            var ladder = training
+                ? new[]
+                {
+                    ("SDXL", "SDXL LoRA", TrainingMethod.LoRA, ModelPrecision.BF16), ("SDXL", "SDXL full", TrainingMethod.Full, ModelPrecision.BF16),
+                    ("FLUX.1-dev", "FLUX QLoRA", TrainingMethod.QLoRA, ModelPrecision.BF16), ("FLUX.1-dev", "FLUX LoRA", TrainingMethod.LoRA, ModelPrecision.BF16),
+                }
+                : new[]
+                {
+                    ("SDXL", "SDXL BF16", TrainingMethod.Full, ModelPrecision.BF16), ("FLUX.1-dev", "FLUX NF4", TrainingMethod.Full, ModelPrecision.INT4),
+                    ("FLUX.1-dev", "FLUX FP8", TrainingMethod.Full, ModelPrecision.FP8), ("FLUX.1-dev", "FLUX BF16", TrainingMethod.Full, ModelPrecision.BF16),
+                };
+            Result? best = null;
+            for (int i = 0; i < ladder.Length; i++)
+            {
+                var (preset, label, method, precision) = ladder[i];
+                ModelShape? shape = ModelPresets.Find(preset);
+                if (shape == null) continue;
+                var query = new MemoryQuery(shape) { Training = training, Method = method, Precision = precision, ContextLength = ImageGenerationMemory.DefaultSide };
+                MemoryEstimate e = MemoryEstimator.Estimate(query);
+                if (e.RequiredPerCardGB(1) > memoryGB) break;
+                best = new Result(label, shape.Parameters, e, i);
+            }
+
+            return best;
+        }
+
+        public static string Describe(Result fit, int gpus)
+        {
+            if (fit.Estimate.Model is string id && ModelPresets.Find(id)?.Task == ModelTask.ImageGeneration)
+            {
+                return string.Format(CultureInfo.InvariantCulture, "{0}: the pipeline needs {1:0.#} GB on one card at 1024 px", fit.Label, fit.Estimate.RequiredPerCardGB(1));
+            }
+
+            return string.Format(CultureInfo.InvariantCulture,
+                "{0}: a {1:0.#e0}-parameter model needs {2:0.#} GB{3} ({4} context)",
+                fit.Label, fit.Parameters, fit.Estimate.RequiredPerCardGB(gpus), gpus > 1 ? " a card" : string.Empty,
+                fit.Estimate.Training ? "4k" : "8k");
+        }
 
         private static Result? Largest(double memoryGB, int gpus, System.Func<double, MemoryEstimate> estimate, string how)
         {

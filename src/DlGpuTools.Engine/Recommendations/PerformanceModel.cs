@@ -29,13 +29,18 @@ namespace DlGpuTools.Recommendations
         /// <summary>The RMS log error of the relative model on the published ratios it was checked against (fitted and held-back sets).</summary>
         public const double RelativeBand = 0.10;
 
-        /// <summary>The share of a reference step's time spent on math: fitted 0.27 for vision (ResNet-50), 0.75 for transformers (BERT-large).</summary>
+        /// <summary>
+        /// The share of a reference step's time spent on math: fitted 0.27 for vision (ResNet-50), 0.75 for transformers
+        /// (BERT-large). Image generation takes the transformer shares: FLUX.1's denoiser is a transformer and SDXL's
+        /// UNet spends most of its time in attention blocks; no diffusion throughput was among the fitted measurements.
+        /// </summary>
         public static double ComputeShare(Workload workload)
         {
             switch (workload)
             {
                 case Workload.LLMInference: return 0.0;
                 case Workload.NLP:
+                case Workload.ImageGeneration:
                 case Workload.LLMFineTune: return 0.748;
                 default: return 0.274;
             }
@@ -48,6 +53,7 @@ namespace DlGpuTools.Recommendations
             {
                 case Workload.LLMInference: return 0.0;
                 case Workload.NLP:
+                case Workload.ImageGeneration:
                 case Workload.LLMFineTune: return 0.042;
                 default: return 0.176;
             }

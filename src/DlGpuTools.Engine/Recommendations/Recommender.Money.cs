@@ -22,6 +22,7 @@ namespace DlGpuTools.Recommendations
             ThroughputEstimate? decode = PerformanceModel.DecodeTokensPerSecond(card, bytes, engine);
             if (decode == null) return;
             r.TokensPerSecond = Math.Round(decode.Value * scaling.Factor, 1);
+            r.TokensBand = ScalingModel.BandText(decode.Band, scaling.Gpus);
             r.TokensFormula = string.Format(CultureInfo.InvariantCulture,
                 "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4} = {5:0.#} tokens/s \u00b1{6:0}% with {7}",
                 r.Fits ?? model.Method, bytes / 1e9, model.KvCacheGB, decode.Formula,
@@ -49,6 +50,7 @@ namespace DlGpuTools.Recommendations
                 double rate = flops.Value * scaling.Factor * (qlora ? MemoryEstimator.QLoRASpeedFactor : 1);
                 double hours = tokens * perToken / rate / 3600;
                 r.JobHours = Math.Round(hours, hours < 10 ? 2 : 1);
+                r.JobBand = ScalingModel.BandText(flops.Band, scaling.Gpus);
                 r.JobFormula = string.Format(CultureInfo.InvariantCulture,
                     "{0:0.##e0} tokens x {1} x {2:0.##e0} parameters = {3:0.##e0} FLOPs at {4}{5}{6} = {7:0.#} h \u00b1{8:0}%",
                     tokens, full ? FullFlopsPerToken : AdapterFlopsPerToken, parameters, tokens * perToken, flops.Formula,
@@ -57,6 +59,7 @@ namespace DlGpuTools.Recommendations
             else if (request.TrainingHours is double reference && r.Speed is double speed && speed > 0)
             {
                 r.JobHours = Math.Round(reference / speed, 1);
+                r.JobBand = r.SpeedBand;
                 r.JobFormula = string.Format(CultureInfo.InvariantCulture, "{0:0.#} h on one RTX 3090 / Speed {1:0.00} = {2:0.#} h", reference, speed, reference / speed);
             }
         }

@@ -106,12 +106,19 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>
-        /// Whether <paramref name="gpus"/> cards hold the method. The estimate is in GB (10^9 bytes) and cards are sold in
-        /// GiB, so a card marked 24 GB holds 25.8 GB: those 7% are the headroom for fragmentation and spikes.
-        /// FP8 math needs Ada, Hopper or Blackwell.
+        /// Whether <paramref name="gpus"/> cards hold the method: its estimate plus the allocator's headroom, in GB
+        /// (10^9 bytes), against what the card has in GB. FP8 math needs Ada, Hopper or Blackwell.
         /// </summary>
         private static bool Holds(GpuSpec card, MemoryEstimate method, int gpus) =>
-            !(method.Method == "FP8" && card.Fp8TensorTflops == null) && method.RequiredPerCardGB(gpus) <= Usable(card);
+            !(method.Method == "FP8" && card.Fp8TensorTflops == null) && method.RequiredPerCardGB(gpus) <= CapacityGB(card);
+
+        /// <summary>
+        /// The memory a card gives a job in GB (10^9 bytes), the unit of the estimates. Card memory is sold in GiB
+        /// (a "24 GB" RTX 3090 has 24 x 2^30 bytes, 25.8 GB; NVIDIA's datasheets count GDDR and HBM so).
+        /// </summary>
+        internal static double CapacityGB(GpuSpec card) => Usable(card) * BytesPerGiB / 1e9;
+
+        private const double BytesPerGiB = 1073741824;
 
         private static GpuRecommendation? Describe(string kind, GpuSpec card, Context c, Fit fit, bool rented)
         {
@@ -122,7 +129,7 @@ namespace DlGpuTools.Recommendations
             bool serving = request.Workload == Workload.LLMInference && !request.IsTraining;
             InferenceEngine engine = request.Engine ?? MultiGpu.DefaultEngine(card, rented);
             ParallelUse use = serving ? MultiGpu.ServingUse(engine) : ParallelUse.DataParallel;
-            MultiGpuScaling scaling = MultiGpu.Scaling(card, fit.Gpus, use);
+            MultiGpuScaling scaling = MultiGpu.Scaling(card, fit.Gpus, use, request.Workload);
             double memory = Usable(card);
             var r = new GpuRecommendation
             {
@@ -137,6 +144,7 @@ namespace DlGpuTools.Recommendations
                 Interconnect = MultiGpu.LinkName(card, fit.Gpus),
                 Speed = Math.Round(perf.RelativeSpeed * scaling.Factor, 2),
                 SpeedPerCard = Math.Round(perf.RelativeSpeed, 2),
+                SpeedBand = fit.Gpus > 1 ? ScalingModel.BandText(perf.Band, fit.Gpus) : perf.BandText,
                 ModelInputs = perf.Inputs,
                 SpeedFormula = perf.Formula + " " + perf.BandText + (fit.Gpus > 1 ? "; " + scaling.Describe() : string.Empty),
                 Scaling = fit.Gpus > 1 ? scaling.Describe() : null,
@@ -156,7 +164,7 @@ namespace DlGpuTools.Recommendations
                 r.Fits = fit.Method.Method;
                 r.FitsDetail = fit.Method.Formula;
             }
-            else if (ModelFit.For(request.Workload, memory, fit.Gpus) is ModelFit.Result held)
+            else if (ModelFit.For(request.Workload, CapacityGB(card), fit.Gpus, request.IsTraining) is ModelFit.Result held)
             {
                 r.Fits = held.Label;
                 r.FitsRank = held.Rank;

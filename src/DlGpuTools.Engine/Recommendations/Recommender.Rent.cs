@@ -71,7 +71,7 @@ namespace DlGpuTools.Recommendations
             {
                 PriceEvidence? price = _prices.Evidence(card, request.Now);
                 if (price == null || price.Gpus != 1 || (request.BudgetUsd is double b && price.PriceUsd > b)) continue;
-                if (c.Methods.Count > 0 && !c.Methods.Any(m => m.RequiredPerCardGB(1) <= Usable(card))) continue;
+                if (c.Methods.Count > 0 && !c.Methods.Any(m => m.RequiredPerCardGB(1) <= CapacityGB(card))) continue;
                 if (Usable(card) < c.Floor) continue;
                 candidates.Add((card, price, Usable(card) / price.PriceUsd));
             }

@@ -62,15 +62,15 @@ namespace DlGpuTools.Recommendations
         public static Workload ImpliedWorkload(double parameters, bool training) =>
             parameters >= 1e9 ? (training ? Workload.LLMFineTune : Workload.LLMInference) : Workload.NLP;
 
-        /// <summary>The workload a preset implies: its task (encoders NLP, vision and image generation ComputerVision), or for a language model its size.</summary>
+        /// <summary>The workload a preset implies: its task (encoders NLP, vision encoders ComputerVision, diffusion ImageGeneration), or for a language model its size.</summary>
         public static Workload ImpliedWorkload(ModelShape shape, bool training)
         {
             if (shape == null) throw new ArgumentNullException(nameof(shape));
             switch (shape.Task)
             {
                 case ModelTask.Encoder: return Workload.NLP;
-                case ModelTask.VisionEncoder:
-                case ModelTask.ImageGeneration: return Workload.ComputerVision;
+                case ModelTask.VisionEncoder: return Workload.ComputerVision;
+                case ModelTask.ImageGeneration: return Workload.ImageGeneration;
                 default: return ImpliedWorkload(shape.Parameters, training);
             }
         }
@@ -86,9 +86,9 @@ namespace DlGpuTools.Recommendations
         public static (int Nodes, GpuSpec Card)? NodesNeeded(CardCatalog catalog, MemoryEstimate method)
         {
             GpuSpec? largest = catalog.Cards.Where(k => k.IsCudaCapable && k.Interconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
-            if (largest == null || method.RequiredPerCardGB(8) <= largest.MemoryGB) return null;
+            if (largest == null || method.RequiredPerCardGB(8) <= CapacityGB(largest)) return null;
             for (int nodes = 2; nodes <= 64; nodes++)
-                if (method.RequiredPerCardGB(8 * nodes) <= largest.MemoryGB) return (nodes, largest);
+                if (method.RequiredPerCardGB(8 * nodes) <= CapacityGB(largest)) return (nodes, largest);
             return null;
         }
 
@@ -198,7 +198,9 @@ namespace DlGpuTools.Recommendations
                 .ThenByDescending(figure)
                 .ThenBy(o => o.PriceUsd ?? double.MaxValue)
                 .ToList();
-            return MemoryTieBreak(ordered, figure, o => (c.DataCentreScale && DeployGrade(o.Method) ? 2000 : 0) + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000) + (memoryFirst ? Capability(c, o) : 0));
+            // The tie-break keeps every key above it: more memory never lifts a set of cards over one card that holds the model.
+            return MemoryTieBreak(ordered, figure, o => (c.DataCentreScale && DeployGrade(o.Method) ? 2000 : 0) + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000)
+                + (memoryFirst ? Capability(c, o) : 0) - (c.Methods.Count > 0 && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0));
         }
 
         /// <summary>
@@ -257,7 +259,7 @@ namespace DlGpuTools.Recommendations
                 ? (WorkloadProfile.MemoryFirst(request.Workload) ? (c.Methods.Count > 0 ? "Best: most faithful method, then speed" : "Best: largest model held, then speed") : "Best: speed")
                   + (request.BudgetUsd is double b ? string.Format(CultureInfo.InvariantCulture, " within ${0:N0} of cards", b) : string.Empty)
                 : "Value: speed per dollar";
-            return string.Format(CultureInfo.InvariantCulture, "{0} ({1}); ranked {2}; within 20%, more memory first", speed, c.Band, rankBy);
+            return string.Format(CultureInfo.InvariantCulture, "{0} (\u00b1 beside each: the model's error on published measurements); ranked {1}; within 20%, more memory first", speed, rankBy);
         }
 
         private static string ModelName(RecommendationRequest request)
@@ -287,9 +289,12 @@ namespace DlGpuTools.Recommendations
                 MemoryLine = !model
                     ? string.Format(CultureInfo.InvariantCulture, "no model given; {0} needs {1:0} GB a card{2}", request.Workload, Floor,
                         WarnedFloor < Floor ? string.Format(CultureInfo.InvariantCulture, " ({0:0} GB flagged)", WarnedFloor) : string.Empty)
-                    : string.Format(CultureInfo.InvariantCulture, "{0}, {1} tokens x {2}: ", ModelName(request), request.ContextLength, request.BatchSize)
+                    : string.Format(CultureInfo.InvariantCulture, "{0}, {1} x {2}: ", ModelName(request),
+                        request.Shape?.Task == ModelTask.ImageGeneration && methods[0].ContextLength > 0
+                            ? methods[0].ContextLength.ToString(CultureInfo.InvariantCulture) + " px images"
+                            : request.ContextLength.ToString(CultureInfo.InvariantCulture) + " tokens",
+                        request.BatchSize)
                       + string.Join(", ", methods.Select(m => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} GB", m.Method, m.TotalGB))) + " on one card";
-                Band = "\u00b1" + Math.Round(PerformanceModel.RelativeBand * 100).ToString(CultureInfo.InvariantCulture) + "%";
             }
 
             public RecommendationRequest Request { get; }
@@ -311,8 +316,6 @@ namespace DlGpuTools.Recommendations
             public ReadableList<string> Summary { get; }
 
             public string MemoryLine { get; }
-
-            public string Band { get; }
         }
     }
 }

@@ -17,6 +17,9 @@ namespace DlGpuTools.Recommendations
 
         /// <summary>Fine-tuning a large language model: BF16 math and a lot of memory.</summary>
         LLMFineTune,
+
+        /// <summary>Diffusion image generation (SDXL, FLUX.1): generating, or training the denoiser with -Training; the pipeline's size decides the memory.</summary>
+        ImageGeneration,
     }
 
     /// <summary>Numeric format of the model's weights.</summary>
