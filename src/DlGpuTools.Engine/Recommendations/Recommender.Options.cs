@@ -52,6 +52,9 @@ namespace DlGpuTools.Recommendations
             r.SpeedPer1000Usd = r.Speed is double speed ? Math.Round(speed / total * 1000, 2) : (double?)null;
             foreach (string flag in price.FlagText.Split(FlagSeparators, StringSplitOptions.RemoveEmptyEntries)) r.Flags.Add(flag);
             if (price.Reason != null) r.Warnings.Add("Price: " + price.Reason);
+            if ((price.Flags & PriceCaveats.Stale) != 0 && price.AgeMonths is int age)
+                r.Warnings.Add(string.Format(CultureInfo.InvariantCulture,
+                    "The price was seen {0}, {1} months ago: GPU prices moved 20-40% a month in 2026; check today's before buying (or pass -PriceTable).", price.PriceDate, age));
             if (price.Condition == "used") r.Warnings.Add("Used card: check the seller, the warranty and that the card is not a mislabelled variant.");
         }
 
