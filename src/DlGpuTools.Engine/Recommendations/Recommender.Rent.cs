@@ -62,7 +62,8 @@ namespace DlGpuTools.Recommendations
         private string? AlsoConsider(Context c, List<GpuRecommendation> shown)
         {
             RecommendationRequest request = c.Request;
-            if (!WorkloadProfile.MemoryFirst(request.Workload) || request.IsTraining) return null;
+            // Language work only: the line names the model class held, and diffusion tools lag further behind on ROCm and Metal.
+            if (!WorkloadProfile.MemoryFirst(request.Workload) || request.Workload == Workload.ImageGeneration || request.IsTraining) return null;
             GpuRecommendation? top = shown.FirstOrDefault(s => s.PriceUsd > 0 && s.Kind != "Current");
             if (top == null || !(top.PriceUsd is double topPrice)) return null;
             double topPerDollar = top.TotalMemoryGB / topPrice;

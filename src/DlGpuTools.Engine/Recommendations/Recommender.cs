@@ -20,6 +20,9 @@ namespace DlGpuTools.Recommendations
         /// <summary>Under the Value goal with a budget, single cards below this share of the best affordable per-card speed are not ranked.</summary>
         public const double ThroughputFloorShare = 0.5;
 
+        /// <summary>The price-evidence flag of a price derived from a bundle or a ratio rather than seen for the card.</summary>
+        private const string DerivedPriceFlag = "DERIVED";
+
         /// <summary>An upgrade must beat the current card's speed by this factor (or hold more, or fit a model it cannot).</summary>
         public const double UpgradeFactor = 1.5;
 
@@ -195,12 +198,13 @@ namespace DlGpuTools.Recommendations
                 .ThenBy(o => c.Methods.Count == 0 && o.Flags.Contains("PASSIVE")) // a desktop buyer's card needs its own fans
                 .ThenByDescending(o => memoryFirst ? Capability(c, o) : 0)
                 .ThenBy(o => c.Methods.Count > 0 && !c.DataCentreScale ? o.GpusNeeded : 0) // one card that holds the model beats a set
+                .ThenBy(o => o.Flags.Contains(DerivedPriceFlag)) // a price worked out from a bundle ("2x for $1,800") is not an observation: it never decides
                 .ThenByDescending(figure)
                 .ThenBy(o => o.PriceUsd ?? double.MaxValue)
                 .ToList();
             // The tie-break keeps every key above it: more memory never lifts a set of cards over one card that holds the model.
             return MemoryTieBreak(ordered, figure, o => (c.DataCentreScale && DeployGrade(o.Method) ? 2000 : 0) + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000)
-                + (memoryFirst ? Capability(c, o) : 0) - (c.Methods.Count > 0 && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0));
+                + (memoryFirst ? Capability(c, o) : 0) - (c.Methods.Count > 0 && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0) - (o.Flags.Contains(DerivedPriceFlag) ? 100 : 0));
         }
 
         /// <summary>
