@@ -57,6 +57,21 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void Home_builds_state_tokens_a_second_for_70B_even_where_they_hold_more()
+        {
+            RecommendationRequest request = Ask(Workload.LLMInference);
+            request.BudgetUsd = 5000;
+            var results = Recommender.Recommend(request);
+            GpuRecommendation four = results.First(r => r.GpusNeeded == 4);
+            Assert.Equal("123B Q4", four.Fits);
+            Assert.Equal("70B Q4", four.TokensModel);
+            // A layer split adds memory, not speed: four cards decode 70B no faster than two.
+            GpuRecommendation two = results.First(r => r.GpusNeeded == 2 && r.Card == four.Card);
+            Assert.Equal(Must.HaveValue(two.TokensPerSecond), Must.HaveValue(four.TokensPerSecond), 0);
+            Assert.Contains(four.TokensBand!, four.TokensFormula, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Image_generation_is_its_own_workload_with_diffusion_memory_and_a_12_GB_floor()
         {
             ModelShape sdxl = Must.Exist(ModelPresets.Find("SDXL"));

@@ -116,8 +116,11 @@ namespace DlGpuTools
         /// <summary>Memory of all the cards together (usable by the GPU), in GB.</summary>
         public double TotalMemoryGB { get; set; }
 
-        /// <summary>Decode speed of one stream, tokens a second, for the model given or the model class in Fits.</summary>
+        /// <summary>Decode speed of one stream, tokens a second, for the model given or the model class in Fits (70B at most).</summary>
         public double? TokensPerSecond { get; set; }
+
+        /// <summary>The model (or model class, "70B Q4") that TokensPerSecond is for.</summary>
+        public string? TokensModel { get; set; }
 
         /// <summary>Prompt processing (prefill), tokens a second.</summary>
         public double? PrefillTokensPerSecond { get; set; }

@@ -12,6 +12,18 @@ namespace DlGpuTools.Recommendations
     public static class ModelFit
     {
         public const int ServingContext = 8192;
+
+        /// <summary>
+        /// Tokens a second are stated for the class held, but at most for a 70B model: the size buyers compare home builds
+        /// on, so a 4-card set that holds 123B still shows what it does with 70B (a layer split adds memory, not speed).
+        /// </summary>
+        public const double TokensClassParameters = 70.6e9;
+
+        /// <summary>The label and estimate of the class that tokens a second are stated for.</summary>
+        public static (string Label, double Parameters, MemoryEstimate Estimate) TokensClass(Result held) =>
+            held.Parameters > TokensClassParameters
+                ? ("70B Q4", TokensClassParameters, MemoryEstimator.Inference(TokensClassParameters, ModelPrecision.INT4, ServingContext, 1))
+                : (held.Label, held.Parameters, held.Estimate);
         public const int TrainingContext = 4096;
 
         private static readonly KeyValuePair<string, double>[] Classes =

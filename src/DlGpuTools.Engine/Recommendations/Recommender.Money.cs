@@ -15,7 +15,7 @@ namespace DlGpuTools.Recommendations
         /// <summary>A bought card loses about this share of its value a year (a used RTX 3090 sold near $1,000 in 2026 against $1,499 at launch in 2020 fell slower; data-centre cards fall faster).</summary>
         public const double YearlyDepreciation = 0.15;
 
-        private static void AddTokens(GpuRecommendation r, GpuSpec card, MemoryEstimate? model, double? parameters, InferenceEngine engine, MultiGpuScaling scaling, ModelPrecision precision)
+        private static void AddTokens(GpuRecommendation r, GpuSpec card, MemoryEstimate? model, double? parameters, InferenceEngine engine, MultiGpuScaling scaling, ModelPrecision precision, string? label)
         {
             if (model == null) return;
             double bytes = model.BytesPerDecodedToken > 0 ? model.BytesPerDecodedToken : (model.WeightsGB + model.KvCacheGB) * 1e9;
@@ -23,11 +23,12 @@ namespace DlGpuTools.Recommendations
             if (decode == null) return;
             r.TokensPerSecond = Math.Round(decode.Value * scaling.Factor, 1);
             r.TokensBand = ScalingModel.BandText(decode.Band, scaling.Gpus);
+            r.TokensModel = label ?? r.Fits ?? model.Method;
             r.TokensFormula = string.Format(CultureInfo.InvariantCulture,
-                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4} = {5:0.#} tokens/s \u00b1{6:0}% with {7}",
-                r.Fits ?? model.Method, bytes / 1e9, model.KvCacheGB, decode.Formula,
+                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4} = {5:0.#} tokens/s {6} with {7}",
+                r.TokensModel, bytes / 1e9, model.KvCacheGB, decode.Formula,
                 scaling.Gpus > 1 ? string.Format(CultureInfo.InvariantCulture, "; {0}", scaling.Describe()) : string.Empty,
-                r.TokensPerSecond, decode.Band * 100, MultiGpu.EngineName(engine));
+                r.TokensPerSecond, r.TokensBand, MultiGpu.EngineName(engine));
             if (parameters is double p && PerformanceModel.PrefillTokensPerSecond(card, p, precision, engine) is ThroughputEstimate prefill)
                 r.PrefillTokensPerSecond = Math.Round(prefill.Value * (scaling.Use == ParallelUse.TensorParallel ? scaling.Factor : 1), 0);
         }
@@ -52,9 +53,9 @@ namespace DlGpuTools.Recommendations
                 r.JobHours = Math.Round(hours, hours < 10 ? 2 : 1);
                 r.JobBand = ScalingModel.BandText(flops.Band, scaling.Gpus);
                 r.JobFormula = string.Format(CultureInfo.InvariantCulture,
-                    "{0:0.##e0} tokens x {1} x {2:0.##e0} parameters = {3:0.##e0} FLOPs at {4}{5}{6} = {7:0.#} h \u00b1{8:0}%",
+                    "{0:0.##e0} tokens x {1} x {2:0.##e0} parameters = {3:0.##e0} FLOPs at {4}{5}{6} = {7:0.#} h {8}",
                     tokens, full ? FullFlopsPerToken : AdapterFlopsPerToken, parameters, tokens * perToken, flops.Formula,
-                    scaling.Gpus > 1 ? "; " + scaling.Describe() : string.Empty, qlora ? "; x 0.66 for QLoRA's dequantisation (Raschka 2023)" : string.Empty, hours, flops.Band * 100);
+                    scaling.Gpus > 1 ? "; " + scaling.Describe() : string.Empty, qlora ? "; x 0.66 for QLoRA's dequantisation (Raschka 2023)" : string.Empty, hours, r.JobBand);
             }
             else if (request.TrainingHours is double reference && r.Speed is double speed && speed > 0)
             {

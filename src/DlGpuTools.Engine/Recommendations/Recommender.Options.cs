@@ -161,6 +161,7 @@ namespace DlGpuTools.Recommendations
             };
 
             MemoryEstimate? model = fit.Method;
+            string? tokensLabel = null;
             double? parameters = request.ComputeParameters;
             if (fit.Method != null)
             {
@@ -174,9 +175,16 @@ namespace DlGpuTools.Recommendations
                 r.FitsDetail = ModelFit.Describe(held, fit.Gpus);
                 model = held.Estimate;
                 parameters = held.Parameters;
+                if (serving)
+                {
+                    var (label, size, estimate) = ModelFit.TokensClass(held);
+                    tokensLabel = label;
+                    model = estimate;
+                    parameters = size;
+                }
             }
 
-            if (serving) AddTokens(r, card, model, parameters, engine, scaling, precision);
+            if (serving) AddTokens(r, card, model, parameters, engine, scaling, precision, tokensLabel);
             AddJob(r, card, c, fit.Method, scaling, precision);
             AddFlags(r, card, c, fit.Gpus, kind);
             return r;

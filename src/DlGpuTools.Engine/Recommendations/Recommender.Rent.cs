@@ -105,7 +105,7 @@ namespace DlGpuTools.Recommendations
             r.Reason = string.Format(CultureInfo.InvariantCulture,
                 "Add a second {0} (${1:N0} {2}, {3}): {4:0} GB together{5}; your machine needs {6}",
                 current.ShortCard, price.PriceUsd, price.Condition, price.PriceDate, r.TotalMemoryGB,
-                r.Fits != null ? ", holding " + r.Fits + (r.TokensPerSecond is double t ? string.Format(CultureInfo.InvariantCulture, " at about {0:0} tokens/s ({1})", t, r.Engine) : string.Empty) : string.Empty,
+                r.Fits != null ? ", holding " + r.Fits + (r.TokensPerSecond is double t ? string.Format(CultureInfo.InvariantCulture, "; {0} at about {1:0} tokens/s ({2})", r.TokensModel, t, r.Engine) : string.Empty) : string.Empty,
                 r.HostNeeds);
             return r;
         }

@@ -252,7 +252,7 @@ namespace DlGpuTools.Recommendations
             if (rent && learner)
                 return "Start free: Colab and Kaggle give a T4 or P100 at no cost (quota-limited); then rent a card by the hour before buying one. Speed = x one RTX 3090";
             string speed = c.Absolute
-                ? "Tok/s = one stream's decode speed" + (c.Methods.Count == 0 ? " of the model class in Fits (4-bit, 8k context)" : string.Empty)
+                ? "Tok/s = one stream's decode speed" + (c.Methods.Count == 0 ? " of the model class in Fits, 70B at most (4-bit, 8k context)" : string.Empty)
                 : c.Job
                     ? "Hours = the job's hours on these cards"
                     : "Speed = expected " + request.Workload + " throughput x one RTX 3090";
