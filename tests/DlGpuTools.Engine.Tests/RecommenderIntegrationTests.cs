@@ -72,6 +72,23 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void Training_on_a_rented_node_offers_full_fine_tuning_over_its_eight_GPUs_with_hours_and_cost()
+        {
+            RecommendationRequest request = Ask(Workload.LLMFineTune);
+            request.ModelParameters = 70e9;
+            request.Training = true;
+            request.IncludeCloud = true;
+            request.TrainTokens = 1e8;
+            request.Top = 30;
+            var rents = Recommender.Recommend(request).Where(r => r.Kind == "Rent").ToList();
+            GpuRecommendation node = rents.First(r => r.Method == "Full BF16");
+            Assert.Equal(8, node.GpusNeeded);
+            Assert.True(Must.HaveValue(node.JobHours) > 0);
+            Assert.True(Must.HaveValue(node.CostForHoursUsd) > 0);
+            Assert.Contains(rents, r => r.Method != "Full BF16" && r.Card == node.Card); // the fewest cards stay offered too
+        }
+
+        [Fact]
         public void Image_generation_is_its_own_workload_with_diffusion_memory_and_a_12_GB_floor()
         {
             ModelShape sdxl = Must.Exist(ModelPresets.Find("SDXL"));

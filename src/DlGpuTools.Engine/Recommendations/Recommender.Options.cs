@@ -83,7 +83,11 @@ namespace DlGpuTools.Recommendations
             }
 
             Fit? fit = c.DataCentreScale ? Faithful(card, c.Methods, minGpus) : Economical(card, c.Methods, minGpus);
-            if (fit != null) yield return fit;
+            if (fit == null) yield break;
+            yield return fit;
+            // Training on a switched node: full fine-tuning over all eight GPUs is what the node is for, so it is offered beside the fewest cards.
+            if (request.IsTraining && MultiGpu.Switched(card) && Faithful(card, c.Methods, minGpus) is Fit faithful && faithful.Method != fit.Method)
+                yield return faithful;
         }
 
         /// <summary>Memory a model can use: the unified-memory share on Apple and similar machines, else the card's.</summary>

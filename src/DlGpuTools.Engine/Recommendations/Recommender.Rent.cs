@@ -19,31 +19,33 @@ namespace DlGpuTools.Recommendations
                 bool free = offer.UsdPerGpuHour == 0;
                 if (learner && !free && offer.UsdPerGpuHour > CheapRentUsdPerHour) continue;
                 if (!card.IsCudaCapable && !request.IncludeNonCuda && !c.DataCentreScale) continue;
-                Fit? fit = Fits(c, card, 1, rented: true).FirstOrDefault();
-                if (fit == null || (free && fit.Gpus > offer.Gpus)) continue;
-                GpuRecommendation? r = Describe("Rent", card, c, fit, rented: true);
-                if (r == null) continue;
-                int billed = Math.Max(fit.Gpus, offer.Gpus);
-                r.Provider = offer.Provider;
-                r.Offer = offer.Offer;
-                r.UsdPerGpuHour = offer.UsdPerGpuHour;
-                double usdPerHour = Math.Round(offer.UsdPerGpuHour * billed, 3);
-                r.UsdPerHour = usdPerHour;
-                r.PriceDate = offer.PriceDate;
-                r.Source = offer.Source + " | specs: " + card.Source;
-                r.SpeedPerUsdHour = free || !(r.Speed is double speed) ? (double?)null : Math.Round(speed / usdPerHour, 2);
-                if (r.TokensPerSecond is double tps && !free) r.UsdPerMillionTokens = Math.Round(usdPerHour / (tps * 3600) * 1e6, 2);
-                if (r.JobHours is double hours) r.CostForHoursUsd = Math.Round(hours * usdPerHour, 2);
-                string cost = free
-                    ? "free (quota-limited, not guaranteed)"
-                    : string.Format(CultureInfo.InvariantCulture, "${0:0.00} per GPU-hour at {1} {2} ({3}), ${4:0.00}/h for {5} GPU(s)", offer.UsdPerGpuHour, offer.Provider, offer.Offer, offer.PriceDate, r.UsdPerHour, billed)
-                      + (r.CostForHoursUsd is double job ? string.Format(CultureInfo.InvariantCulture, ", ${0:N0} for the job's {1:0.#} h", job, r.JobHours) : string.Empty)
-                      + (r.UsdPerMillionTokens is double m ? string.Format(CultureInfo.InvariantCulture, ", ${0:0.00} per million tokens at one stream", m) : string.Empty);
-                r.Reason = string.Format(CultureInfo.InvariantCulture, "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). {3}.", FitText(r, c.Floor), r.Speed, r.ModelInputs, cost);
-                if (!Strings.IsNullOrEmpty(offer.Notes)) r.Warnings.Add(offer.Notes!);
-                if (offer.PriceDate == "undated") r.Warnings.Add("Undated price (a long-standing list price): check the provider's page.");
-                if (card.Platform != GpuPlatform.Cuda) r.Warnings.Add(CardAdvice.PlatformNote(card));
-                rows.Add(r);
+                foreach (Fit fit in Fits(c, card, 1, rented: true))
+                {
+                    if (free && fit.Gpus > offer.Gpus) continue;
+                    GpuRecommendation? r = Describe("Rent", card, c, fit, rented: true);
+                    if (r == null) continue;
+                    int billed = Math.Max(fit.Gpus, offer.Gpus);
+                    r.Provider = offer.Provider;
+                    r.Offer = offer.Offer;
+                    r.UsdPerGpuHour = offer.UsdPerGpuHour;
+                    double usdPerHour = Math.Round(offer.UsdPerGpuHour * billed, 3);
+                    r.UsdPerHour = usdPerHour;
+                    r.PriceDate = offer.PriceDate;
+                    r.Source = offer.Source + " | specs: " + card.Source;
+                    r.SpeedPerUsdHour = free || !(r.Speed is double speed) ? (double?)null : Math.Round(speed / usdPerHour, 2);
+                    if (r.TokensPerSecond is double tps && !free) r.UsdPerMillionTokens = Math.Round(usdPerHour / (tps * 3600) * 1e6, 2);
+                    if (r.JobHours is double hours) r.CostForHoursUsd = Math.Round(hours * usdPerHour, 2);
+                    string cost = free
+                        ? "free (quota-limited, not guaranteed)"
+                        : string.Format(CultureInfo.InvariantCulture, "${0:0.00} per GPU-hour at {1} {2} ({3}), ${4:0.00}/h for {5} GPU(s)", offer.UsdPerGpuHour, offer.Provider, offer.Offer, offer.PriceDate, r.UsdPerHour, billed)
+                          + (r.CostForHoursUsd is double job ? string.Format(CultureInfo.InvariantCulture, ", ${0:N0} for the job's {1:0.#} h", job, r.JobHours) : string.Empty)
+                          + (r.UsdPerMillionTokens is double m ? string.Format(CultureInfo.InvariantCulture, ", ${0:0.00} per million tokens at one stream", m) : string.Empty);
+                    r.Reason = string.Format(CultureInfo.InvariantCulture, "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). {3}.", FitText(r, c.Floor), r.Speed, r.ModelInputs, cost);
+                    if (!Strings.IsNullOrEmpty(offer.Notes)) r.Warnings.Add(offer.Notes!);
+                    if (offer.PriceDate == "undated") r.Warnings.Add("Undated price (a long-standing list price): check the provider's page.");
+                    if (card.Platform != GpuPlatform.Cuda) r.Warnings.Add(CardAdvice.PlatformNote(card));
+                    rows.Add(r);
+                }
             }
 
             // A data-centre model at FP8 or better first; free tiers first; then the cheapest job, or the most speed per dollar-hour.
@@ -52,7 +54,7 @@ namespace DlGpuTools.Recommendations
                 .ThenByDescending(r => r.UsdPerGpuHour == 0)
                 .ThenBy(r => c.Job ? r.CostForHoursUsd ?? double.MaxValue : 0)
                 .ThenByDescending(r => r.SpeedPerUsdHour ?? double.MaxValue)
-                .GroupBy(r => r.Card + "|" + r.Provider).Select(g => g.First());
+                .GroupBy(r => r.Card + "|" + r.Provider + "|" + r.Method).Select(g => g.First());
         }
 
         /// <summary>
