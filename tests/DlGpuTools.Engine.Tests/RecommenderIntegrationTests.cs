@@ -24,7 +24,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("NVIDIA H100 SXM5 80GB", 8, ParallelUse.TensorParallel, Workload.LLMInference)]
         [InlineData("NVIDIA RTX A6000", 2, ParallelUse.LayerSplit, Workload.LLMInference)]
         [InlineData("NVIDIA RTX A6000", 8, ParallelUse.DataParallel, Workload.ComputerVision)]
-        public void The_advice_scales_sets_by_the_same_model_the_check_holds_to_published_data(string name, int gpus, ParallelUse use, Workload workload)
+        public void The_advice_scales_sets_by_the_same_model_the_check_holds_to_published_data(
+            string name, int gpus, ParallelUse use, Workload workload)
         {
             GpuSpec card = Card(name);
             MultiGpuScaling scaling = MultiGpu.Scaling(card, gpus, use, workload);
@@ -37,7 +38,8 @@ namespace DlGpuTools.Engine.Tests
         {
             GpuSpec a6000 = Card("NVIDIA RTX A6000");
             GpuSpec rtx4090 = Card("GeForce RTX 4090");
-            Assert.True(ScalingModel.AddedCardShare(a6000, 2, ParallelUse.DataParallel) >= ScalingModel.AddedCardShare(a6000, 4, ParallelUse.DataParallel));
+            double pair = ScalingModel.AddedCardShare(a6000, 2, ParallelUse.DataParallel);
+            Assert.True(pair >= ScalingModel.AddedCardShare(a6000, 4, ParallelUse.DataParallel));
             Assert.Equal(ScalingModel.DataParallelNoPeerShare, ScalingModel.AddedCardShare(rtx4090, 2, ParallelUse.DataParallel));
             Assert.Equal("NVLink pairs + PCIe", MultiGpu.LinkName(a6000, 4));
         }
@@ -99,8 +101,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.NotEmpty(results);
             Assert.All(results.Where(r => r.Kind == "Buy"), r => Assert.True(r.MemoryGB >= 12, r.Card));
             // A 24 GB card holds FLUX.1 at 8 bits; a 16 GB card at 4 bits (ImageGenerationMemory).
-            Assert.Equal("FLUX FP8", Must.Exist(ModelFit.ImageGeneration(Recommender.CapacityGB(Card("GeForce RTX 3090")), training: false)).Label);
-            Assert.Equal("FLUX NF4", Must.Exist(ModelFit.ImageGeneration(Recommender.CapacityGB(Card("GeForce RTX 4080")), training: false)).Label);
+            Assert.Equal("FLUX FP8", Must.Exist(ModelFit.ImageGeneration(Recommender.CapacityGB(Card("GeForce RTX 3090")), false)).Label);
+            Assert.Equal("FLUX NF4", Must.Exist(ModelFit.ImageGeneration(Recommender.CapacityGB(Card("GeForce RTX 4080")), false)).Label);
             Assert.Contains(results, r => r.Fits != null && r.Fits.StartsWith("FLUX", StringComparison.Ordinal));
         }
 

@@ -88,13 +88,17 @@ namespace DlGpuTools.Recommendations
             var ladder = training
                 ? new[]
                 {
-                    ("SDXL", "SDXL LoRA", TrainingMethod.LoRA, ModelPrecision.BF16), ("SDXL", "SDXL full", TrainingMethod.Full, ModelPrecision.BF16),
-                    ("FLUX.1-dev", "FLUX QLoRA", TrainingMethod.QLoRA, ModelPrecision.BF16), ("FLUX.1-dev", "FLUX LoRA", TrainingMethod.LoRA, ModelPrecision.BF16),
+                    ("SDXL", "SDXL LoRA", TrainingMethod.LoRA, ModelPrecision.BF16),
+                    ("SDXL", "SDXL full", TrainingMethod.Full, ModelPrecision.BF16),
+                    ("FLUX.1-dev", "FLUX QLoRA", TrainingMethod.QLoRA, ModelPrecision.BF16),
+                    ("FLUX.1-dev", "FLUX LoRA", TrainingMethod.LoRA, ModelPrecision.BF16),
                 }
                 : new[]
                 {
-                    ("SDXL", "SDXL BF16", TrainingMethod.Full, ModelPrecision.BF16), ("FLUX.1-dev", "FLUX NF4", TrainingMethod.Full, ModelPrecision.INT4),
-                    ("FLUX.1-dev", "FLUX FP8", TrainingMethod.Full, ModelPrecision.FP8), ("FLUX.1-dev", "FLUX BF16", TrainingMethod.Full, ModelPrecision.BF16),
+                    ("SDXL", "SDXL BF16", TrainingMethod.Full, ModelPrecision.BF16),
+                    ("FLUX.1-dev", "FLUX NF4", TrainingMethod.Full, ModelPrecision.INT4),
+                    ("FLUX.1-dev", "FLUX FP8", TrainingMethod.Full, ModelPrecision.FP8),
+                    ("FLUX.1-dev", "FLUX BF16", TrainingMethod.Full, ModelPrecision.BF16),
                 };
             Result? best = null;
             for (int i = 0; i < ladder.Length; i++)
@@ -102,7 +106,10 @@ namespace DlGpuTools.Recommendations
                 var (preset, label, method, precision) = ladder[i];
                 ModelShape? shape = ModelPresets.Find(preset);
                 if (shape == null) continue;
-                var query = new MemoryQuery(shape) { Training = training, Method = method, Precision = precision, ContextLength = ImageGenerationMemory.DefaultSide };
+                var query = new MemoryQuery(shape)
+                {
+                    Training = training, Method = method, Precision = precision, ContextLength = ImageGenerationMemory.DefaultSide,
+                };
                 MemoryEstimate e = MemoryEstimator.Estimate(query);
                 if (e.RequiredPerCardGB(1) > memoryGB) break;
                 best = new Result(label, shape.Parameters, e, i);
@@ -115,7 +122,8 @@ namespace DlGpuTools.Recommendations
         {
             if (fit.Estimate.Model is string id && ModelPresets.Find(id)?.Task == ModelTask.ImageGeneration)
             {
-                return string.Format(CultureInfo.InvariantCulture, "{0}: the pipeline needs {1:0.#} GB on one card at 1024 px", fit.Label, fit.Estimate.RequiredPerCardGB(1));
+                return string.Format(CultureInfo.InvariantCulture, "{0}: the pipeline needs {1:0.#} GB on one card at 1024 px",
+                    fit.Label, fit.Estimate.RequiredPerCardGB(1));
             }
 
             return string.Format(CultureInfo.InvariantCulture,

@@ -20,7 +20,10 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         public const double DataParallelVisionShare = 0.96;
 
-        /// <summary>Data-parallel transformer training over NVSwitch: 8x A100 SXM4 ran BERT-large at 7.53x one (Lambda 2022), 8x H100 SXM5 at 7.20x.</summary>
+        /// <summary>
+        /// Data-parallel transformer training over NVSwitch: 8x A100 SXM4 ran BERT-large at 7.53x one (Lambda 2022),
+        /// 8x H100 SXM5 at 7.20x.
+        /// </summary>
         public const double DataParallelNvSwitchShare = 0.95;
 
         /// <summary>
@@ -89,7 +92,8 @@ namespace DlGpuTools.Recommendations
                     return link == Link.Switched ? TensorParallelNvSwitchShare : TensorParallelPcieShare;
                 default:
                     if (Vision(workload)) return DataParallelVisionShare;
-                    return link == Link.Switched ? DataParallelNvSwitchShare : link == Link.NvLinkPair || link == Link.PciePeer ? DataParallelPeerShare : DataParallelNoPeerShare;
+                    if (link == Link.Switched) return DataParallelNvSwitchShare;
+                    return link == Link.NvLinkPair || link == Link.PciePeer ? DataParallelPeerShare : DataParallelNoPeerShare;
             }
         }
 
@@ -101,7 +105,8 @@ namespace DlGpuTools.Recommendations
             switch (use)
             {
                 case ParallelUse.LayerSplit:
-                    return "one stream visits the cards in turn: 2x RTX 3090 ran 8B at 0.97x one card, XiongjieDai GPU-Benchmarks-on-LLM-Inference";
+                    return "one stream visits the cards in turn: 2x RTX 3090 ran 8B at 0.97x one card, "
+                           + "XiongjieDai GPU-Benchmarks-on-LLM-Inference";
                 case ParallelUse.TensorParallel:
                     return link == Link.Switched
                         ? "each added card 0.66 of one: 405B TP=8 5.6x an 8-way pipeline on HGX H200, NVIDIA blog 2024-10-09"
@@ -112,7 +117,8 @@ namespace DlGpuTools.Recommendations
                         : link == Link.Switched ? "8x A100 SXM4 7.53x one on BERT-large"
                         : share == DataParallelPeerShare ? "2x RTX 3090 1.71x, 2x RTX A6000 1.74x one on BERT-large"
                         : "2x RTX 4090 (no P2P) 1.49x one on BERT-large";
-                    return string.Format(CultureInfo.InvariantCulture, "each added card {0:0.##} of one: {1}, Lambda deeplearning-benchmark", share, why);
+                    return string.Format(CultureInfo.InvariantCulture,
+                        "each added card {0:0.##} of one: {1}, Lambda deeplearning-benchmark", share, why);
             }
         }
 

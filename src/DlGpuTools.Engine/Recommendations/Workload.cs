@@ -18,7 +18,10 @@ namespace DlGpuTools.Recommendations
         /// <summary>Fine-tuning a large language model: BF16 math and a lot of memory.</summary>
         LLMFineTune,
 
-        /// <summary>Diffusion image generation (SDXL, FLUX.1): generating, or training the denoiser with -Training; the pipeline's size decides the memory.</summary>
+        /// <summary>
+        /// Diffusion image generation (SDXL, FLUX.1): generating, or training the denoiser with -Training; the pipeline's
+        /// size decides the memory.
+        /// </summary>
         ImageGeneration,
     }
 

@@ -25,14 +25,17 @@ namespace DlGpuTools.Recommendations
         /// learning and vision (the 2020 Kaggle floor); none below the floor for transformer and LLM work.
         /// </summary>
         public static double WarnedFloorGB(Workload workload) =>
-            workload == Workload.Learning || workload == Workload.ComputerVision || workload == Workload.ImageGeneration ? 8 : MemoryFloorGB(workload);
+            workload == Workload.Learning || workload == Workload.ComputerVision || workload == Workload.ImageGeneration
+                ? 8
+                : MemoryFloorGB(workload);
 
         /// <summary>
         /// Language-model work and image generation: memory decides what runs at all (a 70B model, FLUX.1 at 16 bits), so
         /// the Best goal ranks memory first.
         /// </summary>
         public static bool MemoryFirst(Workload workload) =>
-            workload == Workload.NLP || workload == Workload.LLMInference || workload == Workload.LLMFineTune || workload == Workload.ImageGeneration;
+            workload == Workload.NLP || workload == Workload.LLMInference || workload == Workload.LLMFineTune
+            || workload == Workload.ImageGeneration;
 
         /// <summary>Serving or running an LLM: the answer is tokens a second, and multi-card builds are worth offering.</summary>
         public static bool IsLlm(Workload workload) => workload == Workload.LLMInference || workload == Workload.LLMFineTune;
