@@ -26,7 +26,7 @@ namespace DlGpuTools.Commands
         public const string TableTooLargeRemedy = "Check that it is the right file: a card or price table is a few hundred KB at most.";
         public const string TableUnreadableRemedy = "Check that this user can read the file (its permissions, and those of its folders).";
         public const string TableNotAFileSystemPath = "'{0}' is a path of the {1} provider, not of a file.";
-        public const string TrainingNeedsModel = "-Training describes a model: give its size with -ModelParameters.";
+        public const string TrainingNeedsModel = "-Training and -Method describe a model: name it with -Model or give its size with -ModelParameters.";
         public const string TrainingNeedsModelRemedy = "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.";
         public const string NothingFits = "No card in the table meets these conditions for {0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.";
 
@@ -43,10 +43,13 @@ namespace DlGpuTools.Commands
         public const string GpuCardNotFoundRemedy = "Use one of the names above, list the table with Get-GpuSpec (wildcards work: Get-GpuSpec '*4090*'), or add the card: Get-GpuSpec 'RTX 4090' | Export-Csv my-cards.csv, edit the row (name, figures, source), and pass -CardTable my-cards.csv.";
         public const string GpuCardAmbiguous = "'{0}' matches {1} cards: {2}.";
         public const string GpuCardAmbiguousRemedy = "Name one of them exactly (tab completion offers the names), or pipe the device from Get-CudaDevice, whose memory size picks the variant.";
-        public const string PriceTableRemedy = "Fix what is named above, line by line. The header needs card, condition, price_usd, price_date and source (provider and notes are optional; Export-Csv's Card, PriceUsd, PriceDate spellings are read too); condition is new or used, price_date yyyy-MM or yyyy-MM-dd and not in the future, card a name from Get-GpuSpec, one row per card and condition; no text may start with = + - or @.";
+        public const string PriceTableRemedy = "Fix what is named above, line by line. The header needs card, condition, price_usd, price_date and source (provider and notes are optional; Export-Csv's Card, PriceUsd, PriceDate spellings are read too); condition is new or used, price_date yyyy-MM or yyyy-MM-dd and not in the future, card a name from Get-GpuSpec; kind (sold, asking, average, estimate, msrp), derived (yes/no) and gpus (8 for an HGX server) are optional; many dated rows per card are evidence, the same row twice is a fault; no text may start with = + - or @.";
         public const string NothingToBuy = "Nothing to buy holds this within 8 cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method (the memory line lists LoRA/QLoRA or 4-bit estimates).";
 
         public const string MethodDoesNotFit = "{0} needs {1:0.#} GB on one card: no option listed here holds it, so the rows use the smaller methods named in the memory line.{2}";
+        public const string MultiNode = "{0} needs {1:0.#} GB in all: one 8-GPU node does not hold it; it takes {2} nodes of 8 x {3} ({4:0} GB a GPU) with FSDP/ZeRO-3 across a 400 Gb/s-per-GPU InfiniBand or RoCE fabric.";
+        public const string ModelNotFound = "No model preset is named '{0}'.";
+        public const string ModelNotFoundRemedy = "Name one of: {0}; or give the size with -ModelParameters (and -ActiveParameters for a mixture of experts).";
         public const string MethodDoesNotFitCloud = " Add -IncludeCloud to see rentals of large cards (H200 141 GB, B200 180 GB), alone or several together.";
 
         public const string InstallChecksFailed = "CUDA/cuDNN install checks failed: {0}.";

@@ -9,12 +9,23 @@ using Xunit.Abstractions;
 namespace DlGpuTools.Engine.Tests
 {
     /// <summary>
-    /// The performance model against measured speed ratios of real cards, published and our own. The test
-    /// fails when the model, its shares or a card's figures drift so far that a ratio is off by more than
-    /// 30%, or the error over all of them by more than 20% (RMS of the log ratio); it prints the comparison.
+    /// The performance model against published measured ratios from three independent sources (Lambda's training
+    /// benchmark files of 2022 and 2023-2025, the llama.cpp tables of XiongjieDai, NVIDIA's A100/V100 figures as Tim
+    /// Dettmers read them), split into the set the constants were fitted to and a set held back from fitting. On
+    /// each set the RMS log error must stay within 10% and no ratio may be more than 25% off; the test prints every
+    /// ratio, predicted against measured, with its source.
     /// </summary>
     public class ModelCheckTests
     {
+        private const string Lambda2023 = "Lambda, https://github.com/lambdal/deeplearning-benchmark/blob/aa5addb6a53675a649a80036dad548f1c27cbcc4/pytorch/pytorch-train-throughput-fp16.csv (2023 runs, FP16)";
+        private const string LambdaV2 = "Lambda, https://github.com/lambdal/deeplearning-benchmark/blob/aa5addb6a53675a649a80036dad548f1c27cbcc4/pytorch/pytorch-train-throughput-v2-fp16.csv (2024-2025 runs, FP16)";
+        private const string Lambda2022 = "Lambda, https://github.com/lambdal/deeplearning-benchmark/blob/67a9bb5128d51299376bc72e02ec7459f82efe38/pytorch/pytorch-train-throughput-fp16.csv (2022-07, FP16)";
+        private const string XiongjieDai = "llama.cpp, https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference/blob/aa72e0ec86c356c41f8281c9733e9a13c3675800/README.md (2024-05-12)";
+        private const string Dettmers = "NVIDIA benchmarks as read by Tim Dettmers, Which GPU(s) to Get for Deep Learning, 2020 (https://timdettmers.com/2023/01/30/which-gpu-for-deep-learning/)";
+
+        public const double MaxRms = 0.10;
+        public const double MaxOff = 0.25;
+
         private readonly ITestOutputHelper _output;
 
         public ModelCheckTests(ITestOutputHelper output)
@@ -22,121 +33,220 @@ namespace DlGpuTools.Engine.Tests
             _output = output;
         }
 
-        /// <summary>A measured ratio: card A's throughput over card B's for a workload, and where it was published.</summary>
-        public sealed class MeasuredRatio
+        /// <summary>The measurements the model's constants were fitted to.</summary>
+        public static readonly PublishedRatio[] Fitted =
         {
-            public MeasuredRatio(string a, string b, Workload workload, ModelPrecision precision, double measured, string source, double? computeShare = null)
-            {
-                A = a;
-                B = b;
-                Workload = workload;
-                Precision = precision;
-                Measured = measured;
-                Source = source;
-                ComputeShare = computeShare;
-            }
-
-            public string A { get; }
-
-            public string B { get; }
-
-            public Workload Workload { get; }
-
-            public ModelPrecision Precision { get; }
-
-            public double Measured { get; }
-
-            public string Source { get; }
-
-            /// <summary>Set for a pure-math or pure-copy measurement, where the share is 1 or 0 rather than a workload's.</summary>
-            public double? ComputeShare { get; }
-        }
-
-        private const string Lambda = "Lambda, lambdal/deeplearning-benchmark pytorch/pytorch-train-throughput-fp16.csv (HEAD 2025-12-17; 2023 runs, NGC PyTorch 22.10), relative to RTX 3090";
-
-        public static readonly MeasuredRatio[] Measured =
-        {
-            // Published: Lambda's single-GPU FP16 training throughput, geometric mean of 8 models (CV share) and BERT-large (NLP share).
-            new MeasuredRatio("GeForce RTX 4090", "GeForce RTX 3090", Workload.ComputerVision, ModelPrecision.FP16, 1.64, Lambda + ": geomean 1.64 / 1.00"),
-            new MeasuredRatio("GeForce RTX 4090", "GeForce RTX 3090", Workload.NLP, ModelPrecision.FP16, 1.79, Lambda + ": BERT-large SQuAD 1.79 / 1.00"),
-            new MeasuredRatio("NVIDIA A100 80GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.ComputerVision, ModelPrecision.FP16, 2.37 / 0.81, Lambda + ": geomean 2.37 / 0.81 (Lambda's 'V100 16 GB', taken as SXM2)"),
-            new MeasuredRatio("NVIDIA H100 SXM5 80GB", "NVIDIA A100 80GB SXM4", Workload.ComputerVision, ModelPrecision.FP16, 4.04 / 2.37, Lambda + ": geomean 4.04 / 2.37"),
-            // Published: NVIDIA's A100-over-V100 benchmarks as Tim Dettmers read them (Tim Dettmers, 'Which GPU(s) to Get for Deep Learning', 2020; https://timdettmers.com/2023/01/30/which-gpu-for-deep-learning/ is its 2023 update).
-            new MeasuredRatio("NVIDIA A100 40GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.NLP, ModelPrecision.FP16, 1.70, "NVIDIA benchmarks via Dettmers 2020: 1.70x for NLP"),
-            new MeasuredRatio("NVIDIA A100 40GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.ComputerVision, ModelPrecision.FP16, 1.45, "NVIDIA benchmarks via Dettmers 2020: 1.45x for CV"),
-            // Ours: H200 (this project, 2026-11-26, bench/results/matmul-h200-2026-11-26.md) against H100 SXM (workplace notes, 2026-11-13).
-            new MeasuredRatio("NVIDIA H200 SXM 141GB", "NVIDIA H100 SXM5 80GB", Workload.LLMInference, ModelPrecision.BF16, 4.3 / 3.0, "OURS: device-to-device copy 4.3 TB/s (H200) / 3.0 TB/s (H100), read+write counted", computeShare: 0),
-            new MeasuredRatio("NVIDIA H200 SXM 141GB", "NVIDIA H100 SXM5 80GB", Workload.LLMInference, ModelPrecision.BF16, 711.6 / 798, "OURS: BF16 GEMM 8192, 711.6 TFLOPS sustained (H200, 700 W cap) / 798 (H100, torch)", computeShare: 1),
-            new MeasuredRatio("NVIDIA H200 SXM 141GB", "NVIDIA H100 SXM5 80GB", Workload.LLMInference, ModelPrecision.BF16, 4.3 / 3.0, "OURS: the copy ratio again, now through the LLMInference share (s = 0.1): token generation is bandwidth-bound"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 8000", "GeForce RTX 3090", Workload.ComputerVision, 651, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 8000", "GeForce RTX 3090", Workload.NLP, 50, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 16GB", "GeForce RTX 3090", Workload.ComputerVision, 833, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 16GB", "GeForce RTX 3090", Workload.NLP, 57, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A10", "GeForce RTX 3090", Workload.ComputerVision, 638, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A10", "GeForce RTX 3090", Workload.NLP, 42, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB PCIe", "GeForce RTX 3090", Workload.ComputerVision, 1396, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB PCIe", "GeForce RTX 3090", Workload.NLP, 117, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB PCIe", "GeForce RTX 3090", Workload.ComputerVision, 1527, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB PCIe", "GeForce RTX 3090", Workload.NLP, 140, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.ComputerVision, 1582, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.NLP, 152, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX 6000 Ada Generation", "GeForce RTX 3090", Workload.ComputerVision, 1146, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX 6000 Ada Generation", "GeForce RTX 3090", Workload.NLP, 79, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.ComputerVision, 916, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.NLP, 68, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 4090", "GeForce RTX 3090", Workload.ComputerVision, 1301, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 4090", "GeForce RTX 3090", Workload.NLP, 93, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.ComputerVision, 1866, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.NLP, 203, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 SXM5 80GB", "GeForce RTX 3090", Workload.ComputerVision, 2616, 905, Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 SXM5 80GB", "GeForce RTX 3090", Workload.NLP, 301, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA B200 (HGX)", "NVIDIA H100 SXM5 80GB", Workload.ComputerVision, 3076, 2683, LambdaV2 + ": resnet50, LambdaOD_test_1xB200_192GB_129-213-83-251_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA B200 (HGX)", "NVIDIA H100 SXM5 80GB", Workload.NLP, 523, 321, LambdaV2 + ": bert_large_squad, LambdaOD_test_1xB200_192GB_129-213-83-251_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 3080 Ti", "GeForce RTX 3090", Workload.LLMInference, 106.71, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 4080", "GeForce RTX 3090", Workload.LLMInference, 106.22, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 4080", "GeForce RTX 3090", Workload.LLMInference, 40.29, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 4090", "GeForce RTX 3090", Workload.LLMInference, 127.74, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 4090", "GeForce RTX 3090", Workload.LLMInference, 54.34, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.LLMInference, 102.22, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.LLMInference, 40.25, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX 6000 Ada Generation", "GeForce RTX 3090", Workload.LLMInference, 130.99, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX 6000 Ada Generation", "GeForce RTX 3090", Workload.LLMInference, 51.97, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX 6000 Ada Generation", "NVIDIA RTX A6000", Workload.LLMInference, 18.36, 14.58, XiongjieDai + ": LLaMA 3 70B Q4_K_M tokens/s", bytesPerToken: 4.25e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA L40S", "GeForce RTX 3090", Workload.LLMInference, 113.6, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA L40S", "GeForce RTX 3090", Workload.LLMInference, 43.42, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA L40S", "NVIDIA RTX A6000", Workload.LLMInference, 15.31, 14.58, XiongjieDai + ": LLaMA 3 70B Q4_K_M tokens/s", bytesPerToken: 4.25e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A100 80GB PCIe", "GeForce RTX 3090", Workload.LLMInference, 138.31, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A100 80GB PCIe", "GeForce RTX 3090", Workload.LLMInference, 54.56, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A100 80GB PCIe", "NVIDIA RTX A6000", Workload.LLMInference, 22.11, 14.58, XiongjieDai + ": LLaMA 3 70B Q4_K_M tokens/s", bytesPerToken: 4.25e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.LLMInference, 144.49, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.LLMInference, 67.79, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA H100 PCIe", "NVIDIA RTX A6000", Workload.LLMInference, 25.01, 14.58, XiongjieDai + ": LLaMA 3 70B Q4_K_M tokens/s", bytesPerToken: 4.25e+10),
+            new PublishedRatio(MeasuredKind.Decode, "Apple M3 Max 128GB", "GeForce RTX 3090", Workload.LLMInference, 50.74, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "Apple M3 Max 128GB", "GeForce RTX 3090", Workload.LLMInference, 22.39, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "Apple M3 Max 128GB", "NVIDIA RTX A6000", Workload.LLMInference, 7.53, 14.58, XiongjieDai + ": LLaMA 3 70B Q4_K_M tokens/s", bytesPerToken: 4.25e+10),
         };
 
-        private static double Predicted(MeasuredRatio m)
-        {
-            GpuSpec? a = CardCatalog.BuiltIn.Resolve(m.A);
-            GpuSpec? b = CardCatalog.BuiltIn.Resolve(m.B);
-            Assert.NotNull(a);
-            Assert.NotNull(b);
-            if (m.ComputeShare is double s)
-            {
-                double ca = Must.HaveValue(PerformanceModel.ComputeInput(a, m.Workload, m.Precision).Tflops);
-                double cb = Must.HaveValue(PerformanceModel.ComputeInput(b, m.Workload, m.Precision).Tflops);
-                return s == 1 ? ca / cb : Must.HaveValue(a.MemoryBandwidthGBps) / Must.HaveValue(b.MemoryBandwidthGBps);
-            }
+        // Not gated: NVIDIA's 1.70x A100-over-V100 for NLP (Dettmers 2020) disagrees with Lambda's own A100 40GB SXM4 / V100 32GB
+        // BERT-large of 2022 (107 / 49 = 2.18); the model (2.37) sides with Lambda's measurement.
 
-            return Must.Exist(PerformanceModel.Estimate(a, m.Workload, m.Precision)).RelativeSpeed / Must.Exist(PerformanceModel.Estimate(b, m.Workload, m.Precision)).RelativeSpeed;
+        /// <summary>Measurements kept out of the fit: other cards, other runs, multi-GPU scaling, NVIDIA's A100/V100 figures.</summary>
+        public static readonly PublishedRatio[] HeldBack =
+        {
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H200 SXM 141GB", "NVIDIA H100 SXM5 80GB", Workload.ComputerVision, 3079, 2683, LambdaV2 + ": resnet50, LambdaBM_ENG04_1xH200_140GB_SXM_h200_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H200 SXM 141GB", "NVIDIA H100 SXM5 80GB", Workload.NLP, 350, 321, LambdaV2 + ": bert_large_squad, LambdaBM_ENG04_1xH200_140GB_SXM_h200_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA GH200 96GB", "NVIDIA H100 SXM5 80GB", Workload.NLP, 296, 321, LambdaV2 + ": bert_large_squad, LambdaOD_1x_1xGH200_96GB_192-222-57-0_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "NVIDIA H100 SXM5 80GB", Workload.NLP, 204, 321, LambdaV2 + ": bert_large_squad, LambdaOD_1x_Texas_1xH100_80GB_PCIe_209-20-158-50_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5000", "GeForce RTX 3090", Workload.ComputerVision, 703, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5000", "GeForce RTX 3090", Workload.NLP, 45, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4000", "GeForce RTX 3090", Workload.ComputerVision, 452, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4500", "GeForce RTX 3090", Workload.ComputerVision, 607, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4500", "GeForce RTX 3090", Workload.NLP, 38, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5500", "GeForce RTX 3090", Workload.ComputerVision, 735, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5500", "GeForce RTX 3090", Workload.NLP, 52, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A40", "GeForce RTX 3090", Workload.ComputerVision, 653, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A40", "GeForce RTX 3090", Workload.NLP, 57, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Titan RTX", "GeForce RTX 3090", Workload.ComputerVision, 644, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Titan RTX", "GeForce RTX 3090", Workload.NLP, 40, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 6000", "GeForce RTX 3090", Workload.ComputerVision, 645, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 6000", "GeForce RTX 3090", Workload.NLP, 39, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB SXM4", "GeForce RTX 3090", Workload.ComputerVision, 1211, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB SXM4", "GeForce RTX 3090", Workload.NLP, 107, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 32GB", "GeForce RTX 3090", Workload.ComputerVision, 828, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 32GB", "GeForce RTX 3090", Workload.NLP, 49, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 2080 Ti", "GeForce RTX 3090", Workload.ComputerVision, 526, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 3080 10GB", "GeForce RTX 3090", Workload.ComputerVision, 650, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 3070", "GeForce RTX 3090", Workload.LLMInference, 70.94, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 4070 Ti", "GeForce RTX 3090", Workload.LLMInference, 82.21, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX 4000 Ada Generation", "GeForce RTX 3090", Workload.LLMInference, 58.59, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX 4000 Ada Generation", "GeForce RTX 3090", Workload.LLMInference, 20.85, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX 5000 Ada Generation", "GeForce RTX 3090", Workload.LLMInference, 89.87, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA RTX 5000 Ada Generation", "GeForce RTX 3090", Workload.LLMInference, 32.67, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A40", "GeForce RTX 3090", Workload.LLMInference, 88.95, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A40", "GeForce RTX 3090", Workload.LLMInference, 33.95, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A40", "NVIDIA RTX A6000", Workload.LLMInference, 12.08, 14.58, XiongjieDai + ": LLaMA 3 70B Q4_K_M tokens/s", bytesPerToken: 4.25e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.LLMInference, 133.38, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.LLMInference, 53.18, 46.51, XiongjieDai + ": LLaMA 3 8B F16 tokens/s", bytesPerToken: 1.606e+10),
+            new PublishedRatio(MeasuredKind.Decode, "NVIDIA A100 80GB SXM4", "NVIDIA RTX A6000", Workload.LLMInference, 24.33, 14.58, XiongjieDai + ": LLaMA 3 70B Q4_K_M tokens/s", bytesPerToken: 4.25e+10),
+            new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 3080 10GB", "GeForce RTX 3090", Workload.LLMInference, 106.4, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
+            new PublishedRatio(MeasuredKind.DataParallel, "GeForce RTX 3090", "GeForce RTX 3090", Workload.ComputerVision, 1751, 905, Lambda2023 + ": 2x RTX 3090 / RTX 3090, resnet50", gpus: 2),
+            new PublishedRatio(MeasuredKind.DataParallel, "GeForce RTX 3090", "GeForce RTX 3090", Workload.NLP, 89, 52, Lambda2023 + ": 2x RTX 3090 / RTX 3090, bert_large_squad", gpus: 2),
+            new PublishedRatio(MeasuredKind.DataParallel, "GeForce RTX 4090", "GeForce RTX 4090", Workload.ComputerVision, 2468, 1301, Lambda2023 + ": 2x RTX 4090 / RTX 4090, resnet50", gpus: 2),
+            new PublishedRatio(MeasuredKind.DataParallel, "GeForce RTX 4090", "GeForce RTX 4090", Workload.NLP, 139, 93, Lambda2023 + ": 2x RTX 4090 / RTX 4090, bert_large_squad", gpus: 2),
+            new PublishedRatio(MeasuredKind.DataParallel, "NVIDIA RTX A6000", "NVIDIA RTX A6000", Workload.NLP, 118, 68, Lambda2023 + ": 2x RTX A6000 / RTX A6000, bert_large_squad", gpus: 2),
+            new PublishedRatio(MeasuredKind.DataParallel, "NVIDIA H100 PCIe", "NVIDIA H100 PCIe", Workload.NLP, 395, 203, Lambda2023 + ": 2x H100 80GB PCIe Gen5 / H100 80GB PCIe Gen5, bert_large_squad", gpus: 2),
+            new PublishedRatio(MeasuredKind.DataParallel, "NVIDIA H100 SXM5 80GB", "NVIDIA H100 SXM5 80GB", Workload.ComputerVision, 20728, 2616, Lambda2023 + ": 8x H100 80GB SXM5 / H100 80GB SXM5, resnet50", gpus: 8),
+            new PublishedRatio(MeasuredKind.DataParallel, "NVIDIA H100 SXM5 80GB", "NVIDIA H100 SXM5 80GB", Workload.NLP, 2167, 301, Lambda2023 + ": 8x H100 80GB SXM5 / H100 80GB SXM5, bert_large_squad", gpus: 8),
+            new PublishedRatio(MeasuredKind.DataParallel, "NVIDIA A100 80GB SXM4", "NVIDIA A100 80GB SXM4", Workload.NLP, 926, 123, Lambda2022 + ": 8x A100 80GB SXM4 / A100 80GB SXM4, bert_large_squad", gpus: 8),
+            new PublishedRatio(MeasuredKind.DataParallel, "NVIDIA RTX A6000", "NVIDIA RTX A6000", Workload.ComputerVision, 6067, 775, Lambda2022 + ": 8x RTX A6000 / RTX A6000, resnet50", gpus: 8),
+            new PublishedRatio(MeasuredKind.LayerSplit, "GeForce RTX 3090", "GeForce RTX 3090", Workload.LLMInference, 108.07, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s, 2 cards layer split / 1", gpus: 2),
+            new PublishedRatio(MeasuredKind.LayerSplit, "GeForce RTX 3090", "GeForce RTX 3090", Workload.LLMInference, 104.94, 111.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s, 4 cards layer split / 1", gpus: 4),
+            new PublishedRatio(MeasuredKind.LayerSplit, "GeForce RTX 4090", "GeForce RTX 4090", Workload.LLMInference, 122.56, 127.74, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s, 2 cards layer split / 1", gpus: 2),
+            new PublishedRatio(MeasuredKind.LayerSplit, "NVIDIA RTX A6000", "NVIDIA RTX A6000", Workload.LLMInference, 93.73, 102.22, XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s, 4 cards layer split / 1", gpus: 4),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.ComputerVision, 1.45, 1, Dettmers + ": 1.45x for CV"),
+        };
+
+        public static double Predicted(PublishedRatio m)
+        {
+            GpuSpec a = Must.Exist(CardCatalog.BuiltIn.Resolve(m.A));
+            GpuSpec b = Must.Exist(CardCatalog.BuiltIn.Resolve(m.B));
+            switch (m.Kind)
+            {
+                case MeasuredKind.Decode:
+                    return Must.Exist(PerformanceModel.DecodeTokensPerSecond(a, m.BytesPerToken, InferenceEngine.LlamaCpp)).Value
+                           / Must.Exist(PerformanceModel.DecodeTokensPerSecond(b, m.BytesPerToken, InferenceEngine.LlamaCpp)).Value;
+                case MeasuredKind.DataParallel:
+                    return ScalingModel.Speedup(a, m.Gpus, ParallelUse.DataParallel, m.Workload);
+                case MeasuredKind.LayerSplit:
+                    return ScalingModel.Speedup(a, m.Gpus, ParallelUse.LayerSplit, m.Workload);
+                default:
+                    return Must.Exist(PerformanceModel.Estimate(a, m.Workload, ModelPrecision.FP16)).RelativeSpeed
+                           / Must.Exist(PerformanceModel.Estimate(b, m.Workload, ModelPrecision.FP16)).RelativeSpeed;
+            }
         }
 
-        [Fact]
-        public void The_model_predicts_measured_ratios_within_its_stated_error()
+        private (double Rms, double Worst) Check(string name, PublishedRatio[] set)
         {
             var errors = new List<double>();
-            _output.WriteLine($"{"Ratio",-50} {"Model",6} {"Measured",8} {"Error",6}  Source");
-            foreach (MeasuredRatio m in Measured)
+            _output.WriteLine($"{name}: {set.Length} ratios");
+            _output.WriteLine($"{"Ratio",-72} {"Model",6} {"Measured",8} {"Error",6}  Source");
+            foreach (PublishedRatio m in set)
             {
                 double predicted = Predicted(m);
-                double error = predicted / m.Measured - 1;
                 errors.Add(Math.Log(predicted / m.Measured));
-                _output.WriteLine($"{m.A + " / " + m.B + " (" + m.Workload + ")",-50} {predicted,6:0.00} {m.Measured,8:0.00} {error,6:+0%;-0%;0%}  {m.Source}");
-                Assert.True(Math.Abs(error) <= 0.30, $"{m.A}/{m.B} ({m.Workload}): model {predicted:0.00}, measured {m.Measured:0.00}");
+                _output.WriteLine($"{m.Label,-72} {predicted,6:0.00} {m.Measured,8:0.00} {predicted / m.Measured - 1,6:+0%;-0%;0%}  {m.Source}");
             }
 
             double rms = Math.Sqrt(errors.Average(e => e * e));
-            _output.WriteLine($"RMS error {rms:0%}");
-            Assert.True(rms <= 0.20, $"RMS error {rms:0%}");
-        }
-
-        [Theory]
-        [InlineData("GeForce RTX 4090", "GeForce RTX 3090", Workload.ComputerVision, 1.28)]
-        [InlineData("NVIDIA A100 80GB SXM4", "NVIDIA Tesla V100 SXM2 16GB", Workload.ComputerVision, 2.31)]
-        [InlineData("NVIDIA H200 SXM 141GB", "NVIDIA H100 SXM5 80GB", Workload.LLMInference, 1.42)]
-        public void The_model_gives_the_ratios_the_report_quotes(string a, string b, Workload workload, double expected)
-        {
-            double ratio = Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card(a), workload, ModelPrecision.FP16)).RelativeSpeed
-                           / Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card(b), workload, ModelPrecision.FP16)).RelativeSpeed;
-            Assert.Equal(expected, ratio, 2);
+            double worst = errors.Max(e => Math.Abs(Math.Exp(e) - 1));
+            _output.WriteLine($"{name}: RMS log error {rms:0.0%}, worst ratio {worst:0.0%} off");
+            return (rms, worst);
         }
 
         [Fact]
-        public void The_reference_card_is_one_and_the_formula_shows_its_inputs()
+        public void The_model_meets_its_bounds_on_the_fitted_set()
+        {
+            var (rms, worst) = Check("Fitted", Fitted);
+            Assert.True(rms <= MaxRms, $"RMS {rms:0.0%}");
+            Assert.True(worst <= MaxOff, $"worst {worst:0.0%}");
+        }
+
+        [Fact]
+        public void The_model_meets_the_same_bounds_on_the_held_back_set()
+        {
+            var (rms, worst) = Check("Held back", HeldBack);
+            Assert.True(rms <= MaxRms, $"RMS {rms:0.0%}");
+            Assert.True(worst <= MaxOff, $"worst {worst:0.0%}");
+        }
+
+        [Fact]
+        public void The_check_covers_what_the_issue_asks_for()
+        {
+            PublishedRatio[] all = Fitted.Concat(HeldBack).ToArray();
+            Assert.True(all.Length >= 30, $"{all.Length} ratios");
+            Assert.True(all.Select(m => m.Source.Split(',')[0]).Distinct().Count() >= 3, "three independent sources");
+            string[] archs = all.SelectMany(m => new[] { m.A, m.B }).Select(n => CardCatalog.BuiltIn.Card(n).Architecture ?? string.Empty).Distinct().ToArray();
+            Assert.Contains("Ada Lovelace", archs);
+            Assert.Contains("Hopper", archs);
+            Assert.Contains("Blackwell", archs);
+            string[] segments = all.SelectMany(m => new[] { m.A, m.B }).Select(n => CardCatalog.BuiltIn.Card(n).Segment ?? string.Empty).Distinct().ToArray();
+            Assert.Contains("workstation", segments);
+            Assert.Contains("datacenter", segments);
+            Assert.Contains(all, m => m.Kind == MeasuredKind.DataParallel);
+            Assert.Contains(all, m => m.Kind == MeasuredKind.LayerSplit);
+            Assert.Contains(all, m => m.Kind == MeasuredKind.Decode);
+            Assert.Equal(PerformanceModel.RelativeBand, MaxRms);
+        }
+
+        [Fact]
+        public void The_reference_card_is_one_and_every_estimate_carries_its_band()
         {
             PerformanceEstimate e = Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 3090"), Workload.NLP, ModelPrecision.BF16));
             Assert.Equal(1.0, e.RelativeSpeed, 3);
             Assert.Equal("BF16 71 TFLOPS, 936 GB/s", e.Inputs);
-            Assert.Contains("1 / (0.5 x 71/71 + 0.5 x 936/936) = 1.00", e.Formula);
+            Assert.Contains("= 1.00 x GeForce RTX 3090", e.Formula);
+            Assert.Equal(0.10, e.Band);
+            Assert.Equal("\u00b110%", e.BandText);
+            Assert.Equal(1.0, Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 3090"), Workload.LLMInference, ModelPrecision.BF16)).RelativeSpeed, 3);
         }
 
         [Fact]
-        public void Bandwidth_decides_token_generation_and_math_decides_when_the_share_is_high()
+        public void Power_caps_a_300_W_card_below_its_datasheet_peak()
         {
-            GpuSpec rtx4090 = CardCatalog.BuiltIn.Card("RTX 4090");
-            GpuSpec a6000 = CardCatalog.BuiltIn.Card("RTX A6000");
-            // 4090 has 1.07x the A6000's FP16 tensor rate but 1.31x its bandwidth: the gap must grow with the bandwidth share.
-            double infer = Must.Exist(PerformanceModel.Estimate(rtx4090, Workload.LLMInference, ModelPrecision.BF16)).RelativeSpeed / Must.Exist(PerformanceModel.Estimate(a6000, Workload.LLMInference, ModelPrecision.BF16)).RelativeSpeed;
-            double train = Must.Exist(PerformanceModel.Estimate(rtx4090, Workload.NLP, ModelPrecision.BF16)).RelativeSpeed / Must.Exist(PerformanceModel.Estimate(a6000, Workload.NLP, ModelPrecision.BF16)).RelativeSpeed;
-            Assert.True(infer > train, $"{infer} > {train}");
+            PerformanceEstimate ada = Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 6000 Ada"), Workload.NLP, ModelPrecision.BF16));
+            Assert.Contains("power-capped", ada.Formula);
             Assert.Equal("FP32", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("GTX 1080 Ti"), Workload.NLP, ModelPrecision.BF16).Label);
-            Assert.Equal("FP16", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("Titan RTX"), Workload.NLP, ModelPrecision.BF16).Label);
             Assert.Equal("FP8", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("RTX 4090"), Workload.LLMInference, ModelPrecision.FP8).Label);
+        }
+
+        [Fact]
+        public void Absolute_decode_matches_published_tokens_per_second()
+        {
+            // XiongjieDai (llama.cpp, 2024-05): RTX 3090 111.74 tokens/s on LLaMA 3 8B Q4_K_M; dmatora/LLM-inference-speed-benchmarks
+            // issue 12 (https://github.com/dmatora/LLM-inference-speed-benchmarks/issues/12, 2024-08-26): RTX 3080 111.95 on Llama 3.1 8B Q4_K_M.
+            ThroughputEstimate rtx3090 = Must.Exist(PerformanceModel.DecodeTokensPerSecond(CardCatalog.BuiltIn.Card("RTX 3090"), 4.92e9, InferenceEngine.LlamaCpp));
+            ThroughputEstimate rtx3080 = Must.Exist(PerformanceModel.DecodeTokensPerSecond(CardCatalog.BuiltIn.Card("RTX 3080 10GB"), 4.92e9, InferenceEngine.LlamaCpp));
+            Assert.InRange(rtx3090.Value / 111.74, 0.85, 1.15);
+            Assert.InRange(rtx3080.Value / 111.95, 0.80, 1.20);
+            Assert.Contains("tokens/s", rtx3090.Formula);
+            Assert.True(rtx3090.Band > 0);
         }
     }
 }

@@ -41,6 +41,7 @@ namespace DlGpuTools.Catalog
             "name", "aliases", "vendor", "architecture", "compute_capability", "memory_gb", "memory_type", "bandwidth_gbs", "fp32_tflops",
             "fp16_tensor_tflops_dense", "bf16_tensor_tflops_dense", "tf32_tensor_tflops_dense", "fp64_tflops", "fp64_tensor_tflops",
             "fp8_tensor_tflops_dense", "tdp_w", "launch_year", "launch_msrp_usd", "segment", "source", "notes",
+            "interconnect", "peer_to_peer", "form_factor", "platform", "usable_memory_gb", "node_gpus", "node_power_w",
         };
 
         /// <summary>The built-in table, or the built-in table with a user's CSV (same columns) laid over it.</summary>
@@ -337,6 +338,7 @@ namespace DlGpuTools.Catalog
                 Notes = row.Text("notes", singleLine: false),
                 Origin = origin,
             };
+            CardKindColumns.Read(row, card);
             return name == null ? null : card;
         }
 

@@ -8,15 +8,17 @@ using System.Text;
 namespace DlGpuTools.Catalog
 {
     /// <summary>
-    /// Dated street (new) and used prices, kept apart from the card specifications because they change
-    /// monthly: the built-in card-prices.csv (each row with provider, month and a source a user can open: a
-    /// URL or a dated publication) with an optional user table laid over it, row by row (same card and condition).
+    /// Dated price observations (new street, used, launch, and 8-GPU servers for SXM parts), kept apart from the
+    /// card specifications because they change monthly: the built-in card-prices.csv (each row with its kind,
+    /// provider, month and a source a user can open: a URL or a dated publication) with an optional user table
+    /// laid over it (a user's rows for a card and condition replace the built-in ones). Every observation is kept;
+    /// <see cref="Evidence(GpuSpec, DateTime)"/> chooses one by recency and kind and says how sure it is.
     /// </summary>
     public sealed class PriceTable
     {
         private static readonly string[] DateFormats = { "yyyy-MM", "yyyy-MM-dd" };
 
-        public static readonly string[] Columns = { "card", "condition", "price_usd", "price_date", "provider", "source", "notes" };
+        public static readonly string[] Columns = { "card", "condition", "price_usd", "price_date", "provider", "source", "notes", "kind", "derived", "gpus" };
 
         /// <summary>What a price table's header may and must name; Export-Csv's PascalCase (PriceUsd, PriceDate) reads as the columns.</summary>
         internal static readonly TableSchema Schema = new TableSchema("price table", Columns, new[] { "card", "condition", "price_usd", "price_date", "source" }, null, new[] { "Origin" });
@@ -26,9 +28,12 @@ namespace DlGpuTools.Catalog
 
         private static readonly Lazy<PriceTable> BuiltInTable = new Lazy<PriceTable>(ReadBuiltIn);
 
-        private PriceTable(IReadOnlyList<CardPrice> prices)
+        private readonly CardCatalog _catalog;
+
+        private PriceTable(IReadOnlyList<CardPrice> prices, CardCatalog catalog)
         {
             Prices = prices;
+            _catalog = catalog;
         }
 
         public IReadOnlyList<CardPrice> Prices { get; }
@@ -41,14 +46,29 @@ namespace DlGpuTools.Catalog
             if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
             string origin = CardCatalog.FullPath(userTablePath, Schema.What);
             List<CardPrice> user = FromTable(CsvTable.ReadFile(origin, Schema), catalog, DateTime.Now);
-            var merged = BuiltIn.Prices.ToDictionary(Key, StringComparer.OrdinalIgnoreCase);
-            foreach (CardPrice price in user) merged[Key(price)] = price;
-            return new PriceTable(merged.Values.ToList());
+            var replaced = new HashSet<string>(user.Select(Key), StringComparer.OrdinalIgnoreCase);
+            return new PriceTable(BuiltIn.Prices.Where(p => !replaced.Contains(Key(p))).Concat(user).ToList(), catalog);
         }
 
-        /// <summary>The price a buyer pays for a card today: the cheaper of its new and used prices, or null when neither is known.</summary>
-        public CardPrice? BestFor(GpuSpec card) =>
-            Prices.Where(p => string.Equals(p.Card, card.Name, StringComparison.OrdinalIgnoreCase)).OrderBy(p => p.PriceUsd).FirstOrDefault();
+        /// <summary>
+        /// The market price a buyer pays for a card today (see <see cref="Evidence(GpuSpec, DateTime)"/>), or null when
+        /// only a launch price is known.
+        /// </summary>
+        public CardPrice? BestFor(GpuSpec card)
+        {
+            PriceEvidence? evidence = Evidence(card, DateTime.Now);
+            return evidence == null || evidence.Kind == PriceKind.Msrp ? null : evidence.Chosen;
+        }
+
+        /// <summary>
+        /// What a buyer pays for a card (or, for an SXM/OAM module, for the 8-GPU server it comes in) as of
+        /// <paramref name="now"/>: the new or used choice (a fresh one over a stale one, then the cheaper), else the
+        /// launch price of a card launched this year or last, flagged MSRP; null when nothing is known.
+        /// </summary>
+        public PriceEvidence? Evidence(GpuSpec card, DateTime now) => PriceSelection.Choose(this, _catalog, card, now);
+
+        /// <summary>The choice among one condition's observations (new or used), or null when there are none.</summary>
+        public PriceEvidence? Evidence(GpuSpec card, string condition, DateTime now) => PriceSelection.ChooseFor(this, _catalog, card, condition, now);
 
         public IEnumerable<CardPrice> For(GpuSpec card) => Prices.Where(p => string.Equals(p.Card, card.Name, StringComparison.OrdinalIgnoreCase));
 
@@ -62,7 +82,7 @@ namespace DlGpuTools.Catalog
         internal static bool TryParseDate(string? text, out DateTime date) =>
             DateTime.TryParseExact(text ?? string.Empty, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-        private static string Key(CardPrice p) => p.Card + "|" + p.Condition;
+        private static string Key(CardPrice p) => p.Card + "|" + p.Condition + "|" + p.Gpus.ToString(CultureInfo.InvariantCulture);
 
         private static PriceTable ReadBuiltIn()
         {
@@ -70,7 +90,7 @@ namespace DlGpuTools.Catalog
             using (var copy = new MemoryStream())
             {
                 stream.CopyTo(copy);
-                return new PriceTable(FromTable(CsvTable.Parse(copy.ToArray(), CardCatalog.BuiltInOrigin, Schema), CardCatalog.BuiltIn, null));
+                return new PriceTable(FromTable(CsvTable.Parse(copy.ToArray(), CardCatalog.BuiltInOrigin, Schema), CardCatalog.BuiltIn, null), CardCatalog.BuiltIn);
             }
         }
 
@@ -105,9 +125,15 @@ namespace DlGpuTools.Catalog
 
                 string? condition = row.Required("condition", $"{row.Header("condition")} is empty (new or used)")?.ToLowerInvariant();
                 if (condition != null && condition != "new" && condition != "used") row.Fault("condition", $"{row.Header("condition")} '{TableText.Shown(condition)}' is not new or used");
+                PriceKind kind = ReadKind(row);
+                bool derived = ReadDerived(row);
+                int gpus = row.Integer("gpus") ?? 1;
+                if (gpus < 1 || gpus > 72) row.Fault("gpus", string.Format(CultureInfo.InvariantCulture, "{0} {1} is outside 1..72 (GPUs the price buys: 1 for a card, 8 for an HGX server)", row.Header("gpus"), gpus));
                 double? price = row.Number("price_usd");
                 if (price == null && !row.Failed("price_usd")) row.Fault("price_usd", $"{row.Header("price_usd")} is empty");
-                if (price is double usd && (usd < 10 || usd > 500000)) row.Fault("price_usd", string.Format(CultureInfo.InvariantCulture, "{0} {1} is outside 10..500000 (USD for one card)", row.Header("price_usd"), usd));
+                double most = 500000.0 * Math.Max(1, gpus);
+                if (price is double usd && (usd < 10 || usd > most))
+                    row.Fault("price_usd", string.Format(CultureInfo.InvariantCulture, "{0} {1} is outside 10..{2} (USD for {3})", row.Header("price_usd"), usd, most, gpus == 1 ? "one card" : gpus + " GPUs"));
                 string? date = row.Required("price_date", $"{row.Header("price_date")} is empty (yyyy-MM or yyyy-MM-dd)");
                 if (date != null && !row.Failed("price_date"))
                 {
@@ -119,10 +145,11 @@ namespace DlGpuTools.Catalog
                 string? provider = row.Text("provider");
                 string? source = row.Required("source", "no source");
                 string? notes = row.Text("notes", singleLine: false);
-                if (spec != null && condition != null)
+                if (spec != null && condition != null && price != null)
                 {
-                    string key = spec.Name + "|" + condition;
-                    if (seen.TryGetValue(key, out int first)) row.Fault(null, $"a second {condition} price (first on line {first}); keep one row per card and condition");
+                    // Several observations of a card are evidence; the same one twice would count double.
+                    string key = string.Join("|", spec.Name, condition, date, price.Value.ToString("R", CultureInfo.InvariantCulture), provider, gpus.ToString(CultureInfo.InvariantCulture));
+                    if (seen.TryGetValue(key, out int first)) row.Fault(null, $"the same observation as line {first} (card, condition, price, date, provider)");
                     else seen[key] = line;
                 }
 
@@ -134,6 +161,9 @@ namespace DlGpuTools.Catalog
                     PriceUsd = price.Value,
                     PriceDate = date,
                     Provider = provider,
+                    Kind = kind,
+                    Derived = derived,
+                    Gpus = gpus,
                     Source = source,
                     Notes = notes,
                     Origin = table.Origin,
@@ -143,6 +173,36 @@ namespace DlGpuTools.Catalog
 
             table.ThrowIfFaults();
             return prices;
+        }
+
+        /// <summary>The kind column: sold, asking, average, estimate or msrp; empty reads as asking (a listing or a shop's price).</summary>
+        private static PriceKind ReadKind(TableRow row)
+        {
+            string? text = row.Text("kind");
+            if (text == null) return PriceKind.Asking;
+            foreach (PriceKind kind in (PriceKind[])Enum.GetValues(typeof(PriceKind)))
+                if (string.Equals(kind.ToString(), text, StringComparison.OrdinalIgnoreCase)) return kind;
+            row.Fault("kind", $"{row.Header("kind")} '{TableText.Shown(text)}' is not sold, asking, average, estimate or msrp");
+            return PriceKind.Asking;
+        }
+
+        /// <summary>The derived column: yes/true when the price was worked out from another figure, empty or no/false otherwise.</summary>
+        private static bool ReadDerived(TableRow row)
+        {
+            string? text = row.Text("derived");
+            if (text == null) return false;
+            switch (text.ToLowerInvariant())
+            {
+                case "yes":
+                case "true":
+                    return true;
+                case "no":
+                case "false":
+                    return false;
+                default:
+                    row.Fault("derived", $"{row.Header("derived")} '{TableText.Shown(text)}' is not yes or no");
+                    return false;
+            }
         }
 
         private static string NotACard(CardCatalog catalog, string card)

@@ -14,6 +14,15 @@ namespace DlGpuTools
         /// <summary>When the price was seen: yyyy-MM or yyyy-MM-dd.</summary>
         public string? PriceDate { get; set; }
 
+        /// <summary>What kind of figure it is; the choice prefers sold over asking over averages over estimates over MSRP.</summary>
+        public PriceKind Kind { get; set; } = PriceKind.Asking;
+
+        /// <summary>Worked out from another figure ("2x for $1,800" halved), not seen as a price of this card.</summary>
+        public bool Derived { get; set; }
+
+        /// <summary>GPUs the price buys: 1 for a card, 8 for an HGX/DGX server with its 8 modules.</summary>
+        public int Gpus { get; set; } = 1;
+
         public string? Provider { get; set; }
 
         public string? Source { get; set; }
@@ -23,6 +32,6 @@ namespace DlGpuTools
         /// <summary>"built-in" or the path of the user's price table.</summary>
         public string? Origin { get; set; }
 
-        public override string ToString() => $"{Card} {Condition} ${PriceUsd:N0} ({PriceDate})";
+        public override string ToString() => $"{Card} {Condition} {Kind.ToString().ToLowerInvariant()} ${PriceUsd:N0}{(Gpus > 1 ? $" for {Gpus} GPUs" : string.Empty)} ({PriceDate})";
     }
 }

@@ -52,6 +52,18 @@ namespace DlGpuTools
         /// <summary>One card's expected throughput, relative to a GeForce RTX 3090.</summary>
         public double? SpeedPerCard { get; set; }
 
+        /// <summary>
+        /// How far Speed may be off: the performance model's RMS log error on published ratios ("±10%"), combined with the
+        /// multi-GPU scaling model's for a set of cards.
+        /// </summary>
+        public string? SpeedBand { get; set; }
+
+        /// <summary>The band of TokensPerSecond: the decode estimator's error, with the scaling model's for a set.</summary>
+        public string? TokensBand { get; set; }
+
+        /// <summary>The band of JobHours: the training-throughput estimator's error, with the scaling model's for a set.</summary>
+        public string? JobBand { get; set; }
+
         /// <summary>The model's inputs: the tensor throughput and bandwidth it used.</summary>
         public string? ModelInputs { get; set; }
 
@@ -83,8 +95,67 @@ namespace DlGpuTools
         /// <summary>Every method's memory need for the model, one line each.</summary>
         public ReadableList<string> MethodEstimates { get; set; } = new ReadableList<string>();
 
-        /// <summary>Rental cost for -TrainingHours; for a bought card, price plus electricity for those hours.</summary>
+        /// <summary>The job's cost: rent for its hours, or for a bought card its price plus electricity for those hours (less resale with a horizon).</summary>
         public double? CostForHoursUsd { get; set; }
+
+        /// <summary>Hours the training job takes on these cards (from -TrainTokens, -Epochs, or -TrainingHours of one RTX 3090).</summary>
+        public double? JobHours { get; set; }
+
+        /// <summary>How JobHours was worked out: FLOPs over sustained FLOP/s, or reference hours over Speed.</summary>
+        public string? JobFormula { get; set; }
+
+        /// <summary>Short caveats for the table: PASSIVE, SXM-ONLY, STALE, MSRP, NO-P2P, NON-CUDA, a memory under the floor (8GB), price flags.</summary>
+        public ReadableList<string> Flags { get; set; } = new ReadableList<string>();
+
+        /// <summary>The largest model class these cards hold: "70B Q4" (4-bit, 8k context), "14B QLoRA"; empty where none.</summary>
+        public string? Fits { get; set; }
+
+        /// <summary>What Fits means in full, with the memory it takes.</summary>
+        public string? FitsDetail { get; set; }
+
+        /// <summary>Memory of all the cards together (usable by the GPU), in GB.</summary>
+        public double TotalMemoryGB { get; set; }
+
+        /// <summary>Decode speed of one stream, tokens a second, for the model given or the model class in Fits (70B at most).</summary>
+        public double? TokensPerSecond { get; set; }
+
+        /// <summary>The model (or model class, "70B Q4") that TokensPerSecond is for.</summary>
+        public string? TokensModel { get; set; }
+
+        /// <summary>Prompt processing (prefill), tokens a second.</summary>
+        public double? PrefillTokensPerSecond { get; set; }
+
+        /// <summary>Rentals: dollars per million generated tokens at one stream (batching many streams costs about the same per hour).</summary>
+        public double? UsdPerMillionTokens { get; set; }
+
+        /// <summary>How the tokens a second were worked out: bytes read per token, bandwidth, efficiency, engine, split.</summary>
+        public string? TokensFormula { get; set; }
+
+        /// <summary>llama.cpp, vLLM or TensorRT-LLM, where the answer depends on it.</summary>
+        public string? Engine { get; set; }
+
+        /// <summary>How several cards scale for this use, with the measurement behind it.</summary>
+        public string? Scaling { get; set; }
+
+        /// <summary>Multi-card builds: what the host must provide (slots and lanes, power supply, circuit).</summary>
+        public string? HostNeeds { get; set; }
+
+        /// <summary>Multi-card builds: estimated cost of that host (board, CPU, memory, supplies, frame), not in PriceUsd.</summary>
+        public double? HostCostUsd { get; set; }
+
+        /// <summary>The cheapest and dearest recent price observations (all the cards together).</summary>
+        public double? PriceLowUsd { get; set; }
+
+        public double? PriceHighUsd { get; set; }
+
+        /// <summary>A non-CUDA platform that clearly wins on memory per dollar, as one line; NVIDIA stays ranked first.</summary>
+        public string? AlsoConsider { get; set; }
+
+        /// <summary>Index of the model class in Fits, for ranking (larger holds more).</summary>
+        internal int FitsRank { get; set; } = -1;
+
+        /// <summary>How the row was ranked: Best (capability within the budget) or Value (speed per dollar).</summary>
+        public string? Goal { get; set; }
 
         public string? BuyVersusRent { get; set; }
 

@@ -57,6 +57,28 @@ namespace DlGpuTools
         /// <summary>consumer, prosumer, workstation or datacenter.</summary>
         public string? Segment { get; set; }
 
+        /// <summary>NVLink bridge (pairs only), NVSwitch (SXM/HGX boards) or none (PCIe).</summary>
+        public GpuInterconnect Interconnect { get; set; }
+
+        /// <summary>Whether two of these cards can copy GPU to GPU directly (NVIDIA disabled it on GeForce RTX 40 and 50).</summary>
+        public bool PeerToPeer { get; set; }
+
+        public GpuFormFactor FormFactor { get; set; }
+
+        public GpuPlatform Platform { get; set; }
+
+        /// <summary>
+        /// Memory a model can use: the card's memory, or for unified-memory machines the share the GPU may take
+        /// (macOS gives the GPU about 75% of unified memory by default; the table's notes cite where each share is from).
+        /// </summary>
+        public double UsableMemoryGb { get; set; }
+
+        /// <summary>GPUs in the server a module is sold in (8 for an HGX/DGX or OAM board); null for cards bought alone.</summary>
+        public int? NodeGpus { get; set; }
+
+        /// <summary>Maximum power of that whole server in watts (GPUs, CPUs, fans, NICs), from its datasheet.</summary>
+        public int? NodePowerW { get; set; }
+
         public string? Source { get; set; }
 
         public string? Notes { get; set; }

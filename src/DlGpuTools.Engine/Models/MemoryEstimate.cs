@@ -43,6 +43,45 @@ namespace DlGpuTools
 
         public string? Formula { get; set; }
 
+        /// <summary>The preset (-Model) the estimate is for; null for a bare parameter count.</summary>
+        public string? Model { get; set; }
+
+        /// <summary>Parameters a token passes through (mixture of experts: fewer than Parameters); compute follows this.</summary>
+        public double ActiveParameters { get; set; }
+
+        /// <summary>Training logits and their gradient over the vocabulary (part of ActivationsGB); 0 where the model has no trained LM head.</summary>
+        public double LogitsGB { get; set; }
+
+        /// <summary>Keys and values as cached (BF16, FP8, INT8, INT4).</summary>
+        public string? KvCachePrecision { get; set; }
+
+        /// <summary>Optimizer of the trained parameters (AdamW, AdamW8bit, PagedAdamW, PagedAdamW8bit); null for inference.</summary>
+        public string? Optimizer { get; set; }
+
+        /// <summary>What lives in host memory instead (None, OptimizerState, Experts).</summary>
+        public string? Offload { get; set; }
+
+        /// <summary>Host (CPU) memory the offloaded part needs, beyond what the program itself uses.</summary>
+        public double HostMemoryGB { get; set; }
+
+        /// <summary>
+        /// Inference: bytes read from GPU memory per decode step (active weights, the output head, and the KV cache of
+        /// BatchSize sequences at ContextLength), for a bandwidth-bound tokens-per-second estimate.
+        /// </summary>
+        public double BytesPerDecodedToken { get; set; }
+
+        /// <summary>Inference with experts offloaded: bytes of the active experts read from host memory per decode step.</summary>
+        public double HostBytesPerDecodedToken { get; set; }
+
+        /// <summary>Training speed of this method relative to the same run with a 16-bit base (QLoRA's dequantization costs time).</summary>
+        public double SpeedFactor { get; set; } = 1;
+
+        /// <summary>Memory each of <paramref name="gpus"/> cards must have: the estimate plus allocator headroom.</summary>
+        public double RequiredPerCardGB(int gpus) => PerCardGB(gpus) * (1 + HeadroomShare);
+
+        /// <summary>Share added for the allocator's fragmentation and peaks the estimate does not itemise.</summary>
+        public const double HeadroomShare = 0.05;
+
         /// <summary>Memory each of <paramref name="gpus"/> cards needs.</summary>
         public double PerCardGB(int gpus) => ShardedGB / gpus + PerCardFixedGB;
 

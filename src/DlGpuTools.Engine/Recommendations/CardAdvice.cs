@@ -23,7 +23,7 @@ namespace DlGpuTools.Recommendations
             Workload workload = request.Workload;
             if (!card.IsCudaCapable || card.ComputeCapability == null)
             {
-                warnings.Add("Not CUDA-capable: CUDA, cuDNN and most deep-learning tools do not run on it (PyTorch needs its ROCm build).");
+                warnings.Add(PlatformNote(card));
                 return warnings;
             }
 
@@ -42,11 +42,13 @@ namespace DlGpuTools.Recommendations
 
             bool tensorCores = card.Fp16TensorTflops != null;
             if (!tensorCores) warnings.Add("No tensor cores: mixed precision gives little speed-up (Dettmers: do not buy a GPU without tensor cores for deep learning).");
-            else if (card.Bf16TensorTflops == null && (workload == Workload.NLP || workload == Workload.LLMFineTune || workload == Workload.LLMInference))
+            else if (card.Bf16TensorTflops == null && (request.IsTraining || workload == Workload.NLP || workload == Workload.LLMFineTune))
                 warnings.Add("No BF16 tensor cores (before Ampere): train in FP16 with loss scaling.");
 
-            if (card.Segment == "datacenter")
-                warnings.Add("Data-centre card: passively cooled, it needs server airflow" + (card.Name.IndexOf("SXM", StringComparison.OrdinalIgnoreCase) >= 0 || card.Name.IndexOf("HGX", StringComparison.OrdinalIgnoreCase) >= 0 || card.Name.IndexOf("GH200", StringComparison.OrdinalIgnoreCase) >= 0 ? "; an SXM/HGX module fits only an HGX server board, not a PC." : "."));
+            if (card.FormFactor == GpuFormFactor.Sxm || card.FormFactor == GpuFormFactor.Integrated)
+                warnings.Add("Data-centre card: passively cooled, it needs server airflow; an SXM/HGX module fits only an HGX server board, not a PC: it is bought as an 8-GPU server, priced per node.");
+            else if (card.Segment == "datacenter")
+                warnings.Add("Data-centre card: passively cooled, it needs server airflow (or a blower shroud in a desktop).");
 
             if (gpus > 1) warnings.Add(MultiGpuNote(card, method, gpus));
             if (gpus > 1 && card.Segment != "datacenter" && card.TdpW is int tdp)
@@ -64,11 +66,36 @@ namespace DlGpuTools.Recommendations
 
         private static string MultiGpuNote(GpuSpec card, MemoryEstimate? method, int gpus)
         {
-            bool nvLink = MultiGpu.HasNvLink(card);
-            string link = nvLink ? "NVLink links them" : "they talk over PCIe only (no NVLink), which costs speed: 2 cards ran about 1.5x one in Lambda's measurements";
+            string link = card.Interconnect == GpuInterconnect.NvSwitch
+                ? "NVSwitch links every GPU of the server to every other"
+                : card.Interconnect == GpuInterconnect.NvLinkBridgePair
+                    ? (gpus == 2 ? "an NVLink bridge can join the pair" : "NVLink bridges join pairs only, so beyond two the cards talk over PCIe")
+                    : card.PeerToPeer
+                        ? "they talk over PCIe (no NVLink)"
+                        : "they talk over PCIe only, without peer-to-peer copies (NVIDIA disabled them on GeForce RTX 40 and 50), which costs speed: 2 cards ran about 1.5x one in Lambda's measurements";
             if (method != null && !method.Training)
-                return $"The model is split over {gpus} cards by tensor parallelism (vLLM, TensorRT-LLM: 1, 2, 4 or 8 cards, dividing the attention heads) or by layers (llama.cpp); {link}.";
-            return $"Training on {gpus} cards shards weights and optimizer state (FSDP, DeepSpeed ZeRO-3); {link}.";
+                return $"The model is split over {gpus} cards by tensor parallelism (vLLM, TensorRT-LLM: 1, 2, 4 or 8 cards, dividing the attention heads; faster) or by layers (llama.cpp; memory only, no speed-up for one stream); {link}.";
+            return $"Training on {gpus} cards shards weights and optimizer state (FSDP, DeepSpeed ZeRO-3) or splits the batch (DDP); {link}.";
+        }
+
+        /// <summary>
+        /// How well the deep-learning stack runs on a platform in 2026, graded: PyTorch ships ROCm wheels and vLLM serves on
+        /// MI300X (https://docs.vllm.ai/en/latest/getting_started/installation/gpu.html); llama.cpp runs on Metal, HIP and Vulkan;
+        /// training works on ROCm with kernel gaps (FlashAttention, FP8, bitsandbytes arrived later than on CUDA).
+        /// </summary>
+        public static string PlatformNote(GpuSpec card)
+        {
+            switch (card.Platform)
+            {
+                case GpuPlatform.Rocm:
+                    return "AMD ROCm: inference good (llama.cpp on HIP or Vulkan, vLLM on Instinct cards); training works with PyTorch's ROCm wheels, with gaps (FlashAttention, FP8, bitsandbytes lag CUDA).";
+                case GpuPlatform.Metal:
+                    return "Apple Metal: inference good (llama.cpp, MLX) on up to about 75% of unified memory; no CUDA, so most training recipes and bitsandbytes do not run.";
+                case GpuPlatform.OneApi:
+                    return "Intel oneAPI: inference works (llama.cpp SYCL or Vulkan, OpenVINO, PyTorch XPU builds); training and quantisation tools are the least mature.";
+                default:
+                    return card.IsCudaCapable ? "CUDA." : "Not CUDA-capable: CUDA tools do not run on it; check its vendor's PyTorch build.";
+            }
         }
 
         private static int RoundUp(int value, int step) => (value + step - 1) / step * step;

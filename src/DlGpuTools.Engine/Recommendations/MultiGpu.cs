@@ -1,40 +1,86 @@
-using System;
-using System.Linq;
+using System.Globalization;
 
 namespace DlGpuTools.Recommendations
 {
+    /// <summary>What n cards of one kind give, as a multiple of one card, and why.</summary>
+    public sealed class MultiGpuScaling
+    {
+        public MultiGpuScaling(int gpus, ParallelUse use, string? link, double factor, double addedCardShare, string basis)
+        {
+            Gpus = gpus;
+            Use = use;
+            Link = link;
+            Factor = factor;
+            AddedCardShare = addedCardShare;
+            Basis = basis;
+        }
+
+        public int Gpus { get; }
+
+        public ParallelUse Use { get; }
+
+        /// <summary>NVSwitch, NVLink pair, NVLink pairs + PCIe, PCIe, or PCIe (no P2P); null for one card.</summary>
+        public string? Link { get; }
+
+        /// <summary>Throughput of all the cards as a multiple of one card (for a layer split: of one card holding the whole model).</summary>
+        public double Factor { get; }
+
+        public double AddedCardShare { get; }
+
+        /// <summary>The measurement the factor comes from, with its source.</summary>
+        public string Basis { get; }
+
+        public string Describe() => Gpus <= 1
+            ? "one card"
+            : string.Format(CultureInfo.InvariantCulture, "x {0:0.##} for {1} cards, {2} over {3} ({4})", Factor, Gpus, UseName(Use), Link, Basis);
+
+        public static string UseName(ParallelUse use) =>
+            use == ParallelUse.DataParallel ? "data-parallel training" : use == ParallelUse.TensorParallel ? "tensor parallelism" : "layer split";
+    }
+
     /// <summary>
-    /// Several cards of one kind in one machine: the counts that work, how their link scales, and what they
-    /// draw. Tensor parallelism needs a count that divides the attention heads (vLLM refuses others), so
-    /// 1, 2, 4 or 8 cards.
+    /// Several cards of one kind in one machine: the counts that work, what links them, and which use an engine makes of
+    /// them; how each use scales is ScalingModel's.
+    /// Tensor parallelism needs a count that divides the attention heads (vLLM refuses others), so 1, 2, 4 or 8 cards.
+    /// NVLink bridges join two cards only; NVSwitch exists only on SXM/HGX boards; GeForce RTX 40 and 50 cards have
+    /// no peer-to-peer copies, so their all-reduces go through host memory.
     /// </summary>
     public static class MultiGpu
     {
         public static readonly int[] Counts = { 1, 2, 4, 8 };
 
-        /// <summary>
-        /// Speed of each added card, as a share of the first: 2x RTX 4090 over PCIe ran BERT-large at 1.49x one
-        /// card, 2x H100 SXM over NVLink at 1.97x (Lambda's measured throughputs, https://github.com/lambdal/deeplearning-benchmark).
-        /// </summary>
-        public const double PcieAddedCardShare = 0.49;
-
-        public const double NvLinkAddedCardShare = 0.97;
-
-        /// <summary>
-        /// True for cards that link by NVLink: SXM/HGX modules, NVL pairs, GH200, and the PCIe cards with a
-        /// bridge (RTX 3090/3090 Ti, Titan RTX, RTX 2080 Ti, RTX A5000/A6000, A40, A100 PCIe). GeForce cards
-        /// from the RTX 40 series on and the RTX PRO 6000 have none.
-        /// </summary>
-        public static bool HasNvLink(GpuSpec card)
+        /// <summary>The link n cards of this kind have, in words; null for one card.</summary>
+        public static string? LinkName(GpuSpec card, int gpus)
         {
-            string n = card.Name;
-            string[] bridged = { "RTX 3090", "Titan RTX", "RTX 2080 Ti", "RTX A5000", "RTX A6000", "A40", "A100 40GB PCIe", "A100 80GB PCIe", "H100 NVL" };
-            return n.IndexOf("SXM", StringComparison.OrdinalIgnoreCase) >= 0 || n.IndexOf("HGX", StringComparison.OrdinalIgnoreCase) >= 0
-                   || n.IndexOf("GH200", StringComparison.OrdinalIgnoreCase) >= 0
-                   || bridged.Any(b => n.EndsWith(b, StringComparison.OrdinalIgnoreCase) || n.IndexOf(b + " ", StringComparison.OrdinalIgnoreCase) >= 0);
+            if (gpus <= 1) return null;
+            switch (card.Interconnect)
+            {
+                case GpuInterconnect.NvSwitch: return "NVSwitch";
+                case GpuInterconnect.InfinityFabric: return "Infinity Fabric";
+                case GpuInterconnect.NvLinkBridgePair: return gpus == 2 ? "NVLink pair" : "NVLink pairs + PCIe";
+                default: return card.PeerToPeer ? "PCIe" : "PCIe (no P2P)";
+            }
         }
 
-        /// <summary>Throughput of n cards as a multiple of one.</summary>
-        public static double Scaling(int gpus, bool nvLink) => 1 + (gpus - 1) * (nvLink ? NvLinkAddedCardShare : PcieAddedCardShare);
+        /// <summary>Whether all n cards reach each other over a switched fabric (NVSwitch or AMD's OAM board).</summary>
+        public static bool Switched(GpuSpec card) => card.Interconnect == GpuInterconnect.NvSwitch || card.Interconnect == GpuInterconnect.InfinityFabric;
+
+        /// <summary>The use an engine makes of several cards for serving.</summary>
+        public static ParallelUse ServingUse(InferenceEngine engine) => engine == InferenceEngine.LlamaCpp ? ParallelUse.LayerSplit : ParallelUse.TensorParallel;
+
+        /// <summary>The engine people run on a card when the user names none: vLLM on data-centre cards and rentals, llama.cpp at home.</summary>
+        public static InferenceEngine DefaultEngine(GpuSpec card, bool rented) =>
+            rented || card.Segment == "datacenter" || card.FormFactor == GpuFormFactor.Sxm ? InferenceEngine.Vllm : InferenceEngine.LlamaCpp;
+
+        public static string EngineName(InferenceEngine engine) =>
+            engine == InferenceEngine.LlamaCpp ? "llama.cpp" : engine == InferenceEngine.Vllm ? "vLLM" : "TensorRT-LLM";
+
+        /// <summary>What <paramref name="gpus"/> cards give for this use, from the one scaling model (ScalingModel), with its basis.</summary>
+        public static MultiGpuScaling Scaling(GpuSpec card, int gpus, ParallelUse use, Workload workload)
+        {
+            if (gpus <= 1) return new MultiGpuScaling(1, use, null, 1, 0, "one card");
+            return new MultiGpuScaling(gpus, use, LinkName(card, gpus), ScalingModel.Speedup(card, gpus, use, workload),
+                use == ParallelUse.LayerSplit ? 0 : ScalingModel.AddedCardShare(card, gpus, use, workload), ScalingModel.Basis(card, gpus, use, workload));
+        }
     }
 }

@@ -4,35 +4,58 @@ using System.Globalization;
 namespace DlGpuTools.Recommendations
 {
     /// <summary>
-    /// Expected deep-learning speed of a card for a workload, relative to a GeForce RTX 3090 (= 1.00), from
-    /// two datasheet figures: dense tensor throughput C (TFLOPS, FP32 accumulate) and memory bandwidth B (GB/s).
-    /// A training or inference step spends a share s of its time on math and 1 - s moving data (Dettmers:
-    /// tensor cores sit idle most of the time waiting for memory, so bandwidth is the best single predictor),
-    /// and the two add up:
+    /// Expected deep-learning speed of a card for a workload, relative to a GeForce RTX 3090 (= 1.00). A step's
+    /// time has three parts: math at the card's dense tensor rate C (capped by power, see <see cref="ArchitectureFit"/>),
+    /// memory traffic at its bandwidth B (times the architecture's effective-bandwidth factor), and a part no card
+    /// speeds up (data loading, launches, host work):
     ///
-    ///     speed = 1 / ( s * C_ref / C  +  (1 - s) * B_ref / B ),   C_ref = 71 TFLOPS, B_ref = 936 GB/s (RTX 3090)
+    ///     time = s x C_ref / C_eff  +  b x B_ref / (B x kappa)  +  o,   s + b + o = 1,   speed = 1 / time
     ///
-    /// s was fitted to Lambda's measured single-GPU training throughputs (https://github.com/lambdal/deeplearning-benchmark,
-    /// pytorch/pytorch-train-throughput-fp16.csv, 12 cards, read 2025-12-17):
-    /// 0.3 over the 8-model geometric mean (RMS error 15%), 0.5 for BERT-large (10%). LLM token generation reads
-    /// every weight once per token, so inference uses s = 0.1. The model knows nothing of cache size (it
-    /// under-rates Ada's 72 MB L2 by about 20%) or software maturity (it over-rates Volta by about 30%);
-    /// ModelCheckTests states its error against published and our own measured ratios.
+    /// s and o per workload, and the per-architecture power cap and bandwidth factor, were fitted to Lambda's measured
+    /// FP16 training throughputs (https://github.com/lambdal/deeplearning-benchmark, 2023 file and v2 file) and checked
+    /// on a held-back set (Lambda's 2022 file, H200 and GH200 runs); LLM inference uses the decode estimator
+    /// (<see cref="DecodeTokensPerSecond"/>) for a model filling a 24 GB card. ModelCheckTests prints every ratio.
     /// </summary>
-    public static class PerformanceModel
+    public static partial class PerformanceModel
     {
         public const string ReferenceCard = "GeForce RTX 3090";
         public const double ReferenceTflops = 71;
         public const double ReferenceBandwidthGBps = 936;
+        private const int ReferenceTdpW = 350;
 
+        /// <summary>Bytes read per token of the model that relative LLM-inference speed is stated for: about 20 GB (a 24 GB card filled).</summary>
+        public const double InferenceReferenceBytes = 20e9;
+
+        /// <summary>The RMS log error of the relative model on the published ratios it was checked against (fitted and held-back sets).</summary>
+        public const double RelativeBand = 0.10;
+
+        /// <summary>
+        /// The share of a reference step's time spent on math: fitted 0.27 for vision (ResNet-50), 0.75 for transformers
+        /// (BERT-large). Image generation takes the transformer shares: FLUX.1's denoiser is a transformer and SDXL's
+        /// UNet spends most of its time in attention blocks; no diffusion throughput was among the fitted measurements.
+        /// </summary>
         public static double ComputeShare(Workload workload)
         {
             switch (workload)
             {
-                case Workload.LLMInference: return 0.1;
+                case Workload.LLMInference: return 0.0;
                 case Workload.NLP:
-                case Workload.LLMFineTune: return 0.5;
-                default: return 0.3;
+                case Workload.ImageGeneration:
+                case Workload.LLMFineTune: return 0.748;
+                default: return 0.274;
+            }
+        }
+
+        /// <summary>The share of a reference step's time no card speeds up: fitted 0.18 for vision, 0.04 for transformers.</summary>
+        public static double FixedShare(Workload workload)
+        {
+            switch (workload)
+            {
+                case Workload.LLMInference: return 0.0;
+                case Workload.NLP:
+                case Workload.ImageGeneration:
+                case Workload.LLMFineTune: return 0.042;
+                default: return 0.176;
             }
         }
 
@@ -41,10 +64,15 @@ namespace DlGpuTools.Recommendations
         {
             var (label, tflops) = ComputeInput(card, workload, precision);
             if (tflops == null || card.MemoryBandwidthGBps == null || tflops <= 0 || card.MemoryBandwidthGBps <= 0) return null;
-            double s = ComputeShare(workload);
             double c = tflops.Value;
             double b = card.MemoryBandwidthGBps.Value;
-            double speed = Speed(s, c, b);
+            ArchitectureFit fit = ArchitectureFit.For(card);
+            if (workload == Workload.LLMInference) return InferenceEstimate(card, label, c, b, fit);
+            double s = ComputeShare(workload);
+            double o = FixedShare(workload);
+            double cEff = EffectiveTflops(c, card.TdpW, fit);
+            double cRef = EffectiveTflops(ReferenceTflops, ReferenceTdpW, ArchitectureFit.For(Reference));
+            double speed = 1 / (s * cRef / cEff + (1 - s - o) * ReferenceBandwidthGBps / (b * fit.BandwidthFactor) + o);
             return new PerformanceEstimate
             {
                 RelativeSpeed = speed,
@@ -52,19 +80,51 @@ namespace DlGpuTools.Recommendations
                 ComputeLabel = label,
                 BandwidthGBps = b,
                 ComputeShare = s,
+                Band = RelativeBand,
                 Inputs = string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} TFLOPS, {2:0} GB/s", label, c, b),
                 Formula = string.Format(CultureInfo.InvariantCulture,
-                    "1 / ({0} x {1}/{2:0.#} + {3} x {4}/{5:0}) = {6:0.00} x {7}", s, ReferenceTflops, c, 1 - s, ReferenceBandwidthGBps, b, speed, ReferenceCard),
+                    "1 / ({0:0.00} x {1:0.#}/{2:0.#} + {3:0.00} x {4}/({5:0} x {6:0.00}) + {7:0.00}) = {8:0.00} x {9} ({10}{11})",
+                    s, cRef, cEff, 1 - s - o, ReferenceBandwidthGBps, b, fit.BandwidthFactor, o, speed, ReferenceCard,
+                    cEff < c - 0.05 ? string.Format(CultureInfo.InvariantCulture, "{0:0.#} TFLOPS power-capped; ", cEff) : string.Empty,
+                    fit.Fitted ? fit.Key + " fit" : "architecture not fitted"),
             };
         }
 
-        public static double Speed(double computeShare, double tflops, double bandwidthGBps) =>
-            1 / (computeShare * ReferenceTflops / tflops + (1 - computeShare) * ReferenceBandwidthGBps / bandwidthGBps);
+        private static GpuSpec Reference => new GpuSpec { Name = ReferenceCard, Architecture = "Ampere", MemoryType = "GDDR6X" };
+
+        /// <summary>Tensor TFLOPS a card sustains: its datasheet figure, smoothly capped at the architecture's TFLOPS per watt times its board power.</summary>
+        public static double EffectiveTflops(double tflops, int? tdpW, ArchitectureFit fit)
+        {
+            if (tdpW is not int watts || watts <= 0) return tflops;
+            double cap = fit.TflopsPerWatt * watts;
+            return 1 / Math.Pow(Math.Pow(tflops, -4) + Math.Pow(cap, -4), 0.25);
+        }
+
+        private static PerformanceEstimate? InferenceEstimate(GpuSpec card, string label, double c, double b, ArchitectureFit fit)
+        {
+            GpuSpec reference = CardCatalogReference.Card;
+            ThroughputEstimate? mine = DecodeTokensPerSecond(card, InferenceReferenceBytes, InferenceEngine.LlamaCpp);
+            ThroughputEstimate? theirs = DecodeTokensPerSecond(reference, InferenceReferenceBytes, InferenceEngine.LlamaCpp);
+            if (mine == null || theirs == null) return null;
+            double speed = mine.Value / theirs.Value;
+            return new PerformanceEstimate
+            {
+                RelativeSpeed = speed,
+                ComputeTflops = c,
+                ComputeLabel = label,
+                BandwidthGBps = b,
+                ComputeShare = 0,
+                Band = RelativeBand,
+                Inputs = string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} TFLOPS, {2:0} GB/s", label, c, b),
+                Formula = string.Format(CultureInfo.InvariantCulture, "decode of 20 GB a token: {0} / {1:0.0} tokens/s = {2:0.00} x {3} ({4})",
+                    mine.Formula, theirs.Value, speed, ReferenceCard, fit.Fitted ? fit.Key + " fit" : "architecture not fitted"),
+            };
+        }
 
         /// <summary>
-        /// Which throughput figure the workload runs at: FP8 tensor for FP8 inference where the card has it,
-        /// BF16 where asked for and present, else FP16 tensor; FP32 on cards without tensor cores (mixed
-        /// precision gains little there). INT8/INT4 weights are widened to 16-bit for the math.
+        /// Which throughput figure the workload runs at: FP8 tensor for FP8 where the card has it, BF16 where asked for
+        /// and present, else FP16 tensor; FP32 on cards without tensor cores (mixed precision gains little there).
+        /// INT8/INT4 weights are widened to 16-bit for the math.
         /// </summary>
         public static (string Label, double? Tflops) ComputeInput(GpuSpec card, Workload workload, ModelPrecision precision)
         {
@@ -74,6 +134,12 @@ namespace DlGpuTools.Recommendations
             if (precision == ModelPrecision.TF32 && card.Tf32TensorTflops != null) return ("TF32", card.Tf32TensorTflops);
             if (card.Bf16TensorTflops != null && precision == ModelPrecision.BF16) return ("BF16", card.Bf16TensorTflops);
             return ("FP16", card.Fp16TensorTflops);
+        }
+
+        /// <summary>The RTX 3090 of the built-in table, which every relative speed is stated against.</summary>
+        private static class CardCatalogReference
+        {
+            public static GpuSpec Card => Catalog.CardCatalog.BuiltIn.Resolve(ReferenceCard) ?? throw new InvalidOperationException("The built-in card table lacks the reference card " + ReferenceCard + ".");
         }
     }
 
@@ -94,5 +160,11 @@ namespace DlGpuTools.Recommendations
         public string? Inputs { get; set; }
 
         public string? Formula { get; set; }
+
+        /// <summary>The model's RMS error (0.08 = ±8%) on the published ratios of ModelCheckTests: print it beside every Speed.</summary>
+        public double Band { get; set; }
+
+        /// <summary>The band as text: "±8%".</summary>
+        public string BandText => string.Format(CultureInfo.InvariantCulture, "\u00b1{0:0}%", Band * 100);
     }
 }

@@ -45,6 +45,64 @@ namespace DlGpuTools.Commands
         [ScaledNumberTransformation]
         public double ModelParameters { get; set; }
 
+        /// <summary>A named model (Tab lists the presets): its published shape replaces -ModelParameters.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelPresetCompleter))]
+        public string? Model { get; set; }
+
+        /// <summary>Parameters a token passes through in a mixture of experts: memory from -ModelParameters, speed from these.</summary>
+        [Parameter]
+        [ValidateFiniteRange(1e6, 1e13, "parameters")]
+        [ScaledNumberTransformation]
+        public double ActiveParameters { get; set; }
+
+        [Parameter]
+        public TrainingMethod Method { get; set; }
+
+        /// <summary>Inference: the smallest weight format to consider.</summary>
+        [Parameter]
+        public ModelPrecision MinimumPrecision { get; set; }
+
+        [Parameter]
+        public ModelPrecision KvCachePrecision { get; set; }
+
+        [Parameter]
+        public OptimizerKind Optimizer { get; set; } = OptimizerKind.AdamW;
+
+        [Parameter]
+        public OffloadKind Offload { get; set; }
+
+        /// <summary>Best (default with -Budget): the most capable options within it. Value: speed per dollar.</summary>
+        [Parameter]
+        public RecommendationGoal Goal { get; set; }
+
+        /// <summary>The serving engine: it decides how a model split over cards scales.</summary>
+        [Parameter]
+        [ValidateSet("llama.cpp", "vLLM", "TensorRT-LLM", IgnoreCase = true)]
+        public string? Engine { get; set; }
+
+        /// <summary>Tokens the training job processes in all: gives hours and cost per option.</summary>
+        [Parameter]
+        [ValidateFiniteRange(1e3, 1e16, "tokens")]
+        [ScaledNumberTransformation]
+        public double TrainTokens { get; set; }
+
+        [Parameter]
+        [ValidateFiniteRange(0.01, 10000, "epochs")]
+        public double Epochs { get; set; }
+
+        /// <summary>Tokens in one pass over the dataset (with -Epochs).</summary>
+        [Parameter]
+        [ValidateFiniteRange(1e3, 1e16, "tokens")]
+        [ScaledNumberTransformation]
+        public double DatasetTokens { get; set; }
+
+        /// <summary>Years you will keep a bought card: the buy-versus-rent sums count its resale value.</summary>
+        [Parameter]
+        [ValidateFiniteRange(0.1, 20, "years")]
+        public double HorizonYears { get; set; }
+
         [Parameter]
         public ModelPrecision Precision { get; set; } = ModelPrecision.BF16;
 
@@ -63,6 +121,7 @@ namespace DlGpuTools.Commands
         [Parameter]
         public SwitchParameter IncludeCloud { get; set; }
 
+        /// <summary>The job's length in hours on one RTX 3090 (the Speed reference); each option's hours follow from its speed.</summary>
         [Parameter]
         [ValidateFiniteRange(0.1, 1000000, "hours")]
         public double TrainingHours { get; set; }
@@ -101,7 +160,7 @@ namespace DlGpuTools.Commands
         {
             _catalog = CatalogLoader.LoadOrThrow(this, CardTable);
             _prices = CatalogLoader.LoadPricesOrThrow(this, PriceTable, Cards);
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(Training)) && !MyInvocation.BoundParameters.ContainsKey(nameof(ModelParameters)))
+            if ((Bound(nameof(Training)) || Bound(nameof(Method))) && !Bound(nameof(ModelParameters)) && !Bound(nameof(Model)))
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.TrainingNeedsModel), "TrainingNeedsModelParameters", ErrorCategory.InvalidArgument, null)
                 {
@@ -115,20 +174,52 @@ namespace DlGpuTools.Commands
             // Without pipeline input ProcessRecord runs once; with it, once per device.
             if (CurrentGpu == null && _processedPipelineCard) return;
             _processedPipelineCard = true;
-            Workload workload = !Bound(nameof(Workload)) && Bound(nameof(ModelParameters))
-                ? Recommender.ImpliedWorkload(ModelParameters, Training)
+            ModelShape? shape = null;
+            if (Model != null)
+            {
+                shape = ModelPresets.Find(Model);
+                if (shape == null)
+                {
+                    string message = Messages.Format(Messages.ModelNotFound, Model);
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "ModelPresetNotFound", ErrorCategory.ObjectNotFound, Model)
+                    {
+                        ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.Format(Messages.ModelNotFoundRemedy, string.Join(", ", ModelPresets.Closest(Model).DefaultIfEmpty(string.Join(", ", ModelPresets.Names)))) },
+                    });
+                    return;
+                }
+            }
+
+            bool training = Training || Bound(nameof(Method));
+            double? parameters = shape?.Parameters ?? (Bound(nameof(ModelParameters)) ? ModelParameters : (double?)null);
+            Workload workload = !Bound(nameof(Workload)) && parameters is double p
+                ? (shape != null ? Recommender.ImpliedWorkload(shape, training) : Recommender.ImpliedWorkload(p, training))
                 : Workload;
             var request = new RecommendationRequest
             {
                 Workload = workload,
                 BudgetUsd = Bound(nameof(Budget)) ? Budget : (double?)null,
                 MinimumMemoryGB = Bound(nameof(MinimumMemoryGB)) ? MinimumMemoryGB : (double?)null,
-                ModelParameters = Bound(nameof(ModelParameters)) ? ModelParameters : (double?)null,
+                ModelParameters = parameters,
+                ModelShape = shape,
+                Model = shape?.Id,
+                ActiveParameters = Bound(nameof(ActiveParameters)) ? ActiveParameters : (double?)null,
+                Method = Bound(nameof(Method)) ? Method : (TrainingMethod?)null,
+                MinimumPrecision = Bound(nameof(MinimumPrecision)) ? MinimumPrecision : (ModelPrecision?)null,
+                KvCachePrecision = Bound(nameof(KvCachePrecision)) ? KvCachePrecision : (ModelPrecision?)null,
+                Optimizer = Optimizer,
+                Offload = Offload,
+                Goal = Bound(nameof(Goal)) ? Goal : (RecommendationGoal?)null,
+                Engine = Engine == null ? (InferenceEngine?)null : string.Equals(Engine, "llama.cpp", StringComparison.OrdinalIgnoreCase) ? InferenceEngine.LlamaCpp
+                    : string.Equals(Engine, "vLLM", StringComparison.OrdinalIgnoreCase) ? InferenceEngine.Vllm : InferenceEngine.TensorRtLlm,
+                TrainTokens = Bound(nameof(TrainTokens)) ? TrainTokens : (double?)null,
+                Epochs = Bound(nameof(Epochs)) ? Epochs : (double?)null,
+                DatasetTokens = Bound(nameof(DatasetTokens)) ? DatasetTokens : (double?)null,
+                HorizonYears = Bound(nameof(HorizonYears)) ? HorizonYears : (double?)null,
                 Precision = Precision,
-                Training = Training,
+                Training = training,
                 ContextLength = ContextLength,
                 BatchSize = BatchSize,
-                IncludeCloud = IncludeCloud || Bound(nameof(TrainingHours)),
+                IncludeCloud = IncludeCloud,
                 TrainingHours = Bound(nameof(TrainingHours)) ? TrainingHours : (double?)null,
                 ElectricityUsdPerKwh = ElectricityPrice,
                 CurrentCard = CurrentGpu,
@@ -157,7 +248,7 @@ namespace DlGpuTools.Commands
             }
             catch (ArgumentException e)
             {
-                WriteError(new ErrorRecord(e, "InvalidModel", ErrorCategory.InvalidArgument, ModelParameters)
+                WriteError(new ErrorRecord(e, "InvalidModel", ErrorCategory.InvalidArgument, Model ?? (object)ModelParameters)
                 {
                     ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = Messages.TrainingNeedsModelRemedy },
                 });
@@ -184,6 +275,8 @@ namespace DlGpuTools.Commands
             if (first != null && results.Count > 0 && !results.Any(r => r.Method == first.Method))
             {
                 WriteWarning(Messages.Format(Messages.MethodDoesNotFit, first.Method, first.TotalGB, request.IncludeCloud ? string.Empty : Messages.MethodDoesNotFitCloud));
+                if (Recommender.NodesNeeded(Cards, first) is (int nodes, GpuSpec largest))
+                    WriteWarning(Messages.Format(Messages.MultiNode, first.Method, first.TotalGB, nodes, CardCatalog.ShortName(largest.Name), largest.MemoryGB));
             }
 
             foreach (GpuRecommendation r in results)

@@ -1,0 +1,78 @@
+using System;
+
+namespace DlGpuTools.Recommendations
+{
+    /// <summary>Card classes the fitted efficiencies differ by: how the memory is built decides how close decode gets to the datasheet bandwidth.</summary>
+    public enum CardClass
+    {
+        /// <summary>GDDR cards (GeForce, RTX workstation, L4/L40S-class data-centre cards).</summary>
+        Gddr,
+
+        /// <summary>HBM data-centre parts (V100, A100, H100, H200, B200, MI300X).</summary>
+        Hbm,
+
+        /// <summary>Unified-memory machines (Apple M-series, Strix Halo, DGX Spark).</summary>
+        Unified,
+    }
+
+    internal static class CardClasses
+    {
+        public static CardClass Of(GpuSpec card)
+        {
+            if (card.FormFactor == GpuFormFactor.UnifiedMemory) return CardClass.Unified;
+            return (card.MemoryType ?? string.Empty).StartsWith("HBM", StringComparison.OrdinalIgnoreCase) ? CardClass.Hbm : CardClass.Gddr;
+        }
+    }
+
+    /// <summary>
+    /// Decode: llama.cpp reads a token's bytes at 0.864 x the datasheet bandwidth x the architecture's decode factor,
+    /// plus 2.49 ms a token that no bandwidth shortens (fitted to LLaMA 3 8B Q4_K_M, 8B F16 and 70B Q4_K_M tokens/s of
+    /// 10 cards; held back: 7 others). vLLM and TensorRT-LLM use CUDA graphs and fused kernels: their fixed cost is taken
+    /// as 1 ms, an assumption, not a fit.
+    /// </summary>
+    internal readonly struct FittedDecode
+    {
+        public const double Band = 0.10;
+
+        public const string Basis = "llama.cpp LLaMA 3 tokens/s of 17 GPUs, https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
+
+        private FittedDecode(double efficiency, double fixedSeconds)
+        {
+            Efficiency = efficiency;
+            FixedSeconds = fixedSeconds;
+        }
+
+        /// <summary>Share of the datasheet bandwidth the engine reads weights at.</summary>
+        public double Efficiency { get; }
+
+        /// <summary>Per-token cost that does not shrink with bandwidth.</summary>
+        public double FixedSeconds { get; }
+
+        public static FittedDecode For(GpuSpec card, InferenceEngine engine)
+        {
+            double efficiency = 0.864 * ArchitectureFit.For(card).DecodeBandwidthFactor;
+            double fixedMs = engine == InferenceEngine.LlamaCpp ? 2.49 : 1.0;
+            return new FittedDecode(efficiency, fixedMs / 1e3);
+        }
+    }
+
+    /// <summary>Prefill efficiency (share of the dense tensor rate), fitted to published prompt-processing tokens/s.</summary>
+    internal static class FittedPrefill
+    {
+        public const double Band = 0.15;
+
+        public const string Basis = "llama.cpp pp512 tables: https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
+
+        public static double Efficiency(GpuSpec card, InferenceEngine engine) => engine == InferenceEngine.LlamaCpp ? 0.35 : 0.55;
+    }
+
+    /// <summary>Model FLOPs utilisation in training per card class, fitted to published large-model runs.</summary>
+    internal static class FittedTraining
+    {
+        public const double Band = 0.15;
+
+        public const string Basis = "Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters, https://arxiv.org/abs/2104.04473 (2021); Llama 3 Herd of Models, https://arxiv.org/abs/2407.21783 (2024)";
+
+        public static double Mfu(GpuSpec card) => CardClasses.Of(card) == CardClass.Hbm ? 0.45 : 0.40;
+    }
+}

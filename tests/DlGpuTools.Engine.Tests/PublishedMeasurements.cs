@@ -1,0 +1,56 @@
+using DlGpuTools.Recommendations;
+
+namespace DlGpuTools.Engine.Tests
+{
+    /// <summary>What a published ratio measures.</summary>
+    public enum MeasuredKind
+    {
+        /// <summary>Single-card training throughput (the workload says vision or transformer).</summary>
+        Training,
+
+        /// <summary>llama.cpp single-stream decode of a model of <see cref="PublishedRatio.BytesPerToken"/>.</summary>
+        Decode,
+
+        /// <summary>n cards over one card, data-parallel training.</summary>
+        DataParallel,
+
+        /// <summary>n cards over one card, llama.cpp layer split, one stream.</summary>
+        LayerSplit,
+    }
+
+    /// <summary>A published measured ratio of throughputs: card A (or A x n) over card B, with its source.</summary>
+    public sealed class PublishedRatio
+    {
+        public PublishedRatio(MeasuredKind kind, string a, string b, Workload workload, double numerator, double denominator, string source, double bytesPerToken = 0, int gpus = 1)
+        {
+            Kind = kind;
+            A = a;
+            B = b;
+            Workload = workload;
+            Measured = numerator / denominator;
+            Source = source;
+            BytesPerToken = bytesPerToken;
+            Gpus = gpus;
+        }
+
+        public MeasuredKind Kind { get; }
+
+        public string A { get; }
+
+        public string B { get; }
+
+        public Workload Workload { get; }
+
+        public double Measured { get; }
+
+        public string Source { get; }
+
+        public double BytesPerToken { get; }
+
+        public int Gpus { get; }
+
+        public string Label => Kind == MeasuredKind.DataParallel || Kind == MeasuredKind.LayerSplit
+            ? $"{Gpus}x {A} / 1x ({Kind}, {Workload})"
+            : $"{A} / {B} ({(Kind == MeasuredKind.Decode ? $"decode {BytesPerToken / 1e9:0.#} GB" : Workload.ToString())})";
+    }
+}
