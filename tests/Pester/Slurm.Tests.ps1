@@ -56,7 +56,8 @@ BeforeAll {
     # must belong to root and be writable by root alone. This wrapper is what an admin would write to keep the
     # file elsewhere than /etc/dlgputools; it also keeps each run's output for the tests.
     $pwsh = @(Get-PwshCommand)
-    $checkConf = Join-Path $Dir 'healthcheck.conf'
+    $script:CheckConf = Join-Path $Dir 'healthcheck.conf'
+    $checkConf = $CheckConf
     Set-Content -LiteralPath $checkConf -Value @(
         "DLGPU_PWSH=$($pwsh -join ' ')", 'DLGPU_LEVEL=Quick', "SLURM_CONF=$Conf",
         "DLGPUTOOLS_CUDA_DRIVER_PATH=$(Join-Path $FakesPath 'libfakecuda.so.1')",
@@ -171,6 +172,19 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
                 $status.Reason | Should -Be 'maintenance: new PSU'
             }
             Get-Content $CheckLog -Tail 1 | Should -Match '^UNHEALTHY .*\[slurm: LeftDrainedByOthers\]$'
+
+            # A check that cannot even start drains with our reason, but never over a drain that is there already.
+            $good = Get-Content -LiteralPath $CheckConf
+            try {
+                Add-Content -LiteralPath $CheckConf -Value 'not a setting'
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                while (-not (Select-String -LiteralPath $CheckLog -Pattern 'not a NAME=VALUE line' -Quiet) -and $clock.Elapsed.TotalSeconds -lt 4 * $Interval + 30) { Start-Sleep -Milliseconds 250 }
+                Select-String -LiteralPath $CheckLog -Pattern 'not a NAME=VALUE line' -Quiet | Should -BeTrue
+                (Get-NodeStatus).Reason | Should -Be 'maintenance: new PSU'
+            }
+            finally {
+                Set-Content -LiteralPath $CheckConf -Value $good
+            }
         }
         finally {
             Use-FakeGpu

@@ -1,5 +1,8 @@
+using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace DlGpuTools.Interop
 {
@@ -61,7 +64,7 @@ namespace DlGpuTools.Interop
         public static byte[] ReadAllBytes(string path, long maxBytes)
         {
             EnsureRegular(path);
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (FileStream stream = OpenRegular(path))
             using (var copy = new MemoryStream())
             {
                 var buffer = new byte[64 * 1024];
@@ -83,6 +86,49 @@ namespace DlGpuTools.Interop
             int skip = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
             return new UTF8Encoding(false).GetString(bytes, skip, bytes.Length - skip);
         }
+
+        /// <summary>
+        /// Opens what <paramref name="path"/> names now and checks that very file: between a check by name and an open
+        /// by name, whoever owns the folder could put a FIFO there, and a plain open of a FIFO waits for a writer
+        /// forever. On Linux the open does not wait (O_NONBLOCK, which does nothing to a regular file) and the
+        /// descriptor's own file is checked through /proc/self/fd; elsewhere the check by name stands.
+        /// </summary>
+        private static FileStream OpenRegular(string path)
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            int fd = Open(path, OpenReadOnly | OpenNonBlocking | OpenCloseOnExec);
+            if (fd < 0)
+            {
+                int errno = Marshal.GetLastWin32Error();
+                if (errno == NoSuchFile) throw new FileNotFoundException($"{path} does not exist.", path);
+                if (errno == PermissionDenied) throw new UnauthorizedAccessException($"{path} may not be read by this user.");
+                throw new IOException($"{path} could not be opened (errno {errno}).");
+            }
+
+            var handle = new SafeFileHandle((IntPtr)fd, ownsHandle: true);
+            try
+            {
+                FileStatus opened = FileStatus.Of("/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (opened.Exists && opened.Kind != FileKind.Regular) throw new NotARegularFileException(path, opened);
+                return new FileStream(handle, FileAccess.Read);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+
+        // Linux's values on every architecture .NET runs on (x86-64, arm64): include/uapi/asm-generic/fcntl.h.
+        private const int OpenReadOnly = 0;
+        private const int OpenNonBlocking = 0x800;
+        private const int OpenCloseOnExec = 0x80000;
+        private const int NoSuchFile = 2;
+        private const int PermissionDenied = 13;
+
+        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        private static extern int Open(string path, int flags);
 
         /// <summary>Throws unless <paramref name="path"/> names (through links) an existing regular file.</summary>
         public static void EnsureRegular(string path)

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using DlGpuTools.Interop;
 
@@ -7,28 +8,58 @@ namespace DlGpuTools.Monitoring
 {
     /// <summary>
     /// The namespace and name of the Kubernetes pod a process runs in, where this host lets them be read: the cgroup
-    /// gives only the pod UID. The namespace comes from the service-account file the kubelet mounts into the pod
-    /// (/var/run/secrets/kubernetes.io/serviceaccount/namespace, read through /proc/&lt;pid&gt;/root; absent when the
-    /// pod sets automountServiceAccountToken: false). The name comes from the process's HOSTNAME variable, which the
-    /// runtime sets to the pod's hostname (the pod name unless spec.hostname is set), and only when the process has a
-    /// UTS namespace of its own (a hostNetwork pod's HOSTNAME is the node's). Both need root or the pod's own user,
-    /// and both are the pod's own say: a process can change its environment and its files. The UID is the fact.
+    /// gives only the pod UID. The namespace comes from the kubelet's own copy of the pod's service-account volume on
+    /// the host (/var/lib/kubelet/pods/&lt;uid&gt;/volumes/…/namespace; absent when the pod sets
+    /// automountServiceAccountToken: false, or when this runs in a container without the kubelet's folder). It is
+    /// never read through /proc/&lt;pid&gt;/root: absolute links inside the pod's file system would resolve against the
+    /// host's root (Debian images link /var/run to /run), and the pod could point them at any host file. The name
+    /// comes from the process's HOSTNAME variable (environ is the kernel's copy, no path the pod controls), which the
+    /// runtime sets to the pod's hostname, and only when the process has a UTS namespace other than the host's
+    /// initial one (a hostNetwork pod shares the node's, and its HOSTNAME is the node's name). The name is the pod's
+    /// own say, since a process can change its environment; the UID is the fact.
     /// </summary>
     public static class PodFacts
     {
         private const int MaxEnvironmentBytes = 256 * 1024;
 
-        public static string? Namespace(string processFolder)
+        /// <summary>The initial UTS namespace, the host's (PROC_UTS_INIT_INO in the kernel's proc_ns.h).</summary>
+        public const string InitialUtsNamespace = "uts:[4026531838]";
+
+        // The kubelet keeps a pod's service-account token in a projected volume (kube-api-access-*; a secret volume
+        // named <account>-token-* before Kubernetes 1.24).
+        private static readonly string[] VolumeKinds = { "kubernetes.io~projected", "kubernetes.io~secret" };
+
+        public static string? Namespace(string podUid, string kubeletRoot = "/var/lib/kubelet")
         {
-            string? text = ReadBounded(Path.Combine(processFolder, "root/var/run/secrets/kubernetes.io/serviceaccount/namespace"), 256);
-            string? name = text?.Trim();
-            return name != null && IsDnsLabel(name) ? name : null;
+            // The UID came from a cgroup path: only a UUID's characters make a folder name under the kubelet's.
+            if (podUid.Length == 0 || podUid.Length > 64 || !podUid.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-')) return null;
+            foreach (string kind in VolumeKinds)
+            {
+                string volumes = Path.Combine(kubeletRoot, "pods", podUid, "volumes", kind);
+                string[] folders;
+                try
+                {
+                    folders = Directory.GetDirectories(volumes);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    continue;
+                }
+
+                foreach (string folder in folders.OrderBy(f => f, StringComparer.Ordinal))
+                {
+                    string? name = ReadBounded(Path.Combine(folder, "namespace"), 256)?.Trim();
+                    if (name != null && IsDnsLabel(name)) return name;
+                }
+            }
+
+            return null;
         }
 
-        public static string? Name(string processFolder, string ownProcessFolder)
+        public static string? Name(string processFolder)
         {
             string? theirs = LinuxNamespaces.Read(processFolder, "uts");
-            if (theirs == null || theirs == LinuxNamespaces.Read(ownProcessFolder, "uts")) return null;
+            if (theirs == null || theirs == InitialUtsNamespace) return null;
             string? name = EnvironmentVariable(ReadBounded(Path.Combine(processFolder, "environ"), MaxEnvironmentBytes), "HOSTNAME");
             return name != null && IsDnsLabel(name) ? name : null;
         }

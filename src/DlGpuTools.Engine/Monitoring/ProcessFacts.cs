@@ -53,8 +53,8 @@ namespace DlGpuTools.Monitoring
             usage.PodUid = KubernetesPod.UidFromCgroup(cgroup);
             if (usage.PodUid != null)
             {
-                usage.PodNamespace = PodFacts.Namespace(dir);
-                usage.PodName = PodFacts.Name(dir, Path.Combine(procRoot, "self"));
+                usage.PodNamespace = PodFacts.Namespace(usage.PodUid);
+                usage.PodName = PodFacts.Name(dir);
             }
 
             SlurmJob? job = SlurmJob.FromCgroup(cgroup);

@@ -48,7 +48,18 @@ namespace DlGpuTools.Scheduling
                 StandardOutputEncoding = Encoding.UTF8,
                 StandardErrorEncoding = Encoding.UTF8,
             };
-            using (Process process = Process.Start(start) ?? throw Failed(program, arguments, "it did not start", null))
+            Process? started;
+            try
+            {
+                started = Process.Start(start);
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                // Found but not runnable: not executable (EACCES), or not a program (ENOEXEC).
+                throw Failed(program, arguments, $"{path} could not be started ({e.Message})", null);
+            }
+
+            using (Process process = started ?? throw Failed(program, arguments, "it did not start", null))
             {
                 var stdout = process.StandardOutput.ReadToEndAsync();
                 var stderr = process.StandardError.ReadToEndAsync();

@@ -22,13 +22,13 @@ namespace DlGpuTools.Commands
         /// <summary>The node as slurm.conf names it; default SLURMD_NODENAME (set by slurmd), else this host's short name.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+        [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z")] // \z: $ would let a final newline through
         public string? NodeName { get; set; }
 
         /// <summary>The text our drain reasons start with; only drains with it are ever resumed.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidatePattern(@"^\S+$")]
+        [ValidatePattern(@"^\S+\z")]
         public string ReasonPrefix { get; set; } = SlurmHealthSync.DefaultReasonPrefix;
 
         protected override void ProcessRecord()
