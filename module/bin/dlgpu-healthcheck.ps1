@@ -14,7 +14,8 @@
     Run by slurmd (SLURMD_NODENAME is set) it also keeps the node's drain state in step (Sync-SlurmNodeHealth): an
     unhealthy node is drained with a reason starting "dlgpu:", a node it drained is resumed once healthy, and a
     drain set by anyone else is left alone; the line then ends with what was done, e.g. "[slurm: Drained]".
-    DLGPU_SLURM=0 turns that off. A parameter not given is read from the environment the launcher exports from its
+    DLGPU_SLURM=0 turns that off. Under slurmd, -ExpectedGpuCount defaults to the node's GPU count in slurm.conf
+    (its gpu GRES), so a GPU that is gone fails the node. A parameter not given is read from the environment the launcher exports from its
     settings file: DLGPU_LEVEL, DLGPU_DURATION, DLGPU_EXPECTED_GPUS, DLGPU_MIN_DRIVER, DLGPU_REASON_PREFIX.
 .EXAMPLE
     ./dlgpu-healthcheck -ExpectedGpuCount 8 -MinimumDriverVersion 570
@@ -35,6 +36,18 @@ param(
 $ErrorActionPreference = 'Stop'
 $slurm = $env:SLURMD_NODENAME -and $env:DLGPU_SLURM -ne '0'
 
+function Get-SlurmGpuCount {
+    # The node's GPUs as slurm.conf gives them (Gres=gpu:8, gpu:h100:8(S:0-1), several types summed), or nothing.
+    $line = & scontrol show node -o $env:SLURMD_NODENAME 2>$null | Select-Object -First 1
+    if ("$line" -notmatch '(?:^|\s)Gres=(\S+)') { return }
+    $sum = 0
+    $found = $false
+    foreach ($entry in $Matches[1] -split ',') {
+        if ($entry -match '^gpu(?::[^:(]+)?:(\d+)') { $sum += [int]$Matches[1]; $found = $true }
+    }
+    if ($found) { $sum }
+}
+
 function Sync-Slurm($Report) {
     # The node's drain state follows the verdict; a failure to reach Slurm is said on the line, the exit code stays the verdict's.
     if (-not $slurm) { return '' }
@@ -51,6 +64,9 @@ try {
     $arguments = @{ Level = $Level; XidWatchSeconds = $XidWatchSeconds; ErrorAction = 'SilentlyContinue'; ErrorVariable = 'problems' }
     if ($Duration -gt 0) { $arguments.Duration = $Duration }
     if ($MatrixSize -gt 0) { $arguments.MatrixSize = $MatrixSize }
+    # Under slurmd, with no count given, the node's GPU GRES is the count: a GPU that fell off the bus (Xid 79)
+    # leaves the others healthy, and only the count shows it.
+    if ($ExpectedGpuCount -lt 0 -and $slurm) { $gres = Get-SlurmGpuCount; if ($null -ne $gres) { $ExpectedGpuCount = $gres } }
     if ($ExpectedGpuCount -ge 0) { $arguments.ExpectedGpuCount = $ExpectedGpuCount }
     if ($MinimumDriverVersion) { $arguments.MinimumDriverVersion = $MinimumDriverVersion }
     $report = Test-GpuHealth @arguments

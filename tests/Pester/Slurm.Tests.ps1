@@ -157,6 +157,18 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
         Write-Host "    idle again $($back.Seconds) s after the fault was cleared"
     }
 
+    It 'drains a node that has fewer GPUs than its GRES, as after a GPU falls off the bus' {
+        if ($GresWhy) { Set-ItResult -Skipped -Because $GresWhy; return }
+        Use-FakeGpu -Setting 'FAKECUDA_DEVICES=1'
+        try {
+            $drained = Wait-NodeStatus -Until { $args[0].State -like 'drain*' } -Seconds (3 * $Interval + 20)
+            $drained.Met | Should -BeTrue -Because "the node should be drained (status: $($drained.Status))"
+            $drained.Status.Reason | Should -Match '^dlgpu: GPU count: 1 GPU\(s\) where 2 were expected'
+        }
+        finally { Use-FakeGpu }
+        (Wait-NodeStatus -Until { $args[0].State -eq 'idle' } -Seconds (3 * $Interval + 20)).Met | Should -BeTrue
+    }
+
     It 'leaves an admin''s drain alone, healthy or not' {
         & scontrol update "NodeName=$Node" State=DRAIN 'Reason=maintenance: new PSU' | Out-Null
         $LASTEXITCODE | Should -Be 0
