@@ -49,7 +49,8 @@ Describe 'Measure-GpuJob with the fake NVML' -Skip:$NoFakes {
     It 'measures a GPU in MIG mode once, with its power and energy' {
         Use-FakeGpu -Setting 'FAKENVML_MIG=3g.40gb,1g.10gb'
         try {
-            $s = @(Measure-GpuJob -SampleInterval 0.05 { Start-Sleep -Milliseconds 300 } | Where-Object { $_ -is [DlGpuTools.GpuJobSummary] })
+            $out = Measure-GpuJob -SampleInterval 0.05 { Start-Sleep -Milliseconds 300 }
+            $s = @($out | Where-Object { $_ -is [DlGpuTools.GpuJobSummary] })
             $s.Count | Should -Be 2 -Because 'one summary per GPU, not one per MIG device'
             $s[0].Index | Should -Be 0
             $s[0].EnergyJ | Should -BeGreaterThan 0

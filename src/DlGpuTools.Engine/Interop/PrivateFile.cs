@@ -49,10 +49,17 @@ namespace DlGpuTools.Interop
         }
 
         // O_NOFOLLOW is 0400000 on x86 and x86-64 but 0100000 on Arm (asm-generic/fcntl.h against arch/arm*/include/uapi/asm/fcntl.h).
-        private static int NoFollow =>
-            RuntimeInformation.ProcessArchitecture == Architecture.Arm64 || RuntimeInformation.ProcessArchitecture == Architecture.Arm ? 0x8000 : 0x20000;
+        private static int NoFollow
+        {
+            get
+            {
+                Architecture architecture = RuntimeInformation.ProcessArchitecture;
+                return architecture == Architecture.Arm64 || architecture == Architecture.Arm ? 0x8000 : 0x20000;
+            }
+        }
 
-        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int Open(string path, int flags, uint mode);
     }
 }

@@ -105,8 +105,10 @@ namespace DlGpuTools.Monitoring
             summary.Method = nameof(JobMethod.Counters);
             string why = migMode ? "NVML accounting is not supported on a GPU in MIG mode (the driver keeps it off)"
                 : accounting == null ? "NVML accounting is not supported on this GPU" : "NVML accounting mode is off";
-            string fix = migMode ? "measure with Measure-GpuJob" : "turn accounting on (nvidia-smi -am 1, as root) or measure with Measure-GpuJob";
-            summary.Detail = why + ", and nothing sampled the GPU between start and stop, so utilization and memory are empty: " + fix + ". " + energy;
+            string fix = migMode ? "measure with Measure-GpuJob"
+                : "turn accounting on (nvidia-smi -am 1, as root) or measure with Measure-GpuJob";
+            summary.Detail = why + ", and nothing sampled the GPU between start and stop, so utilization and memory are empty: "
+                + fix + ". " + energy;
         }
 
         private static Nvml RequireNvml(GpuRuntime runtime) =>

@@ -42,10 +42,11 @@ namespace DlGpuTools.Monitoring
         public static IReadOnlyList<AccountedProcess> Accounting(Nvml nvml, MonitoredDevice device)
         {
             var result = new List<AccountedProcess>();
-            if (nvml.nvmlDeviceGetAccountingPids(device.GpuHandle, out uint[] pids) != NvmlReturn.NVML_SUCCESS) return result;
+            IntPtr gpu = device.GpuHandle;
+            if (nvml.nvmlDeviceGetAccountingPids(gpu, out uint[] pids) != NvmlReturn.NVML_SUCCESS) return result;
             foreach (uint pid in pids)
             {
-                if (nvml.nvmlDeviceGetAccountingStats(device.GpuHandle, pid, out NvmlAccountingStats s) != NvmlReturn.NVML_SUCCESS) continue;
+                if (nvml.nvmlDeviceGetAccountingStats(gpu, pid, out NvmlAccountingStats s) != NvmlReturn.NVML_SUCCESS) continue;
                 result.Add(new AccountedProcess
                 {
                     ProcessId = (int)pid,
