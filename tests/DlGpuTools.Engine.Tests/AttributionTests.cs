@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using DlGpuTools.Monitoring;
 using Xunit;
@@ -132,10 +133,28 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void TheHostPidNamespaceIsToldByItsKernelInode()
         {
+            if (!OperatingSystem.IsLinux()) return;
             string? link = Interop.LinuxNamespaces.Read("/proc/self", "pid");
             Assert.NotNull(link);
             Assert.StartsWith("pid:[", link, StringComparison.Ordinal);
-            Assert.Equal(link == Interop.LinuxNamespaces.InitialPidNamespace, Interop.LinuxNamespaces.InHostPidNamespace());
+
+            // A made /proc whose self/ns/pid links name the host's namespace, then a container's (the links need no target).
+            string root = Path.Combine(Path.GetTempPath(), "dlgpu-proc-" + Guid.NewGuid().ToString("N")[..16]);
+            string ns = Path.Combine(root, "self", "ns");
+            Directory.CreateDirectory(ns);
+            try
+            {
+                Assert.False(Interop.LinuxNamespaces.InHostPidNamespace(root), "no pid link: cannot be told, so false");
+                File.CreateSymbolicLink(Path.Combine(ns, "pid"), "pid:[4026531836]");
+                Assert.True(Interop.LinuxNamespaces.InHostPidNamespace(root));
+                File.Delete(Path.Combine(ns, "pid"));
+                File.CreateSymbolicLink(Path.Combine(ns, "pid"), "pid:[4026532551]");
+                Assert.False(Interop.LinuxNamespaces.InHostPidNamespace(root));
+            }
+            finally
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
     }
 }

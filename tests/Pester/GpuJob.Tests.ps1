@@ -46,6 +46,20 @@ Describe 'Measure-GpuJob with the fake NVML' -Skip:$NoFakes {
         @($got | Where-Object { $_ -is [DlGpuTools.GpuJobSummary] }).Count | Should -Be 1
     }
 
+    It 'measures a GPU in MIG mode once, with its power and energy' {
+        Use-FakeGpu -Setting 'FAKENVML_MIG=3g.40gb,1g.10gb'
+        try {
+            $out = Measure-GpuJob -SampleInterval 0.05 { Start-Sleep -Milliseconds 300 }
+            $s = @($out | Where-Object { $_ -is [DlGpuTools.GpuJobSummary] })
+            $s.Count | Should -Be 2 -Because 'one summary per GPU, not one per MIG device'
+            $s[0].Index | Should -Be 0
+            $s[0].EnergyJ | Should -BeGreaterThan 0
+            $s[0].MeanPowerW | Should -BeGreaterThan 0
+            $s[0].Detail | Should -Match 'NVML energy counter'
+        }
+        finally { Use-FakeGpu }
+    }
+
     It 'fits its table in 80 columns' {
         $text = Measure-GpuJob -Index 0 { } | Out-String -Width 80
         foreach ($line in $text -split "`n") { $line.TrimEnd().Length | Should -BeLessOrEqual 80 }
@@ -84,9 +98,25 @@ Describe 'Start-GpuJob and Stop-GpuJob with the fake NVML' -Skip:$NoFakes {
     }
 
     It 'says so when accounting is not supported (a MIG GPU)' {
+        # GPU 0 in MIG mode with two MIG devices; accounting on where the GPU allows it (GPU 1).
+        Use-FakeGpu -Setting 'FAKENVML_MIG=3g.40gb,1g.10gb', 'FAKENVML_ACCOUNTING=1'
+        Start-GpuJob -Name mig-1 -StateFolder $Folder
+        Start-Sleep -Milliseconds 200
+        $s = @(Stop-GpuJob -Name mig-1 -StateFolder $Folder)
+        $s.Count | Should -Be 2 -Because 'one summary per GPU, not one per MIG device'
+        @($s.Uuid | Sort-Object -Unique).Count | Should -Be 2
+        $s[0].Method | Should -Be 'Counters'
+        $s[0].Detail | Should -Match 'not supported on a GPU in MIG mode'
+        $s[0].Detail | Should -Not -Match 'nvidia-smi -am 1' -Because 'accounting cannot be turned on in MIG mode'
+        $s[0].EnergyJ | Should -BeGreaterThan 0 -Because 'the energy counter is read on the GPU, not on a MIG device'
+        $s[0].Detail | Should -Match 'NVML energy counter'
+        $s[1].Method | Should -Be 'Accounting'
+    }
+
+    It 'refuses accounting when the driver does not support it' {
         Use-FakeGpu -Setting 'FAKENVML_ACCOUNTING=unsupported'
-        Start-GpuJob -Name mig-1 -Index 0 -StateFolder $Folder
-        (Stop-GpuJob -Name mig-1 -StateFolder $Folder).Detail | Should -Match 'not supported'
+        Start-GpuJob -Name unsupported-1 -Index 0 -StateFolder $Folder
+        (Stop-GpuJob -Name unsupported-1 -StateFolder $Folder).Detail | Should -Match 'accounting is not supported on this GPU'
     }
 
     It 'refuses a job that was not started, a name that is a path, and a folder others can open' {

@@ -78,7 +78,13 @@ nvmlReturn_t nvmlDeviceGetTemperature(void *h, int sensor, unsigned int *t) {
     *t = idx(h) == 0 && fake_env_int("FAKENVML_TEMPERATURE", 0) ? (unsigned)fake_env_int("FAKENVML_TEMPERATURE", 0) : 40u + (unsigned)idx(h);
     return 0;
 }
-nvmlReturn_t nvmlDeviceGetPowerUsage(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetPowerUsage", idx(h)); *mw = 72500; return 0; }
+/* Board power is the whole GPU's: a MIG device's handle gets NOT_SUPPORTED, as from real NVML. */
+nvmlReturn_t nvmlDeviceGetPowerUsage(void *h, unsigned int *mw) {
+    FAIL("nvmlDeviceGetPowerUsage", idx(h));
+    if (is_mig(h)) return 3;
+    *mw = 72500;
+    return 0;
+}
 /*   FAKENVML_POWER_LIMIT_W  GPU 0's enforced power limit (default 700 W, the default limit) */
 nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetEnforcedPowerLimit", idx(h)); *mw = 1000u * (unsigned)(idx(h) == 0 ? fake_env_int("FAKENVML_POWER_LIMIT_W", 700) : 700); return 0; }
 
@@ -673,7 +679,8 @@ static int fake_nvlink_health_field(int gpu, field_value *f) {
 }
 
 /* ---- Accounting (Stop-GpuJob): NVML's per-process accounting, off unless a test turns it on ----
- *   FAKENVML_ACCOUNTING        1: accounting mode is on for every GPU; "unsupported": NOT_SUPPORTED, as on a MIG GPU
+ *   FAKENVML_ACCOUNTING        1: accounting mode is on for every GPU (off on GPU 0 in MIG mode, NOT_SUPPORTED on a
+ *                              MIG device's handle); "unsupported": NOT_SUPPORTED, as on a GPU without accounting
  *   FAKENVML_ACCOUNTING_PROCS  GPU 0's accounted processes, "pid/util%/maxMiB/startedMsAgo/activeMs" comma-separated
  *                              (activeMs 0: still running), the start counted back from the wall clock at each call */
 typedef struct {
@@ -711,15 +718,15 @@ nvmlReturn_t nvmlDeviceGetAccountingMode(void *h, int *mode) {
     FAIL("nvmlDeviceGetAccountingMode", idx(h));
     if (mode == NULL) return 2;
     int state = accounting_state();
-    if (state < 0) return 3;
-    *mode = state;
+    if (state < 0 || is_mig(h)) return 3; /* accounting is per GPU: a MIG device's handle has none */
+    *mode = mig_on(h) ? 0 : state;        /* "On MIG-enabled GPUs, accounting mode would be set to DISABLED" (nvml.h) */
     return 0;
 }
 
 nvmlReturn_t nvmlDeviceGetAccountingPids(void *h, unsigned int *count, unsigned int *pids) {
     FAIL("nvmlDeviceGetAccountingPids", idx(h));
     if (count == NULL) return 2;
-    if (accounting_state() != 1) return 3; /* NOT_SUPPORTED: no support, or accounting mode off */
+    if (accounting_state() != 1 || is_mig(h) || mig_on(h)) return 3; /* NOT_SUPPORTED: no support, mode off, or MIG */
     fake_accounted list[32];
     unsigned int have = (unsigned)accounted(h, list, 32);
     if (pids == NULL || *count < have) { *count = have; return have == 0 && pids != NULL ? 0 : 7; }
@@ -731,7 +738,7 @@ nvmlReturn_t nvmlDeviceGetAccountingPids(void *h, unsigned int *count, unsigned 
 nvmlReturn_t nvmlDeviceGetAccountingStats(void *h, unsigned int pid, accounting_stats *stats) {
     FAIL("nvmlDeviceGetAccountingStats", idx(h));
     if (stats == NULL) return 2;
-    if (accounting_state() != 1) return 3;
+    if (accounting_state() != 1 || is_mig(h) || mig_on(h)) return 3;
     fake_accounted list[32];
     int have = accounted(h, list, 32);
     for (int i = 0; i < have; i++) {
@@ -776,7 +783,7 @@ static int energy_supported(int cuda_index) {
 nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(void *h, unsigned long long *energy) {
     FAIL("nvmlDeviceGetTotalEnergyConsumption", idx(h));
     if (!energy) return 2; /* NVML_ERROR_INVALID_ARGUMENT */
-    if (!energy_supported(idx(h))) return 3;
+    if (!energy_supported(idx(h)) || is_mig(h)) return 3; /* the board's counter: not per MIG device */
     double period = fake_env_double("FAKENVML_ENERGY_UPDATE_MS", 20) / 1e3;
     double now = fake_now_seconds();
     /* The value of the last update: the counter stands still between the driver's power samples. */

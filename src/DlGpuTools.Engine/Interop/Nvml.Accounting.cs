@@ -64,21 +64,6 @@ namespace DlGpuTools.Interop
             stats = s;
             return r;
         }
-
-        /// <summary>
-        /// Functions of the form (device, unsigned long long*): nvmlDeviceGetTotalEnergyConsumption (mJ since the driver
-        /// loaded, Volta and newer) and the like.
-        /// </summary>
-        public NvmlReturn DeviceGetULong(string function, IntPtr device, out ulong value)
-        {
-            value = 0;
-            IntPtr f = Fn(function, out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            ulong v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, ulong*, NvmlReturn>)f)(device, &v);
-            value = v;
-            return r;
-        }
     }
 
     /// <summary>

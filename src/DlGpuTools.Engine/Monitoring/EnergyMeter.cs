@@ -32,8 +32,9 @@ namespace DlGpuTools.Monitoring
                 return EnergyBracket.Unavailable(gpus, "NVML could not be loaded (" + (missing?.Message ?? "not found") + ")");
             var warnings = new List<string>();
             IReadOnlyList<MonitoredDevice> mapped = GpuSampler.MapToNvml(nvml, devices, warnings);
-            if (mapped.Count != gpus.Length) return EnergyBracket.Unavailable(gpus, string.Join(" ", warnings).TrimEnd('.'));
-            IEnergySensor[] sensors = mapped.Select(d => (IEnergySensor)new NvmlEnergySensor(nvml, d)).ToArray();
+            if (gpus.Any(g => !mapped.Any(d => d.Index == g)))
+                return EnergyBracket.Unavailable(gpus, string.Join(" ", warnings).TrimEnd('.'));
+            IEnergySensor[] sensors = MonitoredDevice.OnePerGpu(mapped).Select(d => (IEnergySensor)new NvmlEnergySensor(nvml, d)).ToArray();
             return EnergyBracket.Start(sensors, PollInterval, ReadTimeout);
         }
     }

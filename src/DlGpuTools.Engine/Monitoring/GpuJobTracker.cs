@@ -19,7 +19,7 @@ namespace DlGpuTools.Monitoring
         {
             Nvml nvml = RequireNvml(runtime);
             var state = new JobState { Name = name, ComputerName = Environment.MachineName, StartTime = DateTimeOffset.UtcNow };
-            foreach (MonitoredDevice device in GpuSampler.MapToNvml(nvml, devices, warnings))
+            foreach (MonitoredDevice device in MonitoredDevice.OnePerGpu(GpuSampler.MapToNvml(nvml, devices, warnings)))
             {
                 state.Gpus.Add(new JobStateGpu
                 {
@@ -43,7 +43,10 @@ namespace DlGpuTools.Monitoring
             return state;
         }
 
-        /// <summary>A summary per GPU recorded by Start for <paramref name="name"/>; the state file is removed afterwards.</summary>
+        /// <summary>
+        /// A summary per GPU recorded by Start for <paramref name="name"/> (one per UUID, also where a state file lists a GPU
+        /// more than once); the state file is removed afterwards.
+        /// </summary>
         public static IReadOnlyList<GpuJobSummary> Stop(GpuRuntime runtime, string name, string folder, List<string> warnings)
         {
             JobState state = JobStateStore.Read(folder, name);
@@ -51,7 +54,7 @@ namespace DlGpuTools.Monitoring
             NvmlDeviceFacts facts = NvmlDeviceFacts.Read(nvml, warnings);
             DateTimeOffset end = DateTimeOffset.UtcNow;
             var summaries = new List<GpuJobSummary>();
-            foreach (JobStateGpu gpu in state.Gpus)
+            foreach (JobStateGpu gpu in state.Gpus.GroupBy(g => g.Uuid, StringComparer.Ordinal).Select(g => g.First()))
             {
                 var summary = new GpuJobSummary
                 {
@@ -72,7 +75,7 @@ namespace DlGpuTools.Monitoring
                 }
 
                 var device = new MonitoredDevice(new CudaDevice { Index = gpu.Index, Uuid = gpu.Uuid, Name = gpu.Name }, handle);
-                Summarize(nvml, device, gpu, summary);
+                Summarize(nvml, device, gpu, summary, migMode: facts.MigDevicesOf(handle).Count > 0);
                 summaries.Add(summary);
             }
 
@@ -80,7 +83,7 @@ namespace DlGpuTools.Monitoring
             return summaries;
         }
 
-        private static void Summarize(Nvml nvml, MonitoredDevice device, JobStateGpu gpu, GpuJobSummary summary)
+        private static void Summarize(Nvml nvml, MonitoredDevice device, JobStateGpu gpu, GpuJobSummary summary, bool migMode)
         {
             double? joules = JobMath.EnergyFromCounter(gpu.EnergyMillijoules, JobCounters.Energy(nvml, device));
             JobMath.ApplyEnergy(summary, joules);
@@ -100,9 +103,12 @@ namespace DlGpuTools.Monitoring
             }
 
             summary.Method = nameof(JobMethod.Counters);
-            summary.Detail = (accounting == null ? "NVML accounting is not supported on this GPU (or it is in MIG mode)" : "NVML accounting mode is off")
-                + ", and nothing sampled the GPU between start and stop, so utilization and memory are empty: turn accounting on "
-                + "(nvidia-smi -am 1, as root) or measure with Measure-GpuJob. " + energy;
+            string why = migMode ? "NVML accounting is not supported on a GPU in MIG mode (the driver keeps it off)"
+                : accounting == null ? "NVML accounting is not supported on this GPU" : "NVML accounting mode is off";
+            string fix = migMode ? "measure with Measure-GpuJob"
+                : "turn accounting on (nvidia-smi -am 1, as root) or measure with Measure-GpuJob";
+            summary.Detail = why + ", and nothing sampled the GPU between start and stop, so utilization and memory are empty: "
+                + fix + ". " + energy;
         }
 
         private static Nvml RequireNvml(GpuRuntime runtime) =>

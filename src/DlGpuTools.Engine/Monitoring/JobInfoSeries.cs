@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -17,15 +18,21 @@ namespace DlGpuTools.Monitoring
     {
         public const string MetricName = "dlgputools_job_info";
 
-        /// <summary>The series for <paramref name="jobId"/> on each GPU of <paramref name="latest"/>; empty without a job id.</summary>
+        /// <summary>
+        /// The series for <paramref name="jobId"/> on each GPU of <paramref name="latest"/>, once per UUID: the samples of a
+        /// GPU in MIG mode (one per MIG device) carry the GPU's UUID, and a second series with the same labels would be a
+        /// duplicate that Prometheus rejects. Empty without a job id.
+        /// </summary>
         public static string Format(IReadOnlyList<GpuSample> latest, string? jobId, string hostnameLabel)
         {
             if (Strings.IsNullOrEmpty(jobId) || latest.Count == 0) return string.Empty;
             var text = new StringBuilder();
             text.Append("# HELP ").Append(MetricName).Append(" The job using the GPU (value 1); join on UUID to label GPU metrics with hpc_job.\n");
             text.Append("# TYPE ").Append(MetricName).Append(" gauge\n");
+            var written = new HashSet<string>(StringComparer.Ordinal);
             foreach (GpuSample s in latest)
             {
+                if (!written.Add(s.Uuid ?? "#" + s.Index.ToString(CultureInfo.InvariantCulture))) continue;
                 text.Append(MetricName)
                     .Append("{hpc_job=\"").Append(PrometheusExposition.Escape(jobId))
                     .Append("\",gpu=\"").Append(s.Index.ToString(CultureInfo.InvariantCulture))

@@ -52,7 +52,7 @@ namespace DlGpuTools.Monitoring
         {
             Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? missing);
             if (nvml == null) throw missing ?? (Exception)new InvalidOperationException("NVML could not be loaded.");
-            var sampler = new JobSampler(nvml, GpuSampler.MapToNvml(nvml, devices, warnings), interval);
+            var sampler = new JobSampler(nvml, MonitoredDevice.OnePerGpu(GpuSampler.MapToNvml(nvml, devices, warnings)), interval);
             sampler._thread = new Thread(sampler.Run) { IsBackground = true, Name = "DlGpuTools job sampler" };
             sampler._thread.Start();
             return sampler;

@@ -10,12 +10,11 @@ namespace DlGpuTools.Monitoring
     /// who runs them (root for a Slurm prolog and epilog). The folder must be a real folder (not a link), owned by this
     /// user and closed to everyone else, or nothing is written to or read from it: a state file planted by another
     /// user would otherwise feed Stop-GpuJob false figures. Files are written whole (a temporary file renamed over the
-    /// old one), mode 0600, and read back with a size cap.
+    /// old one), mode 0600 from their creation, and read back with a size cap.
     /// </summary>
     public static class JobStateStore
     {
         private const uint PrivateFolderMode = 0x1C0; // rwx------
-        private const uint PrivateFileMode = 0x180;   // rw-------
         private const uint GroupAndOtherBits = 0x3F;
         private const int MaxStateBytes = 64 * 1024;
 
@@ -50,9 +49,8 @@ namespace DlGpuTools.Monitoring
             string temp = Path.Combine(Path.GetDirectoryName(path), "." + state.Name + "." + Guid.NewGuid().ToString("N") + ".tmp");
             try
             {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                using (FileStream stream = PrivateFile.CreateNew(temp))
                 {
-                    FileOperations.SetMode(temp, PrivateFileMode);
                     byte[] bytes = new UTF8Encoding(false).GetBytes(state.Format());
                     stream.Write(bytes, 0, bytes.Length);
                     stream.Flush(true);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace DlGpuTools.Monitoring
 {
@@ -51,5 +52,26 @@ namespace DlGpuTools.Monitoring
         public string? PciBusId { get; }
 
         internal IntPtr Handle { get; }
+
+        /// <summary>
+        /// One entry per physical GPU, read as the whole GPU: the GPU-wide counters (energy, power, accounting) exist
+        /// once per GPU, so the MIG devices of one GPU would otherwise each report the same figures again. The first
+        /// device of each GPU keeps its CUDA index; the GPU is told apart by its parent handle.
+        /// </summary>
+        internal static IReadOnlyList<MonitoredDevice> OnePerGpu(IEnumerable<MonitoredDevice> devices)
+        {
+            var seen = new HashSet<IntPtr>();
+            var result = new List<MonitoredDevice>();
+            foreach (MonitoredDevice device in devices)
+            {
+                if (seen.Add(device.GpuHandle)) result.Add(device.WholeGpu());
+            }
+
+            return result;
+        }
+
+        private MonitoredDevice WholeGpu() => MigUuid == null
+            ? this
+            : new MonitoredDevice(new CudaDevice { Index = Index, Name = Name, Uuid = Uuid, PciBusId = PciBusId }, GpuHandle);
     }
 }

@@ -3,7 +3,10 @@ using DlGpuTools.Interop;
 
 namespace DlGpuTools.Monitoring
 {
-    /// <summary>A GPU's energy counter and board power through NVML (no CUDA context, so reading never disturbs the work).</summary>
+    /// <summary>
+    /// A GPU's energy counter and board power through NVML (no CUDA context, so reading never disturbs the work). Both
+    /// are the whole board's, so they are read on the GPU's handle also for a MIG device (whose own handle NVML refuses).
+    /// </summary>
     internal sealed class NvmlEnergySensor : IEnergySensor
     {
         private readonly Nvml _nvml;
@@ -12,7 +15,7 @@ namespace DlGpuTools.Monitoring
         public NvmlEnergySensor(Nvml nvml, MonitoredDevice device)
         {
             _nvml = nvml;
-            _handle = device.Handle;
+            _handle = device.GpuHandle;
             Index = device.Index;
         }
 
