@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using DlGpuTools.Topology;
 using Xunit;
@@ -12,13 +14,19 @@ namespace DlGpuTools.Engine.Tests
         private const string Node1Cpus = "16-31,48-63";
 
         /// <summary>GPUs on NUMA node index * nodes / count; links from the path between each pair.</summary>
-        private static List<GpuTopology> Machine(int count, System.Func<int, int, (string Path, int NvLinks, bool Switch)> path, int nodes = 2)
+        private static List<GpuTopology> Machine(int count, Func<int, int, (string Path, int NvLinks, bool Switch)> path, int nodes = 2)
         {
             var gpus = new List<GpuTopology>();
             for (int i = 0; i < count; i++)
             {
                 int node = i * nodes / count;
-                var gpu = new GpuTopology { Index = i, Uuid = "GPU-" + i, NumaAffinity = node.ToString(System.Globalization.CultureInfo.InvariantCulture), CpuAffinity = node == 0 ? Node0Cpus : Node1Cpus };
+                var gpu = new GpuTopology
+                {
+                    Index = i,
+                    Uuid = "GPU-" + i,
+                    NumaAffinity = node.ToString(CultureInfo.InvariantCulture),
+                    CpuAffinity = node == 0 ? Node0Cpus : Node1Cpus,
+                };
                 for (int j = 0; j < count; j++)
                 {
                     if (j == i) continue;
@@ -26,7 +34,12 @@ namespace DlGpuTools.Engine.Tests
                     int nodeJ = j * nodes / count;
                     gpu.Links.Add(new GpuTopologyLink
                     {
-                        DeviceIndex = i, PeerIndex = j, Path = p, NvLinkCount = nv, ThroughNvSwitch = sw, PcieLevel = node == nodeJ ? "NODE" : "SYS",
+                        DeviceIndex = i,
+                        PeerIndex = j,
+                        Path = p,
+                        NvLinkCount = nv,
+                        ThroughNvSwitch = sw,
+                        PcieLevel = node == nodeJ ? "NODE" : "SYS",
                     });
                 }
 
@@ -39,7 +52,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Two_nvlink_pairs_on_two_sockets_are_two_groups_each_on_its_socket()
         {
-            IReadOnlyList<GpuPlacement> p = PlacementAdvisor.Advise(Machine(4, (a, b) => a / 2 == b / 2 ? ("NV4", 4, false) : ("SYS", 0, false)));
+            List<GpuTopology> pairs = Machine(4, (a, b) => a / 2 == b / 2 ? ("NV4", 4, false) : ("SYS", 0, false));
+            IReadOnlyList<GpuPlacement> p = PlacementAdvisor.Advise(pairs);
             Assert.Equal(new[] { 0, 0, 1, 1 }, p.Select(x => x.Group));
             Assert.Equal(new[] { "0,1", "0,1", "2,3", "2,3" }, p.Select(x => x.VisibleDevices));
             Assert.Equal(p.Select(x => x.VisibleDevices), p.Select(x => x.SameNumaDevices));

@@ -76,10 +76,11 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
         # One GPU chosen: its group is still found among all four.
         @(Get-GpuTopology -Placement -Index 2).VisibleDevices | Should -Be @('0,1,2,3')
         $text = $p | Out-String -Width 80
-        $text | Should -Match 'GPU\s+Group\s+Link\s+Group GPUs\s+Same NUMA\s+Bind with'
-        $text | Should -Match '(?m)^\s+1\s+0 NVSwitch 0,1,2,3\s+1,3\s+numactl --cpunodebind=1'
+        $text | Should -Match 'GPU\s+Link\s+Group GPUs\s+Same NUMA\s+Bind with'
+        $text | Should -Match '(?m)^\s+1 NVSwitch 0,1,2,3\s+1,3\s+numactl --cpunodebind=1 --membind=1$'
         ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
-        { Get-GpuTopology -Placement -AsMatrix -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,DlGpuTools.Commands.GetGpuTopologyCommand'
+        { Get-GpuTopology -Placement -AsMatrix -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,DlGpuTools.Commands.GetGpuTopologyCommand'
     }
 
     It 'groups PCIe GPUs by NUMA node with -Placement' {

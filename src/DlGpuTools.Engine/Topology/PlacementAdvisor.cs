@@ -95,7 +95,8 @@ namespace DlGpuTools.Topology
         /// </summary>
         private static bool? SameNumaNode(GpuTopology a, GpuTopology b)
         {
-            if (a.NumaAffinity != null && b.NumaAffinity != null) return string.Equals(a.NumaAffinity, b.NumaAffinity, StringComparison.Ordinal);
+            if (a.NumaAffinity != null && b.NumaAffinity != null)
+                return string.Equals(a.NumaAffinity, b.NumaAffinity, StringComparison.Ordinal);
             string? level = Links(a, b).Select(l => l.PcieLevel).FirstOrDefault(p => p != null && p != "?");
             return level == null ? (bool?)null : level != "SYS";
         }
@@ -103,7 +104,8 @@ namespace DlGpuTools.Topology
         private static IEnumerable<GpuTopologyLink> Links(GpuTopology a, GpuTopology b) =>
             a.Links.Where(l => l.PeerIndex == b.Index).Concat(b.Links.Where(l => l.PeerIndex == a.Index));
 
-        private static string List(IEnumerable<int> indexes) => string.Join(",", indexes.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        private static string List(IEnumerable<int> indexes) =>
+            string.Join(",", indexes.Select(i => i.ToString(CultureInfo.InvariantCulture)));
 
         /// <summary>Union-find over GPU indexes.</summary>
         private sealed class DisjointSets
