@@ -59,6 +59,38 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
         @(Get-GpuTopology -Index 0, 1 -AsMatrix)[1] | Should -Match '^GPU0\s+X\s+PXB'
     }
 
+    It 'advises with -Placement: NVSwitch island whole, each NUMA node apart, bind lines, a view within 80 columns' {
+        # Four fake GPUs on one NVSwitch; GPU i is on NUMA node i % 2 (see fakenvml.c).
+        Use-FakeGpu -Setting 'FAKECUDA_DEVICES=4', 'FAKENVML_NVLINKS=18', 'FAKENVML_NVSWITCH=1'
+        $p = @(Get-GpuTopology -Placement)
+        $p.Count | Should -Be 4
+        $p[0] | Should -BeOfType ([DlGpuTools.GpuPlacement])
+        $p.Group | Should -Be @(0, 0, 0, 0)
+        $p[0].GroupLink | Should -Be 'NVSwitch'
+        $p[3].VisibleDevices | Should -Be '0,1,2,3'
+        $p[0].SameNumaDevices | Should -Be '0,2'
+        $p[3].SameNumaDevices | Should -Be '1,3'
+        $p[1].Cpus | Should -Be '8-15,24-31'
+        $p[1].NumactlCommand | Should -Be 'numactl --cpunodebind=1 --membind=1'
+        $p[1].TasksetCommand | Should -Be 'taskset -c 8-15,24-31'
+        # One GPU chosen: its group is still found among all four.
+        @(Get-GpuTopology -Placement -Index 2).VisibleDevices | Should -Be @('0,1,2,3')
+        $text = $p | Out-String -Width 80
+        $text | Should -Match 'GPU\s+Link\s+Group GPUs\s+Same NUMA\s+Bind with'
+        $text | Should -Match '(?m)^\s+1 NVSwitch 0,1,2,3\s+1,3\s+numactl --cpunodebind=1 --membind=1$'
+        ($text -split "`n" | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        { Get-GpuTopology -Placement -AsMatrix -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,DlGpuTools.Commands.GetGpuTopologyCommand'
+    }
+
+    It 'groups PCIe GPUs by NUMA node with -Placement' {
+        Use-FakeGpu -Setting 'FAKECUDA_DEVICES=4'
+        $p = @(Get-GpuTopology -Placement)
+        $p.VisibleDevices | Should -Be @('0,2', '1,3', '0,2', '1,3')
+        $p.Group | Should -Be @(0, 1, 0, 1)
+        $p.GroupLink | Select-Object -Unique | Should -Be 'PCIe'
+    }
+
     It 'writes DeviceIndexNotFound and DeviceUuidNotFound for GPUs the host does not have' {
         Get-GpuTopology -Index 7 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'DeviceIndexNotFound,DlGpuTools.Commands.GetGpuTopologyCommand'

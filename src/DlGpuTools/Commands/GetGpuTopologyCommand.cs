@@ -12,14 +12,23 @@ namespace DlGpuTools.Commands
     /// format view lays out one object per row and cannot pivot the links into columns, so the matrix is an
     /// explicit switch and the objects stay the default for scripts. GPUs are chosen as by every device command
     /// (-Index, -Uuid, piped devices; all by default); a chosen GPU's links still reach every other GPU.
+    /// -Placement turns the topology into advice: per GPU the CPUs to bind to and the GPUs to run with.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "GpuTopology")]
-    [OutputType(typeof(GpuTopology))]
-    [OutputType(typeof(string))]
+    [Cmdlet(VerbsCommon.Get, "GpuTopology", DefaultParameterSetName = LinksSet)]
+    [OutputType(typeof(GpuTopology), ParameterSetName = new[] { LinksSet })]
+    [OutputType(typeof(string), ParameterSetName = new[] { MatrixSet })]
+    [OutputType(typeof(GpuPlacement), ParameterSetName = new[] { PlacementSet })]
     public sealed class GetGpuTopologyCommand : DeviceCmdlet
     {
-        [Parameter]
+        private const string LinksSet = "Links";
+        private const string MatrixSet = "Matrix";
+        private const string PlacementSet = "Placement";
+
+        [Parameter(ParameterSetName = MatrixSet)]
         public SwitchParameter AsMatrix { get; set; }
+
+        [Parameter(ParameterSetName = PlacementSet)]
+        public SwitchParameter Placement { get; set; }
 
         protected override void ProcessRecord() => CollectRequestedDevices();
 
@@ -41,6 +50,13 @@ namespace DlGpuTools.Commands
             }
 
             foreach (string warning in warnings) WriteWarning(warning);
+            if (Placement)
+            {
+                // Groups are found among every GPU; only the chosen ones are written.
+                foreach (GpuPlacement p in PlacementAdvisor.Advise(gpus).Where(p => chosen.Any(d => d.Index == p.Index))) WriteObject(p);
+                return;
+            }
+
             gpus = gpus.Where(g => chosen.Any(d => d.Index == g.Index)).ToList();
             if (AsMatrix)
             {
