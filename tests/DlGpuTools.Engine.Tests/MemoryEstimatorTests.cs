@@ -118,7 +118,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.InRange(e.HostMemoryGB, 60, 62);
             Assert.True(e.TotalGB < 12, e.Formula);
             Assert.InRange(e.HostBytesPerDecodedToken, 1.5e9, 2.5e9); // 4 of 128 experts a layer read from host memory
-            Assert.Throws<ArgumentException>(() => Serve("Llama-3.1-8B", ModelPrecision.BF16, offload: OffloadKind.Experts));
+            Assert.Throws<RecommendationInputException>(() => Serve("Llama-3.1-8B", ModelPrecision.BF16, offload: OffloadKind.Experts));
         }
 
         [Fact]
@@ -194,7 +194,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(5.1e9, e.ActiveParameters);
             double kv = MemoryEstimator.KvBytesPerSequence(query.Shape, query.ContextLength, 2);
             Assert.Equal(5.1e9 * 0.5625 + kv, e.BytesPerDecodedToken, 0);
-            Assert.Throws<ArgumentOutOfRangeException>(() => ModelShape.ForParameters(7e9, 8e9));
+            Assert.Throws<RecommendationInputException>(() => ModelShape.ForParameters(7e9, 8e9));
         }
 
         [Fact]

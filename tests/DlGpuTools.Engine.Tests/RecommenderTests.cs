@@ -53,8 +53,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(int4.TotalGB, int4.PerCardGB(1), 1);
             Assert.Equal(new[] { "BF16", "FP8", "INT8", "INT4" }, MemoryEstimator.Methods(7e9, ModelPrecision.BF16, false, 4096, 1).Select(m => m.Method));
             Assert.Equal(new[] { "Full BF16", "LoRA BF16", "QLoRA NF4" }, MemoryEstimator.Methods(7e9, ModelPrecision.BF16, true, 4096, 1).Select(m => m.Method));
-            Assert.Throws<ArgumentException>(() => MemoryEstimator.Methods(7e9, ModelPrecision.FP8, true, 4096, 1));
-            Assert.Throws<ArgumentOutOfRangeException>(() => MemoryEstimator.Inference(-1, ModelPrecision.FP16, 4096, 1));
+            Assert.Throws<RecommendationInputException>(() => MemoryEstimator.Methods(7e9, ModelPrecision.FP8, true, 4096, 1));
+            Assert.Throws<RecommendationInputException>(() => MemoryEstimator.Inference(-1, ModelPrecision.FP16, 4096, 1));
         }
 
         [Fact]

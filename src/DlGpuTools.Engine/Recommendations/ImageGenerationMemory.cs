@@ -82,7 +82,7 @@ namespace DlGpuTools.Recommendations
             {
                 case TrainingMethod.Full:
                     if (MemoryEstimator.Fidelity(q.Precision) < MemoryEstimator.Fidelity(ModelPrecision.BF16))
-                        throw new ArgumentException($"Full training in {q.Precision} is not estimated: train in BF16 (full or LoRA), or use QLoRA.", nameof(q));
+                        throw new RecommendationInputException($"Full training in {q.Precision} is not estimated: train in BF16 (full or LoRA), or use QLoRA.", "Train in BF16 (full or -Method LoRA), or use -Method QLoRA.");
                     weightBytes = MemoryEstimator.BytesPerWeight(q.Precision);
                     trained = shape.Parameters;
                     stateBytes = weightBytes + (offload ? 0 : moments + (weightBytes < 4 ? 4 : 0));

@@ -130,7 +130,8 @@ namespace DlGpuTools.Recommendations
             if (!string.IsNullOrWhiteSpace(request.Model))
             {
                 return ModelPresets.Find(request.Model)
-                    ?? throw new ArgumentException($"No model preset is named '{request.Model}'. Known: {string.Join(", ", ModelPresets.Names)}. Or give -ModelParameters (and -ActiveParameters for a mixture of experts).", nameof(request));
+                    ?? throw new RecommendationInputException($"No model preset is named '{request.Model}'. Known: {string.Join(", ", ModelPresets.Names)}.",
+                        "Name a preset (Tab completes -Model), or give -ModelParameters (and -ActiveParameters for a mixture of experts).", RecommendationInputException.ModelPresetNotFound);
             }
 
             return request.ModelParameters is double p ? ModelShape.ForParameters(p, request.ActiveParameters) : null;
@@ -143,7 +144,7 @@ namespace DlGpuTools.Recommendations
             Check(query.Shape.Parameters, query.ContextLength, query.BatchSize);
             if (query.Shape.Task == ModelTask.ImageGeneration) return ImageGenerationMemory.Estimate(query);
             if ((query.Offload & OffloadKind.Experts) != 0 && !query.Shape.IsMixtureOfExperts)
-                throw new ArgumentException($"{query.Shape.Name} has no routed experts to offload: expert offload is for mixture-of-experts models (give -ActiveParameters or a MoE -Model).", nameof(query));
+                throw new RecommendationInputException($"{query.Shape.Name} has no routed experts to offload: expert offload is for mixture-of-experts models (give -ActiveParameters or a MoE -Model).", "Drop -Offload Experts, or give -ActiveParameters for a mixture-of-experts model.");
             return query.Training ? Training(query) : Inference(query);
         }
 
@@ -290,7 +291,7 @@ namespace DlGpuTools.Recommendations
             ModelShape shape = q.Shape;
             ModelPrecision precision = q.Method == TrainingMethod.Full ? q.Precision : q.Method == TrainingMethod.QLoRA ? ModelPrecision.INT4 : ModelPrecision.BF16;
             if (q.Method == TrainingMethod.Full && Fidelity(precision) < Fidelity(ModelPrecision.BF16))
-                throw new ArgumentException($"Full training in {precision} is not estimated: train in BF16 (full or LoRA), or pass -Precision INT4 for QLoRA on a 4-bit base.", nameof(q));
+                throw new RecommendationInputException($"Full training in {precision} is not estimated: train in BF16 (full or LoRA), or pass -Precision INT4 for QLoRA on a 4-bit base.", "Train in BF16 (full or -Method LoRA), or use -Method QLoRA for 4-bit.");
 
             double moments = OptimizerBytes(q.Optimizer);
             bool offload = (q.Offload & OffloadKind.OptimizerState) != 0;
@@ -411,8 +412,8 @@ namespace DlGpuTools.Recommendations
         private static void Check(double parameters, int context, int batch)
         {
             if (parameters <= 0 || double.IsNaN(parameters) || double.IsInfinity(parameters))
-                throw new ArgumentOutOfRangeException(nameof(parameters), "The parameter count must be a positive number, such as 7e9.");
-            if (context < 1 || batch < 1) throw new ArgumentOutOfRangeException(nameof(context), "Context length and batch size must be at least 1.");
+                throw new RecommendationInputException("The parameter count must be a positive number, such as 7e9.", "Give a positive parameter count (-ModelParameters 7e9), or a preset (-Model; Tab lists them).");
+            if (context < 1 || batch < 1) throw new RecommendationInputException("Context length and batch size must be at least 1.", "Give -ContextLength and -BatchSize of 1 or more.");
         }
 
         internal static double Round(double gb) => Math.Round(gb, 1);

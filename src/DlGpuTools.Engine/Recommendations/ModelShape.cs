@@ -100,10 +100,10 @@ namespace DlGpuTools.Recommendations
         public static ModelShape ForParameters(double parameters, double? activeParameters = null)
         {
             if (parameters <= 0 || double.IsNaN(parameters) || double.IsInfinity(parameters))
-                throw new ArgumentOutOfRangeException(nameof(parameters), "The parameter count must be a positive number, such as 7e9.");
+                throw new RecommendationInputException("The parameter count must be a positive number, such as 7e9.", "Give a positive parameter count (-ModelParameters 7e9), or a preset (-Model; Tab lists them).");
             double active = activeParameters ?? parameters;
             if (active <= 0 || active > parameters || double.IsNaN(active))
-                throw new ArgumentOutOfRangeException(nameof(activeParameters), "Active parameters must be positive and at most the total, such as -ModelParameters 117e9 -ActiveParameters 5.1e9.");
+                throw new RecommendationInputException("Active parameters must be positive and at most the total, such as -ModelParameters 117e9 -ActiveParameters 5.1e9.", "Give -ActiveParameters between 0 and -ModelParameters, such as -ModelParameters 120e9 -ActiveParameters 5.1e9.");
             ModelShape near = For(active < parameters ? active : parameters);
             ModelShape shape = near.Copy();
             shape.Parameters = parameters;

@@ -246,12 +246,11 @@ namespace DlGpuTools.Commands
                 });
                 return;
             }
-            catch (ArgumentException e)
+            catch (RecommendationInputException e)
             {
-                WriteError(new ErrorRecord(e, "InvalidModel", ErrorCategory.InvalidArgument, Model ?? (object)ModelParameters)
-                {
-                    ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = Messages.TrainingNeedsModelRemedy },
-                });
+                // Only the engine's own word that the input cannot be estimated: any other ArgumentException is a bug
+                // and surfaces as one, never as the user's mistake.
+                WriteFailure(e, Model ?? (object?)ModelParameters);
                 return;
             }
 

@@ -1,0 +1,20 @@
+using DlGpuTools.Diagnostics;
+
+namespace DlGpuTools.Recommendations
+{
+    /// <summary>
+    /// A model or method the user asked for that cannot be estimated as given (a parameter count that is not
+    /// positive, full training in INT4, expert offload for a dense model). It is the user's to change; any other
+    /// ArgumentException from the engine is a bug and surfaces as one.
+    /// </summary>
+    public sealed class RecommendationInputException : DlGpuToolsException
+    {
+        public const string InvalidModel = "InvalidModel";
+        public const string ModelPresetNotFound = "ModelPresetNotFound";
+
+        public RecommendationInputException(string message, string remedy, string errorId = InvalidModel)
+            : base(errorId, errorId == ModelPresetNotFound ? FailureCategory.ObjectNotFound : FailureCategory.InvalidArgument, message, remedy)
+        {
+        }
+    }
+}
