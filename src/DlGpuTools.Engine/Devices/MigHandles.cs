@@ -7,58 +7,27 @@ namespace DlGpuTools.Devices
     /// <summary>One MIG device as NVML shows it: its handle, its parent GPU's handle, and what NVML says of it.</summary>
     internal sealed class MigHandle
     {
-        public MigHandle(IntPtr handle, IntPtr parent, string? parentUuid)
+        public MigHandle(IntPtr handle, IntPtr parent, MigDevice facts)
         {
             Handle = handle;
             Parent = parent;
-            ParentUuid = parentUuid;
+            Facts = facts;
         }
 
         public IntPtr Handle { get; }
 
         public IntPtr Parent { get; }
 
-        public string? ParentUuid { get; }
+        /// <summary>What NVML said of it, read once; never handed out (see <see cref="ToModel"/>).</summary>
+        public MigDevice Facts { get; }
 
-        public int MigIndex { get; set; }
-
-        public string? Uuid { get; set; }
-
-        public string? Profile { get; set; }
-
-        public int? GpuInstanceId { get; set; }
-
-        public int? ComputeInstanceId { get; set; }
-
-        public int? GpuSlices { get; set; }
-
-        public int? ComputeSlices { get; set; }
-
-        public int? MultiprocessorCount { get; set; }
-
-        public ulong? TotalMemory { get; set; }
-
-        public ulong? UsedMemory { get; set; }
-
-        public ulong? FreeMemory { get; set; }
-
-        /// <summary>A fresh output object (callers fill in the CUDA indexes).</summary>
-        public MigDevice ToModel(string? parentName) => new MigDevice
+        /// <summary>A fresh output object (callers fill in the CUDA indexes), so no caller changes another's.</summary>
+        public MigDevice ToModel(string? parentName)
         {
-            ParentName = parentName,
-            ParentUuid = ParentUuid,
-            MigIndex = MigIndex,
-            Uuid = Uuid,
-            Profile = Profile,
-            GpuInstanceId = GpuInstanceId,
-            ComputeInstanceId = ComputeInstanceId,
-            GpuSlices = GpuSlices,
-            ComputeSlices = ComputeSlices,
-            MultiprocessorCount = MultiprocessorCount,
-            TotalMemory = TotalMemory,
-            UsedMemory = UsedMemory,
-            FreeMemory = FreeMemory,
-        };
+            MigDevice copy = Facts.Copy();
+            copy.ParentName = parentName;
+            return copy;
+        }
     }
 
     /// <summary>Reads the MIG devices of a GPU through NVML; none where MIG is off, unsupported or NVML is too old.</summary>
@@ -81,7 +50,7 @@ namespace DlGpuTools.Devices
 
         private static MigHandle Describe(Nvml nvml, IntPtr handle, IntPtr parent, string? parentUuid, int index, ulong? boardMemory)
         {
-            var mig = new MigHandle(handle, parent, parentUuid) { MigIndex = index };
+            var mig = new MigDevice { ParentUuid = parentUuid, MigIndex = index };
             if (nvml.nvmlDeviceGetUUID(handle, out string? uuid) == NvmlReturn.NVML_SUCCESS) mig.Uuid = DeviceIdentity.NormalizeUuid(uuid);
             if (nvml.nvmlDeviceGetGpuInstanceId(handle, out uint gi) == NvmlReturn.NVML_SUCCESS) mig.GpuInstanceId = (int)gi;
             if (nvml.nvmlDeviceGetComputeInstanceId(handle, out uint ci) == NvmlReturn.NVML_SUCCESS) mig.ComputeInstanceId = (int)ci;
@@ -101,7 +70,7 @@ namespace DlGpuTools.Devices
                     mig.Profile = MigProfileName.Format(mig.GpuSlices.Value, mig.ComputeSlices.Value, attributes.MemorySizeMB, boardMemory.Value);
             }
 
-            return mig;
+            return new MigHandle(handle, parent, mig);
         }
     }
 }

@@ -59,7 +59,7 @@ namespace DlGpuTools.Devices
             foreach (MigHandle mig in migs)
             {
                 _migs[mig.Handle] = mig;
-                if (mig.Uuid != null) _migByUuid[mig.Uuid] = mig.Handle;
+                if (mig.Facts.Uuid != null) _migByUuid[mig.Facts.Uuid] = mig.Handle;
             }
         }
 
@@ -122,11 +122,11 @@ namespace DlGpuTools.Devices
         {
             if (self != null)
             {
-                device.Uuid = self.Uuid ?? device.Uuid;
-                device.MigParentUuid = self.ParentUuid;
-                device.MigProfile = self.Profile;
-                device.GpuInstanceId = self.GpuInstanceId;
-                device.ComputeInstanceId = self.ComputeInstanceId;
+                device.Uuid = self.Facts.Uuid ?? device.Uuid;
+                device.MigParentUuid = self.Facts.ParentUuid;
+                device.MigProfile = self.Facts.Profile;
+                device.GpuInstanceId = self.Facts.GpuInstanceId;
+                device.ComputeInstanceId = self.Facts.ComputeInstanceId;
             }
 
             string? parentName = self == null ? device.Name : MigParentName(device.Name);

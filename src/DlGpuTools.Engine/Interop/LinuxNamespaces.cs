@@ -1,6 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
-using System.Text;
 
 namespace DlGpuTools.Interop
 {
@@ -22,13 +20,12 @@ namespace DlGpuTools.Interop
             if (!PlatformInfo.IsLinux) return null;
             try
             {
-                var buffer = new byte[256];
-                long length = ReadLinkNative(processFolder + "/ns/" + kind, buffer, new IntPtr(buffer.Length)).ToInt64();
-                return length <= 0 || length >= buffer.Length ? null : Encoding.ASCII.GetString(buffer, 0, (int)length);
+                string? link = LinuxLink.ReadLink(processFolder + "/ns/" + kind);
+                return link != null && link.Length < 256 ? link : null;
             }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is ArgumentException)
+            catch (ArgumentException)
             {
-                return null;
+                return null; // a path libc cannot take (an unmappable character)
             }
         }
 
@@ -38,8 +35,5 @@ namespace DlGpuTools.Interop
         /// names some other process here, or none. False where it cannot be told.
         /// </summary>
         public static bool InHostPidNamespace(string procRoot = "/proc") => Read(procRoot + "/self", "pid") == InitialPidNamespace;
-
-        [DllImport("libc", EntryPoint = "readlink", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-        private static extern IntPtr ReadLinkNative([MarshalAs(UnmanagedType.LPStr)] string path, byte[] buffer, IntPtr size);
     }
 }

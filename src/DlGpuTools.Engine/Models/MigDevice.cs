@@ -45,6 +45,9 @@ namespace DlGpuTools
         /// <summary>The CUDA index this process's driver gives the MIG device (CUDA_VISIBLE_DEVICES=MIG-...); empty when CUDA does not show it.</summary>
         public int? CudaIndex { get; set; }
 
+        /// <summary>A copy of every property (all are values or strings).</summary>
+        public MigDevice Copy() => (MigDevice)MemberwiseClone();
+
         public override string ToString() => $"MIG {Profile} Device {MigIndex} ({Uuid})";
     }
 }

@@ -24,13 +24,13 @@ namespace DlGpuTools.Monitoring
         {
             Index = device.Index;
             Name = gpuName;
-            Uuid = mig.ParentUuid;
+            Uuid = mig.Facts.ParentUuid;
             PciBusId = device.PciBusId;
             Handle = mig.Handle;
             GpuHandle = mig.Parent;
-            MigUuid = mig.Uuid;
-            MigProfile = mig.Profile;
-            GpuInstanceId = mig.GpuInstanceId;
+            MigUuid = mig.Facts.Uuid;
+            MigProfile = mig.Facts.Profile;
+            GpuInstanceId = mig.Facts.GpuInstanceId;
         }
 
         /// <summary>The MIG device's MIG- UUID; empty for a whole GPU.</summary>

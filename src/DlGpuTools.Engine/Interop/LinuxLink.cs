@@ -3,7 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Interop
 {
     /// <summary>readlink and realpath through libc, which netstandard2.0 does not wrap.</summary>
     internal static class LinuxLink
