@@ -7,7 +7,9 @@
     Tasks:
       Build   compile, lay out the importable module in out/DlGpuTools, generate MAML help
       Fakes   compile the fake CUDA driver and NVML (gcc) that let tests run without a GPU
-      Test    Build + Fakes + Package, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip
+      Lint    check the repository's PowerShell (tools/Test-ScriptStyle.ps1: approved verbs, no aliases, strict mode,
+              no unused parameters or variables, no Write-Host in functions that return data); fails on a finding
+      Test    Lint + Build + Fakes + Package, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip
               without a GPU (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu:
               tools/Install-TestPrerequisites.ps1)
       Demo    Build, then show what the module says about this machine (needs no C compiler: with gcc it also
@@ -20,7 +22,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Fakes', 'Test', 'Demo', 'Package', 'Shell', 'Bundle', 'Clean')]
+    [ValidateSet('Build', 'Fakes', 'Lint', 'Test', 'Demo', 'Package', 'Shell', 'Bundle', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -60,7 +62,7 @@ function Get-PesterManifest {
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
     $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
     if (-not (Test-Path $manifest)) {
-        Write-Host "Restoring Pester $PesterVersion from the NuGet registry..."
+        Write-Information "Restoring Pester $PesterVersion from the NuGet registry..." -InformationAction Continue
         Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/RestoreTools.proj'), '--verbosity', 'quiet')
     }
     if (-not (Test-Path $manifest)) { throw "Pester $PesterVersion was not found at $manifest after restore." }
@@ -195,6 +197,15 @@ function Invoke-Shell {
     & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoExit', '-NoProfile', '-Command', "Import-Module '$manifest'; Get-Command -Module DlGpuTools | Format-Table Name -HideTableHeaders"))
 }
 
+function Invoke-Lint {
+    Write-Host '== Lint (PowerShell)'
+    $findings = @(& (Join-Path $Root 'tools/Test-ScriptStyle.ps1'))
+    if ($findings.Count -gt 0) {
+        $findings | Format-Table Path, Line, Rule, Message -AutoSize -Wrap | Out-String -Width 200 | Write-Host
+        throw "$($findings.Count) PowerShell style finding(s) (listed above); fix them or, with a reason, suppress one on its param block."
+    }
+}
+
 function Test-CanBuildFakes { [bool](Get-Command gcc -ErrorAction SilentlyContinue) }
 
 function Invoke-Demo {
@@ -216,7 +227,8 @@ foreach ($step in $Task) {
         'Clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }; Invoke-Native dotnet @('clean', (Join-Path $Root 'DlGpuTools.sln'), '-v', 'quiet', '--nologo') }
         'Build' { Invoke-Build }
         'Fakes' { Invoke-Fakes }
-        'Test' { Invoke-Build; Invoke-Fakes; & (Join-Path $Root 'tools/Install-TestPrerequisites.ps1'); Invoke-Package; Invoke-Test }
+        'Lint' { Invoke-Lint }
+        'Test' { Invoke-Lint; Invoke-Build; Invoke-Fakes; & (Join-Path $Root 'tools/Install-TestPrerequisites.ps1'); Invoke-Package; Invoke-Test }
         'Demo' {
             Invoke-Build
             # The demo needs no compiler; with one, it also shows the views against the fake driver.

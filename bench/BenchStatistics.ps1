@@ -1,6 +1,7 @@
 # Dot-sourced by the benches: the median of figures, and each side's headline run (the run with the median figure of its rounds).
 
 # The median of the values (the mean of the two middle ones for an even count); $null for none.
+Set-StrictMode -Version 3.0
 function Get-Median([double[]] $Values) {
     $v = @($Values | Sort-Object)
     if ($v.Count -eq 0) { return $null }

@@ -21,6 +21,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 $devices = if ($Index) { Get-CudaDevice -Index $Index } else { Get-CudaDevice }
 $indexes = @($devices.Index)

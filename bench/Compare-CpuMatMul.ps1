@@ -34,6 +34,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 if (-not (Get-Command Measure-CpuMatMul -ErrorAction SilentlyContinue)) { Import-Module DlGpuTools }
 $helper = Join-Path $PSScriptRoot 'cpu_matmul.py'
 $report = [System.Collections.Generic.List[string]]::new()

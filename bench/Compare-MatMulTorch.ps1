@@ -31,6 +31,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 $device = Get-CudaDevice -Index $Index
 $hasFp8 = $device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -ge 89

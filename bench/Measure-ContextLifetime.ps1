@@ -13,6 +13,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module $ModuleManifest
 $version = (Get-Module DlGpuTools).Version
 

@@ -13,6 +13,7 @@
 param([int] $Index = 0, [int] $LoadSeconds = 40)
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 . (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.ps1') # New-PrivateTempDirectory
 $out = if ($env:OUT) { $env:OUT } else { New-PrivateTempDirectory -Prefix 'dlgpu-sample-bench-' }

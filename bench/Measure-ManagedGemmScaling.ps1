@@ -18,6 +18,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 if (-not (Get-Command Measure-CpuMatMul -ErrorAction SilentlyContinue)) { Import-Module DlGpuTools }
 $savedBlas = $env:DLGPUTOOLS_BLAS_PATH
 $savedBlocks = $env:DLGPUTOOLS_MANAGED_GEMM_BLOCKS

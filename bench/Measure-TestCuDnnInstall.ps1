@@ -8,6 +8,7 @@
 param([int] $Repeat = 5, [string] $Python = 'python3')
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
 $entry = @(); if ((Split-Path $self -Leaf) -match '^dotnet') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }

@@ -9,6 +9,7 @@
     No GPU work is done: it takes a few seconds.
 #>
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 $log = if ($env:OUT) { Join-Path $env:OUT 'gpu-recommendation.txt' } else { $null }
 function Out-Log([string] $Text) { Write-Host $Text; if ($log) { Add-Content -Path $log -Value $Text } }

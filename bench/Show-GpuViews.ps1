@@ -8,6 +8,7 @@
 param([int] $Width = 80, [int] $MatMulSize = 4096)
 
 $ErrorActionPreference = 'Continue'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 
 function Show([string] $Command, [scriptblock] $Produce, [switch] $List) {

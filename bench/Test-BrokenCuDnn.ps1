@@ -15,6 +15,7 @@
 param([string] $SystemCuDnn = '/usr/lib/x86_64-linux-gnu/libcudnn.so.9')
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 $manifest = (Get-Module DlGpuTools).Path -replace '\.dll$', '.psd1'
 # The bundle runs pwsh.dll under its own dotnet: start the child the same way.

@@ -14,6 +14,7 @@
 param([string] $OutDirectory = $env:OUT, [double] $StandardSeconds = 60, [double] $LongSeconds = 30)
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 . (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.ps1') # New-PrivateTempDirectory
 # nvidia-smi's readings, written as root: in a new private folder, not at a name in /tmp someone could link elsewhere.

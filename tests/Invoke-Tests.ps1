@@ -20,6 +20,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 $ModuleRoot = [IO.Path]::GetFullPath($ModuleRoot)
 $PesterManifest = [IO.Path]::GetFullPath($PesterManifest)
 $TestsPath = [IO.Path]::GetFullPath($TestsPath)

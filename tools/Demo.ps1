@@ -16,6 +16,7 @@ param(
 )
 
 $ErrorActionPreference = 'Continue'
+Set-StrictMode -Version 3.0
 # Colours are ANSI escapes; in a log file they are noise.
 if ($PlainText) { $PSStyle.OutputRendering = 'PlainText' }
 Import-Module (Join-Path $ModuleRoot 'DlGpuTools/DlGpuTools.psd1') -Force

@@ -11,6 +11,7 @@
 param()
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 # What each test needs: the program it looks for, and the Debian package that has it.
 $needed = [ordered]@{
     'prometheus-node-exporter' = @{ Present = [bool](Get-Command prometheus-node-exporter -ErrorAction SilentlyContinue); Test = 'the node_exporter test' }

@@ -18,6 +18,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 $version = (Import-PowerShellDataFile (Join-Path $ModuleOut 'DlGpuTools.psd1')).ModuleVersion
 $name = "dlgputools-$version-linux-x64"
 $staging = Join-Path $OutDirectory "bundle/$name"

@@ -69,7 +69,6 @@ function Get-DefaultValue($Command, [string] $Name) {
     [string]$value
 }
 
-$xml = [System.Text.StringBuilder]::new()
 $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
 $stream = [System.IO.MemoryStream]::new()
 $w = [System.Xml.XmlWriter]::Create($stream, $settings)

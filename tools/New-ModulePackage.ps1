@@ -9,6 +9,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module Microsoft.PowerShell.PSResourceGet
 . (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.ps1') # New-PrivateTempDirectory
 # New and private: the package is taken from this folder, so no one else may have put one there first.

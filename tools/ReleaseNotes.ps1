@@ -4,6 +4,7 @@
     PrivateData.PSData.ReleaseNotes (build.ps1 dot-sources this file; so does tests/Pester/ReleaseNotes.Tests.ps1).
 #>
 
+Set-StrictMode -Version 3.0
 function Get-ChangelogReleaseNotes {
     <#
     .SYNOPSIS

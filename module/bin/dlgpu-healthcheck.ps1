@@ -34,6 +34,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 $slurm = $env:SLURMD_NODENAME -and $env:DLGPU_SLURM -ne '0'
 
 function Get-SlurmGpuCount {

@@ -2,6 +2,10 @@
 # own): -Index and -Uuid bound by property name, -InputObject by value, so a device from Get-CudaDevice, from
 # remoting (deserialized) or from ConvertFrom-Json picks that GPU; a key that names no GPU is DeviceIndexNotFound
 # or DeviceUuidNotFound.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable)

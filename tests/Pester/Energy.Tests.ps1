@@ -1,5 +1,9 @@
 # Energy beside the measurements, over the fakes: the fake NVML's counter grows at its 72.5 W board power in 20 ms
 # steps (FAKENVML_ENERGY=0 takes it away, as on GPUs before Volta), so every average power here is about 72.5 W.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable)

@@ -1,4 +1,8 @@
 # Runs for real on a machine with an NVIDIA GPU (nvidia-smi lists one); skipped, with the reason, elsewhere.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:HasGpu = Test-GpuPresent
@@ -172,7 +176,7 @@ Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $before = (Get-CudaDevice -Index 0).FreeMemory
         $ps = [powershell]::Create()
         $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('Measure-GpuMatMul').AddParameter('Index', 0).AddParameter('DataType', 'BF16').AddParameter('Size', 8192).AddParameter('Iterations', 100000)
-        $async = $ps.BeginInvoke()
+        $null = $ps.BeginInvoke()
         $deadline = (Get-Date).AddSeconds(30)
         while ((Get-CudaDevice -Index 0).FreeMemory -gt $before - 256MB -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
         Start-Sleep -Seconds 2
@@ -267,7 +271,7 @@ Describe 'Several runspaces on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
             Write-Host ("    {0,-10} {1,6} iterations; errors: {2}" -f $r.Runspace, $r.Iterations, $(if ($errors) { $errors } else { 'none' }))
         }
 
-        @($run.Summary.Runspaces.Errors | Where-Object { $_.Id -notmatch $ClassifiedErrorPattern }).Id | Should -BeNullOrEmpty
+        @($run.Summary.Runspaces | ForEach-Object { @($_.Errors) } | Where-Object { $null -ne $_ -and $_.Id -notmatch $ClassifiedErrorPattern } | ForEach-Object { $_.Id }) | Should -BeNullOrEmpty
         ($run.Summary.Runspaces | Where-Object Runspace -eq 'measurer').Iterations | Should -BeGreaterThan 0
     }
 }

@@ -1,3 +1,6 @@
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
@@ -176,8 +179,9 @@ Describe 'Get-GpuRecommendation' {
     }
 
     It 'says that $800 is a PowerShell variable when -Budget arrives as 0' {
-        # What "-Budget $800" gives: the variable $800 is not set, so the parameter is bound to 0.
-        $e = { Get-GpuRecommendation -Budget $800 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.GetGpuRecommendationCommand' -PassThru
+        # What "-Budget $800" gives without strict mode: the variable $800 is not set, so the parameter is bound to 0
+        # (under strict mode PowerShell itself stops at the undefined variable).
+        $e = { Set-StrictMode -Off; Get-GpuRecommendation -Budget $800 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.GetGpuRecommendationCommand' -PassThru
         $e.Exception.Message | Should -Match '\$800 is a variable'
         $e.Exception.Message | Should -Match '-Budget 800'
     }

@@ -1,3 +1,6 @@
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
@@ -98,7 +101,7 @@ Describe 'Get-GpuSpec' {
     It 'offers on Tab every card the same word looks up: <Word>' -ForEach @(
         @{ Word = 'Radeon' }, @{ Word = 'GeForce' }, @{ Word = 'A100 80' }, @{ Word = '4090*' }, @{ Word = 'rtx 3090' }, @{ Word = 'Ti' }, @{ Word = 'H100' }
     ) {
-        $found = @(Get-GpuSpec -Name $Word -ErrorAction Stop).Name
+        $found = @(@(Get-GpuSpec -Name $Word -ErrorAction Stop).Name)
         $found.Count | Should -BeGreaterThan 0
         $line = "Get-GpuSpec -Name '$Word"
         $offered = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.ListItemText)

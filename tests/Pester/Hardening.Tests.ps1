@@ -2,6 +2,9 @@
 # bad sample, search paths that name the current directory, truncated and crafted libraries, control characters
 # in other users' process names. What could hang or kill the host runs in a child pwsh with a deadline.
 
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable)

@@ -1,6 +1,10 @@
 # MIG as the fakes model it (FAKENVML_MIG): the GPUs the project tests on are not in MIG mode, and their settings
 # stay as they are, so listing, selection, CUDA_VISIBLE_DEVICES=MIG-..., sampling labels and the health check's
 # words are tested here against a fake H100 whose GPU 0 is split into MIG devices.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable)

@@ -1,5 +1,9 @@
 # The .nupkg from build.ps1 -Task Package installs like any module: into a fresh user profile, from a folder
 # repository, then imported by name in a new process.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:Package = Get-ChildItem (Join-Path $RepoRoot 'out') -Filter 'DlGpuTools.*.nupkg' -ErrorAction SilentlyContinue | Select-Object -First 1

@@ -1,4 +1,8 @@
 # What a user types that a parameter must take, or refuse with a message that says why.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force

@@ -1,5 +1,9 @@
 # The built manifest's ReleaseNotes are CHANGELOG.md's notes for this version, written by build.ps1
 # (tools/ReleaseNotes.ps1); the source manifest keeps only a placeholder.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NotInRepository = -not (Test-Path (Join-Path $RepoRoot 'CHANGELOG.md'))
@@ -47,7 +51,7 @@ Describe 'Get-ChangelogReleaseNotes' {
     }
 
     It 'leaves out an Unreleased section without entries' {
-        Set-Content $File ($Sample[0..5] + $Sample[9..$Sample.Count])
+        Set-Content $File ($Sample[0..5] + $Sample[9..($Sample.Count - 1)])
         Get-ChangelogReleaseNotes -Path $File -Version '0.2.0' | Should -Be "## [0.2.0] - 2026-12-01`n`n### Fixed`n- A crash."
     }
 

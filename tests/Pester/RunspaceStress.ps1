@@ -18,6 +18,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 $ModuleManifest = (Resolve-Path $ModuleManifest).Path
 $driverChoices = @()
 $nvmlChoices = @()
@@ -39,6 +40,8 @@ $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
 
 # Each worker returns @{ Iterations; Errors = list of ids }.
 $common = {
+    # Each worker's text is appended to this block's (see below), so the workers read these parameters.
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedParameter', '', Justification = 'read by the worker text appended to this block')]
     param($ModuleManifest, $Deadline, $DriverChoices, $NvmlChoices)
     $ErrorActionPreference = 'Continue'
     $ids = [System.Collections.Generic.List[string]]::new()

@@ -7,6 +7,8 @@
     Monitoring.Tests.ps1, read from those files as they are, so this follows them. Writes -ReadyFile when both
     daemons are up (with what the setup listed in $env:DLGPUTOOLS_TEST_CLEANUP), then sleeps at most -Seconds.
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedVariable', 'NodeExporter', Justification = 'read by the setup blocks dot-sourced below')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('StrictMode', '', Justification = 'runs the test files'' setup blocks, written for Pester''s non-strict scope')]
 param(
     [Parameter(Mandatory)] [string] $ReadyFile,
     [int] $Seconds = 120

@@ -2,6 +2,10 @@
 # two ways they went wrong (issue 26, items 15 and 16): another local user taking the sshd over through its
 # predictable folder, and daemons and their keys outliving a run stopped with SIGTERM (a CI timeout). And the
 # private-folder helper everything here relies on. Loopback only; every wait is bounded.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $isRoot = $IsLinux -and (& id -u) -eq '0'

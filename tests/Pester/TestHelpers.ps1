@@ -1,6 +1,7 @@
 # Dot-sourced by every test file: where the built module and the fake libraries are, and helpers to
 # point the module at the fakes. The fakes read fake-gpu.conf beside them (see tests/fakes/fake_common.h).
 
+Set-StrictMode -Version 3.0
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModuleManifest = if ($env:DLGPUTOOLS_TEST_MODULE) { $env:DLGPUTOOLS_TEST_MODULE } else { Join-Path $RepoRoot 'out/DlGpuTools/DlGpuTools.psd1' }
 $script:FakesPath = if ($env:DLGPUTOOLS_TEST_FAKES) { $env:DLGPUTOOLS_TEST_FAKES } else { Join-Path $RepoRoot 'out/fakes' }

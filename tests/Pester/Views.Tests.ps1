@@ -1,5 +1,9 @@
 # Every default view at 80 and 120 columns, rendered from real command output over the fakes: no line is
 # wider than the console, and no number, unit, price or date is cut short with an ellipsis.
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable)
@@ -45,7 +49,9 @@ Describe 'Default views fit the console' -Skip:$NoFakes {
     It '<Name> fits 80 and 120 columns with every figure whole' -ForEach $Cases {
         $objects = @(& $Produce)
         $objects.Count | Should -BeGreaterThan 0
-        Test-View $objects 80 -List:([bool]$List)
-        Test-View $objects 120 -List:([bool]$List)
+        # A case names List only when it wants the list view ($_ is the case's hashtable).
+        $asList = $_.ContainsKey('List') -and $_.List
+        Test-View $objects 80 -List:$asList
+        Test-View $objects 120 -List:$asList
     }
 }
