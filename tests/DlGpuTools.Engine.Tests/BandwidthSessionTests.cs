@@ -4,6 +4,7 @@ using System.Threading;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using DlGpuTools.Topology;
 using Xunit;
 
 namespace DlGpuTools.Engine.Tests

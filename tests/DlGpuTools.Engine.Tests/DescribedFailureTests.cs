@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 using DlGpuTools.Recommendations;
 using Xunit;
 

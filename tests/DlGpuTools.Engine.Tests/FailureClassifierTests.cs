@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 using DlGpuTools.Interop;
 using Xunit;
 

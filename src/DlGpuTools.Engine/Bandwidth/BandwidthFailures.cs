@@ -1,5 +1,6 @@
 using System;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Bandwidth
 {

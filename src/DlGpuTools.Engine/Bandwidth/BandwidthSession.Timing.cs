@@ -6,6 +6,7 @@ using DlGpuTools.Benchmarks;
 using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
 using static DlGpuTools.Interop.Ownership;
+using DlGpuTools.Topology;
 
 namespace DlGpuTools.Bandwidth
 {

@@ -5,6 +5,7 @@ using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
 using static DlGpuTools.Interop.Ownership;
+using DlGpuTools.Topology;
 
 namespace DlGpuTools.Bandwidth
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using DlGpuTools.Interop;
+using DlGpuTools.Topology;
 
 namespace DlGpuTools.Bandwidth
 {

@@ -1,4 +1,5 @@
 using System;
+using DlGpuTools.Errors;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics

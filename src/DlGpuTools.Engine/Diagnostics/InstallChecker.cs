@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DlGpuTools.Devices;
+using DlGpuTools.Errors;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Interop
 {
@@ -93,7 +94,7 @@ namespace DlGpuTools.Interop
         {
             try
             {
-                return Diagnostics.PythonEnvironments.SitePackages(env).ToList();
+                return PythonEnvironments.SitePackages(env).ToList();
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Registration
 {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Scheduling
 {

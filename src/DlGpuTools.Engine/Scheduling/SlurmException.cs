@@ -1,4 +1,5 @@
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Scheduling
 {

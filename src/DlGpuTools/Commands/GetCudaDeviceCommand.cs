@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Commands
 {

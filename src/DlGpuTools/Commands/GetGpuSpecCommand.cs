@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Catalog;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Commands
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using DlGpuTools.Errors;
 using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Commands
@@ -55,7 +56,7 @@ namespace DlGpuTools.Commands
         private void WriteJobFailure(Exception e, string folder)
         {
             if (IsKnownFailure(e)) WriteFailure(e, Name);
-            else WriteFailure(GpuJobStateException.StateFolderUnsafe, Diagnostics.FailureCategory.InvalidOperation, $"The job state could not be written to {folder}: {e.Message}", JobNames.FolderRemedy, Name);
+            else WriteFailure(GpuJobStateException.StateFolderUnsafe, Errors.FailureCategory.InvalidOperation, $"The job state could not be written to {folder}: {e.Message}", JobNames.FolderRemedy, Name);
         }
     }
 }

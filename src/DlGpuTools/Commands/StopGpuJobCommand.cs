@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using DlGpuTools.Errors;
 using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Commands
@@ -36,7 +37,7 @@ namespace DlGpuTools.Commands
             {
                 foreach (string warning in warnings) WriteWarning(warning);
                 if (IsKnownFailure(e)) WriteFailure(e, Name);
-                else WriteFailure(GpuJobStateException.StateInvalid, Diagnostics.FailureCategory.InvalidOperation, $"The job state in {folder} could not be read: {e.Message}", JobNames.FolderRemedy, Name);
+                else WriteFailure(GpuJobStateException.StateInvalid, Errors.FailureCategory.InvalidOperation, $"The job state in {folder} could not be read: {e.Message}", JobNames.FolderRemedy, Name);
                 return;
             }
 

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using DlGpuTools.Diagnostics;
 
-namespace DlGpuTools.Reports
+namespace DlGpuTools.Interop
 {
     /// <summary>
     /// Finds the Python environments on a machine from their files alone (nothing is started or imported): the

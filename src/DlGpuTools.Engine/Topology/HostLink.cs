@@ -5,7 +5,7 @@ using System.Text;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
 
-namespace DlGpuTools.Bandwidth
+namespace DlGpuTools.Topology
 {
     /// <summary>
     /// The GPU's PCIe link and its place on the host, read from NVML when a host test runs (a GPU idling at a

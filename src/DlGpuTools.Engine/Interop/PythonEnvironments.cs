@@ -5,12 +5,12 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using DlGpuTools.Interop;
 
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Interop
 {
     /// <summary>
     /// Python environments visible from this process, found from files alone (no interpreter is started and
     /// nothing is imported): each python on PATH, its site-packages, the usual system folders, and conda's
-    /// and pyenv's environments (see <see cref="Reports.PythonEnvironmentScanner"/>).
+    /// and pyenv's environments (see <see cref="PythonEnvironmentScanner"/>).
     /// </summary>
     public static class PythonEnvironments
     {
@@ -25,7 +25,7 @@ namespace DlGpuTools.Diagnostics
             bool windows = env.IsWindows;
             // The active environment, each python on PATH, conda's and pyenv's environments: one scanner for all,
             // the same one Get-GpuReport lists (the system folders come from this environment's own scan roots below).
-            var result = new Reports.PythonEnvironmentScanner(getVariable, windows, env.DirectoryExists, includeSystem: false)
+            var result = new PythonEnvironmentScanner(getVariable, windows, env.DirectoryExists, includeSystem: false)
                 .Find().SelectMany(e => e.SitePackages).ToList();
 
             if (!windows)

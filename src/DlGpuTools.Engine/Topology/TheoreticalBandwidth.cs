@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace DlGpuTools.Bandwidth
+namespace DlGpuTools.Topology
 {
     /// <summary>The link or memory figure a measurement is a percentage of, and how it was worked out.</summary>
     public sealed class Theoretical

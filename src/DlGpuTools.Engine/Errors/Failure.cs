@@ -1,4 +1,4 @@
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Errors
 {
     /// <summary>A failure described for a user: a stable id, a category, what happened and how to fix it.</summary>
     public sealed class Failure

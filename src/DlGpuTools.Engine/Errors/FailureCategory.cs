@@ -1,4 +1,4 @@
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Errors
 {
     /// <summary>
     /// The engine's own copy of the PowerShell ErrorCategory names it uses (same spelling, so the cmdlet

@@ -1,4 +1,4 @@
-namespace DlGpuTools.Benchmarks
+namespace DlGpuTools
 {
     /// <summary>The GEMM precisions measured. Tensor-core types accumulate in FP32 (FP8 with fast accumulation keeps shorter partial sums first).</summary>
     public enum MatMulDataType

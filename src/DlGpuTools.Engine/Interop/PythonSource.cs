@@ -1,6 +1,6 @@
 using System;
 
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Interop
 {
     /// <summary>
     /// Values read out of the small Python files that frameworks write at build time (torch/version.py, tensorflow's

@@ -1,6 +1,6 @@
 using System;
 
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Errors
 {
     /// <summary>
     /// An engine failure that describes itself for the user: its stable error id, its category and how to fix it,

@@ -3,9 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using DlGpuTools.Interop;
 
-namespace DlGpuTools.Diagnostics
+namespace DlGpuTools.Interop
 {
     /// <summary>
     /// Finds every copy of a library a process on this machine could load: the loader's search path, the
