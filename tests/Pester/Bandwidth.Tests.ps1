@@ -24,6 +24,36 @@ Describe 'Measure-GpuBandwidth without a driver' {
     }
 }
 
+Describe 'Measure-GpuBandwidth -Test, read from the registered tests' {
+    BeforeAll {
+        $script:Registry = [DlGpuTools.Bandwidth.BandwidthTests]::Registry
+    }
+
+    It 'completes every registered id in run order, with its description as the tooltip' {
+        $line = 'Measure-GpuBandwidth -Test '
+        $all = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $all.CompletionText | Should -Be @($Registry.Ids)
+        $line = 'Measure-GpuBandwidth -Test device_to_d'
+        $peer = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $peer.CompletionText | Should -Be @($Registry.Ids | Where-Object { $_ -like 'device_to_d*' })
+        $peer[0].ToolTip | Should -Be $Registry.DescriptionOf($peer[0].CompletionText)
+    }
+
+    It 'accepts any registered id in any case and names the ids when one is unknown' {
+        $cmd = Get-Command Measure-GpuBandwidth
+        $attribute = $cmd.Parameters['Test'].Attributes | Where-Object { $_ -is [DlGpuTools.Validation.ValidateRegisteredIdAttribute] }
+        $attribute | Should -Not -BeNullOrEmpty
+        { Measure-GpuBandwidth -Test device_copy } | Should -Throw -ExpectedMessage "*no bandwidth test 'device_copy'*device_read_sm*"
+    }
+
+    It 'has every registered id with its description in its help page' {
+        $page = Get-Content -Raw (Join-Path $RepoRoot 'docs/Measure-GpuBandwidth.md')
+        foreach ($id in $Registry.Ids) {
+            $page | Should -BeLike "*- ${id}: $($Registry.DescriptionOf($id))*" -Because "docs/Measure-GpuBandwidth.md lists $id"
+        }
+    }
+}
+
 Describe 'Measure-GpuBandwidth with the fake driver' -Skip:$NoFakes {
     BeforeEach { Use-FakeGpu }
 
