@@ -331,7 +331,9 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Test_names_are_checked_and_kept_in_run_order()
         {
-            Assert.Equal(new[] { DeviceReadSm.TestId, HostToDeviceMemcpyCe.TestId }, BandwidthTests.Select(new[] { "host_to_device_memcpy_ce", "DEVICE_READ_SM", "device_read_sm" }).Select(t => t.Id));
+            Assert.Equal(
+                new[] { DeviceReadSm.TestId, HostToDeviceMemcpyCe.TestId },
+                BandwidthTests.Select(new[] { "host_to_device_memcpy_ce", "DEVICE_READ_SM", "device_read_sm" }).Select(t => t.Id));
             Assert.Equal(BandwidthTests.All, BandwidthTests.Select(null));
             var unknown = Assert.Throws<UnknownRegisteredIdException>(() => BandwidthTests.Select(new[] { "device_copy" }));
             Assert.Equal("UnknownBandwidthTest", unknown.ErrorId);

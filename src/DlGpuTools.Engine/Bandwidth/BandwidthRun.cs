@@ -18,20 +18,18 @@ namespace DlGpuTools.Bandwidth
         private readonly List<IDisposable> _owned;
 
         internal BandwidthRun(BandwidthSession session, BandwidthSession? peer, BandwidthTest test, BandwidthRequest request, ulong bytes,
-            uint seedA, uint seedB, CudaStream stream, List<IDisposable> owned, string? note, string? placement, CancellationToken cancel,
-            Action<BandwidthProgress> progress)
+            List<IDisposable> owned, CancellationToken cancel, Action<BandwidthProgress> progress)
         {
             Session = session;
             PeerSession = peer;
             Test = test;
             Request = request;
             Bytes = bytes;
-            SeedA = seedA;
-            SeedB = seedB;
-            Stream = stream;
+            // Peer tests start from another pattern, so a peer copy cannot pass on a single-GPU test's leftovers.
+            SeedA = (uint)request.Seed * 2654435761u + (peer == null ? 1u : 5u);
+            SeedB = SeedA * 7 + 3;
             _owned = owned;
-            Note = note;
-            Placement = placement ?? string.Empty;
+            Stream = Own(owned, CudaStream.Create(session.Driver));
             Cancel = cancel;
             Progress = progress;
         }
@@ -61,10 +59,10 @@ namespace DlGpuTools.Bandwidth
         public CudaStream Stream { get; }
 
         /// <summary>Why the buffer is smaller than asked, when it is.</summary>
-        public string? Note { get; }
+        public string? Note { get; internal set; }
 
         /// <summary>Where the host work was bound ("on the CPUs of NUMA node 0", ...), for host tests' Method.</summary>
-        public string Placement { get; }
+        public string Placement { get; internal set; } = string.Empty;
 
         public CancellationToken Cancel { get; }
 
@@ -135,7 +133,8 @@ namespace DlGpuTools.Bandwidth
                 case HostMemory.PageLocked:
                     return Own(_owned, PinnedHostBuffer.Allocate(Session.Driver, Bytes, CudaDriver.CU_MEMHOSTALLOC_PORTABLE));
                 case HostMemory.PageLockedMapped:
-                    return Own(_owned, PinnedHostBuffer.Allocate(Session.Driver, Bytes, CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP));
+                    const uint mapped = CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP;
+                    return Own(_owned, PinnedHostBuffer.Allocate(Session.Driver, Bytes, mapped));
                 default:
                     throw new InvalidOperationException($"{Test.Id} declares no host memory.");
             }
@@ -177,11 +176,13 @@ namespace DlGpuTools.Bandwidth
 
         /// <summary>The copy engine from this GPU's memory into the peer's.</summary>
         public Action<IntPtr> CopyEngineToPeer(DeviceBuffer remoteDst, DeviceBuffer localSrc) =>
-            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyPeerAsync(remoteDst.DevicePointer, Peer.ContextHandle, localSrc.DevicePointer, Session.ContextHandle, Bytes, s));
+            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyPeerAsync(
+                remoteDst.DevicePointer, Peer.ContextHandle, localSrc.DevicePointer, Session.ContextHandle, Bytes, s));
 
         /// <summary>The copy engine from the peer's memory into this GPU's.</summary>
         public Action<IntPtr> CopyEngineFromPeer(DeviceBuffer localDst, DeviceBuffer remoteSrc) =>
-            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyPeerAsync(localDst.DevicePointer, Session.ContextHandle, remoteSrc.DevicePointer, Peer.ContextHandle, Bytes, s));
+            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyPeerAsync(
+                localDst.DevicePointer, Session.ContextHandle, remoteSrc.DevicePointer, Peer.ContextHandle, Bytes, s));
 
         /// <summary>The one-element-per-thread copy kernel, for copies within the GPU's memory.</summary>
         public Action<IntPtr> SmCopy(DeviceBuffer dst, DeviceBuffer src) => s => Session.LaunchCopy(dst, src, Elements, s);
@@ -217,12 +218,14 @@ namespace DlGpuTools.Bandwidth
             if (Test.Buffers.HostMemory == HostMemory.Pageable)
             {
                 return string.Format(CultureInfo.InvariantCulture,
-                    "cuMemcpy{0}Async from pageable (ordinary malloc memory, page-aligned; the driver stages it through its own page-locked buffers), "
-                    + "not held back by the spin kernel (pageable copies return only once staged), so the host's staging time is in the figure; "
-                    + "allocated and queued {1}", direction, Placement);
+                    "cuMemcpy{0}Async from pageable (ordinary malloc memory, page-aligned; the driver stages it through its own "
+                    + "page-locked buffers), not held back by the spin kernel (pageable copies return only once staged), so the host's "
+                    + "staging time is in the figure; allocated and queued {1}",
+                    direction, Placement);
             }
 
-            return string.Format(CultureInfo.InvariantCulture, "cuMemcpy{0}Async with page-locked (cuMemHostAlloc) host memory, allocated and queued {1}", direction, Placement);
+            return string.Format(CultureInfo.InvariantCulture,
+                "cuMemcpy{0}Async with page-locked (cuMemHostAlloc) host memory, allocated and queued {1}", direction, Placement);
         }
 
         /// <summary>"GPU 0 -> GPU 1", for a peer test's BytesCounted.</summary>

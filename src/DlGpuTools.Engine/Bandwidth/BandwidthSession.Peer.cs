@@ -18,15 +18,24 @@ namespace DlGpuTools.Bandwidth
         /// does not allow it the test is not run (<see cref="PeerAccessNotSupportedException"/>): a copy staged
         /// through host memory would not be a peer figure.
         /// </summary>
-        public BandwidthResult RunPeer(string test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
+        public BandwidthResult RunPeer(
+            string test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel,
+            Action<BandwidthProgress>? progress = null)
         {
             BandwidthTest registered = BandwidthTests.Tests.Get(test);
-            if (registered.Path != BandwidthPath.Peer) throw new ArgumentException($"There is no peer bandwidth test '{test}'.", nameof(test));
-            if (peer == null || peer.Device.Index == Device.Index) throw new ArgumentException("A peer test needs two different GPUs.", nameof(peer));
-            if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref peer._disposed) != 0) throw new ObjectDisposedException(nameof(BandwidthSession));
+            if (registered.Path != BandwidthPath.Peer)
+                throw new ArgumentException($"There is no peer bandwidth test '{test}'.", nameof(test));
+            if (peer == null || peer.Device.Index == Device.Index)
+                throw new ArgumentException("A peer test needs two different GPUs.", nameof(peer));
+            if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref peer._disposed) != 0)
+                throw new ObjectDisposedException(nameof(BandwidthSession));
             progress = progress ?? (_ => { });
             _driver.ThrowIfFailed(_driver.cuDeviceCanAccessPeer(out bool can, Device.Index, peer.Device.Index));
-            if (!can) throw new PeerAccessNotSupportedException(Device.Index, peer.Device.Index, "cuDeviceCanAccessPeer says no (Get-GpuTopology shows the path)");
+            if (!can)
+            {
+                throw new PeerAccessNotSupportedException(
+                    Device.Index, peer.Device.Index, "cuDeviceCanAccessPeer says no (Get-GpuTopology shows the path)");
+            }
 
             using (_context.Enter())
             {
@@ -55,8 +64,9 @@ namespace DlGpuTools.Bandwidth
             }
         }
 
-        private BandwidthResult RunPeerIn(BandwidthTest test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress,
-            List<IDisposable> owned)
+        private BandwidthResult RunPeerIn(
+            BandwidthTest test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel,
+            Action<BandwidthProgress> progress, List<IDisposable> owned)
         {
             ulong bytes = (request.Bytes ?? BandwidthRequest.DefaultHostBytes) / 16 * 16;
             if (bytes == 0) throw new ArgumentOutOfRangeException(nameof(request), "The buffer size must be at least 16 bytes.");
@@ -64,9 +74,7 @@ namespace DlGpuTools.Bandwidth
             int buffersEachSide = test.Buffers.DeviceBuffers;
             CheckFits(this, bytes, buffersEachSide, request.Bytes != null, test.Id);
             CheckFits(peer, bytes, buffersEachSide, request.Bytes != null, test.Id);
-            uint seedA = (uint)request.Seed * 2654435761u + 5, seedB = seedA * 7 + 3;
-            CudaStream stream = Own(owned, CudaStream.Create(_driver));
-            return test.Run(new BandwidthRun(this, peer, test, request, bytes, seedA, seedB, stream, owned, null, null, cancel, progress));
+            return test.Run(new BandwidthRun(this, peer, test, request, bytes, owned, cancel, progress));
         }
 
         // From's context is current on this thread.
@@ -94,7 +102,10 @@ namespace DlGpuTools.Bandwidth
             using (session._context.Enter()) session._driver.ThrowIfFailed(session._driver.cuMemGetInfo(out free, out _));
             ulong needed = bytes * (ulong)buffers;
             if (needed > (ulong)(free * 0.9))
-                throw new BandwidthBufferTooLargeException($"{test} on GPU {session.Device.Index} ({buffers} buffer(s) of {bytes / 1048576.0:N0} MiB)", needed, free, asked ? null : "use a smaller -Size");
+            {
+                string what = $"{test} on GPU {session.Device.Index} ({buffers} buffer(s) of {bytes / 1048576.0:N0} MiB)";
+                throw new BandwidthBufferTooLargeException(what, needed, free, asked ? null : "use a smaller -Size");
+            }
         }
 
         /// <summary>NVLink between the two GPUs where there is one (Get-GpuTopology's figure), else PCIe per direction.</summary>
@@ -104,7 +115,11 @@ namespace DlGpuTools.Bandwidth
             GpuTopologyLink link = TopologyReader.Read(_runtime, new[] { Device, peer.Device }, warnings)
                 .First(t => t.Index == Device.Index).Links.FirstOrDefault(l => l.PeerIndex == peer.Device.Index);
             if (link != null && link.NvLinkGBps is double nv)
-                return new Theoretical(nv * directions, string.Format(CultureInfo.InvariantCulture, "NVLink: {0}{1}", link.Description, directions == 2 ? ", both directions" : string.Empty));
+            {
+                string both = directions == 2 ? ", both directions" : string.Empty;
+                string basis = string.Format(CultureInfo.InvariantCulture, "NVLink: {0}{1}", link.Description, both);
+                return new Theoretical(nv * directions, basis);
+            }
             Theoretical mine = HostLink.Read(_runtime, Device).Theoretical(directions);
             Theoretical theirs = HostLink.Read(_runtime, peer.Device).Theoretical(directions);
             Theoretical slower = theirs.GBps is double t && (mine.GBps == null || t < mine.GBps) ? theirs : mine;

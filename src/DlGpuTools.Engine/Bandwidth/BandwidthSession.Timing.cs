@@ -85,7 +85,8 @@ namespace DlGpuTools.Bandwidth
                 // The energy window is exactly the timed batches: each batch ends synchronized, so the GPUs are idle at both ends.
                 var times = new List<double>(request.Iterations);
                 EnergyMeasurement energy;
-                using (EnergyBracket bracket = EnergyMeter.Start(_runtime, run.PeerSession == null ? new[] { Device } : new[] { Device, run.PeerSession.Device }))
+                CudaDevice[] charged = run.PeerSession == null ? new[] { Device } : new[] { Device, run.PeerSession.Device };
+                using (EnergyBracket bracket = EnergyMeter.Start(_runtime, charged))
                 {
                     for (int i = 0; i < request.Iterations; i++)
                     {
@@ -123,7 +124,9 @@ namespace DlGpuTools.Bandwidth
                     BytesCounted = m.Counted,
                     TheoreticalGBps = theoretical.GBps is double t ? Math.Round(t, 1) : (double?)null,
                     TheoreticalBasis = theoretical.Basis,
-                    PercentOfTheoretical = theoretical.GBps is double th && th > 0 ? Math.Round(100 * measuredAgainstTheory / th, 1) : (double?)null,
+                    PercentOfTheoretical = theoretical.GBps is double th && th > 0
+                        ? Math.Round(100 * measuredAgainstTheory / th, 1)
+                        : (double?)null,
                     MedianMs = Math.Round(median, 5),
                     FastestBatchMs = Math.Round(batches.Fastest, 5),
                     SlowestBatchMs = Math.Round(batches.Slowest, 5),
@@ -133,8 +136,10 @@ namespace DlGpuTools.Bandwidth
                     Verified = true,
                     VerifiedSamples = samples,
                     Method = string.Format(CultureInfo.InvariantCulture,
-                        "{0}; {1}; CUDA events around batches of {2} operation(s){3}; median of {4} batches after {5} warm-up; kernels: {6}; GB/s = 10^9 bytes/s",
-                        m.Method, m.Engine, perBatch, gated ? " queued behind a spin kernel (nvbandwidth's method)" : string.Empty, request.Iterations, request.Warmup, _module.Directives),
+                        "{0}; {1}; CUDA events around batches of {2} operation(s){3}; median of {4} batches after {5} warm-up; "
+                        + "kernels: {6}; GB/s = 10^9 bytes/s",
+                        m.Method, m.Engine, perBatch, gated ? " queued behind a spin kernel (nvbandwidth's method)" : string.Empty,
+                        request.Iterations, request.Warmup, _module.Directives),
                     Note = Join(Join(run.Note, theoretical.Note), Unsteady(run.Test.Path, spread)),
                 };
                 energy.CopyTo(result);
@@ -158,9 +163,12 @@ namespace DlGpuTools.Bandwidth
         private static string? Unsteady(BandwidthPath path, double spreadPercent)
         {
             if (spreadPercent < UnsteadySpreadPercent) return null;
-            string what = path == BandwidthPath.Host ? "the host's memory or the PCIe link" : path == BandwidthPath.Peer ? "the GPUs or the link between them" : "the GPU";
+            string what = path == BandwidthPath.Host ? "the host's memory or the PCIe link"
+                : path == BandwidthPath.Peer ? "the GPUs or the link between them"
+                : "the GPU";
             return string.Format(CultureInfo.InvariantCulture,
-                "Batches varied by {0:0.0}% ({1:0}% or more): something else used {2} during the test. The median is the figure; run again on a quiet machine, or with more -Iterations, for a steadier one.",
+                "Batches varied by {0:0.0}% ({1:0}% or more): something else used {2} during the test. The median is the figure; "
+                + "run again on a quiet machine, or with more -Iterations, for a steadier one.",
                 spreadPercent, UnsteadySpreadPercent, what);
         }
 
@@ -170,7 +178,8 @@ namespace DlGpuTools.Bandwidth
         {
             ulong blocks = (n + ElementThreadsPerBlock - 1) / ElementThreadsPerBlock;
             if (blocks == 0) return;
-            if (blocks > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(n), n, "More 16-byte elements than one kernel launch covers.");
+            if (blocks > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(n), n, "More 16-byte elements than one kernel launch covers.");
             _driver.ThrowIfFailed(_driver.cuLaunchKernel(function, (uint)blocks, ElementThreadsPerBlock, 0, stream, args));
         }
 
@@ -216,7 +225,8 @@ namespace DlGpuTools.Bandwidth
         /// Two copies of <paramref name="n"/> elements in one launch of the pipelined grid-stride kernel (eight loads in
         /// flight a thread): even warps copy the first, odd warps the second, on every SM.
         /// </summary>
-        internal void LaunchPipelinedCopies(DeviceBuffer dstA, DeviceBuffer srcA, DeviceBuffer dstB, DeviceBuffer srcB, ulong n, IntPtr stream) =>
+        internal void LaunchPipelinedCopies(
+            DeviceBuffer dstA, DeviceBuffer srcA, DeviceBuffer dstB, DeviceBuffer srcB, ulong n, IntPtr stream) =>
             LaunchPipelinedCopies(dstA.DevicePointer, srcA.DevicePointer, n, dstB.DevicePointer, srcB.DevicePointer, n, stream);
 
         private void LaunchPipelinedCopies(ulong dstA, ulong srcA, ulong nA, ulong dstB, ulong srcB, ulong nB, IntPtr stream)
@@ -228,7 +238,8 @@ namespace DlGpuTools.Bandwidth
             args[3] = (IntPtr)(&dstB);
             args[4] = (IntPtr)(&srcB);
             args[5] = (IntPtr)(&nB);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, _pipelinedCopyBlocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
+            _driver.ThrowIfFailed(
+                _driver.cuLaunchKernel(_module.CopyStrided, _pipelinedCopyBlocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
         }
 
         internal void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)
@@ -282,7 +293,11 @@ namespace DlGpuTools.Bandwidth
         private void Check(string test, ulong word, uint actual, uint expected)
         {
             if (actual != expected)
-                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture, "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}", word, actual, expected));
+            {
+                throw new BandwidthVerificationException(test, Device.Index,
+                    string.Format(CultureInfo.InvariantCulture, "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}",
+                        word, actual, expected));
+            }
         }
 
         // The read kernel leaves one XOR per block; together they must give the XOR of every word of the buffer.
@@ -294,7 +309,10 @@ namespace DlGpuTools.Bandwidth
             foreach (uint x in perBlock) all ^= x;
             uint expected = BandwidthPattern.Xor(n * 4, seed);
             if (all != expected)
-                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture, "the blocks' XOR of the {0:N0} bytes read is 0x{1:X8}, expected 0x{2:X8}", n * 16, all, expected));
+            {
+                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture,
+                    "the blocks' XOR of the {0:N0} bytes read is 0x{1:X8}, expected 0x{2:X8}", n * 16, all, expected));
+            }
             return (int)_strideBlocks;
         }
     }

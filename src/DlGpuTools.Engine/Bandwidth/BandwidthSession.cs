@@ -36,7 +36,8 @@ namespace DlGpuTools.Bandwidth
         private readonly uint _pipelinedCopyBlocks;
         private int _disposed;
 
-        private BandwidthSession(GpuRuntime runtime, CudaDevice device, DeviceContext context, BandwidthModule module, SpinGate gate, uint strideBlocks)
+        private BandwidthSession(
+            GpuRuntime runtime, CudaDevice device, DeviceContext context, BandwidthModule module, SpinGate gate, uint strideBlocks)
         {
             _runtime = runtime;
             _driver = runtime.Driver;
@@ -69,7 +70,9 @@ namespace DlGpuTools.Bandwidth
                 }
 
                 // Enough grid-stride blocks to fill every SM to its thread limit (2048 where the driver does not say).
-                int perSm = driver.cuDeviceGetAttribute(device.Index, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, out int threads) == CudaResult.CUDA_SUCCESS && threads >= StridedThreadsPerBlock
+                CudaResult asked = driver.cuDeviceGetAttribute(
+                    device.Index, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, out int threads);
+                int perSm = asked == CudaResult.CUDA_SUCCESS && threads >= StridedThreadsPerBlock
                     ? threads / StridedThreadsPerBlock
                     : 2048 / StridedThreadsPerBlock;
                 uint blocks = (uint)Math.Max(1, device.MultiprocessorCount * perSm);
@@ -121,10 +124,12 @@ namespace DlGpuTools.Bandwidth
         internal DeviceBuffer Allocate(ulong bytes) => DeviceBuffer.Allocate(_driver, _context, bytes);
 
         /// <summary>Runs one single-GPU test: a registered id (any case) whose path is not <see cref="BandwidthPath.Peer"/>.</summary>
-        public BandwidthResult Run(string test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
+        public BandwidthResult Run(
+            string test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
         {
             BandwidthTest registered = BandwidthTests.Tests.Get(test);
-            if (registered.Path == BandwidthPath.Peer) throw new ArgumentException($"'{registered.Id}' is a peer test: it runs with RunPeer and a second GPU.", nameof(test));
+            if (registered.Path == BandwidthPath.Peer)
+                throw new ArgumentException($"'{registered.Id}' is a peer test: it runs with RunPeer and a second GPU.", nameof(test));
             if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(BandwidthSession));
             progress = progress ?? (_ => { });
             using (_context.Enter())
@@ -142,19 +147,19 @@ namespace DlGpuTools.Bandwidth
             }
         }
 
-        private BandwidthResult RunIn(BandwidthTest test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress, List<IDisposable> owned)
+        private BandwidthResult RunIn(
+            BandwidthTest test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress> progress,
+            List<IDisposable> owned)
         {
             ulong bytes = BufferBytes(test, request, out string? note);
-            uint seedA = (uint)request.Seed * 2654435761u + 1, seedB = seedA * 7 + 3;
-            CudaStream stream = Own(owned, CudaStream.Create(_driver));
-            if (test.Path != BandwidthPath.Host)
-                return test.Run(new BandwidthRun(this, null, test, request, bytes, seedA, seedB, stream, owned, note, null, cancel, progress));
+            var run = new BandwidthRun(this, null, test, request, bytes, owned, cancel, progress) { Note = note };
+            if (test.Path != BandwidthPath.Host) return test.Run(run);
 
             // Bound before the host memory is allocated (page-locked memory lands on the allocating thread's NUMA node)
             // and until the copies are done (the driver stages pageable copies on the queueing thread).
             using (HostThreadBinding binding = HostThreadBinding.Bind(HostLink.Read(_runtime, Device).CpuMask))
             {
-                var run = new BandwidthRun(this, null, test, request, bytes, seedA, seedB, stream, owned, note, binding.Description, cancel, progress);
+                run.Placement = binding.Description;
                 BandwidthResult result = test.Run(run);
                 result.NumaNode = run.Link?.NumaNode;
                 result.CpuAffinity = run.Link?.CpuAffinity;
@@ -176,7 +181,8 @@ namespace DlGpuTools.Bandwidth
             bool host = test.Path == BandwidthPath.Host;
             int deviceBuffers = test.Buffers.DeviceBuffers;
             ulong l2 = (ulong)(Device.L2CacheSize ?? (50L << 20));
-            ulong bytes = request.Bytes ?? (host ? BandwidthRequest.DefaultHostBytes : Math.Max(BandwidthRequest.MinimumDeviceBytes, 8 * l2));
+            ulong bytes = request.Bytes
+                ?? (host ? BandwidthRequest.DefaultHostBytes : Math.Max(BandwidthRequest.MinimumDeviceBytes, 8 * l2));
             bytes = bytes / 16 * 16;
             if (bytes == 0) throw new ArgumentOutOfRangeException(nameof(request), "The buffer size must be at least 16 bytes.");
             _driver.ThrowIfFailed(_driver.cuMemGetInfo(out ulong free, out _));
@@ -187,7 +193,11 @@ namespace DlGpuTools.Bandwidth
             string what = $"{test.Id} on GPU {Device.Index} ({deviceBuffers} buffer(s) of {bytes / 1048576.0:N0} MiB)";
             if (request.Bytes != null) throw new BandwidthBufferTooLargeException(what, (ulong)deviceBuffers * bytes + extra, free);
             ulong reduced = (budget - extra) / (ulong)deviceBuffers / (1UL << 20) * (1UL << 20);
-            if (reduced < 2 * l2 || reduced < (16UL << 20)) throw new BandwidthBufferTooLargeException(what, (ulong)deviceBuffers * bytes + extra, free, "not even a buffer twice the L2 size fits");
+            if (reduced < 2 * l2 || reduced < (16UL << 20))
+            {
+                throw new BandwidthBufferTooLargeException(
+                    what, (ulong)deviceBuffers * bytes + extra, free, "not even a buffer twice the L2 size fits");
+            }
             note = $"Buffer reduced from {bytes / 1048576.0:N0} MiB to {reduced / 1048576.0:N0} MiB to fit free GPU memory.";
             return reduced;
         }

@@ -8,7 +8,9 @@ namespace DlGpuTools.Bandwidth
         /// <summary>Within one GPU's memory; measured against the memory's bandwidth.</summary>
         Device,
 
-        /// <summary>Between host memory and one GPU; measured against its PCIe (or C2C) link, with the copies bound to the GPU's CPUs.</summary>
+        /// <summary>
+        /// Between host memory and one GPU; measured against its PCIe (or C2C) link, with the copies bound to the GPU's CPUs.
+        /// </summary>
         Host,
 
         /// <summary>Between two GPUs; run for every ordered pair of the GPUs measured, against NVLink or the PCIe path.</summary>

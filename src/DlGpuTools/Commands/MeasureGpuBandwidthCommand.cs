@@ -117,7 +117,10 @@ namespace DlGpuTools.Commands
 
         private void MeasurePeers()
         {
-            List<string> tests = BandwidthTests.Select(Test).Where(t => t.Path == BandwidthPath.Peer && t.AppliesTo(_measured.Count)).Select(t => t.Id).ToList();
+            List<string> tests = BandwidthTests.Select(Test)
+                .Where(t => t.Path == BandwidthPath.Peer && t.AppliesTo(_measured.Count))
+                .Select(t => t.Id)
+                .ToList();
             if (tests.Count == 0) return;
             var sessions = new List<BandwidthSession>();
             try

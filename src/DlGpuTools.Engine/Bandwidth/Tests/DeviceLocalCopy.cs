@@ -8,7 +8,10 @@ namespace DlGpuTools.Bandwidth.Tests
         public const string TestId = "device_local_copy";
 
         public DeviceLocalCopy()
-            : base(TestId, "Copy engine copies one buffer of the GPU's memory into another (cuMemcpyDtoDAsync).", BandwidthPath.Device, new BufferPlan(2))
+            : base(
+                TestId,
+                "Copy engine copies one buffer of the GPU's memory into another (cuMemcpyDtoDAsync).",
+                BandwidthPath.Device, new BufferPlan(2))
         {
         }
 

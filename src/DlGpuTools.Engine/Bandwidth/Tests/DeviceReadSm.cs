@@ -8,7 +8,10 @@ namespace DlGpuTools.Bandwidth.Tests
         public const string TestId = "device_read_sm";
 
         public DeviceReadSm()
-            : base(TestId, "SM kernel reads the GPU's memory (16-byte loads XOR-reduced per block).", BandwidthPath.Device, new BufferPlan(1, blockSums: true))
+            : base(
+                TestId,
+                "SM kernel reads the GPU's memory (16-byte loads XOR-reduced per block).",
+                BandwidthPath.Device, new BufferPlan(1, blockSums: true))
         {
         }
 

@@ -11,7 +11,10 @@ namespace DlGpuTools.Bandwidth.Tests
         public const string TestId = "device_to_device_bidirectional_memcpy_sm";
 
         public DeviceToDeviceBidirectionalMemcpySm()
-            : base(TestId, "SM kernel on this GPU writes into and reads from the peer GPU's memory at once, in one launch.", BandwidthPath.Peer, new BufferPlan(2))
+            : base(
+                TestId,
+                "SM kernel on this GPU writes into and reads from the peer GPU's memory at once, in one launch.",
+                BandwidthPath.Peer, new BufferPlan(2))
         {
         }
 
@@ -20,7 +23,8 @@ namespace DlGpuTools.Bandwidth.Tests
             PeerBothWays both = PeerBothWays.Prepare(run);
             return run.Measure(new BandwidthMeasurement
             {
-                Forward = s => run.Session.LaunchPipelinedCopies(both.RemoteTarget, both.LocalSource, both.LocalTarget, both.RemoteSource, run.Elements, s),
+                Forward = s => run.Session.LaunchPipelinedCopies(
+                    both.RemoteTarget, both.LocalSource, both.LocalTarget, both.RemoteSource, run.Elements, s),
                 Verify = both.Verify,
                 CountedBuffers = 2,
                 TrafficBuffers = 2,

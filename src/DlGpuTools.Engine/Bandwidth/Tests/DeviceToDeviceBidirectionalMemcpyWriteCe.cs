@@ -11,7 +11,10 @@ namespace DlGpuTools.Bandwidth.Tests
         public const string TestId = "device_to_device_bidirectional_memcpy_write_ce";
 
         public DeviceToDeviceBidirectionalMemcpyWriteCe()
-            : base(TestId, "Copy engines copy into and out of the peer GPU's memory at once, on two streams.", BandwidthPath.Peer, new BufferPlan(2))
+            : base(
+                TestId,
+                "Copy engines copy into and out of the peer GPU's memory at once, on two streams.",
+                BandwidthPath.Peer, new BufferPlan(2))
         {
         }
 

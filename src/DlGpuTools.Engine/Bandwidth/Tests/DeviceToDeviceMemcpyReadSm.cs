@@ -24,7 +24,8 @@ namespace DlGpuTools.Bandwidth.Tests
                 Engine = Engines.SmKernel,
                 Theoretical = run.PeerLinkTheoretical(1),
                 Method = "dlgpu_copy_strided kernel on GPU " + run.Session.Device.Index
-                    + " reading the peer's memory with 16-byte loads, eight in flight a thread, two 512-thread blocks an SM, peer access enabled",
+                    + " reading the peer's memory with 16-byte loads, eight in flight a thread, two 512-thread blocks an SM,"
+                    + " peer access enabled",
             });
         }
     }

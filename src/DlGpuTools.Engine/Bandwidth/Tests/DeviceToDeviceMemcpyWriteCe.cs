@@ -8,7 +8,10 @@ namespace DlGpuTools.Bandwidth.Tests
         public const string TestId = "device_to_device_memcpy_write_ce";
 
         public DeviceToDeviceMemcpyWriteCe()
-            : base(TestId, "Copy engine writes this GPU's memory into the peer GPU's (cuMemcpyPeerAsync).", BandwidthPath.Peer, new BufferPlan(1))
+            : base(
+                TestId,
+                "Copy engine writes this GPU's memory into the peer GPU's (cuMemcpyPeerAsync).",
+                BandwidthPath.Peer, new BufferPlan(1))
         {
         }
 

@@ -10,7 +10,10 @@ namespace DlGpuTools.Bandwidth.Tests
         private const uint Scalar = 3;
 
         public DeviceTriadSm()
-            : base(TestId, "SM kernel computes STREAM's triad a = b + s*c over three buffers of the GPU's memory.", BandwidthPath.Device, new BufferPlan(3))
+            : base(
+                TestId,
+                "SM kernel computes STREAM's triad a = b + s*c over three buffers of the GPU's memory.",
+                BandwidthPath.Device, new BufferPlan(3))
         {
         }
 

@@ -8,7 +8,10 @@ namespace DlGpuTools.Bandwidth.Tests
         public const string TestId = "device_write_sm";
 
         public DeviceWriteSm()
-            : base(TestId, "SM kernel writes a computed pattern into the GPU's memory (16-byte stores).", BandwidthPath.Device, new BufferPlan(1))
+            : base(
+                TestId,
+                "SM kernel writes a computed pattern into the GPU's memory (16-byte stores).",
+                BandwidthPath.Device, new BufferPlan(1))
         {
         }
 

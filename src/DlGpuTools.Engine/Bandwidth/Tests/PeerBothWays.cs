@@ -9,7 +9,8 @@ namespace DlGpuTools.Bandwidth.Tests
     /// </summary>
     internal sealed class PeerBothWays
     {
-        private PeerBothWays(DeviceBuffer localSource, DeviceBuffer remoteTarget, DeviceBuffer remoteSource, DeviceBuffer localTarget, Func<int> verify)
+        private PeerBothWays(
+            DeviceBuffer localSource, DeviceBuffer remoteTarget, DeviceBuffer remoteSource, DeviceBuffer localTarget, Func<int> verify)
         {
             LocalSource = localSource;
             RemoteTarget = remoteTarget;
