@@ -93,5 +93,26 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_streams"));
         }
+
+        [FakeFact]
+        public void Host_memory_has_a_device_address_only_when_it_was_allocated_mapped()
+        {
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            CudaDriver driver = runtime.Driver;
+            using (DeviceContext context = runtime.AcquireContext(0))
+            using (context.Enter())
+            {
+                using (PinnedHostBuffer plain = PinnedHostBuffer.Allocate(driver, 4096, CudaDriver.CU_MEMHOSTALLOC_PORTABLE))
+                using (PinnedHostBuffer mapped = PinnedHostBuffer.Allocate(
+                    driver, 4096, CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP))
+                {
+                    Assert.Equal(CudaResult.CUDA_ERROR_INVALID_VALUE, driver.cuMemHostGetDevicePointer(out _, plain.Pointer));
+                    Assert.Equal(CudaResult.CUDA_SUCCESS, driver.cuMemHostGetDevicePointer(out ulong address, mapped.Pointer + 16));
+                    Assert.NotEqual(0UL, address);
+                }
+            }
+
+            Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_pinned"));
+        }
     }
 }
