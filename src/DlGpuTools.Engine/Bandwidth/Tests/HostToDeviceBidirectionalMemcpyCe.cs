@@ -11,7 +11,7 @@ namespace DlGpuTools.Bandwidth.Tests
         public const string TestId = "host_to_device_bidirectional_memcpy_ce";
 
         public HostToDeviceBidirectionalMemcpyCe()
-            : base(TestId, "Copy engines copy page-locked host memory into the GPU and the GPU's memory out to the host at once.",
+            : base(TestId, "Copy engines copy page-locked host memory into the GPU and the GPU's memory out to it, at once.",
                 BandwidthPath.Host, new BufferPlan(2, 2, HostMemory.PageLocked))
         {
         }
