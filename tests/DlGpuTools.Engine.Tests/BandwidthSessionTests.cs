@@ -93,7 +93,12 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                foreach (string test in new[] { DeviceWriteSm.TestId, DeviceReadSm.TestId, DeviceLocalCopySm.TestId, DeviceTriadSm.TestId })
+                string[] kernelTests =
+                {
+                    DeviceWriteSm.TestId, DeviceReadSm.TestId, DeviceLocalCopySm.TestId, DeviceTriadSm.TestId,
+                    HostToDeviceMemcpySm.TestId, DeviceToHostMemcpySm.TestId,
+                };
+                foreach (string test in kernelTests)
                 {
                     var e = Assert.Throws<BandwidthVerificationException>(() => session.Run(test, Quick(), CancellationToken.None));
                     Assert.Equal(test, e.Test);

@@ -25,6 +25,8 @@ namespace DlGpuTools.Bandwidth
             new HostToDeviceBidirectionalMemcpyCe(),
             new HostToDeviceMemcpyCePageable(),
             new DeviceToHostMemcpyCePageable(),
+            new HostToDeviceMemcpySm(),
+            new DeviceToHostMemcpySm(),
             new DeviceToDeviceMemcpyWriteCe(),
             new DeviceToDeviceMemcpyReadCe(),
             new DeviceToDeviceMemcpyReadSm(),
