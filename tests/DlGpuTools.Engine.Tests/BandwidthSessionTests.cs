@@ -2,8 +2,10 @@ using System;
 using System.Linq;
 using System.Threading;
 using DlGpuTools.Bandwidth;
+using DlGpuTools.Bandwidth.Tests;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using DlGpuTools.Registration;
 using DlGpuTools.Topology;
 using Xunit;
 
@@ -44,8 +46,9 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession session = BandwidthSession.Open(runtime, h100))
             {
                 Assert.Equal("PTX ISA 6.0, sm_50", session.KernelDirectives);
-                foreach (string test in BandwidthTests.SingleDevice)
+                foreach (IBandwidthTest registered in BandwidthTests.All.Where(t => t.Path != BandwidthPath.Peer))
                 {
+                    string test = registered.Id;
                     int spinsBefore = Hook("fakecuda_spin_launches");
                     BandwidthResult r = session.Run(test, Quick(), CancellationToken.None);
                     Assert.Equal(test, r.Test);
@@ -63,12 +66,12 @@ namespace DlGpuTools.Engine.Tests
                     if (test.EndsWith("_pageable", StringComparison.Ordinal)) Assert.Equal(0, spins);
                     else Assert.Equal(1 + 1 + 3, spins); // the sizing batch, one warm-up, three timed
                     double ratio = r.TrafficGBps / r.GBps;
-                    if (test == BandwidthTests.DeviceCopySm || test == BandwidthTests.DeviceCopyCe) Assert.InRange(ratio, 1.99, 2.01);
+                    if (test == DeviceLocalCopySm.TestId || test == DeviceLocalCopy.TestId) Assert.InRange(ratio, 1.99, 2.01);
                     else Assert.InRange(ratio, 0.99, 1.01);
-                    if (BandwidthTests.IsHostTest(test))
+                    if (registered.Path == BandwidthPath.Host)
                     {
                         Assert.StartsWith("PCIe Gen5 x16", r.TheoreticalBasis);
-                        Assert.Equal(test == BandwidthTests.HostDeviceBidirectional ? 126.0 : 63.0, r.TheoreticalGBps);
+                        Assert.Equal(test == HostToDeviceBidirectionalMemcpyCe.TestId ? 126.0 : 63.0, r.TheoreticalGBps);
                         Assert.Equal(0, r.NumaNode);
                         Assert.Equal("0-7,16-23", r.CpuAffinity);
                         Assert.Equal("0", r.NumaAffinity);
@@ -91,7 +94,12 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                foreach (string test in new[] { BandwidthTests.DeviceWrite, BandwidthTests.DeviceRead, BandwidthTests.DeviceCopySm, BandwidthTests.DeviceTriad })
+                string[] kernelTests =
+                {
+                    DeviceWriteSm.TestId, DeviceReadSm.TestId, DeviceLocalCopySm.TestId, DeviceTriadSm.TestId,
+                    HostToDeviceMemcpySm.TestId, DeviceToHostMemcpySm.TestId,
+                };
+                foreach (string test in kernelTests)
                 {
                     var e = Assert.Throws<BandwidthVerificationException>(() => session.Run(test, Quick(), CancellationToken.None));
                     Assert.Equal(test, e.Test);
@@ -99,7 +107,7 @@ namespace DlGpuTools.Engine.Tests
                 }
 
                 // The copy engine's source is made by the write kernel, so a wrong kernel cannot hide behind it.
-                Assert.Throws<BandwidthVerificationException>(() => session.Run(BandwidthTests.DeviceCopyCe, Quick(), CancellationToken.None));
+                Assert.Throws<BandwidthVerificationException>(() => session.Run(DeviceLocalCopy.TestId, Quick(), CancellationToken.None));
             }
 
             AssertNothingLeft(0);
@@ -113,7 +121,7 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
                 Assert.Equal("PTX ISA 7.8, sm_90 (the driver refused ISA 6.0, sm_50)", session.KernelDirectives);
-                Assert.True(session.Run(BandwidthTests.DeviceWrite, Quick(), CancellationToken.None).Verified);
+                Assert.True(session.Run(DeviceWriteSm.TestId, Quick(), CancellationToken.None).Verified);
             }
 
             FakeLibraries.Configure("FAKECUDA_PTX_REJECT=1");
@@ -131,10 +139,10 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                var e = Assert.Throws<PinnedMemoryRefusedException>(() => session.Run(BandwidthTests.HostToDevice, Quick(2UL << 20), CancellationToken.None));
+                var e = Assert.Throws<PinnedMemoryRefusedException>(() => session.Run(HostToDeviceMemcpyCe.TestId, Quick(2UL << 20), CancellationToken.None));
                 Assert.Contains("2 MiB", e.Message);
                 Assert.Contains("CUDA_ERROR_OUT_OF_MEMORY", e.Message);
-                Assert.True(session.Run(BandwidthTests.HostToDevicePageable, Quick(2UL << 20), CancellationToken.None).Verified);
+                Assert.True(session.Run(HostToDeviceMemcpyCePageable.TestId, Quick(2UL << 20), CancellationToken.None).Verified);
             }
 
             AssertNothingLeft(0);
@@ -151,7 +159,7 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                foreach (string test in new[] { BandwidthTests.HostToDevice, BandwidthTests.HostDeviceBidirectional })
+                foreach (string test in new[] { HostToDeviceMemcpyCe.TestId, HostToDeviceBidirectionalMemcpyCe.TestId })
                 {
                     BandwidthResult r = session.Run(test, Quick(), CancellationToken.None);
                     Assert.Equal(1, Hook("fakecuda_pinned_alloc_cpu_count"));
@@ -163,7 +171,7 @@ namespace DlGpuTools.Engine.Tests
 
                 // The GPU's CPUs are 960-1023, which no machine here has: the thread runs where it may, and the result says why.
                 FakeLibraries.Configure("FAKENVML_CPU_WORD=15", "FAKENVML_CPU_MASK=0xFFFFFFFFFFFFFFFF");
-                BandwidthResult unbound = session.Run(BandwidthTests.DeviceToHost, Quick(), CancellationToken.None);
+                BandwidthResult unbound = session.Run(DeviceToHostMemcpyCe.TestId, Quick(), CancellationToken.None);
                 Assert.Null(unbound.BoundCpus);
                 Assert.Contains("not bound to the GPU's CPUs (none of the GPU's CPUs (960-1023) is open to this process", unbound.Method);
                 Assert.Equal(allowedCount, Hook("fakecuda_pinned_alloc_cpu_count"));
@@ -196,7 +204,7 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
                 FakeLibraries.Configure("FAKECUDA_EVENT_MS=2");
-                foreach (string test in new[] { BandwidthTests.DeviceWrite, BandwidthTests.HostToDevice })
+                foreach (string test in new[] { DeviceWriteSm.TestId, HostToDeviceMemcpyCe.TestId })
                 {
                     BandwidthResult steady = session.Run(test, Quick(), CancellationToken.None);
                     Assert.Equal(0, steady.SpreadPercent);
@@ -205,11 +213,11 @@ namespace DlGpuTools.Engine.Tests
 
                 // Every other batch 10% slower: a spread of about 10% of the median.
                 FakeLibraries.Configure("FAKECUDA_EVENT_MS=2,2.2");
-                BandwidthResult device = session.Run(BandwidthTests.DeviceWrite, Quick(), CancellationToken.None);
+                BandwidthResult device = session.Run(DeviceWriteSm.TestId, Quick(), CancellationToken.None);
                 Assert.InRange(device.SpreadPercent, 9, 11);
                 Assert.Contains("Batches varied by", device.Note);
                 Assert.Contains("something else used the GPU during the test", device.Note);
-                BandwidthResult host = session.Run(BandwidthTests.HostToDevice, Quick(), CancellationToken.None);
+                BandwidthResult host = session.Run(HostToDeviceMemcpyCe.TestId, Quick(), CancellationToken.None);
                 Assert.Contains("something else used the host's memory or the PCIe link", host.Note);
             }
 
@@ -223,8 +231,8 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                Assert.Throws<BandwidthTimingException>(() => session.Run(BandwidthTests.DeviceCopyCe, Quick(), CancellationToken.None));
-                Assert.True(session.Run(BandwidthTests.DeviceToHostPageable, Quick(), CancellationToken.None).Verified);
+                Assert.Throws<BandwidthTimingException>(() => session.Run(DeviceLocalCopy.TestId, Quick(), CancellationToken.None));
+                Assert.True(session.Run(DeviceToHostMemcpyCePageable.TestId, Quick(), CancellationToken.None).Verified);
             }
 
             AssertNothingLeft(0);
@@ -237,11 +245,11 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                var e = Assert.Throws<BandwidthBufferTooLargeException>(() => session.Run(BandwidthTests.DeviceCopySm, Quick(4UL << 30), CancellationToken.None));
+                var e = Assert.Throws<BandwidthBufferTooLargeException>(() => session.Run(DeviceLocalCopySm.TestId, Quick(4UL << 30), CancellationToken.None));
                 Assert.True(e.NeededBytes > e.FreeBytes);
                 Assert.Contains("MiB are free", e.Message);
 
-                BandwidthResult reduced = session.Run(BandwidthTests.DeviceCopySm, Quick(null), CancellationToken.None);
+                BandwidthResult reduced = session.Run(DeviceLocalCopySm.TestId, Quick(null), CancellationToken.None);
                 Assert.True(reduced.Verified);
                 Assert.True(reduced.Bytes < 1UL << 30);
                 Assert.Contains("Buffer reduced from 1,024 MiB", reduced.Note);
@@ -260,7 +268,7 @@ namespace DlGpuTools.Engine.Tests
                 var request = Quick();
                 request.Iterations = 1000000;
                 int reports = 0;
-                Assert.ThrowsAny<OperationCanceledException>(() => session.Run(BandwidthTests.DeviceTriad, request, cancel.Token, p =>
+                Assert.ThrowsAny<OperationCanceledException>(() => session.Run(DeviceTriadSm.TestId, request, cancel.Token, p =>
                 {
                     if (p.Phase.EndsWith("measuring", StringComparison.Ordinal) && ++reports == 5) cancel.Cancel();
                 }));
@@ -329,9 +337,13 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Test_names_are_checked_and_kept_in_run_order()
         {
-            Assert.Equal(new[] { BandwidthTests.DeviceRead, BandwidthTests.HostToDevice }, BandwidthTests.Select(new[] { "host_to_device_memcpy_ce", "DEVICE_READ_SM", "device_read_sm" }));
+            Assert.Equal(
+                new[] { DeviceReadSm.TestId, HostToDeviceMemcpyCe.TestId },
+                BandwidthTests.Select(new[] { "host_to_device_memcpy_ce", "DEVICE_READ_SM", "device_read_sm" }).Select(t => t.Id));
             Assert.Equal(BandwidthTests.All, BandwidthTests.Select(null));
-            Assert.Throws<ArgumentException>(() => BandwidthTests.Select(new[] { "device_copy" }));
+            var unknown = Assert.Throws<UnknownRegisteredIdException>(() => BandwidthTests.Select(new[] { "device_copy" }));
+            Assert.Equal("UnknownBandwidthTest", unknown.ErrorId);
+            Assert.Contains("device_local_copy_sm", unknown.Remedy, StringComparison.Ordinal);
         }
     }
 }
@@ -355,22 +367,22 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
             using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
             {
-                foreach (string test in BandwidthTests.Peer)
+                foreach (string test in BandwidthTests.All.Where(t => t.Path == BandwidthPath.Peer).Select(t => t.Id))
                 {
                     BandwidthResult r = a.RunPeer(test, b, Quick(), CancellationToken.None);
                     Assert.Equal(0, r.DeviceIndex);
                     Assert.Equal(1, r.PeerIndex);
                     Assert.True(r.Verified);
                     Assert.StartsWith("NVLink: NVLink, 4 link(s)", r.TheoreticalBasis);
-                    Assert.Equal(test == BandwidthTests.PeerBidirectionalCe || test == BandwidthTests.PeerBidirectionalSm ? 200.0 : 100.0, r.TheoreticalGBps);
+                    Assert.Equal(test == DeviceToDeviceBidirectionalMemcpyWriteCe.TestId || test == DeviceToDeviceBidirectionalMemcpySm.TestId ? 200.0 : 100.0, r.TheoreticalGBps);
                     Assert.Equal(r.GBps, r.TrafficGBps, 1); // over a link each byte crosses once; bidirectional adds both ways into both
                 }
 
                 // Without NVLink the figure is the slower GPU's PCIe link, with the PCIe path named.
                 FakeLibraries.Configure();
-                BandwidthResult pcie = b.RunPeer(BandwidthTests.PeerWriteCe, a, Quick(), CancellationToken.None);
+                BandwidthResult pcie = b.RunPeer(DeviceToDeviceMemcpyWriteCe.TestId, a, Quick(), CancellationToken.None);
                 Assert.Equal("PCIe Gen5 x16: 16 x 3.938 GB/s per lane (path PXB)", pcie.TheoreticalBasis);
-                Assert.Throws<ArgumentException>(() => a.RunPeer(BandwidthTests.PeerWriteCe, a, Quick(), CancellationToken.None));
+                Assert.Throws<ArgumentException>(() => a.RunPeer(DeviceToDeviceMemcpyWriteCe.TestId, a, Quick(), CancellationToken.None));
             }
 
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
@@ -387,7 +399,7 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
             using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
             {
-                var e = Assert.Throws<PeerAccessNotSupportedException>(() => a.RunPeer(BandwidthTests.PeerReadSm, b, Quick(), CancellationToken.None));
+                var e = Assert.Throws<PeerAccessNotSupportedException>(() => a.RunPeer(DeviceToDeviceMemcpyReadSm.TestId, b, Quick(), CancellationToken.None));
                 Assert.Equal(1, e.Peer);
             }
 
@@ -403,7 +415,7 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
             using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
             {
-                Assert.Throws<BandwidthVerificationException>(() => a.RunPeer(BandwidthTests.PeerReadSm, b, Quick(), CancellationToken.None));
+                Assert.Throws<BandwidthVerificationException>(() => a.RunPeer(DeviceToDeviceMemcpyReadSm.TestId, b, Quick(), CancellationToken.None));
             }
 
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));

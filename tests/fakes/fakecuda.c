@@ -683,8 +683,40 @@ static void note_calling_thread_cpus(void) {
     pinned_alloc_cpu_count = CPU_COUNT(&set);
     for (int c = 0; c < CPU_SETSIZE; c++) if (CPU_ISSET(c, &set)) { pinned_alloc_lowest_cpu = c; break; }
 }
+/* Page-locked allocations with their flags, so cuMemHostGetDevicePointer can refuse memory that was not
+ * allocated mapped (CU_MEMHOSTALLOC_DEVICEMAP), as the driver API reference says the call fails then
+ * (https://docs.nvidia.com/cuda/cuda-driver-api/group__CUDA__MEM.html, cuMemHostGetDevicePointer), and a
+ * pointer that is not page-locked memory at all. */
+#define FAKE_MEMHOSTALLOC_DEVICEMAP 0x02
+#define MAX_PINNED 256
+static struct { char *start; size_t bytes; unsigned int flags; } pinned_table[MAX_PINNED];
+static pthread_mutex_t pinned_lock = PTHREAD_MUTEX_INITIALIZER;
+static void pinned_note(void *p, size_t bytes, unsigned int flags) {
+    pthread_mutex_lock(&pinned_lock);
+    for (int i = 0; i < MAX_PINNED; i++) {
+        if (pinned_table[i].start) continue;
+        pinned_table[i].start = p; pinned_table[i].bytes = bytes; pinned_table[i].flags = flags;
+        break;
+    }
+    pthread_mutex_unlock(&pinned_lock);
+}
+static void pinned_forget(void *p) {
+    pthread_mutex_lock(&pinned_lock);
+    for (int i = 0; i < MAX_PINNED; i++) if (pinned_table[i].start == p) pinned_table[i].start = NULL;
+    pthread_mutex_unlock(&pinned_lock);
+}
+/* The flags of the page-locked allocation holding p, or -1 when p is in none. */
+static int pinned_flags_of(const void *p) {
+    int flags = -1;
+    pthread_mutex_lock(&pinned_lock);
+    for (int i = 0; i < MAX_PINNED; i++) {
+        const char *start = pinned_table[i].start;
+        if (start && (const char *)p >= start && (const char *)p < start + pinned_table[i].bytes) { flags = (int)pinned_table[i].flags; break; }
+    }
+    pthread_mutex_unlock(&pinned_lock);
+    return flags;
+}
 CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
-    (void)flags;
     FAIL("cuMemHostAlloc", current_device());
     if (require_context()) return 201;
     int limit = fake_env_int("FAKECUDA_PINNED_LIMIT_MB", -1);
@@ -692,11 +724,18 @@ CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     *p = calloc(1, bytes ? bytes : 1);
     if (!*p) return 2;
     note_calling_thread_cpus();
+    pinned_note(*p, bytes ? bytes : 1, flags);
     live_pinned++;
     return 0;
 }
-CUresult cuMemFreeHost(void *p) { free(p); live_pinned--; return 0; }
-CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flags) { (void)flags; if (require_context()) return 201; *d = (CUdeviceptr)(uintptr_t)p; return 0; }
+CUresult cuMemFreeHost(void *p) { pinned_forget(p); free(p); live_pinned--; return 0; }
+CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flags) {
+    if (require_context()) return 201;
+    int allocated = pinned_flags_of(p);
+    if (flags != 0 || allocated < 0 || !(allocated & FAKE_MEMHOSTALLOC_DEVICEMAP)) return 1; /* CUDA_ERROR_INVALID_VALUE */
+    *d = (CUdeviceptr)(uintptr_t)p;
+    return 0;
+}
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoDAsync_v2", current_device()); if (require_context()) return 201; SKIP_IF_PRETEND(dst, src); memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); return 0; }
 CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) { (void)s; (void)e; (void)flags; return require_context() ? 201 : 0; }
 

@@ -13,37 +13,33 @@ namespace DlGpuTools.Bandwidth
     /// <summary>The timing loop, the kernel launches and the checks of <see cref="BandwidthSession"/>.</summary>
     public sealed unsafe partial class BandwidthSession
     {
-        /// <summary>One operation of a test, queued on a stream (and, for bidirectional tests, its partner on a second stream).</summary>
-        private sealed class Operation
+        /// <summary>
+        /// Times one test's operation: batches queued behind the spin kernel (unless the host memory is pageable, whose
+        /// copies return only once staged), CUDA events around each batch, the median of the timed batches, the energy
+        /// over exactly those batches, then the data check and the theoretical figure.
+        /// </summary>
+        internal BandwidthResult Measure(BandwidthRun run, BandwidthMeasurement m)
         {
-            public string Test = string.Empty;
-            public Action<IntPtr>? Forward;
-            public Action<IntPtr>? Backward;
-            public Func<int>? Verify;
-            public bool Gated = true;
-
-            /// <summary>The GPUs whose energy the timed batches are charged with: the session's own, and a peer test's other GPU.</summary>
-            public IReadOnlyList<CudaDevice>? EnergyDevices;
-        }
-
-        private BandwidthResult Measure(Operation op, BandwidthRequest request, ulong bytes, ulong countedBytes, ulong trafficBytes, string counted, string engine, Func<Theoretical> theoreticalAfter,
-            string method, string? note, CudaStream stream, CudaStream? second, CancellationToken cancel, Action<BandwidthProgress> progress)
-        {
-            // Every test sets these; checked once here so a test written without them fails plainly, not mid-loop.
-            Action<IntPtr> forward = op.Forward ?? throw new ArgumentException($"{op.Test} has no operation to time.", nameof(op));
-            Func<int> verify = op.Verify ?? throw new ArgumentException($"{op.Test} has no check of its data.", nameof(op));
-            Action<IntPtr>? backward = op.Backward;
-            if ((backward == null) != (second == null)) throw new ArgumentException($"{op.Test}: a second stream goes with a backward operation and only with one.", nameof(second));
+            string test = run.Test.Id;
+            BandwidthRequest request = run.Request;
+            CudaStream stream = run.Stream;
+            Action<IntPtr> forward = m.Forward;
+            Action<IntPtr>? backward = m.Backward;
+            bool gated = run.Test.Buffers.HostMemory != HostMemory.Pageable;
+            ulong countedBytes = run.Bytes * (ulong)m.CountedBuffers, trafficBytes = run.Bytes * (ulong)m.TrafficBuffers;
+            CancellationToken cancel = run.Cancel;
+            Action<BandwidthProgress> progress = run.Progress;
             var start = new List<IDisposable>();
             try
             {
+                CudaStream? second = backward == null ? null : Own(start, CudaStream.Create(_driver));
                 GpuEvent begin = Own(start, GpuEvent.Create(_driver));
                 GpuEvent end = Own(start, GpuEvent.Create(_driver));
                 GpuEvent? endSecond = second == null ? null : Own(start, GpuEvent.Create(_driver));
 
                 double Batch(int count)
                 {
-                    if (op.Gated) _gate.Close(stream.Handle);
+                    if (gated) _gate.Close(stream.Handle);
                     begin.Record(stream.Handle);
                     if (second != null) _driver.ThrowIfFailed(_driver.cuStreamWaitEvent(second.Handle, begin.Handle));
                     try
@@ -60,12 +56,12 @@ namespace DlGpuTools.Bandwidth
                     finally
                     {
                         // Always open the gate, also when queueing failed, so the GPU never waits out the timeout.
-                        if (op.Gated) _gate.Open();
+                        if (gated) _gate.Open();
                     }
 
                     end.Synchronize();
                     endSecond?.Synchronize();
-                    if (op.Gated && _gate.TimedOut) throw new BandwidthTimingException(op.Test, Device.Index);
+                    if (gated && _gate.TimedOut) throw new BandwidthTimingException(test, Device.Index);
                     double ms = end.Since(begin);
                     if (endSecond != null) ms = Math.Max(ms, endSecond.Since(begin));
                     return ms / count;
@@ -73,7 +69,7 @@ namespace DlGpuTools.Bandwidth
 
                 // One operation outside any batch first: kernels load lazily at their first launch, and a load
                 // must not happen while the spin kernel holds the stream.
-                progress(new BandwidthProgress($"{op.Test}: warming up", 0, request.Iterations));
+                progress(new BandwidthProgress($"{test}: warming up", 0, request.Iterations));
                 forward(stream.Handle);
                 if (backward != null && second != null) backward(second.Handle);
                 stream.Synchronize();
@@ -90,44 +86,48 @@ namespace DlGpuTools.Bandwidth
                 // The energy window is exactly the timed batches: each batch ends synchronized, so the GPUs are idle at both ends.
                 var times = new List<double>(request.Iterations);
                 EnergyMeasurement energy;
-                using (EnergyBracket bracket = EnergyMeter.Start(_runtime, op.EnergyDevices ?? new[] { Device }))
+                CudaDevice[] charged = run.PeerSession == null ? new[] { Device } : new[] { Device, run.PeerSession.Device };
+                using (EnergyBracket bracket = EnergyMeter.Start(_runtime, charged))
                 {
                     for (int i = 0; i < request.Iterations; i++)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        progress(new BandwidthProgress($"{op.Test}: measuring", i, request.Iterations));
+                        progress(new BandwidthProgress($"{test}: measuring", i, request.Iterations));
                         times.Add(Batch(perBatch));
                     }
 
                     energy = bracket.StopTotal(EnergyMeter.ReadTimeout);
                 }
 
-                progress(new BandwidthProgress($"{op.Test}: checking the data", request.Iterations, request.Iterations));
-                int samples = verify();
+                progress(new BandwidthProgress($"{test}: checking the data", request.Iterations, request.Iterations));
+                int samples = m.Verify();
                 // Read after the copies: an idle GPU may train its PCIe link down and bring it back up under load.
-                Theoretical theoretical = theoreticalAfter();
+                Theoretical theoretical = m.Theoretical();
 
                 var batches = new BatchTimes(times);
                 double median = batches.Median;
                 double spread = Math.Round(batches.SpreadPercent, 2);
                 double gbps = countedBytes / (median * 1e-3) / 1e9;
                 double traffic = trafficBytes / (median * 1e-3) / 1e9;
-                bool linkTest = BandwidthTests.IsHostTest(op.Test) || BandwidthTests.IsPeerTest(op.Test);
+                bool linkTest = run.Test.Path != BandwidthPath.Device;
                 double measuredAgainstTheory = linkTest ? gbps : traffic;
                 var result = new BandwidthResult
                 {
                     DeviceIndex = Device.Index,
                     DeviceName = Device.Name,
                     Uuid = Device.Uuid,
-                    Test = op.Test,
-                    Engine = engine,
-                    Bytes = bytes,
+                    PeerIndex = run.PeerSession?.Device.Index,
+                    Test = test,
+                    Engine = m.Engine,
+                    Bytes = run.Bytes,
                     GBps = Math.Round(gbps, 2),
                     TrafficGBps = Math.Round(traffic, 2),
-                    BytesCounted = counted,
+                    BytesCounted = m.Counted,
                     TheoreticalGBps = theoretical.GBps is double t ? Math.Round(t, 1) : (double?)null,
                     TheoreticalBasis = theoretical.Basis,
-                    PercentOfTheoretical = theoretical.GBps is double th && th > 0 ? Math.Round(100 * measuredAgainstTheory / th, 1) : (double?)null,
+                    PercentOfTheoretical = theoretical.GBps is double th && th > 0
+                        ? Math.Round(100 * measuredAgainstTheory / th, 1)
+                        : (double?)null,
                     MedianMs = Math.Round(median, 5),
                     FastestBatchMs = Math.Round(batches.Fastest, 5),
                     SlowestBatchMs = Math.Round(batches.Slowest, 5),
@@ -137,9 +137,11 @@ namespace DlGpuTools.Bandwidth
                     Verified = true,
                     VerifiedSamples = samples,
                     Method = string.Format(CultureInfo.InvariantCulture,
-                        "{0}; {1}; CUDA events around batches of {2} operation(s){3}; median of {4} batches after {5} warm-up; kernels: {6}; GB/s = 10^9 bytes/s",
-                        method, engine, perBatch, op.Gated ? " queued behind a spin kernel (nvbandwidth's method)" : string.Empty, request.Iterations, request.Warmup, _module.Directives),
-                    Note = Join(Join(note, theoretical.Note), Unsteady(op.Test, spread)),
+                        "{0}; {1}; CUDA events around batches of {2} operation(s){3}; median of {4} batches after {5} warm-up; "
+                        + "kernels: {6}; GB/s = 10^9 bytes/s",
+                        m.Method, m.Engine, perBatch, gated ? " queued behind a spin kernel (nvbandwidth's method)" : string.Empty,
+                        request.Iterations, request.Warmup, _module.Directives),
+                    Note = Join(Join(run.Note, theoretical.Note), Unsteady(run.Test.Path, spread)),
                 };
                 energy.CopyTo(result);
                 double moved = (double)countedBytes * perBatch * request.Iterations;
@@ -159,12 +161,15 @@ namespace DlGpuTools.Bandwidth
         internal const double UnsteadySpreadPercent = 3;
 
         // Said in the result, because a figure from a busy machine is not reproducible and the user should know.
-        private static string? Unsteady(string test, double spreadPercent)
+        private static string? Unsteady(BandwidthPath path, double spreadPercent)
         {
             if (spreadPercent < UnsteadySpreadPercent) return null;
-            string what = BandwidthTests.IsHostTest(test) ? "the host's memory or the PCIe link" : BandwidthTests.IsPeerTest(test) ? "the GPUs or the link between them" : "the GPU";
+            string what = path == BandwidthPath.Host ? "the host's memory or the PCIe link"
+                : path == BandwidthPath.Peer ? "the GPUs or the link between them"
+                : "the GPU";
             return string.Format(CultureInfo.InvariantCulture,
-                "Batches varied by {0:0.0}% ({1:0}% or more): something else used {2} during the test. The median is the figure; run again on a quiet machine, or with more -Iterations, for a steadier one.",
+                "Batches varied by {0:0.0}% ({1:0}% or more): something else used {2} during the test. The median is the figure; "
+                + "run again on a quiet machine, or with more -Iterations, for a steadier one.",
                 spreadPercent, UnsteadySpreadPercent, what);
         }
 
@@ -174,11 +179,12 @@ namespace DlGpuTools.Bandwidth
         {
             ulong blocks = (n + ElementThreadsPerBlock - 1) / ElementThreadsPerBlock;
             if (blocks == 0) return;
-            if (blocks > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(n), n, "More 16-byte elements than one kernel launch covers.");
+            if (blocks > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(n), n, "More 16-byte elements than one kernel launch covers.");
             _driver.ThrowIfFailed(_driver.cuLaunchKernel(function, (uint)blocks, ElementThreadsPerBlock, 0, stream, args));
         }
 
-        private void LaunchWrite(DeviceBuffer dst, ulong n, uint seed, IntPtr stream)
+        internal void LaunchWrite(DeviceBuffer dst, ulong n, uint seed, IntPtr stream)
         {
             ulong p = dst.DevicePointer;
             IntPtr* args = stackalloc IntPtr[3];
@@ -188,7 +194,7 @@ namespace DlGpuTools.Bandwidth
             LaunchPerElement(_module.Write, n, stream, args);
         }
 
-        private void LaunchRead(DeviceBuffer src, ulong n, DeviceBuffer sums, IntPtr stream)
+        internal void LaunchRead(DeviceBuffer src, ulong n, DeviceBuffer sums, IntPtr stream)
         {
             ulong p = src.DevicePointer, o = sums.DevicePointer;
             IntPtr* args = stackalloc IntPtr[3];
@@ -199,7 +205,7 @@ namespace DlGpuTools.Bandwidth
         }
 
         /// <summary>The one-element-per-thread copy over a grid that covers the buffer.</summary>
-        private void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
+        internal void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
         {
             ulong d = dst.DevicePointer, s = src.DevicePointer;
             IntPtr* args = stackalloc IntPtr[3];
@@ -210,17 +216,18 @@ namespace DlGpuTools.Bandwidth
         }
 
         /// <summary>One copy, as the pipelined kernel's even warps take it and its odd warps the other half.</summary>
-        private void LaunchPipelinedCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
+        internal void LaunchPipelinedCopy(ulong dst, ulong src, ulong n, IntPtr stream)
         {
             ulong first = n / 2;
-            LaunchPipelinedCopies(dst.DevicePointer, src.DevicePointer, first, dst.DevicePointer + first * 16, src.DevicePointer + first * 16, n - first, stream);
+            LaunchPipelinedCopies(dst, src, first, dst + first * 16, src + first * 16, n - first, stream);
         }
 
         /// <summary>
         /// Two copies of <paramref name="n"/> elements in one launch of the pipelined grid-stride kernel (eight loads in
         /// flight a thread): even warps copy the first, odd warps the second, on every SM.
         /// </summary>
-        private void LaunchPipelinedCopies(DeviceBuffer dstA, DeviceBuffer srcA, DeviceBuffer dstB, DeviceBuffer srcB, ulong n, IntPtr stream) =>
+        internal void LaunchPipelinedCopies(
+            DeviceBuffer dstA, DeviceBuffer srcA, DeviceBuffer dstB, DeviceBuffer srcB, ulong n, IntPtr stream) =>
             LaunchPipelinedCopies(dstA.DevicePointer, srcA.DevicePointer, n, dstB.DevicePointer, srcB.DevicePointer, n, stream);
 
         private void LaunchPipelinedCopies(ulong dstA, ulong srcA, ulong nA, ulong dstB, ulong srcB, ulong nB, IntPtr stream)
@@ -232,10 +239,11 @@ namespace DlGpuTools.Bandwidth
             args[3] = (IntPtr)(&dstB);
             args[4] = (IntPtr)(&srcB);
             args[5] = (IntPtr)(&nB);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.CopyStrided, _pipelinedCopyBlocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
+            _driver.ThrowIfFailed(
+                _driver.cuLaunchKernel(_module.CopyStrided, _pipelinedCopyBlocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
         }
 
-        private void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)
+        internal void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)
         {
             ulong pa = a.DevicePointer, pb = b.DevicePointer, pc = c.DevicePointer;
             IntPtr* args = stackalloc IntPtr[5];
@@ -257,7 +265,7 @@ namespace DlGpuTools.Bandwidth
                 yield return (ulong)(random.NextDouble() * (n - 2)) + 1;
         }
 
-        private int VerifyDevice(string test, DeviceBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
+        internal int VerifyDevice(string test, DeviceBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
         {
             uint* words = stackalloc uint[4];
             int count = 0;
@@ -271,7 +279,7 @@ namespace DlGpuTools.Bandwidth
             return count;
         }
 
-        private int VerifyHost(string test, HostBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
+        internal int VerifyHost(string test, HostBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
         {
             int count = 0;
             foreach (ulong element in SampledElements(n, request))
@@ -286,11 +294,15 @@ namespace DlGpuTools.Bandwidth
         private void Check(string test, ulong word, uint actual, uint expected)
         {
             if (actual != expected)
-                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture, "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}", word, actual, expected));
+            {
+                throw new BandwidthVerificationException(test, Device.Index,
+                    string.Format(CultureInfo.InvariantCulture, "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}",
+                        word, actual, expected));
+            }
         }
 
         // The read kernel leaves one XOR per block; together they must give the XOR of every word of the buffer.
-        private int VerifyRead(string test, DeviceBuffer sums, ulong n, uint seed)
+        internal int VerifyRead(string test, DeviceBuffer sums, ulong n, uint seed)
         {
             var perBlock = new uint[_strideBlocks];
             fixed (uint* p = perBlock) _driver.ThrowIfFailed(_driver.cuMemcpyDtoH((IntPtr)p, sums.DevicePointer, sums.Bytes));
@@ -298,7 +310,10 @@ namespace DlGpuTools.Bandwidth
             foreach (uint x in perBlock) all ^= x;
             uint expected = BandwidthPattern.Xor(n * 4, seed);
             if (all != expected)
-                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture, "the blocks' XOR of the {0:N0} bytes read is 0x{1:X8}, expected 0x{2:X8}", n * 16, all, expected));
+            {
+                throw new BandwidthVerificationException(test, Device.Index, string.Format(CultureInfo.InvariantCulture,
+                    "the blocks' XOR of the {0:N0} bytes read is 0x{1:X8}, expected 0x{2:X8}", n * 16, all, expected));
+            }
             return (int)_strideBlocks;
         }
     }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using DlGpuTools.Bandwidth;
+using DlGpuTools.Bandwidth.Tests;
 using DlGpuTools.Devices;
 using DlGpuTools.Monitoring;
 
@@ -100,8 +101,8 @@ namespace DlGpuTools.Health
                 {
                     using (BandwidthSession session = BandwidthSession.Open(runtime, device))
                     {
-                        copy = Try(() => session.Run(BandwidthTests.DeviceCopySm, Screening(DeviceCopyBytes(device)), cancel), out copyFailure);
-                        h2d = Try(() => session.Run(BandwidthTests.HostToDevice, Screening(Math.Min(HostCopyBytes, FreeShare(device))), cancel), out h2dFailure);
+                        copy = Try(() => session.Run(DeviceLocalCopySm.TestId, Screening(DeviceCopyBytes(device)), cancel), out copyFailure);
+                        h2d = Try(() => session.Run(HostToDeviceMemcpyCe.TestId, Screening(Math.Min(HostCopyBytes, FreeShare(device))), cancel), out h2dFailure);
                     }
 
                     return true;

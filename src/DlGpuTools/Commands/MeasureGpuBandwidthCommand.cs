@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Devices;
+using DlGpuTools.Validation;
 
 namespace DlGpuTools.Commands
 {
@@ -22,13 +23,10 @@ namespace DlGpuTools.Commands
         private readonly List<CudaDevice> _measured = new List<CudaDevice>();
         private bool _failed;
 
-        /// <summary>Test names (nvbandwidth's where it has the same test); default all.</summary>
+        /// <summary>Registered test ids (nvbandwidth's where it has the same test); default all.</summary>
         [Parameter(Position = 0)]
-        [ValidateSet(
-            BandwidthTests.DeviceRead, BandwidthTests.DeviceWrite, BandwidthTests.DeviceCopySm, BandwidthTests.DeviceCopyCe, BandwidthTests.DeviceTriad,
-            BandwidthTests.HostToDevice, BandwidthTests.DeviceToHost, BandwidthTests.HostDeviceBidirectional,
-            BandwidthTests.HostToDevicePageable, BandwidthTests.DeviceToHostPageable,
-            BandwidthTests.PeerWriteCe, BandwidthTests.PeerReadCe, BandwidthTests.PeerReadSm, BandwidthTests.PeerBidirectionalCe, BandwidthTests.PeerBidirectionalSm)]
+        [ValidateRegisteredId(typeof(BandwidthTests))]
+        [ArgumentCompleter(typeof(BandwidthTestCompleter))]
         public string[]? Test { get; set; }
 
         /// <summary>Bytes of each buffer (1GB, 256MB...); default max(1 GiB, 8 x L2) on the device, 512 MiB for host copies.</summary>
@@ -72,7 +70,8 @@ namespace DlGpuTools.Commands
 
         private void MeasureDevice(CudaDevice device)
         {
-            if (BandwidthTests.Select(Test).All(BandwidthTests.IsPeerTest)) return;
+            List<IBandwidthTest> tests = BandwidthTests.Select(Test).Where(t => t.Path != BandwidthPath.Peer).ToList();
+            if (tests.Count == 0) return;
             BandwidthSession session;
             try
             {
@@ -93,11 +92,10 @@ namespace DlGpuTools.Commands
                     Warmup = Warmup,
                 };
                 string activity = $"Measure-GpuBandwidth: GPU {device.Index} {device.Name}";
-                List<string> tests = BandwidthTests.Select(Test).Where(t => !BandwidthTests.IsPeerTest(t)).ToList();
                 for (int i = 0; i < tests.Count; i++)
                 {
                     if (_cancel.IsCancellationRequested) return;
-                    string test = tests[i];
+                    string test = tests[i].Id;
                     int done = i;
                     try
                     {
@@ -119,7 +117,10 @@ namespace DlGpuTools.Commands
 
         private void MeasurePeers()
         {
-            List<string> tests = BandwidthTests.Select(Test).Where(BandwidthTests.IsPeerTest).ToList();
+            List<string> tests = BandwidthTests.Select(Test)
+                .Where(t => t.Path == BandwidthPath.Peer && t.AppliesTo(_measured.Count))
+                .Select(t => t.Id)
+                .ToList();
             if (tests.Count == 0) return;
             var sessions = new List<BandwidthSession>();
             try

@@ -1,0 +1,43 @@
+using System;
+using DlGpuTools.Interop;
+
+namespace DlGpuTools.Bandwidth.Tests
+{
+    /// <summary>
+    /// The four buffers of a both-ways peer test, shared by its copy-engine and SM forms: a source here whose pattern
+    /// goes to a target on the peer, and a source on the peer whose other pattern comes back to a target here.
+    /// </summary>
+    internal sealed class PeerBothWays
+    {
+        private PeerBothWays(
+            DeviceBuffer localSource, DeviceBuffer remoteTarget, DeviceBuffer remoteSource, DeviceBuffer localTarget, Func<int> verify)
+        {
+            LocalSource = localSource;
+            RemoteTarget = remoteTarget;
+            RemoteSource = remoteSource;
+            LocalTarget = localTarget;
+            Verify = verify;
+        }
+
+        public DeviceBuffer LocalSource { get; }
+
+        public DeviceBuffer RemoteTarget { get; }
+
+        public DeviceBuffer RemoteSource { get; }
+
+        public DeviceBuffer LocalTarget { get; }
+
+        /// <summary>Both targets checked: each direction must have carried its own pattern.</summary>
+        public Func<int> Verify { get; }
+
+        public static PeerBothWays Prepare(BandwidthRun run)
+        {
+            DeviceBuffer localSource = run.Written(run.SeedA);
+            DeviceBuffer remoteTarget = run.PeerCleared();
+            DeviceBuffer remoteSource = run.PeerWritten(run.SeedB);
+            DeviceBuffer localTarget = run.Cleared();
+            Func<int> there = run.ExpectPattern(remoteTarget, run.SeedA), back = run.ExpectPattern(localTarget, run.SeedB);
+            return new PeerBothWays(localSource, remoteTarget, remoteSource, localTarget, () => there() + back());
+        }
+    }
+}
