@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Health;
+using DlGpuTools.Validation;
 
 namespace DlGpuTools.Commands
 {
@@ -69,6 +70,20 @@ namespace DlGpuTools.Commands
         [ValidateFiniteRange(0.1, 600)]
         public double TimeoutSeconds { get; set; } = 10;
 
+        /// <summary>Only these checks (ids; Tab completes them), with the items they need; a check of a higher level raises -Level to it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRegisteredId(typeof(HealthChecks))]
+        [ArgumentCompleter(typeof(HealthCheckCompleter))]
+        public string[]? Check { get; set; }
+
+        /// <summary>Checks to leave out (ids); a check that needs one of them says it was not run.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRegisteredId(typeof(HealthChecks))]
+        [ArgumentCompleter(typeof(HealthCheckCompleter))]
+        public string[]? Skip { get; set; }
+
         [Parameter(ParameterSetName = QuietSet, Mandatory = true)]
         public SwitchParameter Quiet { get; set; }
 
@@ -97,7 +112,11 @@ namespace DlGpuTools.Commands
                 CallTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 Devices = _everyGpu ? null : _keys,
                 Level = Level,
-                Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration)) ? TimeSpan.FromSeconds(Duration) : HealthRequest.DefaultDuration(Level),
+                Checks = Check,
+                Skip = Skip,
+                Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration))
+                    ? TimeSpan.FromSeconds(Duration)
+                    : HealthRequest.DefaultDuration(HealthChecks.LevelFor(Level, Check)),
                 MatrixSize = MatrixSize,
                 Cancel = _cancel.Token,
                 Progress = (phase, done) => ReportProgress("Test-GpuHealth", phase, (int)(100 * done)),

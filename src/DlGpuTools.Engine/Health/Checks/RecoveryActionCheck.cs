@@ -14,21 +14,27 @@ namespace DlGpuTools.Health
     /// the real step, and a node that keeps taking jobs cannot promise that. An older driver that does not know the
     /// field says nothing, and the check is Skipped.
     /// </summary>
-    internal static class RecoveryActionCheck
+    internal sealed class RecoveryActionCheck : NvmlCheck
     {
-        internal const string Name = "Recovery action";
+        internal const string CheckName = "Recovery action";
 
-        public static GpuHealthCheck Run(Nvml nvml, IntPtr handle, int gpu)
+        public override string Id => "recovery_action";
+
+        public override string Name => CheckName;
+
+        public override string Description => "The driver's own recovery action after an uncorrectable fault (reset, reboot, drain).";
+
+        protected override GpuHealthCheck Check(GpuContext context)
         {
-            NvmlReturn r = nvml.DeviceGetFieldUInt64(handle, NvmlHealthFieldId.GpuRecoveryAction, out ulong value);
-            return Judge(gpu, r, value);
+            NvmlReturn r = context.Nvml.DeviceGetFieldUInt64(context.Handle, NvmlHealthFieldId.GpuRecoveryAction, out ulong value);
+            return Judge(context.Gpu, r, value);
         }
 
         internal static GpuHealthCheck Judge(int gpu, NvmlReturn status, ulong value)
         {
             if (status != NvmlReturn.NVML_SUCCESS)
             {
-                return QuickHealthChecks.Make(gpu, Name, CheckStatus.Skipped,
+                return HealthRow.Make(gpu, CheckName, CheckStatus.Skipped,
                     $"Not reported by this driver ({status}): the recovery-action field came with newer drivers; Xid events and the other checks still judge the GPU.");
             }
 
@@ -36,7 +42,7 @@ namespace DlGpuTools.Health
             switch ((NvmlGpuRecoveryAction)value)
             {
                 case NvmlGpuRecoveryAction.NVML_GPU_RECOVERY_ACTION_NONE:
-                    return QuickHealthChecks.Make(gpu, Name, CheckStatus.Passed, "None: the driver asks for no recovery step.");
+                    return HealthRow.Make(gpu, CheckName, CheckStatus.Passed, "None: the driver asks for no recovery step.");
                 case NvmlGpuRecoveryAction.NVML_GPU_RECOVERY_ACTION_GPU_RESET:
                     return Failed(gpu, "GPU reset: a fault that only a reset clears.",
                         $"Drain the node, stop the GPU's processes and reset it ({reset}); new processes may then use it.", HealthAction.ResetGpu);
@@ -65,6 +71,6 @@ namespace DlGpuTools.Health
         }
 
         private static GpuHealthCheck Failed(int gpu, string detail, string remedy, HealthAction action) =>
-            QuickHealthChecks.Make(gpu, Name, CheckStatus.Failed, detail, remedy, action);
+            HealthRow.Make(gpu, CheckName, CheckStatus.Failed, detail, remedy, action);
     }
 }
