@@ -14,7 +14,8 @@ namespace DlGpuTools.Commands
     /// reason, the host's checks and every GPU's. Quick: NVML and the driver only, about a second (the Xid watch).
     /// Standard: plus a GEMM stress on every GPU at once for -Duration seconds (default 60) with every result
     /// compared, clocks and power under load, and a short bandwidth and host-link run. Long: plus a memory pattern
-    /// test. GPUs are chosen as by every device command (-Index, -Uuid, piped devices; all by default), gathered
+    /// test. Every check is registered by id (HealthChecks): -Check runs only those named (with the runs they need),
+    /// -Skip leaves some out. GPUs are chosen as by every device command (-Index, -Uuid, piped devices; all by default), gathered
     /// from the whole pipeline into one report; one that does not exist is DeviceIndexNotFound or DeviceUuidNotFound
     /// and no report, since the host cannot be vouched for. -Quiet writes only $true (healthy or degraded) or $false
     /// (unhealthy, or no answer: a named GPU missing, no driver), with why as a warning, so a scheduler's script

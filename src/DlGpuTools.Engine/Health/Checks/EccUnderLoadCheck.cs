@@ -16,7 +16,7 @@ namespace DlGpuTools.Health
 
         public override string Name => "ECC under load";
 
-        public override string Description => "ECC errors that grew during the GEMM stress (none: the row is left out where NVML keeps no counts).";
+        public override string Description => "ECC errors that grew during the GEMM stress (no row where NVML keeps no counts).";
 
         public override HealthLevel Level => HealthLevel.Standard;
 
