@@ -29,7 +29,8 @@ namespace DlGpuTools.Health
         public virtual bool NeedsAnsweringGpu => true;
 
         /// <summary>A row of this check, in the words of the report (its id is set by the runner).</summary>
-        internal GpuHealthCheck Row(int? gpu, CheckStatus status, string detail, string? remedy = null, HealthAction action = HealthAction.None) =>
+        internal GpuHealthCheck Row(int? gpu, CheckStatus status, string detail, string? remedy = null,
+            HealthAction action = HealthAction.None) =>
             HealthRow.Make(gpu, Name, status, detail, remedy, action);
     }
 }

@@ -26,7 +26,8 @@ namespace DlGpuTools.Health
             // Unknown ids fail before any GPU is touched.
             IReadOnlyList<HealthCheck> plan = HealthChecks.Plan(request.Level, request.Checks, request.Skip);
             HealthLevel level = HealthChecks.LevelFor(request.Level, request.Checks);
-            Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? nvmlMissing) ?? throw (Exception?)nvmlMissing ?? new InvalidOperationException("NVML could not be loaded.");
+            Nvml nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? nvmlMissing)
+                ?? throw (Exception?)nvmlMissing ?? new InvalidOperationException("NVML could not be loaded.");
 
             // The watch opens before anything else runs: NVML reports only events after registration.
             XidWatch? watch = XidWatch.Open(nvml, out NvmlReturn watchFailure);
@@ -34,7 +35,8 @@ namespace DlGpuTools.Health
             {
                 DeviceKeys? keys = request.Devices;
                 Func<int, bool>? mayBeNamed = keys == null ? null : new Func<int, bool>(keys.MayName);
-                if (!Watchdog.TryRun(() => (NvmlDeviceFacts.Read(nvml, new List<string>()), DeviceEnumerator.Enumerate(runtime, mayBeNamed)), request.CallTimeout,
+                if (!Watchdog.TryRun(() => (NvmlDeviceFacts.Read(nvml, new List<string>()), DeviceEnumerator.Enumerate(runtime,
+                    mayBeNamed)), request.CallTimeout,
                     out var listed))
                     return Hung(clock, request.CallTimeout, level);
                 (NvmlDeviceFacts facts, DeviceInventory inventory) = listed;
@@ -43,7 +45,8 @@ namespace DlGpuTools.Health
                 {
                     Level = level.ToString(),
                     GpuCount = inventory.DriverDeviceCount,
-                    DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null) ?? DriverVersionFromNvml(nvml),
+                    DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null)
+                        ?? DriverVersionFromNvml(nvml),
                 };
 
                 var handles = new Dictionary<int, IntPtr>();
@@ -60,7 +63,8 @@ namespace DlGpuTools.Health
                 }
 
                 var ledger = new HealthLedger();
-                var context = new HealthContext(runtime, nvml, request, inventory, devices, report.DriverVersion, handles, watch, watchFailure, clock, ledger);
+                var context = new HealthContext(runtime, nvml, request, inventory, devices, report.DriverVersion, handles, watch,
+                    watchFailure, clock, ledger);
                 IReadOnlyDictionary<int, EnergyMeasurement> energy = HealthRunner.Run(context, plan, ledger);
                 Assemble(report, context, plan, ledger, energy);
                 report.DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
@@ -120,7 +124,8 @@ namespace DlGpuTools.Health
         {
             var report = new GpuHealthReport { Level = level.ToString() };
             report.Checks.Add(HealthRow.Make(null, "Driver answers", CheckStatus.Failed,
-                string.Format(CultureInfo.InvariantCulture, "The driver and NVML did not list the GPUs within {0:0.#} s: a GPU or the driver is hung.", timeout.TotalSeconds),
+                string.Format(CultureInfo.InvariantCulture,
+                    "The driver and NVML did not list the GPUs within {0:0.#} s: a GPU or the driver is hung.", timeout.TotalSeconds),
                 "Drain the node, check dmesg for Xid errors (grep NVRM: Xid), and reboot it.", HealthAction.RebootNode));
             Fold(report.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
             report.Verdict = verdict.ToString();
@@ -140,11 +145,13 @@ namespace DlGpuTools.Health
         /// Drain or stronger; see <see cref="HealthVerdict"/>), so a Degraded node is never told to drain and the
         /// reason always names what the action is for.
         /// </summary>
-        internal static void Fold(IReadOnlyCollection<GpuHealthCheck> checks, out HealthVerdict verdict, out HealthAction action, out string? reason)
+        internal static void Fold(IReadOnlyCollection<GpuHealthCheck> checks, out HealthVerdict verdict, out HealthAction action,
+            out string? reason)
         {
             string? setting = checks.Any(c => c.Status == nameof(CheckStatus.Failed)) ? nameof(CheckStatus.Failed)
                 : checks.Any(c => c.Status == nameof(CheckStatus.Warning)) ? nameof(CheckStatus.Warning) : null;
-            verdict = setting == nameof(CheckStatus.Failed) ? HealthVerdict.Unhealthy : setting != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
+            verdict = setting == nameof(CheckStatus.Failed) ? HealthVerdict.Unhealthy
+                : setting != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
             if (setting == null)
             {
                 action = HealthAction.None;
@@ -156,7 +163,8 @@ namespace DlGpuTools.Health
             HealthAction most = setters.Max(ActionOf);
             GpuHealthCheck named = setters.First(c => ActionOf(c) == most);
             action = most;
-            reason = (named.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + named.Check + ": " + named.Detail;
+            reason = (named.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + named.Check + ": "
+                + named.Detail;
         }
 
         private static HealthAction ActionOf(GpuHealthCheck check) => (HealthAction)Enum.Parse(typeof(HealthAction), check.Action);

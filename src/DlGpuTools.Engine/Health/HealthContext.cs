@@ -19,8 +19,10 @@ namespace DlGpuTools.Health
         private readonly IReadOnlyDictionary<int, IntPtr> _handles;
         private readonly Stopwatch _clock;
 
-        internal HealthContext(GpuRuntime runtime, Nvml nvml, HealthRequest request, DeviceInventory inventory, IReadOnlyList<CudaDevice> devices,
-            string? driverVersion, IReadOnlyDictionary<int, IntPtr> handles, XidWatch? watch, NvmlReturn watchFailure, Stopwatch clock, HealthLedger ledger)
+        internal HealthContext(GpuRuntime runtime, Nvml nvml, HealthRequest request, DeviceInventory inventory,
+            IReadOnlyList<CudaDevice> devices,
+            string? driverVersion, IReadOnlyDictionary<int, IntPtr> handles, XidWatch? watch, NvmlReturn watchFailure, Stopwatch clock,
+                HealthLedger ledger)
         {
             Runtime = runtime;
             Nvml = nvml;

@@ -10,7 +10,8 @@ namespace DlGpuTools.Health
     internal sealed class HealthLedger
     {
         private readonly Dictionary<(string Id, int Gpu), object> _readings = new Dictionary<(string, int), object>(new KeyComparer());
-        private readonly Dictionary<(string Id, int? Gpu), List<GpuHealthCheck>> _rows = new Dictionary<(string, int?), List<GpuHealthCheck>>(new RowKeyComparer());
+        private readonly Dictionary<(string Id, int? Gpu), List<GpuHealthCheck>> _rows = new Dictionary<(string,
+            int?), List<GpuHealthCheck>>(new RowKeyComparer());
 
         public HashSet<int> Hung { get; } = new HashSet<int>();
 
@@ -39,20 +40,24 @@ namespace DlGpuTools.Health
         }
 
         public IReadOnlyList<GpuHealthCheck> RowsOf(string id, int? gpu) =>
-            _rows.TryGetValue((id, gpu), out List<GpuHealthCheck>? list) ? list : (IReadOnlyList<GpuHealthCheck>)Array.Empty<GpuHealthCheck>();
+            _rows.TryGetValue((id, gpu),
+                out List<GpuHealthCheck>? list) ? list : (IReadOnlyList<GpuHealthCheck>)Array.Empty<GpuHealthCheck>();
 
         private sealed class KeyComparer : IEqualityComparer<(string Id, int Gpu)>
         {
-            public bool Equals((string Id, int Gpu) x, (string Id, int Gpu) y) => x.Gpu == y.Gpu && StringComparer.OrdinalIgnoreCase.Equals(x.Id, y.Id);
+            public bool Equals((string Id, int Gpu) x, (string Id,
+                int Gpu) y) => x.Gpu == y.Gpu && StringComparer.OrdinalIgnoreCase.Equals(x.Id, y.Id);
 
             public int GetHashCode((string Id, int Gpu) key) => StringComparer.OrdinalIgnoreCase.GetHashCode(key.Id) * 31 + key.Gpu;
         }
 
         private sealed class RowKeyComparer : IEqualityComparer<(string Id, int? Gpu)>
         {
-            public bool Equals((string Id, int? Gpu) x, (string Id, int? Gpu) y) => x.Gpu == y.Gpu && StringComparer.OrdinalIgnoreCase.Equals(x.Id, y.Id);
+            public bool Equals((string Id, int? Gpu) x, (string Id,
+                int? Gpu) y) => x.Gpu == y.Gpu && StringComparer.OrdinalIgnoreCase.Equals(x.Id, y.Id);
 
-            public int GetHashCode((string Id, int? Gpu) key) => StringComparer.OrdinalIgnoreCase.GetHashCode(key.Id) * 31 + (key.Gpu ?? -1);
+            public int GetHashCode((string Id, int? Gpu) key) => StringComparer.OrdinalIgnoreCase.GetHashCode(key.Id) * 31
+                + (key.Gpu ?? -1);
         }
     }
 }

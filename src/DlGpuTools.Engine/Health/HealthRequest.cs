@@ -16,7 +16,10 @@ namespace DlGpuTools.Health
         /// <summary>How long the Xid watch listens, counted from the start of the check.</summary>
         public TimeSpan XidWatch { get; set; } = TimeSpan.FromSeconds(1);
 
-        /// <summary>How long NVML and the driver may take to answer for the host's list and for each GPU's checks before the GPU counts as hung.</summary>
+        /// <summary>
+        /// How long NVML and the driver may take to answer for the host's list and for each GPU's checks before the GPU
+        /// counts as hung.
+        /// </summary>
         public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>
@@ -51,7 +54,10 @@ namespace DlGpuTools.Health
         /// <summary>Checks left out by id; a check that needs one of them says it was not run.</summary>
         public IReadOnlyList<string>? Skip { get; set; }
 
-        /// <summary>The seconds a level takes by default: Quick needs none, Standard a minute of stress, Long two minutes of stress and two of memory test.</summary>
+        /// <summary>
+        /// The seconds a level takes by default: Quick needs none, Standard a minute of stress, Long two minutes of
+        /// stress and two of memory test.
+        /// </summary>
         public static TimeSpan DefaultDuration(HealthLevel level) => TimeSpan.FromSeconds(level == HealthLevel.Long ? 120 : 60);
     }
 }

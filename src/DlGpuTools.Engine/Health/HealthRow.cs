@@ -7,6 +7,7 @@ namespace DlGpuTools.Health
     {
         public static GpuHealthCheck Make(int? gpu, string check, CheckStatus status, string detail, string? remedy = null,
             HealthAction action = HealthAction.None) =>
-            new GpuHealthCheck { Gpu = gpu, Check = check, Status = status.ToString(), Detail = detail, Remedy = remedy, Action = action.ToString() };
+            new GpuHealthCheck { Gpu = gpu, Check = check, Status = status.ToString(), Detail = detail, Remedy = remedy,
+                Action = action.ToString() };
     }
 }

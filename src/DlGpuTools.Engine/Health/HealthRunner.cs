@@ -18,7 +18,8 @@ namespace DlGpuTools.Health
     {
         internal const string NvmlAnswersName = "NVML answers";
 
-        public static IReadOnlyDictionary<int, EnergyMeasurement> Run(HealthContext context, IReadOnlyList<HealthCheck> plan, HealthLedger ledger)
+        public static IReadOnlyDictionary<int, EnergyMeasurement> Run(HealthContext context, IReadOnlyList<HealthCheck> plan,
+            HealthLedger ledger)
         {
             var measured = new Dictionary<int, EnergyMeasurement>();
             int firstLoad = IndexOfLoad(plan, first: true), lastLoad = IndexOfLoad(plan, first: false);
@@ -65,14 +66,16 @@ namespace DlGpuTools.Health
                         && run.Needs.All(n => ledger.HasReading(n, d.Index))).ToArray();
                     if (devices.Length == 0) return;
                     Action<string, double> progress = (phase, done) => Report(context, phase, at, plan.Count, done);
-                    foreach (KeyValuePair<int, object> reading in run.Run(new FleetContext(context, devices, progress))) ledger.Publish(run.Id, reading.Key, reading.Value);
+                    foreach (KeyValuePair<int, object> reading in run.Run(new FleetContext(context, devices,
+                        progress))) ledger.Publish(run.Id, reading.Key, reading.Value);
                     break;
                 case GpuCheck check:
                     string? left = HealthChecks.MissingNeed(check, plan);
                     foreach (CudaDevice device in context.Devices) RunOnGpu(context, ledger, check, device, left);
                     break;
                 default:
-                    throw new InvalidOperationException($"The health check '{item.Id}' is of a kind the runner does not know ({item.GetType().Name}).");
+                    throw new InvalidOperationException($"The health check '{item.Id}' is of a kind the runner does not know "
+                        + $"({item.GetType().Name}).");
             }
         }
 
@@ -82,7 +85,8 @@ namespace DlGpuTools.Health
             if (check.NeedsAnsweringGpu && !context.Answers(gpu)) return;
             if (leftOut != null)
             {
-                ledger.Add(check.Id, gpu, check.Row(gpu, CheckStatus.Skipped, $"Not run: it needs '{leftOut}', which this run left out (-Skip)."));
+                ledger.Add(check.Id, gpu, check.Row(gpu, CheckStatus.Skipped,
+                    $"Not run: it needs '{leftOut}', which this run left out (-Skip)."));
                 return;
             }
 
@@ -103,9 +107,11 @@ namespace DlGpuTools.Health
                 ledger.Hung.Add(gpu);
                 ledger.Add(check.Id, gpu, HealthRow.Make(gpu, NvmlAnswersName, CheckStatus.Failed,
                     string.Format(CultureInfo.InvariantCulture,
-                        "NVML did not answer within {0:0.#} s while reading this GPU ({1}), so the GPU or its driver is hung; its other checks were not run.",
+                        "NVML did not answer within {0:0.#} s while reading this GPU ({1}), so the GPU or its driver is hung; its other "
+                            + "checks were not run.",
                         context.Request.CallTimeout.TotalSeconds, check.Name),
-                    "Drain the node and check dmesg for Xid errors; a hung GPU usually needs a node reboot (a GPU reset rarely succeeds while it hangs).",
+                    "Drain the node and check dmesg for Xid errors; a hung GPU usually needs a node reboot (a GPU reset rarely succeeds "
+                        + "while it hangs).",
                     HealthAction.RebootNode));
                 return;
             }
@@ -124,7 +130,8 @@ namespace DlGpuTools.Health
                 {
                     object? first = ledger.ReadingOf(check.Id, device.Index);
                     var on = new GpuContext(context, device);
-                    if (Watchdog.TryRun(() => again.Again(on, first, context.Elapsed), context.Request.CallTimeout, out GpuHealthCheck? row) && row != null)
+                    if (Watchdog.TryRun(() => again.Again(on, first, context.Elapsed), context.Request.CallTimeout,
+                        out GpuHealthCheck? row) && row != null)
                         ledger.Replace(check.Id, device.Index, row);
                 }
             }

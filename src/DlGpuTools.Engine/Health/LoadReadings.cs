@@ -29,7 +29,8 @@ namespace DlGpuTools.Health
             StressOutcome o = Outcome;
             health.StressDataType = string.IsNullOrEmpty(o.DataType) ? null : o.DataType;
             health.StressTflops = o.Tflops is double t ? Math.Round(t, 1) : (double?)null;
-            health.StressPercentOfPeak = o.Tflops is double tf && o.PeakTflops is double p && p > 0 ? Math.Round(100 * tf / p, 1) : (double?)null;
+            health.StressPercentOfPeak = o.Tflops is double tf && o.PeakTflops is double p && p > 0 ? Math.Round(100 * tf / p,
+                1) : (double?)null;
             health.SmClockMHz = Load?.MedianSmClockMHz;
             health.PowerW = Load?.MedianPowerW;
             health.MaxTemperatureC = Load?.MaxTemperatureC;

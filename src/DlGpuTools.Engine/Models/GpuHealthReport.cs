@@ -112,10 +112,16 @@ namespace DlGpuTools
     {
         public string ComputerName { get; set; } = Environment.MachineName;
 
-        /// <summary>Quick (NVML and the driver only), Standard (plus the GEMM stress and link checks) or Long (plus the memory test).</summary>
+        /// <summary>
+        /// Quick (NVML and the driver only), Standard (plus the GEMM stress and link checks) or Long (plus the memory
+        /// test).
+        /// </summary>
         public string Level { get; set; } = nameof(HealthLevel.Quick);
 
-        /// <summary>Healthy, Degraded or Unhealthy (a HealthVerdict name: text, so a fleet's reports sort and group after remoting).</summary>
+        /// <summary>
+        /// Healthy, Degraded or Unhealthy (a HealthVerdict name: text, so a fleet's reports sort and group after
+        /// remoting).
+        /// </summary>
         public string Verdict { get; set; } = nameof(HealthVerdict.Healthy);
 
         /// <summary>The most severe action of all checks (a HealthAction name).</summary>

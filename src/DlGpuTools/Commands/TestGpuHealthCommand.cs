@@ -71,7 +71,10 @@ namespace DlGpuTools.Commands
         [ValidateFiniteRange(0.1, 600)]
         public double TimeoutSeconds { get; set; } = 10;
 
-        /// <summary>Only these checks (ids; Tab completes them), with the items they need; a check of a higher level raises -Level to it.</summary>
+        /// <summary>
+        /// Only these checks (ids; Tab completes them), with the items they need; a check of a higher level raises
+        /// -Level to it.
+        /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ValidateRegisteredId(typeof(HealthChecks))]
@@ -150,7 +153,11 @@ namespace DlGpuTools.Commands
             }
 
             CompleteProgress();
-            foreach (GpuHealthCheck check in report.Checks) WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}{1}: {2}. {3}", check.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + " " : string.Empty, check.Check, check.Status, check.Detail));
+            foreach (GpuHealthCheck check in report.Checks)
+            {
+                string gpu = check.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + " " : string.Empty;
+                WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}{1}: {2}. {3}", gpu, check.Check, check.Status, check.Detail));
+            }
             bool usable = report.Verdict != nameof(HealthVerdict.Unhealthy);
             if (Quiet)
             {
@@ -161,9 +168,13 @@ namespace DlGpuTools.Commands
             WriteObject(report);
             if (!usable)
             {
-                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.GpuHealthFailed, report.Reason)), "GpuHealthCheckFailed", ErrorCategory.DeviceError, report.ComputerName)
+                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.GpuHealthFailed, report.Reason)),
+                    "GpuHealthCheckFailed", ErrorCategory.DeviceError, report.ComputerName)
                 {
-                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.GpuHealthFailed, report.Reason)) { RecommendedAction = Messages.Format(Messages.GpuHealthRemedy, report.Action) },
+                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.GpuHealthFailed, report.Reason))
+                    {
+                        RecommendedAction = Messages.Format(Messages.GpuHealthRemedy, report.Action),
+                    },
                 });
             }
         }

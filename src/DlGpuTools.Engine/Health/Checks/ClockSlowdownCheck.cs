@@ -6,14 +6,18 @@ using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Health
 {
-    /// <summary>Clock-event reasons now: a hardware slowdown (thermal, power brake, the slowdown line) fails, software thermal warns.</summary>
+    /// <summary>
+    /// Clock-event reasons now: a hardware slowdown (thermal, power brake, the slowdown line) fails, software thermal
+    /// warns.
+    /// </summary>
     internal sealed class ClockSlowdownCheck : NvmlCheck
     {
         public override string Id => "clock_slowdown";
 
         public override string Name => "Clock slowdown";
 
-        public override string Description => "Clock-event reasons: a hardware thermal or power slowdown fails, a software thermal one warns.";
+        public override string Description => "Clock-event reasons: a hardware thermal or power slowdown fails, a software thermal one "
+            + "warns.";
 
         protected override GpuHealthCheck Check(GpuContext context)
         {
@@ -26,8 +30,10 @@ namespace DlGpuTools.Health
             string[] hardware = reasons.Where(n => n.StartsWith("Hw", StringComparison.Ordinal)).ToArray();
             if (hardware.Length > 0)
             {
-                return Row(gpu, CheckStatus.Failed, "The GPU is slowing its clocks for a hardware reason: " + string.Join(", ", hardware) + $" (all reasons: {list}).",
-                    "Drain the node; check the fans, airflow and inlet temperature, and the power cables and supply (HwPowerBrakeSlowdown is the board's power brake).",
+                return Row(gpu, CheckStatus.Failed, "The GPU is slowing its clocks for a hardware reason: " + string.Join(", ", hardware)
+                    + $" (all reasons: {list}).",
+                    "Drain the node; check the fans, airflow and inlet temperature, and the power cables and supply (HwPowerBrakeSlowdown "
+                        + "is the board's power brake).",
                     HealthAction.Drain);
             }
 

@@ -21,9 +21,11 @@ namespace DlGpuTools.Health
             string? driverVersion = context.DriverVersion;
             Version? have = ParseDriver(driverVersion);
             if (have == null)
-                yield return Row(null, CheckStatus.Warning, $"The driver version could not be read, so it was not compared with {minimum}.", "Check nvidia-smi.", HealthAction.Watch);
+                yield return Row(null, CheckStatus.Warning, $"The driver version could not be read, so it was not compared with {minimum}.",
+                    "Check nvidia-smi.", HealthAction.Watch);
             else if (have < minimum)
-                yield return Row(null, CheckStatus.Failed, $"Driver {driverVersion}, older than the {minimum} required.", $"Drain the node, install driver {minimum} or newer, then reboot.", HealthAction.Drain);
+                yield return Row(null, CheckStatus.Failed, $"Driver {driverVersion}, older than the {minimum} required.",
+                    $"Drain the node, install driver {minimum} or newer, then reboot.", HealthAction.Drain);
             else
                 yield return Row(null, CheckStatus.Passed, $"Driver {driverVersion} (at least {minimum}).");
         }

@@ -23,7 +23,8 @@ namespace DlGpuTools.Health
         public override IReadOnlyList<string> Needs => NeedsStress;
 
         public override GpuHealthCheck? Judge(GpuContext context, object? reading) =>
-            context.Run.Reading<StressReading>(GemmStressRun.RunId, context.Gpu) is StressReading s ? EccUnderLoad(context.Gpu, s.Load, Name, "the GEMM stress") : null;
+            context.Run.Reading<StressReading>(GemmStressRun.RunId, context.Gpu) is StressReading s ? EccUnderLoad(context.Gpu, s.Load,
+                Name, "the GEMM stress") : null;
 
         /// <summary>ECC counts that grew while the GPU was under load; null where NVML keeps none.</summary>
         internal static GpuHealthCheck? EccUnderLoad(int gpu, LoadFigures? load, string name, string during)
@@ -32,14 +33,18 @@ namespace DlGpuTools.Health
             ulong corrected = load.CorrectedEccGrowth ?? 0;
             if (uncorrected > 0)
             {
-                return HealthRow.Make(gpu, name, CheckStatus.Failed, LoadVerdicts.F("{0} uncorrectable ECC error(s) during {1}.", uncorrected, during),
-                    $"Drain the node and reset the GPU (sudo nvidia-smi -r -i {gpu}) so the row is remapped; replace the board if it recurs.", HealthAction.ResetGpu);
+                return HealthRow.Make(gpu, name, CheckStatus.Failed, LoadVerdicts.F("{0} uncorrectable ECC error(s) during {1}.",
+                    uncorrected, during),
+                    $"Drain the node and reset the GPU (sudo nvidia-smi -r -i {gpu}) so the row is remapped; replace the board if it "
+                        + $"recurs.", HealthAction.ResetGpu);
             }
 
             if (corrected > 0)
             {
-                return HealthRow.Make(gpu, name, CheckStatus.Warning, LoadVerdicts.F("{0} corrected ECC error(s) during {1} (none uncorrectable).", corrected, during),
-                    "Watch the corrected count (nvidia-smi -q -d ECC); a count that keeps growing precedes uncorrectable errors.", HealthAction.Watch);
+                return HealthRow.Make(gpu, name, CheckStatus.Warning,
+                    LoadVerdicts.F("{0} corrected ECC error(s) during {1} (none uncorrectable).", corrected, during),
+                    "Watch the corrected count (nvidia-smi -q -d ECC); a count that keeps growing precedes uncorrectable errors.",
+                        HealthAction.Watch);
             }
 
             return HealthRow.Make(gpu, name, CheckStatus.Passed, LoadVerdicts.F("No ECC error, corrected or not, during {0}.", during));

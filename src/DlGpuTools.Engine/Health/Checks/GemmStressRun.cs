@@ -17,7 +17,8 @@ namespace DlGpuTools.Health
 
         public override string Name => "GEMM stress";
 
-        public override string Description => "Runs the GEMM stress on every GPU at once with NVML sampling beside it (the GEMM checks judge it).";
+        public override string Description => "Runs the GEMM stress on every GPU at once with NVML sampling beside it (the GEMM checks "
+            + "judge it).";
 
         public override HealthLevel Level => HealthLevel.Standard;
 
@@ -44,7 +45,8 @@ namespace DlGpuTools.Health
                 watch?.Dispose();
             }
 
-            return outcomes.ToDictionary(o => o.Index, o => (object)new StressReading(o, load.TryGetValue(o.Index, out LoadFigures? f) ? f : null));
+            return outcomes.ToDictionary(o => o.Index, o => (object)new StressReading(o, load.TryGetValue(o.Index,
+                out LoadFigures? f) ? f : null));
         }
     }
 }

@@ -24,8 +24,10 @@ namespace DlGpuTools.Health
             yield return count == expected
                 ? Row(null, CheckStatus.Passed, $"{count} GPU(s), as expected.")
                 : Row(null, CheckStatus.Failed,
-                    $"{count} GPU(s) where {expected} were expected: a GPU is missing or fell off the bus (Xid 79), or CUDA_VISIBLE_DEVICES hides some.",
-                    "Drain the node; check dmesg for Xid 79 and nvidia-smi -L; reboot, and replace the board or reseat it if the GPU stays missing.",
+                    $"{count} GPU(s) where {expected} were expected: a GPU is missing or fell off the bus (Xid 79), or "
+                        + $"CUDA_VISIBLE_DEVICES hides some.",
+                    "Drain the node; check dmesg for Xid 79 and nvidia-smi -L; reboot, and replace the board or reseat it if the GPU "
+                        + "stays missing.",
                     HealthAction.RebootNode);
         }
     }

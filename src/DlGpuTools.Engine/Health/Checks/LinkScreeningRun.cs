@@ -21,7 +21,8 @@ namespace DlGpuTools.Health
 
         public override string Name => "Memory bandwidth and host link";
 
-        public override string Description => "Short device-copy and host-to-device runs on each GPU in turn (the bandwidth checks judge them).";
+        public override string Description => "Short device-copy and host-to-device runs on each GPU in turn (the bandwidth checks judge "
+            + "them).";
 
         public override HealthLevel Level => HealthLevel.Standard;
 
@@ -33,7 +34,8 @@ namespace DlGpuTools.Health
                 CudaDevice device = context.Devices[i];
                 context.Run.Cancel.ThrowIfCancellationRequested();
                 if (context.Run.Reading<StressReading>(GemmStressRun.RunId, device.Index)?.Outcome.Hung == true) continue;
-                context.Progress?.Invoke(string.Format(CultureInfo.InvariantCulture, "Memory bandwidth and host link of GPU {0}", device.Index),
+                context.Progress?.Invoke(string.Format(CultureInfo.InvariantCulture, "Memory bandwidth and host link of GPU {0}",
+                    device.Index),
                     (double)i / context.Devices.Count);
                 readings[device.Index] = Screen(context.Run, device);
             }
@@ -48,9 +50,11 @@ namespace DlGpuTools.Health
             {
                 using (BandwidthSession session = BandwidthSession.Open(run.Runtime, device))
                 {
-                    reading.Copy = Try(() => session.Run(BandwidthTests.DeviceCopySm, Screening(DeviceCopyBytes(device)), run.Cancel), out Exception? copyFailure);
+                    reading.Copy = Try(() => session.Run(BandwidthTests.DeviceCopySm, Screening(DeviceCopyBytes(device)), run.Cancel),
+                        out Exception? copyFailure);
                     reading.CopyFailure = copyFailure;
-                    reading.HostToDevice = Try(() => session.Run(BandwidthTests.HostToDevice, Screening(Math.Min(HostCopyBytes, FreeShare(device))), run.Cancel),
+                    reading.HostToDevice = Try(() => session.Run(BandwidthTests.HostToDevice, Screening(Math.Min(HostCopyBytes,
+                        FreeShare(device))), run.Cancel),
                         out Exception? h2dFailure);
                     reading.HostToDeviceFailure = h2dFailure;
                 }
@@ -67,7 +71,8 @@ namespace DlGpuTools.Health
             return reading;
         }
 
-        private static BandwidthRequest Screening(ulong bytes) => new BandwidthRequest { Bytes = bytes, Iterations = 4, Warmup = 1, MaxOperationsPerBatch = 4 };
+        private static BandwidthRequest Screening(ulong bytes) => new BandwidthRequest { Bytes = bytes, Iterations = 4, Warmup = 1,
+            MaxOperationsPerBatch = 4 };
 
         // Eight times the L2 (so the copy runs from memory, as nvbandwidth's would), between 64 MiB and 1 GiB, and no
         // more than an eighth of the free memory, so the check runs beside small jobs' leftovers.

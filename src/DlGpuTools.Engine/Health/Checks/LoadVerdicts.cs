@@ -25,20 +25,25 @@ namespace DlGpuTools.Health
         internal static GpuHealthCheck? WrongData(int gpu, string name, string copy, Exception? failure)
         {
             if (!(failure is BandwidthVerificationException wrong)) return null;
-            return HealthRow.Make(gpu, name, CheckStatus.Failed, F("The {0} read back data other than what was written: {1}", copy, wrong.Message),
-                "Drain the node: jobs on this GPU can get wrong data without an error. Run Test-GpuHealth -Level Long to test the memory word by word; reset the GPU if it fails, and replace the board if it fails again.", HealthAction.Drain);
+            return HealthRow.Make(gpu, name, CheckStatus.Failed, F("The {0} read back data other than what was written: {1}", copy,
+                wrong.Message),
+                "Drain the node: jobs on this GPU can get wrong data without an error. Run Test-GpuHealth -Level Long to test the memory "
+                    + "word by word; reset the GPU if it fails, and replace the board if it fails again.", HealthAction.Drain);
         }
 
         /// <summary>The failed check of a GPU worker that hung (RebootNode) or could not run (Drain); null when it ran.</summary>
-        internal static GpuHealthCheck? DidNotFinish(int gpu, string name, string work, bool hung, Exception? failure, TimeSpan timeout, string failureRemedy)
+        internal static GpuHealthCheck? DidNotFinish(int gpu, string name, string work, bool hung, Exception? failure, TimeSpan timeout,
+            string failureRemedy)
         {
             if (hung)
             {
-                return HealthRow.Make(gpu, name, CheckStatus.Failed, F("The {0} did not come back within {1:0} s of its end: the GPU or its driver is hung.", work, timeout.TotalSeconds),
+                return HealthRow.Make(gpu, name, CheckStatus.Failed,
+                    F("The {0} did not come back within {1:0} s of its end: the GPU or its driver is hung.", work, timeout.TotalSeconds),
                     "Drain the node, check dmesg for Xid errors (grep NVRM: Xid) and reboot it.", HealthAction.RebootNode);
             }
 
-            return failure == null ? null : HealthRow.Make(gpu, name, CheckStatus.Failed, F("The {0} could not run: {1}", work, failure.Message), failureRemedy, HealthAction.Drain);
+            return failure == null ? null : HealthRow.Make(gpu, name, CheckStatus.Failed, F("The {0} could not run: {1}", work,
+                failure.Message), failureRemedy, HealthAction.Drain);
         }
 
         internal static string Text(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";

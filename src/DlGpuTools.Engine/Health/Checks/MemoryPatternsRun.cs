@@ -16,7 +16,8 @@ namespace DlGpuTools.Health
 
         public override string Name => "Memory pattern test";
 
-        public override string Description => "Writes and reads back most of each GPU's free memory in patterns (the memory test checks judge it).";
+        public override string Description => "Writes and reads back most of each GPU's free memory in patterns (the memory test checks "
+            + "judge it).";
 
         public override HealthLevel Level => HealthLevel.Long;
 
@@ -24,7 +25,8 @@ namespace DlGpuTools.Health
         {
             HealthContext run = context.Run;
             HealthRequest request = run.Request;
-            CudaDevice[] healthy = context.Devices.Where(d => run.Reading<StressReading>(GemmStressRun.RunId, d.Index)?.Outcome.Hung != true).ToArray();
+            CudaDevice[] healthy = context.Devices.Where(d => run.Reading<StressReading>(GemmStressRun.RunId,
+                d.Index)?.Outcome.Hung != true).ToArray();
             LoadWatch? watch = LoadWatch.Start(run.Runtime, healthy, request.SampleInterval, new List<string>());
             List<MemoryTestOutcome> memory;
             Dictionary<int, LoadFigures> load;
@@ -38,7 +40,8 @@ namespace DlGpuTools.Health
                 watch?.Dispose();
             }
 
-            return memory.ToDictionary(o => o.Index, o => (object)new MemoryReading(o, load.TryGetValue(o.Index, out LoadFigures? f) ? f : null));
+            return memory.ToDictionary(o => o.Index, o => (object)new MemoryReading(o, load.TryGetValue(o.Index,
+                out LoadFigures? f) ? f : null));
         }
     }
 }

@@ -17,19 +17,23 @@ namespace DlGpuTools.Health
         {
             int gpu = context.Gpu;
             Nvml nvml = context.Nvml;
-            NvmlReturn r = nvml.nvmlDeviceGetRemappedRows(context.Handle, out uint correctable, out uint uncorrectable, out bool pending, out bool failed);
+            NvmlReturn r = nvml.nvmlDeviceGetRemappedRows(context.Handle, out uint correctable, out uint uncorrectable, out bool pending,
+                out bool failed);
             if (r == NvmlReturn.NVML_SUCCESS)
             {
-                string counts = string.Format(CultureInfo.InvariantCulture, "{0} row(s) remapped for uncorrectable and {1} for correctable errors", uncorrectable, correctable);
+                string counts = string.Format(CultureInfo.InvariantCulture,
+                    "{0} row(s) remapped for uncorrectable and {1} for correctable errors", uncorrectable, correctable);
                 if (failed)
                 {
                     return Row(gpu, CheckStatus.Failed, counts + "; a remap FAILED: no spare row was left.",
-                        "Drain the node and replace the board (NVIDIA's memory error guide: a failed row remap needs an RMA).", HealthAction.ReplaceGpu);
+                        "Drain the node and replace the board (NVIDIA's memory error guide: a failed row remap needs an RMA).",
+                            HealthAction.ReplaceGpu);
                 }
 
                 if (pending)
                 {
-                    return Row(gpu, CheckStatus.Failed, counts + "; a remap is pending until the GPU is reset, so a bad row is still in use.",
+                    return Row(gpu, CheckStatus.Failed, counts
+                        + "; a remap is pending until the GPU is reset, so a bad row is still in use.",
                         $"Drain the node, then reset the GPU (sudo nvidia-smi -r -i {gpu}) to apply the remap.", HealthAction.ResetGpu);
                 }
 
@@ -46,7 +50,8 @@ namespace DlGpuTools.Health
             }
 
             return Row(gpu, CheckStatus.Skipped,
-                $"NVML reports neither row remapping ({r}) nor page retirement ({retired}) for this GPU (consumer cards and GPUs without ECC have neither).");
+                $"NVML reports neither row remapping ({r}) nor page retirement ({retired}) for this GPU (consumer cards and GPUs without "
+                    + $"ECC have neither).");
         }
     }
 }

@@ -11,7 +11,8 @@ namespace DlGpuTools.Health
     /// </summary>
     internal sealed class MigModeCheck : NvmlCheck
     {
-        private const string MigRemedy = "To test the whole GPU, check it while MIG is off; to test another MIG device, run with CUDA_VISIBLE_DEVICES=MIG-<uuid> "
+        private const string MigRemedy = "To test the whole GPU, check it while MIG is off; to test another MIG device, run with "
+            + "CUDA_VISIBLE_DEVICES=MIG-<uuid> "
             + "(Get-CudaDevice | Select-Object -ExpandProperty MigDevices lists them).";
 
         public override string Id => "mig_mode";
@@ -24,14 +25,17 @@ namespace DlGpuTools.Health
         {
             CudaDevice device = context.Device;
             int gpu = device.Index;
-            NvmlReturn r = context.Nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", context.Handle, out uint current, out uint pending);
+            NvmlReturn r = context.Nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", context.Handle, out uint current,
+                out uint pending);
             if (r != NvmlReturn.NVML_SUCCESS) return Row(gpu, CheckStatus.Skipped, $"Not a MIG-capable GPU ({r}).");
             if (current != pending)
             {
                 // The GPU works in its current mode; the change is a setting to finish (or undo) when convenient.
                 return Row(gpu, CheckStatus.Warning,
-                    $"MIG is {(current != 0 ? "on" : "off")} now and {(pending != 0 ? "on" : "off")} after the next reset: a change waits for a GPU reset.",
-                    $"When the GPU is idle, reset it (sudo nvidia-smi -r -i {gpu}) to finish the change, or set it back.", HealthAction.Configure);
+                    $"MIG is {(current != 0 ? "on" : "off")} now and {(pending != 0 ? "on" : "off")} after the next reset: a change waits "
+                        + $"for a GPU reset.",
+                    $"When the GPU is idle, reset it (sudo nvidia-smi -r -i {gpu}) to finish the change, or set it back.",
+                        HealthAction.Configure);
             }
 
             return current != 0
@@ -46,16 +50,20 @@ namespace DlGpuTools.Health
             text.Append(device.MigDevices.Count == 0
                 ? "MIG is on with no MIG device made yet, so no job can run on this GPU."
                 : string.Format(CultureInfo.InvariantCulture, "MIG is on with {0} MIG device(s): {1}.", device.MigDevices.Count,
-                    string.Join(", ", device.MigDevices.Select(m => $"{m.Profile ?? "unknown profile"} (GPU instance {m.GpuInstanceId}, {m.Uuid})"))));
+                    string.Join(", ",
+                        device.MigDevices.Select(m => $"{m.Profile ?? "unknown profile"} (GPU instance {m.GpuInstanceId}, {m.Uuid})"))));
             if (device.MigParentUuid != null)
             {
-                text.Append(string.Format(CultureInfo.InvariantCulture, " This process's CUDA device {0} is MIG device {1} ({2} SMs, {3:0.0} GiB).",
+                text.Append(string.Format(CultureInfo.InvariantCulture,
+                    " This process's CUDA device {0} is MIG device {1} ({2} SMs, {3:0.0} GiB).",
                     device.Index, device.MigProfile ?? device.Uuid, device.MultiprocessorCount, device.TotalMemory / 1073741824.0));
             }
 
             text.Append(" Inside MIG: ECC, memory repair, PCIe, clocks, power, temperature and Xids are the whole GPU's (read on the GPU);"
-                + " NVML gives no utilization per MIG device; the Standard and Long levels (GEMM stress, memory test) run only on the MIG device"
-                + " CUDA shows this process, so they cover its share of SMs and memory, not the GPU; DCGM's diagnostic (dcgmi diag) does not run on GPUs in MIG mode.");
+                + " NVML gives no utilization per MIG device; the Standard and Long levels (GEMM stress, memory test) run only on the MIG "
+                + "device"
+                + " CUDA shows this process, so they cover its share of SMs and memory, not the GPU; DCGM's diagnostic (dcgmi diag) does "
+                + "not run on GPUs in MIG mode.");
             return text.ToString();
         }
     }

@@ -18,11 +18,14 @@ namespace DlGpuTools.Health
             int gpu = context.Gpu;
             if (device.PcieLinkWidth is not int width || device.PcieMaxLinkWidth is not int maxWidth)
                 return Row(gpu, CheckStatus.Skipped, "NVML gives no PCIe link width for this GPU.");
-            string link = string.Format(CultureInfo.InvariantCulture, "Gen{0} x{1} of Gen{2} x{3}", device.PcieGeneration, width, device.PcieMaxGeneration, maxWidth);
+            string link = string.Format(CultureInfo.InvariantCulture, "Gen{0} x{1} of Gen{2} x{3}", device.PcieGeneration, width,
+                device.PcieMaxGeneration, maxWidth);
             if (width < maxWidth)
             {
-                return Row(gpu, CheckStatus.Failed, link + ": the link trained to fewer lanes than it has, so host transfers run at a fraction of their speed.",
-                    "Drain the node; reseat the board (and its riser or cable), then check the slot. A link that stays narrow after a reseat is a board or slot fault.",
+                return Row(gpu, CheckStatus.Failed, link
+                    + ": the link trained to fewer lanes than it has, so host transfers run at a fraction of their speed.",
+                    "Drain the node; reseat the board (and its riser or cable), then check the slot. A link that stays narrow after a "
+                        + "reseat is a board or slot fault.",
                     HealthAction.Drain);
             }
 

@@ -42,11 +42,13 @@ namespace DlGpuTools.Health
             int gpu = context.Gpu;
             if (reading is not uint replays) return Row(gpu, CheckStatus.Skipped, $"NVML gives no PCIe replay count here ({reading}).");
             if (replays == 0) return Row(gpu, CheckStatus.Passed, "No PCIe packets replayed since the driver loaded.");
-            string since = string.Format(CultureInfo.InvariantCulture, "{0} PCIe packet(s) replayed since the driver loaded (link errors the link layer corrected)", replays);
+            string since = string.Format(CultureInfo.InvariantCulture,
+                "{0} PCIe packet(s) replayed since the driver loaded (link errors the link layer corrected)", replays);
             if (replays >= ManyReplays)
             {
                 return Row(gpu, CheckStatus.Warning, since + ".",
-                    "Watch whether the count grows under load (DCGM warns at 8 replays a minute); a growing count points at the slot, riser or cable.", HealthAction.Watch);
+                    "Watch whether the count grows under load (DCGM warns at 8 replays a minute); a growing count points at the slot, "
+                        + "riser or cable.", HealthAction.Watch);
             }
 
             return Row(gpu, CheckStatus.Passed, since + "; a few over the uptime are normal.");
@@ -64,7 +66,8 @@ namespace DlGpuTools.Health
         {
             if (before is not uint first || after is not uint last || last <= first) return null;
             uint grew = last - first;
-            string figures = string.Format(CultureInfo.InvariantCulture, "{0} PCIe packet(s) replayed during the {1:0.#} s check ({2} since the driver loaded)",
+            string figures = string.Format(CultureInfo.InvariantCulture,
+                "{0} PCIe packet(s) replayed during the {1:0.#} s check ({2} since the driver loaded)",
                 grew, window.TotalSeconds, last);
             if (window.TotalSeconds >= 60 && grew / window.TotalMinutes < ReplaysPerMinuteUnderLoad)
             {
@@ -73,7 +76,8 @@ namespace DlGpuTools.Health
             }
 
             return HealthRow.Make(gpu, CheckName, CheckStatus.Warning, figures + ": the link is taking errors now.",
-                "Drain if it keeps growing under load (DCGM warns at 8 replays a minute); reseat the board, riser or cable.", HealthAction.Watch);
+                "Drain if it keeps growing under load (DCGM warns at 8 replays a minute); reseat the board, riser or cable.",
+                    HealthAction.Watch);
         }
     }
 }

@@ -15,11 +15,13 @@ namespace DlGpuTools.Health
         {
             int gpu = context.Gpu;
             if (context.Device.PersistenceMode is not bool on)
-                return Row(gpu, CheckStatus.Skipped, "NVML gives no persistence mode here (Windows has none; the driver stays loaded there).");
+                return Row(gpu, CheckStatus.Skipped,
+                    "NVML gives no persistence mode here (Windows has none; the driver stays loaded there).");
             return on
                 ? Row(gpu, CheckStatus.Passed, "Enabled: the driver keeps the GPU initialised between jobs.")
                 : Row(gpu, CheckStatus.Warning,
-                    "Disabled: the driver tears the GPU down when the last program exits, so every job pays the start-up and settings can reset.",
+                    "Disabled: the driver tears the GPU down when the last program exits, so every job pays the start-up and settings can "
+                        + "reset.",
                     "Run the nvidia-persistenced service (or sudo nvidia-smi -pm 1).", HealthAction.Configure);
         }
     }

@@ -20,11 +20,13 @@ namespace DlGpuTools.Health
             NvmlReturn d = context.Nvml.DeviceGetUInt("nvmlDeviceGetPowerManagementDefaultLimit", context.Handle, out uint standard);
             if (r != NvmlReturn.NVML_SUCCESS || d != NvmlReturn.NVML_SUCCESS || standard == 0)
                 return Row(gpu, CheckStatus.Skipped, $"NVML gives no enforced or default power limit here ({r}, {d}).");
-            string figures = string.Format(CultureInfo.InvariantCulture, "{0:0} W enforced, {1:0} W by default", enforced / 1000.0, standard / 1000.0);
+            string figures = string.Format(CultureInfo.InvariantCulture, "{0:0} W enforced, {1:0} W by default", enforced / 1000.0,
+                standard / 1000.0);
             if (enforced < standard * 0.95)
             {
                 return Row(gpu, CheckStatus.Warning, figures + ": the GPU is capped below its default, so it runs slower under load.",
-                    string.Format(CultureInfo.InvariantCulture, "If the cap is not intended: sudo nvidia-smi -i {0} -pl {1:0}", gpu, standard / 1000.0), HealthAction.Configure);
+                    string.Format(CultureInfo.InvariantCulture, "If the cap is not intended: sudo nvidia-smi -i {0} -pl {1:0}", gpu,
+                        standard / 1000.0), HealthAction.Configure);
             }
 
             return Row(gpu, CheckStatus.Passed, figures + ".");

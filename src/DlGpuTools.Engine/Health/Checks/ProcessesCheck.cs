@@ -24,9 +24,11 @@ namespace DlGpuTools.Health
             string who = string.Join(", ", device.Processes.Take(3).Select(p => p.ToString()));
             ulong bytes = (ulong)device.Processes.Sum(p => (double)(p.UsedMemory ?? 0));
             return Row(gpu, CheckStatus.Warning,
-                string.Format(CultureInfo.InvariantCulture, "{0} process(es) on the GPU, holding {1:0} MiB: {2}{3}.", device.Processes.Count, bytes / 1048576.0, who,
+                string.Format(CultureInfo.InvariantCulture, "{0} process(es) on the GPU, holding {1:0} MiB: {2}{3}.",
+                    device.Processes.Count, bytes / 1048576.0, who,
                     device.Processes.Count > 3 ? ", ..." : string.Empty),
-                "Nothing to do while they are your jobs. Before a Standard or Long check, let them finish or stop them: they share the GPU with the stress "
+                "Nothing to do while they are your jobs. Before a Standard or Long check, let them finish or stop them: they share the "
+                    + "GPU with the stress "
                 + "and lower its figures (Get-GpuProcess shows them).", HealthAction.Watch);
         }
     }

@@ -17,8 +17,10 @@ namespace DlGpuTools.Health
         {
             int gpu = context.Gpu;
             if (context.Device.TemperatureC is not int now) return Row(gpu, CheckStatus.Skipped, "NVML gives no temperature for this GPU.");
-            NvmlReturn r = context.Nvml.nvmlDeviceGetTemperatureThreshold(context.Handle, Nvml.TemperatureThresholdSlowdown, out uint slowdown);
-            if (r != NvmlReturn.NVML_SUCCESS || slowdown == 0) return Row(gpu, CheckStatus.Passed, $"{now} C (NVML gives no slowdown threshold here: {r}).");
+            NvmlReturn r = context.Nvml.nvmlDeviceGetTemperatureThreshold(context.Handle, Nvml.TemperatureThresholdSlowdown,
+                out uint slowdown);
+            if (r != NvmlReturn.NVML_SUCCESS || slowdown == 0) return Row(gpu, CheckStatus.Passed,
+                $"{now} C (NVML gives no slowdown threshold here: {r}).");
             string figures = string.Format(CultureInfo.InvariantCulture, "{0} C, slowdown at {1} C", now, slowdown);
             if (now >= slowdown)
             {
@@ -27,7 +29,8 @@ namespace DlGpuTools.Health
             }
 
             if (now >= slowdown - 10)
-                return Row(gpu, CheckStatus.Warning, figures + ": within 10 C of slowing down.", "Check the cooling before the node takes heavy jobs.", HealthAction.Watch);
+                return Row(gpu, CheckStatus.Warning, figures + ": within 10 C of slowing down.",
+                    "Check the cooling before the node takes heavy jobs.", HealthAction.Watch);
             return Row(gpu, CheckStatus.Passed, figures + ".");
         }
     }

@@ -35,26 +35,33 @@ namespace DlGpuTools.Health
             if (watch == null)
             {
                 return Row(gpu, CheckStatus.Skipped,
-                    $"NVML could not open an event set here ({context.Run.WatchFailure}), so Xid errors were not watched; dmesg shows past ones (grep NVRM: Xid).");
+                    $"NVML could not open an event set here ({context.Run.WatchFailure}), so Xid errors were not watched; dmesg shows "
+                        + $"past ones (grep NVRM: Xid).");
             }
 
             if (watch.Refused(gpu) is NvmlReturn refused)
-                return Row(gpu, CheckStatus.Skipped, $"NVML does not deliver Xid events for this GPU here ({refused}); dmesg shows past ones (grep NVRM: Xid).");
+                return Row(gpu, CheckStatus.Skipped,
+                    $"NVML does not deliver Xid events for this GPU here ({refused}); dmesg shows past ones (grep NVRM: Xid).");
             if (context.Run.Reading<XidReading>(XidWatchRun.RunId, gpu) is not XidReading seen) return null;
             string during = string.Format(CultureInfo.InvariantCulture, "during the {0:0.#} s check", seen.Window.TotalSeconds);
             if (seen.Xids.Count == 0) return Row(gpu, CheckStatus.Passed, "No Xid error " + during + ".");
-            var (status, action, meaning) = seen.Xids.Select(Classify).OrderByDescending(c => c.Action).ThenByDescending(c => c.Status).First();
+            var (status, action,
+                meaning) = seen.Xids.Select(Classify).OrderByDescending(c => c.Action).ThenByDescending(c => c.Status).First();
             string list = string.Join(", ", seen.Xids.Select(x => x.ToString(CultureInfo.InvariantCulture)));
             return Row(gpu, status, $"Xid {list} {during}: {meaning}.", ActionRemedy(action, gpu), action);
         }
 
-        /// <summary>What an Xid means for the node, from NVIDIA's Xid catalogue (docs.nvidia.com/deploy/xid-errors, read 2026-11).</summary>
+        /// <summary>
+        /// What an Xid means for the node, from NVIDIA's Xid catalogue (docs.nvidia.com/deploy/xid-errors, read
+        /// 2026-11).
+        /// </summary>
         internal static (CheckStatus Status, HealthAction Action, string Meaning) Classify(ulong xid)
         {
             switch (xid)
             {
                 case 13: case 31: case 43: case 45:
-                    return (CheckStatus.Warning, HealthAction.Watch, "an error a program caused (exception, page fault, stopped or cleaned-up channel); the GPU itself is usually fine");
+                    return (CheckStatus.Warning, HealthAction.Watch,
+                        "an error a program caused (exception, page fault, stopped or cleaned-up channel); the GPU itself is usually fine");
                 case 48: case 94: case 95:
                     return (CheckStatus.Failed, HealthAction.ResetGpu, "an uncorrectable memory (ECC) error");
                 case 63:

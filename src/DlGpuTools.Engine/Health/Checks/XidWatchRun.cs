@@ -17,7 +17,8 @@ namespace DlGpuTools.Health
 
         public override string Name => "Watching for Xid events";
 
-        public override string Description => "Collects the Xid events NVML delivered while everything else ran (the Xid check judges them).";
+        public override string Description => "Collects the Xid events NVML delivered while everything else ran (the Xid check judges "
+            + "them).";
 
         public override bool NeedsAnsweringGpu => false;
 
