@@ -220,8 +220,10 @@ Describe 'Test-GpuHealth: checks by id from one registry (issue 23)' -Skip:$NoFa
     It 'completes -Check and -Skip from the registry, with each check''s description' {
         $line = 'Test-GpuHealth -Skip pcie_'
         $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
-        $found.CompletionText | Should -Be @('pcie_link', 'pcie_replays')
-        $found[0].ToolTip | Should -Match 'lanes'
+        $expected = @([DlGpuTools.Health.HealthChecks]::Registry.Ids | Where-Object { $_ -like 'pcie_*' })
+        $expected.Count | Should -BeGreaterThan 1
+        $found.CompletionText | Should -Be $expected
+        $found[0].ToolTip | Should -Be ([DlGpuTools.Health.HealthChecks]::Registry.DescriptionOf($expected[0]))
         $line = 'Test-GpuHealth -Check gemm_'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'gemm_stress'
     }
