@@ -26,6 +26,7 @@ namespace DlGpuTools.Health
             new MemoryRepairCheck(),
             new RecoveryActionCheck(),
             new PcieLinkCheck(),
+            new PcieSlotCheck(),
             new PcieReplaysCheck(),
             new NvLinkStateCheck(),
             new NvLinkErrorsCheck(),
