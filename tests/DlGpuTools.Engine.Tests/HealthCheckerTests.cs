@@ -22,7 +22,7 @@ namespace DlGpuTools.Engine.Tests
             return HealthAssert.Agrees(HealthChecker.Run(runtime, request ?? new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) }));
         }
 
-        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         [FakeFact]
         public void A_clean_host_is_healthy_with_every_check_run_or_skipped_with_its_reason()
@@ -34,40 +34,46 @@ namespace DlGpuTools.Engine.Tests
             Assert.Null(report.Reason);
             Assert.Equal(2, report.GpuCount);
             Assert.Equal("580.159.04", report.DriverVersion);
-            Assert.Equal(new[] { "ECC errors", "Memory repair", "Recovery action", "PCIe link", "PCIe replays", "NVLink state", "NVLink errors", "Clock slowdown", "Power limit", "Temperature",
+            Assert.Equal(new[] { "ECC errors", "Memory repair", "Recovery action", "PCIe link", "PCIe slot", "PCIe replays", "NVLink state", "NVLink errors", "Clock slowdown", "Power limit", "Temperature",
                 "Persistence mode", "MIG mode", "Processes", "Xid events" }, report.Gpus[0].Checks.Select(c => c.Check));
+            // Every row names the registered check that wrote it, in the catalogue's order.
+            string[] ids = report.Gpus[0].Checks.Select(c => Must.Exist(c.Id)).ToArray();
+            Assert.Equal(HealthChecks.Registry.Ids.Where(ids.Contains), ids);
+            Assert.Equal(new[] { "gpu_count", "driver_version" }, report.Checks.Where(c => c.Gpu == null).Select(c => c.Id));
             // The fake's GPUs are PCIe cards unless told to have NVLinks: their NVLink checks say so.
             Assert.All(report.Gpus[0].Checks.Where(c => !c.Check.StartsWith("NVLink", StringComparison.Ordinal)), c => Assert.Equal(nameof(CheckStatus.Passed), c.Status));
-            Assert.Contains("No NVLink on this GPU", Check(report, 0, "NVLink state").Detail, StringComparison.Ordinal);
-            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "NVLink errors").Status);
+            Assert.Contains("No NVLink on this GPU", Check(report, 0, "nvlink_state").Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "nvlink_errors").Status);
             // GPU 1 of the fake has ECC off and no MIG: Skipped with the reason, not Passed.
-            Assert.Equal(CheckStatus.Skipped.ToString(), Check(report, 1, "ECC errors").Status);
-            Assert.Contains("ECC is off", Check(report, 1, "ECC errors").Detail, StringComparison.Ordinal);
-            Assert.Equal(CheckStatus.Skipped.ToString(), Check(report, 1, "MIG mode").Status);
-            Assert.Contains(report.Checks, c => c.Gpu == null && c.Check == "Driver version" && c.Status == nameof(CheckStatus.Passed));
+            Assert.Equal(CheckStatus.Skipped.ToString(), Check(report, 1, "ecc_errors").Status);
+            Assert.Contains("ECC is off", Check(report, 1, "ecc_errors").Detail, StringComparison.Ordinal);
+            Assert.Equal(CheckStatus.Skipped.ToString(), Check(report, 1, "mig_mode").Status);
+            Assert.Contains(report.Checks, c => c.Gpu == null && c.Id == "driver_version" && c.Status == nameof(CheckStatus.Passed));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
         }
 
         [FakeTheory]
-        [InlineData("FAKENVML_ECC_UNCORRECTED=3", "ECC errors", CheckStatus.Failed, HealthAction.ResetGpu)]
-        [InlineData("FAKENVML_ECC_HISTORY=7", "ECC errors", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_REMAP_PENDING=1", "Memory repair", CheckStatus.Failed, HealthAction.ResetGpu)]
-        [InlineData("FAKENVML_REMAP_FAILED=1", "Memory repair", CheckStatus.Failed, HealthAction.ReplaceGpu)]
-        [InlineData("FAKENVML_PCIE_WIDTH=8", "PCIe link", CheckStatus.Failed, HealthAction.Drain)]
-        [InlineData("FAKENVML_PCIE_REPLAYS=12", "PCIe replays", CheckStatus.Passed, HealthAction.None)]
-        [InlineData("FAKENVML_PCIE_REPLAYS=1500", "PCIe replays", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_PCIE_REPLAYS_STEP=4", "PCIe replays", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_CLOCK_EVENTS=0x88", "Clock slowdown", CheckStatus.Failed, HealthAction.Drain)]
-        [InlineData("FAKENVML_CLOCK_EVENTS=0x20", "Clock slowdown", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_POWER_LIMIT_W=400", "Power limit", CheckStatus.Warning, HealthAction.Configure)]
-        [InlineData("FAKENVML_TEMPERATURE=88", "Temperature", CheckStatus.Failed, HealthAction.Drain)]
-        [InlineData("FAKENVML_TEMPERATURE=80", "Temperature", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_MIG_PENDING=1", "MIG mode", CheckStatus.Warning, HealthAction.Configure)]
-        [InlineData("FAKENVML_XID=79", "Xid events", CheckStatus.Failed, HealthAction.RebootNode)]
-        [InlineData("FAKENVML_XID=48", "Xid events", CheckStatus.Failed, HealthAction.ResetGpu)]
-        [InlineData("FAKENVML_XID=13", "Xid events", CheckStatus.Warning, HealthAction.Watch)]
-        [InlineData("FAKENVML_GPU0_PROCESSES=2", "Processes", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_ECC_UNCORRECTED=3", "ecc_errors", CheckStatus.Failed, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_ECC_HISTORY=7", "ecc_errors", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_REMAP_PENDING=1", "memory_repair", CheckStatus.Failed, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_REMAP_FAILED=1", "memory_repair", CheckStatus.Failed, HealthAction.ReplaceGpu)]
+        [InlineData("FAKENVML_PCIE_WIDTH=8", "pcie_link", CheckStatus.Failed, HealthAction.Drain)]
+        [InlineData("FAKENVML_SLOT_PCIE_GEN=4", "pcie_slot", CheckStatus.Warning, HealthAction.Configure)]
+        [InlineData("FAKENVML_FAIL=nvmlDeviceGetGpuMaxPcieLinkGeneration@0=3", "pcie_slot", CheckStatus.Skipped, HealthAction.None)]
+        [InlineData("FAKENVML_PCIE_REPLAYS=12", "pcie_replays", CheckStatus.Passed, HealthAction.None)]
+        [InlineData("FAKENVML_PCIE_REPLAYS=1500", "pcie_replays", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_PCIE_REPLAYS_STEP=4", "pcie_replays", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_CLOCK_EVENTS=0x88", "clock_slowdown", CheckStatus.Failed, HealthAction.Drain)]
+        [InlineData("FAKENVML_CLOCK_EVENTS=0x20", "clock_slowdown", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_POWER_LIMIT_W=400", "power_limit", CheckStatus.Warning, HealthAction.Configure)]
+        [InlineData("FAKENVML_TEMPERATURE=88", "temperature", CheckStatus.Failed, HealthAction.Drain)]
+        [InlineData("FAKENVML_TEMPERATURE=80", "temperature", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_MIG_PENDING=1", "mig_mode", CheckStatus.Warning, HealthAction.Configure)]
+        [InlineData("FAKENVML_XID=79", "xid_events", CheckStatus.Failed, HealthAction.RebootNode)]
+        [InlineData("FAKENVML_XID=48", "xid_events", CheckStatus.Failed, HealthAction.ResetGpu)]
+        [InlineData("FAKENVML_XID=13", "xid_events", CheckStatus.Warning, HealthAction.Watch)]
+        [InlineData("FAKENVML_GPU0_PROCESSES=2", "processes", CheckStatus.Warning, HealthAction.Watch)]
         public void Each_fault_is_caught_by_its_check_on_its_gpu_only(string fault, string check, CheckStatus status, HealthAction action)
         {
             FakeLibraries.Configure(CleanBoard, Idle, fault);
@@ -75,9 +81,9 @@ namespace DlGpuTools.Engine.Tests
             GpuHealthCheck caught = Check(report, 0, check);
             Assert.Equal(status.ToString(), caught.Status);
             Assert.Equal(action.ToString(), caught.Action);
-            if (status == CheckStatus.Passed)
+            if (status == CheckStatus.Passed || status == CheckStatus.Skipped)
             {
-                // A fault below its threshold: said in the detail, not held against the GPU.
+                // A fault below its threshold, or a reading the driver does not give: said in the detail, not held against the GPU.
                 Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus[0].Verdict);
                 return;
             }
@@ -86,7 +92,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal((status == CheckStatus.Failed ? HealthVerdict.Unhealthy : HealthVerdict.Degraded).ToString(), report.Gpus[0].Verdict);
             Assert.Equal(report.Gpus[0].Verdict, report.Verdict);
             Assert.Equal(action.ToString(), report.Action);
-            Assert.StartsWith("GPU 0: " + check + ": ", report.Reason, StringComparison.Ordinal);
+            Assert.StartsWith("GPU 0: " + caught.Check + ": ", report.Reason, StringComparison.Ordinal);
             // The fake's clock-event reasons apply to every GPU; every other fault is GPU 0's alone.
             if (!fault.StartsWith("FAKENVML_CLOCK_EVENTS", StringComparison.Ordinal)) Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus[1].Verdict);
         }
@@ -95,7 +101,7 @@ namespace DlGpuTools.Engine.Tests
         public void Page_retirement_answers_where_rows_are_not_remapped()
         {
             FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_NO_REMAP=1", "FAKENVML_RETIRE_PENDING=1");
-            GpuHealthCheck repair = Check(Run(), 0, "Memory repair");
+            GpuHealthCheck repair = Check(Run(), 0, "memory_repair");
             Assert.Equal(CheckStatus.Failed.ToString(), repair.Status);
             Assert.Contains("page retirement is pending", repair.Detail, StringComparison.Ordinal);
         }
@@ -109,7 +115,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(HealthAction.RebootNode.ToString(), report.Action);
             Assert.StartsWith("GPU count: 2 GPU(s) where 8 were expected", report.Reason, StringComparison.Ordinal);
             Assert.DoesNotContain("\n", report.Reason, StringComparison.Ordinal);
-            Assert.Contains(report.Checks, c => c.Check == "Driver version" && c.Status == nameof(CheckStatus.Failed) && c.Detail.Contains("older than the 590.10", StringComparison.Ordinal));
+            Assert.Contains(report.Checks, c => c.Id == "driver_version" && c.Status == nameof(CheckStatus.Failed) && c.Detail.Contains("older than the 590.10", StringComparison.Ordinal));
             // The GPUs themselves are fine: the host-level failure does not make them unhealthy.
             Assert.All(report.Gpus, g => Assert.Equal(HealthVerdict.Healthy.ToString(), g.Verdict));
         }
@@ -118,7 +124,7 @@ namespace DlGpuTools.Engine.Tests
         public void Without_event_support_the_xid_check_is_skipped_with_the_reason()
         {
             FakeLibraries.Configure(CleanBoard, Idle, "FAKENVML_NO_EVENTS=1");
-            GpuHealthCheck xid = Check(Run(), 0, "Xid events");
+            GpuHealthCheck xid = Check(Run(), 0, "xid_events");
             Assert.Equal(CheckStatus.Skipped.ToString(), xid.Status);
             Assert.Contains("NVML_ERROR_NOT_SUPPORTED", xid.Detail, StringComparison.Ordinal);
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
@@ -136,7 +142,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("NVML answers", hung.Check);
             Assert.Equal(nameof(HealthAction.RebootNode), report.Action);
             Assert.Equal(nameof(HealthVerdict.Healthy), report.Gpus[1].Verdict);
-            Assert.Contains(report.Gpus[1].Checks, c => c.Check == "Memory repair" && c.Status == nameof(CheckStatus.Passed));
+            Assert.Contains(report.Gpus[1].Checks, c => c.Id == "memory_repair" && c.Status == nameof(CheckStatus.Passed));
         }
 
         [FakeFact]
@@ -184,7 +190,7 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure("FAKENVML_ECC_HISTORY=7", "FAKENVML_GPU0_PROCESSES=2", "FAKENVML_POWER_LIMIT_W=400");
             GpuHealthReport report = Run();
             Assert.Equal(nameof(HealthVerdict.Degraded), report.Verdict);
-            Assert.Equal(nameof(HealthAction.Watch), Check(report, 0, "Processes").Action);
+            Assert.Equal(nameof(HealthAction.Watch), Check(report, 0, "processes").Action);
             Assert.Equal(nameof(HealthAction.Configure), report.Action);
             Assert.StartsWith("GPU 0: Power limit: ", report.Reason, StringComparison.Ordinal);
         }
@@ -203,7 +209,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_verdict_sets_the_action_class_and_the_most_severe_check_of_that_verdict_is_named()
         {
-            static GpuHealthCheck C(string name, CheckStatus status, HealthAction action) => QuickHealthChecks.Make(0, name, status, name + " detail", "fix", action);
+            static GpuHealthCheck C(string name, CheckStatus status, HealthAction action) => HealthRow.Make(0, name, status, name + " detail", "fix", action);
             HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Watch), C("B", CheckStatus.Warning, HealthAction.Configure), C("C", CheckStatus.Passed, HealthAction.None) },
                 out HealthVerdict verdict, out HealthAction action, out string? reason);
             Assert.Equal((HealthVerdict.Degraded, HealthAction.Configure, "GPU 0: B: B detail"), (verdict, action, reason));
@@ -231,7 +237,7 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(119ul)]
         public void Every_xid_class_pairs_its_status_with_an_action_of_that_verdict(ulong xid)
         {
-            (CheckStatus status, HealthAction action, _) = HealthChecker.Classify(xid);
+            (CheckStatus status, HealthAction action, _) = XidEventsCheck.Classify(xid);
             if (status == CheckStatus.Warning) Assert.Contains(action, new[] { HealthAction.Watch, HealthAction.Configure });
             else Assert.True(status == CheckStatus.Failed && action >= HealthAction.Drain, $"Xid {xid}: {status} with {action}");
         }
@@ -241,6 +247,6 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("551.86", "551.86")]
         [InlineData("r570", null)]
         public void Driver_versions_parse_as_numbers(string text, string? expected) =>
-            Assert.Equal(expected == null ? null : Version.Parse(expected), HealthChecker.ParseDriver(text));
+            Assert.Equal(expected == null ? null : Version.Parse(expected), DriverVersionCheck.ParseDriver(text));
     }
 }

@@ -44,7 +44,7 @@ namespace DlGpuTools.Engine.Tests
             }));
         }
 
-        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         private static void AssertEverythingReleased()
         {
@@ -65,25 +65,25 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(nameof(HealthLevel.Standard), report.Level);
             Assert.Equal(HealthVerdict.Healthy.ToString(), report.Verdict);
             GpuHealth gpu0 = report.Gpus.Single(g => g.Index == 0);
-            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            GpuHealthCheck results = Check(report, 0, "gemm_results");
             Assert.Equal(nameof(CheckStatus.Passed), results.Status);
             Assert.Matches(@"BF16 GEMMs of 64x64x64 .*matched the first bit for bit", results.Detail);
             Assert.Equal("BF16", gpu0.StressDataType);
             Assert.InRange(gpu0.StressTflops ?? 0, 600, 750);
             Assert.InRange(gpu0.StressPercentOfPeak ?? 0, 60, 76);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM throughput").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "gemm_throughput").Status);
             // The fake's GPU 1 is another model (an RTX 3090): there is no peer to compare with.
-            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "GEMM vs peers").Status);
-            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "Peer results").Status);
-            GpuHealthCheck clocks = Check(report, 0, "Clocks and power");
+            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "gemm_vs_peers").Status);
+            Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "peer_results").Status);
+            GpuHealthCheck clocks = Check(report, 0, "clocks_and_power");
             Assert.Equal(nameof(CheckStatus.Passed), clocks.Status);
             Assert.Matches(@"SM clock median \d+ MHz", clocks.Detail);
             Assert.NotNull(gpu0.SmClockMHz);
             Assert.NotNull(gpu0.PowerW);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Memory bandwidth").Status);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Host-to-device").Status);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Xid events").Status);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 1, "GEMM results").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "memory_bandwidth").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "host_to_device").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "xid_events").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 1, "gemm_results").Status);
             AssertEverythingReleased();
         }
 
@@ -93,7 +93,7 @@ namespace DlGpuTools.Engine.Tests
             // Call 1 on each GPU's handle is the first result (checked against the CPU); call 5 is in the first batch.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUBLAS_WRONG_CALL=5");
             GpuHealthReport report = Run(HealthLevel.Standard);
-            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            GpuHealthCheck results = Check(report, 0, "gemm_results");
             Assert.Equal(nameof(CheckStatus.Failed), results.Status);
             Assert.Equal(nameof(HealthAction.Drain), results.Action);
             Assert.Matches(@": 1 of [\d,]+ results differed from the first result \(1 32-bit words", results.Detail);
@@ -107,7 +107,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUBLAS_WRONG=1");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
-            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            GpuHealthCheck results = Check(report, 0, "gemm_results");
             Assert.Equal(nameof(CheckStatus.Failed), results.Status);
             Assert.Contains("does not match a double-precision CPU reference", results.Detail, StringComparison.Ordinal);
             AssertEverythingReleased();
@@ -119,12 +119,12 @@ namespace DlGpuTools.Engine.Tests
             // Three fake GPUs: 0 and 2 are the same model; 2 times its batches 1.5 times as long.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUDA_SLOW_GPU=2");
             GpuHealthReport report = Run(HealthLevel.Standard);
-            GpuHealthCheck slow = Check(report, 2, "GEMM vs peers");
+            GpuHealthCheck slow = Check(report, 2, "gemm_vs_peers");
             Assert.Equal(nameof(CheckStatus.Warning), slow.Status);
             Assert.Equal(nameof(HealthAction.Watch), slow.Action); // slower, still in service
             Assert.Matches(@"against a median of [\d.]+ for the other 1 GPU\(s\) of this model: 66\.\d%", slow.Detail);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM vs peers").Status);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "Peer results").Status); // slower, not wrong
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "gemm_vs_peers").Status);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "peer_results").Status); // slower, not wrong
             Assert.Equal(HealthVerdict.Degraded.ToString(), report.Gpus.Single(g => g.Index == 2).Verdict);
             Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus.Single(g => g.Index == 0).Verdict);
         }
@@ -135,13 +135,13 @@ namespace DlGpuTools.Engine.Tests
             // Five fake GPUs: 0, 2 and 4 are the same model; every GEMM on GPU 2 gets the middle element wrong.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=5", "FAKENVML_DEVICES=5", "FAKECUBLAS_WRONG_DEVICE=2");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0, 2, 4 });
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "GEMM results").Status); // consistent with itself
-            GpuHealthCheck peers = Check(report, 2, "Peer results");
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "gemm_results").Status); // consistent with itself
+            GpuHealthCheck peers = Check(report, 2, "peer_results");
             Assert.Equal(nameof(CheckStatus.Failed), peers.Status);
             Assert.Equal(nameof(HealthAction.Drain), peers.Action);
             Assert.Contains("differs from that of 2 of the other 2 GPU(s) of this model (0, 4)", peers.Detail, StringComparison.Ordinal);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "Peer results").Status);
-            Assert.Contains("GPU 2 differ(s)", Check(report, 4, "Peer results").Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "peer_results").Status);
+            Assert.Contains("GPU 2 differ(s)", Check(report, 4, "peer_results").Detail, StringComparison.Ordinal);
             Assert.Equal(HealthVerdict.Unhealthy.ToString(), report.Verdict);
         }
 
@@ -152,10 +152,10 @@ namespace DlGpuTools.Engine.Tests
             // wrong cannot be told, so both are drained (Drain: a fault the check cannot place).
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUBLAS_WRONG_DEVICE=2");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0, 2 });
-            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 0, "Peer results").Status);
-            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 2, "Peer results").Status);
-            Assert.Equal(nameof(HealthAction.Drain), Check(report, 2, "Peer results").Action);
-            Assert.Contains("differs from GPU 2's and no majority", Check(report, 0, "Peer results").Detail, StringComparison.Ordinal);
+            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 0, "peer_results").Status);
+            Assert.Equal(nameof(CheckStatus.Failed), Check(report, 2, "peer_results").Status);
+            Assert.Equal(nameof(HealthAction.Drain), Check(report, 2, "peer_results").Action);
+            Assert.Contains("differs from GPU 2's and no majority", Check(report, 0, "peer_results").Detail, StringComparison.Ordinal);
             Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
         }
 
@@ -166,11 +166,11 @@ namespace DlGpuTools.Engine.Tests
             // Warning (Watch); wrong memory data is as bad as a wrong GEMM word, so it fails and the node is drained.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, KnownCard, RealCopies, "FAKECUDA_KERNEL_SKIP_LAST=1");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
-            GpuHealthCheck copy = Check(report, 0, "Memory bandwidth");
+            GpuHealthCheck copy = Check(report, 0, "memory_bandwidth");
             Assert.Equal(nameof(CheckStatus.Failed), copy.Status);
             Assert.Equal(nameof(HealthAction.Drain), copy.Action);
             Assert.Contains("the data after the copies is wrong", copy.Detail, StringComparison.Ordinal);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "GEMM results").Status); // only the copy is wrong
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "gemm_results").Status); // only the copy is wrong
             Assert.Equal(nameof(HealthVerdict.Unhealthy), report.Verdict);
             Assert.StartsWith("GPU 0: Memory bandwidth: ", report.Reason, StringComparison.Ordinal);
             AssertEverythingReleased();
@@ -182,7 +182,7 @@ namespace DlGpuTools.Engine.Tests
             // 0.0005 ms a batch: 67 TFLOPS, 7% of the H100's BF16 peak.
             FakeLibraries.Configure(CleanBoard, Idle, KnownCard, "FAKECUDA_EVENT_MS=0.0005");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
-            GpuHealthCheck throughput = Check(report, 0, "GEMM throughput");
+            GpuHealthCheck throughput = Check(report, 0, "gemm_throughput");
             Assert.Equal(nameof(CheckStatus.Warning), throughput.Status);
             Assert.Contains("below 50% of it", throughput.Detail, StringComparison.Ordinal);
         }
@@ -192,7 +192,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKENVML_CLOCK_EVENTS=0x40");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
-            GpuHealthCheck clocks = Check(report, 0, "Clocks and power");
+            GpuHealthCheck clocks = Check(report, 0, "clocks_and_power");
             Assert.Equal(nameof(CheckStatus.Failed), clocks.Status);
             Assert.Contains("HwThermalSlowdown in", clocks.Detail, StringComparison.Ordinal);
         }
@@ -202,11 +202,11 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKENVML_ECC_CORRECTED_STEP=2");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
-            GpuHealthCheck ecc = Check(report, 0, "ECC under load");
+            GpuHealthCheck ecc = Check(report, 0, "ecc_under_load");
             Assert.Equal(nameof(CheckStatus.Warning), ecc.Status);
             Assert.Equal(nameof(HealthAction.Watch), ecc.Action);
             Assert.Matches(@"^\d+ corrected ECC error\(s\) during the GEMM stress \(none uncorrectable\)\.$", ecc.Detail);
-            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "ECC errors").Status); // Quick reads uncorrectable errors only
+            Assert.Equal(nameof(CheckStatus.Passed), Check(report, 0, "ecc_errors").Status); // Quick reads uncorrectable errors only
         }
 
         [FakeFact]
@@ -225,11 +225,11 @@ namespace DlGpuTools.Engine.Tests
             }
 
             Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 5);
-            GpuHealthCheck results = Check(report, 0, "GEMM results");
+            GpuHealthCheck results = Check(report, 0, "gemm_results");
             Assert.Equal(nameof(CheckStatus.Failed), results.Status);
             Assert.Equal(nameof(HealthAction.RebootNode), results.Action);
             Assert.Contains("hung", results.Detail, StringComparison.Ordinal);
-            Assert.DoesNotContain(report.Gpus[0].Checks, c => c.Check == "Memory bandwidth"); // not tried on a hung GPU
+            Assert.DoesNotContain(report.Gpus[0].Checks, c => c.Id == "memory_bandwidth"); // not tried on a hung GPU
             AssertEverythingReleased();
         }
 
@@ -239,7 +239,7 @@ namespace DlGpuTools.Engine.Tests
             // 1 GiB of fake memory, 512 MiB of it the driver's: the test's blocks are real host memory the fake kernels fill.
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024");
             GpuHealthReport report = Run(HealthLevel.Long, gpus: new[] { 0 }, seconds: 0.2);
-            GpuHealthCheck memory = Check(report, 0, "Memory test");
+            GpuHealthCheck memory = Check(report, 0, "memory_test");
             Assert.Equal(nameof(CheckStatus.Passed), memory.Status);
             Assert.Matches(@"^\d+ pattern\(s\) in \d+ pass\(es\) over 0\.\d GiB of the 0\.\d GiB free", memory.Detail);
             Assert.InRange(report.Gpus[0].MemoryTestedGiB ?? 0, 0.1, 0.5);
@@ -251,7 +251,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, "FAKECUDA_MEMORY_MB=1024", "FAKECUDA_BAD_WORD=3");
             GpuHealthReport report = Run(HealthLevel.Long, gpus: new[] { 0 }, seconds: 0.1);
-            GpuHealthCheck memory = Check(report, 0, "Memory test");
+            GpuHealthCheck memory = Check(report, 0, "memory_test");
             Assert.Equal(nameof(CheckStatus.Failed), memory.Status);
             Assert.Equal(nameof(HealthAction.ResetGpu), memory.Action);
             Assert.Contains("the first at byte 12 of the tested memory in the zeros pattern; bits that differed 0x00000010", memory.Detail, StringComparison.Ordinal);
@@ -283,10 +283,10 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(63.5, 3u, 13u, "Warning")]    // 9.4 a minute
         public void Pcie_replays_during_the_check_warn_at_any_growth_when_idle_and_from_eight_a_minute_under_load(double seconds, uint before, uint after, string status)
         {
-            GpuHealthCheck? check = QuickHealthChecks.ReplaysDuring(0, before, after, TimeSpan.FromSeconds(seconds));
+            GpuHealthCheck? check = PcieReplaysCheck.ReplaysDuring(0, before, after, TimeSpan.FromSeconds(seconds));
             Assert.NotNull(check);
             Assert.Equal(status, check.Status);
-            Assert.Null(QuickHealthChecks.ReplaysDuring(0, 3, 3, TimeSpan.FromSeconds(seconds)));
+            Assert.Null(PcieReplaysCheck.ReplaysDuring(0, 3, 3, TimeSpan.FromSeconds(seconds)));
         }
 
         [Theory]

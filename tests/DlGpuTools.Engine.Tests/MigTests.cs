@@ -162,7 +162,7 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure(ThreeDevices, "FAKENVML_ECC_HISTORY=0");
             GpuHealthReport report = HealthChecker.Run(NewRuntime(), new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) });
-            GpuHealthCheck mig = report.Gpus.Single(g => g.Index == 0).Checks.Single(c => c.Check == "MIG mode");
+            GpuHealthCheck mig = report.Gpus.Single(g => g.Index == 0).Checks.Single(c => c.Id == "mig_mode");
             Assert.Equal(CheckStatus.Passed.ToString(), mig.Status);
             Assert.Contains("3 MIG device(s): 3g.40gb (GPU instance 1, " + MigUuid(0) + ")", mig.Detail);
             Assert.Contains("CUDA device 0 is MIG device 3g.40gb (60 SMs, 39.5 GiB)", mig.Detail);
@@ -170,7 +170,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("dcgmi diag", mig.Detail);
             Assert.Contains("CUDA_VISIBLE_DEVICES=MIG-", mig.Remedy);
             // GPU-wide checks read the GPU, not the MIG handle: ECC is still checked (ECC on, no errors).
-            Assert.Equal(CheckStatus.Passed.ToString(), report.Gpus.Single(g => g.Index == 0).Checks.Single(c => c.Check == "ECC errors").Status);
+            Assert.Equal(CheckStatus.Passed.ToString(), report.Gpus.Single(g => g.Index == 0).Checks.Single(c => c.Id == "ecc_errors").Status);
         }
 
         [FakeFact]

@@ -152,28 +152,28 @@ namespace DlGpuTools.Engine.Tests
             return HealthAssert.Agrees(HealthChecker.Run(runtime, new HealthRequest { XidWatch = TimeSpan.FromSeconds(watchSeconds) }));
         }
 
-        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string name) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Check == name);
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         [FakeTheory]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_DOWN=3", "NVLink state", CheckStatus.Failed, HealthAction.Drain, "Link(s) 3 down, 17 up")]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=50", "NVLink errors", CheckStatus.Warning, HealthAction.Watch, "Link(s) 0 took 0 replay, 0 recovery, ")]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=5000", "NVLink errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_REPLAY_PER_S=50", "NVLink errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
-        [InlineData("FAKENVML_NVLINKS=4;FAKENVML_NVLINK_RECOVERY_PER_S=50", "NVLink errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took 0 replay, ")]
-        [InlineData("FAKENVML_RECOVERY_ACTION=reset", "Recovery action", CheckStatus.Failed, HealthAction.ResetGpu, "GPU reset")]
-        [InlineData("FAKENVML_RECOVERY_ACTION=reboot", "Recovery action", CheckStatus.Failed, HealthAction.RebootNode, "Node reboot")]
-        [InlineData("FAKENVML_RECOVERY_ACTION=drain_p2p", "Recovery action", CheckStatus.Failed, HealthAction.Drain, "Drain P2P")]
-        [InlineData("FAKENVML_RECOVERY_ACTION=drain_reset", "Recovery action", CheckStatus.Failed, HealthAction.ResetGpu, "Drain and reset")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_DOWN=3", "nvlink_state", CheckStatus.Failed, HealthAction.Drain, "Link(s) 3 down, 17 up")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=50", "nvlink_errors", CheckStatus.Warning, HealthAction.Watch, "Link(s) 0 took 0 replay, 0 recovery, ")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=5000", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_REPLAY_PER_S=50", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
+        [InlineData("FAKENVML_NVLINKS=4;FAKENVML_NVLINK_RECOVERY_PER_S=50", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took 0 replay, ")]
+        [InlineData("FAKENVML_RECOVERY_ACTION=reset", "recovery_action", CheckStatus.Failed, HealthAction.ResetGpu, "GPU reset")]
+        [InlineData("FAKENVML_RECOVERY_ACTION=reboot", "recovery_action", CheckStatus.Failed, HealthAction.RebootNode, "Node reboot")]
+        [InlineData("FAKENVML_RECOVERY_ACTION=drain_p2p", "recovery_action", CheckStatus.Failed, HealthAction.Drain, "Drain P2P")]
+        [InlineData("FAKENVML_RECOVERY_ACTION=drain_reset", "recovery_action", CheckStatus.Failed, HealthAction.ResetGpu, "Drain and reset")]
         public void Each_nvlink_and_recovery_fault_is_caught_by_its_check_on_its_gpu_only(string fault, string check, CheckStatus status, HealthAction action, string detail)
         {
-            GpuHealthReport report = Run(fault, watchSeconds: check == "NVLink errors" ? 1 : 0.1);
+            GpuHealthReport report = Run(fault, watchSeconds: check == "nvlink_errors" ? 1 : 0.1);
             GpuHealthCheck caught = Check(report, 0, check);
             Assert.Equal(status.ToString(), caught.Status);
             Assert.Equal(action.ToString(), caught.Action);
             Assert.StartsWith(detail, caught.Detail, StringComparison.Ordinal);
             Assert.Equal((status == CheckStatus.Failed ? HealthVerdict.Unhealthy : HealthVerdict.Degraded).ToString(), report.Verdict);
             Assert.Equal(action.ToString(), report.Action);
-            Assert.StartsWith("GPU 0: " + check + ": ", report.Reason, StringComparison.Ordinal);
+            Assert.StartsWith("GPU 0: " + caught.Check + ": ", report.Reason, StringComparison.Ordinal);
             Assert.Equal(nameof(HealthVerdict.Healthy), report.Gpus[1].Verdict);
         }
 
@@ -182,11 +182,11 @@ namespace DlGpuTools.Engine.Tests
         {
             GpuHealthReport report = Run("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_ERRORS=3");
             Assert.Equal(nameof(HealthVerdict.Healthy), report.Verdict);
-            Assert.Equal("All 18 link(s) up, of the 18 NVML counts.", Check(report, 0, "NVLink state").Detail);
-            GpuHealthCheck errors = Check(report, 0, "NVLink errors");
+            Assert.Equal("All 18 link(s) up, of the 18 NVML counts.", Check(report, 0, "nvlink_state").Detail);
+            GpuHealthCheck errors = Check(report, 0, "nvlink_errors");
             Assert.Equal(nameof(CheckStatus.Passed), errors.Status);
             Assert.Contains("since the counters were reset: 3 replay, 3 recovery, 6 CRC, 3 ECC", errors.Detail, StringComparison.Ordinal);
-            Assert.Equal("None: the driver asks for no recovery step.", Check(report, 1, "Recovery action").Detail);
+            Assert.Equal("None: the driver asks for no recovery step.", Check(report, 1, "recovery_action").Detail);
         }
 
         [FakeTheory]
@@ -196,7 +196,7 @@ namespace DlGpuTools.Engine.Tests
         public void An_older_driver_without_the_recovery_field_leaves_the_node_healthy(string driver, string said)
         {
             GpuHealthReport report = Run(driver);
-            GpuHealthCheck c = Check(report, 0, "Recovery action");
+            GpuHealthCheck c = Check(report, 0, "recovery_action");
             Assert.Equal(nameof(CheckStatus.Skipped), c.Status);
             Assert.Contains(said, c.Detail, StringComparison.Ordinal);
             Assert.Equal(nameof(HealthVerdict.Healthy), report.Verdict);
@@ -209,8 +209,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(nameof(HealthVerdict.Healthy), report.Verdict);
             Assert.All(report.Gpus, g =>
             {
-                Assert.Equal(nameof(CheckStatus.Skipped), g.Checks.Single(c => c.Check == "NVLink state").Status);
-                Assert.Equal(nameof(CheckStatus.Skipped), g.Checks.Single(c => c.Check == "NVLink errors").Status);
+                Assert.Equal(nameof(CheckStatus.Skipped), g.Checks.Single(c => c.Id == "nvlink_state").Status);
+                Assert.Equal(nameof(CheckStatus.Skipped), g.Checks.Single(c => c.Id == "nvlink_errors").Status);
             });
         }
     }

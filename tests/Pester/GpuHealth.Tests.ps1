@@ -160,7 +160,7 @@ Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
     It 'catches an Xid event that arrives while it watches' {
         Use-FakeGpu -Setting ($Clean + 'FAKENVML_XID=79')
         $r = Test-GpuHealth -XidWatchSeconds 0.3 -ErrorAction SilentlyContinue
-        $xid = $r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'Xid events' }
+        $xid = $r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'xid_events' }
         "$($xid.Status)" | Should -Be 'Failed'
         $xid.Detail | Should -Match 'Xid 79 .*fell off the bus'
         "$($r.Action)" | Should -Be 'RebootNode'
@@ -195,13 +195,56 @@ Describe 'Test-GpuHealth with the fake driver and NVML' -Skip:$NoFakes {
     }
 }
 
+Describe 'Test-GpuHealth: checks by id from one registry (issue 23)' -Skip:$NoFakes {
+    AfterEach { Clear-FakeGpu }
+
+    It 'runs only the checks -Check names, with the runs they need, and leaves out those -Skip names' {
+        Use-FakeGpu -Setting $Clean
+        $r = Test-GpuHealth -Check ecc_errors, xid_events -XidWatchSeconds 0
+        $r.Gpus[0].Checks.Id | Should -Be @('ecc_errors', 'xid_events')
+        @($r.Checks | Where-Object { $null -eq $_.Gpu }) | Should -BeNullOrEmpty
+        "$($r.Level)" | Should -Be 'Quick'
+        $s = Test-GpuHealth -Skip processes, pcie_link -XidWatchSeconds 0
+        $s.Gpus[0].Checks.Id | Should -Not -Contain 'processes'
+        $s.Gpus[0].Checks.Id | Should -Not -Contain 'pcie_link'
+        $s.Gpus[0].Checks.Id | Should -Contain 'ecc_errors'
+        # Two processes on GPU 0 warn; skipping that check is how a shared node leaves it out of the verdict.
+        Use-FakeGpu -Setting 'FAKENVML_ECC_HISTORY=0', 'FAKENVML_GPU0_PROCESSES=2'
+        "$((Test-GpuHealth -XidWatchSeconds 0).Verdict)" | Should -Be 'Degraded'
+        "$((Test-GpuHealth -Skip processes -XidWatchSeconds 0).Verdict)" | Should -Be 'Healthy'
+    }
+
+    It 'refuses an id no check has before doing anything, and lists the ids there are' {
+        $err = { Test-GpuHealth -Skip no_such_check -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.TestGpuHealthCommand' -PassThru
+        $err.Exception.Message | Should -Match "no health check 'no_such_check'.*ecc_errors"
+    }
+
+    It 'completes -Check and -Skip from the registry, with each check''s description' {
+        $line = 'Test-GpuHealth -Skip pcie_'
+        $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $expected = @([DlGpuTools.Health.HealthChecks]::Registry.Ids | Where-Object { $_ -like 'pcie_*' })
+        $expected.Count | Should -BeGreaterThan 1
+        $found.CompletionText | Should -Be $expected
+        $found[0].ToolTip | Should -Be ([DlGpuTools.Health.HealthChecks]::Registry.DescriptionOf($expected[0]))
+        $line = 'Test-GpuHealth -Check gemm_'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'gemm_stress'
+    }
+
+    It 'lists every registered id in its help, in run order, with its level' {
+        $doc = Get-Content (Join-Path $RepoRoot 'docs/Test-GpuHealth.md')
+        $rows = @($doc | Where-Object { $_ -match '^\| ([a-z0-9_]+) \| (Quick|Standard|Long) \| (host|GPU|run) \|' } | ForEach-Object { ($_ -split '\|')[1].Trim() })
+        $rows | Should -Be @([DlGpuTools.Health.HealthChecks]::Registry.Ids)
+    }
+}
+
 Describe 'Test-GpuHealth: NVLink and the recovery action (issue 25)' -Skip:$NoFakes {
     AfterEach { Clear-FakeGpu }
 
     It 'warns on NVLink CRC errors that grow while it runs, and fails on replays, each in a view within 80 columns' {
         Use-FakeGpu -Setting ($Clean + 'FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_CRC_PER_S=50')
         $r = Test-GpuHealth -XidWatchSeconds 1
-        $e = $r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'NVLink errors' }
+        $e = $r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'nvlink_errors' }
         "$($e.Status)" | Should -Be 'Warning'
         $e.Detail | Should -Match '^Link\(s\) 0 took 0 replay, 0 recovery, \d+ CRC, 0 ECC over the [\d.]+ s check: [\d.]+ CRC/ECC errors a second, below DCGM''s 100'
         "$($r.Verdict)" | Should -Be 'Degraded'
@@ -223,11 +266,12 @@ Describe 'Test-GpuHealth: NVLink and the recovery action (issue 25)' -Skip:$NoFa
         Use-FakeGpu -Setting ($Clean + 'FAKENVML_RECOVERY_ACTION=unsupported')
         $r = Test-GpuHealth -XidWatchSeconds 0
         "$($r.Verdict)" | Should -Be 'Healthy'
-        foreach ($name in 'NVLink state', 'NVLink errors', 'Recovery action') {
-            @($r.Checks | Where-Object { $_.Check -eq $name -and "$($_.Status)" -ne 'Skipped' }) | Should -BeNullOrEmpty -Because $name
+        foreach ($id in 'nvlink_state', 'nvlink_errors', 'recovery_action') {
+            @($r.Checks | Where-Object Id -EQ $id).Count | Should -Be 2 -Because "$id has a row per GPU"
+            @($r.Checks | Where-Object { $_.Id -eq $id -and "$($_.Status)" -ne 'Skipped' }) | Should -BeNullOrEmpty -Because $id
         }
-        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'NVLink state' }).Detail | Should -Match '^No NVLink on this GPU'
-        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Check -eq 'Recovery action' }).Detail | Should -Match '^Not reported by this driver \(NVML_ERROR_NOT_SUPPORTED\)'
+        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'nvlink_state' }).Detail | Should -Match '^No NVLink on this GPU'
+        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'recovery_action' }).Detail | Should -Match '^Not reported by this driver \(NVML_ERROR_NOT_SUPPORTED\)'
     }
 }
 
@@ -245,9 +289,9 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
         "$($r.Level)" | Should -Be 'Standard'
         "$($r.Verdict)" | Should -Be 'Healthy'
         $g0 = $r.Gpus | Where-Object Index -EQ 0
-        $g0.Checks.Check | Should -Contain 'GEMM results'
-        $g0.Checks.Check | Should -Contain 'Clocks and power'
-        $g0.Checks.Check | Should -Contain 'Host-to-device'
+        $g0.Checks.Id | Should -Contain 'gemm_results'
+        $g0.Checks.Id | Should -Contain 'clocks_and_power'
+        $g0.Checks.Id | Should -Contain 'host_to_device'
         $g0.StressDataType | Should -Be 'BF16'
         $g0.StressTflops | Should -BeGreaterThan 600
         $g0.StressPercentOfPeak | Should -BeGreaterThan 60
@@ -272,7 +316,7 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
         # Wrong data after a device copy was a Warning (Watch), while one wrong GEMM word fails "GEMM results".
         Use-FakeGpu -Setting ($Load + 'FAKECUDA_KERNEL_SKIP_LAST=1')
         $r = Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
-        $copy = $r.Checks | Where-Object Check -EQ 'Memory bandwidth'
+        $copy = $r.Checks | Where-Object Id -EQ 'memory_bandwidth'
         "$($copy.Status)" | Should -Be 'Failed'
         "$($r.Verdict)" | Should -Be 'Unhealthy'
         "$($r.Action)" | Should -Be 'Drain'
@@ -284,7 +328,7 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
     It 'tests the memory at Long and names the bad word and bit' {
         Use-FakeGpu -Setting ($Load + 'FAKECUDA_MEMORY_MB=1024', 'FAKECUDA_BAD_WORD=3')
         $r = Test-GpuHealth -Level Long -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorAction SilentlyContinue
-        $m = $r.Checks | Where-Object Check -EQ 'Memory test'
+        $m = $r.Checks | Where-Object Id -EQ 'memory_test'
         "$($m.Status)" | Should -Be 'Failed'
         $m.Detail | Should -Match 'the first at byte 12 .* bits that differed 0x00000010'
         "$($r.Action)" | Should -Be 'ResetGpu'
@@ -304,23 +348,23 @@ Describe 'Test-GpuHealth -Level Standard on a real GPU' -Tag 'Gpu' -Skip:(-not $
         $r = Test-GpuHealth -Level Standard -Duration 15 -ErrorAction SilentlyContinue
         $r.Gpus.Count | Should -Be $gpus
         foreach ($g in $r.Gpus) {
-            $results = $g.Checks | Where-Object Check -EQ 'GEMM results'
+            $results = $g.Checks | Where-Object Id -EQ 'gemm_results'
             "$($results.Status)" | Should -Be 'Passed' -Because $results.Detail
             $results.Detail | Should -Match 'matched the first bit for bit'
             $g.StressTflops | Should -BeGreaterThan 0
             if ($null -ne $g.StressPercentOfPeak) { $g.StressPercentOfPeak | Should -BeGreaterThan 30 -Because 'cuBLASLt reaches 60-80% of the dense peak on a healthy card' }
             $g.SmClockMHz | Should -BeGreaterThan 0
             $g.PowerW | Should -BeGreaterThan 0
-            "$(($g.Checks | Where-Object Check -EQ 'Memory bandwidth').Status)" | Should -Be 'Passed'
+            "$(($g.Checks | Where-Object Id -EQ 'memory_bandwidth').Status)" | Should -Be 'Passed'
             # Identical GPUs running the same algorithm on the same inputs give the same bits.
-            $peers = $g.Checks | Where-Object Check -EQ 'Peer results'
+            $peers = $g.Checks | Where-Object Id -EQ 'peer_results'
             if (@($r.Gpus | Where-Object Name -EQ $g.Name).Count -gt 1) { "$($peers.Status)" | Should -Be 'Passed' -Because $peers.Detail }
         }
     }
 
     It 'writes and verifies most of the free memory at Long' {
         $r = Test-GpuHealth -Level Long -Duration 5 -Index 0 -ErrorAction SilentlyContinue
-        $m = $r.Checks | Where-Object Check -EQ 'Memory test'
+        $m = $r.Checks | Where-Object Id -EQ 'memory_test'
         "$($m.Status)" | Should -Be 'Passed' -Because $m.Detail
         $r.Gpus[0].MemoryTestedGiB | Should -BeGreaterThan 1
     }
@@ -336,11 +380,11 @@ Describe 'Test-GpuHealth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         foreach ($line in $smi) {
             $f = $line -split ',\s*'
             $g = $r.Gpus | Where-Object Index -EQ ([int]$f[0])
-            $ecc = $g.Checks | Where-Object Check -EQ 'ECC errors'
+            $ecc = $g.Checks | Where-Object Id -EQ 'ecc_errors'
             if ($f[1] -match '^\d+$' -and [int]$f[1] -gt 0) { "$($ecc.Status)" | Should -Be 'Failed' } elseif ($f[1] -match '^\d+$') { "$($ecc.Status)" | Should -BeIn 'Passed', 'Warning' }
-            $link = $g.Checks | Where-Object Check -EQ 'PCIe link'
+            $link = $g.Checks | Where-Object Id -EQ 'pcie_link'
             "$($link.Status)" | Should -Be $(if ([int]$f[2] -lt [int]$f[3]) { 'Failed' } else { 'Passed' })
-            $persist = $g.Checks | Where-Object Check -EQ 'Persistence mode'
+            $persist = $g.Checks | Where-Object Id -EQ 'persistence_mode'
             "$($persist.Status)" | Should -Be $(if ($f[4] -eq 'Enabled') { 'Passed' } else { 'Warning' })
         }
     }
@@ -351,7 +395,7 @@ Describe 'Test-GpuHealth NVLink and recovery checks on a real GPU' -Tag 'Gpu' -S
         $r = Test-GpuHealth -XidWatchSeconds 0 -ErrorAction SilentlyContinue
         $smi = (& nvidia-smi nvlink -s 2>&1) -join "`n"
         foreach ($g in $r.Gpus) {
-            $state = $g.Checks | Where-Object Check -EQ 'NVLink state'
+            $state = $g.Checks | Where-Object Id -EQ 'nvlink_state'
             # nvidia-smi lists each GPU's links under its "GPU n:" line, an inactive one as "<inactive>".
             $block = ([regex]::Match($smi, "(?ms)^GPU $($g.Index):.*?(?=^GPU \d+:|\z)")).Value
             $inactive = ([regex]::Matches($block, 'Link \d+: <inactive>')).Count
@@ -359,13 +403,13 @@ Describe 'Test-GpuHealth NVLink and recovery checks on a real GPU' -Tag 'Gpu' -S
             if ($inactive -gt 0) { "$($state.Status)" | Should -BeIn 'Failed', 'Skipped' -Because $state.Detail }
             elseif ($active -gt 0) { "$($state.Status)" | Should -Be 'Passed' -Because $state.Detail }
             else { "$($state.Status)" | Should -Be 'Skipped' -Because $state.Detail }
-            "$(($g.Checks | Where-Object Check -EQ 'NVLink errors').Status)" | Should -BeIn 'Passed', 'Warning', 'Failed', 'Skipped'
+            "$(($g.Checks | Where-Object Id -EQ 'nvlink_errors').Status)" | Should -BeIn 'Passed', 'Warning', 'Failed', 'Skipped'
         }
         $actions = @(& nvidia-smi --query-gpu=index,gpu_recovery_action --format=csv,noheader 2>&1)
         foreach ($line in $actions) {
             $f = "$line" -split ',\s*'
             if ($f.Count -lt 2 -or $f[0] -notmatch '^\d+$') { continue } # a driver without the field says so in prose
-            $check = ($r.Gpus | Where-Object Index -EQ ([int]$f[0])).Checks | Where-Object Check -EQ 'Recovery action'
+            $check = ($r.Gpus | Where-Object Index -EQ ([int]$f[0])).Checks | Where-Object Id -EQ 'recovery_action'
             "$($check.Status)" | Should -Be $(if ($f[1] -match '^None$') { 'Passed' } else { 'Failed' }) -Because "nvidia-smi says $($f[1]); $($check.Detail)"
         }
     }

@@ -98,8 +98,17 @@ nvmlReturn_t nvmlDeviceGetUtilizationRates(void *h, utilization *u) {
 nvmlReturn_t nvmlDeviceGetPersistenceMode(void *h, unsigned int *m) { FAIL("nvmlDeviceGetPersistenceMode", idx(h)); *m = 1; return 0; }
 nvmlReturn_t nvmlDeviceGetMigMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetMigMode", idx(h)); if (idx(h) % 2) return 3; *c = (unsigned)mig_on(h); *p = *c || (idx(h) == 0 && fake_env_int("FAKENVML_MIG_PENDING", 0)); return 0; }
 nvmlReturn_t nvmlDeviceGetEccMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetEccMode", idx(h)); *c = idx(h) % 2 == 0; *p = *c; return 0; }
-nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(void *h, unsigned int *v) { (void)h; *v = 5; return 0; }
-nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(void *h, unsigned int *v) { (void)h; *v = 5; return 0; }
+/*   FAKENVML_SLOT_PCIE_GEN  the generation GPU 0's slot allows (default 5, the GPU's own): a BIOS, riser or slot cap; the
+ *                           link then trains no higher. nvmlDeviceGetGpuMaxPcieLinkGeneration is the GPU's own (5). */
+static unsigned slot_generation(void *h) { return idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_SLOT_PCIE_GEN", 5) : 5; }
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(void *h, unsigned int *v) { *v = slot_generation(h); return 0; }
+nvmlReturn_t nvmlDeviceGetMaxPcieLinkGeneration(void *h, unsigned int *v) { *v = slot_generation(h); return 0; }
+nvmlReturn_t nvmlDeviceGetGpuMaxPcieLinkGeneration(void *h, unsigned int *v) {
+    FAIL("nvmlDeviceGetGpuMaxPcieLinkGeneration", idx(h));
+    if (!v) return 2; /* NVML_ERROR_INVALID_ARGUMENT */
+    *v = 5;
+    return 0;
+}
 /*   FAKENVML_PCIE_WIDTH  the current link width of GPU 0 (default 16, the maximum): a degraded link */
 nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(void *h, unsigned int *v) { *v = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_PCIE_WIDTH", 16) : 16; return 0; }
 nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(void *h, unsigned int *v) { (void)h; *v = 16; return 0; }

@@ -10,6 +10,12 @@ namespace DlGpuTools
         /// <summary>The GPU's CUDA index; empty for a check of the host (GPU count, driver version).</summary>
         public int? Gpu { get; set; }
 
+        /// <summary>
+        /// The registered id of the check that wrote the row (Test-GpuHealth -Check and -Skip take it; scripts match on it);
+        /// empty for the run's own row when the driver did not answer at all.
+        /// </summary>
+        public string? Id { get; set; }
+
         public string Check { get; set; } = string.Empty;
 
         /// <summary>Passed, Warning, Failed or Skipped (a CheckStatus name: text, so it reads the same after remoting).</summary>
@@ -106,10 +112,16 @@ namespace DlGpuTools
     {
         public string ComputerName { get; set; } = Environment.MachineName;
 
-        /// <summary>Quick (NVML and the driver only), Standard (plus the GEMM stress and link checks) or Long (plus the memory test).</summary>
+        /// <summary>
+        /// Quick (NVML and the driver only), Standard (plus the GEMM stress and link checks) or Long (plus the memory
+        /// test).
+        /// </summary>
         public string Level { get; set; } = nameof(HealthLevel.Quick);
 
-        /// <summary>Healthy, Degraded or Unhealthy (a HealthVerdict name: text, so a fleet's reports sort and group after remoting).</summary>
+        /// <summary>
+        /// Healthy, Degraded or Unhealthy (a HealthVerdict name: text, so a fleet's reports sort and group after
+        /// remoting).
+        /// </summary>
         public string Verdict { get; set; } = nameof(HealthVerdict.Healthy);
 
         /// <summary>The most severe action of all checks (a HealthAction name).</summary>

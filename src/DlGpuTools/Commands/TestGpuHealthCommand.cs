@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Health;
+using DlGpuTools.Validation;
 
 namespace DlGpuTools.Commands
 {
@@ -13,7 +14,8 @@ namespace DlGpuTools.Commands
     /// reason, the host's checks and every GPU's. Quick: NVML and the driver only, about a second (the Xid watch).
     /// Standard: plus a GEMM stress on every GPU at once for -Duration seconds (default 60) with every result
     /// compared, clocks and power under load, and a short bandwidth and host-link run. Long: plus a memory pattern
-    /// test. GPUs are chosen as by every device command (-Index, -Uuid, piped devices; all by default), gathered
+    /// test. Every check is registered by id (HealthChecks): -Check runs only those named (with the runs they need),
+    /// -Skip leaves some out. GPUs are chosen as by every device command (-Index, -Uuid, piped devices; all by default), gathered
     /// from the whole pipeline into one report; one that does not exist is DeviceIndexNotFound or DeviceUuidNotFound
     /// and no report, since the host cannot be vouched for. -Quiet writes only $true (healthy or degraded) or $false
     /// (unhealthy, or no answer: a named GPU missing, no driver), with why as a warning, so a scheduler's script
@@ -69,6 +71,23 @@ namespace DlGpuTools.Commands
         [ValidateFiniteRange(0.1, 600)]
         public double TimeoutSeconds { get; set; } = 10;
 
+        /// <summary>
+        /// Only these checks (ids; Tab completes them), with the items they need; a check of a higher level raises
+        /// -Level to it.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRegisteredId(typeof(HealthChecks))]
+        [ArgumentCompleter(typeof(HealthCheckCompleter))]
+        public string[]? Check { get; set; }
+
+        /// <summary>Checks to leave out (ids); a check that needs one of them says it was not run.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRegisteredId(typeof(HealthChecks))]
+        [ArgumentCompleter(typeof(HealthCheckCompleter))]
+        public string[]? Skip { get; set; }
+
         [Parameter(ParameterSetName = QuietSet, Mandatory = true)]
         public SwitchParameter Quiet { get; set; }
 
@@ -97,7 +116,11 @@ namespace DlGpuTools.Commands
                 CallTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 Devices = _everyGpu ? null : _keys,
                 Level = Level,
-                Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration)) ? TimeSpan.FromSeconds(Duration) : HealthRequest.DefaultDuration(Level),
+                Checks = Check,
+                Skip = Skip,
+                Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration))
+                    ? TimeSpan.FromSeconds(Duration)
+                    : HealthRequest.DefaultDuration(HealthChecks.LevelFor(Level, Check)),
                 MatrixSize = MatrixSize,
                 Cancel = _cancel.Token,
                 Progress = (phase, done) => ReportProgress("Test-GpuHealth", phase, (int)(100 * done)),
@@ -130,7 +153,11 @@ namespace DlGpuTools.Commands
             }
 
             CompleteProgress();
-            foreach (GpuHealthCheck check in report.Checks) WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}{1}: {2}. {3}", check.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + " " : string.Empty, check.Check, check.Status, check.Detail));
+            foreach (GpuHealthCheck check in report.Checks)
+            {
+                string gpu = check.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + " " : string.Empty;
+                WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}{1}: {2}. {3}", gpu, check.Check, check.Status, check.Detail));
+            }
             bool usable = report.Verdict != nameof(HealthVerdict.Unhealthy);
             if (Quiet)
             {
@@ -141,9 +168,13 @@ namespace DlGpuTools.Commands
             WriteObject(report);
             if (!usable)
             {
-                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.GpuHealthFailed, report.Reason)), "GpuHealthCheckFailed", ErrorCategory.DeviceError, report.ComputerName)
+                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.GpuHealthFailed, report.Reason)),
+                    "GpuHealthCheckFailed", ErrorCategory.DeviceError, report.ComputerName)
                 {
-                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.GpuHealthFailed, report.Reason)) { RecommendedAction = Messages.Format(Messages.GpuHealthRemedy, report.Action) },
+                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.GpuHealthFailed, report.Reason))
+                    {
+                        RecommendedAction = Messages.Format(Messages.GpuHealthRemedy, report.Action),
+                    },
                 });
             }
         }
