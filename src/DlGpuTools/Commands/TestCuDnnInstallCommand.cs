@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
-using DlGpuTools.Interop;
 
 namespace DlGpuTools.Commands
 {
@@ -38,16 +36,17 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            var checker = new InstallChecker(Runtime, Runtime.Environment, PlatformNativeLoader.Instance);
+            var checker = new InstallChecker(Runtime);
             var checks = new List<InstallCheck>();
             var options = new InstallCheckOptions { MinimumCudaVersion = MinimumCudaVersion, MinimumCudnnVersion = MinimumCudnnVersion };
+            int total = InstallChecker.Plan().Count;
             int done = 0;
             try
             {
                 foreach (InstallCheck check in checker.Run(options, _cancel.Token))
                 {
                     checks.Add(check);
-                    ReportProgress("Test-CuDnnInstall", check.Name ?? "checking", ++done * 100 / 14);
+                    ReportProgress("Test-CuDnnInstall", check.Name ?? "checking", ++done * 100 / total);
                     WriteVerbose($"{check.Name}: {check.Status} ({check.DurationMs} ms). {check.Detail}");
                     if (!Quiet) WriteObject(check);
                 }
@@ -82,7 +81,6 @@ namespace DlGpuTools.Commands
         }
 
         protected override void StopProcessing() => _cancel.Cancel();
-
 
         public void Dispose() => _cancel.Dispose();
     }
