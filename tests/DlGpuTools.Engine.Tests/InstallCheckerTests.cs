@@ -272,6 +272,14 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [FakeFact]
+        public void A_relative_search_path_entry_is_warned_about_once()
+        {
+            InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "relative/lib" }), "environment");
+            Assert.Equal("Warning", env.Status);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(Must.Exist(env.Detail), "entry 'relative/lib' is a relative folder"));
+        }
+
+        [FakeFact]
         public void Minimum_versions_turn_an_older_install_into_a_failure()
         {
             var checks = Run(options: new InstallCheckOptions { MinimumCudaVersion = new Version(13, 2), MinimumCudnnVersion = new Version(9, 19) });

@@ -41,9 +41,6 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             // Entries that name the current directory: skipped by this module, but not by the libraries it loads.
             problems.AddRange(environment.SearchPathWarnings().Select(w => w.TrimEnd('.')));
 
-            // Entries that name the current directory: skipped by this module, but not by the libraries it loads.
-            problems.AddRange(environment.SearchPathWarnings().Select(w => w.TrimEnd('.')));
-
             string? visible = environment.GetVariable("CUDA_VISIBLE_DEVICES");
             if (visible != null) facts.Add($"CUDA_VISIBLE_DEVICES={visible}");
 
