@@ -51,7 +51,7 @@ namespace DlGpuTools.Collectives
                     string message = environment.IsWindows && notFound.Attempts.Count == 0
                         ? "NCCL could not be loaded: " + NcclCandidates.WindowsHasNone
                         : notFound.Message;
-                    throw new NcclNotFoundException(message, environment.IsWindows);
+                    throw new NcclNotFoundException(message, environment.IsWindows, notFound);
                 }
             }
         }
