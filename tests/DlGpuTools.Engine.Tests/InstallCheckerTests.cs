@@ -105,6 +105,7 @@ namespace DlGpuTools.Engine.Tests
                 [LibraryCandidates.CuBlasOverrideVariable] = Path.Combine(f, "libcublas.so.13"),
                 [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(f, "cudnn", "libcudnn.so.9"),
                 [LibraryCandidates.CpuBlasOverrideVariable] = Path.Combine(f, "blas", "openblas"),
+                [NcclCandidates.OverrideVariable] = Path.Combine(f, "libnccl.so.2"),
                 ["PATH"] = "/nonexistent-bin-folder-for-tests",
             };
             foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;
