@@ -163,7 +163,7 @@ namespace DlGpuTools.Engine.Tests
             {
                 "NVIDIA driver", "GPUs", "Environment", "CUDA runtime", "Driver supports the CUDA runtime", "cuDNN", "cuDNN built for this CUDA",
                 "cuDNN sub-libraries", "cuDNN convolution on the GPU", "cuBLAS", "Single copy of each library", "GPUs supported by CUDA and cuDNN",
-                "cuBLAS SGEMM on the GPU", "PyTorch", "Verdict",
+                "cuBLAS SGEMM on the GPU", "PyTorch", "NCCL", "Verdict",
             };
             Assert.Equal(names, checks.Select(c => c.Name));
         }
@@ -196,6 +196,53 @@ namespace DlGpuTools.Engine.Tests
             InstallCheck cublas = Check(checks, "cublas");
             Assert.Equal("Warning", cublas.Status);
             Assert.Contains("no handle created (needs a GPU)", cublas.Detail);
+        }
+
+        [FakeFact]
+        public void Nccl_that_loads_passes_with_its_version_and_path()
+        {
+            FakeLibraries.Configure("FAKENCCL_VERSION=22105");
+            InstallCheck nccl = Check(Run(), "nccl");
+            Assert.True(nccl.Status == "Passed", nccl.Detail);
+            Assert.Equal("2.21.5", nccl.Version);
+            Assert.Equal(Path.Combine(FakeLibraries.Directory, "libnccl.so.2"), nccl.Path);
+            Assert.Equal("22105", nccl.Data["NcclVersionCode"]);
+            Assert.Contains("(ncclGetVersion 22105)", nccl.Detail);
+        }
+
+        [FakeFact]
+        public void No_nccl_warns_where_gpus_could_use_it_and_is_skipped_on_one_gpu()
+        {
+            var none = new Dictionary<string, string> { [NcclCandidates.OverrideVariable] = "/nonexistent/libnccl.so.2" };
+            InstallCheck two = Check(Run(none), "nccl");
+            Assert.Equal("Warning", two.Status);
+            Assert.Contains("No NCCL was found", two.Detail);
+            Assert.Contains("2 GPU(s) are visible", two.Detail);
+            Assert.Contains(two.Searched, s => s.Contains("/nonexistent/libnccl.so.2"));
+            Assert.Contains("libnccl2", two.Remedy);
+            FakeLibraries.Configure("FAKECUDA_DEVICES=1");
+            InstallCheck one = Check(Run(none), "nccl");
+            Assert.Equal("Skipped", one.Status);
+            Assert.Equal("Passed", Check(Run(none), "gpus").Status);
+        }
+
+        [FakeFact]
+        public void An_nccl_file_the_loader_refuses_fails_with_the_loaders_reason()
+        {
+            string text = Path.Combine(Path.GetTempPath(), "dlgpu-not-nccl-" + Guid.NewGuid().ToString("N") + ".so.2");
+            File.WriteAllText(text, "This is a text file where NCCL was expected; it is long enough to hold an ELF header and more.\n");
+            try
+            {
+                InstallCheck nccl = Check(Run(new Dictionary<string, string> { [NcclCandidates.OverrideVariable] = text }), "nccl");
+                Assert.Equal("Failed", nccl.Status);
+                Assert.StartsWith(LibraryCandidates.DisplayName(NativeLibraryKind.Nccl) + " was found but could not be loaded: " + text, nccl.Detail);
+                Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, nccl.Data["ErrorId"]);
+                Assert.Contains("$env:" + NcclCandidates.OverrideVariable + " points at " + text, nccl.Remedy);
+            }
+            finally
+            {
+                File.Delete(text);
+            }
         }
 
         [FakeFact]

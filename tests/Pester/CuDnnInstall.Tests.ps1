@@ -54,16 +54,21 @@ Describe 'Test-CuDnnInstall on a machine without a driver' {
 }
 
 Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Skip:$NoFakes {
-    AfterEach { Clear-FakeGpu }
+    AfterEach {
+        Clear-FakeGpu
+        Remove-Item Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
+    }
 
     It 'passes a healthy install and says where each library came from' {
         Use-FakeGpu
+        $env:DLGPUTOOLS_NCCL_PATH = Join-Path $FakesPath 'libnccl.so.2'
         $checks = @(Test-CuDnnInstall)
         # Other copies and PyTorch depend on the machine (a GPU box has real cuDNN copies besides the fakes).
         $bad = $checks | Where-Object { $_.Status -notin 'Passed', 'Skipped' -and $_.Id -notin 'pytorch', 'library-copies', 'verdict' }
         $bad | Should -BeNullOrEmpty -Because (($bad | ForEach-Object { "$($_.Name): $($_.Detail)" }) -join '; ')
         ($checks | Where-Object Id -eq 'cudnn').Path | Should -BeLike '*cudnn/libcudnn.so.9'
         ($checks | Where-Object Id -eq 'cudnn').Version | Should -Be '9.14.0'
+        ($checks | Where-Object Id -eq 'nccl').Version | Should -Be '2.27.3'
         Test-CuDnnInstall -Quiet | Should -BeTrue
     }
 

@@ -26,6 +26,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             new ComputeCapabilityCheck(),
             new CuBlasSgemmCheck(),
             new PyTorchCheck(),
+            new NcclCheck(),
         });
     }
 }
