@@ -161,9 +161,9 @@ namespace DlGpuTools.Engine.Tests
             // The names are what users and their scripts have read so far: the registry changes none of them.
             string[] names =
             {
-                "NVIDIA driver", "GPUs", "Environment", "CUDA runtime", "Driver supports the CUDA runtime", "cuDNN", "cuDNN built for this CUDA",
-                "cuDNN sub-libraries", "cuDNN convolution on the GPU", "cuBLAS", "Single copy of each library", "GPUs supported by CUDA and cuDNN",
-                "cuBLAS SGEMM on the GPU", "PyTorch", "NCCL", "Verdict",
+                "NVIDIA driver", "GPUs", "Environment", "CUDA runtime", "Driver supports the CUDA runtime", "cuDNN",
+                "cuDNN built for this CUDA", "cuDNN sub-libraries", "cuDNN convolution on the GPU", "cuBLAS", "Single copy of each library",
+                "GPUs supported by CUDA and cuDNN", "cuBLAS SGEMM on the GPU", "PyTorch", "NCCL", "Verdict",
             };
             Assert.Equal(names, checks.Select(c => c.Name));
         }
@@ -235,7 +235,8 @@ namespace DlGpuTools.Engine.Tests
             {
                 InstallCheck nccl = Check(Run(new Dictionary<string, string> { [NcclCandidates.OverrideVariable] = text }), "nccl");
                 Assert.Equal("Failed", nccl.Status);
-                Assert.StartsWith(LibraryCandidates.DisplayName(NativeLibraryKind.Nccl) + " was found but could not be loaded: " + text, nccl.Detail);
+                string found = LibraryCandidates.DisplayName(NativeLibraryKind.Nccl) + " was found but could not be loaded: ";
+                Assert.StartsWith(found + text, nccl.Detail);
                 Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, nccl.Data["ErrorId"]);
                 Assert.Contains("$env:" + NcclCandidates.OverrideVariable + " points at " + text, nccl.Remedy);
             }
@@ -324,7 +325,8 @@ namespace DlGpuTools.Engine.Tests
         {
             InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "relative/lib" }), "environment");
             Assert.Equal("Warning", env.Status);
-            Assert.Single(System.Text.RegularExpressions.Regex.Matches(Must.Exist(env.Detail), "entry 'relative/lib' is a relative folder"));
+            string once = "entry 'relative/lib' is a relative folder";
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(Must.Exist(env.Detail), once));
         }
 
         [FakeFact]

@@ -17,7 +17,7 @@ Describe 'Test-CuDnnInstall help' {
         $registry.Ids.Count | Should -BeGreaterThan 10
         $text = ((Get-Help Test-CuDnnInstall).Description.Text -join ' ') -replace '\s+', ' '
         foreach ($id in $registry.Ids) {
-            $text | Should -Match ([regex]::Escape("($id)")) -Because "docs/Test-CuDnnInstall.md names each check with its id, and '$id' is registered"
+            $text | Should -Match ([regex]::Escape("($id)")) -Because "the help names each check with its id, and '$id' is registered"
         }
     }
 }

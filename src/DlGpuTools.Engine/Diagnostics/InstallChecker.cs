@@ -50,7 +50,8 @@ namespace DlGpuTools.Diagnostics
 
         /// <summary>Every failed check's remedy, for an error record's RecommendedAction.</summary>
         public static string CombinedRemedy(IEnumerable<InstallCheck> checks) =>
-            string.Join(" | ", checks.Where(c => c.Status == nameof(CheckStatus.Failed) && c.Id != VerdictId).Select(c => c.Name + ": " + c.Remedy));
+            string.Join(" | ", checks.Where(c => c.Status == nameof(CheckStatus.Failed) && c.Id != VerdictId).Select(c => c.Name
+                + ": " + c.Remedy));
 
         /// <summary>The one-line verdict over a set of checks: the worst status, and the counts.</summary>
         public static InstallCheck Verdict(IReadOnlyCollection<InstallCheck> checks)
@@ -60,7 +61,8 @@ namespace DlGpuTools.Diagnostics
             int failed = checks.Count(c => c.Status == nameof(CheckStatus.Failed));
             int skipped = checks.Count(c => c.Status == nameof(CheckStatus.Skipped));
             CheckStatus worst = failed > 0 ? CheckStatus.Failed : warnings > 0 ? CheckStatus.Warning : CheckStatus.Passed;
-            string words = failed > 0 ? "CUDA/cuDNN are NOT ready: fix the failed checks" : warnings > 0 ? "CUDA/cuDNN work, with warnings" : "CUDA/cuDNN are installed, compatible and working";
+            string words = failed > 0 ? "CUDA/cuDNN are NOT ready: fix the failed checks" : warnings > 0
+                ? "CUDA/cuDNN work, with warnings" : "CUDA/cuDNN are installed, compatible and working";
             return new InstallCheck
             {
                 Id = VerdictId,
@@ -81,7 +83,8 @@ namespace DlGpuTools.Diagnostics
                 string? skip = check.SkipReason(context);
                 result = skip != null ? new InstallCheck { Status = nameof(CheckStatus.Skipped), Detail = skip } : check.Run(context);
             }
-            catch (Exception e) when (!(e is OutOfMemoryException) && !(e is StackOverflowException) && !(e is OperationCanceledException && context.Cancel.IsCancellationRequested))
+            catch (Exception e) when (!(e is OutOfMemoryException) && !(e is StackOverflowException)
+                && !(e is OperationCanceledException && context.Cancel.IsCancellationRequested))
             {
                 // A check that breaks in an unforeseen way is a failed check, never a crashed command.
                 result = new InstallCheck

@@ -73,9 +73,11 @@ namespace DlGpuTools.Commands
             if (!ok)
             {
                 string failed = string.Join(", ", checks.Where(c => c.Status == nameof(CheckStatus.Failed)).Select(c => c.Name));
-                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.InstallChecksFailed, failed)), "CuDnnInstallCheckFailed", ErrorCategory.NotInstalled, failed)
+                string message = Messages.Format(Messages.InstallChecksFailed, failed);
+                var error = new InvalidOperationException(message);
+                WriteError(new ErrorRecord(error, "CuDnnInstallCheckFailed", ErrorCategory.NotInstalled, failed)
                 {
-                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.InstallChecksFailed, failed)) { RecommendedAction = InstallChecker.CombinedRemedy(checks) },
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = InstallChecker.CombinedRemedy(checks) },
                 });
             }
         }

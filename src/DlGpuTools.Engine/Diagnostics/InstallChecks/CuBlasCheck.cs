@@ -25,7 +25,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "cublas";
 
         public CuBlasCheck()
-            : base(CheckId, "cuBLAS", "cuBLAS and cuBLASLt are found and load, a handle is created; the version against the CUDA runtime's major.",
+            : base(CheckId, "cuBLAS", "cuBLAS and cuBLASLt are found and load, a handle is created; the version against the CUDA "
+                + "runtime's major.",
                 DriverCheck.CheckId, GpusCheck.CheckId, CudaRuntimeCheck.CheckId, CuDnnConvolutionCheck.CheckId)
         {
         }
@@ -40,7 +41,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             }
             catch (NativeLibraryNotFoundException e)
             {
-                return NotFound(e, "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0) or set $env:" + LibraryCandidates.CuBlasOverrideVariable + ".", windows);
+                return NotFound(e, "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0) or set $env:"
+                    + LibraryCandidates.CuBlasOverrideVariable + ".", windows);
             }
 
             context.Publish(new FoundCuBlas(cublas));
@@ -86,7 +88,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             if (runtime != null && check.Version != null && !check.Version.StartsWith(runtime.Major + ".", StringComparison.Ordinal))
             {
                 check.Status = nameof(CheckStatus.Warning);
-                check.Remedy = $"cuBLAS {check.Version} does not belong to CUDA {runtime.Major}.x: install the cuBLAS of your CUDA toolkit.";
+                check.Remedy = $"cuBLAS {check.Version} does not belong to CUDA {runtime.Major}.x: install the cuBLAS of your CUDA "
+                    + $"toolkit.";
             }
 
             return check;

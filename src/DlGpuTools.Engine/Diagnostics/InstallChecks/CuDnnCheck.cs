@@ -24,7 +24,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "cudnn";
 
         public CuDnnCheck()
-            : base(CheckId, "cuDNN", "cuDNN (libcudnn.so.9 or .8, cudnn64_9.dll or _8) is found and loads; its version against -MinimumCudnnVersion.")
+            : base(CheckId, "cuDNN", "cuDNN (libcudnn.so.9 or .8, cudnn64_9.dll or _8) is found and loads; its version against "
+                + "-MinimumCudnnVersion.")
         {
         }
 
@@ -40,7 +41,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             {
                 return NotFound(e, windows
                     ? @"Install cuDNN 9 for your CUDA major (NVIDIA's cuDNN installer) and put the folder that holds cudnn64_9.dll "
-                        + @"(C:\Program Files\NVIDIA\CUDNN\v9.x\bin\<CUDA version>, with \x64 in newer releases) on PATH, which is where programs and "
+                        + @"(C:\Program Files\NVIDIA\CUDNN\v9.x\bin\<CUDA version>, with \x64 in newer releases) on PATH, which is "
+                            + @"where programs and "
                         + "this check look, or set $env:" + LibraryCandidates.CuDnnOverrideVariable + " to that DLL."
                     : "Install cuDNN 9 for your CUDA major (Ubuntu, CUDA 13: sudo apt install libcudnn9-cuda-13), or set $env:"
                         + LibraryCandidates.CuDnnOverrideVariable + " to a libcudnn.so.9.",
@@ -50,7 +52,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             Version? version = CuDnnLibrary.DecodeVersion(cudnn.Version);
             context.Publish(new FoundCuDnn(cudnn, version));
             Version? minimum = context.Options.MinimumCudnnVersion;
-            var check = Result(CheckStatus.Passed, $"cuDNN {version} at {cudnn.LibraryPath} (cudnnGetVersion {cudnn.Version}).", null, cudnn.LibraryPath, version?.ToString());
+            var check = Result(CheckStatus.Passed, $"cuDNN {version} at {cudnn.LibraryPath} (cudnnGetVersion {cudnn.Version}).",
+                null, cudnn.LibraryPath, version?.ToString());
             check.Searched = Searched(cudnn.Attempts);
             check.Data["CudnnGetVersion"] = cudnn.Version.ToString(CultureInfo.InvariantCulture);
             ShadowedByBrokenCopy(check, cudnn, windows);

@@ -15,13 +15,15 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "cudnn-convolution";
 
         public CuDnnConvolutionCheck()
-            : base(CheckId, "cuDNN convolution on the GPU", "A forward convolution with FMA math on random inputs, checked against the CPU and timed.",
+            : base(CheckId, "cuDNN convolution on the GPU", "A forward convolution with FMA math on random inputs, checked against "
+                + "the CPU and timed.",
                 DriverCheck.CheckId, GpusCheck.CheckId, CuDnnCheck.CheckId, CuDnnSubLibrariesCheck.CheckId)
         {
         }
 
         public override string? SkipReason(InstallCheckContext context) =>
-            context.Fact<WorkingDriver>() == null || VisibleGpus.In(context).Count == 0 || context.Fact<FoundCuDnn>() == null ? "Needs a visible GPU and cuDNN." : null;
+            context.Fact<WorkingDriver>() == null || VisibleGpus.In(context).Count == 0 || context.Fact<FoundCuDnn>() == null
+                ? "Needs a visible GPU and cuDNN." : null;
 
         public override InstallCheck Run(InstallCheckContext context)
         {
@@ -34,7 +36,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             // cuDNN opens its sub-libraries itself, by name, at the first operation: a FIFO among them would block that
             // open for good (and Ctrl+C with it), so the check is not run and the sub-library check says why.
             if (unopenable.Count > 0)
-                return Result(CheckStatus.Failed, "Not run: " + string.Join("; ", unopenable) + ", which cuDNN's own loader would block on or fail to read.",
+                return Result(CheckStatus.Failed, "Not run: " + string.Join("; ", unopenable)
+                    + ", which cuDNN's own loader would block on or fail to read.",
                     "Replace it with the library file from the cuDNN package (reinstall cuDNN).");
             int major = cudnn.Version?.Major ?? 9;
             try
@@ -51,11 +54,15 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 string remedy = files == null || !files.Complete
                     ? "cuDNN's sub-libraries are incomplete or damaged (see that check): install the complete cuDNN package."
                     : context.Environment.IsWindows
-                        ? $"The sub-libraries are in {folder} but cuDNN's own loader did not find them: it loads them by name, so put {folder} on PATH "
+                        ? $"The sub-libraries are in {folder} but cuDNN's own loader did not find them: it loads them by name, so "
+                            + $"put {folder} on PATH "
                             + "(Python: os.add_dll_directory), then open a new PowerShell."
-                        : $"The sub-libraries are in {folder} but cuDNN's own loader could not load them: check that their dependencies load "
-                            + $"(ldd {Path.Combine(folder, CuDnnSubLibraries.Names(major, false)[0])}) and that {folder} is on LD_LIBRARY_PATH or in the ld.so cache.";
-                return Result(CheckStatus.Failed, e.Message + ". cuDNN loaded its sub-libraries itself, as a program would (this module loads none of them), and failed.", remedy);
+                        : $"The sub-libraries are in {folder} but cuDNN's own loader could not load them: check that their "
+                            + $"dependencies load "
+                            + $"(ldd {Path.Combine(folder, CuDnnSubLibraries.Names(major, false)[0])}) and that {folder} is on "
+                                + $"LD_LIBRARY_PATH or in the ld.so cache.";
+                return Result(CheckStatus.Failed, e.Message + ". cuDNN loaded its sub-libraries itself, as a program would (this "
+                    + "module loads none of them), and failed.", remedy);
             }
             catch (CuDnnException e)
             {

@@ -16,7 +16,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             Unopenable = unopenable;
         }
 
-        /// <summary>Every sub-library is sound beside the main library, or a sound copy of the same release is where the loader looks.</summary>
+        /// <summary>Every sub-library is sound beside the main library, or a sound copy of the same release is where the loader
+        /// looks.</summary>
         public bool Complete { get; }
 
         /// <summary>"path is a FIFO"-style lines for files that are not regular files, folders or missing.</summary>
@@ -37,12 +38,14 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "cudnn-sublibraries";
 
         public CuDnnSubLibrariesCheck()
-            : base(CheckId, "cuDNN sub-libraries", "Every sub-library of cuDNN's major is beside the main library and sound, judged from its file without loading it.",
+            : base(CheckId, "cuDNN sub-libraries", "Every sub-library of cuDNN's major is beside the main library and sound, "
+                + "judged from its file without loading it.",
                 CuDnnCheck.CheckId)
         {
         }
 
-        public override string? SkipReason(InstallCheckContext context) => context.Fact<FoundCuDnn>()?.Version == null ? "Needs cuDNN." : null;
+        public override string? SkipReason(InstallCheckContext context) => context.Fact<FoundCuDnn>()?.Version == null
+            ? "Needs cuDNN." : null;
 
         public override InstallCheck Run(InstallCheckContext context)
         {
@@ -70,7 +73,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 }
 
                 if (verdict.Problem != null && NotOpenable(path, out string? what)) unopenable.Add($"{path} is {what}");
-                searched.Add($"{path}: " + (verdict.Usable ? "looks sound" + (verdict.Soname != null ? $" (soname {verdict.Soname})" : string.Empty) : verdict.Problem));
+                searched.Add($"{path}: " + (verdict.Usable ? "looks sound"
+                    + (verdict.Soname != null ? $" (soname {verdict.Soname})" : string.Empty) : verdict.Problem));
             }
 
             var check = Result(CheckStatus.Passed, $"All {names.Length} cuDNN {version.Major} sub-libraries are in {folder} and look sound "
@@ -92,10 +96,14 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             {
                 CuDnnSubLibraries.Found? copy = CuDnnSubLibraries.FindElsewhere(name, environment);
                 if (copy == null) continue;
-                bool besideItself = string.Equals(Path.GetFullPath(copy.Path), Path.GetFullPath(Path.Combine(folder, name)), StringComparison.Ordinal);
-                if (brokenNames.Contains(name) && (besideItself || !LibraryFileInspector.Inspect(copy.Path, environment.IsArm64).Usable)) continue;
-                searched.Add($"{name} by name through the loader's search: {copy.Path}" + (copy.Version != null ? $" (version {copy.Version})" : " (no version in its file name)"));
-                if (copy.Version != null && !CuDnnSubLibraries.SameRelease(copy.Version, version)) wrong.Add($"{name} from {copy.Path} is version {copy.Version}");
+                bool besideItself = string.Equals(Path.GetFullPath(copy.Path), Path.GetFullPath(Path.Combine(folder, name)),
+                    StringComparison.Ordinal);
+                if (brokenNames.Contains(name) && (besideItself
+                    || !LibraryFileInspector.Inspect(copy.Path, environment.IsArm64).Usable)) continue;
+                searched.Add($"{name} by name through the loader's search: {copy.Path}"
+                    + (copy.Version != null ? $" (version {copy.Version})" : " (no version in its file name)"));
+                if (copy.Version != null && !CuDnnSubLibraries.SameRelease(copy.Version, version))
+                    wrong.Add($"{name} from {copy.Path} is version {copy.Version}");
                 else elsewhere.Add($"{name} from {copy.Path}" + (copy.Version != null ? $" ({copy.Version})" : string.Empty));
             }
 
@@ -104,11 +112,13 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             {
                 context.Publish(new CuDnnSubLibraryFiles(true, unopenable));
                 check.Status = nameof(CheckStatus.Warning);
-                check.Detail = (missing.Count > 0 ? $"Not beside {cudnn.LibraryPath}" : $"Damaged beside {cudnn.LibraryPath}: {string.Join("; ", broken)}")
+                check.Detail = (missing.Count > 0 ? $"Not beside {cudnn.LibraryPath}"
+                    : $"Damaged beside {cudnn.LibraryPath}: {string.Join("; ", broken)}")
                     + $", but found by name where cuDNN {version} looks (the loader's search): {string.Join("; ", elsewhere)}. "
                     + "A program gets the same ones; the convolution check shows they load.";
                 check.Remedy = broken.Count > 0
-                    ? $"Works here, but replace or remove the damaged file(s) in {folder}: a program that puts {folder} on its library path loads them and fails, "
+                    ? $"Works here, but replace or remove the damaged file(s) in {folder}: a program that puts {folder} on its "
+                        + $"library path loads them and fails, "
                         + "or crashes on a truncated one."
                     : $"Works, but one cuDNN is split over two folders: install the complete package into {folder}, "
                         + $"or take {folder} off the library search path so the complete install is used.";
@@ -119,18 +129,22 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             check.Status = nameof(CheckStatus.Failed);
             if (wrong.Count > 0)
             {
-                check.Detail = $"Missing beside {cudnn.LibraryPath} ({version}), and the loader's search finds another release: {string.Join("; ", wrong)}. "
+                check.Detail = $"Missing beside {cudnn.LibraryPath} ({version}), and the loader's search finds another release: "
+                    + $"{string.Join("; ", wrong)}. "
                     + "cuDNN refuses sub-libraries of another version (CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH).";
-                check.Remedy = $"Install the complete cuDNN {version} package into {folder}, or take {folder} off the library search path so one complete install is found.";
+                check.Remedy = $"Install the complete cuDNN {version} package into {folder}, or take {folder} off the library "
+                    + $"search path so one complete install is found.";
                 check.Data["Missing"] = string.Join(",", missing);
                 return check;
             }
 
             check.Detail = (missing.Count > 0 ? $"Missing beside {cudnn.LibraryPath}: {string.Join(", ", missing)}. " : string.Empty)
                 + (broken.Count > 0 ? $"Present but not loadable: {string.Join("; ", broken)}." : string.Empty);
-            check.Remedy = $"cuDNN {version.Major} loads its sub-libraries by name when an operation first needs them; with some missing or damaged beside the main library, "
+            check.Remedy = $"cuDNN {version.Major} loads its sub-libraries by name when an operation first needs them; with some "
+                + $"missing or damaged beside the main library, "
                 + "another copy's (or none) is used and operations fail with CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED. "
-                + $"Install the complete cuDNN package into {folder}, or take {folder} off the library search path so the complete install is found.";
+                + $"Install the complete cuDNN package into {folder}, or take {folder} off the library search path so the complete "
+                    + $"install is found.";
             check.Data["Missing"] = string.Join(",", missing);
             check.Data["Broken"] = string.Join(",", broken);
             return check;

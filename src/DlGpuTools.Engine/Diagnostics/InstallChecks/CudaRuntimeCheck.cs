@@ -23,7 +23,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "cuda-runtime";
 
         public CudaRuntimeCheck()
-            : base(CheckId, "CUDA runtime", "The CUDA runtime (libcudart.so.N, cudart64_N.dll) is found and loads; its version against -MinimumCudaVersion.")
+            : base(CheckId, "CUDA runtime", "The CUDA runtime (libcudart.so.N, cudart64_N.dll) is found and loads; its version "
+                + "against -MinimumCudaVersion.")
         {
         }
 
@@ -38,8 +39,10 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             catch (NativeLibraryNotFoundException e)
             {
                 return NotFound(e, windows
-                    ? @"Install the CUDA toolkit (its installer's Program Files\NVIDIA GPU Computing Toolkit\CUDA\vX.Y\bin\x64 or \bin is searched), "
-                        + "or put the folder that holds cudart64_<major>.dll on PATH, or set $env:" + LibraryCandidates.CudaRuntimeOverrideVariable
+                    ? @"Install the CUDA toolkit (its installer's Program Files\NVIDIA GPU Computing Toolkit\CUDA\vX.Y\bin\x64 or "
+                        + @"\bin is searched), "
+                        + "or put the folder that holds cudart64_<major>.dll on PATH, or set $env:"
+                            + LibraryCandidates.CudaRuntimeOverrideVariable
                         + " to that DLL; frameworks installed with pip carry their own runtime and do not need it."
                     : "Install the CUDA runtime (Ubuntu: sudo apt install cuda-cudart-13-0, or the whole toolkit), or set $env:"
                         + LibraryCandidates.CudaRuntimeOverrideVariable + " to a libcudart.so.<major>.",
@@ -50,7 +53,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             Version? version = encoded > 0 ? new Version(encoded / 1000, encoded % 1000 / 10) : null;
             context.Publish(new FoundCudaRuntime(cudart, version));
             Version? minimum = context.Options.MinimumCudaVersion;
-            var check = Result(CheckStatus.Passed, $"CUDA runtime {version} at {cudart.LibraryPath}.", null, cudart.LibraryPath, version?.ToString());
+            var check = Result(CheckStatus.Passed, $"CUDA runtime {version} at {cudart.LibraryPath}.", null, cudart.LibraryPath,
+                version?.ToString());
             check.Searched = Searched(cudart.Attempts);
             ShadowedByBrokenCopy(check, cudart, windows);
             if (version == null)

@@ -47,13 +47,15 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             if (nvml != null && nvml.nvmlSystemGetDriverVersion(out string? reported) == NvmlReturn.NVML_SUCCESS) version = reported;
             version = version ?? HostFacts.ReadLinuxKernelModuleVersion();
             string? cuda = Units.CudaVersionText(driver.DriverApiVersion);
-            var check = Result(CheckStatus.Passed, $"Driver {version ?? "(version unknown)"} at {driver.LibraryPath}; it supports CUDA up to {cuda}.", null, driver.LibraryPath, version);
+            var check = Result(CheckStatus.Passed, $"Driver {version ?? "(version unknown)"} at {driver.LibraryPath}; it supports "
+                + $"CUDA up to {cuda}.", null, driver.LibraryPath, version);
             check.Searched = Searched(driver.Attempts);
             check.Data["DriverVersion"] = version;
             check.Data["CudaDriverVersion"] = cuda;
             if (init != CudaResult.CUDA_SUCCESS && init != CudaResult.CUDA_ERROR_NO_DEVICE)
             {
-                Failure? failure = FailureClassifier.Classify(driver.CreateException(init, "cuInit"), environment.IsWindows, environment.GetVariable);
+                Failure? failure = FailureClassifier.Classify(driver.CreateException(init, "cuInit"), environment.IsWindows,
+                    environment.GetVariable);
                 check.Status = nameof(CheckStatus.Failed);
                 check.Detail += " But " + (failure?.Message ?? $"cuInit returned {init}.");
                 check.Remedy = failure?.RecommendedAction;

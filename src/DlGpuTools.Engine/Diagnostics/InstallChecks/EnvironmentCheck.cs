@@ -12,7 +12,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "environment";
 
         public EnvironmentCheck()
-            : base(CheckId, "Environment", "CUDA_PATH, CUDA_HOME, library search path entries that point nowhere, CUDA_VISIBLE_DEVICES and the module's overrides.")
+            : base(CheckId, "Environment", "CUDA_PATH, CUDA_HOME, library search path entries that point nowhere, "
+                + "CUDA_VISIBLE_DEVICES and the module's overrides.")
         {
         }
 
@@ -53,14 +54,19 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 string? value = environment.OverridePath(variable);
                 if (value == null) continue;
                 overrides.Add($"{variable}={value}");
-                if (!environment.FileSystem.FileExists(value) && !environment.DirectoryExists(value)) problems.Add($"{variable} points to {value}, which does not exist");
+                if (!environment.FileSystem.FileExists(value)
+                    && !environment.DirectoryExists(value)) problems.Add($"{variable} points to {value}, which does not exist");
             }
 
-            if (overrides.Count > 0) facts.Add($"{overrides.Count} override(s), each the only file tried for its library: " + string.Join(", ", overrides));
+            if (overrides.Count > 0) facts.Add($"{overrides.Count} override(s), each the only file tried for its library: "
+                + string.Join(", ", overrides));
 
-            if (problems.Count == 0) return Result(CheckStatus.Passed, facts.Count == 0 ? "No CUDA environment variables set (none are needed)." : string.Join("; ", facts) + ".");
-            return Result(CheckStatus.Warning, string.Join("; ", problems) + "." + (facts.Count > 0 ? " Set: " + string.Join("; ", facts) + "." : string.Empty),
-                $"Remove the entries that point nowhere (a stale {pathVariable} is how an old CUDA or cuDNN ends up loaded), or install what they name; "
+            if (problems.Count == 0) return Result(CheckStatus.Passed, facts.Count == 0
+                ? "No CUDA environment variables set (none are needed)." : string.Join("; ", facts) + ".");
+            return Result(CheckStatus.Warning, string.Join("; ", problems) + "."
+                + (facts.Count > 0 ? " Set: " + string.Join("; ", facts) + "." : string.Empty),
+                $"Remove the entries that point nowhere (a stale {pathVariable} is how an old CUDA or cuDNN ends up loaded), or "
+                    + $"install what they name; "
                 + "remove a DLGPUTOOLS_*_PATH override that points nowhere.");
         }
     }

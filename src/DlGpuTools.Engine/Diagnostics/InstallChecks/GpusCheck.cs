@@ -19,7 +19,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public IReadOnlyList<CudaDevice> Devices { get; }
 
         /// <summary>The GPUs an earlier check found in this run; empty when none were found or the check did not run.</summary>
-        public static IReadOnlyList<CudaDevice> In(InstallCheckContext context) => context.Fact<VisibleGpus>()?.Devices ?? Array.Empty<CudaDevice>();
+        public static IReadOnlyList<CudaDevice> In(InstallCheckContext context) => context.Fact<VisibleGpus>()?.Devices
+            ?? Array.Empty<CudaDevice>();
     }
 
     internal sealed class GpusCheck : InstallCheckBase
@@ -27,11 +28,13 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "gpus";
 
         public GpusCheck()
-            : base(CheckId, "GPUs", "The driver shows this process at least one GPU; each with its compute capability and memory.", DriverCheck.CheckId)
+            : base(CheckId, "GPUs", "The driver shows this process at least one GPU; each with its compute capability and memory.",
+                DriverCheck.CheckId)
         {
         }
 
-        public override string? SkipReason(InstallCheckContext context) => context.Fact<WorkingDriver>() == null ? "Needs a working NVIDIA driver." : null;
+        public override string? SkipReason(InstallCheckContext context) => context.Fact<WorkingDriver>() == null
+            ? "Needs a working NVIDIA driver." : null;
 
         public override InstallCheck Run(InstallCheckContext context)
         {
@@ -50,7 +53,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             if (devices.Count == 0)
             {
                 string? visible = context.Environment.GetVariable("CUDA_VISIBLE_DEVICES");
-                return Result(CheckStatus.Failed, "The driver shows no GPU to this process" + (visible != null ? $" (CUDA_VISIBLE_DEVICES is '{visible}')." : "."),
+                return Result(CheckStatus.Failed, "The driver shows no GPU to this process"
+                    + (visible != null ? $" (CUDA_VISIBLE_DEVICES is '{visible}')." : "."),
                     visible != null
                         ? "Unset CUDA_VISIBLE_DEVICES or set it to a GPU that nvidia-smi -L lists."
                         : "Check that nvidia-smi lists a GPU; in a container, pass the GPUs in (docker run --gpus all).");

@@ -44,7 +44,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             where T : class
         {
             if (fact == null) throw new ArgumentNullException(nameof(fact));
-            if (_facts.ContainsKey(typeof(T))) throw new InvalidOperationException($"The install fact {typeof(T).Name} was already published.");
+            if (_facts.ContainsKey(typeof(T))) throw new InvalidOperationException($"The install fact {typeof(T).Name} was already "
+                + $"published.");
             _facts.Add(typeof(T), fact);
         }
 

@@ -8,7 +8,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
     /// <summary>How install checks word their rows, so the same failure reads the same in every check.</summary>
     internal static class InstallResults
     {
-        public static InstallCheck Result(CheckStatus status, string? detail, string? remedy = null, string? path = null, string? version = null) =>
+        public static InstallCheck Result(CheckStatus status, string? detail, string? remedy = null, string? path = null,
+            string? version = null) =>
             new InstallCheck { Status = status.ToString(), Detail = detail, Remedy = remedy, Path = path, Version = version };
 
         public static InstallCheck Skipped(string reason) => Result(CheckStatus.Skipped, reason);
@@ -31,7 +32,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 return check;
             }
 
-            check.Detail = $"{LibraryCandidates.DisplayName(e.Kind)} was found but could not be loaded: {refused.RefusedFile} ({refused.Origin}): {refused.Error}.";
+            check.Detail = $"{LibraryCandidates.DisplayName(e.Kind)} was found but could not be loaded: {refused.RefusedFile} "
+                + $"({refused.Origin}): {refused.Error}.";
             check.Path = refused.RefusedFile;
             check.Data["ErrorId"] = FailureClassifier.NativeLibraryLoadFailed;
             check.Remedy = FailureClassifier.RefusedFileRemedy(refused, e.Kind, windows);
@@ -65,15 +67,18 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             check.Remedy = FailureClassifier.RefusedFileRemedy(refused, library.Kind, windows);
         }
 
-        /// <summary>A computation on the GPU, checked against the CPU: passed within the tolerance, failed (a wrong result) beyond it.</summary>
+        /// <summary>A computation on the GPU, checked against the CPU: passed within the tolerance, failed (a wrong result) beyond
+        /// it.</summary>
         public static InstallCheck Functional(FunctionalChecks.Outcome o, string library, double tolerance)
         {
-            var check = Result(CheckStatus.Passed, $"{o.Detail} on GPU 0: relative error {o.RelativeError:0.0E+0} (limit {tolerance:0E+0}), {o.Milliseconds:0} ms including setup.");
+            var check = Result(CheckStatus.Passed, $"{o.Detail} on GPU 0: relative error {o.RelativeError:0.0E+0} (limit "
+                + $"{tolerance:0E+0}), {o.Milliseconds:0} ms including setup.");
             check.Data["RelativeError"] = o.RelativeError.ToString("R", CultureInfo.InvariantCulture);
             if (double.IsNaN(o.RelativeError) || o.RelativeError > tolerance)
             {
                 check.Status = nameof(CheckStatus.Failed);
-                check.Remedy = $"The GPU computed a wrong result through {library}: reinstall the driver and {library}, and check nvidia-smi -q for ECC errors.";
+                check.Remedy = $"The GPU computed a wrong result through {library}: reinstall the driver and {library}, and check "
+                    + $"nvidia-smi -q for ECC errors.";
             }
 
             return check;

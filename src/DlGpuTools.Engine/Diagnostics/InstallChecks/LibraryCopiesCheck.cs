@@ -12,7 +12,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "library-copies";
 
         public LibraryCopiesCheck()
-            : base(CheckId, "Single copy of each library", "Other cuDNN and CUDA runtime copies (system, toolkit, Python environments), and which one loads.",
+            : base(CheckId, "Single copy of each library", "Other cuDNN and CUDA runtime copies (system, toolkit, Python "
+                + "environments), and which one loads.",
                 CudaRuntimeCheck.CheckId, CuDnnCheck.CheckId)
         {
         }
@@ -37,14 +38,16 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                     : copies.FirstOrDefault(c => string.Equals(Path.GetFileName(c.Path), fileName, StringComparison.Ordinal)
                         && Path.GetDirectoryName(c.Path) == Path.GetDirectoryName(loaded.LibraryPath))?.RealPath;
                 warnings.Add($"{fileName}: {copies.Count} copies: " + string.Join("; ", copies.Select(c =>
-                    c.RealPath + (c.Version != null ? $" ({c.Version})" : string.Empty) + (c.RealPath == loadedReal ? " <- this one loads here" : string.Empty))));
+                    c.RealPath + (c.Version != null ? $" ({c.Version})" : string.Empty)
+                        + (c.RealPath == loadedReal ? " <- this one loads here" : string.Empty))));
             }
 
             CuDnnLibrary? cudnn = context.Fact<FoundCuDnn>()?.Library;
             CudaRuntimeLibrary? cudart = context.Fact<FoundCudaRuntime>()?.Library;
             if (cudnn != null) Look(Path.GetFileName(cudnn.Attempts.Last(a => a.Loaded).Candidate), cudnn);
             if (cudart != null) Look(Path.GetFileName(cudart.Attempts.Last(a => a.Loaded).Candidate), cudart);
-            if (warnings.Count == 0) return Result(CheckStatus.Passed, notes.Count == 0 ? "No cuDNN or CUDA runtime copies to compare." : string.Join("; ", notes) + ".");
+            if (warnings.Count == 0) return Result(CheckStatus.Passed, notes.Count == 0
+                ? "No cuDNN or CUDA runtime copies to compare." : string.Join("; ", notes) + ".");
             var check = Result(CheckStatus.Warning, string.Join(" | ", warnings) + ".",
                 "Several copies are normal when a Python environment brings its own (PyTorch's pip cuDNN); each program loads one. "
                 + "If a program reports a cuDNN version mismatch, remove the older copy's folder from the library search path.");

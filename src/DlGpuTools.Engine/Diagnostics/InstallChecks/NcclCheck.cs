@@ -16,7 +16,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public const string CheckId = "nccl";
 
         public NcclCheck()
-            : base(CheckId, "NCCL", "NCCL 2 (libnccl.so.2), which multi-GPU training uses for collectives, is found and loads; its version.", GpusCheck.CheckId)
+            : base(CheckId, "NCCL", "NCCL 2 (libnccl.so.2), which multi-GPU training uses for collectives, is found and loads; its "
+                + "version.", GpusCheck.CheckId)
         {
         }
 
@@ -33,7 +34,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             catch (NcclNotFoundException e) when (e.Search != null)
             {
                 if (e.Search.Unloadable != null) return NotFound(e.Search, e.Remedy, windows: false);
-                string detail = $"No NCCL was found. Only multi-GPU work needs it (PyTorch's pip wheels bring their own); {gpus} GPU(s) are visible.";
+                string detail = $"No NCCL was found. Only multi-GPU work needs it (PyTorch's pip wheels bring their own); {gpus} "
+                    + $"GPU(s) are visible.";
                 InstallCheck missing = gpus >= 2 ? Result(CheckStatus.Warning, detail, e.Remedy) : Skipped(detail);
                 missing.Searched = Searched(e.Search.Attempts);
                 return missing;
@@ -41,12 +43,14 @@ namespace DlGpuTools.Diagnostics.InstallChecks
 
             int code = nccl.VersionCode;
             Version? version = NcclLibrary.DecodeVersion(code);
-            var check = Result(CheckStatus.Passed, $"NCCL {version} at {nccl.LibraryPath} (ncclGetVersion {code}).", null, nccl.LibraryPath, version?.ToString());
+            var check = Result(CheckStatus.Passed, $"NCCL {version} at {nccl.LibraryPath} (ncclGetVersion {code}).", null,
+                nccl.LibraryPath, version?.ToString());
             check.Searched = Searched(nccl.Attempts);
             check.Data["NcclVersionCode"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture);
             ProbeAttempt loaded = nccl.Attempts.Last(a => a.Loaded);
             if (!loaded.FoundByLoaderSearch && !loaded.FromOverride)
-                check.Detail += $" Found in {loaded.Origin}, where a program that loads libnccl.so.2 by name does not look; frameworks that bring their own load that.";
+                check.Detail += $" Found in {loaded.Origin}, where a program that loads libnccl.so.2 by name does not look; "
+                    + $"frameworks that bring their own load that.";
             ShadowedByBrokenCopy(check, nccl, windows: false);
             if (version == null)
             {
