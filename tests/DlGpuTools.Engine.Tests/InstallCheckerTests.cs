@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Diagnostics.InstallChecks;
 using DlGpuTools.Interop;
 using Xunit;
 
@@ -104,6 +105,7 @@ namespace DlGpuTools.Engine.Tests
                 [LibraryCandidates.CuBlasOverrideVariable] = Path.Combine(f, "libcublas.so.13"),
                 [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(f, "cudnn", "libcudnn.so.9"),
                 [LibraryCandidates.CpuBlasOverrideVariable] = Path.Combine(f, "blas", "openblas"),
+                [NcclCandidates.OverrideVariable] = Path.Combine(f, "libnccl.so.2"),
                 ["PATH"] = "/nonexistent-bin-folder-for-tests",
             };
             foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;
@@ -114,7 +116,7 @@ namespace DlGpuTools.Engine.Tests
             using (var cancel = new CancellationTokenSource())
             {
                 var checks = new List<InstallCheck>();
-                foreach (InstallCheck check in new InstallChecker(runtime, env, PlatformNativeLoader.Instance).Run(options ?? new InstallCheckOptions(), cancel.Token))
+                foreach (InstallCheck check in new InstallChecker(runtime).Run(options ?? new InstallCheckOptions(), cancel.Token))
                 {
                     checks.Add(check);
                     onEach?.Invoke(check, cancel);
@@ -125,41 +127,134 @@ namespace DlGpuTools.Engine.Tests
             }
         }
 
-        private static InstallCheck Check(List<InstallCheck> checks, string name) => checks.Single(c => c.Name == name);
+        private static InstallCheck Check(List<InstallCheck> checks, string id) => checks.Single(c => c.Id == id);
 
         [FakeFact]
         public void A_healthy_install_passes_every_check_with_paths_and_versions()
         {
             var checks = Run();
-            Assert.All(checks.Where(c => c.Name != "PyTorch"), c => Assert.True(c.Status == "Passed", $"{c.Name}: {c.Status} {c.Detail} {c.Remedy}"));
+            Assert.All(checks.Where(c => c.Id != "pytorch"), c => Assert.True(c.Status == "Passed", $"{c.Name}: {c.Status} {c.Detail} {c.Remedy}"));
             // cuDNN loaded its sub-libraries itself: none was in the process before its first load.
             Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), "fakecudnn_sublibs_preloaded"));
-            Assert.All(Check(checks, "cuDNN sub-libraries").Searched, line => Assert.Contains("looks sound (soname libfakecudnn_", line));
-            Assert.Contains("FMA math", Check(checks, "cuDNN convolution on the GPU").Detail);
+            Assert.All(Check(checks, "cudnn-sublibraries").Searched, line => Assert.Contains("looks sound (soname libfakecudnn_", line));
+            Assert.Contains("FMA math", Check(checks, "cudnn-convolution").Detail);
             // The convolution runs before this module loads cuBLAS or cuBLASLt, which cuDNN needs and would then find by soname.
-            Assert.True(checks.FindIndex(c => c.Name == "cuDNN convolution on the GPU") < checks.FindIndex(c => c.Name == "cuBLAS"));
-            Assert.Equal("Skipped", Check(checks, "PyTorch").Status);
-            Assert.Equal("9.14.0", Check(checks, "cuDNN").Version);
-            Assert.EndsWith("cudnn/libcudnn.so.9", Check(checks, "cuDNN").Path);
-            Assert.Equal("13.1.0", Check(checks, "cuBLAS").Version);
-            Assert.Equal("13.0", Check(checks, "CUDA runtime").Version);
-            Assert.Contains("relative error", Check(checks, "cuDNN convolution on the GPU").Detail);
-            Assert.Contains("SGEMM 512x512x512", Check(checks, "cuBLAS SGEMM on the GPU").Detail);
-            Assert.NotEmpty(Check(checks, "cuDNN").Searched);
+            Assert.True(checks.FindIndex(c => c.Id == "cudnn-convolution") < checks.FindIndex(c => c.Id == "cublas"));
+            Assert.Equal("Skipped", Check(checks, "pytorch").Status);
+            Assert.Equal("9.14.0", Check(checks, "cudnn").Version);
+            Assert.EndsWith("cudnn/libcudnn.so.9", Check(checks, "cudnn").Path);
+            Assert.Equal("13.1.0", Check(checks, "cublas").Version);
+            Assert.Equal("13.0", Check(checks, "cuda-runtime").Version);
+            Assert.Contains("relative error", Check(checks, "cudnn-convolution").Detail);
+            Assert.Contains("SGEMM 512x512x512", Check(checks, "cublas-sgemm").Detail);
+            Assert.NotEmpty(Check(checks, "cudnn").Searched);
             Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), "fakecudnn_live_objects"));
             Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "libcublas.so.13"), "fakecublas_live_handles"));
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
         }
 
         [FakeFact]
+        public void Every_registered_check_runs_once_in_catalogue_order_under_its_id_and_todays_name()
+        {
+            var checks = Run();
+            Assert.Equal(InstallCheckCatalogue.Registry.Ids.Append(InstallChecker.VerdictId), checks.Select(c => c.Id));
+            // The names are what users and their scripts have read so far: the registry changes none of them.
+            string[] names =
+            {
+                "NVIDIA driver", "GPUs", "Environment", "CUDA runtime", "Driver supports the CUDA runtime", "cuDNN",
+                "cuDNN built for this CUDA", "cuDNN sub-libraries", "cuDNN convolution on the GPU", "cuBLAS", "Single copy of each library",
+                "GPUs supported by CUDA and cuDNN", "cuBLAS SGEMM on the GPU", "PyTorch", "NCCL", "Verdict",
+            };
+            Assert.Equal(names, checks.Select(c => c.Name));
+        }
+
+        [Fact]
+        public void The_catalogue_puts_every_check_after_what_it_needs_and_leaves_the_verdict_id_free()
+        {
+            var ids = InstallCheckCatalogue.Registry.Ids.ToList();
+            Assert.DoesNotContain(InstallChecker.VerdictId, ids, StringComparer.OrdinalIgnoreCase);
+            foreach (IInstallCheck check in InstallCheckCatalogue.Registry.All)
+            {
+                Assert.Matches("^[a-z][a-z0-9-]*$", check.Id);
+                Assert.False(string.IsNullOrWhiteSpace(check.Description), check.Id);
+                Assert.All(check.Needs, need => Assert.True(ids.IndexOf(need) < ids.IndexOf(check.Id), $"{check.Id} runs before {need}"));
+            }
+
+            // cuDNN must load cuBLAS(Lt) itself before this module does (see the cuBLAS check).
+            Assert.True(ids.IndexOf("cudnn-convolution") < ids.IndexOf("cublas"));
+        }
+
+        [FakeFact]
+        public void A_check_whose_needed_fact_is_missing_is_skipped_with_its_own_reason()
+        {
+            FakeLibraries.Configure("FAKECUDA_DEVICES=0");
+            var checks = Run();
+            Assert.Equal("Failed", Check(checks, "gpus").Status);
+            Assert.Equal("Needs a visible GPU and cuDNN.", Check(checks, "cudnn-convolution").Detail);
+            Assert.Equal("Skipped", Check(checks, "cublas-sgemm").Status);
+            Assert.Equal("Needs a visible GPU.", Check(checks, "compute-capability").Detail);
+            InstallCheck cublas = Check(checks, "cublas");
+            Assert.Equal("Warning", cublas.Status);
+            Assert.Contains("no handle created (needs a GPU)", cublas.Detail);
+        }
+
+        [FakeFact]
+        public void Nccl_that_loads_passes_with_its_version_and_path()
+        {
+            FakeLibraries.Configure("FAKENCCL_VERSION=22105");
+            InstallCheck nccl = Check(Run(), "nccl");
+            Assert.True(nccl.Status == "Passed", nccl.Detail);
+            Assert.Equal("2.21.5", nccl.Version);
+            Assert.Equal(Path.Combine(FakeLibraries.Directory, "libnccl.so.2"), nccl.Path);
+            Assert.Equal("22105", nccl.Data["NcclVersionCode"]);
+            Assert.Contains("(ncclGetVersion 22105)", nccl.Detail);
+        }
+
+        [FakeFact]
+        public void No_nccl_warns_where_gpus_could_use_it_and_is_skipped_on_one_gpu()
+        {
+            var none = new Dictionary<string, string> { [NcclCandidates.OverrideVariable] = "/nonexistent/libnccl.so.2" };
+            InstallCheck two = Check(Run(none), "nccl");
+            Assert.Equal("Warning", two.Status);
+            Assert.Contains("No NCCL was found", two.Detail);
+            Assert.Contains("2 GPU(s) are visible", two.Detail);
+            Assert.Contains(two.Searched, s => s.Contains("/nonexistent/libnccl.so.2"));
+            Assert.Contains("libnccl2", two.Remedy);
+            FakeLibraries.Configure("FAKECUDA_DEVICES=1");
+            InstallCheck one = Check(Run(none), "nccl");
+            Assert.Equal("Skipped", one.Status);
+            Assert.Equal("Passed", Check(Run(none), "gpus").Status);
+        }
+
+        [FakeFact]
+        public void An_nccl_file_the_loader_refuses_fails_with_the_loaders_reason()
+        {
+            string text = Path.Combine(Path.GetTempPath(), "dlgpu-not-nccl-" + Guid.NewGuid().ToString("N") + ".so.2");
+            File.WriteAllText(text, "This is a text file where NCCL was expected; it is long enough to hold an ELF header and more.\n");
+            try
+            {
+                InstallCheck nccl = Check(Run(new Dictionary<string, string> { [NcclCandidates.OverrideVariable] = text }), "nccl");
+                Assert.Equal("Failed", nccl.Status);
+                string found = LibraryCandidates.DisplayName(NativeLibraryKind.Nccl) + " was found but could not be loaded: ";
+                Assert.StartsWith(found + text, nccl.Detail);
+                Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, nccl.Data["ErrorId"]);
+                Assert.Contains("$env:" + NcclCandidates.OverrideVariable + " points at " + text, nccl.Remedy);
+            }
+            finally
+            {
+                File.Delete(text);
+            }
+        }
+
+        [FakeFact]
         public void No_driver_fails_with_the_search_and_skips_what_needs_it()
         {
             var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CudaDriverOverrideVariable] = "/nonexistent/libcuda.so.1" });
-            InstallCheck driver = Check(checks, "NVIDIA driver");
+            InstallCheck driver = Check(checks, "driver");
             Assert.Equal("Failed", driver.Status);
             Assert.Contains(driver.Searched, s => s.Contains("/nonexistent/libcuda.so.1"));
-            Assert.Equal("Skipped", Check(checks, "GPUs").Status);
-            Assert.Equal("Skipped", Check(checks, "cuDNN convolution on the GPU").Status);
+            Assert.Equal("Skipped", Check(checks, "gpus").Status);
+            Assert.Equal("Skipped", Check(checks, "cudnn-convolution").Status);
             Assert.Equal("Failed", checks.Last().Status);
         }
 
@@ -167,7 +262,7 @@ namespace DlGpuTools.Engine.Tests
         public void A_driver_too_old_for_the_runtime_names_the_driver_needed()
         {
             FakeLibraries.Configure("FAKECUDA_VERSION=12020");
-            InstallCheck check = Check(Run(), "Driver supports the CUDA runtime");
+            InstallCheck check = Check(Run(), "driver-supports-runtime");
             Assert.Equal("Failed", check.Status);
             Assert.Contains("supports CUDA up to 12.2 but the runtime is 13.0", check.Detail);
             Assert.Contains("580.65.06", check.Remedy);
@@ -177,7 +272,7 @@ namespace DlGpuTools.Engine.Tests
         public void Minor_version_compatibility_is_a_warning()
         {
             FakeLibraries.Configure("FAKECUDART_VERSION=13010");
-            InstallCheck check = Check(Run(), "Driver supports the CUDA runtime");
+            InstallCheck check = Check(Run(), "driver-supports-runtime");
             Assert.Equal("Warning", check.Status);
             Assert.Contains("minor-version compatibility", check.Detail);
             Assert.Contains("590.44.01", check.Remedy);
@@ -187,12 +282,12 @@ namespace DlGpuTools.Engine.Tests
         public void Cudnn_without_its_sub_libraries_names_them_and_fails_the_convolution()
         {
             var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(FakeLibraries.Directory, "cudnn-bare", "libcudnn.so.9") });
-            InstallCheck subs = Check(checks, "cuDNN sub-libraries");
+            InstallCheck subs = Check(checks, "cudnn-sublibraries");
             Assert.Equal("Failed", subs.Status);
             Assert.Contains("libcudnn_cnn.so.9", subs.Detail);
             Assert.Contains("libcudnn_engines_precompiled.so.9", subs.Detail);
             Assert.Contains("complete cuDNN package", subs.Remedy);
-            InstallCheck conv = Check(checks, "cuDNN convolution on the GPU");
+            InstallCheck conv = Check(checks, "cudnn-convolution");
             Assert.Equal("Failed", conv.Status);
             Assert.Contains("SUBLIBRARY_LOADING_FAILED", conv.Detail);
         }
@@ -201,7 +296,7 @@ namespace DlGpuTools.Engine.Tests
         public void Cudnn_built_for_another_cuda_major_fails()
         {
             FakeLibraries.Configure("FAKECUDNN_CUDART=12080");
-            InstallCheck check = Check(Run(), "cuDNN built for this CUDA");
+            InstallCheck check = Check(Run(), "cudnn-built-for-cuda");
             Assert.Equal("Failed", check.Status);
             Assert.Contains("built for CUDA 12.8 but the runtime found is 13.0", check.Detail);
         }
@@ -211,7 +306,7 @@ namespace DlGpuTools.Engine.Tests
         {
             string bare = Path.Combine(FakeLibraries.Directory, "cudnn-bare"), full = Path.Combine(FakeLibraries.Directory, "cudnn");
             var checks = Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = full + ":" + bare });
-            InstallCheck copies = Check(checks, "Single copy of each library");
+            InstallCheck copies = Check(checks, "library-copies");
             Assert.Equal("Warning", copies.Status);
             Assert.Contains("2 copies", copies.Detail);
             Assert.Contains(full + "/libcudnn.so.9 (9) <- this one loads here", copies.Detail);
@@ -220,25 +315,34 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void A_search_path_entry_that_points_nowhere_is_a_warning()
         {
-            InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "/nonexistent/cuda/lib64" }), "Environment");
+            InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "/nonexistent/cuda/lib64" }), "environment");
             Assert.Equal("Warning", env.Status);
             Assert.Contains("/nonexistent/cuda/lib64 does not exist", env.Detail);
+        }
+
+        [FakeFact]
+        public void A_relative_search_path_entry_is_warned_about_once()
+        {
+            InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "relative/lib" }), "environment");
+            Assert.Equal("Warning", env.Status);
+            string once = "entry 'relative/lib' is a relative folder";
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(Must.Exist(env.Detail), once));
         }
 
         [FakeFact]
         public void Minimum_versions_turn_an_older_install_into_a_failure()
         {
             var checks = Run(options: new InstallCheckOptions { MinimumCudaVersion = new Version(13, 2), MinimumCudnnVersion = new Version(9, 19) });
-            Assert.Equal("Failed", Check(checks, "CUDA runtime").Status);
-            Assert.Equal("Failed", Check(checks, "cuDNN").Status);
-            Assert.Contains("minimum asked for is 9.19", Check(checks, "cuDNN").Detail);
+            Assert.Equal("Failed", Check(checks, "cuda-runtime").Status);
+            Assert.Equal("Failed", Check(checks, "cudnn").Status);
+            Assert.Contains("minimum asked for is 9.19", Check(checks, "cudnn").Detail);
         }
 
         [FakeFact]
         public void A_wrong_sgemm_fails_the_functional_check()
         {
             FakeLibraries.Configure("FAKECUBLAS_WRONG=1");
-            InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
+            InstallCheck check = Check(Run(), "cublas-sgemm");
             Assert.Equal("Failed", check.Status);
             Assert.Contains("wrong result", check.Remedy);
         }
@@ -247,7 +351,7 @@ namespace DlGpuTools.Engine.Tests
         public void Hidden_gpus_fail_with_the_cuda_visible_devices_hint()
         {
             FakeLibraries.Configure("FAKECUDA_DEVICES=0");
-            InstallCheck gpus = Check(Run(new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = "" }), "GPUs");
+            InstallCheck gpus = Check(Run(new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = "" }), "gpus");
             Assert.Equal("Failed", gpus.Status);
             Assert.Contains("CUDA_VISIBLE_DEVICES", gpus.Remedy);
         }
@@ -256,7 +360,7 @@ namespace DlGpuTools.Engine.Tests
         public void Strict_fp32_sgemm_fails_when_the_library_computes_in_tf32()
         {
             FakeLibraries.Configure("FAKECUBLAS_TF32=1");
-            InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
+            InstallCheck check = Check(Run(), "cublas-sgemm");
             Assert.Equal("Failed", check.Status);
             double error = double.Parse(Must.Exist(check.Data["RelativeError"]), System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(error, 2e-5, 1e-2); // TF32's error, above the limit and far from a wrong result
@@ -266,7 +370,7 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Strict_fp32_sgemm_passes_with_the_error_of_fp32()
         {
-            InstallCheck check = Check(Run(), "cuBLAS SGEMM on the GPU");
+            InstallCheck check = Check(Run(), "cublas-sgemm");
             Assert.Equal("Passed", check.Status);
             Assert.True(double.Parse(Must.Exist(check.Data["RelativeError"]), System.Globalization.CultureInfo.InvariantCulture) < 1e-6, check.Detail);
             Assert.Contains("(limit 1E-5)", check.Detail);
@@ -276,7 +380,7 @@ namespace DlGpuTools.Engine.Tests
         public void The_convolution_skips_algorithms_that_cannot_run_or_use_tensor_cores()
         {
             FakeLibraries.Configure("FAKECUDNN_PERF=mixed");
-            InstallCheck check = Check(Run(), "cuDNN convolution on the GPU");
+            InstallCheck check = Check(Run(), "cudnn-convolution");
             Assert.True(check.Status == "Passed", check.Detail);
             Assert.Contains("algorithm 1,", check.Detail);
             Assert.Contains("FMA math", check.Detail);
@@ -291,10 +395,10 @@ namespace DlGpuTools.Engine.Tests
                 string cnn = Path.Combine(folder, "libcudnn_cnn.so.9");
                 using (var f = new FileStream(cnn, FileMode.Open)) f.SetLength(200);
                 var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(folder, "libcudnn.so.9") });
-                InstallCheck subs = Check(checks, "cuDNN sub-libraries");
+                InstallCheck subs = Check(checks, "cudnn-sublibraries");
                 Assert.Equal("Failed", subs.Status);
                 Assert.Contains("libcudnn_cnn.so.9 (truncated: 200 bytes", subs.Detail);
-                InstallCheck conv = Check(checks, "cuDNN convolution on the GPU");
+                InstallCheck conv = Check(checks, "cudnn-convolution");
                 Assert.Equal("Failed", conv.Status);
                 Assert.Contains("CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED", conv.Detail);
                 Assert.Contains("status 1008", conv.Detail);
@@ -314,14 +418,14 @@ namespace DlGpuTools.Engine.Tests
             try
             {
                 var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = text });
-                InstallCheck cudnn = Check(checks, "cuDNN");
+                InstallCheck cudnn = Check(checks, "cudnn");
                 Assert.Equal("Failed", cudnn.Status);
                 Assert.StartsWith("cuDNN was found but could not be loaded: " + text, cudnn.Detail);
                 Assert.Contains("invalid ELF header", cudnn.Detail); // the loader's own reason
                 Assert.Contains("$env:" + LibraryCandidates.CuDnnOverrideVariable + " points at " + text, cudnn.Remedy);
                 Assert.DoesNotContain("Install cuDNN", cudnn.Remedy);
                 Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, cudnn.Data["ErrorId"]);
-                Assert.Contains(LibraryCandidates.CuDnnOverrideVariable + "=" + text, Check(checks, "Environment").Detail);
+                Assert.Contains(LibraryCandidates.CuDnnOverrideVariable + "=" + text, Check(checks, "environment").Detail);
             }
             finally
             {
@@ -333,7 +437,7 @@ namespace DlGpuTools.Engine.Tests
         public void An_override_pointing_at_a_folder_is_found_but_not_loadable()
         {
             string folder = Path.Combine(FakeLibraries.Directory, "cudnn");
-            InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = folder }), "cuDNN");
+            InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = folder }), "cudnn");
             Assert.Equal("Failed", cudnn.Status);
             Assert.Contains("found but could not be loaded", cudnn.Detail);
             Assert.Contains("Is a directory", cudnn.Detail);
@@ -354,7 +458,7 @@ namespace DlGpuTools.Engine.Tests
                 using (var f = new FileStream(broken, FileMode.Open)) f.SetLength(40); // shorter than an ELF header
                 var checks = Run(new Dictionary<string, string> { ["CUDA_PATH"] = Path.Combine(root, "broken"), ["CUDA_HOME"] = Path.Combine(root, "good") }, null,
                     new[] { LibraryCandidates.CuDnnOverrideVariable });
-                InstallCheck cudnn = Check(checks, "cuDNN");
+                InstallCheck cudnn = Check(checks, "cudnn");
                 Assert.Equal(Path.Combine(root, "good", "lib64", "libcudnn.so.9"), cudnn.Path);
                 Assert.Equal("Warning", cudnn.Status); // $env:CUDA_PATH is a folder only this module searches
                 Assert.Contains("could not be loaded: " + broken, cudnn.Detail);
@@ -377,7 +481,7 @@ namespace DlGpuTools.Engine.Tests
             {
                 string main = Path.Combine(folder, "libcudnn.so.9");
                 using (var f = new FileStream(main, FileMode.Open)) f.SetLength(4096);
-                InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = main }), "cuDNN");
+                InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = main }), "cudnn");
                 Assert.Equal("Failed", cudnn.Status);
                 Assert.Contains("found but could not be loaded: " + main, cudnn.Detail);
                 Assert.Contains("truncated: 4096 bytes, but", cudnn.Detail);
@@ -392,11 +496,11 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Every_active_override_is_listed_in_the_environment_check()
         {
-            InstallCheck env = Check(Run(), "Environment");
+            InstallCheck env = Check(Run(), "environment");
             Assert.Equal("Passed", env.Status);
             foreach (NativeLibraryKind kind in Enum.GetValues<NativeLibraryKind>())
                 Assert.Contains(LibraryCandidates.OverrideVariable(kind) + "=", env.Detail);
-            InstallCheck stale = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CudaRuntimeOverrideVariable] = "/nonexistent/libcudart.so.13" }), "Environment");
+            InstallCheck stale = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CudaRuntimeOverrideVariable] = "/nonexistent/libcudart.so.13" }), "environment");
             Assert.Equal("Warning", stale.Status);
             Assert.Contains(LibraryCandidates.CudaRuntimeOverrideVariable + " points to /nonexistent/libcudart.so.13, which does not exist", stale.Detail);
         }
@@ -407,11 +511,11 @@ namespace DlGpuTools.Engine.Tests
             var seen = new List<string>();
             Assert.ThrowsAny<OperationCanceledException>(() => Run(null, null, null, (check, cancel) =>
             {
-                seen.Add(Must.Exist(check.Name));
-                if (check.Name == "cuDNN sub-libraries") cancel.Cancel();
+                seen.Add(Must.Exist(check.Id));
+                if (check.Id == "cudnn-sublibraries") cancel.Cancel();
             }));
-            Assert.Equal("cuDNN sub-libraries", seen.Last());
-            Assert.DoesNotContain("cuDNN convolution on the GPU", seen);
+            Assert.Equal("cudnn-sublibraries", seen.Last());
+            Assert.DoesNotContain("cudnn-convolution", seen);
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
         }
 

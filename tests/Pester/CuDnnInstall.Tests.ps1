@@ -14,6 +14,17 @@ BeforeAll {
 
 AfterAll { Clear-FakeGpu }
 
+Describe 'Test-CuDnnInstall help' {
+    It 'lists every registered check by its id, from the catalogue that runs them' {
+        $registry = [DlGpuTools.Diagnostics.InstallChecks.InstallCheckCatalogue]::Registry
+        $registry.Ids.Count | Should -BeGreaterThan 10
+        $text = ((Get-Help Test-CuDnnInstall).Description.Text -join ' ') -replace '\s+', ' '
+        foreach ($id in $registry.Ids) {
+            $text | Should -Match ([regex]::Escape("($id)")) -Because "the help names each check with its id, and '$id' is registered"
+        }
+    }
+}
+
 Describe 'Test-CuDnnInstall on a machine without a driver' {
     BeforeEach {
         Clear-FakeGpu
@@ -24,11 +35,12 @@ Describe 'Test-CuDnnInstall on a machine without a driver' {
     It 'reports every check, fails the missing parts with a remedy, and leaves $? false' {
         $checks = @(Test-CuDnnInstall -ErrorVariable err -ErrorAction SilentlyContinue)
         $checks[0] | Should -BeOfType ([DlGpuTools.InstallCheck])
+        $checks[-1].Id | Should -Be 'verdict'
         $checks[-1].Name | Should -Be 'Verdict'
         $checks[-1].Status | Should -Be 'Failed'
-        ($checks | Where-Object Name -eq 'NVIDIA driver').Status | Should -Be 'Failed'
-        ($checks | Where-Object Name -eq 'NVIDIA driver').Searched | Should -Contain '/nonexistent/CUDA_DRIVER.so ($env:DLGPUTOOLS_CUDA_DRIVER_PATH): no such file'
-        ($checks | Where-Object Name -eq 'GPUs').Status | Should -Be 'Skipped'
+        ($checks | Where-Object Id -eq 'driver').Status | Should -Be 'Failed'
+        ($checks | Where-Object Id -eq 'driver').Searched | Should -Contain '/nonexistent/CUDA_DRIVER.so ($env:DLGPUTOOLS_CUDA_DRIVER_PATH): no such file'
+        ($checks | Where-Object Id -eq 'gpus').Status | Should -Be 'Skipped'
         $checks | Where-Object Status -eq 'Failed' | ForEach-Object { $_.Remedy | Should -Not -BeNullOrEmpty }
         $err[0].FullyQualifiedErrorId | Should -Be "CuDnnInstallCheckFailed,$TcFqid"
         Test-CuDnnInstall -ErrorAction SilentlyContinue | Out-Null
@@ -45,27 +57,32 @@ Describe 'Test-CuDnnInstall on a machine without a driver' {
 }
 
 Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Skip:$NoFakes {
-    AfterEach { Clear-FakeGpu }
+    AfterEach {
+        Clear-FakeGpu
+        Remove-Item Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
+    }
 
     It 'passes a healthy install and says where each library came from' {
         Use-FakeGpu
+        $env:DLGPUTOOLS_NCCL_PATH = Join-Path $FakesPath 'libnccl.so.2'
         $checks = @(Test-CuDnnInstall)
         # Other copies and PyTorch depend on the machine (a GPU box has real cuDNN copies besides the fakes).
-        $bad = $checks | Where-Object { $_.Status -notin 'Passed', 'Skipped' -and $_.Name -notin 'PyTorch', 'Single copy of each library', 'Verdict' }
+        $bad = $checks | Where-Object { $_.Status -notin 'Passed', 'Skipped' -and $_.Id -notin 'pytorch', 'library-copies', 'verdict' }
         $bad | Should -BeNullOrEmpty -Because (($bad | ForEach-Object { "$($_.Name): $($_.Detail)" }) -join '; ')
-        ($checks | Where-Object Name -eq 'cuDNN').Path | Should -BeLike '*cudnn/libcudnn.so.9'
-        ($checks | Where-Object Name -eq 'cuDNN').Version | Should -Be '9.14.0'
+        ($checks | Where-Object Id -eq 'cudnn').Path | Should -BeLike '*cudnn/libcudnn.so.9'
+        ($checks | Where-Object Id -eq 'cudnn').Version | Should -Be '9.14.0'
+        ($checks | Where-Object Id -eq 'nccl').Version | Should -Be '2.27.3'
         Test-CuDnnInstall -Quiet | Should -BeTrue
     }
 
     It 'names the missing sub-libraries of a bare cuDNN and answers -Quiet with $false' {
         Use-FakeGpu -CuDnn 'cudnn-bare/libcudnn.so.9'
         $checks = @(Test-CuDnnInstall -ErrorAction SilentlyContinue)
-        $subs = $checks | Where-Object Name -eq 'cuDNN sub-libraries'
+        $subs = $checks | Where-Object Id -eq 'cudnn-sublibraries'
         $subs.Status | Should -Be 'Failed'
         $subs.Detail | Should -Match 'libcudnn_cnn\.so\.9'
         $subs.Remedy | Should -Match 'complete cuDNN package'
-        ($checks | Where-Object Name -eq 'cuDNN convolution on the GPU').Detail | Should -Match 'SUBLIBRARY_LOADING_FAILED'
+        ($checks | Where-Object Id -eq 'cudnn-convolution').Detail | Should -Match 'SUBLIBRARY_LOADING_FAILED'
         Test-CuDnnInstall -Quiet | Should -BeFalse
     }
 
@@ -88,7 +105,7 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
                 DLGPUTOOLS_CUDART_PATH = Join-Path $FakesPath 'libcudart.so.13'; DLGPUTOOLS_CUBLAS_PATH = Join-Path $FakesPath 'libcublas.so.13'
                 DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'; DLGPUTOOLS_CUDNN_PATH = Join-Path $FakesPath 'cudnn-bare/libcudnn.so.9'
             }
-            $show = "Test-CuDnnInstall | Where-Object Name -in 'cuDNN sub-libraries', 'cuDNN convolution on the GPU' | ForEach-Object { '{0}|{1}|{2}' -f `$_.Name, `$_.Status, `$_.Detail }"
+            $show = "Test-CuDnnInstall | Where-Object Id -in 'cudnn-sublibraries', 'cudnn-convolution' | ForEach-Object { '{0}|{1}|{2}' -f `$_.Name, `$_.Status, `$_.Detail }"
             $same = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.14.0' }) -Script $show
             $same.Output | Should -Match ('cuDNN sub-libraries\|Warning\|Not beside .*found by name.*libcudnn_ops\.so\.9 from ' + [regex]::Escape((Join-Path $folder '9.14.0')) + '.*\(9\.14\.0\)')
             $same.Output | Should -Match 'cuDNN convolution on the GPU\|Passed'
@@ -121,12 +138,12 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
             Use-FakeGpu
             $env:DLGPUTOOLS_CUDNN_PATH = $text
             $checks = @(Test-CuDnnInstall -ErrorAction SilentlyContinue)
-            $cudnn = $checks | Where-Object Name -eq 'cuDNN'
+            $cudnn = $checks | Where-Object Id -eq 'cudnn'
             $cudnn.Status | Should -Be 'Failed'
             $cudnn.Detail | Should -BeLike "cuDNN was found but could not be loaded: $text*invalid ELF header*"
             $cudnn.Remedy | Should -BeLike '$env:DLGPUTOOLS_CUDNN_PATH points at*'
             $cudnn.Remedy | Should -Not -Match 'Install cuDNN'
-            ($checks | Where-Object Name -eq 'Environment').Detail | Should -Match ([regex]::Escape("DLGPUTOOLS_CUDNN_PATH=$text"))
+            ($checks | Where-Object Id -eq 'environment').Detail | Should -Match ([regex]::Escape("DLGPUTOOLS_CUDNN_PATH=$text"))
         }
         finally {
             Remove-Item $folder -Recurse -ErrorAction SilentlyContinue
@@ -135,7 +152,7 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
 
     It 'fails a cuDNN older than -MinimumCudnnVersion' {
         Use-FakeGpu
-        $check = Test-CuDnnInstall -MinimumCudnnVersion 9.20 -ErrorAction SilentlyContinue | Where-Object Name -eq 'cuDNN'
+        $check = Test-CuDnnInstall -MinimumCudnnVersion 9.20 -ErrorAction SilentlyContinue | Where-Object Id -eq 'cudnn'
         $check.Status | Should -Be 'Failed'
     }
 

@@ -197,7 +197,7 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     BeforeAll {
         $script:Checks = @(Test-CuDnnInstall -ErrorAction SilentlyContinue)
         $script:Check = @{}
-        foreach ($c in $Checks) { $Check[$c.Name] = $c }
+        foreach ($c in $Checks) { $Check[$c.Id] = $c }
         Write-Host (($Checks | ForEach-Object { '{0,-8} {1,-34} {2}' -f $_.Status, $_.Name, $_.Detail }) -join [Environment]::NewLine)
     }
 
@@ -209,24 +209,24 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
 
     It 'reports the driver nvidia-smi reports' {
         $smi = (& nvidia-smi --query-gpu=driver_version --format=csv,noheader | Select-Object -First 1).Trim()
-        $Check['NVIDIA driver'].Version | Should -Be $smi
+        $Check['driver'].Version | Should -Be $smi
     }
 
     It 'reports the CUDA runtime of the toolkit and what PyTorch was built for' {
-        $runtimeFile = Split-Path -Leaf $Check['CUDA runtime'].Path
-        $runtimeFile | Should -Match ('^libcudart\.so\.' + [regex]::Escape($Check['CUDA runtime'].Version))
+        $runtimeFile = Split-Path -Leaf $Check['cuda-runtime'].Path
+        $runtimeFile | Should -Match ('^libcudart\.so\.' + [regex]::Escape($Check['cuda-runtime'].Version))
         $python = Get-Command python3 -ErrorAction SilentlyContinue
         if ($python) {
             $torch = (& $python.Source -c 'import torch; print(torch.version.cuda, torch.backends.cudnn.version())') -split ' '
-            $Check['PyTorch'].Data['TorchCuda'] | Should -Be $torch[0]
+            $Check['pytorch'].Data['TorchCuda'] | Should -Be $torch[0]
             $v = [int]$torch[1]
             $decoded = if ($v -ge 10000) { '{0}.{1}.{2}' -f [math]::Floor($v / 10000), [math]::Floor(($v % 10000) / 100), ($v % 100) } else { '{0}.{1}.{2}' -f [math]::Floor($v / 1000), [math]::Floor(($v % 1000) / 100), ($v % 100) }
-            $Check['PyTorch'].Data['TorchCudnn'] | Should -BeLike "$decoded*"
+            $Check['pytorch'].Data['TorchCudnn'] | Should -BeLike "$decoded*"
         }
     }
 
     It 'says where the sub-libraries come from when a folder with only libcudnn.so.9 comes first on the search path' {
-        $loaded = $Check['cuDNN'].Path
+        $loaded = $Check['cudnn'].Path
         $broken = New-PrivateTempDirectory -Prefix 'dlgpu-broken-cudnn-'
         Copy-Item $loaded (Join-Path $broken 'libcudnn.so.9')
         $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
@@ -241,9 +241,9 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
             Remove-Item $broken -Recurse -Force
         }
         $result = $json | ConvertFrom-Json
-        $subs = $result.Checks | Where-Object Name -eq 'cuDNN sub-libraries'
+        $subs = $result.Checks | Where-Object Id -eq 'cudnn-sublibraries'
         Write-Host "Broken install: $($subs.Status): $($subs.Detail) FIX: $($subs.Remedy)"
-        ($result.Checks | Where-Object Name -eq 'cuDNN').Path | Should -BeLike "$broken*"
+        ($result.Checks | Where-Object Id -eq 'cudnn').Path | Should -BeLike "$broken*"
         $subs.Detail | Should -Match 'libcudnn_graph\.so\.9'
         # cuDNN loads its sub-libraries by name: where the loader's search finds the same release (a system cuDNN in
         # the ld.so cache), they load from there, the convolution runs, and that is a Warning naming each file's
@@ -252,7 +252,7 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         if ($elsewhere) {
             $subs.Status | Should -Be 'Warning'
             $subs.Detail | Should -Match 'libcudnn_graph\.so\.9 from /\S+ \(9\.'
-            ($result.Checks | Where-Object Name -eq 'cuDNN convolution on the GPU').Status | Should -Be 'Passed'
+            ($result.Checks | Where-Object Id -eq 'cudnn-convolution').Status | Should -Be 'Passed'
             $result.Quiet | Should -BeTrue
         }
         else {

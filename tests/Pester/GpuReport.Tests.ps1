@@ -89,7 +89,7 @@ Describe 'Get-GpuReport' {
     It 'gives cuBLAS the same full version as Test-CuDnnInstall, not the file name''s major' -Skip:$NoFakes {
         Use-FakeGpu
         $report = (Get-GpuReport).Libraries | Where-Object Name -eq 'cuBLAS'
-        $check = Test-CuDnnInstall | Where-Object Name -eq 'cuBLAS'
+        $check = Test-CuDnnInstall | Where-Object Id -eq 'cublas'
         $report.Version | Should -Be '13.1.0'
         $report.Version | Should -Be $check.Version
     }
@@ -102,7 +102,7 @@ Describe 'Get-GpuReport' {
         }
         $row.Gpus | Should -Match 'GPU 0: NVIDIA Fake H100'
         $row.Libraries | Should -Match 'CUDA driver 13\.0'
-        $check = Test-CuDnnInstall | Where-Object Name -eq 'GPUs' | ConvertTo-Csv | ConvertFrom-Csv
+        $check = Test-CuDnnInstall | Where-Object Id -eq 'gpus' | ConvertTo-Csv | ConvertFrom-Csv
         $check.Data | Should -Be 'Count=2'
     }
 

@@ -192,7 +192,7 @@ Describe 'Libraries are loaded from absolute paths only, and never from where th
             DLGPUTOOLS_CUDART_PATH = Join-Path $FakesPath 'libcudart.so.13'; DLGPUTOOLS_CUBLAS_PATH = Join-Path $FakesPath 'libcublas.so.13'
             DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'; DLGPUTOOLS_CUDNN_PATH = Join-Path $cudnn 'libcudnn.so.9'
         }
-        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Seconds 90 -Environment $env -Script "(Test-CuDnnInstall | Where-Object Name -eq 'cuDNN sub-libraries').Detail"
+        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Seconds 90 -Environment $env -Script "(Test-CuDnnInstall | Where-Object Id -eq 'cudnn-sublibraries').Detail"
         $run.TimedOut | Should -BeFalse -Because 'a FIFO among cuDNN''s sub-libraries must not hang the check'
         $run.Output | Should -Match 'libcudnn_ops\.so\.9.*FIFO'
     }

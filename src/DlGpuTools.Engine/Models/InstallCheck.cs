@@ -5,6 +5,10 @@ namespace DlGpuTools
     /// <summary>One check of Test-CuDnnInstall: what was checked, how it went, what was found, and how to fix it.</summary>
     public sealed class InstallCheck
     {
+        /// <summary>The check's stable id (Test-CuDnnInstall's catalogue; "verdict" for the closing row): what scripts match on.</summary>
+        public string? Id { get; set; }
+
+        /// <summary>The check in words, as the table shows it.</summary>
         public string? Name { get; set; }
 
         /// <summary>Passed, Warning, Failed or Skipped.</summary>

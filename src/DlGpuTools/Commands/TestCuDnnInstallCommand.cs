@@ -3,9 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
-using DlGpuTools.Interop;
 
 namespace DlGpuTools.Commands
 {
@@ -38,16 +36,17 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            var checker = new InstallChecker(Runtime, Runtime.Environment, PlatformNativeLoader.Instance);
+            var checker = new InstallChecker(Runtime);
             var checks = new List<InstallCheck>();
             var options = new InstallCheckOptions { MinimumCudaVersion = MinimumCudaVersion, MinimumCudnnVersion = MinimumCudnnVersion };
+            int total = InstallChecker.Plan().Count;
             int done = 0;
             try
             {
                 foreach (InstallCheck check in checker.Run(options, _cancel.Token))
                 {
                     checks.Add(check);
-                    ReportProgress("Test-CuDnnInstall", check.Name ?? "checking", ++done * 100 / 14);
+                    ReportProgress("Test-CuDnnInstall", check.Name ?? "checking", ++done * 100 / total);
                     WriteVerbose($"{check.Name}: {check.Status} ({check.DurationMs} ms). {check.Detail}");
                     if (!Quiet) WriteObject(check);
                 }
@@ -74,15 +73,16 @@ namespace DlGpuTools.Commands
             if (!ok)
             {
                 string failed = string.Join(", ", checks.Where(c => c.Status == nameof(CheckStatus.Failed)).Select(c => c.Name));
-                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.InstallChecksFailed, failed)), "CuDnnInstallCheckFailed", ErrorCategory.NotInstalled, failed)
+                string message = Messages.Format(Messages.InstallChecksFailed, failed);
+                var error = new InvalidOperationException(message);
+                WriteError(new ErrorRecord(error, "CuDnnInstallCheckFailed", ErrorCategory.NotInstalled, failed)
                 {
-                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.InstallChecksFailed, failed)) { RecommendedAction = InstallChecker.CombinedRemedy(checks) },
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = InstallChecker.CombinedRemedy(checks) },
                 });
             }
         }
 
         protected override void StopProcessing() => _cancel.Cancel();
-
 
         public void Dispose() => _cancel.Dispose();
     }

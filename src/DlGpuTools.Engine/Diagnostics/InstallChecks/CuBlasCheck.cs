@@ -1,0 +1,98 @@
+using System;
+using DlGpuTools.Interop;
+using static DlGpuTools.Diagnostics.InstallChecks.InstallResults;
+
+namespace DlGpuTools.Diagnostics.InstallChecks
+{
+    /// <summary>The cuBLAS that loaded; published as soon as it loads, before a handle is tried.</summary>
+    internal sealed class FoundCuBlas
+    {
+        public FoundCuBlas(CuBlasLibrary library)
+        {
+            Library = library;
+        }
+
+        public CuBlasLibrary Library { get; }
+    }
+
+    /// <summary>
+    /// cuBLAS and cuBLASLt found, a handle created. It needs the convolution to have run: cuDNN 9 loads cuBLAS(Lt)
+    /// itself, and a copy this module had already loaded by full path would satisfy that load by soname where a
+    /// user's program finds none.
+    /// </summary>
+    internal sealed class CuBlasCheck : InstallCheckBase
+    {
+        public const string CheckId = "cublas";
+
+        public CuBlasCheck()
+            : base(CheckId, "cuBLAS", "cuBLAS and cuBLASLt are found and load, a handle is created; the version against the CUDA "
+                + "runtime's major.",
+                DriverCheck.CheckId, GpusCheck.CheckId, CudaRuntimeCheck.CheckId, CuDnnConvolutionCheck.CheckId)
+        {
+        }
+
+        public override InstallCheck Run(InstallCheckContext context)
+        {
+            bool windows = context.Environment.IsWindows;
+            CuBlasLibrary cublas;
+            try
+            {
+                cublas = context.Runtime.CuBlas;
+            }
+            catch (NativeLibraryNotFoundException e)
+            {
+                return NotFound(e, "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0) or set $env:"
+                    + LibraryCandidates.CuBlasOverrideVariable + ".", windows);
+            }
+
+            context.Publish(new FoundCuBlas(cublas));
+            var check = Result(CheckStatus.Passed, null, null, cublas.LibraryPath);
+            check.Searched = Searched(cublas.Attempts);
+            if (context.Fact<WorkingDriver>() == null || VisibleGpus.In(context).Count == 0)
+            {
+                check.Detail = $"cuBLAS at {cublas.LibraryPath}; no handle created (needs a GPU).";
+                check.Status = nameof(CheckStatus.Warning);
+                check.Remedy = "Fix the driver and GPU checks first.";
+                return check;
+            }
+
+            using (FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext()))
+            {
+                cublas.ThrowIfFailed(cublas.cublasCreate(out IntPtr handle));
+                try
+                {
+                    cublas.ThrowIfFailed(cublas.cublasGetVersion(handle, out int v));
+                    check.Version = $"{v / 10000}.{v % 10000 / 100}.{v % 100}";
+                }
+                finally
+                {
+                    cublas.cublasDestroy(handle);
+                }
+            }
+
+            string lt = string.Empty;
+            try
+            {
+                CuBlasLt cublasLt = context.Runtime.CuBlasLt;
+                lt = $" cuBLASLt {cublasLt.VersionText} at {cublasLt.LibraryPath}.";
+            }
+            catch (NativeLibraryNotFoundException)
+            {
+                check.Status = nameof(CheckStatus.Warning);
+                check.Remedy = "cuBLASLt (libcublasLt) is missing beside cuBLAS: reinstall cuBLAS.";
+            }
+
+            check.Detail = $"cuBLAS {check.Version} at {cublas.LibraryPath}; a handle was created.{lt}";
+            ShadowedByBrokenCopy(check, cublas, windows);
+            Version? runtime = context.Fact<FoundCudaRuntime>()?.Version;
+            if (runtime != null && check.Version != null && !check.Version.StartsWith(runtime.Major + ".", StringComparison.Ordinal))
+            {
+                check.Status = nameof(CheckStatus.Warning);
+                check.Remedy = $"cuBLAS {check.Version} does not belong to CUDA {runtime.Major}.x: install the cuBLAS of your CUDA "
+                    + $"toolkit.";
+            }
+
+            return check;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using DlGpuTools.Interop;
+using static DlGpuTools.Diagnostics.InstallChecks.InstallResults;
+
+namespace DlGpuTools.Diagnostics.InstallChecks
+{
+    /// <summary>The CUDA runtime that loaded, and its version (null when cudaRuntimeGetVersion failed).</summary>
+    internal sealed class FoundCudaRuntime
+    {
+        public FoundCudaRuntime(CudaRuntimeLibrary library, Version? version)
+        {
+            Library = library;
+            Version = version;
+        }
+
+        public CudaRuntimeLibrary Library { get; }
+
+        public Version? Version { get; }
+    }
+
+    internal sealed class CudaRuntimeCheck : InstallCheckBase
+    {
+        public const string CheckId = "cuda-runtime";
+
+        public CudaRuntimeCheck()
+            : base(CheckId, "CUDA runtime", "The CUDA runtime (libcudart.so.N, cudart64_N.dll) is found and loads; its version "
+                + "against -MinimumCudaVersion.")
+        {
+        }
+
+        public override InstallCheck Run(InstallCheckContext context)
+        {
+            bool windows = context.Environment.IsWindows;
+            CudaRuntimeLibrary cudart;
+            try
+            {
+                cudart = context.Runtime.CudaRuntime;
+            }
+            catch (NativeLibraryNotFoundException e)
+            {
+                return NotFound(e, windows
+                    ? @"Install the CUDA toolkit (its installer's Program Files\NVIDIA GPU Computing Toolkit\CUDA\vX.Y\bin\x64 or "
+                        + @"\bin is searched), "
+                        + "or put the folder that holds cudart64_<major>.dll on PATH, or set $env:"
+                            + LibraryCandidates.CudaRuntimeOverrideVariable
+                        + " to that DLL; frameworks installed with pip carry their own runtime and do not need it."
+                    : "Install the CUDA runtime (Ubuntu: sudo apt install cuda-cudart-13-0, or the whole toolkit), or set $env:"
+                        + LibraryCandidates.CudaRuntimeOverrideVariable + " to a libcudart.so.<major>.",
+                    windows);
+            }
+
+            int encoded = cudart.RuntimeVersion();
+            Version? version = encoded > 0 ? new Version(encoded / 1000, encoded % 1000 / 10) : null;
+            context.Publish(new FoundCudaRuntime(cudart, version));
+            Version? minimum = context.Options.MinimumCudaVersion;
+            var check = Result(CheckStatus.Passed, $"CUDA runtime {version} at {cudart.LibraryPath}.", null, cudart.LibraryPath,
+                version?.ToString());
+            check.Searched = Searched(cudart.Attempts);
+            ShadowedByBrokenCopy(check, cudart, windows);
+            if (version == null)
+            {
+                check.Status = nameof(CheckStatus.Failed);
+                check.Detail = $"cudaRuntimeGetVersion failed for {cudart.LibraryPath}.";
+                check.Remedy = "Reinstall the CUDA runtime.";
+            }
+            else if (minimum != null && version < minimum)
+            {
+                check.Status = nameof(CheckStatus.Failed);
+                check.Detail += $" The minimum asked for is {minimum}.";
+                check.Remedy = $"Install CUDA {minimum} or newer (and a driver that supports it).";
+            }
+
+            return check;
+        }
+    }
+}
