@@ -75,7 +75,11 @@ namespace DlGpuTools.Collectives
         }
 
         /// <summary>Local mode: one rank per selected GPU, all driven by this process; one result per operation.</summary>
-        public IReadOnlyList<CollectiveResult> RunLocal(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation)
+        public IReadOnlyList<CollectiveResult> RunLocal(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation) =>
+            Merge(RunLocalRanks(request, devices, cancellation));
+
+        /// <summary>Local mode, each rank's own figures (a GPU that is slow against its peers shows here).</summary>
+        public IReadOnlyList<CollectiveRankResult> RunLocalRanks(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             if (devices == null) throw new ArgumentNullException(nameof(devices));
@@ -103,7 +107,7 @@ namespace DlGpuTools.Collectives
                     comms.Add(handles[i]);
                 }
             });
-            return Merge(results);
+            return results;
         }
 
         private void RunRanks(CollectiveRequest request, NcclLibrary nccl, CudaDriver cuda, IReadOnlyList<CudaDevice> devices, int[] ranks, int rankCount,

@@ -122,6 +122,7 @@ namespace DlGpuTools.Health
                     // Only GPUs whose NVML checks answered: a hung GPU's stress would hang too.
                     var answering = devices.Where(d => !perGpu[d.Index].Checks.Any(c => c.Check == QuickHealthChecks.NvmlAnswersCheck)).ToList();
                     LoadLevels.Run(runtime, answering, request, perGpu);
+                    CollectiveHealthCheck.AddTo(runtime, answering, report, perGpu);
                 }
 
                 // Events since the watch opened: at Standard and Long, the stress's too.
