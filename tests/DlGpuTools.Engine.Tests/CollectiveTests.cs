@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using DlGpuTools.Collectives;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using DlGpuTools.Reports;
 using Xunit;
 
 namespace DlGpuTools.Engine.Tests
@@ -300,6 +301,55 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("ncclSystemError", alone.Failure);
             Assert.Equal("Failed", CollectiveMeasurement.Merge(new[] { alone }).Single().Status);
             AssertNothingLeft();
+        }
+        [FakeFact]
+        public void The_report_shows_nccl_with_its_version_and_path_or_what_was_searched()
+        {
+            GpuRuntime runtime = Runtime();
+            GpuReport report = new GpuReportBuilder(runtime, runtime.Environment, () => new System.Collections.Hashtable()).Build("9.9.9", "7.6.9 (Core)");
+            LibraryReport nccl = report.Libraries.Single(l => l.Name == "NCCL");
+            Assert.Equal("2.27.3", nccl.Version);
+            Assert.Equal(Nccl, nccl.Path);
+
+            GpuRuntime missing = Runtime("/nonexistent/libnccl.so.2");
+            GpuReport without = new GpuReportBuilder(missing, missing.Environment, () => new System.Collections.Hashtable()).Build("9.9.9", "7.6.9 (Core)");
+            Assert.Contains(without.Problems, p => p.StartsWith("NCCL: not found; searched /nonexistent/libnccl.so.2", StringComparison.Ordinal));
+        }
+        [FakeFact]
+        public void The_health_check_passes_verified_data_fails_wrong_data_and_names_a_slow_gpu()
+        {
+            GpuRuntime runtime = Runtime();
+            CollectiveRequest small = Quick(CollectiveOperation.AllReduce);
+            List<CudaDevice> devices = Devices(runtime);
+            var passed = Health.CollectiveAllReduceCheck.Run(runtime, devices, small).ToList();
+            Assert.Equal("Passed", Assert.Single(passed).Status);
+
+            FakeLibraries.Configure("FAKENCCL_CORRUPT=7");
+            GpuHealthCheck wrong = Health.CollectiveAllReduceCheck.Run(runtime, devices, small).First();
+            Assert.Equal("Failed", wrong.Status);
+            Assert.Equal("Drain", wrong.Action);
+            Assert.Contains("differed from the host reference", wrong.Detail);
+
+            FakeLibraries.Configure("FAKECUDA_SLOW_GPU=1", "FAKECUDA_EVENT_MS=2");
+            var slow = Health.CollectiveAllReduceCheck.Run(runtime, devices, small).ToList();
+            GpuHealthCheck named = Assert.Single(slow, c => c.Gpu != null);
+            Assert.Equal(1, named.Gpu);
+            Assert.Equal("Warning", named.Status);
+            Assert.Contains("1.50x as long", named.Detail);
+            AssertNothingLeft();
+
+            GpuRuntime none = Runtime("/nonexistent/libnccl.so.2");
+            Assert.Equal("Skipped", Assert.Single(Health.CollectiveAllReduceCheck.Run(none, devices, small)).Status);
+        }
+
+        [FakeFact]
+        public void The_health_checks_default_request_runs_on_the_fakes_in_reasonable_time()
+        {
+            GpuRuntime runtime = Runtime();
+            var clock = Stopwatch.StartNew();
+            var checks = Health.CollectiveAllReduceCheck.Run(runtime, Devices(runtime), Health.CollectiveAllReduceCheck.DefaultRequest()).ToList();
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), clock.Elapsed.ToString());
+            Assert.NotEqual("Failed", checks[0].Status);
         }
     }
 }

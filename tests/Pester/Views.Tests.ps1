@@ -18,6 +18,7 @@ BeforeDiscovery {
         @{ Name = 'Get-GpuRecommendation -IncludeCloud'; Produce = { Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -IncludeCloud -TrainingHours 100 } }
         @{ Name = 'Get-GpuReport'; Produce = { Get-GpuReport } }
         @{ Name = 'Get-GpuTopology -Placement'; Produce = { Get-GpuTopology -Placement } }
+        @{ Name = 'Measure-GpuCollective'; Produce = { Measure-GpuCollective -Operation AllReduce, AllToAll -MaxBytes 64MB -MinBytes 16MB -Iterations 1 -Warmup 0 -Batches 1 } }
         @{ Name = 'Measure-CpuMatMul'; Produce = { Measure-CpuMatMul -DataType FP32, FP64, BF16 -Size 48 -Iterations 2 -Library (Join-Path $FakesPath 'blas/scipy64/libscipy_openblas64_-fake.so') } }
         @{ Name = 'Measure-GpuSpeedup'; Produce = { Measure-GpuSpeedup -DataType FP32, TF32, BF16 -Size 48 -NoMlpShape -Iterations 2 -Library (Join-Path $FakesPath 'blas/openblas/libopenblas.so.0') -InformationAction SilentlyContinue } }
     )

@@ -25,6 +25,9 @@ namespace DlGpuTools.Collectives
         /// <summary>Called with a step's description and the percentage done; on the worker thread.</summary>
         public Action<string, double>? Progress { get; set; }
 
+        /// <summary>Called about every 50 ms on the calling thread while the work runs (a cmdlet writes its progress there).</summary>
+        public Action? WhileWaiting { get; set; }
+
         /// <summary>A new NCCL unique id (ncclGetUniqueId) for a run of <paramref name="rankCount"/> ranks, with this host's name.</summary>
         public CollectiveRendezvous NewRendezvous(int rankCount)
         {
@@ -72,7 +75,11 @@ namespace DlGpuTools.Collectives
         }
 
         /// <summary>Local mode: one rank per selected GPU, all driven by this process; one result per operation.</summary>
-        public IReadOnlyList<CollectiveResult> RunLocal(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation)
+        public IReadOnlyList<CollectiveResult> RunLocal(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation) =>
+            Merge(RunLocalRanks(request, devices, cancellation));
+
+        /// <summary>Local mode, each rank's own figures (a GPU that is slow against its peers shows here).</summary>
+        public IReadOnlyList<CollectiveRankResult> RunLocalRanks(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             if (devices == null) throw new ArgumentNullException(nameof(devices));
@@ -100,7 +107,7 @@ namespace DlGpuTools.Collectives
                     comms.Add(handles[i]);
                 }
             });
-            return Merge(results);
+            return results;
         }
 
         private void RunRanks(CollectiveRequest request, NcclLibrary nccl, CudaDriver cuda, IReadOnlyList<CudaDevice> devices, int[] ranks, int rankCount,
@@ -138,7 +145,7 @@ namespace DlGpuTools.Collectives
                     }
 
                     return true;
-                }, deadline, comms, "the collective run");
+                }, deadline, comms, "the collective run", WhileWaiting);
             }
             catch (Exception e) when (e is NcclException || e is CollectiveTimeoutException || e is CudaException)
             {

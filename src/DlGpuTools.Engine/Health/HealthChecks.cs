@@ -37,7 +37,8 @@ namespace DlGpuTools.Health
             new MigModeCheck(),
             new ProcessesCheck(),
 
-            // Collective checks over NCCL (an AllReduce across the GPUs) belong here: after the NVML checks, before the load.
+            // Collectives over NCCL (Standard): after the NVML checks, which find a hung GPU first, and before the load.
+            new CollectiveAllReduceCheck(),
 
             // The load (Standard): the GEMM stress and the checks of its results, then the memory and host-link screening.
             new GemmStressRun(),

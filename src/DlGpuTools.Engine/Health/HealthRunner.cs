@@ -59,7 +59,8 @@ namespace DlGpuTools.Health
             switch (item)
             {
                 case HostCheck host:
-                    foreach (GpuHealthCheck row in host.Run(context)) ledger.Add(host.Id, null, row);
+                    // A host check may name one GPU (the collective's slow rank): that row goes to the GPU's list.
+                    foreach (GpuHealthCheck row in host.Run(context)) ledger.Add(host.Id, row.Gpu, row);
                     break;
                 case FleetRun run:
                     CudaDevice[] devices = context.Devices.Where(d => (!run.NeedsAnsweringGpu || context.Answers(d.Index))
