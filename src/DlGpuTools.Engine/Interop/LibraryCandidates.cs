@@ -53,6 +53,7 @@ namespace DlGpuTools.Interop
                 case NativeLibraryKind.CuBlas: return CuBlasOverrideVariable;
                 case NativeLibraryKind.CuDnn: return CuDnnOverrideVariable;
                 case NativeLibraryKind.CpuBlas: return CpuBlasOverrideVariable;
+                case NativeLibraryKind.Nccl: return NcclCandidates.OverrideVariable;
                 default: return CuBlasLtOverrideVariable;
             }
         }
@@ -68,6 +69,7 @@ namespace DlGpuTools.Interop
                 case NativeLibraryKind.CuBlas: return "cuBLAS";
                 case NativeLibraryKind.CuDnn: return "cuDNN";
                 case NativeLibraryKind.CpuBlas: return "A CPU BLAS library (MKL, OpenBLAS, BLIS)";
+                case NativeLibraryKind.Nccl: return "NCCL (NVIDIA's collective communication library)";
                 default: return "cuBLASLt (the CUDA toolkit's GEMM library)";
             }
         }
@@ -250,6 +252,7 @@ namespace DlGpuTools.Interop
         {
             // The CPU BLAS has its own list (several families, a folder override, Python wheels); see CpuBlasCandidates.
             if (kind == NativeLibraryKind.CpuBlas) return CpuBlasCandidates.For(env).Select(c => c.Candidate).ToList();
+            if (kind == NativeLibraryKind.Nccl) return NcclCandidates.For(env, null);
             string overrideVariable = OverrideVariable(kind);
             string? overridePath = env.OverridePath(overrideVariable);
             if (overridePath != null) return new[] { new LibraryCandidate(overridePath, "$env:" + overrideVariable) };

@@ -12,5 +12,8 @@ namespace DlGpuTools.Interop
 
         /// <summary>A CPU BLAS (MKL, OpenBLAS, BLIS, Accelerate or a reference BLAS): the CPU side of the GEMM comparisons.</summary>
         CpuBlas,
+
+        /// <summary>NCCL, NVIDIA's collective communication library (Linux only: NVIDIA ships no Windows build).</summary>
+        Nccl,
     }
 }

@@ -1,0 +1,60 @@
+using DlGpuTools.Diagnostics;
+
+namespace DlGpuTools.Collectives
+{
+    /// <summary>A collective needs at least two ranks; one GPU was selected or visible.</summary>
+    public sealed class CollectiveNeedsTwoGpusException : DlGpuToolsException
+    {
+        public const string Id = "CollectiveNeedsTwoGpus";
+
+        public CollectiveNeedsTwoGpusException(string found)
+            : base(Id, FailureCategory.ResourceUnavailable,
+                "A collective needs at least two GPUs, and " + found + ".",
+                "Select two or more GPUs (-Index 0,1, or no selection to use every visible GPU; check CUDA_VISIBLE_DEVICES), "
+                + "or run one rank per GPU on several hosts with -Rank/-RankCount/-UniqueId.")
+        {
+        }
+    }
+
+    /// <summary>NCCL could not be loaded: what was searched, and how to install it.</summary>
+    public sealed class NcclNotFoundException : DlGpuToolsException
+    {
+        public const string Id = "NcclNotFound";
+
+        public NcclNotFoundException(string message, bool isWindows)
+            : base(Id, isWindows ? FailureCategory.NotImplemented : FailureCategory.NotInstalled, message,
+                isWindows
+                    ? Interop.NcclCandidates.WindowsHasNone
+                    : "Install NCCL 2 (NVIDIA's libnccl2 package, or pip install nvidia-nccl-cu12 into a Python this module finds), or set $env:"
+                      + Interop.NcclCandidates.OverrideVariable + " to a libnccl.so.2 file (PyTorch's is in site-packages/nvidia/nccl/lib).")
+        {
+        }
+    }
+
+    /// <summary>A step of the collective did not finish within the timeout; the communicators were aborted.</summary>
+    public sealed class CollectiveTimeoutException : DlGpuToolsException
+    {
+        public const string Id = "CollectiveTimedOut";
+
+        public CollectiveTimeoutException(string step, int seconds)
+            : base(Id, FailureCategory.ResourceUnavailable,
+                $"{step} did not finish within {seconds} s; the NCCL communicators were aborted.",
+                "A rank that never joined, a peer that cannot be reached, or a hung GPU stops a collective. Check that every rank started "
+                + "(same -RankCount and -UniqueId), that the hosts reach each other (NCCL_SOCKET_IFNAME), and run again with NCCL_DEBUG=INFO; "
+                + "raise -TimeoutSeconds for very large messages on slow links.")
+        {
+        }
+    }
+
+    /// <summary>The unique id given to a rank is not one NCCL made (wrong length or not base64).</summary>
+    public sealed class CollectiveRendezvousException : DlGpuToolsException
+    {
+        public const string Id = "CollectiveUniqueIdInvalid";
+
+        public CollectiveRendezvousException(string message)
+            : base(Id, FailureCategory.InvalidArgument, message,
+                "Pass the UniqueId of the rendezvous object rank 0 wrote (Measure-GpuCollective -Rank 0 -RankCount N without -UniqueId), unchanged, to every other rank.")
+        {
+        }
+    }
+}
