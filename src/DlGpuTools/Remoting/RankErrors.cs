@@ -24,9 +24,9 @@ namespace DlGpuTools.Commands.Remoting
             "-HostName opens sessions over SSH, which PowerShell has from version 6 on; this is Windows PowerShell (WinRM only).",
             "Run the command in PowerShell 7, or open the sessions yourself (New-PSSession, one per GPU) and pass them with -Session.");
 
-        public static ErrorRecord Unreachable(string host, string why, TimeSpan timeout) => Record(CollectiveHostUnreachable,
+        public static ErrorRecord Unreachable(string host, string why) => Record(CollectiveHostUnreachable,
             ErrorCategory.ConnectionError, host,
-            F("No PowerShell session to {0} over SSH: {1} (waited at most {2:0} s).", host, why, timeout.TotalSeconds),
+            F("No PowerShell session to {0} over SSH: {1}.", host, why.TrimEnd('.')),
             F("Check that 'ssh {0}' logs in without a prompt (a key, known host key), that the host runs sshd with the powershell subsystem " +
               "(Subsystem powershell /usr/bin/pwsh -sshs -NoLogo), and that New-PSSession -HostName {0} works; -UserName, -Port, -KeyFilePath " +
               "and -SshOption are passed to New-PSSession, and -TimeoutSeconds bounds the wait.", host));

@@ -161,7 +161,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
         private List<PSSession>? OpenSessions(IReadOnlyList<SshTarget> targets)
         {
             _host.WriteProgress($"Opening {targets.Count} session(s) over SSH", 0);
-            IReadOnlyList<SessionOpening> opened = _opener!.Open(targets, DateTime.UtcNow + _options.Timeout, () => _host.Stopping); // set by PlaceRanks
+            IReadOnlyList<SessionOpening> opened = _opener!.Open(targets, _options.Timeout, () => _host.Stopping); // set by PlaceRanks
             var sessions = new List<PSSession>();
             bool all = true;
             foreach (SessionOpening opening in opened)
@@ -176,7 +176,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 else
                 {
                     all = false;
-                    if (!_host.Stopping) _host.WriteError(RankErrors.Unreachable(opening.Target.HostName, opening.Error ?? "no reason given", _options.Timeout));
+                    if (!_host.Stopping) _host.WriteError(RankErrors.Unreachable(opening.Target.HostName, opening.Error ?? "no reason given"));
                 }
             }
 

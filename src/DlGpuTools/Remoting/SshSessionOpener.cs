@@ -63,7 +63,8 @@ namespace DlGpuTools.Commands.Remoting
 
         public SshSessionOpener(int sessionsAtOnce)
         {
-            _pool = RunspaceFactory.CreateRunspacePool(1, Math.Max(1, sessionsAtOnce), InitialSessionState.CreateDefault2(), null);
+            _pool = RunspaceFactory.CreateRunspacePool(InitialSessionState.CreateDefault2());
+            _pool.SetMaxRunspaces(Math.Max(1, sessionsAtOnce));
             _pool.Open();
         }
 
@@ -75,13 +76,14 @@ namespace DlGpuTools.Commands.Remoting
             typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.SSHConnectionInfo") != null;
 
         /// <summary>
-        /// Opens a session to each target at the same time. One not open by the deadline (a host that accepts the
+        /// Opens a session to each target at the same time. One not open within the timeout (a host that accepts the
         /// connection but never answers, a password prompt no one answers) is stopped, which ends its ssh process,
         /// and comes back with the reason; so does one that <paramref name="stopping"/> cuts short.
         /// </summary>
-        public IReadOnlyList<SessionOpening> Open(IReadOnlyList<SshTarget> targets, DateTime deadline, Func<bool> stopping)
+        public IReadOnlyList<SessionOpening> Open(IReadOnlyList<SshTarget> targets, TimeSpan timeout, Func<bool> stopping)
         {
-            int timeoutMs = (int)Math.Max(1000, Math.Min(int.MaxValue, (deadline - DateTime.UtcNow).TotalMilliseconds));
+            DateTime deadline = DateTime.UtcNow + timeout;
+            int timeoutMs = (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds);
             var pipelines = new PowerShell[targets.Count];
             var waits = new IAsyncResult[targets.Count];
             var results = new SessionOpening?[targets.Count];
@@ -101,7 +103,7 @@ namespace DlGpuTools.Commands.Remoting
                 if (!waits[i].IsCompleted)
                 {
                     pipelines[i].BeginStop(null, null);
-                    string why = stopping() ? "stopped before the session opened" : $"no session within {timeoutMs / 1000} s";
+                    string why = stopping() ? "stopped before the session opened" : $"no session within {timeout.TotalSeconds:0} s";
                     results[i] = new SessionOpening(targets[i], null, why);
                 }
             }
