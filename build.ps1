@@ -130,6 +130,13 @@ function Invoke-Fakes {
         Invoke-Native gcc ($flags + $variant.Define + @("-Wl,-soname,libfakeblas-$($variant.Folder).so", '-o', (Join-Path $dir $variant.File), (Join-Path $src 'fakeblas.c')))
     }
 
+    # NCCL: linked against the fake driver above (found beside it, or one folder up for the old build), whose streams
+    # and copies it uses; NCCL 2.6 without send/receive in nccl-old/.
+    $ncclFlags = $flags + @('-O2', '-pthread', '-Wl,-soname,libfakenccl.so.2', '-Wl,-rpath,$ORIGIN:$ORIGIN/..')
+    Invoke-Native gcc ($ncclFlags + @('-o', (Join-Path $FakesOut 'libnccl.so.2'), (Join-Path $src 'fakenccl.c'), (Join-Path $FakesOut 'libfakecuda.so.1'), '-ldl', '-lrt'))
+    New-Item -ItemType Directory -Path (Join-Path $FakesOut 'nccl-old') -Force | Out-Null
+    Invoke-Native gcc ($ncclFlags + @('-DFAKE_OLD_NCCL', '-o', (Join-Path $FakesOut 'nccl-old/libnccl.so.2'), (Join-Path $src 'fakenccl.c'), (Join-Path $FakesOut 'libfakecuda.so.1'), '-ldl', '-lrt'))
+
     # A file that is not a library at all, for the "loaded but rejected" paths.
     Set-Content -Path (Join-Path $FakesOut 'not-a-library.so.1') -Value 'not an ELF file'
 }

@@ -342,6 +342,7 @@ static void track_pretend(uintptr_t p, size_t len, int add) {
 }
 #define SKIP_IF_PRETEND(a, b) do { if (is_pretend((uintptr_t)(a)) || is_pretend((uintptr_t)(b))) return 0; } while (0)
 
+static void track_allocation(uintptr_t base, size_t len, int device, int add);
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     FAIL("cuMemAlloc_v2", -1);
     if (require_context()) return 201;
@@ -353,6 +354,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     h->ctx = current_ctx();
     if (real < bytes) track_pretend((uintptr_t)(h + 1), bytes, 1);
     *p = (CUdeviceptr)(uintptr_t)(h + 1);
+    track_allocation((uintptr_t)(h + 1), bytes, h->ctx->device, 1);
     pthread_mutex_lock(&ctx_lock);
     live_allocations++;
     h->ctx->live_allocations++;
@@ -364,6 +366,7 @@ CUresult cuMemFree_v2(CUdeviceptr p) {
     if (require_context()) return 201;
     alloc_header *h = ((alloc_header *)(uintptr_t)p) - 1;
     track_pretend((uintptr_t)p, 0, 0);
+    track_allocation((uintptr_t)p, 0, 0, 0);
     pthread_mutex_lock(&ctx_lock);
     live_bytes -= h->bytes;
     live_allocations--;
@@ -729,3 +732,30 @@ int fakecuda_live_pinned(void) { return live_pinned; }
 int fakecuda_spin_launches(void) { return spin_launches; }
 int fakecuda_kernel_launches(void) { return kernel_launches; }
 CUresult cuCtxDisablePeerAccess(CUcontext peer) { (void)peer; return require_context() ? 201 : 0; }
+
+/* ---- For the fake NCCL: a stream query, and the device an address belongs to ----
+ * Work runs synchronously here, so a stream is always idle. cuPointerGetAttribute answers
+ * CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL (9) for any address inside a live allocation, as the driver does, so the
+ * fake NCCL can refuse a buffer of another GPU. */
+#define MAX_TRACKED 4096
+static struct { uintptr_t base; size_t len; int device; } tracked[MAX_TRACKED];
+static void track_allocation(uintptr_t base, size_t len, int device, int add) {
+    pthread_mutex_lock(&ctx_lock);
+    for (int i = 0; i < MAX_TRACKED; i++) {
+        if (add && tracked[i].len == 0) { tracked[i].base = base; tracked[i].len = len ? len : 1; tracked[i].device = device; break; }
+        if (!add && tracked[i].len && tracked[i].base == base) { tracked[i].len = 0; break; }
+    }
+    pthread_mutex_unlock(&ctx_lock);
+}
+CUresult cuStreamQuery(void *s) { (void)s; return 0; }
+CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
+    if (attribute != 9 || !data) return 1; /* CUDA_ERROR_INVALID_VALUE */
+    int found = -1;
+    pthread_mutex_lock(&ctx_lock);
+    for (int i = 0; i < MAX_TRACKED && found < 0; i++)
+        if (tracked[i].len && p >= tracked[i].base && p < tracked[i].base + tracked[i].len) found = tracked[i].device;
+    pthread_mutex_unlock(&ctx_lock);
+    if (found < 0) return 1;
+    *(int *)data = found;
+    return 0;
+}

@@ -53,7 +53,7 @@ namespace DlGpuTools.Collectives
             if (rankCount < 2) throw new CollectiveNeedsTwoGpusException($"-RankCount is {rankCount}");
             if (rank < 0 || rank >= rankCount) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank must be from 0 to {rankCount - 1}.");
             NcclUniqueId id = UniqueIdText.Decode(uniqueIdBase64);
-            NcclLibrary nccl = _runtime.Nccl;
+            NcclLibrary nccl = LoadFor(request);
             CudaDriver cuda = _runtime.Driver;
             cuda.ThrowIfFailed(cuda.cuInit());
             var devices = new[] { Describe(cuda, localDeviceIndex) };
@@ -85,7 +85,7 @@ namespace DlGpuTools.Collectives
                 throw new CollectiveNeedsTwoGpusException(found);
             }
 
-            NcclLibrary nccl = _runtime.Nccl;
+            NcclLibrary nccl = LoadFor(request);
             CudaDriver cuda = _runtime.Driver;
             cuda.ThrowIfFailed(cuda.cuInit());
             var ranks = Enumerable.Range(0, devices.Count).ToArray();
@@ -145,6 +145,19 @@ namespace DlGpuTools.Collectives
                 // After the join, a failure is the run's result, not an error: the sizes measured so far stay.
                 foreach (CollectiveRankResult r in results) r.Failure = e.Message;
             }
+        }
+
+        /// <summary>NCCL, refused up front when it lacks what an asked-for operation needs (before any rank joins).</summary>
+        private NcclLibrary LoadFor(CollectiveRequest request)
+        {
+            NcclLibrary nccl = _runtime.Nccl;
+            foreach (CollectiveOperation operation in request.Operations)
+            {
+                if ((operation == CollectiveOperation.AllToAll || operation == CollectiveOperation.SendRecv) && !nccl.HasExport("ncclSend"))
+                    throw new NcclTooOldException(operation.ToString(), "ncclSend", NcclLibrary.DecodeVersion(nccl.VersionCode)?.ToString(), nccl.LibraryPath);
+            }
+
+            return nccl;
         }
 
         private static CudaDevice Describe(CudaDriver cuda, int index)
