@@ -72,7 +72,7 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
             $result | Should -BeOfType ([DlGpuTools.CollectiveResult])
             $result.RankCount | Should -Be 2
             @($result.Ranks).Count | Should -Be 2
-            @($result.Ranks) -join ' ' | Should -Match 'GPU 0.*GPU 1'
+            @($result.Ranks) -join ' ' | Should -Match '^\S+:0 \(.*\) \S+:1 \(' # host:GPU index (name), in rank order
             @($result.Sizes).Count | Should -Be 14 # 8 B to 64 KiB, doubling
             ($result.Sizes | Measure-Object CheckedElements -Minimum).Minimum | Should -BeGreaterThan 0
             ($result.Sizes | Where-Object WrongElements -ne 0) | Should -BeNullOrEmpty
@@ -153,6 +153,38 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
         $remote[0].OriginInfo.PSComputerName | Should -Be '127.0.0.1'
         @($failures | Where-Object { $_.FullyQualifiedErrorId -like 'CollectiveRankFailed,*' }).Count | Should -Be 1
         $took.TotalSeconds | Should -BeLessThan 40 -Because 'rank 0 waits in NCCL for a rank that never comes, and is stopped rather than left to its timeout'
+        Assert-NothingLeft
+    }
+
+    It 'Ctrl+C stops every rank (each aborts its communicator) and closes the sessions, also while the ranks hang in NCCL' {
+        # Every collective hangs a minute in the fake NCCL: the ranks are inside NCCL when the stop comes.
+        Use-RemoteFakeGpu -Setting 'FAKENCCL_STALL_MS=60000'
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $pipeline = [powershell]::Create()
+        $pipeline.Runspace = $runspace
+        try {
+            $ssh = $Ssh
+            [void]$pipeline.AddScript({
+                    param($Manifest, $Ssh)
+                    Import-Module $Manifest
+                    Measure-GpuCollective -HostName 127.0.0.1 @Ssh -Operation AllReduce -MaxBytes 1KB -TimeoutSeconds 120
+                }).AddArgument($ModuleManifest).AddArgument($ssh)
+            $running = $pipeline.BeginInvoke()
+            # Both ranks started: two remote pwsh processes, and rank 0's rendezvous long gone by (a few seconds).
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline -and @(Get-LoginProcess).Count -lt 2) { Start-Sleep -Milliseconds 200 }
+            @(Get-LoginProcess).Count | Should -BeGreaterOrEqual 2
+            Start-Sleep -Seconds 8
+            $running.IsCompleted | Should -BeFalse
+            $took = Measure-Command { $pipeline.Stop() }
+            $took.TotalSeconds | Should -BeLessThan 30 -Because 'a stop aborts the ranks and closes the sessions within bounded waits'
+            $pipeline.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            $pipeline.Dispose()
+            $runspace.Dispose()
+        }
         Assert-NothingLeft
     }
 }

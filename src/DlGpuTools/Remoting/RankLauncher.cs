@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Remoting;
 using System.Management.Automation.Runspaces;
 using System.Threading;
 
@@ -329,10 +330,15 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
             return results;
         }
 
-        /// <summary>Writes what a rank wrote to its error and warning streams (as it wrote them) and returns its new output.</summary>
+        /// <summary>Writes what a rank wrote to its error and warning streams and returns its new output.</summary>
         private PSObject[] Pump(RemoteRank rank)
         {
-            foreach (ErrorRecord error in rank.TakeErrors()) _host.WriteError(error);
+            // As Invoke-Command writes them: the rank's own error id and category, with the host as PSComputerName.
+            foreach (ErrorRecord error in rank.TakeErrors())
+            {
+                _host.WriteError(error is RemotingErrorRecord ? error : new RemotingErrorRecord(error, new OriginInfo(rank.Slot.HostName, rank.Slot.Session.InstanceId)));
+            }
+
             foreach (WarningRecord warning in rank.TakeWarnings()) _host.WriteWarning($"Rank {rank.Rank} on {rank.Slot.HostName}: {warning.Message}");
             return rank.TakeOutput();
         }
