@@ -14,7 +14,7 @@
     ProcessorArchitecture  = 'Amd64'
     FormatsToProcess     = @('DlGpuTools.Format.ps1xml')
     TypesToProcess       = @('DlGpuTools.Types.ps1xml')
-    CmdletsToExport      = @('Get-CudaDevice', 'Test-CuDnnInstall', 'Measure-GpuMatMul', 'Get-GpuSpec', 'Get-GpuRecommendation', 'Get-GpuReport', 'Measure-GpuBandwidth', 'Get-GpuTopology', 'Get-GpuSample', 'Get-GpuProcess', 'Watch-Gpu', 'ConvertTo-GpuPrometheus', 'Export-GpuMetric', 'Measure-CpuMatMul', 'Measure-GpuSpeedup', 'Test-GpuHealth', 'Measure-GpuJob', 'Start-GpuJob', 'Stop-GpuJob', 'Sync-SlurmNodeHealth')
+    CmdletsToExport      = @('Get-CudaDevice', 'Test-CuDnnInstall', 'Measure-GpuMatMul', 'Get-GpuSpec', 'Get-GpuRecommendation', 'Get-GpuReport', 'Measure-GpuBandwidth', 'Get-GpuTopology', 'Get-GpuSample', 'Get-GpuProcess', 'Watch-Gpu', 'ConvertTo-GpuPrometheus', 'Export-GpuMetric', 'Measure-CpuMatMul', 'Measure-GpuSpeedup', 'Test-GpuHealth', 'Measure-GpuJob', 'Start-GpuJob', 'Stop-GpuJob', 'Sync-SlurmNodeHealth', 'Measure-GpuCollective')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -13,12 +13,13 @@ function Use-FakeGpu {
     $env:DLGPUTOOLS_CUDART_PATH = Join-Path $script:FakesPath 'libcudart.so.13'
     $env:DLGPUTOOLS_CUBLAS_PATH = Join-Path $script:FakesPath 'libcublas.so.13'
     $env:DLGPUTOOLS_CUDNN_PATH = Join-Path $script:FakesPath $CuDnn
+    $env:DLGPUTOOLS_NCCL_PATH = Join-Path $script:FakesPath 'libnccl.so.2'
     $env:DLGPUTOOLS_CUBLASLT_PATH = if ([IO.Path]::IsPathRooted($CuBlasLt)) { $CuBlasLt } else { Join-Path $script:FakesPath $CuBlasLt }
     Set-Content -Path (Join-Path $script:FakesPath 'fake-gpu.conf') -Value $Setting
 }
 
 function Clear-FakeGpu {
-    Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_CUBLASLT_PATH, Env:\DLGPUTOOLS_CUDART_PATH, Env:\DLGPUTOOLS_CUBLAS_PATH, Env:\DLGPUTOOLS_CUDNN_PATH -ErrorAction SilentlyContinue
+    Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_CUBLASLT_PATH, Env:\DLGPUTOOLS_CUDART_PATH, Env:\DLGPUTOOLS_CUBLAS_PATH, Env:\DLGPUTOOLS_CUDNN_PATH, Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
     Remove-Item (Join-Path $script:FakesPath 'fake-gpu.conf') -ErrorAction SilentlyContinue
 }
 

@@ -25,6 +25,9 @@ namespace DlGpuTools.Collectives
         /// <summary>Called with a step's description and the percentage done; on the worker thread.</summary>
         public Action<string, double>? Progress { get; set; }
 
+        /// <summary>Called about every 50 ms on the calling thread while the work runs (a cmdlet writes its progress there).</summary>
+        public Action? WhileWaiting { get; set; }
+
         /// <summary>A new NCCL unique id (ncclGetUniqueId) for a run of <paramref name="rankCount"/> ranks, with this host's name.</summary>
         public CollectiveRendezvous NewRendezvous(int rankCount)
         {
@@ -138,7 +141,7 @@ namespace DlGpuTools.Collectives
                     }
 
                     return true;
-                }, deadline, comms, "the collective run");
+                }, deadline, comms, "the collective run", WhileWaiting);
             }
             catch (Exception e) when (e is NcclException || e is CollectiveTimeoutException || e is CudaException)
             {

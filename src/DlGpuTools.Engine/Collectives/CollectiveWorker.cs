@@ -16,7 +16,7 @@ namespace DlGpuTools.Collectives
         /// <summary>Grace after an abort for the worker to unwind and free its memory.</summary>
         private const int UnwindMilliseconds = 15000;
 
-        public static T Run<T>(Func<T> work, CollectiveDeadline deadline, CommunicatorSet comms, string what)
+        public static T Run<T>(Func<T> work, CollectiveDeadline deadline, CommunicatorSet comms, string what, Action? whileWaiting)
         {
             T result = default!;
             Exception? failure = null;
@@ -39,6 +39,7 @@ namespace DlGpuTools.Collectives
             bool stopped = false;
             while (!thread.Join(50))
             {
+                whileWaiting?.Invoke();
                 // The worker checks the same deadline between calls; this catches it stuck inside one.
                 bool cancelled = deadline.Cancellation.IsCancellationRequested;
                 if (!stopped && (cancelled || deadline.IdleSeconds > deadline.TimeoutSeconds + 2))
