@@ -1,6 +1,8 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable) -or -not (Test-Path (Join-Path $FakesPath 'libnccl.so.2'))
+    $script:HasGpu = Test-GpuPresent
+    $script:GpuCount = if ($HasGpu) { @(& nvidia-smi -L 2>$null | Where-Object { $_ -match '^GPU \d+:' }).Count } else { 0 }
 }
 
 BeforeAll {
@@ -184,6 +186,40 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
         finally {
             $pipeline.Dispose()
             $runspace.Dispose()
+        }
+        Assert-NothingLeft
+    }
+}
+
+Describe 'Measure-GpuCollective with two ranks in two processes over SSH on real GPUs' -Tag 'Gpu' -Skip:(-not $HasGpu -or $GpuCount -lt 2) {
+    BeforeEach { if ($Why) { Set-ItResult -Skipped -Because $Why } }
+
+    It 'two ranks over SSH to this host, one per GPU, verified, beside the one-process run of the same GPUs' {
+        $sizes = @{ Operation = 'AllReduce', 'AllGather', 'ReduceScatter'; MinBytes = 8; MaxBytes = 1GB; TimeoutSeconds = 300 }
+        $local = @(Measure-GpuCollective -Index 0, 1 @sizes -ErrorAction Stop)
+        $sessions = @(New-RankSession; New-RankSession)
+        try {
+            # The login environment points at the fakes for the tests above; these ranks use the real driver and NCCL.
+            Invoke-Command -Session $sessions -ScriptBlock {
+                Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
+            }
+            $ranks = @(Measure-GpuCollective -Session $sessions @sizes -ErrorAction Stop)
+        }
+        finally { $sessions | Remove-PSSession }
+        $ranks.Count | Should -Be 3
+        foreach ($result in $ranks) {
+            $result.RankCount | Should -Be 2
+            $result.Failure | Should -BeNullOrEmpty
+            ($result.Sizes | Where-Object WrongElements -ne 0) | Should -BeNullOrEmpty
+            $result.Status | Should -Be 'Passed'
+            $one = $local | Where-Object Operation -eq $result.Operation
+            foreach ($size in $result.Sizes | Where-Object Bytes -ge 64MB) {
+                $beside = $one.Sizes | Where-Object Bytes -eq $size.Bytes
+                Write-Host ("    {0,-13} {1,10:N0} B  two processes over SSH {2,7:N1} GB/s bus   one process {3,7:N1} GB/s bus" -f `
+                        $result.Operation, $size.Bytes, $size.BusGBps, $beside.BusGBps)
+                # Across processes NCCL still uses NVLink or PCIe peer access (CUDA IPC), so the figures stay close.
+                $size.BusGBps | Should -BeGreaterThan (0.5 * $beside.BusGBps)
+            }
         }
         Assert-NothingLeft
     }
