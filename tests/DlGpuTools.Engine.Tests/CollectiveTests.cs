@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using DlGpuTools.Collectives;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
+using DlGpuTools.Reports;
 using Xunit;
 
 namespace DlGpuTools.Engine.Tests
@@ -300,6 +301,19 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("ncclSystemError", alone.Failure);
             Assert.Equal("Failed", CollectiveMeasurement.Merge(new[] { alone }).Single().Status);
             AssertNothingLeft();
+        }
+        [FakeFact]
+        public void The_report_shows_nccl_with_its_version_and_path_or_what_was_searched()
+        {
+            GpuRuntime runtime = Runtime();
+            GpuReport report = new GpuReportBuilder(runtime, runtime.Environment, () => new System.Collections.Hashtable()).Build("9.9.9", "7.6.9 (Core)");
+            LibraryReport nccl = report.Libraries.Single(l => l.Name == "NCCL");
+            Assert.Equal("2.27.3", nccl.Version);
+            Assert.Equal(Nccl, nccl.Path);
+
+            GpuRuntime missing = Runtime("/nonexistent/libnccl.so.2");
+            GpuReport without = new GpuReportBuilder(missing, missing.Environment, () => new System.Collections.Hashtable()).Build("9.9.9", "7.6.9 (Core)");
+            Assert.Contains(without.Problems, p => p.StartsWith("NCCL: not found; searched /nonexistent/libnccl.so.2", StringComparison.Ordinal));
         }
     }
 }

@@ -158,6 +158,18 @@ namespace DlGpuTools.Reports
             yield return Read("cuBLAS", () => (_runtime.CuBlas.PropertyVersion() ?? LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts), true);
             yield return Read("cuBLASLt", () => (_runtime.CuBlasLt.VersionText, _runtime.CuBlasLt.LibraryPath, _runtime.CuBlasLt.Attempts), true);
             yield return Read("cuDNN", () => (CuDnnLibrary.DecodeVersion(_runtime.CuDnn.Version)?.ToString(), _runtime.CuDnn.LibraryPath, _runtime.CuDnn.Attempts), true);
+            yield return Read("NCCL", () =>
+            {
+                // What Measure-GpuCollective would load, searched as it searches (Collectives.NcclProbe).
+                Collectives.NcclDescription nccl = _runtime.DescribeNccl();
+                if (!nccl.Found)
+                {
+                    throw new FileNotFoundException(nccl.Searched.Count == 0 ? NcclCandidates.WindowsHasNone : "not found; searched " + string.Join(", ", nccl.Searched));
+                }
+
+                NcclLibrary loaded = _runtime.Nccl;
+                return (nccl.Version, loaded.LibraryPath, loaded.Attempts);
+            }, true);
         }
 
         /// <summary>
