@@ -62,6 +62,9 @@ namespace DlGpuTools.Commands.Remoting
             pipeline.AddCommand(command).AddParameters(parameters);
             Watch(pipeline);
             _pipeline = pipeline;
+
+            // Silence counts from the start: ranks 1..n-1 wait for rank 0's rendezvous before they start.
+            Interlocked.Exchange(ref _lastSignTicks, DateTime.UtcNow.Ticks);
             _running = pipeline.BeginInvoke<PSObject, PSObject>(null, Output);
         }
 
@@ -89,10 +92,7 @@ namespace DlGpuTools.Commands.Remoting
         public void Dispose()
         {
             // A pipeline that did not end when asked is left to the session's close, which ends its process.
-            if (_pipeline != null && Finished)
-            {
-                if (_running != null && _running.IsCompleted) _pipeline.Dispose();
-            }
+            if (_pipeline != null && Finished && _running != null && _running.IsCompleted) _pipeline.Dispose();
 
             Output.Dispose();
         }
