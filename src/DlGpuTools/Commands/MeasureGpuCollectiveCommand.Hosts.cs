@@ -31,12 +31,12 @@ namespace DlGpuTools.Commands
 
         private volatile bool _ranksStopping;
 
-        /// <summary>Hosts to run ranks on, one per GPU, logged in to over SSH (PowerShell 7's New-PSSession -HostName; user@host works).</summary>
+        /// <summary>Hosts to run ranks on, one per GPU, logged in to over SSH (PowerShell 7's New-PSSession -HostName).</summary>
         [Parameter(Mandatory = true, ParameterSetName = HostsSet)]
         [ValidateNotNullOrEmpty]
         public string[]? HostName { get; set; }
 
-        /// <summary>Sessions to run one rank each in, in rank order; sessions to one computer take its GPUs 0, 1... (or -Index's).</summary>
+        /// <summary>Sessions to run one rank each in, in rank order; sessions to one computer take its GPUs 0, 1...</summary>
         [Parameter(Mandatory = true, ParameterSetName = SessionsSet)]
         [ValidateNotNullOrEmpty]
         public PSSession[]? Session { get; set; }
@@ -58,13 +58,13 @@ namespace DlGpuTools.Commands
         [ValidateNotNullOrEmpty]
         public string? KeyFilePath { get; set; }
 
-        /// <summary>ssh options for every session (New-PSSession -Options, PowerShell 7.3+), e.g. @{ StrictHostKeyChecking = 'yes' }.</summary>
+        /// <summary>ssh options for every session (New-PSSession -Options, PowerShell 7.3+).</summary>
         [Parameter(ParameterSetName = HostsSet)]
         public Hashtable? SshOption { get; set; }
 
         private bool OnOtherHosts => ParameterSetName == HostsSet || ParameterSetName == SessionsSet;
 
-        /// <summary>Tells a run on other hosts to stop: each rank is stopped (its NCCL communicator aborted) and our sessions closed.</summary>
+        /// <summary>Tells a run on other hosts to stop: each rank stops (aborting its communicator) and our sessions close.</summary>
         private void StopRanks() => _ranksStopping = true;
 
         private void MeasureOnHosts()
@@ -77,11 +77,12 @@ namespace DlGpuTools.Commands
                 return;
             }
 
+            string? keyFile = KeyFilePath == null ? null : GetUnresolvedProviderPathFromPSPath(KeyFilePath);
             var options = new RankLaunchOptions
             {
                 Sessions = Session,
                 Hosts = HostName?.Distinct(StringComparer.OrdinalIgnoreCase)
-                    .Select(h => new SshTarget(h, UserName, Port, KeyFilePath == null ? null : GetUnresolvedProviderPathFromPSPath(KeyFilePath), SshOption))
+                    .Select(h => new SshTarget(h, UserName, Port, keyFile, SshOption))
                     .ToList(),
                 GpusPerHost = GpusPerHost,
                 Indexes = Index,
@@ -108,7 +109,9 @@ namespace DlGpuTools.Commands
             var perRank = new List<CollectiveRankResult>();
             foreach (IReadOnlyList<PSObject> output in outputs)
             {
-                PSObject[] results = output.Where(o => o.TypeNames.Any(t => t.EndsWith("." + nameof(CollectiveRankResult), StringComparison.Ordinal))).ToArray();
+                PSObject[] results = output
+                    .Where(o => o.TypeNames.Any(t => t.EndsWith("." + nameof(CollectiveRankResult), StringComparison.Ordinal)))
+                    .ToArray();
                 if (results.Length != 1)
                 {
                     WriteError(RankErrors.ResultsDiffer($"rank {perRank.Count} returned {results.Length} results"));
@@ -148,7 +151,7 @@ namespace DlGpuTools.Commands
             return parameters;
         }
 
-        /// <summary>What the launcher reports, written by this cmdlet: the launcher runs on the pipeline thread, so these calls are safe.</summary>
+        /// <summary>What the launcher reports, written by this cmdlet (the launcher runs on the pipeline thread).</summary>
         private sealed class CmdletRankHost : IRankLauncherHost
         {
             private readonly MeasureGpuCollectiveCommand _command;

@@ -27,9 +27,10 @@ namespace DlGpuTools.Commands.Remoting
         public static ErrorRecord Unreachable(string host, string why) => Record(CollectiveHostUnreachable,
             ErrorCategory.ConnectionError, host,
             F("No PowerShell session to {0} over SSH: {1}.", host, why.TrimEnd('.')),
-            F("Check that 'ssh {0}' logs in without a prompt (a key, known host key), that the host runs sshd with the powershell subsystem " +
-              "(Subsystem powershell /usr/bin/pwsh -sshs -NoLogo), and that New-PSSession -HostName {0} works; -UserName, -Port, -KeyFilePath " +
-              "and -SshOption are passed to New-PSSession, and -TimeoutSeconds bounds the wait.", host));
+            F("Check that 'ssh {0}' logs in without a prompt (a key, known host key), that the host runs sshd with the " +
+              "powershell subsystem (Subsystem powershell /usr/bin/pwsh -sshs -NoLogo), and that New-PSSession -HostName {0} " +
+              "works; -UserName, -Port, -KeyFilePath and -SshOption are passed to New-PSSession, and -TimeoutSeconds bounds the wait.",
+              host));
 
         public static ErrorRecord SessionNotUsable(string host, string state) => Record(CollectiveSessionNotUsable,
             ErrorCategory.InvalidArgument, host,
@@ -45,7 +46,8 @@ namespace DlGpuTools.Commands.Remoting
 
         public static ErrorRecord NoGpu(string host, string? why) => Record(CollectiveHostHasNoGpu, ErrorCategory.ResourceUnavailable, host,
             F("Get-CudaDevice on {0} lists no GPU{1}.", host, string.IsNullOrEmpty(why) ? string.Empty : ": " + why),
-            F("Run Get-CudaDevice in a session to {0} to see why (driver, CUDA_VISIBLE_DEVICES of the login environment), or leave the host out.", host));
+            F("Run Get-CudaDevice in a session to {0} to see why (driver, CUDA_VISIBLE_DEVICES of the login environment), " +
+              "or leave the host out.", host));
 
         public static ErrorRecord NeedsTwoRanks(int ranks) => Record(CollectiveNeedsTwoRanks, ErrorCategory.InvalidArgument, null,
             F("A collective needs two ranks or more; these hosts and sessions give {0}.", ranks),
@@ -53,7 +55,8 @@ namespace DlGpuTools.Commands.Remoting
 
         public static ErrorRecord RankFailed(string rank, string why) => Record(CollectiveRankFailed, ErrorCategory.OperationStopped, rank,
             F("{0} failed: {1} The other ranks were stopped.", rank, why),
-            "Read the rank's own error above (it carries its PSComputerName); run Measure-GpuCollective on that host alone to check its GPUs.");
+            "Read the rank's own error above (it carries its PSComputerName); run Measure-GpuCollective on that host alone " +
+            "to check its GPUs.");
 
         public static ErrorRecord RankTimedOut(string rank, string what, TimeSpan limit) => Record(CollectiveRankTimedOut,
             ErrorCategory.OperationTimeout, rank,

@@ -24,7 +24,9 @@ namespace DlGpuTools.Commands.Remoting
 param([bool] $CountGpus)
 $module = Get-Module DlGpuTools | Select-Object -First 1
 $importError = $null
-if (-not $module) { $module = Import-Module DlGpuTools -PassThru -ErrorAction SilentlyContinue -ErrorVariable importError | Select-Object -First 1 }
+if (-not $module) {
+    $module = Import-Module DlGpuTools -PassThru -ErrorAction SilentlyContinue -ErrorVariable importError | Select-Object -First 1
+}
 $command = if ($module) { Get-Command Measure-GpuCollective -Module DlGpuTools -ErrorAction SilentlyContinue }
 $found = $null
 $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyContinue -ErrorVariable found).Count }
@@ -130,9 +132,10 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
             foreach (PSSession session in sessions)
             {
                 Runspace runspace = session.Runspace;
-                if (runspace.RunspaceStateInfo.State != RunspaceState.Opened || runspace.RunspaceAvailability != RunspaceAvailability.Available)
+                RunspaceState state = runspace.RunspaceStateInfo.State;
+                if (state != RunspaceState.Opened || runspace.RunspaceAvailability != RunspaceAvailability.Available)
                 {
-                    _host.WriteError(RankErrors.SessionNotUsable(session.ComputerName, $"{runspace.RunspaceStateInfo.State} and {runspace.RunspaceAvailability}"));
+                    _host.WriteError(RankErrors.SessionNotUsable(session.ComputerName, $"{state} and {runspace.RunspaceAvailability}"));
                     usable = false;
                 }
             }
@@ -177,14 +180,18 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 else
                 {
                     all = false;
-                    if (!_host.Stopping) _host.WriteError(RankErrors.Unreachable(opening.Target.HostName, opening.Error ?? "no reason given"));
+                    if (_host.Stopping) continue;
+                    _host.WriteError(RankErrors.Unreachable(opening.Target.HostName, opening.Error ?? "no reason given"));
                 }
             }
 
             return all ? sessions : null;
         }
 
-        /// <summary>Runs the preparation in every session at once; null (errors written) when the module is missing or a session did not answer.</summary>
+        /// <summary>
+        /// Runs the preparation in every session at once; null (errors written) when the module is missing or a session did
+        /// not answer.
+        /// </summary>
         private List<PSObject>? Prepare(List<PSSession> sessions, List<string> hostNames, bool countGpus)
         {
             _host.WriteProgress($"Loading DlGpuTools in {sessions.Count} session(s)", 0);
@@ -227,7 +234,8 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                     if (fact == null || !(fact.Properties["RankMode"]?.Value is bool rankMode) || !rankMode)
                     {
                         ok = false;
-                        _host.WriteError(RankErrors.ModuleMissing(hostNames[i], why ?? Text(fact, "ModuleError"), Text(fact, "PSModulePath")));
+                        string? reason = why ?? Text(fact, "ModuleError");
+                        _host.WriteError(RankErrors.ModuleMissing(hostNames[i], reason, Text(fact, "PSModulePath")));
                         continue;
                     }
 
@@ -283,7 +291,8 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 if (uniqueId != null) break;
                 if (first.Finished)
                 {
-                    _host.WriteError(RankErrors.RankFailed(first.Describe, WhyEnded(first) ?? "it ended without writing its rendezvous (the NCCL unique id)."));
+                    string why = WhyEnded(first) ?? "it ended without writing its rendezvous (the NCCL unique id).";
+                    _host.WriteError(RankErrors.RankFailed(first.Describe, why));
                     return null;
                 }
 
@@ -314,7 +323,8 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 RemoteRank? silent = _ranks.FirstOrDefault(r => !r.Finished && DateTime.UtcNow - r.LastSign > _options.Silence);
                 if (silent != null)
                 {
-                    _host.WriteError(RankErrors.RankTimedOut(silent.Describe, "wrote nothing (no progress, result or error)", _options.Silence));
+                    string what = "wrote nothing (no progress, result or error)";
+                    _host.WriteError(RankErrors.RankTimedOut(silent.Describe, what, _options.Silence));
                     return null;
                 }
 
@@ -336,10 +346,15 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
             // As Invoke-Command writes them: the rank's own error id and category, with the host as PSComputerName.
             foreach (ErrorRecord error in rank.TakeErrors())
             {
-                _host.WriteError(error is RemotingErrorRecord ? error : new RemotingErrorRecord(error, new OriginInfo(rank.Slot.HostName, rank.Slot.Session.InstanceId)));
+                var origin = new OriginInfo(rank.Slot.HostName, rank.Slot.Session.InstanceId);
+                _host.WriteError(error is RemotingErrorRecord ? error : new RemotingErrorRecord(error, origin));
             }
 
-            foreach (WarningRecord warning in rank.TakeWarnings()) _host.WriteWarning($"Rank {rank.Rank} on {rank.Slot.HostName}: {warning.Message}");
+            foreach (WarningRecord warning in rank.TakeWarnings())
+            {
+                _host.WriteWarning($"Rank {rank.Rank} on {rank.Slot.HostName}: {warning.Message}");
+            }
+
             return rank.TakeOutput();
         }
 
@@ -347,7 +362,8 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
         {
             // The run is as far as its slowest rank.
             RemoteRank? slowest = _ranks.Where(r => r.LastProgress != null).OrderBy(r => r.LastProgress!.PercentComplete).FirstOrDefault();
-            if (slowest?.LastProgress is ProgressRecord p) _host.WriteProgress($"Rank {slowest.Rank} on {slowest.Slot.HostName}: {p.StatusDescription}", p.PercentComplete);
+            if (!(slowest?.LastProgress is ProgressRecord p)) return;
+            _host.WriteProgress($"Rank {slowest.Rank} on {slowest.Slot.HostName}: {p.StatusDescription}", p.PercentComplete);
         }
 
         private Hashtable RankParameters(RemoteRank rank, string? uniqueId)
@@ -380,7 +396,8 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
             while (_ranks.Any(r => r.Started && !r.Finished) && DateTime.UtcNow < deadline) _changed.WaitOne(100);
             foreach (RemoteRank rank in _ranks.Where(r => r.Started && !r.Finished && !r.Slot.Owned))
             {
-                _host.WriteWarning($"Rank {rank.Rank} on {rank.Slot.HostName} did not stop within 10 s; its session (yours) is left open and busy.");
+                _host.WriteWarning(
+                    $"Rank {rank.Rank} on {rank.Slot.HostName} did not stop within 10 s; its session (yours) is left open and busy.");
             }
 
             foreach (RemoteRank rank in _ranks) rank.Dispose();

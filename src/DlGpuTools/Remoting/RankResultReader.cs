@@ -21,7 +21,8 @@ namespace DlGpuTools.Commands.Remoting
 
         public static T Read<T>(PSObject source) where T : class
         {
-            return (T)(Convert(source, typeof(T), 0) ?? throw new RankResultException($"A rank returned nothing where a {typeof(T).Name} was due."));
+            object? read = Convert(source, typeof(T), 0);
+            return (T)(read ?? throw new RankResultException($"A rank returned nothing where a {typeof(T).Name} was due."));
         }
 
         private static object? Convert(object? value, Type type, int depth)
@@ -55,20 +56,34 @@ namespace DlGpuTools.Commands.Remoting
             Type[]? entry = DictionaryTypes(target);
             if (entry != null)
             {
-                if (!(bare is IDictionary sentEntries)) throw new RankResultException($"A {target.Name} arrived as '{Shorten(bare.ToString())}'.");
-                var dictionary = (IDictionary)Activator.CreateInstance(target)!; // dictionary classes the models use have a public constructor
-                foreach (DictionaryEntry e in sentEntries) dictionary[Convert(e.Key, entry[0], depth + 1)!] = Convert(e.Value, entry[1], depth + 1);
+                if (!(bare is IDictionary sentEntries))
+                {
+                    throw new RankResultException($"A {target.Name} arrived as '{Shorten(bare.ToString())}'.");
+                }
+
+
+                // Dictionary classes the models use have a public constructor, and deserialized keys are never null.
+                var dictionary = (IDictionary)Activator.CreateInstance(target)!;
+                foreach (DictionaryEntry e in sentEntries)
+                {
+                    dictionary[Convert(e.Key, entry[0], depth + 1)!] = Convert(e.Value, entry[1], depth + 1);
+                }
                 return dictionary;
             }
 
-            if (bare is string text) throw new RankResultException($"A {target.Name} arrived as the text '{Shorten(text)}': raise its SerializationDepth.");
+            if (bare is string text)
+            {
+                throw new RankResultException($"A {target.Name} arrived as the text '{Shorten(text)}': raise its SerializationDepth.");
+            }
+
             if (!(value is PSObject bag)) return LanguagePrimitives.ConvertTo(bare, target, CultureInfo.InvariantCulture);
             return Build(bag, target, depth);
         }
 
         private static object Build(PSObject bag, Type target, int depth)
         {
-            object instance = target.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, Type.EmptyTypes, null) is ConstructorInfo constructor
+            const BindingFlags AnyConstructor = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+            object instance = target.GetConstructor(AnyConstructor, null, Type.EmptyTypes, null) is ConstructorInfo constructor
                 ? constructor.Invoke(null)
                 : FormatterServices.GetUninitializedObject(target);
             foreach (PropertyInfo property in target.GetProperties(BindingFlags.Instance | BindingFlags.Public))
@@ -94,11 +109,15 @@ namespace DlGpuTools.Commands.Remoting
 
         private static IEnumerable<object?> Items(object bare, Type target)
         {
-            if (bare is string || !(bare is IEnumerable items)) throw new RankResultException($"A list ({target.Name}) arrived as '{Shorten(bare.ToString())}'.");
+            if (bare is string || !(bare is IEnumerable items))
+            {
+                throw new RankResultException($"A list ({target.Name}) arrived as '{Shorten(bare.ToString())}'.");
+            }
+
             foreach (object? item in items) yield return item;
         }
 
-        /// <summary>The element type of a list class (List&lt;T&gt; or a class derived from it) or list interface; null for anything else.</summary>
+        /// <summary>The element type of a list class (List&lt;T&gt; or derived) or list interface; null for anything else.</summary>
         private static Type? ListElement(Type type)
         {
             if (type.IsInterface && type.IsGenericType)
@@ -117,7 +136,7 @@ namespace DlGpuTools.Commands.Remoting
             return null;
         }
 
-        /// <summary>Key and value types of a dictionary class (Dictionary&lt;K,V&gt; or derived, like ReadableDictionary); null otherwise.</summary>
+        /// <summary>Key and value types of a dictionary class (Dictionary&lt;K,V&gt; or derived); null otherwise.</summary>
         private static Type[]? DictionaryTypes(Type type)
         {
             for (Type? t = type; t != null; t = t.BaseType)
@@ -129,10 +148,12 @@ namespace DlGpuTools.Commands.Remoting
         }
 
         private static bool IsScalar(Type type) =>
-            type.IsPrimitive || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime) || type == typeof(DateTimeOffset)
+            type.IsPrimitive || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime)
+            || type == typeof(DateTimeOffset)
             || type == typeof(TimeSpan) || type == typeof(Guid) || type == typeof(Version);
 
-        private static string Shorten(string? text) => text == null ? string.Empty : text.Length <= 60 ? text : text.Substring(0, 60) + "...";
+        private static string Shorten(string? text) =>
+            text == null ? string.Empty : text.Length <= 60 ? text : text.Substring(0, 60) + "...";
     }
 
     /// <summary>A rank's result that cannot be read back into the engine's type.</summary>

@@ -50,7 +50,8 @@ namespace DlGpuTools.Commands.Remoting
         /// <summary>True once the rank wrote an error record (read or not yet read).</summary>
         public bool HadErrors => _errorsRead > 0 || (_pipeline?.Streams.Error.Count ?? 0) > 0;
 
-        public bool Finished => State == PSInvocationState.Completed || State == PSInvocationState.Failed || State == PSInvocationState.Stopped;
+        public bool Finished =>
+            State == PSInvocationState.Completed || State == PSInvocationState.Failed || State == PSInvocationState.Stopped;
 
         public PSDataCollection<PSObject> Output { get; } = new PSDataCollection<PSObject>();
 
@@ -71,9 +72,11 @@ namespace DlGpuTools.Commands.Remoting
         /// <summary>Objects written since the last call (output stream), in order.</summary>
         public PSObject[] TakeOutput() => Take(Output, ref _outputRead);
 
-        public ErrorRecord[] TakeErrors() => _pipeline == null ? Array.Empty<ErrorRecord>() : Take(_pipeline.Streams.Error, ref _errorsRead);
+        public ErrorRecord[] TakeErrors() =>
+            _pipeline == null ? Array.Empty<ErrorRecord>() : Take(_pipeline.Streams.Error, ref _errorsRead);
 
-        public WarningRecord[] TakeWarnings() => _pipeline == null ? Array.Empty<WarningRecord>() : Take(_pipeline.Streams.Warning, ref _warningsRead);
+        public WarningRecord[] TakeWarnings() =>
+            _pipeline == null ? Array.Empty<WarningRecord>() : Take(_pipeline.Streams.Warning, ref _warningsRead);
 
         /// <summary>Asks the remote pipeline to stop (the rank's StopProcessing aborts its NCCL communicator); returns at once.</summary>
         public void BeginStop()

@@ -122,7 +122,8 @@ namespace DlGpuTools.Commands.Remoting
                 }
                 else
                 {
-                    results[i] = new SessionOpening(targets[i], session, session == null ? error ?? "New-PSSession returned no session" : null);
+                    string? why = session == null ? error ?? "New-PSSession returned no session" : null;
+                    results[i] = new SessionOpening(targets[i], session, why);
                 }
 
                 pipelines[i].Dispose();
@@ -131,10 +132,14 @@ namespace DlGpuTools.Commands.Remoting
             return results.Select((r, i) => r ?? new SessionOpening(targets[i], null, "New-PSSession did not stop")).ToList();
         }
 
-        /// <summary>Closes sessions at once, each ending its ssh process and so its remote process; bounded by <paramref name="limit"/>.</summary>
+        /// <summary>
+        /// Closes sessions at once, each ending its ssh process and so its remote process; bounded by <paramref name="limit"/>.
+        /// </summary>
         public static void Close(IEnumerable<PSSession> sessions, TimeSpan limit)
         {
-            var closing = sessions.Select(s => new Thread(() => CloseOne(s)) { IsBackground = true, Name = "DlGpuTools session close" }).ToList();
+            var closing = sessions
+                .Select(s => new Thread(() => CloseOne(s)) { IsBackground = true, Name = "DlGpuTools session close" })
+                .ToList();
             foreach (Thread thread in closing) thread.Start();
             DateTime deadline = DateTime.UtcNow + limit;
             foreach (Thread thread in closing) thread.Join(Math.Max(0, (int)(deadline - DateTime.UtcNow).TotalMilliseconds));
@@ -148,7 +153,8 @@ namespace DlGpuTools.Commands.Remoting
             {
                 session.Runspace.Dispose();
             }
-            catch (Exception e) when (e is InvalidRunspaceStateException || e is PSRemotingTransportException || e is ObjectDisposedException || e is InvalidOperationException)
+            catch (Exception e) when (e is InvalidRunspaceStateException || e is PSRemotingTransportException
+                || e is ObjectDisposedException || e is InvalidOperationException)
             {
                 // Already broken or closed: its process is gone with its connection.
             }
