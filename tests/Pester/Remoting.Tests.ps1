@@ -73,6 +73,12 @@ BeforeAll {
         "AuthorizedKeysFile $AuthorizedKeys", 'PubkeyAuthentication yes', 'PasswordAuthentication no',
         'KbdInteractiveAuthentication no', 'PermitRootLogin no', "AllowUsers $User", 'StrictModes yes', 'DisableForwarding yes', 'UsePAM no',
         "Subsystem powershell $subsystem -sshs -NoLogo -NoProfile"
+        # Set by a test that reuses this setup (CollectiveRemoting.Tests.ps1) for commands that log in themselves: the login
+        # environment then finds the module and the fakes, as a real host's would find the module and the driver.
+        if ($RemoteLoginEnvironment) {
+            "SetEnv PSModulePath=$runtime DLGPUTOOLS_CUDA_DRIVER_PATH=$(Join-Path $RemoteFakes 'libfakecuda.so.1') " +
+            "DLGPUTOOLS_NVML_PATH=$(Join-Path $RemoteFakes 'libfakenvml.so.1') DLGPUTOOLS_NCCL_PATH=$(Join-Path $RemoteFakes 'libnccl.so.2')"
+        }
     ) | Set-Content -Path $Config
     if (-not (Test-Path /run/sshd)) { New-Item -ItemType Directory -Path /run/sshd -Force | Out-Null } # privilege separation directory
     $script:Daemon = Start-TestDaemon -FilePath $Sshd -ArgumentList '-D', '-e', '-f', $Config -LogPath (Join-Path $Dir 'sshd.log')

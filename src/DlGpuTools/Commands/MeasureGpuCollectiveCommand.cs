@@ -16,9 +16,9 @@ namespace DlGpuTools.Commands
     /// (CollectiveRankResult) for the launcher to merge.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GpuCollective", DefaultParameterSetName = LocalSet)]
-    [OutputType(typeof(CollectiveResult), ParameterSetName = new[] { LocalSet })]
+    [OutputType(typeof(CollectiveResult), ParameterSetName = new[] { LocalSet, HostsSet, SessionsSet })]
     [OutputType(typeof(CollectiveRendezvous), typeof(CollectiveRankResult), ParameterSetName = new[] { RankSet })]
-    public sealed class MeasureGpuCollectiveCommand : DeviceCmdlet, IDisposable
+    public sealed partial class MeasureGpuCollectiveCommand : DeviceCmdlet, IDisposable
     {
         private const string LocalSet = "Local";
         private const string RankSet = "Rank";
@@ -77,7 +77,11 @@ namespace DlGpuTools.Commands
         [Parameter(ParameterSetName = RankSet)]
         public string? UniqueId { get; set; }
 
-        protected override void ProcessRecord() => CollectRequestedDevices();
+        // With -HostName or -Session the GPUs are the hosts', not this computer's (which may have none).
+        protected override void ProcessRecord()
+        {
+            if (!OnOtherHosts) CollectRequestedDevices();
+        }
 
         protected override void EndProcessing()
         {
@@ -85,6 +89,12 @@ namespace DlGpuTools.Commands
             if (MaxBytes < MinBytes)
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-MaxBytes ({MaxBytes}) is below -MinBytes ({MinBytes})."), "CollectiveSizeRange", ErrorCategory.InvalidArgument, MaxBytes));
+            }
+
+            if (OnOtherHosts)
+            {
+                MeasureOnHosts();
+                return;
             }
 
             var request = new CollectiveRequest
@@ -131,7 +141,11 @@ namespace DlGpuTools.Commands
             }
         }
 
-        protected override void StopProcessing() => _cancel.Cancel();
+        protected override void StopProcessing()
+        {
+            _cancel.Cancel();
+            StopRanks();
+        }
 
         public void Dispose() => _cancel.Dispose();
 
