@@ -73,8 +73,9 @@ namespace DlGpuTools.Recommendations
                 .Where(o => o.UsdPerGpuHour > 0 && o.Card != null && string.Equals(_catalog.Resolve(o.Card)?.Name, cardName, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(o => o.UsdPerGpuHour)
                 .FirstOrDefault();
-            bool node = card.NodePowerW != null && r.GpusNeeded >= (card.NodeGpus ?? int.MaxValue);
-            double watts = node ? card.NodePowerW!.Value : (card.TdpW ?? 0) * r.GpusNeeded + (r.GpusNeeded > 1 ? HostBuild.HostPowerW : HostPowerW);
+            int? nodePower = NodePower(card, r.GpusNeeded);
+            bool node = nodePower != null;
+            double watts = nodePower ?? (card.TdpW ?? 0) * r.GpusNeeded + (r.GpusNeeded > 1 ? HostBuild.HostPowerW : HostPowerW);
             double kw = watts / 1000.0;
             double power = kw * request.ElectricityUsdPerKwh;
             double host = r.HostCostUsd ?? 0;

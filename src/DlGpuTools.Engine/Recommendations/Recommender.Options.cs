@@ -20,9 +20,10 @@ namespace DlGpuTools.Recommendations
                 if (card.IsCudaCapable && !SupportedByCurrentCuda(card)) continue;
                 PriceEvidence? price = _prices.Evidence(card, request.Now);
                 if (price == null) continue;
+                double unitPrice = RankingPrice(price);
                 foreach (Fit fit in Fits(c, card, Math.Max(1, price.Gpus), rented: false))
                 {
-                    double total = price.PriceUsd * Math.Ceiling(fit.Gpus / (double)Math.Max(1, price.Gpus));
+                    double total = unitPrice * Math.Ceiling(fit.Gpus / (double)Math.Max(1, price.Gpus));
                     if (request.BudgetUsd is double budget && total > budget) continue;
                     GpuRecommendation? r = Describe("Buy", card, c, fit, rented: false);
                     if (r == null) continue;
@@ -39,9 +40,16 @@ namespace DlGpuTools.Recommendations
             return options;
         }
 
+        /// <summary>
+        /// The price an option is ranked and budgeted at: the midpoint of the recent observations' range, so one
+        /// low or high listing moves the ranking by half its gap, not all of it. One observation is its own midpoint.
+        /// </summary>
+        internal static double RankingPrice(PriceEvidence price) =>
+            price.HighUsd >= price.LowUsd && price.LowUsd > 0 ? Math.Round((price.LowUsd + price.HighUsd) / 2, 0) : price.PriceUsd;
+
         private static void SetPrice(GpuRecommendation r, PriceEvidence price, double total)
         {
-            double units = total / price.PriceUsd;
+            double units = total / RankingPrice(price);
             r.PriceUsd = total;
             r.PriceLowUsd = Math.Round(price.LowUsd * units, 0);
             r.PriceHighUsd = Math.Round(price.HighUsd * units, 0);
@@ -89,6 +97,10 @@ namespace DlGpuTools.Recommendations
             if (request.IsTraining && MultiGpu.Switched(card) && Faithful(card, c.Methods, minGpus) is Fit faithful && faithful.Method != fit.Method)
                 yield return faithful;
         }
+
+        /// <summary>A whole server's power from its datasheet where the set is whole 8-GPU nodes (CPUs, NICs, fans and switches included).</summary>
+        internal static int? NodePower(GpuSpec card, int gpus) =>
+            card.NodePowerW is int node && card.NodeGpus is int per && per > 0 && gpus >= per ? node * (int)Math.Ceiling(gpus / (double)per) : (int?)null;
 
         /// <summary>Memory a model can use: the unified-memory share on Apple and similar machines, else the card's.</summary>
         internal static double Usable(GpuSpec card) => card.UsableMemoryGb > 0 ? card.UsableMemoryGb : card.MemoryGB;
@@ -156,7 +168,7 @@ namespace DlGpuTools.Recommendations
                 SpeedFormula = perf.Formula + " " + perf.BandText + (fit.Gpus > 1 ? "; " + scaling.Describe() : string.Empty),
                 Scaling = fit.Gpus > 1 ? scaling.Describe() : null,
                 Engine = serving ? MultiGpu.EngineName(engine) : null,
-                PowerW = card.TdpW * fit.Gpus,
+                PowerW = NodePower(card, fit.Gpus) ?? card.TdpW * fit.Gpus,
                 FitsModel = fit.Gpus == 1,
                 RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.RequiredPerCardGB(fit.Gpus), 1) : c.Floor,
                 MemoryFormula = fit.Method?.Formula,
@@ -277,7 +289,8 @@ namespace DlGpuTools.Recommendations
         }
 
         private static string BuyReason(GpuRecommendation r, PriceEvidence price) =>
-            string.Format(CultureInfo.InvariantCulture, "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). ${3:N0} {4} ({5}, {6}; recent range ${7:N0}-{8:N0}): {9:0.00} per $1000.{10}",
+            string.Format(CultureInfo.InvariantCulture,
+                "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). ${3:N0} {4}, the midpoint of the recent range ${7:N0}-{8:N0} (chosen observation {5}, {6}): {9:0.00} per $1000.{10}",
                 FitText(r, 0), r.Speed, r.ModelInputs, r.PriceUsd, price.Condition, price.PriceDate, price.Provider, r.PriceLowUsd, r.PriceHighUsd, r.SpeedPer1000Usd,
                 r.HostCostUsd is double host ? string.Format(CultureInfo.InvariantCulture, " The host for {0} cards costs about ${1:N0} more ({2}).", r.GpusNeeded, host, HostBuild.CostBasis(r.GpusNeeded)) : string.Empty);
 

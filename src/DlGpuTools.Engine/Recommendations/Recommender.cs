@@ -162,13 +162,24 @@ namespace DlGpuTools.Recommendations
             ranked.Insert(first, another);
         }
 
-        /// <summary>The options the table shows: those at the memory floor first; cards under it only to fill the list, flagged.</summary>
+        /// <summary>
+        /// The options the table shows: those at the memory floor first; cards under it only to fill the list, flagged.
+        /// With a model, the first 8-GPU server keeps the last place if none made the list: it is how the most faithful
+        /// method is bought, and its hours and cost belong beside the cards'.
+        /// </summary>
         private static List<GpuRecommendation> Shown(Context c, List<GpuRecommendation> ranked)
         {
             var atFloor = ranked.Where(r => r.MemoryGB >= c.Floor || r.Kind == "Current").ToList();
             var under = ranked.Where(r => r.MemoryGB < c.Floor).ToList();
-            return atFloor.Take(c.Request.Top).Concat(under.Take(Math.Max(0, c.Request.Top - atFloor.Count))).ToList();
+            List<GpuRecommendation> shown = atFloor.Take(c.Request.Top).Concat(under.Take(Math.Max(0, c.Request.Top - atFloor.Count))).ToList();
+            GpuRecommendation? server = ranked.FirstOrDefault(IsServer);
+            if (c.Methods.Count > 0 && server != null && !shown.Any(IsServer) && shown.Count >= 2 && c.Request.Top >= 3)
+                shown[shown.Count - 1] = server;
+            return shown;
         }
+
+        /// <summary>A whole 8-GPU SXM/OAM server bought as one unit.</summary>
+        private static bool IsServer(GpuRecommendation o) => o.Kind != "Rent" && o.Kind != "Current" && o.Flags.Contains("SXM-ONLY");
 
         /// <summary>
         /// The order of the options. A data-centre-scale model served at FP8 or better ranks first. Then, under Best,
@@ -195,6 +206,7 @@ namespace DlGpuTools.Recommendations
                                || (request.IsTraining && c.Methods.Count > 0);
             var ordered = list
                 .OrderByDescending(o => c.DataCentreScale && DeployGrade(o.Method))
+                .ThenBy(o => !c.DataCentreScale && IsServer(o)) // a $200k+ server follows the cards a home or lab can hold the work on
                 .ThenBy(o => c.Methods.Count == 0 && o.Flags.Contains("PASSIVE")) // a desktop buyer's card needs its own fans
                 .ThenByDescending(o => memoryFirst ? Capability(c, o) : 0)
                 .ThenBy(o => c.Methods.Count > 0 && !c.DataCentreScale ? o.GpusNeeded : 0) // one card that holds the model beats a set
@@ -203,7 +215,8 @@ namespace DlGpuTools.Recommendations
                 .ThenBy(o => o.PriceUsd ?? double.MaxValue)
                 .ToList();
             // The tie-break keeps every key above it: more memory never lifts a set of cards over one card that holds the model.
-            return MemoryTieBreak(ordered, figure, o => (c.DataCentreScale && DeployGrade(o.Method) ? 2000 : 0) + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000)
+            return MemoryTieBreak(ordered, figure, o => (c.DataCentreScale && DeployGrade(o.Method) ? 4000 : 0) + (!c.DataCentreScale && IsServer(o) ? 0 : 2000)
+                + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000)
                 + (memoryFirst ? Capability(c, o) : 0) - (c.Methods.Count > 0 && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0) - (o.Flags.Contains(DerivedPriceFlag) ? 100 : 0));
         }
 
