@@ -90,7 +90,7 @@ namespace DlGpuTools.Recommendations
                 yield break;
             }
 
-            Fit? fit = c.DataCentreScale ? Faithful(card, c.Methods, minGpus) : Economical(card, c.Methods, minGpus);
+            Fit? fit = c.DataCentreScale ? Served(card, c.Methods, minGpus) : Economical(card, c.Methods, minGpus);
             if (fit == null) yield break;
             yield return fit;
             // Training on a switched node: full fine-tuning over all eight GPUs is what the node is for, so it is offered beside the fewest cards.
@@ -113,8 +113,30 @@ namespace DlGpuTools.Recommendations
             return null;
         }
 
-        /// <summary>Home and workstation cards go up to four in a machine; data-centre cards up to a server's eight.</summary>
-        private static int MaxCards(GpuSpec card) => card.Segment == "datacenter" || card.FormFactor != GpuFormFactor.Pcie ? 8 : 4;
+        /// <summary>
+        /// Home and workstation cards go up to four in a machine; data-centre cards up to a server's eight. A
+        /// unified-memory machine is one box: DGX Spark pairs over its ConnectX-7 ports (NVIDIA's documented two-unit
+        /// cluster); Macs and Strix Halo boxes are counted one at a time.
+        /// </summary>
+        private static int MaxCards(GpuSpec card)
+        {
+            if (card.FormFactor == GpuFormFactor.UnifiedMemory) return card.Platform == GpuPlatform.Cuda ? 2 : 1;
+            return card.Segment == "datacenter" || card.FormFactor != GpuFormFactor.Pcie ? 8 : 4;
+        }
+
+        /// <summary>
+        /// A data-centre-scale model as it is served: FP8 where the card has FP8 tensor cores and FP8 fits (Meta and
+        /// DeepSeek ship FP8 checkpoints for exactly that; 16-bit doubles the bytes per token for no gain a user sees),
+        /// else the most faithful method that fits.
+        /// </summary>
+        private static Fit? Served(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
+        {
+            MemoryEstimate? fp8 = methods.FirstOrDefault(m => m.Method == "FP8");
+            if (fp8 != null && card.Fp8TensorTflops != null)
+                foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus && n <= MaxCards(card)))
+                    if (Holds(card, fp8, gpus)) return new Fit(fp8, gpus);
+            return Faithful(card, methods, minGpus);
+        }
 
         private static Fit? Faithful(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
         {
