@@ -49,12 +49,27 @@ namespace DlGpuTools.Recommendations
             }
 
             // A data-centre model at FP8 or better first; free tiers first; then the cheapest job, or the most speed per dollar-hour.
-            return rows
+            List<GpuRecommendation> ordered = rows
                 .OrderByDescending(r => c.DataCentreScale && DeployGrade(r.Method))
                 .ThenByDescending(r => r.UsdPerGpuHour == 0)
                 .ThenBy(r => c.Job ? r.CostForHoursUsd ?? double.MaxValue : 0)
                 .ThenByDescending(r => r.SpeedPerUsdHour ?? double.MaxValue)
-                .GroupBy(r => r.Card + "|" + r.Provider + "|" + r.Method).Select(g => g.First());
+                .GroupBy(r => r.Card + "|" + r.Provider + "|" + r.Method).Select(g => g.First())
+                .ToList();
+            return request.IsTraining && c.Methods.Count > 1 ? ByMethod(c, ordered) : ordered;
+        }
+
+        /// <summary>
+        /// Training rentals as a menu of methods: the cheapest rental of each method leads, the lightest method first
+        /// (QLoRA on one small card, then LoRA, then full fine-tuning on a node), so the cost of each step up in fidelity
+        /// is on screen; the rest follow in their order. Ranked by cost alone, the cheap method fills the list and the
+        /// node that runs the faithful method never shows.
+        /// </summary>
+        private static List<GpuRecommendation> ByMethod(Context c, List<GpuRecommendation> ordered)
+        {
+            var leaders = ordered.GroupBy(r => r.Method).Select(g => g.First())
+                .OrderByDescending(r => c.Methods.ToList().FindIndex(m => m.Method == r.Method)).ToList();
+            return leaders.Concat(ordered.Where(r => !leaders.Contains(r))).ToList();
         }
 
         /// <summary>
