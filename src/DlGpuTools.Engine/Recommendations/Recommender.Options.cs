@@ -314,7 +314,9 @@ namespace DlGpuTools.Recommendations
             PriceEvidence? price = _prices.Evidence(card, request.Now);
             if (price != null && price.Gpus == 1)
             {
-                r.PriceUsd = price.PriceUsd;
+                r.PriceUsd = RankingPrice(price);
+                r.PriceLowUsd = price.LowUsd;
+                r.PriceHighUsd = price.HighUsd;
                 r.PriceKind = price.Condition;
                 r.PriceDate = price.PriceDate;
                 r.Provider = price.Provider;

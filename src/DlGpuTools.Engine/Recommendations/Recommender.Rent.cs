@@ -120,18 +120,18 @@ namespace DlGpuTools.Recommendations
             if (card == null || card.FormFactor != GpuFormFactor.Pcie || !WorkloadProfile.MemoryFirst(request.Workload)
                 || current.GpusNeeded > 1) return null;
             PriceEvidence? price = _prices.Evidence(card, request.Now);
-            if (price == null || price.Gpus != 1 || (request.BudgetUsd is double b && price.PriceUsd > b)) return null;
+            if (price == null || price.Gpus != 1 || (request.BudgetUsd is double b && RankingPrice(price) > b)) return null;
             Fit fit = c.Methods.Count == 0 ? new Fit(null, 2) : Economical(card, c.Methods, 2) ?? new Fit(null, 2);
             if (fit.Method == null && c.Methods.Count > 0) return null;
             GpuRecommendation? r = Describe("Upgrade", card, c, fit, rented: false);
             if (r == null) return null;
-            SetPrice(r, price, price.PriceUsd);
+            SetPrice(r, price, RankingPrice(price));
             r.SpeedPer1000Usd = null;
             r.HostNeeds = HostBuild.Needs(card, 2);
             r.HostCostUsd = null;
             r.Reason = string.Format(CultureInfo.InvariantCulture,
                 "Add a second {0} (${1:N0} {2}, {3}): {4:0} GB together{5}; your machine needs {6}",
-                current.ShortCard, price.PriceUsd, price.Condition, price.PriceDate, r.TotalMemoryGB,
+                current.ShortCard, RankingPrice(price), price.Condition, price.PriceDate, r.TotalMemoryGB,
                 r.Fits != null ? ", holding " + r.Fits + (r.TokensPerSecond is double t ? string.Format(CultureInfo.InvariantCulture,
                     "; {0} at about {1:0} tokens/s ({2})", r.TokensModel, t, r.Engine) : string.Empty) : string.Empty,
                 r.HostNeeds);

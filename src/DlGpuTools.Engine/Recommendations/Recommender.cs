@@ -170,7 +170,7 @@ namespace DlGpuTools.Recommendations
 
         /// <summary>
         /// The options the table shows: those at the memory floor first; cards under it only to fill the list, flagged.
-        /// With a model, the first 8-GPU server keeps the last place if none made the list: it is how the most faithful
+        /// Training a model, the first 8-GPU server keeps the last place if none made the list: it is how the most faithful
         /// method is bought, and its hours and cost belong beside the cards'.
         /// </summary>
         private static List<GpuRecommendation> Shown(Context c, List<GpuRecommendation> ranked)
@@ -180,7 +180,7 @@ namespace DlGpuTools.Recommendations
             List<GpuRecommendation> shown = atFloor.Take(c.Request.Top).Concat(under.Take(Math.Max(0,
                 c.Request.Top - atFloor.Count))).ToList();
             GpuRecommendation? server = ranked.FirstOrDefault(IsServer);
-            if (c.Methods.Count > 0 && server != null && !shown.Any(IsServer) && shown.Count >= 2 && c.Request.Top >= 3)
+            if (c.Request.IsTraining && c.Methods.Count > 0 && server != null && !shown.Any(IsServer) && shown.Count >= 2 && c.Request.Top >= 3)
                 shown[shown.Count - 1] = server;
             return shown;
         }
