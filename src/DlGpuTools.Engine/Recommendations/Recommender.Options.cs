@@ -95,7 +95,8 @@ namespace DlGpuTools.Recommendations
                 yield break;
             }
 
-            Fit? fit = c.DataCentreScale ? Served(card, c.Methods, minGpus) : Economical(card, c.Methods, minGpus);
+            IReadOnlyList<MemoryEstimate> methods = Shipped(c);
+            Fit? fit = c.DataCentreScale ? Served(card, methods, minGpus) : Economical(card, methods, minGpus);
             if (fit == null) yield break;
             yield return fit;
             // Training on a switched node: full fine-tuning over all eight GPUs is what the node is for, so it is offered beside the fewest
@@ -110,6 +111,19 @@ namespace DlGpuTools.Recommendations
         internal static int? NodePower(GpuSpec card, int gpus) =>
             card.NodePowerW is int node && card.NodeGpus is int per && per > 0
                 && gpus >= per ? node * (int)Math.Ceiling(gpus / (double)per) : (int?)null;
+
+        /// <summary>
+        /// The methods worth serving a model by: none above the precision its publisher ships (gpt-oss in MXFP4,
+        /// DeepSeek-V3 in FP8), since an upcast costs memory and bandwidth and restores nothing. Training keeps them all.
+        /// </summary>
+        private static IReadOnlyList<MemoryEstimate> Shipped(Context c)
+        {
+            if (c.Request.IsTraining || !(c.Request.Shape is ModelShape shape) || shape.NativePrecision == ModelPrecision.BF16)
+                return c.Methods;
+            string native = shape.NativePrecision.ToString();
+            int at = c.Methods.ToList().FindIndex(m => m.Method == native);
+            return at <= 0 ? c.Methods : c.Methods.Skip(at).ToList();
+        }
 
         /// <summary>Memory a model can use: the unified-memory share on Apple and similar machines, else the card's.</summary>
         internal static double Usable(GpuSpec card) => card.UsableMemoryGb > 0 ? card.UsableMemoryGb : card.MemoryGB;

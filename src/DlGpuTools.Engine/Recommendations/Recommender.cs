@@ -180,7 +180,8 @@ namespace DlGpuTools.Recommendations
             List<GpuRecommendation> shown = atFloor.Take(c.Request.Top).Concat(under.Take(Math.Max(0,
                 c.Request.Top - atFloor.Count))).ToList();
             GpuRecommendation? server = ranked.FirstOrDefault(IsServer);
-            if (c.Request.IsTraining && c.Methods.Count > 0 && server != null && !shown.Any(IsServer) && shown.Count >= 2 && c.Request.Top >= 3)
+            bool training = c.Request.IsTraining && c.Methods.Count > 0;
+            if (training && server != null && !shown.Any(IsServer) && shown.Count >= 2 && c.Request.Top >= 3)
                 shown[shown.Count - 1] = server;
             return shown;
         }

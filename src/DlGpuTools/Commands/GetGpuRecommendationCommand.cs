@@ -273,7 +273,10 @@ namespace DlGpuTools.Commands
             MemoryEstimate? first = methods.Count > 0 ? methods[0] : null;
             // A data-centre-scale model is served at FP8 by choice where a node holds it: that is not a method that failed to fit.
             bool servedAtFp8 = Recommender.DataCentreScale(request) && results.Any(r => r.Method == "FP8");
-            if (first != null && results.Count > 0 && !servedAtFp8 && !results.Any(r => r.Method == first.Method))
+            // Nor is a precision above the one the publisher ships (gpt-oss in MXFP4): it is left out on purpose.
+            bool asShipped = !request.IsTraining && request.Shape is ModelShape served && served.NativePrecision != ModelPrecision.BF16
+                             && results.Any(r => r.Method == served.NativePrecision.ToString());
+            if (first != null && results.Count > 0 && !servedAtFp8 && !asShipped && !results.Any(r => r.Method == first.Method))
             {
                 WriteWarning(Messages.Format(Messages.MethodDoesNotFit, first.Method, first.TotalGB, request.IncludeCloud ? string.Empty : Messages.MethodDoesNotFitCloud));
                 if (Recommender.NodesNeeded(Cards, first) is (int nodes, GpuSpec largest))
