@@ -16,13 +16,19 @@ namespace DlGpuTools.Engine.Tests
 
         /// <summary>n cards over one card, llama.cpp layer split, one stream.</summary>
         LayerSplit,
+
+        /// <summary>n cards over <see cref="PublishedRatio.BaseGpus"/> cards, tensor-parallel single-stream decode (vLLM, TensorRT-LLM).</summary>
+        TensorParallel,
     }
 
     /// <summary>A published measured ratio of throughputs: card A (or A x n) over card B, with its source.</summary>
     public sealed class PublishedRatio
     {
-        public PublishedRatio(MeasuredKind kind, string a, string b, Workload workload, double numerator, double denominator, string source, double bytesPerToken = 0, int gpus = 1)
+        public PublishedRatio(MeasuredKind kind, string a, string b, Workload workload, double numerator, double denominator, string source, double bytesPerToken = 0, int gpus = 1,
+            ModelPrecision precision = ModelPrecision.FP16, int baseGpus = 1)
         {
+            Precision = precision;
+            BaseGpus = baseGpus;
             Kind = kind;
             A = a;
             B = b;
@@ -49,8 +55,14 @@ namespace DlGpuTools.Engine.Tests
 
         public int Gpus { get; }
 
-        public string Label => Kind == MeasuredKind.DataParallel || Kind == MeasuredKind.LayerSplit
-            ? $"{Gpus}x {A} / 1x ({Kind}, {Workload})"
-            : $"{A} / {B} ({(Kind == MeasuredKind.Decode ? $"decode {BytesPerToken / 1e9:0.#} GB" : Workload.ToString())})";
+        /// <summary>The arithmetic of a training run (MLPerf's LLM runs are FP8; Lambda's files FP16).</summary>
+        public ModelPrecision Precision { get; }
+
+        /// <summary>The cards of the denominator in a multi-GPU ratio.</summary>
+        public int BaseGpus { get; }
+
+        public string Label => Kind == MeasuredKind.DataParallel || Kind == MeasuredKind.LayerSplit || Kind == MeasuredKind.TensorParallel
+            ? $"{Gpus}x {A} / {BaseGpus}x ({Kind}, {Workload})"
+            : $"{A} / {B} ({(Kind == MeasuredKind.Decode ? $"decode {BytesPerToken / 1e9:0.#} GB" : Workload + (Precision == ModelPrecision.FP16 ? string.Empty : " " + Precision))})";
     }
 }

@@ -63,6 +63,7 @@ namespace DlGpuTools.Engine.Tests
         {
             RecommendationRequest request = Ask(Workload.LLMInference);
             request.BudgetUsd = 5000;
+            request.Top = 10;
             var results = Recommender.Recommend(request);
             GpuRecommendation four = results.First(r => r.GpusNeeded == 4);
             Assert.Equal("123B Q4", four.Fits);

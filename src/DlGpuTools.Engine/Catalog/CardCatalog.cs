@@ -17,7 +17,8 @@ namespace DlGpuTools.Catalog
     public sealed class CardCatalog
     {
         public const string BuiltInOrigin = "built-in";
-        private static readonly Lazy<CardCatalog> BuiltInCatalog = new Lazy<CardCatalog>(() => new CardCatalog(ReadEmbedded("gpu-cards.csv", BuiltInOrigin)));
+        private static readonly Lazy<CardCatalog> BuiltInCatalog = new Lazy<CardCatalog>(()
+            => new CardCatalog(ReadEmbedded("gpu-cards.csv", BuiltInOrigin)));
         private static readonly Lazy<IReadOnlyList<CloudOffer>> BuiltInOffers = new Lazy<IReadOnlyList<CloudOffer>>(ReadOffers);
 
         private readonly Lazy<List<CardKeys>> _keys;
@@ -32,7 +33,8 @@ namespace DlGpuTools.Catalog
 
         public static CardCatalog BuiltIn => BuiltInCatalog.Value;
 
-        /// <summary>Rentable options from the built-in cloud-offers.csv, each with its date and the provider page or write-up it was read from.</summary>
+        /// <summary>Rentable options from the built-in cloud-offers.csv, each with its date and the provider page or write-up it was read
+        /// from.</summary>
         public static IReadOnlyList<CloudOffer> CloudOffers => BuiltInOffers.Value;
 
         /// <summary>The columns of a card table, in the order the built-in table and Get-GpuSpec | Export-Csv use.</summary>
@@ -74,10 +76,12 @@ namespace DlGpuTools.Catalog
 
         private static IEnumerable<string> Names(GpuSpec card) => new[] { card.Name, ShortName(card.Name) }.Concat(card.DeviceNames);
 
-        private static readonly Regex VendorPrefix = new Regex(@"^((NVIDIA|GeForce|Tesla|AMD|Radeon)\s+)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex VendorPrefix = new Regex(@"^((NVIDIA|GeForce|Tesla|AMD|Radeon)\s+)+",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>The name without its vendor and brand words: 'RTX 4090', 'H100 SXM5 80GB'.</summary>
-        public static string ShortName(string name) => VendorPrefix.Replace(name ?? string.Empty, string.Empty).Replace(" Generation", string.Empty).Replace("RTX PRO 6000 Blackwell", "RTX PRO 6000");
+        public static string ShortName(string name) => VendorPrefix.Replace(name ?? string.Empty, string.Empty).Replace(" Generation",
+            string.Empty).Replace("RTX PRO 6000 Blackwell", "RTX PRO 6000");
 
         /// <summary>
         /// Every card a name can mean; the one rule behind Get-GpuSpec, -CurrentGpu, price rows and (with the last
@@ -95,7 +99,8 @@ namespace DlGpuTools.Catalog
             if (Strings.IsNullOrWhiteSpace(name)) return new CardLookup(name, Array.Empty<GpuSpec>(), Array.Empty<string>());
             string trimmed = name.Trim();
             List<GpuSpec> matches = Cards.Where(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)
-                                                     || c.DeviceNames.Any(d => string.Equals(d, trimmed, StringComparison.OrdinalIgnoreCase))).ToList();
+                                                     || c.DeviceNames.Any(d => string.Equals(d, trimmed,
+                                                         StringComparison.OrdinalIgnoreCase))).ToList();
             bool pattern = matches.Count == 0 && CardPattern.HasWildcards(trimmed);
             if (pattern) matches = FindByPattern(trimmed).ToList();
             else if (matches.Count == 0) matches = Preferred(CardNameKey.Parse(trimmed), Candidates(CardNameKey.Parse(trimmed)));
@@ -105,7 +110,8 @@ namespace DlGpuTools.Catalog
                 matches = matches.Where(c => Math.Abs(c.MemoryGB - memory) == nearest).ToList();
             }
 
-            IReadOnlyList<string> closest = matches.Count == 0 ? Closest(pattern ? Regex.Replace(trimmed, @"[*?\[\]`]", " ") : trimmed, 5) : Array.Empty<string>();
+            IReadOnlyList<string> closest = matches.Count == 0 ? Closest(pattern ? Regex.Replace(trimmed, @"[*?\[\]`]", " ") : trimmed,
+                5) : Array.Empty<string>();
             return new CardLookup(trimmed, matches, closest);
         }
 
@@ -144,7 +150,8 @@ namespace DlGpuTools.Catalog
         {
             CardLookup lookup = Find(name, deviceMemoryGiB);
             if (lookup.IsUnique) return lookup.Card;
-            if (lookup.Matches.Count > 1 && deviceMemoryGiB == null && SameDriverName(lookup.Query, lookup.Matches)) return lookup.Matches[0];
+            if (lookup.Matches.Count > 1 && deviceMemoryGiB == null && SameDriverName(lookup.Query,
+                lookup.Matches)) return lookup.Matches[0];
             return null;
         }
 
@@ -186,8 +193,10 @@ namespace DlGpuTools.Catalog
             CardNameKey query = CardNameKey.Parse(name);
             string key = CardNameKey.Compact(name);
             return _keys.Value
-                .Select(k => (k.Card.Name, Shared: k.Shared(query), Distance: Math.Min(CardNameKey.Distance(key, CardNameKey.Compact(k.Card.Name)),
-                                                          k.Card.DeviceNames.Select(d => CardNameKey.Distance(key, CardNameKey.Compact(d))).DefaultIfEmpty(int.MaxValue).Min())))
+                .Select(k => (k.Card.Name, Shared: k.Shared(query), Distance: Math.Min(CardNameKey.Distance(key,
+                    CardNameKey.Compact(k.Card.Name)),
+                                                          k.Card.DeviceNames.Select(d => CardNameKey.Distance(key,
+                                                              CardNameKey.Compact(d))).DefaultIfEmpty(int.MaxValue).Min())))
                 .OrderByDescending(c => c.Shared)
                 .ThenBy(c => c.Distance)
                 .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
@@ -205,7 +214,8 @@ namespace DlGpuTools.Catalog
             {
                 Card = card;
                 _names = new[] { card.Name }.Concat(card.DeviceNames).Select(n => CardNameKey.Parse(n)).ToList();
-                Words = new HashSet<string>(new[] { card.Name, card.Vendor ?? string.Empty }.Concat(card.DeviceNames).SelectMany(CardNameKey.Words), StringComparer.Ordinal);
+                Words = new HashSet<string>(new[] { card.Name,
+                    card.Vendor ?? string.Empty }.Concat(card.DeviceNames).SelectMany(CardNameKey.Words), StringComparer.Ordinal);
                 Memory = Math.Round(card.MemoryGB).ToString(CultureInfo.InvariantCulture);
             }
 
@@ -219,27 +229,32 @@ namespace DlGpuTools.Catalog
             public bool Carries(CardNameKey query)
             {
                 if (query.MemoryGB is double gb && Math.Abs(Card.MemoryGB - gb) > 0.5) return false;
-                if (query.Partial is string partial && !Memory.StartsWith(partial, StringComparison.Ordinal) && !Words.Any(w => w.StartsWith(partial, StringComparison.Ordinal))) return false;
+                if (query.Partial is string partial && !Memory.StartsWith(partial,
+                    StringComparison.Ordinal) && !Words.Any(w => w.StartsWith(partial, StringComparison.Ordinal))) return false;
                 return _names.Any(n => query.Tokens.All(t => Has(n, t)));
             }
 
             /// <summary>How many of the query's words this card carries, for ranking the closest names.</summary>
             public int Shared(CardNameKey query) =>
-                query.Tokens.Count(t => _names.Any(n => Has(n, t))) + query.Soft.Count(Words.Contains) + (query.MemoryGB is double gb && Math.Abs(Card.MemoryGB - gb) <= 0.5 ? 1 : 0);
+                query.Tokens.Count(t => _names.Any(n => Has(n,
+                    t))) + query.Soft.Count(Words.Contains) + (query.MemoryGB is double gb && Math.Abs(Card.MemoryGB - gb) <= 0.5 ? 1 : 0);
 
             // A bare number the name lacks may be the memory size: 'A100 80' is an A100 with 80 GB.
             private bool Has(CardNameKey name, string token) => name.Tokens.Contains(token) || (char.IsDigit(token[0]) && token == Memory);
         }
 
-        /// <summary>What a card table's header may and must name; Get-GpuSpec | Export-Csv's property names read as the columns, so the export is a template.</summary>
+        /// <summary>What a card table's header may and must name; Get-GpuSpec | Export-Csv's property names read as the columns, so the
+        /// export is a template.</summary>
         internal static readonly TableSchema Schema = new TableSchema(
             "card table",
             Columns,
             new[] { "name", "architecture", "compute_capability", "memory_gb", "segment", "source" },
             new Dictionary<string, string>
             {
-                ["MemoryBandwidthGBps"] = "bandwidth_gbs", ["Fp16TensorTflops"] = "fp16_tensor_tflops_dense", ["Bf16TensorTflops"] = "bf16_tensor_tflops_dense",
-                ["Tf32TensorTflops"] = "tf32_tensor_tflops_dense", ["Fp8TensorTflops"] = "fp8_tensor_tflops_dense", ["LaunchPriceUsd"] = "launch_msrp_usd",
+                ["MemoryBandwidthGBps"] = "bandwidth_gbs", ["Fp16TensorTflops"] = "fp16_tensor_tflops_dense",
+                    ["Bf16TensorTflops"] = "bf16_tensor_tflops_dense",
+                ["Tf32TensorTflops"] = "tf32_tensor_tflops_dense", ["Fp8TensorTflops"] = "fp8_tensor_tflops_dense",
+                    ["LaunchPriceUsd"] = "launch_msrp_usd",
             },
             new[] { "DeviceNames", "IsCudaCapable", "Origin" });
 
@@ -252,9 +267,11 @@ namespace DlGpuTools.Catalog
             {
                 return Path.GetFullPath(path);
             }
-            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException || e is System.Security.SecurityException)
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException
+                || e is System.Security.SecurityException)
             {
-                throw CardTableException.OfFile(path, what, CardTableProblem.NotAFile, $"The {what} file '{TableText.Shown(path)}' is not a usable path: {e.Message}", e);
+                throw CardTableException.OfFile(path, what, CardTableProblem.NotAFile,
+                    $"The {what} file '{TableText.Shown(path)}' is not a usable path: {e.Message}", e);
             }
         }
 
@@ -294,22 +311,27 @@ namespace DlGpuTools.Catalog
             row.Name = row.Raw("name");
             string? name = row.Text("name");
             if (name == null) row.Fault("name", "the name is empty");
-            else if (!row.Failed("name") && !string.Equals(ShortName(name), name, StringComparison.Ordinal) && TableText.Problem(row.Header("name"), ShortName(name), true) is string shortProblem)
-                row.Fault("name", $"{shortProblem} (Get-GpuRecommendation shows the name without its vendor word, '{TableText.Shown(ShortName(name))}')");
+            else if (!row.Failed("name") && !string.Equals(ShortName(name), name,
+                StringComparison.Ordinal) && TableText.Problem(row.Header("name"), ShortName(name), true) is string shortProblem)
+                row.Fault("name", $"{shortProblem} (Get-GpuRecommendation shows the name without its vendor word, "
+                    + $"'{TableText.Shown(ShortName(name))}')");
             string vendor = row.Text("vendor") ?? "NVIDIA";
             string? cc = row.Text("compute_capability");
             bool cuda = cc != null && ComputeCapabilityText.IsMatch(cc);
             if (cc != null && !cuda && !string.Equals(cc, "non-CUDA", StringComparison.OrdinalIgnoreCase))
-                row.Fault("compute_capability", $"{row.Header("compute_capability")} '{TableText.Shown(cc)}' is not major.minor (such as 8.6), nor non-CUDA");
+                row.Fault("compute_capability",
+                    $"{row.Header("compute_capability")} '{TableText.Shown(cc)}' is not major.minor (such as 8.6), nor non-CUDA");
             var deviceNames = new List<string>();
             foreach (string alias in (row.Text("aliases") ?? string.Empty).Split(';').Select(a => a.Trim()).Where(a => a.Length > 0))
             {
-                if (TableText.Problem(row.Header("aliases"), alias, true) is string aliasProblem && !row.Failed("aliases")) row.Fault("aliases", aliasProblem);
+                if (TableText.Problem(row.Header("aliases"), alias,
+                    true) is string aliasProblem && !row.Failed("aliases")) row.Fault("aliases", aliasProblem);
                 deviceNames.Add(alias);
             }
 
             // The driver prefixes NVIDIA to every name it reports ("NVIDIA GeForce RTX 4090", "NVIDIA RTX A6000").
-            if (name != null && vendor == "NVIDIA" && !name.StartsWith("NVIDIA ", StringComparison.Ordinal)) deviceNames.Add("NVIDIA " + name);
+            if (name != null && vendor == "NVIDIA" && !name.StartsWith("NVIDIA ",
+                StringComparison.Ordinal)) deviceNames.Add("NVIDIA " + name);
             double? memory = row.Number("memory_gb");
             if (memory == null && !row.Failed("memory_gb")) row.Fault("memory_gb", $"{row.Header("memory_gb")} is empty");
             var card = new GpuSpec
@@ -349,7 +371,8 @@ namespace DlGpuTools.Catalog
         {
             string? text = Text(f, column);
             if (text == null) return null;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && !double.IsNaN(value) && !double.IsInfinity(value)) return value;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+                out double value) && !double.IsNaN(value) && !double.IsInfinity(value)) return value;
             throw new FormatException($"{column} '{text}' is not a finite number");
         }
 

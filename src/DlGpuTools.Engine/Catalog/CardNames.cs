@@ -174,7 +174,8 @@ namespace DlGpuTools.Catalog
             "nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "rtx", "gtx", "rx",
         };
 
-        /// <summary>Whether a name holds a wildcard that is not escaped with a backtick (as WildcardPattern.ContainsWildcardCharacters).</summary>
+        /// <summary>Whether a name holds a wildcard that is not escaped with a backtick (as
+        /// WildcardPattern.ContainsWildcardCharacters).</summary>
         public static bool HasWildcards(string text)
         {
             for (int i = 0; i < text.Length; i++)
@@ -239,7 +240,8 @@ namespace DlGpuTools.Catalog
 
             try
             {
-                return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+                return new Regex(sb.Append('$').ToString(),
+                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
             }
             catch (ArgumentException)
             {
@@ -248,7 +250,8 @@ namespace DlGpuTools.Catalog
             }
         }
 
-        /// <summary>The name and what follows each of its leading vendor and family words: 'GeForce RTX 4090', 'RTX 4090', '4090'.</summary>
+        /// <summary>The name and what follows each of its leading vendor and family words: 'GeForce RTX 4090', 'RTX 4090',
+        /// '4090'.</summary>
         public static IEnumerable<string> Forms(string name)
         {
             string rest = name.Trim();

@@ -21,19 +21,28 @@ namespace DlGpuTools.Catalog
         {
             Func<string, string> h = header ?? (column => column);
             if (Strings.IsNullOrWhiteSpace(c.Source)) yield return ("source", "no source");
-            if (c.MemoryGB < 1 || c.MemoryGB > 1024) yield return ("memory_gb", $"{h("memory_gb")} {c.MemoryGB} is outside 1..1024 (GB, not MB?)");
-            if (c.MemoryBandwidthGBps is double bw && (bw < 20 || bw > 20000)) yield return ("bandwidth_gbs", $"{h("bandwidth_gbs")} {bw} is outside 20..20000 (GB/s)");
-            if (c.Fp32Tflops is double fp32 && (fp32 < 0.1 || fp32 > 500)) yield return ("fp32_tflops", $"{h("fp32_tflops")} {fp32} is outside 0.1..500 (TFLOPS, not GFLOPS?)");
-            foreach (var (column, value) in new[] { ("fp16_tensor_tflops_dense", c.Fp16TensorTflops), ("bf16_tensor_tflops_dense", c.Bf16TensorTflops), ("tf32_tensor_tflops_dense", c.Tf32TensorTflops), ("fp64_tflops", c.Fp64Tflops), ("fp64_tensor_tflops", c.Fp64TensorTflops), ("fp8_tensor_tflops_dense", c.Fp8TensorTflops) })
+            if (c.MemoryGB < 1 || c.MemoryGB > 1024) yield return ("memory_gb",
+                $"{h("memory_gb")} {c.MemoryGB} is outside 1..1024 (GB, not MB?)");
+            if (c.MemoryBandwidthGBps is double bw && (bw < 20 || bw > 20000)) yield return ("bandwidth_gbs",
+                $"{h("bandwidth_gbs")} {bw} is outside 20..20000 (GB/s)");
+            if (c.Fp32Tflops is double fp32 && (fp32 < 0.1 || fp32 > 500)) yield return ("fp32_tflops",
+                $"{h("fp32_tflops")} {fp32} is outside 0.1..500 (TFLOPS, not GFLOPS?)");
+            foreach (var (column, value) in new[] { ("fp16_tensor_tflops_dense", c.Fp16TensorTflops), ("bf16_tensor_tflops_dense",
+                c.Bf16TensorTflops), ("tf32_tensor_tflops_dense", c.Tf32TensorTflops), ("fp64_tflops", c.Fp64Tflops),
+                ("fp64_tensor_tflops", c.Fp64TensorTflops), ("fp8_tensor_tflops_dense", c.Fp8TensorTflops) })
             {
-                if (value is double v && v <= 0) yield return (column, $"{h(column)} {v} is not above 0 (leave it empty where the card has no such figure)");
+                if (value is double v && v <= 0) yield return (column,
+                    $"{h(column)} {v} is not above 0 (leave it empty where the card has no such figure)");
             }
 
             if (c.TdpW is int tdp && (tdp < 10 || tdp > 2000)) yield return ("tdp_w", $"{h("tdp_w")} {tdp} is outside 10..2000");
-            if (c.LaunchYear is int year && (year < 2010 || year > DateTime.UtcNow.Year + 1)) yield return ("launch_year", $"{h("launch_year")} {year} is implausible");
-            if (c.LaunchPriceUsd is double price && (price < 30 || price > 100000)) yield return ("launch_msrp_usd", $"{h("launch_msrp_usd")} {price} is outside 30..100000");
+            if (c.LaunchYear is int year && (year < 2010 || year > DateTime.UtcNow.Year + 1)) yield return ("launch_year",
+                $"{h("launch_year")} {year} is implausible");
+            if (c.LaunchPriceUsd is double price && (price < 30 || price > 100000)) yield return ("launch_msrp_usd",
+                $"{h("launch_msrp_usd")} {price} is outside 30..100000");
             string segment = c.Segment ?? string.Empty;
-            if (Array.IndexOf(Segments, segment) < 0) yield return ("segment", $"{h("segment")} '{TableText.Shown(segment)}' is not consumer, prosumer, workstation or datacenter");
+            if (Array.IndexOf(Segments, segment) < 0) yield return ("segment",
+                $"{h("segment")} '{TableText.Shown(segment)}' is not consumer, prosumer, workstation or datacenter");
 
             if (!c.IsCudaCapable)
             {
@@ -42,7 +51,8 @@ namespace DlGpuTools.Catalog
             }
 
             string[] parts = (c.ComputeCapability ?? string.Empty).Split('.');
-            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int minor))
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture,
+                out int major) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int minor))
             {
                 yield return ("compute_capability", "a CUDA-capable card needs a compute capability (major.minor)");
                 yield break;
@@ -67,7 +77,8 @@ namespace DlGpuTools.Catalog
                 // Up to Hopper the dense ratio stays under 20 (H100 SXM 14.8), so a sparse or FP16-accumulate figure,
                 // twice the true one, stands out; Blackwell data-centre parts reach 30 (B200: 2250 / 75).
                 double limit = major == 10 ? 35 : 20;
-                if (ratio < 1 || ratio > limit) yield return ("fp16_tensor_tflops_dense", $"fp16 tensor / fp32 = {ratio:0.0}, outside 1..{limit} (sparse or FP16-accumulate figure?)");
+                if (ratio < 1 || ratio > limit) yield return ("fp16_tensor_tflops_dense",
+                    $"fp16 tensor / fp32 = {ratio:0.0}, outside 1..{limit} (sparse or FP16-accumulate figure?)");
             }
 
             if (c.Bf16TensorTflops is double bf16 && c.Fp16TensorTflops is double f16 && Math.Abs(bf16 - f16) > 0.01 * f16)

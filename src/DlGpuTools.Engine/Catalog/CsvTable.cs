@@ -39,23 +39,29 @@ namespace DlGpuTools.Catalog
             }
             catch (FileNotFoundException e)
             {
-                throw CardTableException.OfFile(path, schema.What, CardTableProblem.NotFound, $"The {schema.What} file {path} does not exist.", e);
+                throw CardTableException.OfFile(path, schema.What, CardTableProblem.NotFound,
+                    $"The {schema.What} file {path} does not exist.", e);
             }
             catch (DirectoryNotFoundException e)
             {
-                throw CardTableException.OfFile(path, schema.What, CardTableProblem.NotFound, $"The {schema.What} file {path} does not exist (nor does its folder).", e);
+                throw CardTableException.OfFile(path, schema.What, CardTableProblem.NotFound,
+                    $"The {schema.What} file {path} does not exist (nor does its folder).", e);
             }
             catch (NotARegularFileException e)
             {
-                throw CardTableException.OfFile(path, schema.What, CardTableProblem.NotAFile, $"The {schema.What} file {path} is {e.Description}, not a regular file: give the path of a CSV file.", e);
+                throw CardTableException.OfFile(path, schema.What, CardTableProblem.NotAFile,
+                    $"The {schema.What} file {path} is {e.Description}, not a regular file: give the path of a CSV file.", e);
             }
             catch (FileTooLargeException e)
             {
-                throw CardTableException.OfFile(path, schema.What, CardTableProblem.TooLarge, $"The {schema.What} file {path} is larger than {MaxFileBytes:N0} bytes, the limit; reading stopped there. Is it the right file?", e);
+                throw CardTableException.OfFile(path, schema.What, CardTableProblem.TooLarge,
+                    $"The {schema.What} file {path} is larger than {MaxFileBytes:N0} bytes, the limit; reading stopped there. Is it the "
+                        + $"right file?", e);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw CardTableException.OfFile(path, schema.What, CardTableProblem.Unreadable, $"The {schema.What} file {path} could not be read: {e.Message}", e);
+                throw CardTableException.OfFile(path, schema.What, CardTableProblem.Unreadable,
+                    $"The {schema.What} file {path} could not be read: {e.Message}", e);
             }
 
             return Parse(bytes, path, schema);
@@ -69,7 +75,8 @@ namespace DlGpuTools.Catalog
             var table = new UserTable(origin, schema, faults);
             if (text == null) return table;
             List<(int Line, List<string> Fields)> records = ReadRecords(new StringReader(text), faults);
-            if (records.Count > 0 && records[0].Fields.Count > 0 && records[0].Fields[0].StartsWith("#TYPE", StringComparison.OrdinalIgnoreCase)) records.RemoveAt(0);
+            if (records.Count > 0 && records[0].Fields.Count > 0 && records[0].Fields[0].StartsWith("#TYPE",
+                StringComparison.OrdinalIgnoreCase)) records.RemoveAt(0);
             records.RemoveAll(r => r.Fields.All(f => f.Trim().Length == 0)); // blank lines, and rows of empty cells a spreadsheet leaves
             if (records.Count == 0)
             {
@@ -81,7 +88,8 @@ namespace DlGpuTools.Catalog
                 return table;
 
             for (int i = 1; i < records.Count; i++) table.AddRow(records[i]);
-            if (table.Rows.Count == 0 && faults.Count == 0) faults.Add(0, null, null, "has a header line but no rows: add at least one row under it.");
+            if (table.Rows.Count == 0 && faults.Count == 0) faults.Add(0, null, null,
+                "has a header line but no rows: add at least one row under it.");
             return table;
         }
 
@@ -91,13 +99,17 @@ namespace DlGpuTools.Catalog
         /// </summary>
         private static string? Decode(byte[] bytes, TableFaults faults)
         {
-            if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return Strict(new UnicodeEncoding(false, true, true), bytes, 2, faults);
-            if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return Strict(new UnicodeEncoding(true, true, true), bytes, 2, faults);
+            if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return Strict(new UnicodeEncoding(false, true, true), bytes, 2,
+                faults);
+            if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return Strict(new UnicodeEncoding(true, true, true), bytes, 2,
+                faults);
             int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
             int nul = Array.IndexOf(bytes, (byte)0, start);
             if (nul >= 0)
             {
-                faults.Add(LineAt(bytes, nul), null, null, "holds NUL bytes: it is not a text file, or it is UTF-16 without a byte-order mark. Save it as UTF-8 (Export-Csv does).");
+                faults.Add(LineAt(bytes, nul), null, null,
+                    "holds NUL bytes: it is not a text file, or it is UTF-16 without a byte-order mark. Save it as UTF-8 (Export-Csv "
+                        + "does).");
                 return null;
             }
 
@@ -127,7 +139,8 @@ namespace DlGpuTools.Catalog
                     from = i + 1;
                 }
 
-                faults.Add(line, null, null, "is not UTF-8 text (an editor saved it in another encoding, such as Windows-1252): save the file as UTF-8.");
+                faults.Add(line, null, null,
+                    "is not UTF-8 text (an editor saved it in another encoding, such as Windows-1252): save the file as UTF-8.");
                 return null;
             }
         }
@@ -156,7 +169,8 @@ namespace DlGpuTools.Catalog
             return line;
         }
 
-        /// <summary>Rows as header → value maps, each with its 1-based line number; throws at the first malformed record (the built-in tables).</summary>
+        /// <summary>Rows as header → value maps, each with its 1-based line number; throws at the first malformed record (the built-in
+        /// tables).</summary>
         public static List<(int Line, Dictionary<string, string> Fields)> Read(TextReader reader)
         {
             var faults = new TableFaults();
@@ -247,7 +261,8 @@ namespace DlGpuTools.Catalog
 
             if (quoted)
             {
-                faults.Add(recordLine, null, null, "a quoted field is not closed (a \" without its pair): the rest of the file was read as one value.");
+                faults.Add(recordLine, null, null,
+                    "a quoted field is not closed (a \" without its pair): the rest of the file was read as one value.");
                 return records;
             }
 
@@ -272,7 +287,8 @@ namespace DlGpuTools.Catalog
         /// <param name="required">The columns every table must have.</param>
         /// <param name="synonyms">Other names of a column (the property names Export-Csv writes), as (name, column) pairs.</param>
         /// <param name="ignored">Columns an export carries that are computed, not read (Origin, DeviceNames).</param>
-        public TableSchema(string what, IEnumerable<string> columns, IEnumerable<string> required, IEnumerable<KeyValuePair<string, string>>? synonyms = null, IEnumerable<string>? ignored = null)
+        public TableSchema(string what, IEnumerable<string> columns, IEnumerable<string> required, IEnumerable<KeyValuePair<string,
+            string>>? synonyms = null, IEnumerable<string>? ignored = null)
         {
             What = what;
             Columns = columns.ToArray();
@@ -356,10 +372,12 @@ namespace DlGpuTools.Catalog
 
         public void ThrowIfFaults()
         {
-            if (Faults.Count > 0) throw new CardTableException(Origin, Schema.What, CardTableProblem.Content, Faults.Kept, Faults.Count, null, Faults.Lines);
+            if (Faults.Count > 0) throw new CardTableException(Origin, Schema.What, CardTableProblem.Content, Faults.Kept, Faults.Count,
+                null, Faults.Lines);
         }
 
-        /// <summary>Maps the header's names to columns; false when the header is wrong, so that its rows are not read one fault each.</summary>
+        /// <summary>Maps the header's names to columns; false when the header is wrong, so that its rows are not read one fault
+        /// each.</summary>
         public bool ReadHeader((int Line, List<string> Fields) record)
         {
             int before = Faults.Count;
@@ -373,7 +391,9 @@ namespace DlGpuTools.Catalog
                 {
                     if (raw.IndexOf(separator) < 0) continue;
                     string shown = separator == '\t' ? "tabs" : $"'{separator}'";
-                    Faults.Add(record.Line, null, null, $"the header is separated by {shown}, not by commas: write the table with commas (Export-Csv without -Delimiter or -UseCulture; in a spreadsheet, save as 'CSV UTF-8 (comma delimited)').");
+                    Faults.Add(record.Line, null, null,
+                        $"the header is separated by {shown}, not by commas: write the table with commas (Export-Csv without -Delimiter "
+                            + $"or -UseCulture; in a spreadsheet, save as 'CSV UTF-8 (comma delimited)').");
                     return false;
                 }
             }
@@ -392,14 +412,20 @@ namespace DlGpuTools.Catalog
                 if (column == null)
                 {
                     string? nearest = Schema.Nearest(name);
-                    Faults.Add(record.Line, null, null, $"unknown column '{TableText.Shown(name)}'" + (nearest != null ? $" (did you mean '{nearest}'?)" : $" ({Schema.Describe()})") + ".");
+                    Faults.Add(record.Line, null, null,
+                        $"unknown column '{TableText.Shown(name)}'" + (nearest != null
+                        ? $" (did you mean '{nearest}'?)" : $" ({Schema.Describe()})") + ".");
                     _columns.Add((i, null));
                     continue;
                 }
 
                 if (first.TryGetValue(column, out int earlier))
                 {
-                    string again = string.Equals(names[earlier], name, StringComparison.OrdinalIgnoreCase) ? $"'{TableText.Shown(name)}' appears twice" : $"'{TableText.Shown(name)}' and '{TableText.Shown(names[earlier])}' are the same column, {column}, so it appears twice";
+                    string again = string.Equals(names[earlier], name,
+                        StringComparison.OrdinalIgnoreCase)
+                        ? $"'{TableText.Shown(name)}' appears twice"
+                        : $"'{TableText.Shown(name)}' and '{TableText.Shown(names[earlier])}' are the same column, {column}, "
+                            + "so it appears twice";
                     Faults.Add(record.Line, null, null, $"{again} (columns {earlier + 1} and {i + 1}): keep one.");
                     _columns.Add((i, null));
                     continue;
@@ -412,7 +438,8 @@ namespace DlGpuTools.Catalog
 
             foreach (string required in Schema.Required)
             {
-                if (!first.ContainsKey(required)) Faults.Add(record.Line, null, null, $"no '{required}' column: the header needs {Schema.Describe()}.");
+                if (!first.ContainsKey(required)) Faults.Add(record.Line, null, null,
+                    $"no '{required}' column: the header needs {Schema.Describe()}.");
             }
 
             return Faults.Count == before;
@@ -424,7 +451,8 @@ namespace DlGpuTools.Catalog
             bool extrasEmpty = fields.Count > _headerCount && fields.Skip(_headerCount).All(f => f.Trim().Length == 0);
             if (fields.Count != _headerCount && !extrasEmpty)
             {
-                Faults.Add(record.Line, null, null, $"{fields.Count} fields where the header has {_headerCount}: a value with a comma in it needs quotes around it.");
+                Faults.Add(record.Line, null, null,
+                    $"{fields.Count} fields where the header has {_headerCount}: a value with a comma in it needs quotes around it.");
                 return;
             }
 
@@ -434,7 +462,8 @@ namespace DlGpuTools.Catalog
                 string value = fields[index].Trim();
                 if (column != null) map[column] = value;
                 else if (value.Length > 0 && _names[index].Length == 0)
-                    Faults.Add(record.Line, null, null, $"column {index + 1} has no name in the header but holds '{TableText.Shown(value)}': name the column or empty it.");
+                    Faults.Add(record.Line, null, null,
+                        $"column {index + 1} has no name in the header but holds '{TableText.Shown(value)}': name the column or empty it.");
             }
 
             Rows.Add((record.Line, map));

@@ -67,9 +67,11 @@ namespace DlGpuTools.Catalog
             if (recent.Count == 1) evidence.Flags |= PriceCaveats.SingleObservation;
             evidence.Reason = string.Format(CultureInfo.InvariantCulture,
                 "{0} {1} price of {2} ({3}{4}), the best kind among {5} {1} observation{6} from {7:yyyy-MM} on{8}.",
-                Article(chosen.Kind), condition, chosen.PriceDate, chosen.Provider ?? "no provider named", chosen.Derived ? "; derived from another figure" : string.Empty,
+                Article(chosen.Kind), condition, chosen.PriceDate, chosen.Provider ?? "no provider named",
+                    chosen.Derived ? "; derived from another figure" : string.Empty,
                 recent.Count, recent.Count == 1 ? string.Empty : "s", newest.AddMonths(-RecentWindowMonths),
-                latestOfKind.Count > 1 ? string.Format(CultureInfo.InvariantCulture, "; the median of {0} that month", latestOfKind.Count) : string.Empty);
+                latestOfKind.Count > 1 ? string.Format(CultureInfo.InvariantCulture, "; the median of {0} that month",
+                    latestOfKind.Count) : string.Empty);
             return evidence;
         }
 
@@ -88,13 +90,16 @@ namespace DlGpuTools.Catalog
         private static PriceEvidence? Launch(PriceTable table, GpuSpec card, DateTime now)
         {
             List<(CardPrice Price, DateTime Date)> all = Dated(table.For(card)).ToList();
-            CardPrice? msrp = all.Where(o => o.Price.Kind == PriceKind.Msrp && o.Price.Gpus == (card.NodeGpus ?? 1)).OrderByDescending(o => o.Date).Select(o => o.Price).FirstOrDefault();
+            CardPrice? msrp = all.Where(o => o.Price.Kind == PriceKind.Msrp
+                && o.Price.Gpus == (card.NodeGpus ?? 1)).OrderByDescending(o => o.Date).Select(o => o.Price).FirstOrDefault();
             if (msrp == null)
             {
-                if (card.NodeGpus != null || card.LaunchPriceUsd == null || card.LaunchYear is not int year || year < now.Year - 1) return null;
+                if (card.NodeGpus != null || card.LaunchPriceUsd == null || card.LaunchYear is not int year
+                    || year < now.Year - 1) return null;
                 msrp = new CardPrice
                 {
-                    Card = card.Name, Condition = "new", PriceUsd = card.LaunchPriceUsd.Value, PriceDate = year.ToString(CultureInfo.InvariantCulture) + "-01",
+                    Card = card.Name, Condition = "new", PriceUsd = card.LaunchPriceUsd.Value,
+                        PriceDate = year.ToString(CultureInfo.InvariantCulture) + "-01",
                     Provider = "launch price", Kind = PriceKind.Msrp, Source = card.Source, Origin = card.Origin,
                 };
             }
@@ -102,11 +107,13 @@ namespace DlGpuTools.Catalog
             var evidence = New(card, "launch", msrp, all, now);
             evidence.LowUsd = evidence.HighUsd = msrp.PriceUsd;
             evidence.Flags |= PriceCaveats.Msrp;
-            evidence.Reason = "No market price is known: the launch price stands in. In the 2026 memory shortage street prices ran up to 2.4x launch prices, so treat it as unknown and check today's price.";
+            evidence.Reason = "No market price is known: the launch price stands in. In the 2026 memory shortage street prices ran up to "
+                + "2.4x launch prices, so treat it as unknown and check today's price.";
             return evidence;
         }
 
-        private static PriceEvidence New(GpuSpec card, string condition, CardPrice chosen, List<(CardPrice Price, DateTime Date)> all, DateTime now)
+        private static PriceEvidence New(GpuSpec card, string condition, CardPrice chosen, List<(CardPrice Price, DateTime Date)> all,
+            DateTime now)
         {
             int? age = PriceTable.AgeInMonths(chosen.PriceDate, now);
             return new PriceEvidence
@@ -127,7 +134,8 @@ namespace DlGpuTools.Catalog
         }
 
         /// <summary>Whether a memory variant of the same card, in the same condition, breaks the order of memory and price.</summary>
-        private static bool Inverted(PriceTable table, CardCatalog catalog, GpuSpec card, string condition, PriceEvidence evidence, DateTime now)
+        private static bool Inverted(PriceTable table, CardCatalog catalog, GpuSpec card, string condition, PriceEvidence evidence,
+            DateTime now)
         {
             string family = Family(card.Name);
             foreach (GpuSpec other in catalog.Cards)
@@ -135,7 +143,8 @@ namespace DlGpuTools.Catalog
                 if (ReferenceEquals(other, card) || other.MemoryGB == card.MemoryGB || Family(other.Name) != family) continue;
                 PriceEvidence? theirs = Select(table, other, condition, now);
                 if (theirs == null || theirs.Gpus != evidence.Gpus) continue;
-                if ((other.MemoryGB < card.MemoryGB && theirs.PriceUsd > evidence.PriceUsd) || (other.MemoryGB > card.MemoryGB && theirs.PriceUsd < evidence.PriceUsd)) return true;
+                if ((other.MemoryGB < card.MemoryGB && theirs.PriceUsd > evidence.PriceUsd) || (other.MemoryGB > card.MemoryGB
+                    && theirs.PriceUsd < evidence.PriceUsd)) return true;
             }
 
             return false;

@@ -18,10 +18,13 @@ namespace DlGpuTools.Catalog
     {
         private static readonly string[] DateFormats = { "yyyy-MM", "yyyy-MM-dd" };
 
-        public static readonly string[] Columns = { "card", "condition", "price_usd", "price_date", "provider", "source", "notes", "kind", "derived", "gpus" };
+        public static readonly string[] Columns = { "card", "condition", "price_usd", "price_date", "provider", "source", "notes", "kind",
+            "derived", "gpus" };
 
-        /// <summary>What a price table's header may and must name; Export-Csv's PascalCase (PriceUsd, PriceDate) reads as the columns.</summary>
-        internal static readonly TableSchema Schema = new TableSchema("price table", Columns, new[] { "card", "condition", "price_usd", "price_date", "source" }, null, new[] { "Origin" });
+        /// <summary>What a price table's header may and must name; Export-Csv's PascalCase (PriceUsd, PriceDate) reads as the
+        /// columns.</summary>
+        internal static readonly TableSchema Schema = new TableSchema("price table", Columns, new[] { "card", "condition", "price_usd",
+            "price_date", "source" }, null, new[] { "Origin" });
 
         /// <summary>Prices older than this many months are flagged: 2026 street prices moved 20-40% a month.</summary>
         public const int StaleAfterMonths = 6;
@@ -40,7 +43,8 @@ namespace DlGpuTools.Catalog
 
         public static PriceTable BuiltIn => BuiltInTable.Value;
 
-        /// <summary>The built-in prices with a user's file laid over them; every card it names must be in <paramref name="catalog"/>.</summary>
+        /// <summary>The built-in prices with a user's file laid over them; every card it names must be in <paramref
+        /// name="catalog"/>.</summary>
         public static PriceTable Load(string? userTablePath, CardCatalog catalog)
         {
             if (Strings.IsNullOrEmpty(userTablePath)) return BuiltIn;
@@ -68,9 +72,11 @@ namespace DlGpuTools.Catalog
         public PriceEvidence? Evidence(GpuSpec card, DateTime now) => PriceSelection.Choose(this, _catalog, card, now);
 
         /// <summary>The choice among one condition's observations (new or used), or null when there are none.</summary>
-        public PriceEvidence? Evidence(GpuSpec card, string condition, DateTime now) => PriceSelection.ChooseFor(this, _catalog, card, condition, now);
+        public PriceEvidence? Evidence(GpuSpec card, string condition, DateTime now) => PriceSelection.ChooseFor(this, _catalog, card,
+            condition, now);
 
-        public IEnumerable<CardPrice> For(GpuSpec card) => Prices.Where(p => string.Equals(p.Card, card.Name, StringComparison.OrdinalIgnoreCase));
+        public IEnumerable<CardPrice> For(GpuSpec card) => Prices.Where(p => string.Equals(p.Card, card.Name,
+            StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Whole months between a yyyy-MM(-dd) date and now; null when the date cannot be read.</summary>
         public static int? AgeInMonths(string? priceDate, DateTime now)
@@ -90,7 +96,8 @@ namespace DlGpuTools.Catalog
             using (var copy = new MemoryStream())
             {
                 stream.CopyTo(copy);
-                return new PriceTable(FromTable(CsvTable.Parse(copy.ToArray(), CardCatalog.BuiltInOrigin, Schema), CardCatalog.BuiltIn, null), CardCatalog.BuiltIn);
+                return new PriceTable(FromTable(CsvTable.Parse(copy.ToArray(), CardCatalog.BuiltInOrigin, Schema), CardCatalog.BuiltIn,
+                    null), CardCatalog.BuiltIn);
             }
         }
 
@@ -103,7 +110,8 @@ namespace DlGpuTools.Catalog
             table.ThrowIfFaults(); // a wrong header or undecodable text: one fault each, not one a row
             var prices = new List<CardPrice>();
             var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            var cards = new Dictionary<string, (GpuSpec? Spec, string? Problem)>(StringComparer.OrdinalIgnoreCase); // a table repeats its cards
+            // a table repeats its cards
+            var cards = new Dictionary<string, (GpuSpec? Spec, string? Problem)>(StringComparer.OrdinalIgnoreCase);
             foreach (var (line, fields) in table.Rows)
             {
                 var row = new TableRow(table, line, fields);
@@ -114,7 +122,8 @@ namespace DlGpuTools.Catalog
                 {
                     if (!cards.TryGetValue(card, out var known))
                     {
-                        GpuSpec? found = catalog.Cards.FirstOrDefault(c => string.Equals(c.Name, card, StringComparison.OrdinalIgnoreCase)) ?? catalog.Resolve(card);
+                        GpuSpec? found = catalog.Cards.FirstOrDefault(c => string.Equals(c.Name, card,
+                            StringComparison.OrdinalIgnoreCase)) ?? catalog.Resolve(card);
                         known = (found, found == null ? NotACard(catalog, card) : null);
                         cards[card] = known;
                     }
@@ -124,22 +133,28 @@ namespace DlGpuTools.Catalog
                 }
 
                 string? condition = row.Required("condition", $"{row.Header("condition")} is empty (new or used)")?.ToLowerInvariant();
-                if (condition != null && condition != "new" && condition != "used") row.Fault("condition", $"{row.Header("condition")} '{TableText.Shown(condition)}' is not new or used");
+                if (condition != null && condition != "new" && condition != "used") row.Fault("condition",
+                    $"{row.Header("condition")} '{TableText.Shown(condition)}' is not new or used");
                 PriceKind kind = ReadKind(row);
                 bool derived = ReadDerived(row);
                 int gpus = row.Integer("gpus") ?? 1;
-                if (gpus < 1 || gpus > 72) row.Fault("gpus", string.Format(CultureInfo.InvariantCulture, "{0} {1} is outside 1..72 (GPUs the price buys: 1 for a card, 8 for an HGX server)", row.Header("gpus"), gpus));
+                if (gpus < 1 || gpus > 72) row.Fault("gpus", string.Format(CultureInfo.InvariantCulture,
+                    "{0} {1} is outside 1..72 (GPUs the price buys: 1 for a card, 8 for an HGX server)", row.Header("gpus"), gpus));
                 double? price = row.Number("price_usd");
                 if (price == null && !row.Failed("price_usd")) row.Fault("price_usd", $"{row.Header("price_usd")} is empty");
                 double most = 500000.0 * Math.Max(1, gpus);
                 if (price is double usd && (usd < 10 || usd > most))
-                    row.Fault("price_usd", string.Format(CultureInfo.InvariantCulture, "{0} {1} is outside 10..{2} (USD for {3})", row.Header("price_usd"), usd, most, gpus == 1 ? "one card" : gpus + " GPUs"));
+                    row.Fault("price_usd", string.Format(CultureInfo.InvariantCulture, "{0} {1} is outside 10..{2} (USD for {3})",
+                        row.Header("price_usd"), usd, most, gpus == 1 ? "one card" : gpus + " GPUs"));
                 string? date = row.Required("price_date", $"{row.Header("price_date")} is empty (yyyy-MM or yyyy-MM-dd)");
                 if (date != null && !row.Failed("price_date"))
                 {
-                    if (!TryParseDate(date, out DateTime seenOn)) row.Fault("price_date", $"{row.Header("price_date")} '{TableText.Shown(date)}' is not yyyy-MM or yyyy-MM-dd");
+                    if (!TryParseDate(date, out DateTime seenOn)) row.Fault("price_date",
+                        $"{row.Header("price_date")} '{TableText.Shown(date)}' is not yyyy-MM or yyyy-MM-dd");
                     else if (today is DateTime now && IsAfter(date, seenOn, now))
-                        row.Fault("price_date", string.Format(CultureInfo.InvariantCulture, "{0} {1} is in the future (today is {2:yyyy-MM-dd}): a price not yet seen would hide the warning that it is old", row.Header("price_date"), date, now));
+                        row.Fault("price_date", string.Format(CultureInfo.InvariantCulture,
+                            "{0} {1} is in the future (today is {2:yyyy-MM-dd}): a price not yet seen would hide the warning that it is "
+                                + "old", row.Header("price_date"), date, now));
                 }
 
                 string? provider = row.Text("provider");
@@ -148,8 +163,10 @@ namespace DlGpuTools.Catalog
                 if (spec != null && condition != null && price != null)
                 {
                     // Several observations of a card are evidence; the same one twice would count double.
-                    string key = string.Join("|", spec.Name, condition, date, price.Value.ToString("R", CultureInfo.InvariantCulture), provider, gpus.ToString(CultureInfo.InvariantCulture));
-                    if (seen.TryGetValue(key, out int first)) row.Fault(null, $"the same observation as line {first} (card, condition, price, date, provider)");
+                    string key = string.Join("|", spec.Name, condition, date, price.Value.ToString("R", CultureInfo.InvariantCulture),
+                        provider, gpus.ToString(CultureInfo.InvariantCulture));
+                    if (seen.TryGetValue(key, out int first)) row.Fault(null,
+                        $"the same observation as line {first} (card, condition, price, date, provider)");
                     else seen[key] = line;
                 }
 
@@ -175,7 +192,8 @@ namespace DlGpuTools.Catalog
             return prices;
         }
 
-        /// <summary>The kind column: sold, asking, average, estimate or msrp; empty reads as asking (a listing or a shop's price).</summary>
+        /// <summary>The kind column: sold, asking, average, estimate or msrp; empty reads as asking (a listing or a shop's
+        /// price).</summary>
         private static PriceKind ReadKind(TableRow row)
         {
             string? text = row.Text("kind");
@@ -210,8 +228,14 @@ namespace DlGpuTools.Catalog
             CardLookup lookup = catalog.Find(card);
             string shown = TableText.Shown(card);
             if (lookup.Matches.Count > 1)
-                return $"'{shown}' is {lookup.Matches.Count} cards of the card table ({string.Join("; ", lookup.Matches.Take(5).Select(c => c.Name))}{(lookup.Matches.Count > 5 ? "; ..." : string.Empty)}): use the exact name of one";
-            return $"'{shown}' is not a card of the card table (use its exact name, as Get-GpuSpec shows it" + (lookup.Closest.Count > 0 ? "; closest: " + string.Join("; ", lookup.Closest.Take(3)) : string.Empty) + ")";
+            {
+                string names = string.Join("; ", lookup.Matches.Take(5).Select(c => c.Name))
+                    + (lookup.Matches.Count > 5 ? "; ..." : string.Empty);
+                return $"'{shown}' is {lookup.Matches.Count} cards of the card table ({names}): use the exact name of one";
+            }
+
+            return $"'{shown}' is not a card of the card table (use its exact name, as Get-GpuSpec shows it" + (lookup.Closest.Count > 0
+                ? "; closest: " + string.Join("; ", lookup.Closest.Take(3)) : string.Empty) + ")";
         }
 
         // A month is in the future only after it ends; a day is allowed one day ahead (the user's time zone against ours).

@@ -52,7 +52,8 @@ namespace DlGpuTools.Catalog
             Line == 0 ? Reason : Row == null ? $"line {Line}: {Reason}" : $"line {Line} ({TableText.Shown(Row)}): {Reason}";
     }
 
-    /// <summary>Faults as they are found: every one counted, the first <see cref="KeptFaults"/> kept (a 4 MB file of bad rows holds millions).</summary>
+    /// <summary>Faults as they are found: every one counted, the first <see cref="KeptFaults"/> kept (a 4 MB file of bad rows holds
+    /// millions).</summary>
     internal sealed class TableFaults
     {
         public const int KeptFaults = 1000;
@@ -84,7 +85,8 @@ namespace DlGpuTools.Catalog
     {
         public const int ShownFaults = 20;
 
-        public CardTableException(string origin, string what, CardTableProblem problem, IReadOnlyList<TableFault> faults, int count, Exception? innerException = null, int lines = 0)
+        public CardTableException(string origin, string what, CardTableProblem problem, IReadOnlyList<TableFault> faults, int count,
+            Exception? innerException = null, int lines = 0)
             : base(Describe(origin, what, problem, faults, count, lines), innerException)
         {
             Origin = origin;
@@ -114,12 +116,14 @@ namespace DlGpuTools.Catalog
         internal static CardTableException OfFile(string path, string what, CardTableProblem problem, string message, Exception inner) =>
             new CardTableException(path, what, problem, new[] { new TableFault(0, null, null, message) }, 1, inner);
 
-        private static string Describe(string origin, string what, CardTableProblem problem, IReadOnlyList<TableFault> faults, int count, int lines)
+        private static string Describe(string origin, string what, CardTableProblem problem, IReadOnlyList<TableFault> faults, int count,
+            int lines)
         {
             if (problem != CardTableProblem.Content) return faults.Count > 0 ? faults[0].Reason : $"The {what} {origin} cannot be read.";
             if (count == 1 && faults.Count == 1 && faults[0].Line == 0) return $"The {what} {origin} {faults[0].Reason}";
             var text = new StringBuilder();
-            text.Append(string.Format(CultureInfo.InvariantCulture, "The {0} {1} has {2:N0} problem{3}:", what, origin, count, count == 1 ? string.Empty : "s"));
+            text.Append(string.Format(CultureInfo.InvariantCulture, "The {0} {1} has {2:N0} problem{3}:", what, origin, count,
+                count == 1 ? string.Empty : "s"));
             foreach (TableFault fault in faults.Take(ShownFaults))
             {
                 text.Append(Environment.NewLine).Append("  ");
@@ -127,8 +131,10 @@ namespace DlGpuTools.Catalog
             }
 
             int rest = count - Math.Min(ShownFaults, faults.Count);
-            if (rest > 0) text.Append(Environment.NewLine).Append(string.Format(CultureInfo.InvariantCulture, "  ... and {0:N0} more (the first {1} are shown; fix them and run again to see the rest).", rest, ShownFaults));
-            if (lines > 1 && count > ShownFaults) text.Append(string.Format(CultureInfo.InvariantCulture, " {0:N0} lines have problems.", lines));
+            if (rest > 0) text.Append(Environment.NewLine).Append(string.Format(CultureInfo.InvariantCulture,
+                "  ... and {0:N0} more (the first {1} are shown; fix them and run again to see the rest).", rest, ShownFaults));
+            if (lines > 1 && count > ShownFaults) text.Append(string.Format(CultureInfo.InvariantCulture, " {0:N0} lines have problems.",
+                lines));
             return text.ToString();
         }
     }
@@ -159,13 +165,16 @@ namespace DlGpuTools.Catalog
                 bool allowed = !singleLine && (c == '\n' || c == '\r' || c == '\t');
                 if (!allowed && PrintableText.IsControl(c))
                 {
-                    return string.Format(CultureInfo.InvariantCulture, "{0} '{1}' contains a control character (U+{2:X4}), which a terminal would act on when it is shown: remove it.", column, Shown(value), (int)c);
+                    return string.Format(CultureInfo.InvariantCulture,
+                        "{0} '{1}' contains a control character (U+{2:X4}), which a terminal would act on when it is shown: remove it.",
+                        column, Shown(value), (int)c);
                 }
             }
 
             if (value.Length > 0 && Array.IndexOf(FormulaStarts, value[0]) >= 0)
             {
-                return $"{column} '{Shown(value)}' starts with '{value[0]}': a spreadsheet opening an export of it would run it as a formula. Start it with another character.";
+                return $"{column} '{Shown(value)}' starts with '{value[0]}': a spreadsheet opening an export of it would run it "
+                    + "as a formula. Start it with another character.";
             }
 
             return null;

@@ -68,7 +68,8 @@ namespace DlGpuTools.Catalog
         {
             string? text = Raw(column);
             if (text == null) return null;
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && !double.IsNaN(value) && !double.IsInfinity(value)) return value;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture,
+                out double value) && !double.IsNaN(value) && !double.IsInfinity(value)) return value;
             string hint = text.IndexOf(',') >= 0 ? " (write it without thousands separators and with a '.' for decimals)"
                 : text.IndexOfAny(CurrencySigns) >= 0 ? " (write the number without a currency sign)"
                 : string.Empty;
@@ -83,8 +84,10 @@ namespace DlGpuTools.Catalog
             double? value = Number(column);
             if (value is double v)
             {
-                if (v != Math.Floor(v)) Fault(column, string.Format(CultureInfo.InvariantCulture, "{0} {1} is not a whole number", Header(column), TableText.Shown(text ?? string.Empty)));
-                else if (v < int.MinValue || v > int.MaxValue) Fault(column, string.Format(CultureInfo.InvariantCulture, "{0} {1} is out of range", Header(column), TableText.Shown(text ?? string.Empty)));
+                if (v != Math.Floor(v)) Fault(column, string.Format(CultureInfo.InvariantCulture, "{0} {1} is not a whole number",
+                    Header(column), TableText.Shown(text ?? string.Empty)));
+                else if (v < int.MinValue || v > int.MaxValue) Fault(column, string.Format(CultureInfo.InvariantCulture,
+                    "{0} {1} is out of range", Header(column), TableText.Shown(text ?? string.Empty)));
                 else return (int)v;
             }
 

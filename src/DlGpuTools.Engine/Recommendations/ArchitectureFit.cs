@@ -60,7 +60,8 @@ namespace DlGpuTools.Recommendations
                 case "Ampere": return hbm ? AmpereDc : Ampere;
                 case "Ada Lovelace": return Ada;
                 case "Hopper": return Hopper;
-                case "Blackwell": return hbm ? BlackwellDc : Ada; // GeForce/RTX PRO Blackwell: no published training pairs; Ada's GDDR values stand in
+                // GeForce/RTX PRO Blackwell: no published training pairs; Ada's GDDR values stand in
+                case "Blackwell": return hbm ? BlackwellDc : Ada;
                 case "Turing": return Turing;
                 case "Volta": return Volta;
                 default: return Other;

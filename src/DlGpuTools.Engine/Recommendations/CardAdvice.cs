@@ -12,7 +12,8 @@ namespace DlGpuTools.Recommendations
     /// </summary>
     public static class CardAdvice
     {
-        public const string LaunchPriceNote = "Launch price: no dated street or used price is known for this card; check today's price (or pass -PriceTable).";
+        public const string LaunchPriceNote
+            = "Launch price: no dated street or used price is known for this card; check today's price (or pass -PriceTable).";
 
         /// <summary>Above this many watts of cards, one household circuit and one power supply are no longer enough.</summary>
         public const int DesktopPowerLimitW = 1200;
@@ -34,19 +35,25 @@ namespace DlGpuTools.Recommendations
 
             double cc = double.Parse(card.ComputeCapability, CultureInfo.InvariantCulture);
             if (cc < 5.0)
-                warnings.Add($"Too old for current CUDA: CUDA 12 dropped Kepler (compute capability {card.ComputeCapability}); CUDA 11.x and old framework builds are the newest that run.");
+                warnings.Add($"Too old for current CUDA: CUDA 12 dropped Kepler (compute capability {card.ComputeCapability}); CUDA 11.x "
+                    + $"and old framework builds are the newest that run.");
             else if (cc < 7.5)
-                warnings.Add($"Too old for CUDA 13 (needs compute capability 7.5; this is {card.ComputeCapability}): stay on CUDA 12.x builds that still include sm_{card.ComputeCapability.Replace(".", string.Empty)}"
-                    + (cc < 7.0 ? "; cuDNN 9.11 and newer dropped Maxwell and Pascal." : "; cuDNN and PyTorch's CUDA 12.8+ builds dropped Volta."));
+                warnings.Add($"Too old for CUDA 13 (needs compute capability 7.5; this is {card.ComputeCapability}): stay on CUDA 12.x "
+                    + $"builds that still include sm_{card.ComputeCapability.Replace(".", string.Empty)}"
+                    + (cc < 7.0 ? "; cuDNN 9.11 and newer dropped Maxwell and Pascal."
+                        : "; cuDNN and PyTorch's CUDA 12.8+ builds dropped Volta."));
             if (cc >= 10.0) warnings.Add("Blackwell: needs CUDA 12.8 or newer builds of PyTorch and other frameworks.");
 
             bool tensorCores = card.Fp16TensorTflops != null;
-            if (!tensorCores) warnings.Add("No tensor cores: mixed precision gives little speed-up (Dettmers: do not buy a GPU without tensor cores for deep learning).");
+            if (!tensorCores) warnings.Add(
+                "No tensor cores: mixed precision gives little speed-up (Dettmers: do not buy a GPU without tensor cores for deep "
+                    + "learning).");
             else if (card.Bf16TensorTflops == null && (request.IsTraining || workload == Workload.NLP || workload == Workload.LLMFineTune))
                 warnings.Add("No BF16 tensor cores (before Ampere): train in FP16 with loss scaling.");
 
             if (card.FormFactor == GpuFormFactor.Sxm || card.FormFactor == GpuFormFactor.Integrated)
-                warnings.Add("Data-centre card: passively cooled, it needs server airflow; an SXM/HGX module fits only an HGX server board, not a PC: it is bought as an 8-GPU server, priced per node.");
+                warnings.Add("Data-centre card: passively cooled, it needs server airflow; an SXM/HGX module fits only an HGX server "
+                    + "board, not a PC: it is bought as an 8-GPU server, priced per node.");
             else if (card.Segment == "datacenter")
                 warnings.Add("Data-centre card: passively cooled, it needs server airflow (or a blower shroud in a desktop).");
 
@@ -55,9 +62,11 @@ namespace DlGpuTools.Recommendations
             {
                 int watts = tdp * gpus;
                 warnings.Add(string.Format(CultureInfo.InvariantCulture,
-                    "{0} x {1} W = {2:N0} W of cards: {3}; {0} PCIe x16 slots spaced for the cards' width (or risers), and x8 lanes each at least for tensor parallelism.",
+                    "{0} x {1} W = {2:N0} W of cards: {3}; {0} PCIe x16 slots spaced for the cards' width (or risers), and x8 lanes each "
+                        + "at least for tensor parallelism.",
                     gpus, tdp, watts, watts > DesktopPowerLimitW
-                        ? "more than one desktop supply and a 15 A/120 V circuit can feed (power-limit the cards with nvidia-smi -pl, or use a server chassis)"
+                        ? "more than one desktop supply and a 15 A/120 V circuit can feed (power-limit the cards with nvidia-smi -pl, or "
+                            + "use a server chassis)"
                         : $"a {RoundUp(watts + 300, 100):N0} W or larger power supply"));
             }
 
@@ -69,13 +78,17 @@ namespace DlGpuTools.Recommendations
             string link = card.Interconnect == GpuInterconnect.NvSwitch
                 ? "NVSwitch links every GPU of the server to every other"
                 : card.Interconnect == GpuInterconnect.NvLinkBridgePair
-                    ? (gpus == 2 ? "an NVLink bridge can join the pair" : "NVLink bridges join pairs only, so beyond two the cards talk over PCIe")
+                    ? (gpus == 2 ? "an NVLink bridge can join the pair"
+                        : "NVLink bridges join pairs only, so beyond two the cards talk over PCIe")
                     : card.PeerToPeer
                         ? "they talk over PCIe (no NVLink)"
-                        : "they talk over PCIe only, without peer-to-peer copies (NVIDIA disabled them on GeForce RTX 40 and 50), which costs speed: 2 cards ran about 1.5x one in Lambda's measurements";
+                        : "they talk over PCIe only, without peer-to-peer copies (NVIDIA disabled them on GeForce RTX 40 and 50), which "
+                            + "costs speed: 2 cards ran about 1.5x one in Lambda's measurements";
             if (method != null && !method.Training)
-                return $"The model is split over {gpus} cards by tensor parallelism (vLLM, TensorRT-LLM: 1, 2, 4 or 8 cards, dividing the attention heads; faster) or by layers (llama.cpp; memory only, no speed-up for one stream); {link}.";
-            return $"Training on {gpus} cards shards weights and optimizer state (FSDP, DeepSpeed ZeRO-3) or splits the batch (DDP); {link}.";
+                return $"The model is split over {gpus} cards by tensor parallelism (vLLM, TensorRT-LLM: 1, 2, 4 or 8 cards, dividing "
+                    + $"the attention heads; faster) or by layers (llama.cpp; memory only, no speed-up for one stream); {link}.";
+            return $"Training on {gpus} cards shards weights and optimizer state (FSDP, DeepSpeed ZeRO-3) or splits the batch (DDP); "
+                + $"{link}.";
         }
 
         /// <summary>
@@ -88,13 +101,17 @@ namespace DlGpuTools.Recommendations
             switch (card.Platform)
             {
                 case GpuPlatform.Rocm:
-                    return "AMD ROCm: inference good (llama.cpp on HIP or Vulkan, vLLM on Instinct cards); training works with PyTorch's ROCm wheels, with gaps (FlashAttention, FP8, bitsandbytes lag CUDA).";
+                    return "AMD ROCm: inference good (llama.cpp on HIP or Vulkan, vLLM on Instinct cards); training works with PyTorch's "
+                        + "ROCm wheels, with gaps (FlashAttention, FP8, bitsandbytes lag CUDA).";
                 case GpuPlatform.Metal:
-                    return "Apple Metal: inference good (llama.cpp, MLX) on up to about 75% of unified memory; no CUDA, so most training recipes and bitsandbytes do not run.";
+                    return "Apple Metal: inference good (llama.cpp, MLX) on up to about 75% of unified memory; no CUDA, so most training "
+                        + "recipes and bitsandbytes do not run.";
                 case GpuPlatform.OneApi:
-                    return "Intel oneAPI: inference works (llama.cpp SYCL or Vulkan, OpenVINO, PyTorch XPU builds); training and quantisation tools are the least mature.";
+                    return "Intel oneAPI: inference works (llama.cpp SYCL or Vulkan, OpenVINO, PyTorch XPU builds); training and "
+                        + "quantisation tools are the least mature.";
                 default:
-                    return card.IsCudaCapable ? "CUDA." : "Not CUDA-capable: CUDA tools do not run on it; check its vendor's PyTorch build.";
+                    return card.IsCudaCapable
+                        ? "CUDA." : "Not CUDA-capable: CUDA tools do not run on it; check its vendor's PyTorch build.";
             }
         }
 

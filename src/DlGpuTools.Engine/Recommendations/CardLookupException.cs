@@ -9,8 +9,10 @@ namespace DlGpuTools.Recommendations
     {
         public CardLookupException(CardLookup lookup)
             : base(lookup.Matches.Count == 0
-                ? $"No card in the card table matches '{lookup.Query}'." + (lookup.Closest.Count > 0 ? " Closest: " + string.Join("; ", lookup.Closest) + "." : string.Empty)
-                : $"'{lookup.Query}' matches {lookup.Matches.Count} cards: " + string.Join("; ", lookup.Matches.Select(c => c.Name)) + ". Name one of them.")
+                ? $"No card in the card table matches '{lookup.Query}'." + (lookup.Closest.Count > 0 ? " Closest: " + string.Join("; ",
+                    lookup.Closest) + "." : string.Empty)
+                : $"'{lookup.Query}' matches {lookup.Matches.Count} cards: " + string.Join("; ",
+                    lookup.Matches.Select(c => c.Name)) + ". Name one of them.")
         {
             Lookup = lookup;
         }

@@ -2,7 +2,8 @@ using System;
 
 namespace DlGpuTools.Recommendations
 {
-    /// <summary>Card classes the fitted efficiencies differ by: how the memory is built decides how close decode gets to the datasheet bandwidth.</summary>
+    /// <summary>Card classes the fitted efficiencies differ by: how the memory is built decides how close decode gets to the datasheet
+    /// bandwidth.</summary>
     public enum CardClass
     {
         /// <summary>GDDR cards (GeForce, RTX workstation, L4/L40S-class data-centre cards).</summary>
@@ -34,7 +35,8 @@ namespace DlGpuTools.Recommendations
     {
         public const double Band = 0.10;
 
-        public const string Basis = "llama.cpp LLaMA 3 tokens/s of 17 GPUs, https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
+        public const string Basis
+            = "llama.cpp LLaMA 3 tokens/s of 17 GPUs, https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
 
         private FittedDecode(double efficiency, double fixedSeconds)
         {
@@ -71,7 +73,9 @@ namespace DlGpuTools.Recommendations
     {
         public const double Band = 0.15;
 
-        public const string Basis = "Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters, https://arxiv.org/abs/2104.04473 (2021); Llama 3 Herd of Models, https://arxiv.org/abs/2407.21783 (2024)";
+        public const string Basis
+            = "Narayanan et al., Efficient Large-Scale Language Model Training on GPU Clusters, https://arxiv.org/abs/2104.04473 (2021); "
+                + "Llama 3 Herd of Models, https://arxiv.org/abs/2407.21783 (2024)";
 
         public static double Mfu(GpuSpec card) => CardClasses.Of(card) == CardClass.Hbm ? 0.45 : 0.40;
     }

@@ -26,17 +26,22 @@ namespace DlGpuTools.Recommendations
             string slots = gpus == 2
                 ? "a board with two x16-size slots wired x8/x8 (PCIe 4.0 or newer) spaced for the cards' width, or a riser"
                 : gpus == 4
-                    ? "a workstation or server board (Threadripper, EPYC or Xeon) with four x16 slots from 64+ CPU lanes, an open frame or 4U chassis, risers"
+                    ? "a workstation or server board (Threadripper, EPYC or Xeon) with four x16 slots from 64+ CPU lanes, an open frame "
+                        + "or 4U chassis, risers"
                     : "a GPU server chassis with eight double-width x16 slots (dual EPYC/Xeon)";
-            string power = string.Format(CultureInfo.InvariantCulture, "{0:N0} W steady ({1} x {2} W + {3} W host), so a {4:N0} W supply{5}", draw, gpus, tdp, HostPowerW, supply,
+            string power = string.Format(CultureInfo.InvariantCulture,
+                "{0:N0} W steady ({1} x {2} W + {3} W host), so a {4:N0} W supply{5}", draw, gpus, tdp, HostPowerW, supply,
                 draw > CircuitContinuousW
-                    ? " or two, and more than a 15 A/120 V circuit gives: a 20 A or 230 V circuit, or power-limit the cards (nvidia-smi -pl)"
+                    ? " or two, and more than a 15 A/120 V circuit gives: a 20 A or 230 V circuit, or power-limit the cards (nvidia-smi "
+                        + "-pl)"
                     : string.Empty);
-            string link = card.Interconnect == GpuInterconnect.NvLinkBridgePair ? "; an NVLink bridge per pair is optional (it helps training, adds little to decode)" : string.Empty;
+            string link = card.Interconnect == GpuInterconnect.NvLinkBridgePair
+                ? "; an NVLink bridge per pair is optional (it helps training, adds little to decode)" : string.Empty;
             return slots + "; " + power + link + ".";
         }
 
-        /// <summary>Estimated cost of the host for <paramref name="gpus"/> PCIe cards beyond what a one-card desktop costs anyway.</summary>
+        /// <summary>Estimated cost of the host for <paramref name="gpus"/> PCIe cards beyond what a one-card desktop costs
+        /// anyway.</summary>
         public static double? CostUsd(GpuSpec card, int gpus)
         {
             if (gpus <= 1 || card.FormFactor != GpuFormFactor.Pcie) return null;

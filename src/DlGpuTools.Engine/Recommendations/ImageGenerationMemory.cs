@@ -24,16 +24,20 @@ namespace DlGpuTools.Recommendations
         {
             if (query == null) throw new ArgumentNullException(nameof(query));
             ModelShape shape = query.Shape;
-            DiffusionParts parts = shape.Diffusion ?? throw new ArgumentException($"{shape.Name} is not an image-generation model.", nameof(query));
-            int side = query.ContextLength >= 256 && query.ContextLength <= 4096 && query.ContextLength % 64 == 0 ? query.ContextLength : DefaultSide;
+            DiffusionParts parts = shape.Diffusion ?? throw new ArgumentException($"{shape.Name} is not an image-generation model.",
+                nameof(query));
+            int side = query.ContextLength >= 256 && query.ContextLength <= 4096
+                && query.ContextLength % 64 == 0 ? query.ContextLength : DefaultSide;
             if (query.ContextLength == 4096) side = DefaultSide; // the text default of -ContextLength, not a 4096 px image
             double tokens = parts.Tokens(side);
             double vaeDecode = query.BatchSize * 10.0 * 128 * side * side * 2 / 1e9;
             double vae = parts.VaeParameters * 2 / 1e9;
-            return query.Training ? Training(query, shape, parts, side, tokens, vae) : Inference(query, shape, parts, side, tokens, vae, vaeDecode);
+            return query.Training ? Training(query, shape, parts, side, tokens, vae) : Inference(query, shape, parts, side, tokens, vae,
+                vaeDecode);
         }
 
-        private static MemoryEstimate Inference(MemoryQuery q, ModelShape shape, DiffusionParts parts, int side, double tokens, double vae, double vaeDecode)
+        private static MemoryEstimate Inference(MemoryQuery q, ModelShape shape, DiffusionParts parts, int side, double tokens, double vae,
+            double vaeDecode)
         {
             double b = MemoryEstimator.BytesPerWeight(q.Precision);
             double denoiser = shape.Parameters * b / 1e9;
@@ -43,7 +47,8 @@ namespace DlGpuTools.Recommendations
             double work = denoiser * MemoryEstimator.InferenceWorkspaceShare + live + vaeDecode;
             double weights = denoiser + text + vae;
             double total = weights + work + MemoryEstimator.CudaOverheadGB;
-            double offloadedPeak = Math.Max(denoiser + denoiser * MemoryEstimator.InferenceWorkspaceShare + live, Math.Max(text, vae + vaeDecode)) + MemoryEstimator.CudaOverheadGB;
+            double offloadedPeak = Math.Max(denoiser + denoiser * MemoryEstimator.InferenceWorkspaceShare + live, Math.Max(text,
+                vae + vaeDecode)) + MemoryEstimator.CudaOverheadGB;
             return new MemoryEstimate
             {
                 Parameters = shape.Parameters,
@@ -62,10 +67,12 @@ namespace DlGpuTools.Recommendations
                 TotalGB = MemoryEstimator.Round(total),
                 Offload = q.Offload.ToString(),
                 Formula = string.Format(CultureInfo.InvariantCulture,
-                    "{0} image generation at {1} px x {2}: denoiser {3:0.##e0} x {4} B = {5:0.0} GB + text encoders {6:0.0} GB ({7}) + VAE {8:0.0} GB"
+                    "{0} image generation at {1} px x {2}: denoiser {3:0.##e0} x {4} B = {5:0.0} GB + text encoders {6:0.0} GB ({7}) + "
+                        + "VAE {8:0.0} GB"
                     + " + {9:0.0} GB activations and workspace (incl. {10:0.0} GB VAE decode) + {11} GB CUDA context = {12:0.0} GB;"
                     + " {13:0.0} GB with each part moved to the GPU only while it runs ({14})",
-                    q.Precision, side, q.BatchSize, shape.Parameters, MemoryEstimator.Num(b), denoiser, text, textBytes < 2 ? "FP8" : "BF16", vae,
+                    q.Precision, side, q.BatchSize, shape.Parameters, MemoryEstimator.Num(b), denoiser, text,
+                        textBytes < 2 ? "FP8" : "BF16", vae,
                     work, vaeDecode, MemoryEstimator.Num(MemoryEstimator.CudaOverheadGB), total, offloadedPeak, shape.Describe()),
             };
         }
@@ -82,7 +89,9 @@ namespace DlGpuTools.Recommendations
             {
                 case TrainingMethod.Full:
                     if (MemoryEstimator.Fidelity(q.Precision) < MemoryEstimator.Fidelity(ModelPrecision.BF16))
-                        throw new RecommendationInputException($"Full training in {q.Precision} is not estimated: train in BF16 (full or LoRA), or use QLoRA.", "Train in BF16 (full or -Method LoRA), or use -Method QLoRA.");
+                        throw new RecommendationInputException(
+                            $"Full training in {q.Precision} is not estimated: train in BF16 (full or LoRA), or use QLoRA.",
+                            "Train in BF16 (full or -Method LoRA), or use -Method QLoRA.");
                     weightBytes = MemoryEstimator.BytesPerWeight(q.Precision);
                     trained = shape.Parameters;
                     stateBytes = weightBytes + (offload ? 0 : moments + (weightBytes < 4 ? 4 : 0));
@@ -115,7 +124,8 @@ namespace DlGpuTools.Recommendations
                 ActiveParameters = shape.Parameters,
                 Model = shape.Id,
                 Method = method,
-                Precision = (q.Method == TrainingMethod.QLoRA ? ModelPrecision.INT4 : q.Method == TrainingMethod.LoRA ? ModelPrecision.BF16 : q.Precision).ToString(),
+                Precision = (q.Method == TrainingMethod.QLoRA ? ModelPrecision.INT4 : q.Method == TrainingMethod.LoRA
+                    ? ModelPrecision.BF16 : q.Precision).ToString(),
                 Training = true,
                 BytesPerParameter = weightBytes,
                 WeightsGB = MemoryEstimator.Round(weights + frozen),
@@ -132,9 +142,12 @@ namespace DlGpuTools.Recommendations
                 HostMemoryGB = MemoryEstimator.Round(host),
                 SpeedFactor = q.Method == TrainingMethod.QLoRA ? MemoryEstimator.QLoRASpeedFactor : 1,
                 Formula = string.Format(CultureInfo.InvariantCulture,
-                    "{0} of the denoiser at {1} px x {2}: {3:0.0} GB weights + {4:0.0} GB trained state ({5}) + {6:0.0} GB frozen text encoders and VAE (BF16; 0 if their"
-                    + " outputs are cached beforehand) + {7:0.0} GB activations ({8:0} tokens an image, gradient checkpointing) + {9} GB CUDA context = {10:0.0} GB ({11})",
-                    method, side, q.BatchSize, weights, state, q.Optimizer, frozen, activations, tokens, MemoryEstimator.Num(MemoryEstimator.CudaOverheadGB), total, shape.Describe()),
+                    "{0} of the denoiser at {1} px x {2}: {3:0.0} GB weights + {4:0.0} GB trained state ({5}) + {6:0.0} GB frozen text "
+                        + "encoders and VAE (BF16; 0 if their"
+                    + " outputs are cached beforehand) + {7:0.0} GB activations ({8:0} tokens an image, gradient checkpointing) + {9} GB "
+                        + "CUDA context = {10:0.0} GB ({11})",
+                    method, side, q.BatchSize, weights, state, q.Optimizer, frozen, activations, tokens,
+                        MemoryEstimator.Num(MemoryEstimator.CudaOverheadGB), total, shape.Describe()),
             };
         }
     }

@@ -46,11 +46,14 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         public const double QLoRASpeedFactor = 0.66;
 
-        /// <summary>The methods to try, most faithful first: full then LoRA then QLoRA for training; the asked precision then smaller ones for inference.</summary>
-        public static IReadOnlyList<MemoryEstimate> Methods(double parameters, ModelPrecision precision, bool training, int context, int batch)
+        /// <summary>The methods to try, most faithful first: full then LoRA then QLoRA for training; the asked precision then smaller ones
+        /// for inference.</summary>
+        public static IReadOnlyList<MemoryEstimate> Methods(double parameters, ModelPrecision precision, bool training, int context,
+            int batch)
         {
             Check(parameters, context, batch);
-            var query = new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = training, Precision = precision, ContextLength = context, BatchSize = batch };
+            var query = new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = training, Precision = precision,
+                ContextLength = context, BatchSize = batch };
             if (training && precision == ModelPrecision.INT4) return new[] { Estimate(With(query, TrainingMethod.QLoRA)) };
             return Methods(query, null, null);
         }
@@ -69,7 +72,8 @@ namespace DlGpuTools.Recommendations
             var list = new List<MemoryEstimate>();
             if (query.Training)
             {
-                TrainingMethod[] order = method is TrainingMethod only ? new[] { only } : new[] { TrainingMethod.Full, TrainingMethod.LoRA, TrainingMethod.QLoRA };
+                TrainingMethod[] order = method is TrainingMethod only ? new[] { only } : new[] { TrainingMethod.Full, TrainingMethod.LoRA,
+                    TrainingMethod.QLoRA };
                 foreach (TrainingMethod t in order)
                 {
                     if (t == TrainingMethod.QLoRA && floor > Fidelity(ModelPrecision.INT4) && method == null) continue;
@@ -116,13 +120,16 @@ namespace DlGpuTools.Recommendations
             var query = new MemoryQuery(shape)
             {
                 Training = request.IsTraining, Precision = request.Precision, KvCachePrecision = request.KvCachePrecision,
-                Optimizer = request.Optimizer, Offload = request.Offload, ContextLength = request.ContextLength, BatchSize = request.BatchSize,
+                Optimizer = request.Optimizer, Offload = request.Offload, ContextLength = request.ContextLength,
+                    BatchSize = request.BatchSize,
             };
-            if (query.Training && request.Method == null && request.Precision == ModelPrecision.INT4) return new[] { Estimate(With(query, TrainingMethod.QLoRA)) };
+            if (query.Training && request.Method == null && request.Precision == ModelPrecision.INT4) return new[] { Estimate(With(query,
+                TrainingMethod.QLoRA)) };
             return Methods(query, request.Method, request.MinimumPrecision);
         }
 
-        /// <summary>The request's model shape: the -Model preset, or the nearest shape for -ModelParameters (and -ActiveParameters); null without either.</summary>
+        /// <summary>The request's model shape: the -Model preset, or the nearest shape for -ModelParameters (and -ActiveParameters); null
+        /// without either.</summary>
         public static ModelShape? ShapeFor(RecommendationRequest request)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
@@ -130,8 +137,10 @@ namespace DlGpuTools.Recommendations
             if (!string.IsNullOrWhiteSpace(request.Model))
             {
                 return ModelPresets.Find(request.Model)
-                    ?? throw new RecommendationInputException($"No model preset is named '{request.Model}'. Known: {string.Join(", ", ModelPresets.Names)}.",
-                        "Name a preset (Tab completes -Model), or give -ModelParameters (and -ActiveParameters for a mixture of experts).", RecommendationInputException.ModelPresetNotFound);
+                    ?? throw new RecommendationInputException(
+                        $"No model preset is named '{request.Model}'. Known: " + string.Join(", ", ModelPresets.Names) + ".",
+                        "Name a preset (Tab completes -Model), or give -ModelParameters (and -ActiveParameters for a mixture of experts).",
+                            RecommendationInputException.ModelPresetNotFound);
             }
 
             return request.ModelParameters is double p ? ModelShape.ForParameters(p, request.ActiveParameters) : null;
@@ -144,21 +153,28 @@ namespace DlGpuTools.Recommendations
             Check(query.Shape.Parameters, query.ContextLength, query.BatchSize);
             if (query.Shape.Task == ModelTask.ImageGeneration) return ImageGenerationMemory.Estimate(query);
             if ((query.Offload & OffloadKind.Experts) != 0 && !query.Shape.IsMixtureOfExperts)
-                throw new RecommendationInputException($"{query.Shape.Name} has no routed experts to offload: expert offload is for mixture-of-experts models (give -ActiveParameters or a MoE -Model).", "Drop -Offload Experts, or give -ActiveParameters for a mixture-of-experts model.");
+                throw new RecommendationInputException(
+                    $"{query.Shape.Name} has no routed experts to offload: expert offload is for mixture-of-experts models (give "
+                        + $"-ActiveParameters or a MoE -Model).", "Drop -Offload Experts, or give -ActiveParameters for a "
+                            + "mixture-of-experts model.");
             return query.Training ? Training(query) : Inference(query);
         }
 
         public static MemoryEstimate Full(double parameters, ModelPrecision precision, int context, int batch) =>
-            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = true, Method = TrainingMethod.Full, Precision = precision, ContextLength = context, BatchSize = batch });
+            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = true, Method = TrainingMethod.Full,
+                Precision = precision, ContextLength = context, BatchSize = batch });
 
         public static MemoryEstimate LoRA(double parameters, int context, int batch) =>
-            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = true, Method = TrainingMethod.LoRA, ContextLength = context, BatchSize = batch });
+            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = true, Method = TrainingMethod.LoRA,
+                ContextLength = context, BatchSize = batch });
 
         public static MemoryEstimate QLoRA(double parameters, int context, int batch) =>
-            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = true, Method = TrainingMethod.QLoRA, ContextLength = context, BatchSize = batch });
+            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Training = true, Method = TrainingMethod.QLoRA,
+                ContextLength = context, BatchSize = batch });
 
         public static MemoryEstimate Inference(double parameters, ModelPrecision precision, int context, int batch) =>
-            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Precision = precision, ContextLength = context, BatchSize = batch });
+            Estimate(new MemoryQuery(ModelShape.ForParameters(parameters)) { Precision = precision, ContextLength = context,
+                BatchSize = batch });
 
         /// <summary>
         /// Bytes read from GPU memory for one decode step of <paramref name="batch"/> sequences at
@@ -166,10 +182,12 @@ namespace DlGpuTools.Recommendations
         /// is read whole) and every cached key and value. With several sequences a mixture of experts reads more
         /// experts than one token's; this counts one token's (exact for a single stream).
         /// </summary>
-        public static double BytesPerDecodedToken(ModelShape shape, ModelPrecision precision, ModelPrecision? kvCachePrecision, int context, int batch = 1)
+        public static double BytesPerDecodedToken(ModelShape shape, ModelPrecision precision, ModelPrecision? kvCachePrecision,
+            int context, int batch = 1)
         {
             if (shape == null) throw new ArgumentNullException(nameof(shape));
-            var q = new MemoryQuery(shape) { Precision = precision, KvCachePrecision = kvCachePrecision, ContextLength = context, BatchSize = batch };
+            var q = new MemoryQuery(shape) { Precision = precision, KvCachePrecision = kvCachePrecision, ContextLength = context,
+                BatchSize = batch };
             return Estimate(q).BytesPerDecodedToken;
         }
 
@@ -248,15 +266,21 @@ namespace DlGpuTools.Recommendations
             double sharded = gpuWeights + (latent ? 0 : kv) + work;
             double fixedPerCard = CudaOverheadGB + (latent ? kv : 0);
 
-            double activeExperts = shape.IsMixtureOfExperts ? Math.Max(0, shape.ActiveParameters - (shape.Parameters - shape.ExpertParameters)) : 0;
+            double activeExperts = shape.IsMixtureOfExperts ? Math.Max(0,
+                shape.ActiveParameters - (shape.Parameters - shape.ExpertParameters)) : 0;
             double inputEmbedding = shape.IsPreset && !shape.TiedEmbeddings ? (double)shape.Vocabulary * shape.Width : 0;
-            double activeBytes = WeightsGB(shape, q.Precision, shape.ActiveParameters - inputEmbedding, activeExperts, headOnly: inputEmbedding > 0) * 1e9;
+            double activeBytes = WeightsGB(shape, q.Precision, shape.ActiveParameters - inputEmbedding, activeExperts,
+                headOnly: inputEmbedding > 0) * 1e9;
             double hostBytes = experts > 0 ? activeExperts * b : 0;
 
             string kvText = !generates ? "no KV cache (encoder)"
                 : string.Format(CultureInfo.InvariantCulture, "{0:0.0} GB {1} KV cache ({2} tokens x {3} sequence(s){4})",
-                    kv, kvPrecision, q.ContextLength, q.BatchSize, latent ? ", MLA latent, whole on every card" : shape.SlidingWindowLayers > 0 ? string.Format(CultureInfo.InvariantCulture, ", {0} layers windowed to {1}", shape.SlidingWindowLayers, shape.SlidingWindow) : string.Empty);
-            string offload = experts > 0 ? string.Format(CultureInfo.InvariantCulture, " (routed experts {0:0.0} GB in host memory)", experts) : string.Empty;
+                    kv, kvPrecision, q.ContextLength, q.BatchSize,
+                        latent ? ", MLA latent, whole on every card" : shape.SlidingWindowLayers > 0
+                        ? string.Format(CultureInfo.InvariantCulture, ", {0} layers windowed to {1}", shape.SlidingWindowLayers,
+                        shape.SlidingWindow) : string.Empty);
+            string offload = experts > 0 ? string.Format(CultureInfo.InvariantCulture, " (routed experts {0:0.0} GB in host memory)",
+                experts) : string.Empty;
             return new MemoryEstimate
             {
                 Parameters = shape.Parameters,
@@ -282,16 +306,20 @@ namespace DlGpuTools.Recommendations
                 HostBytesPerDecodedToken = hostBytes,
                 Formula = string.Format(CultureInfo.InvariantCulture,
                     "{0} inference: {1} = {2:0.0} GB weights{3} + {4} + {5:0.0} GB workspace + {6} GB CUDA context = {7:0.0} GB ({8})",
-                    q.Precision, WeightText(shape, b), gpuWeights, offload, kvText, work, Num(CudaOverheadGB), sharded + fixedPerCard, shape.Describe()),
+                    q.Precision, WeightText(shape, b), gpuWeights, offload, kvText, work, Num(CudaOverheadGB), sharded + fixedPerCard,
+                        shape.Describe()),
             };
         }
 
         private static MemoryEstimate Training(MemoryQuery q)
         {
             ModelShape shape = q.Shape;
-            ModelPrecision precision = q.Method == TrainingMethod.Full ? q.Precision : q.Method == TrainingMethod.QLoRA ? ModelPrecision.INT4 : ModelPrecision.BF16;
+            ModelPrecision precision = q.Method == TrainingMethod.Full ? q.Precision : q.Method == TrainingMethod.QLoRA
+                ? ModelPrecision.INT4 : ModelPrecision.BF16;
             if (q.Method == TrainingMethod.Full && Fidelity(precision) < Fidelity(ModelPrecision.BF16))
-                throw new RecommendationInputException($"Full training in {precision} is not estimated: train in BF16 (full or LoRA), or pass -Precision INT4 for QLoRA on a 4-bit base.", "Train in BF16 (full or -Method LoRA), or use -Method QLoRA for 4-bit.");
+                throw new RecommendationInputException(
+                    $"Full training in {precision} is not estimated: train in BF16 (full or LoRA), or pass -Precision INT4 for QLoRA on "
+                        + $"a 4-bit base.", "Train in BF16 (full or -Method LoRA), or use -Method QLoRA for 4-bit.");
 
             double moments = OptimizerBytes(q.Optimizer);
             bool offload = (q.Offload & OffloadKind.OptimizerState) != 0;
@@ -308,8 +336,10 @@ namespace DlGpuTools.Recommendations
                 trained = shape.Parameters;
                 stateBytes = weightBytes + (offload ? 0 : moments + master);
                 hostBytes = offload ? moments + master + 4 : 0;
-                what = string.Format(CultureInfo.InvariantCulture, "{0} weights + {0} gradients + {1} {2} moments{3}", Num(weightBytes), Num(moments), OptimizerText(q.Optimizer),
-                    mixed ? " + 4 FP32 master weights" : string.Empty) + (offload ? " (moments, master and FP32 gradients in host memory)" : string.Empty)
+                what = string.Format(CultureInfo.InvariantCulture, "{0} weights + {0} gradients + {1} {2} moments{3}", Num(weightBytes),
+                    Num(moments), OptimizerText(q.Optimizer),
+                    mixed ? " + 4 FP32 master weights" : string.Empty) + (offload
+                        ? " (moments, master and FP32 gradients in host memory)" : string.Empty)
                     + " = " + Num(weightBytes + stateBytes) + " B/param" + (offload ? " on the GPU" : string.Empty);
             }
             else
@@ -319,18 +349,21 @@ namespace DlGpuTools.Recommendations
                 stateBytes = 2 + 2 + (offload ? 0 : moments + 4);
                 hostBytes = offload ? moments + 4 + 4 : 0;
                 what = string.Format(CultureInfo.InvariantCulture, "{0} {1} weights + adapters of 0.5% of the {2}parameters x {3} B ({4})",
-                    q.Method == TrainingMethod.QLoRA ? "0.516 B/param 4-bit NF4" : "2 B/param frozen BF16", q.Method == TrainingMethod.QLoRA && shape.IsPreset ? "(embeddings and head 16-bit)" : string.Empty,
+                    q.Method == TrainingMethod.QLoRA ? "0.516 B/param 4-bit NF4" : "2 B/param frozen BF16",
+                        q.Method == TrainingMethod.QLoRA && shape.IsPreset ? "(embeddings and head 16-bit)" : string.Empty,
                     shape.IsMixtureOfExperts ? "active " : string.Empty, Num(stateBytes), q.Optimizer);
             }
 
-            double weights = q.Method == TrainingMethod.QLoRA ? WeightsGB(shape, shape.Parameters, weightBytes) : shape.Parameters * weightBytes / 1e9;
+            double weights = q.Method == TrainingMethod.QLoRA ? WeightsGB(shape, shape.Parameters,
+                weightBytes) : shape.Parameters * weightBytes / 1e9;
             double state = trained * stateBytes / 1e9;
             double host = trained * hostBytes / 1e9;
             double tokens = Tokens(shape, q);
             double logits = shape.HasLmHead ? 2 * tokens * shape.Vocabulary * 4 / 1e9 : 0;
             double activations = (shape.Layers * tokens * shape.Width * 2 + tokens * shape.Width * 34) / 1e9 + logits;
             double modelState = weights + state;
-            string method = q.Method == TrainingMethod.Full ? "Full " + precision : q.Method == TrainingMethod.LoRA ? "LoRA BF16" : "QLoRA NF4";
+            string method = q.Method == TrainingMethod.Full ? "Full " + precision : q.Method == TrainingMethod.LoRA
+                ? "LoRA BF16" : "QLoRA NF4";
             string logitText = shape.HasLmHead
                 ? string.Format(CultureInfo.InvariantCulture, "incl. {0:0.0} GB FP32 logits over {1} tokens", logits, shape.Vocabulary)
                 : "no vocabulary logits";
@@ -358,18 +391,24 @@ namespace DlGpuTools.Recommendations
                 HostMemoryGB = Round(host),
                 SpeedFactor = q.Method == TrainingMethod.QLoRA ? QLoRASpeedFactor : 1,
                 Formula = string.Format(CultureInfo.InvariantCulture,
-                    "{0}: {1:0.##e0} parameters x ({2}) = {3:0.0} GB{4} + {5:0.0} GB activations ({6:0} tokens x {7} sequence(s), gradient checkpointing, {8}) + {9} GB CUDA context = {10:0.0} GB ({11})",
-                    method, shape.Parameters, what, modelState, host > 0 ? string.Format(CultureInfo.InvariantCulture, " (+{0:0.0} GB host memory)", host) : string.Empty,
-                    activations, tokens / q.BatchSize, q.BatchSize, logitText, Num(CudaOverheadGB), modelState + activations + CudaOverheadGB, shape.Describe()),
+                    "{0}: {1:0.##e0} parameters x ({2}) = {3:0.0} GB{4} + {5:0.0} GB activations ({6:0} tokens x {7} sequence(s), "
+                        + "gradient checkpointing, {8}) + {9} GB CUDA context = {10:0.0} GB ({11})",
+                    method, shape.Parameters, what, modelState, host > 0 ? string.Format(CultureInfo.InvariantCulture,
+                        " (+{0:0.0} GB host memory)", host) : string.Empty,
+                    activations, tokens / q.BatchSize, q.BatchSize, logitText, Num(CudaOverheadGB),
+                        modelState + activations + CudaOverheadGB, shape.Describe()),
             };
         }
 
-        /// <summary>Weights of <paramref name="parameters"/> in <paramref name="precision"/>, of which <paramref name="experts"/> are routed-expert weights.</summary>
-        private static double WeightsGB(ModelShape shape, ModelPrecision precision, double parameters, double experts, bool headOnly = false)
+        /// <summary>Weights of <paramref name="parameters"/> in <paramref name="precision"/>, of which <paramref name="experts"/> are
+        /// routed-expert weights.</summary>
+        private static double WeightsGB(ModelShape shape, ModelPrecision precision, double parameters, double experts,
+            bool headOnly = false)
         {
             double bytes = BytesPerWeight(precision);
             // gpt-oss ships only its routed experts in MXFP4; attention, router and embeddings stay BF16 (arXiv 2508.10925).
-            if (shape.IsPreset && precision == ModelPrecision.MXFP4 && experts > 0) return (experts * bytes + (parameters - experts) * 2) / 1e9;
+            if (shape.IsPreset && precision == ModelPrecision.MXFP4
+                && experts > 0) return (experts * bytes + (parameters - experts) * 2) / 1e9;
             return WeightsGB(shape, parameters, bytes, headOnly);
         }
 
@@ -387,7 +426,8 @@ namespace DlGpuTools.Recommendations
 
         private static string WeightText(ModelShape shape, double bytes) =>
             shape.IsPreset && bytes < 2 && shape.Vocabulary > 0
-                ? string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} x {1} B + {2:0.##e0} embedding/head x 2 B", shape.Parameters - shape.EmbeddingParameters, Num(bytes), shape.EmbeddingParameters)
+                ? string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} x {1} B + {2:0.##e0} embedding/head x 2 B",
+                    shape.Parameters - shape.EmbeddingParameters, Num(bytes), shape.EmbeddingParameters)
                 : string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} x {1} B", shape.Parameters, Num(bytes));
 
         /// <summary>Bytes of keys and values one sequence of <paramref name="context"/> tokens caches.</summary>
@@ -412,8 +452,10 @@ namespace DlGpuTools.Recommendations
         private static void Check(double parameters, int context, int batch)
         {
             if (parameters <= 0 || double.IsNaN(parameters) || double.IsInfinity(parameters))
-                throw new RecommendationInputException("The parameter count must be a positive number, such as 7e9.", "Give a positive parameter count (-ModelParameters 7e9), or a preset (-Model; Tab lists them).");
-            if (context < 1 || batch < 1) throw new RecommendationInputException("Context length and batch size must be at least 1.", "Give -ContextLength and -BatchSize of 1 or more.");
+                throw new RecommendationInputException("The parameter count must be a positive number, such as 7e9.",
+                    "Give a positive parameter count (-ModelParameters 7e9), or a preset (-Model; Tab lists them).");
+            if (context < 1 || batch < 1) throw new RecommendationInputException("Context length and batch size must be at least 1.",
+                "Give -ContextLength and -BatchSize of 1 or more.");
         }
 
         internal static double Round(double gb) => Math.Round(gb, 1);

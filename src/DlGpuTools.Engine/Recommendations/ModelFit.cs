@@ -22,7 +22,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>The label and estimate of the class that tokens a second are stated for.</summary>
         public static (string Label, double Parameters, MemoryEstimate Estimate) TokensClass(Result held) =>
             held.Parameters > TokensClassParameters
-                ? ("70B Q4", TokensClassParameters, MemoryEstimator.Inference(TokensClassParameters, ModelPrecision.INT4, ServingContext, 1))
+                ? ("70B Q4", TokensClassParameters, MemoryEstimator.Inference(TokensClassParameters, ModelPrecision.INT4, ServingContext,
+                    1))
                 : (held.Label, held.Parameters, held.Estimate);
         public const int TrainingContext = 4096;
 
@@ -59,7 +60,8 @@ namespace DlGpuTools.Recommendations
             public int Rank { get; }
         }
 
-        /// <summary>The largest class served at 4 bits with 8k context on <paramref name="gpus"/> cards of <paramref name="memoryGB"/>; null when not even 3B fits.</summary>
+        /// <summary>The largest class served at 4 bits with 8k context on <paramref name="gpus"/> cards of <paramref name="memoryGB"/>;
+        /// null when not even 3B fits.</summary>
         public static Result? Serving(double memoryGB, int gpus) =>
             Largest(memoryGB, gpus, p => MemoryEstimator.Inference(p, ModelPrecision.INT4, ServingContext, 1), "Q4");
 

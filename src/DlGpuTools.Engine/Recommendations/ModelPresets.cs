@@ -91,7 +91,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>Preset names for tab completion: no I/O, no side effects.</summary>
         public static IEnumerable<string> Names => Presets.Select(p => p.Id!);
 
-        /// <summary>The preset of that name: case, spaces, dots, dashes and underscores do not matter ("llama 3.1 8b", "gpt-oss-120B").</summary>
+        /// <summary>The preset of that name: case, spaces, dots, dashes and underscores do not matter ("llama 3.1 8b",
+        /// "gpt-oss-120B").</summary>
         public static ModelShape? Find(string? name)
         {
             if (name == null) return null;

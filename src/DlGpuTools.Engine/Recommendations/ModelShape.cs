@@ -29,7 +29,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>Every parameter: memory follows this.</summary>
         public double Parameters { get; private set; }
 
-        /// <summary>Parameters one token passes through (all of them for a dense model): compute and bytes read per token follow this.</summary>
+        /// <summary>Parameters one token passes through (all of them for a dense model): compute and bytes read per token follow
+        /// this.</summary>
         public double ActiveParameters { get; internal set; }
 
         /// <summary>Parameters of the routed experts together (0 for a dense model): what expert offload moves to host memory.</summary>
@@ -55,10 +56,12 @@ namespace DlGpuTools.Recommendations
 
         public ModelTask Task { get; internal set; } = ModelTask.CausalLM;
 
-        /// <summary>Training computes logits over the whole vocabulary at every position (causal LMs; not BERT fine-tuning with a task head).</summary>
+        /// <summary>Training computes logits over the whole vocabulary at every position (causal LMs; not BERT fine-tuning with a task
+        /// head).</summary>
         public bool HasLmHead => Task == ModelTask.CausalLM && Vocabulary > 0;
 
-        /// <summary>Multi-head latent attention (DeepSeek-V3): elements cached per token and layer (kv_lora_rank + rope head size); 0 otherwise.</summary>
+        /// <summary>Multi-head latent attention (DeepSeek-V3): elements cached per token and layer (kv_lora_rank + rope head size); 0
+        /// otherwise.</summary>
         public int KvLatentSize { get; internal set; }
 
         /// <summary>Layers that attend over a sliding window only (gpt-oss alternates them), and the window in tokens.</summary>
@@ -72,7 +75,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>Image-generation parts (text encoders, VAE, tokens per image); null for other tasks.</summary>
         public DiffusionParts? Diffusion { get; internal set; }
 
-        /// <summary>Tokens per input when the task fixes it (ViT-L/16 at 224 px: 196 patches + 1 class token); 0 when the caller's context applies.</summary>
+        /// <summary>Tokens per input when the task fixes it (ViT-L/16 at 224 px: 196 patches + 1 class token); 0 when the caller's context
+        /// applies.</summary>
         public int TokensPerInput { get; internal set; }
 
         /// <summary>A published model (a preset), not the nearest shape guessed for a bare parameter count.</summary>
@@ -100,10 +104,13 @@ namespace DlGpuTools.Recommendations
         public static ModelShape ForParameters(double parameters, double? activeParameters = null)
         {
             if (parameters <= 0 || double.IsNaN(parameters) || double.IsInfinity(parameters))
-                throw new RecommendationInputException("The parameter count must be a positive number, such as 7e9.", "Give a positive parameter count (-ModelParameters 7e9), or a preset (-Model; Tab lists them).");
+                throw new RecommendationInputException("The parameter count must be a positive number, such as 7e9.",
+                    "Give a positive parameter count (-ModelParameters 7e9), or a preset (-Model; Tab lists them).");
             double active = activeParameters ?? parameters;
             if (active <= 0 || active > parameters || double.IsNaN(active))
-                throw new RecommendationInputException("Active parameters must be positive and at most the total, such as -ModelParameters 117e9 -ActiveParameters 5.1e9.", "Give -ActiveParameters between 0 and -ModelParameters, such as -ModelParameters 120e9 -ActiveParameters 5.1e9.");
+                throw new RecommendationInputException(
+                    "Active parameters must be positive and at most the total, such as -ModelParameters 117e9 -ActiveParameters 5.1e9.",
+                    "Give -ActiveParameters between 0 and -ModelParameters, such as -ModelParameters 120e9 -ActiveParameters 5.1e9.");
             ModelShape near = For(active < parameters ? active : parameters);
             ModelShape shape = near.Copy();
             shape.Parameters = parameters;
@@ -121,8 +128,10 @@ namespace DlGpuTools.Recommendations
             string attention = KvLatentSize > 0
                 ? string.Format(CultureInfo.InvariantCulture, "MLA latent {0} a token and layer", KvLatentSize)
                 : string.Format(CultureInfo.InvariantCulture, "{0} KV heads of {1}", KvHeads, HeadSize);
-            string text = string.Format(CultureInfo.InvariantCulture, "{0} shape: {1} layers, width {2}, {3}", Name, Layers, Width, attention);
-            if (IsMixtureOfExperts) text += string.Format(CultureInfo.InvariantCulture, ", {0:0.#}B of {1:0.#}B active", ActiveParameters / 1e9, Parameters / 1e9);
+            string text = string.Format(CultureInfo.InvariantCulture, "{0} shape: {1} layers, width {2}, {3}", Name, Layers, Width,
+                attention);
+            if (IsMixtureOfExperts) text += string.Format(CultureInfo.InvariantCulture, ", {0:0.#}B of {1:0.#}B active",
+                ActiveParameters / 1e9, Parameters / 1e9);
             return IsPreset ? text : text + " (nearest published shape for the size)";
         }
     }
@@ -130,7 +139,8 @@ namespace DlGpuTools.Recommendations
     /// <summary>The parts of an image-generation pipeline besides its denoiser.</summary>
     public sealed class DiffusionParts
     {
-        public DiffusionParts(double textEncoderParameters, double vaeParameters, int pixelsPerToken, int textTokens, bool classifierFreeGuidance)
+        public DiffusionParts(double textEncoderParameters, double vaeParameters, int pixelsPerToken, int textTokens,
+            bool classifierFreeGuidance)
         {
             TextEncoderParameters = textEncoderParameters;
             VaeParameters = vaeParameters;
@@ -144,7 +154,8 @@ namespace DlGpuTools.Recommendations
 
         public double VaeParameters { get; }
 
-        /// <summary>Image side in pixels per denoiser token side: 8x VAE downsampling times the patch (FLUX 2x2 = 16), or the UNet level holding most transformer blocks (SDXL 32x32 latent at 1024 px = 32).</summary>
+        /// <summary>Image side in pixels per denoiser token side: 8x VAE downsampling times the patch (FLUX 2x2 = 16), or the UNet level
+        /// holding most transformer blocks (SDXL 32x32 latent at 1024 px = 32).</summary>
         public int PixelsPerToken { get; }
 
         /// <summary>Text tokens that run through the denoiser beside the image tokens (FLUX's joint attention: 512).</summary>

@@ -22,7 +22,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>NVSwitch, NVLink pair, NVLink pairs + PCIe, PCIe, or PCIe (no P2P); null for one card.</summary>
         public string? Link { get; }
 
-        /// <summary>Throughput of all the cards as a multiple of one card (for a layer split: of one card holding the whole model).</summary>
+        /// <summary>Throughput of all the cards as a multiple of one card (for a layer split: of one card holding the whole
+        /// model).</summary>
         public double Factor { get; }
 
         public double AddedCardShare { get; }
@@ -32,10 +33,12 @@ namespace DlGpuTools.Recommendations
 
         public string Describe() => Gpus <= 1
             ? "one card"
-            : string.Format(CultureInfo.InvariantCulture, "x {0:0.##} for {1} cards, {2} over {3} ({4})", Factor, Gpus, UseName(Use), Link, Basis);
+            : string.Format(CultureInfo.InvariantCulture, "x {0:0.##} for {1} cards, {2} over {3} ({4})", Factor, Gpus, UseName(Use), Link,
+                Basis);
 
         public static string UseName(ParallelUse use) =>
-            use == ParallelUse.DataParallel ? "data-parallel training" : use == ParallelUse.TensorParallel ? "tensor parallelism" : "layer split";
+            use == ParallelUse.DataParallel ? "data-parallel training" : use == ParallelUse.TensorParallel
+                ? "tensor parallelism" : "layer split";
     }
 
     /// <summary>
@@ -63,24 +66,30 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>Whether all n cards reach each other over a switched fabric (NVSwitch or AMD's OAM board).</summary>
-        public static bool Switched(GpuSpec card) => card.Interconnect == GpuInterconnect.NvSwitch || card.Interconnect == GpuInterconnect.InfinityFabric;
+        public static bool Switched(GpuSpec card) => card.Interconnect == GpuInterconnect.NvSwitch
+            || card.Interconnect == GpuInterconnect.InfinityFabric;
 
         /// <summary>The use an engine makes of several cards for serving.</summary>
-        public static ParallelUse ServingUse(InferenceEngine engine) => engine == InferenceEngine.LlamaCpp ? ParallelUse.LayerSplit : ParallelUse.TensorParallel;
+        public static ParallelUse ServingUse(InferenceEngine engine) => engine == InferenceEngine.LlamaCpp
+            ? ParallelUse.LayerSplit : ParallelUse.TensorParallel;
 
-        /// <summary>The engine people run on a card when the user names none: vLLM on data-centre cards and rentals, llama.cpp at home.</summary>
+        /// <summary>The engine people run on a card when the user names none: vLLM on data-centre cards and rentals, llama.cpp at
+        /// home.</summary>
         public static InferenceEngine DefaultEngine(GpuSpec card, bool rented) =>
-            rented || card.Segment == "datacenter" || card.FormFactor == GpuFormFactor.Sxm ? InferenceEngine.Vllm : InferenceEngine.LlamaCpp;
+            rented || card.Segment == "datacenter"
+                || card.FormFactor == GpuFormFactor.Sxm ? InferenceEngine.Vllm : InferenceEngine.LlamaCpp;
 
         public static string EngineName(InferenceEngine engine) =>
             engine == InferenceEngine.LlamaCpp ? "llama.cpp" : engine == InferenceEngine.Vllm ? "vLLM" : "TensorRT-LLM";
 
-        /// <summary>What <paramref name="gpus"/> cards give for this use, from the one scaling model (ScalingModel), with its basis.</summary>
+        /// <summary>What <paramref name="gpus"/> cards give for this use, from the one scaling model (ScalingModel), with its
+        /// basis.</summary>
         public static MultiGpuScaling Scaling(GpuSpec card, int gpus, ParallelUse use, Workload workload)
         {
             if (gpus <= 1) return new MultiGpuScaling(1, use, null, 1, 0, "one card");
             return new MultiGpuScaling(gpus, use, LinkName(card, gpus), ScalingModel.Speedup(card, gpus, use, workload),
-                use == ParallelUse.LayerSplit ? 0 : ScalingModel.AddedCardShare(card, gpus, use, workload), ScalingModel.Basis(card, gpus, use, workload));
+                use == ParallelUse.LayerSplit ? 0 : ScalingModel.AddedCardShare(card, gpus, use, workload), ScalingModel.Basis(card, gpus,
+                    use, workload));
         }
     }
 }

@@ -25,7 +25,8 @@ namespace DlGpuTools.Recommendations
                 Value = 1 / seconds,
                 Unit = "tokens/s",
                 Band = FittedDecode.Band,
-                Formula = string.Format(CultureInfo.InvariantCulture, "1 / ({0:0.00} GB / ({1:0.00} x {2:0} GB/s) + {3:0.0} ms) = {4:0.#} tokens/s",
+                Formula = string.Format(CultureInfo.InvariantCulture,
+                    "1 / ({0:0.00} GB / ({1:0.00} x {2:0} GB/s) + {3:0.0} ms) = {4:0.#} tokens/s",
                     bytesPerToken / 1e9, fit.Efficiency, bandwidth, fit.FixedSeconds * 1e3, 1 / seconds),
                 Basis = FittedDecode.Basis,
             };
@@ -35,7 +36,8 @@ namespace DlGpuTools.Recommendations
         /// Prompt tokens per second: each token costs 2 FLOPs per active parameter, run at the card's dense tensor rate
         /// for <paramref name="precision"/> times the engine's fitted prefill efficiency.
         /// </summary>
-        public static ThroughputEstimate? PrefillTokensPerSecond(GpuSpec card, double activeParameters, ModelPrecision precision, InferenceEngine engine)
+        public static ThroughputEstimate? PrefillTokensPerSecond(GpuSpec card, double activeParameters, ModelPrecision precision,
+            InferenceEngine engine)
         {
             var (label, tflops) = ComputeInput(card, Workload.LLMInference, precision);
             if (tflops is not double peak || peak <= 0 || activeParameters <= 0) return null;
@@ -46,12 +48,14 @@ namespace DlGpuTools.Recommendations
                 Value = value,
                 Unit = "tokens/s",
                 Band = FittedPrefill.Band,
-                Formula = string.Format(CultureInfo.InvariantCulture, "{0:0.00} x {1} {2:0.#} TFLOPS / (2 x {3:0.##}e9) = {4:0} tokens/s", efficiency, label, peak, activeParameters / 1e9, value),
+                Formula = string.Format(CultureInfo.InvariantCulture, "{0:0.00} x {1} {2:0.#} TFLOPS / (2 x {3:0.##}e9) = {4:0} tokens/s",
+                    efficiency, label, peak, activeParameters / 1e9, value),
                 Basis = FittedPrefill.Basis,
             };
         }
 
-        /// <summary>Sustained training FLOP/s: the dense tensor rate for <paramref name="precision"/> times the model FLOPs utilisation fitted for the card's class.</summary>
+        /// <summary>Sustained training FLOP/s: the dense tensor rate for <paramref name="precision"/> times the model FLOPs utilisation
+        /// fitted for the card's class.</summary>
         public static ThroughputEstimate? TrainingFlopsPerSecond(GpuSpec card, ModelPrecision precision)
         {
             var (label, tflops) = ComputeInput(card, Workload.LLMFineTune, precision);
@@ -62,7 +66,8 @@ namespace DlGpuTools.Recommendations
                 Value = mfu * peak * 1e12,
                 Unit = "FLOP/s",
                 Band = FittedTraining.Band,
-                Formula = string.Format(CultureInfo.InvariantCulture, "{0:0.00} MFU x {1} {2:0.#} TFLOPS = {3:0.#} TFLOPS sustained", mfu, label, peak, mfu * peak),
+                Formula = string.Format(CultureInfo.InvariantCulture, "{0:0.00} MFU x {1} {2:0.#} TFLOPS = {3:0.#} TFLOPS sustained", mfu,
+                    label, peak, mfu * peak),
                 Basis = FittedTraining.Basis,
             };
         }

@@ -23,10 +23,12 @@ namespace DlGpuTools.Recommendations
         public const double ReferenceBandwidthGBps = 936;
         private const int ReferenceTdpW = 350;
 
-        /// <summary>Bytes read per token of the model that relative LLM-inference speed is stated for: about 20 GB (a 24 GB card filled).</summary>
+        /// <summary>Bytes read per token of the model that relative LLM-inference speed is stated for: about 20 GB (a 24 GB card
+        /// filled).</summary>
         public const double InferenceReferenceBytes = 20e9;
 
-        /// <summary>The RMS log error of the relative model on the published ratios it was checked against (fitted and held-back sets).</summary>
+        /// <summary>The RMS log error of the relative model on the published ratios it was checked against (fitted and held-back
+        /// sets).</summary>
         public const double RelativeBand = 0.10;
 
         /// <summary>
@@ -59,7 +61,8 @@ namespace DlGpuTools.Recommendations
             }
         }
 
-        /// <summary>The relative speed, the inputs and the formula with numbers; null when the card lacks a figure the model needs.</summary>
+        /// <summary>The relative speed, the inputs and the formula with numbers; null when the card lacks a figure the model
+        /// needs.</summary>
         public static PerformanceEstimate? Estimate(GpuSpec card, Workload workload, ModelPrecision precision)
         {
             var (label, tflops) = ComputeInput(card, workload, precision);
@@ -92,7 +95,8 @@ namespace DlGpuTools.Recommendations
 
         private static GpuSpec Reference => new GpuSpec { Name = ReferenceCard, Architecture = "Ampere", MemoryType = "GDDR6X" };
 
-        /// <summary>Tensor TFLOPS a card sustains: its datasheet figure, smoothly capped at the architecture's TFLOPS per watt times its board power.</summary>
+        /// <summary>Tensor TFLOPS a card sustains: its datasheet figure, smoothly capped at the architecture's TFLOPS per watt times its
+        /// board power.</summary>
         public static double EffectiveTflops(double tflops, int? tdpW, ArchitectureFit fit)
         {
             if (tdpW is not int watts || watts <= 0) return tflops;
@@ -116,7 +120,8 @@ namespace DlGpuTools.Recommendations
                 ComputeShare = 0,
                 Band = RelativeBand,
                 Inputs = string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} TFLOPS, {2:0} GB/s", label, c, b),
-                Formula = string.Format(CultureInfo.InvariantCulture, "decode of 20 GB a token: {0} / {1:0.0} tokens/s = {2:0.00} x {3} ({4})",
+                Formula = string.Format(CultureInfo.InvariantCulture,
+                    "decode of 20 GB a token: {0} / {1:0.0} tokens/s = {2:0.00} x {3} ({4})",
                     mine.Formula, theirs.Value, speed, ReferenceCard, fit.Fitted ? fit.Key + " fit" : "architecture not fitted"),
             };
         }
@@ -139,7 +144,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>The RTX 3090 of the built-in table, which every relative speed is stated against.</summary>
         private static class CardCatalogReference
         {
-            public static GpuSpec Card => Catalog.CardCatalog.BuiltIn.Resolve(ReferenceCard) ?? throw new InvalidOperationException("The built-in card table lacks the reference card " + ReferenceCard + ".");
+            public static GpuSpec Card => Catalog.CardCatalog.BuiltIn.Resolve(ReferenceCard)
+                ?? throw new InvalidOperationException("The built-in card table lacks the reference card " + ReferenceCard + ".");
         }
     }
 

@@ -14,7 +14,8 @@ namespace DlGpuTools.Recommendations
         public const string ModelPresetNotFound = "ModelPresetNotFound";
 
         public RecommendationInputException(string message, string remedy, string errorId = InvalidModel)
-            : base(errorId, errorId == ModelPresetNotFound ? FailureCategory.ObjectNotFound : FailureCategory.InvalidArgument, message, remedy)
+            : base(errorId, errorId == ModelPresetNotFound ? FailureCategory.ObjectNotFound : FailureCategory.InvalidArgument, message,
+                remedy)
         {
         }
     }

@@ -21,7 +21,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>The preset's name, where the caller names it instead of passing its shape.</summary>
         public string? Model { get; set; }
 
-        /// <summary>Parameters a token passes through, for a mixture of experts named by counts: memory from the total, speed from these.</summary>
+        /// <summary>Parameters a token passes through, for a mixture of experts named by counts: memory from the total, speed from
+        /// these.</summary>
         public double? ActiveParameters { get; set; }
 
         /// <summary>Training method forced by the user; every method in turn when not given.</summary>
@@ -83,7 +84,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>The goal in force: as asked, else Best with a budget and Value without.</summary>
         public RecommendationGoal EffectiveGoal => Goal ?? (BudgetUsd != null ? RecommendationGoal.Best : RecommendationGoal.Value);
 
-        /// <summary>The serving engine; null lets each option take the one people run on it (vLLM in data centres, llama.cpp at home).</summary>
+        /// <summary>The serving engine; null lets each option take the one people run on it (vLLM in data centres, llama.cpp at
+        /// home).</summary>
         public InferenceEngine? Engine { get; set; }
 
         /// <summary>Years the user will keep a bought card: the buy-versus-rent sums then count its resale value.</summary>

@@ -6,16 +6,20 @@ namespace DlGpuTools.Recommendations
 {
     public sealed partial class Recommender
     {
-        /// <summary>Training FLOPs per token and parameter: 6 for forward and backward, 2 more to recompute checkpointed activations.</summary>
+        /// <summary>Training FLOPs per token and parameter: 6 for forward and backward, 2 more to recompute checkpointed
+        /// activations.</summary>
         public const double FullFlopsPerToken = 8;
 
-        /// <summary>LoRA and QLoRA skip the weight gradients of the frozen base: 2 forward + 2 backward (input gradients) + 2 recompute.</summary>
+        /// <summary>LoRA and QLoRA skip the weight gradients of the frozen base: 2 forward + 2 backward (input gradients) + 2
+        /// recompute.</summary>
         public const double AdapterFlopsPerToken = 6;
 
-        /// <summary>A bought card loses about this share of its value a year (a used RTX 3090 sold near $1,000 in 2026 against $1,499 at launch in 2020 fell slower; data-centre cards fall faster).</summary>
+        /// <summary>A bought card loses about this share of its value a year (a used RTX 3090 sold near $1,000 in 2026 against $1,499 at
+        /// launch in 2020 fell slower; data-centre cards fall faster).</summary>
         public const double YearlyDepreciation = 0.15;
 
-        private static void AddTokens(GpuRecommendation r, GpuSpec card, MemoryEstimate? model, double? parameters, InferenceEngine engine, MultiGpuScaling scaling, ModelPrecision precision, string? label)
+        private static void AddTokens(GpuRecommendation r, GpuSpec card, MemoryEstimate? model, double? parameters, InferenceEngine engine,
+            MultiGpuScaling scaling, ModelPrecision precision, string? label)
         {
             if (model == null) return;
             double bytes = model.BytesPerDecodedToken > 0 ? model.BytesPerDecodedToken : (model.WeightsGB + model.KvCacheGB) * 1e9;
@@ -25,7 +29,8 @@ namespace DlGpuTools.Recommendations
             r.TokensBand = ScalingModel.BandText(decode.Band, scaling.Gpus);
             r.TokensModel = label ?? r.Fits ?? model.Method;
             r.TokensFormula = string.Format(CultureInfo.InvariantCulture,
-                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4} = {5:0.#} tokens/s {6} with {7}",
+                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4} = {5:0.#} tokens/s {6} "
+                    + "with {7}",
                 r.TokensModel, bytes / 1e9, model.KvCacheGB, decode.Formula,
                 scaling.Gpus > 1 ? string.Format(CultureInfo.InvariantCulture, "; {0}", scaling.Describe()) : string.Empty,
                 r.TokensPerSecond, r.TokensBand, MultiGpu.EngineName(engine));
@@ -37,7 +42,8 @@ namespace DlGpuTools.Recommendations
         /// Hours of the training job on these cards: from its tokens (FLOPs per token over the fitted sustained FLOP/s of the
         /// cards, scaled by data-parallel efficiency), or from -TrainingHours stated for one RTX 3090 and divided by the Speed.
         /// </summary>
-        private static void AddJob(GpuRecommendation r, GpuSpec card, Context c, MemoryEstimate? method, MultiGpuScaling scaling, ModelPrecision precision)
+        private static void AddJob(GpuRecommendation r, GpuSpec card, Context c, MemoryEstimate? method, MultiGpuScaling scaling,
+            ModelPrecision precision)
         {
             RecommendationRequest request = c.Request;
             if (!request.IsTraining) return;
@@ -55,13 +61,15 @@ namespace DlGpuTools.Recommendations
                 r.JobFormula = string.Format(CultureInfo.InvariantCulture,
                     "{0:0.##e0} tokens x {1} x {2:0.##e0} parameters = {3:0.##e0} FLOPs at {4}{5}{6} = {7:0.#} h {8}",
                     tokens, full ? FullFlopsPerToken : AdapterFlopsPerToken, parameters, tokens * perToken, flops.Formula,
-                    scaling.Gpus > 1 ? "; " + scaling.Describe() : string.Empty, qlora ? "; x 0.66 for QLoRA's dequantisation (Raschka 2023)" : string.Empty, hours, r.JobBand);
+                    scaling.Gpus > 1 ? "; " + scaling.Describe() : string.Empty,
+                        qlora ? "; x 0.66 for QLoRA's dequantisation (Raschka 2023)" : string.Empty, hours, r.JobBand);
             }
             else if (request.TrainingHours is double reference && r.Speed is double speed && speed > 0)
             {
                 r.JobHours = Math.Round(reference / speed, 1);
                 r.JobBand = r.SpeedBand;
-                r.JobFormula = string.Format(CultureInfo.InvariantCulture, "{0:0.#} h on one RTX 3090 / Speed {1:0.00} = {2:0.#} h", reference, speed, reference / speed);
+                r.JobFormula = string.Format(CultureInfo.InvariantCulture, "{0:0.#} h on one RTX 3090 / Speed {1:0.00} = {2:0.#} h",
+                    reference, speed, reference / speed);
             }
         }
 
@@ -70,20 +78,24 @@ namespace DlGpuTools.Recommendations
             if (!(r.PriceUsd is double priceUsd)) return;
             string cardName = card.Name;
             CloudOffer? cheapest = _offers
-                .Where(o => o.UsdPerGpuHour > 0 && o.Card != null && string.Equals(_catalog.Resolve(o.Card)?.Name, cardName, StringComparison.OrdinalIgnoreCase))
+                .Where(o => o.UsdPerGpuHour > 0 && o.Card != null && string.Equals(_catalog.Resolve(o.Card)?.Name, cardName,
+                    StringComparison.OrdinalIgnoreCase))
                 .OrderBy(o => o.UsdPerGpuHour)
                 .FirstOrDefault();
-            bool node = card.NodePowerW != null && r.GpusNeeded >= (card.NodeGpus ?? int.MaxValue);
-            double watts = node ? card.NodePowerW!.Value : (card.TdpW ?? 0) * r.GpusNeeded + (r.GpusNeeded > 1 ? HostBuild.HostPowerW : HostPowerW);
+            int? nodePower = NodePower(card, r.GpusNeeded);
+            bool node = nodePower != null;
+            double watts = nodePower ?? (card.TdpW ?? 0) * r.GpusNeeded + (r.GpusNeeded > 1 ? HostBuild.HostPowerW : HostPowerW);
             double kw = watts / 1000.0;
             double power = kw * request.ElectricityUsdPerKwh;
             double host = r.HostCostUsd ?? 0;
             double resale = request.HorizonYears is double years ? priceUsd * Math.Pow(1 - YearlyDepreciation, years) : 0;
             string own = string.Format(CultureInfo.InvariantCulture, "Owning draws {0:0.00} kW ({1}): ${2:0.000}/h at ${3:0.00}/kWh",
-                kw, node ? "the whole server, from its datasheet" : string.Format(CultureInfo.InvariantCulture, "{0} x {1} W + host", r.GpusNeeded, card.TdpW), power, request.ElectricityUsdPerKwh);
+                kw, node ? "the whole server, from its datasheet" : string.Format(CultureInfo.InvariantCulture, "{0} x {1} W + host",
+                    r.GpusNeeded, card.TdpW), power, request.ElectricityUsdPerKwh);
             string outlay = string.Format(CultureInfo.InvariantCulture, "${0:N0}{1}{2}", priceUsd,
                 host > 0 ? string.Format(CultureInfo.InvariantCulture, " + ${0:N0} host", host) : string.Empty,
-                resale > 0 ? string.Format(CultureInfo.InvariantCulture, " - ${0:N0} resale after {1:0.#} years (15% a year)", resale, request.HorizonYears) : string.Empty);
+                resale > 0 ? string.Format(CultureInfo.InvariantCulture, " - ${0:N0} resale after {1:0.#} years (15% a year)", resale,
+                    request.HorizonYears) : string.Empty);
             if (r.JobHours is double hours) r.CostForHoursUsd = Math.Round(priceUsd + host - resale + hours * power, 2);
             if (cheapest == null)
             {
@@ -92,12 +104,14 @@ namespace DlGpuTools.Recommendations
             }
 
             double hourly = cheapest.UsdPerGpuHour * r.GpusNeeded;
-            string text = own + string.Format(CultureInfo.InvariantCulture, "; renting costs ${0:0.00}/h ({1} {2}, {3})", hourly, cheapest.Provider, cheapest.Offer, cheapest.PriceDate);
+            string text = own + string.Format(CultureInfo.InvariantCulture, "; renting costs ${0:0.00}/h ({1} {2}, {3})", hourly,
+                cheapest.Provider, cheapest.Offer, cheapest.PriceDate);
             if (hourly > power)
             {
                 double breakEven = (priceUsd + host - resale) / (hourly - power);
                 text += string.Format(CultureInfo.InvariantCulture,
-                    "; buying ({0}) pays off after {1:N0} h of use: {2:0.#} months at 24 h a day, {3:0.#} years at 4 h a day (most personal machines run 5-15% of the time, Dettmers)",
+                    "; buying ({0}) pays off after {1:N0} h of use: {2:0.#} months at 24 h a day, {3:0.#} years at 4 h a day (most "
+                        + "personal machines run 5-15% of the time, Dettmers)",
                     outlay, breakEven, breakEven / 730, breakEven / (4 * 365));
             }
             else
@@ -106,7 +120,8 @@ namespace DlGpuTools.Recommendations
             }
 
             if (r.JobHours is double h)
-                text += string.Format(CultureInfo.InvariantCulture, ". For this job's {0:0.#} h: renting ${1:N0}, buying {2} + ${3:N0} electricity", h, h * hourly, outlay, h * power);
+                text += string.Format(CultureInfo.InvariantCulture,
+                    ". For this job's {0:0.#} h: renting ${1:N0}, buying {2} + ${3:N0} electricity", h, h * hourly, outlay, h * power);
             r.BuyVersusRent = text + (resale > 0 ? "." : " (resale not counted; pass -HorizonYears).");
         }
     }

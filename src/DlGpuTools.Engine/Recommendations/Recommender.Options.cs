@@ -20,16 +20,19 @@ namespace DlGpuTools.Recommendations
                 if (card.IsCudaCapable && !SupportedByCurrentCuda(card)) continue;
                 PriceEvidence? price = _prices.Evidence(card, request.Now);
                 if (price == null) continue;
+                double unitPrice = RankingPrice(price);
                 foreach (Fit fit in Fits(c, card, Math.Max(1, price.Gpus), rented: false))
                 {
-                    double total = price.PriceUsd * Math.Ceiling(fit.Gpus / (double)Math.Max(1, price.Gpus));
+                    double total = unitPrice * Math.Ceiling(fit.Gpus / (double)Math.Max(1, price.Gpus));
                     if (request.BudgetUsd is double budget && total > budget) continue;
                     GpuRecommendation? r = Describe("Buy", card, c, fit, rented: false);
                     if (r == null) continue;
                     SetPrice(r, price, total);
                     r.HostNeeds = HostBuild.Needs(card, fit.Gpus);
                     r.HostCostUsd = HostBuild.CostUsd(card, fit.Gpus);
-                    if (r.HostCostUsd is double host && r.Speed is double speed) r.SpeedPer1000Usd = Math.Round(speed / (total + host) * 1000, 2); // a set's value counts its host
+                    // a set's value counts its host
+                    if (r.HostCostUsd is double host
+                        && r.Speed is double speed) r.SpeedPer1000Usd = Math.Round(speed / (total + host) * 1000, 2);
                     r.Reason = BuyReason(r, price);
                     AddBuyVersusRent(r, card, request);
                     options.Add(r);
@@ -39,9 +42,16 @@ namespace DlGpuTools.Recommendations
             return options;
         }
 
+        /// <summary>
+        /// The price an option is ranked and budgeted at: the midpoint of the recent observations' range, so one
+        /// low or high listing moves the ranking by half its gap, not all of it. One observation is its own midpoint.
+        /// </summary>
+        internal static double RankingPrice(PriceEvidence price) =>
+            price.HighUsd >= price.LowUsd && price.LowUsd > 0 ? Math.Round((price.LowUsd + price.HighUsd) / 2, 0) : price.PriceUsd;
+
         private static void SetPrice(GpuRecommendation r, PriceEvidence price, double total)
         {
-            double units = total / price.PriceUsd;
+            double units = total / RankingPrice(price);
             r.PriceUsd = total;
             r.PriceLowUsd = Math.Round(price.LowUsd * units, 0);
             r.PriceHighUsd = Math.Round(price.HighUsd * units, 0);
@@ -54,8 +64,10 @@ namespace DlGpuTools.Recommendations
             if (price.Reason != null) r.Warnings.Add("Price: " + price.Reason);
             if ((price.Flags & PriceCaveats.Stale) != 0 && price.AgeMonths is int age)
                 r.Warnings.Add(string.Format(CultureInfo.InvariantCulture,
-                    "The price was seen {0}, {1} months ago: GPU prices moved 20-40% a month in 2026; check today's before buying (or pass -PriceTable).", price.PriceDate, age));
-            if (price.Condition == "used") r.Warnings.Add("Used card: check the seller, the warranty and that the card is not a mislabelled variant.");
+                    "The price was seen {0}, {1} months ago: GPU prices moved 20-40% a month in 2026; check today's before buying (or "
+                        + "pass -PriceTable).", price.PriceDate, age));
+            if (price.Condition == "used") r.Warnings.Add(
+                "Used card: check the seller, the warranty and that the card is not a mislabelled variant.");
         }
 
         /// <summary>
@@ -73,7 +85,8 @@ namespace DlGpuTools.Recommendations
             if (c.Methods.Count == 0)
             {
                 yield return new Fit(null, minGpus);
-                if (minGpus == 1 && !rented && WorkloadProfile.IsLlm(request.Workload) && card.FormFactor == GpuFormFactor.Pcie && memory >= c.Floor)
+                if (minGpus == 1 && !rented && WorkloadProfile.IsLlm(request.Workload) && card.FormFactor == GpuFormFactor.Pcie
+                    && memory >= c.Floor)
                 {
                     yield return new Fit(null, 2);
                     yield return new Fit(null, 4);
@@ -82,12 +95,34 @@ namespace DlGpuTools.Recommendations
                 yield break;
             }
 
-            Fit? fit = c.DataCentreScale ? Faithful(card, c.Methods, minGpus) : Economical(card, c.Methods, minGpus);
+            IReadOnlyList<MemoryEstimate> methods = Shipped(c);
+            Fit? fit = c.DataCentreScale ? Served(card, methods, minGpus) : Economical(card, methods, minGpus);
             if (fit == null) yield break;
             yield return fit;
-            // Training on a switched node: full fine-tuning over all eight GPUs is what the node is for, so it is offered beside the fewest cards.
-            if (request.IsTraining && MultiGpu.Switched(card) && Faithful(card, c.Methods, minGpus) is Fit faithful && faithful.Method != fit.Method)
+            // Training on a switched node: full fine-tuning over all eight GPUs is what the node is for, so it is offered beside the fewest
+            // cards.
+            if (request.IsTraining && MultiGpu.Switched(card) && Faithful(card, c.Methods,
+                minGpus) is Fit faithful && faithful.Method != fit.Method)
                 yield return faithful;
+        }
+
+        /// <summary>A whole server's power from its datasheet where the set is whole 8-GPU nodes (CPUs, NICs, fans and switches
+        /// included).</summary>
+        internal static int? NodePower(GpuSpec card, int gpus) =>
+            card.NodePowerW is int node && card.NodeGpus is int per && per > 0
+                && gpus >= per ? node * (int)Math.Ceiling(gpus / (double)per) : (int?)null;
+
+        /// <summary>
+        /// The methods worth serving a model by: none above the precision its publisher ships (gpt-oss in MXFP4,
+        /// DeepSeek-V3 in FP8), since an upcast costs memory and bandwidth and restores nothing. Training keeps them all.
+        /// </summary>
+        private static IReadOnlyList<MemoryEstimate> Shipped(Context c)
+        {
+            if (c.Request.IsTraining || !(c.Request.Shape is ModelShape shape) || shape.NativePrecision == ModelPrecision.BF16)
+                return c.Methods;
+            string native = shape.NativePrecision.ToString();
+            int at = c.Methods.ToList().FindIndex(m => m.Method == native);
+            return at <= 0 ? c.Methods : c.Methods.Skip(at).ToList();
         }
 
         /// <summary>Memory a model can use: the unified-memory share on Apple and similar machines, else the card's.</summary>
@@ -101,8 +136,30 @@ namespace DlGpuTools.Recommendations
             return null;
         }
 
-        /// <summary>Home and workstation cards go up to four in a machine; data-centre cards up to a server's eight.</summary>
-        private static int MaxCards(GpuSpec card) => card.Segment == "datacenter" || card.FormFactor != GpuFormFactor.Pcie ? 8 : 4;
+        /// <summary>
+        /// Home and workstation cards go up to four in a machine; data-centre cards up to a server's eight. A
+        /// unified-memory machine is one box: DGX Spark pairs over its ConnectX-7 ports (NVIDIA's documented two-unit
+        /// cluster); Macs and Strix Halo boxes are counted one at a time.
+        /// </summary>
+        private static int MaxCards(GpuSpec card)
+        {
+            if (card.FormFactor == GpuFormFactor.UnifiedMemory) return card.Platform == GpuPlatform.Cuda ? 2 : 1;
+            return card.Segment == "datacenter" || card.FormFactor != GpuFormFactor.Pcie ? 8 : 4;
+        }
+
+        /// <summary>
+        /// A data-centre-scale model as it is served: FP8 where the card has FP8 tensor cores and FP8 fits (Meta and
+        /// DeepSeek ship FP8 checkpoints for exactly that; 16-bit doubles the bytes per token for no gain a user sees),
+        /// else the most faithful method that fits.
+        /// </summary>
+        private static Fit? Served(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
+        {
+            MemoryEstimate? fp8 = methods.FirstOrDefault(m => m.Method == "FP8");
+            if (fp8 != null && card.Fp8TensorTflops != null)
+                foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus && n <= MaxCards(card)))
+                    if (Holds(card, fp8, gpus)) return new Fit(fp8, gpus);
+            return Faithful(card, methods, minGpus);
+        }
 
         private static Fit? Faithful(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
         {
@@ -156,7 +213,7 @@ namespace DlGpuTools.Recommendations
                 SpeedFormula = perf.Formula + " " + perf.BandText + (fit.Gpus > 1 ? "; " + scaling.Describe() : string.Empty),
                 Scaling = fit.Gpus > 1 ? scaling.Describe() : null,
                 Engine = serving ? MultiGpu.EngineName(engine) : null,
-                PowerW = card.TdpW * fit.Gpus,
+                PowerW = NodePower(card, fit.Gpus) ?? card.TdpW * fit.Gpus,
                 FitsModel = fit.Gpus == 1,
                 RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.RequiredPerCardGB(fit.Gpus), 1) : c.Floor,
                 MemoryFormula = fit.Method?.Formula,
@@ -208,12 +265,14 @@ namespace DlGpuTools.Recommendations
             {
                 r.Flags.Add(string.Format(CultureInfo.InvariantCulture, "{0:0}GB", r.MemoryGB));
                 r.Warnings.Add(string.Format(CultureInfo.InvariantCulture,
-                    "{0:0} GB is under the 2026 floor of {1:0} GB for {2}: bigger models, images and batches will not fit; buy it only if the budget allows nothing at {1:0} GB.",
+                    "{0:0} GB is under the 2026 floor of {1:0} GB for {2}: bigger models, images and batches will not fit; buy it only "
+                        + "if the budget allows nothing at {1:0} GB.",
                     r.MemoryGB, c.Floor, c.Request.Workload));
             }
         }
 
-        /// <summary>The arithmetic the method runs at: FP8 inference on FP8 tensor cores; 16-bit for LoRA, QLoRA and INT8/INT4 weights.</summary>
+        /// <summary>The arithmetic the method runs at: FP8 inference on FP8 tensor cores; 16-bit for LoRA, QLoRA and INT8/INT4
+        /// weights.</summary>
         private static ModelPrecision SpeedPrecision(MemoryEstimate? method, ModelPrecision asked)
         {
             if (method == null) return asked;
@@ -242,11 +301,14 @@ namespace DlGpuTools.Recommendations
             {
                 u.Kind = "Upgrade";
                 string what = currentSpeed > 0
-                    ? string.Format(CultureInfo.InvariantCulture, "{0:0.0}x the expected speed of your {1}", u.Speed / currentSpeed, current.Card)
+                    ? string.Format(CultureInfo.InvariantCulture, "{0:0.0}x the expected speed of your {1}", u.Speed / currentSpeed,
+                        current.Card)
                     : "An upgrade";
-                if (llm && u.FitsRank > current.FitsRank) what += string.Format(CultureInfo.InvariantCulture, ", holds {0} where yours holds {1}", u.Fits, current.Fits ?? "less");
+                if (llm && u.FitsRank > current.FitsRank) what += string.Format(CultureInfo.InvariantCulture,
+                    ", holds {0} where yours holds {1}", u.Fits, current.Fits ?? "less");
                 if (current.PriceUsd is double resale && u.PriceUsd is double price && u.Card != current.Card)
-                    what += string.Format(CultureInfo.InvariantCulture, "; ${0:N0} net if you sell yours at about ${1:N0}", Math.Max(0, price - resale), resale);
+                    what += string.Format(CultureInfo.InvariantCulture, "; ${0:N0} net if you sell yours at about ${1:N0}", Math.Max(0,
+                        price - resale), resale);
                 u.Reason = what + ". " + u.Reason;
             }
 
@@ -260,34 +322,45 @@ namespace DlGpuTools.Recommendations
             GpuSpec card = lookup.Card ?? throw new CardLookupException(lookup);
             Fit fit = Economical(card, c.Methods, 1) ?? new Fit(null, 1);
             GpuRecommendation r = Describe("Current", card, c, fit, rented: false)
-                ?? new GpuRecommendation { Kind = "Current", Card = card.Name, ShortCard = CardCatalog.ShortName(card.Name), MemoryGB = card.MemoryGB, TotalMemoryGB = card.MemoryGB };
+                ?? new GpuRecommendation { Kind = "Current", Card = card.Name, ShortCard = CardCatalog.ShortName(card.Name),
+                    MemoryGB = card.MemoryGB, TotalMemoryGB = card.MemoryGB };
             r.FitsModel = card.MemoryGB >= c.Floor && (c.Methods.Count == 0 || (fit.Method != null && fit.Gpus == 1));
             PriceEvidence? price = _prices.Evidence(card, request.Now);
             if (price != null && price.Gpus == 1)
             {
-                r.PriceUsd = price.PriceUsd;
+                r.PriceUsd = RankingPrice(price);
+                r.PriceLowUsd = price.LowUsd;
+                r.PriceHighUsd = price.HighUsd;
                 r.PriceKind = price.Condition;
                 r.PriceDate = price.PriceDate;
                 r.Provider = price.Provider;
             }
 
-            r.Reason = string.Format(CultureInfo.InvariantCulture, "Your card for {0}: expected speed {1:0.00}x an RTX 3090 ({2}). {3}", request.Workload, r.Speed, r.ModelInputs,
+            r.Reason = string.Format(CultureInfo.InvariantCulture, "Your card for {0}: expected speed {1:0.00}x an RTX 3090 ({2}). {3}",
+                request.Workload, r.Speed, r.ModelInputs,
                 r.FitsModel ? FitText(r, c.Floor) : "It does not hold the workload on its own: " + FitText(r, c.Floor));
             return r;
         }
 
         private static string BuyReason(GpuRecommendation r, PriceEvidence price) =>
-            string.Format(CultureInfo.InvariantCulture, "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). ${3:N0} {4} ({5}, {6}; recent range ${7:N0}-{8:N0}): {9:0.00} per $1000.{10}",
-                FitText(r, 0), r.Speed, r.ModelInputs, r.PriceUsd, price.Condition, price.PriceDate, price.Provider, r.PriceLowUsd, r.PriceHighUsd, r.SpeedPer1000Usd,
-                r.HostCostUsd is double host ? string.Format(CultureInfo.InvariantCulture, " The host for {0} cards costs about ${1:N0} more ({2}).", r.GpusNeeded, host, HostBuild.CostBasis(r.GpusNeeded)) : string.Empty);
+            string.Format(CultureInfo.InvariantCulture,
+                "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). ${3:N0} {4}, the midpoint of the recent range ${7:N0}-{8:N0} (chosen "
+                    + "observation {5}, {6}): {9:0.00} per $1000.{10}",
+                FitText(r, 0), r.Speed, r.ModelInputs, r.PriceUsd, price.Condition, price.PriceDate, price.Provider, r.PriceLowUsd,
+                    r.PriceHighUsd, r.SpeedPer1000Usd,
+                r.HostCostUsd is double host ? string.Format(CultureInfo.InvariantCulture,
+                    " The host for {0} cards costs about ${1:N0} more ({2}).", r.GpusNeeded, host,
+                    HostBuild.CostBasis(r.GpusNeeded)) : string.Empty);
 
         private static string FitText(GpuRecommendation r, double floor)
         {
             string cards = r.GpusNeeded > 1 ? $"{r.GpusNeeded} x {r.MemoryGB:0.#} GB ({r.Interconnect})" : $"{r.MemoryGB:0.#} GB";
             if (r.Method == null)
-                return string.Format(CultureInfo.InvariantCulture, "{0} (workload floor {1:0} GB a card){2}.", cards, Math.Max(floor, r.RequiredMemoryGB ?? 0),
+                return string.Format(CultureInfo.InvariantCulture, "{0} (workload floor {1:0} GB a card){2}.", cards, Math.Max(floor,
+                    r.RequiredMemoryGB ?? 0),
                     r.Fits != null ? "; holds " + r.FitsDetail : string.Empty);
-            return string.Format(CultureInfo.InvariantCulture, "{0} hold(s) it by {1}: {2:0.#} GB a card.", cards, r.Method, r.RequiredMemoryGB);
+            return string.Format(CultureInfo.InvariantCulture, "{0} hold(s) it by {1}: {2:0.#} GB a card.", cards, r.Method,
+                r.RequiredMemoryGB);
         }
 
         private sealed class Fit

@@ -17,7 +17,8 @@ namespace DlGpuTools.Recommendations
     /// </summary>
     public sealed partial class Recommender
     {
-        /// <summary>Under the Value goal with a budget, single cards below this share of the best affordable per-card speed are not ranked.</summary>
+        /// <summary>Under the Value goal with a budget, single cards below this share of the best affordable per-card speed are not
+        /// ranked.</summary>
         public const double ThroughputFloorShare = 0.5;
 
         /// <summary>The price-evidence flag of a price derived from a bundle or a ratio rather than seen for the card.</summary>
@@ -35,7 +36,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>Rentals at or under this per GPU-hour count as cheap tiers for learners.</summary>
         public const double CheapRentUsdPerHour = 0.5;
 
-        /// <summary>A model over this many GB at 4 bits does not fit four 24 GB cards: it is served in a data centre, at FP8 or better.</summary>
+        /// <summary>A model over this many GB at 4 bits does not fit four 24 GB cards: it is served in a data centre, at FP8 or
+        /// better.</summary>
         public const double DataCentreScaleGB = 96;
 
         /// <summary>
@@ -65,7 +67,8 @@ namespace DlGpuTools.Recommendations
         public static Workload ImpliedWorkload(double parameters, bool training) =>
             parameters >= 1e9 ? (training ? Workload.LLMFineTune : Workload.LLMInference) : Workload.NLP;
 
-        /// <summary>The workload a preset implies: its task (encoders NLP, vision encoders ComputerVision, diffusion ImageGeneration), or for a language model its size.</summary>
+        /// <summary>The workload a preset implies: its task (encoders NLP, vision encoders ComputerVision, diffusion ImageGeneration), or
+        /// for a language model its size.</summary>
         public static Workload ImpliedWorkload(ModelShape shape, bool training)
         {
             if (shape == null) throw new ArgumentNullException(nameof(shape));
@@ -88,7 +91,8 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         public static (int Nodes, GpuSpec Card)? NodesNeeded(CardCatalog catalog, MemoryEstimate method)
         {
-            GpuSpec? largest = catalog.Cards.Where(k => k.IsCudaCapable && k.Interconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
+            GpuSpec? largest = catalog.Cards.Where(k => k.IsCudaCapable
+                && k.Interconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
             if (largest == null || method.RequiredPerCardGB(8) <= CapacityGB(largest)) return null;
             for (int nodes = 2; nodes <= 64; nodes++)
                 if (method.RequiredPerCardGB(8 * nodes) <= CapacityGB(largest)) return (nodes, largest);
@@ -98,7 +102,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>Whether the request's model is too large for a home: it is then served at FP8 or better on one node.</summary>
         public static bool DataCentreScale(RecommendationRequest request) =>
             !request.IsTraining && request.Shape is ModelShape shape
-            && MemoryEstimator.Estimate(new MemoryQuery(shape) { Precision = ModelPrecision.INT4, ContextLength = request.ContextLength, BatchSize = request.BatchSize }).TotalGB > DataCentreScaleGB;
+            && MemoryEstimator.Estimate(new MemoryQuery(shape) { Precision = ModelPrecision.INT4, ContextLength = request.ContextLength,
+                BatchSize = request.BatchSize }).TotalGB > DataCentreScaleGB;
 
         /// <summary>Learning, or a budget under $400: start free, rent cheap, then buy.</summary>
         public static bool LearnerFirst(RecommendationRequest request) =>
@@ -130,7 +135,8 @@ namespace DlGpuTools.Recommendations
             string? alsoConsider = request.IncludeNonCuda ? null : AlsoConsider(context, shownBuys);
 
             bool learner = LearnerFirst(request);
-            List<GpuRecommendation> rents = request.IncludeCloud || learner ? RentOptions(context, learner).Take(request.Top).ToList() : new List<GpuRecommendation>();
+            List<GpuRecommendation> rents = request.IncludeCloud || learner ? RentOptions(context,
+                learner).Take(request.Top).ToList() : new List<GpuRecommendation>();
             if (learner) results.AddRange(rents);
             results.AddRange(shownBuys);
             if (!learner) results.AddRange(rents);
@@ -162,13 +168,26 @@ namespace DlGpuTools.Recommendations
             ranked.Insert(first, another);
         }
 
-        /// <summary>The options the table shows: those at the memory floor first; cards under it only to fill the list, flagged.</summary>
+        /// <summary>
+        /// The options the table shows: those at the memory floor first; cards under it only to fill the list, flagged.
+        /// Training a model, the first 8-GPU server keeps the last place if none made the list: it is how the most faithful
+        /// method is bought, and its hours and cost belong beside the cards'.
+        /// </summary>
         private static List<GpuRecommendation> Shown(Context c, List<GpuRecommendation> ranked)
         {
             var atFloor = ranked.Where(r => r.MemoryGB >= c.Floor || r.Kind == "Current").ToList();
             var under = ranked.Where(r => r.MemoryGB < c.Floor).ToList();
-            return atFloor.Take(c.Request.Top).Concat(under.Take(Math.Max(0, c.Request.Top - atFloor.Count))).ToList();
+            List<GpuRecommendation> shown = atFloor.Take(c.Request.Top).Concat(under.Take(Math.Max(0,
+                c.Request.Top - atFloor.Count))).ToList();
+            GpuRecommendation? server = ranked.FirstOrDefault(IsServer);
+            bool training = c.Request.IsTraining && c.Methods.Count > 0;
+            if (training && server != null && !shown.Any(IsServer) && shown.Count >= 2 && c.Request.Top >= 3)
+                shown[shown.Count - 1] = server;
+            return shown;
         }
+
+        /// <summary>A whole 8-GPU SXM/OAM server bought as one unit.</summary>
+        private static bool IsServer(GpuRecommendation o) => o.Kind != "Rent" && o.Kind != "Current" && o.Flags.Contains("SXM-ONLY");
 
         /// <summary>
         /// The order of the options. A data-centre-scale model served at FP8 or better ranks first. Then, under Best,
@@ -195,23 +214,30 @@ namespace DlGpuTools.Recommendations
                                || (request.IsTraining && c.Methods.Count > 0);
             var ordered = list
                 .OrderByDescending(o => c.DataCentreScale && DeployGrade(o.Method))
+                .ThenBy(o => !c.DataCentreScale && IsServer(o)) // a $200k+ server follows the cards a home or lab can hold the work on
                 .ThenBy(o => c.Methods.Count == 0 && o.Flags.Contains("PASSIVE")) // a desktop buyer's card needs its own fans
                 .ThenByDescending(o => memoryFirst ? Capability(c, o) : 0)
                 .ThenBy(o => c.Methods.Count > 0 && !c.DataCentreScale ? o.GpusNeeded : 0) // one card that holds the model beats a set
-                .ThenBy(o => o.Flags.Contains(DerivedPriceFlag)) // a price worked out from a bundle ("2x for $1,800") is not an observation: it never decides
+                // a price worked out from a bundle ("2x for $1,800") is not an observation: it never decides
+                .ThenBy(o => o.Flags.Contains(DerivedPriceFlag))
                 .ThenByDescending(figure)
                 .ThenBy(o => o.PriceUsd ?? double.MaxValue)
                 .ToList();
             // The tie-break keeps every key above it: more memory never lifts a set of cards over one card that holds the model.
-            return MemoryTieBreak(ordered, figure, o => (c.DataCentreScale && DeployGrade(o.Method) ? 2000 : 0) + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000)
-                + (memoryFirst ? Capability(c, o) : 0) - (c.Methods.Count > 0 && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0) - (o.Flags.Contains(DerivedPriceFlag) ? 100 : 0));
+            return MemoryTieBreak(ordered, figure,
+                o => (c.DataCentreScale && DeployGrade(o.Method) ? 4000 : 0) + (!c.DataCentreScale && IsServer(o) ? 0 : 2000)
+                + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000)
+                + (memoryFirst ? Capability(c,
+                    o) : 0) - (c.Methods.Count > 0
+                    && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0) - (o.Flags.Contains(DerivedPriceFlag) ? 100 : 0));
         }
 
         /// <summary>
         /// Where a later option's figure is within 20% of the one before it and it has more memory (and the same
         /// class of capability), it moves up. Each swap moves memory forward, so this ends.
         /// </summary>
-        internal static List<GpuRecommendation> MemoryTieBreak(List<GpuRecommendation> ordered, Func<GpuRecommendation, double> figure, Func<GpuRecommendation, int> tier)
+        internal static List<GpuRecommendation> MemoryTieBreak(List<GpuRecommendation> ordered, Func<GpuRecommendation, double> figure,
+            Func<GpuRecommendation, int> tier)
         {
             bool swapped = true;
             for (int pass = 0; swapped && pass < ordered.Count * ordered.Count; pass++)
@@ -244,15 +270,18 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>FP8 or 16-bit weights: what production serving deploys.</summary>
-        public static bool DeployGrade(string? method) => method == "BF16" || method == "FP16" || method == "FP8" || method == "FP32" || method == "TF32";
+        public static bool DeployGrade(string? method) => method == "BF16" || method == "FP16" || method == "FP8" || method == "FP32"
+            || method == "TF32";
 
         private static string Basis(Context c, bool rent, bool learner)
         {
             RecommendationRequest request = c.Request;
             if (rent && learner)
-                return "Start free: Colab and Kaggle give a T4 or P100 at no cost (quota-limited); then rent a card by the hour before buying one. Speed = x one RTX 3090";
+                return "Start free: Colab and Kaggle give a T4 or P100 at no cost (quota-limited); then rent a card by the hour before "
+                    + "buying one. Speed = x one RTX 3090";
             string speed = c.Absolute
-                ? "Tok/s = one stream's decode speed" + (c.Methods.Count == 0 ? " of the model class in Fits, 70B at most (4-bit, 8k context)" : string.Empty)
+                ? "Tok/s = one stream's decode speed" + (c.Methods.Count == 0
+                    ? " of the model class in Fits, 70B at most (4-bit, 8k context)" : string.Empty)
                 : c.Job
                     ? "Hours = the job's hours on these cards"
                     : "Speed = expected " + request.Workload + " throughput x one RTX 3090";
@@ -260,10 +289,14 @@ namespace DlGpuTools.Recommendations
                 ? "FP8 or better on one node first, then "
                 : string.Empty;
             rankBy += request.EffectiveGoal == RecommendationGoal.Best
-                ? (WorkloadProfile.MemoryFirst(request.Workload) ? (c.Methods.Count > 0 ? "Best: most faithful method, then speed" : "Best: largest model held, then speed") : "Best: speed")
-                  + (request.BudgetUsd is double b ? string.Format(CultureInfo.InvariantCulture, " within ${0:N0} of cards", b) : string.Empty)
+                ? (WorkloadProfile.MemoryFirst(request.Workload) ? (c.Methods.Count > 0
+                    ? "Best: most faithful method, then speed" : "Best: largest model held, then speed") : "Best: speed")
+                  + (request.BudgetUsd is double b ? string.Format(CultureInfo.InvariantCulture, " within ${0:N0} of cards",
+                      b) : string.Empty)
                 : "Value: speed per dollar";
-            return string.Format(CultureInfo.InvariantCulture, "{0} (\u00b1 beside each: the model's error on published measurements); ranked {1}; within 20%, more memory first", speed, rankBy);
+            return string.Format(CultureInfo.InvariantCulture,
+                "{0} (\u00b1 beside each: the model's error on published measurements); ranked {1}; within 20%, more memory first", speed,
+                rankBy);
         }
 
         private static string ModelName(RecommendationRequest request)
@@ -271,7 +304,8 @@ namespace DlGpuTools.Recommendations
             ModelShape? shape = request.Shape;
             if (shape == null) return string.Empty;
             string size = shape.IsMixtureOfExperts
-                ? string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} parameters ({1:0.##e0} active)", shape.Parameters, shape.ActiveParameters)
+                ? string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} parameters ({1:0.##e0} active)", shape.Parameters,
+                    shape.ActiveParameters)
                 : string.Format(CultureInfo.InvariantCulture, "{0:0.##e0} parameters", shape.Parameters);
             return shape.IsPreset ? shape.Name + ", " + size : size;
         }
@@ -292,13 +326,15 @@ namespace DlGpuTools.Recommendations
                 Summary = new ReadableList<string>(methods.Select(m => m.Formula).OfType<string>());
                 MemoryLine = !model
                     ? string.Format(CultureInfo.InvariantCulture, "no model given; {0} needs {1:0} GB a card{2}", request.Workload, Floor,
-                        WarnedFloor < Floor ? string.Format(CultureInfo.InvariantCulture, " ({0:0} GB flagged)", WarnedFloor) : string.Empty)
+                        WarnedFloor < Floor ? string.Format(CultureInfo.InvariantCulture, " ({0:0} GB flagged)",
+                            WarnedFloor) : string.Empty)
                     : string.Format(CultureInfo.InvariantCulture, "{0}, {1} x {2}: ", ModelName(request),
                         request.Shape?.Task == ModelTask.ImageGeneration && methods[0].ContextLength > 0
                             ? methods[0].ContextLength.ToString(CultureInfo.InvariantCulture) + " px images"
                             : request.ContextLength.ToString(CultureInfo.InvariantCulture) + " tokens",
                         request.BatchSize)
-                      + string.Join(", ", methods.Select(m => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} GB", m.Method, m.TotalGB))) + " on one card";
+                      + string.Join(", ", methods.Select(m => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.#} GB", m.Method,
+                          m.TotalGB))) + " on one card";
             }
 
             public RecommendationRequest Request { get; }

@@ -1,4 +1,4 @@
-using System.Globalization;
+﻿using System.Globalization;
 
 namespace DlGpuTools.Recommendations
 {
@@ -46,8 +46,8 @@ namespace DlGpuTools.Recommendations
 
         /// <summary>
         /// Tensor-parallel decode over NVSwitch: on an HGX H200, Llama 3.1 405B at minimum latency ran 5.6x faster with TP=8
-        /// than with an 8-way pipeline (NVIDIA technical blog, 2024-10-09,
-        /// https://developer.nvidia.com/blog/boosting-llama-3-1-405b-throughput-by-another-1-5x-on-nvidia-h200-tensor-core-gpus-and-nvlink-switch/);
+        /// than with an 8-way pipeline (NVIDIA technical blog, "Boosting Llama 3.1 405B Throughput by Another 1.5x on NVIDIA H200
+        /// Tensor Core GPUs and NVLink Switch", 2024-10-09, on developer.nvidia.com/blog);
         /// a pipeline streams one token at one card's speed, so 1 + 7a = 5.6 gives a = 0.66.
         /// </summary>
         public const double TensorParallelNvSwitchShare = 0.66;

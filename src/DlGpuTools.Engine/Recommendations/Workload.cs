@@ -33,7 +33,9 @@ namespace DlGpuTools.Recommendations
         FP16,
         BF16,
         FP8,
-        [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "INT8 is the precision's own name, which users type as -Precision INT8; renaming it would break their scripts.")]
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name",
+            Justification = "INT8 is the precision's own name, which users type as -Precision INT8; renaming it would break their "
+                + "scripts.")]
         INT8,
         INT4,
 

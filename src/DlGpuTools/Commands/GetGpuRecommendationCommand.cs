@@ -271,7 +271,12 @@ namespace DlGpuTools.Commands
             // The most faithful method (full fine-tuning, or the asked precision) that no row uses: say what it needs.
             IReadOnlyList<MemoryEstimate> methods = Recommender.MethodsFor(request);
             MemoryEstimate? first = methods.Count > 0 ? methods[0] : null;
-            if (first != null && results.Count > 0 && !results.Any(r => r.Method == first.Method))
+            // A data-centre-scale model is served at FP8 by choice where a node holds it: that is not a method that failed to fit.
+            bool servedAtFp8 = Recommender.DataCentreScale(request) && results.Any(r => r.Method == "FP8");
+            // Nor is a precision above the one the publisher ships (gpt-oss in MXFP4): it is left out on purpose.
+            bool asShipped = !request.IsTraining && request.Shape is ModelShape served && served.NativePrecision != ModelPrecision.BF16
+                             && results.Any(r => r.Method == served.NativePrecision.ToString());
+            if (first != null && results.Count > 0 && !servedAtFp8 && !asShipped && !results.Any(r => r.Method == first.Method))
             {
                 WriteWarning(Messages.Format(Messages.MethodDoesNotFit, first.Method, first.TotalGB, request.IncludeCloud ? string.Empty : Messages.MethodDoesNotFitCloud));
                 if (Recommender.NodesNeeded(Cards, first) is (int nodes, GpuSpec largest))

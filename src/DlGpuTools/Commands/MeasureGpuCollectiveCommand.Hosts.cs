@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using DlGpuTools.Collectives;
 using DlGpuTools.Commands.Remoting;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Commands
 {
