@@ -24,6 +24,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
 $log = [System.Collections.Generic.List[string]]::new()
 function Say([string] $Text) { Write-Host $Text; $log.Add($Text) }

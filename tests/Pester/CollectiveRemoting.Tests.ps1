@@ -1,3 +1,10 @@
+# $RemoteLoginEnvironment is read by the remoting test's setup block, which this file dot-sources.
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedVariable', 'RemoteLoginEnvironment', Justification = 'read by the dot-sourced setup block')]
+param()
+
+# Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
+BeforeAll { Set-StrictMode -Version 3.0 }
+
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:NoFakes = -not (Test-FakesAvailable) -or -not (Test-Path (Join-Path $FakesPath 'libnccl.so.2'))
@@ -10,7 +17,12 @@ BeforeAll {
     # The remoting test's own sshd setup (its BeforeAll, read from that file as it is, as TestDaemonRun.ps1 does), with
     # the login environment set (SetEnv) so that sessions this command opens itself find the module and the fakes.
     $ast = [Management.Automation.Language.Parser]::ParseFile((Join-Path $PSScriptRoot 'Remoting.Tests.ps1'), [ref] $null, [ref] $null)
-    $setup = $ast.Find({ param($node) $node -is [Management.Automation.Language.CommandAst] -and $node.GetCommandName() -eq 'BeforeAll' }, $true)
+    # Its first BeforeAll that sets something up (the one-line strict-mode block before it is not it).
+    $setup = $ast.Find({
+            param($node)
+            $node -is [Management.Automation.Language.CommandAst] -and $node.GetCommandName() -eq 'BeforeAll' -and
+            $node.CommandElements[1].Extent.Text -notmatch '^\{\s*Set-StrictMode[^;\r\n]*\}$'
+        }, $true)
     $RemoteLoginEnvironment = $true
     . $setup.CommandElements[1].ScriptBlock.GetScriptBlock()
     if ($Why) { return }

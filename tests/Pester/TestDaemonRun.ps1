@@ -30,7 +30,12 @@ function Get-SetupBlock {
             }, $true)
         if (-not $ast) { throw "No Describe '$Describe' in $File." }
     }
-    $before = $ast.Find({ param($node) $node -is [Management.Automation.Language.CommandAst] -and $node.GetCommandName() -eq 'BeforeAll' }, $true)
+    # The first BeforeAll that sets something up: a file's one-line strict-mode block comes first and is not it.
+    $before = $ast.Find({
+            param($node)
+            $node -is [Management.Automation.Language.CommandAst] -and $node.GetCommandName() -eq 'BeforeAll' -and
+            $node.CommandElements[1].Extent.Text -notmatch '^\{\s*Set-StrictMode[^;\r\n]*\}$'
+        }, $true)
     if (-not $before) { throw "No BeforeAll in $File $Describe." }
     $before.CommandElements[1].ScriptBlock.GetScriptBlock()
 }

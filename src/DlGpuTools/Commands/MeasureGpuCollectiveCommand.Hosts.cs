@@ -72,7 +72,7 @@ namespace DlGpuTools.Commands
         {
             if (Uuid != null || InputObject != null)
             {
-                WriteFailure("CollectiveDeviceSelectionNotRemote", Diagnostics.FailureCategory.InvalidArgument,
+                WriteFailure("CollectiveDeviceSelectionNotRemote", Errors.FailureCategory.InvalidArgument,
                     "-Uuid and device objects pick GPUs of this computer; the ranks on other hosts choose theirs by index.",
                     "Use -Index to pick the same GPU indexes on every host, or -GpusPerHost to use the first n.", null);
                 return;
