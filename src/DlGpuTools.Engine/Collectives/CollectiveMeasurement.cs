@@ -92,6 +92,15 @@ namespace DlGpuTools.Collectives
                 throw new CollectiveNeedsTwoGpusException(found);
             }
 
+            return RunLocalRanksOn(request, devices, cancellation);
+        }
+
+        /// <summary>
+        /// The local run itself, for any number of GPUs: NCCL accepts a one-rank communicator (nccl-tests -g 1), which
+        /// measures nothing a user asked about but lets a one-GPU machine prove the bindings against a real NCCL.
+        /// </summary>
+        private CollectiveRankResult[] RunLocalRanksOn(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation)
+        {
             NcclLibrary nccl = LoadFor(request);
             CudaDriver cuda = _runtime.Driver;
             cuda.ThrowIfFailed(cuda.cuInit());
