@@ -17,25 +17,6 @@ namespace DlGpuTools.Collectives
         }
     }
 
-    /// <summary>NCCL could not be loaded: what was searched, and how to install it.</summary>
-    public sealed class NcclNotFoundException : DlGpuToolsException
-    {
-        public const string Id = "NcclNotFound";
-
-        public NcclNotFoundException(string message, bool isWindows, Interop.NativeLibraryNotFoundException? search = null)
-            : base(Id, isWindows ? FailureCategory.NotImplemented : FailureCategory.NotInstalled, message,
-                isWindows
-                    ? Interop.NcclCandidates.WindowsHasNone
-                    : "Install NCCL 2 (NVIDIA's libnccl2 package, or pip install nvidia-nccl-cu12 into a Python this module finds), or set $env:"
-                      + Interop.NcclCandidates.OverrideVariable + " to a libnccl.so.2 file (PyTorch's is in site-packages/nvidia/nccl/lib).")
-        {
-            Search = search;
-        }
-
-        /// <summary>The probe's answer for each candidate (a file found but refused, or nothing found); null when none was tried.</summary>
-        public Interop.NativeLibraryNotFoundException? Search { get; }
-    }
-
     /// <summary>A step of the collective did not finish within the timeout; the communicators were aborted.</summary>
     public sealed class CollectiveTimeoutException : DlGpuToolsException
     {

@@ -100,11 +100,11 @@ namespace DlGpuTools.Devices
 
         public CuDnnLibrary CuDnn => LoadOnce(ref _cuDnn, () => CuDnnLibrary.Load(_environment, _loader));
 
-        /// <summary>NCCL for this runtime's environment (kept per override by <see cref="Collectives.NcclProbe"/>); NcclNotFoundException when absent.</summary>
-        public NcclLibrary Nccl => Collectives.NcclProbe.Load(_environment, _loader);
+        /// <summary>NCCL for this runtime's environment (kept per override by <see cref="NcclProbe"/>); NcclNotFoundException when absent.</summary>
+        public NcclLibrary Nccl => NcclProbe.Load(_environment, _loader);
 
         /// <summary>What the NCCL search finds here, without throwing.</summary>
-        public Collectives.NcclDescription DescribeNccl() => Collectives.NcclProbe.Describe(_environment, _loader);
+        public NcclDescription DescribeNccl() => NcclProbe.Describe(_environment, _loader);
 
         private T LoadOnce<T>(ref T? field, Func<T> load)
             where T : class

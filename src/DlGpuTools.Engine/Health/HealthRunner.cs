@@ -59,8 +59,7 @@ namespace DlGpuTools.Health
             switch (item)
             {
                 case HostCheck host:
-                    // A host check may name one GPU (the collective's slow rank): that row goes to the GPU's list.
-                    foreach (GpuHealthCheck row in host.Run(context)) ledger.Add(host.Id, row.Gpu, row);
+                    foreach (GpuHealthCheck row in host.Run(context)) ledger.Add(host.Id, host.RowsGoToTheirGpu ? row.Gpu : null, row);
                     break;
                 case FleetRun run:
                     CudaDevice[] devices = context.Devices.Where(d => (!run.NeedsAnsweringGpu || context.Answers(d.Index))

@@ -7,5 +7,11 @@ namespace DlGpuTools.Health
     {
         /// <summary>Its rows: none when it has nothing to say (no expectation given), several when it judges several GPUs.</summary>
         public abstract IEnumerable<GpuHealthCheck> Run(HealthContext context);
+
+        /// <summary>
+        /// True when a row that names a GPU belongs in that GPU's list (the collective's slow rank); false keeps every row
+        /// in the host's list, where a GPU the driver lists but cannot read must stay, since it has no list of its own.
+        /// </summary>
+        public virtual bool RowsGoToTheirGpu => false;
     }
 }

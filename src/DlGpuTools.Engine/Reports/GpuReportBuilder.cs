@@ -160,8 +160,8 @@ namespace DlGpuTools.Reports
             yield return Read("cuDNN", () => (CuDnnLibrary.DecodeVersion(_runtime.CuDnn.Version)?.ToString(), _runtime.CuDnn.LibraryPath, _runtime.CuDnn.Attempts), true);
             yield return Read("NCCL", () =>
             {
-                // What Measure-GpuCollective would load, searched as it searches (Collectives.NcclProbe).
-                Collectives.NcclDescription nccl = _runtime.DescribeNccl();
+                // What Measure-GpuCollective would load, searched as it searches (NcclProbe).
+                NcclDescription nccl = _runtime.DescribeNccl();
                 if (!nccl.Found)
                 {
                     throw new FileNotFoundException(nccl.Searched.Count == 0 ? NcclCandidates.WindowsHasNone : "not found; searched " + string.Join(", ", nccl.Searched));

@@ -6,6 +6,7 @@ using System.Threading;
 using DlGpuTools.Collectives;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Interop;
 using DlGpuTools.Topology;
 
 namespace DlGpuTools.Health
@@ -27,6 +28,9 @@ namespace DlGpuTools.Health
         public override string Description => "A verified NCCL AllReduce of 64 MiB over the GPUs (two or more), against what their links allow.";
 
         public override HealthLevel Level => HealthLevel.Standard;
+
+        /// <summary>A GPU named slow against its peers gets the row in its own list.</summary>
+        public override bool RowsGoToTheirGpu => true;
 
         /// <summary>Its rows: one for the host, and one on each GPU it names as slow; none on fewer than two answering GPUs.</summary>
         public override IEnumerable<GpuHealthCheck> Run(HealthContext context)

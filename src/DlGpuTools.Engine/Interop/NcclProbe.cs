@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DlGpuTools.Interop;
 
-namespace DlGpuTools.Collectives
+namespace DlGpuTools.Interop
 {
     /// <summary>What the NCCL search found: for Get-GpuReport and the install checks, without throwing.</summary>
     public sealed class NcclDescription
