@@ -45,6 +45,29 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void Experts_offloaded_to_host_memory_cost_their_host_read_in_every_token()
+        {
+            RecommendationRequest request = Ask(Workload.LLMInference);
+            request.Model = "gpt-oss-120b";
+            request.Offload = OffloadKind.Experts;
+            request.BudgetUsd = 2500;
+            var offloaded = Recommender.Recommend(request).Where(r => r.TokensPerSecond != null).ToList();
+
+            Assert.NotEmpty(offloaded);
+            request.Offload = OffloadKind.None;
+            var onCards = Recommender.Recommend(request).Where(r => r.TokensPerSecond != null).ToDictionary(r => r.Card + "x" + r.GpusNeeded);
+            foreach (GpuRecommendation r in offloaded)
+            {
+                // The routed experts read from host memory bound the speed whatever the card: the card's share only adds time.
+                var match = System.Text.RegularExpressions.Regex.Match(r.TokensFormula!, @"plus ([0-9.]+) GB of routed experts read by the CPU");
+                Assert.True(match.Success, r.TokensFormula);
+                double hostGB = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(r.TokensPerSecond <= Recommender.HostExpertReadGBps / (hostGB - 0.05), $"{r.Card}: {r.TokensPerSecond} tokens/s, {hostGB} GB");
+                if (onCards.TryGetValue(r.Card + "x" + r.GpusNeeded, out GpuRecommendation? whole)) Assert.True(r.TokensPerSecond < whole.TokensPerSecond);
+            }
+        }
+
+        [Fact]
         public void Every_row_states_the_band_of_its_speed_and_of_its_tokens_a_second()
         {
             RecommendationRequest request = Ask(Workload.LLMInference);

@@ -14,6 +14,13 @@ namespace DlGpuTools.Recommendations
         /// recompute.</summary>
         public const double AdapterFlopsPerToken = 6;
 
+        /// <summary>
+        /// What the CPU reads from host memory for offloaded experts, GB/s: a desktop's two DDR5-5600 channels give 89.6 GB/s
+        /// in theory (5600 MT/s x 8 bytes x 2, the JEDEC DDR5 data rate, JESD79-5, 2020) and about two thirds of it to one
+        /// process streaming weights. An assumption, stated in the formula, not a fit: servers with more channels read faster.
+        /// </summary>
+        public const double HostExpertReadGBps = 60;
+
         /// <summary>A bought card loses about this share of its value a year (a used RTX 3090 sold near $1,000 in 2026 against $1,499 at
         /// launch in 2020 fell slower; data-centre cards fall faster).</summary>
         public const double YearlyDepreciation = 0.15;
@@ -25,15 +32,24 @@ namespace DlGpuTools.Recommendations
             double bytes = model.BytesPerDecodedToken > 0 ? model.BytesPerDecodedToken : (model.WeightsGB + model.KvCacheGB) * 1e9;
             ThroughputEstimate? decode = PerformanceModel.DecodeTokensPerSecond(card, bytes, engine);
             if (decode == null) return;
-            r.TokensPerSecond = Math.Round(decode.Value * scaling.Factor, 1);
+            // Experts offloaded to host memory are read there for every token (the CPU computes them, as llama.cpp's
+            // --n-cpu-moe does), after the cards' share: the slower of the two memories is in series, not in parallel.
+            double hostSeconds = model.HostBytesPerDecodedToken / (HostExpertReadGBps * 1e9);
+            double perToken = 1 / (decode.Value * scaling.Factor) + hostSeconds;
+            r.TokensPerSecond = Math.Round(1 / perToken, 1);
             r.TokensBand = ScalingModel.BandText(decode.Band, scaling.Gpus);
             r.TokensModel = label ?? r.Fits ?? model.Method;
+            string host = hostSeconds > 0
+                ? string.Format(CultureInfo.InvariantCulture,
+                    "; plus {0:0.0} GB of routed experts read by the CPU from host memory at an assumed {1:0} GB/s = {2:0.0} ms",
+                    model.HostBytesPerDecodedToken / 1e9, HostExpertReadGBps, hostSeconds * 1e3)
+                : string.Empty;
             r.TokensFormula = string.Format(CultureInfo.InvariantCulture,
-                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4} = {5:0.#} tokens/s {6} "
+                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4}{8} = {5:0.#} tokens/s {6} "
                     + "with {7}",
                 r.TokensModel, bytes / 1e9, model.KvCacheGB, decode.Formula,
                 scaling.Gpus > 1 ? string.Format(CultureInfo.InvariantCulture, "; {0}", scaling.Describe()) : string.Empty,
-                r.TokensPerSecond, r.TokensBand, MultiGpu.EngineName(engine));
+                r.TokensPerSecond, r.TokensBand, MultiGpu.EngineName(engine), host);
             if (parameters is double p && PerformanceModel.PrefillTokensPerSecond(card, p, precision, engine) is ThroughputEstimate prefill)
                 r.PrefillTokensPerSecond = Math.Round(prefill.Value * (scaling.Use == ParallelUse.TensorParallel ? scaling.Factor : 1), 0);
         }
