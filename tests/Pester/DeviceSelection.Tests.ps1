@@ -23,6 +23,8 @@ BeforeDiscovery {
         @{ Name = 'Watch-Gpu'; Arguments = @{ Count = 1; Interval = 0.1; Plain = $true }; Gpus = $null }
         @{ Name = 'Measure-GpuJob'; Arguments = @{ ScriptBlock = { 'work' }; SampleInterval = 0.05 }
             Gpus = { param($out) ($out | Where-Object { $_.PSTypeNames -contains 'DlGpuTools.GpuJobSummary' -or $_.PSTypeNames -contains 'Deserialized.DlGpuTools.GpuJobSummary' }).Index } }
+        # A collective needs two GPUs, so it cannot be shown on GPU 1 alone; it selects by the same rule.
+        @{ Name = 'Measure-GpuCollective'; Arguments = @{ MinBytes = 8; MaxBytes = 64; Iterations = 1; Warmup = 0; Batches = 1 }; Gpus = $null }
         # Its output is the state file, which names no GPU by index; a private folder, so nothing lands in /run.
         @{ Name = 'Start-GpuJob'; Arguments = @{ Name = 'device-selection'; StateFolder = (New-PrivateTempDirectory -Prefix 'dlgpu-jobs-') }; Gpus = $null }
     )

@@ -152,6 +152,8 @@ namespace DlGpuTools.Commands
         private void RunLocal(CollectiveMeasurement engine, CollectiveRequest request)
         {
             IReadOnlyList<CudaDevice> devices = CollectedDevices;
+            // Every GPU asked for is missing: DeviceIndexNotFound or DeviceUuidNotFound already says which, as in every command.
+            if (devices.Count == 0 && (Index != null || Uuid != null || InputObject != null)) return;
             IReadOnlyList<CollectiveResult> results = engine.RunLocal(request, devices, _cancel.Token);
             IReadOnlyList<GpuTopology> topology = Array.Empty<GpuTopology>();
             try
