@@ -9,6 +9,8 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
+    # What AfterAll cleans up, unset until made (strict mode: AfterAll must not read a variable the setup never set).
+    $script:Daemon = $script:User = $script:Dir = $script:Login = $null
     # A throwaway sshd on loopback, run by root, that lets in one throwaway non-root user by key; its powershell
     # subsystem is a copy of OUR pwsh. Nothing a local user could have planted or can reach: root's files in a
     # new private folder, StrictModes on, no root login.
@@ -75,7 +77,7 @@ BeforeAll {
         "Subsystem powershell $subsystem -sshs -NoLogo -NoProfile"
         # Set by a test that reuses this setup (CollectiveRemoting.Tests.ps1) for commands that log in themselves: the login
         # environment then finds the module and the fakes, as a real host's would find the module and the driver.
-        if ($RemoteLoginEnvironment) {
+        if (Get-Variable RemoteLoginEnvironment -ValueOnly -ErrorAction Ignore) {
             "SetEnv PSModulePath=$runtime DLGPUTOOLS_CUDA_DRIVER_PATH=$(Join-Path $RemoteFakes 'libfakecuda.so.1') " +
             "DLGPUTOOLS_NVML_PATH=$(Join-Path $RemoteFakes 'libfakenvml.so.1') DLGPUTOOLS_NCCL_PATH=$(Join-Path $RemoteFakes 'libnccl.so.2')"
         }
@@ -104,7 +106,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Stop-TestDaemon $script:Daemon
+    if ($script:Daemon) { Stop-TestDaemon $script:Daemon }
     if ($script:User) { Remove-TestLoginUser $User }
     foreach ($folder in $script:Dir, $script:Login) { if ($folder) { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue } }
     Clear-FakeGpu

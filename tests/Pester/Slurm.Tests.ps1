@@ -9,6 +9,8 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
+    # What AfterAll cleans up, unset until made (strict mode: AfterAll must not read a variable the setup never set).
+    $script:Conf = $script:Slurmd = $script:Ctld = $script:Munge = $script:Dir = $null
     # A one-node Slurm cluster on loopback, run by root from a new private folder: munged, slurmctld and slurmd
     # (Debian's slurm-wlm), the node with two GPUs of the fakes as GRES, and the module's bin/dlgpu-healthcheck as
     # its HealthCheckProgram. Faults are injected the way every fake scenario is, through fake-gpu.conf, which the
