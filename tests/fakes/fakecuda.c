@@ -7,6 +7,8 @@
  * Contexts behave as the real driver's do: primary contexts with a retain count per device (destroyed at
  * zero, with the memory allocated in them), created contexts destroyed by cuCtxDestroy, and a current-context
  * stack per thread.
+ * As strict as the driver where an engine bug would otherwise pass: copies and fills must lie inside one live
+ * allocation, and need a current context; a stream, event or module destroyed twice is an invalid handle.
  * Built with -DFAKE_OLD_DRIVER it lacks the exports a pre-3.2 driver lacks (cuDeviceTotalMem_v2). */
 #include <stdint.h>
 #include <stddef.h>
@@ -342,7 +344,30 @@ static void track_pretend(uintptr_t p, size_t len, int add) {
 }
 #define SKIP_IF_PRETEND(a, b) do { if (is_pretend((uintptr_t)(a)) || is_pretend((uintptr_t)(b))) return 0; } while (0)
 
-static void track_allocation(uintptr_t base, size_t len, int device, int add);
+static int track_allocation(uintptr_t base, size_t len, int device, int add);
+static int pinned_range(uintptr_t p, size_t bytes);
+
+/* Device memory a copy or fill touches must lie inside one live allocation: cuMemAlloc's (at the size asked for,
+ * also for a pretend one) or page-locked host memory, which unified addressing lets the device reach at the host
+ * address. A range that runs past its allocation, or a freed pointer, is CUDA_ERROR_INVALID_VALUE (1), "one or
+ * more of the parameters passed to the API call is not within an acceptable range of values" (CUDA Driver API,
+ * CUresult, https://docs.nvidia.com/cuda/cuda-driver-api/group__CUDA__TYPES.html). An empty copy touches nothing. */
+#define MAX_TRACKED 4096
+static struct { uintptr_t base; size_t len; int device; } tracked[MAX_TRACKED];
+static int inside(uintptr_t p, size_t bytes, uintptr_t base, size_t len) {
+    return p >= base && p - base <= len && bytes <= len - (p - base);
+}
+static int device_range(CUdeviceptr dptr, size_t bytes) {
+    if (bytes == 0) return 0;
+    uintptr_t p = (uintptr_t)dptr;
+    int found = 0;
+    pthread_mutex_lock(&ctx_lock);
+    for (int i = 0; i < MAX_TRACKED && !found; i++) found = tracked[i].len && inside(p, bytes, tracked[i].base, tracked[i].len);
+    pthread_mutex_unlock(&ctx_lock);
+    return found || pinned_range(p, bytes) ? 0 : 1;
+}
+#define CHECK_RANGE(p, bytes) do { if (device_range((CUdeviceptr)(p), (bytes))) return 1; } while (0)
+
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     FAIL("cuMemAlloc_v2", -1);
     if (require_context()) return 201;
@@ -352,9 +377,9 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     if (!h) return 2;
     h->bytes = bytes;
     h->ctx = current_ctx();
+    if (!track_allocation((uintptr_t)(h + 1), bytes, h->ctx->device, 1)) { free(h); return 2; }
     if (real < bytes) track_pretend((uintptr_t)(h + 1), bytes, 1);
     *p = (CUdeviceptr)(uintptr_t)(h + 1);
-    track_allocation((uintptr_t)(h + 1), bytes, h->ctx->device, 1);
     pthread_mutex_lock(&ctx_lock);
     live_allocations++;
     h->ctx->live_allocations++;
@@ -364,9 +389,10 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
 }
 CUresult cuMemFree_v2(CUdeviceptr p) {
     if (require_context()) return 201;
+    /* Only the start of a live allocation can be freed: another address, or one freed already, is refused. */
+    if (!track_allocation((uintptr_t)p, 0, 0, 0)) return 1;
     alloc_header *h = ((alloc_header *)(uintptr_t)p) - 1;
     track_pretend((uintptr_t)p, 0, 0);
-    track_allocation((uintptr_t)p, 0, 0, 0);
     pthread_mutex_lock(&ctx_lock);
     live_bytes -= h->bytes;
     live_allocations--;
@@ -376,22 +402,100 @@ CUresult cuMemFree_v2(CUdeviceptr p) {
     return 0;
 }
 
-CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) { FAIL("cuMemcpyHtoD_v2", -1); SKIP_IF_PRETEND(dst, 0); memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
-CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) { FAIL("cuMemcpyDtoH_v2", -1); SKIP_IF_PRETEND(0, src); memcpy(dst, (const void *)(uintptr_t)src, bytes); return 0; }
-CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) { SKIP_IF_PRETEND(dst, 0); memset((void *)(uintptr_t)dst, value, count); return 0; }
+/* The synchronous copies need a current context as the asynchronous ones do (CUDA_ERROR_INVALID_CONTEXT). */
+CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) {
+    FAIL("cuMemcpyHtoD_v2", -1);
+    if (require_context()) return 201;
+    CHECK_RANGE(dst, bytes);
+    SKIP_IF_PRETEND(dst, 0);
+    memcpy((void *)(uintptr_t)dst, src, bytes);
+    return 0;
+}
+CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
+    FAIL("cuMemcpyDtoH_v2", -1);
+    if (require_context()) return 201;
+    CHECK_RANGE(src, bytes);
+    SKIP_IF_PRETEND(0, src);
+    memcpy(dst, (const void *)(uintptr_t)src, bytes);
+    return 0;
+}
+CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) {
+    if (require_context()) return 201;
+    CHECK_RANGE(dst, count);
+    SKIP_IF_PRETEND(dst, 0);
+    memset((void *)(uintptr_t)dst, value, count);
+    return 0;
+}
+
+/* Live handles of one kind (streams, events, modules). Destroying a handle that is not live, one destroyed
+ * already or never created, is CUDA_ERROR_INVALID_HANDLE (400) as on the driver, and is checked before the
+ * handle's memory is touched, so a double destroy is refused instead of freeing twice. */
+#define MAX_HANDLES 4096
+typedef struct { void *live[MAX_HANDLES]; } handle_set;
+static pthread_mutex_t handle_lock = PTHREAD_MUTEX_INITIALIZER;
+static int handle_add(handle_set *set, void *h) {
+    int added = 0;
+    pthread_mutex_lock(&handle_lock);
+    for (int i = 0; i < MAX_HANDLES && !added; i++) if (!set->live[i]) { set->live[i] = h; added = 1; }
+    pthread_mutex_unlock(&handle_lock);
+    return added;
+}
+static int handle_live(handle_set *set, const void *h) {
+    int found = 0;
+    pthread_mutex_lock(&handle_lock);
+    for (int i = 0; i < MAX_HANDLES && h && !found; i++) found = set->live[i] == h;
+    pthread_mutex_unlock(&handle_lock);
+    return found;
+}
+/* 1 when h was live and is now forgotten. */
+static int handle_remove(handle_set *set, const void *h) {
+    int found = 0;
+    pthread_mutex_lock(&handle_lock);
+    for (int i = 0; i < MAX_HANDLES && h && !found; i++) if (set->live[i] == h) { set->live[i] = NULL; found = 1; }
+    pthread_mutex_unlock(&handle_lock);
+    return found;
+}
+static handle_set stream_handles, event_handles, module_handles;
 
 /* Streams and events: work runs synchronously on the host, so an event is a host timestamp. */
 #include <time.h>
 static int live_streams, live_events;
 /* An event holds its host timestamp and the device current when it was recorded. */
 typedef struct { double ms; int device; } fake_event;
-CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStreamCreate", -1); if (require_context()) return 201; *s = malloc(1); live_streams++; return 0; }
-CUresult cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
+CUresult cuStreamCreate(void **s, unsigned int flags) {
+    (void)flags;
+    FAIL("cuStreamCreate", -1);
+    if (require_context()) return 201;
+    void *stream = malloc(1);
+    if (!stream || !handle_add(&stream_handles, stream)) { free(stream); return 2; }
+    *s = stream;
+    live_streams++;
+    return 0;
+}
+CUresult cuStreamDestroy_v2(void *s) {
+    if (!handle_remove(&stream_handles, s)) return 400;
+    free(s);
+    live_streams--;
+    return 0;
+}
 CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
 CUresult cuCtxSynchronize(void) { return require_context() ? 201 : 0; }
 CUresult cuCtxGetDevice(CUdevice *d) { if (require_context()) return 201; *d = current_device(); return 0; }
-CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; if (require_context()) return 201; *e = calloc(1, sizeof(fake_event)); live_events++; return 0; }
-CUresult cuEventDestroy_v2(void *e) { free(e); live_events--; return 0; }
+CUresult cuEventCreate(void **e, unsigned int flags) {
+    (void)flags;
+    if (require_context()) return 201;
+    fake_event *event = calloc(1, sizeof(fake_event));
+    if (!event || !handle_add(&event_handles, event)) { free(event); return 2; }
+    *e = event;
+    live_events++;
+    return 0;
+}
+CUresult cuEventDestroy_v2(void *e) {
+    if (!handle_remove(&event_handles, e)) return 400;
+    free(e);
+    live_events--;
+    return 0;
+}
 CUresult cuEventRecord(void *e, void *s) {
     (void)s;
     struct timespec t;
@@ -457,6 +561,7 @@ static void count_async(void *stream) { if (stream) async_on_stream++; else asyn
 CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, void *stream) {
     FAIL("cuMemsetD8Async", -1);
     if (require_context()) return 201;
+    CHECK_RANGE(dst, count);
     count_async(stream);
     SKIP_IF_PRETEND(dst, 0);
     memset((void *)(uintptr_t)dst, value, count);
@@ -465,6 +570,7 @@ CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, voi
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, void *stream) {
     FAIL("cuMemcpyHtoDAsync_v2", -1);
     if (require_context()) return 201;
+    CHECK_RANGE(dst, bytes);
     count_async(stream);
     SKIP_IF_PRETEND(dst, 0);
     memcpy((void *)(uintptr_t)dst, src, bytes);
@@ -473,6 +579,7 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, vo
 CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes, void *stream) {
     FAIL("cuMemcpyDtoHAsync_v2", -1);
     if (require_context()) return 201;
+    CHECK_RANGE(src, bytes);
     count_async(stream);
     SKIP_IF_PRETEND(0, src);
     memcpy(dst, (const void *)(uintptr_t)src, bytes);
@@ -521,6 +628,7 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, in
     fake_module *m = malloc(sizeof *m);
     m->magic = 0x5054;
     m->ptx = strdup(ptx);
+    if (!handle_add(&module_handles, m)) { free(m->ptx); free(m); return 2; }
     *module = m;
     live_modules++;
     return 0;
@@ -528,7 +636,7 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, in
 
 CUresult cuModuleUnload(void *module) {
     fake_module *m = module;
-    if (!m || m->magic != 0x5054) return 400;
+    if (!handle_remove(&module_handles, m)) return 400;
     m->magic = 0;
     free(m->ptx);
     free(m);
@@ -538,7 +646,7 @@ CUresult cuModuleUnload(void *module) {
 
 CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
     fake_module *m = module;
-    if (!m || m->magic != 0x5054) return 400;
+    if (!handle_live(&module_handles, m) || m->magic != 0x5054) return 400;
     char entry[128];
     snprintf(entry, sizeof entry, ".entry %s(", name);
     if (!strstr(m->ptx, entry)) return 500; /* CUDA_ERROR_NOT_FOUND, as for a name the module lacks */
@@ -703,10 +811,13 @@ static void pinned_note(void *p, size_t bytes, unsigned int flags) {
     }
     pthread_mutex_unlock(&pinned_lock);
 }
-static void pinned_forget(void *p) {
+/* 1 when p started a page-locked allocation, now forgotten; 0 when it starts none. */
+static int pinned_forget(void *p) {
+    int found = 0;
     pthread_mutex_lock(&pinned_lock);
-    for (int i = 0; i < MAX_PINNED; i++) if (pinned_table[i].start == p) pinned_table[i].start = NULL;
+    for (int i = 0; i < MAX_PINNED; i++) if (p && pinned_table[i].start == p) { pinned_table[i].start = NULL; found = 1; }
     pthread_mutex_unlock(&pinned_lock);
+    return found;
 }
 /* The flags of the page-locked allocation holding p, or -1 when p is in none. */
 static int pinned_flags_of(const void *p) {
@@ -718,6 +829,14 @@ static int pinned_flags_of(const void *p) {
     }
     pthread_mutex_unlock(&pinned_lock);
     return flags;
+}
+static int pinned_range(uintptr_t p, size_t bytes) {
+    int found = 0;
+    pthread_mutex_lock(&pinned_lock);
+    for (int i = 0; i < MAX_PINNED && !found; i++)
+        found = pinned_table[i].start && inside(p, bytes, (uintptr_t)pinned_table[i].start, pinned_table[i].bytes);
+    pthread_mutex_unlock(&pinned_lock);
+    return found;
 }
 CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     FAIL("cuMemHostAlloc", current_device());
@@ -731,7 +850,12 @@ CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     live_pinned++;
     return 0;
 }
-CUresult cuMemFreeHost(void *p) { pinned_forget(p); free(p); live_pinned--; return 0; }
+CUresult cuMemFreeHost(void *p) {
+    if (!pinned_forget(p)) return 1; /* not page-locked memory from this driver, or freed already */
+    free(p);
+    live_pinned--;
+    return 0;
+}
 CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flags) {
     if (require_context()) return 201;
     int allocated = pinned_flags_of(p);
@@ -739,7 +863,16 @@ CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flag
     *d = (CUdeviceptr)(uintptr_t)p;
     return 0;
 }
-CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoDAsync_v2", current_device()); if (require_context()) return 201; SKIP_IF_PRETEND(dst, src); memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); return 0; }
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) {
+    (void)s;
+    FAIL("cuMemcpyDtoDAsync_v2", current_device());
+    if (require_context()) return 201;
+    CHECK_RANGE(dst, bytes);
+    CHECK_RANGE(src, bytes);
+    SKIP_IF_PRETEND(dst, src);
+    memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+    return 0;
+}
 CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) { (void)s; (void)e; (void)flags; return require_context() ? 201 : 0; }
 
 static int peer_allowed(int a, int b) { return a != b && valid(a) && valid(b) && fake_env_int("FAKECUDA_PEER", 1); }
@@ -754,6 +887,8 @@ CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
 CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dc, CUdeviceptr src, CUcontext sc, size_t bytes, void *s) {
     (void)dc; (void)sc; (void)s;
     if (require_context()) return 201;
+    CHECK_RANGE(dst, bytes);
+    CHECK_RANGE(src, bytes);
     SKIP_IF_PRETEND(dst, src);
     memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
     return 0;
@@ -776,15 +911,17 @@ CUresult cuCtxDisablePeerAccess(CUcontext peer) { (void)peer; return require_con
  * Work runs synchronously here, so a stream is always idle. cuPointerGetAttribute answers
  * CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL (9) for any address inside a live allocation, as the driver does, so the
  * fake NCCL can refuse a buffer of another GPU. */
-#define MAX_TRACKED 4096
-static struct { uintptr_t base; size_t len; int device; } tracked[MAX_TRACKED];
-static void track_allocation(uintptr_t base, size_t len, int device, int add) {
+/* 1 when the allocation was added (add) or found and removed (!add), else 0: the table is full, or no live
+ * allocation starts at base. */
+static int track_allocation(uintptr_t base, size_t len, int device, int add) {
+    int done = 0;
     pthread_mutex_lock(&ctx_lock);
-    for (int i = 0; i < MAX_TRACKED; i++) {
-        if (add && tracked[i].len == 0) { tracked[i].base = base; tracked[i].len = len ? len : 1; tracked[i].device = device; break; }
-        if (!add && tracked[i].len && tracked[i].base == base) { tracked[i].len = 0; break; }
+    for (int i = 0; i < MAX_TRACKED && !done; i++) {
+        if (add && tracked[i].len == 0) { tracked[i].base = base; tracked[i].len = len ? len : 1; tracked[i].device = device; done = 1; }
+        else if (!add && tracked[i].len && tracked[i].base == base) { tracked[i].len = 0; done = 1; }
     }
     pthread_mutex_unlock(&ctx_lock);
+    return done;
 }
 CUresult cuStreamQuery(void *s) { (void)s; return 0; }
 CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
