@@ -191,5 +191,85 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(events, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_events"));
             Assert.Equal(modules, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_modules"));
         }
+
+        [FakeFact]
+        public void Reading_an_asynchronous_copy_before_synchronising_sees_stale_data()
+        {
+            // The planted ordering bug: a device-to-host copy into page-locked memory is read before the stream is
+            // synchronised. On a GPU the copy may not have happened yet; the fake runs it only at the sync.
+            CudaDriver driver = Load();
+            var pattern = new byte[Bytes];
+            for (int i = 0; i < pattern.Length; i++) pattern[i] = (byte)(0xA0 + i % 16);
+            using (new CurrentContext(driver))
+            {
+                driver.ThrowIfFailed(driver.cuMemAlloc(Bytes, out ulong device));
+                driver.ThrowIfFailed(driver.cuMemHostAlloc(out IntPtr pinned, Bytes, 0));
+                driver.ThrowIfFailed(driver.cuStreamCreate(out IntPtr stream, 1));
+                try
+                {
+                    var host = (byte*)pinned;
+                    fixed (byte* p = pattern) driver.ThrowIfFailed(driver.cuMemcpyHtoD(device, (IntPtr)p, Bytes));
+                    driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync(pinned, device, Bytes, stream));
+
+                    Assert.Equal(0, host[0]);
+                    Assert.Equal(0, host[Bytes - 1]);
+                    Assert.Equal(CudaResult.CUDA_ERROR_NOT_READY, driver.cuStreamQuery(stream));
+
+                    driver.ThrowIfFailed(driver.cuStreamSynchronize(stream));
+                    Assert.Equal(pattern, new ReadOnlySpan<byte>(host, (int)Bytes).ToArray());
+                    Assert.Equal(CudaResult.CUDA_SUCCESS, driver.cuStreamQuery(stream));
+                }
+                finally
+                {
+                    driver.ThrowIfFailed(driver.cuStreamDestroy(stream));
+                    driver.ThrowIfFailed(driver.cuMemFreeHost(pinned));
+                    driver.ThrowIfFailed(driver.cuMemFree(device));
+                }
+            }
+        }
+
+        [FakeFact]
+        public void Queued_work_keeps_its_order_and_synchronous_calls_see_what_was_queued_before_them()
+        {
+            // Correct code must still pass: a fill queued on a stream is seen by a later synchronous copy, an
+            // upload from pageable memory may reuse its source at once, and an event interval is readable only
+            // once its records ran.
+            CudaDriver driver = Load();
+            var host = new byte[Bytes];
+            using (new CurrentContext(driver))
+            {
+                driver.ThrowIfFailed(driver.cuMemAlloc(Bytes, out ulong device));
+                driver.ThrowIfFailed(driver.cuStreamCreate(out IntPtr stream, 1));
+                driver.ThrowIfFailed(driver.cuEventCreate(out IntPtr start, 0));
+                driver.ThrowIfFailed(driver.cuEventCreate(out IntPtr end, 0));
+                try
+                {
+                    fixed (byte* h = host)
+                    {
+                        driver.ThrowIfFailed(driver.cuEventRecord(start, stream));
+                        driver.ThrowIfFailed(driver.cuMemsetD8Async(device, 0x11, Bytes, stream));
+                        host[0] = 0x22;
+                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(device, (IntPtr)h, 1, stream));
+                        host[0] = 0x33; // staged already: the upload keeps 0x22
+                        driver.ThrowIfFailed(driver.cuEventRecord(end, stream));
+                        Assert.Equal(CudaResult.CUDA_ERROR_NOT_READY, driver.cuEventElapsedTime(out _, start, end));
+
+                        driver.ThrowIfFailed(driver.cuMemcpyDtoH((IntPtr)h, device, Bytes));
+                        Assert.Equal(0x22, host[0]);
+                        Assert.Equal(0x11, host[Bytes - 1]);
+                        driver.ThrowIfFailed(driver.cuEventSynchronize(end));
+                        driver.ThrowIfFailed(driver.cuEventElapsedTime(out float ms, start, end));
+                        Assert.True(ms > 0);
+                    }
+                }
+                finally
+                {
+                    driver.ThrowIfFailed(driver.cuEventDestroy(end));
+                    driver.ThrowIfFailed(driver.cuEventDestroy(start));
+                    driver.ThrowIfFailed(driver.cuStreamDestroy(stream));
+                    driver.ThrowIfFailed(driver.cuMemFree(device));
+                }
+            }
+        }
     }
 }
