@@ -20,7 +20,8 @@ namespace DlGpuTools.Engine.Tests
 
         private static CudaDriver Load()
         {
-            CudaDriver driver = CudaDriver.Load(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            ProbeEnvironment fakes = FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml);
+            CudaDriver driver = CudaDriver.Load(fakes, PlatformNativeLoader.Instance);
             driver.ThrowIfFailed(driver.cuInit());
             return driver;
         }

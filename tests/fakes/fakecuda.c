@@ -734,10 +734,12 @@ static void run_kernel(const fake_function *fn, unsigned int gx, unsigned int bx
     /* Buffers above FAKECUDA_REAL_LIMIT_MB only pretend to exist: a data kernel on one does nothing. */
     if (fn->kind != K_SPIN) {
         /* Buffer parameters: the first of every data kernel, the source of a copy, both sources of a triad. */
-        if (is_pretend((uintptr_t)*(CUdeviceptr *)params[0])) return;
-        if ((fn->kind == K_COPY || fn->kind == K_COPY_STRIDED || fn->kind == K_TRIAD) && is_pretend((uintptr_t)*(CUdeviceptr *)params[1])) return;
-        if (fn->kind == K_COPY_STRIDED && (is_pretend((uintptr_t)*(CUdeviceptr *)params[3]) || is_pretend((uintptr_t)*(CUdeviceptr *)params[4]))) return;
-        if (fn->kind == K_TRIAD && is_pretend((uintptr_t)*(CUdeviceptr *)params[2])) return;
+#define PRETEND_PARAM(i) is_pretend((uintptr_t)*(CUdeviceptr *)params[i])
+        if (PRETEND_PARAM(0)) return;
+        if ((fn->kind == K_COPY || fn->kind == K_COPY_STRIDED || fn->kind == K_TRIAD) && PRETEND_PARAM(1)) return;
+        if (fn->kind == K_COPY_STRIDED && (PRETEND_PARAM(3) || PRETEND_PARAM(4))) return;
+        if (fn->kind == K_TRIAD && PRETEND_PARAM(2)) return;
+#undef PRETEND_PARAM
     }
     /* Write, copy and triad take one element per thread, as the PTX does: a grid smaller than the buffer leaves
        the rest untouched, so an engine that launches too few blocks fails its own check. */
