@@ -7,6 +7,9 @@
  * Contexts behave as the real driver's do: primary contexts with a retain count per device (destroyed at
  * zero, with the memory allocated in them), created contexts destroyed by cuCtxDestroy, and a current-context
  * stack per thread.
+ * As strict as the driver where an engine bug would otherwise pass: copies and fills must lie inside one live
+ * allocation, and need a current context; a stream, event or module destroyed twice is an invalid handle; and
+ * asynchronous work is queued and runs only at synchronisation points (see "Stream work").
  * Built with -DFAKE_OLD_DRIVER it lacks the exports a pre-3.2 driver lacks (cuDeviceTotalMem_v2). */
 #include <stdint.h>
 #include <stddef.h>
@@ -342,7 +345,37 @@ static void track_pretend(uintptr_t p, size_t len, int add) {
 }
 #define SKIP_IF_PRETEND(a, b) do { if (is_pretend((uintptr_t)(a)) || is_pretend((uintptr_t)(b))) return 0; } while (0)
 
-static void track_allocation(uintptr_t base, size_t len, int device, int add);
+static int track_allocation(uintptr_t base, size_t len, int device, int add);
+static int pinned_range(uintptr_t p, size_t bytes);
+static int pinned_flags_of(const void *p);
+/* Stream work (see "Stream work" below): queued by the asynchronous calls, run at synchronisation points. */
+static void run_queued_work(void);
+static CUresult queue_copy(void *stream, void *dst, const void *src, size_t bytes, int skip, void *staged);
+static CUresult queue_fill(void *stream, void *dst, unsigned char value, size_t bytes, int skip);
+static CUresult queue_record(void *stream, void *event, int device);
+static int stream_busy(void *stream);
+
+/* Device memory a copy or fill touches must lie inside one live allocation: cuMemAlloc's (at the size asked for,
+ * also for a pretend one) or page-locked host memory, which unified addressing lets the device reach at the host
+ * address. A range that runs past its allocation, or a freed pointer, is CUDA_ERROR_INVALID_VALUE (1), "one or
+ * more of the parameters passed to the API call is not within an acceptable range of values" (CUDA Driver API,
+ * CUresult, https://docs.nvidia.com/cuda/cuda-driver-api/group__CUDA__TYPES.html). An empty copy touches nothing. */
+#define MAX_TRACKED 4096
+static struct { uintptr_t base; size_t len; int device; } tracked[MAX_TRACKED];
+static int inside(uintptr_t p, size_t bytes, uintptr_t base, size_t len) {
+    return p >= base && p - base <= len && bytes <= len - (p - base);
+}
+static int device_range(CUdeviceptr dptr, size_t bytes) {
+    if (bytes == 0) return 0;
+    uintptr_t p = (uintptr_t)dptr;
+    int found = 0;
+    pthread_mutex_lock(&ctx_lock);
+    for (int i = 0; i < MAX_TRACKED && !found; i++) found = tracked[i].len && inside(p, bytes, tracked[i].base, tracked[i].len);
+    pthread_mutex_unlock(&ctx_lock);
+    return found || pinned_range(p, bytes) ? 0 : 1;
+}
+#define CHECK_RANGE(p, bytes) do { if (device_range((CUdeviceptr)(p), (bytes))) return 1; } while (0)
+
 CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     FAIL("cuMemAlloc_v2", -1);
     if (require_context()) return 201;
@@ -352,9 +385,9 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     if (!h) return 2;
     h->bytes = bytes;
     h->ctx = current_ctx();
+    if (!track_allocation((uintptr_t)(h + 1), bytes, h->ctx->device, 1)) { free(h); return 2; }
     if (real < bytes) track_pretend((uintptr_t)(h + 1), bytes, 1);
     *p = (CUdeviceptr)(uintptr_t)(h + 1);
-    track_allocation((uintptr_t)(h + 1), bytes, h->ctx->device, 1);
     pthread_mutex_lock(&ctx_lock);
     live_allocations++;
     h->ctx->live_allocations++;
@@ -364,9 +397,11 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
 }
 CUresult cuMemFree_v2(CUdeviceptr p) {
     if (require_context()) return 201;
+    /* Only the start of a live allocation can be freed: another address, or one freed already, is refused. */
+    if (!track_allocation((uintptr_t)p, 0, 0, 0)) return 1;
+    run_queued_work(); /* work queued on the memory finishes before it is given back, as cuMemFree waits for it */
     alloc_header *h = ((alloc_header *)(uintptr_t)p) - 1;
     track_pretend((uintptr_t)p, 0, 0);
-    track_allocation((uintptr_t)p, 0, 0, 0);
     pthread_mutex_lock(&ctx_lock);
     live_bytes -= h->bytes;
     live_allocations--;
@@ -376,31 +411,127 @@ CUresult cuMemFree_v2(CUdeviceptr p) {
     return 0;
 }
 
-CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) { FAIL("cuMemcpyHtoD_v2", -1); SKIP_IF_PRETEND(dst, 0); memcpy((void *)(uintptr_t)dst, src, bytes); return 0; }
-CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) { FAIL("cuMemcpyDtoH_v2", -1); SKIP_IF_PRETEND(0, src); memcpy(dst, (const void *)(uintptr_t)src, bytes); return 0; }
-CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) { SKIP_IF_PRETEND(dst, 0); memset((void *)(uintptr_t)dst, value, count); return 0; }
-
-/* Streams and events: work runs synchronously on the host, so an event is a host timestamp. */
-#include <time.h>
-static int live_streams, live_events;
-/* An event holds its host timestamp and the device current when it was recorded. */
-typedef struct { double ms; int device; } fake_event;
-CUresult cuStreamCreate(void **s, unsigned int flags) { (void)flags; FAIL("cuStreamCreate", -1); if (require_context()) return 201; *s = malloc(1); live_streams++; return 0; }
-CUresult cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
-CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
-CUresult cuCtxSynchronize(void) { return require_context() ? 201 : 0; }
-CUresult cuCtxGetDevice(CUdevice *d) { if (require_context()) return 201; *d = current_device(); return 0; }
-CUresult cuEventCreate(void **e, unsigned int flags) { (void)flags; if (require_context()) return 201; *e = calloc(1, sizeof(fake_event)); live_events++; return 0; }
-CUresult cuEventDestroy_v2(void *e) { free(e); live_events--; return 0; }
-CUresult cuEventRecord(void *e, void *s) {
-    (void)s;
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    ((fake_event *)e)->ms = t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-    ((fake_event *)e)->device = current_device();
+/* The synchronous copies need a current context as the asynchronous ones do (CUDA_ERROR_INVALID_CONTEXT). They
+ * run on the legacy default stream, after the work queued before them: queued work is finished first. */
+CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) {
+    FAIL("cuMemcpyHtoD_v2", -1);
+    if (require_context()) return 201;
+    CHECK_RANGE(dst, bytes);
+    run_queued_work();
+    SKIP_IF_PRETEND(dst, 0);
+    memcpy((void *)(uintptr_t)dst, src, bytes);
     return 0;
 }
-CUresult cuEventSynchronize(void *e) { (void)e; return 0; }
+CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
+    FAIL("cuMemcpyDtoH_v2", -1);
+    if (require_context()) return 201;
+    CHECK_RANGE(src, bytes);
+    run_queued_work();
+    SKIP_IF_PRETEND(0, src);
+    memcpy(dst, (const void *)(uintptr_t)src, bytes);
+    return 0;
+}
+CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) {
+    if (require_context()) return 201;
+    CHECK_RANGE(dst, count);
+    run_queued_work();
+    SKIP_IF_PRETEND(dst, 0);
+    memset((void *)(uintptr_t)dst, value, count);
+    return 0;
+}
+
+/* Live handles of one kind (streams, events, modules). Destroying a handle that is not live, one destroyed
+ * already or never created, is CUDA_ERROR_INVALID_HANDLE (400) as on the driver, and is checked before the
+ * handle's memory is touched, so a double destroy is refused instead of freeing twice. */
+#define MAX_HANDLES 4096
+typedef struct { void *live[MAX_HANDLES]; } handle_set;
+static pthread_mutex_t handle_lock = PTHREAD_MUTEX_INITIALIZER;
+static int handle_add(handle_set *set, void *h) {
+    int added = 0;
+    pthread_mutex_lock(&handle_lock);
+    for (int i = 0; i < MAX_HANDLES && !added; i++) if (!set->live[i]) { set->live[i] = h; added = 1; }
+    pthread_mutex_unlock(&handle_lock);
+    return added;
+}
+static int handle_live(handle_set *set, const void *h) {
+    int found = 0;
+    pthread_mutex_lock(&handle_lock);
+    for (int i = 0; i < MAX_HANDLES && h && !found; i++) found = set->live[i] == h;
+    pthread_mutex_unlock(&handle_lock);
+    return found;
+}
+/* 1 when h was live and is now forgotten. */
+static int handle_remove(handle_set *set, const void *h) {
+    int found = 0;
+    pthread_mutex_lock(&handle_lock);
+    for (int i = 0; i < MAX_HANDLES && h && !found; i++) if (set->live[i] == h) { set->live[i] = NULL; found = 1; }
+    pthread_mutex_unlock(&handle_lock);
+    return found;
+}
+static handle_set stream_handles, event_handles, module_handles;
+
+/* Streams and events. A stream counts its queued work, for cuStreamQuery. An event holds the host time at which
+ * its record ran, the device current when it was queued, and how many of its records are still queued. The
+ * special handles CU_STREAM_LEGACY (1) and CU_STREAM_PER_THREAD (2) name the default streams, as NULL does. */
+#include <time.h>
+static int live_streams, live_events;
+typedef struct { int queued; } fake_stream;
+typedef struct { double ms; int device; int queued; } fake_event;
+static int default_stream(const void *s) { return (uintptr_t)s <= 2; }
+static int stream_ok(const void *s) { return default_stream(s) || handle_live(&stream_handles, s); }
+CUresult cuStreamCreate(void **s, unsigned int flags) {
+    (void)flags;
+    FAIL("cuStreamCreate", -1);
+    if (require_context()) return 201;
+    fake_stream *stream = calloc(1, sizeof *stream);
+    if (!stream || !handle_add(&stream_handles, stream)) { free(stream); return 2; }
+    *s = stream;
+    live_streams++;
+    return 0;
+}
+CUresult cuStreamDestroy_v2(void *s) {
+    if (!handle_remove(&stream_handles, s)) return 400;
+    run_queued_work(); /* the driver finishes a destroyed stream's work; here it is finished before the stream goes */
+    free(s);
+    live_streams--;
+    return 0;
+}
+CUresult cuStreamSynchronize(void *s) {
+    if (!stream_ok(s)) return 400;
+    run_queued_work();
+    return 0;
+}
+CUresult cuCtxSynchronize(void) {
+    if (require_context()) return 201;
+    run_queued_work();
+    return 0;
+}
+CUresult cuCtxGetDevice(CUdevice *d) { if (require_context()) return 201; *d = current_device(); return 0; }
+CUresult cuEventCreate(void **e, unsigned int flags) {
+    (void)flags;
+    if (require_context()) return 201;
+    fake_event *event = calloc(1, sizeof(fake_event));
+    if (!event || !handle_add(&event_handles, event)) { free(event); return 2; }
+    *e = event;
+    live_events++;
+    return 0;
+}
+CUresult cuEventDestroy_v2(void *e) {
+    if (!handle_remove(&event_handles, e)) return 400;
+    run_queued_work(); /* a queued record still points at the event */
+    free(e);
+    live_events--;
+    return 0;
+}
+CUresult cuEventRecord(void *e, void *s) {
+    if (!handle_live(&event_handles, e) || !stream_ok(s)) return 400;
+    return queue_record(s, e, current_device());
+}
+CUresult cuEventSynchronize(void *e) {
+    if (!handle_live(&event_handles, e)) return 400;
+    run_queued_work();
+    return 0;
+}
 /* FAKECUDA_EVENT_MS  "2" every elapsed time is 2 ms; "2,3" the calls take 2, 3, 2, 3, ... ms (unsteady batches).
  * The list runs on across calls and tests; a test with two streams reads two times a batch, so use an odd count. */
 static unsigned elapsed_calls;
@@ -412,7 +543,11 @@ static double fixed_elapsed(const char *list) {
     while (pick-- > 0) item = strchr(item, ',') + 1;
     return atof(item);
 }
+/* CUDA_ERROR_NOT_READY (600) while either record is still queued, as on the driver. */
+static int event_queued(void *e);
 CUresult cuEventElapsedTime(float *ms, void *start, void *end) {
+    if (!handle_live(&event_handles, start) || !handle_live(&event_handles, end)) return 400;
+    if (event_queued(start) || event_queued(end)) return 600;
     char buf[64];
     const char *fixed = fake_setting("FAKECUDA_EVENT_MS", buf, sizeof buf);
     double elapsed = fixed && *fixed ? fixed_elapsed(fixed) : ((fake_event *)end)->ms - ((fake_event *)start)->ms;
@@ -448,8 +583,8 @@ int fakecuda_context_stack_depth(void) { return tl_depth; }
 int fakecuda_context_creations(void) { return context_creations; }
 int fakecuda_allocations_lost_with_context(void) { return allocations_lost_with_context; }
 
-/* Stream-ordered memory operations (cuMemsetD8Async, cuMemcpyHtoDAsync_v2, cuMemcpyDtoHAsync_v2). Work
- * runs at once on the host, so they complete before returning; the hooks count the calls made on a
+/* Stream-ordered memory operations (cuMemsetD8Async, cuMemcpyHtoDAsync_v2, cuMemcpyDtoHAsync_v2). They are
+ * queued and run at the next synchronisation point (see "Stream work"); the hooks count the calls made on a
  * created stream and on the legacy default stream (NULL), so tests can check that the benchmark orders
  * its poison, uploads and read-backs on its own stream. */
 static int async_on_stream, async_on_legacy;
@@ -457,26 +592,36 @@ static void count_async(void *stream) { if (stream) async_on_stream++; else asyn
 CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, void *stream) {
     FAIL("cuMemsetD8Async", -1);
     if (require_context()) return 201;
+    CHECK_RANGE(dst, count);
+    if (!stream_ok(stream)) return 400;
     count_async(stream);
-    SKIP_IF_PRETEND(dst, 0);
-    memset((void *)(uintptr_t)dst, value, count);
-    return 0;
+    return queue_fill(stream, (void *)(uintptr_t)dst, value, count, is_pretend((uintptr_t)dst));
 }
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, void *stream) {
     FAIL("cuMemcpyHtoDAsync_v2", -1);
     if (require_context()) return 201;
+    CHECK_RANGE(dst, bytes);
+    if (!stream_ok(stream)) return 400;
     count_async(stream);
-    SKIP_IF_PRETEND(dst, 0);
-    memcpy((void *)(uintptr_t)dst, src, bytes);
-    return 0;
+    int skip = is_pretend((uintptr_t)dst);
+    void *staged = NULL;
+    if (!skip && bytes && pinned_flags_of(src) < 0) { /* pageable: staged now, so the caller may reuse it at once */
+        staged = malloc(bytes);
+        if (!staged) return 2;
+        memcpy(staged, src, bytes);
+        src = staged;
+    }
+    return queue_copy(stream, (void *)(uintptr_t)dst, src, bytes, skip, staged);
 }
 CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes, void *stream) {
     FAIL("cuMemcpyDtoHAsync_v2", -1);
     if (require_context()) return 201;
+    CHECK_RANGE(src, bytes);
+    if (!stream_ok(stream)) return 400;
     count_async(stream);
-    SKIP_IF_PRETEND(0, src);
-    memcpy(dst, (const void *)(uintptr_t)src, bytes);
-    return 0;
+    CUresult r = queue_copy(stream, dst, (const void *)(uintptr_t)src, bytes, is_pretend((uintptr_t)src), NULL);
+    if (r == 0 && pinned_flags_of(dst) < 0) run_queued_work(); /* to pageable memory: done when the call returns */
+    return r;
 }
 int fakecuda_async_ops_on_streams(void) { return async_on_stream; }
 int fakecuda_async_ops_on_legacy_stream(void) { return async_on_legacy; }
@@ -491,8 +636,8 @@ int fakecuda_async_ops_on_legacy_stream(void) { return async_on_legacy; }
  *   FAKECUDA_EVENT_MS     x: every event interval reads x ms (timings the tests can predict), see FAKECUDA_SLOW_GPU
  *   FAKECUDA_SLOW_GPU     d: intervals timed on device d read 1.5 times as long (a GPU slower than its peers)
  *   FAKECUDA_NAME<d>      device d's name (default: a Fake H100 for even d, a Fake RTX 3090 for odd d)
- * Kernels run on the host, synchronously, with the effect the PTX kernel of the same name has, so the
- * module's checks of the data run in CI. The spin kernel returns at once (work is synchronous here). */
+ * Kernels run on the host when their queued work runs (see "Stream work"), with the effect the PTX kernel of the
+ * same name has, so the module's checks of the data run in CI. The spin kernel returns as soon as it runs. */
 typedef struct { int magic; char *ptx; } fake_module;
 typedef struct { int kind; } fake_function;
 enum { K_WRITE = 1, K_READ, K_COPY, K_TRIAD, K_SPIN, K_COPY_STRIDED, K_COMPARE, K_FILL_PATTERN, K_CHECK_PATTERN, K_COUNT };
@@ -521,6 +666,7 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, in
     fake_module *m = malloc(sizeof *m);
     m->magic = 0x5054;
     m->ptx = strdup(ptx);
+    if (!handle_add(&module_handles, m)) { free(m->ptx); free(m); return 2; }
     *module = m;
     live_modules++;
     return 0;
@@ -528,7 +674,7 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, in
 
 CUresult cuModuleUnload(void *module) {
     fake_module *m = module;
-    if (!m || m->magic != 0x5054) return 400;
+    if (!handle_remove(&module_handles, m)) return 400;
     m->magic = 0;
     free(m->ptx);
     free(m);
@@ -538,7 +684,7 @@ CUresult cuModuleUnload(void *module) {
 
 CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
     fake_module *m = module;
-    if (!m || m->magic != 0x5054) return 400;
+    if (!handle_live(&module_handles, m) || m->magic != 0x5054) return 400;
     char entry[128];
     snprintf(entry, sizeof entry, ".entry %s(", name);
     if (!strstr(m->ptx, entry)) return 500; /* CUDA_ERROR_NOT_FOUND, as for a name the module lacks */
@@ -560,23 +706,40 @@ static unsigned int health_pattern(unsigned int mode, unsigned int value, unsign
     return h;
 }
 
+/* The bytes of each kernel's parameters, in order, as its .entry declares them (.u64 8, .u32 4). */
+static const char *const param_bytes[K_COUNT] = { "", "884", "888", "888", "88884", "888", "888888", "8888", "8844", "88448" };
+
+static CUresult queue_kernel(void *stream, fake_function *fn, unsigned int gx, unsigned int bx, void **params);
 CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by, unsigned int bz,
                         unsigned int shared, void *stream, void **params, void **extra) {
-    (void)stream; (void)shared; (void)extra;
+    (void)shared; (void)extra;
     FAIL("cuLaunchKernel", current_device());
     if (require_context()) return 201;
     if (gx == 0 || gy != 1 || gz != 1 || bx == 0 || bx > 1024 || by != 1 || bz != 1) return 1;
     fake_function *fn = f;
     if (fn < &g_functions[1] || fn >= &g_functions[K_COUNT]) return 400;
-    int skip = fake_env_int("FAKECUDA_KERNEL_SKIP_LAST", 0);
+    /* Its PTX says .maxntid 512: the driver refuses a larger block. The warps split into the two copies by
+       parity, so a grid of an odd number of warps would leave one copy a warp short: refused here too. */
+    if (fn->kind == K_COPY_STRIDED && (bx > 512 || (gx * bx / 32) % 2 != 0)) return 1;
+    if (!params || !stream_ok(stream)) return !params ? 1 : 400;
     kernel_launches++;
+    if (fn->kind == K_SPIN) spin_launches++;
+    return queue_kernel(stream, fn, gx, bx, params);
+}
+
+/* A queued launch runs here, on the parameter values copied at launch (the driver copies them too, so the
+ * caller's argument storage may be gone by now). */
+static void run_kernel(const fake_function *fn, unsigned int gx, unsigned int bx, void **params) {
+    int skip = fake_env_int("FAKECUDA_KERNEL_SKIP_LAST", 0);
     /* Buffers above FAKECUDA_REAL_LIMIT_MB only pretend to exist: a data kernel on one does nothing. */
     if (fn->kind != K_SPIN) {
         /* Buffer parameters: the first of every data kernel, the source of a copy, both sources of a triad. */
-        if (is_pretend((uintptr_t)*(CUdeviceptr *)params[0])) return 0;
-        if ((fn->kind == K_COPY || fn->kind == K_COPY_STRIDED || fn->kind == K_TRIAD) && is_pretend((uintptr_t)*(CUdeviceptr *)params[1])) return 0;
-        if (fn->kind == K_COPY_STRIDED && (is_pretend((uintptr_t)*(CUdeviceptr *)params[3]) || is_pretend((uintptr_t)*(CUdeviceptr *)params[4]))) return 0;
-        if (fn->kind == K_TRIAD && is_pretend((uintptr_t)*(CUdeviceptr *)params[2])) return 0;
+#define PRETEND_PARAM(i) is_pretend((uintptr_t)*(CUdeviceptr *)params[i])
+        if (PRETEND_PARAM(0)) return;
+        if ((fn->kind == K_COPY || fn->kind == K_COPY_STRIDED || fn->kind == K_TRIAD) && PRETEND_PARAM(1)) return;
+        if (fn->kind == K_COPY_STRIDED && (PRETEND_PARAM(3) || PRETEND_PARAM(4))) return;
+        if (fn->kind == K_TRIAD && PRETEND_PARAM(2)) return;
+#undef PRETEND_PARAM
     }
     /* Write, copy and triad take one element per thread, as the PTX does: a grid smaller than the buffer leaves
        the rest untouched, so an engine that launches too few blocks fails its own check. */
@@ -588,7 +751,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         if (n > threads) n = threads;
         unsigned int seed = *(unsigned int *)params[2];
         for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) dst[k] = pattern_word(k, seed);
-        return 0;
+        return;
     }
     case K_READ: {
         const unsigned int *src = *(unsigned int **)params[0];
@@ -598,19 +761,16 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) x ^= src[k];
         /* One value per block, as the PTX kernel writes: here block 0 holds it all, the others nothing. */
         for (unsigned int b = 0; b < gx; b++) out[b] = b == 0 ? x : 0;
-        return 0;
+        return;
     }
     case K_COPY_STRIDED: { /* two grid-stride copies (even and odd warps): any grid covers both */
-        /* Its PTX says .maxntid 512: the driver refuses a larger block. The warps split into the two copies by
-           parity, so a grid of an odd number of warps would leave one copy a warp short: refused here too. */
-        if (bx > 512 || (gx * bx / 32) % 2 != 0) return 1;
         for (int c = 0; c < 2; c++) {
             unsigned int *dst = *(unsigned int **)params[3 * c];
             const unsigned int *src = *(unsigned int **)params[3 * c + 1];
             unsigned long long n = *(unsigned long long *)params[3 * c + 2];
             memmove(dst, src, (size_t)(n - (skip && n && c == 1 ? 1 : 0)) * 16);
         }
-        return 0;
+        return;
     }
     case K_COPY: {
         unsigned int *dst = *(unsigned int **)params[0];
@@ -618,7 +778,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         unsigned long long n = *(unsigned long long *)params[2];
         if (n > threads) n = threads;
         memmove(dst, src, (size_t)(n - (skip && n ? 1 : 0)) * 16);
-        return 0;
+        return;
     }
     case K_TRIAD: {
         unsigned int *a = *(unsigned int **)params[0];
@@ -628,18 +788,18 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         unsigned int s = *(unsigned int *)params[4];
         if (n > threads) n = threads;
         for (unsigned long long k = 0; k < 4 * (n - (skip && n ? 1 : 0)); k++) a[k] = b[k] + s * c[k];
-        return 0;
+        return;
     }
     case K_COMPARE: { /* grid-stride, like the PTX: any grid covers the buffers */
         const unsigned int *a = *(unsigned int **)params[0];
         const unsigned int *b = *(unsigned int **)params[1];
         unsigned long long n = *(unsigned long long *)params[2];
         unsigned int *count = *(unsigned int **)params[3];
-        if (is_pretend((uintptr_t)b)) return 0;
+        if (is_pretend((uintptr_t)b)) return;
         unsigned int differ = 0;
         for (unsigned long long k = 0; k < n; k++) differ += a[k] != b[k];
         *count += differ;
-        return 0;
+        return;
     }
     case K_FILL_PATTERN: {
         unsigned int *p = *(unsigned int **)params[0];
@@ -648,7 +808,7 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
         for (unsigned long long k = 0; k < n; k++) p[k] = health_pattern(mode, value, k);
         int bad = fake_env_int("FAKECUDA_BAD_WORD", -1);
         if (bad >= 0 && (unsigned long long)bad < n) p[bad] ^= 0x10; /* a cell that does not hold bit 4 */
-        return 0;
+        return;
     }
     case K_CHECK_PATTERN: {
         const unsigned int *p = *(unsigned int **)params[0];
@@ -662,16 +822,126 @@ CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int 
             if (k < result[1]) result[1] = k;
             result[2] |= diff;
         }
-        return 0;
+        return;
     }
     case K_SPIN: {
         volatile unsigned int *timed_out = *(unsigned int **)params[2];
-        spin_launches++;
         if (fake_env_int("FAKECUDA_SPIN_TIMEOUT", 0)) *timed_out = 1;
-        return 0;
+        return;
     }
     }
-    return 400;
+}
+
+/* ---- Stream work: queued, and run only at synchronisation points ----
+ * As on a GPU, an asynchronous copy or fill, a kernel launch and an event record have not happened when the call
+ * returns. The work runs when the host synchronises (cuStreamSynchronize, cuEventSynchronize, cuCtxSynchronize, a
+ * cuStreamQuery that answers CUDA_ERROR_NOT_READY), before a synchronous copy or fill, and before memory, a stream
+ * or an event it uses is freed or destroyed. All streams' work runs in the order it was queued: an order a GPU may
+ * also choose, keeping each stream's order and every cuStreamWaitEvent dependency (queued after its record). So
+ * an engine that reads a result before synchronising sees stale data, as it would on a GPU. Host memory follows
+ * the driver's "API synchronization behavior" page (https://docs.nvidia.com/cuda/cuda-driver-api/
+ * api-sync-behavior.html): a copy to pageable host memory returns once done; from pageable memory the source is
+ * staged before the call returns; page-locked memory is read and written when the work runs. */
+typedef enum { W_COPY, W_FILL, W_KERNEL, W_RECORD } work_kind;
+typedef struct work {
+    work_kind kind;
+    fake_stream *stream;                    /* NULL for the default streams */
+    void *dst; const void *src; size_t bytes; unsigned char value; int skip; void *staged;
+    const fake_function *fn; unsigned int gx, bx; unsigned long long args[8];
+    fake_event *event; int device;
+    struct work *next;
+} work;
+static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
+static work *work_head, *work_tail;
+static int default_stream_queued;
+
+static CUresult queue_work(void *stream, work *w) {
+    if (!w) return 2;
+    w->stream = default_stream(stream) ? NULL : stream;
+    pthread_mutex_lock(&work_lock);
+    if (w->stream) w->stream->queued++; else default_stream_queued++;
+    if (w->kind == W_RECORD) w->event->queued++;
+    if (work_tail) work_tail->next = w; else work_head = w;
+    work_tail = w;
+    pthread_mutex_unlock(&work_lock);
+    return 0;
+}
+static CUresult queue_copy(void *stream, void *dst, const void *src, size_t bytes, int skip, void *staged) {
+    work *w = calloc(1, sizeof *w);
+    if (w) { w->kind = W_COPY; w->dst = dst; w->src = src; w->bytes = bytes; w->skip = skip; w->staged = staged; }
+    else free(staged);
+    return queue_work(stream, w);
+}
+static CUresult queue_fill(void *stream, void *dst, unsigned char value, size_t bytes, int skip) {
+    work *w = calloc(1, sizeof *w);
+    if (w) { w->kind = W_FILL; w->dst = dst; w->value = value; w->bytes = bytes; w->skip = skip; }
+    return queue_work(stream, w);
+}
+static CUresult queue_record(void *stream, void *event, int device) {
+    work *w = calloc(1, sizeof *w);
+    if (w) { w->kind = W_RECORD; w->event = event; w->device = device; }
+    return queue_work(stream, w);
+}
+static CUresult queue_kernel(void *stream, fake_function *fn, unsigned int gx, unsigned int bx, void **params) {
+    work *w = calloc(1, sizeof *w);
+    if (!w) return 2;
+    w->kind = W_KERNEL; w->fn = fn; w->gx = gx; w->bx = bx;
+    const char *sizes = param_bytes[fn->kind];
+    for (size_t i = 0; sizes[i] && i < 8; i++) memcpy(&w->args[i], params[i], (size_t)(sizes[i] - '0'));
+    return queue_work(stream, w);
+}
+static void run_work(work *w) {
+    switch (w->kind) {
+    case W_COPY: if (!w->skip) memmove(w->dst, w->src, w->bytes); break;
+    case W_FILL: if (!w->skip) memset(w->dst, w->value, w->bytes); break;
+    case W_KERNEL: {
+        void *params[8];
+        for (int i = 0; i < 8; i++) params[i] = &w->args[i];
+        run_kernel(w->fn, w->gx, w->bx, params);
+        break;
+    }
+    case W_RECORD: {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        w->event->ms = t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+        w->event->device = w->device;
+        break;
+    }
+    }
+}
+/* Runs everything queued, in order. The lock is held throughout, so work queued meanwhile waits its turn. */
+static void run_queued_work(void) {
+    pthread_mutex_lock(&work_lock);
+    while (work_head) {
+        work *w = work_head;
+        work_head = w->next;
+        run_work(w);
+        if (w->stream) w->stream->queued--; else default_stream_queued--;
+        if (w->kind == W_RECORD) w->event->queued--;
+        free(w->staged);
+        free(w);
+    }
+    work_tail = NULL;
+    pthread_mutex_unlock(&work_lock);
+}
+static int stream_busy(void *stream) {
+    pthread_mutex_lock(&work_lock);
+    int busy = default_stream(stream) ? default_stream_queued > 0 : ((fake_stream *)stream)->queued > 0;
+    pthread_mutex_unlock(&work_lock);
+    return busy;
+}
+static int event_queued(void *e) {
+    pthread_mutex_lock(&work_lock);
+    int queued = ((fake_event *)e)->queued > 0;
+    pthread_mutex_unlock(&work_lock);
+    return queued;
+}
+int fakecuda_queued_work(void) {
+    int n = 0;
+    pthread_mutex_lock(&work_lock);
+    for (work *w = work_head; w; w = w->next) n++;
+    pthread_mutex_unlock(&work_lock);
+    return n;
 }
 
 /* The real driver pins pages the calling thread touches, so they land on that thread's NUMA node: the fake
@@ -703,10 +973,13 @@ static void pinned_note(void *p, size_t bytes, unsigned int flags) {
     }
     pthread_mutex_unlock(&pinned_lock);
 }
-static void pinned_forget(void *p) {
+/* 1 when p started a page-locked allocation, now forgotten; 0 when it starts none. */
+static int pinned_forget(void *p) {
+    int found = 0;
     pthread_mutex_lock(&pinned_lock);
-    for (int i = 0; i < MAX_PINNED; i++) if (pinned_table[i].start == p) pinned_table[i].start = NULL;
+    for (int i = 0; i < MAX_PINNED; i++) if (p && pinned_table[i].start == p) { pinned_table[i].start = NULL; found = 1; }
     pthread_mutex_unlock(&pinned_lock);
+    return found;
 }
 /* The flags of the page-locked allocation holding p, or -1 when p is in none. */
 static int pinned_flags_of(const void *p) {
@@ -718,6 +991,14 @@ static int pinned_flags_of(const void *p) {
     }
     pthread_mutex_unlock(&pinned_lock);
     return flags;
+}
+static int pinned_range(uintptr_t p, size_t bytes) {
+    int found = 0;
+    pthread_mutex_lock(&pinned_lock);
+    for (int i = 0; i < MAX_PINNED && !found; i++)
+        found = pinned_table[i].start && inside(p, bytes, (uintptr_t)pinned_table[i].start, pinned_table[i].bytes);
+    pthread_mutex_unlock(&pinned_lock);
+    return found;
 }
 CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     FAIL("cuMemHostAlloc", current_device());
@@ -731,7 +1012,13 @@ CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     live_pinned++;
     return 0;
 }
-CUresult cuMemFreeHost(void *p) { pinned_forget(p); free(p); live_pinned--; return 0; }
+CUresult cuMemFreeHost(void *p) {
+    if (!pinned_forget(p)) return 1; /* not page-locked memory from this driver, or freed already */
+    run_queued_work();
+    free(p);
+    live_pinned--;
+    return 0;
+}
 CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flags) {
     if (require_context()) return 201;
     int allocated = pinned_flags_of(p);
@@ -739,8 +1026,21 @@ CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flag
     *d = (CUdeviceptr)(uintptr_t)p;
     return 0;
 }
-CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) { (void)s; FAIL("cuMemcpyDtoDAsync_v2", current_device()); if (require_context()) return 201; SKIP_IF_PRETEND(dst, src); memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes); return 0; }
-CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) { (void)s; (void)e; (void)flags; return require_context() ? 201 : 0; }
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *s) {
+    FAIL("cuMemcpyDtoDAsync_v2", current_device());
+    if (require_context()) return 201;
+    CHECK_RANGE(dst, bytes);
+    CHECK_RANGE(src, bytes);
+    if (!stream_ok(s)) return 400;
+    int skip = is_pretend((uintptr_t)dst) || is_pretend((uintptr_t)src);
+    return queue_copy(s, (void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes, skip, NULL);
+}
+/* Queued work runs in the order it was queued, so work queued after this wait already runs after the record. */
+CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) {
+    (void)flags;
+    if (require_context()) return 201;
+    return stream_ok(s) && handle_live(&event_handles, e) ? 0 : 400;
+}
 
 static int peer_allowed(int a, int b) { return a != b && valid(a) && valid(b) && fake_env_int("FAKECUDA_PEER", 1); }
 CUresult cuDeviceCanAccessPeer(int *can, CUdevice d, CUdevice peer) { FAIL("cuDeviceCanAccessPeer", d); if (!valid(d) || !valid(peer)) return 101; *can = peer_allowed(d, peer); return 0; }
@@ -752,11 +1052,13 @@ CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
     return peer_allowed(current_device(), p) ? 0 : 217; /* CUDA_ERROR_PEER_ACCESS_UNSUPPORTED */
 }
 CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dc, CUdeviceptr src, CUcontext sc, size_t bytes, void *s) {
-    (void)dc; (void)sc; (void)s;
+    (void)dc; (void)sc;
     if (require_context()) return 201;
-    SKIP_IF_PRETEND(dst, src);
-    memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
-    return 0;
+    CHECK_RANGE(dst, bytes);
+    CHECK_RANGE(src, bytes);
+    if (!stream_ok(s)) return 400;
+    int skip = is_pretend((uintptr_t)dst) || is_pretend((uintptr_t)src);
+    return queue_copy(s, (void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes, skip, NULL);
 }
 /* 1 performance rank, 2 access supported, 3 native atomics, 4 CUDA arrays. */
 CUresult cuDeviceGetP2PAttribute(int *v, int attr, CUdevice a, CUdevice b) {
@@ -773,20 +1075,29 @@ int fakecuda_kernel_launches(void) { return kernel_launches; }
 CUresult cuCtxDisablePeerAccess(CUcontext peer) { (void)peer; return require_context() ? 201 : 0; }
 
 /* ---- For the fake NCCL: a stream query, and the device an address belongs to ----
- * Work runs synchronously here, so a stream is always idle. cuPointerGetAttribute answers
+ * cuPointerGetAttribute answers
  * CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL (9) for any address inside a live allocation, as the driver does, so the
  * fake NCCL can refuse a buffer of another GPU. */
-#define MAX_TRACKED 4096
-static struct { uintptr_t base; size_t len; int device; } tracked[MAX_TRACKED];
-static void track_allocation(uintptr_t base, size_t len, int device, int add) {
+/* 1 when the allocation was added (add) or found and removed (!add), else 0: the table is full, or no live
+ * allocation starts at base. */
+static int track_allocation(uintptr_t base, size_t len, int device, int add) {
+    int done = 0;
     pthread_mutex_lock(&ctx_lock);
-    for (int i = 0; i < MAX_TRACKED; i++) {
-        if (add && tracked[i].len == 0) { tracked[i].base = base; tracked[i].len = len ? len : 1; tracked[i].device = device; break; }
-        if (!add && tracked[i].len && tracked[i].base == base) { tracked[i].len = 0; break; }
+    for (int i = 0; i < MAX_TRACKED && !done; i++) {
+        if (add && tracked[i].len == 0) { tracked[i].base = base; tracked[i].len = len ? len : 1; tracked[i].device = device; done = 1; }
+        else if (!add && tracked[i].len && tracked[i].base == base) { tracked[i].len = 0; done = 1; }
     }
     pthread_mutex_unlock(&ctx_lock);
+    return done;
 }
-CUresult cuStreamQuery(void *s) { (void)s; return 0; }
+/* CUDA_ERROR_NOT_READY (600) while work is queued on the stream; the work then runs, as a GPU gets on with it,
+ * so a caller that polls sees it done on a later query. */
+CUresult cuStreamQuery(void *s) {
+    if (!stream_ok(s)) return 400;
+    if (!stream_busy(s)) return 0;
+    run_queued_work();
+    return 600;
+}
 CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
     if (attribute != 9 || !data) return 1; /* CUDA_ERROR_INVALID_VALUE */
     int found = -1;

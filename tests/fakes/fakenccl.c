@@ -49,6 +49,10 @@ extern int cuMemcpyHtoD_v2(unsigned long long dst, const void *src, size_t bytes
 extern int cuPointerGetAttribute(void *data, int attribute, unsigned long long p);
 extern int cuCtxGetDevice(int *d);
 extern int cuDeviceGetCount(int *n);
+extern int cuDevicePrimaryCtxRetain(void **context, int device);
+extern int cuDevicePrimaryCtxRelease_v2(int device);
+extern int cuCtxPushCurrent_v2(void *context);
+extern int cuCtxPopCurrent_v2(void **context);
 
 typedef struct { int kind; const void *send; void *recv; size_t count; int type, op, root, peer; void *stream; } call;
 typedef struct unit { int ncalls; call calls[MAX_CALLS]; int done; ncclResult_t result; struct unit *next; } unit;
@@ -167,15 +171,31 @@ static void compute(const call *k, int n, int me, unsigned char *const *in, unsi
         store(out, (size_t)bad, k->type, load(out, (size_t)bad, k->type) + 1.0f);
 }
 
+/* NCCL works on its communicator's GPU whatever context the caller has current (none, in a group ended on
+ * another thread), and the driver's copies need one: each copy runs in the primary context of the GPU that
+ * holds the device buffer, made current for the copy alone. */
+static int copy_in_buffer_context(int to_device, const void *device_buffer, void *host, const void *source, size_t bytes) {
+    int dev = -1;
+    void *context = NULL, *popped = NULL;
+    unsigned long long address = (unsigned long long)(uintptr_t)device_buffer;
+    if (cuPointerGetAttribute(&dev, 9, address) || cuDevicePrimaryCtxRetain(&context, dev)) return -1;
+    int r = cuCtxPushCurrent_v2(context);
+    if (r == 0) {
+        r = to_device ? cuMemcpyHtoD_v2(address, source, bytes) : cuMemcpyDtoH_v2(host, address, bytes);
+        cuCtxPopCurrent_v2(&popped);
+    }
+    cuDevicePrimaryCtxRelease_v2(dev);
+    return r ? -1 : 0;
+}
 static int read_device(void *stream, const void *src, void *dst, size_t bytes) {
     if (!bytes) return 0;
     if (cuStreamSynchronize(stream)) return -1;
-    return cuMemcpyDtoH_v2(dst, (unsigned long long)(uintptr_t)src, bytes) ? -1 : 0;
+    return copy_in_buffer_context(0, src, dst, NULL, bytes);
 }
 static int write_device(void *stream, void *dst, const void *src, size_t bytes) {
     if (!bytes) return 0;
     if (cuStreamSynchronize(stream)) return -1;
-    return cuMemcpyHtoD_v2((unsigned long long)(uintptr_t)dst, src, bytes) ? -1 : 0;
+    return copy_in_buffer_context(1, dst, NULL, src, bytes);
 }
 
 static int same_collective(const call *a, const call *b) {
