@@ -128,10 +128,7 @@ function Get-Suppression {
 }
 
 function Test-ScriptFile {
-    param([IO.FileInfo] $File, [hashtable] $DotSourcedBy)
-    $tokens = $null
-    $errors = $null
-    $ast = [Management.Automation.Language.Parser]::ParseFile($File.FullName, [ref] $tokens, [ref] $errors)
+    param([IO.FileInfo] $File, [Management.Automation.Language.ScriptBlockAst] $Ast, [object[]] $Errors, [hashtable] $DotSourcedBy)
     foreach ($e in $errors) { New-Finding $File.FullName $e.Extent.StartLineNumber 'ParseError' $e.Message }
     if ($errors) { return }
 
@@ -226,15 +223,18 @@ function Test-ScriptFile {
 
 $files = @(Get-ScriptFile $Path | Sort-Object FullName -Unique)
 # Which files dot-source which, so a helper's variables count as read where its callers read them.
+# Each file is parsed once; the dot-source map and the rules read the same tree.
 $dotSourcedBy = @{}
-foreach ($file in $files) {
-    $parsed = [Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref] $null, [ref] $null)
+$parsedFiles = foreach ($file in $files) {
+    $parseErrors = $null
+    $parsed = [Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref] $null, [ref] $parseErrors)
+    [pscustomobject]@{ File = $file; Ast = $parsed; Errors = @($parseErrors) }
     foreach ($helper in @(Get-DotSourcedName $parsed)) {
         if (-not $dotSourcedBy.ContainsKey($helper)) { $dotSourcedBy[$helper] = [Collections.Generic.List[object]]::new() }
         $dotSourcedBy[$helper].Add((Get-ReadName $parsed))
     }
 }
-$findings = @($files | ForEach-Object { Test-ScriptFile $_ $dotSourcedBy })
+$findings = @($parsedFiles | ForEach-Object { Test-ScriptFile $_.File $_.Ast $_.Errors $dotSourcedBy })
 $findings
 if ($FailOnFinding -and $findings.Count -gt 0) {
     Write-Error -ErrorId 'ScriptStyleFindings' -Category InvalidData -Message "$($findings.Count) PowerShell style finding(s); fix them (see the list above)." -ErrorAction Continue
