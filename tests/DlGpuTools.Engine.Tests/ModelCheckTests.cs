@@ -25,6 +25,9 @@ namespace DlGpuTools.Engine.Tests
         private const string VllmTp = "vLLM 0.5.3, https://github.com/vllm-project/vllm/issues/6955 (2024-07-30): 4x RTX 3090 Ti on PCIe 4.0 x16, Llama 3.1 70B AWQ, TP=4 46 tok/s over TP=2 30 tok/s";
         private const string NvidiaTp = "NVIDIA technical blog, https://developer.nvidia.com/blog/boosting-llama-3-1-405b-throughput-by-another-1-5x-on-nvidia-h200-tensor-core-gpus-and-nvlink-switch/ (2024-10-09): HGX H200, Llama 3.1 405B minimum latency, TP=8 5.6x an 8-way pipeline (one card's speed)";
         private const string LinkworksTp = "https://ollama.linkworksinc.com/posts/vllm-tp4-3090-benchmark (2026-04-25): vLLM TP=4 on four RTX 3090, 75.4 tok/s without NVLink bridges / 76.9 with two";
+        private const string StableFast = "stable-fast, https://github.com/chengzeyi/stable-fast/blob/2b9b84e9d94b36cf5484c261b410c177836ebffe/README.md "
+            + "(tables of 2023-11): SDXL 1024x1024, batch 1, FP16, it/s with stable-fast (xformers, Triton); the H100 and A100 variants are not "
+            + "stated (SXM assumed)";
         private const string Dettmers = "NVIDIA benchmarks as read by Tim Dettmers, Which GPU(s) to Get for Deep Learning, 2020 (https://timdettmers.com/2023/01/30/which-gpu-for-deep-learning/)";
 
         public const double MaxRms = 0.10;
@@ -186,6 +189,8 @@ namespace DlGpuTools.Engine.Tests
             new PublishedRatio(MeasuredKind.Prefill, "NVIDIA A40", "GeForce RTX 3090", Workload.LLMInference, 4203.75, 4444.65, XiongjieDai + ": LLaMA 3 8B F16 pp512 tokens/s", precision: ModelPrecision.FP16, activeParameters: 8.03e9),
             new PublishedRatio(MeasuredKind.Prefill, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.LLMInference, 5947.64, 4030.4, XiongjieDai + ": LLaMA 3 8B Q4_K_M pp512 tokens/s", precision: ModelPrecision.INT4, activeParameters: 8.03e9),
             new PublishedRatio(MeasuredKind.Prefill, "NVIDIA A100 80GB SXM4", "NVIDIA RTX A6000", Workload.LLMInference, 817.58, 482.19, XiongjieDai + ": LLaMA 3 70B Q4_K_M pp512 tokens/s", precision: ModelPrecision.INT4, activeParameters: 7.06e10),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 SXM5 80GB", "GeForce RTX 4080", Workload.ImageGeneration, 21.6, 9.1, StableFast + ": H100 / RTX 4080"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB SXM4", "GeForce RTX 4080", Workload.ImageGeneration, 11.9, 9.1, StableFast + ": A100 / RTX 4080"),
             new PublishedRatio(MeasuredKind.TensorParallel, "GeForce RTX 3090", "GeForce RTX 3090", Workload.LLMInference, 75.4, 76.9, LinkworksTp + " (bridges join pairs only: four cards talk over PCIe either way)", gpus: 4, baseGpus: 4),
         };
 
