@@ -131,6 +131,49 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void Generating_images_ranks_speed_once_FLUX_fits_at_8_bits()
+        {
+            Assert.Equal("FLUX FP8", Must.Exist(ModelFit.ImageGeneration(Recommender.CapacityGB(Card("GeForce RTX 3090")), false)).Label);
+            Assert.Equal(ModelFit.ImageGenerationDeployRank,
+                Must.Exist(ModelFit.ImageGeneration(Recommender.CapacityGB(Card("GeForce RTX 3090")), false)).Rank);
+            RecommendationRequest request = Ask(Workload.ImageGeneration);
+            request.BudgetUsd = 3000;
+            request.Top = 10;
+            var buys = Recommender.Recommend(request).Where(r => r.Kind == "Buy").ToList();
+            int rtx4090 = buys.FindIndex(r => r.Card == "GeForce RTX 4090");
+            int a6000 = buys.FindIndex(r => r.Card == "NVIDIA RTX A6000");
+            Assert.True(rtx4090 >= 0, "RTX 4090 offered");
+            Assert.True(a6000 < 0 || rtx4090 < a6000, string.Join(", ", buys.Select(r => r.ShortCard)));
+            // 16 GB cards (FLUX at 4 bits) still follow the 24 GB cards that hold it at 8 bits.
+            int firstNf4 = buys.FindIndex(r => r.Fits == "FLUX NF4");
+            int lastFp8 = buys.FindLastIndex(r => r.Fits == "FLUX FP8");
+            Assert.True(firstNf4 < 0 || lastFp8 < firstNf4, string.Join(", ", buys.Select(r => r.ShortCard + " " + r.Fits)));
+        }
+
+        [Fact]
+        public void Serving_a_model_at_home_shows_a_pair_that_holds_a_more_faithful_precision_beside_one_card()
+        {
+            RecommendationRequest request = Ask(Workload.LLMInference);
+            request.ModelShape = Must.Exist(ModelPresets.Find("Qwen3-32B"));
+            request.BudgetUsd = 4000;
+            request.Top = 20;
+            var buys = Recommender.Recommend(request).Where(r => r.Kind == "Buy").ToList();
+            GpuRecommendation single = buys.First(r => r.Card == "GeForce RTX 3090" && r.GpusNeeded == 1);
+            GpuRecommendation pair = buys.First(r => r.Card == "GeForce RTX 3090" && r.GpusNeeded == 2);
+            Assert.Equal("INT4", single.Method);
+            Assert.Equal("INT8", pair.Method);
+            // llama.cpp (the default engine) splits layers: the pair reads twice the bytes a token at one card's speed.
+            Assert.True(Must.HaveValue(pair.TokensPerSecond) < Must.HaveValue(single.TokensPerSecond), "layer split gives no speed-up");
+            foreach (var same in buys.GroupBy(r => r.Method))
+            {
+                var rows = same.ToList();
+                int firstSet = rows.FindIndex(r => r.GpusNeeded > 1);
+                int lastSingle = rows.FindLastIndex(r => r.GpusNeeded == 1);
+                Assert.True(firstSet < 0 || lastSingle < firstSet, string.Join(", ", rows.Select(r => r.GpusNeeded + "x " + r.ShortCard)));
+            }
+        }
+
+        [Fact]
         public void A_named_diffusion_model_is_sized_by_its_pipeline_in_pixels()
         {
             RecommendationRequest request = Ask(Workload.ImageGeneration);

@@ -85,6 +85,10 @@ namespace DlGpuTools.Recommendations
         /// then FLUX.1 [dev] at 4 bits, 8 bits and 16 bits; training SDXL by LoRA then in full, then FLUX.1 by QLoRA then
         /// LoRA. One card, whatever the set: a pipeline is not split across cards, more cards only run more images.
         /// </summary>
+        /// <summary>The rank of "FLUX FP8" on the generating ladder: the precision FLUX.1 is deployed at, above which more memory
+        /// does not rank a card higher.</summary>
+        public const int ImageGenerationDeployRank = 2;
+
         public static Result? ImageGeneration(double memoryGB, bool training)
         {
             var ladder = training

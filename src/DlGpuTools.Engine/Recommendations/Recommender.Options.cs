@@ -104,7 +104,17 @@ namespace DlGpuTools.Recommendations
             if (request.IsTraining && MultiGpu.Switched(card) && Faithful(card, c.Methods,
                 minGpus) is Fit faithful && faithful.Method != fit.Method)
                 yield return faithful;
+            // Serving at home: where one card holds the model only at a lower precision, a pair of the same card that holds a
+            // more faithful one is shown beside it (Qwen3-32B: INT4 on one 24 GB card, INT8 on two), as the issue asks ("or
+            // show both"); the ranking still puts one card that holds the model before a set.
+            if (!request.IsTraining && !c.DataCentreScale && minGpus == 1 && fit.Gpus == 1 && card.FormFactor == GpuFormFactor.Pcie
+                && MaxCards(card) >= 2 && methods.FirstOrDefault(m => Holds(card, m, 2)) is MemoryEstimate pair
+                && IndexOf(methods, pair) < IndexOf(methods, fit.Method))
+                yield return new Fit(pair, 2);
         }
+
+        private static int IndexOf(IReadOnlyList<MemoryEstimate> methods, MemoryEstimate? method) =>
+            method == null ? int.MaxValue : methods.ToList().FindIndex(m => m.Method == method.Method);
 
         /// <summary>A whole server's power from its datasheet where the set is whole 8-GPU nodes (CPUs, NICs, fans and switches
         /// included).</summary>

@@ -266,6 +266,10 @@ namespace DlGpuTools.Recommendations
                 return index < 0 ? 0 : c.Methods.Count - index;
             }
 
+            // FLUX.1 is deployed at 8 bits with output close to 16 bits: a card that also holds it at 16 bits gains no rank
+            // for that, so speed decides between them (a 48 GB RTX A6000 does not lead a 24 GB RTX 4090 twice its speed).
+            if (c.Request.Workload == Workload.ImageGeneration && !c.Request.IsTraining)
+                return Math.Min(o.FitsRank, ModelFit.ImageGenerationDeployRank);
             return o.FitsRank;
         }
 
