@@ -131,6 +131,17 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(new[] { "CollectiveUniqueIdInvalid", "FirstChoice", "FromConstant", "FromMessages", "LiteralId", "SecondChoice", "TableId" }, ids);
         }
 
+        [Fact]
+        public void Every_id_the_about_topic_lists_is_in_the_catalogue()
+        {
+            string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "module", "en-US", "about_DlGpuTools.help.txt"));
+            var section = lines.SkipWhile(l => l != "ERRORS").Skip(1).TakeWhile(l => l.Length == 0 || char.IsWhiteSpace(l[0])).ToList();
+            var listed = section.Select(l => Regex.Match(l, @"^ {8}([A-Z][A-Za-z0-9]+) ")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+
+            Assert.True(listed.Count >= 10, "too few ids found in the ERRORS section: " + string.Join(", ", listed));
+            Assert.All(listed, id => Assert.True(ErrorCatalogue.Find(id) != null, $"about_DlGpuTools lists '{id}', which is not in the error catalogue"));
+        }
+
         private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
         private static List<Type> Undescribed(IEnumerable<Type> types) => types
@@ -144,12 +155,17 @@ namespace DlGpuTools.Engine.Tests
             return type;
         }
 
-        private static IEnumerable<(string File, string Text)> CmdletSources()
+        private static string RepositoryRoot()
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
             Assert.NotNull(dir);
-            string root = Path.Combine(dir!.FullName, "src", "DlGpuTools");
+            return dir!.FullName;
+        }
+
+        private static IEnumerable<(string File, string Text)> CmdletSources()
+        {
+            string root = Path.Combine(RepositoryRoot(), "src", "DlGpuTools");
             return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
                 .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 .Select(f => (Path.GetRelativePath(root, f), File.ReadAllText(f)));
