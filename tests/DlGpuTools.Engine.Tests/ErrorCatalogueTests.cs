@@ -35,7 +35,10 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_check_finds_an_exception_that_does_not_derive_from_the_base()
         {
-            var found = Undescribed(new[] { typeof(PlantedPlainException), typeof(PlantedDescribedException), typeof(NotARegularFileException) });
+            var found = Undescribed(new[]
+            {
+                typeof(PlantedPlainException), typeof(PlantedDescribedException), typeof(NotARegularFileException),
+            });
 
             Assert.Equal(new[] { typeof(PlantedPlainException) }, found);
         }
@@ -45,7 +48,7 @@ namespace DlGpuTools.Engine.Tests
         {
             // DlGpuToolsException takes an ErrorEntry, and only ErrorCatalogue creates them: an exception cannot carry an id
             // the table lacks. Checked in the IL of every engine method, lambdas included.
-            ConstructorInfo[] constructors = typeof(ErrorEntry).GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
+            ConstructorInfo[] constructors = typeof(ErrorEntry).GetConstructors(Instances);
             Assert.All(constructors, c => Assert.False(c.IsPublic, "ErrorEntry must not be public to construct"));
             var makers = Engine.GetTypes()
                 .SelectMany(t => t.GetMethods(All).Cast<MethodBase>().Concat(t.GetConstructors(All)))
@@ -62,7 +65,7 @@ namespace DlGpuTools.Engine.Tests
         {
             var constants = Engine.GetTypes()
                 .Where(t => typeof(DlGpuToolsException).IsAssignableFrom(t) || t == typeof(Diagnostics.FailureClassifier))
-                .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.FieldType == typeof(string)))
+                .SelectMany(t => t.GetFields(PublicStatic).Where(f => f.IsLiteral && f.FieldType == typeof(string)))
                 .Select(f => (Field: f.DeclaringType!.Name + "." + f.Name, Id: (string)f.GetRawConstantValue()!))
                 .ToList();
 
@@ -75,22 +78,24 @@ namespace DlGpuTools.Engine.Tests
         {
             var features = Engine.GetTypes()
                 .Where(t => !t.ContainsGenericParameters)
-                .SelectMany(t => t.GetFields(All).Where(f => f.IsStatic).Select(f => (f.FieldType, Value: (Func<object?>)(() => f.GetValue(null))))
-                    .Concat(t.GetProperties(All).Where(p => p.GetMethod?.IsStatic == true).Select(p => (FieldType: p.PropertyType,
-                        Value: (Func<object?>)(() => p.GetValue(null))))))
+                .SelectMany(t => t.GetFields(All).Where(f => f.IsStatic)
+                    .Select(f => (f.FieldType, Value: (Func<object?>)(() => f.GetValue(null))))
+                    .Concat(t.GetProperties(All).Where(p => p.GetMethod?.IsStatic == true)
+                        .Select(p => (FieldType: p.PropertyType, Value: (Func<object?>)(() => p.GetValue(null))))))
                 .Where(m => typeof(Registration.IRegistry).IsAssignableFrom(m.FieldType))
                 .Select(m => ((Registration.IRegistry)m.Value()!).Feature)
                 .Distinct()
                 .ToList();
 
             Assert.True(features.Count >= 3, string.Join(", ", features));
-            Assert.All(features, f => Assert.Equal(FailureCategory.InvalidArgument, new Registration.UnknownRegisteredIdException(f, "x", Array.Empty<string>()).Category));
+            Assert.All(features, f => Assert.Equal(FailureCategory.InvalidArgument,
+                new Registration.UnknownRegisteredIdException(f, "x", Array.Empty<string>()).Category));
         }
 
         [Fact]
         public void Every_entry_has_a_unique_id_matching_its_field_a_meaning_and_a_remedy()
         {
-            var fields = typeof(ErrorCatalogue).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(ErrorEntry)).ToList();
+            var fields = typeof(ErrorCatalogue).GetFields(PublicStatic).Where(f => f.FieldType == typeof(ErrorEntry)).ToList();
 
             Assert.Equal(fields.Count, ErrorCatalogue.All.Count);
             Assert.Equal(ErrorCatalogue.All.Count, ErrorCatalogue.All.Select(e => e.Id).Distinct(StringComparer.OrdinalIgnoreCase).Count());
@@ -110,7 +115,8 @@ namespace DlGpuTools.Engine.Tests
         {
             var ids = CmdletErrorIds.Find(CmdletSources());
 
-            Assert.True(ids.Count >= 30, "too few error ids found in the cmdlet sources (has the way they are written changed?): " + string.Join(", ", ids));
+            Assert.True(ids.Count >= 30, "too few error ids found in the cmdlet sources (has the way they are written changed?): "
+                + string.Join(", ", ids));
             Assert.All(ids, id => Assert.True(ErrorCatalogue.Find(id.Id) != null, $"'{id.Id}' ({id.Where}) is not in the error catalogue"));
         }
 
@@ -128,7 +134,10 @@ namespace DlGpuTools.Engine.Tests
 
             var ids = CmdletErrorIds.Find(new[] { ("sample.cs", source) }).Select(i => i.Id).OrderBy(i => i, StringComparer.Ordinal);
 
-            Assert.Equal(new[] { "CollectiveUniqueIdInvalid", "FirstChoice", "FromConstant", "FromMessages", "LiteralId", "SecondChoice", "TableId" }, ids);
+            Assert.Equal(
+                new[] { "CollectiveUniqueIdInvalid", "FirstChoice", "FromConstant", "FromMessages", "LiteralId", "SecondChoice",
+                    "TableId" },
+                ids);
         }
 
         [Fact]
@@ -136,13 +145,21 @@ namespace DlGpuTools.Engine.Tests
         {
             string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "module", "en-US", "about_DlGpuTools.help.txt"));
             var section = lines.SkipWhile(l => l != "ERRORS").Skip(1).TakeWhile(l => l.Length == 0 || char.IsWhiteSpace(l[0])).ToList();
-            var listed = section.Select(l => Regex.Match(l, @"^ {8}([A-Z][A-Za-z0-9]+) ")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+            var listed = section.Select(l => Regex.Match(l, @"^ {8}([A-Z][A-Za-z0-9]+) "))
+                .Where(m => m.Success)
+                .Select(m => m.Groups[1].Value)
+                .ToList();
 
             Assert.True(listed.Count >= 10, "too few ids found in the ERRORS section: " + string.Join(", ", listed));
-            Assert.All(listed, id => Assert.True(ErrorCatalogue.Find(id) != null, $"about_DlGpuTools lists '{id}', which is not in the error catalogue"));
+            Assert.All(listed, id =>
+                Assert.True(ErrorCatalogue.Find(id) != null, $"about_DlGpuTools lists '{id}', which is not in the error catalogue"));
         }
 
-        private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        private const BindingFlags Instances = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance;
+
+        private const BindingFlags PublicStatic = BindingFlags.Public | BindingFlags.Static;
+
+        private const BindingFlags All = Instances | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
         private static List<Type> Undescribed(IEnumerable<Type> types) => types
             .Where(t => typeof(Exception).IsAssignableFrom(t) && t != typeof(DlGpuToolsException))
@@ -208,9 +225,12 @@ namespace DlGpuTools.Engine.Tests
             {
                 foreach (var (call, argument) in Calls)
                 {
-                    for (int at = text.IndexOf(call, StringComparison.Ordinal); at >= 0; at = text.IndexOf(call, at + 1, StringComparison.Ordinal))
+                    bool constructor = call.StartsWith("new ", StringComparison.Ordinal);
+                    for (int at = text.IndexOf(call, StringComparison.Ordinal); at >= 0;
+                         at = text.IndexOf(call, at + 1, StringComparison.Ordinal))
                     {
-                        if (at > 0 && (char.IsLetterOrDigit(text[at - 1]) || text[at - 1] == '.') && !call.StartsWith("new ", StringComparison.Ordinal)) continue;
+                        // A longer name ending in the call's (WriteFailure for Failure), or another type's member, is another call.
+                        if (!constructor && at > 0 && (char.IsLetterOrDigit(text[at - 1]) || text[at - 1] == '.')) continue;
                         List<string> arguments = Arguments(text, at + call.Length);
                         if (arguments.Count <= argument) continue;
                         foreach (string id in IdsIn(arguments[argument].Trim())) found.Add((id, file));

@@ -190,7 +190,7 @@ namespace DlGpuTools.Engine.Tests
 
         /// <summary>Types named by the method's IL: the owners of called methods and touched fields, and type tokens.</summary>
         private static IEnumerable<Type> InBody(MethodBase method) =>
-            MembersUsedBy(method).Select(member => member as Type ?? member.DeclaringType).Where(owner => owner != null).Select(owner => owner!);
+            MembersUsedBy(method).Select(member => member as Type ?? member.DeclaringType).OfType<Type>();
 
         /// <summary>The methods, constructors, fields and types the method's IL names.</summary>
         internal static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method)

@@ -8,7 +8,8 @@ namespace DlGpuTools.Bandwidth
     public sealed class BandwidthBufferTooLargeException : DlGpuToolsException
     {
         public BandwidthBufferTooLargeException(string what, ulong neededBytes, ulong freeBytes, string? detail = null)
-            : base(ErrorCatalogue.BandwidthBufferTooLarge, $"{what} needs {neededBytes / 1048576.0:N0} MiB; {freeBytes / 1048576.0:N0} MiB are free" + (detail == null ? "." : $" ({detail})."))
+            : base(ErrorCatalogue.BandwidthBufferTooLarge, $"{what} needs {neededBytes / 1048576.0:N0} MiB; "
+                + $"{freeBytes / 1048576.0:N0} MiB are free" + (detail == null ? "." : $" ({detail})."))
         {
             NeededBytes = neededBytes;
             FreeBytes = freeBytes;
@@ -17,7 +18,8 @@ namespace DlGpuTools.Bandwidth
         /// <summary>Host memory the OS refused, where how much is free is not known.</summary>
         public BandwidthBufferTooLargeException(string what, ulong neededBytes, Exception refusal)
             : base(ErrorCatalogue.BandwidthBufferTooLarge,
-                $"{what} ({neededBytes / 1048576.0:N0} MiB) was refused by the host ({refusal.Message}). Use a smaller -Size or free host memory.",
+                $"{what} ({neededBytes / 1048576.0:N0} MiB) was refused by the host ({refusal.Message}). Use a smaller -Size or free "
+                    + "host memory.",
                 innerException: refusal)
         {
             NeededBytes = neededBytes;
@@ -44,7 +46,8 @@ namespace DlGpuTools.Bandwidth
     public sealed class BandwidthKernelRejectedException : DlGpuToolsException
     {
         public BandwidthKernelRejectedException(string kernels, CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog, string secondDirectives)
-            : base(ErrorCatalogue.BandwidthKernelRejected, $"The CUDA driver refused the {kernels}. With {firstDirectives}: {first.ErrorName}" + Log(firstLog)
+            : base(ErrorCatalogue.BandwidthKernelRejected,
+                $"The CUDA driver refused the {kernels}. With {firstDirectives}: {first.ErrorName}" + Log(firstLog)
                    + $" With {secondDirectives}: {second.ErrorName}" + Log(secondLog))
         {
             Result = second.Result;
@@ -77,7 +80,8 @@ namespace DlGpuTools.Bandwidth
     public sealed class BandwidthTimingException : DlGpuToolsException
     {
         public BandwidthTimingException(string test, int device)
-            : base(ErrorCatalogue.BandwidthTimingFailed, $"{test} on GPU {device}: the batch was not queued within the spin kernel's {SpinGate.TimeoutNanoseconds / 1e9:0} s wait, so its time is not a copy time and was discarded.")
+            : base(ErrorCatalogue.BandwidthTimingFailed, $"{test} on GPU {device}: the batch was not queued within the spin kernel's "
+                + $"{SpinGate.TimeoutNanoseconds / 1e9:0} s wait, so its time is not a copy time and was discarded.")
         {
         }
     }

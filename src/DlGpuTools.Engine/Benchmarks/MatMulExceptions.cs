@@ -6,7 +6,8 @@ namespace DlGpuTools.Benchmarks
     public sealed class MatMulTooLargeException : DlGpuToolsException
     {
         public MatMulTooLargeException(string problem, ulong neededBytes, ulong freeBytes)
-            : base(ErrorCatalogue.MatMulTooLarge, $"{problem} needs {neededBytes / 1048576.0:N0} MiB of GPU memory (A, B, C and the cuBLASLt workspace); {freeBytes / 1048576.0:N0} MiB are free.")
+            : base(ErrorCatalogue.MatMulTooLarge, $"{problem} needs {neededBytes / 1048576.0:N0} MiB of GPU memory (A, B, C and the "
+                + $"cuBLASLt workspace); {freeBytes / 1048576.0:N0} MiB are free.")
         {
             NeededBytes = neededBytes;
             FreeBytes = freeBytes;

@@ -86,13 +86,14 @@ namespace DlGpuTools.Catalog
     {
         public const int ShownFaults = 20;
 
-        private const string PathRemedy = "Give the path of a CSV file (relative paths start at the current location), for example -CardTable "
-            + "./my-cards.csv or -PriceTable ./my-prices.csv.";
+        private const string PathRemedy = "Give the path of a CSV file (relative paths start at the current location), for example "
+            + "-CardTable ./my-cards.csv or -PriceTable ./my-prices.csv.";
 
         public CardTableException(string origin, string what, CardTableProblem problem, IReadOnlyList<TableFault> faults, int count,
             Exception? innerException = null, int lines = 0)
             : base(what == PriceTable.Schema.What ? ErrorCatalogue.PriceTableInvalid : ErrorCatalogue.CardTableInvalid,
-                CategoryOf(problem, innerException), Describe(origin, what, problem, faults, count, lines), RemedyOf(problem), innerException)
+                CategoryOf(problem, innerException), Describe(origin, what, problem, faults, count, lines), RemedyOf(problem),
+                innerException)
         {
             Origin = origin;
             What = what;
@@ -142,8 +143,10 @@ namespace DlGpuTools.Catalog
                 case CardTableProblem.NotFound:
                 case CardTableProblem.NotAFile:
                     return PathRemedy;
-                case CardTableProblem.TooLarge: return "Check that it is the right file: a card or price table is a few hundred KB at most.";
-                case CardTableProblem.Unreadable: return "Check that this user can read the file (its permissions, and those of its folders).";
+                case CardTableProblem.TooLarge:
+                    return "Check that it is the right file: a card or price table is a few hundred KB at most.";
+                case CardTableProblem.Unreadable:
+                    return "Check that this user can read the file (its permissions, and those of its folders).";
                 default: return null;
             }
         }

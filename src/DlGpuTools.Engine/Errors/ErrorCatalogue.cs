@@ -260,7 +260,8 @@ namespace DlGpuTools.Errors
         // Collectives (NCCL) and ranks on other hosts.
         public static readonly ErrorEntry NcclNotFound = E(nameof(NcclNotFound), NotInstalled, Host,
             "NCCL could not be loaded.",
-            "Install NCCL 2 (NVIDIA's libnccl2 package or pip's nvidia-nccl wheel), or point its override variable at a libnccl.so.2 file.");
+            "Install NCCL 2 (NVIDIA's libnccl2 package or pip's nvidia-nccl wheel), or point its override variable at a libnccl.so.2 "
+                + "file.");
 
         public static readonly ErrorEntry NcclTooOld = E(nameof(NcclTooOld), NotInstalled, Host,
             "The loaded NCCL lacks a function the operation needs.",

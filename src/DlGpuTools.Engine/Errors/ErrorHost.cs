@@ -17,7 +17,8 @@ namespace DlGpuTools.Errors
         }
 
         /// <summary>This process's machine.</summary>
-        public static ErrorHost Current => new ErrorHost(RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable);
+        public static ErrorHost Current =>
+            new ErrorHost(RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable);
 
         public bool IsWindows { get; }
 

@@ -17,7 +17,9 @@ namespace DlGpuTools.Errors
         /// </summary>
         Host,
 
-        /// <summary>This run did not complete (memory in use, a busy GPU, a rank or peer that went away, a timeout): run it again.</summary>
+        /// <summary>
+        /// This run did not complete (memory in use, a busy GPU, a rank or peer that went away, a timeout): run it again.
+        /// </summary>
         Transient,
 
         /// <summary>The GPU or its driver failed or computed a wrong result: do not trust the GPU for work until it is checked.</summary>

@@ -3,7 +3,7 @@ namespace DlGpuTools.Errors
     /// <summary>A failure described for a user: a stable id, a category, what happened and how to fix it.</summary>
     public sealed class Failure
     {
-        /// <summary>A failure with one of <see cref="ErrorCatalogue"/>'s ids; the severity is the entry's (null for an id it lacks).</summary>
+        /// <summary>A failure with one of <see cref="ErrorCatalogue"/>'s ids; its severity is the entry's (null for another id).</summary>
         public Failure(string errorId, FailureCategory category, string message, string recommendedAction)
         {
             ErrorId = errorId;

@@ -50,7 +50,8 @@ namespace DlGpuTools.Interop
         {
         }
 
-        private CuBlasException(CuBlasStatus status, string errorName, string errorText, string call, DlGpuTools.Errors.ErrorMeaning meaning)
+        private CuBlasException(CuBlasStatus status, string errorName, string errorText, string call,
+            DlGpuTools.Errors.ErrorMeaning meaning)
             : base(meaning.Entry, meaning.Category, $"{call} failed with {errorName} ({(int)status}): {errorText}", meaning.Remedy, null)
         {
             Status = status;

@@ -33,7 +33,7 @@ namespace DlGpuTools.Interop
         /// <summary>The call that failed, as written in the source.</summary>
         public string Call { get; }
 
-        /// <summary>No device reads as that, not as a failed call: the driver works, and the user's question is where the GPU went.</summary>
+        /// <summary>No device reads as that, not as a failed call: the driver works, and the question is where the GPU went.</summary>
         public override Failure Describe(ErrorHost host)
         {
             ErrorMeaning meaning = NativeStatusMeanings.Of(Result, Call, host);

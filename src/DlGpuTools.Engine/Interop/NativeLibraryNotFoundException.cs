@@ -40,7 +40,8 @@ namespace DlGpuTools.Interop
             return new Failure(meaning.Entry, meaning.Category, Message, meaning.Remedy);
         }
 
-        private static ProbeAttempt FirstRefused(IReadOnlyList<ProbeAttempt> attempts) => attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
+        private static ProbeAttempt FirstRefused(IReadOnlyList<ProbeAttempt> attempts) =>
+            attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
 
         private static string BuildMessage(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
         {

@@ -38,7 +38,8 @@ namespace DlGpuTools.Interop
             [NvmlReturn.NVML_ERROR_LIB_RM_VERSION_MISMATCH] =
                 "The NVML library and the loaded kernel module differ in version (a driver update without reboot). Reboot.",
             [NvmlReturn.NVML_ERROR_DRIVER_NOT_LOADED] =
-                "The NVIDIA kernel module is not loaded. Check nvidia-smi; after a kernel update, rebuild it (DKMS) or reinstall the driver.",
+                "The NVIDIA kernel module is not loaded. Check nvidia-smi; after a kernel update, rebuild it (DKMS) or reinstall the "
+                    + "driver.",
             [NvmlReturn.NVML_ERROR_NO_PERMISSION] = "Run as a user who may open /dev/nvidia* (the video group on some distributions).",
         };
 
@@ -80,13 +81,19 @@ namespace DlGpuTools.Interop
         }
 
         public static ErrorMeaning Of(NvmlReturn result) =>
-            new ErrorMeaning(ErrorCatalogue.NvmlCallFailed, Nvml.TryGetValue(result, out string remedy) ? remedy : ErrorCatalogue.NvmlCallFailed.Remedy);
+            new ErrorMeaning(ErrorCatalogue.NvmlCallFailed, Nvml.TryGetValue(result, out string remedy)
+                ? remedy
+                : ErrorCatalogue.NvmlCallFailed.Remedy);
 
         public static ErrorMeaning Of(CuBlasStatus status) =>
-            new ErrorMeaning(ErrorCatalogue.CuBlasCallFailed, CuBlas.TryGetValue(status, out string remedy) ? remedy : ErrorCatalogue.CuBlasCallFailed.Remedy);
+            new ErrorMeaning(ErrorCatalogue.CuBlasCallFailed, CuBlas.TryGetValue(status, out string remedy)
+                ? remedy
+                : ErrorCatalogue.CuBlasCallFailed.Remedy);
 
         public static ErrorMeaning Of(NcclResult result) =>
-            Nccl.TryGetValue(result, out ErrorMeaning listed) ? listed : new ErrorMeaning(ErrorCatalogue.NcclCallFailed, ErrorCatalogue.NcclCallFailed.Remedy);
+            Nccl.TryGetValue(result, out ErrorMeaning listed)
+                ? listed
+                : new ErrorMeaning(ErrorCatalogue.NcclCallFailed, ErrorCatalogue.NcclCallFailed.Remedy);
 
         private static ErrorMeaning NoDevice(string? visible) => new ErrorMeaning(ErrorCatalogue.CudaDeviceNotFound, ResourceUnavailable,
             visible == null

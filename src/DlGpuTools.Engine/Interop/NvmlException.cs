@@ -12,7 +12,8 @@ namespace DlGpuTools.Interop
         }
 
         private NvmlException(NvmlReturn result, string errorText, string call, ErrorMeaning meaning)
-            : base(meaning.Entry, meaning.Category, $"{call} failed with {NameOf(result)} ({(int)result}): {errorText}", meaning.Remedy, null)
+            : base(meaning.Entry, meaning.Category, $"{call} failed with {NameOf(result)} ({(int)result}): {errorText}",
+                meaning.Remedy, null)
         {
             Result = result;
             ErrorName = NameOf(result);

@@ -72,7 +72,8 @@ namespace DlGpuTools.Monitoring
             if (!status.Exists)
             {
                 throw new GpuJobStateException(GpuJobStateException.NotStarted, $"No job named '{name}' was started: {path} does not exist.",
-                    "Run Start-GpuJob -Name " + name + " first (a Slurm prolog), as the same user and with the same -StateFolder as Stop-GpuJob.");
+                    "Run Start-GpuJob -Name " + name + " first (a Slurm prolog), as the same user and with the same -StateFolder as "
+                        + "Stop-GpuJob.");
             }
 
             if (status.Kind != FileKind.Regular || (!PlatformInfo.IsWindows && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0)))
