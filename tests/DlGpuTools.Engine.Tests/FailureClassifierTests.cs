@@ -79,7 +79,7 @@ namespace DlGpuTools.Engine.Tests
         {
             var fromOverride = new[] { new ProbeAttempt("/tmp/notes.txt", "$env:" + LibraryCandidates.CuDnnOverrideVariable, ProbeOutcome.LoadFailed, "/tmp/notes.txt: invalid ELF header") };
             Failure f = Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromOverride));
-            Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, f.ErrorId);
+            Assert.Equal(ErrorCatalogue.NativeLibraryLoadFailed.Id, f.ErrorId);
             Assert.Equal(FailureCategory.NotInstalled, f.Category);
             Assert.Contains("found but could not be loaded", f.Message);
             Assert.Contains("invalid ELF header", f.Message);
@@ -96,8 +96,10 @@ namespace DlGpuTools.Engine.Tests
         public void Missing_toolkit_libraries_have_their_own_ids_and_driver_ids_stay_stable()
         {
             var missing = new[] { new ProbeAttempt("libcudnn.so.9", "loader", ProbeOutcome.NotFound, "libcudnn.so.9: cannot open shared object file: No such file or directory") };
-            Assert.Equal(FailureClassifier.CuDnnNotFound, Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, missing)).ErrorId);
-            Assert.Equal(FailureClassifier.CudaRuntimeNotFound, Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaRuntime, missing)).ErrorId);
+            Assert.Equal(ErrorCatalogue.CuDnnNotFound.Id,
+                Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, missing)).ErrorId);
+            Assert.Equal(ErrorCatalogue.CudaRuntimeNotFound.Id,
+                Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaRuntime, missing)).ErrorId);
             var refusedDriver = new[] { new ProbeAttempt("/x/libcuda.so.1", "$env:DLGPUTOOLS_CUDA_DRIVER_PATH", ProbeOutcome.LoadFailed, "invalid ELF header") };
             Assert.Equal("CudaDriverNotFound", Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaDriver, refusedDriver)).ErrorId);
         }

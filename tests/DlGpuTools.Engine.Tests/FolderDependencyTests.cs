@@ -189,7 +189,11 @@ namespace DlGpuTools.Engine.Tests
         }
 
         /// <summary>Types named by the method's IL: the owners of called methods and touched fields, and type tokens.</summary>
-        private static IEnumerable<Type> InBody(MethodBase method)
+        private static IEnumerable<Type> InBody(MethodBase method) =>
+            MembersUsedBy(method).Select(member => member as Type ?? member.DeclaringType).OfType<Type>();
+
+        /// <summary>The methods, constructors, fields and types the method's IL names.</summary>
+        internal static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method)
         {
             byte[]? il;
             try
@@ -214,20 +218,19 @@ namespace DlGpuTools.Engine.Tests
                 if (op.OperandType == OperandType.InlineMethod || op.OperandType == OperandType.InlineField ||
                     op.OperandType == OperandType.InlineType || op.OperandType == OperandType.InlineTok)
                 {
-                    Type? owner = Resolve(method.Module, BitConverter.ToInt32(il, at), typeArgs, methodArgs);
-                    if (owner != null) yield return owner;
+                    MemberInfo? member = Resolve(method.Module, BitConverter.ToInt32(il, at), typeArgs, methodArgs);
+                    if (member != null) yield return member;
                 }
 
                 at += operandSize;
             }
         }
 
-        private static Type? Resolve(Module module, int token, Type[] typeArgs, Type[] methodArgs)
+        private static MemberInfo? Resolve(Module module, int token, Type[] typeArgs, Type[] methodArgs)
         {
             try
             {
-                MemberInfo? member = module.ResolveMember(token, typeArgs, methodArgs);
-                return member as Type ?? member?.DeclaringType;
+                return module.ResolveMember(token, typeArgs, methodArgs);
             }
             catch (ArgumentException)
             {

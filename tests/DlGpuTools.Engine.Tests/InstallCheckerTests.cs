@@ -6,6 +6,7 @@ using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
 using DlGpuTools.Diagnostics.InstallChecks;
+using DlGpuTools.Errors;
 using DlGpuTools.Interop;
 using Xunit;
 
@@ -237,7 +238,7 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal("Failed", nccl.Status);
                 string found = LibraryCandidates.DisplayName(NativeLibraryKind.Nccl) + " was found but could not be loaded: ";
                 Assert.StartsWith(found + text, nccl.Detail);
-                Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, nccl.Data["ErrorId"]);
+                Assert.Equal(ErrorCatalogue.NativeLibraryLoadFailed.Id, nccl.Data["ErrorId"]);
                 Assert.Contains("$env:" + NcclCandidates.OverrideVariable + " points at " + text, nccl.Remedy);
             }
             finally
@@ -424,7 +425,7 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Contains("invalid ELF header", cudnn.Detail); // the loader's own reason
                 Assert.Contains("$env:" + LibraryCandidates.CuDnnOverrideVariable + " points at " + text, cudnn.Remedy);
                 Assert.DoesNotContain("Install cuDNN", cudnn.Remedy);
-                Assert.Equal(FailureClassifier.NativeLibraryLoadFailed, cudnn.Data["ErrorId"]);
+                Assert.Equal(ErrorCatalogue.NativeLibraryLoadFailed.Id, cudnn.Data["ErrorId"]);
                 Assert.Contains(LibraryCandidates.CuDnnOverrideVariable + "=" + text, Check(checks, "environment").Detail);
             }
             finally

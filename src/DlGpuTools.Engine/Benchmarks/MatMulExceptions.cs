@@ -1,12 +1,13 @@
-using System;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Benchmarks
 {
     /// <summary>The problem does not fit in the GPU's free memory.</summary>
-    public sealed class MatMulTooLargeException : Exception
+    public sealed class MatMulTooLargeException : DlGpuToolsException
     {
         public MatMulTooLargeException(string problem, ulong neededBytes, ulong freeBytes)
-            : base($"{problem} needs {neededBytes / 1048576.0:N0} MiB of GPU memory (A, B, C and the cuBLASLt workspace); {freeBytes / 1048576.0:N0} MiB are free.")
+            : base(ErrorCatalogue.MatMulTooLarge, $"{problem} needs {neededBytes / 1048576.0:N0} MiB of GPU memory (A, B, C and the "
+                + $"cuBLASLt workspace); {freeBytes / 1048576.0:N0} MiB are free.")
         {
             NeededBytes = neededBytes;
             FreeBytes = freeBytes;
@@ -18,10 +19,10 @@ namespace DlGpuTools.Benchmarks
     }
 
     /// <summary>The GEMM's result is wrong: a number that must not be reported.</summary>
-    public sealed class MatMulVerificationException : Exception
+    public sealed class MatMulVerificationException : DlGpuToolsException
     {
         public MatMulVerificationException(string problem, double relativeError, double tolerance, int unwritten)
-            : base(unwritten > 0
+            : base(ErrorCatalogue.MatMulVerificationFailed, unwritten > 0
                 ? $"{problem}: {unwritten} sampled element(s) of C were not written (still the poison value)."
                 : $"{problem}: relative error {relativeError:E2} against a double-precision reference exceeds the tolerance {tolerance:E1}.")
         {
@@ -38,10 +39,10 @@ namespace DlGpuTools.Benchmarks
     }
 
     /// <summary>The GPU or cuBLASLt cannot run this data type (no candidate algorithm, or compute capability too low).</summary>
-    public sealed class MatMulTypeNotSupportedException : Exception
+    public sealed class MatMulTypeNotSupportedException : DlGpuToolsException
     {
         public MatMulTypeNotSupportedException(string message)
-            : base(message)
+            : base(ErrorCatalogue.MatMulTypeNotSupported, message)
         {
         }
     }

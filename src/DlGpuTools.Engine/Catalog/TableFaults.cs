@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Catalog
 {
@@ -81,13 +82,18 @@ namespace DlGpuTools.Catalog
     /// A card or price table that cannot be used, with every fault found and its line. The message is bounded: the
     /// first <see cref="ShownFaults"/> faults and a count of the rest.
     /// </summary>
-    public sealed class CardTableException : Exception
+    public sealed class CardTableException : DlGpuToolsException
     {
         public const int ShownFaults = 20;
 
+        private const string PathRemedy = "Give the path of a CSV file (relative paths start at the current location), for example "
+            + "-CardTable ./my-cards.csv or -PriceTable ./my-prices.csv.";
+
         public CardTableException(string origin, string what, CardTableProblem problem, IReadOnlyList<TableFault> faults, int count,
             Exception? innerException = null, int lines = 0)
-            : base(Describe(origin, what, problem, faults, count, lines), innerException)
+            : base(what == PriceTable.Schema.What ? ErrorCatalogue.PriceTableInvalid : ErrorCatalogue.CardTableInvalid,
+                CategoryOf(problem, innerException), Describe(origin, what, problem, faults, count, lines), RemedyOf(problem),
+                innerException)
         {
             Origin = origin;
             What = what;
@@ -115,6 +121,35 @@ namespace DlGpuTools.Catalog
 
         internal static CardTableException OfFile(string path, string what, CardTableProblem problem, string message, Exception inner) =>
             new CardTableException(path, what, problem, new[] { new TableFault(0, null, null, message) }, 1, inner);
+
+        private static FailureCategory CategoryOf(CardTableProblem problem, Exception? cause)
+        {
+            switch (problem)
+            {
+                case CardTableProblem.NotFound: return FailureCategory.ObjectNotFound;
+                case CardTableProblem.NotAFile: return FailureCategory.InvalidArgument;
+                case CardTableProblem.TooLarge: return FailureCategory.LimitsExceeded;
+                case CardTableProblem.Unreadable:
+                    return cause is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.ReadError;
+                default: return FailureCategory.InvalidData;
+            }
+        }
+
+        /// <summary>The file as a whole: its path, size or permissions; for faulty content, the entry's own remedy.</summary>
+        private static string? RemedyOf(CardTableProblem problem)
+        {
+            switch (problem)
+            {
+                case CardTableProblem.NotFound:
+                case CardTableProblem.NotAFile:
+                    return PathRemedy;
+                case CardTableProblem.TooLarge:
+                    return "Check that it is the right file: a card or price table is a few hundred KB at most.";
+                case CardTableProblem.Unreadable:
+                    return "Check that this user can read the file (its permissions, and those of its folders).";
+                default: return null;
+            }
+        }
 
         private static string Describe(string origin, string what, CardTableProblem problem, IReadOnlyList<TableFault> faults, int count,
             int lines)

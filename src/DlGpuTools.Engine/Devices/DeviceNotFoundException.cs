@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Devices
 {
@@ -9,10 +10,11 @@ namespace DlGpuTools.Devices
     /// A command that answers for a set of GPUs together (Test-GpuHealth) was asked about one this process does not
     /// see: it answers nothing rather than answer for fewer GPUs than it was asked about.
     /// </summary>
-    public sealed class DeviceNotFoundException : Exception
+    public sealed class DeviceNotFoundException : DlGpuToolsException
     {
         public DeviceNotFoundException(IReadOnlyList<int> missingIndexes, IReadOnlyList<string> missingUuids, int driverDeviceCount)
-            : base(Describe(missingIndexes, missingUuids, driverDeviceCount))
+            : base(missingIndexes.Count > 0 ? ErrorCatalogue.DeviceIndexNotFound : ErrorCatalogue.DeviceUuidNotFound,
+                Describe(missingIndexes, missingUuids, driverDeviceCount))
         {
             MissingIndexes = missingIndexes;
             MissingUuids = missingUuids;

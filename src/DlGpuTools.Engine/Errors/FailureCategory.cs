@@ -14,5 +14,13 @@ namespace DlGpuTools.Errors
         InvalidOperation,
         NotImplemented,
         InvalidResult,
+        InvalidData,
+        LimitsExceeded,
+        PermissionDenied,
+        ReadError,
+        WriteError,
+        ConnectionError,
+        OperationStopped,
+        OperationTimeout,
     }
 }

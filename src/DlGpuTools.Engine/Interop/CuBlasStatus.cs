@@ -42,10 +42,17 @@ namespace DlGpuTools.Interop
         CUBLASLT_MATMUL_DESC_FAST_ACCUM = 25,
     }
 
-    public sealed class CuBlasException : System.Exception
+    /// <summary>A cuBLAS or cuBLASLt call returned an error; carries the library's own name and text for the status.</summary>
+    public sealed class CuBlasException : DlGpuTools.Errors.DlGpuToolsException
     {
         public CuBlasException(CuBlasStatus status, string errorName, string errorText, string call)
-            : base($"{call} failed with {errorName} ({(int)status}): {errorText}")
+            : this(status, errorName, errorText, call, NativeStatusMeanings.Of(status))
+        {
+        }
+
+        private CuBlasException(CuBlasStatus status, string errorName, string errorText, string call,
+            DlGpuTools.Errors.ErrorMeaning meaning)
+            : base(meaning.Entry, meaning.Category, $"{call} failed with {errorName} ({(int)status}): {errorText}", meaning.Remedy, null)
         {
             Status = status;
             ErrorName = errorName;

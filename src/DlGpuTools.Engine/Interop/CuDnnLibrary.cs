@@ -3,11 +3,11 @@ using System.Runtime.InteropServices;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>cudnnStatus_t values the module names itself (cudnn_graph.h in cuDNN 9; cuDNN 8 numbers differ and come back as text).</summary>
-    public sealed class CuDnnException : Exception
+    /// <summary>A cuDNN call returned an error: its cudnnStatus_t (numbered differently by each major), cuDNN's text, the call.</summary>
+    public sealed class CuDnnException : DlGpuTools.Errors.DlGpuToolsException
     {
         public CuDnnException(int status, string text, string call)
-            : base($"{call} failed with cuDNN status {status}: {text}")
+            : base(DlGpuTools.Errors.ErrorCatalogue.CuDnnCallFailed, $"{call} failed with cuDNN status {status}: {text}")
         {
             Status = status;
             ErrorText = text;

@@ -1,12 +1,13 @@
-using System;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Interop
 {
     /// <summary>A loaded library lacks a function the module needs: almost always a driver or library too old.</summary>
-    public sealed class NativeEntryPointMissingException : Exception
+    public sealed class NativeEntryPointMissingException : DlGpuToolsException
     {
         public NativeEntryPointMissingException(NativeLibraryKind kind, string libraryPath, string function, string? introducedIn)
-            : base($"{libraryPath} does not export {function}" + (introducedIn == null ? "." : $", which {introducedIn} introduced."))
+            : base(ErrorCatalogue.CudaDriverTooOld,
+                $"{libraryPath} does not export {function}" + (introducedIn == null ? "." : $", which {introducedIn} introduced."))
         {
             Kind = kind;
             LibraryPath = libraryPath;

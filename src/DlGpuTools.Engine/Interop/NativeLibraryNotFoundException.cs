@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Interop
 {
@@ -8,10 +9,15 @@ namespace DlGpuTools.Interop
     /// No candidate for a native library could be loaded (or each loaded copy was rejected). When something was
     /// found but the loader refused it, <see cref="Unloadable"/> names it, and the message leads with the loader's reason.
     /// </summary>
-    public sealed class NativeLibraryNotFoundException : Exception
+    public sealed class NativeLibraryNotFoundException : DlGpuToolsException
     {
         public NativeLibraryNotFoundException(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
-            : base(BuildMessage(kind, attempts))
+            : this(kind, attempts, LibraryFailureMeanings.Of(kind, FirstRefused(attempts), ErrorHost.Current))
+        {
+        }
+
+        private NativeLibraryNotFoundException(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts, ErrorMeaning meaning)
+            : base(meaning.Entry, meaning.Category, BuildMessage(kind, attempts), meaning.Remedy, null)
         {
             Kind = kind;
             Attempts = attempts;
@@ -22,14 +28,24 @@ namespace DlGpuTools.Interop
         public IReadOnlyList<ProbeAttempt> Attempts { get; }
 
         /// <summary>The first candidate that exists but that the loader refused; null when nothing was found at all.</summary>
-        public ProbeAttempt Unloadable => Attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
+        public ProbeAttempt Unloadable => FirstRefused(Attempts);
 
         /// <summary>The searched places, one per line, for messages and diagnostics.</summary>
         public string SearchedText => string.Join(Environment.NewLine, Attempts.Select(a => "  " + a));
 
+        /// <summary>The install steps and variables differ between Windows and Linux.</summary>
+        public override Failure Describe(ErrorHost host)
+        {
+            ErrorMeaning meaning = LibraryFailureMeanings.Of(Kind, Unloadable, host);
+            return new Failure(meaning.Entry, meaning.Category, Message, meaning.Remedy);
+        }
+
+        private static ProbeAttempt FirstRefused(IReadOnlyList<ProbeAttempt> attempts) =>
+            attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
+
         private static string BuildMessage(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
         {
-            ProbeAttempt refused = attempts.FirstOrDefault(a => a.Outcome == ProbeOutcome.LoadFailed);
+            ProbeAttempt refused = FirstRefused(attempts);
             string lead = refused == null
                 ? LibraryCandidates.DisplayName(kind) + " could not be loaded."
                 : $"{LibraryCandidates.DisplayName(kind)} was found but could not be loaded: {refused.RefusedFile} ({refused.Origin}): {refused.Error}.";

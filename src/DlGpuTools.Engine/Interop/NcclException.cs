@@ -1,4 +1,3 @@
-using DlGpuTools.Diagnostics;
 using DlGpuTools.Errors;
 
 namespace DlGpuTools.Interop
@@ -9,7 +8,12 @@ namespace DlGpuTools.Interop
         public const string CallFailedId = "NcclCallFailed";
 
         public NcclException(NcclResult result, string text, string call)
-            : base(CallFailedId, CategoryOf(result), $"{call} failed with {result} ({(int)result}): {text}", RemedyOf(result))
+            : this(result, text, call, NativeStatusMeanings.Of(result))
+        {
+        }
+
+        private NcclException(NcclResult result, string text, string call, ErrorMeaning meaning)
+            : base(meaning.Entry, meaning.Category, $"{call} failed with {result} ({(int)result}): {text}", meaning.Remedy, null)
         {
             Result = result;
             ErrorText = text;
@@ -21,29 +25,5 @@ namespace DlGpuTools.Interop
         public string ErrorText { get; }
 
         public string Call { get; }
-
-        private static FailureCategory CategoryOf(NcclResult result) =>
-            result == NcclResult.ncclInvalidArgument || result == NcclResult.ncclInvalidUsage ? FailureCategory.InvalidArgument
-            : result == NcclResult.ncclRemoteError || result == NcclResult.ncclSystemError ? FailureCategory.ResourceUnavailable
-            : FailureCategory.DeviceError;
-
-        private static string RemedyOf(NcclResult result)
-        {
-            switch (result)
-            {
-                case NcclResult.ncclSystemError:
-                    return "A system call or the network failed (often shared memory too small in a container, or a blocked port): "
-                        + "run with NCCL_DEBUG=INFO to see which, give containers --ipc=host or a larger /dev/shm, and check NCCL_SOCKET_IFNAME.";
-                case NcclResult.ncclRemoteError:
-                    return "Another rank failed or went away: check the other ranks' processes and hosts, then run again.";
-                case NcclResult.ncclUnhandledCudaError:
-                    return "A CUDA call inside NCCL failed: check the GPUs with Test-GpuHealth and nvidia-smi, and that NCCL suits the driver's CUDA version.";
-                case NcclResult.ncclInvalidArgument:
-                case NcclResult.ncclInvalidUsage:
-                    return "NCCL refused the call's arguments; this is a bug in DlGpuTools if the command's own parameters were valid: report it with NCCL_DEBUG=WARN output.";
-                default:
-                    return "Run again with NCCL_DEBUG=INFO and check the NCCL version against the driver (Get-GpuReport shows both).";
-            }
-        }
     }
 }

@@ -1,12 +1,19 @@
 using System;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>An NVML call returned an error; carries nvmlErrorString's text.</summary>
-    public sealed class NvmlException : Exception
+    /// <summary>An NVML call returned an error; carries nvmlErrorString's text and the next step for the code.</summary>
+    public sealed class NvmlException : DlGpuToolsException
     {
         public NvmlException(NvmlReturn result, string errorText, string call)
-            : base($"{call} failed with {NameOf(result)} ({(int)result}): {errorText}")
+            : this(result, errorText, call, NativeStatusMeanings.Of(result))
+        {
+        }
+
+        private NvmlException(NvmlReturn result, string errorText, string call, ErrorMeaning meaning)
+            : base(meaning.Entry, meaning.Category, $"{call} failed with {NameOf(result)} ({(int)result}): {errorText}",
+                meaning.Remedy, null)
         {
             Result = result;
             ErrorName = NameOf(result);

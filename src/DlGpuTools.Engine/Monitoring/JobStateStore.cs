@@ -72,7 +72,8 @@ namespace DlGpuTools.Monitoring
             if (!status.Exists)
             {
                 throw new GpuJobStateException(GpuJobStateException.NotStarted, $"No job named '{name}' was started: {path} does not exist.",
-                    "Run Start-GpuJob -Name " + name + " first (a Slurm prolog), as the same user and with the same -StateFolder as Stop-GpuJob.", notFound: true);
+                    "Run Start-GpuJob -Name " + name + " first (a Slurm prolog), as the same user and with the same -StateFolder as "
+                        + "Stop-GpuJob.");
             }
 
             if (status.Kind != FileKind.Regular || (!PlatformInfo.IsWindows && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0)))
@@ -113,7 +114,7 @@ namespace DlGpuTools.Monitoring
             if (!status.Exists && !create)
             {
                 throw new GpuJobStateException(GpuJobStateException.NotStarted, $"The job state folder {full} does not exist, so no job was started there.",
-                    "Run Start-GpuJob first, as the same user and with the same -StateFolder as Stop-GpuJob.", notFound: true);
+                    "Run Start-GpuJob first, as the same user and with the same -StateFolder as Stop-GpuJob.");
             }
 
             bool foreign = !PlatformInfo.IsWindows && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0);

@@ -1,4 +1,3 @@
-using DlGpuTools.Diagnostics;
 using DlGpuTools.Errors;
 
 namespace DlGpuTools.Recommendations
@@ -10,12 +9,11 @@ namespace DlGpuTools.Recommendations
     /// </summary>
     public sealed class RecommendationInputException : DlGpuToolsException
     {
-        public const string InvalidModel = "InvalidModel";
-        public const string ModelPresetNotFound = "ModelPresetNotFound";
+        public const string InvalidModel = nameof(ErrorCatalogue.InvalidModel);
+        public const string ModelPresetNotFound = nameof(ErrorCatalogue.ModelPresetNotFound);
 
         public RecommendationInputException(string message, string remedy, string errorId = InvalidModel)
-            : base(errorId, errorId == ModelPresetNotFound ? FailureCategory.ObjectNotFound : FailureCategory.InvalidArgument, message,
-                remedy)
+            : base(ErrorCatalogue.Get(errorId), message, remedy)
         {
         }
     }

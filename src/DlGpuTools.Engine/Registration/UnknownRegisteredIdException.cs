@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using DlGpuTools.Diagnostics;
 using DlGpuTools.Errors;
 
 namespace DlGpuTools.Registration
@@ -9,8 +8,7 @@ namespace DlGpuTools.Registration
     {
         public UnknownRegisteredIdException(string feature, string? id, IReadOnlyList<string> known)
             : base(
-                "Unknown" + Pascal(feature),
-                FailureCategory.InvalidArgument,
+                ErrorCatalogue.Get("Unknown" + Pascal(feature)),
                 $"There is no {feature} '{id}'.",
                 $"Use one of: {string.Join(", ", known)} (Tab completes them).")
         {

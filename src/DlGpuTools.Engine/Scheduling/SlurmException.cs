@@ -1,4 +1,3 @@
-using DlGpuTools.Diagnostics;
 using DlGpuTools.Errors;
 
 namespace DlGpuTools.Scheduling
@@ -8,12 +7,12 @@ namespace DlGpuTools.Scheduling
     /// </summary>
     public sealed class SlurmException : DlGpuToolsException
     {
-        public const string CommandNotFound = "SlurmCommandNotFound";
-        public const string CommandFailed = "SlurmCommandFailed";
-        public const string NodeNotFound = "SlurmNodeNotFound";
+        public const string CommandNotFound = nameof(ErrorCatalogue.SlurmCommandNotFound);
+        public const string CommandFailed = nameof(ErrorCatalogue.SlurmCommandFailed);
+        public const string NodeNotFound = nameof(ErrorCatalogue.SlurmNodeNotFound);
 
-        public SlurmException(string errorId, FailureCategory category, string message, string remedy)
-            : base(errorId, category, message, remedy)
+        public SlurmException(string errorId, string message, string remedy)
+            : base(ErrorCatalogue.Get(errorId), message, remedy)
         {
         }
     }

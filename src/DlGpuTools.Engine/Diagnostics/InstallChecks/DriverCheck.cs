@@ -39,7 +39,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             }
             catch (NativeLibraryNotFoundException e)
             {
-                return NotFound(e, FailureClassifier.DriverInstallRemedy(environment.IsWindows), environment.IsWindows);
+                return NotFound(e, LibraryFailureMeanings.DriverInstallRemedy(environment.IsWindows), environment.IsWindows);
             }
 
             CudaResult init = driver.cuInit();

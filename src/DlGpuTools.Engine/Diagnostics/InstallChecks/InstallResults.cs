@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DlGpuTools.Errors;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics.InstallChecks
@@ -35,8 +36,8 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             check.Detail = $"{LibraryCandidates.DisplayName(e.Kind)} was found but could not be loaded: {refused.RefusedFile} "
                 + $"({refused.Origin}): {refused.Error}.";
             check.Path = refused.RefusedFile;
-            check.Data["ErrorId"] = FailureClassifier.NativeLibraryLoadFailed;
-            check.Remedy = FailureClassifier.RefusedFileRemedy(refused, e.Kind, windows);
+            check.Data["ErrorId"] = ErrorCatalogue.NativeLibraryLoadFailed.Id;
+            check.Remedy = LibraryFailureMeanings.RefusedFileRemedy(refused, e.Kind, windows);
             return check;
         }
 
@@ -52,7 +53,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             if (refused == null) return;
             bool programsGetIt = refused.FoundByLoaderSearch;
             check.Detail += $" But a copy was found that could not be loaded: {refused.RefusedFile} ({refused.Origin}): {refused.Error}.";
-            check.Data["ErrorId"] = FailureClassifier.NativeLibraryLoadFailed;
+            check.Data["ErrorId"] = ErrorCatalogue.NativeLibraryLoadFailed.Id;
             if (programsGetIt)
             {
                 check.Status = nameof(CheckStatus.Failed);
@@ -64,7 +65,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 check.Status = nameof(CheckStatus.Warning);
             }
 
-            check.Remedy = FailureClassifier.RefusedFileRemedy(refused, library.Kind, windows);
+            check.Remedy = LibraryFailureMeanings.RefusedFileRemedy(refused, library.Kind, windows);
         }
 
         /// <summary>A computation on the GPU, checked against the CPU: passed within the tolerance, failed (a wrong result) beyond
