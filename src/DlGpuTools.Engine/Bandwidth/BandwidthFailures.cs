@@ -9,7 +9,6 @@ namespace DlGpuTools.Bandwidth
     {
         public const string BandwidthBufferTooLarge = nameof(BandwidthBufferTooLarge);
         public const string BandwidthVerificationFailed = nameof(BandwidthVerificationFailed);
-        public const string BandwidthKernelRejected = nameof(BandwidthKernelRejected);
         public const string PinnedMemoryRefused = nameof(PinnedMemoryRefused);
         public const string BandwidthTimingFailed = nameof(BandwidthTimingFailed);
         public const string PeerAccessNotSupported = nameof(PeerAccessNotSupported);
@@ -25,9 +24,6 @@ namespace DlGpuTools.Bandwidth
                 case BandwidthVerificationException wrong:
                     return new Failure(BandwidthVerificationFailed, FailureCategory.InvalidResult, wrong.Message,
                         "The GPU moved data wrongly: do not trust this card or driver. Run it again; if it repeats, check nvidia-smi -q for ECC errors and Xid messages in the kernel log.");
-                case BandwidthKernelRejectedException rejected:
-                    return new Failure(BandwidthKernelRejected, FailureCategory.NotInstalled, rejected.Message,
-                        "Update the NVIDIA driver: the kernels need a driver that compiles PTX ISA 6.0 (R384 or newer). The JIT log above says what the driver's compiler objected to.");
                 case PinnedMemoryRefusedException pinned:
                     return new Failure(PinnedMemoryRefused, FailureCategory.ResourceUnavailable, pinned.Message,
                         "Use a smaller -Size, free host memory, or raise the locked-memory limit (ulimit -l; in a container, --ulimit memlock=-1). The pageable tests need no page-locked memory.");

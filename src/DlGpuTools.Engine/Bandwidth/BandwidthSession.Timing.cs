@@ -3,10 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using DlGpuTools.Benchmarks;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
-using static DlGpuTools.Interop.Ownership;
 using DlGpuTools.Topology;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Bandwidth
 {

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 using static DlGpuTools.Interop.Ownership;
 
@@ -132,24 +133,23 @@ namespace DlGpuTools.Health
             HealthKernels kernels = Own(owned, HealthKernels.Load(driver, o.Device));
 
             ulong seedA = (ulong)request.Seed * 2 + 1, seedB = (ulong)request.Seed * 2 + 2;
-            MatMulBenchmark.Upload(driver, format, a.DevicePointer, inputBytes, 1, n * n, seedA, stream, cancel);
-            MatMulBenchmark.Upload(driver, format, b.DevicePointer, inputBytes, 1, n * n, seedB, stream, cancel);
+            GemmOperands.Upload(driver, format, a.DevicePointer, inputBytes, 1, n * n, seedA, stream, cancel);
+            GemmOperands.Upload(driver, format, b.DevicePointer, inputBytes, 1, n * n, seedB, stream, cancel);
             MatMulPlan plan = Own(owned, MatMulPlan.Create(lt, format, n, n, n, WorkspaceBytes, false));
             byte[] algorithms = plan.Heuristics(1, out int found);
             if (found == 0) throw new MatMulTypeNotSupportedException($"cuBLASLt {lt.VersionText} has no algorithm for {problem}.");
             o.Algorithm = plan.Describe(algorithms, 0, found);
 
             // The first result, against the CPU: a GPU that is wrong the same way every time passes the comparisons.
-            var check = new MatMulRequest { DataType = format.Type, M = n, N = n, K = n, Seed = request.Seed };
-            try
+            var check = new GemmReferenceCheck
             {
-                o.ReferenceError = MatMulBenchmark.Verify(driver, format, plan, algorithms, 0, a.DevicePointer, b.DevicePointer, first.DevicePointer, resultBytes, workspace, stream, seedA, seedB, n, n, n, check, format.Tolerance(n, false), problem);
-            }
-            catch (MatMulVerificationException e)
-            {
-                o.ReferenceError = e.RelativeError;
-                o.ReferenceFailure = e.Message;
-            }
+                Format = format, Plan = plan, Algorithms = algorithms, Algorithm = 0, Workspace = workspace, Stream = stream,
+                A = a.DevicePointer, B = b.DevicePointer, D = first.DevicePointer, DBytes = resultBytes,
+                SeedA = seedA, SeedB = seedB, M = n, N = n, K = n, Samples = GemmReferenceCheck.DefaultSamples, Seed = request.Seed,
+            };
+            SampledError error = check.Run(driver);
+            o.ReferenceError = error.RelativeError;
+            o.ReferenceFailure = error.Failure(problem, format.Tolerance(n, false));
 
             o.FirstResultHash = Hash(driver, first, (ulong)(n * n * format.OutputBytes), stream);
             startTogether();

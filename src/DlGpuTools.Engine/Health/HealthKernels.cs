@@ -1,5 +1,6 @@
 using System;
 using DlGpuTools.Bandwidth;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Health
