@@ -26,6 +26,9 @@ namespace DlGpuTools.Benchmarks
     {
         private const int HeuristicRequest = 16;
 
+        /// <summary>Enough calls that a batch of the smallest GEMM outlasts the event resolution many times over.</summary>
+        private const int MaxCallsPerBatch = 5000;
+
         /// <summary>cuBLASLt wants 16-byte aligned operands; 256 keeps every rotated set on its own cache lines and sectors.</summary>
         private const ulong SetAlignment = 256;
 
@@ -116,8 +119,7 @@ namespace DlGpuTools.Benchmarks
                 // Size the batches from one call of the first candidate (after a first untimed call that loads kernels).
                 Launch(0);
                 stream.Synchronize();
-                double estimate = Math.Max(TimeBatch(0, 1), 1e-4);
-                int callsPerBatch = (int)Math.Max(1, Math.Min(5000, Math.Round(request.BatchMilliseconds / estimate)));
+                int callsPerBatch = TimedBatches.OperationsPerBatch(TimeBatch(0, 1), request.BatchMilliseconds, MaxCallsPerBatch);
 
                 int candidates = Math.Min(found, Math.Max(1, request.AlgorithmCandidates));
                 int best = 0;
@@ -147,27 +149,19 @@ namespace DlGpuTools.Benchmarks
                 }
 
                 if (tried == 0) throw new MatMulTypeNotSupportedException($"None of cuBLASLt's {candidates} candidate algorithm(s) ran {problem}.");
-                callsPerBatch = (int)Math.Max(1, Math.Min(5000, Math.Round(request.BatchMilliseconds / Math.Max(bestMs, 1e-4))));
+                callsPerBatch = TimedBatches.OperationsPerBatch(bestMs, request.BatchMilliseconds, MaxCallsPerBatch);
 
                 // No idle pause and no separate "burst" batch: the warm-up and timed batches run back to back, as
                 // GEMMs in a training loop do, so the median is the rate at the clocks the card holds under load.
-                for (int w = 0; w < request.Warmup; w++)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    TimeBatch(best, callsPerBatch);
-                }
+                TimedBatches.WarmUp(calls => TimeBatch(best, calls), callsPerBatch, request.Warmup, cancel);
 
                 // The energy window is exactly the timed batches: each batch ends synchronized, so the GPU is idle at both ends.
-                var times = new List<double>(request.Iterations);
+                List<double> times;
                 EnergyMeasurement energy;
                 using (EnergyBracket bracket = EnergyMeter.Start(runtime, new[] { device }))
                 {
-                    for (int i = 0; i < request.Iterations; i++)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        progress(new MatMulProgress("Measuring", i, request.Iterations));
-                        times.Add(TimeBatch(best, callsPerBatch));
-                    }
+                    times = TimedBatches.Measure(calls => TimeBatch(best, calls), callsPerBatch, request.Iterations, cancel,
+                        i => progress(new MatMulProgress("Measuring", i, request.Iterations)));
 
                     energy = bracket.StopTotal(EnergyMeter.ReadTimeout);
                 }
