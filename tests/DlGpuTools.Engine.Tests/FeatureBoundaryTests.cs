@@ -72,7 +72,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(Reach.PublicSurface, Allowed["Health"]["Benchmarks"]);
         }
 
-        private static List<string> Violations(FolderGraph graph, Dictionary<string, Dictionary<string, Reach>> allowed, params string[] features)
+        private static List<string> Violations(FolderGraph graph, Dictionary<string, Dictionary<string, Reach>> allowed,
+            params string[] features)
         {
             if (features.Length == 0) features = Features;
             var wrong = new List<string>();
@@ -89,7 +90,8 @@ namespace DlGpuTools.Engine.Tests
                     }
 
                     if (reach == Reach.Internals) continue;
-                    wrong.AddRange(uses.Where(u => !IsPublic(u.Used)).Select(u => $"{from}->{to}: internal {Describe(u)}").OrderBy(l => l, StringComparer.Ordinal));
+                    wrong.AddRange(uses.Where(u => !IsPublic(u.Used)).Select(u => $"{from}->{to}: internal {Describe(u)}").OrderBy(l =>
+                        l, StringComparer.Ordinal));
                 }
             }
 

@@ -197,7 +197,8 @@ namespace DlGpuTools.Engine.Tests
             }
 
             return found.Concat(members.OfType<Type>()).SelectMany(Unwrap).Select(t => (t, (MemberInfo?)null))
-                .Concat(members.Where(m => !(m is Type)).SelectMany(m => Unwrap(m.DeclaringType!).Select((t, i) => (t, i == 0 ? m : null))));
+                .Concat(members.Where(m => !(m is Type)).SelectMany(m => Unwrap(m.DeclaringType!).Select((t, i) => (t,
+                    i == 0 ? m : null))));
         }
 
         /// <summary>Element, generic-argument and declaring types too: List&lt;GpuHealth&gt; references GpuHealth.</summary>

@@ -262,7 +262,8 @@ namespace DlGpuTools.Bandwidth
             if (!check.Passed)
             {
                 throw new BandwidthVerificationException(test, Device.Index,
-                    string.Format(CultureInfo.InvariantCulture, "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}; {3:N0} wrong word(s) in {4:N0} sampled element(s)",
+                    string.Format(CultureInfo.InvariantCulture,
+                        "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}; {3:N0} wrong word(s) in {4:N0} sampled element(s)",
                         check.FirstWrongWord, check.FirstActual, check.FirstExpected, check.WrongWords, check.Elements));
             }
 

@@ -93,7 +93,8 @@ namespace DlGpuTools.Diagnostics
                 {
                     int i = random.Next(size), j = random.Next(size);
                     double reference = 0;
-                    for (int p = 0; p < size; p++) reference += (double)GemmOperands.InputValue(11, i + (long)p * size) * GemmOperands.InputValue(12, p + (long)j * size);
+                    for (int p = 0; p < size; p++) reference += (double)GemmOperands.InputValue(11,
+                        i + (long)p * size) * GemmOperands.InputValue(12, p + (long)j * size);
                     return (reference, ReadFloat(driver, c.DevicePointer + (ulong)((i + (long)j * size) * 4)));
                 });
                 return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"SGEMM {size}x{size}x{size}, strict FP32 (pedantic math), {Samples} sampled elements" };

@@ -32,7 +32,8 @@ namespace DlGpuTools.GpuWork
         /// operand is laid out once per set in a staging buffer and uploaded many sets per copy; a large one
         /// chunk by chunk, each chunk into every set.
         /// </summary>
-        internal static void Upload(CudaDriver driver, MatMulFormat format, ulong first, ulong stride, int sets, long elements, ulong seed, CudaStream stream, CancellationToken cancel)
+        internal static void Upload(CudaDriver driver, MatMulFormat format, ulong first, ulong stride, int sets, long elements,
+            ulong seed, CudaStream stream, CancellationToken cancel)
         {
             long operandBytes = elements * format.InputBytes;
             if ((long)stride <= StagingBytes)
@@ -47,7 +48,8 @@ namespace DlGpuTools.GpuWork
                     {
                         cancel.ThrowIfCancellationRequested();
                         int count = Math.Min(copies, sets - s);
-                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride, (IntPtr)buffer, (ulong)count * stride, stream.Handle));
+                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride, (IntPtr)buffer, (ulong)count * stride,
+                            stream.Handle));
                     }
                 }
 
@@ -64,7 +66,8 @@ namespace DlGpuTools.GpuWork
                     long count = Math.Min(chunkElements, elements - start);
                     Generate(format, buffer, start, count, seed);
                     for (int s = 0; s < sets; s++)
-                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride + (ulong)(start * format.InputBytes), (IntPtr)buffer, (ulong)(count * format.InputBytes), stream.Handle));
+                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride + (ulong)(start * format.InputBytes),
+                            (IntPtr)buffer, (ulong)(count * format.InputBytes), stream.Handle));
                 }
             }
         }

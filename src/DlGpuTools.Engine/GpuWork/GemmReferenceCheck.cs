@@ -71,7 +71,8 @@ namespace DlGpuTools.GpuWork
                     rows[s] = random.Next((int)Math.Min(M, int.MaxValue));
                     cols[s] = random.Next((int)Math.Min(N, int.MaxValue));
                     ulong offset = (ulong)((rows[s] + cols[s] * M) * Format.OutputBytes);
-                    driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)(host + s * 8), D + offset, (ulong)Format.OutputBytes, Stream.Handle));
+                    driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)(host + s * 8), D + offset, (ulong)Format.OutputBytes,
+                        Stream.Handle));
                 }
 
                 Stream.Synchronize();

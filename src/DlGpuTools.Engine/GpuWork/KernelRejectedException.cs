@@ -12,7 +12,8 @@ namespace DlGpuTools.GpuWork
         public const string Id = "BandwidthKernelRejected";
 
         internal KernelRejectedException(
-            string kernels, CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog, string secondDirectives)
+            string kernels, CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog,
+                string secondDirectives)
             : base(
                 Id,
                 FailureCategory.NotInstalled,

@@ -28,7 +28,8 @@ namespace DlGpuTools.GpuWork
 
         public double RelativeError => _norm > 0 ? Math.Sqrt(_diff / _norm) : Math.Sqrt(_diff);
 
-        /// <summary>Whether the sampled result may be reported: every element written and the error within <paramref name="tolerance"/>.</summary>
+        /// <summary>Whether the sampled result may be reported: every element written and the error within <paramref
+        /// name="tolerance"/>.</summary>
         public bool Passes(double tolerance) => Unwritten == 0 && RelativeError <= tolerance;
 
         /// <summary>What is wrong with the result, in the words the benchmarks and the health checks report; null when it passes.</summary>

@@ -15,7 +15,8 @@ namespace DlGpuTools.GpuWork
         /// <summary>The shortest per-operation estimate trusted: a faster one is timer noise.</summary>
         public const double ShortestEstimateMs = 1e-4;
 
-        /// <summary>Operations per batch so a batch lasts about <paramref name="batchMilliseconds"/>, between 1 and <paramref name="maxOperations"/>.</summary>
+        /// <summary>Operations per batch so a batch lasts about <paramref name="batchMilliseconds"/>, between 1 and <paramref
+        /// name="maxOperations"/>.</summary>
         public static int OperationsPerBatch(double perOperationMs, double batchMilliseconds, int maxOperations) =>
             (int)Math.Max(1, Math.Min(maxOperations, Math.Round(batchMilliseconds / Math.Max(perOperationMs, ShortestEstimateMs))));
 
@@ -30,7 +31,8 @@ namespace DlGpuTools.GpuWork
         }
 
         /// <summary>The timed batches, in order; <paramref name="before"/> hears each batch's number first (for progress).</summary>
-        public static List<double> Measure(Func<int, double> batch, int operationsPerBatch, int batches, CancellationToken cancel, Action<int>? before = null)
+        public static List<double> Measure(Func<int, double> batch, int operationsPerBatch, int batches, CancellationToken cancel,
+            Action<int>? before = null)
         {
             var times = new List<double>(batches);
             for (int i = 0; i < batches; i++)

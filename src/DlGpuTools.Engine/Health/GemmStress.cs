@@ -46,14 +46,16 @@ namespace DlGpuTools.Health
         private const ulong WorkspaceBytes = 32UL << 20;
         private const ulong Alignment = 256;
 
-        public static List<StressOutcome> Run(GpuRuntime runtime, IGpuPort port, IReadOnlyList<CudaDevice> devices, StressRequest request, CancellationToken cancel, Action<string, double>? progress)
+        public static List<StressOutcome> Run(GpuRuntime runtime, IGpuPort port, IReadOnlyList<CudaDevice> devices,
+            StressRequest request, CancellationToken cancel, Action<string, double>? progress)
         {
             var outcomes = devices.Select(d => new StressOutcome(d)).ToList();
             if (outcomes.Count == 0) return outcomes;
             var ready = new CountdownEvent(outcomes.Count);
             TimeSpan limit = request.SetupLimit + request.Duration + request.CallTimeout;
             string phase = string.Format(CultureInfo.InvariantCulture, "GEMM stress on {0} GPU(s) for {1:0} s", outcomes.Count, request.Duration.TotalSeconds);
-            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "GEMM stress", o => Worker(runtime, port, o, request, ready, cancel), limit, request.Duration, phase, progress);
+            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "GEMM stress", o => Worker(runtime, port, o, request, ready, cancel),
+                limit, request.Duration, phase, progress);
             for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];
 
             // A hung worker may still signal the event if its GPU ever answers, so the event then outlives this call.
@@ -69,7 +71,8 @@ namespace DlGpuTools.Health
             return Preference.First(t => MatMulFormat.For(t).MinimumComputeCapability <= cc || t == MatMulDataType.FP32);
         }
 
-        private static void Worker(GpuRuntime runtime, IGpuPort port, StressOutcome o, StressRequest request, CountdownEvent ready, CancellationToken cancel)
+        private static void Worker(GpuRuntime runtime, IGpuPort port, StressOutcome o, StressRequest request, CountdownEvent ready,
+            CancellationToken cancel)
         {
             bool signalled = false;
             try
@@ -85,7 +88,8 @@ namespace DlGpuTools.Health
                     var owned = new List<IDisposable>();
                     try
                     {
-                        Stress(driver, port, lt, context, format, o, request, owned, () => { signalled = true; ready.Signal(); ready.Wait(request.SetupLimit, cancel); }, cancel);
+                        Stress(driver, port, lt, context, format, o, request, owned, () =>
+                            { signalled = true; ready.Signal(); ready.Wait(request.SetupLimit, cancel); }, cancel);
                     }
                     finally
                     {
@@ -109,7 +113,8 @@ namespace DlGpuTools.Health
 
         private static ulong Align(ulong bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
 
-        private static void Stress(CudaDriver driver, IGpuPort port, CuBlasLt lt, DeviceContext context, MatMulFormat format, StressOutcome o, StressRequest request, List<IDisposable> owned, Action startTogether, CancellationToken cancel)
+        private static void Stress(CudaDriver driver, IGpuPort port, CuBlasLt lt, DeviceContext context, MatMulFormat format,
+            StressOutcome o, StressRequest request, List<IDisposable> owned, Action startTogether, CancellationToken cancel)
         {
             driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
             long n = request.Size;
@@ -168,7 +173,8 @@ namespace DlGpuTools.Health
 
                 // Outside the timed batch: every result of the batch against the first, one counter each.
                 driver.ThrowIfFailed(driver.cuMemsetD8Async(counters.DevicePointer, 0, counters.Bytes, stream.Handle));
-                for (int s = 0; s < slots; s++) kernels.Compare(results.DevicePointer + (ulong)s * resultBytes, first.DevicePointer, words, counters.DevicePointer + 4UL * (ulong)s, new PortStream(stream.Handle));
+                for (int s = 0; s < slots; s++) kernels.Compare(results.DevicePointer + (ulong)s * resultBytes, first.DevicePointer,
+                    words, counters.DevicePointer + 4UL * (ulong)s, new PortStream(stream.Handle));
                 ReadCounters(driver, counters, found32, stream);
 
                 o.Batches++;

@@ -65,10 +65,12 @@ namespace DlGpuTools.Health
 
         /// <summary>Adds to the 32-bit counter at <paramref name="counter"/> the number of 32-bit words in which a and b differ.</summary>
         public void Compare(ulong a, ulong b, ulong words, ulong counter, PortStream stream) =>
-            _port.Launch(_compare, _blocks, ThreadsPerBlock, stream, KernelArg.U64(a), KernelArg.U64(b), KernelArg.U64(words), KernelArg.U64(counter));
+            _port.Launch(_compare, _blocks, ThreadsPerBlock, stream, KernelArg.U64(a), KernelArg.U64(b), KernelArg.U64(words),
+                KernelArg.U64(counter));
 
         public void Fill(ulong buffer, ulong words, PatternMode mode, uint value, PortStream stream) =>
-            _port.Launch(_fill, _blocks, ThreadsPerBlock, stream, KernelArg.U64(buffer), KernelArg.U64(words), KernelArg.U32((uint)mode), KernelArg.U32(value));
+            _port.Launch(_fill, _blocks, ThreadsPerBlock, stream, KernelArg.U64(buffer), KernelArg.U64(words), KernelArg.U32((uint)mode),
+                KernelArg.U32(value));
 
         /// <summary>Checks the pattern; <paramref name="result"/> points at three u64: mismatches, first bad word, bits that differed.</summary>
         public void Check(ulong buffer, ulong words, PatternMode mode, uint value, ulong result, PortStream stream) =>

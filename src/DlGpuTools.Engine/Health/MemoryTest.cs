@@ -79,13 +79,15 @@ namespace DlGpuTools.Health
             (PatternMode.Random, 0u, "random"),
         };
 
-        public static List<MemoryTestOutcome> Run(IGpuPort port, IReadOnlyList<CudaDevice> devices, TimeSpan duration, TimeSpan callTimeout, CancellationToken cancel, Action<string, double>? progress)
+        public static List<MemoryTestOutcome> Run(IGpuPort port, IReadOnlyList<CudaDevice> devices, TimeSpan duration,
+            TimeSpan callTimeout, CancellationToken cancel, Action<string, double>? progress)
         {
             var outcomes = devices.Select(d => new MemoryTestOutcome(d)).ToList();
             // One pass may outlast the time (it always completes); allow it a minute on top, plus the call timeout.
             TimeSpan limit = duration + TimeSpan.FromSeconds(60) + callTimeout;
             string phase = string.Format(CultureInfo.InvariantCulture, "Memory test on {0} GPU(s) for {1:0} s", outcomes.Count, duration.TotalSeconds);
-            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "memory test", o => Worker(port, o, duration, cancel), limit, duration, phase, progress);
+            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "memory test", o => Worker(port, o, duration, cancel), limit, duration,
+                phase, progress);
             for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];
             cancel.ThrowIfCancellationRequested();
             return outcomes;
@@ -154,7 +156,8 @@ namespace DlGpuTools.Health
                     uint v = mode == PatternMode.Random ? unchecked((uint)(0x2545F491 * (o.Passes + 1))) : value;
                     Reset(port, results, blocks.Count, stream);
                     foreach (DeviceMemory block in blocks) kernels.Fill(block.Pointer, block.Bytes / 4, mode, v, stream);
-                    for (int i = 0; i < blocks.Count; i++) kernels.Check(blocks[i].Pointer, blocks[i].Bytes / 4, mode, v, results.Pointer + 24UL * (ulong)i, stream);
+                    for (int i = 0; i < blocks.Count; i++) kernels.Check(blocks[i].Pointer, blocks[i].Bytes / 4, mode, v,
+                        results.Pointer + 24UL * (ulong)i, stream);
                     Read(port, results, host, stream);
                     o.PatternsChecked++;
                     bytesMoved += 2.0 * o.TestedBytes;

@@ -75,7 +75,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
                 }
 
                 default:
-                    throw new CudaException(CudaResult.CUDA_ERROR_NOT_FOUND, "CUDA_ERROR_NOT_FOUND", $"the managed fake has no kernel {name}", "cuLaunchKernel");
+                    throw new CudaException(CudaResult.CUDA_ERROR_NOT_FOUND, "CUDA_ERROR_NOT_FOUND",
+                        $"the managed fake has no kernel {name}", "cuLaunchKernel");
             }
         }
 
@@ -98,7 +99,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
         {
             bool ok = args.Length == sizes.Length;
             for (int i = 0; ok && i < sizes.Length; i++) ok = args[i].Size == sizes[i];
-            if (!ok) throw new CudaException(CudaResult.CUDA_ERROR_INVALID_VALUE, "CUDA_ERROR_INVALID_VALUE", "kernel parameters do not match the .param list", "cuLaunchKernel");
+            if (!ok) throw new CudaException(CudaResult.CUDA_ERROR_INVALID_VALUE, "CUDA_ERROR_INVALID_VALUE",
+                "kernel parameters do not match the .param list", "cuLaunchKernel");
         }
 
         /// <summary>A launch ready to run: the bytes it touches (for its simulated time) and the range it writes (for faults).</summary>

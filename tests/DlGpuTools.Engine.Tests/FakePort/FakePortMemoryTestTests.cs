@@ -51,7 +51,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             // Less than the 256 MiB the test leaves to the driver and other programs.
             var gpu = new ManagedFakeGpu(devices: 1, memoryBytes: 8UL << 20);
 
-            var outcome = Assert.Single(MemoryTest.Run(gpu, gpu.Devices(), TimeSpan.Zero, TimeSpan.FromSeconds(30), CancellationToken.None, null));
+            var outcome = Assert.Single(MemoryTest.Run(gpu, gpu.Devices(), TimeSpan.Zero, TimeSpan.FromSeconds(30),
+                CancellationToken.None, null));
 
             Assert.IsType<InvalidOperationException>(outcome.Failure);
             Assert.Equal(0UL, outcome.TestedBytes);

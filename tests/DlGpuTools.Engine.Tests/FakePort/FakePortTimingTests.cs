@@ -27,7 +27,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             {
                 double Batch(int n) => timer.Time(stream.Stream, n, s => gpu.CopyOnDevice(target.Pointer, source.Pointer, Bytes, s));
 
-                BatchTimes times = TimedBatches.Run(Batch, new BatchPlan { Warmup = 1, Iterations = 5, BatchMilliseconds = 1 }, CancellationToken.None, out int perBatch);
+                BatchTimes times = TimedBatches.Run(Batch, new BatchPlan { Warmup = 1, Iterations = 5, BatchMilliseconds = 1 },
+                    CancellationToken.None, out int perBatch);
 
                 double gbps = Bytes / (times.Median * 1e-3) / 1e9;
                 Assert.InRange(gbps, 800 * 0.999, 800 * 1.001);

@@ -127,7 +127,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             RunAll(device); // cuMemFree waits for work that may use the memory
             lock (_lock)
             {
-                if (!_allocations.TryGetValue(pointer, out Allocation? a) || a.Device != device) throw Fail(CudaResult.CUDA_ERROR_INVALID_VALUE, "cuMemFree");
+                if (!_allocations.TryGetValue(pointer, out Allocation? a) ||
+                    a.Device != device) throw Fail(CudaResult.CUDA_ERROR_INVALID_VALUE, "cuMemFree");
                 _allocations.Remove(pointer);
             }
         }
@@ -252,7 +253,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             Current("cuModuleGetFunction");
             lock (_lock)
             {
-                if (!_modules.TryGetValue(module.Handle, out string? ptx)) throw Fail(CudaResult.CUDA_ERROR_INVALID_HANDLE, "cuModuleGetFunction");
+                if (!_modules.TryGetValue(module.Handle, out string? ptx)) throw Fail(CudaResult.CUDA_ERROR_INVALID_HANDLE,
+                    "cuModuleGetFunction");
                 if (!ptx.Contains(".entry " + name + "(")) throw Fail(CudaResult.CUDA_ERROR_NOT_FOUND, "cuModuleGetFunction");
             }
 
@@ -271,7 +273,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
         public void Launch(PortFunction function, uint blocks, uint threadsPerBlock, PortStream stream, params KernelArg[] args)
         {
             FakeStream s = StreamOf(stream, "cuLaunchKernel");
-            if (blocks == 0 || threadsPerBlock == 0 || threadsPerBlock > 1024) throw Fail(CudaResult.CUDA_ERROR_INVALID_VALUE, "cuLaunchKernel");
+            if (blocks == 0 || threadsPerBlock == 0 || threadsPerBlock > 1024) throw Fail(CudaResult.CUDA_ERROR_INVALID_VALUE,
+                "cuLaunchKernel");
             var kernel = FakeKernels.Bind(this, s.Device, function.Name, args);
             Queue(s, LaunchMilliseconds + kernel.Bytes / (KernelGBps * 1e6), kernel.Run, kernel.Writes, kernel.WriteBytes);
         }
@@ -319,7 +322,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             return device;
         }
 
-        private static CudaException Fail(CudaResult result, string call) => new CudaException(result, result.ToString(), "managed fake GPU", call);
+        private static CudaException Fail(CudaResult result, string call) => new CudaException(result, result.ToString(),
+            "managed fake GPU", call);
 
         private IntPtr NextHandle() => new IntPtr(Interlocked.Increment(ref _nextHandle));
 
@@ -328,7 +332,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             int device = Current(call);
             lock (_lock)
             {
-                if (!_streams.TryGetValue(stream.Handle, out FakeStream? s) || s.Device != device) throw Fail(CudaResult.CUDA_ERROR_INVALID_HANDLE, call);
+                if (!_streams.TryGetValue(stream.Handle, out FakeStream? s) ||
+                    s.Device != device) throw Fail(CudaResult.CUDA_ERROR_INVALID_HANDLE, call);
                 return s;
             }
         }
@@ -338,7 +343,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             int device = Current(call);
             lock (_lock)
             {
-                if (!_events.TryGetValue(gpuEvent.Handle, out FakeEvent? e) || e.Device != device) throw Fail(CudaResult.CUDA_ERROR_INVALID_HANDLE, call);
+                if (!_events.TryGetValue(gpuEvent.Handle, out FakeEvent? e) ||
+                    e.Device != device) throw Fail(CudaResult.CUDA_ERROR_INVALID_HANDLE, call);
                 return e;
             }
         }

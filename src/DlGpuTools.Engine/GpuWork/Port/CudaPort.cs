@@ -71,7 +71,8 @@ namespace DlGpuTools.GpuWork.Port
             return new PortEvent(e);
         }
 
-        public void Record(PortEvent gpuEvent, PortStream stream) => Driver.ThrowIfFailed(Driver.cuEventRecord(gpuEvent.Handle, stream.Handle));
+        public void Record(PortEvent gpuEvent, PortStream stream) => Driver.ThrowIfFailed(Driver.cuEventRecord(gpuEvent.Handle,
+            stream.Handle));
 
         public void Synchronize(PortEvent gpuEvent) => Driver.ThrowIfFailed(Driver.cuEventSynchronize(gpuEvent.Handle));
 
@@ -89,7 +90,8 @@ namespace DlGpuTools.GpuWork.Port
             return new PortModule(module, directives);
         }
 
-        public PortFunction Function(PortModule module, string name) => new PortFunction(PtxLoader.Function(Driver, module.Handle, name), name);
+        public PortFunction Function(PortModule module, string name) => new PortFunction(PtxLoader.Function(Driver, module.Handle, name),
+            name);
 
         public void Unload(PortModule module) => Driver.cuModuleUnload(module.Handle);
 
@@ -116,7 +118,8 @@ namespace DlGpuTools.GpuWork.Port
             if (nvml == null || cuda == null) return facts;
             if (!NvmlDeviceFacts.Read(nvml, new List<string>()).TryFind(cuda.Uuid, cuda.PciBusId, out IntPtr handle)) return facts;
             if (nvml.nvmlDeviceGetTemperature(handle, out uint celsius) == NvmlReturn.NVML_SUCCESS) facts.TemperatureC = (int)celsius;
-            if (nvml.nvmlDeviceGetTemperatureThreshold(handle, Nvml.TemperatureThresholdSlowdown, out uint slowdown) == NvmlReturn.NVML_SUCCESS && slowdown > 0)
+            if (nvml.nvmlDeviceGetTemperatureThreshold(handle, Nvml.TemperatureThresholdSlowdown,
+                out uint slowdown) == NvmlReturn.NVML_SUCCESS && slowdown > 0)
                 facts.SlowdownTemperatureC = (int)slowdown;
             if (nvml.nvmlDeviceGetMemoryInfo_v2(handle, out NvmlMemoryV2 memory) == NvmlReturn.NVML_SUCCESS) facts.MemoryUsedBytes = memory.Used;
             return facts;
