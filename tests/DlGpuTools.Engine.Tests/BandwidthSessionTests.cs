@@ -4,6 +4,7 @@ using System.Threading;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Bandwidth.Tests;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 using DlGpuTools.Registration;
 using DlGpuTools.Topology;
@@ -125,7 +126,7 @@ namespace DlGpuTools.Engine.Tests
             }
 
             FakeLibraries.Configure("FAKECUDA_PTX_REJECT=1");
-            var e = Assert.Throws<BandwidthKernelRejectedException>(() => BandwidthSession.Open(runtime, Device(runtime, 1)));
+            var e = Assert.Throws<KernelRejectedException>(() => BandwidthSession.Open(runtime, Device(runtime, 1)));
             Assert.Contains("Unsupported .version 6.0", e.JitLog);
             Assert.Contains("sm_86", e.Message);
             Assert.Contains("CUDA_ERROR_INVALID_PTX", e.Message);

@@ -58,6 +58,9 @@ namespace DlGpuTools.Engine.Tests
 
         private readonly Dictionary<string, Dictionary<string, string>> _edges = new Dictionary<string, Dictionary<string, string>>();
 
+        private readonly Dictionary<(string From, string To), HashSet<(Type User, MemberInfo Used)>> _uses =
+            new Dictionary<(string From, string To), HashSet<(Type User, MemberInfo Used)>>();
+
         private readonly string _root;
 
         private FolderGraph(string rootNamespace)
@@ -73,10 +76,12 @@ namespace DlGpuTools.Engine.Tests
             {
                 string? from = graph.FolderOf(type, assembly);
                 if (from == null) continue;
-                foreach (Type used in Referenced(type))
+                foreach ((Type used, MemberInfo? member) in Referenced(type))
                 {
                     string? to = graph.FolderOf(used, assembly);
-                    if (to != null && to != from) graph.Add(from, to, $"{Outermost(type).Name} -> {Outermost(used).Name}");
+                    if (to == null || to == from) continue;
+                    graph.Add(from, to, $"{Outermost(type).Name} -> {Outermost(used).Name}");
+                    graph.Note(from, to, type, member ?? used);
                 }
             }
 
@@ -141,6 +146,19 @@ namespace DlGpuTools.Engine.Tests
                 .Where(group.Contains)
                 .Select(to => $"{from}->{to} ({_edges[from][to]})")));
 
+        /// <summary>
+        /// The types and members of <paramref name="to"/> that <paramref name="from"/> names (a called method or a touched
+        /// field as itself, anything else as its type), each with the outermost type that names it.
+        /// </summary>
+        public IReadOnlyCollection<(Type User, MemberInfo Used)> Uses(string from, string to) =>
+            _uses.TryGetValue((from, to), out var set) ? (IReadOnlyCollection<(Type, MemberInfo)>)set : Array.Empty<(Type, MemberInfo)>();
+
+        private void Note(string from, string to, Type user, MemberInfo used)
+        {
+            if (!_uses.TryGetValue((from, to), out var set)) _uses[(from, to)] = set = new HashSet<(Type User, MemberInfo Used)>();
+            set.Add((Outermost(user), used));
+        }
+
         private void Add(string from, string to, string example)
         {
             if (!_edges.TryGetValue(from, out var targets)) _edges[from] = targets = new Dictionary<string, string>();
@@ -162,10 +180,11 @@ namespace DlGpuTools.Engine.Tests
             return type;
         }
 
-        private static IEnumerable<Type> Referenced(Type type)
+        private static IEnumerable<(Type Type, MemberInfo? Member)> Referenced(Type type)
         {
             const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
             var found = new List<Type>();
+            var members = new List<MemberInfo>();
             if (type.BaseType != null) found.Add(type.BaseType);
             found.AddRange(type.GetInterfaces());
             found.AddRange(type.GetFields(all).Select(f => f.FieldType));
@@ -174,10 +193,12 @@ namespace DlGpuTools.Engine.Tests
             {
                 found.AddRange(method.GetParameters().Select(p => p.ParameterType));
                 if (method is MethodInfo info) found.Add(info.ReturnType);
-                found.AddRange(InBody(method));
+                members.AddRange(InBody(method));
             }
 
-            return found.SelectMany(Unwrap);
+            return found.Concat(members.OfType<Type>()).SelectMany(Unwrap).Select(t => (t, (MemberInfo?)null))
+                .Concat(members.Where(m => !(m is Type)).SelectMany(m => Unwrap(m.DeclaringType!).Select((t, i) => (t,
+                    i == 0 ? m : null))));
         }
 
         /// <summary>Element, generic-argument and declaring types too: List&lt;GpuHealth&gt; references GpuHealth.</summary>
@@ -188,12 +209,11 @@ namespace DlGpuTools.Engine.Tests
             return type.IsGenericParameter ? Array.Empty<Type>() : new[] { type };
         }
 
-        /// <summary>Types named by the method's IL: the owners of called methods and touched fields, and type tokens.</summary>
-        private static IEnumerable<Type> InBody(MethodBase method) =>
-            MembersUsedBy(method).Select(member => member as Type ?? member.DeclaringType).OfType<Type>();
+        /// <summary>The methods, constructors, fields and types the method's IL names (the error catalogue's test reads them too).</summary>
+        internal static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method) => InBody(method);
 
-        /// <summary>The methods, constructors, fields and types the method's IL names.</summary>
-        internal static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method)
+        /// <summary>Types and members named by the method's IL: called methods, touched fields and type tokens.</summary>
+        private static IEnumerable<MemberInfo> InBody(MethodBase method)
         {
             byte[]? il;
             try
@@ -218,8 +238,8 @@ namespace DlGpuTools.Engine.Tests
                 if (op.OperandType == OperandType.InlineMethod || op.OperandType == OperandType.InlineField ||
                     op.OperandType == OperandType.InlineType || op.OperandType == OperandType.InlineTok)
                 {
-                    MemberInfo? member = Resolve(method.Module, BitConverter.ToInt32(il, at), typeArgs, methodArgs);
-                    if (member != null) yield return member;
+                    MemberInfo? used = Resolve(method.Module, BitConverter.ToInt32(il, at), typeArgs, methodArgs);
+                    if (used != null) yield return used;
                 }
 
                 at += operandSize;
@@ -230,7 +250,8 @@ namespace DlGpuTools.Engine.Tests
         {
             try
             {
-                return module.ResolveMember(token, typeArgs, methodArgs);
+                MemberInfo? member = module.ResolveMember(token, typeArgs, methodArgs);
+                return member is Type || member?.DeclaringType != null ? member : null;
             }
             catch (ArgumentException)
             {

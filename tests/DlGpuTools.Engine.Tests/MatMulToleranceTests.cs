@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System;
 using DlGpuTools.Benchmarks;
+using DlGpuTools.GpuWork;
 using Xunit;
 
 namespace DlGpuTools.Engine.Tests
@@ -67,9 +68,9 @@ namespace DlGpuTools.Engine.Tests
             const int n = 100000;
             for (int i = 0; i < n; i++)
             {
-                float v = MatMulBenchmark.InputValue(42, i);
+                float v = GemmOperands.InputValue(42, i);
                 Assert.InRange(v, -1f, 1f);
-                Assert.Equal(v, MatMulBenchmark.InputValue(42, i));
+                Assert.Equal(v, GemmOperands.InputValue(42, i));
                 if (v == 0) zeros++;
                 sum += v;
                 sumSquares += v * v;
@@ -78,7 +79,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.InRange(sum / n, -0.02, 0.02);          // mean of U(-1, 1) is 0
             Assert.InRange(sumSquares / n, 0.32, 0.35);     // variance is 1/3
             Assert.True(zeros < 5);
-            Assert.NotEqual(MatMulBenchmark.InputValue(42, 7), MatMulBenchmark.InputValue(43, 7));
+            Assert.NotEqual(GemmOperands.InputValue(42, 7), GemmOperands.InputValue(43, 7));
         }
 
         [Fact]

@@ -42,26 +42,6 @@ namespace DlGpuTools.Bandwidth
         public string Test { get; }
     }
 
-    /// <summary>The driver refused the engine's PTX kernels (the bandwidth or the health kernels); carries the JIT compiler's logs.</summary>
-    public sealed class BandwidthKernelRejectedException : DlGpuToolsException
-    {
-        public BandwidthKernelRejectedException(string kernels, CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog, string secondDirectives)
-            : base(ErrorCatalogue.BandwidthKernelRejected,
-                $"The CUDA driver refused the {kernels}. With {firstDirectives}: {first.ErrorName}" + Log(firstLog)
-                   + $" With {secondDirectives}: {second.ErrorName}" + Log(secondLog))
-        {
-            Result = second.Result;
-            JitLog = Strings.IsNullOrEmpty(secondLog) ? firstLog : secondLog;
-        }
-
-        public CudaResult Result { get; }
-
-        /// <summary>The JIT compiler's error log of the last attempt (empty when the driver wrote none).</summary>
-        public string JitLog { get; }
-
-        private static string Log(string log) => Strings.IsNullOrEmpty(log) ? " (no JIT log)." : $"; JIT log: {log.Trim()}.";
-    }
-
     /// <summary>The OS refused page-locked host memory (its locked-memory limit, or not enough memory).</summary>
     public sealed class PinnedMemoryRefusedException : DlGpuToolsException
     {

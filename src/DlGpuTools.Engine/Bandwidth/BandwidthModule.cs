@@ -1,4 +1,5 @@
 using System;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Bandwidth

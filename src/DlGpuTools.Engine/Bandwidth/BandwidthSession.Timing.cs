@@ -3,10 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using DlGpuTools.Benchmarks;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
-using static DlGpuTools.Interop.Ownership;
 using DlGpuTools.Topology;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Bandwidth
 {
@@ -75,26 +76,17 @@ namespace DlGpuTools.Bandwidth
                 stream.Synchronize();
                 second?.Synchronize();
 
-                double estimate = Math.Max(Batch(1), 1e-4);
-                int perBatch = (int)Math.Max(1, Math.Min(request.MaxOperationsPerBatch, Math.Round(request.BatchMilliseconds / estimate)));
-                for (int w = 0; w < request.Warmup; w++)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    Batch(perBatch);
-                }
+                int perBatch = TimedBatches.OperationsPerBatch(Batch(1), request.BatchMilliseconds, request.MaxOperationsPerBatch);
+                TimedBatches.WarmUp(Batch, perBatch, request.Warmup, cancel);
 
                 // The energy window is exactly the timed batches: each batch ends synchronized, so the GPUs are idle at both ends.
-                var times = new List<double>(request.Iterations);
+                List<double> times;
                 EnergyMeasurement energy;
                 CudaDevice[] charged = run.PeerSession == null ? new[] { Device } : new[] { Device, run.PeerSession.Device };
                 using (EnergyBracket bracket = EnergyMeter.Start(_runtime, charged))
                 {
-                    for (int i = 0; i < request.Iterations; i++)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        progress(new BandwidthProgress($"{test}: measuring", i, request.Iterations));
-                        times.Add(Batch(perBatch));
-                    }
+                    times = TimedBatches.Measure(Batch, perBatch, request.Iterations, cancel,
+                        i => progress(new BandwidthProgress($"{test}: measuring", i, request.Iterations)));
 
                     energy = bracket.StopTotal(EnergyMeter.ReadTimeout);
                 }
@@ -256,49 +248,26 @@ namespace DlGpuTools.Bandwidth
         }
 
         /// <summary>The elements checked: the first, the last and <see cref="BandwidthRequest.VerifySamples"/> random others.</summary>
-        private static IEnumerable<ulong> SampledElements(ulong n, BandwidthRequest request)
+        private static IEnumerable<ulong> SampledElements(ulong n, BandwidthRequest request) =>
+            SampledWords.Elements(n, request.VerifySamples, request.Seed + 99);
+
+        internal int VerifyDevice(string test, DeviceBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected) =>
+            Checked(test, SampledWords.OnDevice(_port, buffer.DevicePointer, SampledElements(n, request), expected));
+
+        internal int VerifyHost(string test, HostBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected) =>
+            Checked(test, SampledWords.OnHost(buffer.Pointer, SampledElements(n, request), expected));
+
+        private int Checked(string test, WordCheck check)
         {
-            yield return 0;
-            if (n > 1) yield return n - 1;
-            var random = new Random(request.Seed + 99);
-            for (int i = 0; i < request.VerifySamples && n > 2; i++)
-                yield return (ulong)(random.NextDouble() * (n - 2)) + 1;
-        }
-
-        internal int VerifyDevice(string test, DeviceBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
-        {
-            uint* words = stackalloc uint[4];
-            int count = 0;
-            foreach (ulong element in SampledElements(n, request))
-            {
-                _driver.ThrowIfFailed(_driver.cuMemcpyDtoH((IntPtr)words, buffer.DevicePointer + element * 16, 16));
-                for (ulong w = 0; w < 4; w++) Check(test, element * 4 + w, words[w], expected(element * 4 + w));
-                count++;
-            }
-
-            return count;
-        }
-
-        internal int VerifyHost(string test, HostBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected)
-        {
-            int count = 0;
-            foreach (ulong element in SampledElements(n, request))
-            {
-                for (ulong w = 0; w < 4; w++) Check(test, element * 4 + w, buffer.ReadWord(element * 4 + w), expected(element * 4 + w));
-                count++;
-            }
-
-            return count;
-        }
-
-        private void Check(string test, ulong word, uint actual, uint expected)
-        {
-            if (actual != expected)
+            if (!check.Passed)
             {
                 throw new BandwidthVerificationException(test, Device.Index,
-                    string.Format(CultureInfo.InvariantCulture, "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}",
-                        word, actual, expected));
+                    string.Format(CultureInfo.InvariantCulture,
+                        "32-bit word {0:N0} is 0x{1:X8}, expected 0x{2:X8}; {3:N0} wrong word(s) in {4:N0} sampled element(s)",
+                        check.FirstWrongWord, check.FirstActual, check.FirstExpected, check.WrongWords, check.Elements));
             }
+
+            return check.Elements;
         }
 
         // The read kernel leaves one XOR per block; together they must give the XOR of every word of the buffer.

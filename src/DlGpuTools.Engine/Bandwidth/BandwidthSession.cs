@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 using static DlGpuTools.Interop.Ownership;
 using DlGpuTools.Topology;
@@ -30,6 +31,7 @@ namespace DlGpuTools.Bandwidth
 
         private readonly GpuRuntime _runtime;
         private readonly CudaDriver _driver;
+        private readonly CudaPort _port;
         private readonly DeviceContext _context;
         private readonly BandwidthModule _module;
         private readonly SpinGate _gate;
@@ -42,6 +44,7 @@ namespace DlGpuTools.Bandwidth
         {
             _runtime = runtime;
             _driver = runtime.Driver;
+            _port = new CudaPort(runtime);
             Device = device;
             _context = context;
             _module = module;

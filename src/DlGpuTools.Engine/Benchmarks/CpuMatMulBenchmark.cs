@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Benchmarks
@@ -259,7 +260,7 @@ namespace DlGpuTools.Benchmarks
                 long end = Math.Min(count, (block + 1) * 65536L);
                 for (long i = block * 65536L; i < end; i++)
                 {
-                    float x = MatMulBenchmark.InputValue(seed, i);
+                    float x = GemmOperands.InputValue(seed, i);
                     if (typeof(T) == typeof(float)) ((float*)start)[i] = x;
                     else if (typeof(T) == typeof(double)) ((double*)start)[i] = x;
                     else ((ushort*)start)[i] = NumberFormats.ToBFloat16(x);
@@ -280,8 +281,8 @@ namespace DlGpuTools.Benchmarks
                 double reference = 0;
                 for (long p = 0; p < k; p++)
                 {
-                    double av = Round(MatMulBenchmark.InputValue(seedA, i + p * m), bf16);
-                    reference += av * Round(MatMulBenchmark.InputValue(seedB, p + j * k), bf16);
+                    double av = Round(GemmOperands.InputValue(seedA, i + p * m), bf16);
+                    reference += av * Round(GemmOperands.InputValue(seedB, p + j * k), bf16);
                 }
 
                 error.Add(cDouble != null ? cDouble[i + j * m] : cFloat[i + j * m], reference);

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using DlGpuTools.Catalog;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
 using static DlGpuTools.Interop.Ownership;
@@ -25,14 +26,14 @@ namespace DlGpuTools.Benchmarks
     {
         private const int HeuristicRequest = 16;
 
+        /// <summary>Enough calls that a batch of the smallest GEMM outlasts the event resolution many times over.</summary>
+        private const int MaxCallsPerBatch = 5000;
+
         /// <summary>cuBLASLt wants 16-byte aligned operands; 256 keeps every rotated set on its own cache lines and sectors.</summary>
         private const ulong SetAlignment = 256;
 
         /// <summary>The L2 assumed when the driver does not report one: larger than any current GPU's (B200: 126 MiB).</summary>
         private const ulong UnknownL2Bytes = 128UL << 20;
-
-        /// <summary>Host memory used to upload many small sets in few copies.</summary>
-        private const long StagingBytes = 32L << 20;
 
         private readonly GpuRuntime _runtime;
 
@@ -93,8 +94,8 @@ namespace DlGpuTools.Benchmarks
 
                 progress(new MatMulProgress("Generating random inputs", 0, 1));
                 ulong seedA = (ulong)request.Seed * 2 + 1, seedB = (ulong)request.Seed * 2 + 2;
-                Upload(driver, format, aSets.DevicePointer, rotation.AStride, sets, m * k, seedA, stream, cancel);
-                Upload(driver, format, bSets.DevicePointer, rotation.BStride, sets, k * n, seedB, stream, cancel);
+                GemmOperands.Upload(driver, format, aSets.DevicePointer, rotation.AStride, sets, m * k, seedA, stream, cancel);
+                GemmOperands.Upload(driver, format, bSets.DevicePointer, rotation.BStride, sets, k * n, seedB, stream, cancel);
                 stream.Synchronize();
 
                 var plan = Own(owned, MatMulPlan.Create(lt, format, m, n, k, workspaceBytes, request.FastAccumulation));
@@ -118,8 +119,7 @@ namespace DlGpuTools.Benchmarks
                 // Size the batches from one call of the first candidate (after a first untimed call that loads kernels).
                 Launch(0);
                 stream.Synchronize();
-                double estimate = Math.Max(TimeBatch(0, 1), 1e-4);
-                int callsPerBatch = (int)Math.Max(1, Math.Min(5000, Math.Round(request.BatchMilliseconds / estimate)));
+                int callsPerBatch = TimedBatches.OperationsPerBatch(TimeBatch(0, 1), request.BatchMilliseconds, MaxCallsPerBatch);
 
                 int candidates = Math.Min(found, Math.Max(1, request.AlgorithmCandidates));
                 int best = 0;
@@ -149,34 +149,32 @@ namespace DlGpuTools.Benchmarks
                 }
 
                 if (tried == 0) throw new MatMulTypeNotSupportedException($"None of cuBLASLt's {candidates} candidate algorithm(s) ran {problem}.");
-                callsPerBatch = (int)Math.Max(1, Math.Min(5000, Math.Round(request.BatchMilliseconds / Math.Max(bestMs, 1e-4))));
+                callsPerBatch = TimedBatches.OperationsPerBatch(bestMs, request.BatchMilliseconds, MaxCallsPerBatch);
 
                 // No idle pause and no separate "burst" batch: the warm-up and timed batches run back to back, as
                 // GEMMs in a training loop do, so the median is the rate at the clocks the card holds under load.
-                for (int w = 0; w < request.Warmup; w++)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    TimeBatch(best, callsPerBatch);
-                }
+                TimedBatches.WarmUp(calls => TimeBatch(best, calls), callsPerBatch, request.Warmup, cancel);
 
                 // The energy window is exactly the timed batches: each batch ends synchronized, so the GPU is idle at both ends.
-                var times = new List<double>(request.Iterations);
+                List<double> times;
                 EnergyMeasurement energy;
                 using (EnergyBracket bracket = EnergyMeter.Start(runtime, new[] { device }))
                 {
-                    for (int i = 0; i < request.Iterations; i++)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        progress(new MatMulProgress("Measuring", i, request.Iterations));
-                        times.Add(TimeBatch(best, callsPerBatch));
-                    }
+                    times = TimedBatches.Measure(calls => TimeBatch(best, calls), callsPerBatch, request.Iterations, cancel,
+                        i => progress(new MatMulProgress("Measuring", i, request.Iterations)));
 
                     energy = bracket.StopTotal(EnergyMeter.ReadTimeout);
                 }
 
                 progress(new MatMulProgress("Verifying against a CPU reference", request.Iterations, request.Iterations));
                 double tolerance = format.Tolerance(k, request.FastAccumulation);
-                double error = Verify(driver, format, plan, algorithms, best, aSets.DevicePointer, bSets.DevicePointer, dSets.DevicePointer, rotation.DStride, workspace, stream, seedA, seedB, m, n, k, request, tolerance, problem);
+                var check = new GemmReferenceCheck
+                {
+                    Format = format, Plan = plan, Algorithms = algorithms, Algorithm = best, Workspace = workspace, Stream = stream,
+                    A = aSets.DevicePointer, B = bSets.DevicePointer, D = dSets.DevicePointer, DBytes = rotation.DStride,
+                    SeedA = seedA, SeedB = seedB, M = m, N = n, K = k, Samples = request.VerifySamples, Seed = request.Seed,
+                };
+                double error = check.Run(driver).Check(problem, tolerance);
 
                 var batches = new BatchTimes(times);
                 double median = batches.Median;
@@ -235,117 +233,6 @@ namespace DlGpuTools.Benchmarks
             return string.Format(CultureInfo.InvariantCulture,
                 "Sustained: median of {0} back-to-back batches of {1} call(s), CUDA events per batch, after {2} untimed batch(es); {3}; accumulation {4}; checked on {5} sampled elements against a double CPU reference.",
                 request.Iterations, callsPerBatch, request.Warmup, rotationText, accumulation, request.VerifySamples);
-        }
-
-        /// <summary>
-        /// The input value at an index: a counter-based hash (splitmix64) mapped to [-1, 1), so any element can
-        /// be recomputed for the reference without keeping gigabytes of inputs on the host.
-        /// </summary>
-        internal static float InputValue(ulong seed, long index)
-        {
-            ulong z = seed + 0x9E3779B97F4A7C15UL * (ulong)(index + 1);
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            return (float)((z >> 40) * (1.0 / (1UL << 24)) * 2.0 - 1.0);
-        }
-
-        /// <summary>
-        /// Writes the random operand (generated in parallel) into every set, ordered on the stream. A small
-        /// operand is laid out once per set in a staging buffer and uploaded many sets per copy; a large one
-        /// chunk by chunk, each chunk into every set.
-        /// </summary>
-        internal static void Upload(CudaDriver driver, MatMulFormat format, ulong first, ulong stride, int sets, long elements, ulong seed, CudaStream stream, CancellationToken cancel)
-        {
-            long operandBytes = elements * format.InputBytes;
-            if ((long)stride <= StagingBytes)
-            {
-                int copies = (int)Math.Max(1, Math.Min(sets, StagingBytes / (long)stride));
-                var staging = new byte[(long)stride * copies];
-                fixed (byte* buffer = staging)
-                {
-                    Generate(format, buffer, 0, elements, seed);
-                    for (int c = 1; c < copies; c++) Buffer.MemoryCopy(buffer, buffer + (long)stride * c, operandBytes, operandBytes);
-                    for (int s = 0; s < sets; s += copies)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        int count = Math.Min(copies, sets - s);
-                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride, (IntPtr)buffer, (ulong)count * stride, stream.Handle));
-                    }
-                }
-
-                return;
-            }
-
-            const long chunkElements = 1L << 24;
-            var chunk = new byte[Math.Min(elements, chunkElements) * format.InputBytes];
-            fixed (byte* buffer = chunk)
-            {
-                for (long start = 0; start < elements; start += chunkElements)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    long count = Math.Min(chunkElements, elements - start);
-                    Generate(format, buffer, start, count, seed);
-                    for (int s = 0; s < sets; s++)
-                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride + (ulong)(start * format.InputBytes), (IntPtr)buffer, (ulong)(count * format.InputBytes), stream.Handle));
-                }
-            }
-        }
-
-        /// <summary>Elements [offset, offset + count) of an operand, stored in the format at buffer[0..count).</summary>
-        private static void Generate(MatMulFormat format, byte* buffer, long offset, long count, ulong seed)
-        {
-            byte* start = buffer;
-            Parallel.For(0, (int)((count + 65535) / 65536), block =>
-            {
-                long end = Math.Min(count, (block + 1) * 65536L);
-                for (long i = block * 65536L; i < end; i++) format.Store(InputValue(seed, offset + i), start, i);
-            });
-        }
-
-        internal static double Verify(CudaDriver driver, MatMulFormat format, MatMulPlan plan, byte[] algorithms, int algorithm, ulong a, ulong b, ulong d, ulong dStride,
-            DeviceBuffer workspace, CudaStream stream, ulong seedA, ulong seedB, long m, long n, long k, MatMulRequest request, double tolerance, string problem)
-        {
-            // Poison C (all-ones bytes are NaN in every float format) so an unwritten element cannot pass. The
-            // poison, the GEMM and the read-back are all on the benchmark's stream, so they run in this order.
-            driver.ThrowIfFailed(driver.cuMemsetD8Async(d, 0xFF, dStride, stream.Handle));
-            plan.Run(algorithms, algorithm, a, b, d, workspace.DevicePointer, stream.Handle);
-
-            var random = new Random(request.Seed + 7);
-            int samples = request.VerifySamples;
-            var rows = new long[samples];
-            var cols = new long[samples];
-            var elements = new byte[samples * 8];
-            fixed (byte* host = elements)
-            {
-                for (int s = 0; s < samples; s++)
-                {
-                    rows[s] = random.Next((int)Math.Min(m, int.MaxValue));
-                    cols[s] = random.Next((int)Math.Min(n, int.MaxValue));
-                    ulong offset = (ulong)((rows[s] + cols[s] * m) * format.OutputBytes);
-                    driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)(host + s * 8), d + offset, (ulong)format.OutputBytes, stream.Handle));
-                }
-
-                stream.Synchronize();
-            }
-
-            var error = new SampledError();
-            for (int s = 0; s < samples; s++)
-            {
-                long i = rows[s], j = cols[s];
-                double reference = 0;
-                for (long p = 0; p < k; p++)
-                {
-                    double av = format.Round(InputValue(seedA, format.TransposeA ? p + i * k : i + p * m));
-                    reference += av * format.Round(InputValue(seedB, p + j * k));
-                }
-
-                double value;
-                fixed (byte* element = &elements[s * 8]) value = format.Load(element);
-                error.Add(value, reference);
-            }
-
-            return error.Check(problem, tolerance);
         }
 
         /// <summary>The card table's dense peak for the type (FP64 on its tensor cores where the card has them).</summary>

@@ -43,6 +43,6 @@ namespace DlGpuTools.Benchmarks
         public int InputSets { get; set; }
 
         /// <summary>Samples of C checked against a double-precision CPU reference.</summary>
-        public int VerifySamples { get; set; } = 64;
+        public int VerifySamples { get; set; } = GpuWork.GemmReferenceCheck.DefaultSamples;
     }
 }

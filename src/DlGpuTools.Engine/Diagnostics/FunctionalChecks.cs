@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics
@@ -92,7 +93,8 @@ namespace DlGpuTools.Diagnostics
                 {
                     int i = random.Next(size), j = random.Next(size);
                     double reference = 0;
-                    for (int p = 0; p < size; p++) reference += (double)MatMulBenchmark.InputValue(11, i + (long)p * size) * MatMulBenchmark.InputValue(12, p + (long)j * size);
+                    for (int p = 0; p < size; p++) reference += (double)GemmOperands.InputValue(11,
+                        i + (long)p * size) * GemmOperands.InputValue(12, p + (long)j * size);
                     return (reference, ReadFloat(driver, c.DevicePointer + (ulong)((i + (long)j * size) * 4)));
                 });
                 return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"SGEMM {size}x{size}x{size}, strict FP32 (pedantic math), {Samples} sampled elements" };
@@ -150,8 +152,8 @@ namespace DlGpuTools.Diagnostics
                                 {
                                     int ih = oh + fh - 1, iw = ow + fw - 1;
                                     if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
-                                    reference += (double)MatMulBenchmark.InputValue(21, ((long)(ni * c + ci) * h + ih) * w + iw)
-                                        * MatMulBenchmark.InputValue(22, ((long)(ki * c + ci) * r + fh) * r + fw);
+                                    reference += (double)GemmOperands.InputValue(21, ((long)(ni * c + ci) * h + ih) * w + iw)
+                                        * GemmOperands.InputValue(22, ((long)(ki * c + ci) * r + fh) * r + fw);
                                 }
 
                         return (reference, ReadFloat(driver, y.DevicePointer + (ulong)((((long)(ni * k + ki) * h + oh) * w + ow) * 4)));
@@ -219,7 +221,7 @@ namespace DlGpuTools.Diagnostics
         private static void Upload(CudaDriver driver, DeviceBuffer buffer, long elements, ulong seed)
         {
             var host = new float[elements];
-            for (long i = 0; i < elements; i++) host[i] = MatMulBenchmark.InputValue(seed, i);
+            for (long i = 0; i < elements; i++) host[i] = GemmOperands.InputValue(seed, i);
             fixed (float* p = host) driver.ThrowIfFailed(driver.cuMemcpyHtoD(buffer.DevicePointer, (IntPtr)p, (ulong)elements * 4));
         }
     }

@@ -131,6 +131,10 @@ namespace DlGpuTools.Errors
             "Update the NVIDIA driver: the kernels need a driver that compiles PTX ISA 6.0 (R384 or newer). The JIT log above says what "
             + "the driver's compiler objected to.");
 
+        public static readonly ErrorEntry DeviceMemoryRefused = E(nameof(DeviceMemoryRefused), ResourceUnavailable, Transient,
+            "The GPU had no room for a buffer the work needs.",
+            "Free GPU memory used by other processes (Get-CudaDevice shows them), or ask for less.");
+
         public static readonly ErrorEntry PinnedMemoryRefused = E(nameof(PinnedMemoryRefused), ResourceUnavailable, Host,
             "The OS refused page-locked host memory (its locked-memory limit, or not enough memory).",
             "Use a smaller -Size, free host memory, or raise the locked-memory limit (ulimit -l; in a container, --ulimit memlock=-1). "

@@ -6,6 +6,8 @@ using System.Linq;
 using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 using static DlGpuTools.Interop.Ownership;
 
@@ -44,14 +46,16 @@ namespace DlGpuTools.Health
         private const ulong WorkspaceBytes = 32UL << 20;
         private const ulong Alignment = 256;
 
-        public static List<StressOutcome> Run(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, StressRequest request, CancellationToken cancel, Action<string, double>? progress)
+        public static List<StressOutcome> Run(GpuRuntime runtime, IGpuPort port, IReadOnlyList<CudaDevice> devices,
+            StressRequest request, CancellationToken cancel, Action<string, double>? progress)
         {
             var outcomes = devices.Select(d => new StressOutcome(d)).ToList();
             if (outcomes.Count == 0) return outcomes;
             var ready = new CountdownEvent(outcomes.Count);
             TimeSpan limit = request.SetupLimit + request.Duration + request.CallTimeout;
             string phase = string.Format(CultureInfo.InvariantCulture, "GEMM stress on {0} GPU(s) for {1:0} s", outcomes.Count, request.Duration.TotalSeconds);
-            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "GEMM stress", o => Worker(runtime, o, request, ready, cancel), limit, request.Duration, phase, progress);
+            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "GEMM stress", o => Worker(runtime, port, o, request, ready, cancel),
+                limit, request.Duration, phase, progress);
             for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];
 
             // A hung worker may still signal the event if its GPU ever answers, so the event then outlives this call.
@@ -67,7 +71,8 @@ namespace DlGpuTools.Health
             return Preference.First(t => MatMulFormat.For(t).MinimumComputeCapability <= cc || t == MatMulDataType.FP32);
         }
 
-        private static void Worker(GpuRuntime runtime, StressOutcome o, StressRequest request, CountdownEvent ready, CancellationToken cancel)
+        private static void Worker(GpuRuntime runtime, IGpuPort port, StressOutcome o, StressRequest request, CountdownEvent ready,
+            CancellationToken cancel)
         {
             bool signalled = false;
             try
@@ -83,7 +88,8 @@ namespace DlGpuTools.Health
                     var owned = new List<IDisposable>();
                     try
                     {
-                        Stress(driver, lt, context, format, o, request, owned, () => { signalled = true; ready.Signal(); ready.Wait(request.SetupLimit, cancel); }, cancel);
+                        Stress(driver, port, lt, context, format, o, request, owned, () =>
+                            { signalled = true; ready.Signal(); ready.Wait(request.SetupLimit, cancel); }, cancel);
                     }
                     finally
                     {
@@ -107,7 +113,8 @@ namespace DlGpuTools.Health
 
         private static ulong Align(ulong bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
 
-        private static void Stress(CudaDriver driver, CuBlasLt lt, DeviceContext context, MatMulFormat format, StressOutcome o, StressRequest request, List<IDisposable> owned, Action startTogether, CancellationToken cancel)
+        private static void Stress(CudaDriver driver, IGpuPort port, CuBlasLt lt, DeviceContext context, MatMulFormat format,
+            StressOutcome o, StressRequest request, List<IDisposable> owned, Action startTogether, CancellationToken cancel)
         {
             driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
             long n = request.Size;
@@ -129,27 +136,26 @@ namespace DlGpuTools.Health
             DeviceBuffer counters = Own(owned, DeviceBuffer.Allocate(driver, context, 4UL * (ulong)slots));
             CudaStream stream = Own(owned, CudaStream.Create(driver));
             EventTimer timer = Own(owned, EventTimer.Create(driver));
-            HealthKernels kernels = Own(owned, HealthKernels.Load(driver, o.Device));
+            HealthKernels kernels = Own(owned, HealthKernels.Load(port, o.Device));
 
             ulong seedA = (ulong)request.Seed * 2 + 1, seedB = (ulong)request.Seed * 2 + 2;
-            MatMulBenchmark.Upload(driver, format, a.DevicePointer, inputBytes, 1, n * n, seedA, stream, cancel);
-            MatMulBenchmark.Upload(driver, format, b.DevicePointer, inputBytes, 1, n * n, seedB, stream, cancel);
+            GemmOperands.Upload(driver, format, a.DevicePointer, inputBytes, 1, n * n, seedA, stream, cancel);
+            GemmOperands.Upload(driver, format, b.DevicePointer, inputBytes, 1, n * n, seedB, stream, cancel);
             MatMulPlan plan = Own(owned, MatMulPlan.Create(lt, format, n, n, n, WorkspaceBytes, false));
             byte[] algorithms = plan.Heuristics(1, out int found);
             if (found == 0) throw new MatMulTypeNotSupportedException($"cuBLASLt {lt.VersionText} has no algorithm for {problem}.");
             o.Algorithm = plan.Describe(algorithms, 0, found);
 
             // The first result, against the CPU: a GPU that is wrong the same way every time passes the comparisons.
-            var check = new MatMulRequest { DataType = format.Type, M = n, N = n, K = n, Seed = request.Seed };
-            try
+            var check = new GemmReferenceCheck
             {
-                o.ReferenceError = MatMulBenchmark.Verify(driver, format, plan, algorithms, 0, a.DevicePointer, b.DevicePointer, first.DevicePointer, resultBytes, workspace, stream, seedA, seedB, n, n, n, check, format.Tolerance(n, false), problem);
-            }
-            catch (MatMulVerificationException e)
-            {
-                o.ReferenceError = e.RelativeError;
-                o.ReferenceFailure = e.Message;
-            }
+                Format = format, Plan = plan, Algorithms = algorithms, Algorithm = 0, Workspace = workspace, Stream = stream,
+                A = a.DevicePointer, B = b.DevicePointer, D = first.DevicePointer, DBytes = resultBytes,
+                SeedA = seedA, SeedB = seedB, M = n, N = n, K = n, Samples = GemmReferenceCheck.DefaultSamples, Seed = request.Seed,
+            };
+            SampledError error = check.Run(driver);
+            o.ReferenceError = error.RelativeError;
+            o.ReferenceFailure = error.Failure(problem, format.Tolerance(n, false));
 
             o.FirstResultHash = Hash(driver, first, (ulong)(n * n * format.OutputBytes), stream);
             startTogether();
@@ -167,7 +173,8 @@ namespace DlGpuTools.Health
 
                 // Outside the timed batch: every result of the batch against the first, one counter each.
                 driver.ThrowIfFailed(driver.cuMemsetD8Async(counters.DevicePointer, 0, counters.Bytes, stream.Handle));
-                for (int s = 0; s < slots; s++) kernels.Compare(results.DevicePointer + (ulong)s * resultBytes, first.DevicePointer, words, counters.DevicePointer + 4UL * (ulong)s, stream.Handle);
+                for (int s = 0; s < slots; s++) kernels.Compare(results.DevicePointer + (ulong)s * resultBytes, first.DevicePointer,
+                    words, counters.DevicePointer + 4UL * (ulong)s, new PortStream(stream.Handle));
                 ReadCounters(driver, counters, found32, stream);
 
                 o.Batches++;

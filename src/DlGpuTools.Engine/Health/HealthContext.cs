@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
 
@@ -25,6 +26,7 @@ namespace DlGpuTools.Health
                 HealthLedger ledger)
         {
             Runtime = runtime;
+            Port = new CudaPort(runtime);
             Nvml = nvml;
             Request = request;
             Inventory = inventory;
@@ -38,6 +40,9 @@ namespace DlGpuTools.Health
         }
 
         public GpuRuntime Runtime { get; }
+
+        /// <summary>The GPU work's port over <see cref="Runtime"/>: what the memory test and the stress kernels run on.</summary>
+        public IGpuPort Port { get; }
 
         public Nvml Nvml { get; }
 

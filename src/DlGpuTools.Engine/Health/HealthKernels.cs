@@ -1,6 +1,6 @@
 using System;
-using DlGpuTools.Bandwidth;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 
 namespace DlGpuTools.Health
 {
@@ -21,74 +21,61 @@ namespace DlGpuTools.Health
     /// The health kernels (HealthKernels.ptx) loaded into the current context: the bit-for-bit comparison the
     /// GEMM stress runs on every result, and the memory test's fill and check passes.
     /// </summary>
-    internal sealed unsafe class HealthKernels : IDisposable
+    internal sealed class HealthKernels : IDisposable
     {
         private const string ResourceName = "DlGpuTools.Health.HealthKernels.ptx";
         private const uint ThreadsPerBlock = 256;
 
-        private readonly CudaDriver _driver;
-        private readonly IntPtr _compare, _fill, _check;
+        private readonly IGpuPort _port;
+        private readonly PortModule _module;
+        private readonly PortFunction _compare, _fill, _check;
         private readonly uint _blocks;
-        private IntPtr _module;
+        private bool _unloaded;
 
-        private HealthKernels(CudaDriver driver, IntPtr module, string directives, int multiprocessors)
+        private HealthKernels(IGpuPort port, PortModule module, int multiprocessors)
         {
-            _driver = driver;
+            _port = port;
             _module = module;
-            Directives = directives;
-            _compare = PtxLoader.Function(driver, module, "dlgpu_compare");
-            _fill = PtxLoader.Function(driver, module, "dlgpu_fill_pattern");
-            _check = PtxLoader.Function(driver, module, "dlgpu_check_pattern");
+            _compare = port.Function(module, "dlgpu_compare");
+            _fill = port.Function(module, "dlgpu_fill_pattern");
+            _check = port.Function(module, "dlgpu_check_pattern");
             // Grid-stride loops: eight blocks of 256 threads per SM keep every SM's memory pipes full.
             _blocks = (uint)Math.Max(1, multiprocessors) * 8;
         }
 
-        public string Directives { get; }
+        public string Directives => _module.Directives;
 
         /// <summary>The kernels' PTX text as shipped.</summary>
         public static string PtxText() => PtxLoader.Text(ResourceName);
 
         /// <summary>Loads the kernels into the context current on this thread.</summary>
-        public static HealthKernels Load(CudaDriver driver, CudaDevice device)
+        public static HealthKernels Load(IGpuPort port, CudaDevice device)
         {
-            IntPtr module = PtxLoader.Load(driver, PtxText(), "health kernels", device.ComputeCapabilityMajor, device.ComputeCapabilityMinor, out string directives);
-            return new HealthKernels(driver, module, directives, device.MultiprocessorCount);
+            PortModule module = port.LoadKernels("health kernels", PtxText(), device.ComputeCapabilityMajor, device.ComputeCapabilityMinor);
+            try
+            {
+                return new HealthKernels(port, module, device.MultiprocessorCount);
+            }
+            catch
+            {
+                port.Unload(module);
+                throw;
+            }
         }
 
         /// <summary>Adds to the 32-bit counter at <paramref name="counter"/> the number of 32-bit words in which a and b differ.</summary>
-        public void Compare(ulong a, ulong b, ulong words, ulong counter, IntPtr stream)
-        {
-            IntPtr* args = stackalloc IntPtr[4];
-            args[0] = (IntPtr)(&a);
-            args[1] = (IntPtr)(&b);
-            args[2] = (IntPtr)(&words);
-            args[3] = (IntPtr)(&counter);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_compare, _blocks, ThreadsPerBlock, 0, stream, args));
-        }
+        public void Compare(ulong a, ulong b, ulong words, ulong counter, PortStream stream) =>
+            _port.Launch(_compare, _blocks, ThreadsPerBlock, stream, KernelArg.U64(a), KernelArg.U64(b), KernelArg.U64(words),
+                KernelArg.U64(counter));
 
-        public void Fill(ulong buffer, ulong words, PatternMode mode, uint value, IntPtr stream)
-        {
-            uint m = (uint)mode;
-            IntPtr* args = stackalloc IntPtr[4];
-            args[0] = (IntPtr)(&buffer);
-            args[1] = (IntPtr)(&words);
-            args[2] = (IntPtr)(&m);
-            args[3] = (IntPtr)(&value);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_fill, _blocks, ThreadsPerBlock, 0, stream, args));
-        }
+        public void Fill(ulong buffer, ulong words, PatternMode mode, uint value, PortStream stream) =>
+            _port.Launch(_fill, _blocks, ThreadsPerBlock, stream, KernelArg.U64(buffer), KernelArg.U64(words), KernelArg.U32((uint)mode),
+                KernelArg.U32(value));
 
         /// <summary>Checks the pattern; <paramref name="result"/> points at three u64: mismatches, first bad word, bits that differed.</summary>
-        public void Check(ulong buffer, ulong words, PatternMode mode, uint value, ulong result, IntPtr stream)
-        {
-            uint m = (uint)mode;
-            IntPtr* args = stackalloc IntPtr[5];
-            args[0] = (IntPtr)(&buffer);
-            args[1] = (IntPtr)(&words);
-            args[2] = (IntPtr)(&m);
-            args[3] = (IntPtr)(&value);
-            args[4] = (IntPtr)(&result);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_check, _blocks, ThreadsPerBlock, 0, stream, args));
-        }
+        public void Check(ulong buffer, ulong words, PatternMode mode, uint value, ulong result, PortStream stream) =>
+            _port.Launch(_check, _blocks, ThreadsPerBlock, stream,
+                KernelArg.U64(buffer), KernelArg.U64(words), KernelArg.U32((uint)mode), KernelArg.U32(value), KernelArg.U64(result));
 
         /// <summary>Word i of a pattern, as the kernels compute it (for reports and tests).</summary>
         internal static uint Expected(PatternMode mode, uint value, ulong index)
@@ -111,9 +98,9 @@ namespace DlGpuTools.Health
 
         public void Dispose()
         {
-            if (_module == IntPtr.Zero) return;
-            _driver.cuModuleUnload(_module);
-            _module = IntPtr.Zero;
+            if (_unloaded) return;
+            _unloaded = true;
+            _port.Unload(_module);
         }
     }
 }

@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using DlGpuTools.Devices;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Health
@@ -79,30 +79,31 @@ namespace DlGpuTools.Health
             (PatternMode.Random, 0u, "random"),
         };
 
-        public static List<MemoryTestOutcome> Run(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, TimeSpan duration, TimeSpan callTimeout, CancellationToken cancel, Action<string, double>? progress)
+        public static List<MemoryTestOutcome> Run(IGpuPort port, IReadOnlyList<CudaDevice> devices, TimeSpan duration,
+            TimeSpan callTimeout, CancellationToken cancel, Action<string, double>? progress)
         {
             var outcomes = devices.Select(d => new MemoryTestOutcome(d)).ToList();
             // One pass may outlast the time (it always completes); allow it a minute on top, plus the call timeout.
             TimeSpan limit = duration + TimeSpan.FromSeconds(60) + callTimeout;
             string phase = string.Format(CultureInfo.InvariantCulture, "Memory test on {0} GPU(s) for {1:0} s", outcomes.Count, duration.TotalSeconds);
-            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "memory test", o => Worker(runtime, o, duration, cancel), limit, duration, phase, progress);
+            bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "memory test", o => Worker(port, o, duration, cancel), limit, duration,
+                phase, progress);
             for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];
             cancel.ThrowIfCancellationRequested();
             return outcomes;
         }
 
-        private static void Worker(GpuRuntime runtime, MemoryTestOutcome o, TimeSpan duration, CancellationToken cancel)
+        private static void Worker(IGpuPort port, MemoryTestOutcome o, TimeSpan duration, CancellationToken cancel)
         {
             try
             {
-                CudaDriver driver = runtime.Driver;
-                using (DeviceContext context = runtime.AcquireContext(o.Device.Index))
-                using (context.Enter())
+                using (IPortLease lease = port.Lease(o.Device.Index))
+                using (lease.Enter())
                 {
                     var owned = new List<IDisposable>();
                     try
                     {
-                        Test(driver, context, o, duration, owned, cancel);
+                        Test(port, o, duration, owned, cancel);
                     }
                     finally
                     {
@@ -120,22 +121,23 @@ namespace DlGpuTools.Health
             }
         }
 
-        private static void Test(CudaDriver driver, DeviceContext context, MemoryTestOutcome o, TimeSpan duration, List<IDisposable> owned, CancellationToken cancel)
+        private static void Test(IGpuPort port, MemoryTestOutcome o, TimeSpan duration, List<IDisposable> owned, CancellationToken cancel)
         {
-            CudaStream stream = Own(owned, CudaStream.Create(driver));
-            HealthKernels kernels = Own(owned, HealthKernels.Load(driver, o.Device));
-            driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
+            PortStream stream = Own(owned, new OwnedStream(port)).Stream;
+            HealthKernels kernels = Own(owned, HealthKernels.Load(port, o.Device));
+            ulong free = port.MemoryInfo().Free;
             o.FreeBytes = free;
             ulong reserve = Math.Max(MinimumReserve, free / 100 * 3);
             ulong target = free > reserve ? free - reserve : 0;
             // The results first, so filling memory cannot leave them no room.
-            DeviceBuffer results = Own(owned, DeviceBuffer.Allocate(driver, context, 24UL * (target / BlockBytes + 1)));
-            var blocks = new List<DeviceBuffer>();
+            DeviceMemory results = Own(owned, DeviceMemory.Allocate(port, 24UL * (target / BlockBytes + 1)));
+            var blocks = new List<DeviceMemory>();
             for (ulong taken = 0; taken + 4096 <= target;)
             {
                 ulong bytes = Math.Min(BlockBytes, target - taken) / 4096 * 4096;
                 // Another program may take memory meanwhile: the test covers what it could allocate.
-                if (DeviceBuffer.TryAllocate(driver, context, bytes, out DeviceBuffer? block) != CudaResult.CUDA_SUCCESS || block == null) break;
+                DeviceMemory? block = DeviceMemory.TryAllocate(port, bytes);
+                if (block == null) break;
                 blocks.Add(Own(owned, block));
                 taken += bytes;
             }
@@ -152,10 +154,11 @@ namespace DlGpuTools.Health
                 {
                     cancel.ThrowIfCancellationRequested();
                     uint v = mode == PatternMode.Random ? unchecked((uint)(0x2545F491 * (o.Passes + 1))) : value;
-                    Reset(driver, results, blocks.Count, stream);
-                    foreach (DeviceBuffer block in blocks) kernels.Fill(block.DevicePointer, block.Bytes / 4, mode, v, stream.Handle);
-                    for (int i = 0; i < blocks.Count; i++) kernels.Check(blocks[i].DevicePointer, blocks[i].Bytes / 4, mode, v, results.DevicePointer + 24UL * (ulong)i, stream.Handle);
-                    Read(driver, results, host, stream);
+                    Reset(port, results, blocks.Count, stream);
+                    foreach (DeviceMemory block in blocks) kernels.Fill(block.Pointer, block.Bytes / 4, mode, v, stream);
+                    for (int i = 0; i < blocks.Count; i++) kernels.Check(blocks[i].Pointer, blocks[i].Bytes / 4, mode, v,
+                        results.Pointer + 24UL * (ulong)i, stream);
+                    Read(port, results, host, stream);
                     o.PatternsChecked++;
                     bytesMoved += 2.0 * o.TestedBytes;
                     Tally(o, blocks, host, name);
@@ -169,7 +172,7 @@ namespace DlGpuTools.Health
             o.GBps = o.Seconds > 0 ? bytesMoved / o.Seconds / 1e9 : (double?)null;
         }
 
-        private static void Tally(MemoryTestOutcome o, List<DeviceBuffer> blocks, ulong[] host, string pattern)
+        private static void Tally(MemoryTestOutcome o, List<DeviceMemory> blocks, ulong[] host, string pattern)
         {
             ulong offset = 0;
             for (int i = 0; i < blocks.Count; i++)
@@ -191,23 +194,23 @@ namespace DlGpuTools.Health
         }
 
         // Count 0, first bad index all ones (the kernel takes the minimum), bits 0: for every block.
-        private static unsafe void Reset(CudaDriver driver, DeviceBuffer results, int blocks, CudaStream stream)
+        private static unsafe void Reset(IGpuPort port, DeviceMemory results, int blocks, PortStream stream)
         {
             var initial = new ulong[3 * blocks];
             for (int i = 0; i < blocks; i++) initial[3 * i + 1] = ulong.MaxValue;
             fixed (ulong* p = initial)
             {
-                driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(results.DevicePointer, (IntPtr)p, 24UL * (ulong)blocks, stream.Handle));
-                stream.Synchronize(); // the host array must outlive the asynchronous copy
+                port.CopyToDevice(results.Pointer, (IntPtr)p, 24UL * (ulong)blocks, stream);
+                port.Synchronize(stream); // the host array must outlive the asynchronous copy
             }
         }
 
-        private static unsafe void Read(CudaDriver driver, DeviceBuffer results, ulong[] host, CudaStream stream)
+        private static unsafe void Read(IGpuPort port, DeviceMemory results, ulong[] host, PortStream stream)
         {
             fixed (ulong* p = host)
             {
-                driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)p, results.DevicePointer, 8UL * (ulong)host.Length, stream.Handle));
-                stream.Synchronize();
+                port.CopyToHost((IntPtr)p, results.Pointer, 8UL * (ulong)host.Length, stream);
+                port.Synchronize(stream);
             }
         }
     }

@@ -5,6 +5,7 @@ using System.Linq;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Health

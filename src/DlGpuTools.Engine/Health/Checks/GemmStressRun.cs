@@ -37,7 +37,8 @@ namespace DlGpuTools.Health
             LoadWatch? watch = LoadWatch.Start(context.Run.Runtime, context.Devices, request.SampleInterval, new List<string>());
             try
             {
-                outcomes = GemmStress.Run(context.Run.Runtime, context.Devices, stress, context.Run.Cancel, context.Progress);
+                outcomes = GemmStress.Run(context.Run.Runtime, context.Run.Port, context.Devices, stress, context.Run.Cancel,
+                    context.Progress);
             }
             finally
             {

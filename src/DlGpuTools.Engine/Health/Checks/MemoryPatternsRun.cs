@@ -32,7 +32,7 @@ namespace DlGpuTools.Health
             Dictionary<int, LoadFigures> load;
             try
             {
-                memory = MemoryTest.Run(run.Runtime, healthy, request.Duration, request.CallTimeout, run.Cancel, context.Progress);
+                memory = MemoryTest.Run(run.Port, healthy, request.Duration, request.CallTimeout, run.Cancel, context.Progress);
             }
             finally
             {

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using DlGpuTools.Interop;
 
-namespace DlGpuTools.Benchmarks
+namespace DlGpuTools.GpuWork
 {
     /// <summary>
     /// The cuBLASLt objects of one GEMM shape and type: handle, operation descriptor, matrix layouts and

@@ -1,7 +1,7 @@
 using System;
 using DlGpuTools.Interop;
 
-namespace DlGpuTools.Benchmarks
+namespace DlGpuTools.GpuWork
 {
     /// <summary>How one data type maps onto cuBLASLt: operand types, compute type, sizes and the accuracy to expect.</summary>
     internal sealed unsafe class MatMulFormat

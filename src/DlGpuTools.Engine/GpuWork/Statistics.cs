@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace DlGpuTools.Benchmarks
+namespace DlGpuTools.GpuWork
 {
     /// <summary>Small statistics the benchmarks and the health checks share.</summary>
     internal static class Statistics

@@ -1,6 +1,6 @@
 using System;
 
-namespace DlGpuTools.Benchmarks
+namespace DlGpuTools.GpuWork
 {
     /// <summary>
     /// Conversions between double and the GEMM element formats, on the host: the inputs are made here, and

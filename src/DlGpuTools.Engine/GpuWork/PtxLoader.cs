@@ -4,13 +4,13 @@ using System.IO;
 using System.Text;
 using DlGpuTools.Interop;
 
-namespace DlGpuTools.Bandwidth
+namespace DlGpuTools.GpuWork
 {
     /// <summary>
     /// Loads the engine's hand-written PTX (embedded resources) into the current context; the driver compiles it
     /// at load time, so users need no CUDA compiler. Every file starts with the portable directives (PTX ISA 6.0,
     /// sm_50). If the driver refuses them, the loader tries once more with the GPU's own architecture and the lowest
-    /// PTX ISA that names it, and when that fails too reports both JIT logs (<see cref="BandwidthKernelRejectedException"/>).
+    /// PTX ISA that names it, and when that fails too reports both JIT logs (<see cref="KernelRejectedException"/>).
     /// </summary>
     internal static class PtxLoader
     {
@@ -48,7 +48,7 @@ namespace DlGpuTools.Bandwidth
             }
 
             if (!IsPtxRejection(second)) driver.ThrowIfFailed(second, "cuModuleLoadDataEx");
-            throw new BandwidthKernelRejectedException(
+            throw new KernelRejectedException(
                 kernels,
                 driver.CreateException(first, "cuModuleLoadDataEx"), firstLog, $"PTX ISA {PtxIsa}, {PtxTarget}",
                 driver.CreateException(second, "cuModuleLoadDataEx"), secondLog, $"PTX ISA {isa}, {target}");

@@ -1,6 +1,6 @@
 using System;
 
-namespace DlGpuTools.Benchmarks
+namespace DlGpuTools.GpuWork
 {
     /// <summary>
     /// The check both GEMM benchmarks make of sampled output elements against a double-precision reference: the
@@ -28,12 +28,14 @@ namespace DlGpuTools.Benchmarks
 
         public double RelativeError => _norm > 0 ? Math.Sqrt(_diff / _norm) : Math.Sqrt(_diff);
 
-        /// <summary>The relative error, or a <see cref="MatMulVerificationException"/> when an element is missing or the error is over <paramref name="tolerance"/>.</summary>
-        public double Check(string problem, double tolerance)
-        {
-            double error = RelativeError;
-            if (Unwritten > 0 || !(error <= tolerance)) throw new MatMulVerificationException(problem, error, tolerance, Unwritten);
-            return error;
-        }
+        /// <summary>Whether the sampled result may be reported: every element written and the error within <paramref
+        /// name="tolerance"/>.</summary>
+        public bool Passes(double tolerance) => Unwritten == 0 && RelativeError <= tolerance;
+
+        /// <summary>What is wrong with the result, in the words the benchmarks and the health checks report; null when it passes.</summary>
+        public string? Failure(string problem, double tolerance) =>
+            Passes(tolerance) ? null
+            : Unwritten > 0 ? $"{problem}: {Unwritten} sampled element(s) of C were not written (still the poison value)."
+            : $"{problem}: relative error {RelativeError:E2} against a double-precision reference exceeds the tolerance {tolerance:E1}.";
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using DlGpuTools.Interop;
 
-namespace DlGpuTools.Bandwidth
+namespace DlGpuTools.GpuWork
 {
     /// <summary>One CUDA event of the current context, destroyed on Dispose.</summary>
     internal sealed class GpuEvent : IDisposable
