@@ -34,6 +34,24 @@ namespace DlGpuTools.Interop
             return LibraryProbe.Load(kind, LibraryCandidates.For(kind, environment), loader,
                 library => library.GetExport(provingExport) == IntPtr.Zero ? $"it does not export {provingExport}" : null);
         }
+
+        /// <summary>
+        /// As <see cref="Probe(NativeLibraryKind, ProbeEnvironment, INativeLoader, string)"/>, and a copy that lacks one of the
+        /// binding's eager functions is refused too, with the function and the release that introduced it as the reason.
+        /// </summary>
+        internal static ProbeResult Probe(
+            NativeLibraryKind kind, ProbeEnvironment environment, INativeLoader loader, string provingExport, IReadOnlyList<NativeFunction> declarations)
+        {
+            return LibraryProbe.Load(kind, LibraryCandidates.For(kind, environment), loader, library =>
+            {
+                if (library.GetExport(provingExport) == IntPtr.Zero) return $"it does not export {provingExport}";
+                _ = new NativeFunctionTable(library, kind, library.RequestedPath, declarations);
+                return null;
+            });
+        }
+
+        /// <summary>The declared functions of this library, resolved from the loaded copy.</summary>
+        internal NativeFunctionTable Bind(IReadOnlyList<NativeFunction> declarations) => new NativeFunctionTable(Handle, Kind, LibraryPath, declarations);
     }
 
     /// <summary>The CUDA runtime: only its version queries are needed.</summary>
