@@ -187,7 +187,8 @@ namespace DlGpuTools.Engine.Tests
                 s.Append("                    case \"").Append(m.Name).Append("\": return ").Append(m.Name).Append('(').Append(arguments).Append(");\n");
             }
 
-            s.Append("                    default: throw new ArgumentException(function + \" is not declared in group ").Append(group).Append(" of ").Append(sourceName).Append(".\", nameof(function));\n");
+            s.Append("                    default:\n");
+            s.Append("                        throw new ArgumentException(function + \" is not declared in ").Append(sourceName).Append(".\", nameof(function));\n");
             s.Append("                }\n            }\n");
         }
 

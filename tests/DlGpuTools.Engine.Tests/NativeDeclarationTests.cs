@@ -47,6 +47,7 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("NCCL", NcclLibrary.NativeDeclarations, NativeLibraryKind.Nccl, Fake("libnccl.so.2")),
             new FakeBinding("NCCL 2.6", NcclLibrary.NativeDeclarations, NativeLibraryKind.Nccl, Fake("nccl-old", "libnccl.so.2"),
                 "ncclGetLastError", "ncclSend", "ncclRecv"),
+            new FakeBinding("cuDNN 9", CuDnnLibrary.NativeDeclarations, NativeLibraryKind.CuDnn, Fake("cudnn", "libcudnn.so.9")),
         };
 
         [Fact]
