@@ -47,6 +47,9 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("NCCL", NcclLibrary.NativeDeclarations, NativeLibraryKind.Nccl, Fake("libnccl.so.2")),
             new FakeBinding("NCCL 2.6", NcclLibrary.NativeDeclarations, NativeLibraryKind.Nccl, Fake("nccl-old", "libnccl.so.2"),
                 "ncclGetLastError", "ncclSend", "ncclRecv"),
+            new FakeBinding("CUDA driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.CudaDriver),
+            new FakeBinding("CUDA 3.1 driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.OldCudaDriver,
+                "cuDeviceTotalMem_v2", "cuDeviceGetUuid_v2"),
             new FakeBinding("cuDNN 9", CuDnnLibrary.NativeDeclarations, NativeLibraryKind.CuDnn, Fake("cudnn", "libcudnn.so.9")),
         };
 
