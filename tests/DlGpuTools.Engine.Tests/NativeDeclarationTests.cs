@@ -50,6 +50,7 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("CUDA driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.CudaDriver),
             new FakeBinding("CUDA 3.1 driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.OldCudaDriver,
                 "cuDeviceTotalMem_v2", "cuDeviceGetUuid_v2"),
+            new FakeBinding("NVML", Nvml.NativeDeclarations, NativeLibraryKind.Nvml, FakeLibraries.Nvml, "nvmlDeviceGetCurrentClocksThrottleReasons"),
             new FakeBinding("cuDNN 9", CuDnnLibrary.NativeDeclarations, NativeLibraryKind.CuDnn, Fake("cudnn", "libcudnn.so.9")),
         };
 
