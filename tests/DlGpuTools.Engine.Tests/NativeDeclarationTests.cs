@@ -51,6 +51,9 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("CUDA 3.1 driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.OldCudaDriver,
                 "cuDeviceTotalMem_v2", "cuDeviceGetUuid_v2"),
             new FakeBinding("NVML", Nvml.NativeDeclarations, NativeLibraryKind.Nvml, FakeLibraries.Nvml, "nvmlDeviceGetCurrentClocksThrottleReasons"),
+            new FakeBinding("CUDA runtime", CudaRuntimeLibrary.NativeDeclarations, NativeLibraryKind.CudaRuntime, Fake("libcudart.so.13")),
+            new FakeBinding("cuBLAS", CuBlasLibrary.NativeDeclarations, NativeLibraryKind.CuBlas, Fake("libcublas.so.13")),
+            new FakeBinding("cuBLASLt", CuBlasLt.NativeDeclarations, NativeLibraryKind.CuBlasLt, FakeLibraries.CuBlasLt),
             new FakeBinding("cuDNN 9", CuDnnLibrary.NativeDeclarations, NativeLibraryKind.CuDnn, Fake("cudnn", "libcudnn.so.9")),
         };
 
