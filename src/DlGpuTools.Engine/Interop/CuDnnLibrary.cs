@@ -43,31 +43,27 @@ namespace DlGpuTools.Interop
     /// is a thin dispatcher that loads its sub-libraries (graph, engines, heuristic, ops, cnn, adv) when first
     /// needed, so only a real operation proves the install.
     /// </summary>
-    public sealed unsafe class CuDnnLibrary : ToolkitLibrary
+    public sealed unsafe partial class CuDnnLibrary : ToolkitLibrary
     {
+        private readonly NativeMethods _native;
+
         private CuDnnLibrary(ProbeResult probe)
             : base(probe.Handle, probe.Handle.ResolveLoadedPath("cudnnGetVersion"), probe.Attempts, NativeLibraryKind.CuDnn)
         {
+            _native = new NativeMethods(Bind(NativeDeclarations));
         }
 
         public static CuDnnLibrary Load(ProbeEnvironment environment, INativeLoader loader) =>
-            new CuDnnLibrary(Probe(NativeLibraryKind.CuDnn, environment, loader, "cudnnGetVersion"));
+            new CuDnnLibrary(Probe(NativeLibraryKind.CuDnn, environment, loader, "cudnnGetVersion", NativeDeclarations));
 
         /// <summary>cudnnGetVersion: CUDNN_VERSION of the loaded library (see <see cref="DecodeVersion"/>).</summary>
-        public long Version => (long)((delegate* unmanaged[Cdecl]<UIntPtr>)Exports.Get("cudnnGetVersion"))();
+        public long Version => (long)_native.cudnnGetVersion();
 
         /// <summary>cudnnGetCudartVersion: the CUDA runtime this cuDNN was built for, 1000*major + 10*minor.</summary>
-        public long CudartVersion => (long)((delegate* unmanaged[Cdecl]<UIntPtr>)Exports.Get("cudnnGetCudartVersion"))();
+        public long CudartVersion => (long)_native.cudnnGetCudartVersion();
 
         /// <summary>cudnnGetMaxDeviceVersion (cuDNN 9): the newest compute capability it knows, major*100 + minor*10; null on cuDNN 8.</summary>
-        public long? MaxDeviceVersion
-        {
-            get
-            {
-                IntPtr f = Exports.TryGet("cudnnGetMaxDeviceVersion");
-                return f == IntPtr.Zero ? (long?)null : (long)((delegate* unmanaged[Cdecl]<UIntPtr>)f)();
-            }
-        }
+        public long? MaxDeviceVersion => _native.HasCudnnGetMaxDeviceVersion ? (long)_native.cudnnGetMaxDeviceVersion() : (long?)null;
 
         /// <summary>
         /// cuDNN 8 encodes MAJOR*1000 + MINOR*100 + PATCH (8904 is 8.9.4); cuDNN 9 MAJOR*10000 + MINOR*100 + PATCH
@@ -83,8 +79,7 @@ namespace DlGpuTools.Interop
 
         public string ErrorString(int status)
         {
-            IntPtr f = Exports.TryGet("cudnnGetErrorString");
-            IntPtr text = f == IntPtr.Zero ? IntPtr.Zero : ((delegate* unmanaged[Cdecl]<int, IntPtr>)f)(status);
+            IntPtr text = _native.HasCudnnGetErrorString ? _native.cudnnGetErrorString(status) : IntPtr.Zero;
             return text == IntPtr.Zero ? "no description from cuDNN" : Marshal.PtrToStringAnsi(text);
         }
 
@@ -96,37 +91,37 @@ namespace DlGpuTools.Interop
         public int cudnnCreate(out IntPtr handle)
         {
             IntPtr h;
-            int r = ((delegate* unmanaged[Cdecl]<IntPtr*, int>)Exports.Get("cudnnCreate"))(&h);
+            int r = _native.cudnnCreate(&h);
             handle = h;
             return r;
         }
 
-        public int cudnnDestroy(IntPtr handle) => ((delegate* unmanaged[Cdecl]<IntPtr, int>)Exports.Get("cudnnDestroy"))(handle);
+        public int cudnnDestroy(IntPtr handle) => _native.cudnnDestroy(handle);
 
         public int cudnnCreateDescriptor(string function, out IntPtr descriptor)
         {
             IntPtr d;
-            int r = ((delegate* unmanaged[Cdecl]<IntPtr*, int>)Exports.Get(function))(&d);
+            int r = _native.CreateDescriptor(function, &d);
             descriptor = d;
             return r;
         }
 
-        public int cudnnDestroyDescriptor(string function, IntPtr descriptor) => ((delegate* unmanaged[Cdecl]<IntPtr, int>)Exports.Get(function))(descriptor);
+        public int cudnnDestroyDescriptor(string function, IntPtr descriptor) => _native.DestroyDescriptor(function, descriptor);
 
         /// <summary>NCHW float tensor (CUDNN_TENSOR_NCHW = 0, CUDNN_DATA_FLOAT = 0).</summary>
         public int cudnnSetTensor4dDescriptor(IntPtr desc, int n, int c, int h, int w) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, int, int>)Exports.Get("cudnnSetTensor4dDescriptor"))(desc, 0, 0, n, c, h, w);
+            _native.cudnnSetTensor4dDescriptor(desc, 0, 0, n, c, h, w);
 
         public int cudnnSetFilter4dDescriptor(IntPtr desc, int k, int c, int h, int w) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, int, int>)Exports.Get("cudnnSetFilter4dDescriptor"))(desc, 0, 0, k, c, h, w);
+            _native.cudnnSetFilter4dDescriptor(desc, 0, 0, k, c, h, w);
 
         /// <summary>Cross-correlation (CUDNN_CROSS_CORRELATION = 1), as frameworks' conv2d is, in float.</summary>
         public int cudnnSetConvolution2dDescriptor(IntPtr desc, int pad, int stride) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, int, int, int, int>)Exports.Get("cudnnSetConvolution2dDescriptor"))(desc, pad, pad, stride, stride, 1, 1, 1, 0);
+            _native.cudnnSetConvolution2dDescriptor(desc, pad, pad, stride, stride, 1, 1, 1, 0);
 
         /// <summary>CUDNN_FMA_MATH (3): plain FP32, no TF32, so the result is checked strictly.</summary>
         public int cudnnSetConvolutionMathType(IntPtr desc, int mathType) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, int, int>)Exports.Get("cudnnSetConvolutionMathType"))(desc, mathType);
+            _native.cudnnSetConvolutionMathType(desc, mathType);
 
         /// <summary>cudnnConvolutionFwdAlgoPerf_t is 48 bytes: algo, status, time, (pad), memory, determinism, mathType, reserved[3].</summary>
         public const int AlgoPerfBytes = 48;
@@ -134,7 +129,7 @@ namespace DlGpuTools.Interop
         public int cudnnGetConvolutionForwardAlgorithm(IntPtr handle, IntPtr x, IntPtr w, IntPtr conv, IntPtr y, int requested, out int returned, byte* perf)
         {
             int n;
-            int r = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, int*, byte*, int>)Exports.Get("cudnnGetConvolutionForwardAlgorithm_v7"))(handle, x, w, conv, y, requested, &n, perf);
+            int r = _native.cudnnGetConvolutionForwardAlgorithm_v7(handle, x, w, conv, y, requested, &n, perf);
             returned = n;
             return r;
         }
@@ -142,7 +137,7 @@ namespace DlGpuTools.Interop
         public int cudnnGetConvolutionForwardWorkspaceSize(IntPtr handle, IntPtr x, IntPtr w, IntPtr conv, IntPtr y, int algo, out ulong bytes)
         {
             UIntPtr size;
-            int r = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr, IntPtr, IntPtr, int, UIntPtr*, int>)Exports.Get("cudnnGetConvolutionForwardWorkspaceSize"))(handle, x, w, conv, y, algo, &size);
+            int r = _native.cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, algo, &size);
             bytes = (ulong)size;
             return r;
         }
@@ -150,7 +145,7 @@ namespace DlGpuTools.Interop
         public int cudnnConvolutionForward(IntPtr handle, IntPtr xDesc, ulong x, IntPtr wDesc, ulong w, IntPtr conv, int algo, ulong workspace, ulong workspaceBytes, IntPtr yDesc, ulong y)
         {
             float alpha = 1, beta = 0;
-            return ((delegate* unmanaged[Cdecl]<IntPtr, float*, IntPtr, ulong, IntPtr, ulong, IntPtr, int, ulong, UIntPtr, float*, IntPtr, ulong, int>)Exports.Get("cudnnConvolutionForward"))(
+            return _native.cudnnConvolutionForward(
                 handle, &alpha, xDesc, x, wDesc, w, conv, algo, workspace, new UIntPtr(workspaceBytes), &beta, yDesc, y);
         }
     }

@@ -11,21 +11,19 @@ namespace DlGpuTools.Interop
     /// </summary>
     public sealed unsafe partial class CudaDriver
     {
-        private IntPtr AsyncMemoryExport(string name) => Lazy(name, "CUDA 3.2");
-
         /// <summary>Sets bytes of device memory, ordered on the stream.</summary>
         public CudaResult cuMemsetD8Async(ulong destination, byte value, ulong count, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, byte, UIntPtr, IntPtr, CudaResult>)AsyncMemoryExport("cuMemsetD8Async"))(destination, value, new UIntPtr(count), stream);
+            _native.cuMemsetD8Async(destination, value, new UIntPtr(count), stream);
 
         /// <summary>
         /// Host to device, ordered on the stream. From pageable memory the driver stages the data before it
         /// returns, so the source may be reused at once.
         /// </summary>
         public CudaResult cuMemcpyHtoDAsync(ulong destination, IntPtr source, ulong bytes, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, IntPtr, UIntPtr, IntPtr, CudaResult>)AsyncMemoryExport("cuMemcpyHtoDAsync_v2"))(destination, source, new UIntPtr(bytes), stream);
+            _native.cuMemcpyHtoDAsync_v2(destination, source, new UIntPtr(bytes), stream);
 
         /// <summary>Device to host, ordered on the stream; synchronize the stream before reading the destination.</summary>
         public CudaResult cuMemcpyDtoHAsync(IntPtr destination, ulong source, ulong bytes, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, ulong, UIntPtr, IntPtr, CudaResult>)AsyncMemoryExport("cuMemcpyDtoHAsync_v2"))(destination, source, new UIntPtr(bytes), stream);
+            _native.cuMemcpyDtoHAsync_v2(destination, source, new UIntPtr(bytes), stream);
     }
 }

@@ -18,8 +18,6 @@ namespace DlGpuTools.Interop
         private const int CU_JIT_ERROR_LOG_BUFFER = 5;
         private const int CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
 
-        private IntPtr Need(string name, string introducedIn) => Lazy(name, introducedIn);
-
         /// <summary>
         /// Loads a PTX (or cubin) image into the current context. On failure, <paramref name="errorLog"/> holds
         /// the JIT compiler's error log (empty when the driver wrote none).
@@ -39,7 +37,7 @@ namespace DlGpuTools.Interop
             CudaResult r;
             fixed (byte* data = image)
             {
-                r = ((delegate* unmanaged[Cdecl]<IntPtr*, byte*, uint, int*, IntPtr*, CudaResult>)Need("cuModuleLoadDataEx", "CUDA 2.1"))(&m, data, 2, options, values);
+                r = _native.cuModuleLoadDataEx(&m, data, 2, options, values);
             }
 
             module = m;
@@ -48,7 +46,7 @@ namespace DlGpuTools.Interop
         }
 
         public CudaResult cuModuleUnload(IntPtr module) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Need("cuModuleUnload", "CUDA 2.0"))(module);
+            _native.cuModuleUnload(module);
 
         public CudaResult cuModuleGetFunction(out IntPtr function, IntPtr module, string name)
         {
@@ -57,7 +55,7 @@ namespace DlGpuTools.Interop
             CudaResult r;
             fixed (byte* n = ascii)
             {
-                r = ((delegate* unmanaged[Cdecl]<IntPtr*, IntPtr, byte*, CudaResult>)Need("cuModuleGetFunction", "CUDA 2.0"))(&f, module, n);
+                r = _native.cuModuleGetFunction(&f, module, n);
             }
 
             function = f;
@@ -66,38 +64,38 @@ namespace DlGpuTools.Interop
 
         /// <summary>cuLaunchKernel: <paramref name="parameters"/> points at an array of pointers, one to each kernel argument.</summary>
         public CudaResult cuLaunchKernel(IntPtr function, uint gridX, uint blockX, uint sharedBytes, IntPtr stream, IntPtr* parameters) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, uint, uint, uint, uint, uint, uint, uint, IntPtr, IntPtr*, IntPtr*, CudaResult>)Need("cuLaunchKernel", "CUDA 4.0"))(
+            _native.cuLaunchKernel(
                 function, gridX, 1, 1, blockX, 1, 1, sharedBytes, stream, parameters, null);
 
         public CudaResult cuMemHostAlloc(out IntPtr host, ulong bytes, uint flags)
         {
             IntPtr p;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, UIntPtr, uint, CudaResult>)Need("cuMemHostAlloc", "CUDA 2.2"))(&p, new UIntPtr(bytes), flags);
+            var r = _native.cuMemHostAlloc(&p, new UIntPtr(bytes), flags);
             host = p;
             return r;
         }
 
         public CudaResult cuMemFreeHost(IntPtr host) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Need("cuMemFreeHost", "CUDA 2.0"))(host);
+            _native.cuMemFreeHost(host);
 
         public CudaResult cuMemHostGetDevicePointer(out ulong device, IntPtr host)
         {
             ulong d;
-            var r = ((delegate* unmanaged[Cdecl]<ulong*, IntPtr, uint, CudaResult>)Need("cuMemHostGetDevicePointer_v2", "CUDA 3.2"))(&d, host, 0);
+            var r = _native.cuMemHostGetDevicePointer_v2(&d, host, 0);
             device = d;
             return r;
         }
 
         public CudaResult cuMemcpyDtoDAsync(ulong destination, ulong source, ulong bytes, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, IntPtr, CudaResult>)Need("cuMemcpyDtoDAsync_v2", "CUDA 3.2"))(destination, source, new UIntPtr(bytes), stream);
+            _native.cuMemcpyDtoDAsync_v2(destination, source, new UIntPtr(bytes), stream);
 
         public CudaResult cuStreamWaitEvent(IntPtr stream, IntPtr cudaEvent) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, uint, CudaResult>)Need("cuStreamWaitEvent", "CUDA 3.2"))(stream, cudaEvent, 0);
+            _native.cuStreamWaitEvent(stream, cudaEvent, 0);
 
         public CudaResult cuDeviceCanAccessPeer(out bool canAccess, int device, int peer)
         {
             int v;
-            var r = ((delegate* unmanaged[Cdecl]<int*, int, int, CudaResult>)Need("cuDeviceCanAccessPeer", "CUDA 4.0"))(&v, device, peer);
+            var r = _native.cuDeviceCanAccessPeer(&v, device, peer);
             canAccess = v != 0;
             return r;
         }
@@ -105,18 +103,18 @@ namespace DlGpuTools.Interop
         /// <summary>Enables access from the current context to the peer context's memory (CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED is success here).</summary>
         public CudaResult cuCtxEnablePeerAccess(IntPtr peerContext)
         {
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, CudaResult>)Need("cuCtxEnablePeerAccess", "CUDA 4.0"))(peerContext, 0);
+            var r = _native.cuCtxEnablePeerAccess(peerContext, 0);
             return r == CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED ? CudaResult.CUDA_SUCCESS : r;
         }
 
         public CudaResult cuMemcpyPeerAsync(ulong destination, IntPtr destinationContext, ulong source, IntPtr sourceContext, ulong bytes, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, IntPtr, ulong, IntPtr, UIntPtr, IntPtr, CudaResult>)Need("cuMemcpyPeerAsync", "CUDA 4.0"))(destination, destinationContext, source, sourceContext, new UIntPtr(bytes), stream);
+            _native.cuMemcpyPeerAsync(destination, destinationContext, source, sourceContext, new UIntPtr(bytes), stream);
 
         /// <summary>cuDeviceGetP2PAttribute (CUdevice_P2PAttribute: 1 performance rank, 2 access supported, 3 native atomics, 4 CUDA array access).</summary>
         public CudaResult cuDeviceGetP2PAttribute(out int value, int attribute, int source, int destination)
         {
             int v;
-            var r = ((delegate* unmanaged[Cdecl]<int*, int, int, int, CudaResult>)Need("cuDeviceGetP2PAttribute", "CUDA 8.0"))(&v, attribute, source, destination);
+            var r = _native.cuDeviceGetP2PAttribute(&v, attribute, source, destination);
             value = v;
             return r;
         }

@@ -10,6 +10,6 @@ namespace DlGpuTools.Interop
     {
         /// <summary>CUDA_SUCCESS when all work on the stream is done, CUDA_ERROR_NOT_READY while some is pending.</summary>
         public CudaResult cuStreamQuery(IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<IntPtr, CudaResult>)Lazy("cuStreamQuery", "CUDA 2.0"))(stream);
+            _native.cuStreamQuery(stream);
     }
 }

@@ -9,15 +9,18 @@ namespace DlGpuTools.Interop
     /// calls and the collectives. Buffers are device pointers and streams CUDA streams of the device's primary
     /// context, which is the context NCCL itself works in (it selects devices with cudaSetDevice).
     /// </summary>
-    public sealed unsafe class NcclLibrary : ToolkitLibrary
+    public sealed unsafe partial class NcclLibrary : ToolkitLibrary
     {
+        private readonly NativeMethods _native;
+
         private NcclLibrary(ProbeResult probe)
             : base(probe.Handle, probe.Handle.ResolveLoadedPath("ncclGetVersion"), probe.Attempts, NativeLibraryKind.Nccl)
         {
+            _native = new NativeMethods(Bind(NativeDeclarations));
         }
 
         public static NcclLibrary Load(ProbeEnvironment environment, INativeLoader loader) =>
-            new NcclLibrary(Probe(NativeLibraryKind.Nccl, environment, loader, "ncclGetVersion"));
+            new NcclLibrary(Probe(NativeLibraryKind.Nccl, environment, loader, "ncclGetVersion", NativeDeclarations));
 
         /// <summary>ncclGetVersion: NCCL_VERSION_CODE of the loaded library; 0 when the call fails.</summary>
         public int VersionCode
@@ -25,7 +28,7 @@ namespace DlGpuTools.Interop
             get
             {
                 int v;
-                return ((delegate* unmanaged[Cdecl]<int*, NcclResult>)Exports.Get("ncclGetVersion"))(&v) == NcclResult.ncclSuccess ? v : 0;
+                return _native.ncclGetVersion(&v) == NcclResult.ncclSuccess ? v : 0;
             }
         }
 
@@ -43,17 +46,15 @@ namespace DlGpuTools.Interop
 
         public string ErrorString(NcclResult result)
         {
-            IntPtr f = Exports.TryGet("ncclGetErrorString");
-            IntPtr text = f == IntPtr.Zero ? IntPtr.Zero : ((delegate* unmanaged[Cdecl]<NcclResult, IntPtr>)f)(result);
+            IntPtr text = _native.HasNcclGetErrorString ? _native.ncclGetErrorString(result) : IntPtr.Zero;
             return text == IntPtr.Zero ? "no description from NCCL" : Marshal.PtrToStringAnsi(text);
         }
 
         /// <summary>ncclGetLastError (NCCL 2.13 and later): the last error's detailed text; null where the library lacks it or has none.</summary>
         public string? LastError(IntPtr comm)
         {
-            IntPtr f = Exports.TryGet("ncclGetLastError");
-            if (f == IntPtr.Zero) return null;
-            IntPtr text = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr>)f)(comm);
+            if (!_native.HasNcclGetLastError) return null;
+            IntPtr text = _native.ncclGetLastError(comm);
             string? s = text == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(text);
             return Strings.IsNullOrWhiteSpace(s) ? null : s;
         }
@@ -70,7 +71,7 @@ namespace DlGpuTools.Interop
         public NcclResult ncclGetUniqueId(out NcclUniqueId id)
         {
             NcclUniqueId value;
-            NcclResult r = ((delegate* unmanaged[Cdecl]<NcclUniqueId*, NcclResult>)Exports.Get("ncclGetUniqueId"))(&value);
+            NcclResult r = _native.ncclGetUniqueId(&value);
             id = value;
             return r;
         }
@@ -82,7 +83,7 @@ namespace DlGpuTools.Interop
             fixed (IntPtr* c = comms)
             fixed (int* d = devices)
             {
-                return ((delegate* unmanaged[Cdecl]<IntPtr*, int, int*, NcclResult>)Exports.Get("ncclCommInitAll"))(c, devices.Length, d);
+                return _native.ncclCommInitAll(c, devices.Length, d);
             }
         }
 
@@ -90,58 +91,51 @@ namespace DlGpuTools.Interop
         public NcclResult ncclCommInitRank(out IntPtr comm, int rankCount, NcclUniqueId id, int rank)
         {
             IntPtr c;
-            NcclResult r = ((delegate* unmanaged[Cdecl]<IntPtr*, int, NcclUniqueId, int, NcclResult>)Exports.Get("ncclCommInitRank"))(&c, rankCount, id, rank);
+            NcclResult r = _native.ncclCommInitRank(&c, rankCount, id, rank);
             comm = c;
             return r;
         }
 
-        public NcclResult ncclCommDestroy(IntPtr comm) => ((delegate* unmanaged[Cdecl]<IntPtr, NcclResult>)Exports.Get("ncclCommDestroy"))(comm);
+        public NcclResult ncclCommDestroy(IntPtr comm) => _native.ncclCommDestroy(comm);
 
         /// <summary>Frees the communicator's resources and stops its outstanding work, for a hung or failed collective.</summary>
-        public NcclResult ncclCommAbort(IntPtr comm) => ((delegate* unmanaged[Cdecl]<IntPtr, NcclResult>)Exports.Get("ncclCommAbort"))(comm);
+        public NcclResult ncclCommAbort(IntPtr comm) => _native.ncclCommAbort(comm);
 
         public NcclResult ncclCommGetAsyncError(IntPtr comm, out NcclResult asyncError)
         {
             NcclResult e;
-            NcclResult r = ((delegate* unmanaged[Cdecl]<IntPtr, NcclResult*, NcclResult>)Exports.Get("ncclCommGetAsyncError"))(comm, &e);
+            NcclResult r = _native.ncclCommGetAsyncError(comm, &e);
             asyncError = e;
             return r;
         }
 
-        public NcclResult ncclGroupStart() => ((delegate* unmanaged[Cdecl]<NcclResult>)Exports.Get("ncclGroupStart"))();
+        public NcclResult ncclGroupStart() => _native.ncclGroupStart();
 
-        public NcclResult ncclGroupEnd() => ((delegate* unmanaged[Cdecl]<NcclResult>)Exports.Get("ncclGroupEnd"))();
+        public NcclResult ncclGroupEnd() => _native.ncclGroupEnd();
 
         public NcclResult ncclAllReduce(ulong send, ulong receive, ulong count, NcclDataType type, NcclRedOp op, IntPtr comm, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, NcclDataType, NcclRedOp, IntPtr, IntPtr, NcclResult>)Exports.Get("ncclAllReduce"))(
-                send, receive, new UIntPtr(count), type, op, comm, stream);
+            _native.ncclAllReduce(send, receive, new UIntPtr(count), type, op, comm, stream);
 
         /// <summary><paramref name="sendCount"/> elements from each rank; the receive buffer holds rank count × that.</summary>
         public NcclResult ncclAllGather(ulong send, ulong receive, ulong sendCount, NcclDataType type, IntPtr comm, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, NcclDataType, IntPtr, IntPtr, NcclResult>)Exports.Get("ncclAllGather"))(
-                send, receive, new UIntPtr(sendCount), type, comm, stream);
+            _native.ncclAllGather(send, receive, new UIntPtr(sendCount), type, comm, stream);
 
         /// <summary><paramref name="receiveCount"/> elements land on each rank; the send buffer holds rank count × that.</summary>
         public NcclResult ncclReduceScatter(ulong send, ulong receive, ulong receiveCount, NcclDataType type, NcclRedOp op, IntPtr comm, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, NcclDataType, NcclRedOp, IntPtr, IntPtr, NcclResult>)Exports.Get("ncclReduceScatter"))(
-                send, receive, new UIntPtr(receiveCount), type, op, comm, stream);
+            _native.ncclReduceScatter(send, receive, new UIntPtr(receiveCount), type, op, comm, stream);
 
         public NcclResult ncclBroadcast(ulong send, ulong receive, ulong count, NcclDataType type, int root, IntPtr comm, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, NcclDataType, int, IntPtr, IntPtr, NcclResult>)Exports.Get("ncclBroadcast"))(
-                send, receive, new UIntPtr(count), type, root, comm, stream);
+            _native.ncclBroadcast(send, receive, new UIntPtr(count), type, root, comm, stream);
 
         public NcclResult ncclReduce(ulong send, ulong receive, ulong count, NcclDataType type, NcclRedOp op, int root, IntPtr comm, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, NcclDataType, NcclRedOp, int, IntPtr, IntPtr, NcclResult>)Exports.Get("ncclReduce"))(
-                send, receive, new UIntPtr(count), type, op, root, comm, stream);
+            _native.ncclReduce(send, receive, new UIntPtr(count), type, op, root, comm, stream);
 
         /// <summary>Point-to-point (NCCL 2.7 and later); a missing export reads as "NCCL too old".</summary>
         public NcclResult ncclSend(ulong send, ulong count, NcclDataType type, int peer, IntPtr comm, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, UIntPtr, NcclDataType, int, IntPtr, IntPtr, NcclResult>)Exports.Get("ncclSend"))(
-                send, new UIntPtr(count), type, peer, comm, stream);
+            _native.ncclSend(send, new UIntPtr(count), type, peer, comm, stream);
 
         public NcclResult ncclRecv(ulong receive, ulong count, NcclDataType type, int peer, IntPtr comm, IntPtr stream) =>
-            ((delegate* unmanaged[Cdecl]<ulong, UIntPtr, NcclDataType, int, IntPtr, IntPtr, NcclResult>)Exports.Get("ncclRecv"))(
-                receive, new UIntPtr(count), type, peer, comm, stream);
+            _native.ncclRecv(receive, new UIntPtr(count), type, peer, comm, stream);
 
         /// <summary>True when the library exports <paramref name="name"/> (older NCCL lacks send/recv and the last-error text).</summary>
         public bool HasExport(string name) => Exports.TryGet(name) != IntPtr.Zero;

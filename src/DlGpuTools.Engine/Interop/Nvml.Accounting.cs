@@ -15,10 +15,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetAccountingMode(IntPtr device, out bool enabled)
         {
             enabled = false;
-            IntPtr f = Fn("nvmlDeviceGetAccountingMode", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             int mode;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, int*, NvmlReturn>)f)(device, &mode);
+            var r = _native.nvmlDeviceGetAccountingMode(device, &mode);
             enabled = mode == 1; // NVML_FEATURE_ENABLED
             return r;
         }
@@ -31,18 +29,15 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetAccountingPids(IntPtr device, out uint[] pids)
         {
             pids = Array.Empty<uint>();
-            IntPtr f = Fn("nvmlDeviceGetAccountingPids", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            var call = (delegate* unmanaged[Cdecl]<IntPtr, uint*, uint*, NvmlReturn>)f;
             uint count = 0;
-            NvmlReturn r = call(device, &count, null);
+            NvmlReturn r = _native.nvmlDeviceGetAccountingPids(device, &count, null);
             if (r == NvmlReturn.NVML_SUCCESS) return r;
             for (int attempt = 0; attempt < 4 && r == NvmlReturn.NVML_ERROR_INSUFFICIENT_SIZE; attempt++)
             {
                 uint capacity = count + 16;
                 var buffer = new uint[capacity];
                 count = capacity;
-                fixed (uint* p = buffer) r = call(device, &count, p);
+                fixed (uint* p = buffer) r = _native.nvmlDeviceGetAccountingPids(device, &count, p);
                 if (r == NvmlReturn.NVML_SUCCESS)
                 {
                     Array.Resize(ref buffer, (int)Math.Min(count, capacity));
@@ -57,10 +52,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetAccountingStats(IntPtr device, uint pid, out NvmlAccountingStats stats)
         {
             stats = default;
-            IntPtr f = Fn("nvmlDeviceGetAccountingStats", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlAccountingStats s;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, NvmlAccountingStats*, NvmlReturn>)f)(device, pid, &s);
+            var r = _native.nvmlDeviceGetAccountingStats(device, pid, &s);
             stats = s;
             return r;
         }

@@ -9,15 +9,13 @@ namespace DlGpuTools.Interop
         /// nvmlDeviceGetTotalEnergyConsumption (Volta and newer): the board's energy in millijoules since the driver last
         /// loaded. It counts in 1 mJ units but moves only when the driver takes a power sample, so two reads closer together
         /// than that period may be equal. Older GPUs answer NVML_ERROR_NOT_SUPPORTED; an NVML without the export answers
-        /// NVML_ERROR_FUNCTION_NOT_FOUND (see <see cref="Fn"/>).
+        /// NVML_ERROR_FUNCTION_NOT_FOUND (Nvml.bindings).
         /// </summary>
         public NvmlReturn nvmlDeviceGetTotalEnergyConsumption(IntPtr device, out ulong millijoules)
         {
             millijoules = 0;
-            IntPtr f = Fn("nvmlDeviceGetTotalEnergyConsumption", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             ulong v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, ulong*, NvmlReturn>)f)(device, &v);
+            var r = _native.nvmlDeviceGetTotalEnergyConsumption(device, &v);
             millijoules = v;
             return r;
         }

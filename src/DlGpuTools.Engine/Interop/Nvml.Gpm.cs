@@ -16,10 +16,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlGpmQueryDeviceSupport(IntPtr device, out bool supported)
         {
             supported = false;
-            IntPtr f = Fn("nvmlGpmQueryDeviceSupport", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             var support = new NvmlGpmSupport { Version = NvmlGpmSupport.Version1 };
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlGpmSupport*, NvmlReturn>)f)(device, &support);
+            var r = _native.nvmlGpmQueryDeviceSupport(device, &support);
             supported = r == NvmlReturn.NVML_SUCCESS && support.IsSupportedDevice != 0;
             return r;
         }
@@ -27,26 +25,20 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlGpmSampleAlloc(out IntPtr sample)
         {
             sample = IntPtr.Zero;
-            IntPtr f = Fn("nvmlGpmSampleAlloc", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             IntPtr s;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, NvmlReturn>)f)(&s);
+            var r = _native.nvmlGpmSampleAlloc(&s);
             sample = r == NvmlReturn.NVML_SUCCESS ? s : IntPtr.Zero;
             return r;
         }
 
         public NvmlReturn nvmlGpmSampleFree(IntPtr sample)
         {
-            IntPtr f = Fn("nvmlGpmSampleFree", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            return ((delegate* unmanaged[Cdecl]<IntPtr, NvmlReturn>)f)(sample);
+            return _native.nvmlGpmSampleFree(sample);
         }
 
         public NvmlReturn nvmlGpmSampleGet(IntPtr device, IntPtr sample)
         {
-            IntPtr f = Fn("nvmlGpmSampleGet", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            return ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, NvmlReturn>)f)(device, sample);
+            return _native.nvmlGpmSampleGet(device, sample);
         }
 
         /// <summary>
@@ -56,8 +48,6 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlGpmMetricsGet(IntPtr earlier, IntPtr later, NvmlGpmMetric[] metrics)
         {
             if (metrics.Length > GpmMetricCapacity) throw new ArgumentOutOfRangeException(nameof(metrics));
-            IntPtr f = Fn("nvmlGpmMetricsGet", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             int size = sizeof(NvmlGpmMetricsGetHeader) + GpmMetricCapacity * sizeof(NvmlGpmMetric);
             byte* buffer = stackalloc byte[size]; // zeroed: the assemblies do not skip locals init
             var header = (NvmlGpmMetricsGetHeader*)buffer;
@@ -67,7 +57,7 @@ namespace DlGpuTools.Interop
             header->Sample2 = later;
             var entries = (NvmlGpmMetric*)(buffer + sizeof(NvmlGpmMetricsGetHeader));
             for (int i = 0; i < metrics.Length; i++) entries[i].MetricId = metrics[i].MetricId;
-            var r = ((delegate* unmanaged[Cdecl]<byte*, NvmlReturn>)f)(buffer);
+            var r = _native.nvmlGpmMetricsGet(buffer);
             for (int i = 0; i < metrics.Length; i++) metrics[i] = entries[i];
             return r;
         }

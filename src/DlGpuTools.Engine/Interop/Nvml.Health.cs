@@ -20,10 +20,8 @@ namespace DlGpuTools.Interop
         {
             correctable = uncorrectable = 0;
             pending = failed = false;
-            IntPtr f = Fn("nvmlDeviceGetRemappedRows", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint c, u, p, x;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint*, uint*, uint*, uint*, NvmlReturn>)f)(device, &c, &u, &p, &x);
+            var r = _native.nvmlDeviceGetRemappedRows(device, &c, &u, &p, &x);
             correctable = c;
             uncorrectable = u;
             pending = p != 0;
@@ -35,10 +33,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetRetiredPagesPendingStatus(IntPtr device, out bool pending)
         {
             pending = false;
-            IntPtr f = Fn("nvmlDeviceGetRetiredPagesPendingStatus", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             int p;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, int*, NvmlReturn>)f)(device, &p);
+            var r = _native.nvmlDeviceGetRetiredPagesPendingStatus(device, &p);
             pending = p != 0;
             return r;
         }
@@ -47,10 +43,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetTemperatureThreshold(IntPtr device, int threshold, out uint celsius)
         {
             celsius = 0;
-            IntPtr f = Fn("nvmlDeviceGetTemperatureThreshold", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint t;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, int, uint*, NvmlReturn>)f)(device, threshold, &t);
+            var r = _native.nvmlDeviceGetTemperatureThreshold(device, threshold, &t);
             celsius = t;
             return r;
         }
@@ -59,38 +53,30 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlEventSetCreate(out IntPtr set)
         {
             set = IntPtr.Zero;
-            IntPtr f = Fn("nvmlEventSetCreate", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             IntPtr s;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, NvmlReturn>)f)(&s);
+            var r = _native.nvmlEventSetCreate(&s);
             set = s;
             return r;
         }
 
         public NvmlReturn nvmlDeviceRegisterEvents(IntPtr device, ulong eventTypes, IntPtr set)
         {
-            IntPtr f = Fn("nvmlDeviceRegisterEvents", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            return ((delegate* unmanaged[Cdecl]<IntPtr, ulong, IntPtr, NvmlReturn>)f)(device, eventTypes, set);
+            return _native.nvmlDeviceRegisterEvents(device, eventTypes, set);
         }
 
         /// <summary>nvmlEventSetWait_v2: the next event, or NVML_ERROR_TIMEOUT when none came within <paramref name="timeoutMs"/>.</summary>
         public NvmlReturn nvmlEventSetWait(IntPtr set, uint timeoutMs, out NvmlEventData data)
         {
             data = default;
-            IntPtr f = Fn("nvmlEventSetWait_v2", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlEventData d;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlEventData*, uint, NvmlReturn>)f)(set, &d, timeoutMs);
+            var r = _native.nvmlEventSetWait_v2(set, &d, timeoutMs);
             data = d;
             return r;
         }
 
         public NvmlReturn nvmlEventSetFree(IntPtr set)
         {
-            IntPtr f = Fn("nvmlEventSetFree", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            return ((delegate* unmanaged[Cdecl]<IntPtr, NvmlReturn>)f)(set);
+            return _native.nvmlEventSetFree(set);
         }
     }
 

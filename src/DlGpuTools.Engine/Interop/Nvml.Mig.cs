@@ -17,10 +17,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetMigDeviceHandleByIndex(IntPtr device, uint index, out IntPtr migDevice)
         {
             migDevice = IntPtr.Zero;
-            IntPtr f = Fn("nvmlDeviceGetMigDeviceHandleByIndex", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             IntPtr handle;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, IntPtr*, NvmlReturn>)f)(device, index, &handle);
+            var r = _native.nvmlDeviceGetMigDeviceHandleByIndex(device, index, &handle);
             if (r == NvmlReturn.NVML_SUCCESS) migDevice = handle;
             return r;
         }
@@ -28,10 +26,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetDeviceHandleFromMigDeviceHandle(IntPtr migDevice, out IntPtr device)
         {
             device = IntPtr.Zero;
-            IntPtr f = Fn("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             IntPtr handle;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr*, NvmlReturn>)f)(migDevice, &handle);
+            var r = _native.nvmlDeviceGetDeviceHandleFromMigDeviceHandle(migDevice, &handle);
             if (r == NvmlReturn.NVML_SUCCESS) device = handle;
             return r;
         }
@@ -53,10 +49,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetAttributes_v2(IntPtr migDevice, out NvmlDeviceAttributes attributes)
         {
             attributes = default;
-            IntPtr f = Fn("nvmlDeviceGetAttributes_v2", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlDeviceAttributes a;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlDeviceAttributes*, NvmlReturn>)f)(migDevice, &a);
+            var r = _native.nvmlDeviceGetAttributes_v2(migDevice, &a);
             attributes = a;
             return r;
         }
@@ -64,9 +58,7 @@ namespace DlGpuTools.Interop
         /// <summary>A GPM sample of one GPU instance, taken on the parent GPU's handle (GPM per MIG instance).</summary>
         public NvmlReturn nvmlGpmMigSampleGet(IntPtr device, uint gpuInstanceId, IntPtr sample)
         {
-            IntPtr f = Fn("nvmlGpmMigSampleGet", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            return ((delegate* unmanaged[Cdecl]<IntPtr, uint, IntPtr, NvmlReturn>)f)(device, gpuInstanceId, sample);
+            return _native.nvmlGpmMigSampleGet(device, gpuInstanceId, sample);
         }
     }
 }

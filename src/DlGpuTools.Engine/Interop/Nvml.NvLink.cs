@@ -20,10 +20,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetNvLinkErrorCounter(IntPtr device, uint link, NvmlNvLinkErrorCounter counter, out ulong value)
         {
             value = 0;
-            IntPtr f = Fn("nvmlDeviceGetNvLinkErrorCounter", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             ulong v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, NvmlNvLinkErrorCounter, ulong*, NvmlReturn>)f)(device, link, counter, &v);
+            var r = _native.nvmlDeviceGetNvLinkErrorCounter(device, link, counter, &v);
             value = v;
             return r;
         }

@@ -8,10 +8,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetClockInfo(IntPtr device, NvmlClockType type, out uint mhz)
         {
             mhz = 0;
-            IntPtr f = Fn("nvmlDeviceGetClockInfo", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlClockType, uint*, NvmlReturn>)f)(device, type, &v);
+            var r = _native.nvmlDeviceGetClockInfo(device, type, &v);
             mhz = v;
             return r;
         }
@@ -23,11 +21,10 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetCurrentClocksEventReasons(IntPtr device, out ulong reasons)
         {
             reasons = 0;
-            IntPtr f = Fn("nvmlDeviceGetCurrentClocksEventReasons", out bool missing);
-            if (missing) f = Fn("nvmlDeviceGetCurrentClocksThrottleReasons", out missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             ulong v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, ulong*, NvmlReturn>)f)(device, &v);
+            var r = _native.HasNvmlDeviceGetCurrentClocksEventReasons
+                ? _native.nvmlDeviceGetCurrentClocksEventReasons(device, &v)
+                : _native.nvmlDeviceGetCurrentClocksThrottleReasons(device, &v);
             reasons = v;
             return r;
         }
@@ -36,10 +33,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetPcieThroughput(IntPtr device, NvmlPcieUtilCounter counter, out uint kilobytesPerSecond)
         {
             kilobytesPerSecond = 0;
-            IntPtr f = Fn("nvmlDeviceGetPcieThroughput", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlPcieUtilCounter, uint*, NvmlReturn>)f)(device, counter, &v);
+            var r = _native.nvmlDeviceGetPcieThroughput(device, counter, &v);
             kilobytesPerSecond = v;
             return r;
         }
@@ -47,10 +42,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetMemoryInfo_v2(IntPtr device, out NvmlMemoryV2 memory)
         {
             memory = default;
-            IntPtr f = Fn("nvmlDeviceGetMemoryInfo_v2", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             var m = new NvmlMemoryV2 { Version = NvmlMemoryV2.Version2 };
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlMemoryV2*, NvmlReturn>)f)(device, &m);
+            var r = _native.nvmlDeviceGetMemoryInfo_v2(device, &m);
             memory = m;
             return r;
         }
@@ -58,10 +51,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetTotalEccErrors(IntPtr device, NvmlMemoryErrorType errorType, NvmlEccCounterType counterType, out ulong count)
         {
             count = 0;
-            IntPtr f = Fn("nvmlDeviceGetTotalEccErrors", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             ulong v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlMemoryErrorType, NvmlEccCounterType, ulong*, NvmlReturn>)f)(device, errorType, counterType, &v);
+            var r = _native.nvmlDeviceGetTotalEccErrors(device, errorType, counterType, &v);
             count = v;
             return r;
         }
@@ -69,9 +60,7 @@ namespace DlGpuTools.Interop
         /// <summary>Reads the fields in place: each entry's FieldId/ScopeId in, its value and status out.</summary>
         public NvmlReturn nvmlDeviceGetFieldValues(IntPtr device, NvmlFieldValue[] values)
         {
-            IntPtr f = Fn("nvmlDeviceGetFieldValues", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            fixed (NvmlFieldValue* p = values) return ((delegate* unmanaged[Cdecl]<IntPtr, int, NvmlFieldValue*, NvmlReturn>)f)(device, values.Length, p);
+            fixed (NvmlFieldValue* p = values) return _native.nvmlDeviceGetFieldValues(device, values.Length, p);
         }
 
         /// <summary>
@@ -81,19 +70,16 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetProcessUtilization(IntPtr device, ulong lastSeenTimeStamp, out NvmlProcessUtilizationSample[] samples)
         {
             samples = Array.Empty<NvmlProcessUtilizationSample>();
-            IntPtr f = Fn("nvmlDeviceGetProcessUtilization", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            var call = (delegate* unmanaged[Cdecl]<IntPtr, NvmlProcessUtilizationSample*, uint*, ulong, NvmlReturn>)f;
             // A null buffer asks for the count; processes come and go between the two calls, so retry with slack.
             uint count = 0;
-            NvmlReturn r = call(device, null, &count, lastSeenTimeStamp);
+            NvmlReturn r = _native.nvmlDeviceGetProcessUtilization(device, null, &count, lastSeenTimeStamp);
             if (r != NvmlReturn.NVML_SUCCESS && r != NvmlReturn.NVML_ERROR_INSUFFICIENT_SIZE) return r;
             for (int attempt = 0; attempt < 3; attempt++)
             {
                 uint capacity = count + 8;
                 var buffer = new NvmlProcessUtilizationSample[capacity];
                 count = capacity;
-                fixed (NvmlProcessUtilizationSample* p = buffer) r = call(device, p, &count, lastSeenTimeStamp);
+                fixed (NvmlProcessUtilizationSample* p = buffer) r = _native.nvmlDeviceGetProcessUtilization(device, p, &count, lastSeenTimeStamp);
                 if (r == NvmlReturn.NVML_SUCCESS)
                 {
                     Array.Resize(ref buffer, (int)Math.Min(count, capacity));

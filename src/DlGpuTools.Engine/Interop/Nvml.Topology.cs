@@ -9,10 +9,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetNumaNodeId(IntPtr device, out uint node)
         {
             node = 0;
-            IntPtr f = Fn("nvmlDeviceGetNumaNodeId", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint n;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint*, NvmlReturn>)f)(device, &n);
+            var r = _native.nvmlDeviceGetNumaNodeId(device, &n);
             node = n;
             return r;
         }
@@ -24,36 +22,30 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetMemoryAffinity(IntPtr device, out ulong[] mask)
         {
             const int scopeNode = 0;
-            return AffinityMask("nvmlDeviceGetMemoryAffinity", device, 4, scopeNode, out mask);
+            return AffinityMask(device, 4, scopeNode, out mask);
         }
 
         /// <summary>nvmlDeviceGetCpuAffinity: a bit mask of the CPUs closest to the GPU (1024 CPUs; 64 per word).</summary>
-        public NvmlReturn nvmlDeviceGetCpuAffinity(IntPtr device, out ulong[] mask) => AffinityMask("nvmlDeviceGetCpuAffinity", device, 16, null, out mask);
+        public NvmlReturn nvmlDeviceGetCpuAffinity(IntPtr device, out ulong[] mask) => AffinityMask(device, 16, null, out mask);
 
         // The two affinity calls differ only in the scope argument the memory one takes after the mask.
-        private NvmlReturn AffinityMask(string function, IntPtr device, uint words, int? scope, out ulong[] mask)
+        private NvmlReturn AffinityMask(IntPtr device, uint words, int? scope, out ulong[] mask)
         {
             mask = new ulong[words];
-            IntPtr f = Fn(function, out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             // The mask is of C unsigned longs: 64-bit on Linux, 32-bit on Windows. Little-endian, the same bytes
             // read as 64-bit words either way, so only the count passed differs.
             uint size = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? words * 2 : words;
             fixed (ulong* p = mask)
             {
-                return scope is int s
-                    ? ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, int, NvmlReturn>)f)(device, size, p, s)
-                    : ((delegate* unmanaged[Cdecl]<IntPtr, uint, ulong*, NvmlReturn>)f)(device, size, p);
+                return scope is int s ? _native.nvmlDeviceGetMemoryAffinity(device, size, p, s) : _native.nvmlDeviceGetCpuAffinity(device, size, p);
             }
         }
             /// <summary>nvmlDeviceGetTopologyCommonAncestor: the closest common point of two GPUs' PCIe paths.</summary>
         public NvmlReturn nvmlDeviceGetTopologyCommonAncestor(IntPtr device1, IntPtr device2, out NvmlTopologyLevel level)
         {
             level = 0;
-            IntPtr f = Fn("nvmlDeviceGetTopologyCommonAncestor", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlTopologyLevel l;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, NvmlTopologyLevel*, NvmlReturn>)f)(device1, device2, &l);
+            var r = _native.nvmlDeviceGetTopologyCommonAncestor(device1, device2, &l);
             level = l;
             return r;
         }
@@ -62,10 +54,9 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetP2PStatus(IntPtr device1, IntPtr device2, NvmlP2PCapability capability, out NvmlP2PStatus status)
         {
             status = NvmlP2PStatus.NVML_P2P_STATUS_UNKNOWN;
-            IntPtr f = Fn("nvmlDeviceGetP2PStatus", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            NvmlP2PStatus st;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, NvmlP2PCapability, NvmlP2PStatus*, NvmlReturn>)f)(device1, device2, capability, &st);
+            // Left as it is when this NVML lacks the function, as the status said before the call.
+            NvmlP2PStatus st = status;
+            var r = _native.nvmlDeviceGetP2PStatus(device1, device2, capability, &st);
             status = st;
             return r;
         }
@@ -74,10 +65,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetNvLinkState(IntPtr device, uint link, out bool active)
         {
             active = false;
-            IntPtr f = Fn("nvmlDeviceGetNvLinkState", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint state;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, uint*, NvmlReturn>)f)(device, link, &state);
+            var r = _native.nvmlDeviceGetNvLinkState(device, link, &state);
             active = state != 0;
             return r;
         }
@@ -86,10 +75,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetNvLinkRemotePciInfo(IntPtr device, uint link, out string? busId)
         {
             busId = null;
-            IntPtr f = Fn("nvmlDeviceGetNvLinkRemotePciInfo_v2", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlPciInfo info;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, NvmlPciInfo*, NvmlReturn>)f)(device, link, &info);
+            var r = _native.nvmlDeviceGetNvLinkRemotePciInfo_v2(device, link, &info);
             if (r == NvmlReturn.NVML_SUCCESS) busId = CudaDriver.ReadString(info.BusId, 32);
             return r;
         }
@@ -98,10 +85,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetNvLinkRemoteDeviceType(IntPtr device, uint link, out uint type)
         {
             type = 255;
-            IntPtr f = Fn("nvmlDeviceGetNvLinkRemoteDeviceType", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            uint t;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint, uint*, NvmlReturn>)f)(device, link, &t);
+            uint t = type;
+            var r = _native.nvmlDeviceGetNvLinkRemoteDeviceType(device, link, &t);
             type = t;
             return r;
         }

@@ -18,13 +18,13 @@ namespace DlGpuTools.Interop
         /// <summary>An NVML value "unknown" sentinel (NVML_VALUE_NOT_AVAILABLE).</summary>
         public const uint ValueNotAvailable = 0xFFFFFFFF;
 
-        private readonly ExportTable _exports;
+        private readonly NativeMethods _native;
 
         private Nvml(NativeLibraryHandle library, string libraryPath, IReadOnlyList<ProbeAttempt> attempts)
         {
             LibraryPath = libraryPath;
             Attempts = attempts;
-            _exports = new ExportTable(library, NativeLibraryKind.Nvml, libraryPath, null);
+            _native = new NativeMethods(new NativeFunctionTable(library, NativeLibraryKind.Nvml, libraryPath, NativeDeclarations));
         }
 
         public string LibraryPath { get; }
@@ -43,12 +43,11 @@ namespace DlGpuTools.Interop
 
         private static string? Prove(NativeLibraryHandle library)
         {
-            IntPtr init = library.GetExport("nvmlInit_v2");
-            if (init == IntPtr.Zero) return "it does not export nvmlInit_v2 (NVML older than driver R319, or not NVML)";
-            NvmlReturn result = ((delegate* unmanaged[Cdecl]<NvmlReturn>)init)();
+            if (library.GetExport("nvmlInit_v2") == IntPtr.Zero) return "it does not export nvmlInit_v2 (NVML older than driver R319, or not NVML)";
+            var native = new NativeMethods(new NativeFunctionTable(library, NativeLibraryKind.Nvml, library.RequestedPath, NativeDeclarations));
+            NvmlReturn result = native.nvmlInit_v2();
             if (result == NvmlReturn.NVML_SUCCESS) return null;
-            IntPtr errorString = library.GetExport("nvmlErrorString");
-            string? text = errorString == IntPtr.Zero ? null : Marshal.PtrToStringAnsi(((delegate* unmanaged[Cdecl]<NvmlReturn, IntPtr>)errorString)(result));
+            string? text = native.HasNvmlErrorString ? Marshal.PtrToStringAnsi(native.nvmlErrorString(result)) : null;
             return $"nvmlInit_v2 returned {NvmlException.NameOf(result)} ({(int)result})" + (text == null ? string.Empty : ": " + text);
         }
 
@@ -60,30 +59,16 @@ namespace DlGpuTools.Interop
 
         public string ErrorString(NvmlReturn status)
         {
-            IntPtr f = Export("nvmlErrorString");
-            if (f == IntPtr.Zero) return "no description from NVML";
-            IntPtr text = ((delegate* unmanaged[Cdecl]<NvmlReturn, IntPtr>)f)(status);
+            if (!_native.HasNvmlErrorString) return "no description from NVML";
+            IntPtr text = _native.nvmlErrorString(status);
             return text == IntPtr.Zero ? "no description from NVML" : Marshal.PtrToStringAnsi(text);
-        }
-
-        private IntPtr Export(string name) => _exports.TryGet(name);
-
-        // An NVML too old for a query answers "function not found" like NVML itself does, so callers
-        // treat it as "not available on this driver" rather than a crash.
-        private IntPtr Fn(string name, out bool missing)
-        {
-            IntPtr f = Export(name);
-            missing = f == IntPtr.Zero;
-            return f;
         }
 
         public NvmlReturn nvmlSystemGetDriverVersion(out string? version)
         {
             version = null;
-            IntPtr f = Fn("nvmlSystemGetDriverVersion", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             byte* buffer = stackalloc byte[96];
-            var r = ((delegate* unmanaged[Cdecl]<byte*, uint, NvmlReturn>)f)(buffer, 96);
+            var r = _native.nvmlSystemGetDriverVersion(buffer, 96);
             if (r == NvmlReturn.NVML_SUCCESS) version = CudaDriver.ReadString(buffer, 96);
             return r;
         }
@@ -91,10 +76,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlSystemGetCudaDriverVersion(out int version)
         {
             version = 0;
-            IntPtr f = Fn("nvmlSystemGetCudaDriverVersion_v2", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             int v;
-            var r = ((delegate* unmanaged[Cdecl]<int*, NvmlReturn>)f)(&v);
+            var r = _native.nvmlSystemGetCudaDriverVersion_v2(&v);
             version = v;
             return r;
         }
@@ -102,10 +85,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetCount(out uint count)
         {
             count = 0;
-            IntPtr f = Fn("nvmlDeviceGetCount_v2", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint c;
-            var r = ((delegate* unmanaged[Cdecl]<uint*, NvmlReturn>)f)(&c);
+            var r = _native.nvmlDeviceGetCount_v2(&c);
             count = c;
             return r;
         }
@@ -113,10 +94,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetHandleByIndex(uint index, out IntPtr device)
         {
             device = IntPtr.Zero;
-            IntPtr f = Fn("nvmlDeviceGetHandleByIndex_v2", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             IntPtr d;
-            var r = ((delegate* unmanaged[Cdecl]<uint, IntPtr*, NvmlReturn>)f)(index, &d);
+            var r = _native.nvmlDeviceGetHandleByIndex_v2(index, &d);
             device = d;
             return r;
         }
@@ -124,10 +103,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetUUID(IntPtr device, out string? uuid)
         {
             uuid = null;
-            IntPtr f = Fn("nvmlDeviceGetUUID", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             byte* buffer = stackalloc byte[96];
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, byte*, uint, NvmlReturn>)f)(device, buffer, 96);
+            var r = _native.nvmlDeviceGetUUID(device, buffer, 96);
             if (r == NvmlReturn.NVML_SUCCESS) uuid = CudaDriver.ReadString(buffer, 96);
             return r;
         }
@@ -135,10 +112,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetPciInfo(IntPtr device, out string? busId)
         {
             busId = null;
-            IntPtr f = Fn("nvmlDeviceGetPciInfo_v3", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlPciInfo info;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlPciInfo*, NvmlReturn>)f)(device, &info);
+            var r = _native.nvmlDeviceGetPciInfo_v3(device, &info);
             if (r == NvmlReturn.NVML_SUCCESS) busId = CudaDriver.ReadString(info.BusId, 32);
             return r;
         }
@@ -146,10 +121,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn DeviceGetUInt(string function, IntPtr device, out uint value)
         {
             value = 0;
-            IntPtr f = Fn(function, out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint*, NvmlReturn>)f)(device, &v);
+            var r = _native.DeviceUInt(function, device, &v);
             value = v;
             return r;
         }
@@ -157,10 +130,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetTemperature(IntPtr device, out uint celsius)
         {
             celsius = 0;
-            IntPtr f = Fn("nvmlDeviceGetTemperature", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, int, uint*, NvmlReturn>)f)(device, 0 /* NVML_TEMPERATURE_GPU */, &v);
+            var r = _native.nvmlDeviceGetTemperature(device, 0 /* NVML_TEMPERATURE_GPU */, &v);
             celsius = v;
             return r;
         }
@@ -168,10 +139,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetMaxClockInfo(IntPtr device, NvmlClockType type, out uint mhz)
         {
             mhz = 0;
-            IntPtr f = Fn("nvmlDeviceGetMaxClockInfo", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlClockType, uint*, NvmlReturn>)f)(device, type, &v);
+            var r = _native.nvmlDeviceGetMaxClockInfo(device, type, &v);
             mhz = v;
             return r;
         }
@@ -179,10 +148,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetUtilizationRates(IntPtr device, out NvmlUtilization utilization)
         {
             utilization = default;
-            IntPtr f = Fn("nvmlDeviceGetUtilizationRates", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlUtilization u;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlUtilization*, NvmlReturn>)f)(device, &u);
+            var r = _native.nvmlDeviceGetUtilizationRates(device, &u);
             utilization = u;
             return r;
         }
@@ -190,10 +157,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetMemoryInfo(IntPtr device, out NvmlMemory memory)
         {
             memory = default;
-            IntPtr f = Fn("nvmlDeviceGetMemoryInfo", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             NvmlMemory m;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, NvmlMemory*, NvmlReturn>)f)(device, &m);
+            var r = _native.nvmlDeviceGetMemoryInfo(device, &m);
             memory = m;
             return r;
         }
@@ -202,10 +167,8 @@ namespace DlGpuTools.Interop
         public NvmlReturn DeviceGetCurrentAndPending(string function, IntPtr device, out uint current, out uint pending)
         {
             current = pending = 0;
-            IntPtr f = Fn(function, out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
             uint c, p;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, uint*, uint*, NvmlReturn>)f)(device, &c, &p);
+            var r = _native.DeviceModes(function, device, &c, &p);
             current = c;
             pending = p;
             return r;
@@ -214,9 +177,6 @@ namespace DlGpuTools.Interop
         public NvmlReturn nvmlDeviceGetComputeRunningProcesses(IntPtr device, out NvmlProcessInfo[] processes)
         {
             processes = Array.Empty<NvmlProcessInfo>();
-            IntPtr f = Fn("nvmlDeviceGetComputeRunningProcesses_v3", out bool missing);
-            if (missing) return NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND;
-            var call = (delegate* unmanaged[Cdecl]<IntPtr, uint*, NvmlProcessInfo*, NvmlReturn>)f;
             // Ask with room for a few; NVML says how many it has when that is too few. Processes come and
             // go between calls, so retry a couple of times with the size it reported plus slack.
             uint capacity = 16;
@@ -225,7 +185,7 @@ namespace DlGpuTools.Interop
                 var buffer = new NvmlProcessInfo[capacity];
                 uint count = capacity;
                 NvmlReturn r;
-                fixed (NvmlProcessInfo* p = buffer) r = call(device, &count, p);
+                fixed (NvmlProcessInfo* p = buffer) r = _native.nvmlDeviceGetComputeRunningProcesses_v3(device, &count, p);
                 if (r == NvmlReturn.NVML_SUCCESS)
                 {
                     Array.Resize(ref buffer, (int)Math.Min(count, capacity));

@@ -34,57 +34,85 @@ namespace DlGpuTools.Interop
             return LibraryProbe.Load(kind, LibraryCandidates.For(kind, environment), loader,
                 library => library.GetExport(provingExport) == IntPtr.Zero ? $"it does not export {provingExport}" : null);
         }
+
+        /// <summary>
+        /// As <see cref="Probe(NativeLibraryKind, ProbeEnvironment, INativeLoader, string)"/>, and a copy that lacks one of the
+        /// binding's eager functions is refused too, with the function and the release that introduced it as the reason.
+        /// </summary>
+        internal static ProbeResult Probe(
+            NativeLibraryKind kind, ProbeEnvironment environment, INativeLoader loader, string provingExport, IReadOnlyList<NativeFunction> declarations)
+        {
+            return LibraryProbe.Load(kind, LibraryCandidates.For(kind, environment), loader, library =>
+            {
+                if (library.GetExport(provingExport) == IntPtr.Zero) return $"it does not export {provingExport}";
+                _ = new NativeFunctionTable(library, kind, library.RequestedPath, declarations);
+                return null;
+            });
+        }
+
+        /// <summary>The declared functions of this library, resolved from the loaded copy.</summary>
+        internal NativeFunctionTable Bind(IReadOnlyList<NativeFunction> declarations) =>
+            new NativeFunctionTable(Handle, Kind, LibraryPath, declarations);
     }
 
     /// <summary>The CUDA runtime: only its version queries are needed.</summary>
-    public sealed unsafe class CudaRuntimeLibrary : ToolkitLibrary
+    public sealed unsafe partial class CudaRuntimeLibrary : ToolkitLibrary
     {
+        private readonly NativeMethods _native;
+
         private CudaRuntimeLibrary(ProbeResult probe)
             : base(probe.Handle, probe.Handle.ResolveLoadedPath("cudaRuntimeGetVersion"), probe.Attempts, NativeLibraryKind.CudaRuntime)
         {
+            _native = new NativeMethods(Bind(NativeDeclarations));
         }
 
         public static CudaRuntimeLibrary Load(ProbeEnvironment environment, INativeLoader loader) =>
-            new CudaRuntimeLibrary(Probe(NativeLibraryKind.CudaRuntime, environment, loader, "cudaRuntimeGetVersion"));
+            new CudaRuntimeLibrary(Probe(NativeLibraryKind.CudaRuntime, environment, loader, "cudaRuntimeGetVersion", NativeDeclarations));
 
         /// <summary>cudaRuntimeGetVersion: 1000*major + 10*minor; 0 when the call fails.</summary>
         public int RuntimeVersion()
         {
             int v;
-            return ((delegate* unmanaged[Cdecl]<int*, int>)Exports.Get("cudaRuntimeGetVersion"))(&v) == 0 ? v : 0;
+            return _native.cudaRuntimeGetVersion(&v) == 0 ? v : 0;
         }
     }
 
     /// <summary>cuBLAS (the classic API): a handle, its version, and SGEMM for the functional check.</summary>
-    public sealed unsafe class CuBlasLibrary : ToolkitLibrary
+    public sealed unsafe partial class CuBlasLibrary : ToolkitLibrary
     {
+        private readonly NativeMethods _native;
+
         private CuBlasLibrary(ProbeResult probe)
             : base(probe.Handle, probe.Handle.ResolveLoadedPath("cublasCreate_v2"), probe.Attempts, NativeLibraryKind.CuBlas)
         {
+            _native = new NativeMethods(Bind(NativeDeclarations));
         }
 
         public static CuBlasLibrary Load(ProbeEnvironment environment, INativeLoader loader) =>
-            new CuBlasLibrary(Probe(NativeLibraryKind.CuBlas, environment, loader, "cublasCreate_v2"));
+            new CuBlasLibrary(Probe(NativeLibraryKind.CuBlas, environment, loader, "cublasCreate_v2", NativeDeclarations));
 
         public void ThrowIfFailed(CuBlasStatus status, [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string? call = null)
         {
-            if (status != CuBlasStatus.CUBLAS_STATUS_SUCCESS) throw CuBlasErrors.Create(Exports, "cublas", status, call);
+            if (status == CuBlasStatus.CUBLAS_STATUS_SUCCESS) return;
+            IntPtr name = _native.HasCublasGetStatusName ? _native.cublasGetStatusName(status) : IntPtr.Zero;
+            IntPtr text = _native.HasCublasGetStatusString ? _native.cublasGetStatusString(status) : IntPtr.Zero;
+            throw CuBlasErrors.Create("cublas", status, name, text, call);
         }
 
         public CuBlasStatus cublasCreate(out IntPtr handle)
         {
             IntPtr h;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr*, CuBlasStatus>)Exports.Get("cublasCreate_v2"))(&h);
+            var r = _native.cublasCreate_v2(&h);
             handle = h;
             return r;
         }
 
-        public CuBlasStatus cublasDestroy(IntPtr handle) => ((delegate* unmanaged[Cdecl]<IntPtr, CuBlasStatus>)Exports.Get("cublasDestroy_v2"))(handle);
+        public CuBlasStatus cublasDestroy(IntPtr handle) => _native.cublasDestroy_v2(handle);
 
         public CuBlasStatus cublasGetVersion(IntPtr handle, out int version)
         {
             int v;
-            var r = ((delegate* unmanaged[Cdecl]<IntPtr, int*, CuBlasStatus>)Exports.Get("cublasGetVersion_v2"))(handle, &v);
+            var r = _native.cublasGetVersion_v2(handle, &v);
             version = v;
             return r;
         }
@@ -96,14 +124,13 @@ namespace DlGpuTools.Interop
         /// </summary>
         public string? PropertyVersion()
         {
-            IntPtr get = Exports.TryGet("cublasGetProperty");
-            if (get == IntPtr.Zero) return null;
+            if (!_native.HasCublasGetProperty) return null;
             var parts = new int[3];
             for (int property = 0; property < 3; property++)
             {
                 int value;
                 // libraryPropertyType: MAJOR_VERSION 0, MINOR_VERSION 1, PATCH_LEVEL 2.
-                if (((delegate* unmanaged[Cdecl]<int, int*, CuBlasStatus>)get)(property, &value) != CuBlasStatus.CUBLAS_STATUS_SUCCESS) return null;
+                if (_native.cublasGetProperty(property, &value) != CuBlasStatus.CUBLAS_STATUS_SUCCESS) return null;
                 parts[property] = value;
             }
 
@@ -111,13 +138,12 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>CUBLAS_PEDANTIC_MATH (2): no TF32 or other shortcut, so SGEMM is checked as strict FP32.</summary>
-        public CuBlasStatus cublasSetMathMode(IntPtr handle, int mode) => ((delegate* unmanaged[Cdecl]<IntPtr, int, CuBlasStatus>)Exports.Get("cublasSetMathMode"))(handle, mode);
+        public CuBlasStatus cublasSetMathMode(IntPtr handle, int mode) => _native.cublasSetMathMode(handle, mode);
 
         public CuBlasStatus cublasSgemm(IntPtr handle, int m, int n, int k, ulong a, int lda, ulong b, int ldb, ulong c, int ldc)
         {
             float alpha = 1, beta = 0;
-            return ((delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, float*, ulong, int, ulong, int, float*, ulong, int, CuBlasStatus>)Exports.Get("cublasSgemm_v2"))(
-                handle, 0, 0, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc);
+            return _native.cublasSgemm_v2(handle, 0, 0, m, n, k, &alpha, a, lda, b, ldb, &beta, c, ldc);
         }
     }
 }

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace DlGpuTools.Interop
+{
+    /// <summary>
+    /// The addresses of one loaded library's declared functions, the one place a binding turns a declaration
+    /// into a callable address. Eager functions are resolved when the table is made, so a library that lacks one
+    /// fails its load with the function and the release that introduced it; lazy ones on their first call, so an
+    /// old library fails only the command that needs the newer function. Lookups are cached: dlsym runs once per
+    /// function, and a race between two first calls only looks the same export up twice.
+    /// </summary>
+    internal sealed class NativeFunctionTable
+    {
+        // dlsym and GetProcAddress never return this, so it can mark "not looked up yet".
+        private static readonly IntPtr Unresolved = new IntPtr(-1);
+
+        private readonly NativeLibraryHandle _library;
+        private readonly IntPtr[] _addresses;
+
+        public NativeFunctionTable(NativeLibraryHandle library, NativeLibraryKind kind, string libraryPath, IReadOnlyList<NativeFunction> declarations)
+        {
+            _library = library;
+            Kind = kind;
+            LibraryPath = libraryPath;
+            Declarations = declarations;
+            _addresses = new IntPtr[declarations.Count];
+            for (int i = 0; i < _addresses.Length; i++) _addresses[i] = Unresolved;
+            for (int i = 0; i < _addresses.Length; i++)
+            {
+                if (declarations[i].Binding == NativeBinding.Eager) Address(i);
+            }
+        }
+
+        public NativeLibraryKind Kind { get; }
+
+        public string LibraryPath { get; }
+
+        public IReadOnlyList<NativeFunction> Declarations { get; }
+
+        /// <summary>The address of declaration <paramref name="index"/>; a missing export throws "library too old".</summary>
+        public IntPtr Address(int index)
+        {
+            IntPtr address = TryAddress(index);
+            if (address != IntPtr.Zero) return address;
+            NativeFunction function = Declarations[index];
+            throw new NativeEntryPointMissingException(Kind, LibraryPath, function.Name, function.IntroducedIn);
+        }
+
+        /// <summary>The address of declaration <paramref name="index"/>, or zero when this copy of the library lacks it.</summary>
+        public IntPtr TryAddress(int index)
+        {
+            IntPtr address = Volatile.Read(ref _addresses[index]);
+            if (address != Unresolved) return address;
+            address = _library.GetExport(Declarations[index].Name);
+            Volatile.Write(ref _addresses[index], address);
+            return address;
+        }
+
+        public bool IsAvailable(int index) => TryAddress(index) != IntPtr.Zero;
+    }
+}
