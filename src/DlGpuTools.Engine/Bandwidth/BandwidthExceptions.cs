@@ -40,7 +40,7 @@ namespace DlGpuTools.Bandwidth
     /// <summary>The driver refused the engine's PTX kernels (the bandwidth or the health kernels); carries the JIT compiler's logs.</summary>
     public sealed class BandwidthKernelRejectedException : Exception
     {
-        public BandwidthKernelRejectedException(string kernels, CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog, string secondDirectives)
+        internal BandwidthKernelRejectedException(string kernels, CudaException first, string firstLog, string firstDirectives, CudaException second, string secondLog, string secondDirectives)
             : base($"The CUDA driver refused the {kernels}. With {firstDirectives}: {first.ErrorName}" + Log(firstLog)
                    + $" With {secondDirectives}: {second.ErrorName}" + Log(secondLog))
         {
@@ -48,7 +48,7 @@ namespace DlGpuTools.Bandwidth
             JitLog = Strings.IsNullOrEmpty(secondLog) ? firstLog : secondLog;
         }
 
-        public CudaResult Result { get; }
+        internal CudaResult Result { get; }
 
         /// <summary>The JIT compiler's error log of the last attempt (empty when the driver wrote none).</summary>
         public string JitLog { get; }
@@ -59,7 +59,7 @@ namespace DlGpuTools.Bandwidth
     /// <summary>The OS refused page-locked host memory (its locked-memory limit, or not enough memory).</summary>
     public sealed class PinnedMemoryRefusedException : Exception
     {
-        public PinnedMemoryRefusedException(ulong bytes, CudaException cause)
+        internal PinnedMemoryRefusedException(ulong bytes, CudaException cause)
             : base($"cuMemHostAlloc refused {bytes / 1048576.0:N0} MiB of page-locked host memory ({cause.ErrorName}: {cause.ErrorText}).", cause)
         {
             Bytes = bytes;

@@ -39,7 +39,7 @@ namespace DlGpuTools.Diagnostics
         /// the ld.so cache, the default folders), with the real file behind the soname link (libcudnn_ops.so.9 ->
         /// libcudnn_ops.so.9.14.0) for its version; on Windows the absolute PATH entries. Null when nothing is found.
         /// </summary>
-        public static Found? FindElsewhere(string name, ProbeEnvironment environment)
+        internal static Found? FindElsewhere(string name, ProbeEnvironment environment)
         {
             if (environment.IsWindows)
             {

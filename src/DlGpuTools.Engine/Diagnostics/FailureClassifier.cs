@@ -124,7 +124,7 @@ namespace DlGpuTools.Diagnostics
         /// What to do about a library file the loader refused: correct the override variable that points at it,
         /// or replace the file (or take its folder off the search path) when the search found it.
         /// </summary>
-        public static string RefusedFileRemedy(ProbeAttempt refused, NativeLibraryKind kind, bool isWindows)
+        internal static string RefusedFileRemedy(ProbeAttempt refused, NativeLibraryKind kind, bool isWindows)
         {
             string file = refused.RefusedFile;
             if (refused.FromOverride)

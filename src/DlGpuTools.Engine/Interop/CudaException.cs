@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>A CUDA driver call returned an error. Carries the driver's own name and text for the code.</summary>
-    public sealed class CudaException : Exception
+    internal sealed class CudaException : Exception
     {
         public CudaException(CudaResult result, string errorName, string errorText, string call)
             : base($"{call} failed with {errorName} ({(int)result}): {errorText}")

@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>A loaded library lacks a function the module needs: almost always a driver or library too old.</summary>
-    public sealed class NativeEntryPointMissingException : Exception
+    internal sealed class NativeEntryPointMissingException : Exception
     {
         public NativeEntryPointMissingException(NativeLibraryKind kind, string libraryPath, string function, string? introducedIn)
             : base($"{libraryPath} does not export {function}" + (introducedIn == null ? "." : $", which {introducedIn} introduced."))

@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// No candidate for a native library could be loaded (or each loaded copy was rejected). When something was
     /// found but the loader refused it, <see cref="Unloadable"/> names it, and the message leads with the loader's reason.
     /// </summary>
-    public sealed class NativeLibraryNotFoundException : Exception
+    internal sealed class NativeLibraryNotFoundException : Exception
     {
         public NativeLibraryNotFoundException(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
             : base(BuildMessage(kind, attempts))

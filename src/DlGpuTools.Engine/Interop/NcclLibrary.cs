@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     /// calls and the collectives. Buffers are device pointers and streams CUDA streams of the device's primary
     /// context, which is the context NCCL itself works in (it selects devices with cudaSetDevice).
     /// </summary>
-    public sealed unsafe class NcclLibrary : ToolkitLibrary
+    internal sealed unsafe class NcclLibrary : ToolkitLibrary
     {
         private NcclLibrary(ProbeResult probe)
             : base(probe.Handle, probe.Handle.ResolveLoadedPath("ncclGetVersion"), probe.Attempts, NativeLibraryKind.Nccl)

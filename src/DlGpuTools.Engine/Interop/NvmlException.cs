@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>An NVML call returned an error; carries nvmlErrorString's text.</summary>
-    public sealed class NvmlException : Exception
+    internal sealed class NvmlException : Exception
     {
         public NvmlException(NvmlReturn result, string errorText, string call)
             : base($"{call} failed with {NameOf(result)} ({(int)result}): {errorText}")

@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// Used by the install checks, which want to know where each library came from and which version it is,
     /// and to call it; the typed bindings sit on top.
     /// </summary>
-    public class ToolkitLibrary
+    internal class ToolkitLibrary
     {
         protected ToolkitLibrary(NativeLibraryHandle handle, string path, IReadOnlyList<ProbeAttempt> attempts, NativeLibraryKind kind)
         {
@@ -37,7 +37,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>The CUDA runtime: only its version queries are needed.</summary>
-    public sealed unsafe class CudaRuntimeLibrary : ToolkitLibrary
+    internal sealed unsafe class CudaRuntimeLibrary : ToolkitLibrary
     {
         private CudaRuntimeLibrary(ProbeResult probe)
             : base(probe.Handle, probe.Handle.ResolveLoadedPath("cudaRuntimeGetVersion"), probe.Attempts, NativeLibraryKind.CudaRuntime)
@@ -56,7 +56,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>cuBLAS (the classic API): a handle, its version, and SGEMM for the functional check.</summary>
-    public sealed unsafe class CuBlasLibrary : ToolkitLibrary
+    internal sealed unsafe class CuBlasLibrary : ToolkitLibrary
     {
         private CuBlasLibrary(ProbeResult probe)
             : base(probe.Handle, probe.Handle.ResolveLoadedPath("cublasCreate_v2"), probe.Attempts, NativeLibraryKind.CuBlas)

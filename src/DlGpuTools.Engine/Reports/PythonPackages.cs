@@ -26,7 +26,7 @@ namespace DlGpuTools.Reports
         /// skipped and named in <see cref="PythonEnvironmentReport.Problem"/>: the versions still come from the
         /// dist-info folders, only the CUDA build that file would have told is unknown.
         /// </summary>
-        public static PythonEnvironmentReport Read(PythonEnvironmentLocation location)
+        internal static PythonEnvironmentReport Read(PythonEnvironmentLocation location)
         {
             if (location == null) throw new ArgumentNullException(nameof(location));
             var report = new PythonEnvironmentReport { Kind = location.Kind, Prefix = location.Prefix };
