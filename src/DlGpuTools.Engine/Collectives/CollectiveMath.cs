@@ -7,7 +7,7 @@ namespace DlGpuTools.Collectives
     /// One size of one operation laid out as nccl-tests lays it out (NVIDIA/nccl-tests src/*.cu, doc/PERFORMANCE.md):
     /// the bytes it reports, the element counts of the send and receive buffers, and the bus-bandwidth factor.
     /// </summary>
-    public readonly struct CollectiveShape
+    internal readonly struct CollectiveShape
     {
         public CollectiveShape(ulong bytes, ulong sendElements, ulong receiveElements, ulong countArgument)
         {
@@ -28,7 +28,7 @@ namespace DlGpuTools.Collectives
         public ulong CountArgument { get; }
     }
 
-    public static class CollectiveMath
+    internal static class CollectiveMath
     {
         public static int ElementBytes(CollectiveDataType type) => type == CollectiveDataType.FP32 ? 4 : 2;
 

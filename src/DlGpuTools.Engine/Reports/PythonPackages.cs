@@ -13,7 +13,7 @@ namespace DlGpuTools.Reports
     /// package's dist-info folder, and the CUDA it was built for from the file each framework writes at build
     /// time (torch/version.py, tensorflow's build_info.py) or, for JAX, from which CUDA plugin is installed.
     /// </summary>
-    public static class PythonPackages
+    internal static class PythonPackages
     {
         /// <summary>
         /// The most read of one framework file. torch/version.py and build_info.py are a few hundred bytes; anything

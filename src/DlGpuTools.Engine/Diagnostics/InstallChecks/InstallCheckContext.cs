@@ -30,7 +30,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
 
         public InstallCheckOptions Options { get; }
 
-        public CompatibilityTable Compatibility { get; } = CompatibilityTable.BuiltIn;
+        internal CompatibilityTable Compatibility { get; } = CompatibilityTable.BuiltIn;
 
         /// <summary>Long checks poll it inside their work; the runner polls it between checks.</summary>
         public CancellationToken Cancel { get; }
