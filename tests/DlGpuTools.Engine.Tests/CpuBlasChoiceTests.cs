@@ -35,7 +35,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_completer_gets_the_family_names_and_only_files_that_exist()
         {
-            Assert.Equal(Enum.GetNames(typeof(Interop.BlasFamily)), CpuBlasChoice.FamilyNames);
+            Assert.Equal(Enum.GetNames<Interop.BlasFamily>(), CpuBlasChoice.FamilyNames);
             Assert.All(CpuBlasChoice.LibraryFilesHere(), path => Assert.True(Path.IsPathRooted(path) && File.Exists(path), path));
             Assert.Equal(CpuBlasChoice.LibraryFilesHere().Count, CpuBlasChoice.LibraryFilesHere().Distinct(StringComparer.Ordinal).Count());
         }
