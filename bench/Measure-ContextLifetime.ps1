@@ -33,13 +33,14 @@ $rows = [System.Collections.Generic.List[object]]::new()
 $rows.Add([pscustomobject]@{ Step = 'after Get-CudaDevice'; Value = "$afterList MiB held by this process" })
 $rows.Add([pscustomobject]@{ Step = 'after Measure-GpuMatMul returned'; Value = "$afterMatMul MiB held by this process" })
 
-$acquire = [DlGpuTools.Devices.GpuRuntime].GetMethod('AcquireContext')
+# A module compared through -ModuleManifest may be older and offer only AcquireContext.
+$acquire = 'KeepContextAlive', 'AcquireContext' | ForEach-Object { [DlGpuTools.Devices.GpuRuntime].GetMethod($_) } | Where-Object { $_ } | Select-Object -First 1
 if ($acquire) {
     # The cost a command pays when no other command holds a context on the device: create and destroy.
     $runtime = [DlGpuTools.Devices.GpuRuntime]::Shared
     $times = foreach ($i in 1..$Repeat) {
         $w = [Diagnostics.Stopwatch]::StartNew()
-        $lease = $runtime.AcquireContext(0)
+        $lease = $acquire.Invoke($runtime, @(0))
         $created = $w.Elapsed.TotalMilliseconds
         $lease.Dispose()
         [pscustomobject]@{ Create = $created; Destroy = $w.Elapsed.TotalMilliseconds - $created }

@@ -57,7 +57,7 @@ namespace DlGpuTools.Commands
                 _runtime = GpuRuntime.For(CurrentDirectory);
                 // Said by every command that loads libraries: a search path that names the current directory lets a
                 // library planted where the user works be loaded (by the libraries we load, which search for their own).
-                foreach (string warning in _runtime.Environment.SearchPathWarnings()) WriteWarning(warning);
+                foreach (string warning in _runtime.SearchPathWarnings()) WriteWarning(warning);
                 return _runtime;
             }
         }

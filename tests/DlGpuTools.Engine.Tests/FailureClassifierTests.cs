@@ -57,12 +57,13 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData(CudaResult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH, "Reboot")]
-        [InlineData(CudaResult.CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE, "cuda-compat")]
-        [InlineData(CudaResult.CUDA_ERROR_SYSTEM_NOT_READY, "fabricmanager")]
-        [InlineData(CudaResult.CUDA_ERROR_UNKNOWN, "nvidia_uvm")]
-        public void Init_failures_get_the_remedy_for_their_cause(CudaResult code, string remedyMentions)
+        [InlineData(nameof(CudaResult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH), "Reboot")]
+        [InlineData(nameof(CudaResult.CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE), "cuda-compat")]
+        [InlineData(nameof(CudaResult.CUDA_ERROR_SYSTEM_NOT_READY), "fabricmanager")]
+        [InlineData(nameof(CudaResult.CUDA_ERROR_UNKNOWN), "nvidia_uvm")]
+        public void Init_failures_get_the_remedy_for_their_cause(string codeName, string remedyMentions)
         {
+            var code = Enum.Parse<CudaResult>(codeName);
             Failure f = Known(new CudaException(code, code.ToString(), "text", "cuInit"));
             Assert.Equal("CudaDriverInitFailed", f.ErrorId);
             Assert.Contains(remedyMentions, f.RecommendedAction);

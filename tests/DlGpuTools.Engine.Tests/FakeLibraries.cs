@@ -48,7 +48,7 @@ namespace DlGpuTools.Engine.Tests
             if (File.Exists(conf)) File.Delete(conf);
         }
 
-        public static ProbeEnvironment Environment(string driver, string nvml, string? cublasLt = null)
+        internal static ProbeEnvironment Environment(string driver, string nvml, string? cublasLt = null)
         {
             var vars = new Dictionary<string, string>
             {

@@ -228,21 +228,28 @@ namespace DlGpuTools.Engine.Tests
             if (il == null) yield break;
             Type[] typeArgs = method.DeclaringType != null && method.DeclaringType.IsGenericType ? method.DeclaringType.GetGenericArguments() : Type.EmptyTypes;
             Type[] methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : Type.EmptyTypes;
+            foreach ((OpCode op, int operandAt) in Instructions(il))
+            {
+                if (op.OperandType == OperandType.InlineMethod || op.OperandType == OperandType.InlineField ||
+                    op.OperandType == OperandType.InlineType || op.OperandType == OperandType.InlineTok)
+                {
+                    MemberInfo? used = Resolve(method.Module, BitConverter.ToInt32(il, operandAt), typeArgs, methodArgs);
+                    if (used != null) yield return used;
+                }
+            }
+        }
+
+        /// <summary>The instructions of a method body's IL, each as its opcode and where its operand starts; stops at an unknown opcode.</summary>
+        public static IEnumerable<(OpCode Op, int OperandAt)> Instructions(byte[] il)
+        {
             int at = 0;
             while (at < il.Length)
             {
                 short value = il[at] == 0xFE ? (short)(0xFE00 | il[at + 1]) : il[at];
                 at += il[at] == 0xFE ? 2 : 1;
                 if (!OpCodesByValue.TryGetValue(value, out OpCode op)) yield break;
-                int operandSize = OperandSize(op, il, at);
-                if (op.OperandType == OperandType.InlineMethod || op.OperandType == OperandType.InlineField ||
-                    op.OperandType == OperandType.InlineType || op.OperandType == OperandType.InlineTok)
-                {
-                    MemberInfo? used = Resolve(method.Module, BitConverter.ToInt32(il, at), typeArgs, methodArgs);
-                    if (used != null) yield return used;
-                }
-
-                at += operandSize;
+                yield return (op, at);
+                at += OperandSize(op, il, at);
             }
         }
 

@@ -146,14 +146,15 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: No such file or directory", ProbeOutcome.NotFound)]
-        [InlineData("libcudnn.so.9", "/x/libcudnn.so.9: wrong ELF class: ELFCLASS32", ProbeOutcome.LoadFailed)]
-        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: Permission denied", ProbeOutcome.LoadFailed)]
-        [InlineData("cudnn64_9.dll", "Windows error 126: The specified module could not be found.", ProbeOutcome.NotFound)]
-        [InlineData("/x/libcudnn.so.9", "/x/libcudnn.so.9: cannot read file data: Is a directory", ProbeOutcome.LoadFailed)]
-        [InlineData("/x/libcudnn.so.9", "no such file", ProbeOutcome.NotFound)]
-        public void Loader_errors_are_classified_by_whether_something_was_there(string candidate, string error, ProbeOutcome expected)
+        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: No such file or directory", nameof(ProbeOutcome.NotFound))]
+        [InlineData("libcudnn.so.9", "/x/libcudnn.so.9: wrong ELF class: ELFCLASS32", nameof(ProbeOutcome.LoadFailed))]
+        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: Permission denied", nameof(ProbeOutcome.LoadFailed))]
+        [InlineData("cudnn64_9.dll", "Windows error 126: The specified module could not be found.", nameof(ProbeOutcome.NotFound))]
+        [InlineData("/x/libcudnn.so.9", "/x/libcudnn.so.9: cannot read file data: Is a directory", nameof(ProbeOutcome.LoadFailed))]
+        [InlineData("/x/libcudnn.so.9", "no such file", nameof(ProbeOutcome.NotFound))]
+        public void Loader_errors_are_classified_by_whether_something_was_there(string candidate, string error, string expectedName)
         {
+            var expected = Enum.Parse<ProbeOutcome>(expectedName);
             Assert.Equal(expected, ProbeAttempt.ClassifyLoaderError(candidate, error));
         }
     }

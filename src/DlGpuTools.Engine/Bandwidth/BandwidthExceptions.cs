@@ -45,7 +45,7 @@ namespace DlGpuTools.Bandwidth
     /// <summary>The OS refused page-locked host memory (its locked-memory limit, or not enough memory).</summary>
     public sealed class PinnedMemoryRefusedException : DlGpuToolsException
     {
-        public PinnedMemoryRefusedException(ulong bytes, CudaException cause)
+        internal PinnedMemoryRefusedException(ulong bytes, CudaException cause)
             : base(ErrorCatalogue.PinnedMemoryRefused,
                 $"cuMemHostAlloc refused {bytes / 1048576.0:N0} MiB of page-locked host memory ({cause.ErrorName}: {cause.ErrorText}).",
                 innerException: cause)

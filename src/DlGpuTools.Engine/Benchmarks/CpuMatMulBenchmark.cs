@@ -55,7 +55,7 @@ namespace DlGpuTools.Benchmarks
         /// <param name="blas">The BLAS to use; null for the managed kernel.</param>
         /// <param name="cpu">The CPU's facts, for the peak.</param>
         /// <param name="overrideProblem">Why DLGPUTOOLS_BLAS_PATH gave no BLAS (<see cref="CpuBlasProbeResult.OverrideProblem"/>), said in the warning instead of "set it".</param>
-        public CpuMatMulBenchmark(CpuBlasLibrary? blas, CpuFacts cpu, string? overrideProblem = null)
+        internal CpuMatMulBenchmark(CpuBlasLibrary? blas, CpuFacts cpu, string? overrideProblem = null)
         {
             _blas = blas;
             _cpu = cpu ?? throw new ArgumentNullException(nameof(cpu));
@@ -63,9 +63,15 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>The BLAS used, or null for the managed kernel.</summary>
-        public CpuBlasLibrary? Blas => _blas;
+        internal CpuBlasLibrary? Blas => _blas;
 
-        public static bool Supports(CpuBlasLibrary? blas, MatMulDataType type) =>
+        /// <summary>The BLAS used, as shown to users ("OpenBLAS 0.3.26 (libopenblas.so.0)"), or null for the managed kernel.</summary>
+        public string? BlasName => _blas?.DisplayName;
+
+        /// <summary>Whether this benchmark's BLAS (or the managed kernel) can multiply <paramref name="type"/>.</summary>
+        public bool Supports(MatMulDataType type) => Supports(_blas, type);
+
+        internal static bool Supports(CpuBlasLibrary? blas, MatMulDataType type) =>
             type == MatMulDataType.FP32 || (type == MatMulDataType.FP64 && (blas == null || blas.HasDoubleGemm)) || (type == MatMulDataType.BF16 && blas != null && blas.HasBf16Gemm);
 
         public CpuMatMulResult Run(CpuMatMulRequest request, CancellationToken cancel, Action<MatMulProgress>? progress = null)
@@ -220,7 +226,7 @@ namespace DlGpuTools.Benchmarks
         }
 
         /// <summary>What a user should know about a figure from the managed kernel or a reference BLAS, with the fix for this OS; null for a real BLAS.</summary>
-        public static string? Warning(CpuBlasLibrary? blas, double? percentOfPeak, MatMulDataType type, string? overrideProblem = null)
+        internal static string? Warning(CpuBlasLibrary? blas, double? percentOfPeak, MatMulDataType type, string? overrideProblem = null)
         {
             if (blas != null && blas.Family != BlasFamily.Reference) return null;
             string reached = percentOfPeak is double p ? string.Format(CultureInfo.InvariantCulture, " It reached {0:0}% of this CPU's {1} peak;", p, type) : string.Empty;

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using DlGpuTools.Interop;
 
 namespace DlGpuTools.Benchmarks
 {
@@ -12,7 +13,6 @@ namespace DlGpuTools.Benchmarks
     internal sealed unsafe class HostMatrix : IDisposable
     {
         private const long Alignment = 2L << 20;
-        private const int MADV_HUGEPAGE = 14;
         private IntPtr _raw;
 
         public HostMatrix(long bytes)
@@ -39,21 +39,7 @@ namespace DlGpuTools.Benchmarks
             _raw = IntPtr.Zero;
         }
 
-        private static bool Advise(void* start, long bytes)
-        {
-            try
-            {
-                long length = bytes & ~(Alignment - 1);
-                return length > 0 && madvise((IntPtr)start, (UIntPtr)(ulong)length, MADV_HUGEPAGE) == 0;
-            }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
-            {
-                // A libc without madvise under this name (musl, another OS): ordinary pages.
-                return false;
-            }
-        }
-
-        [DllImport("libc.so.6", SetLastError = true)]
-        private static extern int madvise(IntPtr address, UIntPtr length, int advice);
+        // Whole huge pages only: the advice covers the aligned prefix.
+        private static bool Advise(void* start, long bytes) => LinuxMemoryAdvice.HugePages(start, bytes & ~(Alignment - 1));
     }
 }

@@ -13,7 +13,7 @@ namespace DlGpuTools.Catalog
     /// quotes, commas and newlines inside quotes, a quote inside an unquoted field kept as it is, LF, CRLF or CR line
     /// ends, a UTF-8 or UTF-16 byte-order mark, and the #TYPE line Windows PowerShell's Export-Csv writes first.
     /// </summary>
-    public static class CsvTable
+    internal static class CsvTable
     {
         /// <summary>A user table larger than this is refused: a card or price table is a few hundred KB at most.</summary>
         public const long MaxFileBytes = 4 * 1024 * 1024;

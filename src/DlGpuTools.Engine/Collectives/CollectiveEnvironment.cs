@@ -8,7 +8,7 @@ namespace DlGpuTools.Collectives
     /// The NCCL variables that change which transport or algorithm NCCL picks, so a result says what it ran under
     /// (NCCL's environment variables: https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html).
     /// </summary>
-    public static class CollectiveEnvironment
+    internal static class CollectiveEnvironment
     {
         private static readonly string[] Exact =
         {

@@ -7,7 +7,7 @@ namespace DlGpuTools.Collectives
     /// One size of one operation laid out as nccl-tests lays it out (NVIDIA/nccl-tests src/*.cu, doc/PERFORMANCE.md):
     /// the bytes it reports, the element counts of the send and receive buffers, and the bus-bandwidth factor.
     /// </summary>
-    public readonly struct CollectiveShape
+    internal readonly struct CollectiveShape
     {
         public CollectiveShape(ulong bytes, ulong sendElements, ulong receiveElements, ulong countArgument)
         {
@@ -28,7 +28,7 @@ namespace DlGpuTools.Collectives
         public ulong CountArgument { get; }
     }
 
-    public static class CollectiveMath
+    internal static class CollectiveMath
     {
         public static int ElementBytes(CollectiveDataType type) => type == CollectiveDataType.FP32 ? 4 : 2;
 
@@ -103,13 +103,6 @@ namespace DlGpuTools.Collectives
         }
 
         /// <summary>The median of a non-empty list.</summary>
-        public static double Median(IReadOnlyList<double> values)
-        {
-            if (values == null || values.Count == 0) throw new ArgumentException("no values", nameof(values));
-            var sorted = new List<double>(values);
-            sorted.Sort();
-            int mid = sorted.Count / 2;
-            return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-        }
+        public static double Median(IReadOnlyList<double> values) => GpuWork.Statistics.Median(values);
     }
 }

@@ -8,7 +8,7 @@ namespace DlGpuTools.Collectives
     /// FP32, BF16 (8 significant bits) and FP16 (11), whatever order NCCL adds in. A wrong element is then wrong by
     /// at least one unit, and the check needs no tolerance.
     /// </summary>
-    public static class CollectivePattern
+    internal static class CollectivePattern
     {
         public static float Input(int rank, ulong index) => (float)((long)((index * 5 + (ulong)rank * 3 + 1) % 9) - 4);
 

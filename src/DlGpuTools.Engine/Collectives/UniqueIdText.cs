@@ -4,7 +4,7 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.Collectives
 {
     /// <summary>An ncclUniqueId as base64 text, so it can travel through remoting, a file or a command line.</summary>
-    public static class UniqueIdText
+    internal static class UniqueIdText
     {
         public static unsafe string Encode(NcclUniqueId id)
         {

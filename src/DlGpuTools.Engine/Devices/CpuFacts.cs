@@ -12,7 +12,7 @@ namespace DlGpuTools.Devices
     /// a hypervisor there is often no cpufreq, and cpuinfo's MHz is the TSC rate). Elsewhere only the logical count
     /// is known, and the peak is reported as unknown.
     /// </summary>
-    public sealed class CpuFacts
+    internal sealed class CpuFacts
     {
         private static readonly char[] FlagSeparators = { ' ' };
 

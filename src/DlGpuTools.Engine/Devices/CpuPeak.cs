@@ -5,7 +5,7 @@ using DlGpuTools.Benchmarks;
 namespace DlGpuTools.Devices
 {
     /// <summary>A CPU's theoretical peak for one precision, with how it was derived; Tflops null when it cannot be known.</summary>
-    public sealed class CpuPeakFigure
+    internal sealed class CpuPeakFigure
     {
         public CpuPeakFigure(double? tflops, string basis)
         {
@@ -32,7 +32,7 @@ namespace DlGpuTools.Devices
     /// BF16: AMX (amx_bf16) does 1024 BF16 FLOP per cycle per core (Intel's AMX figures: 512 BF16 multiply-adds per
     /// cycle); AVX512_BF16 (vdpbf16ps) twice the FP32 rate; without either, none (BF16 has no native path).
     /// </summary>
-    public static class CpuPeak
+    internal static class CpuPeak
     {
         public static CpuPeakFigure For(CpuFacts cpu, MatMulDataType type)
         {

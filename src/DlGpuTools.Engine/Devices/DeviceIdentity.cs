@@ -5,7 +5,7 @@ using System.Text;
 namespace DlGpuTools.Devices
 {
     /// <summary>The two keys that identify a GPU across CUDA and NVML, in one canonical spelling each.</summary>
-    public static class DeviceIdentity
+    internal static class DeviceIdentity
     {
         /// <summary>Formats cuDeviceGetUuid's 16 bytes as nvidia-smi and NVML print them: GPU-8-4-4-4-12 lower-case hex.</summary>
         public static string FormatUuid(byte[] bytes)

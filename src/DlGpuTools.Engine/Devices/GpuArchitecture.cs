@@ -1,7 +1,7 @@
 namespace DlGpuTools.Devices
 {
     /// <summary>NVIDIA architecture names by compute capability (CUDA C Programming Guide's table of compute capabilities).</summary>
-    public static class GpuArchitecture
+    internal static class GpuArchitecture
     {
         public static string FromComputeCapability(int major, int minor)
         {

@@ -41,7 +41,7 @@ namespace DlGpuTools.Devices
         private CuBlasLibrary? _cuBlas;
         private CuDnnLibrary? _cuDnn;
 
-        public GpuRuntime(ProbeEnvironment environment, INativeLoader loader)
+        internal GpuRuntime(ProbeEnvironment environment, INativeLoader loader)
         {
             _environment = environment ?? throw new ArgumentNullException(nameof(environment));
             _loader = loader ?? throw new ArgumentNullException(nameof(loader));
@@ -86,25 +86,31 @@ namespace DlGpuTools.Devices
         }
 
         /// <summary>The machine this runtime searches: its variables, folders and the location relative overrides are read against.</summary>
-        public ProbeEnvironment Environment => _environment;
+        internal ProbeEnvironment Environment => _environment;
+
+        /// <summary>
+        /// What is risky in this machine's library search path (an empty or relative LD_LIBRARY_PATH entry names the
+        /// current directory), one warning each; empty when nothing is.
+        /// </summary>
+        public IReadOnlyList<string> SearchPathWarnings() => _environment.SearchPathWarnings();
 
         /// <summary>The CUDA driver; throws <see cref="NativeLibraryNotFoundException"/> with the search trace when absent.</summary>
-        public CudaDriver Driver => LoadOnce(ref _driver, () => CudaDriver.Load(_environment, _loader));
+        internal CudaDriver Driver => LoadOnce(ref _driver, () => CudaDriver.Load(_environment, _loader));
 
         /// <summary>cuBLASLt; throws <see cref="NativeLibraryNotFoundException"/> with the search trace when absent.</summary>
-        public CuBlasLt CuBlasLt => LoadOnce(ref _cuBlasLt, () => CuBlasLt.Load(_environment, _loader));
+        internal CuBlasLt CuBlasLt => LoadOnce(ref _cuBlasLt, () => CuBlasLt.Load(_environment, _loader));
 
-        public CudaRuntimeLibrary CudaRuntime => LoadOnce(ref _cudaRuntime, () => CudaRuntimeLibrary.Load(_environment, _loader));
+        internal CudaRuntimeLibrary CudaRuntime => LoadOnce(ref _cudaRuntime, () => CudaRuntimeLibrary.Load(_environment, _loader));
 
-        public CuBlasLibrary CuBlas => LoadOnce(ref _cuBlas, () => CuBlasLibrary.Load(_environment, _loader));
+        internal CuBlasLibrary CuBlas => LoadOnce(ref _cuBlas, () => CuBlasLibrary.Load(_environment, _loader));
 
-        public CuDnnLibrary CuDnn => LoadOnce(ref _cuDnn, () => CuDnnLibrary.Load(_environment, _loader));
+        internal CuDnnLibrary CuDnn => LoadOnce(ref _cuDnn, () => CuDnnLibrary.Load(_environment, _loader));
 
         /// <summary>NCCL for this runtime's environment (kept per override by <see cref="NcclProbe"/>); NcclNotFoundException when absent.</summary>
-        public NcclLibrary Nccl => NcclProbe.Load(_environment, _loader);
+        internal NcclLibrary Nccl => NcclProbe.Load(_environment, _loader);
 
         /// <summary>What the NCCL search finds here, without throwing.</summary>
-        public NcclDescription DescribeNccl() => NcclProbe.Describe(_environment, _loader);
+        internal NcclDescription DescribeNccl() => NcclProbe.Describe(_environment, _loader);
 
         private T LoadOnce<T>(ref T? field, Func<T> load)
             where T : class
@@ -116,7 +122,7 @@ namespace DlGpuTools.Devices
         }
 
         /// <summary>NVML, or null with the reason when it cannot be loaded. NVML is optional: its facts are extras.</summary>
-        public Nvml? TryGetNvml(out NativeLibraryNotFoundException? failure)
+        internal Nvml? TryGetNvml(out NativeLibraryNotFoundException? failure)
         {
             failure = null;
             lock (_lock)
@@ -139,7 +145,7 @@ namespace DlGpuTools.Devices
         /// A lease on the module's context of the device (cuInit must have succeeded); dispose it when the work is
         /// done. The context lives while any lease on it does, in this runspace or another.
         /// </summary>
-        public DeviceContext AcquireContext(int device) => Driver.Contexts.Acquire(device);
+        internal DeviceContext AcquireContext(int device) => Driver.Contexts.Acquire(device);
 
         /// <summary>
         /// Keeps the module's context of the device alive until the returned object is disposed, so a command that runs

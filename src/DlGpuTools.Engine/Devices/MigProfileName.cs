@@ -12,7 +12,7 @@ namespace DlGpuTools.Devices
     /// (getMigMemorySizeGB, https://github.com/NVIDIA/go-nvlib/blob/85303dd3568cafd9076314be00cd728f6bd9b915/pkg/nvlib/device/mig_profile.go).
     /// So a 9984 MiB slice of an 81559 MiB H100 is "10gb", and 40448 MiB is "40gb".
     /// </summary>
-    public static class MigProfileName
+    internal static class MigProfileName
     {
         private const double OneMiB = 1024.0 * 1024.0;
         private const ulong OneGiB = 1024UL * 1024 * 1024;

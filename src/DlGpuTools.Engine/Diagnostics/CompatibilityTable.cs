@@ -15,7 +15,7 @@ namespace DlGpuTools.Diagnostics
     /// minor-version compatibility, the oldest compute capability per CUDA and cuDNN release, and PyTorch
     /// wheels' architecture ranges. As of 2026-11.
     /// </summary>
-    public sealed class CompatibilityTable
+    internal sealed class CompatibilityTable
     {
         public const string AsOf = "2026-11";
         private static readonly Lazy<CompatibilityTable> BuiltInTable = new Lazy<CompatibilityTable>(() => new CompatibilityTable());

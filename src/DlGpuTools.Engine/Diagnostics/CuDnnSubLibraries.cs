@@ -6,7 +6,7 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.Diagnostics
 {
     /// <summary>The sub-libraries each cuDNN major splits into (a cuDNN 9 ldconfig listing: https://github.com/ultrasev/stream-whisper/issues/28).</summary>
-    public static class CuDnnSubLibraries
+    internal static class CuDnnSubLibraries
     {
         private static readonly string[] Nine = { "graph", "engines_precompiled", "engines_runtime_compiled", "heuristic", "ops", "cnn", "adv" };
         private static readonly string[] Eight = { "ops_infer", "ops_train", "cnn_infer", "cnn_train", "adv_infer", "adv_train" };
@@ -39,7 +39,7 @@ namespace DlGpuTools.Diagnostics
         /// the ld.so cache, the default folders), with the real file behind the soname link (libcudnn_ops.so.9 ->
         /// libcudnn_ops.so.9.14.0) for its version; on Windows the absolute PATH entries. Null when nothing is found.
         /// </summary>
-        public static Found? FindElsewhere(string name, ProbeEnvironment environment)
+        internal static Found? FindElsewhere(string name, ProbeEnvironment environment)
         {
             if (environment.IsWindows)
             {

@@ -12,6 +12,6 @@ namespace DlGpuTools.GpuWork
             Result = result;
         }
 
-        public CudaResult Result { get; }
+        internal CudaResult Result { get; }
     }
 }

@@ -21,7 +21,7 @@ namespace DlGpuTools.GpuWork
             JitLog = Strings.IsNullOrEmpty(secondLog) ? firstLog : secondLog;
         }
 
-        public CudaResult Result { get; }
+        internal CudaResult Result { get; }
 
         /// <summary>The JIT compiler's error log of the last attempt (empty when the driver wrote none).</summary>
         public string JitLog { get; }

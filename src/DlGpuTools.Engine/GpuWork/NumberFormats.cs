@@ -7,7 +7,7 @@ namespace DlGpuTools.GpuWork
     /// the reference is computed from exactly the values the GPU sees (after rounding to the format).
     /// Round-to-nearest-even throughout, as the hardware's conversions do.
     /// </summary>
-    public static class NumberFormats
+    internal static class NumberFormats
     {
         public static ushort ToHalf(float value)
         {

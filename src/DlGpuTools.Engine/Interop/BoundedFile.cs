@@ -7,7 +7,7 @@ using Microsoft.Win32.SafeHandles;
 namespace DlGpuTools.Interop
 {
     /// <summary>A path that names something other than a regular file (a FIFO, a device, a socket, a folder) where a file was expected.</summary>
-    public sealed class NotARegularFileException : IOException
+    internal sealed class NotARegularFileException : IOException
     {
         public NotARegularFileException(string path, FileStatus status)
             : this(path, status.Kind, status.Describe(), "it was not opened")
@@ -35,7 +35,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>A file longer than the reader's cap, counted as it was read (a pipe or /proc file reports length 0).</summary>
-    public sealed class FileTooLargeException : IOException
+    internal sealed class FileTooLargeException : IOException
     {
         public FileTooLargeException(string path, long limit)
             : base($"{path} holds more than {limit:N0} bytes, the limit for this file; it was not read further.")
@@ -54,7 +54,7 @@ namespace DlGpuTools.Interop
     /// and a link to /dev/zero never ends), and no more than a cap is read, counting the bytes as they come rather
     /// than trusting the length the file reports.
     /// </summary>
-    public static class BoundedFile
+    internal static class BoundedFile
     {
         /// <summary>
         /// Throws <see cref="FileNotFoundException"/>, <see cref="NotARegularFileException"/> or

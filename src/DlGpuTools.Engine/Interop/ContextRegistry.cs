@@ -18,7 +18,7 @@ namespace DlGpuTools.Interop
     /// when no command holds one: bench/Measure-ContextLifetime.ps1 measures it, and Measure-GpuMatMul's help
     /// states the figure.
     /// </remarks>
-    public sealed class ContextRegistry
+    internal sealed class ContextRegistry
     {
         private readonly object _lock = new object();
         private readonly CudaDriver _driver;

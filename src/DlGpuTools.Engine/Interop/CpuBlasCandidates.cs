@@ -6,7 +6,7 @@ using System.Linq;
 namespace DlGpuTools.Interop
 {
     /// <summary>The CPU BLAS families, in the order the module prefers them (fastest GEMM on typical deep-learning machines first).</summary>
-    public enum BlasFamily
+    internal enum BlasFamily
     {
         /// <summary>Intel MKL's single dynamic library (libmkl_rt.so.2, mkl_rt.2.dll).</summary>
         Mkl,
@@ -28,7 +28,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>One place a CPU BLAS may be, with the family its name suggests (confirmed from its exports once loaded).</summary>
-    public sealed class BlasCandidate
+    internal sealed class BlasCandidate
     {
         public BlasCandidate(string path, string origin, BlasFamily family)
         {
@@ -51,7 +51,7 @@ namespace DlGpuTools.Interop
     /// is the only candidate, a folder contributes the known names inside it, and a path that does not exist leaves
     /// no BLAS (the managed kernel runs, with its warning).
     /// </summary>
-    public static class CpuBlasCandidates
+    internal static class CpuBlasCandidates
     {
         private const string LoaderSearch = "the system loader's search path (LD_LIBRARY_PATH, ld.so cache)";
         private const string DistroFolder = "the distribution's library folder";

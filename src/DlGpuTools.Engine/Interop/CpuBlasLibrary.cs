@@ -12,7 +12,7 @@ namespace DlGpuTools.Interop
     /// the older numpy wheels' cblas_sgemm64_. Every call's arguments are checked here first, because a BLAS that
     /// sees a bad argument calls xerbla, and netlib's xerbla ends the process.
     /// </summary>
-    public sealed unsafe class CpuBlasLibrary
+    internal sealed unsafe class CpuBlasLibrary
     {
         internal const int ColMajor = 102;
         internal const int NoTrans = 111;

@@ -15,7 +15,7 @@ namespace DlGpuTools.Interop
     /// and a wheel's copy is often newer than the distribution's). Finding nothing is not an error: the caller runs
     /// the managed kernel and says so.
     /// </summary>
-    public static class CpuBlasProbe
+    internal static class CpuBlasProbe
     {
         private static readonly char[] PathSeparators = { '/', '\\' };
 
@@ -200,7 +200,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>The BLAS found (null: none, the managed kernel runs) and every place looked at.</summary>
-    public sealed class CpuBlasProbeResult
+    internal sealed class CpuBlasProbeResult
     {
         public CpuBlasProbeResult(CpuBlasLibrary? library, IReadOnlyList<ProbeAttempt> attempts)
         {

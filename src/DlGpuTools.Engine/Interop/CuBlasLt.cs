@@ -10,7 +10,7 @@ namespace DlGpuTools.Interop
     /// cublasGemmEx: it exposes the candidate algorithms for a problem (cublasLtMatmulAlgoGetHeuristic), which
     /// the benchmark times to keep the fastest, and it is the only cuBLAS entry point for FP8.
     /// </summary>
-    public sealed unsafe partial class CuBlasLt
+    internal sealed unsafe partial class CuBlasLt
     {
         /// <summary>cublasLtMatmulHeuristicResult_t: a 64-byte algorithm, workspace size, state, waves, reserved.</summary>
         public const int HeuristicResultBytes = 96;

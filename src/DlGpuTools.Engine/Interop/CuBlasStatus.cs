@@ -1,7 +1,7 @@
 namespace DlGpuTools.Interop
 {
     /// <summary>cublasStatus_t, with cuBLAS's own names and values (cublas_api.h).</summary>
-    public enum CuBlasStatus
+    internal enum CuBlasStatus
     {
         CUBLAS_STATUS_SUCCESS = 0,
         CUBLAS_STATUS_NOT_INITIALIZED = 1,
@@ -16,7 +16,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>cudaDataType_t values used for GEMM operands (library_types.h).</summary>
-    public enum CudaDataType
+    internal enum CudaDataType
     {
         CUDA_R_32F = 0,
         CUDA_R_64F = 1,
@@ -26,7 +26,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>cublasComputeType_t values (cublas_api.h).</summary>
-    public enum CuBlasComputeType
+    internal enum CuBlasComputeType
     {
         CUBLAS_COMPUTE_32F = 68,
         CUBLAS_COMPUTE_32F_PEDANTIC = 69,
@@ -35,7 +35,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>The cublasLtMatmulDesc attributes the module sets (cublasLt.h).</summary>
-    public enum CuBlasLtMatmulDescAttribute
+    internal enum CuBlasLtMatmulDescAttribute
     {
         CUBLASLT_MATMUL_DESC_TRANSA = 3,
         CUBLASLT_MATMUL_DESC_TRANSB = 4,
@@ -43,7 +43,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>A cuBLAS or cuBLASLt call returned an error; carries the library's own name and text for the status.</summary>
-    public sealed class CuBlasException : DlGpuTools.Errors.DlGpuToolsException
+    internal sealed class CuBlasException : DlGpuTools.Errors.DlGpuToolsException
     {
         public CuBlasException(CuBlasStatus status, string errorName, string errorText, string call)
             : this(status, errorName, errorText, call, NativeStatusMeanings.Of(status))

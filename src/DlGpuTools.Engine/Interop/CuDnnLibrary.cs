@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace DlGpuTools.Interop
 {
     /// <summary>A cuDNN call returned an error: its cudnnStatus_t (numbered differently by each major), cuDNN's text, the call.</summary>
-    public sealed class CuDnnException : DlGpuTools.Errors.DlGpuToolsException
+    internal sealed class CuDnnException : DlGpuTools.Errors.DlGpuToolsException
     {
         public CuDnnException(int status, string text, string call)
             : base(DlGpuTools.Errors.ErrorCatalogue.CuDnnCallFailed, $"{call} failed with cuDNN status {status}: {text}")
@@ -26,7 +26,7 @@ namespace DlGpuTools.Interop
     /// groups them by thousands (cudnn_graph.h: 1xxx not initialised/version/loading, 2xxx bad parameter,
     /// 3xxx not supported, 4xxx internal, 5xxx execution failed).
     /// </summary>
-    public static class CuDnnStatusCodes
+    internal static class CuDnnStatusCodes
     {
         public static int NotSupported(int major) => major >= 9 ? 3000 : 9;
 
@@ -43,7 +43,7 @@ namespace DlGpuTools.Interop
     /// is a thin dispatcher that loads its sub-libraries (graph, engines, heuristic, ops, cnn, adv) when first
     /// needed, so only a real operation proves the install.
     /// </summary>
-    public sealed unsafe partial class CuDnnLibrary : ToolkitLibrary
+    internal sealed unsafe partial class CuDnnLibrary : ToolkitLibrary
     {
         private readonly NativeMethods _native;
 

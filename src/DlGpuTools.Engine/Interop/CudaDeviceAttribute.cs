@@ -1,7 +1,7 @@
 namespace DlGpuTools.Interop
 {
     /// <summary>CUdevice_attribute values used by the module (cuda.h names and values).</summary>
-    public enum CudaDeviceAttribute
+    internal enum CudaDeviceAttribute
     {
         CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK = 1,
         CU_DEVICE_ATTRIBUTE_CLOCK_RATE = 13,

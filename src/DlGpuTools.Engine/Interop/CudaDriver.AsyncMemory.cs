@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     /// measurement does to its buffers is ordered on one stream. Resolved on first use from the loaded driver
     /// (the bandwidth tests use them too).
     /// </summary>
-    public sealed unsafe partial class CudaDriver
+    internal sealed unsafe partial class CudaDriver
     {
         /// <summary>Sets bytes of device memory, ordered on the stream.</summary>
         public CudaResult cuMemsetD8Async(ulong destination, byte value, ulong count, IntPtr stream) =>

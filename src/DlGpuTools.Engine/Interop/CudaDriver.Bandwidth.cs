@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// ordering and peer access. Resolved on first use, so an old driver fails only the measurement that needs
     /// the missing function, with a "driver too old" error naming it.
     /// </summary>
-    public sealed unsafe partial class CudaDriver
+    internal sealed unsafe partial class CudaDriver
     {
         /// <summary>cuMemHostAlloc flags (cuda.h).</summary>
         public const uint CU_MEMHOSTALLOC_PORTABLE = 0x01;

@@ -15,7 +15,7 @@ namespace DlGpuTools.Interop
     /// 64-bit processes only: the driver ships no 32-bit compute libraries. Not disposable: the library stays
     /// loaded for the life of the process (see <see cref="NativeLibraryHandle.KeepLoaded"/>).
     /// </summary>
-    public sealed unsafe partial class CudaDriver
+    internal sealed unsafe partial class CudaDriver
     {
         private readonly NativeMethods _native;
 

@@ -6,7 +6,7 @@ namespace DlGpuTools.Interop
     /// A CUDA driver call returned an error. Carries the driver's own name and text for the code, and knows what the
     /// code means for the user (<see cref="NativeStatusMeanings"/>): its error id, category and next step.
     /// </summary>
-    public sealed class CudaException : DlGpuToolsException
+    internal sealed class CudaException : DlGpuToolsException
     {
         public CudaException(CudaResult result, string errorName, string errorText, string call)
             : this(result, errorName, errorText, call, NativeStatusMeanings.Of(result, call, ErrorHost.Current))

@@ -1,7 +1,7 @@
 namespace DlGpuTools.Interop
 {
     /// <summary>CUresult, with the driver API's own names and values (cuda.h). Values not listed still pass through.</summary>
-    public enum CudaResult
+    internal enum CudaResult
     {
         CUDA_SUCCESS = 0,
         CUDA_ERROR_INVALID_VALUE = 1,

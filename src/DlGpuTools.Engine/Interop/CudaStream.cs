@@ -4,7 +4,7 @@ using System.Threading;
 namespace DlGpuTools.Interop
 {
     /// <summary>A CUDA stream of the current context, destroyed once on Dispose.</summary>
-    public sealed class CudaStream : IDisposable
+    internal sealed class CudaStream : IDisposable
     {
         private readonly CudaDriver _driver;
         private int _disposed;
@@ -33,7 +33,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>A pair of CUDA events that time the work enqueued between them on one stream.</summary>
-    public sealed class EventTimer : IDisposable
+    internal sealed class EventTimer : IDisposable
     {
         private readonly CudaDriver _driver;
         private readonly IntPtr _start;

@@ -7,7 +7,7 @@ namespace DlGpuTools.Interop
     /// Device memory from cuMemAlloc, freed by cuMemFree when disposed (or finalized, so an exception or a
     /// Ctrl+C between allocation and use cannot leak GPU memory for the life of the PowerShell session).
     /// </summary>
-    public sealed class DeviceBuffer : SafeHandle
+    internal sealed class DeviceBuffer : SafeHandle
     {
         private readonly CudaDriver _driver;
         private readonly DeviceContext _context;

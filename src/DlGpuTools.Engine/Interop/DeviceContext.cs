@@ -7,7 +7,7 @@ namespace DlGpuTools.Interop
     /// One use of the module's CUDA context on a device: taken from <see cref="ContextRegistry.Acquire"/>, given
     /// back exactly once when disposed. The context lives while any lease on it does, in any runspace.
     /// </summary>
-    public sealed class DeviceContext : IDisposable
+    internal sealed class DeviceContext : IDisposable
     {
         private readonly ContextRegistry _registry;
         private readonly ContextRegistry.Entry _entry;
@@ -51,7 +51,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>Pops the context pushed by <see cref="DeviceContext.Enter"/>.</summary>
-    public struct ContextScope : IDisposable
+    internal struct ContextScope : IDisposable
     {
         private CudaDriver? _driver;
 

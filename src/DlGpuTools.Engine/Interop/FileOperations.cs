@@ -10,7 +10,7 @@ namespace DlGpuTools.Interop
     /// file (File.Move refuses an existing target, and File.Replace needs one, so two first writers race), and
     /// chmod/chown to give the new file the old one's mode and group.
     /// </summary>
-    public static class FileOperations
+    internal static class FileOperations
     {
         /// <summary>Renames <paramref name="source"/> over <paramref name="target"/> in one step, replacing a file that is there.</summary>
         public static void RenameOver(string source, string target)

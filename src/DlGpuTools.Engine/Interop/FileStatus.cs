@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace DlGpuTools.Interop
 {
     /// <summary>What sort of thing a path names, as stat(2) tells it.</summary>
-    public enum FileKind
+    internal enum FileKind
     {
         Missing,
         Regular,
@@ -25,7 +25,7 @@ namespace DlGpuTools.Interop
     /// stop), while a link to /dev/zero reports length 0 and never ends. On Windows only Missing, Regular and
     /// Directory are told apart (named pipes and devices are not paths a file API walks into).
     /// </summary>
-    public sealed class FileStatus
+    internal sealed class FileStatus
     {
         private FileStatus(FileKind kind, uint mode, uint uid, uint gid, long size)
         {

@@ -6,7 +6,7 @@ namespace DlGpuTools.Interop
     /// The OS loader behind an interface, so probing order and error collection are testable
     /// without a GPU and without touching the real loader.
     /// </summary>
-    public interface INativeLoader
+    internal interface INativeLoader
     {
         /// <summary>Loads a library; returns null and the loader's error text on failure.</summary>
         NativeLibraryHandle? TryLoad(string path, out string? error);

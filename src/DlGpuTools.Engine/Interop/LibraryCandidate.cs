@@ -1,7 +1,7 @@
 namespace DlGpuTools.Interop
 {
     /// <summary>A name or path to try, with the reason it is on the list.</summary>
-    public sealed class LibraryCandidate
+    internal sealed class LibraryCandidate
     {
         public LibraryCandidate(string path, string origin)
         {

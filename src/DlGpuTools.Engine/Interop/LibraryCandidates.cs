@@ -15,7 +15,7 @@ namespace DlGpuTools.Interop
     /// an absolute file by the loader (<see cref="PlatformNativeLoader"/>), which skips empty and relative
     /// LD_LIBRARY_PATH entries.
     /// </summary>
-    public static class LibraryCandidates
+    internal static class LibraryCandidates
     {
         /// <summary>Points the module at one specific CUDA driver library file; nothing else is tried.</summary>
         public const string CudaDriverOverrideVariable = "DLGPUTOOLS_CUDA_DRIVER_PATH";

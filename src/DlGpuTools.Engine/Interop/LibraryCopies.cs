@@ -11,7 +11,7 @@ namespace DlGpuTools.Interop
     /// CUDA toolkit folders and Python environments' pip packages (where PyTorch brings its own cuDNN).
     /// Two copies of different versions are the classic cause of "compiled against X but found Y".
     /// </summary>
-    public static class LibraryCopies
+    internal static class LibraryCopies
     {
         /// <summary>One copy: the file found and the file it resolves to (symlinks followed), with the version its name carries.</summary>
         public sealed class Copy

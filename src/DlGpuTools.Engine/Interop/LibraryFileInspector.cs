@@ -13,7 +13,7 @@ namespace DlGpuTools.Interop
     /// loader, which must not hand glibc a truncated library: dlopen maps segments past the end of the file and
     /// the process dies of SIGBUS when it touches them.
     /// </summary>
-    public static class LibraryFileInspector
+    internal static class LibraryFileInspector
     {
         public sealed class Verdict
         {

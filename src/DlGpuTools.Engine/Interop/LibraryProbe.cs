@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// attempt. The trace is kept whole (a failure never overwrites an earlier one) because it is
     /// what error messages and install diagnostics show the user.
     /// </summary>
-    public static class LibraryProbe
+    internal static class LibraryProbe
     {
         /// <summary>Checks a loaded copy; returns null to accept it or the reason to reject it.</summary>
         public delegate string? Validator(NativeLibraryHandle library);
@@ -65,7 +65,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>A loaded, validated library and the trace that led to it.</summary>
-    public sealed class ProbeResult
+    internal sealed class ProbeResult
     {
         public ProbeResult(NativeLibraryHandle handle, LibraryCandidate candidate, IReadOnlyList<ProbeAttempt> attempts)
         {

@@ -13,7 +13,7 @@ namespace DlGpuTools.Interop
     /// inspected, and never from the current directory: empty LD_LIBRARY_PATH entries (which the loader reads as
     /// '.') and relative ones are skipped, and <see cref="ProbeEnvironment.SearchPathWarnings"/> tells the user.
     /// </summary>
-    public static class LinuxLibrarySearch
+    internal static class LinuxLibrarySearch
     {
         private static readonly string[] DefaultFolders64 = { "/lib64", "/usr/lib64", "/lib", "/usr/lib" };
 
@@ -133,7 +133,7 @@ namespace DlGpuTools.Interop
     /// path offset, OS version, hwcap), and a string table. Entries are kept when they are ELF libraries of this
     /// machine (x86-64 or AArch64, 64-bit); glibc-hwcaps variants are listed after the baseline copy.
     /// </summary>
-    public sealed class LdSoCache
+    internal sealed class LdSoCache
     {
         private const string NewMagic = "glibc-ld.so.cache1.1";
         private const string OldMagic = "ld.so-1.7.0";

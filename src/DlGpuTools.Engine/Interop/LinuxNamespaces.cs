@@ -6,7 +6,7 @@ namespace DlGpuTools.Interop
     /// The Linux namespaces of a process, as the links /proc/&lt;pid&gt;/ns/&lt;kind&gt; name them ("pid:[4026531836]"):
     /// two processes share a namespace when the links read the same (namespaces(7)).
     /// </summary>
-    public static class LinuxNamespaces
+    internal static class LinuxNamespaces
     {
         /// <summary>
         /// The link of the first PID namespace, the host's: its inode is the kernel constant PROC_PID_INIT_INO,

@@ -3,7 +3,7 @@ using DlGpuTools.Errors;
 namespace DlGpuTools.Interop
 {
     /// <summary>A loaded library lacks a function the module needs: almost always a driver or library too old.</summary>
-    public sealed class NativeEntryPointMissingException : DlGpuToolsException
+    internal sealed class NativeEntryPointMissingException : DlGpuToolsException
     {
         public NativeEntryPointMissingException(NativeLibraryKind kind, string libraryPath, string function, string? introducedIn)
             : base(ErrorCatalogue.CudaDriverTooOld,

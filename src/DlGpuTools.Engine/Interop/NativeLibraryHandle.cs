@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace DlGpuTools.Interop
 {
     /// <summary>An OS library handle; closing it releases the loader's reference.</summary>
-    public class NativeLibraryHandle : SafeHandle
+    internal class NativeLibraryHandle : SafeHandle
     {
         public NativeLibraryHandle(IntPtr handle, string requestedPath)
             : base(IntPtr.Zero, ownsHandle: true)

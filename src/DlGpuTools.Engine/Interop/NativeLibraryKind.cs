@@ -1,7 +1,7 @@
 namespace DlGpuTools.Interop
 {
     /// <summary>The native libraries the module binds to or checks.</summary>
-    public enum NativeLibraryKind
+    internal enum NativeLibraryKind
     {
         CudaDriver,
         Nvml,

@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     /// No candidate for a native library could be loaded (or each loaded copy was rejected). When something was
     /// found but the loader refused it, <see cref="Unloadable"/> names it, and the message leads with the loader's reason.
     /// </summary>
-    public sealed class NativeLibraryNotFoundException : DlGpuToolsException
+    internal sealed class NativeLibraryNotFoundException : DlGpuToolsException
     {
         public NativeLibraryNotFoundException(NativeLibraryKind kind, IReadOnlyList<ProbeAttempt> attempts)
             : this(kind, attempts, LibraryFailureMeanings.Of(kind, FirstRefused(attempts), ErrorHost.Current))

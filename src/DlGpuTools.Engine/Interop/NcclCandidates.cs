@@ -12,7 +12,7 @@ namespace DlGpuTools.Interop
     /// site-packages/nvidia/nccl/lib of each Python found (the one PyTorch uses). DLGPUTOOLS_NCCL_PATH replaces the
     /// search. NVIDIA publishes no Windows build of NCCL, so Windows has no candidates.
     /// </summary>
-    public static class NcclCandidates
+    internal static class NcclCandidates
     {
         /// <summary>Points the module at one NCCL library file; nothing else is tried.</summary>
         public const string OverrideVariable = "DLGPUTOOLS_NCCL_PATH";

@@ -3,7 +3,7 @@ using DlGpuTools.Errors;
 namespace DlGpuTools.Interop
 {
     /// <summary>An NCCL call returned an error: its ncclResult_t, NCCL's own text for it, and the call that failed.</summary>
-    public sealed class NcclException : DlGpuToolsException
+    internal sealed class NcclException : DlGpuToolsException
     {
         public const string CallFailedId = "NcclCallFailed";
 

@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     /// calls and the collectives. Buffers are device pointers and streams CUDA streams of the device's primary
     /// context, which is the context NCCL itself works in (it selects devices with cudaSetDevice).
     /// </summary>
-    public sealed unsafe partial class NcclLibrary : ToolkitLibrary
+    internal sealed unsafe partial class NcclLibrary : ToolkitLibrary
     {
         private readonly NativeMethods _native;
 

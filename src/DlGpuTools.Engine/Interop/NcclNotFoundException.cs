@@ -3,7 +3,7 @@ using DlGpuTools.Errors;
 namespace DlGpuTools.Interop
 {
     /// <summary>NCCL could not be loaded: what was searched, and how to install it.</summary>
-    public sealed class NcclNotFoundException : DlGpuToolsException
+    internal sealed class NcclNotFoundException : DlGpuToolsException
     {
         public const string Id = "NcclNotFound";
 

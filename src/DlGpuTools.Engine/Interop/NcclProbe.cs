@@ -5,7 +5,7 @@ using System.Linq;
 namespace DlGpuTools.Interop
 {
     /// <summary>What the NCCL search found: for Get-GpuReport and the install checks, without throwing.</summary>
-    public sealed class NcclDescription
+    internal sealed class NcclDescription
     {
         public bool Found { get; set; }
 
@@ -23,7 +23,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>Finds and loads NCCL once per process and environment, and describes the search.</summary>
-    public static class NcclProbe
+    internal static class NcclProbe
     {
         private static readonly object Gate = new object();
         private static readonly Dictionary<string, NcclLibrary> Loaded = new Dictionary<string, NcclLibrary>(StringComparer.Ordinal);

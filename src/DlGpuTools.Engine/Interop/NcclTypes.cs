@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace DlGpuTools.Interop
 {
     /// <summary>ncclResult_t, with nccl.h's names and values (NVIDIA/nccl src/nccl.h.in).</summary>
-    public enum NcclResult
+    internal enum NcclResult
     {
         ncclSuccess = 0,
         ncclUnhandledCudaError = 1,
@@ -16,7 +16,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>ncclDataType_t values the module uses (nccl.h: ncclFloat16 6, ncclFloat32 7, ncclBfloat16 9 from NCCL 2.10).</summary>
-    public enum NcclDataType
+    internal enum NcclDataType
     {
         ncclFloat16 = 6,
         ncclFloat32 = 7,
@@ -24,14 +24,14 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>ncclRedOp_t: only the sum is measured, as nccl-tests does by default.</summary>
-    public enum NcclRedOp
+    internal enum NcclRedOp
     {
         ncclSum = 0,
     }
 
     /// <summary>ncclUniqueId: NCCL_UNIQUE_ID_BYTES (128) opaque bytes, passed by value to ncclCommInitRank.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public unsafe struct NcclUniqueId
+    internal unsafe struct NcclUniqueId
     {
         public const int Bytes = 128;
 

@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     /// Kepler and newer; disabled on MIG-enabled GPUs. Reference: NVML API, "Accounting Statistics"
     /// (https://docs.nvidia.com/deploy/nvml-api/group__nvmlAccountingStats.html).
     /// </summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         /// <summary>nvmlDeviceGetAccountingMode: whether the driver keeps per-process accounting on this GPU (nvmlEnableState_t).</summary>
         public NvmlReturn nvmlDeviceGetAccountingMode(IntPtr device, out bool enabled)
@@ -64,7 +64,7 @@ namespace DlGpuTools.Interop
     /// its active time in ms (0 while it runs), its start as a CPU timestamp in microseconds, whether it still runs.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
-    public unsafe struct NvmlAccountingStats
+    internal unsafe struct NvmlAccountingStats
     {
         public uint GpuUtilization;
         public uint MemoryUtilization;

@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>The NVML calls that measure a GPU's energy: the board's total-energy counter.</summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         /// <summary>
         /// nvmlDeviceGetTotalEnergyConsumption (Volta and newer): the board's energy in millijoules since the driver last

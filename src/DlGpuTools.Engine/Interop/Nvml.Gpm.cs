@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// taken some time apart, give SM, tensor-core, DRAM and FP-pipe activity over that time. Samples are native
     /// buffers that must be freed with <see cref="nvmlGpmSampleFree"/>.
     /// </summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         // Room for more metrics than nvml.h's NVML_GPM_METRIC_MAX of any release so far; NVML reads numMetrics.
         private const int GpmMetricCapacity = 256;

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace DlGpuTools.Interop
 {
     /// <summary>The NVML calls Test-GpuHealth reads beyond what listing and sampling read: memory repair state, link errors, limits, events.</summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         /// <summary>nvmlEventTypeXidCriticalError: the driver reported an Xid (a GPU fault it logged to the kernel log).</summary>
         public const ulong EventTypeXidCriticalError = 0x8;
@@ -82,7 +82,7 @@ namespace DlGpuTools.Interop
 
     /// <summary>nvmlEventData_t: which device, which event, and its data (the Xid number for Xid events).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlEventData
+    internal struct NvmlEventData
     {
         public IntPtr Device;
         public ulong EventType;

@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// subset of the device queries for that instance alone (UUID, memory, attributes, processes); GPU-wide readings
     /// (power, temperature, clocks, ECC, PCIe) stay with the parent. Signatures as nvml.h declares them (NVML API 13).
     /// </summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         /// <summary>How many MIG devices the GPU can hold: zero where MIG is off or unsupported.</summary>
         public NvmlReturn nvmlDeviceGetMaxMigDeviceCount(IntPtr device, out uint count) => DeviceGetUInt("nvmlDeviceGetMaxMigDeviceCount", device, out count);

@@ -7,7 +7,7 @@ namespace DlGpuTools.Interop
     /// (<see cref="nvmlDeviceGetNvLinkState"/>): per-link error counters, the GPU's link count and the driver's
     /// recovery action. Names and values as nvml.h declares them.
     /// </summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         /// <summary>NVML_NVLINK_MAX_LINKS in current nvml.h (18 on Hopper; older headers said 6 or 12).</summary>
         public const uint MaxNvLinks = 18;
@@ -49,7 +49,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>nvmlNvLinkErrorCounter_t.</summary>
-    public enum NvmlNvLinkErrorCounter
+    internal enum NvmlNvLinkErrorCounter
     {
         /// <summary>Data link transmit replays: a packet sent again after the receiver did not acknowledge it.</summary>
         NVML_NVLINK_ERROR_DL_REPLAY = 0,
@@ -68,7 +68,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>nvmlDeviceGpuRecoveryAction_t: what the driver says the GPU needs (field NVML_FI_DEV_GET_GPU_RECOVERY_ACTION).</summary>
-    public enum NvmlGpuRecoveryAction
+    internal enum NvmlGpuRecoveryAction
     {
         NVML_GPU_RECOVERY_ACTION_NONE = 0,
         NVML_GPU_RECOVERY_ACTION_GPU_RESET = 1,
@@ -81,7 +81,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>The nvmlDeviceGetFieldValues ids the health checks read (nvml.h NVML_FI_*).</summary>
-    public static class NvmlHealthFieldId
+    internal static class NvmlHealthFieldId
     {
         /// <summary>NVML_FI_DEV_NVLINK_LINK_COUNT: the links the GPU has, up or down (DCGM reads its link count here).</summary>
         public const uint NvLinkLinkCount = 91;

@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>The NVML calls live monitoring reads every sample: clocks, throttle reasons, PCIe and NVLink traffic, ECC, per-process utilization.</summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         public NvmlReturn nvmlDeviceGetClockInfo(IntPtr device, NvmlClockType type, out uint mhz)
         {

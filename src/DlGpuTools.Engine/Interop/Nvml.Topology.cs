@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>NVML's view of where a GPU sits: its NUMA node and the CPUs close to it.</summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         /// <summary>nvmlDeviceGetNumaNodeId (R535 and newer drivers); NVML_ERROR_FUNCTION_NOT_FOUND on older ones.</summary>
         public NvmlReturn nvmlDeviceGetNumaNodeId(IntPtr device, out uint node)

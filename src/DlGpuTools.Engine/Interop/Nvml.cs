@@ -13,7 +13,7 @@ namespace DlGpuTools.Interop
     /// NVML enumerates every GPU on the machine and ignores CUDA_VISIBLE_DEVICES, so callers join its
     /// devices to CUDA's by UUID or PCI bus id, never by position.
     /// </summary>
-    public sealed unsafe partial class Nvml
+    internal sealed unsafe partial class Nvml
     {
         /// <summary>An NVML value "unknown" sentinel (NVML_VALUE_NOT_AVAILABLE).</summary>
         public const uint ValueNotAvailable = 0xFFFFFFFF;

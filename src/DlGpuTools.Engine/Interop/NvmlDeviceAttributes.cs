@@ -4,7 +4,7 @@ namespace DlGpuTools.Interop
 {
     /// <summary>nvmlDeviceAttributes_t as nvml.h declares it for nvmlDeviceGetAttributes_v2 (40 bytes: eight uints, then a 64-bit size).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlDeviceAttributes
+    internal struct NvmlDeviceAttributes
     {
         public uint MultiprocessorCount;
         public uint SharedCopyEngineCount;

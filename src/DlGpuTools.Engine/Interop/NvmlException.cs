@@ -4,7 +4,7 @@ using DlGpuTools.Errors;
 namespace DlGpuTools.Interop
 {
     /// <summary>An NVML call returned an error; carries nvmlErrorString's text and the next step for the code.</summary>
-    public sealed class NvmlException : DlGpuToolsException
+    internal sealed class NvmlException : DlGpuToolsException
     {
         public NvmlException(NvmlReturn result, string errorText, string call)
             : this(result, errorText, call, NativeStatusMeanings.Of(result))

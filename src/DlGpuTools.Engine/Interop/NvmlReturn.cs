@@ -1,7 +1,7 @@
 namespace DlGpuTools.Interop
 {
     /// <summary>nvmlReturn_t, with NVML's own names and values (nvml.h).</summary>
-    public enum NvmlReturn
+    internal enum NvmlReturn
     {
         NVML_SUCCESS = 0,
         NVML_ERROR_UNINITIALIZED = 1,

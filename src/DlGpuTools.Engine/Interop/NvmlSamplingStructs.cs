@@ -6,7 +6,7 @@ namespace DlGpuTools.Interop
 
     /// <summary>nvmlMemory_v2_t: adds the memory the driver reserves, so "used" matches nvidia-smi.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlMemoryV2
+    internal struct NvmlMemoryV2
     {
         /// <summary>NVML_STRUCT_VERSION(Memory, 2): the struct size with the version in the top byte.</summary>
         public const uint Version2 = 40u | (2u << 24);
@@ -20,7 +20,7 @@ namespace DlGpuTools.Interop
 
     /// <summary>nvmlFieldValue_t (40 bytes): one field id in, its value, timestamp and status out.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlFieldValue
+    internal struct NvmlFieldValue
     {
         public uint FieldId;
         public uint ScopeId;
@@ -43,7 +43,7 @@ namespace DlGpuTools.Interop
         }
     }
 
-    public enum NvmlValueType
+    internal enum NvmlValueType
     {
         NVML_VALUE_TYPE_DOUBLE = 0,
         NVML_VALUE_TYPE_UNSIGNED_INT = 1,
@@ -53,7 +53,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>The nvmlDeviceGetFieldValues ids the monitor reads (nvml.h NVML_FI_*).</summary>
-    public static class NvmlFieldId
+    internal static class NvmlFieldId
     {
         public const uint NVML_FI_DEV_NVLINK_LINK_COUNT = 91;
         /// <summary>Cumulative NVLink data payload sent, KiB; scope UINT_MAX sums all links.</summary>
@@ -68,7 +68,7 @@ namespace DlGpuTools.Interop
 
     /// <summary>nvmlProcessUtilizationSample_t (32 bytes).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlProcessUtilizationSample
+    internal struct NvmlProcessUtilizationSample
     {
         public uint Pid;
         public ulong TimeStamp;
@@ -78,26 +78,26 @@ namespace DlGpuTools.Interop
         public uint DecUtil;
     }
 
-    public enum NvmlPcieUtilCounter
+    internal enum NvmlPcieUtilCounter
     {
         NVML_PCIE_UTIL_TX_BYTES = 0,
         NVML_PCIE_UTIL_RX_BYTES = 1,
     }
 
-    public enum NvmlMemoryErrorType
+    internal enum NvmlMemoryErrorType
     {
         NVML_MEMORY_ERROR_TYPE_CORRECTED = 0,
         NVML_MEMORY_ERROR_TYPE_UNCORRECTED = 1,
     }
 
-    public enum NvmlEccCounterType
+    internal enum NvmlEccCounterType
     {
         NVML_VOLATILE_ECC = 0,
         NVML_AGGREGATE_ECC = 1,
     }
 
     /// <summary>nvmlGpmMetricId_t: the GPM metrics the monitor asks for (values are percentages 0-100).</summary>
-    public enum NvmlGpmMetricId
+    internal enum NvmlGpmMetricId
     {
         NVML_GPM_METRIC_GRAPHICS_UTIL = 1,
         NVML_GPM_METRIC_SM_UTIL = 2,
@@ -115,7 +115,7 @@ namespace DlGpuTools.Interop
 
     /// <summary>nvmlGpmMetric_t (40 bytes): metric id in; status, value and name pointers out.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlGpmMetric
+    internal struct NvmlGpmMetric
     {
         public uint MetricId;
         public NvmlReturn NvmlReturn;
@@ -131,7 +131,7 @@ namespace DlGpuTools.Interop
     /// holds as many as are asked for plus room to spare (see Nvml.Gpm.cs).
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlGpmMetricsGetHeader
+    internal struct NvmlGpmMetricsGetHeader
     {
         public const uint Version1 = 1;
 
@@ -143,7 +143,7 @@ namespace DlGpuTools.Interop
 
     /// <summary>nvmlGpmSupport_t.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlGpmSupport
+    internal struct NvmlGpmSupport
     {
         public const uint Version1 = 1;
 

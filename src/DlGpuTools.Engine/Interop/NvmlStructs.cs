@@ -5,7 +5,7 @@ namespace DlGpuTools.Interop
     // Layouts as in nvml.h. Only blittable fields; fixed char arrays are read as bytes.
 
     [StructLayout(LayoutKind.Sequential)]
-    public unsafe struct NvmlPciInfo
+    internal unsafe struct NvmlPciInfo
     {
         public fixed byte BusIdLegacy[16];
         public uint Domain;
@@ -17,7 +17,7 @@ namespace DlGpuTools.Interop
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlMemory
+    internal struct NvmlMemory
     {
         public ulong Total;
         public ulong Free;
@@ -25,7 +25,7 @@ namespace DlGpuTools.Interop
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlUtilization
+    internal struct NvmlUtilization
     {
         public uint Gpu;
         public uint Memory;
@@ -33,7 +33,7 @@ namespace DlGpuTools.Interop
 
     /// <summary>nvmlProcessInfo_t as used by nvmlDeviceGetComputeRunningProcesses_v3 (24 bytes).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    public struct NvmlProcessInfo
+    internal struct NvmlProcessInfo
     {
         public uint Pid;
         public ulong UsedGpuMemory;
@@ -41,7 +41,7 @@ namespace DlGpuTools.Interop
         public uint ComputeInstanceId;
     }
 
-    public enum NvmlClockType
+    internal enum NvmlClockType
     {
         NVML_CLOCK_GRAPHICS = 0,
         NVML_CLOCK_SM = 1,
@@ -49,7 +49,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>nvmlGpuTopologyLevel_t: how far apart two GPUs are on PCIe (nvidia-smi topo -m's PIX ... SYS).</summary>
-    public enum NvmlTopologyLevel
+    internal enum NvmlTopologyLevel
     {
         NVML_TOPOLOGY_INTERNAL = 0,
         NVML_TOPOLOGY_SINGLE = 10,
@@ -60,7 +60,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>nvmlGpuP2PCapsIndex_t.</summary>
-    public enum NvmlP2PCapability
+    internal enum NvmlP2PCapability
     {
         NVML_P2P_CAPS_INDEX_READ = 0,
         NVML_P2P_CAPS_INDEX_WRITE = 1,
@@ -70,7 +70,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>nvmlGpuP2PStatus_t (NVML spells the second one SUPPORED).</summary>
-    public enum NvmlP2PStatus
+    internal enum NvmlP2PStatus
     {
         NVML_P2P_STATUS_OK = 0,
         NVML_P2P_STATUS_CHIPSET_NOT_SUPPORED = 1,

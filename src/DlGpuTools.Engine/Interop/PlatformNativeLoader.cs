@@ -10,7 +10,7 @@ namespace DlGpuTools.Interop
     /// so the module calls the OS loader itself (TorchSharp's netstandard path does the same).
     /// It never changes process-wide search state: other modules share the process.
     /// </summary>
-    public sealed class PlatformNativeLoader : INativeLoader
+    internal sealed class PlatformNativeLoader : INativeLoader
     {
         public static readonly PlatformNativeLoader Instance = new PlatformNativeLoader();
 

@@ -12,7 +12,7 @@ namespace DlGpuTools.Interop
     /// (a chmod by path after creating it would follow one). netstandard2.0 has no way to pass a mode to FileStream.
     /// Reference: open(2), https://man7.org/linux/man-pages/man2/open.2.html.
     /// </summary>
-    public static class PrivateFile
+    internal static class PrivateFile
     {
         private const int OpenWriteOnly = 0x1, OpenCreate = 0x40, OpenExclusive = 0x80, OpenCloseOnExec = 0x80000;
         private const uint OwnerReadWrite = 0x180; // rw-------

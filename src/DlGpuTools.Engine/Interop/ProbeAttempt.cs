@@ -1,7 +1,7 @@
 namespace DlGpuTools.Interop
 {
     /// <summary>What happened at one candidate.</summary>
-    public enum ProbeOutcome
+    internal enum ProbeOutcome
     {
         /// <summary>Loaded and proved itself: the search stopped here.</summary>
         Loaded,
@@ -17,7 +17,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>One place a native library was looked for, and what happened there.</summary>
-    public sealed class ProbeAttempt
+    internal sealed class ProbeAttempt
     {
         public ProbeAttempt(string candidate, string origin, bool loaded, string? error)
             : this(candidate, origin, loaded ? ProbeOutcome.Loaded : ClassifyLoaderError(candidate, error), error)

@@ -9,7 +9,7 @@ namespace DlGpuTools.Interop
     /// What candidate lists depend on: the OS, environment variables and which folders exist.
     /// Injected so tests can describe a Windows box, a WSL box or a broken install without having one.
     /// </summary>
-    public sealed class ProbeEnvironment
+    internal sealed class ProbeEnvironment
     {
         /// <summary>A machine whose files are the real ones but whose folders exist as <paramref name="directoryExists"/> says.</summary>
         public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, Func<string, bool> directoryExists, bool isWsl, bool isArm64)

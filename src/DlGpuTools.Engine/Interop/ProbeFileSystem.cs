@@ -10,7 +10,7 @@ namespace DlGpuTools.Interop
     /// pattern), behind delegates so candidate lists can be tested against a described Windows, Linux or WSL
     /// folder tree. Nothing here loads or opens a library.
     /// </summary>
-    public sealed class ProbeFileSystem
+    internal sealed class ProbeFileSystem
     {
         private static readonly char[] WildcardCharacters = { '*', '?' };
 

@@ -13,7 +13,7 @@ namespace DlGpuTools.Interop
     /// system's dist-packages. Deep-learning machines usually have several, and the framework a user runs is
     /// in exactly one of them, so a report lists each.
     /// </summary>
-    public sealed class PythonEnvironmentScanner
+    internal sealed class PythonEnvironmentScanner
     {
         private readonly Func<string, string?> _getVariable;
         private readonly bool _windows;
@@ -151,7 +151,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>One Python environment: where it is, what kind, and its package folders.</summary>
-    public sealed class PythonEnvironmentLocation
+    internal sealed class PythonEnvironmentLocation
     {
         public PythonEnvironmentLocation(string kind, string prefix, IReadOnlyList<string> sitePackages)
         {

@@ -11,7 +11,7 @@ namespace DlGpuTools.Interop
     /// nothing is imported): each python on PATH, its site-packages, the usual system folders, and conda's
     /// and pyenv's environments (see <see cref="PythonEnvironmentScanner"/>).
     /// </summary>
-    public static class PythonEnvironments
+    internal static class PythonEnvironments
     {
         /// <summary>
         /// site-packages of the active environment, each python on PATH, conda's and pyenv's environments, the user's

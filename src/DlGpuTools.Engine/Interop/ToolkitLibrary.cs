@@ -8,7 +8,7 @@ namespace DlGpuTools.Interop
     /// Used by the install checks, which want to know where each library came from and which version it is,
     /// and to call it; the typed bindings sit on top.
     /// </summary>
-    public class ToolkitLibrary
+    internal class ToolkitLibrary
     {
         protected ToolkitLibrary(NativeLibraryHandle handle, string path, IReadOnlyList<ProbeAttempt> attempts, NativeLibraryKind kind)
         {
@@ -56,7 +56,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>The CUDA runtime: only its version queries are needed.</summary>
-    public sealed unsafe partial class CudaRuntimeLibrary : ToolkitLibrary
+    internal sealed unsafe partial class CudaRuntimeLibrary : ToolkitLibrary
     {
         private readonly NativeMethods _native;
 
@@ -78,7 +78,7 @@ namespace DlGpuTools.Interop
     }
 
     /// <summary>cuBLAS (the classic API): a handle, its version, and SGEMM for the functional check.</summary>
-    public sealed unsafe partial class CuBlasLibrary : ToolkitLibrary
+    internal sealed unsafe partial class CuBlasLibrary : ToolkitLibrary
     {
         private readonly NativeMethods _native;
 

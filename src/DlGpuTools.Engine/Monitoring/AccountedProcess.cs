@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Monitoring
 {
     /// <summary>One process's lifetime figures from NVML accounting (nvmlAccountingStats_t), empty where NVML says "not available".</summary>
-    public sealed class AccountedProcess
+    internal sealed class AccountedProcess
     {
         public int ProcessId { get; set; }
 

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace DlGpuTools.Monitoring
 {
     /// <summary>The clock-event (throttle) reason bits of nvml.h (nvmlClocksEventReason*), decoded by name.</summary>
-    public static class ClockEventReasons
+    internal static class ClockEventReasons
     {
         private static readonly (ulong Bit, string Name)[] Bits =
         {

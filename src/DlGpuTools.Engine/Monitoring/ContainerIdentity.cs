@@ -1,7 +1,7 @@
 namespace DlGpuTools.Monitoring
 {
     /// <summary>The container a process runs in, read from its /proc/&lt;pid&gt;/cgroup text.</summary>
-    public sealed class ContainerIdentity
+    internal sealed class ContainerIdentity
     {
         // The cgroup folders of the common runtimes, cgroup v1 and v2, systemd and cgroupfs drivers:
         //   /docker/<id>, /system.slice/docker-<id>.scope                 docker

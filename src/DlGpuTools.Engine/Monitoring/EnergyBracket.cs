@@ -13,7 +13,7 @@ namespace DlGpuTools.Monitoring
     /// thread, so an NVML call that hangs on a sick GPU delays neither the work nor the caller beyond the stop timeout.
     /// The first reading is taken before <see cref="Start"/> returns, so the window covers all the work started after it.
     /// </summary>
-    public sealed class EnergyBracket : IDisposable
+    internal sealed class EnergyBracket : IDisposable
     {
         private readonly Track[] _tracks;
         private readonly int[] _gpus;

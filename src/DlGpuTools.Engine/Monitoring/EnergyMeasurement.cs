@@ -9,7 +9,7 @@ namespace DlGpuTools.Monitoring
     /// The energy one or more GPUs used over a window of work, how it was measured and how exact it is; or, with no
     /// <see cref="Joules"/>, why there is no figure. Built by <see cref="EnergyBracket"/>.
     /// </summary>
-    public sealed class EnergyMeasurement
+    internal sealed class EnergyMeasurement
     {
         private const string CounterSource =
             "NVML energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ since the driver loaded) read before and after the work";

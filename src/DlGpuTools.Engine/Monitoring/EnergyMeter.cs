@@ -12,7 +12,7 @@ namespace DlGpuTools.Monitoring
     /// power where it does not. Never throws for a missing NVML or GPU: the measurement then says why it has no figure,
     /// because energy is a figure beside a benchmark's result, never a reason to fail the benchmark.
     /// </summary>
-    public static class EnergyMeter
+    internal static class EnergyMeter
     {
         /// <summary>How often the counter (to see its update period and any reset) or the power (to integrate it) is read.</summary>
         public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);

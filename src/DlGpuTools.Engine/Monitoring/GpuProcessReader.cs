@@ -5,7 +5,7 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.Monitoring
 {
     /// <summary>The compute processes of GPUs with their memory (NVML), SM and memory utilization (NVML process utilization) and OS facts.</summary>
-    public static class GpuProcessReader
+    internal static class GpuProcessReader
     {
         /// <summary>
         /// The processes on <paramref name="device"/>. Utilization is NVML's latest per-process sample within the

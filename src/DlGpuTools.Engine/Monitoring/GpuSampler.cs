@@ -25,6 +25,9 @@ namespace DlGpuTools.Monitoring
             _devices = devices;
         }
 
+        /// <summary>The NVML the sampler reads, for readers of the same devices (<see cref="GpuProcessSource.Of"/>).</summary>
+        internal Nvml Nvml => _nvml;
+
         public IReadOnlyList<MonitoredDevice> Devices => Array.ConvertAll(_devices, d => d.Device);
 
         /// <summary>
@@ -46,7 +49,7 @@ namespace DlGpuTools.Monitoring
         /// in MIG mode with MIG devices is read per MIG device, as dcgm-exporter reads GPU instances; a CUDA device that
         /// is a MIG device is read as that MIG device.
         /// </summary>
-        public static IReadOnlyList<MonitoredDevice> MapToNvml(Nvml nvml, IEnumerable<CudaDevice> devices, List<string> warnings)
+        internal static IReadOnlyList<MonitoredDevice> MapToNvml(Nvml nvml, IEnumerable<CudaDevice> devices, List<string> warnings)
         {
             NvmlDeviceFacts facts = NvmlDeviceFacts.Read(nvml, warnings);
             var result = new List<MonitoredDevice>();

@@ -14,7 +14,7 @@ namespace DlGpuTools.Monitoring
     /// dcgm-exporter's own name for a job (hpc_job, from its --hpc-job-mapping-dir), not "job", which Prometheus
     /// gives the scrape job and would rename to exported_job.
     /// </summary>
-    public static class JobInfoSeries
+    internal static class JobInfoSeries
     {
         public const string MetricName = "dlgputools_job_info";
 

@@ -5,7 +5,7 @@ using System.Linq;
 namespace DlGpuTools.Monitoring
 {
     /// <summary>The arithmetic of a job summary: readings to mean and peak, power to energy, accounting rows to the job's share.</summary>
-    public static class JobMath
+    internal static class JobMath
     {
         /// <summary>Mean and peak utilization and the fullest memory of the readings that have them.</summary>
         public static void ApplyReadings(GpuJobSummary summary, IReadOnlyList<JobReading> readings)

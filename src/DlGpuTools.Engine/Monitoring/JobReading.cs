@@ -1,7 +1,7 @@
 namespace DlGpuTools.Monitoring
 {
     /// <summary>One reading of a GPU by the job sampler: when (seconds since the job started) and what NVML said then.</summary>
-    public readonly struct JobReading
+    internal readonly struct JobReading
     {
         public JobReading(double seconds, int? utilizationPercent, ulong? memoryUsed, double? powerW)
         {

@@ -7,7 +7,7 @@ namespace DlGpuTools.Monitoring
     /// kubepods-&lt;qos&gt;-pod&lt;uid&gt;.slice (systemd driver, the UID's dashes written as underscores) or pod&lt;uid&gt;
     /// under kubepods/ (cgroupfs driver). The cgroup holds no namespace or pod name; see <see cref="PodFacts"/>.
     /// </summary>
-    public static class KubernetesPod
+    internal static class KubernetesPod
     {
         /// <summary>The pod UID (lowercase, with dashes), or null for a process outside a pod.</summary>
         public static string? UidFromCgroup(string? cgroupText)

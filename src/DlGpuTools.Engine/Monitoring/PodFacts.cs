@@ -18,7 +18,7 @@ namespace DlGpuTools.Monitoring
     /// initial one (a hostNetwork pod shares the node's, and its HOSTNAME is the node's name). The name is the pod's
     /// own say, since a process can change its environment; the UID is the fact.
     /// </summary>
-    public static class PodFacts
+    internal static class PodFacts
     {
         private const int MaxEnvironmentBytes = 256 * 1024;
 

@@ -10,7 +10,7 @@ namespace DlGpuTools.Monitoring
     /// the name is known (System.Diagnostics.Process). A process that is gone, in another PID namespace or not
     /// readable gives empty facts, never an error.
     /// </summary>
-    public static class ProcessFacts
+    internal static class ProcessFacts
     {
         private static readonly char[] FieldSeparators = { '\t', ' ' };
 

@@ -8,7 +8,7 @@ namespace DlGpuTools.Monitoring
     /// with several slurmd per host), cgroup v2 /system.slice/slurmstepd.scope/job_&lt;id&gt;/step_&lt;step&gt;/user/task_&lt;n&gt;
     /// (&lt;node&gt;_slurmstepd.scope likewise). Steps are numbers or batch, extern, interactive.
     /// </summary>
-    public sealed class SlurmJob
+    internal sealed class SlurmJob
     {
         private SlurmJob(string jobId, string? step)
         {

@@ -23,6 +23,12 @@ namespace DlGpuTools.Monitoring
         public const uint NewFileMode = 0x1A4;
 
         /// <summary>
+        /// Whether <paramref name="e"/> is <see cref="WriteAtomically"/> refusing a target that is not a regular file
+        /// (its message says what is there and that it was left alone), as opposed to an I/O failure while writing.
+        /// </summary>
+        public static bool IsNotARegularFile(Exception e) => e is NotARegularFileException;
+
+        /// <summary>
         /// Writes <paramref name="content"/> to <paramref name="path"/>; returns null, or a note when the old file's
         /// owner or group could not be kept (the content was written). Throws <see cref="DirectoryNotFoundException"/>
         /// for a missing folder and <see cref="NotARegularFileException"/> for a target that is not a regular file.

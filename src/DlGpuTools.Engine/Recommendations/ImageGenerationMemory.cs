@@ -15,7 +15,7 @@ namespace DlGpuTools.Recommendations
     /// - Training (of the denoiser; text encoders and VAE frozen and resident): full, LoRA or QLoRA state as for
     ///   language models, and checkpointed activations over the denoiser's tokens.
     /// </summary>
-    public static class ImageGenerationMemory
+    internal static class ImageGenerationMemory
     {
         /// <summary>Image side used when the context given is a text length rather than pixels.</summary>
         public const int DefaultSide = 1024;

@@ -28,7 +28,7 @@ namespace DlGpuTools.Recommendations
     ///   latent of 576 a token and layer) + 5% of the weights for activations and workspace.
     /// - Every card: 0.5 GB for its CUDA context.
     /// </summary>
-    public static class MemoryEstimator
+    internal static class MemoryEstimator
     {
         public const double CudaOverheadGB = 0.5;
         public const double AdapterShare = 0.005;

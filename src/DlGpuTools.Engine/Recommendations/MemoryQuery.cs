@@ -57,7 +57,7 @@ namespace DlGpuTools.Recommendations
     /// One memory question: a model shape (a preset, or the nearest shape for a bare parameter count), what is
     /// done with it, at which precision, and the context and batch it runs at.
     /// </summary>
-    public sealed class MemoryQuery
+    internal sealed class MemoryQuery
     {
         public MemoryQuery(ModelShape shape)
         {

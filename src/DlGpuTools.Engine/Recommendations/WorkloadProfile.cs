@@ -1,7 +1,7 @@
 namespace DlGpuTools.Recommendations
 {
     /// <summary>How much memory a card needs for a workload at least, and what "most capable" means for it.</summary>
-    public static class WorkloadProfile
+    internal static class WorkloadProfile
     {
         /// <summary>
         /// Per-card memory floor for a card bought in 2026, in GB. Dettmers' flowchart (Which GPU(s) to Get for Deep

@@ -24,7 +24,13 @@ namespace DlGpuTools.Reports
         private readonly ProbeEnvironment _environment;
         private readonly Func<IDictionary> _allVariables;
 
-        public GpuReportBuilder(GpuRuntime runtime, ProbeEnvironment environment, Func<IDictionary>? allVariables = null)
+        /// <summary>A report of the machine <paramref name="runtime"/> searches: its variables, folders and libraries.</summary>
+        public GpuReportBuilder(GpuRuntime runtime)
+            : this(runtime, (runtime ?? throw new ArgumentNullException(nameof(runtime))).Environment)
+        {
+        }
+
+        internal GpuReportBuilder(GpuRuntime runtime, ProbeEnvironment environment, Func<IDictionary>? allVariables = null)
         {
             _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
             _environment = environment ?? throw new ArgumentNullException(nameof(environment));

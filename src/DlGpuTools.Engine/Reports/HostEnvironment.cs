@@ -6,7 +6,7 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.Reports
 {
     /// <summary>Which OS, kernel, WSL and container this process runs in, read from files the OS provides.</summary>
-    public static class HostEnvironment
+    internal static class HostEnvironment
     {
         public static string OperatingSystem() => RuntimeInformation.OSDescription.Trim();
 

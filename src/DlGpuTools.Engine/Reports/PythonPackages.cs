@@ -13,7 +13,7 @@ namespace DlGpuTools.Reports
     /// package's dist-info folder, and the CUDA it was built for from the file each framework writes at build
     /// time (torch/version.py, tensorflow's build_info.py) or, for JAX, from which CUDA plugin is installed.
     /// </summary>
-    public static class PythonPackages
+    internal static class PythonPackages
     {
         /// <summary>
         /// The most read of one framework file. torch/version.py and build_info.py are a few hundred bytes; anything
@@ -26,7 +26,7 @@ namespace DlGpuTools.Reports
         /// skipped and named in <see cref="PythonEnvironmentReport.Problem"/>: the versions still come from the
         /// dist-info folders, only the CUDA build that file would have told is unknown.
         /// </summary>
-        public static PythonEnvironmentReport Read(PythonEnvironmentLocation location)
+        internal static PythonEnvironmentReport Read(PythonEnvironmentLocation location)
         {
             if (location == null) throw new ArgumentNullException(nameof(location));
             var report = new PythonEnvironmentReport { Kind = location.Kind, Prefix = location.Prefix };

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DlGpuTools.Topology
 {
     /// <summary>The link or memory figure a measurement is a percentage of, and how it was worked out.</summary>
-    public sealed class Theoretical
+    internal sealed class Theoretical
     {
         public Theoretical(double? gbps, string basis, string? note = null)
         {
@@ -26,7 +26,7 @@ namespace DlGpuTools.Topology
     /// and Gen2 5 GT/s with 8b/10b; Gen3 8, Gen4 16 and Gen5 32 GT/s with 128b/130b; Gen6 64 GT/s with
     /// 242/256 FLIT), before packet (TLP/DLLP) overheads, which leave about 85-90% of it for data.
     /// </summary>
-    public static class TheoreticalBandwidth
+    internal static class TheoreticalBandwidth
     {
         /// <summary>GB/s per lane and direction for a PCIe generation, or null for one we do not know.</summary>
         public static double? PcieLaneGBps(int generation)

@@ -137,7 +137,7 @@ namespace DlGpuTools.Topology
         }
 
         /// <summary>nvidia-smi topo -m's names for the PCIe common ancestor.</summary>
-        public static string PcieLevelName(NvmlTopologyLevel level)
+        internal static string PcieLevelName(NvmlTopologyLevel level)
         {
             switch (level)
             {

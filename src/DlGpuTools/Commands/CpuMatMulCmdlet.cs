@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Benchmarks;
-using DlGpuTools.Devices;
-using DlGpuTools.Interop;
 
 namespace DlGpuTools.Commands
 {
@@ -27,18 +25,18 @@ namespace DlGpuTools.Commands
         /// </summary>
         protected CpuMatMulBenchmark? CreateCpuBenchmark()
         {
-            CpuBlasProbeResult probe = CpuBlasProbe.Shared(Library, CurrentDirectory);
-            foreach (ProbeAttempt attempt in probe.Attempts) WriteVerbose("BLAS search: " + attempt);
-            if (probe.Library == null && !string.IsNullOrEmpty(Library))
+            CpuBlasChoice blas = CpuBlasChoice.Find(Library, CurrentDirectory);
+            foreach (string attempt in blas.Trace) WriteVerbose("BLAS search: " + attempt);
+            if (blas.NamedButNotFound)
             {
-                string message = Messages.Format(Messages.CpuBlasNotFound, Library!, probe.SearchedText);
+                string message = Messages.Format(Messages.CpuBlasNotFound, Library!, blas.SearchedText);
                 ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException(message), "CpuBlasNotFound", ErrorCategory.ObjectNotFound, Library)
                 {
                     ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.CpuBlasNotFoundRemedy + " " + CpuMatMulBenchmark.BlasRemedy() },
                 });
             }
 
-            return new CpuMatMulBenchmark(probe.Library, CpuFacts.Current(), probe.OverrideProblem);
+            return blas.CreateBenchmark();
         }
 
         /// <summary>The warning a result carries (managed kernel, reference BLAS), once per command.</summary>

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Commands
@@ -92,7 +91,7 @@ namespace DlGpuTools.Commands
             {
                 return Stop(Failure(e, nameof(Messages.MetricFolderNotFound), ErrorCategory.ObjectNotFound, Messages.Format(Messages.MetricFolderNotFound, System.IO.Path.GetDirectoryName(path)), Messages.MetricFileRemedy, path));
             }
-            catch (NotARegularFileException e)
+            catch (IOException e) when (TextfileWriter.IsNotARegularFile(e))
             {
                 return Stop(Failure(e, nameof(Messages.MetricPathNotAFile), ErrorCategory.InvalidArgument, Messages.Format(Messages.MetricPathNotAFile, e.Message.TrimEnd('.')), Messages.MetricPathNotAFileRemedy, path));
             }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Commands
@@ -19,18 +18,13 @@ namespace DlGpuTools.Commands
 
         protected override void Monitor(IReadOnlyList<CudaDevice> devices)
         {
-            IReadOnlyList<MonitoredDevice>? mapped = MapDevices(devices, out Nvml? nvml);
-            if (mapped == null || nvml == null) return;
-            foreach (MonitoredDevice device in mapped)
+            GpuProcessSource? source = OpenProcessSource(devices);
+            if (source == null) return;
+            foreach (MonitoredDevice device in source.Devices)
             {
-                try
-                {
-                    foreach (GpuProcessUsage process in GpuProcessReader.Read(nvml, device, UtilizationWindow)) WriteObject(process);
-                }
-                catch (NvmlException e)
-                {
-                    WriteFailure(e, device.Index);
-                }
+                IReadOnlyList<GpuProcessUsage> processes = source.Read(device, UtilizationWindow, out Exception? failure);
+                if (failure != null) WriteFailure(failure, device.Index);
+                foreach (GpuProcessUsage process in processes) WriteObject(process);
             }
         }
     }

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using DlGpuTools.Interop;
 using DlGpuTools.Reports;
 
 namespace DlGpuTools.Commands
@@ -24,7 +23,7 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing()
         {
-            GpuReport report = new GpuReportBuilder(Runtime, Runtime.Environment).Build(MyInvocation.MyCommand.Module?.Version?.ToString(), PowerShellVersion());
+            GpuReport report = new GpuReportBuilder(Runtime).Build(MyInvocation.MyCommand.Module?.Version?.ToString(), PowerShellVersion());
             ReportRedactor redactor = ReportRedactor.ForThisProcess(hideIdentity: Redact);
             if (Redact) redactor.Apply(report);
             foreach (string problem in report.Problems) WriteVerbose(problem);

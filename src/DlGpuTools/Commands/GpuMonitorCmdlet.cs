@@ -68,20 +68,19 @@ namespace DlGpuTools.Commands
             }
         }
 
-        /// <summary>The NVML handles of the devices (no GPM buffers), or null after writing the error (NVML missing).</summary>
-        protected IReadOnlyList<MonitoredDevice>? MapDevices(IReadOnlyList<CudaDevice> devices, out Interop.Nvml? nvml)
+        /// <summary>The devices' process lists through NVML (no GPM buffers), or null after writing the error (NVML missing).</summary>
+        protected GpuProcessSource? OpenProcessSource(IReadOnlyList<CudaDevice> devices)
         {
-            nvml = Runtime.TryGetNvml(out Interop.NativeLibraryNotFoundException? missing);
-            if (nvml == null)
+            var warnings = new List<string>();
+            GpuProcessSource? source = GpuProcessSource.TryOpen(Runtime, devices, warnings, out Exception? missing);
+            if (source == null)
             {
-                WriteFailure(missing ?? (Exception)new InvalidOperationException("NVML could not be loaded."), null);
+                WriteFailure(missing!, null);
                 return null;
             }
 
-            var warnings = new List<string>();
-            IReadOnlyList<MonitoredDevice> mapped = GpuSampler.MapToNvml(nvml, devices, warnings);
             foreach (string warning in warnings) WriteWarning(warning);
-            return mapped;
+            return source;
         }
 
         /// <summary>Waits until <paramref name="due"/> on <paramref name="clock"/>; false when the command was stopped.</summary>

@@ -69,7 +69,7 @@ namespace DlGpuTools.Commands
                     var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Warmup = Warmup, Threads = ThreadCount };
                     try
                     {
-                        CpuMatMulResult result = benchmark.Run(request, _cancel.Token, p => ReportProgress("Measure-CpuMatMul: " + (benchmark.Blas?.DisplayName ?? "managed kernel"), $"{label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
+                        CpuMatMulResult result = benchmark.Run(request, _cancel.Token, p => ReportProgress("Measure-CpuMatMul: " + (benchmark.BlasName ?? "managed kernel"), $"{label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
                         WarnOnce(result);
                         WriteObject(result);
                     }

@@ -79,7 +79,7 @@ namespace DlGpuTools.Commands
             }
             catch (Exception e) when (IsKnownFailure(e))
             {
-                Fail(e, device.Index, stop: e is Interop.NativeLibraryNotFoundException);
+                Fail(e, device.Index, stop: LibraryFailures.IsLibraryNotFound(e));
                 return;
             }
 

@@ -178,7 +178,7 @@ namespace DlGpuTools.Commands
             catch (Exception e) when (IsKnownFailure(e))
             {
                 ErrorRecord? record = ToErrorRecord(e, shape);
-                if (e is Interop.NativeLibraryNotFoundException)
+                if (LibraryFailures.IsLibraryNotFound(e))
                 {
                     // No cuBLASLt: nothing else can run either.
                     _failed = true;

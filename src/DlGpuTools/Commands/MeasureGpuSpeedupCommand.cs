@@ -101,7 +101,7 @@ namespace DlGpuTools.Commands
             var shapes = SquareShapes(Size).ToList();
             if (!NoMlpShape) shapes.Add(MlpShape);
             var rows = new List<GpuSpeedupResult>();
-            bool cpuBf16 = CpuMatMulBenchmark.Supports(cpu.Blas, MatMulDataType.BF16);
+            bool cpuBf16 = cpu.Supports(MatMulDataType.BF16);
             try
             {
                 foreach (var shape in shapes)

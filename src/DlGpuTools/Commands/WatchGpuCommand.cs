@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Commands
@@ -37,7 +36,8 @@ namespace DlGpuTools.Commands
             using (GpuSampler? sampler = CreateSampler(devices))
             {
                 // A sampler exists only where NVML loaded.
-                if (sampler == null || !(Runtime.TryGetNvml(out _) is Nvml nvml)) return;
+                if (sampler == null) return;
+                GpuProcessSource processSource = GpuProcessSource.Of(sampler);
                 bool live = !Plain && CanRedraw();
                 var interval = TimeSpan.FromSeconds(Interval);
                 Stopwatch clock = Stopwatch.StartNew();
@@ -50,12 +50,8 @@ namespace DlGpuTools.Commands
                         if (!WaitUntil(clock, TimeSpan.FromTicks(interval.Ticks * n), live ? (Func<bool>)QuitKeyPressed : null)) return;
                         IReadOnlyList<GpuSample> samples = sampler.Sample();
                         var processes = new List<GpuProcessUsage>();
-                        foreach (MonitoredDevice device in sampler.Devices)
-                        {
-                            // A GPU whose process list fails still shows its bars; the list says nothing for it.
-                            try { processes.AddRange(GpuProcessReader.Read(nvml, device, interval + interval)); }
-                            catch (NvmlException) { }
-                        }
+                        // A GPU whose process list fails still shows its bars; the list says nothing for it.
+                        foreach (MonitoredDevice device in processSource.Devices) processes.AddRange(processSource.Read(device, interval + interval, out _));
 
                         IReadOnlyList<string> screen = WatchScreen.Render(samples, processes, Interval, live);
                         if (live) Draw(screen);

@@ -26,11 +26,11 @@ namespace DlGpuTools.Diagnostics.InstallChecks
 
         public GpuRuntime Runtime { get; }
 
-        public ProbeEnvironment Environment => Runtime.Environment;
+        internal ProbeEnvironment Environment => Runtime.Environment;
 
         public InstallCheckOptions Options { get; }
 
-        public CompatibilityTable Compatibility { get; } = CompatibilityTable.BuiltIn;
+        internal CompatibilityTable Compatibility { get; } = CompatibilityTable.BuiltIn;
 
         /// <summary>Long checks poll it inside their work; the runner polls it between checks.</summary>
         public CancellationToken Cancel { get; }
@@ -58,7 +58,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         /// The module's context on the first visible GPU, taken at the first check that needs it and shared by the
         /// functional checks of this run (one context creation instead of one per check); released by Dispose.
         /// </summary>
-        public DeviceContext FirstGpuContext()
+        internal DeviceContext FirstGpuContext()
         {
             if (_firstGpu != null) return _firstGpu;
             IReadOnlyList<CudaDevice> devices = Fact<VisibleGpus>()?.Devices ?? Array.Empty<CudaDevice>();

@@ -6,6 +6,7 @@ using System.Threading;
 using DlGpuTools.Collectives;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Interop;
 using DlGpuTools.Topology;
 
@@ -120,12 +121,12 @@ namespace DlGpuTools.Health
             var times = ranks
                 .Select(r => (Rank: r, Size: r.Operations.FirstOrDefault(o => o.Operation == operation)?.Sizes.LastOrDefault()))
                 .Where(x => x.Size != null && x.Size.BatchMicroseconds.Count > 0)
-                .Select(x => (x.Rank, Median: CollectiveMath.Median(x.Size!.BatchMicroseconds), x.Size.Bytes))
+                .Select(x => (x.Rank, Median: Statistics.Median(x.Size!.BatchMicroseconds), x.Size.Bytes))
                 .ToList();
             if (times.Count < 2) yield break;
             foreach (var t in times)
             {
-                double others = CollectiveMath.Median(times.Where(o => o.Rank != t.Rank).Select(o => o.Median).ToList());
+                double others = Statistics.Median(times.Where(o => o.Rank != t.Rank).Select(o => o.Median).ToList());
                 if (others > 0 && t.Median > others * SlowFactor)
                 {
                     yield return HealthRow.Make(t.Rank.DeviceIndex, CheckName, CheckStatus.Warning,
