@@ -14,5 +14,15 @@ namespace DlGpuTools.Errors
         InvalidOperation,
         NotImplemented,
         InvalidResult,
+
+        // Categories of user tables, metric files and remote ranks (PowerShell's names, converted by name).
+        LimitsExceeded,
+        PermissionDenied,
+        ReadError,
+        WriteError,
+        InvalidData,
+        ConnectionError,
+        OperationStopped,
+        OperationTimeout,
     }
 }
