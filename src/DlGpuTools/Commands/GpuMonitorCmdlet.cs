@@ -13,24 +13,13 @@ namespace DlGpuTools.Commands
     /// </summary>
     public abstract class GpuMonitorCmdlet : DeviceCmdlet
     {
-        private readonly List<CudaDevice> _selected = new List<CudaDevice>();
-        private readonly HashSet<int> _seen = new HashSet<int>();
-
-        protected override void ProcessRecord()
-        {
-            IReadOnlyList<CudaDevice>? devices = RequestedDevices();
-            if (devices == null) return;
-            foreach (CudaDevice device in devices)
-            {
-                if (_seen.Add(device.Index)) _selected.Add(device);
-            }
-        }
+        protected override void ProcessRecord() => CollectRequestedDevices();
 
         protected override void EndProcessing()
         {
-            if (NoDevices || _selected.Count == 0) return;
-            _selected.Sort((a, b) => a.Index.CompareTo(b.Index));
-            Monitor(_selected);
+            IReadOnlyList<CudaDevice> devices = CollectedDevices;
+            if (NoDevices || devices.Count == 0) return;
+            Monitor(devices);
         }
 
         protected abstract void Monitor(IReadOnlyList<CudaDevice> devices);
