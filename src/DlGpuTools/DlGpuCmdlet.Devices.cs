@@ -33,7 +33,8 @@ namespace DlGpuTools.Commands
             foreach (DeviceFailure failure in inventory.Failures)
             {
                 // Every failure a device query can raise is described; the wrapper keeps an unforeseen one visible.
-                Exception error = IsKnownFailure(failure.Error) ? failure.Error : new DeviceQueryFailedException(failure.Index, failure.Error);
+                Exception error = IsKnownFailure(failure.Error) ? failure.Error : new DeviceQueryFailedException(failure.Index,
+                    failure.Error);
                 WriteFailure(error, failure.Index, DeviceQueryFailedException.Id);
             }
 
@@ -51,17 +52,20 @@ namespace DlGpuTools.Commands
         /// or all of them; writes DeviceIndexNotFound/DeviceUuidNotFound for each key that names no device. An
         /// index whose device failed its own queries was already reported by <see cref="EnumerateDevices"/>.
         /// </summary>
-        protected IReadOnlyList<CudaDevice> SelectDevices(DeviceInventory inventory, int[]? index, string[]? uuid, CudaDevice[]? inputObject)
+        protected IReadOnlyList<CudaDevice> SelectDevices(DeviceInventory inventory, int[]? index, string[]? uuid,
+            CudaDevice[]? inputObject)
         {
             if (inventory == null) throw new ArgumentNullException(nameof(inventory));
             DeviceSelection selection = DeviceSelector.Select(inventory.Devices, index, uuid, inputObject);
             IEnumerable<int> missing = selection.MissingIndexes.Where(i => inventory.Failures.All(f => f.Index != i));
-            foreach (DeviceSelectionException notFound in DeviceSelectionException.ForMissing(missing, selection.MissingUuids, inventory.DriverDeviceCount))
+            foreach (DeviceSelectionException notFound in DeviceSelectionException.ForMissing(missing, selection.MissingUuids,
+                inventory.DriverDeviceCount))
                 WriteFailure(notFound, notFound.Key);
             return selection.Devices;
         }
 
-        /// <summary>DeviceIndexNotFound and DeviceUuidNotFound, one for each key a <see cref="DeviceNotFoundException"/> names: the same errors from every command.</summary>
+        /// <summary>DeviceIndexNotFound and DeviceUuidNotFound, one for each key a <see cref="DeviceNotFoundException"/> names: the same
+        /// errors from every command.</summary>
         protected void WriteDevicesNotFound(DeviceNotFoundException missing)
         {
             if (missing == null) throw new ArgumentNullException(nameof(missing));

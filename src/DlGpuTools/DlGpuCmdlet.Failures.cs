@@ -13,16 +13,20 @@ namespace DlGpuTools.Commands
     /// </summary>
     public abstract partial class DlGpuCmdlet
     {
-        /// <summary>True for exceptions the engine describes (native, driver and benchmark failures); others are bugs and surface as they are.</summary>
+        /// <summary>True for exceptions the engine describes (native, driver and benchmark failures); others are bugs and surface as they
+        /// are.</summary>
         protected static bool IsKnownFailure(Exception e) => Describe(e) != null;
 
-        /// <summary>An ErrorRecord for an exception the engine describes; null for one it does not (a bug, which should surface as is).</summary>
+        /// <summary>An ErrorRecord for an exception the engine describes; null for one it does not (a bug, which should surface as
+        /// is).</summary>
         protected static ErrorRecord? ToErrorRecord(Exception exception, object? target) => ToErrorRecord(exception, target, null);
 
-        /// <summary>Writes a non-terminating error (so -ErrorAction Stop makes it terminating) or rethrows an exception the engine does not describe.</summary>
+        /// <summary>Writes a non-terminating error (so -ErrorAction Stop makes it terminating) or rethrows an exception the engine does
+        /// not describe.</summary>
         protected void WriteFailure(Exception exception, object? target) => WriteError(KnownRecord(exception, target, null));
 
-        /// <summary>Stops the command with the failure as its terminating error; an exception the engine does not describe is rethrown as it is.</summary>
+        /// <summary>Stops the command with the failure as its terminating error; an exception the engine does not describe is rethrown as
+        /// it is.</summary>
         protected void ThrowFailure(Exception exception, object? target)
         {
             CompleteProgress();
@@ -32,8 +36,10 @@ namespace DlGpuTools.Commands
         /// <summary>The failure's message for the user (what was searched, what was found), for -Quiet's warning.</summary>
         protected static string FailureMessage(Exception exception) => Describe(exception)?.Message ?? exception.Message;
 
-        /// <summary>As <see cref="WriteFailure(Exception, object?)"/>, under another ErrorId (a device's own query failure, whatever call failed).</summary>
-        private protected void WriteFailure(Exception exception, object? target, string errorId) => WriteError(KnownRecord(exception, target, errorId));
+        /// <summary>As <see cref="WriteFailure(Exception, object?)"/>, under another ErrorId (a device's own query failure, whatever call
+        /// failed).</summary>
+        private protected void WriteFailure(Exception exception, object? target, string errorId) => WriteError(KnownRecord(exception,
+            target, errorId));
 
         private static ErrorRecord KnownRecord(Exception exception, object? target, string? errorId)
         {

@@ -20,7 +20,8 @@ namespace DlGpuTools.Commands
         private bool _progressShown;
         private GpuRuntime? _runtime;
 
-        /// <summary>Cancelled by Ctrl+C (StopProcessing): pass it to every long engine call, which then frees what it holds and stops.</summary>
+        /// <summary>Cancelled by Ctrl+C (StopProcessing): pass it to every long engine call, which then frees what it holds and
+        /// stops.</summary>
         protected CancellationToken Cancellation => _stop.Token;
 
         /// <summary>True once the command was asked to stop: a loop over measurements checks it between them.</summary>
@@ -77,7 +78,8 @@ namespace DlGpuTools.Commands
             }
         }
 
-        /// <summary>Ctrl+C: cancels <see cref="Cancellation"/>. A command that holds more (remote ranks) adds to it and calls this.</summary>
+        /// <summary>Ctrl+C: cancels <see cref="Cancellation"/>. A command that holds more (remote ranks) adds to it and calls
+        /// this.</summary>
         protected override void StopProcessing()
         {
             lock (_stopLock)

@@ -36,14 +36,16 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_model_that_no_single_card_holds_names_its_method_and_the_nodes_it_takes()
         {
-            var request = new RecommendationRequest { Workload = Workload.LLMFineTune, Training = true, ModelParameters = 405e9, Now = Today };
+            var request = new RecommendationRequest { Workload = Workload.LLMFineTune, Training = true, ModelParameters = 405e9,
+                Now = Today };
             var results = Recommender.Recommend(request);
             MemoryEstimate full = Recommender.MethodsFor(request)[0];
             Assert.DoesNotContain(results, r => r.Method == full.Method);
 
             var warnings = RecommendationWarnings.For(request, results, CardCatalog.BuiltIn);
 
-            Assert.Contains(warnings, w => w.StartsWith(full.Method + " needs ", StringComparison.Ordinal) && w.Contains("-IncludeCloud", StringComparison.Ordinal));
+            Assert.Contains(warnings, w => w.StartsWith(full.Method + " needs ", StringComparison.Ordinal) && w.Contains("-IncludeCloud",
+                StringComparison.Ordinal));
             Assert.Contains(warnings, w => w.Contains("nodes of 8 x", StringComparison.Ordinal));
             Assert.Contains(warnings, w => w.StartsWith("Nothing to buy holds this within 8 cards", StringComparison.Ordinal));
         }
@@ -51,7 +53,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Rows_that_use_the_most_faithful_method_need_no_warning()
         {
-            var request = new RecommendationRequest { Workload = Workload.LLMInference, ModelParameters = 1e9, BudgetUsd = 2000, Now = Today };
+            var request = new RecommendationRequest { Workload = Workload.LLMInference, ModelParameters = 1e9, BudgetUsd = 2000,
+                Now = Today };
 
             Assert.Empty(RecommendationWarnings.For(request, Recommender.Recommend(request), CardCatalog.BuiltIn));
         }

@@ -15,7 +15,8 @@ namespace DlGpuTools.Engine.Tests
     /// </summary>
     public class SelfDescribingFailureTests
     {
-        public static TheoryData<DlGpuToolsException, string, FailureCategory> Failures() => new TheoryData<DlGpuToolsException, string, FailureCategory>
+        public static TheoryData<DlGpuToolsException, string, FailureCategory> Failures() => new TheoryData<DlGpuToolsException, string,
+            FailureCategory>
         {
             { DeviceSelectionException.ForIndex(7, 2), "DeviceIndexNotFound", FailureCategory.ObjectNotFound },
             { DeviceSelectionException.ForUuid("GPU-0000"), "DeviceUuidNotFound", FailureCategory.ObjectNotFound },
@@ -24,12 +25,15 @@ namespace DlGpuTools.Engine.Tests
             { new DeviceQueryFailedException(1, new FormatException("odd")), "CudaDeviceQueryFailed", FailureCategory.DeviceError },
             { CollectiveArgumentException.SizeRange(64, 8), "CollectiveSizeRange", FailureCategory.InvalidArgument },
             { CollectiveArgumentException.RankNeedsOneGpu(2), "CollectiveRankNeedsOneGpu", FailureCategory.InvalidArgument },
-            { CollectiveArgumentException.DeviceSelectionNotRemote(), "CollectiveDeviceSelectionNotRemote", FailureCategory.InvalidArgument },
+            { CollectiveArgumentException.DeviceSelectionNotRemote(), "CollectiveDeviceSelectionNotRemote",
+                FailureCategory.InvalidArgument },
             { CardNameException.NotFound("RTX 9999", new[] { "GeForce RTX 4090" }), "GpuCardNotFound", FailureCategory.ObjectNotFound },
-            { CardNameException.Ambiguous("A6000", new[] { "RTX A6000", "RTX 6000 Ada" }), "GpuCardAmbiguous", FailureCategory.InvalidArgument },
+            { CardNameException.Ambiguous("A6000", new[] { "RTX A6000", "RTX 6000 Ada" }), "GpuCardAmbiguous",
+                FailureCategory.InvalidArgument },
             { MetricExportException.NoSamples("/tmp/x.prom"), "NoGpuSamplesExported", FailureCategory.ResourceUnavailable },
             { MetricExportException.FileNotWritten("/tmp/x.prom", "disk full"), "MetricFileNotWritten", FailureCategory.WriteError },
-            { Benchmarks.MatMulArgumentException.FastAccumulationWithoutFp8(), "FastAccumulationNeedsFP8", FailureCategory.InvalidArgument },
+            { Benchmarks.MatMulArgumentException.FastAccumulationWithoutFp8(), "FastAccumulationNeedsFP8",
+                FailureCategory.InvalidArgument },
             { new Benchmarks.CpuMatMulTypeException("no BF16 GEMM"), "MatMulTypeNotSupported", FailureCategory.NotImplemented },
             { Recommendations.RecommendationInputs.TrainingNeedsModel(), "TrainingNeedsModelParameters", FailureCategory.InvalidArgument },
         };
@@ -57,7 +61,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void An_unknown_preset_names_the_closest_ones()
         {
-            var e = Assert.Throws<Recommendations.RecommendationInputException>(() => Recommendations.RecommendationInputs.FindPreset("llama-3.1-8c"));
+            var e = Assert.Throws<Recommendations.RecommendationInputException>(() =>
+                Recommendations.RecommendationInputs.FindPreset("llama-3.1-8c"));
 
             Assert.Equal("ModelPresetNotFound", e.ErrorId);
             Assert.Equal(FailureCategory.ObjectNotFound, e.Category);

@@ -24,7 +24,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Without_a_GPU_figure_a_row_carries_the_CPU_figure_and_no_ratio()
         {
-            GpuSpeedupResult row = SpeedupRows.Row((256, 256, 256), MatMulDataType.FP32, MatMulDataType.FP32, "strict FP32 on both", Cpu, null, null);
+            GpuSpeedupResult row = SpeedupRows.Row((256, 256, 256), MatMulDataType.FP32, MatMulDataType.FP32, "strict FP32 on both", Cpu,
+                null, null);
 
             Assert.Null(row.Speedup);
             Assert.Null(row.GpuTflops);
@@ -35,7 +36,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_MLP_shape_follows_the_square_sizes_unless_left_out()
         {
-            Assert.Equal(new[] { (64L, 64L, 64L), (128L, 128L, 128L), SpeedupRows.MlpShape }, SpeedupRows.Shapes(new[] { 64, 128 }, withMlpShape: true));
+            Assert.Equal(new[] { (64L, 64L, 64L), (128L, 128L, 128L), SpeedupRows.MlpShape }, SpeedupRows.Shapes(new[] { 64, 128 },
+                withMlpShape: true));
             Assert.Equal(new[] { (64L, 64L, 64L) }, SpeedupRows.Shapes(new[] { 64 }, withMlpShape: false));
         }
 

@@ -34,7 +34,8 @@ namespace DlGpuTools.Benchmarks
             "Add FP8 to -DataType (for example -DataType FP8 -FastAccumulation), or leave -FastAccumulation out.");
 
         /// <summary>A GPU-only type asked of the CPU benchmark; the remedy names what the command can do instead.</summary>
-        public static MatMulArgumentException NotACpuType(MatMulDataType type, string remedy) => new MatMulArgumentException(TypeNotSupportedId,
+        public static MatMulArgumentException NotACpuType(MatMulDataType type, string remedy) =>
+            new MatMulArgumentException(TypeNotSupportedId,
             "The CPU benchmark measures FP64, FP32 and BF16; " + type + " is a GPU type.", remedy);
     }
 
@@ -46,7 +47,8 @@ namespace DlGpuTools.Benchmarks
     {
         public CpuMatMulTypeException(string message)
             : base(MatMulArgumentException.TypeNotSupportedId, FailureCategory.NotImplemented, message,
-                "Measure FP32 or FP64 on this CPU; BF16 needs MKL (or PyTorch's MKL) or an OpenBLAS built with sbgemm, on a CPU with AVX512-BF16 or AMX.")
+                "Measure FP32 or FP64 on this CPU; BF16 needs MKL (or PyTorch's MKL) or an OpenBLAS built with sbgemm, on a CPU with "
+                    + "AVX512-BF16 or AMX.")
         {
         }
     }
@@ -57,8 +59,10 @@ namespace DlGpuTools.Benchmarks
         public const string Id = "CpuBlasNotFound";
 
         public CpuBlasNotFoundException(string library, string searched)
-            : base(Id, FailureCategory.ObjectNotFound, "No CPU BLAS matching -Library '" + library + "' could be loaded. Searched:\n" + searched,
-                "Name a family found on this machine (Tab completes -Library), a library file that exists, or leave -Library out to use the best BLAS found. "
+            : base(Id, FailureCategory.ObjectNotFound, "No CPU BLAS matching -Library '" + library + "' could be loaded. Searched:\n"
+                + searched,
+                "Name a family found on this machine (Tab completes -Library), a library file that exists, or leave -Library out to use "
+                    + "the best BLAS found. "
                 + CpuMatMulBenchmark.BlasRemedy())
         {
         }

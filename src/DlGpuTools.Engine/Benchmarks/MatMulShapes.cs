@@ -17,7 +17,8 @@ namespace DlGpuTools.Benchmarks
         /// The problems, from the parameters the user gave (null: not given). <paramref name="sizes"/> is -Size as given,
         /// null when left to <paramref name="defaultSizes"/>.
         /// </summary>
-        public static IReadOnlyList<(long M, long N, long K)> Resolve(int? m, int? n, int? k, IReadOnlyList<int>? sizes, bool sweep, IReadOnlyList<int> defaultSizes)
+        public static IReadOnlyList<(long M, long N, long K)> Resolve(int? m, int? n, int? k, IReadOnlyList<int>? sizes, bool sweep,
+            IReadOnlyList<int> defaultSizes)
         {
             int parts = new[] { m, n, k }.Count(p => p != null);
             if (parts > 0 && (sizes != null || sweep)) throw MatMulArgumentException.ShapeConflict();
@@ -27,6 +28,7 @@ namespace DlGpuTools.Benchmarks
             return Square(square);
         }
 
-        public static IReadOnlyList<(long M, long N, long K)> Square(IEnumerable<int> sizes) => sizes.Select(s => ((long)s, (long)s, (long)s)).ToList();
+        public static IReadOnlyList<(long M, long N, long K)> Square(IEnumerable<int> sizes) => sizes.Select(s => ((long)s, (long)s,
+            (long)s)).ToList();
     }
 }

@@ -51,7 +51,8 @@ namespace DlGpuTools.Benchmarks
             };
         }
 
-        /// <summary>The plain-words answer for each GPU (see <see cref="SpeedupPairing.Summary"/>), in the order the rows name them.</summary>
+        /// <summary>The plain-words answer for each GPU (see <see cref="SpeedupPairing.Summary"/>), in the order the rows name
+        /// them.</summary>
         public static IReadOnlyList<string> Summaries(IEnumerable<GpuSpeedupResult> rows)
         {
             if (rows == null) throw new ArgumentNullException(nameof(rows));

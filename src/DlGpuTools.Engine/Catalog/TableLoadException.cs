@@ -13,7 +13,8 @@ namespace DlGpuTools.Catalog
         public const string PriceTableId = "PriceTableInvalid";
 
         private const string PathRemedy =
-            "Give the path of a CSV file (relative paths start at the current location), for example -CardTable ./my-cards.csv or -PriceTable ./my-prices.csv.";
+            "Give the path of a CSV file (relative paths start at the current location), for example -CardTable ./my-cards.csv or "
+                + "-PriceTable ./my-prices.csv.";
 
         private const string CardContentRemedy =
             "Fix what is named above, line by line. The header needs name, architecture, compute_capability, memory_gb, segment and source "
@@ -21,9 +22,11 @@ namespace DlGpuTools.Catalog
             + "whole where the column counts (tdp_w, launch_year); no text may start with = + - or @.";
 
         private const string PriceContentRemedy =
-            "Fix what is named above, line by line. The header needs card, condition, price_usd, price_date and source (provider and notes are "
+            "Fix what is named above, line by line. The header needs card, condition, price_usd, price_date and source (provider and "
+                + "notes are "
             + "optional; Export-Csv's Card, PriceUsd, PriceDate spellings are read too); condition is new or used, price_date yyyy-MM or "
-            + "yyyy-MM-dd and not in the future, card a name from Get-GpuSpec; kind (sold, asking, average, estimate, msrp), derived (yes/no) "
+            + "yyyy-MM-dd and not in the future, card a name from Get-GpuSpec; kind (sold, asking, average, estimate, msrp), derived "
+                + "(yes/no) "
             + "and gpus (8 for an HGX server) are optional; many dated rows per card are evidence, the same row twice is a fault; no text "
             + "may start with = + - or @.";
 
@@ -40,8 +43,10 @@ namespace DlGpuTools.Catalog
             {
                 CardTableProblem.NotFound => (FailureCategory.ObjectNotFound, PathRemedy),
                 CardTableProblem.NotAFile => (FailureCategory.InvalidArgument, PathRemedy),
-                CardTableProblem.TooLarge => (FailureCategory.LimitsExceeded, "Check that it is the right file: a card or price table is a few hundred KB at most."),
-                CardTableProblem.Unreadable => (refused.InnerException is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.ReadError,
+                CardTableProblem.TooLarge => (FailureCategory.LimitsExceeded,
+                    "Check that it is the right file: a card or price table is a few hundred KB at most."),
+                CardTableProblem.Unreadable =>
+                    (refused.InnerException is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.ReadError,
                     "Check that this user can read the file (its permissions, and those of its folders)."),
                 _ => (FailureCategory.InvalidData, priceTable ? PriceContentRemedy : CardContentRemedy),
             };

@@ -17,7 +17,8 @@ namespace DlGpuTools.Collectives
 
         public static CollectiveArgumentException SizeRange(long minBytes, long maxBytes) => new CollectiveArgumentException(SizeRangeId,
             string.Format(CultureInfo.InvariantCulture, "-MaxBytes ({0}) is below -MinBytes ({1}).", maxBytes, minBytes),
-            "Give -MaxBytes at least -MinBytes: message sizes double from -MinBytes up to -MaxBytes (for example -MinBytes 8 -MaxBytes 128MB).");
+            "Give -MaxBytes at least -MinBytes: message sizes double from -MinBytes up to -MaxBytes (for example -MinBytes 8 -MaxBytes "
+                + "128MB).");
 
         public static CollectiveArgumentException RankNeedsOneGpu(int selected) => new CollectiveArgumentException(RankNeedsOneGpuId,
             string.Format(CultureInfo.InvariantCulture, "A rank uses one GPU, and {0} were selected.", selected),

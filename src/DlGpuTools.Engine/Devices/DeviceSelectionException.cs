@@ -33,24 +33,29 @@ namespace DlGpuTools.Devices
 
         public static DeviceSelectionException ForIndex(int index, int driverDeviceCount) =>
             new DeviceSelectionException(IndexNotFound, FailureCategory.ObjectNotFound,
-                string.Format(CultureInfo.CurrentCulture, "No CUDA device has index {0}; this process sees {1} device(s).", index, driverDeviceCount),
+                string.Format(CultureInfo.CurrentCulture, "No CUDA device has index {0}; this process sees {1} device(s).", index,
+                    driverDeviceCount),
                 ListDevicesRemedy, index);
 
-        /// <summary>The same id for a MIG device, which CUDA shows a process only when CUDA_VISIBLE_DEVICES names it (one at most); the text says so.</summary>
+        /// <summary>The same id for a MIG device, which CUDA shows a process only when CUDA_VISIBLE_DEVICES names it (one at most); the
+        /// text says so.</summary>
         public static DeviceSelectionException ForUuid(string uuid)
         {
             if (uuid == null) throw new ArgumentNullException(nameof(uuid));
             if (!uuid.StartsWith("MIG-", StringComparison.Ordinal))
-                return new DeviceSelectionException(UuidNotFound, FailureCategory.ObjectNotFound, "No CUDA device has UUID " + uuid + ".", ListDevicesRemedy, uuid);
+                return new DeviceSelectionException(UuidNotFound, FailureCategory.ObjectNotFound, "No CUDA device has UUID " + uuid + ".",
+                    ListDevicesRemedy, uuid);
             return new DeviceSelectionException(UuidNotFound, FailureCategory.ObjectNotFound,
                 "No CUDA device of this process is the MIG device " + uuid
                 + ": CUDA shows a process at most one MIG device, the one CUDA_VISIBLE_DEVICES names (else the first).",
                 "Start the process with CUDA_VISIBLE_DEVICES=" + uuid
-                + " to work on that MIG device; Get-CudaDevice | Select-Object -ExpandProperty MigDevices lists the MIG devices and their UUIDs.", uuid);
+                + " to work on that MIG device; Get-CudaDevice | Select-Object -ExpandProperty MigDevices lists the MIG devices and their "
+                    + "UUIDs.", uuid);
         }
 
         public static DeviceSelectionException ForName(string name) =>
-            new DeviceSelectionException(NameNotFound, FailureCategory.ObjectNotFound, "No CUDA device is named '" + name + "'.", ListDevicesRemedy, name);
+            new DeviceSelectionException(NameNotFound, FailureCategory.ObjectNotFound, "No CUDA device is named '" + name + "'.",
+                ListDevicesRemedy, name);
 
         public static DeviceSelectionException NoDeviceVisible() =>
             new DeviceSelectionException(NoDevice, FailureCategory.ResourceUnavailable,
@@ -58,7 +63,8 @@ namespace DlGpuTools.Devices
                 "Check that nvidia-smi lists a GPU and that CUDA_VISIBLE_DEVICES, if set, names one.", null);
 
         /// <summary>One failure for each key that names no device: indexes first, then UUIDs.</summary>
-        public static IReadOnlyList<DeviceSelectionException> ForMissing(IEnumerable<int> indexes, IEnumerable<string> uuids, int driverDeviceCount) =>
+        public static IReadOnlyList<DeviceSelectionException> ForMissing(IEnumerable<int> indexes, IEnumerable<string> uuids,
+            int driverDeviceCount) =>
             indexes.Select(i => ForIndex(i, driverDeviceCount)).Concat(uuids.Select(ForUuid)).ToList();
 
         /// <summary>The failures of a command that answers for its devices together and found some missing (Test-GpuHealth).</summary>

@@ -13,7 +13,8 @@ namespace DlGpuTools.Diagnostics
         public const string Id = "CuDnnInstallCheckFailed";
 
         public InstallChecksFailedException(IReadOnlyList<InstallCheck> checks)
-            : base(Id, FailureCategory.NotInstalled, "CUDA/cuDNN install checks failed: " + FailedNames(checks) + ".", InstallChecker.CombinedRemedy(checks))
+            : base(Id, FailureCategory.NotInstalled, "CUDA/cuDNN install checks failed: " + FailedNames(checks) + ".",
+                InstallChecker.CombinedRemedy(checks))
         {
             FailedChecks = FailedNames(checks);
         }

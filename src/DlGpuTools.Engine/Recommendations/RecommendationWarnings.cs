@@ -21,17 +21,21 @@ namespace DlGpuTools.Recommendations
             var warnings = new List<string>();
             if (results.Count == 1 && results[0].Kind == "Current")
             {
-                warnings.Add(F("No card within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.", results[0].Card, request.Workload));
+                warnings.Add(F("No card within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.", results[0].Card,
+                    request.Workload));
             }
             else if (results.Count == 0)
             {
-                warnings.Add(F("No card in the table meets these conditions for {0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.", request.Workload));
+                warnings.Add(F("No card in the table meets these conditions for "
+                    + "{0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.", request.Workload));
             }
 
             if (request.ModelParameters != null && !request.IncludeCloud && !results.Any(r => r.Kind == "Buy" || r.Kind == "Upgrade"))
             {
-                warnings.Add(F("Nothing to buy holds this within 8 cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method "
-                    + "(the memory line lists LoRA/QLoRA or 4-bit estimates).", request.BudgetUsd is double b ? F(" and ${0:N0}", b) : string.Empty));
+                warnings.Add(F("Nothing to buy holds this within 8 "
+                    + "cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method "
+                    + "(the memory line lists LoRA/QLoRA or 4-bit estimates).", request.BudgetUsd is double b ? F(" and ${0:N0}",
+                        b) : string.Empty));
             }
 
             // The most faithful method (full fine-tuning, or the asked precision) that no row uses: say what it needs.
@@ -47,11 +51,13 @@ namespace DlGpuTools.Recommendations
                 string cloud = request.IncludeCloud
                     ? string.Empty
                     : " Add -IncludeCloud to see rentals of large cards (H200 141 GB, B200 180 GB), alone or several together.";
-                warnings.Add(F("{0} needs {1:0.#} GB on one card: no option listed here holds it, so the rows use the smaller methods named in the memory line.{2}",
+                warnings.Add(F("{0} needs {1:0.#} GB on one card: no option listed here holds it, "
+                    + "so the rows use the smaller methods named in the memory line.{2}",
                     first.Method, first.TotalGB, cloud));
                 if (Recommender.NodesNeeded(cards, first) is (int nodes, GpuSpec largest))
                 {
-                    warnings.Add(F("{0} needs {1:0.#} GB in all: one 8-GPU node does not hold it; it takes {2} nodes of 8 x {3} ({4:0} GB a GPU) "
+                    warnings.Add(F("{0} needs {1:0.#} GB in all: one 8-GPU node does not hold it; "
+                        + "it takes {2} nodes of 8 x {3} ({4:0} GB a GPU) "
                         + "with FSDP/ZeRO-3 across a 400 Gb/s-per-GPU InfiniBand or RoCE fabric.",
                         first.Method, first.TotalGB, nodes, CardCatalog.ShortName(largest.Name), largest.MemoryGB));
                 }

@@ -28,14 +28,16 @@ namespace DlGpuTools.Commands
         /// <summary>The CPU benchmark over the BLAS found (or the managed kernel, with its warning).</summary>
         public CpuMatMulBenchmark Benchmark { get; }
 
-        /// <summary>The BLAS <paramref name="library"/> names, or the best found; CpuBlasNotFoundException when -Library names what is not here.</summary>
+        /// <summary>The BLAS <paramref name="library"/> names, or the best found; CpuBlasNotFoundException when -Library names what is not
+        /// here.</summary>
         public static CpuBenchmarkChoice Create(Cmdlet cmdlet, string? library, int threadCount, string currentDirectory)
         {
             if (cmdlet == null) throw new ArgumentNullException(nameof(cmdlet));
             CpuBlasProbeResult probe = CpuBlasProbe.Shared(library, currentDirectory);
             foreach (ProbeAttempt attempt in probe.Attempts) cmdlet.WriteVerbose("BLAS search: " + attempt);
             if (probe.Library == null && !string.IsNullOrEmpty(library)) throw new CpuBlasNotFoundException(library!, probe.SearchedText);
-            return new CpuBenchmarkChoice(cmdlet, threadCount, new CpuMatMulBenchmark(probe.Library, CpuFacts.Current(), probe.OverrideProblem));
+            return new CpuBenchmarkChoice(cmdlet, threadCount, new CpuMatMulBenchmark(probe.Library, CpuFacts.Current(),
+                probe.OverrideProblem));
         }
 
         /// <summary>The warning a result carries (managed kernel, reference BLAS, threads not used), once per command.</summary>
@@ -61,6 +63,7 @@ namespace DlGpuTools.Commands
         /// A CPU measurement's failure as the user should read it: "type not supported" with the CPU's remedy (the
         /// shared one speaks of GPU generations); any other as it is.
         /// </summary>
-        public static Exception AsCpuFailure(Exception e) => e is MatMulTypeNotSupportedException type ? new CpuMatMulTypeException(type.Message) : e;
+        public static Exception AsCpuFailure(Exception e) =>
+            e is MatMulTypeNotSupportedException type ? new CpuMatMulTypeException(type.Message) : e;
     }
 }

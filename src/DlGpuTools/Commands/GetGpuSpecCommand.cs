@@ -97,7 +97,8 @@ namespace DlGpuTools.Commands
                 }
 
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                    throw TableLoadException.NotAFilePath(Messages.Format(Messages.TableNotAFileSystemPath, file, provider.Name), priceTable);
+                    throw TableLoadException.NotAFilePath(Messages.Format(Messages.TableNotAFileSystemPath, file, provider.Name),
+                        priceTable);
             }
 
             try

@@ -21,7 +21,8 @@ namespace DlGpuTools.Commands
         /// non-terminating InputNotGpuSample error with the reason, and the rest are still taken: one host's bad
         /// sample must not cost a fleet's export.
         /// </summary>
-        public static IReadOnlyList<(PSObject Input, MetricExportException Why)> Collect(IEnumerable<PSObject> inputs, List<GpuSample> samples)
+        public static IReadOnlyList<(PSObject Input, MetricExportException Why)> Collect(IEnumerable<PSObject> inputs,
+            List<GpuSample> samples)
         {
             var rejected = new List<(PSObject, MetricExportException)>();
             foreach (PSObject input in inputs)

@@ -62,10 +62,12 @@ namespace DlGpuTools.Commands
             {
                 _shapes = MatMulShapes.Resolve(Given(nameof(M), M), Given(nameof(N), N), Given(nameof(K), K),
                     MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? Size : null, sweep: false, DefaultSizes);
-                MatMulDataType? gpuOnly = DataType.Where(t => t != MatMulDataType.FP32 && t != MatMulDataType.FP64 && t != MatMulDataType.BF16)
+                MatMulDataType? gpuOnly = DataType.Where(t => t != MatMulDataType.FP32 && t != MatMulDataType.FP64
+                    && t != MatMulDataType.BF16)
                     .Cast<MatMulDataType?>().FirstOrDefault();
                 if (gpuOnly is MatMulDataType type)
-                    throw MatMulArgumentException.NotACpuType(type, "Use -DataType FP32, FP64 or BF16, or Measure-GpuMatMul for the GPU types.");
+                    throw MatMulArgumentException.NotACpuType(type,
+                        "Use -DataType FP32, FP64 or BF16, or Measure-GpuMatMul for the GPU types.");
             }
             catch (MatMulArgumentException e)
             {
@@ -96,7 +98,9 @@ namespace DlGpuTools.Commands
                     var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Warmup = Warmup, Threads = ThreadCount };
                     try
                     {
-                        CpuMatMulResult result = benchmark.Run(request, Cancellation, p => ReportProgress("Measure-CpuMatMul: " + (benchmark.Blas?.DisplayName ?? "managed kernel"), $"{label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
+                        CpuMatMulResult result = benchmark.Run(request, Cancellation, p => ReportProgress("Measure-CpuMatMul: "
+                            + (benchmark.Blas?.DisplayName ?? "managed kernel"), $"{label}: {p.Phase}",
+                                p.Total > 0 ? 100 * p.Done / p.Total : 0));
                         cpu.WarnOnce(result);
                         WriteObject(result);
                     }

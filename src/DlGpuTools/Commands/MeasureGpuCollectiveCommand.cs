@@ -168,7 +168,8 @@ namespace DlGpuTools.Commands
         {
             IReadOnlyList<CudaDevice> devices = CollectedDevices;
             bool selected = DevicesNamed;
-            if (selected && devices.Count != 1) ThrowFailure(CollectiveArgumentException.RankNeedsOneGpu(devices.Count), devices.Select(d => d.Index).ToArray());
+            if (selected && devices.Count != 1) ThrowFailure(CollectiveArgumentException.RankNeedsOneGpu(devices.Count),
+                devices.Select(d => d.Index).ToArray());
 
             // Without a selection, ranks on one host take its GPUs in turn (rank modulo the GPUs visible).
             CudaDevice device = selected ? devices[0] : devices[Rank % devices.Count];
@@ -176,7 +177,8 @@ namespace DlGpuTools.Commands
             if (string.IsNullOrEmpty(id))
             {
                 if (Rank != 0)
-                    ThrowFailure(new CollectiveRendezvousException("Only rank 0 may start without -UniqueId; give the other ranks the UniqueId rank 0 wrote."), Rank);
+                    ThrowFailure(new CollectiveRendezvousException("Only rank 0 may start without -UniqueId; give the other ranks the "
+                        + "UniqueId rank 0 wrote."), Rank);
 
                 CollectiveRendezvous rendezvous = engine.NewRendezvous(RankCount);
                 WriteObject(rendezvous);

@@ -61,7 +61,8 @@ namespace DlGpuTools.Commands
             try
             {
                 if (DataType.Contains(MatMulDataType.FP8))
-                    throw MatMulArgumentException.NotACpuType(MatMulDataType.FP8, "Compare FP64, FP32, TF32, FP16 or BF16; measure FP8 alone with Measure-GpuMatMul.");
+                    throw MatMulArgumentException.NotACpuType(MatMulDataType.FP8,
+                        "Compare FP64, FP32, TF32, FP16 or BF16; measure FP8 alone with Measure-GpuMatMul.");
                 // Before any device is listed: a -Library that finds nothing stops the command first.
                 _cpu = CpuBenchmarkChoice.Create(this, Library, ThreadCount, CurrentDirectory);
             }
@@ -143,7 +144,8 @@ namespace DlGpuTools.Commands
 
         private CpuMatMulResult MeasureCpu(CpuBenchmarkChoice cpu, MatMulDataType type, (long M, long N, long K) shape, string label)
         {
-            var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Threads = ThreadCount };
+            var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations,
+                Threads = ThreadCount };
             return cpu.Benchmark.Run(request, Cancellation,
                 p => ReportProgress("Measure-GpuSpeedup: CPU", $"{type} {label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
         }
@@ -152,7 +154,9 @@ namespace DlGpuTools.Commands
         {
             if (!_contextHolds.ContainsKey(device.Index)) _contextHolds[device.Index] = Runtime.KeepContextAlive(device.Index);
             var request = new MatMulRequest { DeviceIndex = device.Index, DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Math.Max(5, Iterations) };
-            return new MatMulBenchmark(Runtime).Run(request, device, Cancellation, p => ReportProgress("Measure-GpuSpeedup: GPU " + device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{type} {shape.M}x{shape.N}x{shape.K}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
+            return new MatMulBenchmark(Runtime).Run(request, device, Cancellation, p => ReportProgress("Measure-GpuSpeedup: GPU "
+                + device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"{type} {shape.M}x{shape.N}x{shape.K}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
         }
 
         /// <summary>Runs one measurement; a failure the engine describes becomes a non-terminating error and null.</summary>

@@ -142,7 +142,8 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
 
             if (sessions.Select(s => s.InstanceId).Distinct().Count() != sessions.Count)
             {
-                _host.WriteFailure(RankErrors.SessionNotUsable("the sessions", "passed more than once (a session is one process: one rank)"));
+                _host.WriteFailure(RankErrors.SessionNotUsable("the sessions",
+                    "passed more than once (a session is one process: one rank)"));
                 usable = false;
             }
 
@@ -298,7 +299,8 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
 
                 if (DateTime.UtcNow - startedAt > _options.Timeout)
                 {
-                    _host.WriteFailure(RankErrors.RankTimedOut(first.Describe, "wrote no rendezvous (the NCCL unique id)", _options.Timeout));
+                    _host.WriteFailure(RankErrors.RankTimedOut(first.Describe, "wrote no rendezvous (the NCCL unique id)",
+                        _options.Timeout));
                     return null;
                 }
 
