@@ -47,7 +47,17 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains(warnings, w => w.StartsWith(full.Method + " needs ", StringComparison.Ordinal) && w.Contains("-IncludeCloud",
                 StringComparison.Ordinal));
             Assert.Contains(warnings, w => w.Contains("nodes of 8 x", StringComparison.Ordinal));
-            Assert.Contains(warnings, w => w.StartsWith("Nothing to buy holds this within 8 cards", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void A_model_with_only_rentals_listed_says_nothing_to_buy_holds_it_within_the_budget()
+        {
+            var request = new RecommendationRequest { Workload = Workload.LLMInference, ModelParameters = 7e9, BudgetUsd = 1500, Now = Today };
+            var rental = new GpuRecommendation { Kind = "Rent", Card = "H100", Method = "FP8" };
+
+            var warnings = RecommendationWarnings.For(request, new[] { rental }, CardCatalog.BuiltIn);
+
+            Assert.Contains(warnings, w => w.StartsWith("Nothing to buy holds this within 8 cards and $1", StringComparison.Ordinal));
         }
 
         [Fact]
