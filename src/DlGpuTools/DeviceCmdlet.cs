@@ -14,6 +14,9 @@ namespace DlGpuTools.Commands
         private readonly List<CudaDevice> _collected = new List<CudaDevice>();
         private DeviceInventory? _inventory;
         private bool _noDevices;
+        private DeviceKeys? _keys;
+        private bool _everyDevice;
+        private bool _anyRecord;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("DeviceIndex", "Ordinal")]
@@ -27,6 +30,15 @@ namespace DlGpuTools.Commands
         /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
         [Parameter(ValueFromPipeline = true)]
         public CudaDevice[]? InputObject { get; set; }
+
+        /// <summary>
+        /// The devices a record that names none asks for: null, every device. A command that answers for one device
+        /// by default overrides it (and says why).
+        /// </summary>
+        protected virtual int[]? DefaultIndexes => null;
+
+        /// <summary>Whether this record named devices (by -Index, -Uuid or a piped device), rather than leaving the default.</summary>
+        protected bool DevicesNamed => Index != null || Uuid != null || InputObject != null;
 
         /// <summary>True once the driver was found unusable or without devices (the one error was written).</summary>
         protected bool NoDevices => _noDevices;
@@ -66,7 +78,27 @@ namespace DlGpuTools.Commands
                 }
             }
 
-            return SelectDevices(_inventory, Index, Uuid, InputObject);
+            return SelectDevices(_inventory, DevicesNamed ? Index : DefaultIndexes, Uuid, InputObject);
         }
+
+        /// <summary>
+        /// Adds this record's device keys to those of the records before it, without listing the devices: for a
+        /// command that must look them up itself (Test-GpuHealth, under its time limit), by the same rule
+        /// (<see cref="DeviceKeys"/>). A key that names no device comes back as a <see cref="DeviceNotFoundException"/>,
+        /// which <see cref="DlGpuCmdlet.WriteDevicesNotFound"/> reports as every command does.
+        /// </summary>
+        protected void CollectRequestedKeys()
+        {
+            _anyRecord = true;
+            DeviceKeys? keys = DeviceKeys.From(DevicesNamed ? Index : DefaultIndexes, Uuid, InputObject);
+            if (keys == null) _everyDevice = true;
+            else _keys = _keys == null ? keys : _keys.And(keys);
+        }
+
+        /// <summary>Whether any pipeline record arrived: none (an empty pipeline upstream) asks about no device at all.</summary>
+        protected bool AnyRecord => _anyRecord;
+
+        /// <summary>The keys <see cref="CollectRequestedKeys"/> gathered; null: every device (a record named none).</summary>
+        protected DeviceKeys? CollectedKeys => _everyDevice ? null : _keys;
     }
 }

@@ -113,10 +113,10 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Every_error_id_the_cmdlets_write_is_in_the_catalogue()
         {
+            // The cmdlets raise engine exceptions, which carry their entries; the few ids a cmdlet still names (read
+            // by the scan below, whose own test shows it finds them however they are written) must be rows too.
             var ids = CmdletErrorIds.Find(CmdletSources());
 
-            Assert.True(ids.Count >= 30, "too few error ids found in the cmdlet sources (has the way they are written changed?): "
-                + string.Join(", ", ids));
             Assert.All(ids, id => Assert.True(ErrorCatalogue.Find(id.Id) != null, $"'{id.Id}' ({id.Where}) is not in the error catalogue"));
         }
 

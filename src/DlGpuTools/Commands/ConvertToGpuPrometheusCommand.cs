@@ -11,7 +11,7 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsData.ConvertTo, "GpuPrometheus")]
     [OutputType(typeof(string))]
-    public sealed class ConvertToGpuPrometheusCommand : PSCmdlet
+    public sealed class ConvertToGpuPrometheusCommand : DlGpuCmdlet
     {
         private readonly List<GpuSample> _samples = new List<GpuSample>();
 
@@ -30,7 +30,7 @@ namespace DlGpuTools.Commands
 
         protected override void ProcessRecord()
         {
-            GpuSampleInput.Collect(this, InputObject, _samples);
+            foreach (var (input, why) in GpuSampleInput.Collect(InputObject, _samples)) WriteFailure(why, input);
         }
 
         protected override void EndProcessing() =>

@@ -15,7 +15,7 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsData.Export, "GpuMetric", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportGpuMetricCommand : PSCmdlet
+    public sealed class ExportGpuMetricCommand : DlGpuCmdlet
     {
         private readonly SampleRounds _rounds = new SampleRounds();
         private readonly List<GpuSample> _batch = new List<GpuSample>();
@@ -47,7 +47,7 @@ namespace DlGpuTools.Commands
         protected override void ProcessRecord()
         {
             _batch.Clear();
-            GpuSampleInput.Collect(this, InputObject, _batch);
+            foreach (var (input, why) in GpuSampleInput.Collect(InputObject, _batch)) WriteFailure(why, input);
             // Each completed round is written at once: a -Continuous stream keeps the file current, with every GPU.
             foreach (GpuSample sample in _batch)
             {
@@ -61,11 +61,7 @@ namespace DlGpuTools.Commands
             {
                 // No sample at all: say so in the file (dlgputools_export_up 0) rather than serve the old readings.
                 if (!Write(Array.Empty<GpuSample>())) return;
-                string message = Messages.Format(Messages.NoGpuSamplesExported, ResolvedPath);
-                WriteError(new ErrorRecord(new InvalidOperationException(message), nameof(Messages.NoGpuSamplesExported), ErrorCategory.ResourceUnavailable, ResolvedPath)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.NoGpuSamplesExportedRemedy },
-                });
+                WriteFailure(MetricExportException.NoSamples(ResolvedPath), ResolvedPath);
                 return;
             }
 
@@ -87,31 +83,28 @@ namespace DlGpuTools.Commands
             {
                 note = TextfileWriter.WriteAtomically(path, PrometheusExposition.FormatExport(samples.ToList(), new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
             }
-            catch (DirectoryNotFoundException e)
+            catch (DirectoryNotFoundException)
             {
-                return Stop(Failure(e, nameof(Messages.MetricFolderNotFound), ErrorCategory.ObjectNotFound, Messages.Format(Messages.MetricFolderNotFound, System.IO.Path.GetDirectoryName(path)), Messages.MetricFileRemedy, path));
+                return Stop(MetricExportException.FolderNotFound(System.IO.Path.GetDirectoryName(path)), path);
             }
             catch (IOException e) when (TextfileWriter.IsNotARegularFile(e))
             {
-                return Stop(Failure(e, nameof(Messages.MetricPathNotAFile), ErrorCategory.InvalidArgument, Messages.Format(Messages.MetricPathNotAFile, e.Message.TrimEnd('.')), Messages.MetricPathNotAFileRemedy, path));
+                return Stop(MetricExportException.PathNotAFile(e.Message.TrimEnd('.')), path);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                return Stop(Failure(e, nameof(Messages.MetricFileNotWritten), ErrorCategory.WriteError, Messages.Format(Messages.MetricFileNotWritten, path, e.Message), Messages.MetricFileRemedy, path));
+                return Stop(MetricExportException.FileNotWritten(path, e.Message), path);
             }
 
             if (note != null) WriteWarning(note);
             return true;
         }
 
-        private bool Stop(ErrorRecord error)
+        private bool Stop(MetricExportException failure, string path)
         {
             _stopped = true;
-            WriteError(error);
+            WriteFailure(failure, path);
             return false;
         }
-
-        private static ErrorRecord Failure(Exception e, string id, ErrorCategory category, string message, string remedy, string path) =>
-            new ErrorRecord(e, id, category, path) { ErrorDetails = new ErrorDetails(message) { RecommendedAction = remedy } };
     }
 }

@@ -58,8 +58,7 @@ namespace DlGpuTools.Commands
                 foreach (string literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)
                                                           && !_inventory.Devices.Any(d => string.Equals(d.Name, n, StringComparison.OrdinalIgnoreCase))))
                 {
-                    WriteFailure(nameof(Messages.DeviceNameNotFound), FailureCategory.ObjectNotFound,
-                        Messages.Format(Messages.DeviceNameNotFound, literal), Messages.ListDevicesRemedy, literal);
+                    WriteFailure(DeviceSelectionException.ForName(literal), literal);
                 }
 
                 selected = selected.Where(d => patterns.Any(p => p.IsMatch(d.Name ?? string.Empty)));

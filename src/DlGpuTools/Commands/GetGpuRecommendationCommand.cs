@@ -158,15 +158,26 @@ namespace DlGpuTools.Commands
 
         protected override void BeginProcessing()
         {
-            _catalog = CatalogLoader.LoadOrThrow(this, CardTable);
-            _prices = CatalogLoader.LoadPricesOrThrow(this, PriceTable, Cards);
-            if ((Bound(nameof(Training)) || Bound(nameof(Method))) && !Bound(nameof(ModelParameters)) && !Bound(nameof(Model)))
+            try
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.TrainingNeedsModel), "TrainingNeedsModelParameters", ErrorCategory.InvalidArgument, null)
-                {
-                    ErrorDetails = new ErrorDetails(Messages.TrainingNeedsModel) { RecommendedAction = Messages.TrainingNeedsModelRemedy },
-                });
+                _catalog = CatalogLoader.Load(this, CardTable);
             }
+            catch (TableLoadException e)
+            {
+                ThrowFailure(e, CardTable);
+            }
+
+            try
+            {
+                _prices = CatalogLoader.LoadPrices(this, PriceTable, Cards);
+            }
+            catch (TableLoadException e)
+            {
+                ThrowFailure(e, PriceTable);
+            }
+
+            if ((Bound(nameof(Training)) || Bound(nameof(Method))) && !Bound(nameof(ModelParameters)) && !Bound(nameof(Model)))
+                ThrowFailure(RecommendationInputs.TrainingNeedsModel(), null);
         }
 
         protected override void ProcessRecord()
@@ -177,14 +188,13 @@ namespace DlGpuTools.Commands
             ModelShape? shape = null;
             if (Model != null)
             {
-                shape = ModelPresets.Find(Model);
-                if (shape == null)
+                try
                 {
-                    string message = Messages.Format(Messages.ModelNotFound, Model);
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "ModelPresetNotFound", ErrorCategory.ObjectNotFound, Model)
-                    {
-                        ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.Format(Messages.ModelNotFoundRemedy, string.Join(", ", ModelPresets.Closest(Model).DefaultIfEmpty(string.Join(", ", ModelPresets.Names)))) },
-                    });
+                    shape = RecommendationInputs.FindPreset(Model);
+                }
+                catch (RecommendationInputException e)
+                {
+                    ThrowFailure(e, Model);
                     return;
                 }
             }
@@ -236,52 +246,18 @@ namespace DlGpuTools.Commands
             }
             catch (CardLookupException e)
             {
-                string[] names = e.IsAmbiguous ? e.Lookup.Matches.Select(c => c.Name).ToArray() : e.Lookup.Closest.ToArray();
-                string message = e.IsAmbiguous
-                    ? Messages.Format(Messages.GpuCardAmbiguous, CurrentGpu, names.Length, string.Join("; ", names))
-                    : Messages.Format(Messages.GpuCardNotFound, CurrentGpu) + (names.Length > 0 ? " " + Messages.Format(Messages.GpuCardClosest, string.Join("; ", names)) : string.Empty);
-                WriteError(new ErrorRecord(e, e.IsAmbiguous ? "GpuCardAmbiguous" : "GpuCardNotFound", e.IsAmbiguous ? ErrorCategory.InvalidArgument : ErrorCategory.ObjectNotFound, CurrentGpu)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = e.IsAmbiguous ? Messages.GpuCardAmbiguousRemedy : Messages.GpuCardNotFoundRemedy },
-                });
+                WriteFailure(CardNameException.From(e.Lookup, CurrentGpu ?? e.Lookup.Query), CurrentGpu);
                 return;
             }
             catch (RecommendationInputException e)
             {
-                // Only the engine's own word that the input cannot be estimated: any other ArgumentException is a bug
-                // and surfaces as one, never as the user's mistake.
+                // Only the engine's own word that the input cannot be estimated: any other exception is a bug and surfaces
+                // as one, never as the user's mistake.
                 WriteFailure(e, Model ?? (object?)ModelParameters);
                 return;
             }
 
-            if (results.Count == 1 && results[0].Kind == "Current")
-            {
-                WriteWarning(Messages.Format(Messages.NoUpgrade, results[0].Card, workload));
-            }
-            else if (results.Count == 0)
-            {
-                WriteWarning(Messages.Format(Messages.NothingFits, workload));
-            }
-
-            if (request.ModelParameters != null && !request.IncludeCloud && !results.Any(r => r.Kind == "Buy" || r.Kind == "Upgrade"))
-            {
-                WriteWarning(Messages.Format(Messages.NothingToBuy, request.BudgetUsd is double b ? $" and ${b:N0}" : string.Empty));
-            }
-
-            // The most faithful method (full fine-tuning, or the asked precision) that no row uses: say what it needs.
-            IReadOnlyList<MemoryEstimate> methods = Recommender.MethodsFor(request);
-            MemoryEstimate? first = methods.Count > 0 ? methods[0] : null;
-            // A data-centre-scale model is served at FP8 by choice where a node holds it: that is not a method that failed to fit.
-            bool servedAtFp8 = Recommender.DataCentreScale(request) && results.Any(r => r.Method == "FP8");
-            // Nor is a precision above the one the publisher ships (gpt-oss in MXFP4): it is left out on purpose.
-            bool asShipped = !request.IsTraining && request.Shape is ModelShape served && served.NativePrecision != ModelPrecision.BF16
-                             && results.Any(r => r.Method == served.NativePrecision.ToString());
-            if (first != null && results.Count > 0 && !servedAtFp8 && !asShipped && !results.Any(r => r.Method == first.Method))
-            {
-                WriteWarning(Messages.Format(Messages.MethodDoesNotFit, first.Method, first.TotalGB, request.IncludeCloud ? string.Empty : Messages.MethodDoesNotFitCloud));
-                if (Recommender.NodesNeeded(Cards, first) is (int nodes, GpuSpec largest))
-                    WriteWarning(Messages.Format(Messages.MultiNode, first.Method, first.TotalGB, nodes, CardCatalog.ShortName(largest.Name), largest.MemoryGB));
-            }
+            foreach (string warning in RecommendationWarnings.For(request, results, Cards)) WriteWarning(warning);
 
             foreach (GpuRecommendation r in results)
             {

@@ -2,8 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Catalog;
-using DlGpuTools.Diagnostics;
-using DlGpuTools.Errors;
 
 namespace DlGpuTools.Commands
 {
@@ -39,7 +37,14 @@ namespace DlGpuTools.Commands
 
         protected override void BeginProcessing()
         {
-            _catalog = CatalogLoader.LoadOrThrow(this, CardTable);
+            try
+            {
+                _catalog = CatalogLoader.Load(this, CardTable);
+            }
+            catch (TableLoadException e)
+            {
+                ThrowFailure(e, CardTable);
+            }
         }
 
         protected override void ProcessRecord()
@@ -56,48 +61,44 @@ namespace DlGpuTools.Commands
                 // One rule for names, wildcards included, shared with Tab (CardNameCompleter) and -CurrentGpu.
                 CardLookup lookup = Catalog.Find(name, memoryGiB);
                 foreach (GpuSpec card in lookup.Matches) WriteObject(card);
-                if (lookup.Matches.Count == 0) WriteNotFound(name, lookup.Closest.ToArray());
+                if (lookup.Matches.Count == 0) WriteFailure(CardNameException.NotFound(name, lookup.Closest), name);
             }
-        }
-
-        private void WriteNotFound(string name, string[] closest)
-        {
-            WriteFailure(nameof(Messages.GpuCardNotFound), FailureCategory.ObjectNotFound,
-                Messages.Format(Messages.GpuCardNotFound, name) + (closest.Length > 0 ? " " + Messages.Format(Messages.GpuCardClosest, string.Join("; ", closest)) : string.Empty),
-                Messages.GpuCardNotFoundRemedy, name);
         }
     }
 
     /// <summary>
-    /// Loads the card and price tables for a cmdlet, turning a bad user table into one terminating error with a stable
-    /// ErrorId (CardTableInvalid, PriceTableInvalid), every fault listed (the first 20 and a count), a category that
-    /// says what kind of problem it is, and a remedy that fits it.
+    /// Loads the card and price tables for a cmdlet: the built-in one, or the user's file read against PowerShell's
+    /// current location. A table that cannot be used is a TableLoadException (CardTableInvalid, PriceTableInvalid).
     /// </summary>
     internal static class CatalogLoader
     {
-        public static CardCatalog LoadOrThrow(PSCmdlet cmdlet, string? cardTable) =>
-            Load(cmdlet, cardTable, "CardTableInvalid", Messages.CardTableRemedy, path => CardCatalog.Load(path));
+        public static CardCatalog Load(PSCmdlet cmdlet, string? cardTable) =>
+            Load(cmdlet, cardTable, priceTable: false, path => CardCatalog.Load(path));
 
-        public static PriceTable LoadPricesOrThrow(PSCmdlet cmdlet, string? priceTable, CardCatalog catalog) =>
-            Load(cmdlet, priceTable, "PriceTableInvalid", Messages.PriceTableRemedy, path => PriceTable.Load(path, catalog));
+        public static PriceTable LoadPrices(PSCmdlet cmdlet, string? priceTable, CardCatalog catalog) =>
+            Load(cmdlet, priceTable, priceTable: true, path => PriceTable.Load(path, catalog));
 
-        private static T Load<T>(PSCmdlet cmdlet, string? file, string errorId, string contentRemedy, Func<string?, T> load)
+        private static T Load<T>(PSCmdlet cmdlet, string? file, bool priceTable, Func<string?, T> load)
             where T : class
         {
             string? path = null;
             if (file != null)
             {
+                ProviderInfo provider;
                 try
                 {
-                    path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file, out ProviderInfo provider, out _);
-                    if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                        throw new NotSupportedException(Messages.Format(Messages.TableNotAFileSystemPath, file, provider.Name));
+                    path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file, out provider, out _);
                 }
                 catch (Exception e) when (e is NotSupportedException || e is SessionStateException || e is ProviderInvocationException || e is ArgumentException)
                 {
-                    // A path PowerShell cannot resolve to a file: a drive that does not exist, Env:, Variable:...
-                    throw Terminate(cmdlet, e, errorId, ErrorCategory.InvalidArgument, Messages.TablePathRemedy, file);
+                    // A path PowerShell cannot resolve to a file: a drive that does not exist, a malformed path. These are
+                    // PowerShell's own answers about the user's path, not engine failures.
+                    throw TableLoadException.NotAFilePath(e.Message, priceTable);
                 }
+
+                if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    throw TableLoadException.NotAFilePath(Messages.Format(Messages.TableNotAFileSystemPath, file, provider.Name),
+                        priceTable);
             }
 
             try
@@ -106,25 +107,8 @@ namespace DlGpuTools.Commands
             }
             catch (CardTableException e)
             {
-                var (category, remedy) = e.Problem switch
-                {
-                    CardTableProblem.NotFound => (ErrorCategory.ObjectNotFound, Messages.TablePathRemedy),
-                    CardTableProblem.NotAFile => (ErrorCategory.InvalidArgument, Messages.TablePathRemedy),
-                    CardTableProblem.TooLarge => (ErrorCategory.LimitsExceeded, Messages.TableTooLargeRemedy),
-                    CardTableProblem.Unreadable => (e.InnerException is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError, Messages.TableUnreadableRemedy),
-                    _ => (ErrorCategory.InvalidData, contentRemedy),
-                };
-                throw Terminate(cmdlet, e, errorId, category, remedy, file);
+                throw TableLoadException.From(e, priceTable);
             }
-        }
-
-        private static Exception Terminate(PSCmdlet cmdlet, Exception error, string errorId, ErrorCategory category, string remedy, string? file)
-        {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(error, errorId, category, file)
-            {
-                ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = remedy },
-            });
-            return error; // not reached: ThrowTerminatingError always throws, which the compiler cannot see
         }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Monitoring;
 
@@ -12,44 +11,18 @@ namespace DlGpuTools.Commands
     /// parameters, devices gathered from the whole pipeline and then watched together in EndProcessing, NVML only
     /// (no CUDA context), and Ctrl+C ending the wait between samples.
     /// </summary>
-    public abstract class GpuMonitorCmdlet : DeviceCmdlet, IDisposable
+    public abstract class GpuMonitorCmdlet : DeviceCmdlet
     {
-        private readonly List<CudaDevice> _selected = new List<CudaDevice>();
-        private readonly HashSet<int> _seen = new HashSet<int>();
-
-        protected CancellationTokenSource Cancel { get; } = new CancellationTokenSource();
-
-        protected override void ProcessRecord()
-        {
-            IReadOnlyList<CudaDevice>? devices = RequestedDevices();
-            if (devices == null) return;
-            foreach (CudaDevice device in devices)
-            {
-                if (_seen.Add(device.Index)) _selected.Add(device);
-            }
-        }
+        protected override void ProcessRecord() => CollectRequestedDevices();
 
         protected override void EndProcessing()
         {
-            if (NoDevices || _selected.Count == 0) return;
-            _selected.Sort((a, b) => a.Index.CompareTo(b.Index));
-            Monitor(_selected);
+            IReadOnlyList<CudaDevice> devices = CollectedDevices;
+            if (NoDevices || devices.Count == 0) return;
+            Monitor(devices);
         }
 
         protected abstract void Monitor(IReadOnlyList<CudaDevice> devices);
-
-        protected override void StopProcessing() => Cancel.Cancel();
-
-        public void Dispose()
-        {
-            Dispose(true);
-            Cancel.Dispose();
-            GC.SuppressFinalize(this);
-        }
-
-        protected virtual void Dispose(bool disposing)
-        {
-        }
 
         /// <summary>A sampler for the devices, or null after writing the error (NVML missing).</summary>
         protected GpuSampler? CreateSampler(IReadOnlyList<CudaDevice> devices)
@@ -88,13 +61,13 @@ namespace DlGpuTools.Commands
         {
             while (true)
             {
-                if (Cancel.IsCancellationRequested) return false;
+                if (StopRequested) return false;
                 if (quitRequested != null && quitRequested()) return false;
                 TimeSpan left = due - clock.Elapsed;
                 if (left <= TimeSpan.Zero) return true;
                 // Short steps only when a key must be watched for; otherwise one wait, woken by Ctrl+C.
                 TimeSpan step = quitRequested == null ? left : TimeSpan.FromMilliseconds(Math.Min(50, left.TotalMilliseconds));
-                if (Cancel.Token.WaitHandle.WaitOne(step)) return false;
+                if (Cancellation.WaitHandle.WaitOne(step)) return false;
             }
         }
     }

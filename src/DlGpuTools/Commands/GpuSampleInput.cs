@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
+using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Commands
 {
@@ -20,8 +21,10 @@ namespace DlGpuTools.Commands
         /// non-terminating InputNotGpuSample error with the reason, and the rest are still taken: one host's bad
         /// sample must not cost a fleet's export.
         /// </summary>
-        public static void Collect(PSCmdlet cmdlet, IEnumerable<PSObject> inputs, List<GpuSample> samples)
+        public static IReadOnlyList<(PSObject Input, MetricExportException Why)> Collect(IEnumerable<PSObject> inputs,
+            List<GpuSample> samples)
         {
+            var rejected = new List<(PSObject, MetricExportException)>();
             foreach (PSObject input in inputs)
             {
                 GpuSample? sample = From(input, out string? why);
@@ -31,12 +34,10 @@ namespace DlGpuTools.Commands
                     continue;
                 }
 
-                string message = Messages.Format(Messages.InputNotGpuSample, input, why ?? string.Empty);
-                cmdlet.WriteError(new ErrorRecord(new ArgumentException(message), nameof(Messages.InputNotGpuSample), ErrorCategory.InvalidArgument, input)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = Messages.InputNotGpuSampleRemedy },
-                });
+                rejected.Add((input, MetricExportException.InputNotSample(input?.ToString() ?? string.Empty, why ?? string.Empty)));
             }
+
+            return rejected;
         }
 
         /// <summary>The sample an input object is or describes; null, with the reason, for one that is not a sample.</summary>

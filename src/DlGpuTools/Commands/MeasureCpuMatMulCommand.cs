@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Benchmarks;
 
 namespace DlGpuTools.Commands
@@ -14,16 +13,18 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "CpuMatMul")]
     [OutputType(typeof(CpuMatMulResult))]
-    public sealed class MeasureCpuMatMulCommand : CpuMatMulCmdlet, IDisposable
+    public sealed class MeasureCpuMatMulCommand : DlGpuCmdlet
     {
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private static readonly int[] DefaultSizes = { 4096 };
+
+        private IReadOnlyList<(long M, long N, long K)> _shapes = Array.Empty<(long, long, long)>();
 
         [Parameter(Position = 0)]
         public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32 };
 
         [Parameter(Position = 1)]
         [ValidateRange(16, 32768)]
-        public int[] Size { get; set; } = { 4096 };
+        public int[] Size { get; set; } = DefaultSizes;
 
         [Parameter]
         [ValidateRange(1, 1048576)]
@@ -45,32 +46,62 @@ namespace DlGpuTools.Commands
         [ValidateRange(0, 100)]
         public int Warmup { get; set; } = 1;
 
+        /// <summary>A BLAS family (Mkl, MklInPyTorch, OpenBlas, Blis, Accelerate, Reference) or a library file.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(BlasLibraryCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Library { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 4096)]
+        public int ThreadCount { get; set; }
+
         protected override void BeginProcessing()
         {
-            var bound = MyInvocation.BoundParameters;
-            int shapeParts = new[] { nameof(M), nameof(N), nameof(K) }.Count(bound.ContainsKey);
-            if (shapeParts > 0 && bound.ContainsKey(nameof(Size))) ThrowArgumentError("MatMulShapeConflict", Messages.MatMulShapeConflict, Messages.MatMulShapeRemedy);
-            if (shapeParts is 1 or 2) ThrowArgumentError("MatMulShapeIncomplete", Messages.MatMulShapeIncomplete, Messages.MatMulShapeRemedy);
-            MatMulDataType? gpuOnly = DataType.Where(t => t != MatMulDataType.FP32 && t != MatMulDataType.FP64 && t != MatMulDataType.BF16).Cast<MatMulDataType?>().FirstOrDefault();
-            if (gpuOnly != null) ThrowArgumentError("MatMulTypeNotSupported", Messages.Format(Messages.CpuTypeNotMeasured, gpuOnly), "Use -DataType FP32, FP64 or BF16, or Measure-GpuMatMul for the GPU types.");
+            try
+            {
+                _shapes = MatMulShapes.Resolve(Given(nameof(M), M), Given(nameof(N), N), Given(nameof(K), K),
+                    MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? Size : null, sweep: false, DefaultSizes);
+                MatMulDataType? gpuOnly = DataType.Where(t => t != MatMulDataType.FP32 && t != MatMulDataType.FP64
+                    && t != MatMulDataType.BF16)
+                    .Cast<MatMulDataType?>().FirstOrDefault();
+                if (gpuOnly is MatMulDataType type)
+                    throw MatMulArgumentException.NotACpuType(type,
+                        "Use -DataType FP32, FP64 or BF16, or Measure-GpuMatMul for the GPU types.");
+            }
+            catch (MatMulArgumentException e)
+            {
+                ThrowFailure(e, null);
+            }
         }
 
         protected override void ProcessRecord()
         {
-            CpuMatMulBenchmark? benchmark = CreateCpuBenchmark();
-            if (benchmark == null) return;
-            IEnumerable<(long M, long N, long K)> shapes = MyInvocation.BoundParameters.ContainsKey(nameof(M)) ? new[] { ((long)M, (long)N, (long)K) } : SquareShapes(Size);
-            foreach (var shape in shapes)
+            CpuBenchmarkChoice cpu;
+            try
+            {
+                cpu = CpuBenchmarkChoice.Create(this, Library, ThreadCount, CurrentDirectory);
+            }
+            catch (CpuBlasNotFoundException e)
+            {
+                ThrowFailure(e, Library);
+                return;
+            }
+
+            CpuMatMulBenchmark benchmark = cpu.Benchmark;
+            foreach (var shape in _shapes)
             {
                 foreach (MatMulDataType type in DataType)
                 {
-                    if (_cancel.IsCancellationRequested) return;
+                    if (StopRequested) return;
                     string label = $"{type} {shape.M}x{shape.N}x{shape.K}";
                     var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Warmup = Warmup, Threads = ThreadCount };
                     try
                     {
-                        CpuMatMulResult result = benchmark.Run(request, _cancel.Token, p => ReportProgress("Measure-CpuMatMul: " + (benchmark.BlasName ?? "managed kernel"), $"{label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
-                        WarnOnce(result);
+                        CpuMatMulResult result = benchmark.Run(request, Cancellation, p => ReportProgress("Measure-CpuMatMul: "
+                            + (benchmark.BlasName ?? "managed kernel"), $"{label}: {p.Phase}",
+                                p.Total > 0 ? 100 * p.Done / p.Total : 0));
+                        cpu.WarnOnce(result);
                         WriteObject(result);
                     }
                     catch (OperationCanceledException)
@@ -81,7 +112,7 @@ namespace DlGpuTools.Commands
                     catch (Exception e) when (IsKnownFailure(e))
                     {
                         CompleteProgress();
-                        WriteError(CpuErrorRecord(e, label));
+                        WriteFailure(CpuBenchmarkChoice.AsCpuFailure(e), label);
                     }
                 }
             }
@@ -89,16 +120,6 @@ namespace DlGpuTools.Commands
 
         protected override void EndProcessing() => CompleteProgress();
 
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        public void Dispose() => _cancel.Dispose();
-
-        private void ThrowArgumentError(string errorId, string message, string remedy)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, null)
-            {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = remedy },
-            });
-        }
+        private int? Given(string parameter, int value) => MyInvocation.BoundParameters.ContainsKey(parameter) ? value : (int?)null;
     }
 }

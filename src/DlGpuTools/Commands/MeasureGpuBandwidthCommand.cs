@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Devices;
 using DlGpuTools.Validation;
@@ -17,9 +16,8 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GpuBandwidth")]
     [OutputType(typeof(BandwidthResult))]
-    public sealed class MeasureGpuBandwidthCommand : DeviceCmdlet, IDisposable
+    public sealed class MeasureGpuBandwidthCommand : DeviceCmdlet
     {
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly List<CudaDevice> _measured = new List<CudaDevice>();
         private bool _failed;
 
@@ -50,7 +48,7 @@ namespace DlGpuTools.Commands
 
             foreach (CudaDevice device in devices)
             {
-                if (_cancel.IsCancellationRequested) return;
+                if (StopRequested) return;
                 if (_measured.Exists(d => d.Index == device.Index)) continue;
                 _measured.Add(device);
                 MeasureDevice(device);
@@ -63,10 +61,6 @@ namespace DlGpuTools.Commands
             if (!_failed && !NoDevices && _measured.Count > 1) MeasurePeers();
             CompleteProgress();
         }
-
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        public void Dispose() => _cancel.Dispose();
 
         private void MeasureDevice(CudaDevice device)
         {
@@ -94,12 +88,12 @@ namespace DlGpuTools.Commands
                 string activity = $"Measure-GpuBandwidth: GPU {device.Index} {device.Name}";
                 for (int i = 0; i < tests.Count; i++)
                 {
-                    if (_cancel.IsCancellationRequested) return;
+                    if (StopRequested) return;
                     string test = tests[i].Id;
                     int done = i;
                     try
                     {
-                        WriteObject(session.Run(test, request, _cancel.Token, p => Progress(activity, p, done, tests.Count)));
+                        WriteObject(session.Run(test, request, Cancellation, p => Progress(activity, p, done, tests.Count)));
                     }
                     catch (OperationCanceledException)
                     {
@@ -150,11 +144,11 @@ namespace DlGpuTools.Commands
                     string activity = $"Measure-GpuBandwidth: GPU {from.Device.Index} -> GPU {to.Device.Index}";
                     foreach (string test in tests)
                     {
-                        if (_cancel.IsCancellationRequested) return;
+                        if (StopRequested) return;
                         int before = done++;
                         try
                         {
-                            WriteObject(from.RunPeer(test, to, request, _cancel.Token, p => Progress(activity, p, before, total)));
+                            WriteObject(from.RunPeer(test, to, request, Cancellation, p => Progress(activity, p, before, total)));
                         }
                         catch (OperationCanceledException)
                         {
@@ -176,15 +170,14 @@ namespace DlGpuTools.Commands
 
         private void Fail(Exception e, object target, bool stop)
         {
-            ErrorRecord? record = ToErrorRecord(e, target);
             CompleteProgress();
             if (stop)
             {
                 _failed = true;
-                ThrowTerminatingError(record);
+                ThrowFailure(e, target);
             }
 
-            WriteError(record);
+            WriteFailure(e, target);
         }
 
         private void Progress(string activity, BandwidthProgress p, int testsDone, int tests)

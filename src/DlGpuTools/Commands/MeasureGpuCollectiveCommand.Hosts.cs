@@ -72,9 +72,7 @@ namespace DlGpuTools.Commands
         {
             if (Uuid != null || InputObject != null)
             {
-                WriteFailure("CollectiveDeviceSelectionNotRemote", Errors.FailureCategory.InvalidArgument,
-                    "-Uuid and device objects pick GPUs of this computer; the ranks on other hosts choose theirs by index.",
-                    "Use -Index to pick the same GPU indexes on every host, or -GpusPerHost to use the first n.", null);
+                WriteFailure(CollectiveArgumentException.DeviceSelectionNotRemote(), null);
                 return;
             }
 
@@ -115,7 +113,7 @@ namespace DlGpuTools.Commands
                     .ToArray();
                 if (results.Length != 1)
                 {
-                    WriteError(RankErrors.ResultsDiffer($"rank {perRank.Count} returned {results.Length} results"));
+                    WriteFailure(RankErrors.ResultsDiffer($"rank {perRank.Count} returned {results.Length} results"), null);
                     return;
                 }
 
@@ -125,7 +123,7 @@ namespace DlGpuTools.Commands
                 }
                 catch (RankResultException e)
                 {
-                    WriteError(RankErrors.ResultsDiffer($"rank {perRank.Count}: {e.Message}"));
+                    WriteFailure(RankErrors.ResultsDiffer($"rank {perRank.Count}: {e.Message}"), null);
                     return;
                 }
             }
@@ -170,6 +168,11 @@ namespace DlGpuTools.Commands
             public void WriteError(ErrorRecord record)
             {
                 if (!Stopping) _command.WriteError(record);
+            }
+
+            public void WriteFailure(CollectiveHostException failure)
+            {
+                if (!Stopping) _command.WriteFailure(failure, failure.Target);
             }
 
             public void WriteWarning(string text)

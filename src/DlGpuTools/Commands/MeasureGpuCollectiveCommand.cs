@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Collectives;
 using DlGpuTools.Topology;
 
@@ -18,12 +17,11 @@ namespace DlGpuTools.Commands
     [Cmdlet(VerbsDiagnostic.Measure, "GpuCollective", DefaultParameterSetName = LocalSet)]
     [OutputType(typeof(CollectiveResult), ParameterSetName = new[] { LocalSet, HostsSet, SessionsSet })]
     [OutputType(typeof(CollectiveRendezvous), typeof(CollectiveRankResult), ParameterSetName = new[] { RankSet })]
-    public sealed partial class MeasureGpuCollectiveCommand : DeviceCmdlet, IDisposable
+    public sealed partial class MeasureGpuCollectiveCommand : DeviceCmdlet
     {
         private const string LocalSet = "Local";
         private const string RankSet = "Rank";
 
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly object _progressLock = new object();
         private string _status = "Starting";
         private double _percent;
@@ -86,10 +84,7 @@ namespace DlGpuTools.Commands
         protected override void EndProcessing()
         {
             if (NoDevices) return;
-            if (MaxBytes < MinBytes)
-            {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-MaxBytes ({MaxBytes}) is below -MinBytes ({MinBytes})."), "CollectiveSizeRange", ErrorCategory.InvalidArgument, MaxBytes));
-            }
+            if (MaxBytes < MinBytes) ThrowFailure(CollectiveArgumentException.SizeRange(MinBytes, MaxBytes), MaxBytes);
 
             if (OnOtherHosts)
             {
@@ -132,8 +127,7 @@ namespace DlGpuTools.Commands
             }
             catch (Exception e) when (IsKnownFailure(e))
             {
-                CompleteProgress();
-                ThrowTerminatingError(ToErrorRecord(e, Operation)!);
+                ThrowFailure(e, Operation);
             }
             finally
             {
@@ -143,18 +137,16 @@ namespace DlGpuTools.Commands
 
         protected override void StopProcessing()
         {
-            _cancel.Cancel();
+            base.StopProcessing();
             StopRanks();
         }
-
-        public void Dispose() => _cancel.Dispose();
 
         private void RunLocal(CollectiveMeasurement engine, CollectiveRequest request)
         {
             IReadOnlyList<CudaDevice> devices = CollectedDevices;
             // Every GPU asked for is missing: DeviceIndexNotFound or DeviceUuidNotFound already says which, as in every command.
-            if (devices.Count == 0 && (Index != null || Uuid != null || InputObject != null)) return;
-            IReadOnlyList<CollectiveResult> results = engine.RunLocal(request, devices, _cancel.Token);
+            if (devices.Count == 0 && DevicesNamed) return;
+            IReadOnlyList<CollectiveResult> results = engine.RunLocal(request, devices, Cancellation);
             IReadOnlyList<GpuTopology> topology = Array.Empty<GpuTopology>();
             try
             {
@@ -175,12 +167,9 @@ namespace DlGpuTools.Commands
         private void RunRank(CollectiveMeasurement engine, CollectiveRequest request)
         {
             IReadOnlyList<CudaDevice> devices = CollectedDevices;
-            bool selected = Index != null || Uuid != null || InputObject != null;
-            if (selected && devices.Count != 1)
-            {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"A rank uses one GPU, and {devices.Count} were selected."),
-                    "CollectiveRankNeedsOneGpu", ErrorCategory.InvalidArgument, devices.Select(d => d.Index).ToArray()));
-            }
+            bool selected = DevicesNamed;
+            if (selected && devices.Count != 1) ThrowFailure(CollectiveArgumentException.RankNeedsOneGpu(devices.Count),
+                devices.Select(d => d.Index).ToArray());
 
             // Without a selection, ranks on one host take its GPUs in turn (rank modulo the GPUs visible).
             CudaDevice device = selected ? devices[0] : devices[Rank % devices.Count];
@@ -188,10 +177,8 @@ namespace DlGpuTools.Commands
             if (string.IsNullOrEmpty(id))
             {
                 if (Rank != 0)
-                {
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("Only rank 0 may start without -UniqueId; give the other ranks the UniqueId rank 0 wrote."),
-                        CollectiveRendezvousException.Id, ErrorCategory.InvalidArgument, Rank));
-                }
+                    ThrowFailure(new CollectiveRendezvousException("Only rank 0 may start without -UniqueId; give the other ranks the "
+                        + "UniqueId rank 0 wrote."), Rank);
 
                 CollectiveRendezvous rendezvous = engine.NewRendezvous(RankCount);
                 WriteObject(rendezvous);
@@ -199,7 +186,7 @@ namespace DlGpuTools.Commands
             }
 
             // Set above: either given, or rank 0 just made it (NewRendezvous always returns an id).
-            WriteObject(engine.RunRank(request, id!, Rank, RankCount, device.Index, _cancel.Token));
+            WriteObject(engine.RunRank(request, id!, Rank, RankCount, device.Index, Cancellation));
         }
 
         private void WriteCurrentProgress()

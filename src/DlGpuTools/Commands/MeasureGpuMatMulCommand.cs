@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
@@ -17,12 +16,12 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GpuMatMul")]
     [OutputType(typeof(MatMulResult))]
-    public sealed class MeasureGpuMatMulCommand : DeviceCmdlet, IDisposable
+    public sealed class MeasureGpuMatMulCommand : DeviceCmdlet
     {
-        private static readonly int[] SweepSizes = { 256, 512, 1024, 2048, 4096, 8192, 16384 };
+        private static readonly int[] DefaultSizes = { 8192 };
 
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly Dictionary<int, IDisposable> _contextHolds = new Dictionary<int, IDisposable>();
+        private IReadOnlyList<(long M, long N, long K)> _shapes = Array.Empty<(long, long, long)>();
         private bool _failed;
 
         [Parameter(Position = 0)]
@@ -32,7 +31,7 @@ namespace DlGpuTools.Commands
         // PowerShell's "Parameter set cannot be resolved", which does not say which to use.
         [Parameter(Position = 1)]
         [ValidateRange(16, 65536)]
-        public int[] Size { get; set; } = { 8192 };
+        public int[] Size { get; set; } = DefaultSizes;
 
         [Parameter]
         [ValidateRange(1, 1048576)]
@@ -67,29 +66,17 @@ namespace DlGpuTools.Commands
 
         protected override void BeginProcessing()
         {
-            var bound = MyInvocation.BoundParameters;
-            int shapeParts = new[] { nameof(M), nameof(N), nameof(K) }.Count(bound.ContainsKey);
-            if (shapeParts > 0 && (bound.ContainsKey(nameof(Size)) || Sweep))
-                ThrowArgumentError("MatMulShapeConflict", Messages.MatMulShapeConflict, Messages.MatMulShapeRemedy);
-            if (shapeParts is 1 or 2)
-                ThrowArgumentError("MatMulShapeIncomplete", Messages.MatMulShapeIncomplete, Messages.MatMulShapeRemedy);
-
-            // Fast accumulation exists for FP8 only; asking for it without FP8 is a mistake to point out, not to ignore.
-            if (FastAccumulation && !DataType.Contains(MatMulDataType.FP8))
+            try
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.FastAccumulationNeedsFp8), "FastAccumulationNeedsFP8", ErrorCategory.InvalidArgument, DataType)
-                {
-                    ErrorDetails = new ErrorDetails(Messages.FastAccumulationNeedsFp8) { RecommendedAction = Messages.FastAccumulationNeedsFp8Remedy },
-                });
+                _shapes = MatMulShapes.Resolve(Given(nameof(M), M), Given(nameof(N), N), Given(nameof(K), K),
+                    MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? Size : null, Sweep, DefaultSizes);
+                // Fast accumulation exists for FP8 only; asking for it without FP8 is a mistake to point out, not to ignore.
+                if (FastAccumulation && !DataType.Contains(MatMulDataType.FP8)) throw MatMulArgumentException.FastAccumulationWithoutFp8();
             }
-        }
-
-        private void ThrowArgumentError(string errorId, string message, string remedy)
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, null)
+            catch (MatMulArgumentException e)
             {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = remedy },
-            });
+                ThrowFailure(e, e.ErrorId == MatMulArgumentException.FastAccumulationId ? DataType : null);
+            }
         }
 
         protected override void ProcessRecord()
@@ -99,11 +86,11 @@ namespace DlGpuTools.Commands
             if (devices == null) return;
             foreach (CudaDevice device in devices)
             {
-                foreach (var shape in Shapes())
+                foreach (var shape in _shapes)
                 {
                     foreach (MatMulDataType type in DataType)
                     {
-                        if (_cancel.IsCancellationRequested) return;
+                        if (StopRequested) return;
                         MeasureOne(device, type, shape.M, shape.N, shape.K);
                     }
                 }
@@ -116,14 +103,12 @@ namespace DlGpuTools.Commands
             ReleaseContexts();
         }
 
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        // PowerShell disposes a cmdlet however its pipeline ends (Ctrl+C, a terminating error, a downstream
-        // Select-Object -First), so the contexts this command kept alive are given back here in every case.
-        public void Dispose()
+        // However the pipeline ended (Ctrl+C, a terminating error, a downstream Select-Object -First), the contexts this
+        // command kept alive are given back.
+        protected override void Dispose(bool disposing)
         {
-            ReleaseContexts();
-            _cancel.Dispose();
+            if (disposing) ReleaseContexts();
+            base.Dispose(disposing);
         }
 
         private void ReleaseContexts()
@@ -140,12 +125,7 @@ namespace DlGpuTools.Commands
         }
 
 
-        private IEnumerable<(long M, long N, long K)> Shapes()
-        {
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(M))) return new[] { ((long)M, (long)N, (long)K) };
-            IEnumerable<int> sizes = Sweep && !MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? SweepSizes : Size;
-            return sizes.Select(s => ((long)s, (long)s, (long)s));
-        }
+        private int? Given(string parameter, int value) => MyInvocation.BoundParameters.ContainsKey(parameter) ? value : (int?)null;
 
         private void MeasureOne(CudaDevice device, MatMulDataType type, long m, long n, long k)
         {
@@ -166,7 +146,7 @@ namespace DlGpuTools.Commands
             try
             {
                 KeepContextAlive(device);
-                MatMulResult result = new MatMulBenchmark(Runtime).Run(request, device, _cancel.Token, p => Progress(activity, shape, p));
+                MatMulResult result = new MatMulBenchmark(Runtime).Run(request, device, Cancellation, p => Progress(activity, shape, p));
                 WriteObject(result);
             }
             catch (OperationCanceledException)
@@ -177,19 +157,17 @@ namespace DlGpuTools.Commands
             }
             catch (Exception e) when (IsKnownFailure(e))
             {
-                ErrorRecord? record = ToErrorRecord(e, shape);
                 if (LibraryFailures.IsLibraryNotFound(e))
                 {
                     // No cuBLASLt: nothing else can run either.
                     _failed = true;
-                    CompleteProgress();
-                    ThrowTerminatingError(record);
+                    ThrowFailure(e, shape);
                 }
 
                 // With -ErrorAction Stop this error ends the command, so the bar is closed first; the next
                 // measurement, if any, opens it again.
                 CompleteProgress();
-                WriteError(record);
+                WriteFailure(e, shape);
             }
         }
 

@@ -2,9 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Benchmarks;
-using DlGpuTools.Devices;
 
 namespace DlGpuTools.Commands
 {
@@ -17,17 +15,13 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GpuSpeedup")]
     [OutputType(typeof(GpuSpeedupResult))]
-    public sealed class MeasureGpuSpeedupCommand : CpuMatMulCmdlet, IDisposable
+    public sealed class MeasureGpuSpeedupCommand : DeviceCmdlet
     {
-        /// <summary>A transformer MLP projection: 4096 tokens x hidden 4096 -> 16384.</summary>
-        private static readonly (long M, long N, long K) MlpShape = (4096, 16384, 4096);
+        private static readonly string[] SummaryTags = { "PSHOST", "Summary" };
 
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly Dictionary<int, IDisposable> _contextHolds = new Dictionary<int, IDisposable>();
         private readonly List<CudaDevice> _devices = new List<CudaDevice>();
-        private CpuMatMulBenchmark? _cpu;
-        private DeviceInventory? _inventory;
-        private bool _noGpu;
+        private CpuBenchmarkChoice? _cpu;
 
         [Parameter(Position = 0)]
         public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
@@ -40,71 +34,61 @@ namespace DlGpuTools.Commands
         [Parameter]
         public SwitchParameter NoMlpShape { get; set; }
 
-        // The device parameters of DeviceCmdlet, declared again because this command's base is the CPU side's;
-        // tests/Pester/DeviceSelection.Tests.ps1 holds every device command to the same declarations.
-
-        /// <summary>The GPUs (CUDA indexes) to compare; GPU 0 when no GPU is named.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("DeviceIndex", "Ordinal")]
-        [ValidateRange(0, int.MaxValue)]
-        public int[]? Index { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("GpuUuid")]
-        public string[]? Uuid { get; set; }
-
-        /// <summary>Devices from Get-CudaDevice; matched by UUID (see DeviceSelector).</summary>
-        [Parameter(ValueFromPipeline = true)]
-        public CudaDevice[]? InputObject { get; set; }
-
         [Parameter]
         [ValidateRange(1, 10000)]
         public int Iterations { get; set; } = 5;
 
+        /// <summary>A BLAS family (Mkl, MklInPyTorch, OpenBlas, Blis, Accelerate, Reference) or a library file.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(BlasLibraryCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Library { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 4096)]
+        public int ThreadCount { get; set; }
+
+        /// <summary>
+        /// GPU 0 when no GPU is named (documented in its help): every GPU would repeat the long CPU-bound comparison for
+        /// cards that are usually alike, and the question asked is "this GPU against this CPU".
+        /// </summary>
+        protected override int[]? DefaultIndexes => FirstGpu;
+
+        private static readonly int[] FirstGpu = { 0 };
+
         protected override void BeginProcessing()
         {
-            if (DataType.Contains(MatMulDataType.FP8))
+            try
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(Messages.Format(Messages.CpuTypeNotMeasured, "FP8")), "MatMulTypeNotSupported", ErrorCategory.InvalidArgument, DataType)
-                {
-                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.CpuTypeNotMeasured, "FP8")) { RecommendedAction = "Compare FP64, FP32, TF32, FP16 or BF16; measure FP8 alone with Measure-GpuMatMul." },
-                });
+                if (DataType.Contains(MatMulDataType.FP8))
+                    throw MatMulArgumentException.NotACpuType(MatMulDataType.FP8,
+                        "Compare FP64, FP32, TF32, FP16 or BF16; measure FP8 alone with Measure-GpuMatMul.");
+                // Before any device is listed: a -Library that finds nothing stops the command first.
+                _cpu = CpuBenchmarkChoice.Create(this, Library, ThreadCount, CurrentDirectory);
             }
-
-            // Before any device is listed: a -Library that finds nothing stops the command first.
-            _cpu = CreateCpuBenchmark();
+            catch (MatMulArgumentException e)
+            {
+                ThrowFailure(e, DataType);
+            }
+            catch (CpuBlasNotFoundException e)
+            {
+                ThrowFailure(e, Library);
+            }
         }
 
         /// <summary>Gathers the GPUs this record names; the driver's error, or a missing GPU's, is written once.</summary>
-        protected override void ProcessRecord()
-        {
-            if (_noGpu) return;
-            _inventory ??= EnumerateDevices(writeWarnings: false);
-            if (_inventory == null)
-            {
-                _noGpu = true;
-                return;
-            }
-
-            bool named = Index != null || Uuid != null || InputObject != null;
-            foreach (CudaDevice device in SelectDevices(_inventory, named ? Index : FirstGpu, Uuid, InputObject))
-            {
-                if (_devices.TrueForAll(d => d.Index != device.Index)) _devices.Add(device);
-            }
-        }
+        protected override void ProcessRecord() => CollectRequestedDevices();
 
         protected override void EndProcessing()
         {
-            if (!(_cpu is CpuMatMulBenchmark cpu)) return;
+            if (!(_cpu is CpuBenchmarkChoice cpu)) return;
             // No GPU (no driver, none named that exists): the rows carry the CPU figures alone.
-            CudaDevice?[] devices = _devices.Count == 0 ? new CudaDevice?[] { null } : _devices.OrderBy(d => d.Index).ToArray();
-            var shapes = SquareShapes(Size).ToList();
-            if (!NoMlpShape) shapes.Add(MlpShape);
+            CudaDevice?[] devices = CollectedDevices.Count == 0 ? new CudaDevice?[] { null } : CollectedDevices.ToArray();
             var rows = new List<GpuSpeedupResult>();
-            bool cpuBf16 = cpu.Supports(MatMulDataType.BF16);
-            try
+            bool cpuBf16 = cpu.Benchmark.Supports(MatMulDataType.BF16);
+            bool finished = RunStoppable(() =>
             {
-                foreach (var shape in shapes)
+                foreach (var shape in SpeedupRows.Shapes(Size, withMlpShape: !NoMlpShape))
                 {
                     var cpuFigures = new Dictionary<MatMulDataType, CpuMatMulResult>();
                     foreach (MatMulDataType gpuType in DataType)
@@ -114,13 +98,12 @@ namespace DlGpuTools.Commands
                         var gpuResults = new Dictionary<int, MatMulResult?>();
                         foreach (var (cpuType, pairing) in SpeedupPairing.All(gpuType, cpuBf16))
                         {
-                            if (_cancel.IsCancellationRequested) return;
+                            if (StopRequested) return;
                             if (!cpuFigures.TryGetValue(cpuType, out CpuMatMulResult? cpuResult))
                             {
-                                cpuResult = Try(() => cpu.Run(new CpuMatMulRequest { DataType = cpuType, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Threads = ThreadCount }, _cancel.Token,
-                                    p => ReportProgress("Measure-GpuSpeedup: CPU", $"{cpuType} {label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0)), $"CPU {cpuType} {label}");
+                                cpuResult = Try(() => MeasureCpu(cpu, cpuType, shape, label), $"CPU {cpuType} {label}");
                                 if (cpuResult == null) continue;
-                                WarnOnce(cpuResult);
+                                cpu.WarnOnce(cpuResult);
                                 cpuFigures[cpuType] = cpuResult;
                             }
 
@@ -133,59 +116,24 @@ namespace DlGpuTools.Commands
                                     gpuResults[device.Index] = gpuResult;
                                 }
 
-                                var row = Row(shape, gpuType, cpuType, pairing, cpuResult, device, gpuResult);
+                                GpuSpeedupResult row = SpeedupRows.Row(shape, gpuType, cpuType, pairing, cpuResult, device, gpuResult);
                                 rows.Add(row);
                                 WriteObject(row);
                             }
                         }
                     }
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            finally
-            {
-                CompleteProgress();
-                ReleaseContexts();
-            }
-
-            foreach (var gpu in rows.GroupBy(r => r.GpuIndex))
-                WriteInformation(new HostInformationMessage { Message = SpeedupPairing.Summary(gpu.ToList()) }, SummaryTags);
+            });
+            ReleaseContexts();
+            if (!finished || StopRequested) return;
+            foreach (string summary in SpeedupRows.Summaries(rows))
+                WriteInformation(new HostInformationMessage { Message = summary }, SummaryTags);
         }
 
-        private static GpuSpeedupResult Row((long M, long N, long K) shape, MatMulDataType gpuType, MatMulDataType cpuType, string pairing, CpuMatMulResult cpu, CudaDevice? device, MatMulResult? gpu) => new GpuSpeedupResult
+        protected override void Dispose(bool disposing)
         {
-            M = shape.M,
-            N = shape.N,
-            K = shape.K,
-            GpuDataType = gpuType.ToString(),
-            CpuDataType = cpuType.ToString(),
-            Pairing = pairing,
-            CpuTflops = cpu.Tflops,
-            GpuTflops = gpu?.Tflops,
-            Speedup = gpu != null && cpu.Tflops > 0 ? Math.Round(gpu.Tflops / cpu.Tflops, 1) : (double?)null,
-            CpuName = cpu.DeviceName,
-            CpuLibrary = cpu.Library,
-            CpuThreads = cpu.Threads,
-            CpuPercentOfPeak = cpu.PercentOfPeak,
-            GpuIndex = device?.Index,
-            GpuName = device?.Name,
-            Cpu = cpu,
-            Gpu = gpu,
-        };
-
-        private static readonly string[] SummaryTags = { "PSHOST", "Summary" };
-
-        private static readonly int[] FirstGpu = { 0 };
-
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        public void Dispose()
-        {
-            ReleaseContexts();
-            _cancel.Dispose();
+            if (disposing) ReleaseContexts();
+            base.Dispose(disposing);
         }
 
         private void ReleaseContexts()
@@ -194,11 +142,21 @@ namespace DlGpuTools.Commands
             _contextHolds.Clear();
         }
 
+        private CpuMatMulResult MeasureCpu(CpuBenchmarkChoice cpu, MatMulDataType type, (long M, long N, long K) shape, string label)
+        {
+            var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations,
+                Threads = ThreadCount };
+            return cpu.Benchmark.Run(request, Cancellation,
+                p => ReportProgress("Measure-GpuSpeedup: CPU", $"{type} {label}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
+        }
+
         private MatMulResult MeasureGpu(CudaDevice device, MatMulDataType type, (long M, long N, long K) shape)
         {
             if (!_contextHolds.ContainsKey(device.Index)) _contextHolds[device.Index] = Runtime.KeepContextAlive(device.Index);
             var request = new MatMulRequest { DeviceIndex = device.Index, DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Math.Max(5, Iterations) };
-            return new MatMulBenchmark(Runtime).Run(request, device, _cancel.Token, p => ReportProgress("Measure-GpuSpeedup: GPU " + device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{type} {shape.M}x{shape.N}x{shape.K}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
+            return new MatMulBenchmark(Runtime).Run(request, device, Cancellation, p => ReportProgress("Measure-GpuSpeedup: GPU "
+                + device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"{type} {shape.M}x{shape.N}x{shape.K}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));
         }
 
         /// <summary>Runs one measurement; a failure the engine describes becomes a non-terminating error and null.</summary>
@@ -212,7 +170,8 @@ namespace DlGpuTools.Commands
             catch (Exception e) when (IsKnownFailure(e))
             {
                 CompleteProgress();
-                WriteError(label.StartsWith("CPU", StringComparison.Ordinal) ? CpuErrorRecord(e, label) : ToErrorRecord(e, label));
+                Exception failure = label.StartsWith("CPU", StringComparison.Ordinal) ? CpuBenchmarkChoice.AsCpuFailure(e) : e;
+                WriteFailure(failure, label);
                 return null;
             }
         }

@@ -56,7 +56,8 @@ namespace DlGpuTools.Commands
         private void WriteJobFailure(Exception e, string folder)
         {
             if (IsKnownFailure(e)) WriteFailure(e, Name);
-            else WriteFailure(GpuJobStateException.StateFolderUnsafe, Errors.FailureCategory.InvalidOperation, $"The job state could not be written to {folder}: {e.Message}", JobNames.FolderRemedy, Name);
+            else WriteFailure(new GpuJobStateException(GpuJobStateException.StateFolderUnsafe,
+                $"The job state could not be written to {folder}: {e.Message}", JobNames.FolderRemedy), Name);
         }
     }
 }

@@ -37,7 +37,8 @@ namespace DlGpuTools.Commands
             {
                 foreach (string warning in warnings) WriteWarning(warning);
                 if (IsKnownFailure(e)) WriteFailure(e, Name);
-                else WriteFailure(GpuJobStateException.StateInvalid, Errors.FailureCategory.InvalidOperation, $"The job state in {folder} could not be read: {e.Message}", JobNames.FolderRemedy, Name);
+                else WriteFailure(new GpuJobStateException(GpuJobStateException.StateInvalid,
+                    $"The job state in {folder} could not be read: {e.Message}", JobNames.FolderRemedy), Name);
                 return;
             }
 

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Diagnostics;
 
 namespace DlGpuTools.Commands
@@ -16,7 +14,7 @@ namespace DlGpuTools.Commands
     [Cmdlet(VerbsDiagnostic.Test, "CuDnnInstall", DefaultParameterSetName = ReportSet)]
     [OutputType(typeof(InstallCheck), ParameterSetName = new[] { ReportSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
-    public sealed class TestCuDnnInstallCommand : DlGpuCmdlet, IDisposable
+    public sealed class TestCuDnnInstallCommand : DlGpuCmdlet
     {
         private const string ReportSet = "Report";
         private const string QuietSet = "Quiet";
@@ -32,8 +30,6 @@ namespace DlGpuTools.Commands
         [VersionTransformation]
         public Version? MinimumCudnnVersion { get; set; }
 
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-
         protected override void EndProcessing()
         {
             var checker = new InstallChecker(Runtime);
@@ -43,7 +39,7 @@ namespace DlGpuTools.Commands
             int done = 0;
             try
             {
-                foreach (InstallCheck check in checker.Run(options, _cancel.Token))
+                foreach (InstallCheck check in checker.Run(options, Cancellation))
                 {
                     checks.Add(check);
                     ReportProgress("Test-CuDnnInstall", check.Name ?? "checking", ++done * 100 / total);
@@ -51,7 +47,7 @@ namespace DlGpuTools.Commands
                     if (!Quiet) WriteObject(check);
                 }
             }
-            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            catch (OperationCanceledException) when (StopRequested)
             {
                 // Ctrl+C: the checker stopped between checks or inside a long one; PowerShell ends the pipeline.
                 throw new PipelineStoppedException();
@@ -72,18 +68,9 @@ namespace DlGpuTools.Commands
             WriteObject(verdict);
             if (!ok)
             {
-                string failed = string.Join(", ", checks.Where(c => c.Status == nameof(CheckStatus.Failed)).Select(c => c.Name));
-                string message = Messages.Format(Messages.InstallChecksFailed, failed);
-                var error = new InvalidOperationException(message);
-                WriteError(new ErrorRecord(error, "CuDnnInstallCheckFailed", ErrorCategory.NotInstalled, failed)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = InstallChecker.CombinedRemedy(checks) },
-                });
+                var failed = new InstallChecksFailedException(checks);
+                WriteFailure(failed, failed.FailedChecks);
             }
         }
-
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        public void Dispose() => _cancel.Dispose();
     }
 }

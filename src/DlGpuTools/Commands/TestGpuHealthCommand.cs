@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using DlGpuTools.Devices;
 using DlGpuTools.Health;
 using DlGpuTools.Validation;
@@ -25,17 +24,10 @@ namespace DlGpuTools.Commands
     [Cmdlet(VerbsDiagnostic.Test, "GpuHealth", DefaultParameterSetName = ReportSet)]
     [OutputType(typeof(GpuHealthReport), ParameterSetName = new[] { ReportSet })]
     [OutputType(typeof(bool), ParameterSetName = new[] { QuietSet })]
-    public sealed class TestGpuHealthCommand : DeviceCmdlet, IDisposable
+    public sealed class TestGpuHealthCommand : DeviceCmdlet
     {
         private const string ReportSet = "Report";
         private const string QuietSet = "Quiet";
-        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-
-        // The devices the pipeline's records named (the engine looks them up under its time limit); every GPU once a
-        // record named none. No record at all (an empty pipeline) names no GPU.
-        private DeviceKeys? _keys;
-        private bool _everyGpu;
-        private bool _anyRecord;
 
         /// <summary>Quick (NVML only), Standard (plus the GEMM stress and link checks) or Long (plus the memory test).</summary>
         [Parameter(Position = 0)]
@@ -91,17 +83,12 @@ namespace DlGpuTools.Commands
         [Parameter(ParameterSetName = QuietSet, Mandatory = true)]
         public SwitchParameter Quiet { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            _anyRecord = true;
-            DeviceKeys? keys = DeviceKeys.From(Index, Uuid, InputObject);
-            if (keys == null) _everyGpu = true;
-            else _keys = _keys == null ? keys : _keys.And(keys);
-        }
+        // Keys only: the engine lists the devices itself, under its time limit, so a hung GPU cannot hang the check.
+        protected override void ProcessRecord() => CollectRequestedKeys();
 
         protected override void EndProcessing()
         {
-            if (!_anyRecord)
+            if (!AnyRecord)
             {
                 // A filter upstream matched nothing: "every GPU is fine" would answer a question nobody asked.
                 if (Quiet) NoAnswer(Messages.HealthNoDeviceInput);
@@ -114,7 +101,7 @@ namespace DlGpuTools.Commands
                 MinimumDriverVersion = MinimumDriverVersion,
                 XidWatch = TimeSpan.FromSeconds(XidWatchSeconds),
                 CallTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                Devices = _everyGpu ? null : _keys,
+                Devices = CollectedKeys,
                 Level = Level,
                 Checks = Check,
                 Skip = Skip,
@@ -122,7 +109,7 @@ namespace DlGpuTools.Commands
                     ? TimeSpan.FromSeconds(Duration)
                     : HealthRequest.DefaultDuration(HealthChecks.LevelFor(Level, Check)),
                 MatrixSize = MatrixSize,
-                Cancel = _cancel.Token,
+                Cancel = Cancellation,
                 Progress = (phase, done) => ReportProgress("Test-GpuHealth", phase, (int)(100 * done)),
             };
             GpuHealthReport report;
@@ -139,15 +126,14 @@ namespace DlGpuTools.Commands
             catch (DeviceNotFoundException e)
             {
                 CompleteProgress();
-                var records = DeviceNotFoundRecords(e.MissingIndexes, e.MissingUuids, e.DriverDeviceCount).ToList();
-                if (Quiet) NoAnswer(string.Join(" ", records.Select(r => r.ErrorDetails.Message)));
-                else records.ForEach(WriteError);
+                if (Quiet) NoAnswer(string.Join(" ", DeviceSelectionException.ForMissing(e).Select(FailureMessage)));
+                else WriteDevicesNotFound(e);
                 return;
             }
             catch (Exception e) when (IsKnownFailure(e))
             {
                 CompleteProgress();
-                if (Quiet) NoAnswer(ToErrorRecord(e, null)?.ErrorDetails?.Message ?? e.Message); // the message says what was searched
+                if (Quiet) NoAnswer(FailureMessage(e)); // the message says what was searched
                 else WriteFailure(e, null);
                 return;
             }
@@ -166,17 +152,7 @@ namespace DlGpuTools.Commands
             }
 
             WriteObject(report);
-            if (!usable)
-            {
-                WriteError(new ErrorRecord(new InvalidOperationException(Messages.Format(Messages.GpuHealthFailed, report.Reason)),
-                    "GpuHealthCheckFailed", ErrorCategory.DeviceError, report.ComputerName)
-                {
-                    ErrorDetails = new ErrorDetails(Messages.Format(Messages.GpuHealthFailed, report.Reason))
-                    {
-                        RecommendedAction = Messages.Format(Messages.GpuHealthRemedy, report.Action),
-                    },
-                });
-            }
+            if (!usable) WriteFailure(new GpuHealthFailedException(report), report.ComputerName);
         }
 
         /// <summary>-Quiet's answer when there is none to give: $false, and why on the warning stream, not as an error.</summary>
@@ -185,9 +161,5 @@ namespace DlGpuTools.Commands
             WriteWarning(why);
             WriteObject(false);
         }
-
-        protected override void StopProcessing() => _cancel.Cancel();
-
-        public void Dispose() => _cancel.Dispose();
     }
 }

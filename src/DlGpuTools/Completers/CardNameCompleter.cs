@@ -22,9 +22,10 @@ namespace DlGpuTools.Commands
                 {
                     catalog = CardCatalog.Load(fakeBoundParameters["CardTable"]?.ToString());
                 }
-                catch (System.Exception)
+                catch (CardTableException)
                 {
-                    // A broken user table must not break the prompt; fall back to the built-in names.
+                    // A broken or unreadable user table must not break the prompt; fall back to the built-in names. Any
+                    // other exception is a bug, which PowerShell's completion turns into no completions, not a silent default.
                 }
             }
 

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using DlGpuTools.Collectives;
 
 namespace DlGpuTools.Commands.Remoting
 {
@@ -44,6 +45,9 @@ namespace DlGpuTools.Commands.Remoting
         bool Stopping { get; }
 
         void WriteError(ErrorRecord record);
+
+        /// <summary>A failure of the run itself (a host, a session, a rank), written as every engine failure is.</summary>
+        void WriteFailure(CollectiveHostException failure);
 
         void WriteWarning(string text);
 

@@ -64,7 +64,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 if (!PlaceRanks()) return null;
                 if (_slots.Count < 2)
                 {
-                    _host.WriteError(RankErrors.NeedsTwoRanks(_slots.Count));
+                    _host.WriteFailure(RankErrors.NeedsTwoRanks(_slots.Count));
                     return null;
                 }
 
@@ -87,7 +87,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
             if (_options.Sessions != null) return PlaceOnSessions(_options.Sessions);
             if (!SshSessionOpener.IsSupported)
             {
-                _host.WriteError(RankErrors.NeedsPowerShell7());
+                _host.WriteFailure(RankErrors.NeedsPowerShell7());
                 return false;
             }
 
@@ -135,14 +135,15 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 RunspaceState state = runspace.RunspaceStateInfo.State;
                 if (state != RunspaceState.Opened || runspace.RunspaceAvailability != RunspaceAvailability.Available)
                 {
-                    _host.WriteError(RankErrors.SessionNotUsable(session.ComputerName, $"{state} and {runspace.RunspaceAvailability}"));
+                    _host.WriteFailure(RankErrors.SessionNotUsable(session.ComputerName, $"{state} and {runspace.RunspaceAvailability}"));
                     usable = false;
                 }
             }
 
             if (sessions.Select(s => s.InstanceId).Distinct().Count() != sessions.Count)
             {
-                _host.WriteError(RankErrors.SessionNotUsable("the sessions", "passed more than once (a session is one process: one rank)"));
+                _host.WriteFailure(RankErrors.SessionNotUsable("the sessions",
+                    "passed more than once (a session is one process: one rank)"));
                 usable = false;
             }
 
@@ -181,7 +182,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 {
                     all = false;
                     if (_host.Stopping) continue;
-                    _host.WriteError(RankErrors.Unreachable(opening.Target.HostName, opening.Error ?? "no reason given"));
+                    _host.WriteFailure(RankErrors.Unreachable(opening.Target.HostName, opening.Error ?? "no reason given"));
                 }
             }
 
@@ -235,7 +236,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                     {
                         ok = false;
                         string? reason = why ?? Text(fact, "ModuleError");
-                        _host.WriteError(RankErrors.ModuleMissing(hostNames[i], reason, Text(fact, "PSModulePath")));
+                        _host.WriteFailure(RankErrors.ModuleMissing(hostNames[i], reason, Text(fact, "PSModulePath")));
                         continue;
                     }
 
@@ -258,7 +259,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
             int count = fact.Properties["GpuCount"]?.Value is int n ? n : 0;
             if (count == 0)
             {
-                _host.WriteError(RankErrors.NoGpu(host, Text(fact, "GpuError")));
+                _host.WriteFailure(RankErrors.NoGpu(host, Text(fact, "GpuError")));
                 return null;
             }
 
@@ -292,13 +293,14 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 if (first.Finished)
                 {
                     string why = WhyEnded(first) ?? "it ended without writing its rendezvous (the NCCL unique id).";
-                    _host.WriteError(RankErrors.RankFailed(first.Describe, why));
+                    _host.WriteFailure(RankErrors.RankFailed(first.Describe, why));
                     return null;
                 }
 
                 if (DateTime.UtcNow - startedAt > _options.Timeout)
                 {
-                    _host.WriteError(RankErrors.RankTimedOut(first.Describe, "wrote no rendezvous (the NCCL unique id)", _options.Timeout));
+                    _host.WriteFailure(RankErrors.RankTimedOut(first.Describe, "wrote no rendezvous (the NCCL unique id)",
+                        _options.Timeout));
                     return null;
                 }
 
@@ -316,7 +318,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 RemoteRank? failed = _ranks.FirstOrDefault(r => r.Finished && (r.State != PSInvocationState.Completed || r.HadErrors));
                 if (failed != null && _ranks.Any(r => !r.Finished))
                 {
-                    _host.WriteError(RankErrors.RankFailed(failed.Describe, WhyEnded(failed) ?? "it wrote the error above."));
+                    _host.WriteFailure(RankErrors.RankFailed(failed.Describe, WhyEnded(failed) ?? "it wrote the error above."));
                     return null;
                 }
 
@@ -324,7 +326,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
                 if (silent != null)
                 {
                     string what = "wrote nothing (no progress, result or error)";
-                    _host.WriteError(RankErrors.RankTimedOut(silent.Describe, what, _options.Silence));
+                    _host.WriteFailure(RankErrors.RankTimedOut(silent.Describe, what, _options.Silence));
                     return null;
                 }
 
@@ -334,7 +336,7 @@ $gpus = if ($command -and $CountGpus) { @(Get-CudaDevice -ErrorAction SilentlyCo
             for (int r = 0; r < _ranks.Count; r++) results[r].AddRange(Pump(_ranks[r]));
             foreach (RemoteRank rank in _ranks.Where(r => r.State != PSInvocationState.Completed))
             {
-                _host.WriteError(RankErrors.RankFailed(rank.Describe, WhyEnded(rank) ?? rank.State.ToString()));
+                _host.WriteFailure(RankErrors.RankFailed(rank.Describe, WhyEnded(rank) ?? rank.State.ToString()));
             }
 
             return results;
