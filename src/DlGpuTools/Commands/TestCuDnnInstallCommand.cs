@@ -62,7 +62,7 @@ namespace DlGpuTools.Commands
             }
 
             InstallCheck verdict = InstallChecker.Verdict(checks);
-            bool ok = verdict.Status != nameof(CheckStatus.Failed);
+            bool ok = !verdict.IsFailed();
             if (Quiet)
             {
                 WriteObject(ok);
@@ -72,7 +72,7 @@ namespace DlGpuTools.Commands
             WriteObject(verdict);
             if (!ok)
             {
-                string failed = string.Join(", ", checks.Where(c => c.Status == nameof(CheckStatus.Failed)).Select(c => c.Name));
+                string failed = string.Join(", ", checks.Where(c => c.IsFailed()).Select(c => c.Name));
                 string message = Messages.Format(Messages.InstallChecksFailed, failed);
                 var error = new InvalidOperationException(message);
                 WriteError(new ErrorRecord(error, "CuDnnInstallCheckFailed", ErrorCategory.NotInstalled, failed)
