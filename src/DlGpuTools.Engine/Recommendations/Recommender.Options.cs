@@ -25,7 +25,7 @@ namespace DlGpuTools.Recommendations
                 {
                     double total = unitPrice * Math.Ceiling(fit.Gpus / (double)Math.Max(1, price.Gpus));
                     if (request.BudgetUsd is double budget && total > budget) continue;
-                    GpuRecommendation? r = Describe("Buy", card, c, fit, rented: false);
+                    GpuRecommendation? r = Describe(RecommendationKind.Buy, card, c, fit, rented: false);
                     if (r == null) continue;
                     SetPrice(r, price, total);
                     r.HostNeeds = HostBuild.Needs(card, fit.Gpus);
@@ -184,7 +184,7 @@ namespace DlGpuTools.Recommendations
 
         private const double BytesPerGiB = 1073741824;
 
-        private static GpuRecommendation? Describe(string kind, GpuSpec card, Context c, Fit fit, bool rented)
+        private static GpuRecommendation? Describe(RecommendationKind kind, GpuSpec card, Context c, Fit fit, bool rented)
         {
             RecommendationRequest request = c.Request;
             ModelPrecision precision = SpeedPrecision(fit.Method, request.Precision);
@@ -197,7 +197,7 @@ namespace DlGpuTools.Recommendations
             double memory = Usable(card);
             var r = new GpuRecommendation
             {
-                Kind = kind,
+                RecommendationKind = kind,
                 Card = card.Name,
                 ShortCard = CardCatalog.ShortName(card.Name),
                 Workload = request.Workload.ToString(),
@@ -251,9 +251,9 @@ namespace DlGpuTools.Recommendations
             return r;
         }
 
-        private static void AddFlags(GpuRecommendation r, GpuSpec card, Context c, int gpus, string kind)
+        private static void AddFlags(GpuRecommendation r, GpuSpec card, Context c, int gpus, RecommendationKind kind)
         {
-            if (kind != "Rent")
+            if (kind != RecommendationKind.Rent)
             {
                 if (card.FormFactor == GpuFormFactor.Sxm || card.FormFactor == GpuFormFactor.Integrated) r.Flags.Add("SXM-ONLY");
                 else if (card.Segment == "datacenter") r.Flags.Add("PASSIVE");
@@ -299,7 +299,7 @@ namespace DlGpuTools.Recommendations
                 || (llm && c.Methods.Count == 0 && b.FitsRank > current.FitsRank && b.Card != current.Card)).ToList();
             foreach (GpuRecommendation u in upgrades)
             {
-                u.Kind = "Upgrade";
+                u.RecommendationKind = RecommendationKind.Upgrade;
                 string what = currentSpeed > 0
                     ? string.Format(CultureInfo.InvariantCulture, "{0:0.0}x the expected speed of your {1}", u.Speed / currentSpeed,
                         current.Card)
@@ -321,8 +321,8 @@ namespace DlGpuTools.Recommendations
             CardLookup lookup = _catalog.Find(request.CurrentCard ?? string.Empty, request.CurrentCardMemoryGiB);
             GpuSpec card = lookup.Card ?? throw new CardLookupException(lookup);
             Fit fit = Economical(card, c.Methods, 1) ?? new Fit(null, 1);
-            GpuRecommendation r = Describe("Current", card, c, fit, rented: false)
-                ?? new GpuRecommendation { Kind = "Current", Card = card.Name, ShortCard = CardCatalog.ShortName(card.Name),
+            GpuRecommendation r = Describe(RecommendationKind.Current, card, c, fit, rented: false)
+                ?? new GpuRecommendation { RecommendationKind = RecommendationKind.Current, Card = card.Name, ShortCard = CardCatalog.ShortName(card.Name),
                     MemoryGB = card.MemoryGB, TotalMemoryGB = card.MemoryGB };
             r.FitsModel = card.MemoryGB >= c.Floor && (c.Methods.Count == 0 || (fit.Method != null && fit.Gpus == 1));
             PriceEvidence? price = _prices.Evidence(card, request.Now);

@@ -254,7 +254,7 @@ namespace DlGpuTools.Commands
                 return;
             }
 
-            if (results.Count == 1 && results[0].Kind == "Current")
+            if (results.Count == 1 && results[0].IsCurrentCard())
             {
                 WriteWarning(Messages.Format(Messages.NoUpgrade, results[0].Card, workload));
             }
@@ -263,7 +263,7 @@ namespace DlGpuTools.Commands
                 WriteWarning(Messages.Format(Messages.NothingFits, workload));
             }
 
-            if (request.ModelParameters != null && !request.IncludeCloud && !results.Any(r => r.Kind == "Buy" || r.Kind == "Upgrade"))
+            if (request.ModelParameters != null && !request.IncludeCloud && !results.Any(r => r.IsPurchase()))
             {
                 WriteWarning(Messages.Format(Messages.NothingToBuy, request.BudgetUsd is double b ? $" and ${b:N0}" : string.Empty));
             }
@@ -286,7 +286,7 @@ namespace DlGpuTools.Commands
             foreach (GpuRecommendation r in results)
             {
                 var item = PSObject.AsPSObject(r);
-                item.TypeNames.Insert(0, r.Kind == "Rent" ? RentTypeName : BuyTypeName);
+                item.TypeNames.Insert(0, r.IsRental() ? RentTypeName : BuyTypeName);
                 WriteObject(item);
             }
         }
