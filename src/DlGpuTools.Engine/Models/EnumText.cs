@@ -28,6 +28,11 @@ namespace DlGpuTools
                 $"'{text}' is not a {typeof(T).Name}; {property} is one of: {string.Join(", ", Enum.GetNames(typeof(T)))}.", property);
         }
 
+        /// <summary>The value <paramref name="text"/> names, or null where it names none (for tables that report a bad cell).</summary>
+        public static T? TryParse<T>(string? text)
+            where T : struct =>
+            text != null && Enum.TryParse(text.Trim(), true, out T value) && Enum.IsDefined(typeof(T), value) ? value : (T?)null;
+
         /// <summary>The value <paramref name="text"/> names, or null for empty text.</summary>
         public static T? ParseOptional<T>(string? text, string property)
             where T : struct =>

@@ -85,7 +85,7 @@ namespace DlGpuTools.Recommendations
             if (c.Methods.Count == 0)
             {
                 yield return new Fit(null, minGpus);
-                if (minGpus == 1 && !rented && WorkloadProfile.IsLlm(request.Workload) && card.FormFactor == GpuFormFactor.Pcie
+                if (minGpus == 1 && !rented && WorkloadProfile.IsLlm(request.Workload) && card.GpuFormFactor == GpuFormFactor.Pcie
                     && memory >= c.Floor)
                 {
                     yield return new Fit(null, 2);
@@ -143,8 +143,8 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         private static int MaxCards(GpuSpec card)
         {
-            if (card.FormFactor == GpuFormFactor.UnifiedMemory) return card.Platform == GpuPlatform.Cuda ? 2 : 1;
-            return card.Segment == "datacenter" || card.FormFactor != GpuFormFactor.Pcie ? 8 : 4;
+            if (card.GpuFormFactor == GpuFormFactor.UnifiedMemory) return card.GpuPlatform == GpuPlatform.Cuda ? 2 : 1;
+            return card.CardSegment == CardSegment.Datacenter || card.GpuFormFactor != GpuFormFactor.Pcie ? 8 : 4;
         }
 
         /// <summary>
@@ -255,12 +255,12 @@ namespace DlGpuTools.Recommendations
         {
             if (kind != RecommendationKind.Rent)
             {
-                if (card.FormFactor == GpuFormFactor.Sxm || card.FormFactor == GpuFormFactor.Integrated) r.Flags.Add("SXM-ONLY");
-                else if (card.Segment == "datacenter") r.Flags.Add("PASSIVE");
+                if (card.GpuFormFactor == GpuFormFactor.Sxm || card.GpuFormFactor == GpuFormFactor.Integrated) r.Flags.Add("SXM-ONLY");
+                else if (card.CardSegment == CardSegment.Datacenter) r.Flags.Add("PASSIVE");
             }
 
-            if (gpus > 1 && !card.PeerToPeer && card.Interconnect == GpuInterconnect.None) r.Flags.Add("NO-P2P");
-            if (card.Platform != GpuPlatform.Cuda) r.Flags.Add("NON-CUDA");
+            if (gpus > 1 && !card.PeerToPeer && card.GpuInterconnect == GpuInterconnect.None) r.Flags.Add("NO-P2P");
+            if (card.GpuPlatform != GpuPlatform.Cuda) r.Flags.Add("NON-CUDA");
             if (r.MemoryGB < c.Floor && c.Methods.Count == 0)
             {
                 r.Flags.Add(string.Format(CultureInfo.InvariantCulture, "{0:0}GB", r.MemoryGB));

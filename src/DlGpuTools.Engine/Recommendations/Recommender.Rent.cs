@@ -49,7 +49,7 @@ namespace DlGpuTools.Recommendations
                     if (!Strings.IsNullOrEmpty(offer.Notes)) r.Warnings.Add(offer.Notes!);
                     if (offer.PriceDate == "undated") r.Warnings.Add(
                         "Undated price (a long-standing list price): check the provider's page.");
-                    if (card.Platform != GpuPlatform.Cuda) r.Warnings.Add(CardAdvice.PlatformNote(card));
+                    if (card.GpuPlatform != GpuPlatform.Cuda) r.Warnings.Add(CardAdvice.PlatformNote(card));
                     rows.Add(r);
                 }
             }
@@ -92,7 +92,7 @@ namespace DlGpuTools.Recommendations
             if (top == null || !(top.PriceUsd is double topPrice)) return null;
             double topPerDollar = top.TotalMemoryGB / topPrice;
             var candidates = new List<(GpuSpec Card, PriceEvidence Price, double PerDollar)>();
-            foreach (GpuSpec card in _catalog.Cards.Where(k => k.Platform != GpuPlatform.Cuda))
+            foreach (GpuSpec card in _catalog.Cards.Where(k => k.GpuPlatform != GpuPlatform.Cuda))
             {
                 PriceEvidence? price = _prices.Evidence(card, request.Now);
                 if (price == null || price.Gpus != 1 || (request.BudgetUsd is double b && price.PriceUsd > b)) continue;
@@ -117,7 +117,7 @@ namespace DlGpuTools.Recommendations
         {
             RecommendationRequest request = c.Request;
             GpuSpec? card = current.Card == null ? null : _catalog.Resolve(current.Card);
-            if (card == null || card.FormFactor != GpuFormFactor.Pcie || !WorkloadProfile.MemoryFirst(request.Workload)
+            if (card == null || card.GpuFormFactor != GpuFormFactor.Pcie || !WorkloadProfile.MemoryFirst(request.Workload)
                 || current.GpusNeeded > 1) return null;
             PriceEvidence? price = _prices.Evidence(card, request.Now);
             if (price == null || price.Gpus != 1 || (request.BudgetUsd is double b && RankingPrice(price) > b)) return null;

@@ -92,7 +92,7 @@ namespace DlGpuTools.Recommendations
         public static (int Nodes, GpuSpec Card)? NodesNeeded(CardCatalog catalog, MemoryEstimate method)
         {
             GpuSpec? largest = catalog.Cards.Where(k => k.IsCudaCapable
-                && k.Interconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
+                && k.GpuInterconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
             if (largest == null || method.RequiredPerCardGB(8) <= CapacityGB(largest)) return null;
             for (int nodes = 2; nodes <= 64; nodes++)
                 if (method.RequiredPerCardGB(8 * nodes) <= CapacityGB(largest)) return (nodes, largest);
