@@ -28,7 +28,7 @@ AfterAll { Clear-FakeGpu }
 
 Describe 'Domain values read as names in JSON and CSV' {
     It 'shows Get-GpuRecommendation''s kinds by name' {
-        $r = @(Get-GpuRecommendation -Budget 800 -Workload ComputerVision -IncludeCloud -CurrentGpu 'GeForce RTX 3060')
+        $r = @(Get-GpuRecommendation -Budget 800 -Workload ComputerVision -IncludeCloud -CurrentGpu 'GeForce RTX 3060 12GB')
         Assert-JsonNames -Json ($r | ConvertTo-Json -Depth 3) -Property 'Kind' -Pattern 'Buy|Rent|Current|Upgrade'
         ($r | ConvertTo-Json -Depth 3) | Should -Match '"Kind":\s*"Rent"'
         $csv = $r | ConvertTo-Csv -NoTypeInformation | ConvertFrom-Csv
