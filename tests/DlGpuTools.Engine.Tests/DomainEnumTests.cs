@@ -17,7 +17,8 @@ namespace DlGpuTools.Engine.Tests
     public class DomainEnumTests
     {
         private static readonly Type[] Models = typeof(GpuHealthReport).Assembly.GetTypes()
-            .Where(t => t.Namespace == "DlGpuTools" && t.IsClass && t.IsPublic && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) != null)
+            .Where(t => t.Namespace == "DlGpuTools" && t.IsClass && t.IsPublic && !t.IsAbstract
+                && t.GetConstructor(Type.EmptyTypes) != null)
             .ToArray();
 
         public static IEnumerable<object[]> TypedValues() =>

@@ -84,6 +84,7 @@ Describe 'Domain values of the health and install checks read as names' -Skip:$N
             ConvertFrom-Json)
         $edited.Verdict | Should -Be 'Unhealthy'
         $edited.IsUsable() | Should -BeFalse
-        { [DlGpuTools.GpuHealthReport] [pscustomobject] @{ Verdict = 'Fine' } } | Should -Throw -ExpectedMessage '*Healthy, Degraded, Unhealthy*'
+        { [DlGpuTools.GpuHealthReport] [pscustomobject] @{ Verdict = 'Fine' } } |
+            Should -Throw -ExpectedMessage '*Healthy, Degraded, Unhealthy*'
     }
 }

@@ -60,7 +60,8 @@ namespace DlGpuTools.Collectives
 
             result.ExpectedBusGBps = published ? H100x8AllReduceGBps : allowed.HasValue ? Math.Round(allowed.Value, 1) : (double?)null;
             result.ExpectationBasis = basis ?? (pairs.Count == 0 ? "No topology for these GPUs (NVML unavailable, or ranks on other hosts): no expectation." : "The links' rates are unknown.");
-            if (result.CheckStatus != CheckStatus.Passed || result.LargeMessageBusGBps is not double measured || result.ExpectedBusGBps is not double expected) return;
+            if (result.CheckStatus != CheckStatus.Passed || result.LargeMessageBusGBps is not double measured
+                || result.ExpectedBusGBps is not double expected) return;
 
             double threshold = published ? expected : expected * LowFraction;
             double percent = 100 * measured / expected;
@@ -110,7 +111,9 @@ namespace DlGpuTools.Collectives
 
             foreach (GpuTopologyLink link in pairs.Where(l => l.DeviceIndex < l.PeerIndex))
             {
-                if (link.NvLinkCount == 0 && link.Path == "SYS") yield return $"GPU {link.DeviceIndex} - GPU {link.PeerIndex} cross the CPU sockets (path SYS: the NUMA interconnect carries the traffic)";
+                if (link.NvLinkCount == 0 && link.PcieAncestor == PcieAncestor.SYS)
+                    yield return $"GPU {link.DeviceIndex} - GPU {link.PeerIndex} cross the CPU sockets "
+                        + "(path SYS: the NUMA interconnect carries the traffic)";
                 if (link.P2PRead != null && link.P2PRead != "OK") yield return $"no peer-to-peer between GPU {link.DeviceIndex} and GPU {link.PeerIndex} (NVML: {link.P2PRead})";
             }
 

@@ -49,8 +49,23 @@ namespace DlGpuTools
         /// <summary>Theoretical NVLink bandwidth per direction: links x per-link rate of the architecture.</summary>
         public double? NvLinkGBps { get; set; }
 
-        /// <summary>The PCIe common ancestor, even when NVLink is the faster path.</summary>
-        public string? PcieLevel { get; set; }
+        /// <summary>
+        /// The PCIe common ancestor, even when NVLink is the faster path: the name of <see cref="PcieAncestor"/> (see
+        /// <see cref="EnumText"/>); "?" for a level NVML reports that nvidia-smi has no name for; empty when NVML could not tell.
+        /// </summary>
+        public string? PcieLevel
+        {
+            get => PcieAncestor?.ToString() ?? _unnamedLevel;
+            set
+            {
+                PcieAncestor = EnumText.TryParse<PcieAncestor>(value);
+                _unnamedLevel = PcieAncestor == null ? value : null;
+            }
+        }
+
+        internal PcieAncestor? PcieAncestor { get; set; }
+
+        private string? _unnamedLevel;
 
         /// <summary>NVML's peer-to-peer status for reads, writes, atomics and NVLink (OK, NotSupported, ChipsetNotSupported...).</summary>
         public string? P2PRead { get; set; }

@@ -322,7 +322,8 @@ namespace DlGpuTools.Recommendations
             GpuSpec card = lookup.Card ?? throw new CardLookupException(lookup);
             Fit fit = Economical(card, c.Methods, 1) ?? new Fit(null, 1);
             GpuRecommendation r = Describe(RecommendationKind.Current, card, c, fit, rented: false)
-                ?? new GpuRecommendation { RecommendationKind = RecommendationKind.Current, Card = card.Name, ShortCard = CardCatalog.ShortName(card.Name),
+                ?? new GpuRecommendation { RecommendationKind = RecommendationKind.Current, Card = card.Name,
+                    ShortCard = CardCatalog.ShortName(card.Name),
                     MemoryGB = card.MemoryGB, TotalMemoryGB = card.MemoryGB };
             r.FitsModel = card.MemoryGB >= c.Floor && (c.Methods.Count == 0 || (fit.Method != null && fit.Gpus == 1));
             PriceEvidence? price = _prices.Evidence(card, request.Now);

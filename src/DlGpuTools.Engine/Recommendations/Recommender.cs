@@ -159,7 +159,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>Adding a second of the user's card leads the options that hold as much: it costs one card, not a set.</summary>
         private static void AddAnotherFirstInItsClass(List<GpuRecommendation> ranked, GpuRecommendation current)
         {
-            int at = ranked.FindIndex(r => r.Card == current.Card && r.GpusNeeded == 2 && r.RecommendationKind == RecommendationKind.Upgrade);
+            int at = ranked.FindIndex(r => r.Card == current.Card && r.GpusNeeded == 2
+                && r.RecommendationKind == RecommendationKind.Upgrade);
             if (at <= 0) return;
             GpuRecommendation another = ranked[at];
             int first = ranked.FindIndex(r => r.FitsRank == another.FitsRank && r.Method == another.Method);

@@ -138,7 +138,8 @@ namespace DlGpuTools.Recommendations
 
         private static Link LinkFor(GpuSpec card, int gpus)
         {
-            if (card.GpuInterconnect == GpuInterconnect.NvSwitch || card.GpuInterconnect == GpuInterconnect.InfinityFabric) return Link.Switched;
+            if (card.GpuInterconnect == GpuInterconnect.NvSwitch || card.GpuInterconnect == GpuInterconnect.InfinityFabric)
+                return Link.Switched;
             if (card.GpuInterconnect == GpuInterconnect.NvLinkBridgePair && gpus == 2) return Link.NvLinkPair;
             return card.PeerToPeer ? Link.PciePeer : Link.PcieNoPeer;
         }
