@@ -114,7 +114,8 @@ namespace DlGpuTools.Collectives
                 if (link.NvLinkCount == 0 && link.PcieAncestor == PcieAncestor.SYS)
                     yield return $"GPU {link.DeviceIndex} - GPU {link.PeerIndex} cross the CPU sockets "
                         + "(path SYS: the NUMA interconnect carries the traffic)";
-                if (link.P2PRead != null && link.P2PRead != "OK") yield return $"no peer-to-peer between GPU {link.DeviceIndex} and GPU {link.PeerIndex} (NVML: {link.P2PRead})";
+                if (link.PeerRead is PeerAccess read && read != PeerAccess.OK)
+                    yield return $"no peer-to-peer between GPU {link.DeviceIndex} and GPU {link.PeerIndex} (NVML: {link.P2PRead})";
             }
 
             if (pairs.All(l => l.NvLinkCount == 0))

@@ -67,14 +67,41 @@ namespace DlGpuTools
 
         private string? _unnamedLevel;
 
-        /// <summary>NVML's peer-to-peer status for reads, writes, atomics and NVLink (OK, NotSupported, ChipsetNotSupported...).</summary>
-        public string? P2PRead { get; set; }
+        /// <summary>
+        /// NVML's peer-to-peer status for reads, writes, atomics and NVLink (OK, NotSupported, ChipsetNotSupported...): the
+        /// name of <see cref="PeerAccess"/> (see <see cref="EnumText"/>); empty where NVML did not answer.
+        /// </summary>
+        public string? P2PRead
+        {
+            get => PeerRead?.ToString();
+            set => PeerRead = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PRead));
+        }
 
-        public string? P2PWrite { get; set; }
+        internal PeerAccess? PeerRead { get; set; }
 
-        public string? P2PAtomics { get; set; }
+        public string? P2PWrite
+        {
+            get => PeerWrite?.ToString();
+            set => PeerWrite = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PWrite));
+        }
 
-        public string? P2PNvLink { get; set; }
+        internal PeerAccess? PeerWrite { get; set; }
+
+        public string? P2PAtomics
+        {
+            get => PeerAtomics?.ToString();
+            set => PeerAtomics = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PAtomics));
+        }
+
+        internal PeerAccess? PeerAtomics { get; set; }
+
+        public string? P2PNvLink
+        {
+            get => PeerNvLink?.ToString();
+            set => PeerNvLink = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PNvLink));
+        }
+
+        internal PeerAccess? PeerNvLink { get; set; }
 
         /// <summary>cuDeviceCanAccessPeer: whether the CUDA driver allows peer access from this GPU to the peer.</summary>
         public bool? CanAccessPeer { get; set; }
