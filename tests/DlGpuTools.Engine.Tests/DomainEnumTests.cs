@@ -54,11 +54,14 @@ namespace DlGpuTools.Engine.Tests
             Array values = Enum.GetValues(EnumOf(typed));
             foreach (object value in values)
             {
+                object other = values.GetValue(value.Equals(values.GetValue(0)) ? values.Length - 1 : 0)!;
+                typed.SetValue(instance, other);
+                Dictionary<PropertyInfo, string?> before = texts.ToDictionary(p => p, p => (string?)p.GetValue(instance));
                 typed.SetValue(instance, value);
+                PropertyInfo shown = Assert.Single(texts, p => (string?)p.GetValue(instance) != before[p]);
                 // The name as the enum spells it, or in the lower case of the table it came from (a card's segment).
-                PropertyInfo shown = Assert.Single(texts,
-                    p => string.Equals((string?)p.GetValue(instance), value.ToString(), StringComparison.OrdinalIgnoreCase));
-                typed.SetValue(instance, values.GetValue(value.Equals(values.GetValue(0)) ? values.Length - 1 : 0));
+                Assert.Equal(value.ToString(), (string?)shown.GetValue(instance), ignoreCase: true);
+                typed.SetValue(instance, other);
                 shown.SetValue(instance, value.ToString()!.ToUpperInvariant());
                 Assert.Equal(value, typed.GetValue(instance));
             }
