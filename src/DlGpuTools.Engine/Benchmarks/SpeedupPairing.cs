@@ -54,10 +54,11 @@ namespace DlGpuTools.Benchmarks
             var measured = rows.Where(r => r.Speedup.HasValue).ToList();
             if (measured.Count == 0) return "No GPU figure was measured, so there is no speed-up to state; the CPU figures stand on their own.";
             // The largest shape; of its rows, the one against the CPU's closest type (its BF16 where it has one).
-            GpuSpeedupResult? Largest(string type) => measured.Where(r => r.GpuDataType == type)
-                .OrderByDescending(r => (double)r.M * r.N * r.K).ThenBy(r => r.CpuDataType == "FP32" && type != "FP32" ? 1 : 0).FirstOrDefault();
-            GpuSpeedupResult? training = Largest("BF16") ?? Largest("FP16") ?? Largest("TF32");
-            GpuSpeedupResult? strict = Largest("FP32");
+            GpuSpeedupResult? Largest(MatMulDataType type) => measured.Where(r => r.GpuType == type)
+                .OrderByDescending(r => (double)r.M * r.N * r.K)
+                .ThenBy(r => r.CpuType == MatMulDataType.FP32 && type != MatMulDataType.FP32 ? 1 : 0).FirstOrDefault();
+            GpuSpeedupResult? training = Largest(MatMulDataType.BF16) ?? Largest(MatMulDataType.FP16) ?? Largest(MatMulDataType.TF32);
+            GpuSpeedupResult? strict = Largest(MatMulDataType.FP32);
             string gpu = measured[0].GpuName ?? "this GPU";
             var parts = new List<string>();
             if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2}x this CPU ({3} against its {4})", training.GpuDataType, gpu, Times(Ratio(training)), training.CpuLibrary, training.CpuDataType));

@@ -13,18 +13,18 @@ namespace DlGpuTools.Catalog
     {
         public static void Read(TableRow row, GpuSpec card)
         {
-            card.Platform = Enum<GpuPlatform>(row, "platform", "Cuda, Rocm, Metal or OneApi") ?? DefaultPlatform(card);
-            card.FormFactor = Enum<GpuFormFactor>(row, "form_factor", "Pcie, Sxm, UnifiedMemory or Integrated") ?? GpuFormFactor.Pcie;
-            card.Interconnect = Enum<GpuInterconnect>(row, "interconnect", "None, NvLinkBridgePair, NvSwitch or InfinityFabric")
-                                ?? (card.FormFactor == GpuFormFactor.Sxm
+            card.GpuPlatform = Enum<GpuPlatform>(row, "platform", "Cuda, Rocm, Metal or OneApi") ?? DefaultPlatform(card);
+            card.GpuFormFactor = Enum<GpuFormFactor>(row, "form_factor", "Pcie, Sxm, UnifiedMemory or Integrated") ?? GpuFormFactor.Pcie;
+            card.GpuInterconnect = Enum<GpuInterconnect>(row, "interconnect", "None, NvLinkBridgePair, NvSwitch or InfinityFabric")
+                                ?? (card.GpuFormFactor == GpuFormFactor.Sxm
                                     && card.Vendor == "NVIDIA" ? GpuInterconnect.NvSwitch : GpuInterconnect.None);
-            card.PeerToPeer = Bool(row, "peer_to_peer") ?? card.Interconnect != GpuInterconnect.None;
+            card.PeerToPeer = Bool(row, "peer_to_peer") ?? card.GpuInterconnect != GpuInterconnect.None;
             double? usable = row.Number("usable_memory_gb");
             if (usable is double u && (u <= 0 || u > card.MemoryGB + 0.01) && card.MemoryGB > 0)
                 row.Fault("usable_memory_gb", string.Format(CultureInfo.InvariantCulture, "{0} {1} is not in 0..memory_gb ({2})",
                     row.Header("usable_memory_gb"), u, card.MemoryGB));
             card.UsableMemoryGb = usable ?? card.MemoryGB;
-            card.NodeGpus = row.Integer("node_gpus") ?? (card.FormFactor == GpuFormFactor.Sxm ? 8 : (int?)null);
+            card.NodeGpus = row.Integer("node_gpus") ?? (card.GpuFormFactor == GpuFormFactor.Sxm ? 8 : (int?)null);
             if (card.NodeGpus is int n && (n < 1 || n > 72)) row.Fault("node_gpus", $"{row.Header("node_gpus")} {n} is outside 1..72");
             card.NodePowerW = row.Integer("node_power_w");
             if (card.NodePowerW is int w && (w < 100 || w > 200000)) row.Fault("node_power_w",

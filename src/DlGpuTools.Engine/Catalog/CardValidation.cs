@@ -11,8 +11,6 @@ namespace DlGpuTools.Catalog
     /// </summary>
     public static class CardValidation
     {
-        private static readonly string[] Segments = { "consumer", "prosumer", "workstation", "datacenter" };
-
         /// <summary>
         /// Each rule <paramref name="c"/> breaks, with the column it is about (null for a rule across columns), named
         /// as <paramref name="header"/> gives it (the file's own spelling, such as Export-Csv's 'MemoryGB').
@@ -40,9 +38,8 @@ namespace DlGpuTools.Catalog
                 $"{h("launch_year")} {year} is implausible");
             if (c.LaunchPriceUsd is double price && (price < 30 || price > 100000)) yield return ("launch_msrp_usd",
                 $"{h("launch_msrp_usd")} {price} is outside 30..100000");
-            string segment = c.Segment ?? string.Empty;
-            if (Array.IndexOf(Segments, segment) < 0) yield return ("segment",
-                $"{h("segment")} '{TableText.Shown(segment)}' is not consumer, prosumer, workstation or datacenter");
+            if (c.CardSegment == null) yield return ("segment",
+                $"{h("segment")} '{TableText.Shown(c.Segment ?? string.Empty)}' is not consumer, prosumer, workstation or datacenter");
 
             if (!c.IsCudaCapable)
             {

@@ -60,7 +60,8 @@ namespace DlGpuTools.Collectives
 
             result.ExpectedBusGBps = published ? H100x8AllReduceGBps : allowed.HasValue ? Math.Round(allowed.Value, 1) : (double?)null;
             result.ExpectationBasis = basis ?? (pairs.Count == 0 ? "No topology for these GPUs (NVML unavailable, or ranks on other hosts): no expectation." : "The links' rates are unknown.");
-            if (result.Status != "Passed" || result.LargeMessageBusGBps is not double measured || result.ExpectedBusGBps is not double expected) return;
+            if (result.CheckStatus != CheckStatus.Passed || result.LargeMessageBusGBps is not double measured
+                || result.ExpectedBusGBps is not double expected) return;
 
             double threshold = published ? expected : expected * LowFraction;
             double percent = 100 * measured / expected;
@@ -71,7 +72,7 @@ namespace DlGpuTools.Collectives
             }
 
             causes.AddRange(Causes(result.Environment, pairs, devices));
-            result.Status = "Warning";
+            result.CheckStatus = CheckStatus.Warning;
             result.Verdict = string.Format(CultureInfo.InvariantCulture, "Large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s ({3}). Likely cause: {4}",
                 measured, percent, expected, published ? "published figure" : $"below {LowFraction * 100:0}% of what the links allow",
                 causes.Count > 0 ? string.Join("; ", causes) : "none visible from here: run with NCCL_DEBUG=INFO to see the transport and algorithm NCCL chose, and compare Get-GpuTopology.");
@@ -110,8 +111,11 @@ namespace DlGpuTools.Collectives
 
             foreach (GpuTopologyLink link in pairs.Where(l => l.DeviceIndex < l.PeerIndex))
             {
-                if (link.NvLinkCount == 0 && link.Path == "SYS") yield return $"GPU {link.DeviceIndex} - GPU {link.PeerIndex} cross the CPU sockets (path SYS: the NUMA interconnect carries the traffic)";
-                if (link.P2PRead != null && link.P2PRead != "OK") yield return $"no peer-to-peer between GPU {link.DeviceIndex} and GPU {link.PeerIndex} (NVML: {link.P2PRead})";
+                if (link.NvLinkCount == 0 && link.PcieAncestor == PcieAncestor.SYS)
+                    yield return $"GPU {link.DeviceIndex} - GPU {link.PeerIndex} cross the CPU sockets "
+                        + "(path SYS: the NUMA interconnect carries the traffic)";
+                if (link.PeerRead is PeerAccess read && read != PeerAccess.OK)
+                    yield return $"no peer-to-peer between GPU {link.DeviceIndex} and GPU {link.PeerIndex} (NVML: {link.P2PRead})";
             }
 
             if (pairs.All(l => l.NvLinkCount == 0))

@@ -63,14 +63,14 @@ namespace DlGpuTools.Collectives
                         BusGBps = algbw * CollectiveMath.BusFactor(operation, rankCount),
                         WrongElements = wrong,
                         CheckedElements = rows.Sum(r => r.CheckedElements),
-                        Status = wrong > 0 ? "Failed" : "Passed",
+                        CheckStatus = wrong > 0 ? CheckStatus.Failed : CheckStatus.Passed,
                     });
                 }
 
                 var large = result.Sizes.Where(x => x.Bytes >= CollectiveRequest.LargeMessageBytes).Select(x => x.BusGBps).ToList();
                 result.LargeMessageBusGBps = large.Count > 0 ? CollectiveMath.Median(large) : (double?)null;
                 long totalWrong = result.Sizes.Sum(x => x.WrongElements);
-                result.Status = result.Failure != null || totalWrong > 0 ? "Failed" : "Passed";
+                result.CheckStatus = result.Failure != null || totalWrong > 0 ? CheckStatus.Failed : CheckStatus.Passed;
                 result.Verdict = result.Failure != null ? "The run failed: " + result.Failure
                     : totalWrong > 0 ? $"{totalWrong} elements differed from the host reference at {string.Join(", ", result.Sizes.Where(x => x.WrongElements > 0).Select(x => x.Bytes.ToString(CultureInfo.InvariantCulture) + " B"))}: do not trust these GPUs or links for training."
                     : "Every size verified; no expectation judged.";

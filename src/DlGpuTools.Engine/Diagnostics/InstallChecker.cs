@@ -52,16 +52,16 @@ namespace DlGpuTools.Diagnostics
 
         /// <summary>Every failed check's remedy, for an error record's RecommendedAction.</summary>
         public static string CombinedRemedy(IEnumerable<InstallCheck> checks) =>
-            string.Join(" | ", checks.Where(c => c.Status == nameof(CheckStatus.Failed) && c.Id != VerdictId).Select(c => c.Name
+            string.Join(" | ", checks.Where(c => c.CheckStatus == CheckStatus.Failed && c.Id != VerdictId).Select(c => c.Name
                 + ": " + c.Remedy));
 
         /// <summary>The one-line verdict over a set of checks: the worst status, and the counts.</summary>
         public static InstallCheck Verdict(IReadOnlyCollection<InstallCheck> checks)
         {
-            int passed = checks.Count(c => c.Status == nameof(CheckStatus.Passed));
-            int warnings = checks.Count(c => c.Status == nameof(CheckStatus.Warning));
-            int failed = checks.Count(c => c.Status == nameof(CheckStatus.Failed));
-            int skipped = checks.Count(c => c.Status == nameof(CheckStatus.Skipped));
+            int passed = checks.Count(c => c.CheckStatus == CheckStatus.Passed);
+            int warnings = checks.Count(c => c.CheckStatus == CheckStatus.Warning);
+            int failed = checks.Count(c => c.CheckStatus == CheckStatus.Failed);
+            int skipped = checks.Count(c => c.CheckStatus == CheckStatus.Skipped);
             CheckStatus worst = failed > 0 ? CheckStatus.Failed : warnings > 0 ? CheckStatus.Warning : CheckStatus.Passed;
             string words = failed > 0 ? "CUDA/cuDNN are NOT ready: fix the failed checks" : warnings > 0
                 ? "CUDA/cuDNN work, with warnings" : "CUDA/cuDNN are installed, compatible and working";
@@ -69,7 +69,7 @@ namespace DlGpuTools.Diagnostics
             {
                 Id = VerdictId,
                 Name = "Verdict",
-                Status = worst.ToString(),
+                CheckStatus = worst,
                 Detail = $"{words} ({passed} passed, {warnings} warning(s), {failed} failed, {skipped} skipped).",
                 Remedy = failed > 0 ? "Fix the failed checks above, first to last: later checks often fail because of earlier ones." : null,
             };
@@ -83,7 +83,7 @@ namespace DlGpuTools.Diagnostics
             try
             {
                 string? skip = check.SkipReason(context);
-                result = skip != null ? new InstallCheck { Status = nameof(CheckStatus.Skipped), Detail = skip } : check.Run(context);
+                result = skip != null ? new InstallCheck { CheckStatus = CheckStatus.Skipped, Detail = skip } : check.Run(context);
             }
             catch (Exception e) when (!(e is OutOfMemoryException) && !(e is StackOverflowException)
                 && !(e is OperationCanceledException && context.Cancel.IsCancellationRequested))
@@ -91,7 +91,7 @@ namespace DlGpuTools.Diagnostics
                 // A check that breaks in an unforeseen way is a failed check, never a crashed command.
                 result = new InstallCheck
                 {
-                    Status = nameof(CheckStatus.Failed),
+                    CheckStatus = CheckStatus.Failed,
                     Detail = e.Message,
                     Remedy = "Run Test-CuDnnInstall -Verbose and report this message; the checks after it may be skipped.",
                 };

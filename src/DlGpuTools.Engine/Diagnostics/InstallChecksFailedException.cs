@@ -23,6 +23,6 @@ namespace DlGpuTools.Diagnostics
         public string FailedChecks { get; }
 
         private static string FailedNames(IReadOnlyList<InstallCheck> checks) =>
-            string.Join(", ", (checks ?? new List<InstallCheck>()).Where(c => c.Status == nameof(CheckStatus.Failed)).Select(c => c.Name));
+            string.Join(", ", (checks ?? new List<InstallCheck>()).Where(c => c.IsFailed()).Select(c => c.Name));
     }
 }

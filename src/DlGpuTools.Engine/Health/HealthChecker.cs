@@ -43,7 +43,7 @@ namespace DlGpuTools.Health
                 IReadOnlyList<CudaDevice> devices = Selected(inventory, keys);
                 var report = new GpuHealthReport
                 {
-                    Level = level.ToString(),
+                    HealthLevel = level,
                     GpuCount = inventory.DriverDeviceCount,
                     DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null)
                         ?? DriverVersionFromNvml(nvml),
@@ -92,16 +92,16 @@ namespace DlGpuTools.Health
 
                 if (energy.TryGetValue(device.Index, out EnergyMeasurement? measured)) measured.CopyTo(health);
                 Fold(health.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
-                health.Verdict = verdict.ToString();
-                health.Action = action.ToString();
+                health.HealthVerdict = verdict;
+                health.HealthAction = action;
                 health.Reason = reason;
                 report.Gpus.Add(health);
                 report.Checks.AddRange(health.Checks);
             }
 
             Fold(report.Checks, out HealthVerdict hostVerdict, out HealthAction hostAction, out string? hostReason);
-            report.Verdict = hostVerdict.ToString();
-            report.Action = hostAction.ToString();
+            report.HealthVerdict = hostVerdict;
+            report.HealthAction = hostAction;
             report.Reason = hostReason;
         }
 
@@ -122,14 +122,14 @@ namespace DlGpuTools.Health
         // The driver or NVML did not list the GPUs in time: the host fails with one check that says so.
         private static GpuHealthReport Hung(Stopwatch clock, TimeSpan timeout, HealthLevel level)
         {
-            var report = new GpuHealthReport { Level = level.ToString() };
+            var report = new GpuHealthReport { HealthLevel = level };
             report.Checks.Add(HealthRow.Make(null, "Driver answers", CheckStatus.Failed,
                 string.Format(CultureInfo.InvariantCulture,
                     "The driver and NVML did not list the GPUs within {0:0.#} s: a GPU or the driver is hung.", timeout.TotalSeconds),
                 "Drain the node, check dmesg for Xid errors (grep NVRM: Xid), and reboot it.", HealthAction.RebootNode));
             Fold(report.Checks, out HealthVerdict verdict, out HealthAction action, out string? reason);
-            report.Verdict = verdict.ToString();
-            report.Action = action.ToString();
+            report.HealthVerdict = verdict;
+            report.HealthAction = action;
             report.Reason = reason;
             report.DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
             return report;
@@ -148,9 +148,9 @@ namespace DlGpuTools.Health
         internal static void Fold(IReadOnlyCollection<GpuHealthCheck> checks, out HealthVerdict verdict, out HealthAction action,
             out string? reason)
         {
-            string? setting = checks.Any(c => c.Status == nameof(CheckStatus.Failed)) ? nameof(CheckStatus.Failed)
-                : checks.Any(c => c.Status == nameof(CheckStatus.Warning)) ? nameof(CheckStatus.Warning) : null;
-            verdict = setting == nameof(CheckStatus.Failed) ? HealthVerdict.Unhealthy
+            CheckStatus? setting = checks.Any(c => c.CheckStatus == CheckStatus.Failed) ? CheckStatus.Failed
+                : checks.Any(c => c.CheckStatus == CheckStatus.Warning) ? CheckStatus.Warning : null;
+            verdict = setting == CheckStatus.Failed ? HealthVerdict.Unhealthy
                 : setting != null ? HealthVerdict.Degraded : HealthVerdict.Healthy;
             if (setting == null)
             {
@@ -159,14 +159,12 @@ namespace DlGpuTools.Health
                 return;
             }
 
-            GpuHealthCheck[] setters = checks.Where(c => c.Status == setting).ToArray();
-            HealthAction most = setters.Max(ActionOf);
-            GpuHealthCheck named = setters.First(c => ActionOf(c) == most);
+            GpuHealthCheck[] setters = checks.Where(c => c.CheckStatus == setting).ToArray();
+            HealthAction most = setters.Max(c => c.HealthAction);
+            GpuHealthCheck named = setters.First(c => c.HealthAction == most);
             action = most;
             reason = (named.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + ": " : string.Empty) + named.Check + ": "
                 + named.Detail;
         }
-
-        private static HealthAction ActionOf(GpuHealthCheck check) => (HealthAction)Enum.Parse(typeof(HealthAction), check.Action);
     }
 }

@@ -23,8 +23,13 @@ namespace DlGpuTools
         /// <summary>One row per message size, smallest first.</summary>
         public ReadableList<CollectiveSize> Sizes { get; set; } = new ReadableList<CollectiveSize>();
 
-        /// <summary>Passed, Warning or Failed: wrong data or an error fails; a large-message figure below expectation warns.</summary>
-        public string? Status { get; set; }
+        /// <summary>
+        /// Passed, Warning or Failed: wrong data or an error fails; a large-message figure below expectation warns. The name
+        /// of <see cref="CheckStatus"/> (see <see cref="EnumText"/>).
+        /// </summary>
+        public string Status { get => CheckStatus.ToString(); set => CheckStatus = EnumText.Parse<CheckStatus>(value, nameof(Status)); }
+
+        internal CheckStatus CheckStatus { get; set; }
 
         /// <summary>Why the status is what it is, with the likely cause of a shortfall.</summary>
         public string? Verdict { get; set; }
@@ -80,8 +85,10 @@ namespace DlGpuTools
         /// <summary>Elements compared with the host reference, summed over ranks.</summary>
         public long CheckedElements { get; set; }
 
-        /// <summary>Passed or Failed (wrong data).</summary>
-        public string? Status { get; set; }
+        /// <summary>Passed or Failed (wrong data): the name of <see cref="CheckStatus"/>.</summary>
+        public string Status { get => CheckStatus.ToString(); set => CheckStatus = EnumText.Parse<CheckStatus>(value, nameof(Status)); }
+
+        internal CheckStatus CheckStatus { get; set; }
 
         public override string ToString() => $"{Bytes} B: {BusGBps:0.##} GB/s bus, {WrongElements} wrong";
     }

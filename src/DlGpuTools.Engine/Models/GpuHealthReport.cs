@@ -1,6 +1,4 @@
 using System;
-using DlGpuTools.Diagnostics;
-using DlGpuTools.Health;
 
 namespace DlGpuTools
 {
@@ -18,8 +16,11 @@ namespace DlGpuTools
 
         public string Check { get; set; } = string.Empty;
 
-        /// <summary>Passed, Warning, Failed or Skipped (a CheckStatus name: text, so it reads the same after remoting).</summary>
-        public string Status { get; set; } = nameof(CheckStatus.Passed);
+        /// <summary>Passed, Warning, Failed or Skipped: the name of <see cref="CheckStatus"/> (see <see cref="EnumText"/>).</summary>
+        public string Status { get => CheckStatus.ToString(); set => CheckStatus = EnumText.Parse<CheckStatus>(value, nameof(Status)); }
+
+        /// <summary>How the check ended, which the verdict is folded from.</summary>
+        internal CheckStatus CheckStatus { get; set; }
 
         /// <summary>What was read, in words, with the figures.</summary>
         public string Detail { get; set; } = string.Empty;
@@ -27,8 +28,10 @@ namespace DlGpuTools
         /// <summary>How to fix it; empty when nothing is wrong.</summary>
         public string? Remedy { get; set; }
 
-        /// <summary>A HealthAction name: None, Watch, Configure, Drain, ResetGpu, RebootNode or ReplaceGpu.</summary>
-        public string Action { get; set; } = nameof(HealthAction.None);
+        /// <summary>None, Watch, Configure, Drain, ResetGpu, RebootNode or ReplaceGpu: the name of <see cref="HealthAction"/>.</summary>
+        public string Action { get => HealthAction.ToString(); set => HealthAction = EnumText.Parse<HealthAction>(value, nameof(Action)); }
+
+        internal HealthAction HealthAction { get; set; }
 
         public override string ToString() => $"{Check}: {Status}";
     }
@@ -44,11 +47,19 @@ namespace DlGpuTools
 
         public string? PciBusId { get; set; }
 
-        /// <summary>Healthy, Degraded or Unhealthy (a HealthVerdict name).</summary>
-        public string Verdict { get; set; } = nameof(HealthVerdict.Healthy);
+        /// <summary>Healthy, Degraded or Unhealthy: the name of <see cref="HealthVerdict"/>.</summary>
+        public string Verdict
+        {
+            get => HealthVerdict.ToString();
+            set => HealthVerdict = EnumText.Parse<HealthVerdict>(value, nameof(Verdict));
+        }
 
-        /// <summary>The most severe action of the GPU's checks (a HealthAction name).</summary>
-        public string Action { get; set; } = nameof(HealthAction.None);
+        internal HealthVerdict HealthVerdict { get; set; }
+
+        /// <summary>The most severe action of the GPU's checks: the name of <see cref="HealthAction"/>.</summary>
+        public string Action { get => HealthAction.ToString(); set => HealthAction = EnumText.Parse<HealthAction>(value, nameof(Action)); }
+
+        internal HealthAction HealthAction { get; set; }
 
         /// <summary>The first failed (else warned) check, in one line; empty when healthy.</summary>
         public string? Reason { get; set; }
@@ -114,18 +125,29 @@ namespace DlGpuTools
 
         /// <summary>
         /// Quick (NVML and the driver only), Standard (plus the GEMM stress and link checks) or Long (plus the memory
-        /// test).
+        /// test): the name of <see cref="HealthLevel"/>.
         /// </summary>
-        public string Level { get; set; } = nameof(HealthLevel.Quick);
+        public string Level { get => HealthLevel.ToString(); set => HealthLevel = EnumText.Parse<HealthLevel>(value, nameof(Level)); }
+
+        internal HealthLevel HealthLevel { get; set; }
 
         /// <summary>
-        /// Healthy, Degraded or Unhealthy (a HealthVerdict name: text, so a fleet's reports sort and group after
-        /// remoting).
+        /// Healthy, Degraded or Unhealthy: the name of <see cref="HealthVerdict"/>, text so that a fleet's reports sort,
+        /// group and export by name in either PowerShell edition.
         /// </summary>
-        public string Verdict { get; set; } = nameof(HealthVerdict.Healthy);
+        public string Verdict
+        {
+            get => HealthVerdict.ToString();
+            set => HealthVerdict = EnumText.Parse<HealthVerdict>(value, nameof(Verdict));
+        }
 
-        /// <summary>The most severe action of all checks (a HealthAction name).</summary>
-        public string Action { get; set; } = nameof(HealthAction.None);
+        /// <summary>What the engine and Sync-SlurmNodeHealth decide by; <see cref="IsUsable"/> says it for the cmdlets.</summary>
+        internal HealthVerdict HealthVerdict { get; set; }
+
+        /// <summary>The most severe action of all checks: the name of <see cref="HealthAction"/>.</summary>
+        public string Action { get => HealthAction.ToString(); set => HealthAction = EnumText.Parse<HealthAction>(value, nameof(Action)); }
+
+        internal HealthAction HealthAction { get; set; }
 
         /// <summary>One line: the first failed (else warned) check with its GPU; empty when healthy.</summary>
         public string? Reason { get; set; }
@@ -140,6 +162,9 @@ namespace DlGpuTools
 
         /// <summary>Every check: the host's first, then each GPU's.</summary>
         public ReadableList<GpuHealthCheck> Checks { get; set; } = new ReadableList<GpuHealthCheck>();
+
+        /// <summary>Whether the host may keep taking jobs (the verdict is not Unhealthy): Test-GpuHealth -Quiet's answer.</summary>
+        public bool IsUsable() => HealthVerdict != HealthVerdict.Unhealthy;
 
         public override string ToString() => $"{ComputerName}: {Verdict}";
     }

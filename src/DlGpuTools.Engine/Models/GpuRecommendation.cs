@@ -5,8 +5,23 @@ namespace DlGpuTools
     {
         public int Rank { get; set; }
 
-        /// <summary>Buy, Rent, Current or Upgrade.</summary>
-        public string? Kind { get; set; }
+        /// <summary>Buy, Rent, Current or Upgrade: the name of <see cref="RecommendationKind"/> (see <see cref="EnumText"/>).</summary>
+        public string Kind
+        {
+            get => RecommendationKind.ToString();
+            set => RecommendationKind = EnumText.Parse<RecommendationKind>(value, nameof(Kind));
+        }
+
+        internal RecommendationKind RecommendationKind { get; set; }
+
+        /// <summary>Whether the row is an offer to rent (the rental view and columns apply).</summary>
+        public bool IsRental() => RecommendationKind == RecommendationKind.Rent;
+
+        /// <summary>Whether the row is the user's own card rather than something to get.</summary>
+        public bool IsCurrentCard() => RecommendationKind == RecommendationKind.Current;
+
+        /// <summary>Whether the row is a card to buy (a purchase or an upgrade).</summary>
+        public bool IsPurchase() => RecommendationKind == RecommendationKind.Buy || RecommendationKind == RecommendationKind.Upgrade;
 
         public string? Card { get; set; }
 

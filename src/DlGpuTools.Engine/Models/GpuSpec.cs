@@ -54,18 +54,52 @@ namespace DlGpuTools
         /// <summary>US launch price where one was published (none for data-centre cards).</summary>
         public double? LaunchPriceUsd { get; set; }
 
-        /// <summary>consumer, prosumer, workstation or datacenter.</summary>
-        public string? Segment { get; set; }
+        /// <summary>
+        /// consumer, prosumer, workstation or datacenter: the name of <see cref="CardSegment"/> in the card table's lower
+        /// case. Text that names no segment is kept as it came, so that the table's check can show it.
+        /// </summary>
+        public string? Segment
+        {
+            get => CardSegment?.ToString().ToLowerInvariant() ?? _unknownSegment;
+            set
+            {
+                CardSegment = EnumText.TryParse<CardSegment>(value);
+                _unknownSegment = CardSegment == null ? value : null;
+            }
+        }
 
-        /// <summary>NVLink bridge (pairs only), NVSwitch (SXM/HGX boards) or none (PCIe).</summary>
-        public GpuInterconnect Interconnect { get; set; }
+        internal CardSegment? CardSegment { get; set; }
+
+        private string? _unknownSegment;
+
+        /// <summary>
+        /// NVLink bridge (pairs only), NVSwitch (SXM/HGX boards) or none (PCIe): the name of <see cref="GpuInterconnect"/>
+        /// (see <see cref="EnumText"/>).
+        /// </summary>
+        public string Interconnect
+        {
+            get => GpuInterconnect.ToString();
+            set => GpuInterconnect = EnumText.Parse<GpuInterconnect>(value, nameof(Interconnect));
+        }
+
+        internal GpuInterconnect GpuInterconnect { get; set; }
 
         /// <summary>Whether two of these cards can copy GPU to GPU directly (NVIDIA disabled it on GeForce RTX 40 and 50).</summary>
         public bool PeerToPeer { get; set; }
 
-        public GpuFormFactor FormFactor { get; set; }
+        /// <summary>Pcie, Sxm, UnifiedMemory or Integrated: the name of <see cref="GpuFormFactor"/>.</summary>
+        public string FormFactor
+        {
+            get => GpuFormFactor.ToString();
+            set => GpuFormFactor = EnumText.Parse<GpuFormFactor>(value, nameof(FormFactor));
+        }
 
-        public GpuPlatform Platform { get; set; }
+        internal GpuFormFactor GpuFormFactor { get; set; }
+
+        /// <summary>Cuda, Rocm, Metal or OneApi: the name of <see cref="GpuPlatform"/>.</summary>
+        public string Platform { get => GpuPlatform.ToString(); set => GpuPlatform = EnumText.Parse<GpuPlatform>(value, nameof(Platform)); }
+
+        internal GpuPlatform GpuPlatform { get; set; }
 
         /// <summary>
         /// Memory a model can use: the card's memory, or for unified-memory machines the share the GPU may take

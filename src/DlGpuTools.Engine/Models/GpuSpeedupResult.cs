@@ -9,9 +9,23 @@ namespace DlGpuTools
 
         public long K { get; set; }
 
-        public string GpuDataType { get; set; } = string.Empty;
+        /// <summary>The GPU's type: the name of <see cref="GpuType"/> (see <see cref="EnumText"/>).</summary>
+        public string GpuDataType
+        {
+            get => GpuType.ToString();
+            set => GpuType = EnumText.Parse<MatMulDataType>(value, nameof(GpuDataType));
+        }
 
-        public string CpuDataType { get; set; } = string.Empty;
+        internal MatMulDataType GpuType { get; set; }
+
+        /// <summary>The CPU's type the GPU's is paired with: the name of <see cref="CpuType"/>.</summary>
+        public string CpuDataType
+        {
+            get => CpuType.ToString();
+            set => CpuType = EnumText.Parse<MatMulDataType>(value, nameof(CpuDataType));
+        }
+
+        internal MatMulDataType CpuType { get; set; }
 
         /// <summary>Which pairing this row is, in words ("strict FP32 on both", "GPU BF16 tensor cores vs the CPU's BF16").</summary>
         public string Pairing { get; set; } = string.Empty;

@@ -49,17 +49,59 @@ namespace DlGpuTools
         /// <summary>Theoretical NVLink bandwidth per direction: links x per-link rate of the architecture.</summary>
         public double? NvLinkGBps { get; set; }
 
-        /// <summary>The PCIe common ancestor, even when NVLink is the faster path.</summary>
-        public string? PcieLevel { get; set; }
+        /// <summary>
+        /// The PCIe common ancestor, even when NVLink is the faster path: the name of <see cref="PcieAncestor"/> (see
+        /// <see cref="EnumText"/>); "?" for a level NVML reports that nvidia-smi has no name for; empty when NVML could not tell.
+        /// </summary>
+        public string? PcieLevel
+        {
+            get => PcieAncestor?.ToString() ?? _unnamedLevel;
+            set
+            {
+                PcieAncestor = EnumText.TryParse<PcieAncestor>(value);
+                _unnamedLevel = PcieAncestor == null ? value : null;
+            }
+        }
 
-        /// <summary>NVML's peer-to-peer status for reads, writes, atomics and NVLink (OK, NotSupported, ChipsetNotSupported...).</summary>
-        public string? P2PRead { get; set; }
+        internal PcieAncestor? PcieAncestor { get; set; }
 
-        public string? P2PWrite { get; set; }
+        private string? _unnamedLevel;
 
-        public string? P2PAtomics { get; set; }
+        /// <summary>
+        /// NVML's peer-to-peer status for reads, writes, atomics and NVLink (OK, NotSupported, ChipsetNotSupported...): the
+        /// name of <see cref="PeerAccess"/> (see <see cref="EnumText"/>); empty where NVML did not answer.
+        /// </summary>
+        public string? P2PRead
+        {
+            get => PeerRead?.ToString();
+            set => PeerRead = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PRead));
+        }
 
-        public string? P2PNvLink { get; set; }
+        internal PeerAccess? PeerRead { get; set; }
+
+        public string? P2PWrite
+        {
+            get => PeerWrite?.ToString();
+            set => PeerWrite = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PWrite));
+        }
+
+        internal PeerAccess? PeerWrite { get; set; }
+
+        public string? P2PAtomics
+        {
+            get => PeerAtomics?.ToString();
+            set => PeerAtomics = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PAtomics));
+        }
+
+        internal PeerAccess? PeerAtomics { get; set; }
+
+        public string? P2PNvLink
+        {
+            get => PeerNvLink?.ToString();
+            set => PeerNvLink = EnumText.ParseOptional<PeerAccess>(value, nameof(P2PNvLink));
+        }
+
+        internal PeerAccess? PeerNvLink { get; set; }
 
         /// <summary>cuDeviceCanAccessPeer: whether the CUDA driver allows peer access from this GPU to the peer.</summary>
         public bool? CanAccessPeer { get; set; }

@@ -11,8 +11,11 @@ namespace DlGpuTools
         /// <summary>The check in words, as the table shows it.</summary>
         public string? Name { get; set; }
 
-        /// <summary>Passed, Warning, Failed or Skipped.</summary>
-        public string? Status { get; set; }
+        /// <summary>Passed, Warning, Failed or Skipped: the name of <see cref="CheckStatus"/> (see <see cref="EnumText"/>).</summary>
+        public string Status { get => CheckStatus.ToString(); set => CheckStatus = EnumText.Parse<CheckStatus>(value, nameof(Status)); }
+
+        /// <summary>How the check ended; the verdict row carries the worst of the run.</summary>
+        internal CheckStatus CheckStatus { get; set; }
 
         /// <summary>What was found: versions, the path each library was loaded from, what was searched.</summary>
         public string? Detail { get; set; }
@@ -32,6 +35,9 @@ namespace DlGpuTools
         public ReadableDictionary Data { get; set; } = new ReadableDictionary();
 
         public double DurationMs { get; set; }
+
+        /// <summary>Whether the check failed (for the verdict row: whether CUDA and cuDNN are not ready).</summary>
+        public bool IsFailed() => CheckStatus == CheckStatus.Failed;
 
         public override string ToString() => $"{Status}: {Name}";
     }

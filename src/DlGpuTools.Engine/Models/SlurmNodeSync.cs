@@ -2,7 +2,8 @@ namespace DlGpuTools
 {
     /// <summary>
     /// Sync-SlurmNodeHealth's answer: the node, the health verdict, and what was done to the node's drain state.
-    /// Text properties (enum names), so the record reads the same in JSON, CSV and over remoting.
+    /// The verdict and the change are enums shown by name (see <see cref="EnumText"/>), so the record reads the same
+    /// in JSON, CSV and over remoting.
     /// </summary>
     public sealed class SlurmNodeSync
     {
@@ -12,13 +13,27 @@ namespace DlGpuTools
         public string NodeName { get; set; } = string.Empty;
 
         /// <summary>Test-GpuHealth's verdict: Healthy, Degraded or Unhealthy.</summary>
-        public string Verdict { get; set; } = string.Empty;
+        public string Verdict
+        {
+            get => HealthVerdict.ToString();
+            set => HealthVerdict = EnumText.Parse<HealthVerdict>(value, nameof(Verdict));
+        }
+
+        internal HealthVerdict HealthVerdict { get; set; }
 
         /// <summary>True unless the verdict is Unhealthy: the node may take jobs (the script exits 0).</summary>
         public bool Passed { get; set; }
 
-        /// <summary>A SlurmNodeChange name: None, Drained, ReasonUpdated, Resumed or LeftDrainedByOthers.</summary>
-        public string Change { get; set; } = string.Empty;
+        /// <summary>None, Drained, ReasonUpdated, Resumed or LeftDrainedByOthers: the name of <see cref="NodeChange"/>.</summary>
+        public string Change { get => NodeChange.ToString(); set => NodeChange = EnumText.Parse<SlurmNodeChange>(value, nameof(Change)); }
+
+        internal SlurmNodeChange NodeChange { get; set; }
+
+        /// <summary>Whether the plan changes the node's drain state (what -WhatIf and -Confirm ask about).</summary>
+        public bool ChangesNode() => NodeChange != SlurmNodeChange.None && NodeChange != SlurmNodeChange.LeftDrainedByOthers;
+
+        /// <summary>Whether the plan resumes the node rather than draining it.</summary>
+        public bool ResumesNode() => NodeChange == SlurmNodeChange.Resumed;
 
         /// <summary>The drain reason on the node after the sync; empty when it is not drained.</summary>
         public string? Reason { get; set; }

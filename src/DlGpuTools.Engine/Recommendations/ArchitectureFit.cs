@@ -71,7 +71,7 @@ namespace DlGpuTools.Recommendations
 
         public static ArchitectureFit For(GpuSpec card)
         {
-            if (card.FormFactor == GpuFormFactor.UnifiedMemory) return Unified;
+            if (card.GpuFormFactor == GpuFormFactor.UnifiedMemory) return Unified;
             bool hbm = (card.MemoryType ?? string.Empty).StartsWith("HBM", StringComparison.OrdinalIgnoreCase);
             switch (card.Architecture)
             {

@@ -51,14 +51,14 @@ namespace DlGpuTools.Recommendations
             else if (card.Bf16TensorTflops == null && (request.IsTraining || workload == Workload.NLP || workload == Workload.LLMFineTune))
                 warnings.Add("No BF16 tensor cores (before Ampere): train in FP16 with loss scaling.");
 
-            if (card.FormFactor == GpuFormFactor.Sxm || card.FormFactor == GpuFormFactor.Integrated)
+            if (card.GpuFormFactor == GpuFormFactor.Sxm || card.GpuFormFactor == GpuFormFactor.Integrated)
                 warnings.Add("Data-centre card: passively cooled, it needs server airflow; an SXM/HGX module fits only an HGX server "
                     + "board, not a PC: it is bought as an 8-GPU server, priced per node.");
-            else if (card.Segment == "datacenter")
+            else if (card.CardSegment == CardSegment.Datacenter)
                 warnings.Add("Data-centre card: passively cooled, it needs server airflow (or a blower shroud in a desktop).");
 
             if (gpus > 1) warnings.Add(MultiGpuNote(card, method, gpus));
-            if (gpus > 1 && card.Segment != "datacenter" && card.TdpW is int tdp)
+            if (gpus > 1 && card.CardSegment != CardSegment.Datacenter && card.TdpW is int tdp)
             {
                 int watts = tdp * gpus;
                 warnings.Add(string.Format(CultureInfo.InvariantCulture,
@@ -75,9 +75,9 @@ namespace DlGpuTools.Recommendations
 
         private static string MultiGpuNote(GpuSpec card, MemoryEstimate? method, int gpus)
         {
-            string link = card.Interconnect == GpuInterconnect.NvSwitch
+            string link = card.GpuInterconnect == GpuInterconnect.NvSwitch
                 ? "NVSwitch links every GPU of the server to every other"
-                : card.Interconnect == GpuInterconnect.NvLinkBridgePair
+                : card.GpuInterconnect == GpuInterconnect.NvLinkBridgePair
                     ? (gpus == 2 ? "an NVLink bridge can join the pair"
                         : "NVLink bridges join pairs only, so beyond two the cards talk over PCIe")
                     : card.PeerToPeer
@@ -98,7 +98,7 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         public static string PlatformNote(GpuSpec card)
         {
-            switch (card.Platform)
+            switch (card.GpuPlatform)
             {
                 case GpuPlatform.Rocm:
                     return "AMD ROCm: inference good (llama.cpp on HIP or Vulkan, vLLM on Instinct cards); training works with PyTorch's "

@@ -20,7 +20,7 @@ namespace DlGpuTools.Recommendations
     {
         public static CardClass Of(GpuSpec card)
         {
-            if (card.FormFactor == GpuFormFactor.UnifiedMemory) return CardClass.Unified;
+            if (card.GpuFormFactor == GpuFormFactor.UnifiedMemory) return CardClass.Unified;
             return (card.MemoryType ?? string.Empty).StartsWith("HBM", StringComparison.OrdinalIgnoreCase) ? CardClass.Hbm : CardClass.Gddr;
         }
     }

@@ -19,7 +19,7 @@ namespace DlGpuTools.Recommendations
 
         public static string? Needs(GpuSpec card, int gpus)
         {
-            if (gpus <= 1 || card.FormFactor != GpuFormFactor.Pcie) return null;
+            if (gpus <= 1 || card.GpuFormFactor != GpuFormFactor.Pcie) return null;
             int tdp = card.TdpW ?? 300;
             int draw = tdp * gpus + HostPowerW;
             int supply = RoundUp((int)(draw * SupplyHeadroom), 100);
@@ -35,7 +35,7 @@ namespace DlGpuTools.Recommendations
                     ? " or two, and more than a 15 A/120 V circuit gives: a 20 A or 230 V circuit, or power-limit the cards (nvidia-smi "
                         + "-pl)"
                     : string.Empty);
-            string link = card.Interconnect == GpuInterconnect.NvLinkBridgePair
+            string link = card.GpuInterconnect == GpuInterconnect.NvLinkBridgePair
                 ? "; an NVLink bridge per pair is optional (it helps training, adds little to decode)" : string.Empty;
             return slots + "; " + power + link + ".";
         }
@@ -44,7 +44,7 @@ namespace DlGpuTools.Recommendations
         /// anyway.</summary>
         public static double? CostUsd(GpuSpec card, int gpus)
         {
-            if (gpus <= 1 || card.FormFactor != GpuFormFactor.Pcie) return null;
+            if (gpus <= 1 || card.GpuFormFactor != GpuFormFactor.Pcie) return null;
             return gpus == 2 ? 800 : gpus == 4 ? 2500 : 6000;
         }
 

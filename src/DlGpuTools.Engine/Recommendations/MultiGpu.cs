@@ -56,7 +56,7 @@ namespace DlGpuTools.Recommendations
         public static string? LinkName(GpuSpec card, int gpus)
         {
             if (gpus <= 1) return null;
-            switch (card.Interconnect)
+            switch (card.GpuInterconnect)
             {
                 case GpuInterconnect.NvSwitch: return "NVSwitch";
                 case GpuInterconnect.InfinityFabric: return "Infinity Fabric";
@@ -66,8 +66,8 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>Whether all n cards reach each other over a switched fabric (NVSwitch or AMD's OAM board).</summary>
-        public static bool Switched(GpuSpec card) => card.Interconnect == GpuInterconnect.NvSwitch
-            || card.Interconnect == GpuInterconnect.InfinityFabric;
+        public static bool Switched(GpuSpec card) => card.GpuInterconnect == GpuInterconnect.NvSwitch
+            || card.GpuInterconnect == GpuInterconnect.InfinityFabric;
 
         /// <summary>The use an engine makes of several cards for serving.</summary>
         public static ParallelUse ServingUse(InferenceEngine engine) => engine == InferenceEngine.LlamaCpp
@@ -76,8 +76,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>The engine people run on a card when the user names none: vLLM on data-centre cards and rentals, llama.cpp at
         /// home.</summary>
         public static InferenceEngine DefaultEngine(GpuSpec card, bool rented) =>
-            rented || card.Segment == "datacenter"
-                || card.FormFactor == GpuFormFactor.Sxm ? InferenceEngine.Vllm : InferenceEngine.LlamaCpp;
+            rented || card.CardSegment == CardSegment.Datacenter
+                || card.GpuFormFactor == GpuFormFactor.Sxm ? InferenceEngine.Vllm : InferenceEngine.LlamaCpp;
 
         public static string EngineName(InferenceEngine engine) =>
             engine == InferenceEngine.LlamaCpp ? "llama.cpp" : engine == InferenceEngine.Vllm ? "vLLM" : "TensorRT-LLM";

@@ -19,7 +19,7 @@ namespace DlGpuTools.Recommendations
             if (results == null) throw new ArgumentNullException(nameof(results));
             if (cards == null) throw new ArgumentNullException(nameof(cards));
             var warnings = new List<string>();
-            if (results.Count == 1 && results[0].Kind == "Current")
+            if (results.Count == 1 && results[0].IsCurrentCard())
             {
                 warnings.Add(F("No card within these limits beats your {0} by 1.5x for {1}: keep it, or raise -Budget.", results[0].Card,
                     request.Workload));
@@ -30,7 +30,7 @@ namespace DlGpuTools.Recommendations
                     + "{0}: raise -Budget, lower -MinimumMemoryGB, or add -IncludeCloud to rent.", request.Workload));
             }
 
-            if (request.ModelParameters != null && !request.IncludeCloud && !results.Any(r => r.Kind == "Buy" || r.Kind == "Upgrade"))
+            if (request.ModelParameters != null && !request.IncludeCloud && !results.Any(r => r.IsPurchase()))
             {
                 warnings.Add(F("Nothing to buy holds this within 8 "
                     + "cards{0}: add -IncludeCloud to rent (H200 141 GB, B200 180 GB), or use a smaller method "

@@ -25,7 +25,7 @@ namespace DlGpuTools.Recommendations
                 {
                     double total = unitPrice * Math.Ceiling(fit.Gpus / (double)Math.Max(1, price.Gpus));
                     if (request.BudgetUsd is double budget && total > budget) continue;
-                    GpuRecommendation? r = Describe("Buy", card, c, fit, rented: false);
+                    GpuRecommendation? r = Describe(RecommendationKind.Buy, card, c, fit, rented: false);
                     if (r == null) continue;
                     SetPrice(r, price, total);
                     r.HostNeeds = HostBuild.Needs(card, fit.Gpus);
@@ -85,7 +85,7 @@ namespace DlGpuTools.Recommendations
             if (c.Methods.Count == 0)
             {
                 yield return new Fit(null, minGpus);
-                if (minGpus == 1 && !rented && WorkloadProfile.IsLlm(request.Workload) && card.FormFactor == GpuFormFactor.Pcie
+                if (minGpus == 1 && !rented && WorkloadProfile.IsLlm(request.Workload) && card.GpuFormFactor == GpuFormFactor.Pcie
                     && memory >= c.Floor)
                 {
                     yield return new Fit(null, 2);
@@ -107,7 +107,7 @@ namespace DlGpuTools.Recommendations
             // Serving at home: where one card holds the model only at a lower precision, a pair of the same card that holds a
             // more faithful one is shown beside it (Qwen3-32B: INT4 on one 24 GB card, INT8 on two), as the issue asks ("or
             // show both"); the ranking still puts one card that holds the model before a set.
-            if (!request.IsTraining && !c.DataCentreScale && minGpus == 1 && fit.Gpus == 1 && card.FormFactor == GpuFormFactor.Pcie
+            if (!request.IsTraining && !c.DataCentreScale && minGpus == 1 && fit.Gpus == 1 && card.GpuFormFactor == GpuFormFactor.Pcie
                 && MaxCards(card) >= 2 && methods.FirstOrDefault(m => Holds(card, m, 2)) is MemoryEstimate pair
                 && IndexOf(methods, pair) < IndexOf(methods, fit.Method))
                 yield return new Fit(pair, 2);
@@ -153,8 +153,8 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         private static int MaxCards(GpuSpec card)
         {
-            if (card.FormFactor == GpuFormFactor.UnifiedMemory) return card.Platform == GpuPlatform.Cuda ? 2 : 1;
-            return card.Segment == "datacenter" || card.FormFactor != GpuFormFactor.Pcie ? 8 : 4;
+            if (card.GpuFormFactor == GpuFormFactor.UnifiedMemory) return card.GpuPlatform == GpuPlatform.Cuda ? 2 : 1;
+            return card.CardSegment == CardSegment.Datacenter || card.GpuFormFactor != GpuFormFactor.Pcie ? 8 : 4;
         }
 
         /// <summary>
@@ -194,7 +194,7 @@ namespace DlGpuTools.Recommendations
 
         private const double BytesPerGiB = 1073741824;
 
-        private static GpuRecommendation? Describe(string kind, GpuSpec card, Context c, Fit fit, bool rented)
+        private static GpuRecommendation? Describe(RecommendationKind kind, GpuSpec card, Context c, Fit fit, bool rented)
         {
             RecommendationRequest request = c.Request;
             ModelPrecision precision = SpeedPrecision(fit.Method, request.Precision);
@@ -207,7 +207,7 @@ namespace DlGpuTools.Recommendations
             double memory = Usable(card);
             var r = new GpuRecommendation
             {
-                Kind = kind,
+                RecommendationKind = kind,
                 Card = card.Name,
                 ShortCard = CardCatalog.ShortName(card.Name),
                 Workload = request.Workload.ToString(),
@@ -261,16 +261,16 @@ namespace DlGpuTools.Recommendations
             return r;
         }
 
-        private static void AddFlags(GpuRecommendation r, GpuSpec card, Context c, int gpus, string kind)
+        private static void AddFlags(GpuRecommendation r, GpuSpec card, Context c, int gpus, RecommendationKind kind)
         {
-            if (kind != "Rent")
+            if (kind != RecommendationKind.Rent)
             {
-                if (card.FormFactor == GpuFormFactor.Sxm || card.FormFactor == GpuFormFactor.Integrated) r.Flags.Add("SXM-ONLY");
-                else if (card.Segment == "datacenter") r.Flags.Add("PASSIVE");
+                if (card.GpuFormFactor == GpuFormFactor.Sxm || card.GpuFormFactor == GpuFormFactor.Integrated) r.Flags.Add("SXM-ONLY");
+                else if (card.CardSegment == CardSegment.Datacenter) r.Flags.Add("PASSIVE");
             }
 
-            if (gpus > 1 && !card.PeerToPeer && card.Interconnect == GpuInterconnect.None) r.Flags.Add("NO-P2P");
-            if (card.Platform != GpuPlatform.Cuda) r.Flags.Add("NON-CUDA");
+            if (gpus > 1 && !card.PeerToPeer && card.GpuInterconnect == GpuInterconnect.None) r.Flags.Add("NO-P2P");
+            if (card.GpuPlatform != GpuPlatform.Cuda) r.Flags.Add("NON-CUDA");
             if (r.MemoryGB < c.Floor && c.Methods.Count == 0)
             {
                 r.Flags.Add(string.Format(CultureInfo.InvariantCulture, "{0:0}GB", r.MemoryGB));
@@ -309,7 +309,7 @@ namespace DlGpuTools.Recommendations
                 || (llm && c.Methods.Count == 0 && b.FitsRank > current.FitsRank && b.Card != current.Card)).ToList();
             foreach (GpuRecommendation u in upgrades)
             {
-                u.Kind = "Upgrade";
+                u.RecommendationKind = RecommendationKind.Upgrade;
                 string what = currentSpeed > 0
                     ? string.Format(CultureInfo.InvariantCulture, "{0:0.0}x the expected speed of your {1}", u.Speed / currentSpeed,
                         current.Card)
@@ -331,8 +331,9 @@ namespace DlGpuTools.Recommendations
             CardLookup lookup = _catalog.Find(request.CurrentCard ?? string.Empty, request.CurrentCardMemoryGiB);
             GpuSpec card = lookup.Card ?? throw new CardLookupException(lookup);
             Fit fit = Economical(card, c.Methods, 1) ?? new Fit(null, 1);
-            GpuRecommendation r = Describe("Current", card, c, fit, rented: false)
-                ?? new GpuRecommendation { Kind = "Current", Card = card.Name, ShortCard = CardCatalog.ShortName(card.Name),
+            GpuRecommendation r = Describe(RecommendationKind.Current, card, c, fit, rented: false)
+                ?? new GpuRecommendation { RecommendationKind = RecommendationKind.Current, Card = card.Name,
+                    ShortCard = CardCatalog.ShortName(card.Name),
                     MemoryGB = card.MemoryGB, TotalMemoryGB = card.MemoryGB };
             r.FitsModel = card.MemoryGB >= c.Floor && (c.Methods.Count == 0 || (fit.Method != null && fit.Gpus == 1));
             PriceEvidence? price = _prices.Evidence(card, request.Now);

@@ -22,7 +22,7 @@ namespace DlGpuTools.Recommendations
                 foreach (Fit fit in Fits(c, card, 1, rented: true))
                 {
                     if (free && fit.Gpus > offer.Gpus) continue;
-                    GpuRecommendation? r = Describe("Rent", card, c, fit, rented: true);
+                    GpuRecommendation? r = Describe(RecommendationKind.Rent, card, c, fit, rented: true);
                     if (r == null) continue;
                     int billed = Math.Max(fit.Gpus, offer.Gpus);
                     r.Provider = offer.Provider;
@@ -49,7 +49,7 @@ namespace DlGpuTools.Recommendations
                     if (!Strings.IsNullOrEmpty(offer.Notes)) r.Warnings.Add(offer.Notes!);
                     if (offer.PriceDate == "undated") r.Warnings.Add(
                         "Undated price (a long-standing list price): check the provider's page.");
-                    if (card.Platform != GpuPlatform.Cuda) r.Warnings.Add(CardAdvice.PlatformNote(card));
+                    if (card.GpuPlatform != GpuPlatform.Cuda) r.Warnings.Add(CardAdvice.PlatformNote(card));
                     rows.Add(r);
                 }
             }
@@ -88,11 +88,11 @@ namespace DlGpuTools.Recommendations
             // Language work only: the line names the model class held, and diffusion tools lag further behind on ROCm and Metal.
             if (!WorkloadProfile.MemoryFirst(request.Workload) || request.Workload == Workload.ImageGeneration
                 || request.IsTraining) return null;
-            GpuRecommendation? top = shown.FirstOrDefault(s => s.PriceUsd > 0 && s.Kind != "Current");
+            GpuRecommendation? top = shown.FirstOrDefault(s => s.PriceUsd > 0 && !s.IsCurrentCard());
             if (top == null || !(top.PriceUsd is double topPrice)) return null;
             double topPerDollar = top.TotalMemoryGB / topPrice;
             var candidates = new List<(GpuSpec Card, PriceEvidence Price, double PerDollar)>();
-            foreach (GpuSpec card in _catalog.Cards.Where(k => k.Platform != GpuPlatform.Cuda))
+            foreach (GpuSpec card in _catalog.Cards.Where(k => k.GpuPlatform != GpuPlatform.Cuda))
             {
                 PriceEvidence? price = _prices.Evidence(card, request.Now);
                 if (price == null || price.Gpus != 1 || (request.BudgetUsd is double b && price.PriceUsd > b)) continue;
@@ -117,13 +117,13 @@ namespace DlGpuTools.Recommendations
         {
             RecommendationRequest request = c.Request;
             GpuSpec? card = current.Card == null ? null : _catalog.Resolve(current.Card);
-            if (card == null || card.FormFactor != GpuFormFactor.Pcie || !WorkloadProfile.MemoryFirst(request.Workload)
+            if (card == null || card.GpuFormFactor != GpuFormFactor.Pcie || !WorkloadProfile.MemoryFirst(request.Workload)
                 || current.GpusNeeded > 1) return null;
             PriceEvidence? price = _prices.Evidence(card, request.Now);
             if (price == null || price.Gpus != 1 || (request.BudgetUsd is double b && RankingPrice(price) > b)) return null;
             Fit fit = c.Methods.Count == 0 ? new Fit(null, 2) : Economical(card, c.Methods, 2) ?? new Fit(null, 2);
             if (fit.Method == null && c.Methods.Count > 0) return null;
-            GpuRecommendation? r = Describe("Upgrade", card, c, fit, rented: false);
+            GpuRecommendation? r = Describe(RecommendationKind.Upgrade, card, c, fit, rented: false);
             if (r == null) return null;
             SetPrice(r, price, RankingPrice(price));
             r.SpeedPer1000Usd = null;

@@ -92,7 +92,7 @@ namespace DlGpuTools.Recommendations
         public static (int Nodes, GpuSpec Card)? NodesNeeded(CardCatalog catalog, MemoryEstimate method)
         {
             GpuSpec? largest = catalog.Cards.Where(k => k.IsCudaCapable
-                && k.Interconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
+                && k.GpuInterconnect == GpuInterconnect.NvSwitch).OrderByDescending(k => k.MemoryGB).FirstOrDefault();
             if (largest == null || method.RequiredPerCardGB(8) <= CapacityGB(largest)) return null;
             for (int nodes = 2; nodes <= 64; nodes++)
                 if (method.RequiredPerCardGB(8 * nodes) <= CapacityGB(largest)) return (nodes, largest);
@@ -147,10 +147,10 @@ namespace DlGpuTools.Recommendations
             {
                 r.MethodEstimates = context.Summary;
                 r.MemorySummary = context.MemoryLine;
-                r.RankingBasis = Basis(context, r.Kind == "Rent", learner);
+                r.RankingBasis = Basis(context, r.IsRental(), learner);
                 r.Goal = goal;
-                if (r.Kind != "Rent" && r.Kind != "Current" && alsoConsider != null) r.AlsoConsider = alsoConsider;
-                if (r.Kind != "Current") r.Rank = rank++;
+                if (r.IsPurchase() && alsoConsider != null) r.AlsoConsider = alsoConsider;
+                if (!r.IsCurrentCard()) r.Rank = rank++;
             }
 
             return results;
@@ -159,7 +159,8 @@ namespace DlGpuTools.Recommendations
         /// <summary>Adding a second of the user's card leads the options that hold as much: it costs one card, not a set.</summary>
         private static void AddAnotherFirstInItsClass(List<GpuRecommendation> ranked, GpuRecommendation current)
         {
-            int at = ranked.FindIndex(r => r.Card == current.Card && r.GpusNeeded == 2 && r.Kind == "Upgrade");
+            int at = ranked.FindIndex(r => r.Card == current.Card && r.GpusNeeded == 2
+                && r.RecommendationKind == RecommendationKind.Upgrade);
             if (at <= 0) return;
             GpuRecommendation another = ranked[at];
             int first = ranked.FindIndex(r => r.FitsRank == another.FitsRank && r.Method == another.Method);
@@ -175,7 +176,7 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         private static List<GpuRecommendation> Shown(Context c, List<GpuRecommendation> ranked)
         {
-            var atFloor = ranked.Where(r => r.MemoryGB >= c.Floor || r.Kind == "Current").ToList();
+            var atFloor = ranked.Where(r => r.MemoryGB >= c.Floor || r.IsCurrentCard()).ToList();
             var under = ranked.Where(r => r.MemoryGB < c.Floor).ToList();
             List<GpuRecommendation> shown = atFloor.Take(c.Request.Top).Concat(under.Take(Math.Max(0,
                 c.Request.Top - atFloor.Count))).ToList();
@@ -187,7 +188,7 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>A whole 8-GPU SXM/OAM server bought as one unit.</summary>
-        private static bool IsServer(GpuRecommendation o) => o.Kind != "Rent" && o.Kind != "Current" && o.Flags.Contains("SXM-ONLY");
+        private static bool IsServer(GpuRecommendation o) => o.IsPurchase() && o.Flags.Contains("SXM-ONLY");
 
         /// <summary>
         /// The order of the options. A data-centre-scale model served at FP8 or better ranks first. Then, under Best,

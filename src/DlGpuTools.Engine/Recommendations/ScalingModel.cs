@@ -138,8 +138,9 @@ namespace DlGpuTools.Recommendations
 
         private static Link LinkFor(GpuSpec card, int gpus)
         {
-            if (card.Interconnect == GpuInterconnect.NvSwitch || card.Interconnect == GpuInterconnect.InfinityFabric) return Link.Switched;
-            if (card.Interconnect == GpuInterconnect.NvLinkBridgePair && gpus == 2) return Link.NvLinkPair;
+            if (card.GpuInterconnect == GpuInterconnect.NvSwitch || card.GpuInterconnect == GpuInterconnect.InfinityFabric)
+                return Link.Switched;
+            if (card.GpuInterconnect == GpuInterconnect.NvLinkBridgePair && gpus == 2) return Link.NvLinkPair;
             return card.PeerToPeer ? Link.PciePeer : Link.PcieNoPeer;
         }
     }

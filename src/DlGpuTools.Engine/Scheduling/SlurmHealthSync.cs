@@ -1,6 +1,5 @@
 using System;
 using System.Text;
-using DlGpuTools.Health;
 
 namespace DlGpuTools.Scheduling
 {
@@ -22,7 +21,7 @@ namespace DlGpuTools.Scheduling
         {
             if (report == null) throw new ArgumentNullException(nameof(report));
             if (status == null) throw new ArgumentNullException(nameof(status));
-            bool unhealthy = string.Equals(report.Verdict, nameof(HealthVerdict.Unhealthy), StringComparison.Ordinal);
+            bool unhealthy = !report.IsUsable();
             bool ours = status.IsDrained && status.Reason != null && status.Reason.StartsWith(prefix, StringComparison.Ordinal);
             string wanted = ReasonFor(report, prefix);
 
@@ -35,9 +34,9 @@ namespace DlGpuTools.Scheduling
             {
                 ComputerName = report.ComputerName,
                 NodeName = nodeName,
-                Verdict = report.Verdict,
+                HealthVerdict = report.HealthVerdict,
                 Passed = !unhealthy,
-                Change = change.ToString(),
+                NodeChange = change,
                 PreviousState = status.State,
                 PreviousReason = status.Reason,
                 Reason = change == SlurmNodeChange.Drained || change == SlurmNodeChange.ReasonUpdated ? wanted
@@ -50,13 +49,13 @@ namespace DlGpuTools.Scheduling
         {
             if (plan == null) throw new ArgumentNullException(nameof(plan));
             if (slurm == null) throw new ArgumentNullException(nameof(slurm));
-            switch (plan.Change)
+            switch (plan.NodeChange)
             {
-                case nameof(SlurmNodeChange.Drained):
-                case nameof(SlurmNodeChange.ReasonUpdated):
+                case SlurmNodeChange.Drained:
+                case SlurmNodeChange.ReasonUpdated:
                     slurm.Drain(plan.NodeName, plan.Reason ?? string.Empty);
                     break;
-                case nameof(SlurmNodeChange.Resumed):
+                case SlurmNodeChange.Resumed:
                     slurm.Resume(plan.NodeName);
                     break;
             }

@@ -97,8 +97,8 @@ namespace DlGpuTools.Topology
         {
             if (a.NumaAffinity != null && b.NumaAffinity != null)
                 return string.Equals(a.NumaAffinity, b.NumaAffinity, StringComparison.Ordinal);
-            string? level = Links(a, b).Select(l => l.PcieLevel).FirstOrDefault(p => p != null && p != "?");
-            return level == null ? (bool?)null : level != "SYS";
+            PcieAncestor? level = Links(a, b).Select(l => l.PcieAncestor).FirstOrDefault(p => p != null);
+            return level == null ? (bool?)null : level != PcieAncestor.SYS;
         }
 
         private static IEnumerable<GpuTopologyLink> Links(GpuTopology a, GpuTopology b) =>

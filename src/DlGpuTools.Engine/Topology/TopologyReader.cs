@@ -115,7 +115,7 @@ namespace DlGpuTools.Topology
             else if (link.PcieLevel != null)
             {
                 link.Path = link.PcieLevel;
-                link.Description = "PCIe: " + PcieLevelText(link.PcieLevel);
+                link.Description = "PCIe: " + PcieLevelText(link.PcieAncestor);
             }
 
             return link;
@@ -151,15 +151,15 @@ namespace DlGpuTools.Topology
             }
         }
 
-        public static string PcieLevelText(string level)
+        public static string PcieLevelText(PcieAncestor? level)
         {
             switch (level)
             {
-                case "PIX": return "at most one PCIe switch (same switch)";
-                case "PXB": return "several PCIe switches, not through a host bridge";
-                case "PHB": return "through a PCIe host bridge (the CPU's root complex)";
-                case "NODE": return "between host bridges of one NUMA node";
-                case "SYS": return "across NUMA nodes (the SMP interconnect between CPU sockets)";
+                case PcieAncestor.PIX: return "at most one PCIe switch (same switch)";
+                case PcieAncestor.PXB: return "several PCIe switches, not through a host bridge";
+                case PcieAncestor.PHB: return "through a PCIe host bridge (the CPU's root complex)";
+                case PcieAncestor.NODE: return "between host bridges of one NUMA node";
+                case PcieAncestor.SYS: return "across NUMA nodes (the SMP interconnect between CPU sockets)";
                 default: return "unknown";
             }
         }

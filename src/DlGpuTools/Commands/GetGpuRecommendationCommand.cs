@@ -262,7 +262,7 @@ namespace DlGpuTools.Commands
             foreach (GpuRecommendation r in results)
             {
                 var item = PSObject.AsPSObject(r);
-                item.TypeNames.Insert(0, r.Kind == "Rent" ? RentTypeName : BuyTypeName);
+                item.TypeNames.Insert(0, r.IsRental() ? RentTypeName : BuyTypeName);
                 WriteObject(item);
             }
         }

@@ -39,8 +39,7 @@ namespace DlGpuTools.Commands
             try
             {
                 SlurmNodeSync plan = SlurmHealthSync.Plan(report, node, slurm.Query(node), ReasonPrefix);
-                bool changes = plan.Change != nameof(SlurmNodeChange.None) && plan.Change != nameof(SlurmNodeChange.LeftDrainedByOthers);
-                if (changes && !ShouldProcess($"Slurm node {node}", ActionText(plan)))
+                if (plan.ChangesNode() && !ShouldProcess($"Slurm node {node}", ActionText(plan)))
                 {
                     return;
                 }
@@ -55,7 +54,7 @@ namespace DlGpuTools.Commands
         }
 
         private static string ActionText(SlurmNodeSync plan) =>
-            plan.Change == nameof(SlurmNodeChange.Resumed) ? "Resume (it passed the GPU health check)" : $"Drain with reason '{plan.Reason}'";
+            plan.ResumesNode() ? "Resume (it passed the GPU health check)" : $"Drain with reason '{plan.Reason}'";
 
         private static string DefaultNodeName()
         {

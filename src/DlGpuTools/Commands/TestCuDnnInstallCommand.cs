@@ -58,7 +58,7 @@ namespace DlGpuTools.Commands
             }
 
             InstallCheck verdict = InstallChecker.Verdict(checks);
-            bool ok = verdict.Status != nameof(CheckStatus.Failed);
+            bool ok = !verdict.IsFailed();
             if (Quiet)
             {
                 WriteObject(ok);

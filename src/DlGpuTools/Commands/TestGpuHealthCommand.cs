@@ -144,7 +144,7 @@ namespace DlGpuTools.Commands
                 string gpu = check.Gpu is int g ? "GPU " + g.ToString(CultureInfo.InvariantCulture) + " " : string.Empty;
                 WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}{1}: {2}. {3}", gpu, check.Check, check.Status, check.Detail));
             }
-            bool usable = report.Verdict != nameof(HealthVerdict.Unhealthy);
+            bool usable = report.IsUsable();
             if (Quiet)
             {
                 WriteObject(usable);

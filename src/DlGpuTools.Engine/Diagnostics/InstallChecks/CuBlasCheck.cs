@@ -51,7 +51,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             if (context.Fact<WorkingDriver>() == null || VisibleGpus.In(context).Count == 0)
             {
                 check.Detail = $"cuBLAS at {cublas.LibraryPath}; no handle created (needs a GPU).";
-                check.Status = nameof(CheckStatus.Warning);
+                check.CheckStatus = CheckStatus.Warning;
                 check.Remedy = "Fix the driver and GPU checks first.";
                 return check;
             }
@@ -78,7 +78,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             }
             catch (NativeLibraryNotFoundException)
             {
-                check.Status = nameof(CheckStatus.Warning);
+                check.CheckStatus = CheckStatus.Warning;
                 check.Remedy = "cuBLASLt (libcublasLt) is missing beside cuBLAS: reinstall cuBLAS.";
             }
 
@@ -87,7 +87,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             Version? runtime = context.Fact<FoundCudaRuntime>()?.Version;
             if (runtime != null && check.Version != null && !check.Version.StartsWith(runtime.Major + ".", StringComparison.Ordinal))
             {
-                check.Status = nameof(CheckStatus.Warning);
+                check.CheckStatus = CheckStatus.Warning;
                 check.Remedy = $"cuBLAS {check.Version} does not belong to CUDA {runtime.Major}.x: install the cuBLAS of your CUDA "
                     + $"toolkit.";
             }

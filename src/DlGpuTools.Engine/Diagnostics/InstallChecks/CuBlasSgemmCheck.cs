@@ -27,7 +27,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             {
                 FunctionalChecks.Outcome o = FunctionalChecks.Sgemm(driver, device, cublas, 512, context.Cancel);
                 InstallCheck check = InstallResults.Functional(o, "cuBLAS", FunctionalChecks.SgemmTolerance);
-                if (check.Status == nameof(CheckStatus.Failed) && o.RelativeError < 1e-2)
+                if (check.CheckStatus == CheckStatus.Failed && o.RelativeError < 1e-2)
                 {
                     // Close to right but not strict FP32: the signature of TF32 (or another reduced-precision path).
                     check.Detail += " That is the error of TF32 or another reduced-precision path, not of strict FP32 (about 1e-7 "

@@ -59,7 +59,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             ShadowedByBrokenCopy(check, cudnn, windows);
             if (minimum != null && version < minimum)
             {
-                check.Status = nameof(CheckStatus.Failed);
+                check.CheckStatus = CheckStatus.Failed;
                 check.Detail += $" The minimum asked for is {minimum}.";
                 check.Remedy = $"Install cuDNN {minimum} or newer for your CUDA major.";
             }

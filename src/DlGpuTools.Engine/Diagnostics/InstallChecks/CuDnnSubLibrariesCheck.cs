@@ -111,7 +111,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             if (elsewhere.Count == missing.Count + brokenNames.Count)
             {
                 context.Publish(new CuDnnSubLibraryFiles(true, unopenable));
-                check.Status = nameof(CheckStatus.Warning);
+                check.CheckStatus = CheckStatus.Warning;
                 check.Detail = (missing.Count > 0 ? $"Not beside {cudnn.LibraryPath}"
                     : $"Damaged beside {cudnn.LibraryPath}: {string.Join("; ", broken)}")
                     + $", but found by name where cuDNN {version} looks (the loader's search): {string.Join("; ", elsewhere)}. "
@@ -126,7 +126,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             }
 
             context.Publish(new CuDnnSubLibraryFiles(false, unopenable));
-            check.Status = nameof(CheckStatus.Failed);
+            check.CheckStatus = CheckStatus.Failed;
             if (wrong.Count > 0)
             {
                 check.Detail = $"Missing beside {cudnn.LibraryPath} ({version}), and the loader's search finds another release: "

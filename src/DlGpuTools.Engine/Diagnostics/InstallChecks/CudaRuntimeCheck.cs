@@ -59,13 +59,13 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             ShadowedByBrokenCopy(check, cudart, windows);
             if (version == null)
             {
-                check.Status = nameof(CheckStatus.Failed);
+                check.CheckStatus = CheckStatus.Failed;
                 check.Detail = $"cudaRuntimeGetVersion failed for {cudart.LibraryPath}.";
                 check.Remedy = "Reinstall the CUDA runtime.";
             }
             else if (minimum != null && version < minimum)
             {
-                check.Status = nameof(CheckStatus.Failed);
+                check.CheckStatus = CheckStatus.Failed;
                 check.Detail += $" The minimum asked for is {minimum}.";
                 check.Remedy = $"Install CUDA {minimum} or newer (and a driver that supports it).";
             }

@@ -57,7 +57,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             {
                 Failure? failure = FailureClassifier.Classify(driver.CreateException(init, "cuInit"), environment.IsWindows,
                     environment.GetVariable);
-                check.Status = nameof(CheckStatus.Failed);
+                check.CheckStatus = CheckStatus.Failed;
                 check.Detail += " But " + (failure?.Message ?? $"cuInit returned {init}.");
                 check.Remedy = failure?.RecommendedAction;
                 return check;

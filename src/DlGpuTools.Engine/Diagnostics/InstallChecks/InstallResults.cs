@@ -11,7 +11,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
     {
         public static InstallCheck Result(CheckStatus status, string? detail, string? remedy = null, string? path = null,
             string? version = null) =>
-            new InstallCheck { Status = status.ToString(), Detail = detail, Remedy = remedy, Path = path, Version = version };
+            new InstallCheck { CheckStatus = status, Detail = detail, Remedy = remedy, Path = path, Version = version };
 
         public static InstallCheck Skipped(string reason) => Result(CheckStatus.Skipped, reason);
 
@@ -24,7 +24,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         /// </summary>
         public static InstallCheck NotFound(NativeLibraryNotFoundException e, string installRemedy, bool windows)
         {
-            var check = new InstallCheck { Status = nameof(CheckStatus.Failed), Searched = Searched(e.Attempts) };
+            var check = new InstallCheck { CheckStatus = CheckStatus.Failed, Searched = Searched(e.Attempts) };
             ProbeAttempt refused = e.Unloadable;
             if (refused == null)
             {
@@ -56,13 +56,13 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             check.Data["ErrorId"] = ErrorCatalogue.NativeLibraryLoadFailed.Id;
             if (programsGetIt)
             {
-                check.Status = nameof(CheckStatus.Failed);
+                check.CheckStatus = CheckStatus.Failed;
                 check.Detail += $" Programs that load {LibraryCandidates.DisplayName(library.Kind)} by name get that copy; "
                     + $"this check went on with {library.LibraryPath}, loaded by full path.";
             }
-            else if (check.Status == nameof(CheckStatus.Passed))
+            else if (check.CheckStatus == CheckStatus.Passed)
             {
-                check.Status = nameof(CheckStatus.Warning);
+                check.CheckStatus = CheckStatus.Warning;
             }
 
             check.Remedy = LibraryFailureMeanings.RefusedFileRemedy(refused, library.Kind, windows);
@@ -77,7 +77,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             check.Data["RelativeError"] = o.RelativeError.ToString("R", CultureInfo.InvariantCulture);
             if (double.IsNaN(o.RelativeError) || o.RelativeError > tolerance)
             {
-                check.Status = nameof(CheckStatus.Failed);
+                check.CheckStatus = CheckStatus.Failed;
                 check.Remedy = $"The GPU computed a wrong result through {library}: reinstall the driver and {library}, and check "
                     + $"nvidia-smi -q for ECC errors.";
             }

@@ -54,7 +54,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             ShadowedByBrokenCopy(check, nccl, windows: false);
             if (version == null)
             {
-                check.Status = nameof(CheckStatus.Warning);
+                check.CheckStatus = CheckStatus.Warning;
                 check.Detail = $"ncclGetVersion failed for {nccl.LibraryPath}.";
                 check.Remedy = "Reinstall NCCL 2 (NVIDIA's libnccl2 package, or the nvidia-nccl wheel of your CUDA major).";
             }

@@ -68,7 +68,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
 
             if (problems.Count > 0)
             {
-                check.Status = nameof(CheckStatus.Failed);
+                check.CheckStatus = CheckStatus.Failed;
                 check.Detail += " But " + string.Join("; ", problems) + ".";
                 check.Remedy = "Install the PyTorch build for a CUDA your driver supports and that includes your GPU's "
                     + "architecture (see pytorch.org's install selector).";

@@ -109,7 +109,7 @@ namespace DlGpuTools.Health
             string figure = result.LargeMessageBusGBps is double bus
                 ? string.Format(CultureInfo.InvariantCulture, "bus bandwidth {0:0.#} GB/s at 64 MiB", bus)
                 : "no large message measured";
-            if (result.Status == "Warning")
+            if (result.CheckStatus == CheckStatus.Warning)
                 return HealthRow.Make(null, CheckName, CheckStatus.Warning, $"Verified over {gpus}; {figure}. {result.Verdict}", "See the likely cause named; Measure-GpuCollective -MaxBytes 1GiB measures it in full.", HealthAction.Watch);
             string expected = result.ExpectedBusGBps is double e ? string.Format(CultureInfo.InvariantCulture, " (expected {0:0.#} GB/s: {1})", e, result.ExpectationBasis) : string.Empty;
             return HealthRow.Make(null, CheckName, CheckStatus.Passed, $"Verified over {gpus}; {figure}{expected}.");

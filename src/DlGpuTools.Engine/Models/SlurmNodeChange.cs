@@ -1,4 +1,4 @@
-namespace DlGpuTools.Scheduling
+namespace DlGpuTools
 {
     /// <summary>What a health sync did to the Slurm node.</summary>
     public enum SlurmNodeChange

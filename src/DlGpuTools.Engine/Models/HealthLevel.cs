@@ -1,4 +1,4 @@
-namespace DlGpuTools.Health
+namespace DlGpuTools
 {
     /// <summary>How much work Test-GpuHealth does beyond reading NVML.</summary>
     public enum HealthLevel

@@ -1,4 +1,4 @@
-namespace DlGpuTools.Health
+namespace DlGpuTools
 {
     /// <summary>
     /// What to do about a GPU or host, mildest first. Watch and Configure belong to warnings (the node keeps taking
