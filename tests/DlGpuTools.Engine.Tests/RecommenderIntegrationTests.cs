@@ -82,6 +82,28 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void A_one_card_decode_formula_states_its_figure_once_and_a_set_states_the_scaled_one()
+        {
+            RecommendationRequest request = Ask(Workload.LLMInference);
+            request.Model = "gpt-oss-120b";
+            request.BudgetUsd = 10000;
+            request.Top = 20;
+            var rows = Recommender.Recommend(request).Where(r => r.TokensFormula != null).ToList();
+
+            GpuRecommendation one = rows.First(r => r.GpusNeeded == 1);
+            int said = System.Text.RegularExpressions.Regex.Count(one.TokensFormula!, "tokens/s");
+            Assert.True(said == 1, one.TokensFormula);
+            Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:0.#} tokens/s", one.TokensPerSecond),
+                one.TokensFormula, StringComparison.Ordinal);
+            GpuRecommendation? set = rows.FirstOrDefault(r => r.GpusNeeded > 1);
+            if (set != null)
+            {
+                Assert.EndsWith(string.Format(System.Globalization.CultureInfo.InvariantCulture, "= {0:0.#} tokens/s {1} with llama.cpp",
+                    set.TokensPerSecond, set.TokensBand), set.TokensFormula, StringComparison.Ordinal);
+            }
+        }
+
+        [Fact]
         public void Home_builds_state_tokens_a_second_for_70B_even_where_they_hold_more()
         {
             RecommendationRequest request = Ask(Workload.LLMInference);

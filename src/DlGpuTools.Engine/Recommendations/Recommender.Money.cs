@@ -44,12 +44,14 @@ namespace DlGpuTools.Recommendations
                     "; plus {0:0.0} GB of routed experts read by the CPU from host memory at an assumed {1:0} GB/s = {2:0.0} ms",
                     model.HostBytesPerDecodedToken / 1e9, HostExpertReadGBps, hostSeconds * 1e3)
                 : string.Empty;
+            // One card with nothing read from host memory: the decode formula already ends in the figure, so it is not said twice.
+            bool adjusted = scaling.Gpus > 1 || hostSeconds > 0;
             r.TokensFormula = string.Format(CultureInfo.InvariantCulture,
-                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4}{8} = {5:0.#} tokens/s {6} "
-                    + "with {7}",
+                "{0} reads {1:0.0} GB a token (active weights + the {2:0.0} GB KV cache at full context): {3}{4}{8}{5} {6} with {7}",
                 r.TokensModel, bytes / 1e9, model.KvCacheGB, decode.Formula,
                 scaling.Gpus > 1 ? string.Format(CultureInfo.InvariantCulture, "; {0}", scaling.Describe()) : string.Empty,
-                r.TokensPerSecond, r.TokensBand, MultiGpu.EngineName(engine), host);
+                adjusted ? string.Format(CultureInfo.InvariantCulture, " = {0:0.#} tokens/s", r.TokensPerSecond) : string.Empty,
+                r.TokensBand, MultiGpu.EngineName(engine), host);
             if (parameters is double p && PerformanceModel.PrefillTokensPerSecond(card, p, precision, engine) is ThroughputEstimate prefill)
                 r.PrefillTokensPerSecond = Math.Round(prefill.Value * (scaling.Use == ParallelUse.TensorParallel ? scaling.Factor : 1), 0);
         }
