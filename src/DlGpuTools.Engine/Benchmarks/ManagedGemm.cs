@@ -31,7 +31,8 @@ namespace DlGpuTools.Benchmarks
         public static int RowsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Rows : 2;
 
         /// <summary>Columns of C each micro-kernel produces: B is packed in panels this wide.</summary>
-        public static int ColumnsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Columns : ScalarColumns;
+        public static int ColumnsPerTile<T>() where T : unmanaged =>
+            typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Columns : ScalarColumns;
 
         /// <summary>What computes the FP32 tiles in this process: the run-time-built vector kernel, or the scalar one.</summary>
         public static string KernelDescription => SimdGemmKernel.Instance?.Description ?? "scalar 2x6 register tiles (no vector path in this runtime)";
@@ -59,7 +60,8 @@ namespace DlGpuTools.Benchmarks
         {
             if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("The managed kernel multiplies FP32 and FP64.");
             if (m < 1 || n < 1 || k < 1) throw new ArgumentOutOfRangeException(nameof(m), "GEMM dimensions must be positive.");
-            if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(m), "Each GEMM dimension must fit in 32 bits.");
+            if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(m), "Each GEMM dimension must fit in 32 bits.");
             int M = (int)m, N = (int)n, K = (int)k;
             int mr = RowsPerTile<T>();
             int nr = ColumnsPerTile<T>();
@@ -225,7 +227,8 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        /// <summary>A's rows [ib, ib+rows) x K slice [kb, kb+kc) as panels of mr rows: element (r, p) of a panel at p*mr + r; short panels padded with zeros.</summary>
+        /// <summary>A's rows [ib, ib+rows) x K slice [kb, kb+kc) as panels of mr rows: element (r, p) of a panel at p*mr + r; short panels
+        /// padded with zeros.</summary>
         [MethodImpl(HotLoop)]
         private static void PackA<T>(T* a, int lda, int ib, int rows, int kb, int kc, int mr, T* ap)
             where T : unmanaged
