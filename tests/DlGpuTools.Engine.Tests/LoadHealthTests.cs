@@ -44,13 +44,15 @@ namespace DlGpuTools.Engine.Tests
             }));
         }
 
-        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) =>
+            report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         private static void AssertEverythingReleased()
         {
             // A stress worker gives its context back on its own thread; allow it a moment after a hang is cleared.
             var clock = Stopwatch.StartNew();
-            while ((FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts") != 0 || FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations") != 0)
+            while ((FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts") != 0
+                || FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations") != 0)
                    && clock.ElapsedMilliseconds < 5000) Thread.Sleep(20);
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations"));
@@ -254,7 +256,8 @@ namespace DlGpuTools.Engine.Tests
             GpuHealthCheck memory = Check(report, 0, "memory_test");
             Assert.Equal(nameof(CheckStatus.Failed), memory.Status);
             Assert.Equal(nameof(HealthAction.ResetGpu), memory.Action);
-            Assert.Contains("the first at byte 12 of the tested memory in the zeros pattern; bits that differed 0x00000010", memory.Detail, StringComparison.Ordinal);
+            Assert.Contains("the first at byte 12 of the tested memory in the zeros pattern; bits that differed 0x00000010", memory.Detail,
+                StringComparison.Ordinal);
             AssertEverythingReleased();
         }
 
@@ -281,7 +284,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(1.0, 3u, 4u, "Warning")]      // Quick: an idle link should replay nothing
         [InlineData(63.5, 3u, 5u, "Passed")]      // Standard: 1.9 a minute under load, below DCGM's 8
         [InlineData(63.5, 3u, 13u, "Warning")]    // 9.4 a minute
-        public void Pcie_replays_during_the_check_warn_at_any_growth_when_idle_and_from_eight_a_minute_under_load(double seconds, uint before, uint after, string status)
+        public void Pcie_replays_during_the_check_warn_at_any_growth_when_idle_and_from_eight_a_minute_under_load(double seconds,
+            uint before, uint after, string status)
         {
             GpuHealthCheck? check = PcieReplaysCheck.ReplaysDuring(0, before, after, TimeSpan.FromSeconds(seconds));
             Assert.NotNull(check);
