@@ -48,12 +48,12 @@ namespace DlGpuTools.Benchmarks
         /// <summary>
         /// Parallel scheme: C is cut into a 2-D grid of blocks (rows x columns) and each worker takes whole blocks from a
         /// shared counter, running the entire K loop over its block with its own packed A and B. There is no barrier
-        /// between K slices (the old scheme had two per 256-deep slice, 16 at K = 2048, each waiting for the slowest
+        /// between K slices (two per 256-deep slice would be 16 at K = 2048, each waiting for the slowest
         /// thread), no two threads ever write the same part of C, and a 2-D split gives 16+ threads several blocks each
-        /// at 2048 where row blocks alone were too thin to keep the B panel reused. Each block's A and B are packed by its
+        /// at 2048 where row blocks alone would be too thin to keep the B panel reused. Each block's A and B are packed by its
         /// worker (A rows and B columns are packed once per block sharing them: (rows + cols) * K copies against
         /// 2 * rows * cols * K flops, under 1% at 256 x 384). The packed A block (rows x KC) and B block (KC x cols)
-        /// together stay in a core's L2; one B panel (KC x 6) stays in L1 across the block's row tiles.
+        /// together stay in a core's L2; one B panel (KC x the tile's 6 or 12 columns) stays in L1 across the block's row tiles.
         /// </summary>
         internal static void Multiply<T>(long m, long n, long k, T* a, T* b, T* c, int threads, (int Rows, int Cols)? blocks)
             where T : unmanaged

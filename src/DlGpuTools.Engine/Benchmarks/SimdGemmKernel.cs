@@ -54,7 +54,7 @@ namespace DlGpuTools.Benchmarks
         /// </summary>
         public int Columns { get; }
 
-        /// <summary>What was built, for results: "AVX-512 FMA (Vector512), 32x6 register tiles".</summary>
+        /// <summary>What was built, for results: "AVX-512 FMA (Vector512), 32x12 register tiles".</summary>
         public string Description { get; }
 
         private static SimdGemmKernel? TryCreate()
@@ -65,8 +65,8 @@ namespace DlGpuTools.Benchmarks
                 Type? avx512 = core.GetType("System.Runtime.Intrinsics.X86.Avx512F");
                 Type? fma = core.GetType("System.Runtime.Intrinsics.X86.Fma");
                 // The VectorN helpers (LoadUnsafe, broadcast, StoreUnsafe) are expanded by the JIT only where
-                // VectorN.IsHardwareAccelerated; elsewhere they are element-by-element software, which made the first
-                // AVX-512 kernel run at 6% of an H100 host's peak (.NET does not accelerate Vector512 on every
+                // VectorN.IsHardwareAccelerated; elsewhere they are element-by-element software, which runs an
+                // AVX-512 kernel at 6% of an H100 host's peak (.NET does not accelerate Vector512 on every
                 // AVX-512 CPU). So a width is used only where both its FMA and its helpers are in hardware.
                 if (IsSupported(avx512) && VectorOps.Find(core, "Vector512", avx512!, "FusedMultiplyAdd") is VectorOps v512)
                     return Build(v512, 16, 12, "AVX-512 FMA (Vector512)");

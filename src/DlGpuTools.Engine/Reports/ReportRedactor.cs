@@ -8,7 +8,7 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.Reports
 {
     /// <summary>
-    /// What a report may show when it is pasted in public (issue 26 item 13), in three layers:
+    /// What a report may show when it is pasted in public, in three layers:
     /// <list type="number">
     /// <item>which variables show a value at all: an allow-list, because a name cannot tell a secret (NVIDIA_PASS,
     /// CUDA_PWD and CUDNN_BEARER passed a deny-list of words like TOKEN and KEY);</item>
