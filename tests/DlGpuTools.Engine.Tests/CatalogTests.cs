@@ -292,7 +292,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Throws<InvalidDataException>(() => CsvTable.Read(new StringReader("a,b\n1,2,3\n")));
         }
 
-        // Issue 27 item 14: names are taken as PowerShell users type them.
+        // Names are taken as PowerShell users type them.
 
         [Theory]
         [InlineData("Radeon", "AMD Radeon RX 7900 XTX")]
@@ -407,7 +407,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains(Catalog.Complete(typed), c => c.Name == expected);
         }
 
-        // Issue 27 item 15: a bad table is one bounded error naming every fault; never a raw exception or a changed value.
+        // A bad table is one bounded error naming every fault; never a raw exception or a changed value.
 
         private const string PriceHeader = "card,condition,price_usd,price_date,provider,source,notes";
 

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace DlGpuTools.Engine.Tests
 {
-    /// <summary>The one rule every command that takes a GPU picks devices by (issue 23).</summary>
+    /// <summary>The one rule every command that takes a GPU picks devices by.</summary>
     public sealed class DeviceSelectorTests
     {
         private static readonly CudaDevice[] Two =

@@ -153,7 +153,7 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void A_gpu_asked_for_that_the_host_does_not_have_stops_the_check_and_names_the_key()
         {
-            // Issue 27: -Index 7 on a host with GPUs 0 and 1 said Healthy with no GPU listed.
+            // -Index 7 on a host with GPUs 0 and 1 must fail, not say Healthy with no GPU listed.
             FakeLibraries.Configure(CleanBoard, Idle);
             var missing = Assert.Throws<DeviceNotFoundException>(() =>
                 Run(new HealthRequest { Devices = DeviceKeys.OfIndexes(0, 7), XidWatch = TimeSpan.Zero }));
@@ -194,8 +194,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Work_on_a_gpu_keeps_the_node_in_service_and_the_reason_names_the_check_that_set_the_action()
         {
-            // Issue 27: processes on GPU 0 made the node Degraded with action Drain while -Quiet said it could take
-            // jobs, and the reason named the ECC history (Watch) rather than what asked for Drain.
+            // Processes on GPU 0 with an ECC history: -Quiet must agree with the action, and the reason must name what
+            // asks for Drain, not the ECC history (Watch).
             FakeLibraries.Configure("FAKENVML_ECC_HISTORY=7", "FAKENVML_GPU0_PROCESSES=2", "FAKENVML_POWER_LIMIT_W=400");
             GpuHealthReport report = Run();
             Assert.Equal(nameof(HealthVerdict.Degraded), report.Verdict);

@@ -164,8 +164,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Wrong_data_after_the_device_copy_fails_the_memory_bandwidth_check()
         {
-            // Issue 27: the copy kernels leave the last element alone, so the copy's data is wrong. That was a
-            // Warning (Watch); wrong memory data is as bad as a wrong GEMM word, so it fails and the node is drained.
+            // The copy kernels leave the last element alone, so the copy's data is wrong. Wrong memory data is as bad
+            // as a wrong GEMM word, so it fails and the node is drained (not a Warning with Watch).
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, KnownCard, RealCopies, "FAKECUDA_KERNEL_SKIP_LAST=1");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
             GpuHealthCheck copy = Check(report, 0, "memory_bandwidth");

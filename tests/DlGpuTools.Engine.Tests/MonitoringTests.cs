@@ -165,7 +165,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void PowerRoundsHalfAwayFromZeroAsTheOtherViewsDo()
         {
-            // 72.5 W read 72 here (Math.Round, to even); the views now use the "0" format too, half away from zero.
+            // 72.5 W must read 73 as in the views, whose "0" format rounds half away from zero (Math.Round rounds to even).
             var sample = Sample(0, DateTimeOffset.UtcNow, 10);
             sample.PowerW = 72.5;
             sample.PowerLimitW = 700;

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace DlGpuTools.Engine.Tests
 {
-    /// <summary>The rules that keep a pasted report free of secrets and, on request, of who and where (issue 26 item 13).</summary>
+    /// <summary>The rules that keep a pasted report free of secrets and, on request, of who and where.</summary>
     public sealed class ReportRedactorTests
     {
         private static readonly string Ngc = "nvapi-" + new string('Q', 20) + "7fA9" + new string('z', 40);

@@ -136,7 +136,7 @@ namespace DlGpuTools.Engine.Tests
     }
 
     /// <summary>
-    /// Issue 26 item 9: files planted in a Python environment or where the host facts are read (a FIFO, a link to
+    /// Files planted in a Python environment or where the host facts are read (a FIFO, a link to
     /// /dev/zero, a socket, a 2 MB file) must neither hang nor exhaust the report, and one environment that cannot be
     /// read must not end the others. Every call runs under a <see cref="Deadline"/>, so a regression fails, not hangs.
     /// </summary>
@@ -225,8 +225,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("__version__ = '", "__version__ = ")]
         public void Parsing_stays_linear_on_text_made_to_make_a_regex_backtrack(string unit, string version)
         {
-            // 4 MB, beyond the file cap: the parser alone must not depend on the cap to finish (the old regex took
-            // 20 s on 2 MB of "cuda:" and four times that on 4 MB).
+            // 4 MB, beyond the file cap: the parser alone must not depend on the cap to finish (a backtracking
+            // regex takes 20 s on 2 MB of "cuda:" and four times that on 4 MB).
             string text = new System.Text.StringBuilder().Insert(0, unit, 4 * 1024 * 1024 / unit.Length).ToString() + "\n__version__ = '1.0'";
             Assert.Equal(version, Deadline.Run("Assignment(__version__)", () => PythonSource.Assignment(text, "__version__")));
             Assert.Null(Deadline.Run("Assignment(cuda)", () => PythonSource.Assignment(text, "cuda")));
@@ -294,12 +294,12 @@ namespace DlGpuTools.Engine.Tests
     }
 
     /// <summary>
-    /// Issue 26 item 13: a report made for pasting in public shows no secret (in the object or the Markdown), shows
+    /// A report made for pasting in public shows no secret (in the object or the Markdown), shows
     /// the home folder as ~, and no value can break out of its Markdown block or cell.
     /// </summary>
     public sealed class ReportSecretTests
     {
-        // Each of these was printed in clear before: the names say nothing the old TOKEN/KEY/SECRET/PASSWORD test knew.
+        // Secrets whose names say nothing a TOKEN/KEY/SECRET/PASSWORD name test would catch: the values must be found.
         private static readonly string NgcKey = "nvapi-" + new string('Q', 20) + "7fA9" + new string('z', 40);
         private static readonly string Pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
         private static readonly string[] Secrets = { NgcKey, "hunter2-pass", "s3cr3t-pwd", "abc.def.ghi",
