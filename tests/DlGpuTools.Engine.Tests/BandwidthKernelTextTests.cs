@@ -33,7 +33,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(@"(?m)^\.version 6\.0$", Ptx);
             Assert.Matches(@"(?m)^\.target sm_50$", Ptx);
             Assert.Matches(@"(?m)^\.address_size 64$", Ptx);
-            Assert.Equal(new[] { "dlgpu_copy", "dlgpu_copy_strided", "dlgpu_read", "dlgpu_spin", "dlgpu_triad", "dlgpu_write" }, Entries().Keys.OrderBy(k => k));
+            Assert.Equal(new[] { "dlgpu_copy", "dlgpu_copy_strided", "dlgpu_read", "dlgpu_spin", "dlgpu_triad", "dlgpu_write" },
+                Entries().Keys.OrderBy(k => k));
         }
 
         /// <summary>
@@ -66,11 +67,13 @@ namespace DlGpuTools.Engine.Tests
             foreach (Match use in Regex.Matches(body, @"ld\.param\.\w+ %\w+, \[(\w+)\]"))
                 Assert.Contains(use.Groups[1].Value, declared);
 
-            var registers = Regex.Matches(body, @"\.reg \.\w+ %(\w+)<(\d+)>").Cast<Match>().ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+            var registers = Regex.Matches(body, @"\.reg \.\w+ %(\w+)<(\d+)>").Cast<Match>()
+                .ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
             foreach (Match use in Regex.Matches(body, @"%(p|r|rd)(\d+)\b"))
             {
                 Assert.True(registers.TryGetValue(use.Groups[1].Value, out int count), $"{kernel}: %{use.Groups[1].Value} is not declared");
-                Assert.True(int.Parse(use.Groups[2].Value, CultureInfo.InvariantCulture) < count, $"{kernel}: {use.Value} is beyond %{use.Groups[1].Value}<{count}>");
+                Assert.True(int.Parse(use.Groups[2].Value, CultureInfo.InvariantCulture) < count,
+                    $"{kernel}: {use.Value} is beyond %{use.Groups[1].Value}<{count}>");
             }
 
             var labels = new HashSet<string>(Regex.Matches(body, @"(?m)^(\w+):").Cast<Match>().Select(m => m.Groups[1].Value));

@@ -23,7 +23,8 @@ namespace DlGpuTools.Engine.Tests
 
         private static CudaDevice Device(GpuRuntime runtime, int index) => DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == index);
 
-        private static BandwidthRequest Quick(ulong? bytes = SmallBytes) => new BandwidthRequest { Bytes = bytes, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
+        private static BandwidthRequest Quick(ulong? bytes = SmallBytes) =>
+            new BandwidthRequest { Bytes = bytes, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
 
         private static int Hook(string name) => FakeLibraries.Hook(FakeLibraries.CudaDriver, name);
 
@@ -357,7 +358,8 @@ namespace DlGpuTools.Engine.Tests
         private static GpuRuntime Runtime() =>
             new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 
-        private static BandwidthRequest Quick() => new BandwidthRequest { Bytes = (1UL << 20) + 16, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
+        private static BandwidthRequest Quick() =>
+            new BandwidthRequest { Bytes = (1UL << 20) + 16, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
 
         [FakeFact]
         public void Every_peer_test_is_verified_with_the_link_as_its_theoretical_figure_and_nothing_is_left()
@@ -375,7 +377,8 @@ namespace DlGpuTools.Engine.Tests
                     Assert.Equal(1, r.PeerIndex);
                     Assert.True(r.Verified);
                     Assert.StartsWith("NVLink: NVLink, 4 link(s)", r.TheoreticalBasis);
-                    Assert.Equal(test == DeviceToDeviceBidirectionalMemcpyWriteCe.TestId || test == DeviceToDeviceBidirectionalMemcpySm.TestId ? 200.0 : 100.0, r.TheoreticalGBps);
+                    Assert.Equal(test == DeviceToDeviceBidirectionalMemcpyWriteCe.TestId
+                        || test == DeviceToDeviceBidirectionalMemcpySm.TestId ? 200.0 : 100.0, r.TheoreticalGBps);
                     Assert.Equal(r.GBps, r.TrafficGBps, 1); // over a link each byte crosses once; bidirectional adds both ways into both
                 }
 

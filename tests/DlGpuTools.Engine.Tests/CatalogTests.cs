@@ -25,10 +25,12 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("GeForce RTX 4060")] [InlineData("GeForce RTX 4060 Ti 16GB")] [InlineData("GeForce RTX 4070")] [InlineData("GeForce RTX 4070 Super")]
         [InlineData("GeForce RTX 4070 Ti")] [InlineData("GeForce RTX 4070 Ti Super")] [InlineData("GeForce RTX 4080")] [InlineData("GeForce RTX 4080 Super")]
         [InlineData("GeForce RTX 4090")]
-        [InlineData("GeForce RTX 5060 Ti 16GB")] [InlineData("GeForce RTX 5070")] [InlineData("GeForce RTX 5070 Ti")] [InlineData("GeForce RTX 5080")] [InlineData("GeForce RTX 5090")]
+        [InlineData("GeForce RTX 5060 Ti 16GB")] [InlineData("GeForce RTX 5070")] [InlineData("GeForce RTX 5070 Ti")] [InlineData("GeForce RTX 5080")]
+        [InlineData("GeForce RTX 5090")]
         [InlineData("NVIDIA RTX A4000")] [InlineData("NVIDIA RTX A5000")] [InlineData("NVIDIA RTX A6000")] [InlineData("NVIDIA RTX 6000 Ada Generation")]
         [InlineData("NVIDIA Tesla K80")] [InlineData("NVIDIA Tesla P100 PCIe 16GB")] [InlineData("NVIDIA Tesla P100 SXM2 16GB")]
-        [InlineData("NVIDIA Tesla V100 PCIe 16GB")] [InlineData("NVIDIA Tesla V100 PCIe 32GB")] [InlineData("NVIDIA Tesla V100 SXM2 16GB")] [InlineData("NVIDIA Tesla V100 SXM2 32GB")]
+        [InlineData("NVIDIA Tesla V100 PCIe 16GB")] [InlineData("NVIDIA Tesla V100 PCIe 32GB")] [InlineData("NVIDIA Tesla V100 SXM2 16GB")]
+        [InlineData("NVIDIA Tesla V100 SXM2 32GB")]
         [InlineData("NVIDIA T4")] [InlineData("NVIDIA A10")] [InlineData("NVIDIA A30")] [InlineData("NVIDIA A40")]
         [InlineData("NVIDIA A100 40GB SXM4")] [InlineData("NVIDIA A100 40GB PCIe")] [InlineData("NVIDIA A100 80GB SXM4")] [InlineData("NVIDIA A100 80GB PCIe")]
         [InlineData("NVIDIA L4")] [InlineData("NVIDIA L40")] [InlineData("NVIDIA L40S")] [InlineData("NVIDIA H100 PCIe")] [InlineData("NVIDIA H100 SXM5 80GB")]
@@ -47,7 +49,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("Sparse Blackwell,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,4500,4500,1100,37,37,9000,1000,2024,,datacenter,x,", "outside 1..35")]
         [InlineData("Odd BF16,,NVIDIA,Ampere,8.6,24,GDDR6X,936,35.6,71,142,35.5,,,,350,2020,1499,consumer,x,", "BF16 and FP16 tensor rates differ")]
         [InlineData("Not A Number,,NVIDIA,Ampere,8.6,NaN,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "memory_gb 'NaN' is not a finite number")]
-        [InlineData("Infinite,,NVIDIA,Ampere,8.6,24,GDDR6X,Infinity,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "bandwidth_gbs 'Infinity' is not a finite number")]
+        [InlineData("Infinite,,NVIDIA,Ampere,8.6,24,GDDR6X,Infinity,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,",
+            "bandwidth_gbs 'Infinity' is not a finite number")]
         [InlineData("Megabytes,,NVIDIA,Ampere,8.6,24576,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "memory_gb 24576 is outside 1..1024")]
         public void A_user_row_that_breaks_a_rule_is_refused_with_the_rule(string row, string problem)
         {
@@ -59,7 +62,8 @@ namespace DlGpuTools.Engine.Tests
         public void The_widest_real_tensor_to_fp32_ratio_is_accepted()
         {
             // B200: 2250 dense FP16 tensor against 75 FP32 (Blackwell datasheet, per-GPU column) = 30.
-            CardCatalog merged = WithTable(new[] { Header, "B200 Copy,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,2250,2250,1100,37,37,4500,1000,2024,,datacenter,x," }, CardCatalog.Load);
+            CardCatalog merged = WithTable(new[] { Header,
+                "B200 Copy,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,2250,2250,1100,37,37,4500,1000,2024,,datacenter,x," }, CardCatalog.Load);
             Assert.Equal(75, merged.Card("B200 Copy").Fp32Tflops);
         }
 
@@ -68,7 +72,9 @@ namespace DlGpuTools.Engine.Tests
         {
             Assert.Contains("no rows", Assert.Throws<CardTableException>(() => WithTable(new[] { Header }, CardCatalog.Load)).Message);
             Assert.Contains("no header line", Assert.Throws<CardTableException>(() => WithTable(Array.Empty<string>(), CardCatalog.Load)).Message);
-            var twice = Assert.Throws<CardTableException>(() => WithTable(new[] { Header, "Twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,x,", "twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,y," }, CardCatalog.Load));
+            var twice = Assert.Throws<CardTableException>(() =>
+                WithTable(new[] { Header, "Twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,x,",
+                "twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,y," }, CardCatalog.Load));
             Assert.Contains(twice.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("the same name as line 2"));
             string big = Path.GetTempFileName();
             try
@@ -87,8 +93,11 @@ namespace DlGpuTools.Engine.Tests
         public void A_table_written_with_property_names_reads_back_as_a_template()
         {
             // Get-GpuSpec | Export-Csv writes the properties' names; the export is the template for -CardTable.
-            string header = "Name,Aliases,DeviceNames,Vendor,Architecture,ComputeCapability,IsCudaCapable,MemoryGB,MemoryType,MemoryBandwidthGBps,Fp32Tflops,Fp16TensorTflops,Bf16TensorTflops,Tf32TensorTflops,Fp64Tflops,Fp64TensorTflops,Fp8TensorTflops,TdpW,LaunchYear,LaunchPriceUsd,Segment,Source,Notes,Origin";
-            string row = "My 4090,NVIDIA My 4090,System.String[],NVIDIA,Ada Lovelace,8.9,True,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,330.3,450,2022,1599,consumer,my receipt,,built-in";
+            string header = "Name,Aliases,DeviceNames,Vendor,Architecture,ComputeCapability,IsCudaCapable,MemoryGB,MemoryType,"
+                + "MemoryBandwidthGBps,Fp32Tflops,Fp16TensorTflops,Bf16TensorTflops,Tf32TensorTflops,Fp64Tflops,Fp64TensorTflops,"
+                + "Fp8TensorTflops,TdpW,LaunchYear,LaunchPriceUsd,Segment,Source,Notes,Origin";
+            string row = "My 4090,NVIDIA My 4090,System.String[],NVIDIA,Ada "
+                + "Lovelace,8.9,True,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,330.3,450,2022,1599,consumer,my receipt,,built-in";
             CardCatalog merged = WithTable(new[] { header, row }, CardCatalog.Load);
             GpuSpec card = merged.Card("NVIDIA My 4090");
             Assert.Equal("My 4090", card.Name);
@@ -162,7 +171,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Every_card_a_loose_name_can_mean_is_found()
         {
-            Assert.Equal(new[] { "NVIDIA H100 SXM5 80GB", "NVIDIA H100 PCIe", "NVIDIA H100 NVL" }.OrderBy(n => n), Catalog.Find("H100").Matches.Select(c => c.Name).OrderBy(n => n));
+            Assert.Equal(new[] { "NVIDIA H100 SXM5 80GB", "NVIDIA H100 PCIe", "NVIDIA H100 NVL" }.OrderBy(n => n),
+                Catalog.Find("H100").Matches.Select(c => c.Name).OrderBy(n => n));
             Assert.Equal(4, Catalog.Find("a100").Matches.Count);
             Assert.Equal(4, Catalog.Find("V100").Matches.Count);
             Assert.Contains(Catalog.Find("titan").Matches, c => c.Name == "NVIDIA Titan RTX");
@@ -215,7 +225,9 @@ namespace DlGpuTools.Engine.Tests
             }
         }
 
-        private const string Header = "name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp64_tensor_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes";
+        private const string Header = "name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,"
+            + "fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp64_tensor_tflops,"
+            + "fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes";
 
         [Fact]
         public void A_user_table_replaces_and_adds_cards()
@@ -226,7 +238,8 @@ namespace DlGpuTools.Engine.Tests
                 File.WriteAllLines(path, new[]
                 {
                     Header,
-                    "GeForce RTX 4090,,NVIDIA,Ada Lovelace,8.9,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,,450,2022,1799,consumer,my receipt,\"street price, with a comma\"",
+                    "GeForce RTX 4090,,NVIDIA,Ada Lovelace,8.9,24,GDDR6X,1008,82.6,165.2,165.2,82.6,,,,450,2022,1799,consumer,my "
+                        + "receipt,\"street price, with a comma\"",
                     "Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,vendor sheet,",
                 });
                 CardCatalog merged = CardCatalog.Load(path);
@@ -279,7 +292,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Throws<InvalidDataException>(() => CsvTable.Read(new StringReader("a,b\n1,2,3\n")));
         }
 
-        // Issue 27 item 14: names are taken as PowerShell users type them.
+        // Names are taken as PowerShell users type them.
 
         [Theory]
         [InlineData("Radeon", "AMD Radeon RX 7900 XTX")]
@@ -297,9 +310,11 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void GeForce_alone_is_every_GeForce_card_and_nothing_else()
         {
-            string[] geforce = Catalog.Cards.Where(c => c.Name.StartsWith("GeForce ", StringComparison.Ordinal)).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            string[] geforce = Catalog.Cards.Where(c => c.Name.StartsWith("GeForce ", StringComparison.Ordinal)).Select(c => c.Name)
+                .OrderBy(n => n, StringComparer.Ordinal).ToArray();
             Assert.Equal(geforce, Catalog.Find("GeForce").Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
-            Assert.Equal(geforce.Where(n => n.Contains(" RTX ")), Catalog.Find("GeForce RTX").Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(geforce.Where(n => n.Contains(" RTX ")),
+                Catalog.Find("GeForce RTX").Matches.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal));
         }
 
         [Theory]
@@ -339,7 +354,8 @@ namespace DlGpuTools.Engine.Tests
         public void A_wildcard_matches_from_the_start_of_the_model_not_inside_a_word()
         {
             Assert.Equal(new[] { "GeForce RTX 4090" }, Catalog.Find("4090*").Matches.Select(c => c.Name));
-            Assert.All(Catalog.Find("40*").Matches, c => Assert.Matches("^(GeForce RTX 40|NVIDIA RTX 40)", c.Name)); // the RTX 4000 Ada workstation cards start with 40 too
+            // the RTX 4000 Ada workstation cards start with 40 too
+            Assert.All(Catalog.Find("40*").Matches, c => Assert.Matches("^(GeForce RTX 40|NVIDIA RTX 40)", c.Name));
             Assert.Empty(Catalog.Find("090*").Matches);
             Assert.Equal(4, Catalog.Find("A100*").Matches.Count);
         }
@@ -391,18 +407,20 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains(Catalog.Complete(typed), c => c.Name == expected);
         }
 
-        // Issue 27 item 15: a bad table is one bounded error naming every fault; never a raw exception or a changed value.
+        // A bad table is one bounded error naming every fault; never a raw exception or a changed value.
 
         private const string PriceHeader = "card,condition,price_usd,price_date,provider,source,notes";
 
         private static CardTableException CardTableFault(params string[] lines) => Assert.Throws<CardTableException>(() => WithTable(lines, CardCatalog.Load));
 
-        private static CardTableException PriceTableFault(params string[] lines) => Assert.Throws<CardTableException>(() => WithTable(lines, p => PriceTable.Load(p, CardCatalog.BuiltIn)));
+        private static CardTableException PriceTableFault(params string[] lines) =>
+            Assert.Throws<CardTableException>(() => WithTable(lines, p => PriceTable.Load(p, CardCatalog.BuiltIn)));
 
         [Fact]
         public void A_table_with_another_separator_is_one_fault_about_the_separator()
         {
-            var e = PriceTableFault("card;condition;price_usd;price_date;provider;source;notes", "RTX 3090;used;700;2026-11;x;y;", "RTX 4090;new;1800;2026-11;x;y;");
+            var e = PriceTableFault("card;condition;price_usd;price_date;provider;source;notes", "RTX 3090;used;700;2026-11;x;y;",
+                "RTX 4090;new;1800;2026-11;x;y;");
             Assert.Single(e.Problems);
             Assert.Contains("';'", e.Problems[0]);
             Assert.DoesNotContain(e.Problems, p => p.Contains("is empty"));
@@ -411,12 +429,14 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_table_missing_a_column_says_which_once()
         {
-            var e = PriceTableFault("model,condition,price_usd,price_date,provider,source,notes", "RTX 3090,used,700,2026-11,x,y,", "RTX 4090,new,1800,2026-11,x,y,");
+            var e = PriceTableFault("model,condition,price_usd,price_date,provider,source,notes", "RTX 3090,used,700,2026-11,x,y,",
+                "RTX 4090,new,1800,2026-11,x,y,");
             Assert.Contains(e.Problems, p => p.Contains("no 'card' column"));
             Assert.Contains(e.Problems, p => p.Contains("'model'"));
             Assert.DoesNotContain(e.Problems, p => p.Contains("is empty"));
             Assert.True(e.Problems.Count <= 2, string.Join(" | ", e.Problems));
-            var cards = CardTableFault("name,vendor,architecture,compute_capability,memroy_gb,segment,source", "Lab,NVIDIA,Ampere,8.6,24,consumer,x", "Lab 2,NVIDIA,Ampere,8.6,24,consumer,x");
+            var cards = CardTableFault("name,vendor,architecture,compute_capability,memroy_gb,segment,source",
+                "Lab,NVIDIA,Ampere,8.6,24,consumer,x", "Lab 2,NVIDIA,Ampere,8.6,24,consumer,x");
             Assert.Contains(cards.Problems, p => p.Contains("no 'memory_gb' column"));
             Assert.Contains(cards.Problems, p => p.Contains("'memroy_gb'"));
             Assert.DoesNotContain(cards.Problems, p => p.Contains("memory_gb is empty"));
@@ -426,7 +446,9 @@ namespace DlGpuTools.Engine.Tests
         public void A_price_table_written_by_Export_Csv_reads_back()
         {
             string header = "\"Card\",\"Condition\",\"PriceUsd\",\"PriceDate\",\"Provider\",\"Source\",\"Notes\",\"Origin\"";
-            PriceTable prices = WithTable(new[] { header, "\"GeForce RTX 3090\",\"used\",\"640\",\"2026-11\",\"classifieds\",\"my notes\",\"\",\"built-in\"" }, p => PriceTable.Load(p, CardCatalog.BuiltIn));
+            PriceTable prices = WithTable(new[] { header,
+                "\"GeForce RTX 3090\",\"used\",\"640\",\"2026-11\",\"classifieds\",\"my notes\",\"\",\"built-in\"" }, p =>
+                PriceTable.Load(p, CardCatalog.BuiltIn));
             Assert.Equal(640, Must.Exist(prices.BestFor(Catalog.Card("RTX 3090"))).PriceUsd);
         }
 
@@ -500,8 +522,10 @@ namespace DlGpuTools.Engine.Tests
         {
             var e = CardTableFault(Header, "Frac,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350.7,2020.5,1499,consumer,x,");
             Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("tdp_w 350.7") && p.Contains("whole number"));
-            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("launch_year 2020.5") && p.Contains("whole number"));
-            CardCatalog whole = WithTable(new[] { Header, "Whole,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350.0,2020,1499,consumer,x," }, CardCatalog.Load);
+            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("launch_year 2020.5")
+                && p.Contains("whole number"));
+            CardCatalog whole = WithTable(new[] { Header,
+                "Whole,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350.0,2020,1499,consumer,x," }, CardCatalog.Load);
             Assert.Equal(350, whole.Card("Whole").TdpW);
         }
 
@@ -539,7 +563,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Text_that_is_not_UTF8_is_a_fault_with_its_line()
         {
-            byte[] latin1 = Encoding.ASCII.GetBytes(PriceHeader + "\nRTX 3090,used,610,2026-11,x,y,\nRTX 4090,used,1500,2026-11,x,y,caf?\n"); // "café" in Latin-1, as an ANSI editor saves it
+            // "café" in Latin-1, as an ANSI editor saves it
+            byte[] latin1 = Encoding.ASCII.GetBytes(PriceHeader + "\nRTX 3090,used,610,2026-11,x,y,\nRTX 4090,used,1500,2026-11,x,y,caf?\n");
             latin1[Array.LastIndexOf(latin1, (byte)'?')] = 0xE9;
             var e = Assert.Throws<CardTableException>(() => WithBytes(latin1, p => PriceTable.Load(p, CardCatalog.BuiltIn)));
             Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("UTF-8"));
@@ -555,7 +580,8 @@ namespace DlGpuTools.Engine.Tests
             var unnamed = PriceTableFault(PriceHeader + ",", "RTX 3090,used,610,2026-11,x,y,,surprise");
             Assert.Contains(unnamed.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("column 8") && p.Contains("no name"));
             // Excel leaves empty columns and rows behind: ignored when they hold nothing.
-            PriceTable fine = WithTable(new[] { PriceHeader + ",,", "RTX 3090,used,610,2026-11,x,y,,,", ",,,,,,,,", "" }, p => PriceTable.Load(p, CardCatalog.BuiltIn));
+            PriceTable fine = WithTable(new[] { PriceHeader + ",,", "RTX 3090,used,610,2026-11,x,y,,,", ",,,,,,,,", "" }, p =>
+                PriceTable.Load(p, CardCatalog.BuiltIn));
             Assert.Equal(610, Must.Exist(fine.BestFor(Catalog.Card("RTX 3090"))).PriceUsd);
         }
 
@@ -574,7 +600,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Every_ragged_line_and_an_unclosed_quote_are_reported_with_their_lines()
         {
-            var e = PriceTableFault(PriceHeader, "RTX 3090,used,610,2026-11,x,y", "RTX 4090,used,1500,2026-11,x,y,,extra", "RTX 4080,used,900,2026-11,x,y,\"open");
+            var e = PriceTableFault(PriceHeader, "RTX 3090,used,610,2026-11,x,y", "RTX 4090,used,1500,2026-11,x,y,,extra",
+                "RTX 4080,used,900,2026-11,x,y,\"open");
             Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("6 fields"));
             Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("8 fields"));
             Assert.Contains(e.Problems, p => p.StartsWith("line 4", StringComparison.Ordinal) && p.Contains("not closed"));
@@ -584,7 +611,8 @@ namespace DlGpuTools.Engine.Tests
         public void Control_characters_and_long_values_are_shown_safely_and_briefly()
         {
             string longName = new string('x', 5000);
-            var e = CardTableFault(Header, "Esc\u001b]0;owned\u0007Card,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", $"Long,,NVIDIA,Ampere,8.6,{longName},GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,");
+            var e = CardTableFault(Header, "Esc\u001b]0;owned\u0007Card,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,",
+                $"Long,,NVIDIA,Ampere,8.6,{longName},GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,");
             Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("control character"));
             Assert.DoesNotContain('\u001b', e.Message);
             Assert.True(e.Message.Length < 2000, $"{e.Message.Length:N0} characters");

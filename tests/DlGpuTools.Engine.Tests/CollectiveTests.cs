@@ -74,7 +74,8 @@ namespace DlGpuTools.Engine.Tests
                         Operation = "AllReduce",
                         Sizes = new ReadableList<CollectiveRankSize>(new[]
                         {
-                            new CollectiveRankSize { Bytes = 1_000_000, Elements = 250_000, BatchMicroseconds = new ReadableList<double>(batches), WrongElements = wrong, CheckedElements = 10 },
+                            new CollectiveRankSize { Bytes = 1_000_000, Elements = 250_000,
+                                BatchMicroseconds = new ReadableList<double>(batches), WrongElements = wrong, CheckedElements = 10 },
                         }),
                     },
                 }),
@@ -113,7 +114,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_environment_shown_is_nccls_own_variables()
         {
-            var vars = new System.Collections.Hashtable { ["NCCL_P2P_DISABLE"] = "1", ["NCCL_IB_HCA"] = "mlx5_0", ["NCCL_NET_GDR_LEVEL"] = "PHB", ["PATH"] = "/bin", ["NCCL_ALGO"] = "Ring" };
+            var vars = new System.Collections.Hashtable { ["NCCL_P2P_DISABLE"] = "1", ["NCCL_IB_HCA"] = "mlx5_0",
+                ["NCCL_NET_GDR_LEVEL"] = "PHB", ["PATH"] = "/bin", ["NCCL_ALGO"] = "Ring" };
             Assert.Equal("NCCL_ALGO=Ring; NCCL_IB_HCA=mlx5_0; NCCL_NET_GDR_LEVEL=PHB; NCCL_P2P_DISABLE=1", CollectiveEnvironment.Snapshot(vars).ToString());
         }
 
@@ -154,7 +156,8 @@ namespace DlGpuTools.Engine.Tests
                 [LibraryCandidates.NvmlOverrideVariable] = FakeLibraries.Nvml,
                 [NcclCandidates.OverrideVariable] = nccl ?? System.IO.Path.Combine(FakeLibraries.Directory, "libnccl.so.2"),
             };
-            return new GpuRuntime(new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, System.IO.Directory.Exists, false, false), PlatformNativeLoader.Instance);
+            return new GpuRuntime(new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null,
+                System.IO.Directory.Exists, false, false), PlatformNativeLoader.Instance);
         }
 
         private static List<CudaDevice> Devices(GpuRuntime runtime) => DeviceEnumerator.Enumerate(runtime).Devices.ToList();
@@ -211,7 +214,8 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure("FAKENCCL_CORRUPT=100", "FAKENCCL_CORRUPT_RANK=1");
             GpuRuntime runtime = Runtime();
-            CollectiveResult r = new CollectiveMeasurement(runtime).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), CancellationToken.None).Single();
+            CollectiveResult r = new CollectiveMeasurement(runtime)
+                .RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), CancellationToken.None).Single();
             Assert.Equal("Failed", r.Status);
             // Element 100 exists from 101 FP32 elements on: 512 B and up.
             Assert.Equal(new long[] { 0, 0, 0, 0, 0, 0, 1, 1, 1, 1 }, r.Sizes.Select(s => s.WrongElements));
@@ -224,7 +228,8 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure("FAKECUDA_DEVICES=1");
             GpuRuntime runtime = Runtime();
-            var e = Assert.Throws<CollectiveNeedsTwoGpusException>(() => new CollectiveMeasurement(runtime).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), CancellationToken.None));
+            var e = Assert.Throws<CollectiveNeedsTwoGpusException>(() =>
+                new CollectiveMeasurement(runtime).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), CancellationToken.None));
             Assert.Contains("only GPU 0", e.Message);
             Assert.Equal("CollectiveNeedsTwoGpus", e.ErrorId);
         }
@@ -233,16 +238,19 @@ namespace DlGpuTools.Engine.Tests
         public void Missing_nccl_says_what_was_searched_and_an_old_one_refuses_send_receive()
         {
             GpuRuntime missing = Runtime("/nonexistent/libnccl.so.2");
-            var e = Assert.Throws<NcclNotFoundException>(() => new CollectiveMeasurement(missing).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(missing), CancellationToken.None));
+            var e = Assert.Throws<NcclNotFoundException>(() =>
+                new CollectiveMeasurement(missing).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(missing), CancellationToken.None));
             Assert.Contains("/nonexistent/libnccl.so.2", e.Message);
             NcclDescription described = missing.DescribeNccl();
             Assert.False(described.Found);
             Assert.Contains(described.Searched, s => s.Contains("/nonexistent/libnccl.so.2"));
 
             GpuRuntime old = Runtime(System.IO.Path.Combine(FakeLibraries.Directory, "nccl-old", "libnccl.so.2"));
-            var tooOld = Assert.Throws<NcclTooOldException>(() => new CollectiveMeasurement(old).RunLocal(Quick(CollectiveOperation.AllToAll), Devices(old), CancellationToken.None));
+            var tooOld = Assert.Throws<NcclTooOldException>(() =>
+                new CollectiveMeasurement(old).RunLocal(Quick(CollectiveOperation.AllToAll), Devices(old), CancellationToken.None));
             Assert.Contains("2.6.4", tooOld.Message);
-            Assert.Equal("Passed", new CollectiveMeasurement(old).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(old), CancellationToken.None).Single().Status);
+            Assert.Equal("Passed", new CollectiveMeasurement(old)
+                .RunLocal(Quick(CollectiveOperation.AllReduce), Devices(old), CancellationToken.None).Single().Status);
         }
 
         [FakeFact]
@@ -266,7 +274,8 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure("FAKENCCL_STALL_MS=60000");
             GpuRuntime runtime = Runtime();
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-            Assert.ThrowsAny<OperationCanceledException>(() => new CollectiveMeasurement(runtime).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                new CollectiveMeasurement(runtime).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), cancel.Token));
             AssertNothingLeft();
         }
 
@@ -277,10 +286,12 @@ namespace DlGpuTools.Engine.Tests
             var engine = new CollectiveMeasurement(runtime);
             CollectiveRendezvous rendezvous = engine.NewRendezvous(2);
             Assert.Equal(Environment.MachineName, rendezvous.HostName);
-            CollectiveRequest request = Quick(CollectiveOperation.AllReduce, CollectiveOperation.AllGather, CollectiveOperation.AllToAll, CollectiveOperation.SendRecv);
+            CollectiveRequest request = Quick(CollectiveOperation.AllReduce, CollectiveOperation.AllGather, CollectiveOperation.AllToAll,
+                CollectiveOperation.SendRecv);
             request.DataType = CollectiveDataType.BF16;
             var ranks = Enumerable.Range(0, 2)
-                .Select(rank => Task.Run(() => new CollectiveMeasurement(runtime).RunRank(request, rendezvous.UniqueId!, rank, 2, rank, CancellationToken.None)))
+                .Select(rank => Task.Run(() => new CollectiveMeasurement(runtime)
+                    .RunRank(request, rendezvous.UniqueId!, rank, 2, rank, CancellationToken.None)))
                 .ToArray();
             Assert.True(Task.WaitAll(ranks, TimeSpan.FromSeconds(60)));
             Assert.All(ranks, t => Assert.Null(t.Result.Failure));

@@ -49,7 +49,8 @@ namespace DlGpuTools.Engine.Tests
             var bench = new CpuMatMulBenchmark(blas, TwoCoreAvx2);
             foreach (MatMulDataType type in new[] { MatMulDataType.FP32, MatMulDataType.FP64, MatMulDataType.BF16 })
             {
-                CpuMatMulResult r = bench.Run(new CpuMatMulRequest { DataType = type, M = 40, N = 24, K = 72, Iterations = 1, BatchMilliseconds = 1 }, CancellationToken.None);
+                CpuMatMulResult r = bench.Run(new CpuMatMulRequest { DataType = type, M = 40, N = 24, K = 72, Iterations = 1,
+                    BatchMilliseconds = 1 }, CancellationToken.None);
                 Assert.True(r.RelativeError <= r.Tolerance, type + ": " + r.RelativeError);
                 Assert.Contains("Fortran interface", r.LibraryConfig, StringComparison.Ordinal);
                 Assert.Equal(2, r.Threads);
@@ -73,7 +74,9 @@ namespace DlGpuTools.Engine.Tests
             Assert.True(blas.Int64Indices);
             Assert.Equal("scipy_", blas.SymbolPrefix);
             Assert.Equal("OpenBLAS 0.3.99 (64-bit integers)", blas.DisplayName);
-            CpuMatMulResult r = new CpuMatMulBenchmark(blas, TwoCoreAvx2).Run(new CpuMatMulRequest { DataType = MatMulDataType.BF16, M = 24, N = 40, K = 56, Iterations = 1, BatchMilliseconds = 1 }, CancellationToken.None);
+            CpuMatMulResult r = new CpuMatMulBenchmark(blas, TwoCoreAvx2)
+                .Run(new CpuMatMulRequest { DataType = MatMulDataType.BF16, M = 24, N = 40, K = 56, Iterations = 1, BatchMilliseconds = 1 },
+                CancellationToken.None);
             Assert.True(r.RelativeError <= r.Tolerance);
             Assert.Equal("FP32 (BF16 inputs)", r.Accumulation);
         }
@@ -84,10 +87,12 @@ namespace DlGpuTools.Engine.Tests
             CpuBlasLibrary blas = Assert.IsType<CpuBlasLibrary>(Probe(Blas("nosbgemm")).Library);
             Assert.False(blas.HasBf16Gemm);
             var bench = new CpuMatMulBenchmark(blas, TwoCoreAvx2);
-            Assert.Throws<MatMulTypeNotSupportedException>(() => bench.Run(new CpuMatMulRequest { DataType = MatMulDataType.BF16, M = 16, N = 16, K = 16 }, CancellationToken.None));
+            Assert.Throws<MatMulTypeNotSupportedException>(() =>
+                bench.Run(new CpuMatMulRequest { DataType = MatMulDataType.BF16, M = 16, N = 16, K = 16 }, CancellationToken.None));
             foreach (MatMulDataType type in new[] { MatMulDataType.FP32, MatMulDataType.FP64 })
             {
-                CpuMatMulResult r = bench.Run(new CpuMatMulRequest { DataType = type, M = 33, N = 17, K = 65, Iterations = 3, BatchMilliseconds = 1 }, CancellationToken.None);
+                CpuMatMulResult r = bench.Run(new CpuMatMulRequest { DataType = type, M = 33, N = 17, K = 65, Iterations = 3,
+                    BatchMilliseconds = 1 }, CancellationToken.None);
                 Assert.Equal(type.ToString(), r.DataType);
                 Assert.True(r.RelativeError <= r.Tolerance, r.RelativeError + " > " + r.Tolerance);
                 Assert.False(r.IsManagedFallback);
@@ -102,7 +107,8 @@ namespace DlGpuTools.Engine.Tests
             CpuBlasLibrary blas = Assert.IsType<CpuBlasLibrary>(Probe(Blas("reference")).Library);
             Assert.Equal(BlasFamily.Reference, blas.Family);
             Assert.Null(blas.ThreadControl);
-            CpuMatMulResult r = new CpuMatMulBenchmark(blas, TwoCoreAvx2).Run(new CpuMatMulRequest { M = 16, N = 16, K = 16, Iterations = 1, BatchMilliseconds = 1 }, CancellationToken.None);
+            CpuMatMulResult r = new CpuMatMulBenchmark(blas, TwoCoreAvx2)
+                .Run(new CpuMatMulRequest { M = 16, N = 16, K = 16, Iterations = 1, BatchMilliseconds = 1 }, CancellationToken.None);
             Assert.Contains("reference BLAS", r.Warning, StringComparison.Ordinal);
             Assert.StartsWith("none", r.ThreadControl, StringComparison.Ordinal);
         }
@@ -111,7 +117,9 @@ namespace DlGpuTools.Engine.Tests
         public void A_wrong_product_is_an_error_not_a_number()
         {
             CpuBlasLibrary blas = Assert.IsType<CpuBlasLibrary>(Probe(Blas("wrong"), "OpenBlas").Library);
-            var e = Assert.Throws<MatMulVerificationException>(() => new CpuMatMulBenchmark(blas, TwoCoreAvx2).Run(new CpuMatMulRequest { M = 8, N = 8, K = 8, Iterations = 1, VerifySamples = 64, BatchMilliseconds = 1 }, CancellationToken.None));
+            var e = Assert.Throws<MatMulVerificationException>(() =>
+                new CpuMatMulBenchmark(blas, TwoCoreAvx2)
+                .Run(new CpuMatMulRequest { M = 8, N = 8, K = 8, Iterations = 1, VerifySamples = 64, BatchMilliseconds = 1 }, CancellationToken.None));
             Assert.True(e.RelativeError > e.Tolerance);
         }
 
@@ -351,9 +359,12 @@ namespace DlGpuTools.Engine.Tests
             Assert.Single(SpeedupPairing.All(MatMulDataType.TF32, cpuHasBf16: true));
             var rows = new List<GpuSpeedupResult>
             {
-                new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "BF16", CpuDataType = "FP32", Speedup = 300, GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
-                new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "BF16", CpuDataType = "BF16", Speedup = 110, GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
-                new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "FP32", CpuDataType = "FP32", Speedup = 24, GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
+                new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "BF16", CpuDataType = "FP32", Speedup = 300,
+                    GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
+                new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "BF16", CpuDataType = "BF16", Speedup = 110,
+                    GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
+                new GpuSpeedupResult { M = 8192, N = 8192, K = 8192, GpuDataType = "FP32", CpuDataType = "FP32", Speedup = 24,
+                    GpuName = "NVIDIA H100", CpuLibrary = "MKL 2024.2" },
             };
             string summary = SpeedupPairing.Summary(rows);
             Assert.StartsWith("For BF16 training math NVIDIA H100 is 110x this CPU", summary, StringComparison.Ordinal);
@@ -366,13 +377,16 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>Canned /proc/cpuinfo text: two processors of the GPU machine's Xeon (extended to 16 below) and this dev box's EPYC.</summary>
     internal static class CpuInfoText
     {
-        private const string XeonFlags = "fpu sse sse2 avx fma avx2 avx512f avx512dq avx512bw avx512vl avx_vnni avx512_bf16 amx_bf16 avx512_fp16 amx_tile amx_int8";
+        private const string XeonFlags = "fpu sse sse2 avx fma avx2 avx512f avx512dq avx512bw avx512vl avx_vnni avx512_bf16 amx_bf16 "
+            + "avx512_fp16 amx_tile amx_int8";
 
         public static readonly string Xeon16Cores = string.Concat(Enumerable.Range(0, 16).Select(i =>
-            $"processor\t: {i}\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 207\nmodel name\t: Intel(R) Xeon(R) Processor\ncpu MHz\t\t: 2100.000\nphysical id\t: 0\ncore id\t\t: {i}\ncpu cores\t: 16\nflags\t\t: {XeonFlags}\n\n"));
+            $"processor\t: {i}\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 207\nmodel name\t: Intel(R) Xeon(R) Processor\ncpu "
+                + $"MHz\t\t: 2100.000\nphysical id\t: 0\ncore id\t\t: {i}\ncpu cores\t: 16\nflags\t\t: {XeonFlags}\n\n"));
 
         public static readonly string Zen3TwoCores = string.Concat(Enumerable.Range(0, 2).Select(i =>
-            $"processor\t: {i}\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 1\nmodel name\t: AMD EPYC\ncpu MHz\t\t: 2445.406\nphysical id\t: 0\ncore id\t\t: {i}\ncpu cores\t: 2\nflags\t\t: fpu sse sse2 avx fma avx2\n\n"));
+            $"processor\t: {i}\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 1\nmodel name\t: AMD EPYC\ncpu MHz\t\t: "
+                + $"2445.406\nphysical id\t: 0\ncore id\t\t: {i}\ncpu cores\t: 2\nflags\t\t: fpu sse sse2 avx fma avx2\n\n"));
     }
 
     public sealed class SpeedupWordingTests

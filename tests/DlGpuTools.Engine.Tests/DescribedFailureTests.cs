@@ -29,7 +29,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_plain_ArgumentException_from_the_engine_is_not_taken_for_the_users_mistake()
         {
-            // Issue 23: a planted int.Parse(null) surfaced as "InvalidModel: Value cannot be null".
+            // A bug inside the engine (an int.Parse(null)) must stay a bug, not read as "InvalidModel: Value cannot be null".
             Assert.Null(FailureClassifier.Classify(new ArgumentNullException("s"), false, _ => null));
             Assert.Null(FailureClassifier.Classify(new ArgumentOutOfRangeException("precision"), false, _ => null));
         }

@@ -78,7 +78,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_toolkit_library_the_loader_refused_has_its_own_id_and_a_remedy_for_where_it_came_from()
         {
-            var fromOverride = new[] { new ProbeAttempt("/tmp/notes.txt", "$env:" + LibraryCandidates.CuDnnOverrideVariable, ProbeOutcome.LoadFailed, "/tmp/notes.txt: invalid ELF header") };
+            var fromOverride = new[] { new ProbeAttempt("/tmp/notes.txt", "$env:" + LibraryCandidates.CuDnnOverrideVariable,
+                ProbeOutcome.LoadFailed, "/tmp/notes.txt: invalid ELF header") };
             Failure f = Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromOverride));
             Assert.Equal(ErrorCatalogue.NativeLibraryLoadFailed.Id, f.ErrorId);
             Assert.Equal(FailureCategory.NotInstalled, f.Category);
@@ -96,12 +97,14 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Missing_toolkit_libraries_have_their_own_ids_and_driver_ids_stay_stable()
         {
-            var missing = new[] { new ProbeAttempt("libcudnn.so.9", "loader", ProbeOutcome.NotFound, "libcudnn.so.9: cannot open shared object file: No such file or directory") };
+            var missing = new[] { new ProbeAttempt("libcudnn.so.9", "loader", ProbeOutcome.NotFound,
+                "libcudnn.so.9: cannot open shared object file: No such file or directory") };
             Assert.Equal(ErrorCatalogue.CuDnnNotFound.Id,
                 Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, missing)).ErrorId);
             Assert.Equal(ErrorCatalogue.CudaRuntimeNotFound.Id,
                 Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaRuntime, missing)).ErrorId);
-            var refusedDriver = new[] { new ProbeAttempt("/x/libcuda.so.1", "$env:DLGPUTOOLS_CUDA_DRIVER_PATH", ProbeOutcome.LoadFailed, "invalid ELF header") };
+            var refusedDriver = new[] { new ProbeAttempt("/x/libcuda.so.1", "$env:DLGPUTOOLS_CUDA_DRIVER_PATH", ProbeOutcome.LoadFailed,
+                "invalid ELF header") };
             Assert.Equal("CudaDriverNotFound", Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaDriver, refusedDriver)).ErrorId);
         }
     }

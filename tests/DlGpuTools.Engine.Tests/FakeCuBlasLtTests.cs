@@ -33,7 +33,8 @@ namespace DlGpuTools.Engine.Tests
             public IntPtr Handle, Desc, A, B, C, D;
 
             public Problem(CuBlasLt lt, CudaDataType type, CuBlasComputeType compute, int transA, int transB,
-                (ulong Rows, ulong Cols, long Ld) a, (ulong Rows, ulong Cols, long Ld) b, (ulong Rows, ulong Cols, long Ld) c, (ulong Rows, ulong Cols, long Ld) d, CudaDataType outType)
+                (ulong Rows, ulong Cols, long Ld) a, (ulong Rows, ulong Cols, long Ld) b, (ulong Rows, ulong Cols, long Ld) c,
+                    (ulong Rows, ulong Cols, long Ld) d, CudaDataType outType)
             {
                 _lt = lt;
                 lt.ThrowIfFailed(lt.cublasLtCreate(out Handle));
@@ -74,7 +75,8 @@ namespace DlGpuTools.Engine.Tests
             float[] c = Matrix(m, n, 5, (i, j) => 100 * i + j);
             float[] d = Matrix(m, n, 4, (i, j) => float.NaN);
             CuBlasLt lt = Load();
-            using (var problem = new Problem(lt, CudaDataType.CUDA_R_32F, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpT, OpT, (k, m, 5), (n, k, 3), (m, n, 5), (m, n, 4), CudaDataType.CUDA_R_32F))
+            using (var problem = new Problem(lt, CudaDataType.CUDA_R_32F, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpT, OpT, (k, m, 5),
+                (n, k, 3), (m, n, 5), (m, n, 4), CudaDataType.CUDA_R_32F))
             {
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_SUCCESS, problem.Run(2f, aStored, bStored, -0.5f, c, d));
             }
@@ -97,14 +99,16 @@ namespace DlGpuTools.Engine.Tests
             float[] a = new float[k * m], b = new float[k * n], d = new float[m * n];
             CuBlasLt lt = Load();
             // A stored k x m for TN, but TRANSA left at N: op(A) is 4 x 3, which cannot make a 3 x 2 D.
-            using (var noTranspose = new Problem(lt, CudaDataType.CUDA_R_32F, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpN, OpN, (k, m, k), (k, n, k), (m, n, m), (m, n, m), CudaDataType.CUDA_R_32F))
+            using (var noTranspose = new Problem(lt, CudaDataType.CUDA_R_32F, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpN, OpN, (k, m, k),
+                (k, n, k), (m, n, m), (m, n, m), CudaDataType.CUDA_R_32F))
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE, noTranspose.Run(1f, a, b, 0f, d, d));
 
             // ld smaller than the rows of a column-major matrix.
             Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE, lt.cublasLtMatrixLayoutCreate(out _, CudaDataType.CUDA_R_32F, m, k, m - 1));
 
             // FP8 runs only as TN, on the real library as on the fake.
-            using (var fp8NN = new Problem(lt, CudaDataType.CUDA_R_8F_E4M3, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpN, OpN, (m, k, m), (k, n, k), (m, n, m), (m, n, m), CudaDataType.CUDA_R_16BF))
+            using (var fp8NN = new Problem(lt, CudaDataType.CUDA_R_8F_E4M3, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpN, OpN, (m, k, m),
+                (k, n, k), (m, n, m), (m, n, m), CudaDataType.CUDA_R_16BF))
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_NOT_SUPPORTED, fp8NN.Run(1f, a, b, 0f, d, d));
         }
 
@@ -118,9 +122,12 @@ namespace DlGpuTools.Engine.Tests
                 long wide = 1;
                 int fast = 1;
                 sbyte fastByte = 1;
-                Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE, lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &wide, sizeof(long)));
-                Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE, lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(int)));
-                Assert.Equal(CuBlasStatus.CUBLAS_STATUS_SUCCESS, lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fastByte, sizeof(sbyte)));
+                Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE,
+                    lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &wide, sizeof(long)));
+                Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE,
+                    lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(int)));
+                Assert.Equal(CuBlasStatus.CUBLAS_STATUS_SUCCESS,
+                    lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fastByte, sizeof(sbyte)));
             }
             finally
             {
@@ -135,7 +142,8 @@ namespace DlGpuTools.Engine.Tests
             float[] a = Matrix(m, k, m, (i, p) => 1), b = Matrix(k, n, k, (p, j) => 1);
             float[] poisoned = Matrix(m, n, m, (i, j) => float.NaN);
             CuBlasLt lt = Load();
-            using (var problem = new Problem(lt, CudaDataType.CUDA_R_32F, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpN, OpN, (m, k, m), (k, n, k), (m, n, m), (m, n, m), CudaDataType.CUDA_R_32F))
+            using (var problem = new Problem(lt, CudaDataType.CUDA_R_32F, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpN, OpN, (m, k, m),
+                (k, n, k), (m, n, m), (m, n, m), CudaDataType.CUDA_R_32F))
             {
                 float[] d = new float[m * n];
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_SUCCESS, problem.Run(1f, a, b, 0f, poisoned, d));

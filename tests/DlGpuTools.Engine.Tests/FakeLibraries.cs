@@ -17,7 +17,8 @@ namespace DlGpuTools.Engine.Tests
         private static readonly string? Located = Locate();
 
         /// <summary>The folder of the fakes; only fake-library tests, which run when <see cref="Available"/>, ask for it.</summary>
-        public static string Directory => Located ?? throw new InvalidOperationException("The fake libraries' folder is unknown: set DLGPUTOOLS_TEST_FAKES or run build.ps1 -Task Fakes.");
+        public static string Directory => Located
+            ?? throw new InvalidOperationException("The fake libraries' folder is unknown: set DLGPUTOOLS_TEST_FAKES or run build.ps1 -Task Fakes.");
 
         public static string CudaDriver => Path.Combine(Directory, "libfakecuda.so.1");
         public static string OldCudaDriver => Path.Combine(Directory, "libfakecuda-old.so.1");

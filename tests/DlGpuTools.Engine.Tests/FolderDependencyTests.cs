@@ -205,7 +205,8 @@ namespace DlGpuTools.Engine.Tests
         private static IEnumerable<Type> Unwrap(Type type)
         {
             if (type.HasElementType) return Unwrap(type.GetElementType()!);
-            if (type.IsGenericType && !type.IsGenericTypeDefinition) return new[] { type.GetGenericTypeDefinition() }.Concat(type.GetGenericArguments().SelectMany(Unwrap));
+            if (type.IsGenericType && !type.IsGenericTypeDefinition)
+                return new[] { type.GetGenericTypeDefinition() }.Concat(type.GetGenericArguments().SelectMany(Unwrap));
             return type.IsGenericParameter ? Array.Empty<Type>() : new[] { type };
         }
 

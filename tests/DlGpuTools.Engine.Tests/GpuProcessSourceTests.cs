@@ -11,7 +11,8 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>The process lists Get-GpuProcess and Watch-Gpu read, through the fake NVML: one GPU's failure stays that GPU's.</summary>
     public sealed class GpuProcessSourceTests : FakeLibraryTest
     {
-        private static GpuRuntime NewRuntime(string nvml) => new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, nvml), PlatformNativeLoader.Instance);
+        private static GpuRuntime NewRuntime(string nvml) =>
+            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, nvml), PlatformNativeLoader.Instance);
 
         [FakeFact]
         public void Each_gpu_lists_its_own_processes()
@@ -19,7 +20,8 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = NewRuntime(FakeLibraries.Nvml);
             var warnings = new List<string>();
 
-            GpuProcessSource source = Must.Exist(GpuProcessSource.TryOpen(runtime, DeviceEnumerator.Enumerate(runtime).Devices, warnings, out Exception? failure));
+            GpuProcessSource source = Must.Exist(GpuProcessSource.TryOpen(runtime, DeviceEnumerator.Enumerate(runtime).Devices, warnings,
+                out Exception? failure));
 
             Assert.Null(failure);
             Assert.Empty(warnings);
@@ -50,7 +52,8 @@ namespace DlGpuTools.Engine.Tests
         {
             GpuRuntime runtime = NewRuntime("/nonexistent/libnvidia-ml.so.1");
 
-            GpuProcessSource? source = GpuProcessSource.TryOpen(runtime, DeviceEnumerator.Enumerate(runtime).Devices, new List<string>(), out Exception? failure);
+            GpuProcessSource? source = GpuProcessSource.TryOpen(runtime, DeviceEnumerator.Enumerate(runtime).Devices, new List<string>(),
+                out Exception? failure);
 
             Assert.Null(source);
             Assert.True(LibraryFailures.IsLibraryNotFound(Must.Exist(failure)));

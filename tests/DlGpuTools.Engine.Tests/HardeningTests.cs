@@ -33,7 +33,8 @@ namespace DlGpuTools.Engine.Tests
 
             foreach (string target in new[] { fifo, link, dangling, folder }.Concat(device == null ? Array.Empty<string>() : new[] { device }))
             {
-                var e = Deadline.Run("writing to " + target, () => Assert.Throws<NotARegularFileException>(() => TextfileWriter.WriteAtomically(target, "DCGM_FI_DEV_GPU_UTIL 1\n")));
+                var e = Deadline.Run("writing to " + target, () =>
+                    Assert.Throws<NotARegularFileException>(() => TextfileWriter.WriteAtomically(target, "DCGM_FI_DEV_GPU_UTIL 1\n")));
                 Assert.Contains("not a regular file", e.Message, StringComparison.Ordinal);
             }
 
@@ -136,7 +137,8 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Contains("not a regular file", e.Message, StringComparison.Ordinal);
             }
 
-            Assert.Contains("a folder", Assert.Throws<CardTableException>(() => CsvTable.ReadFile(files.Folder, "card table")).Message, StringComparison.Ordinal);
+            Assert.Contains("a folder", Assert.Throws<CardTableException>(() => CsvTable.ReadFile(files.Folder, "card table")).Message,
+                StringComparison.Ordinal);
         }
 
         [Fact]
@@ -187,8 +189,10 @@ namespace DlGpuTools.Engine.Tests
 
     public sealed class SearchPathTests
     {
-        private static ProbeEnvironment Env(string? ldLibraryPath, string? cudaPath = null, string? driverOverride = null, string workingDirectory = "/home/alice/work") =>
-            new ProbeEnvironment(false, n => n == "LD_LIBRARY_PATH" ? ldLibraryPath : n == "CUDA_PATH" ? cudaPath : n == LibraryCandidates.CudaDriverOverrideVariable ? driverOverride : null,
+        private static ProbeEnvironment Env(string? ldLibraryPath, string? cudaPath = null, string? driverOverride = null,
+            string workingDirectory = "/home/alice/work") =>
+            new ProbeEnvironment(false, n => n == "LD_LIBRARY_PATH" ? ldLibraryPath : n == "CUDA_PATH" ? cudaPath
+                : n == LibraryCandidates.CudaDriverOverrideVariable ? driverOverride : null,
                 ProbeFileSystem.Real, false, false, Array.Empty<string>(), workingDirectory);
 
         [Fact]
@@ -199,7 +203,8 @@ namespace DlGpuTools.Engine.Tests
             // The trailing ':' of `export LD_LIBRARY_PATH=/usr/local/cuda/lib64:$LD_LIBRARY_PATH` with an empty variable.
             Assert.Equal(lib, LinuxLibrarySearch.Resolve("libdlgputest.so.1", files.Folder + ":", false, null, Array.Empty<string>));
             Assert.Null(LinuxLibrarySearch.Resolve("libdlgputest.so.1", ":relative/lib::", false, null, Array.Empty<string>));
-            Assert.Contains(Env("/usr/local/cuda/lib64:").SearchPathWarnings(), w => w.StartsWith("LD_LIBRARY_PATH has an empty entry", StringComparison.Ordinal));
+            Assert.Contains(Env("/usr/local/cuda/lib64:").SearchPathWarnings(), w =>
+                w.StartsWith("LD_LIBRARY_PATH has an empty entry", StringComparison.Ordinal));
             Assert.Contains(Env("lib:/opt/x").SearchPathWarnings(), w => w.Contains("'lib' is a relative folder", StringComparison.Ordinal));
             Assert.Empty(Env("/usr/local/cuda/lib64:/opt/x").SearchPathWarnings());
         }
@@ -208,7 +213,8 @@ namespace DlGpuTools.Engine.Tests
         public void ARelativeCudaPathIsNotSearchedAndARelativeOverrideIsReadWhereTheUserIs()
         {
             ProbeEnvironment relative = Env(null, cudaPath: "cuda");
-            Assert.DoesNotContain(LibraryCandidates.For(NativeLibraryKind.CuDnn, relative), c => c.Origin.StartsWith("$env:CUDA_PATH", StringComparison.Ordinal));
+            Assert.DoesNotContain(LibraryCandidates.For(NativeLibraryKind.CuDnn, relative), c =>
+                c.Origin.StartsWith("$env:CUDA_PATH", StringComparison.Ordinal));
             Assert.Contains(relative.SearchPathWarnings(), w => w.StartsWith("CUDA_PATH is 'cuda', a relative folder", StringComparison.Ordinal));
             Assert.Contains(LibraryCandidates.For(NativeLibraryKind.CuDnn, Env(null, cudaPath: "/opt/cuda")), c => c.Path == "/opt/cuda/lib64/libcudnn.so.9");
 
@@ -229,7 +235,8 @@ namespace DlGpuTools.Engine.Tests
         {
             if (!OperatingSystem.IsLinux() || !File.Exists("/etc/ld.so.cache")) return;
             LdSoCache cache = Must.Exist(LdSoCache.Read("/etc/ld.so.cache"));
-            string libc = Assert.Single(cache.Lookup("libc.so.6", System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64).Take(1));
+            string libc = Assert.Single(cache.Lookup("libc.so.6",
+                System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64).Take(1));
             Assert.True(File.Exists(libc), libc);
             Assert.StartsWith("/", PlatformNativeLoader.Resolve("libc.so.6"), StringComparison.Ordinal);
 

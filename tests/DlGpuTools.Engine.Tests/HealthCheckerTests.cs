@@ -22,26 +22,30 @@ namespace DlGpuTools.Engine.Tests
             return HealthAssert.Agrees(HealthChecker.Run(runtime, request ?? new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) }));
         }
 
-        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) =>
+            report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         [FakeFact]
         public void A_clean_host_is_healthy_with_every_check_run_or_skipped_with_its_reason()
         {
             FakeLibraries.Configure(CleanBoard, Idle);
-            GpuHealthReport report = Run(new HealthRequest { ExpectedGpuCount = 2, MinimumDriverVersion = new Version(570, 0), XidWatch = TimeSpan.FromMilliseconds(100) });
+            GpuHealthReport report = Run(new HealthRequest { ExpectedGpuCount = 2, MinimumDriverVersion = new Version(570, 0),
+                XidWatch = TimeSpan.FromMilliseconds(100) });
             Assert.Equal(HealthVerdict.Healthy.ToString(), report.Verdict);
             Assert.Equal(HealthAction.None.ToString(), report.Action);
             Assert.Null(report.Reason);
             Assert.Equal(2, report.GpuCount);
             Assert.Equal("580.159.04", report.DriverVersion);
-            Assert.Equal(new[] { "ECC errors", "Memory repair", "Recovery action", "PCIe link", "PCIe slot", "PCIe replays", "NVLink state", "NVLink errors", "Clock slowdown", "Power limit", "Temperature",
+            Assert.Equal(new[] { "ECC errors", "Memory repair", "Recovery action", "PCIe link", "PCIe slot", "PCIe replays", "NVLink state",
+                "NVLink errors", "Clock slowdown", "Power limit", "Temperature",
                 "Persistence mode", "MIG mode", "Processes", "Xid events" }, report.Gpus[0].Checks.Select(c => c.Check));
             // Every row names the registered check that wrote it, in the catalogue's order.
             string[] ids = report.Gpus[0].Checks.Select(c => Must.Exist(c.Id)).ToArray();
             Assert.Equal(HealthChecks.Registry.Ids.Where(ids.Contains), ids);
             Assert.Equal(new[] { "gpu_count", "driver_version" }, report.Checks.Where(c => c.Gpu == null).Select(c => c.Id));
             // The fake's GPUs are PCIe cards unless told to have NVLinks: their NVLink checks say so.
-            Assert.All(report.Gpus[0].Checks.Where(c => !c.Check.StartsWith("NVLink", StringComparison.Ordinal)), c => Assert.Equal(nameof(CheckStatus.Passed), c.Status));
+            Assert.All(report.Gpus[0].Checks.Where(c => !c.Check.StartsWith("NVLink", StringComparison.Ordinal)), c =>
+                Assert.Equal(nameof(CheckStatus.Passed), c.Status));
             Assert.Contains("No NVLink on this GPU", Check(report, 0, "nvlink_state").Detail, StringComparison.Ordinal);
             Assert.Equal(nameof(CheckStatus.Skipped), Check(report, 0, "nvlink_errors").Status);
             // GPU 1 of the fake has ECC off and no MIG: Skipped with the reason, not Passed.
@@ -115,7 +119,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(HealthAction.RebootNode.ToString(), report.Action);
             Assert.StartsWith("GPU count: 2 GPU(s) where 8 were expected", report.Reason, StringComparison.Ordinal);
             Assert.DoesNotContain("\n", report.Reason, StringComparison.Ordinal);
-            Assert.Contains(report.Checks, c => c.Id == "driver_version" && c.Status == nameof(CheckStatus.Failed) && c.Detail.Contains("older than the 590.10", StringComparison.Ordinal));
+            Assert.Contains(report.Checks, c => c.Id == "driver_version" && c.Status == nameof(CheckStatus.Failed)
+                && c.Detail.Contains("older than the 590.10", StringComparison.Ordinal));
             // The GPUs themselves are fine: the host-level failure does not make them unhealthy.
             Assert.All(report.Gpus, g => Assert.Equal(HealthVerdict.Healthy.ToString(), g.Verdict));
         }
@@ -148,14 +153,16 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void A_gpu_asked_for_that_the_host_does_not_have_stops_the_check_and_names_the_key()
         {
-            // Issue 27: -Index 7 on a host with GPUs 0 and 1 said Healthy with no GPU listed.
+            // -Index 7 on a host with GPUs 0 and 1 must fail, not say Healthy with no GPU listed.
             FakeLibraries.Configure(CleanBoard, Idle);
-            var missing = Assert.Throws<DeviceNotFoundException>(() => Run(new HealthRequest { Devices = DeviceKeys.OfIndexes(0, 7), XidWatch = TimeSpan.Zero }));
+            var missing = Assert.Throws<DeviceNotFoundException>(() =>
+                Run(new HealthRequest { Devices = DeviceKeys.OfIndexes(0, 7), XidWatch = TimeSpan.Zero }));
             Assert.Equal(new[] { 7 }, missing.MissingIndexes);
             Assert.Equal(2, missing.DriverDeviceCount);
             Assert.Equal("No CUDA device has index 7; this process sees 2 device(s).", missing.Message);
             const string nowhere = "GPU-00000000-0000-0000-0000-000000000000";
-            missing = Assert.Throws<DeviceNotFoundException>(() => Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { nowhere }, null), XidWatch = TimeSpan.Zero }));
+            missing = Assert.Throws<DeviceNotFoundException>(() =>
+                Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { nowhere }, null), XidWatch = TimeSpan.Zero }));
             Assert.Equal(new[] { nowhere }, missing.MissingUuids);
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_live_event_sets"));
         }
@@ -166,10 +173,12 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure(CleanBoard, Idle);
             var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
             CudaDevice second = DeviceEnumerator.Enumerate(runtime).Devices[1];
-            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { Must.Exist(second.Uuid) }, null), XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
+            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { Must.Exist(second.Uuid) }, null),
+                XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
             // A device object names its GPU by UUID, whatever index it carries (another process may number it differently).
             var moved = new CudaDevice { Index = 0, Uuid = second.Uuid };
-            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(new[] { 0 }, null, new[] { moved }), XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
+            Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(new[] { 0 }, null, new[] { moved }),
+                XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
         }
 
         [FakeFact]
@@ -185,8 +194,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Work_on_a_gpu_keeps_the_node_in_service_and_the_reason_names_the_check_that_set_the_action()
         {
-            // Issue 27: processes on GPU 0 made the node Degraded with action Drain while -Quiet said it could take
-            // jobs, and the reason named the ECC history (Watch) rather than what asked for Drain.
+            // Processes on GPU 0 with an ECC history: -Quiet must agree with the action, and the reason must name what
+            // asks for Drain, not the ECC history (Watch).
             FakeLibraries.Configure("FAKENVML_ECC_HISTORY=7", "FAKENVML_GPU0_PROCESSES=2", "FAKENVML_POWER_LIMIT_W=400");
             GpuHealthReport report = Run();
             Assert.Equal(nameof(HealthVerdict.Degraded), report.Verdict);
@@ -210,11 +219,13 @@ namespace DlGpuTools.Engine.Tests
         public void The_verdict_sets_the_action_class_and_the_most_severe_check_of_that_verdict_is_named()
         {
             static GpuHealthCheck C(string name, CheckStatus status, HealthAction action) => HealthRow.Make(0, name, status, name + " detail", "fix", action);
-            HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Watch), C("B", CheckStatus.Warning, HealthAction.Configure), C("C", CheckStatus.Passed, HealthAction.None) },
+            HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Watch), C("B", CheckStatus.Warning, HealthAction.Configure),
+                C("C", CheckStatus.Passed, HealthAction.None) },
                 out HealthVerdict verdict, out HealthAction action, out string? reason);
             Assert.Equal((HealthVerdict.Degraded, HealthAction.Configure, "GPU 0: B: B detail"), (verdict, action, reason));
 
-            HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Configure), C("B", CheckStatus.Failed, HealthAction.Drain), C("C", CheckStatus.Failed, HealthAction.ReplaceGpu), C("D", CheckStatus.Failed, HealthAction.ReplaceGpu) },
+            HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Configure), C("B", CheckStatus.Failed, HealthAction.Drain),
+                C("C", CheckStatus.Failed, HealthAction.ReplaceGpu), C("D", CheckStatus.Failed, HealthAction.ReplaceGpu) },
                 out verdict, out action, out reason);
             Assert.Equal((HealthVerdict.Unhealthy, HealthAction.ReplaceGpu, "GPU 0: C: C detail"), (verdict, action, reason));
 

@@ -94,7 +94,8 @@ namespace DlGpuTools.Engine.Tests
             Run(extra, options, null);
 
         /// <param name="remove">Variables to leave unset (for example the cuDNN override, to let the search run).</param>
-        private static List<InstallCheck> Run(Dictionary<string, string>? extra, InstallCheckOptions? options, string[]? remove, Action<InstallCheck, CancellationTokenSource>? onEach = null)
+        private static List<InstallCheck> Run(Dictionary<string, string>? extra, InstallCheckOptions? options, string[]? remove,
+            Action<InstallCheck, CancellationTokenSource>? onEach = null)
         {
             string f = FakeLibraries.Directory;
             var vars = new Dictionary<string, string>
@@ -112,7 +113,8 @@ namespace DlGpuTools.Engine.Tests
             foreach (var pair in extra ?? new Dictionary<string, string>()) vars[pair.Key] = pair.Value;
             foreach (string name in remove ?? Array.Empty<string>()) vars.Remove(name);
             // No fixed scan roots: the machine's own cuDNN copies (a GPU box has several) stay out of the result.
-            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, ProbeFileSystem.Real, false, false, Array.Empty<string>());
+            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, ProbeFileSystem.Real, false, false,
+                Array.Empty<string>());
             var runtime = new GpuRuntime(env, PlatformNativeLoader.Instance);
             using (var cancel = new CancellationTokenSource())
             {
@@ -282,7 +284,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Cudnn_without_its_sub_libraries_names_them_and_fails_the_convolution()
         {
-            var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(FakeLibraries.Directory, "cudnn-bare", "libcudnn.so.9") });
+            var checks = Run(new Dictionary<string,
+                string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(FakeLibraries.Directory, "cudnn-bare", "libcudnn.so.9") });
             InstallCheck subs = Check(checks, "cudnn-sublibraries");
             Assert.Equal("Failed", subs.Status);
             Assert.Contains("libcudnn_cnn.so.9", subs.Detail);
@@ -457,7 +460,8 @@ namespace DlGpuTools.Engine.Tests
                 string broken = Path.Combine(root, "broken", "lib64", "libcudnn.so.9");
                 File.Copy(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), broken);
                 using (var f = new FileStream(broken, FileMode.Open)) f.SetLength(40); // shorter than an ELF header
-                var checks = Run(new Dictionary<string, string> { ["CUDA_PATH"] = Path.Combine(root, "broken"), ["CUDA_HOME"] = Path.Combine(root, "good") }, null,
+                var checks = Run(new Dictionary<string, string> { ["CUDA_PATH"] = Path.Combine(root, "broken"),
+                    ["CUDA_HOME"] = Path.Combine(root, "good") }, null,
                     new[] { LibraryCandidates.CuDnnOverrideVariable });
                 InstallCheck cudnn = Check(checks, "cudnn");
                 Assert.Equal(Path.Combine(root, "good", "lib64", "libcudnn.so.9"), cudnn.Path);
@@ -501,7 +505,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("Passed", env.Status);
             foreach (NativeLibraryKind kind in Enum.GetValues<NativeLibraryKind>())
                 Assert.Contains(LibraryCandidates.OverrideVariable(kind) + "=", env.Detail);
-            InstallCheck stale = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CudaRuntimeOverrideVariable] = "/nonexistent/libcudart.so.13" }), "environment");
+            InstallCheck stale = Check(Run(new Dictionary<string,
+                string> { [LibraryCandidates.CudaRuntimeOverrideVariable] = "/nonexistent/libcudart.so.13" }), "environment");
             Assert.Equal("Warning", stale.Status);
             Assert.Contains(LibraryCandidates.CudaRuntimeOverrideVariable + " points to /nonexistent/libcudart.so.13, which does not exist", stale.Detail);
         }
@@ -525,7 +530,8 @@ namespace DlGpuTools.Engine.Tests
         {
             string folder = Path.Combine(Path.GetTempPath(), "dlgpu-cudnn-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
-            foreach (string file in Directory.GetFiles(Path.Combine(FakeLibraries.Directory, "cudnn"))) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            foreach (string file in Directory.GetFiles(Path.Combine(FakeLibraries.Directory, "cudnn")))
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
             return folder;
         }
 

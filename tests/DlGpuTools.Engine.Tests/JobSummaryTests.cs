@@ -46,8 +46,10 @@ namespace DlGpuTools.Engine.Tests
             var end = start.AddSeconds(100);
             var processes = new[]
             {
-                new AccountedProcess { ProcessId = 1, UtilizationPercent = 90, MaxMemoryUsed = 10UL << 30, StartTime = start.AddSeconds(-5), ActiveTime = TimeSpan.FromSeconds(50) },
-                new AccountedProcess { ProcessId = 2, UtilizationPercent = 80, MaxMemoryUsed = 4UL << 30, StartTime = start.AddSeconds(10), ActiveTime = TimeSpan.FromSeconds(30) },
+                new AccountedProcess { ProcessId = 1, UtilizationPercent = 90, MaxMemoryUsed = 10UL << 30, StartTime = start.AddSeconds(-5),
+                    ActiveTime = TimeSpan.FromSeconds(50) },
+                new AccountedProcess { ProcessId = 2, UtilizationPercent = 80, MaxMemoryUsed = 4UL << 30, StartTime = start.AddSeconds(10),
+                    ActiveTime = TimeSpan.FromSeconds(30) },
                 new AccountedProcess { ProcessId = 3, UtilizationPercent = 20, MaxMemoryUsed = 6UL << 30, StartTime = start.AddSeconds(90), Running = true },
                 new AccountedProcess { ProcessId = 4, UtilizationPercent = 99, StartTime = end.AddSeconds(1), ActiveTime = TimeSpan.FromSeconds(1) },
             };
@@ -64,7 +66,8 @@ namespace DlGpuTools.Engine.Tests
         public void JobStateRoundTripsAndRejectsAnythingElse()
         {
             var state = new JobState { Name = "1234", ComputerName = "gpu01", StartTime = DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_123) };
-            state.Gpus.Add(new JobStateGpu { Index = 0, Uuid = "GPU-abc-123", Name = "NVIDIA H100; 80GB\n", EnergyMillijoules = 987654321, AccountingEnabled = true });
+            state.Gpus.Add(new JobStateGpu { Index = 0, Uuid = "GPU-abc-123", Name = "NVIDIA H100; 80GB\n", EnergyMillijoules = 987654321,
+                AccountingEnabled = true });
             state.Gpus.Add(new JobStateGpu { Index = 1, Uuid = "GPU-def" });
             string text = state.Format();
             JobState? back = JobState.Parse(text);

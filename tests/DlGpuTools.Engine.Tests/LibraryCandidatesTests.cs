@@ -79,7 +79,8 @@ namespace DlGpuTools.Engine.Tests
             var inCudaPath = paths.Where(p => p.StartsWith(@"C:\CUDA\v13.0", StringComparison.Ordinal)).ToList();
             Assert.Equal(@"C:\CUDA\v13.0\bin\x64\cublasLt64_13.dll", inCudaPath[0]);
             Assert.Equal(@"C:\CUDA\v13.0\bin\cublasLt64_13.dll", inCudaPath[1]);
-            Assert.True(paths.FindLastIndex(p => p.EndsWith("cublasLt64_13.dll", StringComparison.Ordinal)) < paths.FindIndex(p => p.EndsWith("cublasLt64_12.dll", StringComparison.Ordinal)));
+            Assert.True(paths.FindLastIndex(p => p.EndsWith("cublasLt64_13.dll", StringComparison.Ordinal)) < paths.FindIndex(p =>
+                p.EndsWith("cublasLt64_12.dll", StringComparison.Ordinal)));
         }
 
         [Fact]
@@ -113,7 +114,8 @@ namespace DlGpuTools.Engine.Tests
             {
                 var regex = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase);
                 string prefix = root.TrimEnd(_separator) + _separator;
-                return _folders.Where(f => f.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && f.IndexOf(_separator, prefix.Length) < 0 && regex.IsMatch(f.AsSpan(prefix.Length))).ToList();
+                return _folders.Where(f => f.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                    && f.IndexOf(_separator, prefix.Length) < 0 && regex.IsMatch(f.AsSpan(prefix.Length))).ToList();
             });
         }
 
@@ -142,7 +144,8 @@ namespace DlGpuTools.Engine.Tests
             var candidates = LibraryCandidates.For(NativeLibraryKind.CuDnn, Described(true, tree, vars));
             var nine = candidates.Where(c => c.Path.EndsWith("cudnn64_9.dll", StringComparison.Ordinal)).Select(c => c.Path).ToList();
             // The standard DLL search order first: System32, the Windows folder, then PATH in its order.
-            Assert.Equal(new[] { @"C:\Windows\System32\cudnn64_9.dll", @"C:\Windows\cudnn64_9.dll", @"C:\Tools\cudnn64_9.dll", @"C:\Python312\cudnn64_9.dll" }, nine.Take(4));
+            Assert.Equal(new[] { @"C:\Windows\System32\cudnn64_9.dll", @"C:\Windows\cudnn64_9.dll", @"C:\Tools\cudnn64_9.dll",
+                @"C:\Python312\cudnn64_9.dll" }, nine.Take(4));
             Assert.Equal("$env:PATH entry 1", candidates.First(c => c.Path == @"C:\Tools\cudnn64_9.dll").Origin);
             // Then the installer's folders: cuDNN 9.14 before 9.7, CUDA 13.0 before 12.9, \x64 before the folder itself.
             int i914 = nine.IndexOf(@"C:\Program Files\NVIDIA\CUDNN\v9.14\bin\13.0\x64\cudnn64_9.dll");
@@ -156,7 +159,9 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains(@"C:\Miniconda3\envs\dl\Library\bin\cudnn64_9.dll", nine);
             Assert.True(i97 < nine.IndexOf(@"C:\Python312\Lib\site-packages\nvidia\cudnn\bin\cudnn64_9.dll"));
             // cuDNN 9 before cuDNN 8, each through the whole list.
-            Assert.True(candidates.ToList().FindLastIndex(c => c.Path.EndsWith("cudnn64_9.dll", StringComparison.Ordinal)) < candidates.ToList().FindIndex(c => c.Path.EndsWith("cudnn64_8.dll", StringComparison.Ordinal)));
+            Assert.True(candidates.ToList().FindLastIndex(c =>
+                c.Path.EndsWith("cudnn64_9.dll", StringComparison.Ordinal)) < candidates.ToList()
+                .FindIndex(c => c.Path.EndsWith("cudnn64_8.dll", StringComparison.Ordinal)));
             Assert.Equal(candidates.Count, candidates.Select(c => c.Path).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         }
 
@@ -167,7 +172,8 @@ namespace DlGpuTools.Engine.Tests
                 @"C:\Program Files\NVIDIA GPU Computing Toolkit\CUDA\v12.8\bin\cublas64_12.dll",
                 @"C:\Program Files\NVIDIA GPU Computing Toolkit\CUDA\v13.0\bin\x64\cublas64_13.dll",
                 @"C:\venv\Lib\site-packages\nvidia\cu13\bin\x86_64\cublas64_13.dll");
-            var vars = new Dictionary<string, string> { ["SystemRoot"] = @"C:\Windows", ["ProgramW6432"] = @"C:\Program Files", ["VIRTUAL_ENV"] = @"C:\venv", ["CUDA_PATH_V12_8"] = @"D:\CUDA\v12.8" };
+            var vars = new Dictionary<string, string> { ["SystemRoot"] = @"C:\Windows", ["ProgramW6432"] = @"C:\Program Files",
+                ["VIRTUAL_ENV"] = @"C:\venv", ["CUDA_PATH_V12_8"] = @"D:\CUDA\v12.8" };
             var paths = LibraryCandidates.For(NativeLibraryKind.CuBlas, Described(true, tree, vars)).Select(c => c.Path).ToList();
             int v13 = paths.IndexOf(@"C:\Program Files\NVIDIA GPU Computing Toolkit\CUDA\v13.0\bin\x64\cublas64_13.dll");
             int v12 = paths.IndexOf(@"C:\Program Files\NVIDIA GPU Computing Toolkit\CUDA\v12.8\bin\x64\cublas64_13.dll");
@@ -199,14 +205,16 @@ namespace DlGpuTools.Engine.Tests
             var vars = new Dictionary<string, string>();
             var wsl = Described(false, tree, vars, wsl: true);
             var linux = Described(false, tree, vars, wsl: false);
-            Assert.Equal(LibraryCandidates.For(NativeLibraryKind.CudaRuntime, linux).Select(c => c.Path), LibraryCandidates.For(NativeLibraryKind.CudaRuntime, wsl).Select(c => c.Path));
+            Assert.Equal(LibraryCandidates.For(NativeLibraryKind.CudaRuntime, linux).Select(c => c.Path),
+                LibraryCandidates.For(NativeLibraryKind.CudaRuntime, wsl).Select(c => c.Path));
             Assert.Equal("/usr/lib/wsl/lib/libcuda.so.1", LibraryCandidates.For(NativeLibraryKind.CudaDriver, wsl)[0].Path);
         }
 
         [Fact]
         public void Wildcard_scan_roots_expand_against_the_described_tree_in_order()
         {
-            var tree = new FakeTree('/', "/usr/local/cuda-13.0/lib64/libcudart.so.13", "/usr/local/cuda-12.8/lib64/libcudart.so.12", "/usr/local/cuda-12.8/bin/nvcc");
+            var tree = new FakeTree('/', "/usr/local/cuda-13.0/lib64/libcudart.so.13", "/usr/local/cuda-12.8/lib64/libcudart.so.12",
+                "/usr/local/cuda-12.8/bin/nvcc");
             Assert.Equal(new[] { "/usr/local/cuda-12.8/lib64", "/usr/local/cuda-13.0/lib64" }, tree.FileSystem.Expand("/usr/local/cuda-*/lib64", '/'));
             Assert.Empty(tree.FileSystem.Expand("/opt/none-*/lib", '/'));
         }

@@ -123,15 +123,20 @@ namespace DlGpuTools.Engine.Tests
                 ["/etc/override/libcudnn.so.9"] = "/etc/override/libcudnn.so.9: invalid ELF header",
             });
             var e = Assert.Throws<NativeLibraryNotFoundException>(() => LibraryProbe.Load(NativeLibraryKind.CuDnn,
-                new List<LibraryCandidate> { new LibraryCandidate("libcudnn.so.8", "loader"), new LibraryCandidate("libcudnn.so.9", "loader"), new LibraryCandidate("/etc/override/libcudnn.so.9", "$env:DLGPUTOOLS_CUDNN_PATH"), new LibraryCandidate("/missing/libcudnn.so.9", "folder") },
+                new List<LibraryCandidate> { new LibraryCandidate("libcudnn.so.8", "loader"),
+                    new LibraryCandidate("libcudnn.so.9", "loader"),
+                    new LibraryCandidate("/etc/override/libcudnn.so.9", "$env:DLGPUTOOLS_CUDNN_PATH"),
+                    new LibraryCandidate("/missing/libcudnn.so.9", "folder") },
                 loader, _ => null));
-            Assert.Equal(new[] { ProbeOutcome.NotFound, ProbeOutcome.LoadFailed, ProbeOutcome.LoadFailed, ProbeOutcome.NotFound }, e.Attempts.Select(a => a.Outcome));
+            Assert.Equal(new[] { ProbeOutcome.NotFound, ProbeOutcome.LoadFailed, ProbeOutcome.LoadFailed, ProbeOutcome.NotFound },
+                e.Attempts.Select(a => a.Outcome));
             Assert.Equal("/opt/broken/libcudnn.so.9", e.Attempts[1].RefusedFile); // named by the loader's message
             Assert.True(e.Attempts[1].FoundByLoaderSearch);
             Assert.True(e.Attempts[2].FromOverride);
             Assert.False(e.Attempts[2].FoundByLoaderSearch);
             Assert.Same(e.Attempts[1], e.Unloadable);
-            Assert.StartsWith("cuDNN was found but could not be loaded: /opt/broken/libcudnn.so.9 (loader): /opt/broken/libcudnn.so.9: file too short.", e.Message);
+            Assert.StartsWith("cuDNN was found but could not be loaded: /opt/broken/libcudnn.so.9 (loader): /opt/broken/libcudnn.so.9: file too short.",
+                e.Message);
             Assert.Contains("found but not loadable", e.Attempts[1].ToString());
         }
 
@@ -139,7 +144,8 @@ namespace DlGpuTools.Engine.Tests
         public void A_copy_rejected_after_loading_is_neither_missing_nor_unloadable()
         {
             var loader = new ScriptedLoader(new[] { "stub" });
-            var e = Assert.Throws<NativeLibraryNotFoundException>(() => LibraryProbe.Load(NativeLibraryKind.CudaDriver, Candidates("stub"), loader, _ => "a stub"));
+            var e = Assert.Throws<NativeLibraryNotFoundException>(() =>
+                LibraryProbe.Load(NativeLibraryKind.CudaDriver, Candidates("stub"), loader, _ => "a stub"));
             Assert.Equal(ProbeOutcome.Rejected, e.Attempts[0].Outcome);
             Assert.Null(e.Unloadable);
             Assert.StartsWith("The NVIDIA CUDA driver library could not be loaded.", e.Message);

@@ -44,13 +44,15 @@ namespace DlGpuTools.Engine.Tests
             }));
         }
 
-        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) =>
+            report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         private static void AssertEverythingReleased()
         {
             // A stress worker gives its context back on its own thread; allow it a moment after a hang is cleared.
             var clock = Stopwatch.StartNew();
-            while ((FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts") != 0 || FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations") != 0)
+            while ((FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts") != 0
+                || FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations") != 0)
                    && clock.ElapsedMilliseconds < 5000) Thread.Sleep(20);
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_retained_contexts"));
             Assert.Equal(0, FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_live_allocations"));
@@ -162,8 +164,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Wrong_data_after_the_device_copy_fails_the_memory_bandwidth_check()
         {
-            // Issue 27: the copy kernels leave the last element alone, so the copy's data is wrong. That was a
-            // Warning (Watch); wrong memory data is as bad as a wrong GEMM word, so it fails and the node is drained.
+            // The copy kernels leave the last element alone, so the copy's data is wrong. Wrong memory data is as bad
+            // as a wrong GEMM word, so it fails and the node is drained (not a Warning with Watch).
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents, KnownCard, RealCopies, "FAKECUDA_KERNEL_SKIP_LAST=1");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0 });
             GpuHealthCheck copy = Check(report, 0, "memory_bandwidth");
@@ -254,7 +256,8 @@ namespace DlGpuTools.Engine.Tests
             GpuHealthCheck memory = Check(report, 0, "memory_test");
             Assert.Equal(nameof(CheckStatus.Failed), memory.Status);
             Assert.Equal(nameof(HealthAction.ResetGpu), memory.Action);
-            Assert.Contains("the first at byte 12 of the tested memory in the zeros pattern; bits that differed 0x00000010", memory.Detail, StringComparison.Ordinal);
+            Assert.Contains("the first at byte 12 of the tested memory in the zeros pattern; bits that differed 0x00000010", memory.Detail,
+                StringComparison.Ordinal);
             AssertEverythingReleased();
         }
 
@@ -281,7 +284,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(1.0, 3u, 4u, "Warning")]      // Quick: an idle link should replay nothing
         [InlineData(63.5, 3u, 5u, "Passed")]      // Standard: 1.9 a minute under load, below DCGM's 8
         [InlineData(63.5, 3u, 13u, "Warning")]    // 9.4 a minute
-        public void Pcie_replays_during_the_check_warn_at_any_growth_when_idle_and_from_eight_a_minute_under_load(double seconds, uint before, uint after, string status)
+        public void Pcie_replays_during_the_check_warn_at_any_growth_when_idle_and_from_eight_a_minute_under_load(double seconds,
+            uint before, uint after, string status)
         {
             GpuHealthCheck? check = PcieReplaysCheck.ReplaysDuring(0, before, after, TimeSpan.FromSeconds(seconds));
             Assert.NotNull(check);

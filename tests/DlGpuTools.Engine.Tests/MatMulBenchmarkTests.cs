@@ -15,7 +15,8 @@ namespace DlGpuTools.Engine.Tests
             new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml, cublasLt), PlatformNativeLoader.Instance);
 
         private static MatMulRequest Small(MatMulDataType type, long size = 48) =>
-            new MatMulRequest { DataType = type, M = size, N = size + 16, K = size - 16, Iterations = 3, Warmup = 1, AlgorithmCandidates = 3, BatchMilliseconds = 1 };
+            new MatMulRequest { DataType = type, M = size, N = size + 16, K = size - 16, Iterations = 3, Warmup = 1,
+                AlgorithmCandidates = 3, BatchMilliseconds = 1 };
 
         private static CudaDevice Device(GpuRuntime runtime, int index) => DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == index);
 
@@ -109,7 +110,8 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure("FAKECUBLAS_WRONG=1");
             GpuRuntime runtime = Runtime();
-            var e = Assert.Throws<MatMulVerificationException>(() => new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
+            var e = Assert.Throws<MatMulVerificationException>(() =>
+                new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
             Assert.True(e.RelativeError > e.Tolerance);
             Assert.Equal(0, e.Unwritten);
 
@@ -121,7 +123,8 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure("FAKECUBLAS_SKIP=1");
             GpuRuntime runtime = Runtime();
-            var e = Assert.Throws<MatMulVerificationException>(() => new MatMulBenchmark(runtime).Run(Small(MatMulDataType.BF16), Device(runtime, 0), CancellationToken.None));
+            var e = Assert.Throws<MatMulVerificationException>(() =>
+                new MatMulBenchmark(runtime).Run(Small(MatMulDataType.BF16), Device(runtime, 0), CancellationToken.None));
             Assert.Equal(64, e.Unwritten);
         }
 
@@ -141,10 +144,12 @@ namespace DlGpuTools.Engine.Tests
         {
             GpuRuntime runtime = Runtime();
             // Fake GPU 1 is compute capability 8.6: no FP8.
-            var e = Assert.Throws<MatMulTypeNotSupportedException>(() => new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP8), Device(runtime, 1), CancellationToken.None));
+            var e = Assert.Throws<MatMulTypeNotSupportedException>(() =>
+                new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP8), Device(runtime, 1), CancellationToken.None));
             Assert.Contains("8.9", e.Message);
             FakeLibraries.Configure("FAKECUBLAS_ALGOS=0");
-            Assert.Throws<MatMulTypeNotSupportedException>(() => new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
+            Assert.Throws<MatMulTypeNotSupportedException>(() =>
+                new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
 
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));
         }
@@ -154,12 +159,14 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure("FAKECUBLAS_FAIL=cublasLtMatmul=13");
             GpuRuntime runtime = Runtime();
-            var e = Assert.Throws<CuBlasException>(() => new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
+            var e = Assert.Throws<CuBlasException>(() =>
+                new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
             Assert.Equal("cublasLtMatmul", e.Call);
             Assert.Equal(CuBlasStatus.CUBLAS_STATUS_EXECUTION_FAILED, e.Status);
 
             FakeLibraries.Configure("FAKECUBLAS_FAIL=cublasLtCreate=13");
-            var create = Assert.Throws<CuBlasException>(() => new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
+            var create = Assert.Throws<CuBlasException>(() =>
+                new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
             Assert.Equal("CUBLAS_STATUS_EXECUTION_FAILED", create.ErrorName);
             Assert.Equal("the GPU program failed to execute", create.ErrorText);
             Assert.Equal("cublasLtCreate", create.Call);
@@ -190,7 +197,8 @@ namespace DlGpuTools.Engine.Tests
         public void Missing_cublas_lists_where_it_was_looked_for()
         {
             GpuRuntime runtime = Runtime(cublasLt: "/nonexistent/libcublasLt.so.13");
-            var e = Assert.Throws<NativeLibraryNotFoundException>(() => new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
+            var e = Assert.Throws<NativeLibraryNotFoundException>(() =>
+                new MatMulBenchmark(runtime).Run(Small(MatMulDataType.FP32), Device(runtime, 0), CancellationToken.None));
             Assert.Equal(NativeLibraryKind.CuBlasLt, e.Kind);
             Assert.Contains("/nonexistent/libcublasLt.so.13", e.Message);
         }

@@ -20,10 +20,12 @@ namespace DlGpuTools.Engine.Tests
         private const int Fp32FastBf16 = 75;   // CUBLAS_COMPUTE_32F_FAST_16BF
         private const int Fp32FastTf32 = 77;   // CUBLAS_COMPUTE_32F_FAST_TF32
 
-        private static GpuRuntime Runtime() => new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+        private static GpuRuntime Runtime() => new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+            PlatformNativeLoader.Instance);
 
         private static MatMulRequest DeepK(MatMulDataType type, bool fast = false) =>
-            new MatMulRequest { DataType = type, M = 16, N = 16, K = 8192, Iterations = 1, Warmup = 0, AlgorithmCandidates = 1, BatchMilliseconds = 0.001, FastAccumulation = fast };
+            new MatMulRequest { DataType = type, M = 16, N = 16, K = 8192, Iterations = 1, Warmup = 0, AlgorithmCandidates = 1,
+                BatchMilliseconds = 0.001, FastAccumulation = fast };
 
         private static MatMulResult Run(GpuRuntime runtime, MatMulRequest request) =>
             new MatMulBenchmark(runtime).Run(request, DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == 0), CancellationToken.None);
@@ -38,7 +40,8 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure($"FAKECUBLAS_COMPUTE={Fp32FastTf32}");
             var e = Assert.Throws<MatMulVerificationException>(() => Run(runtime, DeepK(MatMulDataType.FP32)));
             Assert.Equal(strict.Tolerance, e.Tolerance);
-            Assert.True(e.RelativeError > 3 * e.Tolerance, $"TF32 inputs gave {e.RelativeError:E2}, tolerance {e.Tolerance:E2}: too close to tell the paths apart");
+            Assert.True(e.RelativeError > 3 * e.Tolerance,
+                $"TF32 inputs gave {e.RelativeError:E2}, tolerance {e.Tolerance:E2}: too close to tell the paths apart");
         }
 
         [FakeFact]

@@ -33,14 +33,19 @@ namespace DlGpuTools.Engine.Tests
 
         private static ModelShape Preset(string name) => Must.Exist(ModelPresets.Find(name));
 
-        private static MemoryEstimate Serve(string model, ModelPrecision precision, int context = 4096, int batch = 1, ModelPrecision? kv = null, OffloadKind offload = OffloadKind.None) =>
-            MemoryEstimator.Estimate(new MemoryQuery(Preset(model)) { Precision = precision, ContextLength = context, BatchSize = batch, KvCachePrecision = kv, Offload = offload });
+        private static MemoryEstimate Serve(string model, ModelPrecision precision, int context = 4096, int batch = 1,
+            ModelPrecision? kv = null, OffloadKind offload = OffloadKind.None) =>
+            MemoryEstimator.Estimate(new MemoryQuery(Preset(model)) { Precision = precision, ContextLength = context, BatchSize = batch,
+                KvCachePrecision = kv, Offload = offload });
 
-        private static MemoryEstimate Train(string model, TrainingMethod method, int context, int batch = 1, OptimizerKind optimizer = OptimizerKind.AdamW, OffloadKind offload = OffloadKind.None) =>
-            MemoryEstimator.Estimate(new MemoryQuery(Preset(model)) { Training = true, Method = method, ContextLength = context, BatchSize = batch, Optimizer = optimizer, Offload = offload });
+        private static MemoryEstimate Train(string model, TrainingMethod method, int context, int batch = 1,
+            OptimizerKind optimizer = OptimizerKind.AdamW, OffloadKind offload = OffloadKind.None) =>
+            MemoryEstimator.Estimate(new MemoryQuery(Preset(model)) { Training = true, Method = method, ContextLength = context,
+                BatchSize = batch, Optimizer = optimizer, Offload = offload });
 
         private static void Near(double published, double estimate, double tolerance, string source) =>
-            Assert.True(Math.Abs(estimate / published - 1) <= tolerance, $"{estimate:0.00} against {published:0.00} published ({source}): more than {tolerance:P0} apart");
+            Assert.True(Math.Abs(estimate / published - 1) <= tolerance,
+                $"{estimate:0.00} against {published:0.00} published ({source}): more than {tolerance:P0} apart");
 
         [Fact]
         public void Every_preset_has_a_shape_and_a_dated_source_a_user_can_open()
@@ -55,7 +60,8 @@ namespace DlGpuTools.Engine.Tests
                 Assert.True(p.IsPreset);
             }
 
-            foreach (string name in new[] { "Llama-3.1-8B", "Llama-3.3-70B", "Llama-3.1-405B", "Qwen3-8B", "Qwen3-32B", "Qwen3-30B-A3B", "Qwen3-235B-A22B", "Mistral-7B",
+            foreach (string name in new[] { "Llama-3.1-8B", "Llama-3.3-70B", "Llama-3.1-405B", "Qwen3-8B", "Qwen3-32B", "Qwen3-30B-A3B",
+                "Qwen3-235B-A22B", "Mistral-7B",
                 "Mistral-Small-24B", "gpt-oss-20b", "gpt-oss-120b", "DeepSeek-V3", "BERT-large", "ViT-L-16", "SDXL", "FLUX.1-dev" })
             {
                 Assert.NotNull(ModelPresets.Find(name));
@@ -88,7 +94,8 @@ namespace DlGpuTools.Engine.Tests
         {
             MemoryEstimate e = Serve("Llama-3.1-8B", ModelPrecision.BF16, 8192);
             Near(14.96, e.WeightsGB * 1e9 / GiB, 0.01, LlamaCppCann); // 8.03e9 x 2 B
-            Near(1024, MemoryEstimator.KvBytesPerSequence(Preset("Llama-3.1-8B"), 8192, 2) / (1024 * 1024), 0.005, LlamaCppCann); // 2 x 32 x 8 x 128 x 2 B x 8192
+            // 2 x 32 x 8 x 128 x 2 B x 8192
+            Near(1024, MemoryEstimator.KvBytesPerSequence(Preset("Llama-3.1-8B"), 8192, 2) / (1024 * 1024), 0.005, LlamaCppCann);
             double fp8 = MemoryEstimator.KvBytesPerSequence(Preset("Llama-3.1-8B"), 8192, MemoryEstimator.BytesPerWeight(ModelPrecision.FP8));
             Assert.Equal(512.0 * 1024 * 1024, fp8); // an FP8 cache halves it
             Assert.Equal(Math.Round(fp8 / 1e9, 1), Serve("Llama-3.1-8B", ModelPrecision.BF16, 8192, kv: ModelPrecision.FP8).KvCacheGB);
@@ -205,7 +212,8 @@ namespace DlGpuTools.Engine.Tests
             var query = new MemoryQuery(Preset("Llama-3.3-70B"));
             Assert.Equal(new[] { "BF16", "FP8", "INT8" }, MemoryEstimator.Methods(query, null, ModelPrecision.INT8).Select(m => m.Method));
             Assert.Equal(new[] { "BF16", "FP8", "INT8", "INT4" }, MemoryEstimator.Methods(query, null, null).Select(m => m.Method));
-            Assert.Equal(new[] { "FP4", "INT4" }, MemoryEstimator.Methods(new MemoryQuery(Preset("Llama-3.3-70B")) { Precision = ModelPrecision.FP4 }, null, null).Select(m => m.Method));
+            Assert.Equal(new[] { "FP4", "INT4" },
+                MemoryEstimator.Methods(new MemoryQuery(Preset("Llama-3.3-70B")) { Precision = ModelPrecision.FP4 }, null, null).Select(m => m.Method));
             var training = new MemoryQuery(Preset("Llama-3.1-8B")) { Training = true };
             Assert.Equal(new[] { "LoRA BF16" }, MemoryEstimator.Methods(training, TrainingMethod.LoRA, null).Select(m => m.Method));
             Assert.Equal(new[] { "Full BF16", "LoRA BF16" }, MemoryEstimator.Methods(training, null, ModelPrecision.BF16).Select(m => m.Method));

@@ -46,7 +46,8 @@ namespace DlGpuTools.Engine.Tests
         private const string ThreeDevices = "FAKENVML_MIG=3g.40gb,1g.10gb,1c.3g.40gb";
         private const ulong MiB = 1024UL * 1024;
 
-        private static GpuRuntime NewRuntime() => new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+        private static GpuRuntime NewRuntime() =>
+            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 
         private static string MigUuid(int k) => "MIG-314e00a" + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-4050-6070-8090-a0b0c0d0e0f0";
 
@@ -127,7 +128,8 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure(ThreeDevices, "FAKENVML_GPM_2=10");
             DeviceInventory inventory = DeviceEnumerator.Enumerate(NewRuntime());
             // The whole GPU, as a GPU- UUID names it (from another process's listing): read per MIG device.
-            var parent = new CudaDevice { Index = 0, Name = "NVIDIA Fake H100 80GB HBM3", Uuid = inventory.Devices[0].MigParentUuid, PciBusId = inventory.Devices[0].PciBusId };
+            var parent = new CudaDevice { Index = 0, Name = "NVIDIA Fake H100 80GB HBM3", Uuid = inventory.Devices[0].MigParentUuid,
+                PciBusId = inventory.Devices[0].PciBusId };
             var warnings = new List<string>();
             using (GpuSampler sampler = GpuSampler.Create(NewRuntime(), new[] { parent, inventory.Devices[1] }, warnings))
             {
@@ -150,7 +152,8 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal(3, whole.GpuUtilizationPercent);
 
                 string text = PrometheusExposition.Format(samples);
-                Assert.Matches("DCGM_FI_DEV_FB_USED\\{gpu=\"0\",UUID=\"GPU-fa4e0030[^\"]*\",[^}]*modelName=\"[^\"]*\",GPU_I_PROFILE=\"1g.10gb\",GPU_I_ID=\"3\",[^}]*\\} 1024\n", text);
+                Assert.Matches("DCGM_FI_DEV_FB_USED\\{gpu=\"0\",UUID=\"GPU-fa4e0030[^\"]*\",[^}]*modelName=\"[^\"]*\","
+                    + "GPU_I_PROFILE=\"1g.10gb\",GPU_I_ID=\"3\",[^}]*\\} 1024\n", text);
                 Assert.Matches("DCGM_FI_DEV_FB_USED\\{gpu=\"0\",[^}]*GPU_I_PROFILE=\"1c.3g.40gb\",GPU_I_ID=\"5\",[^}]*\\} 1536\n", text);
                 Assert.DoesNotMatch("gpu=\"1\"[^}]*GPU_I_", text);
                 Assert.DoesNotContain("DCGM_FI_DEV_GPU_UTIL{gpu=\"0\"", text);

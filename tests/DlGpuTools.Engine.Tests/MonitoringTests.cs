@@ -22,9 +22,11 @@ namespace DlGpuTools.Engine.Tests
         [Theory]
         [InlineData("12:memory:/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", "docker")]
         [InlineData("0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n", "docker")]
-        [InlineData("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n", "containerd")]
+        [InlineData("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
+            + "cri-containerd-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n", "containerd")]
         [InlineData("0::/kubepods.slice/kubepods-pod1.slice/crio-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n", "cri-o")]
-        [InlineData("0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope/container\n", "podman")]
+        [InlineData("0::/user.slice/user-1000.slice/user@1000.service/user.slice/"
+            + "libpod-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope/container\n", "podman")]
         [InlineData("11:cpu:/kubepods/besteffort/pod2f0c/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", "kubepods")]
         public void ContainerIsReadFromTheCgroupOfEachRuntime(string cgroup, string runtime)
         {
@@ -79,7 +81,8 @@ namespace DlGpuTools.Engine.Tests
         {
             var t0 = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
             string text = PrometheusExposition.Format(new[] { Sample(0, t0, 10), Sample(1, t0, 20), Sample(0, t0.AddSeconds(1), 77) });
-            string labels0 = "{gpu=\"0\",UUID=\"GPU-0\",pci_bus_id=\"00000000:10:00.0\",device=\"nvidia0\",modelName=\"NVIDIA H100 80GB HBM3\",hostname=\"node\\\"1\"}";
+            string labels0 = "{gpu=\"0\",UUID=\"GPU-0\",pci_bus_id=\"00000000:10:00.0\",device=\"nvidia0\",modelName=\"NVIDIA H100 80GB "
+                + "HBM3\",hostname=\"node\\\"1\"}";
             Assert.Contains("DCGM_FI_DEV_GPU_UTIL" + labels0 + " 77\n", text);
             Assert.DoesNotContain(labels0 + " 10\n", text);
             Assert.Contains("DCGM_FI_DEV_FB_USED" + labels0 + " 3072\n", text);
@@ -125,7 +128,8 @@ namespace DlGpuTools.Engine.Tests
             sample.GpmTensorActivityPercent = 85;
             sample.ClockEventReasons = new[] { "SwPowerCap", "HwSlowdown", "SwThermalSlowdown", "HwThermalSlowdown", "HwPowerBrakeSlowdown" };
             sample.NvLinkCount = 18;
-            var process = new GpuProcessUsage { ProcessId = 4194304, Index = 0, UserName = "a-very-long-user-name", UsedMemory = 70UL << 30, SmUtilizationPercent = 99, CommandLine = new string('x', 300), ContainerId = new string('a', 64) };
+            var process = new GpuProcessUsage { ProcessId = 4194304, Index = 0, UserName = "a-very-long-user-name", UsedMemory = 70UL << 30,
+                SmUtilizationPercent = 99, CommandLine = new string('x', 300), ContainerId = new string('a', 64) };
             IReadOnlyList<string> screen = WatchScreen.Render(new[] { sample }, new[] { process }, 1, true);
             Assert.All(screen, line => Assert.True(line.Length <= 80, line));
             Assert.Contains(screen, l => l.Contains("[####################] 100%"));
@@ -161,11 +165,12 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void PowerRoundsHalfAwayFromZeroAsTheOtherViewsDo()
         {
-            // 72.5 W read 72 here (Math.Round, to even); the views now use the "0" format too, half away from zero.
+            // 72.5 W must read 73 as in the views, whose "0" format rounds half away from zero (Math.Round rounds to even).
             var sample = Sample(0, DateTimeOffset.UtcNow, 10);
             sample.PowerW = 72.5;
             sample.PowerLimitW = 700;
-            Assert.Contains(WatchScreen.Render(new[] { sample }, Array.Empty<GpuProcessUsage>(), 1, false), l => l.Contains("73/700 W", StringComparison.Ordinal));
+            Assert.Contains(WatchScreen.Render(new[] { sample }, Array.Empty<GpuProcessUsage>(), 1, false), l =>
+                l.Contains("73/700 W", StringComparison.Ordinal));
         }
 
         [Fact]
@@ -179,7 +184,8 @@ namespace DlGpuTools.Engine.Tests
 
     public sealed class GpuSamplerFakeTests : FakeLibraryTest
     {
-        private static GpuRuntime NewRuntime() => new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+        private static GpuRuntime NewRuntime() =>
+            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 
         private static GpuSampler NewSampler(GpuRuntime runtime, List<string> warnings) =>
             GpuSampler.Create(runtime, DeviceEnumerator.Enumerate(runtime).Devices, warnings);
@@ -187,7 +193,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void GpmFiguresComeFromTwoSamplesAndOnlyOnGpusThatSupportIt()
         {
-            FakeLibraries.Configure("FAKENVML_GPM=1,0", "FAKENVML_GPM_2=91.5", "FAKENVML_GPM_3=40", "FAKENVML_GPM_5=83", "FAKENVML_GPM_7=80", "FAKENVML_GPM_10=55", "FAKENVML_GPM_12=12");
+            FakeLibraries.Configure("FAKENVML_GPM=1,0", "FAKENVML_GPM_2=91.5", "FAKENVML_GPM_3=40", "FAKENVML_GPM_5=83",
+                "FAKENVML_GPM_7=80", "FAKENVML_GPM_10=55", "FAKENVML_GPM_12=12");
             var warnings = new List<string>();
             using (GpuSampler sampler = NewSampler(NewRuntime(), warnings))
             {
@@ -239,7 +246,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void ClassicCountersAreRead()
         {
-            FakeLibraries.Configure("FAKENVML_CLOCK_EVENTS=0x44", "FAKENVML_PCIE_RX_KBPS=3000", "FAKENVML_PCIE_TX_KBPS=10", "FAKENVML_ECC_CORRECTED=7", "FAKENVML_ECC_UNCORRECTED=2", "FAKENVML_MEMORY_USED_MIB=4096");
+            FakeLibraries.Configure("FAKENVML_CLOCK_EVENTS=0x44", "FAKENVML_PCIE_RX_KBPS=3000", "FAKENVML_PCIE_TX_KBPS=10",
+                "FAKENVML_ECC_CORRECTED=7", "FAKENVML_ECC_UNCORRECTED=2", "FAKENVML_MEMORY_USED_MIB=4096");
             using (GpuSampler sampler = NewSampler(NewRuntime(), new List<string>()))
             {
                 int blockingCalls = FakeLibraries.Hook(FakeLibraries.Nvml, "fakenvml_pcie_throughput_calls");
@@ -286,7 +294,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void NvLinkCountersAreSummedPerLinkWhereTheDriverHasNoAllLinksScope()
         {
-            FakeLibraries.Configure("FAKENVML_NVLINKS=4", "FAKENVML_NVLINK_PER_LINK_ONLY=1", "FAKENVML_NVLINK_TX_KIBPS=409600", "FAKENVML_NVLINK_RX_KIBPS=204800");
+            FakeLibraries.Configure("FAKENVML_NVLINKS=4", "FAKENVML_NVLINK_PER_LINK_ONLY=1", "FAKENVML_NVLINK_TX_KIBPS=409600",
+                "FAKENVML_NVLINK_RX_KIBPS=204800");
             using (GpuSampler sampler = NewSampler(NewRuntime(), new List<string>()))
             {
                 sampler.Start();

@@ -96,7 +96,8 @@ namespace DlGpuTools.Engine.Tests
                 }
 
                 string? group = m.Groups["group"].Success ? m.Groups["group"].Value : null;
-                var declaration = new Declaration(m.Groups["binding"].Value, m.Groups["name"].Value, m.Groups["since"].Value, m.Groups["ret"].Value, parameters, group);
+                var declaration = new Declaration(m.Groups["binding"].Value, m.Groups["name"].Value, m.Groups["since"].Value,
+                    m.Groups["ret"].Value, parameters, group);
                 if (table.Functions.Any(f => f.Name == declaration.Name)) throw new FormatException($"{where}: {declaration.Name} is declared twice");
                 table.Functions.Add(declaration);
             }
@@ -131,7 +132,8 @@ namespace DlGpuTools.Engine.Tests
             s.Append("            internal NativeMethods(NativeFunctionTable table)\n            {\n                _table = table;\n            }\n\n");
             s.Append("            internal NativeFunctionTable Table => _table;\n");
             for (int i = 0; i < table.Functions.Count; i++) AppendStub(s, table, table.Functions[i], i);
-            foreach (IGrouping<string?, Declaration> group in table.Functions.Where(f => f.Group != null).GroupBy(f => f.Group)) AppendGroup(s, group.Key!, group.ToList(), sourceName);
+            foreach (IGrouping<string?, Declaration> group in table.Functions.Where(f => f.Group != null).GroupBy(f => f.Group))
+                AppendGroup(s, group.Key!, group.ToList(), sourceName);
             s.Append("        }\n    }\n}\n");
             return s.ToString();
         }
@@ -156,13 +158,15 @@ namespace DlGpuTools.Engine.Tests
                 AppendWrapped(s, Pointer, types, ">)_table.Address(" + i + ");", "                    ");
             }
 
-            AppendWrapped(s, "                " + (f.Returns == "void" ? string.Empty : "return ") + "call(", f.Parameters.Select(p => p.Name), ");", "                    ");
+            AppendWrapped(s, "                " + (f.Returns == "void" ? string.Empty : "return ") + "call(",
+                f.Parameters.Select(p => p.Name), ");", "                    ");
             s.Append("            }\n");
             if (f.Binding == "lazy")
             {
                 s.Append('\n');
                 s.Append("            /// <summary>True when this copy of the library exports ").Append(f.Name).Append(".</summary>\n");
-                s.Append("            public bool Has").Append(char.ToUpperInvariant(f.Name[0])).Append(f.Name, 1, f.Name.Length - 1).Append(" => _table.IsAvailable(").Append(i).Append(");\n");
+                s.Append("            public bool Has").Append(char.ToUpperInvariant(f.Name[0])).Append(f.Name, 1, f.Name.Length - 1)
+                    .Append(" => _table.IsAvailable(").Append(i).Append(");\n");
             }
         }
 
@@ -178,8 +182,10 @@ namespace DlGpuTools.Engine.Tests
             }
 
             s.Append('\n');
-            s.Append("            /// <summary>Calls the declared function of group ").Append(group).Append(" named <paramref name=\"function\"/>.</summary>\n");
-            AppendWrapped(s, "            public " + first.Returns + " " + group + "(", new[] { "string function" }.Concat(first.Parameters.Select(p => p.Type + " " + p.Name)), ")", "                ");
+            s.Append("            /// <summary>Calls the declared function of group ").Append(group)
+                .Append(" named <paramref name=\"function\"/>.</summary>\n");
+            AppendWrapped(s, "            public " + first.Returns + " " + group + "(",
+                new[] { "string function" }.Concat(first.Parameters.Select(p => p.Type + " " + p.Name)), ")", "                ");
             s.Append("            {\n                switch (function)\n                {\n");
             string arguments = string.Join(", ", first.Parameters.Select(p => p.Name));
             foreach (Declaration m in members)
@@ -188,7 +194,8 @@ namespace DlGpuTools.Engine.Tests
             }
 
             s.Append("                    default:\n");
-            s.Append("                        throw new ArgumentException(function + \" is not declared in ").Append(sourceName).Append(".\", nameof(function));\n");
+            s.Append("                        throw new ArgumentException(function + \" is not declared in ").Append(sourceName)
+                .Append(".\", nameof(function));\n");
             s.Append("                }\n            }\n");
         }
 

@@ -99,7 +99,8 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime(nvml: "/nonexistent/libnvidia-ml.so.1");
             DeviceInventory inventory = DeviceEnumerator.Enumerate(runtime);
             Assert.Equal(2, inventory.Devices.Count);
-            Assert.Contains(inventory.Warnings, w => w.Contains("NVML could not be loaded") && w.Contains("free memory") && w.Contains("/nonexistent/libnvidia-ml.so.1"));
+            Assert.Contains(inventory.Warnings, w =>
+                w.Contains("NVML could not be loaded") && w.Contains("free memory") && w.Contains("/nonexistent/libnvidia-ml.so.1"));
             CudaDevice d = inventory.Devices[0];
             Assert.False(d.NvmlAvailable);
             Assert.Null(d.TemperatureC);

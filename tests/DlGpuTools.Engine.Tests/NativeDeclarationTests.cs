@@ -77,7 +77,8 @@ namespace DlGpuTools.Engine.Tests
 
             Assert.True(stale.Count == 0, $"Out of date with their tables: {string.Join(", ", stale)}. Regenerate them: "
                 + $"{RegenerateVariable}=1 dotnet test tests/DlGpuTools.Engine.Tests --filter NativeDeclarationTests");
-            string[] orphans = Directory.GetFiles(folder, "*.g.cs").Where(g => !File.Exists(Path.ChangeExtension(Path.ChangeExtension(g, null), ".bindings"))).ToArray();
+            string[] orphans = Directory.GetFiles(folder, "*.g.cs")
+                .Where(g => !File.Exists(Path.ChangeExtension(Path.ChangeExtension(g, null), ".bindings"))).ToArray();
             Assert.Empty(orphans);
         }
 
@@ -122,7 +123,8 @@ namespace DlGpuTools.Engine.Tests
                         }
                     }
 
-                    Assert.True(binding.Missing.SequenceEqual(missing), $"{binding.Name}: missing {string.Join(", ", missing)}; expected {string.Join(", ", binding.Missing)}");
+                    Assert.True(binding.Missing.SequenceEqual(missing),
+                        $"{binding.Name}: missing {string.Join(", ", missing)}; expected {string.Join(", ", binding.Missing)}");
                 }
             }
         }

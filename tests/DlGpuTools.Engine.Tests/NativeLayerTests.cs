@@ -28,9 +28,11 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void No_type_of_the_native_layer_is_visible_outside_the_engine()
         {
-            var visible = Engine.GetTypes().Where(t => InInterop(t.Namespace) && t.IsVisible).Select(t => t.FullName).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            var visible = Engine.GetTypes().Where(t => InInterop(t.Namespace) && t.IsVisible).Select(t => t.FullName)
+                .OrderBy(n => n, StringComparer.Ordinal).ToList();
 
-            Assert.True(visible.Count == 0, "Public types in " + InteropNamespace + " (make them internal, or move them where they belong):\n" + string.Join("\n", visible));
+            Assert.True(visible.Count == 0, "Public types in " + InteropNamespace
+                + " (make them internal, or move them where they belong):\n" + string.Join("\n", visible));
         }
 
         [Fact]
@@ -48,7 +50,8 @@ namespace DlGpuTools.Engine.Tests
 
             var named = InteropNamesIn(cmdlets);
 
-            Assert.True(named.Count == 0, "DlGpuTools.dll (the cmdlets) names native-layer types; go through an engine type instead:\n" + string.Join("\n", named));
+            Assert.True(named.Count == 0, "DlGpuTools.dll (the cmdlets) names native-layer types; go through an engine type instead:\n"
+                + string.Join("\n", named));
         }
 
         [Fact]

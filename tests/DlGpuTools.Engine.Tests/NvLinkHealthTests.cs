@@ -93,7 +93,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(0, 1, 0, 0, CheckStatus.Failed, HealthAction.Drain)] // one recovery: likewise
         public void Growth_over_the_window_warns_and_fails_at_dcgms_limits(int replay, int recovery, int crc, int ecc, CheckStatus status, HealthAction action)
         {
-            GpuHealthCheck c = NvLinkErrorsCheck.Judge(0, Counts(0, 2, 2, 2, 2), Counts(10, 2 + (ulong)replay, 2 + (ulong)recovery, 2 + (ulong)crc, 2 + (ulong)ecc));
+            GpuHealthCheck c = NvLinkErrorsCheck.Judge(0, Counts(0, 2, 2, 2, 2),
+                Counts(10, 2 + (ulong)replay, 2 + (ulong)recovery, 2 + (ulong)crc, 2 + (ulong)ecc));
             Assert.Equal(status.ToString(), c.Status);
             Assert.Equal(action.ToString(), c.Action);
             Assert.StartsWith("Link(s) 1 took ", c.Detail, StringComparison.Ordinal);
@@ -153,19 +154,23 @@ namespace DlGpuTools.Engine.Tests
             return HealthAssert.Agrees(HealthChecker.Run(runtime, new HealthRequest { XidWatch = TimeSpan.FromSeconds(watchSeconds) }));
         }
 
-        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) => report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
+        private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) =>
+            report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         [FakeTheory]
         [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_DOWN=3", "nvlink_state", CheckStatus.Failed, HealthAction.Drain, "Link(s) 3 down, 17 up")]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=50", "nvlink_errors", CheckStatus.Warning, HealthAction.Watch, "Link(s) 0 took 0 replay, 0 recovery, ")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=50", "nvlink_errors", CheckStatus.Warning, HealthAction.Watch,
+            "Link(s) 0 took 0 replay, 0 recovery, ")]
         [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=5000", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
         [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_REPLAY_PER_S=50", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
-        [InlineData("FAKENVML_NVLINKS=4;FAKENVML_NVLINK_RECOVERY_PER_S=50", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took 0 replay, ")]
+        [InlineData("FAKENVML_NVLINKS=4;FAKENVML_NVLINK_RECOVERY_PER_S=50", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain,
+            "Link(s) 0 took 0 replay, ")]
         [InlineData("FAKENVML_RECOVERY_ACTION=reset", "recovery_action", CheckStatus.Failed, HealthAction.ResetGpu, "GPU reset")]
         [InlineData("FAKENVML_RECOVERY_ACTION=reboot", "recovery_action", CheckStatus.Failed, HealthAction.RebootNode, "Node reboot")]
         [InlineData("FAKENVML_RECOVERY_ACTION=drain_p2p", "recovery_action", CheckStatus.Failed, HealthAction.Drain, "Drain P2P")]
         [InlineData("FAKENVML_RECOVERY_ACTION=drain_reset", "recovery_action", CheckStatus.Failed, HealthAction.ResetGpu, "Drain and reset")]
-        public void Each_nvlink_and_recovery_fault_is_caught_by_its_check_on_its_gpu_only(string fault, string check, CheckStatus status, HealthAction action, string detail)
+        public void Each_nvlink_and_recovery_fault_is_caught_by_its_check_on_its_gpu_only(string fault, string check, CheckStatus status,
+            HealthAction action, string detail)
         {
             GpuHealthReport report = Run(fault, watchSeconds: check == "nvlink_errors" ? 1 : 0.1);
             GpuHealthCheck caught = Check(report, 0, check);

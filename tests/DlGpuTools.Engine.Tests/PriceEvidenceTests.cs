@@ -82,7 +82,8 @@ namespace DlGpuTools.Engine.Tests
             GpuSpec h100 = CardCatalog.BuiltIn.Card("H100 SXM");
             PriceTable modules = With("H100 SXM,used,23500,2026-11,broker,https://example.org/a,,asking,,");
             PriceEvidence? chosen = modules.Evidence(h100, Today);
-            Assert.True(chosen == null || (chosen.Gpus == 8 && chosen.PriceUsd > 100000), "a loose SXM module must not price a buy: " + chosen); // the built-in node prices may stand
+            // the built-in node prices may stand
+            Assert.True(chosen == null || (chosen.Gpus == 8 && chosen.PriceUsd > 100000), "a loose SXM module must not price a buy: " + chosen);
             PriceTable node = With("H100 SXM,new,280000,2026-11,reseller,https://example.org/a,,estimate,,8");
             PriceEvidence e = Must.Exist(node.Evidence(h100, Today));
             Assert.Equal(8, e.Gpus);

@@ -28,7 +28,8 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>A published measured ratio of throughputs: card A (or A x n) over card B, with its source.</summary>
     public sealed class PublishedRatio
     {
-        public PublishedRatio(MeasuredKind kind, string a, string b, Workload workload, double numerator, double denominator, string source, double bytesPerToken = 0, int gpus = 1,
+        public PublishedRatio(MeasuredKind kind, string a, string b, Workload workload, double numerator, double denominator, string source,
+            double bytesPerToken = 0, int gpus = 1,
             ModelPrecision precision = ModelPrecision.FP16, int baseGpus = 1, double activeParameters = 0)
         {
             ActiveParameters = activeParameters;

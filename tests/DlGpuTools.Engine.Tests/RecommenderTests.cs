@@ -26,7 +26,9 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal((32.0 * 4096 * 4096 * 2 + 4096.0 * 4096 * 34 + 2.0 * 4096 * 128256 * 4) / 1e9, e.ActivationsGB, 1);
             Assert.Equal(112 + e.ActivationsGB + 0.5, e.TotalGB, 1);
             Assert.Contains("2 weights + 2 gradients + 8 Adam moments + 4 FP32 master weights = 16 B/param", e.Formula);
-            Assert.Equal(4 + 4 + 8, MemoryEstimator.Full(1e9, ModelPrecision.FP32, 512, 1).TrainingStateGB + MemoryEstimator.Full(1e9, ModelPrecision.FP32, 512, 1).WeightsGB, 1); // no master copy
+            // no master copy
+            Assert.Equal(4 + 4 + 8, MemoryEstimator.Full(1e9, ModelPrecision.FP32, 512, 1).TrainingStateGB
+                + MemoryEstimator.Full(1e9, ModelPrecision.FP32, 512, 1).WeightsGB, 1);
         }
 
         [Fact]
@@ -52,7 +54,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.True(int4.PerCardGB(1) > 24);
             Assert.Equal(int4.TotalGB, int4.PerCardGB(1), 1);
             Assert.Equal(new[] { "BF16", "FP8", "INT8", "INT4" }, MemoryEstimator.Methods(7e9, ModelPrecision.BF16, false, 4096, 1).Select(m => m.Method));
-            Assert.Equal(new[] { "Full BF16", "LoRA BF16", "QLoRA NF4" }, MemoryEstimator.Methods(7e9, ModelPrecision.BF16, true, 4096, 1).Select(m => m.Method));
+            Assert.Equal(new[] { "Full BF16", "LoRA BF16", "QLoRA NF4" },
+                MemoryEstimator.Methods(7e9, ModelPrecision.BF16, true, 4096, 1).Select(m => m.Method));
             Assert.Throws<RecommendationInputException>(() => MemoryEstimator.Methods(7e9, ModelPrecision.FP8, true, 4096, 1));
             Assert.Throws<RecommendationInputException>(() => MemoryEstimator.Inference(-1, ModelPrecision.FP16, 4096, 1));
         }
@@ -78,7 +81,8 @@ namespace DlGpuTools.Engine.Tests
             });
             // Speed per dollar decides, except that within 20% the card with more memory goes first.
             for (int i = 0; i + 1 < results.Count; i++)
-                Assert.True(results[i + 1].SpeedPer1000Usd <= results[i].SpeedPer1000Usd / Recommender.MemoryTieShare + 0.01 || results[i + 1].MemoryGB < results[i].MemoryGB);
+                Assert.True(results[i + 1].SpeedPer1000Usd <= results[i].SpeedPer1000Usd / Recommender.MemoryTieShare + 0.01
+                    || results[i + 1].MemoryGB < results[i].MemoryGB);
             Assert.Equal(Enumerable.Range(1, results.Count), results.Select(r => r.Rank));
             double best = results.Max(r => Must.HaveValue(r.SpeedPerCard));
             Assert.All(results, r => Assert.True(r.SpeedPerCard >= best * Recommender.ThroughputFloorShare));
@@ -108,7 +112,8 @@ namespace DlGpuTools.Engine.Tests
             var results = Recommender.Recommend(request);
             GpuRecommendation a6000 = results.Single(r => r.Card == "NVIDIA RTX A6000" && r.GpusNeeded == 1); // seen 2026-02, 9 months before Today
             Assert.Contains("STALE", a6000.Flags);
-            Assert.DoesNotContain(results, r => (r.Card ?? string.Empty).Contains("V100") || (r.Card ?? string.Empty).Contains("P100") || (r.Card ?? string.Empty).Contains("1080"));
+            Assert.DoesNotContain(results, r => (r.Card ?? string.Empty).Contains("V100") || (r.Card ?? string.Empty).Contains("P100")
+                || (r.Card ?? string.Empty).Contains("1080"));
             GpuRecommendation rtx3090 = results.Single(r => r.Card == "GeForce RTX 3090" && r.GpusNeeded == 1); // seen 2026-09
             Assert.DoesNotContain("STALE", rtx3090.Flags);
         }
@@ -145,7 +150,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("NVLink pair", pair.Interconnect);
             Assert.Equal("llama.cpp", pair.Engine);
             Assert.NotNull(pair.TokensPerSecond);
-            Assert.Equal(Math.Round(Must.HaveValue(pair.SpeedPerCard) * ScalingModel.LayerSplitFactor, 2), Must.HaveValue(pair.Speed), 1); // a layer split adds memory, not speed
+            // a layer split adds memory, not speed
+            Assert.Equal(Math.Round(Must.HaveValue(pair.SpeedPerCard) * ScalingModel.LayerSplitFactor, 2), Must.HaveValue(pair.Speed), 1);
             Assert.Contains(pair.Warnings, w => w.Contains("tensor parallelism") && !w.Contains("FSDP"));
             Assert.Contains(pair.Warnings, w => w.Contains("2 x 350 W"));
             GpuRecommendation h100 = results.First(r => r.Kind == "Rent" && r.Card == "NVIDIA H100 SXM5 80GB");
@@ -154,7 +160,12 @@ namespace DlGpuTools.Engine.Tests
             GpuRecommendation rtx4090s = results.Single(r => r.Kind == "Buy" && r.Card == "GeForce RTX 4090");
             Assert.Equal("PCIe (no P2P)", rtx4090s.Interconnect);
             Assert.Contains("NO-P2P", rtx4090s.Flags);
-            Assert.DoesNotContain(results, r => r.Method == "FP8" && !(r.Card ?? string.Empty).Contains("H100") && !(r.Card ?? string.Empty).Contains("H200") && !(r.Card ?? string.Empty).Contains("GH200") && !(r.Card ?? string.Empty).Contains("L40S") && !(r.Card ?? string.Empty).Contains("L4") && !(r.Card ?? string.Empty).Contains("RTX PRO") && !(r.Card ?? string.Empty).Contains("B300") && !(r.Card ?? string.Empty).Contains("GB10") && !(r.Card ?? string.Empty).Contains("6000 Ada") && !(r.Card ?? string.Empty).Contains("RTX 40") && !(r.Card ?? string.Empty).Contains("RTX 50") && !(r.Card ?? string.Empty).Contains("B200"));
+            Assert.DoesNotContain(results, r => r.Method == "FP8" && !(r.Card ?? string.Empty).Contains("H100")
+                && !(r.Card ?? string.Empty).Contains("H200") && !(r.Card ?? string.Empty).Contains("GH200")
+                && !(r.Card ?? string.Empty).Contains("L40S") && !(r.Card ?? string.Empty).Contains("L4")
+                && !(r.Card ?? string.Empty).Contains("RTX PRO") && !(r.Card ?? string.Empty).Contains("B300")
+                && !(r.Card ?? string.Empty).Contains("GB10") && !(r.Card ?? string.Empty).Contains("6000 Ada")
+                && !(r.Card ?? string.Empty).Contains("RTX 40") && !(r.Card ?? string.Empty).Contains("RTX 50") && !(r.Card ?? string.Empty).Contains("B200"));
         }
 
         [Fact]
@@ -232,7 +243,8 @@ namespace DlGpuTools.Engine.Tests
             request.IncludeCloud = true;
             request.Top = 100;
             var rents = Recommender.Recommend(request).Where(r => r.Kind == "Rent").ToList();
-            foreach (string card in new[] { "NVIDIA H200 SXM 141GB", "NVIDIA B200 (HGX)", "NVIDIA H100 SXM5 80GB", "NVIDIA A100 80GB SXM4", "NVIDIA L40S", "NVIDIA L4" })
+            foreach (string card in new[] { "NVIDIA H200 SXM 141GB", "NVIDIA B200 (HGX)", "NVIDIA H100 SXM5 80GB", "NVIDIA A100 80GB SXM4",
+                "NVIDIA L40S", "NVIDIA L4" })
                 Assert.Contains(rents, r => r.Card == card);
         }
 
@@ -340,7 +352,8 @@ namespace DlGpuTools.Engine.Tests
                 Assert.False(string.IsNullOrWhiteSpace(p.Source), p.Card);
             }
 
-            foreach (string card in new[] { "GeForce RTX 3090", "GeForce RTX 4090", "GeForce RTX 5090", "GeForce RTX 5080", "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060", "NVIDIA RTX PRO 6000 Blackwell" })
+            foreach (string card in new[] { "GeForce RTX 3090", "GeForce RTX 4090", "GeForce RTX 5090", "GeForce RTX 5080",
+                "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060", "NVIDIA RTX PRO 6000 Blackwell" })
                 Assert.NotNull(PriceTable.BuiltIn.BestFor(CardCatalog.BuiltIn.Card(card)));
 
             // SXM modules are bought as 8-GPU servers: a loose module's price is kept as evidence but never chosen as a buy price.

@@ -43,8 +43,10 @@ namespace DlGpuTools.Engine.Tests
         public void Duplicate_ids_missing_needs_and_cycles_are_refused_at_registration()
         {
             Assert.Contains("Two", Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a"), new Item("A") })).Message);
-            Assert.Contains("'b', which is not registered", Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a", "b") })).Message);
-            Assert.Contains("cycle", Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a", "b"), new Item("b", "a"), new Item("c") })).Message);
+            Assert.Contains("'b', which is not registered",
+                Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a", "b") })).Message);
+            Assert.Contains("cycle", Assert.Throws<ArgumentException>(() =>
+                new Registry<Item>("test check", new[] { new Item("a", "b"), new Item("b", "a"), new Item("c") })).Message);
         }
 
         [Fact]

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace DlGpuTools.Engine.Tests
 {
-    /// <summary>The rules that keep a pasted report free of secrets and, on request, of who and where (issue 26 item 13).</summary>
+    /// <summary>The rules that keep a pasted report free of secrets and, on request, of who and where.</summary>
     public sealed class ReportRedactorTests
     {
         private static readonly string Ngc = "nvapi-" + new string('Q', 20) + "7fA9" + new string('z', 40);
@@ -150,10 +150,13 @@ namespace DlGpuTools.Engine.Tests
         {
             var report = new GpuReport
             {
-                Gpus = new[] { new CudaDevice { Name = "H100", Uuid = "GPU-5a3b9c1d-0e2f-4a6b-8c7d-9e0f1a2b3c4d", DriverLibraryPath = "/home/alice/drv/libcuda.so.1" } },
-                Libraries = new[] { new LibraryReport { Name = "cuDNN", Path = "/home/alice/lib/libcudnn.so.9", OtherCopies = new[] { "/home/bob/libcudnn.so.9" } } },
+                Gpus = new[] { new CudaDevice { Name = "H100", Uuid = "GPU-5a3b9c1d-0e2f-4a6b-8c7d-9e0f1a2b3c4d",
+                    DriverLibraryPath = "/home/alice/drv/libcuda.so.1" } },
+                Libraries = new[] { new LibraryReport { Name = "cuDNN", Path = "/home/alice/lib/libcudnn.so.9",
+                    OtherCopies = new[] { "/home/bob/libcudnn.so.9" } } },
                 PythonEnvironments = new[] { new PythonEnvironmentReport { Prefix = "/home/alice/venv", Problem = "/home/alice/venv/x is a FIFO" } },
-                EnvironmentVariables = new[] { new EnvironmentVariableReport { Name = "CUDA_VISIBLE_DEVICES", Value = "GPU-5a3b9c1d-0e2f-4a6b-8c7d-9e0f1a2b3c4d" } },
+                EnvironmentVariables = new[] { new EnvironmentVariableReport { Name = "CUDA_VISIBLE_DEVICES",
+                    Value = "GPU-5a3b9c1d-0e2f-4a6b-8c7d-9e0f1a2b3c4d" } },
                 Problems = new[] { "cuDNN: gpu01 said no" },
             };
             report.Gpus[0].Processes.Add(new GpuProcess { ProcessName = "alice" });
@@ -183,7 +186,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_cell_escapes_what_markdown_would_render_and_keeps_to_one_line()
         {
-            Assert.Equal("\\!\\[x\\](y) \\<img\\> a\\|b \\# \\@team \\~x\\~ \\$x\\$ \\`c\\` \\*\\_e\\_\\* \\\\", GpuReportMarkdown.Escape("![x](y)\r<img>\na|b # @team ~x~ $x$ `c` *_e_* \\"));
+            Assert.Equal("\\!\\[x\\](y) \\<img\\> a\\|b \\# \\@team \\~x\\~ \\$x\\$ \\`c\\` \\*\\_e\\_\\* \\\\",
+                GpuReportMarkdown.Escape("![x](y)\r<img>\na|b # @team ~x~ $x$ `c` *_e_* \\"));
             Assert.Equal("/usr/lib/x86\\_64-linux-gnu/libcuda.so.1", GpuReportMarkdown.Escape("/usr/lib/x86_64-linux-gnu/libcuda.so.1"));
         }
     }

@@ -44,7 +44,8 @@ namespace DlGpuTools.Engine.Tests
             Dir("home", "miniconda3", "conda-meta");
             Dir("home", "miniconda3", "lib", "python3.12", "site-packages");
             Dir("home", "miniconda3", "envs", "tf", "conda-meta");
-            File_("build_info = {'cuda_version': '12.3', 'is_cuda_build': True}", "home", "miniconda3", "envs", "tf", "lib", "python3.10", "site-packages", "tensorflow", "python", "platform", "build_info.py");
+            File_("build_info = {'cuda_version': '12.3', 'is_cuda_build': True}", "home", "miniconda3", "envs", "tf", "lib", "python3.10",
+                "site-packages", "tensorflow", "python", "platform", "build_info.py");
             Dir("home", "miniconda3", "envs", "tf", "lib", "python3.10", "site-packages", "tensorflow-2.16.1.dist-info");
             // A pyenv version with jax and its CUDA 12 plugin; pyenv's shims on PATH hold no interpreter.
             Dir("home", ".pyenv", "versions", "3.12.1", "lib", "python3.12", "site-packages", "jax-0.4.30.dist-info");
@@ -82,7 +83,8 @@ namespace DlGpuTools.Engine.Tests
         public void A_cpu_only_torch_says_so()
         {
             File_("__version__ = '2.5.1+cpu'\ncuda: Optional[str] = None\n", "env", "lib", "python3.11", "site-packages", "torch", "version.py");
-            var report = PythonPackages.Read(new PythonEnvironmentLocation("venv", Path.Combine(_root, "env"), new[] { Path.Combine(_root, "env", "lib", "python3.11", "site-packages") }));
+            var report = PythonPackages.Read(new PythonEnvironmentLocation("venv", Path.Combine(_root, "env"),
+                new[] { Path.Combine(_root, "env", "lib", "python3.11", "site-packages") }));
             Assert.Equal("CPU only", report.TorchCuda);
         }
 
@@ -103,7 +105,8 @@ namespace DlGpuTools.Engine.Tests
                 ["HF_TOKEN"] = "hf_abc",
             };
             var linux = GpuReportBuilder.RelevantVariables(all, windows: false).ToDictionary(v => v.Name ?? string.Empty, v => v.Value);
-            Assert.Equal(new[] { "CUDA_HOME", "CUDNN_PATH", "DLGPUTOOLS_NVML_PATH", "LD_LIBRARY_PATH", "NVIDIA_API_KEY", "NVIDIA_VISIBLE_DEVICES" }, linux.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(new[] { "CUDA_HOME", "CUDNN_PATH", "DLGPUTOOLS_NVML_PATH", "LD_LIBRARY_PATH", "NVIDIA_API_KEY",
+                "NVIDIA_VISIBLE_DEVICES" }, linux.Keys.OrderBy(k => k, StringComparer.Ordinal));
             Assert.DoesNotContain("nvapi-123", linux.Values);
             Assert.Equal("all", linux["NVIDIA_VISIBLE_DEVICES"]);
 
@@ -133,7 +136,7 @@ namespace DlGpuTools.Engine.Tests
     }
 
     /// <summary>
-    /// Issue 26 item 9: files planted in a Python environment or where the host facts are read (a FIFO, a link to
+    /// Files planted in a Python environment or where the host facts are read (a FIFO, a link to
     /// /dev/zero, a socket, a 2 MB file) must neither hang nor exhaust the report, and one environment that cannot be
     /// read must not end the others. Every call runs under a <see cref="Deadline"/>, so a regression fails, not hangs.
     /// </summary>
@@ -222,8 +225,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("__version__ = '", "__version__ = ")]
         public void Parsing_stays_linear_on_text_made_to_make_a_regex_backtrack(string unit, string version)
         {
-            // 4 MB, beyond the file cap: the parser alone must not depend on the cap to finish (the old regex took
-            // 20 s on 2 MB of "cuda:" and four times that on 4 MB).
+            // 4 MB, beyond the file cap: the parser alone must not depend on the cap to finish (a backtracking
+            // regex takes 20 s on 2 MB of "cuda:" and four times that on 4 MB).
             string text = new System.Text.StringBuilder().Insert(0, unit, 4 * 1024 * 1024 / unit.Length).ToString() + "\n__version__ = '1.0'";
             Assert.Equal(version, Deadline.Run("Assignment(__version__)", () => PythonSource.Assignment(text, "__version__")));
             Assert.Null(Deadline.Run("Assignment(cuda)", () => PythonSource.Assignment(text, "cuda")));
@@ -239,7 +242,8 @@ namespace DlGpuTools.Engine.Tests
             string bad = Path.Combine(_files.Root, "bad");
             _files.Socket(_files.PathOf("bad", "lib", "python3.11", "site-packages", "torch", "version.py"));
             string good = Path.Combine(_files.Root, "good");
-            File.WriteAllText(_files.PathOf("good", "lib", "python3.12", "site-packages", "torch", "version.py"), "__version__ = '2.9.0+cu128'\ncuda: Optional[str] = '12.8'\n");
+            File.WriteAllText(_files.PathOf("good", "lib", "python3.12", "site-packages", "torch", "version.py"),
+                "__version__ = '2.9.0+cu128'\ncuda: Optional[str] = '12.8'\n");
             Directory.CreateDirectory(Path.Combine(good, "conda-meta"));
             var vars = new Dictionary<string, string>
             {
@@ -252,9 +256,11 @@ namespace DlGpuTools.Engine.Tests
                 [LibraryCandidates.CuBlasLtOverrideVariable] = "/nonexistent/libcublasLt.so.13",
                 [LibraryCandidates.CuDnnOverrideVariable] = "/nonexistent/libcudnn.so.9",
             };
-            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, ProbeFileSystem.Real, false, false, Array.Empty<string>());
+            var env = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, ProbeFileSystem.Real, false, false,
+                Array.Empty<string>());
 
-            GpuReport report = Deadline.Run("The report", () => new GpuReportBuilder(new GpuRuntime(env, PlatformNativeLoader.Instance), env, () => new Hashtable()).Build("9.9.9", null));
+            GpuReport report = Deadline.Run("The report", () =>
+                new GpuReportBuilder(new GpuRuntime(env, PlatformNativeLoader.Instance), env, () => new Hashtable()).Build("9.9.9", null));
 
             PythonEnvironmentReport sound = Assert.Single(report.PythonEnvironments, e => e.Prefix == good);
             Assert.Equal("2.9.0+cu128", sound.Torch);
@@ -288,15 +294,17 @@ namespace DlGpuTools.Engine.Tests
     }
 
     /// <summary>
-    /// Issue 26 item 13: a report made for pasting in public shows no secret (in the object or the Markdown), shows
+    /// A report made for pasting in public shows no secret (in the object or the Markdown), shows
     /// the home folder as ~, and no value can break out of its Markdown block or cell.
     /// </summary>
     public sealed class ReportSecretTests
     {
-        // Each of these was printed in clear before: the names say nothing the old TOKEN/KEY/SECRET/PASSWORD test knew.
+        // Secrets whose names say nothing a TOKEN/KEY/SECRET/PASSWORD name test would catch: the values must be found.
         private static readonly string NgcKey = "nvapi-" + new string('Q', 20) + "7fA9" + new string('z', 40);
         private static readonly string Pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
-        private static readonly string[] Secrets = { NgcKey, "hunter2-pass", "s3cr3t-pwd", "abc.def.ghi", "0123456789abcdef0123456789abcdef", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "sv=2024&sig=Zm9vYmFy", "correct-horse", "tok123", "ghp_" + new string('a', 36) };
+        private static readonly string[] Secrets = { NgcKey, "hunter2-pass", "s3cr3t-pwd", "abc.def.ghi",
+            "0123456789abcdef0123456789abcdef", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "sv=2024&sig=Zm9vYmFy", "correct-horse", "tok123",
+            "ghp_" + new string('a', 36) };
 
         private static Hashtable HostileVariables() => new Hashtable
         {
@@ -327,7 +335,8 @@ namespace DlGpuTools.Engine.Tests
                 foreach (string secret in Secrets) Assert.DoesNotContain(secret, v.ToString());
             }
 
-            foreach (string hidden in new[] { "NVIDIA_NGC_PAT", "NVIDIA_PASS", "CUDA_PWD", "CUDNN_BEARER", "NVIDIA_COOKIE", "NVIDIA_PRIVATE_PEM", "NVIDIA_SIG" })
+            foreach (string hidden in new[] { "NVIDIA_NGC_PAT", "NVIDIA_PASS", "CUDA_PWD", "CUDNN_BEARER", "NVIDIA_COOKIE",
+                "NVIDIA_PRIVATE_PEM", "NVIDIA_SIG" })
             {
                 Assert.True(reported[hidden].ValueHidden, hidden);
                 Assert.Null(reported[hidden].Value);
@@ -383,7 +392,8 @@ namespace DlGpuTools.Engine.Tests
     /// </summary>
     internal static class MarkdownShape
     {
-        private static readonly string[] OurHeadings = { "## GPU report", "### GPUs", "### CUDA libraries", "### Python environments", "### Environment variables", "### Could not be read" };
+        private static readonly string[] OurHeadings = { "## GPU report", "### GPUs", "### CUDA libraries", "### Python environments",
+            "### Environment variables", "### Could not be read" };
 
         public static void AssertNothingEscapes(string md, int variableLines, params string[] shownVariables)
         {
@@ -417,7 +427,8 @@ namespace DlGpuTools.Engine.Tests
                     continue;
                 }
 
-                if (line.StartsWith('#')) Assert.True(OurHeadings.Any(h => line.StartsWith(h + " ", StringComparison.Ordinal) || line == h), "A heading the report did not write: " + line);
+                if (line.StartsWith('#')) Assert.True(OurHeadings.Any(h => line.StartsWith(h + " ", StringComparison.Ordinal) || line == h),
+                    "A heading the report did not write: " + line);
                 // Unescaped: a backslash before a punctuation character makes it plain text.
                 Assert.DoesNotMatch(@"(?<!\\)!\[", line);
                 Assert.DoesNotMatch(@"(?<!\\)\]\(", line);
@@ -452,7 +463,8 @@ namespace DlGpuTools.Engine.Tests
         {
             ProbeEnvironment env = FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml);
             int contexts = FakeLibraries.Hook(FakeLibraries.CudaDriver, "fakecuda_context_creations");
-            GpuReport report = new GpuReportBuilder(new GpuRuntime(env, PlatformNativeLoader.Instance), env, () => new Hashtable { ["CUDA_VISIBLE_DEVICES"] = "0,1" })
+            GpuReport report = new GpuReportBuilder(new GpuRuntime(env, PlatformNativeLoader.Instance), env, () =>
+                new Hashtable { ["CUDA_VISIBLE_DEVICES"] = "0,1" })
                 .Build("9.9.9", "7.6.9 (Core)");
 
             Assert.Equal(2, report.Gpus.Count);

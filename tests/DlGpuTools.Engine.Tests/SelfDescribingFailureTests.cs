@@ -10,7 +10,7 @@ using Xunit;
 namespace DlGpuTools.Engine.Tests
 {
     /// <summary>
-    /// The failures the cmdlets used to build by hand, now the engine's: the same ids (scripts match on them), the
+    /// The failures the engine describes itself, so no cmdlet builds them: the same ids (scripts match on them), the
     /// category, and a remedy, through the one classifier case every DlGpuToolsException takes.
     /// </summary>
     public class SelfDescribingFailureTests

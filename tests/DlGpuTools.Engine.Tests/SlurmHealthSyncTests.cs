@@ -40,7 +40,8 @@ namespace DlGpuTools.Engine.Tests
         public void Applying_a_plan_calls_slurm_once_with_the_node_and_reason()
         {
             var slurm = new RecordingSlurm();
-            SlurmNodeSync drain = SlurmHealthSync.Plan(Report("Unhealthy", "GPU 1: ECC errors: 2 uncorrectable"), "gpu-07", new SlurmNodeStatus("mixed", null), Prefix);
+            SlurmNodeSync drain = SlurmHealthSync.Plan(Report("Unhealthy", "GPU 1: ECC errors: 2 uncorrectable"), "gpu-07",
+                new SlurmNodeStatus("mixed", null), Prefix);
             SlurmHealthSync.Apply(drain, slurm);
             SlurmNodeSync resume = SlurmHealthSync.Plan(Report("Healthy"), "gpu-07", new SlurmNodeStatus("drained", drain.Reason), Prefix);
             SlurmHealthSync.Apply(resume, slurm);
@@ -83,7 +84,8 @@ namespace DlGpuTools.Engine.Tests
         public void Quoted_arguments_reach_the_program_unchanged(string argument)
         {
             if (!File.Exists("/bin/sh")) return; // the round trip needs a POSIX shell; the quoting itself is the same everywhere
-            var start = new ProcessStartInfo("/bin/sh", "-c " + SlurmCommands.QuoteArgument("printf %s \"$1\"") + " sh " + SlurmCommands.QuoteArgument(argument))
+            var start = new ProcessStartInfo("/bin/sh",
+                "-c " + SlurmCommands.QuoteArgument("printf %s \"$1\"") + " sh " + SlurmCommands.QuoteArgument(argument))
             {
                 UseShellExecute = false,
                 RedirectStandardOutput = true,

@@ -28,7 +28,8 @@ namespace DlGpuTools.Engine.Tests
         private static readonly (Regex Pattern, string Why)[] Forbidden =
         {
             (new Regex(@"shared[ /]reference", RegexOptions.IgnoreCase), "names our reference folder"),
-            (new Regex(@"\b(cuda-compat|cloud|expert-model|advice-review|cards-notes)\.md\b|\b(prices|cards)\.csv\b", RegexOptions.IgnoreCase), "names a file of our reference folder"),
+            (new Regex(@"\b(cuda-compat|cloud|expert-model|advice-review|cards-notes)\.md\b|\b(prices|cards)\.csv\b",
+                RegexOptions.IgnoreCase), "names a file of our reference folder"),
             (new Regex(@"file id|read_file", RegexOptions.IgnoreCase), "cites a search-index id"),
             (new Regex(@"unknown GitHub|curated (file|snapshot)", RegexOptions.IgnoreCase), "cites an unnamed file"),
             (new Regex(@"\.\.\.|…"), "elides part of a path"),
@@ -58,7 +59,8 @@ namespace DlGpuTools.Engine.Tests
         public void Every_source_in_the_embedded_tables_is_a_url_or_a_dated_publication()
         {
             Assembly engine = typeof(CardCatalog).GetTypeInfo().Assembly;
-            string[] tables = engine.GetManifestResourceNames().Where(n => n.EndsWith(".csv", StringComparison.Ordinal)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            string[] tables = engine.GetManifestResourceNames().Where(n => n.EndsWith(".csv", StringComparison.Ordinal))
+                .OrderBy(n => n, StringComparer.Ordinal).ToArray();
             Assert.Subset(new HashSet<string>(tables), new HashSet<string>(KnownTables));
 
             var problems = new List<string>();
@@ -78,7 +80,8 @@ namespace DlGpuTools.Engine.Tests
             }
 
             Assert.True(checkedSources > 150, $"only {checkedSources} sources read");
-            Assert.True(problems.Count == 0, $"{problems.Count} source(s) a user cannot open:{Environment.NewLine}" + string.Join(Environment.NewLine, problems));
+            Assert.True(problems.Count == 0, $"{problems.Count} source(s) a user cannot open:{Environment.NewLine}"
+                + string.Join(Environment.NewLine, problems));
         }
 
         [Theory]
@@ -113,7 +116,8 @@ namespace DlGpuTools.Engine.Tests
                 foreach (var small in group)
                     foreach (var large in group)
                         if (small.Spec.MemoryGB < large.Spec.MemoryGB && small.Price.PriceUsd > large.Price.PriceUsd)
-                            found.Add($"{small.Spec.Name} ({small.Price.Condition}, ${small.Price.PriceUsd:N0}, {small.Price.PriceDate}) is priced above {large.Spec.Name} (${large.Price.PriceUsd:N0}, {large.Price.PriceDate})");
+                            found.Add($"{small.Spec.Name} ({small.Price.Condition}, ${small.Price.PriceUsd:N0}, {small.Price.PriceDate}) "
+                                + $"is priced above {large.Spec.Name} (${large.Price.PriceUsd:N0}, {large.Price.PriceDate})");
             return found;
         }
 
@@ -127,10 +131,12 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_variant_check_sees_an_inversion_and_ignores_different_conditions()
         {
-            CardPrice Price(string card, string condition, double usd) => new CardPrice { Card = card, Condition = condition, PriceUsd = usd, PriceDate = "2026-09", Source = "https://example.org" };
+            CardPrice Price(string card, string condition, double usd) =>
+                new CardPrice { Card = card, Condition = condition, PriceUsd = usd, PriceDate = "2026-09", Source = "https://example.org" };
             var inverted = new[] { Price("NVIDIA A100 40GB PCIe", "used", 12600), Price("NVIDIA A100 80GB PCIe", "used", 8000) };
             Assert.Single(VariantInversions(inverted, CardCatalog.BuiltIn));
-            var mixed = new[] { Price("GeForce RTX 4060 Ti 8GB", "new", 500), Price("GeForce RTX 4060 Ti 16GB", "used", 320), Price("NVIDIA H100 PCIe", "used", 1000) };
+            var mixed = new[] { Price("GeForce RTX 4060 Ti 8GB", "new", 500), Price("GeForce RTX 4060 Ti 16GB", "used", 320),
+                Price("NVIDIA H100 PCIe", "used", 1000) };
             Assert.Empty(VariantInversions(mixed, CardCatalog.BuiltIn));
         }
     }

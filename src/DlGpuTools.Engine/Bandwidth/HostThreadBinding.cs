@@ -46,10 +46,13 @@ namespace DlGpuTools.Bandwidth
                 return Unbound($"none of the GPU's CPUs ({gpuList}) is open to this process ({HostLink.CpuList(current) ?? "none"})");
             string targetList = HostLink.CpuList(target) ?? "none";
             if (target.SequenceEqual(current))
-                return new HostThreadBinding(targetList, $"on CPUs {targetList}, every one of them among the GPU's ({gpuList}), so the thread was left as it was", null);
+                return new HostThreadBinding(targetList,
+                    $"on CPUs {targetList}, every one of them among the GPU's ({gpuList}), so the thread was left as it was", null);
             if (!LinuxThreadAffinity.TrySet(target, out why))
                 return Unbound(why ?? "sched_setaffinity failed");
-            return new HostThreadBinding(targetList, $"from a thread bound for the test to CPUs {targetList} (NVML's CPU affinity of the GPU, as nvbandwidth binds; the thread's own affinity is restored after)", current);
+            return new HostThreadBinding(targetList,
+                $"from a thread bound for the test to CPUs {targetList} (NVML's CPU affinity of the GPU, as nvbandwidth binds; the "
+                + "thread's own affinity is restored after)", current);
         }
 
         /// <summary>

@@ -42,7 +42,8 @@ namespace DlGpuTools.Benchmarks
         /// This process's choice for <paramref name="library"/>, made once per value and per DLGPUTOOLS_BLAS_PATH; a
         /// relative path or override is read against <paramref name="workingDirectory"/> (PowerShell's location).
         /// </summary>
-        public static CpuBlasChoice Find(string? library, string? workingDirectory) => new CpuBlasChoice(library, CpuBlasProbe.Shared(library, workingDirectory));
+        public static CpuBlasChoice Find(string? library, string? workingDirectory) =>
+            new CpuBlasChoice(library, CpuBlasProbe.Shared(library, workingDirectory));
 
         /// <summary>
         /// The library files on this machine's candidate list that exist, without loading any (for completion: fast

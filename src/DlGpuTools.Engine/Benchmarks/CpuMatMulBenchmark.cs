@@ -54,7 +54,8 @@ namespace DlGpuTools.Benchmarks
 
         /// <param name="blas">The BLAS to use; null for the managed kernel.</param>
         /// <param name="cpu">The CPU's facts, for the peak.</param>
-        /// <param name="overrideProblem">Why DLGPUTOOLS_BLAS_PATH gave no BLAS (<see cref="CpuBlasProbeResult.OverrideProblem"/>), said in the warning instead of "set it".</param>
+        /// <param name="overrideProblem">Why DLGPUTOOLS_BLAS_PATH gave no BLAS (<see cref="CpuBlasProbeResult.OverrideProblem"/>), said in
+        /// the warning instead of "set it".</param>
         internal CpuMatMulBenchmark(CpuBlasLibrary? blas, CpuFacts cpu, string? overrideProblem = null)
         {
             _blas = blas;
@@ -72,7 +73,8 @@ namespace DlGpuTools.Benchmarks
         public bool Supports(MatMulDataType type) => Supports(_blas, type);
 
         internal static bool Supports(CpuBlasLibrary? blas, MatMulDataType type) =>
-            type == MatMulDataType.FP32 || (type == MatMulDataType.FP64 && (blas == null || blas.HasDoubleGemm)) || (type == MatMulDataType.BF16 && blas != null && blas.HasBf16Gemm);
+            type == MatMulDataType.FP32 || (type == MatMulDataType.FP64 && (blas == null || blas.HasDoubleGemm))
+                || (type == MatMulDataType.BF16 && blas != null && blas.HasBf16Gemm);
 
         public CpuMatMulResult Run(CpuMatMulRequest request, CancellationToken cancel, Action<MatMulProgress>? progress = null)
         {
@@ -82,7 +84,8 @@ namespace DlGpuTools.Benchmarks
                 throw new MatMulTooLargeException(Problem(request), (ulong)((request.M * request.K + request.K * request.N + request.M * request.N) * 4), 0);
             if (!Supports(_blas, request.DataType))
                 throw new MatMulTypeNotSupportedException(request.DataType == MatMulDataType.BF16
-                    ? $"{LibraryName} has no BF16 GEMM (MKL's cblas_gemm_bf16bf16f32, or OpenBLAS's cblas_sbgemm, which OpenBLAS builds only for CPUs with AVX512-BF16 or AMX); measure FP32 on this CPU."
+                    ? $"{LibraryName} has no BF16 GEMM (MKL's cblas_gemm_bf16bf16f32, or OpenBLAS's cblas_sbgemm, which OpenBLAS builds "
+                        + "only for CPUs with AVX512-BF16 or AMX); measure FP32 on this CPU."
                     : $"The CPU benchmark measures FP64, FP32 and BF16; {request.DataType} is a GPU type (measure it with Measure-GpuMatMul).");
             Action<MatMulProgress> report = progress ?? (_ => { });
             int threads = request.Threads > 0 ? request.Threads : Math.Max(1, _cpu.PhysicalCores);
@@ -113,7 +116,8 @@ namespace DlGpuTools.Benchmarks
             return _blas.ThreadControl + "(" + threads.ToString(CultureInfo.InvariantCulture) + ")";
         }
 
-        private CpuMatMulResult Measure<T>(CpuMatMulRequest request, int threads, string threadControl, CancellationToken cancel, Action<MatMulProgress> progress)
+        private CpuMatMulResult Measure<T>(CpuMatMulRequest request, int threads, string threadControl, CancellationToken cancel,
+            Action<MatMulProgress> progress)
             where T : unmanaged
         {
             long m = request.M, n = request.N, k = request.K;
@@ -214,10 +218,15 @@ namespace DlGpuTools.Benchmarks
                     Threads = threads,
                     ThreadControl = threadControl,
                     Method = string.Format(CultureInfo.InvariantCulture,
-                        "Sustained: median of {0} batch(es) of {1} back-to-back call(s), wall clock per batch, after {2} untimed call(s); {3} thread(s) ({4}); one set of A, B and C in host memory aligned to 2 MiB ({7}); accumulation {5}; checked on {6} sampled elements against a double reference.",
-                        request.Iterations, callsPerBatch, Math.Max(1, request.Warmup), threads, threadControl, accumulation, request.VerifySamples, aBuffer.HugePages ? "huge pages advised" : "ordinary pages"),
+                        "Sustained: median of {0} batch(es) of {1} back-to-back call(s), wall clock per batch, after {2} untimed call(s); "
+                            + "{3} thread(s) ({4}); one set of A, B and C in host memory aligned to 2 MiB ({7}); accumulation {5}; checked "
+                            + "on {6} sampled elements against a double reference.",
+                        request.Iterations, callsPerBatch, Math.Max(1, request.Warmup), threads, threadControl, accumulation,
+                            request.VerifySamples, aBuffer.HugePages ? "huge pages advised" : "ordinary pages"),
                     Library = _blas?.DisplayName ?? "managed kernel (no BLAS)",
-                    LibraryConfig = _blas != null ? _blas.Config + "; " + _blas.Interface : (type == MatMulDataType.FP64 ? "managed kernel: packed panels, scalar 2x6 register tiles" : "managed kernel: packed panels, " + ManagedGemm.KernelDescription),
+                    LibraryConfig = _blas != null ? _blas.Config + "; " + _blas.Interface
+                        : (type == MatMulDataType.FP64 ? "managed kernel: packed panels, scalar 2x6 register tiles"
+                        : "managed kernel: packed panels, " + ManagedGemm.KernelDescription),
                     LibraryPath = _blas?.LibraryPath,
                     IsManagedFallback = _blas == null,
                     Warning = Warning(_blas, percent, type, _overrideProblem),
@@ -225,14 +234,19 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        /// <summary>What a user should know about a figure from the managed kernel or a reference BLAS, with the fix for this OS; null for a real BLAS.</summary>
+        /// <summary>What a user should know about a figure from the managed kernel or a reference BLAS, with the fix for this OS; null for
+        /// a real BLAS.</summary>
         internal static string? Warning(CpuBlasLibrary? blas, double? percentOfPeak, MatMulDataType type, string? overrideProblem = null)
         {
             if (blas != null && blas.Family != BlasFamily.Reference) return null;
-            string reached = percentOfPeak is double p ? string.Format(CultureInfo.InvariantCulture, " It reached {0:0}% of this CPU's {1} peak;", p, type) : string.Empty;
+            string reached = percentOfPeak is double p
+                ? string.Format(CultureInfo.InvariantCulture, " It reached {0:0}% of this CPU's {1} peak;", p, type) : string.Empty;
             string what = blas == null
-                ? "No BLAS library was found, so this figure comes from the module's managed kernel (" + (type == MatMulDataType.FP32 ? ManagedGemm.KernelDescription : "scalar FP64") + ")." + reached + " an optimised BLAS reaches 70-90% of the peak."
-                : "This figure comes from a reference BLAS (" + blas.LibraryPath + ": no OpenBLAS, MKL or BLIS exports; unoptimised loops on one thread)." + reached + " an optimised BLAS is typically 10-50x faster.";
+                ? "No BLAS library was found, so this figure comes from the module's managed kernel ("
+                    + (type == MatMulDataType.FP32 ? ManagedGemm.KernelDescription : "scalar FP64") + ")." + reached
+                    + " an optimised BLAS reaches 70-90% of the peak."
+                : "This figure comes from a reference BLAS (" + blas.LibraryPath
+                    + ": no OpenBLAS, MKL or BLIS exports; unoptimised loops on one thread)." + reached + " an optimised BLAS is typically 10-50x faster.";
             return what + " " + (blas == null && overrideProblem != null ? overrideProblem : BlasRemedy());
         }
 
@@ -240,10 +254,15 @@ namespace DlGpuTools.Benchmarks
         public static string BlasRemedy()
         {
             if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
-                return "Install one: pip install numpy into a Python on PATH (its wheel carries OpenBLAS, found in site-packages), or conda install mkl, or put the folder holding openblas.dll on PATH, or set $env:" + LibraryCandidates.CpuBlasOverrideVariable + " to a BLAS DLL.";
+                return "Install one: pip install numpy into a Python on PATH (its wheel carries OpenBLAS, found in site-packages), or "
+                    + "conda install mkl, or put the folder holding openblas.dll on PATH, or set $env:"
+                    + LibraryCandidates.CpuBlasOverrideVariable + " to a BLAS DLL.";
             if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.OSX))
-                return "Accelerate ships with macOS; set $env:" + LibraryCandidates.CpuBlasOverrideVariable + " to /System/Library/Frameworks/Accelerate.framework/Accelerate if it was not found.";
-            return "Install one: Debian/Ubuntu: sudo apt-get install libopenblas0-pthread; Fedora/RHEL: sudo dnf install openblas-threads; or pip install numpy (its wheel carries OpenBLAS, found in site-packages); or set $env:" + LibraryCandidates.CpuBlasOverrideVariable + " to a BLAS library file or folder.";
+                return "Accelerate ships with macOS; set $env:" + LibraryCandidates.CpuBlasOverrideVariable
+                    + " to /System/Library/Frameworks/Accelerate.framework/Accelerate if it was not found.";
+            return "Install one: Debian/Ubuntu: sudo apt-get install libopenblas0-pthread; Fedora/RHEL: sudo dnf install openblas-threads; "
+                + "or pip install numpy (its wheel carries OpenBLAS, found in site-packages); or set $env:"
+                + LibraryCandidates.CpuBlasOverrideVariable + " to a BLAS library file or folder.";
         }
 
         /// <summary>

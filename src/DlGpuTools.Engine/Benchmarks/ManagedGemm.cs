@@ -31,7 +31,8 @@ namespace DlGpuTools.Benchmarks
         public static int RowsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Rows : 2;
 
         /// <summary>Columns of C each micro-kernel produces: B is packed in panels this wide.</summary>
-        public static int ColumnsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Columns : ScalarColumns;
+        public static int ColumnsPerTile<T>() where T : unmanaged =>
+            typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Columns : ScalarColumns;
 
         /// <summary>What computes the FP32 tiles in this process: the run-time-built vector kernel, or the scalar one.</summary>
         public static string KernelDescription => SimdGemmKernel.Instance?.Description ?? "scalar 2x6 register tiles (no vector path in this runtime)";
@@ -47,19 +48,20 @@ namespace DlGpuTools.Benchmarks
         /// <summary>
         /// Parallel scheme: C is cut into a 2-D grid of blocks (rows x columns) and each worker takes whole blocks from a
         /// shared counter, running the entire K loop over its block with its own packed A and B. There is no barrier
-        /// between K slices (the old scheme had two per 256-deep slice, 16 at K = 2048, each waiting for the slowest
+        /// between K slices (two per 256-deep slice would be 16 at K = 2048, each waiting for the slowest
         /// thread), no two threads ever write the same part of C, and a 2-D split gives 16+ threads several blocks each
-        /// at 2048 where row blocks alone were too thin to keep the B panel reused. Each block's A and B are packed by its
+        /// at 2048 where row blocks alone would be too thin to keep the B panel reused. Each block's A and B are packed by its
         /// worker (A rows and B columns are packed once per block sharing them: (rows + cols) * K copies against
         /// 2 * rows * cols * K flops, under 1% at 256 x 384). The packed A block (rows x KC) and B block (KC x cols)
-        /// together stay in a core's L2; one B panel (KC x 6) stays in L1 across the block's row tiles.
+        /// together stay in a core's L2; one B panel (KC x the tile's 6 or 12 columns) stays in L1 across the block's row tiles.
         /// </summary>
         internal static void Multiply<T>(long m, long n, long k, T* a, T* b, T* c, int threads, (int Rows, int Cols)? blocks)
             where T : unmanaged
         {
             if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("The managed kernel multiplies FP32 and FP64.");
             if (m < 1 || n < 1 || k < 1) throw new ArgumentOutOfRangeException(nameof(m), "GEMM dimensions must be positive.");
-            if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(m), "Each GEMM dimension must fit in 32 bits.");
+            if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(m), "Each GEMM dimension must fit in 32 bits.");
             int M = (int)m, N = (int)n, K = (int)k;
             int mr = RowsPerTile<T>();
             int nr = ColumnsPerTile<T>();
@@ -225,7 +227,8 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        /// <summary>A's rows [ib, ib+rows) x K slice [kb, kb+kc) as panels of mr rows: element (r, p) of a panel at p*mr + r; short panels padded with zeros.</summary>
+        /// <summary>A's rows [ib, ib+rows) x K slice [kb, kb+kc) as panels of mr rows: element (r, p) of a panel at p*mr + r; short panels
+        /// padded with zeros.</summary>
         [MethodImpl(HotLoop)]
         private static void PackA<T>(T* a, int lda, int ib, int rows, int kb, int kc, int mr, T* ap)
             where T : unmanaged

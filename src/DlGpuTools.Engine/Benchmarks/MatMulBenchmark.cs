@@ -45,13 +45,16 @@ namespace DlGpuTools.Benchmarks
         public MatMulResult Run(MatMulRequest request, CudaDevice device, CancellationToken cancel, Action<MatMulProgress>? progress = null)
         {
             if (request.M <= 0 || request.N <= 0 || request.K <= 0) throw new ArgumentOutOfRangeException(nameof(request), "M, N and K must be positive.");
-            if (request.FastAccumulation && request.DataType != MatMulDataType.FP8) throw new ArgumentException("FastAccumulation applies to FP8 only.", nameof(request));
+            if (request.FastAccumulation && request.DataType != MatMulDataType.FP8)
+                throw new ArgumentException("FastAccumulation applies to FP8 only.", nameof(request));
             if (request.InputSets < 0) throw new ArgumentOutOfRangeException(nameof(request), "InputSets must be 0 (automatic) or positive.");
             MatMulFormat format = MatMulFormat.For(request.DataType);
-            string problem = string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{2}x{3} on GPU {4}", request.DataType, request.M, request.N, request.K, device.Index);
+            string problem = string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{2}x{3} on GPU {4}", request.DataType, request.M,
+                request.N, request.K, device.Index);
             int cc = device.ComputeCapabilityMajor * 10 + device.ComputeCapabilityMinor;
             if (cc < format.MinimumComputeCapability)
-                throw new MatMulTypeNotSupportedException($"{request.DataType} needs compute capability {format.MinimumComputeCapability / 10}.{format.MinimumComputeCapability % 10} or newer; {device.Name} has {device.ComputeCapability}.");
+                throw new MatMulTypeNotSupportedException($"{request.DataType} needs compute capability "
+                    + $"{format.MinimumComputeCapability / 10}.{format.MinimumComputeCapability % 10} or newer; {device.Name} has {device.ComputeCapability}.");
 
             CudaDriver driver = _runtime.Driver;
             CuBlasLt lt = _runtime.CuBlasLt;
@@ -106,7 +109,8 @@ namespace DlGpuTools.Benchmarks
                 void Launch(int algorithm)
                 {
                     ulong set = (ulong)(call++ % sets);
-                    plan.Run(algorithms, algorithm, aSets.DevicePointer + set * rotation.AStride, bSets.DevicePointer + set * rotation.BStride, dSets.DevicePointer + set * rotation.DStride, workspace.DevicePointer, stream.Handle);
+                    plan.Run(algorithms, algorithm, aSets.DevicePointer + set * rotation.AStride,
+                        bSets.DevicePointer + set * rotation.BStride, dSets.DevicePointer + set * rotation.DStride, workspace.DevicePointer, stream.Handle);
                 }
 
                 double TimeBatch(int algorithm, int calls)
@@ -226,12 +230,18 @@ namespace DlGpuTools.Benchmarks
 
         internal static string DescribeMethod(MatMulRequest request, int callsPerBatch, RotationPlan rotation, ulong l2, bool l2Reported, string accumulation)
         {
-            string l2Text = l2Reported ? string.Format(CultureInfo.InvariantCulture, "{0:0.##} MiB L2", l2 / 1048576.0) : string.Format(CultureInfo.InvariantCulture, "an assumed {0:0} MiB L2 (the driver reported none)", l2 / 1048576.0);
+            string l2Text = l2Reported ? string.Format(CultureInfo.InvariantCulture, "{0:0.##} MiB L2", l2 / 1048576.0)
+                : string.Format(CultureInfo.InvariantCulture, "an assumed {0:0} MiB L2 (the driver reported none)", l2 / 1048576.0);
             string rotationText = request.InputSets > 0
-                ? string.Format(CultureInfo.InvariantCulture, "{0} set(s) of A, B and C as asked ({1:0.0} MiB, {2:0.00}x the {3}; not the default rotation)", rotation.Sets, rotation.TotalBytes / 1048576.0, rotation.TotalBytes / (double)l2, l2Text)
-                : string.Format(CultureInfo.InvariantCulture, "{0} set(s) of A, B and C rotated ({1:0.0} MiB, {2:0.00}x the {3}{4})", rotation.Sets, rotation.TotalBytes / 1048576.0, rotation.TotalBytes / (double)l2, l2Text, rotation.LimitedByMemory ? "; fewer than 2x L2 would need: free memory ran out" : string.Empty);
+                ? string.Format(CultureInfo.InvariantCulture,
+                    "{0} set(s) of A, B and C as asked ({1:0.0} MiB, {2:0.00}x the {3}; not the default rotation)", rotation.Sets,
+                    rotation.TotalBytes / 1048576.0, rotation.TotalBytes / (double)l2, l2Text)
+                : string.Format(CultureInfo.InvariantCulture, "{0} set(s) of A, B and C rotated ({1:0.0} MiB, {2:0.00}x the {3}{4})",
+                    rotation.Sets, rotation.TotalBytes / 1048576.0, rotation.TotalBytes / (double)l2, l2Text,
+                    rotation.LimitedByMemory ? "; fewer than 2x L2 would need: free memory ran out" : string.Empty);
             return string.Format(CultureInfo.InvariantCulture,
-                "Sustained: median of {0} back-to-back batches of {1} call(s), CUDA events per batch, after {2} untimed batch(es); {3}; accumulation {4}; checked on {5} sampled elements against a double CPU reference.",
+                "Sustained: median of {0} back-to-back batches of {1} call(s), CUDA events per batch, after {2} untimed batch(es); {3}; "
+                    + "accumulation {4}; checked on {5} sampled elements against a double CPU reference.",
                 request.Iterations, callsPerBatch, request.Warmup, rotationText, accumulation, request.VerifySamples);
         }
 

@@ -54,7 +54,7 @@ namespace DlGpuTools.Benchmarks
         /// </summary>
         public int Columns { get; }
 
-        /// <summary>What was built, for results: "AVX-512 FMA (Vector512), 32x6 register tiles".</summary>
+        /// <summary>What was built, for results: "AVX-512 FMA (Vector512), 32x12 register tiles".</summary>
         public string Description { get; }
 
         private static SimdGemmKernel? TryCreate()
@@ -65,8 +65,8 @@ namespace DlGpuTools.Benchmarks
                 Type? avx512 = core.GetType("System.Runtime.Intrinsics.X86.Avx512F");
                 Type? fma = core.GetType("System.Runtime.Intrinsics.X86.Fma");
                 // The VectorN helpers (LoadUnsafe, broadcast, StoreUnsafe) are expanded by the JIT only where
-                // VectorN.IsHardwareAccelerated; elsewhere they are element-by-element software, which made the first
-                // AVX-512 kernel run at 6% of an H100 host's peak (.NET does not accelerate Vector512 on every
+                // VectorN.IsHardwareAccelerated; elsewhere they are element-by-element software, which runs an
+                // AVX-512 kernel at 6% of an H100 host's peak (.NET does not accelerate Vector512 on every
                 // AVX-512 CPU). So a width is used only where both its FMA and its helpers are in hardware.
                 if (IsSupported(avx512) && VectorOps.Find(core, "Vector512", avx512!, "FusedMultiplyAdd") is VectorOps v512)
                     return Build(v512, 16, 12, "AVX-512 FMA (Vector512)");
@@ -79,7 +79,8 @@ namespace DlGpuTools.Benchmarks
                 if (VectorOps.Find(core, "Vector128", null, null) is VectorOps v128)
                     return Build(v128, 4, 6, "128-bit vectors, multiply and add (no FMA)");
             }
-            catch (Exception e) when (e is TypeLoadException || e is ArgumentException || e is InvalidOperationException || e is NotSupportedException || e is MemberAccessException || e is TargetInvocationException || e is InvalidProgramException)
+            catch (Exception e) when (e is TypeLoadException || e is ArgumentException || e is InvalidOperationException
+                || e is NotSupportedException || e is MemberAccessException || e is TargetInvocationException || e is InvalidProgramException)
             {
                 // A runtime without these types, or one that refuses the compiled tree: the scalar kernel runs instead.
             }
@@ -124,7 +125,8 @@ namespace DlGpuTools.Benchmarks
                     Add = vector.GetMethod("op_Addition", new[] { vector, vector }),
                     AddendFirst = addendFirst,
                 };
-                bool complete = ops.Load != null && ops.Store != null && ops.LoadScalarVector != null && ops.ToScalar != null && ops.Broadcast != null && ops.Add != null
+                bool complete = ops.Load != null && ops.Store != null && ops.LoadScalarVector != null && ops.ToScalar != null
+                    && ops.Broadcast != null && ops.Add != null
                     && (ops.MultiplyAdd != null || (isa == null && ops.Multiply != null));
                 return complete ? ops : null;
             }
@@ -140,7 +142,8 @@ namespace DlGpuTools.Benchmarks
             Type vector = ops.Vector;
             Type floatRef = typeof(float).MakeByRefType();
             ParameterExpression a = Expression.Parameter(floatRef, "a"), b = Expression.Parameter(floatRef, "b"), c = Expression.Parameter(floatRef, "c");
-            ParameterExpression kc = Expression.Parameter(typeof(int), "kc"), ldc = Expression.Parameter(typeof(int), "ldc"), accumulate = Expression.Parameter(typeof(bool), "accumulate");
+            ParameterExpression kc = Expression.Parameter(typeof(int), "kc"), ldc = Expression.Parameter(typeof(int), "ldc"),
+                accumulate = Expression.Parameter(typeof(bool), "accumulate");
             var acc = new ParameterExpression[2, columns];
             var variables = new System.Collections.Generic.List<ParameterExpression>();
             for (int j = 0; j < columns; j++)
@@ -154,10 +157,12 @@ namespace DlGpuTools.Benchmarks
 
             ParameterExpression a0 = Expression.Variable(vector, "a0"), a1 = Expression.Variable(vector, "a1"), bv = Expression.Variable(vector, "b");
             // 64-bit element offsets: a constant added to one folds into the load's displacement.
-            ParameterExpression p = Expression.Variable(typeof(int), "p"), aOffset = Expression.Variable(typeof(long), "aOffset"), bOffset = Expression.Variable(typeof(long), "bOffset");
+            ParameterExpression p = Expression.Variable(typeof(int), "p"), aOffset = Expression.Variable(typeof(long), "aOffset"),
+                bOffset = Expression.Variable(typeof(long), "bOffset");
             variables.AddRange(new[] { a0, a1, bv, p, aOffset, bOffset });
             ConstructorInfo toNuint = typeof(UIntPtr).GetConstructor(new[] { typeof(ulong) })!;
-            Expression Offset(Expression offset, long plus) => Expression.New(toNuint, Expression.Convert(plus == 0 ? offset : Expression.Add(offset, Expression.Constant(plus)), typeof(ulong)));
+            Expression Offset(Expression offset, long plus) =>
+                Expression.New(toNuint, Expression.Convert(plus == 0 ? offset : Expression.Add(offset, Expression.Constant(plus)), typeof(ulong)));
             Expression Load(Expression source, Expression offset, long plus) => Expression.Call(ops.Load, source, Offset(offset, plus));
             Expression Broadcast(Expression source, Expression offset, long plus) =>
                 Expression.Call(ops.Broadcast, Expression.Call(ops.ToScalar, Expression.Call(ops.LoadScalarVector, source, Offset(offset, plus))));

@@ -25,7 +25,8 @@ namespace DlGpuTools.Benchmarks
                 case MatMulDataType.TF32: return new[] { (MatMulDataType.FP32, "GPU TF32 tensor cores vs the CPU's FP32") };
                 default:
                     return cpuHasBf16
-                        ? new[] { (MatMulDataType.BF16, $"GPU {gpu} tensor cores vs the CPU's BF16"), (MatMulDataType.FP32, $"GPU {gpu} tensor cores vs the CPU's FP32") }
+                        ? new[] { (MatMulDataType.BF16, $"GPU {gpu} tensor cores vs the CPU's BF16"),
+                            (MatMulDataType.FP32, $"GPU {gpu} tensor cores vs the CPU's FP32") }
                         : new[] { (MatMulDataType.FP32, $"GPU {gpu} tensor cores vs the CPU's FP32 (no CPU BF16 GEMM)") };
             }
         }
@@ -61,14 +62,18 @@ namespace DlGpuTools.Benchmarks
             GpuSpeedupResult? strict = Largest(MatMulDataType.FP32);
             string gpu = measured[0].GpuName ?? "this GPU";
             var parts = new List<string>();
-            if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for {0} training math {1} is {2}x this CPU ({3} against its {4})", training.GpuDataType, gpu, Times(Ratio(training)), training.CpuLibrary, training.CpuDataType));
+            if (training != null) parts.Add(string.Format(CultureInfo.InvariantCulture,
+                "for {0} training math {1} is {2}x this CPU ({3} against its {4})", training.GpuDataType, gpu, Times(Ratio(training)),
+                training.CpuLibrary, training.CpuDataType));
             if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0}x", Times(Ratio(strict))));
             string answer = char.ToUpperInvariant(parts[0][0]) + parts[0].Substring(1) + (parts.Count > 1 ? "; " + parts[1] : string.Empty) + ".";
             double high = measured.Max(r => r.Speedup.GetValueOrDefault()), low = measured.Min(r => r.Speedup.GetValueOrDefault());
             if (high > 20)
-                answer += " Above the 10x-20x rule of thumb: the rule compares FP32 on both sides and predates tensor cores; TF32, FP16 and BF16 run on tensor cores at many times the GPU's FP32 rate, while a CPU's BF16 (where it has one) gains far less.";
+                answer += " Above the 10x-20x rule of thumb: the rule compares FP32 on both sides and predates tensor cores; TF32, FP16 "
+                    + "and BF16 run on tensor cores at many times the GPU's FP32 rate, while a CPU's BF16 (where it has one) gains far less.";
             if (low < 10)
-                answer += " Below 10x for some rows: a many-core CPU with a good BLAS (and AMX or AVX-512) narrows the gap, and small shapes do not fill the GPU.";
+                answer += " Below 10x for some rows: a many-core CPU with a good BLAS (and AMX or AVX-512) narrows the gap, and small "
+                    + "shapes do not fill the GPU.";
             return answer;
         }
     }

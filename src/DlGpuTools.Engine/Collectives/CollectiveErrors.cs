@@ -38,7 +38,8 @@ namespace DlGpuTools.Collectives
 
         public CollectiveRendezvousException(string message)
             : base(ErrorCatalogue.Get(Id), message,
-                "Pass the UniqueId of the rendezvous object rank 0 wrote (Measure-GpuCollective -Rank 0 -RankCount N without -UniqueId), unchanged, to every other rank.")
+                "Pass the UniqueId of the rendezvous object rank 0 wrote (Measure-GpuCollective -Rank 0 -RankCount N without -UniqueId), "
+                    + "unchanged, to every other rank.")
         {
         }
     }
@@ -54,7 +55,8 @@ namespace DlGpuTools.Collectives
         public NcclTooOldException(string operation, string function, string? version, string path)
             : base(ErrorCatalogue.Get(Id),
                 $"{operation} needs {function}, which the NCCL at {path} (version {version ?? "unknown"}) does not export; it arrived in NCCL 2.7.",
-                "Install a current NCCL 2 (NVIDIA's libnccl2 package or pip's nvidia-nccl wheel), or point $env:" + Interop.NcclCandidates.OverrideVariable + " at one.")
+                "Install a current NCCL 2 (NVIDIA's libnccl2 package or pip's nvidia-nccl wheel), or point $env:"
+                    + Interop.NcclCandidates.OverrideVariable + " at one.")
         {
         }
     }

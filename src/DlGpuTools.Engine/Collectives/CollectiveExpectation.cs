@@ -50,16 +50,19 @@ namespace DlGpuTools.Collectives
             }
 
             bool published = result.Operation == nameof(CollectiveOperation.AllReduce) && result.RankCount == 8 && devices.Count == 8
-                && devices.All(d => d.Name != null && d.Name.IndexOf("H100", StringComparison.OrdinalIgnoreCase) >= 0 && d.Name.IndexOf("PCIe", StringComparison.OrdinalIgnoreCase) < 0)
+                && devices.All(d => d.Name != null && d.Name.IndexOf("H100", StringComparison.OrdinalIgnoreCase) >= 0
+                    && d.Name.IndexOf("PCIe", StringComparison.OrdinalIgnoreCase) < 0)
                 && pairs.Count > 0 && pairs.All(l => l.ThroughNvSwitch);
             if (published)
             {
-                basis = (basis == null ? string.Empty : basis + "; ") + $"8x H100 SXM on NVSwitch: AllReduce busbw of at least {H100x8AllReduceGBps:0} GB/s at 16 GiB is "
+                basis = (basis == null ? string.Empty : basis + "; ")
+                    + $"8x H100 SXM on NVSwitch: AllReduce busbw of at least {H100x8AllReduceGBps:0} GB/s at 16 GiB is "
                     + "Azure's node health check threshold, " + H100x8Source;
             }
 
             result.ExpectedBusGBps = published ? H100x8AllReduceGBps : allowed.HasValue ? Math.Round(allowed.Value, 1) : (double?)null;
-            result.ExpectationBasis = basis ?? (pairs.Count == 0 ? "No topology for these GPUs (NVML unavailable, or ranks on other hosts): no expectation." : "The links' rates are unknown.");
+            result.ExpectationBasis = basis ?? (pairs.Count == 0
+                ? "No topology for these GPUs (NVML unavailable, or ranks on other hosts): no expectation." : "The links' rates are unknown.");
             if (result.CheckStatus != CheckStatus.Passed || result.LargeMessageBusGBps is not double measured
                 || result.ExpectedBusGBps is not double expected) return;
 
@@ -67,22 +70,26 @@ namespace DlGpuTools.Collectives
             double percent = 100 * measured / expected;
             if (measured >= threshold)
             {
-                result.Verdict = string.Format(CultureInfo.InvariantCulture, "Every size verified; large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s.", measured, percent, expected);
+                result.Verdict = string.Format(CultureInfo.InvariantCulture,
+                    "Every size verified; large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s.", measured, percent, expected);
                 return;
             }
 
             causes.AddRange(Causes(result.Environment, pairs, devices));
             result.CheckStatus = CheckStatus.Warning;
-            result.Verdict = string.Format(CultureInfo.InvariantCulture, "Large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s ({3}). Likely cause: {4}",
+            result.Verdict = string.Format(CultureInfo.InvariantCulture,
+                "Large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s ({3}). Likely cause: {4}",
                 measured, percent, expected, published ? "published figure" : $"below {LowFraction * 100:0}% of what the links allow",
-                causes.Count > 0 ? string.Join("; ", causes) : "none visible from here: run with NCCL_DEBUG=INFO to see the transport and algorithm NCCL chose, and compare Get-GpuTopology.");
+                causes.Count > 0 ? string.Join("; ", causes)
+                    : "none visible from here: run with NCCL_DEBUG=INFO to see the transport and algorithm NCCL chose, and compare Get-GpuTopology.");
         }
 
         private static (double? GBps, string Text) PairGBps(GpuTopologyLink link, IReadOnlyList<CudaDevice> devices)
         {
             if (link.NvLinkCount > 0 && link.NvLinkGBps is double nv)
             {
-                return (nv, string.Format(CultureInfo.InvariantCulture, "GPU {0} - GPU {1}: {2} NVLinks{3}, {4:0.#} GB/s per direction", link.DeviceIndex, link.PeerIndex,
+                return (nv, string.Format(CultureInfo.InvariantCulture, "GPU {0} - GPU {1}: {2} NVLinks{3}, {4:0.#} GB/s per direction",
+                    link.DeviceIndex, link.PeerIndex,
                     link.NvLinkCount, link.ThroughNvSwitch ? " through NVSwitch" : string.Empty, nv));
             }
 
@@ -90,7 +97,8 @@ namespace DlGpuTools.Collectives
             double? ra = Pcie(a), rb = Pcie(b);
             if (ra == null || rb == null) return (null, string.Empty);
             double rate = Math.Min(ra.Value, rb.Value);
-            return (rate, string.Format(CultureInfo.InvariantCulture, "GPU {0} - GPU {1}: PCIe (path {2}), {3:0.#} GB/s per direction at the links' maximum generation and width",
+            return (rate, string.Format(CultureInfo.InvariantCulture,
+                "GPU {0} - GPU {1}: PCIe (path {2}), {3:0.#} GB/s per direction at the links' maximum generation and width",
                 link.DeviceIndex, link.PeerIndex, link.Path, rate));
         }
 
@@ -103,7 +111,8 @@ namespace DlGpuTools.Collectives
 
         private static IEnumerable<string> Causes(ReadableDictionary environment, List<GpuTopologyLink> pairs, IReadOnlyList<CudaDevice> devices)
         {
-            if (environment.TryGetValue("NCCL_P2P_DISABLE", out string? p2p) && p2p == "1") yield return "peer-to-peer disabled by NCCL_P2P_DISABLE=1 (traffic goes through host memory)";
+            if (environment.TryGetValue("NCCL_P2P_DISABLE", out string? p2p) && p2p == "1")
+                yield return "peer-to-peer disabled by NCCL_P2P_DISABLE=1 (traffic goes through host memory)";
             foreach (string forced in new[] { "NCCL_ALGO", "NCCL_PROTO", "NCCL_P2P_LEVEL", "NCCL_SHM_DISABLE", "NCCL_MAX_NCHANNELS" })
             {
                 if (environment.TryGetValue(forced, out string? value)) yield return $"{forced}={value} overrides NCCL's own choice";
@@ -123,7 +132,8 @@ namespace DlGpuTools.Collectives
                 foreach (CudaDevice d in devices)
                 {
                     if ((d.PcieGeneration < d.PcieMaxGeneration) || (d.PcieLinkWidth < d.PcieMaxLinkWidth))
-                        yield return $"GPU {d.Index}'s PCIe link runs at Gen{d.PcieGeneration} x{d.PcieLinkWidth} below its maximum Gen{d.PcieMaxGeneration} x{d.PcieMaxLinkWidth} (down-trained, or power saving when idle)";
+                        yield return $"GPU {d.Index}'s PCIe link runs at Gen{d.PcieGeneration} x{d.PcieLinkWidth} below its maximum "
+                            + $"Gen{d.PcieMaxGeneration} x{d.PcieMaxLinkWidth} (down-trained, or power saving when idle)";
                 }
             }
         }

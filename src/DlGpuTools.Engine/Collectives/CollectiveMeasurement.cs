@@ -49,7 +49,8 @@ namespace DlGpuTools.Collectives
         /// <paramref name="localDeviceIndex"/> (a CUDA ordinal of this process) and measures the request. Failures
         /// after the join (NCCL errors, timeouts) are in the result's Failure; the result always comes back.
         /// </summary>
-        public CollectiveRankResult RunRank(CollectiveRequest request, string uniqueIdBase64, int rank, int rankCount, int localDeviceIndex, CancellationToken cancellation)
+        public CollectiveRankResult RunRank(CollectiveRequest request, string uniqueIdBase64, int rank, int rankCount, int localDeviceIndex,
+            CancellationToken cancellation)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             request.Validate();

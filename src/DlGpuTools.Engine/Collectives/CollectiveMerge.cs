@@ -72,7 +72,8 @@ namespace DlGpuTools.Collectives
                 long totalWrong = result.Sizes.Sum(x => x.WrongElements);
                 result.CheckStatus = result.Failure != null || totalWrong > 0 ? CheckStatus.Failed : CheckStatus.Passed;
                 result.Verdict = result.Failure != null ? "The run failed: " + result.Failure
-                    : totalWrong > 0 ? $"{totalWrong} elements differed from the host reference at {string.Join(", ", result.Sizes.Where(x => x.WrongElements > 0).Select(x => x.Bytes.ToString(CultureInfo.InvariantCulture) + " B"))}: do not trust these GPUs or links for training."
+                    : totalWrong > 0 ? $"{totalWrong} elements differed from the host reference at {WrongSizes(result)}: "
+                        + "do not trust these GPUs or links for training."
                     : "Every size verified; no expectation judged.";
                 result.Method = Method(operation, rankCount, first);
                 results.Add(result);
@@ -80,6 +81,10 @@ namespace DlGpuTools.Collectives
 
             return results;
         }
+
+        /// <summary>The message sizes that had wrong elements, for the verdict.</summary>
+        private static string WrongSizes(CollectiveResult result) =>
+            string.Join(", ", result.Sizes.Where(x => x.WrongElements > 0).Select(x => x.Bytes.ToString(CultureInfo.InvariantCulture) + " B"));
 
         private static string Method(CollectiveOperation operation, int ranks, CollectiveRankResult first) =>
             $"NCCL {first.NcclVersion} ({first.NcclPath}), {ranks} ranks, sum in {first.DataType}, {first.Placement}; per size: warm-up, then timed batches "

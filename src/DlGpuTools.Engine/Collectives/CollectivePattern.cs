@@ -47,7 +47,8 @@ namespace DlGpuTools.Collectives
             return sum;
         }
 
-        /// <summary>Writes <paramref name="count"/> input elements of <paramref name="rank"/>, from element <paramref name="first"/>, in the type's bytes.</summary>
+        /// <summary>Writes <paramref name="count"/> input elements of <paramref name="rank"/>, from element <paramref name="first"/>, in
+        /// the type's bytes.</summary>
         public static void Fill(byte[] destination, CollectiveDataType type, int rank, ulong first, int count)
         {
             if (destination == null) throw new ArgumentNullException(nameof(destination));

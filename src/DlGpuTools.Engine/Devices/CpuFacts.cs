@@ -93,7 +93,8 @@ namespace DlGpuTools.Devices
                     case "model": facts.ModelNumber = ParseInt(value); break;
                     case "flags":
                     case "Features":
-                        facts.Flags = new HashSet<string>(value.ToLowerInvariant().Split(FlagSeparators, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+                        facts.Flags = new HashSet<string>(value.ToLowerInvariant()
+                            .Split(FlagSeparators, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
                         break;
                     case "physical id": physical = value; sockets.Add(value); break;
                     case "core id": cores.Add(physical + "/" + value); break;
@@ -114,7 +115,8 @@ namespace DlGpuTools.Devices
             else if (mhz != null)
             {
                 facts.ClockGHz = mhz.Value / 1000;
-                facts.ClockSource = "/proc/cpuinfo's MHz (no cpufreq here, as under most hypervisors: the current or TSC clock; turbo may run higher, so the percentage may overstate)";
+                facts.ClockSource = "/proc/cpuinfo's MHz (no cpufreq here, as under most hypervisors: the current or TSC clock; turbo may "
+                    + "run higher, so the percentage may overstate)";
             }
 
             return facts;

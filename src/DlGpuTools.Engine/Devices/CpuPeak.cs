@@ -56,12 +56,14 @@ namespace DlGpuTools.Devices
 
                 case MatMulDataType.BF16:
                     if (cpu.Has("amx_bf16"))
-                        return new CpuPeakFigure(Figure(1024), string.Format(CultureInfo.InvariantCulture, "{0} physical cores x 1024 BF16 FLOP per cycle (AMX tile unit: 512 multiply-adds per cycle) x {1}", cores, clock));
+                        return new CpuPeakFigure(Figure(1024), string.Format(CultureInfo.InvariantCulture,
+                            "{0} physical cores x 1024 BF16 FLOP per cycle (AMX tile unit: 512 multiply-adds per cycle) x {1}", cores, clock));
                     if (cpu.Has("avx512_bf16"))
                     {
                         double perCycle = units * (bits / 32) * 2 * 2;
                         return new CpuPeakFigure(Figure(perCycle), string.Format(CultureInfo.InvariantCulture,
-                            "{0} physical cores x {1} unit(s) x {2} BF16 pairs (vdpbf16ps) x 2 x {3}; FMA units assumed: {4}", cores, units, bits / 32 * 2, clock, row));
+                            "{0} physical cores x {1} unit(s) x {2} BF16 pairs (vdpbf16ps) x 2 x {3}; FMA units assumed: {4}", cores, units,
+                                bits / 32 * 2, clock, row));
                     }
 
                     return new CpuPeakFigure(null, "none: this CPU has no BF16 instructions (no amx_bf16 or avx512_bf16)");

@@ -35,7 +35,8 @@ namespace DlGpuTools.Devices
             else
             {
                 // Free memory would need a CUDA context on every GPU without NVML, and listing devices never creates one.
-                warnings.Add("NVML could not be loaded, so free memory, temperature, power, utilization, PCIe link, persistence, MIG and ECC modes and processes are empty; the CUDA facts are complete. "
+                warnings.Add("NVML could not be loaded, so free memory, temperature, power, utilization, PCIe link, persistence, MIG and "
+                    + "ECC modes and processes are empty; the CUDA facts are complete. "
                     + nvmlMissing?.Message);
             }
 
@@ -55,7 +56,8 @@ namespace DlGpuTools.Devices
                     {
                         device.NvmlLibraryPath = nvml.LibraryPath;
                         if (nvmlFacts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle)) nvmlFacts.Fill(device, handle);
-                        else warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU {ordinal}'s NVML facts are empty.");
+                        else warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU {ordinal}'s "
+                            + "NVML facts are empty.");
                     }
 
                     device.MemoryBandwidthGBps = Units.MemoryBandwidthGBps(device.MemoryClockMHz * 1000, device.MemoryBusWidth);
@@ -89,7 +91,8 @@ namespace DlGpuTools.Devices
             driver.ThrowIfFailed(driver.cuDeviceGetUuid(dev, out byte[] uuid));
             int major = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR) ?? 0;
             int minor = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR) ?? 0;
-            string? busId = driver.cuDeviceGetPCIBusId(dev, out string? cudaBusId) == CudaResult.CUDA_SUCCESS ? DeviceIdentity.NormalizePciBusId(cudaBusId) : null;
+            string? busId = driver.cuDeviceGetPCIBusId(dev, out string? cudaBusId) == CudaResult.CUDA_SUCCESS
+                ? DeviceIdentity.NormalizePciBusId(cudaBusId) : null;
             int? memoryClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE);
             int? smClockKHz = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_CLOCK_RATE);
             int? l2 = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_L2_CACHE_SIZE);
@@ -110,7 +113,8 @@ namespace DlGpuTools.Devices
                 MaxSmClockMHz = smClockKHz / 1000,
                 L2CacheSize = l2,
                 IsIntegrated = Attribute(driver, dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_INTEGRATED) == 1,
-                EccEnabled = driver.cuDeviceGetAttribute(dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_ECC_ENABLED, out int ecc) == CudaResult.CUDA_SUCCESS ? ecc != 0 : (bool?)null,
+                EccEnabled = driver.cuDeviceGetAttribute(dev, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_ECC_ENABLED,
+                    out int ecc) == CudaResult.CUDA_SUCCESS ? ecc != 0 : (bool?)null,
             };
         }
 

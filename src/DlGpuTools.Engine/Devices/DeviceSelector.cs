@@ -16,7 +16,8 @@ namespace DlGpuTools.Devices
     /// </remarks>
     public static class DeviceSelector
     {
-        public static DeviceSelection Select(IReadOnlyList<CudaDevice> devices, IEnumerable<int>? indexes, IEnumerable<string>? uuids, IEnumerable<CudaDevice>? deviceObjects) =>
+        public static DeviceSelection Select(IReadOnlyList<CudaDevice> devices, IEnumerable<int>? indexes, IEnumerable<string>? uuids,
+            IEnumerable<CudaDevice>? deviceObjects) =>
             Select(devices, DeviceKeys.From(indexes, uuids, deviceObjects));
 
         /// <summary>The devices the keys name (every device for null keys), and the keys that name none.</summary>

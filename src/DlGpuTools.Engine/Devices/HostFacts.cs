@@ -81,7 +81,8 @@ namespace DlGpuTools.Devices
                 if (File.Exists(comm)) return PrintableText.Of(File.ReadAllText(comm).Trim());
                 using (Process p = Process.GetProcessById(pid)) return PrintableText.Of(p.ProcessName);
             }
-            catch (Exception e) when (e is ArgumentException || e is InvalidOperationException || e is IOException || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is ArgumentException || e is InvalidOperationException || e is IOException
+                || e is UnauthorizedAccessException || e is System.ComponentModel.Win32Exception)
             {
                 return null;
             }

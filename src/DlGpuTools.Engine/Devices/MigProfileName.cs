@@ -22,7 +22,8 @@ namespace DlGpuTools.Devices
         public static string? Format(int gpuSlices, int computeSlices, ulong instanceMemoryMiB, ulong boardMemoryBytes)
         {
             if (gpuSlices <= 0 || instanceMemoryMiB == 0 || boardMemoryBytes == 0) return null;
-            string name = gpuSlices.ToString(CultureInfo.InvariantCulture) + "g." + MemoryGB(instanceMemoryMiB, boardMemoryBytes).ToString(CultureInfo.InvariantCulture) + "gb";
+            string name = gpuSlices.ToString(CultureInfo.InvariantCulture) + "g." + MemoryGB(instanceMemoryMiB, boardMemoryBytes)
+                .ToString(CultureInfo.InvariantCulture) + "gb";
             return computeSlices > 0 && computeSlices != gpuSlices ? computeSlices.ToString(CultureInfo.InvariantCulture) + "c." + name : name;
         }
 

@@ -156,17 +156,22 @@ namespace DlGpuTools.Devices
         private void FillGpuWide(CudaDevice device, IntPtr handle)
         {
             if (_nvml.nvmlDeviceGetTemperature(handle, out uint temperature) == NvmlReturn.NVML_SUCCESS) device.TemperatureC = (int)temperature;
-            if (_nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", handle, out uint milliwatts) == NvmlReturn.NVML_SUCCESS) device.PowerDrawW = Math.Round(milliwatts / 1000.0, 1);
-            if (_nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", handle, out uint limit) == NvmlReturn.NVML_SUCCESS) device.PowerLimitW = Math.Round(limit / 1000.0, 1);
-            if (_nvml.DeviceGetUInt("nvmlDeviceGetPersistenceMode", handle, out uint persistence) == NvmlReturn.NVML_SUCCESS) device.PersistenceMode = persistence != 0;
+            if (_nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", handle, out uint milliwatts) == NvmlReturn.NVML_SUCCESS)
+                device.PowerDrawW = Math.Round(milliwatts / 1000.0, 1);
+            if (_nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", handle, out uint limit) == NvmlReturn.NVML_SUCCESS)
+                device.PowerLimitW = Math.Round(limit / 1000.0, 1);
+            if (_nvml.DeviceGetUInt("nvmlDeviceGetPersistenceMode", handle, out uint persistence) == NvmlReturn.NVML_SUCCESS)
+                device.PersistenceMode = persistence != 0;
             if (_nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", handle, out uint mig, out _) == NvmlReturn.NVML_SUCCESS) device.MigEnabled = mig != 0;
             if (_nvml.DeviceGetCurrentAndPending("nvmlDeviceGetEccMode", handle, out uint ecc, out _) == NvmlReturn.NVML_SUCCESS) device.EccEnabled = ecc != 0;
             device.PcieGeneration = ReadUInt("nvmlDeviceGetCurrPcieLinkGeneration", handle);
             device.PcieMaxGeneration = ReadUInt("nvmlDeviceGetMaxPcieLinkGeneration", handle);
             device.PcieLinkWidth = ReadUInt("nvmlDeviceGetCurrPcieLinkWidth", handle);
             device.PcieMaxLinkWidth = ReadUInt("nvmlDeviceGetMaxPcieLinkWidth", handle);
-            if (device.MaxSmClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS && sm > 0) device.MaxSmClockMHz = (int)sm;
-            if (device.MemoryClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS && mem > 0) device.MemoryClockMHz = (int)mem;
+            if (device.MaxSmClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_SM,
+                out uint sm) == NvmlReturn.NVML_SUCCESS && sm > 0) device.MaxSmClockMHz = (int)sm;
+            if (device.MemoryClockMHz == null && _nvml.nvmlDeviceGetMaxClockInfo(handle, NvmlClockType.NVML_CLOCK_MEM,
+                out uint mem) == NvmlReturn.NVML_SUCCESS && mem > 0) device.MemoryClockMHz = (int)mem;
         }
 
         private int? ReadUInt(string function, IntPtr handle) =>

@@ -55,7 +55,8 @@ namespace DlGpuTools.Diagnostics
         public (double MinCc, string Source)? MinimumComputeCapability(string library, Version version)
         {
             var row = _computeCapability
-                .Where(r => r["library"] == library && Version.Parse(Pad(r["from_version"])) <= Version.Parse(Pad(library == "CUDA" ? version.Major.ToString(CultureInfo.InvariantCulture) : $"{version.Major}.{version.Minor}")))
+                .Where(r => r["library"] == library && Version.Parse(Pad(r["from_version"])) <= Version.Parse(Pad(library == "CUDA"
+                    ? version.Major.ToString(CultureInfo.InvariantCulture) : $"{version.Major}.{version.Minor}")))
                 .OrderByDescending(r => Version.Parse(Pad(r["from_version"])))
                 .FirstOrDefault();
             return row == null ? null : ((double, string)?)(double.Parse(row["min_cc"], CultureInfo.InvariantCulture), row["source"]);
@@ -65,7 +66,8 @@ namespace DlGpuTools.Diagnostics
         public (double Min, double Max, string Source)? PyTorchArchitectures(string flavor)
         {
             var row = _pytorch.FirstOrDefault(r => r["cuda_flavor"] == flavor);
-            return row == null ? null : ((double, double, string)?)(double.Parse(row["min_cc"], CultureInfo.InvariantCulture), double.Parse(row["max_cc"], CultureInfo.InvariantCulture), row["source"]);
+            return row == null ? null : ((double, double, string)?)(double.Parse(row["min_cc"], CultureInfo.InvariantCulture),
+                double.Parse(row["max_cc"], CultureInfo.InvariantCulture), row["source"]);
         }
 
         /// <summary>Compares NVIDIA driver versions such as 580.159.04 and 580.65.06 number by number.</summary>

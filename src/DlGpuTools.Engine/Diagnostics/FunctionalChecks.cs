@@ -97,7 +97,8 @@ namespace DlGpuTools.Diagnostics
                         i + (long)p * size) * GemmOperands.InputValue(12, p + (long)j * size);
                     return (reference, ReadFloat(driver, c.DevicePointer + (ulong)((i + (long)j * size) * 4)));
                 });
-                return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"SGEMM {size}x{size}x{size}, strict FP32 (pedantic math), {Samples} sampled elements" };
+                return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds,
+                    Detail = $"SGEMM {size}x{size}x{size}, strict FP32 (pedantic math), {Samples} sampled elements" };
             }
         }
 
@@ -133,11 +134,14 @@ namespace DlGpuTools.Diagnostics
                     cudnn.ThrowIfFailed(cudnn.cudnnGetConvolutionForwardAlgorithm(handle, xDesc, wDesc, convDesc, yDesc, 8, out int returned, perf));
                     var (algo, mathType, rejected) = ChooseAlgorithm(perf, returned);
                     if (algo < 0)
-                        throw new CuDnnException(CuDnnStatusCodes.NotSupported(major), $"cuDNN offered no usable FP32 forward algorithm ({(returned == 0 ? "none returned" : rejected)})", "cudnnGetConvolutionForwardAlgorithm_v7");
+                        throw new CuDnnException(CuDnnStatusCodes.NotSupported(major),
+                            $"cuDNN offered no usable FP32 forward algorithm ({(returned == 0 ? "none returned" : rejected)})",
+                            "cudnnGetConvolutionForwardAlgorithm_v7");
                     cudnn.ThrowIfFailed(cudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, xDesc, wDesc, convDesc, yDesc, algo, out ulong workspaceBytes));
                     using (DeviceBuffer workspace = DeviceBuffer.Allocate(driver, context, Math.Max(workspaceBytes, 256)))
                     {
-                        cudnn.ThrowIfFailed(cudnn.cudnnConvolutionForward(handle, xDesc, x.DevicePointer, wDesc, wt.DevicePointer, convDesc, algo, workspace.DevicePointer, workspaceBytes, yDesc, y.DevicePointer));
+                        cudnn.ThrowIfFailed(cudnn.cudnnConvolutionForward(handle, xDesc, x.DevicePointer, wDesc, wt.DevicePointer, convDesc,
+                            algo, workspace.DevicePointer, workspaceBytes, yDesc, y.DevicePointer));
                         driver.ThrowIfFailed(driver.cuCtxSynchronize());
                     }
 
@@ -158,7 +162,10 @@ namespace DlGpuTools.Diagnostics
 
                         return (reference, ReadFloat(driver, y.DevicePointer + (ulong)((((long)(ni * k + ki) * h + oh) * w + ow) * 4)));
                     });
-                    return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds, Detail = $"forward convolution NCHW {n}x{c}x{h}x{w}, {k} filters 3x3, pad 1, FP32 ({(mathType == FmaMath ? "FMA math" : "default math, no FMA-only algorithm offered")}), algorithm {algo}, {Samples} sampled outputs" };
+                    return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds,
+                        Detail = $"forward convolution NCHW {n}x{c}x{h}x{w}, {k} filters 3x3, pad 1, FP32 "
+                        + $"({(mathType == FmaMath ? "FMA math" : "default math, no FMA-only algorithm offered")}), algorithm {algo}, "
+                        + $"{Samples} sampled outputs" };
                 }
                 finally
                 {

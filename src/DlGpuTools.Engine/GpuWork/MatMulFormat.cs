@@ -76,17 +76,29 @@ namespace DlGpuTools.GpuWork
             switch (type)
             {
                 case MatMulDataType.FP64:
-                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_64F, OutputType = CudaDataType.CUDA_R_64F, Compute = CuBlasComputeType.CUBLAS_COMPUTE_64F, ScaleType = CudaDataType.CUDA_R_64F, InputBytes = 8, OutputBytes = 8, OutputRoundoff = U64, AccumulatorRoundoff = U64 };
+                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_64F, OutputType = CudaDataType.CUDA_R_64F,
+                        Compute = CuBlasComputeType.CUBLAS_COMPUTE_64F, ScaleType = CudaDataType.CUDA_R_64F, InputBytes = 8,
+                        OutputBytes = 8, OutputRoundoff = U64, AccumulatorRoundoff = U64 };
                 case MatMulDataType.FP32:
-                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_32F, OutputType = CudaDataType.CUDA_R_32F, Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 4, OutputBytes = 4, OutputRoundoff = U32, AccumulatorRoundoff = U32 };
+                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_32F, OutputType = CudaDataType.CUDA_R_32F,
+                        Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 4,
+                        OutputBytes = 4, OutputRoundoff = U32, AccumulatorRoundoff = U32 };
                 case MatMulDataType.TF32:
-                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_32F, OutputType = CudaDataType.CUDA_R_32F, Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F_FAST_TF32, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 4, OutputBytes = 4, OutputRoundoff = U32, ConversionRoundoff = U11, AccumulatorRoundoff = U32, MinimumComputeCapability = 80 };
+                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_32F, OutputType = CudaDataType.CUDA_R_32F,
+                        Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F_FAST_TF32, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 4,
+                        OutputBytes = 4, OutputRoundoff = U32, ConversionRoundoff = U11, AccumulatorRoundoff = U32, MinimumComputeCapability = 80 };
                 case MatMulDataType.FP16:
-                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_16F, OutputType = CudaDataType.CUDA_R_16F, Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 2, OutputBytes = 2, OutputRoundoff = U11, AccumulatorRoundoff = U32, MinimumComputeCapability = 53 };
+                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_16F, OutputType = CudaDataType.CUDA_R_16F,
+                        Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 2,
+                        OutputBytes = 2, OutputRoundoff = U11, AccumulatorRoundoff = U32, MinimumComputeCapability = 53 };
                 case MatMulDataType.BF16:
-                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_16BF, OutputType = CudaDataType.CUDA_R_16BF, Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 2, OutputBytes = 2, OutputRoundoff = U8, AccumulatorRoundoff = U32, MinimumComputeCapability = 80 };
+                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_16BF, OutputType = CudaDataType.CUDA_R_16BF,
+                        Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 2,
+                        OutputBytes = 2, OutputRoundoff = U8, AccumulatorRoundoff = U32, MinimumComputeCapability = 80 };
                 case MatMulDataType.FP8:
-                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_8F_E4M3, OutputType = CudaDataType.CUDA_R_16BF, Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 1, OutputBytes = 2, TransposeA = true, OutputRoundoff = U8, AccumulatorRoundoff = U32, MinimumComputeCapability = 89 };
+                    return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_8F_E4M3, OutputType = CudaDataType.CUDA_R_16BF,
+                        Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 1,
+                        OutputBytes = 2, TransposeA = true, OutputRoundoff = U8, AccumulatorRoundoff = U32, MinimumComputeCapability = 89 };
                 default:
                     throw new ArgumentOutOfRangeException(nameof(type));
             }

@@ -38,7 +38,8 @@ namespace DlGpuTools.GpuWork
                 {
                     // Set either way, so the mode is the one the result reports, not whatever the library defaults to.
                     sbyte fast = (sbyte)(fastAccumulation ? 1 : 0);
-                    lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(sbyte)));
+                    lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc,
+                        CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(sbyte)));
                 }
                 else if (fastAccumulation)
                 {
@@ -83,12 +84,14 @@ namespace DlGpuTools.GpuWork
                 if (_format.ScaleType == CudaDataType.CUDA_R_64F)
                 {
                     double alpha = 1, beta = 0;
-                    _lt.ThrowIfFailed(_lt.cublasLtMatmul(_handle, _desc, &alpha, a, _a, b, _b, &beta, d, _d, d, _d, algo, workspace, Math.Min(workspaceNeeded == 0 ? _workspaceBytes : workspaceNeeded, _workspaceBytes), stream));
+                    _lt.ThrowIfFailed(_lt.cublasLtMatmul(_handle, _desc, &alpha, a, _a, b, _b, &beta, d, _d, d, _d, algo, workspace,
+                        Math.Min(workspaceNeeded == 0 ? _workspaceBytes : workspaceNeeded, _workspaceBytes), stream));
                 }
                 else
                 {
                     float alpha = 1, beta = 0;
-                    _lt.ThrowIfFailed(_lt.cublasLtMatmul(_handle, _desc, &alpha, a, _a, b, _b, &beta, d, _d, d, _d, algo, workspace, Math.Min(workspaceNeeded == 0 ? _workspaceBytes : workspaceNeeded, _workspaceBytes), stream));
+                    _lt.ThrowIfFailed(_lt.cublasLtMatmul(_handle, _desc, &alpha, a, _a, b, _b, &beta, d, _d, d, _d, algo, workspace,
+                        Math.Min(workspaceNeeded == 0 ? _workspaceBytes : workspaceNeeded, _workspaceBytes), stream));
                 }
             }
         }
@@ -100,7 +103,8 @@ namespace DlGpuTools.GpuWork
                 byte* algo = results + index * CuBlasLt.HeuristicResultBytes;
                 ulong workspace = *(ulong*)(algo + CuBlasLt.AlgoBytes);
                 float waves = *(float*)(algo + CuBlasLt.AlgoBytes + 12);
-                return string.Format(CultureInfo.InvariantCulture, "cuBLASLt heuristic #{0} of {1} (workspace {2:N0} KiB, {3:0.00} waves)", index + 1, found, workspace / 1024.0, waves);
+                return string.Format(CultureInfo.InvariantCulture, "cuBLASLt heuristic #{0} of {1} (workspace {2:N0} KiB, {3:0.00} waves)",
+                    index + 1, found, workspace / 1024.0, waves);
             }
         }
 

@@ -21,7 +21,8 @@ namespace DlGpuTools.GpuWork
         public static string Text(string resourceName)
         {
             using (Stream stream = typeof(PtxLoader).Assembly.GetManifestResourceStream(resourceName))
-            using (var reader = new StreamReader(stream ?? throw new InvalidOperationException($"The kernels {resourceName} are missing from the engine assembly.")))
+            using (var reader = new StreamReader(stream
+                ?? throw new InvalidOperationException($"The kernels {resourceName} are missing from the engine assembly.")))
                 return reader.ReadToEnd();
         }
 

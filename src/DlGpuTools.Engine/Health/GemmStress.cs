@@ -119,7 +119,8 @@ namespace DlGpuTools.Health
             driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
             long n = request.Size;
             // Two inputs, the first result and two results at least must fit in half the free memory.
-            while (n > 256 && 2 * Align((ulong)(n * n * format.InputBytes)) + 3 * Align((ulong)(n * n * format.OutputBytes)) + WorkspaceBytes > free / 2) n /= 2;
+            while (n > 256 && 2 * Align((ulong)(n * n * format.InputBytes)) + 3 * Align((ulong)(n * n * format.OutputBytes))
+                + WorkspaceBytes > free / 2) n /= 2;
             ulong inputBytes = Align((ulong)(n * n * format.InputBytes));
             ulong resultBytes = Align((ulong)(n * n * format.OutputBytes));
             ulong room = free / 2 - Math.Min(free / 2, 2 * inputBytes + resultBytes + WorkspaceBytes);
@@ -168,7 +169,8 @@ namespace DlGpuTools.Health
             {
                 cancel.ThrowIfCancellationRequested();
                 timer.Start(stream);
-                for (int s = 0; s < slots; s++) plan.Run(algorithms, 0, a.DevicePointer, b.DevicePointer, results.DevicePointer + (ulong)s * resultBytes, workspace.DevicePointer, stream.Handle);
+                for (int s = 0; s < slots; s++) plan.Run(algorithms, 0, a.DevicePointer, b.DevicePointer,
+                    results.DevicePointer + (ulong)s * resultBytes, workspace.DevicePointer, stream.Handle);
                 double perCall = timer.Stop(stream) / slots;
 
                 // Outside the timed batch: every result of the batch against the first, one counter each.

@@ -18,7 +18,8 @@ namespace DlGpuTools.Health
         /// Starts <paramref name="work"/> for every item and waits up to <paramref name="limit"/>; progress is the time
         /// elapsed against <paramref name="expected"/>. Returns, per item, whether its worker is still running (hung).
         /// </summary>
-        public static bool[] Run<T>(IReadOnlyList<T> items, Func<T, int> gpu, string name, Action<T> work, TimeSpan limit, TimeSpan expected, string phase, Action<string, double>? progress)
+        public static bool[] Run<T>(IReadOnlyList<T> items, Func<T, int> gpu, string name, Action<T> work, TimeSpan limit,
+            TimeSpan expected, string phase, Action<string, double>? progress)
         {
             var threads = items.Select(item => new Thread(() => work(item))
             {

@@ -142,7 +142,8 @@ namespace DlGpuTools.Health
                 taken += bytes;
             }
 
-            if (blocks.Count == 0) throw new InvalidOperationException(string.Format(CultureInfo.InvariantCulture, "No memory could be allocated for the memory test ({0:0} MiB free).", free / 1048576.0));
+            if (blocks.Count == 0) throw new InvalidOperationException(string.Format(CultureInfo.InvariantCulture,
+                "No memory could be allocated for the memory test ({0:0} MiB free).", free / 1048576.0));
             o.TestedBytes = (ulong)blocks.Sum(b => (double)b.Bytes);
             var host = new ulong[3 * blocks.Count];
 

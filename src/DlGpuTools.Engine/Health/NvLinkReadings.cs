@@ -96,7 +96,8 @@ namespace DlGpuTools.Health
             {
                 foreach (NvmlNvLinkErrorCounter kind in Kinds)
                 {
-                    if (nvml.nvmlDeviceGetNvLinkErrorCounter(handle, (uint)link, kind, out ulong value) == NvmlReturn.NVML_SUCCESS) counts[(link, kind)] = value;
+                    if (nvml.nvmlDeviceGetNvLinkErrorCounter(handle, (uint)link, kind, out ulong value) == NvmlReturn.NVML_SUCCESS)
+                        counts[(link, kind)] = value;
                 }
             }
 

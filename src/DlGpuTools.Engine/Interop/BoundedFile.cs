@@ -134,7 +134,9 @@ namespace DlGpuTools.Interop
         public static void EnsureRegular(string path)
         {
             FileStatus status = FileStatus.Of(path);
-            if (!status.Exists) throw new FileNotFoundException($"{path} does not exist{(FileStatus.OfLink(path).Kind == FileKind.SymbolicLink ? " (a symbolic link to nothing)" : string.Empty)}.", path);
+            if (!status.Exists)
+                throw new FileNotFoundException($"{path} does not "
+                + $"exist{(FileStatus.OfLink(path).Kind == FileKind.SymbolicLink ? " (a symbolic link to nothing)" : string.Empty)}.", path);
             if (status.Kind != FileKind.Regular) throw new NotARegularFileException(path, status);
         }
     }

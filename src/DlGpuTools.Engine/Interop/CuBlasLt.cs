@@ -106,7 +106,8 @@ namespace DlGpuTools.Interop
         public CuBlasStatus SetMaxWorkspace(IntPtr preference, ulong bytes) =>
             _native.cublasLtMatmulPreferenceSetAttribute(preference, 1, &bytes, new UIntPtr(8));
 
-        public CuBlasStatus cublasLtMatmulAlgoGetHeuristic(IntPtr handle, IntPtr desc, IntPtr a, IntPtr b, IntPtr c, IntPtr d, IntPtr preference, int requested, byte* results, out int returned)
+        public CuBlasStatus cublasLtMatmulAlgoGetHeuristic(IntPtr handle, IntPtr desc, IntPtr a, IntPtr b, IntPtr c, IntPtr d,
+            IntPtr preference, int requested, byte* results, out int returned)
         {
             int n;
             var r = _native.cublasLtMatmulAlgoGetHeuristic(handle, desc, a, b, c, d, preference, requested, results, &n);
@@ -114,7 +115,8 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public CuBlasStatus cublasLtMatmul(IntPtr handle, IntPtr desc, void* alpha, ulong a, IntPtr aDesc, ulong b, IntPtr bDesc, void* beta, ulong c, IntPtr cDesc, ulong d, IntPtr dDesc, byte* algo, ulong workspace, ulong workspaceBytes, IntPtr stream) =>
+        public CuBlasStatus cublasLtMatmul(IntPtr handle, IntPtr desc, void* alpha, ulong a, IntPtr aDesc, ulong b, IntPtr bDesc,
+            void* beta, ulong c, IntPtr cDesc, ulong d, IntPtr dDesc, byte* algo, ulong workspace, ulong workspaceBytes, IntPtr stream) =>
             _native.cublasLtMatmul(
                 handle, desc, alpha, a, aDesc, b, bDesc, beta, c, cDesc, d, dDesc, algo, workspace, new UIntPtr(workspaceBytes), stream);
     }

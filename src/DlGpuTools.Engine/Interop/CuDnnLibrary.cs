@@ -142,7 +142,8 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public int cudnnConvolutionForward(IntPtr handle, IntPtr xDesc, ulong x, IntPtr wDesc, ulong w, IntPtr conv, int algo, ulong workspace, ulong workspaceBytes, IntPtr yDesc, ulong y)
+        public int cudnnConvolutionForward(IntPtr handle, IntPtr xDesc, ulong x, IntPtr wDesc, ulong w, IntPtr conv, int algo,
+            ulong workspace, ulong workspaceBytes, IntPtr yDesc, ulong y)
         {
             float alpha = 1, beta = 0;
             return _native.cudnnConvolutionForward(

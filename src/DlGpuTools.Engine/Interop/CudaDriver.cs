@@ -44,7 +44,8 @@ namespace DlGpuTools.Interop
         /// <summary>Finds, loads and proves the CUDA driver. Throws <see cref="NativeLibraryNotFoundException"/> with the trace.</summary>
         public static CudaDriver Load(ProbeEnvironment environment, INativeLoader loader)
         {
-            if (!PlatformInfo.Is64BitProcess) throw new PlatformNotSupportedException("DlGpuTools needs a 64-bit process: NVIDIA ships no 32-bit CUDA libraries.");
+            if (!PlatformInfo.Is64BitProcess)
+                throw new PlatformNotSupportedException("DlGpuTools needs a 64-bit process: NVIDIA ships no 32-bit CUDA libraries.");
             int version = 0;
             ProbeResult probe = LibraryProbe.Load(
                 NativeLibraryKind.CudaDriver,

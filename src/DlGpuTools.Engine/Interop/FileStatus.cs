@@ -138,7 +138,8 @@ namespace DlGpuTools.Interop
                     {
                         _method = 1;
                         return result == 0
-                            ? FileStatus.FromUnixMode(BitConverter.ToUInt16(buffer, 28), BitConverter.ToUInt32(buffer, 20), BitConverter.ToUInt32(buffer, 24), BitConverter.ToInt64(buffer, 40))
+                            ? FileStatus.FromUnixMode(BitConverter.ToUInt16(buffer, 28), BitConverter.ToUInt32(buffer, 20),
+                                BitConverter.ToUInt32(buffer, 24), BitConverter.ToInt64(buffer, 40))
                             : Failed(path, errno);
                     }
                 }

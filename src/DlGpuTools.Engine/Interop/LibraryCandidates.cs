@@ -83,13 +83,16 @@ namespace DlGpuTools.Interop
             switch (kind)
             {
                 case NativeLibraryKind.CudaRuntime:
-                    return (new[] { "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0" }, new[] { "cudart64_13.dll", "cudart64_12.dll", "cudart64_110.dll" });
+                    return (new[] { "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0" },
+                        new[] { "cudart64_13.dll", "cudart64_12.dll", "cudart64_110.dll" });
                 case NativeLibraryKind.CuBlas:
-                    return (new[] { "libcublas.so.13", "libcublas.so.12", "libcublas.so.11" }, new[] { "cublas64_13.dll", "cublas64_12.dll", "cublas64_11.dll" });
+                    return (new[] { "libcublas.so.13", "libcublas.so.12", "libcublas.so.11" },
+                        new[] { "cublas64_13.dll", "cublas64_12.dll", "cublas64_11.dll" });
                 case NativeLibraryKind.CuDnn:
                     return (new[] { "libcudnn.so.9", "libcudnn.so.8" }, new[] { "cudnn64_9.dll", "cudnn64_8.dll" });
                 default:
-                    return (new[] { "libcublasLt.so.13", "libcublasLt.so.12", "libcublasLt.so.11" }, new[] { "cublasLt64_13.dll", "cublasLt64_12.dll", "cublasLt64_11.dll" });
+                    return (new[] { "libcublasLt.so.13", "libcublasLt.so.12", "libcublasLt.so.11" },
+                        new[] { "cublasLt64_13.dll", "cublasLt64_12.dll", "cublasLt64_11.dll" });
             }
         }
 
@@ -125,7 +128,8 @@ namespace DlGpuTools.Interop
                 list.Add(new LibraryCandidate("/usr/local/cuda/lib64/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/local/cuda/targets/" + target + "/lib/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu") + "/" + soname, DistroFolder));
-                if (conda != null) list.Add(new LibraryCandidate(conda.TrimEnd('/') + "/lib/" + soname, "$env:CONDA_PREFIX/lib (the active conda environment)"));
+                if (conda != null) list.Add(new LibraryCandidate(conda.TrimEnd('/') + "/lib/" + soname,
+                    "$env:CONDA_PREFIX/lib (the active conda environment)"));
             }
 
             return list;
@@ -138,7 +142,8 @@ namespace DlGpuTools.Interop
         /// create, which programs find only when told (os.add_dll_directory, PATH). Each is tried by absolute
         /// path, so the trace says which folder held what.
         /// </summary>
-        private static List<LibraryCandidate> WindowsToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind, string[] dlls, List<(string Path, string Origin)> roots)
+        private static List<LibraryCandidate> WindowsToolkitCandidates(ProbeEnvironment env, NativeLibraryKind kind, string[] dlls,
+            List<(string Path, string Origin)> roots)
         {
             var folders = new List<(string Folder, string Origin)>();
             string windowsFolder = (env.GetVariable("SystemRoot") ?? @"C:\Windows").Trim();
@@ -185,7 +190,8 @@ namespace DlGpuTools.Interop
             var sitePackages = new List<(string Folder, string Origin)>();
             foreach (string entry in path)
             {
-                if (env.FileSystem.FileExists(Win(entry, "python.exe"))) sitePackages.Add((Win(entry, "Lib", "site-packages"), "pip packages of the python.exe in " + entry));
+                if (env.FileSystem.FileExists(Win(entry, "python.exe")))
+                    sitePackages.Add((Win(entry, "Lib", "site-packages"), "pip packages of the python.exe in " + entry));
             }
 
             foreach (string variable in new[] { "VIRTUAL_ENV", "CONDA_PREFIX" })
@@ -198,7 +204,8 @@ namespace DlGpuTools.Interop
             foreach (var (site, origin) in sitePackages)
             {
                 folders.Add((Win(site, "nvidia", wheel, "bin"), origin + @" (nvidia\" + wheel + @"\bin)"));
-                if (kind != NativeLibraryKind.CuDnn) folders.Add((Win(site, "nvidia", "cu13", "bin", "x86_64"), origin + @" (CUDA 13 wheels: nvidia\cu13\bin\x86_64)"));
+                if (kind != NativeLibraryKind.CuDnn) folders.Add((Win(site, "nvidia", "cu13", "bin", "x86_64"),
+                    origin + @" (CUDA 13 wheels: nvidia\cu13\bin\x86_64)"));
                 folders.Add((Win(site, "torch", "lib"), origin + @" (torch\lib)"));
             }
 
@@ -235,7 +242,8 @@ namespace DlGpuTools.Interop
         private static Version VersionIn(string name)
         {
             Match m = Regex.Match(name, @"(\d+)(?:\.(\d+))?");
-            return m.Success ? new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m.Groups[2].Success ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0) : new Version(0, 0);
+            return m.Success ? new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+                m.Groups[2].Success ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0) : new Version(0, 0);
         }
 
         private static string LastSegment(string path) => path.TrimEnd('\\', '/').Split('\\', '/').Last();

@@ -74,7 +74,8 @@ namespace DlGpuTools.Interop
                     folders.Add(System.IO.Path.Combine(sitePackages, "nvidia", package, windows ? "bin" : "lib"));
                 }
 
-                folders.Add(windows ? System.IO.Path.Combine(sitePackages, "nvidia", "cu13", "bin", "x86_64") : System.IO.Path.Combine(sitePackages, "nvidia", "cu13", "lib"));
+                folders.Add(windows ? System.IO.Path.Combine(sitePackages, "nvidia", "cu13", "bin", "x86_64")
+                    : System.IO.Path.Combine(sitePackages, "nvidia", "cu13", "lib"));
                 folders.Add(System.IO.Path.Combine(sitePackages, "torch", "lib"));
             }
 

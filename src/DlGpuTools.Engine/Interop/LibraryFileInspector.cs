@@ -114,14 +114,17 @@ namespace DlGpuTools.Interop
                 if (b[5] != 1) return new Verdict { Problem = "a big-endian ELF library" };
                 ushort machine = U16(b, 18);
                 ushort expected = arm64 ? ElfMachineAarch64 : ElfMachineX86_64;
-                if (machine != expected) return new Verdict { Problem = $"built for ELF machine {machine} ({ElfMachineName(machine)}); this process needs {expected} ({ElfMachineName(expected)})" };
+                if (machine != expected)
+                    return new Verdict { Problem = $"built for ELF machine {machine} ({ElfMachineName(machine)}); this process needs "
+                    + $"{expected} ({ElfMachineName(expected)})" };
                 ulong phoff = U64(b, 32), shoff = U64(b, 40);
                 ushort phentsize = U16(b, 54), phnum = U16(b, 56), shentsize = U16(b, 58), shnum = U16(b, 60);
                 ulong length = (ulong)file.Length;
                 if (phentsize < 56) return new Verdict { Problem = DamagedElf + " (program header entries too small)" };
                 ulong phend = phoff + (ulong)phentsize * phnum;
                 if (phend > length) return new Verdict { Problem = $"truncated: {length} bytes, but its program headers end at byte {phend}" };
-                if (shnum > 0 && shoff + (ulong)shentsize * shnum > length) return new Verdict { Problem = $"truncated: {length} bytes, but its section headers end at byte {shoff + (ulong)shentsize * shnum}" };
+                if (shnum > 0 && shoff + (ulong)shentsize * shnum > length)
+                    return new Verdict { Problem = $"truncated: {length} bytes, but its section headers end at byte {shoff + (ulong)shentsize * shnum}" };
                 byte[] ph = file.At(phoff, (int)((ulong)phentsize * phnum));
                 if (ph.Length != phentsize * phnum) return new Verdict { Problem = DamagedElf + " (program headers out of the file)" };
                 ulong dynOffset = 0, dynSize = 0;
@@ -130,7 +133,8 @@ namespace DlGpuTools.Interop
                     int h = i * phentsize;
                     uint type = U32(ph, h);
                     ulong offset = U64(ph, h + 8), filesz = U64(ph, h + 32);
-                    if (type == 1 && offset + filesz > length) return new Verdict { Problem = $"truncated: {length} bytes, but a loadable segment ends at byte {offset + filesz}" };
+                    if (type == 1 && offset + filesz > length)
+                        return new Verdict { Problem = $"truncated: {length} bytes, but a loadable segment ends at byte {offset + filesz}" };
                     if (type == 2) { dynOffset = offset; dynSize = filesz; }
                 }
 
@@ -171,14 +175,17 @@ namespace DlGpuTools.Interop
             uint pe = U32(b, 0x3C);
             byte[] h = file.At(pe, 24 + 2);
             if (h.Length < 26) return new Verdict { Problem = $"truncated: {file.Length} bytes, the PE header would start at byte {pe}" };
-            if (h[0] != (byte)'P' || h[1] != (byte)'E' || h[2] != 0 || h[3] != 0) return new Verdict { Problem = "an MZ file without a PE header (not a Windows DLL)" };
+            if (h[0] != (byte)'P' || h[1] != (byte)'E' || h[2] != 0 || h[3] != 0)
+                return new Verdict { Problem = "an MZ file without a PE header (not a Windows DLL)" };
             ushort machine = U16(h, 4), sections = U16(h, 6), optionalSize = U16(h, 20);
             ushort expected = arm64 ? PeMachineArm64 : PeMachineAmd64;
-            if (machine != expected) return new Verdict { Problem = $"built for PE machine 0x{machine:X4}; this process needs 0x{expected:X4} ({(arm64 ? "ARM64" : "x64")})" };
+            if (machine != expected)
+                return new Verdict { Problem = $"built for PE machine 0x{machine:X4}; this process needs 0x{expected:X4} ({(arm64 ? "ARM64" : "x64")})" };
             if (U16(h, 24) != 0x20B) return new Verdict { Problem = "not a 64-bit (PE32+) DLL" };
             ulong table = pe + 24UL + optionalSize;
             byte[] t = file.At(table, sections * 40);
-            if (t.Length < sections * 40) return new Verdict { Problem = $"truncated: {file.Length} bytes, but its section table ends at byte {table + (ulong)sections * 40}" };
+            if (t.Length < sections * 40)
+                return new Verdict { Problem = $"truncated: {file.Length} bytes, but its section table ends at byte {table + (ulong)sections * 40}" };
             for (int i = 0; i < sections; i++)
             {
                 ulong end = (ulong)U32(t, i * 40 + 20) + U32(t, i * 40 + 16);
@@ -188,7 +195,8 @@ namespace DlGpuTools.Interop
             return new Verdict();
         }
 
-        private static string ElfMachineName(ushort machine) => machine == 62 ? "x86-64" : machine == 183 ? "AArch64" : machine == 3 ? "i386" : machine == 40 ? "ARM" : "other";
+        private static string ElfMachineName(ushort machine) =>
+            machine == 62 ? "x86-64" : machine == 183 ? "AArch64" : machine == 3 ? "i386" : machine == 40 ? "ARM" : "other";
 
         private static ushort U16(byte[] b, int at) => (ushort)(b[at] | b[at + 1] << 8);
 

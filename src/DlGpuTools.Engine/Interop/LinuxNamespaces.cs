@@ -14,7 +14,8 @@ namespace DlGpuTools.Interop
         /// </summary>
         public const string InitialPidNamespace = "pid:[4026531836]";
 
-        /// <summary>The namespace link of <paramref name="kind"/> (pid, uts, ...) under <paramref name="processFolder"/>, or null where it cannot be read.</summary>
+        /// <summary>The namespace link of <paramref name="kind"/> (pid, uts, ...) under <paramref name="processFolder"/>, or null where it
+        /// cannot be read.</summary>
         public static string? Read(string processFolder, string kind)
         {
             if (!PlatformInfo.IsLinux) return null;

@@ -42,7 +42,8 @@ namespace DlGpuTools.Interop
                 {
                     int code = Marshal.GetLastWin32Error();
                     error = $"Windows error {code}: {new System.ComponentModel.Win32Exception(code).Message}"
-                        + (code == 126 && System.IO.Path.IsPathRooted(path) && File.Exists(path) ? " (the file is there: a DLL it depends on is missing)" : string.Empty)
+                        + (code == 126 && System.IO.Path.IsPathRooted(path) && File.Exists(path)
+                            ? " (the file is there: a DLL it depends on is missing)" : string.Empty)
                         + (code == 193 ? " (not a 64-bit Windows DLL, or a damaged one)" : string.Empty);
                     return null;
                 }
@@ -80,7 +81,8 @@ namespace DlGpuTools.Interop
 
         /// <summary>The absolute file a bare soname resolves to on this machine, as dlopen would search for it, less the current directory.</summary>
         public static string? Resolve(string name) =>
-            LinuxLibrarySearch.Resolve(name, Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"), RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
+            LinuxLibrarySearch.Resolve(name, Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"),
+                RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
 
         /// <summary>
         /// Checks the exact file that dlopen will open, from its bytes and its type, and refuses what would hang or
@@ -104,7 +106,9 @@ namespace DlGpuTools.Interop
             if (!status.Exists || status.Kind == FileKind.Directory) return null;
             if (status.Kind != FileKind.Regular) return $"{file}: {status.Describe()}, not a library file (not opened: reading it could block or never end)";
             LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(file, RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
-            if (verdict.Usable || verdict.Problem == null || !(verdict.Problem.StartsWith("truncated", StringComparison.Ordinal) || verdict.Problem.StartsWith("a damaged", StringComparison.Ordinal))) return null;
+            if (verdict.Usable || verdict.Problem == null
+                || !(verdict.Problem.StartsWith("truncated", StringComparison.Ordinal)
+                || verdict.Problem.StartsWith("a damaged", StringComparison.Ordinal))) return null;
             return $"{file}: {verdict.Problem} (checked before loading and not handed to the loader, which can crash on a damaged library)";
         }
     }

@@ -44,7 +44,8 @@ namespace DlGpuTools.Interop
             if (System.IO.Path.IsPathRooted(candidate)) return ProbeOutcome.LoadFailed;
             bool nothingFound = error.IndexOf("No such file or directory", System.StringComparison.Ordinal) >= 0
                 || error.IndexOf("Windows error 126:", System.StringComparison.Ordinal) >= 0
-                || (error.IndexOf("cannot open shared object file", System.StringComparison.Ordinal) >= 0 && error.IndexOf("Permission denied", System.StringComparison.Ordinal) < 0);
+                || (error.IndexOf("cannot open shared object file", System.StringComparison.Ordinal) >= 0
+                    && error.IndexOf("Permission denied", System.StringComparison.Ordinal) < 0);
             return nothingFound ? ProbeOutcome.NotFound : ProbeOutcome.LoadFailed;
         }
 
@@ -71,7 +72,8 @@ namespace DlGpuTools.Interop
         /// </summary>
         public bool FoundByLoaderSearch =>
             !System.IO.Path.IsPathRooted(Candidate)
-            || (Origin != null && (Origin.StartsWith("$env:PATH entry", System.StringComparison.Ordinal) || Origin.IndexOf(LibraryCandidates.WindowsSearchOrderTag, System.StringComparison.Ordinal) >= 0));
+            || (Origin != null && (Origin.StartsWith("$env:PATH entry", System.StringComparison.Ordinal)
+                || Origin.IndexOf(LibraryCandidates.WindowsSearchOrderTag, System.StringComparison.Ordinal) >= 0));
 
         /// <summary>The loader's own error text, or why a loaded copy was rejected.</summary>
         public string? Error { get; }
@@ -92,6 +94,7 @@ namespace DlGpuTools.Interop
         }
 
         public override string ToString() =>
-            Loaded ? $"{Candidate} ({Origin}): loaded" : Outcome == ProbeOutcome.LoadFailed ? $"{Candidate} ({Origin}): found but not loadable: {Error}" : $"{Candidate} ({Origin}): {Error}";
+            Loaded ? $"{Candidate} ({Origin}): loaded" : Outcome == ProbeOutcome.LoadFailed
+                ? $"{Candidate} ({Origin}): found but not loadable: {Error}" : $"{Candidate} ({Origin}): {Error}";
     }
 }

@@ -13,7 +13,9 @@ namespace DlGpuTools.Interop
     {
         /// <summary>A machine whose files are the real ones but whose folders exist as <paramref name="directoryExists"/> says.</summary>
         public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, Func<string, bool> directoryExists, bool isWsl, bool isArm64)
-            : this(isWindows, getVariable, new ProbeFileSystem(File.Exists, directoryExists ?? throw new ArgumentNullException(nameof(directoryExists)), (root, pattern) => directoryExists(root) ? ProbeFileSystem.Real.ListDirectories(root, pattern) : Array.Empty<string>()), isWsl, isArm64, null)
+            : this(isWindows, getVariable, new ProbeFileSystem(File.Exists,
+                directoryExists ?? throw new ArgumentNullException(nameof(directoryExists)), (root, pattern) =>
+                directoryExists(root) ? ProbeFileSystem.Real.ListDirectories(root, pattern) : Array.Empty<string>()), isWsl, isArm64, null)
         {
         }
 
@@ -23,7 +25,8 @@ namespace DlGpuTools.Interop
         /// (<see cref="StandardScanRoots"/>). Tests pass an empty list so a machine's own cuDNN copies do not leak
         /// into their results.
         /// </summary>
-        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64, IReadOnlyList<string>? scanRoots)
+        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64,
+            IReadOnlyList<string>? scanRoots)
             : this(isWindows, getVariable, fileSystem, isWsl, isArm64, scanRoots, null)
         {
         }
@@ -32,7 +35,8 @@ namespace DlGpuTools.Interop
         /// A described machine whose relative override paths are read against <paramref name="workingDirectory"/>
         /// (PowerShell's current location, which is not the process's); null for the process's current directory.
         /// </summary>
-        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64, IReadOnlyList<string>? scanRoots, string? workingDirectory)
+        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, ProbeFileSystem fileSystem, bool isWsl, bool isArm64,
+            IReadOnlyList<string>? scanRoots, string? workingDirectory)
         {
             IsWindows = isWindows;
             GetVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));
@@ -78,7 +82,8 @@ namespace DlGpuTools.Interop
             string target = isArm64 ? "sbsa-linux" : "x86_64-linux";
             return new[]
             {
-                "/usr/local/cuda/lib64", "/usr/local/cuda/targets/" + target + "/lib", "/usr/lib/" + multiarch, "/lib/" + multiarch, "/usr/lib64", "/usr/lib/wsl/lib",
+                "/usr/local/cuda/lib64", "/usr/local/cuda/targets/" + target + "/lib", "/usr/lib/" + multiarch, "/lib/" + multiarch,
+                    "/usr/lib64", "/usr/lib/wsl/lib",
                 "/usr/local/cuda-*/lib64", "/usr/local/lib/python3*/dist-packages", "/usr/lib/python3/dist-packages",
             };
         }
@@ -86,7 +91,8 @@ namespace DlGpuTools.Interop
         /// <summary>The machine this process runs on, relative overrides read against the process's current directory.</summary>
         public static ProbeEnvironment Current() => Current(null);
 
-        /// <summary>The machine this process runs on, relative overrides read against <paramref name="workingDirectory"/> (a cmdlet passes PowerShell's location).</summary>
+        /// <summary>The machine this process runs on, relative overrides read against <paramref name="workingDirectory"/> (a cmdlet passes
+        /// PowerShell's location).</summary>
         public static ProbeEnvironment Current(string? workingDirectory)
         {
             bool windows = PlatformInfo.IsWindows;
@@ -105,7 +111,8 @@ namespace DlGpuTools.Interop
         {
             if (Strings.IsNullOrEmpty(path)) return false;
             if (!IsWindows) return path[0] == '/';
-            return path.StartsWith(@"\\", StringComparison.Ordinal) || (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/'));
+            return path.StartsWith(@"\\", StringComparison.Ordinal)
+                || (path.Length >= 3 && char.IsLetter(path[0]) && path[1] == ':' && (path[2] == '\\' || path[2] == '/'));
         }
 
         /// <summary>
@@ -119,7 +126,8 @@ namespace DlGpuTools.Interop
             return !Strings.IsNullOrEmpty(value) && IsRooted(value) ? value : null;
         }
 
-        /// <summary>The absolute entries of a list variable (LD_LIBRARY_PATH, PATH); empty and relative entries are left out, as <see cref="AbsoluteFolder"/> explains.</summary>
+        /// <summary>The absolute entries of a list variable (LD_LIBRARY_PATH, PATH); empty and relative entries are left out, as
+        /// <see cref="AbsoluteFolder"/> explains.</summary>
         public IReadOnlyList<string> AbsoluteEntries(string variable) =>
             (GetVariable(variable) ?? string.Empty).Split(ListSeparator).Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0 && IsRooted(e)).ToList();
 
@@ -155,9 +163,12 @@ namespace DlGpuTools.Interop
             {
                 string[] entries = list.Split(ListSeparator);
                 if (!IsWindows && list.Length > 0 && entries.Any(e => e.Trim().Length == 0))
-                    warnings.Add($"LD_LIBRARY_PATH has an empty entry (a leading, trailing or doubled ':'), which the system loader reads as the current directory, so a library planted where you work can load. DlGpuTools skipped it; remove it (for example: export LD_LIBRARY_PATH=/usr/local/cuda/lib64${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}).");
+                    warnings.Add($"LD_LIBRARY_PATH has an empty entry (a leading, trailing or doubled ':'), which the system loader reads "
+                        + $"as the current directory, so a library planted where you work can load. DlGpuTools skipped it; remove it (for "
+                        + $"example: export LD_LIBRARY_PATH=/usr/local/cuda/lib64${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}).");
                 foreach (string entry in entries.Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0 && !IsRooted(e)).Distinct())
-                    warnings.Add($"{listVariable} entry '{entry}' is a relative folder, read against whatever the current directory is. DlGpuTools skipped it; use an absolute path.");
+                    warnings.Add($"{listVariable} entry '{entry}' is a relative folder, read against whatever the current directory is. "
+                        + "DlGpuTools skipped it; use an absolute path.");
             }
 
             foreach (string variable in FolderVariables)

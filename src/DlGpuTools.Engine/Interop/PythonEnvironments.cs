@@ -31,7 +31,8 @@ namespace DlGpuTools.Interop
             {
                 foreach (string root in env.ScanRoots.Where(r => r.Contains("-packages"))) result.AddRange(env.FileSystem.Expand(root, env.Separator));
                 string? home = getVariable("HOME");
-                if (!Strings.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"), "python3*")) result.Add(Path.Combine(lib, "site-packages"));
+                if (!Strings.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"),
+                    "python3*")) result.Add(Path.Combine(lib, "site-packages"));
             }
 
             return result.Where(Directory.Exists).Distinct().ToList();

@@ -32,6 +32,7 @@ namespace DlGpuTools
         /// <summary>"built-in" or the path of the user's price table.</summary>
         public string? Origin { get; set; }
 
-        public override string ToString() => $"{Card} {Condition} {Kind.ToString().ToLowerInvariant()} ${PriceUsd:N0}{(Gpus > 1 ? $" for {Gpus} GPUs" : string.Empty)} ({PriceDate})";
+        public override string ToString() =>
+            $"{Card} {Condition} {Kind.ToString().ToLowerInvariant()} ${PriceUsd:N0}{(Gpus > 1 ? $" for {Gpus} GPUs" : string.Empty)} ({PriceDate})";
     }
 }

@@ -51,7 +51,8 @@ namespace DlGpuTools
         /// <summary>Readings taken by the sampler; 0 for Start-GpuJob/Stop-GpuJob, which run no sampler.</summary>
         public int SampleCount { get; set; }
 
-        /// <summary>A JobMethod name: Sampled (Measure-GpuJob), Accounting (NVML accounting mode was on), Counters (neither: duration and energy only).</summary>
+        /// <summary>A JobMethod name: Sampled (Measure-GpuJob), Accounting (NVML accounting mode was on), Counters (neither: duration and
+        /// energy only).</summary>
         public string Method { get; set; } = nameof(Monitoring.JobMethod.Counters);
 
         /// <summary>How the figures were measured, and what is missing and why.</summary>

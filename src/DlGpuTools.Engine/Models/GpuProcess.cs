@@ -14,7 +14,8 @@ namespace DlGpuTools
         /// <summary>"python3(4242) 512 MiB": what Export-Csv and string interpolation show.</summary>
         public override string ToString()
         {
-            string memory = UsedMemory is ulong bytes ? string.Format(System.Globalization.CultureInfo.InvariantCulture, " {0:0} MiB", bytes / 1048576.0) : string.Empty;
+            string memory = UsedMemory is ulong bytes
+                ? string.Format(System.Globalization.CultureInfo.InvariantCulture, " {0:0} MiB", bytes / 1048576.0) : string.Empty;
             return (ProcessName ?? "pid") + "(" + ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")" + memory;
         }
     }

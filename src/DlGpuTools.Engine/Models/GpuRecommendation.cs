@@ -35,7 +35,8 @@ namespace DlGpuTools
         /// <summary>How the model runs on these cards: Full BF16, LoRA BF16, QLoRA NF4, or an inference precision; empty without a model.</summary>
         public string? Method { get; set; }
 
-        /// <summary>All cards together, in USD: the street (new) or used price from the dated price table, or the launch price where no street price is known.</summary>
+        /// <summary>All cards together, in USD: the street (new) or used price from the dated price table, or the launch price where no
+        /// street price is known.</summary>
         public double? PriceUsd { get; set; }
 
         /// <summary>new, used or launch: which price PriceUsd is.</summary>

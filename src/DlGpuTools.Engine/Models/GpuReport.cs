@@ -44,7 +44,8 @@ namespace DlGpuTools
 
         public double DurationMs { get; set; }
 
-        public override string ToString() => $"GPU report: {Gpus.Count} GPU(s), driver {DriverVersion ?? "none"}, {PythonEnvironments.Count} Python environment(s)";
+        public override string ToString() =>
+            $"GPU report: {Gpus.Count} GPU(s), driver {DriverVersion ?? "none"}, {PythonEnvironments.Count} Python environment(s)";
     }
 
     /// <summary>One CUDA library as this process would load it, and the other copies on the machine.</summary>

@@ -55,6 +55,8 @@ namespace DlGpuTools
 
         public MatMulResult? Gpu { get; set; }
 
-        public override string ToString() => $"{GpuDataType} vs CPU {CpuDataType} {M}x{N}x{K}: {(Speedup is double s ? s.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "x" : "no GPU figure")}";
+        public override string ToString() =>
+            $"{GpuDataType} vs CPU {CpuDataType} {M}x{N}x{K}: "
+            + $"{(Speedup is double s ? s.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "x" : "no GPU figure")}";
     }
 }

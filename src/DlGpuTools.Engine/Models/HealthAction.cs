@@ -12,7 +12,8 @@ namespace DlGpuTools
         /// <summary>Nothing to do.</summary>
         None,
 
-        /// <summary>Keep taking jobs and keep an eye on it: a counter that may grow (corrected errors, PCIe replays), a figure below its card or its peers, work already on the GPU.</summary>
+        /// <summary>Keep taking jobs and keep an eye on it: a counter that may grow (corrected errors, PCIe replays), a figure below its
+        /// card or its peers, work already on the GPU.</summary>
         Watch,
 
         /// <summary>Keep taking jobs and change a setting when convenient (persistence mode, power limit, a MIG change waiting for a reset).</summary>

@@ -37,7 +37,8 @@ namespace DlGpuTools
 
         public double? PercentOfPeak { get; set; }
 
-        /// <summary>How the products were summed: FP64, FP32, "FP32 (TF32 inputs)" or, for FP8 with -FastAccumulation, "FP32 fast (FP8 tensor-core partial sums)".</summary>
+        /// <summary>How the products were summed: FP64, FP32, "FP32 (TF32 inputs)" or, for FP8 with -FastAccumulation, "FP32 fast (FP8
+        /// tensor-core partial sums)".</summary>
         public string? Accumulation { get; set; }
 
         /// <summary>||C - reference|| / ||reference|| over the sampled elements (reference in double on the CPU).</summary>

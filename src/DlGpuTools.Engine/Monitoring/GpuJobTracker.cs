@@ -33,7 +33,8 @@ namespace DlGpuTools.Monitoring
 
             if (state.Gpus.Count == 0 || state.Gpus.Any(g => g.Uuid.Length == 0))
             {
-                throw new GpuJobStateException(GpuJobStateException.StateInvalid, "NVML showed none of the chosen GPUs with a UUID, so there is nothing to record.",
+                throw new GpuJobStateException(GpuJobStateException.StateInvalid,
+                    "NVML showed none of the chosen GPUs with a UUID, so there is nothing to record.",
                     "Check Get-CudaDevice and Get-GpuSample on this node.");
             }
 
@@ -97,7 +98,8 @@ namespace DlGpuTools.Monitoring
                 summary.Method = nameof(JobMethod.Accounting);
                 summary.Detail = $"NVML accounting: {count} compute process(es) started during the job; utilization is their mean over their "
                     + "lifetimes weighted by run time, memory the most one of them held; accounting keeps no peak utilization. "
-                    + (gpu.AccountingEnabled == true ? string.Empty : "Accounting mode was off at the start, so processes before it was turned on are missing. ")
+                    + (gpu.AccountingEnabled == true ? string.Empty
+                        : "Accounting mode was off at the start, so processes before it was turned on are missing. ")
                     + energy;
                 return;
             }
@@ -112,6 +114,7 @@ namespace DlGpuTools.Monitoring
         }
 
         private static Nvml RequireNvml(GpuRuntime runtime) =>
-            runtime.TryGetNvml(out NativeLibraryNotFoundException? missing) ?? throw (missing ?? (Exception)new InvalidOperationException("NVML could not be loaded."));
+            runtime.TryGetNvml(out NativeLibraryNotFoundException? missing)
+                ?? throw (missing ?? (Exception)new InvalidOperationException("NVML could not be loaded."));
     }
 }

@@ -18,7 +18,8 @@ namespace DlGpuTools.Monitoring
             nvml.ThrowIfFailed(r, "nvmlDeviceGetComputeRunningProcesses_v3");
             var utilization = new Dictionary<uint, NvmlProcessUtilizationSample>();
             ulong since = (ulong)Math.Max(0, (DateTimeOffset.UtcNow - window).ToUnixTimeMilliseconds() * 1000);
-            if (processes.Length > 0 && nvml.nvmlDeviceGetProcessUtilization(device.Handle, since, out NvmlProcessUtilizationSample[] samples) == NvmlReturn.NVML_SUCCESS)
+            if (processes.Length > 0 && nvml.nvmlDeviceGetProcessUtilization(device.Handle, since,
+                out NvmlProcessUtilizationSample[] samples) == NvmlReturn.NVML_SUCCESS)
             {
                 foreach (NvmlProcessUtilizationSample s in samples)
                 {

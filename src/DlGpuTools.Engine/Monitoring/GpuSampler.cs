@@ -204,7 +204,8 @@ namespace DlGpuTools.Monitoring
             private static void ReadClassic(Nvml nvml, IntPtr h, GpuSample s)
             {
                 if (nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", h, out uint mw) == NvmlReturn.NVML_SUCCESS) s.PowerW = Math.Round(mw / 1000.0, 1);
-                if (nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", h, out uint limit) == NvmlReturn.NVML_SUCCESS) s.PowerLimitW = Math.Round(limit / 1000.0, 1);
+                if (nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", h, out uint limit) == NvmlReturn.NVML_SUCCESS)
+                    s.PowerLimitW = Math.Round(limit / 1000.0, 1);
                 if (nvml.nvmlDeviceGetTotalEnergyConsumption(h, out ulong mj) == NvmlReturn.NVML_SUCCESS) s.TotalEnergyMillijoules = mj;
                 if (nvml.nvmlDeviceGetTemperature(h, out uint t) == NvmlReturn.NVML_SUCCESS) s.TemperatureC = (int)t;
                 if (nvml.nvmlDeviceGetClockInfo(h, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS) s.SmClockMHz = (int)sm;
@@ -250,8 +251,10 @@ namespace DlGpuTools.Monitoring
                 }
 
                 // NVML's "KB" here is 1024 bytes (its PCIe counters have 1 KiB granularity).
-                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_RX_BYTES, out uint rx) == NvmlReturn.NVML_SUCCESS) s.PcieRxBytesPerSecond = rx * 1024.0;
-                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_TX_BYTES, out uint tx) == NvmlReturn.NVML_SUCCESS) s.PcieTxBytesPerSecond = tx * 1024.0;
+                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_RX_BYTES,
+                    out uint rx) == NvmlReturn.NVML_SUCCESS) s.PcieRxBytesPerSecond = rx * 1024.0;
+                if (nvml.nvmlDeviceGetPcieThroughput(h, NvmlPcieUtilCounter.NVML_PCIE_UTIL_TX_BYTES,
+                    out uint tx) == NvmlReturn.NVML_SUCCESS) s.PcieTxBytesPerSecond = tx * 1024.0;
             }
 
             private CounterReading? ReadPcieCounters()

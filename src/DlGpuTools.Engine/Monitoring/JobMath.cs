@@ -41,7 +41,8 @@ namespace DlGpuTools.Monitoring
             return joules;
         }
 
-        /// <summary>Joules from two readings of NVML's energy counter (mJ); null when either is missing or the counter went back (the driver reloaded).</summary>
+        /// <summary>Joules from two readings of NVML's energy counter (mJ); null when either is missing or the counter went back (the
+        /// driver reloaded).</summary>
         public static double? EnergyFromCounter(ulong? startMillijoules, ulong? endMillijoules)
         {
             if (!startMillijoules.HasValue || !endMillijoules.HasValue || endMillijoules.Value < startMillijoules.Value) return null;
@@ -74,7 +75,8 @@ namespace DlGpuTools.Monitoring
             }
 
             if (weights > 0) summary.MeanUtilizationPercent = Math.Round(weighted / weights, 1);
-            else if (mine.Any(p => p.UtilizationPercent.HasValue)) summary.MeanUtilizationPercent = Math.Round(mine.Where(p => p.UtilizationPercent.HasValue).Average(p => p.UtilizationPercent!.Value), 1);
+            else if (mine.Any(p => p.UtilizationPercent.HasValue))
+                summary.MeanUtilizationPercent = Math.Round(mine.Where(p => p.UtilizationPercent.HasValue).Average(p => p.UtilizationPercent!.Value), 1);
             ulong[] memory = mine.Where(p => p.MaxMemoryUsed.HasValue).Select(p => p.MaxMemoryUsed!.Value).ToArray(); // filtered on HasValue
             if (memory.Length > 0) summary.PeakMemoryUsed = memory.Max();
             return mine.Length;

@@ -63,7 +63,8 @@ namespace DlGpuTools.Monitoring
                     case "host":
                         state.ComputerName = value.Length == 0 ? null : value;
                         break;
-                    case "start" when !started && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms > 0 && ms < 253402300799000:
+                    case "start" when !started && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long ms)
+                        && ms > 0 && ms < 253402300799000:
                         state.StartTime = DateTimeOffset.FromUnixTimeMilliseconds(ms);
                         started = true;
                         break;
@@ -113,7 +114,8 @@ namespace DlGpuTools.Monitoring
 
             bool? accounting = parts[3] == "1" ? true : parts[3] == "0" ? false : (bool?)null;
             if (parts[3].Length > 0 && accounting == null) return null;
-            return new JobStateGpu { Index = index, Uuid = parts[1], EnergyMillijoules = energy, AccountingEnabled = accounting, Name = parts[4].Length == 0 ? null : parts[4] };
+            return new JobStateGpu { Index = index, Uuid = parts[1], EnergyMillijoules = energy, AccountingEnabled = accounting,
+                Name = parts[4].Length == 0 ? null : parts[4] };
         }
 
         private static bool IsUuid(string text)

@@ -64,7 +64,8 @@ namespace DlGpuTools.Monitoring
             }
         }
 
-        /// <summary>The state Start-GpuJob left under <paramref name="name"/>; throws <see cref="GpuJobStateException"/> when there is none or it is not sound.</summary>
+        /// <summary>The state Start-GpuJob left under <paramref name="name"/>; throws <see cref="GpuJobStateException"/> when there is none
+        /// or it is not sound.</summary>
         public static JobState Read(string folder, string name)
         {
             string path = StatePath(EnsurePrivateFolder(folder, create: false), name);
@@ -76,9 +77,12 @@ namespace DlGpuTools.Monitoring
                         + "Stop-GpuJob.");
             }
 
-            if (status.Kind != FileKind.Regular || (!PlatformInfo.IsWindows && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0)))
+            if (status.Kind != FileKind.Regular || (!PlatformInfo.IsWindows
+                && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0)))
             {
-                throw Invalid(path, $"it is {status.Describe()} with mode {Convert.ToString(status.Mode, 8)} owned by user id {status.OwnerId}, not a private file of this user");
+                throw Invalid(path,
+                    $"it is {status.Describe()} with mode {Convert.ToString(status.Mode, 8)} owned by user id {status.OwnerId}, not a "
+                    + "private file of this user");
             }
 
             string text;
@@ -120,7 +124,8 @@ namespace DlGpuTools.Monitoring
             bool foreign = !PlatformInfo.IsWindows && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0);
             if (status.Kind != FileKind.Directory || foreign)
             {
-                string what = status.Kind != FileKind.Directory ? status.Describe() : $"a folder with mode {Convert.ToString(status.Mode, 8)} owned by user id {status.OwnerId}";
+                string what = status.Kind != FileKind.Directory ? status.Describe()
+                    : $"a folder with mode {Convert.ToString(status.Mode, 8)} owned by user id {status.OwnerId}";
                 throw new GpuJobStateException(GpuJobStateException.StateFolderUnsafe,
                     $"The job state folder {full} is {what}: it must be a folder of this user (id {FileOperations.EffectiveUserId}) that no one else can open.",
                     "Remove it, or give -StateFolder a folder of your own with mode 700 (chmod 700 <folder>).");

@@ -50,7 +50,8 @@ namespace DlGpuTools.Monitoring
             new Metric("DCGM_FI_DEV_GPU_TEMP", "gauge", "GPU temperature (in C).", s => s.TemperatureC),
             new Metric("DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz).", s => s.SmClockMHz),
             new Metric("DCGM_FI_DEV_MEM_CLOCK", "gauge", "Memory clock frequency (in MHz).", s => s.MemoryClockMHz),
-            new Metric("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "gauge", "Clock-event (throttle) reasons bit mask (NVML nvmlClocksEventReason bits).", s => s.ClockEventReasonMask),
+            new Metric("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "gauge",
+                "Clock-event (throttle) reasons bit mask (NVML nvmlClocksEventReason bits).", s => s.ClockEventReasonMask),
             new Metric("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "counter", "Total number of single-bit volatile ECC errors.", s => s.EccCorrectedVolatile),
             new Metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "counter", "Total number of double-bit volatile ECC errors.", s => s.EccUncorrectedVolatile),
             new Metric("DCGM_FI_DEV_ECC_SBE_AGG_TOTAL", "counter", "Total number of single-bit persistent ECC errors.", s => s.EccCorrectedAggregate),
@@ -59,14 +60,22 @@ namespace DlGpuTools.Monitoring
             new Metric("DCGM_FI_PROF_PCIE_RX_BYTES", "gauge", "Bytes per second received through PCIe (NVML PCIe throughput).", s => s.PcieRxBytesPerSecond),
             new Metric("DCGM_FI_PROF_NVLINK_TX_BYTES", "gauge", "Bytes per second of NVLink data transmitted, all links.", s => s.NvLinkTxBytesPerSecond),
             new Metric("DCGM_FI_PROF_NVLINK_RX_BYTES", "gauge", "Bytes per second of NVLink data received, all links.", s => s.NvLinkRxBytesPerSecond),
-            new Metric("DCGM_FI_PROF_SM_ACTIVE", "gauge", "The ratio of cycles an SM has at least 1 warp assigned (NVML GPM).", s => Ratio(s.GpmSmActivityPercent)),
-            new Metric("DCGM_FI_PROF_SM_OCCUPANCY", "gauge", "The ratio of resident warps to the maximum per SM (NVML GPM).", s => Ratio(s.GpmSmOccupancyPercent)),
-            new Metric("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "gauge", "The ratio of cycles any tensor pipe is active (NVML GPM).", s => Ratio(s.GpmTensorActivityPercent)),
-            new Metric("DCGM_FI_PROF_PIPE_TENSOR_HMMA_ACTIVE", "gauge", "The ratio of cycles the HMMA tensor pipe is active (NVML GPM).", s => Ratio(s.GpmTensorHmmaActivityPercent)),
-            new Metric("DCGM_FI_PROF_DRAM_ACTIVE", "gauge", "The ratio of DRAM bandwidth used to its maximum (NVML GPM).", s => Ratio(s.GpmDramBandwidthPercent)),
-            new Metric("DCGM_FI_PROF_PIPE_FP16_ACTIVE", "gauge", "The ratio of cycles the FP16 pipe is active (NVML GPM).", s => Ratio(s.GpmFp16ActivityPercent)),
-            new Metric("DCGM_FI_PROF_PIPE_FP32_ACTIVE", "gauge", "The ratio of cycles the FP32 pipe is active (NVML GPM).", s => Ratio(s.GpmFp32ActivityPercent)),
-            new Metric("DCGM_FI_PROF_PIPE_FP64_ACTIVE", "gauge", "The ratio of cycles the FP64 pipe is active (NVML GPM).", s => Ratio(s.GpmFp64ActivityPercent)),
+            new Metric("DCGM_FI_PROF_SM_ACTIVE", "gauge", "The ratio of cycles an SM has at least 1 warp assigned (NVML GPM).", s =>
+                Ratio(s.GpmSmActivityPercent)),
+            new Metric("DCGM_FI_PROF_SM_OCCUPANCY", "gauge", "The ratio of resident warps to the maximum per SM (NVML GPM).", s =>
+                Ratio(s.GpmSmOccupancyPercent)),
+            new Metric("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", "gauge", "The ratio of cycles any tensor pipe is active (NVML GPM).", s =>
+                Ratio(s.GpmTensorActivityPercent)),
+            new Metric("DCGM_FI_PROF_PIPE_TENSOR_HMMA_ACTIVE", "gauge", "The ratio of cycles the HMMA tensor pipe is active (NVML GPM).",
+                s => Ratio(s.GpmTensorHmmaActivityPercent)),
+            new Metric("DCGM_FI_PROF_DRAM_ACTIVE", "gauge", "The ratio of DRAM bandwidth used to its maximum (NVML GPM).", s =>
+                Ratio(s.GpmDramBandwidthPercent)),
+            new Metric("DCGM_FI_PROF_PIPE_FP16_ACTIVE", "gauge", "The ratio of cycles the FP16 pipe is active (NVML GPM).", s =>
+                Ratio(s.GpmFp16ActivityPercent)),
+            new Metric("DCGM_FI_PROF_PIPE_FP32_ACTIVE", "gauge", "The ratio of cycles the FP32 pipe is active (NVML GPM).", s =>
+                Ratio(s.GpmFp32ActivityPercent)),
+            new Metric("DCGM_FI_PROF_PIPE_FP64_ACTIVE", "gauge", "The ratio of cycles the FP64 pipe is active (NVML GPM).", s =>
+                Ratio(s.GpmFp64ActivityPercent)),
         };
 
         /// <summary>
@@ -119,7 +128,8 @@ namespace DlGpuTools.Monitoring
         {
             string body = samples.Count == 0 ? string.Empty : Format(samples, options);
             return body
-                + "# HELP " + ExportUpMetric + " 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML failed, or no GPU answered).\n"
+                + "# HELP " + ExportUpMetric
+                    + " 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML failed, or no GPU answered).\n"
                 + "# TYPE " + ExportUpMetric + " gauge\n"
                 + ExportUpMetric + " " + (samples.Count == 0 ? "0" : "1") + "\n";
         }

@@ -37,15 +37,18 @@ namespace DlGpuTools.Monitoring
         {
             string full = Path.GetFullPath(path);
             string folder = Path.GetDirectoryName(full);
-            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The folder '{folder}' does not exist; create it or point -Path at the textfile collector's folder.");
+            if (!Directory.Exists(folder))
+                throw new DirectoryNotFoundException($"The folder '{folder}' does not exist; create it or point -Path at the textfile collector's folder.");
             FileStatus existing = FileStatus.OfLink(full);
             if (existing.Kind == FileKind.SymbolicLink)
             {
                 bool dangling = !FileStatus.Of(full).Exists;
-                throw new NotARegularFileException(full, FileKind.SymbolicLink, dangling ? "a symbolic link to nothing (a dangling link)" : "a symbolic link", "it was not replaced or followed");
+                throw new NotARegularFileException(full, FileKind.SymbolicLink,
+                    dangling ? "a symbolic link to nothing (a dangling link)" : "a symbolic link", "it was not replaced or followed");
             }
 
-            if (existing.Exists && existing.Kind != FileKind.Regular) throw new NotARegularFileException(full, existing.Kind, existing.Describe(), "it was not replaced");
+            if (existing.Exists && existing.Kind != FileKind.Regular)
+                throw new NotARegularFileException(full, existing.Kind, existing.Describe(), "it was not replaced");
 
             string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
             string? note = null;
@@ -84,7 +87,8 @@ namespace DlGpuTools.Monitoring
             if (FileOperations.TrySetOwner(temp, existing.OwnerId, existing.GroupId, out _)) return null;
             if (FileOperations.TrySetOwner(temp, uint.MaxValue, existing.GroupId, out string? why))
                 return $"{target} was owned by user id {existing.OwnerId}; the new file is owned by this user, with the old group and mode.";
-            return $"{target} had group id {existing.GroupId}, which this user cannot give the new file ({why}); it has the old mode, and this user's group. Check that node_exporter can still read it.";
+            return $"{target} had group id {existing.GroupId}, which this user cannot give the new file ({why}); it has the old mode, and "
+                + "this user's group. Check that node_exporter can still read it.";
         }
     }
 }

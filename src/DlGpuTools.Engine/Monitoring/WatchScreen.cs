@@ -14,7 +14,8 @@ namespace DlGpuTools.Monitoring
     {
         public const int DefaultWidth = 80;
 
-        public static IReadOnlyList<string> Render(IReadOnlyList<GpuSample> samples, IReadOnlyList<GpuProcessUsage> processes, double intervalSeconds, bool interactive, int width = DefaultWidth)
+        public static IReadOnlyList<string> Render(IReadOnlyList<GpuSample> samples, IReadOnlyList<GpuProcessUsage> processes,
+            double intervalSeconds, bool interactive, int width = DefaultWidth)
         {
             var lines = new List<string>();
             DateTimeOffset when = samples.Count > 0 ? samples[0].Timestamp : DateTimeOffset.UtcNow;
@@ -25,12 +26,16 @@ namespace DlGpuTools.Monitoring
             {
                 lines.Add(string.Empty);
                 lines.Add(DeviceLine(s));
-                lines.Add("  util " + Bar(s.GpuUtilizationPercent, 20) + " " + Percent(s.GpuUtilizationPercent) + "  mem " + Bar(MemoryPercent(s), 20) + " " + MemoryText(s));
+                lines.Add("  util " + Bar(s.GpuUtilizationPercent, 20) + " " + Percent(s.GpuUtilizationPercent) + "  mem "
+                    + Bar(MemoryPercent(s), 20) + " " + MemoryText(s));
                 if (s.GpmSmActivityPercent.HasValue || s.GpmTensorActivityPercent.HasValue)
                 {
-                    lines.Add("  SM   " + Bar(s.GpmSmActivityPercent, 20) + " " + Percent(s.GpmSmActivityPercent) + "  tensor " + Bar(s.GpmTensorActivityPercent, 17) + " " + Percent(s.GpmTensorActivityPercent));
-                    lines.Add("  DRAM " + Bar(s.GpmDramBandwidthPercent, 20) + " " + Percent(s.GpmDramBandwidthPercent) + "  occupancy " + Percent(s.GpmSmOccupancyPercent)
-                        + "  FP16/32/64 " + Whole(s.GpmFp16ActivityPercent) + "/" + Whole(s.GpmFp32ActivityPercent) + "/" + Whole(s.GpmFp64ActivityPercent) + "%");
+                    lines.Add("  SM   " + Bar(s.GpmSmActivityPercent, 20) + " " + Percent(s.GpmSmActivityPercent) + "  tensor "
+                        + Bar(s.GpmTensorActivityPercent, 17) + " " + Percent(s.GpmTensorActivityPercent));
+                    lines.Add("  DRAM " + Bar(s.GpmDramBandwidthPercent, 20) + " " + Percent(s.GpmDramBandwidthPercent) + "  occupancy "
+                        + Percent(s.GpmSmOccupancyPercent)
+                        + "  FP16/32/64 " + Whole(s.GpmFp16ActivityPercent) + "/" + Whole(s.GpmFp32ActivityPercent) + "/"
+                            + Whole(s.GpmFp64ActivityPercent) + "%");
                 }
                 else
                 {
@@ -38,7 +43,8 @@ namespace DlGpuTools.Monitoring
                 }
 
                 string traffic = "  PCIe rx " + Rate(s.PcieRxBytesPerSecond) + " tx " + Rate(s.PcieTxBytesPerSecond);
-                if (s.NvLinkCount.HasValue) traffic += "  NVLink x" + s.NvLinkCount.Value.ToString(CultureInfo.InvariantCulture) + " rx " + Rate(s.NvLinkRxBytesPerSecond) + " tx " + Rate(s.NvLinkTxBytesPerSecond);
+                if (s.NvLinkCount.HasValue) traffic += "  NVLink x" + s.NvLinkCount.Value.ToString(CultureInfo.InvariantCulture) + " rx "
+                    + Rate(s.NvLinkRxBytesPerSecond) + " tx " + Rate(s.NvLinkTxBytesPerSecond);
                 lines.Add(traffic);
                 string[] held = s.ClockEventReasons.Where(r => r != "GpuIdle").ToArray();
                 if (held.Length > 0) lines.Add("  clocks held by: " + string.Join(", ", held));
@@ -63,7 +69,8 @@ namespace DlGpuTools.Monitoring
             string temp = s.TemperatureC.HasValue ? s.TemperatureC.Value.ToString(CultureInfo.InvariantCulture) + "C" : "-";
             // "0" formatting rounds half away from zero, as every view does (Math.Round's default, to even, made 72.5 W
             // read 72 here and 73 in Get-CudaDevice).
-            string power = (s.PowerW.HasValue ? s.PowerW.Value.ToString("0", CultureInfo.InvariantCulture) : "-") + "/" + (s.PowerLimitW.HasValue ? s.PowerLimitW.Value.ToString("0", CultureInfo.InvariantCulture) : "-") + " W";
+            string power = (s.PowerW.HasValue ? s.PowerW.Value.ToString("0", CultureInfo.InvariantCulture) : "-") + "/"
+                + (s.PowerLimitW.HasValue ? s.PowerLimitW.Value.ToString("0", CultureInfo.InvariantCulture) : "-") + " W";
             string clocks = "SM " + Whole(s.SmClockMHz) + " mem " + Whole(s.MemoryClockMHz) + " MHz";
             return $"{head} {temp,4} {power,11}  {clocks}";
         }
@@ -80,10 +87,12 @@ namespace DlGpuTools.Monitoring
 
         private static string MemoryText(GpuSample s) =>
             s.MemoryUsed.HasValue && s.MemoryTotal.HasValue
-                ? (s.MemoryUsed.Value / 1073741824.0).ToString("0.0", CultureInfo.InvariantCulture) + "/" + (s.MemoryTotal.Value / 1073741824.0).ToString("0", CultureInfo.InvariantCulture) + " GiB"
+                ? (s.MemoryUsed.Value / 1073741824.0).ToString("0.0", CultureInfo.InvariantCulture) + "/"
+                    + (s.MemoryTotal.Value / 1073741824.0).ToString("0", CultureInfo.InvariantCulture) + " GiB"
                 : "-";
 
-        private static string Percent(double? value) => value.HasValue ? Math.Round(value.Value).ToString(CultureInfo.InvariantCulture).PadLeft(3) + "%" : "   -";
+        private static string Percent(double? value) =>
+            value.HasValue ? Math.Round(value.Value).ToString(CultureInfo.InvariantCulture).PadLeft(3) + "%" : "   -";
 
         private static string Percent(int? value) => Percent((double?)value);
 
@@ -108,6 +117,7 @@ namespace DlGpuTools.Monitoring
         }
 
         /// <summary>The text within <paramref name="width"/> characters; a cut one ends in '…', so a shortened command or name reads as shortened.</summary>
-        private static string Cut(string text, int width) => text.Length <= width ? text : width <= 1 ? text.Substring(0, Math.Max(0, width)) : text.Substring(0, width - 1) + "\u2026";
+        private static string Cut(string text, int width) =>
+            text.Length <= width ? text : width <= 1 ? text.Substring(0, Math.Max(0, width)) : text.Substring(0, width - 1) + "\u2026";
     }
 }

@@ -35,7 +35,7 @@ namespace DlGpuTools.Recommendations
         public const double Nf4BytesPerParameter = 0.516;
         public const double InferenceWorkspaceShare = 0.05;
 
-        /// <summary>The Llama 3 vocabulary (kept for callers of the old single-shape estimate).</summary>
+        /// <summary>The Llama 3 vocabulary (for callers that estimate one shape).</summary>
         public const int VocabularySize = 128256;
 
         /// <summary>

@@ -21,7 +21,8 @@ namespace DlGpuTools.Registration
             _byId = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
             foreach (T item in declared)
             {
-                if (string.IsNullOrWhiteSpace(item.Id)) throw new ArgumentException($"A {feature} item of type {item.GetType().Name} has no id.", nameof(items));
+                if (string.IsNullOrWhiteSpace(item.Id))
+                    throw new ArgumentException($"A {feature} item of type {item.GetType().Name} has no id.", nameof(items));
                 if (_byId.ContainsKey(item.Id)) throw new ArgumentException($"Two {feature} items have the id '{item.Id}'.", nameof(items));
                 _byId.Add(item.Id, item);
             }
@@ -70,7 +71,8 @@ namespace DlGpuTools.Registration
             {
                 foreach (string need in item.Needs ?? Array.Empty<string>())
                 {
-                    if (!_byId.ContainsKey(need)) throw new ArgumentException($"The {Feature} '{item.Id}' needs '{need}', which is not registered.", nameof(declared));
+                    if (!_byId.ContainsKey(need))
+                        throw new ArgumentException($"The {Feature} '{item.Id}' needs '{need}', which is not registered.", nameof(declared));
                 }
             }
 
@@ -80,7 +82,9 @@ namespace DlGpuTools.Registration
             while (left.Count > 0)
             {
                 T? next = left.FirstOrDefault(i => (i.Needs ?? Array.Empty<string>()).All(placed.Contains));
-                if (next == null) throw new ArgumentException($"The {Feature} items {string.Join(", ", left.Select(i => i.Id))} need each other in a cycle.", nameof(declared));
+                if (next == null)
+                    throw new ArgumentException($"The {Feature} items {string.Join(", ", left.Select(i => i.Id))} need each other in a cycle.",
+                    nameof(declared));
                 order.Add(next);
                 placed.Add(next.Id);
                 left.Remove(next);

@@ -68,7 +68,8 @@ namespace DlGpuTools.Reports
                 DeviceInventory inventory = DeviceEnumerator.Enumerate(_runtime);
                 report.Gpus = inventory.Devices.ToArray();
                 report.CudaDriverVersion = Units.CudaVersionText(_runtime.Driver.DriverApiVersion);
-                report.DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null) ?? HostFacts.ReadLinuxKernelModuleVersion();
+                report.DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null)
+                    ?? HostFacts.ReadLinuxKernelModuleVersion();
                 problems.AddRange(inventory.Failures.Select(f => $"GPU {f.Index}: {f.Error.Message}"));
                 if (inventory.DriverDeviceCount == 0) problems.Add("The CUDA driver shows no GPU to this process (check CUDA_VISIBLE_DEVICES and nvidia-smi).");
             }
@@ -149,7 +150,8 @@ namespace DlGpuTools.Reports
                 return library;
             }
 
-            yield return Read("CUDA driver", () => (Units.CudaVersionText(_runtime.Driver.DriverApiVersion), _runtime.Driver.LibraryPath, _runtime.Driver.Attempts), false);
+            yield return Read("CUDA driver", () => (Units.CudaVersionText(_runtime.Driver.DriverApiVersion), _runtime.Driver.LibraryPath,
+                _runtime.Driver.Attempts), false);
             yield return Read("NVML", () =>
             {
                 Nvml? nvml = _runtime.TryGetNvml(out NativeLibraryNotFoundException? failure);
@@ -161,16 +163,19 @@ namespace DlGpuTools.Reports
                 CudaRuntimeLibrary cudart = _runtime.CudaRuntime;
                 return (Units.CudaVersionText(cudart.RuntimeVersion()), cudart.LibraryPath, cudart.Attempts);
             }, true);
-            yield return Read("cuBLAS", () => (_runtime.CuBlas.PropertyVersion() ?? LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts), true);
+            yield return Read("cuBLAS", () => (_runtime.CuBlas.PropertyVersion()
+                ?? LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts), true);
             yield return Read("cuBLASLt", () => (_runtime.CuBlasLt.VersionText, _runtime.CuBlasLt.LibraryPath, _runtime.CuBlasLt.Attempts), true);
-            yield return Read("cuDNN", () => (CuDnnLibrary.DecodeVersion(_runtime.CuDnn.Version)?.ToString(), _runtime.CuDnn.LibraryPath, _runtime.CuDnn.Attempts), true);
+            yield return Read("cuDNN", () => (CuDnnLibrary.DecodeVersion(_runtime.CuDnn.Version)?.ToString(), _runtime.CuDnn.LibraryPath,
+                _runtime.CuDnn.Attempts), true);
             yield return Read("NCCL", () =>
             {
                 // What Measure-GpuCollective would load, searched as it searches (NcclProbe).
                 NcclDescription nccl = _runtime.DescribeNccl();
                 if (!nccl.Found)
                 {
-                    throw new FileNotFoundException(nccl.Searched.Count == 0 ? NcclCandidates.WindowsHasNone : "not found; searched " + string.Join(", ", nccl.Searched));
+                    throw new FileNotFoundException(nccl.Searched.Count == 0 ? NcclCandidates.WindowsHasNone
+                        : "not found; searched " + string.Join(", ", nccl.Searched));
                 }
 
                 NcclLibrary loaded = _runtime.Nccl;

@@ -61,7 +61,8 @@ namespace DlGpuTools.Reports
             md.AppendLine().AppendLine("### CUDA libraries this process loads").AppendLine();
             md.AppendLine("| Library | Version | Loaded from | Other copies |").AppendLine("|---|---|---|---|");
             foreach (LibraryReport l in report.Libraries)
-                md.AppendLine($"| {Cell(l.Name)} | {Cell(l.Version)} | {Cell(l.Path ?? "not loaded: " + l.Problem)} | {(l.OtherCopies.Count == 0 ? "-" : string.Join("<br>", l.OtherCopies.Select(c => Cell(c))))} |");
+                md.AppendLine($"| {Cell(l.Name)} | {Cell(l.Version)} | {Cell(l.Path ?? "not loaded: " + l.Problem)} | "
+                    + $"{(l.OtherCopies.Count == 0 ? "-" : string.Join("<br>", l.OtherCopies.Select(c => Cell(c))))} |");
 
             md.AppendLine().AppendLine("### Python environments (read from files; nothing was imported)").AppendLine();
             if (report.PythonEnvironments.Count == 0) md.AppendLine("None found.");
@@ -69,7 +70,9 @@ namespace DlGpuTools.Reports
             {
                 md.AppendLine("| Kind | Prefix | Python | torch (CUDA) | tensorflow (CUDA) | jax (CUDA) |").AppendLine("|---|---|---|---|---|---|");
                 foreach (PythonEnvironmentReport e in report.PythonEnvironments)
-                    md.AppendLine($"| {Cell(e.Kind)} | {Cell(e.Prefix)} | {Cell(e.PythonVersion)} | {Cell(Framework(e.Torch, e.TorchCuda))} | {Cell(Framework(e.TensorFlow, e.TensorFlowCuda))} | {Cell(Framework(e.Jax, e.JaxCuda))} |");
+                    md.AppendLine($"| {Cell(e.Kind)} | {Cell(e.Prefix)} | {Cell(e.PythonVersion)} | "
+                        + $"{Cell(Framework(e.Torch, e.TorchCuda))} | {Cell(Framework(e.TensorFlow, e.TensorFlowCuda))} | "
+                        + $"{Cell(Framework(e.Jax, e.JaxCuda))} |");
             }
 
             md.AppendLine().AppendLine("### Environment variables (CUDA, NVIDIA, cuDNN, DlGpuTools and the library search path only)").AppendLine();
@@ -145,7 +148,8 @@ namespace DlGpuTools.Reports
                     case '\r': result.Append("\\r"); break;
                     case '\t': result.Append("\\t"); break;
                     default:
-                        if (char.IsControl(c) || c == '\u2028' || c == '\u2029') result.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                        if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                            result.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
                         else result.Append(c);
                         break;
                 }

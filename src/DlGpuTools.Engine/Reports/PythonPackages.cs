@@ -52,7 +52,8 @@ namespace DlGpuTools.Reports
                 {
                     string? text = ReadFrameworkFile(Path.Combine(site, "tensorflow", "python", "platform", "build_info.py"), problems);
                     if (text != null)
-                        report.TensorFlowCuda = PythonSource.DictString(text, "cuda_version") ?? (PythonSource.DictWord(text, "is_cuda_build") == "False" ? "CPU only" : null);
+                        report.TensorFlowCuda = PythonSource.DictString(text, "cuda_version")
+                            ?? (PythonSource.DictWord(text, "is_cuda_build") == "False" ? "CPU only" : null);
                 }
 
                 report.Jax = report.Jax ?? DistVersion(site, "jax");

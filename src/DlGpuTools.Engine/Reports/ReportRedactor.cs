@@ -8,7 +8,7 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.Reports
 {
     /// <summary>
-    /// What a report may show when it is pasted in public (issue 26 item 13), in three layers:
+    /// What a report may show when it is pasted in public, in three layers:
     /// <list type="number">
     /// <item>which variables show a value at all: an allow-list, because a name cannot tell a secret (NVIDIA_PASS,
     /// CUDA_PWD and CUDNN_BEARER passed a deny-list of words like TOKEN and KEY);</item>
@@ -97,10 +97,12 @@ namespace DlGpuTools.Reports
 
         // GPU and MIG UUIDs, and any other UUID (hidden with -Redact only: they identify a machine, they grant nothing).
         private static readonly Regex Uuid = new Regex(
-            "(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f])", RegexOptions.CultureInvariant, MatchTimeout);
+            "(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f])",
+                RegexOptions.CultureInvariant, MatchTimeout);
 
         // Other users' home folders (with -Redact): the folder name after /home/, /Users/ or \Users\.
-        private static readonly Regex OtherHome = new Regex(@"(/home/|/Users/|\\Users\\)[^/\\:;\s<>]+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
+        private static readonly Regex OtherHome = new Regex(@"(/home/|/Users/|\\Users\\)[^/\\:;\s<>]+",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
 
         private readonly string? _home;
         private readonly bool _hideIdentity;
@@ -112,7 +114,8 @@ namespace DlGpuTools.Reports
         /// A redactor that writes <paramref name="home"/> as ~ (null: leaves paths alone) and, with
         /// <paramref name="hideIdentity"/>, hides UUIDs, these user and host names and other users' home folders.
         /// </summary>
-        public ReportRedactor(string? home, bool hideIdentity, IEnumerable<string?>? userNames = null, IEnumerable<string?>? hostNames = null, bool windows = false)
+        public ReportRedactor(string? home, bool hideIdentity, IEnumerable<string?>? userNames = null,
+            IEnumerable<string?>? hostNames = null, bool windows = false)
         {
             string? trimmed = home?.TrimEnd('/', '\\');
             // "/" or "C:\" as a home would turn every path into ~.
@@ -132,7 +135,8 @@ namespace DlGpuTools.Reports
         {
             bool windows = PlatformInfo.IsWindows;
             string? home = Environment.GetEnvironmentVariable(windows ? "USERPROFILE" : "HOME");
-            string[] users = { Environment.UserName, Environment.GetEnvironmentVariable("USER"), Environment.GetEnvironmentVariable("USERNAME"), Environment.GetEnvironmentVariable("LOGNAME") };
+            string[] users = { Environment.UserName, Environment.GetEnvironmentVariable("USER"),
+                Environment.GetEnvironmentVariable("USERNAME"), Environment.GetEnvironmentVariable("LOGNAME") };
             string[] hosts = { Environment.MachineName, Environment.GetEnvironmentVariable("HOSTNAME"), Environment.GetEnvironmentVariable("COMPUTERNAME") };
             return new ReportRedactor(home, hideIdentity, users, hosts, windows);
         }
@@ -173,7 +177,8 @@ namespace DlGpuTools.Reports
                 result = PrefixedKey.Replace(result, m => KeyPrefixes.First(k => m.Value.StartsWith(k.Prefix, StringComparison.Ordinal)).Prefix + Hidden);
                 result = HexRun.Replace(result, Hidden);
                 result = KeyLikeRun.Replace(result, m => MixesAllKinds(m.Value) && LongestPiece(m.Value) >= 13 ? Hidden : m.Value);
-                return SlashedKeyRun.Replace(result, m => m.Value[0] != '/' && MixesAllKinds(m.Value) && m.Value.Count(c => c == '/') * 16 <= m.Length ? Hidden : m.Value);
+                return SlashedKeyRun.Replace(result, m =>
+                    m.Value[0] != '/' && MixesAllKinds(m.Value) && m.Value.Count(c => c == '/') * 16 <= m.Length ? Hidden : m.Value);
             }
             catch (RegexMatchTimeoutException)
             {
@@ -244,7 +249,8 @@ namespace DlGpuTools.Reports
         private string? Nullable(string? text) => text == null ? null : Text(text);
 
         private static string[] Names(IEnumerable<string?>? names) =>
-            (names ?? Enumerable.Empty<string?>()).Where(n => n != null && n.Trim().Length > 1).Select(n => n!.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            (names ?? Enumerable.Empty<string?>()).Where(n => n != null && n.Trim().Length > 1).Select(n => n!.Trim())
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 
         private static bool MixesAllKinds(string run) => run.Any(char.IsUpper) && run.Any(char.IsLower) && run.Any(char.IsDigit);
 
@@ -373,6 +379,7 @@ namespace DlGpuTools.Reports
             return result.ToString();
         }
 
-        private static bool IsUrlEnd(char c) => char.IsWhiteSpace(c) || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == ';' || c == '|' || c == ',';
+        private static bool IsUrlEnd(char c) => char.IsWhiteSpace(c) || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>'
+            || c == ';' || c == '|' || c == ',';
     }
 }

@@ -31,7 +31,8 @@ namespace DlGpuTools.Scheduling
             return SlurmNodeStatus.Parse(output)
                 ?? throw new SlurmException(SlurmException.NodeNotFound,
                     $"Slurm knows no node named '{nodeName}' (sinfo -N -n {nodeName} listed nothing).",
-                    "Give -NodeName as slurm.conf names the node (scontrol show node lists them); in a HealthCheckProgram or Prolog slurmd sets SLURMD_NODENAME.");
+                    "Give -NodeName as slurm.conf names the node (scontrol show node lists them); in a HealthCheckProgram or Prolog slurmd "
+                        + "sets SLURMD_NODENAME.");
         }
 
         public void Drain(string nodeName, string reason) => Run("scontrol", "update", "NodeName=" + nodeName, "State=DRAIN", "Reason=" + reason);

@@ -27,7 +27,8 @@ namespace DlGpuTools.Scheduling
 
             SlurmNodeChange change;
             if (status.IsDrained && !ours) change = SlurmNodeChange.LeftDrainedByOthers;
-            else if (unhealthy) change = !status.IsDrained ? SlurmNodeChange.Drained : status.Reason == wanted ? SlurmNodeChange.None : SlurmNodeChange.ReasonUpdated;
+            else if (unhealthy) change = !status.IsDrained ? SlurmNodeChange.Drained : status.Reason == wanted ? SlurmNodeChange.None
+                : SlurmNodeChange.ReasonUpdated;
             else change = ours ? SlurmNodeChange.Resumed : SlurmNodeChange.None;
 
             return new SlurmNodeSync

@@ -46,7 +46,8 @@ namespace DlGpuTools.Topology
         public static Theoretical DeviceMemory(CudaDevice device)
         {
             if (device.MemoryBandwidthGBps is double gbps)
-                return new Theoretical(gbps, string.Format(CultureInfo.InvariantCulture, "memory: 2 x {0} MHz x {1}-bit bus", device.MemoryClockMHz, device.MemoryBusWidth));
+                return new Theoretical(gbps, string.Format(CultureInfo.InvariantCulture, "memory: 2 x {0} MHz x {1}-bit bus",
+                    device.MemoryClockMHz, device.MemoryBusWidth));
             return new Theoretical(null, "memory: clock or bus width unknown");
         }
 
@@ -56,10 +57,13 @@ namespace DlGpuTools.Topology
             if (generation is int gen && width is int lanes && PcieLaneGBps(gen) is double lane && lanes > 0)
             {
                 double gbps = lane * lanes * directions;
-                string basis = string.Format(CultureInfo.InvariantCulture, "PCIe Gen{0} x{1}: {2} x {3:0.000} GB/s per lane{4}", gen, lanes, lanes, lane, directions == 2 ? ", both directions" : string.Empty);
+                string basis = string.Format(CultureInfo.InvariantCulture, "PCIe Gen{0} x{1}: {2} x {3:0.000} GB/s per lane{4}", gen, lanes,
+                    lanes, lane, directions == 2 ? ", both directions" : string.Empty);
                 string? note = null;
                 if ((maxGeneration is int mg && mg > gen) || (maxWidth is int mw && mw > lanes))
-                    note = string.Format(CultureInfo.InvariantCulture, "The link ran at Gen{0} x{1}, below its maximum Gen{2} x{3} (slot, riser or BIOS setting, or power saving).", gen, lanes, maxGeneration ?? gen, maxWidth ?? lanes);
+                    note = string.Format(CultureInfo.InvariantCulture,
+                        "The link ran at Gen{0} x{1}, below its maximum Gen{2} x{3} (slot, riser or BIOS setting, or power saving).", gen,
+                        lanes, maxGeneration ?? gen, maxWidth ?? lanes);
                 return new Theoretical(gbps, basis, note);
             }
 

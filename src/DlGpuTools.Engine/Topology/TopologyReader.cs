@@ -24,7 +24,8 @@ namespace DlGpuTools.Topology
             Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? missing);
             NvmlDeviceFacts? facts = null;
             if (nvml != null) facts = NvmlDeviceFacts.Read(nvml, warnings);
-            else warnings.Add("NVML could not be loaded, so paths, NVLinks and CPU/NUMA affinity are unknown; peer access comes from the CUDA driver. " + missing?.Message);
+            else warnings.Add("NVML could not be loaded, so paths, NVLinks and CPU/NUMA affinity are unknown; peer access comes from the CUDA driver. "
+                + missing?.Message);
 
             var handles = new Dictionary<int, IntPtr>();
             foreach (CudaDevice d in devices)
@@ -70,14 +71,16 @@ namespace DlGpuTools.Topology
                 if (r != NvmlReturn.NVML_SUCCESS || !active) continue;
                 bool toSwitch = nvml.nvmlDeviceGetNvLinkRemoteDeviceType(handle, link, out uint type) == NvmlReturn.NVML_SUCCESS && type == 2;
                 string? bus = null;
-                if (!toSwitch && nvml.nvmlDeviceGetNvLinkRemotePciInfo(handle, link, out string? remote) == NvmlReturn.NVML_SUCCESS) bus = DeviceIdentity.NormalizePciBusId(remote);
+                if (!toSwitch && nvml.nvmlDeviceGetNvLinkRemotePciInfo(handle, link, out string? remote) == NvmlReturn.NVML_SUCCESS)
+                    bus = DeviceIdentity.NormalizePciBusId(remote);
                 remotes.Add(toSwitch ? null : bus ?? string.Empty);
             }
 
             return remotes;
         }
 
-        private static GpuTopologyLink ReadLink(CudaDriver driver, Nvml? nvml, CudaDevice device, CudaDevice peer, Dictionary<int, IntPtr> handles, Dictionary<int, List<string?>> nvLinks)
+        private static GpuTopologyLink ReadLink(CudaDriver driver, Nvml? nvml, CudaDevice device, CudaDevice peer, Dictionary<int,
+            IntPtr> handles, Dictionary<int, List<string?>> nvLinks)
         {
             var link = new GpuTopologyLink { DeviceIndex = device.Index, PeerIndex = peer.Index, Path = "?" };
             if (driver.cuDeviceCanAccessPeer(out bool can, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS) link.CanAccessPeer = can;
@@ -110,7 +113,8 @@ namespace DlGpuTools.Topology
                 double? perLink = NvLinkGBpsPerLink(device);
                 link.NvLinkGBps = perLink * link.NvLinkCount;
                 link.Description = $"NVLink, {link.NvLinkCount} link(s){(link.ThroughNvSwitch ? " through NVSwitch" : string.Empty)}"
-                    + (perLink is double g ? string.Format(CultureInfo.InvariantCulture, ", {0:0.#} GB/s per direction ({1} x {2:0.####})", link.NvLinkGBps, link.NvLinkCount, g) : string.Empty);
+                    + (perLink is double g ? string.Format(CultureInfo.InvariantCulture, ", {0:0.#} GB/s per direction ({1} x {2:0.####})",
+                        link.NvLinkGBps, link.NvLinkCount, g) : string.Empty);
             }
             else if (link.PcieLevel != null)
             {

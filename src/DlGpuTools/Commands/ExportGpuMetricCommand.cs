@@ -81,7 +81,8 @@ namespace DlGpuTools.Commands
             string? note;
             try
             {
-                note = TextfileWriter.WriteAtomically(path, PrometheusExposition.FormatExport(samples.ToList(), new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
+                note = TextfileWriter.WriteAtomically(path,
+                    PrometheusExposition.FormatExport(samples.ToList(), new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
             }
             catch (DirectoryNotFoundException)
             {

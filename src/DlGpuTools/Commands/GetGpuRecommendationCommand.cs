@@ -33,7 +33,9 @@ namespace DlGpuTools.Commands
         public Workload Workload { get; set; } = Workload.Learning;
 
         [Parameter]
-        [ValidateFiniteRange(1, 10000000, "US dollars", ZeroMessage = "The budget is 0. If you typed -Budget $800: in PowerShell $800 is a variable (empty here, so 0). Write the number alone: -Budget 800.")]
+        [ValidateFiniteRange(1, 10000000, "US dollars",
+            ZeroMessage = "The budget is 0. If you typed -Budget $800: in PowerShell $800 is a variable (empty here, so 0). Write the "
+            + "number alone: -Budget 800.")]
         public double Budget { get; set; }
 
         [Parameter]
@@ -219,7 +221,8 @@ namespace DlGpuTools.Commands
                 Optimizer = Optimizer,
                 Offload = Offload,
                 Goal = Bound(nameof(Goal)) ? Goal : (RecommendationGoal?)null,
-                Engine = Engine == null ? (InferenceEngine?)null : string.Equals(Engine, "llama.cpp", StringComparison.OrdinalIgnoreCase) ? InferenceEngine.LlamaCpp
+                Engine = Engine == null ? (InferenceEngine?)null : string.Equals(Engine, "llama.cpp", StringComparison.OrdinalIgnoreCase)
+                    ? InferenceEngine.LlamaCpp
                     : string.Equals(Engine, "vLLM", StringComparison.OrdinalIgnoreCase) ? InferenceEngine.Vllm : InferenceEngine.TensorRtLlm,
                 TrainTokens = Bound(nameof(TrainTokens)) ? TrainTokens : (double?)null,
                 Epochs = Bound(nameof(Epochs)) ? Epochs : (double?)null,

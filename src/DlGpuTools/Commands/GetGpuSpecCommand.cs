@@ -26,7 +26,8 @@ namespace DlGpuTools.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
-        /// <summary>The memory the device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name such as 'NVIDIA GeForce RTX 3060'.</summary>
+        /// <summary>The memory the device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name such as
+        /// 'NVIDIA GeForce RTX 3060'.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("TotalMemory")]
         public ulong DeviceMemoryBytes { get; set; }
@@ -89,7 +90,8 @@ namespace DlGpuTools.Commands
                 {
                     path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(file, out provider, out _);
                 }
-                catch (Exception e) when (e is NotSupportedException || e is SessionStateException || e is ProviderInvocationException || e is ArgumentException)
+                catch (Exception e) when (e is NotSupportedException || e is SessionStateException || e is ProviderInvocationException
+                    || e is ArgumentException)
                 {
                     // A path PowerShell cannot resolve to a file: a drive that does not exist, a malformed path. These are
                     // PowerShell's own answers about the user's path, not engine failures.

@@ -14,7 +14,8 @@ namespace DlGpuTools.Commands
     /// </summary>
     internal static class GpuSampleInput
     {
-        private static readonly PropertyInfo[] Properties = typeof(GpuSample).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToArray();
+        private static readonly PropertyInfo[] Properties = typeof(GpuSample).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite).ToArray();
 
         /// <summary>
         /// Adds each input that is or describes a sample to <paramref name="samples"/>; every other input gets its own

@@ -95,7 +95,8 @@ namespace DlGpuTools.Commands
                 {
                     if (StopRequested) return;
                     string label = $"{type} {shape.M}x{shape.N}x{shape.K}";
-                    var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations, Warmup = Warmup, Threads = ThreadCount };
+                    var request = new CpuMatMulRequest { DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Iterations,
+                        Warmup = Warmup, Threads = ThreadCount };
                     try
                     {
                         CpuMatMulResult result = benchmark.Run(request, Cancellation, p => ReportProgress("Measure-CpuMatMul: "

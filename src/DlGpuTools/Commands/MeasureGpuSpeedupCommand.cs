@@ -153,7 +153,8 @@ namespace DlGpuTools.Commands
         private MatMulResult MeasureGpu(CudaDevice device, MatMulDataType type, (long M, long N, long K) shape)
         {
             if (!_contextHolds.ContainsKey(device.Index)) _contextHolds[device.Index] = Runtime.KeepContextAlive(device.Index);
-            var request = new MatMulRequest { DeviceIndex = device.Index, DataType = type, M = shape.M, N = shape.N, K = shape.K, Iterations = Math.Max(5, Iterations) };
+            var request = new MatMulRequest { DeviceIndex = device.Index, DataType = type, M = shape.M, N = shape.N, K = shape.K,
+                Iterations = Math.Max(5, Iterations) };
             return new MatMulBenchmark(Runtime).Run(request, device, Cancellation, p => ReportProgress("Measure-GpuSpeedup: GPU "
                 + device.Index.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     $"{type} {shape.M}x{shape.N}x{shape.K}: {p.Phase}", p.Total > 0 ? 100 * p.Done / p.Total : 0));

@@ -86,7 +86,8 @@ namespace DlGpuTools.Commands
             {
                 return Host.UI.RawUI != null && Host.UI.RawUI.WindowSize.Width > 0;
             }
-            catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is InvalidOperationException || e is System.Management.Automation.Host.HostException)
+            catch (Exception e) when (e is NotImplementedException || e is NotSupportedException || e is InvalidOperationException
+                || e is System.Management.Automation.Host.HostException)
             {
                 return false;
             }

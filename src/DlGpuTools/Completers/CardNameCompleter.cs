@@ -13,7 +13,8 @@ namespace DlGpuTools.Commands
     /// </summary>
     public sealed class CardNameCompleter : IArgumentCompleter
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             CardCatalog catalog = CardCatalog.BuiltIn;
             if (fakeBoundParameters != null && fakeBoundParameters.Contains("CardTable"))

@@ -24,7 +24,8 @@ namespace DlGpuTools.Commands
             lock (Gate) _names = distinct;
         }
 
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string[]? names;
             lock (Gate) names = _names;

@@ -34,13 +34,16 @@ namespace DlGpuTools.Commands
             object value = arguments is PSObject wrapped ? wrapped.BaseObject : arguments;
             double number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
             if (double.IsNaN(number)) throw new ValidationMetadataException("NaN is not a number: give a value from " + Range() + ".");
-            if (double.IsInfinity(number)) throw new ValidationMetadataException(number.ToString(CultureInfo.InvariantCulture) + " is not a finite number: give a value from " + Range() + ".");
+            if (double.IsInfinity(number)) throw new ValidationMetadataException(number.ToString(CultureInfo.InvariantCulture)
+                + " is not a finite number: give a value from " + Range() + ".");
             if (number == 0 && ZeroMessage != null && Minimum > 0) throw new ValidationMetadataException(ZeroMessage);
             if (number < Minimum || number > Maximum)
-                throw new ValidationMetadataException(string.Format(CultureInfo.CurrentCulture, "{0} is outside the allowed range: give a value from {1}.", number.ToString("G", CultureInfo.CurrentCulture), Range()));
+                throw new ValidationMetadataException(string.Format(CultureInfo.CurrentCulture,
+                    "{0} is outside the allowed range: give a value from {1}.", number.ToString("G", CultureInfo.CurrentCulture), Range()));
         }
 
         private string Range() =>
-            string.Format(CultureInfo.CurrentCulture, "{0} to {1}{2}", Minimum.ToString("G", CultureInfo.CurrentCulture), Maximum.ToString("G", CultureInfo.CurrentCulture), Unit == null ? string.Empty : " " + Unit);
+            string.Format(CultureInfo.CurrentCulture, "{0} to {1}{2}", Minimum.ToString("G", CultureInfo.CurrentCulture),
+                Maximum.ToString("G", CultureInfo.CurrentCulture), Unit == null ? string.Empty : " " + Unit);
     }
 }

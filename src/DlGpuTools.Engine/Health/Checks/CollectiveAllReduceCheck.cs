@@ -68,7 +68,8 @@ namespace DlGpuTools.Health
             }
             catch (NcclNotFoundException e)
             {
-                return new[] { HealthRow.Make(null, CheckName, CheckStatus.Skipped, "NCCL is not installed where the module looks, so no collective ran: " + FirstLine(e.Message), e.Remedy) };
+                return new[] { HealthRow.Make(null, CheckName, CheckStatus.Skipped,
+                    "NCCL is not installed where the module looks, so no collective ran: " + FirstLine(e.Message), e.Remedy) };
             }
 
             CollectiveResult result = CollectiveMeasurement.Merge(ranks).Single();
@@ -94,15 +95,18 @@ namespace DlGpuTools.Health
             if (result.Failure != null)
             {
                 return HealthRow.Make(null, CheckName, CheckStatus.Failed, $"The AllReduce over {gpus} did not complete: {result.Failure}",
-                    "Drain the node; run Measure-GpuCollective with NCCL_DEBUG=INFO to see where it stops, and check the NVLinks (Get-GpuTopology) and dmesg for Xid errors.",
+                    "Drain the node; run Measure-GpuCollective with NCCL_DEBUG=INFO to see where it stops, and check the NVLinks "
+                        + "(Get-GpuTopology) and dmesg for Xid errors.",
                     HealthAction.Drain);
             }
 
             long wrong = result.Sizes.Sum(s => s.WrongElements);
             if (wrong > 0)
             {
-                return HealthRow.Make(null, CheckName, CheckStatus.Failed, $"{wrong} element(s) of the AllReduce over {gpus} differed from the host reference: {result.Verdict}",
-                    "Drain the node: a GPU or link corrupts data in transit. Run Measure-GpuCollective on pairs of GPUs (-Index a,b) to find which, and check NVLink error counters.",
+                return HealthRow.Make(null, CheckName, CheckStatus.Failed,
+                    $"{wrong} element(s) of the AllReduce over {gpus} differed from the host reference: {result.Verdict}",
+                    "Drain the node: a GPU or link corrupts data in transit. Run Measure-GpuCollective on pairs of GPUs (-Index a,b) to "
+                        + "find which, and check NVLink error counters.",
                     HealthAction.Drain);
             }
 
@@ -110,8 +114,10 @@ namespace DlGpuTools.Health
                 ? string.Format(CultureInfo.InvariantCulture, "bus bandwidth {0:0.#} GB/s at 64 MiB", bus)
                 : "no large message measured";
             if (result.CheckStatus == CheckStatus.Warning)
-                return HealthRow.Make(null, CheckName, CheckStatus.Warning, $"Verified over {gpus}; {figure}. {result.Verdict}", "See the likely cause named; Measure-GpuCollective -MaxBytes 1GiB measures it in full.", HealthAction.Watch);
-            string expected = result.ExpectedBusGBps is double e ? string.Format(CultureInfo.InvariantCulture, " (expected {0:0.#} GB/s: {1})", e, result.ExpectationBasis) : string.Empty;
+                return HealthRow.Make(null, CheckName, CheckStatus.Warning, $"Verified over {gpus}; {figure}. {result.Verdict}",
+                    "See the likely cause named; Measure-GpuCollective -MaxBytes 1GiB measures it in full.", HealthAction.Watch);
+            string expected = result.ExpectedBusGBps is double e
+                ? string.Format(CultureInfo.InvariantCulture, " (expected {0:0.#} GB/s: {1})", e, result.ExpectationBasis) : string.Empty;
             return HealthRow.Make(null, CheckName, CheckStatus.Passed, $"Verified over {gpus}; {figure}{expected}.");
         }
 
@@ -130,7 +136,9 @@ namespace DlGpuTools.Health
                 if (others > 0 && t.Median > others * SlowFactor)
                 {
                     yield return HealthRow.Make(t.Rank.DeviceIndex, CheckName, CheckStatus.Warning,
-                        string.Format(CultureInfo.InvariantCulture, "GPU {0} took {1:0.00}x as long per AllReduce of {2} bytes as its peers ({3:0.#} vs {4:0.#} us, CUDA events on its own stream): its links, its PCIe slot or its clocks hold the others up.",
+                        string.Format(CultureInfo.InvariantCulture,
+                            "GPU {0} took {1:0.00}x as long per AllReduce of {2} bytes as its peers ({3:0.#} vs {4:0.#} us, CUDA events on "
+                            + "its own stream): its links, its PCIe slot or its clocks hold the others up.",
                             t.Rank.DeviceIndex, t.Median / others, t.Bytes, t.Median, others),
                         "Compare its links in Get-GpuTopology and Measure-GpuBandwidth's peer tests, and its clocks and throttle reasons in Get-GpuSample.",
                         HealthAction.Watch);
