@@ -26,8 +26,8 @@ namespace DlGpuTools.Engine.Tests
             }
 
             public FakeBinding(
-                string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path, Func<string, string>? spelling,
-                params string[] missing)
+                string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path,
+                Func<string, string>? spelling, params string[] missing)
             {
                 Name = name;
                 Spelling = spelling;
@@ -56,7 +56,8 @@ namespace DlGpuTools.Engine.Tests
         // binding chose says which of them it calls.
         private static readonly string[] NotInAnyBlasFake =
         {
-            "omp_get_max_threads", "omp_set_num_threads", "bli_info_get_version_str", "bli_thread_get_num_threads", "bli_thread_set_num_threads",
+            "omp_get_max_threads", "omp_set_num_threads", "bli_info_get_version_str", "bli_thread_get_num_threads",
+            "bli_thread_set_num_threads",
         };
 
         private static readonly string[] MklOnly =
@@ -91,12 +92,14 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("cuBLAS", CuBlasLibrary.NativeDeclarations, NativeLibraryKind.CuBlas, Fake("libcublas.so.13")),
             new FakeBinding("cuBLASLt", CuBlasLt.NativeDeclarations, NativeLibraryKind.CuBlasLt, FakeLibraries.CuBlasLt),
             new FakeBinding("cuDNN 9", CuDnnLibrary.NativeDeclarations, NativeLibraryKind.CuDnn, Fake("cudnn", "libcudnn.so.9")),
-            new FakeBinding("OpenBLAS", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas, Blas("openblas", "libopenblas.so.0"), null,
+            new FakeBinding("OpenBLAS", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas,
+                Blas("openblas", "libopenblas.so.0"), null,
                 MissingInOrder(CpuBlasLibrary.NativeDeclarations, MklOnly, NotInAnyBlasFake)),
             new FakeBinding("numpy's ILP64 OpenBLAS", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas,
                 Blas("scipy64", "libscipy_openblas64_-fake.so"), n => "scipy_" + n + "64_",
                 MissingInOrder(CpuBlasLibrary.NativeDeclarations, MklOnly, NotInAnyBlasFake)),
-            new FakeBinding("PyTorch's MKL", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas, Blas("torch", "libtorch_cpu.so"), null,
+            new FakeBinding("PyTorch's MKL", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas,
+                Blas("torch", "libtorch_cpu.so"), null,
                 MissingInOrder(CpuBlasLibrary.NativeDeclarations, OpenBlasOnly, NotInAnyBlasFake)),
         };
 
@@ -147,7 +150,8 @@ namespace DlGpuTools.Engine.Tests
                 {
                     // Every function looked up as lazy, so that each missing one is reported rather than only the first eager one.
                     var lazy = binding.Declarations
-                        .Select(d => new NativeFunction(d.Name, d.IntroducedIn, NativeBinding.Lazy, string.Join("|", d.Exports), d.Spelled)).ToList();
+                        .Select(d => new NativeFunction(d.Name, d.IntroducedIn, NativeBinding.Lazy, string.Join("|", d.Exports), d.Spelled))
+                        .ToList();
                     var table = new NativeFunctionTable(handle, binding.Kind, binding.Path, lazy, binding.Spelling);
                     var missing = new List<string>();
                     for (int i = 0; i < lazy.Count; i++)
@@ -223,7 +227,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.True(table.Functions[1].Spelled);
             Assert.Null(table.Functions[2].Exports);
             string generated = NativeBindingGenerator.Generate(table, "x.bindings");
-            Assert.Contains("new NativeFunction(\"f_\", \"A 1\", NativeBinding.Lazy, \"f_|F\", false),", generated, StringComparison.Ordinal);
+            Assert.Contains(
+                "new NativeFunction(\"f_\", \"A 1\", NativeBinding.Lazy, \"f_|F\", false),", generated, StringComparison.Ordinal);
             Assert.Contains("new NativeFunction(\"g\", \"A 1\", NativeBinding.Lazy, null, true),", generated, StringComparison.Ordinal);
             Assert.Contains("new NativeFunction(\"h\", \"A 1\", NativeBinding.Lazy),", generated, StringComparison.Ordinal);
             Assert.Contains("public string? ExportNameOfF_ => _table.ExportName(0);", generated, StringComparison.Ordinal);
@@ -241,7 +246,8 @@ namespace DlGpuTools.Engine.Tests
             using (handle)
             {
                 var spelled = new CpuBlasLibrary.NativeMethods(
-                    new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, path, CpuBlasLibrary.NativeDeclarations, n => "scipy_" + n + "64_"));
+                    new NativeFunctionTable(
+                        handle, NativeLibraryKind.CpuBlas, path, CpuBlasLibrary.NativeDeclarations, n => "scipy_" + n + "64_"));
                 Assert.Equal("scipy_cblas_sgemm64_", spelled.ExportNameOfCblas_sgemm64);
                 Assert.Equal("scipy_openblas_set_num_threads64_", spelled.ExportNameOfOpenblas_set_num_threads64);
                 var plain = new CpuBlasLibrary.NativeMethods(

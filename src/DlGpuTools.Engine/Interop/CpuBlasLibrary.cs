@@ -40,7 +40,8 @@ namespace DlGpuTools.Interop
             Blis,
         }
 
-        private CpuBlasLibrary(NativeLibraryHandle handle, string path, string origin, string prefix, string suffix, bool int64, bool fortran)
+        private CpuBlasLibrary(
+            NativeLibraryHandle handle, string path, string origin, string prefix, string suffix, bool int64, bool fortran)
         {
             LibraryPath = path;
             Origin = origin;
@@ -52,9 +53,9 @@ namespace DlGpuTools.Interop
             _hasDoubleGemm = Fortran ? _native.HasDgemm_ : Int64Indices ? _native.HasCblas_dgemm64 : _native.HasCblas_dgemm;
 
             // BF16: MKL's cblas_gemm_bf16bf16f32, else OpenBLAS's cblas_sbgemm (built only for CPUs with BF16 support).
-            Bf16Routine = (Int64Indices ? _native.ExportNameOfCblas_gemm_bf16bf16f32_64 : _native.ExportNameOfCblas_gemm_bf16bf16f32) != null
-                ? "cblas_gemm_bf16bf16f32"
-                : (Int64Indices ? _native.HasCblas_sbgemm64 : _native.HasCblas_sbgemm) ? "cblas_sbgemm" : null;
+            bool mklBf16 = Int64Indices ? _native.HasCblas_gemm_bf16bf16f32_64 : _native.HasCblas_gemm_bf16bf16f32;
+            bool openBlasBf16 = Int64Indices ? _native.HasCblas_sbgemm64 : _native.HasCblas_sbgemm;
+            Bf16Routine = mklBf16 ? "cblas_gemm_bf16bf16f32" : openBlasBf16 ? "cblas_sbgemm" : null;
 
             if (_native.HasMkl_get_version_string)
             {
@@ -86,7 +87,9 @@ namespace DlGpuTools.Interop
                 if (Int64Indices ? _native.HasOpenblas_set_num_threads64 : _native.HasOpenblas_set_num_threads)
                 {
                     _threadCalls = ThreadCalls.OpenBlas;
-                    ThreadControl = Int64Indices ? _native.ExportNameOfOpenblas_set_num_threads64 : _native.ExportNameOfOpenblas_set_num_threads;
+                    ThreadControl = Int64Indices
+                        ? _native.ExportNameOfOpenblas_set_num_threads64
+                        : _native.ExportNameOfOpenblas_set_num_threads;
                 }
             }
             else if (_native.HasBli_info_get_version_str)
@@ -115,7 +118,7 @@ namespace DlGpuTools.Interop
         public bool Fortran { get; }
 
         /// <summary>The interface the FP32 and FP64 GEMMs use, in words.</summary>
-        public string Interface => Fortran ? "Fortran interface (sgemm_, dgemm_)" : "CBLAS (" + SymbolPrefix + "cblas_sgemm" + SymbolSuffix + ")";
+        public string Interface => Fortran ? "Fortran interface (sgemm_, dgemm_)" : "CBLAS (" + Spell("cblas_sgemm") + ")";
 
         /// <summary>The file the loader mapped (resolved from an export's address where the OS tells).</summary>
         public string LibraryPath { get; }
@@ -179,7 +182,8 @@ namespace DlGpuTools.Interop
                     case ThreadCalls.Mkl: return _native.HasMkl_get_max_threads ? _native.mkl_get_max_threads() : (int?)null;
                     case ThreadCalls.OpenMp: return _native.HasOmp_get_max_threads ? _native.omp_get_max_threads() : (int?)null;
                     case ThreadCalls.OpenBlas: return _native.HasOpenblas_get_num_threads ? _native.openblas_get_num_threads() : (int?)null;
-                    case ThreadCalls.Blis: return _native.HasBli_thread_get_num_threads ? (int)_native.bli_thread_get_num_threads() : (int?)null;
+                    case ThreadCalls.Blis:
+                        return _native.HasBli_thread_get_num_threads ? (int)_native.bli_thread_get_num_threads() : (int?)null;
                     default: return null;
                 }
             }
@@ -210,17 +214,20 @@ namespace DlGpuTools.Interop
             foreach (var (prefix, suffix, int64) in Spellings)
             {
                 string Spelling(string name) => prefix + name + suffix;
-                var probe = new NativeMethods(new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, handle.RequestedPath, NativeDeclarations, Spelling));
+                var probe = new NativeMethods(
+                    new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, handle.RequestedPath, NativeDeclarations, Spelling));
                 string? sgemm = int64 ? probe.ExportNameOfCblas_sgemm64 : probe.ExportNameOfCblas_sgemm;
                 if (sgemm == null) continue;
-                return Proved(new CpuBlasLibrary(handle, handle.ResolveLoadedPath(sgemm), origin, prefix, suffix, int64, false), out rejection);
+                string path = handle.ResolveLoadedPath(sgemm);
+                return Proved(new CpuBlasLibrary(handle, path, origin, prefix, suffix, int64, false), out rejection);
             }
 
-            string? fortran = new NativeMethods(new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, handle.RequestedPath, NativeDeclarations))
-                .ExportNameOfSgemm_;
+            string? fortran = new NativeMethods(
+                new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, handle.RequestedPath, NativeDeclarations)).ExportNameOfSgemm_;
             if (fortran != null)
             {
-                return Proved(new CpuBlasLibrary(handle, handle.ResolveLoadedPath(fortran), origin, string.Empty, string.Empty, false, true), out rejection);
+                string path = handle.ResolveLoadedPath(fortran);
+                return Proved(new CpuBlasLibrary(handle, path, origin, string.Empty, string.Empty, false, true), out rejection);
             }
 
             rejection = "no cblas_sgemm export in any known spelling, and no Fortran sgemm_ (not a BLAS)";
@@ -278,7 +285,12 @@ namespace DlGpuTools.Interop
         public void Bf16Gemm(long m, long n, long k, ushort* a, ushort* b, float* c)
         {
             Check(m, n, k);
-            if (Bf16Routine == null) throw new NativeEntryPointMissingException(NativeLibraryKind.CpuBlas, LibraryPath, "cblas_sbgemm or cblas_gemm_bf16bf16f32", null);
+            if (Bf16Routine == null)
+            {
+                const string EitherRoutine = "cblas_sbgemm or cblas_gemm_bf16bf16f32";
+                throw new NativeEntryPointMissingException(NativeLibraryKind.CpuBlas, LibraryPath, EitherRoutine, null);
+            }
+
             bool mkl = Bf16Routine == "cblas_gemm_bf16bf16f32";
             if (Int64Indices)
             {
@@ -299,8 +311,17 @@ namespace DlGpuTools.Interop
         internal void Check(long m, long n, long k)
         {
             long limit = Int64Indices ? long.MaxValue : int.MaxValue;
-            if (m < 1 || n < 1 || k < 1) throw new ArgumentOutOfRangeException(nameof(m), string.Format(CultureInfo.InvariantCulture, "GEMM dimensions must be positive (M={0}, N={1}, K={2}).", m, n, k));
-            if (m > limit || n > limit || k > limit) throw new ArgumentOutOfRangeException(nameof(m), string.Format(CultureInfo.InvariantCulture, "{0} takes 32-bit dimensions; M={1}, N={2}, K={3} do not fit.", DisplayName, m, n, k));
+            if (m < 1 || n < 1 || k < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(m), string.Format(
+                    CultureInfo.InvariantCulture, "GEMM dimensions must be positive (M={0}, N={1}, K={2}).", m, n, k));
+            }
+
+            if (m > limit || n > limit || k > limit)
+            {
+                throw new ArgumentOutOfRangeException(nameof(m), string.Format(
+                    CultureInfo.InvariantCulture, "{0} takes 32-bit dimensions; M={1}, N={2}, K={3} do not fit.", DisplayName, m, n, k));
+            }
         }
 
         private string? ProveSgemm()
@@ -312,7 +333,9 @@ namespace DlGpuTools.Interop
             Sgemm(2, 2, 2, a, b, c);
             return c[0] == 19 && c[1] == 43 && c[2] == 22 && c[3] == 50
                 ? null
-                : string.Format(CultureInfo.InvariantCulture, "its sgemm multiplied a 2x2 wrongly ({0}, {1}, {2}, {3} instead of 19, 43, 22, 50)", c[0], c[1], c[2], c[3]);
+                : string.Format(
+                    CultureInfo.InvariantCulture,
+                    "its sgemm multiplied a 2x2 wrongly ({0}, {1}, {2}, {3} instead of 19, 43, 22, 50)", c[0], c[1], c[2], c[3]);
         }
 
         private string Spell(string name) => SymbolPrefix + name + SymbolSuffix;
