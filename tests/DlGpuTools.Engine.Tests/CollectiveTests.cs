@@ -249,6 +249,7 @@ namespace DlGpuTools.Engine.Tests
             var tooOld = Assert.Throws<NcclTooOldException>(() =>
                 new CollectiveMeasurement(old).RunLocal(Quick(CollectiveOperation.AllToAll), Devices(old), CancellationToken.None));
             Assert.Contains("2.6.4", tooOld.Message);
+            Assert.Contains("it arrived in NCCL 2.7.", tooOld.Message);
             Assert.Equal("Passed", new CollectiveMeasurement(old)
                 .RunLocal(Quick(CollectiveOperation.AllReduce), Devices(old), CancellationToken.None).Single().Status);
         }

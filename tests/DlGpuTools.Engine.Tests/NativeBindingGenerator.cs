@@ -20,8 +20,12 @@ namespace DlGpuTools.Engine.Tests
         private const int MaxLine = 140;
 
         private static readonly Regex FunctionLine = new Regex(
-            @"^(?<binding>eager|lazy)\s+(?<name>\w+)\s+""(?<since>[^""]+)""\s+(?<ret>[\w\.\*]+)\s*\((?<params>[^)]*)\)\s*(?:group\s+(?<group>\w+))?$",
+            @"^(?<binding>eager|lazy)\s+(?<name>\w+)\s+""(?<since>[^""]+)""\s+(?<ret>[\w\.\*]+)\s*\((?<params>[^)]*)\)\s*(?<clauses>.*)$",
             RegexOptions.CultureInvariant);
+
+        // After the parameters: "group <name>", "export <name>|<name>..." (the candidate exports, in order) and "spelled".
+        private static readonly Regex Clause = new Regex(
+            @"\G\s*(?:group\s+(?<group>\w+)|export\s+(?<export>\w+(?:\|\w+)*)|(?<spelled>spelled))(?=\s|$)", RegexOptions.CultureInvariant);
 
         private static readonly Regex Parameter = new Regex(@"^(?<type>[\w\.\*]+)\s+(?<name>\w+)$", RegexOptions.CultureInvariant);
 
@@ -48,6 +52,12 @@ namespace DlGpuTools.Engine.Tests
             public IReadOnlyList<(string Type, string Name)> Parameters { get; }
 
             public string? Group { get; }
+
+            /// <summary>The candidate export names as declared ("sgemm_|sgemm|SGEMM"), or null for the declaration's name.</summary>
+            public string? Exports { get; set; }
+
+            /// <summary>True when the library's spelling (prefix, suffix) applies to the exports.</summary>
+            public bool Spelled { get; set; }
         }
 
         public sealed class Table
@@ -95,9 +105,26 @@ namespace DlGpuTools.Engine.Tests
                     parameters.Add((pm.Groups["type"].Value, pm.Groups["name"].Value));
                 }
 
-                string? group = m.Groups["group"].Success ? m.Groups["group"].Value : null;
+                string clauses = m.Groups["clauses"].Value.TrimEnd();
+                string? group = null, exports = null;
+                bool spelled = false;
+                int at = 0;
+                while (at < clauses.Length)
+                {
+                    Match c = Clause.Match(clauses, at);
+                    if (!c.Success || c.Length == 0) throw new FormatException($"{where}: not a clause: {clauses.Substring(at).Trim()}");
+                    if (c.Groups["group"].Success) group = c.Groups["group"].Value;
+                    if (c.Groups["export"].Success) exports = c.Groups["export"].Value;
+                    if (c.Groups["spelled"].Success) spelled = true;
+                    at += c.Length;
+                }
+
                 var declaration = new Declaration(m.Groups["binding"].Value, m.Groups["name"].Value, m.Groups["since"].Value,
-                    m.Groups["ret"].Value, parameters, group);
+                    m.Groups["ret"].Value, parameters, group)
+                {
+                    Exports = exports,
+                    Spelled = spelled,
+                };
                 if (table.Functions.Any(f => f.Name == declaration.Name)) throw new FormatException($"{where}: {declaration.Name} is declared twice");
                 table.Functions.Add(declaration);
             }
@@ -122,7 +149,14 @@ namespace DlGpuTools.Engine.Tests
             foreach (Declaration f in table.Functions)
             {
                 string binding = f.Binding == "eager" ? "NativeBinding.Eager" : "NativeBinding.Lazy";
-                s.Append("            new NativeFunction(\"").Append(f.Name).Append("\", \"").Append(f.Since).Append("\", ").Append(binding).Append("),\n");
+                var arguments = new List<string> { "\"" + f.Name + "\"", "\"" + f.Since + "\"", binding };
+                if (f.Exports != null || f.Spelled)
+                {
+                    arguments.Add(f.Exports == null ? "null" : "\"" + f.Exports + "\"");
+                    arguments.Add(f.Spelled ? "true" : "false");
+                }
+
+                AppendWrapped(s, "            new NativeFunction(", arguments, "),", "                ");
             }
 
             s.Append("        };\n\n");
@@ -167,6 +201,14 @@ namespace DlGpuTools.Engine.Tests
                 s.Append("            /// <summary>True when this copy of the library exports ").Append(f.Name).Append(".</summary>\n");
                 s.Append("            public bool Has").Append(char.ToUpperInvariant(f.Name[0])).Append(f.Name, 1, f.Name.Length - 1)
                     .Append(" => _table.IsAvailable(").Append(i).Append(");\n");
+            }
+
+            if (f.Exports != null || f.Spelled)
+            {
+                s.Append('\n');
+                s.Append("            /// <summary>The export ").Append(f.Name).Append(" resolved to in this library, or null when it lacks it.</summary>\n");
+                s.Append("            public string? ExportNameOf").Append(char.ToUpperInvariant(f.Name[0])).Append(f.Name, 1, f.Name.Length - 1)
+                    .Append(" => _table.ExportName(").Append(i).Append(");\n");
             }
         }
 

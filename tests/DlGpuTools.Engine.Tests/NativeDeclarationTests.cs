@@ -21,8 +21,16 @@ namespace DlGpuTools.Engine.Tests
         private sealed class FakeBinding
         {
             public FakeBinding(string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path, params string[] missing)
+                : this(name, declarations, kind, path, null, missing)
+            {
+            }
+
+            public FakeBinding(
+                string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path,
+                Func<string, string>? spelling, params string[] missing)
             {
                 Name = name;
+                Spelling = spelling;
                 Declarations = declarations;
                 Kind = kind;
                 Path = path;
@@ -38,7 +46,36 @@ namespace DlGpuTools.Engine.Tests
             public string Path { get; }
 
             public IReadOnlyList<string> Missing { get; }
+
+            /// <summary>The spelling the library's binding gives its table (numpy's renamed copies), or null.</summary>
+            public Func<string, string>? Spelling { get; }
         }
+
+        // No fake plays BLIS or a BLAS that threads through OpenMP alone: those declarations are missing from every
+        // CPU BLAS fake. The LP64 and ILP64 declarations of one GEMM resolve to the same export: the spelling the
+        // binding chose says which of them it calls.
+        private static readonly string[] NotInAnyBlasFake =
+        {
+            "omp_get_max_threads", "omp_set_num_threads", "bli_info_get_version_str", "bli_thread_get_num_threads",
+            "bli_thread_set_num_threads",
+        };
+
+        private static readonly string[] MklOnly =
+        {
+            "cblas_gemm_bf16bf16f32", "cblas_gemm_bf16bf16f32_64", "sgemm_", "dgemm_", "mkl_get_version_string", "mkl_get_max_threads",
+            "mkl_set_num_threads",
+        };
+
+        private static readonly string[] OpenBlasOnly =
+        {
+            "cblas_sgemm", "cblas_dgemm", "cblas_sbgemm", "cblas_sgemm64", "cblas_dgemm64", "cblas_sbgemm64", "openblas_get_config",
+            "openblas_get_num_threads", "openblas_set_num_threads", "openblas_set_num_threads64",
+        };
+
+        private static string[] MissingInOrder(IReadOnlyList<NativeFunction> declarations, params string[][] lists) =>
+            declarations.Select(d => d.Name).Where(n => lists.Any(l => l.Contains(n))).ToArray();
+
+        private static string Blas(string variant, string file) => Fake("blas", variant, file);
 
         private static string Fake(params string[] parts) => Path.Combine(new[] { FakeLibraries.Directory }.Concat(parts).ToArray());
 
@@ -55,6 +92,15 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("cuBLAS", CuBlasLibrary.NativeDeclarations, NativeLibraryKind.CuBlas, Fake("libcublas.so.13")),
             new FakeBinding("cuBLASLt", CuBlasLt.NativeDeclarations, NativeLibraryKind.CuBlasLt, FakeLibraries.CuBlasLt),
             new FakeBinding("cuDNN 9", CuDnnLibrary.NativeDeclarations, NativeLibraryKind.CuDnn, Fake("cudnn", "libcudnn.so.9")),
+            new FakeBinding("OpenBLAS", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas,
+                Blas("openblas", "libopenblas.so.0"), null,
+                MissingInOrder(CpuBlasLibrary.NativeDeclarations, MklOnly, NotInAnyBlasFake)),
+            new FakeBinding("numpy's ILP64 OpenBLAS", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas,
+                Blas("scipy64", "libscipy_openblas64_-fake.so"), n => "scipy_" + n + "64_",
+                MissingInOrder(CpuBlasLibrary.NativeDeclarations, MklOnly, NotInAnyBlasFake)),
+            new FakeBinding("PyTorch's MKL", CpuBlasLibrary.NativeDeclarations, NativeLibraryKind.CpuBlas,
+                Blas("torch", "libtorch_cpu.so"), null,
+                MissingInOrder(CpuBlasLibrary.NativeDeclarations, OpenBlasOnly, NotInAnyBlasFake)),
         };
 
         [Fact]
@@ -104,8 +150,10 @@ namespace DlGpuTools.Engine.Tests
                 using (handle)
                 {
                     // Every function looked up as lazy, so that each missing one is reported rather than only the first eager one.
-                    var lazy = binding.Declarations.Select(d => new NativeFunction(d.Name, d.IntroducedIn, NativeBinding.Lazy)).ToList();
-                    var table = new NativeFunctionTable(handle, binding.Kind, binding.Path, lazy);
+                    var lazy = binding.Declarations
+                        .Select(d => new NativeFunction(d.Name, d.IntroducedIn, NativeBinding.Lazy, string.Join("|", d.Exports), d.Spelled))
+                        .ToList();
+                    var table = new NativeFunctionTable(handle, binding.Kind, binding.Path, lazy, binding.Spelling);
                     var missing = new List<string>();
                     for (int i = 0; i < lazy.Count; i++)
                     {
@@ -169,6 +217,68 @@ namespace DlGpuTools.Engine.Tests
             var e = Assert.Throws<NativeEntryPointMissingException>(() => nccl.ncclSend(0, 1, NcclDataType.ncclFloat32, 1, IntPtr.Zero, IntPtr.Zero));
             Assert.Equal("ncclSend", e.Function);
             Assert.Equal("NCCL 2.7", e.IntroducedIn);
+        }
+
+        [Fact]
+        public void The_generator_reads_candidate_exports_and_the_spelling_clause()
+        {
+            NativeBindingGenerator.Table table = NativeBindingGenerator.Parse(
+                "class X\nlazy f_ \"A 1\" void (int x) export f_|F\nlazy g \"A 1\" int () spelled\nlazy h \"A 1\" int ()\n", "x.bindings");
+            Assert.Equal("f_|F", table.Functions[0].Exports);
+            Assert.False(table.Functions[0].Spelled);
+            Assert.True(table.Functions[1].Spelled);
+            Assert.Null(table.Functions[2].Exports);
+            string generated = NativeBindingGenerator.Generate(table, "x.bindings");
+            Assert.Contains(
+                "new NativeFunction(\"f_\", \"A 1\", NativeBinding.Lazy, \"f_|F\", false),", generated, StringComparison.Ordinal);
+            Assert.Contains("new NativeFunction(\"g\", \"A 1\", NativeBinding.Lazy, null, true),", generated, StringComparison.Ordinal);
+            Assert.Contains("new NativeFunction(\"h\", \"A 1\", NativeBinding.Lazy),", generated, StringComparison.Ordinal);
+            Assert.Contains("public string? ExportNameOfF_ => _table.ExportName(0);", generated, StringComparison.Ordinal);
+            Assert.DoesNotContain("ExportNameOfH", generated, StringComparison.Ordinal);
+            Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int () sometimes\n", "x.bindings"));
+            Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int () export\n", "x.bindings"));
+        }
+
+        [FakeFact]
+        public void A_spelled_declaration_resolves_through_the_library_s_spelling_and_names_the_export_it_found()
+        {
+            string path = Blas("scipy64", "libscipy_openblas64_-fake.so");
+            NativeLibraryHandle? handle = PlatformNativeLoader.Instance.TryLoad(path, out string? error);
+            Assert.True(handle != null, error);
+            using (handle)
+            {
+                var spelled = new CpuBlasLibrary.NativeMethods(
+                    new NativeFunctionTable(
+                        handle, NativeLibraryKind.CpuBlas, path, CpuBlasLibrary.NativeDeclarations, n => "scipy_" + n + "64_"));
+                Assert.Equal("scipy_cblas_sgemm64_", spelled.ExportNameOfCblas_sgemm64);
+                Assert.Equal("scipy_openblas_set_num_threads64_", spelled.ExportNameOfOpenblas_set_num_threads64);
+                var plain = new CpuBlasLibrary.NativeMethods(
+                    new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, path, CpuBlasLibrary.NativeDeclarations));
+                Assert.Null(plain.ExportNameOfCblas_sgemm);
+                var e = Assert.Throws<NativeEntryPointMissingException>(() => plain.Table.Address(0));
+                Assert.Equal("cblas_sgemm", e.Function);
+                Assert.Equal("BLAST-Forum 2001", e.IntroducedIn);
+                Assert.Equal(NativeLibraryKind.CpuBlas, e.Kind);
+            }
+        }
+
+        [FakeFact]
+        public void A_declaration_with_candidate_exports_takes_the_first_the_library_has()
+        {
+            string path = Blas("torch", "libtorch_cpu.so");
+            NativeLibraryHandle? handle = PlatformNativeLoader.Instance.TryLoad(path, out string? error);
+            Assert.True(handle != null, error);
+            using (handle)
+            {
+                var native = new CpuBlasLibrary.NativeMethods(
+                    new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, path, CpuBlasLibrary.NativeDeclarations));
+                Assert.Equal("sgemm_", native.ExportNameOfSgemm_);
+                Assert.Equal("mkl_set_num_threads", native.ExportNameOfMkl_set_num_threads);
+                var declarations = new[] { new NativeFunction("gemm", "Level-3-BLAS 1990", NativeBinding.Lazy, "SGEMM|sgemm|dgemm_") };
+                var table = new NativeFunctionTable(handle, NativeLibraryKind.CpuBlas, path, declarations);
+                Assert.Equal("dgemm_", table.ExportName(0));
+                Assert.Equal(handle.GetExport("dgemm_"), table.Address(0));
+            }
         }
     }
 }

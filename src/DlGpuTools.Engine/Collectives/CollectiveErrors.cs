@@ -47,14 +47,15 @@ namespace DlGpuTools.Collectives
 
 namespace DlGpuTools.Collectives
 {
-    /// <summary>The loaded NCCL lacks a function an operation needs (ncclSend/ncclRecv arrived in NCCL 2.7).</summary>
+    /// <summary>The loaded NCCL lacks a function an operation needs; the release that added it comes from its declaration.</summary>
     public sealed class NcclTooOldException : DlGpuToolsException
     {
         public const string Id = nameof(ErrorCatalogue.NcclTooOld);
 
         public NcclTooOldException(string operation, string function, string? version, string path)
             : base(ErrorCatalogue.Get(Id),
-                $"{operation} needs {function}, which the NCCL at {path} (version {version ?? "unknown"}) does not export; it arrived in NCCL 2.7.",
+                $"{operation} needs {function}, which the NCCL at {path} (version {version ?? "unknown"}) does not export; "
+                    + $"it arrived in {Interop.NcclLibrary.IntroducedIn(function)}.",
                 "Install a current NCCL 2 (NVIDIA's libnccl2 package or pip's nvidia-nccl wheel), or point $env:"
                     + Interop.NcclCandidates.OverrideVariable + " at one.")
         {

@@ -170,7 +170,7 @@ namespace DlGpuTools.Collectives
             NcclLibrary nccl = _runtime.Nccl;
             foreach (CollectiveOperation operation in request.Operations)
             {
-                if ((operation == CollectiveOperation.AllToAll || operation == CollectiveOperation.SendRecv) && !nccl.HasExport("ncclSend"))
+                if ((operation == CollectiveOperation.AllToAll || operation == CollectiveOperation.SendRecv) && !nccl.HasPointToPoint)
                     throw new NcclTooOldException(operation.ToString(), "ncclSend", NcclLibrary.DecodeVersion(nccl.VersionCode)?.ToString(), nccl.LibraryPath);
             }
 

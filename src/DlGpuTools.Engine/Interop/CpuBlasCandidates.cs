@@ -114,7 +114,8 @@ namespace DlGpuTools.Interop
             const string mkl = "libmkl_rt.so.2";
             list.Add(new BlasCandidate(mkl, LoaderSearch, BlasFamily.Mkl));
             if (!string.IsNullOrEmpty(mklRoot)) list.Add(new BlasCandidate(mklRoot!.TrimEnd('/') + "/lib/" + mkl, "$env:MKLROOT/lib", BlasFamily.Mkl));
-            if (!string.IsNullOrEmpty(conda)) list.Add(new BlasCandidate(conda!.TrimEnd('/') + "/lib/" + mkl, "$env:CONDA_PREFIX/lib (the active conda environment)", BlasFamily.Mkl));
+            if (!string.IsNullOrEmpty(conda)) list.Add(new BlasCandidate(conda!.TrimEnd('/') + "/lib/" + mkl,
+                "$env:CONDA_PREFIX/lib (the active conda environment)", BlasFamily.Mkl));
             list.Add(new BlasCandidate("/opt/intel/oneapi/mkl/latest/lib/" + mkl, "the oneAPI installer's folder", BlasFamily.Mkl));
             foreach (string site in sites)
             {
@@ -122,7 +123,8 @@ namespace DlGpuTools.Interop
                 if (!string.IsNullOrEmpty(prefixLib)) list.Add(new BlasCandidate(prefixLib + "/" + mkl, "the pip mkl package of " + site, BlasFamily.Mkl));
             }
 
-            foreach (string site in sites) list.Add(new BlasCandidate(site.TrimEnd('/') + "/torch/lib/libtorch_cpu.so", "PyTorch's CPU library in " + site + " (statically linked MKL)", BlasFamily.MklInPyTorch));
+            foreach (string site in sites) list.Add(new BlasCandidate(site.TrimEnd('/') + "/torch/lib/libtorch_cpu.so",
+                "PyTorch's CPU library in " + site + " (statically linked MKL)", BlasFamily.MklInPyTorch));
 
             // OpenBLAS: the copies numpy and scipy wheels carry (renamed: scipy_ prefixed symbols, and 64-bit
             // integers in numpy's), which are usually newer than the distribution's; then the system's builds.
@@ -131,7 +133,8 @@ namespace DlGpuTools.Interop
                 foreach (string folder in new[] { "numpy.libs", "scipy.libs", "scipy_openblas64/lib", "scipy_openblas32/lib" })
                 {
                     string dir = site.TrimEnd('/') + "/" + folder;
-                    foreach (string file in Files(env, dir, "lib*openblas*.so*")) list.Add(new BlasCandidate(file, "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
+                    foreach (string file in Files(env, dir, "lib*openblas*.so*"))
+                        list.Add(new BlasCandidate(file, "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
                 }
             }
 
@@ -139,14 +142,18 @@ namespace DlGpuTools.Interop
             foreach (string folder in new[] { "openblas-pthread", "openblas-openmp", "openblas64-pthread", "openblas64-openmp" })
                 list.Add(new BlasCandidate(multiarch + "/" + folder + "/libopenblas.so.0", DistroFolder + " (" + folder + " build)", BlasFamily.OpenBlas));
             foreach (string name in LinuxOpenBlasNames) list.Add(new BlasCandidate("/usr/lib64/" + name, DistroFolder, BlasFamily.OpenBlas));
-            if (!string.IsNullOrEmpty(conda)) list.Add(new BlasCandidate(conda!.TrimEnd('/') + "/lib/libopenblas.so.0", "$env:CONDA_PREFIX/lib (the active conda environment)", BlasFamily.OpenBlas));
+            if (!string.IsNullOrEmpty(conda)) list.Add(new BlasCandidate(conda!.TrimEnd('/') + "/lib/libopenblas.so.0",
+                "$env:CONDA_PREFIX/lib (the active conda environment)", BlasFamily.OpenBlas));
 
             foreach (string name in LinuxBlisNames) list.Add(new BlasCandidate(name, LoaderSearch, BlasFamily.Blis));
-            foreach (string folder in new[] { "blis-pthread", "blis-openmp" }) list.Add(new BlasCandidate(multiarch + "/" + folder + "/libblis.so.4", DistroFolder + " (" + folder + " build)", BlasFamily.Blis));
-            foreach (string aocl in Directories(env, "/opt/AMD/aocl", "aocl-linux-*")) list.Add(new BlasCandidate(aocl + "/lib/libblis-mt.so", "AMD's AOCL folder", BlasFamily.Blis));
+            foreach (string folder in new[] { "blis-pthread", "blis-openmp" })
+                list.Add(new BlasCandidate(multiarch + "/" + folder + "/libblis.so.4", DistroFolder + " (" + folder + " build)", BlasFamily.Blis));
+            foreach (string aocl in Directories(env, "/opt/AMD/aocl", "aocl-linux-*"))
+                list.Add(new BlasCandidate(aocl + "/lib/libblis-mt.so", "AMD's AOCL folder", BlasFamily.Blis));
 
             const string accelerate = "/System/Library/Frameworks/Accelerate.framework/Accelerate";
-            if (env.DirectoryExists("/System/Library/Frameworks")) list.Add(new BlasCandidate(accelerate, "macOS's Accelerate framework", BlasFamily.Accelerate));
+            if (env.DirectoryExists("/System/Library/Frameworks"))
+                list.Add(new BlasCandidate(accelerate, "macOS's Accelerate framework", BlasFamily.Accelerate));
 
             list.Add(new BlasCandidate("libblas.so.3", LoaderSearch + "; on Debian and Ubuntu an alternatives link", BlasFamily.Reference));
             list.Add(new BlasCandidate("libcblas.so.3", LoaderSearch, BlasFamily.Reference));
@@ -165,12 +172,14 @@ namespace DlGpuTools.Interop
 
             var list = new List<BlasCandidate>();
             foreach (var (folder, origin) in folders) list.Add(new BlasCandidate(folder.TrimEnd('\\') + @"\mkl_rt.2.dll", origin, BlasFamily.Mkl));
-            foreach (string site in sites) list.Add(new BlasCandidate(site.TrimEnd('\\') + @"\torch\lib\torch_cpu.dll", "PyTorch's CPU library in " + site, BlasFamily.MklInPyTorch));
+            foreach (string site in sites) list.Add(new BlasCandidate(site.TrimEnd('\\') + @"\torch\lib\torch_cpu.dll",
+                "PyTorch's CPU library in " + site, BlasFamily.MklInPyTorch));
             foreach (string site in sites)
             {
                 foreach (string folder in new[] { "numpy.libs", "scipy.libs" })
                 {
-                    foreach (string file in Files(env, site.TrimEnd('\\') + @"\" + folder, "lib*openblas*.dll")) list.Add(new BlasCandidate(file, "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
+                    foreach (string file in Files(env, site.TrimEnd('\\') + @"\" + folder, "lib*openblas*.dll"))
+                        list.Add(new BlasCandidate(file, "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
                 }
             }
 
@@ -198,11 +207,13 @@ namespace DlGpuTools.Interop
             var list = new List<BlasCandidate>();
             foreach (string pattern in patterns)
             {
-                foreach (string file in Files(env, folder, pattern).OrderBy(f => f, StringComparer.Ordinal)) list.Add(new BlasCandidate(file, origin + " (a folder)", FamilyOfName(Path.GetFileName(file))));
+                foreach (string file in Files(env, folder, pattern).OrderBy(f => f, StringComparer.Ordinal))
+                    list.Add(new BlasCandidate(file, origin + " (a folder)", FamilyOfName(Path.GetFileName(file))));
             }
 
             // An empty folder still leaves a trace line, so "no BLAS" says where it looked.
-            if (list.Count == 0) list.Add(new BlasCandidate(folder.TrimEnd('/', '\\') + (env.IsWindows ? @"\openblas.dll" : "/libopenblas.so.0"), origin + " (a folder with no BLAS library in it)", BlasFamily.OpenBlas));
+            if (list.Count == 0) list.Add(new BlasCandidate(folder.TrimEnd('/', '\\')
+                + (env.IsWindows ? @"\openblas.dll" : "/libopenblas.so.0"), origin + " (a folder with no BLAS library in it)", BlasFamily.OpenBlas));
             return list;
         }
 
@@ -212,7 +223,9 @@ namespace DlGpuTools.Interop
             try
             {
                 // Development links (libopenblas.so without a version) are left out: the versioned file is the same library.
-                return Directory.GetFiles(folder, pattern).Where(f => !f.EndsWith(".so", StringComparison.Ordinal) || Path.GetFileName(f).Contains("-") || Path.GetFileName(f).StartsWith("libtorch", StringComparison.Ordinal)).OrderBy(f => f, StringComparer.Ordinal).ToList();
+                return Directory.GetFiles(folder, pattern)
+                    .Where(f => !f.EndsWith(".so", StringComparison.Ordinal) || Path.GetFileName(f).Contains("-")
+                    || Path.GetFileName(f).StartsWith("libtorch", StringComparison.Ordinal)).OrderBy(f => f, StringComparer.Ordinal).ToList();
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -221,6 +234,7 @@ namespace DlGpuTools.Interop
         }
 
         private static IEnumerable<string> Directories(ProbeEnvironment env, string root, string pattern) =>
-            env.DirectoryExists(root) ? env.FileSystem.ListDirectories(root, pattern).OrderByDescending(d => d, StringComparer.Ordinal) : Enumerable.Empty<string>();
+            env.DirectoryExists(root) ? env.FileSystem.ListDirectories(root, pattern).OrderByDescending(d => d, StringComparer.Ordinal)
+                : Enumerable.Empty<string>();
     }
 }

@@ -61,7 +61,8 @@ namespace DlGpuTools.Interop
                 if (!seen.Add(path)) continue;
                 // A family asked for: names that promise another family are skipped, but a generic libblas.so.3 is
                 // tried (it may be any of them).
-                if (wanted is BlasFamily w && candidate.Family != w && candidate.Family != BlasFamily.Reference && !(w == BlasFamily.MklInPyTorch && candidate.Family == BlasFamily.Mkl)) continue;
+                if (wanted is BlasFamily w && candidate.Family != w && candidate.Family != BlasFamily.Reference
+                    && !(w == BlasFamily.MklInPyTorch && candidate.Family == BlasFamily.Mkl)) continue;
                 if (loader.IsMissingFile(path))
                 {
                     attempts.Add(new ProbeAttempt(path, origin, ProbeOutcome.NotFound, ProbeAttempt.NoSuchFile));
@@ -133,7 +134,8 @@ namespace DlGpuTools.Interop
         {
             var openBlas = candidates.Where(c => c.Family == BlasFamily.OpenBlas).ToList();
             var ordered = openBlas
-                .Select((c, i) => (Candidate: c, Index: i, Version: Path.IsPathRooted(c.Candidate.Path) && !loader.IsMissingFile(c.Candidate.Path) ? OpenBlasVersionInFile(c.Candidate.Path) : null))
+                .Select((c, i) => (Candidate: c, Index: i,
+                    Version: Path.IsPathRooted(c.Candidate.Path) && !loader.IsMissingFile(c.Candidate.Path) ? OpenBlasVersionInFile(c.Candidate.Path) : null))
                 .OrderByDescending(x => x.Version ?? new Version(0, 0))
                 .ThenBy(x => x.Index)
                 .Select(x => x.Candidate)
@@ -174,7 +176,8 @@ namespace DlGpuTools.Interop
                         string tail = Encoding.ASCII.GetString(buffer, i + marker.Length, Math.Min(16, length - i - marker.Length));
                         Match m = Regex.Match(tail, @"^(\d+)\.(\d+)\.(\d+)");
                         if (m.Success)
-                            return new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
+                            return new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+                                int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
                     }
 
                     if (read == 0) return null;
@@ -225,8 +228,10 @@ namespace DlGpuTools.Interop
                 if (Library != null) return null;
                 List<ProbeAttempt> named = Attempts.Where(a => a.FromOverride).ToList();
                 if (named.Count == 0) return null;
-                return "$env:" + LibraryCandidates.CpuBlasOverrideVariable + " names " + string.Join("; ", named.Select(a => a.Candidate + ": " + (a.Error ?? "not a BLAS")))
-                    + ". It replaces the whole search, so no BLAS was used: point it at a BLAS library file (libopenblas.so.0, mkl_rt.2.dll) or a folder that holds one, or remove it to let the module search.";
+                return "$env:" + LibraryCandidates.CpuBlasOverrideVariable + " names "
+                    + string.Join("; ", named.Select(a => a.Candidate + ": " + (a.Error ?? "not a BLAS")))
+                    + ". It replaces the whole search, so no BLAS was used: point it at a BLAS library file (libopenblas.so.0, "
+                        + "mkl_rt.2.dll) or a folder that holds one, or remove it to let the module search.";
             }
         }
     }

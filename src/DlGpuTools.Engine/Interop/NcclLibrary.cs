@@ -137,7 +137,18 @@ namespace DlGpuTools.Interop
         public NcclResult ncclRecv(ulong receive, ulong count, NcclDataType type, int peer, IntPtr comm, IntPtr stream) =>
             _native.ncclRecv(receive, new UIntPtr(count), type, peer, comm, stream);
 
-        /// <summary>True when the library exports <paramref name="name"/> (older NCCL lacks send/recv and the last-error text).</summary>
-        public bool HasExport(string name) => Exports.TryGet(name) != IntPtr.Zero;
+        /// <summary>True when the library exports ncclSend and ncclRecv (older NCCL lacks point-to-point).</summary>
+        public bool HasPointToPoint => _native.HasNcclSend && _native.HasNcclRecv;
+
+        /// <summary>The release that introduced a declared function ("NCCL 2.7" for ncclSend), as NcclLibrary.bindings says.</summary>
+        public static string IntroducedIn(string function)
+        {
+            foreach (NativeFunction declared in NativeDeclarations)
+            {
+                if (declared.Name == function) return declared.IntroducedIn;
+            }
+
+            throw new ArgumentException(function + " is not declared in NcclLibrary.bindings.", nameof(function));
+        }
     }
 }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace DlGpuTools.Interop
 {
     /// <summary>
-    /// A CUDA toolkit library (cudart, cuBLAS, cuDNN) found by the probe, with its exports resolved on use.
+    /// A CUDA toolkit library (cudart, cuBLAS, cuDNN) found by the probe, its declared functions resolved on use.
     /// Used by the install checks, which want to know where each library came from and which version it is,
     /// and to call it; the typed bindings sit on top.
     /// </summary>
@@ -16,7 +16,6 @@ namespace DlGpuTools.Interop
             LibraryPath = path;
             Attempts = attempts;
             Kind = kind;
-            Exports = new ExportTable(handle, kind, path, null);
         }
 
         public NativeLibraryKind Kind { get; }
@@ -26,8 +25,6 @@ namespace DlGpuTools.Interop
         public IReadOnlyList<ProbeAttempt> Attempts { get; }
 
         internal NativeLibraryHandle Handle { get; }
-
-        internal ExportTable Exports { get; }
 
         protected static ProbeResult Probe(NativeLibraryKind kind, ProbeEnvironment environment, INativeLoader loader, string provingExport)
         {
