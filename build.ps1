@@ -29,7 +29,12 @@ param(
     [string] $Configuration = 'Release',
 
     # Pester tags to run; default all (GPU-tagged tests skip by themselves where there is no GPU).
-    [string[]] $Tag
+    [string[]] $Tag,
+
+    # What the Pester scenarios (tag Scenario) run against: the fakes, then the GPU where there is one (Fake), or
+    # only this machine's GPU with the Gpu-tagged tests (Gpu); see tests/Invoke-Tests.ps1.
+    [ValidateSet('Fake', 'Gpu')]
+    [string] $Backend = 'Fake'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -182,6 +187,7 @@ function Invoke-PesterChild([string] $ResultFile) {
     $childArgs = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterManifest', (Get-PesterManifest), '-ModuleRoot', $Out,
         '-TestsPath', (Join-Path $Root 'tests/Pester'), '-FakesPath', $FakesOut, '-ResultFile', $ResultFile, '-SummaryFile', $summaryFile)
     if ($Tag) { $childArgs += @('-Tag', ($Tag -join ',')) }
+    $childArgs += @('-Backend', $Backend)
     if (Test-Path $summaryFile) { Remove-Item $summaryFile }
     & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $childArgs) | Out-Host
     if (-not (Test-Path $summaryFile)) { throw 'The Pester run ended without a summary: it crashed (see above).' }
