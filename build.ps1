@@ -10,7 +10,7 @@
       Lint    check the repository's PowerShell (tools/Test-ScriptStyle.ps1: approved verbs, no aliases, strict mode,
               no unused parameters or variables, no Write-Host in functions that return data); fails on a finding
       Test    Lint + Build + Fakes + Package, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip
-              without a GPU (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu:
+              without a GPU; -Backend Gpu runs only the Pester scenarios and GPU-tagged tests, on this machine's GPU (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu:
               tools/Install-TestPrerequisites.ps1)
       Demo    Build, then show what the module says about this machine (needs no C compiler: with gcc it also
               shows the views against the fake driver, labelled SIMULATED)

@@ -86,7 +86,8 @@ Describe "Measure-GpuMatMul on any GPU (backend $Backend)" -Tag 'Scenario' -Skip
 
     It 'measures FP32 and BF16 on GPU 0, verified, with a positive figure and its accumulation stated' {
         # A result at all means it passed verification: a wrong product is a MatMulVerificationFailed error, terminating here.
-        $r = @(Get-CudaDevice -Index 0 | Measure-GpuMatMul -DataType FP32, BF16 -Size 256 -Iterations 2 -Warmup 0 -AlgorithmCandidates 2 -ErrorAction Stop)
+        $quick = @{ Size = 256; Iterations = 2; Warmup = 0; AlgorithmCandidates = 2 }
+        $r = @(Get-CudaDevice -Index 0 | Measure-GpuMatMul -DataType FP32, BF16 @quick -ErrorAction Stop)
         $r.DataType | Should -Be @('FP32', 'BF16')
         $r.Accumulation | Should -Be @('FP32', 'FP32')
         foreach ($x in $r) {
@@ -102,7 +103,8 @@ Describe "Measure-GpuBandwidth on any GPU (backend $Backend)" -Tag 'Scenario' -S
     BeforeAll { Use-TestBackend }
 
     It 'measures device_local_copy and host_to_device_memcpy_ce on GPU 0, verified, saying what it counted' {
-        $r = @(Measure-GpuBandwidth -Index 0 -Test device_local_copy, host_to_device_memcpy_ce -Size (1MB + 48) -Iterations 2 -Warmup 0 -ErrorAction Stop)
+        $quick = @{ Size = 1MB + 48; Iterations = 2; Warmup = 0 }
+        $r = @(Measure-GpuBandwidth -Index 0 -Test device_local_copy, host_to_device_memcpy_ce @quick -ErrorAction Stop)
         $r.Test | Should -Be @('device_local_copy', 'host_to_device_memcpy_ce')
         foreach ($x in $r) {
             $x.Verified | Should -BeTrue
@@ -127,7 +129,8 @@ Describe "Test-CuDnnInstall on any GPU (backend $Backend)" -Tag 'Scenario' -Skip
         foreach ($c in $checks) { "$($c.Status)" | Should -BeIn $Statuses -Because "$($c.Id) has a status" }
         "$(($checks | Where-Object Id -EQ 'driver').Status)" | Should -Be 'Passed' -Because 'there is a driver on this backend'
         # The verdict is the worst status of the checks above it.
-        $worst = $Statuses | Where-Object { $_ -in @($checks | Select-Object -SkipLast 1 | ForEach-Object { "$($_.Status)" }) } | Select-Object -Last 1
+        $seen = @($checks | Select-Object -SkipLast 1 | ForEach-Object { "$($_.Status)" })
+        $worst = $Statuses | Where-Object { $_ -in $seen } | Select-Object -Last 1
         "$($checks[-1].Status)" | Should -Be $(if ($worst -eq 'Skipped' -or -not $worst) { 'Passed' } else { $worst })
         $quiet = Test-CuDnnInstall -Quiet -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $quiet | Should -BeOfType ([bool])
@@ -172,7 +175,8 @@ Describe "A GPU index this host does not have (backend $Backend)" -Tag 'Scenario
     BeforeAll { Use-TestBackend -FakeSetting 'FAKENVML_ECC_HISTORY=0', 'FAKENVML_GPU0_PROCESSES=0' }
 
     It '<Name> -Index 99 writes DeviceIndexNotFound (ObjectNotFound)' -ForEach $DeviceCommands {
-        $null = & $Name @Arguments -Index 99 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue
+        $quiet = @{ ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue'; InformationAction = 'SilentlyContinue' }
+        $null = & $Name @Arguments -Index 99 -ErrorVariable err @quiet
         $fqid = "DeviceIndexNotFound,$((Get-Command $Name).ImplementingType.FullName)"
         @($err.FullyQualifiedErrorId) | Should -Contain $fqid
         @($err | Where-Object FullyQualifiedErrorId -EQ $fqid)[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'

@@ -47,7 +47,7 @@ function Get-TestBackend {
 function Get-TestBackendSkipReason {
     # Why the scenarios cannot run on the chosen backend here ($null when they can), for -Skip and a visible line.
     switch (Get-TestBackend) {
-        'Fake' { if (-not (Test-FakesAvailable)) { "backend Fake: the fake libraries are not built at $script:FakesPath (build.ps1 -Task Fakes)" } }
+        'Fake' { if (-not (Test-FakesAvailable)) { "backend Fake: no fake libraries at $script:FakesPath (build.ps1 -Task Fakes)" } }
         'Gpu' { if (-not (Test-GpuPresent)) { 'backend Gpu: no NVIDIA GPU here (nvidia-smi -L lists none)' } }
     }
 }
