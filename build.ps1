@@ -10,7 +10,7 @@
       Lint    check the repository's PowerShell (tools/Test-ScriptStyle.ps1: approved verbs, no aliases, strict mode,
               no unused parameters or variables, no Write-Host in functions that return data); fails on a finding
       Test    Lint + Build + Fakes + Package, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip
-              without a GPU (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu:
+              without a GPU; -Backend Gpu runs only the Pester scenarios and GPU-tagged tests, on this machine's GPU (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu:
               tools/Install-TestPrerequisites.ps1)
       Demo    Build, then show what the module says about this machine (needs no C compiler: with gcc it also
               shows the views against the fake driver, labelled SIMULATED)
@@ -29,7 +29,12 @@ param(
     [string] $Configuration = 'Release',
 
     # Pester tags to run; default all (GPU-tagged tests skip by themselves where there is no GPU).
-    [string[]] $Tag
+    [string[]] $Tag,
+
+    # What the Pester scenarios (tag Scenario) run against: the fakes, then the GPU where there is one (Fake), or
+    # only this machine's GPU with the Gpu-tagged tests (Gpu); see tests/Invoke-Tests.ps1.
+    [ValidateSet('Fake', 'Gpu')]
+    [string] $Backend = 'Fake'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -182,6 +187,7 @@ function Invoke-PesterChild([string] $ResultFile) {
     $childArgs = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterManifest', (Get-PesterManifest), '-ModuleRoot', $Out,
         '-TestsPath', (Join-Path $Root 'tests/Pester'), '-FakesPath', $FakesOut, '-ResultFile', $ResultFile, '-SummaryFile', $summaryFile)
     if ($Tag) { $childArgs += @('-Tag', ($Tag -join ',')) }
+    $childArgs += @('-Backend', $Backend)
     if (Test-Path $summaryFile) { Remove-Item $summaryFile }
     & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $childArgs) | Out-Host
     if (-not (Test-Path $summaryFile)) { throw 'The Pester run ended without a summary: it crashed (see above).' }

@@ -6,6 +6,13 @@
 .DESCRIPTION
     GPU-tagged tests run in a process of their own, after the others: the other tests load the fake
     CUDA driver, and a process that has loaded one CUDA driver keeps it.
+    -Backend picks what the scenario tests (tag Scenario, tests/Pester/Scenarios.Tests.ps1) run against, through
+    $env:DLGPUTOOLS_TEST_BACKEND:
+      Fake (default, CI)  the whole suite on the fakes, scenarios included; then, in the GPU process, the
+                          Gpu-tagged tests and the scenarios again on the real GPU (both skip, saying why,
+                          where nvidia-smi lists no GPU)
+      Gpu                 only that GPU process: the scenarios and the Gpu-tagged tests on this machine's GPU
+    -GpuOnly is -Backend Gpu.
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterManifest,
@@ -16,6 +23,7 @@ param(
     # Where to write the counts as JSON (build.ps1 reads them); none when not given.
     [string] $SummaryFile,
     [string] $Tag,
+    [ValidateSet('Fake', 'Gpu')] [string] $Backend = 'Fake',
     [switch] $GpuOnly
 )
 
@@ -47,15 +55,21 @@ function Invoke-Suite([string[]] $IncludeTag, [string[]] $ExcludeTag, [string] $
     Invoke-Pester -Configuration $config
 }
 
-if ($GpuOnly) {
-    $run = Invoke-Suite -IncludeTag 'Gpu' -Results $ResultFile
+if ($GpuOnly) { $Backend = 'Gpu' }
+$env:DLGPUTOOLS_TEST_BACKEND = $Backend
+# What runs on the real GPU: the scenarios and the GPU-only tests, or those of them -Tag names.
+$gpuTags = if ($Tag) { @($Tag -split ',' | Where-Object { $_ -in 'Scenario', 'Gpu' }) } else { @('Scenario', 'Gpu') }
+
+if ($Backend -eq 'Gpu') {
+    if (-not $gpuTags) { throw "-Backend Gpu runs the tags Scenario and Gpu; -Tag '$Tag' names neither." }
+    $run = Invoke-Suite -IncludeTag $gpuTags -Results $ResultFile
     $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount }
 }
 else {
     $tags = if ($Tag) { $Tag -split ',' } else { $null }
     $run = Invoke-Suite -IncludeTag $tags -ExcludeTag 'Gpu' -Results $ResultFile
     $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount }
-    if (-not $tags -or $tags -contains 'Gpu') {
+    if ($gpuTags) {
         # The GPU suite in a fresh process, with the same module and Pester.
         # Its counts come back through a file in a private folder: this may run as root, and a name in /tmp could be
         # another user's link to any file. The helpers in a module scope: dot-sourced, their variables would replace these.
@@ -66,7 +80,7 @@ else {
         $entry = @()
         if ((Split-Path $self -Leaf) -match '^dotnet(\.exe)?$') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
         $childArgs = @('-NoProfile', '-NonInteractive', '-File', $PSCommandPath, '-PesterManifest', $PesterManifest, '-ModuleRoot', $ModuleRoot,
-            '-TestsPath', $TestsPath, '-SummaryFile', $gpuSummary, '-GpuOnly')
+            '-TestsPath', $TestsPath, '-SummaryFile', $gpuSummary, '-Backend', 'Gpu', '-Tag', ($gpuTags -join ','))
         if ($FakesPath) { $childArgs += @('-FakesPath', $FakesPath) }
         if ($ResultFile) { $childArgs += @('-ResultFile', [IO.Path]::ChangeExtension($ResultFile, '.gpu.xml')) }
         & $self @entry @childArgs | Out-Host

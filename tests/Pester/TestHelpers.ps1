@@ -36,6 +36,29 @@ function Test-GpuPresent {
     ($LASTEXITCODE -eq 0) -and ($list -match '^GPU \d+:')
 }
 
+# The backend the scenario tests (tag Scenario) run against: the fakes (Fake, the default and CI's) or this machine's
+# real libraries and GPU (Gpu). tests/Invoke-Tests.ps1 -Backend sets it; a scenario asserts only what holds on both.
+function Get-TestBackend {
+    $backend = if ($env:DLGPUTOOLS_TEST_BACKEND) { $env:DLGPUTOOLS_TEST_BACKEND } else { 'Fake' }
+    if ($backend -notin 'Fake', 'Gpu') { throw "DLGPUTOOLS_TEST_BACKEND is '$backend'; it takes Fake or Gpu." }
+    $backend
+}
+
+function Get-TestBackendSkipReason {
+    # Why the scenarios cannot run on the chosen backend here ($null when they can), for -Skip and a visible line.
+    switch (Get-TestBackend) {
+        'Fake' { if (-not (Test-FakesAvailable)) { "backend Fake: no fake libraries at $script:FakesPath (build.ps1 -Task Fakes)" } }
+        'Gpu' { if (-not (Test-GpuPresent)) { 'backend Gpu: no NVIDIA GPU here (nvidia-smi -L lists none)' } }
+    }
+}
+
+function Use-TestBackend {
+    # Points the module at the fakes (Fake), with the fake settings given, or at the real libraries (Gpu: clears every
+    # override, so the module searches as it would for a user). The settings only steer the fakes; Gpu ignores them.
+    param([string[]] $FakeSetting = @())
+    if ((Get-TestBackend) -eq 'Fake') { Use-FakeGpu -Setting $FakeSetting } else { Clear-FakeGpu }
+}
+
 function Get-PwshCommand {
     # This process's own pwsh: the dotnet host plus pwsh.dll when run as a dotnet tool, else the executable.
     $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
