@@ -67,5 +67,14 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal("ModelPresetNotFound", e.ErrorId);
             Assert.Equal(FailureCategory.ObjectNotFound, e.Category);
         }
+
+        [Fact]
+        public void A_card_name_with_control_characters_is_echoed_visibly_not_raw()
+        {
+            // A name typed or piped with an escape sequence must not drive the terminal that prints the error.
+            var e = DlGpuTools.Catalog.CardNameException.NotFound("RTX\u001b[31m 3090", System.Array.Empty<string>());
+            Assert.DoesNotContain('\u001b', e.Message);
+            Assert.Contains("3090", e.Message, System.StringComparison.Ordinal);
+        }
     }
 }

@@ -18,14 +18,14 @@ namespace DlGpuTools.Catalog
 
         public static CardNameException NotFound(string name, IReadOnlyList<string> closest) => new CardNameException(NotFoundId,
             FailureCategory.ObjectNotFound,
-            "No card in the card table matches '" + name + "'." + ((closest?.Count ?? 0) > 0 ? " Closest: " + string.Join("; ", closest!)
+            "No card in the card table matches '" + PrintableText.Of(name) + "'." + ((closest?.Count ?? 0) > 0 ? " Closest: " + string.Join("; ", closest!)
                 + "." : string.Empty),
             "Use one of the names above, list the table with Get-GpuSpec (wildcards work: Get-GpuSpec '*4090*'), or add the card: "
             + "Get-GpuSpec 'RTX 4090' | Export-Csv my-cards.csv, edit the row (name, figures, source), and pass -CardTable my-cards.csv.");
 
         public static CardNameException Ambiguous(string name, IReadOnlyList<string> matches) => new CardNameException(AmbiguousId,
             FailureCategory.InvalidArgument,
-            "'" + name + "' matches " + (matches ?? throw new ArgumentNullException(nameof(matches))).Count + " cards: "
+            "'" + PrintableText.Of(name) + "' matches " + (matches ?? throw new ArgumentNullException(nameof(matches))).Count + " cards: "
                 + string.Join("; ", matches) + ".",
             "Name one of them exactly (tab completion offers the names), or pipe the device from Get-CudaDevice, whose memory size picks "
                 + "the variant.");
