@@ -38,8 +38,8 @@ namespace DlGpuTools.Commands
 
         /// <summary>As <see cref="WriteFailure(Exception, object?)"/>, under another ErrorId (a device's own query failure, whatever call
         /// failed).</summary>
-        private protected void WriteFailure(Exception exception, object? target, string errorId) => WriteError(KnownRecord(exception,
-            target, errorId));
+        private protected void WriteFailure(Exception exception, object? target, ErrorEntry entry) => WriteError(KnownRecord(exception,
+            target, (entry ?? throw new ArgumentNullException(nameof(entry))).Id));
 
         private static ErrorRecord KnownRecord(Exception exception, object? target, string? errorId)
         {
