@@ -57,6 +57,22 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
         $record.Exception | Should -Be $failure
     }
 
+    It 'carries the catalogue entry''s severity in the exception''s Data, where scripts and Get-Error read it' {
+        $inputFailure = [DlGpuTools.Recommendations.RecommendationInputException]::new('Full training in INT4 is not estimated.', 'Train in BF16.')
+        $ToRecord.Invoke($null, @($inputFailure, $null)).Exception.Data['Severity'] | Should -Be 'Input'
+        $hostEntry = [DlGpuTools.Errors.ErrorCatalogue]::CollectiveHostUnreachable
+        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'ConnectionError', 'No session.', 'Check ssh.', 'gpu7')
+        $ToRecord.Invoke($null, @($unreachable, 'gpu7')).Exception.Data['Severity'] | Should -Be 'Host'
+        $hostEntry.Severity | Should -Be 'Host'
+    }
+
+    It 'shows the severity on a failure a command raised, also after -ErrorAction Stop' {
+        $err = $null
+        try { Measure-GpuMatMul -DataType FP16 -FastAccumulation -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'FastAccumulationNeedsFP8,*'
+        $err.Exception.Data[[DlGpuTools.Commands.DlGpuCmdlet]::SeverityKey] | Should -Be 'Input'
+    }
+
     It 'gives an engine bug no record, so it surfaces as itself (an ArgumentNullException is not InvalidModel)' {
         $ToRecord.Invoke($null, @([ArgumentNullException]::new('s'), $null)) | Should -BeNullOrEmpty
         $ToRecord.Invoke($null, @([FormatException]::new('Input string was not in a correct format.'), $null)) | Should -BeNullOrEmpty
