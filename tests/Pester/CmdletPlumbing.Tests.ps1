@@ -46,6 +46,22 @@ Describe 'The cmdlet base classes' {
     }
 }
 
+Describe 'Parameters shared by commands on different bases' {
+    It 'declares -Library and -ThreadCount once, for both commands that measure the CPU, with help and completion' {
+        foreach ($name in 'Measure-CpuMatMul', 'Measure-GpuSpeedup') {
+            $command = Get-Command $name
+            $command.ImplementingType.GetProperty('Library') | Should -BeNullOrEmpty -Because 'CpuBlasParameters declares it'
+            $command.Parameters['Library'].IsDynamic | Should -BeTrue
+            $command.Parameters['ThreadCount'].Attributes.Where({ $_ -is [ValidateRange] }).MaxRange | Should -Be 4096
+            $command.Parameters['Library'].Attributes.Where({ $_ -is [ArgumentCompleter] }).Type.Name | Should -Be 'BlasLibraryCompleter'
+            (Get-Help $name -Parameter ThreadCount).defaultValue | Should -Be '0'
+        }
+        { Measure-CpuMatMul -ThreadCount 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.MeasureCpuMatMulCommand'
+        $sources = @(Get-SourceMatch 'public int ThreadCount' | ForEach-Object { $_.Split(':')[0] })
+        $sources | Should -Be @('Commands/CpuBlasParameters.cs')
+    }
+}
+
 Describe 'The one way from an engine failure to an ErrorRecord' {
     It 'gives a described failure its id, category, remedy and target' {
         $failure = [DlGpuTools.Recommendations.RecommendationInputException]::new('Full training in INT4 is not estimated.', 'Train in BF16.')
