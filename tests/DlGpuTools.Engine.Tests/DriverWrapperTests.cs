@@ -26,12 +26,8 @@ namespace DlGpuTools.Engine.Tests
         /// <summary>The folders that may name a driver wrapper themselves.</summary>
         private static readonly string[] Owners = { "Interop", "GpuWork" };
 
-        /// <summary>
-        /// Folders that still name a wrapper, each for a stated reason: Bandwidth, whose move onto the port is under
-        /// way separately; Diagnostics, whose install checks call cuBLAS and cuDNN on the legacy stream, which the
-        /// port does not offer.
-        /// </summary>
-        private static readonly string[] NotYetOnThePort = { "Bandwidth", "Diagnostics" };
+        /// <summary>Folders that still name a wrapper: Bandwidth, whose move onto the port is under way separately.</summary>
+        private static readonly string[] NotYetOnThePort = { "Bandwidth" };
 
         [Fact]
         public void No_folder_but_Interop_and_GpuWork_names_a_driver_wrapper()
@@ -60,7 +56,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Only_the_folders_still_being_moved_are_exempt()
         {
-            Assert.Equal(new[] { "Bandwidth", "Diagnostics" }, NotYetOnThePort);
+            Assert.Equal(new[] { "Bandwidth" }, NotYetOnThePort);
         }
 
         private static List<string> Violations(FolderGraph graph, IEnumerable<string> folders, IEnumerable<string> owners, string[] wrappers)

@@ -50,7 +50,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 return check;
             }
 
-            using (FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext()))
+            using (FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext(), context.Port))
             {
                 library.ThrowIfFailed(library.cublasCreate(out IntPtr handle));
                 try
