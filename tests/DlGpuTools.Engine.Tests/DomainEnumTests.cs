@@ -163,7 +163,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(compare, "if (m.Method == \"FP8\")");
             string engine = Path.Combine(RepositoryRoot(), "src", "DlGpuTools.Engine");
             string[] found = (from file in Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
-                              where !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                              where !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar,
+                                  StringComparison.Ordinal)
                               from line in File.ReadLines(file).Select((text, i) => (text, number: i + 1))
                               where compare.IsMatch(line.text)
                               select $"{Path.GetRelativePath(engine, file)}:{line.number}: {line.text.Trim()}").ToArray();

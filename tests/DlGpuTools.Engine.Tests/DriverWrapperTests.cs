@@ -34,7 +34,8 @@ namespace DlGpuTools.Engine.Tests
         {
             Assembly engine = typeof(Registry<>).Assembly;
             var graph = FolderGraph.Of(engine, "DlGpuTools");
-            var folders = engine.GetTypes().Select(t => t.Namespace).Where(ns => ns != null && ns.StartsWith("DlGpuTools.", StringComparison.Ordinal))
+            var folders = engine.GetTypes().Select(t => t.Namespace)
+                .Where(ns => ns != null && ns.StartsWith("DlGpuTools.", StringComparison.Ordinal))
                 .Select(ns => ns!.Split('.')[1]).Distinct().Where(f => !Owners.Contains(f) && !NotYetOnThePort.Contains(f));
 
             var wrong = Violations(graph, folders, Owners, DriverWrappers);
@@ -47,7 +48,9 @@ namespace DlGpuTools.Engine.Tests
         {
             var graph = FolderGraph.Of(typeof(DriverWrapperTests).Assembly, "DlGpuTools.Engine.Tests.WrapperSample");
 
-            var wrong = Violations(graph, new[] { "Feature" }, new[] { "Native" }, new[] { typeof(WrapperSample.Native.RawStream).FullName! });
+            string[] wrappers = { typeof(WrapperSample.Native.RawStream).FullName! };
+
+            var wrong = Violations(graph, new[] { "Feature" }, new[] { "Native" }, wrappers);
 
             string line = Assert.Single(wrong);
             Assert.Contains("Feature: Timing uses RawStream", line, StringComparison.Ordinal);
@@ -59,7 +62,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(new[] { "Bandwidth" }, NotYetOnThePort);
         }
 
-        private static List<string> Violations(FolderGraph graph, IEnumerable<string> folders, IEnumerable<string> owners, string[] wrappers)
+        private static List<string> Violations(FolderGraph graph, IEnumerable<string> folders, IEnumerable<string> owners,
+            string[] wrappers)
         {
             var wrong = new List<string>();
             foreach (string folder in folders)
@@ -67,7 +71,8 @@ namespace DlGpuTools.Engine.Tests
                 foreach (string owner in owners)
                 {
                     wrong.AddRange(graph.Uses(folder, owner).Where(u => wrappers.Contains(WrapperOf(u.Used).FullName))
-                        .Select(u => $"{folder}: {u.User.Name} uses {WrapperOf(u.Used).Name}").Distinct().OrderBy(l => l, StringComparer.Ordinal));
+                        .Select(u => $"{folder}: {u.User.Name} uses {WrapperOf(u.Used).Name}").Distinct()
+                        .OrderBy(l => l, StringComparer.Ordinal));
                 }
             }
 

@@ -6,10 +6,13 @@ using Xunit;
 
 namespace DlGpuTools.Engine.Tests
 {
-    /// <summary>Each library that is missing, or lacks a function, is reported under its own catalogue entry with a remedy for it.</summary>
+    /// <summary>Each library that is missing, or lacks a function, is reported under its own catalogue entry and remedy.</summary>
     public class LibraryFailureMappingTests
     {
-        private static readonly ProbeAttempt[] NothingFound = { new ProbeAttempt("libx.so", "loader", false, "cannot open shared object file") };
+        private static readonly ProbeAttempt[] NothingFound =
+        {
+            new ProbeAttempt("libx.so", "loader", false, "cannot open shared object file"),
+        };
 
         [Theory]
         [InlineData(nameof(NativeLibraryKind.CudaDriver), "CudaDriverTooOld")]
@@ -66,7 +69,9 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Nvml_not_found_keeps_its_own_entry()
         {
-            Assert.Equal(ErrorCatalogue.NvmlNotFound.Id, Known(new NativeLibraryNotFoundException(NativeLibraryKind.Nvml, NothingFound)).ErrorId);
+            Failure f = Known(new NativeLibraryNotFoundException(NativeLibraryKind.Nvml, NothingFound));
+
+            Assert.Equal(ErrorCatalogue.NvmlNotFound.Id, f.ErrorId);
         }
 
         private static Failure Known(Exception e, bool windows = false) =>

@@ -56,7 +56,8 @@ Describe 'Parameters shared by commands on different bases' {
             $command.Parameters['Library'].Attributes.Where({ $_ -is [ArgumentCompleter] }).Type.Name | Should -Be 'BlasLibraryCompleter'
             (Get-Help $name -Parameter ThreadCount).defaultValue | Should -Be '0'
         }
-        { Measure-CpuMatMul -ThreadCount 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.MeasureCpuMatMulCommand'
+        $validation = 'ParameterArgumentValidationError,DlGpuTools.Commands.MeasureCpuMatMulCommand'
+        { Measure-CpuMatMul -ThreadCount 0 } | Should -Throw -ErrorId $validation
         $sources = @(Get-SourceMatch 'public int ThreadCount' | ForEach-Object { $_.Split(':')[0] })
         $sources | Should -Be @('Commands/CpuBlasParameters.cs')
     }
@@ -74,10 +75,11 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
     }
 
     It 'carries the catalogue entry''s severity in the exception''s Data, where scripts and Get-Error read it' {
-        $inputFailure = [DlGpuTools.Recommendations.RecommendationInputException]::new('Full training in INT4 is not estimated.', 'Train in BF16.')
+        $inputFailure = [DlGpuTools.Recommendations.RecommendationInputException]::new('INT4 training is not estimated.', 'Train in BF16.')
         $ToRecord.Invoke($null, @($inputFailure, $null)).Exception.Data['Severity'] | Should -Be 'Input'
         $hostEntry = [DlGpuTools.Errors.ErrorCatalogue]::CollectiveHostUnreachable
-        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'ConnectionError', 'No session.', 'Check ssh.', 'gpu7')
+        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'ConnectionError', 'No session.', 'Check ssh.',
+            'gpu7')
         $ToRecord.Invoke($null, @($unreachable, 'gpu7')).Exception.Data['Severity'] | Should -Be 'Host'
         $hostEntry.Severity | Should -Be 'Host'
     }

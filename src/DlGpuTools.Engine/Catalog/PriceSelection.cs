@@ -118,8 +118,8 @@ namespace DlGpuTools.Catalog
             return evidence;
         }
 
-        private static PriceEvidence New(GpuSpec card, PriceCondition condition, CardPrice chosen, List<(CardPrice Price, DateTime Date)> all,
-            DateTime now)
+        private static PriceEvidence New(GpuSpec card, PriceCondition condition, CardPrice chosen,
+            List<(CardPrice Price, DateTime Date)> all, DateTime now)
         {
             int? age = PriceTable.AgeInMonths(chosen.PriceDate, now);
             return new PriceEvidence

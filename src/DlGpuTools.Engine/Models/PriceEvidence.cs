@@ -9,7 +9,9 @@ namespace DlGpuTools
         /// <summary>The card's name in the card table.</summary>
         public string? Card { get; set; }
 
-        /// <summary>new, used, or launch (the card table's launch price, when no market price is known): <see cref="PriceCondition"/>.</summary>
+        /// <summary>
+        /// new, used, or launch (the card table's launch price, when no market price is known): <see cref="PriceCondition"/>.
+        /// </summary>
         public string Condition
         {
             get => PriceCondition.ToString().ToLowerInvariant();

@@ -49,7 +49,7 @@ namespace DlGpuTools.Commands
         [ValidateRange(0, 100)]
         public int Warmup { get; set; } = 1;
 
-        /// <summary>-Library and -ThreadCount (<see cref="CpuBlasParameters"/>), shared with the other command that measures the CPU.</summary>
+        /// <summary>-Library and -ThreadCount (<see cref="CpuBlasParameters"/>), shared with the other CPU-measuring command.</summary>
         public object GetDynamicParameters() => _cpuParameters;
 
         protected override void BeginProcessing()

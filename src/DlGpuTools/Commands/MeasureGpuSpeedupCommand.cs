@@ -47,7 +47,7 @@ namespace DlGpuTools.Commands
 
         private static readonly int[] FirstGpu = { 0 };
 
-        /// <summary>-Library and -ThreadCount (<see cref="CpuBlasParameters"/>), shared with the other command that measures the CPU.</summary>
+        /// <summary>-Library and -ThreadCount (<see cref="CpuBlasParameters"/>), shared with the other CPU-measuring command.</summary>
         public object GetDynamicParameters() => _cpuParameters;
 
         protected override void BeginProcessing()

@@ -28,7 +28,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
 
         public GpuRuntime Runtime { get; }
 
-        /// <summary>Device memory for the functional checks, as all GPU work holds it; the libraries themselves are called directly.</summary>
+        /// <summary>Device memory for the functional checks, as all GPU work holds it; the libraries are called directly.</summary>
         internal IGpuPort Port { get; }
 
         internal ProbeEnvironment Environment => Runtime.Environment;
