@@ -17,6 +17,9 @@ namespace DlGpuTools.Engine.Tests
     {
         private const string RegenerateVariable = "DLGPUTOOLS_REGENERATE_BINDINGS";
 
+        // "<library> <version>", or "<library> <version> or earlier" where the sources show only that a release has it.
+        private const string ReleasePattern = @"^[A-Za-z][\w-]* [\w.]+( or earlier)?$";
+
         /// <summary>One binding over one fake, and the functions that fake lacks as the old releases it plays lack them.</summary>
         private sealed class FakeBinding
         {
@@ -182,7 +185,25 @@ namespace DlGpuTools.Engine.Tests
         {
             foreach (FakeBinding binding in Bindings())
             {
-                Assert.All(binding.Declarations, d => Assert.Matches(@"^[A-Za-z][\w-]* [\w.]+$", d.IntroducedIn));
+                Assert.All(binding.Declarations, d => Assert.Matches(ReleasePattern, d.IntroducedIn));
+            }
+        }
+
+        [Fact]
+        public void Every_table_names_a_release_for_each_declaration_and_the_sources_it_was_read_from()
+        {
+            string[] tables = Directory.GetFiles(NativeBindingGenerator.BindingsFolder(), "*.bindings");
+            Assert.NotEmpty(tables);
+            foreach (string table in tables)
+            {
+                string name = Path.GetFileName(table);
+                string text = File.ReadAllText(table);
+                NativeBindingGenerator.Table parsed = NativeBindingGenerator.Parse(text, name);
+                Assert.NotEmpty(parsed.Functions);
+                Assert.All(parsed.Functions, d => Assert.Matches(ReleasePattern, d.Since));
+                string header = string.Join("\n", text.Split('\n').TakeWhile(l => l.StartsWith('#')));
+                Assert.True(header.Contains("https://"), $"{name}: the header comment names no source URL for its releases");
+                Assert.Matches(@"read on \d{4}-\d{2}-\d{2}", header);
             }
         }
 
