@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>
-    /// Multi-Instance GPU (Ampere and newer, Linux, driver R450+): a GPU in MIG mode is split into MIG devices (a
+    /// Multi-Instance GPU (Ampere and newer, Linux, NVML from driver R445 on): a GPU in MIG mode is split into MIG devices (a
     /// GPU instance with a compute instance in it). A MIG device handle, taken from its parent GPU's handle, answers a
     /// subset of the device queries for that instance alone (UUID, memory, attributes, processes); GPU-wide readings
     /// (power, temperature, clocks, ECC, PCIe) stay with the parent. Signatures as nvml.h declares them (NVML API 13).
