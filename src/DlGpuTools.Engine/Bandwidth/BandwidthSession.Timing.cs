@@ -34,6 +34,7 @@ namespace DlGpuTools.Bandwidth
             try
             {
                 OwnedStream? second = backward == null ? null : Own(start, new OwnedStream(_port));
+                // Events rather than a BatchTimer: the gate must open between recording the end and waiting for it.
                 GpuEvent begin = Own(start, GpuEvent.Create(_port));
                 GpuEvent end = Own(start, GpuEvent.Create(_port));
                 GpuEvent? endSecond = second == null ? null : Own(start, GpuEvent.Create(_port));

@@ -141,7 +141,11 @@ namespace DlGpuTools.Bandwidth
             BandwidthTest registered, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
         {
             if (registered.Path == BandwidthPath.Peer)
-                throw new ArgumentException($"'{registered.Id}' is a peer test: it runs with RunPeer and a second GPU.", nameof(registered));
+            {
+                throw new ArgumentException(
+                    $"'{registered.Id}' is a peer test: it runs with RunPeer and a second GPU.", nameof(registered));
+            }
+
             if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(BandwidthSession));
             progress = progress ?? (_ => { });
             using (_lease.Enter())

@@ -12,7 +12,7 @@ namespace DlGpuTools.Bandwidth
     /// </summary>
     internal interface IGpuSurroundings
     {
-        /// <summary>The GPU's link to the host as it is now (read after the copies, so a link trained down while idle is at speed).</summary>
+        /// <summary>The GPU's link to the host as it is now (read after the copies: a link trained down while idle is at speed).</summary>
         HostLink HostLink(CudaDevice device);
 
         /// <summary>The link from one GPU to another as Get-GpuTopology reads it; null when nothing is known of it.</summary>

@@ -69,8 +69,9 @@ namespace DlGpuTools.Engine.Tests.FakePort
                     ulong n = Math.Min(args[2].Bits, gridThreads);
                     var dst = gpu.KernelRange(device, args[0].Bits, n * 16);
                     var src = gpu.KernelRange(device, args[1].Bits, n * 16);
-                    return new FakeKernels.Bound(n * 32, args[0].Bits, n * 16, () => Array.Copy(src.Memory, src.Offset, dst.Memory, dst.Offset,
-                        (long)n * 16)) { Milliseconds = Time(gpu, src.Where, dst.Where, n * 16, 2) };
+                    Action copy = () => Array.Copy(src.Memory, src.Offset, dst.Memory, dst.Offset, (long)n * 16);
+                    double ms = Time(gpu, src.Where, dst.Where, n * 16, 2);
+                    return new FakeKernels.Bound(n * 32, args[0].Bits, n * 16, copy) { Milliseconds = ms };
                 }
 
                 case "dlgpu_triad":
@@ -96,7 +97,7 @@ namespace DlGpuTools.Engine.Tests.FakePort
                 {
                     Expect(args, 8, 8, 8, 8, 8, 8);
                     // .maxntid 512: the driver refuses a bigger block; the warps split into two copies, so a grid needs two warps.
-                    if (threads > 512 || gridThreads < 64) throw Refused("dlgpu_copy_strided needs 64 to 512 threads a block pair");
+                    if (threads > 512 || gridThreads < 64) throw Refused("dlgpu_copy_strided: at most 512 threads a block (.maxntid), two warps in all");
                     var halves = new List<(Action Run, string Path, double Ms)>();
                     for (int h = 0; h < 2; h++)
                     {
@@ -104,7 +105,9 @@ namespace DlGpuTools.Engine.Tests.FakePort
                         if (n == 0) continue;
                         var dst = gpu.KernelRange(device, args[3 * h].Bits, n * 16);
                         var src = gpu.KernelRange(device, args[3 * h + 1].Bits, n * 16);
-                        string path = dst.Where != Place.Local ? "to " + dst.Where : src.Where != Place.Local ? "from " + src.Where : "local";
+                        string path = dst.Where != Place.Local ? "to " + dst.Where
+                            : src.Where != Place.Local ? "from " + src.Where
+                            : "local";
                         halves.Add((() => Array.Copy(src.Memory, src.Offset, dst.Memory, dst.Offset, (long)n * 16), path,
                             Time(gpu, src.Where, dst.Where, n * 16, 2)));
                     }

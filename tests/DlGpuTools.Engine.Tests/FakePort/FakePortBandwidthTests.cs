@@ -157,10 +157,12 @@ namespace DlGpuTools.Engine.Tests.FakePort
                 var request = Quick();
                 request.Iterations = 1000000;
                 int reports = 0;
-                Assert.ThrowsAny<OperationCanceledException>(() => session.Run(HostToDeviceBidirectionalMemcpyCe.TestId, request, cancel.Token, p =>
+                Action<BandwidthProgress> progress = p =>
                 {
                     if (p.Phase.EndsWith("measuring", StringComparison.Ordinal) && ++reports == 5) cancel.Cancel();
-                }));
+                };
+                Assert.ThrowsAny<OperationCanceledException>(() =>
+                    session.Run(HostToDeviceBidirectionalMemcpyCe.TestId, request, cancel.Token, progress));
                 AssertOnlyTheSessionIsLeft(gpu);
             }
 

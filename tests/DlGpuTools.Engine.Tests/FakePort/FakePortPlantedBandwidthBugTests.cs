@@ -55,7 +55,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             var gpu = new ManagedFakeGpu();
             using (BandwidthSession session = BandwidthSession.Open(gpu, new FakeSurroundings(), gpu.Devices()[0]))
             {
-                var e = Assert.Throws<CudaException>(() => session.Run(new CopiesPastTheEnd(kernel, by: 16), Quick(), CancellationToken.None));
+                var e = Assert.Throws<CudaException>(() =>
+                    session.Run(new CopiesPastTheEnd(kernel, by: 16), Quick(), CancellationToken.None));
                 Assert.Equal(CudaResult.CUDA_ERROR_INVALID_VALUE, e.Result);
                 AssertOnlyTheSessionIsLeft(gpu);
 

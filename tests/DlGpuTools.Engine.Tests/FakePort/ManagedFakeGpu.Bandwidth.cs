@@ -57,7 +57,9 @@ namespace DlGpuTools.Engine.Tests.FakePort
         {
             value = 0;
             if (device < 0 || device >= _devices.Count) return CudaResult.CUDA_ERROR_INVALID_DEVICE;
-            if (attribute != CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR) return CudaResult.CUDA_ERROR_INVALID_VALUE;
+            // The one attribute the engine asks; the fake knows no other.
+            if (attribute != CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR)
+                return CudaResult.CUDA_ERROR_INVALID_VALUE;
             value = MaxThreadsPerMultiprocessor;
             return CudaResult.CUDA_SUCCESS;
         }
@@ -69,7 +71,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             lock (_lock)
             {
                 ulong used = _host.Values.Aggregate(0UL, (sum, h) => sum + (ulong)h.Bytes.LongLength);
-                if (HostMemoryLimitBytes is ulong limit && used + bytes > limit) throw Fail(CudaResult.CUDA_ERROR_OUT_OF_MEMORY, "cuMemHostAlloc");
+                if (HostMemoryLimitBytes is ulong limit && used + bytes > limit)
+                    throw Fail(CudaResult.CUDA_ERROR_OUT_OF_MEMORY, "cuMemHostAlloc");
                 byte[] memory = GC.AllocateArray<byte>(checked((int)bytes), pinned: true);
                 IntPtr pointer = Marshal.UnsafeAddrOfPinnedArrayElement(memory, 0);
                 ulong? address = null;
@@ -140,7 +143,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
                 foreach (int other in new[] { destinationContext.Device, sourceContext.Device })
                 {
                     if (_leases[other] == 0) throw Fail(CudaResult.CUDA_ERROR_INVALID_CONTEXT, call);
-                    if (other != s.Device && !_peerAccess.Contains((s.Device, other))) throw Fail(CudaResult.CUDA_ERROR_PEER_ACCESS_NOT_ENABLED, call);
+                    if (other != s.Device && !_peerAccess.Contains((s.Device, other)))
+                        throw Fail(CudaResult.CUDA_ERROR_PEER_ACCESS_NOT_ENABLED, call);
                 }
             }
 

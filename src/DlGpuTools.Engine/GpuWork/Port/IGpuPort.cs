@@ -93,7 +93,7 @@ namespace DlGpuTools.GpuWork.Port
         void CopyPeer(ulong destination, IPortLease destinationContext, ulong source, IPortLease sourceContext, ulong bytes,
             PortStream stream);
 
-        /// <summary>Holds later work of <paramref name="stream"/> until <paramref name="gpuEvent"/> has completed (cuStreamWaitEvent).</summary>
+        /// <summary>Later work on <paramref name="stream"/> waits for <paramref name="gpuEvent"/> (cuStreamWaitEvent).</summary>
         void Wait(PortStream stream, PortEvent gpuEvent);
 
         /// <summary>What NVML says of a device now; null fields where it does not say.</summary>
