@@ -6,6 +6,7 @@ using System.Threading;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Bandwidth.Tests;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 using Xunit;
 
@@ -102,9 +103,9 @@ namespace DlGpuTools.Engine.Tests
             using (DeviceContext context = runtime.AcquireContext(0))
             using (context.Enter())
             {
-                using (PinnedHostBuffer plain = PinnedHostBuffer.Allocate(driver, 4096, CudaDriver.CU_MEMHOSTALLOC_PORTABLE))
-                using (PinnedHostBuffer mapped = PinnedHostBuffer.Allocate(
-                    driver, 4096, CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP))
+                var port = new CudaPort(runtime);
+                using (PinnedHostBuffer plain = PinnedHostBuffer.Allocate(port, 4096, mapped: false))
+                using (PinnedHostBuffer mapped = PinnedHostBuffer.Allocate(port, 4096, mapped: true))
                 {
                     Assert.Equal(CudaResult.CUDA_ERROR_INVALID_VALUE, driver.cuMemHostGetDevicePointer(out _, plain.Pointer));
                     Assert.Equal(CudaResult.CUDA_SUCCESS, driver.cuMemHostGetDevicePointer(out ulong address, mapped.Pointer + 16));

@@ -69,7 +69,8 @@ namespace DlGpuTools.Bandwidth
         /// <summary>Releases the binding when the test failed before <see cref="Release"/> (a using block, on the same thread).</summary>
         public void Dispose() => Release();
 
-        private static HostThreadBinding Unbound(string why) =>
+        /// <summary>The thread left where it runs, and why, for the result's method.</summary>
+        internal static HostThreadBinding Unbound(string why) =>
             new HostThreadBinding(null, $"from a thread not bound to the GPU's CPUs ({why}), so host memory is where the OS put it", null);
     }
 }

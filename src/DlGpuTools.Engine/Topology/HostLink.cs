@@ -27,6 +27,20 @@ namespace DlGpuTools.Topology
 
         public Theoretical Theoretical(int directions) => TheoreticalBandwidth.Pcie(Generation, Width, MaxGeneration, MaxWidth, directions);
 
+        /// <summary>A link as given (for engine tests that run without NVML); the CPU and NUMA lists are derived from the masks.</summary>
+        internal static HostLink Of(int? generation, int? width, int? maxGeneration, int? maxWidth, int? numaNode = null,
+            ulong[]? cpuMask = null) => new HostLink
+        {
+            Generation = generation,
+            Width = width,
+            MaxGeneration = maxGeneration,
+            MaxWidth = maxWidth,
+            NumaNode = numaNode,
+            CpuMask = cpuMask,
+            CpuAffinity = cpuMask == null ? null : CpuList(cpuMask),
+            NumaAffinity = numaNode is int node && node < 64 ? CpuList(new[] { 1UL << node }) : null,
+        };
+
         public static HostLink Read(GpuRuntime runtime, CudaDevice device)
         {
             var link = new HostLink
