@@ -14,7 +14,7 @@ namespace DlGpuTools.Benchmarks
     /// (<see cref="SimdGemmKernel"/>: AVX-512, AVX2 or NEON FMA on PowerShell 7); without it, and for FP64, a scalar
     /// 2 x 6 kernel runs, whose ceiling is one lane of the vector width.
     /// </summary>
-    public static unsafe class ManagedGemm
+    internal static unsafe class ManagedGemm
     {
         /// <summary>Columns of the scalar kernels' tiles (FP64, and FP32 without a vector path).</summary>
         private const int ScalarColumns = 6;

@@ -11,7 +11,7 @@ namespace DlGpuTools.Collectives
     /// each process with a host timer after synchronising its streams and reports the mean over ranks of that;
     /// taking the slowest is the stricter of the two and names the rank that holds the others up.)
     /// </summary>
-    public static class CollectiveMerge
+    internal static class CollectiveMerge
     {
         public static IReadOnlyList<CollectiveResult> Merge(IEnumerable<CollectiveRankResult> ranks)
         {

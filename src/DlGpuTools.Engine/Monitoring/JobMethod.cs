@@ -1,7 +1,7 @@
 namespace DlGpuTools.Monitoring
 {
     /// <summary>Where a <see cref="GpuJobSummary"/>'s utilization and memory figures came from.</summary>
-    public enum JobMethod
+    internal enum JobMethod
     {
         /// <summary>A sampler read the GPU at a fixed interval while the job ran (Measure-GpuJob).</summary>
         Sampled,

@@ -1,7 +1,7 @@
 namespace DlGpuTools.Monitoring
 {
     /// <summary>How the OS facts of a GPU process were found (<see cref="GpuProcessUsage.Lookup"/>).</summary>
-    public enum ProcessLookup
+    internal enum ProcessLookup
     {
         /// <summary>Read from /proc/&lt;pid&gt;: user, command line, cgroup (container, pod, Slurm job).</summary>
         Read,

@@ -13,7 +13,7 @@ namespace DlGpuTools.Recommendations
     /// </list>
     /// Architectures without published measurements keep the reference (Ampere GeForce) behaviour and say so.
     /// </summary>
-    public sealed class ArchitectureFit
+    internal sealed class ArchitectureFit
     {
         private ArchitectureFit(string key, double tflopsPerWatt, double bandwidthFactor, double decodeBandwidthFactor, bool fitted,
             PrefillFit prefill)

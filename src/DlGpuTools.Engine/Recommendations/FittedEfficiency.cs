@@ -4,7 +4,7 @@ namespace DlGpuTools.Recommendations
 {
     /// <summary>Card classes the fitted efficiencies differ by: how the memory is built decides how close decode gets to the datasheet
     /// bandwidth.</summary>
-    public enum CardClass
+    internal enum CardClass
     {
         /// <summary>GDDR cards (GeForce, RTX workstation, L4/L40S-class data-centre cards).</summary>
         Gddr,

@@ -8,7 +8,7 @@ namespace DlGpuTools.Recommendations
     /// figure by an efficiency fitted to published measurements (ModelCheckTests lists them, with sources) and
     /// carries the RMS error of that fit as its band.
     /// </summary>
-    public static partial class PerformanceModel
+    internal static partial class PerformanceModel
     {
         /// <summary>
         /// Tokens per second for one stream: every decoded token reads <paramref name="bytesPerToken"/> (active weights
