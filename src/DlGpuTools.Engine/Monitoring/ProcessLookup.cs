@@ -9,7 +9,9 @@ namespace DlGpuTools.Monitoring
         /// <summary>No such process here: it ended between NVML's list and the lookup, or /proc hides it (hidepid).</summary>
         Gone,
 
-        /// <summary>This command runs in another PID namespace than the host's, where NVML's host PIDs name other processes or none.</summary>
+        /// <summary>
+        /// This command runs in another PID namespace than the host's, where NVML's host PIDs name other processes or none.
+        /// </summary>
         OtherPidNamespace,
 
         /// <summary>Not Linux: the process name only.</summary>
