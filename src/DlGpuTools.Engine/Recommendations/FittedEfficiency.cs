@@ -70,7 +70,8 @@ namespace DlGpuTools.Recommendations
     {
         public const double Band = 0.10;
 
-        public const string Basis = "llama.cpp pp512 tokens/s of 17 GPUs, https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
+        public const string Basis = "llama.cpp pp512 tokens/s of 17 GPUs, "
+            + "https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
 
         /// <summary>Share of the reference card's FP16-accumulate tensor rate llama.cpp reaches in prefill.</summary>
         public const double ReferenceEfficiency = 0.503;

@@ -10,7 +10,9 @@ namespace DlGpuTools.Recommendations
     /// </summary>
     internal sealed class PrefillFit
     {
-        /// <summary>Board power the cap is stated at; parts drawing less sustain more TFLOPS a watt (see <see cref="PowerExponent"/>).</summary>
+        /// <summary>
+        /// Board power the cap is stated at; parts drawing less sustain more TFLOPS a watt (see <see cref="PowerExponent"/>).
+        /// </summary>
         public const double CapReferenceW = 300;
 
         /// <summary>The cap grows as the board power to this power, not linearly: parts of lower power run lower on the voltage
