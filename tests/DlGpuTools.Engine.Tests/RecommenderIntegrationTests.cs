@@ -57,15 +57,19 @@ namespace DlGpuTools.Engine.Tests
 
             Assert.NotEmpty(offloaded);
             request.Offload = OffloadKind.None;
-            var onCards = Recommender.Recommend(request).Where(r => r.TokensPerSecond != null).ToDictionary(r => r.Card + "x" + r.GpusNeeded);
+            var onCards = Recommender.Recommend(request).Where(r => r.TokensPerSecond != null)
+                .ToDictionary(r => r.Card + "x" + r.GpusNeeded);
             foreach (GpuRecommendation r in offloaded)
             {
                 // The routed experts read from host memory bound the speed whatever the card: the card's share only adds time.
-                var match = System.Text.RegularExpressions.Regex.Match(r.TokensFormula!, @"plus ([0-9.]+) GB of routed experts read by the CPU");
+                var match = System.Text.RegularExpressions.Regex.Match(r.TokensFormula!,
+                    @"plus ([0-9.]+) GB of routed experts read by the CPU");
                 Assert.True(match.Success, r.TokensFormula);
                 double hostGB = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                Assert.True(r.TokensPerSecond <= Recommender.HostExpertReadGBps / (hostGB - 0.05), $"{r.Card}: {r.TokensPerSecond} tokens/s, {hostGB} GB");
-                if (onCards.TryGetValue(r.Card + "x" + r.GpusNeeded, out GpuRecommendation? whole)) Assert.True(r.TokensPerSecond < whole.TokensPerSecond);
+                Assert.True(r.TokensPerSecond <= Recommender.HostExpertReadGBps / (hostGB - 0.05),
+                    $"{r.Card}: {r.TokensPerSecond} tokens/s, {hostGB} GB");
+                if (onCards.TryGetValue(r.Card + "x" + r.GpusNeeded, out GpuRecommendation? whole))
+                    Assert.True(r.TokensPerSecond < whole.TokensPerSecond);
             }
         }
 
