@@ -14,42 +14,42 @@ namespace DlGpuTools.Engine.Tests
         private static readonly CardCatalog Catalog = CardCatalog.BuiltIn;
 
         [Theory]
-        [InlineData("GeForce GTX 970")] [InlineData("GeForce GTX 980")] [InlineData("GeForce GTX 980 Ti")] [InlineData("GeForce "
-            + "GTX Titan X (Maxwell)")]
-        [InlineData("GeForce GTX 1050 Ti")] [InlineData("GeForce GTX 1060 6GB")] [InlineData("GeForce GTX "
-            + "1070")] [InlineData("GeForce GTX 1070 Ti")]
+        [InlineData("GeForce GTX 970")] [InlineData("GeForce GTX 980")] [InlineData("GeForce GTX 980 Ti")]
+        [InlineData("GeForce GTX Titan X (Maxwell)")]
+        [InlineData("GeForce GTX 1050 Ti")] [InlineData("GeForce GTX 1060 6GB")] [InlineData("GeForce GTX 1070")]
+        [InlineData("GeForce GTX 1070 Ti")]
         [InlineData("GeForce GTX 1080")] [InlineData("GeForce GTX 1080 Ti")] [InlineData("GeForce GTX 1660 Ti")]
         [InlineData("NVIDIA Titan Xp")] [InlineData("NVIDIA Titan V")] [InlineData("NVIDIA Titan RTX")]
-        [InlineData("GeForce RTX 2060")] [InlineData("GeForce RTX 2070")] [InlineData("GeForce RTX 2070 "
-            + "Super")] [InlineData("GeForce RTX 2080")]
+        [InlineData("GeForce RTX 2060")] [InlineData("GeForce RTX 2070")] [InlineData("GeForce RTX 2070 Super")]
+        [InlineData("GeForce RTX 2080")]
         [InlineData("GeForce RTX 2080 Super")] [InlineData("GeForce RTX 2080 Ti")]
-        [InlineData("GeForce RTX 3060 12GB")] [InlineData("GeForce RTX 3060 Ti")] [InlineData("GeForce RTX 3070")] [InlineData(
-            "GeForce RTX 3080 10GB")]
+        [InlineData("GeForce RTX 3060 12GB")] [InlineData("GeForce RTX 3060 Ti")] [InlineData("GeForce RTX 3070")]
+        [InlineData("GeForce RTX 3080 10GB")]
         [InlineData("GeForce RTX 3080 Ti")] [InlineData("GeForce RTX 3090")] [InlineData("GeForce RTX 3090 Ti")]
-        [InlineData("GeForce RTX 4060")] [InlineData("GeForce RTX 4060 Ti 16GB")] [InlineData("GeForce RTX 4070")] [InlineData(
-            "GeForce RTX 4070 Super")]
-        [InlineData("GeForce RTX 4070 Ti")] [InlineData("GeForce RTX 4070 Ti Super")] [InlineData("GeForce RTX 4080")] [InlineData(
-            "GeForce RTX 4080 Super")]
+        [InlineData("GeForce RTX 4060")] [InlineData("GeForce RTX 4060 Ti 16GB")] [InlineData("GeForce RTX 4070")]
+        [InlineData("GeForce RTX 4070 Super")]
+        [InlineData("GeForce RTX 4070 Ti")] [InlineData("GeForce RTX 4070 Ti Super")] [InlineData("GeForce RTX 4080")]
+        [InlineData("GeForce RTX 4080 Super")]
         [InlineData("GeForce RTX 4090")]
-        [InlineData("GeForce RTX 5060 Ti 16GB")] [InlineData("GeForce RTX 5070")] [InlineData("GeForce RTX 5070 "
-            + "Ti")] [InlineData("GeForce RTX 5080")]
+        [InlineData("GeForce RTX 5060 Ti 16GB")] [InlineData("GeForce RTX 5070")] [InlineData("GeForce RTX 5070 Ti")]
+        [InlineData("GeForce RTX 5080")]
         [InlineData("GeForce RTX 5090")]
-        [InlineData("NVIDIA RTX A4000")] [InlineData("NVIDIA RTX A5000")] [InlineData("NVIDIA RTX A6000")] [InlineData("NVIDIA "
-            + "RTX 6000 Ada Generation")]
+        [InlineData("NVIDIA RTX A4000")] [InlineData("NVIDIA RTX A5000")] [InlineData("NVIDIA RTX A6000")]
+        [InlineData("NVIDIA RTX 6000 Ada Generation")]
         [InlineData("NVIDIA Tesla K80")] [InlineData("NVIDIA Tesla P100 PCIe 16GB")] [InlineData("NVIDIA Tesla P100 SXM2 16GB")]
         [InlineData("NVIDIA Tesla V100 PCIe 16GB")] [InlineData("NVIDIA Tesla V100 PCIe 32GB")] [InlineData("NVIDIA Tesla V100 SXM2 16GB")]
         [InlineData("NVIDIA Tesla V100 SXM2 32GB")]
         [InlineData("NVIDIA T4")] [InlineData("NVIDIA A10")] [InlineData("NVIDIA A30")] [InlineData("NVIDIA A40")]
-        [InlineData("NVIDIA A100 40GB SXM4")] [InlineData("NVIDIA A100 40GB PCIe")] [InlineData("NVIDIA A100 80GB SXM4")] [InlineData(
-            "NVIDIA A100 80GB PCIe")]
-        [InlineData("NVIDIA L4")] [InlineData("NVIDIA L40")] [InlineData("NVIDIA L40S")] [InlineData("NVIDIA H100 PCIe")] [InlineData(
-            "NVIDIA H100 SXM5 80GB")]
-        [InlineData("NVIDIA H200 SXM 141GB")] [InlineData("NVIDIA B200 (HGX)")] [InlineData("AMD Radeon RX 7900 "
-            + "XTX")] [InlineData("AMD Instinct MI300X")]
-        [InlineData("GeForce RTX 5060")] [InlineData("GeForce RTX 5060 Ti 8GB")] [InlineData("GeForce RTX 4060 Ti 8GB")] [InlineData(
-            "GeForce RTX 3060 8GB")]
-        [InlineData("GeForce RTX 3080 12GB")] [InlineData("GeForce GTX 1060 3GB")] [InlineData("NVIDIA RTX PRO 6000 "
-            + "Blackwell")] [InlineData("NVIDIA A10G")]
+        [InlineData("NVIDIA A100 40GB SXM4")] [InlineData("NVIDIA A100 40GB PCIe")] [InlineData("NVIDIA A100 80GB SXM4")]
+        [InlineData("NVIDIA A100 80GB PCIe")]
+        [InlineData("NVIDIA L4")] [InlineData("NVIDIA L40")] [InlineData("NVIDIA L40S")] [InlineData("NVIDIA H100 PCIe")]
+        [InlineData("NVIDIA H100 SXM5 80GB")]
+        [InlineData("NVIDIA H200 SXM 141GB")] [InlineData("NVIDIA B200 (HGX)")] [InlineData("AMD Radeon RX 7900 XTX")]
+        [InlineData("AMD Instinct MI300X")]
+        [InlineData("GeForce RTX 5060")] [InlineData("GeForce RTX 5060 Ti 8GB")] [InlineData("GeForce RTX 4060 Ti 8GB")]
+        [InlineData("GeForce RTX 3060 8GB")]
+        [InlineData("GeForce RTX 3080 12GB")] [InlineData("GeForce GTX 1060 3GB")] [InlineData("NVIDIA RTX PRO 6000 Blackwell")]
+        [InlineData("NVIDIA A10G")]
         [InlineData("NVIDIA H100 NVL")] [InlineData("NVIDIA GH200 96GB")]
         public void The_table_has_every_card_the_issue_lists(string name)
         {
