@@ -17,7 +17,9 @@ namespace DlGpuTools.Interop
 
         public IntPtr Handle { get; }
 
-        /// <summary>A non-blocking stream (CU_STREAM_NON_BLOCKING), so other work on the legacy stream cannot serialize with the timing.</summary>
+        /// <summary>
+        /// A non-blocking stream (CU_STREAM_NON_BLOCKING), so other work on the legacy stream cannot serialize with the timing.
+        /// </summary>
         public static CudaStream Create(CudaDriver driver)
         {
             driver.ThrowIfFailed(driver.cuStreamCreate(out IntPtr stream, 1));

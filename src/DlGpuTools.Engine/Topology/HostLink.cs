@@ -58,7 +58,8 @@ namespace DlGpuTools.Topology
             link.Width = ReadUInt(nvml, "nvmlDeviceGetCurrPcieLinkWidth", handle) ?? link.Width;
             link.MaxGeneration = ReadUInt(nvml, "nvmlDeviceGetMaxPcieLinkGeneration", handle) ?? link.MaxGeneration;
             link.MaxWidth = ReadUInt(nvml, "nvmlDeviceGetMaxPcieLinkWidth", handle) ?? link.MaxWidth;
-            if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable) link.NumaNode = (int)node;
+            if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable)
+                link.NumaNode = (int)node;
             if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS)
             {
                 link.CpuMask = mask;
@@ -70,7 +71,8 @@ namespace DlGpuTools.Topology
         }
 
         private static int? ReadUInt(Nvml nvml, string function, IntPtr handle) =>
-            nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS && value != Nvml.ValueNotAvailable ? (int?)value : null;
+            nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS
+                && value != Nvml.ValueNotAvailable ? (int?)value : null;
 
         /// <summary>A CPU (or NUMA node) bit mask as Linux writes CPU lists: "0-55,112-167".</summary>
         internal static string? CpuList(ulong[] mask)
