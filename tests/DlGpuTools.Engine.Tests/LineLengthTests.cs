@@ -21,20 +21,13 @@ namespace DlGpuTools.Engine.Tests
         /// </summary>
         private static readonly string[] NotYetWrapped =
         {
-            "src/DlGpuTools.Engine/Bandwidth/",
-            "src/DlGpuTools.Engine/GpuWork/Port/",
             "src/DlGpuTools.Engine/Health/GemmStress.cs",
             "src/DlGpuTools.Engine/Benchmarks/MatMulBenchmark.cs",
-            "src/DlGpuTools.Engine/Interop/Bindings/",
             "src/DlGpuTools/Commands/MeasureCpuMatMulCommand.cs",
             "src/DlGpuTools/Commands/MeasureGpuSpeedupCommand.cs",
             "src/DlGpuTools.Engine/Diagnostics/InstallChecks/",
             "src/DlGpuTools.Engine/Collectives/CollectiveMath.cs",
             "src/DlGpuTools.Engine/Errors/",
-            "tests/DlGpuTools.Engine.Tests/FakePort/",
-            "tests/DlGpuTools.Engine.Tests/BandwidthSessionTests.cs",
-            "tests/DlGpuTools.Engine.Tests/NativeDeclarationTests.cs",
-            "tests/DlGpuTools.Engine.Tests/NativeBindingGenerator.cs",
         };
 
         [Fact]

@@ -23,7 +23,8 @@ namespace DlGpuTools.Engine.Tests
         /// <summary>One binding over one fake, and the functions that fake lacks as the old releases it plays lack them.</summary>
         private sealed class FakeBinding
         {
-            public FakeBinding(string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path, params string[] missing)
+            public FakeBinding(
+                string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path, params string[] missing)
                 : this(name, declarations, kind, path, null, missing)
             {
             }
@@ -90,7 +91,8 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("CUDA driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.CudaDriver),
             new FakeBinding("CUDA 3.1 driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.OldCudaDriver,
                 "cuDeviceTotalMem_v2", "cuDeviceGetUuid_v2"),
-            new FakeBinding("NVML", Nvml.NativeDeclarations, NativeLibraryKind.Nvml, FakeLibraries.Nvml, "nvmlDeviceGetCurrentClocksThrottleReasons"),
+            new FakeBinding(
+                "NVML", Nvml.NativeDeclarations, NativeLibraryKind.Nvml, FakeLibraries.Nvml, "nvmlDeviceGetCurrentClocksThrottleReasons"),
             new FakeBinding("CUDA runtime", CudaRuntimeLibrary.NativeDeclarations, NativeLibraryKind.CudaRuntime, Fake("libcudart.so.13")),
             new FakeBinding("cuBLAS", CuBlasLibrary.NativeDeclarations, NativeLibraryKind.CuBlas, Fake("libcublas.so.13")),
             new FakeBinding("cuBLASLt", CuBlasLt.NativeDeclarations, NativeLibraryKind.CuBlasLt, FakeLibraries.CuBlasLt),
@@ -136,7 +138,8 @@ namespace DlGpuTools.Engine.Tests
         {
             Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int (int x, y)\n", "x.bindings"));
             Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nsometimes f \"A 1\" int ()\n", "x.bindings"));
-            Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int ()\nlazy f \"A 2\" int ()\n", "x.bindings"));
+            Assert.Throws<FormatException>(
+                () => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int ()\nlazy f \"A 2\" int ()\n", "x.bindings"));
             Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("lazy f \"A 1\" int ()\n", "x.bindings"));
             NativeBindingGenerator.Table grouped = NativeBindingGenerator.Parse(
                 "class X\nlazy f \"A 1\" int (IntPtr d, uint* v) group G\nlazy g \"A 1\" int (IntPtr d, ulong* v) group G\n", "x.bindings");
@@ -169,7 +172,8 @@ namespace DlGpuTools.Engine.Tests
                             Assert.Equal(lazy[i].Name, e.Function);
                             Assert.Equal(lazy[i].IntroducedIn, e.IntroducedIn);
                             Assert.Equal(binding.Kind, e.Kind);
-                            Assert.EndsWith($"does not export {lazy[i].Name}, which {lazy[i].IntroducedIn} introduced.", e.Message, StringComparison.Ordinal);
+                            string expected = $"does not export {lazy[i].Name}, which {lazy[i].IntroducedIn} introduced.";
+                            Assert.EndsWith(expected, e.Message, StringComparison.Ordinal);
                             missing.Add(lazy[i].Name);
                         }
                     }
@@ -220,7 +224,8 @@ namespace DlGpuTools.Engine.Tests
                     new NativeFunction("ncclGetVersion", "NCCL 2.3", NativeBinding.Eager),
                     new NativeFunction("ncclSend", "NCCL 2.7", NativeBinding.Eager),
                 };
-                var e = Assert.Throws<NativeEntryPointMissingException>(() => new NativeFunctionTable(handle, NativeLibraryKind.Nccl, path, declarations));
+                var e = Assert.Throws<NativeEntryPointMissingException>(
+                    () => new NativeFunctionTable(handle, NativeLibraryKind.Nccl, path, declarations));
                 Assert.Equal("ncclSend", e.Function);
                 Assert.Equal("NCCL 2.7", e.IntroducedIn);
             }
@@ -231,11 +236,13 @@ namespace DlGpuTools.Engine.Tests
         {
             string path = Fake("nccl-old", "libnccl.so.2");
             var vars = new Dictionary<string, string> { [NcclCandidates.OverrideVariable] = path };
-            var environment = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, Directory.Exists, false, false);
+            var environment = new ProbeEnvironment(
+                false, n => vars.TryGetValue(n, out string? v) ? v : null, Directory.Exists, false, false);
             NcclLibrary nccl = NcclLibrary.Load(environment, PlatformNativeLoader.Instance);
             Assert.Equal(new Version(2, 6, 4), NcclLibrary.DecodeVersion(nccl.VersionCode));
             Assert.Null(nccl.LastError(IntPtr.Zero));
-            var e = Assert.Throws<NativeEntryPointMissingException>(() => nccl.ncclSend(0, 1, NcclDataType.ncclFloat32, 1, IntPtr.Zero, IntPtr.Zero));
+            var e = Assert.Throws<NativeEntryPointMissingException>(
+                () => nccl.ncclSend(0, 1, NcclDataType.ncclFloat32, 1, IntPtr.Zero, IntPtr.Zero));
             Assert.Equal("ncclSend", e.Function);
             Assert.Equal("NCCL 2.7", e.IntroducedIn);
         }

@@ -58,7 +58,9 @@ namespace DlGpuTools.Bandwidth
         /// <summary>Allocated mapped into the GPUs' address space, so it has a device address.</summary>
         public bool Mapped { get; }
 
-        /// <summary>Allocates; a refusal (the OS's locked-memory limit, or no memory) is a <see cref="PinnedMemoryRefusedException"/>.</summary>
+        /// <summary>
+        /// Allocates; a refusal (the OS's locked-memory limit, or no memory) is a <see cref="PinnedMemoryRefusedException"/>.
+        /// </summary>
         public static PinnedHostBuffer Allocate(IGpuPort port, ulong bytes, bool mapped)
         {
             IntPtr pointer;

@@ -63,7 +63,8 @@ namespace DlGpuTools.Bandwidth
         {
             ulong[]? previous = System.Threading.Interlocked.Exchange(ref _previous, null);
             if (previous == null || LinuxThreadAffinity.TrySet(previous, out string? why)) return null;
-            return $"The measuring thread could not be given its own CPUs ({HostLink.CpuList(previous)}) back ({why}); it stays on CPUs {BoundCpus}.";
+            return $"The measuring thread could not be given its own CPUs ({HostLink.CpuList(previous)}) back ({why}); "
+                + $"it stays on CPUs {BoundCpus}.";
         }
 
         /// <summary>Releases the binding when the test failed before <see cref="Release"/> (a using block, on the same thread).</summary>

@@ -97,7 +97,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
                 {
                     Expect(args, 8, 8, 8, 8, 8, 8);
                     // .maxntid 512: the driver refuses a bigger block; the warps split into two copies, so a grid needs two warps.
-                    if (threads > 512 || gridThreads < 64) throw Refused("dlgpu_copy_strided: at most 512 threads a block (.maxntid), two warps in all");
+                    if (threads > 512 || gridThreads < 64)
+                        throw Refused("dlgpu_copy_strided: at most 512 threads a block (.maxntid), two warps in all");
                     var halves = new List<(Action Run, string Path, double Ms)>();
                     for (int h = 0; h < 2; h++)
                     {

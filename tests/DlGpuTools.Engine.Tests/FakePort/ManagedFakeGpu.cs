@@ -492,7 +492,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             {
                 if (_popped) return;
                 // The driver pops the calling thread's stack: leaving on another thread would pop the wrong context.
-                if (Thread.CurrentThread != _thread) throw new InvalidOperationException("A context scope was left on another thread than it was entered on.");
+                if (Thread.CurrentThread != _thread)
+                    throw new InvalidOperationException("A context scope was left on another thread than it was entered on.");
                 _popped = true;
                 _stack.Pop();
             }

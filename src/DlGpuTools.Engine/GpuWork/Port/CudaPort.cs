@@ -164,7 +164,8 @@ namespace DlGpuTools.GpuWork.Port
             if (nvml.nvmlDeviceGetTemperatureThreshold(handle, Nvml.TemperatureThresholdSlowdown,
                 out uint slowdown) == NvmlReturn.NVML_SUCCESS && slowdown > 0)
                 facts.SlowdownTemperatureC = (int)slowdown;
-            if (nvml.nvmlDeviceGetMemoryInfo_v2(handle, out NvmlMemoryV2 memory) == NvmlReturn.NVML_SUCCESS) facts.MemoryUsedBytes = memory.Used;
+            if (nvml.nvmlDeviceGetMemoryInfo_v2(handle, out NvmlMemoryV2 memory) == NvmlReturn.NVML_SUCCESS)
+                facts.MemoryUsedBytes = memory.Used;
             return facts;
         }
 
