@@ -47,7 +47,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Buffers_and_applicability_follow_the_path()
         {
-            foreach (IBandwidthTest test in BandwidthTests.All)
+            foreach (BandwidthTest test in BandwidthTests.Tests.All)
             {
                 Assert.True(test.Buffers.DeviceBuffers >= 1, test.Id);
                 Assert.Equal(test.Path == BandwidthPath.Host, test.Buffers.HostBuffers > 0);
