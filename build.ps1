@@ -9,9 +9,10 @@
       Fakes   compile the fake CUDA driver and NVML (gcc) that let tests run without a GPU
       Lint    check the repository's PowerShell (tools/Test-ScriptStyle.ps1: approved verbs, no aliases, strict mode,
               no unused parameters or variables, no Write-Host in functions that return data); fails on a finding
-      Test    Lint + Build + Fakes + Package, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged tests skip
-              without a GPU; -Backend Gpu runs only the Pester scenarios and GPU-tagged tests, on this machine's GPU (installs Debian's prometheus-node-exporter first when missing and root on Debian/Ubuntu:
-              tools/Install-TestPrerequisites.ps1)
+      Test    Lint + Build + Fakes + Package, then xunit (engine) and Pester (cmdlets, in a child pwsh); GPU-tagged
+              tests skip without a GPU; -Backend Gpu runs only the Pester scenarios and GPU-tagged tests, on this
+              machine's GPU (installs Debian's prometheus-node-exporter first when missing and root on
+              Debian/Ubuntu: tools/Install-TestPrerequisites.ps1)
       Demo    Build, then show what the module says about this machine (needs no C compiler: with gcc it also
               shows the views against the fake driver, labelled SIMULATED)
       Package Build, then out/DlGpuTools.<version>.nupkg, which Install-PSResource and Install-Module install
@@ -64,7 +65,9 @@ function Get-PwshPath {
 }
 
 function Get-PesterManifest {
-    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+    }
     $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
     if (-not (Test-Path $manifest)) {
         Write-Information "Restoring Pester $PesterVersion from the NuGet registry..." -InformationAction Continue
@@ -76,7 +79,8 @@ function Get-PesterManifest {
 
 function Invoke-Build {
     Write-Host "== Build ($Configuration)"
-    Invoke-Native dotnet @('build', (Join-Path $Root 'src/DlGpuTools/DlGpuTools.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:NoSummary')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/DlGpuTools/DlGpuTools.csproj'), '-c', $Configuration, '--nologo', '-v',
+        'quiet', '-clp:NoSummary')
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') -Force | Out-Null
     $bin = Join-Path $Root "src/DlGpuTools/bin/$Configuration/netstandard2.0"
@@ -107,21 +111,34 @@ function Invoke-Fakes {
     # Sonames differ from the real libraries' so a fake loaded by path can never answer for a later
     # dlopen("libcuda.so.1") of the real driver in the same process.
     $flags = @('-shared', '-fPIC', '-O1', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror')
-    Invoke-Native gcc ($flags + @('-pthread', '-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
-    Invoke-Native gcc ($flags + @('-pthread', '-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'), (Join-Path $src 'fakecuda.c'), '-ldl'))
-    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c'), '-ldl'))
-    Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecublasLt.so.13', '-o', (Join-Path $FakesOut 'libfakecublasLt.so.13'), (Join-Path $src 'fakecublaslt.c'), '-ldl', '-lm'))
-    Invoke-Native gcc ($flags + @('-Wl,-soname,libfakecudart.so.13', '-o', (Join-Path $FakesOut 'libcudart.so.13'), (Join-Path $src 'fakecudart.c'), '-ldl'))
-    Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecublas.so.13', '-o', (Join-Path $FakesOut 'libcublas.so.13'), (Join-Path $src 'fakecublas.c'), '-ldl'))
+    Invoke-Native gcc ($flags +
+        @('-pthread', '-Wl,-soname,libfakecuda.so.1', '-o', (Join-Path $FakesOut 'libfakecuda.so.1'),
+            (Join-Path $src 'fakecuda.c'), '-ldl'))
+    Invoke-Native gcc ($flags +
+        @('-pthread', '-DFAKE_OLD_DRIVER', '-Wl,-soname,libfakecuda-old.so.1', '-o', (Join-Path $FakesOut 'libfakecuda-old.so.1'),
+            (Join-Path $src 'fakecuda.c'), '-ldl'))
+    Invoke-Native gcc ($flags +
+        @('-Wl,-soname,libfakenvml.so.1', '-o', (Join-Path $FakesOut 'libfakenvml.so.1'), (Join-Path $src 'fakenvml.c'), '-ldl'))
+    Invoke-Native gcc ($flags +
+        @('-O2', '-Wl,-soname,libfakecublasLt.so.13', '-o', (Join-Path $FakesOut 'libfakecublasLt.so.13'),
+            (Join-Path $src 'fakecublaslt.c'), '-ldl', '-lm'))
+    Invoke-Native gcc ($flags +
+        @('-Wl,-soname,libfakecudart.so.13', '-o', (Join-Path $FakesOut 'libcudart.so.13'), (Join-Path $src 'fakecudart.c'), '-ldl'))
+    Invoke-Native gcc ($flags +
+        @('-O2', '-Wl,-soname,libfakecublas.so.13', '-o', (Join-Path $FakesOut 'libcublas.so.13'), (Join-Path $src 'fakecublas.c'), '-ldl'))
     # Real file names (the checks look for them) but fake sonames, so a fake loaded by path never answers a
     # later dlopen of the real library by name in the same process.
     # cuDNN: a complete install in cudnn/, and a main library without its sub-libraries in cudnn-bare/.
     foreach ($folder in 'cudnn', 'cudnn-bare') {
         New-Item -ItemType Directory -Path (Join-Path $FakesOut $folder) -Force | Out-Null
-        Invoke-Native gcc ($flags + @('-O2', '-Wl,-soname,libfakecudnn.so.9', '-o', (Join-Path $FakesOut "$folder/libcudnn.so.9"), (Join-Path $src 'fakecudnn.c'), '-ldl'))
+        Invoke-Native gcc ($flags +
+            @('-O2', '-Wl,-soname,libfakecudnn.so.9', '-o', (Join-Path $FakesOut "$folder/libcudnn.so.9"),
+                (Join-Path $src 'fakecudnn.c'), '-ldl'))
     }
     foreach ($sub in 'graph', 'engines_precompiled', 'engines_runtime_compiled', 'heuristic', 'ops', 'cnn', 'adv') {
-        Invoke-Native gcc ($flags + @("-Wl,-soname,libfakecudnn_$sub.so.9", '-o', (Join-Path $FakesOut "cudnn/libcudnn_$sub.so.9"), (Join-Path $src 'fakesublib.c')))
+        Invoke-Native gcc ($flags +
+            @("-Wl,-soname,libfakecudnn_$sub.so.9", '-o', (Join-Path $FakesOut "cudnn/libcudnn_$sub.so.9"),
+                (Join-Path $src 'fakesublib.c')))
     }
 
     # CPU BLAS fakes under blas/, in folders named for the variant, with the real file names the probe looks for.
@@ -134,15 +151,20 @@ function Invoke-Fakes {
             @{ Folder = 'torch'; File = 'libtorch_cpu.so'; Define = @('-DFAKE_MKL_FORTRAN') })) {
         $dir = Join-Path $FakesOut "blas/$($variant.Folder)"
         New-Item -ItemType Directory -Path $dir -Force | Out-Null
-        Invoke-Native gcc ($flags + $variant.Define + @("-Wl,-soname,libfakeblas-$($variant.Folder).so", '-o', (Join-Path $dir $variant.File), (Join-Path $src 'fakeblas.c')))
+        Invoke-Native gcc ($flags + $variant.Define +
+            @("-Wl,-soname,libfakeblas-$($variant.Folder).so", '-o', (Join-Path $dir $variant.File), (Join-Path $src 'fakeblas.c')))
     }
 
     # NCCL: linked against the fake driver above (found beside it, or one folder up for the old build), whose streams
     # and copies it uses; NCCL 2.6 without send/receive in nccl-old/.
     $ncclFlags = $flags + @('-O2', '-pthread', '-Wl,-soname,libfakenccl.so.2', '-Wl,-rpath,$ORIGIN:$ORIGIN/..')
-    Invoke-Native gcc ($ncclFlags + @('-o', (Join-Path $FakesOut 'libnccl.so.2'), (Join-Path $src 'fakenccl.c'), (Join-Path $FakesOut 'libfakecuda.so.1'), '-ldl', '-lrt'))
+    Invoke-Native gcc ($ncclFlags +
+        @('-o', (Join-Path $FakesOut 'libnccl.so.2'), (Join-Path $src 'fakenccl.c'),
+            (Join-Path $FakesOut 'libfakecuda.so.1'), '-ldl', '-lrt'))
     New-Item -ItemType Directory -Path (Join-Path $FakesOut 'nccl-old') -Force | Out-Null
-    Invoke-Native gcc ($ncclFlags + @('-DFAKE_OLD_NCCL', '-o', (Join-Path $FakesOut 'nccl-old/libnccl.so.2'), (Join-Path $src 'fakenccl.c'), (Join-Path $FakesOut 'libfakecuda.so.1'), '-ldl', '-lrt'))
+    Invoke-Native gcc ($ncclFlags +
+        @('-DFAKE_OLD_NCCL', '-o', (Join-Path $FakesOut 'nccl-old/libnccl.so.2'), (Join-Path $src 'fakenccl.c'),
+            (Join-Path $FakesOut 'libfakecuda.so.1'), '-ldl', '-lrt'))
 
     # A file that is not a library at all, for the "loaded but rejected" paths.
     Set-Content -Path (Join-Path $FakesOut 'not-a-library.so.1') -Value 'not an ELF file'
@@ -152,7 +174,8 @@ function Invoke-Test {
     $env:DLGPUTOOLS_TEST_FAKES = $FakesOut
     Write-Host '== xunit (engine)'
     $resultsDir = Join-Path $Out 'test-results'
-    Invoke-Native dotnet @('test', (Join-Path $Root 'tests/DlGpuTools.Engine.Tests/DlGpuTools.Engine.Tests.csproj'), '-c', $Configuration, '--nologo',
+    Invoke-Native dotnet @('test', (Join-Path $Root 'tests/DlGpuTools.Engine.Tests/DlGpuTools.Engine.Tests.csproj'), '-c',
+        $Configuration, '--nologo',
         '--logger', 'console;verbosity=minimal', '--logger', "trx;LogFileName=engine.trx", '--results-directory', $resultsDir)
     $xunit = Read-TrxSummary (Join-Path $resultsDir 'engine.trx')
 
@@ -163,7 +186,8 @@ function Invoke-Test {
     $failed = $xunit.Failed + $pester.Failed
     $skipped = $xunit.Skipped + $pester.Skipped
     Write-Host ''
-    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
+    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f $xunit.Passed, $xunit.Failed,
+        $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
     Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
     if ($failed -gt 0 -or $passed -eq 0) { throw "$failed test(s) failed." }
 }
@@ -177,7 +201,10 @@ function Read-TrxSummary([string] $Path) {
         if (-not $reason) { $reason = $result.Output.StdOut }
         Write-Host ("  skipped: {0} -- {1}" -f $result.testName, $(if ($reason) { "$reason".Trim() } else { 'no reason given' }))
     }
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.total - [int]$counters.executed + [int]$counters.notExecuted }
+    [pscustomobject]@{
+        Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error
+        Skipped = [int]$counters.total - [int]$counters.executed + [int]$counters.notExecuted
+    }
 }
 
 function Invoke-PesterChild([string] $ResultFile) {
@@ -199,7 +226,8 @@ function Invoke-Package {
     # in a child process so the build's own session registers nothing.
     Write-Host '== Package'
     $pwsh = @(Get-PwshPath)
-    $packageArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/New-ModulePackage.ps1'), '-ModulePath', $ModuleOut, '-OutDirectory', $Out)
+    $packageArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/New-ModulePackage.ps1'), '-ModulePath',
+        $ModuleOut, '-OutDirectory', $Out)
     Invoke-Native $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $packageArgs)
 }
 
@@ -207,7 +235,9 @@ function Invoke-Shell {
     $pwsh = @(Get-PwshPath)
     $manifest = Join-Path $ModuleOut 'DlGpuTools.psd1'
     Write-Host "Starting pwsh with $manifest imported; 'exit' returns here."
-    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoExit', '-NoProfile', '-Command', "Import-Module '$manifest'; Get-Command -Module DlGpuTools | Format-Table Name -HideTableHeaders"))
+    & $pwsh[0] (@($pwsh | Select-Object -Skip 1) +
+        @('-NoExit', '-NoProfile', '-Command',
+            "Import-Module '$manifest'; Get-Command -Module DlGpuTools | Format-Table Name -HideTableHeaders"))
 }
 
 function Invoke-Lint {
@@ -232,20 +262,28 @@ function Invoke-Demo {
 }
 
 function Invoke-Bundle {
-    & (Join-Path $Root 'tools/New-Bundle.ps1') -Root $Root -ModuleOut $ModuleOut -FakesPath $FakesOut -PesterManifest (Get-PesterManifest) -OutDirectory $Out
+    $bundle = @{ Root = $Root; ModuleOut = $ModuleOut; FakesPath = $FakesOut; PesterManifest = (Get-PesterManifest); OutDirectory = $Out }
+    & (Join-Path $Root 'tools/New-Bundle.ps1') @bundle
 }
 
 foreach ($step in $Task) {
     switch ($step) {
-        'Clean' { if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }; Invoke-Native dotnet @('clean', (Join-Path $Root 'DlGpuTools.sln'), '-v', 'quiet', '--nologo') }
+        'Clean' {
+            if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
+            Invoke-Native dotnet @('clean', (Join-Path $Root 'DlGpuTools.sln'), '-v', 'quiet', '--nologo')
+        }
         'Build' { Invoke-Build }
         'Fakes' { Invoke-Fakes }
         'Lint' { Invoke-Lint }
-        'Test' { Invoke-Lint; Invoke-Build; Invoke-Fakes; & (Join-Path $Root 'tools/Install-TestPrerequisites.ps1'); Invoke-Package; Invoke-Test }
+        'Test' {
+            Invoke-Lint; Invoke-Build; Invoke-Fakes; & (Join-Path $Root 'tools/Install-TestPrerequisites.ps1'); Invoke-Package; Invoke-Test
+        }
         'Demo' {
             Invoke-Build
             # The demo needs no compiler; with one, it also shows the views against the fake driver.
-            if (Test-CanBuildFakes) { Invoke-Fakes } else { Write-Host 'No gcc here: the demo skips the simulated views (they need the fake driver built from tests/fakes).' }
+            if (Test-CanBuildFakes) { Invoke-Fakes } else {
+                Write-Host 'No gcc here: the demo skips the simulated views (they need the fake driver built from tests/fakes).'
+            }
             Invoke-Demo
         }
         'Package' { Invoke-Build; Invoke-Package }

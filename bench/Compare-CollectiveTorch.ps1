@@ -29,7 +29,8 @@ Import-Module DlGpuTools
 $log = [System.Collections.Generic.List[string]]::new()
 function Say([string] $Text) { Write-Host $Text; $log.Add($Text) }
 $gpus = @(Get-CudaDevice)
-Say "Measure-GpuCollective vs torch.distributed vs nccl-tests, $(Get-Date -Format u), $($gpus.Count) GPUs: $(($gpus.Name | Select-Object -Unique) -join ', ')"
+$gpuNames = ($gpus.Name | Select-Object -Unique) -join ', '
+Say "Measure-GpuCollective vs torch.distributed vs nccl-tests, $(Get-Date -Format u), $($gpus.Count) GPUs: $gpuNames"
 
 $ours = @(Measure-GpuCollective -Operation $Operation -MinBytes $MinBytes -MaxBytes $MaxBytes)
 Say "Ours: NCCL $($ours[0].NcclVersion) at $($ours[0].NcclPath)"
@@ -45,7 +46,9 @@ foreach ($line in $lines | Select-Object -Skip 1) { $c = $line | ConvertFrom-Jso
 $nccl = @{}
 if ($NcclTestsSource) {
     if (-not $NcclHome) {
-        $NcclHome = if (Test-Path /usr/include/nccl.h) { '/usr' } else { throw 'Give -NcclHome: a folder with include/nccl.h and lib/libnccl.so (no /usr/include/nccl.h here).' }
+        $NcclHome = if (Test-Path /usr/include/nccl.h) { '/usr' } else {
+            throw 'Give -NcclHome: a folder with include/nccl.h and lib/libnccl.so (no /usr/include/nccl.h here).'
+        }
     }
     & make -C $NcclTestsSource -j 8 MPI=0 "CUDA_HOME=$CudaHome" "NCCL_HOME=$NcclHome" | Out-Null
     if ($LASTEXITCODE -ne 0) { throw "make in $NcclTestsSource failed with exit code $LASTEXITCODE." }
@@ -74,7 +77,9 @@ foreach ($r in $ours) {
         $ratio = if ($best) { $s.BusGBps / $best } else { $null }
         $mark = ''
         if ($s.Bytes -ge 64MB -and $null -ne $ratio) { if ($ratio -ge 0.95) { $mark = 'PASS' } else { $mark = 'FAIL'; $fail = $true } }
-        Say ('{0,-13} {1,10} {2,9:0.00} {3,9} {4,9} {5,7} {6}' -f $r.Operation, $s.Bytes, $s.BusGBps, $(if ($null -ne $torch[$key]) { '{0:0.00}' -f $torch[$key] }), $(if ($null -ne $nccl[$key]) { '{0:0.00}' -f $nccl[$key] }), $(if ($null -ne $ratio) { '{0:0.000}' -f $ratio }), $mark)
+        Say ('{0,-13} {1,10} {2,9:0.00} {3,9} {4,9} {5,7} {6}' -f $r.Operation, $s.Bytes, $s.BusGBps,
+            $(if ($null -ne $torch[$key]) { '{0:0.00}' -f $torch[$key] }), $(if ($null -ne $nccl[$key]) { '{0:0.00}' -f $nccl[$key] }),
+                $(if ($null -ne $ratio) { '{0:0.000}' -f $ratio }), $mark)
     }
 }
 $unverified = @($ours | ForEach-Object Sizes | Where-Object { $_.WrongElements -ne 0 -or $_.CheckedElements -eq 0 })

@@ -43,7 +43,8 @@ function Say([string] $line) { $report.Add($line); Write-Host $line }
 
 # A python that imports the module asked for: -Python, python3 on PATH, then the system's.
 function Find-Python([string] $module) {
-    $candidates = @($Python, (Get-Command python3 -ErrorAction SilentlyContinue).Source, '/usr/bin/python3', '/usr/local/bin/python3') | Where-Object { $_ } | Select-Object -Unique
+    $candidates = @($Python, (Get-Command python3 -ErrorAction SilentlyContinue).Source, '/usr/bin/python3', '/usr/local/bin/python3') |
+        Where-Object { $_ } | Select-Object -Unique
     foreach ($p in $candidates) {
         if (-not (Test-Path $p)) { continue }
         & $p -c "import $module" 2>$null
@@ -55,7 +56,9 @@ function Find-Python([string] $module) {
 function Invoke-PythonGemm([string] $python, [string] $lib, [string] $type, [long] $m, [long] $n, [long] $k, [int] $threads) {
     if (-not $python) { return $null }
     $saved = @{}
-    foreach ($v in 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS') { $saved[$v] = [Environment]::GetEnvironmentVariable($v); [Environment]::SetEnvironmentVariable($v, "$threads") }
+    foreach ($v in 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS') {
+        $saved[$v] = [Environment]::GetEnvironmentVariable($v); [Environment]::SetEnvironmentVariable($v, "$threads")
+    }
     try { $json = & $python $helper $lib $type $m $n $k $threads $Iterations 2>&1 | Select-Object -Last 1 }
     finally { foreach ($v in $saved.Keys) { [Environment]::SetEnvironmentVariable($v, $saved[$v]) } }
     try { $json | ConvertFrom-Json } catch { [pscustomobject]@{ error = "$json" } }
@@ -80,7 +83,8 @@ Say "numpy: $(if ($numpyPython) { $numpyPython } else { 'no python3 with numpy f
 Say "torch: $(if ($torchPython) { $torchPython } else { 'no python3 with torch found' })"
 Say ''
 Say "Each figure: the median of $Rounds interleaved rounds (ours, numpy, torch in turn); the rounds are in brackets."
-Say '| Type | Size | Ours TFLOPS [rounds] | % peak | numpy [rounds] | torch [rounds] | ours/numpy (>=0.95) | ours/torch (>=0.9; BF16 >=0.8) |'
+Say ('| Type | Size | Ours TFLOPS [rounds] | % peak | numpy [rounds] | torch [rounds] | ours/numpy (>=0.95) | ' +
+    'ours/torch (>=0.9; BF16 >=0.8) |')
 Say '|---|---|---|---|---|---|---|---|'
 $rows = @()
 foreach ($type in 'FP32', 'BF16', 'FP64') {
@@ -88,10 +92,15 @@ foreach ($type in 'FP32', 'BF16', 'FP64') {
     foreach ($s in $sizes) {
         $oursRuns = @(); $npRuns = @(); $tcRuns = @(); $err = $null
         foreach ($round in 1..$Rounds) {
-            $o = Measure-CpuMatMul -DataType $type -Size $s -Iterations $Iterations -ErrorAction SilentlyContinue -ErrorVariable +err -WarningAction SilentlyContinue
+            $quiet = @{ ErrorAction = 'SilentlyContinue'; ErrorVariable = '+err'; WarningAction = 'SilentlyContinue' }
+            $o = Measure-CpuMatMul -DataType $type -Size $s -Iterations $Iterations @quiet
             if ($o) { $oursRuns += $o }
-            if ($type -ne 'BF16') { $r = Invoke-PythonGemm $numpyPython numpy $type.ToLowerInvariant() $s $s $s $threads; if ($r) { $npRuns += $r } }
-            if ($type -ne 'FP64') { $r = Invoke-PythonGemm $torchPython torch $type.ToLowerInvariant() $s $s $s $threads; if ($r) { $tcRuns += $r } }
+            if ($type -ne 'BF16') {
+                $r = Invoke-PythonGemm $numpyPython numpy $type.ToLowerInvariant() $s $s $s $threads; if ($r) { $npRuns += $r }
+            }
+            if ($type -ne 'FP64') {
+                $r = Invoke-PythonGemm $torchPython torch $type.ToLowerInvariant() $s $s $s $threads; if ($r) { $tcRuns += $r }
+            }
         }
         $ours = Get-MedianRun $oursRuns { $args[0].Tflops }
         $np = Get-MedianRun $npRuns { $args[0].tflops }
@@ -99,12 +108,19 @@ foreach ($type in 'FP32', 'BF16', 'FP64') {
         $rn = Ratio $ours.Tflops $np
         $rt = Ratio $ours.Tflops $tc
         $torchTarget = if ($type -eq 'BF16') { 0.8 } else { 0.9 }
-        $oursText = if ($ours) { '{0} [{1}]' -f (Fmt $ours.Tflops), (($oursRuns | ForEach-Object { Fmt $_.Tflops }) -join ', ') } else { "error: $($err[0].FullyQualifiedErrorId)" }
+        $oursText = if ($ours) { '{0} [{1}]' -f (Fmt $ours.Tflops), (($oursRuns | ForEach-Object { Fmt $_.Tflops }) -join ', ') } else {
+            "error: $($err[0].FullyQualifiedErrorId)"
+        }
         $npText = if ($np) { '{0} [{1}]' -f (Fmt $np.tflops), (($npRuns | ForEach-Object { Fmt $_.tflops }) -join ', ') } else { '-' }
         $tcText = if ($tc) { '{0} [{1}]' -f (Fmt $tc.tflops), (($tcRuns | ForEach-Object { Fmt $_.tflops }) -join ', ') } else { '-' }
-        Say ("| {0} | {1} | {2} | {3} | {4} | {5} | {6} {7} | {8} {9} |" -f $type, $s, $oursText, (Fmt $ours.PercentOfPeak '0'), $npText, $tcText,
-            (Fmt $rn '0.00'), $(if ($type -eq 'FP32') { Verdict $rn 0.95 } else { '' }), (Fmt $rt '0.00'), $(if ($type -ne 'FP64') { Verdict $rt $torchTarget } else { '' }))
-        $rows += [pscustomobject]@{ Type = $type; Size = $s; Ours = $ours; OursRounds = $oursRuns; Numpy = $np; NumpyRounds = $npRuns; Torch = $tc; TorchRounds = $tcRuns }
+        Say ("| {0} | {1} | {2} | {3} | {4} | {5} | {6} {7} | {8} {9} |" -f $type, $s, $oursText,
+            (Fmt $ours.PercentOfPeak '0'), $npText, $tcText,
+            (Fmt $rn '0.00'), $(if ($type -eq 'FP32') { Verdict $rn 0.95 } else { '' }), (Fmt $rt '0.00'),
+                $(if ($type -ne 'FP64') { Verdict $rt $torchTarget } else { '' }))
+        $rows += [pscustomobject]@{
+            Type = $type; Size = $s; Ours = $ours; OursRounds = $oursRuns; Numpy = $np; NumpyRounds = $npRuns
+            Torch = $tc; TorchRounds = $tcRuns
+        }
     }
 }
 $raw.Comparison = $rows
@@ -119,13 +135,18 @@ if ((Split-Path $self -Leaf) -match '^dotnet(\.exe)?$') { $entry = @([System.Ref
 $module = (Get-Module DlGpuTools).Path -replace '\.dll$', '.psd1'
 if (-not (Test-Path $module)) { $module = 'DlGpuTools' }
 $child = "Import-Module '$module'; `$env:DLGPUTOOLS_BLAS_PATH = '/nonexistent/blas'; " +
-    "`$ProgressPreference = 'SilentlyContinue'; foreach (`$size in $($FallbackSize -join ',')) { Measure-CpuMatMul -Size `$size -Iterations $Iterations -WarningAction SilentlyContinue | ConvertTo-Json -Depth 3 -Compress }"
+    "`$ProgressPreference = 'SilentlyContinue'; foreach (`$size in $($FallbackSize -join ',')) { " +
+    "Measure-CpuMatMul -Size `$size -Iterations $Iterations -WarningAction SilentlyContinue | ConvertTo-Json -Depth 3 -Compress }"
 $managedRuns = @(& $self @entry -NoProfile -NonInteractive -Command $child | ForEach-Object { $_ | ConvertFrom-Json })
 $fallbackWarning = ($managedRuns | Select-Object -Last 1).Warning
 $raw.ManagedFallback = $managedRuns
 foreach ($managed in $managedRuns) {
-    Say ("Managed fallback (DLGPUTOOLS_BLAS_PATH=/nonexistent/blas), FP32 {0}: {1} TFLOPS, {2}% of the FP32 peak (target >= 25%: {3}); {4}" -f $managed.M, (Fmt $managed.Tflops), (Fmt $managed.PercentOfPeak '0.0'),
-        $(if ($null -eq $managed.PercentOfPeak) { 'n/a' } elseif ($managed.PercentOfPeak -ge 25) { 'PASS' } else { 'FAIL' }), $managed.LibraryConfig)
+    $fallbackFormat = 'Managed fallback (DLGPUTOOLS_BLAS_PATH=/nonexistent/blas), FP32 {0}: {1} TFLOPS, {2}% of the FP32 peak ' +
+        '(target >= 25%: {3}); {4}'
+    Say ($fallbackFormat -f $managed.M,
+        (Fmt $managed.Tflops), (Fmt $managed.PercentOfPeak '0.0'),
+        $(if ($null -eq $managed.PercentOfPeak) { 'n/a' } elseif ($managed.PercentOfPeak -ge 25) { 'PASS' } else { 'FAIL' }),
+            $managed.LibraryConfig)
 }
 Say "Its warning: $fallbackWarning"
 
@@ -141,7 +162,10 @@ if (-not $NoGpu) {
         Say ''
         Say '| M x N x K | GPU | CPU | CPU TFLOPS | GPU TFLOPS | Speed-up | Pairing |'
         Say '|---|---|---|---|---|---|---|'
-        foreach ($x in $speed) { Say ("| {0}x{1}x{2} | {3} | {4} | {5} | {6} | {7}x | {8} |" -f $x.M, $x.N, $x.K, $x.GpuDataType, $x.CpuDataType, (Fmt $x.CpuTflops), (Fmt $x.GpuTflops '0.0'), (Fmt $x.Speedup '0.0'), $x.Pairing) }
+        foreach ($x in $speed) {
+            Say ("| {0}x{1}x{2} | {3} | {4} | {5} | {6} | {7}x | {8} |" -f $x.M, $x.N, $x.K, $x.GpuDataType, $x.CpuDataType,
+                (Fmt $x.CpuTflops), (Fmt $x.GpuTflops '0.0'), (Fmt $x.Speedup '0.0'), $x.Pairing)
+        }
         Say ''
         Say "Summary: $($summary.MessageData)"
     }

@@ -49,14 +49,17 @@ function Measure-WithSets([string] $Type, [int] $N, [int] $Sets) {
     $request.M = $N; $request.N = $N; $request.K = $N
     $request.Iterations = $Iterations
     $request.InputSets = $Sets
-    [DlGpuTools.Benchmarks.MatMulBenchmark]::new([DlGpuTools.Devices.GpuRuntime]::Shared).Run($request, $device.PSObject.BaseObject, [Threading.CancellationToken]::None)
+    [DlGpuTools.Benchmarks.MatMulBenchmark]::new([DlGpuTools.Devices.GpuRuntime]::Shared).Run($request, $device.PSObject.BaseObject,
+        [Threading.CancellationToken]::None)
 }
 
 function Invoke-Torch([string[]] $Arguments) {
     $lines = & $Python (Join-Path $PSScriptRoot 'torch_matmul.py') @Arguments --iterations $Iterations --device $Index 2>&1
     $ok = $LASTEXITCODE -eq 0
     foreach ($line in $lines) { $torchLog.Add("$line") }
-    if (-not $ok) { Write-Warning "torch_matmul.py $Arguments failed (exit $LASTEXITCODE): $($lines | Select-Object -Last 3)"; return $null }
+    if (-not $ok) {
+        Write-Warning "torch_matmul.py $Arguments failed (exit $LASTEXITCODE): $($lines | Select-Object -Last 3)"; return $null
+    }
     $parsed = @($lines | Where-Object { "$_".StartsWith('{') } | ForEach-Object { $_ | ConvertFrom-Json })
     [pscustomobject]@{ Info = $parsed[0]; Cells = @($parsed | Select-Object -Skip 1) }
 }
@@ -69,7 +72,9 @@ function Round1($x) { if ($null -ne $x) { [math]::Round([double]$x, 1) } }
 Write-Host '== 1. L2 effect of input rotation'
 $l2Ours = foreach ($t in $L2DataType) {
     foreach ($s in $L2Size) {
-        [pscustomobject]@{ Type = $t; Size = $s; Now = Measure-WithSets $t $s 0; Cap16 = Measure-WithSets $t $s 16; One = Measure-WithSets $t $s 1 }
+        [pscustomobject]@{
+            Type = $t; Size = $s; Now = Measure-WithSets $t $s 0; Cap16 = Measure-WithSets $t $s 16; One = Measure-WithSets $t $s 1
+        }
     }
 }
 $l2TorchRotated = Invoke-Torch @('--types', ($L2DataType -join ','), '--sizes', ($L2Size -join ','))
@@ -121,11 +126,15 @@ if ($hasFp8) {
 # 3. Sustained against torch.matmul: ours, torch, ours again.
 Write-Host '== 3. Sustained against torch.matmul'
 $ours = @{}
-foreach ($t in $DataType) { foreach ($s in $Size) { $ours["$t|$s"] = Measure-GpuMatMul -Index $Index -DataType $t -Size $s -Iterations $Iterations } }
+foreach ($t in $DataType) {
+    foreach ($s in $Size) { $ours["$t|$s"] = Measure-GpuMatMul -Index $Index -DataType $t -Size $s -Iterations $Iterations }
+}
 $torchMain = Invoke-Torch @('--types', ($DataType -join ','), '--sizes', ($Size -join ','))
 if (-not $torchMain) { throw 'torch_matmul.py failed: no comparison possible (is PyTorch installed for python3?).' }
 $again = @{}
-foreach ($t in $DataType) { foreach ($s in $Size) { $again["$t|$s"] = Measure-GpuMatMul -Index $Index -DataType $t -Size $s -Iterations $Iterations } }
+foreach ($t in $DataType) {
+    foreach ($s in $Size) { $again["$t|$s"] = Measure-GpuMatMul -Index $Index -DataType $t -Size $s -Iterations $Iterations }
+}
 
 $rows = foreach ($t in $DataType) {
     foreach ($s in $Size) {
@@ -167,7 +176,8 @@ Lowest cell: $($lowest.Ratio) at $($lowest.DataType) $($lowest.Size) (target >= 
 $report = @(
     '# Measure-GpuMatMul: method check and comparison with torch.matmul', '', '```text', $summary, '',
     '## 1. L2 effect (TFLOPS; "16/Now" and "1/Now" above 1 mean those runs were served from L2)', (& $fmt $l2Rows), '',
-    '## 2. FP8 accumulation', $(if ($hasFp8) { & $fmt $fp8Rows } else { "skipped: compute capability $($device.ComputeCapability) has no FP8" }), '',
+    '## 2. FP8 accumulation',
+        $(if ($hasFp8) { & $fmt $fp8Rows } else { "skipped: compute capability $($device.ComputeCapability) has no FP8" }), '',
     '## 3. Sustained, ours against torch.matmul', (& $fmt $rows), '```', ''
 ) -join "`n"
 
@@ -176,7 +186,8 @@ if ($outDir) {
     Set-Content -Path (Join-Path $outDir 'matmul-compare.md') -Value $report
     $torchLog | Set-Content -Path (Join-Path $outDir 'torch_matmul.log')
     [pscustomobject]@{
-        L2 = $l2Ours | ForEach-Object { [pscustomobject]@{ Type = $_.Type; Size = $_.Size; Now = $_.Now; Sets16 = $_.Cap16; OneSet = $_.One } }
+        L2 = $l2Ours |
+            ForEach-Object { [pscustomobject]@{ Type = $_.Type; Size = $_.Size; Now = $_.Now; Sets16 = $_.Cap16; OneSet = $_.One } }
         L2Torch = @{ Rotated = $l2TorchRotated.Cells; OneSet = $l2TorchOne.Cells }
         Fp8 = @($(if ($hasFp8) { $exact; $fast })); Fp8Torch = $fp8Torch.Cells
         Ours = @($ours.Values); OursRepeat = @($again.Values); Torch = $torchMain.Cells

@@ -34,7 +34,8 @@ $rows.Add([pscustomobject]@{ Step = 'after Get-CudaDevice'; Value = "$afterList 
 $rows.Add([pscustomobject]@{ Step = 'after Measure-GpuMatMul returned'; Value = "$afterMatMul MiB held by this process" })
 
 # A module compared through -ModuleManifest may be older and offer only AcquireContext.
-$acquire = 'KeepContextAlive', 'AcquireContext' | ForEach-Object { [DlGpuTools.Devices.GpuRuntime].GetMethod($_) } | Where-Object { $_ } | Select-Object -First 1
+$acquire = 'KeepContextAlive', 'AcquireContext' |
+    ForEach-Object { [DlGpuTools.Devices.GpuRuntime].GetMethod($_) } | Where-Object { $_ } | Select-Object -First 1
 if ($acquire) {
     # The cost a command pays when no other command holds a context on the device: create and destroy.
     $runtime = [DlGpuTools.Devices.GpuRuntime]::Shared
@@ -47,8 +48,13 @@ if ($acquire) {
     }
     $create = @($times.Create | Sort-Object)
     $destroy = @($times.Destroy | Sort-Object)
-    $rows.Add([pscustomobject]@{ Step = "context create, median of $Repeat"; Value = ('{0:N1} ms (min {1:N1}, max {2:N1})' -f $create[[int]($create.Count / 2)], $create[0], $create[-1]) })
-    $rows.Add([pscustomobject]@{ Step = "context destroy, median of $Repeat"; Value = ('{0:N1} ms' -f $destroy[[int]($destroy.Count / 2)]) })
+    $rows.Add([pscustomobject]@{
+        Step = "context create, median of $Repeat"
+        Value = ('{0:N1} ms (min {1:N1}, max {2:N1})' -f $create[[int]($create.Count / 2)], $create[0], $create[-1])
+    })
+    $rows.Add([pscustomobject]@{
+        Step = "context destroy, median of $Repeat"; Value = ('{0:N1} ms' -f $destroy[[int]($destroy.Count / 2)])
+    })
 }
 
 $small = foreach ($i in 1..$Repeat) {
@@ -57,7 +63,9 @@ $small = foreach ($i in 1..$Repeat) {
     $w.Elapsed.TotalMilliseconds
 }
 $small = @($small | Sort-Object)
-$rows.Add([pscustomobject]@{ Step = "Measure-GpuMatMul FP16 256, one batch, median of $Repeat"; Value = ('{0:N0} ms end to end' -f $small[[int]($small.Count / 2)]) })
+$rows.Add([pscustomobject]@{
+    Step = "Measure-GpuMatMul FP16 256, one batch, median of $Repeat"; Value = ('{0:N0} ms end to end' -f $small[[int]($small.Count / 2)])
+})
 $rows.Add([pscustomobject]@{ Step = 'after those runs'; Value = "$(Get-OwnGpuMemoryMiB) MiB held by this process" })
 
 "DlGpuTools $version, PID $PID, $((Get-CudaDevice -Index 0).Name)"

@@ -11,7 +11,8 @@ param([int] $Repeat = 15)
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 Import-Module DlGpuTools
-$query = '--query-gpu=index,name,uuid,pci.bus_id,memory.total,memory.free,utilization.gpu,temperature.gpu,power.draw,power.limit,driver_version,compute_cap'
+$query = '--query-gpu=index,name,uuid,pci.bus_id,memory.total,memory.free,utilization.gpu,temperature.gpu,power.draw,power.limit,' +
+    'driver_version,compute_cap'
 
 $first = Measure-Command { $null = Get-CudaDevice }
 $ours = [System.Collections.Generic.List[double]]::new()

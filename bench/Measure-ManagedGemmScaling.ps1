@@ -24,11 +24,14 @@ $savedBlas = $env:DLGPUTOOLS_BLAS_PATH
 $savedBlocks = $env:DLGPUTOOLS_MANAGED_GEMM_BLOCKS
 $rows = [System.Collections.Generic.List[object]]::new()
 function Measure-One([int] $n, [int] $t, [string] $blocks) {
-    if ($blocks) { $env:DLGPUTOOLS_MANAGED_GEMM_BLOCKS = $blocks } else { Remove-Item Env:DLGPUTOOLS_MANAGED_GEMM_BLOCKS -ErrorAction SilentlyContinue }
+    if ($blocks) { $env:DLGPUTOOLS_MANAGED_GEMM_BLOCKS = $blocks } else {
+        Remove-Item Env:DLGPUTOOLS_MANAGED_GEMM_BLOCKS -ErrorAction SilentlyContinue
+    }
     $r = Measure-CpuMatMul -DataType FP32 -Size $n -ThreadCount $t -Iterations $Iterations -WarningAction SilentlyContinue
     [pscustomobject]@{
         Size = $n; Threads = $r.Threads; Blocks = if ($blocks) { $blocks } else { 'planned' }
-        Tflops = [math]::Round($r.Tflops, 4); PeakPct = if ($null -ne $r.PercentOfPeak) { [math]::Round($r.PercentOfPeak, 1) } else { $null }
+        Tflops = [math]::Round($r.Tflops, 4)
+        PeakPct = if ($null -ne $r.PercentOfPeak) { [math]::Round($r.PercentOfPeak, 1) } else { $null }
         RelativeError = $r.RelativeError; Tolerance = $r.Tolerance; Result = $r
     }
 }
@@ -47,7 +50,8 @@ finally {
 $table = foreach ($row in $rows) {
     $one = $rows | Where-Object { $_.Size -eq $row.Size -and $_.Threads -eq 1 -and $_.Blocks -eq 'planned' } | Select-Object -First 1
     [pscustomobject]@{
-        Size = $row.Size; Threads = $row.Threads; Blocks = $row.Blocks; TFLOPS = $row.Tflops.ToString('N3', [cultureinfo]::InvariantCulture); 'Peak%' = $row.PeakPct
+        Size = $row.Size; Threads = $row.Threads; Blocks = $row.Blocks
+        TFLOPS = $row.Tflops.ToString('N3', [cultureinfo]::InvariantCulture); 'Peak%' = $row.PeakPct
         'xOneThread' = if ($one -and $one.Tflops -gt 0) { [math]::Round($row.Tflops / $one.Tflops, 2) } else { $null }
         Verified = $row.RelativeError -le $row.Tolerance
     }
@@ -60,5 +64,6 @@ Write-Host $text
 if ($env:OUT) {
     New-Item -ItemType Directory -Force $env:OUT | Out-Null
     Set-Content -Path (Join-Path $env:OUT 'managed-gemm-scaling.txt') -Value $text
-    $rows | Select-Object Size, Threads, Blocks, Tflops, PeakPct, RelativeError, Tolerance | ConvertTo-Json | Set-Content (Join-Path $env:OUT 'managed-gemm-scaling.json')
+    $rows | Select-Object Size, Threads, Blocks, Tflops, PeakPct, RelativeError,
+        Tolerance | ConvertTo-Json | Set-Content (Join-Path $env:OUT 'managed-gemm-scaling.json')
 }

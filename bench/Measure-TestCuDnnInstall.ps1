@@ -21,7 +21,10 @@ $warm = 1..$Repeat | ForEach-Object { (Measure-Command { $null = Test-CuDnnInsta
 $freshOurs = [System.Collections.Generic.List[double]]::new()
 $freshTorch = [System.Collections.Generic.List[double]]::new()
 for ($i = 0; $i -lt $Repeat; $i++) {
-    $freshOurs.Add((Measure-Command { $null = & $self @entry -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Test-CuDnnInstall -Quiet" }).TotalMilliseconds)
+    $freshOurs.Add(
+        (Measure-Command {
+            $null = & $self @entry -NoProfile -NonInteractive -Command "Import-Module '$manifest'; Test-CuDnnInstall -Quiet"
+        }).TotalMilliseconds)
     $freshTorch.Add((Measure-Command { $null = & $Python -c 'import torch; print(torch.backends.cudnn.version())' }).TotalMilliseconds)
 }
 

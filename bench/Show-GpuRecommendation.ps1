@@ -39,7 +39,8 @@ $rows = foreach ($live in @(Get-CudaDevice)) {
     }
 }
 
-$rows | Format-Table Gpu, Object, DriverName, Card, OneCard, CcMatches, MemoryOk, RatesIt, Speed -AutoSize | Out-String -Width 160 | ForEach-Object { Out-Log $_ }
+$rows | Format-Table Gpu, Object, DriverName, Card, OneCard, CcMatches, MemoryOk, RatesIt,
+    Speed -AutoSize | Out-String -Width 160 | ForEach-Object { Out-Log $_ }
 $failed = @($rows | Where-Object { -not ($_.OneCard -and $_.CcMatches -and $_.MemoryOk -and $_.RatesIt) })
 Out-Log ('{0} device object(s) checked, {1} failed' -f $rows.Count, $failed.Count)
 if ($failed) { exit 1 }

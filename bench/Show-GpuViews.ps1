@@ -25,10 +25,16 @@ $device = Get-CudaDevice -Index 0
 Show 'Get-CudaDevice' { Get-CudaDevice }
 Show 'Get-CudaDevice -Index 0 | Format-List' { Get-CudaDevice -Index 0 } -List
 Show 'Test-CuDnnInstall' { Test-CuDnnInstall -ErrorAction SilentlyContinue }
-Show "Get-CudaDevice | Measure-GpuMatMul -DataType FP32, BF16 -Size $MatMulSize -Iterations 5" { $device | Measure-GpuMatMul -DataType FP32, BF16 -Size $MatMulSize -Iterations 5 }
+Show "Get-CudaDevice | Measure-GpuMatMul -DataType FP32, BF16 -Size $MatMulSize -Iterations 5" {
+    $device | Measure-GpuMatMul -DataType FP32, BF16 -Size $MatMulSize -Iterations 5
+}
 Show 'Get-CudaDevice | Get-GpuSpec' { $device | Get-GpuSpec }
-Show 'Get-CudaDevice | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000' { $device | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000 }
-Show 'Get-CudaDevice | Measure-GpuBandwidth -Test device_write_sm, host_to_device_memcpy_ce' { $device | Measure-GpuBandwidth -Test device_write_sm, host_to_device_memcpy_ce }
+Show 'Get-CudaDevice | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000' {
+    $device | Get-GpuRecommendation -Workload LLMFineTune -Budget 3000
+}
+Show 'Get-CudaDevice | Measure-GpuBandwidth -Test device_write_sm, host_to_device_memcpy_ce' {
+    $device | Measure-GpuBandwidth -Test device_write_sm, host_to_device_memcpy_ce
+}
 Show 'Get-GpuTopology' { Get-GpuTopology }
 Show 'Get-GpuSample' { Get-GpuSample }
 Show 'Get-GpuProcess' { Get-GpuProcess }
@@ -40,4 +46,6 @@ Show 'Get-GpuReport | Format-List' { $report } -List
 'PS> Get-GpuReport -AsMarkdown'
 Get-GpuReport -AsMarkdown
 ''
-'Get-GpuReport took {0:N0} ms in this process the first time (libraries loaded then), {1:N0} ms the second time; the report says {2:N0} ms.' -f $cold.TotalMilliseconds, $warm.TotalMilliseconds, $report.DurationMs
+('Get-GpuReport took {0:N0} ms in this process the first time (libraries loaded then), {1:N0} ms the second time; ' +
+    'the report says {2:N0} ms.') -f
+    $cold.TotalMilliseconds, $warm.TotalMilliseconds, $report.DurationMs

@@ -39,7 +39,8 @@ Copy-Item $SystemCuDnn (Join-Path $onlyOps 'libcudnn.so.9')
 Copy-Item (Join-Path $systemFolder 'libcudnn_ops.so.9') (Join-Path $onlyOps 'libcudnn_ops.so.9')
 # 3. A text file.
 $text = Join-Path $work 'cudnn-notes.txt'
-Set-Content -Path $text -Value 'This is a text file, not cuDNN. It is long enough to hold an ELF header, so the loader says why it refuses it.'
+Set-Content -Path $text -Value ('This is a text file, not cuDNN. It is long enough to hold an ELF header, ' +
+    'so the loader says why it refuses it.')
 
 $child = Join-Path $work 'child.ps1'
 Set-Content -Path $child -Value @"
@@ -50,7 +51,9 @@ Import-Module '$manifest'
 
 function Invoke-Scenario([string] $Name, [hashtable] $Environment) {
     $saved = @{}
-    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    foreach ($k in $Environment.Keys) {
+        $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k])
+    }
     try {
         $json = Join-Path $logs "$Name.json"
         $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -62,7 +65,8 @@ function Invoke-Scenario([string] $Name, [hashtable] $Environment) {
     }
     $checks = Get-Content $json -Raw | ConvertFrom-Json
     Write-Host "`n===== $Name ($([math]::Round($seconds, 1)) s) ====="
-    foreach ($check in $checks | Where-Object Name -in 'Environment', 'cuDNN', 'cuDNN sub-libraries', 'cuDNN convolution on the GPU', 'Verdict') {
+    foreach ($check in $checks | Where-Object Name -in 'Environment', 'cuDNN', 'cuDNN sub-libraries',
+        'cuDNN convolution on the GPU', 'Verdict') {
         Write-Host "[$($check.Status)] $($check.Name)"
         Write-Host "  Detail: $($check.Detail)"
         if ($check.Remedy) { Write-Host "  Remedy: $($check.Remedy)" }

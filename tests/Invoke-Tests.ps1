@@ -63,23 +63,33 @@ $gpuTags = if ($Tag) { @($Tag -split ',' | Where-Object { $_ -in 'Scenario', 'Gp
 if ($Backend -eq 'Gpu') {
     if (-not $gpuTags) { throw "-Backend Gpu runs the tags Scenario and Gpu; -Tag '$Tag' names neither." }
     $run = Invoke-Suite -IncludeTag $gpuTags -Results $ResultFile
-    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount }
+    $summary = [pscustomobject]@{
+        Passed  = $run.PassedCount
+        Failed  = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
+        Skipped = $run.SkippedCount
+    }
 }
 else {
     $tags = if ($Tag) { $Tag -split ',' } else { $null }
     $run = Invoke-Suite -IncludeTag $tags -ExcludeTag 'Gpu' -Results $ResultFile
-    $summary = [pscustomobject]@{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount; Skipped = $run.SkippedCount }
+    $summary = [pscustomobject]@{
+        Passed  = $run.PassedCount
+        Failed  = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount
+        Skipped = $run.SkippedCount
+    }
     if ($gpuTags) {
         # The GPU suite in a fresh process, with the same module and Pester.
         # Its counts come back through a file in a private folder: this may run as root, and a name in /tmp could be
         # another user's link to any file. The helpers in a module scope: dot-sourced, their variables would replace these.
-        New-Module -Name DlGpuToolsTestHelpers -ScriptBlock { param([string] $Path) . $Path } -ArgumentList (Join-Path $TestsPath 'TestHelpers.ps1') | Import-Module
+        $helpers = Join-Path $TestsPath 'TestHelpers.ps1'
+        New-Module -Name DlGpuToolsTestHelpers -ScriptBlock { param([string] $Path) . $Path } -ArgumentList $helpers | Import-Module
         $gpuFolder = New-PrivateTempDirectory -Prefix 'dlgputools-pester-'
         $gpuSummary = Join-Path $gpuFolder 'summary.json'
         $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
         $entry = @()
         if ((Split-Path $self -Leaf) -match '^dotnet(\.exe)?$') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
-        $childArgs = @('-NoProfile', '-NonInteractive', '-File', $PSCommandPath, '-PesterManifest', $PesterManifest, '-ModuleRoot', $ModuleRoot,
+        $childArgs = @('-NoProfile', '-NonInteractive', '-File', $PSCommandPath, '-PesterManifest', $PesterManifest,
+            '-ModuleRoot', $ModuleRoot,
             '-TestsPath', $TestsPath, '-SummaryFile', $gpuSummary, '-Backend', 'Gpu', '-Tag', ($gpuTags -join ','))
         if ($FakesPath) { $childArgs += @('-FakesPath', $FakesPath) }
         if ($ResultFile) { $childArgs += @('-ResultFile', [IO.Path]::ChangeExtension($ResultFile, '.gpu.xml')) }

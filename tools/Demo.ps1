@@ -24,7 +24,8 @@ $module = Get-Module DlGpuTools
 
 function Write-Step([string] $Text) { Write-Host ''; Write-Host "### $Text" -ForegroundColor Cyan }
 
-Write-Step "DlGpuTools $($module.Version) on PowerShell $($PSVersionTable.PSVersion) ($([System.Runtime.InteropServices.RuntimeInformation]::OSDescription))"
+$os = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
+Write-Step "DlGpuTools $($module.Version) on PowerShell $($PSVersionTable.PSVersion) ($os)"
 Get-Command -Module DlGpuTools | Format-Table Name, CommandType, Version -AutoSize | Out-Host
 
 Write-Step 'Get-GpuRecommendation -Budget 800 -Workload ComputerVision   (from the built-in, sourced card table)'
@@ -55,7 +56,8 @@ if ($devices.Count -gt 0) {
 }
 
 foreach ($problem in $problems) {
-    Write-Host "No usable NVIDIA GPU here. Error id: $($problem.FullyQualifiedErrorId.Split(',')[0]) ($($problem.CategoryInfo.Category))" -ForegroundColor Yellow
+    $errorId = $problem.FullyQualifiedErrorId.Split(',')[0]
+    Write-Host "No usable NVIDIA GPU here. Error id: $errorId ($($problem.CategoryInfo.Category))" -ForegroundColor Yellow
     Write-Host $problem.Exception.Message
     Write-Host ''
     Write-Host "How to fix: $($problem.ErrorDetails.RecommendedAction)" -ForegroundColor Green

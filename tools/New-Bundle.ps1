@@ -27,21 +27,25 @@ New-Item -ItemType Directory $staging -Force | Out-Null
 
 # The .NET runtime that runs this build (pwsh 7.6 needs Microsoft.NETCore.App 10).
 $dotnetRoot = Split-Path ([IO.Path]::GetFullPath((Get-Item (Get-Command dotnet).Source).ResolvedTarget ?? (Get-Command dotnet).Source))
-$runtime = Get-ChildItem (Join-Path $dotnetRoot 'shared/Microsoft.NETCore.App') -Directory | Where-Object Name -like '10.*' | Sort-Object { [version]$_.Name } | Select-Object -Last 1
+$runtime = Get-ChildItem (Join-Path $dotnetRoot 'shared/Microsoft.NETCore.App') -Directory | Where-Object Name -like '10.*' |
+    Sort-Object { [version]$_.Name } | Select-Object -Last 1
 $fxr = Get-ChildItem (Join-Path $dotnetRoot 'host/fxr') -Directory | Sort-Object { [version]$_.Name } | Select-Object -Last 1
 if (-not $runtime -or -not $fxr) { throw "No .NET 10 runtime under $dotnetRoot." }
-New-Item -ItemType Directory (Join-Path $staging 'dotnet/shared/Microsoft.NETCore.App'), (Join-Path $staging 'dotnet/host/fxr') -Force | Out-Null
+New-Item -ItemType Directory (Join-Path $staging 'dotnet/shared/Microsoft.NETCore.App'),
+    (Join-Path $staging 'dotnet/host/fxr') -Force | Out-Null
 Copy-Item (Join-Path $dotnetRoot 'dotnet') (Join-Path $staging 'dotnet/')
 Copy-Item $runtime.FullName (Join-Path $staging 'dotnet/shared/Microsoft.NETCore.App/') -Recurse
 Copy-Item $fxr.FullName (Join-Path $staging 'dotnet/host/fxr/') -Recurse
-Copy-Item (Join-Path $dotnetRoot 'LICENSE.txt'), (Join-Path $dotnetRoot 'ThirdPartyNotices.txt') (Join-Path $staging 'dotnet/') -ErrorAction SilentlyContinue
+Copy-Item (Join-Path $dotnetRoot 'LICENSE.txt'),
+    (Join-Path $dotnetRoot 'ThirdPartyNotices.txt') (Join-Path $staging 'dotnet/') -ErrorAction SilentlyContinue
 
 # PowerShell from the local tool's package, Linux x64 parts only.
 $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
 $pwshSource = Join-Path $packages 'powershell/7.6.9/tools/net10.0/any/unix'
 if (-not (Test-Path $pwshSource)) { throw "PowerShell 7.6.9 tool files not found at ${pwshSource}: run 'dotnet tool restore'." }
 Copy-Item $pwshSource (Join-Path $staging 'pwsh') -Recurse
-Get-ChildItem (Join-Path $staging 'pwsh/runtimes') -Directory | Where-Object Name -notin 'linux-x64', 'linux', 'unix' | Remove-Item -Recurse -Force
+Get-ChildItem (Join-Path $staging 'pwsh/runtimes') -Directory | Where-Object Name -notin 'linux-x64', 'linux',
+    'unix' | Remove-Item -Recurse -Force
 
 # The module, Pester, the tests and the fakes.
 New-Item -ItemType Directory (Join-Path $staging 'Modules') | Out-Null

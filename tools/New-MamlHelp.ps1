@@ -72,7 +72,9 @@ function Get-DefaultValue($Command, [string] $Name) {
     if ($instance -is [IDisposable]) { $instance.Dispose() }
     if ($null -eq $value) { return 'None' }
     if ($value -is [System.Management.Automation.SwitchParameter]) { return [string]$value.IsPresent }
-    if ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) { return (@($value) | ForEach-Object { [string]$_ }) -join ', ' }
+    if ($value -is [System.Collections.IEnumerable] -and $value -isnot [string]) {
+        return (@($value) | ForEach-Object { [string]$_ }) -join ', '
+    }
     [string]$value
 }
 
@@ -93,7 +95,8 @@ function Write-Paras([string] $Prefix, [string] $Name, [string] $Text) {
 
 function Get-HelpTypeName([type] $Type, [switch] $Full) {
     # Get-Help prints the type's own name, which for int? is "Nullable`1": say the underlying type instead.
-    $shown = if ($Type.IsGenericType -and $Type.GetGenericTypeDefinition() -eq [Nullable`1]) { $Type.GetGenericArguments()[0] } else { $Type }
+    $nullable = $Type.IsGenericType -and $Type.GetGenericTypeDefinition() -eq [Nullable`1]
+    $shown = if ($nullable) { $Type.GetGenericArguments()[0] } else { $Type }
     if ($Full) { $shown.FullName } else { $shown.Name }
 }
 
@@ -123,10 +126,14 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     $parameterDocs = Split-Sections $sections['PARAMETERS'] '### '
     $parameters = @($cmd.Parameters.Values | Where-Object { $common -notcontains $_.Name })
     foreach ($p in $parameters) {
-        if (-not $parameterDocs.Contains("-$($p.Name)") -or -not $parameterDocs["-$($p.Name)"]) { throw "$page does not describe -$($p.Name)." }
+        if (-not $parameterDocs.Contains("-$($p.Name)") -or -not $parameterDocs["-$($p.Name)"]) {
+            throw "$page does not describe -$($p.Name)."
+        }
     }
     foreach ($documented in $parameterDocs.Keys) {
-        if ($parameters.Name -notcontains $documented.TrimStart('-')) { throw "$page describes $documented, which $($cmd.Name) does not have." }
+        if ($parameters.Name -notcontains $documented.TrimStart('-')) {
+            throw "$page describes $documented, which $($cmd.Name) does not have."
+        }
     }
 
     $w.WriteStartElement('command', 'command', $ns.command)
@@ -164,14 +171,18 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         $attrs = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
         $byValue = [bool]($attrs | Where-Object ValueFromPipeline)
         $byName = [bool]($attrs | Where-Object ValueFromPipelineByPropertyName)
-        $pipeline = if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
+        $pipeline = if ($byValue -and $byName) { 'True (ByValue, ByPropertyName)' } elseif ($byValue) {
+            'True (ByValue)'
+        } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
         $position = ($attrs | Where-Object { $_.Position -ge 0 } | Select-Object -First 1)
         $w.WriteStartElement('command', 'parameter', $ns.command)
         $w.WriteAttributeString('required', ([bool]($attrs | Where-Object Mandatory)).ToString().ToLowerInvariant())
         $w.WriteAttributeString('pipelineInput', $pipeline)
         $w.WriteAttributeString('position', $(if ($position) { [string]($position.Position + 1) } else { 'named' }))
         $w.WriteAttributeString('aliases', $(if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'none' }))
-        $w.WriteAttributeString('globbing', ([bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })).ToString().ToLowerInvariant())
+        $w.WriteAttributeString('globbing',
+            ([bool]($p.Attributes |
+                Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })).ToString().ToLowerInvariant())
         $w.WriteElementString('maml', 'name', $ns.maml, $p.Name)
         Write-Paras 'maml' 'description' $parameterDocs["-$($p.Name)"]
         $w.WriteStartElement('command', 'parameterValue', $ns.command)
@@ -226,7 +237,8 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
         foreach ($m in [regex]::Matches($sections['RELATED LINKS'], '\[([^\]]+)\]\(([^)]*)\)')) {
             $w.WriteStartElement('maml', 'navigationLink', $ns.maml)
             $w.WriteElementString('maml', 'linkText', $ns.maml, $m.Groups[1].Value)
-            $w.WriteElementString('maml', 'uri', $ns.maml, $(if ($m.Groups[2].Value -match '^https?://') { $m.Groups[2].Value } else { '' }))
+            $w.WriteElementString('maml', 'uri', $ns.maml,
+                $(if ($m.Groups[2].Value -match '^https?://') { $m.Groups[2].Value } else { '' }))
             $w.WriteEndElement()
         }
         $w.WriteEndElement()

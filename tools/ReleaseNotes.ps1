@@ -32,7 +32,8 @@ function Get-ChangelogReleaseNotes {
     }
 
     if (-not $sections.Contains($Version)) {
-        throw "$Path has no '## [$Version]' section for the manifest's ModuleVersion ${Version}: add one (Keep a Changelog) before building."
+        throw ("$Path has no '## [$Version]' section for the manifest's ModuleVersion ${Version}: " +
+            'add one (Keep a Changelog) before building.')
     }
 
     $parts = @()

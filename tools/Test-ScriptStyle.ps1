@@ -14,6 +14,7 @@
       UnusedVariable    a variable assigned in a file and read nowhere in it
       WriteHostInData   Write-Host in a function that returns data (declares OutputType or returns a value),
                         where the host text would mix with, or be mistaken for, its output
+      LineLength        a line longer than 140 characters (the text inside a here-string is data and is not counted)
     build.ps1 -Task Test runs it first and fails on any finding; run it alone with
         dotnet pwsh -NoProfile -File tools/Test-ScriptStyle.ps1 [-Path <file or folder>...]
 .OUTPUTS
@@ -37,6 +38,9 @@ if (-not $Path) {
     $Path = @('build.ps1', 'tools', 'bench', 'module', 'tests') | ForEach-Object { Join-Path $root $_ }
 }
 
+# Two such columns fit a side-by-side diff on a wide screen; the C# sources are held to the same (LineLengthTests).
+$maxLineLength = 140
+
 $approvedVerbs = [Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
 Get-Verb | ForEach-Object { [void] $approvedVerbs.Add($_.Verb) }
 
@@ -51,7 +55,8 @@ $windowsOnlyAliases = [Collections.Generic.HashSet[string]]::new([StringComparer
     cat = 'Get-Content'; cp = 'Copy-Item'; diff = 'Compare-Object'; kill = 'Stop-Process'; ls = 'Get-ChildItem'
     man = 'help'; mount = 'New-PSDrive'; mv = 'Move-Item'; ps = 'Get-Process'; rm = 'Remove-Item'; rmdir = 'Remove-Item'
     sleep = 'Start-Sleep'; sort = 'Sort-Object'; tee = 'Tee-Object'; write = 'Write-Output'; start = 'Start-Process'
-}.GetEnumerator() | ForEach-Object { if (-not $aliases.ContainsKey($_.Key)) { $aliases[$_.Key] = $_.Value; [void] $windowsOnlyAliases.Add($_.Key) } }
+}.GetEnumerator() |
+    ForEach-Object { if (-not $aliases.ContainsKey($_.Key)) { $aliases[$_.Key] = $_.Value; [void] $windowsOnlyAliases.Add($_.Key) } }
 
 # Assigning these changes behaviour elsewhere, so an assignment without a read is still a use.
 $effectVariables = [Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
@@ -97,7 +102,9 @@ function Get-ReadName {
     param([Management.Automation.Language.Ast] $Ast)
     $names = [Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
     foreach ($v in $Ast.FindAll({ param($n) $n -is [Management.Automation.Language.VariableExpressionAst] }, $true)) {
-        if ($v.Parent -isnot [Management.Automation.Language.ParameterAst] -and -not (Test-IsAssignmentTarget $v)) { [void] $names.Add((Get-VariableName $v)) }
+        if ($v.Parent -isnot [Management.Automation.Language.ParameterAst] -and -not (Test-IsAssignmentTarget $v)) {
+            [void] $names.Add((Get-VariableName $v))
+        }
     }
     foreach ($command in $Ast.FindAll({ param($n) $n -is [Management.Automation.Language.CommandAst] }, $true)) {
         if ($command.GetCommandName() -in 'Get-Variable', 'Remove-Variable', 'Test-Path') {
@@ -111,8 +118,13 @@ function Get-ReadName {
 function Get-DotSourcedName {
     # File names this script dot-sources: '. (Join-Path $PSScriptRoot 'TestHelpers.ps1')' and '. ./x.ps1'.
     param([Management.Automation.Language.Ast] $Ast)
-    $Ast.FindAll({ param($n) $n -is [Management.Automation.Language.CommandAst] -and $n.InvocationOperator -eq [Management.Automation.Language.TokenKind]::Dot }, $true) |
-        ForEach-Object { $_.FindAll({ param($n) $n -is [Management.Automation.Language.StringConstantExpressionAst] -and $n.Value -like '*.ps1' }, $true) } |
+    $Ast.FindAll({
+        param($n) $n -is [Management.Automation.Language.CommandAst] -and
+            $n.InvocationOperator -eq [Management.Automation.Language.TokenKind]::Dot
+    }, $true) |
+        ForEach-Object {
+            $_.FindAll({ param($n) $n -is [Management.Automation.Language.StringConstantExpressionAst] -and $n.Value -like '*.ps1' }, $true)
+        } |
         ForEach-Object { Split-Path $_.Value -Leaf }
 }
 
@@ -127,14 +139,38 @@ function Get-Suppression {
     }
 }
 
+function Get-LongLine {
+    # Lines over the limit, except those inside a here-string: its text is written out as it stands.
+    param([IO.FileInfo] $File, [Management.Automation.Language.ScriptBlockAst] $Ast)
+    $hereLines = [Collections.Generic.HashSet[int]]::new()
+    $hereStrings = $Ast.FindAll({
+        param($n) ($n -is [Management.Automation.Language.StringConstantExpressionAst] -or
+            $n -is [Management.Automation.Language.ExpandableStringExpressionAst]) -and $n.StringConstantType -like '*HereString'
+    }, $true)
+    foreach ($here in $hereStrings) {
+        for ($i = $here.Extent.StartLineNumber + 1; $i -lt $here.Extent.EndLineNumber; $i++) { [void] $hereLines.Add($i) }
+    }
+    $number = 0
+    foreach ($text in [IO.File]::ReadAllLines($File.FullName)) {
+        $number++
+        if ($text.Length -gt $maxLineLength -and -not $hereLines.Contains($number)) {
+            $message = "$($text.Length) characters, over $($maxLineLength): wrap after a pipe, a comma or an operator, or splat."
+            New-Finding $File.FullName $number 'LineLength' $message
+        }
+    }
+}
+
 function Test-ScriptFile {
     param([IO.FileInfo] $File, [Management.Automation.Language.ScriptBlockAst] $Ast, [object[]] $Errors, [hashtable] $DotSourcedBy)
     foreach ($e in $errors) { New-Finding $File.FullName $e.Extent.StartLineNumber 'ParseError' $e.Message }
     if ($errors) { return }
 
+    Get-LongLine $File $Ast
+
     # ApprovedVerb: functions, and scripts named like commands.
     $functions = @($ast.FindAll({ param($n) $n -is [Management.Automation.Language.FunctionDefinitionAst] }, $true))
-    $names = @($functions | ForEach-Object { $_.Name }) + @($File.BaseName -replace '\.Tests$', '' | Where-Object { $_ -cmatch '^[A-Z][a-z]+-[A-Z]' })
+    $names = @($functions | ForEach-Object { $_.Name }) +
+        @($File.BaseName -replace '\.Tests$', '' | Where-Object { $_ -cmatch '^[A-Z][a-z]+-[A-Z]' })
     foreach ($name in $names) {
         if ($name -match '^([A-Za-z]+)-[A-Za-z]' -and -not $approvedVerbs.Contains($Matches[1])) {
             $line = ($functions | Where-Object Name -EQ $name | Select-Object -First 1 | ForEach-Object { $_.Extent.StartLineNumber }) ?? 1
@@ -143,11 +179,13 @@ function Test-ScriptFile {
     }
 
     # NoAlias: commands called by an alias, unless the file defines a function of that name.
-    $defined = [Collections.Generic.HashSet[string]]::new([string[]] @($functions | ForEach-Object Name), [StringComparer]::OrdinalIgnoreCase)
+    $defined = [Collections.Generic.HashSet[string]]::new([string[]] @($functions | ForEach-Object Name),
+        [StringComparer]::OrdinalIgnoreCase)
     foreach ($command in $ast.FindAll({ param($n) $n -is [Management.Automation.Language.CommandAst] }, $true)) {
         $name = $command.GetCommandName()
         # '& cp' names the native program on purpose; only PowerShell's own aliases are an error after '&'.
-        $deliberateNative = $command.InvocationOperator -eq [Management.Automation.Language.TokenKind]::Ampersand -and $windowsOnlyAliases.Contains($name)
+        $deliberateNative = $command.InvocationOperator -eq [Management.Automation.Language.TokenKind]::Ampersand -and
+            $windowsOnlyAliases.Contains($name)
         if ($name -and $aliases.ContainsKey($name) -and -not $defined.Contains($name) -and -not $deliberateNative) {
             New-Finding $File.FullName $command.Extent.StartLineNumber 'NoAlias' "'$name' is an alias; write $($aliases[$name])."
         }
@@ -158,9 +196,13 @@ function Test-ScriptFile {
     $topLevel = @($ast.EndBlock.Statements) + @(if ($ast.BeginBlock) { $ast.BeginBlock.Statements })
     $isPester = $File.Name -like '*.Tests.ps1'
     if ($isPester) {
-        $topLevel = @($topLevel | Where-Object { $_ -is [Management.Automation.Language.PipelineAst] -and $_.PipelineElements[0] -is [Management.Automation.Language.CommandAst] -and
+        $topLevel = @($topLevel |
+            Where-Object { $_ -is [Management.Automation.Language.PipelineAst] -and
+                $_.PipelineElements[0] -is [Management.Automation.Language.CommandAst] -and
                 $_.PipelineElements[0].GetCommandName() -eq 'BeforeAll' } |
-            ForEach-Object { $_.PipelineElements[0].CommandElements | Where-Object { $_ -is [Management.Automation.Language.ScriptBlockExpressionAst] } } |
+            ForEach-Object {
+                $_.PipelineElements[0].CommandElements | Where-Object { $_ -is [Management.Automation.Language.ScriptBlockExpressionAst] }
+            } |
             ForEach-Object { $_.ScriptBlock.EndBlock.Statements })
     }
     $strict = $topLevel | Where-Object {
@@ -170,7 +212,10 @@ function Test-ScriptFile {
     }
     $where = if ($isPester) { 'in a top-level BeforeAll' } else { 'at the top level' }
     $strictWaived = $ast.ParamBlock -and (Get-Suppression $ast.ParamBlock | Where-Object Rule -EQ 'StrictMode')
-    if (-not $strict -and -not $strictWaived) { New-Finding $File.FullName 1 'StrictMode' "No Set-StrictMode -Version $($where): misspelt variables and properties would pass silently." }
+    if (-not $strict -and -not $strictWaived) {
+        $message = "No Set-StrictMode -Version $($where): misspelt variables and properties would pass silently."
+        New-Finding $File.FullName 1 'StrictMode' $message
+    }
 
     # Reads and plain assignments, by name, over the whole file (Pester blocks share variables across script blocks)
     # and over the files that dot-source this one (a helper's variables are read by its callers).
@@ -193,11 +238,18 @@ function Test-ScriptFile {
     }
 
     # UnusedParameter: per function or script param block, read within that block (or passed on as a whole).
-    $blocks = @($ast) + @($ast.FindAll({ param($n) $n -is [Management.Automation.Language.ScriptBlockAst] -and $n.ParamBlock }, $true) | Where-Object { $_ -ne $ast })
+    $blocks = @($ast) +
+        @($ast.FindAll({ param($n) $n -is [Management.Automation.Language.ScriptBlockAst] -and $n.ParamBlock }, $true) |
+            Where-Object { $_ -ne $ast })
     foreach ($block in $blocks) {
         if (-not $block.ParamBlock) { continue }
-        $blockVariables = @($block.FindAll({ param($n) $n -is [Management.Automation.Language.VariableExpressionAst] -and $n.Parent -isnot [Management.Automation.Language.ParameterAst] }, $true))
-        $blockNames = [Collections.Generic.HashSet[string]]::new([string[]] @($blockVariables | ForEach-Object { Get-VariableName $_ }), [StringComparer]::OrdinalIgnoreCase)
+        $blockVariables = @(
+            $block.FindAll({
+                param($n) $n -is [Management.Automation.Language.VariableExpressionAst] -and
+                    $n.Parent -isnot [Management.Automation.Language.ParameterAst]
+            }, $true))
+        $blockNames = [Collections.Generic.HashSet[string]]::new([string[]] @($blockVariables | ForEach-Object { Get-VariableName $_ }),
+            [StringComparer]::OrdinalIgnoreCase)
         if ($blockNames.Contains('PSBoundParameters') -or $blockNames.Contains('args')) { continue }
         $suppressed = Get-Suppression $block.ParamBlock
         foreach ($parameter in $block.ParamBlock.Parameters) {
@@ -211,12 +263,17 @@ function Test-ScriptFile {
 
     # WriteHostInData: functions that return data must not also write to the host.
     foreach ($function in $functions) {
-        $writesHost = $function.Body.Find({ param($n) $n -is [Management.Automation.Language.CommandAst] -and $n.GetCommandName() -eq 'Write-Host' }, $true)
+        $writesHost = $function.Body.Find({
+            param($n) $n -is [Management.Automation.Language.CommandAst] -and $n.GetCommandName() -eq 'Write-Host'
+        }, $true)
         if (-not $writesHost) { continue }
-        $declaresOutput = $function.Body.ParamBlock -and ($function.Body.ParamBlock.Attributes | Where-Object { $_.TypeName.Name -eq 'OutputType' })
-        $returnsValue = $function.Body.Find({ param($n) $n -is [Management.Automation.Language.ReturnStatementAst] -and $n.Pipeline }, $true)
+        $declaresOutput = $function.Body.ParamBlock -and
+            ($function.Body.ParamBlock.Attributes | Where-Object { $_.TypeName.Name -eq 'OutputType' })
+        $returnsValue = $function.Body.Find({ param($n) $n -is [Management.Automation.Language.ReturnStatementAst] -and $n.Pipeline },
+            $true)
         if ($declaresOutput -or $returnsValue) {
-            New-Finding $File.FullName $writesHost.Extent.StartLineNumber 'WriteHostInData' "$($function.Name) returns data and also calls Write-Host; use Write-Verbose or Write-Information."
+            $message = "$($function.Name) returns data and also calls Write-Host; use Write-Verbose or Write-Information."
+            New-Finding $File.FullName $writesHost.Extent.StartLineNumber 'WriteHostInData' $message
         }
     }
 }
@@ -237,6 +294,7 @@ $parsedFiles = foreach ($file in $files) {
 $findings = @($parsedFiles | ForEach-Object { Test-ScriptFile $_.File $_.Ast $_.Errors $dotSourcedBy })
 $findings
 if ($FailOnFinding -and $findings.Count -gt 0) {
-    Write-Error -ErrorId 'ScriptStyleFindings' -Category InvalidData -Message "$($findings.Count) PowerShell style finding(s); fix them (see the list above)." -ErrorAction Continue
+    $message = "$($findings.Count) PowerShell style finding(s); fix them (see the list above)."
+    Write-Error -ErrorId 'ScriptStyleFindings' -Category InvalidData -Message $message -ErrorAction Continue
     exit 1
 }

@@ -46,7 +46,9 @@ namespace DlGpuTools.Commands
         /// <summary>Every device the driver lists, once a record has asked for some; null before that or without devices.</summary>
         protected DeviceInventory? Inventory => _inventory;
 
-        /// <summary>What <see cref="CollectRequestedDevices"/> gathered from the whole pipeline, each device once, in index order.</summary>
+        /// <summary>
+        /// What <see cref="CollectRequestedDevices"/> gathered from the whole pipeline, each device once, in index order.
+        /// </summary>
         protected IReadOnlyList<CudaDevice> CollectedDevices => _collected.OrderBy(d => d.Index).ToList();
 
         /// <summary>

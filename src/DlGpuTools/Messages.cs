@@ -14,7 +14,8 @@ namespace DlGpuTools.Commands
 
         public const string ThreadCountNotUsed = "-ThreadCount {0} was asked for, but {1} thread(s) ran: the library caps the count (its "
             + "build's maximum) or decides itself ({2}).";
-        public const string ThreadCountOverCpus = "This process may use {0} logical CPU(s); threads beyond that take turns and add no speed.";
+        public const string ThreadCountOverCpus = "This process may use {0} logical CPU(s); threads beyond that take "
+            + "turns and add no speed.";
 
         public const string HealthNoDeviceInput = "No GPU came down the pipeline, so none was checked.";
 

@@ -14,7 +14,9 @@ namespace DlGpuTools.Engine.Tests
 
         [Theory]
         // kubernetes, containerd, cgroup v2, systemd driver: the UID's dashes become underscores in the slice name
-        [InlineData("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod2f0c41ab_7d3e_4c1b_9a55_0e1f2a3b4c5d.slice/cri-containerd-" + Id
+        [InlineData(
+            "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod2f0c41ab_7d3e_4c1b_9a55_0e1f2a3b4c5d.slice/cri-containerd-"
+            + Id
             + ".scope\n", "containerd", PodUid)]
         // guaranteed QoS has no class slice
         [InlineData("0::/kubepods.slice/kubepods-pod2f0c41ab_7d3e_4c1b_9a55_0e1f2a3b4c5d.slice/crio-" + Id + ".scope\n", "cri-o", PodUid)]
@@ -24,7 +26,8 @@ namespace DlGpuTools.Engine.Tests
         // a kind node: a docker container holding the pod; the innermost container wins
         [InlineData("0::/system.slice/docker-" + Id
             + ".scope/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/"
-            + "kubelet-kubepods-besteffort-pod2f0c41ab_7d3e_4c1b_9a55_0e1f2a3b4c5d.slice/cri-containerd-" + Id + ".scope\n", "containerd", PodUid)]
+            + "kubelet-kubepods-besteffort-pod2f0c41ab_7d3e_4c1b_9a55_0e1f2a3b4c5d.slice/cri-containerd-" + Id + ".scope\n", "containerd",
+                PodUid)]
         [InlineData("0::/system.slice/docker-" + Id + ".scope\n", "docker", null)]
         [InlineData("9:devices:/docker/" + Id + "\n", "docker", null)]
         [InlineData("0::/machine.slice/libpod-" + Id + ".scope/container\n", "podman", null)]
@@ -44,7 +47,9 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("0::/system.slice/slurmstepd.scope/job_1392969/step_0/user/task_0\n", "1392969", "0")]
         [InlineData("0::/system.slice/gpu01_slurmstepd.scope/job_42/step_batch/user/task_special\n", "42", "batch")]
         [InlineData("0::/system.slice/slurmstepd.scope/job_42/step_extern/user\n", "42", "extern")]
-        [InlineData("10:devices:/slurm/uid_2101171/job_280678/step_interactive/task_0\n4:memory:/slurm/uid_2101171/job_280678/step_interactive/task_0\n",
+        [InlineData(
+            "10:devices:/slurm/uid_2101171/job_280678/step_interactive/task_0\n"
+                + "4:memory:/slurm/uid_2101171/job_280678/step_interactive/task_0\n",
             "280678", "interactive")]
         [InlineData("7:freezer:/slurm_gpu07/uid_1000/job_7/step_3\n", "7", "3")]
         [InlineData("0::/system.slice/slurmstepd.scope/job_9\n", "9", null)]
@@ -75,7 +80,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void StaticPodsHaveAHashForUid() =>
             Assert.Equal("0123456789abcdef0123456789abcdef",
-                KubernetesPod.UidFromCgroup("0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0123456789abcdef0123456789abcdef.slice/x\n"));
+                KubernetesPod.UidFromCgroup(
+                    "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0123456789abcdef0123456789abcdef.slice/x\n"));
 
         [Fact]
         public void HostileCgroupTextIsReadInLinearTimeAndFindsNothingFalse()

@@ -83,7 +83,8 @@ namespace DlGpuTools.Engine.Tests
             string[] allowed =
             {
                 "ld.param.u64", "ld.param.u32", "cvta.to.global.u64", "mov.u32", "mov.u64", "mul.wide.u32", "cvt.u64.u32", "cvt.u32.u64",
-                "add.u64", "add.u32", "sub.u64", "mul.lo.u64", "shr.u64", "selp.b64", "shl.b32", "shl.b64", "shr.u32", "and.b32", "xor.b32", "mad.lo.u32",
+                "add.u64", "add.u32", "sub.u64", "mul.lo.u64", "shr.u64", "selp.b64", "shl.b32", "shl.b64", "shr.u32", "and.b32",
+                    "xor.b32", "mad.lo.u32",
                 "setp.ge.u64", "setp.lt.u64", "setp.lt.u32", "setp.ne.u32", "bra", "bra.uni", "ret", "bar.sync",
                 "ld.global.v4.u32", "st.global.v4.u32", "st.global.u32", "ld.shared.u32", "st.shared.u32",
                 "ld.volatile.global.u32", "st.volatile.global.u32", "shfl.sync.bfly.b32",

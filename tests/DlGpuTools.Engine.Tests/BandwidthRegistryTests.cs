@@ -6,6 +6,7 @@ using System.Threading;
 using DlGpuTools.Bandwidth;
 using DlGpuTools.Bandwidth.Tests;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 using Xunit;
 
@@ -32,7 +33,8 @@ namespace DlGpuTools.Engine.Tests
         {
             foreach (IBandwidthTest test in BandwidthTests.All)
             {
-                FieldInfo? constant = test.GetType().GetField("TestId", BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly);
+                FieldInfo? constant = test.GetType()
+                    .GetField("TestId", BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly);
                 Assert.True(constant != null, $"{test.GetType().Name} declares no TestId");
                 Assert.Equal(test.Id, constant!.GetValue(null));
                 Assert.Matches(new Regex("^[a-z0-9]+(_[a-z0-9]+)*$"), test.Id);
@@ -45,7 +47,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Buffers_and_applicability_follow_the_path()
         {
-            foreach (IBandwidthTest test in BandwidthTests.All)
+            foreach (BandwidthTest test in BandwidthTests.Tests.All)
             {
                 Assert.True(test.Buffers.DeviceBuffers >= 1, test.Id);
                 Assert.Equal(test.Path == BandwidthPath.Host, test.Buffers.HostBuffers > 0);
@@ -66,7 +68,8 @@ namespace DlGpuTools.Engine.Tests
         {
             Assert.Equal("bandwidth test", BandwidthTests.Registry.Feature);
             Assert.Equal(BandwidthTests.All.Select(t => t.Id), BandwidthTests.Registry.Ids);
-            Assert.Equal(BandwidthTests.All[0].Description, BandwidthTests.Registry.DescriptionOf(BandwidthTests.All[0].Id.ToUpperInvariant()));
+            Assert.Equal(BandwidthTests.All[0].Description,
+                BandwidthTests.Registry.DescriptionOf(BandwidthTests.All[0].Id.ToUpperInvariant()));
             Assert.Null(BandwidthTests.Registry.DescriptionOf("device_copy"));
         }
     }
@@ -74,17 +77,20 @@ namespace DlGpuTools.Engine.Tests
     /// <summary>A session refuses a test on the wrong path, before it allocates anything.</summary>
     public sealed class BandwidthPathTests : FakeLibraryTest
     {
-        private static readonly BandwidthRequest Quick = new BandwidthRequest { Bytes = 1UL << 20, Iterations = 2, Warmup = 0, BatchMilliseconds = 1 };
+        private static readonly BandwidthRequest Quick = new BandwidthRequest { Bytes = 1UL << 20, Iterations = 2, Warmup = 0,
+            BatchMilliseconds = 1 };
 
         [FakeFact]
         public void A_peer_test_needs_RunPeer_and_a_single_gpu_test_needs_Run()
         {
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             var devices = DeviceEnumerator.Enumerate(runtime).Devices;
             using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
             using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
             {
-                var peerOnOne = Assert.Throws<ArgumentException>(() => a.Run(DeviceToDeviceMemcpyWriteCe.TestId, Quick, CancellationToken.None));
+                var peerOnOne = Assert.Throws<ArgumentException>(() =>
+                    a.Run(DeviceToDeviceMemcpyWriteCe.TestId, Quick, CancellationToken.None));
                 Assert.Contains("RunPeer", peerOnOne.Message, StringComparison.Ordinal);
                 Assert.Throws<ArgumentException>(() => a.RunPeer(DeviceWriteSm.TestId, b, Quick, CancellationToken.None));
                 Assert.Throws<Registration.UnknownRegisteredIdException>(() => a.Run("device_copy", Quick, CancellationToken.None));
@@ -97,14 +103,15 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Host_memory_has_a_device_address_only_when_it_was_allocated_mapped()
         {
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             CudaDriver driver = runtime.Driver;
             using (DeviceContext context = runtime.AcquireContext(0))
             using (context.Enter())
             {
-                using (PinnedHostBuffer plain = PinnedHostBuffer.Allocate(driver, 4096, CudaDriver.CU_MEMHOSTALLOC_PORTABLE))
-                using (PinnedHostBuffer mapped = PinnedHostBuffer.Allocate(
-                    driver, 4096, CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP))
+                var port = new CudaPort(runtime);
+                using (PinnedHostBuffer plain = PinnedHostBuffer.Allocate(port, 4096, mapped: false))
+                using (PinnedHostBuffer mapped = PinnedHostBuffer.Allocate(port, 4096, mapped: true))
                 {
                     Assert.Equal(CudaResult.CUDA_ERROR_INVALID_VALUE, driver.cuMemHostGetDevicePointer(out _, plain.Pointer));
                     Assert.Equal(CudaResult.CUDA_SUCCESS, driver.cuMemHostGetDevicePointer(out ulong address, mapped.Pointer + 16));

@@ -21,7 +21,8 @@ namespace DlGpuTools.Engine.Tests
         private static GpuRuntime Runtime() =>
             new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 
-        private static CudaDevice Device(GpuRuntime runtime, int index) => DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == index);
+        private static CudaDevice Device(GpuRuntime runtime, int index) =>
+            DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == index);
 
         private static BandwidthRequest Quick(ulong? bytes = SmallBytes) =>
             new BandwidthRequest { Bytes = bytes, Iterations = 3, Warmup = 1, BatchMilliseconds = 1, MaxOperationsPerBatch = 4 };
@@ -141,7 +142,8 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                var e = Assert.Throws<PinnedMemoryRefusedException>(() => session.Run(HostToDeviceMemcpyCe.TestId, Quick(2UL << 20), CancellationToken.None));
+                var e = Assert.Throws<PinnedMemoryRefusedException>(
+                    () => session.Run(HostToDeviceMemcpyCe.TestId, Quick(2UL << 20), CancellationToken.None));
                 Assert.Contains("2 MiB", e.Message);
                 Assert.Contains("CUDA_ERROR_OUT_OF_MEMORY", e.Message);
                 Assert.True(session.Run(HostToDeviceMemcpyCePageable.TestId, Quick(2UL << 20), CancellationToken.None).Verified);
@@ -186,7 +188,8 @@ namespace DlGpuTools.Engine.Tests
         /// <summary>The calling thread's CPUs (1024) as the kernel reports them in /proc, not through the module's binding.</summary>
         private static bool[] ThreadCpusFromProc()
         {
-            string line = System.IO.File.ReadAllLines("/proc/thread-self/status").Single(l => l.StartsWith("Cpus_allowed:", StringComparison.Ordinal));
+            string line = System.IO.File.ReadAllLines("/proc/thread-self/status")
+                .Single(l => l.StartsWith("Cpus_allowed:", StringComparison.Ordinal));
             // Hex digits, most significant first, in comma-separated groups of 32 CPUs.
             string hex = line.Substring("Cpus_allowed:".Length).Trim().Replace(",", string.Empty);
             var cpus = new bool[1024];
@@ -247,7 +250,8 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             using (BandwidthSession session = BandwidthSession.Open(runtime, Device(runtime, 0)))
             {
-                var e = Assert.Throws<BandwidthBufferTooLargeException>(() => session.Run(DeviceLocalCopySm.TestId, Quick(4UL << 30), CancellationToken.None));
+                var e = Assert.Throws<BandwidthBufferTooLargeException>(
+                    () => session.Run(DeviceLocalCopySm.TestId, Quick(4UL << 30), CancellationToken.None));
                 Assert.True(e.NeededBytes > e.FreeBytes);
                 Assert.Contains("MiB are free", e.Message);
 
@@ -403,7 +407,8 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
             using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
             {
-                var e = Assert.Throws<PeerAccessNotSupportedException>(() => a.RunPeer(DeviceToDeviceMemcpyReadSm.TestId, b, Quick(), CancellationToken.None));
+                var e = Assert.Throws<PeerAccessNotSupportedException>(
+                    () => a.RunPeer(DeviceToDeviceMemcpyReadSm.TestId, b, Quick(), CancellationToken.None));
                 Assert.Equal(1, e.Peer);
             }
 
@@ -419,7 +424,8 @@ namespace DlGpuTools.Engine.Tests
             using (BandwidthSession a = BandwidthSession.Open(runtime, devices[0]))
             using (BandwidthSession b = BandwidthSession.Open(runtime, devices[1]))
             {
-                Assert.Throws<BandwidthVerificationException>(() => a.RunPeer(DeviceToDeviceMemcpyReadSm.TestId, b, Quick(), CancellationToken.None));
+                Assert.Throws<BandwidthVerificationException>(
+                    () => a.RunPeer(DeviceToDeviceMemcpyReadSm.TestId, b, Quick(), CancellationToken.None));
             }
 
             Assert.Equal(0L, FakeLibraries.HookLong(FakeLibraries.CudaDriver, "fakecuda_live_bytes"));

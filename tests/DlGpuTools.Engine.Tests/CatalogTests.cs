@@ -14,29 +14,42 @@ namespace DlGpuTools.Engine.Tests
         private static readonly CardCatalog Catalog = CardCatalog.BuiltIn;
 
         [Theory]
-        [InlineData("GeForce GTX 970")] [InlineData("GeForce GTX 980")] [InlineData("GeForce GTX 980 Ti")] [InlineData("GeForce GTX Titan X (Maxwell)")]
-        [InlineData("GeForce GTX 1050 Ti")] [InlineData("GeForce GTX 1060 6GB")] [InlineData("GeForce GTX 1070")] [InlineData("GeForce GTX 1070 Ti")]
+        [InlineData("GeForce GTX 970")] [InlineData("GeForce GTX 980")] [InlineData("GeForce GTX 980 Ti")]
+        [InlineData("GeForce GTX Titan X (Maxwell)")]
+        [InlineData("GeForce GTX 1050 Ti")] [InlineData("GeForce GTX 1060 6GB")] [InlineData("GeForce GTX 1070")]
+        [InlineData("GeForce GTX 1070 Ti")]
         [InlineData("GeForce GTX 1080")] [InlineData("GeForce GTX 1080 Ti")] [InlineData("GeForce GTX 1660 Ti")]
         [InlineData("NVIDIA Titan Xp")] [InlineData("NVIDIA Titan V")] [InlineData("NVIDIA Titan RTX")]
-        [InlineData("GeForce RTX 2060")] [InlineData("GeForce RTX 2070")] [InlineData("GeForce RTX 2070 Super")] [InlineData("GeForce RTX 2080")]
+        [InlineData("GeForce RTX 2060")] [InlineData("GeForce RTX 2070")] [InlineData("GeForce RTX 2070 Super")]
+        [InlineData("GeForce RTX 2080")]
         [InlineData("GeForce RTX 2080 Super")] [InlineData("GeForce RTX 2080 Ti")]
-        [InlineData("GeForce RTX 3060 12GB")] [InlineData("GeForce RTX 3060 Ti")] [InlineData("GeForce RTX 3070")] [InlineData("GeForce RTX 3080 10GB")]
+        [InlineData("GeForce RTX 3060 12GB")] [InlineData("GeForce RTX 3060 Ti")] [InlineData("GeForce RTX 3070")]
+        [InlineData("GeForce RTX 3080 10GB")]
         [InlineData("GeForce RTX 3080 Ti")] [InlineData("GeForce RTX 3090")] [InlineData("GeForce RTX 3090 Ti")]
-        [InlineData("GeForce RTX 4060")] [InlineData("GeForce RTX 4060 Ti 16GB")] [InlineData("GeForce RTX 4070")] [InlineData("GeForce RTX 4070 Super")]
-        [InlineData("GeForce RTX 4070 Ti")] [InlineData("GeForce RTX 4070 Ti Super")] [InlineData("GeForce RTX 4080")] [InlineData("GeForce RTX 4080 Super")]
+        [InlineData("GeForce RTX 4060")] [InlineData("GeForce RTX 4060 Ti 16GB")] [InlineData("GeForce RTX 4070")]
+        [InlineData("GeForce RTX 4070 Super")]
+        [InlineData("GeForce RTX 4070 Ti")] [InlineData("GeForce RTX 4070 Ti Super")] [InlineData("GeForce RTX 4080")]
+        [InlineData("GeForce RTX 4080 Super")]
         [InlineData("GeForce RTX 4090")]
-        [InlineData("GeForce RTX 5060 Ti 16GB")] [InlineData("GeForce RTX 5070")] [InlineData("GeForce RTX 5070 Ti")] [InlineData("GeForce RTX 5080")]
+        [InlineData("GeForce RTX 5060 Ti 16GB")] [InlineData("GeForce RTX 5070")] [InlineData("GeForce RTX 5070 Ti")]
+        [InlineData("GeForce RTX 5080")]
         [InlineData("GeForce RTX 5090")]
-        [InlineData("NVIDIA RTX A4000")] [InlineData("NVIDIA RTX A5000")] [InlineData("NVIDIA RTX A6000")] [InlineData("NVIDIA RTX 6000 Ada Generation")]
+        [InlineData("NVIDIA RTX A4000")] [InlineData("NVIDIA RTX A5000")] [InlineData("NVIDIA RTX A6000")]
+        [InlineData("NVIDIA RTX 6000 Ada Generation")]
         [InlineData("NVIDIA Tesla K80")] [InlineData("NVIDIA Tesla P100 PCIe 16GB")] [InlineData("NVIDIA Tesla P100 SXM2 16GB")]
         [InlineData("NVIDIA Tesla V100 PCIe 16GB")] [InlineData("NVIDIA Tesla V100 PCIe 32GB")] [InlineData("NVIDIA Tesla V100 SXM2 16GB")]
         [InlineData("NVIDIA Tesla V100 SXM2 32GB")]
         [InlineData("NVIDIA T4")] [InlineData("NVIDIA A10")] [InlineData("NVIDIA A30")] [InlineData("NVIDIA A40")]
-        [InlineData("NVIDIA A100 40GB SXM4")] [InlineData("NVIDIA A100 40GB PCIe")] [InlineData("NVIDIA A100 80GB SXM4")] [InlineData("NVIDIA A100 80GB PCIe")]
-        [InlineData("NVIDIA L4")] [InlineData("NVIDIA L40")] [InlineData("NVIDIA L40S")] [InlineData("NVIDIA H100 PCIe")] [InlineData("NVIDIA H100 SXM5 80GB")]
-        [InlineData("NVIDIA H200 SXM 141GB")] [InlineData("NVIDIA B200 (HGX)")] [InlineData("AMD Radeon RX 7900 XTX")] [InlineData("AMD Instinct MI300X")]
-        [InlineData("GeForce RTX 5060")] [InlineData("GeForce RTX 5060 Ti 8GB")] [InlineData("GeForce RTX 4060 Ti 8GB")] [InlineData("GeForce RTX 3060 8GB")]
-        [InlineData("GeForce RTX 3080 12GB")] [InlineData("GeForce GTX 1060 3GB")] [InlineData("NVIDIA RTX PRO 6000 Blackwell")] [InlineData("NVIDIA A10G")]
+        [InlineData("NVIDIA A100 40GB SXM4")] [InlineData("NVIDIA A100 40GB PCIe")] [InlineData("NVIDIA A100 80GB SXM4")]
+        [InlineData("NVIDIA A100 80GB PCIe")]
+        [InlineData("NVIDIA L4")] [InlineData("NVIDIA L40")] [InlineData("NVIDIA L40S")] [InlineData("NVIDIA H100 PCIe")]
+        [InlineData("NVIDIA H100 SXM5 80GB")]
+        [InlineData("NVIDIA H200 SXM 141GB")] [InlineData("NVIDIA B200 (HGX)")] [InlineData("AMD Radeon RX 7900 XTX")]
+        [InlineData("AMD Instinct MI300X")]
+        [InlineData("GeForce RTX 5060")] [InlineData("GeForce RTX 5060 Ti 8GB")] [InlineData("GeForce RTX 4060 Ti 8GB")]
+        [InlineData("GeForce RTX 3060 8GB")]
+        [InlineData("GeForce RTX 3080 12GB")] [InlineData("GeForce GTX 1060 3GB")] [InlineData("NVIDIA RTX PRO 6000 Blackwell")]
+        [InlineData("NVIDIA A10G")]
         [InlineData("NVIDIA H100 NVL")] [InlineData("NVIDIA GH200 96GB")]
         public void The_table_has_every_card_the_issue_lists(string name)
         {
@@ -44,14 +57,20 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData("Ampere With FP8,,NVIDIA,Ampere,8.6,24,GDDR6X,936,35.6,71,71,35.5,,,142,350,2020,1499,consumer,x,", "FP8 figure before Ada")]
-        [InlineData("Turing With BF16,,NVIDIA,Turing,7.5,24,GDDR6,672,16.3,130.5,130.5,,,,,280,2018,2499,prosumer,x,", "BF16/TF32 figures before Ampere")]
-        [InlineData("Sparse Blackwell,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,4500,4500,1100,37,37,9000,1000,2024,,datacenter,x,", "outside 1..35")]
-        [InlineData("Odd BF16,,NVIDIA,Ampere,8.6,24,GDDR6X,936,35.6,71,142,35.5,,,,350,2020,1499,consumer,x,", "BF16 and FP16 tensor rates differ")]
-        [InlineData("Not A Number,,NVIDIA,Ampere,8.6,NaN,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "memory_gb 'NaN' is not a finite number")]
+        [InlineData("Ampere With FP8,,NVIDIA,Ampere,8.6,24,GDDR6X,936,35.6,71,71,35.5,,,142,350,2020,1499,consumer,x,",
+            "FP8 figure before Ada")]
+        [InlineData("Turing With BF16,,NVIDIA,Turing,7.5,24,GDDR6,672,16.3,130.5,130.5,,,,,280,2018,2499,prosumer,x,",
+            "BF16/TF32 figures before Ampere")]
+        [InlineData("Sparse Blackwell,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,4500,4500,1100,37,37,9000,1000,2024,,datacenter,x,",
+            "outside 1..35")]
+        [InlineData("Odd BF16,,NVIDIA,Ampere,8.6,24,GDDR6X,936,35.6,71,142,35.5,,,,350,2020,1499,consumer,x,",
+            "BF16 and FP16 tensor rates differ")]
+        [InlineData("Not A Number,,NVIDIA,Ampere,8.6,NaN,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,",
+            "memory_gb 'NaN' is not a finite number")]
         [InlineData("Infinite,,NVIDIA,Ampere,8.6,24,GDDR6X,Infinity,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,",
             "bandwidth_gbs 'Infinity' is not a finite number")]
-        [InlineData("Megabytes,,NVIDIA,Ampere,8.6,24576,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,", "memory_gb 24576 is outside 1..1024")]
+        [InlineData("Megabytes,,NVIDIA,Ampere,8.6,24576,GDDR6X,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,",
+            "memory_gb 24576 is outside 1..1024")]
         public void A_user_row_that_breaks_a_rule_is_refused_with_the_rule(string row, string problem)
         {
             var e = Assert.Throws<CardTableException>(() => WithTable(new[] { Header, row }, CardCatalog.Load));
@@ -63,7 +82,8 @@ namespace DlGpuTools.Engine.Tests
         {
             // B200: 2250 dense FP16 tensor against 75 FP32 (Blackwell datasheet, per-GPU column) = 30.
             CardCatalog merged = WithTable(new[] { Header,
-                "B200 Copy,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,2250,2250,1100,37,37,4500,1000,2024,,datacenter,x," }, CardCatalog.Load);
+                "B200 Copy,,NVIDIA,Blackwell,10.0,180,HBM3e,7700,75,2250,2250,1100,37,37,4500,1000,2024,,datacenter,x," },
+                    CardCatalog.Load);
             Assert.Equal(75, merged.Card("B200 Copy").Fp32Tflops);
         }
 
@@ -71,7 +91,8 @@ namespace DlGpuTools.Engine.Tests
         public void Empty_files_repeated_names_and_oversized_files_are_reported()
         {
             Assert.Contains("no rows", Assert.Throws<CardTableException>(() => WithTable(new[] { Header }, CardCatalog.Load)).Message);
-            Assert.Contains("no header line", Assert.Throws<CardTableException>(() => WithTable(Array.Empty<string>(), CardCatalog.Load)).Message);
+            Assert.Contains("no header line",
+                Assert.Throws<CardTableException>(() => WithTable(Array.Empty<string>(), CardCatalog.Load)).Message);
             var twice = Assert.Throws<CardTableException>(() =>
                 WithTable(new[] { Header, "Twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,x,",
                 "twin,,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,y," }, CardCatalog.Load));
@@ -136,7 +157,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("NVIDIA GeForce RTX 4090", "GeForce RTX 4090")]
         [InlineData("nvidia geforce rtx 3090 ti", "GeForce RTX 3090 Ti")]
         [InlineData("RTX 4090", "GeForce RTX 4090")]
-        [InlineData("NVIDIA GeForce RTX 3060", "GeForce RTX 3060 12GB")] // a driver name over variants: the first, for callers without memory
+        // a driver name over variants: the first, for callers without memory
+        [InlineData("NVIDIA GeForce RTX 3060", "GeForce RTX 3060 12GB")]
         [InlineData("NVIDIA TITAN RTX", "NVIDIA Titan RTX")]
         [InlineData("h100 pcie 80gb", "NVIDIA H100 PCIe")]
         [InlineData("H100 80GB PCIe", "NVIDIA H100 PCIe")]
@@ -363,7 +385,8 @@ namespace DlGpuTools.Engine.Tests
         public static TheoryData<string> EveryWordOfEveryName()
         {
             var words = new TheoryData<string>();
-            foreach (string word in Catalog.Cards.SelectMany(c => c.Name.Split(' ')).Distinct(StringComparer.OrdinalIgnoreCase)) words.Add(word);
+            foreach (string word in Catalog.Cards.SelectMany(c => c.Name.Split(' ')).Distinct(StringComparer.OrdinalIgnoreCase))
+                words.Add(word);
             return words;
         }
 
@@ -376,7 +399,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.NotEmpty(lookup.Matches);
             var offered = Catalog.Complete(word).Select(c => c.Name).ToList();
             Assert.All(lookup.Matches, c => Assert.Contains(c.Name, offered));
-            Assert.All(Catalog.Cards.Where(c => c.Name.Split(' ').Contains(word, StringComparer.OrdinalIgnoreCase)), c => Assert.Contains(c.Name, offered));
+            Assert.All(Catalog.Cards.Where(c => c.Name.Split(' ').Contains(word, StringComparer.OrdinalIgnoreCase)),
+                c => Assert.Contains(c.Name, offered));
         }
 
         [Fact]
@@ -411,7 +435,8 @@ namespace DlGpuTools.Engine.Tests
 
         private const string PriceHeader = "card,condition,price_usd,price_date,provider,source,notes";
 
-        private static CardTableException CardTableFault(params string[] lines) => Assert.Throws<CardTableException>(() => WithTable(lines, CardCatalog.Load));
+        private static CardTableException CardTableFault(params string[] lines) =>
+            Assert.Throws<CardTableException>(() => WithTable(lines, CardCatalog.Load));
 
         private static CardTableException PriceTableFault(params string[] lines) =>
             Assert.Throws<CardTableException>(() => WithTable(lines, p => PriceTable.Load(p, CardCatalog.BuiltIn)));
@@ -471,7 +496,8 @@ namespace DlGpuTools.Engine.Tests
         public void A_compute_capability_that_is_not_major_minor_is_a_fault(string cc)
         {
             var e = CardTableFault(Header, $"Odd CC,,NVIDIA,Ampere,{cc},24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,");
-            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("compute_capability '" + cc + "'"));
+            Assert.Contains(e.Problems,
+                p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("compute_capability '" + cc + "'"));
         }
 
         [Fact]
@@ -505,23 +531,28 @@ namespace DlGpuTools.Engine.Tests
         {
             string quotedName = "\"" + name + "\"";
             string quotedSource = "\"" + (source.Length == 0 ? "x" : source.Replace("\"", "\"\"")) + "\"";
-            var e = CardTableFault(Header, $"{quotedName},,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,{quotedSource},");
-            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains(column) && p.Contains("formula"));
+            var e = CardTableFault(Header,
+                $"{quotedName},,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,{quotedSource},");
+            Assert.Contains(e.Problems,
+                p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains(column) && p.Contains("formula"));
         }
 
         [Fact]
         public void Formula_text_in_a_price_table_is_refused()
         {
             var e = PriceTableFault(PriceHeader, "RTX 3090,used,400,2026-11,=HYPERLINK(1),y,", "RTX 4090,used,1400,2026-11,x,y,@cmd");
-            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("provider") && p.Contains("formula"));
-            Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("notes") && p.Contains("formula"));
+            Assert.Contains(e.Problems,
+                p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("provider") && p.Contains("formula"));
+            Assert.Contains(e.Problems,
+                p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("notes") && p.Contains("formula"));
         }
 
         [Fact]
         public void A_fractional_whole_number_is_a_fault_not_truncated()
         {
             var e = CardTableFault(Header, "Frac,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350.7,2020.5,1499,consumer,x,");
-            Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("tdp_w 350.7") && p.Contains("whole number"));
+            Assert.Contains(e.Problems,
+                p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("tdp_w 350.7") && p.Contains("whole number"));
             Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("launch_year 2020.5")
                 && p.Contains("whole number"));
             CardCatalog whole = WithTable(new[] { Header,
@@ -552,7 +583,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_byte_order_mark_crlf_and_quoted_headers_are_read()
         {
-            string text = "\uFEFF\"card\",\"condition\",\"price_usd\",\"price_date\",\"provider\",\"source\",\"notes\"\r\nRTX 3090,used,610,2026-11,x,y,\r\n";
+            string text = "\uFEFF\"card\",\"condition\",\"price_usd\",\"price_date\",\"provider\",\"source\",\"notes\"\r\nRTX "
+                + "3090,used,610,2026-11,x,y,\r\n";
             foreach (Encoding encoding in new Encoding[] { new UTF8Encoding(false), Encoding.Unicode, Encoding.BigEndianUnicode })
             {
                 PriceTable prices = WithBytes(encoding.GetBytes(text), p => PriceTable.Load(p, CardCatalog.BuiltIn));
@@ -564,7 +596,8 @@ namespace DlGpuTools.Engine.Tests
         public void Text_that_is_not_UTF8_is_a_fault_with_its_line()
         {
             // "café" in Latin-1, as an ANSI editor saves it
-            byte[] latin1 = Encoding.ASCII.GetBytes(PriceHeader + "\nRTX 3090,used,610,2026-11,x,y,\nRTX 4090,used,1500,2026-11,x,y,caf?\n");
+            byte[] latin1 = Encoding.ASCII.GetBytes(PriceHeader
+                + "\nRTX 3090,used,610,2026-11,x,y,\nRTX 4090,used,1500,2026-11,x,y,caf?\n");
             latin1[Array.LastIndexOf(latin1, (byte)'?')] = 0xE9;
             var e = Assert.Throws<CardTableException>(() => WithBytes(latin1, p => PriceTable.Load(p, CardCatalog.BuiltIn)));
             Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("UTF-8"));
@@ -573,12 +606,15 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Duplicate_and_unnamed_columns_are_faults()
         {
-            var e = PriceTableFault("card,condition,price_usd,price_usd,price_date,provider,source,notes", "RTX 3090,used,610,700,2026-11,x,y,");
+            var e = PriceTableFault("card,condition,price_usd,price_usd,price_date,provider,source,notes",
+                "RTX 3090,used,610,700,2026-11,x,y,");
             Assert.Contains(e.Problems, p => p.Contains("price_usd") && p.Contains("twice"));
-            var synonyms = PriceTableFault("card,condition,price_usd,PriceUsd,price_date,provider,source,notes", "RTX 3090,used,610,700,2026-11,x,y,");
+            var synonyms = PriceTableFault("card,condition,price_usd,PriceUsd,price_date,provider,source,notes",
+                "RTX 3090,used,610,700,2026-11,x,y,");
             Assert.Contains(synonyms.Problems, p => p.Contains("PriceUsd") && p.Contains("price_usd"));
             var unnamed = PriceTableFault(PriceHeader + ",", "RTX 3090,used,610,2026-11,x,y,,surprise");
-            Assert.Contains(unnamed.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("column 8") && p.Contains("no name"));
+            Assert.Contains(unnamed.Problems,
+                p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("column 8") && p.Contains("no name"));
             // Excel leaves empty columns and rows behind: ignored when they hold nothing.
             PriceTable fine = WithTable(new[] { PriceHeader + ",,", "RTX 3090,used,610,2026-11,x,y,,,", ",,,,,,,,", "" }, p =>
                 PriceTable.Load(p, CardCatalog.BuiltIn));
@@ -611,7 +647,8 @@ namespace DlGpuTools.Engine.Tests
         public void Control_characters_and_long_values_are_shown_safely_and_briefly()
         {
             string longName = new string('x', 5000);
-            var e = CardTableFault(Header, "Esc\u001b]0;owned\u0007Card,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,",
+            var e = CardTableFault(Header,
+                "Esc\u001b]0;owned\u0007Card,,NVIDIA,Ampere,8.6,24,GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,",
                 $"Long,,NVIDIA,Ampere,8.6,{longName},GDDR6,936,35.6,71,71,35.5,,,,350,2020,1499,consumer,x,");
             Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("control character"));
             Assert.DoesNotContain('\u001b', e.Message);

@@ -35,7 +35,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal((1024UL, 64UL, 256UL, 64UL), (gather.Bytes, gather.SendElements, gather.ReceiveElements, gather.CountArgument));
             // ReduceScatter: size is each rank's whole input; NCCL's count is the output share.
             CollectiveShape scatter = CollectiveMath.Shape(CollectiveOperation.ReduceScatter, CollectiveDataType.BF16, 1024, 4);
-            Assert.Equal((1024UL, 512UL, 128UL, 128UL), (scatter.Bytes, scatter.SendElements, scatter.ReceiveElements, scatter.CountArgument));
+            Assert.Equal((1024UL, 512UL, 128UL, 128UL),
+                (scatter.Bytes, scatter.SendElements, scatter.ReceiveElements, scatter.CountArgument));
             // Sizes too small to split are rounded up to one element a rank.
             CollectiveShape tiny = CollectiveMath.Shape(CollectiveOperation.AllToAll, CollectiveDataType.FP32, 8, 8);
             Assert.Equal((32UL, 1UL), (tiny.Bytes, tiny.CountArgument));
@@ -81,7 +82,8 @@ namespace DlGpuTools.Engine.Tests
                 }),
             };
 
-            CollectiveResult merged = CollectiveMeasurement.Merge(new[] { Rank(1, new[] { 10.0, 30, 10 }, 0), Rank(0, new[] { 20.0, 20, 40 }, 0) }).Single();
+            CollectiveResult merged = CollectiveMeasurement.Merge(
+                new[] { Rank(1, new[] { 10.0, 30, 10 }, 0), Rank(0, new[] { 20.0, 20, 40 }, 0) }).Single();
             // Slowest per batch: 20, 30, 40; median 30 us; 1 MB / 30 us = 33.3 GB/s; AllReduce on 2 ranks: factor 1.
             CollectiveSize size = merged.Sizes.Single();
             Assert.Equal(30, size.TimeMicroseconds, 9);
@@ -116,7 +118,8 @@ namespace DlGpuTools.Engine.Tests
         {
             var vars = new System.Collections.Hashtable { ["NCCL_P2P_DISABLE"] = "1", ["NCCL_IB_HCA"] = "mlx5_0",
                 ["NCCL_NET_GDR_LEVEL"] = "PHB", ["PATH"] = "/bin", ["NCCL_ALGO"] = "Ring" };
-            Assert.Equal("NCCL_ALGO=Ring; NCCL_IB_HCA=mlx5_0; NCCL_NET_GDR_LEVEL=PHB; NCCL_P2P_DISABLE=1", CollectiveEnvironment.Snapshot(vars).ToString());
+            Assert.Equal("NCCL_ALGO=Ring; NCCL_IB_HCA=mlx5_0; NCCL_NET_GDR_LEVEL=PHB; NCCL_P2P_DISABLE=1",
+                CollectiveEnvironment.Snapshot(vars).ToString());
         }
 
         [Theory]
@@ -188,7 +191,8 @@ namespace DlGpuTools.Engine.Tests
 
         [FakeTheory]
         [MemberData(nameof(Kinds))]
-        public void Local_mode_runs_every_operation_verified_on_two_fake_gpus_and_leaves_nothing(CollectiveDataType type, CollectivePlacement placement)
+        public void Local_mode_runs_every_operation_verified_on_two_fake_gpus_and_leaves_nothing(CollectiveDataType type,
+            CollectivePlacement placement)
         {
             GpuRuntime runtime = Runtime();
             CollectiveRequest request = Quick(Enum.GetValues<CollectiveOperation>());
@@ -200,7 +204,8 @@ namespace DlGpuTools.Engine.Tests
             {
                 Assert.True(r.Status == "Passed", r.Operation + ": " + r.Verdict);
                 Assert.Equal(10, r.Sizes.Count);
-                Assert.All(r.Sizes, s => Assert.True(s.CheckedElements > 0 && s.WrongElements == 0 && s.BusGBps > 0, r.Operation + " " + s));
+                Assert.All(r.Sizes,
+                    s => Assert.True(s.CheckedElements > 0 && s.WrongElements == 0 && s.BusGBps > 0, r.Operation + " " + s));
                 Assert.Equal("2.27.3", r.NcclVersion);
                 Assert.Equal(2, r.RankCount);
                 Assert.Contains("nccl-tests", r.Method);
@@ -229,7 +234,8 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure("FAKECUDA_DEVICES=1");
             GpuRuntime runtime = Runtime();
             var e = Assert.Throws<CollectiveNeedsTwoGpusException>(() =>
-                new CollectiveMeasurement(runtime).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), CancellationToken.None));
+                new CollectiveMeasurement(runtime)
+                    .RunLocal(Quick(CollectiveOperation.AllReduce), Devices(runtime), CancellationToken.None));
             Assert.Contains("only GPU 0", e.Message);
             Assert.Equal("CollectiveNeedsTwoGpus", e.ErrorId);
         }
@@ -239,7 +245,8 @@ namespace DlGpuTools.Engine.Tests
         {
             GpuRuntime missing = Runtime("/nonexistent/libnccl.so.2");
             var e = Assert.Throws<NcclNotFoundException>(() =>
-                new CollectiveMeasurement(missing).RunLocal(Quick(CollectiveOperation.AllReduce), Devices(missing), CancellationToken.None));
+                new CollectiveMeasurement(missing)
+                    .RunLocal(Quick(CollectiveOperation.AllReduce), Devices(missing), CancellationToken.None));
             Assert.Contains("/nonexistent/libnccl.so.2", e.Message);
             NcclDescription described = missing.DescribeNccl();
             Assert.False(described.Found);
@@ -298,7 +305,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.All(ranks, t => Assert.Null(t.Result.Failure));
             var merged = CollectiveMeasurement.Merge(ranks.Select(t => t.Result));
             Assert.Equal(4, merged.Count);
-            Assert.All(merged, r => Assert.True(r.Status == "Passed" && r.Sizes.All(s => s.CheckedElements > 0), r.Operation + ": " + r.Verdict));
+            Assert.All(merged,
+                r => Assert.True(r.Status == "Passed" && r.Sizes.All(s => s.CheckedElements > 0), r.Operation + ": " + r.Verdict));
             AssertNothingLeft();
         }
 
@@ -309,7 +317,8 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             var engine = new CollectiveMeasurement(runtime);
             CollectiveRendezvous rendezvous = engine.NewRendezvous(2);
-            CollectiveRankResult alone = engine.RunRank(Quick(CollectiveOperation.AllReduce), rendezvous.UniqueId!, 0, 2, 0, CancellationToken.None);
+            CollectiveRankResult alone = engine.RunRank(Quick(CollectiveOperation.AllReduce), rendezvous.UniqueId!, 0, 2, 0,
+                CancellationToken.None);
             Assert.Contains("ncclSystemError", alone.Failure);
             Assert.Equal("Failed", CollectiveMeasurement.Merge(new[] { alone }).Single().Status);
             AssertNothingLeft();
@@ -318,14 +327,17 @@ namespace DlGpuTools.Engine.Tests
         public void The_report_shows_nccl_with_its_version_and_path_or_what_was_searched()
         {
             GpuRuntime runtime = Runtime();
-            GpuReport report = new GpuReportBuilder(runtime, runtime.Environment, () => new System.Collections.Hashtable()).Build("9.9.9", "7.6.9 (Core)");
+            GpuReport report = new GpuReportBuilder(runtime, runtime.Environment, () => new System.Collections.Hashtable())
+                .Build("9.9.9", "7.6.9 (Core)");
             LibraryReport nccl = report.Libraries.Single(l => l.Name == "NCCL");
             Assert.Equal("2.27.3", nccl.Version);
             Assert.Equal(Nccl, nccl.Path);
 
             GpuRuntime missing = Runtime("/nonexistent/libnccl.so.2");
-            GpuReport without = new GpuReportBuilder(missing, missing.Environment, () => new System.Collections.Hashtable()).Build("9.9.9", "7.6.9 (Core)");
-            Assert.Contains(without.Problems, p => p.StartsWith("NCCL: not found; searched /nonexistent/libnccl.so.2", StringComparison.Ordinal));
+            GpuReport without = new GpuReportBuilder(missing, missing.Environment, () => new System.Collections.Hashtable())
+                .Build("9.9.9", "7.6.9 (Core)");
+            Assert.Contains(without.Problems,
+                p => p.StartsWith("NCCL: not found; searched /nonexistent/libnccl.so.2", StringComparison.Ordinal));
         }
         [FakeFact]
         public void The_health_check_passes_verified_data_fails_wrong_data_and_names_a_slow_gpu()
@@ -359,7 +371,8 @@ namespace DlGpuTools.Engine.Tests
         {
             GpuRuntime runtime = Runtime();
             var clock = Stopwatch.StartNew();
-            var checks = Health.CollectiveAllReduceCheck.Run(runtime, Devices(runtime), Health.CollectiveAllReduceCheck.DefaultRequest()).ToList();
+            var checks = Health.CollectiveAllReduceCheck.Run(runtime, Devices(runtime),
+                Health.CollectiveAllReduceCheck.DefaultRequest()).ToList();
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), clock.Elapsed.ToString());
             Assert.NotEqual("Failed", checks[0].Status);
         }

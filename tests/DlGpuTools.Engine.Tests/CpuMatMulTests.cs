@@ -10,7 +10,9 @@ using Xunit;
 
 namespace DlGpuTools.Engine.Tests
 {
-    /// <summary>The CPU BLAS probe and binding against the fake BLAS variants (tests/fakes/fakeblas.c), and the CPU benchmark over them.</summary>
+    /// <summary>
+    /// The CPU BLAS probe and binding against the fake BLAS variants (tests/fakes/fakeblas.c), and the CPU benchmark over them.
+    /// </summary>
     public sealed class CpuBlasProbeTests
     {
         private static string Blas(string variant) => Path.Combine(FakeLibraries.Directory ?? string.Empty, "blas", variant);
@@ -119,7 +121,8 @@ namespace DlGpuTools.Engine.Tests
             CpuBlasLibrary blas = Assert.IsType<CpuBlasLibrary>(Probe(Blas("wrong"), "OpenBlas").Library);
             var e = Assert.Throws<MatMulVerificationException>(() =>
                 new CpuMatMulBenchmark(blas, TwoCoreAvx2)
-                .Run(new CpuMatMulRequest { M = 8, N = 8, K = 8, Iterations = 1, VerifySamples = 64, BatchMilliseconds = 1 }, CancellationToken.None));
+                .Run(new CpuMatMulRequest { M = 8, N = 8, K = 8, Iterations = 1, VerifySamples = 64, BatchMilliseconds = 1 },
+                    CancellationToken.None));
             Assert.True(e.RelativeError > e.Tolerance);
         }
 
@@ -128,7 +131,8 @@ namespace DlGpuTools.Engine.Tests
         {
             CpuBlasProbeResult probe = Probe(Blas("reference"), "Mkl");
             Assert.Null(probe.Library);
-            Assert.Contains(probe.Attempts, a => a.Outcome == ProbeOutcome.Rejected && a.Error!.Contains("not the Mkl asked for", StringComparison.Ordinal));
+            Assert.Contains(probe.Attempts,
+                a => a.Outcome == ProbeOutcome.Rejected && a.Error!.Contains("not the Mkl asked for", StringComparison.Ordinal));
         }
 
         [FakeFact]
@@ -180,7 +184,8 @@ namespace DlGpuTools.Engine.Tests
                 int wheel = Index(c => c.Candidate.Path.EndsWith("libscipy_openblas64_-abc.so", StringComparison.Ordinal));
                 int system = Index(c => c.Candidate.Path == "libopenblas.so.0");
                 int generic = Index(c => c.Candidate.Path == "libblas.so.3");
-                Assert.True(mkl < torch && torch < wheel && wheel < system && system < generic, string.Join(", ", mkl, torch, wheel, system, generic));
+                Assert.True(mkl < torch && torch < wheel && wheel < system && system < generic,
+                    string.Join(", ", mkl, torch, wheel, system, generic));
                 Assert.Equal(BlasFamily.MklInPyTorch, list[torch].Family);
                 Assert.DoesNotContain(list, c => c.Candidate.Path.EndsWith("/libopenblas.so", StringComparison.Ordinal));
             }
@@ -228,8 +233,10 @@ namespace DlGpuTools.Engine.Tests
                 {
                     double reference = 0;
                     for (int p = 0; p < k; p++) reference += (double)a[i + p * m] * b[p + j * k];
-                    Assert.True(Math.Abs(c[i + j * m] - reference) <= 1e-5 * Math.Sqrt(k) + 1e-6, $"FP32 C({i},{j}) = {c[i + j * m]}, expected {reference}");
-                    Assert.True(Math.Abs(cd[i + j * m] - reference) <= 1e-12 * k, $"FP64 C({i},{j}) = {cd[i + j * m]}, expected {reference}");
+                    Assert.True(Math.Abs(c[i + j * m] - reference) <= 1e-5 * Math.Sqrt(k) + 1e-6,
+                        $"FP32 C({i},{j}) = {c[i + j * m]}, expected {reference}");
+                    Assert.True(Math.Abs(cd[i + j * m] - reference) <= 1e-12 * k,
+                        $"FP64 C({i},{j}) = {cd[i + j * m]}, expected {reference}");
                 }
             }
         }
@@ -238,7 +245,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(150, 100, 600, 3, 64, 36)]  // a 3 x 3 grid of blocks with edge blocks both ways, three workers, K across three slices
         [InlineData(70, 50, 40, 8, 32, 12)]     // more workers than blocks are left idle, not given overlapping work
         [InlineData(33, 61, 257, 4, 1, 1)]      // blocks of one tile by one panel
-        public unsafe void The_managed_kernel_matches_a_double_reference_on_a_2d_grid_of_blocks(int m, int n, int k, int threads, int blockRows, int blockCols)
+        public unsafe void The_managed_kernel_matches_a_double_reference_on_a_2d_grid_of_blocks(int m, int n, int k, int threads,
+            int blockRows, int blockCols)
         {
             var random = new Random(m + n + k);
             float[] a = Enumerable.Range(0, m * k).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
@@ -254,8 +262,10 @@ namespace DlGpuTools.Engine.Tests
                 {
                     double reference = 0;
                     for (int p = 0; p < k; p++) reference += (double)a[i + p * m] * b[p + j * k];
-                    Assert.True(Math.Abs(c[i + j * m] - reference) <= 1e-5 * Math.Sqrt(k) + 1e-6, $"FP32 C({i},{j}) = {c[i + j * m]}, expected {reference}");
-                    Assert.True(Math.Abs(cd[i + j * m] - reference) <= 1e-12 * k, $"FP64 C({i},{j}) = {cd[i + j * m]}, expected {reference}");
+                    Assert.True(Math.Abs(c[i + j * m] - reference) <= 1e-5 * Math.Sqrt(k) + 1e-6,
+                        $"FP32 C({i},{j}) = {c[i + j * m]}, expected {reference}");
+                    Assert.True(Math.Abs(cd[i + j * m] - reference) <= 1e-12 * k,
+                        $"FP64 C({i},{j}) = {cd[i + j * m]}, expected {reference}");
                 }
             }
         }
@@ -355,7 +365,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(MatMulDataType.BF16, SpeedupPairing.For(MatMulDataType.FP16, cpuHasBf16: true).Cpu);
             Assert.Equal(MatMulDataType.FP32, SpeedupPairing.For(MatMulDataType.BF16, cpuHasBf16: false).Cpu);
             Assert.Equal(MatMulDataType.FP32, SpeedupPairing.For(MatMulDataType.TF32, cpuHasBf16: true).Cpu);
-            Assert.Equal(new[] { MatMulDataType.BF16, MatMulDataType.FP32 }, SpeedupPairing.All(MatMulDataType.BF16, cpuHasBf16: true).Select(p => p.Cpu));
+            Assert.Equal(new[] { MatMulDataType.BF16, MatMulDataType.FP32 },
+                SpeedupPairing.All(MatMulDataType.BF16, cpuHasBf16: true).Select(p => p.Cpu));
             Assert.Single(SpeedupPairing.All(MatMulDataType.TF32, cpuHasBf16: true));
             var rows = new List<GpuSpeedupResult>
             {
@@ -370,11 +381,14 @@ namespace DlGpuTools.Engine.Tests
             Assert.StartsWith("For BF16 training math NVIDIA H100 is 110x this CPU", summary, StringComparison.Ordinal);
             Assert.Contains("for strict FP32 24x", summary, StringComparison.Ordinal);
             Assert.Contains("Above the 10x-20x rule of thumb", summary, StringComparison.Ordinal);
-            Assert.Contains("No GPU figure", SpeedupPairing.Summary(new[] { new GpuSpeedupResult { GpuDataType = "FP32" } }), StringComparison.Ordinal);
+            Assert.Contains("No GPU figure", SpeedupPairing.Summary(new[] { new GpuSpeedupResult { GpuDataType = "FP32" } }),
+                StringComparison.Ordinal);
         }
     }
 
-    /// <summary>Canned /proc/cpuinfo text: two processors of the GPU machine's Xeon (extended to 16 below) and this dev box's EPYC.</summary>
+    /// <summary>
+    /// Canned /proc/cpuinfo text: two processors of the GPU machine's Xeon (extended to 16 below) and this dev box's EPYC.
+    /// </summary>
     internal static class CpuInfoText
     {
         private const string XeonFlags = "fpu sse sse2 avx fma avx2 avx512f avx512dq avx512bw avx512vl avx_vnni avx512_bf16 amx_bf16 "
@@ -398,6 +412,7 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(9.96, "10")]
         [InlineData(24.4, "24")]
         [InlineData(109.6, "110")]
-        public void Ratios_are_said_to_two_significant_figures(double ratio, string said) => Assert.Equal(said, Benchmarks.SpeedupPairing.Times(ratio));
+        public void Ratios_are_said_to_two_significant_figures(double ratio, string said) =>
+            Assert.Equal(said, Benchmarks.SpeedupPairing.Times(ratio));
     }
 }

@@ -75,7 +75,8 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData("NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Tue Sep 30 00:00:00 UTC 2025\nGCC version:  gcc version 13.3.0", "580.159.04")]
+        [InlineData("NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Tue Sep 30 00:00:00 UTC 2025\nGCC version:  gcc "
+            + "version 13.3.0", "580.159.04")]
         [InlineData("NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  570.86.15  Release Build", "570.86.15")]
         [InlineData("garbage", null)]
         public void Kernel_module_version_parses(string text, string? version)

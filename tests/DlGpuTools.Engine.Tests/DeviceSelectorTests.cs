@@ -24,7 +24,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Null(DeviceKeys.From(null, null, null));
             Assert.Equal(new[] { 0, 1 }, DeviceSelector.Select(Two, null).Devices.Select(d => d.Index));
             // An object without a UUID (JSON from an older version) falls back to its index.
-            Assert.Equal(new[] { 1 }, DeviceSelector.Select(Two, null, null, new[] { new CudaDevice { Index = 1 } }).Devices.Select(d => d.Index));
+            Assert.Equal(new[] { 1 },
+                DeviceSelector.Select(Two, null, null, new[] { new CudaDevice { Index = 1 } }).Devices.Select(d => d.Index));
             Assert.Empty(DeviceSelector.Select(Two, Array.Empty<int>(), null, null).Devices);
         }
 

@@ -20,14 +20,10 @@ namespace DlGpuTools.Engine.Tests
             "DlGpuTools.Interop.CudaStream",
             "DlGpuTools.Interop.DeviceBuffer",
             "DlGpuTools.Interop.EventTimer",
-            "DlGpuTools.GpuWork.GpuEvent",
         };
 
         /// <summary>The folders that may name a driver wrapper themselves.</summary>
         private static readonly string[] Owners = { "Interop", "GpuWork" };
-
-        /// <summary>Folders that still name a wrapper: Bandwidth, whose move onto the port is under way separately.</summary>
-        private static readonly string[] NotYetOnThePort = { "Bandwidth" };
 
         [Fact]
         public void No_folder_but_Interop_and_GpuWork_names_a_driver_wrapper()
@@ -36,7 +32,7 @@ namespace DlGpuTools.Engine.Tests
             var graph = FolderGraph.Of(engine, "DlGpuTools");
             var folders = engine.GetTypes().Select(t => t.Namespace)
                 .Where(ns => ns != null && ns.StartsWith("DlGpuTools.", StringComparison.Ordinal))
-                .Select(ns => ns!.Split('.')[1]).Distinct().Where(f => !Owners.Contains(f) && !NotYetOnThePort.Contains(f));
+                .Select(ns => ns!.Split('.')[1]).Distinct().Where(f => !Owners.Contains(f));
 
             var wrong = Violations(graph, folders, Owners, DriverWrappers);
 
@@ -54,12 +50,6 @@ namespace DlGpuTools.Engine.Tests
 
             string line = Assert.Single(wrong);
             Assert.Contains("Feature: Timing uses RawStream", line, StringComparison.Ordinal);
-        }
-
-        [Fact]
-        public void Only_the_folders_still_being_moved_are_exempt()
-        {
-            Assert.Equal(new[] { "Bandwidth" }, NotYetOnThePort);
         }
 
         private static List<string> Violations(FolderGraph graph, IEnumerable<string> folders, IEnumerable<string> owners,

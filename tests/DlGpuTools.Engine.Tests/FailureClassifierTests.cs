@@ -12,7 +12,8 @@ namespace DlGpuTools.Engine.Tests
         private static Failure? Classify(Exception e, bool windows = false, Dictionary<string, string>? vars = null) =>
             FailureClassifier.Classify(e, windows, n => vars != null && vars.TryGetValue(n, out string? v) ? v : null);
 
-        private static Failure Known(Exception e, bool windows = false, Dictionary<string, string>? vars = null) => Must.Exist(Classify(e, windows, vars));
+        private static Failure Known(Exception e, bool windows = false, Dictionary<string, string>? vars = null) =>
+            Must.Exist(Classify(e, windows, vars));
 
         [Fact]
         public void Missing_driver_is_NotInstalled_with_searched_paths_and_an_os_specific_remedy()
@@ -38,7 +39,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Missing_export_means_the_driver_is_too_old()
         {
-            Failure f = Known(new NativeEntryPointMissingException(NativeLibraryKind.CudaDriver, "/x/libcuda.so.1", "cuDeviceTotalMem_v2", "CUDA 3.2"));
+            Failure f = Known(
+                new NativeEntryPointMissingException(NativeLibraryKind.CudaDriver, "/x/libcuda.so.1", "cuDeviceTotalMem_v2", "CUDA 3.2"));
             Assert.Equal("CudaDriverTooOld", f.ErrorId);
             Assert.Contains("cuDeviceTotalMem_v2", f.Message);
             Assert.Contains("CUDA 3.2", f.Message);
@@ -47,7 +49,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void No_device_mentions_CUDA_VISIBLE_DEVICES_when_it_is_set()
         {
-            var e = new CudaException(CudaResult.CUDA_ERROR_NO_DEVICE, "CUDA_ERROR_NO_DEVICE", "no CUDA-capable device is detected", "cuInit");
+            var e = new CudaException(CudaResult.CUDA_ERROR_NO_DEVICE, "CUDA_ERROR_NO_DEVICE",
+                "no CUDA-capable device is detected", "cuInit");
             Failure plain = Known(e);
             Assert.Equal("CudaDeviceNotFound", plain.ErrorId);
             Assert.Equal(FailureCategory.ResourceUnavailable, plain.Category);
@@ -87,11 +90,13 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("invalid ELF header", f.Message);
             Assert.StartsWith("$env:" + LibraryCandidates.CuDnnOverrideVariable + " points at /tmp/notes.txt", f.RecommendedAction);
 
-            var fromSearch = new[] { new ProbeAttempt("libcudnn.so.9", "loader", ProbeOutcome.LoadFailed, "/opt/x/libcudnn.so.9: file too short") };
+            var fromSearch = new[] { new ProbeAttempt("libcudnn.so.9", "loader", ProbeOutcome.LoadFailed,
+                "/opt/x/libcudnn.so.9: file too short") };
             Failure g = Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromSearch));
             Assert.StartsWith("Replace /opt/x/libcudnn.so.9", g.RecommendedAction);
             Assert.Contains("(/opt/x) off LD_LIBRARY_PATH", g.RecommendedAction);
-            Assert.Contains("off PATH", Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromSearch), windows: true).RecommendedAction);
+            Assert.Contains("off PATH",
+                Known(new NativeLibraryNotFoundException(NativeLibraryKind.CuDnn, fromSearch), windows: true).RecommendedAction);
         }
 
         [Fact]
@@ -105,7 +110,8 @@ namespace DlGpuTools.Engine.Tests
                 Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaRuntime, missing)).ErrorId);
             var refusedDriver = new[] { new ProbeAttempt("/x/libcuda.so.1", "$env:DLGPUTOOLS_CUDA_DRIVER_PATH", ProbeOutcome.LoadFailed,
                 "invalid ELF header") };
-            Assert.Equal("CudaDriverNotFound", Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaDriver, refusedDriver)).ErrorId);
+            Assert.Equal("CudaDriverNotFound",
+                Known(new NativeLibraryNotFoundException(NativeLibraryKind.CudaDriver, refusedDriver)).ErrorId);
         }
     }
 }

@@ -15,9 +15,12 @@ namespace DlGpuTools.Engine.Tests
     {
         private const int OpN = 0, OpT = 1;
 
-        private static CuBlasLt Load() => CuBlasLt.Load(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+        private static CuBlasLt Load() =>
+            CuBlasLt.Load(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 
-        /// <summary>Column-major m x n with leading dimension ld, element (i, j) = f(i, j); padding holds NaN so reading it shows.</summary>
+        /// <summary>
+        /// Column-major m x n with leading dimension ld, element (i, j) = f(i, j); padding holds NaN so reading it shows.
+        /// </summary>
         private static float[] Matrix(int rows, int cols, int ld, Func<int, int, float> f)
         {
             var x = new float[ld * cols];
@@ -39,8 +42,10 @@ namespace DlGpuTools.Engine.Tests
                 _lt = lt;
                 lt.ThrowIfFailed(lt.cublasLtCreate(out Handle));
                 lt.ThrowIfFailed(lt.cublasLtMatmulDescCreate(out Desc, compute, CudaDataType.CUDA_R_32F));
-                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(Desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof(int)));
-                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(Desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof(int)));
+                lt.ThrowIfFailed(
+                    lt.cublasLtMatmulDescSetAttribute(Desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof(int)));
+                lt.ThrowIfFailed(
+                    lt.cublasLtMatmulDescSetAttribute(Desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof(int)));
                 lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out A, type, a.Rows, a.Cols, a.Ld));
                 lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out B, type, b.Rows, b.Cols, b.Ld));
                 lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out C, outType, c.Rows, c.Cols, c.Ld));
@@ -51,7 +56,8 @@ namespace DlGpuTools.Engine.Tests
             {
                 byte* algo = stackalloc byte[CuBlasLt.HeuristicResultBytes];
                 fixed (float* pa = a, pb = b, pc = c, pd = d)
-                    return _lt.cublasLtMatmul(Handle, Desc, &alpha, (ulong)pa, A, (ulong)pb, B, &beta, (ulong)pc, C, (ulong)pd, D, algo, 0, 0, IntPtr.Zero);
+                    return _lt.cublasLtMatmul(Handle, Desc, &alpha, (ulong)pa, A, (ulong)pb, B, &beta, (ulong)pc, C, (ulong)pd, D,
+                        algo, 0, 0, IntPtr.Zero);
             }
 
             public void Dispose()
@@ -104,7 +110,8 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE, noTranspose.Run(1f, a, b, 0f, d, d));
 
             // ld smaller than the rows of a column-major matrix.
-            Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE, lt.cublasLtMatrixLayoutCreate(out _, CudaDataType.CUDA_R_32F, m, k, m - 1));
+            Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE,
+                lt.cublasLtMatrixLayoutCreate(out _, CudaDataType.CUDA_R_32F, m, k, m - 1));
 
             // FP8 runs only as TN, on the real library as on the fake.
             using (var fp8NN = new Problem(lt, CudaDataType.CUDA_R_8F_E4M3, CuBlasComputeType.CUBLAS_COMPUTE_32F, OpN, OpN, (m, k, m),
@@ -125,9 +132,11 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE,
                     lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &wide, sizeof(long)));
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_INVALID_VALUE,
-                    lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(int)));
+                    lt.cublasLtMatmulDescSetAttribute(desc,
+                        CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(int)));
                 Assert.Equal(CuBlasStatus.CUBLAS_STATUS_SUCCESS,
-                    lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fastByte, sizeof(sbyte)));
+                    lt.cublasLtMatmulDescSetAttribute(desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_FAST_ACCUM,
+                        &fastByte, sizeof(sbyte)));
             }
             finally
             {

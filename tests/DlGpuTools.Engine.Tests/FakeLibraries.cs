@@ -18,7 +18,8 @@ namespace DlGpuTools.Engine.Tests
 
         /// <summary>The folder of the fakes; only fake-library tests, which run when <see cref="Available"/>, ask for it.</summary>
         public static string Directory => Located
-            ?? throw new InvalidOperationException("The fake libraries' folder is unknown: set DLGPUTOOLS_TEST_FAKES or run build.ps1 -Task Fakes.");
+            ?? throw new InvalidOperationException("The fake libraries' folder is unknown: set DLGPUTOOLS_TEST_FAKES or run "
+                + "build.ps1 -Task Fakes.");
 
         public static string CudaDriver => Path.Combine(Directory, "libfakecuda.so.1");
         public static string OldCudaDriver => Path.Combine(Directory, "libfakecuda-old.so.1");
@@ -57,7 +58,8 @@ namespace DlGpuTools.Engine.Tests
                 [LibraryCandidates.NvmlOverrideVariable] = nvml,
                 [LibraryCandidates.CuBlasLtOverrideVariable] = cublasLt ?? CuBlasLt,
             };
-            return new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, System.IO.Directory.Exists, false, false);
+            return new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null,
+                System.IO.Directory.Exists, false, false);
         }
 
         /// <summary>Calls one of the fake's int(void) test hooks (live allocations, retained contexts…).</summary>

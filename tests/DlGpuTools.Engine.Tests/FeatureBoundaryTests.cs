@@ -72,6 +72,19 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(Reach.PublicSurface, Allowed["Health"]["Benchmarks"]);
         }
 
+        [Fact]
+        public void Bandwidth_does_its_gpu_work_through_the_port_and_names_no_driver_type()
+        {
+            var graph = FolderGraph.Of(typeof(Registry<>).Assembly, "DlGpuTools");
+            string[] driverTypes = { "CudaDriver", "DeviceContext", "ContextScope", "DeviceBuffer", "CudaStream" };
+
+            var wrong = graph.Uses("Bandwidth", "Interop")
+                .Where(u => driverTypes.Contains(u.Used is Type t ? t.Name : u.Used.DeclaringType!.Name))
+                .Select(Describe).Distinct().OrderBy(l => l, StringComparer.Ordinal).ToList();
+
+            Assert.True(wrong.Count == 0, "Bandwidth reaches the driver past IGpuPort:\n" + string.Join("\n", wrong));
+        }
+
         private static List<string> Violations(FolderGraph graph, Dictionary<string, Dictionary<string, Reach>> allowed,
             params string[] features)
         {

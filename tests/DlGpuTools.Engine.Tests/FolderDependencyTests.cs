@@ -182,7 +182,8 @@ namespace DlGpuTools.Engine.Tests
 
         private static IEnumerable<(Type Type, MemberInfo? Member)> Referenced(Type type)
         {
-            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+            const BindingFlags all =
+                BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
             var found = new List<Type>();
             var members = new List<MemberInfo>();
             if (type.BaseType != null) found.Add(type.BaseType);
@@ -210,7 +211,9 @@ namespace DlGpuTools.Engine.Tests
             return type.IsGenericParameter ? Array.Empty<Type>() : new[] { type };
         }
 
-        /// <summary>The methods, constructors, fields and types the method's IL names (the error catalogue's test reads them too).</summary>
+        /// <summary>
+        /// The methods, constructors, fields and types the method's IL names (the error catalogue's test reads them too).
+        /// </summary>
         internal static IEnumerable<MemberInfo> MembersUsedBy(MethodBase method) => InBody(method);
 
         /// <summary>Types and members named by the method's IL: called methods, touched fields and type tokens.</summary>
@@ -227,7 +230,8 @@ namespace DlGpuTools.Engine.Tests
             }
 
             if (il == null) yield break;
-            Type[] typeArgs = method.DeclaringType != null && method.DeclaringType.IsGenericType ? method.DeclaringType.GetGenericArguments() : Type.EmptyTypes;
+            Type[] typeArgs = method.DeclaringType != null && method.DeclaringType.IsGenericType
+                ? method.DeclaringType.GetGenericArguments() : Type.EmptyTypes;
             Type[] methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : Type.EmptyTypes;
             foreach ((OpCode op, int operandAt) in Instructions(il))
             {
@@ -240,7 +244,9 @@ namespace DlGpuTools.Engine.Tests
             }
         }
 
-        /// <summary>The instructions of a method body's IL, each as its opcode and where its operand starts; stops at an unknown opcode.</summary>
+        /// <summary>
+        /// The instructions of a method body's IL, each as its opcode and where its operand starts; stops at an unknown opcode.
+        /// </summary>
         public static IEnumerable<(OpCode Op, int OperandAt)> Instructions(byte[] il)
         {
             int at = 0;

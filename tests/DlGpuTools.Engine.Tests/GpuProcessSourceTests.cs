@@ -36,7 +36,8 @@ namespace DlGpuTools.Engine.Tests
         {
             FakeLibraries.Configure("FAKENVML_FAIL=nvmlDeviceGetComputeRunningProcesses_v3@0=15");
             GpuRuntime runtime = NewRuntime(FakeLibraries.Nvml);
-            GpuProcessSource source = Must.Exist(GpuProcessSource.TryOpen(runtime, DeviceEnumerator.Enumerate(runtime).Devices, new List<string>(), out _));
+            GpuProcessSource source = Must.Exist(
+                GpuProcessSource.TryOpen(runtime, DeviceEnumerator.Enumerate(runtime).Devices, new List<string>(), out _));
 
             IReadOnlyList<GpuProcessUsage> first = source.Read(source.Devices[0], TimeSpan.FromSeconds(2), out Exception? failure);
 

@@ -31,7 +31,8 @@ namespace DlGpuTools.Engine.Tests
             Directory.CreateDirectory(folder);
             string? device = files.NullDevice("null.prom"); // root only, as a textfile writer in a timer often is
 
-            foreach (string target in new[] { fifo, link, dangling, folder }.Concat(device == null ? Array.Empty<string>() : new[] { device }))
+            foreach (string target in new[] { fifo, link, dangling,
+                folder }.Concat(device == null ? Array.Empty<string>() : new[] { device }))
             {
                 var e = Deadline.Run("writing to " + target, () =>
                     Assert.Throws<NotARegularFileException>(() => TextfileWriter.WriteAtomically(target, "DCGM_FI_DEV_GPU_UTIL 1\n")));
@@ -101,13 +102,17 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void TwoHostsWithTheSameIndexAndNoUuidStayTwoSeries()
         {
-            var a = new GpuSample { Index = 0, ComputerName = "node-a", Name = "GPU", GpuUtilizationPercent = 10, Timestamp = DateTimeOffset.UtcNow };
-            var b = new GpuSample { Index = 0, ComputerName = "node-b", Name = "GPU", GpuUtilizationPercent = 90, Timestamp = DateTimeOffset.UtcNow };
+            var a = new GpuSample { Index = 0, ComputerName = "node-a", Name = "GPU", GpuUtilizationPercent = 10,
+                Timestamp = DateTimeOffset.UtcNow };
+            var b = new GpuSample { Index = 0, ComputerName = "node-b", Name = "GPU", GpuUtilizationPercent = 90,
+                Timestamp = DateTimeOffset.UtcNow };
             string text = PrometheusExposition.Format(new[] { a, b });
             string[] util = text.Split('\n').Where(l => l.StartsWith("DCGM_FI_DEV_GPU_UTIL{", StringComparison.Ordinal)).ToArray();
             Assert.Equal(2, util.Length);
-            Assert.Contains(util, l => l.Contains("hostname=\"node-a\"", StringComparison.Ordinal) && l.EndsWith(" 10", StringComparison.Ordinal));
-            Assert.Contains(util, l => l.Contains("hostname=\"node-b\"", StringComparison.Ordinal) && l.EndsWith(" 90", StringComparison.Ordinal));
+            Assert.Contains(util,
+                l => l.Contains("hostname=\"node-a\"", StringComparison.Ordinal) && l.EndsWith(" 10", StringComparison.Ordinal));
+            Assert.Contains(util,
+                l => l.Contains("hostname=\"node-b\"", StringComparison.Ordinal) && l.EndsWith(" 90", StringComparison.Ordinal));
         }
 
         [Fact]
@@ -116,7 +121,8 @@ namespace DlGpuTools.Engine.Tests
             string none = PrometheusExposition.FormatExport(Array.Empty<GpuSample>());
             Assert.Contains("\ndlgputools_export_up 0\n", "\n" + none, StringComparison.Ordinal);
             Assert.DoesNotContain("DCGM_", none, StringComparison.Ordinal);
-            string some = PrometheusExposition.FormatExport(new[] { new GpuSample { Index = 0, Uuid = "GPU-1", GpuUtilizationPercent = 5 } });
+            string some = PrometheusExposition.FormatExport(
+                new[] { new GpuSample { Index = 0, Uuid = "GPU-1", GpuUtilizationPercent = 5 } });
             Assert.Contains("\ndlgputools_export_up 1\n", some, StringComparison.Ordinal);
             Assert.Contains("DCGM_FI_DEV_GPU_UTIL{", some, StringComparison.Ordinal);
         }
@@ -133,7 +139,8 @@ namespace DlGpuTools.Engine.Tests
             string zeroLink = files.Link("zero.csv", "/dev/zero");
             foreach (string path in new[] { "/dev/zero", zeroLink, fifo, files.Folder })
             {
-                var e = Deadline.Run("reading " + path, () => Assert.Throws<CardTableException>(() => CsvTable.ReadFile(path, "card table")));
+                var e = Deadline.Run("reading " + path,
+                    () => Assert.Throws<CardTableException>(() => CsvTable.ReadFile(path, "card table")));
                 Assert.Contains("not a regular file", e.Message, StringComparison.Ordinal);
             }
 
@@ -183,7 +190,8 @@ namespace DlGpuTools.Engine.Tests
             string path = files.File("libcrafted.so.1", header);
             LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(path, false);
             Assert.StartsWith("a damaged ELF header", verdict.Problem, StringComparison.Ordinal);
-            if (!OperatingSystem.IsWindows()) Assert.Contains("a damaged ELF header", PlatformNativeLoader.RefuseBeforeLoading(path), StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows())
+                Assert.Contains("a damaged ELF header", PlatformNativeLoader.RefuseBeforeLoading(path), StringComparison.Ordinal);
         }
     }
 
@@ -205,7 +213,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Null(LinuxLibrarySearch.Resolve("libdlgputest.so.1", ":relative/lib::", false, null, Array.Empty<string>));
             Assert.Contains(Env("/usr/local/cuda/lib64:").SearchPathWarnings(), w =>
                 w.StartsWith("LD_LIBRARY_PATH has an empty entry", StringComparison.Ordinal));
-            Assert.Contains(Env("lib:/opt/x").SearchPathWarnings(), w => w.Contains("'lib' is a relative folder", StringComparison.Ordinal));
+            Assert.Contains(Env("lib:/opt/x").SearchPathWarnings(),
+                w => w.Contains("'lib' is a relative folder", StringComparison.Ordinal));
             Assert.Empty(Env("/usr/local/cuda/lib64:/opt/x").SearchPathWarnings());
         }
 
@@ -215,10 +224,13 @@ namespace DlGpuTools.Engine.Tests
             ProbeEnvironment relative = Env(null, cudaPath: "cuda");
             Assert.DoesNotContain(LibraryCandidates.For(NativeLibraryKind.CuDnn, relative), c =>
                 c.Origin.StartsWith("$env:CUDA_PATH", StringComparison.Ordinal));
-            Assert.Contains(relative.SearchPathWarnings(), w => w.StartsWith("CUDA_PATH is 'cuda', a relative folder", StringComparison.Ordinal));
-            Assert.Contains(LibraryCandidates.For(NativeLibraryKind.CuDnn, Env(null, cudaPath: "/opt/cuda")), c => c.Path == "/opt/cuda/lib64/libcudnn.so.9");
+            Assert.Contains(relative.SearchPathWarnings(),
+                w => w.StartsWith("CUDA_PATH is 'cuda', a relative folder", StringComparison.Ordinal));
+            Assert.Contains(LibraryCandidates.For(NativeLibraryKind.CuDnn, Env(null, cudaPath: "/opt/cuda")),
+                c => c.Path == "/opt/cuda/lib64/libcudnn.so.9");
 
-            var candidate = Assert.Single(LibraryCandidates.For(NativeLibraryKind.CudaDriver, Env(null, driverOverride: "./drivers/libcuda.so.1")));
+            var candidate = Assert.Single(
+                LibraryCandidates.For(NativeLibraryKind.CudaDriver, Env(null, driverOverride: "./drivers/libcuda.so.1")));
             Assert.Equal("/home/alice/work/drivers/libcuda.so.1", candidate.Path);
         }
 
@@ -236,7 +248,8 @@ namespace DlGpuTools.Engine.Tests
             if (!OperatingSystem.IsLinux() || !File.Exists("/etc/ld.so.cache")) return;
             LdSoCache cache = Must.Exist(LdSoCache.Read("/etc/ld.so.cache"));
             string libc = Assert.Single(cache.Lookup("libc.so.6",
-                System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64).Take(1));
+                System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64)
+                    .Take(1));
             Assert.True(File.Exists(libc), libc);
             Assert.StartsWith("/", PlatformNativeLoader.Resolve("libc.so.6"), StringComparison.Ordinal);
 
@@ -252,7 +265,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void ControlCharactersOtherUsersWriteBecomeVisibleOnOneLine()
         {
-            Assert.Equal("^[]0;owned^G^[[2J line two \\u009B \\u202Eevil", PrintableText.Of("\u001b]0;owned\u0007\u001b[2J line\ntwo\t\u009b \u202eevil"));
+            Assert.Equal("^[]0;owned^G^[[2J line two \\u009B \\u202Eevil",
+                PrintableText.Of("\u001b]0;owned\u0007\u001b[2J line\ntwo\t\u009b \u202eevil"));
             Assert.Equal("python3 -c \"import os ^[[31m\"", ProcessFacts.ParseCommandLine("python3\0-c\0import os \u001b[31m\0"));
             Assert.Equal("plain text é", PrintableText.Of("plain text é"));
         }

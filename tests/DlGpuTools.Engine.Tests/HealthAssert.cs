@@ -17,7 +17,8 @@ namespace DlGpuTools.Engine.Tests
     internal static class HealthAssert
     {
         private static readonly HealthAction[] WarningActions = { HealthAction.Watch, HealthAction.Configure };
-        private static readonly HealthAction[] FailedActions = { HealthAction.Drain, HealthAction.ResetGpu, HealthAction.RebootNode, HealthAction.ReplaceGpu };
+        private static readonly HealthAction[] FailedActions = { HealthAction.Drain, HealthAction.ResetGpu, HealthAction.RebootNode,
+            HealthAction.ReplaceGpu };
 
         public static GpuHealthReport Agrees(GpuHealthReport report)
         {

@@ -8,7 +8,9 @@ using Xunit;
 
 namespace DlGpuTools.Engine.Tests
 {
-    /// <summary>Test-GpuHealth's Quick level against the fake NVML: each injected fault fails (or warns) its own check on GPU 0 only.</summary>
+    /// <summary>
+    /// Test-GpuHealth's Quick level against the fake NVML: each injected fault fails (or warns) its own check on GPU 0 only.
+    /// </summary>
     public sealed class HealthCheckerTests : FakeLibraryTest
     {
         // The fake keeps 100 uncorrectable ECC errors in GPU 0's lifetime count and two processes on it unless told
@@ -18,8 +20,10 @@ namespace DlGpuTools.Engine.Tests
 
         private static GpuHealthReport Run(HealthRequest? request = null)
         {
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
-            return HealthAssert.Agrees(HealthChecker.Run(runtime, request ?? new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) }));
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
+            return HealthAssert.Agrees(
+                HealthChecker.Run(runtime, request ?? new HealthRequest { XidWatch = TimeSpan.FromMilliseconds(100) }));
         }
 
         private static GpuHealthCheck Check(GpuHealthReport report, int gpu, string id) =>
@@ -93,12 +97,14 @@ namespace DlGpuTools.Engine.Tests
             }
 
             Assert.False(string.IsNullOrEmpty(caught.Remedy));
-            Assert.Equal((status == CheckStatus.Failed ? HealthVerdict.Unhealthy : HealthVerdict.Degraded).ToString(), report.Gpus[0].Verdict);
+            Assert.Equal((status == CheckStatus.Failed ? HealthVerdict.Unhealthy : HealthVerdict.Degraded).ToString(),
+                report.Gpus[0].Verdict);
             Assert.Equal(report.Gpus[0].Verdict, report.Verdict);
             Assert.Equal(action.ToString(), report.Action);
             Assert.StartsWith("GPU 0: " + caught.Check + ": ", report.Reason, StringComparison.Ordinal);
             // The fake's clock-event reasons apply to every GPU; every other fault is GPU 0's alone.
-            if (!fault.StartsWith("FAKENVML_CLOCK_EVENTS", StringComparison.Ordinal)) Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus[1].Verdict);
+            if (!fault.StartsWith("FAKENVML_CLOCK_EVENTS", StringComparison.Ordinal))
+                Assert.Equal(HealthVerdict.Healthy.ToString(), report.Gpus[1].Verdict);
         }
 
         [FakeFact]
@@ -114,7 +120,8 @@ namespace DlGpuTools.Engine.Tests
         public void Host_expectations_fail_the_host_with_one_line_of_reason()
         {
             FakeLibraries.Configure(CleanBoard, Idle);
-            GpuHealthReport report = Run(new HealthRequest { ExpectedGpuCount = 8, MinimumDriverVersion = new Version(590, 10), XidWatch = TimeSpan.Zero });
+            GpuHealthReport report = Run(
+                new HealthRequest { ExpectedGpuCount = 8, MinimumDriverVersion = new Version(590, 10), XidWatch = TimeSpan.Zero });
             Assert.Equal(HealthVerdict.Unhealthy.ToString(), report.Verdict);
             Assert.Equal(HealthAction.RebootNode.ToString(), report.Action);
             Assert.StartsWith("GPU count: 2 GPU(s) where 8 were expected", report.Reason, StringComparison.Ordinal);
@@ -171,7 +178,8 @@ namespace DlGpuTools.Engine.Tests
         public void A_gpu_named_by_uuid_or_by_a_device_object_is_the_only_one_checked()
         {
             FakeLibraries.Configure(CleanBoard, Idle);
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             CudaDevice second = DeviceEnumerator.Enumerate(runtime).Devices[1];
             Assert.Equal(new[] { 1 }, Run(new HealthRequest { Devices = DeviceKeys.From(null, new[] { Must.Exist(second.Uuid) }, null),
                 XidWatch = TimeSpan.Zero }).Gpus.Select(g => g.Index));
@@ -218,7 +226,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_verdict_sets_the_action_class_and_the_most_severe_check_of_that_verdict_is_named()
         {
-            static GpuHealthCheck C(string name, CheckStatus status, HealthAction action) => HealthRow.Make(0, name, status, name + " detail", "fix", action);
+            static GpuHealthCheck C(string name, CheckStatus status, HealthAction action) =>
+                HealthRow.Make(0, name, status, name + " detail", "fix", action);
             HealthChecker.Fold(new[] { C("A", CheckStatus.Warning, HealthAction.Watch), C("B", CheckStatus.Warning, HealthAction.Configure),
                 C("C", CheckStatus.Passed, HealthAction.None) },
                 out HealthVerdict verdict, out HealthAction action, out string? reason);

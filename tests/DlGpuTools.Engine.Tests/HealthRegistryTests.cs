@@ -37,7 +37,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_named_check_brings_what_it_needs_and_the_level_it_belongs_to()
         {
-            string[] Plan(HealthLevel level, string[]? check, string[]? skip) => HealthChecks.Plan(level, check, skip).Select(i => i.Id).ToArray();
+            string[] Plan(HealthLevel level, string[]? check, string[]? skip) =>
+                HealthChecks.Plan(level, check, skip).Select(i => i.Id).ToArray();
             Assert.Equal(new[] { "nvml", "ecc_errors" }, Plan(HealthLevel.Quick, new[] { "ECC_errors" }, null));
             Assert.Equal(new[] { "gemm_stress", "gemm_results" }, Plan(HealthLevel.Quick, new[] { "gemm_results" }, null));
             Assert.Equal(HealthLevel.Standard, HealthChecks.LevelFor(HealthLevel.Quick, new[] { "gemm_results" }));
@@ -57,8 +58,10 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void A_check_whose_run_was_skipped_says_it_was_not_run_and_the_others_still_run()
         {
-            FakeLibraries.Configure("FAKENVML_ECC_HISTORY=0", "FAKENVML_GPU0_PROCESSES=0", "FAKECUDA_EVENT_MS=0.00005", "FAKECUDA_REAL_LIMIT_MB=512");
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            FakeLibraries.Configure("FAKENVML_ECC_HISTORY=0", "FAKENVML_GPU0_PROCESSES=0", "FAKECUDA_EVENT_MS=0.00005",
+                "FAKECUDA_REAL_LIMIT_MB=512");
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             GpuHealthReport report = HealthAssert.Agrees(HealthChecker.Run(runtime, new HealthRequest
             {
                 Level = HealthLevel.Standard,
@@ -82,7 +85,8 @@ namespace DlGpuTools.Engine.Tests
         public void Progress_walks_the_plan_from_start_to_end()
         {
             FakeLibraries.Configure("FAKENVML_ECC_HISTORY=0", "FAKENVML_GPU0_PROCESSES=0");
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             var seen = new System.Collections.Generic.List<(string Phase, double Done)>();
             HealthChecker.Run(runtime, new HealthRequest { XidWatch = TimeSpan.Zero, Progress = (phase, done) => seen.Add((phase, done)) });
             int planned = HealthChecks.Plan(HealthLevel.Quick, null, null).Count;

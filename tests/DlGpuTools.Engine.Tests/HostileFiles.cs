@@ -42,7 +42,9 @@ namespace DlGpuTools.Engine.Tests
             return path;
         }
 
-        /// <summary>A character device node like /dev/null (major 1, minor 3) inside the folder; null where this user may not make one.</summary>
+        /// <summary>
+        /// A character device node like /dev/null (major 1, minor 3) inside the folder; null where this user may not make one.
+        /// </summary>
         public string? NullDevice(string name)
         {
             string path = PathOf(name);
@@ -58,7 +60,8 @@ namespace DlGpuTools.Engine.Tests
 
         public static int Run(string program, params string[] arguments)
         {
-            var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true,
+                RedirectStandardOutput = true };
             foreach (string argument in arguments) start.ArgumentList.Add(argument);
             using Process process = Process.Start(start) ?? throw new XunitException($"{program} did not start.");
             process.WaitForExit(10000);

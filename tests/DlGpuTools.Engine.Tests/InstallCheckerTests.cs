@@ -136,9 +136,11 @@ namespace DlGpuTools.Engine.Tests
         public void A_healthy_install_passes_every_check_with_paths_and_versions()
         {
             var checks = Run();
-            Assert.All(checks.Where(c => c.Id != "pytorch"), c => Assert.True(c.Status == "Passed", $"{c.Name}: {c.Status} {c.Detail} {c.Remedy}"));
+            Assert.All(checks.Where(c => c.Id != "pytorch"),
+                c => Assert.True(c.Status == "Passed", $"{c.Name}: {c.Status} {c.Detail} {c.Remedy}"));
             // cuDNN loaded its sub-libraries itself: none was in the process before its first load.
-            Assert.Equal(0, FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), "fakecudnn_sublibs_preloaded"));
+            Assert.Equal(0,
+                FakeLibraries.Hook(Path.Combine(FakeLibraries.Directory, "cudnn", "libcudnn.so.9"), "fakecudnn_sublibs_preloaded"));
             Assert.All(Check(checks, "cudnn-sublibraries").Searched, line => Assert.Contains("looks sound (soname libfakecudnn_", line));
             Assert.Contains("FMA math", Check(checks, "cudnn-convolution").Detail);
             // The convolution runs before this module loads cuBLAS or cuBLASLt, which cuDNN needs and would then find by soname.
@@ -252,7 +254,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void No_driver_fails_with_the_search_and_skips_what_needs_it()
         {
-            var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CudaDriverOverrideVariable] = "/nonexistent/libcuda.so.1" });
+            var checks = Run(new Dictionary<string,
+                string> { [LibraryCandidates.CudaDriverOverrideVariable] = "/nonexistent/libcuda.so.1" });
             InstallCheck driver = Check(checks, "driver");
             Assert.Equal("Failed", driver.Status);
             Assert.Contains(driver.Searched, s => s.Contains("/nonexistent/libcuda.so.1"));
@@ -285,7 +288,8 @@ namespace DlGpuTools.Engine.Tests
         public void Cudnn_without_its_sub_libraries_names_them_and_fails_the_convolution()
         {
             var checks = Run(new Dictionary<string,
-                string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(FakeLibraries.Directory, "cudnn-bare", "libcudnn.so.9") });
+                string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(FakeLibraries.Directory,
+                    "cudnn-bare", "libcudnn.so.9") });
             InstallCheck subs = Check(checks, "cudnn-sublibraries");
             Assert.Equal("Failed", subs.Status);
             Assert.Contains("libcudnn_cnn.so.9", subs.Detail);
@@ -319,7 +323,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void A_search_path_entry_that_points_nowhere_is_a_warning()
         {
-            InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "/nonexistent/cuda/lib64" }), "environment");
+            InstallCheck env = Check(Run(new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = "/nonexistent/cuda/lib64" }),
+                "environment");
             Assert.Equal("Warning", env.Status);
             Assert.Contains("/nonexistent/cuda/lib64 does not exist", env.Detail);
         }
@@ -336,7 +341,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Minimum_versions_turn_an_older_install_into_a_failure()
         {
-            var checks = Run(options: new InstallCheckOptions { MinimumCudaVersion = new Version(13, 2), MinimumCudnnVersion = new Version(9, 19) });
+            var checks = Run(
+                options: new InstallCheckOptions { MinimumCudaVersion = new Version(13, 2), MinimumCudnnVersion = new Version(9, 19) });
             Assert.Equal("Failed", Check(checks, "cuda-runtime").Status);
             Assert.Equal("Failed", Check(checks, "cudnn").Status);
             Assert.Contains("minimum asked for is 9.19", Check(checks, "cudnn").Detail);
@@ -376,7 +382,8 @@ namespace DlGpuTools.Engine.Tests
         {
             InstallCheck check = Check(Run(), "cublas-sgemm");
             Assert.Equal("Passed", check.Status);
-            Assert.True(double.Parse(Must.Exist(check.Data["RelativeError"]), System.Globalization.CultureInfo.InvariantCulture) < 1e-6, check.Detail);
+            Assert.True(double.Parse(Must.Exist(check.Data["RelativeError"]), System.Globalization.CultureInfo.InvariantCulture) < 1e-6,
+                check.Detail);
             Assert.Contains("(limit 1E-5)", check.Detail);
         }
 
@@ -398,7 +405,8 @@ namespace DlGpuTools.Engine.Tests
             {
                 string cnn = Path.Combine(folder, "libcudnn_cnn.so.9");
                 using (var f = new FileStream(cnn, FileMode.Open)) f.SetLength(200);
-                var checks = Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(folder, "libcudnn.so.9") });
+                var checks = Run(new Dictionary<string,
+                    string> { [LibraryCandidates.CuDnnOverrideVariable] = Path.Combine(folder, "libcudnn.so.9") });
                 InstallCheck subs = Check(checks, "cudnn-sublibraries");
                 Assert.Equal("Failed", subs.Status);
                 Assert.Contains("libcudnn_cnn.so.9 (truncated: 200 bytes", subs.Detail);
@@ -486,7 +494,8 @@ namespace DlGpuTools.Engine.Tests
             {
                 string main = Path.Combine(folder, "libcudnn.so.9");
                 using (var f = new FileStream(main, FileMode.Open)) f.SetLength(4096);
-                InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = main }), "cudnn");
+                InstallCheck cudnn = Check(Run(new Dictionary<string, string> { [LibraryCandidates.CuDnnOverrideVariable] = main }),
+                    "cudnn");
                 Assert.Equal("Failed", cudnn.Status);
                 Assert.Contains("found but could not be loaded: " + main, cudnn.Detail);
                 Assert.Contains("truncated: 4096 bytes, but", cudnn.Detail);
@@ -508,7 +517,8 @@ namespace DlGpuTools.Engine.Tests
             InstallCheck stale = Check(Run(new Dictionary<string,
                 string> { [LibraryCandidates.CudaRuntimeOverrideVariable] = "/nonexistent/libcudart.so.13" }), "environment");
             Assert.Equal("Warning", stale.Status);
-            Assert.Contains(LibraryCandidates.CudaRuntimeOverrideVariable + " points to /nonexistent/libcudart.so.13, which does not exist", stale.Detail);
+            Assert.Contains(LibraryCandidates.CudaRuntimeOverrideVariable + " points to /nonexistent/libcudart.so.13, which does not exist",
+                stale.Detail);
         }
 
         [FakeFact]
@@ -543,7 +553,8 @@ namespace DlGpuTools.Engine.Tests
             Directory.CreateDirectory(Path.Combine(site, "nvidia_cudnn_cu13-9.19.0.56.dist-info"));
             try
             {
-                File.WriteAllText(Path.Combine(site, "torch", "version.py"), "__version__ = '2.11.0+cu130'\ncuda: Optional[str] = '13.0'\n");
+                File.WriteAllText(Path.Combine(site, "torch", "version.py"),
+                    "__version__ = '2.11.0+cu130'\ncuda: Optional[str] = '13.0'\n");
                 var torch = Must.Exist(PythonEnvironments.FindTorch(new[] { site }));
                 Assert.Equal("2.11.0+cu130", torch.Version);
                 Assert.Equal("13.0", torch.Cuda);

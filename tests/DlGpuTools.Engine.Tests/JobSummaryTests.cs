@@ -50,8 +50,10 @@ namespace DlGpuTools.Engine.Tests
                     ActiveTime = TimeSpan.FromSeconds(50) },
                 new AccountedProcess { ProcessId = 2, UtilizationPercent = 80, MaxMemoryUsed = 4UL << 30, StartTime = start.AddSeconds(10),
                     ActiveTime = TimeSpan.FromSeconds(30) },
-                new AccountedProcess { ProcessId = 3, UtilizationPercent = 20, MaxMemoryUsed = 6UL << 30, StartTime = start.AddSeconds(90), Running = true },
-                new AccountedProcess { ProcessId = 4, UtilizationPercent = 99, StartTime = end.AddSeconds(1), ActiveTime = TimeSpan.FromSeconds(1) },
+                new AccountedProcess { ProcessId = 3, UtilizationPercent = 20, MaxMemoryUsed = 6UL << 30,
+                    StartTime = start.AddSeconds(90), Running = true },
+                new AccountedProcess { ProcessId = 4, UtilizationPercent = 99, StartTime = end.AddSeconds(1),
+                    ActiveTime = TimeSpan.FromSeconds(1) },
             };
             var summary = new GpuJobSummary();
             Assert.Equal(2, JobMath.ApplyAccounting(summary, processes, start, end));
@@ -65,7 +67,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void JobStateRoundTripsAndRejectsAnythingElse()
         {
-            var state = new JobState { Name = "1234", ComputerName = "gpu01", StartTime = DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_123) };
+            var state = new JobState { Name = "1234", ComputerName = "gpu01",
+                StartTime = DateTimeOffset.FromUnixTimeMilliseconds(1_770_000_000_123) };
             state.Gpus.Add(new JobStateGpu { Index = 0, Uuid = "GPU-abc-123", Name = "NVIDIA H100; 80GB\n", EnergyMillijoules = 987654321,
                 AccountingEnabled = true });
             state.Gpus.Add(new JobStateGpu { Index = 1, Uuid = "GPU-def" });
@@ -111,25 +114,31 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal(0x1C0u, Interop.FileStatus.Of(folder).Mode);
                 Assert.Equal(0x180u, Interop.FileStatus.Of(Path.Combine(folder, "77.job")).Mode);
                 Assert.Equal("77", JobStateStore.Read(folder, "77").Name);
-                Assert.Equal(GpuJobStateException.NotStarted, Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "78")).ErrorId);
+                Assert.Equal(GpuJobStateException.NotStarted,
+                    Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "78")).ErrorId);
 
                 // A file others can read or write, or a link in its place, is not read.
                 Interop.FileOperations.SetMode(Path.Combine(folder, "77.job"), 0x1B6);
-                Assert.Equal(GpuJobStateException.StateInvalid, Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
+                Assert.Equal(GpuJobStateException.StateInvalid,
+                    Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
                 File.Delete(Path.Combine(folder, "77.job"));
                 File.WriteAllText(Path.Combine(root, "planted"), state.Format());
                 File.CreateSymbolicLink(Path.Combine(folder, "77.job"), Path.Combine(root, "planted"));
-                Assert.Equal(GpuJobStateException.StateInvalid, Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
+                Assert.Equal(GpuJobStateException.StateInvalid,
+                    Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
 
                 // A folder open to others is refused for writing and reading.
                 Interop.FileOperations.SetMode(folder, 0x1FF);
-                Assert.Equal(GpuJobStateException.StateFolderUnsafe, Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(folder, state)).ErrorId);
-                Assert.Equal(GpuJobStateException.StateFolderUnsafe, Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
+                Assert.Equal(GpuJobStateException.StateFolderUnsafe,
+                    Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(folder, state)).ErrorId);
+                Assert.Equal(GpuJobStateException.StateFolderUnsafe,
+                    Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
 
                 // A link where the folder should be is refused.
                 string linked = Path.Combine(root, "linked");
                 Directory.CreateSymbolicLink(linked, Path.Combine(root, "a"));
-                Assert.Equal(GpuJobStateException.StateFolderUnsafe, Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(linked, state)).ErrorId);
+                Assert.Equal(GpuJobStateException.StateFolderUnsafe,
+                    Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(linked, state)).ErrorId);
                 Assert.Throws<ArgumentException>(() => JobStateStore.Read(Path.Combine(root, "a"), "../x"));
             }
             finally

@@ -9,7 +9,8 @@ namespace DlGpuTools.Engine.Tests
 {
     public class LibraryCandidatesTests
     {
-        private static ProbeEnvironment Env(bool windows = false, bool wsl = false, bool arm = false, Dictionary<string, string>? vars = null)
+        private static ProbeEnvironment Env(bool windows = false, bool wsl = false, bool arm = false,
+            Dictionary<string, string>? vars = null)
         {
             vars = vars ?? new Dictionary<string, string>();
             return new ProbeEnvironment(windows, n => vars.TryGetValue(n, out string? v) ? v : null, _ => false, wsl, arm);
@@ -106,7 +107,8 @@ namespace DlGpuTools.Engine.Tests
                 foreach (string file in files)
                 {
                     _files.Add(file);
-                    for (int i = file.LastIndexOf(separator); i > 0; i = file.LastIndexOf(separator, i - 1)) _folders.Add(file.Substring(0, i));
+                    for (int i = file.LastIndexOf(separator); i > 0; i = file.LastIndexOf(separator, i - 1))
+                        _folders.Add(file.Substring(0, i));
                 }
             }
 
@@ -120,7 +122,8 @@ namespace DlGpuTools.Engine.Tests
         }
 
         private static ProbeEnvironment Described(bool windows, FakeTree tree, Dictionary<string, string> vars, bool wsl = false) =>
-            new ProbeEnvironment(windows, n => vars.TryGetValue(n, out string? v) ? v : null, tree.FileSystem, wsl, false, Array.Empty<string>());
+            new ProbeEnvironment(windows, n => vars.TryGetValue(n, out string? v) ? v : null, tree.FileSystem, wsl,
+                false, Array.Empty<string>());
 
         [Fact]
         public void Windows_cudnn_is_looked_for_in_the_loader_order_then_every_install_layout_newest_first()
@@ -215,7 +218,8 @@ namespace DlGpuTools.Engine.Tests
         {
             var tree = new FakeTree('/', "/usr/local/cuda-13.0/lib64/libcudart.so.13", "/usr/local/cuda-12.8/lib64/libcudart.so.12",
                 "/usr/local/cuda-12.8/bin/nvcc");
-            Assert.Equal(new[] { "/usr/local/cuda-12.8/lib64", "/usr/local/cuda-13.0/lib64" }, tree.FileSystem.Expand("/usr/local/cuda-*/lib64", '/'));
+            Assert.Equal(new[] { "/usr/local/cuda-12.8/lib64", "/usr/local/cuda-13.0/lib64" },
+                tree.FileSystem.Expand("/usr/local/cuda-*/lib64", '/'));
             Assert.Empty(tree.FileSystem.Expand("/opt/none-*/lib", '/'));
         }
     }

@@ -47,7 +47,8 @@ namespace DlGpuTools.Engine.Tests
             protected override bool ReleaseHandle() { Released = true; return true; }
         }
 
-        private static List<LibraryCandidate> Candidates(params string[] paths) => paths.Select(p => new LibraryCandidate(p, "test")).ToList();
+        private static List<LibraryCandidate> Candidates(params string[] paths) =>
+            paths.Select(p => new LibraryCandidate(p, "test")).ToList();
 
         [Fact]
         public void Stops_at_the_first_candidate_that_loads_and_proves_itself()
@@ -88,7 +89,8 @@ namespace DlGpuTools.Engine.Tests
         {
             var loader = new ScriptedLoader(Array.Empty<string>(), missing: new[] { "/missing/libcuda.so.1" });
             var e = Assert.Throws<NativeLibraryNotFoundException>(() =>
-                LibraryProbe.Load(NativeLibraryKind.CudaDriver, Candidates("libcuda.so.1", "/missing/libcuda.so.1", "libcuda.so.1"), loader, _ => null));
+                LibraryProbe.Load(NativeLibraryKind.CudaDriver,
+                    Candidates("libcuda.so.1", "/missing/libcuda.so.1", "libcuda.so.1"), loader, _ => null));
             Assert.Equal(NativeLibraryKind.CudaDriver, e.Kind);
             Assert.Equal(2, e.Attempts.Count); // the duplicate is tried once
             Assert.Equal("no such file", e.Attempts[1].Error);
@@ -135,7 +137,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.True(e.Attempts[2].FromOverride);
             Assert.False(e.Attempts[2].FoundByLoaderSearch);
             Assert.Same(e.Attempts[1], e.Unloadable);
-            Assert.StartsWith("cuDNN was found but could not be loaded: /opt/broken/libcudnn.so.9 (loader): /opt/broken/libcudnn.so.9: file too short.",
+            Assert.StartsWith("cuDNN was found but could not be loaded: /opt/broken/libcudnn.so.9 (loader): "
+                + "/opt/broken/libcudnn.so.9: file too short.",
                 e.Message);
             Assert.Contains("found but not loadable", e.Attempts[1].ToString());
         }
@@ -152,7 +155,8 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Theory]
-        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: No such file or directory", nameof(ProbeOutcome.NotFound))]
+        [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: No such file or directory",
+            nameof(ProbeOutcome.NotFound))]
         [InlineData("libcudnn.so.9", "/x/libcudnn.so.9: wrong ELF class: ELFCLASS32", nameof(ProbeOutcome.LoadFailed))]
         [InlineData("libcudnn.so.9", "libcudnn.so.9: cannot open shared object file: Permission denied", nameof(ProbeOutcome.LoadFailed))]
         [InlineData("cudnn64_9.dll", "Windows error 126: The specified module could not be found.", nameof(ProbeOutcome.NotFound))]

@@ -31,7 +31,8 @@ namespace DlGpuTools.Engine.Tests
 
         private static GpuHealthReport Run(HealthLevel level, int[]? gpus = null, double seconds = 0.4, double timeout = 10)
         {
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             return HealthAssert.Agrees(HealthChecker.Run(runtime, new HealthRequest
             {
                 Level = level,
@@ -119,7 +120,8 @@ namespace DlGpuTools.Engine.Tests
         public void A_gpu_more_than_ten_percent_slower_than_its_peers_is_a_warning()
         {
             // Three fake GPUs: 0 and 2 are the same model; 2 times its batches 1.5 times as long.
-            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUDA_SLOW_GPU=2");
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3",
+                "FAKENVML_DEVICES=3", "FAKECUDA_SLOW_GPU=2");
             GpuHealthReport report = Run(HealthLevel.Standard);
             GpuHealthCheck slow = Check(report, 2, "gemm_vs_peers");
             Assert.Equal(nameof(CheckStatus.Warning), slow.Status);
@@ -135,7 +137,8 @@ namespace DlGpuTools.Engine.Tests
         public void A_gpu_wrong_the_same_way_every_time_passes_its_own_comparisons_and_fails_against_its_peers()
         {
             // Five fake GPUs: 0, 2 and 4 are the same model; every GEMM on GPU 2 gets the middle element wrong.
-            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=5", "FAKENVML_DEVICES=5", "FAKECUBLAS_WRONG_DEVICE=2");
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=5", "FAKENVML_DEVICES=5",
+                "FAKECUBLAS_WRONG_DEVICE=2");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0, 2, 4 });
             Assert.Equal(nameof(CheckStatus.Passed), Check(report, 2, "gemm_results").Status); // consistent with itself
             GpuHealthCheck peers = Check(report, 2, "peer_results");
@@ -152,7 +155,8 @@ namespace DlGpuTools.Engine.Tests
         {
             // Wrong bits are a failure wherever they show (as one wrong word fails "GEMM results"); which GPU is
             // wrong cannot be told, so both are drained (Drain: a fault the check cannot place).
-            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3", "FAKECUBLAS_WRONG_DEVICE=2");
+            FakeLibraries.Configure(CleanBoard, Idle, FastEvents, RealCopies, "FAKECUDA_DEVICES=3", "FAKENVML_DEVICES=3",
+                "FAKECUBLAS_WRONG_DEVICE=2");
             GpuHealthReport report = Run(HealthLevel.Standard, gpus: new[] { 0, 2 });
             Assert.Equal(nameof(CheckStatus.Failed), Check(report, 0, "peer_results").Status);
             Assert.Equal(nameof(CheckStatus.Failed), Check(report, 2, "peer_results").Status);
@@ -265,13 +269,15 @@ namespace DlGpuTools.Engine.Tests
         public void Cancelling_stops_the_stress_and_frees_every_buffer()
         {
             FakeLibraries.Configure(CleanBoard, Idle, FastEvents);
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
             {
                 var clock = Stopwatch.StartNew();
                 Assert.ThrowsAny<OperationCanceledException>(() => HealthChecker.Run(runtime, new HealthRequest
                 {
-                    Level = HealthLevel.Standard, Duration = TimeSpan.FromSeconds(30), MatrixSize = 64, XidWatch = TimeSpan.Zero, Cancel = cancel.Token,
+                    Level = HealthLevel.Standard, Duration = TimeSpan.FromSeconds(30), MatrixSize = 64,
+                        XidWatch = TimeSpan.Zero, Cancel = cancel.Token,
                 }));
                 Assert.InRange(clock.Elapsed.TotalSeconds, 0.2, 5);
             }

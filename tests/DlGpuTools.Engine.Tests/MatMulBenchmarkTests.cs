@@ -12,13 +12,15 @@ namespace DlGpuTools.Engine.Tests
     public sealed unsafe class MatMulBenchmarkTests : FakeLibraryTest
     {
         private static GpuRuntime Runtime(string? cublasLt = null) =>
-            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml, cublasLt), PlatformNativeLoader.Instance);
+            new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml, cublasLt),
+                PlatformNativeLoader.Instance);
 
         private static MatMulRequest Small(MatMulDataType type, long size = 48) =>
             new MatMulRequest { DataType = type, M = size, N = size + 16, K = size - 16, Iterations = 3, Warmup = 1,
                 AlgorithmCandidates = 3, BatchMilliseconds = 1 };
 
-        private static CudaDevice Device(GpuRuntime runtime, int index) => DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == index);
+        private static CudaDevice Device(GpuRuntime runtime, int index) =>
+            DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == index);
 
         [FakeFact]
         public void Every_type_is_measured_and_verified_and_nothing_is_left_allocated()
@@ -78,7 +80,8 @@ namespace DlGpuTools.Engine.Tests
             MatMulResult r = new MatMulBenchmark(runtime).Run(Small(MatMulDataType.BF16), h100, CancellationToken.None);
             Assert.Equal(50UL << 20, r.L2CacheBytes); // the fake H100 reports 50 MiB
             Assert.True(r.RotatedBytes > 2 * r.L2CacheBytes, $"{r.RotatedBytes} bytes rotated");
-            // The smallest such count: one set fewer would not exceed 2x L2. A 48x32 A, 32x64 B, 48x64 C in BF16, each rounded up to 256 bytes.
+            // The smallest such count: one set fewer would not exceed 2x L2. A 48x32 A, 32x64 B, 48x64 C in BF16, each rounded up to 256
+            // bytes.
             ulong setBytes = 3072 + 4096 + 6144;
             Assert.Equal(setBytes * (ulong)r.InputSets, r.RotatedBytes);
             Assert.True(setBytes * (ulong)(r.InputSets - 1) <= 2 * r.L2CacheBytes);
@@ -134,7 +137,8 @@ namespace DlGpuTools.Engine.Tests
             FakeLibraries.Configure("FAKECUDA_MEMORY_MB=2048");
             GpuRuntime runtime = Runtime();
             var request = Small(MatMulDataType.FP32, 30000);
-            var e = Assert.Throws<MatMulTooLargeException>(() => new MatMulBenchmark(runtime).Run(request, Device(runtime, 0), CancellationToken.None));
+            var e = Assert.Throws<MatMulTooLargeException>(() =>
+                new MatMulBenchmark(runtime).Run(request, Device(runtime, 0), CancellationToken.None));
             Assert.True(e.NeededBytes > e.FreeBytes);
             Assert.Contains("MiB are free", e.Message);
         }
@@ -183,7 +187,8 @@ namespace DlGpuTools.Engine.Tests
                 var request = Small(MatMulDataType.FP32);
                 request.Iterations = 1000000;
                 int reports = 0;
-                Assert.ThrowsAny<OperationCanceledException>(() => new MatMulBenchmark(runtime).Run(request, Device(runtime, 0), cancel.Token, p =>
+                Assert.ThrowsAny<OperationCanceledException>(() =>
+                    new MatMulBenchmark(runtime).Run(request, Device(runtime, 0), cancel.Token, p =>
                 {
                     if (p.Phase == "Measuring" && ++reports == 5) cancel.Cancel();
                 }));

@@ -28,7 +28,8 @@ namespace DlGpuTools.Engine.Tests
                 BatchMilliseconds = 0.001, FastAccumulation = fast };
 
         private static MatMulResult Run(GpuRuntime runtime, MatMulRequest request) =>
-            new MatMulBenchmark(runtime).Run(request, DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == 0), CancellationToken.None);
+            new MatMulBenchmark(runtime)
+                .Run(request, DeviceEnumerator.Enumerate(runtime).Devices.Single(d => d.Index == 0), CancellationToken.None);
 
         [FakeFact]
         public void A_tf32_path_fails_the_strict_fp32_check_that_strict_fp32_passes_at_8192()
@@ -95,7 +96,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(MatMulDataType.FP16, 2.1e-4, false, 2e-3)]
         [InlineData(MatMulDataType.BF16, 1.3e-3, false, 1e-2)]
         [InlineData(MatMulDataType.FP8, 2.8e-3, true, 1e-1)]
-        public void Tolerances_at_8192_leave_room_for_the_errors_real_gpus_show(MatMulDataType type, double seenOnH200, bool fast, double wrongPath)
+        public void Tolerances_at_8192_leave_room_for_the_errors_real_gpus_show(MatMulDataType type, double seenOnH200,
+            bool fast, double wrongPath)
         {
             double tolerance = MatMulFormat.For(type).Tolerance(8192, fast);
             Assert.True(2 * seenOnH200 <= tolerance, $"{type}: tolerance {tolerance:E2} against {seenOnH200:E1} seen");

@@ -19,10 +19,12 @@ namespace DlGpuTools.Engine.Tests
         // "gpt-oss-120b ... can run on a single 80GB GPU".
         private const string GptOssCard = "https://arxiv.org/abs/2508.10925";
 
-        // LLaMA-Factory README, "Hardware Requirement" (estimated): 7B full AMP 120 GB, LoRA 16 GB, QLoRA 4-bit 6 GB; 14B QLoRA 12 GB; 70B QLoRA 48 GB.
+        // LLaMA-Factory README, "Hardware Requirement" (estimated): 7B full AMP 120 GB, LoRA 16 GB, QLoRA 4-bit 6 GB; 14B QLoRA 12 GB; 70B
+        // QLoRA 48 GB.
         private const string LlamaFactory = "https://github.com/hiyouga/LLaMA-Factory#hardware-requirement";
 
-        // Hugging Face accelerate, "Model memory estimator": bert-base-cased float32 total 413.18 MB, "Training using Adam" 1.61 GB (binary units).
+        // Hugging Face accelerate, "Model memory estimator": bert-base-cased float32 total 413.18 MB, "Training using Adam" 1.61 GB (binary
+        // units).
         private const string Accelerate = "https://huggingface.co/docs/accelerate/main/en/usage_guides/model_size_estimator";
 
         // Unsloth requirements (absolute minimum VRAM with Unsloth's kernels): 8B QLoRA 6 GB, 70B QLoRA 41 GB.
@@ -96,7 +98,8 @@ namespace DlGpuTools.Engine.Tests
             Near(14.96, e.WeightsGB * 1e9 / GiB, 0.01, LlamaCppCann); // 8.03e9 x 2 B
             // 2 x 32 x 8 x 128 x 2 B x 8192
             Near(1024, MemoryEstimator.KvBytesPerSequence(Preset("Llama-3.1-8B"), 8192, 2) / (1024 * 1024), 0.005, LlamaCppCann);
-            double fp8 = MemoryEstimator.KvBytesPerSequence(Preset("Llama-3.1-8B"), 8192, MemoryEstimator.BytesPerWeight(ModelPrecision.FP8));
+            double fp8 = MemoryEstimator.KvBytesPerSequence(Preset("Llama-3.1-8B"), 8192,
+                MemoryEstimator.BytesPerWeight(ModelPrecision.FP8));
             Assert.Equal(512.0 * 1024 * 1024, fp8); // an FP8 cache halves it
             Assert.Equal(Math.Round(fp8 / 1e9, 1), Serve("Llama-3.1-8B", ModelPrecision.BF16, 8192, kv: ModelPrecision.FP8).KvCacheGB);
         }
@@ -213,10 +216,12 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(new[] { "BF16", "FP8", "INT8" }, MemoryEstimator.Methods(query, null, ModelPrecision.INT8).Select(m => m.Method));
             Assert.Equal(new[] { "BF16", "FP8", "INT8", "INT4" }, MemoryEstimator.Methods(query, null, null).Select(m => m.Method));
             Assert.Equal(new[] { "FP4", "INT4" },
-                MemoryEstimator.Methods(new MemoryQuery(Preset("Llama-3.3-70B")) { Precision = ModelPrecision.FP4 }, null, null).Select(m => m.Method));
+                MemoryEstimator.Methods(new MemoryQuery(Preset("Llama-3.3-70B")) { Precision = ModelPrecision.FP4 }, null, null)
+                    .Select(m => m.Method));
             var training = new MemoryQuery(Preset("Llama-3.1-8B")) { Training = true };
             Assert.Equal(new[] { "LoRA BF16" }, MemoryEstimator.Methods(training, TrainingMethod.LoRA, null).Select(m => m.Method));
-            Assert.Equal(new[] { "Full BF16", "LoRA BF16" }, MemoryEstimator.Methods(training, null, ModelPrecision.BF16).Select(m => m.Method));
+            Assert.Equal(new[] { "Full BF16", "LoRA BF16" },
+                MemoryEstimator.Methods(training, null, ModelPrecision.BF16).Select(m => m.Method));
         }
 
         [Fact]

@@ -49,7 +49,8 @@ namespace DlGpuTools.Engine.Tests
         private static GpuRuntime NewRuntime() =>
             new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
 
-        private static string MigUuid(int k) => "MIG-314e00a" + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-4050-6070-8090-a0b0c0d0e0f0";
+        private static string MigUuid(int k) =>
+            "MIG-314e00a" + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-4050-6070-8090-a0b0c0d0e0f0";
 
         [FakeFact]
         public void Without_mig_no_device_lists_mig_devices()
@@ -173,7 +174,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("dcgmi diag", mig.Detail);
             Assert.Contains("CUDA_VISIBLE_DEVICES=MIG-", mig.Remedy);
             // GPU-wide checks read the GPU, not the MIG handle: ECC is still checked (ECC on, no errors).
-            Assert.Equal(CheckStatus.Passed.ToString(), report.Gpus.Single(g => g.Index == 0).Checks.Single(c => c.Id == "ecc_errors").Status);
+            Assert.Equal(CheckStatus.Passed.ToString(),
+                report.Gpus.Single(g => g.Index == 0).Checks.Single(c => c.Id == "ecc_errors").Status);
         }
 
         [FakeFact]

@@ -27,7 +27,8 @@ namespace DlGpuTools.Engine.Tests
         private const string XiongjieDai = "llama.cpp, https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference/blob/"
             + "aa72e0ec86c356c41f8281c9733e9a13c3675800/README.md (2024-05-12)";
         private const string MlperfTraining41 = "MLPerf Training v4.1 (MLCommons, 2024-11-13), per-GPU B200 over H100 as NVIDIA reports "
-            + "its submissions, https://the-decoder.com/?p=18876 and https://it-online.co.za/2024/11/18/blackwell-ups-the-ante-on-training-performance/";
+            + "its submissions, https://the-decoder.com/?p=18876 and "
+            + "https://it-online.co.za/2024/11/18/blackwell-ups-the-ante-on-training-performance/";
         private const string VllmTp = "vLLM 0.5.3, https://github.com/vllm-project/vllm/issues/6955 (2024-07-30): 4x RTX 3090 Ti on PCIe "
             + "4.0 x16, Llama 3.1 70B AWQ, TP=4 46 tok/s over TP=2 30 tok/s";
         private const string NvidiaTp = "NVIDIA technical blog, "
@@ -36,8 +37,10 @@ namespace DlGpuTools.Engine.Tests
             + "H200, Llama 3.1 405B minimum latency, TP=8 5.6x an 8-way pipeline (one card's speed)";
         private const string LinkworksTp = "https://ollama.linkworksinc.com/posts/vllm-tp4-3090-benchmark (2026-04-25): vLLM TP=4 on four "
             + "RTX 3090, 75.4 tok/s without NVLink bridges / 76.9 with two";
-        private const string StableFast = "stable-fast, https://github.com/chengzeyi/stable-fast/blob/2b9b84e9d94b36cf5484c261b410c177836ebffe/README.md "
-            + "(tables of 2023-11): SDXL 1024x1024, batch 1, FP16, it/s with stable-fast (xformers, Triton); the H100 and A100 variants are not "
+        private const string StableFast = "stable-fast, "
+            + "https://github.com/chengzeyi/stable-fast/blob/2b9b84e9d94b36cf5484c261b410c177836ebffe/README.md "
+            + "(tables of 2023-11): SDXL 1024x1024, batch 1, FP16, it/s with stable-fast (xformers, Triton); the H100 "
+            + "and A100 variants are not "
             + "stated (SXM assumed)";
         private const string Dettmers = "NVIDIA benchmarks as read by Tim Dettmers, Which GPU(s) to Get for Deep Learning, 2020 "
             + "(https://timdettmers.com/2023/01/30/which-gpu-for-deep-learning/)";
@@ -57,39 +60,53 @@ namespace DlGpuTools.Engine.Tests
         {
             new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 8000", "GeForce RTX 3090", Workload.ComputerVision, 651, 905,
                 Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 8000", "GeForce RTX 3090", Workload.NLP, 50, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 8000", "GeForce RTX 3090", Workload.NLP, 50, 52,
+                Lambda2023 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 16GB", "GeForce RTX 3090", Workload.ComputerVision, 833, 905,
                 Lambda2023 + ": resnet50"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 16GB", "GeForce RTX 3090", Workload.NLP, 57, 52,
                 Lambda2023 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A10", "GeForce RTX 3090", Workload.ComputerVision, 638, 905, Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A10", "GeForce RTX 3090", Workload.NLP, 42, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A10", "GeForce RTX 3090", Workload.ComputerVision, 638, 905,
+                Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A10", "GeForce RTX 3090", Workload.NLP, 42, 52,
+                Lambda2023 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB PCIe", "GeForce RTX 3090", Workload.ComputerVision, 1396, 905,
                 Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB PCIe", "GeForce RTX 3090", Workload.NLP, 117, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB PCIe", "GeForce RTX 3090", Workload.NLP, 117, 52,
+                Lambda2023 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB PCIe", "GeForce RTX 3090", Workload.ComputerVision, 1527, 905,
                 Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB PCIe", "GeForce RTX 3090", Workload.NLP, 140, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB PCIe", "GeForce RTX 3090", Workload.NLP, 140, 52,
+                Lambda2023 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.ComputerVision, 1582, 905,
                 Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.NLP, 152, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 80GB SXM4", "GeForce RTX 3090", Workload.NLP, 152, 52,
+                Lambda2023 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX 6000 Ada Generation", "GeForce RTX 3090", Workload.ComputerVision, 1146,
                 905, Lambda2023 + ": resnet50"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX 6000 Ada Generation", "GeForce RTX 3090", Workload.NLP, 79, 52,
                 Lambda2023 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.ComputerVision, 916, 905, Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.NLP, 68, 52, Lambda2023 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 4090", "GeForce RTX 3090", Workload.ComputerVision, 1301, 905, Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 4090", "GeForce RTX 3090", Workload.NLP, 93, 52, Lambda2023 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.ComputerVision, 1866, 905, Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.NLP, 203, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.ComputerVision, 916, 905,
+                Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A6000", "GeForce RTX 3090", Workload.NLP, 68, 52,
+                Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 4090", "GeForce RTX 3090", Workload.ComputerVision, 1301, 905,
+                Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 4090", "GeForce RTX 3090", Workload.NLP, 93, 52,
+                Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.ComputerVision, 1866, 905,
+                Lambda2023 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "GeForce RTX 3090", Workload.NLP, 203, 52,
+                Lambda2023 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 SXM5 80GB", "GeForce RTX 3090", Workload.ComputerVision, 2616, 905,
                 Lambda2023 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 SXM5 80GB", "GeForce RTX 3090", Workload.NLP, 301, 52, Lambda2023 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 SXM5 80GB", "GeForce RTX 3090", Workload.NLP, 301, 52,
+                Lambda2023 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA B200 (HGX)", "NVIDIA H100 SXM5 80GB", Workload.ComputerVision, 3076, 2683,
                 LambdaV2 + ": resnet50, LambdaOD_test_1xB200_192GB_129-213-83-251_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA B200 (HGX)", "NVIDIA H100 SXM5 80GB", Workload.NLP, 523, 321,
-                LambdaV2 + ": bert_large_squad, LambdaOD_test_1xB200_192GB_129-213-83-251_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+                LambdaV2 + ": bert_large_squad, LambdaOD_test_1xB200_192GB_129-213-83-251_v2 / "
+                    + "LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
             new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 3080 Ti", "GeForce RTX 3090", Workload.LLMInference, 106.71, 111.74,
                 XiongjieDai + ": LLaMA 3 8B Q4_K_M tokens/s", bytesPerToken: 4.92e+09),
             new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 4080", "GeForce RTX 3090", Workload.LLMInference, 106.22, 111.74,
@@ -178,7 +195,8 @@ namespace DlGpuTools.Engine.Tests
                 XiongjieDai + ": LLaMA 3 70B Q4_K_M pp512 tokens/s", precision: ModelPrecision.INT4, activeParameters: 7.06e10),
             new PublishedRatio(MeasuredKind.TensorParallel, "GeForce RTX 3090 Ti", "GeForce RTX 3090 Ti", Workload.LLMInference, 46, 30,
                 VllmTp, gpus: 4, baseGpus: 2),
-            new PublishedRatio(MeasuredKind.TensorParallel, "NVIDIA H200 SXM 141GB", "NVIDIA H200 SXM 141GB", Workload.LLMInference, 5.6, 1, NvidiaTp, gpus: 8),
+            new PublishedRatio(MeasuredKind.TensorParallel, "NVIDIA H200 SXM 141GB", "NVIDIA H200 SXM 141GB", Workload.LLMInference,
+                5.6, 1, NvidiaTp, gpus: 8),
         };
 
         // Prefill rows left out of both sets, each an outlier within its own run: L40S 8B F16 (2,254 tokens/s, below the card's
@@ -198,29 +216,44 @@ namespace DlGpuTools.Engine.Tests
             new PublishedRatio(MeasuredKind.Training, "NVIDIA GH200 96GB", "NVIDIA H100 SXM5 80GB", Workload.NLP, 296, 321,
                 LambdaV2 + ": bert_large_squad, LambdaOD_1x_1xGH200_96GB_192-222-57-0_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA H100 PCIe", "NVIDIA H100 SXM5 80GB", Workload.NLP, 204, 321,
-                LambdaV2 + ": bert_large_squad, LambdaOD_1x_Texas_1xH100_80GB_PCIe_209-20-158-50_v2 / LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5000", "GeForce RTX 3090", Workload.ComputerVision, 703, 801, Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5000", "GeForce RTX 3090", Workload.NLP, 45, 47, Lambda2022 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4000", "GeForce RTX 3090", Workload.ComputerVision, 452, 801, Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4500", "GeForce RTX 3090", Workload.ComputerVision, 607, 801, Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4500", "GeForce RTX 3090", Workload.NLP, 38, 47, Lambda2022 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5500", "GeForce RTX 3090", Workload.ComputerVision, 735, 801, Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5500", "GeForce RTX 3090", Workload.NLP, 52, 47, Lambda2022 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A40", "GeForce RTX 3090", Workload.ComputerVision, 653, 801, Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A40", "GeForce RTX 3090", Workload.NLP, 57, 47, Lambda2022 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA Titan RTX", "GeForce RTX 3090", Workload.ComputerVision, 644, 801, Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA Titan RTX", "GeForce RTX 3090", Workload.NLP, 40, 47, Lambda2022 + ": bert_large_squad"),
+                LambdaV2 + ": bert_large_squad, LambdaOD_1x_Texas_1xH100_80GB_PCIe_209-20-158-50_v2 / "
+                    + "LambdaOD_1x_1xH100_80GB_SXM5_192-222-52-83_v2"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5000", "GeForce RTX 3090", Workload.ComputerVision, 703, 801,
+                Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5000", "GeForce RTX 3090", Workload.NLP, 45, 47,
+                Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4000", "GeForce RTX 3090", Workload.ComputerVision, 452, 801,
+                Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4500", "GeForce RTX 3090", Workload.ComputerVision, 607, 801,
+                Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A4500", "GeForce RTX 3090", Workload.NLP, 38, 47,
+                Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5500", "GeForce RTX 3090", Workload.ComputerVision, 735, 801,
+                Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA RTX A5500", "GeForce RTX 3090", Workload.NLP, 52, 47,
+                Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A40", "GeForce RTX 3090", Workload.ComputerVision, 653, 801,
+                Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A40", "GeForce RTX 3090", Workload.NLP, 57, 47,
+                Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Titan RTX", "GeForce RTX 3090", Workload.ComputerVision, 644, 801,
+                Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Titan RTX", "GeForce RTX 3090", Workload.NLP, 40, 47,
+                Lambda2022 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 6000", "GeForce RTX 3090", Workload.ComputerVision, 645, 801,
                 Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 6000", "GeForce RTX 3090", Workload.NLP, 39, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA Quadro RTX 6000", "GeForce RTX 3090", Workload.NLP, 39, 47,
+                Lambda2022 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB SXM4", "GeForce RTX 3090", Workload.ComputerVision, 1211, 801,
                 Lambda2022 + ": resnet50"),
-            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB SXM4", "GeForce RTX 3090", Workload.NLP, 107, 47, Lambda2022 + ": bert_large_squad"),
+            new PublishedRatio(MeasuredKind.Training, "NVIDIA A100 40GB SXM4", "GeForce RTX 3090", Workload.NLP, 107, 47,
+                Lambda2022 + ": bert_large_squad"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 32GB", "GeForce RTX 3090", Workload.ComputerVision, 828, 801,
                 Lambda2022 + ": resnet50"),
             new PublishedRatio(MeasuredKind.Training, "NVIDIA Tesla V100 SXM2 32GB", "GeForce RTX 3090", Workload.NLP, 49, 47,
                 Lambda2022 + ": bert_large_squad"),
-            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 2080 Ti", "GeForce RTX 3090", Workload.ComputerVision, 526, 801, Lambda2022 + ": resnet50"),
+            new PublishedRatio(MeasuredKind.Training, "GeForce RTX 2080 Ti", "GeForce RTX 3090", Workload.ComputerVision, 526, 801,
+                Lambda2022 + ": resnet50"),
             new PublishedRatio(MeasuredKind.Training, "GeForce RTX 3080 10GB", "GeForce RTX 3090", Workload.ComputerVision, 650, 801,
                 Lambda2022 + ": resnet50"),
             new PublishedRatio(MeasuredKind.Decode, "GeForce RTX 3070", "GeForce RTX 3090", Workload.LLMInference, 70.94, 111.74,
@@ -325,8 +358,10 @@ namespace DlGpuTools.Engine.Tests
                     return Must.Exist(PerformanceModel.DecodeTokensPerSecond(a, m.BytesPerToken, InferenceEngine.LlamaCpp)).Value
                            / Must.Exist(PerformanceModel.DecodeTokensPerSecond(b, m.BytesPerToken, InferenceEngine.LlamaCpp)).Value;
                 case MeasuredKind.Prefill:
-                    return Must.Exist(PerformanceModel.PrefillTokensPerSecond(a, m.ActiveParameters, m.Precision, InferenceEngine.LlamaCpp)).Value
-                           / Must.Exist(PerformanceModel.PrefillTokensPerSecond(b, m.ActiveParameters, m.Precision, InferenceEngine.LlamaCpp)).Value;
+                    return Must.Exist(PerformanceModel.PrefillTokensPerSecond(a, m.ActiveParameters, m.Precision, InferenceEngine.LlamaCpp))
+                        .Value
+                           / Must.Exist(
+                               PerformanceModel.PrefillTokensPerSecond(b, m.ActiveParameters, m.Precision, InferenceEngine.LlamaCpp)).Value;
                 case MeasuredKind.DataParallel:
                     return ScalingModel.Speedup(a, m.Gpus, ParallelUse.DataParallel, m.Workload);
                 case MeasuredKind.LayerSplit:
@@ -349,7 +384,8 @@ namespace DlGpuTools.Engine.Tests
             {
                 double predicted = Predicted(m);
                 errors.Add(Math.Log(predicted / m.Measured));
-                _output.WriteLine($"{m.Label,-72} {predicted,6:0.00} {m.Measured,8:0.00} {predicted / m.Measured - 1,6:+0%;-0%;0%}  {m.Source}");
+                _output.WriteLine($"{m.Label,-72} {predicted,6:0.00} {m.Measured,8:0.00} "
+                    + $"{predicted / m.Measured - 1,6:+0%;-0%;0%}  {m.Source}");
             }
 
             double rms = Math.Sqrt(errors.Average(e => e * e));
@@ -379,9 +415,12 @@ namespace DlGpuTools.Engine.Tests
         {
             // XiongjieDai (llama.cpp, 2024-05): RTX 3090 pp512 4,030 tokens/s on LLaMA 3 8B Q4_K_M and 4,445 on F16; H100 PCIe 8,125.
             GpuSpec rtx3090 = CardCatalog.BuiltIn.Card("RTX 3090");
-            ThroughputEstimate q4 = Must.Exist(PerformanceModel.PrefillTokensPerSecond(rtx3090, 8.03e9, ModelPrecision.INT4, InferenceEngine.LlamaCpp));
-            ThroughputEstimate f16 = Must.Exist(PerformanceModel.PrefillTokensPerSecond(rtx3090, 8.03e9, ModelPrecision.FP16, InferenceEngine.LlamaCpp));
-            ThroughputEstimate h100 = Must.Exist(PerformanceModel.PrefillTokensPerSecond(CardCatalog.BuiltIn.Card("H100 PCIe"), 8.03e9, ModelPrecision.INT4,
+            ThroughputEstimate q4 = Must.Exist(
+                PerformanceModel.PrefillTokensPerSecond(rtx3090, 8.03e9, ModelPrecision.INT4, InferenceEngine.LlamaCpp));
+            ThroughputEstimate f16 = Must.Exist(
+                PerformanceModel.PrefillTokensPerSecond(rtx3090, 8.03e9, ModelPrecision.FP16, InferenceEngine.LlamaCpp));
+            ThroughputEstimate h100 = Must.Exist(
+                PerformanceModel.PrefillTokensPerSecond(CardCatalog.BuiltIn.Card("H100 PCIe"), 8.03e9, ModelPrecision.INT4,
                 InferenceEngine.LlamaCpp));
             Assert.InRange(q4.Value / 4030.40, 0.90, 1.10);
             Assert.InRange(f16.Value / 4444.65, 0.90, 1.10);
@@ -408,11 +447,13 @@ namespace DlGpuTools.Engine.Tests
             PublishedRatio[] all = Fitted.Concat(HeldBack).ToArray();
             Assert.True(all.Length >= 30, $"{all.Length} ratios");
             Assert.True(all.Select(m => m.Source.Split(',')[0]).Distinct().Count() >= 3, "three independent sources");
-            string[] archs = all.SelectMany(m => new[] { m.A, m.B }).Select(n => CardCatalog.BuiltIn.Card(n).Architecture ?? string.Empty).Distinct().ToArray();
+            string[] archs = all.SelectMany(m => new[] { m.A, m.B })
+                .Select(n => CardCatalog.BuiltIn.Card(n).Architecture ?? string.Empty).Distinct().ToArray();
             Assert.Contains("Ada Lovelace", archs);
             Assert.Contains("Hopper", archs);
             Assert.Contains("Blackwell", archs);
-            string[] segments = all.SelectMany(m => new[] { m.A, m.B }).Select(n => CardCatalog.BuiltIn.Card(n).Segment ?? string.Empty).Distinct().ToArray();
+            string[] segments = all.SelectMany(m => new[] { m.A, m.B })
+                .Select(n => CardCatalog.BuiltIn.Card(n).Segment ?? string.Empty).Distinct().ToArray();
             Assert.Contains("workstation", segments);
             Assert.Contains("datacenter", segments);
             Assert.Contains(all, m => m.Kind == MeasuredKind.DataParallel);
@@ -429,7 +470,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_reference_card_is_one_and_every_estimate_carries_its_band()
         {
-            PerformanceEstimate e = Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 3090"), Workload.NLP, ModelPrecision.BF16));
+            PerformanceEstimate e = Must.Exist(
+                PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 3090"), Workload.NLP, ModelPrecision.BF16));
             Assert.Equal(1.0, e.RelativeSpeed, 3);
             Assert.Equal("BF16 71 TFLOPS, 936 GB/s", e.Inputs);
             Assert.Contains("= 1.00 x GeForce RTX 3090", e.Formula);
@@ -442,17 +484,21 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Power_caps_a_300_W_card_below_its_datasheet_peak()
         {
-            PerformanceEstimate ada = Must.Exist(PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 6000 Ada"), Workload.NLP, ModelPrecision.BF16));
+            PerformanceEstimate ada = Must.Exist(
+                PerformanceModel.Estimate(CardCatalog.BuiltIn.Card("RTX 6000 Ada"), Workload.NLP, ModelPrecision.BF16));
             Assert.Contains("power-capped", ada.Formula);
-            Assert.Equal("FP32", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("GTX 1080 Ti"), Workload.NLP, ModelPrecision.BF16).Label);
-            Assert.Equal("FP8", PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("RTX 4090"), Workload.LLMInference, ModelPrecision.FP8).Label);
+            Assert.Equal("FP32",
+                PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("GTX 1080 Ti"), Workload.NLP, ModelPrecision.BF16).Label);
+            Assert.Equal("FP8",
+                PerformanceModel.ComputeInput(CardCatalog.BuiltIn.Card("RTX 4090"), Workload.LLMInference, ModelPrecision.FP8).Label);
         }
 
         [Fact]
         public void Absolute_decode_matches_published_tokens_per_second()
         {
             // XiongjieDai (llama.cpp, 2024-05): RTX 3090 111.74 tokens/s on LLaMA 3 8B Q4_K_M; dmatora/LLM-inference-speed-benchmarks
-            // issue 12 (https://github.com/dmatora/LLM-inference-speed-benchmarks/issues/12, 2024-08-26): RTX 3080 111.95 on Llama 3.1 8B Q4_K_M.
+            // issue 12 (https://github.com/dmatora/LLM-inference-speed-benchmarks/issues/12, 2024-08-26): RTX 3080 111.95 on Llama 3.1 8B
+            // Q4_K_M.
             ThroughputEstimate rtx3090 = Must.Exist(PerformanceModel.DecodeTokensPerSecond(CardCatalog.BuiltIn.Card("RTX 3090"), 4.92e9,
                 InferenceEngine.LlamaCpp));
             ThroughputEstimate rtx3080 = Must.Exist(PerformanceModel.DecodeTokensPerSecond(CardCatalog.BuiltIn.Card("RTX 3080 10GB"),

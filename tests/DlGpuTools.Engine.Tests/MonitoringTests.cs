@@ -24,7 +24,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n", "docker")]
         [InlineData("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/"
             + "cri-containerd-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n", "containerd")]
-        [InlineData("0::/kubepods.slice/kubepods-pod1.slice/crio-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n", "cri-o")]
+        [InlineData("0::/kubepods.slice/kubepods-pod1.slice/crio-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n",
+            "cri-o")]
         [InlineData("0::/user.slice/user-1000.slice/user@1000.service/user.slice/"
             + "libpod-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope/container\n", "podman")]
         [InlineData("11:cpu:/kubepods/besteffort/pod2f0c/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", "kubepods")]
@@ -111,7 +112,8 @@ namespace DlGpuTools.Engine.Tests
                 TextfileWriter.WriteAtomically(path, "second 2\n");
                 Assert.Equal("second 2\n", File.ReadAllText(path));
                 Assert.Equal(new[] { path }, Directory.GetFiles(folder));
-                Assert.Throws<DirectoryNotFoundException>(() => TextfileWriter.WriteAtomically(Path.Combine(folder, "missing", "gpu.prom"), "x"));
+                Assert.Throws<DirectoryNotFoundException>(() =>
+                    TextfileWriter.WriteAtomically(Path.Combine(folder, "missing", "gpu.prom"), "x"));
             }
             finally
             {
@@ -126,7 +128,8 @@ namespace DlGpuTools.Engine.Tests
             sample.Name = "NVIDIA H100 80GB HBM3 with a very long marketing name indeed";
             sample.MemoryTotal = 80UL * 1024 * 1024 * 1024;
             sample.GpmTensorActivityPercent = 85;
-            sample.ClockEventReasons = new[] { "SwPowerCap", "HwSlowdown", "SwThermalSlowdown", "HwThermalSlowdown", "HwPowerBrakeSlowdown" };
+            sample.ClockEventReasons = new[] { "SwPowerCap", "HwSlowdown", "SwThermalSlowdown", "HwThermalSlowdown",
+                "HwPowerBrakeSlowdown" };
             sample.NvLinkCount = 18;
             var process = new GpuProcessUsage { ProcessId = 4194304, Index = 0, UserName = "a-very-long-user-name", UsedMemory = 70UL << 30,
                 SmUtilizationPercent = 99, CommandLine = new string('x', 300), ContainerId = new string('a', 64) };
@@ -143,7 +146,8 @@ namespace DlGpuTools.Engine.Tests
         public void AStreamOfSamplesIsWrittenOncePerCompleteRoundWithEveryGpu()
         {
             var rounds = new SampleRounds();
-            GpuSample At(int gpu, int round) => new GpuSample { Index = gpu, Uuid = "GPU-" + gpu, ComputerName = "n", GpuUtilizationPercent = round };
+            GpuSample At(int gpu, int round) =>
+                new GpuSample { Index = gpu, Uuid = "GPU-" + gpu, ComputerName = "n", GpuUtilizationPercent = round };
 
             // Round 1: the GPUs are not known yet, so nothing is written until GPU 0 comes again.
             Assert.Empty(rounds.Add(At(0, 1)));
@@ -369,7 +373,8 @@ namespace DlGpuTools.Engine.Tests
             using (GpuSampler sampler = NewSampler(runtime, new List<string>()))
             {
                 MonitoredDevice gpu0 = sampler.Devices.Single(d => d.Index == 0);
-                IReadOnlyList<GpuProcessUsage> processes = GpuProcessReader.Read(Must.Exist(runtime.TryGetNvml(out _)), gpu0, TimeSpan.FromSeconds(2));
+                IReadOnlyList<GpuProcessUsage> processes = GpuProcessReader.Read(Must.Exist(runtime.TryGetNvml(out _)), gpu0,
+                    TimeSpan.FromSeconds(2));
                 Assert.Equal(2, processes.Count);
                 Assert.All(processes, p =>
                 {
@@ -382,7 +387,9 @@ namespace DlGpuTools.Engine.Tests
                     Assert.Equal(ProcessFacts.UserName(Must.Exist(uid), "/etc/passwd") ?? uid, p.UserName);
                 });
                 Assert.Equal(new ulong?[] { 512UL << 20, 1024UL << 20 }, processes.Select(p => p.UsedMemory));
-                Assert.Empty(GpuProcessReader.Read(Must.Exist(runtime.TryGetNvml(out _)), sampler.Devices.Single(d => d.Index == 1), TimeSpan.FromSeconds(2)));
+                Assert.Empty(
+                    GpuProcessReader.Read(Must.Exist(runtime.TryGetNvml(out _)), sampler.Devices.Single(d => d.Index == 1),
+                    TimeSpan.FromSeconds(2)));
             }
         }
     }

@@ -31,7 +31,9 @@ namespace DlGpuTools.Engine.Tests
 
         public sealed class Declaration
         {
-            public Declaration(string binding, string name, string since, string returns, IReadOnlyList<(string Type, string Name)> parameters, string? group)
+            public Declaration(
+                string binding, string name, string since, string returns, IReadOnlyList<(string Type, string Name)> parameters,
+                string? group)
             {
                 Binding = binding;
                 Name = name;
@@ -64,7 +66,9 @@ namespace DlGpuTools.Engine.Tests
         {
             public string ClassName { get; set; } = string.Empty;
 
-            /// <summary>The status a missing lazy function answers with ("NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND"); null to throw.</summary>
+            /// <summary>
+            /// The status a missing lazy function answers with ("NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND"); null to throw.
+            /// </summary>
             public string? MissingAnswer { get; set; }
 
             public List<Declaration> Functions { get; } = new List<Declaration>();
@@ -125,7 +129,8 @@ namespace DlGpuTools.Engine.Tests
                     Exports = exports,
                     Spelled = spelled,
                 };
-                if (table.Functions.Any(f => f.Name == declaration.Name)) throw new FormatException($"{where}: {declaration.Name} is declared twice");
+                if (table.Functions.Any(f => f.Name == declaration.Name))
+                    throw new FormatException($"{where}: {declaration.Name} is declared twice");
                 table.Functions.Add(declaration);
             }
 
@@ -144,7 +149,8 @@ namespace DlGpuTools.Engine.Tests
             s.Append("using System;\n\n");
             s.Append("namespace DlGpuTools.Interop\n{\n");
             s.Append("    unsafe partial class ").Append(table.ClassName).Append("\n    {\n");
-            s.Append("        /// <summary>Every native function this binding calls, in the order of ").Append(sourceName).Append(".</summary>\n");
+            s.Append("        /// <summary>Every native function this binding calls, in the order of ")
+                .Append(sourceName).Append(".</summary>\n");
             s.Append("        internal static readonly NativeFunction[] NativeDeclarations =\n        {\n");
             foreach (Declaration f in table.Functions)
             {
@@ -160,10 +166,12 @@ namespace DlGpuTools.Engine.Tests
             }
 
             s.Append("        };\n\n");
-            s.Append("        /// <summary>One stub per declared function, each calling through the address its table resolved.</summary>\n");
+            s.Append("        /// <summary>One stub per declared function, each calling through the address its table resolved.")
+                .Append("</summary>\n");
             s.Append("        internal sealed class NativeMethods\n        {\n");
             s.Append("            private readonly NativeFunctionTable _table;\n\n");
-            s.Append("            internal NativeMethods(NativeFunctionTable table)\n            {\n                _table = table;\n            }\n\n");
+            s.Append("            internal NativeMethods(NativeFunctionTable table)\n")
+                .Append("            {\n                _table = table;\n            }\n\n");
             s.Append("            internal NativeFunctionTable Table => _table;\n");
             for (int i = 0; i < table.Functions.Count; i++) AppendStub(s, table, table.Functions[i], i);
             foreach (IGrouping<string?, Declaration> group in table.Functions.Where(f => f.Group != null).GroupBy(f => f.Group))
@@ -177,8 +185,11 @@ namespace DlGpuTools.Engine.Tests
             string i = index.ToString(CultureInfo.InvariantCulture);
             IEnumerable<string> types = f.Parameters.Select(p => p.Type).Concat(new[] { f.Returns });
             s.Append('\n');
-            s.Append("            /// <summary>").Append(f.Name).Append(" (").Append(f.Since).Append(", ").Append(f.Binding).Append(").</summary>\n");
-            AppendWrapped(s, "            public " + f.Returns + " " + f.Name + "(", f.Parameters.Select(p => p.Type + " " + p.Name), ")", "                ");
+            s.Append("            /// <summary>").Append(f.Name).Append(" (").Append(f.Since).Append(", ").Append(f.Binding)
+                .Append(").</summary>\n");
+            AppendWrapped(
+                s, "            public " + f.Returns + " " + f.Name + "(", f.Parameters.Select(p => p.Type + " " + p.Name), ")",
+                "                ");
             s.Append("            {\n");
             const string Pointer = "                var call = (delegate* unmanaged[Cdecl]<";
             if (table.MissingAnswer != null && table.MissingAnswer.StartsWith(f.Returns + ".", StringComparison.Ordinal))
@@ -206,8 +217,10 @@ namespace DlGpuTools.Engine.Tests
             if (f.Exports != null || f.Spelled)
             {
                 s.Append('\n');
-                s.Append("            /// <summary>The export ").Append(f.Name).Append(" resolved to in this library, or null when it lacks it.</summary>\n");
-                s.Append("            public string? ExportNameOf").Append(char.ToUpperInvariant(f.Name[0])).Append(f.Name, 1, f.Name.Length - 1)
+                s.Append("            /// <summary>The export ").Append(f.Name)
+                    .Append(" resolved to in this library, or null when it lacks it.</summary>\n");
+                s.Append("            public string? ExportNameOf").Append(char.ToUpperInvariant(f.Name[0]))
+                    .Append(f.Name, 1, f.Name.Length - 1)
                     .Append(" => _table.ExportName(").Append(i).Append(");\n");
             }
         }
@@ -220,7 +233,8 @@ namespace DlGpuTools.Engine.Tests
             foreach (Declaration m in members)
             {
                 string other = string.Join(",", m.Parameters.Select(p => p.Type)) + "->" + m.Returns;
-                if (other != signature) throw new FormatException($"{sourceName}: {m.Name} differs in signature from the rest of group {group}");
+                if (other != signature)
+                    throw new FormatException($"{sourceName}: {m.Name} differs in signature from the rest of group {group}");
             }
 
             s.Append('\n');
@@ -232,7 +246,8 @@ namespace DlGpuTools.Engine.Tests
             string arguments = string.Join(", ", first.Parameters.Select(p => p.Name));
             foreach (Declaration m in members)
             {
-                s.Append("                    case \"").Append(m.Name).Append("\": return ").Append(m.Name).Append('(').Append(arguments).Append(");\n");
+                s.Append("                    case \"").Append(m.Name).Append("\": return ").Append(m.Name)
+                    .Append('(').Append(arguments).Append(");\n");
             }
 
             s.Append("                    default:\n");
@@ -275,7 +290,8 @@ namespace DlGpuTools.Engine.Tests
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            if (dir == null) throw new InvalidOperationException("The repository root (DlGpuTools.sln) is not above " + AppContext.BaseDirectory);
+            if (dir == null)
+                throw new InvalidOperationException("The repository root (DlGpuTools.sln) is not above " + AppContext.BaseDirectory);
             return Path.Combine(dir.FullName, "src", "DlGpuTools.Engine", "Interop", "Bindings");
         }
     }

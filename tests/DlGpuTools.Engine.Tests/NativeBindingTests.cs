@@ -10,7 +10,8 @@ namespace DlGpuTools.Engine.Tests
     public sealed class NativeBindingTests : FakeLibraryTest
     {
         private static GpuRuntime Runtime(string? driver = null, string? nvml = null) =>
-            new GpuRuntime(FakeLibraries.Environment(driver ?? FakeLibraries.CudaDriver, nvml ?? FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            new GpuRuntime(FakeLibraries.Environment(driver ?? FakeLibraries.CudaDriver, nvml ?? FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
 
         [FakeFact]
         public void Driver_loads_through_the_override_and_reports_its_version()
@@ -139,7 +140,8 @@ namespace DlGpuTools.Engine.Tests
             GpuRuntime runtime = Runtime();
             DeviceInventory inventory = DeviceEnumerator.Enumerate(runtime);
             Assert.Equal(2, inventory.Devices.Count);
-            Assert.Contains(inventory.Warnings, w => w.Contains("NVML_ERROR_LIB_RM_VERSION_MISMATCH") && w.Contains("Driver/library version mismatch"));
+            Assert.Contains(inventory.Warnings,
+                w => w.Contains("NVML_ERROR_LIB_RM_VERSION_MISMATCH") && w.Contains("Driver/library version mismatch"));
         }
 
         [FakeFact]

@@ -17,10 +17,14 @@ namespace DlGpuTools.Engine.Tests
     {
         private const string RegenerateVariable = "DLGPUTOOLS_REGENERATE_BINDINGS";
 
+        // "<library> <version>", or "<library> <version> or earlier" where the sources show only that a release has it.
+        private const string ReleasePattern = @"^[A-Za-z][\w-]* [\w.]+( or earlier)?$";
+
         /// <summary>One binding over one fake, and the functions that fake lacks as the old releases it plays lack them.</summary>
         private sealed class FakeBinding
         {
-            public FakeBinding(string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path, params string[] missing)
+            public FakeBinding(
+                string name, IReadOnlyList<NativeFunction> declarations, NativeLibraryKind kind, string path, params string[] missing)
                 : this(name, declarations, kind, path, null, missing)
             {
             }
@@ -87,7 +91,8 @@ namespace DlGpuTools.Engine.Tests
             new FakeBinding("CUDA driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.CudaDriver),
             new FakeBinding("CUDA 3.1 driver", CudaDriver.NativeDeclarations, NativeLibraryKind.CudaDriver, FakeLibraries.OldCudaDriver,
                 "cuDeviceTotalMem_v2", "cuDeviceGetUuid_v2"),
-            new FakeBinding("NVML", Nvml.NativeDeclarations, NativeLibraryKind.Nvml, FakeLibraries.Nvml, "nvmlDeviceGetCurrentClocksThrottleReasons"),
+            new FakeBinding(
+                "NVML", Nvml.NativeDeclarations, NativeLibraryKind.Nvml, FakeLibraries.Nvml, "nvmlDeviceGetCurrentClocksThrottleReasons"),
             new FakeBinding("CUDA runtime", CudaRuntimeLibrary.NativeDeclarations, NativeLibraryKind.CudaRuntime, Fake("libcudart.so.13")),
             new FakeBinding("cuBLAS", CuBlasLibrary.NativeDeclarations, NativeLibraryKind.CuBlas, Fake("libcublas.so.13")),
             new FakeBinding("cuBLASLt", CuBlasLt.NativeDeclarations, NativeLibraryKind.CuBlasLt, FakeLibraries.CuBlasLt),
@@ -133,7 +138,8 @@ namespace DlGpuTools.Engine.Tests
         {
             Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int (int x, y)\n", "x.bindings"));
             Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nsometimes f \"A 1\" int ()\n", "x.bindings"));
-            Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int ()\nlazy f \"A 2\" int ()\n", "x.bindings"));
+            Assert.Throws<FormatException>(
+                () => NativeBindingGenerator.Parse("class X\nlazy f \"A 1\" int ()\nlazy f \"A 2\" int ()\n", "x.bindings"));
             Assert.Throws<FormatException>(() => NativeBindingGenerator.Parse("lazy f \"A 1\" int ()\n", "x.bindings"));
             NativeBindingGenerator.Table grouped = NativeBindingGenerator.Parse(
                 "class X\nlazy f \"A 1\" int (IntPtr d, uint* v) group G\nlazy g \"A 1\" int (IntPtr d, ulong* v) group G\n", "x.bindings");
@@ -166,7 +172,8 @@ namespace DlGpuTools.Engine.Tests
                             Assert.Equal(lazy[i].Name, e.Function);
                             Assert.Equal(lazy[i].IntroducedIn, e.IntroducedIn);
                             Assert.Equal(binding.Kind, e.Kind);
-                            Assert.EndsWith($"does not export {lazy[i].Name}, which {lazy[i].IntroducedIn} introduced.", e.Message, StringComparison.Ordinal);
+                            string expected = $"does not export {lazy[i].Name}, which {lazy[i].IntroducedIn} introduced.";
+                            Assert.EndsWith(expected, e.Message, StringComparison.Ordinal);
                             missing.Add(lazy[i].Name);
                         }
                     }
@@ -182,7 +189,25 @@ namespace DlGpuTools.Engine.Tests
         {
             foreach (FakeBinding binding in Bindings())
             {
-                Assert.All(binding.Declarations, d => Assert.Matches(@"^[A-Za-z][\w-]* [\w.]+$", d.IntroducedIn));
+                Assert.All(binding.Declarations, d => Assert.Matches(ReleasePattern, d.IntroducedIn));
+            }
+        }
+
+        [Fact]
+        public void Every_table_names_a_release_for_each_declaration_and_the_sources_it_was_read_from()
+        {
+            string[] tables = Directory.GetFiles(NativeBindingGenerator.BindingsFolder(), "*.bindings");
+            Assert.NotEmpty(tables);
+            foreach (string table in tables)
+            {
+                string name = Path.GetFileName(table);
+                string text = File.ReadAllText(table);
+                NativeBindingGenerator.Table parsed = NativeBindingGenerator.Parse(text, name);
+                Assert.NotEmpty(parsed.Functions);
+                Assert.All(parsed.Functions, d => Assert.Matches(ReleasePattern, d.Since));
+                string header = string.Join("\n", text.Split('\n').TakeWhile(l => l.StartsWith('#')));
+                Assert.True(header.Contains("https://"), $"{name}: the header comment names no source URL for its releases");
+                Assert.Matches(@"read on \d{4}-\d{2}-\d{2}", header);
             }
         }
 
@@ -199,7 +224,8 @@ namespace DlGpuTools.Engine.Tests
                     new NativeFunction("ncclGetVersion", "NCCL 2.3", NativeBinding.Eager),
                     new NativeFunction("ncclSend", "NCCL 2.7", NativeBinding.Eager),
                 };
-                var e = Assert.Throws<NativeEntryPointMissingException>(() => new NativeFunctionTable(handle, NativeLibraryKind.Nccl, path, declarations));
+                var e = Assert.Throws<NativeEntryPointMissingException>(
+                    () => new NativeFunctionTable(handle, NativeLibraryKind.Nccl, path, declarations));
                 Assert.Equal("ncclSend", e.Function);
                 Assert.Equal("NCCL 2.7", e.IntroducedIn);
             }
@@ -210,11 +236,13 @@ namespace DlGpuTools.Engine.Tests
         {
             string path = Fake("nccl-old", "libnccl.so.2");
             var vars = new Dictionary<string, string> { [NcclCandidates.OverrideVariable] = path };
-            var environment = new ProbeEnvironment(false, n => vars.TryGetValue(n, out string? v) ? v : null, Directory.Exists, false, false);
+            var environment = new ProbeEnvironment(
+                false, n => vars.TryGetValue(n, out string? v) ? v : null, Directory.Exists, false, false);
             NcclLibrary nccl = NcclLibrary.Load(environment, PlatformNativeLoader.Instance);
             Assert.Equal(new Version(2, 6, 4), NcclLibrary.DecodeVersion(nccl.VersionCode));
             Assert.Null(nccl.LastError(IntPtr.Zero));
-            var e = Assert.Throws<NativeEntryPointMissingException>(() => nccl.ncclSend(0, 1, NcclDataType.ncclFloat32, 1, IntPtr.Zero, IntPtr.Zero));
+            var e = Assert.Throws<NativeEntryPointMissingException>(
+                () => nccl.ncclSend(0, 1, NcclDataType.ncclFloat32, 1, IntPtr.Zero, IntPtr.Zero));
             Assert.Equal("ncclSend", e.Function);
             Assert.Equal("NCCL 2.7", e.IntroducedIn);
         }

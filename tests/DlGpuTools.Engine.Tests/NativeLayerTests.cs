@@ -70,13 +70,15 @@ namespace DlGpuTools.Engine.Tests
             var callers = NativeCallers(Engine);
 
             var outside = callers.Where(c => !InInterop(c.Namespace)).Select(c => c.FullName).ToList();
-            Assert.True(outside.Count == 0, "Native calls outside " + InteropNamespace + " (move them into an Interop type):\n" + string.Join("\n", outside));
+            Assert.True(outside.Count == 0,
+                "Native calls outside " + InteropNamespace + " (move them into an Interop type):\n" + string.Join("\n", outside));
             // The scan sees both kinds of native call: [DllImport] (libc's madvise) and function pointers (NVML).
             Assert.Contains(typeof(LinuxMemoryAdvice), callers);
             Assert.Contains(typeof(Nvml), callers);
         }
 
-        private static bool InInterop(string? ns) => ns == InteropNamespace || (ns != null && ns.StartsWith(InteropNamespace + ".", StringComparison.Ordinal));
+        private static bool InInterop(string? ns) =>
+            ns == InteropNamespace || (ns != null && ns.StartsWith(InteropNamespace + ".", StringComparison.Ordinal));
 
         /// <summary>
         /// The full names of the Interop types an assembly's metadata names: every type it references (each use in a
@@ -118,15 +120,19 @@ namespace DlGpuTools.Engine.Tests
             return found.ToList();
         }
 
-        /// <summary>The types of an assembly with a method that is a P/Invoke stub or whose IL makes an indirect call (calli: a function pointer).</summary>
+        /// <summary>
+        /// The types of an assembly with a method that is a P/Invoke stub or whose IL makes an indirect call (calli: a function pointer).
+        /// </summary>
         private static List<Type> NativeCallers(Assembly assembly)
         {
-            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+            const BindingFlags all =
+                BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
             var result = new List<Type>();
             foreach (Type type in assembly.GetTypes())
             {
                 IEnumerable<MethodBase> methods = type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all));
-                if (methods.Any(m => (m.Attributes & MethodAttributes.PinvokeImpl) != 0 || CallsThroughPointer(m))) result.Add(Outermost(type));
+                if (methods.Any(m => (m.Attributes & MethodAttributes.PinvokeImpl) != 0 || CallsThroughPointer(m)))
+                    result.Add(Outermost(type));
             }
 
             return result.Distinct().ToList();

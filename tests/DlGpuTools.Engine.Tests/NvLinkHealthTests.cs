@@ -20,7 +20,8 @@ namespace DlGpuTools.Engine.Tests
         private static readonly int[] AllEighteen = Enumerable.Range(0, 18).ToArray();
 
         private static NvLinkStates States(int[] up, int[] down, bool mig = false, uint? count = 18) =>
-            new NvLinkStates(count, up, down, up.Length + down.Length == 0 ? NvmlReturn.NVML_ERROR_NOT_SUPPORTED : NvmlReturn.NVML_SUCCESS, mig);
+            new NvLinkStates(count, up, down,
+                up.Length + down.Length == 0 ? NvmlReturn.NVML_ERROR_NOT_SUPPORTED : NvmlReturn.NVML_SUCCESS, mig);
 
         [Fact]
         public void A_gpu_without_nvlink_is_skipped_and_says_so()
@@ -55,7 +56,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(nameof(CheckStatus.Passed), NvLinkStateCheck.Judge(0, States(AllEighteen, None, mig: true)).Status);
         }
 
-        private static NvLinkErrorCounts Counts(double atSeconds, ulong replay = 0, ulong recovery = 0, ulong crc = 0, ulong ecc = 0, bool withEcc = true)
+        private static NvLinkErrorCounts Counts(double atSeconds, ulong replay = 0, ulong recovery = 0, ulong crc = 0,
+            ulong ecc = 0, bool withEcc = true)
         {
             var counts = new Dictionary<(int Link, NvmlNvLinkErrorCounter Kind), ulong>();
             foreach (int link in new[] { 0, 1 })
@@ -81,7 +83,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.Equal(nameof(CheckStatus.Passed), still.Status);
             Assert.StartsWith("No NVLink error over the 60 s check", still.Detail, StringComparison.Ordinal);
             // A GPU before Ampere keeps no ECC data counter: it is left out rather than shown as 0.
-            Assert.DoesNotContain("ECC", NvLinkErrorsCheck.Judge(0, Counts(0, withEcc: false), Counts(1, withEcc: false)).Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("ECC", NvLinkErrorsCheck.Judge(0, Counts(0, withEcc: false), Counts(1, withEcc: false)).Detail,
+                StringComparison.Ordinal);
         }
 
         [Theory]
@@ -91,7 +94,8 @@ namespace DlGpuTools.Engine.Tests
         [InlineData(0, 0, 1000, 0, CheckStatus.Failed, HealthAction.Drain)] // 100 a second: DCGM fails
         [InlineData(1, 0, 0, 0, CheckStatus.Failed, HealthAction.Drain)] // one replay: DCGM fails at any count
         [InlineData(0, 1, 0, 0, CheckStatus.Failed, HealthAction.Drain)] // one recovery: likewise
-        public void Growth_over_the_window_warns_and_fails_at_dcgms_limits(int replay, int recovery, int crc, int ecc, CheckStatus status, HealthAction action)
+        public void Growth_over_the_window_warns_and_fails_at_dcgms_limits(int replay, int recovery, int crc, int ecc,
+            CheckStatus status, HealthAction action)
         {
             GpuHealthCheck c = NvLinkErrorsCheck.Judge(0, Counts(0, 2, 2, 2, 2),
                 Counts(10, 2 + (ulong)replay, 2 + (ulong)recovery, 2 + (ulong)crc, 2 + (ulong)ecc));
@@ -150,7 +154,8 @@ namespace DlGpuTools.Engine.Tests
         private static GpuHealthReport Run(string settings, double watchSeconds = 0.1)
         {
             FakeLibraries.Configure((Clean + ";" + settings).Split(';', StringSplitOptions.RemoveEmptyEntries));
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             return HealthAssert.Agrees(HealthChecker.Run(runtime, new HealthRequest { XidWatch = TimeSpan.FromSeconds(watchSeconds) }));
         }
 
@@ -158,17 +163,21 @@ namespace DlGpuTools.Engine.Tests
             report.Gpus.Single(g => g.Index == gpu).Checks.Single(c => c.Id == id);
 
         [FakeTheory]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_DOWN=3", "nvlink_state", CheckStatus.Failed, HealthAction.Drain, "Link(s) 3 down, 17 up")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_DOWN=3", "nvlink_state", CheckStatus.Failed, HealthAction.Drain,
+            "Link(s) 3 down, 17 up")]
         [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=50", "nvlink_errors", CheckStatus.Warning, HealthAction.Watch,
             "Link(s) 0 took 0 replay, 0 recovery, ")]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=5000", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
-        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_REPLAY_PER_S=50", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain, "Link(s) 0 took ")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_CRC_PER_S=5000", "nvlink_errors", CheckStatus.Failed,
+            HealthAction.Drain, "Link(s) 0 took ")]
+        [InlineData("FAKENVML_NVLINKS=18;FAKENVML_NVLINK_REPLAY_PER_S=50", "nvlink_errors", CheckStatus.Failed,
+            HealthAction.Drain, "Link(s) 0 took ")]
         [InlineData("FAKENVML_NVLINKS=4;FAKENVML_NVLINK_RECOVERY_PER_S=50", "nvlink_errors", CheckStatus.Failed, HealthAction.Drain,
             "Link(s) 0 took 0 replay, ")]
         [InlineData("FAKENVML_RECOVERY_ACTION=reset", "recovery_action", CheckStatus.Failed, HealthAction.ResetGpu, "GPU reset")]
         [InlineData("FAKENVML_RECOVERY_ACTION=reboot", "recovery_action", CheckStatus.Failed, HealthAction.RebootNode, "Node reboot")]
         [InlineData("FAKENVML_RECOVERY_ACTION=drain_p2p", "recovery_action", CheckStatus.Failed, HealthAction.Drain, "Drain P2P")]
-        [InlineData("FAKENVML_RECOVERY_ACTION=drain_reset", "recovery_action", CheckStatus.Failed, HealthAction.ResetGpu, "Drain and reset")]
+        [InlineData("FAKENVML_RECOVERY_ACTION=drain_reset", "recovery_action", CheckStatus.Failed,
+            HealthAction.ResetGpu, "Drain and reset")]
         public void Each_nvlink_and_recovery_fault_is_caught_by_its_check_on_its_gpu_only(string fault, string check, CheckStatus status,
             HealthAction action, string detail)
         {

@@ -103,10 +103,12 @@ namespace DlGpuTools.Engine.Tests
             if (Directory.Exists(Root)) Directory.Delete(Root, true);
         }
 
-        [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int MkFifo(string path, uint mode);
 
-        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int Open(string path, int flags);
 
         [DllImport("libc", EntryPoint = "close")]
@@ -141,7 +143,8 @@ namespace DlGpuTools.Engine.Tests
             })
             { IsBackground = true, Name = "deadline: " + what };
             thread.Start();
-            if (!thread.Join(limit)) throw new XunitException($"{what} did not finish within {limit.TotalSeconds:0} s: it hangs or runs away.");
+            if (!thread.Join(limit))
+                throw new XunitException($"{what} did not finish within {limit.TotalSeconds:0} s: it hangs or runs away.");
             error?.Throw();
             return result;
         }

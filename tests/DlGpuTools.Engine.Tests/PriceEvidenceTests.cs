@@ -58,8 +58,10 @@ namespace DlGpuTools.Engine.Tests
             PriceTable t = With(
                 "NVIDIA A100 40GB PCIe,used,12600,2026-11,eBay,https://example.org/a,,asking,,",
                 "NVIDIA A100 80GB PCIe,used,9000,2026-11,eBay,https://example.org/b,,asking,,");
-            Assert.True(Must.Exist(t.Evidence(CardCatalog.BuiltIn.Card("NVIDIA A100 40GB PCIe"), "used", Today)).Flags.HasFlag(PriceCaveats.VariantInversion));
-            Assert.True(Must.Exist(t.Evidence(CardCatalog.BuiltIn.Card("NVIDIA A100 80GB PCIe"), "used", Today)).Flags.HasFlag(PriceCaveats.VariantInversion));
+            Assert.True(Must.Exist(t.Evidence(CardCatalog.BuiltIn.Card("NVIDIA A100 40GB PCIe"), "used", Today))
+                .Flags.HasFlag(PriceCaveats.VariantInversion));
+            Assert.True(Must.Exist(t.Evidence(CardCatalog.BuiltIn.Card("NVIDIA A100 80GB PCIe"), "used", Today))
+                .Flags.HasFlag(PriceCaveats.VariantInversion));
         }
 
         [Fact]
@@ -83,7 +85,8 @@ namespace DlGpuTools.Engine.Tests
             PriceTable modules = With("H100 SXM,used,23500,2026-11,broker,https://example.org/a,,asking,,");
             PriceEvidence? chosen = modules.Evidence(h100, Today);
             // the built-in node prices may stand
-            Assert.True(chosen == null || (chosen.Gpus == 8 && chosen.PriceUsd > 100000), "a loose SXM module must not price a buy: " + chosen);
+            Assert.True(chosen == null || (chosen.Gpus == 8 && chosen.PriceUsd > 100000),
+                "a loose SXM module must not price a buy: " + chosen);
             PriceTable node = With("H100 SXM,new,280000,2026-11,reseller,https://example.org/a,,estimate,,8");
             PriceEvidence e = Must.Exist(node.Evidence(h100, Today));
             Assert.Equal(8, e.Gpus);

@@ -21,7 +21,9 @@ namespace DlGpuTools.Engine.Tests
         /// <see cref="PublishedRatio.Precision"/> (INT4 for Q4_K_M weights, FP16 for F16).</summary>
         Prefill,
 
-        /// <summary>n cards over <see cref="PublishedRatio.BaseGpus"/> cards, tensor-parallel single-stream decode (vLLM, TensorRT-LLM).</summary>
+        /// <summary>
+        /// n cards over <see cref="PublishedRatio.BaseGpus"/> cards, tensor-parallel single-stream decode (vLLM, TensorRT-LLM).
+        /// </summary>
         TensorParallel,
     }
 

@@ -52,7 +52,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_model_with_only_rentals_listed_says_nothing_to_buy_holds_it_within_the_budget()
         {
-            var request = new RecommendationRequest { Workload = Workload.LLMInference, ModelParameters = 7e9, BudgetUsd = 1500, Now = Today };
+            var request = new RecommendationRequest { Workload = Workload.LLMInference, ModelParameters = 7e9,
+                BudgetUsd = 1500, Now = Today };
             var rental = new GpuRecommendation { Kind = "Rent", Card = "H100", Method = "FP8" };
 
             var warnings = RecommendationWarnings.For(request, new[] { rental }, CardCatalog.BuiltIn);

@@ -53,7 +53,8 @@ namespace DlGpuTools.Engine.Tests
             Assert.True(int4.PerCardGB(2) <= 24, "70B at 4 bits fits two 24 GB cards");
             Assert.True(int4.PerCardGB(1) > 24);
             Assert.Equal(int4.TotalGB, int4.PerCardGB(1), 1);
-            Assert.Equal(new[] { "BF16", "FP8", "INT8", "INT4" }, MemoryEstimator.Methods(7e9, ModelPrecision.BF16, false, 4096, 1).Select(m => m.Method));
+            Assert.Equal(new[] { "BF16", "FP8", "INT8", "INT4" },
+                MemoryEstimator.Methods(7e9, ModelPrecision.BF16, false, 4096, 1).Select(m => m.Method));
             Assert.Equal(new[] { "Full BF16", "LoRA BF16", "QLoRA NF4" },
                 MemoryEstimator.Methods(7e9, ModelPrecision.BF16, true, 4096, 1).Select(m => m.Method));
             Assert.Throws<RecommendationInputException>(() => MemoryEstimator.Methods(7e9, ModelPrecision.FP8, true, 4096, 1));
@@ -110,7 +111,8 @@ namespace DlGpuTools.Engine.Tests
             RecommendationRequest request = Ask(Workload.LLMInference);
             request.Top = 50;
             var results = Recommender.Recommend(request);
-            GpuRecommendation a6000 = results.Single(r => r.Card == "NVIDIA RTX A6000" && r.GpusNeeded == 1); // seen 2026-02, 9 months before Today
+            // seen 2026-02, 9 months before Today
+            GpuRecommendation a6000 = results.Single(r => r.Card == "NVIDIA RTX A6000" && r.GpusNeeded == 1);
             Assert.Contains("STALE", a6000.Flags);
             Assert.DoesNotContain(results, r => (r.Card ?? string.Empty).Contains("V100") || (r.Card ?? string.Empty).Contains("P100")
                 || (r.Card ?? string.Empty).Contains("1080"));
@@ -165,7 +167,8 @@ namespace DlGpuTools.Engine.Tests
                 && !(r.Card ?? string.Empty).Contains("L40S") && !(r.Card ?? string.Empty).Contains("L4")
                 && !(r.Card ?? string.Empty).Contains("RTX PRO") && !(r.Card ?? string.Empty).Contains("B300")
                 && !(r.Card ?? string.Empty).Contains("GB10") && !(r.Card ?? string.Empty).Contains("6000 Ada")
-                && !(r.Card ?? string.Empty).Contains("RTX 40") && !(r.Card ?? string.Empty).Contains("RTX 50") && !(r.Card ?? string.Empty).Contains("B200"));
+                && !(r.Card ?? string.Empty).Contains("RTX 40") && !(r.Card ?? string.Empty).Contains("RTX 50")
+                && !(r.Card ?? string.Empty).Contains("B200"));
         }
 
         [Fact]
@@ -177,8 +180,10 @@ namespace DlGpuTools.Engine.Tests
             request.IncludeCloud = true;
             request.Top = 50;
             var results = Recommender.Recommend(request);
-            Assert.DoesNotContain(results, r => r.Card == "NVIDIA Titan RTX" || r.Card == "NVIDIA T4" || (r.Card ?? string.Empty).Contains("V100"));
-            // With a model the need is the method's estimate, not a 24 GB floor: smaller cards may come first with QLoRA; a 24 GB card holds LoRA.
+            Assert.DoesNotContain(results,
+                r => r.Card == "NVIDIA Titan RTX" || r.Card == "NVIDIA T4" || (r.Card ?? string.Empty).Contains("V100"));
+            // With a model the need is the method's estimate, not a 24 GB floor: smaller cards may come first with QLoRA; a 24 GB card
+            // holds LoRA.
             Assert.Equal("LoRA BF16", results.First(r => r.Kind == "Buy" && r.Card == "GeForce RTX 3090").Method);
             GpuRecommendation h200 = results.First(r => r.Kind == "Rent" && r.Card == "NVIDIA H200 SXM 141GB");
             Assert.Equal(1, h200.GpusNeeded);
@@ -290,12 +295,14 @@ namespace DlGpuTools.Engine.Tests
             RecommendationRequest cv = Ask(Workload.ComputerVision);
             Assert.Contains(CardAdvice.Warnings(c.Card("GTX 970"), cv, null, 1), w => w.Contains("slow segment"));
             Assert.Contains(CardAdvice.Warnings(c.Card("GTX 1050 Ti"), cv, null, 1), w => w.Contains("Under 6 GB"));
-            Assert.Contains(CardAdvice.Warnings(c.Card("GTX 1080 Ti"), cv, null, 1), w => w.Contains("Too old for CUDA 13") && w.Contains("sm_61"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("GTX 1080 Ti"), cv, null, 1),
+                w => w.Contains("Too old for CUDA 13") && w.Contains("sm_61"));
             Assert.Contains(CardAdvice.Warnings(c.Card("Tesla K80"), cv, null, 1), w => w.Contains("CUDA 12 dropped Kepler"));
             Assert.Contains(CardAdvice.Warnings(c.Card("Tesla T4"), Ask(Workload.LLMFineTune), null, 1), w => w.Contains("No BF16"));
             Assert.Contains(CardAdvice.Warnings(c.Card("NVIDIA H100 PCIe"), cv, null, 1), w => w.Contains("server airflow"));
             Assert.Contains(CardAdvice.Warnings(c.Card("H100 SXM"), cv, null, 1), w => w.Contains("HGX server board"));
-            Assert.Contains(CardAdvice.Warnings(c.Card("RTX 5090"), cv, null, 4), w => w.Contains("2,300 W of cards") && w.Contains("circuit"));
+            Assert.Contains(CardAdvice.Warnings(c.Card("RTX 5090"), cv, null, 4),
+                w => w.Contains("2,300 W of cards") && w.Contains("circuit"));
             Assert.Contains(CardAdvice.Warnings(c.Card("RTX 4090"), cv, null, 2), w => w.Contains("without peer-to-peer"));
             Assert.Empty(CardAdvice.Warnings(c.Card("RTX 4090"), cv, null, 1));
         }
@@ -306,7 +313,8 @@ namespace DlGpuTools.Engine.Tests
             string path = Path.GetTempFileName();
             try
             {
-                File.WriteAllLines(path, new[] { string.Join(",", PriceTable.Columns.Take(7)), "rtx 3090,used,650,2026-11-20,local classifieds,my notes," });
+                File.WriteAllLines(path,
+                    new[] { string.Join(",", PriceTable.Columns.Take(7)), "rtx 3090,used,650,2026-11-20,local classifieds,my notes," });
                 PriceTable prices = PriceTable.Load(path, CardCatalog.BuiltIn);
                 CardPrice best = Must.Exist(prices.BestFor(CardCatalog.BuiltIn.Card("RTX 3090")));
                 Assert.Equal(650, best.PriceUsd);
@@ -330,10 +338,12 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Contains(e.Problems, p => p.StartsWith("line 2", StringComparison.Ordinal) && p.Contains("not a finite number"));
                 Assert.Contains(e.Problems, p => p.StartsWith("line 3", StringComparison.Ordinal) && p.Contains("not new or used"));
                 Assert.Contains(e.Problems, p => p.StartsWith("line 4", StringComparison.Ordinal) && p.Contains("yyyy-MM"));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 5", StringComparison.Ordinal) && p.Contains("not a card of the card table"));
+                Assert.Contains(e.Problems,
+                    p => p.StartsWith("line 5", StringComparison.Ordinal) && p.Contains("not a card of the card table"));
                 Assert.Contains(e.Problems, p => p.StartsWith("line 6", StringComparison.Ordinal) && p.Contains("no source"));
                 Assert.DoesNotContain(e.Problems, p => p.StartsWith("line 7", StringComparison.Ordinal));
-                Assert.Contains(e.Problems, p => p.StartsWith("line 8", StringComparison.Ordinal) && p.Contains("the same observation as line 7"));
+                Assert.Contains(e.Problems,
+                    p => p.StartsWith("line 8", StringComparison.Ordinal) && p.Contains("the same observation as line 7"));
             }
             finally
             {
@@ -353,7 +363,8 @@ namespace DlGpuTools.Engine.Tests
             }
 
             foreach (string card in new[] { "GeForce RTX 3090", "GeForce RTX 4090", "GeForce RTX 5090", "GeForce RTX 5080",
-                "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060", "NVIDIA RTX PRO 6000 Blackwell" })
+                "GeForce RTX 5070 Ti", "GeForce RTX 5070", "GeForce RTX 5060 Ti 16GB", "GeForce RTX 5060",
+                    "NVIDIA RTX PRO 6000 Blackwell" })
                 Assert.NotNull(PriceTable.BuiltIn.BestFor(CardCatalog.BuiltIn.Card(card)));
 
             // SXM modules are bought as 8-GPU servers: a loose module's price is kept as evidence but never chosen as a buy price.

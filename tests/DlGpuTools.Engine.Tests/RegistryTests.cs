@@ -42,7 +42,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Duplicate_ids_missing_needs_and_cycles_are_refused_at_registration()
         {
-            Assert.Contains("Two", Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a"), new Item("A") })).Message);
+            Assert.Contains("Two",
+                Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a"), new Item("A") })).Message);
             Assert.Contains("'b', which is not registered",
                 Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a", "b") })).Message);
             Assert.Contains("cycle", Assert.Throws<ArgumentException>(() =>

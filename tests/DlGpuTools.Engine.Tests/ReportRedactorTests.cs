@@ -53,7 +53,8 @@ namespace DlGpuTools.Engine.Tests
         [Theory]
         [InlineData("https://alice:correct-horse@mirror.example/cuda", "https://***@mirror.example/cuda")]
         [InlineData("git+https://ghp_abc@github.com/o/r.git", "git+https://***@github.com/o/r.git")]
-        [InlineData("https://h.example/p?token=abc&sig=def&flag#access_token=x", "https://h.example/p?token=***&sig=***&***#access_token=***")]
+        [InlineData("https://h.example/p?token=abc&sig=def&flag#access_token=x",
+            "https://h.example/p?token=***&sig=***&***#access_token=***")]
         [InlineData("a https://u:p@h/x b", "a https://***@h/x b")]
         [InlineData("http://proxy.example:3128/path", "http://proxy.example:3128/path")]
         [InlineData("AKIAIOSFODNN7EXAMPLE", "AKIA***")]
@@ -154,7 +155,8 @@ namespace DlGpuTools.Engine.Tests
                     DriverLibraryPath = "/home/alice/drv/libcuda.so.1" } },
                 Libraries = new[] { new LibraryReport { Name = "cuDNN", Path = "/home/alice/lib/libcudnn.so.9",
                     OtherCopies = new[] { "/home/bob/libcudnn.so.9" } } },
-                PythonEnvironments = new[] { new PythonEnvironmentReport { Prefix = "/home/alice/venv", Problem = "/home/alice/venv/x is a FIFO" } },
+                PythonEnvironments = new[] { new PythonEnvironmentReport { Prefix = "/home/alice/venv",
+                    Problem = "/home/alice/venv/x is a FIFO" } },
                 EnvironmentVariables = new[] { new EnvironmentVariableReport { Name = "CUDA_VISIBLE_DEVICES",
                     Value = "GPU-5a3b9c1d-0e2f-4a6b-8c7d-9e0f1a2b3c4d" } },
                 Problems = new[] { "cuDNN: gpu01 said no" },

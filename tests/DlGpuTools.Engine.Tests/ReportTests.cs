@@ -38,7 +38,8 @@ namespace DlGpuTools.Engine.Tests
             // A venv with a CUDA build of torch, on PATH.
             File_("", "venv", "bin", "python3");
             File_("home = /usr/bin", "venv", "pyvenv.cfg");
-            File_("__version__ = '2.5.1+cu124'\ncuda: Optional[str] = '12.4'\n", "venv", "lib", "python3.11", "site-packages", "torch", "version.py");
+            File_("__version__ = '2.5.1+cu124'\ncuda: Optional[str] = '12.4'\n", "venv", "lib", "python3.11",
+                "site-packages", "torch", "version.py");
             Dir("venv", "lib", "python3.11", "site-packages", "torch-2.5.1+cu124.dist-info");
             // A conda environment with tensorflow, under the user's miniconda.
             Dir("home", "miniconda3", "conda-meta");
@@ -82,7 +83,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_cpu_only_torch_says_so()
         {
-            File_("__version__ = '2.5.1+cpu'\ncuda: Optional[str] = None\n", "env", "lib", "python3.11", "site-packages", "torch", "version.py");
+            File_("__version__ = '2.5.1+cpu'\ncuda: Optional[str] = None\n", "env", "lib", "python3.11",
+                "site-packages", "torch", "version.py");
             var report = PythonPackages.Read(new PythonEnvironmentLocation("venv", Path.Combine(_root, "env"),
                 new[] { Path.Combine(_root, "env", "lib", "python3.11", "site-packages") }));
             Assert.Equal("CPU only", report.TorchCuda);
@@ -166,7 +168,8 @@ namespace DlGpuTools.Engine.Tests
         }
 
         private static PythonEnvironmentReport ReadEnv(string prefix, string site) =>
-            Deadline.Run("Reading the environment at " + prefix, () => PythonPackages.Read(new PythonEnvironmentLocation("venv", prefix, new[] { site })));
+            Deadline.Run("Reading the environment at " + prefix,
+                () => PythonPackages.Read(new PythonEnvironmentLocation("venv", prefix, new[] { site })));
 
         [Theory]
         [InlineData("torch/version.py", "fifo")]
@@ -193,12 +196,14 @@ namespace DlGpuTools.Engine.Tests
             Assert.Null(file.StartsWith("torch", StringComparison.Ordinal) ? report.TorchCuda : report.TensorFlowCuda);
             string problem = Must.Exist(report.Problem);
             Assert.Contains(Path.GetFileName(file), problem);
-            Assert.Contains(kind == "big" ? "more than" : kind == "socket" ? "socket" : kind == "fifo" ? "FIFO" : "character device", problem);
+            Assert.Contains(kind == "big" ? "more than" : kind == "socket" ? "socket" : kind == "fifo" ? "FIFO"
+                : "character device", problem);
         }
 
         [Theory]
         [InlineData("__version__ = '2.5.1+cu124'\ncuda: Optional[str] = '12.4'\n", "2.5.1+cu124", "12.4")]
-        [InlineData("__all__ = ['__version__', 'cuda']\r\n__version__ = \"2.6.0\"\r\ncuda: Optional[str] = None\r\nhip = '6.2'\r\n", "2.6.0", null)]
+        [InlineData("__all__ = ['__version__', 'cuda']\r\n__version__ = \"2.6.0\"\r\ncuda: Optional[str] = None\r\nhip = '6.2'\r\n",
+            "2.6.0", null)]
         [InlineData("  cuda = '11.8'\ncuda_version = 'not this'\n__version__='1.13.1'", "1.13.1", "11.8")]
         [InlineData("cuda == '12.1'\n__version__ = ''\n", null, null)]
         public void Torch_version_py_is_read_line_by_line(string text, string? version, string? cuda)
@@ -227,7 +232,8 @@ namespace DlGpuTools.Engine.Tests
         {
             // 4 MB, beyond the file cap: the parser alone must not depend on the cap to finish (a backtracking
             // regex takes 20 s on 2 MB of "cuda:" and four times that on 4 MB).
-            string text = new System.Text.StringBuilder().Insert(0, unit, 4 * 1024 * 1024 / unit.Length).ToString() + "\n__version__ = '1.0'";
+            string text = new System.Text.StringBuilder().Insert(0, unit, 4 * 1024 * 1024 / unit.Length).ToString()
+                + "\n__version__ = '1.0'";
             Assert.Equal(version, Deadline.Run("Assignment(__version__)", () => PythonSource.Assignment(text, "__version__")));
             Assert.Null(Deadline.Run("Assignment(cuda)", () => PythonSource.Assignment(text, "cuda")));
             Assert.Null(Deadline.Run("DictString()", () => PythonSource.DictString(text, "cuda_version")));
@@ -281,10 +287,12 @@ namespace DlGpuTools.Engine.Tests
             string version = _files.Fifo(_files.PathOf("proc", "version"));
             Assert.False(Deadline.Run("IsWsl() over a FIFO /proc/version", () => HostEnvironment.IsWsl(none, version)));
             string release = _files.LinkToDevZero(_files.PathOf("proc", "sys", "kernel", "osrelease"));
-            Assert.Equal(Environment.OSVersion.Version.ToString(), Deadline.Run("Kernel() over /dev/zero", () => HostEnvironment.Kernel(release)));
+            Assert.Equal(Environment.OSVersion.Version.ToString(),
+                Deadline.Run("Kernel() over /dev/zero", () => HostEnvironment.Kernel(release)));
             string driver = _files.Fifo(_files.PathOf("proc", "driver", "nvidia", "version"));
             Assert.Null(Deadline.Run("The kernel module's version over a FIFO", () => HostFacts.ReadLinuxKernelModuleVersion(driver)));
-            string big = _files.Big(_files.PathOf("proc", "driver", "nvidia", "version2"), "NVRM version: NVIDIA UNIX x86_64 Kernel Module  ", 2 * 1024 * 1024);
+            string big = _files.Big(_files.PathOf("proc", "driver", "nvidia", "version2"),
+                "NVRM version: NVIDIA UNIX x86_64 Kernel Module  ", 2 * 1024 * 1024);
             Assert.Null(Deadline.Run("The kernel module's version over 2 MB", () => HostFacts.ReadLinuxKernelModuleVersion(big)));
 
             // The real /proc files report length 0 but are regular: they are still read in full.
@@ -359,12 +367,15 @@ namespace DlGpuTools.Engine.Tests
             {
                 ModuleVersion = "9.9.9",
                 OperatingSystem = "Linux",
-                Libraries = new[] { new LibraryReport { Name = "cuDNN", Version = "9.1.0", Path = home + "/miniconda3/lib/libcudnn.so.9" } },
+                Libraries = new[] { new LibraryReport { Name = "cuDNN", Version = "9.1.0",
+                    Path = home + "/miniconda3/lib/libcudnn.so.9" } },
                 PythonEnvironments = new[]
                 {
-                    new PythonEnvironmentReport { Kind = "venv", Prefix = home + "/projects/acme-secret/venv", Torch = "2.5.1", TorchCuda = "12.4" },
+                    new PythonEnvironmentReport { Kind = "venv", Prefix = home + "/projects/acme-secret/venv",
+                        Torch = "2.5.1", TorchCuda = "12.4" },
                     // A folder name is anything but '/' and NUL: here an image, an HTML tag and a table pipe.
-                    new PythonEnvironmentReport { Kind = "venv", Prefix = "/tmp/![pwned](https:/evil.example/p.png)/<img src=x onerror=alert(1)>/a|b/venv" },
+                    new PythonEnvironmentReport { Kind = "venv",
+                        Prefix = "/tmp/![pwned](https:/evil.example/p.png)/<img src=x onerror=alert(1)>/a|b/venv" },
                 },
                 EnvironmentVariables = GpuReportBuilder.RelevantVariables(new Hashtable
                 {
@@ -495,7 +506,8 @@ namespace DlGpuTools.Engine.Tests
         [Xunit.Fact]
         public void Lines_break_at_spaces_and_inside_paths_after_a_folder_never_inside_a_number()
         {
-            string text = "relative error 4.2E-7 (limit 1E-3), 506 ms including setup at /usr/local/cuda-13.0/targets/x86_64-linux/lib/libcudart.so.13.0.96.";
+            string text = "relative error 4.2E-7 (limit 1E-3), 506 ms including setup at "
+                + "/usr/local/cuda-13.0/targets/x86_64-linux/lib/libcudart.so.13.0.96.";
             string wrapped = DlGpuTools.TextWrap.Wrap(text, 30);
             foreach (string line in wrapped.Split('\n')) Xunit.Assert.True(line.Length <= 30, line);
             Xunit.Assert.Contains("506 ms", wrapped.Replace("\n", " "));

@@ -10,8 +10,10 @@ namespace DlGpuTools.Engine.Tests
     {
         private static readonly string[] Variables =
         {
-            LibraryCandidates.CudaDriverOverrideVariable, LibraryCandidates.NvmlOverrideVariable, LibraryCandidates.CuBlasLtOverrideVariable,
-            LibraryCandidates.CudaRuntimeOverrideVariable, LibraryCandidates.CuBlasOverrideVariable, LibraryCandidates.CuDnnOverrideVariable,
+            LibraryCandidates.CudaDriverOverrideVariable, LibraryCandidates.NvmlOverrideVariable,
+                LibraryCandidates.CuBlasLtOverrideVariable,
+            LibraryCandidates.CudaRuntimeOverrideVariable, LibraryCandidates.CuBlasOverrideVariable,
+                LibraryCandidates.CuDnnOverrideVariable,
         };
 
         private static void WithOverrides(Action body)

@@ -28,9 +28,11 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("Healthy", "drained", "DLGPU: not ours, the prefix is case-sensitive", "LeftDrainedByOthers")]
         [InlineData("Healthy", "idle", null, "None")]
         [InlineData("Healthy", "down*", "dlgpu: a down node is Slurm's to bring back", "None")]
-        public void Drains_and_resumes_only_what_the_verdict_and_our_prefix_allow(string verdict, string state, string? reason, string change)
+        public void Drains_and_resumes_only_what_the_verdict_and_our_prefix_allow(string verdict, string state,
+            string? reason, string change)
         {
-            SlurmNodeSync plan = SlurmHealthSync.Plan(Report(verdict, "GPU 0: ECC errors: 1"), "n1", new SlurmNodeStatus(state, reason), Prefix);
+            SlurmNodeSync plan = SlurmHealthSync.Plan(Report(verdict, "GPU 0: ECC errors: 1"), "n1",
+                new SlurmNodeStatus(state, reason), Prefix);
             Assert.Equal(change, plan.Change);
             Assert.Equal(verdict != "Unhealthy", plan.Passed);
             Assert.Equal(state, plan.PreviousState);
@@ -45,7 +47,8 @@ namespace DlGpuTools.Engine.Tests
             SlurmHealthSync.Apply(drain, slurm);
             SlurmNodeSync resume = SlurmHealthSync.Plan(Report("Healthy"), "gpu-07", new SlurmNodeStatus("drained", drain.Reason), Prefix);
             SlurmHealthSync.Apply(resume, slurm);
-            SlurmHealthSync.Apply(SlurmHealthSync.Plan(Report("Healthy"), "gpu-07", new SlurmNodeStatus("drained", "admin"), Prefix), slurm);
+            SlurmHealthSync.Apply(SlurmHealthSync.Plan(Report("Healthy"), "gpu-07", new SlurmNodeStatus("drained", "admin"), Prefix),
+                slurm);
             Assert.Equal(new[] { "drain gpu-07 dlgpu: GPU 1: ECC errors: 2 uncorrectable", "resume gpu-07" }, slurm.Calls);
             Assert.Null(resume.Reason);
         }
@@ -53,7 +56,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_reason_is_one_printable_line_of_bounded_length()
         {
-            string reason = SlurmHealthSync.ReasonFor(Report("Unhealthy", "GPU 0:\tECC\r\nerrors:\u001b[31m " + new string('x', 400)), Prefix);
+            string reason = SlurmHealthSync.ReasonFor(Report("Unhealthy", "GPU 0:\tECC\r\nerrors:\u001b[31m " + new string('x', 400)),
+                Prefix);
             Assert.StartsWith("dlgpu: GPU 0: ECC errors: [31m x", reason, StringComparison.Ordinal);
             Assert.True(reason.Length <= 200, reason);
             Assert.DoesNotContain(reason, char.IsControl);

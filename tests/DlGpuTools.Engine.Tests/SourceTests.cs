@@ -20,7 +20,8 @@ namespace DlGpuTools.Engine.Tests
 
         // "Title, 2026-09-09", "Title, September 2026", "Title, 2020": a publication a reader can look up.
         private static readonly Regex TitleAndDate = new Regex(
-            @"^\S.*\S, (\d{4}-\d{2}(-\d{2})?|(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}|\d{4})\b",
+            @"^\S.*\S, (\d{4}-\d{2}(-\d{2})?"
+                + @"|(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}|\d{4})\b",
             RegexOptions.CultureInvariant);
 
         // What a user cannot open: our reference folder and its files, search-index ids, unnamed repositories and
@@ -51,7 +52,8 @@ namespace DlGpuTools.Engine.Tests
             foreach (var (pattern, why) in Forbidden)
                 if (pattern.IsMatch(source!)) return why;
             foreach (string part in source!.Split(new[] { " | " }, StringSplitOptions.None))
-                if (!Url.IsMatch(part) && !TitleAndDate.IsMatch(part.Trim())) return $"'{part.Trim()}' is neither a URL nor a publication title and date";
+                if (!Url.IsMatch(part) && !TitleAndDate.IsMatch(part.Trim()))
+                    return $"'{part.Trim()}' is neither a URL nor a publication title and date";
             return null;
         }
 
@@ -104,7 +106,9 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("")]
         public void Rejects_internal_vague_or_undated_provenance(string source) => Assert.NotNull(Problem(source));
 
-        /// <summary>Memory variants of one card: the name without its memory size ('NVIDIA A100 PCIe' for the 40 and 80 GB cards).</summary>
+        /// <summary>
+        /// Memory variants of one card: the name without its memory size ('NVIDIA A100 PCIe' for the 40 and 80 GB cards).
+        /// </summary>
         private static string Family(string name) => Regex.Replace(Regex.Replace(name, @"\b\d+\s?GB\b", " "), @"\s+", " ").Trim();
 
         /// <summary>Pairs where a smaller-memory variant costs more than a larger one of the same card in the same condition.</summary>

@@ -12,7 +12,8 @@ namespace DlGpuTools.Engine.Tests
     {
         private static IReadOnlyList<GpuTopology> Read(List<string>? warnings = null, string? nvml = null)
         {
-            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, nvml ?? FakeLibraries.Nvml), PlatformNativeLoader.Instance);
+            var runtime = new GpuRuntime(FakeLibraries.Environment(FakeLibraries.CudaDriver, nvml ?? FakeLibraries.Nvml),
+                PlatformNativeLoader.Instance);
             return TopologyReader.Read(runtime, DeviceEnumerator.Enumerate(runtime).Devices, warnings ?? new List<string>());
         }
 
@@ -51,7 +52,8 @@ namespace DlGpuTools.Engine.Tests
         [FakeFact]
         public void Nvswitch_links_reach_every_gpu_and_no_peer_access_is_reported_as_such()
         {
-            FakeLibraries.Configure("FAKECUDA_DEVICES=3", "FAKENVML_NVLINKS=18", "FAKENVML_NVSWITCH=1", "FAKENVML_P2P=0", "FAKECUDA_PEER=0");
+            FakeLibraries.Configure("FAKECUDA_DEVICES=3", "FAKENVML_NVLINKS=18", "FAKENVML_NVSWITCH=1",
+                "FAKENVML_P2P=0", "FAKECUDA_PEER=0");
             IReadOnlyList<GpuTopology> gpus = Read();
             Assert.All(gpus.SelectMany(g => g.Links), l =>
             {

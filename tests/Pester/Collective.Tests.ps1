@@ -16,7 +16,8 @@ BeforeAll {
 
     function Assert-Fits([object[]] $Objects, [int] $Width = 80) {
         $text = $Objects | Out-String -Width $Width
-        @($text -split "`r?`n" | Where-Object { $_.Length -gt $Width }) | Should -BeNullOrEmpty -Because "no line may pass $Width columns:`n$text"
+        @($text -split "`r?`n" | Where-Object { $_.Length -gt $Width }) |
+            Should -BeNullOrEmpty -Because "no line may pass $Width columns:`n$text"
     }
 }
 
@@ -100,7 +101,10 @@ Describe 'Measure-GpuCollective with the fake driver and NCCL' -Skip:$NoFakes {
         # A job's pwsh takes seconds to start on a busy machine: give the joining rank time, as NCCL's bootstrap does.
         Use-FakeGpu -Setting 'FAKENCCL_TIMEOUT_MS=100000'
         $manifest = $ModuleManifest
-        $rank0 = Start-Job { Import-Module $using:manifest; Measure-GpuCollective -Rank 0 -RankCount 2 -Operation AllReduce, AllToAll -MaxBytes 1KB -Iterations 2 -Warmup 1 -Batches 2 }
+        $rank0 = Start-Job {
+            Import-Module $using:manifest; Measure-GpuCollective -Rank 0 -RankCount 2 -Operation AllReduce,
+                AllToAll -MaxBytes 1KB -Iterations 2 -Warmup 1 -Batches 2
+        }
         try {
             $rendezvous = $null
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
@@ -110,9 +114,14 @@ Describe 'Measure-GpuCollective with the fake driver and NCCL' -Skip:$NoFakes {
                 $rendezvous = $seen | Where-Object { $_.PSObject.Properties['UniqueId'] } | Select-Object -First 1
                 if (-not $rendezvous) { Start-Sleep -Milliseconds 200 }
             }
-            $rendezvous | Should -Not -BeNullOrEmpty -Because "rank 0 writes the rendezvous first ($($rank0.State): $($rank0.ChildJobs[0].JobStateInfo.Reason))"
+            $rank0Reason = $rank0.ChildJobs[0].JobStateInfo.Reason
+            $rendezvous | Should -Not -BeNullOrEmpty -Because "rank 0 writes the rendezvous first ($($rank0.State): $rank0Reason)"
             $rendezvous.RankCount | Should -Be 2
-            $rank1 = Start-Job { Import-Module $using:manifest; Measure-GpuCollective -Rank 1 -RankCount 2 -UniqueId ($using:rendezvous).UniqueId -Operation AllReduce, AllToAll -MaxBytes 1KB -Iterations 2 -Warmup 1 -Batches 2 }
+            $rank1 = Start-Job {
+                Import-Module $using:manifest
+                Measure-GpuCollective -Rank 1 -RankCount 2 -UniqueId ($using:rendezvous).UniqueId -Operation AllReduce,
+                    AllToAll -MaxBytes 1KB -Iterations 2 -Warmup 1 -Batches 2
+            }
             $null = Wait-Job $rank0, $rank1 -Timeout 120
             $results = @($seen + @(Receive-Job $rank0) + @(Receive-Job $rank1)) | Where-Object { $_.PSObject.Properties['Operations'] }
             $results.Count | Should -Be 2
@@ -120,7 +129,9 @@ Describe 'Measure-GpuCollective with the fake driver and NCCL' -Skip:$NoFakes {
             foreach ($r in $results) {
                 $r.Failure | Should -BeNullOrEmpty
                 $r.DeviceIndex | Should -Be $r.Rank
-                foreach ($op in $r.Operations) { foreach ($s in $op.Sizes) { $s.WrongElements | Should -Be 0; $s.CheckedElements | Should -BeGreaterThan 0 } }
+                foreach ($op in $r.Operations) {
+                    foreach ($s in $op.Sizes) { $s.WrongElements | Should -Be 0; $s.CheckedElements | Should -BeGreaterThan 0 }
+                }
             }
         } finally {
             Get-Job | Remove-Job -Force
@@ -133,7 +144,8 @@ Describe 'Measure-GpuCollective with the fake driver and NCCL' -Skip:$NoFakes {
 }
 
 Describe 'Measure-GpuCollective on real GPUs' -Tag 'Gpu' -Skip:(-not $HasGpu) {
-    It 'on two or more GPUs: AllReduce, AllGather and ReduceScatter verified up to 256 MiB, judged against the topology' -Skip:($GpuCount -lt 2) {
+    It ('on two or more GPUs: AllReduce, AllGather and ReduceScatter verified up to 256 MiB, ' +
+        'judged against the topology') -Skip:($GpuCount -lt 2) {
         $r = @(Measure-GpuCollective -Operation AllReduce, AllGather, ReduceScatter -MaxBytes 256MB)
         $r.Count | Should -Be 3
         foreach ($op in $r) {
@@ -144,6 +156,7 @@ Describe 'Measure-GpuCollective on real GPUs' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     }
 
     It 'on one GPU: the clear single-GPU message' -Skip:($GpuCount -ne 1) {
-        { Measure-GpuCollective -ErrorAction Stop } | Should -Throw -ErrorId 'CollectiveNeedsTwoGpus,DlGpuTools.Commands.MeasureGpuCollectiveCommand'
+        { Measure-GpuCollective -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CollectiveNeedsTwoGpus,DlGpuTools.Commands.MeasureGpuCollectiveCommand'
     }
 }

@@ -1,5 +1,6 @@
 # $RemoteLoginEnvironment is read by the remoting test's setup block, which this file dot-sources.
-[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedVariable', 'RemoteLoginEnvironment', Justification = 'read by the dot-sourced setup block')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedVariable', 'RemoteLoginEnvironment',
+    Justification = 'read by the dot-sourced setup block')]
 param()
 
 # Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
@@ -33,7 +34,8 @@ BeforeAll {
         # The login user's processes: the remote pwsh of each session, and anything a rank started.
         $uid = & id -u $User
         foreach ($status in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -match '^\d+$') {
-            $line = Get-Content -LiteralPath (Join-Path $status.FullName 'status') -ErrorAction SilentlyContinue | Where-Object { $_ -like 'Uid:*' }
+            $line = Get-Content -LiteralPath (Join-Path $status.FullName 'status') -ErrorAction SilentlyContinue |
+                Where-Object { $_ -like 'Uid:*' }
             if ($line -and ($line -split '\s+')[1] -eq $uid) { [int]$status.Name }
         }
     }
@@ -58,7 +60,9 @@ BeforeAll {
 
     function New-RankSession {
         # A session as a user would open one and pass with -Session.
-        $options = @{ HostName = '127.0.0.1'; Port = $Port; UserName = $User; KeyFilePath = (Join-Path $Dir 'client_key'); Options = $SshOptions }
+        $options = @{
+            HostName = '127.0.0.1'; Port = $Port; UserName = $User; KeyFilePath = (Join-Path $Dir 'client_key'); Options = $SshOptions
+        }
         New-PSSession @options -ErrorAction Stop
     }
 }
@@ -66,7 +70,9 @@ BeforeAll {
 AfterAll {
     if ($script:Daemon) { Stop-TestDaemon $script:Daemon }
     if ($script:User) { Remove-TestLoginUser $User }
-    foreach ($folder in $script:Dir, $script:Login) { if ($folder -is [string]) { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue } }
+    foreach ($folder in $script:Dir, $script:Login) {
+        if ($folder -is [string]) { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
     Clear-FakeGpu
 }
 
@@ -79,7 +85,8 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
 
     It '-HostName starts one rank process per GPU of the host, exchanges the unique id through remoting and merges one verified result' {
         $started = [Diagnostics.Stopwatch]::StartNew()
-        $results = @(Measure-GpuCollective -HostName 127.0.0.1 @Ssh -Operation AllReduce, AllGather -MinBytes 8 -MaxBytes 64KB -TimeoutSeconds 30 -ErrorAction Stop)
+        $results = @(Measure-GpuCollective -HostName 127.0.0.1 @Ssh -Operation AllReduce,
+            AllGather -MinBytes 8 -MaxBytes 64KB -TimeoutSeconds 30 -ErrorAction Stop)
         Write-Host "    two ranks over SSH in $([int]$started.Elapsed.TotalSeconds) s"
         $results.Count | Should -Be 2
         foreach ($result in $results) {
@@ -110,7 +117,8 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
     It '-Session runs one rank in each session the user opened, takes the GPUs in order, and leaves the sessions open' {
         $sessions = @(New-RankSession; New-RankSession)
         try {
-            $result = Measure-GpuCollective -Session $sessions -Operation AllReduce -MinBytes 1KB -MaxBytes 4KB -TimeoutSeconds 30 -ErrorAction Stop
+            $collective = @{ Session = $sessions; Operation = 'AllReduce'; MinBytes = 1KB; MaxBytes = 4KB; TimeoutSeconds = 30 }
+            $result = Measure-GpuCollective @collective -ErrorAction Stop
             $result.RankCount | Should -Be 2
             @($result.Sizes).Count | Should -Be 3
             ($result.Sizes | Where-Object WrongElements -ne 0) | Should -BeNullOrEmpty
@@ -128,12 +136,14 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
         try {
             # 20 s: the reachable host's session must open within it on a busy CI machine (a remote pwsh starts in seconds).
             $took = Measure-Command {
-                $out = Measure-GpuCollective -HostName 127.0.0.1, 127.0.0.2 @Ssh -GpusPerHost 1 -TimeoutSeconds 20 -ErrorVariable failures -ErrorAction SilentlyContinue
+                $out = Measure-GpuCollective -HostName 127.0.0.1,
+                    127.0.0.2 @Ssh -GpusPerHost 1 -TimeoutSeconds 20 -ErrorVariable failures -ErrorAction SilentlyContinue
             }
         }
         finally { $silent.Stop() }
         $out | Should -BeNullOrEmpty
-        $failures.Count | Should -Be 1 -Because "only the silent host fails ($($failures | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }))"
+        $failures.Count |
+            Should -Be 1 -Because "only the silent host fails ($($failures | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }))"
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'CollectiveHostUnreachable,*'
         $failures[0].TargetObject | Should -Be '127.0.0.2'
         $failures[0].CategoryInfo.Category | Should -Be 'ConnectionError'
@@ -147,7 +157,8 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
         $sessions = @(New-RankSession; New-RankSession)
         try {
             Invoke-Command -Session $sessions[1] -ScriptBlock { $env:PSModulePath = '/nonexistent' }
-            Measure-GpuCollective -Session $sessions -Operation AllReduce -MaxBytes 1KB -TimeoutSeconds 30 -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $collective = @{ Session = $sessions; Operation = 'AllReduce'; MaxBytes = 1KB; TimeoutSeconds = 30 }
+            Measure-GpuCollective @collective -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'CollectiveModuleMissingOnHost,*'
             $failures[0].Exception.Message | Should -Match '/nonexistent'
@@ -159,14 +170,16 @@ Describe 'Measure-GpuCollective with ranks on hosts over SSH remoting (loopback 
 
     It 'a rank that fails on its host: its own error comes back with the host, the other rank is stopped at once' {
         $took = Measure-Command {
-            $out = Measure-GpuCollective -HostName 127.0.0.1 @Ssh -Index 0, 7 -Operation AllReduce -MaxBytes 1KB -TimeoutSeconds 60 -ErrorVariable failures -ErrorAction SilentlyContinue
+            $out = Measure-GpuCollective -HostName 127.0.0.1 @Ssh -Index 0,
+                7 -Operation AllReduce -MaxBytes 1KB -TimeoutSeconds 60 -ErrorVariable failures -ErrorAction SilentlyContinue
         }
         $out | Should -BeNullOrEmpty
         $remote = @($failures | Where-Object { $_.FullyQualifiedErrorId -like 'DeviceIndexNotFound,*' })
         $remote.Count | Should -Be 1 -Because "rank 1's own error comes back ($($failures.FullyQualifiedErrorId -join '; '))"
         $remote[0].OriginInfo.PSComputerName | Should -Be '127.0.0.1'
         @($failures | Where-Object { $_.FullyQualifiedErrorId -like 'CollectiveRankFailed,*' }).Count | Should -Be 1
-        $took.TotalSeconds | Should -BeLessThan 40 -Because 'rank 0 waits in NCCL for a rank that never comes, and is stopped rather than left to its timeout'
+        $stoppedEarly = 'rank 0 waits in NCCL for a rank that never comes, and is stopped rather than left to its timeout'
+        $took.TotalSeconds | Should -BeLessThan 40 -Because $stoppedEarly
         Assert-NothingLeft
     }
 
@@ -213,7 +226,8 @@ Describe 'Measure-GpuCollective with two ranks in two processes over SSH on real
         try {
             # The login environment points at the fakes for the tests above; these ranks use the real driver and NCCL.
             Invoke-Command -Session $sessions -ScriptBlock {
-                Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
+                Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH,
+                    Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
             }
             $ranks = @(Measure-GpuCollective -Session $sessions @sizes -ErrorAction Stop)
         }

@@ -40,7 +40,8 @@ Describe 'Measure-CpuMatMul' -Skip:$NoFakes {
         $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
         $r = Measure-CpuMatMul @Quick
         $gpuNames = [DlGpuTools.MatMulResult].GetProperties().Name
-        foreach ($name in 'DeviceName', 'DataType', 'M', 'N', 'K', 'MedianMs', 'FastestBatchMs', 'SlowestBatchMs', 'Tflops', 'PeakTflops', 'PercentOfPeak', 'Accumulation', 'RelativeError', 'Tolerance', 'Batches', 'CallsPerBatch', 'Method', 'Library', 'LibraryPath') {
+        foreach ($name in 'DeviceName', 'DataType', 'M', 'N', 'K', 'MedianMs', 'FastestBatchMs', 'SlowestBatchMs', 'Tflops', 'PeakTflops',
+            'PercentOfPeak', 'Accumulation', 'RelativeError', 'Tolerance', 'Batches', 'CallsPerBatch', 'Method', 'Library', 'LibraryPath') {
             $gpuNames | Should -Contain $name
             $r.PSObject.Properties.Name | Should -Contain $name
         }
@@ -119,10 +120,13 @@ Describe 'Measure-GpuSpeedup' -Skip:$NoFakes {
     It 'without a driver: CPU figures in every row, empty GPU figures, and the driver error once' {
         $env:DLGPUTOOLS_CUDA_DRIVER_PATH = '/nonexistent/libcuda.so.1'
         $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
-        $r = @(Measure-GpuSpeedup -DataType FP32, BF16 -Size 32 -NoMlpShape -Iterations 2 -ErrorVariable err -ErrorAction SilentlyContinue -InformationVariable info)
+        $r = @(Measure-GpuSpeedup -DataType FP32,
+            BF16 -Size 32 -NoMlpShape -Iterations 2 -ErrorVariable err -ErrorAction SilentlyContinue -InformationVariable info)
         # BF16 meets the CPU's BF16 and its FP32 (this BLAS has a BF16 GEMM): three rows, the FP32 figure measured once.
         $r.Count | Should -Be 3
-        $r | ForEach-Object { $_.CpuTflops | Should -BeGreaterThan 0; $_.GpuTflops | Should -BeNullOrEmpty; $_.Speedup | Should -BeNullOrEmpty }
+        $r | ForEach-Object {
+            $_.CpuTflops | Should -BeGreaterThan 0; $_.GpuTflops | Should -BeNullOrEmpty; $_.Speedup | Should -BeNullOrEmpty
+        }
         $r.CpuDataType | Should -Be @('FP32', 'BF16', 'FP32')
         $r[2].Pairing | Should -Be "GPU BF16 tensor cores vs the CPU's FP32"
         [object]::ReferenceEquals($r[0].Cpu, $r[2].Cpu) | Should -BeTrue
@@ -172,7 +176,8 @@ Describe 'Measure-GpuSpeedup' -Skip:$NoFakes {
     It 'writes DeviceIndexNotFound for a GPU the host does not have, and keeps the CPU figures' {
         Use-FakeGpu
         $env:DLGPUTOOLS_BLAS_PATH = Join-Path $FakeBlas 'openblas'
-        $r = @(Measure-GpuSpeedup -Index 7 -DataType FP32 -Size 32 -NoMlpShape -Iterations 2 -ErrorVariable err -ErrorAction SilentlyContinue)
+        $tiny = @{ Index = 7; DataType = 'FP32'; Size = 32; NoMlpShape = $true; Iterations = 2 }
+        $r = @(Measure-GpuSpeedup @tiny -ErrorVariable err -ErrorAction SilentlyContinue)
         $err[0].FullyQualifiedErrorId | Should -Be "DeviceIndexNotFound,$SpeedupFqid"
         $r.Count | Should -Be 1
         $r[0].CpuTflops | Should -BeGreaterThan 0

@@ -28,7 +28,9 @@ Describe 'Test-CuDnnInstall help' {
 Describe 'Test-CuDnnInstall on a machine without a driver' {
     BeforeEach {
         Clear-FakeGpu
-        foreach ($v in 'CUDA_DRIVER', 'NVML', 'CUDART', 'CUBLAS', 'CUDNN', 'CUBLASLT') { Set-Item "Env:DLGPUTOOLS_${v}_PATH" "/nonexistent/$v.so" }
+        foreach ($v in 'CUDA_DRIVER', 'NVML', 'CUDART', 'CUBLAS', 'CUDNN', 'CUBLASLT') {
+            Set-Item "Env:DLGPUTOOLS_${v}_PATH" "/nonexistent/$v.so"
+        }
     }
     AfterEach { Clear-FakeGpu }
 
@@ -39,7 +41,8 @@ Describe 'Test-CuDnnInstall on a machine without a driver' {
         $checks[-1].Name | Should -Be 'Verdict'
         $checks[-1].Status | Should -Be 'Failed'
         ($checks | Where-Object Id -eq 'driver').Status | Should -Be 'Failed'
-        ($checks | Where-Object Id -eq 'driver').Searched | Should -Contain '/nonexistent/CUDA_DRIVER.so ($env:DLGPUTOOLS_CUDA_DRIVER_PATH): no such file'
+        ($checks | Where-Object Id -eq 'driver').Searched |
+            Should -Contain '/nonexistent/CUDA_DRIVER.so ($env:DLGPUTOOLS_CUDA_DRIVER_PATH): no such file'
         ($checks | Where-Object Id -eq 'gpus').Status | Should -Be 'Skipped'
         $checks | Where-Object Status -eq 'Failed' | ForEach-Object { $_.Remedy | Should -Not -BeNullOrEmpty }
         $err[0].FullyQualifiedErrorId | Should -Be "CuDnnInstallCheckFailed,$TcFqid"
@@ -86,7 +89,8 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
         Test-CuDnnInstall -Quiet | Should -BeFalse
     }
 
-    It 'warns, naming where they come from, when the sub-libraries load from another folder at the same version; fails for another version' {
+    It ('warns, naming where they come from, when the sub-libraries load from another folder at the same version; ' +
+        'fails for another version') {
         # A lone main library first, the complete cuDNN in a folder the loader searches (LD_LIBRARY_PATH at start,
         # as on a machine with the complete install in the system folder): cuDNN loads them by name from there.
         $folder = New-PrivateTempDirectory -Prefix 'dlgpu-pester-'
@@ -101,15 +105,25 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
             }
 
             $fakes = @{
-                DLGPUTOOLS_CUDA_DRIVER_PATH = Join-Path $FakesPath 'libfakecuda.so.1'; DLGPUTOOLS_NVML_PATH = Join-Path $FakesPath 'libfakenvml.so.1'
-                DLGPUTOOLS_CUDART_PATH = Join-Path $FakesPath 'libcudart.so.13'; DLGPUTOOLS_CUBLAS_PATH = Join-Path $FakesPath 'libcublas.so.13'
-                DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'; DLGPUTOOLS_CUDNN_PATH = Join-Path $FakesPath 'cudnn-bare/libcudnn.so.9'
+                DLGPUTOOLS_CUDA_DRIVER_PATH = Join-Path $FakesPath 'libfakecuda.so.1'
+                DLGPUTOOLS_NVML_PATH = Join-Path $FakesPath 'libfakenvml.so.1'
+                DLGPUTOOLS_CUDART_PATH = Join-Path $FakesPath 'libcudart.so.13'
+                DLGPUTOOLS_CUBLAS_PATH = Join-Path $FakesPath 'libcublas.so.13'
+                DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'
+                DLGPUTOOLS_CUDNN_PATH = Join-Path $FakesPath 'cudnn-bare/libcudnn.so.9'
             }
-            $show = "Test-CuDnnInstall | Where-Object Id -in 'cudnn-sublibraries', 'cudnn-convolution' | ForEach-Object { '{0}|{1}|{2}' -f `$_.Name, `$_.Status, `$_.Detail }"
-            $same = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.14.0' }) -Script $show
-            $same.Output | Should -Match ('cuDNN sub-libraries\|Warning\|Not beside .*found by name.*libcudnn_ops\.so\.9 from ' + [regex]::Escape((Join-Path $folder '9.14.0')) + '.*\(9\.14\.0\)')
+            $show = "Test-CuDnnInstall | Where-Object Id -in 'cudnn-sublibraries', 'cudnn-convolution' | " +
+                "ForEach-Object { '{0}|{1}|{2}' -f `$_.Name, `$_.Status, `$_.Detail }"
+            $same = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{
+                LD_LIBRARY_PATH = Join-Path $folder '9.14.0'
+            }) -Script $show
+            $same.Output |
+                Should -Match ('cuDNN sub-libraries\|Warning\|Not beside .*found by name.*libcudnn_ops\.so\.9 from ' +
+                    [regex]::Escape((Join-Path $folder '9.14.0')) + '.*\(9\.14\.0\)')
             $same.Output | Should -Match 'cuDNN convolution on the GPU\|Passed'
-            $other = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.10.0' }) -Script $show
+            $other = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{
+                LD_LIBRARY_PATH = Join-Path $folder '9.10.0'
+            }) -Script $show
             $other.Output | Should -Match 'cuDNN sub-libraries\|Failed\|.*another release: .*version 9\.10\.0'
 
             # A complete main library with one damaged sub-library beside it, and a sound copy where the loader looks:
@@ -118,8 +132,12 @@ Describe 'Test-CuDnnInstall with the fake driver, runtime, cuBLAS and cuDNN' -Sk
             Copy-Item -Recurse (Join-Path $FakesPath 'cudnn') $damaged
             Set-Content -Path (Join-Path $damaged 'libcudnn_ops.so.9') -Value 'not a library'
             $fakes.DLGPUTOOLS_CUDNN_PATH = Join-Path $damaged 'libcudnn.so.9'
-            $split = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = Join-Path $folder '9.14.0' }) -Script $show
-            $split.Output | Should -Match 'cuDNN sub-libraries\|Warning\|Damaged beside .*libcudnn_ops\.so\.9 \(not a shared library.*found by name.*libcudnn_ops\.so\.9 from '
+            $split = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{
+                LD_LIBRARY_PATH = Join-Path $folder '9.14.0'
+            }) -Script $show
+            $damagedPattern = 'cuDNN sub-libraries\|Warning\|Damaged beside .*libcudnn_ops\.so\.9 \(not a shared library' +
+                '.*found by name.*libcudnn_ops\.so\.9 from '
+            $split.Output | Should -Match $damagedPattern
             $split.Output | Should -Match 'cuDNN convolution on the GPU\|Passed'
             # With the damaged folder itself on the loader's path, that file is what loads: Failed, as before.
             $trap = Invoke-BoundedPwsh -WorkingDirectory $folder -Environment ($fakes + @{ LD_LIBRARY_PATH = $damaged }) -Script $show

@@ -13,20 +13,31 @@ BeforeDiscovery {
     # which GPUs its output is about (none where the output does not say, e.g. Watch-Gpu's screens).
     $script:DeviceCommands = @(
         @{ Name = 'Get-CudaDevice'; Arguments = @{}; Gpus = { param($out) $out.Index } }
-        @{ Name = 'Measure-GpuMatMul'; Arguments = @{ DataType = 'FP32'; Size = 32; Iterations = 2; Warmup = 0; AlgorithmCandidates = 2 }; Gpus = { param($out) $out.DeviceIndex } }
-        @{ Name = 'Measure-GpuBandwidth'; Arguments = @{ Test = 'device_write_sm'; Size = 1MB + 48; Iterations = 2; Warmup = 0 }; Gpus = { param($out) $out.DeviceIndex } }
-        @{ Name = 'Measure-GpuSpeedup'; Arguments = @{ DataType = 'FP32'; Size = 32; NoMlpShape = $true; Iterations = 2 }; Gpus = { param($out) $out.GpuIndex } }
+        @{ Name = 'Measure-GpuMatMul'; Arguments = @{ DataType = 'FP32'; Size = 32; Iterations = 2; Warmup = 0; AlgorithmCandidates = 2 }
+        Gpus = { param($out) $out.DeviceIndex } }
+        @{ Name = 'Measure-GpuBandwidth'; Arguments = @{ Test = 'device_write_sm'; Size = 1MB + 48; Iterations = 2; Warmup = 0 }
+        Gpus = { param($out) $out.DeviceIndex } }
+        @{ Name = 'Measure-GpuSpeedup'; Arguments = @{ DataType = 'FP32'; Size = 32; NoMlpShape = $true; Iterations = 2 }
+        Gpus = { param($out) $out.GpuIndex } }
         @{ Name = 'Test-GpuHealth'; Arguments = @{ XidWatchSeconds = 0 }; Gpus = { param($out) $out.Gpus.Index } }
         @{ Name = 'Get-GpuTopology'; Arguments = @{}; Gpus = { param($out) $out.Index } }
         @{ Name = 'Get-GpuSample'; Arguments = @{ SampleInterval = 0.05 }; Gpus = { param($out) $out.Index } }
         @{ Name = 'Get-GpuProcess'; Arguments = @{}; Gpus = $null } # the fake runs processes on GPU 0 only
         @{ Name = 'Watch-Gpu'; Arguments = @{ Count = 1; Interval = 0.1; Plain = $true }; Gpus = $null }
         @{ Name = 'Measure-GpuJob'; Arguments = @{ ScriptBlock = { 'work' }; SampleInterval = 0.05 }
-            Gpus = { param($out) ($out | Where-Object { $_.PSTypeNames -contains 'DlGpuTools.GpuJobSummary' -or $_.PSTypeNames -contains 'Deserialized.DlGpuTools.GpuJobSummary' }).Index } }
+            Gpus = {
+                param($out) ($out |
+                    Where-Object {
+                        $_.PSTypeNames -contains 'DlGpuTools.GpuJobSummary' -or
+                            $_.PSTypeNames -contains 'Deserialized.DlGpuTools.GpuJobSummary'
+                    }).Index
+            } }
         # A collective needs two GPUs, so it cannot be shown on GPU 1 alone; it selects by the same rule.
-        @{ Name = 'Measure-GpuCollective'; Arguments = @{ MinBytes = 8; MaxBytes = 64; Iterations = 1; Warmup = 0; Batches = 1 }; Gpus = $null }
+        @{ Name = 'Measure-GpuCollective'
+        Arguments = @{ MinBytes = 8; MaxBytes = 64; Iterations = 1; Warmup = 0; Batches = 1 }; Gpus = $null }
         # Its output is the state file, which names no GPU by index; a private folder, so nothing lands in /run.
-        @{ Name = 'Start-GpuJob'; Arguments = @{ Name = 'device-selection'; StateFolder = (New-PrivateTempDirectory -Prefix 'dlgpu-jobs-') }; Gpus = $null }
+        @{ Name = 'Start-GpuJob'
+        Arguments = @{ Name = 'device-selection'; StateFolder = (New-PrivateTempDirectory -Prefix 'dlgpu-jobs-') }; Gpus = $null }
     )
     $script:Readable = @($DeviceCommands | Where-Object { $null -ne $_.Gpus })
 }
@@ -73,16 +84,18 @@ Describe 'Device selection with the fake driver' -Skip:$NoFakes {
     }
 
     It '<Name> -Index 7 writes DeviceIndexNotFound, and a UUID no GPU has writes DeviceUuidNotFound' -ForEach $DeviceCommands {
-        $null = & $Name @Arguments -Index 7 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue
+        $silent = @{ ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue'; InformationAction = 'SilentlyContinue' }
+        $null = & $Name @Arguments -Index 7 -ErrorVariable err @silent
         @($err.FullyQualifiedErrorId) | Should -Contain "DeviceIndexNotFound,$((Get-Command $Name).ImplementingType.FullName)"
-        $null = & $Name @Arguments -Uuid $NoSuchUuid -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -InformationAction SilentlyContinue
+        $null = & $Name @Arguments -Uuid $NoSuchUuid -ErrorVariable err @silent
         @($err.FullyQualifiedErrorId) | Should -Contain "DeviceUuidNotFound,$((Get-Command $Name).ImplementingType.FullName)"
     }
 
     It '<Name> works on GPU 1 when it is piped live, deserialized, or from JSON' -ForEach $Readable {
         $inputs = @{
             live = $Device1
-            deserialized = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($Device1))
+            deserialized = [System.Management.Automation.PSSerializer]::Deserialize(
+                [System.Management.Automation.PSSerializer]::Serialize($Device1))
             json = $Device1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
         }
         foreach ($kind in $inputs.Keys) {

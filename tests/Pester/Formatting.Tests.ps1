@@ -59,7 +59,8 @@ Describe 'Views and serialization of CudaDevice' -Skip:$NoFakes {
     }
 
     It 'formats with Format-Table, Format-List *, Format-Wide and Format-Custom without errors' {
-        { $Devices | Format-Table | Out-String; $Devices | Format-List * | Out-String; $Devices | Format-Wide | Out-String; $Devices | Format-Custom | Out-String } | Should -Not -Throw
+        { $Devices | Format-Table | Out-String; $Devices | Format-List * | Out-String; $Devices | Format-Wide | Out-String; $Devices |
+            Format-Custom | Out-String } | Should -Not -Throw
     }
 
     It 'converts to JSON with plain values and back' {
@@ -86,7 +87,10 @@ Describe 'List properties in Export-Csv' -Skip:$NoFakes {
 
     It 'exports <Name> without a type name where the values should be' -ForEach @(
         @{ Name = 'Get-GpuSpec'; Produce = { Get-GpuSpec 'RTX 4090' } }
-        @{ Name = 'Get-GpuRecommendation'; Produce = { Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -WarningAction SilentlyContinue | Select-Object -First 3 } }
+        @{ Name = 'Get-GpuRecommendation'
+        Produce = {
+            Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -WarningAction SilentlyContinue | Select-Object -First 3
+        } }
         @{ Name = 'Test-CuDnnInstall'; Produce = { Test-CuDnnInstall -ErrorAction SilentlyContinue } }
         @{ Name = 'Get-GpuSample'; Produce = { Get-GpuSample } }
         @{ Name = 'Get-CudaDevice'; Produce = { Get-CudaDevice } }

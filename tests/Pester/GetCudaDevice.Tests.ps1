@@ -154,13 +154,19 @@ Describe 'Get-CudaDevice with the fake driver' -Skip:$NoFakes {
         # A fresh process: nothing enumerated yet. The completer must not load libcuda or NVML (on a GPU box
         # that means cuInit, hundreds of ms, on every Tab press); the fakes show whether it did.
         $pwsh = @(Get-PwshCommand)
-        $script = "`$env:DLGPUTOOLS_CUDA_DRIVER_PATH = '$env:DLGPUTOOLS_CUDA_DRIVER_PATH'; `$env:DLGPUTOOLS_NVML_PATH = '$env:DLGPUTOOLS_NVML_PATH'; " +
+        $script = "`$env:DLGPUTOOLS_CUDA_DRIVER_PATH = '$env:DLGPUTOOLS_CUDA_DRIVER_PATH'; " +
+            "`$env:DLGPUTOOLS_NVML_PATH = '$env:DLGPUTOOLS_NVML_PATH'; " +
             "Import-Module '$ModuleManifest'; `$line = 'Get-CudaDevice -Name NV'; " +
-            "`$w = [Diagnostics.Stopwatch]::StartNew(); `$c = (TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches; `$w.Stop(); " +
-            "`$w2 = [Diagnostics.Stopwatch]::StartNew(); `$c = (TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches; `$w2.Stop(); " +
-            "[pscustomobject]@{ Ms = `$w.Elapsed.TotalMilliseconds; Again = `$w2.Elapsed.TotalMilliseconds; Loaded = @(Get-Content /proc/`$PID/maps | Where-Object { `$_ -match 'libfake(cuda|nvml)' }).Count } | ConvertTo-Json"
-        $result = & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) | Out-String | ConvertFrom-Json
-        Write-Host ("    completion in a fresh process: first {0:N1} ms (PowerShell's completion engine warming up), then {1:N1} ms" -f $result.Ms, $result.Again)
+            "`$w = [Diagnostics.Stopwatch]::StartNew(); " +
+            "`$c = (TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches; `$w.Stop(); " +
+            "`$w2 = [Diagnostics.Stopwatch]::StartNew(); " +
+            "`$c = (TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches; `$w2.Stop(); " +
+            "[pscustomobject]@{ Ms = `$w.Elapsed.TotalMilliseconds; Again = `$w2.Elapsed.TotalMilliseconds; " +
+            "Loaded = @(Get-Content /proc/`$PID/maps | Where-Object { `$_ -match 'libfake(cuda|nvml)' }).Count } | ConvertTo-Json"
+        $result = & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) |
+            Out-String | ConvertFrom-Json
+        Write-Host ("    completion in a fresh process: first {0:N1} ms (PowerShell's completion engine warming up), then {1:N1} ms" -f
+            $result.Ms, $result.Again)
         $result.Loaded | Should -Be 0
     }
 

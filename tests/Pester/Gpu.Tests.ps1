@@ -29,7 +29,9 @@ BeforeAll {
     function Get-TorchDevices {
         $python = Get-Command python3 -ErrorAction SilentlyContinue
         if (-not $python) { return $null }
-        $code = 'import json, torch; print(json.dumps([dict(name=p.name, uuid=str(p.uuid), total=p.total_memory, major=p.major, minor=p.minor, mp=p.multi_processor_count, bus=p.pci_bus_id, domain=p.pci_domain_id, dev=p.pci_device_id) for p in (torch.cuda.get_device_properties(i) for i in range(torch.cuda.device_count()))]))'
+        $code = 'import json, torch; print(json.dumps([dict(name=p.name, uuid=str(p.uuid), total=p.total_memory, ' +
+            'major=p.major, minor=p.minor, mp=p.multi_processor_count, bus=p.pci_bus_id, domain=p.pci_domain_id, dev=p.pci_device_id) ' +
+            'for p in (torch.cuda.get_device_properties(i) for i in range(torch.cuda.device_count()))]))'
         $json = & $python.Source -c $code 2>$null
         if ($LASTEXITCODE -ne 0) { return $null }
         $json | ConvertFrom-Json
@@ -81,7 +83,9 @@ Describe 'Get-CudaDevice on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'shows a process that uses the GPU' {
         $python = Get-Command python3 -ErrorAction SilentlyContinue
         if (-not $python) { Set-ItResult -Skipped -Because 'python3 is not available to start a GPU process'; return }
-        $job = Start-Process -FilePath $python.Source -ArgumentList '-c', '"import torch,time; x=torch.empty(256*1024*1024, dtype=torch.uint8, device=''cuda:0''); torch.cuda.synchronize(); time.sleep(25)"' -PassThru
+        $holdMemory = '"import torch,time; x=torch.empty(256*1024*1024, dtype=torch.uint8, device=''cuda:0''); ' +
+            'torch.cuda.synchronize(); time.sleep(25)"'
+        $job = Start-Process -FilePath $python.Source -ArgumentList '-c', $holdMemory -PassThru
         try {
             $found = $null
             # The process shows up once it has a context (a few MiB), and with its 256 MiB once the tensor exists.
@@ -122,27 +126,34 @@ Describe 'The card table on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
 Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'measures every type it supports, verified, from the pipeline' {
         $device = Get-CudaDevice -Index 0
-        $types = @('FP64', 'FP32', 'TF32', 'FP16', 'BF16') + $(if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -ge 89) { 'FP8' })
+        $types = @('FP64', 'FP32', 'TF32', 'FP16', 'BF16') +
+            $(if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -ge 89) { 'FP8' })
         $r = @($device | Measure-GpuMatMul -DataType $types -Size 2048 -Iterations 5)
         $r.Count | Should -Be $types.Count
         $expected = @{ FP64 = 'FP64'; FP32 = 'FP32'; TF32 = 'FP32 (TF32 inputs)'; FP16 = 'FP32'; BF16 = 'FP32'; FP8 = 'FP32' }
         foreach ($x in $r) {
             $x.Accumulation | Should -Be $expected[$x.DataType]
             $x.Tflops | Should -BeGreaterThan 1
-            if ($null -ne $x.PercentOfPeak) { $x.PercentOfPeak | Should -BeLessThan 110 -Because "$($x.DataType) cannot beat its datasheet peak" }
+            if ($null -ne $x.PercentOfPeak) {
+                $x.PercentOfPeak | Should -BeLessThan 110 -Because "$($x.DataType) cannot beat its datasheet peak"
+            }
         }
         $bf16 = $r | Where-Object DataType -eq 'BF16'
         $fp32 = $r | Where-Object DataType -eq 'FP32'
-        $bf16.Tflops | Should -BeGreaterThan (4 * $fp32.Tflops) -Because 'tensor cores are several times faster than FP32 on any tensor-core GPU'
+        $bf16.Tflops |
+            Should -BeGreaterThan (4 * $fp32.Tflops) -Because 'tensor cores are several times faster than FP32 on any tensor-core GPU'
     }
 
     It 'runs FP8 without fast accumulation by default and with it on request, both within their tolerances' {
         $device = Get-CudaDevice -Index 0
-        if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -lt 89) { Set-ItResult -Skipped -Because "compute capability $($device.ComputeCapability) has no FP8"; return }
+        if ($device.ComputeCapabilityMajor * 10 + $device.ComputeCapabilityMinor -lt 89) {
+            Set-ItResult -Skipped -Because "compute capability $($device.ComputeCapability) has no FP8"; return
+        }
         # A result at all means it passed verification (a failure is a MatMulVerificationFailed error, made terminating here).
         $exact = $device | Measure-GpuMatMul -DataType FP8 -Size 4096 -Iterations 5 -ErrorAction Stop
         $fast = $device | Measure-GpuMatMul -DataType FP8 -Size 4096 -Iterations 5 -FastAccumulation -ErrorAction Stop
-        Write-Host ("FP8 4096: {0:0} TFLOPS, error {1:0.0E+0} ({2}); fast: {3:0} TFLOPS, error {4:0.0E+0}" -f $exact.Tflops, $exact.RelativeError, $exact.Accumulation, $fast.Tflops, $fast.RelativeError)
+        Write-Host ("FP8 4096: {0:0} TFLOPS, error {1:0.0E+0} ({2}); fast: {3:0} TFLOPS, error {4:0.0E+0}" -f $exact.Tflops,
+            $exact.RelativeError, $exact.Accumulation, $fast.Tflops, $fast.RelativeError)
         $exact.Accumulation | Should -Be 'FP32'
         $fast.Accumulation | Should -Be 'FP32 fast (FP8 tensor-core partial sums)'
     }
@@ -150,11 +161,15 @@ Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'holds no GPU memory once it returns, and none more after 100 runs' {
         $before = (Get-CudaDevice -Index 0).FreeMemory
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        for ($i = 0; $i -lt 100; $i++) { $null = Measure-GpuMatMul -Index 0 -DataType FP16 -Size 256 -Iterations 1 -Warmup 0 -AlgorithmCandidates 1 }
+        for ($i = 0; $i -lt 100; $i++) {
+            $null = Measure-GpuMatMul -Index 0 -DataType FP16 -Size 256 -Iterations 1 -Warmup 0 -AlgorithmCandidates 1
+        }
         $watch.Stop()
         $device = Get-CudaDevice -Index 0
         $after = $device.FreeMemory
-        Write-Host ("GPU free memory before 100 runs: {0:N0} bytes; after: {1:N0} bytes; difference {2:N0}; {3:N0} ms a run, context creation included" -f $before, $after, ($before - $after), ($watch.ElapsedMilliseconds / 100))
+        $memoryFormat = 'GPU free memory before 100 runs: {0:N0} bytes; after: {1:N0} bytes; difference {2:N0}; ' +
+            '{3:N0} ms a run, context creation included'
+        Write-Host ($memoryFormat -f $before, $after, ($before - $after), ($watch.ElapsedMilliseconds / 100))
         [math]::Abs([double]$before - $after) | Should -BeLessOrEqual 4MB
         # The context goes with the command: this process is no longer among the GPU's compute processes.
         # Strict mode refuses a property of an empty list, which is what a GPU without processes gives.
@@ -165,7 +180,9 @@ Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $null = Measure-GpuMatMul -Index 0 -DataType BF16 -Size 1024 -Iterations 1 -Warmup 0 -AlgorithmCandidates 1
         $before = (Get-CudaDevice -Index 0).FreeMemory
         $ps = [powershell]::Create()
-        $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModuleManifest).AddStatement().AddCommand('Measure-GpuMatMul').AddParameter('Index', 0).AddParameter('DataType', 'BF16').AddParameter('Size', 8192).AddParameter('Iterations', 100000)
+        $null = $ps.AddCommand('Import-Module').AddParameter('Name',
+            $ModuleManifest).AddStatement().AddCommand('Measure-GpuMatMul').AddParameter('Index', 0).AddParameter('DataType',
+                'BF16').AddParameter('Size', 8192).AddParameter('Iterations', 100000)
         $null = $ps.BeginInvoke()
         $deadline = (Get-Date).AddSeconds(30)
         while ((Get-CudaDevice -Index 0).FreeMemory -gt $before - 256MB -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
@@ -176,7 +193,8 @@ Describe 'Measure-GpuMatMul on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $watch.Stop()
         $ps.Dispose()
         $after = (Get-CudaDevice -Index 0).FreeMemory
-        Write-Host ("Stop took {0:N0} ms; free memory before {1:N0}, while running {2:N0}, after stopping {3:N0}" -f $watch.ElapsedMilliseconds, $before, $during, $after)
+        Write-Host ("Stop took {0:N0} ms; free memory before {1:N0}, while running {2:N0}, after stopping {3:N0}" -f
+            $watch.ElapsedMilliseconds, $before, $during, $after)
         $during | Should -BeLessThan ($before - 256MB) -Because 'the run had its buffers allocated when it was stopped'
         $watch.ElapsedMilliseconds | Should -BeLessThan 3000
         [math]::Abs($before - $after) | Should -BeLessOrEqual 4MB
@@ -210,7 +228,9 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
             $torch = (& $python.Source -c 'import torch; print(torch.version.cuda, torch.backends.cudnn.version())') -split ' '
             $Check['pytorch'].Data['TorchCuda'] | Should -Be $torch[0]
             $v = [int]$torch[1]
-            $decoded = if ($v -ge 10000) { '{0}.{1}.{2}' -f [math]::Floor($v / 10000), [math]::Floor(($v % 10000) / 100), ($v % 100) } else { '{0}.{1}.{2}' -f [math]::Floor($v / 1000), [math]::Floor(($v % 1000) / 100), ($v % 100) }
+            $decoded = if ($v -ge 10000) {
+                '{0}.{1}.{2}' -f [math]::Floor($v / 10000), [math]::Floor(($v % 10000) / 100), ($v % 100)
+            } else { '{0}.{1}.{2}' -f [math]::Floor($v / 1000), [math]::Floor(($v % 1000) / 100), ($v % 100) }
             $Check['pytorch'].Data['TorchCudnn'] | Should -BeLike "$decoded*"
         }
     }
@@ -220,11 +240,15 @@ Describe 'Test-CuDnnInstall on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $broken = New-PrivateTempDirectory -Prefix 'dlgpu-broken-cudnn-'
         Copy-Item $loaded (Join-Path $broken 'libcudnn.so.9')
         $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-        $entry = @(); if ((Split-Path $self -Leaf) -match '^dotnet') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
+        $entry = @()
+        if ((Split-Path $self -Leaf) -match '^dotnet') { $entry = @([System.Reflection.Assembly]::GetEntryAssembly().Location) }
         $saved = $env:LD_LIBRARY_PATH
         try {
             $env:LD_LIBRARY_PATH = $broken + $(if ($saved) { ':' + $saved })
-            $json = & $self @entry -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; `$q = Test-CuDnnInstall -Quiet; `$r = Test-CuDnnInstall -ErrorAction SilentlyContinue; [pscustomobject]@{ Quiet = `$q; Checks = `$r } | ConvertTo-Json -Depth 4"
+            $both = "Import-Module '$ModuleManifest'; `$q = Test-CuDnnInstall -Quiet; " +
+                "`$r = Test-CuDnnInstall -ErrorAction SilentlyContinue; " +
+                "[pscustomobject]@{ Quiet = `$q; Checks = `$r } | ConvertTo-Json -Depth 4"
+            $json = & $self @entry -NoProfile -NonInteractive -Command $both
         }
         finally {
             $env:LD_LIBRARY_PATH = $saved
@@ -258,17 +282,20 @@ Describe 'Several runspaces on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $run.ExitCode | Should -Be 0 -Because $run.Output
         foreach ($r in $run.Summary.Runspaces) {
             $errors = ($r.Errors | ForEach-Object { "$($_.Id) x$($_.Count)" }) -join '; '
-            Write-Host ("    {0,-10} {1,6} iterations; errors: {2}" -f $r.Runspace, $r.Iterations, $(if ($errors) { $errors } else { 'none' }))
+            Write-Host ("    {0,-10} {1,6} iterations; errors: {2}" -f $r.Runspace, $r.Iterations,
+                $(if ($errors) { $errors } else { 'none' }))
         }
 
-        @($run.Summary.Runspaces | ForEach-Object { @($_.Errors) } | Where-Object { $null -ne $_ -and $_.Id -notmatch $ClassifiedErrorPattern } | ForEach-Object { $_.Id }) | Should -BeNullOrEmpty
+        @($run.Summary.Runspaces | ForEach-Object { @($_.Errors) } |
+            Where-Object { $null -ne $_ -and $_.Id -notmatch $ClassifiedErrorPattern } | ForEach-Object { $_.Id }) | Should -BeNullOrEmpty
         ($run.Summary.Runspaces | Where-Object Runspace -eq 'measurer').Iterations | Should -BeGreaterThan 0
     }
 }
 
 Describe 'Measure-GpuSpeedup on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'pairs every GPU type with a verified CPU figure from a real BLAS, and the tensor-core types win by more than FP32' {
-        $r = @(Measure-GpuSpeedup -DataType FP32, TF32, BF16 -Size 2048 -NoMlpShape -Iterations 3 -ErrorAction Stop -InformationVariable info)
+        $r = @(Measure-GpuSpeedup -DataType FP32, TF32,
+            BF16 -Size 2048 -NoMlpShape -Iterations 3 -ErrorAction Stop -InformationVariable info)
         # BF16 meets the CPU's BF16 and its FP32 where the BLAS has a BF16 GEMM (PyTorch's MKL there), else its FP32 only.
         $cpuHasBf16 = @($r | Where-Object CpuDataType -eq 'BF16').Count -gt 0
         $r.Count | Should -Be $(if ($cpuHasBf16) { 4 } else { 3 })
@@ -292,6 +319,7 @@ Describe 'Measure-GpuSpeedup on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $r.Library | Should -Not -Match 'managed|reference'
         $r.Threads | Should -BeGreaterThan 1
         $r.PeakTflops | Should -BeGreaterThan 0
-        $r.PercentOfPeak | Should -BeLessThan 150 -Because 'the peak uses the base clock where there is no cpufreq; far above it means a wrong table row'
+        $r.PercentOfPeak |
+            Should -BeLessThan 150 -Because 'the peak uses the base clock where there is no cpufreq; far above it means a wrong table row'
     }
 }

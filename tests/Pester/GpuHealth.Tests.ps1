@@ -68,9 +68,11 @@ Describe 'Test-GpuHealth: the GPUs it is asked about (issue 27)' -Skip:$NoFakes 
 
     It 'writes DeviceUuidNotFound for a UUID the host does not have' {
         Use-FakeGpu -Setting $Clean
-        Test-GpuHealth -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $unknown = 'GPU-00000000-0000-0000-0000-000000000000'
+        Test-GpuHealth -Uuid $unknown -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "DeviceUuidNotFound,$HealthFqid"
-        Test-GpuHealth -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -Quiet -XidWatchSeconds 0 -WarningAction SilentlyContinue | Should -BeFalse
+        Test-GpuHealth -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -Quiet -XidWatchSeconds 0 -WarningAction SilentlyContinue |
+            Should -BeFalse
     }
 
     It 'checks the GPU piped to it, live, deserialized or from JSON, in one report for the host' {
@@ -81,7 +83,8 @@ Describe 'Test-GpuHealth: the GPUs it is asked about (issue 27)' -Skip:$NoFakes 
         $r[0].Gpus.Index | Should -Be @(1)
         $json = Get-CudaDevice -Index 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
         ($json | Test-GpuHealth -XidWatchSeconds 0).Gpus.Index | Should -Be @(1)
-        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-CudaDevice -Index 1)))
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize(
+            [System.Management.Automation.PSSerializer]::Serialize((Get-CudaDevice -Index 1)))
         ($copy | Test-GpuHealth -XidWatchSeconds 0).Gpus.Index | Should -Be @(1)
         (Test-GpuHealth -Uuid (Get-CudaDevice -Index 1).Uuid -XidWatchSeconds 0).Gpus.Index | Should -Be @(1)
         $both = @(Get-CudaDevice | Test-GpuHealth -XidWatchSeconds 0)
@@ -102,16 +105,25 @@ Describe 'Test-GpuHealth: verdict, action and -Quiet agree (issue 27)' -Skip:$No
 
     It 'says <Verdict> with action <Action> and -Quiet <Quiet>: the action follows from the verdict, the reason names its check' -ForEach @(
         @{ Setting = @(); Verdict = 'Healthy'; Action = 'None'; Quiet = $true; Reason = $null }
-        @{ Setting = @('FAKENVML_GPU0_PROCESSES=2'); Verdict = 'Degraded'; Action = 'Watch'; Quiet = $true; Reason = '^GPU 0: Processes: 2 process' }
-        @{ Setting = @('FAKENVML_ECC_HISTORY=7', 'FAKENVML_GPU0_PROCESSES=2', 'FAKENVML_POWER_LIMIT_W=400'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: Power limit: ' }
+        @{ Setting = @('FAKENVML_GPU0_PROCESSES=2'); Verdict = 'Degraded'; Action = 'Watch'; Quiet = $true
+        Reason = '^GPU 0: Processes: 2 process' }
+        @{ Setting = @('FAKENVML_ECC_HISTORY=7', 'FAKENVML_GPU0_PROCESSES=2', 'FAKENVML_POWER_LIMIT_W=400'); Verdict = 'Degraded'
+        Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: Power limit: ' }
         @{ Setting = @('FAKENVML_MIG_PENDING=1'); Verdict = 'Degraded'; Action = 'Configure'; Quiet = $true; Reason = '^GPU 0: MIG mode: ' }
-        @{ Setting = @('FAKENVML_PCIE_WIDTH=8', 'FAKENVML_MIG_PENDING=1'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: PCIe link: ' }
-        @{ Setting = @('FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_DOWN=3,7'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: NVLink state: Link\(s\) 3, 7 down, 16 up' }
-        @{ Setting = @('FAKENVML_RECOVERY_ACTION=reset'); Verdict = 'Unhealthy'; Action = 'ResetGpu'; Quiet = $false; Reason = '^GPU 0: Recovery action: GPU reset' }
-        @{ Setting = @('FAKENVML_RECOVERY_ACTION=reboot'); Verdict = 'Unhealthy'; Action = 'RebootNode'; Quiet = $false; Reason = '^GPU 0: Recovery action: Node reboot' }
-        @{ Setting = @('FAKENVML_RECOVERY_ACTION=drain_p2p'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false; Reason = '^GPU 0: Recovery action: Drain P2P' }
-        @{ Setting = @('FAKENVML_RECOVERY_ACTION=drain_reset', 'FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_DOWN=0'); Verdict = 'Unhealthy'; Action = 'ResetGpu'; Quiet = $false; Reason = '^GPU 0: Recovery action: Drain and reset' }
-        @{ Setting = @('FAKENVML_RECOVERY_ACTION=unknown', 'FAKENVML_NVLINKS=18'); Verdict = 'Healthy'; Action = 'None'; Quiet = $true; Reason = $null }
+        @{ Setting = @('FAKENVML_PCIE_WIDTH=8', 'FAKENVML_MIG_PENDING=1'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false
+        Reason = '^GPU 0: PCIe link: ' }
+        @{ Setting = @('FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_DOWN=3,7'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false
+        Reason = '^GPU 0: NVLink state: Link\(s\) 3, 7 down, 16 up' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=reset'); Verdict = 'Unhealthy'; Action = 'ResetGpu'; Quiet = $false
+        Reason = '^GPU 0: Recovery action: GPU reset' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=reboot'); Verdict = 'Unhealthy'; Action = 'RebootNode'; Quiet = $false
+        Reason = '^GPU 0: Recovery action: Node reboot' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=drain_p2p'); Verdict = 'Unhealthy'; Action = 'Drain'; Quiet = $false
+        Reason = '^GPU 0: Recovery action: Drain P2P' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=drain_reset', 'FAKENVML_NVLINKS=18', 'FAKENVML_NVLINK_DOWN=0'); Verdict = 'Unhealthy'
+        Action = 'ResetGpu'; Quiet = $false; Reason = '^GPU 0: Recovery action: Drain and reset' }
+        @{ Setting = @('FAKENVML_RECOVERY_ACTION=unknown', 'FAKENVML_NVLINKS=18'); Verdict = 'Healthy'; Action = 'None'
+        Quiet = $true; Reason = $null }
     ) {
         # Processes on a GPU were Degraded with action Drain while -Quiet said $true, and the reason named another check.
         Use-FakeGpu -Setting ($Clean + $Setting)
@@ -233,7 +245,8 @@ Describe 'Test-GpuHealth: checks by id from one registry (issue 23)' -Skip:$NoFa
 
     It 'lists every registered id in its help, in run order, with its level' {
         $doc = Get-Content (Join-Path $RepoRoot 'docs/Test-GpuHealth.md')
-        $rows = @($doc | Where-Object { $_ -match '^\| ([a-z0-9_]+) \| (Quick|Standard|Long) \| (host|GPU|run) \|' } | ForEach-Object { ($_ -split '\|')[1].Trim() })
+        $rows = @($doc | Where-Object { $_ -match '^\| ([a-z0-9_]+) \| (Quick|Standard|Long) \| (host|GPU|run) \|' } |
+            ForEach-Object { ($_ -split '\|')[1].Trim() })
         $rows | Should -Be @([DlGpuTools.Health.HealthChecks]::Registry.Ids)
     }
 }
@@ -246,7 +259,9 @@ Describe 'Test-GpuHealth: NVLink and the recovery action (issue 25)' -Skip:$NoFa
         $r = Test-GpuHealth -XidWatchSeconds 1
         $e = $r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'nvlink_errors' }
         "$($e.Status)" | Should -Be 'Warning'
-        $e.Detail | Should -Match '^Link\(s\) 0 took 0 replay, 0 recovery, \d+ CRC, 0 ECC over the [\d.]+ s check: [\d.]+ CRC/ECC errors a second, below DCGM''s 100'
+        $e.Detail |
+            Should -Match ('^Link\(s\) 0 took 0 replay, 0 recovery, \d+ CRC, 0 ECC over the [\d.]+ s check: ' +
+                '[\d.]+ CRC/ECC errors a second, below DCGM''s 100')
         "$($r.Verdict)" | Should -Be 'Degraded'
         "$($r.Action)" | Should -Be 'Watch'
         Test-GpuHealth -Quiet -XidWatchSeconds 0 | Should -BeTrue
@@ -271,7 +286,8 @@ Describe 'Test-GpuHealth: NVLink and the recovery action (issue 25)' -Skip:$NoFa
             @($r.Checks | Where-Object { $_.Id -eq $id -and "$($_.Status)" -ne 'Skipped' }) | Should -BeNullOrEmpty -Because $id
         }
         ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'nvlink_state' }).Detail | Should -Match '^No NVLink on this GPU'
-        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'recovery_action' }).Detail | Should -Match '^Not reported by this driver \(NVML_ERROR_NOT_SUPPORTED\)'
+        ($r.Checks | Where-Object { $_.Gpu -eq 0 -and $_.Id -eq 'recovery_action' }).Detail |
+            Should -Match '^Not reported by this driver \(NVML_ERROR_NOT_SUPPORTED\)'
     }
 }
 
@@ -305,7 +321,8 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
 
     It 'fails a GPU whose GEMM returns one wrong element, with GpuHealthCheckFailed and $false from -Quiet' {
         Use-FakeGpu -Setting ($Load + 'FAKECUBLAS_WRONG_CALL=5')
-        $r = Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $short = @{ Level = 'Standard'; Duration = 1; MatrixSize = 64; Index = 0; XidWatchSeconds = 0 }
+        $r = Test-GpuHealth @short -ErrorVariable err -ErrorAction SilentlyContinue
         $r.Reason | Should -Match '^GPU 0: GEMM results: .*1 of [\d,]+ results differed from the first result'
         "$($r.Action)" | Should -Be 'Drain'
         $err[0].FullyQualifiedErrorId | Should -Be "GpuHealthCheckFailed,$HealthFqid"
@@ -315,7 +332,8 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
     It 'fails a GPU whose memory copy returns wrong data, with Drain and $false from -Quiet' {
         # Wrong data after a device copy was a Warning (Watch), while one wrong GEMM word fails "GEMM results".
         Use-FakeGpu -Setting ($Load + 'FAKECUDA_KERNEL_SKIP_LAST=1')
-        $r = Test-GpuHealth -Level Standard -Duration 1 -MatrixSize 64 -Index 0 -XidWatchSeconds 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $short = @{ Level = 'Standard'; Duration = 1; MatrixSize = 64; Index = 0; XidWatchSeconds = 0 }
+        $r = Test-GpuHealth @short -ErrorVariable err -ErrorAction SilentlyContinue
         $copy = $r.Checks | Where-Object Id -EQ 'memory_bandwidth'
         "$($copy.Status)" | Should -Be 'Failed'
         "$($r.Verdict)" | Should -Be 'Unhealthy'
@@ -336,8 +354,10 @@ Describe 'Test-GpuHealth -Level Standard and Long with the fake driver, cuBLASLt
     }
 
     It 'rejects a stress shorter than a second or a matrix smaller than 64 before doing anything' {
-        { Test-GpuHealth -Level Standard -Duration 0.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.TestGpuHealthCommand'
-        { Test-GpuHealth -Level Standard -MatrixSize 32 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.TestGpuHealthCommand'
+        { Test-GpuHealth -Level Standard -Duration 0.5 } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.TestGpuHealthCommand'
+        { Test-GpuHealth -Level Standard -MatrixSize 32 } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.TestGpuHealthCommand'
         { Test-GpuHealth -Level Extreme } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,DlGpuTools.Commands.TestGpuHealthCommand'
     }
 }
@@ -352,7 +372,9 @@ Describe 'Test-GpuHealth -Level Standard on a real GPU' -Tag 'Gpu' -Skip:(-not $
             "$($results.Status)" | Should -Be 'Passed' -Because $results.Detail
             $results.Detail | Should -Match 'matched the first bit for bit'
             $g.StressTflops | Should -BeGreaterThan 0
-            if ($null -ne $g.StressPercentOfPeak) { $g.StressPercentOfPeak | Should -BeGreaterThan 30 -Because 'cuBLASLt reaches 60-80% of the dense peak on a healthy card' }
+            if ($null -ne $g.StressPercentOfPeak) {
+                $g.StressPercentOfPeak | Should -BeGreaterThan 30 -Because 'cuBLASLt reaches 60-80% of the dense peak on a healthy card'
+            }
             $g.SmClockMHz | Should -BeGreaterThan 0
             $g.PowerW | Should -BeGreaterThan 0
             "$(($g.Checks | Where-Object Id -EQ 'memory_bandwidth').Status)" | Should -Be 'Passed'
@@ -376,12 +398,15 @@ Describe 'Test-GpuHealth on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
         $r = Test-GpuHealth -ExpectedGpuCount $gpus -ErrorAction SilentlyContinue
         $r.GpuCount | Should -Be $gpus
         $r.Gpus.Count | Should -Be $gpus
-        $smi = & nvidia-smi --query-gpu=index,ecc.errors.uncorrected.volatile.total,pcie.link.width.current,pcie.link.width.max,persistence_mode --format=csv,noheader
+        $smi = & nvidia-smi --query-gpu=index,ecc.errors.uncorrected.volatile.total,pcie.link.width.current,pcie.link.width.max,
+            persistence_mode --format=csv,noheader
         foreach ($line in $smi) {
             $f = $line -split ',\s*'
             $g = $r.Gpus | Where-Object Index -EQ ([int]$f[0])
             $ecc = $g.Checks | Where-Object Id -EQ 'ecc_errors'
-            if ($f[1] -match '^\d+$' -and [int]$f[1] -gt 0) { "$($ecc.Status)" | Should -Be 'Failed' } elseif ($f[1] -match '^\d+$') { "$($ecc.Status)" | Should -BeIn 'Passed', 'Warning' }
+            if ($f[1] -match '^\d+$' -and [int]$f[1] -gt 0) { "$($ecc.Status)" | Should -Be 'Failed' } elseif ($f[1] -match '^\d+$') {
+                "$($ecc.Status)" | Should -BeIn 'Passed', 'Warning'
+            }
             $link = $g.Checks | Where-Object Id -EQ 'pcie_link'
             "$($link.Status)" | Should -Be $(if ([int]$f[2] -lt [int]$f[3]) { 'Failed' } else { 'Passed' })
             $persist = $g.Checks | Where-Object Id -EQ 'persistence_mode'
@@ -410,7 +435,10 @@ Describe 'Test-GpuHealth NVLink and recovery checks on a real GPU' -Tag 'Gpu' -S
             $f = "$line" -split ',\s*'
             if ($f.Count -lt 2 -or $f[0] -notmatch '^\d+$') { continue } # a driver without the field says so in prose
             $check = ($r.Gpus | Where-Object Index -EQ ([int]$f[0])).Checks | Where-Object Id -EQ 'recovery_action'
-            "$($check.Status)" | Should -Be $(if ($f[1] -match '^None$') { 'Passed' } else { 'Failed' }) -Because "nvidia-smi says $($f[1]); $($check.Detail)"
+            "$($check.Status)" |
+                Should -Be $(if ($f[1] -match '^None$') { 'Passed' } else {
+                    'Failed'
+                }) -Because "nvidia-smi says $($f[1]); $($check.Detail)"
         }
     }
 }
@@ -421,7 +449,9 @@ Describe 'The scheduler health check script (bin/dlgpu-healthcheck.ps1 in the mo
         # A child pwsh, as a scheduler runs it, with the module found by name and the fake driver.
         function Invoke-HealthCheck([string[]] $Arguments) {
             $env:PSModulePath = (Split-Path (Split-Path $ModuleManifest)) + [IO.Path]::PathSeparator + $env:PSModulePath
-            $out = & (Get-Process -Id $PID).Path $(if ((Split-Path (Get-Process -Id $PID).Path -Leaf) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' }) -NoProfile -File $Script @Arguments
+            $out = & (Get-Process -Id $PID).Path $(if ((Split-Path (Get-Process -Id $PID).Path -Leaf) -like 'dotnet*') {
+                Join-Path $PSHOME 'pwsh.dll'
+            }) -NoProfile -File $Script @Arguments
             [pscustomobject]@{ Output = @($out); ExitCode = $LASTEXITCODE }
         }
     }

@@ -124,12 +124,15 @@ Describe 'Start-GpuJob and Stop-GpuJob with the fake NVML' -Skip:$NoFakes {
 
     It 'refuses a job that was not started, a name that is a path, and a folder others can open' {
         Use-FakeGpu
-        { Stop-GpuJob -Name never -StateFolder $Folder -ErrorAction Stop } | Should -Throw -ErrorId 'GpuJobNotStarted,DlGpuTools.Commands.StopGpuJobCommand'
-        { Start-GpuJob -Name '../x' -StateFolder $Folder } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.StartGpuJobCommand'
+        { Stop-GpuJob -Name never -StateFolder $Folder -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GpuJobNotStarted,DlGpuTools.Commands.StopGpuJobCommand'
+        { Start-GpuJob -Name '../x' -StateFolder $Folder } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.StartGpuJobCommand'
         $open = Join-Path (Split-Path $Folder) 'open'
         New-Item -ItemType Directory $open | Out-Null
         chmod 777 $open
-        { Start-GpuJob -Name open-1 -StateFolder $open -ErrorAction Stop } | Should -Throw -ErrorId 'GpuJobStateFolderUnsafe,DlGpuTools.Commands.StartGpuJobCommand'
+        { Start-GpuJob -Name open-1 -StateFolder $open -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GpuJobStateFolderUnsafe,DlGpuTools.Commands.StartGpuJobCommand'
         Get-ChildItem $open | Should -BeNullOrEmpty
     }
 
@@ -156,7 +159,8 @@ Describe 'The Prometheus labels and the job info series' -Skip:$NoFakes {
         $lines = ($samples | ConvertTo-GpuPrometheus -JobId 'job"7') -split "`n"
         $info = @($lines | Where-Object { $_ -like 'dlgputools_job_info{*' })
         $info.Count | Should -Be 2
-        $info[0] | Should -Be ('dlgputools_job_info{{hpc_job="job\"7",gpu="0",UUID="{0}",hostname="{1}"}} 1' -f $samples[0].Uuid, [Environment]::MachineName)
+        $info[0] | Should -Be ('dlgputools_job_info{{hpc_job="job\"7",gpu="0",UUID="{0}",hostname="{1}"}} 1' -f $samples[0].Uuid,
+            [Environment]::MachineName)
         $lines | Should -Contain '# TYPE dlgputools_job_info gauge'
         @($lines | Where-Object { $_ -like 'DCGM_*hpc_job*' }).Count | Should -Be 0
         ($samples | ConvertTo-GpuPrometheus) | Should -Not -Match 'dlgputools_job_info'

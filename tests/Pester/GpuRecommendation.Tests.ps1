@@ -27,8 +27,11 @@ Describe 'Get-GpuRecommendation' {
         $r[0].Workload | Should -Be 'LLMFineTune'
         # With a model the need is the method's estimate, not a 24 GB floor: a smaller card may lead with QLoRA; a 24 GB card holds LoRA.
         # Full fine-tuning of 7B (118 GB) fits one 128 GB unified-memory box (DGX Spark), the one single option that holds it.
-        if ($r[0].Method -eq 'Full BF16') { $r[0].Card | Should -Be 'NVIDIA DGX Spark (GB10)' } else { $r[0].Method | Should -BeIn 'LoRA BF16', 'QLoRA NF4' }
-        @(Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -Top 50 | Where-Object Card -eq 'GeForce RTX 3090')[0].Method | Should -Be 'LoRA BF16'
+        if ($r[0].Method -eq 'Full BF16') { $r[0].Card | Should -Be 'NVIDIA DGX Spark (GB10)' } else {
+            $r[0].Method | Should -BeIn 'LoRA BF16', 'QLoRA NF4'
+        }
+        @(Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -Top 50 |
+            Where-Object Card -eq 'GeForce RTX 3090')[0].Method | Should -Be 'LoRA BF16'
         # The header is wrapped at words for 80 columns, so it is read with its line breaks as spaces.
         $flat = ($r | Out-String -Width 400) -replace '\s+', ' '
         $flat | Should -Match 'Full BF16 118\.3 GB, LoRA BF16 20\.9 GB, QLoRA NF4 10\.5 GB'
@@ -40,7 +43,11 @@ Describe 'Get-GpuRecommendation' {
         Widest $text | Should -BeLessOrEqual 80
         # The header wraps at words: no number, unit or name split over two lines ("71/TFLOP" / "S", "BF1" / "6").
         $words = ($r | Out-String -Width 400) -split '\s+' | Where-Object { $_ -match '\d|TFLOPS|Format-List' }
-        foreach ($line in $text -split "`n") { foreach ($w in $line.Trim() -split '\s+') { if ($w -and $w -match '\d|TFLOP|Format') { $words | Should -Contain $w -Because "'$w' should be whole" } } }
+        foreach ($line in $text -split "`n") {
+            foreach ($w in $line.Trim() -split '\s+') {
+                if ($w -and $w -match '\d|TFLOP|Format') { $words | Should -Contain $w -Because "'$w' should be whole" }
+            }
+        }
     }
 
     It 'shows rentals in their own table with provider, $/h and date, within 80 columns' {
@@ -74,14 +81,18 @@ Describe 'Get-GpuRecommendation' {
     }
 
     It 'takes a real H100 or H200 device object, also deserialized' {
-        $device = [pscustomobject]@{ PSTypeName = 'DlGpuTools.CudaDevice'; Index = 0; Name = 'NVIDIA H100 80GB HBM3'; TotalMemory = [uint64]85045477376 }
+        $device = [pscustomobject]@{
+            PSTypeName = 'DlGpuTools.CudaDevice'; Index = 0; Name = 'NVIDIA H100 80GB HBM3'; TotalMemory = [uint64]85045477376
+        }
         $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($device))
         @($copy | Get-GpuRecommendation -Workload LLMInference -WarningAction SilentlyContinue)[0].Card | Should -Be 'NVIDIA H100 SXM5 80GB'
-        @([pscustomobject]@{ Name = 'NVIDIA H200'; TotalMemory = [uint64]150109880320 } | Get-GpuRecommendation -WarningAction SilentlyContinue)[0].Card | Should -Be 'NVIDIA H200 SXM 141GB'
+        @([pscustomobject]@{ Name = 'NVIDIA H200'; TotalMemory = [uint64]150109880320 } |
+            Get-GpuRecommendation -WarningAction SilentlyContinue)[0].Card | Should -Be 'NVIDIA H200 SXM 141GB'
     }
 
     It 'says when nothing beats the current GPU' {
-        $r = @(Get-GpuRecommendation -CurrentGpu 'NVIDIA H200' -Workload LLMFineTune -Budget 3000 -WarningVariable warn -WarningAction SilentlyContinue)
+        $ask = @{ CurrentGpu = 'NVIDIA H200'; Workload = 'LLMFineTune'; Budget = 3000 }
+        $r = @(Get-GpuRecommendation @ask -WarningVariable warn -WarningAction SilentlyContinue)
         $r.Count | Should -Be 1
         "$($warn[0])" | Should -Match 'beats your NVIDIA H200 SXM 141GB by 1.5x'
     }
@@ -101,7 +112,8 @@ Describe 'Get-GpuRecommendation' {
     }
 
     It 'reports an impossible training precision as InvalidModel' {
-        Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision FP8 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision FP8 -ErrorVariable err -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "InvalidModel,$RecFqid"
     }
 
@@ -120,7 +132,10 @@ Describe 'Get-GpuRecommendation' {
 
     It 'reads a price table that Export-Csv wrote, with PascalCase headers (issue 27 item 15)' {
         $file = Join-Path $TestDrive 'export-prices.csv'
-        [pscustomobject]@{ Card = 'GeForce RTX 3090'; Condition = 'used'; PriceUsd = 420; PriceDate = '2026-11'; Provider = 'classifieds'; Source = 'my notes'; Notes = '' } | Export-Csv $file
+        [pscustomobject]@{
+            Card = 'GeForce RTX 3090'; Condition = 'used'; PriceUsd = 420; PriceDate = '2026-11'; Provider = 'classifieds'
+            Source = 'my notes'; Notes = ''
+        } | Export-Csv $file
         $r = @(Get-GpuRecommendation -Workload NLP -Budget 1500 -Goal Value -PriceTable $file)
         $r[0].Card | Should -Be 'GeForce RTX 3090'
         $r[0].PriceUsd | Should -Be 420
@@ -128,7 +143,8 @@ Describe 'Get-GpuRecommendation' {
 
     It 'says once which column a price table lacks, or that its separator is not a comma' {
         $file = Join-Path $TestDrive 'header.csv'
-        Set-Content $file 'model,condition,price_usd,price_date,provider,source,notes', (1..50 | ForEach-Object { 'RTX 3090,used,400,2026-11,x,y,' })
+        Set-Content $file 'model,condition,price_usd,price_date,provider,source,notes',
+            (1..50 | ForEach-Object { 'RTX 3090,used,400,2026-11,x,y,' })
         $e = { Get-GpuRecommendation -PriceTable $file } | Should -Throw -ErrorId "PriceTableInvalid,$RecFqid" -PassThru
         $e.Exception.Message | Should -Match "no 'card' column"
         $e.Exception.Message | Should -Not -Match 'the card is empty'
@@ -161,9 +177,11 @@ Describe 'Get-GpuRecommendation' {
         { Get-GpuRecommendation -Budget -5 } | Should -Throw -ErrorId "ParameterArgumentValidationError,$RecFqid"
         { Get-GpuRecommendation -Workload Gaming } | Should -Throw -ErrorId "CannotConvertArgumentNoMessage,$RecFqid"
         $line = 'Get-GpuRecommendation -Workload LLM'
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be @('LLMFineTune', 'LLMInference')
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object |
+            Should -Be @('LLMFineTune', 'LLMInference')
         $line = 'Get-GpuRecommendation -CurrentGpu 4090'
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'GeForce RTX 4090'"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Contain "'GeForce RTX 4090'"
     }
 
     It 'takes sizes as people write them: 7B, 70B and 1.5B parameters, 8k and 128k tokens' {
@@ -172,9 +190,12 @@ Describe 'Get-GpuRecommendation' {
         $written[0].Card | Should -Be $plain[0].Card
         $written[0].MemorySummary | Should -Be $plain[0].MemorySummary
         $written[0].RequiredMemoryGB | Should -Be $plain[0].RequiredMemoryGB
-        (Get-GpuRecommendation -ModelParameters '1.5B' -Workload LLMInference -Top 1)[0].RequiredMemoryGB | Should -Be (Get-GpuRecommendation -ModelParameters 1.5e9 -Workload LLMInference -Top 1)[0].RequiredMemoryGB
-        (Get-GpuRecommendation -ModelParameters 70B -ContextLength 128k -Workload LLMInference -Top 1)[0].RequiredMemoryGB | Should -Be (Get-GpuRecommendation -ModelParameters 70e9 -ContextLength 131072 -Workload LLMInference -Top 1)[0].RequiredMemoryGB
-        { Get-GpuRecommendation -ModelParameters 7Q -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,DlGpuTools.Commands.GetGpuRecommendationCommand'
+        (Get-GpuRecommendation -ModelParameters '1.5B' -Workload LLMInference -Top 1)[0].RequiredMemoryGB |
+            Should -Be (Get-GpuRecommendation -ModelParameters 1.5e9 -Workload LLMInference -Top 1)[0].RequiredMemoryGB
+        (Get-GpuRecommendation -ModelParameters 70B -ContextLength 128k -Workload LLMInference -Top 1)[0].RequiredMemoryGB |
+            Should -Be (Get-GpuRecommendation -ModelParameters 70e9 -ContextLength 131072 -Workload LLMInference -Top 1)[0].RequiredMemoryGB
+        { Get-GpuRecommendation -ModelParameters 7Q -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,DlGpuTools.Commands.GetGpuRecommendationCommand'
         $e = { Get-GpuRecommendation -ModelParameters seven -ErrorAction Stop } | Should -Throw -PassThru
         $e.Exception.Message | Should -Match "'seven' is not a number: .*7B or 70B"
     }
@@ -182,14 +203,16 @@ Describe 'Get-GpuRecommendation' {
     It 'says that $800 is a PowerShell variable when -Budget arrives as 0' {
         # What "-Budget $800" gives without strict mode: the variable $800 is not set, so the parameter is bound to 0
         # (under strict mode PowerShell itself stops at the undefined variable).
-        $e = { Set-StrictMode -Off; Get-GpuRecommendation -Budget $800 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.GetGpuRecommendationCommand' -PassThru
+        $e = { Set-StrictMode -Off; Get-GpuRecommendation -Budget $800 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.GetGpuRecommendationCommand' -PassThru
         $e.Exception.Message | Should -Match '\$800 is a variable'
         $e.Exception.Message | Should -Match '-Budget 800'
     }
 
     It 'shows a list view with inputs and warnings and survives serialization' {
         # A learner sees the free tiers first; the first card to buy follows them.
-        $r = Get-GpuRecommendation -Workload Learning -Budget 300 -Top 3 -IncludeNonCuda | Where-Object Kind -eq 'Buy' | Select-Object -First 1
+        $r = Get-GpuRecommendation -Workload Learning -Budget 300 -Top 3 -IncludeNonCuda |
+            Where-Object Kind -eq 'Buy' | Select-Object -First 1
         $list = $r | Format-List | Out-String -Width 200
         $list | Should -Match 'SpeedFormula\s*:\s*1 / \(0\.\d+ x [\d.]+/[\d.]+ \+'
         $list | Should -Match 'ModelInputs\s*:\s*(BF16|FP16) [\d.]+ TFLOPS, \d+ GB/s'

@@ -16,17 +16,22 @@ BeforeAll {
         # 1 GiB, so a runaway read fails within seconds instead of taking the machine's memory.
         param([hashtable] $Variable = @{}, [string] $Argument = '', [int] $TimeoutSeconds = 120)
         $out = Join-Path $TestDrive ('report-' + [guid]::NewGuid().ToString('N') + '.xml')
-        $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModuleManifest'; `$o = Get-GpuReport $Argument; `$m = Get-GpuReport -AsMarkdown $Argument; " +
+        $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModuleManifest'; " +
+            "`$o = Get-GpuReport $Argument; `$m = Get-GpuReport -AsMarkdown $Argument; " +
             "@{ Object = `$o; Markdown = `$m } | Export-Clixml -Depth 6 -Path '$out'"
         $pwsh = @(Get-PwshCommand)
         $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $start.ArgumentList.Add($a) }
+        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) {
+            $start.ArgumentList.Add($a)
+        }
         $start.UseShellExecute = $false
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
         $start.Environment['DOTNET_GCHeapHardLimit'] = '0x40000000'
         foreach ($name in $Variable.Keys) {
-            if ($null -eq $Variable[$name]) { [void]$start.Environment.Remove($name) } else { $start.Environment[$name] = [string]$Variable[$name] }
+            if ($null -eq $Variable[$name]) { [void]$start.Environment.Remove($name) } else {
+                $start.Environment[$name] = [string]$Variable[$name]
+            }
         }
         $child = [System.Diagnostics.Process]::Start($start)
         $stdout = $child.StandardOutput.ReadToEndAsync()
@@ -52,7 +57,8 @@ BeforeAll {
     function New-Venv([string] $Prefix, [string] $TorchVersionPy) {
         # A venv with python3 in bin (so PATH finds it) and torch's dist-info; version.py is planted by the caller.
         $site = Join-Path $Prefix 'lib/python3.11/site-packages'
-        New-Item -ItemType Directory -Force -Path (Join-Path $Prefix 'bin'), (Join-Path $site 'torch'), (Join-Path $site 'torch-2.5.1.dist-info') | Out-Null
+        New-Item -ItemType Directory -Force -Path (Join-Path $Prefix 'bin'), (Join-Path $site 'torch'),
+            (Join-Path $site 'torch-2.5.1.dist-info') | Out-Null
         New-Item -ItemType File -Force -Path (Join-Path $Prefix 'bin/python3'), (Join-Path $Prefix 'pyvenv.cfg') | Out-Null
         # Literal paths: a hostile folder name holds [ and ], which -Path reads as a wildcard.
         if ($TorchVersionPy) { Set-Content -LiteralPath (Join-Path $site 'torch/version.py') -Value $TorchVersionPy }
@@ -110,7 +116,8 @@ Describe 'Get-GpuReport' {
         Use-FakeGpu
         $md = Get-GpuReport -AsMarkdown
         $md | Should -BeOfType ([string])
-        foreach ($section in '## GPU report', '### GPUs', '### CUDA libraries this process loads', '### Python environments', '### Environment variables') {
+        foreach ($section in '## GPU report', '### GPUs', '### CUDA libraries this process loads', '### Python environments',
+            '### Environment variables') {
             $md | Should -Match ([regex]::Escape($section))
         }
         $md | Should -Match 'NVIDIA Fake H100 80GB HBM3'
@@ -125,7 +132,8 @@ Describe 'Get-GpuReport' {
     }
 
     # Issue 26 item 9. Before: the child hung on the FIFO and was killed after the timeout.
-    It 'finishes when Python environments hold a FIFO, a link to /dev/zero, a socket or a 2 MB file, and says why for each' -Skip:(-not $IsLinux) {
+    It ('finishes when Python environments hold a FIFO, a link to /dev/zero, a socket or a 2 MB file, ' +
+        'and says why for each') -Skip:(-not $IsLinux) {
         if (Test-FakesAvailable) { Use-FakeGpu }
         $root = New-PrivateFolder
         $fifo = New-Venv (Join-Path $root 'fifo')
@@ -134,7 +142,8 @@ Describe 'Get-GpuReport' {
         New-Item -ItemType SymbolicLink -Path $zero -Target '/dev/zero' | Out-Null
         $sock = New-Venv (Join-Path $root 'sock')
         # A socket's address is at most 108 bytes: bound under a short name, then moved into place.
-        $socket = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::Unix, [System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Unspecified)
+        $socket = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::Unix, [System.Net.Sockets.SocketType]::Stream,
+            [System.Net.Sockets.ProtocolType]::Unspecified)
         $socket.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new((Join-Path $root 's')))
         Move-Item (Join-Path $root 's') $sock
         $big = New-Venv (Join-Path $root 'big')
@@ -142,7 +151,9 @@ Describe 'Get-GpuReport' {
         New-Venv (Join-Path $root 'good') "__version__ = '2.5.1+cu124'`ncuda: Optional[str] = '12.4'" | Out-Null
         try {
             $path = (('fifo', 'zero', 'sock', 'big', 'good') | ForEach-Object { Join-Path $root "$_/bin" }) -join ':'
-            $result = Invoke-GpuReportChild -Variable @{ PATH = "$path`:/usr/bin:/bin"; VIRTUAL_ENV = $null; CONDA_PREFIX = $null } -TimeoutSeconds 90
+            $result = Invoke-GpuReportChild -Variable @{
+                PATH = "$path`:/usr/bin:/bin"; VIRTUAL_ENV = $null; CONDA_PREFIX = $null
+            } -TimeoutSeconds 90
         }
         finally {
             $socket.Dispose()
@@ -184,7 +195,8 @@ Describe 'Get-GpuReport' {
         }
         $result = Invoke-GpuReportChild -Variable $variables -TimeoutSeconds 90
         $object = [System.Management.Automation.PSSerializer]::Serialize($result.Object, 6)
-        foreach ($secret in $ngc, 'hunter2-pass', 's3cr3t-pwd', 'abc.def.ghi', '0123456789abcdef0123456789abcdef', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'Zm9vYmFy', 'correct-horse', 'tok123', $gh) {
+        foreach ($secret in $ngc, 'hunter2-pass', 's3cr3t-pwd', 'abc.def.ghi', '0123456789abcdef0123456789abcdef',
+            'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'Zm9vYmFy', 'correct-horse', 'tok123', $gh) {
             $object | Should -Not -Match ([regex]::Escape($secret)) -Because 'the object carries no secret'
             $result.Markdown | Should -Not -Match ([regex]::Escape($secret)) -Because 'the Markdown carries no secret'
         }
@@ -230,7 +242,8 @@ Describe 'Get-GpuReport' {
 
     It 'serializes for remoting and keeps its list view' -Skip:$NoFakes {
         Use-FakeGpu
-        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-GpuReport), 3))
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize(
+            [System.Management.Automation.PSSerializer]::Serialize((Get-GpuReport), 3))
         $copy.PSObject.TypeNames | Should -Contain 'Deserialized.DlGpuTools.GpuReport'
         $text = $copy | Format-List | Out-String -Width 80
         $text | Should -Match 'NVIDIA Fake H100'

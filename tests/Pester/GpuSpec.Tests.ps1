@@ -5,7 +5,11 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
     $script:SpecFqid = 'DlGpuTools.Commands.GetGpuSpecCommand'
-    $script:Header = 'name,aliases,vendor,architecture,compute_capability,memory_gb,memory_type,bandwidth_gbs,fp32_tflops,fp16_tensor_tflops_dense,bf16_tensor_tflops_dense,tf32_tensor_tflops_dense,fp64_tflops,fp64_tensor_tflops,fp8_tensor_tflops_dense,tdp_w,launch_year,launch_msrp_usd,segment,source,notes'
+    $script:Header = @(
+        'name', 'aliases', 'vendor', 'architecture', 'compute_capability', 'memory_gb', 'memory_type', 'bandwidth_gbs', 'fp32_tflops',
+        'fp16_tensor_tflops_dense', 'bf16_tensor_tflops_dense', 'tf32_tensor_tflops_dense', 'fp64_tflops', 'fp64_tensor_tflops',
+        'fp8_tensor_tflops_dense', 'tdp_w', 'launch_year', 'launch_msrp_usd', 'segment', 'source', 'notes'
+    ) -join ','
 }
 
 Describe 'Get-GpuSpec' {
@@ -40,7 +44,8 @@ Describe 'Get-GpuSpec' {
         $devices = [pscustomobject]@{ Index = 0; Name = 'NVIDIA H200' }, [pscustomobject]@{ Index = 1; Name = 'NVIDIA GeForce RTX 4090' }
         ($devices | Get-GpuSpec).Name | Should -Be @('NVIDIA H200 SXM 141GB', 'GeForce RTX 4090')
         ('Tesla T4' | Get-GpuSpec).Name | Should -Be 'NVIDIA T4'
-        ([pscustomobject]@{ Name = 'NVIDIA GeForce RTX 4060 Ti'; TotalMemory = [uint64]8585740288 } | Get-GpuSpec).Name | Should -Be 'GeForce RTX 4060 Ti 8GB'
+        ([pscustomobject]@{ Name = 'NVIDIA GeForce RTX 4060 Ti'; TotalMemory = [uint64]8585740288 } | Get-GpuSpec).Name |
+            Should -Be 'GeForce RTX 4060 Ti 8GB'
     }
 
     It 'writes GpuCardNotFound with the closest names and how to add a card' {
@@ -64,7 +69,8 @@ Describe 'Get-GpuSpec' {
 
     It 'lays a user table over the built-in one' {
         $file = Join-Path $TestDrive 'cards.csv'
-        Set-Content $file $Header, 'Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,vendor sheet,'
+        Set-Content $file $Header,
+            'Lab Card X,NVIDIA Lab X,NVIDIA,Hopper,9.0,96,HBM3,4000,60,900,900,450,30,,1800,700,2025,,datacenter,vendor sheet,'
         (Get-GpuSpec 'NVIDIA Lab X' -CardTable $file).Origin | Should -Be (Resolve-Path $file).Path
         { Get-GpuSpec 'NVIDIA Lab X' -ErrorAction Stop } | Should -Throw -ErrorId "GpuCardNotFound,$SpecFqid"
     }
@@ -82,7 +88,8 @@ Describe 'Get-GpuSpec' {
         $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
         $completions.CompletionText | Should -Contain "'GeForce RTX 4090'"
         $line = 'Get-GpuSpec -Name H1'
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain "'NVIDIA H100 PCIe'"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Contain "'NVIDIA H100 PCIe'"
     }
 
     It 'takes vendor and brand words, a memory size and wildcards the way Tab offers them (issue 27 item 14)' {
@@ -99,7 +106,8 @@ Describe 'Get-GpuSpec' {
     }
 
     It 'offers on Tab every card the same word looks up: <Word>' -ForEach @(
-        @{ Word = 'Radeon' }, @{ Word = 'GeForce' }, @{ Word = 'A100 80' }, @{ Word = '4090*' }, @{ Word = 'rtx 3090' }, @{ Word = 'Ti' }, @{ Word = 'H100' }
+        @{ Word = 'Radeon' }, @{ Word = 'GeForce' }, @{ Word = 'A100 80' }, @{ Word = '4090*' }, @{ Word = 'rtx 3090' },
+            @{ Word = 'Ti' }, @{ Word = 'H100' }
     ) {
         $found = @(@(Get-GpuSpec -Name $Word -ErrorAction Stop).Name)
         $found.Count | Should -BeGreaterThan 0
@@ -114,14 +122,16 @@ Describe 'Get-GpuSpec' {
         $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $e.ErrorDetails.RecommendedAction | Should -Not -Match 'rows named above'
         $e.ErrorDetails.RecommendedAction | Should -Match 'CSV file'
-        $missing = { Get-GpuSpec -CardTable (Join-Path $TestDrive 'missing.csv') } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
+        $missing = { Get-GpuSpec -CardTable (Join-Path $TestDrive 'missing.csv') } |
+            Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
         $missing.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'names every fault of a table written with Export-Csv, and never changes a value' {
         $file = Join-Path $TestDrive 'export.csv'
         $row = Get-GpuSpec 'RTX 4090' | Select-Object *
-        $row.Name = 'Lab 4090'; $row.TdpW = '450.5'; $row.MemoryGB = 'lots'; $row.Segment = 'gaming'; $row.Source = '=HYPERLINK("http://example.org","docs")'
+        $row.Name = 'Lab 4090'; $row.TdpW = '450.5'; $row.MemoryGB = 'lots'; $row.Segment = 'gaming'
+        $row.Source = '=HYPERLINK("http://example.org","docs")'
         $row | Export-Csv $file
         $e = { Get-GpuSpec -CardTable $file } | Should -Throw -ErrorId "CardTableInvalid,$SpecFqid" -PassThru
         $e.Exception.Message | Should -Match 'line 2 \(Lab 4090\): TdpW 450.5 is not a whole number'

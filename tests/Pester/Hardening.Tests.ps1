@@ -73,7 +73,8 @@ Describe 'Export-GpuMetric replaces only what it should' -Skip:($NoFakes) {
         $fresh = Join-Path $Folder 'fresh.prom'
         $pwsh = (@(Get-PwshCommand) | ForEach-Object { "'$_'" }) -join ' '
         # The child inherits this process's DLGPUTOOLS_* variables, so it samples the fakes too.
-        & bash -c "umask 077 && $pwsh -NoProfile -NonInteractive -Command `"Import-Module '$ModuleManifest'; Get-GpuSample | Export-GpuMetric -Path '$fresh'`""
+        $export = "Import-Module '$ModuleManifest'; Get-GpuSample | Export-GpuMetric -Path '$fresh'"
+        & bash -c "umask 077 && $pwsh -NoProfile -NonInteractive -Command `"$export`""
         (& stat -c %a $fresh) | Should -Be '644'
     }
 
@@ -136,7 +137,11 @@ Describe 'Card and price tables that never end' -Skip:(-not $IsLinux) {
         @{ Name = 'a FIFO'; Make = { $p = Join-Path $Folder 'cards.csv'; if (-not (Test-Path $p)) { & mkfifo $p }; $p } }
     ) {
         $path = & $Make
-        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Seconds 60 -Script "Get-GpuSpec 'H100' -CardTable '$path' -ErrorAction SilentlyContinue -ErrorVariable e | Out-Null; `$e[0].FullyQualifiedErrorId; `$e[0].Exception.Message; Get-GpuRecommendation -Budget 2000 -PriceTable '$path' -ErrorAction SilentlyContinue -ErrorVariable p | Out-Null; `$p[0].Exception.Message"
+        $probe = "Get-GpuSpec 'H100' -CardTable '$path' -ErrorAction SilentlyContinue -ErrorVariable e | Out-Null; " +
+            "`$e[0].FullyQualifiedErrorId; `$e[0].Exception.Message; " +
+            "Get-GpuRecommendation -Budget 2000 -PriceTable '$path' -ErrorAction SilentlyContinue -ErrorVariable p | Out-Null; " +
+            "`$p[0].Exception.Message"
+        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Seconds 60 -Script $probe
         $run.TimedOut | Should -BeFalse -Because 'reading a device or FIFO must not hang'
         $run.Output | Should -Match 'not a regular file'
     }
@@ -152,14 +157,17 @@ Describe 'Libraries are loaded from absolute paths only, and never from where th
         Copy-Item (Join-Path $FakesPath 'libfakecuda.so.1') (Join-Path $plant 'libcuda.so.1')
         Copy-Item (Join-Path $FakesPath 'libfakenvml.so.1') (Join-Path $plant 'libnvidia-ml.so.1')
         # The trailing ':' of `export LD_LIBRARY_PATH=/usr/local/cuda/lib64:$LD_LIBRARY_PATH` with an empty variable.
-        $run = Invoke-BoundedPwsh -WorkingDirectory $plant -Environment @{ LD_LIBRARY_PATH = '/usr/local/cuda/lib64:' } -Script 'Get-CudaDevice 3>&1 2>&1 | Out-String -Width 200'
+        $run = Invoke-BoundedPwsh -WorkingDirectory $plant -Environment @{
+            LD_LIBRARY_PATH = '/usr/local/cuda/lib64:'
+        } -Script 'Get-CudaDevice 3>&1 2>&1 | Out-String -Width 200'
         $run.TimedOut | Should -BeFalse
         $run.Output | Should -Not -Match 'NVIDIA Fake' -Because 'the planted fake driver must not load'
         $run.Output | Should -Match 'LD_LIBRARY_PATH has an empty entry'
     }
 
     It 'reads a relative DLGPUTOOLS_CUDA_DRIVER_PATH against PowerShell''s location, not the process''s' {
-        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Environment @{ DLGPUTOOLS_CUDA_DRIVER_PATH = './libfakecuda.so.1'; DLGPUTOOLS_NVML_PATH = './libfakenvml.so.1' } `
+        $relative = @{ DLGPUTOOLS_CUDA_DRIVER_PATH = './libfakecuda.so.1'; DLGPUTOOLS_NVML_PATH = './libfakenvml.so.1' }
+        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Environment $relative `
             -Script "Set-Location '$FakesPath'; (Get-CudaDevice).Name -join ';'"
         $run.TimedOut | Should -BeFalse
         $run.Output | Should -Match 'NVIDIA Fake H100'
@@ -188,11 +196,14 @@ Describe 'Libraries are loaded from absolute paths only, and never from where th
         $run.TimedOut | Should -BeFalse -Because 'a FIFO at the driver path must not hang the host'
         $run.Output | Should -Match 'FIFO'
         $env = @{
-            DLGPUTOOLS_CUDA_DRIVER_PATH = Join-Path $FakesPath 'libfakecuda.so.1'; DLGPUTOOLS_NVML_PATH = Join-Path $FakesPath 'libfakenvml.so.1'
+            DLGPUTOOLS_CUDA_DRIVER_PATH = Join-Path $FakesPath 'libfakecuda.so.1'
+            DLGPUTOOLS_NVML_PATH = Join-Path $FakesPath 'libfakenvml.so.1'
             DLGPUTOOLS_CUDART_PATH = Join-Path $FakesPath 'libcudart.so.13'; DLGPUTOOLS_CUBLAS_PATH = Join-Path $FakesPath 'libcublas.so.13'
-            DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'; DLGPUTOOLS_CUDNN_PATH = Join-Path $cudnn 'libcudnn.so.9'
+            DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'
+            DLGPUTOOLS_CUDNN_PATH = Join-Path $cudnn 'libcudnn.so.9'
         }
-        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Seconds 90 -Environment $env -Script "(Test-CuDnnInstall | Where-Object Id -eq 'cudnn-sublibraries').Detail"
+        $run = Invoke-BoundedPwsh -WorkingDirectory $Folder -Seconds 90 -Environment $env `
+            -Script "(Test-CuDnnInstall | Where-Object Id -eq 'cudnn-sublibraries').Detail"
         $run.TimedOut | Should -BeFalse -Because 'a FIFO among cuDNN''s sub-libraries must not hang the check'
         $run.Output | Should -Match 'libcudnn_ops\.so\.9.*FIFO'
     }
@@ -221,7 +232,9 @@ Describe 'Other users'' process names cannot drive the admin''s terminal' -Skip:
         # A process whose name (comm) and command line hold ESC and BEL, as any user on a shared node can start.
         # bash -c SCRIPT NAME: NAME becomes the process's argv[0], so it shows in /proc/<pid>/cmdline as given.
         $start = [Diagnostics.ProcessStartInfo]::new('bash')
-        foreach ($a in '-c', 'printf ''x\033]0;owned\007y'' > /proc/$$/comm; sleep 60; true', "`e[2J`e[31mfake`nline") { $start.ArgumentList.Add($a) }
+        foreach ($a in '-c', 'printf ''x\033]0;owned\007y'' > /proc/$$/comm; sleep 60; true', "`e[2J`e[31mfake`nline") {
+            $start.ArgumentList.Add($a)
+        }
         $script:Hostile = [Diagnostics.Process]::Start($start)
         Start-Sleep -Milliseconds 300
         Use-FakeGpu -Setting 'FAKENVML_GPU0_PROCESSES=1', "FAKENVML_GPU0_PID=$($Hostile.Id)"

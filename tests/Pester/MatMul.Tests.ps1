@@ -35,7 +35,10 @@ Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
         $r[0] | Should -BeOfType ([DlGpuTools.MatMulResult])
         ($r | ForEach-Object DataType) | Should -Be @('FP64', 'FP32', 'TF32', 'FP16', 'BF16', 'FP8')
         ($r | ForEach-Object Accumulation) | Should -Be @('FP64', 'FP32', 'FP32 (TF32 inputs)', 'FP32', 'FP32', 'FP32')
-        $r | ForEach-Object { $_.Tflops | Should -BeGreaterThan 0; $_.Method | Should -Match "^Sustained: median of 2 back-to-back batches .* accumulation $([regex]::Escape($_.Accumulation));" }
+        $r | ForEach-Object {
+            $_.Tflops | Should -BeGreaterThan 0; $_.Method |
+                Should -Match "^Sustained: median of 2 back-to-back batches .* accumulation $([regex]::Escape($_.Accumulation));"
+        }
     }
 
     It 'takes devices from Get-CudaDevice, from JSON, and measures shapes and sweeps' {
@@ -57,7 +60,8 @@ Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
 
     It 'names the memory needed and free for a size that does not fit' {
         Use-FakeGpu -Setting 'FAKECUDA_MEMORY_MB=2048'
-        Measure-GpuMatMul -Index 0 -DataType FP32 -Size 30000 @Quick -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Measure-GpuMatMul -Index 0 -DataType FP32 -Size 30000 @Quick -ErrorVariable err -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be "MatMulTooLarge,$MmFqid"
         $err[0].Exception.Message | Should -Match 'needs [\d,]+ MiB .* [\d,]+ MiB are free'
     }
@@ -89,7 +93,8 @@ Describe 'Measure-GpuMatMul with the fake driver and cuBLASLt' -Skip:$NoFakes {
     }
 
     It 'refuses -FastAccumulation without FP8 with FastAccumulationNeedsFP8' {
-        { Measure-GpuMatMul -Index 0 -DataType BF16, FP16 -Size 32 -FastAccumulation @Quick } | Should -Throw -ErrorId "FastAccumulationNeedsFP8,$MmFqid"
+        { Measure-GpuMatMul -Index 0 -DataType BF16, FP16 -Size 32 -FastAccumulation @Quick } |
+            Should -Throw -ErrorId "FastAccumulationNeedsFP8,$MmFqid"
     }
 
     It 'validates its parameters' {

@@ -68,7 +68,8 @@ Describe 'MIG devices from the fakes' -Skip:$NoFakes {
 
     It 'labels MIG series with GPU_I_PROFILE and GPU_I_ID, as dcgm-exporter does' {
         $text = Get-GpuSample | ConvertTo-GpuPrometheus
-        $text | Should -Match 'DCGM_FI_DEV_FB_TOTAL\{gpu="0",UUID="GPU-fa4e0030[^"]*",[^}]*modelName="NVIDIA Fake H100 80GB HBM3",GPU_I_PROFILE="3g\.40gb",GPU_I_ID="1",[^}]*\} 40440'
+        $text | Should -Match ('DCGM_FI_DEV_FB_TOTAL\{gpu="0",UUID="GPU-fa4e0030[^"]*",[^}]*modelName="NVIDIA Fake H100 80GB HBM3",' +
+            'GPU_I_PROFILE="3g\.40gb",GPU_I_ID="1",[^}]*\} 40440')
         $text | Should -Not -Match 'gpu="1"[^}]*GPU_I_'
         $text | Should -Not -Match 'DCGM_FI_DEV_GPU_UTIL\{gpu="0"'
     }

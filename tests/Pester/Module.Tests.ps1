@@ -109,6 +109,8 @@ Describe 'Help' {
 Describe 'Release notes' {
     It 'name every exported cmdlet' {
         $data = Import-PowerShellDataFile $ModuleManifest
-        foreach ($cmdlet in $data.CmdletsToExport) { $data.PrivateData.PSData.ReleaseNotes | Should -Match ([regex]::Escape($cmdlet)) -Because "the release notes describe $cmdlet" }
+        foreach ($cmdlet in $data.CmdletsToExport) {
+            $data.PrivateData.PSData.ReleaseNotes | Should -Match ([regex]::Escape($cmdlet)) -Because "the release notes describe $cmdlet"
+        }
     }
 }

@@ -7,13 +7,17 @@ BeforeDiscovery {
     $script:HasGpu = Test-GpuPresent
     $script:NodeExporter = Get-Command prometheus-node-exporter -ErrorAction SilentlyContinue
     $script:NodeExporterMissing = $NoFakes -or -not $NodeExporter
-    if (-not $NodeExporter) { Write-Host 'SKIP node_exporter scrape test: prometheus-node-exporter is not installed and could not be installed here (needs root on Debian/Ubuntu; see tools/Install-TestPrerequisites.ps1).' }
+    if (-not $NodeExporter) {
+        Write-Host ('SKIP node_exporter scrape test: prometheus-node-exporter is not installed and could not be installed here ' +
+            '(needs root on Debian/Ubuntu; see tools/Install-TestPrerequisites.ps1).')
+    }
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
-    $script:GpmSettings = @('FAKENVML_GPM=1,0', 'FAKENVML_GPM_2=91.5', 'FAKENVML_GPM_3=40', 'FAKENVML_GPM_5=83', 'FAKENVML_GPM_7=80', 'FAKENVML_GPM_10=55',
+    $script:GpmSettings = @('FAKENVML_GPM=1,0', 'FAKENVML_GPM_2=91.5', 'FAKENVML_GPM_3=40', 'FAKENVML_GPM_5=83',
+        'FAKENVML_GPM_7=80', 'FAKENVML_GPM_10=55',
         'FAKENVML_GPM_11=1', 'FAKENVML_GPM_12=12', 'FAKENVML_GPM_13=3', 'FAKENVML_CLOCK_EVENTS=0x4', 'FAKENVML_ECC_CORRECTED=5')
     function Get-MetricValue([string[]] $Lines, [string] $Name, [int] $Gpu) {
         # node_exporter sorts the labels, so gpu may be anywhere among them.
@@ -136,7 +140,8 @@ Describe 'Get-GpuProcess with the fake NVML' -Skip:$NoFakes {
         $processes.UsedMemory | Should -Be @(512MB, 1GB)
         $processes.SmUtilizationPercent | Should -Be @(64, 64)
         $processes.MemoryUtilizationPercent | Should -Be @(21, 21)
-        $arguments = (Get-Content -Raw /proc/1/cmdline).TrimEnd([char]0) -split [char]0 | ForEach-Object { if ($_ -match ' ') { "`"$_`"" } else { $_ } }
+        $arguments = (Get-Content -Raw /proc/1/cmdline).TrimEnd([char]0) -split [char]0 |
+            ForEach-Object { if ($_ -match ' ') { "`"$_`"" } else { $_ } }
         $processes[0].CommandLine | Should -Be ($arguments -join ' ')
         $processes[0].UserName | Should -Not -BeNullOrEmpty
         ($processes | Out-String -Width 80) -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
@@ -196,12 +201,15 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         Get-MetricValue $lines 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE' 0 | Should -Be 0.83
         Get-MetricValue $lines 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE' 1 | Should -BeNullOrEmpty
         $uuid = $Samples[0].Uuid
-        $lines | Should -Contain ("DCGM_FI_DEV_GPU_TEMP{{gpu=`"0`",UUID=`"{0}`",pci_bus_id=`"00000000:17:00.0`",device=`"nvidia0`",modelName=`"NVIDIA Fake H100 80GB HBM3`",hostname=`"{1}`"}} 40" -f $uuid, [Environment]::MachineName)
+        $lines | Should -Contain (
+            ("DCGM_FI_DEV_GPU_TEMP{{gpu=`"0`",UUID=`"{0}`",pci_bus_id=`"00000000:17:00.0`",device=`"nvidia0`"," +
+                "modelName=`"NVIDIA Fake H100 80GB HBM3`",hostname=`"{1}`"}} 40") -f $uuid, [Environment]::MachineName)
     }
 
     It 'takes samples back from remoting (PSSerializer) and JSON, as from many hosts' {
         $expected = $Samples | ConvertTo-GpuPrometheus
-        $deserialized = $Samples | ForEach-Object { [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($_)) }
+        $deserialized = $Samples |
+            ForEach-Object { [Management.Automation.PSSerializer]::Deserialize([Management.Automation.PSSerializer]::Serialize($_)) }
         $deserialized[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuSample'
         $deserialized | ConvertTo-GpuPrometheus | Should -Be $expected
         $Samples | ConvertTo-Json -Depth 3 | ConvertFrom-Json | ConvertTo-GpuPrometheus | Should -Be $expected
@@ -219,7 +227,10 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         $file = $Samples | Export-GpuMetric -Path $path -PassThru
         $file.FullName | Should -Be $path
         # The exposition of the samples, then the line that says the export held samples at all.
-        (Get-Content -Raw $path) | Should -Be (($Samples | ConvertTo-GpuPrometheus) + "# HELP dlgputools_export_up 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML failed, or no GPU answered).`n# TYPE dlgputools_export_up gauge`ndlgputools_export_up 1`n")
+        (Get-Content -Raw $path) |
+            Should -Be (($Samples | ConvertTo-GpuPrometheus) +
+                "# HELP dlgputools_export_up 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none " +
+                "(the driver or NVML failed, or no GPU answered).`n# TYPE dlgputools_export_up gauge`ndlgputools_export_up 1`n")
         @(Get-ChildItem -Force $Folder).Name | Should -Be @('gpu.prom')
     }
 
@@ -229,10 +240,12 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         $recipe = [regex]::Match($about, 'Get-GpuSample -Continuous[^"]*').Value
         $recipe | Should -Match '\| Export-GpuMetric -Path /var/lib/prometheus/node-exporter/dlgpu\.prom$'
         $path = Join-Path $Folder 'service.prom'
-        $command = $recipe.Replace('/var/lib/prometheus/node-exporter/dlgpu.prom', $path).Replace('-SampleInterval 15', '-SampleInterval 0.1')
+        $command = $recipe.Replace('/var/lib/prometheus/node-exporter/dlgpu.prom',
+            $path).Replace('-SampleInterval 15', '-SampleInterval 0.1')
         $pwsh = @(Get-PwshCommand)
         $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModuleManifest'; $command")) { $start.ArgumentList.Add($a) }
+        foreach ($a in @($pwsh | Select-Object -Skip 1) +
+            @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModuleManifest'; $command")) { $start.ArgumentList.Add($a) }
         $service = [Diagnostics.Process]::Start($start)
         try {
             $reads = 0
@@ -271,13 +284,17 @@ Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {
         $probe.Start(); $script:Port = $probe.LocalEndpoint.Port; $probe.Stop()
         $script:Log = Join-Path $TextDir 'node_exporter.log'
         $script:Exporter = Start-TestDaemon -FilePath $NodeExporter.Source -LogPath $Log -ArgumentList @(
-            "--web.listen-address=127.0.0.1:$Port", "--collector.textfile.directory=$TextDir", '--collector.disable-defaults', '--collector.textfile')
+            "--web.listen-address=127.0.0.1:$Port", "--collector.textfile.directory=$TextDir",
+                '--collector.disable-defaults', '--collector.textfile')
         $script:Scrape = $null
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
         while (-not $Scrape -and [DateTime]::UtcNow -lt $deadline -and -not $Exporter.HasExited) {
-            try { $script:Scrape = (Invoke-WebRequest -Uri "http://127.0.0.1:$Port/metrics" -TimeoutSec 2).Content } catch { Start-Sleep -Milliseconds 200 }
+            try { $script:Scrape = (Invoke-WebRequest -Uri "http://127.0.0.1:$Port/metrics" -TimeoutSec 2).Content } catch {
+                Start-Sleep -Milliseconds 200
+            }
         }
-        Write-Host "node_exporter on 127.0.0.1:$Port served $(@($Scrape -split "`n" | Where-Object { $_ -match '^DCGM_' }).Count) DCGM_ lines"
+        $dcgmLines = @($Scrape -split "`n" | Where-Object { $_ -match '^DCGM_' }).Count
+        Write-Host "node_exporter on 127.0.0.1:$Port served $dcgmLines DCGM_ lines"
     }
     AfterAll {
         Stop-TestDaemon $Exporter
@@ -286,7 +303,8 @@ Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {
     }
 
     It 'starts and answers on the loopback port' {
-        $Scrape | Should -Not -BeNullOrEmpty -Because "node_exporter should serve /metrics (its log: $(Get-Content -Raw $Log -ErrorAction SilentlyContinue))"
+        $serverLog = Get-Content -Raw $Log -ErrorAction SilentlyContinue
+        $Scrape | Should -Not -BeNullOrEmpty -Because "node_exporter should serve /metrics (its log: $serverLog)"
     }
 
     It 'parses the file without errors and serves our metrics with the right values' {
@@ -301,7 +319,8 @@ Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {
         Get-MetricValue $lines 'DCGM_FI_PROF_DRAM_ACTIVE' 0 | Should -Be 0.55
         Get-MetricValue $lines 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL' 0 | Should -Be 5
         $lines | Should -Contain '# TYPE DCGM_FI_DEV_ECC_SBE_VOL_TOTAL counter'
-        ($lines | Where-Object { $_ -match '^DCGM_FI_DEV_GPU_UTIL\{' }) -join "`n" | Should -Match 'gpu="0",hostname="[^"]+",modelName="NVIDIA Fake H100 80GB HBM3",pci_bus_id="00000000:17:00.0"'
+        ($lines | Where-Object { $_ -match '^DCGM_FI_DEV_GPU_UTIL\{' }) -join "`n" |
+            Should -Match 'gpu="0",hostname="[^"]+",modelName="NVIDIA Fake H100 80GB HBM3",pci_bus_id="00000000:17:00.0"'
     }
 }
 
@@ -309,7 +328,8 @@ Describe 'Monitoring on a real GPU' -Tag 'Gpu' -Skip:(-not $HasGpu) {
     It 'agrees with nvidia-smi on memory and power limit, and has GPM figures on Hopper and newer' {
         Clear-FakeGpu
         $sample = @(Get-GpuSample -Index 0)[0]
-        $smi = (& nvidia-smi -i (Get-CudaDevice -Index 0).Uuid --query-gpu=memory.total,power.limit --format=csv,noheader,nounits) -split ',\s*'
+        $smi = (& nvidia-smi -i (Get-CudaDevice -Index 0).Uuid --query-gpu=memory.total,power.limit --format=csv,
+            noheader,nounits) -split ',\s*'
         [math]::Round($sample.MemoryTotal / 1MB) | Should -Be ([int]$smi[0])
         $sample.PowerLimitW | Should -BeGreaterThan ([double]$smi[1] - 1)
         $sample.PowerLimitW | Should -BeLessThan ([double]$smi[1] + 1)

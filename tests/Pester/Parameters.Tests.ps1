@@ -15,7 +15,8 @@ Describe 'Decimal parameters' {
         @{ Value = '1e308'; Says = '1E\+308 is outside the allowed range: give a value from 1 to 10000000 US dollars' }
         @{ Value = '0.5'; Says = '0.5 is outside the allowed range' }
     ) {
-        $err = { Get-GpuRecommendation -Budget $Value -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.GetGpuRecommendationCommand' -PassThru
+        $err = { Get-GpuRecommendation -Budget $Value -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.GetGpuRecommendationCommand' -PassThru
         $err.Exception.Message | Should -Match $Says
         $err.Exception.Message | Should -Not -Match 'Int32'
     }

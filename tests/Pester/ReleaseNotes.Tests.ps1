@@ -69,7 +69,8 @@ Describe 'Set-ManifestReleaseNotes' {
         $log = Join-Path $TestDrive 'CHANGELOG.md'
         Set-Content $log @('# Changelog', '', "## [$version] - 2026-11-26", '', '### Added', "- It's here: Get-CudaDevice.")
         Set-ManifestReleaseNotes -ManifestPath $manifest -ChangelogPath $log
-        (Import-PowerShellDataFile $manifest).PrivateData.PSData.ReleaseNotes | Should -Be "## [$version] - 2026-11-26`n`n### Added`n- It's here: Get-CudaDevice."
+        (Import-PowerShellDataFile $manifest).PrivateData.PSData.ReleaseNotes |
+            Should -Be "## [$version] - 2026-11-26`n`n### Added`n- It's here: Get-CudaDevice."
         # Run again on the filled manifest: the here-string is replaced, not doubled.
         Set-ManifestReleaseNotes -ManifestPath $manifest -ChangelogPath $log
         @(Select-String -Path $manifest -Pattern '^\s*ReleaseNotes\s*=').Count | Should -Be 1
@@ -79,6 +80,7 @@ Describe 'Set-ManifestReleaseNotes' {
         $manifest = Join-Path $TestDrive 'Other.psd1'
         Set-Content $manifest "@{ ModuleVersion = '0.1.0'; PrivateData = @{ PSData = @{} } }"
         Set-Content (Join-Path $TestDrive 'CHANGELOG.md') @('## [0.1.0]', '- x')
-        { Set-ManifestReleaseNotes -ManifestPath $manifest -ChangelogPath (Join-Path $TestDrive 'CHANGELOG.md') } | Should -Throw '*no ReleaseNotes entry*'
+        { Set-ManifestReleaseNotes -ManifestPath $manifest -ChangelogPath (Join-Path $TestDrive 'CHANGELOG.md') } |
+            Should -Throw '*no ReleaseNotes entry*'
     }
 }

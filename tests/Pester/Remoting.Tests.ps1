@@ -35,7 +35,8 @@ BeforeAll {
             New-Item -ItemType Directory -Path (Join-Path $dotnet 'host'), (Join-Path $dotnet 'shared/Microsoft.NETCore.App') | Out-Null
             & cp $pwsh[0] $dotnet
             & cp -R (Join-Path (Split-Path $pwsh[0]) 'host/fxr') (Join-Path $dotnet 'host')
-            & cp -R ([Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/')) (Join-Path $dotnet 'shared/Microsoft.NETCore.App')
+            $runtimeFolder = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/')
+            & cp -R $runtimeFolder (Join-Path $dotnet 'shared/Microsoft.NETCore.App')
             $command = "$(Join-Path $dotnet (Split-Path $pwsh[0] -Leaf)) $(Join-Path $Destination "pwsh/$(Split-Path $pwsh[1] -Leaf)")"
         }
         & chmod -R 'a+rX,go-w' $Destination
@@ -73,13 +74,15 @@ BeforeAll {
     @(
         "Port $Port", 'ListenAddress 127.0.0.1', "HostKey $(Join-Path $Dir 'host_key')", "PidFile $(Join-Path $Dir 'sshd.pid')",
         "AuthorizedKeysFile $AuthorizedKeys", 'PubkeyAuthentication yes', 'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no', 'PermitRootLogin no', "AllowUsers $User", 'StrictModes yes', 'DisableForwarding yes', 'UsePAM no',
+        'KbdInteractiveAuthentication no', 'PermitRootLogin no', "AllowUsers $User", 'StrictModes yes',
+            'DisableForwarding yes', 'UsePAM no',
         "Subsystem powershell $subsystem -sshs -NoLogo -NoProfile"
         # Set by a test that reuses this setup (CollectiveRemoting.Tests.ps1) for commands that log in themselves: the login
         # environment then finds the module and the fakes, as a real host's would find the module and the driver.
         if (Get-Variable RemoteLoginEnvironment -ValueOnly -ErrorAction Ignore) {
             "SetEnv PSModulePath=$runtime DLGPUTOOLS_CUDA_DRIVER_PATH=$(Join-Path $RemoteFakes 'libfakecuda.so.1') " +
-            "DLGPUTOOLS_NVML_PATH=$(Join-Path $RemoteFakes 'libfakenvml.so.1') DLGPUTOOLS_NCCL_PATH=$(Join-Path $RemoteFakes 'libnccl.so.2')"
+            "DLGPUTOOLS_NVML_PATH=$(Join-Path $RemoteFakes 'libfakenvml.so.1') " +
+            "DLGPUTOOLS_NCCL_PATH=$(Join-Path $RemoteFakes 'libnccl.so.2')"
         }
     ) | Set-Content -Path $Config
     if (-not (Test-Path /run/sshd)) { New-Item -ItemType Directory -Path /run/sshd -Force | Out-Null } # privilege separation directory
@@ -89,7 +92,9 @@ BeforeAll {
         try { $c = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $Port); $c.Dispose(); break } catch { Start-Sleep -Milliseconds 100 }
     }
     $script:SshOptions = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }
-    $script:Remote = @{ HostName = '127.0.0.1'; Port = $Port; UserName = $User; KeyFilePath = (Join-Path $Dir 'client_key'); Options = $SshOptions }
+    $script:Remote = @{
+        HostName = '127.0.0.1'; Port = $Port; UserName = $User; KeyFilePath = (Join-Path $Dir 'client_key'); Options = $SshOptions
+    }
     # The remote side loads the module and the fake driver from the copies: the environment does not cross SSH.
     $script:RemoteSetup = {
         param($Manifest, $Fakes)
@@ -108,7 +113,9 @@ BeforeAll {
 AfterAll {
     if ($script:Daemon) { Stop-TestDaemon $script:Daemon }
     if ($script:User) { Remove-TestLoginUser $User }
-    foreach ($folder in $script:Dir, $script:Login) { if ($folder) { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue } }
+    foreach ($folder in $script:Dir, $script:Login) {
+        if ($folder) { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
     Clear-FakeGpu
 }
 

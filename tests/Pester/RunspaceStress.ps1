@@ -25,7 +25,8 @@ $nvmlChoices = @()
 if ($FakesPath) {
     $env:DLGPUTOOLS_CUBLASLT_PATH = Join-Path $FakesPath 'libfakecublasLt.so.13'
     Remove-Item (Join-Path $FakesPath 'fake-gpu.conf') -ErrorAction SilentlyContinue
-    $driverChoices = @((Join-Path $FakesPath 'libfakecuda.so.1'), (Join-Path $FakesPath 'libfakecuda-old.so.1'), '/nonexistent/libcuda.so.1')
+    $driverChoices = @((Join-Path $FakesPath 'libfakecuda.so.1'), (Join-Path $FakesPath 'libfakecuda-old.so.1'),
+        '/nonexistent/libcuda.so.1')
     $nvmlChoices = @((Join-Path $FakesPath 'libfakenvml.so.1'), '/nonexistent/libnvidia-ml.so.1')
 }
 else {
@@ -41,13 +42,16 @@ $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
 # Each worker returns @{ Iterations; Errors = list of ids }.
 $common = {
     # Each worker's text is appended to this block's (see below), so the workers read these parameters.
-    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedParameter', '', Justification = 'read by the worker text appended to this block')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedParameter', '',
+        Justification = 'read by the worker text appended to this block')]
     param($ModuleManifest, $Deadline, $DriverChoices, $NvmlChoices)
     $ErrorActionPreference = 'Continue'
     $ids = [System.Collections.Generic.List[string]]::new()
     function Add-Errors($records) {
         foreach ($r in $records) {
-            if ($r -is [System.Management.Automation.ErrorRecord]) { $ids.Add($r.FullyQualifiedErrorId + ' [' + $r.Exception.GetType().Name + ']') }
+            if ($r -is [System.Management.Automation.ErrorRecord]) {
+                $ids.Add($r.FullyQualifiedErrorId + ' [' + $r.Exception.GetType().Name + ']')
+            }
             else { $ids.Add('(not an ErrorRecord) ' + $r.GetType().FullName) }
         }
     }
@@ -97,7 +101,8 @@ $workers = [ordered]@{
         $i = 0
         while ([DateTime]::UtcNow -lt $Deadline) {
             try {
-                $null = Measure-GpuMatMul -Index 0 -DataType FP16 -Size 32 -Iterations 2 -Warmup 0 -AlgorithmCandidates 1 -ErrorAction SilentlyContinue -ErrorVariable e
+                $tiny = @{ Index = 0; DataType = 'FP16'; Size = 32; Iterations = 2; Warmup = 0; AlgorithmCandidates = 1 }
+                $null = Measure-GpuMatMul @tiny -ErrorAction SilentlyContinue -ErrorVariable e
                 Add-Errors $e
             }
             catch { Add-Errors $_ }
@@ -124,7 +129,8 @@ $results = foreach ($w in $running) {
     [pscustomobject]@{
         Runspace = $w.Name
         Iterations = $r.Iterations
-        Errors = @($ids | Group-Object | Sort-Object Count -Descending | ForEach-Object { [pscustomobject]@{ Id = $_.Name; Count = $_.Count } })
+        Errors = @($ids | Group-Object | Sort-Object Count -Descending |
+            ForEach-Object { [pscustomobject]@{ Id = $_.Name; Count = $_.Count } })
     }
     $w.PowerShell.Runspace.Dispose()
     $w.PowerShell.Dispose()

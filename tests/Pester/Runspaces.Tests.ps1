@@ -17,7 +17,8 @@ Describe 'Several runspaces of one process at once' {
         $run.Summary | Should -Not -BeNullOrEmpty -Because $run.Output
         foreach ($r in $run.Summary.Runspaces) {
             $errors = ($r.Errors | ForEach-Object { "$($_.Id) x$($_.Count)" }) -join '; '
-            Write-Host ("    {0,-10} {1,6} iterations; errors: {2}" -f $r.Runspace, $r.Iterations, $(if ($errors) { $errors } else { 'none' }))
+            Write-Host ("    {0,-10} {1,6} iterations; errors: {2}" -f $r.Runspace, $r.Iterations,
+                $(if ($errors) { $errors } else { 'none' }))
         }
 
         $byName = @{}

@@ -44,8 +44,10 @@ Write-Output $greeting
         @{ Rule = 'StrictMode'; Text = "Get-Date" }
         @{ Rule = 'UnusedParameter'; Text = "param([string] `$Used, [string] `$Forgotten)`nSet-StrictMode -Version 3.0`n`$Used" }
         @{ Rule = 'UnusedVariable'; Text = "Set-StrictMode -Version 3.0`n`$computed = 1 + 1`nGet-Date" }
-        @{ Rule = 'WriteHostInData'; Text = "Set-StrictMode -Version 3.0`nfunction Get-Count { Write-Host 'counting'; return 3 }`nGet-Count" }
+        @{ Rule = 'WriteHostInData'
+        Text = "Set-StrictMode -Version 3.0`nfunction Get-Count { Write-Host 'counting'; return 3 }`nGet-Count" }
         @{ Rule = 'ParseError'; Text = "Set-StrictMode -Version 3.0`nif (" }
+        @{ Rule = 'LineLength'; Text = "Set-StrictMode -Version 3.0`n'" + ('x' * 139) + "'" }
     ) {
         $findings = Invoke-Linter "Planted-$Rule.ps1" $Text
         $findings.Rule | Should -Contain $Rule
@@ -59,13 +61,22 @@ Write-Output $greeting
         Invoke-Linter 'InBeforeAll.Tests.ps1' $inBeforeAll | Should -BeNullOrEmpty
     }
 
+    It 'counts a line of exactly 140 characters as fine, and not the text inside a here-string' {
+        $atLimit = "Set-StrictMode -Version 3.0`n'" + ('x' * 138) + "'"
+        Invoke-Linter 'AtLimit.ps1' $atLimit | Should -BeNullOrEmpty
+        $hereString = "Set-StrictMode -Version 3.0`n`$report = @'`n" + ('x' * 200) + "`n'@`n`$report"
+        Invoke-Linter 'HereString.ps1' $hereString | Should -BeNullOrEmpty
+    }
+
     It 'takes a justified suppression on the param block, as PSScriptAnalyzer does' {
-        $text = "[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedParameter', 'Later', Justification = 'read by appended text')]`nparam(`$Later)`nSet-StrictMode -Version 3.0"
+        $text = "[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedParameter', 'Later', Justification = 'read by appended text')]" +
+            "`nparam(`$Later)`nSet-StrictMode -Version 3.0"
         Invoke-Linter 'Suppressed.ps1' $text | Should -BeNullOrEmpty
     }
 
     It 'counts a variable read by a script that dot-sources the file as used' {
-        Set-Content -LiteralPath (Join-Path $Planted 'Caller.ps1') -Value "Set-StrictMode -Version 3.0`n. (Join-Path `$PSScriptRoot 'Shared.ps1')`n`$SharedPath"
+        $caller = "Set-StrictMode -Version 3.0`n. (Join-Path `$PSScriptRoot 'Shared.ps1')`n`$SharedPath"
+        Set-Content -LiteralPath (Join-Path $Planted 'Caller.ps1') -Value $caller
         Set-Content -LiteralPath (Join-Path $Planted 'Shared.ps1') -Value "Set-StrictMode -Version 3.0`n`$SharedPath = '/tmp'"
         & $Linter -Path $Planted | Where-Object { $_.Path -like '*Shared.ps1' } | Should -BeNullOrEmpty
     }

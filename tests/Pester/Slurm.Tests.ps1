@@ -17,7 +17,8 @@ BeforeAll {
     # health check's own process reads.
     $script:Why = if (-not $IsLinux) { 'the Slurm test runs on Linux' }
     elseif ((& id -u) -ne '0') { 'the Slurm test runs as root (slurmd runs the health check and jobs as root here)' }
-    elseif (@('slurmctld', 'slurmd', 'munged', 'scontrol', 'sinfo', 'srun') | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) }) {
+    elseif (@('slurmctld', 'slurmd', 'munged', 'scontrol', 'sinfo', 'srun') |
+        Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) }) {
         'Slurm is not installed (build.ps1 -Task Test installs slurm-wlm as root on Debian/Ubuntu)'
     }
     else { $null }
@@ -81,18 +82,24 @@ BeforeAll {
         "SlurmctldPidFile=$(Join-Path $Dir 'slurmctld.pid')", "SlurmdPidFile=$(Join-Path $Dir 'slurmd.pid')",
         "SlurmctldLogFile=$(Join-Path $Dir 'log/slurmctld.log')", "SlurmdLogFile=$(Join-Path $Dir 'log/slurmd.log')",
         'ProctrackType=proctrack/linuxproc', 'TaskPlugin=task/none', 'SelectType=select/cons_tres', 'SelectTypeParameters=CR_Core',
-        'GresTypes=gpu', 'ReturnToService=2', 'MpiDefault=none', 'JobCompType=jobcomp/none', 'AccountingStorageType=accounting_storage/none',
+        'GresTypes=gpu', 'ReturnToService=2', 'MpiDefault=none', 'JobCompType=jobcomp/none',
+            'AccountingStorageType=accounting_storage/none',
         "HealthCheckProgram=$Wrapper", "HealthCheckInterval=$Interval", 'HealthCheckNodeState=ANY',
-        "NodeName=$Node NodeHostname=$([Environment]::MachineName) NodeAddr=127.0.0.1 CPUs=$([Environment]::ProcessorCount) RealMemory=500$gres State=UNKNOWN",
+        ("NodeName=$Node NodeHostname=$([Environment]::MachineName) NodeAddr=127.0.0.1 CPUs=$([Environment]::ProcessorCount) " +
+            "RealMemory=500$gres State=UNKNOWN"),
         'PartitionName=ci Nodes=ALL Default=YES MaxTime=INFINITE State=UP')
-    if (-not $GresWhy) { Set-Content -LiteralPath (Join-Path $Dir 'gres.conf') -Value "NodeName=$Node Name=gpu File=$(Join-Path $Dir 'dev/nvidia')[0-1]" }
+    if (-not $GresWhy) {
+        Set-Content -LiteralPath (Join-Path $Dir 'gres.conf') -Value "NodeName=$Node Name=gpu File=$(Join-Path $Dir 'dev/nvidia')[0-1]"
+    }
 
     # Healthy fakes before the daemons start, so the first check (at slurmd's start) passes.
     Use-FakeGpu
     $env:SLURM_CONF = $Conf
-    $script:Ctld = Start-TestDaemon -FilePath (Find-Program slurmctld) -ArgumentList '-D', '-i', '-f', $Conf -LogPath (Join-Path $Dir 'log/slurmctld.err')
+    $script:Ctld = Start-TestDaemon -FilePath (Find-Program slurmctld) -ArgumentList '-D', '-i', '-f',
+        $Conf -LogPath (Join-Path $Dir 'log/slurmctld.err')
     Start-Sleep -Milliseconds 500
-    $script:Slurmd = Start-TestDaemon -FilePath (Find-Program slurmd) -ArgumentList '-D', '-N', $Node, '-f', $Conf -LogPath (Join-Path $Dir 'log/slurmd.err')
+    $script:Slurmd = Start-TestDaemon -FilePath (Find-Program slurmd) -ArgumentList '-D', '-N', $Node, '-f',
+        $Conf -LogPath (Join-Path $Dir 'log/slurmd.err')
 
     function Get-NodeStatus {
         $line = & sinfo -h -N -n $Node -o '%T|%E' 2>$null | Select-Object -First 1
@@ -109,11 +116,17 @@ BeforeAll {
             if ($status -and (& $Until $status)) { break }
             Start-Sleep -Milliseconds 250
         } while ($clock.Elapsed.TotalSeconds -lt $Seconds)
-        [pscustomobject]@{ Status = $status; Seconds = [Math]::Round($clock.Elapsed.TotalSeconds, 1); Met = [bool]($status -and (& $Until $status)) }
+        [pscustomobject]@{
+            Status = $status; Seconds = [Math]::Round($clock.Elapsed.TotalSeconds, 1); Met = [bool]($status -and (& $Until $status))
+        }
     }
 
     # Each run of the check prints one verdict line.
-    function Get-CheckRunCount { if (Test-Path $CheckLog) { @(Get-Content -LiteralPath $CheckLog | Where-Object { $_ -match '^(HEALTHY|DEGRADED|UNHEALTHY)' }).Count } else { 0 } }
+    function Get-CheckRunCount {
+        if (Test-Path $CheckLog) {
+            @(Get-Content -LiteralPath $CheckLog | Where-Object { $_ -match '^(HEALTHY|DEGRADED|UNHEALTHY)' }).Count
+        } else { 0 }
+    }
 
     $script:Up = Wait-NodeStatus -Until { $args[0].State -match '^(idle|mixed|allocated)$' } -Seconds 60
 }
@@ -139,7 +152,8 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
         Use-FakeGpu -Setting 'FAKENVML_ECC_UNCORRECTED=1'
         $runs = Get-CheckRunCount
         $drained = Wait-NodeStatus -Until { $args[0].State -like 'drain*' } -Seconds (3 * $Interval + 20)
-        $drained.Met | Should -BeTrue -Because "the node should be drained (status: $($drained.Status); health check output: $(Get-Content $CheckLog -Tail 5 -ErrorAction SilentlyContinue))"
+        $checkOutput = Get-Content $CheckLog -Tail 5 -ErrorAction SilentlyContinue
+        $drained.Met | Should -BeTrue -Because "the node should be drained (status: $($drained.Status); health check output: $checkOutput)"
         $drained.Status.Reason | Should -Match '^dlgpu: GPU 0: ECC errors: 1 uncorrectable'
         # The run that drained the node writes its line as it exits, a moment after scontrol took the change.
         $line = "UNHEALTHY (ResetGpu): $($drained.Status.Reason -replace '^dlgpu: ') [slurm: Drained]"
@@ -150,7 +164,9 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
         (Get-CheckRunCount) | Should -BeGreaterThan $runs
         # sinfo -R, as an admin reads it (a client may time out while slurmctld is busy: asked again for a few seconds).
         $listed = $null
-        for ($try = 0; $try -lt 20 -and -not $listed; $try++) { $listed = & sinfo -R -h -o '%E|%N' 2>$null; if (-not $listed) { Start-Sleep -Milliseconds 500 } }
+        for ($try = 0; $try -lt 20 -and -not $listed; $try++) {
+            $listed = & sinfo -R -h -o '%E|%N' 2>$null; if (-not $listed) { Start-Sleep -Milliseconds 500 }
+        }
         $listed | Should -Contain "$($drained.Status.Reason)|$Node"
         Write-Host "    drained $($drained.Seconds) s after the fault: $($drained.Status.Reason)"
     }
@@ -182,7 +198,9 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
                 Use-FakeGpu -Setting $fault
                 $runs = Get-CheckRunCount
                 $clock = [Diagnostics.Stopwatch]::StartNew()
-                while ((Get-CheckRunCount) -lt $runs + 2 -and $clock.Elapsed.TotalSeconds -lt 6 * $Interval + 60) { Start-Sleep -Milliseconds 250 }
+                while ((Get-CheckRunCount) -lt $runs + 2 -and $clock.Elapsed.TotalSeconds -lt 6 * $Interval + 60) {
+                    Start-Sleep -Milliseconds 250
+                }
                 (Get-CheckRunCount) | Should -BeGreaterOrEqual ($runs + 2) -Because 'the health check should have run twice meanwhile'
                 $status = Get-NodeStatus
                 $status.State | Should -BeLike 'drain*'
@@ -195,7 +213,8 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
             try {
                 Add-Content -LiteralPath $CheckConf -Value 'not a setting'
                 $clock = [Diagnostics.Stopwatch]::StartNew()
-                while (-not (Select-String -LiteralPath $CheckLog -Pattern 'not a NAME=VALUE line' -Quiet) -and $clock.Elapsed.TotalSeconds -lt 4 * $Interval + 30) { Start-Sleep -Milliseconds 250 }
+                while (-not (Select-String -LiteralPath $CheckLog -Pattern 'not a NAME=VALUE line' -Quiet) -and
+                    $clock.Elapsed.TotalSeconds -lt 4 * $Interval + 30) { Start-Sleep -Milliseconds 250 }
                 Select-String -LiteralPath $CheckLog -Pattern 'not a NAME=VALUE line' -Quiet | Should -BeTrue
                 (Get-NodeStatus).Reason | Should -Be 'maintenance: new PSU'
             }
@@ -213,16 +232,20 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
         if ($GresWhy) { Set-ItResult -Skipped -Because $GresWhy; return }
         (Wait-NodeStatus -Until { $args[0].State -eq 'idle' } -Seconds 30).Met | Should -BeTrue
         $pwsh = @(Get-PwshCommand)
-        $ask = 'Import-Module ''{0}''; $d = @(Get-CudaDevice); "$env:CUDA_VISIBLE_DEVICES|$($d.Count)|$($d.Uuid -join '','')"' -f $ModuleManifest
-        $environment = "DLGPUTOOLS_CUDA_DRIVER_PATH=$(Join-Path $FakesPath 'libfakecuda.so.1'),DLGPUTOOLS_NVML_PATH=$(Join-Path $FakesPath 'libfakenvml.so.1')"
+        $ask = 'Import-Module ''{0}''; $d = @(Get-CudaDevice); "$env:CUDA_VISIBLE_DEVICES|$($d.Count)|$($d.Uuid -join '','')"' -f
+            $ModuleManifest
+        $environment = "DLGPUTOOLS_CUDA_DRIVER_PATH=$(Join-Path $FakesPath 'libfakecuda.so.1')," +
+            "DLGPUTOOLS_NVML_PATH=$(Join-Path $FakesPath 'libfakenvml.so.1')"
         $all = Invoke-BoundedPwsh -Script '(Get-CudaDevice).Uuid -join ","' -WorkingDirectory $Dir -Seconds 120 -Environment @{
-            DLGPUTOOLS_CUDA_DRIVER_PATH = (Join-Path $FakesPath 'libfakecuda.so.1'); DLGPUTOOLS_NVML_PATH = (Join-Path $FakesPath 'libfakenvml.so.1') }
+            DLGPUTOOLS_CUDA_DRIVER_PATH = (Join-Path $FakesPath 'libfakecuda.so.1')
+            DLGPUTOOLS_NVML_PATH = (Join-Path $FakesPath 'libfakenvml.so.1') }
         $all.TimedOut | Should -BeFalse -Because "Get-CudaDevice outside Slurm should answer: $($all.Output)"
         $uuids = $all.Output.Trim() -split ','
         $uuids.Count | Should -Be 2 -Because "outside Slurm both fake GPUs show: $($all.Output)"
 
         # A first job holds one GPU; a second gets the other, and sees it alone, under its own UUID.
-        $holder = Start-Process -FilePath (Find-Program srun) -ArgumentList '--gres=gpu:1', '-J', 'holder', 'sleep', '60' -PassThru -RedirectStandardError (Join-Path $Dir 'holder.err')
+        $holder = Start-Process -FilePath (Find-Program srun) -ArgumentList '--gres=gpu:1', '-J', 'holder', 'sleep',
+            '60' -PassThru -RedirectStandardError (Join-Path $Dir 'holder.err')
         try {
             $clock = [Diagnostics.Stopwatch]::StartNew()
             while (-not (& squeue -h -n holder -t R -o '%i') -and $clock.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 250 }
@@ -235,7 +258,8 @@ Describe 'bin/dlgpu-healthcheck as the HealthCheckProgram of real Slurm daemons'
             $count | Should -Be '1'
             $visible | Should -BeIn @('0', '1')
             $uuid | Should -Be $uuids[[int]$visible]
-            Write-Host "    the second job got CUDA_VISIBLE_DEVICES=$visible and saw one GPU, $uuid ($([Math]::Round($clock.Elapsed.TotalSeconds, 1)) s)"
+            $tookSeconds = [Math]::Round($clock.Elapsed.TotalSeconds, 1)
+            Write-Host "    the second job got CUDA_VISIBLE_DEVICES=$visible and saw one GPU, $uuid ($tookSeconds s)"
         }
         finally {
             & scancel -n holder 2>$null

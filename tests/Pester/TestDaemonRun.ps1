@@ -7,8 +7,10 @@
     Monitoring.Tests.ps1, read from those files as they are, so this follows them. Writes -ReadyFile when both
     daemons are up (with what the setup listed in $env:DLGPUTOOLS_TEST_CLEANUP), then sleeps at most -Seconds.
 #>
-[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedVariable', 'NodeExporter', Justification = 'read by the setup blocks dot-sourced below')]
-[Diagnostics.CodeAnalysis.SuppressMessageAttribute('StrictMode', '', Justification = 'runs the test files'' setup blocks, written for Pester''s non-strict scope')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('UnusedVariable', 'NodeExporter',
+    Justification = 'read by the setup blocks dot-sourced below')]
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('StrictMode', '',
+    Justification = 'runs the test files'' setup blocks, written for Pester''s non-strict scope')]
 param(
     [Parameter(Mandatory)] [string] $ReadyFile,
     [int] $Seconds = 120
@@ -26,7 +28,8 @@ function Get-SetupBlock {
         $ast = $ast.Find({
                 param($node)
                 $node -is [Management.Automation.Language.CommandAst] -and $node.GetCommandName() -eq 'Describe' -and
-                $node.CommandElements[1] -is [Management.Automation.Language.StringConstantExpressionAst] -and $node.CommandElements[1].Value -eq $Describe
+                $node.CommandElements[1] -is [Management.Automation.Language.StringConstantExpressionAst] -and
+                    $node.CommandElements[1].Value -eq $Describe
             }, $true)
         if (-not $ast) { throw "No Describe '$Describe' in $File." }
     }

@@ -9,9 +9,23 @@ BeforeAll { Set-StrictMode -Version 3.0 }
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $isRoot = $IsLinux -and (& id -u) -eq '0'
-    $script:NoAttack = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) { 'needs root (it makes a throwaway user to attack with)' } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) { 'openssh-server is not installed' } elseif (@(Get-Command ssh, useradd, runuser -ErrorAction SilentlyContinue).Count -ne 3) { 'needs ssh, useradd and runuser' } else { $null }
-    $script:NoDaemons = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) { 'needs root, as the remoting test does' } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) { 'openssh-server is not installed' } elseif (-not (Get-Command prometheus-node-exporter -ErrorAction SilentlyContinue)) { 'prometheus-node-exporter is not installed' } else { $null }
-    $script:NoGuard = if (-not (Test-Path (Join-Path $RepoRoot 'tests/guarded-run.sh'))) { 'tests/guarded-run.sh is not here (the bundle carries only tests/Pester)' } else { $null }
+    $script:NoAttack = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) {
+        'needs root (it makes a throwaway user to attack with)'
+    } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) {
+        'openssh-server is not installed'
+    } elseif (@(Get-Command ssh, useradd, runuser -ErrorAction SilentlyContinue).Count -ne 3) { 'needs ssh, useradd and runuser' } else {
+        $null
+    }
+    $script:NoDaemons = if (-not $IsLinux) { 'Linux only' } elseif (-not $isRoot) {
+        'needs root, as the remoting test does'
+    } elseif (-not (Test-FakesAvailable)) { 'the fake libraries are not built' } elseif (-not (Test-Path /usr/sbin/sshd)) {
+        'openssh-server is not installed'
+    } elseif (-not (Get-Command prometheus-node-exporter -ErrorAction SilentlyContinue)) {
+        'prometheus-node-exporter is not installed'
+    } else { $null }
+    $script:NoGuard = if (-not (Test-Path (Join-Path $RepoRoot 'tests/guarded-run.sh'))) {
+        'tests/guarded-run.sh is not here (the bundle carries only tests/Pester)'
+    } else { $null }
 }
 
 BeforeAll {
@@ -25,11 +39,14 @@ BeforeAll {
         $fields = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
         $cmdline = (Get-Content -LiteralPath "/proc/$Id/cmdline" -Raw -ErrorAction SilentlyContinue) -split "`0" | Where-Object { $_ }
         $exe = (Get-Item -LiteralPath "/proc/$Id/exe" -ErrorAction SilentlyContinue).LinkTarget
-        [pscustomobject]@{ Id = $Id; State = $fields[0]; Parent = [int]$fields[1]; Start = $fields[19]; Program = $exe; CommandLine = $cmdline -join ' ' }
+        [pscustomobject]@{
+            Id = $Id; State = $fields[0]; Parent = [int]$fields[1]; Start = $fields[19]; Program = $exe; CommandLine = $cmdline -join ' '
+        }
     }
 
     function Get-DescendantProcess([int] $Id) {
-        $all = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' | ForEach-Object { Get-ProcessInfo ([int]$_.Name) } | Where-Object { $_ })
+        $all = @(Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$' |
+            ForEach-Object { Get-ProcessInfo ([int]$_.Name) } | Where-Object { $_ })
         $ids = [Collections.Generic.HashSet[int]]::new(); [void]$ids.Add($Id)
         do {
             $more = @($all | Where-Object { $ids.Contains($_.Parent) -and -not $ids.Contains($_.Id) })
@@ -67,7 +84,9 @@ BeforeAll {
         $work = New-PrivateTempDirectory -Prefix 'dlgpu-daemon-test-'
         $ready = Join-Path $work 'ready'
         $usersBefore = @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' })
-        $command = @($Runner) + $Pwsh + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'TestDaemonRun.ps1'), '-ReadyFile', $ready, '-Seconds', '150')
+        $command = @($Runner) + $Pwsh +
+            @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'TestDaemonRun.ps1'), '-ReadyFile',
+                $ready, '-Seconds', '150')
         $psi = [Diagnostics.ProcessStartInfo]::new($command[0])
         foreach ($a in $command | Select-Object -Skip 1) { $psi.ArgumentList.Add($a) }
         $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
@@ -82,7 +101,8 @@ BeforeAll {
             $up = Wait-Until { Test-Path $ready } -Seconds 120
             $started = @(Get-DescendantProcess $process.Id)
             $daemons = @($started | Where-Object { $_.Program -match '/(sshd|prometheus-node-exporter)$' })
-            $listed = @(Get-Content -LiteralPath $ready -ErrorAction SilentlyContinue | Where-Object { $_ -like 'dir *' } | ForEach-Object { $_.Substring(4) })
+            $listed = @(Get-Content -LiteralPath $ready -ErrorAction SilentlyContinue | Where-Object { $_ -like 'dir *' } |
+                ForEach-Object { $_.Substring(4) })
             $folders = @(@($daemons | ForEach-Object { Get-DaemonFolder $_ }) + $listed | Sort-Object -Unique)
             & kill "-$Signal" $process.Id
             $ended = $process.WaitForExit(40000)
@@ -95,9 +115,11 @@ BeforeAll {
                 Alive   = @($daemons | Where-Object { Test-ProcessAlive $_ } | ForEach-Object { "$($_.Id) $($_.CommandLine)" })
                 Folders = $folders
                 Left    = @($folders | Where-Object { Test-Path -LiteralPath $_ })
-                Users   = @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' -and $_ -notin $usersBefore } | ForEach-Object { ($_ -split ':')[0] })
+                Users   = @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' -and $_ -notin $usersBefore } |
+                    ForEach-Object { ($_ -split ':')[0] })
                 # A daemon that inherited the run's output keeps the pipe open: wait for it a little only.
-                Output  = $(if ($stdout.Wait(2000)) { $stdout.Result } else { '(output still open)' }) + $(if ($stderr.Wait(2000)) { $stderr.Result })
+                Output  = $(if ($stdout.Wait(2000)) { $stdout.Result } else { '(output still open)' }) +
+                    $(if ($stderr.Wait(2000)) { $stderr.Result })
             }
         }
         finally {
@@ -105,7 +127,8 @@ BeforeAll {
             # by process id and start time, so a failing run leaves nothing on the machine.
             if (-not $process.HasExited) { $process.Kill($true) }
             foreach ($p in $started) { if (Test-ProcessAlive $p) { Stop-Process -Id $p.Id -Force -ErrorAction SilentlyContinue } }
-            foreach ($u in @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' -and $_ -notin $usersBefore } | ForEach-Object { ($_ -split ':')[0] })) { Remove-TestLoginUser $u }
+            foreach ($u in @(Get-Content /etc/passwd | Where-Object { $_ -match '^dlgpu[0-9a-f]{10}:' -and $_ -notin $usersBefore } |
+                ForEach-Object { ($_ -split ':')[0] })) { Remove-TestLoginUser $u }
             foreach ($f in $folders) { Remove-Item -LiteralPath $f -Recurse -Force -ErrorAction SilentlyContinue }
             Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
         }
@@ -180,7 +203,8 @@ Import-Module '$pester'
 `$r = Invoke-Pester -Path '$(Join-Path $PSScriptRoot 'Remoting.Tests.ps1')' -Output Detailed -PassThru *> '$log'
 exit (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)
 "@
-        $victim = Start-Process -FilePath $Pwsh[0] -ArgumentList (@($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $victimScript)) -PassThru
+        $victim = Start-Process -FilePath $Pwsh[0] -ArgumentList (@($Pwsh | Select-Object -Skip 1) +
+            @('-NoProfile', '-NonInteractive', '-File', $victimScript)) -PassThru
         $attack = @'
 set -u
 victim=$1 tmp=$2 work=$3
@@ -206,15 +230,20 @@ while [ "$SECONDS" -lt "$end" ]; do
 done
 '@
         Set-Content -Path (Join-Path $work 'attack.sh') -Value $attack
-        $attackerProcess = Start-TestDaemon -FilePath (Get-Command runuser).Source -LogPath (Join-Path $work 'attack.log') -ArgumentList @('-u', $attacker, '--', 'bash', (Join-Path $work 'attack.sh'), $victim.Id, $tmp, $work)
+        $attackerProcess = Start-TestDaemon -FilePath (Get-Command runuser).Source -LogPath (Join-Path $work 'attack.log') -ArgumentList @(
+            '-u', $attacker, '--', 'bash', (Join-Path $work 'attack.sh'), $victim.Id, $tmp, $work)
         try {
-            Wait-Until { Test-Path (Join-Path $work 'ready') } -Seconds 30 | Should -BeTrue -Because "the attacker should be set up ($(Get-Content -Raw (Join-Path $work 'attack.log') -ErrorAction SilentlyContinue))"
+            $attackLog = Join-Path $work 'attack.log'
+            Wait-Until { Test-Path (Join-Path $work 'ready') } -Seconds 30 |
+                Should -BeTrue -Because "the attacker should be set up ($(Get-Content -Raw $attackLog -ErrorAction SilentlyContinue))"
             New-Item -ItemType File -Path $gate | Out-Null
             $victim.WaitForExit(240000) | Should -BeTrue -Because 'the remoting test should end'
             $logins = Get-Content (Join-Path $work 'logins') -ErrorAction SilentlyContinue
             $planted = Join-Path $tmp "dlgpu-sshd-$($victim.Id)"
-            $seen = Get-Content (Join-Path $work 'seen') -ErrorAction SilentlyContinue | Select-Object -Skip 1 | ForEach-Object { ($_ -split '\s+')[-1] }
-            Write-Host "    attacker saw in its planted folder: $(if ($seen) { $seen -join ', ' } else { 'nothing' }); its logins: $(if ($logins) { $logins } else { 'none' })"
+            $seen = Get-Content (Join-Path $work 'seen') -ErrorAction SilentlyContinue | Select-Object -Skip 1 |
+                ForEach-Object { ($_ -split '\s+')[-1] }
+            $seenText = if ($seen) { $seen -join ', ' } else { 'nothing' }
+            Write-Host "    attacker saw in its planted folder: $seenText; its logins: $(if ($logins) { $logins } else { 'none' })"
             $logins | Should -BeNullOrEmpty
             $seen | Should -BeNullOrEmpty -Because 'the test must not use a folder someone else made'
             # Still there, empty, as the attacker made it: the test neither used nor removed it.
@@ -225,7 +254,8 @@ done
             if (-not $victim.HasExited) { $victim.Kill($true) }
             Stop-TestDaemon $attackerProcess
             Remove-TestLoginUser $attacker
-            Remove-Item -LiteralPath $work, (Split-Path $gate), (Join-Path $tmp "dlgpu-sshd-$($victim.Id)") -Recurse -Force -ErrorAction SilentlyContinue
+            Remove-Item -LiteralPath $work, (Split-Path $gate),
+                (Join-Path $tmp "dlgpu-sshd-$($victim.Id)") -Recurse -Force -ErrorAction SilentlyContinue
         }
     }
 }
@@ -238,7 +268,8 @@ Describe 'Test daemons do not outlive a stopped run' -Skip:([bool]$NoDaemons) {
         ($r.Daemons.Program | ForEach-Object { Split-Path $_ -Leaf }) | Should -Contain 'prometheus-node-exporter'
         $r.Ended | Should -BeTrue
         # The folders stay (no process removes anything once killed): the runner's part, the next test.
-        Write-Host "    after SIGTERM to the test process: $(if ($r.Alive) { $r.Alive -join '; ' } else { 'no daemon left' }); folders left for the runner: $(@($r.Left).Count)"
+        $alive = if ($r.Alive) { $r.Alive -join '; ' } else { 'no daemon left' }
+        Write-Host "    after SIGTERM to the test process: $alive; folders left for the runner: $(@($r.Left).Count)"
         $r.Alive | Should -BeNullOrEmpty
     }
 
@@ -247,7 +278,9 @@ Describe 'Test daemons do not outlive a stopped run' -Skip:([bool]$NoDaemons) {
         $r.Up | Should -BeTrue -Because "the daemons should start: $($r.Output)"
         @($r.Daemons).Count | Should -BeGreaterOrEqual 2
         $r.Ended | Should -BeTrue
-        Write-Host "    after SIGTERM to the runner: daemons left: $(@($r.Alive).Count), folders left: $(if ($r.Left) { $r.Left -join ', ' } else { 'none' }), users left: $(if ($r.Users) { $r.Users -join ', ' } else { 'none' })"
+        $foldersLeft = if ($r.Left) { $r.Left -join ', ' } else { 'none' }
+        $usersLeft = if ($r.Users) { $r.Users -join ', ' } else { 'none' }
+        Write-Host "    after SIGTERM to the runner: daemons left: $(@($r.Alive).Count), folders left: $foldersLeft, users left: $usersLeft"
         $r.Alive | Should -BeNullOrEmpty
         $r.Folders | Should -Not -BeNullOrEmpty
         $r.Left | Should -BeNullOrEmpty

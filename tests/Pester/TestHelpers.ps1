@@ -3,12 +3,15 @@
 
 Set-StrictMode -Version 3.0
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-$script:ModuleManifest = if ($env:DLGPUTOOLS_TEST_MODULE) { $env:DLGPUTOOLS_TEST_MODULE } else { Join-Path $RepoRoot 'out/DlGpuTools/DlGpuTools.psd1' }
+$script:ModuleManifest = if ($env:DLGPUTOOLS_TEST_MODULE) { $env:DLGPUTOOLS_TEST_MODULE } else {
+    Join-Path $RepoRoot 'out/DlGpuTools/DlGpuTools.psd1'
+}
 $script:FakesPath = if ($env:DLGPUTOOLS_TEST_FAKES) { $env:DLGPUTOOLS_TEST_FAKES } else { Join-Path $RepoRoot 'out/fakes' }
 $script:CmdletFqid = 'DlGpuTools.Commands.GetCudaDeviceCommand'
 
 function Use-FakeGpu {
-    param([string[]] $Setting = @(), [string] $Driver = 'libfakecuda.so.1', [string] $Nvml = 'libfakenvml.so.1', [string] $CuBlasLt = 'libfakecublasLt.so.13', [string] $CuDnn = 'cudnn/libcudnn.so.9')
+    param([string[]] $Setting = @(), [string] $Driver = 'libfakecuda.so.1', [string] $Nvml = 'libfakenvml.so.1',
+        [string] $CuBlasLt = 'libfakecublasLt.so.13', [string] $CuDnn = 'cudnn/libcudnn.so.9')
     $env:DLGPUTOOLS_CUDA_DRIVER_PATH = if ([IO.Path]::IsPathRooted($Driver)) { $Driver } else { Join-Path $script:FakesPath $Driver }
     $env:DLGPUTOOLS_NVML_PATH = if ([IO.Path]::IsPathRooted($Nvml)) { $Nvml } else { Join-Path $script:FakesPath $Nvml }
     $env:DLGPUTOOLS_CUDART_PATH = Join-Path $script:FakesPath 'libcudart.so.13'
@@ -20,7 +23,8 @@ function Use-FakeGpu {
 }
 
 function Clear-FakeGpu {
-    Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_CUBLASLT_PATH, Env:\DLGPUTOOLS_CUDART_PATH, Env:\DLGPUTOOLS_CUBLAS_PATH, Env:\DLGPUTOOLS_CUDNN_PATH, Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
+    Remove-Item Env:\DLGPUTOOLS_CUDA_DRIVER_PATH, Env:\DLGPUTOOLS_NVML_PATH, Env:\DLGPUTOOLS_CUBLASLT_PATH, Env:\DLGPUTOOLS_CUDART_PATH,
+        Env:\DLGPUTOOLS_CUBLAS_PATH, Env:\DLGPUTOOLS_CUDNN_PATH, Env:\DLGPUTOOLS_NCCL_PATH -ErrorAction SilentlyContinue
     Remove-Item (Join-Path $script:FakesPath 'fake-gpu.conf') -ErrorAction SilentlyContinue
 }
 
@@ -69,15 +73,20 @@ function Get-PwshCommand {
 function Invoke-RunspaceStress {
     param([string] $FakesPath, [int] $Seconds = 20)
     $pwsh = @(Get-PwshCommand)
-    $stressArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'RunspaceStress.ps1'), '-ModuleManifest', $script:ModuleManifest, '-Seconds', $Seconds)
+    $stressArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'RunspaceStress.ps1'), '-ModuleManifest',
+        $script:ModuleManifest, '-Seconds', $Seconds)
     if ($FakesPath) { $stressArgs += @('-FakesPath', $FakesPath) }
     $text = & $pwsh[0] (@($pwsh | Select-Object -Skip 1) + $stressArgs) 2>&1 | Out-String
-    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $text; Summary = $(try { $text.Substring($text.IndexOf('{')) | ConvertFrom-Json } catch { $null }) }
+    [pscustomobject]@{
+        ExitCode = $LASTEXITCODE; Output = $text
+        Summary = $(try { $text.Substring($text.IndexOf('{')) | ConvertFrom-Json } catch { $null })
+    }
 }
 
 # The error ids a runspace may legitimately see while another changes the overrides: the driver is missing,
 # too old, or shows no device. Anything else (a failed CUDA call, a wrong GEMM, ObjectDisposed) is a defect.
-$script:ClassifiedErrorPattern = '^(CudaDriverNotFound|CudaDriverTooOld|CudaDeviceNotFound|DeviceIndexNotFound),DlGpuTools\.Commands\.\w+Command \['
+$script:ClassifiedErrorPattern =
+    '^(CudaDriverNotFound|CudaDriverTooOld|CudaDeviceNotFound|DeviceIndexNotFound),DlGpuTools\.Commands\.\w+Command \['
 
 # Test daemons and the files they need. Tests run as root in CI on a shared /tmp, so a predictable name there is a
 # name another local user can take first; and a CI timeout stops a run with SIGTERM, which no AfterAll sees.
@@ -153,7 +162,8 @@ function Start-TestDaemon {
     if ($ArgumentList -match '[\s"'']') { throw "Start-TestDaemon takes arguments without spaces or quotes: $ArgumentList" }
     $start = @{ PassThru = $true; RedirectStandardError = $LogPath; RedirectStandardOutput = "$LogPath.out" }
     if (Test-PdeathsigAvailable) {
-        Start-Process @start -FilePath (Get-Command -Name setpriv -CommandType Application | Select-Object -First 1).Source -ArgumentList (@('--pdeathsig', 'KILL', '--', $FilePath) + $ArgumentList)
+        Start-Process @start -FilePath (Get-Command -Name setpriv -CommandType Application |
+            Select-Object -First 1).Source -ArgumentList (@('--pdeathsig', 'KILL', '--', $FilePath) + $ArgumentList)
     }
     else {
         Write-Warning "setpriv --pdeathsig (util-linux 2.33+) is not available: $FilePath outlives this process if it is killed."
@@ -163,7 +173,9 @@ function Start-TestDaemon {
 
 function Stop-TestDaemon {
     param([Diagnostics.Process] $Process)
-    if ($Process -and -not $Process.HasExited) { Stop-Process -Id $Process.Id -Force -ErrorAction SilentlyContinue; $Process.WaitForExit(5000) | Out-Null }
+    if ($Process -and -not $Process.HasExited) {
+        Stop-Process -Id $Process.Id -Force -ErrorAction SilentlyContinue; $Process.WaitForExit(5000) | Out-Null
+    }
 }
 
 function New-TestLoginUser {
@@ -190,7 +202,8 @@ function Remove-TestLoginUser {
     $uid = & id -u $Name 2>$null
     if ($LASTEXITCODE -ne 0) { return }
     foreach ($status in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -match '^\d+$') {
-        $line = Get-Content -LiteralPath (Join-Path $status.FullName 'status') -ErrorAction SilentlyContinue | Where-Object { $_ -like 'Uid:*' }
+        $line = Get-Content -LiteralPath (Join-Path $status.FullName 'status') -ErrorAction SilentlyContinue |
+            Where-Object { $_ -like 'Uid:*' }
         if ($line -and ($line -split '\s+')[1] -eq $uid) { Stop-Process -Id ([int]$status.Name) -Force -ErrorAction SilentlyContinue }
     }
     # The killed processes take a moment to go.
@@ -208,7 +221,8 @@ function Invoke-BoundedPwsh {
     param([string] $Script, [string] $WorkingDirectory, [hashtable] $Environment = @{}, [int] $Seconds = 60)
     $pwsh = @(Get-PwshCommand)
     $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$script:ModuleManifest'; $Script")) { $start.ArgumentList.Add($a) }
+    foreach ($a in @($pwsh | Select-Object -Skip 1) +
+        @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$script:ModuleManifest'; $Script")) { $start.ArgumentList.Add($a) }
     $start.WorkingDirectory = $WorkingDirectory
     $start.UseShellExecute = $false
     $start.RedirectStandardOutput = $true

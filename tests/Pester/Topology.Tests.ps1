@@ -41,7 +41,8 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
     }
 
     It 'keeps links through serialization' {
-        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-GpuTopology)[0]))
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize(
+            [System.Management.Automation.PSSerializer]::Serialize((Get-GpuTopology)[0]))
         $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.DlGpuTools.GpuTopology'
         $copy.Links[0].Path | Should -Be 'PXB'
         ($copy | Out-String -Width 80) | Should -Match '1:PXB'
@@ -54,7 +55,8 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
         $one.Index | Should -Be @(1)
         $one[0].Links.PeerIndex | Should -Be @(0)
         @(Get-CudaDevice -Index 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json | Get-GpuTopology).Index | Should -Be @(1)
-        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-CudaDevice -Index 1)))
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize(
+            [System.Management.Automation.PSSerializer]::Serialize((Get-CudaDevice -Index 1)))
         @($copy | Get-GpuTopology).Index | Should -Be @(1)
         @(Get-GpuTopology -Uuid (Get-CudaDevice -Index 1).Uuid).Index | Should -Be @(1)
         @(Get-GpuTopology -Index 1, 0).Index | Should -Be @(0, 1)
@@ -97,7 +99,8 @@ Describe 'Get-GpuTopology with the fake driver and NVML' -Skip:$NoFakes {
     It 'writes DeviceIndexNotFound and DeviceUuidNotFound for GPUs the host does not have' {
         Get-GpuTopology -Index 7 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'DeviceIndexNotFound,DlGpuTools.Commands.GetGpuTopologyCommand'
-        Get-GpuTopology -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-GpuTopology -Uuid 'GPU-00000000-0000-0000-0000-000000000000' -ErrorVariable err -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'DeviceUuidNotFound,DlGpuTools.Commands.GetGpuTopologyCommand'
     }
 

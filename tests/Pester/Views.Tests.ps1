@@ -12,15 +12,29 @@ BeforeDiscovery {
         @{ Name = 'Get-CudaDevice'; Produce = { Get-CudaDevice } }
         @{ Name = 'Get-CudaDevice | Format-List'; Produce = { Get-CudaDevice -Index 0 }; List = $true }
         @{ Name = 'Test-CuDnnInstall'; Produce = { Test-CuDnnInstall -ErrorAction SilentlyContinue } }
-        @{ Name = 'Measure-GpuMatMul'; Produce = { Measure-GpuMatMul -Index 0 -DataType FP32, BF16 -Size 64 -Iterations 2 -Warmup 0 -AlgorithmCandidates 1 } }
+        @{ Name = 'Measure-GpuMatMul'
+        Produce = { Measure-GpuMatMul -Index 0 -DataType FP32, BF16 -Size 64 -Iterations 2 -Warmup 0 -AlgorithmCandidates 1 } }
         @{ Name = 'Get-GpuSpec'; Produce = { Get-GpuSpec 'RTX 4090', 'NVIDIA H100 80GB HBM3', 'Tesla T4' } }
         @{ Name = 'Get-GpuRecommendation'; Produce = { Get-GpuRecommendation -Budget 1500 -Workload NLP } }
-        @{ Name = 'Get-GpuRecommendation -IncludeCloud'; Produce = { Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -IncludeCloud -TrainingHours 100 } }
+        @{ Name = 'Get-GpuRecommendation -IncludeCloud'
+        Produce = { Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16 -IncludeCloud -TrainingHours 100 } }
         @{ Name = 'Get-GpuReport'; Produce = { Get-GpuReport } }
         @{ Name = 'Get-GpuTopology -Placement'; Produce = { Get-GpuTopology -Placement } }
-        @{ Name = 'Measure-GpuCollective'; Produce = { Measure-GpuCollective -Operation AllReduce, AllToAll -MaxBytes 64MB -MinBytes 16MB -Iterations 1 -Warmup 0 -Batches 1 } }
-        @{ Name = 'Measure-CpuMatMul'; Produce = { Measure-CpuMatMul -DataType FP32, FP64, BF16 -Size 48 -Iterations 2 -Library (Join-Path $FakesPath 'blas/scipy64/libscipy_openblas64_-fake.so') } }
-        @{ Name = 'Measure-GpuSpeedup'; Produce = { Measure-GpuSpeedup -DataType FP32, TF32, BF16 -Size 48 -NoMlpShape -Iterations 2 -Library (Join-Path $FakesPath 'blas/openblas/libopenblas.so.0') -InformationAction SilentlyContinue } }
+        @{ Name = 'Measure-GpuCollective'
+        Produce = {
+            Measure-GpuCollective -Operation AllReduce, AllToAll -MaxBytes 64MB -MinBytes 16MB -Iterations 1 -Warmup 0 -Batches 1
+        } }
+        @{ Name = 'Measure-CpuMatMul'
+        Produce = {
+            Measure-CpuMatMul -DataType FP32, FP64,
+                BF16 -Size 48 -Iterations 2 -Library (Join-Path $FakesPath 'blas/scipy64/libscipy_openblas64_-fake.so')
+        } }
+        @{ Name = 'Measure-GpuSpeedup'
+        Produce = {
+            Measure-GpuSpeedup -DataType FP32, TF32,
+                BF16 -Size 48 -NoMlpShape -Iterations 2 -Library (
+                    Join-Path $FakesPath 'blas/openblas/libopenblas.so.0') -InformationAction SilentlyContinue
+        } }
     )
 }
 

@@ -1,4 +1,5 @@
 using System;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Topology;
 
 namespace DlGpuTools.Bandwidth
@@ -7,10 +8,10 @@ namespace DlGpuTools.Bandwidth
     internal sealed class BandwidthMeasurement
     {
         /// <summary>One operation, queued on the stream it is given.</summary>
-        public Action<IntPtr> Forward { get; set; } = _ => throw new InvalidOperationException("The test set no operation to time.");
+        public Action<PortStream> Forward { get; set; } = _ => throw new InvalidOperationException("The test set no operation to time.");
 
         /// <summary>A second operation queued with each forward one on a second stream (both directions at once); null for one.</summary>
-        public Action<IntPtr>? Backward { get; set; }
+        public Action<PortStream>? Backward { get; set; }
 
         /// <summary>Checks the data after the timed batches; returns the elements checked.</summary>
         public Func<int> Verify { get; set; } = () => throw new InvalidOperationException("The test set no check of its data.");

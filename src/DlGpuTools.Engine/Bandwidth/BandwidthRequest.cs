@@ -18,7 +18,9 @@ namespace DlGpuTools.Bandwidth
         /// </summary>
         public double BatchMilliseconds { get; set; } = 100;
 
-        /// <summary>Upper bound of operations in one batch (they all wait behind the spin kernel): 16, nvbandwidth's default loop count.</summary>
+        /// <summary>
+        /// Upper bound of operations in one batch (they all wait behind the spin kernel): 16, nvbandwidth's default loop count.
+        /// </summary>
         public int MaxOperationsPerBatch { get; set; } = 16;
 
         /// <summary>Sampled 16-byte elements checked after the copies (plus the first and the last).</summary>

@@ -2,9 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
-using DlGpuTools.Interop;
-using static DlGpuTools.Interop.Ownership;
+using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Topology;
+using static DlGpuTools.Interop.Ownership;
 
 namespace DlGpuTools.Bandwidth
 {
@@ -30,7 +31,7 @@ namespace DlGpuTools.Bandwidth
             SeedA = (uint)request.Seed * 2654435761u + (peer == null ? 1u : 5u);
             SeedB = SeedA * 7 + 3;
             _owned = owned;
-            Stream = Own(owned, CudaStream.Create(session.Driver));
+            Stream = Own(owned, new OwnedStream(session.Port));
             Cancel = cancel;
             Progress = progress;
         }
@@ -57,7 +58,7 @@ namespace DlGpuTools.Bandwidth
 
         public uint SeedB { get; }
 
-        public CudaStream Stream { get; }
+        public OwnedStream Stream { get; }
 
         /// <summary>Why the buffer is smaller than asked, when it is.</summary>
         public string? Note { get; internal set; }
@@ -74,13 +75,13 @@ namespace DlGpuTools.Bandwidth
 
         // Buffers ------------------------------------------------------------------------------------------------
 
-        public DeviceBuffer DeviceBuffer() => Own(_owned, Session.Allocate(Bytes));
+        public DeviceMemory DeviceBuffer() => Own(_owned, Session.Allocate(Bytes));
 
         /// <summary>A buffer holding the pattern of <paramref name="seed"/>, written by the write kernel.</summary>
-        public DeviceBuffer Written(uint seed)
+        public DeviceMemory Written(uint seed)
         {
-            DeviceBuffer buffer = DeviceBuffer();
-            Session.LaunchWrite(buffer, Elements, seed, Stream.Handle);
+            DeviceMemory buffer = DeviceBuffer();
+            Session.LaunchWrite(buffer, Elements, seed, Stream.Stream);
             Stream.Synchronize();
             return buffer;
         }
@@ -89,37 +90,42 @@ namespace DlGpuTools.Bandwidth
         /// The read kernel's one 4-byte XOR per block, filled with 0xA5 so a block that wrote nothing spoils the check
         /// (the plan declares it with <see cref="BufferPlan.BlockSums"/>, so sizing counts it).
         /// </summary>
-        public DeviceBuffer BlockSums()
+        public DeviceMemory BlockSums()
         {
-            DeviceBuffer sums = Own(_owned, Session.Allocate(Session.StrideBlocks * 4UL));
+            DeviceMemory sums = Own(_owned, Session.Allocate(Session.StrideBlocks * 4UL));
             Session.Fill(sums, 0xA5);
             return sums;
         }
 
         /// <summary>A zeroed buffer, so a copy that did not happen fails the check.</summary>
-        public DeviceBuffer Cleared()
+        public DeviceMemory Cleared()
         {
-            DeviceBuffer buffer = DeviceBuffer();
+            DeviceMemory buffer = DeviceBuffer();
             Session.Clear(buffer);
             return buffer;
         }
 
         /// <summary>A buffer on the peer GPU, allocated and freed with the peer's context current.</summary>
-        public DeviceBuffer PeerBuffer()
+        public DeviceMemory PeerBuffer()
         {
-            using (Peer.Enter()) return Own(_owned, Peer.Allocate(Bytes));
+            using (Peer.Enter())
+            {
+                DeviceMemory buffer = Peer.Allocate(Bytes);
+                Own(_owned, new InContext(Peer, buffer));
+                return buffer;
+            }
         }
 
-        public DeviceBuffer PeerWritten(uint seed)
+        public DeviceMemory PeerWritten(uint seed)
         {
-            DeviceBuffer buffer = PeerBuffer();
+            DeviceMemory buffer = PeerBuffer();
             using (Peer.Enter()) Peer.LaunchWriteCurrent(buffer, Elements, seed);
             return buffer;
         }
 
-        public DeviceBuffer PeerCleared()
+        public DeviceMemory PeerCleared()
         {
-            DeviceBuffer buffer = PeerBuffer();
+            DeviceMemory buffer = PeerBuffer();
             using (Peer.Enter()) Peer.Clear(buffer);
             return buffer;
         }
@@ -132,10 +138,9 @@ namespace DlGpuTools.Bandwidth
                 case HostMemory.Pageable:
                     return Own(_owned, PageableHostBuffer.Allocate(Bytes));
                 case HostMemory.PageLocked:
-                    return Own(_owned, PinnedHostBuffer.Allocate(Session.Driver, Bytes, CudaDriver.CU_MEMHOSTALLOC_PORTABLE));
+                    return Own(_owned, PinnedHostBuffer.Allocate(Session.Port, Bytes, mapped: false));
                 case HostMemory.PageLockedMapped:
-                    const uint mapped = CudaDriver.CU_MEMHOSTALLOC_PORTABLE | CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP;
-                    return Own(_owned, PinnedHostBuffer.Allocate(Session.Driver, Bytes, mapped));
+                    return Own(_owned, PinnedHostBuffer.Allocate(Session.Port, Bytes, mapped: true));
                 default:
                     throw new InvalidOperationException($"{Test.Id} declares no host memory.");
             }
@@ -158,45 +163,42 @@ namespace DlGpuTools.Bandwidth
         /// <summary>Where the GPU's kernels reach a mapped host buffer (cuMemHostGetDevicePointer).</summary>
         public ulong MappedAddress(HostBuffer buffer)
         {
-            if (!buffer.PageLocked || Test.Buffers.HostMemory != HostMemory.PageLockedMapped)
+            if (!(buffer is PinnedHostBuffer pinned && pinned.Mapped) || Test.Buffers.HostMemory != HostMemory.PageLockedMapped)
                 throw new InvalidOperationException($"{Test.Id}: only page-locked memory allocated mapped has a device address.");
-            Session.Driver.ThrowIfFailed(Session.Driver.cuMemHostGetDevicePointer(out ulong address, buffer.Pointer));
-            return address;
+            return Session.Port.MappedAddress(pinned.Pointer);
         }
 
         // Operations: what is timed, queued on the stream given ----------------------------------------------------
 
-        public Action<IntPtr> CopyEngineDeviceToDevice(DeviceBuffer dst, DeviceBuffer src) =>
-            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyDtoDAsync(dst.DevicePointer, src.DevicePointer, Bytes, s));
+        public Action<PortStream> CopyEngineDeviceToDevice(DeviceMemory dst, DeviceMemory src) =>
+            s => Session.Port.CopyOnDevice(dst.Pointer, src.Pointer, Bytes, s);
 
-        public Action<IntPtr> CopyEngineHostToDevice(DeviceBuffer dst, HostBuffer src) =>
-            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyHtoDAsync(dst.DevicePointer, src.Pointer, Bytes, s));
+        public Action<PortStream> CopyEngineHostToDevice(DeviceMemory dst, HostBuffer src) =>
+            s => Session.Port.CopyToDevice(dst.Pointer, src.Pointer, Bytes, s);
 
-        public Action<IntPtr> CopyEngineDeviceToHost(HostBuffer dst, DeviceBuffer src) =>
-            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyDtoHAsync(dst.Pointer, src.DevicePointer, Bytes, s));
+        public Action<PortStream> CopyEngineDeviceToHost(HostBuffer dst, DeviceMemory src) =>
+            s => Session.Port.CopyToHost(dst.Pointer, src.Pointer, Bytes, s);
 
         /// <summary>The copy engine from this GPU's memory into the peer's.</summary>
-        public Action<IntPtr> CopyEngineToPeer(DeviceBuffer remoteDst, DeviceBuffer localSrc) =>
-            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyPeerAsync(
-                remoteDst.DevicePointer, Peer.ContextHandle, localSrc.DevicePointer, Session.ContextHandle, Bytes, s));
+        public Action<PortStream> CopyEngineToPeer(DeviceMemory remoteDst, DeviceMemory localSrc) =>
+            s => Session.Port.CopyPeer(remoteDst.Pointer, Peer.Lease, localSrc.Pointer, Session.Lease, Bytes, s);
 
         /// <summary>The copy engine from the peer's memory into this GPU's.</summary>
-        public Action<IntPtr> CopyEngineFromPeer(DeviceBuffer localDst, DeviceBuffer remoteSrc) =>
-            s => Session.Driver.ThrowIfFailed(Session.Driver.cuMemcpyPeerAsync(
-                localDst.DevicePointer, Session.ContextHandle, remoteSrc.DevicePointer, Peer.ContextHandle, Bytes, s));
+        public Action<PortStream> CopyEngineFromPeer(DeviceMemory localDst, DeviceMemory remoteSrc) =>
+            s => Session.Port.CopyPeer(localDst.Pointer, Session.Lease, remoteSrc.Pointer, Peer.Lease, Bytes, s);
 
         /// <summary>The one-element-per-thread copy kernel, for copies within the GPU's memory.</summary>
-        public Action<IntPtr> SmCopy(DeviceBuffer dst, DeviceBuffer src) => s => Session.LaunchCopy(dst, src, Elements, s);
+        public Action<PortStream> SmCopy(DeviceMemory dst, DeviceMemory src) => s => Session.LaunchCopy(dst, src, Elements, s);
 
         /// <summary>
         /// The pipelined grid-stride copy kernel (eight loads in flight a thread) between any two addresses this GPU's
         /// kernels reach, for copies over a link where each load waits long: a peer's memory, mapped host memory.
         /// </summary>
-        public Action<IntPtr> SmPipelinedCopy(ulong dst, ulong src) => s => Session.LaunchPipelinedCopy(dst, src, Elements, s);
+        public Action<PortStream> SmPipelinedCopy(ulong dst, ulong src) => s => Session.LaunchPipelinedCopy(dst, src, Elements, s);
 
         // Checks: the number of elements checked -------------------------------------------------------------------
 
-        public Func<int> ExpectPattern(DeviceBuffer buffer, uint seed) =>
+        public Func<int> ExpectPattern(DeviceMemory buffer, uint seed) =>
             () => Session.VerifyDevice(Test.Id, buffer, Elements, Request, k => BandwidthPattern.Word(k, seed));
 
         public Func<int> ExpectPattern(HostBuffer buffer, uint seed) =>
@@ -207,7 +209,7 @@ namespace DlGpuTools.Bandwidth
         public Func<Theoretical> DeviceMemoryTheoretical() => () => TheoreticalBandwidth.DeviceMemory(Session.Device);
 
         public Func<Theoretical> HostLinkTheoretical(int directions) =>
-            () => (Link = HostLink.Read(Session.Runtime, Session.Device)).Theoretical(directions);
+            () => (Link = Session.Machine.HostLink(Session.Device)).Theoretical(directions);
 
         public Func<Theoretical> PeerLinkTheoretical(int directions) => () => Session.PeerTheoretical(Peer, directions);
 
@@ -233,5 +235,23 @@ namespace DlGpuTools.Bandwidth
         public string Pair => string.Format(CultureInfo.InvariantCulture, "GPU {0} -> GPU {1}", Session.Device.Index, Peer.Device.Index);
 
         public BandwidthResult Measure(BandwidthMeasurement measurement) => Session.Measure(this, measurement);
+
+        /// <summary>Memory of another context, freed with that context entered on the freeing thread.</summary>
+        private sealed class InContext : IDisposable
+        {
+            private readonly BandwidthSession _owner;
+            private readonly IDisposable _memory;
+
+            public InContext(BandwidthSession owner, IDisposable memory)
+            {
+                _owner = owner;
+                _memory = memory;
+            }
+
+            public void Dispose()
+            {
+                using (_owner.Enter()) _memory.Dispose();
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 using DlGpuTools.Topology;
 using static DlGpuTools.Interop.Ownership;
 
@@ -20,24 +20,28 @@ namespace DlGpuTools.Bandwidth
         /// </summary>
         public BandwidthResult RunPeer(
             string test, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel,
+            Action<BandwidthProgress>? progress = null) =>
+            RunPeer(BandwidthTests.Tests.Get(test), peer, request, cancel, progress);
+
+        /// <summary>Runs one peer test given as an instance (the registry's, or an engine test's own).</summary>
+        internal BandwidthResult RunPeer(
+            BandwidthTest registered, BandwidthSession peer, BandwidthRequest request, CancellationToken cancel,
             Action<BandwidthProgress>? progress = null)
         {
-            BandwidthTest registered = BandwidthTests.Tests.Get(test);
             if (registered.Path != BandwidthPath.Peer)
-                throw new ArgumentException($"There is no peer bandwidth test '{test}'.", nameof(test));
+                throw new ArgumentException($"There is no peer bandwidth test '{registered.Id}'.", nameof(registered));
             if (peer == null || peer.Device.Index == Device.Index)
                 throw new ArgumentException("A peer test needs two different GPUs.", nameof(peer));
             if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref peer._disposed) != 0)
                 throw new ObjectDisposedException(nameof(BandwidthSession));
             progress = progress ?? (_ => { });
-            _driver.ThrowIfFailed(_driver.cuDeviceCanAccessPeer(out bool can, Device.Index, peer.Device.Index));
-            if (!can)
+            if (!_port.CanAccessPeer(Device.Index, peer.Device.Index))
             {
                 throw new PeerAccessNotSupportedException(
                     Device.Index, peer.Device.Index, "cuDeviceCanAccessPeer says no (Get-GpuTopology shows the path)");
             }
 
-            using (_context.Enter())
+            using (_lease.Enter())
             {
                 // Access stays enabled for the life of the module's context (destroyed with its last lease), so a
                 // test in another runspace on the same pair finds it on ("already enabled") and nothing disables
@@ -48,7 +52,7 @@ namespace DlGpuTools.Bandwidth
                 // with access both ways), which would not be a figure of the link in both directions.
                 if (registered.PeerAccessBothWays)
                 {
-                    using (peer._context.Enter()) EnablePeerAccess(peer, this);
+                    using (peer._lease.Enter()) EnablePeerAccess(peer, this);
                 }
 
                 var owned = new List<IDisposable>();
@@ -58,7 +62,7 @@ namespace DlGpuTools.Bandwidth
                 }
                 finally
                 {
-                    // Memory the peer owns is freed with the peer's context current (DeviceBuffer pushes it).
+                    // Memory the peer owns is freed with the peer's context current (BandwidthRun.PeerBuffer enters it).
                     DisposeAll(owned);
                 }
             }
@@ -80,18 +84,19 @@ namespace DlGpuTools.Bandwidth
         // From's context is current on this thread.
         private static void EnablePeerAccess(BandwidthSession from, BandwidthSession to)
         {
-            CudaResult enabled = from._driver.cuCtxEnablePeerAccess(to._context.Handle);
-            if (enabled == CudaResult.CUDA_ERROR_PEER_ACCESS_UNSUPPORTED || enabled == CudaResult.CUDA_ERROR_NOT_SUPPORTED)
-                throw new PeerAccessNotSupportedException(from.Device.Index, to.Device.Index, "cuCtxEnablePeerAccess returned " + enabled);
-            if (enabled != CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED) from._driver.ThrowIfFailed(enabled, "cuCtxEnablePeerAccess");
+            if (!from._port.EnablePeerAccess(to._lease))
+            {
+                throw new PeerAccessNotSupportedException(
+                    from.Device.Index, to.Device.Index, "cuCtxEnablePeerAccess says the driver does not support it");
+            }
         }
 
         // Runs the write kernel on this session's GPU, whose context the caller has made current.
-        internal void LaunchWriteCurrent(DeviceBuffer buffer, ulong n, uint seed)
+        internal void LaunchWriteCurrent(DeviceMemory buffer, ulong n, uint seed)
         {
-            using (CudaStream stream = CudaStream.Create(_driver))
+            using (var stream = new OwnedStream(_port))
             {
-                LaunchWrite(buffer, n, seed, stream.Handle);
+                LaunchWrite(buffer, n, seed, stream.Stream);
                 stream.Synchronize();
             }
         }
@@ -99,7 +104,7 @@ namespace DlGpuTools.Bandwidth
         private static void CheckFits(BandwidthSession session, ulong bytes, int buffers, bool asked, string test)
         {
             ulong free;
-            using (session._context.Enter()) session._driver.ThrowIfFailed(session._driver.cuMemGetInfo(out free, out _));
+            using (session._lease.Enter()) free = session._port.MemoryInfo().Free;
             ulong needed = bytes * (ulong)buffers;
             if (needed > (ulong)(free * 0.9))
             {
@@ -111,17 +116,15 @@ namespace DlGpuTools.Bandwidth
         /// <summary>NVLink between the two GPUs where there is one (Get-GpuTopology's figure), else PCIe per direction.</summary>
         internal Theoretical PeerTheoretical(BandwidthSession peer, int directions)
         {
-            var warnings = new List<string>();
-            GpuTopologyLink link = TopologyReader.Read(_runtime, new[] { Device, peer.Device }, warnings)
-                .First(t => t.Index == Device.Index).Links.FirstOrDefault(l => l.PeerIndex == peer.Device.Index);
+            GpuTopologyLink? link = _machine.PeerLink(Device, peer.Device);
             if (link != null && link.NvLinkGBps is double nv)
             {
                 string both = directions == 2 ? ", both directions" : string.Empty;
                 string basis = string.Format(CultureInfo.InvariantCulture, "NVLink: {0}{1}", link.Description, both);
                 return new Theoretical(nv * directions, basis);
             }
-            Theoretical mine = HostLink.Read(_runtime, Device).Theoretical(directions);
-            Theoretical theirs = HostLink.Read(_runtime, peer.Device).Theoretical(directions);
+            Theoretical mine = _machine.HostLink(Device).Theoretical(directions);
+            Theoretical theirs = _machine.HostLink(peer.Device).Theoretical(directions);
             Theoretical slower = theirs.GBps is double t && (mine.GBps == null || t < mine.GBps) ? theirs : mine;
             string path = link?.Path is string p && p != "?" ? $" (path {p})" : string.Empty;
             return new Theoretical(slower.GBps, slower.Basis + path, slower.Note);

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.GpuWork;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Monitoring;
 using DlGpuTools.Topology;
 using static DlGpuTools.Interop.Ownership;
@@ -23,9 +23,9 @@ namespace DlGpuTools.Bandwidth
         {
             string test = run.Test.Id;
             BandwidthRequest request = run.Request;
-            CudaStream stream = run.Stream;
-            Action<IntPtr> forward = m.Forward;
-            Action<IntPtr>? backward = m.Backward;
+            PortStream stream = run.Stream.Stream;
+            Action<PortStream> forward = m.Forward;
+            Action<PortStream>? backward = m.Backward;
             bool gated = run.Test.Buffers.HostMemory != HostMemory.Pageable;
             ulong countedBytes = run.Bytes * (ulong)m.CountedBuffers, trafficBytes = run.Bytes * (ulong)m.TrafficBuffers;
             CancellationToken cancel = run.Cancel;
@@ -33,26 +33,27 @@ namespace DlGpuTools.Bandwidth
             var start = new List<IDisposable>();
             try
             {
-                CudaStream? second = backward == null ? null : Own(start, CudaStream.Create(_driver));
-                GpuEvent begin = Own(start, GpuEvent.Create(_driver));
-                GpuEvent end = Own(start, GpuEvent.Create(_driver));
-                GpuEvent? endSecond = second == null ? null : Own(start, GpuEvent.Create(_driver));
+                OwnedStream? second = backward == null ? null : Own(start, new OwnedStream(_port));
+                // Events rather than a BatchTimer: the gate must open between recording the end and waiting for it.
+                GpuEvent begin = Own(start, GpuEvent.Create(_port));
+                GpuEvent end = Own(start, GpuEvent.Create(_port));
+                GpuEvent? endSecond = second == null ? null : Own(start, GpuEvent.Create(_port));
 
                 double Batch(int count)
                 {
-                    if (gated) _gate.Close(stream.Handle);
-                    begin.Record(stream.Handle);
-                    if (second != null) _driver.ThrowIfFailed(_driver.cuStreamWaitEvent(second.Handle, begin.Handle));
+                    if (gated) _gate.Close(stream);
+                    begin.Record(stream);
+                    if (second != null) _port.Wait(second.Stream, begin.Handle);
                     try
                     {
                         for (int i = 0; i < count; i++)
                         {
-                            forward(stream.Handle);
-                            if (backward != null && second != null) backward(second.Handle);
+                            forward(stream);
+                            if (backward != null && second != null) backward(second.Stream);
                         }
 
-                        end.Record(stream.Handle);
-                        if (endSecond != null && second != null) endSecond.Record(second.Handle);
+                        end.Record(stream);
+                        if (endSecond != null && second != null) endSecond.Record(second.Stream);
                     }
                     finally
                     {
@@ -71,9 +72,9 @@ namespace DlGpuTools.Bandwidth
                 // One operation outside any batch first: kernels load lazily at their first launch, and a load
                 // must not happen while the spin kernel holds the stream.
                 progress(new BandwidthProgress($"{test}: warming up", 0, request.Iterations));
-                forward(stream.Handle);
-                if (backward != null && second != null) backward(second.Handle);
-                stream.Synchronize();
+                forward(stream);
+                if (backward != null && second != null) backward(second.Stream);
+                run.Stream.Synchronize();
                 second?.Synchronize();
 
                 int perBatch = TimedBatches.OperationsPerBatch(Batch(1), request.BatchMilliseconds, request.MaxOperationsPerBatch);
@@ -83,7 +84,7 @@ namespace DlGpuTools.Bandwidth
                 List<double> times;
                 EnergyMeasurement energy;
                 CudaDevice[] charged = run.PeerSession == null ? new[] { Device } : new[] { Device, run.PeerSession.Device };
-                using (EnergyBracket bracket = EnergyMeter.Start(_runtime, charged))
+                using (EnergyBracket bracket = _machine.StartEnergy(charged))
                 {
                     times = TimedBatches.Measure(Batch, perBatch, request.Iterations, cancel,
                         i => progress(new BandwidthProgress($"{test}: measuring", i, request.Iterations)));
@@ -167,48 +168,28 @@ namespace DlGpuTools.Bandwidth
 
         // One thread per 16-byte element: ceil(n / 128) blocks. A grid holds up to 2^31 - 1 blocks, 256 Ti
         // elements of 16 bytes, far beyond any GPU's memory, so the cast cannot overflow in practice; say so if it would.
-        private void LaunchPerElement(IntPtr function, ulong n, IntPtr stream, IntPtr* args)
+        private void LaunchPerElement(PortFunction function, ulong n, PortStream stream, params KernelArg[] args)
         {
             ulong blocks = (n + ElementThreadsPerBlock - 1) / ElementThreadsPerBlock;
             if (blocks == 0) return;
             if (blocks > int.MaxValue)
                 throw new ArgumentOutOfRangeException(nameof(n), n, "More 16-byte elements than one kernel launch covers.");
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(function, (uint)blocks, ElementThreadsPerBlock, 0, stream, args));
+            _port.Launch(function, (uint)blocks, ElementThreadsPerBlock, stream, args);
         }
 
-        internal void LaunchWrite(DeviceBuffer dst, ulong n, uint seed, IntPtr stream)
-        {
-            ulong p = dst.DevicePointer;
-            IntPtr* args = stackalloc IntPtr[3];
-            args[0] = (IntPtr)(&p);
-            args[1] = (IntPtr)(&n);
-            args[2] = (IntPtr)(&seed);
-            LaunchPerElement(_module.Write, n, stream, args);
-        }
+        internal void LaunchWrite(DeviceMemory dst, ulong n, uint seed, PortStream stream) =>
+            LaunchPerElement(_module.Write, n, stream, KernelArg.U64(dst.Pointer), KernelArg.U64(n), KernelArg.U32(seed));
 
-        internal void LaunchRead(DeviceBuffer src, ulong n, DeviceBuffer sums, IntPtr stream)
-        {
-            ulong p = src.DevicePointer, o = sums.DevicePointer;
-            IntPtr* args = stackalloc IntPtr[3];
-            args[0] = (IntPtr)(&p);
-            args[1] = (IntPtr)(&n);
-            args[2] = (IntPtr)(&o);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_module.Read, _strideBlocks, StridedThreadsPerBlock, 0, stream, args));
-        }
+        internal void LaunchRead(DeviceMemory src, ulong n, DeviceMemory sums, PortStream stream) =>
+            _port.Launch(_module.Read, _strideBlocks, StridedThreadsPerBlock, stream,
+                KernelArg.U64(src.Pointer), KernelArg.U64(n), KernelArg.U64(sums.Pointer));
 
         /// <summary>The one-element-per-thread copy over a grid that covers the buffer.</summary>
-        internal void LaunchCopy(DeviceBuffer dst, DeviceBuffer src, ulong n, IntPtr stream)
-        {
-            ulong d = dst.DevicePointer, s = src.DevicePointer;
-            IntPtr* args = stackalloc IntPtr[3];
-            args[0] = (IntPtr)(&d);
-            args[1] = (IntPtr)(&s);
-            args[2] = (IntPtr)(&n);
-            LaunchPerElement(_module.Copy, n, stream, args);
-        }
+        internal void LaunchCopy(DeviceMemory dst, DeviceMemory src, ulong n, PortStream stream) =>
+            LaunchPerElement(_module.Copy, n, stream, KernelArg.U64(dst.Pointer), KernelArg.U64(src.Pointer), KernelArg.U64(n));
 
         /// <summary>One copy, as the pipelined kernel's even warps take it and its odd warps the other half.</summary>
-        internal void LaunchPipelinedCopy(ulong dst, ulong src, ulong n, IntPtr stream)
+        internal void LaunchPipelinedCopy(ulong dst, ulong src, ulong n, PortStream stream)
         {
             ulong first = n / 2;
             LaunchPipelinedCopies(dst, src, first, dst + first * 16, src + first * 16, n - first, stream);
@@ -219,40 +200,23 @@ namespace DlGpuTools.Bandwidth
         /// flight a thread): even warps copy the first, odd warps the second, on every SM.
         /// </summary>
         internal void LaunchPipelinedCopies(
-            DeviceBuffer dstA, DeviceBuffer srcA, DeviceBuffer dstB, DeviceBuffer srcB, ulong n, IntPtr stream) =>
-            LaunchPipelinedCopies(dstA.DevicePointer, srcA.DevicePointer, n, dstB.DevicePointer, srcB.DevicePointer, n, stream);
+            DeviceMemory dstA, DeviceMemory srcA, DeviceMemory dstB, DeviceMemory srcB, ulong n, PortStream stream) =>
+            LaunchPipelinedCopies(dstA.Pointer, srcA.Pointer, n, dstB.Pointer, srcB.Pointer, n, stream);
 
-        private void LaunchPipelinedCopies(ulong dstA, ulong srcA, ulong nA, ulong dstB, ulong srcB, ulong nB, IntPtr stream)
-        {
-            IntPtr* args = stackalloc IntPtr[6];
-            args[0] = (IntPtr)(&dstA);
-            args[1] = (IntPtr)(&srcA);
-            args[2] = (IntPtr)(&nA);
-            args[3] = (IntPtr)(&dstB);
-            args[4] = (IntPtr)(&srcB);
-            args[5] = (IntPtr)(&nB);
-            _driver.ThrowIfFailed(
-                _driver.cuLaunchKernel(_module.CopyStrided, _pipelinedCopyBlocks, PipelinedCopyThreadsPerBlock, 0, stream, args));
-        }
+        private void LaunchPipelinedCopies(ulong dstA, ulong srcA, ulong nA, ulong dstB, ulong srcB, ulong nB, PortStream stream) =>
+            _port.Launch(_module.CopyStrided, _pipelinedCopyBlocks, PipelinedCopyThreadsPerBlock, stream,
+                KernelArg.U64(dstA), KernelArg.U64(srcA), KernelArg.U64(nA), KernelArg.U64(dstB), KernelArg.U64(srcB), KernelArg.U64(nB));
 
-        internal void LaunchTriad(DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, ulong n, uint scalar, IntPtr stream)
-        {
-            ulong pa = a.DevicePointer, pb = b.DevicePointer, pc = c.DevicePointer;
-            IntPtr* args = stackalloc IntPtr[5];
-            args[0] = (IntPtr)(&pa);
-            args[1] = (IntPtr)(&pb);
-            args[2] = (IntPtr)(&pc);
-            args[3] = (IntPtr)(&n);
-            args[4] = (IntPtr)(&scalar);
-            LaunchPerElement(_module.Triad, n, stream, args);
-        }
+        internal void LaunchTriad(DeviceMemory a, DeviceMemory b, DeviceMemory c, ulong n, uint scalar, PortStream stream) =>
+            LaunchPerElement(_module.Triad, n, stream,
+                KernelArg.U64(a.Pointer), KernelArg.U64(b.Pointer), KernelArg.U64(c.Pointer), KernelArg.U64(n), KernelArg.U32(scalar));
 
         /// <summary>The elements checked: the first, the last and <see cref="BandwidthRequest.VerifySamples"/> random others.</summary>
         private static IEnumerable<ulong> SampledElements(ulong n, BandwidthRequest request) =>
             SampledWords.Elements(n, request.VerifySamples, request.Seed + 99);
 
-        internal int VerifyDevice(string test, DeviceBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected) =>
-            Checked(test, SampledWords.OnDevice(_port, buffer.DevicePointer, SampledElements(n, request), expected));
+        internal int VerifyDevice(string test, DeviceMemory buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected) =>
+            Checked(test, SampledWords.OnDevice(_port, buffer.Pointer, SampledElements(n, request), expected));
 
         internal int VerifyHost(string test, HostBuffer buffer, ulong n, BandwidthRequest request, Func<ulong, uint> expected) =>
             Checked(test, SampledWords.OnHost(buffer.Pointer, SampledElements(n, request), expected));
@@ -271,10 +235,10 @@ namespace DlGpuTools.Bandwidth
         }
 
         // The read kernel leaves one XOR per block; together they must give the XOR of every word of the buffer.
-        internal int VerifyRead(string test, DeviceBuffer sums, ulong n, uint seed)
+        internal int VerifyRead(string test, DeviceMemory sums, ulong n, uint seed)
         {
             var perBlock = new uint[_strideBlocks];
-            fixed (uint* p = perBlock) _driver.ThrowIfFailed(_driver.cuMemcpyDtoH((IntPtr)p, sums.DevicePointer, sums.Bytes));
+            fixed (uint* p = perBlock) _port.CopyToHostNow((IntPtr)p, sums.Pointer, sums.Bytes);
             uint all = 0;
             foreach (uint x in perBlock) all ^= x;
             uint expected = BandwidthPattern.Xor(n * 4, seed);

@@ -2,16 +2,18 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
 using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 using static DlGpuTools.Interop.Ownership;
-using DlGpuTools.Topology;
 
 namespace DlGpuTools.Bandwidth
 {
     /// <summary>
     /// Bandwidth measurements on one GPU: holds a lease on the module's context of it, the kernels loaded into it and
-    /// the spin gate, from <see cref="Open"/> to <see cref="Dispose"/>. Each test allocates its buffers, times
+    /// the spin gate, from <see cref="Open(GpuRuntime, CudaDevice)"/> to <see cref="Dispose"/>. All GPU work goes through
+    /// the <see cref="IGpuPort"/> and all facts of the machine around it through <see cref="IGpuSurroundings"/>, so the
+    /// engine's tests run every bandwidth test in process on a managed fake. Each test allocates its buffers, times
     /// batches of operations held back by the spin kernel until all are queued (CUDA events around the batch,
     /// median of the batches), checks the data after the copies, and frees everything before it returns, also
     /// when it fails or is cancelled. Every call enters the context on the calling thread and leaves it there.
@@ -29,10 +31,9 @@ namespace DlGpuTools.Bandwidth
         private const uint PipelinedCopyThreadsPerBlock = 512;
         private const int PipelinedCopyBlocksPerSm = 2;
 
-        private readonly GpuRuntime _runtime;
-        private readonly CudaDriver _driver;
-        private readonly CudaPort _port;
-        private readonly DeviceContext _context;
+        private readonly IGpuPort _port;
+        private readonly IGpuSurroundings _machine;
+        private readonly IPortLease _lease;
         private readonly BandwidthModule _module;
         private readonly SpinGate _gate;
         private readonly uint _strideBlocks;
@@ -40,13 +41,13 @@ namespace DlGpuTools.Bandwidth
         private int _disposed;
 
         private BandwidthSession(
-            GpuRuntime runtime, CudaDevice device, DeviceContext context, BandwidthModule module, SpinGate gate, uint strideBlocks)
+            IGpuPort port, IGpuSurroundings machine, CudaDevice device, IPortLease lease, BandwidthModule module, SpinGate gate,
+            uint strideBlocks)
         {
-            _runtime = runtime;
-            _driver = runtime.Driver;
-            _port = new CudaPort(runtime);
+            _port = port;
+            _machine = machine;
             Device = device;
-            _context = context;
+            _lease = lease;
             _module = module;
             _gate = gate;
             _strideBlocks = strideBlocks;
@@ -58,39 +59,42 @@ namespace DlGpuTools.Bandwidth
         /// <summary>The PTX ISA and target the driver accepted for the kernels.</summary>
         public string KernelDirectives => _module.Directives;
 
+        /// <summary>Opens a session on the CUDA driver and NVML of <paramref name="runtime"/>.</summary>
+        public static BandwidthSession Open(GpuRuntime runtime, CudaDevice device) =>
+            Open(new CudaPort(runtime), new RuntimeSurroundings(runtime), device);
+
         /// <summary>Opens a session: takes a context lease, loads the kernels and sets up the spin gate.</summary>
-        public static BandwidthSession Open(GpuRuntime runtime, CudaDevice device)
+        internal static BandwidthSession Open(IGpuPort port, IGpuSurroundings machine, CudaDevice device)
         {
-            CudaDriver driver = runtime.Driver;
-            DeviceContext context = runtime.AcquireContext(device.Index);
+            IPortLease lease = port.Lease(device.Index);
             BandwidthModule? module = null;
             SpinGate? gate = null;
             try
             {
-                using (context.Enter())
+                using (lease.Enter())
                 {
-                    module = BandwidthModule.Load(driver, device.ComputeCapabilityMajor, device.ComputeCapabilityMinor);
-                    gate = SpinGate.Create(driver, module);
+                    module = BandwidthModule.Load(port, device.ComputeCapabilityMajor, device.ComputeCapabilityMinor);
+                    gate = SpinGate.Create(port, module);
                 }
 
                 // Enough grid-stride blocks to fill every SM to its thread limit (2048 where the driver does not say).
-                CudaResult asked = driver.cuDeviceGetAttribute(
+                CudaResult asked = port.DeviceAttribute(
                     device.Index, CudaDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR, out int threads);
                 int perSm = asked == CudaResult.CUDA_SUCCESS && threads >= StridedThreadsPerBlock
                     ? threads / StridedThreadsPerBlock
                     : 2048 / StridedThreadsPerBlock;
                 uint blocks = (uint)Math.Max(1, device.MultiprocessorCount * perSm);
-                return new BandwidthSession(runtime, device, context, module, gate, blocks);
+                return new BandwidthSession(port, machine, device, lease, module, gate, blocks);
             }
             catch
             {
-                using (context.Enter())
+                using (lease.Enter())
                 {
                     gate?.Dispose();
                     module?.Dispose();
                 }
 
-                context.Dispose();
+                lease.Dispose();
                 throw;
             }
         }
@@ -100,7 +104,7 @@ namespace DlGpuTools.Bandwidth
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             try
             {
-                using (_context.Enter())
+                using (_lease.Enter())
                 {
                     _gate.Dispose();
                     _module.Dispose();
@@ -108,35 +112,43 @@ namespace DlGpuTools.Bandwidth
             }
             finally
             {
-                _context.Dispose();
+                _lease.Dispose();
             }
         }
 
-        internal CudaDriver Driver => _driver;
+        internal IGpuPort Port => _port;
 
-        internal GpuRuntime Runtime => _runtime;
+        internal IGpuSurroundings Machine => _machine;
 
-        internal IntPtr ContextHandle => _context.Handle;
+        internal IPortLease Lease => _lease;
 
         /// <summary>Blocks of the grid-stride read kernel, each leaving one 4-byte XOR.</summary>
         internal uint StrideBlocks => _strideBlocks;
 
         /// <summary>Makes this session's context current on the calling thread until disposed.</summary>
-        internal ContextScope Enter() => _context.Enter();
+        internal IDisposable Enter() => _lease.Enter();
 
         /// <summary>Device memory in this session's context (current on the calling thread).</summary>
-        internal DeviceBuffer Allocate(ulong bytes) => DeviceBuffer.Allocate(_driver, _context, bytes);
+        internal DeviceMemory Allocate(ulong bytes) => DeviceMemory.Allocate(_port, bytes);
 
         /// <summary>Runs one single-GPU test: a registered id (any case) whose path is not <see cref="BandwidthPath.Peer"/>.</summary>
         public BandwidthResult Run(
-            string test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
+            string test, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null) =>
+            Run(BandwidthTests.Tests.Get(test), request, cancel, progress);
+
+        /// <summary>Runs one single-GPU test given as an instance (the registry's, or an engine test's own).</summary>
+        internal BandwidthResult Run(
+            BandwidthTest registered, BandwidthRequest request, CancellationToken cancel, Action<BandwidthProgress>? progress = null)
         {
-            BandwidthTest registered = BandwidthTests.Tests.Get(test);
             if (registered.Path == BandwidthPath.Peer)
-                throw new ArgumentException($"'{registered.Id}' is a peer test: it runs with RunPeer and a second GPU.", nameof(test));
+            {
+                throw new ArgumentException(
+                    $"'{registered.Id}' is a peer test: it runs with RunPeer and a second GPU.", nameof(registered));
+            }
+
             if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(BandwidthSession));
             progress = progress ?? (_ => { });
-            using (_context.Enter())
+            using (_lease.Enter())
             {
                 var owned = new List<IDisposable>();
                 try
@@ -161,7 +173,7 @@ namespace DlGpuTools.Bandwidth
 
             // Bound before the host memory is allocated (page-locked memory lands on the allocating thread's NUMA node)
             // and until the copies are done (the driver stages pageable copies on the queueing thread).
-            using (HostThreadBinding binding = HostThreadBinding.Bind(HostLink.Read(_runtime, Device).CpuMask))
+            using (HostThreadBinding binding = _machine.BindThread(_machine.HostLink(Device).CpuMask))
             {
                 run.Placement = binding.Description;
                 BandwidthResult result = test.Run(run);
@@ -189,7 +201,7 @@ namespace DlGpuTools.Bandwidth
                 ?? (host ? BandwidthRequest.DefaultHostBytes : Math.Max(BandwidthRequest.MinimumDeviceBytes, 8 * l2));
             bytes = bytes / 16 * 16;
             if (bytes == 0) throw new ArgumentOutOfRangeException(nameof(request), "The buffer size must be at least 16 bytes.");
-            _driver.ThrowIfFailed(_driver.cuMemGetInfo(out ulong free, out _));
+            ulong free = _port.MemoryInfo().Free;
             // Leave a tenth of free memory to the driver and other programs.
             ulong budget = (ulong)(free * 0.9);
             ulong extra = test.Buffers.BlockSums ? _strideBlocks * 4UL : 0;
@@ -206,14 +218,17 @@ namespace DlGpuTools.Bandwidth
             return reduced;
         }
 
-        internal void Clear(DeviceBuffer buffer) => Fill(buffer, 0);
+        /// <summary>Zeroes a buffer of the current context and waits until it is done, so a copy that did not happen shows.</summary>
+        internal void Clear(DeviceMemory buffer) => Fill(buffer, 0);
 
-        // cuMemsetD8 runs on the legacy default stream and returns before it is done; the measuring streams are
-        // non-blocking and do not wait for the legacy stream, so the context is synchronized before they start.
-        internal void Fill(DeviceBuffer buffer, byte value)
+        // On a stream of its own, waited for: the measuring streams are non-blocking and would not wait for other work.
+        internal void Fill(DeviceMemory buffer, byte value)
         {
-            _driver.ThrowIfFailed(_driver.cuMemsetD8(buffer.DevicePointer, value, buffer.Bytes));
-            _driver.ThrowIfFailed(_driver.cuCtxSynchronize());
+            using (var stream = new OwnedStream(_port))
+            {
+                _port.Fill(buffer.Pointer, value, buffer.Bytes, stream.Stream);
+                stream.Synchronize();
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace DlGpuTools.Bandwidth
 {
     /// <summary>The kind of host memory a test copies from or to.</summary>
-    public enum HostMemory
+    internal enum HostMemory
     {
         /// <summary>The test touches no host memory.</summary>
         None,
@@ -20,7 +20,7 @@ namespace DlGpuTools.Bandwidth
     /// The buffers a test allocates, each of the test's buffer size: the session sizes the buffer from this (how many
     /// must fit in free GPU memory) instead of from the test's name.
     /// </summary>
-    public sealed class BufferPlan
+    internal sealed class BufferPlan
     {
         public BufferPlan(int deviceBuffers, int hostBuffers = 0, HostMemory hostMemory = HostMemory.None, bool blockSums = false)
         {

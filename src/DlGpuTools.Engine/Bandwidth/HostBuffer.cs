@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Bandwidth
@@ -36,35 +37,49 @@ namespace DlGpuTools.Bandwidth
         }
     }
 
-    /// <summary>Page-locked memory from cuMemHostAlloc, freed by cuMemFreeHost (with its context current).</summary>
+    /// <summary>Page-locked memory from cuMemHostAlloc through the port, freed by cuMemFreeHost (with its context current).</summary>
     internal sealed class PinnedHostBuffer : HostBuffer
     {
-        private readonly CudaDriver _driver;
+        private readonly IGpuPort _port;
         private IntPtr _pointer;
 
-        private PinnedHostBuffer(CudaDriver driver, IntPtr pointer, ulong bytes)
+        private PinnedHostBuffer(IGpuPort port, IntPtr pointer, ulong bytes, bool mapped)
             : base(bytes)
         {
-            _driver = driver;
+            _port = port;
             _pointer = pointer;
+            Mapped = mapped;
         }
 
         public override IntPtr Pointer => _pointer;
 
         public override bool PageLocked => true;
 
-        /// <summary>Allocates; a refusal (the OS's locked-memory limit, or no memory) is a <see cref="PinnedMemoryRefusedException"/>.</summary>
-        public static PinnedHostBuffer Allocate(CudaDriver driver, ulong bytes, uint flags)
+        /// <summary>Allocated mapped into the GPUs' address space, so it has a device address.</summary>
+        public bool Mapped { get; }
+
+        /// <summary>
+        /// Allocates; a refusal (the OS's locked-memory limit, or no memory) is a <see cref="PinnedMemoryRefusedException"/>.
+        /// </summary>
+        public static PinnedHostBuffer Allocate(IGpuPort port, ulong bytes, bool mapped)
         {
-            CudaResult r = driver.cuMemHostAlloc(out IntPtr pointer, bytes, flags);
-            if (r != CudaResult.CUDA_SUCCESS) throw new PinnedMemoryRefusedException(bytes, driver.CreateException(r, "cuMemHostAlloc"));
-            return new PinnedHostBuffer(driver, pointer, bytes);
+            IntPtr pointer;
+            try
+            {
+                pointer = port.AllocateHost(bytes, mapped);
+            }
+            catch (CudaException refused)
+            {
+                throw new PinnedMemoryRefusedException(bytes, refused);
+            }
+
+            return new PinnedHostBuffer(port, pointer, bytes, mapped);
         }
 
         public override void Dispose()
         {
             if (_pointer == IntPtr.Zero) return;
-            _driver.cuMemFreeHost(_pointer);
+            _port.FreeHost(_pointer);
             _pointer = IntPtr.Zero;
         }
     }

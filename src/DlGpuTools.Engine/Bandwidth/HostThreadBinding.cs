@@ -63,13 +63,15 @@ namespace DlGpuTools.Bandwidth
         {
             ulong[]? previous = System.Threading.Interlocked.Exchange(ref _previous, null);
             if (previous == null || LinuxThreadAffinity.TrySet(previous, out string? why)) return null;
-            return $"The measuring thread could not be given its own CPUs ({HostLink.CpuList(previous)}) back ({why}); it stays on CPUs {BoundCpus}.";
+            return $"The measuring thread could not be given its own CPUs ({HostLink.CpuList(previous)}) back ({why}); "
+                + $"it stays on CPUs {BoundCpus}.";
         }
 
         /// <summary>Releases the binding when the test failed before <see cref="Release"/> (a using block, on the same thread).</summary>
         public void Dispose() => Release();
 
-        private static HostThreadBinding Unbound(string why) =>
+        /// <summary>The thread left where it runs, and why, for the result's method.</summary>
+        internal static HostThreadBinding Unbound(string why) =>
             new HostThreadBinding(null, $"from a thread not bound to the GPU's CPUs ({why}), so host memory is where the OS put it", null);
     }
 }

@@ -19,13 +19,11 @@ namespace DlGpuTools.Bandwidth
 
     /// <summary>
     /// One registered bandwidth test as the cmdlet sees it: its id and description (IRegistered), what it moves data
-    /// between, the buffers it allocates, and whether it applies to a set of GPUs. How it runs is internal to the engine.
+    /// between and whether it applies to a set of GPUs. How it runs is internal to the engine.
     /// </summary>
     public interface IBandwidthTest : IRegistered
     {
         BandwidthPath Path { get; }
-
-        BufferPlan Buffers { get; }
 
         /// <summary>Whether the test can run when this many GPUs are measured (a peer test needs two).</summary>
         bool AppliesTo(int gpuCount);

@@ -1,6 +1,6 @@
 using System;
 using System.Threading;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork.Port;
 
 namespace DlGpuTools.Bandwidth
 {
@@ -15,26 +15,25 @@ namespace DlGpuTools.Bandwidth
     {
         public const ulong TimeoutNanoseconds = 10UL * 1000 * 1000 * 1000;
 
-        private readonly CudaDriver _driver;
-        private readonly IntPtr _spin;
+        private readonly IGpuPort _port;
+        private readonly PortFunction _spin;
         private readonly PinnedHostBuffer _flags;
         private readonly ulong _deviceFlags;
 
-        private SpinGate(CudaDriver driver, IntPtr spin, PinnedHostBuffer flags, ulong deviceFlags)
+        private SpinGate(IGpuPort port, PortFunction spin, PinnedHostBuffer flags, ulong deviceFlags)
         {
-            _driver = driver;
+            _port = port;
             _spin = spin;
             _flags = flags;
             _deviceFlags = deviceFlags;
         }
 
-        public static SpinGate Create(CudaDriver driver, BandwidthModule module)
+        public static SpinGate Create(IGpuPort port, BandwidthModule module)
         {
-            PinnedHostBuffer flags = PinnedHostBuffer.Allocate(driver, 64, CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP | CudaDriver.CU_MEMHOSTALLOC_PORTABLE);
+            PinnedHostBuffer flags = PinnedHostBuffer.Allocate(port, 64, mapped: true);
             try
             {
-                driver.ThrowIfFailed(driver.cuMemHostGetDevicePointer(out ulong device, flags.Pointer));
-                return new SpinGate(driver, module.Spin, flags, device);
+                return new SpinGate(port, module.Spin, flags, port.MappedAddress(flags.Pointer));
             }
             catch
             {
@@ -48,16 +47,12 @@ namespace DlGpuTools.Bandwidth
         private uint* TimedOutFlag => (uint*)_flags.Pointer + 1;
 
         /// <summary>Closes the gate and queues the spin kernel on the stream.</summary>
-        public void Close(IntPtr stream)
+        public void Close(PortStream stream)
         {
             Volatile.Write(ref *Flag, 0u);
             Volatile.Write(ref *TimedOutFlag, 0u);
-            ulong flag = _deviceFlags, timeout = TimeoutNanoseconds, timedOut = _deviceFlags + 4;
-            IntPtr* args = stackalloc IntPtr[3];
-            args[0] = (IntPtr)(&flag);
-            args[1] = (IntPtr)(&timeout);
-            args[2] = (IntPtr)(&timedOut);
-            _driver.ThrowIfFailed(_driver.cuLaunchKernel(_spin, 1, 1, 0, stream, args));
+            _port.Launch(_spin, 1, 1, stream,
+                KernelArg.U64(_deviceFlags), KernelArg.U64(TimeoutNanoseconds), KernelArg.U64(_deviceFlags + 4));
         }
 
         /// <summary>Lets the queued batch run.</summary>

@@ -79,14 +79,17 @@ namespace DlGpuTools.Benchmarks
         public CpuMatMulResult Run(CpuMatMulRequest request, CancellationToken cancel, Action<MatMulProgress>? progress = null)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
-            if (request.M <= 0 || request.N <= 0 || request.K <= 0) throw new ArgumentOutOfRangeException(nameof(request), "M, N and K must be positive.");
+            if (request.M <= 0 || request.N <= 0 || request.K <= 0)
+                throw new ArgumentOutOfRangeException(nameof(request), "M, N and K must be positive.");
             if (request.M * request.K > int.MaxValue || request.K * request.N > int.MaxValue || request.M * request.N > int.MaxValue)
-                throw new MatMulTooLargeException(Problem(request), (ulong)((request.M * request.K + request.K * request.N + request.M * request.N) * 4), 0);
+                throw new MatMulTooLargeException(Problem(request),
+                    (ulong)((request.M * request.K + request.K * request.N + request.M * request.N) * 4), 0);
             if (!Supports(_blas, request.DataType))
                 throw new MatMulTypeNotSupportedException(request.DataType == MatMulDataType.BF16
                     ? $"{LibraryName} has no BF16 GEMM (MKL's cblas_gemm_bf16bf16f32, or OpenBLAS's cblas_sbgemm, which OpenBLAS builds "
                         + "only for CPUs with AVX512-BF16 or AMX); measure FP32 on this CPU."
-                    : $"The CPU benchmark measures FP64, FP32 and BF16; {request.DataType} is a GPU type (measure it with Measure-GpuMatMul).");
+                    : $"The CPU benchmark measures FP64, FP32 and BF16; {request.DataType} is a GPU type (measure it "
+                        + "with Measure-GpuMatMul).");
             Action<MatMulProgress> report = progress ?? (_ => { });
             int threads = request.Threads > 0 ? request.Threads : Math.Max(1, _cpu.PhysicalCores);
             string threadControl = SetThreads(threads, out int reportedThreads);
@@ -188,7 +191,8 @@ namespace DlGpuTools.Benchmarks
                 else for (long i = 0; i < outputs; i++) cfLocal[i] = float.NaN;
                 Call();
                 double tolerance = Tolerance(type, k);
-                double error = Verify(request, seedA, seedB, outputBytes == 8 ? null : cfLocal, outputBytes == 8 ? cdLocal : null, tolerance);
+                double error = Verify(request, seedA, seedB, outputBytes == 8 ? null : cfLocal,
+                    outputBytes == 8 ? cdLocal : null, tolerance);
 
                 var batches = new BatchTimes(times);
                 double median = batches.Median;
@@ -246,7 +250,8 @@ namespace DlGpuTools.Benchmarks
                     + (type == MatMulDataType.FP32 ? ManagedGemm.KernelDescription : "scalar FP64") + ")." + reached
                     + " an optimised BLAS reaches 70-90% of the peak."
                 : "This figure comes from a reference BLAS (" + blas.LibraryPath
-                    + ": no OpenBLAS, MKL or BLIS exports; unoptimised loops on one thread)." + reached + " an optimised BLAS is typically 10-50x faster.";
+                    + ": no OpenBLAS, MKL or BLIS exports; unoptimised loops on one thread)." + reached
+                    + " an optimised BLAS is typically 10-50x faster.";
             return what + " " + (blas == null && overrideProblem != null ? overrideProblem : BlasRemedy());
         }
 
@@ -319,6 +324,7 @@ namespace DlGpuTools.Benchmarks
         private static double Round(float value, bool bf16) => bf16 ? NumberFormats.FromBFloat16(NumberFormats.ToBFloat16(value)) : value;
 
         private static string Problem(CpuMatMulRequest request) =>
-            string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{2}x{3} on the CPU", request.DataType, request.M, request.N, request.K);
+            string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{2}x{3} on the CPU", request.DataType,
+                request.M, request.N, request.K);
     }
 }

@@ -14,7 +14,7 @@ namespace DlGpuTools.Benchmarks
     /// (<see cref="SimdGemmKernel"/>: AVX-512, AVX2 or NEON FMA on PowerShell 7); without it, and for FP64, a scalar
     /// 2 x 6 kernel runs, whose ceiling is one lane of the vector width.
     /// </summary>
-    public static unsafe class ManagedGemm
+    internal static unsafe class ManagedGemm
     {
         /// <summary>Columns of the scalar kernels' tiles (FP64, and FP32 without a vector path).</summary>
         private const int ScalarColumns = 6;
@@ -28,14 +28,16 @@ namespace DlGpuTools.Benchmarks
         private const int KC = 256;
 
         /// <summary>Rows of C each micro-kernel produces.</summary>
-        public static int RowsPerTile<T>() where T : unmanaged => typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Rows : 2;
+        public static int RowsPerTile<T>() where T : unmanaged =>
+            typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Rows : 2;
 
         /// <summary>Columns of C each micro-kernel produces: B is packed in panels this wide.</summary>
         public static int ColumnsPerTile<T>() where T : unmanaged =>
             typeof(T) == typeof(float) && SimdGemmKernel.Instance is SimdGemmKernel simd ? simd.Columns : ScalarColumns;
 
         /// <summary>What computes the FP32 tiles in this process: the run-time-built vector kernel, or the scalar one.</summary>
-        public static string KernelDescription => SimdGemmKernel.Instance?.Description ?? "scalar 2x6 register tiles (no vector path in this runtime)";
+        public static string KernelDescription =>
+            SimdGemmKernel.Instance?.Description ?? "scalar 2x6 register tiles (no vector path in this runtime)";
 
 
         /// <summary>Environment variable that fixes the C block each worker takes ("ROWSxCOLS", e.g. 256x384), for measuring.</summary>
@@ -58,7 +60,8 @@ namespace DlGpuTools.Benchmarks
         internal static void Multiply<T>(long m, long n, long k, T* a, T* b, T* c, int threads, (int Rows, int Cols)? blocks)
             where T : unmanaged
         {
-            if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) throw new NotSupportedException("The managed kernel multiplies FP32 and FP64.");
+            if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+                throw new NotSupportedException("The managed kernel multiplies FP32 and FP64.");
             if (m < 1 || n < 1 || k < 1) throw new ArgumentOutOfRangeException(nameof(m), "GEMM dimensions must be positive.");
             if (m > int.MaxValue || n > int.MaxValue || k > int.MaxValue)
                 throw new ArgumentOutOfRangeException(nameof(m), "Each GEMM dimension must fit in 32 bits.");
@@ -86,7 +89,8 @@ namespace DlGpuTools.Benchmarks
                 {
                     // Column-major walk of the grid: neighbouring workers share B columns, which are then warm in L3.
                     int ib = block % rowBlocks * mc, jb = block / rowBlocks * nc;
-                    RunBlock(a, b, c, M, N, K, ib, Math.Min(mc, M - ib), jb, Math.Min(nc, N - jb), mr, nr, packedA, packedB, simd, edgeTile);
+                    RunBlock(a, b, c, M, N, K, ib, Math.Min(mc, M - ib), jb, Math.Min(nc, N - jb), mr, nr, packedA,
+                        packedB, simd, edgeTile);
                 }
             }
 
@@ -110,7 +114,8 @@ namespace DlGpuTools.Benchmarks
             [ThreadStatic]
             internal static TElement[]? EdgeTile;
 
-            internal static TElement[] Rent(ref TElement[]? slot, int length) => slot != null && slot.Length >= length ? slot : (slot = new TElement[length]);
+            internal static TElement[] Rent(ref TElement[]? slot, int length) =>
+                slot != null && slot.Length >= length ? slot : (slot = new TElement[length]);
         }
 
         /// <summary>
@@ -131,7 +136,8 @@ namespace DlGpuTools.Benchmarks
 
             System.Threading.ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
             if (minWorkers < workers) System.Threading.ThreadPool.SetMinThreads(workers, minIo);
-            System.Threading.Tasks.Parallel.For(0, workers, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, _ => work());
+            System.Threading.Tasks.Parallel.For(0, workers,
+                new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, _ => work());
         }
 
         /// <summary>
@@ -162,8 +168,10 @@ namespace DlGpuTools.Benchmarks
             if (string.IsNullOrWhiteSpace(text)) return null;
             string[] parts = text!.Split('x', 'X');
             if (parts.Length == 2
-                && int.TryParse(parts[0].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int rows)
-                && int.TryParse(parts[1].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int cols)
+                && int.TryParse(parts[0].Trim(), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out int rows)
+                && int.TryParse(parts[1].Trim(), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out int cols)
                 && rows > 0 && cols > 0)
             {
                 return (rows, cols);

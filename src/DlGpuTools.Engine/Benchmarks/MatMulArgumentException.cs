@@ -59,7 +59,8 @@ namespace DlGpuTools.Benchmarks
         public const string Id = "CpuBlasNotFound";
 
         public CpuBlasNotFoundException(string library, string searched)
-            : base(ErrorCatalogue.Get(Id), FailureCategory.ObjectNotFound, "No CPU BLAS matching -Library '" + library + "' could be loaded. Searched:\n"
+            : base(ErrorCatalogue.Get(Id), FailureCategory.ObjectNotFound,
+                "No CPU BLAS matching -Library '" + library + "' could be loaded. Searched:\n"
                 + searched,
                 "Name a family found on this machine (Tab completes -Library), a library file that exists, or leave -Library out to use "
                     + "the best BLAS found. "

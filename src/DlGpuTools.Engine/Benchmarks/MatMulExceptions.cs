@@ -24,7 +24,8 @@ namespace DlGpuTools.Benchmarks
         public MatMulVerificationException(string problem, double relativeError, double tolerance, int unwritten)
             : base(ErrorCatalogue.MatMulVerificationFailed, unwritten > 0
                 ? $"{problem}: {unwritten} sampled element(s) of C were not written (still the poison value)."
-                : $"{problem}: relative error {relativeError:E2} against a double-precision reference exceeds the tolerance {tolerance:E1}.")
+                : $"{problem}: relative error {relativeError:E2} against a double-precision reference exceeds the "
+                    + $"tolerance {tolerance:E1}.")
         {
             RelativeError = relativeError;
             Tolerance = tolerance;

@@ -80,7 +80,8 @@ namespace DlGpuTools.Benchmarks
                     return Build(v128, 4, 6, "128-bit vectors, multiply and add (no FMA)");
             }
             catch (Exception e) when (e is TypeLoadException || e is ArgumentException || e is InvalidOperationException
-                || e is NotSupportedException || e is MemberAccessException || e is TargetInvocationException || e is InvalidProgramException)
+                || e is NotSupportedException || e is MemberAccessException || e is TargetInvocationException
+                || e is InvalidProgramException)
             {
                 // A runtime without these types, or one that refuses the compiled tree: the scalar kernel runs instead.
             }
@@ -120,7 +121,8 @@ namespace DlGpuTools.Benchmarks
                     LoadScalarVector = GenericFloat(helpers128, "LoadUnsafe", p => p.Length == 2 && p[0].ParameterType.IsByRef)!,
                     ToScalar = GenericFloat(helpers128, "ToScalar", p => p.Length == 1)!,
                     Broadcast = helpers.GetMethod("Create", new[] { typeof(float) })!,
-                    MultiplyAdd = isa != null && multiplyAddName != null ? isa.GetMethod(multiplyAddName, new[] { vector, vector, vector }) : null,
+                    MultiplyAdd = isa != null && multiplyAddName != null
+                        ? isa.GetMethod(multiplyAddName, new[] { vector, vector, vector }) : null,
                     Multiply = vector.GetMethod("op_Multiply", new[] { vector, vector }),
                     Add = vector.GetMethod("op_Addition", new[] { vector, vector }),
                     AddendFirst = addendFirst,
@@ -133,7 +135,8 @@ namespace DlGpuTools.Benchmarks
 
             private static MethodInfo? GenericFloat(Type helpers, string name, Func<ParameterInfo[], bool> shape) =>
                 helpers.GetMethods(BindingFlags.Public | BindingFlags.Static)
-                    .FirstOrDefault(m => m.Name == name && m.IsGenericMethodDefinition && m.GetGenericArguments().Length == 1 && shape(m.GetParameters()))
+                    .FirstOrDefault(m =>
+                        m.Name == name && m.IsGenericMethodDefinition && m.GetGenericArguments().Length == 1 && shape(m.GetParameters()))
                     ?.MakeGenericMethod(typeof(float));
         }
 
@@ -141,7 +144,8 @@ namespace DlGpuTools.Benchmarks
         {
             Type vector = ops.Vector;
             Type floatRef = typeof(float).MakeByRefType();
-            ParameterExpression a = Expression.Parameter(floatRef, "a"), b = Expression.Parameter(floatRef, "b"), c = Expression.Parameter(floatRef, "c");
+            ParameterExpression a = Expression.Parameter(floatRef, "a"), b = Expression.Parameter(floatRef, "b"),
+                c = Expression.Parameter(floatRef, "c");
             ParameterExpression kc = Expression.Parameter(typeof(int), "kc"), ldc = Expression.Parameter(typeof(int), "ldc"),
                 accumulate = Expression.Parameter(typeof(bool), "accumulate");
             var acc = new ParameterExpression[2, columns];
@@ -155,17 +159,20 @@ namespace DlGpuTools.Benchmarks
                 }
             }
 
-            ParameterExpression a0 = Expression.Variable(vector, "a0"), a1 = Expression.Variable(vector, "a1"), bv = Expression.Variable(vector, "b");
+            ParameterExpression a0 = Expression.Variable(vector, "a0"), a1 = Expression.Variable(vector, "a1"),
+                bv = Expression.Variable(vector, "b");
             // 64-bit element offsets: a constant added to one folds into the load's displacement.
             ParameterExpression p = Expression.Variable(typeof(int), "p"), aOffset = Expression.Variable(typeof(long), "aOffset"),
                 bOffset = Expression.Variable(typeof(long), "bOffset");
             variables.AddRange(new[] { a0, a1, bv, p, aOffset, bOffset });
             ConstructorInfo toNuint = typeof(UIntPtr).GetConstructor(new[] { typeof(ulong) })!;
             Expression Offset(Expression offset, long plus) =>
-                Expression.New(toNuint, Expression.Convert(plus == 0 ? offset : Expression.Add(offset, Expression.Constant(plus)), typeof(ulong)));
+                Expression.New(toNuint,
+                    Expression.Convert(plus == 0 ? offset : Expression.Add(offset, Expression.Constant(plus)), typeof(ulong)));
             Expression Load(Expression source, Expression offset, long plus) => Expression.Call(ops.Load, source, Offset(offset, plus));
             Expression Broadcast(Expression source, Expression offset, long plus) =>
-                Expression.Call(ops.Broadcast, Expression.Call(ops.ToScalar, Expression.Call(ops.LoadScalarVector, source, Offset(offset, plus))));
+                Expression.Call(ops.Broadcast,
+                    Expression.Call(ops.ToScalar, Expression.Call(ops.LoadScalarVector, source, Offset(offset, plus))));
             Expression MultiplyAdd(Expression x, Expression y, Expression z) =>
                 ops.MultiplyAdd == null ? Expression.Call(ops.Add!, Expression.Call(ops.Multiply!, x, y), z)
                 : ops.AddendFirst ? Expression.Call(ops.MultiplyAdd, z, x, y)
@@ -200,11 +207,13 @@ namespace DlGpuTools.Benchmarks
             variables.Add(column);
             for (int j = 0; j < columns; j++)
             {
-                body.Add(Expression.Assign(column, Expression.Multiply(Expression.Convert(ldc, typeof(long)), Expression.Constant((long)j))));
+                body.Add(Expression.Assign(column,
+                    Expression.Multiply(Expression.Convert(ldc, typeof(long)), Expression.Constant((long)j))));
                 for (int h = 0; h < 2; h++)
                 {
                     long within = (long)h * lanes;
-                    body.Add(Expression.IfThen(accumulate, Expression.Assign(acc[h, j], Expression.Call(ops.Add!, acc[h, j], Load(c, column, within)))));
+                    body.Add(Expression.IfThen(accumulate,
+                        Expression.Assign(acc[h, j], Expression.Call(ops.Add!, acc[h, j], Load(c, column, within)))));
                     body.Add(Expression.Call(ops.Store, acc[h, j], c, Offset(column, within)));
                 }
             }

@@ -53,7 +53,8 @@ namespace DlGpuTools.Benchmarks
         {
             if (rows == null) throw new ArgumentNullException(nameof(rows));
             var measured = rows.Where(r => r.Speedup.HasValue).ToList();
-            if (measured.Count == 0) return "No GPU figure was measured, so there is no speed-up to state; the CPU figures stand on their own.";
+            if (measured.Count == 0)
+                return "No GPU figure was measured, so there is no speed-up to state; the CPU figures stand on their own.";
             // The largest shape; of its rows, the one against the CPU's closest type (its BF16 where it has one).
             GpuSpeedupResult? Largest(MatMulDataType type) => measured.Where(r => r.GpuType == type)
                 .OrderByDescending(r => (double)r.M * r.N * r.K)
@@ -66,11 +67,13 @@ namespace DlGpuTools.Benchmarks
                 "for {0} training math {1} is {2}x this CPU ({3} against its {4})", training.GpuDataType, gpu, Times(Ratio(training)),
                 training.CpuLibrary, training.CpuDataType));
             if (strict != null) parts.Add(string.Format(CultureInfo.InvariantCulture, "for strict FP32 {0}x", Times(Ratio(strict))));
-            string answer = char.ToUpperInvariant(parts[0][0]) + parts[0].Substring(1) + (parts.Count > 1 ? "; " + parts[1] : string.Empty) + ".";
+            string answer = char.ToUpperInvariant(parts[0][0]) + parts[0].Substring(1)
+                + (parts.Count > 1 ? "; " + parts[1] : string.Empty) + ".";
             double high = measured.Max(r => r.Speedup.GetValueOrDefault()), low = measured.Min(r => r.Speedup.GetValueOrDefault());
             if (high > 20)
                 answer += " Above the 10x-20x rule of thumb: the rule compares FP32 on both sides and predates tensor cores; TF32, FP16 "
-                    + "and BF16 run on tensor cores at many times the GPU's FP32 rate, while a CPU's BF16 (where it has one) gains far less.";
+                    + "and BF16 run on tensor cores at many times the GPU's FP32 rate, while a CPU's BF16 (where it "
+                    + "has one) gains far less.";
             if (low < 10)
                 answer += " Below 10x for some rows: a many-core CPU with a good BLAS (and AMX or AVX-512) narrows the gap, and small "
                     + "shapes do not fill the GPU.";

@@ -18,7 +18,8 @@ namespace DlGpuTools.Catalog
 
         public static CardNameException NotFound(string name, IReadOnlyList<string> closest) => new CardNameException(NotFoundId,
             FailureCategory.ObjectNotFound,
-            "No card in the card table matches '" + PrintableText.Of(name) + "'." + ((closest?.Count ?? 0) > 0 ? " Closest: " + string.Join("; ", closest!)
+            "No card in the card table matches '" + PrintableText.Of(name) + "'."
+                + ((closest?.Count ?? 0) > 0 ? " Closest: " + string.Join("; ", closest!)
                 + "." : string.Empty),
             "Use one of the names above, list the table with Get-GpuSpec (wildcards work: Get-GpuSpec '*4090*'), or add the card: "
             + "Get-GpuSpec 'RTX 4090' | Export-Csv my-cards.csv, edit the row (name, figures, source), and pass -CardTable my-cards.csv.");

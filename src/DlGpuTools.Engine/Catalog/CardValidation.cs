@@ -9,7 +9,7 @@ namespace DlGpuTools.Catalog
     /// Sanity rules every card row must pass, built-in or the user's: units and ranges, compute capability
     /// against architecture, and tensor figures against FP32 and what the architecture has.
     /// </summary>
-    public static class CardValidation
+    internal static class CardValidation
     {
         /// <summary>
         /// Each rule <paramref name="c"/> breaks, with the column it is about (null for a rule across columns), named

@@ -25,7 +25,8 @@ namespace DlGpuTools.Collectives
             : base(ErrorCatalogue.Get(Id),
                 $"{step} did not finish within {seconds} s; the NCCL communicators were aborted.",
                 "A rank that never joined, a peer that cannot be reached, or a hung GPU stops a collective. Check that every rank started "
-                + "(same -RankCount and -UniqueId), that the hosts reach each other (NCCL_SOCKET_IFNAME), and run again with NCCL_DEBUG=INFO; "
+                + "(same -RankCount and -UniqueId), that the hosts reach each other (NCCL_SOCKET_IFNAME), and run "
+                + "again with NCCL_DEBUG=INFO; "
                 + "raise -TimeoutSeconds for very large messages on slow links.")
         {
         }

@@ -26,7 +26,8 @@ namespace DlGpuTools.Collectives
         public const double H100x8AllReduceGBps = 460.0;
 
         public const string H100x8Source =
-            "https://github.com/Azure/azurehpc-health-checks/blob/06114325109659ce3c260b56d46aeab436fcfc15/conf/nd96isr_h100_v5.conf (2023-05-06)";
+            "https://github.com/Azure/azurehpc-health-checks/blob/06114325109659ce3c260b56d46aeab436fcfc15/conf/nd96isr_h100_v5.conf "
+                + "(2023-05-06)";
 
         /// <summary>Sets the result's expectation and, for a verified result with large messages, its verdict.</summary>
         public static void Judge(CollectiveResult result, IReadOnlyList<GpuTopology> topology, IReadOnlyList<CudaDevice> devices)
@@ -35,7 +36,8 @@ namespace DlGpuTools.Collectives
             topology ??= Array.Empty<GpuTopology>();
             devices ??= Array.Empty<CudaDevice>();
             var indexes = new HashSet<int>(devices.Select(d => d.Index));
-            var pairs = topology.Where(g => indexes.Contains(g.Index)).SelectMany(g => g.Links).Where(l => indexes.Contains(l.PeerIndex)).ToList();
+            var pairs = topology.Where(g => indexes.Contains(g.Index)).SelectMany(g => g.Links)
+                .Where(l => indexes.Contains(l.PeerIndex)).ToList();
             var causes = new List<string>();
             double? allowed = null;
             string? basis = null;
@@ -62,7 +64,8 @@ namespace DlGpuTools.Collectives
 
             result.ExpectedBusGBps = published ? H100x8AllReduceGBps : allowed.HasValue ? Math.Round(allowed.Value, 1) : (double?)null;
             result.ExpectationBasis = basis ?? (pairs.Count == 0
-                ? "No topology for these GPUs (NVML unavailable, or ranks on other hosts): no expectation." : "The links' rates are unknown.");
+                ? "No topology for these GPUs (NVML unavailable, or ranks on other hosts): no expectation."
+                    : "The links' rates are unknown.");
             if (result.CheckStatus != CheckStatus.Passed || result.LargeMessageBusGBps is not double measured
                 || result.ExpectedBusGBps is not double expected) return;
 
@@ -71,7 +74,8 @@ namespace DlGpuTools.Collectives
             if (measured >= threshold)
             {
                 result.Verdict = string.Format(CultureInfo.InvariantCulture,
-                    "Every size verified; large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s.", measured, percent, expected);
+                    "Every size verified; large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s.",
+                        measured, percent, expected);
                 return;
             }
 
@@ -81,7 +85,8 @@ namespace DlGpuTools.Collectives
                 "Large-message busbw {0:0.#} GB/s is {1:0}% of the expected {2:0.#} GB/s ({3}). Likely cause: {4}",
                 measured, percent, expected, published ? "published figure" : $"below {LowFraction * 100:0}% of what the links allow",
                 causes.Count > 0 ? string.Join("; ", causes)
-                    : "none visible from here: run with NCCL_DEBUG=INFO to see the transport and algorithm NCCL chose, and compare Get-GpuTopology.");
+                    : "none visible from here: run with NCCL_DEBUG=INFO to see the transport and algorithm NCCL chose, and "
+                        + "compare Get-GpuTopology.");
         }
 
         private static (double? GBps, string Text) PairGBps(GpuTopologyLink link, IReadOnlyList<CudaDevice> devices)
@@ -93,7 +98,8 @@ namespace DlGpuTools.Collectives
                     link.NvLinkCount, link.ThroughNvSwitch ? " through NVSwitch" : string.Empty, nv));
             }
 
-            CudaDevice? a = devices.FirstOrDefault(d => d.Index == link.DeviceIndex), b = devices.FirstOrDefault(d => d.Index == link.PeerIndex);
+            CudaDevice? a = devices.FirstOrDefault(d => d.Index == link.DeviceIndex),
+                b = devices.FirstOrDefault(d => d.Index == link.PeerIndex);
             double? ra = Pcie(a), rb = Pcie(b);
             if (ra == null || rb == null) return (null, string.Empty);
             double rate = Math.Min(ra.Value, rb.Value);
@@ -109,7 +115,8 @@ namespace DlGpuTools.Collectives
             return TheoreticalBandwidth.PcieLaneGBps(gen.Value) * width.Value;
         }
 
-        private static IEnumerable<string> Causes(ReadableDictionary environment, List<GpuTopologyLink> pairs, IReadOnlyList<CudaDevice> devices)
+        private static IEnumerable<string> Causes(ReadableDictionary environment, List<GpuTopologyLink> pairs,
+            IReadOnlyList<CudaDevice> devices)
         {
             if (environment.TryGetValue("NCCL_P2P_DISABLE", out string? p2p) && p2p == "1")
                 yield return "peer-to-peer disabled by NCCL_P2P_DISABLE=1 (traffic goes through host memory)";

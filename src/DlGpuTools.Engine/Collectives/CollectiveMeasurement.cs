@@ -28,7 +28,9 @@ namespace DlGpuTools.Collectives
         /// <summary>Called about every 50 ms on the calling thread while the work runs (a cmdlet writes its progress there).</summary>
         public Action? WhileWaiting { get; set; }
 
-        /// <summary>A new NCCL unique id (ncclGetUniqueId) for a run of <paramref name="rankCount"/> ranks, with this host's name.</summary>
+        /// <summary>
+        /// A new NCCL unique id (ncclGetUniqueId) for a run of <paramref name="rankCount"/> ranks, with this host's name.
+        /// </summary>
         public CollectiveRendezvous NewRendezvous(int rankCount)
         {
             NcclLibrary nccl = _runtime.Nccl;
@@ -55,7 +57,8 @@ namespace DlGpuTools.Collectives
             if (request == null) throw new ArgumentNullException(nameof(request));
             request.Validate();
             if (rankCount < 2) throw new CollectiveNeedsTwoGpusException($"-RankCount is {rankCount}");
-            if (rank < 0 || rank >= rankCount) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank must be from 0 to {rankCount - 1}.");
+            if (rank < 0 || rank >= rankCount)
+                throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank must be from 0 to {rankCount - 1}.");
             NcclUniqueId id = UniqueIdText.Decode(uniqueIdBase64);
             NcclLibrary nccl = LoadFor(request);
             CudaDriver cuda = _runtime.Driver;
@@ -76,18 +79,21 @@ namespace DlGpuTools.Collectives
         }
 
         /// <summary>Local mode: one rank per selected GPU, all driven by this process; one result per operation.</summary>
-        public IReadOnlyList<CollectiveResult> RunLocal(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation) =>
+        public IReadOnlyList<CollectiveResult> RunLocal(CollectiveRequest request, IReadOnlyList<CudaDevice> devices,
+            CancellationToken cancellation) =>
             Merge(RunLocalRanks(request, devices, cancellation));
 
         /// <summary>Local mode, each rank's own figures (a GPU that is slow against its peers shows here).</summary>
-        public IReadOnlyList<CollectiveRankResult> RunLocalRanks(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation)
+        public IReadOnlyList<CollectiveRankResult> RunLocalRanks(CollectiveRequest request, IReadOnlyList<CudaDevice> devices,
+            CancellationToken cancellation)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             if (devices == null) throw new ArgumentNullException(nameof(devices));
             request.Validate();
             if (devices.Count < 2)
             {
-                string found = devices.Count == 0 ? "no GPU was selected" : $"only GPU {devices[0].Index} ({devices[0].Name}) was selected or visible";
+                string found = devices.Count == 0 ? "no GPU was selected"
+                    : $"only GPU {devices[0].Index} ({devices[0].Name}) was selected or visible";
                 string? visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES");
                 if (visible != null) found += $" (CUDA_VISIBLE_DEVICES is '{visible}')";
                 throw new CollectiveNeedsTwoGpusException(found);
@@ -100,7 +106,8 @@ namespace DlGpuTools.Collectives
         /// The local run itself, for any number of GPUs: NCCL accepts a one-rank communicator (nccl-tests -g 1), which
         /// measures nothing a user asked about but lets a one-GPU machine prove the bindings against a real NCCL.
         /// </summary>
-        private CollectiveRankResult[] RunLocalRanksOn(CollectiveRequest request, IReadOnlyList<CudaDevice> devices, CancellationToken cancellation)
+        private CollectiveRankResult[] RunLocalRanksOn(CollectiveRequest request, IReadOnlyList<CudaDevice> devices,
+            CancellationToken cancellation)
         {
             NcclLibrary nccl = LoadFor(request);
             CudaDriver cuda = _runtime.Driver;
@@ -120,7 +127,8 @@ namespace DlGpuTools.Collectives
             return results;
         }
 
-        private void RunRanks(CollectiveRequest request, NcclLibrary nccl, CudaDriver cuda, IReadOnlyList<CudaDevice> devices, int[] ranks, int rankCount,
+        private void RunRanks(CollectiveRequest request, NcclLibrary nccl, CudaDriver cuda, IReadOnlyList<CudaDevice> devices,
+            int[] ranks, int rankCount,
             CollectiveRankResult[] results, CancellationToken cancellation, Action<IReadOnlyList<RankSlot>, CommunicatorSet> join)
         {
             var deadline = new CollectiveDeadline(request.TimeoutSeconds, cancellation);
@@ -171,7 +179,8 @@ namespace DlGpuTools.Collectives
             foreach (CollectiveOperation operation in request.Operations)
             {
                 if ((operation == CollectiveOperation.AllToAll || operation == CollectiveOperation.SendRecv) && !nccl.HasPointToPoint)
-                    throw new NcclTooOldException(operation.ToString(), "ncclSend", NcclLibrary.DecodeVersion(nccl.VersionCode)?.ToString(), nccl.LibraryPath);
+                    throw new NcclTooOldException(operation.ToString(), "ncclSend",
+                        NcclLibrary.DecodeVersion(nccl.VersionCode)?.ToString(), nccl.LibraryPath);
             }
 
             return nccl;
@@ -184,7 +193,8 @@ namespace DlGpuTools.Collectives
             return new CudaDevice { Index = index, Name = name };
         }
 
-        private static CollectiveRankResult NewRankResult(NcclLibrary nccl, CollectiveRequest request, int rank, int rankCount, CudaDevice device) =>
+        private static CollectiveRankResult NewRankResult(NcclLibrary nccl, CollectiveRequest request, int rank,
+            int rankCount, CudaDevice device) =>
             new CollectiveRankResult
             {
                 Rank = rank,

@@ -12,7 +12,7 @@ namespace DlGpuTools.Collectives
     /// each process with a host timer after synchronising its streams and reports the mean over ranks of that;
     /// taking the slowest is the stricter of the two and names the rank that holds the others up.)
     /// </summary>
-    public static class CollectiveMerge
+    internal static class CollectiveMerge
     {
         public static IReadOnlyList<CollectiveResult> Merge(IEnumerable<CollectiveRankResult> ranks)
         {
@@ -24,7 +24,8 @@ namespace DlGpuTools.Collectives
             var operations = all.SelectMany(r => r.Operations.Select(o => o.Operation)).Where(o => o != null).Distinct().ToList();
             string? failure = string.Join("; ", all.Where(r => r.Failure != null).Select(r => $"rank {r.Rank}: {r.Failure}").Distinct());
             if (failure.Length == 0) failure = null;
-            if (all.Count < rankCount) failure = (failure == null ? string.Empty : failure + "; ") + $"only {all.Count} of {rankCount} ranks reported";
+            if (all.Count < rankCount)
+                failure = (failure == null ? string.Empty : failure + "; ") + $"only {all.Count} of {rankCount} ranks reported";
             if (operations.Count == 0) operations.Add("(none)");
 
             var results = new List<CollectiveResult>();
@@ -42,7 +43,8 @@ namespace DlGpuTools.Collectives
                     NcclPath = first.NcclPath,
                     Environment = first.Environment,
                     LargeMessageBytes = CollectiveRequest.LargeMessageBytes,
-                    Failure = failure ?? all.SelectMany(r => r.Operations).FirstOrDefault(o => o.Operation == name && o.Failure != null)?.Failure,
+                    Failure = failure
+                        ?? all.SelectMany(r => r.Operations).FirstOrDefault(o => o.Operation == name && o.Failure != null)?.Failure,
                 };
                 var perRank = all.Select(r => r.Operations.FirstOrDefault(o => o.Operation == name)).ToList();
                 int sizes = perRank.Min(o => o?.Sizes.Count ?? 0);
@@ -85,12 +87,16 @@ namespace DlGpuTools.Collectives
 
         /// <summary>The message sizes that had wrong elements, for the verdict.</summary>
         private static string WrongSizes(CollectiveResult result) =>
-            string.Join(", ", result.Sizes.Where(x => x.WrongElements > 0).Select(x => x.Bytes.ToString(CultureInfo.InvariantCulture) + " B"));
+            string.Join(", ",
+                result.Sizes.Where(x => x.WrongElements > 0).Select(x => x.Bytes.ToString(CultureInfo.InvariantCulture) + " B"));
 
         private static string Method(CollectiveOperation operation, int ranks, CollectiveRankResult first) =>
-            $"NCCL {first.NcclVersion} ({first.NcclPath}), {ranks} ranks, sum in {first.DataType}, {first.Placement}; per size: warm-up, then timed batches "
-            + "of iterations between CUDA events on each rank's stream; time = the median batch at its slowest rank / iterations; algbw = size / time; "
-            + CollectiveMath.ByteCounting(operation) + " (nccl-tests' counting, doc/PERFORMANCE.md); data: fresh inputs, poisoned outputs, one run "
+            $"NCCL {first.NcclVersion} ({first.NcclPath}), {ranks} ranks, sum in {first.DataType}, {first.Placement}; per size: "
+                + "warm-up, then timed batches "
+            + "of iterations between CUDA events on each rank's stream; time = the median batch at its slowest rank / "
+            + "iterations; algbw = size / time; "
+            + CollectiveMath.ByteCounting(operation)
+            + " (nccl-tests' counting, doc/PERFORMANCE.md); data: fresh inputs, poisoned outputs, one run "
             + "compared exactly with a host reference (all elements up to 1M, else 256 windows of 256).";
     }
 }

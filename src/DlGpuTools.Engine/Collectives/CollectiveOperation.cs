@@ -9,10 +9,14 @@ namespace DlGpuTools.Collectives
         Broadcast,
         Reduce,
 
-        /// <summary>Every rank sends an equal share of its buffer to every rank, as grouped ncclSend/ncclRecv (nccl-tests alltoall_perf).</summary>
+        /// <summary>
+        /// Every rank sends an equal share of its buffer to every rank, as grouped ncclSend/ncclRecv (nccl-tests alltoall_perf).
+        /// </summary>
         AllToAll,
 
-        /// <summary>Each rank sends its buffer to the next rank and receives from the previous one, in a ring (nccl-tests sendrecv_perf).</summary>
+        /// <summary>
+        /// Each rank sends its buffer to the next rank and receives from the previous one, in a ring (nccl-tests sendrecv_perf).
+        /// </summary>
         SendRecv,
     }
 

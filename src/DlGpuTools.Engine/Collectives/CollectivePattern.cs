@@ -66,7 +66,7 @@ namespace DlGpuTools.Collectives
     }
 
     /// <summary>FP32, BF16 and FP16 to and from bytes (little-endian), without System.Half (absent from netstandard2.0).</summary>
-    public static unsafe class ElementCodec
+    internal static unsafe class ElementCodec
     {
         public static void Write(byte[] buffer, int offset, CollectiveDataType type, float value)
         {

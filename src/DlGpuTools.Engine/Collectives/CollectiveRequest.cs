@@ -38,9 +38,11 @@ namespace DlGpuTools.Collectives
 
         public void Validate()
         {
-            if (Operations == null || Operations.Count == 0) throw new ArgumentException("Name at least one operation.", nameof(Operations));
+            if (Operations == null || Operations.Count == 0)
+                throw new ArgumentException("Name at least one operation.", nameof(Operations));
             if (MinBytes < 1 || MaxBytes < MinBytes)
-                throw new ArgumentException($"MinBytes ({MinBytes}) must be at least 1 and at most MaxBytes ({MaxBytes}).", nameof(MinBytes));
+                throw new ArgumentException($"MinBytes ({MinBytes}) must be at least 1 and at most MaxBytes ({MaxBytes}).",
+                    nameof(MinBytes));
             if (Iterations < 1 || Warmup < 0 || Batches < 1)
                 throw new ArgumentException("Iterations and Batches must be at least 1, Warmup at least 0.", nameof(Iterations));
             if (TimeoutSeconds < 1) throw new ArgumentException("TimeoutSeconds must be at least 1.", nameof(TimeoutSeconds));

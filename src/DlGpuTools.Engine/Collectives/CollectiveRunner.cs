@@ -46,7 +46,8 @@ namespace DlGpuTools.Collectives
         private int ElementBytes => CollectiveMath.ElementBytes(_request.DataType);
 
         private bool InPlace(CollectiveOperation operation) =>
-            _request.Placement == CollectivePlacement.InPlace && operation != CollectiveOperation.AllToAll && operation != CollectiveOperation.SendRecv;
+            _request.Placement == CollectivePlacement.InPlace && operation != CollectiveOperation.AllToAll
+                && operation != CollectiveOperation.SendRecv;
 
         /// <summary>Allocates for the largest size of every operation asked for.</summary>
         public void Allocate()
@@ -78,7 +79,8 @@ namespace DlGpuTools.Collectives
             for (int s = 0; s < sizes.Count; s++)
             {
                 CollectiveShape shape = CollectiveMath.Shape(operation, _request.DataType, sizes[s], _ranks);
-                _progress?.Invoke($"{operation} {shape.Bytes} B", 100.0 * (operationIndex * sizes.Count + s) / (operationCount * sizes.Count));
+                _progress?.Invoke($"{operation} {shape.Bytes} B",
+                    100.0 * (operationIndex * sizes.Count + s) / (operationCount * sizes.Count));
                 List<double>[] batches = Time(operation, shape);
                 long[] wrong = new long[_slots.Count], checkedCount = new long[_slots.Count];
                 Verify(operation, shape, wrong, checkedCount);
@@ -156,7 +158,8 @@ namespace DlGpuTools.Collectives
             switch (operation)
             {
                 case CollectiveOperation.AllReduce:
-                    _nccl.ThrowIfFailed(_nccl.ncclAllReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.Stream));
+                    _nccl.ThrowIfFailed(
+                        _nccl.ncclAllReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.Stream));
                     break;
                 case CollectiveOperation.AllGather:
                     if (inPlace) send = receive + (ulong)slot.Rank * shape.CountArgument * es;
@@ -164,13 +167,15 @@ namespace DlGpuTools.Collectives
                     break;
                 case CollectiveOperation.ReduceScatter:
                     if (inPlace) receive = send + (ulong)slot.Rank * shape.CountArgument * es;
-                    _nccl.ThrowIfFailed(_nccl.ncclReduceScatter(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.Stream));
+                    _nccl.ThrowIfFailed(
+                        _nccl.ncclReduceScatter(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.Stream));
                     break;
                 case CollectiveOperation.Broadcast:
                     _nccl.ThrowIfFailed(_nccl.ncclBroadcast(send, receive, shape.CountArgument, type, 0, slot.Comm, slot.Stream));
                     break;
                 case CollectiveOperation.Reduce:
-                    _nccl.ThrowIfFailed(_nccl.ncclReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, 0, slot.Comm, slot.Stream));
+                    _nccl.ThrowIfFailed(
+                        _nccl.ncclReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, 0, slot.Comm, slot.Stream));
                     break;
                 case CollectiveOperation.AllToAll:
                     ulong share = shape.CountArgument;
@@ -184,7 +189,8 @@ namespace DlGpuTools.Collectives
                     break;
                 default:
                     _nccl.ThrowIfFailed(_nccl.ncclSend(send, shape.CountArgument, type, (slot.Rank + 1) % _ranks, slot.Comm, slot.Stream));
-                    _nccl.ThrowIfFailed(_nccl.ncclRecv(receive, shape.CountArgument, type, (slot.Rank - 1 + _ranks) % _ranks, slot.Comm, slot.Stream));
+                    _nccl.ThrowIfFailed(
+                        _nccl.ncclRecv(receive, shape.CountArgument, type, (slot.Rank - 1 + _ranks) % _ranks, slot.Comm, slot.Stream));
                     break;
             }
         }
@@ -215,7 +221,8 @@ namespace DlGpuTools.Collectives
         private ulong InputAddress(CollectiveOperation operation, CollectiveShape shape, RankSlot slot)
         {
             if (!InPlace(operation)) return slot.Send;
-            return operation == CollectiveOperation.AllGather ? slot.Receive + (ulong)slot.Rank * shape.CountArgument * (ulong)ElementBytes : slot.Receive;
+            return operation == CollectiveOperation.AllGather
+                ? slot.Receive + (ulong)slot.Rank * shape.CountArgument * (ulong)ElementBytes : slot.Receive;
         }
 
         private ulong OutputAddress(CollectiveOperation operation, CollectiveShape shape, RankSlot slot)
@@ -225,7 +232,9 @@ namespace DlGpuTools.Collectives
             return slot.Receive;
         }
 
-        /// <summary>Writes the rank's input pattern, in chunks through pageable memory (staged by the driver before the call returns).</summary>
+        /// <summary>
+        /// Writes the rank's input pattern, in chunks through pageable memory (staged by the driver before the call returns).
+        /// </summary>
         private void FillInputs(CollectiveOperation operation, CollectiveShape shape, RankSlot slot)
         {
             ulong elements = InputElements(shape);
@@ -241,7 +250,9 @@ namespace DlGpuTools.Collectives
                     GCHandle pin = GCHandle.Alloc(chunk, GCHandleType.Pinned);
                     try
                     {
-                        _cuda.ThrowIfFailed(_cuda.cuMemcpyHtoDAsync(address + first * (ulong)es, pin.AddrOfPinnedObject(), (ulong)chunk.Length, slot.Stream));
+                        _cuda.ThrowIfFailed(
+                            _cuda.cuMemcpyHtoDAsync(address + first * (ulong)es, pin.AddrOfPinnedObject(),
+                            (ulong)chunk.Length, slot.Stream));
                         _cuda.ThrowIfFailed(_cuda.cuStreamSynchronize(slot.Stream));
                     }
                     finally
@@ -284,7 +295,9 @@ namespace DlGpuTools.Collectives
                     {
                         using (slot.Enter())
                         {
-                            _cuda.ThrowIfFailed(_cuda.cuMemcpyDtoHAsync(pin.AddrOfPinnedObject(), output + first * (ulong)es, (ulong)host.Length, slot.Stream));
+                            _cuda.ThrowIfFailed(
+                                _cuda.cuMemcpyDtoHAsync(pin.AddrOfPinnedObject(), output + first * (ulong)es,
+                                (ulong)host.Length, slot.Stream));
                             _cuda.ThrowIfFailed(_cuda.cuStreamSynchronize(slot.Stream));
                         }
                     }
@@ -321,6 +334,7 @@ namespace DlGpuTools.Collectives
         }
 
         public static NcclDataType ToNccl(CollectiveDataType type) =>
-            type == CollectiveDataType.FP32 ? NcclDataType.ncclFloat32 : type == CollectiveDataType.BF16 ? NcclDataType.ncclBfloat16 : NcclDataType.ncclFloat16;
+            type == CollectiveDataType.FP32 ? NcclDataType.ncclFloat32 : type == CollectiveDataType.BF16 ? NcclDataType.ncclBfloat16
+                : NcclDataType.ncclFloat16;
     }
 }

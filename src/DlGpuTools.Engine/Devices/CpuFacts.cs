@@ -100,14 +100,17 @@ namespace DlGpuTools.Devices
                     case "core id": cores.Add(physical + "/" + value); break;
                     case "cpu cores": coresPerSocket = ParseInt(value); break;
                     case "cpu MHz":
-                        if (mhz == null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double m) && m > 0) mhz = m;
+                        if (mhz == null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double m) && m > 0)
+                            mhz = m;
                         break;
                 }
             }
 
             facts.LogicalCores = logical > 0 ? logical : logicalFallback;
-            facts.PhysicalCores = cores.Count > 0 ? cores.Count : coresPerSocket > 0 ? coresPerSocket * Math.Max(1, sockets.Count) : facts.LogicalCores;
-            if (cpufreqMaxKHz != null && double.TryParse(cpufreqMaxKHz.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double khz) && khz > 0)
+            facts.PhysicalCores = cores.Count > 0 ? cores.Count : coresPerSocket > 0
+                ? coresPerSocket * Math.Max(1, sockets.Count) : facts.LogicalCores;
+            if (cpufreqMaxKHz != null
+                && double.TryParse(cpufreqMaxKHz.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double khz) && khz > 0)
             {
                 facts.ClockGHz = khz / 1e6;
                 facts.ClockSource = "cpufreq's cpuinfo_max_freq (the highest clock the OS may set; all-core turbo is often lower)";
@@ -122,7 +125,8 @@ namespace DlGpuTools.Devices
             return facts;
         }
 
-        private static int ParseInt(string value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : -1;
+        private static int ParseInt(string value) =>
+            int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : -1;
 
         private static string? ReadOrNull(string path)
         {

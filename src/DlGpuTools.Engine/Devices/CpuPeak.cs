@@ -37,7 +37,8 @@ namespace DlGpuTools.Devices
         public static CpuPeakFigure For(CpuFacts cpu, MatMulDataType type)
         {
             if (cpu == null) throw new ArgumentNullException(nameof(cpu));
-            if (cpu.ClockGHz is not double ghz) return new CpuPeakFigure(null, "unknown: the clock could not be read (" + cpu.ClockSource + ")");
+            if (cpu.ClockGHz is not double ghz)
+                return new CpuPeakFigure(null, "unknown: the clock could not be read (" + cpu.ClockSource + ")");
             var (units, bits, row) = FmaUnits(cpu);
             if (units == 0) return new CpuPeakFigure(null, "unknown: no FMA table row for " + cpu.Model + " (" + row + ")");
             int cores = cpu.PhysicalCores;
@@ -51,13 +52,15 @@ namespace DlGpuTools.Devices
                     int lanes = bits / (type == MatMulDataType.FP32 ? 32 : 64);
                     double perCycle = units * lanes * 2;
                     return new CpuPeakFigure(Figure(perCycle), string.Format(CultureInfo.InvariantCulture,
-                        "{0} physical cores x {1} FMA unit(s) x {2} {3} lanes x 2 x {4}; FMA units assumed: {5}", cores, units, lanes, type, clock, row));
+                        "{0} physical cores x {1} FMA unit(s) x {2} {3} lanes x 2 x {4}; FMA units assumed: {5}", cores, units,
+                            lanes, type, clock, row));
                 }
 
                 case MatMulDataType.BF16:
                     if (cpu.Has("amx_bf16"))
                         return new CpuPeakFigure(Figure(1024), string.Format(CultureInfo.InvariantCulture,
-                            "{0} physical cores x 1024 BF16 FLOP per cycle (AMX tile unit: 512 multiply-adds per cycle) x {1}", cores, clock));
+                            "{0} physical cores x 1024 BF16 FLOP per cycle (AMX tile unit: 512 multiply-adds per cycle) x {1}", cores,
+                                clock));
                     if (cpu.Has("avx512_bf16"))
                     {
                         double perCycle = units * (bits / 32) * 2 * 2;
@@ -79,10 +82,12 @@ namespace DlGpuTools.Devices
             bool amd = cpu.Vendor.IndexOf("AMD", StringComparison.OrdinalIgnoreCase) >= 0;
             bool avx512 = cpu.Has("avx512f"), fma = cpu.Has("fma"), avx = cpu.Has("avx");
             if (amd && cpu.Family == 0x17 && cpu.ModelNumber < 0x30) return (2, 128, "AMD Zen/Zen+ (family 17h): 2 x 128-bit FMA");
-            if (amd && (cpu.Family == 0x17 || cpu.Family == 0x19) && fma) return (2, 256, "AMD Zen 2/3/4 (family 17h model 30h+ or 19h): 2 x 256-bit FMA");
+            if (amd && (cpu.Family == 0x17 || cpu.Family == 0x19) && fma)
+                return (2, 256, "AMD Zen 2/3/4 (family 17h model 30h+ or 19h): 2 x 256-bit FMA");
             if (amd && cpu.Family >= 0x1A && avx512) return (2, 512, "AMD Zen 5 (family 1Ah): 2 x 512-bit FMA");
             if (amd && fma) return (2, 256, "AMD with FMA: 2 x 256-bit FMA");
-            if (intel && avx512) return (2, 512, "Intel with AVX-512: 2 x 512-bit FMA (Xeon Gold 6xxx/Platinum and later; one unit on some parts)");
+            if (intel && avx512)
+                return (2, 512, "Intel with AVX-512: 2 x 512-bit FMA (Xeon Gold 6xxx/Platinum and later; one unit on some parts)");
             if (intel && fma) return (2, 256, "Intel with AVX2 and FMA: 2 x 256-bit FMA");
             if (avx) return (1, 256, "AVX without FMA: one 256-bit multiply and one add per cycle");
             if (cpu.Has("asimd") || cpu.Has("neon")) return (0, 0, "Arm: the FMA unit count varies by core and is not tabled");

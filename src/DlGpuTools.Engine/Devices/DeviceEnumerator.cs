@@ -81,7 +81,8 @@ namespace DlGpuTools.Devices
 
         // What one device's queries can throw: a driver or NVML status, or an export this driver lacks. Anything
         // else is a bug and must surface as one.
-        private static bool IsDeviceQueryFailure(Exception e) => e is CudaException || e is NvmlException || e is NativeEntryPointMissingException;
+        private static bool IsDeviceQueryFailure(Exception e) =>
+            e is CudaException || e is NvmlException || e is NativeEntryPointMissingException;
 
         private static CudaDevice ReadCudaFacts(CudaDriver driver, int ordinal)
         {

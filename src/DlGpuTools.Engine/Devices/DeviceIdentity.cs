@@ -50,7 +50,8 @@ namespace DlGpuTools.Devices
             }
 
             uint function = 0;
-            if (deviceFunction.Length > 1) uint.TryParse(deviceFunction[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out function);
+            if (deviceFunction.Length > 1)
+                uint.TryParse(deviceFunction[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out function);
             return string.Format(CultureInfo.InvariantCulture, "{0:X8}:{1:X2}:{2:X2}.{3:X}", domain, bus, device, function);
         }
     }

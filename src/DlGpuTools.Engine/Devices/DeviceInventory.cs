@@ -6,7 +6,8 @@ namespace DlGpuTools.Devices
     /// <summary>What one enumeration found: the devices, the ones that failed (each on its own), and warnings.</summary>
     public sealed class DeviceInventory
     {
-        public DeviceInventory(int driverDeviceCount, IReadOnlyList<CudaDevice> devices, IReadOnlyList<DeviceFailure> failures, IReadOnlyList<string> warnings)
+        public DeviceInventory(int driverDeviceCount, IReadOnlyList<CudaDevice> devices, IReadOnlyList<DeviceFailure> failures,
+            IReadOnlyList<string> warnings)
         {
             DriverDeviceCount = driverDeviceCount;
             Devices = devices;

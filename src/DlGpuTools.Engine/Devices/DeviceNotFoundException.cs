@@ -31,7 +31,8 @@ namespace DlGpuTools.Devices
         private static string Describe(IReadOnlyList<int> indexes, IReadOnlyList<string> uuids, int count)
         {
             var keys = indexes.Select(i => "index " + i.ToString(CultureInfo.InvariantCulture)).Concat(uuids.Select(u => "UUID " + u));
-            return string.Format(CultureInfo.InvariantCulture, "No CUDA device has {0}; this process sees {1} device(s).", string.Join(" or ", keys), count);
+            return string.Format(CultureInfo.InvariantCulture, "No CUDA device has {0}; this process sees {1} device(s).",
+                string.Join(" or ", keys), count);
         }
     }
 }

@@ -61,7 +61,8 @@ namespace DlGpuTools.Devices
             if (objects != null && objects.Count > 0)
             {
                 var fromObjects = objects.Select(d => (Device: d, Uuid: DeviceIdentity.NormalizeUuid(d.Uuid))).ToList();
-                return new DeviceKeys(fromObjects.Where(o => o.Uuid == null).Select(o => o.Device.Index), fromObjects.Select(o => o.Uuid).OfType<string>());
+                return new DeviceKeys(fromObjects.Where(o => o.Uuid == null).Select(o => o.Device.Index),
+                    fromObjects.Select(o => o.Uuid).OfType<string>());
             }
 
             if (uuidList != null && uuidList.Count > 0) return new DeviceKeys(Array.Empty<int>(), uuidList);

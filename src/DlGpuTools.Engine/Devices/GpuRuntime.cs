@@ -28,7 +28,8 @@ namespace DlGpuTools.Devices
     public sealed class GpuRuntime
     {
         private static readonly object SharedLock = new object();
-        private static readonly Dictionary<string, GpuRuntime> SharedByOverrides = new Dictionary<string, GpuRuntime>(StringComparer.Ordinal);
+        private static readonly Dictionary<string, GpuRuntime> SharedByOverrides = new Dictionary<string,
+            GpuRuntime>(StringComparer.Ordinal);
 
         private readonly object _lock = new object();
         private readonly ProbeEnvironment _environment;
@@ -85,7 +86,9 @@ namespace DlGpuTools.Devices
             return string.Join("\n", parts);
         }
 
-        /// <summary>The machine this runtime searches: its variables, folders and the location relative overrides are read against.</summary>
+        /// <summary>
+        /// The machine this runtime searches: its variables, folders and the location relative overrides are read against.
+        /// </summary>
         internal ProbeEnvironment Environment => _environment;
 
         /// <summary>
@@ -106,7 +109,9 @@ namespace DlGpuTools.Devices
 
         internal CuDnnLibrary CuDnn => LoadOnce(ref _cuDnn, () => CuDnnLibrary.Load(_environment, _loader));
 
-        /// <summary>NCCL for this runtime's environment (kept per override by <see cref="NcclProbe"/>); NcclNotFoundException when absent.</summary>
+        /// <summary>
+        /// NCCL for this runtime's environment (kept per override by <see cref="NcclProbe"/>); NcclNotFoundException when absent.
+        /// </summary>
         internal NcclLibrary Nccl => NcclProbe.Load(_environment, _loader);
 
         /// <summary>What the NCCL search finds here, without throwing.</summary>

@@ -9,7 +9,8 @@ namespace DlGpuTools.Devices
     /// <summary>Facts read from the OS rather than from NVIDIA's libraries.</summary>
     public static class HostFacts
     {
-        private static readonly Regex KernelModuleVersion = new Regex(@"Kernel Module\s+(?:for\s+\S+\s+)?([0-9]+(?:\.[0-9]+)+)", RegexOptions.CultureInvariant);
+        private static readonly Regex KernelModuleVersion = new Regex(@"Kernel Module\s+(?:for\s+\S+\s+)?([0-9]+(?:\.[0-9]+)+)",
+            RegexOptions.CultureInvariant);
 
         /// <summary>The kernel module's version from /proc/driver/nvidia/version (Linux), when NVML is not there to say.</summary>
         public static string? ReadLinuxKernelModuleVersion(string path = "/proc/driver/nvidia/version")

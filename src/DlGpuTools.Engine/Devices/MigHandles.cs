@@ -37,7 +37,8 @@ namespace DlGpuTools.Devices
         {
             var result = new List<MigHandle>();
             if (nvml.nvmlDeviceGetMaxMigDeviceCount(parent, out uint max) != NvmlReturn.NVML_SUCCESS || max == 0) return result;
-            ulong? board = nvml.nvmlDeviceGetMemoryInfo(parent, out NvmlMemory parentMemory) == NvmlReturn.NVML_SUCCESS ? parentMemory.Total : (ulong?)null;
+            ulong? board = nvml.nvmlDeviceGetMemoryInfo(parent, out NvmlMemory parentMemory) == NvmlReturn.NVML_SUCCESS
+                ? parentMemory.Total : (ulong?)null;
             for (uint i = 0; i < max; i++)
             {
                 // NOT_FOUND: no MIG device at this index (instances need not be numbered densely).
@@ -67,7 +68,8 @@ namespace DlGpuTools.Devices
                 mig.ComputeSlices = (int)attributes.ComputeInstanceSliceCount;
                 mig.MultiprocessorCount = (int)attributes.MultiprocessorCount;
                 if (boardMemory.HasValue)
-                    mig.Profile = MigProfileName.Format(mig.GpuSlices.Value, mig.ComputeSlices.Value, attributes.MemorySizeMB, boardMemory.Value);
+                    mig.Profile = MigProfileName.Format(mig.GpuSlices.Value, mig.ComputeSlices.Value,
+                        attributes.MemorySizeMB, boardMemory.Value);
             }
 
             return new MigHandle(handle, parent, mig);

@@ -42,10 +42,12 @@ namespace DlGpuTools.Devices
             {
                 // A GPU NVML cannot open (lost, no permission) is skipped; CUDA still reports it.
                 if (nvml.nvmlDeviceGetHandleByIndex(i, out IntPtr handle) != NvmlReturn.NVML_SUCCESS) continue;
-                string? uuidKey = nvml.nvmlDeviceGetUUID(handle, out string? uuid) == NvmlReturn.NVML_SUCCESS ? DeviceIdentity.NormalizeUuid(uuid) : null;
+                string? uuidKey = nvml.nvmlDeviceGetUUID(handle, out string? uuid) == NvmlReturn.NVML_SUCCESS
+                    ? DeviceIdentity.NormalizeUuid(uuid) : null;
                 if (uuidKey != null) facts._byUuid[uuidKey] = handle;
                 facts.AddMigDevices(handle, MigHandles.Read(nvml, handle, uuidKey));
-                if (nvml.nvmlDeviceGetPciInfo(handle, out string? bus) == NvmlReturn.NVML_SUCCESS && DeviceIdentity.NormalizePciBusId(bus) is string busKey)
+                if (nvml.nvmlDeviceGetPciInfo(handle, out string? bus) == NvmlReturn.NVML_SUCCESS
+                    && DeviceIdentity.NormalizePciBusId(bus) is string busKey)
                     facts._byPci[busKey] = handle;
             }
 
@@ -155,15 +157,18 @@ namespace DlGpuTools.Devices
 
         private void FillGpuWide(CudaDevice device, IntPtr handle)
         {
-            if (_nvml.nvmlDeviceGetTemperature(handle, out uint temperature) == NvmlReturn.NVML_SUCCESS) device.TemperatureC = (int)temperature;
+            if (_nvml.nvmlDeviceGetTemperature(handle, out uint temperature) == NvmlReturn.NVML_SUCCESS)
+                device.TemperatureC = (int)temperature;
             if (_nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", handle, out uint milliwatts) == NvmlReturn.NVML_SUCCESS)
                 device.PowerDrawW = Math.Round(milliwatts / 1000.0, 1);
             if (_nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", handle, out uint limit) == NvmlReturn.NVML_SUCCESS)
                 device.PowerLimitW = Math.Round(limit / 1000.0, 1);
             if (_nvml.DeviceGetUInt("nvmlDeviceGetPersistenceMode", handle, out uint persistence) == NvmlReturn.NVML_SUCCESS)
                 device.PersistenceMode = persistence != 0;
-            if (_nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", handle, out uint mig, out _) == NvmlReturn.NVML_SUCCESS) device.MigEnabled = mig != 0;
-            if (_nvml.DeviceGetCurrentAndPending("nvmlDeviceGetEccMode", handle, out uint ecc, out _) == NvmlReturn.NVML_SUCCESS) device.EccEnabled = ecc != 0;
+            if (_nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", handle, out uint mig, out _) == NvmlReturn.NVML_SUCCESS)
+                device.MigEnabled = mig != 0;
+            if (_nvml.DeviceGetCurrentAndPending("nvmlDeviceGetEccMode", handle, out uint ecc, out _) == NvmlReturn.NVML_SUCCESS)
+                device.EccEnabled = ecc != 0;
             device.PcieGeneration = ReadUInt("nvmlDeviceGetCurrPcieLinkGeneration", handle);
             device.PcieMaxGeneration = ReadUInt("nvmlDeviceGetMaxPcieLinkGeneration", handle);
             device.PcieLinkWidth = ReadUInt("nvmlDeviceGetCurrPcieLinkWidth", handle);
@@ -175,6 +180,7 @@ namespace DlGpuTools.Devices
         }
 
         private int? ReadUInt(string function, IntPtr handle) =>
-            _nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS && value != Nvml.ValueNotAvailable ? (int?)value : null;
+            _nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS
+                && value != Nvml.ValueNotAvailable ? (int?)value : null;
     }
 }

@@ -84,7 +84,8 @@ namespace DlGpuTools.Diagnostics
         }
 
         private static int[] Numbers(string version) =>
-            (version ?? "0").Split('.').Select(part => int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 0).ToArray();
+            (version ?? "0").Split('.')
+                .Select(part => int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 0).ToArray();
 
         private static string Pad(string version) => version.Contains(".") ? version : version + ".0";
 

@@ -5,10 +5,13 @@ using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics
 {
-    /// <summary>The sub-libraries each cuDNN major splits into (a cuDNN 9 ldconfig listing: https://github.com/ultrasev/stream-whisper/issues/28).</summary>
+    /// <summary>
+    /// The sub-libraries each cuDNN major splits into (a cuDNN 9 ldconfig listing: https://github.com/ultrasev/stream-whisper/issues/28).
+    /// </summary>
     internal static class CuDnnSubLibraries
     {
-        private static readonly string[] Nine = { "graph", "engines_precompiled", "engines_runtime_compiled", "heuristic", "ops", "cnn", "adv" };
+        private static readonly string[] Nine = { "graph", "engines_precompiled", "engines_runtime_compiled",
+            "heuristic", "ops", "cnn", "adv" };
         private static readonly string[] Eight = { "ops_infer", "ops_train", "cnn_infer", "cnn_train", "adv_infer", "adv_train" };
 
         public static string[] Names(int major, bool windows)
@@ -20,7 +23,9 @@ namespace DlGpuTools.Diagnostics
             return names;
         }
 
-        /// <summary>A sub-library found outside cuDNN's folder, and the version its file name carries (null when it carries only the major).</summary>
+        /// <summary>
+        /// A sub-library found outside cuDNN's folder, and the version its file name carries (null when it carries only the major).
+        /// </summary>
         public sealed class Found
         {
             public Found(string path, Version? version)
@@ -58,7 +63,9 @@ namespace DlGpuTools.Diagnostics
             return new Found(file, VersionInName(System.IO.Path.GetFileName(real), name));
         }
 
-        /// <summary>The version after the soname in a real file's name: libcudnn_ops.so.9.14.0 gives 9.14.0; null for libcudnn_ops.so.9.</summary>
+        /// <summary>
+        /// The version after the soname in a real file's name: libcudnn_ops.so.9.14.0 gives 9.14.0; null for libcudnn_ops.so.9.
+        /// </summary>
         public static Version? VersionInName(string fileName, string soname)
         {
             int so = soname.LastIndexOf(".so.", StringComparison.Ordinal);
@@ -69,6 +76,7 @@ namespace DlGpuTools.Diagnostics
 
         /// <summary>Whether a sub-library's version is the main library's release (major, minor and, where named, patch).</summary>
         public static bool SameRelease(Version subLibrary, Version main) =>
-            subLibrary.Major == main.Major && subLibrary.Minor == main.Minor && (subLibrary.Build < 0 || main.Build < 0 || subLibrary.Build == main.Build);
+            subLibrary.Major == main.Major && subLibrary.Minor == main.Minor
+                && (subLibrary.Build < 0 || main.Build < 0 || subLibrary.Build == main.Build);
     }
 }

@@ -84,7 +84,8 @@ namespace DlGpuTools.Diagnostics
                 try
                 {
                     cublas.ThrowIfFailed(cublas.cublasSetMathMode(handle, 2));
-                    cublas.ThrowIfFailed(cublas.cublasSgemm(handle, size, size, size, a.Pointer, size, b.Pointer, size, c.Pointer, size));
+                    cublas.ThrowIfFailed(
+                        cublas.cublasSgemm(handle, size, size, size, a.Pointer, size, b.Pointer, size, c.Pointer, size));
                     driver.ThrowIfFailed(driver.cuCtxSynchronize());
                 }
                 finally
@@ -134,13 +135,16 @@ namespace DlGpuTools.Diagnostics
                     cudnn.ThrowIfFailed(cudnn.cudnnSetConvolution2dDescriptor(convDesc, 1, 1));
                     cudnn.ThrowIfFailed(cudnn.cudnnSetConvolutionMathType(convDesc, FmaMath));
                     byte* perf = stackalloc byte[CuDnnLibrary.AlgoPerfBytes * 8];
-                    cudnn.ThrowIfFailed(cudnn.cudnnGetConvolutionForwardAlgorithm(handle, xDesc, wDesc, convDesc, yDesc, 8, out int returned, perf));
+                    cudnn.ThrowIfFailed(
+                        cudnn.cudnnGetConvolutionForwardAlgorithm(handle, xDesc, wDesc, convDesc, yDesc, 8, out int returned, perf));
                     var (algo, mathType, rejected) = ChooseAlgorithm(perf, returned);
                     if (algo < 0)
                         throw new CuDnnException(CuDnnStatusCodes.NotSupported(major),
                             $"cuDNN offered no usable FP32 forward algorithm ({(returned == 0 ? "none returned" : rejected)})",
                             "cudnnGetConvolutionForwardAlgorithm_v7");
-                    cudnn.ThrowIfFailed(cudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, xDesc, wDesc, convDesc, yDesc, algo, out ulong workspaceBytes));
+                    cudnn.ThrowIfFailed(
+                        cudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, xDesc, wDesc, convDesc, yDesc, algo,
+                        out ulong workspaceBytes));
                     using (DeviceMemory workspace = DeviceMemory.Allocate(device.Port, Math.Max(workspaceBytes, 256)))
                     {
                         cudnn.ThrowIfFailed(cudnn.cudnnConvolutionForward(handle, xDesc, x.Pointer, wDesc, wt.Pointer, convDesc,
@@ -204,7 +208,9 @@ namespace DlGpuTools.Diagnostics
             return (fallback, fallbackMath, string.Join("; ", rejected));
         }
 
-        /// <summary>||value - reference|| / ||reference|| over the samples; NaN when any sample was not written (still the poison).</summary>
+        /// <summary>
+        /// ||value - reference|| / ||reference|| over the samples; NaN when any sample was not written (still the poison).
+        /// </summary>
         private static double SampledError(CancellationToken cancel, Func<(double Reference, float Value)> sample)
         {
             double diff = 0, norm = 0;

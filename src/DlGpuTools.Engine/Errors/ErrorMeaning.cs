@@ -4,7 +4,7 @@ namespace DlGpuTools.Errors
     /// What one native status code (a CUresult, an nvmlReturn_t, a cublasStatus_t, an ncclResult_t) means for the
     /// user: its catalogue entry, the category (which some codes make closer than the entry's), and the next step.
     /// </summary>
-    public sealed class ErrorMeaning
+    internal sealed class ErrorMeaning
     {
         public ErrorMeaning(ErrorEntry entry, string remedy)
             : this(entry, entry.Category, remedy)

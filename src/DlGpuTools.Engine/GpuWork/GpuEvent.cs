@@ -1,44 +1,36 @@
 using System;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork.Port;
 
 namespace DlGpuTools.GpuWork
 {
-    /// <summary>One CUDA event of the current context, destroyed on Dispose.</summary>
+    /// <summary>One event of the current context, destroyed on Dispose.</summary>
     internal sealed class GpuEvent : IDisposable
     {
-        private readonly CudaDriver _driver;
-        private IntPtr _handle;
+        private readonly IGpuPort _port;
+        private bool _destroyed;
 
-        private GpuEvent(CudaDriver driver, IntPtr handle)
+        private GpuEvent(IGpuPort port, PortEvent handle)
         {
-            _driver = driver;
-            _handle = handle;
+            _port = port;
+            Handle = handle;
         }
 
-        public IntPtr Handle => _handle;
+        public PortEvent Handle { get; }
 
-        public static GpuEvent Create(CudaDriver driver)
-        {
-            driver.ThrowIfFailed(driver.cuEventCreate(out IntPtr e, 0));
-            return new GpuEvent(driver, e);
-        }
+        public static GpuEvent Create(IGpuPort port) => new GpuEvent(port, port.CreateEvent());
 
-        public void Record(IntPtr stream) => _driver.ThrowIfFailed(_driver.cuEventRecord(_handle, stream));
+        public void Record(PortStream stream) => _port.Record(Handle, stream);
 
-        public void Synchronize() => _driver.ThrowIfFailed(_driver.cuEventSynchronize(_handle));
+        public void Synchronize() => _port.Synchronize(Handle);
 
         /// <summary>Milliseconds from <paramref name="start"/> to this event (both recorded and complete).</summary>
-        public double Since(GpuEvent start)
-        {
-            _driver.ThrowIfFailed(_driver.cuEventElapsedTime(out float ms, start._handle, _handle));
-            return ms;
-        }
+        public double Since(GpuEvent start) => _port.ElapsedMilliseconds(start.Handle, Handle);
 
         public void Dispose()
         {
-            if (_handle == IntPtr.Zero) return;
-            _driver.cuEventDestroy(_handle);
-            _handle = IntPtr.Zero;
+            if (_destroyed) return;
+            _destroyed = true;
+            _port.Destroy(Handle);
         }
     }
 }

@@ -59,14 +59,17 @@ namespace DlGpuTools.GpuWork
         public double Tolerance(long k, bool fastAccumulation)
         {
             double tolerance = OutputRoundoff + ConversionRoundoff + 4 * Math.Sqrt(k) * AccumulatorRoundoff;
-            if (Type == MatMulDataType.FP8) tolerance += 4 * Math.Sqrt(fastAccumulation ? k : Math.Min(k, Fp8PromotionInterval)) * Fp8PartialSumRoundoff;
+            if (Type == MatMulDataType.FP8)
+                tolerance += 4 * Math.Sqrt(fastAccumulation ? k : Math.Min(k, Fp8PromotionInterval)) * Fp8PartialSumRoundoff;
             return tolerance;
         }
 
         /// <summary>Relative precision of the FP8 tensor core's partial sums (about 14 significant bits).</summary>
         internal static readonly double Fp8PartialSumRoundoff = Math.Pow(2, -14);
 
-        /// <summary>Elements of K after which cuBLASLt adds FP8 partial sums into the FP32 accumulator (without fast accumulation).</summary>
+        /// <summary>
+        /// Elements of K after which cuBLASLt adds FP8 partial sums into the FP32 accumulator (without fast accumulation).
+        /// </summary>
         internal const int Fp8PromotionInterval = 128;
 
         private static readonly double U64 = Math.Pow(2, -53), U32 = Math.Pow(2, -24), U11 = Math.Pow(2, -11), U8 = Math.Pow(2, -8);
@@ -86,7 +89,8 @@ namespace DlGpuTools.GpuWork
                 case MatMulDataType.TF32:
                     return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_32F, OutputType = CudaDataType.CUDA_R_32F,
                         Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F_FAST_TF32, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 4,
-                        OutputBytes = 4, OutputRoundoff = U32, ConversionRoundoff = U11, AccumulatorRoundoff = U32, MinimumComputeCapability = 80 };
+                        OutputBytes = 4, OutputRoundoff = U32, ConversionRoundoff = U11, AccumulatorRoundoff = U32,
+                            MinimumComputeCapability = 80 };
                 case MatMulDataType.FP16:
                     return new MatMulFormat { Type = type, InputType = CudaDataType.CUDA_R_16F, OutputType = CudaDataType.CUDA_R_16F,
                         Compute = CuBlasComputeType.CUBLAS_COMPUTE_32F, ScaleType = CudaDataType.CUDA_R_32F, InputBytes = 2,

@@ -23,7 +23,8 @@ namespace DlGpuTools.GpuWork
             _workspaceBytes = workspaceBytes;
         }
 
-        public static MatMulPlan Create(CuBlasLt lt, MatMulFormat format, long m, long n, long k, ulong workspaceBytes, bool fastAccumulation)
+        public static MatMulPlan Create(CuBlasLt lt, MatMulFormat format, long m, long n, long k,
+            ulong workspaceBytes, bool fastAccumulation)
         {
             var plan = new MatMulPlan(lt, format, workspaceBytes);
             try
@@ -32,8 +33,12 @@ namespace DlGpuTools.GpuWork
                 lt.ThrowIfFailed(lt.cublasLtMatmulDescCreate(out plan._desc, format.Compute, format.ScaleType));
                 int transA = format.TransposeA ? 1 : 0;
                 int transB = 0;
-                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof(int)));
-                lt.ThrowIfFailed(lt.cublasLtMatmulDescSetAttribute(plan._desc, CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof(int)));
+                lt.ThrowIfFailed(
+                    lt.cublasLtMatmulDescSetAttribute(plan._desc,
+                    CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSA, &transA, sizeof(int)));
+                lt.ThrowIfFailed(
+                    lt.cublasLtMatmulDescSetAttribute(plan._desc,
+                    CuBlasLtMatmulDescAttribute.CUBLASLT_MATMUL_DESC_TRANSB, &transB, sizeof(int)));
                 if (format.Type == MatMulDataType.FP8)
                 {
                     // Set either way, so the mode is the one the result reports, not whatever the library defaults to.
@@ -46,7 +51,8 @@ namespace DlGpuTools.GpuWork
                     throw new ArgumentException("Fast accumulation applies to FP8 only.", nameof(fastAccumulation));
                 }
 
-                if (format.TransposeA) lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out plan._a, format.InputType, (ulong)k, (ulong)m, k));
+                if (format.TransposeA)
+                    lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out plan._a, format.InputType, (ulong)k, (ulong)m, k));
                 else lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out plan._a, format.InputType, (ulong)m, (ulong)k, m));
                 lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out plan._b, format.InputType, (ulong)k, (ulong)n, k));
                 lt.ThrowIfFailed(lt.cublasLtMatrixLayoutCreate(out plan._d, format.OutputType, (ulong)m, (ulong)n, m));
@@ -67,7 +73,8 @@ namespace DlGpuTools.GpuWork
             var results = new byte[requested * CuBlasLt.HeuristicResultBytes];
             fixed (byte* r = results)
             {
-                CuBlasStatus status = _lt.cublasLtMatmulAlgoGetHeuristic(_handle, _desc, _a, _b, _d, _d, _preference, requested, r, out found);
+                CuBlasStatus status = _lt.cublasLtMatmulAlgoGetHeuristic(_handle, _desc, _a, _b, _d, _d, _preference,
+                    requested, r, out found);
                 if (status == CuBlasStatus.CUBLAS_STATUS_NOT_SUPPORTED) found = 0;
                 else _lt.ThrowIfFailed(status);
             }

@@ -72,7 +72,9 @@ namespace DlGpuTools.Health
             _port.Launch(_fill, _blocks, ThreadsPerBlock, stream, KernelArg.U64(buffer), KernelArg.U64(words), KernelArg.U32((uint)mode),
                 KernelArg.U32(value));
 
-        /// <summary>Checks the pattern; <paramref name="result"/> points at three u64: mismatches, first bad word, bits that differed.</summary>
+        /// <summary>
+        /// Checks the pattern; <paramref name="result"/> points at three u64: mismatches, first bad word, bits that differed.
+        /// </summary>
         public void Check(ulong buffer, ulong words, PatternMode mode, uint value, ulong result, PortStream stream) =>
             _port.Launch(_check, _blocks, ThreadsPerBlock, stream,
                 KernelArg.U64(buffer), KernelArg.U64(words), KernelArg.U32((uint)mode), KernelArg.U32(value), KernelArg.U64(result));

@@ -108,7 +108,8 @@ namespace DlGpuTools.Health
         internal static LoadFigures Fold(IReadOnlyList<GpuSample> samples)
         {
             var f = new LoadFigures { Samples = samples.Count };
-            int[] clocks = samples.Where(s => s.SmClockMHz.HasValue).Select(s => s.SmClockMHz.GetValueOrDefault()).OrderBy(c => c).ToArray();
+            int[] clocks = samples.Where(s => s.SmClockMHz.HasValue).Select(s => s.SmClockMHz.GetValueOrDefault())
+                .OrderBy(c => c).ToArray();
             if (clocks.Length > 0)
             {
                 f.MedianSmClockMHz = clocks[clocks.Length / 2];

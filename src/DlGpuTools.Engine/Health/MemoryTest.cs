@@ -85,7 +85,8 @@ namespace DlGpuTools.Health
             var outcomes = devices.Select(d => new MemoryTestOutcome(d)).ToList();
             // One pass may outlast the time (it always completes); allow it a minute on top, plus the call timeout.
             TimeSpan limit = duration + TimeSpan.FromSeconds(60) + callTimeout;
-            string phase = string.Format(CultureInfo.InvariantCulture, "Memory test on {0} GPU(s) for {1:0} s", outcomes.Count, duration.TotalSeconds);
+            string phase = string.Format(CultureInfo.InvariantCulture, "Memory test on {0} GPU(s) for {1:0} s",
+                outcomes.Count, duration.TotalSeconds);
             bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "memory test", o => Worker(port, o, duration, cancel), limit, duration,
                 phase, progress);
             for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];

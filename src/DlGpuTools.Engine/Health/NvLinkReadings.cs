@@ -42,7 +42,8 @@ namespace DlGpuTools.Health
         /// </summary>
         public static NvLinkStates Read(Nvml nvml, IntPtr handle)
         {
-            uint? count = nvml.DeviceGetFieldUInt64(handle, NvmlHealthFieldId.NvLinkLinkCount, out ulong links) == NvmlReturn.NVML_SUCCESS && links > 0
+            uint? count = nvml.DeviceGetFieldUInt64(handle, NvmlHealthFieldId.NvLinkLinkCount, out ulong links)
+                == NvmlReturn.NVML_SUCCESS && links > 0
                 ? (uint)Math.Min(links, Nvml.MaxNvLinks) : (uint?)null;
             var up = new List<int>();
             var down = new List<int>();
@@ -55,7 +56,8 @@ namespace DlGpuTools.Health
                 if (r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND) break;
             }
 
-            bool mig = nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", handle, out uint current, out _) == NvmlReturn.NVML_SUCCESS && current != 0;
+            bool mig = nvml.DeviceGetCurrentAndPending("nvmlDeviceGetMigMode", handle, out uint current, out _)
+                == NvmlReturn.NVML_SUCCESS && current != 0;
             return new NvLinkStates(count, up, down, refusal, mig);
         }
     }

@@ -11,7 +11,9 @@ namespace DlGpuTools.Health
     /// </summary>
     internal static class Watchdog
     {
-        /// <summary>True when <paramref name="work"/> ended within <paramref name="timeout"/>; its exception, if any, is rethrown here.</summary>
+        /// <summary>
+        /// True when <paramref name="work"/> ended within <paramref name="timeout"/>; its exception, if any, is rethrown here.
+        /// </summary>
         public static bool TryRun<T>(Func<T> work, TimeSpan timeout, out T result)
         {
             T value = default!; // set by the worker before Join returns true; unread otherwise

@@ -6,7 +6,9 @@ using Microsoft.Win32.SafeHandles;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>A path that names something other than a regular file (a FIFO, a device, a socket, a folder) where a file was expected.</summary>
+    /// <summary>
+    /// A path that names something other than a regular file (a FIFO, a device, a socket, a folder) where a file was expected.
+    /// </summary>
     internal sealed class NotARegularFileException : IOException
     {
         public NotARegularFileException(string path, FileStatus status)
@@ -127,7 +129,8 @@ namespace DlGpuTools.Interop
         private const int NoSuchFile = 2;
         private const int PermissionDenied = 13;
 
-        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int Open(string path, int flags);
 
         /// <summary>Throws unless <paramref name="path"/> names (through links) an existing regular file.</summary>
@@ -136,7 +139,8 @@ namespace DlGpuTools.Interop
             FileStatus status = FileStatus.Of(path);
             if (!status.Exists)
                 throw new FileNotFoundException($"{path} does not "
-                + $"exist{(FileStatus.OfLink(path).Kind == FileKind.SymbolicLink ? " (a symbolic link to nothing)" : string.Empty)}.", path);
+                + $"exist{(FileStatus.OfLink(path).Kind == FileKind.SymbolicLink ? " (a symbolic link to nothing)" : string.Empty)}.",
+                    path);
             if (status.Kind != FileKind.Regular) throw new NotARegularFileException(path, status);
         }
     }

@@ -37,7 +37,8 @@ namespace DlGpuTools.Interop
                 if (!_byDevice.TryGetValue(device, out Entry entry))
                 {
                     _driver.ThrowIfFailed(_driver.cuDeviceGet(device, out int handle));
-                    _driver.ThrowIfFailed(_driver.cuCtxCreate(out IntPtr context, 0 /* CU_CTX_SCHED_AUTO, as the primary context */, handle));
+                    _driver.ThrowIfFailed(
+                        _driver.cuCtxCreate(out IntPtr context, 0 /* CU_CTX_SCHED_AUTO, as the primary context */, handle));
                     // cuCtxCreate makes the new context current on this thread; leases push it where they use it.
                     _driver.cuCtxPopCurrent(out _);
                     entry = new Entry(device, context);

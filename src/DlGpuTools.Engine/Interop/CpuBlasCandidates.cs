@@ -5,7 +5,9 @@ using System.Linq;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>The CPU BLAS families, in the order the module prefers them (fastest GEMM on typical deep-learning machines first).</summary>
+    /// <summary>
+    /// The CPU BLAS families, in the order the module prefers them (fastest GEMM on typical deep-learning machines first).
+    /// </summary>
     internal enum BlasFamily
     {
         /// <summary>Intel MKL's single dynamic library (libmkl_rt.so.2, mkl_rt.2.dll).</summary>
@@ -61,7 +63,9 @@ namespace DlGpuTools.Interop
 
         public static IReadOnlyList<BlasCandidate> For(ProbeEnvironment env) => For(env, null);
 
-        /// <summary>The candidates; <paramref name="sitePackages"/> replaces the Python scan (tests), null scans this machine's environments.</summary>
+        /// <summary>
+        /// The candidates; <paramref name="sitePackages"/> replaces the Python scan (tests), null scans this machine's environments.
+        /// </summary>
         public static IReadOnlyList<BlasCandidate> For(ProbeEnvironment env, IEnumerable<string>? sitePackages)
         {
             if (env == null) throw new ArgumentNullException(nameof(env));
@@ -113,14 +117,16 @@ namespace DlGpuTools.Interop
             // (pip's mkl package puts libmkl_rt.so.2 in <prefix>/lib, two levels above site-packages).
             const string mkl = "libmkl_rt.so.2";
             list.Add(new BlasCandidate(mkl, LoaderSearch, BlasFamily.Mkl));
-            if (!string.IsNullOrEmpty(mklRoot)) list.Add(new BlasCandidate(mklRoot!.TrimEnd('/') + "/lib/" + mkl, "$env:MKLROOT/lib", BlasFamily.Mkl));
+            if (!string.IsNullOrEmpty(mklRoot))
+                list.Add(new BlasCandidate(mklRoot!.TrimEnd('/') + "/lib/" + mkl, "$env:MKLROOT/lib", BlasFamily.Mkl));
             if (!string.IsNullOrEmpty(conda)) list.Add(new BlasCandidate(conda!.TrimEnd('/') + "/lib/" + mkl,
                 "$env:CONDA_PREFIX/lib (the active conda environment)", BlasFamily.Mkl));
             list.Add(new BlasCandidate("/opt/intel/oneapi/mkl/latest/lib/" + mkl, "the oneAPI installer's folder", BlasFamily.Mkl));
             foreach (string site in sites)
             {
                 string? prefixLib = Path.GetDirectoryName(Path.GetDirectoryName(site.TrimEnd('/')) ?? string.Empty);
-                if (!string.IsNullOrEmpty(prefixLib)) list.Add(new BlasCandidate(prefixLib + "/" + mkl, "the pip mkl package of " + site, BlasFamily.Mkl));
+                if (!string.IsNullOrEmpty(prefixLib))
+                    list.Add(new BlasCandidate(prefixLib + "/" + mkl, "the pip mkl package of " + site, BlasFamily.Mkl));
             }
 
             foreach (string site in sites) list.Add(new BlasCandidate(site.TrimEnd('/') + "/torch/lib/libtorch_cpu.so",
@@ -134,20 +140,24 @@ namespace DlGpuTools.Interop
                 {
                     string dir = site.TrimEnd('/') + "/" + folder;
                     foreach (string file in Files(env, dir, "lib*openblas*.so*"))
-                        list.Add(new BlasCandidate(file, "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
+                        list.Add(new BlasCandidate(file,
+                            "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
                 }
             }
 
             foreach (string name in LinuxOpenBlasNames) list.Add(new BlasCandidate(name, LoaderSearch, BlasFamily.OpenBlas));
             foreach (string folder in new[] { "openblas-pthread", "openblas-openmp", "openblas64-pthread", "openblas64-openmp" })
-                list.Add(new BlasCandidate(multiarch + "/" + folder + "/libopenblas.so.0", DistroFolder + " (" + folder + " build)", BlasFamily.OpenBlas));
-            foreach (string name in LinuxOpenBlasNames) list.Add(new BlasCandidate("/usr/lib64/" + name, DistroFolder, BlasFamily.OpenBlas));
+                list.Add(new BlasCandidate(multiarch + "/" + folder + "/libopenblas.so.0",
+                    DistroFolder + " (" + folder + " build)", BlasFamily.OpenBlas));
+            foreach (string name in LinuxOpenBlasNames)
+                list.Add(new BlasCandidate("/usr/lib64/" + name, DistroFolder, BlasFamily.OpenBlas));
             if (!string.IsNullOrEmpty(conda)) list.Add(new BlasCandidate(conda!.TrimEnd('/') + "/lib/libopenblas.so.0",
                 "$env:CONDA_PREFIX/lib (the active conda environment)", BlasFamily.OpenBlas));
 
             foreach (string name in LinuxBlisNames) list.Add(new BlasCandidate(name, LoaderSearch, BlasFamily.Blis));
             foreach (string folder in new[] { "blis-pthread", "blis-openmp" })
-                list.Add(new BlasCandidate(multiarch + "/" + folder + "/libblis.so.4", DistroFolder + " (" + folder + " build)", BlasFamily.Blis));
+                list.Add(new BlasCandidate(multiarch + "/" + folder + "/libblis.so.4",
+                    DistroFolder + " (" + folder + " build)", BlasFamily.Blis));
             foreach (string aocl in Directories(env, "/opt/AMD/aocl", "aocl-linux-*"))
                 list.Add(new BlasCandidate(aocl + "/lib/libblis-mt.so", "AMD's AOCL folder", BlasFamily.Blis));
 
@@ -166,12 +176,14 @@ namespace DlGpuTools.Interop
             IReadOnlyList<string> path = env.AbsoluteEntries("PATH");
             for (int i = 0; i < path.Count; i++) folders.Add((path[i], $"$env:PATH entry {i + 1}"));
             string? conda = env.AbsoluteFolder("CONDA_PREFIX");
-            if (!string.IsNullOrEmpty(conda)) folders.Add((conda!.TrimEnd('\\') + @"\Library\bin", @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
+            if (!string.IsNullOrEmpty(conda))
+                folders.Add((conda!.TrimEnd('\\') + @"\Library\bin", @"$env:CONDA_PREFIX\Library\bin (conda packages)"));
             string? mklRoot = env.AbsoluteFolder("MKLROOT");
             if (!string.IsNullOrEmpty(mklRoot)) folders.Add((mklRoot!.TrimEnd('\\') + @"\bin", @"$env:MKLROOT\bin"));
 
             var list = new List<BlasCandidate>();
-            foreach (var (folder, origin) in folders) list.Add(new BlasCandidate(folder.TrimEnd('\\') + @"\mkl_rt.2.dll", origin, BlasFamily.Mkl));
+            foreach (var (folder, origin) in folders)
+                list.Add(new BlasCandidate(folder.TrimEnd('\\') + @"\mkl_rt.2.dll", origin, BlasFamily.Mkl));
             foreach (string site in sites) list.Add(new BlasCandidate(site.TrimEnd('\\') + @"\torch\lib\torch_cpu.dll",
                 "PyTorch's CPU library in " + site, BlasFamily.MklInPyTorch));
             foreach (string site in sites)
@@ -179,7 +191,8 @@ namespace DlGpuTools.Interop
                 foreach (string folder in new[] { "numpy.libs", "scipy.libs" })
                 {
                     foreach (string file in Files(env, site.TrimEnd('\\') + @"\" + folder, "lib*openblas*.dll"))
-                        list.Add(new BlasCandidate(file, "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
+                        list.Add(new BlasCandidate(file,
+                            "the OpenBLAS a wheel carries (" + folder + " in " + site + ")", BlasFamily.OpenBlas));
                 }
             }
 
@@ -213,7 +226,8 @@ namespace DlGpuTools.Interop
 
             // An empty folder still leaves a trace line, so "no BLAS" says where it looked.
             if (list.Count == 0) list.Add(new BlasCandidate(folder.TrimEnd('/', '\\')
-                + (env.IsWindows ? @"\openblas.dll" : "/libopenblas.so.0"), origin + " (a folder with no BLAS library in it)", BlasFamily.OpenBlas));
+                + (env.IsWindows ? @"\openblas.dll" : "/libopenblas.so.0"),
+                    origin + " (a folder with no BLAS library in it)", BlasFamily.OpenBlas));
             return list;
         }
 
@@ -225,7 +239,8 @@ namespace DlGpuTools.Interop
                 // Development links (libopenblas.so without a version) are left out: the versioned file is the same library.
                 return Directory.GetFiles(folder, pattern)
                     .Where(f => !f.EndsWith(".so", StringComparison.Ordinal) || Path.GetFileName(f).Contains("-")
-                    || Path.GetFileName(f).StartsWith("libtorch", StringComparison.Ordinal)).OrderBy(f => f, StringComparer.Ordinal).ToList();
+                    || Path.GetFileName(f).StartsWith("libtorch", StringComparison.Ordinal))
+                        .OrderBy(f => f, StringComparer.Ordinal).ToList();
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

@@ -31,10 +31,12 @@ namespace DlGpuTools.Interop
         {
             ProbeEnvironment env = ProbeEnvironment.Current(workingDirectory);
             string key = (env.OverridePath(LibraryCandidates.CpuBlasOverrideVariable) ?? string.Empty) + "\n" + (library ?? string.Empty);
-            return SharedResults.GetOrAdd(key, _ => new Lazy<CpuBlasProbeResult>(() => Load(env, PlatformNativeLoader.Instance, library))).Value;
+            return SharedResults.GetOrAdd(key,
+                _ => new Lazy<CpuBlasProbeResult>(() => Load(env, PlatformNativeLoader.Instance, library))).Value;
         }
 
-        public static CpuBlasProbeResult Load(ProbeEnvironment env, INativeLoader loader, string? library = null, IEnumerable<string>? sitePackages = null)
+        public static CpuBlasProbeResult Load(ProbeEnvironment env, INativeLoader loader, string? library = null,
+            IEnumerable<string>? sitePackages = null)
         {
             if (env == null) throw new ArgumentNullException(nameof(env));
             if (loader == null) throw new ArgumentNullException(nameof(loader));
@@ -113,7 +115,9 @@ namespace DlGpuTools.Interop
             return new CpuBlasProbeResult(null, attempts);
         }
 
-        /// <summary>Parses a family name as -Library takes it (Mkl, MklInPyTorch, OpenBlas, Blis, Accelerate, Reference; any case).</summary>
+        /// <summary>
+        /// Parses a family name as -Library takes it (Mkl, MklInPyTorch, OpenBlas, Blis, Accelerate, Reference; any case).
+        /// </summary>
         public static bool TryParseFamily(string text, out BlasFamily family)
         {
             foreach (BlasFamily f in (BlasFamily[])Enum.GetValues(typeof(BlasFamily)))
@@ -135,7 +139,8 @@ namespace DlGpuTools.Interop
             var openBlas = candidates.Where(c => c.Family == BlasFamily.OpenBlas).ToList();
             var ordered = openBlas
                 .Select((c, i) => (Candidate: c, Index: i,
-                    Version: Path.IsPathRooted(c.Candidate.Path) && !loader.IsMissingFile(c.Candidate.Path) ? OpenBlasVersionInFile(c.Candidate.Path) : null))
+                    Version: Path.IsPathRooted(c.Candidate.Path) && !loader.IsMissingFile(c.Candidate.Path)
+                        ? OpenBlasVersionInFile(c.Candidate.Path) : null))
                 .OrderByDescending(x => x.Version ?? new Version(0, 0))
                 .ThenBy(x => x.Index)
                 .Select(x => x.Candidate)
@@ -177,7 +182,8 @@ namespace DlGpuTools.Interop
                         Match m = Regex.Match(tail, @"^(\d+)\.(\d+)\.(\d+)");
                         if (m.Success)
                             return new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
-                                int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
+                                int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                                    int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
                     }
 
                     if (read == 0) return null;

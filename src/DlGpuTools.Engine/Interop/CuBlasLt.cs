@@ -38,7 +38,8 @@ namespace DlGpuTools.Interop
         public static CuBlasLt Load(ProbeEnvironment environment, INativeLoader loader)
         {
             ulong version = 0;
-            ProbeResult probe = LibraryProbe.Load(NativeLibraryKind.CuBlasLt, LibraryCandidates.For(NativeLibraryKind.CuBlasLt, environment), loader,
+            ProbeResult probe = LibraryProbe.Load(NativeLibraryKind.CuBlasLt,
+                LibraryCandidates.For(NativeLibraryKind.CuBlasLt, environment), loader,
                 library =>
                 {
                     if (library.GetExport("cublasLtGetVersion") == IntPtr.Zero)

@@ -33,9 +33,12 @@ namespace DlGpuTools.Interop
         /// <summary>CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED (cuDNN 9.2 and later); cuDNN 8 has no such status.</summary>
         public static int? SubLibraryLoadingFailed(int major) => major >= 9 ? 1008 : (int?)null;
 
-        /// <summary>True when a status says a sub-library could not be loaded (by number, or by the library's own text on older releases).</summary>
+        /// <summary>
+        /// True when a status says a sub-library could not be loaded (by number, or by the library's own text on older releases).
+        /// </summary>
         public static bool IsSubLibraryLoadingFailure(int status, int major, string text) =>
-            status == SubLibraryLoadingFailed(major) || (text != null && text.IndexOf("SUBLIBRARY", StringComparison.OrdinalIgnoreCase) >= 0);
+            status == SubLibraryLoadingFailed(major)
+                || (text != null && text.IndexOf("SUBLIBRARY", StringComparison.OrdinalIgnoreCase) >= 0);
     }
 
     /// <summary>
@@ -62,7 +65,9 @@ namespace DlGpuTools.Interop
         /// <summary>cudnnGetCudartVersion: the CUDA runtime this cuDNN was built for, 1000*major + 10*minor.</summary>
         public long CudartVersion => (long)_native.cudnnGetCudartVersion();
 
-        /// <summary>cudnnGetMaxDeviceVersion (cuDNN 9): the newest compute capability it knows, major*100 + minor*10; null on cuDNN 8.</summary>
+        /// <summary>
+        /// cudnnGetMaxDeviceVersion (cuDNN 9): the newest compute capability it knows, major*100 + minor*10; null on cuDNN 8.
+        /// </summary>
         public long? MaxDeviceVersion => _native.HasCudnnGetMaxDeviceVersion ? (long)_native.cudnnGetMaxDeviceVersion() : (long?)null;
 
         /// <summary>
@@ -123,10 +128,13 @@ namespace DlGpuTools.Interop
         public int cudnnSetConvolutionMathType(IntPtr desc, int mathType) =>
             _native.cudnnSetConvolutionMathType(desc, mathType);
 
-        /// <summary>cudnnConvolutionFwdAlgoPerf_t is 48 bytes: algo, status, time, (pad), memory, determinism, mathType, reserved[3].</summary>
+        /// <summary>
+        /// cudnnConvolutionFwdAlgoPerf_t is 48 bytes: algo, status, time, (pad), memory, determinism, mathType, reserved[3].
+        /// </summary>
         public const int AlgoPerfBytes = 48;
 
-        public int cudnnGetConvolutionForwardAlgorithm(IntPtr handle, IntPtr x, IntPtr w, IntPtr conv, IntPtr y, int requested, out int returned, byte* perf)
+        public int cudnnGetConvolutionForwardAlgorithm(IntPtr handle, IntPtr x, IntPtr w, IntPtr conv, IntPtr y, int requested,
+            out int returned, byte* perf)
         {
             int n;
             int r = _native.cudnnGetConvolutionForwardAlgorithm_v7(handle, x, w, conv, y, requested, &n, perf);
@@ -134,7 +142,8 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public int cudnnGetConvolutionForwardWorkspaceSize(IntPtr handle, IntPtr x, IntPtr w, IntPtr conv, IntPtr y, int algo, out ulong bytes)
+        public int cudnnGetConvolutionForwardWorkspaceSize(IntPtr handle, IntPtr x, IntPtr w, IntPtr conv, IntPtr y,
+            int algo, out ulong bytes)
         {
             UIntPtr size;
             int r = _native.cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, algo, &size);

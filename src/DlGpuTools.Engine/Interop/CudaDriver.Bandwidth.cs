@@ -100,17 +100,22 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        /// <summary>Enables access from the current context to the peer context's memory (CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED is success here).</summary>
+        /// <summary>
+        /// Enables access from the current context to the peer context's memory (CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED is success here).
+        /// </summary>
         public CudaResult cuCtxEnablePeerAccess(IntPtr peerContext)
         {
             var r = _native.cuCtxEnablePeerAccess(peerContext, 0);
             return r == CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED ? CudaResult.CUDA_SUCCESS : r;
         }
 
-        public CudaResult cuMemcpyPeerAsync(ulong destination, IntPtr destinationContext, ulong source, IntPtr sourceContext, ulong bytes, IntPtr stream) =>
+        public CudaResult cuMemcpyPeerAsync(ulong destination, IntPtr destinationContext, ulong source, IntPtr sourceContext,
+            ulong bytes, IntPtr stream) =>
             _native.cuMemcpyPeerAsync(destination, destinationContext, source, sourceContext, new UIntPtr(bytes), stream);
 
-        /// <summary>cuDeviceGetP2PAttribute (CUdevice_P2PAttribute: 1 performance rank, 2 access supported, 3 native atomics, 4 CUDA array access).</summary>
+        /// <summary>
+        /// cuDeviceGetP2PAttribute (CUdevice_P2PAttribute: 1 performance rank, 2 access supported, 3 native atomics, 4 CUDA array access).
+        /// </summary>
         public CudaResult cuDeviceGetP2PAttribute(out int value, int attribute, int source, int destination)
         {
             int v;

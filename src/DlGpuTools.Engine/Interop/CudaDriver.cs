@@ -61,12 +61,15 @@ namespace DlGpuTools.Interop
         private static string? Prove(NativeLibraryHandle library, out int version)
         {
             version = 0;
-            if (library.GetExport("cuDriverGetVersion") == IntPtr.Zero) return "it does not export cuDriverGetVersion, so it is not a CUDA driver library";
+            if (library.GetExport("cuDriverGetVersion") == IntPtr.Zero)
+                return "it does not export cuDriverGetVersion, so it is not a CUDA driver library";
             // A driver without one of the eager functions is refused here, the function and its release named.
-            var native = new NativeMethods(new NativeFunctionTable(library, NativeLibraryKind.CudaDriver, library.RequestedPath, NativeDeclarations));
+            var native = new NativeMethods(
+                new NativeFunctionTable(library, NativeLibraryKind.CudaDriver, library.RequestedPath, NativeDeclarations));
             int v;
             var result = native.cuDriverGetVersion(&v);
-            if (result == CudaResult.CUDA_ERROR_STUB_LIBRARY) return "it is the CUDA toolkit's link stub (CUDA_ERROR_STUB_LIBRARY), not the driver";
+            if (result == CudaResult.CUDA_ERROR_STUB_LIBRARY)
+                return "it is the CUDA toolkit's link stub (CUDA_ERROR_STUB_LIBRARY), not the driver";
             if (result != CudaResult.CUDA_SUCCESS) return $"cuDriverGetVersion returned {result} ({(int)result})";
             version = v;
             return null;

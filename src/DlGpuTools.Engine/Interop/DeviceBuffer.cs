@@ -34,7 +34,9 @@ namespace DlGpuTools.Interop
             return new DeviceBuffer(driver, context, pointer, bytes);
         }
 
-        /// <summary>Like <see cref="Allocate"/>, but a refusal (out of memory) is a result, not an exception: for filling memory up.</summary>
+        /// <summary>
+        /// Like <see cref="Allocate"/>, but a refusal (out of memory) is a result, not an exception: for filling memory up.
+        /// </summary>
         public static CudaResult TryAllocate(CudaDriver driver, DeviceContext context, ulong bytes, out DeviceBuffer? buffer)
         {
             CudaResult result = driver.cuMemAlloc(bytes, out ulong pointer);

@@ -18,7 +18,8 @@ namespace DlGpuTools.Interop
             if (PlatformInfo.IsWindows)
             {
                 if (!MoveFileExW(source, target, MoveFileReplaceExisting | MoveFileWriteThrough))
-                    throw new IOException($"Could not move {source} to {target}: {new Win32Exception(Marshal.GetLastWin32Error()).Message}");
+                    throw new IOException($"Could not move {source} to {target}: "
+                        + $"{new Win32Exception(Marshal.GetLastWin32Error()).Message}");
                 return;
             }
 
@@ -70,16 +71,20 @@ namespace DlGpuTools.Interop
         [return: MarshalAs(UnmanagedType.Bool)]
         private static extern bool MoveFileExW(string existing, string newName, uint flags);
 
-        [DllImport("libc", EntryPoint = "rename", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "rename", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int Rename(string oldPath, string newPath);
 
-        [DllImport("libc", EntryPoint = "chmod", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "chmod", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int Chmod(string path, uint mode);
 
-        [DllImport("libc", EntryPoint = "chown", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "chown", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int Chown(string path, uint owner, uint group);
 
-        [DllImport("libc", EntryPoint = "mkdir", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "mkdir", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int MakeDirectory(string path, uint mode);
 
         [DllImport("libc", EntryPoint = "geteuid")]

@@ -172,8 +172,10 @@ namespace DlGpuTools.Interop
         }
 
         private static FileStatus FromStruct(byte[] b, bool arm64) => arm64
-            ? FileStatus.FromUnixMode(BitConverter.ToUInt32(b, 16), BitConverter.ToUInt32(b, 24), BitConverter.ToUInt32(b, 28), BitConverter.ToInt64(b, 48))
-            : FileStatus.FromUnixMode(BitConverter.ToUInt32(b, 24), BitConverter.ToUInt32(b, 28), BitConverter.ToUInt32(b, 32), BitConverter.ToInt64(b, 48));
+            ? FileStatus.FromUnixMode(BitConverter.ToUInt32(b, 16), BitConverter.ToUInt32(b, 24), BitConverter.ToUInt32(b, 28),
+                BitConverter.ToInt64(b, 48))
+            : FileStatus.FromUnixMode(BitConverter.ToUInt32(b, 24), BitConverter.ToUInt32(b, 28), BitConverter.ToUInt32(b, 32),
+                BitConverter.ToInt64(b, 48));
 
         private static FileStatus Failed(string path, int errno)
         {
@@ -181,19 +183,24 @@ namespace DlGpuTools.Interop
             throw new IOException($"{path}: {new Win32Exception(errno).Message} (errno {errno})");
         }
 
-        [DllImport("libc", EntryPoint = "statx", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "statx", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int StatX(int dirfd, string path, int flags, uint mask, byte[] buffer);
 
-        [DllImport("libc", EntryPoint = "stat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "stat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int Stat(string path, byte[] buffer);
 
-        [DllImport("libc", EntryPoint = "lstat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "lstat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int LStat(string path, byte[] buffer);
 
-        [DllImport("libc", EntryPoint = "__xstat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "__xstat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int XStat(int version, string path, byte[] buffer);
 
-        [DllImport("libc", EntryPoint = "__lxstat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "__lxstat", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern int LXStat(int version, string path, byte[] buffer);
     }
 }

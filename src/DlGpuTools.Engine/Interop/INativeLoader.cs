@@ -11,7 +11,9 @@ namespace DlGpuTools.Interop
         /// <summary>Loads a library; returns null and the loader's error text on failure.</summary>
         NativeLibraryHandle? TryLoad(string path, out string? error);
 
-        /// <summary>True if the candidate is an absolute path that does not exist (saves a loader call and gives a clearer trace).</summary>
+        /// <summary>
+        /// True if the candidate is an absolute path that does not exist (saves a loader call and gives a clearer trace).
+        /// </summary>
         bool IsMissingFile(string path);
     }
 }

@@ -40,7 +40,9 @@ namespace DlGpuTools.Interop
         public const string CuBlasOverrideVariable = "DLGPUTOOLS_CUBLAS_PATH";
         public const string CuDnnOverrideVariable = "DLGPUTOOLS_CUDNN_PATH";
 
-        /// <summary>Points the module at one CPU BLAS file, or a folder to take BLAS libraries from; pointing nowhere selects the managed kernel.</summary>
+        /// <summary>
+        /// Points the module at one CPU BLAS file, or a folder to take BLAS libraries from; pointing nowhere selects the managed kernel.
+        /// </summary>
         public const string CpuBlasOverrideVariable = "DLGPUTOOLS_BLAS_PATH";
 
         public static string OverrideVariable(NativeLibraryKind kind)
@@ -106,10 +108,12 @@ namespace DlGpuTools.Interop
                 if (root != null) roots.Add((root, "$env:" + variable));
             }
 
-            return env.IsWindows ? WindowsToolkitCandidates(env, kind, windowsNames, roots) : LinuxToolkitCandidates(env, linuxNames, roots);
+            return env.IsWindows ? WindowsToolkitCandidates(env, kind, windowsNames, roots)
+                : LinuxToolkitCandidates(env, linuxNames, roots);
         }
 
-        private static List<LibraryCandidate> LinuxToolkitCandidates(ProbeEnvironment env, string[] sonames, List<(string Path, string Origin)> roots)
+        private static List<LibraryCandidate> LinuxToolkitCandidates(ProbeEnvironment env, string[] sonames,
+            List<(string Path, string Origin)> roots)
         {
             var list = new List<LibraryCandidate>();
             string target = env.IsArm64 ? "sbsa-linux" : "x86_64-linux";
@@ -122,12 +126,14 @@ namespace DlGpuTools.Interop
                 foreach (var (root, origin) in roots)
                 {
                     list.Add(new LibraryCandidate(root.TrimEnd('/') + "/lib64/" + soname, origin + "/lib64"));
-                    list.Add(new LibraryCandidate(root.TrimEnd('/') + "/targets/" + target + "/lib/" + soname, origin + "/targets/" + target + "/lib"));
+                    list.Add(new LibraryCandidate(root.TrimEnd('/') + "/targets/" + target + "/lib/" + soname,
+                        origin + "/targets/" + target + "/lib"));
                 }
 
                 list.Add(new LibraryCandidate("/usr/local/cuda/lib64/" + soname, ToolkitFolder));
                 list.Add(new LibraryCandidate("/usr/local/cuda/targets/" + target + "/lib/" + soname, ToolkitFolder));
-                list.Add(new LibraryCandidate("/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu") + "/" + soname, DistroFolder));
+                list.Add(new LibraryCandidate("/usr/lib/" + (env.IsArm64 ? "aarch64-linux-gnu" : "x86_64-linux-gnu") + "/" + soname,
+                    DistroFolder));
                 if (conda != null) list.Add(new LibraryCandidate(conda.TrimEnd('/') + "/lib/" + soname,
                     "$env:CONDA_PREFIX/lib (the active conda environment)"));
             }
@@ -280,7 +286,8 @@ namespace DlGpuTools.Interop
                     // DCH drivers put nvml.dll in System32; older standard drivers in NVSMI.
                     list.Add(new LibraryCandidate(Path.Combine(system32, "nvml.dll"), "System32 (DCH drivers)"));
                     string programFiles = env.GetVariable("ProgramW6432") ?? env.GetVariable("ProgramFiles") ?? @"C:\Program Files";
-                    list.Add(new LibraryCandidate(Path.Combine(programFiles, "NVIDIA Corporation", "NVSMI", "nvml.dll"), "NVSMI folder (standard drivers)"));
+                    list.Add(new LibraryCandidate(Path.Combine(programFiles, "NVIDIA Corporation", "NVSMI", "nvml.dll"),
+                        "NVSMI folder (standard drivers)"));
                 }
 
                 return list;

@@ -40,7 +40,8 @@ namespace DlGpuTools.Interop
                 FileStatus status = FileStatus.Of(path);
                 if (!status.Exists) return new Verdict { Problem = "not readable: no such file" };
                 if (status.Kind == FileKind.Directory) return new Verdict { Problem = "a folder, not a file" };
-                if (status.Kind != FileKind.Regular) return new Verdict { Problem = status.Describe() + ", not a library file (not opened)" };
+                if (status.Kind != FileKind.Regular)
+                    return new Verdict { Problem = status.Describe() + ", not a library file (not opened)" };
                 // Only the headers and the tables they point to are read: cuDNN's engine library is hundreds of MB.
                 using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
                 {
@@ -60,7 +61,8 @@ namespace DlGpuTools.Interop
                     }
 
                     if (head.Length >= 2 && head[0] == (byte)'M' && head[1] == (byte)'Z') return Pe(file, head, arm64);
-                    return new Verdict { Problem = file.Length == 0 ? "an empty file" : $"not a shared library (no ELF or PE header; {file.Length} bytes)" };
+                    return new Verdict { Problem = file.Length == 0 ? "an empty file"
+                        : $"not a shared library (no ELF or PE header; {file.Length} bytes)" };
                 }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -122,9 +124,11 @@ namespace DlGpuTools.Interop
                 ulong length = (ulong)file.Length;
                 if (phentsize < 56) return new Verdict { Problem = DamagedElf + " (program header entries too small)" };
                 ulong phend = phoff + (ulong)phentsize * phnum;
-                if (phend > length) return new Verdict { Problem = $"truncated: {length} bytes, but its program headers end at byte {phend}" };
+                if (phend > length)
+                    return new Verdict { Problem = $"truncated: {length} bytes, but its program headers end at byte {phend}" };
                 if (shnum > 0 && shoff + (ulong)shentsize * shnum > length)
-                    return new Verdict { Problem = $"truncated: {length} bytes, but its section headers end at byte {shoff + (ulong)shentsize * shnum}" };
+                    return new Verdict { Problem = $"truncated: {length} bytes, but its section headers end at byte "
+                        + $"{shoff + (ulong)shentsize * shnum}" };
                 byte[] ph = file.At(phoff, (int)((ulong)phentsize * phnum));
                 if (ph.Length != phentsize * phnum) return new Verdict { Problem = DamagedElf + " (program headers out of the file)" };
                 ulong dynOffset = 0, dynSize = 0;
@@ -134,15 +138,19 @@ namespace DlGpuTools.Interop
                     uint type = U32(ph, h);
                     ulong offset = U64(ph, h + 8), filesz = U64(ph, h + 32);
                     if (type == 1 && offset + filesz > length)
-                        return new Verdict { Problem = $"truncated: {length} bytes, but a loadable segment ends at byte {offset + filesz}" };
+                        return new Verdict { Problem = $"truncated: {length} bytes, but a loadable segment ends at "
+                            + $"byte {offset + filesz}" };
                     if (type == 2) { dynOffset = offset; dynSize = filesz; }
                 }
 
-                return new Verdict { Soname = dynSize > 0 && dynSize < 1 << 20 ? Soname(file, ph, phentsize, phnum, file.At(dynOffset, (int)dynSize)) : null };
+                return new Verdict { Soname = dynSize > 0 && dynSize < 1 << 20
+                    ? Soname(file, ph, phentsize, phnum, file.At(dynOffset, (int)dynSize)) : null };
             }
         }
 
-        /// <summary>DT_SONAME from the dynamic section: an offset into DT_STRTAB, whose address maps to a file offset through PT_LOAD.</summary>
+        /// <summary>
+        /// DT_SONAME from the dynamic section: an offset into DT_STRTAB, whose address maps to a file offset through PT_LOAD.
+        /// </summary>
         private static string? Soname(FileBytes file, byte[] ph, ushort phentsize, ushort phnum, byte[] dyn)
         {
             ulong strtab = 0, soname = ulong.MaxValue;
@@ -180,16 +188,19 @@ namespace DlGpuTools.Interop
             ushort machine = U16(h, 4), sections = U16(h, 6), optionalSize = U16(h, 20);
             ushort expected = arm64 ? PeMachineArm64 : PeMachineAmd64;
             if (machine != expected)
-                return new Verdict { Problem = $"built for PE machine 0x{machine:X4}; this process needs 0x{expected:X4} ({(arm64 ? "ARM64" : "x64")})" };
+                return new Verdict { Problem = $"built for PE machine 0x{machine:X4}; this process needs 0x{expected:X4} "
+                    + $"({(arm64 ? "ARM64" : "x64")})" };
             if (U16(h, 24) != 0x20B) return new Verdict { Problem = "not a 64-bit (PE32+) DLL" };
             ulong table = pe + 24UL + optionalSize;
             byte[] t = file.At(table, sections * 40);
             if (t.Length < sections * 40)
-                return new Verdict { Problem = $"truncated: {file.Length} bytes, but its section table ends at byte {table + (ulong)sections * 40}" };
+                return new Verdict { Problem = $"truncated: {file.Length} bytes, but its section table ends at byte "
+                    + $"{table + (ulong)sections * 40}" };
             for (int i = 0; i < sections; i++)
             {
                 ulong end = (ulong)U32(t, i * 40 + 20) + U32(t, i * 40 + 16);
-                if (end > (ulong)file.Length) return new Verdict { Problem = $"truncated: {file.Length} bytes, but section {i + 1} ends at byte {end}" };
+                if (end > (ulong)file.Length)
+                    return new Verdict { Problem = $"truncated: {file.Length} bytes, but section {i + 1} ends at byte {end}" };
             }
 
             return new Verdict();

@@ -13,7 +13,8 @@ namespace DlGpuTools.Interop
         /// <summary>Checks a loaded copy; returns null to accept it or the reason to reject it.</summary>
         public delegate string? Validator(NativeLibraryHandle library);
 
-        public static ProbeResult Load(NativeLibraryKind kind, IReadOnlyList<LibraryCandidate> candidates, INativeLoader loader, Validator validate)
+        public static ProbeResult Load(NativeLibraryKind kind, IReadOnlyList<LibraryCandidate> candidates,
+            INativeLoader loader, Validator validate)
         {
             var attempts = new List<ProbeAttempt>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -32,7 +33,8 @@ namespace DlGpuTools.Interop
                     // Kept apart from "not found": a truncated or foreign file where the library should be is a
                     // different fix (replace it, or correct the variable that points at it) from a missing one.
                     string text = error ?? "the loader refused it";
-                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, ProbeAttempt.ClassifyLoaderError(candidate.Path, text), text));
+                    attempts.Add(
+                        new ProbeAttempt(candidate.Path, candidate.Origin, ProbeAttempt.ClassifyLoaderError(candidate.Path, text), text));
                     continue;
                 }
 
@@ -49,7 +51,8 @@ namespace DlGpuTools.Interop
                 if (rejection != null)
                 {
                     handle.Dispose();
-                    attempts.Add(new ProbeAttempt(candidate.Path, candidate.Origin, ProbeOutcome.Rejected, "loaded but rejected: " + rejection));
+                    attempts.Add(
+                        new ProbeAttempt(candidate.Path, candidate.Origin, ProbeOutcome.Rejected, "loaded but rejected: " + rejection));
                     continue;
                 }
 

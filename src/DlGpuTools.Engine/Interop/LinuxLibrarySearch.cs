@@ -22,9 +22,11 @@ namespace DlGpuTools.Interop
             Resolve(name, ldLibraryPath, arm64, LdSoCache.Default, ConfFolders);
 
         /// <summary>As <see cref="Resolve(string, string, bool)"/>, with the cache and the ld.so.conf folders given (tests).</summary>
-        public static string? Resolve(string name, string? ldLibraryPath, bool arm64, LdSoCache? cache, Func<IEnumerable<string>> confFolders)
+        public static string? Resolve(string name, string? ldLibraryPath, bool arm64, LdSoCache? cache,
+            Func<IEnumerable<string>> confFolders)
         {
-            if (Strings.IsNullOrEmpty(name) || name.IndexOf('/') >= 0) throw new ArgumentException("A bare library name is needed, not a path.", nameof(name));
+            if (Strings.IsNullOrEmpty(name) || name.IndexOf('/') >= 0)
+                throw new ArgumentException("A bare library name is needed, not a path.", nameof(name));
             foreach (string folder in (ldLibraryPath ?? string.Empty).Split(':').Where(e => e.StartsWith("/", StringComparison.Ordinal)))
             {
                 string candidate = folder.TrimEnd('/') + "/" + name;
@@ -59,7 +61,8 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>What <see cref="Resolve(string, string, bool)"/> searched, for messages.</summary>
-        public const string SearchedText = "the absolute LD_LIBRARY_PATH entries, the ld.so cache (/etc/ld.so.cache) and the default library folders";
+        public const string SearchedText = "the absolute LD_LIBRARY_PATH entries, the ld.so cache (/etc/ld.so.cache) and the "
+            + "default library folders";
 
         private static bool IsFile(string path)
         {
@@ -236,7 +239,8 @@ namespace DlGpuTools.Interop
             return end < 0 ? null : Encoding.UTF8.GetString(bytes, (int)offset, end - (int)offset);
         }
 
-        private static uint U32(byte[] b, int at) => at < 0 || at + 4 > b.Length ? throw new OverflowException() : BitConverter.ToUInt32(b, at);
+        private static uint U32(byte[] b, int at) =>
+            at < 0 || at + 4 > b.Length ? throw new OverflowException() : BitConverter.ToUInt32(b, at);
 
         private static bool StartsWith(byte[] bytes, byte[] prefix) => bytes.Length >= prefix.Length && IndexOf(bytes, prefix) == 0;
 

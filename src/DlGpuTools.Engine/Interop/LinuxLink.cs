@@ -9,10 +9,12 @@ namespace DlGpuTools.Interop
     internal static class LinuxLink
     {
         // Paths go to libc as narrow strings; an unmappable character throws rather than silently naming another file.
-        [DllImport("libc", EntryPoint = "readlink", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "readlink", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern IntPtr ReadLinkNative([MarshalAs(UnmanagedType.LPStr)] string path, byte[] buffer, IntPtr size);
 
-        [DllImport("libc", EntryPoint = "realpath", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+        [DllImport("libc", EntryPoint = "realpath", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false,
+            ThrowOnUnmappableChar = true)]
         private static extern IntPtr RealPathNative([MarshalAs(UnmanagedType.LPStr)] string path, byte[] resolved);
 
         public static string? ReadLink(string path)

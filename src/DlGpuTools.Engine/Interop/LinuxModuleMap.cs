@@ -23,8 +23,10 @@ namespace DlGpuTools.Interop
                 int dash = line.IndexOf('-');
                 int space = line.IndexOf(' ');
                 if (dash <= 0 || space <= dash) continue;
-                if (!ulong.TryParse(line.Substring(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong start)) continue;
-                if (!ulong.TryParse(line.Substring(dash + 1, space - dash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong end)) continue;
+                if (!ulong.TryParse(line.Substring(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong start))
+                    continue;
+                if (!ulong.TryParse(line.Substring(dash + 1, space - dash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture,
+                    out ulong end)) continue;
                 if (target < start || target >= end) continue;
                 int slash = line.IndexOf('/');
                 if (slash < 0) return false;

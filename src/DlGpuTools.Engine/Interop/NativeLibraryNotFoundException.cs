@@ -48,7 +48,8 @@ namespace DlGpuTools.Interop
             ProbeAttempt refused = FirstRefused(attempts);
             string lead = refused == null
                 ? LibraryCandidates.DisplayName(kind) + " could not be loaded."
-                : $"{LibraryCandidates.DisplayName(kind)} was found but could not be loaded: {refused.RefusedFile} ({refused.Origin}): {refused.Error}.";
+                : $"{LibraryCandidates.DisplayName(kind)} was found but could not be loaded: {refused.RefusedFile} "
+                    + $"({refused.Origin}): {refused.Error}.";
             return lead + " Searched:" + Environment.NewLine + string.Join(Environment.NewLine, attempts.Select(a => "  " + a));
         }
     }

@@ -23,7 +23,9 @@ namespace DlGpuTools.Interop
         private const string LoaderSearch = "the system loader's search path (LD_LIBRARY_PATH, ld.so cache)";
         private const string DistroFolder = "the distribution's library folder (NVIDIA's libnccl2 package)";
 
-        /// <summary>The candidates; <paramref name="sitePackages"/> replaces the Python scan (tests), null scans this machine's environments.</summary>
+        /// <summary>
+        /// The candidates; <paramref name="sitePackages"/> replaces the Python scan (tests), null scans this machine's environments.
+        /// </summary>
         public static IReadOnlyList<LibraryCandidate> For(ProbeEnvironment env, IEnumerable<string>? sitePackages)
         {
             if (env == null) throw new ArgumentNullException(nameof(env));
@@ -39,14 +41,17 @@ namespace DlGpuTools.Interop
                 string? root = env.AbsoluteFolder(variable);
                 if (root == null) continue;
                 list.Add(new LibraryCandidate(root.TrimEnd('/') + "/lib64/" + Soname, "$env:" + variable + "/lib64"));
-                list.Add(new LibraryCandidate(root.TrimEnd('/') + "/targets/" + target + "/lib/" + Soname, "$env:" + variable + "/targets/" + target + "/lib"));
+                list.Add(new LibraryCandidate(root.TrimEnd('/') + "/targets/" + target + "/lib/" + Soname,
+                    "$env:" + variable + "/targets/" + target + "/lib"));
             }
 
             list.Add(new LibraryCandidate("/usr/local/cuda/lib64/" + Soname, "the CUDA toolkit's library folder"));
             list.Add(new LibraryCandidate("/usr/lib/" + multiarch + "/" + Soname, DistroFolder));
             list.Add(new LibraryCandidate("/usr/lib64/" + Soname, DistroFolder));
             string? conda = env.AbsoluteFolder("CONDA_PREFIX");
-            if (conda != null) list.Add(new LibraryCandidate(conda.TrimEnd('/') + "/lib/" + Soname, "$env:CONDA_PREFIX/lib (the active conda environment)"));
+            if (conda != null)
+                list.Add(new LibraryCandidate(conda.TrimEnd('/') + "/lib/" + Soname,
+                    "$env:CONDA_PREFIX/lib (the active conda environment)"));
             foreach (string site in sitePackages ?? SafeSitePackages(env))
                 list.Add(new LibraryCandidate(site.TrimEnd('/') + "/nvidia/nccl/lib/" + Soname, "pip's nvidia-nccl wheel in " + site));
             return list;
@@ -54,7 +59,8 @@ namespace DlGpuTools.Interop
 
         /// <summary>What to tell a Windows user, who has no NCCL to find.</summary>
         public const string WindowsHasNone =
-            "NVIDIA publishes NCCL for Linux only, so there is no NCCL to load on Windows. Run collectives on Linux (WSL 2 with a CUDA-capable driver works).";
+            "NVIDIA publishes NCCL for Linux only, so there is no NCCL to load on Windows. Run collectives on Linux (WSL 2 with a "
+                + "CUDA-capable driver works).";
 
         private static IEnumerable<string> SafeSitePackages(ProbeEnvironment env)
         {

@@ -50,7 +50,9 @@ namespace DlGpuTools.Interop
             return text == IntPtr.Zero ? "no description from NCCL" : Marshal.PtrToStringAnsi(text);
         }
 
-        /// <summary>ncclGetLastError (NCCL 2.13 and later): the last error's detailed text; null where the library lacks it or has none.</summary>
+        /// <summary>
+        /// ncclGetLastError (NCCL 2.13 and later): the last error's detailed text; null where the library lacks it or has none.
+        /// </summary>
         public string? LastError(IntPtr comm)
         {
             if (!_native.HasNcclGetLastError) return null;
@@ -60,7 +62,8 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>The one conversion of a failed ncclResult_t into an exception, with NCCL's detailed text where it has one.</summary>
-        public void ThrowIfFailed(NcclResult result, [System.Runtime.CompilerServices.CallerArgumentExpression("result")] string? call = null)
+        public void ThrowIfFailed(NcclResult result,
+            [System.Runtime.CompilerServices.CallerArgumentExpression("result")] string? call = null)
         {
             if (result == NcclResult.ncclSuccess) return;
             string text = ErrorString(result);
@@ -79,7 +82,8 @@ namespace DlGpuTools.Interop
         /// <summary>One communicator per device in <paramref name="devices"/> (CUDA ordinals), all driven by this process.</summary>
         public NcclResult ncclCommInitAll(IntPtr[] comms, int[] devices)
         {
-            if (comms == null || devices == null || comms.Length != devices.Length) throw new ArgumentException("one communicator slot per device");
+            if (comms == null || devices == null || comms.Length != devices.Length)
+                throw new ArgumentException("one communicator slot per device");
             fixed (IntPtr* c = comms)
             fixed (int* d = devices)
             {
@@ -87,7 +91,9 @@ namespace DlGpuTools.Interop
             }
         }
 
-        /// <summary>Joins rank <paramref name="rank"/> of <paramref name="rankCount"/>; uses the device current (cudaSetDevice) for this rank.</summary>
+        /// <summary>
+        /// Joins rank <paramref name="rank"/> of <paramref name="rankCount"/>; uses the device current (cudaSetDevice) for this rank.
+        /// </summary>
         public NcclResult ncclCommInitRank(out IntPtr comm, int rankCount, NcclUniqueId id, int rank)
         {
             IntPtr c;
@@ -113,7 +119,8 @@ namespace DlGpuTools.Interop
 
         public NcclResult ncclGroupEnd() => _native.ncclGroupEnd();
 
-        public NcclResult ncclAllReduce(ulong send, ulong receive, ulong count, NcclDataType type, NcclRedOp op, IntPtr comm, IntPtr stream) =>
+        public NcclResult ncclAllReduce(ulong send, ulong receive, ulong count, NcclDataType type, NcclRedOp op,
+            IntPtr comm, IntPtr stream) =>
             _native.ncclAllReduce(send, receive, new UIntPtr(count), type, op, comm, stream);
 
         /// <summary><paramref name="sendCount"/> elements from each rank; the receive buffer holds rank count × that.</summary>
@@ -121,13 +128,15 @@ namespace DlGpuTools.Interop
             _native.ncclAllGather(send, receive, new UIntPtr(sendCount), type, comm, stream);
 
         /// <summary><paramref name="receiveCount"/> elements land on each rank; the send buffer holds rank count × that.</summary>
-        public NcclResult ncclReduceScatter(ulong send, ulong receive, ulong receiveCount, NcclDataType type, NcclRedOp op, IntPtr comm, IntPtr stream) =>
+        public NcclResult ncclReduceScatter(ulong send, ulong receive, ulong receiveCount, NcclDataType type, NcclRedOp op,
+            IntPtr comm, IntPtr stream) =>
             _native.ncclReduceScatter(send, receive, new UIntPtr(receiveCount), type, op, comm, stream);
 
         public NcclResult ncclBroadcast(ulong send, ulong receive, ulong count, NcclDataType type, int root, IntPtr comm, IntPtr stream) =>
             _native.ncclBroadcast(send, receive, new UIntPtr(count), type, root, comm, stream);
 
-        public NcclResult ncclReduce(ulong send, ulong receive, ulong count, NcclDataType type, NcclRedOp op, int root, IntPtr comm, IntPtr stream) =>
+        public NcclResult ncclReduce(ulong send, ulong receive, ulong count, NcclDataType type, NcclRedOp op, int root,
+            IntPtr comm, IntPtr stream) =>
             _native.ncclReduce(send, receive, new UIntPtr(count), type, op, root, comm, stream);
 
         /// <summary>Point-to-point (NCCL 2.7 and later); a missing export reads as "NCCL too old".</summary>

@@ -11,7 +11,8 @@ namespace DlGpuTools.Interop
             : base(ErrorCatalogue.NcclNotFound, isWindows ? FailureCategory.NotImplemented : FailureCategory.NotInstalled, message,
                 isWindows
                     ? NcclCandidates.WindowsHasNone
-                    : "Install NCCL 2 (NVIDIA's libnccl2 package, or pip install nvidia-nccl-cu12 into a Python this module finds), or set $env:"
+                    : "Install NCCL 2 (NVIDIA's libnccl2 package, or pip install nvidia-nccl-cu12 into a Python this "
+                        + "module finds), or set $env:"
                       + NcclCandidates.OverrideVariable + " to a libnccl.so.2 file (PyTorch's is in site-packages/nvidia/nccl/lib).", null)
         {
             Search = search;

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>The NVML calls Test-GpuHealth reads beyond what listing and sampling read: memory repair state, link errors, limits, events.</summary>
+    /// <summary>
+    /// The NVML calls Test-GpuHealth reads beyond what listing and sampling read: memory repair state, link errors, limits, events.
+    /// </summary>
     internal sealed unsafe partial class Nvml
     {
         /// <summary>nvmlEventTypeXidCriticalError: the driver reported an Xid (a GPU fault it logged to the kernel log).</summary>
@@ -16,7 +18,8 @@ namespace DlGpuTools.Interop
         /// nvmlDeviceGetRemappedRows (Ampere and newer with HBM): rows remapped for correctable and uncorrectable
         /// errors, whether a remap waits for the next GPU reset, and whether a remap failed (no spare row left).
         /// </summary>
-        public NvmlReturn nvmlDeviceGetRemappedRows(IntPtr device, out uint correctable, out uint uncorrectable, out bool pending, out bool failed)
+        public NvmlReturn nvmlDeviceGetRemappedRows(IntPtr device, out uint correctable, out uint uncorrectable,
+            out bool pending, out bool failed)
         {
             correctable = uncorrectable = 0;
             pending = failed = false;
@@ -29,7 +32,9 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        /// <summary>nvmlDeviceGetRetiredPagesPendingStatus (Kepler to Volta; newer GPUs remap rows instead and say NOT_SUPPORTED).</summary>
+        /// <summary>
+        /// nvmlDeviceGetRetiredPagesPendingStatus (Kepler to Volta; newer GPUs remap rows instead and say NOT_SUPPORTED).
+        /// </summary>
         public NvmlReturn nvmlDeviceGetRetiredPagesPendingStatus(IntPtr device, out bool pending)
         {
             pending = false;
@@ -39,7 +44,9 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        /// <summary>nvmlDeviceGetTemperatureThreshold for one threshold (<see cref="TemperatureThresholdSlowdown"/>), in degrees C.</summary>
+        /// <summary>
+        /// nvmlDeviceGetTemperatureThreshold for one threshold (<see cref="TemperatureThresholdSlowdown"/>), in degrees C.
+        /// </summary>
         public NvmlReturn nvmlDeviceGetTemperatureThreshold(IntPtr device, int threshold, out uint celsius)
         {
             celsius = 0;
@@ -64,7 +71,9 @@ namespace DlGpuTools.Interop
             return _native.nvmlDeviceRegisterEvents(device, eventTypes, set);
         }
 
-        /// <summary>nvmlEventSetWait_v2: the next event, or NVML_ERROR_TIMEOUT when none came within <paramref name="timeoutMs"/>.</summary>
+        /// <summary>
+        /// nvmlEventSetWait_v2: the next event, or NVML_ERROR_TIMEOUT when none came within <paramref name="timeoutMs"/>.
+        /// </summary>
         public NvmlReturn nvmlEventSetWait(IntPtr set, uint timeoutMs, out NvmlEventData data)
         {
             data = default;

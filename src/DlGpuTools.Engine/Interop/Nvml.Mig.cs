@@ -3,7 +3,7 @@ using System;
 namespace DlGpuTools.Interop
 {
     /// <summary>
-    /// Multi-Instance GPU (Ampere and newer, Linux, driver R450+): a GPU in MIG mode is split into MIG devices (a
+    /// Multi-Instance GPU (Ampere and newer, Linux, NVML from driver R445 on): a GPU in MIG mode is split into MIG devices (a
     /// GPU instance with a compute instance in it). A MIG device handle, taken from its parent GPU's handle, answers a
     /// subset of the device queries for that instance alone (UUID, memory, attributes, processes); GPU-wide readings
     /// (power, temperature, clocks, ECC, PCIe) stay with the parent. Signatures as nvml.h declares them (NVML API 13).
@@ -11,9 +11,12 @@ namespace DlGpuTools.Interop
     internal sealed unsafe partial class Nvml
     {
         /// <summary>How many MIG devices the GPU can hold: zero where MIG is off or unsupported.</summary>
-        public NvmlReturn nvmlDeviceGetMaxMigDeviceCount(IntPtr device, out uint count) => DeviceGetUInt("nvmlDeviceGetMaxMigDeviceCount", device, out count);
+        public NvmlReturn nvmlDeviceGetMaxMigDeviceCount(IntPtr device, out uint count) =>
+            DeviceGetUInt("nvmlDeviceGetMaxMigDeviceCount", device, out count);
 
-        /// <summary>The MIG device at <paramref name="index"/> under its parent; NVML_ERROR_NOT_FOUND where none is made at that index.</summary>
+        /// <summary>
+        /// The MIG device at <paramref name="index"/> under its parent; NVML_ERROR_NOT_FOUND where none is made at that index.
+        /// </summary>
         public NvmlReturn nvmlDeviceGetMigDeviceHandleByIndex(IntPtr device, uint index, out IntPtr migDevice)
         {
             migDevice = IntPtr.Zero;
@@ -40,10 +43,12 @@ namespace DlGpuTools.Interop
         }
 
         /// <summary>The GPU instance id of a MIG device (unique on its GPU; what dcgm-exporter's GPU_I_ID label shows).</summary>
-        public NvmlReturn nvmlDeviceGetGpuInstanceId(IntPtr migDevice, out uint id) => DeviceGetUInt("nvmlDeviceGetGpuInstanceId", migDevice, out id);
+        public NvmlReturn nvmlDeviceGetGpuInstanceId(IntPtr migDevice, out uint id) =>
+            DeviceGetUInt("nvmlDeviceGetGpuInstanceId", migDevice, out id);
 
         /// <summary>The compute instance id of a MIG device (unique within its GPU instance).</summary>
-        public NvmlReturn nvmlDeviceGetComputeInstanceId(IntPtr migDevice, out uint id) => DeviceGetUInt("nvmlDeviceGetComputeInstanceId", migDevice, out id);
+        public NvmlReturn nvmlDeviceGetComputeInstanceId(IntPtr migDevice, out uint id) =>
+            DeviceGetUInt("nvmlDeviceGetComputeInstanceId", migDevice, out id);
 
         /// <summary>Slices, SMs and memory of a MIG device. NVML answers for MIG device handles only.</summary>
         public NvmlReturn nvmlDeviceGetAttributes_v2(IntPtr migDevice, out NvmlDeviceAttributes attributes)

@@ -2,7 +2,9 @@ using System;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>The NVML calls live monitoring reads every sample: clocks, throttle reasons, PCIe and NVLink traffic, ECC, per-process utilization.</summary>
+    /// <summary>
+    /// The NVML calls live monitoring reads every sample: clocks, throttle reasons, PCIe and NVLink traffic, ECC, per-process utilization.
+    /// </summary>
     internal sealed unsafe partial class Nvml
     {
         public NvmlReturn nvmlDeviceGetClockInfo(IntPtr device, NvmlClockType type, out uint mhz)
@@ -48,7 +50,8 @@ namespace DlGpuTools.Interop
             return r;
         }
 
-        public NvmlReturn nvmlDeviceGetTotalEccErrors(IntPtr device, NvmlMemoryErrorType errorType, NvmlEccCounterType counterType, out ulong count)
+        public NvmlReturn nvmlDeviceGetTotalEccErrors(IntPtr device, NvmlMemoryErrorType errorType,
+            NvmlEccCounterType counterType, out ulong count)
         {
             count = 0;
             ulong v;
@@ -67,7 +70,8 @@ namespace DlGpuTools.Interop
         /// Per-process SM and memory utilization samples newer than <paramref name="lastSeenTimeStamp"/> (CPU
         /// microseconds). NVML answers NVML_ERROR_NOT_FOUND when no process ran a kernel since then.
         /// </summary>
-        public NvmlReturn nvmlDeviceGetProcessUtilization(IntPtr device, ulong lastSeenTimeStamp, out NvmlProcessUtilizationSample[] samples)
+        public NvmlReturn nvmlDeviceGetProcessUtilization(IntPtr device, ulong lastSeenTimeStamp,
+            out NvmlProcessUtilizationSample[] samples)
         {
             samples = Array.Empty<NvmlProcessUtilizationSample>();
             // A null buffer asks for the count; processes come and go between the two calls, so retry with slack.
@@ -79,7 +83,8 @@ namespace DlGpuTools.Interop
                 uint capacity = count + 8;
                 var buffer = new NvmlProcessUtilizationSample[capacity];
                 count = capacity;
-                fixed (NvmlProcessUtilizationSample* p = buffer) r = _native.nvmlDeviceGetProcessUtilization(device, p, &count, lastSeenTimeStamp);
+                fixed (NvmlProcessUtilizationSample* p = buffer)
+                    r = _native.nvmlDeviceGetProcessUtilization(device, p, &count, lastSeenTimeStamp);
                 if (r == NvmlReturn.NVML_SUCCESS)
                 {
                     Array.Resize(ref buffer, (int)Math.Min(count, capacity));

@@ -34,10 +34,12 @@ namespace DlGpuTools.Interop
             mask = new ulong[words];
             // The mask is of C unsigned longs: 64-bit on Linux, 32-bit on Windows. Little-endian, the same bytes
             // read as 64-bit words either way, so only the count passed differs.
-            uint size = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? words * 2 : words;
+            uint size = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+                ? words * 2 : words;
             fixed (ulong* p = mask)
             {
-                return scope is int s ? _native.nvmlDeviceGetMemoryAffinity(device, size, p, s) : _native.nvmlDeviceGetCpuAffinity(device, size, p);
+                return scope is int s ? _native.nvmlDeviceGetMemoryAffinity(device, size, p, s)
+                    : _native.nvmlDeviceGetCpuAffinity(device, size, p);
             }
         }
             /// <summary>nvmlDeviceGetTopologyCommonAncestor: the closest common point of two GPUs' PCIe paths.</summary>

@@ -43,8 +43,10 @@ namespace DlGpuTools.Interop
 
         private static string? Prove(NativeLibraryHandle library)
         {
-            if (library.GetExport("nvmlInit_v2") == IntPtr.Zero) return "it does not export nvmlInit_v2 (NVML older than driver R319, or not NVML)";
-            var native = new NativeMethods(new NativeFunctionTable(library, NativeLibraryKind.Nvml, library.RequestedPath, NativeDeclarations));
+            if (library.GetExport("nvmlInit_v2") == IntPtr.Zero)
+                return "it does not export nvmlInit_v2 (NVML older than driver R319, or not NVML)";
+            var native = new NativeMethods(
+                new NativeFunctionTable(library, NativeLibraryKind.Nvml, library.RequestedPath, NativeDeclarations));
             NvmlReturn result = native.nvmlInit_v2();
             if (result == NvmlReturn.NVML_SUCCESS) return null;
             string? text = native.HasNvmlErrorString ? Marshal.PtrToStringAnsi(native.nvmlErrorString(result)) : null;

@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>nvmlDeviceAttributes_t as nvml.h declares it for nvmlDeviceGetAttributes_v2 (40 bytes: eight uints, then a 64-bit size).</summary>
+    /// <summary>
+    /// nvmlDeviceAttributes_t as nvml.h declares it for nvmlDeviceGetAttributes_v2 (40 bytes: eight uints, then a 64-bit size).
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct NvmlDeviceAttributes
     {

@@ -57,7 +57,8 @@ namespace DlGpuTools.Interop
             if (file == null)
             {
                 error = path.IndexOf('/') >= 0
-                    ? $"{path} is a relative path; only absolute paths are loaded (a relative one would be read against the process's start folder)"
+                    ? $"{path} is a relative path; only absolute paths are loaded (a relative one would be read against the "
+                        + "process's start folder)"
                     : $"{ProbeAttempt.NoSuchFile} named {path} in {LinuxLibrarySearch.SearchedText}";
                 return null;
             }
@@ -79,7 +80,9 @@ namespace DlGpuTools.Interop
             return new NativeLibraryHandle(handle, file);
         }
 
-        /// <summary>The absolute file a bare soname resolves to on this machine, as dlopen would search for it, less the current directory.</summary>
+        /// <summary>
+        /// The absolute file a bare soname resolves to on this machine, as dlopen would search for it, less the current directory.
+        /// </summary>
         public static string? Resolve(string name) =>
             LinuxLibrarySearch.Resolve(name, Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"),
                 RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
@@ -104,8 +107,10 @@ namespace DlGpuTools.Interop
             }
 
             if (!status.Exists || status.Kind == FileKind.Directory) return null;
-            if (status.Kind != FileKind.Regular) return $"{file}: {status.Describe()}, not a library file (not opened: reading it could block or never end)";
-            LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(file, RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
+            if (status.Kind != FileKind.Regular)
+                return $"{file}: {status.Describe()}, not a library file (not opened: reading it could block or never end)";
+            LibraryFileInspector.Verdict verdict = LibraryFileInspector.Inspect(file,
+                RuntimeInformation.ProcessArchitecture == Architecture.Arm64);
             if (verdict.Usable || verdict.Problem == null
                 || !(verdict.Problem.StartsWith("truncated", StringComparison.Ordinal)
                 || verdict.Problem.StartsWith("a damaged", StringComparison.Ordinal))) return null;

@@ -9,7 +9,10 @@ namespace DlGpuTools.Interop
         /// <summary>Nothing there (an absolute path that does not exist, or a name the loader's search did not find).</summary>
         NotFound,
 
-        /// <summary>Something is there but the OS loader refused it (truncated, not a library, a folder, another architecture, a missing dependency).</summary>
+        /// <summary>
+        /// Something is there but the OS loader refused it (truncated, not a library, a folder, another architecture, a missing
+        /// dependency).
+        /// </summary>
         LoadFailed,
 
         /// <summary>The loader took it but it is not the library wanted (a stub, too old: a missing export).</summary>

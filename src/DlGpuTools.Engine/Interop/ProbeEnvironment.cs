@@ -12,7 +12,8 @@ namespace DlGpuTools.Interop
     internal sealed class ProbeEnvironment
     {
         /// <summary>A machine whose files are the real ones but whose folders exist as <paramref name="directoryExists"/> says.</summary>
-        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, Func<string, bool> directoryExists, bool isWsl, bool isArm64)
+        public ProbeEnvironment(bool isWindows, Func<string, string?> getVariable, Func<string, bool> directoryExists,
+            bool isWsl, bool isArm64)
             : this(isWindows, getVariable, new ProbeFileSystem(File.Exists,
                 directoryExists ?? throw new ArgumentNullException(nameof(directoryExists)), (root, pattern) =>
                 directoryExists(root) ? ProbeFileSystem.Real.ListDirectories(root, pattern) : Array.Empty<string>()), isWsl, isArm64, null)
@@ -101,7 +102,8 @@ namespace DlGpuTools.Interop
                 Environment.GetEnvironmentVariable,
                 ProbeFileSystem.Real,
                 isWsl: !windows && DetectWsl(),
-                isArm64: System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64,
+                isArm64: System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture
+                    == System.Runtime.InteropServices.Architecture.Arm64,
                 scanRoots: null,
                 workingDirectory: workingDirectory);
         }
@@ -129,7 +131,8 @@ namespace DlGpuTools.Interop
         /// <summary>The absolute entries of a list variable (LD_LIBRARY_PATH, PATH); empty and relative entries are left out, as
         /// <see cref="AbsoluteFolder"/> explains.</summary>
         public IReadOnlyList<string> AbsoluteEntries(string variable) =>
-            (GetVariable(variable) ?? string.Empty).Split(ListSeparator).Select(e => e.Trim().Trim('"')).Where(e => e.Length > 0 && IsRooted(e)).ToList();
+            (GetVariable(variable) ?? string.Empty).Split(ListSeparator).Select(e => e.Trim().Trim('"'))
+                .Where(e => e.Length > 0 && IsRooted(e)).ToList();
 
         /// <summary>
         /// A DLGPUTOOLS_*_PATH override as an absolute path, or null when unset. A relative one is read against
@@ -187,7 +190,8 @@ namespace DlGpuTools.Interop
             {
                 // WSL kernels say so in their release string; the driver folder is the other tell.
                 const string release = "/proc/sys/kernel/osrelease";
-                if (File.Exists(release) && File.ReadAllText(release).IndexOf("microsoft", StringComparison.OrdinalIgnoreCase) >= 0) return true;
+                if (File.Exists(release) && File.ReadAllText(release).IndexOf("microsoft", StringComparison.OrdinalIgnoreCase) >= 0)
+                    return true;
                 return Directory.Exists("/usr/lib/wsl/lib");
             }
             catch (IOException)

@@ -14,7 +14,8 @@ namespace DlGpuTools.Interop
     {
         private static readonly char[] WildcardCharacters = { '*', '?' };
 
-        public ProbeFileSystem(Func<string, bool> fileExists, Func<string, bool> directoryExists, Func<string, string, IEnumerable<string>> listDirectories)
+        public ProbeFileSystem(Func<string, bool> fileExists, Func<string, bool> directoryExists, Func<string, string,
+            IEnumerable<string>> listDirectories)
         {
             FileExists = fileExists ?? throw new ArgumentNullException(nameof(fileExists));
             DirectoryExists = directoryExists ?? throw new ArgumentNullException(nameof(directoryExists));

@@ -25,7 +25,8 @@ namespace DlGpuTools.Interop
         /// <paramref name="directoryExists"/>. <paramref name="includeSystem"/>: also the user's site folder and the
         /// system's dist-packages (a caller that scans those itself, from its own roots, leaves them out).
         /// </summary>
-        public PythonEnvironmentScanner(Func<string, string?> getVariable, bool windows, Func<string, bool>? directoryExists = null, bool includeSystem = true)
+        public PythonEnvironmentScanner(Func<string, string?> getVariable, bool windows, Func<string, bool>? directoryExists = null,
+            bool includeSystem = true)
         {
             _getVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));
             _windows = windows;
@@ -41,7 +42,8 @@ namespace DlGpuTools.Interop
             {
                 if (Strings.IsNullOrEmpty(prefix) || !_directoryExists(prefix)) return;
                 string full = Path.GetFullPath(prefix).TrimEnd(Path.DirectorySeparatorChar);
-                if (found.Any(e => string.Equals(e.Prefix, full, _windows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))) return;
+                if (found.Any(e => string.Equals(e.Prefix, full, _windows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)))
+                    return;
                 List<string> sites = SitePackagesOf(full);
                 if (sites.Count > 0) found.Add(new PythonEnvironmentLocation(kind, full, sites));
             }
@@ -98,7 +100,8 @@ namespace DlGpuTools.Interop
             if (!Strings.IsNullOrEmpty(exe)) roots.Add(Path.GetDirectoryName(Path.GetDirectoryName(exe)));
             if (Home != null)
             {
-                foreach (string name in new[] { "miniconda3", "anaconda3", "miniforge3", "mambaforge", ".conda" }) roots.Add(Path.Combine(Home, name));
+                foreach (string name in new[] { "miniconda3", "anaconda3", "miniforge3", "mambaforge", ".conda" })
+                    roots.Add(Path.Combine(Home, name));
             }
 
             if (!_windows) roots.Add("/opt/conda");
@@ -143,7 +146,8 @@ namespace DlGpuTools.Interop
 
         private void AddSystem(List<PythonEnvironmentLocation> found, string prefix, string folder)
         {
-            var sites = LibraryCopies.SafeDirectories(Path.Combine(prefix, "lib"), "python3*").Select(l => Path.Combine(l, folder)).ToList();
+            var sites = LibraryCopies.SafeDirectories(Path.Combine(prefix, "lib"), "python3*")
+                .Select(l => Path.Combine(l, folder)).ToList();
             if (prefix == "/usr") sites.Add("/usr/lib/python3/dist-packages");
             sites = sites.Where(_directoryExists).Where(s => found.All(e => !e.SitePackages.Contains(s))).ToList();
             if (sites.Count > 0) found.Add(new PythonEnvironmentLocation("system", prefix, sites));

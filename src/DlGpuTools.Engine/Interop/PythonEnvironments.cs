@@ -29,7 +29,8 @@ namespace DlGpuTools.Interop
 
             if (!windows)
             {
-                foreach (string root in env.ScanRoots.Where(r => r.Contains("-packages"))) result.AddRange(env.FileSystem.Expand(root, env.Separator));
+                foreach (string root in env.ScanRoots.Where(r => r.Contains("-packages")))
+                    result.AddRange(env.FileSystem.Expand(root, env.Separator));
                 string? home = getVariable("HOME");
                 if (!Strings.IsNullOrEmpty(home)) foreach (string lib in LibraryCopies.SafeDirectories(Path.Combine(home, ".local", "lib"),
                     "python3*")) result.Add(Path.Combine(lib, "site-packages"));
@@ -85,7 +86,8 @@ namespace DlGpuTools.Interop
                     // Not "a CPU-only build": what it was built for is unknown.
                     install.Problem = e.Message;
                 }
-                string cudnnInfo = LibraryCopies.SafeDirectories(site, "nvidia_cudnn_cu*-*.dist-info").OrderByDescending(d => d).FirstOrDefault();
+                string cudnnInfo = LibraryCopies.SafeDirectories(site, "nvidia_cudnn_cu*-*.dist-info")
+                    .OrderByDescending(d => d).FirstOrDefault();
                 if (cudnnInfo != null)
                 {
                     Match m = Regex.Match(Path.GetFileName(cudnnInfo), @"nvidia_cudnn_cu\d+-([\d.]+)\.dist-info");

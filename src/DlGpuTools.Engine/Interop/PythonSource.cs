@@ -55,7 +55,8 @@ namespace DlGpuTools.Interop
         {
             if (text == null) throw new ArgumentNullException(nameof(text));
             string quoted = "'" + key + "'";
-            for (int at = text.IndexOf(quoted, StringComparison.Ordinal); at >= 0; at = text.IndexOf(quoted, at + quoted.Length, StringComparison.Ordinal))
+            for (int at = text.IndexOf(quoted, StringComparison.Ordinal); at >= 0; at = text.IndexOf(quoted, at + quoted.Length,
+                StringComparison.Ordinal))
             {
                 int i = SkipSpace(text, at + quoted.Length, text.Length);
                 if (i < text.Length && text[i] == ':') return SkipSpace(text, i + 1, text.Length);

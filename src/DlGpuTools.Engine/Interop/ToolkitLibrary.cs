@@ -37,7 +37,8 @@ namespace DlGpuTools.Interop
         /// binding's eager functions is refused too, with the function and the release that introduced it as the reason.
         /// </summary>
         internal static ProbeResult Probe(
-            NativeLibraryKind kind, ProbeEnvironment environment, INativeLoader loader, string provingExport, IReadOnlyList<NativeFunction> declarations)
+            NativeLibraryKind kind, ProbeEnvironment environment, INativeLoader loader, string provingExport,
+                IReadOnlyList<NativeFunction> declarations)
         {
             return LibraryProbe.Load(kind, LibraryCandidates.For(kind, environment), loader, library =>
             {
@@ -88,7 +89,8 @@ namespace DlGpuTools.Interop
         public static CuBlasLibrary Load(ProbeEnvironment environment, INativeLoader loader) =>
             new CuBlasLibrary(Probe(NativeLibraryKind.CuBlas, environment, loader, "cublasCreate_v2", NativeDeclarations));
 
-        public void ThrowIfFailed(CuBlasStatus status, [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string? call = null)
+        public void ThrowIfFailed(CuBlasStatus status,
+            [System.Runtime.CompilerServices.CallerArgumentExpression("status")] string? call = null)
         {
             if (status == CuBlasStatus.CUBLAS_STATUS_SUCCESS) return;
             IntPtr name = _native.HasCublasGetStatusName ? _native.cublasGetStatusName(status) : IntPtr.Zero;

@@ -21,7 +21,9 @@ namespace DlGpuTools
         /// <summary>Bytes of one buffer (one operation moves this much, counted once).</summary>
         public ulong Bytes { get; set; }
 
-        /// <summary>The headline: bytes counted as <see cref="BytesCounted"/> says, per second at the median batch, in GB/s (10^9).</summary>
+        /// <summary>
+        /// The headline: bytes counted as <see cref="BytesCounted"/> says, per second at the median batch, in GB/s (10^9).
+        /// </summary>
         public double GBps { get; set; }
 
         /// <summary>Bytes read plus bytes written in the memory (or over the link) per second, at the median batch.</summary>

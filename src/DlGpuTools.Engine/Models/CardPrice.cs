@@ -33,6 +33,7 @@ namespace DlGpuTools
         public string? Origin { get; set; }
 
         public override string ToString() =>
-            $"{Card} {Condition} {Kind.ToString().ToLowerInvariant()} ${PriceUsd:N0}{(Gpus > 1 ? $" for {Gpus} GPUs" : string.Empty)} ({PriceDate})";
+            $"{Card} {Condition} {Kind.ToString().ToLowerInvariant()} "
+                + $"${PriceUsd:N0}{(Gpus > 1 ? $" for {Gpus} GPUs" : string.Empty)} ({PriceDate})";
     }
 }

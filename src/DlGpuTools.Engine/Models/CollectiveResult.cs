@@ -52,7 +52,9 @@ namespace DlGpuTools
 
         public string? NcclPath { get; set; }
 
-        /// <summary>NCCL variables set in the environment that change its algorithm or transport (NCCL_P2P_DISABLE, NCCL_ALGO...).</summary>
+        /// <summary>
+        /// NCCL variables set in the environment that change its algorithm or transport (NCCL_P2P_DISABLE, NCCL_ALGO...).
+        /// </summary>
         public ReadableDictionary Environment { get; set; } = new ReadableDictionary();
 
         /// <summary>The failure that ended the run (a hang, a refused call); null when every size ran.</summary>
@@ -70,13 +72,17 @@ namespace DlGpuTools
         /// <summary>Elements per rank buffer that NCCL was given ("count").</summary>
         public ulong Elements { get; set; }
 
-        /// <summary>Time of one operation: the median timed batch divided by its iterations, of the slowest rank, in microseconds.</summary>
+        /// <summary>
+        /// Time of one operation: the median timed batch divided by its iterations, of the slowest rank, in microseconds.
+        /// </summary>
         public double TimeMicroseconds { get; set; }
 
         /// <summary>Bytes / time, in GB/s (10^9).</summary>
         public double AlgorithmGBps { get; set; }
 
-        /// <summary>Algorithm bandwidth times the operation's factor (AllReduce 2(n-1)/n...), comparable with link speed, in GB/s.</summary>
+        /// <summary>
+        /// Algorithm bandwidth times the operation's factor (AllReduce 2(n-1)/n...), comparable with link speed, in GB/s.
+        /// </summary>
         public double BusGBps { get; set; }
 
         /// <summary>Elements that differed from the host reference, summed over ranks.</summary>

@@ -60,7 +60,9 @@ namespace DlGpuTools
         /// <summary>"OpenBLAS 0.3.26", "MKL 2024.2 (inside PyTorch)", or "managed kernel (no BLAS)".</summary>
         public string Library { get; set; } = string.Empty;
 
-        /// <summary>The library's configuration text (openblas_get_config, mkl_get_version_string), or the managed kernel's vector width.</summary>
+        /// <summary>
+        /// The library's configuration text (openblas_get_config, mkl_get_version_string), or the managed kernel's vector width.
+        /// </summary>
         public string LibraryConfig { get; set; } = string.Empty;
 
         public string? LibraryPath { get; set; }
@@ -68,7 +70,9 @@ namespace DlGpuTools
         /// <summary>True when no BLAS was used: the module's own managed kernel ran.</summary>
         public bool IsManagedFallback { get; set; }
 
-        /// <summary>What to know about this figure (managed kernel or reference BLAS: how far from a real BLAS, and the fix); empty otherwise.</summary>
+        /// <summary>
+        /// What to know about this figure (managed kernel or reference BLAS: how far from a real BLAS, and the fix); empty otherwise.
+        /// </summary>
         public string? Warning { get; set; }
 
         public override string ToString() => $"CPU {DataType} {M}x{N}x{K}: {Tflops:0.000} TFLOPS ({Library})";

@@ -93,7 +93,9 @@ namespace DlGpuTools
         /// </summary>
         public ReadableList<MigDevice> MigDevices { get; set; } = new ReadableList<MigDevice>();
 
-        /// <summary>The parent GPU's UUID when this CUDA device is a MIG device (Uuid is then its MIG- UUID); empty for a whole GPU.</summary>
+        /// <summary>
+        /// The parent GPU's UUID when this CUDA device is a MIG device (Uuid is then its MIG- UUID); empty for a whole GPU.
+        /// </summary>
         public string? MigParentUuid { get; set; }
 
         /// <summary>This MIG device's profile, e.g. 3g.40gb; empty for a whole GPU.</summary>

@@ -33,7 +33,9 @@ namespace DlGpuTools
         /// </summary>
         public ulong? PeakMemoryUsed { get; set; }
 
-        /// <summary>Percent of time a kernel ran: the mean of the readings, or of the job's processes over their lifetimes (accounting).</summary>
+        /// <summary>
+        /// Percent of time a kernel ran: the mean of the readings, or of the job's processes over their lifetimes (accounting).
+        /// </summary>
         public double? MeanUtilizationPercent { get; set; }
 
         /// <summary>The highest utilization reading; empty from accounting, which keeps only each process's mean.</summary>

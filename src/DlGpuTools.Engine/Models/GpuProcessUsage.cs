@@ -26,7 +26,9 @@ namespace DlGpuTools
         /// <summary>Device memory in bytes; empty where the driver does not say (Windows WDDM).</summary>
         public ulong? UsedMemory { get; set; }
 
-        /// <summary>Percent of the GPU's SM time this process used over the last sampling period; empty when it ran no kernel then.</summary>
+        /// <summary>
+        /// Percent of the GPU's SM time this process used over the last sampling period; empty when it ran no kernel then.
+        /// </summary>
         public int? SmUtilizationPercent { get; set; }
 
         public int? MemoryUtilizationPercent { get; set; }
@@ -40,13 +42,17 @@ namespace DlGpuTools
 
         public string? ContainerId { get; set; }
 
-        /// <summary>The Kubernetes pod UID, from the pod's cgroup folder (kubepods-&lt;qos&gt;-pod&lt;uid&gt;.slice or pod&lt;uid&gt;).</summary>
+        /// <summary>
+        /// The Kubernetes pod UID, from the pod's cgroup folder (kubepods-&lt;qos&gt;-pod&lt;uid&gt;.slice or pod&lt;uid&gt;).
+        /// </summary>
         public string? PodUid { get; set; }
 
         /// <summary>The pod's namespace as its service-account file states it; empty where that cannot be read (needs root).</summary>
         public string? PodNamespace { get; set; }
 
-        /// <summary>The pod's name as its HOSTNAME variable states it; empty where that cannot be read (needs root) or for hostNetwork pods.</summary>
+        /// <summary>
+        /// The pod's name as its HOSTNAME variable states it; empty where that cannot be read (needs root) or for hostNetwork pods.
+        /// </summary>
         public string? PodName { get; set; }
 
         /// <summary>The Slurm job id, from slurmstepd's cgroup folder (job_&lt;id&gt;).</summary>

@@ -32,7 +32,9 @@ namespace DlGpuTools
 
         public double MemoryGB { get; set; }
 
-        /// <summary>How the model runs on these cards: Full BF16, LoRA BF16, QLoRA NF4, or an inference precision; empty without a model.</summary>
+        /// <summary>
+        /// How the model runs on these cards: Full BF16, LoRA BF16, QLoRA NF4, or an inference precision; empty without a model.
+        /// </summary>
         public string? Method { get; set; }
 
         /// <summary>All cards together, in USD: the street (new) or used price from the dated price table, or the launch price where no
@@ -111,7 +113,10 @@ namespace DlGpuTools
         /// <summary>Every method's memory need for the model, one line each.</summary>
         public ReadableList<string> MethodEstimates { get; set; } = new ReadableList<string>();
 
-        /// <summary>The job's cost: rent for its hours, or for a bought card its price plus electricity for those hours (less resale with a horizon).</summary>
+        /// <summary>
+        /// The job's cost: rent for its hours, or for a bought card its price plus electricity for those hours (less resale with a
+        /// horizon).
+        /// </summary>
         public double? CostForHoursUsd { get; set; }
 
         /// <summary>Hours the training job takes on these cards (from -TrainTokens, -Epochs, or -TrainingHours of one RTX 3090).</summary>
@@ -120,7 +125,9 @@ namespace DlGpuTools
         /// <summary>How JobHours was worked out: FLOPs over sustained FLOP/s, or reference hours over Speed.</summary>
         public string? JobFormula { get; set; }
 
-        /// <summary>Short caveats for the table: PASSIVE, SXM-ONLY, STALE, MSRP, NO-P2P, NON-CUDA, a memory under the floor (8GB), price flags.</summary>
+        /// <summary>
+        /// Short caveats for the table: PASSIVE, SXM-ONLY, STALE, MSRP, NO-P2P, NON-CUDA, a memory under the floor (8GB), price flags.
+        /// </summary>
         public ReadableList<string> Flags { get; set; } = new ReadableList<string>();
 
         /// <summary>The largest model class these cards hold: "70B Q4" (4-bit, 8k context), "14B QLoRA"; empty where none.</summary>
@@ -141,7 +148,9 @@ namespace DlGpuTools
         /// <summary>Prompt processing (prefill), tokens a second.</summary>
         public double? PrefillTokensPerSecond { get; set; }
 
-        /// <summary>Rentals: dollars per million generated tokens at one stream (batching many streams costs about the same per hour).</summary>
+        /// <summary>
+        /// Rentals: dollars per million generated tokens at one stream (batching many streams costs about the same per hour).
+        /// </summary>
         public double? UsdPerMillionTokens { get; set; }
 
         /// <summary>How the tokens a second were worked out: bytes read per token, bandwidth, efficiency, engine, split.</summary>

@@ -38,10 +38,14 @@ namespace DlGpuTools
         /// <summary>The /dev/nvidiaN number (NVML minor number), used for dcgm-exporter's "device" label.</summary>
         public int? MinorNumber { get; set; }
 
-        /// <summary>Which counters gave this sample's figures, e.g. "NVML classic + GPM" or "NVML classic (GPM: not supported on this GPU)".</summary>
+        /// <summary>
+        /// Which counters gave this sample's figures, e.g. "NVML classic + GPM" or "NVML classic (GPM: not supported on this GPU)".
+        /// </summary>
         public string? Source { get; set; }
 
-        /// <summary>Percent of time a kernel was running (nvmlDeviceGetUtilizationRates): not how busy the SMs were; see GpmSmActivityPercent.</summary>
+        /// <summary>
+        /// Percent of time a kernel was running (nvmlDeviceGetUtilizationRates): not how busy the SMs were; see GpmSmActivityPercent.
+        /// </summary>
         public int? GpuUtilizationPercent { get; set; }
 
         /// <summary>Percent of time device memory was read or written.</summary>
@@ -70,7 +74,9 @@ namespace DlGpuTools
 
         public int? MemoryClockMHz { get; set; }
 
-        /// <summary>Why clocks are below their maximum now (nvmlDeviceGetCurrentClocksEventReasons), by name; empty when nothing holds them back.</summary>
+        /// <summary>
+        /// Why clocks are below their maximum now (nvmlDeviceGetCurrentClocksEventReasons), by name; empty when nothing holds them back.
+        /// </summary>
         public ReadableList<string> ClockEventReasons { get; set; } = new ReadableList<string>();
 
         public ulong? ClockEventReasonMask { get; set; }

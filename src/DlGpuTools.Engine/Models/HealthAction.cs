@@ -16,10 +16,14 @@ namespace DlGpuTools
         /// card or its peers, work already on the GPU.</summary>
         Watch,
 
-        /// <summary>Keep taking jobs and change a setting when convenient (persistence mode, power limit, a MIG change waiting for a reset).</summary>
+        /// <summary>
+        /// Keep taking jobs and change a setting when convenient (persistence mode, power limit, a MIG change waiting for a reset).
+        /// </summary>
         Configure,
 
-        /// <summary>Take no new jobs until someone looks (wrong results, a fault the check cannot place, cooling or a link to fix).</summary>
+        /// <summary>
+        /// Take no new jobs until someone looks (wrong results, a fault the check cannot place, cooling or a link to fix).
+        /// </summary>
         Drain,
 
         /// <summary>Drain, then reset the GPU (nvidia-smi -r) to apply a pending repair or clear a fault.</summary>

@@ -1,6 +1,8 @@
 namespace DlGpuTools
 {
-    /// <summary>The GEMM precisions measured. Tensor-core types accumulate in FP32 (FP8 with fast accumulation keeps shorter partial sums first).</summary>
+    /// <summary>
+    /// The GEMM precisions measured. Tensor-core types accumulate in FP32 (FP8 with fast accumulation keeps shorter partial sums first).
+    /// </summary>
     public enum MatMulDataType
     {
         /// <summary>Double precision in and out (FP64 tensor cores on A100/H100).</summary>

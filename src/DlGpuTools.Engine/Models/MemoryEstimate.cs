@@ -5,7 +5,9 @@ namespace DlGpuTools
     {
         public double Parameters { get; set; }
 
-        /// <summary>Short name of the method: Full BF16, LoRA BF16, QLoRA NF4, or the inference precision (BF16, FP8, INT8, INT4).</summary>
+        /// <summary>
+        /// Short name of the method: Full BF16, LoRA BF16, QLoRA NF4, or the inference precision (BF16, FP8, INT8, INT4).
+        /// </summary>
         public string? Method { get; set; }
 
         public string? Precision { get; set; }
@@ -36,7 +38,9 @@ namespace DlGpuTools
         /// <summary>Memory on one card holding everything.</summary>
         public double TotalGB { get; set; }
 
-        /// <summary>Weights, state and KV cache split over the cards (FSDP/ZeRO-3, tensor parallelism); activations stay on every card in training.</summary>
+        /// <summary>
+        /// Weights, state and KV cache split over the cards (FSDP/ZeRO-3, tensor parallelism); activations stay on every card in training.
+        /// </summary>
         public double ShardedGB { get; set; }
 
         public double PerCardFixedGB { get; set; }
@@ -49,7 +53,9 @@ namespace DlGpuTools
         /// <summary>Parameters a token passes through (mixture of experts: fewer than Parameters); compute follows this.</summary>
         public double ActiveParameters { get; set; }
 
-        /// <summary>Training logits and their gradient over the vocabulary (part of ActivationsGB); 0 where the model has no trained LM head.</summary>
+        /// <summary>
+        /// Training logits and their gradient over the vocabulary (part of ActivationsGB); 0 where the model has no trained LM head.
+        /// </summary>
         public double LogitsGB { get; set; }
 
         /// <summary>Keys and values as cached (BF16, FP8, INT8, INT4).</summary>
@@ -73,7 +79,9 @@ namespace DlGpuTools
         /// <summary>Inference with experts offloaded: bytes of the active experts read from host memory per decode step.</summary>
         public double HostBytesPerDecodedToken { get; set; }
 
-        /// <summary>Training speed of this method relative to the same run with a 16-bit base (QLoRA's dequantization costs time).</summary>
+        /// <summary>
+        /// Training speed of this method relative to the same run with a 16-bit base (QLoRA's dequantization costs time).
+        /// </summary>
         public double SpeedFactor { get; set; } = 1;
 
         /// <summary>Memory each of <paramref name="gpus"/> cards must have: the estimate plus allocator headroom.</summary>

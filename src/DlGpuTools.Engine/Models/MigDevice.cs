@@ -19,7 +19,9 @@ namespace DlGpuTools
         /// <summary>MIG-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as nvidia-smi -L prints it and CUDA_VISIBLE_DEVICES takes it.</summary>
         public string? Uuid { get; set; }
 
-        /// <summary>The profile name nvidia-smi prints, e.g. 3g.40gb, or 1c.3g.40gb for a compute instance that has part of its GPU instance.</summary>
+        /// <summary>
+        /// The profile name nvidia-smi prints, e.g. 3g.40gb, or 1c.3g.40gb for a compute instance that has part of its GPU instance.
+        /// </summary>
         public string? Profile { get; set; }
 
         /// <summary>The GPU instance id (dcgm-exporter's GPU_I_ID label).</summary>
@@ -42,7 +44,9 @@ namespace DlGpuTools
 
         public ulong? FreeMemory { get; set; }
 
-        /// <summary>The CUDA index this process's driver gives the MIG device (CUDA_VISIBLE_DEVICES=MIG-...); empty when CUDA does not show it.</summary>
+        /// <summary>
+        /// The CUDA index this process's driver gives the MIG device (CUDA_VISIBLE_DEVICES=MIG-...); empty when CUDA does not show it.
+        /// </summary>
         public int? CudaIndex { get; set; }
 
         /// <summary>A copy of every property (all are values or strings).</summary>

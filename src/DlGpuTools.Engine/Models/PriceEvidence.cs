@@ -59,7 +59,8 @@ namespace DlGpuTools
         public ReadableList<CardPrice> Observations { get; set; } = new ReadableList<CardPrice>();
 
         public override string ToString() =>
-            $"{Card} ${PriceUsd:N0} {Condition} ({PriceDate}; ${LowUsd:N0}-{HighUsd:N0}){(Flags == PriceCaveats.None ? string.Empty : " " + FlagText)}";
+            $"{Card} ${PriceUsd:N0} {Condition} ({PriceDate}; "
+                + $"${LowUsd:N0}-{HighUsd:N0}){(Flags == PriceCaveats.None ? string.Empty : " " + FlagText)}";
     }
 
     /// <summary>Short upper-case words for price flags, for a table column.</summary>

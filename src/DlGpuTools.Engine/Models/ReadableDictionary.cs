@@ -15,6 +15,7 @@ namespace DlGpuTools
         {
         }
 
-        public override string ToString() => string.Join("; ", this.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+        public override string ToString() =>
+            string.Join("; ", this.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
     }
 }

@@ -2,7 +2,9 @@ using System;
 
 namespace DlGpuTools.Monitoring
 {
-    /// <summary>One process's lifetime figures from NVML accounting (nvmlAccountingStats_t), empty where NVML says "not available".</summary>
+    /// <summary>
+    /// One process's lifetime figures from NVML accounting (nvmlAccountingStats_t), empty where NVML says "not available".
+    /// </summary>
     internal sealed class AccountedProcess
     {
         public int ProcessId { get; set; }

@@ -48,7 +48,10 @@ namespace DlGpuTools.Monitoring
             return folders.Length <= MaxFolders ? folders : null;
         }
 
-        /// <summary>Whether <paramref name="text"/> has exactly <paramref name="count"/> characters from <paramref name="start"/>, all lowercase hex.</summary>
+        /// <summary>
+        /// Whether <paramref name="text"/> has exactly <paramref name="count"/> characters from <paramref name="start"/>, all lowercase
+        /// hex.
+        /// </summary>
         public static bool IsHex(string text, int start, int count)
         {
             if (start < 0 || text.Length - start != count) return false;
@@ -61,7 +64,9 @@ namespace DlGpuTools.Monitoring
             return true;
         }
 
-        /// <summary>The part of <paramref name="folder"/> between <paramref name="prefix"/> and <paramref name="suffix"/>, or null.</summary>
+        /// <summary>
+        /// The part of <paramref name="folder"/> between <paramref name="prefix"/> and <paramref name="suffix"/>, or null.
+        /// </summary>
         public static string? Between(string folder, string prefix, string suffix)
         {
             if (folder.Length <= prefix.Length + suffix.Length) return null;

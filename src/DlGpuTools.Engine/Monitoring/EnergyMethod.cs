@@ -1,7 +1,7 @@
 namespace DlGpuTools.Monitoring
 {
     /// <summary>How an energy figure was measured.</summary>
-    public enum EnergyMethod
+    internal enum EnergyMethod
     {
         /// <summary>NVML's total-energy counter read before and after the work (Volta and newer).</summary>
         EnergyCounter,

@@ -49,7 +49,11 @@ namespace DlGpuTools.Monitoring
         public static GpmCounters? TryCreate(Nvml nvml, IntPtr device, out string? unavailable, uint? gpuInstanceId = null)
         {
             NvmlReturn r = nvml.nvmlGpmQueryDeviceSupport(device, out bool supported);
-            if (r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND) { unavailable = "this NVML has no GPM (driver R520 or newer needed)"; return null; }
+            if (r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND)
+            {
+                unavailable = "this NVML has no GPM (driver R520 or newer needed)";
+                return null;
+            }
             if (r != NvmlReturn.NVML_SUCCESS) { unavailable = "GPM support query failed: " + NvmlException.NameOf(r); return null; }
             if (!supported) { unavailable = "not supported on this GPU (Hopper or newer needed)"; return null; }
             r = nvml.nvmlGpmSampleAlloc(out IntPtr first);
@@ -114,7 +118,8 @@ namespace DlGpuTools.Monitoring
         }
 
         private NvmlReturn Take(IntPtr sample) =>
-            _gpuInstanceId.HasValue ? _nvml.nvmlGpmMigSampleGet(_device, _gpuInstanceId.Value, sample) : _nvml.nvmlGpmSampleGet(_device, sample);
+            _gpuInstanceId.HasValue ? _nvml.nvmlGpmMigSampleGet(_device, _gpuInstanceId.Value, sample)
+                : _nvml.nvmlGpmSampleGet(_device, sample);
 
         internal static void Apply(NvmlGpmMetric[] metrics, GpuSample sample)
         {

@@ -15,7 +15,8 @@ namespace DlGpuTools.Monitoring
     public static class GpuJobTracker
     {
         /// <summary>Records the start of <paramref name="name"/> on <paramref name="devices"/>; returns the state written.</summary>
-        public static JobState Start(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, string name, string folder, List<string> warnings)
+        public static JobState Start(GpuRuntime runtime, IReadOnlyList<CudaDevice> devices, string name,
+            string folder, List<string> warnings)
         {
             Nvml nvml = RequireNvml(runtime);
             var state = new JobState { Name = name, ComputerName = Environment.MachineName, StartTime = DateTimeOffset.UtcNow };
@@ -96,7 +97,8 @@ namespace DlGpuTools.Monitoring
             {
                 int count = JobMath.ApplyAccounting(summary, JobCounters.Accounting(nvml, device), summary.StartTime, summary.EndTime);
                 summary.Method = nameof(JobMethod.Accounting);
-                summary.Detail = $"NVML accounting: {count} compute process(es) started during the job; utilization is their mean over their "
+                summary.Detail = $"NVML accounting: {count} compute process(es) started during the job; utilization "
+                    + "is their mean over their "
                     + "lifetimes weighted by run time, memory the most one of them held; accounting keeps no peak utilization. "
                     + (gpu.AccountingEnabled == true ? string.Empty
                         : "Accounting mode was off at the start, so processes before it was turned on are missing. ")

@@ -4,7 +4,9 @@ using DlGpuTools.Interop;
 
 namespace DlGpuTools.Monitoring
 {
-    /// <summary>The compute processes of GPUs with their memory (NVML), SM and memory utilization (NVML process utilization) and OS facts.</summary>
+    /// <summary>
+    /// The compute processes of GPUs with their memory (NVML), SM and memory utilization (NVML process utilization) and OS facts.
+    /// </summary>
     internal static class GpuProcessReader
     {
         /// <summary>
@@ -23,7 +25,8 @@ namespace DlGpuTools.Monitoring
             {
                 foreach (NvmlProcessUtilizationSample s in samples)
                 {
-                    if (!utilization.TryGetValue(s.Pid, out NvmlProcessUtilizationSample seen) || s.TimeStamp > seen.TimeStamp) utilization[s.Pid] = s;
+                    if (!utilization.TryGetValue(s.Pid, out NvmlProcessUtilizationSample seen) || s.TimeStamp > seen.TimeStamp)
+                        utilization[s.Pid] = s;
                 }
             }
 

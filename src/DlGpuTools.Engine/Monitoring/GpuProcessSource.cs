@@ -27,7 +27,8 @@ namespace DlGpuTools.Monitoring
         /// The source for <paramref name="devices"/>, or null with <paramref name="failure"/> saying why when NVML
         /// cannot be loaded. A GPU NVML does not show is left out with a warning.
         /// </summary>
-        public static GpuProcessSource? TryOpen(GpuRuntime runtime, IEnumerable<CudaDevice> devices, List<string> warnings, out Exception? failure)
+        public static GpuProcessSource? TryOpen(GpuRuntime runtime, IEnumerable<CudaDevice> devices,
+            List<string> warnings, out Exception? failure)
         {
             if (runtime == null) throw new ArgumentNullException(nameof(runtime));
             Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? missing);

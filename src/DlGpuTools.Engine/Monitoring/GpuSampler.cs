@@ -57,13 +57,15 @@ namespace DlGpuTools.Monitoring
             {
                 if (!facts.TryFind(device.Uuid, device.PciBusId, out IntPtr handle))
                 {
-                    warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU {device.Index} is not sampled.");
+                    warnings.Add($"NVML shows no GPU with UUID {device.Uuid} or PCI bus id {device.PciBusId}, so GPU "
+                        + $"{device.Index} is not sampled.");
                     continue;
                 }
 
                 MigHandle? self = facts.MigOf(handle);
                 IReadOnlyList<MigHandle> migs = facts.MigDevicesOf(handle);
-                string? gpuName = device.MigParentUuid == null ? device.Name : device.MigDevices.FirstOrDefault()?.ParentName ?? device.Name;
+                string? gpuName = device.MigParentUuid == null ? device.Name
+                    : device.MigDevices.FirstOrDefault()?.ParentName ?? device.Name;
                 if (self != null) result.Add(new MonitoredDevice(device, self, gpuName));
                 else if (migs.Count > 0) result.AddRange(migs.Select(m => new MonitoredDevice(device, m, gpuName)));
                 else result.Add(new MonitoredDevice(device, handle));
@@ -109,9 +111,11 @@ namespace DlGpuTools.Monitoring
                 _nvml = nvml;
                 Device = device;
                 _gpm = GpmCounters.TryCreate(nvml, device.GpuHandle, out _gpmUnavailable, (uint?)device.GpuInstanceId);
-                if (nvml.DeviceGetUInt("nvmlDeviceGetMinorNumber", device.GpuHandle, out uint minor) == NvmlReturn.NVML_SUCCESS) _minorNumber = (int)minor;
+                if (nvml.DeviceGetUInt("nvmlDeviceGetMinorNumber", device.GpuHandle, out uint minor) == NvmlReturn.NVML_SUCCESS)
+                    _minorNumber = (int)minor;
                 var count = new[] { new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_LINK_COUNT } };
-                if (nvml.nvmlDeviceGetFieldValues(device.GpuHandle, count) == NvmlReturn.NVML_SUCCESS && count[0].NvmlReturn == NvmlReturn.NVML_SUCCESS)
+                if (nvml.nvmlDeviceGetFieldValues(device.GpuHandle, count) == NvmlReturn.NVML_SUCCESS
+                    && count[0].NvmlReturn == NvmlReturn.NVML_SUCCESS)
                 {
                     int links = (int)count[0].ValueAsDouble();
                     if (links > 0) _nvLinkCount = links;
@@ -154,7 +158,8 @@ namespace DlGpuTools.Monitoring
 
                 bool gpmRead = _gpm != null && _started && _gpm.Read(s);
                 if (_gpm != null && !_started) _gpm.Start();
-                string? gpmNote = _gpm == null ? _gpmUnavailable : gpmRead ? null : _gpm.Status ?? "first reading; the next sample has GPM figures";
+                string? gpmNote = _gpm == null ? _gpmUnavailable : gpmRead ? null
+                    : _gpm.Status ?? "first reading; the next sample has GPM figures";
                 s.Source = gpmNote == null ? "NVML classic + GPM" : "NVML classic (GPM: " + gpmNote + ")";
                 if (Device.MigUuid != null) s.Source += MigSourceNote;
 
@@ -174,7 +179,8 @@ namespace DlGpuTools.Monitoring
                 return s;
             }
 
-            private const string MigSourceNote = "; MIG device: memory and GPM are the instance's, power, temperature, clocks, ECC and PCIe "
+            private const string MigSourceNote = "; MIG device: memory and GPM are the instance's, power, "
+                + "temperature, clocks, ECC and PCIe "
                 + "the GPU's; NVML gives no utilization per MIG instance (GPM's SM activity is the per-instance figure)";
 
             // What NVML answers per MIG device (on a whole GPU, the same handle as the rest): utilization and memory.
@@ -203,23 +209,30 @@ namespace DlGpuTools.Monitoring
 
             private static void ReadClassic(Nvml nvml, IntPtr h, GpuSample s)
             {
-                if (nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", h, out uint mw) == NvmlReturn.NVML_SUCCESS) s.PowerW = Math.Round(mw / 1000.0, 1);
+                if (nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", h, out uint mw) == NvmlReturn.NVML_SUCCESS)
+                    s.PowerW = Math.Round(mw / 1000.0, 1);
                 if (nvml.DeviceGetUInt("nvmlDeviceGetEnforcedPowerLimit", h, out uint limit) == NvmlReturn.NVML_SUCCESS)
                     s.PowerLimitW = Math.Round(limit / 1000.0, 1);
                 if (nvml.nvmlDeviceGetTotalEnergyConsumption(h, out ulong mj) == NvmlReturn.NVML_SUCCESS) s.TotalEnergyMillijoules = mj;
                 if (nvml.nvmlDeviceGetTemperature(h, out uint t) == NvmlReturn.NVML_SUCCESS) s.TemperatureC = (int)t;
-                if (nvml.nvmlDeviceGetClockInfo(h, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS) s.SmClockMHz = (int)sm;
-                if (nvml.nvmlDeviceGetClockInfo(h, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS) s.MemoryClockMHz = (int)mem;
+                if (nvml.nvmlDeviceGetClockInfo(h, NvmlClockType.NVML_CLOCK_SM, out uint sm) == NvmlReturn.NVML_SUCCESS)
+                    s.SmClockMHz = (int)sm;
+                if (nvml.nvmlDeviceGetClockInfo(h, NvmlClockType.NVML_CLOCK_MEM, out uint mem) == NvmlReturn.NVML_SUCCESS)
+                    s.MemoryClockMHz = (int)mem;
                 if (nvml.nvmlDeviceGetCurrentClocksEventReasons(h, out ulong reasons) == NvmlReturn.NVML_SUCCESS)
                 {
                     s.ClockEventReasonMask = reasons;
                     s.ClockEventReasons = ClockEventReasons.Decode(reasons);
                 }
 
-                s.EccCorrectedVolatile = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_CORRECTED, NvmlEccCounterType.NVML_VOLATILE_ECC);
-                s.EccUncorrectedVolatile = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NvmlEccCounterType.NVML_VOLATILE_ECC);
-                s.EccCorrectedAggregate = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_CORRECTED, NvmlEccCounterType.NVML_AGGREGATE_ECC);
-                s.EccUncorrectedAggregate = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NvmlEccCounterType.NVML_AGGREGATE_ECC);
+                s.EccCorrectedVolatile = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_CORRECTED,
+                    NvmlEccCounterType.NVML_VOLATILE_ECC);
+                s.EccUncorrectedVolatile = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_UNCORRECTED,
+                    NvmlEccCounterType.NVML_VOLATILE_ECC);
+                s.EccCorrectedAggregate = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_CORRECTED,
+                    NvmlEccCounterType.NVML_AGGREGATE_ECC);
+                s.EccUncorrectedAggregate = Ecc(nvml, h, NvmlMemoryErrorType.NVML_MEMORY_ERROR_TYPE_UNCORRECTED,
+                    NvmlEccCounterType.NVML_AGGREGATE_ECC);
             }
 
             // PCIe traffic from the byte counters, averaged over the interval since the previous sample, as the NVLink
@@ -266,7 +279,8 @@ namespace DlGpuTools.Monitoring
                 };
                 if (_nvml.nvmlDeviceGetFieldValues(Device.GpuHandle, fields) != NvmlReturn.NVML_SUCCESS) return null;
                 if (fields[0].NvmlReturn != NvmlReturn.NVML_SUCCESS || fields[1].NvmlReturn != NvmlReturn.NVML_SUCCESS) return null;
-                return new CounterReading(fields[0].ValueAsDouble(), fields[1].ValueAsDouble(), Math.Max(fields[0].Timestamp, fields[1].Timestamp));
+                return new CounterReading(fields[0].ValueAsDouble(), fields[1].ValueAsDouble(),
+                    Math.Max(fields[0].Timestamp, fields[1].Timestamp));
             }
 
             // ECC counts are empty (not zero) where ECC is off or unsupported: NVML answers NOT_SUPPORTED.
@@ -291,7 +305,8 @@ namespace DlGpuTools.Monitoring
                 for (int i = 0; i < scopes.Length; i++)
                 {
                     fields[2 * i] = new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX, ScopeId = scopes[i] };
-                    fields[2 * i + 1] = new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX, ScopeId = scopes[i] };
+                    fields[2 * i + 1] = new NvmlFieldValue { FieldId = NvmlFieldId.NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX,
+                        ScopeId = scopes[i] };
                 }
 
                 if (_nvml.nvmlDeviceGetFieldValues(Device.GpuHandle, fields) != NvmlReturn.NVML_SUCCESS) return null;

@@ -22,11 +22,13 @@ namespace DlGpuTools.Monitoring
         public static JobReading Read(Nvml nvml, MonitoredDevice device, double seconds)
         {
             IntPtr h = device.GpuHandle;
-            int? utilization = nvml.nvmlDeviceGetUtilizationRates(h, out NvmlUtilization u) == NvmlReturn.NVML_SUCCESS ? (int)u.Gpu : (int?)null;
+            int? utilization = nvml.nvmlDeviceGetUtilizationRates(h, out NvmlUtilization u) == NvmlReturn.NVML_SUCCESS
+                ? (int)u.Gpu : (int?)null;
             ulong? used = null;
             if (nvml.nvmlDeviceGetMemoryInfo_v2(h, out NvmlMemoryV2 m2) == NvmlReturn.NVML_SUCCESS) used = m2.Used;
             else if (nvml.nvmlDeviceGetMemoryInfo(h, out NvmlMemory m) == NvmlReturn.NVML_SUCCESS) used = m.Used;
-            double? power = nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", h, out uint mw) == NvmlReturn.NVML_SUCCESS ? mw / 1000.0 : (double?)null;
+            double? power = nvml.DeviceGetUInt("nvmlDeviceGetPowerUsage", h, out uint mw) == NvmlReturn.NVML_SUCCESS
+                ? mw / 1000.0 : (double?)null;
             return new JobReading(seconds, utilization, used, power);
         }
 
@@ -38,7 +40,9 @@ namespace DlGpuTools.Monitoring
         public static bool? AccountingEnabled(Nvml nvml, MonitoredDevice device) =>
             nvml.nvmlDeviceGetAccountingMode(device.GpuHandle, out bool on) == NvmlReturn.NVML_SUCCESS ? on : (bool?)null;
 
-        /// <summary>Every process the driver's accounting buffer holds, running or ended; a process dropped between the two calls is skipped.</summary>
+        /// <summary>
+        /// Every process the driver's accounting buffer holds, running or ended; a process dropped between the two calls is skipped.
+        /// </summary>
         public static IReadOnlyList<AccountedProcess> Accounting(Nvml nvml, MonitoredDevice device)
         {
             var result = new List<AccountedProcess>();
@@ -51,7 +55,8 @@ namespace DlGpuTools.Monitoring
                 {
                     ProcessId = (int)pid,
                     UtilizationPercent = s.GpuUtilization == Nvml.ValueNotAvailable ? (int?)null : (int)s.GpuUtilization,
-                    MaxMemoryUsed = s.MaxMemoryUsage == ulong.MaxValue || s.MaxMemoryUsage == Nvml.ValueNotAvailable ? (ulong?)null : s.MaxMemoryUsage,
+                    MaxMemoryUsed = s.MaxMemoryUsage == ulong.MaxValue || s.MaxMemoryUsage == Nvml.ValueNotAvailable
+                        ? (ulong?)null : s.MaxMemoryUsage,
                     StartTime = DateTimeOffset.FromUnixTimeMilliseconds((long)(s.StartTime / 1000)),
                     ActiveTime = s.IsRunning != 0 ? (TimeSpan?)null : TimeSpan.FromMilliseconds(s.Time),
                     Running = s.IsRunning != 0,

@@ -27,7 +27,8 @@ namespace DlGpuTools.Monitoring
         {
             if (Strings.IsNullOrEmpty(jobId) || latest.Count == 0) return string.Empty;
             var text = new StringBuilder();
-            text.Append("# HELP ").Append(MetricName).Append(" The job using the GPU (value 1); join on UUID to label GPU metrics with hpc_job.\n");
+            text.Append("# HELP ").Append(MetricName)
+                .Append(" The job using the GPU (value 1); join on UUID to label GPU metrics with hpc_job.\n");
             text.Append("# TYPE ").Append(MetricName).Append(" gauge\n");
             var written = new HashSet<string>(StringComparer.Ordinal);
             foreach (GpuSample s in latest)

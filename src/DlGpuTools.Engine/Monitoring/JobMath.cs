@@ -11,7 +11,8 @@ namespace DlGpuTools.Monitoring
         public static void ApplyReadings(GpuJobSummary summary, IReadOnlyList<JobReading> readings)
         {
             summary.SampleCount = readings.Count;
-            int[] utilization = readings.Where(r => r.UtilizationPercent.HasValue).Select(r => r.UtilizationPercent!.Value).ToArray(); // filtered on HasValue
+            // filtered on HasValue
+            int[] utilization = readings.Where(r => r.UtilizationPercent.HasValue).Select(r => r.UtilizationPercent!.Value).ToArray();
             if (utilization.Length > 0)
             {
                 summary.MeanUtilizationPercent = Math.Round(utilization.Average(), 1);
@@ -53,7 +54,8 @@ namespace DlGpuTools.Monitoring
         public static void ApplyEnergy(GpuJobSummary summary, double? joules)
         {
             summary.EnergyJ = joules.HasValue ? Math.Round(joules.Value, 1) : (double?)null;
-            summary.MeanPowerW = joules.HasValue && summary.DurationSeconds > 0 ? Math.Round(joules.Value / summary.DurationSeconds, 1) : (double?)null;
+            summary.MeanPowerW = joules.HasValue && summary.DurationSeconds > 0
+                ? Math.Round(joules.Value / summary.DurationSeconds, 1) : (double?)null;
         }
 
         /// <summary>
@@ -62,7 +64,8 @@ namespace DlGpuTools.Monitoring
         /// active time once ended, the time since its start while it runs) and the most memory one of them held.
         /// Returns how many processes were counted.
         /// </summary>
-        public static int ApplyAccounting(GpuJobSummary summary, IEnumerable<AccountedProcess> processes, DateTimeOffset start, DateTimeOffset end)
+        public static int ApplyAccounting(GpuJobSummary summary, IEnumerable<AccountedProcess> processes,
+            DateTimeOffset start, DateTimeOffset end)
         {
             AccountedProcess[] mine = processes.Where(p => p.StartTime >= start && p.StartTime <= end).ToArray();
             summary.ProcessCount = mine.Length;
@@ -76,8 +79,10 @@ namespace DlGpuTools.Monitoring
 
             if (weights > 0) summary.MeanUtilizationPercent = Math.Round(weighted / weights, 1);
             else if (mine.Any(p => p.UtilizationPercent.HasValue))
-                summary.MeanUtilizationPercent = Math.Round(mine.Where(p => p.UtilizationPercent.HasValue).Average(p => p.UtilizationPercent!.Value), 1);
-            ulong[] memory = mine.Where(p => p.MaxMemoryUsed.HasValue).Select(p => p.MaxMemoryUsed!.Value).ToArray(); // filtered on HasValue
+                summary.MeanUtilizationPercent = Math.Round(mine.Where(p => p.UtilizationPercent.HasValue)
+                    .Average(p => p.UtilizationPercent!.Value), 1);
+            // filtered on HasValue
+            ulong[] memory = mine.Where(p => p.MaxMemoryUsed.HasValue).Select(p => p.MaxMemoryUsed!.Value).ToArray();
             if (memory.Length > 0) summary.PeakMemoryUsed = memory.Max();
             return mine.Length;
         }

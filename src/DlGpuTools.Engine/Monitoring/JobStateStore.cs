@@ -24,20 +24,24 @@ namespace DlGpuTools.Monitoring
         /// </summary>
         public static string DefaultFolder(Func<string, string?> getVariable)
         {
-            if (PlatformInfo.IsWindows) return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "DlGpuTools", "jobs");
+            if (PlatformInfo.IsWindows)
+                return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "DlGpuTools", "jobs");
             if (FileOperations.EffectiveUserId == 0) return "/run/dlgputools/jobs";
             string? runtime = getVariable("XDG_RUNTIME_DIR");
             if (!Strings.IsNullOrEmpty(runtime) && Path.IsPathRooted(runtime)) return Path.Combine(runtime, "dlgputools", "jobs");
             return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "dlgputools", "jobs");
         }
 
-        /// <summary>A job name: 1 to 64 of letters, digits, '.', '_' and '-', not starting with '.' (so never a path or a hidden file).</summary>
+        /// <summary>
+        /// A job name: 1 to 64 of letters, digits, '.', '_' and '-', not starting with '.' (so never a path or a hidden file).
+        /// </summary>
         public static bool IsValidName(string? name)
         {
             if (Strings.IsNullOrEmpty(name) || name.Length > 64 || name[0] == '.' || name[0] == '-') return false;
             foreach (char c in name)
             {
-                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-')) return false;
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-'))
+                    return false;
             }
 
             return true;
@@ -72,7 +76,8 @@ namespace DlGpuTools.Monitoring
             FileStatus status = FileStatus.OfLink(path);
             if (!status.Exists)
             {
-                throw new GpuJobStateException(GpuJobStateException.NotStarted, $"No job named '{name}' was started: {path} does not exist.",
+                throw new GpuJobStateException(GpuJobStateException.NotStarted,
+                    $"No job named '{name}' was started: {path} does not exist.",
                     "Run Start-GpuJob -Name " + name + " first (a Slurm prolog), as the same user and with the same -StateFolder as "
                         + "Stop-GpuJob.");
             }
@@ -117,17 +122,20 @@ namespace DlGpuTools.Monitoring
             FileStatus status = FileStatus.OfLink(full);
             if (!status.Exists && !create)
             {
-                throw new GpuJobStateException(GpuJobStateException.NotStarted, $"The job state folder {full} does not exist, so no job was started there.",
+                throw new GpuJobStateException(GpuJobStateException.NotStarted,
+                    $"The job state folder {full} does not exist, so no job was started there.",
                     "Run Start-GpuJob first, as the same user and with the same -StateFolder as Stop-GpuJob.");
             }
 
-            bool foreign = !PlatformInfo.IsWindows && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0);
+            bool foreign = !PlatformInfo.IsWindows
+                && (status.OwnerId != FileOperations.EffectiveUserId || (status.Mode & GroupAndOtherBits) != 0);
             if (status.Kind != FileKind.Directory || foreign)
             {
                 string what = status.Kind != FileKind.Directory ? status.Describe()
                     : $"a folder with mode {Convert.ToString(status.Mode, 8)} owned by user id {status.OwnerId}";
                 throw new GpuJobStateException(GpuJobStateException.StateFolderUnsafe,
-                    $"The job state folder {full} is {what}: it must be a folder of this user (id {FileOperations.EffectiveUserId}) that no one else can open.",
+                    $"The job state folder {full} is {what}: it must be a folder of this user (id {FileOperations.EffectiveUserId}) "
+                        + "that no one else can open.",
                     "Remove it, or give -StateFolder a folder of your own with mode 700 (chmod 700 <folder>).");
             }
 
@@ -149,7 +157,8 @@ namespace DlGpuTools.Monitoring
 
         private static string StatePath(string folder, string name)
         {
-            if (!IsValidName(name)) throw new ArgumentException($"'{name}' is not a job name: use 1 to 64 letters, digits, '.', '_' or '-'.", nameof(name));
+            if (!IsValidName(name))
+                throw new ArgumentException($"'{name}' is not a job name: use 1 to 64 letters, digits, '.', '_' or '-'.", nameof(name));
             return Path.Combine(folder, name + ".job");
         }
 

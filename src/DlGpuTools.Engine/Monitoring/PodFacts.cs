@@ -32,7 +32,8 @@ namespace DlGpuTools.Monitoring
         public static string? Namespace(string podUid, string kubeletRoot = "/var/lib/kubelet")
         {
             // The UID came from a cgroup path: only a UUID's characters make a folder name under the kubelet's.
-            if (podUid.Length == 0 || podUid.Length > 64 || !podUid.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-')) return null;
+            if (podUid.Length == 0 || podUid.Length > 64 || !podUid.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-'))
+                return null;
             foreach (string kind in VolumeKinds)
             {
                 string volumes = Path.Combine(kubeletRoot, "pods", podUid, "volumes", kind);
@@ -77,7 +78,9 @@ namespace DlGpuTools.Monitoring
             return null;
         }
 
-        /// <summary>An RFC 1123 label as Kubernetes names namespaces and pods: 1-63 of a-z, 0-9 and '-', alphanumeric at both ends.</summary>
+        /// <summary>
+        /// An RFC 1123 label as Kubernetes names namespaces and pods: 1-63 of a-z, 0-9 and '-', alphanumeric at both ends.
+        /// </summary>
         public static bool IsDnsLabel(string text)
         {
             if (text.Length == 0 || text.Length > 63 || text[0] == '-' || text[text.Length - 1] == '-') return false;

@@ -52,14 +52,22 @@ namespace DlGpuTools.Monitoring
             new Metric("DCGM_FI_DEV_MEM_CLOCK", "gauge", "Memory clock frequency (in MHz).", s => s.MemoryClockMHz),
             new Metric("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "gauge",
                 "Clock-event (throttle) reasons bit mask (NVML nvmlClocksEventReason bits).", s => s.ClockEventReasonMask),
-            new Metric("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "counter", "Total number of single-bit volatile ECC errors.", s => s.EccCorrectedVolatile),
-            new Metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "counter", "Total number of double-bit volatile ECC errors.", s => s.EccUncorrectedVolatile),
-            new Metric("DCGM_FI_DEV_ECC_SBE_AGG_TOTAL", "counter", "Total number of single-bit persistent ECC errors.", s => s.EccCorrectedAggregate),
-            new Metric("DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", "counter", "Total number of double-bit persistent ECC errors.", s => s.EccUncorrectedAggregate),
-            new Metric("DCGM_FI_PROF_PCIE_TX_BYTES", "gauge", "Bytes per second transmitted through PCIe (NVML PCIe throughput).", s => s.PcieTxBytesPerSecond),
-            new Metric("DCGM_FI_PROF_PCIE_RX_BYTES", "gauge", "Bytes per second received through PCIe (NVML PCIe throughput).", s => s.PcieRxBytesPerSecond),
-            new Metric("DCGM_FI_PROF_NVLINK_TX_BYTES", "gauge", "Bytes per second of NVLink data transmitted, all links.", s => s.NvLinkTxBytesPerSecond),
-            new Metric("DCGM_FI_PROF_NVLINK_RX_BYTES", "gauge", "Bytes per second of NVLink data received, all links.", s => s.NvLinkRxBytesPerSecond),
+            new Metric("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "counter", "Total number of single-bit volatile ECC errors.",
+                s => s.EccCorrectedVolatile),
+            new Metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "counter", "Total number of double-bit volatile ECC errors.",
+                s => s.EccUncorrectedVolatile),
+            new Metric("DCGM_FI_DEV_ECC_SBE_AGG_TOTAL", "counter", "Total number of single-bit persistent ECC errors.",
+                s => s.EccCorrectedAggregate),
+            new Metric("DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", "counter", "Total number of double-bit persistent ECC errors.",
+                s => s.EccUncorrectedAggregate),
+            new Metric("DCGM_FI_PROF_PCIE_TX_BYTES", "gauge", "Bytes per second transmitted through PCIe (NVML PCIe throughput).",
+                s => s.PcieTxBytesPerSecond),
+            new Metric("DCGM_FI_PROF_PCIE_RX_BYTES", "gauge", "Bytes per second received through PCIe (NVML PCIe throughput).",
+                s => s.PcieRxBytesPerSecond),
+            new Metric("DCGM_FI_PROF_NVLINK_TX_BYTES", "gauge", "Bytes per second of NVLink data transmitted, all links.",
+                s => s.NvLinkTxBytesPerSecond),
+            new Metric("DCGM_FI_PROF_NVLINK_RX_BYTES", "gauge", "Bytes per second of NVLink data received, all links.",
+                s => s.NvLinkRxBytesPerSecond),
             new Metric("DCGM_FI_PROF_SM_ACTIVE", "gauge", "The ratio of cycles an SM has at least 1 warp assigned (NVML GPM).", s =>
                 Ratio(s.GpmSmActivityPercent)),
             new Metric("DCGM_FI_PROF_SM_OCCUPANCY", "gauge", "The ratio of resident warps to the maximum per SM (NVML GPM).", s =>
@@ -85,7 +93,9 @@ namespace DlGpuTools.Monitoring
         /// </summary>
         public static string Format(IEnumerable<GpuSample> samples) => Format(samples, PrometheusOptions.Default);
 
-        /// <summary>As <see cref="Format(IEnumerable{GpuSample})"/>, with the label names and job info series of <paramref name="options"/>.</summary>
+        /// <summary>
+        /// As <see cref="Format(IEnumerable{GpuSample})"/>, with the label names and job info series of <paramref name="options"/>.
+        /// </summary>
         public static string Format(IEnumerable<GpuSample> samples, PrometheusOptions options)
         {
             List<GpuSample> latest = samples
@@ -129,7 +139,8 @@ namespace DlGpuTools.Monitoring
             string body = samples.Count == 0 ? string.Empty : Format(samples, options);
             return body
                 + "# HELP " + ExportUpMetric
-                    + " 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML failed, or no GPU answered).\n"
+                    + " 1 when the last Export-GpuMetric wrote GPU samples; 0 when it had none (the driver or NVML "
+                    + "failed, or no GPU answered).\n"
                 + "# TYPE " + ExportUpMetric + " gauge\n"
                 + ExportUpMetric + " " + (samples.Count == 0 ? "0" : "1") + "\n";
         }
@@ -151,7 +162,8 @@ namespace DlGpuTools.Monitoring
         // d5e5f510a1b6b393f39a43293ccd9dc985defc79/internal/pkg/rendermetrics/render_metrics.go); a whole GPU's carry neither.
         private static string MigLabels(GpuSample s) =>
             s.GpuInstanceId.HasValue
-                ? "\",GPU_I_PROFILE=\"" + Escape(s.MigProfile) + "\",GPU_I_ID=\"" + s.GpuInstanceId.Value.ToString(CultureInfo.InvariantCulture)
+                ? "\",GPU_I_PROFILE=\"" + Escape(s.MigProfile) + "\",GPU_I_ID=\""
+                    + s.GpuInstanceId.Value.ToString(CultureInfo.InvariantCulture)
                 : string.Empty;
 
         /// <summary>A label value escaped as the exposition format requires: backslash, double quote and newline.</summary>

@@ -4,7 +4,8 @@ namespace DlGpuTools.Monitoring
 {
     /// <summary>
     /// The Slurm job and step of a process, from the cgroup tree slurmstepd makes (https://slurm.schedmd.com/cgroup_v2.html,
-    /// https://slurm.schedmd.com/cgroups.html): cgroup v1 /slurm/uid_&lt;uid&gt;/job_&lt;id&gt;/step_&lt;step&gt;/task_&lt;n&gt; (slurm_&lt;node&gt;
+    /// https://slurm.schedmd.com/cgroups.html): cgroup v1 /slurm/uid_&lt;uid&gt;/job_&lt;id&gt;/step_&lt;step&gt;/task_&lt;n&gt;
+    /// (slurm_&lt;node&gt;
     /// with several slurmd per host), cgroup v2 /system.slice/slurmstepd.scope/job_&lt;id&gt;/step_&lt;step&gt;/user/task_&lt;n&gt;
     /// (&lt;node&gt;_slurmstepd.scope likewise). Steps are numbers or batch, extern, interactive.
     /// </summary>
@@ -33,7 +34,8 @@ namespace DlGpuTools.Monitoring
                     if (j >= folders.Length || !folders[j].StartsWith("job_", StringComparison.Ordinal)) continue;
                     string job = folders[j].Substring(4);
                     if (!CgroupText.IsDigits(job, 20)) continue;
-                    string? step = j + 1 < folders.Length && folders[j + 1].StartsWith("step_", StringComparison.Ordinal) ? folders[j + 1].Substring(5) : null;
+                    string? step = j + 1 < folders.Length && folders[j + 1].StartsWith("step_", StringComparison.Ordinal)
+                        ? folders[j + 1].Substring(5) : null;
                     return new SlurmJob(job, step != null && IsStepName(step) ? step : null);
                 }
             }

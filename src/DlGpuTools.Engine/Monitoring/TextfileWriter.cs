@@ -38,7 +38,8 @@ namespace DlGpuTools.Monitoring
             string full = Path.GetFullPath(path);
             string folder = Path.GetDirectoryName(full);
             if (!Directory.Exists(folder))
-                throw new DirectoryNotFoundException($"The folder '{folder}' does not exist; create it or point -Path at the textfile collector's folder.");
+                throw new DirectoryNotFoundException($"The folder '{folder}' does not exist; create it or point -Path at the "
+                    + "textfile collector's folder.");
             FileStatus existing = FileStatus.OfLink(full);
             if (existing.Kind == FileKind.SymbolicLink)
             {
@@ -86,7 +87,8 @@ namespace DlGpuTools.Monitoring
             // Root keeps owner and group; another user can keep a group it belongs to, and its own ownership.
             if (FileOperations.TrySetOwner(temp, existing.OwnerId, existing.GroupId, out _)) return null;
             if (FileOperations.TrySetOwner(temp, uint.MaxValue, existing.GroupId, out string? why))
-                return $"{target} was owned by user id {existing.OwnerId}; the new file is owned by this user, with the old group and mode.";
+                return $"{target} was owned by user id {existing.OwnerId}; the new file is owned by this user, with "
+                    + "the old group and mode.";
             return $"{target} had group id {existing.GroupId}, which this user cannot give the new file ({why}); it has the old mode, and "
                 + "this user's group. Check that node_exporter can still read it.";
         }

@@ -21,7 +21,8 @@ namespace DlGpuTools.Monitoring
             DateTimeOffset when = samples.Count > 0 ? samples[0].Timestamp : DateTimeOffset.UtcNow;
             string host = (samples.Count > 0 ? samples[0].ComputerName : null) ?? Environment.MachineName;
             string quit = interactive ? "  q or Ctrl+C quits" : string.Empty;
-            lines.Add($"{host}  {when.ToLocalTime():yyyy-MM-dd HH:mm:ss}  every {intervalSeconds.ToString("0.0#", CultureInfo.InvariantCulture)} s{quit}");
+            lines.Add($"{host}  {when.ToLocalTime():yyyy-MM-dd HH:mm:ss}  every "
+                + $"{intervalSeconds.ToString("0.0#", CultureInfo.InvariantCulture)} s{quit}");
             foreach (GpuSample s in samples)
             {
                 lines.Add(string.Empty);
@@ -56,8 +57,10 @@ namespace DlGpuTools.Monitoring
             foreach (GpuProcessUsage p in processes.OrderBy(p => p.Index).ThenByDescending(p => p.UsedMemory ?? 0))
             {
                 lines.Add(string.Format(CultureInfo.InvariantCulture, "{0,7} {1,3} {2,-10} {3,6} {4,4} {5,4} {6,-12} {7}",
-                    p.ProcessId, p.Index, Cut(p.UserName ?? "?", 10), Bytes(p.UsedMemory), Whole(p.SmUtilizationPercent), Whole(p.MemoryUtilizationPercent),
-                    p.ContainerId == null ? "-" : p.ContainerId.Substring(0, Math.Min(12, p.ContainerId.Length)), p.CommandLine ?? p.ProcessName ?? "?"));
+                    p.ProcessId, p.Index, Cut(p.UserName ?? "?", 10), Bytes(p.UsedMemory), Whole(p.SmUtilizationPercent),
+                        Whole(p.MemoryUtilizationPercent),
+                    p.ContainerId == null ? "-" : p.ContainerId.Substring(0, Math.Min(12, p.ContainerId.Length)),
+                        p.CommandLine ?? p.ProcessName ?? "?"));
             }
 
             return lines.Select(l => Cut(l, width)).ToList();
@@ -83,7 +86,8 @@ namespace DlGpuTools.Monitoring
         }
 
         private static double? MemoryPercent(GpuSample s) =>
-            s.MemoryUsed.HasValue && s.MemoryTotal.HasValue && s.MemoryTotal.Value > 0 ? 100.0 * s.MemoryUsed.Value / s.MemoryTotal.Value : (double?)null;
+            s.MemoryUsed.HasValue && s.MemoryTotal.HasValue && s.MemoryTotal.Value > 0
+                ? 100.0 * s.MemoryUsed.Value / s.MemoryTotal.Value : (double?)null;
 
         private static string MemoryText(GpuSample s) =>
             s.MemoryUsed.HasValue && s.MemoryTotal.HasValue
@@ -113,10 +117,13 @@ namespace DlGpuTools.Monitoring
         {
             if (!bytes.HasValue) return "-";
             double mib = bytes.Value / 1048576.0;
-            return mib >= 10240 ? (mib / 1024).ToString("0.0", CultureInfo.InvariantCulture) + "G" : mib.ToString("0", CultureInfo.InvariantCulture) + "M";
+            return mib >= 10240 ? (mib / 1024).ToString("0.0", CultureInfo.InvariantCulture) + "G"
+                : mib.ToString("0", CultureInfo.InvariantCulture) + "M";
         }
 
-        /// <summary>The text within <paramref name="width"/> characters; a cut one ends in '…', so a shortened command or name reads as shortened.</summary>
+        /// <summary>
+        /// The text within <paramref name="width"/> characters; a cut one ends in '…', so a shortened command or name reads as shortened.
+        /// </summary>
         private static string Cut(string text, int width) =>
             text.Length <= width ? text : width <= 1 ? text.Substring(0, Math.Max(0, width)) : text.Substring(0, width - 1) + "\u2026";
     }

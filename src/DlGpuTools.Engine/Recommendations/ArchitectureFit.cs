@@ -13,7 +13,7 @@ namespace DlGpuTools.Recommendations
     /// </list>
     /// Architectures without published measurements keep the reference (Ampere GeForce) behaviour and say so.
     /// </summary>
-    public sealed class ArchitectureFit
+    internal sealed class ArchitectureFit
     {
         private ArchitectureFit(string key, double tflopsPerWatt, double bandwidthFactor, double decodeBandwidthFactor, bool fitted,
             PrefillFit prefill)
@@ -63,7 +63,8 @@ namespace DlGpuTools.Recommendations
         private static readonly ArchitectureFit AmpereDc = new ArchitectureFit("AmpereDC", 0.94, 0.811, 0.605, true, AmpereDcPrefill);
         private static readonly ArchitectureFit Ada = new ArchitectureFit("Ada", 0.389, 1.243, 1.07, true, AdaPrefill);
         private static readonly ArchitectureFit Hopper = new ArchitectureFit("Hopper", 1.175, 1.036, 0.688, true, HopperPrefill);
-        private static readonly ArchitectureFit BlackwellDc = new ArchitectureFit("Blackwell", 20, 0.645, 0.688, true, BorrowedHopperPrefill);
+        private static readonly ArchitectureFit BlackwellDc = new ArchitectureFit("Blackwell", 20, 0.645, 0.688,
+            true, BorrowedHopperPrefill);
         private static readonly ArchitectureFit Turing = new ArchitectureFit("Turing", 0.332, 0.796, 1.0, true, TuringPrefill);
         private static readonly ArchitectureFit Volta = new ArchitectureFit("Volta", 0.31, 0.826, 0.605, true, VoltaPrefill);
         private static readonly ArchitectureFit Unified = new ArchitectureFit("Unified", 20, 1.0, 0.959, true, UnifiedPrefill);

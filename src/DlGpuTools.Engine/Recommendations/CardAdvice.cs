@@ -10,7 +10,7 @@ namespace DlGpuTools.Recommendations
     /// (https://github.com/kokkos/kokkos/issues/5691), cuDNN 9.11 dropped Maxwell and Pascal
     /// (https://github.com/immich-app/immich/pull/23110); Diagnostics/Data/compute-capability.csv cites each.
     /// </summary>
-    public static class CardAdvice
+    internal static class CardAdvice
     {
         public const string LaunchPriceNote
             = "Launch price: no dated street or used price is known for this card; check today's price (or pass -PriceTable).";

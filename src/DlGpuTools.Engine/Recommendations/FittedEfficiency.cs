@@ -4,7 +4,7 @@ namespace DlGpuTools.Recommendations
 {
     /// <summary>Card classes the fitted efficiencies differ by: how the memory is built decides how close decode gets to the datasheet
     /// bandwidth.</summary>
-    public enum CardClass
+    internal enum CardClass
     {
         /// <summary>GDDR cards (GeForce, RTX workstation, L4/L40S-class data-centre cards).</summary>
         Gddr,
@@ -70,7 +70,8 @@ namespace DlGpuTools.Recommendations
     {
         public const double Band = 0.10;
 
-        public const string Basis = "llama.cpp pp512 tokens/s of 17 GPUs, https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
+        public const string Basis = "llama.cpp pp512 tokens/s of 17 GPUs, "
+            + "https://github.com/XiongjieDai/GPU-Benchmarks-on-LLM-Inference (2024-05)";
 
         /// <summary>Share of the reference card's FP16-accumulate tensor rate llama.cpp reaches in prefill.</summary>
         public const double ReferenceEfficiency = 0.503;

@@ -6,7 +6,7 @@ namespace DlGpuTools.Recommendations
     /// What a machine must provide for several PCIe cards, and an estimate of its cost (the cards' price does not
     /// include it). The costs are this project's estimates from 2026 used-part prices, not quotes: check them.
     /// </summary>
-    public static class HostBuild
+    internal static class HostBuild
     {
         /// <summary>The rest of the machine under load (CPU, board, disks, fans), in watts.</summary>
         public const int HostPowerW = 300;

@@ -14,7 +14,7 @@ namespace DlGpuTools.Recommendations
     }
 
     /// <summary>How several cards share one job.</summary>
-    public enum ParallelUse
+    internal enum ParallelUse
     {
         /// <summary>Data-parallel training (DDP, FSDP/ZeRO): each card a slice of the batch, gradients all-reduced.</summary>
         DataParallel,

@@ -9,7 +9,7 @@ namespace DlGpuTools.Recommendations
     /// 3B, 8B, 14B, 32B, 70B, 123B and 405B parameters (the sizes of Llama 3.2/3.1, Qwen 2.5/3, Mistral Large), served at
     /// 4 bits with 8k of context, or fine-tuned by LoRA or QLoRA at 4k. The memory comes from <see cref="MemoryEstimator"/>.
     /// </summary>
-    public static class ModelFit
+    internal static class ModelFit
     {
         public const int ServingContext = 8192;
 

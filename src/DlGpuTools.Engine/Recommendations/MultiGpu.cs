@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DlGpuTools.Recommendations
 {
     /// <summary>What n cards of one kind give, as a multiple of one card, and why.</summary>
-    public sealed class MultiGpuScaling
+    internal sealed class MultiGpuScaling
     {
         public MultiGpuScaling(int gpus, ParallelUse use, string? link, double factor, double addedCardShare, string basis)
         {
@@ -48,7 +48,7 @@ namespace DlGpuTools.Recommendations
     /// NVLink bridges join two cards only; NVSwitch exists only on SXM/HGX boards; GeForce RTX 40 and 50 cards have
     /// no peer-to-peer copies, so their all-reduces go through host memory.
     /// </summary>
-    public static class MultiGpu
+    internal static class MultiGpu
     {
         public static readonly int[] Counts = { 1, 2, 4, 8 };
 

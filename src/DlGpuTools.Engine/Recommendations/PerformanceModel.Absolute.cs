@@ -8,7 +8,7 @@ namespace DlGpuTools.Recommendations
     /// figure by an efficiency fitted to published measurements (ModelCheckTests lists them, with sources) and
     /// carries the RMS error of that fit as its band.
     /// </summary>
-    public static partial class PerformanceModel
+    internal static partial class PerformanceModel
     {
         /// <summary>
         /// Tokens per second for one stream: every decoded token reads <paramref name="bytesPerToken"/> (active weights
@@ -83,7 +83,8 @@ namespace DlGpuTools.Recommendations
                     activeParameters / 1e9, FittedPrefill.ReferenceEfficiency, fit.Efficiency, fit.SustainedTflops(tflops, card.TdpW),
                     label, tflops,
                     quantised
-                        ? string.Format(CultureInfo.InvariantCulture, " + {0:0.00} ms dequantising at {1:0} GB/s", dequantise * 1e3, bandwidth)
+                        ? string.Format(CultureInfo.InvariantCulture, " + {0:0.00} ms dequantising at {1:0} GB/s",
+                            dequantise * 1e3, bandwidth)
                         : string.Empty,
                     value, fit.Fitted ? "prefill fit" : "prefill values borrowed"),
                 Basis = FittedPrefill.Basis,

@@ -16,7 +16,7 @@ namespace DlGpuTools.Recommendations
     /// on a held-back set (Lambda's 2022 file, H200 and GH200 runs); LLM inference uses the decode estimator
     /// (<see cref="DecodeTokensPerSecond"/>) for a model filling a 24 GB card. ModelCheckTests prints every ratio.
     /// </summary>
-    public static partial class PerformanceModel
+    internal static partial class PerformanceModel
     {
         public const string ReferenceCard = "GeForce RTX 3090";
         public const double ReferenceTflops = 71;
@@ -182,7 +182,7 @@ namespace DlGpuTools.Recommendations
     }
 
     /// <summary>The model's answer for one card, with what went into it.</summary>
-    public sealed class PerformanceEstimate
+    internal sealed class PerformanceEstimate
     {
         /// <summary>Expected throughput relative to a GeForce RTX 3090 (1.00).</summary>
         public double RelativeSpeed { get; set; }

@@ -8,9 +8,11 @@ namespace DlGpuTools.Recommendations
     /// cards are not held to their half-rate FP32-accumulate figure), times an efficiency per architecture, and is capped
     /// by board power as training is (a 300 W RTX 6000 Ada processes prompts slower than a 450 W RTX 4090).
     /// </summary>
-    public sealed class PrefillFit
+    internal sealed class PrefillFit
     {
-        /// <summary>Board power the cap is stated at; parts drawing less sustain more TFLOPS a watt (see <see cref="PowerExponent"/>).</summary>
+        /// <summary>
+        /// Board power the cap is stated at; parts drawing less sustain more TFLOPS a watt (see <see cref="PowerExponent"/>).
+        /// </summary>
         public const double CapReferenceW = 300;
 
         /// <summary>The cap grows as the board power to this power, not linearly: parts of lower power run lower on the voltage

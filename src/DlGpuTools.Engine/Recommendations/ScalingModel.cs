@@ -9,7 +9,7 @@ namespace DlGpuTools.Recommendations
     /// have no peer-to-peer copies. Every factor comes from published measurements; ModelCheckTests holds the
     /// data-parallel and layer-split ones to Lambda's and XiongjieDai's tables.
     /// </summary>
-    public static class ScalingModel
+    internal static class ScalingModel
     {
         /// <summary>The RMS error of the scaling factors on the published multi-GPU measurements.</summary>
         public const double Band = 0.10;

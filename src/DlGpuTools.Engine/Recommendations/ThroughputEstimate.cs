@@ -2,7 +2,7 @@ namespace DlGpuTools.Recommendations
 {
     /// <summary>An absolute throughput the model expects (tokens/s or FLOP/s), with the band its check against published measurements
     /// gives.</summary>
-    public sealed class ThroughputEstimate
+    internal sealed class ThroughputEstimate
     {
         public double Value { get; set; }
 

@@ -72,7 +72,8 @@ namespace DlGpuTools.Registration
                 foreach (string need in item.Needs ?? Array.Empty<string>())
                 {
                     if (!_byId.ContainsKey(need))
-                        throw new ArgumentException($"The {Feature} '{item.Id}' needs '{need}', which is not registered.", nameof(declared));
+                        throw new ArgumentException($"The {Feature} '{item.Id}' needs '{need}', which is not registered.",
+                            nameof(declared));
                 }
             }
 
@@ -83,7 +84,8 @@ namespace DlGpuTools.Registration
             {
                 T? next = left.FirstOrDefault(i => (i.Needs ?? Array.Empty<string>()).All(placed.Contains));
                 if (next == null)
-                    throw new ArgumentException($"The {Feature} items {string.Join(", ", left.Select(i => i.Id))} need each other in a cycle.",
+                    throw new ArgumentException($"The {Feature} items {string.Join(", ", left.Select(i => i.Id))} need "
+                        + "each other in a cycle.",
                     nameof(declared));
                 order.Add(next);
                 placed.Add(next.Id);

@@ -71,7 +71,8 @@ namespace DlGpuTools.Reports
                 report.DriverVersion = inventory.Devices.Select(d => d.DriverVersion).FirstOrDefault(v => v != null)
                     ?? HostFacts.ReadLinuxKernelModuleVersion();
                 problems.AddRange(inventory.Failures.Select(f => $"GPU {f.Index}: {f.Error.Message}"));
-                if (inventory.DriverDeviceCount == 0) problems.Add("The CUDA driver shows no GPU to this process (check CUDA_VISIBLE_DEVICES and nvidia-smi).");
+                if (inventory.DriverDeviceCount == 0)
+                    problems.Add("The CUDA driver shows no GPU to this process (check CUDA_VISIBLE_DEVICES and nvidia-smi).");
             }
             catch (Exception e) when (IsReadFailure(e))
             {
@@ -124,7 +125,8 @@ namespace DlGpuTools.Reports
             List<string>? folders = null;
             List<string> Folders() => folders ?? (folders = LibraryCopies.SearchFolders(_environment).ToList());
 
-            LibraryReport Read(string name, Func<(string? Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
+            LibraryReport Read(string name,
+                Func<(string? Version, string Path, IReadOnlyList<ProbeAttempt> Attempts)> load, bool scanCopies)
             {
                 var library = new LibraryReport { Name = name };
                 try
@@ -164,8 +166,10 @@ namespace DlGpuTools.Reports
                 return (Units.CudaVersionText(cudart.RuntimeVersion()), cudart.LibraryPath, cudart.Attempts);
             }, true);
             yield return Read("cuBLAS", () => (_runtime.CuBlas.PropertyVersion()
-                ?? LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts), true);
-            yield return Read("cuBLASLt", () => (_runtime.CuBlasLt.VersionText, _runtime.CuBlasLt.LibraryPath, _runtime.CuBlasLt.Attempts), true);
+                ?? LibraryCopies.VersionFromName(_runtime.CuBlas.LibraryPath, null), _runtime.CuBlas.LibraryPath, _runtime.CuBlas.Attempts),
+                    true);
+            yield return Read("cuBLASLt",
+                () => (_runtime.CuBlasLt.VersionText, _runtime.CuBlasLt.LibraryPath, _runtime.CuBlasLt.Attempts), true);
             yield return Read("cuDNN", () => (CuDnnLibrary.DecodeVersion(_runtime.CuDnn.Version)?.ToString(), _runtime.CuDnn.LibraryPath,
                 _runtime.CuDnn.Attempts), true);
             yield return Read("NCCL", () =>
@@ -190,7 +194,8 @@ namespace DlGpuTools.Reports
         public static IEnumerable<EnvironmentVariableReport> RelevantVariables(IDictionary variables, bool windows)
         {
             if (variables == null) throw new ArgumentNullException(nameof(variables));
-            foreach (DictionaryEntry entry in variables.Cast<DictionaryEntry>().OrderBy(e => (string)e.Key, StringComparer.OrdinalIgnoreCase))
+            foreach (DictionaryEntry entry in variables.Cast<DictionaryEntry>()
+                .OrderBy(e => (string)e.Key, StringComparer.OrdinalIgnoreCase))
             {
                 EnvironmentVariableReport? variable = ReportRedactor.Variable((string)entry.Key, entry.Value as string, windows);
                 if (variable != null) yield return variable;

@@ -44,7 +44,8 @@ namespace DlGpuTools.Reports
             if (report.Gpus.Count == 0) md.AppendLine("None visible to this process.");
             else
             {
-                md.AppendLine("| # | Name | CC | Memory (GiB) | Used (GiB) | Temp | Power | PCIe | UUID |").AppendLine("|---|---|---|---|---|---|---|---|---|");
+                md.AppendLine("| # | Name | CC | Memory (GiB) | Used (GiB) | Temp | Power | PCIe | UUID |")
+                    .AppendLine("|---|---|---|---|---|---|---|---|---|");
                 foreach (CudaDevice d in report.Gpus)
                 {
                     string used = d.FreeMemory is ulong free ? Gib(d.TotalMemory > free ? d.TotalMemory - free : 0) : "-";
@@ -52,7 +53,8 @@ namespace DlGpuTools.Reports
                     {
                         "| " + d.Index, Cell(d.Name), Cell(d.ComputeCapability), Gib(d.TotalMemory), used,
                         d.TemperatureC is int t ? t + " °C" : "-",
-                        d.PowerDrawW is double p ? string.Format(CultureInfo.InvariantCulture, "{0:0} W / {1:0} W", p, d.PowerLimitW ?? 0) : "-",
+                        d.PowerDrawW is double p
+                            ? string.Format(CultureInfo.InvariantCulture, "{0:0} W / {1:0} W", p, d.PowerLimitW ?? 0) : "-",
                         d.PcieGeneration is int g ? $"Gen{g} x{d.PcieLinkWidth}" : "-", Cell(d.Uuid) + " |",
                     }));
                 }
@@ -68,20 +70,23 @@ namespace DlGpuTools.Reports
             if (report.PythonEnvironments.Count == 0) md.AppendLine("None found.");
             else
             {
-                md.AppendLine("| Kind | Prefix | Python | torch (CUDA) | tensorflow (CUDA) | jax (CUDA) |").AppendLine("|---|---|---|---|---|---|");
+                md.AppendLine("| Kind | Prefix | Python | torch (CUDA) | tensorflow (CUDA) | jax (CUDA) |")
+                    .AppendLine("|---|---|---|---|---|---|");
                 foreach (PythonEnvironmentReport e in report.PythonEnvironments)
                     md.AppendLine($"| {Cell(e.Kind)} | {Cell(e.Prefix)} | {Cell(e.PythonVersion)} | "
                         + $"{Cell(Framework(e.Torch, e.TorchCuda))} | {Cell(Framework(e.TensorFlow, e.TensorFlowCuda))} | "
                         + $"{Cell(Framework(e.Jax, e.JaxCuda))} |");
             }
 
-            md.AppendLine().AppendLine("### Environment variables (CUDA, NVIDIA, cuDNN, DlGpuTools and the library search path only)").AppendLine();
+            md.AppendLine()
+                .AppendLine("### Environment variables (CUDA, NVIDIA, cuDNN, DlGpuTools and the library search path only)").AppendLine();
             if (report.EnvironmentVariables.Count == 0) md.AppendLine("None set.");
             else
             {
                 // One line a variable: line breaks and other control characters inside a value are written as \n, \r...
                 string[] lines = report.EnvironmentVariables
-                    .Select(v => Visible(v.Name ?? string.Empty) + (v.ValueHidden ? " (value hidden)" : "=" + Visible(redactor.Text(v.Value))))
+                    .Select(v =>
+                        Visible(v.Name ?? string.Empty) + (v.ValueHidden ? " (value hidden)" : "=" + Visible(redactor.Text(v.Value))))
                     .ToArray();
                 string fence = Fence(lines);
                 md.AppendLine(fence);

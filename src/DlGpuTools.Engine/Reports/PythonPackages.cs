@@ -95,7 +95,8 @@ namespace DlGpuTools.Reports
         {
             foreach (string dir in LibraryCopies.SafeDirectories(site, distribution + "-*.dist-info").OrderByDescending(d => d))
             {
-                Match m = Regex.Match(Path.GetFileName(dir), "^" + Regex.Escape(distribution) + @"-(\d[^-]*)\.dist-info$", RegexOptions.IgnoreCase);
+                Match m = Regex.Match(Path.GetFileName(dir), "^" + Regex.Escape(distribution) + @"-(\d[^-]*)\.dist-info$",
+                    RegexOptions.IgnoreCase);
                 if (m.Success) return m.Groups[1].Value;
             }
 

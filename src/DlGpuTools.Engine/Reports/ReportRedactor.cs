@@ -54,7 +54,8 @@ namespace DlGpuTools.Reports
 
         // Families of shown names, as prefix and suffix: the Windows installer's toolkit root per version
         // (CUDA_PATH_V12_4), and this module's library overrides (DLGPUTOOLS_CUDNN_PATH).
-        private static readonly (string Prefix, string Suffix)[] ShownFamilies = { ("CUDA_PATH_V", string.Empty), ("DLGPUTOOLS_", "_PATH") };
+        private static readonly (string Prefix, string Suffix)[] ShownFamilies = { ("CUDA_PATH_V", string.Empty),
+            ("DLGPUTOOLS_", "_PATH") };
 
         // Tokens that announce themselves by a prefix, with the least that must follow it for a key (shorter is a word).
         private static readonly (string Prefix, int MinimumBody, string Why)[] KeyPrefixes =
@@ -79,7 +80,8 @@ namespace DlGpuTools.Reports
 
         // A prefix token: the prefix not glued to a letter or digit before it, then the token's characters.
         private static readonly Regex PrefixedKey = new Regex(
-            "(?<![A-Za-z0-9])(?:" + string.Join("|", KeyPrefixes.Select(k => Regex.Escape(k.Prefix) + "[A-Za-z0-9_.=-]{" + k.MinimumBody + ",}")) + ")",
+            "(?<![A-Za-z0-9])(?:"
+                + string.Join("|", KeyPrefixes.Select(k => Regex.Escape(k.Prefix) + "[A-Za-z0-9_.=-]{" + k.MinimumBody + ",}")) + ")",
             RegexOptions.CultureInvariant, MatchTimeout);
 
         // 32+ hex digits: API keys, HMACs, session ids. GPU UUIDs (dashes every 8 or 4) are not this long in one run.
@@ -89,11 +91,13 @@ namespace DlGpuTools.Reports
         // has all three) and a piece of 13 or more between '-' and '_' (a GPU UUID's pieces are 12 at most, and names
         // like My_Project_2024_Final are short words). '/' is not in the class, so paths are cut into their folder
         // names, and a key as a folder name is still caught.
-        private static readonly Regex KeyLikeRun = new Regex("(?<![A-Za-z0-9+_=-])[A-Za-z0-9+_-]{32,}={0,2}", RegexOptions.CultureInvariant, MatchTimeout);
+        private static readonly Regex KeyLikeRun = new Regex("(?<![A-Za-z0-9+_=-])[A-Za-z0-9+_-]{32,}={0,2}",
+            RegexOptions.CultureInvariant, MatchTimeout);
 
         // Standard base64 with '/' (an AWS secret key): 40+ characters, all three kinds, not starting with '/' (an
         // absolute path does), and at most one '/' per 16 characters (path segments are shorter).
-        private static readonly Regex SlashedKeyRun = new Regex("(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}", RegexOptions.CultureInvariant, MatchTimeout);
+        private static readonly Regex SlashedKeyRun = new Regex("(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}",
+            RegexOptions.CultureInvariant, MatchTimeout);
 
         // GPU and MIG UUIDs, and any other UUID (hidden with -Redact only: they identify a machine, they grant nothing).
         private static readonly Regex Uuid = new Regex(
@@ -137,7 +141,8 @@ namespace DlGpuTools.Reports
             string? home = Environment.GetEnvironmentVariable(windows ? "USERPROFILE" : "HOME");
             string[] users = { Environment.UserName, Environment.GetEnvironmentVariable("USER"),
                 Environment.GetEnvironmentVariable("USERNAME"), Environment.GetEnvironmentVariable("LOGNAME") };
-            string[] hosts = { Environment.MachineName, Environment.GetEnvironmentVariable("HOSTNAME"), Environment.GetEnvironmentVariable("COMPUTERNAME") };
+            string[] hosts = { Environment.MachineName, Environment.GetEnvironmentVariable("HOSTNAME"),
+                Environment.GetEnvironmentVariable("COMPUTERNAME") };
             return new ReportRedactor(home, hideIdentity, users, hosts, windows);
         }
 
@@ -174,7 +179,8 @@ namespace DlGpuTools.Reports
             {
                 string result = Pem(text);
                 result = Urls(result);
-                result = PrefixedKey.Replace(result, m => KeyPrefixes.First(k => m.Value.StartsWith(k.Prefix, StringComparison.Ordinal)).Prefix + Hidden);
+                result = PrefixedKey.Replace(result,
+                    m => KeyPrefixes.First(k => m.Value.StartsWith(k.Prefix, StringComparison.Ordinal)).Prefix + Hidden);
                 result = HexRun.Replace(result, Hidden);
                 result = KeyLikeRun.Replace(result, m => MixesAllKinds(m.Value) && LongestPiece(m.Value) >= 13 ? Hidden : m.Value);
                 return SlashedKeyRun.Replace(result, m =>
@@ -206,7 +212,8 @@ namespace DlGpuTools.Reports
                 return Unchecked;
             }
 
-            foreach (string host in _hostNames) result = ReplaceName(result, host, "<host>", StringComparison.OrdinalIgnoreCase, IsHostNameChar);
+            foreach (string host in _hostNames)
+                result = ReplaceName(result, host, "<host>", StringComparison.OrdinalIgnoreCase, IsHostNameChar);
             foreach (string user in _userNames) result = ReplaceName(result, user, "<user>", _pathComparison, IsPathNameChar);
             return result;
         }
@@ -272,7 +279,8 @@ namespace DlGpuTools.Reports
 
         // Each occurrence of name that is not part of a longer name becomes replacement: no name character follows it,
         // and none comes before it (for a path such as the home, no folder separator either: /srv/root is not /root).
-        private static string ReplaceName(string text, string name, string replacement, StringComparison comparison, Func<char, bool> isNameChar)
+        private static string ReplaceName(string text, string name, string replacement, StringComparison comparison,
+            Func<char, bool> isNameChar)
         {
             bool isPath = name[0] == '/' || name[0] == '\\';
             var result = new StringBuilder(text.Length);

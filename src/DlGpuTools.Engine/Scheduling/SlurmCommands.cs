@@ -35,7 +35,8 @@ namespace DlGpuTools.Scheduling
                         + "sets SLURMD_NODENAME.");
         }
 
-        public void Drain(string nodeName, string reason) => Run("scontrol", "update", "NodeName=" + nodeName, "State=DRAIN", "Reason=" + reason);
+        public void Drain(string nodeName, string reason) =>
+            Run("scontrol", "update", "NodeName=" + nodeName, "State=DRAIN", "Reason=" + reason);
 
         public void Resume(string nodeName) => Run("scontrol", "update", "NodeName=" + nodeName, "State=RESUME");
 
@@ -79,7 +80,8 @@ namespace DlGpuTools.Scheduling
 
         private string Find(string program)
         {
-            string[] folders = (_getVariable("PATH") ?? string.Empty).Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries);
+            string[] folders = (_getVariable("PATH") ?? string.Empty)
+                .Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries);
             foreach (string folder in folders)
             {
                 if (!Path.IsPathRooted(folder)) continue; // a relative PATH entry would run whatever the working folder holds
@@ -89,7 +91,8 @@ namespace DlGpuTools.Scheduling
 
             throw new SlurmException(SlurmException.CommandNotFound,
                 $"{program} was not found on PATH (searched: {(folders.Length == 0 ? "PATH is empty" : string.Join(", ", folders))}).",
-                "Run this on a Slurm node with the Slurm client commands installed (Debian/Ubuntu: slurm-client), or add their folder to PATH.");
+                "Run this on a Slurm node with the Slurm client commands installed (Debian/Ubuntu: slurm-client), or add "
+                    + "their folder to PATH.");
         }
 
         private static SlurmException Failed(string program, IEnumerable<string> arguments, string how, string? stderr) =>

@@ -11,7 +11,9 @@ namespace DlGpuTools.Scheduling
             Reason = string.IsNullOrEmpty(reason) || reason == "none" ? null : reason;
         }
 
-        /// <summary>sinfo's long state name: idle, mixed, allocated, drained, draining, down, … (a trailing * means not responding).</summary>
+        /// <summary>
+        /// sinfo's long state name: idle, mixed, allocated, drained, draining, down, … (a trailing * means not responding).
+        /// </summary>
         public string State { get; }
 
         /// <summary>Why the node is drained or down, as the admin or a health check set it; null when none.</summary>
@@ -28,7 +30,8 @@ namespace DlGpuTools.Scheduling
                 string line = raw.TrimEnd('\r');
                 if (line.Trim().Length == 0) continue;
                 int bar = line.IndexOf('|');
-                return bar < 0 ? new SlurmNodeStatus(line.Trim(), null) : new SlurmNodeStatus(line.Substring(0, bar).Trim(), line.Substring(bar + 1).Trim());
+                return bar < 0 ? new SlurmNodeStatus(line.Trim(), null)
+                    : new SlurmNodeStatus(line.Substring(0, bar).Trim(), line.Substring(bar + 1).Trim());
             }
 
             return null;

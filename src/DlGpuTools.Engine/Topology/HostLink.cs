@@ -27,6 +27,20 @@ namespace DlGpuTools.Topology
 
         public Theoretical Theoretical(int directions) => TheoreticalBandwidth.Pcie(Generation, Width, MaxGeneration, MaxWidth, directions);
 
+        /// <summary>A link as given (for engine tests that run without NVML); the CPU and NUMA lists are derived from the masks.</summary>
+        internal static HostLink Of(int? generation, int? width, int? maxGeneration, int? maxWidth, int? numaNode = null,
+            ulong[]? cpuMask = null) => new HostLink
+        {
+            Generation = generation,
+            Width = width,
+            MaxGeneration = maxGeneration,
+            MaxWidth = maxWidth,
+            NumaNode = numaNode,
+            CpuMask = cpuMask,
+            CpuAffinity = cpuMask == null ? null : CpuList(cpuMask),
+            NumaAffinity = numaNode is int node && node < 64 ? CpuList(new[] { 1UL << node }) : null,
+        };
+
         public static HostLink Read(GpuRuntime runtime, CudaDevice device)
         {
             var link = new HostLink
@@ -44,7 +58,8 @@ namespace DlGpuTools.Topology
             link.Width = ReadUInt(nvml, "nvmlDeviceGetCurrPcieLinkWidth", handle) ?? link.Width;
             link.MaxGeneration = ReadUInt(nvml, "nvmlDeviceGetMaxPcieLinkGeneration", handle) ?? link.MaxGeneration;
             link.MaxWidth = ReadUInt(nvml, "nvmlDeviceGetMaxPcieLinkWidth", handle) ?? link.MaxWidth;
-            if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable) link.NumaNode = (int)node;
+            if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable)
+                link.NumaNode = (int)node;
             if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS)
             {
                 link.CpuMask = mask;
@@ -56,7 +71,8 @@ namespace DlGpuTools.Topology
         }
 
         private static int? ReadUInt(Nvml nvml, string function, IntPtr handle) =>
-            nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS && value != Nvml.ValueNotAvailable ? (int?)value : null;
+            nvml.DeviceGetUInt(function, handle, out uint value) == NvmlReturn.NVML_SUCCESS
+                && value != Nvml.ValueNotAvailable ? (int?)value : null;
 
         /// <summary>A CPU (or NUMA node) bit mask as Linux writes CPU lists: "0-55,112-167".</summary>
         internal static string? CpuList(ulong[] mask)

@@ -24,7 +24,8 @@ namespace DlGpuTools.Topology
             Nvml? nvml = runtime.TryGetNvml(out NativeLibraryNotFoundException? missing);
             NvmlDeviceFacts? facts = null;
             if (nvml != null) facts = NvmlDeviceFacts.Read(nvml, warnings);
-            else warnings.Add("NVML could not be loaded, so paths, NVLinks and CPU/NUMA affinity are unknown; peer access comes from the CUDA driver. "
+            else warnings.Add("NVML could not be loaded, so paths, NVLinks and CPU/NUMA affinity are unknown; peer access "
+                + "comes from the CUDA driver. "
                 + missing?.Message);
 
             var handles = new Dictionary<int, IntPtr>();
@@ -35,7 +36,8 @@ namespace DlGpuTools.Topology
             }
 
             // Handles exist only where NVML loaded; the check says so to the compiler too.
-            var nvLinks = nvml == null ? new Dictionary<int, List<string?>>() : handles.ToDictionary(p => p.Key, p => ReadNvLinks(nvml, p.Value));
+            var nvLinks = nvml == null ? new Dictionary<int,
+                List<string?>>() : handles.ToDictionary(p => p.Key, p => ReadNvLinks(nvml, p.Value));
             var result = new List<GpuTopology>();
             foreach (CudaDevice d in devices)
             {
@@ -45,7 +47,8 @@ namespace DlGpuTools.Topology
                     HostLinkFacts(nvml, handle, topology);
                 }
 
-                topology.Links = devices.Where(p => p.Index != d.Index).Select(p => ReadLink(driver, nvml, d, p, handles, nvLinks)).ToArray();
+                topology.Links = devices.Where(p => p.Index != d.Index)
+                    .Select(p => ReadLink(driver, nvml, d, p, handles, nvLinks)).ToArray();
                 result.Add(topology);
             }
 
@@ -54,9 +57,12 @@ namespace DlGpuTools.Topology
 
         private static void HostLinkFacts(Nvml nvml, IntPtr handle, GpuTopology topology)
         {
-            if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable) topology.NumaNode = (int)node;
-            if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS) topology.CpuAffinity = HostLink.CpuList(mask);
-            if (nvml.nvmlDeviceGetMemoryAffinity(handle, out ulong[] nodes) == NvmlReturn.NVML_SUCCESS) topology.NumaAffinity = HostLink.CpuList(nodes);
+            if (nvml.nvmlDeviceGetNumaNodeId(handle, out uint node) == NvmlReturn.NVML_SUCCESS && node != Nvml.ValueNotAvailable)
+                topology.NumaNode = (int)node;
+            if (nvml.nvmlDeviceGetCpuAffinity(handle, out ulong[] mask) == NvmlReturn.NVML_SUCCESS)
+                topology.CpuAffinity = HostLink.CpuList(mask);
+            if (nvml.nvmlDeviceGetMemoryAffinity(handle, out ulong[] nodes) == NvmlReturn.NVML_SUCCESS)
+                topology.NumaAffinity = HostLink.CpuList(nodes);
         }
 
         /// <summary>One GPU's active NVLinks: the remote PCI bus id of each, or null for a link to an NVSwitch.</summary>
@@ -67,9 +73,11 @@ namespace DlGpuTools.Topology
             for (uint link = 0; link < MaxNvLinks; link++)
             {
                 NvmlReturn r = nvml.nvmlDeviceGetNvLinkState(handle, link, out bool active);
-                if (r == NvmlReturn.NVML_ERROR_NOT_SUPPORTED || r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND) break; // no NVLink on this GPU
+                // no NVLink on this GPU
+                if (r == NvmlReturn.NVML_ERROR_NOT_SUPPORTED || r == NvmlReturn.NVML_ERROR_FUNCTION_NOT_FOUND) break;
                 if (r != NvmlReturn.NVML_SUCCESS || !active) continue;
-                bool toSwitch = nvml.nvmlDeviceGetNvLinkRemoteDeviceType(handle, link, out uint type) == NvmlReturn.NVML_SUCCESS && type == 2;
+                bool toSwitch = nvml.nvmlDeviceGetNvLinkRemoteDeviceType(handle, link, out uint type)
+                    == NvmlReturn.NVML_SUCCESS && type == 2;
                 string? bus = null;
                 if (!toSwitch && nvml.nvmlDeviceGetNvLinkRemotePciInfo(handle, link, out string? remote) == NvmlReturn.NVML_SUCCESS)
                     bus = DeviceIdentity.NormalizePciBusId(remote);
@@ -84,8 +92,10 @@ namespace DlGpuTools.Topology
         {
             var link = new GpuTopologyLink { DeviceIndex = device.Index, PeerIndex = peer.Index, Path = "?" };
             if (driver.cuDeviceCanAccessPeer(out bool can, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS) link.CanAccessPeer = can;
-            if (driver.cuDeviceGetP2PAttribute(out int atomics, 3, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS) link.NativeAtomics = atomics != 0;
-            if (driver.cuDeviceGetP2PAttribute(out int rank, 1, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS) link.PerformanceRank = rank;
+            if (driver.cuDeviceGetP2PAttribute(out int atomics, 3, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS)
+                link.NativeAtomics = atomics != 0;
+            if (driver.cuDeviceGetP2PAttribute(out int rank, 1, device.Index, peer.Index) == CudaResult.CUDA_SUCCESS)
+                link.PerformanceRank = rank;
 
             if (nvml == null || !handles.TryGetValue(device.Index, out IntPtr a) || !handles.TryGetValue(peer.Index, out IntPtr b))
             {
@@ -93,7 +103,8 @@ namespace DlGpuTools.Topology
                 return link;
             }
 
-            if (nvml.nvmlDeviceGetTopologyCommonAncestor(a, b, out NvmlTopologyLevel level) == NvmlReturn.NVML_SUCCESS) link.PcieLevel = PcieLevelName(level);
+            if (nvml.nvmlDeviceGetTopologyCommonAncestor(a, b, out NvmlTopologyLevel level) == NvmlReturn.NVML_SUCCESS)
+                link.PcieLevel = PcieLevelName(level);
             link.P2PRead = Status(nvml, a, b, NvmlP2PCapability.NVML_P2P_CAPS_INDEX_READ);
             link.P2PWrite = Status(nvml, a, b, NvmlP2PCapability.NVML_P2P_CAPS_INDEX_WRITE);
             link.P2PAtomics = Status(nvml, a, b, NvmlP2PCapability.NVML_P2P_CAPS_INDEX_ATOMICS);

@@ -34,6 +34,7 @@ namespace DlGpuTools.Commands
         }
 
         protected override void EndProcessing() =>
-            WriteObject(PrometheusExposition.Format(_samples, new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
+            WriteObject(
+                PrometheusExposition.Format(_samples, new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
     }
 }

@@ -82,7 +82,8 @@ namespace DlGpuTools.Commands
             try
             {
                 note = TextfileWriter.WriteAtomically(path,
-                    PrometheusExposition.FormatExport(samples.ToList(), new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
+                    PrometheusExposition.FormatExport(samples.ToList(),
+                        new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
             }
             catch (DirectoryNotFoundException)
             {

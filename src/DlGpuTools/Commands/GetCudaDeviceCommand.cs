@@ -56,7 +56,8 @@ namespace DlGpuTools.Commands
                 var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
                 // PowerShell's convention: a literal name that matches nothing is an error; a wildcard is not.
                 foreach (string literal in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)
-                                                          && !_inventory.Devices.Any(d => string.Equals(d.Name, n, StringComparison.OrdinalIgnoreCase))))
+                                                          && !_inventory.Devices.Any(d =>
+                                                              string.Equals(d.Name, n, StringComparison.OrdinalIgnoreCase))))
                 {
                     WriteFailure(DeviceSelectionException.ForName(literal), literal);
                 }
@@ -81,7 +82,8 @@ namespace DlGpuTools.Commands
                 return false;
             }
 
-            if (_inventory.Devices.Count > 0) WriteVerbose(Messages.Format(Messages.DriverLoadedFrom, _inventory.Devices[0].DriverLibraryPath));
+            if (_inventory.Devices.Count > 0)
+                WriteVerbose(Messages.Format(Messages.DriverLoadedFrom, _inventory.Devices[0].DriverLibraryPath));
             DeviceNameCompleter.Remember(_inventory.Devices.Select(d => d.Name));
             return true;
         }

@@ -138,7 +138,9 @@ namespace DlGpuTools.Commands
         [ArgumentCompleter(typeof(CardNameCompleter))]
         public string? CurrentGpu { get; set; }
 
-        /// <summary>The memory your device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name that covers several.</summary>
+        /// <summary>
+        /// The memory your device reports, in bytes (Get-CudaDevice's TotalMemory): picks the variant of a driver name that covers several.
+        /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("TotalMemory")]
         public ulong CurrentGpuMemoryBytes { get; set; }
@@ -223,7 +225,8 @@ namespace DlGpuTools.Commands
                 Goal = Bound(nameof(Goal)) ? Goal : (RecommendationGoal?)null,
                 Engine = Engine == null ? (InferenceEngine?)null : string.Equals(Engine, "llama.cpp", StringComparison.OrdinalIgnoreCase)
                     ? InferenceEngine.LlamaCpp
-                    : string.Equals(Engine, "vLLM", StringComparison.OrdinalIgnoreCase) ? InferenceEngine.Vllm : InferenceEngine.TensorRtLlm,
+                    : string.Equals(Engine, "vLLM", StringComparison.OrdinalIgnoreCase) ? InferenceEngine.Vllm
+                    : InferenceEngine.TensorRtLlm,
                 TrainTokens = Bound(nameof(TrainTokens)) ? TrainTokens : (double?)null,
                 Epochs = Bound(nameof(Epochs)) ? Epochs : (double?)null,
                 DatasetTokens = Bound(nameof(DatasetTokens)) ? DatasetTokens : (double?)null,

@@ -67,11 +67,13 @@ namespace DlGpuTools.Commands
                 try
                 {
                     // ArrayList (deserialized string[]) and object[] (JSON) become string[]; numbers and dates convert.
-                    property.SetValue(sample, LanguagePrimitives.ConvertTo(value, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+                    property.SetValue(sample,
+                        LanguagePrimitives.ConvertTo(value, property.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
                 }
                 catch (PSInvalidCastException)
                 {
-                    why = $"its {property.Name} '{value}' is not a {Nullable.GetUnderlyingType(property.PropertyType)?.Name ?? property.PropertyType.Name}";
+                    why = $"its {property.Name} '{value}' is not a "
+                        + $"{Nullable.GetUnderlyingType(property.PropertyType)?.Name ?? property.PropertyType.Name}";
                     return null;
                 }
             }

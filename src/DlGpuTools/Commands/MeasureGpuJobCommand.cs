@@ -17,7 +17,8 @@ namespace DlGpuTools.Commands
         // Dot-sources the user's block in the current scope (as Measure-Command does) and keeps each output object as it
         // comes, so what the block wrote before it threw is still written.
         private static readonly ScriptBlock Runner = ScriptBlock.Create(
-            "$__dlgpuJob = $args; try { . $__dlgpuJob[0] | ForEach-Object { $__dlgpuJob[1].Add($_) } } finally { Remove-Variable __dlgpuJob }");
+            "$__dlgpuJob = $args; try { . $__dlgpuJob[0] | ForEach-Object { $__dlgpuJob[1].Add($_) } } finally { "
+                + "Remove-Variable __dlgpuJob }");
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]

@@ -26,7 +26,8 @@ namespace DlGpuTools.Commands
         private bool _failed;
 
         [Parameter(Position = 0)]
-        public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
+        public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32,
+            MatMulDataType.FP16, MatMulDataType.BF16 };
 
         // One parameter set, checked in BeginProcessing: with sets, mixing -Size and -M/-N/-K only got
         // PowerShell's "Parameter set cannot be resolved", which does not say which to use.

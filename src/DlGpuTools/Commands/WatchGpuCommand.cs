@@ -51,7 +51,8 @@ namespace DlGpuTools.Commands
                         IReadOnlyList<GpuSample> samples = sampler.Sample();
                         var processes = new List<GpuProcessUsage>();
                         // A GPU whose process list fails still shows its bars; the list says nothing for it.
-                        foreach (MonitoredDevice device in processSource.Devices) processes.AddRange(processSource.Read(device, interval + interval, out _));
+                        foreach (MonitoredDevice device in processSource.Devices)
+                            processes.AddRange(processSource.Read(device, interval + interval, out _));
 
                         IReadOnlyList<string> screen = WatchScreen.Render(samples, processes, Interval, live);
                         if (live) Draw(screen);

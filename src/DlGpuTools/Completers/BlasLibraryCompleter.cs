@@ -15,7 +15,8 @@ namespace DlGpuTools.Commands
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             // An unreadable folder must not break the prompt: the family names still complete.
-            return Completion.Match(CpuBlasChoice.FamilyNames, wordToComplete).Concat(Completion.Match(CpuBlasChoice.LibraryFilesHere(), wordToComplete));
+            return Completion.Match(CpuBlasChoice.FamilyNames, wordToComplete)
+                .Concat(Completion.Match(CpuBlasChoice.LibraryFilesHere(), wordToComplete));
         }
     }
 }

@@ -26,7 +26,8 @@ namespace DlGpuTools.Commands
             else
             {
                 var list = candidates.ToList();
-                var prefix = list.Where(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase)).OrderBy(c => c, StringComparer.OrdinalIgnoreCase).ToList();
+                var prefix = list.Where(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(c => c, StringComparer.OrdinalIgnoreCase).ToList();
                 var inside = list.Where(c => !c.StartsWith(word, StringComparison.OrdinalIgnoreCase)
                     && c.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
                     .OrderBy(c => c, StringComparer.OrdinalIgnoreCase);

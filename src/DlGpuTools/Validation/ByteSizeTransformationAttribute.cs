@@ -28,7 +28,8 @@ namespace DlGpuTools.Commands
             if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && number >= 0)
                 return (long)Math.Round(number * scale);
             throw new ArgumentTransformationMetadataException(
-                $"'{text}' is not a byte size: write a number, optionally with K, M, G or T (KiB, MiB, GiB, TiB; all binary), for example 8, 64K or 1GiB.");
+                $"'{text}' is not a byte size: write a number, optionally with K, M, G or T (KiB, MiB, GiB, TiB; all binary), for "
+                    + "example 8, 64K or 1GiB.");
         }
     }
 }

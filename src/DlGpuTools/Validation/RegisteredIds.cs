@@ -13,7 +13,8 @@ namespace DlGpuTools.Validation
             PropertyInfo? property = catalogue
                 .GetProperties(BindingFlags.Public | BindingFlags.Static)
                 .FirstOrDefault(p => typeof(IRegistry).IsAssignableFrom(p.PropertyType));
-            if (property == null) throw new ArgumentException($"{catalogue.FullName} exposes no public static IRegistry property.", nameof(catalogue));
+            if (property == null)
+                throw new ArgumentException($"{catalogue.FullName} exposes no public static IRegistry property.", nameof(catalogue));
             return (IRegistry)property.GetValue(null)!;
         }
     }

@@ -24,7 +24,8 @@ namespace DlGpuTools.Commands
             if (!(value is string text)) return inputData;
             text = text.Trim().Replace("_", string.Empty).Replace(",", string.Empty);
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain)) return plain;
-            if (text.Length >= 2 && double.TryParse(text.Substring(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
+            if (text.Length >= 2
+                && double.TryParse(text.Substring(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
             {
                 double k = Binary ? 1024 : 1000;
                 switch (char.ToUpperInvariant(text[text.Length - 1]))
@@ -38,7 +39,8 @@ namespace DlGpuTools.Commands
             }
 
             throw new ArgumentTransformationMetadataException(
-                $"'{text}' is not a number: give a plain number or one with a suffix, as in 7B or 70B (parameters), 8k or 128k (tokens), 7e9.");
+                $"'{text}' is not a number: give a plain number or one with a suffix, as in 7B or 70B (parameters), 8k "
+                    + "or 128k (tokens), 7e9.");
         }
     }
 }

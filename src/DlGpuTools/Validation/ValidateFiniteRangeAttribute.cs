@@ -26,7 +26,9 @@ namespace DlGpuTools.Commands
         /// <summary>Said after the bounds ("US dollars", "seconds"), or nothing.</summary>
         public string? Unit { get; }
 
-        /// <summary>Said instead of the range message when the value is 0 (for -Budget: "$800" is a PowerShell variable, empty, so 0).</summary>
+        /// <summary>
+        /// Said instead of the range message when the value is 0 (for -Budget: "$800" is a PowerShell variable, empty, so 0).
+        /// </summary>
         public string? ZeroMessage { get; set; }
 
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)

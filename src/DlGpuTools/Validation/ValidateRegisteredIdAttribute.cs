@@ -26,7 +26,8 @@ namespace DlGpuTools.Validation
             IRegistry registry = RegisteredIds.Of(_catalogue);
             if (!registry.Ids.Contains(id, StringComparer.OrdinalIgnoreCase))
             {
-                throw new ValidationMetadataException($"There is no {registry.Feature} '{id}'. Use one of: {string.Join(", ", registry.Ids)}.");
+                throw new ValidationMetadataException($"There is no {registry.Feature} '{id}'. Use one of: "
+                    + $"{string.Join(", ", registry.Ids)}.");
             }
         }
     }

@@ -37,7 +37,8 @@ namespace DlGpuTools.Commands
         {
             if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int major)) return new Version(major, 0);
             if (Version.TryParse(text, out Version version)) return version;
-            throw new ArgumentTransformationMetadataException($"'{text}' is not a version: give major.minor, for example 12.4 (or just 12).");
+            throw new ArgumentTransformationMetadataException($"'{text}' is not a version: give major.minor, for "
+                + "example 12.4 (or just 12).");
         }
     }
 }

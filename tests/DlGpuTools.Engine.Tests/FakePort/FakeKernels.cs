@@ -121,6 +121,9 @@ namespace DlGpuTools.Engine.Tests.FakePort
             public ulong WriteBytes { get; }
 
             public Action Run { get; }
+
+            /// <summary>The simulated time apart from the launch cost, where bytes / KernelGBps is not it (a kernel over a link).</summary>
+            public double? Milliseconds { get; init; }
         }
     }
 }

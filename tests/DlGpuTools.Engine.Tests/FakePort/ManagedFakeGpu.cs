@@ -21,12 +21,13 @@ namespace DlGpuTools.Engine.Tests.FakePort
     /// <item>each stream has a simulated clock: a copy takes bytes / <see cref="CopyGBps"/>, a host copy bytes /
     /// <see cref="HostCopyGBps"/>, a kernel its bytes touched / <see cref="KernelGBps"/> plus a launch cost, and an
     /// event takes the clock when its turn comes;</item>
-    /// <item>the health kernels (fill, check, compare) are implemented here from their PTX's documented semantics;</item>
+    /// <item>the health kernels (fill, check, compare) are implemented here from their PTX's documented semantics, the
+    /// bandwidth kernels, page-locked host memory and peer access in ManagedFakeGpu.Bandwidth.cs;</item>
     /// <item>releases of unknown or already released handles are INVALID_HANDLE / INVALID_VALUE.</item>
     /// </list>
     /// Faults: <see cref="StuckLow"/> forces bits of one device word to 0 after every write (a bad memory cell).
     /// </summary>
-    internal sealed unsafe class ManagedFakeGpu : IGpuPort
+    internal sealed unsafe partial class ManagedFakeGpu : IGpuPort
     {
         private readonly object _lock = new object();
         private readonly List<CudaDevice> _devices;
@@ -174,8 +175,9 @@ namespace DlGpuTools.Engine.Tests.FakePort
 
         public void CopyToHostNow(IntPtr destination, ulong source, ulong bytes)
         {
-            int device = Current("cuMemcpyDtoH");
-            (byte[] from, long at) = Range(device, source, bytes, "cuMemcpyDtoH");
+            Current("cuMemcpyDtoH");
+            // Unified addressing: the driver finds the device that owns the source, whichever context is current.
+            (byte[] from, long at) = Range(OwnerOf(source), source, bytes, "cuMemcpyDtoH");
             // Synchronous, but only with the legacy stream: work queued on the module's non-blocking streams is not waited for.
             Marshal.Copy(from, (int)at, destination, (int)bytes);
         }
@@ -275,8 +277,10 @@ namespace DlGpuTools.Engine.Tests.FakePort
             FakeStream s = StreamOf(stream, "cuLaunchKernel");
             if (blocks == 0 || threadsPerBlock == 0 || threadsPerBlock > 1024) throw Fail(CudaResult.CUDA_ERROR_INVALID_VALUE,
                 "cuLaunchKernel");
-            var kernel = FakeKernels.Bind(this, s.Device, function.Name, args);
-            Queue(s, LaunchMilliseconds + kernel.Bytes / (KernelGBps * 1e6), kernel.Run, kernel.Writes, kernel.WriteBytes);
+            var kernel = FakeBandwidthKernels.Bind(this, s.Device, function.Name, blocks, threadsPerBlock, args)
+                ?? FakeKernels.Bind(this, s.Device, function.Name, args);
+            double milliseconds = kernel.Milliseconds ?? kernel.Bytes / (KernelGBps * 1e6);
+            Queue(s, LaunchMilliseconds + milliseconds, kernel.Run, kernel.Writes, kernel.WriteBytes);
         }
 
         public GpuFacts Facts(int device) => Facts0;
@@ -398,6 +402,7 @@ namespace DlGpuTools.Engine.Tests.FakePort
                 foreach (ulong p in _allocations.Where(a => a.Value.Device == device).Select(a => a.Key).ToList()) _allocations.Remove(p);
                 foreach (IntPtr h in _streams.Where(a => a.Value.Device == device).Select(a => a.Key).ToList()) _streams.Remove(h);
                 foreach (IntPtr h in _events.Where(a => a.Value.Device == device).Select(a => a.Key).ToList()) _events.Remove(h);
+                ReleaseBandwidthState(device);
             }
         }
 
@@ -487,7 +492,8 @@ namespace DlGpuTools.Engine.Tests.FakePort
             {
                 if (_popped) return;
                 // The driver pops the calling thread's stack: leaving on another thread would pop the wrong context.
-                if (Thread.CurrentThread != _thread) throw new InvalidOperationException("A context scope was left on another thread than it was entered on.");
+                if (Thread.CurrentThread != _thread)
+                    throw new InvalidOperationException("A context scope was left on another thread than it was entered on.");
                 _popped = true;
                 _stack.Pop();
             }

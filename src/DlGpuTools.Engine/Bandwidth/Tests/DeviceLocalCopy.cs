@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -17,8 +17,8 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer src = run.Written(run.SeedA);
-            DeviceBuffer dst = run.Cleared();
+            DeviceMemory src = run.Written(run.SeedA);
+            DeviceMemory dst = run.Cleared();
             return run.Measure(new BandwidthMeasurement
             {
                 Forward = run.CopyEngineDeviceToDevice(dst, src),

@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -17,8 +17,8 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer src = run.Written(run.SeedA);
-            DeviceBuffer sums = run.BlockSums();
+            DeviceMemory src = run.Written(run.SeedA);
+            DeviceMemory sums = run.BlockSums();
             return run.Measure(new BandwidthMeasurement
             {
                 Forward = s => run.Session.LaunchRead(src, run.Elements, sums, s),

@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {

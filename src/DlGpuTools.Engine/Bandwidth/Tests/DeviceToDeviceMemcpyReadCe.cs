@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -19,8 +19,8 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer remote = run.PeerWritten(run.SeedA);
-            DeviceBuffer local = run.Cleared();
+            DeviceMemory remote = run.PeerWritten(run.SeedA);
+            DeviceMemory local = run.Cleared();
             return run.Measure(new BandwidthMeasurement
             {
                 Forward = run.CopyEngineFromPeer(local, remote),

@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -14,11 +14,11 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer remote = run.PeerWritten(run.SeedA);
-            DeviceBuffer local = run.Cleared();
+            DeviceMemory remote = run.PeerWritten(run.SeedA);
+            DeviceMemory local = run.Cleared();
             return run.Measure(new BandwidthMeasurement
             {
-                Forward = run.SmPipelinedCopy(local.DevicePointer, remote.DevicePointer),
+                Forward = run.SmPipelinedCopy(local.Pointer, remote.Pointer),
                 Verify = run.ExpectPattern(local, run.SeedA),
                 Counted = "copied once, GPU " + run.Peer.Device.Index + "'s memory read into GPU " + run.Session.Device.Index,
                 Engine = Engines.SmKernel,

@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -17,8 +17,8 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer local = run.Written(run.SeedA);
-            DeviceBuffer remote = run.PeerCleared();
+            DeviceMemory local = run.Written(run.SeedA);
+            DeviceMemory remote = run.PeerCleared();
             return run.Measure(new BandwidthMeasurement
             {
                 Forward = run.CopyEngineToPeer(remote, local),

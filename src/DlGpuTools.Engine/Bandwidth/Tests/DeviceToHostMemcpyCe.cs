@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -20,7 +20,7 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer src = run.Written(run.SeedA);
+            DeviceMemory src = run.Written(run.SeedA);
             HostBuffer dst = run.HostCleared();
             return run.Measure(new BandwidthMeasurement
             {

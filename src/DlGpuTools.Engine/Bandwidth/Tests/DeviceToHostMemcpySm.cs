@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -20,11 +20,11 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer src = run.Written(run.SeedA);
+            DeviceMemory src = run.Written(run.SeedA);
             HostBuffer dst = run.HostCleared();
             return run.Measure(new BandwidthMeasurement
             {
-                Forward = run.SmPipelinedCopy(run.MappedAddress(dst), src.DevicePointer),
+                Forward = run.SmPipelinedCopy(run.MappedAddress(dst), src.Pointer),
                 Verify = run.ExpectPattern(dst, run.SeedA),
                 Counted = "copied once, device to host",
                 Engine = Engines.SmKernel,

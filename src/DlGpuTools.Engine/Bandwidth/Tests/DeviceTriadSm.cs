@@ -1,5 +1,5 @@
 using System;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -19,9 +19,9 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer b = run.Written(run.SeedA);
-            DeviceBuffer c = run.Written(run.SeedB);
-            DeviceBuffer a = run.Cleared();
+            DeviceMemory b = run.Written(run.SeedA);
+            DeviceMemory c = run.Written(run.SeedB);
+            DeviceMemory a = run.Cleared();
             Func<ulong, uint> expected = k => unchecked(BandwidthPattern.Word(k, run.SeedA) + Scalar * BandwidthPattern.Word(k, run.SeedB));
             return run.Measure(new BandwidthMeasurement
             {

@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -17,7 +17,7 @@ namespace DlGpuTools.Bandwidth.Tests
 
         internal override BandwidthResult Run(BandwidthRun run)
         {
-            DeviceBuffer dst = run.Cleared();
+            DeviceMemory dst = run.Cleared();
             return run.Measure(new BandwidthMeasurement
             {
                 Forward = s => run.Session.LaunchWrite(dst, run.Elements, run.SeedA, s),

@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -19,8 +19,8 @@ namespace DlGpuTools.Bandwidth.Tests
         internal override BandwidthResult Run(BandwidthRun run)
         {
             HostBuffer up = run.HostFilled(run.SeedA);
-            DeviceBuffer upTarget = run.Cleared();
-            DeviceBuffer downSource = run.Written(run.SeedB);
+            DeviceMemory upTarget = run.Cleared();
+            DeviceMemory downSource = run.Written(run.SeedB);
             HostBuffer down = run.HostCleared();
             var upChecked = run.ExpectPattern(upTarget, run.SeedA);
             var downChecked = run.ExpectPattern(down, run.SeedB);

@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -21,7 +21,7 @@ namespace DlGpuTools.Bandwidth.Tests
         internal override BandwidthResult Run(BandwidthRun run)
         {
             HostBuffer src = run.HostFilled(run.SeedA);
-            DeviceBuffer dst = run.Cleared();
+            DeviceMemory dst = run.Cleared();
             return run.Measure(new BandwidthMeasurement
             {
                 Forward = run.CopyEngineHostToDevice(dst, src),

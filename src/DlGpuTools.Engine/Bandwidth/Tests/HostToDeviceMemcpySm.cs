@@ -1,4 +1,4 @@
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -21,10 +21,10 @@ namespace DlGpuTools.Bandwidth.Tests
         internal override BandwidthResult Run(BandwidthRun run)
         {
             HostBuffer src = run.HostFilled(run.SeedA);
-            DeviceBuffer dst = run.Cleared();
+            DeviceMemory dst = run.Cleared();
             return run.Measure(new BandwidthMeasurement
             {
-                Forward = run.SmPipelinedCopy(dst.DevicePointer, run.MappedAddress(src)),
+                Forward = run.SmPipelinedCopy(dst.Pointer, run.MappedAddress(src)),
                 Verify = run.ExpectPattern(dst, run.SeedA),
                 Counted = "copied once, host to device",
                 Engine = Engines.SmKernel,

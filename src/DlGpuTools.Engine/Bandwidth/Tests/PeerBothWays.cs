@@ -1,5 +1,5 @@
 using System;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Bandwidth.Tests
 {
@@ -10,7 +10,7 @@ namespace DlGpuTools.Bandwidth.Tests
     internal sealed class PeerBothWays
     {
         private PeerBothWays(
-            DeviceBuffer localSource, DeviceBuffer remoteTarget, DeviceBuffer remoteSource, DeviceBuffer localTarget, Func<int> verify)
+            DeviceMemory localSource, DeviceMemory remoteTarget, DeviceMemory remoteSource, DeviceMemory localTarget, Func<int> verify)
         {
             LocalSource = localSource;
             RemoteTarget = remoteTarget;
@@ -19,23 +19,23 @@ namespace DlGpuTools.Bandwidth.Tests
             Verify = verify;
         }
 
-        public DeviceBuffer LocalSource { get; }
+        public DeviceMemory LocalSource { get; }
 
-        public DeviceBuffer RemoteTarget { get; }
+        public DeviceMemory RemoteTarget { get; }
 
-        public DeviceBuffer RemoteSource { get; }
+        public DeviceMemory RemoteSource { get; }
 
-        public DeviceBuffer LocalTarget { get; }
+        public DeviceMemory LocalTarget { get; }
 
         /// <summary>Both targets checked: each direction must have carried its own pattern.</summary>
         public Func<int> Verify { get; }
 
         public static PeerBothWays Prepare(BandwidthRun run)
         {
-            DeviceBuffer localSource = run.Written(run.SeedA);
-            DeviceBuffer remoteTarget = run.PeerCleared();
-            DeviceBuffer remoteSource = run.PeerWritten(run.SeedB);
-            DeviceBuffer localTarget = run.Cleared();
+            DeviceMemory localSource = run.Written(run.SeedA);
+            DeviceMemory remoteTarget = run.PeerCleared();
+            DeviceMemory remoteSource = run.PeerWritten(run.SeedB);
+            DeviceMemory localTarget = run.Cleared();
             Func<int> there = run.ExpectPattern(remoteTarget, run.SeedA), back = run.ExpectPattern(localTarget, run.SeedB);
             return new PeerBothWays(localSource, remoteTarget, remoteSource, localTarget, () => there() + back());
         }

@@ -110,6 +110,49 @@ namespace DlGpuTools.GpuWork.Port
             Driver.ThrowIfFailed(Driver.cuLaunchKernel(function.Handle, blocks, threadsPerBlock, 0, stream.Handle, pointers));
         }
 
+        public CudaResult DeviceAttribute(int device, CudaDeviceAttribute attribute, out int value) =>
+            Driver.cuDeviceGetAttribute(device, attribute, out value);
+
+        public IntPtr AllocateHost(ulong bytes, bool mapped)
+        {
+            uint flags = CudaDriver.CU_MEMHOSTALLOC_PORTABLE | (mapped ? CudaDriver.CU_MEMHOSTALLOC_DEVICEMAP : 0);
+            Driver.ThrowIfFailed(Driver.cuMemHostAlloc(out IntPtr host, bytes, flags), "cuMemHostAlloc");
+            return host;
+        }
+
+        public void FreeHost(IntPtr host) => Driver.cuMemFreeHost(host);
+
+        public ulong MappedAddress(IntPtr host)
+        {
+            Driver.ThrowIfFailed(Driver.cuMemHostGetDevicePointer(out ulong address, host), "cuMemHostGetDevicePointer");
+            return address;
+        }
+
+        public bool CanAccessPeer(int device, int peer)
+        {
+            Driver.ThrowIfFailed(Driver.cuDeviceCanAccessPeer(out bool can, device, peer), "cuDeviceCanAccessPeer");
+            return can;
+        }
+
+        public bool EnablePeerAccess(IPortLease peer)
+        {
+            CudaResult enabled = Driver.cuCtxEnablePeerAccess(ContextOf(peer));
+            if (enabled == CudaResult.CUDA_ERROR_PEER_ACCESS_UNSUPPORTED || enabled == CudaResult.CUDA_ERROR_NOT_SUPPORTED) return false;
+            if (enabled != CudaResult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED) Driver.ThrowIfFailed(enabled, "cuCtxEnablePeerAccess");
+            return true;
+        }
+
+        public void CopyPeer(ulong destination, IPortLease destinationContext, ulong source, IPortLease sourceContext, ulong bytes,
+            PortStream stream) =>
+            Driver.ThrowIfFailed(Driver.cuMemcpyPeerAsync(
+                destination, ContextOf(destinationContext), source, ContextOf(sourceContext), bytes, stream.Handle), "cuMemcpyPeerAsync");
+
+        public void Wait(PortStream stream, PortEvent gpuEvent) =>
+            Driver.ThrowIfFailed(Driver.cuStreamWaitEvent(stream.Handle, gpuEvent.Handle), "cuStreamWaitEvent");
+
+        private static IntPtr ContextOf(IPortLease lease) =>
+            lease is Leased leased ? leased.Context : throw new ArgumentException("A lease of another port.", nameof(lease));
+
         public GpuFacts Facts(int device)
         {
             var facts = new GpuFacts();
@@ -121,7 +164,8 @@ namespace DlGpuTools.GpuWork.Port
             if (nvml.nvmlDeviceGetTemperatureThreshold(handle, Nvml.TemperatureThresholdSlowdown,
                 out uint slowdown) == NvmlReturn.NVML_SUCCESS && slowdown > 0)
                 facts.SlowdownTemperatureC = (int)slowdown;
-            if (nvml.nvmlDeviceGetMemoryInfo_v2(handle, out NvmlMemoryV2 memory) == NvmlReturn.NVML_SUCCESS) facts.MemoryUsedBytes = memory.Used;
+            if (nvml.nvmlDeviceGetMemoryInfo_v2(handle, out NvmlMemoryV2 memory) == NvmlReturn.NVML_SUCCESS)
+                facts.MemoryUsedBytes = memory.Used;
             return facts;
         }
 
@@ -135,6 +179,8 @@ namespace DlGpuTools.GpuWork.Port
             }
 
             public int Device => _context.Device;
+
+            public IntPtr Context => _context.Handle;
 
             public IDisposable Enter() => _context.Enter();
 

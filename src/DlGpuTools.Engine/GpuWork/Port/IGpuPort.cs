@@ -66,6 +66,36 @@ namespace DlGpuTools.GpuWork.Port
 
         void Launch(PortFunction function, uint blocks, uint threadsPerBlock, PortStream stream, params KernelArg[] args);
 
+        /// <summary>One attribute of a device (cuDeviceGetAttribute); the driver's answer, for callers with a fallback.</summary>
+        CudaResult DeviceAttribute(int device, CudaDeviceAttribute attribute, out int value);
+
+        /// <summary>
+        /// Page-locked host memory (cuMemHostAlloc, portable; <paramref name="mapped"/> also maps it into the GPUs' address
+        /// space). A refusal (the OS's locked-memory limit, no memory) is the driver's <see cref="CudaException"/>.
+        /// </summary>
+        IntPtr AllocateHost(ulong bytes, bool mapped);
+
+        void FreeHost(IntPtr host);
+
+        /// <summary>Where the current context's kernels reach mapped host memory (cuMemHostGetDevicePointer).</summary>
+        ulong MappedAddress(IntPtr host);
+
+        /// <summary>Whether <paramref name="device"/>'s kernels and copies can reach <paramref name="peer"/>'s memory.</summary>
+        bool CanAccessPeer(int device, int peer);
+
+        /// <summary>
+        /// Lets the current context reach <paramref name="peer"/>'s memory, for the life of the context. True when access
+        /// is on (now or already); false when the driver does not support it; any other refusal is an exception.
+        /// </summary>
+        bool EnablePeerAccess(IPortLease peer);
+
+        /// <summary>A copy between two contexts' memory, queued on a stream of the current context (cuMemcpyPeerAsync).</summary>
+        void CopyPeer(ulong destination, IPortLease destinationContext, ulong source, IPortLease sourceContext, ulong bytes,
+            PortStream stream);
+
+        /// <summary>Later work on <paramref name="stream"/> waits for <paramref name="gpuEvent"/> (cuStreamWaitEvent).</summary>
+        void Wait(PortStream stream, PortEvent gpuEvent);
+
         /// <summary>What NVML says of a device now; null fields where it does not say.</summary>
         GpuFacts Facts(int device);
     }

@@ -26,7 +26,8 @@ namespace DlGpuTools.Health
 
         public override string Name => CheckName;
 
-        public override string Description => "A verified NCCL AllReduce of 64 MiB over the GPUs (two or more), against what their links allow.";
+        public override string Description =>
+            "A verified NCCL AllReduce of 64 MiB over the GPUs (two or more), against what their links allow.";
 
         public override HealthLevel Level => HealthLevel.Standard;
 
@@ -140,7 +141,8 @@ namespace DlGpuTools.Health
                             "GPU {0} took {1:0.00}x as long per AllReduce of {2} bytes as its peers ({3:0.#} vs {4:0.#} us, CUDA events on "
                             + "its own stream): its links, its PCIe slot or its clocks hold the others up.",
                             t.Rank.DeviceIndex, t.Median / others, t.Bytes, t.Median, others),
-                        "Compare its links in Get-GpuTopology and Measure-GpuBandwidth's peer tests, and its clocks and throttle reasons in Get-GpuSample.",
+                        "Compare its links in Get-GpuTopology and Measure-GpuBandwidth's peer tests, and its clocks and throttle "
+                            + "reasons in Get-GpuSample.",
                         HealthAction.Watch);
                 }
             }

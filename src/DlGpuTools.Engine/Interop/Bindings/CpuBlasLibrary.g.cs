@@ -15,26 +15,26 @@ namespace DlGpuTools.Interop
             new NativeFunction("cblas_sgemm", "BLAST-Forum 2001", NativeBinding.Lazy, null, true),
             new NativeFunction("cblas_dgemm", "BLAST-Forum 2001", NativeBinding.Lazy, null, true),
             new NativeFunction("cblas_gemm_bf16bf16f32", "MKL 2020", NativeBinding.Lazy, null, true),
-            new NativeFunction("cblas_sbgemm", "OpenBLAS 0.3.10", NativeBinding.Lazy, null, true),
+            new NativeFunction("cblas_sbgemm", "OpenBLAS 0.3.11", NativeBinding.Lazy, null, true),
             new NativeFunction("cblas_sgemm64", "BLAST-Forum 2001", NativeBinding.Lazy, "cblas_sgemm", true),
             new NativeFunction("cblas_dgemm64", "BLAST-Forum 2001", NativeBinding.Lazy, "cblas_dgemm", true),
             new NativeFunction("cblas_gemm_bf16bf16f32_64", "MKL 2020", NativeBinding.Lazy, "cblas_gemm_bf16bf16f32", true),
-            new NativeFunction("cblas_sbgemm64", "OpenBLAS 0.3.10", NativeBinding.Lazy, "cblas_sbgemm", true),
+            new NativeFunction("cblas_sbgemm64", "OpenBLAS 0.3.11", NativeBinding.Lazy, "cblas_sbgemm", true),
             new NativeFunction("sgemm_", "Level-3-BLAS 1990", NativeBinding.Lazy, "sgemm_|sgemm|SGEMM", false),
             new NativeFunction("dgemm_", "Level-3-BLAS 1990", NativeBinding.Lazy, "dgemm_|dgemm|DGEMM", false),
             new NativeFunction(
                 "mkl_get_version_string", "MKL 10.0", NativeBinding.Lazy, "mkl_get_version_string|MKL_Get_Version_String", false),
             new NativeFunction("mkl_get_max_threads", "MKL 10.0", NativeBinding.Lazy, "mkl_get_max_threads|MKL_Get_Max_Threads", false),
             new NativeFunction("mkl_set_num_threads", "MKL 10.0", NativeBinding.Lazy, "mkl_set_num_threads|MKL_Set_Num_Threads", false),
-            new NativeFunction("omp_get_max_threads", "OpenMP 1.0", NativeBinding.Lazy),
-            new NativeFunction("omp_set_num_threads", "OpenMP 1.0", NativeBinding.Lazy),
-            new NativeFunction("openblas_get_config", "OpenBLAS 0.2.0", NativeBinding.Lazy, null, true),
-            new NativeFunction("openblas_get_num_threads", "OpenBLAS 0.2.0", NativeBinding.Lazy, null, true),
-            new NativeFunction("openblas_set_num_threads", "OpenBLAS 0.1.0", NativeBinding.Lazy, null, true),
-            new NativeFunction("openblas_set_num_threads64", "OpenBLAS 0.1.0", NativeBinding.Lazy, "openblas_set_num_threads", true),
-            new NativeFunction("bli_info_get_version_str", "BLIS 0.1.0", NativeBinding.Lazy),
-            new NativeFunction("bli_thread_get_num_threads", "BLIS 0.5.0", NativeBinding.Lazy),
-            new NativeFunction("bli_thread_set_num_threads", "BLIS 0.5.0", NativeBinding.Lazy),
+            new NativeFunction("omp_get_max_threads", "OpenMP 2.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("omp_set_num_threads", "OpenMP 2.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("openblas_get_config", "OpenBLAS 0.2.6", NativeBinding.Lazy, null, true),
+            new NativeFunction("openblas_get_num_threads", "OpenBLAS 0.2.14", NativeBinding.Lazy, null, true),
+            new NativeFunction("openblas_set_num_threads", "OpenBLAS 0.1alpha1", NativeBinding.Lazy, null, true),
+            new NativeFunction("openblas_set_num_threads64", "OpenBLAS 0.1alpha1", NativeBinding.Lazy, "openblas_set_num_threads", true),
+            new NativeFunction("bli_info_get_version_str", "BLIS 0.1.4", NativeBinding.Lazy),
+            new NativeFunction("bli_thread_get_num_threads", "BLIS 0.3.0", NativeBinding.Lazy),
+            new NativeFunction("bli_thread_set_num_threads", "BLIS 0.3.0", NativeBinding.Lazy),
         };
 
         /// <summary>One stub per declared function, each calling through the address its table resolved.</summary>
@@ -97,7 +97,7 @@ namespace DlGpuTools.Interop
             /// <summary>The export cblas_gemm_bf16bf16f32 resolved to in this library, or null when it lacks it.</summary>
             public string? ExportNameOfCblas_gemm_bf16bf16f32 => _table.ExportName(2);
 
-            /// <summary>cblas_sbgemm (OpenBLAS 0.3.10, lazy).</summary>
+            /// <summary>cblas_sbgemm (OpenBLAS 0.3.11, lazy).</summary>
             public void cblas_sbgemm(
                 int order, int transA, int transB, int m, int n, int k, float alpha, ushort* a, int lda, ushort* b, int ldb, float beta,
                 float* c, int ldc)
@@ -161,7 +161,7 @@ namespace DlGpuTools.Interop
             /// <summary>The export cblas_gemm_bf16bf16f32_64 resolved to in this library, or null when it lacks it.</summary>
             public string? ExportNameOfCblas_gemm_bf16bf16f32_64 => _table.ExportName(6);
 
-            /// <summary>cblas_sbgemm64 (OpenBLAS 0.3.10, lazy).</summary>
+            /// <summary>cblas_sbgemm64 (OpenBLAS 0.3.11, lazy).</summary>
             public void cblas_sbgemm64(
                 int order, int transA, int transB, long m, long n, long k, float alpha, ushort* a, long lda, ushort* b, long ldb,
                 float beta, float* c, long ldc)
@@ -250,7 +250,7 @@ namespace DlGpuTools.Interop
             /// <summary>The export mkl_set_num_threads resolved to in this library, or null when it lacks it.</summary>
             public string? ExportNameOfMkl_set_num_threads => _table.ExportName(12);
 
-            /// <summary>omp_get_max_threads (OpenMP 1.0, lazy).</summary>
+            /// <summary>omp_get_max_threads (OpenMP 2.0 or earlier, lazy).</summary>
             public int omp_get_max_threads()
             {
                 var call = (delegate* unmanaged[Cdecl]<int>)_table.Address(13);
@@ -260,7 +260,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports omp_get_max_threads.</summary>
             public bool HasOmp_get_max_threads => _table.IsAvailable(13);
 
-            /// <summary>omp_set_num_threads (OpenMP 1.0, lazy).</summary>
+            /// <summary>omp_set_num_threads (OpenMP 2.0 or earlier, lazy).</summary>
             public void omp_set_num_threads(int threads)
             {
                 var call = (delegate* unmanaged[Cdecl]<int, void>)_table.Address(14);
@@ -270,7 +270,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports omp_set_num_threads.</summary>
             public bool HasOmp_set_num_threads => _table.IsAvailable(14);
 
-            /// <summary>openblas_get_config (OpenBLAS 0.2.0, lazy).</summary>
+            /// <summary>openblas_get_config (OpenBLAS 0.2.6, lazy).</summary>
             public IntPtr openblas_get_config()
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr>)_table.Address(15);
@@ -283,7 +283,7 @@ namespace DlGpuTools.Interop
             /// <summary>The export openblas_get_config resolved to in this library, or null when it lacks it.</summary>
             public string? ExportNameOfOpenblas_get_config => _table.ExportName(15);
 
-            /// <summary>openblas_get_num_threads (OpenBLAS 0.2.0, lazy).</summary>
+            /// <summary>openblas_get_num_threads (OpenBLAS 0.2.14, lazy).</summary>
             public int openblas_get_num_threads()
             {
                 var call = (delegate* unmanaged[Cdecl]<int>)_table.Address(16);
@@ -296,7 +296,7 @@ namespace DlGpuTools.Interop
             /// <summary>The export openblas_get_num_threads resolved to in this library, or null when it lacks it.</summary>
             public string? ExportNameOfOpenblas_get_num_threads => _table.ExportName(16);
 
-            /// <summary>openblas_set_num_threads (OpenBLAS 0.1.0, lazy).</summary>
+            /// <summary>openblas_set_num_threads (OpenBLAS 0.1alpha1, lazy).</summary>
             public void openblas_set_num_threads(int threads)
             {
                 var call = (delegate* unmanaged[Cdecl]<int, void>)_table.Address(17);
@@ -309,7 +309,7 @@ namespace DlGpuTools.Interop
             /// <summary>The export openblas_set_num_threads resolved to in this library, or null when it lacks it.</summary>
             public string? ExportNameOfOpenblas_set_num_threads => _table.ExportName(17);
 
-            /// <summary>openblas_set_num_threads64 (OpenBLAS 0.1.0, lazy).</summary>
+            /// <summary>openblas_set_num_threads64 (OpenBLAS 0.1alpha1, lazy).</summary>
             public void openblas_set_num_threads64(long threads)
             {
                 var call = (delegate* unmanaged[Cdecl]<long, void>)_table.Address(18);
@@ -322,7 +322,7 @@ namespace DlGpuTools.Interop
             /// <summary>The export openblas_set_num_threads64 resolved to in this library, or null when it lacks it.</summary>
             public string? ExportNameOfOpenblas_set_num_threads64 => _table.ExportName(18);
 
-            /// <summary>bli_info_get_version_str (BLIS 0.1.0, lazy).</summary>
+            /// <summary>bli_info_get_version_str (BLIS 0.1.4, lazy).</summary>
             public IntPtr bli_info_get_version_str()
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr>)_table.Address(19);
@@ -332,7 +332,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports bli_info_get_version_str.</summary>
             public bool HasBli_info_get_version_str => _table.IsAvailable(19);
 
-            /// <summary>bli_thread_get_num_threads (BLIS 0.5.0, lazy).</summary>
+            /// <summary>bli_thread_get_num_threads (BLIS 0.3.0, lazy).</summary>
             public long bli_thread_get_num_threads()
             {
                 var call = (delegate* unmanaged[Cdecl]<long>)_table.Address(20);
@@ -342,7 +342,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports bli_thread_get_num_threads.</summary>
             public bool HasBli_thread_get_num_threads => _table.IsAvailable(20);
 
-            /// <summary>bli_thread_set_num_threads (BLIS 0.5.0, lazy).</summary>
+            /// <summary>bli_thread_set_num_threads (BLIS 0.3.0, lazy).</summary>
             public void bli_thread_set_num_threads(long threads)
             {
                 var call = (delegate* unmanaged[Cdecl]<long, void>)_table.Address(21);

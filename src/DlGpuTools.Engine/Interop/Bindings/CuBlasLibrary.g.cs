@@ -12,14 +12,14 @@ namespace DlGpuTools.Interop
         /// <summary>Every native function this binding calls, in the order of CuBlasLibrary.bindings.</summary>
         internal static readonly NativeFunction[] NativeDeclarations =
         {
-            new NativeFunction("cublasCreate_v2", "CUDA 4.0", NativeBinding.Eager),
-            new NativeFunction("cublasDestroy_v2", "CUDA 4.0", NativeBinding.Lazy),
-            new NativeFunction("cublasGetVersion_v2", "CUDA 4.0", NativeBinding.Lazy),
+            new NativeFunction("cublasCreate_v2", "CUDA 6.0 or earlier", NativeBinding.Eager),
+            new NativeFunction("cublasDestroy_v2", "CUDA 6.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cublasGetVersion_v2", "CUDA 6.0 or earlier", NativeBinding.Lazy),
             new NativeFunction("cublasGetProperty", "CUDA 8.0", NativeBinding.Lazy),
             new NativeFunction("cublasSetMathMode", "CUDA 9.0", NativeBinding.Lazy),
             new NativeFunction("cublasGetStatusName", "CUDA 11.4", NativeBinding.Lazy),
             new NativeFunction("cublasGetStatusString", "CUDA 11.4", NativeBinding.Lazy),
-            new NativeFunction("cublasSgemm_v2", "CUDA 4.0", NativeBinding.Lazy),
+            new NativeFunction("cublasSgemm_v2", "CUDA 6.0 or earlier", NativeBinding.Lazy),
         };
 
         /// <summary>One stub per declared function, each calling through the address its table resolved.</summary>
@@ -34,14 +34,14 @@ namespace DlGpuTools.Interop
 
             internal NativeFunctionTable Table => _table;
 
-            /// <summary>cublasCreate_v2 (CUDA 4.0, eager).</summary>
+            /// <summary>cublasCreate_v2 (CUDA 6.0 or earlier, eager).</summary>
             public CuBlasStatus cublasCreate_v2(IntPtr* handle)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, CuBlasStatus>)_table.Address(0);
                 return call(handle);
             }
 
-            /// <summary>cublasDestroy_v2 (CUDA 4.0, lazy).</summary>
+            /// <summary>cublasDestroy_v2 (CUDA 6.0 or earlier, lazy).</summary>
             public CuBlasStatus cublasDestroy_v2(IntPtr handle)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, CuBlasStatus>)_table.Address(1);
@@ -51,7 +51,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasDestroy_v2.</summary>
             public bool HasCublasDestroy_v2 => _table.IsAvailable(1);
 
-            /// <summary>cublasGetVersion_v2 (CUDA 4.0, lazy).</summary>
+            /// <summary>cublasGetVersion_v2 (CUDA 6.0 or earlier, lazy).</summary>
             public CuBlasStatus cublasGetVersion_v2(IntPtr handle, int* version)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int*, CuBlasStatus>)_table.Address(2);
@@ -101,7 +101,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasGetStatusString.</summary>
             public bool HasCublasGetStatusString => _table.IsAvailable(6);
 
-            /// <summary>cublasSgemm_v2 (CUDA 4.0, lazy).</summary>
+            /// <summary>cublasSgemm_v2 (CUDA 6.0 or earlier, lazy).</summary>
             public CuBlasStatus cublasSgemm_v2(
                 IntPtr handle, int transA, int transB, int m, int n, int k, float* alpha, ulong a, int lda, ulong b, int ldb, float* beta,
                 ulong c, int ldc)

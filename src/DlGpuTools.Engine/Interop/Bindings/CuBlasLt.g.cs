@@ -12,21 +12,21 @@ namespace DlGpuTools.Interop
         /// <summary>Every native function this binding calls, in the order of CuBlasLt.bindings.</summary>
         internal static readonly NativeFunction[] NativeDeclarations =
         {
-            new NativeFunction("cublasLtGetVersion", "cuBLASLt 11", NativeBinding.Eager),
+            new NativeFunction("cublasLtGetVersion", "CUDA 10.1", NativeBinding.Eager),
             new NativeFunction("cublasLtGetStatusName", "CUDA 11.4", NativeBinding.Lazy),
             new NativeFunction("cublasLtGetStatusString", "CUDA 11.4", NativeBinding.Lazy),
-            new NativeFunction("cublasLtCreate", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtDestroy", "cuBLASLt 11", NativeBinding.Lazy),
+            new NativeFunction("cublasLtCreate", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtDestroy", "CUDA 10.1", NativeBinding.Lazy),
             new NativeFunction("cublasLtMatmulDescCreate", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatmulDescDestroy", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatmulDescSetAttribute", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatrixLayoutCreate", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatrixLayoutDestroy", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatmulPreferenceCreate", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatmulPreferenceDestroy", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatmulPreferenceSetAttribute", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatmulAlgoGetHeuristic", "cuBLASLt 11", NativeBinding.Lazy),
-            new NativeFunction("cublasLtMatmul", "cuBLASLt 11", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatmulDescDestroy", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatmulDescSetAttribute", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatrixLayoutCreate", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatrixLayoutDestroy", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatmulPreferenceCreate", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatmulPreferenceDestroy", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatmulPreferenceSetAttribute", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatmulAlgoGetHeuristic", "CUDA 10.1", NativeBinding.Lazy),
+            new NativeFunction("cublasLtMatmul", "CUDA 10.1", NativeBinding.Lazy),
         };
 
         /// <summary>One stub per declared function, each calling through the address its table resolved.</summary>
@@ -41,7 +41,7 @@ namespace DlGpuTools.Interop
 
             internal NativeFunctionTable Table => _table;
 
-            /// <summary>cublasLtGetVersion (cuBLASLt 11, eager).</summary>
+            /// <summary>cublasLtGetVersion (CUDA 10.1, eager).</summary>
             public UIntPtr cublasLtGetVersion()
             {
                 var call = (delegate* unmanaged[Cdecl]<UIntPtr>)_table.Address(0);
@@ -68,7 +68,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtGetStatusString.</summary>
             public bool HasCublasLtGetStatusString => _table.IsAvailable(2);
 
-            /// <summary>cublasLtCreate (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtCreate (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtCreate(IntPtr* handle)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, CuBlasStatus>)_table.Address(3);
@@ -78,7 +78,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtCreate.</summary>
             public bool HasCublasLtCreate => _table.IsAvailable(3);
 
-            /// <summary>cublasLtDestroy (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtDestroy (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtDestroy(IntPtr handle)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, CuBlasStatus>)_table.Address(4);
@@ -98,7 +98,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatmulDescCreate.</summary>
             public bool HasCublasLtMatmulDescCreate => _table.IsAvailable(5);
 
-            /// <summary>cublasLtMatmulDescDestroy (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatmulDescDestroy (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatmulDescDestroy(IntPtr desc)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, CuBlasStatus>)_table.Address(6);
@@ -108,7 +108,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatmulDescDestroy.</summary>
             public bool HasCublasLtMatmulDescDestroy => _table.IsAvailable(6);
 
-            /// <summary>cublasLtMatmulDescSetAttribute (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatmulDescSetAttribute (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatmulDescSetAttribute(
                 IntPtr desc, CuBlasLtMatmulDescAttribute attribute, void* value, UIntPtr bytes)
             {
@@ -119,7 +119,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatmulDescSetAttribute.</summary>
             public bool HasCublasLtMatmulDescSetAttribute => _table.IsAvailable(7);
 
-            /// <summary>cublasLtMatrixLayoutCreate (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatrixLayoutCreate (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatrixLayoutCreate(IntPtr* layout, CudaDataType type, ulong rows, ulong cols, long ld)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, CudaDataType, ulong, ulong, long, CuBlasStatus>)_table.Address(8);
@@ -129,7 +129,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatrixLayoutCreate.</summary>
             public bool HasCublasLtMatrixLayoutCreate => _table.IsAvailable(8);
 
-            /// <summary>cublasLtMatrixLayoutDestroy (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatrixLayoutDestroy (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatrixLayoutDestroy(IntPtr layout)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, CuBlasStatus>)_table.Address(9);
@@ -139,7 +139,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatrixLayoutDestroy.</summary>
             public bool HasCublasLtMatrixLayoutDestroy => _table.IsAvailable(9);
 
-            /// <summary>cublasLtMatmulPreferenceCreate (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatmulPreferenceCreate (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatmulPreferenceCreate(IntPtr* preference)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, CuBlasStatus>)_table.Address(10);
@@ -149,7 +149,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatmulPreferenceCreate.</summary>
             public bool HasCublasLtMatmulPreferenceCreate => _table.IsAvailable(10);
 
-            /// <summary>cublasLtMatmulPreferenceDestroy (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatmulPreferenceDestroy (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatmulPreferenceDestroy(IntPtr preference)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, CuBlasStatus>)_table.Address(11);
@@ -159,7 +159,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatmulPreferenceDestroy.</summary>
             public bool HasCublasLtMatmulPreferenceDestroy => _table.IsAvailable(11);
 
-            /// <summary>cublasLtMatmulPreferenceSetAttribute (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatmulPreferenceSetAttribute (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatmulPreferenceSetAttribute(IntPtr preference, int attribute, void* value, UIntPtr bytes)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int, void*, UIntPtr, CuBlasStatus>)_table.Address(12);
@@ -169,7 +169,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatmulPreferenceSetAttribute.</summary>
             public bool HasCublasLtMatmulPreferenceSetAttribute => _table.IsAvailable(12);
 
-            /// <summary>cublasLtMatmulAlgoGetHeuristic (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatmulAlgoGetHeuristic (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatmulAlgoGetHeuristic(
                 IntPtr handle, IntPtr desc, IntPtr a, IntPtr b, IntPtr c, IntPtr d, IntPtr preference, int requested, byte* results,
                 int* returned)
@@ -182,7 +182,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cublasLtMatmulAlgoGetHeuristic.</summary>
             public bool HasCublasLtMatmulAlgoGetHeuristic => _table.IsAvailable(13);
 
-            /// <summary>cublasLtMatmul (cuBLASLt 11, lazy).</summary>
+            /// <summary>cublasLtMatmul (CUDA 10.1, lazy).</summary>
             public CuBlasStatus cublasLtMatmul(
                 IntPtr handle, IntPtr desc, void* alpha, ulong a, IntPtr aDesc, ulong b, IntPtr bDesc, void* beta, ulong c, IntPtr cDesc,
                 ulong d, IntPtr dDesc, byte* algo, ulong workspace, UIntPtr workspaceBytes, IntPtr stream)

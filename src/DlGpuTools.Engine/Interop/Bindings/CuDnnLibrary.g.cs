@@ -12,25 +12,25 @@ namespace DlGpuTools.Interop
         /// <summary>Every native function this binding calls, in the order of CuDnnLibrary.bindings.</summary>
         internal static readonly NativeFunction[] NativeDeclarations =
         {
-            new NativeFunction("cudnnGetVersion", "cuDNN 7", NativeBinding.Eager),
-            new NativeFunction("cudnnGetCudartVersion", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnGetMaxDeviceVersion", "cuDNN 9", NativeBinding.Lazy),
-            new NativeFunction("cudnnGetErrorString", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnCreate", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnDestroy", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnCreateTensorDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnCreateFilterDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnCreateConvolutionDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnDestroyTensorDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnDestroyFilterDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnDestroyConvolutionDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnSetTensor4dDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnSetFilter4dDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnSetConvolution2dDescriptor", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnSetConvolutionMathType", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnGetConvolutionForwardAlgorithm_v7", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnGetConvolutionForwardWorkspaceSize", "cuDNN 7", NativeBinding.Lazy),
-            new NativeFunction("cudnnConvolutionForward", "cuDNN 7", NativeBinding.Lazy),
+            new NativeFunction("cudnnGetVersion", "cuDNN 7.0 or earlier", NativeBinding.Eager),
+            new NativeFunction("cudnnGetCudartVersion", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnGetMaxDeviceVersion", "cuDNN 9.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnGetErrorString", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnCreate", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnDestroy", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnCreateTensorDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnCreateFilterDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnCreateConvolutionDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnDestroyTensorDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnDestroyFilterDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnDestroyConvolutionDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnSetTensor4dDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnSetFilter4dDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnSetConvolution2dDescriptor", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnSetConvolutionMathType", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnGetConvolutionForwardAlgorithm_v7", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnGetConvolutionForwardWorkspaceSize", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
+            new NativeFunction("cudnnConvolutionForward", "cuDNN 7.0 or earlier", NativeBinding.Lazy),
         };
 
         /// <summary>One stub per declared function, each calling through the address its table resolved.</summary>
@@ -45,14 +45,14 @@ namespace DlGpuTools.Interop
 
             internal NativeFunctionTable Table => _table;
 
-            /// <summary>cudnnGetVersion (cuDNN 7, eager).</summary>
+            /// <summary>cudnnGetVersion (cuDNN 7.0 or earlier, eager).</summary>
             public UIntPtr cudnnGetVersion()
             {
                 var call = (delegate* unmanaged[Cdecl]<UIntPtr>)_table.Address(0);
                 return call();
             }
 
-            /// <summary>cudnnGetCudartVersion (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnGetCudartVersion (cuDNN 7.0 or earlier, lazy).</summary>
             public UIntPtr cudnnGetCudartVersion()
             {
                 var call = (delegate* unmanaged[Cdecl]<UIntPtr>)_table.Address(1);
@@ -62,7 +62,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnGetCudartVersion.</summary>
             public bool HasCudnnGetCudartVersion => _table.IsAvailable(1);
 
-            /// <summary>cudnnGetMaxDeviceVersion (cuDNN 9, lazy).</summary>
+            /// <summary>cudnnGetMaxDeviceVersion (cuDNN 9.0 or earlier, lazy).</summary>
             public UIntPtr cudnnGetMaxDeviceVersion()
             {
                 var call = (delegate* unmanaged[Cdecl]<UIntPtr>)_table.Address(2);
@@ -72,7 +72,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnGetMaxDeviceVersion.</summary>
             public bool HasCudnnGetMaxDeviceVersion => _table.IsAvailable(2);
 
-            /// <summary>cudnnGetErrorString (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnGetErrorString (cuDNN 7.0 or earlier, lazy).</summary>
             public IntPtr cudnnGetErrorString(int status)
             {
                 var call = (delegate* unmanaged[Cdecl]<int, IntPtr>)_table.Address(3);
@@ -82,7 +82,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnGetErrorString.</summary>
             public bool HasCudnnGetErrorString => _table.IsAvailable(3);
 
-            /// <summary>cudnnCreate (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnCreate (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnCreate(IntPtr* handle)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, int>)_table.Address(4);
@@ -92,7 +92,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnCreate.</summary>
             public bool HasCudnnCreate => _table.IsAvailable(4);
 
-            /// <summary>cudnnDestroy (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnDestroy (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnDestroy(IntPtr handle)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int>)_table.Address(5);
@@ -102,7 +102,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnDestroy.</summary>
             public bool HasCudnnDestroy => _table.IsAvailable(5);
 
-            /// <summary>cudnnCreateTensorDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnCreateTensorDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnCreateTensorDescriptor(IntPtr* descriptor)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, int>)_table.Address(6);
@@ -112,7 +112,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnCreateTensorDescriptor.</summary>
             public bool HasCudnnCreateTensorDescriptor => _table.IsAvailable(6);
 
-            /// <summary>cudnnCreateFilterDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnCreateFilterDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnCreateFilterDescriptor(IntPtr* descriptor)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, int>)_table.Address(7);
@@ -122,7 +122,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnCreateFilterDescriptor.</summary>
             public bool HasCudnnCreateFilterDescriptor => _table.IsAvailable(7);
 
-            /// <summary>cudnnCreateConvolutionDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnCreateConvolutionDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnCreateConvolutionDescriptor(IntPtr* descriptor)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, int>)_table.Address(8);
@@ -132,7 +132,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnCreateConvolutionDescriptor.</summary>
             public bool HasCudnnCreateConvolutionDescriptor => _table.IsAvailable(8);
 
-            /// <summary>cudnnDestroyTensorDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnDestroyTensorDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnDestroyTensorDescriptor(IntPtr descriptor)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int>)_table.Address(9);
@@ -142,7 +142,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnDestroyTensorDescriptor.</summary>
             public bool HasCudnnDestroyTensorDescriptor => _table.IsAvailable(9);
 
-            /// <summary>cudnnDestroyFilterDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnDestroyFilterDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnDestroyFilterDescriptor(IntPtr descriptor)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int>)_table.Address(10);
@@ -152,7 +152,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnDestroyFilterDescriptor.</summary>
             public bool HasCudnnDestroyFilterDescriptor => _table.IsAvailable(10);
 
-            /// <summary>cudnnDestroyConvolutionDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnDestroyConvolutionDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnDestroyConvolutionDescriptor(IntPtr descriptor)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int>)_table.Address(11);
@@ -162,7 +162,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnDestroyConvolutionDescriptor.</summary>
             public bool HasCudnnDestroyConvolutionDescriptor => _table.IsAvailable(11);
 
-            /// <summary>cudnnSetTensor4dDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnSetTensor4dDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnSetTensor4dDescriptor(IntPtr descriptor, int format, int dataType, int n, int c, int h, int w)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, int, int>)_table.Address(12);
@@ -172,7 +172,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnSetTensor4dDescriptor.</summary>
             public bool HasCudnnSetTensor4dDescriptor => _table.IsAvailable(12);
 
-            /// <summary>cudnnSetFilter4dDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnSetFilter4dDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnSetFilter4dDescriptor(IntPtr descriptor, int dataType, int format, int k, int c, int h, int w)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int, int, int, int, int, int, int>)_table.Address(13);
@@ -182,7 +182,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnSetFilter4dDescriptor.</summary>
             public bool HasCudnnSetFilter4dDescriptor => _table.IsAvailable(13);
 
-            /// <summary>cudnnSetConvolution2dDescriptor (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnSetConvolution2dDescriptor (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnSetConvolution2dDescriptor(
                 IntPtr descriptor, int padH, int padW, int strideH, int strideW, int dilationH, int dilationW, int mode, int computeType)
             {
@@ -193,7 +193,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnSetConvolution2dDescriptor.</summary>
             public bool HasCudnnSetConvolution2dDescriptor => _table.IsAvailable(14);
 
-            /// <summary>cudnnSetConvolutionMathType (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnSetConvolutionMathType (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnSetConvolutionMathType(IntPtr descriptor, int mathType)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, int, int>)_table.Address(15);
@@ -203,7 +203,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnSetConvolutionMathType.</summary>
             public bool HasCudnnSetConvolutionMathType => _table.IsAvailable(15);
 
-            /// <summary>cudnnGetConvolutionForwardAlgorithm_v7 (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnGetConvolutionForwardAlgorithm_v7 (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnGetConvolutionForwardAlgorithm_v7(
                 IntPtr handle, IntPtr x, IntPtr w, IntPtr convolution, IntPtr y, int requested, int* returned, byte* performance)
             {
@@ -214,7 +214,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnGetConvolutionForwardAlgorithm_v7.</summary>
             public bool HasCudnnGetConvolutionForwardAlgorithm_v7 => _table.IsAvailable(16);
 
-            /// <summary>cudnnGetConvolutionForwardWorkspaceSize (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnGetConvolutionForwardWorkspaceSize (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnGetConvolutionForwardWorkspaceSize(
                 IntPtr handle, IntPtr x, IntPtr w, IntPtr convolution, IntPtr y, int algorithm, UIntPtr* bytes)
             {
@@ -225,7 +225,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports cudnnGetConvolutionForwardWorkspaceSize.</summary>
             public bool HasCudnnGetConvolutionForwardWorkspaceSize => _table.IsAvailable(17);
 
-            /// <summary>cudnnConvolutionForward (cuDNN 7, lazy).</summary>
+            /// <summary>cudnnConvolutionForward (cuDNN 7.0 or earlier, lazy).</summary>
             public int cudnnConvolutionForward(
                 IntPtr handle, float* alpha, IntPtr xDescriptor, ulong x, IntPtr wDescriptor, ulong w, IntPtr convolution, int algorithm,
                 ulong workspace, UIntPtr workspaceBytes, float* beta, IntPtr yDescriptor, ulong y)

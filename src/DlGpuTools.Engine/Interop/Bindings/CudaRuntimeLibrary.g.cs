@@ -12,7 +12,7 @@ namespace DlGpuTools.Interop
         /// <summary>Every native function this binding calls, in the order of CudaRuntimeLibrary.bindings.</summary>
         internal static readonly NativeFunction[] NativeDeclarations =
         {
-            new NativeFunction("cudaRuntimeGetVersion", "CUDA 2.2", NativeBinding.Eager),
+            new NativeFunction("cudaRuntimeGetVersion", "CUDA 9.0 or earlier", NativeBinding.Eager),
         };
 
         /// <summary>One stub per declared function, each calling through the address its table resolved.</summary>
@@ -27,7 +27,7 @@ namespace DlGpuTools.Interop
 
             internal NativeFunctionTable Table => _table;
 
-            /// <summary>cudaRuntimeGetVersion (CUDA 2.2, eager).</summary>
+            /// <summary>cudaRuntimeGetVersion (CUDA 9.0 or earlier, eager).</summary>
             public int cudaRuntimeGetVersion(int* version)
             {
                 var call = (delegate* unmanaged[Cdecl]<int*, int>)_table.Address(0);

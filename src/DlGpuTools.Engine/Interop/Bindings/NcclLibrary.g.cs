@@ -12,22 +12,22 @@ namespace DlGpuTools.Interop
         /// <summary>Every native function this binding calls, in the order of NcclLibrary.bindings.</summary>
         internal static readonly NativeFunction[] NativeDeclarations =
         {
-            new NativeFunction("ncclGetVersion", "NCCL 2.3", NativeBinding.Eager),
-            new NativeFunction("ncclGetErrorString", "NCCL 2.0", NativeBinding.Lazy),
+            new NativeFunction("ncclGetVersion", "NCCL 2.3 or earlier", NativeBinding.Eager),
+            new NativeFunction("ncclGetErrorString", "NCCL 2.3 or earlier", NativeBinding.Lazy),
             new NativeFunction("ncclGetLastError", "NCCL 2.13", NativeBinding.Lazy),
-            new NativeFunction("ncclGetUniqueId", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclCommInitAll", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclCommInitRank", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclCommDestroy", "NCCL 2.0", NativeBinding.Lazy),
+            new NativeFunction("ncclGetUniqueId", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclCommInitAll", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclCommInitRank", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclCommDestroy", "NCCL 2.3 or earlier", NativeBinding.Lazy),
             new NativeFunction("ncclCommAbort", "NCCL 2.4", NativeBinding.Lazy),
             new NativeFunction("ncclCommGetAsyncError", "NCCL 2.4", NativeBinding.Lazy),
-            new NativeFunction("ncclGroupStart", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclGroupEnd", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclAllReduce", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclAllGather", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclReduceScatter", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclBroadcast", "NCCL 2.0", NativeBinding.Lazy),
-            new NativeFunction("ncclReduce", "NCCL 2.0", NativeBinding.Lazy),
+            new NativeFunction("ncclGroupStart", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclGroupEnd", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclAllReduce", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclAllGather", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclReduceScatter", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclBroadcast", "NCCL 2.3 or earlier", NativeBinding.Lazy),
+            new NativeFunction("ncclReduce", "NCCL 2.3 or earlier", NativeBinding.Lazy),
             new NativeFunction("ncclSend", "NCCL 2.7", NativeBinding.Lazy),
             new NativeFunction("ncclRecv", "NCCL 2.7", NativeBinding.Lazy),
         };
@@ -44,14 +44,14 @@ namespace DlGpuTools.Interop
 
             internal NativeFunctionTable Table => _table;
 
-            /// <summary>ncclGetVersion (NCCL 2.3, eager).</summary>
+            /// <summary>ncclGetVersion (NCCL 2.3 or earlier, eager).</summary>
             public NcclResult ncclGetVersion(int* version)
             {
                 var call = (delegate* unmanaged[Cdecl]<int*, NcclResult>)_table.Address(0);
                 return call(version);
             }
 
-            /// <summary>ncclGetErrorString (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclGetErrorString (NCCL 2.3 or earlier, lazy).</summary>
             public IntPtr ncclGetErrorString(NcclResult result)
             {
                 var call = (delegate* unmanaged[Cdecl]<NcclResult, IntPtr>)_table.Address(1);
@@ -71,7 +71,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclGetLastError.</summary>
             public bool HasNcclGetLastError => _table.IsAvailable(2);
 
-            /// <summary>ncclGetUniqueId (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclGetUniqueId (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclGetUniqueId(NcclUniqueId* id)
             {
                 var call = (delegate* unmanaged[Cdecl]<NcclUniqueId*, NcclResult>)_table.Address(3);
@@ -81,7 +81,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclGetUniqueId.</summary>
             public bool HasNcclGetUniqueId => _table.IsAvailable(3);
 
-            /// <summary>ncclCommInitAll (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclCommInitAll (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclCommInitAll(IntPtr* comms, int count, int* devices)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, int, int*, NcclResult>)_table.Address(4);
@@ -91,7 +91,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclCommInitAll.</summary>
             public bool HasNcclCommInitAll => _table.IsAvailable(4);
 
-            /// <summary>ncclCommInitRank (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclCommInitRank (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclCommInitRank(IntPtr* comm, int rankCount, NcclUniqueId id, int rank)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr*, int, NcclUniqueId, int, NcclResult>)_table.Address(5);
@@ -101,7 +101,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclCommInitRank.</summary>
             public bool HasNcclCommInitRank => _table.IsAvailable(5);
 
-            /// <summary>ncclCommDestroy (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclCommDestroy (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclCommDestroy(IntPtr comm)
             {
                 var call = (delegate* unmanaged[Cdecl]<IntPtr, NcclResult>)_table.Address(6);
@@ -131,7 +131,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclCommGetAsyncError.</summary>
             public bool HasNcclCommGetAsyncError => _table.IsAvailable(8);
 
-            /// <summary>ncclGroupStart (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclGroupStart (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclGroupStart()
             {
                 var call = (delegate* unmanaged[Cdecl]<NcclResult>)_table.Address(9);
@@ -141,7 +141,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclGroupStart.</summary>
             public bool HasNcclGroupStart => _table.IsAvailable(9);
 
-            /// <summary>ncclGroupEnd (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclGroupEnd (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclGroupEnd()
             {
                 var call = (delegate* unmanaged[Cdecl]<NcclResult>)_table.Address(10);
@@ -151,7 +151,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclGroupEnd.</summary>
             public bool HasNcclGroupEnd => _table.IsAvailable(10);
 
-            /// <summary>ncclAllReduce (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclAllReduce (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclAllReduce(
                 ulong send, ulong receive, UIntPtr count, NcclDataType type, NcclRedOp op, IntPtr comm, IntPtr stream)
             {
@@ -163,7 +163,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclAllReduce.</summary>
             public bool HasNcclAllReduce => _table.IsAvailable(11);
 
-            /// <summary>ncclAllGather (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclAllGather (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclAllGather(ulong send, ulong receive, UIntPtr sendCount, NcclDataType type, IntPtr comm, IntPtr stream)
             {
                 var call = (delegate* unmanaged[Cdecl]<ulong, ulong, UIntPtr, NcclDataType, IntPtr, IntPtr, NcclResult>)_table.Address(12);
@@ -173,7 +173,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclAllGather.</summary>
             public bool HasNcclAllGather => _table.IsAvailable(12);
 
-            /// <summary>ncclReduceScatter (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclReduceScatter (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclReduceScatter(
                 ulong send, ulong receive, UIntPtr receiveCount, NcclDataType type, NcclRedOp op, IntPtr comm, IntPtr stream)
             {
@@ -185,7 +185,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclReduceScatter.</summary>
             public bool HasNcclReduceScatter => _table.IsAvailable(13);
 
-            /// <summary>ncclBroadcast (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclBroadcast (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclBroadcast(
                 ulong send, ulong receive, UIntPtr count, NcclDataType type, int root, IntPtr comm, IntPtr stream)
             {
@@ -197,7 +197,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports ncclBroadcast.</summary>
             public bool HasNcclBroadcast => _table.IsAvailable(14);
 
-            /// <summary>ncclReduce (NCCL 2.0, lazy).</summary>
+            /// <summary>ncclReduce (NCCL 2.3 or earlier, lazy).</summary>
             public NcclResult ncclReduce(
                 ulong send, ulong receive, UIntPtr count, NcclDataType type, NcclRedOp op, int root, IntPtr comm, IntPtr stream)
             {

@@ -13,72 +13,72 @@ namespace DlGpuTools.Interop
         internal static readonly NativeFunction[] NativeDeclarations =
         {
             new NativeFunction("nvmlInit_v2", "NVML R319", NativeBinding.Eager),
-            new NativeFunction("nvmlErrorString", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlSystemGetDriverVersion", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlSystemGetCudaDriverVersion_v2", "NVML R418", NativeBinding.Lazy),
+            new NativeFunction("nvmlErrorString", "NVML R285", NativeBinding.Lazy),
+            new NativeFunction("nvmlSystemGetDriverVersion", "NVML R304 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlSystemGetCudaDriverVersion_v2", "NVML R410 or earlier", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetCount_v2", "NVML R319", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetHandleByIndex_v2", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetUUID", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetPciInfo_v3", "NVML R390", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetTemperature", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetTemperatureThreshold", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMaxClockInfo", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetClockInfo", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetUtilizationRates", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMemoryInfo", "NVML R319", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetUUID", "NVML R304 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetPciInfo_v3", "NVML R410 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetTemperature", "NVML R304 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetTemperatureThreshold", "NVML R340", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMaxClockInfo", "NVML R285", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetClockInfo", "NVML R304 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetUtilizationRates", "NVML R304 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMemoryInfo", "NVML R304 or earlier", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetMemoryInfo_v2", "NVML R510", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetComputeRunningProcesses_v3", "NVML R510", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetProcessUtilization", "NVML R361", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetProcessUtilization", "NVML R375 or earlier", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetTotalEnergyConsumption", "NVML R384", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetCurrentClocksEventReasons", "NVML R535", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetCurrentClocksThrottleReasons", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetPcieThroughput", "NVML R340", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetTotalEccErrors", "NVML R319", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetCurrentClocksThrottleReasons", "NVML R304", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetPcieThroughput", "NVML R346", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetTotalEccErrors", "NVML R304 or earlier", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetFieldValues", "NVML R384", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetRemappedRows", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetRetiredPagesPendingStatus", "NVML R340", NativeBinding.Lazy),
-            new NativeFunction("nvmlEventSetCreate", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceRegisterEvents", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlEventSetWait_v2", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlEventSetFree", "NVML R319", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetRemappedRows", "NVML R450 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetRetiredPagesPendingStatus", "NVML R319", NativeBinding.Lazy),
+            new NativeFunction("nvmlEventSetCreate", "NVML R285", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceRegisterEvents", "NVML R285", NativeBinding.Lazy),
+            new NativeFunction("nvmlEventSetWait_v2", "NVML R450 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlEventSetFree", "NVML R285", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetAccountingMode", "NVML R319", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetAccountingPids", "NVML R319", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetAccountingStats", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetNumaNodeId", "NVML R545", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetCpuAffinity", "NVML R319", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetNumaNodeId", "NVML R550", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetCpuAffinity", "NVML R340", NativeBinding.Lazy),
             new NativeFunction("nvmlDeviceGetMemoryAffinity", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetTopologyCommonAncestor", "NVML R340", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetP2PStatus", "NVML R418", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetNvLinkState", "NVML R361", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetNvLinkRemotePciInfo_v2", "NVML R410", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetNvLinkRemoteDeviceType", "NVML R460", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetNvLinkErrorCounter", "NVML R361", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMigDeviceHandleByIndex", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetAttributes_v2", "NVML R450", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetTopologyCommonAncestor", "NVML R349", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetP2PStatus", "NVML R375 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetNvLinkState", "NVML R375 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetNvLinkRemotePciInfo_v2", "NVML R410 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetNvLinkRemoteDeviceType", "NVML R470", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetNvLinkErrorCounter", "NVML R375 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMigDeviceHandleByIndex", "NVML R445", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", "NVML R445", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetAttributes_v2", "NVML R450 or earlier", NativeBinding.Lazy),
             new NativeFunction("nvmlGpmQueryDeviceSupport", "NVML R520", NativeBinding.Lazy),
             new NativeFunction("nvmlGpmSampleAlloc", "NVML R520", NativeBinding.Lazy),
             new NativeFunction("nvmlGpmSampleFree", "NVML R520", NativeBinding.Lazy),
             new NativeFunction("nvmlGpmSampleGet", "NVML R520", NativeBinding.Lazy),
-            new NativeFunction("nvmlGpmMigSampleGet", "NVML R520", NativeBinding.Lazy),
+            new NativeFunction("nvmlGpmMigSampleGet", "NVML R525", NativeBinding.Lazy),
             new NativeFunction("nvmlGpmMetricsGet", "NVML R520", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetPowerUsage", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetEnforcedPowerLimit", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetPowerManagementDefaultLimit", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetPersistenceMode", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMinorNumber", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetCurrPcieLinkGeneration", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetCurrPcieLinkWidth", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMaxPcieLinkGeneration", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMaxPcieLinkWidth", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetGpuMaxPcieLinkGeneration", "NVML R510", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetPcieReplayCounter", "NVML R319", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMaxMigDeviceCount", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceIsMigDeviceHandle", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetGpuInstanceId", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetComputeInstanceId", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetMigMode", "NVML R450", NativeBinding.Lazy),
-            new NativeFunction("nvmlDeviceGetEccMode", "NVML R319", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetPowerUsage", "NVML R304 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetEnforcedPowerLimit", "NVML R331", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetPowerManagementDefaultLimit", "NVML R304", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetPersistenceMode", "NVML R304 or earlier", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMinorNumber", "NVML R331", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetCurrPcieLinkGeneration", "NVML R295", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetCurrPcieLinkWidth", "NVML R295", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMaxPcieLinkGeneration", "NVML R295", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMaxPcieLinkWidth", "NVML R295", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetGpuMaxPcieLinkGeneration", "NVML R525", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetPcieReplayCounter", "NVML R346", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMaxMigDeviceCount", "NVML R445", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceIsMigDeviceHandle", "NVML R445", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetGpuInstanceId", "NVML R445", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetComputeInstanceId", "NVML R445", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetMigMode", "NVML R445", NativeBinding.Lazy),
+            new NativeFunction("nvmlDeviceGetEccMode", "NVML R304 or earlier", NativeBinding.Lazy),
         };
 
         /// <summary>One stub per declared function, each calling through the address its table resolved.</summary>
@@ -102,7 +102,7 @@ namespace DlGpuTools.Interop
                 return call();
             }
 
-            /// <summary>nvmlErrorString (NVML R319, lazy).</summary>
+            /// <summary>nvmlErrorString (NVML R285, lazy).</summary>
             public IntPtr nvmlErrorString(NvmlReturn result)
             {
                 var call = (delegate* unmanaged[Cdecl]<NvmlReturn, IntPtr>)_table.Address(1);
@@ -112,7 +112,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlErrorString.</summary>
             public bool HasNvmlErrorString => _table.IsAvailable(1);
 
-            /// <summary>nvmlSystemGetDriverVersion (NVML R319, lazy).</summary>
+            /// <summary>nvmlSystemGetDriverVersion (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlSystemGetDriverVersion(byte* version, uint length)
             {
                 IntPtr address = _table.TryAddress(2);
@@ -124,7 +124,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlSystemGetDriverVersion.</summary>
             public bool HasNvmlSystemGetDriverVersion => _table.IsAvailable(2);
 
-            /// <summary>nvmlSystemGetCudaDriverVersion_v2 (NVML R418, lazy).</summary>
+            /// <summary>nvmlSystemGetCudaDriverVersion_v2 (NVML R410 or earlier, lazy).</summary>
             public NvmlReturn nvmlSystemGetCudaDriverVersion_v2(int* version)
             {
                 IntPtr address = _table.TryAddress(3);
@@ -160,7 +160,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetHandleByIndex_v2.</summary>
             public bool HasNvmlDeviceGetHandleByIndex_v2 => _table.IsAvailable(5);
 
-            /// <summary>nvmlDeviceGetUUID (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetUUID (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetUUID(IntPtr device, byte* uuid, uint length)
             {
                 IntPtr address = _table.TryAddress(6);
@@ -172,7 +172,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetUUID.</summary>
             public bool HasNvmlDeviceGetUUID => _table.IsAvailable(6);
 
-            /// <summary>nvmlDeviceGetPciInfo_v3 (NVML R390, lazy).</summary>
+            /// <summary>nvmlDeviceGetPciInfo_v3 (NVML R410 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetPciInfo_v3(IntPtr device, NvmlPciInfo* pci)
             {
                 IntPtr address = _table.TryAddress(7);
@@ -184,7 +184,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetPciInfo_v3.</summary>
             public bool HasNvmlDeviceGetPciInfo_v3 => _table.IsAvailable(7);
 
-            /// <summary>nvmlDeviceGetTemperature (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetTemperature (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetTemperature(IntPtr device, int sensor, uint* celsius)
             {
                 IntPtr address = _table.TryAddress(8);
@@ -196,7 +196,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetTemperature.</summary>
             public bool HasNvmlDeviceGetTemperature => _table.IsAvailable(8);
 
-            /// <summary>nvmlDeviceGetTemperatureThreshold (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetTemperatureThreshold (NVML R340, lazy).</summary>
             public NvmlReturn nvmlDeviceGetTemperatureThreshold(IntPtr device, int threshold, uint* celsius)
             {
                 IntPtr address = _table.TryAddress(9);
@@ -208,7 +208,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetTemperatureThreshold.</summary>
             public bool HasNvmlDeviceGetTemperatureThreshold => _table.IsAvailable(9);
 
-            /// <summary>nvmlDeviceGetMaxClockInfo (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetMaxClockInfo (NVML R285, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMaxClockInfo(IntPtr device, NvmlClockType type, uint* mhz)
             {
                 IntPtr address = _table.TryAddress(10);
@@ -220,7 +220,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMaxClockInfo.</summary>
             public bool HasNvmlDeviceGetMaxClockInfo => _table.IsAvailable(10);
 
-            /// <summary>nvmlDeviceGetClockInfo (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetClockInfo (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetClockInfo(IntPtr device, NvmlClockType type, uint* mhz)
             {
                 IntPtr address = _table.TryAddress(11);
@@ -232,7 +232,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetClockInfo.</summary>
             public bool HasNvmlDeviceGetClockInfo => _table.IsAvailable(11);
 
-            /// <summary>nvmlDeviceGetUtilizationRates (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetUtilizationRates (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetUtilizationRates(IntPtr device, NvmlUtilization* utilization)
             {
                 IntPtr address = _table.TryAddress(12);
@@ -244,7 +244,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetUtilizationRates.</summary>
             public bool HasNvmlDeviceGetUtilizationRates => _table.IsAvailable(12);
 
-            /// <summary>nvmlDeviceGetMemoryInfo (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetMemoryInfo (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMemoryInfo(IntPtr device, NvmlMemory* memory)
             {
                 IntPtr address = _table.TryAddress(13);
@@ -280,7 +280,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetComputeRunningProcesses_v3.</summary>
             public bool HasNvmlDeviceGetComputeRunningProcesses_v3 => _table.IsAvailable(15);
 
-            /// <summary>nvmlDeviceGetProcessUtilization (NVML R361, lazy).</summary>
+            /// <summary>nvmlDeviceGetProcessUtilization (NVML R375 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetProcessUtilization(
                 IntPtr device, NvmlProcessUtilizationSample* samples, uint* count, ulong lastSeenTimeStamp)
             {
@@ -317,7 +317,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetCurrentClocksEventReasons.</summary>
             public bool HasNvmlDeviceGetCurrentClocksEventReasons => _table.IsAvailable(18);
 
-            /// <summary>nvmlDeviceGetCurrentClocksThrottleReasons (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetCurrentClocksThrottleReasons (NVML R304, lazy).</summary>
             public NvmlReturn nvmlDeviceGetCurrentClocksThrottleReasons(IntPtr device, ulong* reasons)
             {
                 IntPtr address = _table.TryAddress(19);
@@ -329,7 +329,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetCurrentClocksThrottleReasons.</summary>
             public bool HasNvmlDeviceGetCurrentClocksThrottleReasons => _table.IsAvailable(19);
 
-            /// <summary>nvmlDeviceGetPcieThroughput (NVML R340, lazy).</summary>
+            /// <summary>nvmlDeviceGetPcieThroughput (NVML R346, lazy).</summary>
             public NvmlReturn nvmlDeviceGetPcieThroughput(IntPtr device, NvmlPcieUtilCounter counter, uint* kilobytesPerSecond)
             {
                 IntPtr address = _table.TryAddress(20);
@@ -341,7 +341,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetPcieThroughput.</summary>
             public bool HasNvmlDeviceGetPcieThroughput => _table.IsAvailable(20);
 
-            /// <summary>nvmlDeviceGetTotalEccErrors (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetTotalEccErrors (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetTotalEccErrors(
                 IntPtr device, NvmlMemoryErrorType errorType, NvmlEccCounterType counterType, ulong* count)
             {
@@ -366,7 +366,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetFieldValues.</summary>
             public bool HasNvmlDeviceGetFieldValues => _table.IsAvailable(22);
 
-            /// <summary>nvmlDeviceGetRemappedRows (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetRemappedRows (NVML R450 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetRemappedRows(IntPtr device, uint* correctable, uint* uncorrectable, uint* pending, uint* failed)
             {
                 IntPtr address = _table.TryAddress(23);
@@ -378,7 +378,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetRemappedRows.</summary>
             public bool HasNvmlDeviceGetRemappedRows => _table.IsAvailable(23);
 
-            /// <summary>nvmlDeviceGetRetiredPagesPendingStatus (NVML R340, lazy).</summary>
+            /// <summary>nvmlDeviceGetRetiredPagesPendingStatus (NVML R319, lazy).</summary>
             public NvmlReturn nvmlDeviceGetRetiredPagesPendingStatus(IntPtr device, int* pending)
             {
                 IntPtr address = _table.TryAddress(24);
@@ -390,7 +390,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetRetiredPagesPendingStatus.</summary>
             public bool HasNvmlDeviceGetRetiredPagesPendingStatus => _table.IsAvailable(24);
 
-            /// <summary>nvmlEventSetCreate (NVML R319, lazy).</summary>
+            /// <summary>nvmlEventSetCreate (NVML R285, lazy).</summary>
             public NvmlReturn nvmlEventSetCreate(IntPtr* set)
             {
                 IntPtr address = _table.TryAddress(25);
@@ -402,7 +402,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlEventSetCreate.</summary>
             public bool HasNvmlEventSetCreate => _table.IsAvailable(25);
 
-            /// <summary>nvmlDeviceRegisterEvents (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceRegisterEvents (NVML R285, lazy).</summary>
             public NvmlReturn nvmlDeviceRegisterEvents(IntPtr device, ulong eventTypes, IntPtr set)
             {
                 IntPtr address = _table.TryAddress(26);
@@ -414,7 +414,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceRegisterEvents.</summary>
             public bool HasNvmlDeviceRegisterEvents => _table.IsAvailable(26);
 
-            /// <summary>nvmlEventSetWait_v2 (NVML R450, lazy).</summary>
+            /// <summary>nvmlEventSetWait_v2 (NVML R450 or earlier, lazy).</summary>
             public NvmlReturn nvmlEventSetWait_v2(IntPtr set, NvmlEventData* data, uint timeoutMs)
             {
                 IntPtr address = _table.TryAddress(27);
@@ -426,7 +426,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlEventSetWait_v2.</summary>
             public bool HasNvmlEventSetWait_v2 => _table.IsAvailable(27);
 
-            /// <summary>nvmlEventSetFree (NVML R319, lazy).</summary>
+            /// <summary>nvmlEventSetFree (NVML R285, lazy).</summary>
             public NvmlReturn nvmlEventSetFree(IntPtr set)
             {
                 IntPtr address = _table.TryAddress(28);
@@ -474,7 +474,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetAccountingStats.</summary>
             public bool HasNvmlDeviceGetAccountingStats => _table.IsAvailable(31);
 
-            /// <summary>nvmlDeviceGetNumaNodeId (NVML R545, lazy).</summary>
+            /// <summary>nvmlDeviceGetNumaNodeId (NVML R550, lazy).</summary>
             public NvmlReturn nvmlDeviceGetNumaNodeId(IntPtr device, uint* node)
             {
                 IntPtr address = _table.TryAddress(32);
@@ -486,7 +486,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetNumaNodeId.</summary>
             public bool HasNvmlDeviceGetNumaNodeId => _table.IsAvailable(32);
 
-            /// <summary>nvmlDeviceGetCpuAffinity (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetCpuAffinity (NVML R340, lazy).</summary>
             public NvmlReturn nvmlDeviceGetCpuAffinity(IntPtr device, uint size, ulong* mask)
             {
                 IntPtr address = _table.TryAddress(33);
@@ -510,7 +510,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMemoryAffinity.</summary>
             public bool HasNvmlDeviceGetMemoryAffinity => _table.IsAvailable(34);
 
-            /// <summary>nvmlDeviceGetTopologyCommonAncestor (NVML R340, lazy).</summary>
+            /// <summary>nvmlDeviceGetTopologyCommonAncestor (NVML R349, lazy).</summary>
             public NvmlReturn nvmlDeviceGetTopologyCommonAncestor(IntPtr device1, IntPtr device2, NvmlTopologyLevel* level)
             {
                 IntPtr address = _table.TryAddress(35);
@@ -522,7 +522,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetTopologyCommonAncestor.</summary>
             public bool HasNvmlDeviceGetTopologyCommonAncestor => _table.IsAvailable(35);
 
-            /// <summary>nvmlDeviceGetP2PStatus (NVML R418, lazy).</summary>
+            /// <summary>nvmlDeviceGetP2PStatus (NVML R375 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetP2PStatus(IntPtr device1, IntPtr device2, NvmlP2PCapability capability, NvmlP2PStatus* status)
             {
                 IntPtr address = _table.TryAddress(36);
@@ -534,7 +534,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetP2PStatus.</summary>
             public bool HasNvmlDeviceGetP2PStatus => _table.IsAvailable(36);
 
-            /// <summary>nvmlDeviceGetNvLinkState (NVML R361, lazy).</summary>
+            /// <summary>nvmlDeviceGetNvLinkState (NVML R375 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetNvLinkState(IntPtr device, uint link, uint* state)
             {
                 IntPtr address = _table.TryAddress(37);
@@ -546,7 +546,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetNvLinkState.</summary>
             public bool HasNvmlDeviceGetNvLinkState => _table.IsAvailable(37);
 
-            /// <summary>nvmlDeviceGetNvLinkRemotePciInfo_v2 (NVML R410, lazy).</summary>
+            /// <summary>nvmlDeviceGetNvLinkRemotePciInfo_v2 (NVML R410 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetNvLinkRemotePciInfo_v2(IntPtr device, uint link, NvmlPciInfo* pci)
             {
                 IntPtr address = _table.TryAddress(38);
@@ -558,7 +558,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetNvLinkRemotePciInfo_v2.</summary>
             public bool HasNvmlDeviceGetNvLinkRemotePciInfo_v2 => _table.IsAvailable(38);
 
-            /// <summary>nvmlDeviceGetNvLinkRemoteDeviceType (NVML R460, lazy).</summary>
+            /// <summary>nvmlDeviceGetNvLinkRemoteDeviceType (NVML R470, lazy).</summary>
             public NvmlReturn nvmlDeviceGetNvLinkRemoteDeviceType(IntPtr device, uint link, uint* type)
             {
                 IntPtr address = _table.TryAddress(39);
@@ -570,7 +570,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetNvLinkRemoteDeviceType.</summary>
             public bool HasNvmlDeviceGetNvLinkRemoteDeviceType => _table.IsAvailable(39);
 
-            /// <summary>nvmlDeviceGetNvLinkErrorCounter (NVML R361, lazy).</summary>
+            /// <summary>nvmlDeviceGetNvLinkErrorCounter (NVML R375 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetNvLinkErrorCounter(IntPtr device, uint link, NvmlNvLinkErrorCounter counter, ulong* value)
             {
                 IntPtr address = _table.TryAddress(40);
@@ -582,7 +582,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetNvLinkErrorCounter.</summary>
             public bool HasNvmlDeviceGetNvLinkErrorCounter => _table.IsAvailable(40);
 
-            /// <summary>nvmlDeviceGetMigDeviceHandleByIndex (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetMigDeviceHandleByIndex (NVML R445, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMigDeviceHandleByIndex(IntPtr device, uint index, IntPtr* migDevice)
             {
                 IntPtr address = _table.TryAddress(41);
@@ -594,7 +594,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMigDeviceHandleByIndex.</summary>
             public bool HasNvmlDeviceGetMigDeviceHandleByIndex => _table.IsAvailable(41);
 
-            /// <summary>nvmlDeviceGetDeviceHandleFromMigDeviceHandle (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetDeviceHandleFromMigDeviceHandle (NVML R445, lazy).</summary>
             public NvmlReturn nvmlDeviceGetDeviceHandleFromMigDeviceHandle(IntPtr migDevice, IntPtr* device)
             {
                 IntPtr address = _table.TryAddress(42);
@@ -606,7 +606,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetDeviceHandleFromMigDeviceHandle.</summary>
             public bool HasNvmlDeviceGetDeviceHandleFromMigDeviceHandle => _table.IsAvailable(42);
 
-            /// <summary>nvmlDeviceGetAttributes_v2 (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetAttributes_v2 (NVML R450 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetAttributes_v2(IntPtr device, NvmlDeviceAttributes* attributes)
             {
                 IntPtr address = _table.TryAddress(43);
@@ -666,7 +666,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlGpmSampleGet.</summary>
             public bool HasNvmlGpmSampleGet => _table.IsAvailable(47);
 
-            /// <summary>nvmlGpmMigSampleGet (NVML R520, lazy).</summary>
+            /// <summary>nvmlGpmMigSampleGet (NVML R525, lazy).</summary>
             public NvmlReturn nvmlGpmMigSampleGet(IntPtr device, uint gpuInstanceId, IntPtr sample)
             {
                 IntPtr address = _table.TryAddress(48);
@@ -690,7 +690,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlGpmMetricsGet.</summary>
             public bool HasNvmlGpmMetricsGet => _table.IsAvailable(49);
 
-            /// <summary>nvmlDeviceGetPowerUsage (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetPowerUsage (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetPowerUsage(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(50);
@@ -702,7 +702,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetPowerUsage.</summary>
             public bool HasNvmlDeviceGetPowerUsage => _table.IsAvailable(50);
 
-            /// <summary>nvmlDeviceGetEnforcedPowerLimit (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetEnforcedPowerLimit (NVML R331, lazy).</summary>
             public NvmlReturn nvmlDeviceGetEnforcedPowerLimit(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(51);
@@ -714,7 +714,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetEnforcedPowerLimit.</summary>
             public bool HasNvmlDeviceGetEnforcedPowerLimit => _table.IsAvailable(51);
 
-            /// <summary>nvmlDeviceGetPowerManagementDefaultLimit (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetPowerManagementDefaultLimit (NVML R304, lazy).</summary>
             public NvmlReturn nvmlDeviceGetPowerManagementDefaultLimit(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(52);
@@ -726,7 +726,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetPowerManagementDefaultLimit.</summary>
             public bool HasNvmlDeviceGetPowerManagementDefaultLimit => _table.IsAvailable(52);
 
-            /// <summary>nvmlDeviceGetPersistenceMode (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetPersistenceMode (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetPersistenceMode(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(53);
@@ -738,7 +738,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetPersistenceMode.</summary>
             public bool HasNvmlDeviceGetPersistenceMode => _table.IsAvailable(53);
 
-            /// <summary>nvmlDeviceGetMinorNumber (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetMinorNumber (NVML R331, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMinorNumber(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(54);
@@ -750,7 +750,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMinorNumber.</summary>
             public bool HasNvmlDeviceGetMinorNumber => _table.IsAvailable(54);
 
-            /// <summary>nvmlDeviceGetCurrPcieLinkGeneration (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetCurrPcieLinkGeneration (NVML R295, lazy).</summary>
             public NvmlReturn nvmlDeviceGetCurrPcieLinkGeneration(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(55);
@@ -762,7 +762,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetCurrPcieLinkGeneration.</summary>
             public bool HasNvmlDeviceGetCurrPcieLinkGeneration => _table.IsAvailable(55);
 
-            /// <summary>nvmlDeviceGetCurrPcieLinkWidth (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetCurrPcieLinkWidth (NVML R295, lazy).</summary>
             public NvmlReturn nvmlDeviceGetCurrPcieLinkWidth(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(56);
@@ -774,7 +774,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetCurrPcieLinkWidth.</summary>
             public bool HasNvmlDeviceGetCurrPcieLinkWidth => _table.IsAvailable(56);
 
-            /// <summary>nvmlDeviceGetMaxPcieLinkGeneration (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetMaxPcieLinkGeneration (NVML R295, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMaxPcieLinkGeneration(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(57);
@@ -786,7 +786,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMaxPcieLinkGeneration.</summary>
             public bool HasNvmlDeviceGetMaxPcieLinkGeneration => _table.IsAvailable(57);
 
-            /// <summary>nvmlDeviceGetMaxPcieLinkWidth (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetMaxPcieLinkWidth (NVML R295, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMaxPcieLinkWidth(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(58);
@@ -798,7 +798,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMaxPcieLinkWidth.</summary>
             public bool HasNvmlDeviceGetMaxPcieLinkWidth => _table.IsAvailable(58);
 
-            /// <summary>nvmlDeviceGetGpuMaxPcieLinkGeneration (NVML R510, lazy).</summary>
+            /// <summary>nvmlDeviceGetGpuMaxPcieLinkGeneration (NVML R525, lazy).</summary>
             public NvmlReturn nvmlDeviceGetGpuMaxPcieLinkGeneration(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(59);
@@ -810,7 +810,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetGpuMaxPcieLinkGeneration.</summary>
             public bool HasNvmlDeviceGetGpuMaxPcieLinkGeneration => _table.IsAvailable(59);
 
-            /// <summary>nvmlDeviceGetPcieReplayCounter (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetPcieReplayCounter (NVML R346, lazy).</summary>
             public NvmlReturn nvmlDeviceGetPcieReplayCounter(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(60);
@@ -822,7 +822,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetPcieReplayCounter.</summary>
             public bool HasNvmlDeviceGetPcieReplayCounter => _table.IsAvailable(60);
 
-            /// <summary>nvmlDeviceGetMaxMigDeviceCount (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetMaxMigDeviceCount (NVML R445, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMaxMigDeviceCount(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(61);
@@ -834,7 +834,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMaxMigDeviceCount.</summary>
             public bool HasNvmlDeviceGetMaxMigDeviceCount => _table.IsAvailable(61);
 
-            /// <summary>nvmlDeviceIsMigDeviceHandle (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceIsMigDeviceHandle (NVML R445, lazy).</summary>
             public NvmlReturn nvmlDeviceIsMigDeviceHandle(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(62);
@@ -846,7 +846,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceIsMigDeviceHandle.</summary>
             public bool HasNvmlDeviceIsMigDeviceHandle => _table.IsAvailable(62);
 
-            /// <summary>nvmlDeviceGetGpuInstanceId (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetGpuInstanceId (NVML R445, lazy).</summary>
             public NvmlReturn nvmlDeviceGetGpuInstanceId(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(63);
@@ -858,7 +858,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetGpuInstanceId.</summary>
             public bool HasNvmlDeviceGetGpuInstanceId => _table.IsAvailable(63);
 
-            /// <summary>nvmlDeviceGetComputeInstanceId (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetComputeInstanceId (NVML R445, lazy).</summary>
             public NvmlReturn nvmlDeviceGetComputeInstanceId(IntPtr device, uint* value)
             {
                 IntPtr address = _table.TryAddress(64);
@@ -870,7 +870,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetComputeInstanceId.</summary>
             public bool HasNvmlDeviceGetComputeInstanceId => _table.IsAvailable(64);
 
-            /// <summary>nvmlDeviceGetMigMode (NVML R450, lazy).</summary>
+            /// <summary>nvmlDeviceGetMigMode (NVML R445, lazy).</summary>
             public NvmlReturn nvmlDeviceGetMigMode(IntPtr device, uint* current, uint* pending)
             {
                 IntPtr address = _table.TryAddress(65);
@@ -882,7 +882,7 @@ namespace DlGpuTools.Interop
             /// <summary>True when this copy of the library exports nvmlDeviceGetMigMode.</summary>
             public bool HasNvmlDeviceGetMigMode => _table.IsAvailable(65);
 
-            /// <summary>nvmlDeviceGetEccMode (NVML R319, lazy).</summary>
+            /// <summary>nvmlDeviceGetEccMode (NVML R304 or earlier, lazy).</summary>
             public NvmlReturn nvmlDeviceGetEccMode(IntPtr device, uint* current, uint* pending)
             {
                 IntPtr address = _table.TryAddress(66);
