@@ -59,9 +59,16 @@ function Get-Paragraphs([string] $Text) {
 
 function Get-DefaultValue($Command, [string] $Name) {
     # What the property holds on a new instance of the cmdlet: the value used when the parameter is not given.
-    $property = $Command.ImplementingType.GetProperty($Name)
+    # A parameter shared through a parameter object (IDynamicParameters) is that object's property.
     $instance = [Activator]::CreateInstance($Command.ImplementingType)
-    $value = $property.GetValue($instance)
+    $holder = $instance
+    $property = $Command.ImplementingType.GetProperty($Name)
+    if ($null -eq $property -and $instance -is [System.Management.Automation.IDynamicParameters]) {
+        $holder = $instance.GetDynamicParameters()
+        $property = $holder.GetType().GetProperty($Name)
+    }
+    if ($null -eq $property) { throw "$($Command.Name) has no property for -$Name." }
+    $value = $property.GetValue($holder)
     if ($instance -is [IDisposable]) { $instance.Dispose() }
     if ($null -eq $value) { return 'None' }
     if ($value -is [System.Management.Automation.SwitchParameter]) { return [string]$value.IsPresent }

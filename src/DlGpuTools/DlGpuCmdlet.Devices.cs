@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DlGpuTools.Devices;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Commands
 {
@@ -35,7 +36,7 @@ namespace DlGpuTools.Commands
                 // Every failure a device query can raise is described; the wrapper keeps an unforeseen one visible.
                 Exception error = IsKnownFailure(failure.Error) ? failure.Error : new DeviceQueryFailedException(failure.Index,
                     failure.Error);
-                WriteFailure(error, failure.Index, DeviceQueryFailedException.Id);
+                WriteFailure(error, failure.Index, ErrorCatalogue.CudaDeviceQueryFailed);
             }
 
             if (inventory.DriverDeviceCount == 0)

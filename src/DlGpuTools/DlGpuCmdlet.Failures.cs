@@ -8,11 +8,15 @@ namespace DlGpuTools.Commands
 {
     /// <summary>
     /// The one way from an engine failure to an ErrorRecord: its ErrorId, category, ErrorDetails (message and
-    /// RecommendedAction) and target, so every command reports a failure alike and no command builds a record by hand.
+    /// RecommendedAction), severity and target, so every command reports a failure alike and no command builds a record by
+    /// hand.
     /// An exception the engine does not describe is a bug: it surfaces as itself, never dressed as the user's mistake.
     /// </summary>
     public abstract partial class DlGpuCmdlet
     {
+        /// <summary>The key of the failure's <see cref="ErrorSeverity"/> name in the record's Exception.Data.</summary>
+        public const string SeverityKey = "Severity";
+
         /// <summary>True for exceptions the engine describes (native, driver and benchmark failures); others are bugs and surface as they
         /// are.</summary>
         protected static bool IsKnownFailure(Exception e) => Describe(e) != null;
@@ -38,12 +42,12 @@ namespace DlGpuTools.Commands
 
         /// <summary>As <see cref="WriteFailure(Exception, object?)"/>, under another ErrorId (a device's own query failure, whatever call
         /// failed).</summary>
-        private protected void WriteFailure(Exception exception, object? target, string errorId) => WriteError(KnownRecord(exception,
-            target, errorId));
+        private protected void WriteFailure(Exception exception, object? target, ErrorEntry entry) => WriteError(KnownRecord(exception,
+            target, entry ?? throw new ArgumentNullException(nameof(entry))));
 
-        private static ErrorRecord KnownRecord(Exception exception, object? target, string? errorId)
+        private static ErrorRecord KnownRecord(Exception exception, object? target, ErrorEntry? entry)
         {
-            ErrorRecord? record = ToErrorRecord(exception, target, errorId);
+            ErrorRecord? record = ToErrorRecord(exception, target, entry);
             if (record != null) return record;
             // Rethrown with its own stack: a bug must read as the bug it is.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception).Throw();
@@ -53,14 +57,18 @@ namespace DlGpuTools.Commands
         private static Failure? Describe(Exception exception) =>
             FailureClassifier.Classify(exception, RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable);
 
-        private static ErrorRecord? ToErrorRecord(Exception exception, object? target, string? errorId)
+        private static ErrorRecord? ToErrorRecord(Exception exception, object? target, ErrorEntry? entry)
         {
             if (exception == null) throw new ArgumentNullException(nameof(exception));
             Failure? failure = Describe(exception);
             if (failure == null) return null;
             // FailureCategory spells ErrorCategory's names, so the conversion is by name.
             var category = (ErrorCategory)Enum.Parse(typeof(ErrorCategory), failure.Category.ToString());
-            return new ErrorRecord(exception, errorId ?? failure.ErrorId, category, target)
+            // ErrorRecord has no field for what the failure asks of the reader; the exception's Data travels with the record
+            // through -ErrorAction Stop, $Error, remoting and Get-Error (which lists it), so scripts read it there by name.
+            ErrorSeverity? severity = entry?.Severity ?? failure.Severity;
+            if (severity != null) exception.Data[SeverityKey] = severity.Value.ToString();
+            return new ErrorRecord(exception, entry?.Id ?? failure.ErrorId, category, target)
             {
                 ErrorDetails = new ErrorDetails(failure.Message) { RecommendedAction = failure.RecommendedAction },
             };

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.IO;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using DlGpuTools.Diagnostics;
 using DlGpuTools.Health;
+using DlGpuTools.Recommendations;
 using DlGpuTools.Scheduling;
 using Xunit;
 
@@ -149,6 +152,59 @@ namespace DlGpuTools.Engine.Tests
             Assert.True(current.IsCurrentCard());
             Assert.False(current.IsPurchase());
             Assert.Equal("Rent", rent.Kind);
+        }
+
+        [Fact]
+        public void The_recommender_compares_methods_and_price_conditions_as_typed_values()
+        {
+            // A method is compared through ServedPrecision and a chosen price's condition as PriceCondition; text compares of
+            // either are what this finds (the price table's own condition column, external text, is read in Catalog).
+            var compare = new Regex(@"\b(Method|Condition|PriceKind)\s*(==|!=)\s*""", RegexOptions.CultureInvariant);
+            Assert.Matches(compare, "if (m.Method == \"FP8\")");
+            string engine = Path.Combine(RepositoryRoot(), "src", "DlGpuTools.Engine");
+            string[] found = (from file in Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
+                              where !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar,
+                                  StringComparison.Ordinal)
+                              from line in File.ReadLines(file).Select((text, i) => (text, number: i + 1))
+                              where compare.IsMatch(line.text)
+                              select $"{Path.GetRelativePath(engine, file)}:{line.number}: {line.text.Trim()}").ToArray();
+
+            Assert.True(found.Length == 0, "Domain values compared as text:\n" + string.Join("\n", found));
+        }
+
+        [Theory]
+        [InlineData("FP8", ModelPrecision.FP8)]
+        [InlineData("BF16", ModelPrecision.BF16)]
+        [InlineData("MXFP4", ModelPrecision.MXFP4)]
+        [InlineData("Full BF16", null)]
+        [InlineData("QLoRA NF4", null)]
+        [InlineData("fp8", null)]
+        [InlineData("4", null)]
+        [InlineData("FP32, TF32", null)]
+        [InlineData(null, null)]
+        public void A_method_serves_at_the_precision_it_names_and_a_training_method_at_none(string? method, ModelPrecision? expected)
+        {
+            Assert.Equal(expected, ServedPrecision.Of(method));
+            Assert.Null(ServedPrecision.Of(new MemoryEstimate { Method = method, Training = true }));
+        }
+
+        [Fact]
+        public void A_price_condition_is_shown_in_the_price_tables_lower_case_and_read_back_in_any_case()
+        {
+            var evidence = new PriceEvidence { Condition = "USED" };
+            Assert.Equal(PriceCondition.Used, evidence.PriceCondition);
+            Assert.Equal("used", evidence.Condition);
+            evidence.PriceCondition = PriceCondition.Launch;
+            Assert.Equal("launch", evidence.Condition);
+            Assert.Throws<ArgumentException>(() => evidence.Condition = "refurbished");
+        }
+
+        private static string RepositoryRoot()
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
+            Assert.NotNull(dir);
+            return dir!.FullName;
         }
     }
 }

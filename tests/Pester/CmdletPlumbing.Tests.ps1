@@ -50,6 +50,23 @@ Describe 'The cmdlet base classes' {
     }
 }
 
+Describe 'Parameters shared by commands on different bases' {
+    It 'declares -Library and -ThreadCount once, for both commands that measure the CPU, with help and completion' {
+        foreach ($name in 'Measure-CpuMatMul', 'Measure-GpuSpeedup') {
+            $command = Get-Command $name
+            $command.ImplementingType.GetProperty('Library') | Should -BeNullOrEmpty -Because 'CpuBlasParameters declares it'
+            $command.Parameters['Library'].IsDynamic | Should -BeTrue
+            $command.Parameters['ThreadCount'].Attributes.Where({ $_ -is [ValidateRange] }).MaxRange | Should -Be 4096
+            $command.Parameters['Library'].Attributes.Where({ $_ -is [ArgumentCompleter] }).Type.Name | Should -Be 'BlasLibraryCompleter'
+            (Get-Help $name -Parameter ThreadCount).defaultValue | Should -Be '0'
+        }
+        $validation = 'ParameterArgumentValidationError,DlGpuTools.Commands.MeasureCpuMatMulCommand'
+        { Measure-CpuMatMul -ThreadCount 0 } | Should -Throw -ErrorId $validation
+        $sources = @(Get-SourceMatch 'public int ThreadCount' | ForEach-Object { $_.Split(':')[0] })
+        $sources | Should -Be @('Commands/CpuBlasParameters.cs')
+    }
+}
+
 Describe 'The one way from an engine failure to an ErrorRecord' {
     It 'gives a described failure its id, category, remedy and target' {
         $failure = [DlGpuTools.Recommendations.RecommendationInputException]::new('Full training in INT4 is not estimated.',
@@ -60,6 +77,23 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
         $record.ErrorDetails.RecommendedAction | Should -Be 'Train in BF16.'
         $record.TargetObject | Should -Be '7e9'
         $record.Exception | Should -Be $failure
+    }
+
+    It 'carries the catalogue entry''s severity in the exception''s Data, where scripts and Get-Error read it' {
+        $inputFailure = [DlGpuTools.Recommendations.RecommendationInputException]::new('INT4 training is not estimated.', 'Train in BF16.')
+        $ToRecord.Invoke($null, @($inputFailure, $null)).Exception.Data['Severity'] | Should -Be 'Input'
+        $hostEntry = [DlGpuTools.Errors.ErrorCatalogue]::CollectiveHostUnreachable
+        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'ConnectionError', 'No session.', 'Check ssh.',
+            'gpu7')
+        $ToRecord.Invoke($null, @($unreachable, 'gpu7')).Exception.Data['Severity'] | Should -Be 'Host'
+        $hostEntry.Severity | Should -Be 'Host'
+    }
+
+    It 'shows the severity on a failure a command raised, also after -ErrorAction Stop' {
+        $err = $null
+        try { Measure-GpuMatMul -DataType FP16 -FastAccumulation -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'FastAccumulationNeedsFP8,*'
+        $err.Exception.Data[[DlGpuTools.Commands.DlGpuCmdlet]::SeverityKey] | Should -Be 'Input'
     }
 
     It 'gives an engine bug no record, so it surfaces as itself (an ArgumentNullException is not InvalidModel)' {

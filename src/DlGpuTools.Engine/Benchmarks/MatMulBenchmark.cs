@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using DlGpuTools.Catalog;
 using DlGpuTools.Devices;
 using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 using DlGpuTools.Monitoring;
 using static DlGpuTools.Interop.Ownership;
@@ -36,10 +37,18 @@ namespace DlGpuTools.Benchmarks
         private const ulong UnknownL2Bytes = 128UL << 20;
 
         private readonly GpuRuntime _runtime;
+        private readonly IGpuPort _port;
 
         public MatMulBenchmark(GpuRuntime runtime)
+            : this(runtime, new CudaPort(runtime ?? throw new ArgumentNullException(nameof(runtime))))
+        {
+        }
+
+        /// <summary>Memory, streams and events through <paramref name="port"/>; the GEMM itself through the runtime's cuBLASLt.</summary>
+        internal MatMulBenchmark(GpuRuntime runtime, IGpuPort port)
         {
             _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+            _port = port ?? throw new ArgumentNullException(nameof(port));
         }
 
         public MatMulResult Run(MatMulRequest request, CudaDevice device, CancellationToken cancel, Action<MatMulProgress>? progress = null)
@@ -56,24 +65,22 @@ namespace DlGpuTools.Benchmarks
                 throw new MatMulTypeNotSupportedException($"{request.DataType} needs compute capability "
                     + $"{format.MinimumComputeCapability / 10}.{format.MinimumComputeCapability % 10} or newer; {device.Name} has {device.ComputeCapability}.");
 
-            CudaDriver driver = _runtime.Driver;
             CuBlasLt lt = _runtime.CuBlasLt;
-            using (DeviceContext context = _runtime.AcquireContext(device.Index))
-            using (context.Enter())
+            using (IPortLease lease = _port.Lease(device.Index))
+            using (lease.Enter())
             {
-                return Measure(_runtime, request, format, device, problem, driver, lt, context, cancel, progress ?? (_ => { }));
+                return Measure(_runtime, _port, request, format, device, problem, lt, cancel, progress ?? (_ => { }));
             }
         }
 
-        private static MatMulResult Measure(GpuRuntime runtime, MatMulRequest request, MatMulFormat format, CudaDevice device,
-            string problem, CudaDriver driver, CuBlasLt lt, DeviceContext context, CancellationToken cancel,
-            Action<MatMulProgress> progress)
+        private static MatMulResult Measure(GpuRuntime runtime, IGpuPort port, MatMulRequest request, MatMulFormat format,
+            CudaDevice device, string problem, CuBlasLt lt, CancellationToken cancel, Action<MatMulProgress> progress)
         {
             long m = request.M, n = request.N, k = request.K;
             ulong aBytes = (ulong)(m * k * format.InputBytes);
             ulong bBytes = (ulong)(k * n * format.InputBytes);
             ulong dBytes = (ulong)(m * n * format.OutputBytes);
-            driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
+            ulong free = port.MemoryInfo().Free;
             ulong workspaceBytes = request.WorkspaceBytes;
             ulong l2 = device.L2CacheSize is long reported && reported > 0 ? (ulong)reported : UnknownL2Bytes;
             var rotation = RotationPlan.For(aBytes, bBytes, dBytes, SetAlignment, l2, request.InputSets);
@@ -88,18 +95,18 @@ namespace DlGpuTools.Benchmarks
             try
             {
                 // One allocation per operand holding every set, so thousands of small sets cost three cuMemAlloc calls.
-                DeviceBuffer aSets = Own(owned, DeviceBuffer.Allocate(driver, context, rotation.AStride * (ulong)sets));
-                DeviceBuffer bSets = Own(owned, DeviceBuffer.Allocate(driver, context, rotation.BStride * (ulong)sets));
-                DeviceBuffer dSets = Own(owned, DeviceBuffer.Allocate(driver, context, rotation.DStride * (ulong)sets));
-                DeviceBuffer workspace = Own(owned, DeviceBuffer.Allocate(driver, context, workspaceBytes));
-                CudaStream stream = Own(owned, CudaStream.Create(driver));
-                EventTimer timer = Own(owned, EventTimer.Create(driver));
+                ulong aSets = Own(owned, DeviceMemory.Allocate(port, rotation.AStride * (ulong)sets)).Pointer;
+                ulong bSets = Own(owned, DeviceMemory.Allocate(port, rotation.BStride * (ulong)sets)).Pointer;
+                ulong dSets = Own(owned, DeviceMemory.Allocate(port, rotation.DStride * (ulong)sets)).Pointer;
+                ulong workspace = Own(owned, DeviceMemory.Allocate(port, workspaceBytes)).Pointer;
+                PortStream stream = Own(owned, new OwnedStream(port)).Stream;
+                BatchTimer timer = Own(owned, BatchTimer.Create(port));
 
                 progress(new MatMulProgress("Generating random inputs", 0, 1));
                 ulong seedA = (ulong)request.Seed * 2 + 1, seedB = (ulong)request.Seed * 2 + 2;
-                GemmOperands.Upload(driver, format, aSets.DevicePointer, rotation.AStride, sets, m * k, seedA, stream, cancel);
-                GemmOperands.Upload(driver, format, bSets.DevicePointer, rotation.BStride, sets, k * n, seedB, stream, cancel);
-                stream.Synchronize();
+                GemmOperands.Upload(port, format, aSets, rotation.AStride, sets, m * k, seedA, stream, cancel);
+                GemmOperands.Upload(port, format, bSets, rotation.BStride, sets, k * n, seedB, stream, cancel);
+                port.Synchronize(stream);
 
                 var plan = Own(owned, MatMulPlan.Create(lt, format, m, n, k, workspaceBytes, request.FastAccumulation));
                 byte[] algorithms = plan.Heuristics(HeuristicRequest, out int found);
@@ -109,20 +116,16 @@ namespace DlGpuTools.Benchmarks
                 void Launch(int algorithm)
                 {
                     ulong set = (ulong)(call++ % sets);
-                    plan.Run(algorithms, algorithm, aSets.DevicePointer + set * rotation.AStride,
-                        bSets.DevicePointer + set * rotation.BStride, dSets.DevicePointer + set * rotation.DStride, workspace.DevicePointer, stream.Handle);
+                    // The cuBLASLt call is the one step outside the port: the library takes the stream's driver handle.
+                    plan.Run(algorithms, algorithm, aSets + set * rotation.AStride, bSets + set * rotation.BStride,
+                        dSets + set * rotation.DStride, workspace, stream.Handle);
                 }
 
-                double TimeBatch(int algorithm, int calls)
-                {
-                    timer.Start(stream);
-                    for (int i = 0; i < calls; i++) Launch(algorithm);
-                    return timer.Stop(stream) / calls;
-                }
+                double TimeBatch(int algorithm, int calls) => timer.Time(stream, calls, _ => Launch(algorithm));
 
                 // Size the batches from one call of the first candidate (after a first untimed call that loads kernels).
                 Launch(0);
-                stream.Synchronize();
+                port.Synchronize(stream);
                 int callsPerBatch = TimedBatches.OperationsPerBatch(TimeBatch(0, 1), request.BatchMilliseconds, MaxCallsPerBatch);
 
                 int candidates = Math.Min(found, Math.Max(1, request.AlgorithmCandidates));
@@ -175,10 +178,10 @@ namespace DlGpuTools.Benchmarks
                 var check = new GemmReferenceCheck
                 {
                     Format = format, Plan = plan, Algorithms = algorithms, Algorithm = best, Workspace = workspace, Stream = stream,
-                    A = aSets.DevicePointer, B = bSets.DevicePointer, D = dSets.DevicePointer, DBytes = rotation.DStride,
+                    A = aSets, B = bSets, D = dSets, DBytes = rotation.DStride,
                     SeedA = seedA, SeedB = seedB, M = m, N = n, K = k, Samples = request.VerifySamples, Seed = request.Seed,
                 };
-                double error = check.Run(driver).Check(problem, tolerance);
+                double error = check.Run(port).Check(problem, tolerance);
 
                 var batches = new BatchTimes(times);
                 double median = batches.Median;

@@ -22,11 +22,12 @@ namespace DlGpuTools.Catalog
 
         public static PriceEvidence? Choose(PriceTable table, CardCatalog catalog, GpuSpec card, DateTime now)
         {
-            PriceEvidence? chosen = Pick(ChooseFor(table, catalog, card, "new", now), ChooseFor(table, catalog, card, "used", now));
+            PriceEvidence? chosen = Pick(ChooseFor(table, catalog, card, PriceCondition.New, now),
+                ChooseFor(table, catalog, card, PriceCondition.Used, now));
             return chosen ?? Launch(table, card, now);
         }
 
-        public static PriceEvidence? ChooseFor(PriceTable table, CardCatalog catalog, GpuSpec card, string condition, DateTime now)
+        public static PriceEvidence? ChooseFor(PriceTable table, CardCatalog catalog, GpuSpec card, PriceCondition condition, DateTime now)
         {
             PriceEvidence? evidence = Select(table, card, condition, now);
             if (evidence == null) return null;
@@ -45,11 +46,13 @@ namespace DlGpuTools.Catalog
             return b.PriceUsd < a.PriceUsd ? b : a;
         }
 
-        private static PriceEvidence? Select(PriceTable table, GpuSpec card, string condition, DateTime now)
+        private static PriceEvidence? Select(PriceTable table, GpuSpec card, PriceCondition condition, DateTime now)
         {
             int unit = card.NodeGpus ?? 1;
             List<(CardPrice Price, DateTime Date)> all = Dated(table.For(card)).ToList();
-            var market = all.Where(o => string.Equals(o.Price.Condition, condition, StringComparison.OrdinalIgnoreCase)
+            // A row's condition is the price table's text (a user's -PriceTable too), checked to be new or used when read.
+            string conditionText = Text(condition);
+            var market = all.Where(o => string.Equals(o.Price.Condition, conditionText, StringComparison.OrdinalIgnoreCase)
                                         && o.Price.Gpus == unit && o.Price.Kind != PriceKind.Msrp).ToList();
             if (market.Count == 0) return null;
             DateTime newest = market.Max(o => o.Date);
@@ -67,13 +70,16 @@ namespace DlGpuTools.Catalog
             if (recent.Count == 1) evidence.Flags |= PriceCaveats.SingleObservation;
             evidence.Reason = string.Format(CultureInfo.InvariantCulture,
                 "{0} {1} price of {2} ({3}{4}), the best kind among {5} {1} observation{6} from {7:yyyy-MM} on{8}.",
-                Article(chosen.Kind), condition, chosen.PriceDate, chosen.Provider ?? "no provider named",
+                Article(chosen.Kind), conditionText, chosen.PriceDate, chosen.Provider ?? "no provider named",
                     chosen.Derived ? "; derived from another figure" : string.Empty,
                 recent.Count, recent.Count == 1 ? string.Empty : "s", newest.AddMonths(-RecentWindowMonths),
                 latestOfKind.Count > 1 ? string.Format(CultureInfo.InvariantCulture, "; the median of {0} that month",
                     latestOfKind.Count) : string.Empty);
             return evidence;
         }
+
+        /// <summary>The condition as the price table writes it.</summary>
+        private static string Text(PriceCondition condition) => condition.ToString().ToLowerInvariant();
 
         private static string Article(PriceKind kind)
         {
@@ -104,7 +110,7 @@ namespace DlGpuTools.Catalog
                 };
             }
 
-            var evidence = New(card, "launch", msrp, all, now);
+            var evidence = New(card, PriceCondition.Launch, msrp, all, now);
             evidence.LowUsd = evidence.HighUsd = msrp.PriceUsd;
             evidence.Flags |= PriceCaveats.Msrp;
             evidence.Reason = "No market price is known: the launch price stands in. In the 2026 memory shortage street prices ran up to "
@@ -112,14 +118,14 @@ namespace DlGpuTools.Catalog
             return evidence;
         }
 
-        private static PriceEvidence New(GpuSpec card, string condition, CardPrice chosen, List<(CardPrice Price, DateTime Date)> all,
-            DateTime now)
+        private static PriceEvidence New(GpuSpec card, PriceCondition condition, CardPrice chosen,
+            List<(CardPrice Price, DateTime Date)> all, DateTime now)
         {
             int? age = PriceTable.AgeInMonths(chosen.PriceDate, now);
             return new PriceEvidence
             {
                 Card = card.Name,
-                Condition = condition,
+                PriceCondition = condition,
                 PriceUsd = chosen.PriceUsd,
                 Gpus = chosen.Gpus,
                 Kind = chosen.Kind,
@@ -134,7 +140,7 @@ namespace DlGpuTools.Catalog
         }
 
         /// <summary>Whether a memory variant of the same card, in the same condition, breaks the order of memory and price.</summary>
-        private static bool Inverted(PriceTable table, CardCatalog catalog, GpuSpec card, string condition, PriceEvidence evidence,
+        private static bool Inverted(PriceTable table, CardCatalog catalog, GpuSpec card, PriceCondition condition, PriceEvidence evidence,
             DateTime now)
         {
             string family = Family(card.Name);

@@ -73,7 +73,7 @@ namespace DlGpuTools.Catalog
 
         /// <summary>The choice among one condition's observations (new or used), or null when there are none.</summary>
         public PriceEvidence? Evidence(GpuSpec card, string condition, DateTime now) => PriceSelection.ChooseFor(this, _catalog, card,
-            condition, now);
+            EnumText.Parse<PriceCondition>(condition, nameof(condition)), now);
 
         public IEnumerable<CardPrice> For(GpuSpec card) => Prices.Where(p => string.Equals(p.Card, card.Name,
             StringComparison.OrdinalIgnoreCase));
@@ -132,6 +132,8 @@ namespace DlGpuTools.Catalog
                     if (known.Problem != null) row.Fault("card", known.Problem);
                 }
 
+                // The table's own text (a user's -PriceTable too), kept as written on the row; checked here against the two
+                // market conditions a table may hold (PriceCondition's launch is ours, for a card with no row).
                 string? condition = row.Required("condition", $"{row.Header("condition")} is empty (new or used)")?.ToLowerInvariant();
                 if (condition != null && condition != "new" && condition != "used") row.Fault("condition",
                     $"{row.Header("condition")} '{TableText.Shown(condition)}' is not new or used");

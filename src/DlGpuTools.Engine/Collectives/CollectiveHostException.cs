@@ -8,18 +8,8 @@ namespace DlGpuTools.Collectives
     /// </summary>
     public sealed class CollectiveHostException : DlGpuToolsException
     {
-        public const string HostNameNeedsPowerShell7 = nameof(HostNameNeedsPowerShell7);
-        public const string CollectiveHostUnreachable = nameof(CollectiveHostUnreachable);
-        public const string CollectiveSessionNotUsable = nameof(CollectiveSessionNotUsable);
-        public const string CollectiveModuleMissingOnHost = nameof(CollectiveModuleMissingOnHost);
-        public const string CollectiveHostHasNoGpu = nameof(CollectiveHostHasNoGpu);
-        public const string CollectiveNeedsTwoRanks = nameof(CollectiveNeedsTwoRanks);
-        public const string CollectiveRankFailed = nameof(CollectiveRankFailed);
-        public const string CollectiveRankTimedOut = nameof(CollectiveRankTimedOut);
-        public const string CollectiveRankResultsDiffer = nameof(CollectiveRankResultsDiffer);
-
-        public CollectiveHostException(string errorId, FailureCategory category, string message, string remedy, object? target)
-            : base(ErrorCatalogue.Get(errorId), category, message, remedy, null)
+        public CollectiveHostException(ErrorEntry entry, FailureCategory category, string message, string remedy, object? target)
+            : base(entry, category, message, remedy, null)
         {
             Target = target;
         }

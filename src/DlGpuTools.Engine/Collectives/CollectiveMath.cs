@@ -101,8 +101,5 @@ namespace DlGpuTools.Collectives
                 default: return "size = one rank's buffer, busbw = algbw";
             }
         }
-
-        /// <summary>The median of a non-empty list.</summary>
-        public static double Median(IReadOnlyList<double> values) => GpuWork.Statistics.Median(values);
     }
 }

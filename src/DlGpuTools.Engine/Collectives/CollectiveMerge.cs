@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DlGpuTools.GpuWork;
 
 namespace DlGpuTools.Collectives
 {
@@ -53,7 +54,7 @@ namespace DlGpuTools.Collectives
                     int batches = rows.Min(r => r.BatchMicroseconds.Count);
                     if (batches == 0) continue;
                     var slowest = Enumerable.Range(0, batches).Select(b => rows.Max(r => r.BatchMicroseconds[b])).ToList();
-                    double time = CollectiveMath.Median(slowest);
+                    double time = Statistics.Median(slowest);
                     double algbw = rows[0].Bytes / time / 1000.0;
                     long wrong = rows.Sum(r => r.WrongElements);
                     result.Sizes.Add(new CollectiveSize
@@ -70,7 +71,7 @@ namespace DlGpuTools.Collectives
                 }
 
                 var large = result.Sizes.Where(x => x.Bytes >= CollectiveRequest.LargeMessageBytes).Select(x => x.BusGBps).ToList();
-                result.LargeMessageBusGBps = large.Count > 0 ? CollectiveMath.Median(large) : (double?)null;
+                result.LargeMessageBusGBps = large.Count > 0 ? Statistics.Median(large) : (double?)null;
                 long totalWrong = result.Sizes.Sum(x => x.WrongElements);
                 result.CheckStatus = result.Failure != null || totalWrong > 0 ? CheckStatus.Failed : CheckStatus.Passed;
                 result.Verdict = result.Failure != null ? "The run failed: " + result.Failure

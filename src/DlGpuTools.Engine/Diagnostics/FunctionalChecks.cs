@@ -4,6 +4,7 @@ using System.Threading;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Devices;
 using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics
@@ -43,16 +44,20 @@ namespace DlGpuTools.Diagnostics
         {
             private ContextScope _entered;
 
-            private DeviceScope(DeviceContext context)
+            private DeviceScope(DeviceContext context, IGpuPort port)
             {
                 Context = context;
+                Port = port;
                 _entered = context.Enter();
             }
 
             public DeviceContext Context { get; }
 
+            /// <summary>Device memory in the entered context, held as all GPU work holds it.</summary>
+            public IGpuPort Port { get; }
+
             /// <summary>Makes the lease's context current on this thread until disposed (the lease stays the caller's).</summary>
-            public static DeviceScope Enter(DeviceContext context) => new DeviceScope(context);
+            public static DeviceScope Enter(DeviceContext context, IGpuPort port) => new DeviceScope(context, port);
 
             public void Dispose() => _entered.Dispose();
         }
@@ -68,20 +73,19 @@ namespace DlGpuTools.Diagnostics
         {
             var watch = Stopwatch.StartNew();
             long elements = (long)size * size;
-            DeviceContext context = device.Context;
-            using (DeviceBuffer a = DeviceBuffer.Allocate(driver, context, (ulong)elements * 4))
-            using (DeviceBuffer b = DeviceBuffer.Allocate(driver, context, (ulong)elements * 4))
-            using (DeviceBuffer c = DeviceBuffer.Allocate(driver, context, (ulong)elements * 4))
+            using (DeviceMemory a = DeviceMemory.Allocate(device.Port, (ulong)elements * 4))
+            using (DeviceMemory b = DeviceMemory.Allocate(device.Port, (ulong)elements * 4))
+            using (DeviceMemory c = DeviceMemory.Allocate(device.Port, (ulong)elements * 4))
             {
                 Upload(driver, a, elements, 11);
                 Upload(driver, b, elements, 12);
-                driver.ThrowIfFailed(driver.cuMemsetD8(c.DevicePointer, 0xFF, c.Bytes));
+                driver.ThrowIfFailed(driver.cuMemsetD8(c.Pointer, 0xFF, c.Bytes));
                 cublas.ThrowIfFailed(cublas.cublasCreate(out IntPtr handle));
                 try
                 {
                     cublas.ThrowIfFailed(cublas.cublasSetMathMode(handle, 2));
                     cublas.ThrowIfFailed(
-                        cublas.cublasSgemm(handle, size, size, size, a.DevicePointer, size, b.DevicePointer, size, c.DevicePointer, size));
+                        cublas.cublasSgemm(handle, size, size, size, a.Pointer, size, b.Pointer, size, c.Pointer, size));
                     driver.ThrowIfFailed(driver.cuCtxSynchronize());
                 }
                 finally
@@ -96,7 +100,7 @@ namespace DlGpuTools.Diagnostics
                     double reference = 0;
                     for (int p = 0; p < size; p++) reference += (double)GemmOperands.InputValue(11,
                         i + (long)p * size) * GemmOperands.InputValue(12, p + (long)j * size);
-                    return (reference, ReadFloat(driver, c.DevicePointer + (ulong)((i + (long)j * size) * 4)));
+                    return (reference, ReadFloat(driver, c.Pointer + (ulong)((i + (long)j * size) * 4)));
                 });
                 return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds,
                     Detail = $"SGEMM {size}x{size}x{size}, strict FP32 (pedantic math), {Samples} sampled elements" };
@@ -110,15 +114,14 @@ namespace DlGpuTools.Diagnostics
             var watch = Stopwatch.StartNew();
             long xCount = (long)n * c * h * w, wCount = (long)k * c * r * r, yCount = (long)n * k * h * w;
             IntPtr handle = IntPtr.Zero, xDesc = IntPtr.Zero, yDesc = IntPtr.Zero, wDesc = IntPtr.Zero, convDesc = IntPtr.Zero;
-            DeviceContext context = device.Context;
             int major = CuDnnLibrary.DecodeVersion(cudnn.Version)?.Major ?? 9;
-            using (DeviceBuffer x = DeviceBuffer.Allocate(driver, context, (ulong)xCount * 4))
-            using (DeviceBuffer wt = DeviceBuffer.Allocate(driver, context, (ulong)wCount * 4))
-            using (DeviceBuffer y = DeviceBuffer.Allocate(driver, context, (ulong)yCount * 4))
+            using (DeviceMemory x = DeviceMemory.Allocate(device.Port, (ulong)xCount * 4))
+            using (DeviceMemory wt = DeviceMemory.Allocate(device.Port, (ulong)wCount * 4))
+            using (DeviceMemory y = DeviceMemory.Allocate(device.Port, (ulong)yCount * 4))
             {
                 Upload(driver, x, xCount, 21);
                 Upload(driver, wt, wCount, 22);
-                driver.ThrowIfFailed(driver.cuMemsetD8(y.DevicePointer, 0xFF, y.Bytes));
+                driver.ThrowIfFailed(driver.cuMemsetD8(y.Pointer, 0xFF, y.Bytes));
                 try
                 {
                     cudnn.ThrowIfFailed(cudnn.cudnnCreate(out handle));
@@ -142,10 +145,10 @@ namespace DlGpuTools.Diagnostics
                     cudnn.ThrowIfFailed(
                         cudnn.cudnnGetConvolutionForwardWorkspaceSize(handle, xDesc, wDesc, convDesc, yDesc, algo,
                         out ulong workspaceBytes));
-                    using (DeviceBuffer workspace = DeviceBuffer.Allocate(driver, context, Math.Max(workspaceBytes, 256)))
+                    using (DeviceMemory workspace = DeviceMemory.Allocate(device.Port, Math.Max(workspaceBytes, 256)))
                     {
-                        cudnn.ThrowIfFailed(cudnn.cudnnConvolutionForward(handle, xDesc, x.DevicePointer, wDesc, wt.DevicePointer, convDesc,
-                            algo, workspace.DevicePointer, workspaceBytes, yDesc, y.DevicePointer));
+                        cudnn.ThrowIfFailed(cudnn.cudnnConvolutionForward(handle, xDesc, x.Pointer, wDesc, wt.Pointer, convDesc,
+                            algo, workspace.Pointer, workspaceBytes, yDesc, y.Pointer));
                         driver.ThrowIfFailed(driver.cuCtxSynchronize());
                     }
 
@@ -164,7 +167,7 @@ namespace DlGpuTools.Diagnostics
                                         * GemmOperands.InputValue(22, ((long)(ki * c + ci) * r + fh) * r + fw);
                                 }
 
-                        return (reference, ReadFloat(driver, y.DevicePointer + (ulong)((((long)(ni * k + ki) * h + oh) * w + ow) * 4)));
+                        return (reference, ReadFloat(driver, y.Pointer + (ulong)((((long)(ni * k + ki) * h + oh) * w + ow) * 4)));
                     });
                     return new Outcome { RelativeError = error, Milliseconds = watch.Elapsed.TotalMilliseconds,
                         Detail = $"forward convolution NCHW {n}x{c}x{h}x{w}, {k} filters 3x3, pad 1, FP32 "
@@ -231,11 +234,11 @@ namespace DlGpuTools.Diagnostics
             return value;
         }
 
-        private static void Upload(CudaDriver driver, DeviceBuffer buffer, long elements, ulong seed)
+        private static void Upload(CudaDriver driver, DeviceMemory buffer, long elements, ulong seed)
         {
             var host = new float[elements];
             for (long i = 0; i < elements; i++) host[i] = GemmOperands.InputValue(seed, i);
-            fixed (float* p = host) driver.ThrowIfFailed(driver.cuMemcpyHtoD(buffer.DevicePointer, (IntPtr)p, (ulong)elements * 4));
+            fixed (float* p = host) driver.ThrowIfFailed(driver.cuMemcpyHtoD(buffer.Pointer, (IntPtr)p, (ulong)elements * 4));
         }
     }
 }

@@ -69,6 +69,12 @@ namespace DlGpuTools.Errors
             "cuBLAS or cuBLASLt could not be found.",
             "Install cuBLAS from the CUDA toolkit, or point its override variable at the library file.");
 
+        public static readonly ErrorEntry ToolkitLibraryTooOld = E(nameof(ToolkitLibraryTooOld), NotInstalled, Host,
+            "A loaded CUDA toolkit library (CUDA runtime, cuBLAS, cuBLASLt, cuDNN) lacks a function this module calls: it is older "
+            + "than the function.",
+            "Install a current release of the library the message names, or point its override variable at a newer copy; the message "
+            + "names the file that was loaded.");
+
         public static readonly ErrorEntry CuBlasCallFailed = E(nameof(CuBlasCallFailed), DeviceError, Device,
             "A cuBLAS or cuBLASLt call failed.",
             "Check that the cuBLAS version suits the driver (Test-CuDnnInstall) and that the GPU is healthy.");
@@ -113,8 +119,13 @@ namespace DlGpuTools.Errors
             "Add FP8 to -DataType, or leave -FastAccumulation out.");
 
         public static readonly ErrorEntry CpuBlasNotFound = E(nameof(CpuBlasNotFound), ObjectNotFound, Input,
-            "No CPU BLAS matching -Library could be loaded.",
+            "No CPU BLAS (matching -Library, when it was given) could be loaded.",
             "Name a family found on this machine (Tab completes -Library), a library file that exists, or leave -Library out.");
+
+        public static readonly ErrorEntry CpuBlasRoutineMissing = E(nameof(CpuBlasRoutineMissing), NotImplemented, Host,
+            "The loaded CPU BLAS lacks a routine the measurement needs (the message names the routine and the file).",
+            "Name a CPU BLAS that exports the routine in -Library (Tab completes the ones found on this machine), or leave out the "
+            + "data type that needs it.");
 
         // Bandwidth measurements.
         public static readonly ErrorEntry BandwidthBufferTooLarge = E(nameof(BandwidthBufferTooLarge), ResourceUnavailable, Transient,

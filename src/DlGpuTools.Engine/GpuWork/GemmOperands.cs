@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork.Port;
 
 namespace DlGpuTools.GpuWork
 {
@@ -30,10 +30,11 @@ namespace DlGpuTools.GpuWork
         /// <summary>
         /// Writes the random operand (generated in parallel) into every set, ordered on the stream. A small
         /// operand is laid out once per set in a staging buffer and uploaded many sets per copy; a large one
-        /// chunk by chunk, each chunk into every set.
+        /// chunk by chunk, each chunk into every set. The stream is synchronized before a host buffer is
+        /// rewritten or unpinned, since the port's copies are asynchronous.
         /// </summary>
-        internal static void Upload(CudaDriver driver, MatMulFormat format, ulong first, ulong stride, int sets, long elements,
-            ulong seed, CudaStream stream, CancellationToken cancel)
+        internal static void Upload(IGpuPort port, MatMulFormat format, ulong first, ulong stride, int sets, long elements,
+            ulong seed, PortStream stream, CancellationToken cancel)
         {
             long operandBytes = elements * format.InputBytes;
             if ((long)stride <= StagingBytes)
@@ -48,9 +49,10 @@ namespace DlGpuTools.GpuWork
                     {
                         cancel.ThrowIfCancellationRequested();
                         int count = Math.Min(copies, sets - s);
-                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride, (IntPtr)buffer, (ulong)count * stride,
-                            stream.Handle));
+                        port.CopyToDevice(first + (ulong)s * stride, (IntPtr)buffer, (ulong)count * stride, stream);
                     }
+
+                    port.Synchronize(stream);
                 }
 
                 return;
@@ -66,8 +68,9 @@ namespace DlGpuTools.GpuWork
                     long count = Math.Min(chunkElements, elements - start);
                     Generate(format, buffer, start, count, seed);
                     for (int s = 0; s < sets; s++)
-                        driver.ThrowIfFailed(driver.cuMemcpyHtoDAsync(first + (ulong)s * stride + (ulong)(start * format.InputBytes),
-                            (IntPtr)buffer, (ulong)(count * format.InputBytes), stream.Handle));
+                        port.CopyToDevice(first + (ulong)s * stride + (ulong)(start * format.InputBytes), (IntPtr)buffer,
+                            (ulong)(count * format.InputBytes), stream);
+                    port.Synchronize(stream);
                 }
             }
         }

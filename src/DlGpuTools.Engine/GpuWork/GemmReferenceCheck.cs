@@ -1,5 +1,5 @@
 using System;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork.Port;
 
 namespace DlGpuTools.GpuWork
 {
@@ -22,9 +22,10 @@ namespace DlGpuTools.GpuWork
 
         public int Algorithm { get; set; }
 
-        public DeviceBuffer Workspace { get; set; } = null!;
+        /// <summary>The workspace the plan was made for (device address).</summary>
+        public ulong Workspace { get; set; }
 
-        public CudaStream Stream { get; set; } = null!;
+        public PortStream Stream { get; set; }
 
         /// <summary>Device addresses of A, B and the result C (D), and the bytes of D to poison.</summary>
         public ulong A { get; set; }
@@ -52,12 +53,14 @@ namespace DlGpuTools.GpuWork
         public int Seed { get; set; }
 
         /// <summary>Runs the GEMM once and measures its sampled error; the caller judges it against its tolerance.</summary>
-        public SampledError Run(CudaDriver driver)
+        public SampledError Run(IGpuPort port)
         {
+            if (port == null) throw new ArgumentNullException(nameof(port));
+
             // Poison C (all-ones bytes are NaN in every float format) so an unwritten element cannot pass. The
             // poison, the GEMM and the read-back are all on the benchmark's stream, so they run in this order.
-            driver.ThrowIfFailed(driver.cuMemsetD8Async(D, 0xFF, DBytes, Stream.Handle));
-            Plan.Run(Algorithms, Algorithm, A, B, D, Workspace.DevicePointer, Stream.Handle);
+            port.Fill(D, 0xFF, DBytes, Stream);
+            Plan.Run(Algorithms, Algorithm, A, B, D, Workspace, Stream.Handle);
 
             var random = new Random(Seed + 7);
             int samples = Samples;
@@ -71,11 +74,10 @@ namespace DlGpuTools.GpuWork
                     rows[s] = random.Next((int)Math.Min(M, int.MaxValue));
                     cols[s] = random.Next((int)Math.Min(N, int.MaxValue));
                     ulong offset = (ulong)((rows[s] + cols[s] * M) * Format.OutputBytes);
-                    driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)(host + s * 8), D + offset, (ulong)Format.OutputBytes,
-                        Stream.Handle));
+                    port.CopyToHost((IntPtr)(host + s * 8), D + offset, (ulong)Format.OutputBytes, Stream);
                 }
 
-                Stream.Synchronize();
+                port.Synchronize(Stream);
             }
 
             var error = new SampledError();

@@ -80,15 +80,14 @@ namespace DlGpuTools.Health
                 MatMulDataType type = ChooseType(o.Device);
                 MatMulFormat format = MatMulFormat.For(type);
                 o.DataType = type.ToString();
-                CudaDriver driver = runtime.Driver;
                 CuBlasLt lt = runtime.CuBlasLt;
-                using (DeviceContext context = runtime.AcquireContext(o.Device.Index))
-                using (context.Enter())
+                using (IPortLease lease = port.Lease(o.Device.Index))
+                using (lease.Enter())
                 {
                     var owned = new List<IDisposable>();
                     try
                     {
-                        Stress(driver, port, lt, context, format, o, request, owned, () =>
+                        Stress(port, lt, format, o, request, owned, () =>
                             { signalled = true; ready.Signal(); ready.Wait(request.SetupLimit, cancel); }, cancel);
                     }
                     finally
@@ -113,10 +112,10 @@ namespace DlGpuTools.Health
 
         private static ulong Align(ulong bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
 
-        private static void Stress(CudaDriver driver, IGpuPort port, CuBlasLt lt, DeviceContext context, MatMulFormat format,
-            StressOutcome o, StressRequest request, List<IDisposable> owned, Action startTogether, CancellationToken cancel)
+        private static void Stress(IGpuPort port, CuBlasLt lt, MatMulFormat format, StressOutcome o, StressRequest request,
+            List<IDisposable> owned, Action startTogether, CancellationToken cancel)
         {
-            driver.ThrowIfFailed(driver.cuMemGetInfo(out ulong free, out _));
+            ulong free = port.MemoryInfo().Free;
             long n = request.Size;
             // Two inputs, the first result and two results at least must fit in half the free memory.
             while (n > 256 && 2 * Align((ulong)(n * n * format.InputBytes)) + 3 * Align((ulong)(n * n * format.OutputBytes))
@@ -129,19 +128,19 @@ namespace DlGpuTools.Health
             o.ResultsPerBatch = slots;
             string problem = string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{1}x{1} stress on GPU {2}", format.Type, n, o.Index);
 
-            DeviceBuffer a = Own(owned, DeviceBuffer.Allocate(driver, context, inputBytes));
-            DeviceBuffer b = Own(owned, DeviceBuffer.Allocate(driver, context, inputBytes));
-            DeviceBuffer first = Own(owned, DeviceBuffer.Allocate(driver, context, resultBytes));
-            DeviceBuffer results = Own(owned, DeviceBuffer.Allocate(driver, context, resultBytes * (ulong)slots));
-            DeviceBuffer workspace = Own(owned, DeviceBuffer.Allocate(driver, context, WorkspaceBytes));
-            DeviceBuffer counters = Own(owned, DeviceBuffer.Allocate(driver, context, 4UL * (ulong)slots));
-            CudaStream stream = Own(owned, CudaStream.Create(driver));
-            EventTimer timer = Own(owned, EventTimer.Create(driver));
+            ulong a = Own(owned, DeviceMemory.Allocate(port, inputBytes)).Pointer;
+            ulong b = Own(owned, DeviceMemory.Allocate(port, inputBytes)).Pointer;
+            DeviceMemory first = Own(owned, DeviceMemory.Allocate(port, resultBytes));
+            ulong results = Own(owned, DeviceMemory.Allocate(port, resultBytes * (ulong)slots)).Pointer;
+            ulong workspace = Own(owned, DeviceMemory.Allocate(port, WorkspaceBytes)).Pointer;
+            DeviceMemory counters = Own(owned, DeviceMemory.Allocate(port, 4UL * (ulong)slots));
+            PortStream stream = Own(owned, new OwnedStream(port)).Stream;
+            BatchTimer timer = Own(owned, BatchTimer.Create(port));
             HealthKernels kernels = Own(owned, HealthKernels.Load(port, o.Device));
 
             ulong seedA = (ulong)request.Seed * 2 + 1, seedB = (ulong)request.Seed * 2 + 2;
-            GemmOperands.Upload(driver, format, a.DevicePointer, inputBytes, 1, n * n, seedA, stream, cancel);
-            GemmOperands.Upload(driver, format, b.DevicePointer, inputBytes, 1, n * n, seedB, stream, cancel);
+            GemmOperands.Upload(port, format, a, inputBytes, 1, n * n, seedA, stream, cancel);
+            GemmOperands.Upload(port, format, b, inputBytes, 1, n * n, seedB, stream, cancel);
             MatMulPlan plan = Own(owned, MatMulPlan.Create(lt, format, n, n, n, WorkspaceBytes, false));
             byte[] algorithms = plan.Heuristics(1, out int found);
             if (found == 0) throw new MatMulTypeNotSupportedException($"cuBLASLt {lt.VersionText} has no algorithm for {problem}.");
@@ -151,14 +150,14 @@ namespace DlGpuTools.Health
             var check = new GemmReferenceCheck
             {
                 Format = format, Plan = plan, Algorithms = algorithms, Algorithm = 0, Workspace = workspace, Stream = stream,
-                A = a.DevicePointer, B = b.DevicePointer, D = first.DevicePointer, DBytes = resultBytes,
+                A = a, B = b, D = first.Pointer, DBytes = resultBytes,
                 SeedA = seedA, SeedB = seedB, M = n, N = n, K = n, Samples = GemmReferenceCheck.DefaultSamples, Seed = request.Seed,
             };
-            SampledError error = check.Run(driver);
+            SampledError error = check.Run(port);
             o.ReferenceError = error.RelativeError;
             o.ReferenceFailure = error.Failure(problem, format.Tolerance(n, false));
 
-            o.FirstResultHash = Hash(driver, first, (ulong)(n * n * format.OutputBytes), stream);
+            o.FirstResultHash = Hash(port, first.Pointer, (ulong)(n * n * format.OutputBytes), stream);
             startTogether();
             ulong words = (ulong)(n * n * format.OutputBytes) / 4;
             var found32 = new uint[slots];
@@ -168,16 +167,16 @@ namespace DlGpuTools.Health
             do
             {
                 cancel.ThrowIfCancellationRequested();
-                timer.Start(stream);
-                for (int s = 0; s < slots; s++) plan.Run(algorithms, 0, a.DevicePointer, b.DevicePointer,
-                    results.DevicePointer + (ulong)s * resultBytes, workspace.DevicePointer, stream.Handle);
-                double perCall = timer.Stop(stream) / slots;
+                // Each call of the batch writes its own result slot; cuBLASLt takes the stream's driver handle.
+                int slot = 0;
+                double perCall = timer.Time(stream, slots, queued => plan.Run(algorithms, 0, a, b, results + (ulong)slot++ * resultBytes,
+                    workspace, queued.Handle));
 
                 // Outside the timed batch: every result of the batch against the first, one counter each.
-                driver.ThrowIfFailed(driver.cuMemsetD8Async(counters.DevicePointer, 0, counters.Bytes, stream.Handle));
-                for (int s = 0; s < slots; s++) kernels.Compare(results.DevicePointer + (ulong)s * resultBytes, first.DevicePointer,
-                    words, counters.DevicePointer + 4UL * (ulong)s, new PortStream(stream.Handle));
-                ReadCounters(driver, counters, found32, stream);
+                port.Fill(counters.Pointer, 0, counters.Bytes, stream);
+                for (int s = 0; s < slots; s++) kernels.Compare(results + (ulong)s * resultBytes, first.Pointer, words,
+                    counters.Pointer + 4UL * (ulong)s, stream);
+                ReadCounters(port, counters, found32, stream);
 
                 o.Batches++;
                 o.Calls += slots;
@@ -202,7 +201,7 @@ namespace DlGpuTools.Health
         }
 
         /// <summary>FNV-1a over the buffer's 64-bit words, read back in 16 MiB pieces (no second copy of the result on the host).</summary>
-        private static unsafe ulong Hash(CudaDriver driver, DeviceBuffer buffer, ulong bytes, CudaStream stream)
+        private static unsafe ulong Hash(IGpuPort port, ulong buffer, ulong bytes, PortStream stream)
         {
             const ulong piece = 16UL << 20;
             var host = new ulong[Math.Min(piece, bytes) / 8 + 1];
@@ -213,8 +212,8 @@ namespace DlGpuTools.Health
                 {
                     ulong count = Math.Min(piece, bytes - offset);
                     host[count / 8] = 0; // a tail shorter than a word hashes as zero-padded
-                    driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)p, buffer.DevicePointer + offset, count, stream.Handle));
-                    stream.Synchronize();
+                    port.CopyToHost((IntPtr)p, buffer + offset, count, stream);
+                    port.Synchronize(stream);
                     ulong words = (count + 7) / 8;
                     for (ulong i = 0; i < words; i++) hash = unchecked((hash ^ p[i]) * 1099511628211UL);
                 }
@@ -223,10 +222,13 @@ namespace DlGpuTools.Health
             return hash;
         }
 
-        private static unsafe void ReadCounters(CudaDriver driver, DeviceBuffer counters, uint[] host, CudaStream stream)
+        private static unsafe void ReadCounters(IGpuPort port, DeviceMemory counters, uint[] host, PortStream stream)
         {
-            fixed (uint* p = host) driver.ThrowIfFailed(driver.cuMemcpyDtoHAsync((IntPtr)p, counters.DevicePointer, counters.Bytes, stream.Handle));
-            stream.Synchronize();
+            fixed (uint* p = host)
+            {
+                port.CopyToHost((IntPtr)p, counters.Pointer, counters.Bytes, stream);
+                port.Synchronize(stream); // the array stays pinned until the copy has landed
+            }
         }
     }
 }

@@ -35,10 +35,38 @@ namespace DlGpuTools.Interop
                           + "example the one pip's nvidia-cublas wheel puts in site-packages/nvidia/cublas/lib.");
                 case NativeLibraryKind.CudaDriver:
                     return new ErrorMeaning(ErrorCatalogue.CudaDriverNotFound, DriverInstallRemedy(host.IsWindows));
+                case NativeLibraryKind.CpuBlas:
+                    return new ErrorMeaning(ErrorCatalogue.CpuBlasNotFound, FailureCategory.NotInstalled,
+                        "Install a CPU BLAS (OpenBLAS, MKL or BLIS), name its family or file in -Library (Tab completes the ones "
+                        + "found), or set $env:" + LibraryCandidates.CpuBlasOverrideVariable + " to the library file.");
+                case NativeLibraryKind.Nccl:
+                    return new ErrorMeaning(ErrorCatalogue.NcclNotFound, host.IsWindows ? NcclCandidates.WindowsHasNone
+                        : "Install NCCL 2 (NVIDIA's libnccl2 package, or pip's nvidia-nccl wheel into a Python this module finds), or set "
+                          + "$env:" + NcclCandidates.OverrideVariable + " to a libnccl.so.2 file.");
                 default:
                     return new ErrorMeaning(ErrorCatalogue.NvmlNotFound, "NVML ships with the NVIDIA driver (libnvidia-ml.so.1, "
                         + "or nvml.dll on Windows). Reinstall the driver, or set $env:" + LibraryCandidates.NvmlOverrideVariable
                         + " to the library's full path.");
+            }
+        }
+
+        /// <summary>
+        /// The entry for a library that lacks a function: the driver and NVML (which ships with it) are too old, a
+        /// toolkit library or NCCL is an older release than the function, and a CPU BLAS simply does not have the routine.
+        /// </summary>
+        public static ErrorEntry MissingExport(NativeLibraryKind kind)
+        {
+            switch (kind)
+            {
+                case NativeLibraryKind.CudaDriver:
+                case NativeLibraryKind.Nvml:
+                    return ErrorCatalogue.CudaDriverTooOld;
+                case NativeLibraryKind.Nccl:
+                    return ErrorCatalogue.NcclTooOld;
+                case NativeLibraryKind.CpuBlas:
+                    return ErrorCatalogue.CpuBlasRoutineMissing;
+                default:
+                    return ErrorCatalogue.ToolkitLibraryTooOld;
             }
         }
 

@@ -2,11 +2,14 @@ using DlGpuTools.Errors;
 
 namespace DlGpuTools.Interop
 {
-    /// <summary>A loaded library lacks a function the module needs: almost always a driver or library too old.</summary>
+    /// <summary>
+    /// A loaded library lacks a function the module needs: almost always a driver or library too old, which one is
+    /// <see cref="LibraryFailureMeanings.MissingExport"/>'s to say.
+    /// </summary>
     internal sealed class NativeEntryPointMissingException : DlGpuToolsException
     {
         public NativeEntryPointMissingException(NativeLibraryKind kind, string libraryPath, string function, string? introducedIn)
-            : base(ErrorCatalogue.CudaDriverTooOld,
+            : base(LibraryFailureMeanings.MissingExport(kind),
                 $"{libraryPath} does not export {function}" + (introducedIn == null ? "." : $", which {introducedIn} introduced."))
         {
             Kind = kind;

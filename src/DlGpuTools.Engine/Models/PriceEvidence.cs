@@ -9,8 +9,16 @@ namespace DlGpuTools
         /// <summary>The card's name in the card table.</summary>
         public string? Card { get; set; }
 
-        /// <summary>new, used, or launch (the card table's launch price, when no market price is known).</summary>
-        public string? Condition { get; set; }
+        /// <summary>
+        /// new, used, or launch (the card table's launch price, when no market price is known): <see cref="PriceCondition"/>.
+        /// </summary>
+        public string Condition
+        {
+            get => PriceCondition.ToString().ToLowerInvariant();
+            set => PriceCondition = EnumText.Parse<PriceCondition>(value, nameof(Condition));
+        }
+
+        internal PriceCondition PriceCondition { get; set; }
 
         /// <summary>The chosen price, for <see cref="Gpus"/> GPUs.</summary>
         public double PriceUsd { get; set; }

@@ -55,7 +55,7 @@ namespace DlGpuTools.Recommendations
             r.PriceUsd = total;
             r.PriceLowUsd = Math.Round(price.LowUsd * units, 0);
             r.PriceHighUsd = Math.Round(price.HighUsd * units, 0);
-            r.PriceKind = price.Condition == "launch" ? "MSRP" : price.Condition;
+            r.PriceKind = price.PriceCondition == PriceCondition.Launch ? "MSRP" : price.Condition;
             r.PriceDate = price.PriceDate;
             r.Provider = price.Provider;
             r.Source = price.Source + " | specs: " + r.Source;
@@ -66,7 +66,7 @@ namespace DlGpuTools.Recommendations
                 r.Warnings.Add(string.Format(CultureInfo.InvariantCulture,
                     "The price was seen {0}, {1} months ago: GPU prices moved 20-40% a month in 2026; check today's before buying (or "
                         + "pass -PriceTable).", price.PriceDate, age));
-            if (price.Condition == "used") r.Warnings.Add(
+            if (price.PriceCondition == PriceCondition.Used) r.Warnings.Add(
                 "Used card: check the seller, the warranty and that the card is not a mislabelled variant.");
         }
 
@@ -164,7 +164,7 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         private static Fit? Served(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
         {
-            MemoryEstimate? fp8 = methods.FirstOrDefault(m => m.Method == "FP8");
+            MemoryEstimate? fp8 = methods.FirstOrDefault(m => ServedPrecision.Of(m) == ModelPrecision.FP8);
             if (fp8 != null && card.Fp8TensorTflops != null)
                 foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus && n <= MaxCards(card)))
                     if (Holds(card, fp8, gpus)) return new Fit(fp8, gpus);
@@ -184,7 +184,8 @@ namespace DlGpuTools.Recommendations
         /// (10^9 bytes), against what the card has in GB. FP8 math needs Ada, Hopper or Blackwell.
         /// </summary>
         private static bool Holds(GpuSpec card, MemoryEstimate method, int gpus) =>
-            !(method.Method == "FP8" && card.Fp8TensorTflops == null) && method.RequiredPerCardGB(gpus) <= CapacityGB(card);
+            !(ServedPrecision.Of(method) == ModelPrecision.FP8 && card.Fp8TensorTflops == null)
+                && method.RequiredPerCardGB(gpus) <= CapacityGB(card);
 
         /// <summary>
         /// The memory a card gives a job in GB (10^9 bytes), the unit of the estimates. Card memory is sold in GiB
@@ -286,7 +287,7 @@ namespace DlGpuTools.Recommendations
         private static ModelPrecision SpeedPrecision(MemoryEstimate? method, ModelPrecision asked)
         {
             if (method == null) return asked;
-            if (method.Method == "FP8") return ModelPrecision.FP8;
+            if (ServedPrecision.Of(method) == ModelPrecision.FP8) return ModelPrecision.FP8;
             if (method.Method != null && method.Method.StartsWith("Full", StringComparison.Ordinal)) return asked;
             return asked == ModelPrecision.FP16 ? ModelPrecision.FP16 : ModelPrecision.BF16;
         }

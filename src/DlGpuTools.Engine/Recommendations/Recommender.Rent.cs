@@ -47,6 +47,7 @@ namespace DlGpuTools.Recommendations
                     r.Reason = string.Format(CultureInfo.InvariantCulture, "{0} Expected speed {1:0.00}x an RTX 3090 ({2}). {3}.",
                         FitText(r, c.Floor), r.Speed, r.ModelInputs, cost);
                     if (!Strings.IsNullOrEmpty(offer.Notes)) r.Warnings.Add(offer.Notes!);
+                    // The cloud table's date column says "undated" for a list price with no date: external text, read as written.
                     if (offer.PriceDate == "undated") r.Warnings.Add(
                         "Undated price (a long-standing list price): check the provider's page.");
                     if (card.GpuPlatform != GpuPlatform.Cuda) r.Warnings.Add(CardAdvice.PlatformNote(card));

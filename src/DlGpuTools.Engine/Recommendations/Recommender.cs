@@ -275,8 +275,9 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>FP8 or 16-bit weights: what production serving deploys.</summary>
-        public static bool DeployGrade(string? method) => method == "BF16" || method == "FP16" || method == "FP8" || method == "FP32"
-            || method == "TF32";
+        public static bool DeployGrade(string? method) => ServedPrecision.Of(method) is ModelPrecision p
+            && (p == ModelPrecision.BF16 || p == ModelPrecision.FP16 || p == ModelPrecision.FP8 || p == ModelPrecision.FP32
+                || p == ModelPrecision.TF32);
 
         private static string Basis(Context c, bool rent, bool learner)
         {

@@ -13,9 +13,12 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "CpuMatMul")]
     [OutputType(typeof(CpuMatMulResult))]
-    public sealed class MeasureCpuMatMulCommand : DlGpuCmdlet
+    public sealed class MeasureCpuMatMulCommand : DlGpuCmdlet, IDynamicParameters
     {
         private static readonly int[] DefaultSizes = { 4096 };
+
+        /// <summary>-Library and -ThreadCount, shared with the other command that measures the CPU.</summary>
+        private readonly CpuBlasParameters _cpuParameters = new CpuBlasParameters();
 
         private IReadOnlyList<(long M, long N, long K)> _shapes = Array.Empty<(long, long, long)>();
 
@@ -46,15 +49,8 @@ namespace DlGpuTools.Commands
         [ValidateRange(0, 100)]
         public int Warmup { get; set; } = 1;
 
-        /// <summary>A BLAS family (Mkl, MklInPyTorch, OpenBlas, Blis, Accelerate, Reference) or a library file.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(BlasLibraryCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? Library { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 4096)]
-        public int ThreadCount { get; set; }
+        /// <summary>-Library and -ThreadCount (<see cref="CpuBlasParameters"/>), shared with the other CPU-measuring command.</summary>
+        public object GetDynamicParameters() => _cpuParameters;
 
         protected override void BeginProcessing()
         {
@@ -80,7 +76,7 @@ namespace DlGpuTools.Commands
             CpuBenchmarkChoice cpu;
             try
             {
-                cpu = CpuBenchmarkChoice.Create(this, Library, ThreadCount, CurrentDirectory);
+                cpu = _cpuParameters.Choose(this, CurrentDirectory);
             }
             catch (CpuBlasNotFoundException e)
             {
@@ -122,5 +118,9 @@ namespace DlGpuTools.Commands
         protected override void EndProcessing() => CompleteProgress();
 
         private int? Given(string parameter, int value) => MyInvocation.BoundParameters.ContainsKey(parameter) ? value : (int?)null;
+
+        private string? Library => _cpuParameters.Library;
+
+        private int ThreadCount => _cpuParameters.ThreadCount;
     }
 }

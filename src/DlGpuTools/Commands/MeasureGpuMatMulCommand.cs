@@ -6,6 +6,7 @@ using System.Management.Automation;
 using DlGpuTools.Benchmarks;
 using DlGpuTools.Devices;
 using DlGpuTools.Diagnostics;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Commands
 {
@@ -76,7 +77,7 @@ namespace DlGpuTools.Commands
             }
             catch (MatMulArgumentException e)
             {
-                ThrowFailure(e, e.ErrorId == MatMulArgumentException.FastAccumulationId ? DataType : null);
+                ThrowFailure(e, e.Entry == ErrorCatalogue.FastAccumulationNeedsFP8 ? DataType : null);
             }
         }
 

@@ -15,12 +15,13 @@ namespace DlGpuTools.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "GpuSpeedup")]
     [OutputType(typeof(GpuSpeedupResult))]
-    public sealed class MeasureGpuSpeedupCommand : DeviceCmdlet
+    public sealed class MeasureGpuSpeedupCommand : DeviceCmdlet, IDynamicParameters
     {
         private static readonly string[] SummaryTags = { "PSHOST", "Summary" };
 
         private readonly Dictionary<int, IDisposable> _contextHolds = new Dictionary<int, IDisposable>();
         private readonly List<CudaDevice> _devices = new List<CudaDevice>();
+        private readonly CpuBlasParameters _cpuParameters = new CpuBlasParameters();
         private CpuBenchmarkChoice? _cpu;
 
         [Parameter(Position = 0)]
@@ -38,16 +39,6 @@ namespace DlGpuTools.Commands
         [ValidateRange(1, 10000)]
         public int Iterations { get; set; } = 5;
 
-        /// <summary>A BLAS family (Mkl, MklInPyTorch, OpenBlas, Blis, Accelerate, Reference) or a library file.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(BlasLibraryCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? Library { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 4096)]
-        public int ThreadCount { get; set; }
-
         /// <summary>
         /// GPU 0 when no GPU is named (documented in its help): every GPU would repeat the long CPU-bound comparison for
         /// cards that are usually alike, and the question asked is "this GPU against this CPU".
@@ -55,6 +46,9 @@ namespace DlGpuTools.Commands
         protected override int[]? DefaultIndexes => FirstGpu;
 
         private static readonly int[] FirstGpu = { 0 };
+
+        /// <summary>-Library and -ThreadCount (<see cref="CpuBlasParameters"/>), shared with the other CPU-measuring command.</summary>
+        public object GetDynamicParameters() => _cpuParameters;
 
         protected override void BeginProcessing()
         {
@@ -64,7 +58,7 @@ namespace DlGpuTools.Commands
                     throw MatMulArgumentException.NotACpuType(MatMulDataType.FP8,
                         "Compare FP64, FP32, TF32, FP16 or BF16; measure FP8 alone with Measure-GpuMatMul.");
                 // Before any device is listed: a -Library that finds nothing stops the command first.
-                _cpu = CpuBenchmarkChoice.Create(this, Library, ThreadCount, CurrentDirectory);
+                _cpu = _cpuParameters.Choose(this, CurrentDirectory);
             }
             catch (MatMulArgumentException e)
             {
@@ -176,5 +170,9 @@ namespace DlGpuTools.Commands
                 return null;
             }
         }
+
+        private string? Library => _cpuParameters.Library;
+
+        private int ThreadCount => _cpuParameters.ThreadCount;
     }
 }

@@ -20,7 +20,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
     /// itself, and a copy this module had already loaded by full path would satisfy that load by soname where a
     /// user's program finds none.
     /// </summary>
-    internal sealed class CuBlasCheck : InstallCheckBase
+    internal sealed class CuBlasCheck : ToolkitLibraryCheck<CuBlasLibrary>
     {
         public const string CheckId = "cublas";
 
@@ -31,42 +31,36 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         {
         }
 
-        public override InstallCheck Run(InstallCheckContext context)
-        {
-            bool windows = context.Environment.IsWindows;
-            CuBlasLibrary cublas;
-            try
-            {
-                cublas = context.Runtime.CuBlas;
-            }
-            catch (NativeLibraryNotFoundException e)
-            {
-                return NotFound(e, "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0) or set $env:"
-                    + LibraryCandidates.CuBlasOverrideVariable + ".", windows);
-            }
+        protected override CuBlasLibrary Load(InstallCheckContext context) => context.Runtime.CuBlas;
 
-            context.Publish(new FoundCuBlas(cublas));
-            var check = Result(CheckStatus.Passed, null, null, cublas.LibraryPath);
-            check.Searched = Searched(cublas.Attempts);
-            if (context.Fact<WorkingDriver>() == null || VisibleGpus.In(context).Count == 0)
+        protected override string InstallRemedy(bool windows) =>
+            "Install cuBLAS from the CUDA toolkit (Ubuntu: sudo apt install libcublas-13-0) or set $env:"
+            + LibraryCandidates.CuBlasOverrideVariable + ".";
+
+        protected override InstallCheck Examine(InstallCheckContext context, CuBlasLibrary library, out bool finished)
+        {
+            context.Publish(new FoundCuBlas(library));
+            var check = Result(CheckStatus.Passed, null, null, library.LibraryPath);
+            finished = context.Fact<WorkingDriver>() == null || VisibleGpus.In(context).Count == 0;
+            if (finished)
             {
-                check.Detail = $"cuBLAS at {cublas.LibraryPath}; no handle created (needs a GPU).";
+                check.Detail = $"cuBLAS at {library.LibraryPath}; no handle created (needs a GPU).";
                 check.CheckStatus = CheckStatus.Warning;
                 check.Remedy = "Fix the driver and GPU checks first.";
                 return check;
             }
 
-            using (FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext()))
+            using (FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext(), context.Port))
             {
-                cublas.ThrowIfFailed(cublas.cublasCreate(out IntPtr handle));
+                library.ThrowIfFailed(library.cublasCreate(out IntPtr handle));
                 try
                 {
-                    cublas.ThrowIfFailed(cublas.cublasGetVersion(handle, out int v));
+                    library.ThrowIfFailed(library.cublasGetVersion(handle, out int v));
                     check.Version = $"{v / 10000}.{v % 10000 / 100}.{v % 100}";
                 }
                 finally
                 {
-                    cublas.cublasDestroy(handle);
+                    library.cublasDestroy(handle);
                 }
             }
 
@@ -82,8 +76,12 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 check.Remedy = "cuBLASLt (libcublasLt) is missing beside cuBLAS: reinstall cuBLAS.";
             }
 
-            check.Detail = $"cuBLAS {check.Version} at {cublas.LibraryPath}; a handle was created.{lt}";
-            ShadowedByBrokenCopy(check, cublas, windows);
+            check.Detail = $"cuBLAS {check.Version} at {library.LibraryPath}; a handle was created.{lt}";
+            return check;
+        }
+
+        protected override void Judge(InstallCheckContext context, InstallCheck check)
+        {
             Version? runtime = context.Fact<FoundCudaRuntime>()?.Version;
             if (runtime != null && check.Version != null && !check.Version.StartsWith(runtime.Major + ".", StringComparison.Ordinal))
             {
@@ -91,8 +89,6 @@ namespace DlGpuTools.Diagnostics.InstallChecks
                 check.Remedy = $"cuBLAS {check.Version} does not belong to CUDA {runtime.Major}.x: install the cuBLAS of your CUDA "
                     + $"toolkit.";
             }
-
-            return check;
         }
     }
 }

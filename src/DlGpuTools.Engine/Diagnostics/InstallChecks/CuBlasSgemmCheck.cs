@@ -23,7 +23,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             // SkipReason runs it only with a working driver and a loaded cuBLAS.
             CudaDriver driver = context.Fact<WorkingDriver>()!.Driver;
             CuBlasLibrary cublas = context.Fact<FoundCuBlas>()!.Library;
-            using (var device = FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext()))
+            using (var device = FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext(), context.Port))
             {
                 FunctionalChecks.Outcome o = FunctionalChecks.Sgemm(driver, device, cublas, 512, context.Cancel);
                 InstallCheck check = InstallResults.Functional(o, "cuBLAS", FunctionalChecks.SgemmTolerance);

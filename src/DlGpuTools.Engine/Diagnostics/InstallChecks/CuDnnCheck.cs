@@ -19,7 +19,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         public Version? Version { get; }
     }
 
-    internal sealed class CuDnnCheck : InstallCheckBase
+    internal sealed class CuDnnCheck : ToolkitLibraryCheck<CuDnnLibrary>
     {
         public const string CheckId = "cudnn";
 
@@ -29,42 +29,34 @@ namespace DlGpuTools.Diagnostics.InstallChecks
         {
         }
 
-        public override InstallCheck Run(InstallCheckContext context)
+        protected override CuDnnLibrary Load(InstallCheckContext context) => context.Runtime.CuDnn;
+
+        protected override string InstallRemedy(bool windows) => windows
+            ? @"Install cuDNN 9 for your CUDA major (NVIDIA's cuDNN installer) and put the folder that holds cudnn64_9.dll "
+                + @"(C:\Program Files\NVIDIA\CUDNN\v9.x\bin\<CUDA version>, with \x64 in newer releases) on PATH, which is "
+                + @"where programs and this check look, or set $env:" + LibraryCandidates.CuDnnOverrideVariable + " to that DLL."
+            : "Install cuDNN 9 for your CUDA major (Ubuntu, CUDA 13: sudo apt install libcudnn9-cuda-13), or set $env:"
+                + LibraryCandidates.CuDnnOverrideVariable + " to a libcudnn.so.9.";
+
+        protected override InstallCheck Examine(InstallCheckContext context, CuDnnLibrary library, out bool finished)
         {
-            bool windows = context.Environment.IsWindows;
-            CuDnnLibrary cudnn;
-            try
-            {
-                cudnn = context.Runtime.CuDnn;
-            }
-            catch (NativeLibraryNotFoundException e)
-            {
-                return NotFound(e, windows
-                    ? @"Install cuDNN 9 for your CUDA major (NVIDIA's cuDNN installer) and put the folder that holds cudnn64_9.dll "
-                        + @"(C:\Program Files\NVIDIA\CUDNN\v9.x\bin\<CUDA version>, with \x64 in newer releases) on PATH, which is "
-                            + @"where programs and "
-                        + "this check look, or set $env:" + LibraryCandidates.CuDnnOverrideVariable + " to that DLL."
-                    : "Install cuDNN 9 for your CUDA major (Ubuntu, CUDA 13: sudo apt install libcudnn9-cuda-13), or set $env:"
-                        + LibraryCandidates.CuDnnOverrideVariable + " to a libcudnn.so.9.",
-                    windows);
-            }
-
-            Version? version = CuDnnLibrary.DecodeVersion(cudnn.Version);
-            context.Publish(new FoundCuDnn(cudnn, version));
-            Version? minimum = context.Options.MinimumCudnnVersion;
-            var check = Result(CheckStatus.Passed, $"cuDNN {version} at {cudnn.LibraryPath} (cudnnGetVersion {cudnn.Version}).",
-                null, cudnn.LibraryPath, version?.ToString());
-            check.Searched = Searched(cudnn.Attempts);
-            check.Data["CudnnGetVersion"] = cudnn.Version.ToString(CultureInfo.InvariantCulture);
-            ShadowedByBrokenCopy(check, cudnn, windows);
-            if (minimum != null && version < minimum)
-            {
-                check.CheckStatus = CheckStatus.Failed;
-                check.Detail += $" The minimum asked for is {minimum}.";
-                check.Remedy = $"Install cuDNN {minimum} or newer for your CUDA major.";
-            }
-
+            finished = false;
+            Version? version = CuDnnLibrary.DecodeVersion(library.Version);
+            context.Publish(new FoundCuDnn(library, version));
+            var check = Result(CheckStatus.Passed, $"cuDNN {version} at {library.LibraryPath} (cudnnGetVersion {library.Version}).",
+                null, library.LibraryPath, version?.ToString());
+            check.Data["CudnnGetVersion"] = library.Version.ToString(CultureInfo.InvariantCulture);
             return check;
+        }
+
+        protected override void Judge(InstallCheckContext context, InstallCheck check)
+        {
+            Version? minimum = context.Options.MinimumCudnnVersion;
+            Version? version = context.Fact<FoundCuDnn>()?.Version;
+            if (minimum == null || !(version < minimum)) return;
+            check.CheckStatus = CheckStatus.Failed;
+            check.Detail += $" The minimum asked for is {minimum}.";
+            check.Remedy = $"Install cuDNN {minimum} or newer for your CUDA major.";
         }
     }
 }

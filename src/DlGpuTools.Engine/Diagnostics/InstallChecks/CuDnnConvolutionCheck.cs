@@ -42,7 +42,7 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             int major = cudnn.Version?.Major ?? 9;
             try
             {
-                using (var device = FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext()))
+                using (var device = FunctionalChecks.DeviceScope.Enter(context.FirstGpuContext(), context.Port))
                 {
                     FunctionalChecks.Outcome o = FunctionalChecks.Convolution(driver, device, cudnn.Library, context.Cancel);
                     return Functional(o, "cuDNN", FunctionalChecks.ConvolutionTolerance);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Diagnostics.InstallChecks
@@ -22,9 +23,13 @@ namespace DlGpuTools.Diagnostics.InstallChecks
             Runtime = runtime;
             Options = options;
             Cancel = cancel;
+            Port = new CudaPort(runtime);
         }
 
         public GpuRuntime Runtime { get; }
+
+        /// <summary>Device memory for the functional checks, as all GPU work holds it; the libraries are called directly.</summary>
+        internal IGpuPort Port { get; }
 
         internal ProbeEnvironment Environment => Runtime.Environment;
 
