@@ -15,27 +15,12 @@ namespace DlGpuTools.Engine.Tests
         /// <summary>The most characters a line may have: two such columns fit a side-by-side diff on a wide screen.</summary>
         private const int Limit = 140;
 
-        /// <summary>
-        /// Paths (a folder ends with '/') whose code is being rewritten on other branches at the same time; wrapping them
-        /// here would only make those merges conflict. Each is wrapped when its rewrite lands, and then leaves this list.
-        /// </summary>
-        private static readonly string[] NotYetWrapped =
-        {
-            "src/DlGpuTools.Engine/Health/GemmStress.cs",
-            "src/DlGpuTools.Engine/Benchmarks/MatMulBenchmark.cs",
-            "src/DlGpuTools/Commands/MeasureCpuMatMulCommand.cs",
-            "src/DlGpuTools/Commands/MeasureGpuSpeedupCommand.cs",
-            "src/DlGpuTools.Engine/Diagnostics/InstallChecks/",
-            "src/DlGpuTools.Engine/Collectives/CollectiveMath.cs",
-            "src/DlGpuTools.Engine/Errors/",
-        };
-
         [Fact]
         public void No_line_in_src_or_tests_is_over_the_limit()
         {
             string root = RepositoryRoot();
             var over = new List<string>();
-            foreach (string file in Sources(root).Where(f => !IsNotYetWrapped(Relative(root, f))))
+            foreach (string file in Sources(root))
             {
                 string[] lines = File.ReadAllLines(file);
                 for (int i = 0; i < lines.Length; i++)
@@ -59,24 +44,12 @@ namespace DlGpuTools.Engine.Tests
             Assert.DoesNotContain(files, f => f.EndsWith(".g.cs", StringComparison.Ordinal) || f.Contains("/obj/"));
         }
 
-        [Fact]
-        public void Every_path_left_unwrapped_still_exists()
-        {
-            // A path that was renamed or removed would otherwise stay on the list and exempt whatever takes its name.
-            string root = RepositoryRoot();
-            var gone = NotYetWrapped.Where(p => !File.Exists(Path.Combine(root, p)) && !Directory.Exists(Path.Combine(root, p))).ToList();
-            Assert.True(gone.Count == 0, "Listed as not yet wrapped but not in the tree: " + string.Join(", ", gone));
-        }
-
         private static IEnumerable<string> Sources(string root) =>
             new[] { "src", "tests" }
                 .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
                 .Where(f => !f.EndsWith(".g.cs", StringComparison.Ordinal))
                 .Where(f => !Relative(root, f).Split('/').Any(part => part == "obj" || part == "bin"))
                 .OrderBy(f => f, StringComparer.Ordinal);
-
-        private static bool IsNotYetWrapped(string relative) =>
-            NotYetWrapped.Any(path => relative.StartsWith(path, StringComparison.Ordinal));
 
         private static string Relative(string root, string file) => Path.GetRelativePath(root, file).Replace('\\', '/');
 

@@ -53,17 +53,20 @@ namespace DlGpuTools.Benchmarks
 
         public MatMulResult Run(MatMulRequest request, CudaDevice device, CancellationToken cancel, Action<MatMulProgress>? progress = null)
         {
-            if (request.M <= 0 || request.N <= 0 || request.K <= 0) throw new ArgumentOutOfRangeException(nameof(request), "M, N and K must be positive.");
+            if (request.M <= 0 || request.N <= 0 || request.K <= 0)
+                throw new ArgumentOutOfRangeException(nameof(request), "M, N and K must be positive.");
             if (request.FastAccumulation && request.DataType != MatMulDataType.FP8)
                 throw new ArgumentException("FastAccumulation applies to FP8 only.", nameof(request));
-            if (request.InputSets < 0) throw new ArgumentOutOfRangeException(nameof(request), "InputSets must be 0 (automatic) or positive.");
+            if (request.InputSets < 0)
+                throw new ArgumentOutOfRangeException(nameof(request), "InputSets must be 0 (automatic) or positive.");
             MatMulFormat format = MatMulFormat.For(request.DataType);
             string problem = string.Format(CultureInfo.InvariantCulture, "{0} GEMM {1}x{2}x{3} on GPU {4}", request.DataType, request.M,
                 request.N, request.K, device.Index);
             int cc = device.ComputeCapabilityMajor * 10 + device.ComputeCapabilityMinor;
             if (cc < format.MinimumComputeCapability)
                 throw new MatMulTypeNotSupportedException($"{request.DataType} needs compute capability "
-                    + $"{format.MinimumComputeCapability / 10}.{format.MinimumComputeCapability % 10} or newer; {device.Name} has {device.ComputeCapability}.");
+                    + $"{format.MinimumComputeCapability / 10}.{format.MinimumComputeCapability % 10} or newer; "
+                    + $"{device.Name} has {device.ComputeCapability}.");
 
             CuBlasLt lt = _runtime.CuBlasLt;
             using (IPortLease lease = _port.Lease(device.Index))
@@ -110,7 +113,11 @@ namespace DlGpuTools.Benchmarks
 
                 var plan = Own(owned, MatMulPlan.Create(lt, format, m, n, k, workspaceBytes, request.FastAccumulation));
                 byte[] algorithms = plan.Heuristics(HeuristicRequest, out int found);
-                if (found == 0) throw new MatMulTypeNotSupportedException($"cuBLASLt {lt.VersionText} has no algorithm for {problem} on {device.Name}.");
+                if (found == 0)
+                {
+                    throw new MatMulTypeNotSupportedException(
+                        $"cuBLASLt {lt.VersionText} has no algorithm for {problem} on {device.Name}.");
+                }
 
                 int call = 0;
                 void Launch(int algorithm)
@@ -155,7 +162,8 @@ namespace DlGpuTools.Benchmarks
                     }
                 }
 
-                if (tried == 0) throw new MatMulTypeNotSupportedException($"None of cuBLASLt's {candidates} candidate algorithm(s) ran {problem}.");
+                if (tried == 0)
+                    throw new MatMulTypeNotSupportedException($"None of cuBLASLt's {candidates} candidate algorithm(s) ran {problem}.");
                 callsPerBatch = TimedBatches.OperationsPerBatch(bestMs, request.BatchMilliseconds, MaxCallsPerBatch);
 
                 // No idle pause and no separate "burst" batch: the warm-up and timed batches run back to back, as
@@ -231,7 +239,8 @@ namespace DlGpuTools.Benchmarks
             }
         }
 
-        internal static string DescribeMethod(MatMulRequest request, int callsPerBatch, RotationPlan rotation, ulong l2, bool l2Reported, string accumulation)
+        internal static string DescribeMethod(
+            MatMulRequest request, int callsPerBatch, RotationPlan rotation, ulong l2, bool l2Reported, string accumulation)
         {
             string l2Text = l2Reported ? string.Format(CultureInfo.InvariantCulture, "{0:0.##} MiB L2", l2 / 1048576.0)
                 : string.Format(CultureInfo.InvariantCulture, "an assumed {0:0} MiB L2 (the driver reported none)", l2 / 1048576.0);

@@ -75,7 +75,9 @@ namespace DlGpuTools.Collectives
             }
         }
 
-        /// <summary>Powers of two from <paramref name="minBytes"/> (doubling, nccl-tests -f 2) up to and including <paramref name="maxBytes"/>.</summary>
+        /// <summary>
+        /// Powers of two from <paramref name="minBytes"/> (doubling, nccl-tests -f 2) up to and including <paramref name="maxBytes"/>.
+        /// </summary>
         public static IReadOnlyList<ulong> Sizes(ulong minBytes, ulong maxBytes)
         {
             var sizes = new List<ulong>();
@@ -93,9 +95,12 @@ namespace DlGpuTools.Collectives
         {
             switch (operation)
             {
-                case CollectiveOperation.AllGather: return "size = the whole gathered output (rank count x each rank's share), busbw = algbw x (n-1)/n";
-                case CollectiveOperation.ReduceScatter: return "size = the whole input of each rank (rank count x each rank's output), busbw = algbw x (n-1)/n";
-                case CollectiveOperation.AllToAll: return "size = each rank's whole send buffer (one share per rank), busbw = algbw x (n-1)/n";
+                case CollectiveOperation.AllGather:
+                    return "size = the whole gathered output (rank count x each rank's share), busbw = algbw x (n-1)/n";
+                case CollectiveOperation.ReduceScatter:
+                    return "size = the whole input of each rank (rank count x each rank's output), busbw = algbw x (n-1)/n";
+                case CollectiveOperation.AllToAll:
+                    return "size = each rank's whole send buffer (one share per rank), busbw = algbw x (n-1)/n";
                 case CollectiveOperation.AllReduce: return "size = one rank's buffer, busbw = algbw x 2(n-1)/n";
                 case CollectiveOperation.SendRecv: return "size = the buffer each rank sends, busbw = algbw";
                 default: return "size = one rank's buffer, busbw = algbw";

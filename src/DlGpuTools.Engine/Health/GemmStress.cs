@@ -53,7 +53,8 @@ namespace DlGpuTools.Health
             if (outcomes.Count == 0) return outcomes;
             var ready = new CountdownEvent(outcomes.Count);
             TimeSpan limit = request.SetupLimit + request.Duration + request.CallTimeout;
-            string phase = string.Format(CultureInfo.InvariantCulture, "GEMM stress on {0} GPU(s) for {1:0} s", outcomes.Count, request.Duration.TotalSeconds);
+            string phase = string.Format(
+                CultureInfo.InvariantCulture, "GEMM stress on {0} GPU(s) for {1:0} s", outcomes.Count, request.Duration.TotalSeconds);
             bool[] hung = GpuWorkers.Run(outcomes, o => o.Index, "GEMM stress", o => Worker(runtime, port, o, request, ready, cancel),
                 limit, request.Duration, phase, progress);
             for (int i = 0; i < hung.Length; i++) outcomes[i].Hung = hung[i];

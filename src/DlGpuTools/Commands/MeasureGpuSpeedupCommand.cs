@@ -25,7 +25,8 @@ namespace DlGpuTools.Commands
         private CpuBenchmarkChoice? _cpu;
 
         [Parameter(Position = 0)]
-        public MatMulDataType[] DataType { get; set; } = { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
+        public MatMulDataType[] DataType { get; set; } =
+            { MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16, MatMulDataType.BF16 };
 
         [Parameter(Position = 1)]
         [ValidateRange(16, 32768)]
