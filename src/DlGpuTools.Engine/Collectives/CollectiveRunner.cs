@@ -189,9 +189,9 @@ namespace DlGpuTools.Collectives
 
                     break;
                 default:
-                    _nccl.ThrowIfFailed(_nccl.ncclSend(send, shape.CountArgument, type, (slot.Rank + 1) % _ranks, slot.Comm, slot.StreamHandle));
-                    _nccl.ThrowIfFailed(
-                        _nccl.ncclRecv(receive, shape.CountArgument, type, (slot.Rank - 1 + _ranks) % _ranks, slot.Comm, slot.StreamHandle));
+                    int next = (slot.Rank + 1) % _ranks, previous = (slot.Rank - 1 + _ranks) % _ranks;
+                    _nccl.ThrowIfFailed(_nccl.ncclSend(send, shape.CountArgument, type, next, slot.Comm, slot.StreamHandle));
+                    _nccl.ThrowIfFailed(_nccl.ncclRecv(receive, shape.CountArgument, type, previous, slot.Comm, slot.StreamHandle));
                     break;
             }
         }
