@@ -261,6 +261,22 @@ namespace DlGpuTools.Engine.Tests
                 .RunLocal(Quick(CollectiveOperation.AllReduce), Devices(old), CancellationToken.None).Single().Status);
         }
 
+        [FakeTheory]
+        [InlineData("cuDevicePrimaryCtxRetain@1=2", "cuDevicePrimaryCtxRetain")]
+        [InlineData("cuStreamCreate=2", "cuStreamCreate")]
+        [InlineData("cuMemAlloc_v2=2", "refused")]
+        public void A_driver_refusal_while_a_rank_is_set_up_fails_the_run_and_leaves_nothing(string fail, string named)
+        {
+            FakeLibraries.Configure("FAKECUDA_FAIL=" + fail);
+            GpuRuntime runtime = Runtime();
+            var ranks = new CollectiveMeasurement(runtime)
+                .RunLocalRanks(Quick(CollectiveOperation.AllReduce), Devices(runtime), CancellationToken.None);
+            Assert.Equal(2, ranks.Count);
+            Assert.All(ranks, r => Assert.Contains(named, r.Failure, StringComparison.Ordinal));
+            Assert.All(ranks, r => Assert.Empty(r.Operations));
+            AssertNothingLeft();
+        }
+
         [FakeFact]
         public void A_hang_is_aborted_within_the_timeout_and_reported_failed()
         {

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using DlGpuTools.Devices;
+using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Collectives
@@ -61,11 +63,10 @@ namespace DlGpuTools.Collectives
                 throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank must be from 0 to {rankCount - 1}.");
             NcclUniqueId id = UniqueIdText.Decode(uniqueIdBase64);
             NcclLibrary nccl = LoadFor(request);
-            CudaDriver cuda = _runtime.Driver;
-            cuda.ThrowIfFailed(cuda.cuInit());
+            CudaDriver cuda = InitializedDriver();
             var devices = new[] { Describe(cuda, localDeviceIndex) };
             var results = new[] { NewRankResult(nccl, request, rank, rankCount, devices[0]) };
-            RunRanks(request, nccl, cuda, devices, new[] { rank }, rankCount, results, cancellation, (slots, comms) =>
+            RunRanks(request, nccl, devices, new[] { rank }, rankCount, results, cancellation, (slots, comms) =>
             {
                 // ncclCommInitRank takes the device from the current context (NCCL's cudaGetDevice).
                 using (slots[0].Enter())
@@ -110,11 +111,10 @@ namespace DlGpuTools.Collectives
             CancellationToken cancellation)
         {
             NcclLibrary nccl = LoadFor(request);
-            CudaDriver cuda = _runtime.Driver;
-            cuda.ThrowIfFailed(cuda.cuInit());
+            InitializedDriver();
             var ranks = Enumerable.Range(0, devices.Count).ToArray();
             var results = devices.Select((d, r) => NewRankResult(nccl, request, r, devices.Count, d)).ToArray();
-            RunRanks(request, nccl, cuda, devices, ranks, devices.Count, results, cancellation, (slots, comms) =>
+            RunRanks(request, nccl, devices, ranks, devices.Count, results, cancellation, (slots, comms) =>
             {
                 var handles = new IntPtr[slots.Count];
                 nccl.ThrowIfFailed(nccl.ncclCommInitAll(handles, slots.Select(s => s.Device).ToArray()));
@@ -127,17 +127,18 @@ namespace DlGpuTools.Collectives
             return results;
         }
 
-        private void RunRanks(CollectiveRequest request, NcclLibrary nccl, CudaDriver cuda, IReadOnlyList<CudaDevice> devices,
+        private void RunRanks(CollectiveRequest request, NcclLibrary nccl, IReadOnlyList<CudaDevice> devices,
             int[] ranks, int rankCount,
             CollectiveRankResult[] results, CancellationToken cancellation, Action<IReadOnlyList<RankSlot>, CommunicatorSet> join)
         {
             var deadline = new CollectiveDeadline(request.TimeoutSeconds, cancellation);
             var comms = new CommunicatorSet(nccl);
+            var port = new CudaPort(_runtime);
             try
             {
                 CollectiveWorker.Run(() =>
                 {
-                    var slots = devices.Select((d, i) => new RankSlot(cuda, ranks[i], d.Index)).ToList();
+                    var slots = devices.Select((d, i) => new RankSlot(port, ranks[i], d.Index)).ToList();
                     bool clean = false;
                     try
                     {
@@ -145,7 +146,7 @@ namespace DlGpuTools.Collectives
                         Progress?.Invoke("Joining the NCCL communicator", 0);
                         join(slots, comms);
                         deadline.Progress();
-                        var runner = new CollectiveRunner(cuda, nccl, request, slots, rankCount, comms, deadline, Progress);
+                        var runner = new CollectiveRunner(port, nccl, request, slots, rankCount, comms, deadline, Progress);
                         runner.Allocate();
                         for (int o = 0; o < request.Operations.Count; o++)
                         {
@@ -165,7 +166,8 @@ namespace DlGpuTools.Collectives
                     return true;
                 }, deadline, comms, "the collective run", WhileWaiting);
             }
-            catch (Exception e) when (e is NcclException || e is CollectiveTimeoutException || e is CudaException)
+            catch (Exception e) when (e is NcclException || e is CollectiveTimeoutException || e is CudaException
+                || e is DeviceMemoryRefusedException)
             {
                 // After the join, a failure is the run's result, not an error: the sizes measured so far stay.
                 foreach (CollectiveRankResult r in results) r.Failure = e.Message;
@@ -184,6 +186,17 @@ namespace DlGpuTools.Collectives
             }
 
             return nccl;
+        }
+
+        /// <summary>
+        /// cuInit and the device's name stay on the driver: the port's device list enumerates every GPU through NVML as well,
+        /// more than a rank that names its one device needs, and a failure there would stop a run that can go ahead.
+        /// </summary>
+        private CudaDriver InitializedDriver()
+        {
+            CudaDriver cuda = _runtime.Driver;
+            cuda.ThrowIfFailed(cuda.cuInit());
+            return cuda;
         }
 
         private static CudaDevice Describe(CudaDriver cuda, int index)

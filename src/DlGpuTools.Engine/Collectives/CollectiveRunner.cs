@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using DlGpuTools.GpuWork.Port;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Collectives
@@ -21,7 +22,7 @@ namespace DlGpuTools.Collectives
         private const int WindowElements = 256;
         private const int FillChunkElements = 4 << 20;
 
-        private readonly CudaDriver _cuda;
+        private readonly IGpuPort _port;
         private readonly NcclLibrary _nccl;
         private readonly CollectiveRequest _request;
         private readonly IReadOnlyList<RankSlot> _slots;
@@ -30,10 +31,10 @@ namespace DlGpuTools.Collectives
         private readonly int _ranks;
         private readonly Action<string, double>? _progress;
 
-        public CollectiveRunner(CudaDriver cuda, NcclLibrary nccl, CollectiveRequest request, IReadOnlyList<RankSlot> slots, int ranks,
+        public CollectiveRunner(IGpuPort port, NcclLibrary nccl, CollectiveRequest request, IReadOnlyList<RankSlot> slots, int ranks,
             CommunicatorSet comms, CollectiveDeadline deadline, Action<string, double>? progress)
         {
-            _cuda = cuda;
+            _port = port;
             _nccl = nccl;
             _request = request;
             _slots = slots;
@@ -110,13 +111,13 @@ namespace DlGpuTools.Collectives
             {
                 foreach (RankSlot slot in _slots)
                 {
-                    using (slot.Enter()) _cuda.ThrowIfFailed(_cuda.cuEventRecord(slot.Start, slot.Stream));
+                    using (slot.Enter()) slot.Start.Record(slot.Stream);
                 }
 
                 for (int i = 0; i < _request.Iterations; i++) Launch(operation, shape);
                 foreach (RankSlot slot in _slots)
                 {
-                    using (slot.Enter()) _cuda.ThrowIfFailed(_cuda.cuEventRecord(slot.End, slot.Stream));
+                    using (slot.Enter()) slot.End.Record(slot.Stream);
                 }
 
                 Wait("a timed batch of " + operation + " at " + shape.Bytes + " bytes");
@@ -124,7 +125,7 @@ namespace DlGpuTools.Collectives
                 {
                     using (_slots[i].Enter())
                     {
-                        _cuda.ThrowIfFailed(_cuda.cuEventElapsedTime(out float ms, _slots[i].Start, _slots[i].End));
+                        double ms = _slots[i].End.Since(_slots[i].Start);
                         times[i].Add(ms * 1000.0 / _request.Iterations);
                     }
                 }
@@ -159,38 +160,38 @@ namespace DlGpuTools.Collectives
             {
                 case CollectiveOperation.AllReduce:
                     _nccl.ThrowIfFailed(
-                        _nccl.ncclAllReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.Stream));
+                        _nccl.ncclAllReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.StreamHandle));
                     break;
                 case CollectiveOperation.AllGather:
                     if (inPlace) send = receive + (ulong)slot.Rank * shape.CountArgument * es;
-                    _nccl.ThrowIfFailed(_nccl.ncclAllGather(send, receive, shape.CountArgument, type, slot.Comm, slot.Stream));
+                    _nccl.ThrowIfFailed(_nccl.ncclAllGather(send, receive, shape.CountArgument, type, slot.Comm, slot.StreamHandle));
                     break;
                 case CollectiveOperation.ReduceScatter:
                     if (inPlace) receive = send + (ulong)slot.Rank * shape.CountArgument * es;
                     _nccl.ThrowIfFailed(
-                        _nccl.ncclReduceScatter(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.Stream));
+                        _nccl.ncclReduceScatter(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, slot.Comm, slot.StreamHandle));
                     break;
                 case CollectiveOperation.Broadcast:
-                    _nccl.ThrowIfFailed(_nccl.ncclBroadcast(send, receive, shape.CountArgument, type, 0, slot.Comm, slot.Stream));
+                    _nccl.ThrowIfFailed(_nccl.ncclBroadcast(send, receive, shape.CountArgument, type, 0, slot.Comm, slot.StreamHandle));
                     break;
                 case CollectiveOperation.Reduce:
                     _nccl.ThrowIfFailed(
-                        _nccl.ncclReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, 0, slot.Comm, slot.Stream));
+                        _nccl.ncclReduce(send, receive, shape.CountArgument, type, NcclRedOp.ncclSum, 0, slot.Comm, slot.StreamHandle));
                     break;
                 case CollectiveOperation.AllToAll:
                     ulong share = shape.CountArgument;
                     for (int peer = 0; peer < _ranks; peer++)
                     {
                         ulong offset = (ulong)peer * share * es;
-                        _nccl.ThrowIfFailed(_nccl.ncclSend(send + offset, share, type, peer, slot.Comm, slot.Stream));
-                        _nccl.ThrowIfFailed(_nccl.ncclRecv(receive + offset, share, type, peer, slot.Comm, slot.Stream));
+                        _nccl.ThrowIfFailed(_nccl.ncclSend(send + offset, share, type, peer, slot.Comm, slot.StreamHandle));
+                        _nccl.ThrowIfFailed(_nccl.ncclRecv(receive + offset, share, type, peer, slot.Comm, slot.StreamHandle));
                     }
 
                     break;
                 default:
-                    _nccl.ThrowIfFailed(_nccl.ncclSend(send, shape.CountArgument, type, (slot.Rank + 1) % _ranks, slot.Comm, slot.Stream));
-                    _nccl.ThrowIfFailed(
-                        _nccl.ncclRecv(receive, shape.CountArgument, type, (slot.Rank - 1 + _ranks) % _ranks, slot.Comm, slot.Stream));
+                    int next = (slot.Rank + 1) % _ranks, previous = (slot.Rank - 1 + _ranks) % _ranks;
+                    _nccl.ThrowIfFailed(_nccl.ncclSend(send, shape.CountArgument, type, next, slot.Comm, slot.StreamHandle));
+                    _nccl.ThrowIfFailed(_nccl.ncclRecv(receive, shape.CountArgument, type, previous, slot.Comm, slot.StreamHandle));
                     break;
             }
         }
@@ -250,10 +251,8 @@ namespace DlGpuTools.Collectives
                     GCHandle pin = GCHandle.Alloc(chunk, GCHandleType.Pinned);
                     try
                     {
-                        _cuda.ThrowIfFailed(
-                            _cuda.cuMemcpyHtoDAsync(address + first * (ulong)es, pin.AddrOfPinnedObject(),
-                            (ulong)chunk.Length, slot.Stream));
-                        _cuda.ThrowIfFailed(_cuda.cuStreamSynchronize(slot.Stream));
+                        _port.CopyToDevice(address + first * (ulong)es, pin.AddrOfPinnedObject(), (ulong)chunk.Length, slot.Stream);
+                        _port.Synchronize(slot.Stream);
                     }
                     finally
                     {
@@ -275,7 +274,7 @@ namespace DlGpuTools.Collectives
             {
                 // In place, the whole buffer is poisoned first and the rank's input written over its part.
                 ulong poison = InPlace(operation) ? Math.Max(shape.SendElements, shape.ReceiveElements) : shape.ReceiveElements;
-                using (slot.Enter()) _cuda.ThrowIfFailed(_cuda.cuMemsetD8Async(slot.Receive, 0xFF, poison * (ulong)es, slot.Stream));
+                using (slot.Enter()) _port.Fill(slot.Receive, 0xFF, poison * (ulong)es, slot.Stream);
 
                 FillInputs(operation, shape, slot);
             }
@@ -295,10 +294,8 @@ namespace DlGpuTools.Collectives
                     {
                         using (slot.Enter())
                         {
-                            _cuda.ThrowIfFailed(
-                                _cuda.cuMemcpyDtoHAsync(pin.AddrOfPinnedObject(), output + first * (ulong)es,
-                                (ulong)host.Length, slot.Stream));
-                            _cuda.ThrowIfFailed(_cuda.cuStreamSynchronize(slot.Stream));
+                            _port.CopyToHost(pin.AddrOfPinnedObject(), output + first * (ulong)es, (ulong)host.Length, slot.Stream);
+                            _port.Synchronize(slot.Stream);
                         }
                     }
                     finally

@@ -1,21 +1,28 @@
 using System;
-using DlGpuTools.Interop;
+using DlGpuTools.GpuWork;
+using DlGpuTools.GpuWork.Port;
 
 namespace DlGpuTools.Collectives
 {
     /// <summary>
     /// One rank this process drives: its GPU's primary context (the context NCCL works in: it selects devices with
     /// cudaSetDevice, see https://github.com/NVIDIA/nccl/issues/565), a non-blocking stream, two events and the
-    /// send and receive buffers. Everything is created and freed inside that context, on the worker thread.
+    /// send and receive buffers, all held through the GPU port. Everything is created and freed inside that context,
+    /// on the worker thread; NCCL gets the raw stream handle and buffer addresses.
     /// </summary>
     internal sealed class RankSlot : IDisposable
     {
-        private readonly CudaDriver _cuda;
-        private bool _retained;
+        private readonly IGpuPort _port;
+        private IPortLease? _lease;
+        private OwnedStream? _stream;
+        private GpuEvent? _start;
+        private GpuEvent? _end;
+        private DeviceMemory? _send;
+        private DeviceMemory? _receive;
 
-        public RankSlot(CudaDriver cuda, int rank, int device)
+        public RankSlot(IGpuPort port, int rank, int device)
         {
-            _cuda = cuda;
+            _port = port;
             Rank = rank;
             Device = device;
         }
@@ -25,38 +32,33 @@ namespace DlGpuTools.Collectives
         /// <summary>The CUDA ordinal in this process (after CUDA_VISIBLE_DEVICES).</summary>
         public int Device { get; }
 
-        public IntPtr Context { get; private set; }
+        public PortStream Stream => (_stream ?? throw NotOpen()).Stream;
 
-        public IntPtr Stream { get; private set; }
+        /// <summary>The driver's stream handle, for NCCL.</summary>
+        public IntPtr StreamHandle => Stream.Handle;
 
-        public IntPtr Start { get; private set; }
+        public GpuEvent Start => _start ?? throw NotOpen();
 
-        public IntPtr End { get; private set; }
+        public GpuEvent End => _end ?? throw NotOpen();
 
         public IntPtr Comm { get; set; }
 
-        public ulong Send { get; private set; }
+        public ulong Send => _send?.Pointer ?? 0;
 
-        public ulong Receive { get; private set; }
+        public ulong Receive => _receive?.Pointer ?? 0;
 
-        public ulong SendBytes { get; private set; }
+        public ulong SendBytes => _send?.Bytes ?? 0;
 
-        public ulong ReceiveBytes { get; private set; }
+        public ulong ReceiveBytes => _receive?.Bytes ?? 0;
 
         public void Open()
         {
-            _cuda.ThrowIfFailed(_cuda.cuDeviceGet(Device, out int handle));
-            _cuda.ThrowIfFailed(_cuda.cuDevicePrimaryCtxRetain(handle, out IntPtr context));
-            Context = context;
-            _retained = true;
+            _lease = _port.LeasePrimary(Device);
             using (Enter())
             {
-                _cuda.ThrowIfFailed(_cuda.cuStreamCreate(out IntPtr stream, 1 /* CU_STREAM_NON_BLOCKING */));
-                Stream = stream;
-                _cuda.ThrowIfFailed(_cuda.cuEventCreate(out IntPtr start, 0));
-                Start = start;
-                _cuda.ThrowIfFailed(_cuda.cuEventCreate(out IntPtr end, 0));
-                End = end;
+                _stream = new OwnedStream(_port);
+                _start = GpuEvent.Create(_port);
+                _end = GpuEvent.Create(_port);
             }
         }
 
@@ -65,67 +67,38 @@ namespace DlGpuTools.Collectives
         {
             using (Enter())
             {
-                if (sendBytes > 0)
-                {
-                    _cuda.ThrowIfFailed(_cuda.cuMemAlloc(sendBytes, out ulong send));
-                    Send = send;
-                    SendBytes = sendBytes;
-                }
-
-                _cuda.ThrowIfFailed(_cuda.cuMemAlloc(receiveBytes, out ulong receive));
-                Receive = receive;
-                ReceiveBytes = receiveBytes;
+                if (sendBytes > 0) _send = DeviceMemory.Allocate(_port, sendBytes);
+                _receive = DeviceMemory.Allocate(_port, receiveBytes);
             }
         }
 
-        public Scope Enter()
-        {
-            _cuda.ThrowIfFailed(_cuda.cuCtxPushCurrent(Context));
-            return new Scope(_cuda);
-        }
+        public IDisposable Enter() => (_lease ?? throw NotOpen()).Enter();
 
         /// <summary>True when all work queued on the stream is done.</summary>
         public bool Idle()
         {
-            using (Enter())
-            {
-                CudaResult r = _cuda.cuStreamQuery(Stream);
-                if (r == CudaResult.CUDA_ERROR_NOT_READY) return false;
-                _cuda.ThrowIfFailed(r);
-                return true;
-            }
+            using (Enter()) return _port.Idle(Stream);
         }
 
         public void Dispose()
         {
-            if (!_retained) return;
+            if (_lease == null) return;
             using (Enter())
             {
-                if (Send != 0) _cuda.cuMemFree(Send);
-                if (Receive != 0) _cuda.cuMemFree(Receive);
-                if (Start != IntPtr.Zero) _cuda.cuEventDestroy(Start);
-                if (End != IntPtr.Zero) _cuda.cuEventDestroy(End);
-                if (Stream != IntPtr.Zero) _cuda.cuStreamDestroy(Stream);
+                _send?.Dispose();
+                _receive?.Dispose();
+                _start?.Dispose();
+                _end?.Dispose();
+                _stream?.Dispose();
             }
 
-            Send = Receive = 0;
-            Start = End = Stream = IntPtr.Zero;
-            _cuda.cuDeviceGet(Device, out int handle);
-            _cuda.cuDevicePrimaryCtxRelease(handle);
-            _retained = false;
+            _send = _receive = null;
+            _start = _end = null;
+            _stream = null;
+            _lease.Dispose();
+            _lease = null;
         }
 
-        /// <summary>Pops the context pushed by <see cref="Enter"/>, on the same thread.</summary>
-        internal readonly struct Scope : IDisposable
-        {
-            private readonly CudaDriver _cuda;
-
-            public Scope(CudaDriver cuda)
-            {
-                _cuda = cuda;
-            }
-
-            public void Dispose() => _cuda.cuCtxPopCurrent(out _);
-        }
+        private static InvalidOperationException NotOpen() => new InvalidOperationException("The rank's slot is not open.");
     }
 }

@@ -96,6 +96,17 @@ namespace DlGpuTools.Engine.Tests.FakePort
             return new FakeLease(this, device);
         }
 
+        /// <summary>
+        /// The fake keeps one context per device, so a primary lease counts on it like any other: what matters to the engine
+        /// (a context current per thread, released once, everything in it gone with the last lease) holds the same.
+        /// </summary>
+        public IPortLease LeasePrimary(int device)
+        {
+            if (device < 0 || device >= _devices.Count) throw Fail(CudaResult.CUDA_ERROR_INVALID_DEVICE, "cuDevicePrimaryCtxRetain");
+            lock (_lock) _leases[device]++;
+            return new FakeLease(this, device);
+        }
+
         public (ulong Free, ulong Total) MemoryInfo()
         {
             int device = Current("cuMemGetInfo");
@@ -143,6 +154,24 @@ namespace DlGpuTools.Engine.Tests.FakePort
         }
 
         public void Synchronize(PortStream stream) => Run(StreamOf(stream, "cuStreamSynchronize"));
+
+        /// <summary>
+        /// The GPU gets on with queued work while the host polls: each query of a busy stream finishes one queued step and
+        /// answers not idle, so a poll loop has to come back for the rest, as it does with the driver's NOT_READY.
+        /// </summary>
+        public bool Idle(PortStream stream)
+        {
+            FakeStream s = StreamOf(stream, "cuStreamQuery");
+            Action next;
+            lock (_lock)
+            {
+                if (s.Work.Count == 0) return true;
+                next = s.Work.Dequeue();
+            }
+
+            next();
+            return false;
+        }
 
         public void Destroy(PortStream stream)
         {

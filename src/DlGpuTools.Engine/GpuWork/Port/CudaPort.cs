@@ -28,6 +28,8 @@ namespace DlGpuTools.GpuWork.Port
 
         public IPortLease Lease(int device) => new Leased(_runtime.AcquireContext(device));
 
+        public IPortLease LeasePrimary(int device) => new PrimaryContextLease(Driver, device);
+
         public (ulong Free, ulong Total) MemoryInfo()
         {
             Driver.ThrowIfFailed(Driver.cuMemGetInfo(out ulong free, out ulong total));
@@ -47,6 +49,14 @@ namespace DlGpuTools.GpuWork.Port
         }
 
         public void Synchronize(PortStream stream) => Driver.ThrowIfFailed(Driver.cuStreamSynchronize(stream.Handle));
+
+        public bool Idle(PortStream stream)
+        {
+            CudaResult r = Driver.cuStreamQuery(stream.Handle);
+            if (r == CudaResult.CUDA_ERROR_NOT_READY) return false;
+            Driver.ThrowIfFailed(r, "cuStreamQuery");
+            return true;
+        }
 
         public void Destroy(PortStream stream) => Driver.cuStreamDestroy(stream.Handle);
 
@@ -151,7 +161,9 @@ namespace DlGpuTools.GpuWork.Port
             Driver.ThrowIfFailed(Driver.cuStreamWaitEvent(stream.Handle, gpuEvent.Handle), "cuStreamWaitEvent");
 
         private static IntPtr ContextOf(IPortLease lease) =>
-            lease is Leased leased ? leased.Context : throw new ArgumentException("A lease of another port.", nameof(lease));
+            lease is Leased leased ? leased.Context
+                : lease is PrimaryContextLease primary ? primary.Context
+                : throw new ArgumentException("A lease of another port.", nameof(lease));
 
         public GpuFacts Facts(int device)
         {

@@ -9,7 +9,7 @@ namespace DlGpuTools.GpuWork.Port
     /// read NVML facts. <see cref="CudaPort"/> is the CUDA driver; the test project's managed fake behaves like it
     /// where it matters (a context current per thread, bounds, stream work run at synchronisation points, event
     /// times from a simulated clock), so engine logic over this port runs in-process, in parallel, on any OS.
-    /// Every call except <see cref="Devices"/>, <see cref="Lease"/> and <see cref="Facts"/> works in the context the
+    /// Every call except <see cref="Devices"/>, the leases and <see cref="Facts"/> works in the context the
     /// calling thread entered, as the driver does. Releases (<c>Free</c>, <c>Destroy</c>, <c>Unload</c>) run in finally
     /// blocks, so the real port does not throw from them; the fake does, since a double release is an engine bug.
     /// </summary>
@@ -20,6 +20,12 @@ namespace DlGpuTools.GpuWork.Port
 
         /// <summary>A lease on the module's context of a device (the first creates it, the last destroys it).</summary>
         IPortLease Lease(int device);
+
+        /// <summary>
+        /// A lease on the device's primary context (cuDevicePrimaryCtxRetain; the last release lets the driver destroy it), for
+        /// work that shares its context with a library that selects devices through the runtime API, as NCCL does.
+        /// </summary>
+        IPortLease LeasePrimary(int device);
 
         /// <summary>Free and total memory of the current context's device.</summary>
         (ulong Free, ulong Total) MemoryInfo();
@@ -32,6 +38,9 @@ namespace DlGpuTools.GpuWork.Port
         PortStream CreateStream();
 
         void Synchronize(PortStream stream);
+
+        /// <summary>Whether all work queued on the stream is done, without waiting (cuStreamQuery: NOT_READY is false).</summary>
+        bool Idle(PortStream stream);
 
         void Destroy(PortStream stream);
 
