@@ -40,7 +40,7 @@ namespace DlGpuTools.Engine.Tests
         public void A_parameter_count_that_is_not_positive_is_the_users_to_change(double parameters)
         {
             var e = Assert.Throws<RecommendationInputException>(() => ModelShape.ForParameters(parameters, null));
-            Assert.Equal(RecommendationInputException.InvalidModel, e.ErrorId);
+            Assert.Equal(ErrorCatalogue.InvalidModel.Id, e.ErrorId);
         }
     }
 }

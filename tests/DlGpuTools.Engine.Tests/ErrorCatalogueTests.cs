@@ -26,6 +26,9 @@ namespace DlGpuTools.Engine.Tests
 
         private static readonly Assembly Engine = typeof(DlGpuToolsException).Assembly;
 
+        /// <summary>ErrorCatalogue.Get( followed by a string literal: plain, verbatim (@) or interpolated ($).</summary>
+        private static readonly Regex WrittenIdLookup = new Regex(@"\bErrorCatalogue\.Get\(\s*[@$]*""", RegexOptions.CultureInvariant);
+
         [Fact]
         public void Every_engine_exception_type_derives_from_DlGpuToolsException()
         {
@@ -61,35 +64,69 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
-        public void Every_id_constant_of_an_engine_exception_names_a_catalogue_entry()
+        public void Engine_exceptions_name_entries_by_field_and_hold_no_id_strings()
         {
-            var constants = Engine.GetTypes()
-                .Where(t => typeof(DlGpuToolsException).IsAssignableFrom(t) || t == typeof(Diagnostics.FailureClassifier))
+            // An id string that feeds a lookup is checked only when the error happens; a field is checked by the compiler.
+            var exceptionIds = Engine.GetTypes()
+                .Where(t => typeof(DlGpuToolsException).IsAssignableFrom(t))
                 .SelectMany(t => t.GetFields(PublicStatic).Where(f => f.IsLiteral && f.FieldType == typeof(string)))
-                .Select(f => (Field: f.DeclaringType!.Name + "." + f.Name, Id: (string)f.GetRawConstantValue()!))
+                .Where(f => ErrorCatalogue.Find((string)f.GetRawConstantValue()!) != null)
+                .Select(f => f.DeclaringType!.Name + "." + f.Name);
+            var classifierIds = typeof(Diagnostics.FailureClassifier).GetFields(PublicStatic)
+                .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+                .Select(f => (Field: f.Name, Id: (string)f.GetRawConstantValue()!))
                 .ToList();
 
-            Assert.True(constants.Count >= 15, "too few id constants found: " + constants.Count);
-            Assert.All(constants, c => Assert.True(ErrorCatalogue.Find(c.Id) != null, $"{c.Field} = '{c.Id}' is not in the catalogue"));
+            Assert.Empty(exceptionIds);
+            Assert.NotEmpty(classifierIds);
+            Assert.All(classifierIds, c => Assert.True(ErrorCatalogue.Find(c.Id) != null, $"{c.Field} = '{c.Id}' is not in the catalogue"));
         }
 
         [Fact]
-        public void Every_registry_can_name_an_unknown_item_with_a_catalogue_id()
+        public void No_source_looks_an_entry_up_by_a_written_id()
         {
-            var features = Engine.GetTypes()
+            var found = ReadsOfWrittenIds(SourcesUnder(Path.Combine(RepositoryRoot(), "src")));
+
+            Assert.Empty(found);
+        }
+
+        [Fact]
+        public void The_written_id_scan_finds_literals_and_composed_ids()
+        {
+            const string source = @"
+                ErrorEntry a = ErrorCatalogue.Get(""CudaCallFailed"");
+                ErrorEntry b = ErrorCatalogue.Get( ""Unknown"" + Pascal(feature));
+                ErrorEntry c = Errors.ErrorCatalogue.Get(@""NvmlCallFailed"");
+                ErrorEntry d = ErrorCatalogue.Get(idFromNativeStatus);
+                ErrorEntry e = ErrorCatalogue.Find(""CudaCallFailed"");";
+
+            var found = ReadsOfWrittenIds(new[] { ("sample.cs", source) });
+
+            Assert.Equal(new[] { "sample.cs:2", "sample.cs:3", "sample.cs:4" }, found);
+        }
+
+        [Fact]
+        public void Every_registry_names_an_unknown_item_with_its_own_catalogue_entry()
+        {
+            var registries = Engine.GetTypes()
                 .Where(t => !t.ContainsGenericParameters)
                 .SelectMany(t => t.GetFields(All).Where(f => f.IsStatic)
                     .Select(f => (f.FieldType, Value: (Func<object?>)(() => f.GetValue(null))))
                     .Concat(t.GetProperties(All).Where(p => p.GetMethod?.IsStatic == true)
                         .Select(p => (FieldType: p.PropertyType, Value: (Func<object?>)(() => p.GetValue(null))))))
                 .Where(m => typeof(Registration.IRegistry).IsAssignableFrom(m.FieldType))
-                .Select(m => ((Registration.IRegistry)m.Value()!).Feature)
+                .Select(m => (Registration.IRegistry)m.Value()!)
                 .Distinct()
                 .ToList();
 
-            Assert.True(features.Count >= 3, string.Join(", ", features));
-            Assert.All(features, f => Assert.Equal(FailureCategory.InvalidArgument,
-                new Registration.UnknownRegisteredIdException(f, "x", Array.Empty<string>()).Category));
+            Assert.True(registries.Count >= 3, string.Join(", ", registries.Select(r => r.Feature)));
+            Assert.Equal(registries.Count, registries.Select(r => r.UnknownItem).Distinct().Count());
+            Assert.All(registries, r =>
+            {
+                Assert.Same(r.UnknownItem, ErrorCatalogue.Find(r.UnknownItem.Id));
+                Assert.Equal(FailureCategory.InvalidArgument,
+                    new Registration.UnknownRegisteredIdException(r.UnknownItem, r.Feature, "x", Array.Empty<string>()).Category);
+            });
         }
 
         [Fact]
@@ -128,14 +165,14 @@ namespace DlGpuTools.Engine.Tests
                 WriteError(new ErrorRecord(new ArgumentException(message),
                     e.IsAmbiguous ? ""FirstChoice"" : ""SecondChoice"", ErrorCategory.InvalidArgument, x));
                 yield return NotFound(nameof(Messages.FromMessages), Messages.Format(Messages.FromMessages, 1), 1);
-                ThrowTerminatingError(new ErrorRecord(e, CollectiveRendezvousException.Id, ErrorCategory.InvalidArgument, Rank));
+                ThrowTerminatingError(new ErrorRecord(e, FailureClassifier.CudaDeviceNotFound, ErrorCategory.InvalidArgument, Rank));
                 Load(cmdlet, cardTable, ""TableId"", Messages.CardTableRemedy, path => CardCatalog.Load(path));
                 public const string FromConstant = nameof(FromConstant);";
 
             var ids = CmdletErrorIds.Find(new[] { ("sample.cs", source) }).Select(i => i.Id).OrderBy(i => i, StringComparer.Ordinal);
 
             Assert.Equal(
-                new[] { "CollectiveUniqueIdInvalid", "FirstChoice", "FromConstant", "FromMessages", "LiteralId", "SecondChoice",
+                new[] { "CudaDeviceNotFound", "FirstChoice", "FromConstant", "FromMessages", "LiteralId", "SecondChoice",
                     "TableId" },
                 ids);
         }
@@ -180,6 +217,21 @@ namespace DlGpuTools.Engine.Tests
             return dir!.FullName;
         }
 
+        /// <summary>
+        /// Calls of ErrorCatalogue.Get whose argument starts with a string literal (plain, verbatim or interpolated), as
+        /// "file:line": such an id is a typo found only when the error happens, where a field would not compile.
+        /// </summary>
+        private static List<string> ReadsOfWrittenIds(IEnumerable<(string File, string Text)> sources) => sources
+            .SelectMany(s => s.Text.Split('\n').Select((line, i) => (s.File, Line: i + 1, Text: line)))
+            .Where(l => WrittenIdLookup.IsMatch(l.Text))
+            .Select(l => l.File + ":" + l.Line)
+            .ToList();
+
+        private static IEnumerable<(string File, string Text)> SourcesUnder(string root) =>
+            Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                .Select(f => (Path.GetRelativePath(root, f), File.ReadAllText(f)));
+
         private static IEnumerable<(string File, string Text)> CmdletSources()
         {
             string root = Path.Combine(RepositoryRoot(), "src", "DlGpuTools");
@@ -203,7 +255,7 @@ namespace DlGpuTools.Engine.Tests
 
     /// <summary>
     /// The error ids in the cmdlets' source: the id argument of each call that writes an error (a string literal, a
-    /// nameof, or an engine constant such as CollectiveRendezvousException.Id), and the cmdlets' own id constants.
+    /// nameof, or an engine constant such as FailureClassifier.CudaDeviceNotFound), and the cmdlets' own id constants.
     /// </summary>
     internal static class CmdletErrorIds
     {

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using DlGpuTools.Errors;
 using DlGpuTools.Monitoring;
 using Xunit;
 
@@ -114,30 +115,30 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal(0x1C0u, Interop.FileStatus.Of(folder).Mode);
                 Assert.Equal(0x180u, Interop.FileStatus.Of(Path.Combine(folder, "77.job")).Mode);
                 Assert.Equal("77", JobStateStore.Read(folder, "77").Name);
-                Assert.Equal(GpuJobStateException.NotStarted,
+                Assert.Equal(ErrorCatalogue.GpuJobNotStarted.Id,
                     Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "78")).ErrorId);
 
                 // A file others can read or write, or a link in its place, is not read.
                 Interop.FileOperations.SetMode(Path.Combine(folder, "77.job"), 0x1B6);
-                Assert.Equal(GpuJobStateException.StateInvalid,
+                Assert.Equal(ErrorCatalogue.GpuJobStateInvalid.Id,
                     Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
                 File.Delete(Path.Combine(folder, "77.job"));
                 File.WriteAllText(Path.Combine(root, "planted"), state.Format());
                 File.CreateSymbolicLink(Path.Combine(folder, "77.job"), Path.Combine(root, "planted"));
-                Assert.Equal(GpuJobStateException.StateInvalid,
+                Assert.Equal(ErrorCatalogue.GpuJobStateInvalid.Id,
                     Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
 
                 // A folder open to others is refused for writing and reading.
                 Interop.FileOperations.SetMode(folder, 0x1FF);
-                Assert.Equal(GpuJobStateException.StateFolderUnsafe,
+                Assert.Equal(ErrorCatalogue.GpuJobStateFolderUnsafe.Id,
                     Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(folder, state)).ErrorId);
-                Assert.Equal(GpuJobStateException.StateFolderUnsafe,
+                Assert.Equal(ErrorCatalogue.GpuJobStateFolderUnsafe.Id,
                     Assert.Throws<GpuJobStateException>(() => JobStateStore.Read(folder, "77")).ErrorId);
 
                 // A link where the folder should be is refused.
                 string linked = Path.Combine(root, "linked");
                 Directory.CreateSymbolicLink(linked, Path.Combine(root, "a"));
-                Assert.Equal(GpuJobStateException.StateFolderUnsafe,
+                Assert.Equal(ErrorCatalogue.GpuJobStateFolderUnsafe.Id,
                     Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(linked, state)).ErrorId);
                 Assert.Throws<ArgumentException>(() => JobStateStore.Read(Path.Combine(root, "a"), "../x"));
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DlGpuTools.Errors;
 using DlGpuTools.Registration;
 using Xunit;
 
@@ -8,6 +9,8 @@ namespace DlGpuTools.Engine.Tests
 {
     public class RegistryTests
     {
+        private static readonly ErrorEntry Unknown = ErrorCatalogue.UnknownHealthCheck;
+
         private sealed class Item : IRegistered
         {
             public Item(string id, params string[] needs)
@@ -26,7 +29,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Items_come_after_what_they_need_and_otherwise_keep_declaration_order()
         {
-            var registry = new Registry<Item>("test check", new[] { new Item("c", "b"), new Item("a"), new Item("b", "a"), new Item("d") });
+            var registry = new Registry<Item>("test check", Unknown,
+                new[] { new Item("c", "b"), new Item("a"), new Item("b", "a"), new Item("d") });
 
             Assert.Equal(new[] { "a", "b", "c", "d" }, registry.Ids);
         }
@@ -34,7 +38,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Declaration_order_is_kept_when_nothing_is_needed()
         {
-            var registry = new Registry<Item>("test check", new[] { new Item("z"), new Item("y"), new Item("x") });
+            var registry = new Registry<Item>("test check", Unknown, new[] { new Item("z"), new Item("y"), new Item("x") });
 
             Assert.Equal(new[] { "z", "y", "x" }, registry.Ids);
         }
@@ -43,17 +47,18 @@ namespace DlGpuTools.Engine.Tests
         public void Duplicate_ids_missing_needs_and_cycles_are_refused_at_registration()
         {
             Assert.Contains("Two",
-                Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a"), new Item("A") })).Message);
+                Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", Unknown, new[] { new Item("a"), new Item("A") }))
+                    .Message);
             Assert.Contains("'b', which is not registered",
-                Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", new[] { new Item("a", "b") })).Message);
+                Assert.Throws<ArgumentException>(() => new Registry<Item>("test check", Unknown, new[] { new Item("a", "b") })).Message);
             Assert.Contains("cycle", Assert.Throws<ArgumentException>(() =>
-                new Registry<Item>("test check", new[] { new Item("a", "b"), new Item("b", "a"), new Item("c") })).Message);
+                new Registry<Item>("test check", Unknown, new[] { new Item("a", "b"), new Item("b", "a"), new Item("c") })).Message);
         }
 
         [Fact]
         public void Select_keeps_run_order_and_ignores_case_and_duplicates()
         {
-            var registry = new Registry<Item>("test check", new[] { new Item("a"), new Item("b"), new Item("c") });
+            var registry = new Registry<Item>("test check", Unknown, new[] { new Item("a"), new Item("b"), new Item("c") });
 
             Assert.Equal(new[] { "a", "c" }, registry.Select(new[] { "C", "a", "c" }).Select(i => i.Id));
             Assert.Equal(3, registry.Select(null).Count);
@@ -62,7 +67,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void An_unknown_id_is_a_described_user_error_listing_the_ids()
         {
-            var registry = new Registry<Item>("install check", new[] { new Item("driver"), new Item("cudnn") });
+            var registry = new Registry<Item>("install check", ErrorCatalogue.UnknownInstallCheck,
+                new[] { new Item("driver"), new Item("cudnn") });
 
             var error = Assert.Throws<UnknownRegisteredIdException>(() => registry.Get("nccl"));
 

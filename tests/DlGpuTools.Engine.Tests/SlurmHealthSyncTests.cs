@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using DlGpuTools.Errors;
 using DlGpuTools.Scheduling;
 using Xunit;
 
@@ -107,7 +108,7 @@ namespace DlGpuTools.Engine.Tests
         {
             var slurm = new SlurmCommands(name => name == "PATH" ? "/nonexistent-a:relative/b" : null);
             SlurmException e = Assert.Throws<SlurmException>(() => slurm.Query("n1"));
-            Assert.Equal(SlurmException.CommandNotFound, e.ErrorId);
+            Assert.Equal(ErrorCatalogue.SlurmCommandNotFound.Id, e.ErrorId);
             Assert.Contains("/nonexistent-a", e.Message, StringComparison.Ordinal);
             Assert.NotNull(Diagnostics.FailureClassifier.Classify(e, false, _ => null));
         }

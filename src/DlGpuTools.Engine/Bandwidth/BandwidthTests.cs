@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using DlGpuTools.Bandwidth.Tests;
+using DlGpuTools.Errors;
 using DlGpuTools.Registration;
 
 namespace DlGpuTools.Bandwidth
@@ -13,7 +14,9 @@ namespace DlGpuTools.Bandwidth
     /// </summary>
     public static class BandwidthTests
     {
-        internal static readonly Registry<BandwidthTest> Tests = new Registry<BandwidthTest>("bandwidth test", new BandwidthTest[]
+        internal static readonly Registry<BandwidthTest> Tests = new Registry<BandwidthTest>("bandwidth test",
+            ErrorCatalogue.UnknownBandwidthTest,
+            new BandwidthTest[]
         {
             new DeviceReadSm(),
             new DeviceWriteSm(),

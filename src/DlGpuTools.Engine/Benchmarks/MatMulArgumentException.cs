@@ -8,34 +8,29 @@ namespace DlGpuTools.Benchmarks
     /// </summary>
     public sealed class MatMulArgumentException : DlGpuToolsException
     {
-        public const string ShapeConflictId = "MatMulShapeConflict";
-        public const string ShapeIncompleteId = "MatMulShapeIncomplete";
-        public const string FastAccumulationId = "FastAccumulationNeedsFP8";
-
-        /// <summary>The id the engine's MatMulTypeNotSupported failure has, since scripts match on one id for "not this type".</summary>
-        public const string TypeNotSupportedId = "MatMulTypeNotSupported";
-
         private const string ShapeRemedy =
             "Use -Size 4096 for a square GEMM, -Sweep for a range of square sizes, or -M 4096 -N 16384 -K 4096 for one shape.";
 
-        private MatMulArgumentException(string errorId, string message, string remedy)
-            : base(ErrorCatalogue.Get(errorId), FailureCategory.InvalidArgument, message, remedy, null)
+        /// <summary>InvalidArgument even for MatMulTypeNotSupported: the type was asked of a benchmark that never runs it.</summary>
+        private MatMulArgumentException(ErrorEntry entry, string message, string remedy)
+            : base(entry, FailureCategory.InvalidArgument, message, remedy, null)
         {
         }
 
-        public static MatMulArgumentException ShapeConflict() => new MatMulArgumentException(ShapeConflictId,
+        public static MatMulArgumentException ShapeConflict() => new MatMulArgumentException(ErrorCatalogue.MatMulShapeConflict,
             "-Size (square problems, or -Sweep) and -M, -N, -K (one M x K by K x N problem) describe the problem size twice.", ShapeRemedy);
 
-        public static MatMulArgumentException ShapeIncomplete() => new MatMulArgumentException(ShapeIncompleteId,
+        public static MatMulArgumentException ShapeIncomplete() => new MatMulArgumentException(ErrorCatalogue.MatMulShapeIncomplete,
             "-M, -N and -K describe one problem together: give all three.", ShapeRemedy);
 
-        public static MatMulArgumentException FastAccumulationWithoutFp8() => new MatMulArgumentException(FastAccumulationId,
+        public static MatMulArgumentException FastAccumulationWithoutFp8() =>
+            new MatMulArgumentException(ErrorCatalogue.FastAccumulationNeedsFP8,
             "-FastAccumulation applies to FP8 only, and -DataType does not include FP8.",
             "Add FP8 to -DataType (for example -DataType FP8 -FastAccumulation), or leave -FastAccumulation out.");
 
         /// <summary>A GPU-only type asked of the CPU benchmark; the remedy names what the command can do instead.</summary>
         public static MatMulArgumentException NotACpuType(MatMulDataType type, string remedy) =>
-            new MatMulArgumentException(TypeNotSupportedId,
+            new MatMulArgumentException(ErrorCatalogue.MatMulTypeNotSupported,
             "The CPU benchmark measures FP64, FP32 and BF16; " + type + " is a GPU type.", remedy);
     }
 
@@ -46,9 +41,9 @@ namespace DlGpuTools.Benchmarks
     public sealed class CpuMatMulTypeException : DlGpuToolsException
     {
         public CpuMatMulTypeException(string message)
-            : base(ErrorCatalogue.Get(MatMulArgumentException.TypeNotSupportedId), FailureCategory.NotImplemented, message,
+            : base(ErrorCatalogue.MatMulTypeNotSupported, message,
                 "Measure FP32 or FP64 on this CPU; BF16 needs MKL (or PyTorch's MKL) or an OpenBLAS built with sbgemm, on a CPU with "
-                    + "AVX512-BF16 or AMX.", null)
+                    + "AVX512-BF16 or AMX.")
         {
         }
     }
@@ -56,15 +51,13 @@ namespace DlGpuTools.Benchmarks
     /// <summary>-Library named a BLAS family or file that is not on this machine.</summary>
     public sealed class CpuBlasNotFoundException : DlGpuToolsException
     {
-        public const string Id = "CpuBlasNotFound";
-
         public CpuBlasNotFoundException(string library, string searched)
-            : base(ErrorCatalogue.Get(Id), FailureCategory.ObjectNotFound,
+            : base(ErrorCatalogue.CpuBlasNotFound,
                 "No CPU BLAS matching -Library '" + library + "' could be loaded. Searched:\n"
                 + searched,
                 "Name a family found on this machine (Tab completes -Library), a library file that exists, or leave -Library out to use "
                     + "the best BLAS found. "
-                + CpuMatMulBenchmark.BlasRemedy(), null)
+                + CpuMatMulBenchmark.BlasRemedy())
         {
         }
     }

@@ -8,24 +8,21 @@ namespace DlGpuTools.Catalog
     /// <summary>A card name that matches no card of the table (with the closest names), or several where one is needed.</summary>
     public sealed class CardNameException : DlGpuToolsException
     {
-        public const string NotFoundId = "GpuCardNotFound";
-        public const string AmbiguousId = "GpuCardAmbiguous";
-
-        private CardNameException(string errorId, FailureCategory category, string message, string remedy)
-            : base(ErrorCatalogue.Get(errorId), category, message, remedy, null)
+        private CardNameException(ErrorEntry entry, string message, string remedy)
+            : base(entry, message, remedy)
         {
         }
 
-        public static CardNameException NotFound(string name, IReadOnlyList<string> closest) => new CardNameException(NotFoundId,
-            FailureCategory.ObjectNotFound,
+        public static CardNameException NotFound(string name, IReadOnlyList<string> closest) =>
+            new CardNameException(ErrorCatalogue.GpuCardNotFound,
             "No card in the card table matches '" + PrintableText.Of(name) + "'."
                 + ((closest?.Count ?? 0) > 0 ? " Closest: " + string.Join("; ", closest!)
                 + "." : string.Empty),
             "Use one of the names above, list the table with Get-GpuSpec (wildcards work: Get-GpuSpec '*4090*'), or add the card: "
             + "Get-GpuSpec 'RTX 4090' | Export-Csv my-cards.csv, edit the row (name, figures, source), and pass -CardTable my-cards.csv.");
 
-        public static CardNameException Ambiguous(string name, IReadOnlyList<string> matches) => new CardNameException(AmbiguousId,
-            FailureCategory.InvalidArgument,
+        public static CardNameException Ambiguous(string name, IReadOnlyList<string> matches) =>
+            new CardNameException(ErrorCatalogue.GpuCardAmbiguous,
             "'" + PrintableText.Of(name) + "' matches " + (matches ?? throw new ArgumentNullException(nameof(matches))).Count + " cards: "
                 + string.Join("; ", matches) + ".",
             "Name one of them exactly (tab completion offers the names), or pipe the device from Get-CudaDevice, whose memory size picks "

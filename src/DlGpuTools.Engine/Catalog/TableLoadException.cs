@@ -9,9 +9,6 @@ namespace DlGpuTools.Catalog
     /// </summary>
     public sealed class TableLoadException : DlGpuToolsException
     {
-        public const string CardTableId = "CardTableInvalid";
-        public const string PriceTableId = "PriceTableInvalid";
-
         private const string PathRemedy =
             "Give the path of a CSV file (relative paths start at the current location), for example -CardTable ./my-cards.csv or "
                 + "-PriceTable ./my-prices.csv.";
@@ -30,8 +27,8 @@ namespace DlGpuTools.Catalog
             + "and gpus (8 for an HGX server) are optional; many dated rows per card are evidence, the same row twice is a fault; no text "
             + "may start with = + - or @.";
 
-        private TableLoadException(string errorId, FailureCategory category, string message, string remedy)
-            : base(ErrorCatalogue.Get(errorId), category, message, remedy, null)
+        private TableLoadException(bool priceTable, FailureCategory category, string message, string remedy)
+            : base(priceTable ? ErrorCatalogue.PriceTableInvalid : ErrorCatalogue.CardTableInvalid, category, message, remedy, null)
         {
         }
 
@@ -50,11 +47,11 @@ namespace DlGpuTools.Catalog
                     "Check that this user can read the file (its permissions, and those of its folders)."),
                 _ => (FailureCategory.InvalidData, priceTable ? PriceContentRemedy : CardContentRemedy),
             };
-            return new TableLoadException(priceTable ? PriceTableId : CardTableId, category, refused.Message, remedy);
+            return new TableLoadException(priceTable, category, refused.Message, remedy);
         }
 
         /// <summary>A path that names no file: a drive that does not exist, or another provider's path (Env:, Variable:).</summary>
         public static TableLoadException NotAFilePath(string message, bool priceTable) =>
-            new TableLoadException(priceTable ? PriceTableId : CardTableId, FailureCategory.InvalidArgument, message, PathRemedy);
+            new TableLoadException(priceTable, FailureCategory.InvalidArgument, message, PathRemedy);
     }
 }

@@ -12,18 +12,11 @@ namespace DlGpuTools.Devices
     /// </summary>
     public sealed class DeviceSelectionException : DlGpuToolsException
     {
-        public const string IndexNotFound = "DeviceIndexNotFound";
-        public const string UuidNotFound = "DeviceUuidNotFound";
-        public const string NameNotFound = "DeviceNameNotFound";
-
-        /// <summary>The driver works but shows this process no device (the id FailureClassifier gives CUDA_ERROR_NO_DEVICE).</summary>
-        public const string NoDevice = "CudaDeviceNotFound";
-
         private const string ListDevicesRemedy =
             "Run Get-CudaDevice without parameters to list the devices this process sees (CUDA_VISIBLE_DEVICES can hide some).";
 
-        private DeviceSelectionException(string errorId, FailureCategory category, string message, string remedy, object? key)
-            : base(ErrorCatalogue.Get(errorId), category, message, remedy, null)
+        private DeviceSelectionException(ErrorEntry entry, string message, string remedy, object? key)
+            : base(entry, message, remedy)
         {
             Key = key;
         }
@@ -32,7 +25,7 @@ namespace DlGpuTools.Devices
         public object? Key { get; }
 
         public static DeviceSelectionException ForIndex(int index, int driverDeviceCount) =>
-            new DeviceSelectionException(IndexNotFound, FailureCategory.ObjectNotFound,
+            new DeviceSelectionException(ErrorCatalogue.DeviceIndexNotFound,
                 string.Format(CultureInfo.CurrentCulture, "No CUDA device has index {0}; this process sees {1} device(s).", index,
                     driverDeviceCount),
                 ListDevicesRemedy, index);
@@ -43,9 +36,9 @@ namespace DlGpuTools.Devices
         {
             if (uuid == null) throw new ArgumentNullException(nameof(uuid));
             if (!uuid.StartsWith("MIG-", StringComparison.Ordinal))
-                return new DeviceSelectionException(UuidNotFound, FailureCategory.ObjectNotFound, "No CUDA device has UUID " + uuid + ".",
+                return new DeviceSelectionException(ErrorCatalogue.DeviceUuidNotFound, "No CUDA device has UUID " + uuid + ".",
                     ListDevicesRemedy, uuid);
-            return new DeviceSelectionException(UuidNotFound, FailureCategory.ObjectNotFound,
+            return new DeviceSelectionException(ErrorCatalogue.DeviceUuidNotFound,
                 "No CUDA device of this process is the MIG device " + uuid
                 + ": CUDA shows a process at most one MIG device, the one CUDA_VISIBLE_DEVICES names (else the first).",
                 "Start the process with CUDA_VISIBLE_DEVICES=" + uuid
@@ -54,11 +47,12 @@ namespace DlGpuTools.Devices
         }
 
         public static DeviceSelectionException ForName(string name) =>
-            new DeviceSelectionException(NameNotFound, FailureCategory.ObjectNotFound, "No CUDA device is named '" + name + "'.",
+            new DeviceSelectionException(ErrorCatalogue.DeviceNameNotFound, "No CUDA device is named '" + name + "'.",
                 ListDevicesRemedy, name);
 
         public static DeviceSelectionException NoDeviceVisible() =>
-            new DeviceSelectionException(NoDevice, FailureCategory.ResourceUnavailable,
+            // The id FailureClassifier gives CUDA_ERROR_NO_DEVICE: the driver works but shows this process no device.
+            new DeviceSelectionException(ErrorCatalogue.CudaDeviceNotFound,
                 "The CUDA driver is installed but shows no device to this process.",
                 "Check that nvidia-smi lists a GPU and that CUDA_VISIBLE_DEVICES, if set, names one.", null);
 
@@ -81,12 +75,10 @@ namespace DlGpuTools.Devices
     /// </summary>
     public sealed class DeviceQueryFailedException : DlGpuToolsException
     {
-        public const string Id = "CudaDeviceQueryFailed";
-
         public DeviceQueryFailedException(int index, Exception cause)
-            : base(ErrorCatalogue.Get(Id), FailureCategory.DeviceError,
+            : base(ErrorCatalogue.CudaDeviceQueryFailed,
                 string.Format(CultureInfo.CurrentCulture, "GPU {0} could not be queried: {1}", index, cause?.Message),
-                "Check that nvidia-smi works and the GPU is healthy (nvidia-smi -q shows its state).", null)
+                "Check that nvidia-smi works and the GPU is healthy (nvidia-smi -q shows its state).")
         {
             Cause = cause ?? throw new ArgumentNullException(nameof(cause));
         }

@@ -10,11 +10,9 @@ namespace DlGpuTools.Diagnostics
     /// </summary>
     public sealed class InstallChecksFailedException : DlGpuToolsException
     {
-        public const string Id = "CuDnnInstallCheckFailed";
-
         public InstallChecksFailedException(IReadOnlyList<InstallCheck> checks)
-            : base(ErrorCatalogue.Get(Id), FailureCategory.NotInstalled, "CUDA/cuDNN install checks failed: " + FailedNames(checks) + ".",
-                InstallChecker.CombinedRemedy(checks), null)
+            : base(ErrorCatalogue.CuDnnInstallCheckFailed, "CUDA/cuDNN install checks failed: " + FailedNames(checks) + ".",
+                InstallChecker.CombinedRemedy(checks))
         {
             FailedChecks = FailedNames(checks);
         }

@@ -9,13 +9,11 @@ namespace DlGpuTools.Health
     /// </summary>
     public sealed class GpuHealthFailedException : DlGpuToolsException
     {
-        public const string Id = "GpuHealthCheckFailed";
-
         public GpuHealthFailedException(GpuHealthReport report)
-            : base(ErrorCatalogue.Get(Id), FailureCategory.DeviceError,
+            : base(ErrorCatalogue.GpuHealthCheckFailed,
                 "The GPU health check failed: " + (report ?? throw new ArgumentNullException(nameof(report))).Reason,
                 "Recommended action: " + report.Action
-                + ". The report's Checks list every check with its remedy (Test-GpuHealth | Select-Object -ExpandProperty Checks).", null)
+                + ". The report's Checks list every check with its remedy (Test-GpuHealth | Select-Object -ExpandProperty Checks).")
         {
         }
     }

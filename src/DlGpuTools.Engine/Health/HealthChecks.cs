@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DlGpuTools.Errors;
 using DlGpuTools.Registration;
 
 namespace DlGpuTools.Health
@@ -13,7 +14,8 @@ namespace DlGpuTools.Health
     /// </summary>
     public static class HealthChecks
     {
-        private static readonly Registry<HealthCheck> Items = new Registry<HealthCheck>("health check", new HealthCheck[]
+        private static readonly Registry<HealthCheck> Items = new Registry<HealthCheck>("health check", ErrorCatalogue.UnknownHealthCheck,
+            new HealthCheck[]
         {
             // The host, from the listing.
             new GpuCountCheck(),

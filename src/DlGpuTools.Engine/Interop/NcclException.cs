@@ -5,8 +5,6 @@ namespace DlGpuTools.Interop
     /// <summary>An NCCL call returned an error: its ncclResult_t, NCCL's own text for it, and the call that failed.</summary>
     internal sealed class NcclException : DlGpuToolsException
     {
-        public const string CallFailedId = "NcclCallFailed";
-
         public NcclException(NcclResult result, string text, string call)
             : this(result, text, call, NativeStatusMeanings.Of(result))
         {

@@ -5,8 +5,6 @@ namespace DlGpuTools.Interop
     /// <summary>NCCL could not be loaded: what was searched, and how to install it.</summary>
     internal sealed class NcclNotFoundException : DlGpuToolsException
     {
-        public const string Id = "NcclNotFound";
-
         public NcclNotFoundException(string message, bool isWindows, NativeLibraryNotFoundException? search = null)
             : base(ErrorCatalogue.NcclNotFound, isWindows ? FailureCategory.NotImplemented : FailureCategory.NotInstalled, message,
                 isWindows

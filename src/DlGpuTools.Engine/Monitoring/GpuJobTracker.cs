@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DlGpuTools.Devices;
+using DlGpuTools.Errors;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Monitoring
@@ -34,7 +35,7 @@ namespace DlGpuTools.Monitoring
 
             if (state.Gpus.Count == 0 || state.Gpus.Any(g => g.Uuid.Length == 0))
             {
-                throw new GpuJobStateException(GpuJobStateException.StateInvalid,
+                throw new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid,
                     "NVML showed none of the chosen GPUs with a UUID, so there is nothing to record.",
                     "Check Get-CudaDevice and Get-GpuSample on this node.");
             }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using DlGpuTools.Errors;
 using DlGpuTools.Interop;
 
 namespace DlGpuTools.Monitoring
@@ -76,7 +77,7 @@ namespace DlGpuTools.Monitoring
             FileStatus status = FileStatus.OfLink(path);
             if (!status.Exists)
             {
-                throw new GpuJobStateException(GpuJobStateException.NotStarted,
+                throw new GpuJobStateException(ErrorCatalogue.GpuJobNotStarted,
                     $"No job named '{name}' was started: {path} does not exist.",
                     "Run Start-GpuJob -Name " + name + " first (a Slurm prolog), as the same user and with the same -StateFolder as "
                         + "Stop-GpuJob.");
@@ -122,7 +123,7 @@ namespace DlGpuTools.Monitoring
             FileStatus status = FileStatus.OfLink(full);
             if (!status.Exists && !create)
             {
-                throw new GpuJobStateException(GpuJobStateException.NotStarted,
+                throw new GpuJobStateException(ErrorCatalogue.GpuJobNotStarted,
                     $"The job state folder {full} does not exist, so no job was started there.",
                     "Run Start-GpuJob first, as the same user and with the same -StateFolder as Stop-GpuJob.");
             }
@@ -133,7 +134,7 @@ namespace DlGpuTools.Monitoring
             {
                 string what = status.Kind != FileKind.Directory ? status.Describe()
                     : $"a folder with mode {Convert.ToString(status.Mode, 8)} owned by user id {status.OwnerId}";
-                throw new GpuJobStateException(GpuJobStateException.StateFolderUnsafe,
+                throw new GpuJobStateException(ErrorCatalogue.GpuJobStateFolderUnsafe,
                     $"The job state folder {full} is {what}: it must be a folder of this user (id {FileOperations.EffectiveUserId}) "
                         + "that no one else can open.",
                     "Remove it, or give -StateFolder a folder of your own with mode 700 (chmod 700 <folder>).");
@@ -163,7 +164,7 @@ namespace DlGpuTools.Monitoring
         }
 
         private static GpuJobStateException Invalid(string path, string why) =>
-            new GpuJobStateException(GpuJobStateException.StateInvalid, $"{path} was not read: {why}.",
+            new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid, $"{path} was not read: {why}.",
                 "Remove the file and start the job again with Start-GpuJob; if you did not write it, find out who did.");
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Recommendations
 {
@@ -140,7 +141,7 @@ namespace DlGpuTools.Recommendations
                     ?? throw new RecommendationInputException(
                         $"No model preset is named '{request.Model}'. Known: " + string.Join(", ", ModelPresets.Names) + ".",
                         "Name a preset (Tab completes -Model), or give -ModelParameters (and -ActiveParameters for a mixture of experts).",
-                            RecommendationInputException.ModelPresetNotFound);
+                            ErrorCatalogue.ModelPresetNotFound);
             }
 
             return request.ModelParameters is double p ? ModelShape.ForParameters(p, request.ActiveParameters) : null;

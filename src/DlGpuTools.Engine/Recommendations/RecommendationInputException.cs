@@ -9,11 +9,15 @@ namespace DlGpuTools.Recommendations
     /// </summary>
     public sealed class RecommendationInputException : DlGpuToolsException
     {
-        public const string InvalidModel = nameof(ErrorCatalogue.InvalidModel);
-        public const string ModelPresetNotFound = nameof(ErrorCatalogue.ModelPresetNotFound);
+        /// <summary>An InvalidModel failure: the model or method cannot be estimated as given.</summary>
+        public RecommendationInputException(string message, string remedy)
+            : this(message, remedy, ErrorCatalogue.InvalidModel)
+        {
+        }
 
-        public RecommendationInputException(string message, string remedy, string errorId = InvalidModel)
-            : base(ErrorCatalogue.Get(errorId), message, remedy)
+        /// <summary>For InvalidModel, ModelPresetNotFound (a -Model that names no preset) or TrainingNeedsModelParameters.</summary>
+        public RecommendationInputException(string message, string remedy, ErrorEntry entry)
+            : base(entry, message, remedy)
         {
         }
     }

@@ -1,16 +1,16 @@
 using System.Linq;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Recommendations
 {
     /// <summary>The checks of a recommendation's input that come before any estimate, each failing with its own id.</summary>
     public static class RecommendationInputs
     {
-        public const string TrainingNeedsModelId = "TrainingNeedsModelParameters";
-
         /// <summary>-Training and -Method describe a model, so one must be named or sized.</summary>
         public static RecommendationInputException TrainingNeedsModel() => new RecommendationInputException(
             "-Training and -Method describe a model: name it with -Model or give its size with -ModelParameters.",
-            "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.", TrainingNeedsModelId);
+            "For example: Get-GpuRecommendation -ModelParameters 7e9 -Training -Precision BF16.",
+            ErrorCatalogue.TrainingNeedsModelParameters);
 
         /// <summary>The preset of that name; ModelPresetNotFound, with the closest names, when there is none.</summary>
         public static ModelShape FindPreset(string name)
@@ -24,6 +24,6 @@ namespace DlGpuTools.Recommendations
         private static ModelShape ThrowNotFound(string name, string names) => throw new RecommendationInputException(
             "No model preset is named '" + name + "'.",
             "Name one of: " + names + "; or give the size with -ModelParameters (and -ActiveParameters for a mixture of experts).",
-            RecommendationInputException.ModelPresetNotFound);
+            ErrorCatalogue.ModelPresetNotFound);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Registration
 {
@@ -10,6 +11,9 @@ namespace DlGpuTools.Registration
     public interface IRegistry
     {
         string Feature { get; }
+
+        /// <summary>The catalogue entry of the user error for an id this registry lacks.</summary>
+        ErrorEntry UnknownItem { get; }
 
         IReadOnlyList<string> Ids { get; }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DlGpuTools.Errors;
 
 namespace DlGpuTools.Registration
 {
@@ -14,9 +15,13 @@ namespace DlGpuTools.Registration
     {
         private readonly Dictionary<string, T> _byId;
 
-        public Registry(string feature, IEnumerable<T> items)
+        /// <param name="feature">What the items are, for messages: "bandwidth test".</param>
+        /// <param name="unknownItem">The catalogue entry of a user error naming an id the registry lacks.</param>
+        /// <param name="items">The items, in declaration order.</param>
+        public Registry(string feature, ErrorEntry unknownItem, IEnumerable<T> items)
         {
             Feature = feature ?? throw new ArgumentNullException(nameof(feature));
+            UnknownItem = unknownItem ?? throw new ArgumentNullException(nameof(unknownItem));
             var declared = (items ?? throw new ArgumentNullException(nameof(items))).ToList();
             _byId = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
             foreach (T item in declared)
@@ -34,6 +39,8 @@ namespace DlGpuTools.Registration
         /// <summary>What the items are, for messages: "bandwidth test", "install check", "health check".</summary>
         public string Feature { get; }
 
+        public ErrorEntry UnknownItem { get; }
+
         /// <summary>Every item, each after the items it needs.</summary>
         public IReadOnlyList<T> All { get; }
 
@@ -50,7 +57,7 @@ namespace DlGpuTools.Registration
         public string? DescriptionOf(string id) => TryGet(id, out T item) ? item.Description : null;
 
         /// <summary>The item with this id (any case), or a user error that lists the ids there are.</summary>
-        public T Get(string id) => TryGet(id, out T item) ? item : throw new UnknownRegisteredIdException(Feature, id, Ids);
+        public T Get(string id) => TryGet(id, out T item) ? item : throw new UnknownRegisteredIdException(UnknownItem, Feature, id, Ids);
 
         /// <summary>
         /// The asked-for items in run order, without duplicates; null or empty asks for all. Items they need are

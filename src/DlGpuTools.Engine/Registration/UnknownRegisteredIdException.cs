@@ -6,9 +6,13 @@ namespace DlGpuTools.Registration
     /// <summary>The user named a test or check that the feature does not have.</summary>
     public sealed class UnknownRegisteredIdException : DlGpuToolsException
     {
-        public UnknownRegisteredIdException(string feature, string? id, IReadOnlyList<string> known)
+        /// <param name="entry">The registry's own "unknown item" entry (UnknownBandwidthTest, UnknownHealthCheck, ...).</param>
+        /// <param name="feature">What the items are, for the message: "bandwidth test".</param>
+        /// <param name="id">The id that named no item.</param>
+        /// <param name="known">The ids there are.</param>
+        public UnknownRegisteredIdException(ErrorEntry entry, string feature, string? id, IReadOnlyList<string> known)
             : base(
-                ErrorCatalogue.Get("Unknown" + Pascal(feature)),
+                entry,
                 $"There is no {feature} '{id}'.",
                 $"Use one of: {string.Join(", ", known)} (Tab completes them).")
         {
@@ -19,16 +23,5 @@ namespace DlGpuTools.Registration
         public string Feature { get; }
 
         public string? Id { get; }
-
-        private static string Pascal(string words)
-        {
-            var parts = words.Split(' ');
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (parts[i].Length > 0) parts[i] = char.ToUpperInvariant(parts[i][0]) + parts[i].Substring(1);
-            }
-
-            return string.Concat(parts);
-        }
     }
 }

@@ -29,7 +29,7 @@ namespace DlGpuTools.Scheduling
         {
             string output = Run("sinfo", "-h", "-N", "-n", nodeName, "-o", "%T|%E");
             return SlurmNodeStatus.Parse(output)
-                ?? throw new SlurmException(SlurmException.NodeNotFound,
+                ?? throw new SlurmException(ErrorCatalogue.SlurmNodeNotFound,
                     $"Slurm knows no node named '{nodeName}' (sinfo -N -n {nodeName} listed nothing).",
                     "Give -NodeName as slurm.conf names the node (scontrol show node lists them); in a HealthCheckProgram or Prolog slurmd "
                         + "sets SLURMD_NODENAME.");
@@ -89,14 +89,14 @@ namespace DlGpuTools.Scheduling
                 if (File.Exists(candidate)) return candidate;
             }
 
-            throw new SlurmException(SlurmException.CommandNotFound,
+            throw new SlurmException(ErrorCatalogue.SlurmCommandNotFound,
                 $"{program} was not found on PATH (searched: {(folders.Length == 0 ? "PATH is empty" : string.Join(", ", folders))}).",
                 "Run this on a Slurm node with the Slurm client commands installed (Debian/Ubuntu: slurm-client), or add "
                     + "their folder to PATH.");
         }
 
         private static SlurmException Failed(string program, IEnumerable<string> arguments, string how, string? stderr) =>
-            new SlurmException(SlurmException.CommandFailed,
+            new SlurmException(ErrorCatalogue.SlurmCommandFailed,
                 $"{program} {string.Join(" ", arguments)} failed: {how}" + (string.IsNullOrEmpty(stderr) ? "." : ": " + stderr),
                 "Check that slurmctld answers (scontrol ping) and that this user may change node states (root or SlurmUser).");
 

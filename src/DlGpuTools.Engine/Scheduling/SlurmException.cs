@@ -7,12 +7,9 @@ namespace DlGpuTools.Scheduling
     /// </summary>
     public sealed class SlurmException : DlGpuToolsException
     {
-        public const string CommandNotFound = nameof(ErrorCatalogue.SlurmCommandNotFound);
-        public const string CommandFailed = nameof(ErrorCatalogue.SlurmCommandFailed);
-        public const string NodeNotFound = nameof(ErrorCatalogue.SlurmNodeNotFound);
-
-        public SlurmException(string errorId, string message, string remedy)
-            : base(ErrorCatalogue.Get(errorId), message, remedy)
+        /// <summary>For SlurmCommandNotFound, SlurmCommandFailed or SlurmNodeNotFound.</summary>
+        public SlurmException(ErrorEntry entry, string message, string remedy)
+            : base(entry, message, remedy)
         {
         }
     }

@@ -56,7 +56,7 @@ namespace DlGpuTools.Commands
         private void WriteJobFailure(Exception e, string folder)
         {
             if (IsKnownFailure(e)) WriteFailure(e, Name);
-            else WriteFailure(new GpuJobStateException(GpuJobStateException.StateFolderUnsafe,
+            else WriteFailure(new GpuJobStateException(ErrorCatalogue.GpuJobStateFolderUnsafe,
                 $"The job state could not be written to {folder}: {e.Message}", JobNames.FolderRemedy), Name);
         }
     }

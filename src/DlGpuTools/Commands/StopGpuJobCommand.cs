@@ -37,7 +37,7 @@ namespace DlGpuTools.Commands
             {
                 foreach (string warning in warnings) WriteWarning(warning);
                 if (IsKnownFailure(e)) WriteFailure(e, Name);
-                else WriteFailure(new GpuJobStateException(GpuJobStateException.StateInvalid,
+                else WriteFailure(new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid,
                     $"The job state in {folder} could not be read: {e.Message}", JobNames.FolderRemedy), Name);
                 return;
             }

@@ -1,3 +1,4 @@
+using DlGpuTools.Errors;
 using DlGpuTools.Registration;
 
 namespace DlGpuTools.Diagnostics.InstallChecks
@@ -10,7 +11,9 @@ namespace DlGpuTools.Diagnostics.InstallChecks
     /// </summary>
     public static class InstallCheckCatalogue
     {
-        public static Registry<IInstallCheck> Registry { get; } = new Registry<IInstallCheck>("install check", new IInstallCheck[]
+        public static Registry<IInstallCheck> Registry { get; } = new Registry<IInstallCheck>("install check",
+            ErrorCatalogue.UnknownInstallCheck,
+            new IInstallCheck[]
         {
             new DriverCheck(),
             new GpusCheck(),
