@@ -26,9 +26,6 @@ namespace DlGpuTools.Engine.Tests
 
         private static readonly Assembly Engine = typeof(DlGpuToolsException).Assembly;
 
-        /// <summary>ErrorCatalogue.Get( followed by a string literal: plain, verbatim (@) or interpolated ($).</summary>
-        private static readonly Regex WrittenIdLookup = new Regex(@"\bErrorCatalogue\.Get\(\s*[@$]*""", RegexOptions.CultureInvariant);
-
         [Fact]
         public void Every_engine_exception_type_derives_from_DlGpuToolsException()
         {
@@ -80,29 +77,6 @@ namespace DlGpuTools.Engine.Tests
             Assert.Empty(exceptionIds);
             Assert.NotEmpty(classifierIds);
             Assert.All(classifierIds, c => Assert.True(ErrorCatalogue.Find(c.Id) != null, $"{c.Field} = '{c.Id}' is not in the catalogue"));
-        }
-
-        [Fact]
-        public void No_source_looks_an_entry_up_by_a_written_id()
-        {
-            var found = ReadsOfWrittenIds(SourcesUnder(Path.Combine(RepositoryRoot(), "src")));
-
-            Assert.Empty(found);
-        }
-
-        [Fact]
-        public void The_written_id_scan_finds_literals_and_composed_ids()
-        {
-            const string source = @"
-                ErrorEntry a = ErrorCatalogue.Get(""CudaCallFailed"");
-                ErrorEntry b = ErrorCatalogue.Get( ""Unknown"" + Pascal(feature));
-                ErrorEntry c = Errors.ErrorCatalogue.Get(@""NvmlCallFailed"");
-                ErrorEntry d = ErrorCatalogue.Get(idFromNativeStatus);
-                ErrorEntry e = ErrorCatalogue.Find(""CudaCallFailed"");";
-
-            var found = ReadsOfWrittenIds(new[] { ("sample.cs", source) });
-
-            Assert.Equal(new[] { "sample.cs:2", "sample.cs:3", "sample.cs:4" }, found);
         }
 
         [Fact]
@@ -216,21 +190,6 @@ namespace DlGpuTools.Engine.Tests
             Assert.NotNull(dir);
             return dir!.FullName;
         }
-
-        /// <summary>
-        /// Calls of ErrorCatalogue.Get whose argument starts with a string literal (plain, verbatim or interpolated), as
-        /// "file:line": such an id is a typo found only when the error happens, where a field would not compile.
-        /// </summary>
-        private static List<string> ReadsOfWrittenIds(IEnumerable<(string File, string Text)> sources) => sources
-            .SelectMany(s => s.Text.Split('\n').Select((line, i) => (s.File, Line: i + 1, Text: line)))
-            .Where(l => WrittenIdLookup.IsMatch(l.Text))
-            .Select(l => l.File + ":" + l.Line)
-            .ToList();
-
-        private static IEnumerable<(string File, string Text)> SourcesUnder(string root) =>
-            Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
-                .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                .Select(f => (Path.GetRelativePath(root, f), File.ReadAllText(f)));
 
         private static IEnumerable<(string File, string Text)> CmdletSources()
         {

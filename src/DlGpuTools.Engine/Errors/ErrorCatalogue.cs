@@ -362,10 +362,6 @@ namespace DlGpuTools.Errors
         /// <summary>The entry with this id, or null.</summary>
         public static ErrorEntry? Find(string id) => id != null && ById.Value.TryGetValue(id, out ErrorEntry entry) ? entry : null;
 
-        /// <summary>The entry with this id; an id missing from the table is a bug in the module.</summary>
-        public static ErrorEntry Get(string id) =>
-            Find(id) ?? throw new InvalidOperationException($"The error id '{id}' is not in the error catalogue; add an entry for it.");
-
         private static ErrorEntry E(string id, FailureCategory category, ErrorSeverity severity, string meaning, string remedy) =>
             new ErrorEntry(id, category, severity, meaning, remedy);
     }
