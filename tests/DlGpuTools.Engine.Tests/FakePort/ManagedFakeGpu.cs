@@ -13,7 +13,7 @@ namespace DlGpuTools.Engine.Tests.FakePort
     /// A managed, in-process GPU behind <see cref="IGpuPort"/>, for engine logic tests that need no native library and
     /// may run in parallel (each test makes its own). It behaves like the CUDA driver where an engine bug would show:
     /// <list type="bullet">
-    /// <item>contexts are leased and current per thread; every call but Devices/Lease/Facts needs one (INVALID_CONTEXT);</item>
+    /// <item>contexts are leased and current per thread; every call but Devices and the leases needs one (INVALID_CONTEXT);</item>
     /// <item>device memory is managed arrays at fake addresses, and every copy, fill and kernel argument range must lie in
     /// one live allocation of the current device (INVALID_VALUE), checked when queued;</item>
     /// <item>stream work is queued and runs only at synchronisation points (stream or event synchronise, a free, a
@@ -72,8 +72,6 @@ namespace DlGpuTools.Engine.Tests.FakePort
         public double KernelGBps { get; set; } = 2000;
 
         public double LaunchMilliseconds { get; set; } = 0.004;
-
-        public GpuFacts Facts0 { get; set; } = new GpuFacts { TemperatureC = 45, SlowdownTemperatureC = 90 };
 
         /// <summary>A device word (address) whose masked bits read 0 whatever is written: a stuck memory cell.</summary>
         public (ulong Address, uint Mask)? StuckLow { get; set; }
@@ -311,8 +309,6 @@ namespace DlGpuTools.Engine.Tests.FakePort
             double milliseconds = kernel.Milliseconds ?? kernel.Bytes / (KernelGBps * 1e6);
             Queue(s, LaunchMilliseconds + milliseconds, kernel.Run, kernel.Writes, kernel.WriteBytes);
         }
-
-        public GpuFacts Facts(int device) => Facts0;
 
         /// <summary>The array and offset of a device range inside one live allocation of the device, or INVALID_VALUE.</summary>
         internal (byte[] Memory, long Offset) Range(int device, ulong pointer, ulong bytes, string call)

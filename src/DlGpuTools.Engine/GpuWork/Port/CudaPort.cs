@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using DlGpuTools.Devices;
 using DlGpuTools.Interop;
 
@@ -164,22 +163,6 @@ namespace DlGpuTools.GpuWork.Port
             lease is Leased leased ? leased.Context
                 : lease is PrimaryContextLease primary ? primary.Context
                 : throw new ArgumentException("A lease of another port.", nameof(lease));
-
-        public GpuFacts Facts(int device)
-        {
-            var facts = new GpuFacts();
-            Nvml? nvml = _runtime.TryGetNvml(out _);
-            CudaDevice? cuda = Devices().FirstOrDefault(d => d.Index == device);
-            if (nvml == null || cuda == null) return facts;
-            if (!NvmlDeviceFacts.Read(nvml, new List<string>()).TryFind(cuda.Uuid, cuda.PciBusId, out IntPtr handle)) return facts;
-            if (nvml.nvmlDeviceGetTemperature(handle, out uint celsius) == NvmlReturn.NVML_SUCCESS) facts.TemperatureC = (int)celsius;
-            if (nvml.nvmlDeviceGetTemperatureThreshold(handle, Nvml.TemperatureThresholdSlowdown,
-                out uint slowdown) == NvmlReturn.NVML_SUCCESS && slowdown > 0)
-                facts.SlowdownTemperatureC = (int)slowdown;
-            if (nvml.nvmlDeviceGetMemoryInfo_v2(handle, out NvmlMemoryV2 memory) == NvmlReturn.NVML_SUCCESS)
-                facts.MemoryUsedBytes = memory.Used;
-            return facts;
-        }
 
         private sealed class Leased : IPortLease
         {

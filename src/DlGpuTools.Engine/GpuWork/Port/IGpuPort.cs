@@ -5,11 +5,12 @@ using DlGpuTools.Interop;
 namespace DlGpuTools.GpuWork.Port
 {
     /// <summary>
-    /// The narrow surface the shared GPU work runs on: enumerate, lease a context, allocate, copy, launch, time and
-    /// read NVML facts. <see cref="CudaPort"/> is the CUDA driver; the test project's managed fake behaves like it
+    /// The narrow surface the shared GPU work runs on: enumerate, lease a context, allocate, copy, launch and
+    /// time. What NVML and the OS say of the machine is not GPU work and stays off it (a bandwidth test reads it
+    /// through IGpuSurroundings). <see cref="CudaPort"/> is the CUDA driver; the test project's managed fake behaves like it
     /// where it matters (a context current per thread, bounds, stream work run at synchronisation points, event
     /// times from a simulated clock), so engine logic over this port runs in-process, in parallel, on any OS.
-    /// Every call except <see cref="Devices"/>, the leases and <see cref="Facts"/> works in the context the
+    /// Every call except <see cref="Devices"/> and the leases works in the context the
     /// calling thread entered, as the driver does. Releases (<c>Free</c>, <c>Destroy</c>, <c>Unload</c>) run in finally
     /// blocks, so the real port does not throw from them; the fake does, since a double release is an engine bug.
     /// </summary>
@@ -104,9 +105,6 @@ namespace DlGpuTools.GpuWork.Port
 
         /// <summary>Later work on <paramref name="stream"/> waits for <paramref name="gpuEvent"/> (cuStreamWaitEvent).</summary>
         void Wait(PortStream stream, PortEvent gpuEvent);
-
-        /// <summary>What NVML says of a device now; null fields where it does not say.</summary>
-        GpuFacts Facts(int device);
     }
 
     /// <summary>A context lease: <see cref="Enter"/> makes the context current on the calling thread until disposed, there.</summary>
@@ -181,16 +179,5 @@ namespace DlGpuTools.GpuWork.Port
         public static KernelArg U64(ulong value) => new KernelArg(value, 8);
 
         public static KernelArg U32(uint value) => new KernelArg(value, 4);
-    }
-
-    /// <summary>NVML's view of a device that the shared work and the health checks read.</summary>
-    internal sealed class GpuFacts
-    {
-        public int? TemperatureC { get; set; }
-
-        /// <summary>NVML's slowdown threshold (NVML_TEMPERATURE_THRESHOLD_SLOWDOWN).</summary>
-        public int? SlowdownTemperatureC { get; set; }
-
-        public ulong? MemoryUsedBytes { get; set; }
     }
 }
