@@ -95,7 +95,8 @@ static __thread comm *group_comms[MAX_CALLS];
 static __thread call group_calls[MAX_CALLS];
 
 static ncclResult_t fail_with(ncclResult_t r, const char *text) { snprintf(last_error, sizeof last_error, "%s", text); return r; }
-#define FAILCALL(fn) do { int c_ = fake_fail_code("FAKENCCL_FAIL", fn, -1); if (c_) return fail_with((ncclResult_t)c_, fn " failed (FAKENCCL_FAIL)"); } while (0)
+#define FAILCALL(fn) do { int c_ = fake_fail_code("FAKENCCL_FAIL", fn, -1); \
+    if (c_) return fail_with((ncclResult_t)c_, fn " failed (FAKENCCL_FAIL)"); } while (0)
 
 static int timeout_ms(void) { return fake_env_int("FAKENCCL_TIMEOUT_MS", 10000); }
 static void deadline_in(struct timespec *t, int ms) {
@@ -109,7 +110,9 @@ static void deadline_in(struct timespec *t, int ms) {
 static size_t type_size(int t) { return t == 7 ? 4 : 2; }
 static float half_to_float(uint16_t h) {
     int s = h >> 15, e = (h >> 10) & 31, m = h & 1023;
-    float v = e == 0 ? m * (1.0f / 16777216.0f) : e == 31 ? (m ? 0.0f / 0.0f : 1.0f / 0.0f) : (1.0f + m / 1024.0f) * (float)(1 << e) / 32768.0f;
+    float v = e == 0 ? m * (1.0f / 16777216.0f)
+            : e == 31 ? (m ? 0.0f / 0.0f : 1.0f / 0.0f)
+            : (1.0f + m / 1024.0f) * (float)(1 << e) / 32768.0f;
     return s ? -v : v;
 }
 static uint16_t float_to_half(float f) {
@@ -154,10 +157,18 @@ static void compute(const call *k, int n, int me, unsigned char *const *in, unsi
     case K_ALLREDUCE:
     case K_REDUCE:
         if (k->kind == K_REDUCE && me != k->root) return;
-        for (size_t i = 0; i < count; i++) { float s = 0; for (int r = 0; r < n; r++) s += load(in[r], i, k->type); store(out, i, k->type, s); }
+        for (size_t i = 0; i < count; i++) {
+            float s = 0;
+            for (int r = 0; r < n; r++) s += load(in[r], i, k->type);
+            store(out, i, k->type, s);
+        }
         break;
     case K_REDUCESCATTER:
-        for (size_t i = 0; i < count; i++) { float s = 0; for (int r = 0; r < n; r++) s += load(in[r], (size_t)me * count + i, k->type); store(out, i, k->type, s); }
+        for (size_t i = 0; i < count; i++) {
+            float s = 0;
+            for (int r = 0; r < n; r++) s += load(in[r], (size_t)me * count + i, k->type);
+            store(out, i, k->type, s);
+        }
         break;
     case K_ALLGATHER:
         for (int r = 0; r < n; r++) memcpy(out + (size_t)r * count * es, in[r], count * es);
@@ -167,7 +178,8 @@ static void compute(const call *k, int n, int me, unsigned char *const *in, unsi
         break;
     }
     int bad = fake_env_int("FAKENCCL_CORRUPT", -1);
-    if (bad >= 0 && me == fake_env_int("FAKENCCL_CORRUPT_RANK", 0) && (size_t)bad < output_elements(k, n) && !(k->kind == K_REDUCE && me != k->root))
+    if (bad >= 0 && me == fake_env_int("FAKENCCL_CORRUPT_RANK", 0) && (size_t)bad < output_elements(k, n)
+        && !(k->kind == K_REDUCE && me != k->root))
         store(out, (size_t)bad, k->type, load(out, (size_t)bad, k->type) + 1.0f);
 }
 
@@ -223,7 +235,8 @@ static ncclResult_t run_round(clique *q, unit **u) {
         unsigned char *out = calloc(1, outb ? outb : 1);
         for (int r = 0; r < n && res == ok; r++) {
             compute(&u[r]->calls[0], n, r, in, out);
-            if (!(k0->kind == K_REDUCE && r != k0->root) && write_device(u[r]->calls[0].stream, u[r]->calls[0].recv, out, outb)) res = cudaErr;
+            if (!(k0->kind == K_REDUCE && r != k0->root)
+                && write_device(u[r]->calls[0].stream, u[r]->calls[0].recv, out, outb)) res = cudaErr;
         }
         free(out);
         for (int r = 0; r < n; r++) free(in[r]);
@@ -317,7 +330,8 @@ static ncclResult_t shm_run(comm *c, unit *u) {
             call *k = &u->calls[i];
             if (k->kind != K_SEND) continue;
             size_t b = k->count * type_size(k->type);
-            if (used + b > c->shm->slot_bytes) return fail_with(systemErr, "the fake's shared segment is too small (raise FAKENCCL_SHM_MB)");
+            if (used + b > c->shm->slot_bytes)
+                return fail_with(systemErr, "the fake's shared segment is too small (raise FAKENCCL_SHM_MB)");
             if (read_device(k->stream, k->send, mine + used, b)) return cudaErr;
             head->sends[head->nsends].peer = k->peer;
             head->sends[head->nsends].bytes = b;
@@ -335,7 +349,8 @@ static ncclResult_t shm_run(comm *c, unit *u) {
     for (int r = 0; r < n; r++) {
         const slot_head *other = (const slot_head *)slot(c, r);
         int other_p2p = other->first.kind == K_SEND || other->first.kind == K_RECV;
-        if (other_p2p != p2p || (!p2p && !same_collective(&other->first, k0))) res = fail_with(invalidUsage, "ranks posted different collectives");
+        if (other_p2p != p2p || (!p2p && !same_collective(&other->first, k0)))
+            res = fail_with(invalidUsage, "ranks posted different collectives");
     }
     if (res == ok && !p2p) {
         unsigned char *in[MAX_RANKS];
@@ -353,8 +368,10 @@ static ncclResult_t shm_run(comm *c, unit *u) {
             const slot_head *from = (const slot_head *)slot(c, k->peer);
             int nth = seen[k->peer]++, found = -1;
             for (int j = 0, m = 0; j < from->nsends && found < 0; j++) if (from->sends[j].peer == c->rank && m++ == nth) found = j;
-            if (found < 0 || from->sends[found].bytes != k->count * type_size(k->type)) res = fail_with(invalidUsage, "a receive has no matching send");
-            else if (write_device(k->stream, k->recv, slot(c, k->peer) + from->sends[found].offset, from->sends[found].bytes)) res = cudaErr;
+            if (found < 0 || from->sends[found].bytes != k->count * type_size(k->type))
+                res = fail_with(invalidUsage, "a receive has no matching send");
+            else if (write_device(k->stream, k->recv, slot(c, k->peer) + from->sends[found].offset, from->sends[found].bytes))
+                res = cudaErr;
         }
     }
     ncclResult_t after = shm_barrier(c, remoteErr);
@@ -421,7 +438,11 @@ static ncclResult_t execute(comm **comms, call *calls, int count) {
                 int r = owner[k]->rank;
                 unit *prev = NULL;
                 for (unit *p = q->head[r]; p; prev = p, p = p->next)
-                    if (p == units[k]) { if (prev) prev->next = p->next; else q->head[r] = p->next; if (q->tail[r] == p) q->tail[r] = prev; break; }
+                    if (p == units[k]) {
+                        if (prev) prev->next = p->next; else q->head[r] = p->next;
+                        if (q->tail[r] == p) q->tail[r] = prev;
+                        break;
+                    }
                 if (res == ok) res = q->aborted ? remoteErr
                     : fail_with(invalidUsage, "a collective on a multi-rank communicator waited for ranks that never posted it: "
                                               "one thread driving several GPUs must group its calls (real NCCL hangs here)");
@@ -433,7 +454,8 @@ static ncclResult_t execute(comm **comms, call *calls, int count) {
         for (int k = 0; k < nunits && res == ok; k++) res = owner[k]->aborted ? remoteErr : shm_run(owner[k], units[k]);
     }
     for (int k = 0; k < nunits; k++) free(units[k]);
-    for (int j = 0; j < nuniq; j++) if (__atomic_sub_fetch(&uniq[j]->busy, 1, __ATOMIC_SEQ_CST) == 0 && uniq[j]->orphan) release_comm(uniq[j]);
+    for (int j = 0; j < nuniq; j++)
+        if (__atomic_sub_fetch(&uniq[j]->busy, 1, __ATOMIC_SEQ_CST) == 0 && uniq[j]->orphan) release_comm(uniq[j]);
     if (q) release_clique(q);
     return res;
 }
@@ -458,7 +480,8 @@ static ncclResult_t post(comm *c, call k) {
                 continue;
             }
             int dev = -1;
-            if (cuPointerGetAttribute(&dev, 9, (unsigned long long)(uintptr_t)buffers[b]) != 0) return fail_with(invalidArg, "buffer is not device memory");
+            if (cuPointerGetAttribute(&dev, 9, (unsigned long long)(uintptr_t)buffers[b]) != 0)
+                return fail_with(invalidArg, "buffer is not device memory");
             if (dev != c->device) return fail_with(invalidArg, "buffer is on another GPU than the communicator's");
         }
     if (k.count == 0) return ok;
@@ -560,11 +583,18 @@ ncclResult_t ncclCommInitRank(comm **out, int nranks, ncclUniqueId uid, int rank
     int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
     if (fd < 0 && errno == EEXIST) { creator = 0; fd = shm_open(name, O_RDWR, 0600); }
     if (fd < 0) return fail_with(systemErr, "shm_open failed");
-    if (creator && ftruncate(fd, (off_t)size) != 0) { close(fd); shm_unlink(name); return fail_with(systemErr, "ftruncate of the shared segment failed"); }
+    if (creator && ftruncate(fd, (off_t)size) != 0) {
+        close(fd);
+        shm_unlink(name);
+        return fail_with(systemErr, "ftruncate of the shared segment failed");
+    }
     struct stat st;
     int waited = 0;
     while (!creator && (fstat(fd, &st) != 0 || (size_t)st.st_size < size)) {
-        if (waited >= timeout_ms()) { close(fd); return fail_with(systemErr, "the shared segment never reached its size (rank count differs?)"); }
+        if (waited >= timeout_ms()) {
+            close(fd);
+            return fail_with(systemErr, "the shared segment never reached its size (rank count differs?)");
+        }
         usleep(1000); waited++;
     }
     shm_header *h = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -583,7 +613,10 @@ ncclResult_t ncclCommInitRank(comm **out, int nranks, ncclUniqueId uid, int rank
         if (waited >= timeout_ms()) { munmap(h, size); return fail_with(systemErr, "the shared segment was never initialised"); }
         usleep(1000);
     }
-    if (memcmp(h->token, id + 72, 8) != 0 || h->nranks != nranks) { munmap(h, size); return fail_with(invalidUsage, "the unique id's segment belongs to another run or rank count"); }
+    if (memcmp(h->token, id + 72, 8) != 0 || h->nranks != nranks) {
+        munmap(h, size);
+        return fail_with(invalidUsage, "the unique id's segment belongs to another run or rank count");
+    }
     int device = 0;
     if (cuCtxGetDevice(&device) != 0) device = 0;
     comm *c = new_comm(rank, nranks, device);
@@ -627,8 +660,18 @@ static ncclResult_t end_comm(comm *c, int abort) {
     c->magic = 0;
     if (abort) {
         c->aborted = 1;
-        if (c->shm) { pthread_mutex_lock(&c->shm->m); c->shm->failed = 1; pthread_cond_broadcast(&c->shm->c); pthread_mutex_unlock(&c->shm->m); }
-        if (c->clique) { pthread_mutex_lock(&c->clique->m); c->clique->aborted = 1; pthread_cond_broadcast(&c->clique->c); pthread_mutex_unlock(&c->clique->m); }
+        if (c->shm) {
+            pthread_mutex_lock(&c->shm->m);
+            c->shm->failed = 1;
+            pthread_cond_broadcast(&c->shm->c);
+            pthread_mutex_unlock(&c->shm->m);
+        }
+        if (c->clique) {
+            pthread_mutex_lock(&c->clique->m);
+            c->clique->aborted = 1;
+            pthread_cond_broadcast(&c->clique->c);
+            pthread_mutex_unlock(&c->clique->m);
+        }
     }
     clique *q = c->clique;
     if (q) { pthread_mutex_lock(&q->m); q->refs--; pthread_mutex_unlock(&q->m); }
@@ -666,12 +709,26 @@ static call make(int kind, const void *s, void *r, size_t count, int type, int o
     call k = { kind, s, r, count, type, op, root, peer, stream };
     return k;
 }
-ncclResult_t ncclAllReduce(const void *s, void *r, size_t count, int type, int op, comm *c, void *stream) { return post(c, make(K_ALLREDUCE, s, r, count, type, op, 0, 0, stream)); }
-ncclResult_t ncclAllGather(const void *s, void *r, size_t count, int type, comm *c, void *stream) { return post(c, make(K_ALLGATHER, s, r, count, type, 0, 0, 0, stream)); }
-ncclResult_t ncclReduceScatter(const void *s, void *r, size_t count, int type, int op, comm *c, void *stream) { return post(c, make(K_REDUCESCATTER, s, r, count, type, op, 0, 0, stream)); }
-ncclResult_t ncclBroadcast(const void *s, void *r, size_t count, int type, int root, comm *c, void *stream) { return post(c, make(K_BROADCAST, s, r, count, type, 0, root, 0, stream)); }
-ncclResult_t ncclReduce(const void *s, void *r, size_t count, int type, int op, int root, comm *c, void *stream) { return post(c, make(K_REDUCE, s, r, count, type, op, root, 0, stream)); }
+ncclResult_t ncclAllReduce(const void *s, void *r, size_t count, int type, int op, comm *c, void *stream) {
+    return post(c, make(K_ALLREDUCE, s, r, count, type, op, 0, 0, stream));
+}
+ncclResult_t ncclAllGather(const void *s, void *r, size_t count, int type, comm *c, void *stream) {
+    return post(c, make(K_ALLGATHER, s, r, count, type, 0, 0, 0, stream));
+}
+ncclResult_t ncclReduceScatter(const void *s, void *r, size_t count, int type, int op, comm *c, void *stream) {
+    return post(c, make(K_REDUCESCATTER, s, r, count, type, op, 0, 0, stream));
+}
+ncclResult_t ncclBroadcast(const void *s, void *r, size_t count, int type, int root, comm *c, void *stream) {
+    return post(c, make(K_BROADCAST, s, r, count, type, 0, root, 0, stream));
+}
+ncclResult_t ncclReduce(const void *s, void *r, size_t count, int type, int op, int root, comm *c, void *stream) {
+    return post(c, make(K_REDUCE, s, r, count, type, op, root, 0, stream));
+}
 #ifndef FAKE_OLD_NCCL
-ncclResult_t ncclSend(const void *s, size_t count, int type, int peer, comm *c, void *stream) { return post(c, make(K_SEND, s, NULL, count, type, 0, 0, peer, stream)); }
-ncclResult_t ncclRecv(void *r, size_t count, int type, int peer, comm *c, void *stream) { return post(c, make(K_RECV, NULL, r, count, type, 0, 0, peer, stream)); }
+ncclResult_t ncclSend(const void *s, size_t count, int type, int peer, comm *c, void *stream) {
+    return post(c, make(K_SEND, s, NULL, count, type, 0, 0, peer, stream));
+}
+ncclResult_t ncclRecv(void *r, size_t count, int type, int peer, comm *c, void *stream) {
+    return post(c, make(K_RECV, NULL, r, count, type, 0, 0, peer, stream));
+}
 #endif
