@@ -41,7 +41,11 @@ const char *nvmlErrorString(nvmlReturn_t r) {
     }
 }
 
-nvmlReturn_t nvmlSystemGetDriverVersion(char *v, unsigned int n) { FAIL("nvmlSystemGetDriverVersion", -1); snprintf(v, n, "580.159.04"); return 0; }
+nvmlReturn_t nvmlSystemGetDriverVersion(char *v, unsigned int n) {
+    FAIL("nvmlSystemGetDriverVersion", -1);
+    snprintf(v, n, "580.159.04");
+    return 0;
+}
 nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *v) { *v = fake_env_int("FAKECUDA_VERSION", 13000); return 0; }
 nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *n) { FAIL("nvmlDeviceGetCount_v2", -1); *n = (unsigned)devices(); return 0; }
 
@@ -75,7 +79,8 @@ nvmlReturn_t nvmlDeviceGetPciInfo_v3(void *h, pci_info *p) {
 nvmlReturn_t nvmlDeviceGetTemperature(void *h, int sensor, unsigned int *t) {
     (void)sensor;
     FAIL("nvmlDeviceGetTemperature", idx(h));
-    *t = idx(h) == 0 && fake_env_int("FAKENVML_TEMPERATURE", 0) ? (unsigned)fake_env_int("FAKENVML_TEMPERATURE", 0) : 40u + (unsigned)idx(h);
+    *t = idx(h) == 0 && fake_env_int("FAKENVML_TEMPERATURE", 0) ? (unsigned)fake_env_int("FAKENVML_TEMPERATURE", 0)
+                                                                 : 40u + (unsigned)idx(h);
     return 0;
 }
 /* Board power is the whole GPU's: a MIG device's handle gets NOT_SUPPORTED, as from real NVML. */
@@ -86,7 +91,11 @@ nvmlReturn_t nvmlDeviceGetPowerUsage(void *h, unsigned int *mw) {
     return 0;
 }
 /*   FAKENVML_POWER_LIMIT_W  GPU 0's enforced power limit (default 700 W, the default limit) */
-nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetEnforcedPowerLimit", idx(h)); *mw = 1000u * (unsigned)(idx(h) == 0 ? fake_env_int("FAKENVML_POWER_LIMIT_W", 700) : 700); return 0; }
+nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(void *h, unsigned int *mw) {
+    FAIL("nvmlDeviceGetEnforcedPowerLimit", idx(h));
+    *mw = 1000u * (unsigned)(idx(h) == 0 ? fake_env_int("FAKENVML_POWER_LIMIT_W", 700) : 700);
+    return 0;
+}
 
 typedef struct { unsigned int gpu, memory; } utilization;
 nvmlReturn_t nvmlDeviceGetUtilizationRates(void *h, utilization *u) {
@@ -96,8 +105,19 @@ nvmlReturn_t nvmlDeviceGetUtilizationRates(void *h, utilization *u) {
     return 0;
 }
 nvmlReturn_t nvmlDeviceGetPersistenceMode(void *h, unsigned int *m) { FAIL("nvmlDeviceGetPersistenceMode", idx(h)); *m = 1; return 0; }
-nvmlReturn_t nvmlDeviceGetMigMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetMigMode", idx(h)); if (idx(h) % 2) return 3; *c = (unsigned)mig_on(h); *p = *c || (idx(h) == 0 && fake_env_int("FAKENVML_MIG_PENDING", 0)); return 0; }
-nvmlReturn_t nvmlDeviceGetEccMode(void *h, unsigned int *c, unsigned int *p) { FAIL("nvmlDeviceGetEccMode", idx(h)); *c = idx(h) % 2 == 0; *p = *c; return 0; }
+nvmlReturn_t nvmlDeviceGetMigMode(void *h, unsigned int *c, unsigned int *p) {
+    FAIL("nvmlDeviceGetMigMode", idx(h));
+    if (idx(h) % 2) return 3;
+    *c = (unsigned)mig_on(h);
+    *p = *c || (idx(h) == 0 && fake_env_int("FAKENVML_MIG_PENDING", 0));
+    return 0;
+}
+nvmlReturn_t nvmlDeviceGetEccMode(void *h, unsigned int *c, unsigned int *p) {
+    FAIL("nvmlDeviceGetEccMode", idx(h));
+    *c = idx(h) % 2 == 0;
+    *p = *c;
+    return 0;
+}
 /*   FAKENVML_SLOT_PCIE_GEN  the generation GPU 0's slot allows (default 5, the GPU's own): a BIOS, riser or slot cap; the
  *                           link then trains no higher. nvmlDeviceGetGpuMaxPcieLinkGeneration is the GPU's own (5). */
 static unsigned slot_generation(void *h) { return idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_SLOT_PCIE_GEN", 5) : 5; }
@@ -110,7 +130,10 @@ nvmlReturn_t nvmlDeviceGetGpuMaxPcieLinkGeneration(void *h, unsigned int *v) {
     return 0;
 }
 /*   FAKENVML_PCIE_WIDTH  the current link width of GPU 0 (default 16, the maximum): a degraded link */
-nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(void *h, unsigned int *v) { *v = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_PCIE_WIDTH", 16) : 16; return 0; }
+nvmlReturn_t nvmlDeviceGetCurrPcieLinkWidth(void *h, unsigned int *v) {
+    *v = idx(h) == 0 ? (unsigned)fake_env_int("FAKENVML_PCIE_WIDTH", 16) : 16;
+    return 0;
+}
 nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(void *h, unsigned int *v) { (void)h; *v = 16; return 0; }
 nvmlReturn_t nvmlDeviceGetMaxClockInfo(void *h, int type, unsigned int *mhz) { (void)h; *mhz = type == 2 ? 2619 : 1980; return 0; }
 
@@ -298,7 +321,11 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(void *h, memory_v2 *m) {
     return 0;
 }
 
-nvmlReturn_t nvmlDeviceGetMinorNumber(void *h, unsigned int *minor) { FAIL("nvmlDeviceGetMinorNumber", idx(h)); *minor = (unsigned)idx(h); return 0; }
+nvmlReturn_t nvmlDeviceGetMinorNumber(void *h, unsigned int *minor) {
+    FAIL("nvmlDeviceGetMinorNumber", idx(h));
+    *minor = (unsigned)idx(h);
+    return 0;
+}
 
 typedef struct {
     unsigned int fieldId, scopeId;
@@ -318,18 +345,27 @@ nvmlReturn_t nvmlDeviceGetFieldValues(void *h, int count, field_value *values) {
         f->latencyUsec = 0;
         f->valueType = 3; /* unsigned long long */
         f->nvmlReturn = 0;
-        if (f->fieldId == 91) { f->valueType = 1; f->value = (unsigned)links; if (links == 0) f->nvmlReturn = 3; } /* as an H100 without NVLink */
+        if (f->fieldId == 91) {
+            f->valueType = 1;
+            f->value = (unsigned)links;
+            if (links == 0) f->nvmlReturn = 3; /* as an H100 without NVLink */
+        }
         else if ((f->fieldId == 138 || f->fieldId == 139) && links > 0) {
             /* Scope UINT_MAX: all links; a link id: that link's share (refused with FAKENVML_NVLINK_PER_LINK_ONLY=1). */
             int all = f->scopeId == 0xFFFFFFFFu;
-            if ((all && fake_env_int("FAKENVML_NVLINK_PER_LINK_ONLY", 0)) || (!all && (int)f->scopeId >= links)) { f->nvmlReturn = 2; continue; }
-            double rate = f->fieldId == 138 ? fake_env_double("FAKENVML_NVLINK_TX_KIBPS", 0) : fake_env_double("FAKENVML_NVLINK_RX_KIBPS", 0);
+            if ((all && fake_env_int("FAKENVML_NVLINK_PER_LINK_ONLY", 0)) || (!all && (int)f->scopeId >= links)) {
+                f->nvmlReturn = 2;
+                continue;
+            }
+            double rate = f->fieldId == 138 ? fake_env_double("FAKENVML_NVLINK_TX_KIBPS", 0)
+                                            : fake_env_double("FAKENVML_NVLINK_RX_KIBPS", 0);
             if (!all) rate /= links;
             f->value = (unsigned long long)(rate * ((double)f->timestamp / 1e6));
         }
         else if ((f->fieldId == 197 || f->fieldId == 198) && !fake_env_int("FAKENVML_PCIE_NO_COUNTERS", 0)) {
             /* PCIe byte counters growing at the FAKENVML_PCIE_TX/RX_KBPS rates (KiB per second of CLOCK_MONOTONIC). */
-            double rate = f->fieldId == 197 ? fake_env_double("FAKENVML_PCIE_TX_KBPS", 1024) : fake_env_double("FAKENVML_PCIE_RX_KBPS", 2048);
+            double rate = f->fieldId == 197 ? fake_env_double("FAKENVML_PCIE_TX_KBPS", 1024)
+                                            : fake_env_double("FAKENVML_PCIE_RX_KBPS", 2048);
             f->value = (unsigned long long)(rate * 1024.0 * ((double)f->timestamp / 1e6));
         }
         else if (!fake_nvlink_health_field(idx(h), f)) f->nvmlReturn = 3;
@@ -431,11 +467,13 @@ nvmlReturn_t nvmlGpmMetricsGet(gpm_metrics_get *g) {
     if (g->version != 1) return 25;
     if (g->numMetrics > 98) return 2;
     gpm_sample *a = g->sample1, *b = g->sample2;
-    if (!a || !b || a->magic != GPM_MAGIC || b->magic != GPM_MAGIC || a->device < 0 || a->device != b->device || a->gpu_instance != b->gpu_instance || b->serial <= a->serial) return 2;
+    if (!a || !b || a->magic != GPM_MAGIC || b->magic != GPM_MAGIC || a->device < 0 || a->device != b->device
+        || a->gpu_instance != b->gpu_instance || b->serial <= a->serial) return 2;
     for (unsigned int i = 0; i < g->numMetrics; i++) {
         char name[48];
         snprintf(name, sizeof name, "FAKENVML_GPM_%u", g->metrics[i].metricId);
-        g->metrics[i].value = fake_env_double(name, 0) + a->device + (a->gpu_instance > 0 ? a->gpu_instance : 0); /* MIG: + GPU instance id */
+        /* The knob, plus the device index, plus the GPU instance id on a MIG instance. */
+        g->metrics[i].value = fake_env_double(name, 0) + a->device + (a->gpu_instance > 0 ? a->gpu_instance : 0);
         g->metrics[i].nvmlReturn = 0;
         g->metrics[i].shortName = g->metrics[i].longName = g->metrics[i].unit = NULL;
     }
@@ -475,7 +513,11 @@ nvmlReturn_t nvmlDeviceGetPcieReplayCounter(void *h, unsigned int *v) {
     *v = (unsigned)fake_env_int("FAKENVML_PCIE_REPLAYS", 0) + (unsigned)fake_env_int("FAKENVML_PCIE_REPLAYS_STEP", 0) * replay_reads++;
     return 0;
 }
-nvmlReturn_t nvmlDeviceGetPowerManagementDefaultLimit(void *h, unsigned int *mw) { FAIL("nvmlDeviceGetPowerManagementDefaultLimit", idx(h)); *mw = 700000; return 0; }
+nvmlReturn_t nvmlDeviceGetPowerManagementDefaultLimit(void *h, unsigned int *mw) {
+    FAIL("nvmlDeviceGetPowerManagementDefaultLimit", idx(h));
+    *mw = 700000;
+    return 0;
+}
 nvmlReturn_t nvmlDeviceGetTemperatureThreshold(void *h, int type, unsigned int *t) {
     FAIL("nvmlDeviceGetTemperatureThreshold", idx(h));
     if (type != 1) return 2; /* the module asks for the slowdown threshold */
@@ -658,7 +700,8 @@ nvmlReturn_t nvmlDeviceGetNvLinkErrorCounter(void *h, unsigned int link, int cou
     if (nvlink_counters_epoch < 0) nvlink_counters_epoch = now;
     const char *rate = counter == 0 ? "FAKENVML_NVLINK_REPLAY_PER_S" : counter == 1 ? "FAKENVML_NVLINK_RECOVERY_PER_S"
                      : counter == 2 ? "FAKENVML_NVLINK_CRC_PER_S" : NULL;
-    *value = fake_env_ull("FAKENVML_NVLINK_ERRORS", 0) + (rate ? (unsigned long long)(fake_env_double(rate, 0) * (now - nvlink_counters_epoch)) : 0);
+    *value = fake_env_ull("FAKENVML_NVLINK_ERRORS", 0)
+           + (rate ? (unsigned long long)(fake_env_double(rate, 0) * (now - nvlink_counters_epoch)) : 0);
     return 0;
 }
 
