@@ -26,7 +26,8 @@
 typedef int status;
 enum { OK = 0, INVALID_VALUE = 7, NOT_SUPPORTED = 15 };
 enum { R_32F = 0, R_64F = 1, R_16F = 2, R_16BF = 14, R_8F_E4M3 = 28 };
-enum { COMPUTE_32F = 68, COMPUTE_32F_PEDANTIC = 69, COMPUTE_64F = 70, COMPUTE_32F_FAST_16F = 74, COMPUTE_32F_FAST_16BF = 75, COMPUTE_32F_FAST_TF32 = 77 };
+enum { COMPUTE_32F = 68, COMPUTE_32F_PEDANTIC = 69, COMPUTE_64F = 70,
+       COMPUTE_32F_FAST_16F = 74, COMPUTE_32F_FAST_16BF = 75, COMPUTE_32F_FAST_TF32 = 77 };
 enum { ATTR_TRANSA = 3, ATTR_TRANSB = 4, ATTR_FAST_ACCUM = 25, PREF_MAX_WORKSPACE_BYTES = 1 };
 
 typedef struct { int compute, scale, transa, transb, fast_accum; } desc_t;
@@ -154,14 +155,16 @@ static status check_problem(const desc_t *d, const layout_t *a, const layout_t *
     } else {
         if (a->type == R_64F || b->type == R_64F || dd->type == R_64F) return INVALID_VALUE;
         if (a->type != b->type) return INVALID_VALUE;
-        if ((d->compute == COMPUTE_32F_FAST_TF32 || d->compute == COMPUTE_32F_FAST_16BF || d->compute == COMPUTE_32F_FAST_16F) && a->type != R_32F) return INVALID_VALUE;
+        if ((d->compute == COMPUTE_32F_FAST_TF32 || d->compute == COMPUTE_32F_FAST_16BF || d->compute == COMPUTE_32F_FAST_16F)
+            && a->type != R_32F) return INVALID_VALUE;
         if (a->type == R_8F_E4M3 && (d->transa != 1 || d->transb != 0)) return NOT_SUPPORTED; /* FP8 is TN only */
         if (a->type == R_8F_E4M3 && dd->type == R_8F_E4M3) return NOT_SUPPORTED;
     }
     return OK;
 }
 
-status cublasLtMatmulAlgoGetHeuristic(void *h, desc_t *d, layout_t *a, layout_t *b, layout_t *c, layout_t *dd, void *pref, int requested, unsigned char *results, int *count) {
+status cublasLtMatmulAlgoGetHeuristic(void *h, desc_t *d, layout_t *a, layout_t *b, layout_t *c, layout_t *dd, void *pref, int requested,
+                                      unsigned char *results, int *count) {
     (void)h; (void)pref;
     FAIL("cublasLtMatmulAlgoGetHeuristic");
     status s = check_problem(d, a, b, c, dd);
@@ -196,7 +199,13 @@ static uint16_t float_to_half(float f) {
     return sign | (uint16_t)(exp << 10) | (uint16_t)mant;
 }
 static float bf16_to_float(uint16_t b) { uint32_t u = (uint32_t)b << 16; float f; memcpy(&f, &u, 4); return f; }
-static uint16_t float_to_bf16(float f) { uint32_t u; memcpy(&u, &f, 4); if (isnan(f)) return (uint16_t)((u >> 16) | 0x40); u += 0x7FFF + ((u >> 16) & 1); return (uint16_t)(u >> 16); }
+static uint16_t float_to_bf16(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    if (isnan(f)) return (uint16_t)((u >> 16) | 0x40);
+    u += 0x7FFF + ((u >> 16) & 1);
+    return (uint16_t)(u >> 16);
+}
 static float e4m3_to_float(uint8_t c) {
     int e = (c >> 3) & 15, m = c & 7;
     if ((c & 0x7F) == 0x7F) return NAN;
@@ -277,7 +286,8 @@ status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layo
             } else {
                 float acc = 0;
                 for (uint64_t p = 0; p < k; p++) {
-                    acc += as_computed(d, la->type, element(la, A, d->transa, i, p)) * as_computed(d, lb->type, element(lb, B, d->transb, p, j));
+                    acc += as_computed(d, la->type, element(la, A, d->transa, i, p))
+                         * as_computed(d, lb->type, element(lb, B, d->transb, p, j));
                     if (fast_fp8) acc = round_mantissa(acc, 13);
                 }
                 sum = acc;

@@ -18,7 +18,9 @@ int fakecudnn_live_objects(void) { return live_objects; }
 size_t cudnnGetVersion(void) { return (size_t)fake_env_int("FAKECUDNN_VERSION", 91400); }
 size_t cudnnGetCudartVersion(void) { return (size_t)fake_env_int("FAKECUDNN_CUDART", 13000); }
 size_t cudnnGetMaxDeviceVersion(void) { return 1200; }
-const char *cudnnGetErrorString(int s) { return s == SUBLIB_FAILED ? "CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED" : s == 0 ? "CUDNN_STATUS_SUCCESS" : "CUDNN_STATUS_INTERNAL_ERROR"; }
+const char *cudnnGetErrorString(int s) {
+    return s == SUBLIB_FAILED ? "CUDNN_STATUS_SUBLIBRARY_LOADING_FAILED" : s == 0 ? "CUDNN_STATUS_SUCCESS" : "CUDNN_STATUS_INTERNAL_ERROR";
+}
 
 static const char *const sublibs[] = { "graph", "engines_precompiled", "engines_runtime_compiled", "heuristic", "ops", "cnn", "adv" };
 static int sublibs_loaded, sublibs_preloaded = -1;
@@ -62,11 +64,24 @@ int cudnnCreateFilterDescriptor(void **d) { return create(d, sizeof(tensor)); }
 int cudnnDestroyFilterDescriptor(void *d) { return destroy(d); }
 int cudnnCreateConvolutionDescriptor(void **d) { return create(d, sizeof(conv)); }
 int cudnnDestroyConvolutionDescriptor(void *d) { return destroy(d); }
-int cudnnSetTensor4dDescriptor(tensor *t, int format, int type, int n, int c, int h, int w) { (void)format; (void)type; t->n = n; t->c = c; t->h = h; t->w = w; return 0; }
-int cudnnSetFilter4dDescriptor(tensor *t, int type, int format, int k, int c, int h, int w) { (void)format; (void)type; t->n = k; t->c = c; t->h = h; t->w = w; return 0; }
-int cudnnSetConvolution2dDescriptor(conv *c, int ph, int pw, int u, int v, int dh, int dw, int mode, int type) { (void)pw; (void)v; (void)dh; (void)dw; (void)mode; (void)type; c->pad = ph; c->stride = u; return 0; }
+int cudnnSetTensor4dDescriptor(tensor *t, int format, int type, int n, int c, int h, int w) {
+    (void)format; (void)type;
+    t->n = n; t->c = c; t->h = h; t->w = w;
+    return 0;
+}
+int cudnnSetFilter4dDescriptor(tensor *t, int type, int format, int k, int c, int h, int w) {
+    (void)format; (void)type;
+    t->n = k; t->c = c; t->h = h; t->w = w;
+    return 0;
+}
+int cudnnSetConvolution2dDescriptor(conv *c, int ph, int pw, int u, int v, int dh, int dw, int mode, int type) {
+    (void)pw; (void)v; (void)dh; (void)dw; (void)mode; (void)type;
+    c->pad = ph; c->stride = u;
+    return 0;
+}
 int cudnnSetConvolutionMathType(conv *c, int m) { c->math = m; return 0; }
-int cudnnGetConvolutionForwardAlgorithm_v7(void *h, tensor *x, tensor *w, conv *c, tensor *y, int requested, int *returned, unsigned char *perf) {
+int cudnnGetConvolutionForwardAlgorithm_v7(void *h, tensor *x, tensor *w, conv *c, tensor *y, int requested, int *returned,
+                                           unsigned char *perf) {
     (void)h; (void)x; (void)w; (void)c; (void)y;
     if (requested < 3) return 2000;
     /* cudnnConvolutionFwdAlgoPerf_t: algo, status, time, (pad), memory, determinism, mathType, reserved[3]. */
@@ -84,9 +99,13 @@ int cudnnGetConvolutionForwardAlgorithm_v7(void *h, tensor *x, tensor *w, conv *
     *returned = 1;
     return 0;
 }
-int cudnnGetConvolutionForwardWorkspaceSize(void *h, tensor *x, tensor *w, conv *c, tensor *y, int algo, size_t *size) { (void)h; (void)x; (void)w; (void)c; (void)y; (void)algo; *size = 1024; return 0; }
-int cudnnConvolutionForward(void *h, const float *alpha, tensor *xd, const float *x, tensor *wd, const float *w, conv *cd, int algo, void *ws, size_t wsBytes,
-                            const float *beta, tensor *yd, float *y) {
+int cudnnGetConvolutionForwardWorkspaceSize(void *h, tensor *x, tensor *w, conv *c, tensor *y, int algo, size_t *size) {
+    (void)h; (void)x; (void)w; (void)c; (void)y; (void)algo;
+    *size = 1024;
+    return 0;
+}
+int cudnnConvolutionForward(void *h, const float *alpha, tensor *xd, const float *x, tensor *wd, const float *w, conv *cd, int algo,
+                            void *ws, size_t wsBytes, const float *beta, tensor *yd, float *y) {
     (void)h; (void)ws; (void)wsBytes; (void)beta;
     if (load_sublibs() != 0) return SUBLIB_FAILED;
     if (algo == 7) return 3000; /* CUDNN_STATUS_NOT_SUPPORTED: the "mixed" list's first entry said so */
