@@ -95,8 +95,8 @@ EXPORT void NAME(cblas_dgemm)(int order, int ta, int tb, blasint m, blasint n, b
 #ifdef FAKE_MKL_FORTRAN
 static int fortran_trans(const char *t) { return *t == 'N' || *t == 'n' ? NoTrans : *t == 'T' || *t == 't' ? Trans : 0; }
 
-EXPORT void sgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const float *alpha, const float *a, const int *lda,
-                   const float *b, const int *ldb, const float *beta, float *c, const int *ldc) {
+EXPORT void sgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const float *alpha,
+                   const float *a, const int *lda, const float *b, const int *ldb, const float *beta, float *c, const int *ldc) {
     calls++;
     if (check("SGEMM", ColMajor, fortran_trans(ta), fortran_trans(tb), *m, *n, *k, *lda, *ldb, *ldc)) return;
     for (int j = 0; j < *n; j++)
@@ -107,8 +107,8 @@ EXPORT void sgemm_(const char *ta, const char *tb, const int *m, const int *n, c
         }
 }
 
-EXPORT void dgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const double *alpha, const double *a, const int *lda,
-                   const double *b, const int *ldb, const double *beta, double *c, const int *ldc) {
+EXPORT void dgemm_(const char *ta, const char *tb, const int *m, const int *n, const int *k, const double *alpha,
+                   const double *a, const int *lda, const double *b, const int *ldb, const double *beta, double *c, const int *ldc) {
     calls++;
     if (check("DGEMM", ColMajor, fortran_trans(ta), fortran_trans(tb), *m, *n, *k, *lda, *ldb, *ldc)) return;
     for (int j = 0; j < *n; j++)
@@ -132,7 +132,8 @@ EXPORT void cblas_gemm_bf16bf16f32(int order, int ta, int tb, int m, int n, int 
 }
 
 EXPORT void mkl_get_version_string(char *buffer, int length) {
-    snprintf(buffer, (size_t)length, "Intel(R) oneAPI Math Kernel Library Version 2024.2-Product Build FAKE for Intel(R) 64 architecture applications");
+    snprintf(buffer, (size_t)length,
+             "Intel(R) oneAPI Math Kernel Library Version 2024.2-Product Build FAKE for Intel(R) 64 architecture applications");
 }
 EXPORT int mkl_get_max_threads(void) { return threads; }
 EXPORT void mkl_set_num_threads(int n) { threads = n < 1 ? 1 : n; }

@@ -12,7 +12,10 @@ int cublasGetVersion_v2(void *h, int *v) { (void)h; *v = fake_env_int("FAKECUBLA
 /* libraryPropertyType MAJOR_VERSION 0, MINOR_VERSION 1, PATCH_LEVEL 2, from the same version number. */
 int cublasGetProperty(int type, int *v) {
     int version = fake_env_int("FAKECUBLAS_VERSION", 130100);
-    if (type == 0) *v = version / 10000; else if (type == 1) *v = version % 10000 / 100; else if (type == 2) *v = version % 100; else return 7;
+    if (type == 0) *v = version / 10000;
+    else if (type == 1) *v = version % 10000 / 100;
+    else if (type == 2) *v = version % 100;
+    else return 7;
     return 0;
 }
 int cublasSetMathMode(void *h, int mode) { (void)h; (void)mode; return 0; }
@@ -28,7 +31,8 @@ static float to_tf32(float x) {
     return x;
 }
 
-int cublasSgemm_v2(void *h, int ta, int tb, int m, int n, int k, const float *alpha, const float *A, int lda, const float *B, int ldb, const float *beta, float *C, int ldc) {
+int cublasSgemm_v2(void *h, int ta, int tb, int m, int n, int k, const float *alpha, const float *A, int lda, const float *B, int ldb,
+                   const float *beta, float *C, int ldc) {
     (void)h; (void)ta; (void)tb; (void)beta;
     float extra = fake_env_int("FAKECUBLAS_WRONG", 0) ? 1.0f : 0.0f;
     int tf32 = fake_env_int("FAKECUBLAS_TF32", 0);
