@@ -55,7 +55,8 @@ def main():
         a = (torch.rand((m, k), generator=g, dtype=torch.float32) * 2 - 1).to(t)
         b = (torch.rand((k, n), generator=g, dtype=torch.float32) * 2 - 1).to(t)
         result = measure(lambda: torch.matmul(a, b), flops, iterations)
-        result.update(library="torch {} (MKL {})".format(torch.__version__, torch.backends.mkl.is_available()), threads=torch.get_num_threads())
+        result.update(library="torch {} (MKL {})".format(torch.__version__, torch.backends.mkl.is_available()),
+                      threads=torch.get_num_threads())
     print(json.dumps(result))
 
 

@@ -125,7 +125,8 @@ def main():
                 with torch.cuda.stream(s_back):
                     back_dst.copy_(back_src, non_blocking=True)
             t, sp = timed(both_ways, [s, s_back], args.batches, 4)
-            emit(a_dev, "device_to_device_bidirectional_memcpy_write_ce", "copy_ both ways, a stream on each GPU", 2 * args.host_bytes, t, sp, b_dev)
+            emit(a_dev, "device_to_device_bidirectional_memcpy_write_ce", "copy_ both ways, a stream on each GPU",
+                 2 * args.host_bytes, t, sp, b_dev)
             del src, dst, back_src, back_dst
             torch.cuda.empty_cache()
 

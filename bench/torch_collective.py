@@ -18,7 +18,8 @@ def run(rank, world, args, port):
     dtype = {"FP32": torch.float32, "BF16": torch.bfloat16, "FP16": torch.float16}[args.dtype]
     es = torch.tensor([], dtype=dtype).element_size()
     if rank == 0:
-        print(json.dumps({"torch": torch.__version__, "cuda": torch.version.cuda, "nccl": ".".join(map(str, torch.cuda.nccl.version())), "world": world}), flush=True)
+        print(json.dumps({"torch": torch.__version__, "cuda": torch.version.cuda,
+                          "nccl": ".".join(map(str, torch.cuda.nccl.version())), "world": world}), flush=True)
     size = args.min_bytes
     while size <= args.max_bytes:
         for op in args.ops.split(","):

@@ -59,4 +59,5 @@ def timed(fn):
 
 for name, fn in (("H2D", h2d), ("D2H", d2h)):
     gbps, spread = timed(fn)
-    print(f"{a.label:28s} driver-api {'primary' if a.primary else 'created'} ctx ops {a.ops} {name} {gbps:6.2f} GB/s spread {spread:5.1f}%", flush=True)
+    print(f"{a.label:28s} driver-api {'primary' if a.primary else 'created'} ctx ops {a.ops} "
+          f"{name} {gbps:6.2f} GB/s spread {spread:5.1f}%", flush=True)

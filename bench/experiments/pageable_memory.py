@@ -1,6 +1,7 @@
 # Which host memory makes pageable copies fast and steady? torch's copy_ over different backing memory.
 import mmap, time, statistics, sys, torch
-print("THP:", open("/sys/kernel/mm/transparent_hugepage/enabled").read().strip(), "defrag:", open("/sys/kernel/mm/transparent_hugepage/defrag").read().strip())
+print("THP:", open("/sys/kernel/mm/transparent_hugepage/enabled").read().strip(),
+      "defrag:", open("/sys/kernel/mm/transparent_hugepage/defrag").read().strip())
 N = 512 << 20
 dev = torch.empty(N // 4, dtype=torch.float32, device="cuda:0")
 s = torch.cuda.Stream(0)
@@ -33,6 +34,7 @@ with torch.cuda.stream(s):
             h2d = timed(lambda: dev.copy_(t))
             d2h = timed(lambda: t.copy_(dev))
             res.setdefault(name, []).append((h2d, d2h))
-            print(f"round {rnd} {name:16s} H2D {h2d[0]:6.2f} GB/s spread {h2d[1]:5.1f}%   D2H {d2h[0]:6.2f} GB/s spread {d2h[1]:5.1f}%", flush=True)
+            print(f"round {rnd} {name:16s} H2D {h2d[0]:6.2f} GB/s spread {h2d[1]:5.1f}%   "
+                  f"D2H {d2h[0]:6.2f} GB/s spread {d2h[1]:5.1f}%", flush=True)
 for name, r in res.items():
     print(f"{name:16s} H2D median {statistics.median(x[0][0] for x in r):6.2f}  D2H median {statistics.median(x[1][0] for x in r):6.2f}")
