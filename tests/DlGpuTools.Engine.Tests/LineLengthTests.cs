@@ -18,7 +18,8 @@ namespace DlGpuTools.Engine.Tests
     /// one record a line, kept as their sources give them so a row can be checked against its source.</item>
     /// <item>bench/results/: captured output of measured runs, kept verbatim as evidence.</item>
     /// <item>*.md and *.txt (docs, help topics): prose, not code.</item>
-    /// <item>*.sln and *.g.cs: generated (by <c>dotnet sln</c>, by a source generator); their lines are the tool's.</item>
+    /// <item>*.sln and *.g.cs: generated (by <c>dotnet sln</c>, by NativeBindingGenerator from the *.bindings, which are
+    /// held to the limit); their lines are the tool's.</item>
     /// <item>Build outputs and tool state (<see cref="SkippedRootFolders"/>, bin/ and obj/ under src/ and tests/,
     /// TestResults/): not part of the sources, as .gitignore says.</item>
     /// </list>
