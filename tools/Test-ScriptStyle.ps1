@@ -325,8 +325,10 @@ function Test-XmlFile {
     # Each script block of a .ps1xml file under the script rules, then the file's own lines under LineLength.
     param([IO.FileInfo] $File)
     $hereLines = [Collections.Generic.HashSet[int]]::new()
-    $blocks = try { @(Get-XmlScriptBlock $File) } catch {
-        New-Finding $File.FullName 1 'ParseError' "not well-formed XML: $($_.Exception.InnerException.Message ?? $_.Exception.Message)"
+    try { $blocks = @(Get-XmlScriptBlock $File) }
+    catch {
+        $line = if ($_.Exception.InnerException -is [Xml.XmlException]) { $_.Exception.InnerException.LineNumber } else { 1 }
+        New-Finding $File.FullName $line 'ParseError' "Not well-formed XML: $($_.Exception.InnerException.Message ?? $_.Exception.Message)"
         return
     }
     foreach ($block in $blocks) {

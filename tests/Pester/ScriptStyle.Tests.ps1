@@ -117,13 +117,16 @@ Write-Output $greeting
         $findings.Rule | Should -Not -Contain 'ParseError' -Because "'&gt;' decodes to '>' before the block is parsed"
     }
 
-    It 'reports a script block that does not parse, at its line, and finds nothing in a clean type file' {
+    It 'reports a script block that does not parse and a file that is not XML, at their lines, and passes a clean type file' {
         $broken = "<Configuration><ViewDefinitions><View><Name>B</Name>`n<ScriptBlock>`nif (</ScriptBlock></View>" +
             '</ViewDefinitions></Configuration>'
         $file = Join-Path $TestDrive 'Broken.Format.ps1xml'
         Set-Content -LiteralPath $file -Value $broken
         $findings = @(& $Linter -Path $file)
         ($findings | Where-Object Rule -EQ 'ParseError').Line | Should -Be 3
+        Set-Content -LiteralPath $file -Value "<Configuration>`n<ScriptBlock>1</Script>`n</Configuration>"
+        ($findings = @(& $Linter -Path $file)).Rule | Should -Be 'ParseError' -Because 'the file is not well-formed XML'
+        $findings[0].Line | Should -Be 2
 
         $types = "<Types><Type><Name>T</Name><Members><ScriptProperty><Name>Twice</Name>`n" +
             "<GetScriptBlock>`$this.Count * 2</GetScriptBlock></ScriptProperty></Members></Type></Types>"
