@@ -6,7 +6,11 @@
     Author               = 'DlGpuTools contributors'
     CompanyName          = 'DlGpuTools'
     Copyright            = '(c) DlGpuTools contributors. MIT License.'
-    Description          = 'Know your deep-learning GPU from PowerShell: list NVIDIA GPUs through the CUDA driver and NVML, check CUDA and cuDNN installs, measure GEMM throughput and pick the next card.'
+    # A data file allows no '+' to join strings, so the text wraps inside a here-string.
+    Description          = @'
+Know your deep-learning GPU from PowerShell: list NVIDIA GPUs through the CUDA driver and NVML, check CUDA and cuDNN
+installs, measure GEMM throughput and pick the next card.
+'@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     # Documents the Windows PowerShell prerequisite; PowerShell 7 does not enforce it (see README).
@@ -14,7 +18,12 @@
     ProcessorArchitecture  = 'Amd64'
     FormatsToProcess     = @('DlGpuTools.Format.ps1xml')
     TypesToProcess       = @('DlGpuTools.Types.ps1xml')
-    CmdletsToExport      = @('Get-CudaDevice', 'Test-CuDnnInstall', 'Measure-GpuMatMul', 'Get-GpuSpec', 'Get-GpuRecommendation', 'Get-GpuReport', 'Measure-GpuBandwidth', 'Get-GpuTopology', 'Get-GpuSample', 'Get-GpuProcess', 'Watch-Gpu', 'ConvertTo-GpuPrometheus', 'Export-GpuMetric', 'Measure-CpuMatMul', 'Measure-GpuSpeedup', 'Test-GpuHealth', 'Measure-GpuJob', 'Start-GpuJob', 'Stop-GpuJob', 'Sync-SlurmNodeHealth', 'Measure-GpuCollective')
+    CmdletsToExport      = @(
+        'Get-CudaDevice', 'Test-CuDnnInstall', 'Measure-GpuMatMul', 'Get-GpuSpec', 'Get-GpuRecommendation', 'Get-GpuReport',
+        'Measure-GpuBandwidth', 'Get-GpuTopology', 'Get-GpuSample', 'Get-GpuProcess', 'Watch-Gpu', 'ConvertTo-GpuPrometheus',
+        'Export-GpuMetric', 'Measure-CpuMatMul', 'Measure-GpuSpeedup', 'Test-GpuHealth', 'Measure-GpuJob', 'Start-GpuJob',
+        'Stop-GpuJob', 'Sync-SlurmNodeHealth', 'Measure-GpuCollective'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -76,7 +76,8 @@ $runTests = @'
 # Runs the Pester suite from the bundle (GPU-tagged tests in their own process, run for real when nvidia-smi lists a GPU).
 # -Backend Gpu runs only the scenarios (tag Scenario) and the Gpu-tagged tests, on this machine's GPU.
 & (Join-Path $PSScriptRoot 'tests/Invoke-Tests.ps1') -PesterManifest (Join-Path $PSScriptRoot 'Modules/Pester/Pester.psd1') `
-    -ModuleRoot (Join-Path $PSScriptRoot 'Modules') -TestsPath (Join-Path $PSScriptRoot 'tests/Pester') -FakesPath (Join-Path $PSScriptRoot 'fakes') @args
+    -ModuleRoot (Join-Path $PSScriptRoot 'Modules') -TestsPath (Join-Path $PSScriptRoot 'tests/Pester') `
+    -FakesPath (Join-Path $PSScriptRoot 'fakes') @args
 exit $LASTEXITCODE
 '@
 Set-Content -Path (Join-Path $staging 'run-tests.ps1') -Value $runTests

@@ -15,6 +15,10 @@
       WriteHostInData   Write-Host in a function that returns data (declares OutputType or returns a value),
                         where the host text would mix with, or be mistaken for, its output
       LineLength        a line longer than 140 characters (the text inside a here-string is data and is not counted)
+    The PowerShell inside the module's format and type files (module/*.ps1xml: ScriptBlock, GetScriptBlock,
+    SetScriptBlock and Script elements) is linted too, each script block on its own: ParseError, ApprovedVerb, NoAlias,
+    UnusedParameter, UnusedVariable and WriteHostInData, with findings at the line of the .ps1xml file; LineLength
+    reads every line of the file, XML included. StrictMode does not apply: a view's script block is not a script.
     build.ps1 -Task Test runs it first and fails on any finding; run it alone with
         dotnet pwsh -NoProfile -File tools/Test-ScriptStyle.ps1 [-Path <file or folder>...]
 .OUTPUTS
@@ -23,7 +27,8 @@
 [CmdletBinding()]
 [OutputType([pscustomobject])]
 param(
-    # Files or folders to lint; default the repository's build script, tools, bench, module scripts and tests.
+    # Files or folders to lint (*.ps1, *.psm1 and *.ps1xml); default the repository's build script, tools, bench,
+    # module scripts, format and type files, and tests.
     [string[]] $Path,
 
     # Exit with 1 when there is a finding (for CI), after writing them.
@@ -67,7 +72,7 @@ function Get-ScriptFile {
     param([string[]] $Roots)
     foreach ($item in $Roots) {
         if (Test-Path $item -PathType Leaf) { Get-Item $item }
-        elseif (Test-Path $item -PathType Container) { Get-ChildItem $item -Recurse -File -Include '*.ps1', '*.psm1' }
+        elseif (Test-Path $item -PathType Container) { Get-ChildItem $item -Recurse -File -Include '*.ps1', '*.psm1', '*.ps1xml' }
     }
 }
 
@@ -139,21 +144,26 @@ function Get-Suppression {
     }
 }
 
-function Get-LongLine {
-    # Lines over the limit, except those inside a here-string: its text is written out as it stands.
-    param([IO.FileInfo] $File, [Management.Automation.Language.ScriptBlockAst] $Ast)
-    $hereLines = [Collections.Generic.HashSet[int]]::new()
+function Add-HereStringLine {
+    # Adds the lines inside the script's here-strings (their text is written out as it stands), shifted by $Offset
+    # where the script starts further down a file.
+    param([Collections.Generic.HashSet[int]] $Lines, [Management.Automation.Language.ScriptBlockAst] $Ast, [int] $Offset = 0)
     $hereStrings = $Ast.FindAll({
         param($n) ($n -is [Management.Automation.Language.StringConstantExpressionAst] -or
             $n -is [Management.Automation.Language.ExpandableStringExpressionAst]) -and $n.StringConstantType -like '*HereString'
     }, $true)
     foreach ($here in $hereStrings) {
-        for ($i = $here.Extent.StartLineNumber + 1; $i -lt $here.Extent.EndLineNumber; $i++) { [void] $hereLines.Add($i) }
+        for ($i = $here.Extent.StartLineNumber + 1; $i -lt $here.Extent.EndLineNumber; $i++) { [void] $Lines.Add($i + $Offset) }
     }
+}
+
+function Get-LongLine {
+    # Lines over the limit, except those inside a here-string.
+    param([IO.FileInfo] $File, [Collections.Generic.HashSet[int]] $HereLines)
     $number = 0
     foreach ($text in [IO.File]::ReadAllLines($File.FullName)) {
         $number++
-        if ($text.Length -gt $maxLineLength -and -not $hereLines.Contains($number)) {
+        if ($text.Length -gt $maxLineLength -and -not $HereLines.Contains($number)) {
             $message = "$($text.Length) characters, over $($maxLineLength): wrap after a pipe, a comma or an operator, or splat."
             New-Finding $File.FullName $number 'LineLength' $message
         }
@@ -161,16 +171,23 @@ function Get-LongLine {
 }
 
 function Test-ScriptFile {
-    param([IO.FileInfo] $File, [Management.Automation.Language.ScriptBlockAst] $Ast, [object[]] $Errors, [hashtable] $DotSourcedBy)
+    # The rules over one script. A script block from a .ps1xml file (-ScriptBlock) is not a script of its own: it takes
+    # no strict mode, no file-name verb, and its long lines are counted over the whole file by the caller.
+    param([IO.FileInfo] $File, [Management.Automation.Language.ScriptBlockAst] $Ast, [object[]] $Errors, [hashtable] $DotSourcedBy,
+        [switch] $ScriptBlock)
     foreach ($e in $errors) { New-Finding $File.FullName $e.Extent.StartLineNumber 'ParseError' $e.Message }
     if ($errors) { return }
 
-    Get-LongLine $File $Ast
+    if (-not $ScriptBlock) {
+        $hereLines = [Collections.Generic.HashSet[int]]::new()
+        Add-HereStringLine $hereLines $Ast
+        Get-LongLine $File $hereLines
+    }
 
     # ApprovedVerb: functions, and scripts named like commands.
     $functions = @($ast.FindAll({ param($n) $n -is [Management.Automation.Language.FunctionDefinitionAst] }, $true))
     $names = @($functions | ForEach-Object { $_.Name }) +
-        @($File.BaseName -replace '\.Tests$', '' | Where-Object { $_ -cmatch '^[A-Z][a-z]+-[A-Z]' })
+        @($File.BaseName -replace '\.Tests$', '' | Where-Object { -not $ScriptBlock -and $_ -cmatch '^[A-Z][a-z]+-[A-Z]' })
     foreach ($name in $names) {
         if ($name -match '^([A-Za-z]+)-[A-Za-z]' -and -not $approvedVerbs.Contains($Matches[1])) {
             $line = ($functions | Where-Object Name -EQ $name | Select-Object -First 1 | ForEach-Object { $_.Extent.StartLineNumber }) ?? 1
@@ -211,7 +228,7 @@ function Test-ScriptFile {
         $_.PipelineElements[0].GetCommandName() -eq 'Set-StrictMode' -and $_.Extent.Text -match '-Version'
     }
     $where = if ($isPester) { 'in a top-level BeforeAll' } else { 'at the top level' }
-    $strictWaived = $ast.ParamBlock -and (Get-Suppression $ast.ParamBlock | Where-Object Rule -EQ 'StrictMode')
+    $strictWaived = $ScriptBlock -or ($ast.ParamBlock -and (Get-Suppression $ast.ParamBlock | Where-Object Rule -EQ 'StrictMode'))
     if (-not $strict -and -not $strictWaived) {
         $message = "No Set-StrictMode -Version $($where): misspelt variables and properties would pass silently."
         New-Finding $File.FullName 1 'StrictMode' $message
@@ -278,7 +295,56 @@ function Test-ScriptFile {
     }
 }
 
-$files = @(Get-ScriptFile $Path | Sort-Object FullName -Unique)
+function Get-XmlScriptBlock {
+    # The PowerShell in a format or type file: each script-bearing element's text, XML-decoded, with the file line
+    # its text starts on (entities decode to one character, so the script's line N is the file's line Start + N - 1).
+    param([IO.FileInfo] $File)
+    $settings = [Xml.XmlReaderSettings]::new()
+    $settings.DtdProcessing = [Xml.DtdProcessing]::Prohibit
+    $reader = [Xml.XmlReader]::Create($File.FullName, $settings)
+    try {
+        while ($reader.Read()) {
+            $isScript = $reader.NodeType -eq [Xml.XmlNodeType]::Element -and -not $reader.IsEmptyElement -and
+                $reader.LocalName -in 'ScriptBlock', 'GetScriptBlock', 'SetScriptBlock', 'Script'
+            if (-not $isScript) { continue }
+            $text = [Text.StringBuilder]::new()
+            $start = 0
+            while ($reader.Read() -and $reader.NodeType -ne [Xml.XmlNodeType]::EndElement) {
+                if ($reader.NodeType -in 'Text', 'CDATA', 'Whitespace', 'SignificantWhitespace') {
+                    if (-not $start) { $start = ([Xml.IXmlLineInfo] $reader).LineNumber }
+                    [void] $text.Append($reader.Value)
+                }
+            }
+            if ($start) { [pscustomobject]@{ StartLine = $start; Text = $text.ToString() } }
+        }
+    }
+    finally { $reader.Dispose() }
+}
+
+function Test-XmlFile {
+    # Each script block of a .ps1xml file under the script rules, then the file's own lines under LineLength.
+    param([IO.FileInfo] $File)
+    $hereLines = [Collections.Generic.HashSet[int]]::new()
+    try { $blocks = @(Get-XmlScriptBlock $File) }
+    catch {
+        $line = if ($_.Exception.InnerException -is [Xml.XmlException]) { $_.Exception.InnerException.LineNumber } else { 1 }
+        New-Finding $File.FullName $line 'ParseError' "Not well-formed XML: $($_.Exception.InnerException.Message ?? $_.Exception.Message)"
+        return
+    }
+    foreach ($block in $blocks) {
+        $tokens = $null
+        $parseErrors = $null
+        $blockAst = [Management.Automation.Language.Parser]::ParseInput($block.Text, [ref] $tokens, [ref] $parseErrors)
+        $offset = $block.StartLine - 1
+        Add-HereStringLine $hereLines $blockAst $offset
+        Test-ScriptFile $File $blockAst @($parseErrors) @{} -ScriptBlock | ForEach-Object { $_.Line += $offset; $_ }
+    }
+    Get-LongLine $File $hereLines
+}
+
+$allFiles = @(Get-ScriptFile $Path | Sort-Object FullName -Unique)
+$files = @($allFiles | Where-Object Extension -NE '.ps1xml')
+$xmlFiles = @($allFiles | Where-Object Extension -EQ '.ps1xml')
 # Which files dot-source which, so a helper's variables count as read where its callers read them.
 # Each file is parsed once; the dot-source map and the rules read the same tree.
 $dotSourcedBy = @{}
@@ -291,7 +357,8 @@ $parsedFiles = foreach ($file in $files) {
         $dotSourcedBy[$helper].Add((Get-ReadName $parsed))
     }
 }
-$findings = @($parsedFiles | ForEach-Object { Test-ScriptFile $_.File $_.Ast $_.Errors $dotSourcedBy })
+$findings = @($parsedFiles | ForEach-Object { Test-ScriptFile $_.File $_.Ast $_.Errors $dotSourcedBy }) +
+    @($xmlFiles | ForEach-Object { Test-XmlFile $_ })
 $findings
 if ($FailOnFinding -and $findings.Count -gt 0) {
     $message = "$($findings.Count) PowerShell style finding(s); fix them (see the list above)."

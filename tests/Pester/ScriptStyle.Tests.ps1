@@ -1,5 +1,6 @@
-# The PowerShell linter (tools/Test-ScriptStyle.ps1) that CI runs over build, tools, bench, module scripts and
-# tests: each rule must catch a planted violation, and the repository itself must have no finding.
+# The PowerShell linter (tools/Test-ScriptStyle.ps1) that CI runs over build, tools, bench, module scripts, the
+# module's format and type files, and tests: each rule must catch a planted violation, and the repository itself
+# must have no finding.
 
 # Every test in this file runs under strict mode: a misspelt variable or property fails instead of reading $null.
 BeforeAll { Set-StrictMode -Version 3.0 }
@@ -79,6 +80,59 @@ Write-Output $greeting
         Set-Content -LiteralPath (Join-Path $Planted 'Caller.ps1') -Value $caller
         Set-Content -LiteralPath (Join-Path $Planted 'Shared.ps1') -Value "Set-StrictMode -Version 3.0`n`$SharedPath = '/tmp'"
         & $Linter -Path $Planted | Where-Object { $_.Path -like '*Shared.ps1' } | Should -BeNullOrEmpty
+    }
+
+    It 'reads the PowerShell in a format file, each finding at its line of the .ps1xml file' {
+        # Line 8 holds a one-line block with an alias; the block on lines 9-12 assigns a variable it never reads and
+        # calls a command by an alias on its line 11; line 13 is too long. Line 8's escaped '2&gt;' must decode to a
+        # redirection before parsing ('&' alone does not parse).
+        $long = "'" + ('x' * 120) + "'"
+        $xml = @"
+<?xml version="1.0" encoding="utf-8"?>
+<Configuration>
+  <ViewDefinitions>
+    <View>
+      <Name>Planted</Name>
+      <ViewSelectedBy><TypeName>Planted</TypeName></ViewSelectedBy>
+      <ListControl><ListEntries><ListEntry><ListItems>
+        <ListItem><Label>A</Label><ScriptBlock>if (`$_.Count -gt 1) { `$_ | select -First 1 2&gt;`$null }</ScriptBlock></ListItem>
+        <ListItem><Label>B</Label><ScriptBlock>
+          `$unread = 1
+          (`$_.Items | % { `$_.Name }) -join ', '
+        </ScriptBlock></ListItem>
+        <ListItem><Label>C</Label><ScriptBlock>if (`$_.Size -gt 0) { $long }</ScriptBlock></ListItem>
+      </ListItems></ListEntry></ListEntries></ListControl>
+    </View>
+  </ViewDefinitions>
+</Configuration>
+"@
+        $file = Join-Path $TestDrive 'Planted.Format.ps1xml'
+        Set-Content -LiteralPath $file -Value $xml
+        $findings = @(& $Linter -Path $file)
+        $findings | ForEach-Object { $_.Path | Should -BeLike '*Planted.Format.ps1xml' }
+        @($findings | Where-Object Rule -EQ 'NoAlias' | ForEach-Object Line) | Should -Be @(8, 11)
+        @($findings | Where-Object Rule -EQ 'UnusedVariable' | ForEach-Object Line) | Should -Be @(10)
+        @($findings | Where-Object Rule -EQ 'LineLength' | ForEach-Object Line) | Should -Be @(13)
+        $findings.Rule | Should -Not -Contain 'StrictMode' -Because "a view's script block is not a script file"
+        $findings.Rule | Should -Not -Contain 'ParseError' -Because "'&gt;' decodes to '>' before the block is parsed"
+    }
+
+    It 'reports a script block that does not parse and a file that is not XML, at their lines, and passes a clean type file' {
+        $broken = "<Configuration><ViewDefinitions><View><Name>B</Name>`n<ScriptBlock>`nif (</ScriptBlock></View>" +
+            '</ViewDefinitions></Configuration>'
+        $file = Join-Path $TestDrive 'Broken.Format.ps1xml'
+        Set-Content -LiteralPath $file -Value $broken
+        $findings = @(& $Linter -Path $file)
+        ($findings | Where-Object Rule -EQ 'ParseError').Line | Should -Be 3
+        Set-Content -LiteralPath $file -Value "<Configuration>`n<ScriptBlock>1</Script>`n</Configuration>"
+        ($findings = @(& $Linter -Path $file)).Rule | Should -Be 'ParseError' -Because 'the file is not well-formed XML'
+        $findings[0].Line | Should -Be 2
+
+        $types = "<Types><Type><Name>T</Name><Members><ScriptProperty><Name>Twice</Name>`n" +
+            "<GetScriptBlock>`$this.Count * 2</GetScriptBlock></ScriptProperty></Members></Type></Types>"
+        $typesFile = Join-Path $TestDrive 'Clean.Types.ps1xml'
+        Set-Content -LiteralPath $typesFile -Value $types
+        & $Linter -Path $typesFile | Should -BeNullOrEmpty
     }
 
     It 'has no finding in the repository (CI fails on any)' {
