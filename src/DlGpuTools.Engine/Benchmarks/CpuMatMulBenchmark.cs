@@ -84,8 +84,9 @@ namespace DlGpuTools.Benchmarks
             if (request.M * request.K > int.MaxValue || request.K * request.N > int.MaxValue || request.M * request.N > int.MaxValue)
                 throw new MatMulTooLargeException(Problem(request),
                     (ulong)((request.M * request.K + request.K * request.N + request.M * request.N) * 4), 0);
+            // The CPU's own failure, not the GPU's MatMulTypeNotSupportedException, whose remedy speaks of GPU generations.
             if (!Supports(_blas, request.DataType))
-                throw new MatMulTypeNotSupportedException(request.DataType == MatMulDataType.BF16
+                throw new CpuMatMulTypeException(request.DataType == MatMulDataType.BF16
                     ? $"{LibraryName} has no BF16 GEMM (MKL's cblas_gemm_bf16bf16f32, or OpenBLAS's cblas_sbgemm, which OpenBLAS builds "
                         + "only for CPUs with AVX512-BF16 or AMX); measure FP32 on this CPU."
                     : $"The CPU benchmark measures FP64, FP32 and BF16; {request.DataType} is a GPU type (measure it "

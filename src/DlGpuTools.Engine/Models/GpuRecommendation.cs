@@ -41,8 +41,17 @@ namespace DlGpuTools
         /// street price is known.</summary>
         public double? PriceUsd { get; set; }
 
-        /// <summary>new, used or launch: which price PriceUsd is.</summary>
-        public string? PriceKind { get; set; }
+        /// <summary>
+        /// new, used or MSRP (the launch price standing in where no market price is known): which price PriceUsd is; the words of
+        /// <see cref="PriceCondition"/> (see <see cref="PriceKindText"/>); empty without a price.
+        /// </summary>
+        public string? PriceKind
+        {
+            get => PriceCondition is PriceCondition condition ? PriceKindText.Of(condition) : null;
+            set => PriceCondition = PriceKindText.Parse(value, nameof(PriceKind));
+        }
+
+        internal PriceCondition? PriceCondition { get; set; }
 
         public string? Provider { get; set; }
 

@@ -51,7 +51,7 @@ namespace DlGpuTools.Recommendations
                 r.TokensModel, bytes / 1e9, model.KvCacheGB, decode.Formula,
                 scaling.Gpus > 1 ? string.Format(CultureInfo.InvariantCulture, "; {0}", scaling.Describe()) : string.Empty,
                 adjusted ? string.Format(CultureInfo.InvariantCulture, " = {0:0.#} tokens/s", r.TokensPerSecond) : string.Empty,
-                r.TokensBand, MultiGpu.EngineName(engine), host);
+                r.TokensBand, InferenceEngines.NameOf(engine), host);
             if (parameters is double p && PerformanceModel.PrefillTokensPerSecond(card, p, precision, engine) is ThroughputEstimate prefill)
                 r.PrefillTokensPerSecond = Math.Round(prefill.Value * (scaling.Use == ParallelUse.TensorParallel ? scaling.Factor : 1), 0);
         }

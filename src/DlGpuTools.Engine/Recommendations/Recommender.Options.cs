@@ -55,7 +55,7 @@ namespace DlGpuTools.Recommendations
             r.PriceUsd = total;
             r.PriceLowUsd = Math.Round(price.LowUsd * units, 0);
             r.PriceHighUsd = Math.Round(price.HighUsd * units, 0);
-            r.PriceKind = price.PriceCondition == PriceCondition.Launch ? "MSRP" : price.Condition;
+            r.PriceCondition = price.PriceCondition;
             r.PriceDate = price.PriceDate;
             r.Provider = price.Provider;
             r.Source = price.Source + " | specs: " + r.Source;
@@ -223,7 +223,7 @@ namespace DlGpuTools.Recommendations
                 ModelInputs = perf.Inputs,
                 SpeedFormula = perf.Formula + " " + perf.BandText + (fit.Gpus > 1 ? "; " + scaling.Describe() : string.Empty),
                 Scaling = fit.Gpus > 1 ? scaling.Describe() : null,
-                Engine = serving ? MultiGpu.EngineName(engine) : null,
+                Engine = serving ? InferenceEngines.NameOf(engine) : null,
                 PowerW = NodePower(card, fit.Gpus) ?? card.TdpW * fit.Gpus,
                 FitsModel = fit.Gpus == 1,
                 RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.RequiredPerCardGB(fit.Gpus), 1) : c.Floor,
@@ -343,7 +343,7 @@ namespace DlGpuTools.Recommendations
                 r.PriceUsd = RankingPrice(price);
                 r.PriceLowUsd = price.LowUsd;
                 r.PriceHighUsd = price.HighUsd;
-                r.PriceKind = price.Condition;
+                r.PriceCondition = price.PriceCondition;
                 r.PriceDate = price.PriceDate;
                 r.Provider = price.Provider;
             }

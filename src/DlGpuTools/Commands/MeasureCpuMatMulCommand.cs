@@ -109,7 +109,7 @@ namespace DlGpuTools.Commands
                     catch (Exception e) when (IsKnownFailure(e))
                     {
                         CompleteProgress();
-                        WriteFailure(CpuBenchmarkChoice.AsCpuFailure(e), label);
+                        WriteFailure(e, label);
                     }
                 }
             }

@@ -166,8 +166,7 @@ namespace DlGpuTools.Commands
             catch (Exception e) when (IsKnownFailure(e))
             {
                 CompleteProgress();
-                Exception failure = label.StartsWith("CPU", StringComparison.Ordinal) ? CpuBenchmarkChoice.AsCpuFailure(e) : e;
-                WriteFailure(failure, label);
+                WriteFailure(e, label);
                 return null;
             }
         }
