@@ -15,7 +15,7 @@ Describe 'Get-GpuRecommendation' {
         $r.Count | Should -Be 5
         $r | ForEach-Object {
             $_.PriceUsd | Should -BeLessOrEqual 800; $_.MemoryGB | Should -BeGreaterOrEqual 8; $_.Kind | Should -Be 'Buy'
-            $_.PriceKind | Should -BeIn 'new', 'used', 'launch'; $_.PriceDate | Should -Match '^\d{4}(-\d\d)?'
+            $_.PriceKind | Should -BeIn 'new', 'used', 'MSRP'; $_.PriceDate | Should -Match '^\d{4}(-\d\d)?'
         }
         ($r | ForEach-Object Rank) | Should -Be @(1, 2, 3, 4, 5) # not $r.Rank: that is System.Array.Rank
         $r[0] | Should -BeOfType ([DlGpuTools.GpuRecommendation])
