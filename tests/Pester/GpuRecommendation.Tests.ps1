@@ -273,8 +273,8 @@ Describe 'Get-GpuRecommendation -Engine and PriceKind, read from the engine''s t
             Select-Object Rank, Kind, Card, PriceUsd, PriceKind)
         $back.PriceKind | Should -BeExactly $priced[0].PriceKind
         $row = [DlGpuTools.GpuRecommendation]::new()
-        $row.PriceKind = 'launch'
+        $row.PriceKind = 'msrp'
         $row.PriceKind | Should -BeExactly 'MSRP'
-        { $row.PriceKind = 'refurbished' } | Should -Throw -ExpectedMessage "*'refurbished'*new, used, MSRP*"
+        { $row.PriceKind = 'refurbished' } | Should -Throw -ExpectedMessage "*'refurbished'*New, Used, Msrp*"
     }
 }

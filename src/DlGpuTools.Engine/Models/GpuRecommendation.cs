@@ -42,16 +42,17 @@ namespace DlGpuTools
         public double? PriceUsd { get; set; }
 
         /// <summary>
-        /// new, used or MSRP (the launch price standing in where no market price is known): which price PriceUsd is; the words of
-        /// <see cref="PriceCondition"/> (see <see cref="PriceKindText"/>); empty without a price.
+        /// new, used or MSRP (the launch price standing in where no market price is known): which price PriceUsd is; the name of
+        /// <see cref="RecommendationPriceKind"/> as <see cref="PriceKindText"/> spells it (see <see cref="EnumText"/>); empty
+        /// without a price.
         /// </summary>
         public string? PriceKind
         {
-            get => PriceCondition is PriceCondition condition ? PriceKindText.Of(condition) : null;
-            set => PriceCondition = PriceKindText.Parse(value, nameof(PriceKind));
+            get => RecommendationPriceKind is RecommendationPriceKind kind ? PriceKindText.Of(kind) : null;
+            set => RecommendationPriceKind = EnumText.ParseOptional<RecommendationPriceKind>(value, nameof(PriceKind));
         }
 
-        internal PriceCondition? PriceCondition { get; set; }
+        internal RecommendationPriceKind? RecommendationPriceKind { get; set; }
 
         public string? Provider { get; set; }
 

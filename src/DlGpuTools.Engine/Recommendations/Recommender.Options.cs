@@ -55,7 +55,7 @@ namespace DlGpuTools.Recommendations
             r.PriceUsd = total;
             r.PriceLowUsd = Math.Round(price.LowUsd * units, 0);
             r.PriceHighUsd = Math.Round(price.HighUsd * units, 0);
-            r.PriceCondition = price.PriceCondition;
+            r.RecommendationPriceKind = PriceKindText.From(price.PriceCondition);
             r.PriceDate = price.PriceDate;
             r.Provider = price.Provider;
             r.Source = price.Source + " | specs: " + r.Source;
@@ -288,7 +288,7 @@ namespace DlGpuTools.Recommendations
         {
             if (method == null) return asked;
             if (ServedPrecision.Of(method) == ModelPrecision.FP8) return ModelPrecision.FP8;
-            if (method.Method != null && method.Method.StartsWith("Full", StringComparison.Ordinal)) return asked;
+            if (method.TrainsAllWeights) return asked;
             return asked == ModelPrecision.FP16 ? ModelPrecision.FP16 : ModelPrecision.BF16;
         }
 
@@ -343,7 +343,7 @@ namespace DlGpuTools.Recommendations
                 r.PriceUsd = RankingPrice(price);
                 r.PriceLowUsd = price.LowUsd;
                 r.PriceHighUsd = price.HighUsd;
-                r.PriceCondition = price.PriceCondition;
+                r.RecommendationPriceKind = PriceKindText.From(price.PriceCondition);
                 r.PriceDate = price.PriceDate;
                 r.Provider = price.Provider;
             }
