@@ -140,6 +140,15 @@ namespace DlGpuTools
         /// </summary>
         public ReadableList<string> Flags { get; set; } = new ReadableList<string>();
 
+        /// <summary>Sold only in a whole SXM/OAM server or as a unified-memory box (the SXM-ONLY flag): the ranking reads this.</summary>
+        internal bool SoldAsSystem { get; set; }
+
+        /// <summary>A passively cooled data-centre card that needs a server's airflow (the PASSIVE flag).</summary>
+        internal bool PassivelyCooled { get; set; }
+
+        /// <summary>The price was worked out from another figure (the DERIVED flag), not observed: it never decides a tie.</summary>
+        internal bool PriceDerived { get; set; }
+
         /// <summary>The largest model class these cards hold: "70B Q4" (4-bit, 8k context), "14B QLoRA"; empty where none.</summary>
         public string? Fits { get; set; }
 

@@ -61,6 +61,7 @@ namespace DlGpuTools.Recommendations
             r.Source = price.Source + " | specs: " + r.Source;
             r.SpeedPer1000Usd = r.Speed is double speed ? Math.Round(speed / total * 1000, 2) : (double?)null;
             foreach (string flag in price.FlagText.Split(FlagSeparators, StringSplitOptions.RemoveEmptyEntries)) r.Flags.Add(flag);
+            r.PriceDerived = (price.Flags & PriceCaveats.Derived) != 0;
             if (price.Reason != null) r.Warnings.Add("Price: " + price.Reason);
             if ((price.Flags & PriceCaveats.Stale) != 0 && price.AgeMonths is int age)
                 r.Warnings.Add(string.Format(CultureInfo.InvariantCulture,
@@ -266,8 +267,10 @@ namespace DlGpuTools.Recommendations
         {
             if (kind != RecommendationKind.Rent)
             {
-                if (card.GpuFormFactor == GpuFormFactor.Sxm || card.GpuFormFactor == GpuFormFactor.Integrated) r.Flags.Add("SXM-ONLY");
-                else if (card.CardSegment == CardSegment.Datacenter) r.Flags.Add("PASSIVE");
+                r.SoldAsSystem = card.GpuFormFactor == GpuFormFactor.Sxm || card.GpuFormFactor == GpuFormFactor.Integrated;
+                r.PassivelyCooled = !r.SoldAsSystem && card.CardSegment == CardSegment.Datacenter;
+                if (r.SoldAsSystem) r.Flags.Add("SXM-ONLY");
+                else if (r.PassivelyCooled) r.Flags.Add("PASSIVE");
             }
 
             if (gpus > 1 && !card.PeerToPeer && card.GpuInterconnect == GpuInterconnect.None) r.Flags.Add("NO-P2P");
