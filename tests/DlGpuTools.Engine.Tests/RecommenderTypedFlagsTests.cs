@@ -49,7 +49,7 @@ namespace DlGpuTools.Engine.Tests
         public void No_recommendation_code_decides_from_flag_words_or_segment_text()
         {
             var byWords = new Regex(@"\bFlags\.Contains\(|\bSegment\s*(==|!=|,)\s*""", RegexOptions.CultureInvariant);
-            Assert.Matches(byWords, "private static bool IsServer(GpuRecommendation o) => o.IsPurchase() && o.Flags.Contains(\"SXM-ONLY\");");
+            Assert.Matches(byWords, "bool IsServer(GpuRecommendation o) => o.IsPurchase() && o.Flags.Contains(\"SXM-ONLY\");");
             Assert.Matches(byWords, "&& string.Equals(card.Segment, \"consumer\", StringComparison.Ordinal);");
             Assert.DoesNotMatch(byWords, "if (r.SoldAsSystem) r.Flags.Add(\"SXM-ONLY\");");
             string folder = Path.Combine(RepositoryRoot(), "src", "DlGpuTools.Engine", "Recommendations");
