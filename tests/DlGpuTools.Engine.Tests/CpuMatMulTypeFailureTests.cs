@@ -29,5 +29,35 @@ namespace DlGpuTools.Engine.Tests
             Assert.Contains("on this CPU", e.Remedy, System.StringComparison.Ordinal);
             Assert.DoesNotContain("compute capability", e.Remedy, System.StringComparison.Ordinal);
         }
+
+        [Fact]
+        public void A_GPU_type_asked_of_the_CPU_is_refused_before_anything_runs_by_the_benchmarks_own_list()
+        {
+            Assert.Equal(new[] { MatMulDataType.FP64, MatMulDataType.FP32, MatMulDataType.BF16 }, CpuMatMulBenchmark.CpuTypes);
+            CpuMatMulBenchmark.RefuseGpuTypes(CpuMatMulBenchmark.CpuTypes, "remedy");
+            foreach (MatMulDataType type in System.Enum.GetValues<MatMulDataType>())
+            {
+                if (System.Linq.Enumerable.Contains(CpuMatMulBenchmark.CpuTypes, type)) continue;
+                var e = Assert.Throws<MatMulArgumentException>(() =>
+                    CpuMatMulBenchmark.RefuseGpuTypes(new[] { MatMulDataType.FP32, type }, "the command's remedy"));
+                Assert.Same(ErrorCatalogue.MatMulTypeNotSupported, e.Entry);
+                Assert.Equal(FailureCategory.InvalidArgument, e.Category);
+                Assert.Contains(type + " is a GPU type", e.Message, System.StringComparison.Ordinal);
+                Assert.Equal("the command's remedy", e.Remedy);
+                // The managed kernel, which runs wherever no BLAS is found, agrees: it cannot multiply the type either.
+                Assert.False(new CpuMatMulBenchmark(null, TwoCoreAvx2).Supports(type));
+            }
+        }
+
+        [Fact]
+        public void The_speed_up_refuses_only_a_GPU_type_with_no_CPU_figure_to_meet()
+        {
+            SpeedupPairing.RefuseUnpaired(new[] { MatMulDataType.FP64, MatMulDataType.FP32, MatMulDataType.TF32, MatMulDataType.FP16,
+                MatMulDataType.BF16 }, "remedy");
+            var e = Assert.Throws<MatMulArgumentException>(() =>
+                SpeedupPairing.RefuseUnpaired(new[] { MatMulDataType.BF16, MatMulDataType.FP8 }, "measure FP8 alone"));
+            Assert.Same(ErrorCatalogue.MatMulTypeNotSupported, e.Entry);
+            Assert.Equal("measure FP8 alone", e.Remedy);
+        }
     }
 }

@@ -69,6 +69,23 @@ namespace DlGpuTools.Benchmarks
         /// <summary>The BLAS used, as shown to users ("OpenBLAS 0.3.26 (libopenblas.so.0)"), or null for the managed kernel.</summary>
         public string? BlasName => _blas?.DisplayName;
 
+        /// <summary>The types the CPU benchmark measures with some BLAS (FP64, FP32, BF16); the others are GPU types.</summary>
+        public static IReadOnlyList<MatMulDataType> CpuTypes => MeasurableTypes;
+
+        private static readonly MatMulDataType[] MeasurableTypes = { MatMulDataType.FP64, MatMulDataType.FP32, MatMulDataType.BF16 };
+
+        /// <summary>
+        /// Refuses, before anything runs, the first of <paramref name="types"/> that no CPU BLAS multiplies, with the command's
+        /// <paramref name="remedy"/>.
+        /// </summary>
+        public static void RefuseGpuTypes(IEnumerable<MatMulDataType> types, string remedy)
+        {
+            foreach (MatMulDataType type in types ?? throw new ArgumentNullException(nameof(types)))
+            {
+                if (Array.IndexOf(MeasurableTypes, type) < 0) throw MatMulArgumentException.NotACpuType(type, remedy);
+            }
+        }
+
         /// <summary>Whether this benchmark's BLAS (or the managed kernel) can multiply <paramref name="type"/>.</summary>
         public bool Supports(MatMulDataType type) => Supports(_blas, type);
 
