@@ -75,7 +75,7 @@ namespace DlGpuTools.Engine.Tests
                 Assert.Equal("Buy", r.Kind);
                 Assert.True(r.PriceUsd <= 800);
                 Assert.True(r.MemoryGB >= 12, "the 2026 floor for vision is 12 GB; 8 GB cards only fill a short list");
-                Assert.Contains(r.PriceKind, new[] { "new", "used", "launch" });
+                Assert.Contains(r.PriceKind, new[] { "new", "used", "MSRP" });
                 Assert.False(string.IsNullOrEmpty(r.PriceDate));
                 Assert.DoesNotContain("AMD", r.Card);
                 Assert.Equal(Math.Round(Must.HaveValue(r.Speed) / Must.HaveValue(r.PriceUsd) * 1000, 2), r.SpeedPer1000Usd);

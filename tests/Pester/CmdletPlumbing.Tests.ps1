@@ -96,6 +96,16 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
         $err.Exception.Data[[DlGpuTools.Commands.DlGpuCmdlet]::SeverityKey] | Should -Be 'Input'
     }
 
+    It 'points a failure at what the user gave: -DataType for fast accumulation without FP8, nothing for a shape conflict' {
+        $err = $null
+        try { Measure-GpuMatMul -DataType FP16, BF16 -FastAccumulation -ErrorAction Stop } catch { $err = $_ }
+        @($err.TargetObject) | Should -Be @('FP16', 'BF16')
+        $err = $null
+        try { Measure-GpuMatMul -Size 64 -M 64 -N 64 -K 64 -FastAccumulation -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'MatMulShapeConflict,*'
+        $err.TargetObject | Should -BeNullOrEmpty
+    }
+
     It 'gives an engine bug no record, so it surfaces as itself (an ArgumentNullException is not InvalidModel)' {
         $ToRecord.Invoke($null, @([ArgumentNullException]::new('s'), $null)) | Should -BeNullOrEmpty
         $ToRecord.Invoke($null, @([FormatException]::new('Input string was not in a correct format.'), $null)) | Should -BeNullOrEmpty

@@ -205,3 +205,20 @@ Describe 'Get-GpuProcess attribution and Watch-Gpu with a multi-line command lin
         foreach ($line in $screen) { $line.Length | Should -BeLessOrEqual 80 }
     }
 }
+
+Describe 'Start-GpuJob and Stop-GpuJob -Name, validated by the state store''s own rule' {
+    It 'refuses a path, a hidden name or a name too long with the rule, and takes 64 characters' {
+        foreach ($command in 'Start-GpuJob', 'Stop-GpuJob') {
+            $attributes = (Get-Command $command).Parameters['Name'].Attributes
+            @($attributes | Where-Object { $_ -is [System.Management.Automation.ValidatePatternAttribute] }) | Should -BeNullOrEmpty
+            @($attributes | Where-Object { $_ -is [DlGpuTools.Validation.ValidateJobNameAttribute] }) | Should -HaveCount 1
+        }
+        foreach ($bad in '../x', '.hidden', '-x', ('a' * 65), "job`n") {
+            { Stop-GpuJob -Name $bad -StateFolder $Folder -WhatIf } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,DlGpuTools.Commands.StopGpuJobCommand' `
+                    -ExpectedMessage '*is not a job name*1 to 64*'
+        }
+        { Stop-GpuJob -Name ('a' * 64) -StateFolder $Folder -WhatIf } | Should -Not -Throw
+        { Stop-GpuJob -Name '_slurm.42-b' -StateFolder $Folder -WhatIf } | Should -Not -Throw
+    }
+}

@@ -15,7 +15,7 @@ Describe 'Get-GpuRecommendation' {
         $r.Count | Should -Be 5
         $r | ForEach-Object {
             $_.PriceUsd | Should -BeLessOrEqual 800; $_.MemoryGB | Should -BeGreaterOrEqual 8; $_.Kind | Should -Be 'Buy'
-            $_.PriceKind | Should -BeIn 'new', 'used', 'launch'; $_.PriceDate | Should -Match '^\d{4}(-\d\d)?'
+            $_.PriceKind | Should -BeIn 'new', 'used', 'MSRP'; $_.PriceDate | Should -Match '^\d{4}(-\d\d)?'
         }
         ($r | ForEach-Object Rank) | Should -Be @(1, 2, 3, 4, 5) # not $r.Rank: that is System.Array.Rank
         $r[0] | Should -BeOfType ([DlGpuTools.GpuRecommendation])
@@ -240,5 +240,41 @@ Describe 'Get-GpuRecommendation' {
         $r[0].MemoryGB | Should -BeGreaterOrEqual 12
         $r[0].MemoryGB | Should -BeLessOrEqual 16
         @(Get-GpuRecommendation -ModelParameters 8e9 -Method LoRA -Top 1)[0].Method | Should -Be 'LoRA BF16'
+    }
+}
+
+Describe 'Get-GpuRecommendation -Engine and PriceKind, read from the engine''s tables' {
+    BeforeAll {
+        $script:Engines = [DlGpuTools.Recommendations.InferenceEngines]::Registry
+    }
+
+    It 'validates and completes -Engine from the engine''s table, in any case, and names the engines when one is unknown' {
+        $attributes = (Get-Command Get-GpuRecommendation).Parameters['Engine'].Attributes
+        @($attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }) | Should -BeNullOrEmpty
+        @($attributes | Where-Object { $_ -is [DlGpuTools.Validation.ValidateRegisteredIdAttribute] }) | Should -HaveCount 1
+        $line = 'Get-GpuRecommendation -Engine '
+        $all = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $all.CompletionText | Should -Be @('llama.cpp', 'vLLM', 'TensorRT-LLM')
+        $all.CompletionText | Should -Be @($Engines.Ids)
+        { Get-GpuRecommendation -Engine SGLang } |
+            Should -Throw -ErrorId "ParameterArgumentValidationError,$RecFqid" -ExpectedMessage "*'SGLang'*llama.cpp, vLLM, TensorRT-LLM*"
+        foreach ($pair in @(@('VLLM', 'vLLM'), @('tensorrt-llm', 'TensorRT-LLM'), @('LLAMA.CPP', 'llama.cpp'))) {
+            $r = @(Get-GpuRecommendation -Model gpt-oss-120b -Engine $pair[0] -Top 1 -WarningAction SilentlyContinue)
+            $r[0].Engine | Should -BeExactly $pair[1] -Because "-Engine $($pair[0]) names $($pair[1])"
+        }
+    }
+
+    It 'shows PriceKind as new, used or MSRP, read back from JSON, and refuses other words' {
+        $r = @(Get-GpuRecommendation -Budget 3000 -Workload NLP -Top 20 -CurrentGpu 'GeForce RTX 3060 12GB' -WarningAction SilentlyContinue)
+        $priced = @($r | Where-Object { $null -ne $_.PriceUsd })
+        $priced | Should -Not -BeNullOrEmpty
+        $priced | ForEach-Object { $_.PriceKind | Should -BeIn 'new', 'used', 'MSRP' }
+        $back = [DlGpuTools.GpuRecommendation] ($priced[0] | ConvertTo-Json -Depth 3 | ConvertFrom-Json |
+            Select-Object Rank, Kind, Card, PriceUsd, PriceKind)
+        $back.PriceKind | Should -BeExactly $priced[0].PriceKind
+        $row = [DlGpuTools.GpuRecommendation]::new()
+        $row.PriceKind = 'msrp'
+        $row.PriceKind | Should -BeExactly 'MSRP'
+        { $row.PriceKind = 'refurbished' } | Should -Throw -ExpectedMessage "*'refurbished'*New, Used, Msrp*"
     }
 }

@@ -69,6 +69,23 @@ namespace DlGpuTools.Benchmarks
         /// <summary>The BLAS used, as shown to users ("OpenBLAS 0.3.26 (libopenblas.so.0)"), or null for the managed kernel.</summary>
         public string? BlasName => _blas?.DisplayName;
 
+        /// <summary>The types the CPU benchmark measures with some BLAS (FP64, FP32, BF16); the others are GPU types.</summary>
+        public static IReadOnlyList<MatMulDataType> CpuTypes => MeasurableTypes;
+
+        private static readonly MatMulDataType[] MeasurableTypes = { MatMulDataType.FP64, MatMulDataType.FP32, MatMulDataType.BF16 };
+
+        /// <summary>
+        /// Refuses, before anything runs, the first of <paramref name="types"/> that no CPU BLAS multiplies, with the command's
+        /// <paramref name="remedy"/>.
+        /// </summary>
+        public static void RefuseGpuTypes(IEnumerable<MatMulDataType> types, string remedy)
+        {
+            foreach (MatMulDataType type in types ?? throw new ArgumentNullException(nameof(types)))
+            {
+                if (Array.IndexOf(MeasurableTypes, type) < 0) throw MatMulArgumentException.NotACpuType(type, remedy);
+            }
+        }
+
         /// <summary>Whether this benchmark's BLAS (or the managed kernel) can multiply <paramref name="type"/>.</summary>
         public bool Supports(MatMulDataType type) => Supports(_blas, type);
 
@@ -84,8 +101,9 @@ namespace DlGpuTools.Benchmarks
             if (request.M * request.K > int.MaxValue || request.K * request.N > int.MaxValue || request.M * request.N > int.MaxValue)
                 throw new MatMulTooLargeException(Problem(request),
                     (ulong)((request.M * request.K + request.K * request.N + request.M * request.N) * 4), 0);
+            // The CPU's own failure, not the GPU's MatMulTypeNotSupportedException, whose remedy speaks of GPU generations.
             if (!Supports(_blas, request.DataType))
-                throw new MatMulTypeNotSupportedException(request.DataType == MatMulDataType.BF16
+                throw new CpuMatMulTypeException(request.DataType == MatMulDataType.BF16
                     ? $"{LibraryName} has no BF16 GEMM (MKL's cblas_gemm_bf16bf16f32, or OpenBLAS's cblas_sbgemm, which OpenBLAS builds "
                         + "only for CPUs with AVX512-BF16 or AMX); measure FP32 on this CPU."
                     : $"The CPU benchmark measures FP64, FP32 and BF16; {request.DataType} is a GPU type (measure it "

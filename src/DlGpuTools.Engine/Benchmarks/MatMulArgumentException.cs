@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using DlGpuTools.Errors;
 
 namespace DlGpuTools.Benchmarks
@@ -22,6 +25,16 @@ namespace DlGpuTools.Benchmarks
 
         public static MatMulArgumentException ShapeIncomplete() => new MatMulArgumentException(ErrorCatalogue.MatMulShapeIncomplete,
             "-M, -N and -K describe one problem together: give all three.", ShapeRemedy);
+
+        /// <summary>
+        /// Fast accumulation exists for FP8 only: asking for it without FP8 among <paramref name="types"/> is a mistake to point
+        /// out, not to ignore.
+        /// </summary>
+        public static void RefuseFastAccumulationWithoutFp8(bool fastAccumulation, IEnumerable<MatMulDataType> types)
+        {
+            if (fastAccumulation && !(types ?? throw new ArgumentNullException(nameof(types))).Contains(MatMulDataType.FP8))
+                throw FastAccumulationWithoutFp8();
+        }
 
         public static MatMulArgumentException FastAccumulationWithoutFp8() =>
             new MatMulArgumentException(ErrorCatalogue.FastAccumulationNeedsFP8,

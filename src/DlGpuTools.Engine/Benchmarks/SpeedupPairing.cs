@@ -12,6 +12,18 @@ namespace DlGpuTools.Benchmarks
     /// </summary>
     public static class SpeedupPairing
     {
+        /// <summary>
+        /// Refuses, before anything runs, a GPU type with no CPU counterpart to set it against (FP8: no CPU BLAS has an FP8
+        /// GEMM), with the command's <paramref name="remedy"/>.
+        /// </summary>
+        public static void RefuseUnpaired(IEnumerable<MatMulDataType> gpuTypes, string remedy)
+        {
+            foreach (MatMulDataType type in gpuTypes ?? throw new ArgumentNullException(nameof(gpuTypes)))
+            {
+                if (type == MatMulDataType.FP8) throw MatMulArgumentException.NotACpuType(type, remedy);
+            }
+        }
+
         /// <summary>The first pairing of <see cref="All"/>: the one the summary speaks of.</summary>
         public static (MatMulDataType Cpu, string Pairing) For(MatMulDataType gpu, bool cpuHasBf16) => All(gpu, cpuHasBf16)[0];
 

@@ -174,6 +174,10 @@ namespace DlGpuTools.Errors
             "There is no health check with that id.",
             "Use one of the ids the message lists (Tab completes them).");
 
+        public static readonly ErrorEntry UnknownInferenceEngine = E(nameof(UnknownInferenceEngine), InvalidArgument, Input,
+            "There is no inference engine with that name.",
+            "Use one of the names the message lists (Tab completes them).");
+
         // Devices.
         public static readonly ErrorEntry DeviceIndexNotFound = E(nameof(DeviceIndexNotFound), ObjectNotFound, Input,
             "No CUDA device this process sees has that index.",

@@ -41,8 +41,18 @@ namespace DlGpuTools
         /// street price is known.</summary>
         public double? PriceUsd { get; set; }
 
-        /// <summary>new, used or launch: which price PriceUsd is.</summary>
-        public string? PriceKind { get; set; }
+        /// <summary>
+        /// new, used or MSRP (the launch price standing in where no market price is known): which price PriceUsd is; the name of
+        /// <see cref="RecommendationPriceKind"/> as <see cref="PriceKindText"/> spells it (see <see cref="EnumText"/>); empty
+        /// without a price.
+        /// </summary>
+        public string? PriceKind
+        {
+            get => RecommendationPriceKind is RecommendationPriceKind kind ? PriceKindText.Of(kind) : null;
+            set => RecommendationPriceKind = EnumText.ParseOptional<RecommendationPriceKind>(value, nameof(PriceKind));
+        }
+
+        internal RecommendationPriceKind? RecommendationPriceKind { get; set; }
 
         public string? Provider { get; set; }
 
@@ -129,6 +139,15 @@ namespace DlGpuTools
         /// Short caveats for the table: PASSIVE, SXM-ONLY, STALE, MSRP, NO-P2P, NON-CUDA, a memory under the floor (8GB), price flags.
         /// </summary>
         public ReadableList<string> Flags { get; set; } = new ReadableList<string>();
+
+        /// <summary>Sold only in a whole SXM/OAM server or as a unified-memory box (the SXM-ONLY flag): the ranking reads this.</summary>
+        internal bool SoldAsSystem { get; set; }
+
+        /// <summary>A passively cooled data-centre card that needs a server's airflow (the PASSIVE flag).</summary>
+        internal bool PassivelyCooled { get; set; }
+
+        /// <summary>The price was worked out from another figure (the DERIVED flag), not observed: it never decides a tie.</summary>
+        internal bool PriceDerived { get; set; }
 
         /// <summary>The largest model class these cards hold: "70B Q4" (4-bit, 8k context), "14B QLoRA"; empty where none.</summary>
         public string? Fits { get; set; }

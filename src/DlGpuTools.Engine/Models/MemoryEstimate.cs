@@ -14,6 +14,12 @@ namespace DlGpuTools
 
         public bool Training { get; set; }
 
+        /// <summary>
+        /// Training that updates every weight (full fine-tuning, at the asked precision), not adapters over frozen weights
+        /// (LoRA, QLoRA): the engine decides the arithmetic and FLOPs per token from this, never from the Method's words.
+        /// </summary>
+        internal bool TrainsAllWeights { get; set; }
+
         /// <summary>Bytes per parameter of the weights as stored (0.5625 for 4-bit weights with their group scales).</summary>
         public double BytesPerParameter { get; set; }
 

@@ -97,7 +97,7 @@ namespace DlGpuTools.Recommendations
         {
             if (card.Fp16TensorTflops is not double fp16) return ("FP32", card.Fp32Tflops);
             bool halfRateAccumulate = string.Equals(card.Vendor, "NVIDIA", StringComparison.Ordinal)
-                && string.Equals(card.Segment, "consumer", StringComparison.Ordinal);
+                && card.CardSegment == CardSegment.Consumer;
             return halfRateAccumulate ? ("FP16 (FP16 accumulate)", 2 * fp16) : ("FP16", fp16);
         }
     }

@@ -141,6 +141,7 @@ namespace DlGpuTools.Recommendations
                 Offload = q.Offload.ToString(),
                 HostMemoryGB = MemoryEstimator.Round(host),
                 SpeedFactor = q.Method == TrainingMethod.QLoRA ? MemoryEstimator.QLoRASpeedFactor : 1,
+                TrainsAllWeights = q.Method == TrainingMethod.Full,
                 Formula = string.Format(CultureInfo.InvariantCulture,
                     "{0} of the denoiser at {1} px x {2}: {3:0.0} GB weights + {4:0.0} GB trained state ({5}) + {6:0.0} GB frozen text "
                         + "encoders and VAE (BF16; 0 if their"

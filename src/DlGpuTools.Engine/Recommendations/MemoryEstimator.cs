@@ -391,6 +391,7 @@ namespace DlGpuTools.Recommendations
                 Offload = q.Offload.ToString(),
                 HostMemoryGB = Round(host),
                 SpeedFactor = q.Method == TrainingMethod.QLoRA ? QLoRASpeedFactor : 1,
+                TrainsAllWeights = q.Method == TrainingMethod.Full,
                 Formula = string.Format(CultureInfo.InvariantCulture,
                     "{0}: {1:0.##e0} parameters x ({2}) = {3:0.0} GB{4} + {5:0.0} GB activations ({6:0} tokens x {7} sequence(s), "
                         + "gradient checkpointing, {8}) + {9} GB CUDA context = {10:0.0} GB ({11})",

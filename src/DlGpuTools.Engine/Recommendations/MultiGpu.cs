@@ -79,9 +79,6 @@ namespace DlGpuTools.Recommendations
             rented || card.CardSegment == CardSegment.Datacenter
                 || card.GpuFormFactor == GpuFormFactor.Sxm ? InferenceEngine.Vllm : InferenceEngine.LlamaCpp;
 
-        public static string EngineName(InferenceEngine engine) =>
-            engine == InferenceEngine.LlamaCpp ? "llama.cpp" : engine == InferenceEngine.Vllm ? "vLLM" : "TensorRT-LLM";
-
         /// <summary>What <paramref name="gpus"/> cards give for this use, from the one scaling model (ScalingModel), with its
         /// basis.</summary>
         public static MultiGpuScaling Scaling(GpuSpec card, int gpus, ParallelUse use, Workload workload)

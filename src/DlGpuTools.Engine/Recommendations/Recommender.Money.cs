@@ -51,7 +51,7 @@ namespace DlGpuTools.Recommendations
                 r.TokensModel, bytes / 1e9, model.KvCacheGB, decode.Formula,
                 scaling.Gpus > 1 ? string.Format(CultureInfo.InvariantCulture, "; {0}", scaling.Describe()) : string.Empty,
                 adjusted ? string.Format(CultureInfo.InvariantCulture, " = {0:0.#} tokens/s", r.TokensPerSecond) : string.Empty,
-                r.TokensBand, MultiGpu.EngineName(engine), host);
+                r.TokensBand, InferenceEngines.NameOf(engine), host);
             if (parameters is double p && PerformanceModel.PrefillTokensPerSecond(card, p, precision, engine) is ThroughputEstimate prefill)
                 r.PrefillTokensPerSecond = Math.Round(prefill.Value * (scaling.Use == ParallelUse.TensorParallel ? scaling.Factor : 1), 0);
         }
@@ -65,14 +65,13 @@ namespace DlGpuTools.Recommendations
         {
             RecommendationRequest request = c.Request;
             if (!request.IsTraining) return;
-            if (request.JobTokens is double tokens && request.ComputeParameters is double parameters && method?.Method is string name)
+            if (request.JobTokens is double tokens && request.ComputeParameters is double parameters && method?.Method != null)
             {
-                bool full = name.StartsWith("Full", StringComparison.Ordinal);
-                bool qlora = name.StartsWith("QLoRA", StringComparison.Ordinal);
+                bool full = method.TrainsAllWeights;
                 ThroughputEstimate? flops = PerformanceModel.TrainingFlopsPerSecond(card, full ? precision : ModelPrecision.BF16);
                 if (flops == null) return;
                 double perToken = (full ? FullFlopsPerToken : AdapterFlopsPerToken) * parameters;
-                double rate = flops.Value * scaling.Factor * (qlora ? MemoryEstimator.QLoRASpeedFactor : 1);
+                double rate = flops.Value * scaling.Factor * method.SpeedFactor;
                 double hours = tokens * perToken / rate / 3600;
                 r.JobHours = Math.Round(hours, hours < 10 ? 2 : 1);
                 r.JobBand = ScalingModel.BandText(flops.Band, scaling.Gpus);
@@ -80,7 +79,11 @@ namespace DlGpuTools.Recommendations
                     "{0:0.##e0} tokens x {1} x {2:0.##e0} parameters = {3:0.##e0} FLOPs at {4}{5}{6} = {7:0.#} h {8}",
                     tokens, full ? FullFlopsPerToken : AdapterFlopsPerToken, parameters, tokens * perToken, flops.Formula,
                     scaling.Gpus > 1 ? "; " + scaling.Describe() : string.Empty,
-                        qlora ? "; x 0.66 for QLoRA's dequantisation (Raschka 2023)" : string.Empty, hours, r.JobBand);
+                        method.SpeedFactor < 1
+                            ? string.Format(CultureInfo.InvariantCulture, "; x {0:0.##} for QLoRA's dequantisation (Raschka 2023)",
+                                method.SpeedFactor)
+                            : string.Empty,
+                        hours, r.JobBand);
             }
             else if (request.TrainingHours is double reference && r.Speed is double speed && speed > 0)
             {

@@ -55,12 +55,13 @@ namespace DlGpuTools.Recommendations
             r.PriceUsd = total;
             r.PriceLowUsd = Math.Round(price.LowUsd * units, 0);
             r.PriceHighUsd = Math.Round(price.HighUsd * units, 0);
-            r.PriceKind = price.PriceCondition == PriceCondition.Launch ? "MSRP" : price.Condition;
+            r.RecommendationPriceKind = PriceKindText.From(price.PriceCondition);
             r.PriceDate = price.PriceDate;
             r.Provider = price.Provider;
             r.Source = price.Source + " | specs: " + r.Source;
             r.SpeedPer1000Usd = r.Speed is double speed ? Math.Round(speed / total * 1000, 2) : (double?)null;
             foreach (string flag in price.FlagText.Split(FlagSeparators, StringSplitOptions.RemoveEmptyEntries)) r.Flags.Add(flag);
+            r.PriceDerived = (price.Flags & PriceCaveats.Derived) != 0;
             if (price.Reason != null) r.Warnings.Add("Price: " + price.Reason);
             if ((price.Flags & PriceCaveats.Stale) != 0 && price.AgeMonths is int age)
                 r.Warnings.Add(string.Format(CultureInfo.InvariantCulture,
@@ -223,7 +224,7 @@ namespace DlGpuTools.Recommendations
                 ModelInputs = perf.Inputs,
                 SpeedFormula = perf.Formula + " " + perf.BandText + (fit.Gpus > 1 ? "; " + scaling.Describe() : string.Empty),
                 Scaling = fit.Gpus > 1 ? scaling.Describe() : null,
-                Engine = serving ? MultiGpu.EngineName(engine) : null,
+                Engine = serving ? InferenceEngines.NameOf(engine) : null,
                 PowerW = NodePower(card, fit.Gpus) ?? card.TdpW * fit.Gpus,
                 FitsModel = fit.Gpus == 1,
                 RequiredMemoryGB = fit.Method != null ? Math.Round(fit.Method.RequiredPerCardGB(fit.Gpus), 1) : c.Floor,
@@ -266,8 +267,10 @@ namespace DlGpuTools.Recommendations
         {
             if (kind != RecommendationKind.Rent)
             {
-                if (card.GpuFormFactor == GpuFormFactor.Sxm || card.GpuFormFactor == GpuFormFactor.Integrated) r.Flags.Add("SXM-ONLY");
-                else if (card.CardSegment == CardSegment.Datacenter) r.Flags.Add("PASSIVE");
+                r.SoldAsSystem = card.GpuFormFactor == GpuFormFactor.Sxm || card.GpuFormFactor == GpuFormFactor.Integrated;
+                r.PassivelyCooled = !r.SoldAsSystem && card.CardSegment == CardSegment.Datacenter;
+                if (r.SoldAsSystem) r.Flags.Add("SXM-ONLY");
+                else if (r.PassivelyCooled) r.Flags.Add("PASSIVE");
             }
 
             if (gpus > 1 && !card.PeerToPeer && card.GpuInterconnect == GpuInterconnect.None) r.Flags.Add("NO-P2P");
@@ -288,7 +291,7 @@ namespace DlGpuTools.Recommendations
         {
             if (method == null) return asked;
             if (ServedPrecision.Of(method) == ModelPrecision.FP8) return ModelPrecision.FP8;
-            if (method.Method != null && method.Method.StartsWith("Full", StringComparison.Ordinal)) return asked;
+            if (method.TrainsAllWeights) return asked;
             return asked == ModelPrecision.FP16 ? ModelPrecision.FP16 : ModelPrecision.BF16;
         }
 
@@ -343,7 +346,7 @@ namespace DlGpuTools.Recommendations
                 r.PriceUsd = RankingPrice(price);
                 r.PriceLowUsd = price.LowUsd;
                 r.PriceHighUsd = price.HighUsd;
-                r.PriceKind = price.Condition;
+                r.RecommendationPriceKind = PriceKindText.From(price.PriceCondition);
                 r.PriceDate = price.PriceDate;
                 r.Provider = price.Provider;
             }

@@ -21,9 +21,6 @@ namespace DlGpuTools.Recommendations
         /// ranked.</summary>
         public const double ThroughputFloorShare = 0.5;
 
-        /// <summary>The price-evidence flag of a price derived from a bundle or a ratio rather than seen for the card.</summary>
-        private const string DerivedPriceFlag = "DERIVED";
-
         /// <summary>An upgrade must beat the current card's speed by this factor (or hold more, or fit a model it cannot).</summary>
         public const double UpgradeFactor = 1.5;
 
@@ -188,7 +185,7 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>A whole 8-GPU SXM/OAM server bought as one unit.</summary>
-        private static bool IsServer(GpuRecommendation o) => o.IsPurchase() && o.Flags.Contains("SXM-ONLY");
+        private static bool IsServer(GpuRecommendation o) => o.IsPurchase() && o.SoldAsSystem;
 
         /// <summary>
         /// The order of the options. A data-centre-scale model served at FP8 or better ranks first. Then, under Best,
@@ -216,21 +213,21 @@ namespace DlGpuTools.Recommendations
             var ordered = list
                 .OrderByDescending(o => c.DataCentreScale && DeployGrade(o.Method))
                 .ThenBy(o => !c.DataCentreScale && IsServer(o)) // a $200k+ server follows the cards a home or lab can hold the work on
-                .ThenBy(o => c.Methods.Count == 0 && o.Flags.Contains("PASSIVE")) // a desktop buyer's card needs its own fans
+                .ThenBy(o => c.Methods.Count == 0 && o.PassivelyCooled) // a desktop buyer's card needs its own fans
                 .ThenByDescending(o => memoryFirst ? Capability(c, o) : 0)
                 .ThenBy(o => c.Methods.Count > 0 && !c.DataCentreScale ? o.GpusNeeded : 0) // one card that holds the model beats a set
                 // a price worked out from a bundle ("2x for $1,800") is not an observation: it never decides
-                .ThenBy(o => o.Flags.Contains(DerivedPriceFlag))
+                .ThenBy(o => o.PriceDerived)
                 .ThenByDescending(figure)
                 .ThenBy(o => o.PriceUsd ?? double.MaxValue)
                 .ToList();
             // The tie-break keeps every key above it: more memory never lifts a set of cards over one card that holds the model.
             return MemoryTieBreak(ordered, figure,
                 o => (c.DataCentreScale && DeployGrade(o.Method) ? 4000 : 0) + (!c.DataCentreScale && IsServer(o) ? 0 : 2000)
-                + (c.Methods.Count == 0 && o.Flags.Contains("PASSIVE") ? 0 : 1000)
+                + (c.Methods.Count == 0 && o.PassivelyCooled ? 0 : 1000)
                 + (memoryFirst ? Capability(c,
                     o) : 0) - (c.Methods.Count > 0
-                    && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0) - (o.Flags.Contains(DerivedPriceFlag) ? 100 : 0));
+                    && !c.DataCentreScale ? 10000 * o.GpusNeeded : 0) - (o.PriceDerived ? 100 : 0));
         }
 
         /// <summary>

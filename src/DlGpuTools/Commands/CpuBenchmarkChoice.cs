@@ -55,12 +55,5 @@ namespace DlGpuTools.Commands
             _warned = true;
             _cmdlet.WriteWarning(result.Warning);
         }
-
-        /// <summary>
-        /// A CPU measurement's failure as the user should read it: "type not supported" with the CPU's remedy (the
-        /// shared one speaks of GPU generations); any other as it is.
-        /// </summary>
-        public static Exception AsCpuFailure(Exception e) =>
-            e is MatMulTypeNotSupportedException type ? new CpuMatMulTypeException(type.Message) : e;
     }
 }

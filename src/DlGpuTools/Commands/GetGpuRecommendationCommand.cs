@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using DlGpuTools.Catalog;
 using DlGpuTools.Recommendations;
+using DlGpuTools.Validation;
 
 namespace DlGpuTools.Commands
 {
@@ -81,7 +82,8 @@ namespace DlGpuTools.Commands
 
         /// <summary>The serving engine: it decides how a model split over cards scales.</summary>
         [Parameter]
-        [ValidateSet("llama.cpp", "vLLM", "TensorRT-LLM", IgnoreCase = true)]
+        [ValidateRegisteredId(typeof(InferenceEngines))]
+        [ArgumentCompleter(typeof(InferenceEngineCompleter))]
         public string? Engine { get; set; }
 
         /// <summary>Tokens the training job processes in all: gives hours and cost per option.</summary>
@@ -223,10 +225,7 @@ namespace DlGpuTools.Commands
                 Optimizer = Optimizer,
                 Offload = Offload,
                 Goal = Bound(nameof(Goal)) ? Goal : (RecommendationGoal?)null,
-                Engine = Engine == null ? (InferenceEngine?)null : string.Equals(Engine, "llama.cpp", StringComparison.OrdinalIgnoreCase)
-                    ? InferenceEngine.LlamaCpp
-                    : string.Equals(Engine, "vLLM", StringComparison.OrdinalIgnoreCase) ? InferenceEngine.Vllm
-                    : InferenceEngine.TensorRtLlm,
+                Engine = Engine == null ? (InferenceEngine?)null : InferenceEngines.Parse(Engine),
                 TrainTokens = Bound(nameof(TrainTokens)) ? TrainTokens : (double?)null,
                 Epochs = Bound(nameof(Epochs)) ? Epochs : (double?)null,
                 DatasetTokens = Bound(nameof(DatasetTokens)) ? DatasetTokens : (double?)null,

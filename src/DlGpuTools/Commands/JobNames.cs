@@ -4,12 +4,9 @@ using DlGpuTools.Monitoring;
 
 namespace DlGpuTools.Commands
 {
-    /// <summary>What Start-GpuJob and Stop-GpuJob share: the job-name rule and the state folder.</summary>
+    /// <summary>What Start-GpuJob and Stop-GpuJob share: the state folder and its remedy.</summary>
     internal static class JobNames
     {
-        /// <summary>The rule of <see cref="JobStateStore.IsValidName"/>: a file name, never a path.</summary>
-        public const string Pattern = @"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}\z"; // \z: $ would let a final newline through
-
         public const string FolderRemedy = "Give -StateFolder a folder of your own with mode 700, or run as the user who "
             + "owns the default folder.";
 

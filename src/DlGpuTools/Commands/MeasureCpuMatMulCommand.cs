@@ -58,12 +58,7 @@ namespace DlGpuTools.Commands
             {
                 _shapes = MatMulShapes.Resolve(Given(nameof(M), M), Given(nameof(N), N), Given(nameof(K), K),
                     MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? Size : null, sweep: false, DefaultSizes);
-                MatMulDataType? gpuOnly = DataType.Where(t => t != MatMulDataType.FP32 && t != MatMulDataType.FP64
-                    && t != MatMulDataType.BF16)
-                    .Cast<MatMulDataType?>().FirstOrDefault();
-                if (gpuOnly is MatMulDataType type)
-                    throw MatMulArgumentException.NotACpuType(type,
-                        "Use -DataType FP32, FP64 or BF16, or Measure-GpuMatMul for the GPU types.");
+                CpuMatMulBenchmark.RefuseGpuTypes(DataType, "Use -DataType FP32, FP64 or BF16, or Measure-GpuMatMul for the GPU types.");
             }
             catch (MatMulArgumentException e)
             {
@@ -109,7 +104,7 @@ namespace DlGpuTools.Commands
                     catch (Exception e) when (IsKnownFailure(e))
                     {
                         CompleteProgress();
-                        WriteFailure(CpuBenchmarkChoice.AsCpuFailure(e), label);
+                        WriteFailure(e, label);
                     }
                 }
             }

@@ -72,12 +72,19 @@ namespace DlGpuTools.Commands
             {
                 _shapes = MatMulShapes.Resolve(Given(nameof(M), M), Given(nameof(N), N), Given(nameof(K), K),
                     MyInvocation.BoundParameters.ContainsKey(nameof(Size)) ? Size : null, Sweep, DefaultSizes);
-                // Fast accumulation exists for FP8 only; asking for it without FP8 is a mistake to point out, not to ignore.
-                if (FastAccumulation && !DataType.Contains(MatMulDataType.FP8)) throw MatMulArgumentException.FastAccumulationWithoutFp8();
             }
             catch (MatMulArgumentException e)
             {
-                ThrowFailure(e, e.Entry == ErrorCatalogue.FastAccumulationNeedsFP8 ? DataType : null);
+                ThrowFailure(e, null);
+            }
+
+            try
+            {
+                MatMulArgumentException.RefuseFastAccumulationWithoutFp8(FastAccumulation, DataType);
+            }
+            catch (MatMulArgumentException e)
+            {
+                ThrowFailure(e, DataType);
             }
         }
 

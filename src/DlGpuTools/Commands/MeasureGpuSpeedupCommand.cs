@@ -55,9 +55,8 @@ namespace DlGpuTools.Commands
         {
             try
             {
-                if (DataType.Contains(MatMulDataType.FP8))
-                    throw MatMulArgumentException.NotACpuType(MatMulDataType.FP8,
-                        "Compare FP64, FP32, TF32, FP16 or BF16; measure FP8 alone with Measure-GpuMatMul.");
+                SpeedupPairing.RefuseUnpaired(DataType,
+                    "Compare FP64, FP32, TF32, FP16 or BF16; measure FP8 alone with Measure-GpuMatMul.");
                 // Before any device is listed: a -Library that finds nothing stops the command first.
                 _cpu = _cpuParameters.Choose(this, CurrentDirectory);
             }
@@ -166,8 +165,7 @@ namespace DlGpuTools.Commands
             catch (Exception e) when (IsKnownFailure(e))
             {
                 CompleteProgress();
-                Exception failure = label.StartsWith("CPU", StringComparison.Ordinal) ? CpuBenchmarkChoice.AsCpuFailure(e) : e;
-                WriteFailure(failure, label);
+                WriteFailure(e, label);
                 return null;
             }
         }

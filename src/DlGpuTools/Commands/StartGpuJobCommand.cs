@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using DlGpuTools.Errors;
 using DlGpuTools.Monitoring;
+using DlGpuTools.Validation;
 
 namespace DlGpuTools.Commands
 {
@@ -17,7 +18,7 @@ namespace DlGpuTools.Commands
     {
         /// <summary>The job's name, for example $env:SLURM_JOB_ID.</summary>
         [Parameter(Mandatory = true, Position = 0)]
-        [ValidatePattern(JobNames.Pattern)]
+        [ValidateJobName]
         public string Name { get; set; } = string.Empty; // mandatory: bound before EndProcessing
 
         /// <summary>The private folder for job states; see Get-Help Start-GpuJob for the default.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using DlGpuTools.Errors;
 using DlGpuTools.Monitoring;
+using DlGpuTools.Validation;
 
 namespace DlGpuTools.Commands
 {
@@ -16,7 +17,7 @@ namespace DlGpuTools.Commands
     public sealed class StopGpuJobCommand : DlGpuCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidatePattern(JobNames.Pattern)]
+        [ValidateJobName]
         public string Name { get; set; } = string.Empty; // mandatory: bound before ProcessRecord
 
         [Parameter]

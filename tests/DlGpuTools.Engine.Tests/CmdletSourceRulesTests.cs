@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace DlGpuTools.Engine.Tests
+{
+    /// <summary>
+    /// What the cmdlet assembly's sources must not hold, because the engine owns it: a ValidateSet (a copy of an engine
+    /// list that drifts; validation and completion read the engine's table), and a failure category (the catalogue entry
+    /// of each error id carries it).
+    /// </summary>
+    public class CmdletSourceRulesTests
+    {
+        private static readonly Regex ValidateSet = new Regex(@"\[\s*(System\.Management\.Automation\.)?ValidateSet(Attribute)?\s*\(",
+            RegexOptions.CultureInvariant);
+
+        private static readonly Regex CategoryLiteral = new Regex(@"\bFailureCategory\.[A-Z]\w*", RegexOptions.CultureInvariant);
+
+        [Fact]
+        public void No_cmdlet_parameter_copies_an_engine_list_into_a_ValidateSet()
+        {
+            var found = Find(ValidateSet);
+
+            Assert.True(found.Count == 0, "ValidateSet in the cmdlets (validate from the engine's registry instead):\n"
+                + string.Join("\n", found));
+        }
+
+        [Fact]
+        public void No_cmdlet_names_a_failure_category_that_the_catalogue_entry_already_carries()
+        {
+            var found = Find(CategoryLiteral);
+
+            Assert.True(found.Count == 0, "Failure categories named in the cmdlets (take the entry's Category):\n"
+                + string.Join("\n", found));
+        }
+
+        [Fact]
+        public void The_scans_find_what_they_look_for()
+        {
+            Assert.Matches(ValidateSet, "        [ValidateSet(\"llama.cpp\", \"vLLM\", IgnoreCase = true)]");
+            Assert.Matches(ValidateSet, "[System.Management.Automation.ValidateSetAttribute(\"a\")]");
+            Assert.DoesNotMatch(ValidateSet, "/// no ValidateSet copy to keep in step.");
+            Assert.Matches(CategoryLiteral, "Record(ErrorCatalogue.CollectiveRankFailed, FailureCategory.OperationStopped, rank,");
+            Assert.DoesNotMatch(CategoryLiteral, "// FailureCategory spells ErrorCategory's names, so the conversion is by name.");
+        }
+
+        private static List<string> Find(Regex pattern)
+        {
+            string root = Path.Combine(RepositoryRoot(), "src", "DlGpuTools");
+            var found = new List<string>();
+            foreach (string file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            {
+                if (file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
+                string[] lines = File.ReadAllLines(file);
+                for (int i = 0; i < lines.Length; i++)
+                {
+                    string code = lines[i].TrimStart();
+                    if (code.StartsWith("//", StringComparison.Ordinal)) continue;
+                    if (pattern.IsMatch(code)) found.Add($"{Path.GetRelativePath(root, file)}:{i + 1}: {code}");
+                }
+            }
+
+            return found;
+        }
+
+        private static string RepositoryRoot()
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
+            Assert.NotNull(dir);
+            return dir!.FullName;
+        }
+    }
+}
