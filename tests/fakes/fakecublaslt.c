@@ -322,14 +322,24 @@ status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layo
 #undef cublasLtMatmul
 
 #define MAX_TRACE_NAMES 1024
-static struct { const void *p; char kind; int id; } trace_names[MAX_TRACE_NAMES];
-static int trace_next_id[128];
+/* Numbered as the fake driver numbers its handles: the lowest number free among those of the same kind made in the
+ * same context, so GPUs worked on from threads at once do not take numbers from each other. */
+static struct { const void *p; char kind; int id; char owner[32]; } trace_names[MAX_TRACE_NAMES];
 static pthread_mutex_t trace_names_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *trace_context(void);
 static void trace_name(char kind, const void *p) {
+    static unsigned char taken[MAX_TRACE_NAMES + 2];
+    const char *owner = trace_context();
     pthread_mutex_lock(&trace_names_lock);
+    memset(taken, 0, sizeof taken);
+    for (int i = 0; i < MAX_TRACE_NAMES; i++)
+        if (trace_names[i].kind == kind && strcmp(trace_names[i].owner, owner) == 0) taken[trace_names[i].id] = 1;
+    int id = 1;
+    while (taken[id]) id++;
     for (int i = 0; i < MAX_TRACE_NAMES; i++)
         if (!trace_names[i].kind) {
-            trace_names[i].p = p; trace_names[i].kind = kind; trace_names[i].id = ++trace_next_id[(int)kind];
+            trace_names[i].p = p; trace_names[i].kind = kind; trace_names[i].id = id;
+            snprintf(trace_names[i].owner, sizeof trace_names[i].owner, "%s", owner);
             break;
         }
     pthread_mutex_unlock(&trace_names_lock);
@@ -364,6 +374,13 @@ static void trace_mute_driver(int delta) {
     void (*quiet)(int) = (void (*)(int))trace_driver("fakecuda_trace_quiet");
     if (quiet) quiet(delta);
 }
+/* The driver's name for the context current on this thread, for the line (thread-local, so one call may use it). */
+static const char *trace_context(void) {
+    static __thread char name[32];
+    void (*context)(char *) = (void (*)(char *))trace_driver("fakecuda_trace_context");
+    if (context) context(name); else snprintf(name, sizeof name, "?");
+    return name;
+}
 #define TRACE_PATH_OR_RETURN(r) char path[512]; if (!fake_trace_path(path, sizeof path)) return (r)
 
 status cublasLtCreate(void **h) {
@@ -371,7 +388,7 @@ status cublasLtCreate(void **h) {
     char a[32];
     TRACE_PATH_OR_RETURN(r);
     if (r == OK) trace_name('H', *h);
-    fake_trace(path, "cublasLt cublasLtCreate = %s -> %d", r ? "-" : trace_ref(a, *h, 0), r);
+    fake_trace(path, "cublasLt cublasLtCreate = %s ctx=%s -> %d", r ? "-" : trace_ref(a, *h, 0), trace_context(), r);
     return r;
 }
 status cublasLtDestroy(void *h) {
@@ -379,7 +396,7 @@ status cublasLtDestroy(void *h) {
     trace_ref(a, h, 1);
     status r = fake_cublasLtDestroy(h);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "cublasLt cublasLtDestroy %s -> %d", a, r);
+    fake_trace(path, "cublasLt cublasLtDestroy %s ctx=%s -> %d", a, trace_context(), r);
     return r;
 }
 status cublasLtMatmulDescCreate(desc_t **d, int compute, int scale) {
@@ -387,8 +404,8 @@ status cublasLtMatmulDescCreate(desc_t **d, int compute, int scale) {
     char a[32];
     TRACE_PATH_OR_RETURN(r);
     if (r == OK) trace_name('D', *d);
-    fake_trace(path, "cublasLt cublasLtMatmulDescCreate compute=%d scale=%d = %s -> %d", compute, scale,
-               r ? "-" : trace_ref(a, *d, 0), r);
+    fake_trace(path, "cublasLt cublasLtMatmulDescCreate compute=%d scale=%d = %s ctx=%s -> %d", compute, scale,
+               r ? "-" : trace_ref(a, *d, 0), trace_context(), r);
     return r;
 }
 status cublasLtMatmulDescDestroy(desc_t *d) {
@@ -396,7 +413,7 @@ status cublasLtMatmulDescDestroy(desc_t *d) {
     trace_ref(a, d, 1);
     status r = fake_cublasLtMatmulDescDestroy(d);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "cublasLt cublasLtMatmulDescDestroy %s -> %d", a, r);
+    fake_trace(path, "cublasLt cublasLtMatmulDescDestroy %s ctx=%s -> %d", a, trace_context(), r);
     return r;
 }
 /* The value as a little-endian integer of the size given (attributes here are enums, flags and byte counts). */
@@ -411,8 +428,8 @@ status cublasLtMatmulDescSetAttribute(desc_t *d, int attr, const void *buf, size
     status r = fake_cublasLtMatmulDescSetAttribute(d, attr, buf, size);
     char a[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "cublasLt cublasLtMatmulDescSetAttribute %s attr=%d size=%zu value=%lld -> %d", trace_ref(a, d, 0), attr,
-               size, trace_value(buf, size), r);
+    fake_trace(path, "cublasLt cublasLtMatmulDescSetAttribute %s attr=%d size=%zu value=%lld ctx=%s -> %d", trace_ref(a, d, 0), attr,
+               size, trace_value(buf, size), trace_context(), r);
     return r;
 }
 status cublasLtMatrixLayoutCreate(layout_t **l, int type, uint64_t rows, uint64_t cols, int64_t ld) {
@@ -420,8 +437,8 @@ status cublasLtMatrixLayoutCreate(layout_t **l, int type, uint64_t rows, uint64_
     char a[32];
     TRACE_PATH_OR_RETURN(r);
     if (r == OK) trace_name('L', *l);
-    fake_trace(path, "cublasLt cublasLtMatrixLayoutCreate type=%d rows=%llu cols=%llu ld=%lld = %s -> %d", type,
-               (unsigned long long)rows, (unsigned long long)cols, (long long)ld, r ? "-" : trace_ref(a, *l, 0), r);
+    fake_trace(path, "cublasLt cublasLtMatrixLayoutCreate type=%d rows=%llu cols=%llu ld=%lld = %s ctx=%s -> %d", type,
+               (unsigned long long)rows, (unsigned long long)cols, (long long)ld, r ? "-" : trace_ref(a, *l, 0), trace_context(), r);
     return r;
 }
 status cublasLtMatrixLayoutDestroy(layout_t *l) {
@@ -429,7 +446,7 @@ status cublasLtMatrixLayoutDestroy(layout_t *l) {
     trace_ref(a, l, 1);
     status r = fake_cublasLtMatrixLayoutDestroy(l);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "cublasLt cublasLtMatrixLayoutDestroy %s -> %d", a, r);
+    fake_trace(path, "cublasLt cublasLtMatrixLayoutDestroy %s ctx=%s -> %d", a, trace_context(), r);
     return r;
 }
 status cublasLtMatmulPreferenceCreate(void **p) {
@@ -437,7 +454,7 @@ status cublasLtMatmulPreferenceCreate(void **p) {
     char a[32];
     TRACE_PATH_OR_RETURN(r);
     if (r == OK) trace_name('P', *p);
-    fake_trace(path, "cublasLt cublasLtMatmulPreferenceCreate = %s -> %d", r ? "-" : trace_ref(a, *p, 0), r);
+    fake_trace(path, "cublasLt cublasLtMatmulPreferenceCreate = %s ctx=%s -> %d", r ? "-" : trace_ref(a, *p, 0), trace_context(), r);
     return r;
 }
 status cublasLtMatmulPreferenceDestroy(void *p) {
@@ -445,15 +462,15 @@ status cublasLtMatmulPreferenceDestroy(void *p) {
     trace_ref(a, p, 1);
     status r = fake_cublasLtMatmulPreferenceDestroy(p);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "cublasLt cublasLtMatmulPreferenceDestroy %s -> %d", a, r);
+    fake_trace(path, "cublasLt cublasLtMatmulPreferenceDestroy %s ctx=%s -> %d", a, trace_context(), r);
     return r;
 }
 status cublasLtMatmulPreferenceSetAttribute(void *p, int attr, const void *buf, size_t size) {
     status r = fake_cublasLtMatmulPreferenceSetAttribute(p, attr, buf, size);
     char a[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "cublasLt cublasLtMatmulPreferenceSetAttribute %s attr=%d size=%zu value=%lld -> %d", trace_ref(a, p, 0), attr,
-               size, trace_value(buf, size), r);
+    fake_trace(path, "cublasLt cublasLtMatmulPreferenceSetAttribute %s attr=%d size=%zu value=%lld ctx=%s -> %d", trace_ref(a, p, 0), attr,
+               size, trace_value(buf, size), trace_context(), r);
     return r;
 }
 status cublasLtMatmulAlgoGetHeuristic(void *h, desc_t *d, layout_t *a, layout_t *b, layout_t *c, layout_t *dd, void *pref,
@@ -463,9 +480,9 @@ status cublasLtMatmulAlgoGetHeuristic(void *h, desc_t *d, layout_t *a, layout_t 
     trace_mute_driver(-1);
     char n[7][32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "cublasLt cublasLtMatmulAlgoGetHeuristic %s %s %s %s %s %s %s requested=%d = %d -> %d", trace_ref(n[0], h, 0),
+    fake_trace(path, "cublasLt cublasLtMatmulAlgoGetHeuristic %s %s %s %s %s %s %s requested=%d = %d ctx=%s -> %d", trace_ref(n[0], h, 0),
                trace_ref(n[1], d, 0), trace_ref(n[2], a, 0), trace_ref(n[3], b, 0), trace_ref(n[4], c, 0), trace_ref(n[5], dd, 0),
-               trace_ref(n[6], pref, 0), requested, r == OK && count ? *count : -1, r);
+               trace_ref(n[6], pref, 0), requested, r == OK && count ? *count : -1, trace_context(), r);
     return r;
 }
 /* Two lines: the objects and scales, then the memory, workspace and stream (one would pass 140 characters). */
@@ -480,12 +497,12 @@ status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layo
     int wide = d && d->scale == R_64F;
     double al = !alpha ? NAN : wide ? *(const double *)alpha : *(const float *)alpha;
     double be = !beta ? NAN : wide ? *(const double *)beta : *(const float *)beta;
-    fake_trace(path, "cublasLt cublasLtMatmul %s %s A:%s B:%s C:%s D:%s alpha=%g beta=%g algo=%d -> %d", trace_ref(n[0], h, 0),
+    fake_trace(path, "cublasLt cublasLtMatmul %s %s A:%s B:%s C:%s D:%s alpha=%g beta=%g algo=%d ctx=%s -> %d", trace_ref(n[0], h, 0),
                trace_ref(n[1], d, 0), trace_ref(n[2], la, 0), trace_ref(n[3], lb, 0), trace_ref(n[4], lc, 0), trace_ref(n[5], ld, 0),
-               al, be, algo ? *(const unsigned char *)algo : -1, r);
-    fake_trace(path, "cublasLt   memory A=%s B=%s C=%s D=%s ws=%s/%zu %s", trace_driver_name(n[6], "fakecuda_trace_memory", A),
+               al, be, algo ? *(const unsigned char *)algo : -1, trace_context(), r);
+    fake_trace(path, "cublasLt   memory A=%s B=%s C=%s D=%s ws=%s/%zu %s ctx=%s", trace_driver_name(n[6], "fakecuda_trace_memory", A),
                trace_driver_name(n[7], "fakecuda_trace_memory", B), trace_driver_name(n[8], "fakecuda_trace_memory", C),
                trace_driver_name(n[9], "fakecuda_trace_memory", D), trace_driver_name(n[10], "fakecuda_trace_memory", ws), wsBytes,
-               trace_driver_name(n[11], "fakecuda_trace_stream", stream));
+               trace_driver_name(n[11], "fakecuda_trace_stream", stream), trace_context());
     return r;
 }

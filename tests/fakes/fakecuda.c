@@ -1193,11 +1193,13 @@ CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
 /* ---- Call trace (FAKECUDA_TRACE=<path>, see fake_common.h) ----
  * The exported driver calls: each makes the fake_ call above and, while tracing, appends a line with its
  * arguments, the calling thread's current context (ctx=-: none) and the CUresult. Handles and
- * memory are named by kind and the lowest number free when they were made (as file descriptors are, so one
- * more short-lived stream in one run does not renumber every later one): s streams (s0 the NULL stream, sL CU_STREAM_LEGACY,
- * sT CU_STREAM_PER_THREAD), e events, m modules, b device memory, h page-locked host memory, c created
- * contexts, p<d> device d's primary context; an address inside memory reads b<n>+<offset>; "host" is memory
- * this driver did not allocate. The fake cuBLASLt and NCCL name their streams and buffers through
+ * memory are named by kind and the lowest number free in the context current when they were made (as file
+ * descriptors are numbered, so one more short-lived stream does not renumber every later one, and GPUs worked on
+ * from threads at once do not take numbers from each other): s streams (s0 the NULL stream, sL CU_STREAM_LEGACY,
+ * sT CU_STREAM_PER_THREAD), e events, m modules, b device memory, h page-locked host memory; used in another
+ * context than their own they read b<n>@<context>. Contexts: p<d> device d's primary context, c<d> (c<d>.<n>) a
+ * created context on device d. An address inside memory reads b<n>+<offset>; "host" is memory this driver did
+ * not allocate. The fake cuBLASLt and NCCL name their streams and buffers through
  * fakecuda_trace_stream and fakecuda_trace_memory, and mute the driver calls they make themselves. */
 #undef cuInit
 #undef cuDriverGetVersion
@@ -1254,7 +1256,7 @@ CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
 #undef cuPointerGetAttribute
 
 #define MAX_NAMED 8192
-typedef struct { uintptr_t start; size_t bytes; char kind; int id; } named_handle;
+typedef struct { uintptr_t start; size_t bytes; char kind; int id; const void *owner; } named_handle;
 static named_handle named[MAX_NAMED];
 static int named_count;
 static pthread_mutex_t named_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1266,30 +1268,35 @@ void fakecuda_trace_quiet(int delta) { tl_trace_quiet += delta; }
 static int tracing(char *path) { return !tl_trace_quiet && fake_trace_path(path, 512); }
 static void trace(const char *path, CUresult r, const char *format, ...) __attribute__((format(printf, 3, 4)));
 static const char *ref(char *out, const void *p);
+static const char *context_name(char *out, const void *c);
 static void trace(const char *path, CUresult r, const char *format, ...) {
     char call[400], context[32];
     va_list args;
     va_start(args, format);
     vsnprintf(call, sizeof call, format, args);
     va_end(args);
-    fake_trace(path, "cuda %s ctx=%s -> %d", call, current_ctx() ? ref(context, current_ctx()) : "-", r);
+    fake_trace(path, "cuda %s ctx=%s -> %d", call, context_name(context, current_ctx()), r);
 }
 
-static void name_handle(char kind, const void *p, size_t bytes) {
+/* owner: the context a handle belongs to; for a created context, its device (numbered per device). */
+static void name_handle(char kind, const void *p, size_t bytes, const void *owner) {
     static unsigned char taken[MAX_NAMED + 2];
     pthread_mutex_lock(&named_lock);
     memset(taken, 0, sizeof taken);
-    for (int i = 0; i < MAX_NAMED; i++) if (named[i].kind == kind && named[i].id <= MAX_NAMED) taken[named[i].id] = 1;
+    for (int i = 0; i < MAX_NAMED; i++)
+        if (named[i].kind == kind && named[i].owner == owner && named[i].id <= MAX_NAMED) taken[named[i].id] = 1;
     int id = 1;
     while (taken[id]) id++;
     for (int i = 0; i < MAX_NAMED; i++) {
         if (named[i].kind) continue;
         named[i].start = (uintptr_t)p; named[i].bytes = bytes ? bytes : 1; named[i].kind = kind; named[i].id = id;
+        named[i].owner = owner;
         named_count++;
         break;
     }
     pthread_mutex_unlock(&named_lock);
 }
+static void name_in_context(char kind, const void *p, size_t bytes) { name_handle(kind, p, bytes, current_ctx()); }
 /* Forgets the handle that starts at p before the call that ends it, so an address the call frees and another
  * thread gets at once cannot take its name; 1 when there was one, kept in *was. */
 static int forget_handle(const void *p, named_handle *was) {
@@ -1311,8 +1318,17 @@ static void restore_handle(const named_handle *was) {
     pthread_mutex_unlock(&named_lock);
 }
 static const char *handle_text(char *out, const named_handle *h, size_t offset) {
-    if (offset) snprintf(out, 32, "%c%d+%zu", h->kind, h->id, offset);
-    else snprintf(out, 32, "%c%d", h->kind, h->id);
+    char own[32] = "", context[32];
+    if (h->kind == 'c') {
+        int device = (int)(uintptr_t)h->owner - 1;
+        if (h->id == 1) snprintf(out, 32, "c%d", device); else snprintf(out, 32, "c%d.%d", device, h->id);
+        return out;
+    }
+    char whole[96];
+    if (h->owner != current_ctx()) snprintf(own, sizeof own, "@%.30s", context_name(context, h->owner));
+    if (offset) snprintf(whole, sizeof whole, "%c%d+%zu%s", h->kind, h->id, offset, own);
+    else snprintf(whole, sizeof whole, "%c%d%s", h->kind, h->id, own);
+    snprintf(out, 32, "%.31s", whole);
     return out;
 }
 /* The name of what p points into (out: 32 bytes). */
@@ -1337,6 +1353,8 @@ static const char *stream_ref(char *out, const void *s) {
 static const char *dref(char *out, CUdeviceptr p) { return ref(out, (const void *)(uintptr_t)p); }
 void fakecuda_trace_stream(const void *s, char *out) { char own[32]; snprintf(out, 32, "%s", stream_ref(own, s)); }
 void fakecuda_trace_memory(const void *p, char *out) { char own[32]; snprintf(out, 32, "%s", ref(own, p)); }
+static const char *context_name(char *out, const void *c) { return c ? ref(out, c) : "-"; }
+void fakecuda_trace_context(char *out) { char own[32]; snprintf(out, 32, "%s", context_name(own, current_ctx())); }
 
 /* Ends a handle: forgets its name first, gives it back if the call refused, and traces the name it had. */
 #define ENDING(call_name, p, call) do { \
@@ -1441,7 +1459,7 @@ CUresult cuCtxCreate_v2(CUcontext *c, unsigned int flags, CUdevice d) {
     CUresult r = fake_cuCtxCreate_v2(c, flags, d);
     char a[32];
     PATH_OR_RETURN(r);
-    if (r == 0) name_handle('c', *c, 1);
+    if (r == 0) name_handle('c', *c, 1, (const void *)(uintptr_t)(d + 1));
     trace(path, r, "cuCtxCreate_v2 flags=%u dev=%d = %s", flags, d, r ? "-" : ref(a, *c));
     return r;
 }
@@ -1470,7 +1488,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
     CUresult r = fake_cuMemAlloc_v2(p, bytes);
     char a[32];
     PATH_OR_RETURN(r);
-    if (r == 0) name_handle('b', (const void *)(uintptr_t)*p, bytes);
+    if (r == 0) name_in_context('b', (const void *)(uintptr_t)*p, bytes);
     trace(path, r, "cuMemAlloc_v2 %zu = %s", bytes, r ? "-" : dref(a, *p));
     return r;
 }
@@ -1500,7 +1518,7 @@ CUresult cuStreamCreate(void **s, unsigned int flags) {
     CUresult r = fake_cuStreamCreate(s, flags);
     char a[32];
     PATH_OR_RETURN(r);
-    if (r == 0) name_handle('s', *s, 1);
+    if (r == 0) name_in_context('s', *s, 1);
     trace(path, r, "cuStreamCreate flags=%u = %s", flags, r ? "-" : stream_ref(a, *s));
     return r;
 }
@@ -1528,7 +1546,7 @@ CUresult cuEventCreate(void **e, unsigned int flags) {
     CUresult r = fake_cuEventCreate(e, flags);
     char a[32];
     PATH_OR_RETURN(r);
-    if (r == 0) name_handle('e', *e, 1);
+    if (r == 0) name_in_context('e', *e, 1);
     trace(path, r, "cuEventCreate flags=%u = %s", flags, r ? "-" : ref(a, *e));
     return r;
 }
@@ -1580,7 +1598,7 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, in
     CUresult r = fake_cuModuleLoadDataEx(module, image, n, options, values);
     char a[32], ids[64] = "";
     PATH_OR_RETURN(r);
-    if (r == 0) name_handle('m', *module, 1);
+    if (r == 0) name_in_context('m', *module, 1);
     unsigned int hash = 2166136261u;
     size_t length = 0;
     for (const unsigned char *c = image; c && *c; c++, length++) hash = (hash ^ *c) * 16777619u;
@@ -1627,7 +1645,7 @@ CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
     CUresult r = fake_cuMemHostAlloc(p, bytes, flags);
     char a[32];
     PATH_OR_RETURN(r);
-    if (r == 0) name_handle('h', *p, bytes);
+    if (r == 0) name_in_context('h', *p, bytes);
     trace(path, r, "cuMemHostAlloc %zu flags=%u = %s", bytes, flags, r ? "-" : ref(a, *p));
     return r;
 }

@@ -743,14 +743,22 @@ static const char *trace_stream(char *out, const void *s) {
     if (fakecuda_trace_stream) fakecuda_trace_stream(s, out); else snprintf(out, 32, "?");
     return out;
 }
+extern void fakecuda_trace_context(char *out) __attribute__((weak));
+/* The driver's name for the context current on this thread, for the line (thread-local, so one call may use it). */
+static const char *trace_context(void) {
+    static __thread char name[32];
+    if (fakecuda_trace_context) fakecuda_trace_context(name); else snprintf(name, sizeof name, "?");
+    return name;
+}
 #define TRACE_PATH_OR_RETURN(r) char path[512]; if (!fake_trace_path(path, sizeof path)) return (r)
 /* A collective or point-to-point call: made with the driver muted, then traced. */
 static ncclResult_t trace_call(ncclResult_t r, const char *name, const void *s, const void *rb, size_t count, int type, int op,
                                int root, int peer, const comm *c, const char *before, const void *stream) {
     char cm[32], a[32], b[32], st[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl %s %s count=%zu type=%d op=%d root=%d peer=%d %s<-%s %s -> %d", name, live_comm(c) ? trace_comm(cm, c) : before,
-               count, type, op, root, peer, trace_memory(b, rb), trace_memory(a, s), trace_stream(st, stream), r);
+    fake_trace(path, "nccl %s %s count=%zu type=%d op=%d root=%d peer=%d %s<-%s %s ctx=%s -> %d", name,
+               live_comm(c) ? trace_comm(cm, c) : before, count, type, op, root, peer, trace_memory(b, rb), trace_memory(a, s),
+               trace_stream(st, stream), trace_context(), r);
     return r;
 }
 #define TRACE_COLLECTIVE(name, made, s, rb, count, type, op, root, peer, c, stream) do { \
@@ -762,7 +770,7 @@ static ncclResult_t trace_call(ncclResult_t r, const char *name, const void *s, 
 ncclResult_t ncclGetVersion(int *v) {
     ncclResult_t r = fake_ncclGetVersion(v);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclGetVersion -> %d", r);
+    fake_trace(path, "nccl ncclGetVersion ctx=%s -> %d", trace_context(), r);
     return r;
 }
 const char *ncclGetErrorString(ncclResult_t e) {
@@ -782,7 +790,7 @@ const char *ncclGetLastError(comm *c) {
 ncclResult_t ncclGetUniqueId(unsigned char *id) {
     ncclResult_t r = fake_ncclGetUniqueId(id);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclGetUniqueId -> %d", r);
+    fake_trace(path, "nccl ncclGetUniqueId ctx=%s -> %d", trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommInitAll(comm **comms, int ndev, const int *devlist) {
@@ -793,7 +801,7 @@ ncclResult_t ncclCommInitAll(comm **comms, int ndev, const int *devlist) {
     TRACE_PATH_OR_RETURN(r);
     for (int i = 0; i < ndev && i < 16; i++)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d", i ? "," : "", devlist ? devlist[i] : i);
-    fake_trace(path, "nccl ncclCommInitAll ndev=%d devices=%s -> %d", ndev, devlist ? list : "null", r);
+    fake_trace(path, "nccl ncclCommInitAll ndev=%d devices=%s ctx=%s -> %d", ndev, devlist ? list : "null", trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommInitRank(comm **out, int nranks, ncclUniqueId uid, int rank) {
@@ -802,7 +810,8 @@ ncclResult_t ncclCommInitRank(comm **out, int nranks, ncclUniqueId uid, int rank
     trace_mute_driver(-1);
     char cm[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclCommInitRank nranks=%d rank=%d = %s -> %d", nranks, rank, r == ok && out ? trace_comm(cm, *out) : "-", r);
+    fake_trace(path, "nccl ncclCommInitRank nranks=%d rank=%d = %s ctx=%s -> %d", nranks, rank,
+               r == ok && out ? trace_comm(cm, *out) : "-", trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommDestroy(comm *c) {
@@ -812,7 +821,7 @@ ncclResult_t ncclCommDestroy(comm *c) {
     ncclResult_t r = fake_ncclCommDestroy(c);
     trace_mute_driver(-1);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclCommDestroy %s -> %d", cm, r);
+    fake_trace(path, "nccl ncclCommDestroy %s ctx=%s -> %d", cm, trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommAbort(comm *c) {
@@ -822,41 +831,41 @@ ncclResult_t ncclCommAbort(comm *c) {
     ncclResult_t r = fake_ncclCommAbort(c);
     trace_mute_driver(-1);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclCommAbort %s -> %d", cm, r);
+    fake_trace(path, "nccl ncclCommAbort %s ctx=%s -> %d", cm, trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommGetAsyncError(comm *c, ncclResult_t *e) {
     ncclResult_t r = fake_ncclCommGetAsyncError(c, e);
     char cm[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclCommGetAsyncError %s = %d -> %d", trace_comm(cm, c), r == ok ? (int)*e : -1, r);
+    fake_trace(path, "nccl ncclCommGetAsyncError %s = %d ctx=%s -> %d", trace_comm(cm, c), r == ok ? (int)*e : -1, trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommCount(const comm *c, int *n) {
     ncclResult_t r = fake_ncclCommCount(c, n);
     char cm[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclCommCount %s -> %d", trace_comm(cm, c), r);
+    fake_trace(path, "nccl ncclCommCount %s ctx=%s -> %d", trace_comm(cm, c), trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommCuDevice(const comm *c, int *d) {
     ncclResult_t r = fake_ncclCommCuDevice(c, d);
     char cm[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclCommCuDevice %s -> %d", trace_comm(cm, c), r);
+    fake_trace(path, "nccl ncclCommCuDevice %s ctx=%s -> %d", trace_comm(cm, c), trace_context(), r);
     return r;
 }
 ncclResult_t ncclCommUserRank(const comm *c, int *rank) {
     ncclResult_t r = fake_ncclCommUserRank(c, rank);
     char cm[32];
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclCommUserRank %s -> %d", trace_comm(cm, c), r);
+    fake_trace(path, "nccl ncclCommUserRank %s ctx=%s -> %d", trace_comm(cm, c), trace_context(), r);
     return r;
 }
 ncclResult_t ncclGroupStart(void) {
     ncclResult_t r = fake_ncclGroupStart();
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclGroupStart -> %d", r);
+    fake_trace(path, "nccl ncclGroupStart ctx=%s -> %d", trace_context(), r);
     return r;
 }
 ncclResult_t ncclGroupEnd(void) {
@@ -864,7 +873,7 @@ ncclResult_t ncclGroupEnd(void) {
     ncclResult_t r = fake_ncclGroupEnd();
     trace_mute_driver(-1);
     TRACE_PATH_OR_RETURN(r);
-    fake_trace(path, "nccl ncclGroupEnd -> %d", r);
+    fake_trace(path, "nccl ncclGroupEnd ctx=%s -> %d", trace_context(), r);
     return r;
 }
 ncclResult_t ncclAllReduce(const void *s, void *r, size_t count, int type, int op, comm *c, void *stream) {

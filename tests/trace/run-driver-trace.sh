@@ -19,7 +19,8 @@ for p in FP32 BF16 FP8; do cmd[matmul-$p]="Measure-GpuMatMul -Index 0 -DataType 
 cmd[health-quick]='Test-GpuHealth -Level Quick -XidWatchSeconds 0'
 cmd[health-standard]='Test-GpuHealth -Level Standard -Duration 2 -MatrixSize 64 -XidWatchSeconds 0'
 cmd[cudnn]='Test-CuDnnInstall'
-cmd[collective]='Measure-GpuCollective -Operation AllReduce,AllGather,ReduceScatter,Broadcast,Reduce,AllToAll,SendRecv -MinBytes 64 -MaxBytes 128 -Iterations 2 -Warmup 1 -Batches 2'
+cmd[collective]='Measure-GpuCollective -Operation AllReduce,AllGather,ReduceScatter,Broadcast,Reduce,AllToAll,SendRecv'
+cmd[collective]+=' -MinBytes 64 -MaxBytes 128 -Iterations 2 -Warmup 1 -Batches 2'
 cmd[speedup]='Measure-GpuSpeedup -DataType FP32,BF16 -Size 64 -NoMlpShape -Iterations 2 -Index 0'
 # Settings a scenario needs besides the trace: the health check's 400 MiB copies must be real memory to be checked.
 declare -A extra
