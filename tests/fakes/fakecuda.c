@@ -3,6 +3,7 @@
  *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
  *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
  *   CUDA_VISIBLE_DEVICES and FAKENVML_MIG  which devices are enumerated, as the real driver does (see below)
+ *   FAKECUDA_TRACE     a file to append one line per call to (also the fake cuBLASLt's and NCCL's; see "Call trace")
  * (settings: fake-gpu.conf beside the library, see fake_common.h)
  * Contexts behave as the real driver's do: primary contexts with a retain count per device (destroyed at
  * zero, with the memory allocated in them), created contexts destroyed by cuCtxDestroy, and a current-context
