@@ -272,5 +272,49 @@ namespace DlGpuTools.Engine.Tests
                 }
             }
         }
+
+        [FakeFact]
+        public void The_call_trace_records_each_call_with_its_arguments_names_and_status()
+        {
+            CudaDriver driver = Load();
+            string trace = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"fakecuda-trace-{Guid.NewGuid():N}.txt");
+            FakeLibraries.Configure($"FAKECUDA_TRACE={trace}");
+            try
+            {
+                using (new CurrentContext(driver))
+                {
+                    driver.ThrowIfFailed(driver.cuMemAlloc(Bytes, out ulong device));
+                    driver.ThrowIfFailed(driver.cuStreamCreate(out IntPtr stream, 1));
+                    driver.ThrowIfFailed(driver.cuMemsetD8Async(device + 16, 0xA5, Bytes - 16, stream));
+                    Assert.Equal(CudaResult.CUDA_ERROR_INVALID_VALUE, driver.cuMemsetD8Async(device, 0, Bytes + 1, stream));
+                    driver.ThrowIfFailed(driver.cuStreamSynchronize(stream));
+                    driver.ThrowIfFailed(driver.cuStreamDestroy(stream));
+                    driver.ThrowIfFailed(driver.cuMemFree(device));
+                }
+                FakeLibraries.Reset();
+                driver.ThrowIfFailed(driver.cuDeviceGetCount(out _)); // tracing is off again: no line
+
+                Assert.Equal(
+                    new[]
+                    {
+                        "cuda cuDevicePrimaryCtxRetain dev=0 ctx=- -> 0",
+                        "cuda cuCtxPushCurrent_v2 p0 ctx=p0 -> 0",
+                        "cuda cuMemAlloc_v2 256 = b1 ctx=p0 -> 0",
+                        "cuda cuStreamCreate flags=1 = s1 ctx=p0 -> 0",
+                        "cuda cuMemsetD8Async b1+16 value=165 240 s1 ctx=p0 -> 0",
+                        "cuda cuMemsetD8Async b1 value=0 257 s1 ctx=p0 -> 1",
+                        "cuda cuStreamSynchronize s1 ctx=p0 -> 0",
+                        "cuda cuStreamDestroy_v2 s1 ctx=p0 -> 0",
+                        "cuda cuMemFree_v2 b1 ctx=p0 -> 0",
+                        "cuda cuCtxPopCurrent_v2 = p0 ctx=- -> 0",
+                        "cuda cuDevicePrimaryCtxRelease_v2 dev=0 ctx=- -> 0",
+                    },
+                    System.IO.File.ReadAllLines(trace));
+            }
+            finally
+            {
+                System.IO.File.Delete(trace);
+            }
+        }
     }
 }

@@ -147,4 +147,43 @@ static inline void fake_mig_uuid_text(int i, int k, char *out, size_t n) {
              u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+/* ---- Call trace: FAKECUDA_TRACE=<path> (fake-gpu.conf or the environment) ----
+ * The fake driver, cuBLASLt and NCCL append one line per call to that file: the call, the arguments that decide
+ * what a real library would do, and the status returned; handles and buffers appear as small numbers given in
+ * the order they were made, never as addresses, so two runs of the same work give the same lines. Each library
+ * keeps one stream on the file behind one lock, opened for appending and line-buffered: a line leaves in one
+ * write, so lines of different threads and libraries never mix. Lines longer than 140 characters are cut. */
+#include <stdarg.h>
+#include <pthread.h>
+#define FAKE_TRACE_LINE 140
+/* 1 when tracing, with the file's path in path (path_size bytes). */
+static inline int fake_trace_path(char *path, size_t path_size) {
+    const char *p = fake_setting("FAKECUDA_TRACE", path, path_size);
+    if (!p || !*p) return 0;
+    if (p != path) snprintf(path, path_size, "%s", p);
+    return 1;
+}
+static inline void fake_trace(const char *path, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static inline void fake_trace(const char *path, const char *format, ...) {
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static FILE *file;
+    static char open_path[512];
+    char line[512];
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    if (n < 0) return;
+    if (n > FAKE_TRACE_LINE) memcpy(line + FAKE_TRACE_LINE - 3, "...", 4);
+    pthread_mutex_lock(&lock);
+    if (!file || strcmp(open_path, path) != 0) {
+        if (file) fclose(file);
+        file = fopen(path, "a");
+        if (file) setvbuf(file, NULL, _IOLBF, 1024);
+        snprintf(open_path, sizeof open_path, "%s", path);
+    }
+    if (file) fprintf(file, "%s\n", line);
+    pthread_mutex_unlock(&lock);
+}
+
 #endif

@@ -23,6 +23,21 @@
 #include <unistd.h>
 #include "fake_common.h"
 
+/* The calls are written under their own names and made as fake_<name>: the exported names are the tracing
+ * wrappers at the end of the file (see "Call trace"). */
+#define cublasLtCreate fake_cublasLtCreate
+#define cublasLtDestroy fake_cublasLtDestroy
+#define cublasLtMatmulDescCreate fake_cublasLtMatmulDescCreate
+#define cublasLtMatmulDescDestroy fake_cublasLtMatmulDescDestroy
+#define cublasLtMatmulDescSetAttribute fake_cublasLtMatmulDescSetAttribute
+#define cublasLtMatrixLayoutCreate fake_cublasLtMatrixLayoutCreate
+#define cublasLtMatrixLayoutDestroy fake_cublasLtMatrixLayoutDestroy
+#define cublasLtMatmulPreferenceCreate fake_cublasLtMatmulPreferenceCreate
+#define cublasLtMatmulPreferenceDestroy fake_cublasLtMatmulPreferenceDestroy
+#define cublasLtMatmulPreferenceSetAttribute fake_cublasLtMatmulPreferenceSetAttribute
+#define cublasLtMatmulAlgoGetHeuristic fake_cublasLtMatmulAlgoGetHeuristic
+#define cublasLtMatmul fake_cublasLtMatmul
+
 typedef int status;
 enum { OK = 0, INVALID_VALUE = 7, NOT_SUPPORTED = 15 };
 enum { R_32F = 0, R_64F = 1, R_16F = 2, R_16BF = 14, R_8F_E4M3 = 28 };
@@ -297,4 +312,207 @@ status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layo
             store(ld->type, D, i + j * (uint64_t)ld->ld, out);
         }
     return OK;
+}
+
+/* ---- Call trace (FAKECUDA_TRACE=<path>, see fake_common.h) ----
+ * One line per call: handles named in the order they were made (H handles, D matmul descriptors, L layouts,
+ * P preferences), the descriptor's attributes and the layouts as set, and the memory and stream by the names the
+ * fake driver gives them. The driver calls this library makes itself are muted: they are how the fake works. */
+#undef cublasLtCreate
+#undef cublasLtDestroy
+#undef cublasLtMatmulDescCreate
+#undef cublasLtMatmulDescDestroy
+#undef cublasLtMatmulDescSetAttribute
+#undef cublasLtMatrixLayoutCreate
+#undef cublasLtMatrixLayoutDestroy
+#undef cublasLtMatmulPreferenceCreate
+#undef cublasLtMatmulPreferenceDestroy
+#undef cublasLtMatmulPreferenceSetAttribute
+#undef cublasLtMatmulAlgoGetHeuristic
+#undef cublasLtMatmul
+
+#define MAX_TRACE_NAMES 1024
+/* Numbered as the fake driver numbers its handles: the lowest number free among those of the same kind made in the
+ * same context, so GPUs worked on from threads at once do not take numbers from each other. */
+static struct { const void *p; char kind; int id; char owner[32]; } trace_names[MAX_TRACE_NAMES];
+static pthread_mutex_t trace_names_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *trace_context(void);
+static void trace_name(char kind, const void *p) {
+    static unsigned char taken[MAX_TRACE_NAMES + 2];
+    const char *owner = trace_context();
+    pthread_mutex_lock(&trace_names_lock);
+    memset(taken, 0, sizeof taken);
+    for (int i = 0; i < MAX_TRACE_NAMES; i++)
+        if (trace_names[i].kind == kind && strcmp(trace_names[i].owner, owner) == 0) taken[trace_names[i].id] = 1;
+    int id = 1;
+    while (taken[id]) id++;
+    for (int i = 0; i < MAX_TRACE_NAMES; i++)
+        if (!trace_names[i].kind) {
+            trace_names[i].p = p; trace_names[i].kind = kind; trace_names[i].id = id;
+            snprintf(trace_names[i].owner, sizeof trace_names[i].owner, "%s", owner);
+            break;
+        }
+    pthread_mutex_unlock(&trace_names_lock);
+}
+/* The name of object p (out: 32 bytes); forget: it is being destroyed. */
+static const char *trace_ref(char *out, const void *p, int forget) {
+    snprintf(out, 32, "?");
+    if (!p) return "null";
+    pthread_mutex_lock(&trace_names_lock);
+    for (int i = 0; i < MAX_TRACE_NAMES; i++) {
+        if (!trace_names[i].kind || trace_names[i].p != p) continue;
+        snprintf(out, 32, "%c%d", trace_names[i].kind, trace_names[i].id);
+        if (forget) trace_names[i].kind = 0;
+        break;
+    }
+    pthread_mutex_unlock(&trace_names_lock);
+    return out;
+}
+/* The fake driver's names for memory and streams, and its switch that mutes this library's own driver calls. */
+static void *trace_driver(const char *symbol) {
+    void *cuda = dlopen("libfakecuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    void *f = cuda ? dlsym(cuda, symbol) : NULL;
+    if (cuda) dlclose(cuda);
+    return f;
+}
+static const char *trace_driver_name(char *out, const char *symbol, const void *p) {
+    void (*name)(const void *, char *) = (void (*)(const void *, char *))trace_driver(symbol);
+    if (name) name(p, out); else snprintf(out, 32, "?");
+    return out;
+}
+static void trace_mute_driver(int delta) {
+    void (*quiet)(int) = (void (*)(int))trace_driver("fakecuda_trace_quiet");
+    if (quiet) quiet(delta);
+}
+/* The driver's name for the context current on this thread, for the line (thread-local, so one call may use it). */
+static const char *trace_context(void) {
+    static __thread char name[32];
+    void (*context)(char *) = (void (*)(char *))trace_driver("fakecuda_trace_context");
+    if (context) context(name); else snprintf(name, sizeof name, "?");
+    return name;
+}
+#define TRACE_PATH_OR_RETURN(r) char path[512]; if (!fake_trace_path(path, sizeof path)) return (r)
+
+status cublasLtCreate(void **h) {
+    status r = fake_cublasLtCreate(h);
+    char a[32];
+    TRACE_PATH_OR_RETURN(r);
+    if (r == OK) trace_name('H', *h);
+    fake_trace(path, "cublasLt cublasLtCreate = %s ctx=%s -> %d", r ? "-" : trace_ref(a, *h, 0), trace_context(), r);
+    return r;
+}
+status cublasLtDestroy(void *h) {
+    char a[32];
+    trace_ref(a, h, 1);
+    status r = fake_cublasLtDestroy(h);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "cublasLt cublasLtDestroy %s ctx=%s -> %d", a, trace_context(), r);
+    return r;
+}
+status cublasLtMatmulDescCreate(desc_t **d, int compute, int scale) {
+    status r = fake_cublasLtMatmulDescCreate(d, compute, scale);
+    char a[32];
+    TRACE_PATH_OR_RETURN(r);
+    if (r == OK) trace_name('D', *d);
+    fake_trace(path, "cublasLt cublasLtMatmulDescCreate compute=%d scale=%d = %s ctx=%s -> %d", compute, scale,
+               r ? "-" : trace_ref(a, *d, 0), trace_context(), r);
+    return r;
+}
+status cublasLtMatmulDescDestroy(desc_t *d) {
+    char a[32];
+    trace_ref(a, d, 1);
+    status r = fake_cublasLtMatmulDescDestroy(d);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "cublasLt cublasLtMatmulDescDestroy %s ctx=%s -> %d", a, trace_context(), r);
+    return r;
+}
+/* The value as a little-endian integer of the size given (attributes here are enums, flags and byte counts). */
+static long long trace_value(const void *buf, size_t size) {
+    long long v = 0;
+    if (buf && (size == 1 || size == 4 || size == 8)) {
+        if (size == 1) v = *(const int8_t *)buf; else if (size == 4) v = *(const int32_t *)buf; else v = *(const int64_t *)buf;
+    }
+    return v;
+}
+status cublasLtMatmulDescSetAttribute(desc_t *d, int attr, const void *buf, size_t size) {
+    status r = fake_cublasLtMatmulDescSetAttribute(d, attr, buf, size);
+    char a[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "cublasLt cublasLtMatmulDescSetAttribute %s attr=%d size=%zu value=%lld ctx=%s -> %d", trace_ref(a, d, 0), attr,
+               size, trace_value(buf, size), trace_context(), r);
+    return r;
+}
+status cublasLtMatrixLayoutCreate(layout_t **l, int type, uint64_t rows, uint64_t cols, int64_t ld) {
+    status r = fake_cublasLtMatrixLayoutCreate(l, type, rows, cols, ld);
+    char a[32];
+    TRACE_PATH_OR_RETURN(r);
+    if (r == OK) trace_name('L', *l);
+    fake_trace(path, "cublasLt cublasLtMatrixLayoutCreate type=%d rows=%llu cols=%llu ld=%lld = %s ctx=%s -> %d", type,
+               (unsigned long long)rows, (unsigned long long)cols, (long long)ld, r ? "-" : trace_ref(a, *l, 0), trace_context(), r);
+    return r;
+}
+status cublasLtMatrixLayoutDestroy(layout_t *l) {
+    char a[32];
+    trace_ref(a, l, 1);
+    status r = fake_cublasLtMatrixLayoutDestroy(l);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "cublasLt cublasLtMatrixLayoutDestroy %s ctx=%s -> %d", a, trace_context(), r);
+    return r;
+}
+status cublasLtMatmulPreferenceCreate(void **p) {
+    status r = fake_cublasLtMatmulPreferenceCreate(p);
+    char a[32];
+    TRACE_PATH_OR_RETURN(r);
+    if (r == OK) trace_name('P', *p);
+    fake_trace(path, "cublasLt cublasLtMatmulPreferenceCreate = %s ctx=%s -> %d", r ? "-" : trace_ref(a, *p, 0), trace_context(), r);
+    return r;
+}
+status cublasLtMatmulPreferenceDestroy(void *p) {
+    char a[32];
+    trace_ref(a, p, 1);
+    status r = fake_cublasLtMatmulPreferenceDestroy(p);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "cublasLt cublasLtMatmulPreferenceDestroy %s ctx=%s -> %d", a, trace_context(), r);
+    return r;
+}
+status cublasLtMatmulPreferenceSetAttribute(void *p, int attr, const void *buf, size_t size) {
+    status r = fake_cublasLtMatmulPreferenceSetAttribute(p, attr, buf, size);
+    char a[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "cublasLt cublasLtMatmulPreferenceSetAttribute %s attr=%d size=%zu value=%lld ctx=%s -> %d", trace_ref(a, p, 0), attr,
+               size, trace_value(buf, size), trace_context(), r);
+    return r;
+}
+status cublasLtMatmulAlgoGetHeuristic(void *h, desc_t *d, layout_t *a, layout_t *b, layout_t *c, layout_t *dd, void *pref,
+                                      int requested, unsigned char *results, int *count) {
+    trace_mute_driver(1);
+    status r = fake_cublasLtMatmulAlgoGetHeuristic(h, d, a, b, c, dd, pref, requested, results, count);
+    trace_mute_driver(-1);
+    char n[7][32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "cublasLt cublasLtMatmulAlgoGetHeuristic %s %s %s %s %s %s %s requested=%d = %d ctx=%s -> %d", trace_ref(n[0], h, 0),
+               trace_ref(n[1], d, 0), trace_ref(n[2], a, 0), trace_ref(n[3], b, 0), trace_ref(n[4], c, 0), trace_ref(n[5], dd, 0),
+               trace_ref(n[6], pref, 0), requested, r == OK && count ? *count : -1, trace_context(), r);
+    return r;
+}
+/* Two lines: the objects and scales, then the memory, workspace and stream (one would pass 140 characters). */
+status cublasLtMatmul(void *h, desc_t *d, const void *alpha, const void *A, layout_t *la, const void *B, layout_t *lb,
+                      const void *beta, const void *C, layout_t *lc, void *D, layout_t *ld, const void *algo, void *ws,
+                      size_t wsBytes, void *stream) {
+    trace_mute_driver(1);
+    status r = fake_cublasLtMatmul(h, d, alpha, A, la, B, lb, beta, C, lc, D, ld, algo, ws, wsBytes, stream);
+    trace_mute_driver(-1);
+    char n[12][32];
+    TRACE_PATH_OR_RETURN(r);
+    int wide = d && d->scale == R_64F;
+    double al = !alpha ? NAN : wide ? *(const double *)alpha : *(const float *)alpha;
+    double be = !beta ? NAN : wide ? *(const double *)beta : *(const float *)beta;
+    fake_trace(path, "cublasLt cublasLtMatmul %s %s A:%s B:%s C:%s D:%s alpha=%g beta=%g algo=%d ctx=%s -> %d", trace_ref(n[0], h, 0),
+               trace_ref(n[1], d, 0), trace_ref(n[2], la, 0), trace_ref(n[3], lb, 0), trace_ref(n[4], lc, 0), trace_ref(n[5], ld, 0),
+               al, be, algo ? *(const unsigned char *)algo : -1, trace_context(), r);
+    fake_trace(path, "cublasLt   memory A=%s B=%s C=%s D=%s ws=%s/%zu %s ctx=%s", trace_driver_name(n[6], "fakecuda_trace_memory", A),
+               trace_driver_name(n[7], "fakecuda_trace_memory", B), trace_driver_name(n[8], "fakecuda_trace_memory", C),
+               trace_driver_name(n[9], "fakecuda_trace_memory", D), trace_driver_name(n[10], "fakecuda_trace_memory", ws), wsBytes,
+               trace_driver_name(n[11], "fakecuda_trace_stream", stream), trace_context());
+    return r;
 }

@@ -3,6 +3,7 @@
  *   FAKECUDA_VERSION   cuDriverGetVersion value (default 13000)
  *   FAKECUDA_FAIL      "cuInit=100,cuDeviceGetName@1=999": calls to fail, optionally for one device
  *   CUDA_VISIBLE_DEVICES and FAKENVML_MIG  which devices are enumerated, as the real driver does (see below)
+ *   FAKECUDA_TRACE     a file to append one line per call to (also the fake cuBLASLt's and NCCL's; see "Call trace")
  * (settings: fake-gpu.conf beside the library, see fake_common.h)
  * Contexts behave as the real driver's do: primary contexts with a retain count per device (destroyed at
  * zero, with the memory allocated in them), created contexts destroyed by cuCtxDestroy, and a current-context
@@ -21,6 +22,63 @@ typedef void *CUcontext;
 typedef unsigned long long CUdeviceptr;
 
 #define FAIL(fn, dev) do { int c_ = fake_fail_code("FAKECUDA_FAIL", fn, dev); if (c_) return c_; } while (0)
+
+/* The driver calls are written under their own names and made here as fake_<name>: the exported names are the
+ * wrappers at the end of the file (see "Call trace"), which trace each call the module makes. Calls inside this
+ * file reach the fake_ functions directly, as the real driver's own calls would not appear to a caller. */
+#define cuInit fake_cuInit
+#define cuDriverGetVersion fake_cuDriverGetVersion
+#define cuGetErrorName fake_cuGetErrorName
+#define cuGetErrorString fake_cuGetErrorString
+#define cuDeviceGetCount fake_cuDeviceGetCount
+#define cuDeviceGet fake_cuDeviceGet
+#define cuDeviceGetName fake_cuDeviceGetName
+#define cuDeviceTotalMem_v2 fake_cuDeviceTotalMem_v2
+#define cuDeviceGetAttribute fake_cuDeviceGetAttribute
+#define cuDeviceGetPCIBusId fake_cuDeviceGetPCIBusId
+#define cuDeviceGetUuid fake_cuDeviceGetUuid
+#define cuDeviceGetUuid_v2 fake_cuDeviceGetUuid_v2
+#define cuDevicePrimaryCtxRetain fake_cuDevicePrimaryCtxRetain
+#define cuDevicePrimaryCtxRelease_v2 fake_cuDevicePrimaryCtxRelease_v2
+#define cuCtxCreate_v2 fake_cuCtxCreate_v2
+#define cuCtxDestroy_v2 fake_cuCtxDestroy_v2
+#define cuCtxPushCurrent_v2 fake_cuCtxPushCurrent_v2
+#define cuCtxPopCurrent_v2 fake_cuCtxPopCurrent_v2
+#define cuMemGetInfo_v2 fake_cuMemGetInfo_v2
+#define cuMemAlloc_v2 fake_cuMemAlloc_v2
+#define cuMemFree_v2 fake_cuMemFree_v2
+#define cuMemcpyHtoD_v2 fake_cuMemcpyHtoD_v2
+#define cuMemcpyDtoH_v2 fake_cuMemcpyDtoH_v2
+#define cuMemsetD8_v2 fake_cuMemsetD8_v2
+#define cuStreamCreate fake_cuStreamCreate
+#define cuStreamDestroy_v2 fake_cuStreamDestroy_v2
+#define cuStreamSynchronize fake_cuStreamSynchronize
+#define cuCtxSynchronize fake_cuCtxSynchronize
+#define cuCtxGetDevice fake_cuCtxGetDevice
+#define cuEventCreate fake_cuEventCreate
+#define cuEventDestroy_v2 fake_cuEventDestroy_v2
+#define cuEventRecord fake_cuEventRecord
+#define cuEventSynchronize fake_cuEventSynchronize
+#define cuEventElapsedTime fake_cuEventElapsedTime
+#define cuMemsetD8Async fake_cuMemsetD8Async
+#define cuMemcpyHtoDAsync_v2 fake_cuMemcpyHtoDAsync_v2
+#define cuMemcpyDtoHAsync_v2 fake_cuMemcpyDtoHAsync_v2
+#define cuModuleLoadDataEx fake_cuModuleLoadDataEx
+#define cuModuleUnload fake_cuModuleUnload
+#define cuModuleGetFunction fake_cuModuleGetFunction
+#define cuLaunchKernel fake_cuLaunchKernel
+#define cuMemHostAlloc fake_cuMemHostAlloc
+#define cuMemFreeHost fake_cuMemFreeHost
+#define cuMemHostGetDevicePointer_v2 fake_cuMemHostGetDevicePointer_v2
+#define cuMemcpyDtoDAsync_v2 fake_cuMemcpyDtoDAsync_v2
+#define cuStreamWaitEvent fake_cuStreamWaitEvent
+#define cuDeviceCanAccessPeer fake_cuDeviceCanAccessPeer
+#define cuCtxEnablePeerAccess fake_cuCtxEnablePeerAccess
+#define cuMemcpyPeerAsync fake_cuMemcpyPeerAsync
+#define cuDeviceGetP2PAttribute fake_cuDeviceGetP2PAttribute
+#define cuCtxDisablePeerAccess fake_cuCtxDisablePeerAccess
+#define cuStreamQuery fake_cuStreamQuery
+#define cuPointerGetAttribute fake_cuPointerGetAttribute
 
 #include <pthread.h>
 #include <sched.h>
@@ -168,7 +226,8 @@ CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
     if (mig >= 0 && fake_mig_devices(profiles) > mig) {
         size_t used = strlen(name);
         const fake_mig_profile *m = &profiles[mig];
-        if (m->compute_slices != m->gpu_slices) snprintf(name + used, (size_t)len - used, " MIG %dc.%dg.%dgb", m->compute_slices, m->gpu_slices, m->gb);
+        if (m->compute_slices != m->gpu_slices)
+            snprintf(name + used, (size_t)len - used, " MIG %dc.%dg.%dgb", m->compute_slices, m->gpu_slices, m->gb);
         else snprintf(name + used, (size_t)len - used, " MIG %dg.%dgb", m->gpu_slices, m->gb);
     }
     return 0;
@@ -307,7 +366,8 @@ static size_t total_bytes(void) {
     int mig = -1;
     fake_mig_profile profiles[FAKE_MIG_MAX];
     /* In a MIG device's context, the instance's memory is all there is. */
-    if (physical(current_device(), &mig) >= 0 && mig >= 0 && fake_mig_devices(profiles) > mig) return (size_t)fake_mig_memory_mib(&profiles[mig]) * 1024 * 1024;
+    if (physical(current_device(), &mig) >= 0 && mig >= 0 && fake_mig_devices(profiles) > mig)
+        return (size_t)fake_mig_memory_mib(&profiles[mig]) * 1024 * 1024;
     return (size_t)fake_env_int("FAKECUDA_MEMORY_MB", 81559) * 1024 * 1024;
 }
 
@@ -641,7 +701,13 @@ int fakecuda_async_ops_on_legacy_stream(void) { return async_on_legacy; }
 typedef struct { int magic; char *ptx; } fake_module;
 typedef struct { int kind; } fake_function;
 enum { K_WRITE = 1, K_READ, K_COPY, K_TRIAD, K_SPIN, K_COPY_STRIDED, K_COMPARE, K_FILL_PATTERN, K_CHECK_PATTERN, K_COUNT };
-static fake_function g_functions[K_COUNT] = { {0}, {K_WRITE}, {K_READ}, {K_COPY}, {K_TRIAD}, {K_SPIN}, {K_COPY_STRIDED}, {K_COMPARE}, {K_FILL_PATTERN}, {K_CHECK_PATTERN} };
+static fake_function g_functions[K_COUNT] = {
+    {0}, {K_WRITE}, {K_READ}, {K_COPY}, {K_TRIAD}, {K_SPIN}, {K_COPY_STRIDED}, {K_COMPARE}, {K_FILL_PATTERN}, {K_CHECK_PATTERN}
+};
+static const char *const kernel_names[K_COUNT] = {
+    "", "dlgpu_write", "dlgpu_read", "dlgpu_copy", "dlgpu_triad", "dlgpu_spin", "dlgpu_copy_strided",
+    "dlgpu_compare", "dlgpu_fill_pattern", "dlgpu_check_pattern"
+};
 static int live_modules, live_pinned, spin_launches, kernel_launches;
 
 static void jit_log(unsigned int n, const int *options, void **values, const char *text) {
@@ -660,9 +726,18 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, in
     const char *ptx = image;
     char reject[32];
     const char *mode = fake_setting("FAKECUDA_PTX_REJECT", reject, sizeof reject);
-    if (mode && strcmp(mode, "1") == 0) { jit_log(n, options, values, "ptxas application ptx input, line 14; fatal   : Unsupported .version 6.0; current version is '5.0'"); return 218; }
-    if (mode && strcmp(mode, "sm_50") == 0 && strstr(ptx, ".target sm_50")) { jit_log(n, options, values, "ptxas fatal   : Value 'sm_50' is not defined for option 'gpu-name'"); return 218; }
-    if (!strstr(ptx, ".version ") || !strstr(ptx, ".target sm_") || !strstr(ptx, ".address_size 64")) { jit_log(n, options, values, "not PTX"); return 200; }
+    if (mode && strcmp(mode, "1") == 0) {
+        jit_log(n, options, values, "ptxas application ptx input, line 14; fatal   : Unsupported .version 6.0; current version is '5.0'");
+        return 218;
+    }
+    if (mode && strcmp(mode, "sm_50") == 0 && strstr(ptx, ".target sm_50")) {
+        jit_log(n, options, values, "ptxas fatal   : Value 'sm_50' is not defined for option 'gpu-name'");
+        return 218;
+    }
+    if (!strstr(ptx, ".version ") || !strstr(ptx, ".target sm_") || !strstr(ptx, ".address_size 64")) {
+        jit_log(n, options, values, "not PTX");
+        return 200;
+    }
     fake_module *m = malloc(sizeof *m);
     m->magic = 0x5054;
     m->ptx = strdup(ptx);
@@ -688,9 +763,7 @@ CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
     char entry[128];
     snprintf(entry, sizeof entry, ".entry %s(", name);
     if (!strstr(m->ptx, entry)) return 500; /* CUDA_ERROR_NOT_FOUND, as for a name the module lacks */
-    static const char *names[] = { "", "dlgpu_write", "dlgpu_read", "dlgpu_copy", "dlgpu_triad", "dlgpu_spin", "dlgpu_copy_strided",
-                                   "dlgpu_compare", "dlgpu_fill_pattern", "dlgpu_check_pattern" };
-    for (int k = 1; k < K_COUNT; k++) if (strcmp(name, names[k]) == 0) { *function = &g_functions[k]; return 0; }
+    for (int k = 1; k < K_COUNT; k++) if (strcmp(name, kernel_names[k]) == 0) { *function = &g_functions[k]; return 0; }
     return 500;
 }
 
@@ -987,7 +1060,10 @@ static int pinned_flags_of(const void *p) {
     pthread_mutex_lock(&pinned_lock);
     for (int i = 0; i < MAX_PINNED; i++) {
         const char *start = pinned_table[i].start;
-        if (start && (const char *)p >= start && (const char *)p < start + pinned_table[i].bytes) { flags = (int)pinned_table[i].flags; break; }
+        if (start && (const char *)p >= start && (const char *)p < start + pinned_table[i].bytes) {
+            flags = (int)pinned_table[i].flags;
+            break;
+        }
     }
     pthread_mutex_unlock(&pinned_lock);
     return flags;
@@ -1043,7 +1119,12 @@ CUresult cuStreamWaitEvent(void *s, void *e, unsigned int flags) {
 }
 
 static int peer_allowed(int a, int b) { return a != b && valid(a) && valid(b) && fake_env_int("FAKECUDA_PEER", 1); }
-CUresult cuDeviceCanAccessPeer(int *can, CUdevice d, CUdevice peer) { FAIL("cuDeviceCanAccessPeer", d); if (!valid(d) || !valid(peer)) return 101; *can = peer_allowed(d, peer); return 0; }
+CUresult cuDeviceCanAccessPeer(int *can, CUdevice d, CUdevice peer) {
+    FAIL("cuDeviceCanAccessPeer", d);
+    if (!valid(d) || !valid(peer)) return 101;
+    *can = peer_allowed(d, peer);
+    return 0;
+}
 CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
     (void)flags;
     if (require_context()) return 201;
@@ -1108,4 +1189,534 @@ CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
     if (found < 0) return 1;
     *(int *)data = found;
     return 0;
+}
+
+/* ---- Call trace (FAKECUDA_TRACE=<path>, see fake_common.h) ----
+ * The exported driver calls: each makes the fake_ call above and, while tracing, appends a line with its
+ * arguments, the calling thread's current context (ctx=-: none) and the CUresult. Handles and
+ * memory are named by kind and the lowest number free in the context current when they were made (as file
+ * descriptors are numbered, so one more short-lived stream does not renumber every later one, and GPUs worked on
+ * from threads at once do not take numbers from each other): s streams (s0 the NULL stream, sL CU_STREAM_LEGACY,
+ * sT CU_STREAM_PER_THREAD), e events, m modules, b device memory, h page-locked host memory; used in another
+ * context than their own they read b<n>@<context>. Contexts: p<d> device d's primary context, c<d> (c<d>.<n>) a
+ * created context on device d. An address inside memory reads b<n>+<offset>; "host" is memory this driver did
+ * not allocate. The fake cuBLASLt and NCCL name their streams and buffers through
+ * fakecuda_trace_stream and fakecuda_trace_memory, and mute the driver calls they make themselves. */
+#undef cuInit
+#undef cuDriverGetVersion
+#undef cuGetErrorName
+#undef cuGetErrorString
+#undef cuDeviceGetCount
+#undef cuDeviceGet
+#undef cuDeviceGetName
+#undef cuDeviceTotalMem_v2
+#undef cuDeviceGetAttribute
+#undef cuDeviceGetPCIBusId
+#undef cuDeviceGetUuid
+#undef cuDeviceGetUuid_v2
+#undef cuDevicePrimaryCtxRetain
+#undef cuDevicePrimaryCtxRelease_v2
+#undef cuCtxCreate_v2
+#undef cuCtxDestroy_v2
+#undef cuCtxPushCurrent_v2
+#undef cuCtxPopCurrent_v2
+#undef cuMemGetInfo_v2
+#undef cuMemAlloc_v2
+#undef cuMemFree_v2
+#undef cuMemcpyHtoD_v2
+#undef cuMemcpyDtoH_v2
+#undef cuMemsetD8_v2
+#undef cuStreamCreate
+#undef cuStreamDestroy_v2
+#undef cuStreamSynchronize
+#undef cuCtxSynchronize
+#undef cuCtxGetDevice
+#undef cuEventCreate
+#undef cuEventDestroy_v2
+#undef cuEventRecord
+#undef cuEventSynchronize
+#undef cuEventElapsedTime
+#undef cuMemsetD8Async
+#undef cuMemcpyHtoDAsync_v2
+#undef cuMemcpyDtoHAsync_v2
+#undef cuModuleLoadDataEx
+#undef cuModuleUnload
+#undef cuModuleGetFunction
+#undef cuLaunchKernel
+#undef cuMemHostAlloc
+#undef cuMemFreeHost
+#undef cuMemHostGetDevicePointer_v2
+#undef cuMemcpyDtoDAsync_v2
+#undef cuStreamWaitEvent
+#undef cuDeviceCanAccessPeer
+#undef cuCtxEnablePeerAccess
+#undef cuMemcpyPeerAsync
+#undef cuDeviceGetP2PAttribute
+#undef cuCtxDisablePeerAccess
+#undef cuStreamQuery
+#undef cuPointerGetAttribute
+
+#define MAX_NAMED 8192
+typedef struct { uintptr_t start; size_t bytes; char kind; int id; const void *owner; } named_handle;
+static named_handle named[MAX_NAMED];
+static int named_count;
+static pthread_mutex_t named_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Above zero while the fake cuBLASLt or NCCL is inside one of its calls on this thread: their own driver calls
+ * are how the fakes work, not calls the module made. */
+static __thread int tl_trace_quiet;
+void fakecuda_trace_quiet(int delta) { tl_trace_quiet += delta; }
+
+static int tracing(char *path) { return !tl_trace_quiet && fake_trace_path(path, 512); }
+static void trace(const char *path, CUresult r, const char *format, ...) __attribute__((format(printf, 3, 4)));
+static const char *ref(char *out, const void *p);
+static const char *context_name(char *out, const void *c);
+static void trace(const char *path, CUresult r, const char *format, ...) {
+    char call[400], context[32];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(call, sizeof call, format, args);
+    va_end(args);
+    fake_trace(path, "cuda %s ctx=%s -> %d", call, context_name(context, current_ctx()), r);
+}
+
+/* owner: the context a handle belongs to; for a created context, its device (numbered per device). */
+static void name_handle(char kind, const void *p, size_t bytes, const void *owner) {
+    static unsigned char taken[MAX_NAMED + 2];
+    pthread_mutex_lock(&named_lock);
+    memset(taken, 0, sizeof taken);
+    for (int i = 0; i < MAX_NAMED; i++)
+        if (named[i].kind == kind && named[i].owner == owner && named[i].id <= MAX_NAMED) taken[named[i].id] = 1;
+    int id = 1;
+    while (taken[id]) id++;
+    for (int i = 0; i < MAX_NAMED; i++) {
+        if (named[i].kind) continue;
+        named[i].start = (uintptr_t)p; named[i].bytes = bytes ? bytes : 1; named[i].kind = kind; named[i].id = id;
+        named[i].owner = owner;
+        named_count++;
+        break;
+    }
+    pthread_mutex_unlock(&named_lock);
+}
+static void name_in_context(char kind, const void *p, size_t bytes) { name_handle(kind, p, bytes, current_ctx()); }
+/* Forgets the handle that starts at p before the call that ends it, so an address the call frees and another
+ * thread gets at once cannot take its name; 1 when there was one, kept in *was. */
+static int forget_handle(const void *p, named_handle *was) {
+    int found = 0;
+    pthread_mutex_lock(&named_lock);
+    for (int i = 0; i < MAX_NAMED && named_count && !found; i++) {
+        if (!named[i].kind || named[i].start != (uintptr_t)p) continue;
+        *was = named[i];
+        named[i].kind = 0;
+        named_count--;
+        found = 1;
+    }
+    pthread_mutex_unlock(&named_lock);
+    return found;
+}
+static void restore_handle(const named_handle *was) {
+    pthread_mutex_lock(&named_lock);
+    for (int i = 0; i < MAX_NAMED; i++) if (!named[i].kind) { named[i] = *was; named_count++; break; }
+    pthread_mutex_unlock(&named_lock);
+}
+static const char *handle_text(char *out, const named_handle *h, size_t offset) {
+    char own[32] = "", context[32];
+    if (h->kind == 'c') {
+        int device = (int)(uintptr_t)h->owner - 1;
+        if (h->id == 1) snprintf(out, 32, "c%d", device); else snprintf(out, 32, "c%d.%d", device, h->id);
+        return out;
+    }
+    char whole[96];
+    if (h->owner != current_ctx()) snprintf(own, sizeof own, "@%.30s", context_name(context, h->owner));
+    if (offset) snprintf(whole, sizeof whole, "%c%d+%zu%s", h->kind, h->id, offset, own);
+    else snprintf(whole, sizeof whole, "%c%d%s", h->kind, h->id, own);
+    snprintf(out, 32, "%.31s", whole);
+    return out;
+}
+/* The name of what p points into (out: 32 bytes). */
+static const char *ref(char *out, const void *p) {
+    uintptr_t a = (uintptr_t)p;
+    if (!p) return "null";
+    if ((const fake_ctx *)p >= g_primary && (const fake_ctx *)p < g_primary + MAX_DEVICES) {
+        snprintf(out, 32, "p%d", (int)((const fake_ctx *)p - g_primary));
+        return out;
+    }
+    named_handle h = {0};
+    pthread_mutex_lock(&named_lock);
+    for (int i = 0; i < MAX_NAMED && named_count && !h.kind; i++)
+        if (named[i].kind && a >= named[i].start && a - named[i].start < named[i].bytes) h = named[i];
+    pthread_mutex_unlock(&named_lock);
+    return h.kind ? handle_text(out, &h, a - h.start) : "host";
+}
+static const char *stream_ref(char *out, const void *s) {
+    uintptr_t a = (uintptr_t)s;
+    return a == 0 ? "s0" : a == 1 ? "sL" : a == 2 ? "sT" : ref(out, s);
+}
+static const char *dref(char *out, CUdeviceptr p) { return ref(out, (const void *)(uintptr_t)p); }
+void fakecuda_trace_stream(const void *s, char *out) { char own[32]; snprintf(out, 32, "%s", stream_ref(own, s)); }
+void fakecuda_trace_memory(const void *p, char *out) { char own[32]; snprintf(out, 32, "%s", ref(own, p)); }
+static const char *context_name(char *out, const void *c) { return c ? ref(out, c) : "-"; }
+void fakecuda_trace_context(char *out) { char own[32]; snprintf(out, 32, "%s", context_name(own, current_ctx())); }
+
+/* Ends a handle: forgets its name first, gives it back if the call refused, and traces the name it had. */
+#define ENDING(call_name, p, call) do { \
+        named_handle was_; char path_[512], text_[32]; \
+        int known_ = forget_handle((p), &was_); \
+        CUresult r_ = (call); \
+        if (r_ && known_) restore_handle(&was_); \
+        if (tracing(path_)) trace(path_, r_, "%s %s", call_name, known_ ? handle_text(text_, &was_, 0) : "?"); \
+        return r_; \
+    } while (0)
+#define PATH_OR_RETURN(r) char path[512]; if (!tracing(path)) return (r)
+
+CUresult cuInit(unsigned int flags) {
+    CUresult r = fake_cuInit(flags);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuInit flags=%u", flags);
+    return r;
+}
+CUresult cuDriverGetVersion(int *v) {
+    CUresult r = fake_cuDriverGetVersion(v);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDriverGetVersion");
+    return r;
+}
+CUresult cuGetErrorName(CUresult e, const char **s) {
+    CUresult r = fake_cuGetErrorName(e, s);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuGetErrorName %d", e);
+    return r;
+}
+CUresult cuGetErrorString(CUresult e, const char **s) {
+    CUresult r = fake_cuGetErrorString(e, s);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuGetErrorString %d", e);
+    return r;
+}
+CUresult cuDeviceGetCount(int *n) {
+    CUresult r = fake_cuDeviceGetCount(n);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGetCount = %d", r ? -1 : *n);
+    return r;
+}
+CUresult cuDeviceGet(CUdevice *d, int ordinal) {
+    CUresult r = fake_cuDeviceGet(d, ordinal);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGet %d", ordinal);
+    return r;
+}
+CUresult cuDeviceGetName(char *name, int len, CUdevice d) {
+    CUresult r = fake_cuDeviceGetName(name, len, d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGetName len=%d dev=%d", len, d);
+    return r;
+}
+#ifndef FAKE_OLD_DRIVER
+CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice d) {
+    CUresult r = fake_cuDeviceTotalMem_v2(bytes, d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceTotalMem_v2 dev=%d", d);
+    return r;
+}
+#endif
+CUresult cuDeviceGetAttribute(int *v, int attr, CUdevice d) {
+    CUresult r = fake_cuDeviceGetAttribute(v, attr, d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGetAttribute attr=%d dev=%d", attr, d);
+    return r;
+}
+CUresult cuDeviceGetPCIBusId(char *s, int len, CUdevice d) {
+    CUresult r = fake_cuDeviceGetPCIBusId(s, len, d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGetPCIBusId len=%d dev=%d", len, d);
+    return r;
+}
+CUresult cuDeviceGetUuid(unsigned char *out, CUdevice d) {
+    CUresult r = fake_cuDeviceGetUuid(out, d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGetUuid dev=%d", d);
+    return r;
+}
+#ifndef FAKE_OLD_DRIVER
+CUresult cuDeviceGetUuid_v2(unsigned char *out, CUdevice d) {
+    CUresult r = fake_cuDeviceGetUuid_v2(out, d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGetUuid_v2 dev=%d", d);
+    return r;
+}
+#endif
+CUresult cuDevicePrimaryCtxRetain(CUcontext *c, CUdevice d) {
+    CUresult r = fake_cuDevicePrimaryCtxRetain(c, d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDevicePrimaryCtxRetain dev=%d", d);
+    return r;
+}
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) {
+    CUresult r = fake_cuDevicePrimaryCtxRelease_v2(d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDevicePrimaryCtxRelease_v2 dev=%d", d);
+    return r;
+}
+CUresult cuCtxCreate_v2(CUcontext *c, unsigned int flags, CUdevice d) {
+    CUresult r = fake_cuCtxCreate_v2(c, flags, d);
+    char a[32];
+    PATH_OR_RETURN(r);
+    if (r == 0) name_handle('c', *c, 1, (const void *)(uintptr_t)(d + 1));
+    trace(path, r, "cuCtxCreate_v2 flags=%u dev=%d = %s", flags, d, r ? "-" : ref(a, *c));
+    return r;
+}
+CUresult cuCtxDestroy_v2(CUcontext c) { ENDING("cuCtxDestroy_v2", c, fake_cuCtxDestroy_v2(c)); }
+CUresult cuCtxPushCurrent_v2(CUcontext c) {
+    CUresult r = fake_cuCtxPushCurrent_v2(c);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuCtxPushCurrent_v2 %s", ref(a, c));
+    return r;
+}
+CUresult cuCtxPopCurrent_v2(CUcontext *c) {
+    CUresult r = fake_cuCtxPopCurrent_v2(c);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuCtxPopCurrent_v2 = %s", c ? ref(a, *c) : "-");
+    return r;
+}
+CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total) {
+    CUresult r = fake_cuMemGetInfo_v2(free_bytes, total);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemGetInfo_v2");
+    return r;
+}
+CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
+    CUresult r = fake_cuMemAlloc_v2(p, bytes);
+    char a[32];
+    PATH_OR_RETURN(r);
+    if (r == 0) name_in_context('b', (const void *)(uintptr_t)*p, bytes);
+    trace(path, r, "cuMemAlloc_v2 %zu = %s", bytes, r ? "-" : dref(a, *p));
+    return r;
+}
+CUresult cuMemFree_v2(CUdeviceptr p) { ENDING("cuMemFree_v2", (const void *)(uintptr_t)p, fake_cuMemFree_v2(p)); }
+CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src, size_t bytes) {
+    CUresult r = fake_cuMemcpyHtoD_v2(dst, src, bytes);
+    char a[32], b[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemcpyHtoD_v2 %s <- %s %zu", dref(a, dst), ref(b, src), bytes);
+    return r;
+}
+CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
+    CUresult r = fake_cuMemcpyDtoH_v2(dst, src, bytes);
+    char a[32], b[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemcpyDtoH_v2 %s <- %s %zu", ref(a, dst), dref(b, src), bytes);
+    return r;
+}
+CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) {
+    CUresult r = fake_cuMemsetD8_v2(dst, value, count);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemsetD8_v2 %s value=%u %zu", dref(a, dst), value, count);
+    return r;
+}
+CUresult cuStreamCreate(void **s, unsigned int flags) {
+    CUresult r = fake_cuStreamCreate(s, flags);
+    char a[32];
+    PATH_OR_RETURN(r);
+    if (r == 0) name_in_context('s', *s, 1);
+    trace(path, r, "cuStreamCreate flags=%u = %s", flags, r ? "-" : stream_ref(a, *s));
+    return r;
+}
+CUresult cuStreamDestroy_v2(void *s) { ENDING("cuStreamDestroy_v2", s, fake_cuStreamDestroy_v2(s)); }
+CUresult cuStreamSynchronize(void *s) {
+    CUresult r = fake_cuStreamSynchronize(s);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuStreamSynchronize %s", stream_ref(a, s));
+    return r;
+}
+CUresult cuCtxSynchronize(void) {
+    CUresult r = fake_cuCtxSynchronize();
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuCtxSynchronize");
+    return r;
+}
+CUresult cuCtxGetDevice(CUdevice *d) {
+    CUresult r = fake_cuCtxGetDevice(d);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuCtxGetDevice");
+    return r;
+}
+CUresult cuEventCreate(void **e, unsigned int flags) {
+    CUresult r = fake_cuEventCreate(e, flags);
+    char a[32];
+    PATH_OR_RETURN(r);
+    if (r == 0) name_in_context('e', *e, 1);
+    trace(path, r, "cuEventCreate flags=%u = %s", flags, r ? "-" : ref(a, *e));
+    return r;
+}
+CUresult cuEventDestroy_v2(void *e) { ENDING("cuEventDestroy_v2", e, fake_cuEventDestroy_v2(e)); }
+CUresult cuEventRecord(void *e, void *s) {
+    CUresult r = fake_cuEventRecord(e, s);
+    char a[32], b[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuEventRecord %s %s", ref(a, e), stream_ref(b, s));
+    return r;
+}
+CUresult cuEventSynchronize(void *e) {
+    CUresult r = fake_cuEventSynchronize(e);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuEventSynchronize %s", ref(a, e));
+    return r;
+}
+CUresult cuEventElapsedTime(float *ms, void *start, void *end) {
+    CUresult r = fake_cuEventElapsedTime(ms, start, end);
+    char a[32], b[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuEventElapsedTime %s %s", ref(a, start), ref(b, end));
+    return r;
+}
+CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, void *stream) {
+    CUresult r = fake_cuMemsetD8Async(dst, value, count, stream);
+    char a[32], s[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemsetD8Async %s value=%u %zu %s", dref(a, dst), value, count, stream_ref(s, stream));
+    return r;
+}
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes, void *stream) {
+    CUresult r = fake_cuMemcpyHtoDAsync_v2(dst, src, bytes, stream);
+    char a[32], b[32], s[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemcpyHtoDAsync_v2 %s <- %s %zu %s", dref(a, dst), ref(b, src), bytes, stream_ref(s, stream));
+    return r;
+}
+CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes, void *stream) {
+    CUresult r = fake_cuMemcpyDtoHAsync_v2(dst, src, bytes, stream);
+    char a[32], b[32], s[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemcpyDtoHAsync_v2 %s <- %s %zu %s", ref(a, dst), dref(b, src), bytes, stream_ref(s, stream));
+    return r;
+}
+/* The image by its length and FNV-1a hash, so a changed kernel source shows; the JIT option ids in order. */
+CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned int n, int *options, void **values) {
+    CUresult r = fake_cuModuleLoadDataEx(module, image, n, options, values);
+    char a[32], ids[64] = "";
+    PATH_OR_RETURN(r);
+    if (r == 0) name_in_context('m', *module, 1);
+    unsigned int hash = 2166136261u;
+    size_t length = 0;
+    for (const unsigned char *c = image; c && *c; c++, length++) hash = (hash ^ *c) * 16777619u;
+    for (unsigned int i = 0; options && i < n && strlen(ids) < sizeof ids - 8; i++)
+        snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%d", i ? "," : "", options[i]);
+    trace(path, r, "cuModuleLoadDataEx ptx=%zu/%08x options=%s = %s", length, hash, ids, r ? "-" : ref(a, *module));
+    return r;
+}
+CUresult cuModuleUnload(void *module) { ENDING("cuModuleUnload", module, fake_cuModuleUnload(module)); }
+CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
+    CUresult r = fake_cuModuleGetFunction(function, module, name);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuModuleGetFunction %s %s", ref(a, module), name);
+    return r;
+}
+/* A kernel's parameters as its .entry lists them: 8-byte ones that point into named memory by that name,
+ * others as numbers. */
+CUresult cuLaunchKernel(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx, unsigned int by,
+                        unsigned int bz, unsigned int shared, void *stream, void **params, void **extra) {
+    CUresult r = fake_cuLaunchKernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra);
+    char s[32], list[160] = "";
+    PATH_OR_RETURN(r);
+    const fake_function *fn = f;
+    int known = fn >= &g_functions[1] && fn < &g_functions[K_COUNT];
+    const char *sizes = known ? param_bytes[fn->kind] : "";
+    for (size_t i = 0; params && sizes[i] && i < 8; i++) {
+        char item[32];
+        unsigned long long v = 0;
+        memcpy(&v, params[i], (size_t)(sizes[i] - '0'));
+        const char *text = sizes[i] == '8' ? ref(item, (const void *)(uintptr_t)v) : "host";
+        /* Not named memory: a count, or an address this driver did not give (never printed, it changes per run). */
+        if (strcmp(text, "host") == 0 || strcmp(text, "null") == 0) {
+            if (v < (1ULL << 40)) snprintf(item, sizeof item, "%llu", v); else snprintf(item, sizeof item, "addr");
+            text = item;
+        }
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? "," : "", text);
+    }
+    trace(path, r, "cuLaunchKernel %s g=%ux%ux%u b=%ux%ux%u sh=%u %s a=%s%s", known ? kernel_names[fn->kind] : "?",
+          gx, gy, gz, bx, by, bz, shared, stream_ref(s, stream), list, extra ? " extra" : "");
+    return r;
+}
+CUresult cuMemHostAlloc(void **p, size_t bytes, unsigned int flags) {
+    CUresult r = fake_cuMemHostAlloc(p, bytes, flags);
+    char a[32];
+    PATH_OR_RETURN(r);
+    if (r == 0) name_in_context('h', *p, bytes);
+    trace(path, r, "cuMemHostAlloc %zu flags=%u = %s", bytes, flags, r ? "-" : ref(a, *p));
+    return r;
+}
+CUresult cuMemFreeHost(void *p) { ENDING("cuMemFreeHost", p, fake_cuMemFreeHost(p)); }
+CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr *d, void *p, unsigned int flags) {
+    CUresult r = fake_cuMemHostGetDevicePointer_v2(d, p, flags);
+    char a[32], b[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemHostGetDevicePointer_v2 %s flags=%u = %s", ref(a, p), flags, r ? "-" : dref(b, *d));
+    return r;
+}
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void *stream) {
+    CUresult r = fake_cuMemcpyDtoDAsync_v2(dst, src, bytes, stream);
+    char a[32], b[32], s[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemcpyDtoDAsync_v2 %s <- %s %zu %s", dref(a, dst), dref(b, src), bytes, stream_ref(s, stream));
+    return r;
+}
+CUresult cuStreamWaitEvent(void *stream, void *e, unsigned int flags) {
+    CUresult r = fake_cuStreamWaitEvent(stream, e, flags);
+    char a[32], s[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuStreamWaitEvent %s %s flags=%u", stream_ref(s, stream), ref(a, e), flags);
+    return r;
+}
+CUresult cuDeviceCanAccessPeer(int *can, CUdevice d, CUdevice peer) {
+    CUresult r = fake_cuDeviceCanAccessPeer(can, d, peer);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceCanAccessPeer dev=%d peer=%d", d, peer);
+    return r;
+}
+CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
+    CUresult r = fake_cuCtxEnablePeerAccess(peer, flags);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuCtxEnablePeerAccess %s flags=%u", ref(a, peer), flags);
+    return r;
+}
+CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dc, CUdeviceptr src, CUcontext sc, size_t bytes, void *stream) {
+    CUresult r = fake_cuMemcpyPeerAsync(dst, dc, src, sc, bytes, stream);
+    char a[32], b[32], c[32], d[32], s[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuMemcpyPeerAsync %s@%s <- %s@%s %zu %s", dref(a, dst), ref(b, dc), dref(c, src), ref(d, sc), bytes,
+          stream_ref(s, stream));
+    return r;
+}
+CUresult cuDeviceGetP2PAttribute(int *v, int attr, CUdevice a, CUdevice b) {
+    CUresult r = fake_cuDeviceGetP2PAttribute(v, attr, a, b);
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuDeviceGetP2PAttribute attr=%d dev=%d peer=%d", attr, a, b);
+    return r;
+}
+CUresult cuCtxDisablePeerAccess(CUcontext peer) {
+    CUresult r = fake_cuCtxDisablePeerAccess(peer);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuCtxDisablePeerAccess %s", ref(a, peer));
+    return r;
+}
+CUresult cuStreamQuery(void *stream) {
+    CUresult r = fake_cuStreamQuery(stream);
+    char s[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuStreamQuery %s", stream_ref(s, stream));
+    return r;
+}
+CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr p) {
+    CUresult r = fake_cuPointerGetAttribute(data, attribute, p);
+    char a[32];
+    PATH_OR_RETURN(r);
+    trace(path, r, "cuPointerGetAttribute attr=%d %s", attribute, dref(a, p));
+    return r;
 }

@@ -35,6 +35,30 @@
 #include <unistd.h>
 #include "fake_common.h"
 
+/* The calls are written under their own names and made as fake_<name>: the exported names are the tracing
+ * wrappers at the end of the file (see "Call trace"). */
+#define ncclGetVersion fake_ncclGetVersion
+#define ncclGetErrorString fake_ncclGetErrorString
+#define ncclGetLastError fake_ncclGetLastError
+#define ncclGetUniqueId fake_ncclGetUniqueId
+#define ncclCommInitAll fake_ncclCommInitAll
+#define ncclCommInitRank fake_ncclCommInitRank
+#define ncclCommDestroy fake_ncclCommDestroy
+#define ncclCommAbort fake_ncclCommAbort
+#define ncclCommGetAsyncError fake_ncclCommGetAsyncError
+#define ncclCommCount fake_ncclCommCount
+#define ncclCommCuDevice fake_ncclCommCuDevice
+#define ncclCommUserRank fake_ncclCommUserRank
+#define ncclGroupStart fake_ncclGroupStart
+#define ncclGroupEnd fake_ncclGroupEnd
+#define ncclAllReduce fake_ncclAllReduce
+#define ncclAllGather fake_ncclAllGather
+#define ncclReduceScatter fake_ncclReduceScatter
+#define ncclBroadcast fake_ncclBroadcast
+#define ncclReduce fake_ncclReduce
+#define ncclSend fake_ncclSend
+#define ncclRecv fake_ncclRecv
+
 typedef enum { ok = 0, cudaErr = 1, systemErr = 2, internalErr = 3, invalidArg = 4, invalidUsage = 5, remoteErr = 6 } ncclResult_t;
 enum { K_ALLREDUCE, K_ALLGATHER, K_REDUCESCATTER, K_BROADCAST, K_REDUCE, K_SEND, K_RECV };
 #define MAX_RANKS 64
@@ -730,5 +754,206 @@ ncclResult_t ncclSend(const void *s, size_t count, int type, int peer, comm *c, 
 }
 ncclResult_t ncclRecv(void *r, size_t count, int type, int peer, comm *c, void *stream) {
     return post(c, make(K_RECV, NULL, r, count, type, 0, 0, peer, stream));
+}
+#endif
+
+/* ---- Call trace (FAKECUDA_TRACE=<path>, see fake_common.h) ----
+ * One line per call: a communicator as rank/ranks@device, the collective's count, data type, operation, root
+ * and peer, and its buffers and stream by the names the fake driver gives them. The driver calls this library
+ * makes itself are muted: they are how the fake works, not calls the caller made. */
+#undef ncclGetVersion
+#undef ncclGetErrorString
+#undef ncclGetLastError
+#undef ncclGetUniqueId
+#undef ncclCommInitAll
+#undef ncclCommInitRank
+#undef ncclCommDestroy
+#undef ncclCommAbort
+#undef ncclCommGetAsyncError
+#undef ncclCommCount
+#undef ncclCommCuDevice
+#undef ncclCommUserRank
+#undef ncclGroupStart
+#undef ncclGroupEnd
+#undef ncclAllReduce
+#undef ncclAllGather
+#undef ncclReduceScatter
+#undef ncclBroadcast
+#undef ncclReduce
+#undef ncclSend
+#undef ncclRecv
+
+extern void fakecuda_trace_quiet(int delta) __attribute__((weak));
+extern void fakecuda_trace_stream(const void *s, char *out) __attribute__((weak));
+extern void fakecuda_trace_memory(const void *p, char *out) __attribute__((weak));
+static void trace_mute_driver(int delta) { if (fakecuda_trace_quiet) fakecuda_trace_quiet(delta); }
+static const char *trace_comm(char *out, const comm *c) {
+    if (live_comm(c)) snprintf(out, 32, "r%d/%d@%d", c->rank, c->nranks, c->device);
+    else snprintf(out, 32, "%s", c ? "ended" : "null");
+    return out;
+}
+static const char *trace_memory(char *out, const void *p) {
+    if (fakecuda_trace_memory) fakecuda_trace_memory(p, out); else snprintf(out, 32, "?");
+    return out;
+}
+static const char *trace_stream(char *out, const void *s) {
+    if (fakecuda_trace_stream) fakecuda_trace_stream(s, out); else snprintf(out, 32, "?");
+    return out;
+}
+extern void fakecuda_trace_context(char *out) __attribute__((weak));
+/* The driver's name for the context current on this thread, for the line (thread-local, so one call may use it). */
+static const char *trace_context(void) {
+    static __thread char name[32];
+    if (fakecuda_trace_context) fakecuda_trace_context(name); else snprintf(name, sizeof name, "?");
+    return name;
+}
+#define TRACE_PATH_OR_RETURN(r) char path[512]; if (!fake_trace_path(path, sizeof path)) return (r)
+/* A collective or point-to-point call: made with the driver muted, then traced. */
+static ncclResult_t trace_call(ncclResult_t r, const char *name, const void *s, const void *rb, size_t count, int type, int op,
+                               int root, int peer, const comm *c, const char *before, const void *stream) {
+    char cm[32], a[32], b[32], st[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl %s %s count=%zu type=%d op=%d root=%d peer=%d %s<-%s %s ctx=%s -> %d", name,
+               live_comm(c) ? trace_comm(cm, c) : before, count, type, op, root, peer, trace_memory(b, rb), trace_memory(a, s),
+               trace_stream(st, stream), trace_context(), r);
+    return r;
+}
+#define TRACE_COLLECTIVE(name, made, s, rb, count, type, op, root, peer, c, stream) do { \
+        char before_[32]; trace_comm(before_, c); \
+        trace_mute_driver(1); ncclResult_t r_ = (made); trace_mute_driver(-1); \
+        return trace_call(r_, name, s, rb, count, type, op, root, peer, c, before_, stream); \
+    } while (0)
+
+ncclResult_t ncclGetVersion(int *v) {
+    ncclResult_t r = fake_ncclGetVersion(v);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclGetVersion ctx=%s -> %d", trace_context(), r);
+    return r;
+}
+const char *ncclGetErrorString(ncclResult_t e) {
+    const char *text = fake_ncclGetErrorString(e);
+    char path[512];
+    if (fake_trace_path(path, sizeof path)) fake_trace(path, "nccl ncclGetErrorString %d", e);
+    return text;
+}
+#ifndef FAKE_OLD_NCCL
+const char *ncclGetLastError(comm *c) {
+    const char *text = fake_ncclGetLastError(c);
+    char path[512];
+    if (fake_trace_path(path, sizeof path)) fake_trace(path, "nccl ncclGetLastError");
+    return text;
+}
+#endif
+ncclResult_t ncclGetUniqueId(unsigned char *id) {
+    ncclResult_t r = fake_ncclGetUniqueId(id);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclGetUniqueId ctx=%s -> %d", trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommInitAll(comm **comms, int ndev, const int *devlist) {
+    trace_mute_driver(1);
+    ncclResult_t r = fake_ncclCommInitAll(comms, ndev, devlist);
+    trace_mute_driver(-1);
+    char list[96] = "";
+    TRACE_PATH_OR_RETURN(r);
+    for (int i = 0; i < ndev && i < 16; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d", i ? "," : "", devlist ? devlist[i] : i);
+    fake_trace(path, "nccl ncclCommInitAll ndev=%d devices=%s ctx=%s -> %d", ndev, devlist ? list : "null", trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommInitRank(comm **out, int nranks, ncclUniqueId uid, int rank) {
+    trace_mute_driver(1);
+    ncclResult_t r = fake_ncclCommInitRank(out, nranks, uid, rank);
+    trace_mute_driver(-1);
+    char cm[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclCommInitRank nranks=%d rank=%d = %s ctx=%s -> %d", nranks, rank,
+               r == ok && out ? trace_comm(cm, *out) : "-", trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommDestroy(comm *c) {
+    char cm[32];
+    trace_comm(cm, c);
+    trace_mute_driver(1);
+    ncclResult_t r = fake_ncclCommDestroy(c);
+    trace_mute_driver(-1);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclCommDestroy %s ctx=%s -> %d", cm, trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommAbort(comm *c) {
+    char cm[32];
+    trace_comm(cm, c);
+    trace_mute_driver(1);
+    ncclResult_t r = fake_ncclCommAbort(c);
+    trace_mute_driver(-1);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclCommAbort %s ctx=%s -> %d", cm, trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommGetAsyncError(comm *c, ncclResult_t *e) {
+    ncclResult_t r = fake_ncclCommGetAsyncError(c, e);
+    char cm[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclCommGetAsyncError %s = %d ctx=%s -> %d", trace_comm(cm, c), r == ok ? (int)*e : -1, trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommCount(const comm *c, int *n) {
+    ncclResult_t r = fake_ncclCommCount(c, n);
+    char cm[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclCommCount %s ctx=%s -> %d", trace_comm(cm, c), trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommCuDevice(const comm *c, int *d) {
+    ncclResult_t r = fake_ncclCommCuDevice(c, d);
+    char cm[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclCommCuDevice %s ctx=%s -> %d", trace_comm(cm, c), trace_context(), r);
+    return r;
+}
+ncclResult_t ncclCommUserRank(const comm *c, int *rank) {
+    ncclResult_t r = fake_ncclCommUserRank(c, rank);
+    char cm[32];
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclCommUserRank %s ctx=%s -> %d", trace_comm(cm, c), trace_context(), r);
+    return r;
+}
+ncclResult_t ncclGroupStart(void) {
+    ncclResult_t r = fake_ncclGroupStart();
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclGroupStart ctx=%s -> %d", trace_context(), r);
+    return r;
+}
+ncclResult_t ncclGroupEnd(void) {
+    trace_mute_driver(1);
+    ncclResult_t r = fake_ncclGroupEnd();
+    trace_mute_driver(-1);
+    TRACE_PATH_OR_RETURN(r);
+    fake_trace(path, "nccl ncclGroupEnd ctx=%s -> %d", trace_context(), r);
+    return r;
+}
+ncclResult_t ncclAllReduce(const void *s, void *r, size_t count, int type, int op, comm *c, void *stream) {
+    TRACE_COLLECTIVE("ncclAllReduce", fake_ncclAllReduce(s, r, count, type, op, c, stream), s, r, count, type, op, -1, -1, c, stream);
+}
+ncclResult_t ncclAllGather(const void *s, void *r, size_t count, int type, comm *c, void *stream) {
+    TRACE_COLLECTIVE("ncclAllGather", fake_ncclAllGather(s, r, count, type, c, stream), s, r, count, type, -1, -1, -1, c, stream);
+}
+ncclResult_t ncclReduceScatter(const void *s, void *r, size_t count, int type, int op, comm *c, void *stream) {
+    TRACE_COLLECTIVE("ncclReduceScatter", fake_ncclReduceScatter(s, r, count, type, op, c, stream), s, r, count, type, op, -1, -1, c,
+                     stream);
+}
+ncclResult_t ncclBroadcast(const void *s, void *r, size_t count, int type, int root, comm *c, void *stream) {
+    TRACE_COLLECTIVE("ncclBroadcast", fake_ncclBroadcast(s, r, count, type, root, c, stream), s, r, count, type, -1, root, -1, c, stream);
+}
+ncclResult_t ncclReduce(const void *s, void *r, size_t count, int type, int op, int root, comm *c, void *stream) {
+    TRACE_COLLECTIVE("ncclReduce", fake_ncclReduce(s, r, count, type, op, root, c, stream), s, r, count, type, op, root, -1, c, stream);
+}
+#ifndef FAKE_OLD_NCCL
+ncclResult_t ncclSend(const void *s, size_t count, int type, int peer, comm *c, void *stream) {
+    TRACE_COLLECTIVE("ncclSend", fake_ncclSend(s, count, type, peer, c, stream), s, NULL, count, type, -1, -1, peer, c, stream);
+}
+ncclResult_t ncclRecv(void *r, size_t count, int type, int peer, comm *c, void *stream) {
+    TRACE_COLLECTIVE("ncclRecv", fake_ncclRecv(r, count, type, peer, c, stream), NULL, r, count, type, -1, -1, peer, c, stream);
 }
 #endif
