@@ -262,6 +262,7 @@ CUresult cuDeviceGetAttribute(int *v, int attr, CUdevice d) {
     case 36: *v = hopper ? 2619000 : 9751000; return 0;   /* memory clock, kHz */
     case 37: *v = hopper ? 5120 : 384; return 0;          /* bus width, bits */
     case 38: *v = hopper ? 52428800 : 6291456; return 0;  /* L2 */
+    case 39: *v = hopper ? 2048 : 1536; return 0;         /* threads per SM (sm_90: 2048; sm_86: 1536) */
     case 50: *v = 0; return 0;
     case 75: *v = hopper ? 9 : 8; return 0;
     case 76: *v = hopper ? 0 : 6; return 0;
