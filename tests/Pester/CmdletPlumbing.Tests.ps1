@@ -83,8 +83,7 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
         $inputFailure = [DlGpuTools.Recommendations.RecommendationInputException]::new('INT4 training is not estimated.', 'Train in BF16.')
         $ToRecord.Invoke($null, @($inputFailure, $null)).Exception.Data['Severity'] | Should -Be 'Input'
         $hostEntry = [DlGpuTools.Errors.ErrorCatalogue]::CollectiveHostUnreachable
-        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'ConnectionError', 'No session.', 'Check ssh.',
-            'gpu7')
+        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'No session.', 'Check ssh.', 'gpu7')
         $ToRecord.Invoke($null, @($unreachable, 'gpu7')).Exception.Data['Severity'] | Should -Be 'Host'
         $hostEntry.Severity | Should -Be 'Host'
     }
