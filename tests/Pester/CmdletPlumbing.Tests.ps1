@@ -109,6 +109,16 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
         $ToRecord.Invoke($null, @([ArgumentNullException]::new('s'), $null)) | Should -BeNullOrEmpty
         $ToRecord.Invoke($null, @([FormatException]::new('Input string was not in a correct format.'), $null)) | Should -BeNullOrEmpty
     }
+
+    It 'words a rank result that cannot be read back where it is read: CollectiveRankResultsDiffer, naming the rank' {
+        $reader = $BaseType.Assembly.GetType('DlGpuTools.Commands.Remoting.RankResultReader', $true)
+        $read = $reader.GetMethod('Read').MakeGenericMethod([DlGpuTools.CollectiveRankResult])
+        $failure = $null
+        try { $read.Invoke($null, @($null, 3)) } catch { $failure = $_.Exception.GetBaseException() }
+        $failure | Should -BeOfType ([DlGpuTools.Collectives.CollectiveHostException])
+        $failure.ErrorId | Should -Be 'CollectiveRankResultsDiffer'
+        $failure.Message | Should -BeLike '*(rank 3: A rank returned nothing where a CollectiveRankResult was due.)*'
+    }
 }
 
 Describe 'Errors that were built by hand keep their ids' {
