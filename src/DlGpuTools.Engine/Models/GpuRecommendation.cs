@@ -40,15 +40,17 @@ namespace DlGpuTools
             get => TrainingLabel ?? ServedPrecision?.ToString();
             set
             {
-                ServedPrecision = EnumText.TryParseName<Recommendations.ModelPrecision>(value);
+                ServedPrecision = EnumText.TryParseName<ModelPrecision>(value);
                 TrainingLabel = ServedPrecision == null ? value : null;
             }
         }
 
         /// <summary>The precision the weights are served at (the method's <see cref="MemoryEstimate.ServedPrecision"/>).</summary>
-        internal Recommendations.ModelPrecision? ServedPrecision { get; set; }
+        internal ModelPrecision? ServedPrecision { get; set; }
 
-        /// <summary>The training method's name (<see cref="MemoryEstimate.TrainingLabel"/>); null for inference or without a model.</summary>
+        /// <summary>
+        /// The training method's name (<see cref="MemoryEstimate.TrainingLabel"/>); null for inference or without a model.
+        /// </summary>
         internal string? TrainingLabel { get; set; }
 
         /// <summary>All cards together, in USD: the street (new) or used price from the dated price table, or the launch price where no

@@ -14,13 +14,15 @@ namespace DlGpuTools
             get => TrainingLabel ?? ServedPrecision?.ToString();
             set
             {
-                ServedPrecision = EnumText.TryParseName<Recommendations.ModelPrecision>(value);
+                ServedPrecision = EnumText.TryParseName<ModelPrecision>(value);
                 TrainingLabel = ServedPrecision == null ? value : null;
             }
         }
 
-        /// <summary>The precision an inference estimate serves the weights at; null for training. Decisions read this, not Method.</summary>
-        internal Recommendations.ModelPrecision? ServedPrecision { get; set; }
+        /// <summary>
+        /// The precision an inference estimate serves the weights at; null for training. Decisions read this, not Method.
+        /// </summary>
+        internal ModelPrecision? ServedPrecision { get; set; }
 
         /// <summary>A training method's name (Full BF16, LoRA BF16, QLoRA NF4, FLUX LoRA); null for inference.</summary>
         internal string? TrainingLabel { get; set; }

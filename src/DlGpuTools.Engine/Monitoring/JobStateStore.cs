@@ -219,7 +219,9 @@ namespace DlGpuTools.Monitoring
             }
         }
 
-        /// <summary>What the file system itself refused (a full disk, a name too long, a read-only mount), beyond the checks here.</summary>
+        /// <summary>
+        /// What the file system itself refused (a full disk, a name too long, a read-only mount), beyond the checks here.
+        /// </summary>
         private static bool IsFileSystemFailure(Exception e) => e is IOException || e is UnauthorizedAccessException;
 
         private static GpuJobStateException NotWritten(string folder, Exception e) =>
