@@ -157,7 +157,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void The_recommender_compares_methods_and_price_conditions_as_typed_values()
         {
-            // A method is compared through ServedPrecision and a chosen price's condition as PriceCondition; text compares of
+            // A method is compared through its typed ServedPrecision and a chosen price's condition as PriceCondition; text compares of
             // either are what this finds (the price table's own condition column, external text, is read in Catalog).
             var compare = new Regex(@"\b(Method|Condition|PriceKind)\s*(==|!=)\s*""", RegexOptions.CultureInvariant);
             Assert.Matches(compare, "if (m.Method == \"FP8\")");
@@ -170,22 +170,6 @@ namespace DlGpuTools.Engine.Tests
                               select $"{Path.GetRelativePath(engine, file)}:{line.number}: {line.text.Trim()}").ToArray();
 
             Assert.True(found.Length == 0, "Domain values compared as text:\n" + string.Join("\n", found));
-        }
-
-        [Theory]
-        [InlineData("FP8", ModelPrecision.FP8)]
-        [InlineData("BF16", ModelPrecision.BF16)]
-        [InlineData("MXFP4", ModelPrecision.MXFP4)]
-        [InlineData("Full BF16", null)]
-        [InlineData("QLoRA NF4", null)]
-        [InlineData("fp8", null)]
-        [InlineData("4", null)]
-        [InlineData("FP32, TF32", null)]
-        [InlineData(null, null)]
-        public void A_method_serves_at_the_precision_it_names_and_a_training_method_at_none(string? method, ModelPrecision? expected)
-        {
-            Assert.Equal(expected, ServedPrecision.Of(method));
-            Assert.Null(ServedPrecision.Of(new MemoryEstimate { Method = method, Training = true }));
         }
 
         [Fact]

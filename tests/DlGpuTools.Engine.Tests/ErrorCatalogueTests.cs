@@ -80,6 +80,23 @@ namespace DlGpuTools.Engine.Tests
         }
 
         [Fact]
+        public void No_public_exception_constructor_takes_a_category_beside_its_entry()
+        {
+            // The entry carries the category; a caller that passes one too can restate it or contradict it.
+            var restating = Engine.GetTypes()
+                .Where(t => typeof(DlGpuToolsException).IsAssignableFrom(t) && !t.IsAbstract)
+                .SelectMany(t => t.GetConstructors())
+                .Where(c => c.GetParameters().Any(p => p.ParameterType == typeof(FailureCategory)))
+                .Select(c => c.DeclaringType!.Name + "(" + string.Join(", ", c.GetParameters().Select(p => p.ParameterType.Name)) + ")")
+                .ToList();
+
+            Assert.Empty(restating);
+            var unreachable = new Collectives.CollectiveHostException(ErrorCatalogue.CollectiveHostUnreachable, "m", "r", "gpu7");
+            Assert.Equal(ErrorCatalogue.CollectiveHostUnreachable.Category, unreachable.Category);
+            Assert.Equal("gpu7", unreachable.Target);
+        }
+
+        [Fact]
         public void Every_registry_names_an_unknown_item_with_its_own_catalogue_entry()
         {
             var registries = Engine.GetTypes()

@@ -35,7 +35,9 @@ namespace DlGpuTools.Engine.Tests
                 folder }.Concat(device == null ? Array.Empty<string>() : new[] { device }))
             {
                 var e = Deadline.Run("writing to " + target, () =>
-                    Assert.Throws<NotARegularFileException>(() => TextfileWriter.WriteAtomically(target, "DCGM_FI_DEV_GPU_UTIL 1\n")));
+                    Assert.Throws<MetricExportException>(() => TextfileWriter.WriteAtomically(target, "DCGM_FI_DEV_GPU_UTIL 1\n")));
+                Assert.Equal(Errors.ErrorCatalogue.MetricPathNotAFile.Id, e.ErrorId);
+                Assert.StartsWith(target + " is ", e.Message, StringComparison.Ordinal);
                 Assert.Contains("not a regular file", e.Message, StringComparison.Ordinal);
             }
 
@@ -83,7 +85,7 @@ namespace DlGpuTools.Engine.Tests
                     {
                         TextfileWriter.WriteAtomically(path, $"writer {w}\n");
                     }
-                    catch (IOException e)
+                    catch (MetricExportException e)
                     {
                         Interlocked.Increment(ref failures);
                         Interlocked.CompareExchange(ref firstError, e.Message, null);

@@ -147,5 +147,44 @@ namespace DlGpuTools.Engine.Tests
                 Directory.Delete(root, true);
             }
         }
+
+        [Fact]
+        public void A_write_or_removal_the_file_system_refuses_is_a_state_error_with_the_folder_and_a_remedy()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string root = Path.Combine(Path.GetTempPath(), "dlgpu-jobs-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(root);
+            try
+            {
+                var state = new JobState { Name = "77", StartTime = DateTimeOffset.UtcNow };
+                state.Gpus.Add(new JobStateGpu { Index = 0, Uuid = "GPU-1" });
+
+                // A folder name longer than any file system takes: mkdir refuses it, also for root.
+                string tooLong = Path.Combine(root, new string('a', 300));
+                var notMade = Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(tooLong, state));
+                Assert.Equal(ErrorCatalogue.GpuJobStateFolderUnsafe.Id, notMade.ErrorId);
+                Assert.IsAssignableFrom<IOException>(notMade.InnerException);
+                Assert.Equal($"The job state could not be written to {tooLong}: {notMade.InnerException!.Message}", notMade.Message);
+                Assert.Equal(JobStateStore.FolderRemedy, notMade.Remedy);
+
+                // A folder where the state file belongs: the rename over it and its removal both fail.
+                string folder = Path.Combine(root, "jobs");
+                JobStateStore.Write(folder, state);
+                File.Delete(Path.Combine(folder, "77.job"));
+                Directory.CreateDirectory(Path.Combine(folder, "77.job"));
+                var notWritten = Assert.Throws<GpuJobStateException>(() => JobStateStore.Write(folder, state));
+                Assert.Equal(ErrorCatalogue.GpuJobStateFolderUnsafe.Id, notWritten.ErrorId);
+                Assert.StartsWith($"The job state could not be written to {folder}: ", notWritten.Message, StringComparison.Ordinal);
+                var notRemoved = Assert.Throws<GpuJobStateException>(() => JobStateStore.Delete(folder, "77"));
+                Assert.Equal(ErrorCatalogue.GpuJobStateInvalid.Id, notRemoved.ErrorId);
+                Assert.Equal($"The job state in {folder} could not be read: {notRemoved.InnerException!.Message}", notRemoved.Message);
+                Assert.Equal(JobStateStore.FolderRemedy, notRemoved.Remedy);
+                Assert.Empty(Directory.GetFiles(folder, "*.tmp", new EnumerationOptions { AttributesToSkip = 0 }));
+            }
+            finally
+            {
+                Directory.Delete(root, true);
+            }
+        }
     }
 }

@@ -112,8 +112,32 @@ namespace DlGpuTools.Engine.Tests
                 TextfileWriter.WriteAtomically(path, "second 2\n");
                 Assert.Equal("second 2\n", File.ReadAllText(path));
                 Assert.Equal(new[] { path }, Directory.GetFiles(folder));
-                Assert.Throws<DirectoryNotFoundException>(() =>
+                var missing = Assert.Throws<MetricExportException>(() =>
                     TextfileWriter.WriteAtomically(Path.Combine(folder, "missing", "gpu.prom"), "x"));
+                Assert.Equal(Errors.ErrorCatalogue.MetricFolderNotFound.Id, missing.ErrorId);
+                Assert.Equal($"The folder {Path.Combine(folder, "missing")} does not exist, so the metrics file was not written.",
+                    missing.Message);
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        [Fact]
+        public void AWriteTheFileSystemRefusesIsMetricFileNotWrittenWithThePath()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "dlgpu-textfile-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                // A name the file system takes, whose temporary sibling (the name and 38 more characters) it does not.
+                string path = Path.Combine(folder, new string('g', 240) + ".prom");
+                var e = Assert.Throws<MetricExportException>(() => TextfileWriter.WriteAtomically(path, "x 1\n"));
+                Assert.Equal(Errors.ErrorCatalogue.MetricFileNotWritten.Id, e.ErrorId);
+                Assert.StartsWith("Could not write the metrics file " + path + ": ", e.Message, StringComparison.Ordinal);
+                Assert.Contains("--collector.textfile.directory", e.Remedy, StringComparison.Ordinal);
+                Assert.Empty(Directory.GetFileSystemEntries(folder));
             }
             finally
             {

@@ -83,8 +83,7 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
         $inputFailure = [DlGpuTools.Recommendations.RecommendationInputException]::new('INT4 training is not estimated.', 'Train in BF16.')
         $ToRecord.Invoke($null, @($inputFailure, $null)).Exception.Data['Severity'] | Should -Be 'Input'
         $hostEntry = [DlGpuTools.Errors.ErrorCatalogue]::CollectiveHostUnreachable
-        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'ConnectionError', 'No session.', 'Check ssh.',
-            'gpu7')
+        $unreachable = [DlGpuTools.Collectives.CollectiveHostException]::new($hostEntry, 'No session.', 'Check ssh.', 'gpu7')
         $ToRecord.Invoke($null, @($unreachable, 'gpu7')).Exception.Data['Severity'] | Should -Be 'Host'
         $hostEntry.Severity | Should -Be 'Host'
     }
@@ -109,6 +108,16 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
     It 'gives an engine bug no record, so it surfaces as itself (an ArgumentNullException is not InvalidModel)' {
         $ToRecord.Invoke($null, @([ArgumentNullException]::new('s'), $null)) | Should -BeNullOrEmpty
         $ToRecord.Invoke($null, @([FormatException]::new('Input string was not in a correct format.'), $null)) | Should -BeNullOrEmpty
+    }
+
+    It 'words a rank result that cannot be read back where it is read: CollectiveRankResultsDiffer, naming the rank' {
+        $reader = $BaseType.Assembly.GetType('DlGpuTools.Commands.Remoting.RankResultReader', $true)
+        $read = $reader.GetMethod('Read').MakeGenericMethod([DlGpuTools.CollectiveRankResult])
+        $failure = $null
+        try { $read.Invoke($null, @($null, 3)) } catch { $failure = $_.Exception.GetBaseException() }
+        $failure | Should -BeOfType ([DlGpuTools.Collectives.CollectiveHostException])
+        $failure.ErrorId | Should -Be 'CollectiveRankResultsDiffer'
+        $failure.Message | Should -BeLike '*(rank 3: A rank returned nothing where a CollectiveRankResult was due.)*'
     }
 }
 

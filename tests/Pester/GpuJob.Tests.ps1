@@ -136,6 +136,16 @@ Describe 'Start-GpuJob and Stop-GpuJob with the fake NVML' -Skip:$NoFakes {
         Get-ChildItem $open | Should -BeNullOrEmpty
     }
 
+    It 'reports a state folder the file system refuses as GpuJobStateFolderUnsafe, with the folder and a remedy' {
+        Use-FakeGpu
+        $tooLong = Join-Path (Split-Path $Folder) ('f' * 300)
+        $err = $null
+        Start-GpuJob -Name long-1 -StateFolder $tooLong -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'GpuJobStateFolderUnsafe,DlGpuTools.Commands.StartGpuJobCommand'
+        $err[0].Exception.Message | Should -BeLike "The job state could not be written to $tooLong*"
+        $err[0].ErrorDetails.RecommendedAction | Should -BeLike 'Give -StateFolder a folder of your own with mode 700*'
+    }
+
     It 'does nothing with -WhatIf' {
         Use-FakeGpu
         Start-GpuJob -Name whatif-1 -StateFolder $Folder -WhatIf

@@ -272,6 +272,17 @@ Describe 'ConvertTo-GpuPrometheus and Export-GpuMetric with the fake NVML' -Skip
         $err[0].FullyQualifiedErrorId | Should -Be 'MetricFolderNotFound,DlGpuTools.Commands.ExportGpuMetricCommand'
         $err[0].ErrorDetails.RecommendedAction | Should -Match 'textfile'
     }
+
+    It 'writes MetricFileNotWritten with the path where the file system refuses the write' {
+        # The name fits a file system; its temporary sibling, 38 characters longer, does not.
+        $path = Join-Path $Folder (('g' * 240) + '.prom')
+        $err = $null
+        $Samples | Export-GpuMetric -Path $path -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'MetricFileNotWritten,DlGpuTools.Commands.ExportGpuMetricCommand'
+        $err[0].Exception.Message | Should -BeLike "Could not write the metrics file $path`: *"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'textfile'
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
 }
 
 Describe 'A real node_exporter serves our textfile' -Skip:$NodeExporterMissing {

@@ -8,8 +8,9 @@ namespace DlGpuTools.Collectives
     /// </summary>
     public sealed class CollectiveHostException : DlGpuToolsException
     {
-        public CollectiveHostException(ErrorEntry entry, FailureCategory category, string message, string remedy, object? target)
-            : base(entry, category, message, remedy, null)
+        /// <summary>Its category is <paramref name="entry"/>'s: the catalogue says what kind of failure each id is.</summary>
+        public CollectiveHostException(ErrorEntry entry, string message, string remedy, object? target)
+            : base(entry, message, remedy)
         {
             Target = target;
         }

@@ -33,6 +33,18 @@ namespace DlGpuTools
             where T : struct =>
             text != null && Enum.TryParse(text.Trim(), true, out T value) && Enum.IsDefined(typeof(T), value) ? value : (T?)null;
 
+        /// <summary>
+        /// The value whose name <paramref name="text"/> is (any case), or null for any other text: a number or a list is a
+        /// label that happens to parse, not a name (a method shown as "4" or "FP32, TF32" names no precision).
+        /// </summary>
+        public static T? TryParseName<T>(string? text)
+            where T : struct
+        {
+            if (text == null) return null;
+            string? name = Array.Find(Enum.GetNames(typeof(T)), n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase));
+            return name == null ? (T?)null : (T)Enum.Parse(typeof(T), name);
+        }
+
         /// <summary>The value <paramref name="text"/> names, or null for empty text.</summary>
         public static T? ParseOptional<T>(string? text, string property)
             where T : struct =>

@@ -35,7 +35,23 @@ namespace DlGpuTools
         /// <summary>
         /// How the model runs on these cards: Full BF16, LoRA BF16, QLoRA NF4, or an inference precision; empty without a model.
         /// </summary>
-        public string? Method { get; set; }
+        public string? Method
+        {
+            get => TrainingLabel ?? ServedPrecision?.ToString();
+            set
+            {
+                ServedPrecision = EnumText.TryParseName<ModelPrecision>(value);
+                TrainingLabel = ServedPrecision == null ? value : null;
+            }
+        }
+
+        /// <summary>The precision the weights are served at (the method's <see cref="MemoryEstimate.ServedPrecision"/>).</summary>
+        internal ModelPrecision? ServedPrecision { get; set; }
+
+        /// <summary>
+        /// The training method's name (<see cref="MemoryEstimate.TrainingLabel"/>); null for inference or without a model.
+        /// </summary>
+        internal string? TrainingLabel { get; set; }
 
         /// <summary>All cards together, in USD: the street (new) or used price from the dated price table, or the launch price where no
         /// street price is known.</summary>

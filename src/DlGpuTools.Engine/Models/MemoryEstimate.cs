@@ -6,9 +6,26 @@ namespace DlGpuTools
         public double Parameters { get; set; }
 
         /// <summary>
-        /// Short name of the method: Full BF16, LoRA BF16, QLoRA NF4, or the inference precision (BF16, FP8, INT8, INT4).
+        /// Short name of the method: Full BF16, LoRA BF16, QLoRA NF4 (<see cref="TrainingLabel"/>), or the inference precision
+        /// (BF16, FP8, INT8, INT4: the name of <see cref="ServedPrecision"/>).
         /// </summary>
-        public string? Method { get; set; }
+        public string? Method
+        {
+            get => TrainingLabel ?? ServedPrecision?.ToString();
+            set
+            {
+                ServedPrecision = EnumText.TryParseName<ModelPrecision>(value);
+                TrainingLabel = ServedPrecision == null ? value : null;
+            }
+        }
+
+        /// <summary>
+        /// The precision an inference estimate serves the weights at; null for training. Decisions read this, not Method.
+        /// </summary>
+        internal ModelPrecision? ServedPrecision { get; set; }
+
+        /// <summary>A training method's name (Full BF16, LoRA BF16, QLoRA NF4, FLUX LoRA); null for inference.</summary>
+        internal string? TrainingLabel { get; set; }
 
         public string? Precision { get; set; }
 

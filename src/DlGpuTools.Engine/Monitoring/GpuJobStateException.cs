@@ -1,3 +1,4 @@
+using System;
 using DlGpuTools.Errors;
 
 namespace DlGpuTools.Monitoring
@@ -10,8 +11,8 @@ namespace DlGpuTools.Monitoring
         /// others), GpuJobNotStarted (no state file for the name: Start-GpuJob did not run, ran as another user or with
         /// another -StateFolder) or GpuJobStateInvalid (the state file is not one Start-GpuJob wrote).
         /// </summary>
-        public GpuJobStateException(ErrorEntry entry, string message, string remedy)
-            : base(entry, message, remedy)
+        public GpuJobStateException(ErrorEntry entry, string message, string remedy, Exception? innerException = null)
+            : base(entry, message, remedy, innerException)
         {
         }
 

@@ -40,7 +40,7 @@ namespace DlGpuTools.Monitoring
                     "Check Get-CudaDevice and Get-GpuSample on this node.");
             }
 
-            if (FileStatus.OfLink(System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), name + ".job")).Exists)
+            if (JobStateStore.HasState(folder, name))
                 warnings.Add($"A job named '{name}' was already started and not stopped; its start is replaced by this one.");
             JobStateStore.Write(folder, state);
             return state;

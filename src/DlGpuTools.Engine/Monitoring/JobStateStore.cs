@@ -19,6 +19,10 @@ namespace DlGpuTools.Monitoring
         private const uint GroupAndOtherBits = 0x3F;
         private const int MaxStateBytes = 64 * 1024;
 
+        /// <summary>The next step when the state folder cannot be written or read for a reason the checks did not name.</summary>
+        public const string FolderRemedy = "Give -StateFolder a folder of your own with mode 700, or run as the user who "
+            + "owns the default folder.";
+
         /// <summary>
         /// The default folder: /run/dlgputools/jobs for root (a RAM file system, emptied at boot, as the driver's own
         /// counters are), else $XDG_RUNTIME_DIR/dlgputools/jobs, else ~/.local/state/dlgputools/jobs.
@@ -48,30 +52,67 @@ namespace DlGpuTools.Monitoring
             return true;
         }
 
+        /// <summary>
+        /// Writes <paramref name="state"/> whole; throws <see cref="GpuJobStateException"/> when the folder is not private or
+        /// the file system refuses the write.
+        /// </summary>
         public static void Write(string folder, JobState state)
         {
-            string path = StatePath(EnsurePrivateFolder(folder, create: true), state.Name);
-            string temp = Path.Combine(Path.GetDirectoryName(path), "." + state.Name + "." + Guid.NewGuid().ToString("N") + ".tmp");
             try
             {
-                using (FileStream stream = PrivateFile.CreateNew(temp))
-                {
-                    byte[] bytes = new UTF8Encoding(false).GetBytes(state.Format());
-                    stream.Write(bytes, 0, bytes.Length);
-                    stream.Flush(true);
-                }
-
-                FileOperations.RenameOver(temp, path);
+                WriteWhole(folder, state);
             }
-            finally
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
-                if (File.Exists(temp)) File.Delete(temp);
+                throw NotWritten(folder, e);
+            }
+        }
+
+        /// <summary>
+        /// Whether a state for <paramref name="name"/> is already there. Start-GpuJob asks it just before writing, so a
+        /// failure to look reads as the write's.
+        /// </summary>
+        public static bool HasState(string folder, string name)
+        {
+            try
+            {
+                return FileStatus.OfLink(StatePath(Path.GetFullPath(folder), name)).Exists;
+            }
+            catch (Exception e) when (IsFileSystemFailure(e))
+            {
+                throw NotWritten(folder, e);
             }
         }
 
         /// <summary>The state Start-GpuJob left under <paramref name="name"/>; throws <see cref="GpuJobStateException"/> when there is none
         /// or it is not sound.</summary>
         public static JobState Read(string folder, string name)
+        {
+            try
+            {
+                return ReadChecked(folder, name);
+            }
+            catch (Exception e) when (IsFileSystemFailure(e))
+            {
+                throw NotRead(folder, e);
+            }
+        }
+
+        /// <summary>Removes the state of <paramref name="name"/>, if there is one; Stop-GpuJob calls it once the summary is made.</summary>
+        public static void Delete(string folder, string name)
+        {
+            try
+            {
+                string path = StatePath(EnsurePrivateFolder(folder, create: false), name);
+                if (FileStatus.OfLink(path).Exists) File.Delete(path);
+            }
+            catch (Exception e) when (IsFileSystemFailure(e))
+            {
+                throw NotRead(folder, e);
+            }
+        }
+
+        private static JobState ReadChecked(string folder, string name)
         {
             string path = StatePath(EnsurePrivateFolder(folder, create: false), name);
             FileStatus status = FileStatus.OfLink(path);
@@ -104,12 +145,6 @@ namespace DlGpuTools.Monitoring
             JobState? state = JobState.Parse(text);
             if (state == null || state.Name != name) throw Invalid(path, "its content is not a job state Start-GpuJob wrote");
             return state;
-        }
-
-        public static void Delete(string folder, string name)
-        {
-            string path = StatePath(EnsurePrivateFolder(folder, create: false), name);
-            if (FileStatus.OfLink(path).Exists) File.Delete(path);
         }
 
         /// <summary>
@@ -162,6 +197,40 @@ namespace DlGpuTools.Monitoring
                 throw new ArgumentException($"'{name}' is not a job name: use 1 to 64 letters, digits, '.', '_' or '-'.", nameof(name));
             return Path.Combine(folder, name + ".job");
         }
+
+        private static void WriteWhole(string folder, JobState state)
+        {
+            string path = StatePath(EnsurePrivateFolder(folder, create: true), state.Name);
+            string temp = Path.Combine(Path.GetDirectoryName(path), "." + state.Name + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                using (FileStream stream = PrivateFile.CreateNew(temp))
+                {
+                    byte[] bytes = new UTF8Encoding(false).GetBytes(state.Format());
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(true);
+                }
+
+                FileOperations.RenameOver(temp, path);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
+        }
+
+        /// <summary>
+        /// What the file system itself refused (a full disk, a name too long, a read-only mount), beyond the checks here.
+        /// </summary>
+        private static bool IsFileSystemFailure(Exception e) => e is IOException || e is UnauthorizedAccessException;
+
+        private static GpuJobStateException NotWritten(string folder, Exception e) =>
+            new GpuJobStateException(ErrorCatalogue.GpuJobStateFolderUnsafe,
+                $"The job state could not be written to {folder}: {e.Message}", FolderRemedy, e);
+
+        private static GpuJobStateException NotRead(string folder, Exception e) =>
+            new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid,
+                $"The job state in {folder} could not be read: {e.Message}", FolderRemedy, e);
 
         private static GpuJobStateException Invalid(string path, string why) =>
             new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid, $"{path} was not read: {why}.",

@@ -23,33 +23,42 @@ namespace DlGpuTools.Monitoring
         public const uint NewFileMode = 0x1A4;
 
         /// <summary>
-        /// Whether <paramref name="e"/> is <see cref="WriteAtomically"/> refusing a target that is not a regular file
-        /// (its message says what is there and that it was left alone), as opposed to an I/O failure while writing.
-        /// </summary>
-        public static bool IsNotARegularFile(Exception e) => e is NotARegularFileException;
-
-        /// <summary>
         /// Writes <paramref name="content"/> to <paramref name="path"/>; returns null, or a note when the old file's
-        /// owner or group could not be kept (the content was written). Throws <see cref="DirectoryNotFoundException"/>
-        /// for a missing folder and <see cref="NotARegularFileException"/> for a target that is not a regular file.
+        /// owner or group could not be kept (the content was written). Throws <see cref="MetricExportException"/> for a
+        /// missing folder (MetricFolderNotFound), a target that is not a regular file (MetricPathNotAFile, left as it was)
+        /// and a write the file system refused (MetricFileNotWritten).
         /// </summary>
         public static string? WriteAtomically(string path, string content)
         {
+            try
+            {
+                return Replace(path, content);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                throw MetricExportException.FolderNotFound(Path.GetDirectoryName(path));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw MetricExportException.FileNotWritten(path, e.Message);
+            }
+        }
+
+        private static string? Replace(string path, string content)
+        {
             string full = Path.GetFullPath(path);
             string folder = Path.GetDirectoryName(full);
-            if (!Directory.Exists(folder))
-                throw new DirectoryNotFoundException($"The folder '{folder}' does not exist; create it or point -Path at the "
-                    + "textfile collector's folder.");
+            if (!Directory.Exists(folder)) throw MetricExportException.FolderNotFound(Path.GetDirectoryName(path));
             FileStatus existing = FileStatus.OfLink(full);
             if (existing.Kind == FileKind.SymbolicLink)
             {
                 bool dangling = !FileStatus.Of(full).Exists;
-                throw new NotARegularFileException(full, FileKind.SymbolicLink,
-                    dangling ? "a symbolic link to nothing (a dangling link)" : "a symbolic link", "it was not replaced or followed");
+                throw NotARegularFile(full, dangling ? "a symbolic link to nothing (a dangling link)" : "a symbolic link",
+                    "it was not replaced or followed");
             }
 
             if (existing.Exists && existing.Kind != FileKind.Regular)
-                throw new NotARegularFileException(full, existing.Kind, existing.Describe(), "it was not replaced");
+                throw NotARegularFile(full, existing.Describe(), "it was not replaced");
 
             string temp = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
             string? note = null;
@@ -81,6 +90,9 @@ namespace DlGpuTools.Monitoring
 
             return note;
         }
+
+        private static MetricExportException NotARegularFile(string path, string description, string consequence) =>
+            MetricExportException.PathNotAFile($"{path} is {description}, not a regular file: {consequence}");
 
         private static string? KeepOwner(string temp, string target, FileStatus existing)
         {

@@ -54,7 +54,7 @@ namespace DlGpuTools.Recommendations
                 Parameters = shape.Parameters,
                 ActiveParameters = shape.Parameters,
                 Model = shape.Id,
-                Method = q.Precision.ToString(),
+                ServedPrecision = q.Precision,
                 Precision = q.Precision.ToString(),
                 BytesPerParameter = b,
                 WeightsGB = MemoryEstimator.Round(weights),
@@ -123,7 +123,7 @@ namespace DlGpuTools.Recommendations
                 Parameters = shape.Parameters,
                 ActiveParameters = shape.Parameters,
                 Model = shape.Id,
-                Method = method,
+                TrainingLabel = method,
                 Precision = (q.Method == TrainingMethod.QLoRA ? ModelPrecision.INT4 : q.Method == TrainingMethod.LoRA
                     ? ModelPrecision.BF16 : q.Precision).ToString(),
                 Training = true,

@@ -42,10 +42,10 @@ namespace DlGpuTools.Recommendations
             IReadOnlyList<MemoryEstimate> methods = Recommender.MethodsFor(request);
             MemoryEstimate? first = methods.Count > 0 ? methods[0] : null;
             // A data-centre-scale model is served at FP8 by choice where a node holds it: that is not a method that failed to fit.
-            bool servedAtFp8 = Recommender.DataCentreScale(request) && results.Any(r => ServedPrecision.Of(r.Method) == ModelPrecision.FP8);
+            bool servedAtFp8 = Recommender.DataCentreScale(request) && results.Any(r => r.ServedPrecision == ModelPrecision.FP8);
             // Nor is a precision above the one the publisher ships (gpt-oss in MXFP4): it is left out on purpose.
             bool asShipped = !request.IsTraining && request.Shape is ModelShape served && served.NativePrecision != ModelPrecision.BF16
-                             && results.Any(r => ServedPrecision.Of(r.Method) == served.NativePrecision);
+                             && results.Any(r => r.ServedPrecision == served.NativePrecision);
             if (first != null && results.Count > 0 && !servedAtFp8 && !asShipped && !results.Any(r => r.Method == first.Method))
             {
                 string cloud = request.IncludeCloud

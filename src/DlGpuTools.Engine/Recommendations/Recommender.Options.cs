@@ -165,7 +165,7 @@ namespace DlGpuTools.Recommendations
         /// </summary>
         private static Fit? Served(GpuSpec card, IReadOnlyList<MemoryEstimate> methods, int minGpus)
         {
-            MemoryEstimate? fp8 = methods.FirstOrDefault(m => ServedPrecision.Of(m) == ModelPrecision.FP8);
+            MemoryEstimate? fp8 = methods.FirstOrDefault(m => m.ServedPrecision == ModelPrecision.FP8);
             if (fp8 != null && card.Fp8TensorTflops != null)
                 foreach (int gpus in MultiGpu.Counts.Where(n => n >= minGpus && n <= MaxCards(card)))
                     if (Holds(card, fp8, gpus)) return new Fit(fp8, gpus);
@@ -185,7 +185,7 @@ namespace DlGpuTools.Recommendations
         /// (10^9 bytes), against what the card has in GB. FP8 math needs Ada, Hopper or Blackwell.
         /// </summary>
         private static bool Holds(GpuSpec card, MemoryEstimate method, int gpus) =>
-            !(ServedPrecision.Of(method) == ModelPrecision.FP8 && card.Fp8TensorTflops == null)
+            !(method.ServedPrecision == ModelPrecision.FP8 && card.Fp8TensorTflops == null)
                 && method.RequiredPerCardGB(gpus) <= CapacityGB(card);
 
         /// <summary>
@@ -215,7 +215,8 @@ namespace DlGpuTools.Recommendations
                 Workload = request.Workload.ToString(),
                 MemoryGB = memory,
                 TotalMemoryGB = memory * fit.Gpus,
-                Method = fit.Method?.Method,
+                ServedPrecision = fit.Method?.ServedPrecision,
+                TrainingLabel = fit.Method?.TrainingLabel,
                 GpusNeeded = fit.Gpus,
                 Interconnect = MultiGpu.LinkName(card, fit.Gpus),
                 Speed = Math.Round(perf.RelativeSpeed * scaling.Factor, 2),
@@ -290,7 +291,7 @@ namespace DlGpuTools.Recommendations
         private static ModelPrecision SpeedPrecision(MemoryEstimate? method, ModelPrecision asked)
         {
             if (method == null) return asked;
-            if (ServedPrecision.Of(method) == ModelPrecision.FP8) return ModelPrecision.FP8;
+            if (method.ServedPrecision == ModelPrecision.FP8) return ModelPrecision.FP8;
             if (method.TrainsAllWeights) return asked;
             return asked == ModelPrecision.FP16 ? ModelPrecision.FP16 : ModelPrecision.BF16;
         }

@@ -57,7 +57,7 @@ namespace DlGpuTools.Recommendations
 
             // A data-centre model at FP8 or better first; free tiers first; then the cheapest job, or the most speed per dollar-hour.
             List<GpuRecommendation> ordered = rows
-                .OrderByDescending(r => c.DataCentreScale && DeployGrade(r.Method))
+                .OrderByDescending(r => c.DataCentreScale && DeployGrade(r.ServedPrecision))
                 .ThenByDescending(r => r.UsdPerGpuHour == 0)
                 .ThenBy(r => c.Job ? r.CostForHoursUsd ?? double.MaxValue : 0)
                 .ThenByDescending(r => r.SpeedPerUsdHour ?? double.MaxValue)

@@ -211,7 +211,7 @@ namespace DlGpuTools.Recommendations
             bool memoryFirst = (request.EffectiveGoal == RecommendationGoal.Best && WorkloadProfile.MemoryFirst(request.Workload))
                                || (request.IsTraining && c.Methods.Count > 0);
             var ordered = list
-                .OrderByDescending(o => c.DataCentreScale && DeployGrade(o.Method))
+                .OrderByDescending(o => c.DataCentreScale && DeployGrade(o.ServedPrecision))
                 .ThenBy(o => !c.DataCentreScale && IsServer(o)) // a $200k+ server follows the cards a home or lab can hold the work on
                 .ThenBy(o => c.Methods.Count == 0 && o.PassivelyCooled) // a desktop buyer's card needs its own fans
                 .ThenByDescending(o => memoryFirst ? Capability(c, o) : 0)
@@ -223,7 +223,7 @@ namespace DlGpuTools.Recommendations
                 .ToList();
             // The tie-break keeps every key above it: more memory never lifts a set of cards over one card that holds the model.
             return MemoryTieBreak(ordered, figure,
-                o => (c.DataCentreScale && DeployGrade(o.Method) ? 4000 : 0) + (!c.DataCentreScale && IsServer(o) ? 0 : 2000)
+                o => (c.DataCentreScale && DeployGrade(o.ServedPrecision) ? 4000 : 0) + (!c.DataCentreScale && IsServer(o) ? 0 : 2000)
                 + (c.Methods.Count == 0 && o.PassivelyCooled ? 0 : 1000)
                 + (memoryFirst ? Capability(c,
                     o) : 0) - (c.Methods.Count > 0
@@ -272,7 +272,7 @@ namespace DlGpuTools.Recommendations
         }
 
         /// <summary>FP8 or 16-bit weights: what production serving deploys.</summary>
-        public static bool DeployGrade(string? method) => ServedPrecision.Of(method) is ModelPrecision p
+        public static bool DeployGrade(ModelPrecision? served) => served is ModelPrecision p
             && (p == ModelPrecision.BF16 || p == ModelPrecision.FP16 || p == ModelPrecision.FP8 || p == ModelPrecision.FP32
                 || p == ModelPrecision.TF32);
 

@@ -85,28 +85,15 @@ namespace DlGpuTools.Commands
                     PrometheusExposition.FormatExport(samples.ToList(),
                         new PrometheusOptions { JobId = JobId, LegacyHostnameLabel = LegacyHostnameLabel }));
             }
-            catch (DirectoryNotFoundException)
+            catch (MetricExportException failure)
             {
-                return Stop(MetricExportException.FolderNotFound(System.IO.Path.GetDirectoryName(path)), path);
-            }
-            catch (IOException e) when (TextfileWriter.IsNotARegularFile(e))
-            {
-                return Stop(MetricExportException.PathNotAFile(e.Message.TrimEnd('.')), path);
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                return Stop(MetricExportException.FileNotWritten(path, e.Message), path);
+                _stopped = true;
+                WriteFailure(failure, path);
+                return false;
             }
 
             if (note != null) WriteWarning(note);
             return true;
-        }
-
-        private bool Stop(MetricExportException failure, string path)
-        {
-            _stopped = true;
-            WriteFailure(failure, path);
-            return false;
         }
     }
 }

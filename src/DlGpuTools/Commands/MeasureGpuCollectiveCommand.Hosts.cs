@@ -119,11 +119,11 @@ namespace DlGpuTools.Commands
 
                 try
                 {
-                    perRank.Add(RankResultReader.Read<CollectiveRankResult>(results[0]));
+                    perRank.Add(RankResultReader.Read<CollectiveRankResult>(results[0], perRank.Count));
                 }
-                catch (RankResultException e)
+                catch (CollectiveHostException e)
                 {
-                    WriteFailure(RankErrors.ResultsDiffer($"rank {perRank.Count}: {e.Message}"), null);
+                    WriteFailure(e, null);
                     return;
                 }
             }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using DlGpuTools.Errors;
 using DlGpuTools.Monitoring;
 using DlGpuTools.Validation;
 
@@ -42,23 +41,16 @@ namespace DlGpuTools.Commands
             {
                 GpuJobTracker.Start(Runtime, CollectedDevices, Name, folder, warnings);
             }
-            catch (Exception e) when (IsKnownFailure(e) || e is System.IO.IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (IsKnownFailure(e))
             {
                 foreach (string warning in warnings) WriteWarning(warning);
-                WriteJobFailure(e, folder);
+                WriteFailure(e, Name);
                 return;
             }
 
             foreach (string warning in warnings) WriteWarning(warning);
             WriteVerbose($"Recorded the start of job {Name} in {folder}.");
             if (PassThru) WriteObject(new System.IO.FileInfo(System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), Name + ".job")));
-        }
-
-        private void WriteJobFailure(Exception e, string folder)
-        {
-            if (IsKnownFailure(e)) WriteFailure(e, Name);
-            else WriteFailure(new GpuJobStateException(ErrorCatalogue.GpuJobStateFolderUnsafe,
-                $"The job state could not be written to {folder}: {e.Message}", JobNames.FolderRemedy), Name);
         }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using DlGpuTools.Errors;
 using DlGpuTools.Monitoring;
 using DlGpuTools.Validation;
 
@@ -34,12 +33,10 @@ namespace DlGpuTools.Commands
             {
                 summaries = GpuJobTracker.Stop(Runtime, Name, folder, warnings);
             }
-            catch (Exception e) when (IsKnownFailure(e) || e is System.IO.IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (IsKnownFailure(e))
             {
                 foreach (string warning in warnings) WriteWarning(warning);
-                if (IsKnownFailure(e)) WriteFailure(e, Name);
-                else WriteFailure(new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid,
-                    $"The job state in {folder} could not be read: {e.Message}", JobNames.FolderRemedy), Name);
+                WriteFailure(e, Name);
                 return;
             }
 

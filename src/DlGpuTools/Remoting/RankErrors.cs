@@ -64,9 +64,8 @@ namespace DlGpuTools.Commands.Remoting
             F("The ranks did not all return the same results ({0}), so there is nothing to merge.", detail),
             "Read the ranks' errors above; every rank must run the same DlGpuTools version and parameters.");
 
-        // The category is the catalogue entry's: one table says what kind of failure each id is.
         private static CollectiveHostException Record(ErrorEntry entry, object? target, string message, string remedy) =>
-            new CollectiveHostException(entry, entry.Category, message, remedy, target);
+            new CollectiveHostException(entry, message, remedy, target);
 
         private static string F(string format, params object?[] args) => Messages.Format(format, args);
     }

@@ -19,10 +19,21 @@ namespace DlGpuTools.Commands.Remoting
     {
         private const int MaxDepth = 8;
 
-        public static T Read<T>(PSObject source) where T : class
+        /// <summary>
+        /// Rank <paramref name="rank"/>'s result as <typeparamref name="T"/>; one that cannot be read back is
+        /// CollectiveRankResultsDiffer, saying which rank and what arrived.
+        /// </summary>
+        public static T Read<T>(PSObject source, int rank) where T : class
         {
-            object? read = Convert(source, typeof(T), 0);
-            return (T)(read ?? throw new RankResultException($"A rank returned nothing where a {typeof(T).Name} was due."));
+            try
+            {
+                object? read = Convert(source, typeof(T), 0);
+                return (T)(read ?? throw new RankResultException($"A rank returned nothing where a {typeof(T).Name} was due."));
+            }
+            catch (RankResultException e)
+            {
+                throw RankErrors.ResultsDiffer($"rank {rank}: {e.Message}");
+            }
         }
 
         private static object? Convert(object? value, Type type, int depth)
@@ -156,7 +167,7 @@ namespace DlGpuTools.Commands.Remoting
             text == null ? string.Empty : text.Length <= 60 ? text : text.Substring(0, 60) + "...";
     }
 
-    /// <summary>A rank's result that cannot be read back into the engine's type.</summary>
+    /// <summary>A rank's result that cannot be read back into the engine's type; <see cref="RankResultReader.Read{T}"/> words it.</summary>
     internal sealed class RankResultException : Exception
     {
         public RankResultException(string message)
