@@ -33,7 +33,7 @@ namespace DlGpuTools.Catalog
         }
 
         /// <summary>A table that was read and refused, or could not be read: the problem picks the category and the remedy.</summary>
-        public static TableLoadException From(CardTableException refused, bool priceTable)
+        internal static TableLoadException From(CardTableException refused, bool priceTable)
         {
             if (refused == null) throw new ArgumentNullException(nameof(refused));
             var (category, remedy) = refused.Problem switch

@@ -74,10 +74,10 @@ namespace DlGpuTools.Commands
     internal static class CatalogLoader
     {
         public static CardCatalog Load(PSCmdlet cmdlet, string? cardTable) =>
-            Load(cmdlet, cardTable, priceTable: false, path => CardCatalog.Load(path));
+            Load(cmdlet, cardTable, priceTable: false, UserTables.LoadCards);
 
         public static PriceTable LoadPrices(PSCmdlet cmdlet, string? priceTable, CardCatalog catalog) =>
-            Load(cmdlet, priceTable, priceTable: true, path => PriceTable.Load(path, catalog));
+            Load(cmdlet, priceTable, priceTable: true, path => UserTables.LoadPrices(path, catalog));
 
         private static T Load<T>(PSCmdlet cmdlet, string? file, bool priceTable, Func<string?, T> load)
             where T : class
@@ -103,14 +103,7 @@ namespace DlGpuTools.Commands
                         priceTable);
             }
 
-            try
-            {
-                return load(path);
-            }
-            catch (CardTableException e)
-            {
-                throw TableLoadException.From(e, priceTable);
-            }
+            return load(path);
         }
     }
 }
