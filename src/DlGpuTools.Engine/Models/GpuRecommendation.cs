@@ -37,12 +37,8 @@ namespace DlGpuTools
         /// </summary>
         public string? Method
         {
-            get => TrainingLabel ?? ServedPrecision?.ToString();
-            set
-            {
-                ServedPrecision = EnumText.TryParseName<ModelPrecision>(value);
-                TrainingLabel = ServedPrecision == null ? value : null;
-            }
+            get => MethodText.Show(TrainingLabel, ServedPrecision);
+            set => (ServedPrecision, TrainingLabel) = MethodText.Read(value);
         }
 
         /// <summary>The precision the weights are served at (the method's <see cref="MemoryEstimate.ServedPrecision"/>).</summary>

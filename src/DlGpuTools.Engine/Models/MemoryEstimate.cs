@@ -11,12 +11,8 @@ namespace DlGpuTools
         /// </summary>
         public string? Method
         {
-            get => TrainingLabel ?? ServedPrecision?.ToString();
-            set
-            {
-                ServedPrecision = EnumText.TryParseName<ModelPrecision>(value);
-                TrainingLabel = ServedPrecision == null ? value : null;
-            }
+            get => MethodText.Show(TrainingLabel, ServedPrecision);
+            set => (ServedPrecision, TrainingLabel) = MethodText.Read(value);
         }
 
         /// <summary>
