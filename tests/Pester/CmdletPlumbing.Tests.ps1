@@ -119,6 +119,25 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
         $failure.ErrorId | Should -Be 'CollectiveRankResultsDiffer'
         $failure.Message | Should -BeLike '*(rank 3: A rank returned nothing where a CollectiveRankResult was due.)*'
     }
+
+    It 'words a rank value that fits no property the same way: text for a number, a negative size, a status with no name' {
+        $reader = $BaseType.Assembly.GetType('DlGpuTools.Commands.Remoting.RankResultReader', $true)
+        $sent = @(
+            @{ Type = [DlGpuTools.CollectiveRankResult]; Bag = [pscustomobject]@{ Rank = 'abc' }; Like = '*rank 1: A Int32 arrived as*abc*' }
+            @{ Type = [DlGpuTools.CollectiveRankResult]
+               Bag = [pscustomobject]@{ Operations = @([pscustomobject]@{ Sizes = @([pscustomobject]@{ Bytes = -5 }) }) }
+               Like = '*rank 1: A UInt64 arrived as*-5*' }
+            @{ Type = [DlGpuTools.InstallCheck]; Bag = [pscustomobject]@{ Status = 'Bogus' }; Like = '*rank 1: InstallCheck.Status:*Bogus*' }
+        )
+        foreach ($case in $sent) {
+            $read = $reader.GetMethod('Read').MakeGenericMethod($case.Type)
+            $failure = $null
+            try { $read.Invoke($null, @([psobject]$case.Bag, 1)) } catch { $failure = $_.Exception.GetBaseException() }
+            $failure | Should -BeOfType ([DlGpuTools.Collectives.CollectiveHostException])
+            $failure.ErrorId | Should -Be 'CollectiveRankResultsDiffer'
+            $failure.Message | Should -BeLike $case.Like
+        }
+    }
 }
 
 Describe 'Errors that were built by hand keep their ids' {

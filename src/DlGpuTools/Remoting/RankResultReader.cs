@@ -43,8 +43,8 @@ namespace DlGpuTools.Commands.Remoting
             object bare = value is PSObject wrapped ? wrapped.BaseObject : value;
             Type target = Nullable.GetUnderlyingType(type) ?? type;
             if (!(bare is PSCustomObject) && target.IsInstanceOfType(bare)) return bare;
-            if (target.IsEnum) return bare is string name ? Enum.Parse(target, name, ignoreCase: true) : Enum.ToObject(target, bare);
-            if (IsScalar(target)) return LanguagePrimitives.ConvertTo(bare, target, CultureInfo.InvariantCulture);
+            if (target.IsEnum) return ToEnum(bare, target);
+            if (IsScalar(target)) return ToScalar(bare, target);
             if (target.IsArray)
             {
                 Type element = target.GetElementType()!; // an array type has one
@@ -87,8 +87,30 @@ namespace DlGpuTools.Commands.Remoting
                 throw new RankResultException($"A {target.Name} arrived as the text '{Shorten(text)}': raise its SerializationDepth.");
             }
 
-            if (!(value is PSObject bag)) return LanguagePrimitives.ConvertTo(bare, target, CultureInfo.InvariantCulture);
+            if (!(value is PSObject bag)) return ToScalar(bare, target);
             return Build(bag, target, depth);
+        }
+
+        // What a rank sent is data from another process: a value that does not fit its property is that rank's bad result.
+        private static object ToEnum(object bare, Type target)
+        {
+            if (!(bare is string name)) return Enum.ToObject(target, bare);
+            string? known = Enum.GetNames(target).FirstOrDefault(n => string.Equals(n, name.Trim(), StringComparison.OrdinalIgnoreCase));
+            return known != null
+                ? Enum.Parse(target, known)
+                : throw new RankResultException($"A {target.Name} arrived as '{Shorten(name)}', which is none of its values.");
+        }
+
+        private static object ToScalar(object bare, Type target)
+        {
+            try
+            {
+                return LanguagePrimitives.ConvertTo(bare, target, CultureInfo.InvariantCulture);
+            }
+            catch (PSInvalidCastException)
+            {
+                throw new RankResultException($"A {target.Name} arrived as '{Shorten(bare.ToString())}'.");
+            }
         }
 
         private static object Build(PSObject bag, Type target, int depth)
@@ -106,7 +128,16 @@ namespace DlGpuTools.Commands.Remoting
                 MethodInfo? setter = property.GetSetMethod(nonPublic: true);
                 if (setter != null)
                 {
-                    setter.Invoke(instance, new[] { converted });
+                    try
+                    {
+                        setter.Invoke(instance, new[] { converted });
+                    }
+                    catch (TargetInvocationException e) when (e.InnerException is ArgumentException refused)
+                    {
+                        // A model's setter refuses text it has no value for (EnumText.Parse): the rank sent a bad value.
+                        throw new RankResultException($"{target.Name}.{property.Name}: {refused.Message}");
+                    }
+
                     continue;
                 }
 
