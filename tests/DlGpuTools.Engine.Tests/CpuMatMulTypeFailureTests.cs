@@ -34,6 +34,7 @@ namespace DlGpuTools.Engine.Tests
         public void A_GPU_type_asked_of_the_CPU_is_refused_before_anything_runs_by_the_benchmarks_own_list()
         {
             Assert.Equal(new[] { MatMulDataType.FP64, MatMulDataType.FP32, MatMulDataType.BF16 }, CpuMatMulBenchmark.CpuTypes);
+            Assert.IsNotType<MatMulDataType[]>(CpuMatMulBenchmark.CpuTypes); // a caller cannot cast it back and change the rule
             CpuMatMulBenchmark.RefuseGpuTypes(CpuMatMulBenchmark.CpuTypes, "remedy");
             foreach (MatMulDataType type in System.Enum.GetValues<MatMulDataType>())
             {

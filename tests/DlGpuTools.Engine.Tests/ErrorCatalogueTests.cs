@@ -92,7 +92,6 @@ namespace DlGpuTools.Engine.Tests
 
             Assert.Empty(restating);
             var unreachable = new Collectives.CollectiveHostException(ErrorCatalogue.CollectiveHostUnreachable, "m", "r", "gpu7");
-            Assert.Equal(ErrorCatalogue.CollectiveHostUnreachable.Category, unreachable.Category);
             Assert.Equal("gpu7", unreachable.Target);
         }
 

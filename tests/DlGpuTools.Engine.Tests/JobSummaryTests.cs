@@ -177,7 +177,7 @@ namespace DlGpuTools.Engine.Tests
                 Assert.StartsWith($"The job state could not be written to {folder}: ", notWritten.Message, StringComparison.Ordinal);
                 var notRemoved = Assert.Throws<GpuJobStateException>(() => JobStateStore.Delete(folder, "77"));
                 Assert.Equal(ErrorCatalogue.GpuJobStateInvalid.Id, notRemoved.ErrorId);
-                Assert.Equal($"The job state in {folder} could not be read: {notRemoved.InnerException!.Message}", notRemoved.Message);
+                Assert.Equal($"The job state in {folder} could not be removed: {notRemoved.InnerException!.Message}", notRemoved.Message);
                 Assert.Equal(JobStateStore.FolderRemedy, notRemoved.Remedy);
                 Assert.Empty(Directory.GetFiles(folder, "*.tmp", new EnumerationOptions { AttributesToSkip = 0 }));
             }

@@ -84,6 +84,8 @@ namespace DlGpuTools.Engine.Tests
                 Write(root, "out/fakes/built.c", new string('o', Limit + 1));
                 Write(root, "tests/Unit/obj/made.cs", new string('o', Limit + 1));
                 Write(root, "src/Views.g.cs", new string('g', Limit + 1));
+                Write(root, "bench/.venv/lib/site.py", new string('v', Limit + 1));
+                Write(root, ".vscode/settings.json", new string('v', Limit + 1));
 
                 Assert.Equal(
                     new[] { $"fakes/long.c:2 ({Limit + 1} characters)", $"tools/hook:2 ({Limit + 5} characters)" },
@@ -129,6 +131,10 @@ namespace DlGpuTools.Engine.Tests
         {
             string[] parts = folder.Split('/');
             string last = parts[^1];
+            // A developer's untracked tool state (a .venv of the bench's Python, an editor's .vscode or .idea, .git) is not
+            // ours; .ci is the one hidden folder the repository tracks.
+            if (last.StartsWith('.') && folder != ".ci") return true;
+            if (last == "node_modules" || last == "site-packages" || last == "__pycache__") return true;
             if (parts.Length == 1) return SkippedRootFolders.Contains(last);
             if (last == "TestResults") return true;
             return (parts[0] == "src" || parts[0] == "tests") && (last == "bin" || last == "obj");

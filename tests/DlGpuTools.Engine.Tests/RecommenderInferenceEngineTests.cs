@@ -22,7 +22,7 @@ namespace DlGpuTools.Engine.Tests
             var names = engines.Select(InferenceEngines.NameOf).ToList();
 
             Assert.Equal(new[] { "llama.cpp", "vLLM", "TensorRT-LLM" }, names);
-            Assert.Equal(names, InferenceEngines.Registry.Ids);
+            Assert.Equal(new[] { "llama.cpp", "vLLM", "TensorRT-LLM" }, InferenceEngines.Registry.Ids);
             Assert.All(names, n => Assert.False(string.IsNullOrEmpty(InferenceEngines.Registry.DescriptionOf(n))));
         }
 

@@ -54,7 +54,16 @@ namespace DlGpuTools.Engine.Tests
         {
             var e = Assert.Throws<ArgumentException>(() => new GpuRecommendation { PriceKind = "refurbished" });
 
-            Assert.Contains("New, Used, Msrp", e.Message, StringComparison.Ordinal);
+            Assert.Contains("new, used, MSRP", e.Message, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData("launch")]
+        [InlineData("Launch")]
+        [InlineData("msrp")]
+        public void PriceKind_reads_the_launch_word_of_earlier_builds_and_any_case_of_MSRP_as_MSRP(string written)
+        {
+            Assert.Equal("MSRP", new GpuRecommendation { PriceKind = written }.PriceKind);
         }
 
         private static PriceTable Prices(params string[] rows)

