@@ -109,8 +109,11 @@ namespace DlGpuTools.Benchmarks
                 throw new CpuMatMulTypeException(request.DataType == MatMulDataType.BF16
                     ? $"{LibraryName} has no BF16 GEMM (MKL's cblas_gemm_bf16bf16f32, or OpenBLAS's cblas_sbgemm, which OpenBLAS builds "
                         + "only for CPUs with AVX512-BF16 or AMX); measure FP32 on this CPU."
-                    : $"The CPU benchmark measures FP64, FP32 and BF16; {request.DataType} is a GPU type (measure it "
-                        + "with Measure-GpuMatMul).");
+                    : request.DataType == MatMulDataType.FP64
+                        ? $"{LibraryName} has no FP64 GEMM (cblas_dgemm); measure FP32 on this CPU, or choose a BLAS that has it "
+                            + "with -Library."
+                        : $"The CPU benchmark measures FP64, FP32 and BF16; {request.DataType} is a GPU type (measure it "
+                            + "with Measure-GpuMatMul).");
             Action<MatMulProgress> report = progress ?? (_ => { });
             int threads = request.Threads > 0 ? request.Threads : Math.Max(1, _cpu.PhysicalCores);
             string threadControl = SetThreads(threads, out int reportedThreads);
