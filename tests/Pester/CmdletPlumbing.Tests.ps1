@@ -123,11 +123,13 @@ Describe 'The one way from an engine failure to an ErrorRecord' {
     It 'words a rank value that fits no property the same way: text for a number, a negative size, a status with no name' {
         $reader = $BaseType.Assembly.GetType('DlGpuTools.Commands.Remoting.RankResultReader', $true)
         $sent = @(
-            @{ Type = [DlGpuTools.CollectiveRankResult]; Bag = [pscustomobject]@{ Rank = 'abc' }; Like = '*rank 1: A Int32 arrived as*abc*' }
+            @{ Type = [DlGpuTools.CollectiveRankResult]; Bag = [pscustomobject]@{ Rank = 'abc' }
+               Like = '*rank 1: A Int32 arrived as*abc*' }
             @{ Type = [DlGpuTools.CollectiveRankResult]
                Bag = [pscustomobject]@{ Operations = @([pscustomobject]@{ Sizes = @([pscustomobject]@{ Bytes = -5 }) }) }
                Like = '*rank 1: A UInt64 arrived as*-5*' }
-            @{ Type = [DlGpuTools.InstallCheck]; Bag = [pscustomobject]@{ Status = 'Bogus' }; Like = '*rank 1: InstallCheck.Status:*Bogus*' }
+            @{ Type = [DlGpuTools.InstallCheck]; Bag = [pscustomobject]@{ Status = 'Bogus' }
+               Like = '*rank 1: InstallCheck.Status:*Bogus*' }
         )
         foreach ($case in $sent) {
             $read = $reader.GetMethod('Read').MakeGenericMethod($case.Type)
