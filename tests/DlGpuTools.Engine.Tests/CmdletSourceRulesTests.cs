@@ -68,7 +68,7 @@ namespace DlGpuTools.Engine.Tests
 
         private static List<string> Find(Regex pattern)
         {
-            string root = Path.Combine(RepositoryRoot(), "src", "DlGpuTools");
+            string root = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools");
             var found = new List<string>();
             foreach (string file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             {
@@ -83,14 +83,6 @@ namespace DlGpuTools.Engine.Tests
             }
 
             return found;
-        }
-
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            Assert.NotNull(dir);
-            return dir!.FullName;
         }
     }
 }

@@ -161,7 +161,7 @@ namespace DlGpuTools.Engine.Tests
             // either are what this finds (the price table's own condition column, external text, is read in Catalog).
             var compare = new Regex(@"\b(Method|Condition|PriceKind)\s*(==|!=)\s*""", RegexOptions.CultureInvariant);
             Assert.Matches(compare, "if (m.Method == \"FP8\")");
-            string engine = Path.Combine(RepositoryRoot(), "src", "DlGpuTools.Engine");
+            string engine = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools.Engine");
             string[] found = (from file in Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
                               where !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar,
                                   StringComparison.Ordinal)
@@ -181,14 +181,6 @@ namespace DlGpuTools.Engine.Tests
             evidence.PriceCondition = PriceCondition.Launch;
             Assert.Equal("launch", evidence.Condition);
             Assert.Throws<ArgumentException>(() => evidence.Condition = "refurbished");
-        }
-
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            Assert.NotNull(dir);
-            return dir!.FullName;
         }
     }
 }

@@ -170,7 +170,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void Every_id_the_about_topic_lists_is_in_the_catalogue()
         {
-            string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "module", "en-US", "about_DlGpuTools.help.txt"));
+            string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot.Get(), "module", "en-US", "about_DlGpuTools.help.txt"));
             var section = lines.SkipWhile(l => l != "ERRORS").Skip(1).TakeWhile(l => l.Length == 0 || char.IsWhiteSpace(l[0])).ToList();
             var listed = section.Select(l => Regex.Match(l, @"^ {8}([A-Z][A-Za-z0-9]+) "))
                 .Where(m => m.Success)
@@ -199,17 +199,9 @@ namespace DlGpuTools.Engine.Tests
             return type;
         }
 
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            Assert.NotNull(dir);
-            return dir!.FullName;
-        }
-
         private static IEnumerable<(string File, string Text)> CmdletSources()
         {
-            string root = Path.Combine(RepositoryRoot(), "src", "DlGpuTools");
+            string root = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools");
             return Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
                 .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 .Select(f => (Path.GetRelativePath(root, f), File.ReadAllText(f)));

@@ -34,9 +34,8 @@ namespace DlGpuTools.Engine.Tests
             string? fromEnv = System.Environment.GetEnvironmentVariable("DLGPUTOOLS_TEST_FAKES");
             if (!string.IsNullOrEmpty(fromEnv)) return fromEnv;
             // Fall back to the repository's out/fakes when run from an IDE after build.ps1 -Task Fakes.
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            return dir == null ? null : Path.Combine(dir.FullName, "out", "fakes");
+            string? root = RepositoryRoot.Find();
+            return root == null ? null : Path.Combine(root, "out", "fakes");
         }
 
         public static void Configure(params string[] settings)

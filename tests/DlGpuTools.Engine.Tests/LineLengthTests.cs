@@ -51,7 +51,7 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void No_line_of_a_code_file_is_over_the_limit()
         {
-            List<string> over = LinesOver(RepositoryRoot());
+            List<string> over = LinesOver(RepositoryRoot.Get());
             Assert.True(over.Count == 0,
                 $"{over.Count} line(s) are over {Limit} characters; wrap them at an argument list, an operator or a string join:"
                     + Environment.NewLine + string.Join(Environment.NewLine, over));
@@ -61,7 +61,7 @@ namespace DlGpuTools.Engine.Tests
         public void The_scan_sees_the_code_and_leaves_out_data_and_generated_text()
         {
             // A wrong root or pattern would pass the length test on no files at all.
-            string root = RepositoryRoot();
+            string root = RepositoryRoot.Get();
             List<string> files = CodeFiles(root).Select(f => Relative(root, f)).ToList();
             foreach (string sample in SampleFiles) Assert.Contains(sample, files);
             Assert.DoesNotContain(files, f => f.EndsWith(".g.cs", StringComparison.Ordinal) || f.Contains("/obj/"));
@@ -163,13 +163,5 @@ namespace DlGpuTools.Engine.Tests
         }
 
         private static string Relative(string root, string file) => Path.GetRelativePath(root, file).Replace('\\', '/');
-
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            Assert.NotNull(dir);
-            return dir!.FullName;
-        }
     }
 }

@@ -288,11 +288,9 @@ namespace DlGpuTools.Engine.Tests
         /// <summary>The folder of the tables and the stubs in this checkout.</summary>
         public static string BindingsFolder()
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            if (dir == null)
-                throw new InvalidOperationException("The repository root (DlGpuTools.sln) is not above " + AppContext.BaseDirectory);
-            return Path.Combine(dir.FullName, "src", "DlGpuTools.Engine", "Interop", "Bindings");
+            string root = RepositoryRoot.Find()
+                ?? throw new InvalidOperationException("The repository root (DlGpuTools.sln) is not above " + AppContext.BaseDirectory);
+            return Path.Combine(root, "src", "DlGpuTools.Engine", "Interop", "Bindings");
         }
     }
 }

@@ -186,7 +186,7 @@ namespace DlGpuTools.Engine.Tests
         /// <summary>Type literals such as [DlGpuTools.TextWrap] in the module's views and topics and in its scripts.</summary>
         private static List<string> ScriptTypeNames()
         {
-            string root = RepositoryRoot();
+            string root = RepositoryRoot.Get();
             return ScriptFolders
                 .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*", SearchOption.AllDirectories))
                 .Where(f => f.EndsWith(".ps1", StringComparison.Ordinal) || f.EndsWith(".psm1", StringComparison.Ordinal)
@@ -197,13 +197,6 @@ namespace DlGpuTools.Engine.Tests
                 .ToList();
         }
 
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            Assert.NotNull(dir);
-            return dir!.FullName;
-        }
     }
 
     /// <summary>

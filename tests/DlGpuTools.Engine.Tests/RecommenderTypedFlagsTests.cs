@@ -52,21 +52,13 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(byWords, "bool IsServer(GpuRecommendation o) => o.IsPurchase() && o.Flags.Contains(\"SXM-ONLY\");");
             Assert.Matches(byWords, "&& string.Equals(card.Segment, \"consumer\", StringComparison.Ordinal);");
             Assert.DoesNotMatch(byWords, "if (r.SoldAsSystem) r.Flags.Add(\"SXM-ONLY\");");
-            string folder = Path.Combine(RepositoryRoot(), "src", "DlGpuTools.Engine", "Recommendations");
+            string folder = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools.Engine", "Recommendations");
             string[] found = (from file in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
                               from line in File.ReadLines(file).Select((text, i) => (text, number: i + 1))
                               where byWords.IsMatch(line.text)
                               select $"{Path.GetFileName(file)}:{line.number}: {line.text.Trim()}").ToArray();
 
             Assert.True(found.Length == 0, "Decided from display text:\n" + string.Join("\n", found));
-        }
-
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            Assert.NotNull(dir);
-            return dir!.FullName;
         }
     }
 }

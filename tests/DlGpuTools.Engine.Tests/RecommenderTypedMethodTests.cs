@@ -57,7 +57,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(byWords, "bool qlora = name.StartsWith(\"QLoRA\", StringComparison.Ordinal);");
             Assert.DoesNotMatch(byWords, "string method = q.Method == TrainingMethod.Full ? \"Full \" + precision : \"LoRA BF16\";");
             Assert.DoesNotMatch(byWords, "if (name.Contains(\"openblas\")) return BlasFamily.OpenBlas;");
-            string engine = Path.Combine(RepositoryRoot(), "src", "DlGpuTools.Engine");
+            string engine = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools.Engine");
             string[] found = (from file in Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
                               where !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar,
                                   StringComparison.Ordinal)
@@ -78,14 +78,6 @@ namespace DlGpuTools.Engine.Tests
             GpuRecommendation[] rows = Recommender.Recommend(request).Where(r => r.JobHours != null).ToArray();
             Assert.NotEmpty(rows);
             return rows;
-        }
-
-        private static string RepositoryRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "DlGpuTools.sln"))) dir = dir.Parent;
-            Assert.NotNull(dir);
-            return dir!.FullName;
         }
     }
 }
