@@ -66,23 +66,7 @@ namespace DlGpuTools.Engine.Tests
             Assert.DoesNotMatch(FileSystemCatch, "catch (MetricExportException failure)");
         }
 
-        private static List<string> Find(Regex pattern)
-        {
-            string root = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools");
-            var found = new List<string>();
-            foreach (string file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
-            {
-                if (file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-                string[] lines = File.ReadAllLines(file);
-                for (int i = 0; i < lines.Length; i++)
-                {
-                    string code = lines[i].TrimStart();
-                    if (code.StartsWith("//", StringComparison.Ordinal)) continue;
-                    if (pattern.IsMatch(code)) found.Add($"{Path.GetRelativePath(root, file)}:{i + 1}: {code}");
-                }
-            }
-
-            return found;
-        }
+        private static List<string> Find(Regex pattern) =>
+            SourceLines.Matching(pattern, Path.Combine("src", "DlGpuTools"), skipComments: true);
     }
 }

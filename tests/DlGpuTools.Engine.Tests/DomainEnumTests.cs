@@ -161,15 +161,9 @@ namespace DlGpuTools.Engine.Tests
             // either are what this finds (the price table's own condition column, external text, is read in Catalog).
             var compare = new Regex(@"\b(Method|Condition|PriceKind)\s*(==|!=)\s*""", RegexOptions.CultureInvariant);
             Assert.Matches(compare, "if (m.Method == \"FP8\")");
-            string engine = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools.Engine");
-            string[] found = (from file in Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
-                              where !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar,
-                                  StringComparison.Ordinal)
-                              from line in File.ReadLines(file).Select((text, i) => (text, number: i + 1))
-                              where compare.IsMatch(line.text)
-                              select $"{Path.GetRelativePath(engine, file)}:{line.number}: {line.text.Trim()}").ToArray();
+            var found = SourceLines.Matching(compare, Path.Combine("src", "DlGpuTools.Engine"));
 
-            Assert.True(found.Length == 0, "Domain values compared as text:\n" + string.Join("\n", found));
+            Assert.True(found.Count == 0, "Domain values compared as text:\n" + string.Join("\n", found));
         }
 
         [Fact]

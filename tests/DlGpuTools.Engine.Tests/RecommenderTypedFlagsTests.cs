@@ -52,13 +52,9 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(byWords, "bool IsServer(GpuRecommendation o) => o.IsPurchase() && o.Flags.Contains(\"SXM-ONLY\");");
             Assert.Matches(byWords, "&& string.Equals(card.Segment, \"consumer\", StringComparison.Ordinal);");
             Assert.DoesNotMatch(byWords, "if (r.SoldAsSystem) r.Flags.Add(\"SXM-ONLY\");");
-            string folder = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools.Engine", "Recommendations");
-            string[] found = (from file in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
-                              from line in File.ReadLines(file).Select((text, i) => (text, number: i + 1))
-                              where byWords.IsMatch(line.text)
-                              select $"{Path.GetFileName(file)}:{line.number}: {line.text.Trim()}").ToArray();
+            var found = SourceLines.Matching(byWords, Path.Combine("src", "DlGpuTools.Engine", "Recommendations"));
 
-            Assert.True(found.Length == 0, "Decided from display text:\n" + string.Join("\n", found));
+            Assert.True(found.Count == 0, "Decided from display text:\n" + string.Join("\n", found));
         }
     }
 }

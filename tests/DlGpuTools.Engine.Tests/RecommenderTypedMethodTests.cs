@@ -57,15 +57,9 @@ namespace DlGpuTools.Engine.Tests
             Assert.Matches(byWords, "bool qlora = name.StartsWith(\"QLoRA\", StringComparison.Ordinal);");
             Assert.DoesNotMatch(byWords, "string method = q.Method == TrainingMethod.Full ? \"Full \" + precision : \"LoRA BF16\";");
             Assert.DoesNotMatch(byWords, "if (name.Contains(\"openblas\")) return BlasFamily.OpenBlas;");
-            string engine = Path.Combine(RepositoryRoot.Get(), "src", "DlGpuTools.Engine");
-            string[] found = (from file in Directory.EnumerateFiles(engine, "*.cs", SearchOption.AllDirectories)
-                              where !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar,
-                                  StringComparison.Ordinal)
-                              from line in File.ReadLines(file).Select((text, i) => (text, number: i + 1))
-                              where byWords.IsMatch(line.text)
-                              select $"{Path.GetRelativePath(engine, file)}:{line.number}: {line.text.Trim()}").ToArray();
+            var found = SourceLines.Matching(byWords, Path.Combine("src", "DlGpuTools.Engine"));
 
-            Assert.True(found.Length == 0, "Methods decided from their names:\n" + string.Join("\n", found));
+            Assert.True(found.Count == 0, "Methods decided from their names:\n" + string.Join("\n", found));
         }
 
         private static GpuRecommendation[] Jobs(TrainingMethod method)
