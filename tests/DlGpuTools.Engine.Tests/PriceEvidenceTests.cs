@@ -11,7 +11,8 @@ namespace DlGpuTools.Engine.Tests
     {
         private static readonly DateTime Today = new DateTime(2026, 12, 7);
 
-        private static PriceTable With(params string[] rows)
+        /// <summary>A price table of <paramref name="rows"/> under the table's own header, read as a user's file is.</summary>
+        internal static PriceTable With(params string[] rows)
         {
             string path = Path.GetTempFileName();
             try

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using DlGpuTools.Catalog;
 using DlGpuTools.Recommendations;
@@ -19,8 +18,8 @@ namespace DlGpuTools.Engine.Tests
         [Fact]
         public void A_launch_price_reads_msrp_on_the_current_card_row_as_on_a_buy_row()
         {
-            var recommender = new Recommender(CardCatalog.BuiltIn, Prices("RTX 3090,used,900,2026-11,eBay,https://example.org/a,,,,"),
-                CardCatalog.CloudOffers);
+            PriceTable prices = PriceEvidenceTests.With("RTX 3090,used,900,2026-11,eBay,https://example.org/a,,,,");
+            var recommender = new Recommender(CardCatalog.BuiltIn, prices, CardCatalog.CloudOffers);
             var request = new RecommendationRequest
             {
                 Workload = Workload.ComputerVision, CurrentCard = "RTX 5000 Ada", Now = MidTwentyTwentyFour, Top = 100,
@@ -64,20 +63,6 @@ namespace DlGpuTools.Engine.Tests
         public void PriceKind_reads_the_launch_word_of_earlier_builds_and_any_case_of_MSRP_as_MSRP(string written)
         {
             Assert.Equal("MSRP", new GpuRecommendation { PriceKind = written }.PriceKind);
-        }
-
-        private static PriceTable Prices(params string[] rows)
-        {
-            string path = Path.GetTempFileName();
-            try
-            {
-                File.WriteAllLines(path, new[] { string.Join(",", PriceTable.Columns) }.Concat(rows));
-                return PriceTable.Load(path, CardCatalog.BuiltIn);
-            }
-            finally
-            {
-                File.Delete(path);
-            }
         }
     }
 }
