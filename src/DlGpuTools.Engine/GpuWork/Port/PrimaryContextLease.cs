@@ -6,7 +6,7 @@ namespace DlGpuTools.GpuWork.Port
     /// <summary>
     /// <see cref="CudaPort"/>'s lease on a device's primary context: retained on creation, released once on Dispose (the
     /// driver destroys the context with its last release); <see cref="Enter"/> pushes it on the calling thread's context
-    /// stack and the returned scope pops it there.
+    /// stack and the returned scope (Interop's <see cref="ContextScope"/>, as for the module's own contexts) pops it there.
     /// </summary>
     internal sealed class PrimaryContextLease : IPortLease
     {
@@ -31,7 +31,7 @@ namespace DlGpuTools.GpuWork.Port
         {
             if (_released) throw new ObjectDisposedException(nameof(PrimaryContextLease));
             _driver.ThrowIfFailed(_driver.cuCtxPushCurrent(Context));
-            return new Scope(_driver);
+            return new ContextScope(_driver);
         }
 
         // Runs in finally blocks: the driver's refusal must not replace the exception that is unwinding.
@@ -40,24 +40,6 @@ namespace DlGpuTools.GpuWork.Port
             if (_released) return;
             _released = true;
             _driver.cuDevicePrimaryCtxRelease(_handle);
-        }
-
-        private sealed class Scope : IDisposable
-        {
-            private readonly CudaDriver _driver;
-            private bool _popped;
-
-            public Scope(CudaDriver driver)
-            {
-                _driver = driver;
-            }
-
-            public void Dispose()
-            {
-                if (_popped) return;
-                _popped = true;
-                _driver.cuCtxPopCurrent(out _);
-            }
         }
     }
 }
